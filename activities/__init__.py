@@ -1,0 +1,1 @@
+"""Activities: classes whose dependencies (session factory, mailer) the worker injects."""

@@ -1,0 +1,68 @@
+"""Account activities: verification emails, activation and expiry of self-registrations."""
+
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from core.db import transaction
+from models.accounts import AccessLink, User
+from models.base import utcnow
+from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail
+from models.enums import AccountStatus
+from notifications.catalogue import EmailKind, RegistrationExpiredContext, VerifyEmailContext
+from activities.links import expire_links, issue_link
+from activities.mailer import Mailer
+
+VERIFY_PURPOSE = "verify_email"
+
+
+class AccountActivities:
+    def __init__(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+        self.sessions = mailer.sessions
+        self.settings = mailer.settings
+
+    @activity.defn
+    async def send_verification(self, data: AccountActivationInput) -> None:
+        key = f"account-{data.user_id}:verify"
+        if await self.mailer.already_sent(key):
+            return
+        async with transaction(self.sessions) as session:
+            user = await session.get(User, data.user_id)
+            if user is None:
+                raise ApplicationError("account not found", type="NotFound", non_retryable=True)
+            token, link = await issue_link(session, purpose=VERIFY_PURPOSE, step_key=key,
+                                           subject_id=data.user_id, ttl=data.verify_within)
+            expires = link.expires_at.strftime("%B %d, %Y at %H:%M UTC")
+            context = VerifyEmailContext(recipient_name=user.first_name, expires_on=expires,
+                                         verify_url=self.settings.link(f"/register/verify/{token}"))
+            to = user.email
+        await self.mailer.send(key, EmailKind.VERIFY_EMAIL, [to], context)
+
+    @activity.defn
+    async def activate_account(self, data: ConfirmEmail) -> None:
+        async with transaction(self.sessions) as session:
+            link = await session.get(AccessLink, data.link_id)
+            if link is None:
+                raise ApplicationError("link not found", type="NotFound", non_retryable=True)
+            user = await session.get(User, link.subject_id)
+            link.used_at = link.used_at or utcnow()
+            if user.status == AccountStatus.PENDING_VERIFICATION:
+                user.status = AccountStatus.ACTIVE
+            session.add_all([link, user])
+
+    @activity.defn
+    async def expire_registration(self, data: AccountRef) -> None:
+        key = f"account-{data.user_id}:expired"
+        async with transaction(self.sessions) as session:
+            user = await session.get(User, data.user_id)
+            # EXPIRED too: a retry after the status change must still send the email
+            if user is None or user.status not in (AccountStatus.PENDING_VERIFICATION,
+                                                   AccountStatus.EXPIRED):
+                return
+            user.status = AccountStatus.EXPIRED
+            session.add(user)
+            await expire_links(session, VERIFY_PURPOSE, f"account-{data.user_id}:verify")
+            context = RegistrationExpiredContext(recipient_name=user.first_name,
+                                                 register_url=self.settings.link("/register"))
+            to = user.email
+        await self.mailer.send(key, EmailKind.REGISTRATION_EXPIRED, [to], context)

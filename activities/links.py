@@ -1,0 +1,59 @@
+"""Single-use emailed links: only a hash is stored; reissuing a step's link kills the old one."""
+
+from datetime import timedelta
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.security import new_token, token_hash
+from models.accounts import AccessLink
+from models.base import as_utc, utcnow
+
+
+async def issue_link(session: AsyncSession, *, purpose: str, step_key: str, subject_id: int,
+                     ttl: timedelta, bound_to: str | None = None) -> tuple[str, AccessLink]:
+    """Create (or rotate) the link for one workflow step; returns the raw token once."""
+    token = new_token()
+    result = await session.exec(
+        select(AccessLink).where(AccessLink.purpose == purpose, AccessLink.step_key == step_key))
+    link = result.first() or AccessLink(purpose=purpose, step_key=step_key, subject_id=subject_id,
+                                        token_hash="", expires_at=utcnow())
+    link.token_hash = token_hash(token)
+    link.subject_id = subject_id
+    link.bound_to = bound_to
+    link.expires_at = utcnow() + ttl
+    link.used_at = None
+    link.revoked_at = None
+    session.add(link)
+    await session.flush()
+    return token, link
+
+
+async def find_link(session: AsyncSession, purpose: str, token: str) -> AccessLink | None:
+    result = await session.exec(
+        select(AccessLink).where(AccessLink.purpose == purpose,
+                                 AccessLink.token_hash == token_hash(token)))
+    return result.first()
+
+
+def link_problem(link: AccessLink | None) -> str | None:
+    """Why a link cannot be used: 'invalid', 'used', 'revoked', 'expired' - or None."""
+    if link is None:
+        return "invalid"
+    if link.used_at is not None:
+        return "used"
+    if link.revoked_at is not None:
+        return "revoked"
+    if as_utc(link.expires_at) <= utcnow():
+        return "expired"
+    return None
+
+
+async def expire_links(session: AsyncSession, purpose: str, step_key: str) -> None:
+    """The workflow's timer, not the wall clock, decides when a step's link dies."""
+    result = await session.exec(
+        select(AccessLink).where(AccessLink.purpose == purpose, AccessLink.step_key == step_key))
+    for link in result.all():
+        if link.used_at is None:
+            link.expires_at = min(as_utc(link.expires_at), utcnow())
+            session.add(link)

@@ -1,0 +1,62 @@
+"""Sends catalogue emails at most once per event key, through the `sent_email` outbox."""
+
+import hashlib
+from collections.abc import Sequence
+
+from sqlmodel import select
+
+from core.db import SessionFactory, transaction
+from core.settings import Settings
+from models.base import utcnow
+from models.outbox import SentEmail
+from notifications.catalogue import EmailContext, EmailKind
+from notifications.render import render
+from notifications.sender import MailSender, OutgoingEmail
+
+
+def message_id(event_key: str) -> str:
+    """The same event always carries the same Message-ID, so a resend is recognisable."""
+    digest = hashlib.sha256(event_key.encode()).hexdigest()[:40]
+    return f"<{digest}@cvms.local>"
+
+
+class Mailer:
+    def __init__(self, sessions: SessionFactory, sender: MailSender, settings: Settings) -> None:
+        self.sessions = sessions
+        self.sender = sender
+        self.settings = settings
+
+    async def already_sent(self, event_key: str) -> bool:
+        async with self.sessions() as session:
+            row = await session.exec(select(SentEmail).where(SentEmail.event_key == event_key))
+            found = row.first()
+            return bool(found and found.sent_at)
+
+    async def send(self, event_key: str, kind: EmailKind, to: Sequence[str],
+                   context: EmailContext, cc: Sequence[str] = ()) -> bool:
+        """Send unless this event's email already went; True when a message was sent."""
+        if await self.already_sent(event_key):
+            return False
+        rendered = render(kind, context)
+        email = OutgoingEmail(to=tuple(to), cc=tuple(cc), subject=rendered.subject,
+                              text=rendered.text, html=rendered.html,
+                              message_id=message_id(event_key))
+        await self._record(event_key, kind, email)
+        await self.sender.send(email)
+        await self._mark_sent(event_key)
+        return True
+
+    async def _record(self, event_key: str, kind: EmailKind, email: OutgoingEmail) -> None:
+        async with transaction(self.sessions) as session:
+            result = await session.exec(select(SentEmail).where(SentEmail.event_key == event_key))
+            if result.first() is None:
+                session.add(SentEmail(event_key=event_key, kind=kind, subject=email.subject,
+                                      recipients=", ".join(email.to + email.cc),
+                                      message_id=email.message_id))
+
+    async def _mark_sent(self, event_key: str) -> None:
+        async with transaction(self.sessions) as session:
+            result = await session.exec(select(SentEmail).where(SentEmail.event_key == event_key))
+            row = result.one()
+            row.sent_at = utcnow()
+            session.add(row)

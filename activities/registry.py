@@ -1,0 +1,28 @@
+"""Builds every activity object from its injected dependencies."""
+
+from collections.abc import Callable
+from typing import Any
+
+from temporalio import activity
+
+from activities.accounts import AccountActivities
+from activities.mailer import Mailer
+from core.db import SessionFactory
+from core.settings import Settings
+from notifications.sender import MailSender
+
+
+def _methods(obj: object) -> list[Callable[..., Any]]:
+    found = []
+    for name in dir(type(obj)):
+        method = getattr(obj, name)
+        if callable(method) and activity._Definition.from_callable(method) is not None:
+            found.append(method)
+    return found
+
+
+def build_activities(sessions: SessionFactory, sender: MailSender,
+                     settings: Settings) -> list[Callable[..., Any]]:
+    mailer = Mailer(sessions, sender, settings)
+    objects = [AccountActivities(mailer)]
+    return [method for obj in objects for method in _methods(obj)]

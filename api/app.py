@@ -1,0 +1,59 @@
+"""The FastAPI app factory: `uvicorn api.app:create_app --factory`."""
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from api import errors
+from api.csrf import persist_seed, prepare_seed, verify_csrf
+from api.routers import auth, dev, health, home, registration, state
+from api.services import Services, TemporalGateway
+from core.db import create_engine, session_factory
+from core.settings import Settings, get_settings
+
+STATIC = Path(__file__).parent / "static"
+
+DESCRIPTION = """The NC COVID-19 Vaccine Management System API. Every portal action is also
+available here, with the same validation and the same role and scope checks. Authenticate with
+`POST /api/v1/auth/token` and send `Authorization: Bearer <token>`."""
+
+
+def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None,
+               temporal: TemporalGateway | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        own_engine = engine is None
+        db = engine or create_engine(settings.resolved_database_url)
+        app.state.services = Services(settings=settings, sessions=session_factory(db),
+                                      temporal=temporal or TemporalGateway(settings))
+        yield
+        if own_engine:
+            await db.dispose()
+
+    app = FastAPI(title="NC CVMS", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
+                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+                  dependencies=[Depends(verify_csrf)])
+    _add_middleware(app, settings)
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
+                   registration.api, dev.router, state.pages):
+        app.include_router(router)
+    return app
+
+
+def _add_middleware(app: FastAPI, settings: Settings) -> None:
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        prepare_seed(request)
+        response = await call_next(request)
+        persist_seed(request, response, secure=settings.cookies_secure)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

@@ -1,0 +1,63 @@
+"""CSRF protection for every form and every cookie-authenticated change.
+
+The token is an HMAC of the session key (or, before login, of a random cookie), so it needs
+no storage. Bearer-token API calls carry no ambient credential and need no token; JSON posts
+without a session cookie cannot be forged cross-site (they would need a CORS preflight).
+"""
+
+import secrets
+
+from fastapi import Request, Response
+
+from api.sessions import CSRF_COOKIE, presented_key
+from core.errors import Forbidden
+from core.security import csrf_token, csrf_valid
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+REFUSAL = ("This form could not be accepted because its security token is missing or out of "
+           "date. Go back, reload the page and submit it again.")
+
+
+def _seed(request: Request) -> str:
+    key, how = presented_key(request)
+    if how == "cookie" and key:
+        return key
+    return request.cookies.get(CSRF_COOKIE) or request.state.new_csrf_seed
+
+
+def token_for(request: Request) -> str:
+    return csrf_token(request.app.state.services.settings.secret_key.get_secret_value(),
+                      _seed(request))
+
+
+def _needs_check(request: Request) -> bool:
+    if request.method in SAFE_METHODS:
+        return False
+    _key, how = presented_key(request)
+    if how == "bearer":
+        return False
+    is_form = request.headers.get("content-type", "").startswith(FORM_TYPES)
+    return how == "cookie" or is_form
+
+
+async def verify_csrf(request: Request) -> None:
+    if not _needs_check(request):
+        return
+    presented = request.headers.get("x-csrf-token")
+    if presented is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        presented = (await request.form()).get("csrf_token")
+    secret = request.app.state.services.settings.secret_key.get_secret_value()
+    if not csrf_valid(secret, _seed(request), str(presented) if presented else None):
+        raise Forbidden(REFUSAL, field="csrf_token")
+
+
+def prepare_seed(request: Request) -> None:
+    request.state.new_csrf_seed = secrets.token_urlsafe(24)
+
+
+def persist_seed(request: Request, response: Response, secure: bool) -> None:
+    """Anonymous visitors get the random cookie their form tokens are derived from."""
+    if CSRF_COOKIE not in request.cookies:
+        response.set_cookie(CSRF_COOKIE, request.state.new_csrf_seed, httponly=True,
+                            secure=secure, samesite="lax", path="/")

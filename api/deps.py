@@ -1,0 +1,86 @@
+"""Request dependencies: the database session, Temporal, the current user and role checks."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.services import Services, TemporalGateway
+from api.sessions import load_user
+from core.errors import Forbidden, NotAuthenticated
+from core.settings import Settings
+from models.accounts import User
+from models.enums import Role
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings_dep(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
+    """One session per request; it commits when the endpoint returns without error."""
+    async with services.sessions() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def get_temporal(services: ServicesDep) -> TemporalGateway:
+    return services.temporal
+
+
+TemporalDep = Annotated[TemporalGateway, Depends(get_temporal)]
+
+# Pages a user who must change a temporary password may still open.
+_PASSWORD_PATHS = ("/account/password", "/logout", "/api/v1/account/password", "/api/v1/auth/logout")
+
+
+async def optional_user(request: Request, session: SessionDep) -> User | None:
+    if not hasattr(request.state, "user"):
+        request.state.user = await load_user(request, session)
+    return request.state.user
+
+
+async def current_user(request: Request,
+                       user: Annotated[User | None, Depends(optional_user)]) -> User:
+    if user is None:
+        raise NotAuthenticated("Log in to continue.")
+    if user.must_change_password and request.url.path not in _PASSWORD_PATHS:
+        raise Forbidden("Choose a new password before continuing: your temporary password "
+                        "must be changed at first login.", field="password")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+
+
+def require_roles(*roles: Role):
+    """A dependency allowing only these roles; everyone else gets a 403 naming the role needed."""
+    allowed = frozenset(roles)
+    needed = " or ".join(role.label for role in roles)
+
+    async def check(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise Forbidden(f"This page is for the {needed} role. You are signed in as "
+                            f"{user.role.label}.")
+        return user
+
+    return check

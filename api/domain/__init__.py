@@ -1,0 +1,1 @@
+"""What the endpoints do, apart from HTTP: each function takes `*, session` and friends."""

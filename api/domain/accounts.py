@@ -1,0 +1,106 @@
+"""Registration, email confirmation, login and password changes."""
+
+from datetime import timedelta
+
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from activities.accounts import VERIFY_PURPOSE
+from activities.links import find_link, link_problem
+from api.services import TemporalGateway
+from api.workflow_calls import run_update
+from core.errors import Conflict, Gone, Invalid
+from core.security import hash_password, verify_password
+from models.accounts import AccessLink, User
+from models.contracts import AccountActivationInput, ConfirmEmail
+from models.enums import AccountStatus, Role
+from models.schemas import LoginIn, PasswordChangeIn, RegistrationIn
+from workflows import ids
+from workflows.account import AccountActivationWorkflow
+
+LINK_PROBLEMS = {
+    "invalid": "This confirmation link is not valid. Check that you copied the whole address.",
+    "used": "This email address is already confirmed. You can log in.",
+    "revoked": "This link was replaced by a newer one. Use the most recent email we sent.",
+    "expired": "This confirmation link has expired. Register again to get a new one.",
+}
+
+
+async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    result = await session.exec(select(User).where(func.lower(User.email) == email.lower()))
+    return result.first()
+
+
+async def _claim_email(session: AsyncSession, data: RegistrationIn) -> User:
+    user = await user_by_email(session, data.email)
+    if user is None:
+        user = User(email=data.email.lower(), first_name="", last_name="", role=Role.ORG_ADMIN)
+    elif user.status == AccountStatus.PENDING_VERIFICATION:
+        raise Conflict("A registration for this email is waiting for confirmation: use the "
+                       "link we emailed you.", field="email")
+    elif user.status != AccountStatus.EXPIRED:
+        raise Conflict("An account with this email already exists. Log in instead.",
+                       field="email")
+    return user
+
+
+async def register_org_admin(*, session: AsyncSession, temporal: TemporalGateway,
+                             data: RegistrationIn, verify_within: timedelta) -> User:
+    """Create the account (unconfirmed) and start its email verification."""
+    user = await _claim_email(session, data)
+    user.first_name, user.last_name = data.first_name, data.last_name
+    user.password_hash = hash_password(data.password)
+    user.status = AccountStatus.PENDING_VERIFICATION
+    session.add(user)
+    await session.commit()  # the workflow's first activity reads this row
+    client = await temporal.client()
+    await client.start_workflow(
+        AccountActivationWorkflow.run,
+        AccountActivationInput(user_id=user.id, verify_within=verify_within),
+        id=ids.account_activation(user.id), task_queue=temporal.task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    return user
+
+
+async def usable_verification_link(session: AsyncSession, token: str) -> AccessLink:
+    link = await find_link(session, VERIFY_PURPOSE, token)
+    problem = link_problem(link)
+    if problem:
+        raise Gone(LINK_PROBLEMS[problem], field="token")
+    return link
+
+
+async def confirm_email(*, session: AsyncSession, temporal: TemporalGateway, token: str) -> User:
+    link = await usable_verification_link(session, token)
+    client = await temporal.client()
+    handle = client.get_workflow_handle(ids.account_activation(link.subject_id))
+    await run_update(handle, AccountActivationWorkflow.confirm_email,
+                     ConfirmEmail(link_id=link.id))
+    user = await session.get(User, link.subject_id)
+    await session.refresh(user)
+    return user
+
+
+async def authenticate(session: AsyncSession, data: LoginIn) -> User:
+    user = await user_by_email(session, data.email)
+    if user is None or not verify_password(user.password_hash, data.password):
+        raise Invalid("The email or password is not correct.", field="password")
+    if user.status == AccountStatus.PENDING_VERIFICATION:
+        raise Invalid("Confirm your email address first: use the link we emailed you.",
+                      field="email")
+    if not user.can_log_in:
+        raise Invalid("This account is not active. Contact the help desk.", field="email")
+    return user
+
+
+async def change_password(*, session: AsyncSession, user: User, data: PasswordChangeIn) -> None:
+    if not verify_password(user.password_hash, data.current_password):
+        raise Invalid("Your current password is not correct.", field="current_password")
+    if verify_password(user.password_hash, data.password):
+        raise Invalid("Choose a password different from the current one.", field="password")
+    user.password_hash = hash_password(data.password)
+    user.must_change_password = False
+    session.add(user)

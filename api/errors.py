@@ -1,0 +1,90 @@
+"""Maps errors to responses: JSON under /api, a page everywhere else, never a stack trace."""
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from temporalio.client import RPCError, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
+from api.forms import error_messages
+from api.pages import render
+from core.errors import Conflict, CVMSError, NotAuthenticated
+
+log = logging.getLogger("cvms.api")
+
+# ApplicationError types raised by workflows and their validators, as HTTP statuses.
+WORKFLOW_ERROR_STATUS = {"NotFound": 404, "Invalid": 422, "Conflict": 409, "Forbidden": 403}
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def error_response(request: Request, status: int, message: str,
+                   errors: dict[str, str] | None = None, code: str = "error") -> Response:
+    if wants_json(request):
+        body = {"detail": message, "code": code, "errors": errors or {}}
+        return JSONResponse(body, status_code=status)
+    title = HTTPStatus(status).phrase
+    return render(request, "error.html", {"status": status, "title": title, "message": message,
+                                          "errors": errors or {}}, status_code=status)
+
+
+async def cvms_error(request: Request, exc: CVMSError) -> Response:
+    if isinstance(exc, NotAuthenticated) and not wants_json(request):
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = error_messages(exc.errors())
+    fields = ", ".join(errors) or "the request"
+    return error_response(request, 422, f"Check these fields: {fields}.", errors, "invalid")
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    messages = {404: "We could not find that page. Check the address or go back to the home "
+                     "page.", 405: "That action is not available here."}
+    message = messages.get(exc.status_code, str(exc.detail))
+    return error_response(request, exc.status_code, message, code="http_error")
+
+
+def workflow_refusal(exc: WorkflowUpdateFailedError) -> CVMSError:
+    """An update's validator or handler refused: turn its reason into our error type."""
+    cause = exc.cause
+    if isinstance(cause, ApplicationError):
+        error = CVMSError(cause.message)
+        error.status_code = WORKFLOW_ERROR_STATUS.get(cause.type or "", 409)
+        error.code = (cause.type or "conflict").lower()
+        return error
+    return Conflict("That action cannot be taken now.")
+
+
+async def update_failed(request: Request, exc: WorkflowUpdateFailedError) -> Response:
+    return await cvms_error(request, workflow_refusal(exc))
+
+
+async def temporal_unavailable(request: Request, exc: RPCError) -> Response:
+    log.error("Temporal call failed: %s", exc)
+    return error_response(request, 503, "The case system is not reachable right now. Nothing "
+                          "was lost; try again in a few minutes.", code="unavailable")
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return error_response(request, 500, "Something went wrong on our side. Nothing you entered "
+                          "was lost; try again, and contact the help desk if it keeps "
+                          "happening.", code="internal")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(CVMSError, cvms_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(WorkflowUpdateFailedError, update_failed)
+    app.add_exception_handler(RPCError, temporal_unavailable)
+    app.add_exception_handler(Exception, unexpected)

@@ -1,0 +1,69 @@
+"""Form handling shared by pages and JSON: one pydantic model validates both."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+_FRIENDLY = {
+    "missing": "This field is required.",
+    "string_too_short": "This field is required.",
+    "int_parsing": "Enter a whole number.",
+    "float_parsing": "Enter a number.",
+    "bool_parsing": "Choose yes or no.",
+    "date_from_datetime_parsing": "Enter a date as YYYY-MM-DD.",
+    "date_parsing": "Enter a date as YYYY-MM-DD.",
+    "time_parsing": "Enter a time as HH:MM.",
+    "enum": "Choose one of the options.",
+    "literal_error": "Choose one of the options.",
+    "greater_than_equal": "Enter a number of at least {ge}.",
+    "less_than_equal": "Enter a number no larger than {le}.",
+    "too_long": "Too many entries.",
+    "string_too_long": "Use at most {max_length} characters.",
+}
+
+
+def _field_name(loc: Iterable[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    return ".".join(parts) or "form"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    template = _FRIENDLY.get(error.get("type", ""))
+    if template:
+        try:
+            return template.format(**(error.get("ctx") or {}))
+        except (KeyError, IndexError):
+            return template
+    message = str(error.get("msg", "This value is not valid."))
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def error_messages(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Field name -> a message a person can act on (first error per field)."""
+    messages: dict[str, str] = {}
+    for error in errors:
+        messages.setdefault(_field_name(error.get("loc", ())), _message(error))
+    return messages
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """The posted form as a dict; repeated fields (checkbox groups) become lists."""
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for key in form:
+        if key == "csrf_token":
+            continue
+        items = form.getlist(key)
+        values[key] = items if len(items) > 1 or key.endswith("[]") else items[0]
+    return {k.removesuffix("[]"): v for k, v in values.items()}
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
+    try:
+        return model.model_validate(dict(data)), {}
+    except ValidationError as error:
+        return None, error_messages(error.errors())

@@ -1,0 +1,43 @@
+"""Jinja2 page rendering with the layout's shared context (user, CSRF token, notices)."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from api.csrf import token_for
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+NOTICE_COOKIE = "cvms_notice"
+
+
+def _csrf_input(request: Request) -> Markup:
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token_for(request))
+
+
+templates.env.globals["csrf_input"] = _csrf_input
+templates.env.globals["csrf_token"] = token_for
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    values = {"user": getattr(request.state, "user", None), "values": {}, "errors": {},
+              "notice": request.cookies.get(NOTICE_COOKIE),
+              "dev": request.app.state.services.settings.is_development}
+    values.update(context or {})
+    response = templates.TemplateResponse(request, name, values, status_code=status_code)
+    if values["notice"]:
+        response.delete_cookie(NOTICE_COOKIE, path="/")
+    return response
+
+
+def redirect(url: str, notice: str | None = None) -> RedirectResponse:
+    """A 303 after a successful post, optionally carrying a one-time notice to the next page."""
+    response = RedirectResponse(url, status_code=303)
+    if notice:
+        response.set_cookie(NOTICE_COOKIE, notice, max_age=60, httponly=True, samesite="lax",
+                            path="/")
+    return response

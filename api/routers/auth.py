@@ -1,0 +1,108 @@
+"""Login, logout and password changes: portal pages and JSON endpoints."""
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.domain import accounts
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from api.sessions import SESSION_COOKIE, end_session, set_session_cookie, start_session
+from core.errors import CVMSError
+from models.base import utcnow
+from models.schemas import LoginIn, PasswordChangeIn, TokenOut, UserOut
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["auth"])
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so a crafted link cannot bounce a person elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@pages.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
+    return render(request, "auth/login.html", {"next": _safe_next(next)})
+
+
+@pages.post("/login", response_class=HTMLResponse)
+async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    values = await form_values(request)
+    next_url = _safe_next(values.get("next"))
+    data, errors = parse(LoginIn, values)
+    if data:
+        try:
+            user = await accounts.authenticate(session, data)
+        except CVMSError as error:
+            errors = error.errors
+    if errors:
+        context = {"values": {"email": values.get("email", "")}, "errors": errors,
+                   "next": next_url}
+        return render(request, "auth/login.html", context, status_code=400)
+    key = await start_session(session, user, request, settings.session_hours)
+    target = "/account/password" if user.must_change_password else next_url
+    response = redirect(target)
+    set_session_cookie(response, key, secure=settings.cookies_secure,
+                       hours=settings.session_hours)
+    return response
+
+
+@pages.post("/logout")
+async def logout(request: Request, session: SessionDep) -> Response:
+    await end_session(session, request)
+    response = redirect("/", notice="You have logged out.")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@pages.get("/account/password", response_class=HTMLResponse)
+async def password_page(request: Request, user: CurrentUser) -> HTMLResponse:
+    return render(request, "auth/password.html", {"user": user})
+
+
+@pages.post("/account/password", response_class=HTMLResponse)
+async def password_change(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    data, errors = parse(PasswordChangeIn, await form_values(request))
+    if data:
+        try:
+            await accounts.change_password(session=session, user=user, data=data)
+            return redirect("/", notice="Your password has been changed.")
+        except CVMSError as error:
+            errors = error.errors
+    return render(request, "auth/password.html", {"user": user, "errors": errors},
+                  status_code=400)
+
+
+@api.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")
+async def token(request: Request, body: LoginIn, session: SessionDep,
+                settings: SettingsDep) -> TokenOut:
+    user = await accounts.authenticate(session, body)
+    key = await start_session(session, user, request, settings.session_hours)
+    return TokenOut(access_token=key, user=UserOut.model_validate(user),
+                    expires_at=utcnow() + timedelta(hours=settings.session_hours))
+
+
+@api.post("/auth/logout", status_code=204, summary="End this session")
+async def api_logout(request: Request, session: SessionDep,
+                     _user: CurrentUser) -> Response:
+    await end_session(session, request)
+    return Response(status_code=204)
+
+
+@api.get("/me", response_model=UserOut, summary="The logged-in user")
+async def me(user: CurrentUser) -> UserOut:
+    return UserOut.model_validate(user)
+
+
+@api.post("/account/password", status_code=204, summary="Change your password")
+async def api_password(body: PasswordChangeIn, user: CurrentUser,
+                       session: SessionDep) -> Response:
+    await accounts.change_password(session=session, user=user, data=body)
+    return Response(status_code=204)
+
+

@@ -1,0 +1,54 @@
+"""/healthz: database, Temporal and SMTP, each ok or failing."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+import aiosmtplib
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from api.deps import ServicesDep
+from api.services import Services
+
+router = APIRouter(tags=["health"])
+CHECK_TIMEOUT = 3.0
+
+
+async def _database(services: Services) -> None:
+    async with services.sessions() as session:
+        await session.exec(text("SELECT 1"))
+
+
+async def _temporal(services: Services) -> None:
+    if not await services.temporal.healthy():
+        raise RuntimeError("Temporal reports not serving")
+
+
+async def _smtp(services: Services) -> None:
+    s = services.settings
+    smtp = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, use_tls=s.smtp_use_tls,
+                           start_tls=False, timeout=CHECK_TIMEOUT)
+    await smtp.connect()
+    try:
+        await smtp.noop()
+    finally:
+        await smtp.quit()
+
+
+async def _check(probe: Callable[[Services], Awaitable[None]], services: Services) -> dict:
+    try:
+        await asyncio.wait_for(probe(services), CHECK_TIMEOUT)
+        return {"status": "ok"}
+    except Exception as error:  # noqa: BLE001 - any failure is reported, not raised
+        return {"status": "failing", "error": f"{type(error).__name__}: {error}"[:300]}
+
+
+@router.get("/healthz", summary="Health of the database, Temporal and SMTP")
+async def healthz(services: ServicesDep) -> JSONResponse:
+    probes = {"database": _database, "temporal": _temporal, "smtp": _smtp}
+    results = await asyncio.gather(*(_check(p, services) for p in probes.values()))
+    components = dict(zip(probes, results, strict=True))
+    ok = all(c["status"] == "ok" for c in components.values())
+    body = {"status": "ok" if ok else "failing", "components": components}
+    return JSONResponse(body, status_code=200 if ok else 503)

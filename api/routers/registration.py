@@ -1,0 +1,78 @@
+"""Organization Administrator self-registration and email confirmation."""
+
+from datetime import timedelta
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import SessionDep, TemporalDep
+from api.domain import accounts
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from core.errors import CVMSError, Gone
+from models.schemas import ConfirmEmailIn, RegistrationIn, RegistrationOut, UserOut
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["registration"])
+
+VERIFY_WITHIN = timedelta(days=7)
+NEXT_STEP = "Confirm your email address with the link we sent you, then log in."
+
+
+@pages.get("/register", response_class=HTMLResponse)
+async def register_page(request: Request) -> HTMLResponse:
+    return render(request, "auth/register.html")
+
+
+@pages.post("/register", response_class=HTMLResponse)
+async def register(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    data, errors = parse(RegistrationIn, values)
+    if data:
+        try:
+            user = await accounts.register_org_admin(session=session, temporal=temporal,
+                                                     data=data, verify_within=VERIFY_WITHIN)
+            return render(request, "auth/registered.html", {"email": user.email})
+        except CVMSError as error:
+            errors = error.errors
+    kept = {k: v for k, v in values.items() if not k.startswith("password")}
+    return render(request, "auth/register.html", {"values": kept, "errors": errors},
+                  status_code=400)
+
+
+@pages.get("/register/verify/{token}", response_class=HTMLResponse)
+async def verify_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    """Shows a button rather than confirming on GET: mail scanners follow links."""
+    try:
+        await accounts.usable_verification_link(session, token)
+    except Gone as error:
+        return render(request, "auth/link_problem.html", {"message": error.message}, 410)
+    return render(request, "auth/verify.html", {"token": token})
+
+
+@pages.post("/register/verify/{token}")
+async def verify(request: Request, token: str, session: SessionDep,
+                 temporal: TemporalDep) -> Response:
+    try:
+        await accounts.confirm_email(session=session, temporal=temporal, token=token)
+    except CVMSError as error:
+        return render(request, "auth/link_problem.html", {"message": error.message},
+                      error.status_code)
+    return redirect("/login", notice="Your email address is confirmed. Log in to continue.")
+
+
+@api.post("/registrations", response_model=RegistrationOut, status_code=201,
+          summary="Register as an Organization Administrator")
+async def api_register(body: RegistrationIn, session: SessionDep,
+                       temporal: TemporalDep) -> RegistrationOut:
+    user = await accounts.register_org_admin(session=session, temporal=temporal, data=body,
+                                             verify_within=VERIFY_WITHIN)
+    return RegistrationOut(user_id=user.id, status=user.status, next_step=NEXT_STEP)
+
+
+@api.post("/registrations/confirm", response_model=UserOut,
+          summary="Confirm an email address with the emailed token")
+async def api_confirm(body: ConfirmEmailIn, session: SessionDep,
+                      temporal: TemporalDep) -> UserOut:
+    user = await accounts.confirm_email(session=session, temporal=temporal, token=body.token)
+    return UserOut.model_validate(user)

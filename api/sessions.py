@@ -1,0 +1,66 @@
+"""Server-side login sessions: a random key in a cookie (or a bearer token), its hash in the DB."""
+
+from datetime import timedelta
+
+from fastapi import Request, Response
+from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.security import new_token, token_hash
+from models.accounts import User, WebSession
+from models.base import as_utc, utcnow
+
+SESSION_COOKIE = "cvms_session"
+CSRF_COOKIE = "cvms_csrf"
+
+
+def presented_key(request: Request) -> tuple[str | None, str]:
+    """The session key and how it came: 'bearer', 'cookie' or 'none'."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), "bearer"
+    cookie = request.cookies.get(SESSION_COOKIE)
+    return (cookie, "cookie") if cookie else (None, "none")
+
+
+async def load_user(request: Request, session: AsyncSession) -> User | None:
+    key, _how = presented_key(request)
+    if not key:
+        return None
+    web_session = await session.get(WebSession, token_hash(key))
+    if web_session is None or as_utc(web_session.expires_at) <= utcnow():
+        return None
+    user = await session.get(User, web_session.user_id)
+    return user if user and user.can_log_in else None
+
+
+async def start_session(session: AsyncSession, user: User, request: Request,
+                        hours: int) -> str:
+    key = new_token()
+    client = request.client.host if request.client else None
+    session.add(WebSession(key_hash=token_hash(key), user_id=user.id,
+                           expires_at=utcnow() + timedelta(hours=hours), ip_address=client,
+                           user_agent=(request.headers.get("user-agent") or "")[:400]))
+    user.last_login_at = utcnow()
+    session.add(user)
+    return key
+
+
+async def end_session(session: AsyncSession, request: Request) -> None:
+    key, _how = presented_key(request)
+    if key:
+        await session.exec(delete(WebSession).where(WebSession.key_hash == token_hash(key)))
+
+
+async def end_all_sessions(session: AsyncSession, user_id: int) -> None:
+    await session.exec(delete(WebSession).where(WebSession.user_id == user_id))
+
+
+def set_session_cookie(response: Response, key: str, *, secure: bool, hours: int) -> None:
+    response.set_cookie(SESSION_COOKIE, key, max_age=hours * 3600, httponly=True,
+                        secure=secure, samesite="lax", path="/")
+
+
+async def active_sessions(session: AsyncSession, user_id: int) -> list[WebSession]:
+    result = await session.exec(select(WebSession).where(WebSession.user_id == user_id))
+    return list(result.all())

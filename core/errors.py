@@ -1,0 +1,46 @@
+"""One error type carrying an HTTP status; the API renders it as JSON or as a page."""
+
+from http import HTTPStatus
+
+
+class CVMSError(Exception):
+    status_code: int = HTTPStatus.BAD_REQUEST
+    code: str = "bad_request"
+
+    def __init__(self, message: str, *, field: str | None = None,
+                 errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = dict(errors or {})
+        if field:
+            self.errors.setdefault(field, message)
+
+
+class NotAuthenticated(CVMSError):
+    status_code = HTTPStatus.UNAUTHORIZED
+    code = "not_authenticated"
+
+
+class Forbidden(CVMSError):
+    status_code = HTTPStatus.FORBIDDEN
+    code = "forbidden"
+
+
+class NotFound(CVMSError):
+    status_code = HTTPStatus.NOT_FOUND
+    code = "not_found"
+
+
+class Conflict(CVMSError):
+    status_code = HTTPStatus.CONFLICT
+    code = "conflict"
+
+
+class Invalid(CVMSError):
+    status_code = HTTPStatus.UNPROCESSABLE_ENTITY
+    code = "invalid"
+
+
+class Gone(CVMSError):
+    status_code = HTTPStatus.GONE
+    code = "gone"

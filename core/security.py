@@ -1,0 +1,58 @@
+"""Passwords, unguessable link tokens and CSRF tokens."""
+
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+
+MIN_PASSWORD_LENGTH = 12
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str) -> str | None:
+    """Why a new password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if password.isalpha() or password.isdigit():
+        return "Mix letters with numbers or symbols."
+    return None
+
+
+def new_token() -> str:
+    """A 256-bit random token for emailed links and sessions."""
+    return secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    """Links and sessions are stored only as this hash."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def csrf_token(secret: str, session_key: str) -> str:
+    return hmac.new(secret.encode(), f"csrf:{session_key}".encode(), hashlib.sha256).hexdigest()
+
+
+def csrf_valid(secret: str, session_key: str, presented: str | None) -> bool:
+    if not presented or not session_key:
+        return False
+    return hmac.compare_digest(csrf_token(secret, session_key), presented)
+
+
+def temporary_password() -> str:
+    return f"Tmp-{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"

@@ -1,0 +1,35 @@
+"""Demo accounts for a newcomer's first login (development only)."""
+
+import logging
+
+from sqlmodel import select
+
+from core.db import create_engine, session_factory, transaction
+from core.security import hash_password
+from core.settings import Settings
+from models.accounts import User
+from models.enums import Role
+
+log = logging.getLogger("cvms.seed")
+
+DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 - development demo accounts only
+DEMO_ACCOUNTS = [
+    ("reviewer@demo.cvms.test", "Rita", "Reviewer", Role.REVIEWER),
+    ("agent@demo.cvms.test", "Andy", "Agent", Role.HELPDESK_AGENT),
+    ("lead@demo.cvms.test", "Lena", "Lead", Role.HELPDESK_LEAD),
+    ("admin@demo.cvms.test", "Olivia", "Administrator", Role.ORG_ADMIN),
+]
+
+
+async def seed_demo(settings: Settings) -> None:
+    if not settings.is_development:
+        raise SystemExit("Demo accounts are only created in development.")
+    engine = create_engine(settings.resolved_database_url)
+    async with transaction(session_factory(engine)) as session:
+        for email, first, last, role in DEMO_ACCOUNTS:
+            found = (await session.exec(select(User).where(User.email == email))).first()
+            if found is None:
+                session.add(User(email=email, first_name=first, last_name=last, role=role,
+                                 password_hash=hash_password(DEMO_PASSWORD)))
+                log.info("demo account %s (%s)", email, role.label)
+    await engine.dispose()

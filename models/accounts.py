@@ -1,0 +1,68 @@
+"""People who log in, their server-side sessions, and the single-use links emailed to them."""
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import created_at_field, time_field
+from models.enums import AccountStatus, Role
+from models.types import enum_field
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True, max_length=254)
+    username: str | None = Field(default=None, unique=True, max_length=80)
+    first_name: str = Field(max_length=80)
+    last_name: str = Field(max_length=80)
+    title: str | None = Field(default=None, max_length=120)
+    phone: str | None = Field(default=None, max_length=20)
+    role: Role = enum_field(Role, index=True)
+    status: AccountStatus = enum_field(AccountStatus, AccountStatus.ACTIVE)
+    password_hash: str | None = Field(default=None, max_length=255)
+    must_change_password: bool = False
+    organization_id: int | None = Field(default=None, index=True)
+    created_at: datetime = created_at_field()
+    last_login_at: datetime | None = time_field()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.status == AccountStatus.ACTIVE and bool(self.password_hash)
+
+
+class WebSession(SQLModel, table=True):
+    """A login. The cookie holds a random key; only its hash is stored."""
+
+    __tablename__ = "web_session"
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    ip_address: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=400)
+
+
+class AccessLink(SQLModel, table=True):
+    """An emailed single-use link. The purpose and key make it idempotent per workflow step."""
+
+    __tablename__ = "access_link"
+    __table_args__ = (UniqueConstraint("purpose", "step_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=40)
+    step_key: str = Field(max_length=200)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    subject_id: int = Field(index=True)
+    bound_to: str | None = Field(default=None, max_length=200)
+    created_at: datetime = created_at_field()
+    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    used_at: datetime | None = time_field()
+    revoked_at: datetime | None = time_field()

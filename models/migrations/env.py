@@ -1,0 +1,45 @@
+"""Alembic environment: the URL comes from settings unless the caller passes one."""
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+from core.db import sync_url
+from core.settings import get_settings
+from models.registry import metadata
+from models.types import EnumString
+
+config = context.config
+
+
+def _url() -> str:
+    return config.attributes.get("database_url") or get_settings().resolved_database_url
+
+
+def render_item(type_: str, obj, _autogen_context):
+    """Render our enum columns as the plain strings they are stored as."""
+    if type_ == "type" and isinstance(obj, EnumString):
+        return f"sa.String(length={obj.impl.length})"
+    return False
+
+
+def run_offline() -> None:
+    context.configure(url=sync_url(_url()), target_metadata=metadata, literal_binds=True,
+                      render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online() -> None:
+    engine = create_engine(sync_url(_url()), poolclass=pool.NullPool)
+    with engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
+                          compare_type=True, render_item=render_item)
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    run_offline()
+else:
+    run_online()

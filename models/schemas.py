@@ -1,0 +1,79 @@
+"""Request and response bodies for accounts, shared by the JSON API and the portal forms."""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
+
+from core.security import password_problem
+from models.enums import AccountStatus, Role
+
+Name = Field(min_length=1, max_length=80)
+
+
+class Stripped(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+
+class LoginIn(Stripped):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=200)
+
+
+class NewPassword(Stripped):
+    password: str = Field(min_length=1, max_length=200)
+    password_confirm: str = Field(min_length=1, max_length=200)
+
+    @field_validator("password")
+    @classmethod
+    def _strong(cls, value: str) -> str:
+        problem = password_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("password_confirm")
+    @classmethod
+    def _match(cls, value: str, info: ValidationInfo) -> str:
+        if "password" in info.data and value != info.data["password"]:
+            raise ValueError("The two passwords do not match.")
+        return value
+
+
+class RegistrationIn(NewPassword):
+    first_name: str = Name
+    last_name: str = Name
+    email: EmailStr
+
+
+class PasswordChangeIn(NewPassword):
+    current_password: str = Field(min_length=1, max_length=200)
+
+
+class ConfirmEmailIn(Stripped):
+    token: str = Field(min_length=10, max_length=200)
+
+
+class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+    role: Role
+    status: AccountStatus
+    organization_id: int | None
+    must_change_password: bool
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    user: UserOut
+
+
+class RegistrationOut(BaseModel):
+    user_id: int
+    status: AccountStatus
+    next_step: str

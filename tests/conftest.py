@@ -1,0 +1,71 @@
+"""Shared fixtures: real Temporal (time-skipping and local dev server, both from wheels),
+a database per test run, a real SMTP server on loopback, and the running system."""
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from core.temporal import DATA_CONVERTER
+from temporalio.testing import WorkflowEnvironment
+from tests.support.databases import backend, test_database
+from tests.support.smtp import SmtpCapture
+from tests.support.system import start_system
+
+BIN = Path(sys.executable).parent
+
+
+def pytest_report_header() -> str:
+    return f"cvms database backend: {backend()}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with test_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def smtp():
+    capture = SmtpCapture().start()
+    yield capture
+    capture.stop()
+
+
+@pytest.fixture(scope="session")
+async def dev_env():
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
+        dev_server_log_level="error")
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def ts_env():
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=DATA_CONVERTER)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def system(dev_env, database_url, smtp, tmp_path_factory):
+    """The whole system on the local Temporal dev server."""
+    running = await start_system(dev_env, database_url, smtp, f"cvms-{uuid.uuid4().hex[:8]}",
+                                 tmp_path_factory.mktemp("data"))
+    yield running
+    await running.stop()
+    await running.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def ts_system(ts_env, database_url, smtp, tmp_path_factory):
+    """The whole system on the time-skipping test server: timers of days pass at once."""
+    running = await start_system(ts_env, database_url, smtp, f"cvms-ts-{uuid.uuid4().hex[:8]}",
+                                 tmp_path_factory.mktemp("data-ts"))
+    yield running
+    await running.stop()
+    await running.engine.dispose()

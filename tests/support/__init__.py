@@ -1,0 +1,1 @@
+"""Test harness pieces: SMTP capture, databases, the running system, HTTP helpers."""

@@ -1,0 +1,35 @@
+"""Creating people for tests: directly for staff roles, through the real flow for self-registration."""
+
+from core.security import hash_password
+from models.accounts import User
+from models.enums import Role
+from tests.support.system import System
+from tests.support.web import PASSWORD, unique_email
+
+
+async def make_user(system: System, role: Role, *, email: str | None = None,
+                    organization_id: int | None = None, **fields) -> User:
+    user = User(email=email or unique_email(role.value), first_name=fields.pop("first_name", "Test"),
+                last_name=fields.pop("last_name", role.label.split()[-1]), role=role,
+                password_hash=hash_password(PASSWORD), organization_id=organization_id, **fields)
+    async with system.sessions() as session:
+        session.add(user)
+        await session.commit()
+        await session.refresh(user)
+    return user
+
+
+async def register_org_admin(system: System, email: str | None = None,
+                             first_name: str = "Olivia") -> str:
+    """Register through the API and confirm from the emailed link, as a person would."""
+    email = email or unique_email("oa")
+    async with system.http() as http:
+        response = await http.post("/api/v1/registrations", json={
+            "first_name": first_name, "last_name": "Admin", "email": email,
+            "password": PASSWORD, "password_confirm": PASSWORD})
+        assert response.status_code == 201, response.text
+        mail = await system.smtp.one(to=email, subject="Confirm your email")
+        token = mail.link("/register/verify/").rsplit("/", 1)[1]
+        confirmed = await http.post("/api/v1/registrations/confirm", json={"token": token})
+        assert confirmed.status_code == 200, confirmed.text
+    return email

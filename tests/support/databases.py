@@ -1,0 +1,59 @@
+"""A fresh database per test run: a SQLite file, or a new database on a Postgres server."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from core.migrate import upgrade
+
+POSTGRES_ENV = "CVMS_TEST_POSTGRES_URL"
+BACKEND_ENV = "CVMS_TEST_BACKEND"
+
+
+def backend() -> str:
+    return os.environ.get(BACKEND_ENV, "sqlite")
+
+
+@contextmanager
+def sqlite_database(tmp: Path) -> Iterator[str]:
+    url = f"sqlite:///{tmp / 'cvms-test.db'}"
+    upgrade(url)
+    yield url
+
+
+def _admin_dsn(server_url: str) -> str:
+    url = make_url(server_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def postgres_database(server_url: str) -> Iterator[str]:
+    name = f"cvms_test_{uuid.uuid4().hex[:10]}"
+    admin = _admin_dsn(server_url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = make_url(admin).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def test_database(tmp: Path) -> Iterator[str]:
+    if backend() == "postgres":
+        server = os.environ.get(POSTGRES_ENV)
+        if not server:
+            raise RuntimeError(f"{BACKEND_ENV}=postgres needs {POSTGRES_ENV}")
+        with postgres_database(server) as url:
+            yield url
+    else:
+        with sqlite_database(tmp) as url:
+            yield url

@@ -1,0 +1,104 @@
+"""A real SMTP server on loopback (aiosmtpd) whose messages tests read and whose links they follow."""
+
+import asyncio
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import EmailMessage
+from email.policy import default as default_policy
+
+from aiosmtpd.controller import Controller
+
+URL = re.compile(r"https?://[^\s<>\"')]+")
+
+
+@dataclass
+class Mail:
+    to: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return str(self.message["Subject"])
+
+    @property
+    def cc(self) -> str:
+        return str(self.message["Cc"] or "")
+
+    @property
+    def text(self) -> str:
+        return self.message.get_body(preferencelist=("plain",)).get_content()
+
+    @property
+    def html(self) -> str:
+        return self.message.get_body(preferencelist=("html",)).get_content()
+
+    def links(self) -> list[str]:
+        return URL.findall(self.text)
+
+    def link(self, containing: str) -> str:
+        found = [url for url in self.links() if containing in url]
+        assert found, f"no link containing {containing!r} in {self.subject!r}: {self.links()}"
+        return found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Handler:
+    def __init__(self, box: "SmtpCapture") -> None:
+        self.box = box
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802
+        message = message_from_bytes(envelope.original_content, policy=default_policy)
+        self.box.add(Mail(to=[r.lower() for r in envelope.rcpt_tos], message=message))
+        return "250 OK"
+
+
+class SmtpCapture:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._mails: list[Mail] = []
+        self.port = free_port()
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> "SmtpCapture":
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def add(self, mail: Mail) -> None:
+        with self._lock:
+            self._mails.append(mail)
+
+    def all(self) -> list[Mail]:
+        with self._lock:
+            return list(self._mails)
+
+    def find(self, to: str | None = None, subject: str | None = None) -> list[Mail]:
+        return [m for m in self.all() if (to is None or to.lower() in m.to)
+                and (subject is None or subject.lower() in m.subject.lower())]
+
+    async def wait_for(self, to: str | None = None, subject: str | None = None, count: int = 1,
+                       timeout: float = 20.0) -> list[Mail]:
+        """Wait until at least `count` matching messages arrived; return them all."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.find(to, subject)
+            if len(found) >= count:
+                return found
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"expected {count} mail(s) to={to!r} subject~{subject!r}; got "
+                             f"{[(m.to, m.subject) for m in self.all()][-10:]}")
+
+    async def one(self, to: str | None = None, subject: str | None = None,
+                  timeout: float = 20.0) -> Mail:
+        return (await self.wait_for(to, subject, 1, timeout))[-1]

@@ -1,0 +1,105 @@
+"""The system under test: the real app on a real port, a real worker, real Temporal and SMTP."""
+
+import asyncio
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from api.app import create_app
+from api.services import TemporalGateway
+from core.db import SessionFactory, create_engine, session_factory
+from core.settings import Settings
+from tests.support.smtp import SmtpCapture
+from worker import build_worker
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+
+
+def make_settings(database_url: str, smtp: SmtpCapture, port: int, task_queue: str,
+                  data_dir: Path) -> Settings:
+    return Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
+                    database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
+                    public_base_url=f"http://127.0.0.1:{port}", temporal_task_queue=task_queue,
+                    data_dir=data_dir)
+
+
+def bound_socket() -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+@dataclass
+class System:
+    settings: Settings
+    env: WorkflowEnvironment
+    smtp: SmtpCapture
+    engine: AsyncEngine
+    base_url: str
+    worker: Worker | None = None
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _server: uvicorn.Server | None = None
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    @property
+    def sessions(self) -> SessionFactory:
+        return session_factory(self.engine)
+
+    @property
+    def task_queue(self) -> str:
+        return self.settings.temporal_task_queue
+
+    def http(self, **kwargs) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.base_url, timeout=30, **kwargs)
+
+    async def start_worker(self) -> None:
+        self.worker = build_worker(self.client, self.settings, engine=self.engine)
+        self._worker_task = asyncio.create_task(self.worker.run())
+
+    async def stop_worker(self) -> None:
+        await self.worker.shutdown()
+        await self._worker_task
+
+    async def restart_worker(self) -> None:
+        await self.stop_worker()
+        await self.start_worker()
+
+    async def start_api(self, sock: socket.socket) -> None:
+        app = create_app(self.settings, engine=self.engine,
+                         temporal=TemporalGateway(self.settings, self.client))
+        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._server.install_signal_handlers = lambda: None  # leave pytest's Ctrl-C alone
+        self._api_task = asyncio.create_task(self._server.serve(sockets=[sock]))
+        while not self._server.started:
+            await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        if self._server:
+            self._server.should_exit = True
+            await self._api_task
+        await self.stop_worker()
+
+
+async def start_system(env: WorkflowEnvironment, database_url: str, smtp: SmtpCapture,
+                       task_queue: str, data_dir: Path) -> System:
+    sock = bound_socket()
+    port = sock.getsockname()[1]
+    settings = make_settings(database_url, smtp, port, task_queue, data_dir)
+    system = System(settings=settings, env=env, smtp=smtp,
+                    engine=create_engine(settings.resolved_database_url),
+                    base_url=f"http://127.0.0.1:{port}")
+    await system.start_worker()
+    await system.start_api(sock)
+    return system

@@ -1,0 +1,51 @@
+"""HTTP helpers that act like a person with a browser (cookies, CSRF tokens) or an API client."""
+
+import re
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from tests.support.system import System
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PASSWORD = "Correct-horse-42"  # noqa: S105
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.org"
+
+
+@dataclass
+class Browserish:
+    """Posts forms the way the portal's pages do: with the CSRF token from the page."""
+
+    http: httpx.AsyncClient
+
+    async def get(self, url: str) -> httpx.Response:
+        return await self.http.get(url)
+
+    async def submit(self, page_url: str, data: dict, action: str | None = None,
+                     files: dict | None = None) -> httpx.Response:
+        page = await self.http.get(page_url)
+        match = CSRF.search(page.text)
+        assert match, f"no CSRF token on {page_url} ({page.status_code})"
+        return await self.http.post(action or page_url, data={**data, "csrf_token": match[1]},
+                                    files=files)
+
+    async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
+        return await self.submit("/login", {"email": email, "password": password})
+
+
+def browser(system: System) -> Browserish:
+    return Browserish(system.http(follow_redirects=True))
+
+
+async def api_client(system: System, email: str, password: str = PASSWORD) -> httpx.AsyncClient:
+    """An API client holding a bearer token."""
+    async with system.http() as anonymous:
+        response = await anonymous.post("/api/v1/auth/token",
+                                        json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    token = response.json()["access_token"]
+    return system.http(headers={"Authorization": f"Bearer {token}"})
