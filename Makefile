@@ -20,7 +20,7 @@ demo: ARGS += --seed-demo
 demo: run
 
 test: install
-	.venv/bin/python -m tests.run
+	.venv/bin/python -m tests.run $(ARGS)
 
 lint: install
 	.venv/bin/ruff check .

@@ -3,14 +3,14 @@
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.links import expire_links, issue_link
+from activities.mailer import Mailer
 from core.db import transaction
 from models.accounts import AccessLink, User
 from models.base import utcnow
 from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail
 from models.enums import AccountStatus
 from notifications.catalogue import EmailKind, RegistrationExpiredContext, VerifyEmailContext
-from activities.links import expire_links, issue_link
-from activities.mailer import Mailer
 
 VERIFY_PURPOSE = "verify_email"
 

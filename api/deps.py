@@ -10,7 +10,7 @@ from api.services import Services, TemporalGateway
 from api.sessions import load_user
 from core.errors import Forbidden, NotAuthenticated
 from core.settings import Settings
-from models.accounts import User
+from models.accounts import User, Viewer
 from models.enums import Role
 
 
@@ -54,7 +54,10 @@ _PASSWORD_PATHS = ("/account/password", "/logout", "/api/v1/account/password", "
 
 async def optional_user(request: Request, session: SessionDep) -> User | None:
     if not hasattr(request.state, "user"):
-        request.state.user = await load_user(request, session)
+        user = await load_user(request, session)
+        request.state.user = user
+        # Pages (error pages too, after a rollback) render from this detached snapshot.
+        request.state.viewer = Viewer.of(user) if user else None
     return request.state.user
 
 

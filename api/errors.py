@@ -5,7 +5,8 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -30,8 +31,13 @@ def error_response(request: Request, status: int, message: str,
         body = {"detail": message, "code": code, "errors": errors or {}}
         return JSONResponse(body, status_code=status)
     title = HTTPStatus(status).phrase
-    return render(request, "error.html", {"status": status, "title": title, "message": message,
-                                          "errors": errors or {}}, status_code=status)
+    try:
+        return render(request, "error.html", {"status": status, "title": title,
+                                              "message": message, "errors": errors or {}},
+                      status_code=status)
+    except Exception:  # noqa: BLE001 - the error page itself must never fail
+        log.exception("error page failed to render")
+        return HTMLResponse(f"<h1>{title}</h1><p>{escape(message)}</p>", status_code=status)
 
 
 async def cvms_error(request: Request, exc: CVMSError) -> Response:

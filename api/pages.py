@@ -24,7 +24,7 @@ templates.env.globals["csrf_token"] = token_for
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
            status_code: int = 200) -> HTMLResponse:
-    values = {"user": getattr(request.state, "user", None), "values": {}, "errors": {},
+    values = {"user": getattr(request.state, "viewer", None), "values": {}, "errors": {},
               "notice": request.cookies.get(NOTICE_COOKIE),
               "dev": request.app.state.services.settings.is_development}
     values.update(context or {})

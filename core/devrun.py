@@ -132,6 +132,7 @@ def main() -> int:
     parser.add_argument("--seed-demo", action="store_true", help="create the demo accounts")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s run %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)

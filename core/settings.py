@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, model_validator
+from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused outside development
@@ -17,7 +17,7 @@ class Settings(BaseSettings):
 
     environment: Environment = "development"
     data_dir: Path = Path("data")
-    database_url: str = ""  # empty: a SQLite file in data_dir
+    database_url: str | None = None  # unset: a SQLite file in data_dir
 
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     session_hours: int = 12
     dev_mailbox: bool = True  # the built-in mail catcher's page; development only
+
+    @field_validator("smtp_username", "smtp_password", "database_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" and not isinstance(value, SecretStr) else value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

@@ -1,5 +1,6 @@
 """People who log in, their server-side sessions, and the single-use links emailed to them."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import DateTime, UniqueConstraint
@@ -66,3 +67,25 @@ class AccessLink(SQLModel, table=True):
     expires_at: datetime = Field(sa_type=DateTime(timezone=True))
     used_at: datetime | None = time_field()
     revoked_at: datetime | None = time_field()
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a page needs to know about who is looking, safe to use after the session closes."""
+
+    id: int
+    first_name: str
+    last_name: str
+    role: Role
+    organization_id: int | None
+    must_change_password: bool
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @classmethod
+    def of(cls, user: User) -> "Viewer":
+        return cls(id=user.id, first_name=user.first_name, last_name=user.last_name,
+                   role=user.role, organization_id=user.organization_id,
+                   must_change_password=user.must_change_password)

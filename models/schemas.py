@@ -68,7 +68,7 @@ class UserOut(BaseModel):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - not a secret
     expires_at: datetime
     user: UserOut
 

@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=Path("data/mailbox"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s catcher %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
     controller = start(args.dir, args.host, args.port)
     log.info("mail catcher on %s:%s, keeping messages in %s", args.host, args.port, args.dir)
     stop = asyncio.Event()

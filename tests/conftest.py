@@ -6,9 +6,9 @@ import uuid
 from pathlib import Path
 
 import pytest
+from temporalio.testing import WorkflowEnvironment
 
 from core.temporal import DATA_CONVERTER
-from temporalio.testing import WorkflowEnvironment
 from tests.support.databases import backend, test_database
 from tests.support.smtp import SmtpCapture
 from tests.support.system import start_system
@@ -69,3 +69,25 @@ async def ts_system(ts_env, database_url, smtp, tmp_path_factory):
     yield running
     await running.stop()
     await running.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def chromium():
+    from playwright.async_api import async_playwright
+
+    from tests.support.browser import ARGS, CHROMIUM, require_chromium
+
+    require_chromium()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        await browser.close()
+
+
+@pytest.fixture
+async def page(chromium, system):
+    context = await chromium.new_context(base_url=system.base_url)
+    tab = await context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    await context.close()

@@ -1,6 +1,5 @@
 """A self-registered account's email verification: confirm within the window or expire."""
 
-import asyncio
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -29,7 +28,7 @@ class AccountActivationWorkflow:
         try:
             await workflow.wait_condition(lambda: self.state != "awaiting_confirmation",
                                           timeout=data.verify_within)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.state = "expired"
             ref = AccountRef(user_id=data.user_id)
             await workflow.execute_activity_method(AccountActivities.expire_registration,

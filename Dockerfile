@@ -1,0 +1,22 @@
+# One image for the API/portal, the worker and the migration job.
+FROM python:3.11-slim AS base
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 UV_PYTHON_DOWNLOADS=never \
+    UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PATH="/app/.venv/bin:$PATH"
+WORKDIR /app
+RUN pip install --no-cache-dir "uv>=0.9,<1"
+COPY pyproject.toml uv.lock ./
+# Runtime dependencies only: no test tools, no embedded Temporal dev server.
+RUN uv sync --frozen --no-default-groups --no-install-project
+COPY alembic.ini worker.py ./
+COPY core core
+COPY models models
+COPY workflows workflows
+COPY activities activities
+COPY notifications notifications
+COPY api api
+RUN useradd --system --uid 10001 cvms && chown -R cvms /app
+USER cvms
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+  CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz').status != 200)"
+CMD ["uvicorn", "api.app:create_app", "--factory", "--host", "0.0.0.0", "--port", "8000", "--proxy-headers", "--forwarded-allow-ips", "*"]

@@ -1,0 +1,84 @@
+"""Login, CSRF and role checks each refuse clearly."""
+
+import re
+
+from models.enums import Role
+from tests.support.accounts import make_user, register_org_admin
+from tests.support.web import PASSWORD, api_client, browser
+
+
+async def test_wrong_password_is_refused_and_the_email_kept(system):
+    user = await make_user(system, Role.REVIEWER)
+    person = browser(system)
+    page = await person.submit("/login", {"email": user.email, "password": "wrong-password-1"})
+    assert page.status_code == 400
+    assert "The email or password is not correct." in page.text
+    assert f'value="{user.email}"' in page.text
+    async with system.http() as http:
+        api = await http.post("/api/v1/auth/token",
+                              json={"email": user.email, "password": "nope-nope-123"})
+    assert api.status_code == 422 and api.json()["errors"] == {
+        "password": "The email or password is not correct."}
+
+
+async def test_form_without_csrf_token_is_refused(system):
+    user = await make_user(system, Role.REVIEWER)
+    async with system.http() as http:
+        response = await http.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 403
+        assert "security token is missing or out of date" in response.text
+        forged = await http.post("/login", data={"email": user.email, "password": PASSWORD,
+                                                 "csrf_token": "f" * 64})
+        assert forged.status_code == 403
+    person = browser(system)
+    assert (await person.login(user.email)).status_code == 200
+    logged_in = await person.http.post("/logout", data={})
+    assert logged_in.status_code == 403, "a logged-in session's form needs its token too"
+
+
+async def test_page_without_the_needed_role_is_refused(system):
+    admin_email = await register_org_admin(system)
+    person = browser(system)
+    await person.login(admin_email)
+    page = await person.get("/state/audit")
+    assert page.status_code == 403
+    assert "This page is for the Immunization Branch reviewer role" in page.text
+    assert "Organization Administrator" in page.text
+    reviewer = await make_user(system, Role.REVIEWER)
+    staff = browser(system)
+    await staff.login(reviewer.email)
+    assert (await staff.get("/state/audit")).status_code == 200
+
+
+async def test_anonymous_pages_redirect_to_login_and_api_answers_401(system):
+    async with system.http() as http:
+        page = await http.get("/state/audit")
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+        api = await http.get("/api/v1/me")
+        assert api.status_code == 401 and api.json()["detail"] == "Log in to continue."
+
+
+async def test_bearer_token_login_me_and_logout(system):
+    user = await make_user(system, Role.HELPDESK_AGENT)
+    async with await api_client(system, user.email) as api:
+        me = await api.get("/api/v1/me")
+        assert me.json()["role"] == "helpdesk_agent"
+        assert (await api.post("/api/v1/auth/logout")).status_code == 204
+        assert (await api.get("/api/v1/me")).status_code == 401
+
+
+async def test_temporary_password_must_be_changed_first(system):
+    user = await make_user(system, Role.REQUESTER, must_change_password=True)
+    person = browser(system)
+    page = await person.login(user.email)
+    assert "Choose your own password to continue" in page.text
+    blocked = await person.get("/state/audit")
+    assert blocked.status_code == 403 and "temporary password" in blocked.text
+    weak = await person.submit("/account/password", {
+        "current_password": PASSWORD, "password": "short", "password_confirm": "short"})
+    assert weak.status_code == 400 and "at least 12 characters" in weak.text
+    done = await person.submit("/account/password", {
+        "current_password": PASSWORD, "password": "A-brand-new-pass-9",
+        "password_confirm": "A-brand-new-pass-9"})
+    assert "Your password has been changed." in done.text
+    assert re.search(r"Welcome, Test", done.text)

@@ -1,0 +1,57 @@
+"""docker-compose.yml describes production: every service the app needs, every setting it reads."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from core.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+# Settings that have a safe production default and may be left out.
+OPTIONAL = {"smtp_use_tls", "smtp_timeout_seconds", "session_hours", "dev_mailbox"}
+VAR = re.compile(r"\$\{(\w+)(?::?[-?]([^}]*))?\}")
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def substitute(value: str, env: dict[str, str]) -> str:
+    """Compose's ${VAR}, ${VAR:-default} and ${VAR:?error} forms."""
+    return VAR.sub(lambda m: env.get(m[1], m[2] if "-" in m[0] else ""), str(value))
+
+
+def test_every_service_the_app_needs_is_there():
+    services = compose()["services"]
+    assert {"postgres", "temporal", "temporal-ui", "mail", "migrate", "api",
+            "worker"} <= set(services)
+    assert services["temporal"]["depends_on"] == {"temporal-db": {"condition": "service_healthy"}}
+    for name in ("api", "worker"):
+        assert services[name]["build"] == "." and services[name]["image"] == "cvms:latest"
+        assert services[name]["depends_on"]["migrate"]["condition"] == \
+            "service_completed_successfully"
+    assert services["migrate"]["command"] == ["python", "-m", "core.migrate"]
+    assert services["worker"]["command"] == ["python", "worker.py"]
+    assert "api.app:create_app" in services["api"]["command"]
+    assert (ROOT / "Dockerfile").exists()
+
+
+def test_every_setting_the_app_reads_is_provided():
+    services = compose()["services"]
+    needed = {name.upper() for name in Settings.model_fields} - {o.upper() for o in OPTIONAL}
+    for name in ("api", "worker", "migrate"):
+        env = services[name]["environment"]
+        assert needed <= set(env), f"{name} lacks {sorted(needed - set(env))}"
+
+
+def test_the_compose_environment_makes_valid_production_settings():
+    env = compose()["services"]["api"]["environment"]
+    given = {"POSTGRES_PASSWORD": "pw", "SECRET_KEY": "s" * 40}
+    values = {key.lower(): substitute(value, given) for key, value in env.items()}
+    values = {k: v for k, v in values.items() if v != ""}
+    settings = Settings(_env_file=None, **values)
+    assert settings.environment == "production"
+    assert settings.database_url == "postgresql://cvms:pw@postgres:5432/cvms"
+    assert settings.temporal_address == "temporal:7233"
+    assert settings.cookies_secure

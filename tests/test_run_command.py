@@ -1,0 +1,108 @@
+"""The README's run command on a fresh copy of the tree: up, healthy, Ctrl-C, nothing left,
+and a second start finds its data and its running workflows again."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.databases import backend
+from tests.support.smtp import free_port
+from tests.support.web import PASSWORD, unique_email
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(backend() != "sqlite",
+                                reason="the run command's embedded default is SQLite")
+
+
+def fresh_copy(target: Path) -> Path:
+    """The files a clone would have: tracked plus new, minus ignored."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                            cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
+    return target
+
+
+class RunCommand:
+    def __init__(self, tree: Path) -> None:
+        self.tree = tree
+        self.port, self.ui, self.temporal, self.smtp = (free_port() for _ in range(4))
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        env = {**os.environ, "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal}",
+               "SMTP_PORT": str(self.smtp), "PUBLIC_BASE_URL": self.base}
+        env.pop("VIRTUAL_ENV", None)
+        args = f"ARGS=--port {self.port} --temporal-ui-port {self.ui}"
+        self.starts = getattr(self, "starts", 0) + 1
+        self.log_path = self.tree / f"run-{self.starts}.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(["make", "run", args], cwd=self.tree, env=env,
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)  # a terminal's foreground job
+        deadline = time.monotonic() + 300
+        while "CVMS is running." not in self.log_path.read_text():
+            assert self.proc.poll() is None, self.log_path.read_text()[-3000:]
+            assert time.monotonic() < deadline, "run command did not come up"
+            time.sleep(0.5)
+
+    def ctrl_c(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGINT)
+        assert self.proc.wait(60) is not None
+        self.log.close()
+
+    def leftovers(self) -> list[str]:
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+                cwd = str((proc / "cwd").resolve())
+            except (OSError, ValueError):
+                continue
+            if str(self.tree) in cmdline or cwd.startswith(str(self.tree)):
+                found.append(cmdline)
+        return found
+
+
+def test_run_command_starts_stops_cleanly_and_keeps_its_data(tmp_path):
+    run = RunCommand(fresh_copy(tmp_path / "cvms"))
+    run.start()
+    health = httpx.get(f"{run.base}/healthz", timeout=10)
+    assert health.status_code == 200 and health.json()["status"] == "ok", health.text
+    email = unique_email("persist")
+    body = {"first_name": "Pat", "last_name": "Persist", "email": email,
+            "password": PASSWORD, "password_confirm": PASSWORD}
+    assert httpx.post(f"{run.base}/api/v1/registrations", json=body).status_code == 201
+    link = wait_for_mailbox_link(run.base, "Confirm your email")
+    run.ctrl_c()
+    assert run.leftovers() == []
+    run.start()
+    again = httpx.post(f"{run.base}/api/v1/registrations", json=body)
+    assert again.status_code == 409, "the account survived the restart"
+    token = link.rsplit("/", 1)[1]
+    confirmed = httpx.post(f"{run.base}/api/v1/registrations/confirm", json={"token": token})
+    assert confirmed.status_code == 200, "the running workflow survived the restart"
+    run.ctrl_c()
+    assert run.leftovers() == []
+
+
+def wait_for_mailbox_link(base: str, subject: str) -> str:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        listing = httpx.get(f"{base}/dev/mailbox").text
+        if subject in listing:
+            key = re.search(r'href="/dev/mailbox/([^"]+)"', listing)[1]
+            page = httpx.get(f"{base}/dev/mailbox/{key}").text
+            return re.search(r'<a href="([^"]+/register/verify/[^"]+)"', page)[1]
+        time.sleep(0.5)
+    raise AssertionError("the email never reached the dev mailbox")
