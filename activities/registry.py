@@ -6,6 +6,7 @@ from typing import Any
 from temporalio import activity
 
 from activities.accounts import AccountActivities
+from activities.enrollment import EnrollmentActivities
 from activities.mailer import Mailer
 from core.db import SessionFactory
 from core.settings import Settings
@@ -24,5 +25,5 @@ def _methods(obj: object) -> list[Callable[..., Any]]:
 def build_activities(sessions: SessionFactory, sender: MailSender,
                      settings: Settings) -> list[Callable[..., Any]]:
     mailer = Mailer(sessions, sender, settings)
-    objects = [AccountActivities(mailer)]
+    objects = [AccountActivities(mailer), EnrollmentActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

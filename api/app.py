@@ -9,7 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
 from api.csrf import persist_seed, prepare_seed, verify_csrf
-from api.routers import auth, dev, health, home, registration, state
+from api.routers import (
+    auth,
+    dev,
+    enrollment_api,
+    files,
+    health,
+    home,
+    invite_pages,
+    registration,
+    section_a_pages,
+    section_b_pages,
+    state,
+)
 from api.services import Services, TemporalGateway
 from core.db import create_engine, session_factory
 from core.settings import Settings, get_settings
@@ -42,7 +54,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
-                   registration.api, dev.router, state.pages):
+                   registration.api, dev.router, state.pages, enrollment_api.router,
+                   section_a_pages.router, invite_pages.router, section_b_pages.router,
+                   files.router):
         app.include_router(router)
     return app
 

@@ -23,6 +23,9 @@ _FRIENDLY = {
     "less_than_equal": "Enter a number no larger than {le}.",
     "too_long": "Too many entries.",
     "string_too_long": "Use at most {max_length} characters.",
+    "string_pattern_mismatch": "This is not in the expected format.",
+    "too_short": "Choose at least one.",
+    "list_type": "Choose at least one.",
 }
 
 
@@ -39,6 +42,8 @@ def _message(error: Mapping[str, Any]) -> str:
         except (KeyError, IndexError):
             return template
     message = str(error.get("msg", "This value is not valid."))
+    if "valid email address" in message:
+        return "Enter an email address like name@example.org."
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 

@@ -24,9 +24,12 @@ async def run_update(handle: WorkflowHandle, update: Any, arg: Any = None) -> An
         raise
 
 
-async def send_signal(handle: WorkflowHandle, signal: Any, arg: Any) -> None:
+async def send_signal(handle: WorkflowHandle, signal: Any, arg: Any = None) -> None:
     try:
-        await handle.signal(signal, arg)
+        if arg is None:
+            await handle.signal(signal)
+        else:
+            await handle.signal(signal, arg)
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             raise Conflict(FINISHED) from error

@@ -3,3 +3,11 @@
 
 def account_activation(user_id: int) -> str:
     return f"account-activation-{user_id}"
+
+
+def enrollment(organization_id: int) -> str:
+    return f"enrollment-{organization_id}"
+
+
+def location(location_id: int) -> str:
+    return f"location-{location_id}"

@@ -1,0 +1,97 @@
+"""Uploaded images: checked by content, size-capped, re-encoded so no metadata leaks."""
+
+import base64
+import binascii
+import hashlib
+from io import BytesIO
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.errors import Invalid
+from models.enrollment import StoredFile
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MAX_SIDE = 2000
+PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
+MAX_SIGNATURE_BYTES = 512 * 1024
+NOT_A_PHOTO = ("This file is not a picture we can read. Upload a JPEG or PNG photo taken of "
+               "the storage unit.")
+
+
+def _open_checked(raw: bytes, field: str, formats: set[str]) -> Image.Image:
+    try:
+        probe = Image.open(BytesIO(raw))
+        if probe.format not in formats:
+            raise Invalid(NOT_A_PHOTO, field=field)
+        if probe.width * probe.height > MAX_PIXELS:
+            raise Invalid("This picture has too many pixels; upload one under 40 megapixels.",
+                          field=field)
+        probe.verify()
+        image = Image.open(BytesIO(raw))
+        image.load()
+        return image
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
+            Image.DecompressionBombError) as error:
+        raise Invalid(NOT_A_PHOTO, field=field) from error
+
+
+def reencode_photo(raw: bytes, field: str) -> tuple[bytes, int, int]:
+    """A fresh JPEG from the pixels only: EXIF (location, camera, owner) is dropped."""
+    if not raw:
+        raise Invalid("Choose a photo to upload.", field=field)
+    if len(raw) > MAX_PHOTO_BYTES:
+        raise Invalid("This photo is larger than 10 MB. Upload a smaller picture.", field=field)
+    image = ImageOps.exif_transpose(_open_checked(raw, field, PHOTO_FORMATS))
+    image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    out = BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True)
+    return out.getvalue(), image.width, image.height
+
+
+def decode_signature_image(data_url: str, field: str = "signature") -> bytes:
+    """A drawn signature arrives as a PNG data URL from the signature pad."""
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix):
+        raise Invalid("Draw your signature in the box, or type your name instead.", field=field)
+    try:
+        raw = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise Invalid("The drawn signature could not be read. Clear it and draw it again.",
+                      field=field) from error
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        raise Invalid("The drawn signature is too large. Clear it and draw it again.",
+                      field=field)
+    image = _open_checked(raw, field, {"PNG"})
+    if image.getbbox() is None or _is_blank(image):
+        raise Invalid("The signature box is empty. Draw your signature, or type your name.",
+                      field=field)
+    out = BytesIO()
+    image.convert("LA").save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _is_blank(image: Image.Image) -> bool:
+    grey = image.convert("LA")
+    alpha_box = grey.getchannel("A").getbbox()
+    lightness = grey.getchannel("L").getextrema()
+    return alpha_box is None or lightness[0] > 245
+
+
+async def store_file(session: AsyncSession, data: bytes, *, filename: str, content_type: str,
+                     width: int | None = None, height: int | None = None) -> StoredFile:
+    stored = StoredFile(sha256=hashlib.sha256(data).hexdigest(), content_type=content_type,
+                        filename=filename[:200] or "upload", size=len(data), width=width,
+                        height=height, data=data)
+    session.add(stored)
+    await session.flush()
+    return stored
+
+
+async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: str) -> StoredFile:
+    data, width, height = reencode_photo(raw, field)
+    name = (filename.rsplit(".", 1)[0] or "photo") + ".jpg"
+    return await store_file(session, data, filename=name, content_type="image/jpeg",
+                            width=width, height=height)

@@ -1,0 +1,103 @@
+"""A coordinator's invitation link: register (or use an existing account), or ask for a new link."""
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from activities.enrollment import INVITE_PURPOSE
+from activities.links import find_link, link_problem
+from api.domain.accounts import user_by_email
+from api.services import TemporalGateway
+from api.workflow_calls import send_signal
+from core.errors import Conflict, Gone, Invalid
+from core.security import hash_password, verify_password
+from models.accounts import AccessLink, User
+from models.base import utcnow
+from models.contracts import CoordinatorRegistered
+from models.enrollment import Location, Organization, UserLocation
+from models.enrollment_schemas import InvitationOut
+from models.enums import Role
+from models.schemas import NewPassword
+from workflows import ids
+from workflows.location import LocationEnrollmentWorkflow
+
+PROBLEMS = {
+    "invalid": "This invitation link is not valid. Check that you copied the whole address, or "
+               "ask your Organization Administrator to check your email address.",
+    "used": "This invitation was already used to register. Log in to open Section B.",
+    "revoked": "This invitation link was replaced by a newer one. Use the most recent email, or "
+               "ask for a new link below.",
+    "expired": "This invitation link has expired. Ask for a new one below; it will be emailed "
+               "to you at once.",
+}
+
+
+async def usable_invitation(session: AsyncSession, token: str) -> AccessLink:
+    link = await find_link(session, INVITE_PURPOSE, token)
+    problem = link_problem(link)
+    if problem:
+        raise Gone(PROBLEMS[problem], field="token", errors={"link": problem})
+    return link
+
+
+async def describe(session: AsyncSession, link: AccessLink) -> InvitationOut:
+    location = await session.get(Location, link.subject_id)
+    org = await session.get(Organization, location.organization_id)
+    return InvitationOut(location_id=location.id, location_name=location.name,
+                         organization_name=org.legal_name,
+                         first_name=location.coordinator_first_name,
+                         last_name=location.coordinator_last_name,
+                         email=location.coordinator_email,
+                         has_account=await user_by_email(session, location.coordinator_email)
+                         is not None)
+
+
+async def _join(session: AsyncSession, temporal: TemporalGateway, link: AccessLink,
+                user: User) -> Location:
+    location = await session.get(Location, link.subject_id)
+    location.coordinator_user_id = user.id
+    link.used_at = utcnow()
+    if await session.get(UserLocation, (user.id, location.id)) is None:
+        session.add(UserLocation(user_id=user.id, location_id=location.id))
+    session.add_all([location, link])
+    await session.commit()
+    client = await temporal.client()
+    await send_signal(client.get_workflow_handle(ids.location(location.id)),
+                      LocationEnrollmentWorkflow.on_coordinator_registered,
+                      CoordinatorRegistered(user_id=user.id))
+    return location
+
+
+async def register(session: AsyncSession, temporal: TemporalGateway, token: str,
+                   data: NewPassword) -> tuple[User, Location]:
+    link = await usable_invitation(session, token)
+    location = await session.get(Location, link.subject_id)
+    if await user_by_email(session, location.coordinator_email):
+        raise Conflict("You already have an account with this email address. Log in with it "
+                       "below to add this location.", field="email")
+    user = User(email=location.coordinator_email, first_name=location.coordinator_first_name,
+                last_name=location.coordinator_last_name, role=Role.COORDINATOR,
+                organization_id=location.organization_id,
+                password_hash=hash_password(data.password))
+    session.add(user)
+    await session.flush()
+    return user, await _join(session, temporal, link, user)
+
+
+async def accept_with_account(session: AsyncSession, temporal: TemporalGateway, token: str,
+                              password: str) -> tuple[User, Location]:
+    link = await usable_invitation(session, token)
+    user = await user_by_email(session, link.bound_to or "")
+    if user is None or not user.can_log_in or not verify_password(user.password_hash, password):
+        raise Invalid("The password is not correct for this email address.", field="password")
+    return user, await _join(session, temporal, link, user)
+
+
+async def request_new_link(session: AsyncSession, temporal: TemporalGateway, token: str) -> None:
+    """From an expired or replaced link: the workflow emails a fresh one (the old one dies)."""
+    link = await find_link(session, INVITE_PURPOSE, token)
+    if link is None:
+        raise Gone(PROBLEMS["invalid"], field="token")
+    if link.used_at is not None:
+        raise Conflict(PROBLEMS["used"], field="token")
+    client = await temporal.client()
+    await send_signal(client.get_workflow_handle(ids.location(link.subject_id)),
+                      LocationEnrollmentWorkflow.invitation_requested, None)

@@ -1,0 +1,273 @@
+"""Section B: the coordinator's steps, storage units, practicing providers, signatures, submit."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.files import decode_signature_image, store_file, store_photo
+from api.services import TemporalGateway
+from api.workflow_calls import run_update, send_signal
+from core.errors import Conflict, Invalid, NotFound
+from models.accounts import User
+from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
+from models.base import utcnow
+from models.contracts import SectionBResult, SectionBTouched, SubmitSectionB
+from models.enrollment import Location, PracticingProvider, SectionB, StorageUnit
+from models.enrollment_enums import EDITABLE_STATUSES
+from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
+from models.section_b import MAX_STORAGE_UNITS
+from models.section_b_rules import coordinator_signatures, section_b_problems, step_valid
+from models.section_b_snapshot import section_b_snapshot
+from models.signatures import Signature
+from workflows import ids
+from workflows.location import LocationEnrollmentWorkflow
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a signature came from."""
+
+    ip: str | None
+    user_agent: str | None
+
+
+def ensure_editable(location: Location) -> None:
+    if location.status not in EDITABLE_STATUSES:
+        raise Conflict(f"Section B for {location.name} is {location.status.label.lower()} and "
+                       "can no longer be changed.")
+
+
+async def section_of(session: AsyncSession, location: Location) -> SectionB:
+    section = await session.get(SectionB, location.id)
+    if section is None:
+        section = SectionB(location_id=location.id)
+        session.add(section)
+    return section
+
+
+async def _changed(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                   step: str) -> None:
+    """After any change: void the coordinator's signatures (they covered the old data), commit,
+    and tell the workflow so the 7-day reminder clock restarts."""
+    section = await section_of(session, location)
+    section.updated_at = utcnow()
+    section.last_step = step
+    session.add(section)
+    for signature in await coordinator_signatures(session, location.id):
+        signature.voided_at, signature.void_reason = utcnow(), "Section B changed after signing"
+        session.add(signature)
+    await session.commit()
+    await touch(temporal, location.id, step)
+
+
+async def touch(temporal: TemporalGateway, location_id: int, step: str) -> None:
+    client = await temporal.client()
+    handle = client.get_workflow_handle(ids.location(location_id))
+    await send_signal(handle, LocationEnrollmentWorkflow.section_b_touched,
+                      SectionBTouched(step=step))
+
+
+async def save_step(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                    key: str, values: dict[str, Any]) -> None:
+    """Keep what was typed, valid or not, so nothing is lost; validity is tracked per step."""
+    ensure_editable(location)
+    section = await section_of(session, location)
+    section.steps = {**section.steps, key: values}
+    done = set(section.complete_steps) - {key}
+    if step_valid(key, values):
+        done.add(key)
+    section.complete_steps = sorted(done)
+    await _changed(session, temporal, location, key)
+
+
+async def units_of(session: AsyncSession, location: Location) -> list[StorageUnit]:
+    result = await session.exec(select(StorageUnit).where(StorageUnit.location_id == location.id)
+                                .order_by(StorageUnit.id))
+    return list(result.all())
+
+
+async def add_storage_unit(session: AsyncSession, temporal: TemporalGateway,
+                           location: Location, data: StorageUnitIn, inside: Upload | None,
+                           outside: Upload | None) -> StorageUnit:
+    ensure_editable(location)
+    if len(await units_of(session, location)) >= MAX_STORAGE_UNITS:
+        raise Invalid(f"A location can list at most {MAX_STORAGE_UNITS} storage units. Remove "
+                      "one before adding another.", field="storage_units")
+    _both_photos(inside, outside)
+    inside_file = await store_photo(session, inside.data, inside.filename, "inside_photo")
+    outside_file = await store_photo(session, outside.data, outside.filename, "outside_photo")
+    unit = StorageUnit(location_id=location.id, inside_photo_id=inside_file.id,
+                       outside_photo_id=outside_file.id, **data.model_dump())
+    session.add(unit)
+    await _changed(session, temporal, location, "storage")
+    return unit
+
+
+def _both_photos(inside: Upload | None, outside: Upload | None) -> None:
+    missing = {name: f"Upload a photo of the {label} of the storage unit."
+               for name, label, upload in (("inside_photo", "inside", inside),
+                                           ("outside_photo", "outside", outside))
+               if upload is None or not upload.data}
+    if missing:
+        raise Invalid("Each storage unit needs an inside and an outside photo.", errors=missing)
+
+
+async def _unit(session: AsyncSession, location: Location, unit_id: int) -> StorageUnit:
+    unit = await session.get(StorageUnit, unit_id)
+    if unit is None or unit.location_id != location.id:
+        raise NotFound("That storage unit is not part of this location.")
+    return unit
+
+
+async def update_storage_unit(session: AsyncSession, temporal: TemporalGateway,
+                              location: Location, unit_id: int, data: StorageUnitIn,
+                              inside: Upload | None, outside: Upload | None) -> StorageUnit:
+    ensure_editable(location)
+    unit = await _unit(session, location, unit_id)
+    unit.brand, unit.model, unit.unit_type = data.brand, data.model, data.unit_type
+    if inside and inside.data:
+        unit.inside_photo_id = (await store_photo(session, inside.data, inside.filename,
+                                                  "inside_photo")).id
+    if outside and outside.data:
+        unit.outside_photo_id = (await store_photo(session, outside.data, outside.filename,
+                                                   "outside_photo")).id
+    session.add(unit)
+    await _changed(session, temporal, location, "storage")
+    return unit
+
+
+async def remove_storage_unit(session: AsyncSession, temporal: TemporalGateway,
+                              location: Location, unit_id: int) -> None:
+    ensure_editable(location)
+    await session.delete(await _unit(session, location, unit_id))
+    await _changed(session, temporal, location, "storage")
+
+
+async def providers_of(session: AsyncSession, location: Location) -> list[PracticingProvider]:
+    result = await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == location.id).order_by(PracticingProvider.id))
+    return list(result.all())
+
+
+async def add_provider(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                       data: ProviderIn) -> PracticingProvider:
+    ensure_editable(location)
+    provider = PracticingProvider(location_id=location.id, **data.model_dump())
+    session.add(provider)
+    await _changed(session, temporal, location, "providers")
+    return provider
+
+
+async def _provider(session: AsyncSession, location: Location, provider_id: int) -> PracticingProvider:
+    provider = await session.get(PracticingProvider, provider_id)
+    if provider is None or provider.location_id != location.id:
+        raise NotFound("That practicing provider is not listed at this location.",
+                       field="provider_ids")
+    return provider
+
+
+async def update_provider(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                          provider_id: int, data: ProviderIn) -> PracticingProvider:
+    ensure_editable(location)
+    provider = await _provider(session, location, provider_id)
+    for field, value in data.model_dump().items():
+        setattr(provider, field, value)
+    session.add(provider)
+    await _changed(session, temporal, location, "edit_providers")
+    return provider
+
+
+async def deactivate_providers(session: AsyncSession, temporal: TemporalGateway,
+                               location: Location, provider_ids: list[int]) -> int:
+    ensure_editable(location)
+    providers = [await _provider(session, location, pid) for pid in provider_ids]
+    for provider in providers:
+        provider.active, provider.deactivated_at = False, utcnow()
+        session.add(provider)
+    await _changed(session, temporal, location, "deactivate_providers")
+    return len(providers)
+
+
+async def set_bulk_upload(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                          planned: bool) -> None:
+    ensure_editable(location)
+    section = await section_of(session, location)
+    section.bulk_upload_planned = planned
+    await _changed(session, temporal, location, "providers")
+
+
+async def _signing_problems(session: AsyncSession, location: Location,
+                            kind: DocumentKind) -> list[str]:
+    problems = [p for p in await section_b_problems(session, location.id)
+                if not p.startswith(("Step 11", "Step 12"))]
+    if kind == DocumentKind.STORAGE_ATTESTATION:
+        signed = {s.document for s in await coordinator_signatures(session, location.id)}
+        if DocumentKind.PROVIDER_AGREEMENT not in signed:
+            problems.append("Step 11: sign the provider agreement first.")
+    return problems
+
+
+async def sign(session: AsyncSession, location: Location, user: User, kind: DocumentKind,
+               data: SignatureIn, client: Client) -> Signature:
+    """The coordinator adopts a drawn or typed signature for the agreement or attestation."""
+    ensure_editable(location)
+    if kind not in (DocumentKind.PROVIDER_AGREEMENT, DocumentKind.STORAGE_ATTESTATION):
+        raise NotFound("Coordinators sign the provider agreement and the attestation only.")
+    problems = await _signing_problems(session, location, kind)
+    if problems:
+        raise Invalid("Complete Section B before signing: " + " ".join(problems),
+                      field="signature")
+    signature = await record_signature(session, kind=kind, data=data, client=client,
+                                       signer_name=user.full_name, signer_email=user.email,
+                                       signer_role="coordinator",
+                                       organization_id=location.organization_id,
+                                       content=await section_b_snapshot(session, location))
+    signature.location_id = location.id
+    session.add(signature)
+    return signature
+
+
+async def record_signature(session: AsyncSession, *, kind: DocumentKind, data: SignatureIn,
+                           client: Client, signer_name: str, signer_email: str,
+                           signer_role: str, organization_id: int,
+                           content: dict[str, Any]) -> Signature:
+    if not data.consent:
+        raise Invalid("Check the box to agree to sign electronically.", field="consent")
+    document = DOCUMENTS[kind]
+    image_id = None
+    if data.method == "typed":
+        if not data.typed_name:
+            raise Invalid("Type your full name to sign.", field="typed_name")
+    else:
+        png = decode_signature_image(data.image or "", field="signature")
+        image_id = (await store_file(session, png, filename="signature.png",
+                                     content_type="image/png")).id
+    signature = Signature(
+        organization_id=organization_id, document=kind, document_version=document.version,
+        signer_role=signer_role, signer_name=signer_name, signer_email=signer_email,
+        content_sha256=content_hash(document, content), signed_content=canonical(document, content),
+        method=data.method, typed_name=data.typed_name if data.method == "typed" else None,
+        image_file_id=image_id, ip_address=client.ip, user_agent=(client.user_agent or "")[:400])
+    session.add(signature)
+    await session.flush()
+    return signature
+
+
+async def submit(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                 user: User) -> SectionBResult:
+    problems = await section_b_problems(session, location.id)
+    if problems:
+        raise Invalid("Section B is not complete: " + " ".join(problems), field="section_b")
+    await session.commit()
+    client = await temporal.client()
+    handle = client.get_workflow_handle(ids.location(location.id))
+    return await run_update(handle, LocationEnrollmentWorkflow.submit_section_b,
+                            SubmitSectionB(user_id=user.id))

@@ -1,0 +1,96 @@
+"""Section B for people to read: labelled answers per step, choices for the forms."""
+
+from typing import Any
+
+from models.enrollment_enums import (
+    AGE_GROUPS,
+    POPULATIONS,
+    PROVIDER_TYPES,
+    SETTINGS,
+    US_STATES,
+    WEEKDAYS,
+    LicenseType,
+    StorageUnitType,
+)
+from models.section_b import FORM_STEPS, NA, SLOTS, STEPS
+
+LABELS = {
+    "shipping_street": "Shipping address", "shipping_street2": "Shipping address line 2",
+    "shipping_city": "City", "shipping_state": "State", "shipping_zip": "ZIP code",
+    "admin_address_differs": "Vaccine administered at a different address",
+    "admin_street": "Administration address", "admin_city": "Administration city",
+    "admin_state": "Administration state", "admin_zip": "Administration ZIP code",
+    "other_org_orders": "Another organization orders vaccine for this location",
+    "ordering_organization": "Ordering organization",
+    "primary_phone": "Primary coordinator phone", "backup_first_name": "Backup first name",
+    "backup_last_name": "Backup last name", "backup_email": "Backup email",
+    "backup_phone": "Backup phone", "provider_type": "Provider type", "settings": "Settings",
+    "patients_per_week": "Average patients per week",
+    "peak_flu_doses": "Peak influenza vaccines administered",
+    "populations": "Populations served", "iis_number": "NCIR / IIS number",
+    "no_capacity": "No storage capacity", "refrigerated_vials": "Refrigerated (10-dose vials)",
+    "frozen_vials": "Frozen (10-dose vials)", "ultra_cold_vials": "Ultra-cold (10-dose vials)",
+}
+NAMES = dict(PROVIDER_TYPES + SETTINGS + POPULATIONS + AGE_GROUPS)
+TIMES = [NA] + [f"{h:02d}:{m:02d}" for h in range(6, 23) for m in (0, 30)] + ["23:59"]
+
+CHOICES = {
+    "states": [(s, s) for s in US_STATES], "provider_types": PROVIDER_TYPES,
+    "settings_choices": SETTINGS, "age_groups": AGE_GROUPS, "populations": POPULATIONS,
+    "weekdays": WEEKDAYS, "slots": SLOTS, "times": TIMES,
+    "license_types": [(t.value, t.value) for t in LicenseType],
+    "unit_types": [(t.value, t.value.replace("_", " ").capitalize()) for t in StorageUnitType],
+    "yes_no": [("yes", "Yes"), ("no", "No")],
+}
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(NAMES.get(str(v), str(v)) for v in value) or "None"
+    if value in (None, ""):
+        return "-"
+    return NAMES.get(str(value), str(value))
+
+
+def _availability(data: dict) -> list[tuple[str, str]]:
+    rows = []
+    for day, day_name in WEEKDAYS:
+        slots = []
+        for slot, slot_name, *_ in SLOTS:
+            start, end = data.get(f"{day}_{slot}_from", NA), data.get(f"{day}_{slot}_to", NA)
+            slots.append(f"{slot_name} {'N/A' if start == NA else f'{start}-{end}'}")
+        rows.append((day_name, "; ".join(slots)))
+    return rows
+
+
+def _ages(data: dict) -> list[tuple[str, str]]:
+    return [(f"Annual patients: {label}",
+             "Unknown" if data.get(f"{key}_unknown") else _show(data.get(key)))
+            for key, label in AGE_GROUPS]
+
+
+def answers(step_key: str, data: dict) -> list[tuple[str, str]]:
+    if step_key == "availability":
+        return _availability(data)
+    rows = [(LABELS[key], _show(value)) for key, value in data.items() if key in LABELS]
+    return rows + (_ages(data) if step_key == "provider" else [])
+
+
+def summary(steps: dict) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(f"Step {step.number}: {step.title}", answers(step.key, steps.get(step.key) or {}))
+            for step in FORM_STEPS]
+
+
+def neighbours(step_key: str) -> tuple[str | None, str | None]:
+    keys = [step.key for step in STEPS]
+    index = keys.index(step_key)
+    return (keys[index - 1] if index else None,
+            keys[index + 1] if index + 1 < len(keys) else None)
+
+
+def form_values_of(data: dict) -> dict[str, Any]:
+    """Stored answers as the form shows them (booleans as yes/no radios)."""
+    return {key: ("yes" if value else "no") if isinstance(value, bool) and not key.endswith(
+        ("_unknown", "no_capacity")) else value for key, value in data.items()}

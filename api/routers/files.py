@@ -1,0 +1,30 @@
+"""Stored files (storage-unit photos, drawn signatures), for those who may see them."""
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+from sqlmodel import or_, select
+
+from api.deps import CurrentUser, SessionDep
+from api.domain.scope import location_for
+from core.errors import NotFound
+from models.enrollment import StorageUnit, StoredFile
+from models.enums import Role
+from models.signatures import Signature
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/files/{file_id}")
+async def stored_file(file_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    unit = (await session.exec(select(StorageUnit).where(or_(
+        StorageUnit.inside_photo_id == file_id, StorageUnit.outside_photo_id == file_id)))).first()
+    signature = (await session.exec(select(Signature).where(
+        Signature.image_file_id == file_id))).first()
+    if unit is not None:
+        await location_for(session, user, unit.location_id)
+    elif signature is None or user.role != Role.REVIEWER:
+        raise NotFound("That file is not available.")
+    stored = await session.get(StoredFile, file_id)
+    return Response(stored.data, media_type=stored.content_type,
+                    headers={"Cache-Control": "private, max-age=3600",
+                             "Content-Disposition": f'inline; filename="{stored.filename}"'})

@@ -1,0 +1,73 @@
+"""The coordinator's invitation link: register (or log in), then straight into Section B."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.domain import invitations
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from api.sessions import set_session_cookie, start_session
+from core.errors import CVMSError, Gone
+from models.enrollment_schemas import CoordinatorRegistrationIn
+
+router = APIRouter(prefix="/invite", include_in_schema=False)
+
+
+async def _problem(request: Request, token: str, error: CVMSError) -> HTMLResponse:
+    renewable = error.errors.get("link") in ("expired", "revoked")
+    return render(request, "invite/problem.html", {"message": error.message, "token": token,
+                                                   "renewable": renewable},
+                  status_code=error.status_code)
+
+
+@router.get("/{token}", response_class=HTMLResponse)
+async def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    try:
+        link = await invitations.usable_invitation(session, token)
+    except Gone as error:
+        return await _problem(request, token, error)
+    details = await invitations.describe(session, link)
+    return render(request, "invite/register.html", {"invite": details, "token": token})
+
+
+async def _signed_in(request: Request, session, settings, user, location) -> Response:
+    key = await start_session(session, user, request, settings.session_hours)
+    response = redirect(f"/locations/{location.id}/section-b/location",
+                        notice=f"Welcome! You are the vaccine coordinator for {location.name}.")
+    set_session_cookie(response, key, secure=settings.cookies_secure,
+                       hours=settings.session_hours)
+    return response
+
+
+@router.post("/{token}", response_class=HTMLResponse)
+async def register(request: Request, token: str, session: SessionDep, temporal: TemporalDep,
+                   settings: SettingsDep) -> Response:
+    values = await form_values(request)
+    try:
+        if values.get("action") == "existing":
+            user, location = await invitations.accept_with_account(
+                session, temporal, token, values.get("password", ""))
+            return await _signed_in(request, session, settings, user, location)
+        data, errors = parse(CoordinatorRegistrationIn, values)
+        if data:
+            user, location = await invitations.register(session, temporal, token, data)
+            return await _signed_in(request, session, settings, user, location)
+    except Gone as error:
+        return await _problem(request, token, error)
+    except CVMSError as error:
+        errors = error.errors
+    link = await invitations.usable_invitation(session, token)
+    return render(request, "invite/register.html", {
+        "invite": await invitations.describe(session, link), "token": token, "errors": errors},
+        status_code=400)
+
+
+@router.post("/{token}/renew", response_class=HTMLResponse)
+async def renew(request: Request, token: str, session: SessionDep,
+                temporal: TemporalDep) -> Response:
+    try:
+        await invitations.request_new_link(session, temporal, token)
+    except CVMSError as error:
+        return await _problem(request, token, error)
+    return render(request, "invite/renewed.html")

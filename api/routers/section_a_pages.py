@@ -1,0 +1,176 @@
+"""Section A pages for the Organization Administrator: details, locations, officers, review."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import SessionDep, TemporalDep, require_roles
+from api.domain import section_a
+from api.domain.scope import my_organization
+from api.domain.status import live_detail
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from core.errors import CVMSError
+from models.accounts import User
+from models.enrollment_enums import ORGANIZATION_TYPES, US_STATES, OfficerRole, OrganizationStatus
+from models.enrollment_schemas import LocationIn, OfficerIn, OrganizationDetailsIn
+from models.enums import Role
+
+router = APIRouter(prefix="/organization", include_in_schema=False)
+Admin = Annotated[User, Depends(require_roles(Role.ORG_ADMIN))]
+STEPS = ["details", "locations", "officers", "review"]
+CHOICES = {"org_types": ORGANIZATION_TYPES, "states": [(s, s) for s in US_STATES]}
+
+
+def _step_url(step: str) -> str:
+    return f"/organization/section-a/{step}"
+
+
+async def _page(request: Request, session, org, step: str, **context) -> HTMLResponse:
+    context.setdefault("values", {})
+    return render(request, f"organization/{step}.html", {
+        "org": org, "step": step, "steps": STEPS, **CHOICES,
+        "locations": await section_a.locations_of(session, org) if org else [],
+        "officers": await section_a.officers_of(session, org) if org else {},
+        **context}, status_code=context.pop("status_code", 200))
+
+
+@router.get("", response_class=HTMLResponse)
+async def dashboard(request: Request, user: Admin, session: SessionDep,
+                    temporal: TemporalDep) -> HTMLResponse:
+    org = await my_organization(session, user)
+    locations = await section_a.locations_of(session, org) if org else []
+    details = {}
+    if org and org.status == OrganizationStatus.SUBMITTED:
+        details = {loc.id: await live_detail(temporal, loc.id) for loc in locations}
+    return render(request, "organization/dashboard.html", {
+        "org": org, "locations": locations, "details": details, **CHOICES})
+
+
+@router.get("/section-a/{step}", response_class=HTMLResponse)
+async def step_page(request: Request, step: str, user: Admin, session: SessionDep) -> Response:
+    org = await my_organization(session, user)
+    if step not in STEPS or (org is None and step != "details"):
+        return redirect(_step_url("details"))
+    if org and org.status != OrganizationStatus.DRAFT:
+        return redirect("/organization")
+    values = org.model_dump() if org and step == "details" else {}
+    if step == "officers" and org:
+        officers = await section_a.officers_of(session, org)
+        values = {f"{role.value}_{f}": getattr(o, f) for role, o in officers.items()
+                  for f in ("name", "title", "email")}
+    if step == "review" and org:
+        return await _page(request, session, org, step,
+                           problems=await section_a.section_a_problems(session, org))
+    return await _page(request, session, org, step, values=values)
+
+
+@router.post("/section-a/details", response_class=HTMLResponse)
+async def save_details(request: Request, user: Admin, session: SessionDep) -> Response:
+    values = await form_values(request)
+    org = await my_organization(session, user)
+    data, errors = parse(OrganizationDetailsIn, values)
+    if data:
+        try:
+            await section_a.save_details(session, user, org, data)
+            return _after_save(values, "locations")
+        except CVMSError as error:
+            errors = error.errors or {"form": error.message}
+    return await _page(request, session, org, "details", values=values, errors=errors,
+                       status_code=400)
+
+
+def _after_save(values: dict, next_step: str, previous: str | None = None) -> Response:
+    action = values.get("action", "next")
+    if action == "pause":
+        return redirect("/organization", notice="Section A is saved. Continue any time from "
+                                                "your dashboard.")
+    return redirect(_step_url(previous if action == "previous" and previous else next_step))
+
+
+@router.post("/section-a/locations", response_class=HTMLResponse)
+async def locations_step(request: Request, user: Admin, session: SessionDep,
+                         temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    org = await my_organization(session, user)
+    action = values.get("action", "next")
+    if action in ("add", "update"):
+        return await _save_location(request, session, temporal, org, values)
+    if action.startswith("remove-"):
+        await section_a.remove_location(session, org, int(action.removeprefix("remove-")))
+        return redirect(_step_url("locations"), notice="The location was removed.")
+    if action == "next" and not await section_a.locations_of(session, org):
+        return await _page(request, session, org, "locations", status_code=400,
+                           errors={"name": "Add at least one location before continuing."})
+    return _after_save(values, "officers", previous="details")
+
+
+async def _save_location(request: Request, session, temporal, org, values: dict) -> Response:
+    data, errors = parse(LocationIn, values)
+    if data:
+        try:
+            if values.get("location_id"):
+                await section_a.update_location(session, org, int(values["location_id"]), data)
+            else:
+                await section_a.add_location(session, temporal, org, data)
+            return redirect(_step_url("locations"), notice=f"{data.name} is saved.")
+        except CVMSError as error:
+            errors = error.errors or {"name": error.message}
+    return await _page(request, session, org, "locations", values=values, errors=errors,
+                       status_code=400)
+
+
+@router.post("/section-a/officers", response_class=HTMLResponse)
+async def officers_step(request: Request, user: Admin, session: SessionDep) -> Response:
+    values = await form_values(request)
+    org = await my_organization(session, user)
+    errors: dict[str, str] = {}
+    parsed = {}
+    for role in OfficerRole:
+        fields = {f: values.get(f"{role.value}_{f}", "") for f in ("name", "title", "email")}
+        data, role_errors = parse(OfficerIn, fields)
+        errors.update({f"{role.value}_{k}": v for k, v in role_errors.items()})
+        parsed[role] = data
+    if errors and values.get("action") != "previous":
+        return await _page(request, session, org, "officers", values=values, errors=errors,
+                           status_code=400)
+    for role, data in parsed.items():
+        if data:
+            await section_a.set_officer(session, org, role, data)
+    return _after_save(values, "review", previous="locations")
+
+
+@router.post("/section-a/review", response_class=HTMLResponse)
+async def submit(request: Request, user: Admin, session: SessionDep,
+                 temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    org = await my_organization(session, user)
+    if values.get("action") == "previous":
+        return redirect(_step_url("officers"))
+    try:
+        await section_a.submit_section_a(session, temporal, org)
+    except CVMSError as error:
+        if error.status_code == 409:
+            return redirect("/organization", notice=error.message)
+        return await _page(request, session, org, "review", status_code=error.status_code,
+                           problems=error.errors or {"form": error.message})
+    return redirect("/organization", notice="Section A is submitted. We emailed each location's "
+                                            "vaccine coordinator an invitation to Section B.")
+
+
+@router.post("/locations", response_class=HTMLResponse)
+async def add_location_later(request: Request, user: Admin, session: SessionDep,
+                             temporal: TemporalDep) -> Response:
+    """After Section A: a new location's coordinator is invited at once."""
+    values = await form_values(request)
+    org = await my_organization(session, user)
+    data, errors = parse(LocationIn, values)
+    if data and org:
+        await section_a.add_location(session, temporal, org, data)
+        return redirect("/organization", notice=f"{data.name} is added and its coordinator "
+                                                "invited.")
+    locations = await section_a.locations_of(session, org) if org else []
+    return render(request, "organization/dashboard.html", {
+        "org": org, "locations": locations, "details": {}, "values": values, "errors": errors,
+        "adding": True, **CHOICES}, status_code=400)

@@ -1,0 +1,262 @@
+"""Section B pages for the vaccine coordinator: 12 steps with Previous, Next and Pause."""
+
+from fastapi import APIRouter, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import select
+
+from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.domain import section_b
+from api.domain.scope import location_for, my_location_ids
+from api.domain.section_b import Upload
+from api.domain.section_b_view import CHOICES, form_values_of, neighbours, summary
+from api.domain.status import live_detail
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from api.routers.enrollment_api import client_of
+from core.errors import CVMSError, Invalid, NotFound
+from models.agreements import DOCUMENTS, DocumentKind
+from models.enrollment import Location, Organization
+from models.enrollment_enums import EDITABLE_STATUSES
+from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
+from models.section_b import STEP_BY_KEY, STEPS
+from models.section_b_rules import coordinator_signatures, section_b_problems
+
+router = APIRouter(prefix="/locations", include_in_schema=False)
+SIGNING = {"agreement": DocumentKind.PROVIDER_AGREEMENT,
+           "attestation": DocumentKind.STORAGE_ATTESTATION}
+PAUSED = "Section B is saved. Come back any time to continue where you left off."
+
+
+def step_url(location_id: int, step: str | None = None) -> str:
+    return f"/locations/{location_id}/section-b" + (f"/{step}" if step else "")
+
+
+@router.get("", response_class=HTMLResponse)
+async def my_locations(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    ids = await my_location_ids(session, user)
+    result = await session.exec(select(Location).where(Location.id.in_(ids)).order_by(Location.id))
+    return render(request, "section_b/my_locations.html", {"locations": result.all()})
+
+
+@router.get("/{location_id}/section-b", response_class=HTMLResponse)
+async def overview(request: Request, location_id: int, user: CurrentUser, session: SessionDep,
+                   temporal: TemporalDep) -> HTMLResponse:
+    location = await location_for(session, user, location_id)
+    section = await section_b.section_of(session, location)
+    return render(request, "section_b/overview.html", {
+        "location": location, "section": section, "steps": STEPS,
+        "org": await session.get(Organization, location.organization_id),
+        "detail": await live_detail(temporal, location.id),
+        "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
+        "problems": await section_b_problems(session, location.id)})
+
+
+async def _context(session, location: Location, step: str, **extra) -> dict:
+    section = await section_b.section_of(session, location)
+    previous, following = neighbours(step)
+    return {"location": location, "section": section, "step": STEP_BY_KEY[step], "steps": STEPS,
+            "previous": previous, "next": following, **CHOICES,
+            "units": await section_b.units_of(session, location),
+            "providers": await section_b.providers_of(session, location),
+            "values": form_values_of(section.steps.get(step) or {}), **extra}
+
+
+async def _show(request: Request, session, location: Location, step: str,
+                status_code: int = 200, **extra) -> HTMLResponse:
+    context = await _context(session, location, step, **extra)
+    if step in SIGNING:
+        context.update(await _signing_context(session, location, SIGNING[step]))
+    return render(request, f"section_b/{_template(step)}.html", context, status_code=status_code)
+
+
+def _template(step: str) -> str:
+    if step in SIGNING:
+        return "sign"
+    return "form_step" if STEP_BY_KEY[step].schema else step.replace("_providers", "")
+
+
+async def _signing_context(session, location: Location, kind: DocumentKind) -> dict:
+    section = await section_b.section_of(session, location)
+    signed = {s.document: s for s in await coordinator_signatures(session, location.id)}
+    problems = [p for p in await section_b_problems(session, location.id)
+                if not p.startswith(("Step 11", "Step 12"))]
+    return {"document": DOCUMENTS[kind], "summary": summary(section.steps),
+            "signed": signed.get(kind), "problems": problems,
+            "org": await session.get(Organization, location.organization_id)}
+
+
+@router.get("/{location_id}/section-b/{step}", response_class=HTMLResponse)
+async def step_page(request: Request, location_id: int, step: str, user: CurrentUser,
+                    session: SessionDep) -> Response:
+    location = await location_for(session, user, location_id, write=True)
+    if step not in STEP_BY_KEY:
+        raise NotFound("Section B has no such step.")
+    if location.status not in EDITABLE_STATUSES:
+        return redirect(step_url(location_id), notice="Section B is submitted and can no "
+                                                      "longer be changed.")
+    return await _show(request, session, location, step)
+
+
+async def _navigate(session, location: Location, step: str, action: str) -> Response:
+    """Go to the previous or next step, remembering where the person is for their return."""
+    previous, following = neighbours(step)
+    target = {"pause": step, "previous": previous}.get(action, following) or step
+    section = await section_b.section_of(session, location)
+    section.last_step = target
+    session.add(section)
+    if action == "pause":
+        return redirect(step_url(location.id), notice=PAUSED)
+    return redirect(step_url(location.id, target))
+
+
+@router.post("/{location_id}/section-b/{step}", response_class=HTMLResponse)
+async def step_post(request: Request, location_id: int, step: str, user: CurrentUser,
+                    session: SessionDep, temporal: TemporalDep) -> Response:
+    location = await location_for(session, user, location_id, write=True)
+    if step not in STEP_BY_KEY:
+        raise NotFound("Section B has no such step.")
+    values = await form_values(request)
+    action = values.pop("action", "next")
+    handler = _HANDLERS.get(step, _form_step)
+    try:
+        return await handler(request, session, temporal, location, step, action, values, user)
+    except CVMSError as error:
+        if error.status_code == 409:
+            raise
+        await session.rollback()  # nothing half-stored; what was typed goes back to the page
+        await session.refresh(location)
+        return await _show(request, session, location, step, status_code=error.status_code,
+                           errors=error.errors or {"form": error.message},
+                           posted=values)
+
+
+async def _form_step(request, session, temporal, location, step, action, values, _user):
+    data, errors = parse(STEP_BY_KEY[step].schema, values)
+    stored = data.model_dump(mode="json") if data else values
+    await section_b.save_step(session, temporal, location, step, stored)
+    if errors and action == "next":
+        return await _show(request, session, location, step, status_code=400,
+                           errors=errors, values=values)
+    return await _navigate(session, location, step, action)
+
+
+async def _storage(request, session, temporal, location, step, action, values, _user):
+    if action.startswith("remove-"):
+        await section_b.remove_storage_unit(session, temporal, location,
+                                            int(action.removeprefix("remove-")))
+        return redirect(step_url(location.id, step), notice="The storage unit was removed.")
+    if action == "add":
+        return await _add_unit(request, session, temporal, location, values)
+    if action == "next" and not await section_b.units_of(session, location):
+        raise _invalid("storage_units", "Add at least one storage unit, with an inside and an "
+                                        "outside photo, before continuing.")
+    return await _navigate(session, location, step, action)
+
+
+def _invalid(field: str, message: str) -> CVMSError:
+    return Invalid(message, field=field)
+
+
+async def _add_unit(request, session, temporal, location, values):
+    data, errors = parse(StorageUnitIn, values)
+    form = await request.form()
+    uploads = {name: await _read(form.get(name)) for name in ("inside_photo", "outside_photo")}
+    if errors:
+        raise Invalid("Check the storage unit's details.", errors=errors)
+    await section_b.add_storage_unit(session, temporal, location, data,
+                                     uploads["inside_photo"], uploads["outside_photo"])
+    return redirect(step_url(location.id, "storage"), notice="The storage unit was added.")
+
+
+async def _read(upload) -> Upload | None:
+    if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
+        return None
+    data = await upload.read()
+    return Upload(upload.filename or "photo", data) if data else None
+
+
+async def _providers(request, session, temporal, location, step, action, values, _user):
+    if action == "create":
+        data, errors = parse(ProviderIn, values)
+        if errors:
+                raise Invalid("Check the practicing provider's details.", errors=errors)
+        await section_b.add_provider(session, temporal, location, data)
+        return redirect(step_url(location.id, step), notice=f"{data.first_name} "
+                                                            f"{data.last_name} was added.")
+    if action == "bulk":
+        planned = values.get("bulk_upload_planned") in ("on", "yes", "true")
+        await section_b.set_bulk_upload(session, temporal, location, planned)
+        return redirect(step_url(location.id, step))
+    section = await section_b.section_of(session, location)
+    active = [p for p in await section_b.providers_of(session, location) if p.active]
+    if action == "next" and not active and not section.bulk_upload_planned:
+        raise _invalid("first_name", "Add at least one practicing provider, or choose to send "
+                                     "the bulk upload template (25 or more providers).")
+    return await _navigate(session, location, step, action)
+
+
+async def _edit_providers(request, session, temporal, location, step, action, values, _user):
+    return await _navigate(session, location, step, action)
+
+
+async def _deactivate(request, session, temporal, location, step, action, values, _user):
+    if action == "deactivate":
+        chosen = values.get("provider_ids") or []
+        ids = [int(v) for v in (chosen if isinstance(chosen, list) else [chosen])]
+        if not ids:
+            raise _invalid("provider_ids", "Select one or more providers to deactivate.")
+        count = await section_b.deactivate_providers(session, temporal, location, ids)
+        return redirect(step_url(location.id, step), notice=f"{count} provider(s) deactivated.")
+    return await _navigate(session, location, step, action)
+
+
+async def _sign(request, session, temporal, location, step, action, values, user):
+    if action != "sign":
+        if action == "next" and step == "agreement":
+            signed = {s.document for s in await coordinator_signatures(session, location.id)}
+            if DocumentKind.PROVIDER_AGREEMENT not in signed:
+                raise _invalid("signature", "Sign the provider agreement before continuing.")
+        return await _navigate(session, location, step, action)
+    data, errors = parse(SignatureIn, {**values, "consent": values.get("consent") == "yes"})
+    if errors:
+        raise Invalid("Check your signature.", errors=errors)
+    await section_b.sign(session, location, user, SIGNING[step], data, client_of(request))
+    if step == "agreement":
+        await session.commit()
+        return redirect(step_url(location.id, "attestation"),
+                        notice="The provider agreement is signed.")
+    await section_b.submit(session, temporal, location, user)
+    return redirect(step_url(location.id), notice="Section B is complete and submitted. Thank "
+                                                  "you! We emailed you what happens next.")
+
+
+_HANDLERS = {"storage": _storage, "providers": _providers, "edit_providers": _edit_providers,
+             "deactivate_providers": _deactivate, "agreement": _sign, "attestation": _sign}
+
+
+@router.get("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
+async def edit_provider_page(request: Request, location_id: int, provider_id: int,
+                             user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    location = await location_for(session, user, location_id, write=True)
+    provider = next((p for p in await section_b.providers_of(session, location)
+                     if p.id == provider_id), None)
+    if provider is None:
+        raise NotFound("That practicing provider is not listed at this location.")
+    return render(request, "section_b/provider_edit.html", {
+        "location": location, "provider": provider, "values": provider.model_dump(), **CHOICES})
+
+
+@router.post("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
+async def edit_provider(request: Request, location_id: int, provider_id: int, user: CurrentUser,
+                        session: SessionDep, temporal: TemporalDep) -> Response:
+    location = await location_for(session, user, location_id, write=True)
+    values = await form_values(request)
+    data, errors = parse(ProviderIn, values)
+    if data:
+        await section_b.update_provider(session, temporal, location, provider_id, data)
+        return redirect(step_url(location_id, "edit_providers"), notice="The provider is saved.")
+    provider = next(p for p in await section_b.providers_of(session, location)
+                    if p.id == provider_id)
+    return render(request, "section_b/provider_edit.html", {
+        "location": location, "provider": provider, "values": values, "errors": errors,
+        **CHOICES}, status_code=400)

@@ -1,0 +1,198 @@
+"""Section A and enrollment status: request and response bodies (API and forms alike)."""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from models.enrollment_enums import (
+    ORGANIZATION_TYPES,
+    LicenseType,
+    LocationStatus,
+    OfficerRole,
+    OrganizationStatus,
+    StorageUnitType,
+)
+from models.fields import (
+    Blankable,
+    OptionalText,
+    Phone,
+    ShortText,
+    State,
+    Text,
+    ZipCode,
+    pattern,
+)
+from models.schemas import NewPassword
+
+OrganizationType = Literal[tuple(value for value, _ in ORGANIZATION_TYPES)]  # type: ignore[valid-type]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+class OrganizationDetailsIn(Form):
+    legal_name: Text
+    org_type: OrganizationType
+    street: Text
+    city: ShortText
+    state: State
+    zip_code: ZipCode
+    phone: Phone
+    email: EmailStr
+    redistribution_participant: bool
+
+
+class LocationIn(Form):
+    name: Text
+    street: Text
+    city: ShortText
+    state: State
+    zip_code: ZipCode
+    coordinator_first_name: ShortText
+    coordinator_last_name: ShortText
+    coordinator_email: EmailStr
+
+
+class OfficerIn(Form):
+    name: Annotated[str, Field(min_length=1, max_length=160)]
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    email: EmailStr
+
+
+class OfficerOut(OfficerIn):
+    role: OfficerRole
+
+
+class LocationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    street: str
+    city: str
+    state: str
+    zip_code: str
+    coordinator_first_name: str
+    coordinator_last_name: str
+    coordinator_email: str
+    status: LocationStatus
+    status_since: datetime
+    waiting_on: str | None
+    providers_pending: bool
+
+
+class OrganizationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    legal_name: str
+    org_type: str | None
+    street: str | None
+    city: str | None
+    state: str | None
+    zip_code: str | None
+    phone: str | None
+    email: str | None
+    redistribution_participant: bool | None
+    status: OrganizationStatus
+    submitted_at: datetime | None
+    locations: list[LocationOut] = []
+    officers: list[OfficerOut] = []
+
+
+class InvitationOut(BaseModel):
+    location_id: int
+    location_name: str
+    organization_name: str
+    first_name: str
+    last_name: str
+    email: str
+    has_account: bool
+
+
+class CoordinatorRegistrationIn(NewPassword):
+    pass
+
+
+class ExistingAccountIn(Form):
+    password: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class ProviderIn(Form):
+    first_name: ShortText
+    middle_initial: Annotated[
+        Annotated[str, pattern(r"[A-Za-z]", "Enter one letter, or leave it empty.")] | None,
+        Blankable] = None
+    last_name: ShortText
+    license_type: LicenseType
+    license_number: Annotated[str, Field(max_length=40), pattern(
+        r"[A-Za-z0-9-]{3,40}", "Enter the license number as it appears on the license.")]
+
+
+class ProviderOut(ProviderIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    active: bool
+    source: str
+
+
+class DeactivateIn(Form):
+    provider_ids: list[int] = Field(min_length=1)
+
+
+class StorageUnitIn(Form):
+    brand: ShortText
+    model: ShortText
+    unit_type: StorageUnitType
+
+
+class StorageUnitOut(StorageUnitIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    inside_photo_id: int
+    outside_photo_id: int
+
+
+class BulkUploadIn(Form):
+    planned: bool
+
+
+class SignatureIn(Form):
+    method: Literal["typed", "drawn"]
+    typed_name: OptionalText
+    image: Annotated[Annotated[str, Field(max_length=800_000)] | None, Blankable] = None
+    consent: bool = Field(description="Consent to sign electronically (adopt and use)")
+
+
+class SignatureOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    document: str
+    signer_role: str
+    signer_name: str
+    content_sha256: str
+    method: str
+    signed_at: datetime
+
+
+class SectionBOut(BaseModel):
+    location: LocationOut
+    steps: dict
+    complete_steps: list[str]
+    last_step: str
+    bulk_upload_planned: bool
+    storage_units: list[StorageUnitOut]
+    providers: list[ProviderOut]
+    signatures: list[SignatureOut]
+    problems: list[str]
+
+
+class LocationStatusOut(BaseModel):
+    location: LocationOut
+    reminders_sent: int | None = None
+    next_reminder_at: datetime | None = None

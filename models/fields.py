@@ -1,0 +1,72 @@
+"""Reusable validated field types for forms and API bodies."""
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from models.enrollment_enums import US_STATES
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def _phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if len(digits) != 10:
+        raise ValueError("Enter a 10-digit phone number, like 919-555-0100.")
+    return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
+
+def _zip(value: str) -> str:
+    if not re.fullmatch(r"\d{5}(-\d{4})?", value):
+        raise ValueError("Enter a 5-digit ZIP code, like 27601.")
+    return value
+
+
+def _state(value: str) -> str:
+    if value.upper() not in US_STATES:
+        raise ValueError("Choose a state.")
+    return value.upper()
+
+
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+ShortText = Annotated[str, Field(min_length=1, max_length=80)]
+Phone = Annotated[str, AfterValidator(_phone)]
+ZipCode = Annotated[str, AfterValidator(_zip)]
+State = Annotated[str, AfterValidator(_state)]
+Blankable = BeforeValidator(_blank_to_none)
+OptionalText = Annotated[Annotated[str, Field(max_length=200)] | None, Blankable,
+                         Field(default=None)]
+
+
+def fail(field: str, message: str, model: str = "form") -> None:
+    """Raise a validation error attached to one field (from a cross-field validator)."""
+    fail_many({field: message}, model)
+
+
+def fail_many(problems: dict[str, str], model: str = "form") -> None:
+    if problems:
+        raise ValidationError.from_exception_data(model, [InitErrorDetails(
+            type=PydanticCustomError("value_error", message), loc=(field,), input=None)
+            for field, message in problems.items()])
+
+
+Count = Annotated[Annotated[int, Field(ge=0, le=10_000_000)] | None, Blankable,
+                  Field(default=None)]
+
+
+def pattern(regex: str, message: str) -> AfterValidator:
+    """A regular-expression check with a message a person can act on."""
+    compiled = re.compile(regex)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)

@@ -1,0 +1,173 @@
+"""Section B, step by step: what each step asks and how it is validated (pages and API alike)."""
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model, model_validator
+
+from models.enrollment_enums import AGE_GROUPS, POPULATIONS, PROVIDER_TYPES, SETTINGS, WEEKDAYS
+from models.fields import (
+    Blankable,
+    Count,
+    OptionalText,
+    Phone,
+    ShortText,
+    State,
+    Text,
+    ZipCode,
+    fail,
+    fail_many,
+    pattern,
+)
+
+
+class Step(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+def _require(model: BaseModel, fields: list[str], message: str) -> None:
+    fail_many({name: message for name in fields if getattr(model, name) in (None, "")})
+
+
+class LocationInfo(Step):
+    shipping_street: Text
+    shipping_street2: OptionalText
+    shipping_city: ShortText
+    shipping_state: State
+    shipping_zip: ZipCode
+    admin_address_differs: bool
+    admin_street: OptionalText
+    admin_city: OptionalText
+    admin_state: Annotated[State | None, Blankable] = None
+    admin_zip: Annotated[ZipCode | None, Blankable] = None
+    other_org_orders: bool
+    ordering_organization: OptionalText
+
+    @model_validator(mode="after")
+    def _conditional(self) -> "LocationInfo":
+        if self.admin_address_differs:
+            _require(self, ["admin_street", "admin_city", "admin_state", "admin_zip"],
+                     "Enter the address where vaccine is administered")
+        if self.other_org_orders:
+            _require(self, ["ordering_organization"],
+                     "Name the organization that orders vaccine for this location")
+        return self
+
+
+class Coordinators(Step):
+    primary_phone: Phone
+    backup_first_name: ShortText
+    backup_last_name: ShortText
+    backup_email: EmailStr
+    backup_phone: Phone
+
+
+NA = "NA"
+TimeOrNA = Annotated[str, pattern(r"NA|([01]\d|2[0-3]):[0-5]\d", "Choose a time or N/A.")]
+SLOTS = [("am", "Morning", "00:00", "12:00"), ("pm", "Evening", "12:00", "23:59")]
+
+
+def slot_fields() -> list[str]:
+    return [f"{day}_{slot}_{end}" for day, _ in WEEKDAYS for slot, *_ in SLOTS
+            for end in ("from", "to")]
+
+
+class _Slots(Step):
+    """Monday-Friday, a morning and an evening slot, From/To as HH:MM or NA."""
+
+    @model_validator(mode="after")
+    def _slots(self) -> "_Slots":
+        values = self.model_dump()
+        available = 0
+        for day, day_name in WEEKDAYS:
+            for slot, slot_name, earliest, latest in SLOTS:
+                start = values.get(f"{day}_{slot}_from") or NA
+                end = values.get(f"{day}_{slot}_to") or NA
+                problem = _slot_problem(start, end, earliest, latest)
+                if problem:
+                    fail(f"{day}_{slot}_from", f"{day_name} {slot_name.lower()}: {problem}")
+                available += start != NA
+        if not available:
+            fail("mon_am_from", "Choose at least one time slot when you can receive shipments.")
+        return self
+
+
+def _slot_problem(start: str, end: str, earliest: str, latest: str) -> str | None:
+    if start == NA and end == NA:
+        return None
+    if NA in (start, end):
+        return "choose both From and To times, or N/A for both."
+    if not (earliest <= start < end <= latest):
+        return f"the From time must be before the To time, between {earliest} and {latest}."
+    return None
+
+
+Availability = create_model("Availability", __base__=_Slots,
+                            **{name: (TimeOrNA, NA) for name in slot_fields()})
+
+ProviderType = Literal[tuple(value for value, _ in PROVIDER_TYPES)]  # type: ignore[valid-type]
+Setting = Literal[tuple(value for value, _ in SETTINGS)]  # type: ignore[valid-type]
+Population = Literal[tuple(value for value, _ in POPULATIONS)]  # type: ignore[valid-type]
+
+
+class ProviderProfile(Step):
+    provider_type: ProviderType
+    settings: list[Setting] = Field(min_length=1)
+    age_0_18: Count
+    age_0_18_unknown: bool = False
+    age_19_64: Count
+    age_19_64_unknown: bool = False
+    age_65_up: Count
+    age_65_up_unknown: bool = False
+    patients_per_week: Annotated[int, Field(ge=0, le=1_000_000)]
+    peak_flu_doses: Annotated[int, Field(ge=0, le=10_000_000)]
+
+    @model_validator(mode="after")
+    def _ages(self) -> "ProviderProfile":
+        for field, label in AGE_GROUPS:
+            if getattr(self, field) is None and not getattr(self, f"{field}_unknown"):
+                fail(field, f"{label}: enter the annual number of patients or choose Unknown.")
+        return self
+
+
+class PopulationStorage(Step):
+    populations: list[Population] = Field(min_length=1)
+    iis_number: Annotated[str, pattern(r"[A-Za-z0-9-]{3,20}", "Enter your NCIR or IIS number: "
+                                       "3 to 20 letters, digits or dashes.")]
+    no_capacity: bool = False
+    refrigerated_vials: Count
+    frozen_vials: Count
+    ultra_cold_vials: Count
+
+    @model_validator(mode="after")
+    def _capacity(self) -> "PopulationStorage":
+        if not self.no_capacity:
+            _require(self, ["refrigerated_vials", "frozen_vials", "ultra_cold_vials"],
+                     "Enter your storage capacity in 10-dose vials, or choose No capacity")
+        return self
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    number: int
+    key: str
+    title: str
+    schema: type[Step] | None = None
+
+
+STEPS = [
+    StepInfo(2, "location", "Location information", LocationInfo),
+    StepInfo(3, "coordinators", "Vaccine coordinator details", Coordinators),
+    StepInfo(4, "availability", "Availability to receive shipments", Availability),
+    StepInfo(5, "provider", "Provider type and vaccination details", ProviderProfile),
+    StepInfo(6, "population", "Populations served and storage capacity", PopulationStorage),
+    StepInfo(7, "storage", "Storage units"),
+    StepInfo(8, "providers", "Practicing providers"),
+    StepInfo(9, "edit_providers", "Edit practicing providers"),
+    StepInfo(10, "deactivate_providers", "Deactivate practicing providers"),
+    StepInfo(11, "agreement", "Review and sign the provider agreement"),
+    StepInfo(12, "attestation", "Storage and handling attestation"),
+]
+STEP_BY_KEY = {step.key: step for step in STEPS}
+FORM_STEPS = [step for step in STEPS if step.schema is not None]
+MAX_STORAGE_UNITS = 5

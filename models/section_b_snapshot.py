@@ -1,0 +1,49 @@
+"""The data a coordinator's signatures cover: everything Section B says about the location."""
+
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enrollment import (
+    Location,
+    Organization,
+    PracticingProvider,
+    SectionB,
+    StorageUnit,
+    StoredFile,
+)
+
+
+async def location_identity(session: AsyncSession, location: Location) -> dict[str, Any]:
+    org = await session.get(Organization, location.organization_id)
+    return {"organization": org.legal_name, "location_id": location.id,
+            "location": location.name,
+            "address": f"{location.street}, {location.city}, {location.state} {location.zip_code}",
+            "coordinator": location.coordinator_name,
+            "coordinator_email": location.coordinator_email}
+
+
+async def section_b_snapshot(session: AsyncSession, location: Location) -> dict[str, Any]:
+    section = await session.get(SectionB, location.id)
+    units = (await session.exec(select(StorageUnit).where(
+        StorageUnit.location_id == location.id).order_by(StorageUnit.id))).all()
+    providers = (await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == location.id, PracticingProvider.active)
+        .order_by(PracticingProvider.id))).all()
+    return {
+        **await location_identity(session, location),
+        "steps": section.steps if section else {},
+        "bulk_upload_planned": bool(section and section.bulk_upload_planned),
+        "storage_units": [await _unit(session, unit) for unit in units],
+        "practicing_providers": [
+            {"name": p.full_name, "license_type": p.license_type, "license": p.license_number}
+            for p in providers],
+    }
+
+
+async def _unit(session: AsyncSession, unit: StorageUnit) -> dict[str, Any]:
+    inside = await session.get(StoredFile, unit.inside_photo_id)
+    outside = await session.get(StoredFile, unit.outside_photo_id)
+    return {"brand": unit.brand, "model": unit.model, "type": unit.unit_type,
+            "inside_photo_sha256": inside.sha256, "outside_photo_sha256": outside.sha256}

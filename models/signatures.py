@@ -1,0 +1,32 @@
+"""Signature records: who signed what, exactly, when, from where, and how."""
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from models.agreements import DocumentKind
+from models.base import created_at_field, time_field
+from models.types import enum_field
+
+
+class Signature(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
+    signing_request_id: int | None = Field(default=None, index=True)
+    document: DocumentKind = enum_field(DocumentKind)
+    document_version: str = Field(max_length=40)
+    signer_role: str = Field(max_length=20)  # coordinator, ceo, cmo
+    signer_name: str = Field(max_length=160)
+    signer_email: str = Field(max_length=254)
+    content_sha256: str = Field(max_length=64)
+    signed_content: str = Field(sa_type=Text)
+    method: str = Field(max_length=10)  # drawn or typed
+    typed_name: str | None = Field(default=None, max_length=160)
+    image_file_id: int | None = Field(default=None, foreign_key="stored_file.id")
+    ip_address: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=400)
+    signed_at: datetime = created_at_field()
+    voided_at: datetime | None = time_field()
+    void_reason: str | None = Field(default=None, max_length=300)

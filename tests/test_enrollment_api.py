@@ -1,0 +1,75 @@
+"""Provider enrollment part 1 through the HTTP API, on the real Temporal dev server."""
+
+import asyncio
+
+from sqlmodel import select
+
+from models.enrollment import Location, StoredFile
+from tests.support.enrollment import complete_location, start_enrollment
+from workflows import ids
+
+
+async def wait_status(system, location_id: int, status: str, timeout: float = 20) -> Location:
+    for _ in range(int(timeout / 0.1)):
+        async with system.sessions() as session:
+            location = await session.get(Location, location_id)
+            if location.status == status:
+                return location
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"location {location_id} is {location.status}, expected {status}")
+
+
+async def test_section_a_with_two_locations_to_both_submitted(system):
+    enrollment = await start_enrollment(system, ["North Clinic", "South Clinic"])
+    confirmation = await system.smtp.one(to=enrollment.admin_email, subject="Section A submitted")
+    assert "North Clinic" in confirmation.text and "South Clinic" in confirmation.text
+    for email, location_id in enrollment.locations.items():
+        await wait_status(system, location_id, "new")
+        coordinator = await complete_location(system, email, location_id)
+        location = await wait_status(system, location_id, "submitted")
+        assert location.waiting_on.startswith("Responsible officers")
+        receipt = await system.smtp.one(to=email, subject="Section B submitted")
+        assert enrollment.admin_email in receipt.cc
+        status = (await coordinator.get(f"/api/v1/locations/{location_id}/status")).json()
+        assert status["location"]["status"] == "submitted"
+    mine = (await enrollment.admin.get("/api/v1/organizations/mine")).json()
+    assert {loc["status"] for loc in mine["locations"]} == {"submitted"}
+
+
+async def test_photos_are_reencoded_without_metadata(system):
+    enrollment = await start_enrollment(system, ["Photo Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    async with system.sessions() as session:
+        files = (await session.exec(select(StoredFile).order_by(StoredFile.id.desc())
+                                    .limit(4))).all()
+    photos = [f for f in files if f.content_type == "image/jpeg"]
+    assert photos and all(b"SecretCam" not in f.data and b"Exif" not in f.data for f in photos)
+
+
+async def test_double_clicked_section_a_submit_starts_one_process(system):
+    enrollment = await start_enrollment(system, ["Twice Clinic"], submit=False)
+    url = f"/api/v1/organizations/{enrollment.org_id}/submit"
+    first, second = await asyncio.gather(enrollment.admin.post(url), enrollment.admin.post(url))
+    assert sorted([first.status_code, second.status_code]) in ([200, 409], [200, 200])
+    (email, location_id), = enrollment.locations.items()
+    await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
+    await asyncio.sleep(1)
+    assert len(system.smtp.find(to=email, subject="Primary Vaccine Coordinator")) == 1
+    listed = [w async for w in system.client.list_workflows(
+        f"WorkflowId = '{ids.enrollment(enrollment.org_id)}'")]
+    assert len(listed) == 1
+    again = await enrollment.admin.post(url)
+    assert again.status_code == 409 and "already submitted" in again.json()["detail"]
+
+
+async def test_25_plus_providers_submit_without_them_and_wait_for_the_bulk_upload(system):
+    enrollment = await start_enrollment(system, ["Big Hospital"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id, providers=0)
+    location = await wait_status(system, location_id, "submitted")
+    assert location.providers_pending
+    receipt = await system.smtp.one(to=email, subject="Section B submitted")
+    assert "bulk upload template" in receipt.text
+    mine = (await enrollment.admin.get("/api/v1/organizations/mine")).json()
+    assert mine["locations"][0]["providers_pending"] is True

@@ -1,0 +1,117 @@
+"""Coordinator invitations: expiry explained and renewed, late locations, status for the OA."""
+
+import asyncio
+from datetime import timedelta
+
+from activities.links import find_link
+from models.base import utcnow
+from tests.support.enrollment import location_body, register_coordinator, start_enrollment
+from tests.support.web import PASSWORD, api_client, browser, unique_email
+
+
+async def expire(system, token: str) -> None:
+    """Move the link's expiry into the past, as if two weeks had gone by."""
+    async with system.sessions() as session:
+        link = await find_link(session, "coordinator_invite", token)
+        link.expires_at = utcnow() - timedelta(minutes=1)
+        session.add(link)
+        await session.commit()
+
+
+def token_of(mail) -> str:
+    return mail.link("/invite/").rsplit("/", 1)[1]
+
+
+async def test_an_expired_link_explains_itself_and_a_new_one_replaces_it(system):
+    enrollment = await start_enrollment(system, ["Late Clinic"])
+    (email, _location_id), = enrollment.locations.items()
+    old = token_of(await system.smtp.one(to=email, subject="Primary Vaccine Coordinator"))
+    await expire(system, old)
+    person = browser(system)
+    page = await person.get(f"/invite/{old}")
+    assert page.status_code == 410 and "has expired" in page.text
+    assert "Email me a new link" in page.text
+    renewed = await person.submit(f"/invite/{old}", {}, action=f"/invite/{old}/renew")
+    assert "A new link is on its way" in renewed.text
+    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
+    new = token_of(mails[-1])
+    assert new != old
+    dead = await person.get(f"/invite/{old}")
+    assert dead.status_code == 410 and "replaced by a newer one" in dead.text
+    async with system.http() as http:
+        api_dead = await http.get(f"/api/v1/invitations/{old}")
+        assert api_dead.status_code == 410
+        registered = await http.post(f"/api/v1/invitations/{new}/register",
+                                     json={"password": PASSWORD, "password_confirm": PASSWORD})
+        assert registered.status_code == 201
+        used = await http.post(f"/api/v1/invitations/{new}/register",
+                               json={"password": PASSWORD, "password_confirm": PASSWORD})
+        assert used.status_code == 410 and "already used" in used.json()["detail"]
+        tampered = await http.get(f"/api/v1/invitations/{new[:-1]}x")
+        assert tampered.status_code == 410 and "not valid" in tampered.json()["detail"]
+
+
+async def test_a_location_added_after_section_a_invites_its_coordinator(system):
+    enrollment = await start_enrollment(system, ["First Clinic"])
+    email = unique_email("late")
+    added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
+                                        json=location_body("Added Clinic", email))
+    assert added.status_code == 201
+    invitation = await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
+    assert "Added Clinic" in invitation.subject
+
+
+async def test_the_administrator_sees_status_whom_each_location_waits_on_and_since(system):
+    enrollment = await start_enrollment(system, ["Watched Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
+    waiting = await _location(enrollment, location_id, lambda loc: loc["waiting_on"])
+    assert waiting["status"] == "new" and "register" in waiting["waiting_on"]
+    coordinator = await register_coordinator(system, email)
+    after = await _location(enrollment, location_id,
+                            lambda loc: "complete Section B" in (loc["waiting_on"] or ""))
+    assert after["status"] == "new" and after["status_since"]
+    page = await browser_as(system, enrollment.admin_email, "/organization")
+    assert "Watched Clinic" in page.text and "complete Section B" in page.text
+    assert "Next reminder" in page.text
+    forbidden = await enrollment.admin.put(
+        f"/api/v1/locations/{location_id}/section-b/location", json={})
+    assert forbidden.status_code == 403
+    assert (await coordinator.get(f"/api/v1/organizations/{enrollment.org_id}")).status_code == 404
+
+
+async def _location(enrollment, location_id: int, ready) -> dict:
+    for _ in range(100):
+        mine = (await enrollment.admin.get("/api/v1/organizations/mine")).json()
+        location = next(loc for loc in mine["locations"] if loc["id"] == location_id)
+        if ready(location):
+            return location
+        await asyncio.sleep(0.1)
+    raise AssertionError(location)
+
+
+async def browser_as(system, email: str, path: str):
+    person = browser(system)
+    await person.login(email)
+    return await person.get(path)
+
+
+async def test_a_coordinator_of_two_locations_uses_one_account(system):
+    enrollment = await start_enrollment(system, ["One Clinic"])
+    (email, _first), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
+                                        json=location_body("Two Clinic", email))
+    second = added.json()["id"]
+    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
+    token = token_of(mails[-1])
+    async with system.http() as http:
+        details = (await http.get(f"/api/v1/invitations/{token}")).json()
+        assert details["has_account"] is True
+        wrong = await http.post(f"/api/v1/invitations/{token}/accept", json={"password": "nope"})
+        assert wrong.status_code == 422
+        accepted = await http.post(f"/api/v1/invitations/{token}/accept",
+                                   json={"password": PASSWORD})
+        assert accepted.status_code == 200
+    coordinator = await api_client(system, email)
+    assert (await coordinator.get(f"/api/v1/locations/{second}/section-b")).status_code == 200

@@ -1,0 +1,146 @@
+"""Section B refuses bad input with a clear message and stores nothing half-way."""
+
+import asyncio
+
+from sqlmodel import func, select
+
+from models.enrollment import PracticingProvider, StorageUnit, StoredFile
+from tests.support.enrollment import (
+    STEP_BODIES,
+    add_storage_unit,
+    fill_section_b,
+    photo,
+    register_coordinator,
+    sign_and_submit,
+    start_enrollment,
+)
+
+
+async def count(system, model, location_id: int | None = None) -> int:
+    statement = select(func.count()).select_from(model)
+    if location_id is not None:
+        statement = statement.where(model.location_id == location_id)
+    async with system.sessions() as session:
+        return (await session.exec(statement)).one()
+
+
+async def coordinator_for(system, names=("Refusal Clinic",)):
+    enrollment = await start_enrollment(system, list(names))
+    clients = {}
+    for email, location_id in enrollment.locations.items():
+        clients[location_id] = await register_coordinator(system, email)
+    return enrollment, clients
+
+
+async def test_a_sixth_storage_unit_is_refused(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    for n in range(5):
+        added = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
+                                       brand=f"Unit{n}")
+        assert added.status_code == 201
+    files_before = await count(system, StoredFile)
+    sixth = await add_storage_unit(coordinator, location_id, photo(), photo("white"))
+    assert sixth.status_code == 422
+    assert "at most 5 storage units" in sixth.json()["errors"]["storage_units"]
+    assert await count(system, StorageUnit, location_id) == 5
+    assert await count(system, StoredFile) == files_before
+
+
+async def test_a_unit_without_both_photos_or_with_a_fake_photo_is_refused(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    files_before = await count(system, StoredFile)
+    one_photo = await add_storage_unit(coordinator, location_id, inside=photo())
+    assert one_photo.status_code == 422
+    assert set(one_photo.json()["errors"]) == {"outside_photo"}
+    renamed = await add_storage_unit(coordinator, location_id, photo(),
+                                     b"just some text, not a picture\n" * 20)
+    assert renamed.status_code == 422
+    assert "not a picture" in renamed.json()["errors"]["outside_photo"]
+    assert await count(system, StorageUnit, location_id) == 0
+    assert await count(system, StoredFile) == files_before, "the valid inside photo was kept"
+
+
+async def test_an_invalid_license_type_is_refused(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    response = await coordinator.post(f"/api/v1/locations/{location_id}/providers", json={
+        "first_name": "Ann", "last_name": "Lee", "license_type": "XYZ",
+        "license_number": "123456"})
+    assert response.status_code == 422 and "license_type" in response.json()["errors"]
+    assert await count(system, PracticingProvider, location_id) == 0
+
+
+async def test_invalid_step_answers_are_refused_by_field(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    bad = {**STEP_BODIES["availability"], "tue_pm_from": "18:00", "tue_pm_to": "NA"}
+    response = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/availability",
+                                     json=bad)
+    assert response.status_code == 422
+    assert response.json()["errors"] == {
+        "tue_pm_from": "Tuesday evening: choose both From and To times, or N/A for both."}
+    section = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
+    assert "availability" not in section["steps"]
+
+
+async def test_a_coordinator_cannot_open_another_locations_section_b(system):
+    _enrollment, clients = await coordinator_for(system, ("Mine Clinic", "Theirs Clinic"))
+    (mine, me), (theirs, _other) = clients.items()
+    assert (await me.get(f"/api/v1/locations/{mine}/section-b")).status_code == 200
+    read = await me.get(f"/api/v1/locations/{theirs}/section-b")
+    assert read.status_code == 404
+    write = await me.put(f"/api/v1/locations/{theirs}/section-b/location",
+                         json=STEP_BODIES["location"])
+    assert write.status_code == 404
+    assert (await add_storage_unit(me, theirs, photo(), photo())).status_code == 404
+
+
+async def test_a_double_clicked_section_b_submit_submits_once(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    await fill_section_b(coordinator, location_id)
+    base = f"/api/v1/locations/{location_id}/section-b"
+    for document in ("provider_agreement", "storage_attestation"):
+        await coordinator.post(f"{base}/signatures/{document}", json={
+            "method": "typed", "typed_name": "Casey", "consent": True})
+    first, second = await asyncio.gather(coordinator.post(f"{base}/submit"),
+                                         coordinator.post(f"{base}/submit"))
+    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    refused = first if first.status_code == 409 else second
+    assert "already" in refused.json()["detail"]
+    email = (await coordinator.get("/api/v1/me")).json()["email"]
+    await system.smtp.one(to=email, subject="Section B submitted")
+    await asyncio.sleep(1)
+    assert len(system.smtp.find(to=email, subject="Section B submitted")) == 1
+
+
+async def test_submitting_an_incomplete_section_b_lists_what_is_missing(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    response = await sign_and_submit_incomplete(coordinator, location_id)
+    assert response.status_code == 422
+    assert "Step 7" in response.json()["detail"] and "Step 8" in response.json()["detail"]
+
+
+async def sign_and_submit_incomplete(coordinator, location_id: int):
+    return await coordinator.post(f"/api/v1/locations/{location_id}/section-b/submit")
+
+
+async def test_a_worker_restarted_mid_section_b_loses_nothing(system):
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    base = f"/api/v1/locations/{location_id}/section-b"
+    for step in ("location", "coordinators", "availability"):
+        assert (await coordinator.put(f"{base}/{step}", json=STEP_BODIES[step])).status_code == 200
+    await system.restart_worker()
+    saved = (await coordinator.get(base)).json()
+    assert set(saved["complete_steps"]) == {"location", "coordinators", "availability"}
+    assert saved["location"]["status"] == "in_progress"
+    await fill_section_b(coordinator, location_id)
+    submitted = await sign_and_submit(coordinator, location_id)
+    assert submitted.status_code == 200, submitted.text
+    final = (await coordinator.get(base)).json()
+    assert final["steps"]["availability"]["mon_am_from"] == "08:00"
+    assert final["location"]["status"] == "submitted"
