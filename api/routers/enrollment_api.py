@@ -165,6 +165,15 @@ async def get_status(location_id: int, user: CurrentUser, session: SessionDep,
     return await location_status(temporal, await location_for(session, user, location_id))
 
 
+@router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
+            summary="25+ providers: send them later with the bulk upload template")
+async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUser,
+                          session: SessionDep, temporal: TemporalDep) -> dict:
+    location = await location_for(session, user, location_id, write=True)
+    await section_b.set_bulk_upload(session, temporal, location, body.planned)
+    return {"bulk_upload_planned": body.planned}
+
+
 @router.put("/locations/{location_id}/section-b/{step}", response_model=SectionBOut,
             tags=["section B"], summary="Save one Section B step (validated)")
 async def put_step(location_id: int, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
@@ -239,15 +248,6 @@ async def deactivate(location_id: int, body: DeactivateIn, user: CurrentUser,
     location = await location_for(session, user, location_id, write=True)
     count = await section_b.deactivate_providers(session, temporal, location, body.provider_ids)
     return {"deactivated": count}
-
-
-@router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
-            summary="25+ providers: send them later with the bulk upload template")
-async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUser,
-                          session: SessionDep, temporal: TemporalDep) -> dict:
-    location = await location_for(session, user, location_id, write=True)
-    await section_b.set_bulk_upload(session, temporal, location, body.planned)
-    return {"bulk_upload_planned": body.planned}
 
 
 @router.post("/locations/{location_id}/section-b/signatures/{document}",
