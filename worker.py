@@ -23,17 +23,21 @@ PASSTHROUGH = ("activities", "core", "models", "notifications", "workflows.optio
                "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "jinja2", "aiosmtplib")
 
 
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
+    return SandboxedWorkflowRunner(restrictions=restrictions)
+
+
 def build_worker(client: Client, settings: Settings, sender: MailSender | None = None,
                  *, task_queue: str | None = None, engine=None) -> Worker:
     engine = engine or create_engine(settings.resolved_database_url)
-    restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=build_activities(session_factory(engine), sender or SmtpSender(settings),
                                     settings),
-        workflow_runner=SandboxedWorkflowRunner(restrictions=restrictions),
+        workflow_runner=sandbox_runner(),
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=timedelta(seconds=10),

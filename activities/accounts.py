@@ -4,7 +4,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import expire_links, issue_link
-from activities.mailer import Mailer
+from activities.mailer import MailingActivities
 from core.db import transaction
 from models.accounts import AccessLink, User
 from models.base import utcnow
@@ -15,12 +15,7 @@ from notifications.catalogue import EmailKind, RegistrationExpiredContext, Verif
 VERIFY_PURPOSE = "verify_email"
 
 
-class AccountActivities:
-    def __init__(self, mailer: Mailer) -> None:
-        self.mailer = mailer
-        self.sessions = mailer.sessions
-        self.settings = mailer.settings
-
+class AccountActivities(MailingActivities):
     @activity.defn
     async def send_verification(self, data: AccountActivationInput) -> None:
         key = f"account-{data.user_id}:verify"

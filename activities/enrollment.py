@@ -5,7 +5,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import Mailer
+from activities.mailer import MailingActivities
 from core.db import transaction
 from models.accounts import AccessLink, User
 from models.audit import AuditEvent
@@ -37,12 +37,7 @@ def _expires(link) -> str:
     return link.expires_at.strftime("%B %d, %Y")
 
 
-class EnrollmentActivities:
-    def __init__(self, mailer: Mailer) -> None:
-        self.mailer = mailer
-        self.sessions = mailer.sessions
-        self.settings = mailer.settings
-
+class EnrollmentActivities(MailingActivities):
     async def _load(self, session, location_id: int) -> tuple[Location, Organization]:
         location = await session.get(Location, location_id)
         if location is None:
@@ -136,9 +131,10 @@ class EnrollmentActivities:
             section = await session.get(SectionB, data.location_id)
             section.completed_at = section.completed_at or utcnow()
             location = await session.get(Location, data.location_id)
-            location.providers_pending = await active_provider_count(session, location.id) == 0
+            active = await active_provider_count(session, location.id)
+            location.providers_pending = active == 0
             session.add_all([section, location])
-            return SectionBResult(location_id=location.id,
+            return SectionBResult(location_id=location.id, active_providers=active,
                                   providers_pending=location.providers_pending)
 
     @activity.defn

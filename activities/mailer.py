@@ -60,3 +60,12 @@ class Mailer:
             row = result.one()
             row.sent_at = utcnow()
             session.add(row)
+
+
+class MailingActivities:
+    """Base for activity classes: the worker injects one mailer (which holds the sessions)."""
+
+    def __init__(self, mailer: Mailer) -> None:
+        self.mailer = mailer
+        self.sessions = mailer.sessions
+        self.settings = mailer.settings

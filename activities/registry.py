@@ -8,6 +8,8 @@ from temporalio import activity
 from activities.accounts import AccountActivities
 from activities.enrollment import EnrollmentActivities
 from activities.mailer import Mailer
+from activities.review import ReviewActivities
+from activities.signing import SigningActivities
 from core.db import SessionFactory
 from core.settings import Settings
 from notifications.sender import MailSender
@@ -25,5 +27,6 @@ def _methods(obj: object) -> list[Callable[..., Any]]:
 def build_activities(sessions: SessionFactory, sender: MailSender,
                      settings: Settings) -> list[Callable[..., Any]]:
     mailer = Mailer(sessions, sender, settings)
-    objects = [AccountActivities(mailer), EnrollmentActivities(mailer)]
+    objects = [AccountActivities(mailer), EnrollmentActivities(mailer),
+               SigningActivities(mailer), ReviewActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

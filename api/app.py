@@ -18,8 +18,10 @@ from api.routers import (
     home,
     invite_pages,
     registration,
+    review,
     section_a_pages,
     section_b_pages,
+    signing,
     state,
 )
 from api.services import Services, TemporalGateway
@@ -56,7 +58,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
                    registration.api, dev.router, state.pages, enrollment_api.router,
                    section_a_pages.router, invite_pages.router, section_b_pages.router,
-                   files.router):
+                   files.router, signing.pages, signing.api, review.pages, review.api):
         app.include_router(router)
     return app
 

@@ -9,17 +9,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from markupsafe import escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import RPCError, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError
 
 from api.forms import error_messages
 from api.pages import render
-from core.errors import Conflict, CVMSError, NotAuthenticated
+from api.workflow_calls import workflow_refusal
+from core.errors import CVMSError, NotAuthenticated
 
 log = logging.getLogger("cvms.api")
-
-# ApplicationError types raised by workflows and their validators, as HTTP statuses.
-WORKFLOW_ERROR_STATUS = {"NotFound": 404, "Invalid": 422, "Conflict": 409, "Forbidden": 403}
-
 
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
@@ -57,17 +53,6 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
                      "page.", 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, message, code="http_error")
-
-
-def workflow_refusal(exc: WorkflowUpdateFailedError) -> CVMSError:
-    """An update's validator or handler refused: turn its reason into our error type."""
-    cause = exc.cause
-    if isinstance(cause, ApplicationError):
-        error = CVMSError(cause.message)
-        error.status_code = WORKFLOW_ERROR_STATUS.get(cause.type or "", 409)
-        error.code = (cause.type or "conflict").lower()
-        return error
-    return Conflict("That action cannot be taken now.")
 
 
 async def update_failed(request: Request, exc: WorkflowUpdateFailedError) -> Response:

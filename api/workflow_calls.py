@@ -2,12 +2,28 @@
 
 from typing import Any
 
-from temporalio.client import WorkflowHandle
+from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, CVMSError, NotFound
 
 FINISHED = "This process has already finished, so the action was not applied."
+# ApplicationError types raised by workflows and their validators, as HTTP statuses.
+WORKFLOW_ERROR_STATUS = {"NotFound": 404, "Invalid": 422, "Conflict": 409, "Forbidden": 403}
+
+
+def workflow_refusal(exc: WorkflowUpdateFailedError) -> CVMSError:
+    """An update's validator or handler refused: its reason becomes our error type."""
+    cause = exc.cause
+    while cause is not None and not isinstance(cause, ApplicationError):
+        cause = cause.cause
+    if isinstance(cause, ApplicationError):
+        error = CVMSError(cause.message)
+        error.status_code = WORKFLOW_ERROR_STATUS.get(cause.type or "", 409)
+        error.code = (cause.type or "conflict").lower()
+        return error
+    return Conflict("That action cannot be taken now.")
 
 
 async def run_update(handle: WorkflowHandle, update: Any, arg: Any = None) -> Any:
@@ -16,6 +32,8 @@ async def run_update(handle: WorkflowHandle, update: Any, arg: Any = None) -> An
         if arg is None:
             return await handle.execute_update(update)
         return await handle.execute_update(update, arg)
+    except WorkflowUpdateFailedError as error:
+        raise workflow_refusal(error) from error
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
             if "completed" in error.message or "closed" in error.message:

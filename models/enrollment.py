@@ -65,6 +65,9 @@ class Location(SQLModel, table=True):
     status_seq: int = 0  # the workflow's transition number; an older one never overwrites
     waiting_on: str | None = Field(default=None, max_length=300)
     providers_pending: bool = False
+    resubmission: bool = False  # walking Section B again after a rejection
+    amendment_pending: bool = False  # an approved site's change waiting for review
+    amendment_since: datetime | None = time_field()
     created_at: datetime = created_at_field()
 
     @property
@@ -122,6 +125,8 @@ class StorageUnit(SQLModel, table=True):
     unit_type: StorageUnitType = enum_field(StorageUnitType)
     inside_photo_id: int = Field(foreign_key="stored_file.id")
     outside_photo_id: int = Field(foreign_key="stored_file.id")
+    # Units added to an approved site go through review on their own.
+    review_status: str = Field(default="with_section_b", max_length=20)
     created_at: datetime = created_at_field()
 
 

@@ -2,6 +2,6 @@
 
 from sqlmodel import SQLModel
 
-from models import accounts, audit, enrollment, outbox, signatures  # noqa: F401
+from models import accounts, audit, enrollment, outbox, review, signatures  # noqa: F401
 
 metadata = SQLModel.metadata

@@ -47,3 +47,17 @@ async def _unit(session: AsyncSession, unit: StorageUnit) -> dict[str, Any]:
     outside = await session.get(StoredFile, unit.outside_photo_id)
     return {"brand": unit.brand, "model": unit.model, "type": unit.unit_type,
             "inside_photo_sha256": inside.sha256, "outside_photo_sha256": outside.sha256}
+
+
+async def agreement_data(session: AsyncSession, org: Organization, officer: dict[str, str],
+                         location_ids: list[int]) -> dict[str, Any]:
+    """What a responsible officer signs: the organization, the officer, the locations covered."""
+    locations = [await session.get(Location, lid) for lid in sorted(location_ids)]
+    return {
+        "organization": {"legal_name": org.legal_name, "type": org.org_type,
+                         "address": f"{org.street}, {org.city}, {org.state} {org.zip_code}",
+                         "phone": org.phone, "email": org.email,
+                         "redistribution_participant": org.redistribution_participant},
+        "officer": officer,
+        "locations": [await location_identity(session, loc) for loc in locations],
+    }

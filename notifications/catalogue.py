@@ -13,6 +13,11 @@ class EmailKind(StrEnum):
     SECTION_B_REMINDER = "section_b_reminder"
     SECTION_B_ESCALATION = "section_b_escalation"
     SECTION_B_SUBMITTED = "section_b_submitted"
+    SIGNING_REQUEST = "signing_request"
+    SIGNING_ESCALATION = "signing_escalation"
+    SIGNATURE_RECEIPT = "signature_receipt"
+    LOCATION_APPROVED = "location_approved"
+    LOCATION_REJECTED = "location_rejected"
 
 
 class EmailContext(BaseModel):
@@ -66,6 +71,41 @@ class SectionBSubmittedContext(LocationEmail):
     status_url: str
 
 
+class SigningLink(BaseModel):
+    title: str
+    url: str
+
+
+class SigningRequestContext(EmailContext):
+    organization_name: str
+    role_label: str
+    locations: list[str]
+    links: list[SigningLink]
+    expires_on: str
+    reminder: int
+
+
+class SigningEscalationContext(EmailContext):
+    organization_name: str
+    days: int
+    unsigned: list[str]
+    dashboard_url: str
+
+
+class SignatureReceiptContext(EmailContext):
+    organization_name: str
+    document_title: str
+    signed_at: str
+    content_sha256: str
+    locations: list[str]
+
+
+class LocationDecisionContext(LocationEmail):
+    reason: str | None
+    amendment: str | None
+    action_url: str
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -74,6 +114,11 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.SECTION_B_REMINDER: SectionBReminderContext,
     EmailKind.SECTION_B_ESCALATION: SectionBEscalationContext,
     EmailKind.SECTION_B_SUBMITTED: SectionBSubmittedContext,
+    EmailKind.SIGNING_REQUEST: SigningRequestContext,
+    EmailKind.SIGNING_ESCALATION: SigningEscalationContext,
+    EmailKind.SIGNATURE_RECEIPT: SignatureReceiptContext,
+    EmailKind.LOCATION_APPROVED: LocationDecisionContext,
+    EmailKind.LOCATION_REJECTED: LocationDecisionContext,
 }
 
 

@@ -26,14 +26,14 @@ async def test_section_a_with_two_locations_to_both_submitted(system):
     for email, location_id in enrollment.locations.items():
         await wait_status(system, location_id, "new")
         coordinator = await complete_location(system, email, location_id)
-        location = await wait_status(system, location_id, "submitted")
+        location = await wait_status(system, location_id, "awaiting_signatures")
         assert location.waiting_on.startswith("Responsible officers")
         receipt = await system.smtp.one(to=email, subject="Section B submitted")
         assert enrollment.admin_email in receipt.cc
         status = (await coordinator.get(f"/api/v1/locations/{location_id}/status")).json()
-        assert status["location"]["status"] == "submitted"
+        assert status["location"]["status"] == "awaiting_signatures"
     mine = (await enrollment.admin.get("/api/v1/organizations/mine")).json()
-    assert {loc["status"] for loc in mine["locations"]} == {"submitted"}
+    assert {loc["status"] for loc in mine["locations"]} == {"awaiting_signatures"}
 
 
 async def test_photos_are_reencoded_without_metadata(system):
@@ -67,7 +67,7 @@ async def test_25_plus_providers_submit_without_them_and_wait_for_the_bulk_uploa
     enrollment = await start_enrollment(system, ["Big Hospital"])
     (email, location_id), = enrollment.locations.items()
     await complete_location(system, email, location_id, providers=0)
-    location = await wait_status(system, location_id, "submitted")
+    location = await wait_status(system, location_id, "awaiting_signatures")
     assert location.providers_pending
     receipt = await system.smtp.one(to=email, subject="Section B submitted")
     assert "bulk upload template" in receipt.text

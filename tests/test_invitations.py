@@ -10,9 +10,13 @@ from tests.support.web import PASSWORD, api_client, browser, unique_email
 
 
 async def expire(system, token: str) -> None:
+    await expire_link(system, "coordinator_invite", token)
+
+
+async def expire_link(system, purpose: str, token: str) -> None:
     """Move the link's expiry into the past, as if two weeks had gone by."""
     async with system.sessions() as session:
-        link = await find_link(session, "coordinator_invite", token)
+        link = await find_link(session, purpose, token)
         link.expires_at = utcnow() - timedelta(minutes=1)
         session.add(link)
         await session.commit()

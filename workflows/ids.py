@@ -11,3 +11,7 @@ def enrollment(organization_id: int) -> str:
 
 def location(location_id: int) -> str:
     return f"location-{location_id}"
+
+
+def signing_round(organization_id: int, number: int) -> str:
+    return f"signing-{organization_id}-{number}"

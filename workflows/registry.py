@@ -3,9 +3,11 @@
 from workflows.account import AccountActivationWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.location import LocationEnrollmentWorkflow
+from workflows.signing import SigningRoundWorkflow
 
 WORKFLOWS: list[type] = [
     AccountActivationWorkflow,
     OrganizationEnrollmentWorkflow,
     LocationEnrollmentWorkflow,
+    SigningRoundWorkflow,
 ]

@@ -9,7 +9,7 @@ from api.workflow_calls import send_signal
 from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
 from models.base import utcnow
-from models.contracts import EnrollmentInput, LocationAdded
+from models.contracts import EnrollmentInput, LocationAdded, OrganizationChanged
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole, OrganizationStatus
 from models.enrollment_schemas import (
@@ -33,11 +33,12 @@ def _ensure_draft(org: Organization) -> None:
 
 
 async def save_details(session: AsyncSession, user: User, org: Organization | None,
-                       data: OrganizationDetailsIn) -> Organization:
-    if org is None:
-        org = Organization(admin_user_id=user.id)
-    else:
-        _ensure_draft(org)
+                       data: OrganizationDetailsIn,
+                       temporal: TemporalGateway | None = None) -> Organization:
+    """Details may be corrected after Section A; officers then sign the corrected version."""
+    org = org or Organization(admin_user_id=user.id)
+    changed = org.id is not None and any(getattr(org, f) != v
+                                         for f, v in data.model_dump().items())
     for field, value in data.model_dump().items():
         setattr(org, field, value)
     session.add(org)
@@ -45,6 +46,12 @@ async def save_details(session: AsyncSession, user: User, org: Organization | No
     if user.organization_id != org.id:
         user.organization_id = org.id
         session.add(user)
+    if changed and org.status == OrganizationStatus.SUBMITTED and temporal is not None:
+        await session.commit()
+        client = await temporal.client()
+        await send_signal(client.get_workflow_handle(ids.enrollment(org.id)),
+                          OrganizationEnrollmentWorkflow.organization_changed,
+                          OrganizationChanged(reason="Organization details changed"))
     return org
 
 

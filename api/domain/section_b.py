@@ -12,13 +12,26 @@ from api.workflow_calls import run_update, send_signal
 from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
 from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
+from models.audit import AuditEvent
 from models.base import utcnow
-from models.contracts import SectionBResult, SectionBTouched, SubmitSectionB
+from models.contracts import (
+    AmendmentRequested,
+    ProvidersChanged,
+    Resubmit,
+    SectionBResult,
+    SectionBTouched,
+    SubmitSectionB,
+)
 from models.enrollment import Location, PracticingProvider, SectionB, StorageUnit
-from models.enrollment_enums import EDITABLE_STATUSES
+from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
 from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
 from models.section_b import MAX_STORAGE_UNITS
-from models.section_b_rules import coordinator_signatures, section_b_problems, step_valid
+from models.section_b_rules import (
+    active_provider_count,
+    coordinator_signatures,
+    section_b_problems,
+    step_valid,
+)
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
 from workflows import ids
@@ -97,8 +110,12 @@ async def units_of(session: AsyncSession, location: Location) -> list[StorageUni
 async def add_storage_unit(session: AsyncSession, temporal: TemporalGateway,
                            location: Location, data: StorageUnitIn, inside: Upload | None,
                            outside: Upload | None) -> StorageUnit:
-    ensure_editable(location)
-    if len(await units_of(session, location)) >= MAX_STORAGE_UNITS:
+    """During Section B; or, for an enrolled site, as a change that is reviewed on its own."""
+    amendment = location.status == LocationStatus.APPROVED
+    if not amendment:
+        ensure_editable(location)
+    units = [u for u in await units_of(session, location) if u.review_status != "rejected"]
+    if len(units) >= MAX_STORAGE_UNITS:
         raise Invalid(f"A location can list at most {MAX_STORAGE_UNITS} storage units. Remove "
                       "one before adding another.", field="storage_units")
     _both_photos(inside, outside)
@@ -106,9 +123,21 @@ async def add_storage_unit(session: AsyncSession, temporal: TemporalGateway,
     outside_file = await store_photo(session, outside.data, outside.filename, "outside_photo")
     unit = StorageUnit(location_id=location.id, inside_photo_id=inside_file.id,
                        outside_photo_id=outside_file.id, **data.model_dump())
+    if amendment:
+        unit.review_status = "pending"
     session.add(unit)
-    await _changed(session, temporal, location, "storage")
+    if amendment:
+        await session.commit()
+        await _signal(temporal, location.id, LocationEnrollmentWorkflow.storage_unit_added,
+                      AmendmentRequested(storage_unit_id=unit.id))
+    else:
+        await _changed(session, temporal, location, "storage")
     return unit
+
+
+async def _signal(temporal: TemporalGateway, location_id: int, signal, arg=None) -> None:
+    client = await temporal.client()
+    await send_signal(client.get_workflow_handle(ids.location(location_id)), signal, arg)
 
 
 def _both_photos(inside: Upload | None, outside: Upload | None) -> None:
@@ -158,12 +187,30 @@ async def providers_of(session: AsyncSession, location: Location) -> list[Practi
 
 
 async def add_provider(session: AsyncSession, temporal: TemporalGateway, location: Location,
-                       data: ProviderIn) -> PracticingProvider:
-    ensure_editable(location)
-    provider = PracticingProvider(location_id=location.id, **data.model_dump())
+                       data: ProviderIn, source: str = "portal") -> PracticingProvider:
+    provider = PracticingProvider(location_id=location.id, source=source, **data.model_dump())
     session.add(provider)
-    await _changed(session, temporal, location, "providers")
+    await providers_changed(session, temporal, location, "providers")
     return provider
+
+
+async def providers_changed(session: AsyncSession, temporal: TemporalGateway,
+                            location: Location, step: str) -> None:
+    """Practicing providers may change at any time (a bulk upload often arrives after Section
+    B): during Section B it is an ordinary change; afterwards the workflow learns the count."""
+    if location.status in EDITABLE_STATUSES:
+        await _changed(session, temporal, location, step)
+        return
+    await session.flush()
+    active = await active_provider_count(session, location.id)
+    location.providers_pending = active == 0
+    session.add(location)
+    session.add(AuditEvent(subject_type="location", subject_id=location.id,
+                           action="providers:changed", actor="system",
+                           detail={"active": active, "step": step}))
+    await session.commit()
+    await _signal(temporal, location.id, LocationEnrollmentWorkflow.providers_changed,
+                  ProvidersChanged(active=active))
 
 
 async def _provider(session: AsyncSession, location: Location, provider_id: int) -> PracticingProvider:
@@ -176,23 +223,21 @@ async def _provider(session: AsyncSession, location: Location, provider_id: int)
 
 async def update_provider(session: AsyncSession, temporal: TemporalGateway, location: Location,
                           provider_id: int, data: ProviderIn) -> PracticingProvider:
-    ensure_editable(location)
     provider = await _provider(session, location, provider_id)
     for field, value in data.model_dump().items():
         setattr(provider, field, value)
     session.add(provider)
-    await _changed(session, temporal, location, "edit_providers")
+    await providers_changed(session, temporal, location, "edit_providers")
     return provider
 
 
 async def deactivate_providers(session: AsyncSession, temporal: TemporalGateway,
                                location: Location, provider_ids: list[int]) -> int:
-    ensure_editable(location)
     providers = [await _provider(session, location, pid) for pid in provider_ids]
     for provider in providers:
         provider.active, provider.deactivated_at = False, utcnow()
         session.add(provider)
-    await _changed(session, temporal, location, "deactivate_providers")
+    await providers_changed(session, temporal, location, "deactivate_providers")
     return len(providers)
 
 
@@ -271,3 +316,12 @@ async def submit(session: AsyncSession, temporal: TemporalGateway, location: Loc
     handle = client.get_workflow_handle(ids.location(location.id))
     return await run_update(handle, LocationEnrollmentWorkflow.submit_section_b,
                             SubmitSectionB(user_id=user.id))
+
+
+async def resubmit(session: AsyncSession, temporal: TemporalGateway, location: Location,
+                   user: User) -> None:
+    """After a rejection: reopen Section B (prefilled); its last page sends it back."""
+    client = await temporal.client()
+    await run_update(client.get_workflow_handle(ids.location(location.id)),
+                     LocationEnrollmentWorkflow.resubmit, Resubmit(user_id=user.id))
+    await session.refresh(location)

@@ -74,10 +74,12 @@ async def get_organization(org_id: int, user: CurrentUser, session: SessionDep) 
     return await section_a.organization_out(session, await _my_org(session, user, org_id, False))
 
 
-@router.put("/organizations/{org_id}/details", response_model=OrganizationOut)
+@router.put("/organizations/{org_id}/details", response_model=OrganizationOut,
+            summary="Update organization details (after Section A, officers sign again)")
 async def put_details(org_id: int, body: OrganizationDetailsIn, user: Admin,
-                      session: SessionDep) -> OrganizationOut:
-    org = await section_a.save_details(session, user, await _my_org(session, user, org_id), body)
+                      session: SessionDep, temporal: TemporalDep) -> OrganizationOut:
+    org = await section_a.save_details(session, user, await _my_org(session, user, org_id), body,
+                                       temporal)
     return await section_a.organization_out(session, org)
 
 
@@ -263,6 +265,15 @@ async def post_signature(location_id: int, document: DocumentKind, body: Signatu
 def client_of(request: Request) -> Client:
     return Client(ip=request.client.host if request.client else None,
                   user_agent=request.headers.get("user-agent"))
+
+
+@router.post("/locations/{location_id}/section-b/resubmit", tags=["section B"],
+             summary="After a rejection: reopen Section B to correct and resubmit it")
+async def resubmit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
+                             temporal: TemporalDep) -> LocationOut:
+    location = await location_for(session, user, location_id, write=True)
+    await section_b.resubmit(session, temporal, location, user)
+    return LocationOut.model_validate(location)
 
 
 @router.post("/locations/{location_id}/section-b/submit", tags=["section B"],

@@ -18,6 +18,7 @@ from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
 from models.enrollment_enums import EDITABLE_STATUSES
 from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
+from models.review import ReviewDecision
 from models.section_b import STEP_BY_KEY, STEPS
 from models.section_b_rules import coordinator_signatures, section_b_problems
 
@@ -48,7 +49,28 @@ async def overview(request: Request, location_id: int, user: CurrentUser, sessio
         "org": await session.get(Organization, location.organization_id),
         "detail": await live_detail(temporal, location.id),
         "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
+        "can_resubmit": user.id == location.coordinator_user_id,
+        "rejection": await _last_rejection(session, location.id),
         "problems": await section_b_problems(session, location.id)})
+
+
+async def _last_rejection(session, location_id: int):
+    result = await session.exec(select(ReviewDecision).where(
+        ReviewDecision.location_id == location_id, ReviewDecision.approved.is_(False))
+        .order_by(ReviewDecision.id.desc()))
+    return result.first()
+
+
+
+
+
+@router.post("/{location_id}/section-b/resubmit")
+async def resubmit(location_id: int, user: CurrentUser, session: SessionDep,
+                   temporal: TemporalDep) -> Response:
+    location = await location_for(session, user, location_id, write=True)
+    await section_b.resubmit(session, temporal, location, user)
+    return redirect(step_url(location_id, "location"), notice="Section B is open again with "
+                    "everything you entered. Correct it, then sign the last page to resubmit.")
 
 
 async def _context(session, location: Location, step: str, **extra) -> dict:

@@ -1,0 +1,108 @@
+"""Review activities: record decisions (idempotently), their emails, resubmission, amendments."""
+
+from sqlmodel import select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.mailer import MailingActivities
+from core.db import transaction
+from models.accounts import User
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.contracts import AmendmentRequested, DecisionRecord, LocationRef
+from models.enrollment import Location, Organization, StorageUnit
+from models.review import ReviewDecision
+from models.section_b_rules import active_provider_count, coordinator_signatures
+from models.section_b_snapshot import section_b_snapshot
+from notifications.catalogue import EmailKind, LocationDecisionContext
+
+NO_PROVIDER = ("{name} cannot be approved: it has no active practicing provider. Add at least "
+               "one (or import the bulk upload) first.")
+
+
+def unit_label(unit: StorageUnit) -> str:
+    return f"storage unit {unit.brand} {unit.model} added"
+
+
+class ReviewActivities(MailingActivities):
+    @activity.defn
+    async def record_decision(self, data: DecisionRecord) -> None:
+        async with transaction(self.sessions) as session:
+            done = (await session.exec(select(ReviewDecision).where(
+                ReviewDecision.event_key == data.key))).first()
+            if done is not None:
+                return
+            location = await session.get(Location, data.location_id)
+            approve = data.decision.approve
+            if approve and not data.amendment_unit_id and not await active_provider_count(
+                    session, location.id):
+                raise ApplicationError(NO_PROVIDER.format(name=location.name), type="Invalid",
+                                       non_retryable=True)
+            reviewer = await session.get(User, data.decision.reviewer_id)
+            session.add(ReviewDecision(
+                location_id=location.id, event_key=data.key, approved=approve,
+                kind="amendment" if data.amendment_unit_id else "enrollment",
+                reason=data.decision.reason, reviewer_id=reviewer.id,
+                reviewer_name=reviewer.full_name, storage_unit_id=data.amendment_unit_id,
+                snapshot=await section_b_snapshot(session, location)))
+            if data.amendment_unit_id:
+                await self._settle_amendment(session, location, data)
+            elif approve:
+                location.resubmission = False
+                session.add(location)
+            session.add(AuditEvent(
+                event_key=f"{data.key}:audit", subject_type="location", subject_id=location.id,
+                action="decision:approved" if approve else "decision:rejected",
+                actor=f"reviewer:{reviewer.full_name}",
+                detail={"reason": data.decision.reason, "amendment_unit": data.amendment_unit_id}))
+
+    async def _settle_amendment(self, session, location: Location, data: DecisionRecord) -> None:
+        unit = await session.get(StorageUnit, data.amendment_unit_id)
+        unit.review_status = "approved" if data.decision.approve else "rejected"
+        location.amendment_pending, location.amendment_since = False, None
+        session.add_all([unit, location])
+
+    @activity.defn
+    async def send_decision_email(self, data: DecisionRecord) -> None:
+        async with self.sessions() as session:
+            location = await session.get(Location, data.location_id)
+            org = await session.get(Organization, location.organization_id)
+            admin = await session.get(User, org.admin_user_id)
+            unit = (await session.get(StorageUnit, data.amendment_unit_id)
+                    if data.amendment_unit_id else None)
+            context = LocationDecisionContext(
+                recipient_name=location.coordinator_first_name, organization_name=org.legal_name,
+                location_name=location.name, reason=data.decision.reason,
+                amendment=unit_label(unit) if unit else None,
+                action_url=self.settings.link(f"/locations/{location.id}/section-b"))
+        if data.decision.approve:
+            await self.mailer.send(f"{data.key}:email", EmailKind.LOCATION_APPROVED,
+                                   [location.coordinator_email, admin.email], context)
+        else:
+            await self.mailer.send(f"{data.key}:email", EmailKind.LOCATION_REJECTED,
+                                   [location.coordinator_email], context, cc=[admin.email])
+
+    @activity.defn
+    async def start_resubmission(self, data: LocationRef) -> None:
+        """The coordinator walks Section B again and re-signs what changed."""
+        async with transaction(self.sessions) as session:
+            location = await session.get(Location, data.location_id)
+            location.resubmission = True
+            session.add(location)
+            for signature in await coordinator_signatures(session, location.id):
+                signature.voided_at = utcnow()
+                signature.void_reason = "Section B reopened for resubmission"
+                session.add(signature)
+
+    @activity.defn
+    async def open_amendment(self, data: AmendmentRequested) -> None:
+        async with transaction(self.sessions) as session:
+            unit = await session.get(StorageUnit, data.storage_unit_id)
+            location = await session.get(Location, unit.location_id)
+            if not location.amendment_pending:
+                location.amendment_pending, location.amendment_since = True, utcnow()
+                session.add(location)
+                session.add(AuditEvent(
+                    event_key=f"amendment-unit-{unit.id}:opened", subject_type="location",
+                    subject_id=location.id, action="amendment:pending_review", actor="system",
+                    detail={"change": unit_label(unit)}))

@@ -1,0 +1,131 @@
+"""The Immunization Branch's review: the queue, everything submitted, decisions, the timeline."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, or_
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain import section_b
+from api.services import TemporalGateway
+from api.workflow_calls import run_update
+from models.accounts import User
+from models.audit import AuditEvent
+from models.contracts import Decision, DecisionResult
+from models.enrollment import Location, Organization, PracticingProvider, StorageUnit
+from models.enrollment_enums import LocationStatus
+from models.review import ReviewDecision, SigningRequest, SigningRound
+from models.section_b_rules import coordinator_signatures  # noqa: F401 - used by the PDF
+from models.section_b_snapshot import section_b_snapshot
+from models.signatures import Signature
+from workflows import ids
+from workflows.location import LocationEnrollmentWorkflow
+
+PENDING = or_(Location.status == LocationStatus.PENDING_REVIEW, Location.amendment_pending)
+SINCE = case((Location.status == LocationStatus.PENDING_REVIEW, Location.status_since),
+             else_=Location.amendment_since)
+
+
+@dataclass
+class QueueRow:
+    location_id: int
+    location: str
+    organization: str
+    kind: str
+    pending_since: datetime
+    providers_pending: bool
+
+
+async def queue(session: AsyncSession, limit: int = 50, offset: int = 0) -> tuple[int, list[QueueRow]]:
+    """Locations waiting for a decision, the longest-waiting first."""
+    total = (await session.exec(select(func.count()).select_from(Location).where(PENDING))).one()
+    rows = await session.exec(
+        select(Location, Organization.legal_name, SINCE.label("since"))
+        .join(Organization, Organization.id == Location.organization_id)
+        .where(PENDING).order_by(SINCE, Location.id).limit(limit).offset(offset))
+    return total, [QueueRow(location_id=loc.id, location=loc.name, organization=org_name,
+                            kind=_kind(loc), pending_since=since,
+                            providers_pending=loc.providers_pending)
+                   for loc, org_name, since in rows.all()]
+
+
+def _kind(location: Location) -> str:
+    if location.status != LocationStatus.PENDING_REVIEW:
+        return "change to an enrolled site"
+    return "resubmission" if location.resubmission else "enrollment"
+
+
+async def officer_signatures(session: AsyncSession, location: Location) -> list[Signature]:
+    """The responsible officers' valid signatures covering this location."""
+    rows = await session.exec(
+        select(Signature, SigningRound.location_ids)
+        .join(SigningRequest, SigningRequest.signature_id == Signature.id)
+        .join(SigningRound, SigningRound.id == SigningRequest.round_id)
+        .where(Signature.organization_id == location.organization_id,
+               Signature.voided_at.is_(None)).order_by(Signature.id))
+    return [signature for signature, covered in rows.all() if location.id in covered]
+
+
+async def decisions(session: AsyncSession, location_id: int) -> list[ReviewDecision]:
+    result = await session.exec(select(ReviewDecision).where(
+        ReviewDecision.location_id == location_id).order_by(ReviewDecision.id))
+    return list(result.all())
+
+
+async def timeline(session: AsyncSession, location_id: int) -> list[AuditEvent]:
+    result = await session.exec(select(AuditEvent).where(
+        AuditEvent.subject_type == "location", AuditEvent.subject_id == location_id)
+        .order_by(AuditEvent.at, AuditEvent.id))
+    return list(result.all())
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items()
+                for k, v in _flatten(item, f"{prefix}{key}.").items()}
+    if isinstance(value, list):
+        return {k: v for index, item in enumerate(value)
+                for k, v in _flatten(item, f"{prefix}{index + 1}.").items()}
+    return {prefix.rstrip("."): value}
+
+
+def changes(before: dict, after: dict) -> list[tuple[str, Any, Any]]:
+    """Every field that differs between two Section B snapshots."""
+    old, new = _flatten(before), _flatten(after)
+    return [(key, old.get(key), new.get(key)) for key in sorted(set(old) | set(new))
+            if old.get(key) != new.get(key)]
+
+
+async def changes_since_rejection(session: AsyncSession, location: Location) -> list[tuple]:
+    rejected = [d for d in await decisions(session, location.id)
+                if not d.approved and d.kind == "enrollment"]
+    if not rejected:
+        return []
+    return changes(rejected[-1].snapshot, await section_b_snapshot(session, location))
+
+
+async def review_detail(session: AsyncSession, location: Location) -> dict[str, Any]:
+    section = await section_b.section_of(session, location)
+    providers = (await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == location.id).order_by(PracticingProvider.id))).all()
+    units = (await session.exec(select(StorageUnit).where(
+        StorageUnit.location_id == location.id).order_by(StorageUnit.id))).all()
+    return {
+        "location": location, "org": await session.get(Organization, location.organization_id),
+        "section": section, "units": units, "providers": providers,
+        "officer_signatures": await officer_signatures(session, location),
+        "coordinator_signatures": await coordinator_signatures(session, location.id),
+        "decisions": await decisions(session, location.id),
+        "changes": await changes_since_rejection(session, location),
+        "timeline": await timeline(session, location.id),
+    }
+
+
+async def decide(temporal: TemporalGateway, location: Location, reviewer: User, approve: bool,
+                 reason: str | None) -> DecisionResult:
+    client = await temporal.client()
+    handle = client.get_workflow_handle(ids.location(location.id))
+    return await run_update(handle, LocationEnrollmentWorkflow.decide, Decision(
+        reviewer_id=reviewer.id, reviewer_role=reviewer.role, approve=approve, reason=reason))

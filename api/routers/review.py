@@ -1,0 +1,167 @@
+"""The review console for Immunization Branch reviewers, the signed agreement PDF, the state view."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+from sqlmodel import select
+
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles
+from api.domain import review
+from api.domain.agreement_pdf import render_agreement
+from api.domain.scope import location_for
+from api.domain.section_b_view import summary
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from core.errors import CVMSError
+from models.accounts import User
+from models.contracts import DecisionResult
+from models.enrollment import Location, Organization, StoredFile
+from models.enums import Role
+from models.schemas import Stripped
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["review"])
+Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
+PAGE_SIZE = 50
+
+
+class DecisionIn(Stripped):
+    decision: Literal["approve", "reject"]
+    reason: Annotated[str | None, Field(default=None, max_length=1000)] = None
+
+
+class QueueItem(BaseModel):
+    location_id: int
+    location: str
+    organization: str
+    kind: str
+    pending_since: str
+    providers_pending: bool
+
+
+class QueueOut(BaseModel):
+    total: int
+    items: list[QueueItem]
+
+
+async def _queue(session, limit: int, offset: int) -> QueueOut:
+    total, rows = await review.queue(session, limit, offset)
+    return QueueOut(total=total, items=[QueueItem(**{**row.__dict__,
+                                                     "pending_since": row.pending_since.isoformat()})
+                                        for row in rows])
+
+
+@pages.get("/review", response_class=HTMLResponse)
+async def queue_page(request: Request, _user: Reviewer, session: SessionDep,
+                     page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+    total, rows = await review.queue(session, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    return render(request, "review/queue.html", {"rows": rows, "total": total, "page": page,
+                                                 "pages": max(1, -(-total // PAGE_SIZE))})
+
+
+@pages.get("/review/locations/{location_id}", response_class=HTMLResponse)
+async def detail_page(request: Request, location_id: int, user: Reviewer,
+                      session: SessionDep) -> HTMLResponse:
+    return await _detail(request, session, user, location_id)
+
+
+async def _detail(request: Request, session, user: User, location_id: int,
+                  status_code: int = 200, **extra) -> HTMLResponse:
+    location = await location_for(session, user, location_id)
+    detail = await review.review_detail(session, location)
+    return render(request, "review/location.html", {
+        **detail, "summary": summary(detail["section"].steps), **extra},
+        status_code=status_code)
+
+
+@pages.post("/review/locations/{location_id}/decision", response_class=HTMLResponse)
+async def decide_page(request: Request, location_id: int, user: Reviewer, session: SessionDep,
+                      temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    data, errors = parse(DecisionIn, values)
+    if data:
+        location = await location_for(session, user, location_id)
+        try:
+            result = await review.decide(temporal, location, user, data.decision == "approve",
+                                         data.reason)
+            verb = "approved" if data.decision == "approve" else "rejected"
+            what = "The change" if result.amendment else location.name
+            return redirect("/review", notice=f"{what} was {verb}. The coordinator has been "
+                                              "emailed.")
+        except CVMSError as error:
+            errors = {"decision": error.message}
+    return await _detail(request, session, user, location_id, status_code=409 if data else 400,
+                         errors=errors, values=values)
+
+
+@pages.get("/locations/{location_id}/agreement.pdf")
+async def agreement(location_id: int, user: CurrentUser, session: SessionDep) -> Response:
+    location = await location_for(session, user, location_id)
+    org = await session.get(Organization, location.organization_id)
+    signatures = (await review.officer_signatures(session, location)
+                  + await review.coordinator_signatures(session, location.id))
+    images = {}
+    for signature in signatures:
+        if signature.image_file_id:
+            images[signature.image_file_id] = (await session.get(
+                StoredFile, signature.image_file_id)).data
+    pdf = render_agreement(org, location, signatures, images)
+    name = f"agreement-location-{location.id}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@pages.get("/state/locations", response_class=HTMLResponse)
+async def state_view(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
+    """Every organization and location, with its status and how long it has been in it."""
+    rows = await session.exec(select(Location, Organization.legal_name)
+                              .join(Organization, Organization.id == Location.organization_id)
+                              .order_by(Location.status_since))
+    return render(request, "state/locations.html", {"rows": rows.all()})
+
+
+@api.get("/review/queue", response_model=QueueOut,
+         summary="Locations pending review, the longest-waiting first")
+async def api_queue(_user: Reviewer, session: SessionDep,
+                    limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> QueueOut:
+    return await _queue(session, limit, offset)
+
+
+@api.get("/review/locations/{location_id}", summary="Everything submitted for a location")
+async def api_detail(location_id: int, user: Reviewer, session: SessionDep) -> dict:
+    location = await location_for(session, user, location_id)
+    detail = await review.review_detail(session, location)
+    return {
+        "location": location.model_dump(mode="json"),
+        "organization": detail["org"].model_dump(mode="json"),
+        "section_b": detail["section"].steps,
+        "storage_units": [u.model_dump(mode="json") for u in detail["units"]],
+        "providers": [p.model_dump(mode="json") for p in detail["providers"]],
+        "officer_signatures": [_sig(s) for s in detail["officer_signatures"]],
+        "coordinator_signatures": [_sig(s) for s in detail["coordinator_signatures"]],
+        "decisions": [d.model_dump(mode="json", exclude={"snapshot"}) for d in detail["decisions"]],
+        "changes_since_rejection": [{"field": f, "before": b, "after": a}
+                                    for f, b, a in detail["changes"]],
+        "timeline": [e.model_dump(mode="json") for e in detail["timeline"]],
+    }
+
+
+def _sig(signature) -> dict:
+    return signature.model_dump(mode="json", exclude={"signed_content"})
+
+
+@api.post("/review/locations/{location_id}/decision", response_model=DecisionResult,
+          summary="Approve, or reject with a reason")
+async def api_decide(location_id: int, body: DecisionIn, user: Reviewer, session: SessionDep,
+                     temporal: TemporalDep) -> DecisionResult:
+    location = await location_for(session, user, location_id)
+    return await review.decide(temporal, location, user, body.decision == "approve", body.reason)
+
+
+@api.get("/locations/{location_id}/timeline", summary="The location's audit timeline")
+async def api_timeline(location_id: int, user: Reviewer, session: SessionDep) -> list[dict]:
+    await location_for(session, user, location_id)
+    return [e.model_dump(mode="json") for e in await review.timeline(session, location_id)]

@@ -1,0 +1,128 @@
+"""Responsible officers' signing pages and API: reached only by their emailed links."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, EmailStr
+
+from api.deps import SessionDep, TemporalDep
+from api.domain import signing
+from api.domain.signing import OfficerSignatureIn
+from api.forms import form_values, parse
+from api.pages import render
+from api.routers.enrollment_api import client_of
+from core.errors import CVMSError, Gone, Invalid
+from models.enrollment_enums import OfficerRole
+from models.enrollment_schemas import SignatureOut
+from models.schemas import Stripped
+
+pages = APIRouter(prefix="/sign", include_in_schema=False)
+api = APIRouter(prefix="/api/v1/signing", tags=["officer signatures"])
+SENT = ("If that address belongs to a responsible officer with a document waiting, a new "
+        "signing link is on its way to it.")
+
+
+class LinkRequestIn(Stripped):
+    email: EmailStr
+
+
+class SigningDocumentOut(BaseModel):
+    officer_role: OfficerRole
+    officer_name: str
+    document: str
+    title: str
+    version: str
+    text: str
+    data: dict
+    content_sha256: str
+
+
+async def _problem(request: Request, token: str, error: CVMSError) -> HTMLResponse:
+    problem = error.errors.get("link")
+    return render(request, "signing/problem.html", {
+        "message": error.message, "token": token,
+        "renewable": problem in ("expired", "revoked")}, status_code=error.status_code)
+
+
+@pages.get("/request-link", response_class=HTMLResponse)
+async def request_link_page(request: Request) -> HTMLResponse:
+    return render(request, "signing/request_link.html")
+
+
+@pages.post("/request-link", response_class=HTMLResponse)
+async def request_link(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+    data, errors = parse(LinkRequestIn, await form_values(request))
+    if data:
+        await signing.request_link_by_email(session, temporal, data.email)
+        return render(request, "signing/request_link.html", {"sent": SENT})
+    return render(request, "signing/request_link.html", {"errors": errors}, status_code=400)
+
+
+@pages.get("/{token}", response_class=HTMLResponse)
+async def signing_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    try:
+        page = await signing.open_link(session, token)
+    except Gone as error:
+        return await _problem(request, token, error)
+    return render(request, "signing/sign.html", {"page": page, "token": token})
+
+
+@pages.post("/{token}", response_class=HTMLResponse)
+async def sign(request: Request, token: str, session: SessionDep,
+               temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    data, errors = parse(OfficerSignatureIn, {**values, "consent": values.get("consent") == "yes"})
+    try:
+        if errors:
+            raise Invalid("Check your signature.", errors=errors)
+        signature = await signing.sign(session, temporal, token, data, client_of(request))
+    except Gone as error:
+        return await _problem(request, token, error)
+    except CVMSError as error:
+        await session.rollback()
+        page = await signing.open_link(session, token)
+        return render(request, "signing/sign.html", {
+            "page": page, "token": token, "errors": error.errors or {"form": error.message}},
+            status_code=error.status_code)
+    return render(request, "signing/signed.html", {"signature": signature})
+
+
+@pages.post("/{token}/renew", response_class=HTMLResponse)
+async def renew(request: Request, token: str, session: SessionDep,
+                temporal: TemporalDep) -> Response:
+    try:
+        await signing.request_new_link(session, temporal, token)
+    except CVMSError as error:
+        return await _problem(request, token, error)
+    return render(request, "invite/renewed.html")
+
+
+@api.post("/request-link", status_code=202, summary="Ask for a new link by email address")
+async def api_request_link(body: LinkRequestIn, session: SessionDep,
+                           temporal: TemporalDep) -> dict:
+    await signing.request_link_by_email(session, temporal, body.email)
+    return {"detail": SENT}
+
+
+@api.get("/{token}", response_model=SigningDocumentOut,
+         summary="The document and the exact data this link asks its officer to sign")
+async def api_document(token: str, session: SessionDep) -> SigningDocumentOut:
+    page = await signing.open_link(session, token)
+    return SigningDocumentOut(
+        officer_role=page.request.officer_role, officer_name=page.request.officer_name,
+        document=page.request.document, title=page.document.title,
+        version=page.document.version, text=page.document.text, data=page.data,
+        content_sha256=page.request.content_sha256)
+
+
+@api.post("/{token}", response_model=SignatureOut, status_code=201,
+          summary="Sign (adopt and use a typed or drawn signature)")
+async def api_sign(token: str, body: OfficerSignatureIn, request: Request,
+                   session: SessionDep, temporal: TemporalDep) -> SignatureOut:
+    signature = await signing.sign(session, temporal, token, body, client_of(request))
+    return SignatureOut.model_validate(signature)
+
+
+@api.post("/{token}/renew", status_code=202, summary="Email a fresh link; this one dies")
+async def api_renew(token: str, session: SessionDep, temporal: TemporalDep) -> dict:
+    await signing.request_new_link(session, temporal, token)
+    return {"detail": "A new signing link is on its way to the officer's email."}

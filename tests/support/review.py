@@ -1,0 +1,75 @@
+"""Officers signing from their emails, and reviewers deciding, through the real API."""
+
+import asyncio
+
+import httpx
+
+from models.enrollment import Location
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.enrollment import Enrollment
+from tests.support.system import System
+from tests.support.web import api_client
+
+SIGNING_SUBJECT = "please sign the COVID-19 Vaccination Program agreement"
+
+
+def signing_tokens(mail) -> list[str]:
+    return [url.rsplit("/", 1)[1] for url in mail.links() if "/sign/" in url]
+
+
+async def sign_token(system: System, token: str, role: str, document: str | None = None,
+                     name: str = "Officer Signer") -> httpx.Response:
+    async with system.http() as http:
+        if document is None:
+            shown = await http.get(f"/api/v1/signing/{token}")
+            if shown.status_code != 200:
+                return shown
+            document = shown.json()["document"]
+        return await http.post(f"/api/v1/signing/{token}", json={
+            "signer_role": role, "document": document, "method": "typed",
+            "typed_name": name, "consent": True})
+
+
+async def location_status(system: System, location_id: int) -> str:
+    async with system.sessions() as session:
+        return (await session.get(Location, location_id)).status
+
+
+async def sign_until(system: System, enrollment: Enrollment, location_ids: list[int],
+                     status: str = "pending_review", timeout: float = 60) -> None:
+    """Both officers sign every request they are emailed until the locations reach `status`."""
+    used: set[str] = set()
+    for _ in range(int(timeout / 0.2)):
+        for role, email in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
+            for mail in system.smtp.find(to=email, subject=SIGNING_SUBJECT):
+                for token in signing_tokens(mail):
+                    if token not in used:
+                        used.add(token)
+                        await sign_token(system, token, role)
+        states = [await location_status(system, lid) for lid in location_ids]
+        if all(s == status for s in states):
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"locations {location_ids} are {states}, expected {status}")
+
+
+async def reviewer(system: System) -> httpx.AsyncClient:
+    user = await make_user(system, Role.REVIEWER, first_name="Rita")
+    return await api_client(system, user.email)
+
+
+async def decide(client: httpx.AsyncClient, location_id: int, decision: str,
+                 reason: str | None = None) -> httpx.Response:
+    return await client.post(f"/api/v1/review/locations/{location_id}/decision",
+                             json={"decision": decision, "reason": reason})
+
+
+async def wait_for_status(system: System, location_id: int, status: str,
+                          timeout: float = 20) -> None:
+    for _ in range(int(timeout / 0.1)):
+        if await location_status(system, location_id) == status:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"location {location_id} is {await location_status(system, location_id)}"
+                         f", expected {status}")
