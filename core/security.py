@@ -1,5 +1,6 @@
 """Passwords, unguessable link tokens and CSRF tokens."""
 
+import asyncio
 import hashlib
 import hmac
 import secrets
@@ -56,3 +57,12 @@ def csrf_valid(secret: str, session_key: str, presented: str | None) -> bool:
 
 def temporary_password() -> str:
     return f"Tmp-{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"
+
+
+async def hash_password_async(password: str) -> str:
+    """argon2 is deliberately slow (tens of ms): keep it off the event loop."""
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_async(password_hash: str | None, password: str) -> bool:
+    return await asyncio.to_thread(verify_password, password_hash, password)

@@ -11,7 +11,7 @@ from activities.links import find_link, link_problem
 from api.services import TemporalGateway
 from api.workflow_calls import run_update
 from core.errors import Conflict, Gone, Invalid
-from core.security import hash_password, verify_password
+from core.security import hash_password_async, verify_password_async
 from models.accounts import AccessLink, User
 from models.contracts import AccountActivationInput, ConfirmEmail
 from models.enums import AccountStatus, Role
@@ -50,7 +50,7 @@ async def register_org_admin(*, session: AsyncSession, temporal: TemporalGateway
     """Create the account (unconfirmed) and start its email verification."""
     user = await _claim_email(session, data)
     user.first_name, user.last_name = data.first_name, data.last_name
-    user.password_hash = hash_password(data.password)
+    user.password_hash = await hash_password_async(data.password)
     user.status = AccountStatus.PENDING_VERIFICATION
     session.add(user)
     await session.commit()  # the workflow's first activity reads this row
@@ -86,7 +86,7 @@ async def confirm_email(*, session: AsyncSession, temporal: TemporalGateway, tok
 
 async def authenticate(session: AsyncSession, data: LoginIn) -> User:
     user = await user_by_email(session, data.email)
-    if user is None or not verify_password(user.password_hash, data.password):
+    if user is None or not await verify_password_async(user.password_hash, data.password):
         raise Invalid("The email or password is not correct.", field="password")
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
@@ -97,10 +97,10 @@ async def authenticate(session: AsyncSession, data: LoginIn) -> User:
 
 
 async def change_password(*, session: AsyncSession, user: User, data: PasswordChangeIn) -> None:
-    if not verify_password(user.password_hash, data.current_password):
+    if not await verify_password_async(user.password_hash, data.current_password):
         raise Invalid("Your current password is not correct.", field="current_password")
-    if verify_password(user.password_hash, data.password):
+    if await verify_password_async(user.password_hash, data.password):
         raise Invalid("Choose a password different from the current one.", field="password")
-    user.password_hash = hash_password(data.password)
+    user.password_hash = await hash_password_async(data.password)
     user.must_change_password = False
     session.add(user)

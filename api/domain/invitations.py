@@ -8,7 +8,7 @@ from api.domain.accounts import user_by_email
 from api.services import TemporalGateway
 from api.workflow_calls import send_signal
 from core.errors import Conflict, Gone, Invalid
-from core.security import hash_password, verify_password
+from core.security import hash_password_async, verify_password_async
 from models.accounts import AccessLink, User
 from models.base import utcnow
 from models.contracts import CoordinatorRegistered
@@ -76,7 +76,7 @@ async def register(session: AsyncSession, temporal: TemporalGateway, token: str,
     user = User(email=location.coordinator_email, first_name=location.coordinator_first_name,
                 last_name=location.coordinator_last_name, role=Role.COORDINATOR,
                 organization_id=location.organization_id,
-                password_hash=hash_password(data.password))
+                password_hash=await hash_password_async(data.password))
     session.add(user)
     await session.flush()
     return user, await _join(session, temporal, link, user)
@@ -86,7 +86,8 @@ async def accept_with_account(session: AsyncSession, temporal: TemporalGateway, 
                               password: str) -> tuple[User, Location]:
     link = await usable_invitation(session, token)
     user = await user_by_email(session, link.bound_to or "")
-    if user is None or not user.can_log_in or not verify_password(user.password_hash, password):
+    valid = user is not None and await verify_password_async(user.password_hash, password)
+    if not valid or not user.can_log_in:
         raise Invalid("The password is not correct for this email address.", field="password")
     return user, await _join(session, temporal, link, user)
 

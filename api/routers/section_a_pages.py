@@ -159,6 +159,31 @@ async def submit(request: Request, user: Admin, session: SessionDep,
                                             "vaccine coordinator an invitation to Section B.")
 
 
+@router.get("/details", response_class=HTMLResponse)
+async def correct_details_page(request: Request, user: Admin, session: SessionDep) -> Response:
+    """After Section A: correct the organization's details (officers then sign again)."""
+    org = await my_organization(session, user)
+    if org is None:
+        return redirect("/organization")
+    return render(request, "organization/correct.html", {"org": org, "values": org.model_dump(),
+                                                         **CHOICES})
+
+
+@router.post("/details", response_class=HTMLResponse)
+async def correct_details(request: Request, user: Admin, session: SessionDep,
+                          temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    org = await my_organization(session, user)
+    data, errors = parse(OrganizationDetailsIn, values)
+    if data and org:
+        await section_a.save_details(session, user, org, data, temporal)
+        return redirect("/organization", notice="The organization's details are saved. If "
+                        "officers had signed for locations not yet approved, they are asked to "
+                        "sign the corrected agreement.")
+    return render(request, "organization/correct.html", {
+        "org": org, "values": values, "errors": errors, **CHOICES}, status_code=400)
+
+
 @router.post("/locations", response_class=HTMLResponse)
 async def add_location_later(request: Request, user: Admin, session: SessionDep,
                              temporal: TemporalDep) -> Response:

@@ -16,13 +16,16 @@ from api.routers.enrollment_api import client_of
 from core.errors import CVMSError, Invalid, NotFound
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
-from models.enrollment_enums import EDITABLE_STATUSES
+from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
 from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
 from models.review import ReviewDecision
 from models.section_b import STEP_BY_KEY, STEPS
 from models.section_b_rules import coordinator_signatures, section_b_problems
 
 router = APIRouter(prefix="/locations", include_in_schema=False)
+# Steps a coordinator may still open after submitting: providers can change at any time, and an
+# enrolled site may add a storage unit (reviewed on its own).
+PROVIDER_STEPS = {"providers", "edit_providers", "deactivate_providers"}
 SIGNING = {"agreement": DocumentKind.PROVIDER_AGREEMENT,
            "attestation": DocumentKind.STORAGE_ATTESTATION}
 PAUSED = "Section B is saved. Come back any time to continue where you left off."
@@ -113,14 +116,23 @@ async def step_page(request: Request, location_id: int, step: str, user: Current
     location = await location_for(session, user, location_id, write=True)
     if step not in STEP_BY_KEY:
         raise NotFound("Section B has no such step.")
-    if location.status not in EDITABLE_STATUSES:
+    if not _open_after_submission(location, step):
         return redirect(step_url(location_id), notice="Section B is submitted and can no "
                                                       "longer be changed.")
-    return await _show(request, session, location, step)
+    return await _show(request, session, location, step,
+                       submitted=location.status not in EDITABLE_STATUSES)
+
+
+def _open_after_submission(location: Location, step: str) -> bool:
+    if location.status in EDITABLE_STATUSES or step in PROVIDER_STEPS:
+        return True
+    return step == "storage" and location.status == LocationStatus.APPROVED
 
 
 async def _navigate(session, location: Location, step: str, action: str) -> Response:
     """Go to the previous or next step, remembering where the person is for their return."""
+    if location.status not in EDITABLE_STATUSES:
+        return redirect(step_url(location.id))
     previous, following = neighbours(step)
     target = {"pause": step, "previous": previous}.get(action, following) or step
     section = await section_b.section_of(session, location)
@@ -138,6 +150,9 @@ async def step_post(request: Request, location_id: int, step: str, user: Current
     if step not in STEP_BY_KEY:
         raise NotFound("Section B has no such step.")
     values = await form_values(request)
+    if not _open_after_submission(location, step):
+        return redirect(step_url(location_id), notice="Section B is submitted and can no "
+                                                      "longer be changed.")
     action = values.pop("action", "next")
     handler = _HANDLERS.get(step, _form_step)
     try:
@@ -185,8 +200,11 @@ async def _add_unit(request, session, temporal, location, values):
     uploads = {name: await _read(form.get(name)) for name in ("inside_photo", "outside_photo")}
     if errors:
         raise Invalid("Check the storage unit's details.", errors=errors)
-    await section_b.add_storage_unit(session, temporal, location, data,
-                                     uploads["inside_photo"], uploads["outside_photo"])
+    unit = await section_b.add_storage_unit(session, temporal, location, data,
+                                            uploads["inside_photo"], uploads["outside_photo"])
+    if unit.review_status == "pending":
+        return redirect(step_url(location.id), notice="The storage unit was added and sent to "
+                                                      "the Immunization Branch for review.")
     return redirect(step_url(location.id, "storage"), notice="The storage unit was added.")
 
 

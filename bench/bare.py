@@ -1,0 +1,33 @@
+"""The bare shape: workflows with no-op activities and updates, nothing of ours in between."""
+
+from datetime import timedelta
+
+from pydantic import BaseModel
+from temporalio import activity, workflow
+
+
+class BareSpec(BaseModel):
+    activities: int
+    updates: int
+
+
+@activity.defn
+async def noop() -> None:
+    return None
+
+
+@workflow.defn
+class BareWorkflow:
+    def __init__(self) -> None:
+        self.updates = 0
+
+    @workflow.run
+    async def run(self, spec: BareSpec) -> None:
+        for _ in range(spec.activities):
+            await workflow.execute_activity(noop, start_to_close_timeout=timedelta(seconds=30))
+        await workflow.wait_condition(lambda: self.updates >= spec.updates)
+
+    @workflow.update
+    async def bump(self) -> int:
+        self.updates += 1
+        return self.updates

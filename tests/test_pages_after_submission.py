@@ -1,0 +1,42 @@
+"""Pages that stay open after Section B: providers, a new storage unit, corrected org details."""
+
+from tests.support.enrollment import ORG_DETAILS, complete_location, photo, start_enrollment
+from tests.support.review import decide, reviewer, sign_until, wait_for_status
+from tests.support.web import browser
+
+
+async def test_after_submission_only_providers_storage_and_details_stay_open(system):
+    enrollment = await start_enrollment(system, ["After Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    person = browser(system)
+    await person.login(email)
+    base = f"/locations/{location_id}/section-b"
+    closed = await person.get(f"{base}/availability")
+    assert "Section B is submitted and can no longer be changed" in closed.text
+    providers = await person.get(f"{base}/providers")
+    assert "You can still update the practicing providers" in providers.text
+    added = await person.submit(f"{base}/providers", {
+        "action": "create", "first_name": "Nia", "last_name": "Late", "license_type": "PA",
+        "license_number": "PA-4242"})
+    assert "Nia Late was added" in added.text
+    assert (await person.get(f"{base}/storage")).text.count("can no longer be changed") == 1
+
+    await sign_until(system, enrollment, [location_id])
+    staff = await reviewer(system)
+    assert (await decide(staff, location_id, "approve")).status_code == 200
+    await wait_for_status(system, location_id, "approved")
+    storage = await person.submit(f"{base}/storage", {
+        "action": "add", "brand": "Extra", "model": "X1", "unit_type": "freezer"},
+        files={"inside_photo": ("in.jpg", photo(), "image/jpeg"),
+               "outside_photo": ("out.jpg", photo("white"), "image/jpeg")})
+    assert "sent to the Immunization Branch for review" in storage.text
+
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    corrected = await admin.submit("/organization/details", {
+        **{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
+        "redistribution_participant": "false", "phone": "919-555-7777"})
+    assert "details are saved" in corrected.text
+    invalid = await admin.submit("/organization/details", {**ORG_DETAILS, "zip_code": "ABC"})
+    assert invalid.status_code == 400 and "5-digit ZIP code" in invalid.text
