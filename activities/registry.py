@@ -7,6 +7,7 @@ from temporalio import activity
 
 from activities.accounts import AccountActivities
 from activities.enrollment import EnrollmentActivities
+from activities.helpdesk import HelpdeskActivities
 from activities.mailer import Mailer
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
@@ -28,5 +29,6 @@ def build_activities(sessions: SessionFactory, sender: MailSender,
                      settings: Settings) -> list[Callable[..., Any]]:
     mailer = Mailer(sessions, sender, settings)
     objects = [AccountActivities(mailer), EnrollmentActivities(mailer),
-               SigningActivities(mailer), ReviewActivities(mailer)]
+               SigningActivities(mailer), ReviewActivities(mailer),
+               HelpdeskActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

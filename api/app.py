@@ -15,6 +15,9 @@ from api.routers import (
     enrollment_api,
     files,
     health,
+    help_pages,
+    helpdesk_api,
+    helpdesk_pages,
     home,
     invite_pages,
     registration,
@@ -58,7 +61,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
                    registration.api, dev.router, state.pages, enrollment_api.router,
                    section_a_pages.router, invite_pages.router, section_b_pages.router,
-                   files.router, signing.pages, signing.api, review.pages, review.api):
+                   files.router, signing.pages, signing.api, review.pages, review.api,
+                   helpdesk_api.router, help_pages.router, helpdesk_pages.router):
         app.include_router(router)
     return app
 

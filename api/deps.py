@@ -87,3 +87,10 @@ def require_roles(*roles: Role):
         return user
 
     return check
+
+
+async def rollback_keeping(session: AsyncSession, *objects: object) -> None:
+    """Undo a refused action, then reload what the page re-renders (a rollback expires it)."""
+    await session.rollback()
+    for obj in objects:
+        await session.refresh(obj)

@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 
@@ -65,6 +66,17 @@ async def temporal_unavailable(request: Request, exc: RPCError) -> Response:
                           "was lost; try again in a few minutes.", code="unavailable")
 
 
+async def database_refused(request: Request, exc: DBAPIError) -> Response:
+    """A value the forms should have caught, or a race a unique constraint settled."""
+    log.warning("database refused %s %s: %s", request.method, request.url.path, exc.orig)
+    if isinstance(exc, IntegrityError):
+        return error_response(request, 409, "This conflicts with a record that already exists "
+                              "(perhaps a repeated click). Reload the page to see it.",
+                              code="conflict")
+    return error_response(request, 422, "One of the values is too long or not in the expected "
+                          "format. Check the form and try again.", code="invalid")
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, 500, "Something went wrong on our side. Nothing you entered "
@@ -78,4 +90,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(WorkflowUpdateFailedError, update_failed)
     app.add_exception_handler(RPCError, temporal_unavailable)
+    app.add_exception_handler(DBAPIError, database_refused)
     app.add_exception_handler(Exception, unexpected)

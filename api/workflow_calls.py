@@ -1,12 +1,15 @@
 """Delivering people's actions into workflows, with Temporal's refusals mapped to our errors."""
 
+import logging
 from typing import Any
 
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from core.errors import Conflict, CVMSError, NotFound
+from core.errors import Conflict, CVMSError
+
+log = logging.getLogger("cvms.workflow_calls")
 
 FINISHED = "This process has already finished, so the action was not applied."
 # ApplicationError types raised by workflows and their validators, as HTTP statuses.
@@ -36,9 +39,8 @@ async def run_update(handle: WorkflowHandle, update: Any, arg: Any = None) -> An
         raise workflow_refusal(error) from error
     except RPCError as error:
         if error.status == RPCStatusCode.NOT_FOUND:
-            if "completed" in error.message or "closed" in error.message:
-                raise Conflict(FINISHED) from error
-            raise NotFound("No running process was found for this record.") from error
+            log.info("update on a missing or finished workflow: %s", error.message)
+            raise Conflict(FINISHED) from error
         raise
 
 

@@ -26,6 +26,8 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     must_change_password: bool = False
     organization_id: int | None = Field(default=None, index=True)
+    team: str | None = Field(default=None, max_length=30)  # help-desk staff only
+    registration_code: str | None = Field(default=None, max_length=10)  # help-desk requesters
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = time_field()
 

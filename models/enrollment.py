@@ -106,7 +106,7 @@ class StoredFile(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, index=True)
-    content_type: str = Field(max_length=60)
+    content_type: str = Field(max_length=120)
     filename: str = Field(max_length=200)
     size: int
     width: int | None = None

@@ -2,6 +2,14 @@
 
 from sqlmodel import SQLModel
 
-from models import accounts, audit, enrollment, outbox, review, signatures  # noqa: F401
+from models import (  # noqa: F401
+    accounts,
+    audit,
+    enrollment,
+    helpdesk,
+    outbox,
+    review,
+    signatures,
+)
 
 metadata = SQLModel.metadata

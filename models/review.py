@@ -60,7 +60,7 @@ class ReviewDecision(SQLModel, table=True):
     approved: bool
     reason: str | None = Field(default=None, max_length=1000)
     reviewer_id: int = Field(foreign_key="user_account.id")
-    reviewer_name: str = Field(max_length=160)
+    reviewer_name: str = Field(max_length=170)
     storage_unit_id: int | None = Field(default=None, foreign_key="storage_unit.id")
     snapshot: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     decided_at: datetime = created_at_field()

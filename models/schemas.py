@@ -15,7 +15,7 @@ class Stripped(BaseModel):
 
 
 class LoginIn(Stripped):
-    email: EmailStr
+    email: str = Field(min_length=1, max_length=254, description="Email address or username")
     password: str = Field(min_length=1, max_length=200)
 
 

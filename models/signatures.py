@@ -18,7 +18,7 @@ class Signature(SQLModel, table=True):
     document: DocumentKind = enum_field(DocumentKind)
     document_version: str = Field(max_length=40)
     signer_role: str = Field(max_length=20)  # coordinator, ceo, cmo
-    signer_name: str = Field(max_length=160)
+    signer_name: str = Field(max_length=170)
     signer_email: str = Field(max_length=254)
     content_sha256: str = Field(max_length=64)
     signed_content: str = Field(sa_type=Text)

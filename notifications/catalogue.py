@@ -18,6 +18,15 @@ class EmailKind(StrEnum):
     SIGNATURE_RECEIPT = "signature_receipt"
     LOCATION_APPROVED = "location_approved"
     LOCATION_REJECTED = "location_rejected"
+    HELPDESK_CREDENTIALS = "helpdesk_credentials"
+    CASE_RECEIVED = "case_received"
+    CASE_UPDATED = "case_updated"
+    CASE_INFO_REQUESTED = "case_info_requested"
+    CASE_INFO_REMINDER = "case_info_reminder"
+    CASE_RESOLVED = "case_resolved"
+    CASE_CLOSED = "case_closed"
+    CASE_ESCALATED = "case_escalated"
+    CASE_FOR_AGENT = "case_for_agent"
 
 
 class EmailContext(BaseModel):
@@ -106,6 +115,20 @@ class LocationDecisionContext(LocationEmail):
     action_url: str
 
 
+class CredentialsContext(EmailContext):
+    username: str
+    temporary_password: str
+    login_url: str
+
+
+class CaseEmailContext(EmailContext):
+    case_number: str
+    case_subject: str
+    message: str | None = None
+    detail: str | None = None
+    url: str
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -119,6 +142,11 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.SIGNATURE_RECEIPT: SignatureReceiptContext,
     EmailKind.LOCATION_APPROVED: LocationDecisionContext,
     EmailKind.LOCATION_REJECTED: LocationDecisionContext,
+    EmailKind.HELPDESK_CREDENTIALS: CredentialsContext,
+    **{kind: CaseEmailContext for kind in (
+        EmailKind.CASE_RECEIVED, EmailKind.CASE_UPDATED, EmailKind.CASE_INFO_REQUESTED,
+        EmailKind.CASE_INFO_REMINDER, EmailKind.CASE_RESOLVED, EmailKind.CASE_CLOSED,
+        EmailKind.CASE_ESCALATED, EmailKind.CASE_FOR_AGENT)},
 }
 
 

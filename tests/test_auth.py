@@ -12,13 +12,13 @@ async def test_wrong_password_is_refused_and_the_email_kept(system):
     person = browser(system)
     page = await person.submit("/login", {"email": user.email, "password": "wrong-password-1"})
     assert page.status_code == 400
-    assert "The email or password is not correct." in page.text
+    assert "The email (or username) or password is not correct." in page.text
     assert f'value="{user.email}"' in page.text
     async with system.http() as http:
         api = await http.post("/api/v1/auth/token",
                               json={"email": user.email, "password": "nope-nope-123"})
     assert api.status_code == 422 and api.json()["errors"] == {
-        "password": "The email or password is not correct."}
+        "password": "The email (or username) or password is not correct."}
 
 
 async def test_form_without_csrf_token_is_refused(system):

@@ -15,3 +15,11 @@ def location(location_id: int) -> str:
 
 def signing_round(organization_id: int, number: int) -> str:
     return f"signing-{organization_id}-{number}"
+
+
+def case(case_id: int) -> str:
+    return f"case-{case_id}"
+
+
+def requester_welcome(user_id: int) -> str:
+    return f"requester-welcome-{user_id}"

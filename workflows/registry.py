@@ -1,6 +1,7 @@
 """Every workflow the worker runs."""
 
 from workflows.account import AccountActivationWorkflow
+from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.signing import SigningRoundWorkflow
@@ -10,4 +11,6 @@ WORKFLOWS: list[type] = [
     OrganizationEnrollmentWorkflow,
     LocationEnrollmentWorkflow,
     SigningRoundWorkflow,
+    CaseWorkflow,
+    RequesterWelcomeWorkflow,
 ]

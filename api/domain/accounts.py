@@ -84,10 +84,18 @@ async def confirm_email(*, session: AsyncSession, temporal: TemporalGateway, tok
     return user
 
 
+async def user_by_login(session: AsyncSession, login: str) -> User | None:
+    """Help-desk requesters log in with the username they were emailed; everyone by email."""
+    if "@" in login:
+        return await user_by_email(session, login)
+    result = await session.exec(select(User).where(func.lower(User.username) == login.lower()))
+    return result.first()
+
+
 async def authenticate(session: AsyncSession, data: LoginIn) -> User:
-    user = await user_by_email(session, data.email)
+    user = await user_by_login(session, data.email)
     if user is None or not await verify_password_async(user.password_hash, data.password):
-        raise Invalid("The email or password is not correct.", field="password")
+        raise Invalid("The email (or username) or password is not correct.", field="password")
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
                       field="email")

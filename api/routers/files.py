@@ -5,10 +5,12 @@ from fastapi.responses import Response
 from sqlmodel import or_, select
 
 from api.deps import CurrentUser, SessionDep
+from api.domain.helpdesk import case_for
 from api.domain.scope import location_for
 from core.errors import NotFound
 from models.enrollment import StorageUnit, StoredFile
 from models.enums import Role
+from models.helpdesk import CaseAttachment
 from models.signatures import Signature
 
 router = APIRouter(include_in_schema=False)
@@ -20,8 +22,12 @@ async def stored_file(file_id: int, user: CurrentUser, session: SessionDep) -> R
         StorageUnit.inside_photo_id == file_id, StorageUnit.outside_photo_id == file_id)))).first()
     signature = (await session.exec(select(Signature).where(
         Signature.image_file_id == file_id))).first()
+    attachment = (await session.exec(select(CaseAttachment).where(
+        CaseAttachment.file_id == file_id))).first()
     if unit is not None:
         await location_for(session, user, unit.location_id)
+    elif attachment is not None:
+        await case_for(session, user, attachment.case_id)
     elif signature is None or user.role != Role.REVIEWER:
         raise NotFound("That file is not available.")
     stored = await session.get(StoredFile, file_id)

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
-from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.deps import CurrentUser, SessionDep, TemporalDep, rollback_keeping
 from api.domain import section_b
 from api.domain.scope import location_for, my_location_ids
 from api.domain.section_b import Upload
@@ -160,8 +160,8 @@ async def step_post(request: Request, location_id: int, step: str, user: Current
     except CVMSError as error:
         if error.status_code == 409:
             raise
-        await session.rollback()  # nothing half-stored; what was typed goes back to the page
-        await session.refresh(location)
+        # nothing half-stored; what was typed goes back to the page
+        await rollback_keeping(session, user, location)
         return await _show(request, session, location, step, status_code=error.status_code,
                            errors=error.errors or {"form": error.message},
                            posted=values)

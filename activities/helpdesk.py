@@ -1,0 +1,118 @@
+"""Help-desk activities: credentials, the case projection, and every case email (once each)."""
+
+from sqlmodel import select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.mailer import MailingActivities
+from core.db import transaction
+from core.security import hash_password, temporary_password
+from models.accounts import User
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.contracts import CaseChange, CaseEmail, WelcomeInput
+from models.enums import Role
+from models.helpdesk import Case, CaseMessage
+from models.helpdesk_rules import INFO_CLOSE_AFTER, REOPEN_WITHIN
+from notifications.catalogue import CaseEmailContext, CredentialsContext, EmailKind
+
+REQUESTER_KINDS = {"received": EmailKind.CASE_RECEIVED, "updated": EmailKind.CASE_UPDATED,
+                   "info_requested": EmailKind.CASE_INFO_REQUESTED,
+                   "info_reminder": EmailKind.CASE_INFO_REMINDER,
+                   "resolved": EmailKind.CASE_RESOLVED, "closed": EmailKind.CASE_CLOSED}
+STAFF_KINDS = {"escalated": EmailKind.CASE_ESCALATED, "for_agent": EmailKind.CASE_FOR_AGENT}
+
+
+def _days(delta) -> str:
+    return f"{delta.days} days"
+
+
+class HelpdeskActivities(MailingActivities):
+    @activity.defn
+    async def send_credentials(self, data: WelcomeInput) -> None:
+        """A fresh temporary password, set and emailed together (a retry makes a new one)."""
+        key = f"requester-{data.user_id}:credentials"
+        if await self.mailer.already_sent(key):
+            return
+        password = temporary_password()
+        async with transaction(self.sessions) as session:
+            user = await session.get(User, data.user_id)
+            user.password_hash = hash_password(password)
+            user.must_change_password = True
+            session.add(user)
+            context = CredentialsContext(recipient_name=user.first_name, username=user.username,
+                                         temporary_password=password,
+                                         login_url=self.settings.link("/login"))
+            to = user.email
+        await self.mailer.send(key, EmailKind.HELPDESK_CREDENTIALS, [to], context)
+
+    @activity.defn
+    async def project_case(self, change: CaseChange) -> None:
+        key = f"case-{change.case_id}:status:{change.seq}"
+        async with transaction(self.sessions) as session:
+            if (await session.exec(select(AuditEvent).where(AuditEvent.event_key == key))).first():
+                return
+            case = await session.get(Case, change.case_id)
+            previous = case.status
+            if change.seq > case.status_seq:
+                self._apply(case, change)
+                session.add(case)
+            session.add(AuditEvent(event_key=key, subject_type="case", subject_id=case.id,
+                                   action=f"status:{change.status}", actor=change.actor,
+                                   detail={"from": previous, "assignee": change.assignee_id,
+                                           "sla": change.sla_flag,
+                                           "closed_reason": change.closed_reason}))
+            if change.resolution_message_id:
+                message = await session.get(CaseMessage, change.resolution_message_id)
+                case.resolution_notes = message.body
+
+    @staticmethod
+    def _apply(case: Case, change: CaseChange) -> None:
+        now = utcnow()
+        case.status, case.status_seq = change.status, change.seq
+        case.assignee_id, case.sla_flag = change.assignee_id, change.sla_flag
+        if change.first_response and case.first_response_at is None:
+            case.first_response_at = now
+        case.resolved_at = now if change.status == "resolved" else (
+            case.resolved_at if change.status == "closed" else None)
+        if change.status == "closed":
+            case.closed_at, case.closed_reason = now, change.closed_reason
+
+    @activity.defn
+    async def send_case_email(self, email: CaseEmail) -> None:
+        async with self.sessions() as session:
+            case = await session.get(Case, email.case_id)
+            if case is None:
+                raise ApplicationError("case not found", type="NotFound", non_retryable=True)
+            message = await session.get(CaseMessage, email.message_id) if email.message_id else None
+            recipients = await self._recipients(session, case, email.kind)
+            kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]
+            staff = email.kind in STAFF_KINDS
+            url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff
+                                     else f"/help/cases/{case.id}")
+        for n, (name, address) in enumerate(recipients):
+            context = CaseEmailContext(recipient_name=name, case_number=case.number,
+                                       case_subject=case.subject, url=url,
+                                       message=message.body if message else None,
+                                       detail=email.detail or self._detail(email.kind))
+            await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
+
+    @staticmethod
+    def _detail(kind: str) -> str | None:
+        return {"info_requested": _days(INFO_CLOSE_AFTER),
+                "resolved": f"{_days(REOPEN_WITHIN)} from now"}.get(kind)
+
+    async def _recipients(self, session, case: Case, kind: str) -> list[tuple[str, str]]:
+        if kind == "escalated":
+            leads = (await session.exec(select(User).where(
+                User.role == Role.HELPDESK_LEAD, User.team == case.team))).all()
+            if not leads:
+                leads = (await session.exec(select(User).where(
+                    User.role == Role.HELPDESK_LEAD))).all()
+            return [(lead.first_name, lead.email) for lead in leads]
+        if kind == "for_agent":
+            agent = await session.get(User, case.assignee_id) if case.assignee_id else None
+            return [(agent.first_name, agent.email)] if agent else []
+        if not case.requester_email:
+            return []  # a recipient who gave only a phone number is called back instead
+        return [(case.requester_name.split()[0], case.requester_email)]

@@ -1,0 +1,227 @@
+"""Help desk: requester registration, cases and their conversation, agents' actions."""
+
+import re
+import secrets
+
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+
+from api.domain.accounts import user_by_email
+from api.domain.attachments import check_attachments, store_attachments
+from api.domain.scope import my_location_ids
+from api.domain.section_b import Upload
+from api.services import TemporalGateway
+from api.workflow_calls import run_update, send_signal
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from models.accounts import User
+from models.contracts import AssignCase, CaseInput, CaseMessageRef, WelcomeInput
+from models.enums import HELPDESK_ROLES, Role
+from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
+from models.helpdesk_rules import SERVICE_LEVELS, Category, Team, route
+from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
+from workflows import ids
+from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
+
+NO_CASE = "We could not find that case among the ones you can open."
+
+
+def is_agent(user: User) -> bool:
+    return user.role in HELPDESK_ROLES
+
+
+async def _unique_username(session: AsyncSession, first: str, last: str) -> str:
+    base = re.sub(r"[^a-z]", "", (first[:1] + last).lower())[:20] or "user"
+    while True:
+        candidate = f"{base}{secrets.randbelow(9000) + 1000}"
+        taken = await session.exec(select(User).where(User.username == candidate))
+        if taken.first() is None:
+            return candidate
+
+
+async def register_requester(session: AsyncSession, temporal: TemporalGateway,
+                             data: RequesterRegistrationIn) -> User:
+    if await user_by_email(session, data.email):
+        raise Conflict("An account with this email address already exists. Log in with it, or "
+                       "ask the help desk to reset your password.", field="email")
+    user = User(email=data.email.lower(), first_name=data.first_name, last_name=data.last_name,
+                role=Role.REQUESTER, registration_code=data.registration_code,
+                username=await _unique_username(session, data.first_name, data.last_name),
+                must_change_password=True)
+    session.add(user)
+    await session.commit()
+    client = await temporal.client()
+    await client.start_workflow(RequesterWelcomeWorkflow.run, WelcomeInput(user_id=user.id),
+                                id=ids.requester_welcome(user.id), task_queue=temporal.task_queue,
+                                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    return user
+
+
+async def _start(session: AsyncSession, temporal: TemporalGateway, case: Case) -> Case:
+    await session.commit()
+    response, resolution = SERVICE_LEVELS[case.team]
+    client = await temporal.client()
+    await client.start_workflow(
+        CaseWorkflow.run, CaseInput(case_id=case.id, response_target=response,
+                                    resolution_target=resolution),
+        id=ids.case(case.id), task_queue=temporal.task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    return case
+
+
+async def open_case(session: AsyncSession, temporal: TemporalGateway, user: User, data: CaseIn,
+                    uploads: list[Upload]) -> Case:
+    checked = check_attachments(uploads)
+    if data.location_id is not None and data.location_id not in await my_location_ids(
+            session, user):
+        raise Invalid("Choose one of your own locations, or none.", field="location_id")
+    case = Case(requester_user_id=user.id, requester_name=user.full_name,
+                requester_email=user.email, category=data.category, team=route(data.category),
+                subject=data.subject, description=data.description, location_id=data.location_id)
+    session.add(case)
+    await session.flush()
+    await store_attachments(session, case.id, None, checked)
+    return await _start(session, temporal, case)
+
+
+async def ask_question(session: AsyncSession, temporal: TemporalGateway,
+                       data: PublicQuestionIn) -> Case:
+    """A recipient's question from the public form: no account needed."""
+    case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
+                category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
+                subject=data.question[:80], description=data.question)
+    session.add(case)
+    await session.flush()
+    return await _start(session, temporal, case)
+
+
+async def case_for(session: AsyncSession, user: User, case_id: int) -> Case:
+    """Agents open every case; a requester only their own."""
+    case = await session.get(Case, case_id)
+    if case is None or not (is_agent(user) or case.requester_user_id == user.id):
+        raise NotFound(NO_CASE)
+    return case
+
+
+async def my_cases(session: AsyncSession, user: User) -> list[Case]:
+    result = await session.exec(select(Case).where(Case.requester_user_id == user.id)
+                                .order_by(Case.id.desc()))
+    return list(result.all())
+
+
+async def conversation(session: AsyncSession, case: Case, user: User) -> list[CaseMessage]:
+    statement = select(CaseMessage).where(CaseMessage.case_id == case.id)
+    if not is_agent(user):
+        statement = statement.where(CaseMessage.internal.is_(False))
+    return list((await session.exec(statement.order_by(CaseMessage.id))).all())
+
+
+async def attachments(session: AsyncSession, case: Case) -> list[CaseAttachment]:
+    result = await session.exec(select(CaseAttachment).where(CaseAttachment.case_id == case.id)
+                                .order_by(CaseAttachment.id))
+    return list(result.all())
+
+
+async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,
+                         internal: bool = False, kind: str = "comment",
+                         uploads: list[Upload] = ()) -> CaseMessage:
+    checked = check_attachments(list(uploads))
+    message = CaseMessage(case_id=case.id, author_user_id=user.id, author_name=user.full_name,
+                          author_kind="agent" if is_agent(user) else "requester",
+                          internal=internal, kind=kind, body=body)
+    session.add(message)
+    await session.flush()
+    await store_attachments(session, case.id, message.id, checked)
+    await session.commit()
+    return message
+
+
+def _handle(client, case: Case):
+    return client.get_workflow_handle(ids.case(case.id))
+
+
+async def add_message(session: AsyncSession, temporal: TemporalGateway, case: Case, user: User,
+                      body: str, internal: bool = False,
+                      uploads: list[Upload] = ()) -> CaseMessage:
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("This case is closed. Open a new case if you still need help.")
+    if internal and not is_agent(user):
+        raise Forbidden("Only help-desk agents write internal notes.", field="internal")
+    message = await _store_message(session, case, user, body, internal=internal, uploads=uploads)
+    client = await temporal.client()
+    await send_signal(_handle(client, case), CaseWorkflow.message_added, CaseMessageRef(
+        message_id=message.id, user_id=user.id, author_kind=message.author_kind,
+        internal=internal))
+    return message
+
+
+async def assign(session: AsyncSession, temporal: TemporalGateway, case: Case, user: User,
+                 agent_id: int | None) -> str:
+    agent = await session.get(User, agent_id or user.id)
+    if agent is None or not is_agent(agent):
+        raise Invalid("Choose a help-desk agent.", field="agent_id")
+    if agent.id != user.id and user.role != Role.HELPDESK_LEAD:
+        raise Forbidden("Only a team lead assigns cases to others; take the case yourself.",
+                        field="agent_id")
+    client = await temporal.client()
+    return await run_update(_handle(client, case), CaseWorkflow.assign,
+                            AssignCase(agent_id=agent.id, by_user_id=user.id))
+
+
+async def _message_update(session, temporal, case: Case, user: User, body: str, kind: str,
+                          update) -> str:
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("This case is closed. Open a new case if you still need help.")
+    message = await _store_message(session, case, user, body, kind=kind)
+    client = await temporal.client()
+    try:
+        return await run_update(_handle(client, case), update,
+                                CaseMessageRef(message_id=message.id, user_id=user.id))
+    except Exception:
+        await session.delete(message)  # refused: the note was not sent, so it is not kept
+        await session.commit()
+        raise
+
+
+async def request_info(session, temporal, case: Case, agent: User, body: str) -> str:
+    return await _message_update(session, temporal, case, agent, body, "info_request",
+                                 CaseWorkflow.request_info)
+
+
+async def resolve(session, temporal, case: Case, agent: User, notes: str) -> str:
+    return await _message_update(session, temporal, case, agent, notes, "resolution",
+                                 CaseWorkflow.resolve)
+
+
+async def reopen(session, temporal, case: Case, user: User, reason: str) -> str:
+    if case.requester_user_id != user.id and not is_agent(user):
+        raise NotFound(NO_CASE)
+    return await _message_update(session, temporal, case, user, reason, "reopen",
+                                 CaseWorkflow.reopen)
+
+
+
+
+async def queue(session: AsyncSession, team: Team | None, status: str | None,
+                limit: int = 100) -> list[Case]:
+    """A team's queue: open cases, the longest-waiting first."""
+    statement = select(Case)
+    if team:
+        statement = statement.where(Case.team == team)
+    statement = statement.where(Case.status == status) if status else statement.where(
+        Case.status.in_(CaseStatus.OPEN))
+    result = await session.exec(statement.order_by(Case.created_at, Case.id).limit(limit))
+    return list(result.all())
+
+
+async def queue_counts(session: AsyncSession) -> dict[str, int]:
+    rows = await session.exec(select(Case.team, func.count()).where(
+        Case.status.in_(CaseStatus.OPEN)).group_by(Case.team))
+    return {str(team): count for team, count in rows.all()}
+
+
+async def agents(session: AsyncSession) -> list[User]:
+    result = await session.exec(select(User).where(User.role.in_(list(HELPDESK_ROLES)))
+                                .order_by(User.last_name))
+    return list(result.all())

@@ -1,0 +1,65 @@
+"""The knowledge base: agents write articles, everyone searches them."""
+
+import re
+
+from sqlalchemy import or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.errors import NotFound
+from models.base import utcnow
+from models.helpdesk import Article
+from models.helpdesk_schemas import ArticleIn
+
+STOP_WORDS = {"the", "and", "for", "how", "can", "what", "with", "my", "our", "you", "your",
+              "are", "does", "not", "this", "that", "from", "have", "why", "when", "where"}
+
+
+def terms(query: str) -> list[str]:
+    words = [w for w in re.findall(r"[a-z0-9]+", query.lower()) if len(w) >= 3]
+    return [w for w in dict.fromkeys(words) if w not in STOP_WORDS][:8]
+
+
+def _score(article: Article, words: list[str]) -> int:
+    title, body = article.title.lower(), article.body.lower()
+    return sum(3 * title.count(w) + body.count(w) for w in words)
+
+
+async def search(session: AsyncSession, query: str, limit: int = 5,
+                 include_drafts: bool = False) -> list[Article]:
+    """Published articles matching any word of the query, the best matches first."""
+    words = terms(query)
+    if not words:
+        return []
+    statement = select(Article).where(or_(*(
+        or_(Article.title.ilike(f"%{w}%"), Article.body.ilike(f"%{w}%")) for w in words)))
+    if not include_drafts:
+        statement = statement.where(Article.published)
+    found = list((await session.exec(statement.limit(200))).all())
+    found.sort(key=lambda a: (-_score(a, words), a.id))
+    return found[:limit]
+
+
+async def article(session: AsyncSession, article_id: int, include_drafts: bool) -> Article:
+    found = await session.get(Article, article_id)
+    if found is None or not (found.published or include_drafts):
+        raise NotFound("That article does not exist.")
+    return found
+
+
+async def save(session: AsyncSession, data: ArticleIn, author_id: int,
+               existing: Article | None = None) -> Article:
+    saved = existing or Article(title="", body="", author_id=author_id)
+    for field, value in data.model_dump().items():
+        setattr(saved, field, value)
+    saved.updated_at = utcnow()
+    session.add(saved)
+    await session.flush()
+    return saved
+
+
+async def latest(session: AsyncSession, limit: int = 20, include_drafts: bool = False):
+    statement = select(Article).order_by(Article.updated_at.desc()).limit(limit)
+    if not include_drafts:
+        statement = statement.where(Article.published)
+    return list((await session.exec(statement)).all())

@@ -1,0 +1,173 @@
+"""The Practicing Provider Bulk Upload template: download, validate by row and column, import."""
+
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain import section_b
+from api.forms import parse
+from api.services import TemporalGateway
+from api.workflow_calls import send_signal
+from core.errors import Conflict, Invalid
+from models.accounts import User
+from models.contracts import CaseMessageRef
+from models.enrollment import Location, PracticingProvider, StoredFile
+from models.enrollment_enums import LicenseType
+from models.enrollment_schemas import ProviderIn
+from models.helpdesk import Case, CaseAttachment, CaseMessage, ProviderImport
+from models.helpdesk_schemas import ImportReport, RowError
+from workflows import ids
+from workflows.case import CaseWorkflow
+
+COLUMNS = [("first_name", "First Name"), ("middle_initial", "Middle Initial"),
+           ("last_name", "Last Name"), ("license_type", "License Type"),
+           ("license_number", "License Number")]
+HEADER_ROW = 3
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LICENSES = {t.value.lower(): t.value for t in LicenseType}
+
+
+def template(location_name: str = "") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Practicing Providers"
+    sheet["A1"], sheet["B1"] = "Location name", location_name
+    for n, (_key, label) in enumerate(COLUMNS, start=1):
+        sheet.cell(row=HEADER_ROW, column=n, value=label)
+        sheet.column_dimensions["ABCDE"[n - 1]].width = 20
+    choices = DataValidation(type="list", formula1='"MD,DO,NP,PA,RPh"', allow_blank=False)
+    sheet.add_data_validation(choices)
+    choices.add(f"D{HEADER_ROW + 1}:D2000")
+    notes = book.create_sheet("Instructions")
+    for n, line in enumerate([
+            "One file per location: write the location's name in cell B1.",
+            "One row per practicing provider, exactly as on the medical license.",
+            "License Type: MD, DO, NP, PA or RPh. Middle Initial may be left empty.",
+            "Send the completed file to the CVMS Help Desk in a Practicing provider bulk "
+            "upload case naming the location."], start=1):
+        notes.cell(row=n, column=1, value=line)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+    """The location named in B1 and every non-empty row under the header."""
+    try:
+        sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    except Exception as error:  # noqa: BLE001 - any unreadable file gets the same answer
+        raise Invalid("This file is not an Excel workbook we can read. Use the Practicing "
+                      "Provider Bulk Upload template.", field="attachment_id") from error
+    location_name, rows = "", []
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if number == 1 and cells and len(cells) > 1:
+            location_name = str(cells[1] or "").strip()
+        if number <= HEADER_ROW or not any(c not in (None, "") for c in cells):
+            continue
+        values = list(cells) + [None] * len(COLUMNS)
+        rows.append((number, {key: _text(values[i]) for i, (key, _) in enumerate(COLUMNS)}))
+    return location_name, rows
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def validate(rows: list[tuple[int, dict[str, Any]]],
+             existing: set[tuple[str, str]]) -> tuple[list[ProviderIn], list[RowError]]:
+    labels = dict(COLUMNS)
+    valid, errors, seen = [], [], {}
+    for number, values in rows:
+        values["license_type"] = LICENSES.get(values["license_type"].lower(),
+                                              values["license_type"])
+        data, problems = parse(ProviderIn, values)
+        row_errors = [RowError(row=number, column=labels.get(field, field), message=message)
+                      for field, message in problems.items()]
+        if data:
+            key = (data.license_type.value, data.license_number.upper())
+            if key in seen:
+                row_errors.append(RowError(row=number, column="License Number", message=(
+                    f"The same license appears on row {seen[key]}.")))
+            elif key in existing:
+                row_errors.append(RowError(row=number, column="License Number",
+                                           message="This provider is already listed."))
+            seen.setdefault(key, number)
+        errors.extend(row_errors)
+        if data and not row_errors:
+            valid.append(data)
+    return valid, errors
+
+
+async def _existing(session: AsyncSession, location_id: int) -> set[tuple[str, str]]:
+    rows = await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == location_id, PracticingProvider.active))
+    return {(p.license_type.value, p.license_number.upper()) for p in rows.all()}
+
+
+async def check(session: AsyncSession, case: Case, attachment_id: int,
+                location_id: int) -> tuple[CaseAttachment, Location, list[ProviderIn],
+                                           list[RowError]]:
+    attachment = await session.get(CaseAttachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise Invalid("Choose a file attached to this case.", field="attachment_id")
+    location = await session.get(Location, location_id)
+    if location is None:
+        raise Invalid("Choose the location the providers belong to.", field="location_id")
+    stored = await session.get(StoredFile, attachment.file_id)
+    _name, rows = read_rows(stored.data)
+    if not rows:
+        raise Invalid("The file has no provider rows under the header row.",
+                      field="attachment_id")
+    valid, errors = validate(rows, await _existing(session, location.id))
+    return attachment, location, valid, errors
+
+
+async def preview(session: AsyncSession, case: Case, attachment_id: int,
+                  location_id: int) -> ImportReport:
+    _attachment, location, valid, errors = await check(session, case, attachment_id,
+                                                       location_id)
+    return ImportReport(valid_rows=len(valid), errors=errors, location_id=location.id)
+
+
+async def run_import(session: AsyncSession, temporal: TemporalGateway, case: Case, agent: User,
+                     attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
+    """All rows or none, unless the agent chooses to import only the valid ones; a file is
+    imported at most once (a unique import record per attachment)."""
+    done = await session.exec(select(ProviderImport).where(
+        ProviderImport.attachment_id == attachment_id))
+    if done.first() is not None:
+        raise Conflict("This file was already imported.", field="attachment_id")
+    attachment, location, valid, errors = await check(session, case, attachment_id, location_id)
+    if errors and not valid_rows_only:
+        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
+                      "or choose to import only the valid rows.", field="attachment_id")
+    session.add(ProviderImport(case_id=case.id, attachment_id=attachment.id,
+                               location_id=location.id, imported=len(valid),
+                               skipped=len(errors), imported_by=agent.id))
+    try:
+        await session.flush()  # the unique attachment settles a double click here
+    except IntegrityError as error:
+        raise Conflict("This file was already imported.", field="attachment_id") from error
+    if valid:
+        connection = await session.connection()  # the bulk form, in the same transaction
+        await connection.execute(insert(PracticingProvider), [
+            {**row.model_dump(), "location_id": location.id, "source": "bulk",
+             "active": True} for row in valid])
+    message = CaseMessage(case_id=case.id, author_user_id=agent.id, author_name=agent.full_name,
+                          author_kind="agent", body=f"Imported {len(valid)} practicing "
+                          f"provider(s) into {location.name}." + (
+                              f" {len(errors)} row(s) with problems were skipped."
+                              if errors else ""))
+    session.add(message)
+    await section_b.providers_changed(session, temporal, location, "bulk_upload")
+    client = await temporal.client()
+    await send_signal(client.get_workflow_handle(ids.case(case.id)), CaseWorkflow.message_added,
+                      CaseMessageRef(message_id=message.id, user_id=agent.id))
+    return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
+                        location_id=location.id)

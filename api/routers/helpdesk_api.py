@@ -1,0 +1,180 @@
+"""Help-desk JSON API: registration, cases, agents' actions, bulk imports, knowledge base."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import Response
+
+from api.deps import CurrentUser, OptionalUser, SessionDep, TemporalDep, require_roles
+from api.domain import helpdesk, kb, provider_import
+from api.domain.section_b import Upload
+from api.forms import parse
+from core.errors import Invalid
+from models.accounts import User
+from models.enums import Role
+from models.helpdesk_rules import Team
+from models.helpdesk_schemas import (
+    ArticleIn,
+    ArticleOut,
+    AssignIn,
+    CaseIn,
+    CaseOut,
+    ImportIn,
+    ImportReport,
+    MessageIn,
+    MessageOut,
+    PublicQuestionIn,
+    RegistrationDone,
+    RequesterRegistrationIn,
+    ResolveIn,
+)
+
+router = APIRouter(prefix="/api/v1/helpdesk", tags=["help desk"])
+Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
+Files = Annotated[list[UploadFile] | None, File(description="Attachments (up to 5)")]
+
+
+async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
+    return [Upload(f.filename or "attachment", await f.read()) for f in files or [] if f.filename]
+
+
+def _valid(model, values: dict):
+    data, errors = parse(model, values)
+    if errors:
+        raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
+    return data
+
+
+@router.post("/registrations", response_model=RegistrationDone, status_code=201,
+             summary="Register for the help desk with a Provider PIN or VAC2021")
+async def register(body: RequesterRegistrationIn, session: SessionDep,
+                   temporal: TemporalDep) -> RegistrationDone:
+    user = await helpdesk.register_requester(session, temporal, body)
+    return RegistrationDone(user_id=user.id, username=user.username)
+
+
+@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
+async def open_case(user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+                    category: Annotated[str, Form()], subject: Annotated[str, Form()],
+                    description: Annotated[str, Form()],
+                    location_id: Annotated[str | None, Form()] = None,
+                    attachments: Files = None) -> CaseOut:
+    if helpdesk.is_agent(user):
+        raise Invalid("Agents open cases on a requester's behalf from the console.")
+    data = _valid(CaseIn, {"category": category, "subject": subject, "description": description,
+                           "location_id": location_id})
+    case = await helpdesk.open_case(session, temporal, user, data,
+                                    await uploads_of(attachments))
+    return CaseOut.model_validate(case)
+
+
+@router.post("/questions", response_model=CaseOut, status_code=201,
+             summary="A recipient's question (no account needed)")
+async def ask(body: PublicQuestionIn, session: SessionDep, temporal: TemporalDep) -> CaseOut:
+    return CaseOut.model_validate(await helpdesk.ask_question(session, temporal, body))
+
+
+@router.get("/cases", response_model=list[CaseOut],
+            summary="Your cases (requesters) or a team's open queue (agents)")
+async def list_cases(user: CurrentUser, session: SessionDep, team: Team | None = None,
+                     status: str | None = None) -> list[CaseOut]:
+    cases = (await helpdesk.queue(session, team, status) if helpdesk.is_agent(user)
+             else await helpdesk.my_cases(session, user))
+    return [CaseOut.model_validate(c) for c in cases]
+
+
+@router.get("/cases/{case_id}", summary="A case and its conversation")
+async def get_case(case_id: int, user: CurrentUser, session: SessionDep) -> dict:
+    case = await helpdesk.case_for(session, user, case_id)
+    return {"case": CaseOut.model_validate(case).model_dump(mode="json"),
+            "messages": [MessageOut.model_validate(m).model_dump(mode="json")
+                         for m in await helpdesk.conversation(session, case, user)],
+            "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
+                             "message_id": a.message_id}
+                            for a in await helpdesk.attachments(session, case)]}
+
+
+@router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,
+             summary="Reply (requester or agent) or write an internal note (agent)")
+async def post_message(case_id: int, user: CurrentUser, session: SessionDep,
+                       temporal: TemporalDep, body: Annotated[str, Form()],
+                       internal: Annotated[bool, Form()] = False,
+                       attachments: Files = None) -> MessageOut:
+    case = await helpdesk.case_for(session, user, case_id)
+    data = _valid(MessageIn, {"body": body, "internal": internal})
+    message = await helpdesk.add_message(session, temporal, case, user, data.body, data.internal,
+                                         await uploads_of(attachments))
+    return MessageOut.model_validate(message)
+
+
+@router.post("/cases/{case_id}/assign", summary="Take the case, or (lead) assign it")
+async def assign(case_id: int, body: AssignIn, user: Agent, session: SessionDep,
+                 temporal: TemporalDep) -> dict:
+    case = await helpdesk.case_for(session, user, case_id)
+    return {"status": await helpdesk.assign(session, temporal, case, user, body.agent_id)}
+
+
+@router.post("/cases/{case_id}/request-info", summary="Ask the requester for information")
+async def request_info(case_id: int, body: MessageIn, user: Agent, session: SessionDep,
+                       temporal: TemporalDep) -> dict:
+    case = await helpdesk.case_for(session, user, case_id)
+    return {"status": await helpdesk.request_info(session, temporal, case, user, body.body)}
+
+
+@router.post("/cases/{case_id}/resolve", summary="Resolve with notes (emailed to the requester)")
+async def resolve(case_id: int, body: ResolveIn, user: Agent, session: SessionDep,
+                  temporal: TemporalDep) -> dict:
+    case = await helpdesk.case_for(session, user, case_id)
+    return {"status": await helpdesk.resolve(session, temporal, case, user, body.notes)}
+
+
+@router.post("/cases/{case_id}/reopen", summary="Reopen a resolved case (within 7 days)")
+async def reopen(case_id: int, body: MessageIn, user: CurrentUser, session: SessionDep,
+                 temporal: TemporalDep) -> dict:
+    case = await helpdesk.case_for(session, user, case_id)
+    return {"status": await helpdesk.reopen(session, temporal, case, user, body.body)}
+
+
+@router.get("/templates/practicing-providers.xlsx", summary="The bulk upload template")
+async def provider_template(_user: OptionalUser) -> Response:
+    return Response(provider_import.template(), media_type=provider_import.XLSX_TYPE,
+                    headers={"Content-Disposition":
+                             'attachment; filename="practicing-provider-bulk-upload.xlsx"'})
+
+
+@router.post("/cases/{case_id}/imports/check", response_model=ImportReport,
+             summary="Validate a bulk-upload file: errors by row and column")
+async def check_import(case_id: int, body: ImportIn, user: Agent,
+                       session: SessionDep) -> ImportReport:
+    case = await helpdesk.case_for(session, user, case_id)
+    return await provider_import.preview(session, case, body.attachment_id, body.location_id)
+
+
+@router.post("/cases/{case_id}/imports", response_model=ImportReport, status_code=201,
+             summary="Import a bulk-upload file (all rows, or only the valid ones)")
+async def run_import(case_id: int, body: ImportIn, user: Agent, session: SessionDep,
+                     temporal: TemporalDep) -> ImportReport:
+    case = await helpdesk.case_for(session, user, case_id)
+    return await provider_import.run_import(session, temporal, case, user, body.attachment_id,
+                                            body.location_id, body.valid_rows_only)
+
+
+@router.get("/articles", response_model=list[ArticleOut], tags=["knowledge base"],
+            summary="Search the knowledge base")
+async def search_articles(session: SessionDep, user: OptionalUser,
+                          q: Annotated[str, Query(max_length=200)] = "") -> list[ArticleOut]:
+    drafts = bool(user and helpdesk.is_agent(user))
+    found = await kb.search(session, q, 10, drafts) if q else await kb.latest(session, 20, drafts)
+    return [ArticleOut.model_validate(a) for a in found]
+
+
+@router.post("/articles", response_model=ArticleOut, status_code=201, tags=["knowledge base"])
+async def create_article(body: ArticleIn, user: Agent, session: SessionDep) -> ArticleOut:
+    return ArticleOut.model_validate(await kb.save(session, body, user.id))
+
+
+@router.put("/articles/{article_id}", response_model=ArticleOut, tags=["knowledge base"])
+async def update_article(article_id: int, body: ArticleIn, user: Agent,
+                         session: SessionDep) -> ArticleOut:
+    existing = await kb.article(session, article_id, include_drafts=True)
+    return ArticleOut.model_validate(await kb.save(session, body, user.id, existing))

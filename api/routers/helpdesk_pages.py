@@ -1,0 +1,145 @@
+"""The agent console: team queues, a case with its actions, bulk imports, the knowledge base."""
+
+import asyncio
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import select
+from temporalio.service import RPCError
+
+from api.deps import SessionDep, TemporalDep, require_roles, rollback_keeping
+from api.domain import helpdesk, kb, provider_import
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from core.errors import CVMSError
+from models.accounts import User
+from models.enrollment import Location
+from models.enums import Role
+from models.helpdesk_rules import Category, Team
+from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
+from workflows import ids
+from workflows.case import CaseWorkflow
+
+router = APIRouter(prefix="/helpdesk", include_in_schema=False)
+Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
+
+
+@router.get("", response_class=HTMLResponse)
+async def console(request: Request, user: Agent, session: SessionDep,
+                  team: Team | None = None, status: str | None = None) -> HTMLResponse:
+    team = team or (Team(user.team) if user.team in Team._value2member_map_ else None)
+    return render(request, "helpdesk/console.html", {
+        "cases": await helpdesk.queue(session, team, status), "team": team, "status": status,
+        "teams": list(Team), "counts": await helpdesk.queue_counts(session)})
+
+
+async def _live(temporal, case_id: int):
+    try:
+        client = await temporal.client()
+        handle = client.get_workflow_handle(ids.case(case_id))
+        return await asyncio.wait_for(handle.query(CaseWorkflow.detail), 5)
+    except (RPCError, TimeoutError, RuntimeError):
+        return None
+
+
+async def _case_page(request: Request, session, temporal, user: User, case_id: int,
+                     status_code: int = 200, **extra) -> HTMLResponse:
+    case = await helpdesk.case_for(session, user, case_id)
+    locations = []
+    if case.category == Category.PROVIDER_BULK_UPLOAD:
+        locations = (await session.exec(select(Location).order_by(Location.name))).all()
+    files = await helpdesk.attachments(session, case)
+    return render(request, "helpdesk/case.html", {
+        "case": case, "messages": await helpdesk.conversation(session, case, user),
+        "attachments": files, "live": await _live(temporal, case.id),
+        "agent_options": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)],
+        "file_options": [(str(f.id), f.filename) for f in files],
+        "location_options": [(str(loc.id), loc.name) for loc in locations],
+        "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
+
+
+@router.get("/cases/{case_id}", response_class=HTMLResponse)
+async def case_page(request: Request, case_id: int, user: Agent, session: SessionDep,
+                    temporal: TemporalDep) -> HTMLResponse:
+    return await _case_page(request, session, temporal, user, case_id)
+
+
+@router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
+async def case_action(request: Request, case_id: int, action: str, user: Agent,
+                      session: SessionDep, temporal: TemporalDep) -> Response:
+    case = await helpdesk.case_for(session, user, case_id)
+    values = await form_values(request)
+    try:
+        notice = await _act(request, session, temporal, case, user, action, values)
+        if isinstance(notice, Response):
+            return notice
+        return redirect(f"/helpdesk/cases/{case_id}", notice=notice)
+    except CVMSError as error:
+        await rollback_keeping(session, user, case)
+        return await _case_page(request, session, temporal, user, case_id,
+                                status_code=error.status_code, values=values,
+                                errors=error.errors or {"form": error.message})
+
+
+async def _act(request, session, temporal, case, user, action: str, values: dict):
+    if action == "assign":
+        agent_id = int(values["agent_id"]) if values.get("agent_id") else None
+        await helpdesk.assign(session, temporal, case, user, agent_id)
+        return "The case is assigned."
+    if action in ("reply", "note", "request-info"):
+        data = _parsed(MessageIn, values)
+        if action == "request-info":
+            await helpdesk.request_info(session, temporal, case, user, data.body)
+            return "The requester was asked for information; the case waits for them."
+        await helpdesk.add_message(session, temporal, case, user, data.body, action == "note")
+        return "Your internal note is saved." if action == "note" else "Your reply was sent."
+    if action == "resolve":
+        await helpdesk.resolve(session, temporal, case, user, _parsed(ResolveIn, values).notes)
+        return "The case is resolved; the requester was emailed the notes."
+    if action in ("check-import", "import"):
+        return await _import(request, session, temporal, case, user, action, values)
+    raise CVMSError("Unknown action.")
+
+
+def _parsed(model, values):
+    data, errors = parse(model, values)
+    if errors:
+        error = CVMSError("Check the form.", errors=errors)
+        error.status_code = 422
+        raise error
+    return data
+
+
+async def _import(request, session, temporal, case, user, action: str, values: dict):
+    data = _parsed(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
+    if action == "check-import":
+        report = await provider_import.preview(session, case, data.attachment_id,
+                                               data.location_id)
+        return await _case_page(request, session, temporal, user, case.id, report=report,
+                                values=values)
+    report = await provider_import.run_import(session, temporal, case, user, data.attachment_id,
+                                              data.location_id, data.valid_rows_only)
+    return f"Imported {report.imported} practicing provider(s)."
+
+
+@router.get("/kb", response_class=HTMLResponse)
+async def kb_page(request: Request, _user: Agent, session: SessionDep) -> HTMLResponse:
+    return render(request, "helpdesk/kb.html", {
+        "articles": await kb.latest(session, 100, include_drafts=True),
+        "categories": [(c.value, c.label) for c in Category]})
+
+
+@router.post("/kb", response_class=HTMLResponse)
+async def kb_save(request: Request, user: Agent, session: SessionDep) -> Response:
+    values = await form_values(request)
+    data, errors = parse(ArticleIn, {**values, "published": values.get("published") == "yes"})
+    if data:
+        existing = (await kb.article(session, int(values["article_id"]), True)
+                    if values.get("article_id") else None)
+        saved = await kb.save(session, data, user.id, existing)
+        return redirect("/helpdesk/kb", notice=f"“{saved.title}” is saved.")
+    return render(request, "helpdesk/kb.html", {
+        "articles": await kb.latest(session, 100, include_drafts=True), "values": values,
+        "errors": errors, "categories": [(c.value, c.label) for c in Category]},
+        status_code=400)

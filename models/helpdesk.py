@@ -1,0 +1,105 @@
+"""Help-desk records: cases, their conversation and attachments, imports, knowledge base."""
+
+from datetime import datetime
+
+from sqlalchemy import Text
+from sqlmodel import Field, SQLModel
+
+from models.base import created_at_field, time_field
+from models.helpdesk_rules import Category, Team
+from models.types import enum_field
+
+
+class CaseStatus:
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    AWAITING_REQUESTER = "awaiting_requester"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    OPEN = (NEW, IN_PROGRESS, AWAITING_REQUESTER)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "help_case"
+
+    id: int | None = Field(default=None, primary_key=True)
+    requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",
+                                          index=True)
+    requester_name: str = Field(max_length=170)
+    requester_email: str | None = Field(default=None, max_length=254)
+    requester_phone: str | None = Field(default=None, max_length=20)
+    category: Category = enum_field(Category)
+    team: Team = enum_field(Team, index=True)
+    subject: str = Field(max_length=200)
+    description: str = Field(sa_type=Text)
+    location_id: int | None = Field(default=None, foreign_key="location.id")
+    # The status projection the case workflow writes at every transition.
+    status: str = Field(default=CaseStatus.NEW, max_length=30, index=True)
+    status_seq: int = 0
+    assignee_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    sla_flag: str | None = Field(default=None, max_length=30)  # at_risk, breached
+    created_at: datetime = created_at_field()
+    first_response_at: datetime | None = time_field()
+    resolved_at: datetime | None = time_field()
+    closed_at: datetime | None = time_field()
+    resolution_notes: str | None = Field(default=None, sa_type=Text)
+    closed_reason: str | None = Field(default=None, max_length=200)
+
+    @property
+    def number(self) -> str:
+        return f"CS{self.id:07d}"
+
+
+class CaseMessage(SQLModel, table=True):
+    __tablename__ = "case_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="help_case.id", index=True)
+    author_user_id: int | None = Field(default=None, foreign_key="user_account.id")
+    author_name: str = Field(max_length=170)
+    author_kind: str = Field(max_length=20)  # requester, agent, system
+    internal: bool = False
+    kind: str = Field(default="comment", max_length=30)  # comment, info_request, resolution
+    body: str = Field(sa_type=Text)
+    created_at: datetime = created_at_field()
+
+
+class CaseAttachment(SQLModel, table=True):
+    __tablename__ = "case_attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="help_case.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="case_message.id")
+    file_id: int = Field(foreign_key="stored_file.id")
+    filename: str = Field(max_length=200)
+    content_type: str = Field(max_length=120)
+    size: int
+    created_at: datetime = created_at_field()
+
+
+class ProviderImport(SQLModel, table=True):
+    """One import of a bulk-upload file; the unique attachment makes a repeat impossible."""
+
+    __tablename__ = "provider_import"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="help_case.id", index=True)
+    attachment_id: int = Field(foreign_key="case_attachment.id", unique=True)
+    location_id: int = Field(foreign_key="location.id")
+    imported: int
+    skipped: int
+    imported_by: int = Field(foreign_key="user_account.id")
+    created_at: datetime = created_at_field()
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "kb_article"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200, index=True)
+    body: str = Field(sa_type=Text)
+    category: Category | None = enum_field(Category, None, nullable=True)
+    published: bool = True
+    author_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = created_at_field()
+    updated_at: datetime = created_at_field()

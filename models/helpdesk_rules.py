@@ -1,0 +1,85 @@
+"""Help-desk categories, teams, routing and service levels: the rules live here, in one place."""
+
+import re
+from datetime import timedelta
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    ACCESS = "access"
+    ENROLLMENT = "enrollment"
+    PROVIDER_BULK_UPLOAD = "provider_bulk_upload"
+    USER_ONBOARDING = "user_onboarding"
+    RECIPIENT_BULK_UPLOAD = "recipient_bulk_upload"
+    INVENTORY = "inventory"
+    RECIPIENT_QUESTION = "recipient_question"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return CATEGORY_LABELS[self]
+
+
+CATEGORY_LABELS = {
+    Category.ACCESS: "Access and sign-in",
+    Category.ENROLLMENT: "Provider enrollment",
+    Category.PROVIDER_BULK_UPLOAD: "Practicing provider bulk upload",
+    Category.USER_ONBOARDING: "User onboarding",
+    Category.RECIPIENT_BULK_UPLOAD: "Recipient bulk upload",
+    Category.INVENTORY: "Vaccine inventory",
+    Category.RECIPIENT_QUESTION: "Question from a vaccine recipient",
+    Category.OTHER: "Something else",
+}
+
+
+class Team(StrEnum):
+    ACCESS = "access"
+    ENROLLMENT = "enrollment"
+    BULK_UPLOADS = "bulk_uploads"
+    INVENTORY = "inventory"
+    RECIPIENTS = "recipients"
+    GENERAL = "general"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+# Which team's queue each category lands in. Change routing here and only here.
+ROUTING: dict[Category, Team] = {
+    Category.ACCESS: Team.ACCESS,
+    Category.USER_ONBOARDING: Team.ACCESS,
+    Category.ENROLLMENT: Team.ENROLLMENT,
+    Category.PROVIDER_BULK_UPLOAD: Team.BULK_UPLOADS,
+    Category.RECIPIENT_BULK_UPLOAD: Team.BULK_UPLOADS,
+    Category.INVENTORY: Team.INVENTORY,
+    Category.RECIPIENT_QUESTION: Team.RECIPIENTS,
+    Category.OTHER: Team.GENERAL,
+}
+
+# (first response target, resolution target), counted while the case is not waiting on the
+# requester. A case is flagged at WARN_AT of a target and escalated to the team lead past it.
+SERVICE_LEVELS: dict[Team, tuple[timedelta, timedelta]] = {
+    Team.ACCESS: (timedelta(hours=8), timedelta(days=2)),
+    Team.ENROLLMENT: (timedelta(days=1), timedelta(days=3)),
+    Team.BULK_UPLOADS: (timedelta(days=1), timedelta(days=3)),
+    Team.INVENTORY: (timedelta(hours=8), timedelta(days=2)),
+    Team.RECIPIENTS: (timedelta(days=1), timedelta(days=3)),
+    Team.GENERAL: (timedelta(days=1), timedelta(days=5)),
+}
+WARN_AT = 0.8
+INFO_REMINDER_AFTER = timedelta(days=2)  # a requester asked for information is reminded...
+INFO_CLOSE_AFTER = timedelta(days=5)  # ...and the case closes if nobody answers
+REOPEN_WITHIN = timedelta(days=7)  # a resolved case can be reopened, then closes for good
+
+REGISTRATION_CODE = re.compile(r"NCA\d{6}|VAC2021")
+REGISTRATION_CODE_HELP = ("Enter your Provider PIN: NCA followed by six digits (for example "
+                          "NCA650001), or the generic code VAC2021 if you do not have one.")
+
+
+def route(category: Category) -> Team:
+    return ROUTING[category]
+
+
+def case_number(case_id: int) -> str:
+    return f"CS{case_id:07d}"

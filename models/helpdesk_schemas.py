@@ -1,0 +1,140 @@
+"""Help-desk request and response bodies (API and forms alike)."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from models.fields import Blankable, Phone, ShortText, fail
+from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
+
+LongText = Annotated[str, Field(min_length=1, max_length=10_000)]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+class RequesterRegistrationIn(Form):
+    first_name: ShortText
+    last_name: ShortText
+    email: EmailStr
+    registration_code: Annotated[str, Field(max_length=20)] = ""
+
+    @field_validator("registration_code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        code = value.strip().upper()
+        if not REGISTRATION_CODE.fullmatch(code):
+            raise ValueError(REGISTRATION_CODE_HELP)
+        return code
+
+
+class CaseIn(Form):
+    category: Category
+    subject: Annotated[str, Field(min_length=3, max_length=200)]
+    description: LongText
+    location_id: Annotated[int | None, Blankable] = None
+
+
+class PublicQuestionIn(Form):
+    name: Annotated[str, Field(min_length=1, max_length=160)]
+    email: Annotated[EmailStr | None, Blankable] = None
+    phone: Annotated[Phone | None, Blankable] = None
+    question: LongText
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "PublicQuestionIn":
+        if not self.email and not self.phone:
+            fail("email", "Give an email address or a phone number so we can answer you.")
+        return self
+
+
+class MessageIn(Form):
+    body: LongText
+    internal: bool = False
+
+
+class ResolveIn(Form):
+    notes: Annotated[str, Field(min_length=1, max_length=10_000,
+                                description="Resolution notes; the requester receives them")]
+
+
+class AssignIn(Form):
+    agent_id: Annotated[int | None, Blankable] = Field(
+        default=None, description="The agent to assign; empty: take the case yourself")
+
+
+class ArticleIn(Form):
+    title: Annotated[str, Field(min_length=3, max_length=200)]
+    body: LongText
+    category: Annotated[Category | None, Blankable] = None
+    published: bool = True
+
+
+class ImportIn(Form):
+    attachment_id: int
+    location_id: int
+    valid_rows_only: bool = False
+
+
+class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    category: Category
+    team: Team
+    subject: str
+    description: str
+    status: str
+    requester_name: str
+    assignee_id: int | None
+    location_id: int | None
+    sla_flag: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+    resolution_notes: str | None
+    closed_reason: str | None
+
+
+class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    author_name: str
+    author_kind: str
+    internal: bool
+    kind: str
+    body: str
+    created_at: datetime
+
+
+class ArticleOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    title: str
+    body: str
+    category: Category | None
+    published: bool
+    updated_at: datetime
+
+
+class RowError(BaseModel):
+    row: int
+    column: str
+    message: str
+
+
+class ImportReport(BaseModel):
+    valid_rows: int
+    errors: list[RowError]
+    imported: int = 0
+    location_id: int | None = None
+
+
+class RegistrationDone(BaseModel):
+    user_id: int
+    username: str
+    next_step: str = "We emailed you a username and a temporary password."

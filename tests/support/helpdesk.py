@@ -1,0 +1,69 @@
+"""Help-desk people for tests: a registered requester (through the real flow) and agents."""
+
+import re
+from io import BytesIO
+
+import httpx
+from openpyxl import load_workbook
+
+from api.domain.provider_import import template
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.system import System
+from tests.support.web import PASSWORD, api_client, unique_email
+
+
+async def register_requester(system: System, code: str = "VAC2021") -> tuple[httpx.AsyncClient, str]:
+    """Register, read the emailed username and temporary password, log in, change it."""
+    email = unique_email("req")
+    async with system.http() as http:
+        done = await http.post("/api/v1/helpdesk/registrations", json={
+            "first_name": "Rae", "last_name": "Requester", "email": email,
+            "registration_code": code})
+        assert done.status_code == 201, done.text
+        mail = await system.smtp.one(to=email, subject="username and temporary password")
+        username = re.search(r"Username: (\S+)", mail.text)[1]
+        temporary = re.search(r"Temporary password: (\S+)", mail.text)[1]
+        token = (await http.post("/api/v1/auth/token", json={
+            "email": username, "password": temporary})).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        blocked = await http.get("/api/v1/helpdesk/cases", headers=headers)
+        assert blocked.status_code == 403, "the temporary password must be changed first"
+        changed = await http.post("/api/v1/account/password", headers=headers, json={
+            "current_password": temporary, "password": PASSWORD, "password_confirm": PASSWORD})
+        assert changed.status_code == 204
+    return await api_client(system, email), email
+
+
+async def agent(system: System, team: str, lead: bool = False) -> tuple[httpx.AsyncClient, int]:
+    user = await make_user(system, Role.HELPDESK_LEAD if lead else Role.HELPDESK_AGENT,
+                           team=team, first_name="Lee" if lead else "Ada")
+    return await api_client(system, user.email), user.id
+
+
+def provider_workbook(rows: list[tuple], location: str = "Big Hospital") -> bytes:
+    """The downloadable template, filled in as a coordinator would."""
+    book = load_workbook(BytesIO(template(location)))
+    sheet = book.worksheets[0]
+    for n, row in enumerate(rows, start=4):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=n, column=column, value=value)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def good_rows(count: int) -> list[tuple]:
+    types = ["MD", "DO", "NP", "PA", "RPh"]
+    return [(f"First{n}", "A" if n % 2 else None, f"Last{n}", types[n % 5], f"LIC-{5000 + n}")
+            for n in range(count)]
+
+
+async def open_case(client: httpx.AsyncClient, category: str, subject: str,
+                    description: str = "Please help.", location_id: int | None = None,
+                    files: list | None = None) -> httpx.Response:
+    data = {"category": category, "subject": subject, "description": description}
+    if location_id:
+        data["location_id"] = str(location_id)
+    return await client.post("/api/v1/helpdesk/cases", data=data,
+                             files=[("attachments", f) for f in files or []])

@@ -1,0 +1,102 @@
+"""Help-desk cases over days, on the time-skipping server: replies, reminders, closure, SLAs."""
+
+import asyncio
+from datetime import timedelta
+
+from tests.support.helpdesk import agent, open_case, register_requester
+
+DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+
+
+async def status_of(client, case_id: int) -> str:
+    return (await client.get(f"/api/v1/helpdesk/cases/{case_id}")).json()["case"]["status"]
+
+
+async def until_status(client, case_id: int, status: str) -> None:
+    for _ in range(100):
+        if await status_of(client, case_id) == status:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"case {case_id} is {await status_of(client, case_id)}, not {status}")
+
+
+async def count(system, to: str, subject: str, expected: int) -> None:
+    if expected:
+        await system.smtp.wait_for(to=to, subject=subject, count=expected)
+    await asyncio.sleep(1.0)
+    assert len(system.smtp.find(to=to, subject=subject)) == expected
+
+
+async def test_a_case_from_intake_to_closure(ts_system):
+    requester, email = await register_requester(ts_system)
+    staff, _ = await agent(ts_system, "access")
+    case = (await open_case(requester, "access", "Cannot sign in")).json()
+    number, url = case["number"], f"/api/v1/helpdesk/cases/{case['id']}"
+    assert case["team"] == "access"
+    await ts_system.smtp.one(to=email, subject=f"We received your case {number}")
+    assert (await staff.post(f"{url}/assign", json={})).json()["status"] == "in_progress"
+    await staff.post(f"{url}/messages", data={"body": "We are looking into it."})
+    updated = await ts_system.smtp.one(to=email, subject=f"Case {number} updated")
+    assert "We are looking into it." in updated.text
+    asked = await staff.post(f"{url}/request-info", json={"body": "Which browser do you use?"})
+    assert asked.json()["status"] == "awaiting_requester"
+    info = await ts_system.smtp.one(to=email, subject="Information needed")
+    assert "Which browser" in info.text
+    await requester.post(f"{url}/messages", data={"body": "Chrome 120"})
+    await until_status(requester, case["id"], "in_progress")
+    resolved = await staff.post(f"{url}/resolve", json={"notes": "Cleared the lockout."})
+    assert resolved.json()["status"] == "resolved"
+    notes = await ts_system.smtp.one(to=email, subject=f"Case {number} resolved")
+    assert "Cleared the lockout." in notes.text
+    reopened = await requester.post(f"{url}/reopen", json={"body": "Still locked out."})
+    assert reopened.json()["status"] == "in_progress"
+    twice = await requester.post(f"{url}/reopen", json={"body": "again"})
+    assert twice.status_code == 409, twice.text
+    await staff.post(f"{url}/resolve", json={"notes": "Reset the account."})
+    await ts_system.env.sleep(7 * DAY + HOUR)
+    await until_status(requester, case["id"], "closed")
+    closed = await ts_system.smtp.one(to=email, subject=f"Case {number} closed")
+    assert "reopening period ended" in closed.text
+    late = await requester.post(f"{url}/reopen", json={"body": "too late"})
+    assert late.status_code == 409
+
+
+async def test_a_requester_who_never_answers_is_reminded_then_closed(ts_system):
+    requester, email = await register_requester(ts_system)
+    staff, _ = await agent(ts_system, "enrollment")
+    case = (await open_case(requester, "enrollment", "Section B question")).json()
+    url = f"/api/v1/helpdesk/cases/{case['id']}"
+    await staff.post(f"{url}/request-info", json={"body": "Which location is this about?"})
+    await ts_system.env.sleep(DAY + 23 * HOUR)
+    await count(ts_system, email, "is waiting for your reply", 0)
+    await ts_system.env.sleep(2 * HOUR)
+    await count(ts_system, email, "is waiting for your reply", 1)
+    await ts_system.env.sleep(3 * DAY)
+    await until_status(requester, case["id"], "closed")
+    closed = await ts_system.smtp.one(to=email, subject="closed")
+    assert "Nobody answered" in closed.text
+
+
+async def test_a_late_case_is_escalated_and_waiting_time_is_not_counted(ts_system):
+    requester, _email = await register_requester(ts_system)
+    _lead, _ = await agent(ts_system, "inventory", lead=True)
+    lead_email = (await _lead.get("/api/v1/me")).json()["email"]
+    staff, _ = await agent(ts_system, "inventory")
+    late = (await open_case(requester, "inventory", "Nobody answers me")).json()
+    paused = (await open_case(requester, "inventory", "I will be slow")).json()
+    await staff.post(f"/api/v1/helpdesk/cases/{paused['id']}/request-info",
+                     json={"body": "Send the temperature log."})
+    await ts_system.env.sleep(8 * HOUR + HOUR)  # inventory: first response within 8 hours
+    escalation = await ts_system.smtp.one(to=lead_email,
+                                          subject=f"{late['number']} is past its response")
+    assert "Nobody answers me" in escalation.text
+    assert (await status_of(staff, late["id"])) == "new"
+    flagged = (await staff.get(f"/api/v1/helpdesk/cases/{late['id']}")).json()["case"]
+    assert flagged["sla_flag"] == "breached"
+    await ts_system.env.sleep(3 * DAY)  # the paused case waited on the requester all along
+    await requester.post(f"/api/v1/helpdesk/cases/{paused['id']}/messages",
+                         data={"body": "Log attached."})
+    await until_status(staff, paused["id"], "in_progress")
+    await count(ts_system, lead_email, f"{paused['number']} is past its resolution", 0)
+    await ts_system.env.sleep(2 * DAY)  # resolution target 2 days of active time
+    await ts_system.smtp.one(to=lead_email, subject=f"{paused['number']} is past its resolution")

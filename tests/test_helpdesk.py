@@ -1,0 +1,179 @@
+"""Help desk on the dev server: registration, scope, the bulk upload that unblocks approval."""
+
+import asyncio
+
+from sqlmodel import func, select
+
+from models.enrollment import PracticingProvider
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.helpdesk import (
+    agent,
+    good_rows,
+    open_case,
+    provider_workbook,
+    register_requester,
+)
+from tests.support.review import decide, reviewer, sign_until
+from tests.support.web import unique_email
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def test_provider_pins_and_the_generic_code_register(system):
+    for code in ("NCA650001", "VAC2021"):
+        client, email = await register_requester(system, code)
+        me = (await client.get("/api/v1/me")).json()
+        assert me["role"] == "requester" and not me["must_change_password"]
+
+
+async def test_malformed_codes_are_refused_with_the_expected_form(system):
+    async with system.http() as http:
+        for code in ("NCA65000", "XYZ650001", ""):
+            refused = await http.post("/api/v1/helpdesk/registrations", json={
+                "first_name": "Bad", "last_name": "Code", "email": unique_email("bad"),
+                "registration_code": code})
+            assert refused.status_code == 422, code
+            message = refused.json()["errors"]["registration_code"]
+            assert "NCA followed by six digits" in message and "VAC2021" in message
+
+
+async def test_cases_are_routed_and_people_see_only_what_they_should(system):
+    requester, email = await register_requester(system)
+    other, _ = await register_requester(system)
+    created = await open_case(requester, "inventory", "Freezer alarm log")
+    assert created.status_code == 201
+    case = created.json()
+    assert case["team"] == "inventory" and case["number"].startswith("CS")
+    receipt = await system.smtp.one(to=email, subject=case["number"])
+    assert "We received your case" in receipt.subject
+    assert (await other.get(f"/api/v1/helpdesk/cases/{case['id']}")).status_code == 404
+    assert [c["id"] for c in (await other.get("/api/v1/helpdesk/cases")).json()] == []
+    staff, _ = await agent(system, "inventory")
+    queue = (await staff.get("/api/v1/helpdesk/cases?team=inventory")).json()
+    assert case["id"] in [c["id"] for c in queue]
+    assert (await staff.get("/api/v1/review/queue")).status_code == 403
+    assert (await staff.get("/api/v1/organizations/mine")).status_code == 403
+    note = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                            data={"body": "Internal: check the logger vendor", "internal": "true"})
+    assert note.status_code == 201
+    seen = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()["messages"]
+    assert all("Internal" not in m["body"] for m in seen)
+    forged = await requester.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                                  data={"body": "sneaky", "internal": "true"})
+    assert forged.status_code == 403
+
+
+async def test_a_bulk_upload_with_bad_rows_then_fixed_unblocks_approval(system):
+    enrollment = await start_enrollment(system, ["Big Hospital"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id, providers=0)
+    await sign_until(system, enrollment, [location_id])
+    staff_review = await reviewer(system)
+    assert (await decide(staff_review, location_id, "approve")).status_code == 422
+
+    template = await coordinator.get("/api/v1/helpdesk/templates/practicing-providers.xlsx")
+    assert template.status_code == 200 and template.content.startswith(b"PK")
+    rows = good_rows(30)
+    rows[4] = ("Bad", "XY", "Row", "MD", "LIC-9")  # row 8: middle initial too long
+    rows[19] = ("Also", None, "Bad", "Nurse", "LIC-10")  # row 23: not a license type
+    bad_file = ("providers.xlsx", provider_workbook(rows), XLSX)
+    case = (await open_case(coordinator, "provider_bulk_upload", "Providers for Big Hospital",
+                            location_id=location_id, files=[bad_file])).json()
+    assert case["team"] == "bulk_uploads"
+    staff, _ = await agent(system, "bulk_uploads")
+    detail = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    first_file = detail["attachments"][0]["id"]
+    body = {"attachment_id": first_file, "location_id": location_id}
+    report = (await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports/check",
+                               json=body)).json()
+    assert report["valid_rows"] == 28
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [
+        (8, "Middle Initial"), (23, "License Type")]
+    refused = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports", json=body)
+    assert refused.status_code == 422 and "Nothing was imported" in refused.json()["detail"]
+    assert await active_providers(system, location_id) == 0
+
+    fixed = ("providers-fixed.xlsx", provider_workbook(good_rows(30)), XLSX)
+    reply = await coordinator.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                                   data={"body": "Corrected file attached."},
+                                   files=[("attachments", fixed)])
+    assert reply.status_code == 201
+    detail = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    second_file = detail["attachments"][-1]["id"]
+    done = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports",
+                            json={"attachment_id": second_file, "location_id": location_id})
+    assert done.status_code == 201 and done.json()["imported"] == 30
+    again = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports",
+                             json={"attachment_id": second_file, "location_id": location_id})
+    assert again.status_code == 409
+    assert await active_providers(system, location_id) == 30
+    for _ in range(50):
+        approved = await decide(staff_review, location_id, "approve")
+        if approved.status_code == 200:
+            break
+        await asyncio.sleep(0.1)
+    assert approved.json()["status"] == "approved"
+
+
+async def active_providers(system, location_id: int) -> int:
+    async with system.sessions() as session:
+        return (await session.exec(select(func.count()).select_from(PracticingProvider).where(
+            PracticingProvider.location_id == location_id, PracticingProvider.active))).one()
+
+
+async def test_attachments_are_checked_by_content(system):
+    requester, _ = await register_requester(system)
+    renamed = ("photo.xlsx", b"this is plain text, not a workbook", XLSX)
+    refused = await open_case(requester, "other", "Broken file", files=[renamed])
+    assert refused.status_code == 422 and "attachments" in refused.json()["errors"]
+    assert (await requester.get("/api/v1/helpdesk/cases")).json() == []
+
+
+async def test_the_knowledge_base_is_written_by_agents_and_searched_by_all(system):
+    staff, _ = await agent(system, "access")
+    article = await staff.post("/api/v1/helpdesk/articles", json={
+        "title": "Reset your CVMS password", "body": "Use Forgot password on the login page.",
+        "category": "access"})
+    assert article.status_code == 201
+    requester, _ = await register_requester(system)
+    assert (await requester.post("/api/v1/helpdesk/articles", json={
+        "title": "Mine", "body": "x"})).status_code == 403
+    async with system.http() as anonymous:
+        found = (await anonymous.get("/api/v1/helpdesk/articles?q=forgot my password")).json()
+    assert found[0]["title"] == "Reset your CVMS password"
+
+
+async def test_the_console_checks_and_imports_a_file_page_by_page(system):
+    from tests.support.web import browser
+
+    enrollment = await start_enrollment(system, ["Console Import Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id, providers=0)
+    rows = good_rows(5)
+    rows[1] = ("Bad", None, "Type", "Doctor", "LIC-1")
+    case = (await open_case(coordinator, "provider_bulk_upload", "Five providers",
+                            location_id=location_id,
+                            files=[("p.xlsx", provider_workbook(rows), XLSX)])).json()
+    staff = await make_agent_user(system)
+    person = browser(system)
+    await person.login(staff)
+    page_url = f"/helpdesk/cases/{case['id']}"
+    detail = (await person.get(page_url)).text
+    attachment = detail.split('name="attachment_id"')[1].split('<option value="')[2].split('"')[0]
+    form = {"attachment_id": attachment, "location_id": str(location_id)}
+    checked = await person.submit(page_url, form, action=f"{page_url}/check-import")
+    assert "Problems by row and column" in checked.text
+    assert "<td data-label=\"Row\">5</td>" in checked.text and "License Type" in checked.text
+    refused = await person.submit(page_url, form, action=f"{page_url}/import")
+    assert refused.status_code == 422 and "Nothing was imported" in refused.text
+    done = await person.submit(page_url, {**form, "valid_rows_only": "yes"},
+                               action=f"{page_url}/import")
+    assert "Imported 4 practicing provider(s)" in done.text
+    assert await active_providers(system, location_id) == 4
+
+
+async def make_agent_user(system) -> str:
+    from models.enums import Role
+    from tests.support.accounts import make_user
+
+    return (await make_user(system, Role.HELPDESK_AGENT, team="bulk_uploads")).email
