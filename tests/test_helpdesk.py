@@ -177,3 +177,23 @@ async def make_agent_user(system) -> str:
     from tests.support.accounts import make_user
 
     return (await make_user(system, Role.HELPDESK_AGENT, team="bulk_uploads")).email
+
+
+async def test_a_recipient_asks_without_an_account(system):
+    from tests.support.web import browser
+
+    async with system.http() as http:
+        missing = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Rosa Recipient", "question": "Where is my second dose?"})
+        assert missing.status_code == 422 and "email" in missing.json()["errors"]
+        by_phone = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Rosa Recipient", "phone": "(919) 555-0123",
+            "question": "Where is my second dose?"})
+        assert by_phone.status_code == 201 and by_phone.json()["team"] == "recipients"
+    email = unique_email("recipient")
+    page = await browser(system).submit("/help/ask", {
+        "name": "Ray Recipient", "email": email, "phone": "",
+        "question": "Can I get my proof of vaccination in Spanish?"})
+    assert "Your case number is" in page.text
+    number = page.text.split("Your case number is <strong>")[1].split("<")[0]
+    await system.smtp.one(to=email, subject=f"We received your case {number}")
