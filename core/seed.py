@@ -29,7 +29,8 @@ async def seed_demo(settings: Settings) -> None:
         for email, first, last, role in DEMO_ACCOUNTS:
             found = (await session.exec(select(User).where(User.email == email))).first()
             if found is None:
+                team = "general" if role in (Role.HELPDESK_AGENT, Role.HELPDESK_LEAD) else None
                 session.add(User(email=email, first_name=first, last_name=last, role=role,
-                                 password_hash=hash_password(DEMO_PASSWORD)))
+                                 team=team, password_hash=hash_password(DEMO_PASSWORD)))
                 log.info("demo account %s (%s)", email, role.label)
     await engine.dispose()
