@@ -8,6 +8,7 @@ from temporalio import activity
 from activities.accounts import AccountActivities
 from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
+from activities.inventory import InventoryActivities
 from activities.mailer import Mailer
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
@@ -30,5 +31,5 @@ def build_activities(sessions: SessionFactory, sender: MailSender,
     mailer = Mailer(sessions, sender, settings)
     objects = [AccountActivities(mailer), EnrollmentActivities(mailer),
                SigningActivities(mailer), ReviewActivities(mailer),
-               HelpdeskActivities(mailer)]
+               HelpdeskActivities(mailer), InventoryActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

@@ -19,6 +19,8 @@ from api.routers import (
     helpdesk_api,
     helpdesk_pages,
     home,
+    inventory_api,
+    inventory_pages,
     invite_pages,
     registration,
     review,
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    registration.api, dev.router, state.pages, enrollment_api.router,
                    section_a_pages.router, invite_pages.router, section_b_pages.router,
                    files.router, signing.pages, signing.api, review.pages, review.api,
-                   helpdesk_api.router, help_pages.router, helpdesk_pages.router):
+                   helpdesk_api.router, help_pages.router, helpdesk_pages.router,
+                   inventory_api.router, inventory_pages.pages):
         app.include_router(router)
     return app
 

@@ -18,6 +18,17 @@ def _csrf_input(request: Request) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token_for(request))
 
 
+def _product_options(ids: list[str], products: dict) -> list[tuple[str, str]]:
+    return [(i, f"{products[int(i)].name} (CVX {products[int(i)].cvx_code})") for i in ids]
+
+
+def _lot_options(lots: list, products: dict) -> list[tuple[str, str]]:
+    return [(str(lot.id), f"{lot.lot_number}: {products[lot.product_id].name}, {lot.on_hand} "
+             f"doses, expires {lot.expiration_date}") for lot in lots]
+
+
+templates.env.filters["zip_products"] = _product_options
+templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["csrf_token"] = token_for
 

@@ -7,6 +7,7 @@ from models import (  # noqa: F401
     audit,
     enrollment,
     helpdesk,
+    inventory,
     outbox,
     review,
     signatures,

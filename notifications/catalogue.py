@@ -27,6 +27,7 @@ class EmailKind(StrEnum):
     CASE_CLOSED = "case_closed"
     CASE_ESCALATED = "case_escalated"
     CASE_FOR_AGENT = "case_for_agent"
+    TRANSFER_NOTICE = "transfer_notice"
 
 
 class EmailContext(BaseModel):
@@ -129,6 +130,21 @@ class CaseEmailContext(EmailContext):
     url: str
 
 
+class TransferNoticeContext(EmailContext):
+    number: str
+    kind_label: str
+    headline: str
+    product: str
+    lot_number: str
+    expiration_date: str
+    doses: int
+    from_site: str
+    to_site: str
+    reason: str | None = None
+    next_step: str | None = None
+    url: str
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -147,6 +163,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
         EmailKind.CASE_RECEIVED, EmailKind.CASE_UPDATED, EmailKind.CASE_INFO_REQUESTED,
         EmailKind.CASE_INFO_REMINDER, EmailKind.CASE_RESOLVED, EmailKind.CASE_CLOSED,
         EmailKind.CASE_ESCALATED, EmailKind.CASE_FOR_AGENT)},
+    EmailKind.TRANSFER_NOTICE: TransferNoticeContext,
 }
 
 

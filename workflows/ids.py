@@ -23,3 +23,7 @@ def case(case_id: int) -> str:
 
 def requester_welcome(user_id: int) -> str:
     return f"requester-welcome-{user_id}"
+
+
+def transfer(transfer_id: int) -> str:
+    return f"transfer-{transfer_id}"

@@ -5,6 +5,7 @@ from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.signing import SigningRoundWorkflow
+from workflows.transfer import TransferWorkflow
 
 WORKFLOWS: list[type] = [
     AccountActivationWorkflow,
@@ -13,4 +14,5 @@ WORKFLOWS: list[type] = [
     SigningRoundWorkflow,
     CaseWorkflow,
     RequesterWelcomeWorkflow,
+    TransferWorkflow,
 ]

@@ -1,0 +1,151 @@
+"""Transfer activities: the projection, the exactly-once debit and credit, the emails."""
+
+from sqlmodel import select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.mailer import MailingActivities
+from core.db import transaction
+from models.accounts import User
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.contracts import TransferChange, TransferEmail, TransferRef
+from models.enrollment import Location, UserLocation
+from models.enums import Role
+from models.inventory import Lot, Product, Transfer
+from models.inventory_rules import EntryKind, TransferKind, TransferStatus
+from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+from notifications.catalogue import EmailKind, TransferNoticeContext
+
+# kind -> (headline, who hears of it, what happens next)
+NOTICES = {
+    "requested": ("was requested", "sites", "the Immunization Branch approves or denies it."),
+    "approved": ("was approved", "sites", "the sending site ships the doses, then the "
+                                          "receiving site confirms receipt."),
+    "denied": ("was denied", "sites", None),
+    "cancelled": ("was cancelled", "sites", None),
+    "shipped": ("was shipped", "sites", "the receiving site confirms receipt."),
+    "received": ("was received", "sites", None),
+    "returned": ("was returned to the sending site", "sites", None),
+    "escalated": ("has waited too long for a decision", "state", "please approve or deny it."),
+    "flagged": ("was shipped but not received in time", "all", "the sites check the shipment; "
+                                                               "the Immunization Branch resolves "
+                                                               "it as received or returned."),
+}
+
+
+def _fail(message: str) -> ApplicationError:
+    return ApplicationError(message, type="Invalid", non_retryable=True)
+
+
+class InventoryActivities(MailingActivities):
+    @activity.defn
+    async def project_transfer(self, change: TransferChange) -> None:
+        key = f"transfer-{change.transfer_id}:status:{change.seq}"
+        async with transaction(self.sessions) as session:
+            if (await session.exec(select(AuditEvent).where(AuditEvent.event_key == key))).first():
+                return
+            transfer = await session.get(Transfer, change.transfer_id)
+            if change.seq > transfer.status_seq:
+                self._apply(transfer, change)
+                session.add(transfer)
+            session.add(AuditEvent(event_key=key, subject_type="transfer", subject_id=transfer.id,
+                                   action=f"status:{change.status}", actor=change.actor,
+                                   detail={"reason": change.decision_reason,
+                                           "escalated": change.escalated,
+                                           "flagged": change.flagged}))
+
+    @staticmethod
+    def _apply(transfer: Transfer, change: TransferChange) -> None:
+        now = utcnow()
+        transfer.status, transfer.status_seq = TransferStatus(change.status), change.seq
+        transfer.escalated, transfer.flagged = change.escalated, change.flagged
+        if change.decided_by is not None:
+            transfer.decided_by, transfer.decided_at = change.decided_by, now
+            transfer.decision_reason = change.decision_reason
+        if change.status == TransferStatus.SHIPPED:
+            transfer.shipped_at = now
+        if TransferStatus(change.status) in (TransferStatus.RECEIVED, TransferStatus.RETURNED,
+                                             TransferStatus.DENIED, TransferStatus.CANCELLED):
+            transfer.closed_at = now
+
+    async def _move(self, data: TransferRef, step: str, kind: EntryKind, to_sender: bool,
+                    sign: int) -> None:
+        async with transaction(self.sessions) as session:
+            transfer = await session.get(Transfer, data.transfer_id)
+            location_id = transfer.from_location_id if to_sender else transfer.to_location_id
+            try:
+                lot = await lot_at(session, location_id, transfer.product_id,
+                                   transfer.lot_number, transfer.expiration_date)
+                await apply(session, key=f"transfer-{transfer.id}:{step}", lot=lot, kind=kind,
+                            doses=sign * transfer.doses, actor=f"transfer:{transfer.number}",
+                            transfer_id=transfer.id)
+            except NotEnoughDoses as error:
+                raise _fail(f"Cannot ship: {error}") from error
+            except LotMismatch as error:
+                raise _fail(str(error)) from error
+
+    @activity.defn
+    async def ship(self, data: TransferRef) -> None:
+        """The doses leave the sender (and are in transit): once, whatever retries happen."""
+        async with self.sessions() as session:
+            transfer = await session.get(Transfer, data.transfer_id)
+            lot = await session.get(Lot, transfer.lot_id)
+            if lot.is_expired(utcnow().date()) and not await _already(session, transfer, "ship"):
+                raise _fail(f"Lot {lot.lot_number} expired on {lot.expiration_date:%Y-%m-%d}; "
+                            "it cannot be shipped.")
+        await self._move(data, "ship", EntryKind.TRANSFER_OUT, to_sender=True, sign=-1)
+
+    @activity.defn
+    async def receive(self, data: TransferRef) -> None:
+        """The doses arrive at the receiver, same lot and expiry: once."""
+        await self._move(data, "receive", EntryKind.TRANSFER_IN, to_sender=False, sign=1)
+
+    @activity.defn
+    async def return_to_sender(self, data: TransferRef) -> None:
+        await self._move(data, "return", EntryKind.TRANSFER_BACK, to_sender=True, sign=1)
+
+    @activity.defn
+    async def send_transfer_email(self, email: TransferEmail) -> None:
+        headline, audience, next_step = NOTICES[email.kind]
+        async with self.sessions() as session:
+            transfer = await session.get(Transfer, email.transfer_id)
+            product = await session.get(Product, transfer.product_id)
+            sender = await session.get(Location, transfer.from_location_id)
+            receiver = await session.get(Location, transfer.to_location_id)
+            recipients = await _recipients(session, transfer, audience)
+        for name, address in recipients:
+            context = TransferNoticeContext(
+                recipient_name=name, number=transfer.number,
+                kind_label="Redistribution" if transfer.kind == TransferKind.REDISTRIBUTION
+                else "Transfer", headline=headline, product=product.name,
+                lot_number=transfer.lot_number,
+                expiration_date=f"{transfer.expiration_date:%Y-%m-%d}", doses=transfer.doses,
+                from_site=sender.name, to_site=receiver.name,
+                reason=transfer.decision_reason if email.kind == "denied" else transfer.reason,
+                next_step=next_step, url=self.settings.link(f"/transfers/{transfer.id}"))
+            await self.mailer.send(f"{email.key}:{address}", EmailKind.TRANSFER_NOTICE, [address],
+                                   context)
+
+
+async def _already(session, transfer: Transfer, step: str) -> bool:
+    return await entry_for(session, f"transfer-{transfer.id}:{step}") is not None
+
+
+async def _recipients(session, transfer: Transfer, audience: str) -> list[tuple[str, str]]:
+    people: dict[str, str] = {}
+    if audience in ("sites", "all"):
+        for location_id in (transfer.requested_by_location_id, transfer.from_location_id,
+                            transfer.to_location_id):
+            location = await session.get(Location, location_id)
+            people.setdefault(location.coordinator_email, location.coordinator_first_name)
+            linked = await session.exec(select(User).join(
+                UserLocation, UserLocation.user_id == User.id).where(
+                UserLocation.location_id == location_id))
+            for user in linked.all():
+                people.setdefault(user.email, user.first_name)
+    if audience in ("state", "all"):
+        reviewers = await session.exec(select(User).where(User.role == Role.REVIEWER))
+        for user in reviewers.all():
+            people.setdefault(user.email, user.first_name)
+    return [(name, address) for address, name in sorted(people.items())]

@@ -1,0 +1,121 @@
+"""Inventory at enrolled sites: receipts, adjustments (each a ledger entry), the views."""
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.scope import location_for, my_location_ids
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from models.accounts import User
+from models.base import utcnow
+from models.enrollment import Location
+from models.enrollment_enums import LocationStatus
+from models.inventory import LedgerEntry, Lot, Product, Transfer
+from models.inventory_rules import EntryKind, TransferStatus
+from models.inventory_schemas import AdjustmentIn, LotOut, ReceiptIn
+from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+
+SIGNS = {"extra_doses": 1, "wastage": -1, "expired": -1, "returned": -1}
+
+
+async def site_for(session: AsyncSession, user: User, location_id: int,
+                   *, write: bool = False) -> Location:
+    """An enrolled site this person may see (or change: its own staff only)."""
+    location = await location_for(session, user, location_id)
+    if write and location_id not in await my_location_ids(session, user):
+        raise Forbidden("Only the location's own staff can change its inventory.")
+    if location.status != LocationStatus.APPROVED:
+        raise Conflict(f"{location.name} is not an enrolled site yet (it is "
+                       f"{location.status.label.lower()}): it cannot hold inventory.")
+    return location
+
+
+async def products(session: AsyncSession) -> list[Product]:
+    result = await session.exec(select(Product).where(Product.active).order_by(Product.name))
+    return list(result.all())
+
+
+def _actor(user: User) -> str:
+    return f"user:{user.id}:{user.full_name}"
+
+
+async def receive(session: AsyncSession, user: User, location: Location,
+                  data: ReceiptIn) -> LedgerEntry:
+    if await session.get(Product, data.product_id) is None:
+        raise Invalid("Choose a product from the list.", field="product_id")
+    if data.expiration_date < utcnow().date():
+        raise Invalid("This lot has already expired; report it instead of receiving it.",
+                      field="expiration_date")
+    key, actor, location_id = f"receipt:{location.id}:{data.request_key}", _actor(user), location.id
+    for attempt in range(3):
+        try:
+            return await _receive_once(session, key, actor, location_id, data)
+        except IntegrityError:
+            # A twin request created the lot (or the entry) first: look again, now settled.
+            await session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _receive_once(session: AsyncSession, key: str, actor: str, location_id: int,
+                        data: ReceiptIn) -> LedgerEntry:
+    if (done := await entry_for(session, key)) is not None:
+        return done
+    try:
+        lot = await lot_at(session, location_id, data.product_id, data.lot_number.upper(),
+                           data.expiration_date)
+    except LotMismatch as error:
+        raise Invalid(str(error), field="expiration_date") from error
+    return await apply(session, key=key, lot=lot, kind=EntryKind.RECEIVED, doses=data.doses,
+                       actor=actor, reason="Shipment received")
+
+
+async def lot_of(session: AsyncSession, location: Location, lot_id: int) -> Lot:
+    lot = await session.get(Lot, lot_id)
+    if lot is None or lot.location_id != location.id:
+        raise NotFound("That lot is not held at this location.", field="lot_id")
+    return lot
+
+
+async def adjust(session: AsyncSession, user: User, location: Location, lot_id: int,
+                 data: AdjustmentIn) -> LedgerEntry:
+    lot = await lot_of(session, location, lot_id)
+    if data.kind == "extra_doses" and lot.is_expired(utcnow().date()):
+        raise Invalid("An expired lot cannot gain doses.", field="kind")
+    key, number = f"adjust:{lot.id}:{data.request_key}", lot.lot_number
+    try:
+        return await apply(session, key=key, lot=lot, kind=EntryKind(data.kind),
+                           doses=SIGNS[data.kind] * data.doses, actor=_actor(user),
+                           reason=data.reason)
+    except NotEnoughDoses as error:
+        raise Invalid(f"Only {error.on_hand} dose(s) of lot {number} are on hand.",
+                      field="doses") from error
+    except IntegrityError:
+        await session.rollback()  # a double click: the twin recorded this change already
+        return await entry_for(session, key)
+
+
+async def lots(session: AsyncSession, location: Location) -> tuple[list[LotOut], list[LotOut]]:
+    """Usable lots, and expired lots shown apart (they cannot be used)."""
+    today = utcnow().date()
+    result = await session.exec(select(Lot).where(Lot.location_id == location.id)
+                                .order_by(Lot.expiration_date, Lot.lot_number))
+    usable, expired = [], []
+    for lot in result.all():
+        out = LotOut.model_validate(lot)
+        out.expired = lot.is_expired(today)
+        (expired if out.expired else usable).append(out)
+    return usable, expired
+
+
+async def in_transit_from(session: AsyncSession, location: Location) -> int:
+    result = await session.exec(select(func.coalesce(func.sum(Transfer.doses), 0)).where(
+        Transfer.from_location_id == location.id, Transfer.status == TransferStatus.SHIPPED))
+    return int(result.one())
+
+
+async def ledger(session: AsyncSession, location: Location, limit: int = 200) -> list[LedgerEntry]:
+    result = await session.exec(select(LedgerEntry).where(LedgerEntry.location_id == location.id)
+                                .order_by(LedgerEntry.id.desc()).limit(limit))
+    return list(result.all())

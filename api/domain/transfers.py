@@ -1,0 +1,170 @@
+"""Transfers and redistributions: the request's rules, and people's actions on its workflow."""
+
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.common import WorkflowIDConflictPolicy
+
+from api.domain.inventory import site_for
+from api.domain.scope import my_location_ids
+from api.services import TemporalGateway
+from api.workflow_calls import run_update
+from core.errors import Conflict, Forbidden, Invalid, NotFound
+from models.accounts import User
+from models.agreements import DocumentKind
+from models.base import utcnow
+from models.contracts import TransferActor, TransferDecision, TransferInput, TransferResolution
+from models.enrollment import Location
+from models.enrollment_enums import LocationStatus
+from models.enums import Role
+from models.inventory import Lot, Transfer
+from models.inventory_rules import DECIDE_WITHIN, RECEIVE_WITHIN, TransferKind, TransferStatus
+from models.inventory_schemas import TransferIn
+from models.signatures import Signature
+from workflows import ids
+from workflows.transfer import TransferWorkflow
+
+
+async def redistribution_signed(session: AsyncSession, organization_id: int) -> bool:
+    """Both officers' valid signatures on the supplemental redistribution agreement."""
+    result = await session.exec(select(Signature.signer_role).where(
+        Signature.organization_id == organization_id,
+        Signature.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
+        Signature.voided_at.is_(None)))
+    return {"ceo", "cmo"} <= set(result.all())
+
+
+async def _check_request(session: AsyncSession, user: User, data: TransferIn):
+    if data.from_location_id == data.to_location_id:
+        raise Invalid("Choose two different sites.", field="to_location_id")
+    mine = await my_location_ids(session, user)
+    if data.from_location_id not in mine and data.to_location_id not in mine:
+        raise Forbidden("Request transfers only for a site where you work.",
+                        field="from_location_id")
+    sender = await site_for(session, user, data.from_location_id)
+    receiver = await _enrolled(session, data.to_location_id)
+    if data.kind == TransferKind.REDISTRIBUTION:
+        if sender.organization_id != receiver.organization_id:
+            raise Invalid("A redistribution moves vaccine between sites of the same "
+                          "organization; use a transfer between organizations.", field="kind")
+        if not await redistribution_signed(session, sender.organization_id):
+            raise Invalid("This organization has not signed the Supplemental Redistribution "
+                          "Agreement (CEO and CMO), so it cannot redistribute.", field="kind")
+    lot = await session.get(Lot, data.lot_id)
+    if lot is None or lot.location_id != sender.id:
+        raise Invalid("Choose a lot held at the sending site.", field="lot_id")
+    if lot.is_expired(utcnow().date()):
+        raise Invalid(f"Lot {lot.lot_number} expired on {lot.expiration_date:%Y-%m-%d}; "
+                      "expired vaccine cannot be moved.", field="lot_id")
+    if data.doses > lot.on_hand:
+        raise Invalid(f"Only {lot.on_hand} dose(s) of lot {lot.lot_number} are on hand.",
+                      field="doses")
+    return sender, receiver, lot
+
+
+async def _enrolled(session: AsyncSession, location_id: int) -> Location:
+    location = await session.get(Location, location_id)
+    if location is None:
+        raise Invalid("Choose an enrolled receiving site.", field="to_location_id")
+    if location.status != LocationStatus.APPROVED:
+        raise Invalid(f"{location.name} is not an enrolled site, so it cannot receive vaccine.",
+                      field="to_location_id")
+    return location
+
+
+async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
+                  data: TransferIn) -> Transfer:
+    existing = (await session.exec(select(Transfer).where(
+        Transfer.request_key == data.request_key))).first()
+    if existing is not None:
+        return existing
+    sender, receiver, lot = await _check_request(session, user, data)
+    mine = await my_location_ids(session, user)
+    transfer = Transfer(kind=data.kind, from_location_id=sender.id, to_location_id=receiver.id,
+                        requested_by_location_id=sender.id if sender.id in mine else receiver.id,
+                        requested_by=user.id, lot_id=lot.id, product_id=lot.product_id,
+                        lot_number=lot.lot_number, expiration_date=lot.expiration_date,
+                        doses=data.doses, reason=data.reason, request_key=data.request_key)
+    session.add(transfer)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()  # its twin (a double click) was recorded first: that one
+        return (await session.exec(select(Transfer).where(
+            Transfer.request_key == data.request_key))).one()
+    client = await temporal.client()
+    await client.start_workflow(
+        TransferWorkflow.run, TransferInput(transfer_id=transfer.id, decide_within=DECIDE_WITHIN,
+                                            receive_within=RECEIVE_WITHIN),
+        id=ids.transfer(transfer.id), task_queue=temporal.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    return transfer
+
+
+async def transfer_for(session: AsyncSession, user: User, transfer_id: int) -> Transfer:
+    """Reviewers see every transfer; site staff the ones into or out of their sites."""
+    transfer = await session.get(Transfer, transfer_id)
+    if transfer is None:
+        raise NotFound("We could not find that transfer.")
+    if user.role == Role.REVIEWER:
+        return transfer
+    mine = await my_location_ids(session, user)
+    if transfer.from_location_id in mine or transfer.to_location_id in mine:
+        return transfer
+    raise NotFound("We could not find that transfer.")
+
+
+async def _update(temporal: TemporalGateway, transfer: Transfer, update, arg) -> str:
+    client = await temporal.client()
+    return await run_update(client.get_workflow_handle(ids.transfer(transfer.id)), update, arg)
+
+
+async def _must_work_at(session: AsyncSession, user: User, location_id: int, action: str) -> None:
+    if location_id not in await my_location_ids(session, user):
+        raise Forbidden(f"Only the {action} site can do this.")
+
+
+async def act(session: AsyncSession, temporal: TemporalGateway, user: User, transfer: Transfer,
+              action: str, payload: dict) -> str:
+    if action in ("decide", "resolve") and user.role != Role.REVIEWER:
+        raise Forbidden("Only the Immunization Branch decides on transfers.")
+    if action == "decide":
+        return await _update(temporal, transfer, TransferWorkflow.decide, TransferDecision(
+            reviewer_id=user.id, reviewer_role=user.role, reason=payload.get("reason"),
+            approve=payload["decision"] == "approve"))
+    if action == "resolve":
+        return await _update(temporal, transfer, TransferWorkflow.resolve, TransferResolution(
+            reviewer_id=user.id, reviewer_role=user.role, outcome=payload["outcome"]))
+    if action in ("ship", "cancel"):
+        await _must_work_at(session, user, transfer.from_location_id, "sending")
+    elif action == "receive":
+        await _must_work_at(session, user, transfer.to_location_id, "receiving")
+    else:
+        raise NotFound("Unknown action.")
+    update = {"ship": TransferWorkflow.ship, "cancel": TransferWorkflow.cancel,
+              "receive": TransferWorkflow.receive}[action]
+    return await _update(temporal, transfer, update, TransferActor(user_id=user.id))
+
+
+async def of_location(session: AsyncSession, location_id: int) -> list[Transfer]:
+    result = await session.exec(select(Transfer).where(or_(
+        Transfer.from_location_id == location_id, Transfer.to_location_id == location_id))
+        .order_by(Transfer.id.desc()))
+    return list(result.all())
+
+
+async def state_queue(session: AsyncSession) -> tuple[list[Transfer], list[Transfer]]:
+    """Requests awaiting a decision (oldest first), and flagged shipments."""
+    waiting = await session.exec(select(Transfer).where(
+        Transfer.status == TransferStatus.REQUESTED).order_by(Transfer.requested_at, Transfer.id))
+    flagged = await session.exec(select(Transfer).where(
+        Transfer.status == TransferStatus.SHIPPED, Transfer.flagged).order_by(Transfer.id))
+    return list(waiting.all()), list(flagged.all())
+
+
+def refuse_if_final(transfer: Transfer) -> None:
+    if transfer.status in (TransferStatus.RECEIVED, TransferStatus.RETURNED,
+                           TransferStatus.DENIED, TransferStatus.CANCELLED):
+        raise Conflict(f"This transfer is {transfer.status.label.lower()}; nothing more can "
+                       "be done with it.")

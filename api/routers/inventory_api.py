@@ -1,0 +1,119 @@
+"""Inventory and transfers JSON API. Same rules and scope checks as the pages."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles
+from api.domain import inventory, transfers
+from models.accounts import User
+from models.enums import Role
+from models.inventory_schemas import (
+    AdjustmentIn,
+    DecisionIn,
+    EntryOut,
+    InventoryOut,
+    ProductOut,
+    ReceiptIn,
+    ResolutionIn,
+    TransferIn,
+    TransferOut,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["inventory"])
+Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
+
+
+@router.get("/products", response_model=list[ProductOut], summary="COVID-19 vaccine products")
+async def list_products(_user: CurrentUser, session: SessionDep) -> list[ProductOut]:
+    return [ProductOut.model_validate(p) for p in await inventory.products(session)]
+
+
+@router.get("/locations/{location_id}/inventory", response_model=InventoryOut)
+async def get_inventory(location_id: int, user: CurrentUser, session: SessionDep) -> InventoryOut:
+    location = await inventory.site_for(session, user, location_id)
+    usable, expired = await inventory.lots(session, location)
+    return InventoryOut(location_id=location.id, usable=usable, expired=expired,
+                        in_transit_out=await inventory.in_transit_from(session, location))
+
+
+@router.get("/locations/{location_id}/ledger", response_model=list[EntryOut],
+            summary="Every change to the location's inventory, newest first")
+async def get_ledger(location_id: int, user: CurrentUser, session: SessionDep) -> list[EntryOut]:
+    location = await inventory.site_for(session, user, location_id)
+    return [EntryOut.model_validate(e) for e in await inventory.ledger(session, location)]
+
+
+@router.post("/locations/{location_id}/inventory/receipts", response_model=EntryOut,
+             status_code=201, summary="Receive a shipment (a repeated request_key is one receipt)")
+async def post_receipt(location_id: int, body: ReceiptIn, user: CurrentUser,
+                       session: SessionDep) -> EntryOut:
+    location = await inventory.site_for(session, user, location_id, write=True)
+    return EntryOut.model_validate(await inventory.receive(session, user, location, body))
+
+
+@router.post("/locations/{location_id}/inventory/lots/{lot_id}/adjustments",
+             response_model=EntryOut, status_code=201,
+             summary="Extra doses, or report wastage, expiry or a return, with a reason")
+async def post_adjustment(location_id: int, lot_id: int, body: AdjustmentIn, user: CurrentUser,
+                          session: SessionDep) -> EntryOut:
+    location = await inventory.site_for(session, user, location_id, write=True)
+    return EntryOut.model_validate(await inventory.adjust(session, user, location, lot_id, body))
+
+
+@router.post("/transfers", response_model=TransferOut, status_code=201, tags=["transfers"],
+             summary="Request a transfer or a redistribution (needs state pre-approval)")
+async def post_transfer(body: TransferIn, user: CurrentUser, session: SessionDep,
+                        temporal: TemporalDep) -> TransferOut:
+    return TransferOut.model_validate(await transfers.request(session, temporal, user, body))
+
+
+@router.get("/transfers/{transfer_id}", response_model=TransferOut, tags=["transfers"])
+async def get_transfer(transfer_id: int, user: CurrentUser, session: SessionDep) -> TransferOut:
+    return TransferOut.model_validate(await transfers.transfer_for(session, user, transfer_id))
+
+
+@router.get("/locations/{location_id}/transfers", response_model=list[TransferOut],
+            tags=["transfers"], summary="Transfers into and out of a location")
+async def location_transfers(location_id: int, user: CurrentUser,
+                             session: SessionDep) -> list[TransferOut]:
+    await inventory.site_for(session, user, location_id)
+    return [TransferOut.model_validate(t) for t in await transfers.of_location(session,
+                                                                              location_id)]
+
+
+@router.get("/state/transfers", tags=["transfers"],
+            summary="Requests awaiting a decision (oldest first) and flagged shipments")
+async def state_transfers(_user: Reviewer, session: SessionDep) -> dict:
+    waiting, flagged = await transfers.state_queue(session)
+    return {"awaiting_decision": [TransferOut.model_validate(t).model_dump(mode="json")
+                                  for t in waiting],
+            "flagged": [TransferOut.model_validate(t).model_dump(mode="json") for t in flagged]}
+
+
+async def _act(transfer_id: int, action: str, user: User, session, temporal,
+               payload: dict | None = None) -> TransferOut:
+    transfer = await transfers.transfer_for(session, user, transfer_id)
+    await transfers.act(session, temporal, user, transfer, action, payload or {})
+    await session.refresh(transfer)
+    return TransferOut.model_validate(transfer)
+
+
+@router.post("/transfers/{transfer_id}/decision", response_model=TransferOut, tags=["transfers"])
+async def decide(transfer_id: int, body: DecisionIn, user: Reviewer, session: SessionDep,
+                 temporal: TemporalDep) -> TransferOut:
+    return await _act(transfer_id, "decide", user, session, temporal, body.model_dump())
+
+
+@router.post("/transfers/{transfer_id}/resolution", response_model=TransferOut,
+             tags=["transfers"], summary="Settle a flagged shipment: received or returned")
+async def resolve(transfer_id: int, body: ResolutionIn, user: Reviewer, session: SessionDep,
+                  temporal: TemporalDep) -> TransferOut:
+    return await _act(transfer_id, "resolve", user, session, temporal, body.model_dump())
+
+
+@router.post("/transfers/{transfer_id}/{action}", response_model=TransferOut, tags=["transfers"],
+             summary="ship or cancel (sending site), receive (receiving site)")
+async def site_action(transfer_id: int, action: str, user: CurrentUser, session: SessionDep,
+                      temporal: TemporalDep) -> TransferOut:
+    return await _act(transfer_id, action, user, session, temporal)

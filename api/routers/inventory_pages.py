@@ -1,0 +1,125 @@
+"""Inventory pages: a site's lots and ledger, receipts and adjustments, transfers, the state queue."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlmodel import select
+
+from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles, rollback_keeping
+from api.domain import inventory, transfers
+from api.domain.scope import my_location_ids
+from api.forms import form_values, parse
+from api.pages import redirect, render
+from core.errors import CVMSError
+from models.accounts import User
+from models.enrollment import Location
+from models.enrollment_enums import LocationStatus
+from models.enums import Role
+from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
+
+pages = APIRouter(include_in_schema=False)
+Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
+
+
+@pages.get("/inventory", response_class=HTMLResponse)
+async def my_sites(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    ids = await my_location_ids(session, user)
+    sites = (await session.exec(select(Location).where(Location.id.in_(ids)))).all()
+    return render(request, "inventory/sites.html", {"sites": sites})
+
+
+async def _site_page(request: Request, session, user: User, location_id: int,
+                     status_code: int = 200, **extra) -> HTMLResponse:
+    location = await inventory.site_for(session, user, location_id)
+    usable, expired = await inventory.lots(session, location)
+    enrolled = (await session.exec(select(Location).where(
+        Location.status == LocationStatus.APPROVED, Location.id != location.id)
+        .order_by(Location.name))).all()
+    products = {p.id: p for p in await inventory.products(session)}
+    return render(request, "inventory/site.html", {
+        "location": location, "usable": usable, "expired": expired, "products": products,
+        "ledger": await inventory.ledger(session, location, 100),
+        "transfers": await transfers.of_location(session, location.id),
+        "sites": [(str(s.id), s.name) for s in enrolled],
+        "staff": location.id in await my_location_ids(session, user),
+        "key": uuid.uuid4().hex, **extra}, status_code=status_code)
+
+
+@pages.get("/inventory/{location_id}", response_class=HTMLResponse)
+async def site(request: Request, location_id: int, user: CurrentUser,
+               session: SessionDep) -> HTMLResponse:
+    return await _site_page(request, session, user, location_id)
+
+
+@pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
+async def site_action(request: Request, location_id: int, action: str, user: CurrentUser,
+                      session: SessionDep, temporal: TemporalDep) -> Response:
+    values = await form_values(request)
+    try:
+        notice = await _site_act(session, temporal, user, location_id, action, values)
+        return redirect(f"/inventory/{location_id}", notice=notice)
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _site_page(request, session, user, location_id, error.status_code,
+                                errors=error.errors or {"form": error.message},
+                                values=values, form=action)
+
+
+def _checked(model, values):
+    data, errors = parse(model, values)
+    if errors:
+        error = CVMSError("Check the form.", errors=errors)
+        error.status_code = 422
+        raise error
+    return data
+
+
+async def _site_act(session, temporal, user, location_id: int, action: str, values) -> str:
+    location = await inventory.site_for(session, user, location_id, write=True)
+    if action == "receive":
+        entry = await inventory.receive(session, user, location, _checked(ReceiptIn, values))
+        return f"Received {entry.doses} doses."
+    if action == "adjust":
+        lot_id = int(values.get("lot_id") or 0)
+        entry = await inventory.adjust(session, user, location, lot_id,
+                                       _checked(AdjustmentIn, values))
+        return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
+    if action == "transfer":
+        transfer = await transfers.request(session, temporal, user, _checked(TransferIn, values))
+        return f"{transfer.number} is requested; the Immunization Branch decides on it."
+    raise CVMSError("Unknown action.")
+
+
+@pages.get("/transfers/{transfer_id}", response_class=HTMLResponse)
+async def transfer_page(request: Request, transfer_id: int, user: CurrentUser,
+                        session: SessionDep) -> HTMLResponse:
+    transfer = await transfers.transfer_for(session, user, transfer_id)
+    mine = await my_location_ids(session, user)
+    return render(request, "inventory/transfer.html", {
+        "transfer": transfer, "sender": await session.get(Location, transfer.from_location_id),
+        "receiver": await session.get(Location, transfer.to_location_id),
+        "is_sender": transfer.from_location_id in mine,
+        "is_receiver": transfer.to_location_id in mine,
+        "is_reviewer": user.role == Role.REVIEWER})
+
+
+@pages.post("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
+async def transfer_action(request: Request, transfer_id: int, action: str, user: CurrentUser,
+                          session: SessionDep, temporal: TemporalDep) -> Response:
+    transfer = await transfers.transfer_for(session, user, transfer_id)
+    values = await form_values(request)
+    try:
+        status = await transfers.act(session, temporal, user, transfer, action, values)
+    except CVMSError as error:
+        return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
+    return redirect(f"/transfers/{transfer_id}", notice=f"The transfer is now {status}.")
+
+
+@pages.get("/state/transfers", response_class=HTMLResponse)
+async def state_queue(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
+    waiting, flagged = await transfers.state_queue(session)
+    names = {loc.id: loc.name for loc in (await session.exec(select(Location))).all()}
+    return render(request, "inventory/state_queue.html", {"waiting": waiting,
+                                                         "flagged": flagged, "names": names})

@@ -1,0 +1,91 @@
+"""Vaccine inventory: products, lots at locations, an append-only ledger, and transfers."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import created_at_field, time_field
+from models.inventory_rules import EntryKind, TransferKind, TransferStatus
+from models.types import enum_field
+
+
+class Product(SQLModel, table=True):
+    __tablename__ = "vaccine_product"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    manufacturer: str = Field(max_length=120)
+    cvx_code: str = Field(max_length=10, unique=True)
+    doses_per_vial: int
+    storage: str = Field(max_length=20)
+    active: bool = True
+
+
+class Lot(SQLModel, table=True):
+    """Doses of one product lot at one location; `on_hand` is the sum of its ledger."""
+
+    __tablename__ = "inventory_lot"
+    __table_args__ = (UniqueConstraint("location_id", "product_id", "lot_number"),
+                      CheckConstraint("on_hand >= 0", name="on_hand_not_negative"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    product_id: int = Field(foreign_key="vaccine_product.id")
+    lot_number: str = Field(max_length=40)
+    expiration_date: date
+    on_hand: int = 0
+    created_at: datetime = created_at_field()
+
+    def is_expired(self, today: date) -> bool:
+        return self.expiration_date < today
+
+
+class LedgerEntry(SQLModel, table=True):
+    """Every change to a lot: who, when, why. Never updated; the key makes it exactly-once."""
+
+    __tablename__ = "inventory_ledger"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120, unique=True)
+    lot_id: int = Field(foreign_key="inventory_lot.id", index=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    kind: EntryKind = enum_field(EntryKind)
+    doses: int  # signed: what it did to on_hand
+    reason: str | None = Field(default=None, max_length=500)
+    actor: str = Field(max_length=200)
+    transfer_id: int | None = Field(default=None, foreign_key="transfer.id")
+    created_at: datetime = created_at_field()
+
+
+class Transfer(SQLModel, table=True):
+    __tablename__ = "transfer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: TransferKind = enum_field(TransferKind)
+    from_location_id: int = Field(foreign_key="location.id", index=True)
+    to_location_id: int = Field(foreign_key="location.id", index=True)
+    requested_by_location_id: int = Field(foreign_key="location.id")
+    requested_by: int = Field(foreign_key="user_account.id")
+    lot_id: int = Field(foreign_key="inventory_lot.id")
+    product_id: int = Field(foreign_key="vaccine_product.id")
+    lot_number: str = Field(max_length=40)
+    expiration_date: date
+    doses: int
+    reason: str = Field(max_length=500)
+    request_key: str = Field(max_length=64, unique=True)  # a double click is one request
+    # The status projection the transfer workflow writes at every transition.
+    status: TransferStatus = enum_field(TransferStatus, TransferStatus.REQUESTED, index=True)
+    status_seq: int = 0
+    decision_reason: str | None = Field(default=None, max_length=500)
+    decided_by: int | None = Field(default=None, foreign_key="user_account.id")
+    escalated: bool = False
+    flagged: bool = False
+    requested_at: datetime = created_at_field()
+    decided_at: datetime | None = time_field()
+    shipped_at: datetime | None = time_field()
+    closed_at: datetime | None = time_field()
+
+    @property
+    def number(self) -> str:
+        return f"TR{self.id:06d}"

@@ -1,0 +1,113 @@
+"""Inventory and transfer request/response bodies (API and forms alike)."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.inventory_rules import EntryKind, TransferKind, TransferStatus
+
+Doses = Annotated[int, Field(ge=1, le=1_000_000)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
+RequestKey = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
+                                  description="A random key per form; a repeat is one change")]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+
+
+class ReceiptIn(Form):
+    product_id: int
+    lot_number: Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+    expiration_date: date
+    doses: Doses
+    request_key: RequestKey
+
+
+class AdjustmentIn(Form):
+    kind: Literal["extra_doses", "wastage", "expired", "returned"]
+    doses: Doses
+    reason: Reason
+    request_key: RequestKey
+
+
+class TransferIn(Form):
+    kind: TransferKind
+    from_location_id: int
+    to_location_id: int
+    lot_id: int
+    doses: Doses
+    reason: Reason
+    request_key: RequestKey
+
+
+class DecisionIn(Form):
+    decision: Literal["approve", "deny"]
+    reason: Annotated[str | None, Field(default=None, max_length=500)] = None
+
+
+class ResolutionIn(Form):
+    outcome: Literal["received", "returned"]
+
+
+class ProductOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    manufacturer: str
+    cvx_code: str
+    doses_per_vial: int
+    storage: str
+
+
+class LotOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    product_id: int
+    lot_number: str
+    expiration_date: date
+    on_hand: int
+    expired: bool = False
+
+
+class EntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    lot_id: int
+    kind: EntryKind
+    doses: int
+    reason: str | None
+    actor: str
+    transfer_id: int | None
+    created_at: datetime
+
+
+class InventoryOut(BaseModel):
+    location_id: int
+    usable: list[LotOut]
+    expired: list[LotOut]
+    in_transit_out: int
+
+
+class TransferOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    kind: TransferKind
+    from_location_id: int
+    to_location_id: int
+    lot_number: str
+    expiration_date: date
+    product_id: int
+    doses: int
+    reason: str
+    status: TransferStatus
+    decision_reason: str | None
+    escalated: bool
+    flagged: bool
+    requested_at: datetime

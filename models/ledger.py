@@ -1,0 +1,66 @@
+"""The inventory ledger: every change is one keyed entry, applied exactly once, never below zero.
+
+Used by the API (receipts, adjustments) and by the transfer workflow's activities (ship,
+receive, return). A repeated key is the same change, not a second one.
+"""
+
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.inventory import LedgerEntry, Lot
+from models.inventory_rules import EntryKind
+
+
+class NotEnoughDoses(Exception):
+    def __init__(self, lot: Lot, wanted: int) -> None:
+        super().__init__(f"Lot {lot.lot_number} has {lot.on_hand} dose(s) on hand; {wanted} "
+                         "were asked for.")
+        self.on_hand, self.wanted = lot.on_hand, wanted
+
+
+class LotMismatch(Exception):
+    pass
+
+
+async def entry_for(session: AsyncSession, key: str) -> LedgerEntry | None:
+    return (await session.exec(select(LedgerEntry).where(LedgerEntry.key == key))).first()
+
+
+async def apply(session: AsyncSession, *, key: str, lot: Lot, kind: EntryKind, doses: int,
+                actor: str, reason: str | None = None,
+                transfer_id: int | None = None) -> LedgerEntry:
+    """Apply a signed change to a lot once. A known key returns the earlier entry unchanged."""
+    done = await entry_for(session, key)
+    if done is not None:
+        return done
+    entry = LedgerEntry(key=key, lot_id=lot.id, location_id=lot.location_id, kind=kind,
+                        doses=doses, reason=reason, actor=actor, transfer_id=transfer_id)
+    session.add(entry)
+    await session.flush()  # a concurrent twin with the same key fails here (IntegrityError)
+    changed = await session.exec(update(Lot).where(Lot.id == lot.id, Lot.on_hand + doses >= 0)
+                                 .values(on_hand=Lot.on_hand + doses))
+    if changed.rowcount != 1:
+        await session.refresh(lot)
+        raise NotEnoughDoses(lot, -doses)
+    await session.refresh(lot)
+    return entry
+
+
+async def lot_at(session: AsyncSession, location_id: int, product_id: int, lot_number: str,
+                 expiration_date: date) -> Lot:
+    """The location's lot (created empty on first receipt); its expiry must agree."""
+    statement = select(Lot).where(Lot.location_id == location_id, Lot.product_id == product_id,
+                                  Lot.lot_number == lot_number)
+    lot = (await session.exec(statement)).first()
+    if lot is None:
+        lot = Lot(location_id=location_id, product_id=product_id, lot_number=lot_number,
+                  expiration_date=expiration_date)
+        session.add(lot)
+        await session.flush()
+    elif lot.expiration_date != expiration_date:
+        raise LotMismatch(f"Lot {lot_number} is already recorded here with the expiration date "
+                          f"{lot.expiration_date:%Y-%m-%d}.")
+    return lot

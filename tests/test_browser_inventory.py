@@ -1,0 +1,72 @@
+"""Inventory and a transfer through the pages in a real browser."""
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.async_api import expect
+
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.inventory import enrolled_sites
+from tests.support.review import reviewer
+from tests.test_browser_enrollment import log_in
+
+pytestmark = pytest.mark.browser
+
+
+async def test_receive_adjust_and_transfer_through_the_pages(page, system):
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Page Sender", "Page Receiver"], redistribution=False,
+                                 state=state)
+    (source, _), (target, _) = sites.staff.items()
+    await log_in(page, sites.emails[source])
+    await page.goto("/inventory")
+    await page.get_by_role("link", name="Page Sender").click()
+    await page.get_by_label("Product").select_option(label="Moderna COVID-19 Vaccine (CVX 207)")
+    await page.get_by_label("Lot number").fill("PG-77")
+    await page.get_by_label("Expiration date").fill(str(date.today() + timedelta(days=90)))
+    await page.locator("#receive-doses").fill("100")
+    await page.get_by_role("button", name="Add to inventory").click()
+    await expect(page.get_by_role("status")).to_contain_text("Received 100 doses")
+    adjust = page.locator("form[action$='/adjust']")
+    await adjust.locator("#adjust-lot_id").select_option(index=1)
+    await adjust.get_by_label("What happened").select_option("wastage")
+    await adjust.locator("#adjust-doses").fill("500")
+    await adjust.get_by_label("Reason").fill("Vial dropped")
+    await page.get_by_role("button", name="Record").click()
+    await expect(page.locator(".usa-alert--error")).to_contain_text("Only 100 dose(s)")
+    await expect(adjust.get_by_label("Reason")).to_have_value("Vial dropped")
+    await adjust.locator("#adjust-doses").fill("4")
+    await page.get_by_role("button", name="Record").click()
+    await expect(page.get_by_role("status")).to_contain_text("wastage, 4 doses")
+    form = page.locator("form[action$='/transfer']")
+    await form.get_by_label("Receiving site").select_option(label="Page Receiver")
+    await form.locator("#transfer-lot_id").select_option(index=1)
+    await form.locator("#transfer-doses").fill("25")
+    await form.get_by_label("Reason").fill("Clinic event")
+    await page.get_by_role("button", name="Request approval").click()
+    await expect(page.get_by_role("status")).to_contain_text("is requested")
+
+    staff = await make_user(system, Role.REVIEWER)
+    await page.context.clear_cookies()
+    await log_in(page, staff.email)
+    await page.goto("/state/transfers")
+    await page.get_by_role("link", name="TR").first.click()
+    await page.get_by_role("button", name="Approve").click()
+    await expect(page.get_by_role("status")).to_contain_text("now approved")
+
+    await page.context.clear_cookies()
+    await log_in(page, sites.emails[source])
+    await page.goto(f"/inventory/{source}")
+    await page.get_by_role("link", name="TR").first.click()
+    await page.get_by_role("button", name="Mark as shipped").click()
+    await expect(page.get_by_role("status")).to_contain_text("now shipped")
+    transfer_url = page.url
+    await page.context.clear_cookies()
+    await log_in(page, sites.emails[target])
+    await page.goto(transfer_url)
+    await page.get_by_role("button", name="Confirm receipt").click()
+    await expect(page.get_by_role("status")).to_contain_text("now received")
+    await page.goto(f"/inventory/{target}")
+    await expect(page.get_by_role("cell", name="PG-77").first).to_be_visible()
+    await expect(page.get_by_role("cell", name="+25")).to_be_visible()

@@ -1,0 +1,152 @@
+"""Inventory and transfers on the dev server: doses leave one site and arrive at the other, once."""
+
+import asyncio
+from datetime import date, timedelta
+
+import pytest
+from sqlmodel import select
+
+from models.inventory import LedgerEntry, Lot
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.inventory import (
+    enrolled_sites,
+    key,
+    lot_id,
+    on_hand,
+    product_id,
+    receive,
+    request_transfer,
+    transfer_status,
+)
+from tests.support.review import reviewer
+
+
+@pytest.fixture(scope="module")
+async def world(system):
+    """Organization A (redistribution participant, 2 sites), B (not, 2 sites)."""
+    state = await reviewer(system)
+    a = await enrolled_sites(system, ["A North", "A South"], redistribution=True, state=state)
+    b = await enrolled_sites(system, ["B East", "B West"], redistribution=False, state=state)
+    return state, a, b
+
+
+async def ledger(system, location_id: int) -> list[tuple[str, int]]:
+    async with system.sessions() as session:
+        rows = await session.exec(select(LedgerEntry).where(LedgerEntry.location_id == location_id)
+                                  .order_by(LedgerEntry.id))
+        return [(e.kind.value, e.doses) for e in rows.all()]
+
+
+async def test_a_transfer_from_request_to_receipt_moves_the_doses_once(system, world):
+    state, a, b = world
+    source, target = a.ids[0], b.ids[0]
+    sender, receiver = a.staff[source], b.staff[target]
+    product = await product_id(system)
+    assert (await receive(sender, source, product, "MOD-001", 100)).status_code == 201
+    lot = await lot_id(sender, source, "MOD-001")
+    requested = await request_transfer(sender, source, target, lot, 30)
+    assert requested.status_code == 201, requested.text
+    transfer = requested.json()
+    await system.smtp.one(to=b.emails[target], subject=f"{transfer['number']} was requested")
+    waiting = (await state.get("/api/v1/state/transfers")).json()["awaiting_decision"]
+    assert transfer["id"] in [t["id"] for t in waiting]
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await sender.post(f"{url}/ship")).status_code == 409, "not approved yet"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    await system.smtp.one(to=a.emails[source], subject=f"{transfer['number']} was approved")
+    assert (await receiver.post(f"{url}/ship")).status_code == 403, "only the sender ships"
+    shipped = await asyncio.gather(sender.post(f"{url}/ship"), sender.post(f"{url}/ship"))
+    assert sorted(r.status_code for r in shipped) == [200, 409], "a double click ships once"
+    assert await on_hand(sender, source, "MOD-001") == 70
+    assert (await sender.get(f"/api/v1/locations/{source}/inventory")).json()[
+        "in_transit_out"] == 30
+    received = await asyncio.gather(receiver.post(f"{url}/receive"),
+                                    receiver.post(f"{url}/receive"))
+    assert sorted(r.status_code for r in received) == [200, 409]
+    assert await on_hand(receiver, target, "MOD-001") == 30
+    arrived = (await receiver.get(f"/api/v1/locations/{target}/inventory")).json()["usable"][0]
+    source_lot = (await sender.get(f"/api/v1/locations/{source}/inventory")).json()["usable"][0]
+    assert arrived["expiration_date"] == source_lot["expiration_date"]
+    assert await ledger(system, source) == [("received", 100), ("transfer_out", -30)]
+    assert await ledger(system, target) == [("transfer_in", 30)]
+    await system.smtp.one(to=a.emails[source], subject=f"{transfer['number']} was received")
+
+
+async def test_refusals_name_the_reason(system, world):
+    state, a, b = world
+    product = await product_id(system, "208")
+    a1, a2, b1, b2 = a.ids + b.ids
+    await receive(a.staff[a1], a1, product, "PFZ-1", 60)
+    await receive(b.staff[b1], b1, product, "PFZ-2", 60)
+    lot_a, lot_b = await lot_id(a.staff[a1], a1, "PFZ-1"), await lot_id(b.staff[b1], b1, "PFZ-2")
+    across = await request_transfer(a.staff[a1], a1, b1, lot_a, 5, "redistribution")
+    assert across.status_code == 422 and "same organization" in across.json()["detail"]
+    unsigned = await request_transfer(b.staff[b1], b1, b2, lot_b, 5, "redistribution")
+    assert unsigned.status_code == 422 and "Redistribution Agreement" in unsigned.json()["detail"]
+    allowed = await request_transfer(a.staff[a1], a1, a2, lot_a, 5, "redistribution")
+    assert allowed.status_code == 201
+    too_many = await request_transfer(a.staff[a1], a1, b1, lot_a, 61)
+    assert too_many.status_code == 422 and "Only 60 dose(s)" in too_many.json()["detail"]
+    expired_lot = await _expired_lot(system, a.staff[a1], a1, product)
+    stale = await request_transfer(a.staff[a1], a1, b1, expired_lot, 1)
+    assert stale.status_code == 422 and "expired" in stale.json()["detail"]
+    extra = await a.staff[a1].post(f"/api/v1/locations/{a1}/inventory/lots/{expired_lot}/"
+                                   "adjustments", json={"kind": "extra_doses", "doses": 2,
+                                                        "reason": "x", "request_key": key()})
+    assert extra.status_code == 422
+    pending = await _unapproved_location(system)
+    to_pending = await request_transfer(a.staff[a1], a1, pending, lot_a, 1)
+    assert to_pending.status_code == 422 and "not an enrolled site" in to_pending.json()["detail"]
+    past = await receive(a.staff[a1], a1, product, "OLD-1", 5, date.today() - timedelta(days=1))
+    assert past.status_code == 422 and "expired" in past.json()["detail"]
+    other = await request_transfer(b.staff[b1], a1, b1, lot_a, 1)
+    assert other.status_code in (403, 404), "another site's lot is not yours to send"
+
+
+async def _expired_lot(system, client, location_id: int, product: int) -> int:
+    """A lot whose expiry date has passed since it was received."""
+    await receive(client, location_id, product, "EXP-1", 10)
+    found = await lot_id(client, location_id, "EXP-1")
+    async with system.sessions() as session:
+        lot = await session.get(Lot, found)
+        lot.expiration_date = date.today() - timedelta(days=1)
+        session.add(lot)
+        await session.commit()
+    stock = (await client.get(f"/api/v1/locations/{location_id}/inventory")).json()
+    assert found in [x["id"] for x in stock["expired"]], "expired lots are shown apart"
+    return found
+
+
+async def _unapproved_location(system) -> int:
+    enrollment = await start_enrollment(system, ["Not Yet Enrolled"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    stock = await coordinator.get(f"/api/v1/locations/{location_id}/inventory")
+    assert stock.status_code == 409 and "not an enrolled site" in stock.json()["detail"]
+    return location_id
+
+
+async def test_denied_and_cancelled_requests_move_nothing(system, world):
+    state, a, b = world
+    product = await product_id(system, "212")
+    a1, b1 = a.ids[0], b.ids[0]
+    sender = a.staff[a1]
+    await receive(sender, a1, product, "JAN-1", 40)
+    lot = await lot_id(sender, a1, "JAN-1")
+    denied = (await request_transfer(sender, a1, b1, lot, 10)).json()
+    no_reason = await state.post(f"/api/v1/transfers/{denied['id']}/decision",
+                                 json={"decision": "deny"})
+    assert no_reason.status_code == 422
+    assert (await state.post(f"/api/v1/transfers/{denied['id']}/decision", json={
+        "decision": "deny", "reason": "Receiving site has no freezer"})).status_code == 200
+    mail = await system.smtp.one(to=a.emails[a1], subject=f"{denied['number']} was denied")
+    assert "no freezer" in mail.text
+    cancelled = (await request_transfer(sender, a1, b1, lot, 10)).json()
+    url = f"/api/v1/transfers/{cancelled['id']}"
+    await state.post(f"{url}/decision", json={"decision": "approve"})
+    await transfer_status(sender, cancelled["id"], "approved")
+    assert (await b.staff[b1].post(f"{url}/cancel")).status_code == 403
+    assert (await sender.post(f"{url}/cancel")).status_code == 200
+    assert (await sender.post(f"{url}/ship")).status_code == 409
+    assert await on_hand(sender, a1, "JAN-1") == 40
+    assert await on_hand(b.staff[b1], b1, "JAN-1") == 0

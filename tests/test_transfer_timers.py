@@ -1,0 +1,57 @@
+"""Transfer deadlines as durable timers, on the time-skipping server."""
+
+import asyncio
+from datetime import timedelta
+
+from tests.support.inventory import (
+    enrolled_sites,
+    lot_id,
+    on_hand,
+    product_id,
+    receive,
+    request_transfer,
+    transfer_status,
+)
+from tests.support.review import reviewer
+
+DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+
+
+async def test_undecided_requests_escalate_and_unreceived_shipments_are_flagged(ts_system):
+    state = await reviewer(ts_system)
+    state_email = (await state.get("/api/v1/me")).json()["email"]
+    sites = await enrolled_sites(ts_system, ["T One", "T Two"], redistribution=False,
+                                 state=state)
+    (source, sender), (target, receiver) = sites.staff.items()
+    product = await product_id(ts_system)
+    await receive(sender, source, product, "TS-1", 50)
+    lot = await lot_id(sender, source, "TS-1")
+    undecided = (await request_transfer(sender, source, target, lot, 10)).json()
+    late = (await request_transfer(sender, source, target, lot, 20)).json()
+    late_url = f"/api/v1/transfers/{late['id']}"
+    await state.post(f"{late_url}/decision", json={"decision": "approve"})
+    await transfer_status(sender, late["id"], "approved")
+    assert (await sender.post(f"{late_url}/ship")).status_code == 200
+    assert await on_hand(sender, source, "TS-1") == 30
+    await ts_system.env.sleep(DAY + 23 * HOUR)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=state_email, subject="waited too long")
+    await ts_system.env.sleep(2 * HOUR)
+    escalated = await ts_system.smtp.one(to=state_email,
+                                         subject=f"{undecided['number']} has waited too long")
+    assert "approve or deny" in escalated.text
+    assert (await sender.get(f"/api/v1/transfers/{undecided['id']}")).json()["escalated"]
+    queue = (await state.get("/api/v1/state/transfers")).json()
+    assert undecided["id"] in [t["id"] for t in queue["awaiting_decision"]]
+
+    await ts_system.env.sleep(3 * DAY + HOUR)  # shipped 5 days ago, never received
+    for email in (sites.emails[source], sites.emails[target], state_email):
+        await ts_system.smtp.one(to=email, subject=f"{late['number']} was shipped but not received")
+    flagged = (await state.get("/api/v1/state/transfers")).json()["flagged"]
+    assert late["id"] in [t["id"] for t in flagged]
+    assert (await receiver.post(f"{late_url}/resolution", json={"outcome": "returned"})
+            ).status_code == 403
+    resolved = await state.post(f"{late_url}/resolution", json={"outcome": "returned"})
+    assert resolved.status_code == 200 and resolved.json()["status"] == "returned"
+    assert await on_hand(sender, source, "TS-1") == 50, "the doses went back to the sender"
+    assert await on_hand(receiver, target, "TS-1") == 0

@@ -1,0 +1,202 @@
+"""A transfer or redistribution: requested -> the state decides -> shipped -> received.
+
+The debit at shipping and the credit at receipt are keyed ledger entries, so retries,
+restarts and double clicks move the doses exactly once. An undecided request is escalated to
+the state; a shipment not received in time is flagged to both sites and the state, who can
+resolve it as received or returned to the sender.
+"""
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from activities.inventory import InventoryActivities
+    from models.contracts import (
+        TransferActor,
+        TransferChange,
+        TransferDecision,
+        TransferEmail,
+        TransferInput,
+        TransferRef,
+        TransferResolution,
+    )
+    from models.enums import Role
+    from models.inventory_rules import TransferStatus
+    from workflows.options import DB, MAIL
+
+I = InventoryActivities  # noqa: E741
+T = TransferStatus
+
+
+@workflow.defn
+class TransferWorkflow:
+    @workflow.init
+    def __init__(self, data: TransferInput) -> None:
+        self.data = data
+        self.status = T.REQUESTED
+        self.seq = 0
+        self.busy = False
+        self.escalated = False
+        self.flagged = False
+        self.outbox: list[TransferEmail] = []
+        self.emails = 0
+
+    @workflow.run
+    async def run(self, data: TransferInput) -> str:
+        self._email("requested")
+        if not await self._wait(lambda: self.status != T.REQUESTED, data.decide_within):
+            self.escalated = True
+            await self._project(self.status)
+            self._email("escalated")
+            await self._wait(lambda: self.status != T.REQUESTED)
+        await self._wait(lambda: self.status not in (T.APPROVED, T.REQUESTED))
+        shipped = self.status == T.SHIPPED
+        if shipped and not await self._wait(lambda: self.status != T.SHIPPED,
+                                            data.receive_within):
+            self.flagged = True
+            await self._project(self.status)
+            self._email("flagged")
+            await self._wait(lambda: self.status != T.SHIPPED)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self._send_emails()
+        return self.status
+
+    async def _wait(self, done: Callable[[], bool], within: timedelta | None = None) -> bool:
+        """Send queued emails while waiting; False if `within` passed first."""
+        deadline = workflow.now() + within if within else None
+        while not done():
+            remaining = deadline - workflow.now() if deadline else None
+            if remaining is not None and remaining <= timedelta(0):
+                return False
+            try:
+                await workflow.wait_condition(lambda: done() or bool(self.outbox),
+                                              timeout=remaining)
+            except TimeoutError:
+                return done()
+            await self._send_emails()
+        return True
+
+    def _email(self, kind: str) -> None:
+        self.emails += 1
+        self.outbox.append(TransferEmail(transfer_id=self.data.transfer_id, kind=kind,
+                                         key=f"transfer-{self.data.transfer_id}:email-"
+                                             f"{self.emails}:{kind}"))
+
+    async def _send_emails(self) -> None:
+        while self.outbox:
+            await workflow.execute_activity_method(I.send_transfer_email, self.outbox.pop(0),
+                                                   **MAIL)
+
+    async def _project(self, status: T, actor: str = "system", reason: str | None = None,
+                       decided_by: int | None = None) -> None:
+        self.status = status
+        self.seq += 1
+        await workflow.execute_activity_method(I.project_transfer, TransferChange(
+            transfer_id=self.data.transfer_id, seq=self.seq, status=status, actor=actor,
+            decision_reason=reason, decided_by=decided_by, escalated=self.escalated,
+            flagged=self.flagged), **DB)
+
+    def _ref(self) -> TransferRef:
+        return TransferRef(transfer_id=self.data.transfer_id)
+
+    def _allow(self, allowed: tuple[T, ...], action: str) -> None:
+        if self.busy:
+            raise ApplicationError("Another action on this transfer is being recorded.",
+                                   type="Conflict")
+        if self.status not in allowed:
+            raise ApplicationError(f"This transfer is {self.status.label.lower()}: it cannot "
+                                   f"be {action}.", type="Conflict")
+
+    @staticmethod
+    def _reviewer(role: str) -> None:
+        if role != Role.REVIEWER:
+            raise ApplicationError("Only the Immunization Branch decides on transfers.",
+                                   type="Forbidden")
+
+    @workflow.update
+    async def decide(self, data: TransferDecision) -> str:
+        self.busy = True
+        try:
+            status = T.APPROVED if data.approve else T.DENIED
+            await self._project(status, f"reviewer:{data.reviewer_id}", data.reason,
+                                data.reviewer_id)
+            self._email(status.value)
+            return self.status
+        finally:
+            self.busy = False
+
+    @decide.validator
+    def _validate_decide(self, data: TransferDecision) -> None:
+        self._reviewer(data.reviewer_role)
+        self._allow((T.REQUESTED,), "decided")
+        if not data.approve and not (data.reason or "").strip():
+            raise ApplicationError("Give the reason for denying the request.", type="Invalid")
+
+    @workflow.update
+    async def cancel(self, data: TransferActor) -> str:
+        self.busy = True
+        try:
+            await self._project(T.CANCELLED, f"user:{data.user_id}")
+            self._email("cancelled")
+            return self.status
+        finally:
+            self.busy = False
+
+    @cancel.validator
+    def _validate_cancel(self, _data: TransferActor) -> None:
+        self._allow((T.REQUESTED, T.APPROVED), "cancelled (only before shipping)")
+
+    @workflow.update
+    async def ship(self, data: TransferActor) -> str:
+        self.busy = True
+        try:
+            await workflow.execute_activity_method(I.ship, self._ref(), **DB)
+            await self._project(T.SHIPPED, f"user:{data.user_id}")
+            self._email("shipped")
+            return self.status
+        finally:
+            self.busy = False
+
+    @ship.validator
+    def _validate_ship(self, _data: TransferActor) -> None:
+        self._allow((T.APPROVED,), "shipped")
+
+    @workflow.update
+    async def receive(self, data: TransferActor) -> str:
+        self.busy = True
+        try:
+            await workflow.execute_activity_method(I.receive, self._ref(), **DB)
+            await self._project(T.RECEIVED, f"user:{data.user_id}")
+            self._email("received")
+            return self.status
+        finally:
+            self.busy = False
+
+    @receive.validator
+    def _validate_receive(self, _data: TransferActor) -> None:
+        self._allow((T.SHIPPED,), "received")
+
+    @workflow.update
+    async def resolve(self, data: TransferResolution) -> str:
+        """The state settles a flagged shipment: it arrived after all, or went back."""
+        self.busy = True
+        try:
+            returned = data.outcome == "returned"
+            activity = I.return_to_sender if returned else I.receive
+            await workflow.execute_activity_method(activity, self._ref(), **DB)
+            status = T.RETURNED if returned else T.RECEIVED
+            await self._project(status, f"reviewer:{data.reviewer_id}")
+            self._email(status.value)
+            return self.status
+        finally:
+            self.busy = False
+
+    @resolve.validator
+    def _validate_resolve(self, data: TransferResolution) -> None:
+        self._reviewer(data.reviewer_role)
+        self._allow((T.SHIPPED,), "resolved")
+        if data.outcome not in ("received", "returned"):
+            raise ApplicationError("Resolve as received or returned.", type="Invalid")
