@@ -6,6 +6,8 @@ from typing import Any, TypeVar
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from core.errors import Invalid
+
 M = TypeVar("M", bound=BaseModel)
 
 _FRIENDLY = {
@@ -72,3 +74,11 @@ def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, 
         return model.model_validate(dict(data)), {}
     except ValidationError as error:
         return None, error_messages(error.errors())
+
+
+def validated(model: type[M], data: Mapping[str, Any]) -> M:
+    """Parse, or refuse with a 422 naming every field that needs attention."""
+    parsed, errors = parse(model, data)
+    if errors:
+        raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
+    return parsed

@@ -46,19 +46,20 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await form.get_by_label("Reason").fill("Clinic event")
     await page.get_by_role("button", name="Request approval").click()
     await expect(page.get_by_role("status")).to_contain_text("is requested")
+    number = (await page.get_by_role("status").inner_text()).split()[0]
 
     staff = await make_user(system, Role.REVIEWER)
     await page.context.clear_cookies()
     await log_in(page, staff.email)
     await page.goto("/state/transfers")
-    await page.get_by_role("link", name="TR").first.click()
+    await page.get_by_role("link", name=number).click()
     await page.get_by_role("button", name="Approve").click()
     await expect(page.get_by_role("status")).to_contain_text("now approved")
 
     await page.context.clear_cookies()
     await log_in(page, sites.emails[source])
     await page.goto(f"/inventory/{source}")
-    await page.get_by_role("link", name="TR").first.click()
+    await page.get_by_role("link", name=number).click()
     await page.get_by_role("button", name="Mark as shipped").click()
     await expect(page.get_by_role("status")).to_contain_text("now shipped")
     transfer_url = page.url

@@ -11,7 +11,7 @@ from api.domain import invitations, section_a, section_b
 from api.domain.scope import location_for, my_organization, organization_for
 from api.domain.section_b import Client, Upload
 from api.domain.status import location_status
-from api.forms import parse
+from api.forms import validated
 from core.errors import Conflict, Invalid
 from models.accounts import User
 from models.agreements import DocumentKind
@@ -181,9 +181,7 @@ async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUse
 async def put_step(location_id: int, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
                    session: SessionDep, temporal: TemporalDep) -> SectionBOut:
     location = await location_for(session, user, location_id, write=True)
-    data, errors = parse(STEP_BY_KEY[step.value].schema, body)
-    if errors:
-        raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
+    data = validated(STEP_BY_KEY[step.value].schema, body)
     await section_b.save_step(session, temporal, location, step.value, data.model_dump(mode="json"))
     return await section_b_out(session, location)
 
@@ -210,10 +208,7 @@ async def post_storage_unit(
 
 
 def _unit_in(brand: str, model: str, unit_type: str) -> StorageUnitIn:
-    data, errors = parse(StorageUnitIn, {"brand": brand, "model": model, "unit_type": unit_type})
-    if errors:
-        raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
-    return data
+    return validated(StorageUnitIn, {"brand": brand, "model": model, "unit_type": unit_type})
 
 
 @router.delete("/locations/{location_id}/storage-units/{unit_id}", status_code=204,

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from api.deps import CurrentUser, OptionalUser, SessionDep, TemporalDep, require_roles
 from api.domain import helpdesk, kb, provider_import
 from api.domain.section_b import Upload
-from api.forms import parse
+from api.forms import validated
 from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
@@ -38,13 +38,6 @@ async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
     return [Upload(f.filename or "attachment", await f.read()) for f in files or [] if f.filename]
 
 
-def _valid(model, values: dict):
-    data, errors = parse(model, values)
-    if errors:
-        raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
-    return data
-
-
 @router.post("/registrations", response_model=RegistrationDone, status_code=201,
              summary="Register for the help desk with a Provider PIN or VAC2021")
 async def register(body: RequesterRegistrationIn, session: SessionDep,
@@ -61,7 +54,7 @@ async def open_case(user: CurrentUser, session: SessionDep, temporal: TemporalDe
                     attachments: Files = None) -> CaseOut:
     if helpdesk.is_agent(user):
         raise Invalid("Agents open cases on a requester's behalf from the console.")
-    data = _valid(CaseIn, {"category": category, "subject": subject, "description": description,
+    data = validated(CaseIn, {"category": category, "subject": subject, "description": description,
                            "location_id": location_id})
     case = await helpdesk.open_case(session, temporal, user, data,
                                     await uploads_of(attachments))
@@ -101,7 +94,7 @@ async def post_message(case_id: int, user: CurrentUser, session: SessionDep,
                        internal: Annotated[bool, Form()] = False,
                        attachments: Files = None) -> MessageOut:
     case = await helpdesk.case_for(session, user, case_id)
-    data = _valid(MessageIn, {"body": body, "internal": internal})
+    data = validated(MessageIn, {"body": body, "internal": internal})
     message = await helpdesk.add_message(session, temporal, case, user, data.body, data.internal,
                                          await uploads_of(attachments))
     return MessageOut.model_validate(message)

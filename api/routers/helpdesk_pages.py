@@ -10,7 +10,7 @@ from temporalio.service import RPCError
 
 from api.deps import SessionDep, TemporalDep, require_roles, rollback_keeping
 from api.domain import helpdesk, kb, provider_import
-from api.forms import form_values, parse
+from api.forms import form_values, parse, validated
 from api.pages import redirect, render
 from core.errors import CVMSError
 from models.accounts import User
@@ -88,31 +88,22 @@ async def _act(request, session, temporal, case, user, action: str, values: dict
         await helpdesk.assign(session, temporal, case, user, agent_id)
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
-        data = _parsed(MessageIn, values)
+        data = validated(MessageIn, values)
         if action == "request-info":
             await helpdesk.request_info(session, temporal, case, user, data.body)
             return "The requester was asked for information; the case waits for them."
         await helpdesk.add_message(session, temporal, case, user, data.body, action == "note")
         return "Your internal note is saved." if action == "note" else "Your reply was sent."
     if action == "resolve":
-        await helpdesk.resolve(session, temporal, case, user, _parsed(ResolveIn, values).notes)
+        await helpdesk.resolve(session, temporal, case, user, validated(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
     if action in ("check-import", "import"):
         return await _import(request, session, temporal, case, user, action, values)
     raise CVMSError("Unknown action.")
 
 
-def _parsed(model, values):
-    data, errors = parse(model, values)
-    if errors:
-        error = CVMSError("Check the form.", errors=errors)
-        error.status_code = 422
-        raise error
-    return data
-
-
 async def _import(request, session, temporal, case, user, action: str, values: dict):
-    data = _parsed(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
+    data = validated(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
     if action == "check-import":
         report = await provider_import.preview(session, case, data.attachment_id,
                                                data.location_id)

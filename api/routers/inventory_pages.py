@@ -10,7 +10,7 @@ from sqlmodel import select
 from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles, rollback_keeping
 from api.domain import inventory, transfers
 from api.domain.scope import my_location_ids
-from api.forms import form_values, parse
+from api.forms import form_values, validated
 from api.pages import redirect, render
 from core.errors import CVMSError
 from models.accounts import User
@@ -67,27 +67,18 @@ async def site_action(request: Request, location_id: int, action: str, user: Cur
                                 values=values, form=action)
 
 
-def _checked(model, values):
-    data, errors = parse(model, values)
-    if errors:
-        error = CVMSError("Check the form.", errors=errors)
-        error.status_code = 422
-        raise error
-    return data
-
-
 async def _site_act(session, temporal, user, location_id: int, action: str, values) -> str:
     location = await inventory.site_for(session, user, location_id, write=True)
     if action == "receive":
-        entry = await inventory.receive(session, user, location, _checked(ReceiptIn, values))
+        entry = await inventory.receive(session, user, location, validated(ReceiptIn, values))
         return f"Received {entry.doses} doses."
     if action == "adjust":
         lot_id = int(values.get("lot_id") or 0)
         entry = await inventory.adjust(session, user, location, lot_id,
-                                       _checked(AdjustmentIn, values))
+                                       validated(AdjustmentIn, values))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
     if action == "transfer":
-        transfer = await transfers.request(session, temporal, user, _checked(TransferIn, values))
+        transfer = await transfers.request(session, temporal, user, validated(TransferIn, values))
         return f"{transfer.number} is requested; the Immunization Branch decides on it."
     raise CVMSError("Unknown action.")
 
