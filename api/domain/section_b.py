@@ -6,12 +6,13 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import decode_signature_image, store_file, store_photo
+from api.domain.files import store_photo
+from api.domain.signatures import Client, record_signature
 from api.services import TemporalGateway
 from api.workflow_calls import run_update, send_signal
 from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
-from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
+from models.agreements import DocumentKind
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import (
@@ -42,14 +43,6 @@ from workflows.location import LocationEnrollmentWorkflow
 class Upload:
     filename: str
     data: bytes
-
-
-@dataclass(frozen=True)
-class Client:
-    """Where a signature came from."""
-
-    ip: str | None
-    user_agent: str | None
 
 
 def ensure_editable(location: Location) -> None:
@@ -277,32 +270,6 @@ async def sign(session: AsyncSession, location: Location, user: User, kind: Docu
                                        content=await section_b_snapshot(session, location))
     signature.location_id = location.id
     session.add(signature)
-    return signature
-
-
-async def record_signature(session: AsyncSession, *, kind: DocumentKind, data: SignatureIn,
-                           client: Client, signer_name: str, signer_email: str,
-                           signer_role: str, organization_id: int,
-                           content: dict[str, Any]) -> Signature:
-    if not data.consent:
-        raise Invalid("Check the box to agree to sign electronically.", field="consent")
-    document = DOCUMENTS[kind]
-    image_id = None
-    if data.method == "typed":
-        if not data.typed_name:
-            raise Invalid("Type your full name to sign.", field="typed_name")
-    else:
-        png = decode_signature_image(data.image or "", field="signature")
-        image_id = (await store_file(session, png, filename="signature.png",
-                                     content_type="image/png")).id
-    signature = Signature(
-        organization_id=organization_id, document=kind, document_version=document.version,
-        signer_role=signer_role, signer_name=signer_name, signer_email=signer_email,
-        content_sha256=content_hash(document, content), signed_content=canonical(document, content),
-        method=data.method, typed_name=data.typed_name if data.method == "typed" else None,
-        image_file_id=image_id, ip_address=client.ip, user_agent=(client.user_agent or "")[:400])
-    session.add(signature)
-    await session.flush()
     return signature
 
 

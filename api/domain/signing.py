@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from activities.links import find_link, link_problem
 from activities.signing import SIGNING_PURPOSE, request_content
-from api.domain.section_b import Client, record_signature
+from api.domain.signatures import Client, record_signature
 from api.services import TemporalGateway
 from api.workflow_calls import send_signal
 from core.errors import Conflict, Forbidden, Gone

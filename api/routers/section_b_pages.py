@@ -9,10 +9,10 @@ from api.domain import section_b
 from api.domain.scope import location_for, my_location_ids
 from api.domain.section_b import Upload
 from api.domain.section_b_view import CHOICES, form_values_of, neighbours, summary
+from api.domain.signatures import client_of
 from api.domain.status import live_detail
 from api.forms import form_values, parse
 from api.pages import redirect, render
-from api.routers.enrollment_api import client_of
 from core.errors import CVMSError, Invalid, NotFound
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization

@@ -6,10 +6,10 @@ from pydantic import BaseModel, EmailStr
 
 from api.deps import SessionDep, TemporalDep
 from api.domain import signing
+from api.domain.signatures import client_of
 from api.domain.signing import OfficerSignatureIn
 from api.forms import form_values, parse
 from api.pages import render
-from api.routers.enrollment_api import client_of
 from core.errors import CVMSError, Gone, Invalid
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import SignatureOut

@@ -1,0 +1,52 @@
+"""Recording a signature ("adopt and use"): the exact content, its hash, and how it was given."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.files import decode_signature_image, store_file
+from core.errors import Invalid
+from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
+from models.enrollment_schemas import SignatureIn
+from models.signatures import Signature
+
+
+@dataclass(frozen=True)
+class Client:
+    """Where a signature came from."""
+
+    ip: str | None
+    user_agent: str | None
+
+
+def client_of(request: Request) -> Client:
+    return Client(ip=request.client.host if request.client else None,
+                  user_agent=request.headers.get("user-agent"))
+
+
+async def record_signature(session: AsyncSession, *, kind: DocumentKind, data: SignatureIn,
+                           client: Client, signer_name: str, signer_email: str,
+                           signer_role: str, organization_id: int,
+                           content: dict[str, Any]) -> Signature:
+    if not data.consent:
+        raise Invalid("Check the box to agree to sign electronically.", field="consent")
+    document = DOCUMENTS[kind]
+    image_id = None
+    if data.method == "typed":
+        if not data.typed_name:
+            raise Invalid("Type your full name to sign.", field="typed_name")
+    else:
+        png = decode_signature_image(data.image or "", field="signature")
+        image_id = (await store_file(session, png, filename="signature.png",
+                                     content_type="image/png")).id
+    signature = Signature(
+        organization_id=organization_id, document=kind, document_version=document.version,
+        signer_role=signer_role, signer_name=signer_name, signer_email=signer_email,
+        content_sha256=content_hash(document, content), signed_content=canonical(document, content),
+        method=data.method, typed_name=data.typed_name if data.method == "typed" else None,
+        image_file_id=image_id, ip_address=client.ip, user_agent=(client.user_agent or "")[:400])
+    session.add(signature)
+    await session.flush()
+    return signature

@@ -1,0 +1,169 @@
+"""Section B JSON API: the coordinator's steps, storage units, providers, signatures, submit."""
+
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.domain import section_b
+from api.domain.scope import location_for
+from api.domain.section_b import Upload
+from api.domain.signatures import client_of
+from api.domain.status import location_status
+from api.forms import validated
+from models.agreements import DocumentKind
+from models.enrollment_schemas import (
+    BulkUploadIn,
+    DeactivateIn,
+    LocationOut,
+    LocationStatusOut,
+    ProviderIn,
+    ProviderOut,
+    SectionBOut,
+    SignatureIn,
+    SignatureOut,
+    StorageUnitIn,
+    StorageUnitOut,
+)
+from models.section_b import FORM_STEPS, STEP_BY_KEY
+from models.section_b_rules import coordinator_signatures, section_b_problems
+
+router = APIRouter(prefix="/api/v1", tags=["section B"])
+FormStep = StrEnum("FormStep", {step.key: step.key for step in FORM_STEPS})
+
+
+@router.get("/locations/{location_id}/section-b", response_model=SectionBOut,
+            tags=["section B"])
+async def get_section_b(location_id: int, user: CurrentUser, session: SessionDep) -> SectionBOut:
+    location = await location_for(session, user, location_id)
+    return await section_b_out(session, location)
+
+
+@router.get("/locations/{location_id}/status", response_model=LocationStatusOut,
+            tags=["section B"], summary="Where the location stands, whom it waits on, since when")
+async def get_status(location_id: int, user: CurrentUser, session: SessionDep,
+                     temporal: TemporalDep) -> LocationStatusOut:
+    return await location_status(temporal, await location_for(session, user, location_id))
+
+
+@router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
+            summary="25+ providers: send them later with the bulk upload template")
+async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUser,
+                          session: SessionDep, temporal: TemporalDep) -> dict:
+    location = await location_for(session, user, location_id, write=True)
+    await section_b.set_bulk_upload(session, temporal, location, body.planned)
+    return {"bulk_upload_planned": body.planned}
+
+
+@router.put("/locations/{location_id}/section-b/{step}", response_model=SectionBOut,
+            tags=["section B"], summary="Save one Section B step (validated)")
+async def put_step(location_id: int, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
+                   session: SessionDep, temporal: TemporalDep) -> SectionBOut:
+    location = await location_for(session, user, location_id, write=True)
+    data = validated(STEP_BY_KEY[step.value].schema, body)
+    await section_b.save_step(session, temporal, location, step.value, data.model_dump(mode="json"))
+    return await section_b_out(session, location)
+
+
+def _upload(file: UploadFile | None, data: bytes) -> Upload | None:
+    return Upload(file.filename or "photo", data) if file is not None else None
+
+
+@router.post("/locations/{location_id}/storage-units", response_model=StorageUnitOut,
+             status_code=201, tags=["section B"], summary="Add a storage unit with two photos")
+async def post_storage_unit(
+        location_id: int, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+        brand: Annotated[str, Form()], model: Annotated[str, Form()],
+        unit_type: Annotated[str, Form()],
+        inside_photo: Annotated[UploadFile | None, File()] = None,
+        outside_photo: Annotated[UploadFile | None, File()] = None) -> StorageUnitOut:
+    location = await location_for(session, user, location_id, write=True)
+    data = _unit_in(brand, model, unit_type)
+    unit = await section_b.add_storage_unit(
+        session, temporal, location, data,
+        _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
+        _upload(outside_photo, await outside_photo.read() if outside_photo else b""))
+    return StorageUnitOut.model_validate(unit)
+
+
+def _unit_in(brand: str, model: str, unit_type: str) -> StorageUnitIn:
+    return validated(StorageUnitIn, {"brand": brand, "model": model, "unit_type": unit_type})
+
+
+@router.delete("/locations/{location_id}/storage-units/{unit_id}", status_code=204,
+               tags=["section B"])
+async def delete_storage_unit(location_id: int, unit_id: int, user: CurrentUser,
+                              session: SessionDep, temporal: TemporalDep) -> Response:
+    location = await location_for(session, user, location_id, write=True)
+    await section_b.remove_storage_unit(session, temporal, location, unit_id)
+    return Response(status_code=204)
+
+
+@router.post("/locations/{location_id}/providers", response_model=ProviderOut, status_code=201,
+             tags=["section B"], summary="Add a practicing provider")
+async def post_provider(location_id: int, body: ProviderIn, user: CurrentUser,
+                        session: SessionDep, temporal: TemporalDep) -> ProviderOut:
+    location = await location_for(session, user, location_id, write=True)
+    return ProviderOut.model_validate(
+        await section_b.add_provider(session, temporal, location, body))
+
+
+@router.put("/locations/{location_id}/providers/{provider_id}", response_model=ProviderOut,
+            tags=["section B"], summary="Edit a practicing provider")
+async def put_provider(location_id: int, provider_id: int, body: ProviderIn, user: CurrentUser,
+                       session: SessionDep, temporal: TemporalDep) -> ProviderOut:
+    location = await location_for(session, user, location_id, write=True)
+    return ProviderOut.model_validate(
+        await section_b.update_provider(session, temporal, location, provider_id, body))
+
+
+@router.post("/locations/{location_id}/providers/deactivate", tags=["section B"],
+             summary="Deactivate one or more practicing providers")
+async def deactivate(location_id: int, body: DeactivateIn, user: CurrentUser,
+                     session: SessionDep, temporal: TemporalDep) -> dict:
+    location = await location_for(session, user, location_id, write=True)
+    count = await section_b.deactivate_providers(session, temporal, location, body.provider_ids)
+    return {"deactivated": count}
+
+
+@router.post("/locations/{location_id}/section-b/signatures/{document}",
+             response_model=SignatureOut, status_code=201, tags=["section B"],
+             summary="Sign the provider agreement (step 11) or the attestation (step 12)")
+async def post_signature(location_id: int, document: DocumentKind, body: SignatureIn,
+                         request: Request, user: CurrentUser, session: SessionDep) -> SignatureOut:
+    location = await location_for(session, user, location_id, write=True)
+    signature = await section_b.sign(session, location, user, document, body, client_of(request))
+    return SignatureOut.model_validate(signature)
+
+
+@router.post("/locations/{location_id}/section-b/resubmit", tags=["section B"],
+             summary="After a rejection: reopen Section B to correct and resubmit it")
+async def resubmit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
+                             temporal: TemporalDep) -> LocationOut:
+    location = await location_for(session, user, location_id, write=True)
+    await section_b.resubmit(session, temporal, location, user)
+    return LocationOut.model_validate(location)
+
+
+@router.post("/locations/{location_id}/section-b/submit", tags=["section B"],
+             summary="Submit Section B (after both signatures)")
+async def submit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
+                           temporal: TemporalDep) -> dict:
+    location = await location_for(session, user, location_id, write=True)
+    result = await section_b.submit(session, temporal, location, user)
+    return result.model_dump()
+
+
+async def section_b_out(session: AsyncSession, location) -> SectionBOut:
+    section = await section_b.section_of(session, location)
+    return SectionBOut(
+        location=LocationOut.model_validate(location), steps=section.steps,
+        complete_steps=section.complete_steps, last_step=section.last_step,
+        bulk_upload_planned=section.bulk_upload_planned,
+        storage_units=[StorageUnitOut.model_validate(u) for u in await section_b.units_of(session, location)],
+        providers=[ProviderOut.model_validate(p) for p in await section_b.providers_of(session, location)],
+        signatures=[SignatureOut.model_validate(s)
+                    for s in await coordinator_signatures(session, location.id)],
+        problems=await section_b_problems(session, location.id))

@@ -1,0 +1,23 @@
+"""Account workflows' inputs and results."""
+
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+
+class AccountActivationInput(BaseModel):
+    user_id: int
+    verify_within: timedelta = timedelta(days=7)
+
+
+class AccountRef(BaseModel):
+    user_id: int
+
+
+class ConfirmEmail(BaseModel):
+    link_id: int
+
+
+class ActivationResult(BaseModel):
+    user_id: int
+    outcome: str  # "verified" | "expired"

@@ -1,0 +1,112 @@
+"""Officer signing rounds and review decisions: workflow contracts."""
+
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+SIGNING_REMINDER_EVERY = timedelta(days=3)
+SIGNING_ESCALATE_AFTER = timedelta(days=10)
+SIGNING_LINK_TTL = timedelta(days=14)
+
+
+class SigningRoundInput(BaseModel):
+    organization_id: int
+    number: int
+    location_ids: list[int]
+    reminder_every: timedelta = SIGNING_REMINDER_EVERY
+    escalate_after: timedelta = SIGNING_ESCALATE_AFTER
+    link_ttl: timedelta = SIGNING_LINK_TTL
+
+
+class RoundRequest(BaseModel):
+    request_id: int
+    officer_role: str
+    document: str
+
+
+class RoundOpened(BaseModel):
+    round_id: int
+    requests: list[RoundRequest]
+
+
+class SigningNotice(BaseModel):
+    """Email signing links for these requests (a fresh link each; older ones die)."""
+
+    round_id: int
+    request_ids: list[int]
+    label: str = "request"  # request, reminder-N, renew-N: one email per officer and label
+    reminder: int = 0  # shown in the email: 0 for the request, N for the N-th reminder
+    link_ttl: timedelta = SIGNING_LINK_TTL
+
+
+class RequestRef(BaseModel):
+    request_id: int
+
+
+class RoundRef(BaseModel):
+    round_id: int
+    location_ids: list[int] = []
+
+
+class RoundOutcome(BaseModel):
+    round_id: int
+    complete: bool
+    location_ids: list[int]
+
+
+class SigningEscalation(BaseModel):
+    round_id: int
+    days: int
+
+
+class VoidSignatures(BaseModel):
+    organization_id: int
+    location_ids: list[int]
+    reason: str
+
+
+class OrganizationChanged(BaseModel):
+    reason: str
+
+
+class SignaturesNeeded(BaseModel):
+    location_id: int
+
+
+class ProvidersChanged(BaseModel):
+    active: int
+
+
+class Decision(BaseModel):
+    reviewer_id: int
+    reviewer_role: str
+    approve: bool
+    reason: str | None = None
+
+
+class DecisionRecord(BaseModel):
+    """What the decision activity needs; `key` makes it idempotent per decision."""
+
+    location_id: int
+    key: str
+    decision: Decision
+    amendment_unit_id: int | None = None
+
+
+class DecisionResult(BaseModel):
+    location_id: int
+    status: str
+    amendment: bool = False
+
+
+class Resubmit(BaseModel):
+    user_id: int
+
+
+class AmendmentRequested(BaseModel):
+    storage_unit_id: int
+
+
+class LocationDecided(BaseModel):
+    location_id: int
+    approved: bool
