@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import Request, Response
-from sqlmodel import delete, select
+from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.security import new_token, token_hash
@@ -52,15 +52,6 @@ async def end_session(session: AsyncSession, request: Request) -> None:
         await session.exec(delete(WebSession).where(WebSession.key_hash == token_hash(key)))
 
 
-async def end_all_sessions(session: AsyncSession, user_id: int) -> None:
-    await session.exec(delete(WebSession).where(WebSession.user_id == user_id))
-
-
 def set_session_cookie(response: Response, key: str, *, secure: bool, hours: int) -> None:
     response.set_cookie(SESSION_COOKIE, key, max_age=hours * 3600, httponly=True,
                         secure=secure, samesite="lax", path="/")
-
-
-async def active_sessions(session: AsyncSession, user_id: int) -> list[WebSession]:
-    result = await session.exec(select(WebSession).where(WebSession.user_id == user_id))
-    return list(result.all())

@@ -35,7 +35,6 @@ ROLE_LABELS = {
     Role.REQUESTER: "Help desk requester",
 }
 
-STATE_ROLES = frozenset({Role.REVIEWER})
 HELPDESK_ROLES = frozenset({Role.HELPDESK_AGENT, Role.HELPDESK_LEAD})
 
 

@@ -4,6 +4,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
+from api.forms import parse
 from api.services import TemporalGateway
 from api.workflow_calls import send_signal
 from core.errors import Conflict, Invalid, NotFound
@@ -106,10 +107,18 @@ async def remove_location(session: AsyncSession, org: Organization, location_id:
 
 async def set_officer(session: AsyncSession, org: Organization, role: OfficerRole,
                       data: OfficerIn) -> ResponsibleOfficer:
+    return await keep_officer(session, org, role, data.model_dump())
+
+
+async def keep_officer(session: AsyncSession, org: Organization, role: OfficerRole,
+                       fields: dict[str, str]) -> ResponsibleOfficer:
+    """Store the officer as typed (a draft may be incomplete; submission checks it)."""
     _ensure_draft(org)
     officer = (await officers_of(session, org)).get(role) or ResponsibleOfficer(
         organization_id=org.id, role=role, name="", title="", email="")
-    officer.name, officer.title, officer.email = data.name, data.title, data.email.lower()
+    officer.name = str(fields.get("name") or "").strip()[:160]
+    officer.title = str(fields.get("title") or "").strip()[:120]
+    officer.email = str(fields.get("email") or "").strip().lower()[:254]
     session.add(officer)
     return officer
 
@@ -122,8 +131,10 @@ async def section_a_problems(session: AsyncSession, org: Organization) -> dict[s
         problems["locations"] = "Add at least one location with its vaccine coordinator."
     officers = await officers_of(session, org)
     for role in OfficerRole:
-        if role not in officers:
-            problems[role.value] = f"Name your {role.label} ({role.value.upper()})."
+        officer = officers.get(role)
+        if officer is None or parse(OfficerIn, officer.model_dump())[1]:
+            problems[role.value] = (f"Name your {role.label} ({role.value.upper()}) with a "
+                                    "title and a valid email address.")
     return problems
 
 

@@ -149,23 +149,6 @@ async def _unit(session: AsyncSession, location: Location, unit_id: int) -> Stor
     return unit
 
 
-async def update_storage_unit(session: AsyncSession, temporal: TemporalGateway,
-                              location: Location, unit_id: int, data: StorageUnitIn,
-                              inside: Upload | None, outside: Upload | None) -> StorageUnit:
-    ensure_editable(location)
-    unit = await _unit(session, location, unit_id)
-    unit.brand, unit.model, unit.unit_type = data.brand, data.model, data.unit_type
-    if inside and inside.data:
-        unit.inside_photo_id = (await store_photo(session, inside.data, inside.filename,
-                                                  "inside_photo")).id
-    if outside and outside.data:
-        unit.outside_photo_id = (await store_photo(session, outside.data, outside.filename,
-                                                   "outside_photo")).id
-    session.add(unit)
-    await _changed(session, temporal, location, "storage")
-    return unit
-
-
 async def remove_storage_unit(session: AsyncSession, temporal: TemporalGateway,
                               location: Location, unit_id: int) -> None:
     ensure_editable(location)

@@ -10,7 +10,7 @@ from api.domain.inventory import site_for
 from api.domain.scope import my_location_ids
 from api.services import TemporalGateway
 from api.workflow_calls import run_update
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.base import utcnow
@@ -161,10 +161,3 @@ async def state_queue(session: AsyncSession) -> tuple[list[Transfer], list[Trans
     flagged = await session.exec(select(Transfer).where(
         Transfer.status == TransferStatus.SHIPPED, Transfer.flagged).order_by(Transfer.id))
     return list(waiting.all()), list(flagged.all())
-
-
-def refuse_if_final(transfer: Transfer) -> None:
-    if transfer.status in (TransferStatus.RECEIVED, TransferStatus.RETURNED,
-                           TransferStatus.DENIED, TransferStatus.CANCELLED):
-        raise Conflict(f"This transfer is {transfer.status.label.lower()}; nothing more can "
-                       "be done with it.")

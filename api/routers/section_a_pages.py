@@ -73,16 +73,19 @@ async def save_details(request: Request, user: Admin, session: SessionDep) -> Re
     data, errors = parse(OrganizationDetailsIn, values)
     if data:
         try:
-            await section_a.save_details(session, user, org, data)
-            return _after_save(values, "locations")
+            org = await section_a.save_details(session, user, org, data)
+            return _after_save(values, "locations", org=org)
         except CVMSError as error:
             errors = error.errors or {"form": error.message}
     return await _page(request, session, org, "details", values=values, errors=errors,
                        status_code=400)
 
 
-def _after_save(values: dict, next_step: str, previous: str | None = None) -> Response:
+def _after_save(values: dict, next_step: str, previous: str | None = None,
+                org=None) -> Response:
     action = values.get("action", "next")
+    if org is not None and action == "next":
+        org.section_a_step = next_step  # "Continue Section A" returns here
     if action == "pause":
         return redirect("/organization", notice="Section A is saved. Continue any time from "
                                                 "your dashboard.")
@@ -103,7 +106,7 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
                            errors={"name": "Add at least one location before continuing."})
-    return _after_save(values, "officers", previous="details")
+    return _after_save(values, "officers", previous="details", org=org)
 
 
 async def _save_location(request: Request, session, temporal, org, values: dict) -> Response:
@@ -126,19 +129,16 @@ async def officers_step(request: Request, user: Admin, session: SessionDep) -> R
     values = await form_values(request)
     org = await my_organization(session, user)
     errors: dict[str, str] = {}
-    parsed = {}
     for role in OfficerRole:
         fields = {f: values.get(f"{role.value}_{f}", "") for f in ("name", "title", "email")}
-        data, role_errors = parse(OfficerIn, fields)
+        if any(fields.values()):  # kept as typed, so pausing loses nothing
+            await section_a.keep_officer(session, org, role, fields)
+        _data, role_errors = parse(OfficerIn, fields)
         errors.update({f"{role.value}_{k}": v for k, v in role_errors.items()})
-        parsed[role] = data
-    if errors and values.get("action") != "previous":
+    if errors and values.get("action", "next") == "next":
         return await _page(request, session, org, "officers", values=values, errors=errors,
                            status_code=400)
-    for role, data in parsed.items():
-        if data:
-            await section_a.set_officer(session, org, role, data)
-    return _after_save(values, "review", previous="locations")
+    return _after_save(values, "review", previous="locations", org=org)
 
 
 @router.post("/section-a/review", response_class=HTMLResponse)

@@ -15,10 +15,6 @@ class CaseInput(BaseModel):
     reopen_within: timedelta = timedelta(days=7)
 
 
-class CaseRef(BaseModel):
-    case_id: int
-
-
 class AssignCase(BaseModel):
     agent_id: int
     by_user_id: int
