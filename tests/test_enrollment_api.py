@@ -4,8 +4,8 @@ import asyncio
 
 from sqlmodel import select
 
-from models.enrollment import Location, StoredFile
-from tests.support.enrollment import complete_location, start_enrollment
+from models.enrollment import Location, StorageUnit, StoredFile
+from tests.support.enrollment import complete_location, photo, start_enrollment
 from workflows import ids
 
 
@@ -40,11 +40,15 @@ async def test_photos_are_reencoded_without_metadata(system):
     enrollment = await start_enrollment(system, ["Photo Clinic"])
     (email, location_id), = enrollment.locations.items()
     await complete_location(system, email, location_id)
+    assert b"SecretCam" in photo(), "the uploaded originals carry camera metadata"
     async with system.sessions() as session:
-        files = (await session.exec(select(StoredFile).order_by(StoredFile.id.desc())
-                                    .limit(4))).all()
-    photos = [f for f in files if f.content_type == "image/jpeg"]
-    assert photos and all(b"SecretCam" not in f.data and b"Exif" not in f.data for f in photos)
+        unit = (await session.exec(select(StorageUnit).where(
+            StorageUnit.location_id == location_id))).one()
+        photos = [await session.get(StoredFile, unit.inside_photo_id),
+                  await session.get(StoredFile, unit.outside_photo_id)]
+    for stored in photos:
+        assert stored.content_type == "image/jpeg" and stored.data.startswith(b"\xff\xd8")
+        assert b"SecretCam" not in stored.data and b"Exif" not in stored.data
 
 
 async def test_double_clicked_section_a_submit_starts_one_process(system):
