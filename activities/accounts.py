@@ -3,16 +3,22 @@
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.links import expire_links, issue_link
+from activities.links import expire_links, issue_link, revoke_links
 from activities.mailer import MailingActivities
 from core.db import transaction
 from models.accounts import AccessLink, User
 from models.base import utcnow
-from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail
+from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus
-from notifications.catalogue import EmailKind, RegistrationExpiredContext, VerifyEmailContext
+from notifications.catalogue import (
+    EmailKind,
+    PasswordResetContext,
+    RegistrationExpiredContext,
+    VerifyEmailContext,
+)
 
 VERIFY_PURPOSE = "verify_email"
+RESET_PURPOSE = "password_reset"
 
 
 class AccountActivities(MailingActivities):
@@ -61,3 +67,24 @@ class AccountActivities(MailingActivities):
                                                  register_url=self.settings.link("/register"))
             to = user.email
         await self.mailer.send(key, EmailKind.REGISTRATION_EXPIRED, [to], context)
+
+    @activity.defn
+    async def send_password_reset(self, data: PasswordResetInput) -> None:
+        key = f"account-{data.user_id}:reset:{data.request}"
+        if await self.mailer.already_sent(key):
+            return
+        async with transaction(self.sessions) as session:
+            user = await session.get(User, data.user_id)
+            await revoke_links(session, RESET_PURPOSE, data.user_id)
+            token, _link = await issue_link(session, purpose=RESET_PURPOSE, step_key=key,
+                                            subject_id=user.id, ttl=data.valid_for)
+            context = PasswordResetContext(
+                recipient_name=user.first_name, minutes=int(data.valid_for.total_seconds() // 60),
+                reset_url=self.settings.link(f"/password/reset/{token}"))
+            to = user.email
+        await self.mailer.send(key, EmailKind.PASSWORD_RESET, [to], context)
+
+    @activity.defn
+    async def expire_password_reset(self, data: PasswordResetInput) -> None:
+        async with transaction(self.sessions) as session:
+            await expire_links(session, RESET_PURPOSE, f"account-{data.user_id}:reset:{data.request}")

@@ -57,3 +57,13 @@ async def expire_links(session: AsyncSession, purpose: str, step_key: str) -> No
         if link.used_at is None:
             link.expires_at = min(as_utc(link.expires_at), utcnow())
             session.add(link)
+
+
+async def revoke_links(session: AsyncSession, purpose: str, subject_id: int) -> None:
+    """A newer link for the same purpose kills the older, unused ones."""
+    result = await session.exec(select(AccessLink).where(
+        AccessLink.purpose == purpose, AccessLink.subject_id == subject_id,
+        AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None)))
+    for link in result.all():
+        link.revoked_at = utcnow()
+        session.add(link)

@@ -52,6 +52,10 @@ async def end_session(session: AsyncSession, request: Request) -> None:
         await session.exec(delete(WebSession).where(WebSession.key_hash == token_hash(key)))
 
 
+async def end_all_sessions(session: AsyncSession, user_id: int) -> None:
+    await session.exec(delete(WebSession).where(WebSession.user_id == user_id))
+
+
 def set_session_cookie(response: Response, key: str, *, secure: bool, hours: int) -> None:
     response.set_cookie(SESSION_COOKIE, key, max_age=hours * 3600, httponly=True,
                         secure=secure, samesite="lax", path="/")

@@ -28,6 +28,7 @@ class EmailKind(StrEnum):
     CASE_ESCALATED = "case_escalated"
     CASE_FOR_AGENT = "case_for_agent"
     TRANSFER_NOTICE = "transfer_notice"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an email kind, not a secret
 
 
 class EmailContext(BaseModel):
@@ -145,6 +146,11 @@ class TransferNoticeContext(EmailContext):
     url: str
 
 
+class PasswordResetContext(EmailContext):
+    reset_url: str
+    minutes: int
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -164,6 +170,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
         EmailKind.CASE_INFO_REMINDER, EmailKind.CASE_RESOLVED, EmailKind.CASE_CLOSED,
         EmailKind.CASE_ESCALATED, EmailKind.CASE_FOR_AGENT)},
     EmailKind.TRANSFER_NOTICE: TransferNoticeContext,
+    EmailKind.PASSWORD_RESET: PasswordResetContext,
 }
 
 

@@ -11,6 +11,7 @@ with workflow.unsafe.imports_passed_through():
         AccountRef,
         ActivationResult,
         ConfirmEmail,
+        PasswordResetInput,
     )
     from workflows.options import DB, MAIL
 
@@ -52,3 +53,16 @@ class AccountActivationWorkflow:
     @workflow.query
     def status(self) -> str:
         return self.state
+
+
+@workflow.defn
+class PasswordResetWorkflow:
+    """One reset request: the emailed link lives for its window, then dies."""
+
+    @workflow.run
+    async def run(self, data: PasswordResetInput) -> None:
+        await workflow.execute_activity_method(AccountActivities.send_password_reset, data,
+                                               **MAIL)
+        await workflow.sleep(data.valid_for)
+        await workflow.execute_activity_method(AccountActivities.expire_password_reset, data,
+                                               **DB)

@@ -27,3 +27,7 @@ def requester_welcome(user_id: int) -> str:
 
 def transfer(transfer_id: int) -> str:
     return f"transfer-{transfer_id}"
+
+
+def password_reset(user_id: int, request: str) -> str:
+    return f"password-reset-{user_id}-{request}"

@@ -1,6 +1,6 @@
 """Every workflow the worker runs."""
 
-from workflows.account import AccountActivationWorkflow
+from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.location import LocationEnrollmentWorkflow
@@ -9,6 +9,7 @@ from workflows.transfer import TransferWorkflow
 
 WORKFLOWS: list[type] = [
     AccountActivationWorkflow,
+    PasswordResetWorkflow,
     OrganizationEnrollmentWorkflow,
     LocationEnrollmentWorkflow,
     SigningRoundWorkflow,

@@ -1,23 +1,26 @@
 """Registration, email confirmation, login and password changes."""
 
+import secrets
 from datetime import timedelta
 
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from activities.accounts import VERIFY_PURPOSE
+from activities.accounts import RESET_PURPOSE, VERIFY_PURPOSE
 from activities.links import find_link, link_problem
 from api.services import TemporalGateway
+from api.sessions import end_all_sessions
 from api.workflow_calls import run_update
 from core.errors import Conflict, Gone, Invalid
 from core.security import hash_password_async, verify_password_async
 from models.accounts import AccessLink, User
-from models.contracts import AccountActivationInput, ConfirmEmail
+from models.base import as_utc, utcnow
+from models.contracts import AccountActivationInput, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus, Role
-from models.schemas import LoginIn, PasswordChangeIn, RegistrationIn
+from models.schemas import LoginIn, NewPassword, PasswordChangeIn, RegistrationIn
 from workflows import ids
-from workflows.account import AccountActivationWorkflow
+from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 
 LINK_PROBLEMS = {
     "invalid": "This confirmation link is not valid. Check that you copied the whole address.",
@@ -92,10 +95,37 @@ async def user_by_login(session: AsyncSession, login: str) -> User | None:
     return result.first()
 
 
+MAX_FAILED_LOGINS = 5
+LOCK_FOR = timedelta(minutes=15)
+
+
+async def _refuse_login(session: AsyncSession, user: User | None) -> None:
+    """Count the failure (committed, though the request fails) and lock after too many."""
+    if user is not None:
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until, user.failed_logins = utcnow() + LOCK_FOR, 0
+        session.add(user)
+        await session.commit()
+    raise Invalid("The email (or username) or password is not correct.", field="password")
+
+
+def _locked(user: User) -> None:
+    if user.locked_until and as_utc(user.locked_until) > utcnow():
+        error = Invalid(f"Too many failed attempts: this account is locked until "
+                        f"{as_utc(user.locked_until):%H:%M} UTC. Try again then, or reset your "
+                        "password.", field="password")
+        error.status_code = 429
+        raise error
+
+
 async def authenticate(session: AsyncSession, data: LoginIn) -> User:
     user = await user_by_login(session, data.email)
+    if user is not None:
+        _locked(user)
     if user is None or not await verify_password_async(user.password_hash, data.password):
-        raise Invalid("The email (or username) or password is not correct.", field="password")
+        await _refuse_login(session, user)
+    user.failed_logins, user.locked_until = 0, None
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
                       field="email")
@@ -112,3 +142,44 @@ async def change_password(*, session: AsyncSession, user: User, data: PasswordCh
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password = False
     session.add(user)
+
+
+RESET_SENT = ("If an account exists for that address, we emailed it a link to choose a new "
+              "password. The link works once, for one hour.")
+
+
+async def request_password_reset(session: AsyncSession, temporal: TemporalGateway,
+                                 email: str) -> None:
+    """The same answer whether or not the address is known (no account discovery)."""
+    user = await user_by_email(session, email)
+    if user is None or user.status != AccountStatus.ACTIVE:
+        return
+    request = secrets.token_hex(8)
+    client = await temporal.client()
+    await client.start_workflow(PasswordResetWorkflow.run,
+                                PasswordResetInput(user_id=user.id, request=request),
+                                id=ids.password_reset(user.id, request),
+                                task_queue=temporal.task_queue)
+
+
+async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
+    link = await find_link(session, RESET_PURPOSE, token)
+    problem = link_problem(link)
+    if problem:
+        messages = {**LINK_PROBLEMS, "used": "This reset link was already used.",
+                    "revoked": "A newer reset link was sent; use the most recent email.",
+                    "expired": "This reset link has expired. Ask for a new one.",
+                    "invalid": "This reset link is not valid. Ask for a new one."}
+        raise Gone(messages[problem], field="token")
+    return link
+
+
+async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User:
+    link = await usable_reset_link(session, token)
+    user = await session.get(User, link.subject_id)
+    user.password_hash = await hash_password_async(data.password)
+    user.must_change_password, user.failed_logins, user.locked_until = False, 0, None
+    link.used_at = utcnow()
+    session.add_all([user, link])
+    await end_all_sessions(session, user.id)  # whoever knew the old password is logged out
+    return user

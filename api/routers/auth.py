@@ -4,15 +4,16 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import EmailStr
 
-from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.sessions import SESSION_COOKIE, end_session, set_session_cookie, start_session
-from core.errors import CVMSError
+from core.errors import CVMSError, Gone
 from models.base import utcnow
-from models.schemas import LoginIn, PasswordChangeIn, TokenOut, UserOut
+from models.schemas import LoginIn, NewPassword, PasswordChangeIn, Stripped, TokenOut, UserOut
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["auth"])
@@ -106,3 +107,56 @@ async def api_password(body: PasswordChangeIn, user: CurrentUser,
     return Response(status_code=204)
 
 
+
+
+class ResetRequestIn(Stripped):
+    email: EmailStr
+
+
+@pages.get("/password/forgot", response_class=HTMLResponse)
+async def forgot_page(request: Request) -> HTMLResponse:
+    return render(request, "auth/forgot.html")
+
+
+@pages.post("/password/forgot", response_class=HTMLResponse)
+async def forgot(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+    data, errors = parse(ResetRequestIn, await form_values(request))
+    if data:
+        await accounts.request_password_reset(session, temporal, data.email)
+        return render(request, "auth/forgot.html", {"sent": accounts.RESET_SENT})
+    return render(request, "auth/forgot.html", {"errors": errors}, status_code=400)
+
+
+@pages.get("/password/reset/{token}", response_class=HTMLResponse)
+async def reset_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    try:
+        await accounts.usable_reset_link(session, token)
+    except Gone as error:
+        return render(request, "auth/reset_problem.html", {"message": error.message}, 410)
+    return render(request, "auth/reset.html", {"token": token})
+
+
+@pages.post("/password/reset/{token}", response_class=HTMLResponse)
+async def reset(request: Request, token: str, session: SessionDep) -> Response:
+    data, errors = parse(NewPassword, await form_values(request))
+    try:
+        if data:
+            await accounts.reset_password(session, token, data)
+            return redirect("/login", notice="Your password is changed. Log in with it.")
+    except Gone as error:
+        return render(request, "auth/reset_problem.html", {"message": error.message}, 410)
+    return render(request, "auth/reset.html", {"token": token, "errors": errors},
+                  status_code=400)
+
+
+@api.post("/auth/password-reset", status_code=202, summary="Email a link to choose a new password")
+async def api_forgot(body: ResetRequestIn, session: SessionDep, temporal: TemporalDep) -> dict:
+    await accounts.request_password_reset(session, temporal, body.email)
+    return {"detail": accounts.RESET_SENT}
+
+
+@api.post("/auth/password-reset/{token}", status_code=204,
+          summary="Choose a new password with the emailed link")
+async def api_reset(token: str, body: NewPassword, session: SessionDep) -> Response:
+    await accounts.reset_password(session, token, body)
+    return Response(status_code=204)

@@ -21,3 +21,13 @@ class ConfirmEmail(BaseModel):
 class ActivationResult(BaseModel):
     user_id: int
     outcome: str  # "verified" | "expired"
+
+
+class PasswordResetInput(BaseModel):
+    user_id: int
+    request: str  # one reset request; a newer one kills the older link
+    valid_for: timedelta = timedelta(hours=1)
+
+
+class ResetUsed(BaseModel):
+    link_id: int

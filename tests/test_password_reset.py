@@ -1,0 +1,74 @@
+"""Forgot password by emailed link; repeated failed logins lock the account for a while."""
+
+import asyncio
+from datetime import timedelta
+
+from activities.links import find_link
+from models.base import as_utc, utcnow
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.web import PASSWORD, browser
+
+NEW = "A-new-password-77"
+
+
+async def test_a_forgotten_password_is_reset_from_the_emailed_link(system):
+    user = await make_user(system, Role.REVIEWER)
+    person = browser(system)
+    await person.login(user.email)
+    reset_from = browser(system)
+    asked = await reset_from.submit("/password/forgot", {"email": user.email})
+    assert "If an account exists" in asked.text
+    unknown = await reset_from.submit("/password/forgot", {"email": "nobody@example.org"})
+    assert "If an account exists" in unknown.text, "no account discovery"
+    mail = await system.smtp.one(to=user.email, subject="Reset your NC CVMS password")
+    link = mail.link("/password/reset/")
+    weak = await reset_from.submit(link, {"password": "short", "password_confirm": "short"})
+    assert weak.status_code == 400 and "at least 12 characters" in weak.text
+    done = await reset_from.submit(link, {"password": NEW, "password_confirm": NEW})
+    assert "Your password is changed" in done.text
+    assert "/login" in str((await person.get("/state/audit")).url), "old sessions ended"
+    again = await reset_from.get(link)
+    assert again.status_code == 410 and "already used" in again.text
+    async with system.http() as http:
+        old = await http.post("/api/v1/auth/token", json={"email": user.email, "password": PASSWORD})
+        assert old.status_code == 422
+        new = await http.post("/api/v1/auth/token", json={"email": user.email, "password": NEW})
+        assert new.status_code == 200
+
+
+async def test_the_reset_link_dies_after_an_hour(ts_system):
+    user = await make_user(ts_system, Role.REVIEWER)
+    async with ts_system.http() as http:
+        assert (await http.post("/api/v1/auth/password-reset",
+                                json={"email": user.email})).status_code == 202
+        mail = await ts_system.smtp.one(to=user.email, subject="Reset your NC CVMS password")
+        token = mail.link("/password/reset/").rsplit("/", 1)[1]
+        await ts_system.env.sleep(timedelta(hours=1, minutes=5))
+        await expired_by_workflow(ts_system, token)
+        late = await http.post(f"/api/v1/auth/password-reset/{token}",
+                               json={"password": NEW, "password_confirm": NEW})
+        assert late.status_code == 410 and "expired" in late.json()["detail"]
+
+
+async def expired_by_workflow(system, token: str) -> None:
+    """Wait (in real time) until the workflow's timer has expired the link in the database."""
+    for _ in range(100):
+        async with system.sessions() as session:
+            link = await find_link(session, "password_reset", token)
+            if as_utc(link.expires_at) <= utcnow():
+                return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the reset link was not expired by its workflow")
+
+
+async def test_five_failed_logins_lock_the_account_for_a_while(system):
+    user = await make_user(system, Role.REVIEWER)
+    async with system.http() as http:
+        for _ in range(5):
+            failed = await http.post("/api/v1/auth/token",
+                                     json={"email": user.email, "password": "wrong-one-123"})
+            assert failed.status_code == 422
+        locked = await http.post("/api/v1/auth/token",
+                                 json={"email": user.email, "password": PASSWORD})
+        assert locked.status_code == 429 and "locked until" in locked.json()["detail"]
