@@ -38,7 +38,8 @@ async def test_register_confirm_and_log_in_in_a_browser(page, system):
 
 async def test_pages_fit_a_phone_screen(page):
     await page.set_viewport_size({"width": 375, "height": 740})
-    for path in ("/", "/login", "/register"):
+    for path in ("/", "/login", "/register", "/help", "/help/ask", "/help/register",
+                 "/password/forgot"):
         await page.goto(path)
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - window.innerWidth")
