@@ -72,6 +72,10 @@ async def fill_form_steps(page: Page) -> None:
     await page.get_by_label("Email").fill("bo@browser.example")
     await page.locator("#backup_phone").fill("9195550198")
     await next_step(page, "Step 4 of 12 Availability to receive shipments")
+    await page.set_viewport_size({"width": 375, "height": 740})
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the availability grid scrolls sideways by {overflow}px on a phone"
+    await page.set_viewport_size({"width": 1280, "height": 900})
     await page.get_by_role("button", name="Next").click()
     await expect(page.get_by_role("alert").first).to_contain_text("Choose at least one time slot")
     await page.get_by_label("Tuesday morning from").select_option("08:00")
