@@ -3,13 +3,13 @@
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.links import expire_links, issue_link, revoke_links
-from activities.mailer import MailingActivities
+from activities.links import issue_link
+from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from models.accounts import AccessLink, User
-from models.base import utcnow
 from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus
+from models.links import RESET_PURPOSE, VERIFY_PURPOSE, claim_link, expire_links, revoke_links
 from notifications.catalogue import (
     EmailKind,
     PasswordResetContext,
@@ -17,8 +17,12 @@ from notifications.catalogue import (
     VerifyEmailContext,
 )
 
-VERIFY_PURPOSE = "verify_email"
-RESET_PURPOSE = "password_reset"
+LINK_GONE = {
+    "used": "This email address is already confirmed. You can log in.",
+    "revoked": "This link was replaced by a newer one. Use the most recent email we sent.",
+    "expired": "This confirmation link has expired. Register again to get a new one.",
+    "invalid": "This confirmation link is not valid.",
+}
 
 
 class AccountActivities(MailingActivities):
@@ -30,7 +34,7 @@ class AccountActivities(MailingActivities):
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
             if user is None:
-                raise ApplicationError("account not found", type="NotFound", non_retryable=True)
+                raise missing("account")
             token, link = await issue_link(session, purpose=VERIFY_PURPOSE, step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)
             expires = link.expires_at.strftime("%B %d, %Y at %H:%M UTC")
@@ -41,15 +45,19 @@ class AccountActivities(MailingActivities):
 
     @activity.defn
     async def activate_account(self, data: ConfirmEmail) -> None:
+        """Claim the link (once) and activate the account, in one transaction."""
         async with transaction(self.sessions) as session:
             link = await session.get(AccessLink, data.link_id)
             if link is None:
                 raise ApplicationError("link not found", type="NotFound", non_retryable=True)
             user = await session.get(User, link.subject_id)
-            link.used_at = link.used_at or utcnow()
-            if user.status == AccountStatus.PENDING_VERIFICATION:
-                user.status = AccountStatus.ACTIVE
-            session.add_all([link, user])
+            if user.status == AccountStatus.ACTIVE:
+                return  # a retry after this transaction committed
+            problem = await claim_link(session, link.id)
+            if problem:
+                raise ApplicationError(LINK_GONE[problem], type="Gone", non_retryable=True)
+            user.status = AccountStatus.ACTIVE
+            session.add(user)
 
     @activity.defn
     async def expire_registration(self, data: AccountRef) -> None:

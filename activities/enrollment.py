@@ -1,25 +1,35 @@
-"""Enrollment activities: invitations, reminders, the status projection, Section B completion."""
+"""Enrollment activities: Section A's submission and corrections, invitations and joining,
+reminders, the status projection, Section B's completion."""
 
-from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities
+from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from models.accounts import AccessLink, User
-from models.audit import AuditEvent
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.contracts import (
+    AddLocation,
+    CorrectionRecord,
+    DetailsCorrected,
     InviteCoordinator,
+    JoinLocation,
+    LocationAttached,
     LocationRef,
     OrganizationRef,
+    SectionAResult,
+    SectionBActivity,
     SectionBReminder,
     SectionBResult,
     StatusChange,
 )
-from models.enrollment import Location, Organization, SectionB
-from models.enrollment_enums import LocationStatus
+from models.enrollment import Location, Organization, SectionB, UserLocation
+from models.enrollment_enums import LocationStatus, OrganizationStatus
+from models.enrollment_rules import locations_of, section_a_problems
+from models.enrollment_schemas import DETAIL_LABELS, OrganizationDetailsIn
+from models.links import INVITE_PURPOSE, claim_link, revoke_links
+from models.projection import project
 from models.section_b_rules import active_provider_count, section_b_problems
 from notifications.catalogue import (
     CoordinatorInvitationContext,
@@ -30,20 +40,68 @@ from notifications.catalogue import (
     SectionBSubmittedContext,
 )
 
-INVITE_PURPOSE = "coordinator_invite"
+INVITATION_GONE = {
+    "used": "This invitation was already used to register. Log in to open Section B.",
+    "revoked": "This invitation link was replaced by a newer one. Use the most recent email.",
+    "expired": "This invitation link has expired. Ask for a new one.",
+    "invalid": "This invitation link is not valid.",
+}
 
 
 def _expires(link) -> str:
     return link.expires_at.strftime("%B %d, %Y")
 
 
+def _invalid(message: str, errors: dict[str, str] | None = None) -> ApplicationError:
+    return ApplicationError(message, errors or {}, type="Invalid", non_retryable=True)
+
+
 class EnrollmentActivities(MailingActivities):
     async def _load(self, session, location_id: int) -> tuple[Location, Organization]:
         location = await session.get(Location, location_id)
         if location is None:
-            raise ApplicationError(f"location {location_id} not found", type="NotFound",
-                                   non_retryable=True)
+            raise missing(f"location {location_id}")
         return location, await session.get(Organization, location.organization_id)
+
+    # --- Section A ----------------------------------------------------------------------
+
+    @activity.defn
+    async def submit_section_a(self, data: OrganizationRef) -> SectionAResult:
+        async with transaction(self.sessions) as session:
+            org = await session.get(Organization, data.organization_id)
+            if org.status == OrganizationStatus.DRAFT:
+                problems = await section_a_problems(session, org)
+                if problems:
+                    raise _invalid("Section A is not complete: " + " ".join(problems.values()),
+                                   problems)
+                org.status, org.submitted_at = OrganizationStatus.SUBMITTED, utcnow()
+                session.add(org)
+            ids = [location.id for location in await locations_of(session, org)]
+            return SectionAResult(organization_id=org.id, location_ids=ids)
+
+    @activity.defn
+    async def attach_location(self, data: AddLocation) -> LocationAttached:
+        """A location the administrator added after Section A (the API stored it)."""
+        async with self.sessions() as session:
+            location = await session.get(Location, data.location_id)
+            if location is None:
+                raise missing(f"location {data.location_id}")
+            return LocationAttached(location_id=location.id, name=location.name)
+
+    @activity.defn
+    async def correct_organization(self, data: CorrectionRecord) -> DetailsCorrected:
+        """Store corrected details; return the labels of what changed."""
+        details = OrganizationDetailsIn.model_validate(data.details).model_dump()
+        async with transaction(self.sessions) as session:
+            org = await session.get(Organization, data.organization_id)
+            changed = [DETAIL_LABELS.get(field, field) for field, value in details.items()
+                       if getattr(org, field) != value]
+            for field, value in details.items():
+                setattr(org, field, value)
+            session.add(org)
+            return DetailsCorrected(changed=changed)
+
+    # --- invitations --------------------------------------------------------------------
 
     @activity.defn
     async def invite_coordinator(self, data: InviteCoordinator) -> None:
@@ -56,13 +114,43 @@ class EnrollmentActivities(MailingActivities):
             token, link = await issue_link(session, purpose=INVITE_PURPOSE, step_key=key,
                                            subject_id=location.id, ttl=data.ttl,
                                            bound_to=location.coordinator_email.lower())
-            await _revoke_older(session, location.id, key)
+            await revoke_links(session, INVITE_PURPOSE, location.id, keep_step=key)
             context = CoordinatorInvitationContext(
                 recipient_name=location.coordinator_first_name, organization_name=org.legal_name,
                 location_name=location.name, admin_name=admin.full_name,
                 register_url=self.settings.link(f"/invite/{token}"), expires_on=_expires(link))
             to = location.coordinator_email
         await self.mailer.send(key, EmailKind.COORDINATOR_INVITATION, [to], context)
+
+    @activity.defn
+    async def join_location(self, data: JoinLocation) -> None:
+        """The invitation's link is used (once) and the person becomes the coordinator."""
+        async with transaction(self.sessions) as session:
+            user = await session.get(User, data.user_id)
+            if user is None:
+                raise missing(f"account {data.user_id}")
+            location = await session.get(Location, data.location_id)
+            if location.coordinator_user_id == user.id:
+                return  # a retry after this transaction committed
+            link = await session.get(AccessLink, data.link_id)
+            problem = await claim_link(session, link.id)
+            if problem:
+                raise ApplicationError(INVITATION_GONE[problem], {"link": problem}, type="Gone",
+                                       non_retryable=True)
+            location.coordinator_user_id = user.id
+            if await session.get(UserLocation, (user.id, location.id)) is None:
+                session.add(UserLocation(user_id=user.id, location_id=location.id))
+            session.add(location)
+
+    # --- Section B ----------------------------------------------------------------------
+
+    @activity.defn
+    async def section_b_activity(self, data: LocationRef) -> SectionBActivity:
+        async with self.sessions() as session:
+            section = await session.get(SectionB, data.location_id)
+        if section is None or not section.revision:
+            return SectionBActivity(revision=0, updated_at=None)
+        return SectionBActivity(revision=section.revision, updated_at=as_utc(section.updated_at))
 
     @activity.defn
     async def remind_section_b(self, data: SectionBReminder) -> None:
@@ -101,50 +189,43 @@ class EnrollmentActivities(MailingActivities):
     @activity.defn
     async def project_location(self, change: StatusChange) -> None:
         """Write the workflow's status into the location row and the audit trail, once."""
-        key = f"location-{change.location_id}:status:{change.seq}"
         async with transaction(self.sessions) as session:
-            found = await session.exec(select(AuditEvent).where(AuditEvent.event_key == key))
-            if found.first() is not None:
-                return
             location = await session.get(Location, change.location_id)
-            previous = location.status
-            if change.seq > location.status_seq:
-                if previous != change.status:
-                    location.status_since = utcnow()
+            if location is None:
+                raise missing(f"location {change.location_id}")
+
+            def waiting() -> None:
                 location.status = LocationStatus(change.status)
                 location.waiting_on = change.waiting_on
-                location.status_seq = change.seq
-                session.add(location)
-            session.add(AuditEvent(
-                event_key=key, subject_type="location", subject_id=location.id,
-                action=f"status:{change.status}", actor=change.actor,
-                detail={"from": previous, "to": change.status, "waiting_on": change.waiting_on,
-                        "note": change.note}))
+
+            await project(session, location, subject_type="location", seq=change.seq,
+                          status=change.status, actor=change.actor, apply=waiting,
+                          detail={"to": change.status, "waiting_on": change.waiting_on,
+                                  "note": change.note})
 
     @activity.defn
     async def complete_section_b(self, data: LocationRef) -> SectionBResult:
         async with transaction(self.sessions) as session:
             problems = await section_b_problems(session, data.location_id)
             if problems:
-                raise ApplicationError("Section B is not complete: " + " ".join(problems),
-                                       problems, type="Invalid", non_retryable=True)
+                raise _invalid("Section B is not complete: " + " ".join(problems))
             section = await session.get(SectionB, data.location_id)
             section.completed_at = section.completed_at or utcnow()
+            session.add(section)
             location = await session.get(Location, data.location_id)
             active = await active_provider_count(session, location.id)
-            location.providers_pending = active == 0
-            session.add_all([section, location])
             return SectionBResult(location_id=location.id, active_providers=active,
                                   providers_pending=location.providers_pending)
+
+    # --- confirmations ------------------------------------------------------------------
 
     @activity.defn
     async def confirm_section_a(self, data: OrganizationRef) -> None:
         async with self.sessions() as session:
             org = await session.get(Organization, data.organization_id)
             admin = await session.get(User, org.admin_user_id)
-            result = await session.exec(select(Location).where(
-                Location.organization_id == org.id).order_by(Location.id))
-            names = [f"{loc.name} ({loc.coordinator_name})" for loc in result.all()]
+            names = [f"{loc.name} ({loc.coordinator_name})"
+                     for loc in await locations_of(session, org)]
             context = SectionASubmittedContext(
                 recipient_name=admin.first_name, organization_name=org.legal_name,
                 locations=names, dashboard_url=self.settings.link("/organization"))
@@ -164,14 +245,3 @@ class EnrollmentActivities(MailingActivities):
             key = f"location-{location.id}:section-b-submitted:{section.completed_at:%Y%m%d%H%M%S}"
         await self.mailer.send(key, EmailKind.SECTION_B_SUBMITTED, [location.coordinator_email],
                                context, cc=[admin.email])
-
-
-async def _revoke_older(session, location_id: int, current_key: str) -> None:
-    """A new invitation kills the previous ones."""
-    result = await session.exec(select(AccessLink).where(
-        AccessLink.purpose == INVITE_PURPOSE, AccessLink.subject_id == location_id,
-        AccessLink.step_key != current_key, AccessLink.used_at.is_(None),
-        AccessLink.revoked_at.is_(None)))
-    for link in result.all():
-        link.revoked_at = utcnow()
-        session.add(link)

@@ -2,18 +2,17 @@
 
 from sqlmodel import select
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
-from activities.mailer import MailingActivities
+from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from core.security import hash_password, temporary_password
 from models.accounts import User
-from models.audit import AuditEvent
 from models.base import utcnow
-from models.contracts import CaseChange, CaseEmail, WelcomeInput
+from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
 from models.enums import Role
 from models.helpdesk import Case, CaseMessage
 from models.helpdesk_rules import INFO_CLOSE_AFTER, REOPEN_WITHIN
+from models.projection import project
 from notifications.catalogue import CaseEmailContext, CredentialsContext, EmailKind
 
 REQUESTER_KINDS = {"received": EmailKind.CASE_RECEIVED, "updated": EmailKind.CASE_UPDATED,
@@ -37,6 +36,8 @@ class HelpdeskActivities(MailingActivities):
         password = temporary_password()
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
+            if user is None:
+                raise missing(f"account {data.user_id}")
             user.password_hash = hash_password(password)
             user.must_change_password = True
             session.add(user)
@@ -48,28 +49,36 @@ class HelpdeskActivities(MailingActivities):
 
     @activity.defn
     async def project_case(self, change: CaseChange) -> None:
-        key = f"case-{change.case_id}:status:{change.seq}"
         async with transaction(self.sessions) as session:
-            if (await session.exec(select(AuditEvent).where(AuditEvent.event_key == key))).first():
-                return
             case = await session.get(Case, change.case_id)
-            previous = case.status
-            if change.seq > case.status_seq:
-                self._apply(case, change)
-                session.add(case)
-            session.add(AuditEvent(event_key=key, subject_type="case", subject_id=case.id,
-                                   action=f"status:{change.status}", actor=change.actor,
-                                   detail={"from": previous, "assignee": change.assignee_id,
-                                           "sla": change.sla_flag,
-                                           "closed_reason": change.closed_reason}))
+            if case is None:
+                raise missing(f"case {change.case_id}")
+            await project(session, case, subject_type="case", seq=change.seq,
+                          status=change.status, actor=change.actor,
+                          apply=lambda: self._apply(case, change),
+                          detail={"assignee": change.assignee_id, "sla": change.sla_flag,
+                                  "closed_reason": change.closed_reason})
             if change.resolution_message_id:
                 message = await session.get(CaseMessage, change.resolution_message_id)
                 case.resolution_notes = message.body
+                session.add(case)
+
+    @activity.defn
+    async def publish_message(self, data: CaseMessageRef) -> PublishedMessage:
+        """The case accepted a message the API stored unpublished: it becomes visible."""
+        async with transaction(self.sessions) as session:
+            message = await session.get(CaseMessage, data.message_id)
+            if message is None:
+                raise missing(f"message {data.message_id}")
+            if message.posted_at is None:
+                message.posted_at = utcnow()
+                session.add(message)
+            return PublishedMessage(message_id=message.id, author_kind=message.author_kind,
+                                    internal=message.internal)
 
     @staticmethod
     def _apply(case: Case, change: CaseChange) -> None:
         now = utcnow()
-        case.status, case.status_seq = change.status, change.seq
         case.assignee_id, case.sla_flag = change.assignee_id, change.sla_flag
         if change.first_response and case.first_response_at is None:
             case.first_response_at = now
@@ -83,7 +92,7 @@ class HelpdeskActivities(MailingActivities):
         async with self.sessions() as session:
             case = await session.get(Case, email.case_id)
             if case is None:
-                raise ApplicationError("case not found", type="NotFound", non_retryable=True)
+                raise missing(f"case {email.case_id}")
             message = await session.get(CaseMessage, email.message_id) if email.message_id else None
             recipients = await self._recipients(session, case, email.kind)
             kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]

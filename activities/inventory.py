@@ -4,17 +4,17 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.mailer import MailingActivities
+from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from models.accounts import User
-from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import TransferChange, TransferEmail, TransferRef
 from models.enrollment import Location, UserLocation
 from models.enums import Role
 from models.inventory import Lot, Product, Transfer
-from models.inventory_rules import EntryKind, TransferKind, TransferStatus
+from models.inventory_rules import FINAL_STATUSES, EntryKind, TransferKind, TransferStatus
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+from models.projection import project
 from notifications.catalogue import EmailKind, TransferNoticeContext
 
 # kind -> (headline, who hears of it, what happens next)
@@ -41,32 +41,26 @@ def _fail(message: str) -> ApplicationError:
 class InventoryActivities(MailingActivities):
     @activity.defn
     async def project_transfer(self, change: TransferChange) -> None:
-        key = f"transfer-{change.transfer_id}:status:{change.seq}"
         async with transaction(self.sessions) as session:
-            if (await session.exec(select(AuditEvent).where(AuditEvent.event_key == key))).first():
-                return
             transfer = await session.get(Transfer, change.transfer_id)
-            if change.seq > transfer.status_seq:
-                self._apply(transfer, change)
-                session.add(transfer)
-            session.add(AuditEvent(event_key=key, subject_type="transfer", subject_id=transfer.id,
-                                   action=f"status:{change.status}", actor=change.actor,
-                                   detail={"reason": change.decision_reason,
-                                           "escalated": change.escalated,
-                                           "flagged": change.flagged}))
+            if transfer is None:
+                raise missing(f"transfer {change.transfer_id}")
+            await project(session, transfer, subject_type="transfer", seq=change.seq,
+                          status=TransferStatus(change.status), actor=change.actor,
+                          apply=lambda: self._apply(transfer, change),
+                          detail={"reason": change.decision_reason,
+                                  "escalated": change.escalated, "flagged": change.flagged})
 
     @staticmethod
     def _apply(transfer: Transfer, change: TransferChange) -> None:
         now = utcnow()
-        transfer.status, transfer.status_seq = TransferStatus(change.status), change.seq
         transfer.escalated, transfer.flagged = change.escalated, change.flagged
         if change.decided_by is not None:
             transfer.decided_by, transfer.decided_at = change.decided_by, now
             transfer.decision_reason = change.decision_reason
         if change.status == TransferStatus.SHIPPED:
             transfer.shipped_at = now
-        if TransferStatus(change.status) in (TransferStatus.RECEIVED, TransferStatus.RETURNED,
-                                             TransferStatus.DENIED, TransferStatus.CANCELLED):
+        if TransferStatus(change.status) in FINAL_STATUSES:
             transfer.closed_at = now
 
     async def _move(self, data: TransferRef, step: str, kind: EntryKind, to_sender: bool,
@@ -110,6 +104,8 @@ class InventoryActivities(MailingActivities):
         headline, audience, next_step = NOTICES[email.kind]
         async with self.sessions() as session:
             transfer = await session.get(Transfer, email.transfer_id)
+            if transfer is None:
+                raise missing(f"transfer {email.transfer_id}")
             product = await session.get(Product, transfer.product_id)
             sender = await session.get(Location, transfer.from_location_id)
             receiver = await session.get(Location, transfer.to_location_id)

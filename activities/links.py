@@ -1,4 +1,4 @@
-"""Single-use emailed links: only a hash is stored; reissuing a step's link kills the old one."""
+"""Issuing single-use emailed links (workflow steps only): a step's link, rotated on reissue."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.security import new_token, token_hash
 from models.accounts import AccessLink
-from models.base import as_utc, utcnow
+from models.base import utcnow
 
 
 async def issue_link(session: AsyncSession, *, purpose: str, step_key: str, subject_id: int,
@@ -27,43 +27,3 @@ async def issue_link(session: AsyncSession, *, purpose: str, step_key: str, subj
     session.add(link)
     await session.flush()
     return token, link
-
-
-async def find_link(session: AsyncSession, purpose: str, token: str) -> AccessLink | None:
-    result = await session.exec(
-        select(AccessLink).where(AccessLink.purpose == purpose,
-                                 AccessLink.token_hash == token_hash(token)))
-    return result.first()
-
-
-def link_problem(link: AccessLink | None) -> str | None:
-    """Why a link cannot be used: 'invalid', 'used', 'revoked', 'expired' - or None."""
-    if link is None:
-        return "invalid"
-    if link.used_at is not None:
-        return "used"
-    if link.revoked_at is not None:
-        return "revoked"
-    if as_utc(link.expires_at) <= utcnow():
-        return "expired"
-    return None
-
-
-async def expire_links(session: AsyncSession, purpose: str, step_key: str) -> None:
-    """The workflow's timer, not the wall clock, decides when a step's link dies."""
-    result = await session.exec(
-        select(AccessLink).where(AccessLink.purpose == purpose, AccessLink.step_key == step_key))
-    for link in result.all():
-        if link.used_at is None:
-            link.expires_at = min(as_utc(link.expires_at), utcnow())
-            session.add(link)
-
-
-async def revoke_links(session: AsyncSession, purpose: str, subject_id: int) -> None:
-    """A newer link for the same purpose kills the older, unused ones."""
-    result = await session.exec(select(AccessLink).where(
-        AccessLink.purpose == purpose, AccessLink.subject_id == subject_id,
-        AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None)))
-    for link in result.all():
-        link.revoked_at = utcnow()
-        session.add(link)

@@ -4,6 +4,8 @@ import hashlib
 from collections.abc import Sequence
 
 from sqlmodel import select
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from core.db import SessionFactory, transaction
 from core.settings import Settings
@@ -69,3 +71,16 @@ class MailingActivities:
         self.mailer = mailer
         self.sessions = mailer.sessions
         self.settings = mailer.settings
+
+
+# The API flushes a row, starts (or updates) the process, then commits: the process may look
+# for the row a moment before it is visible. Keep looking for a while, then give up for good
+# (the API's transaction did not commit, so there is nothing to do).
+MISSING_ATTEMPTS = 8
+
+
+def missing(what: str) -> ApplicationError:
+    attempt = activity.info().attempt if activity.in_activity() else MISSING_ATTEMPTS
+    final = attempt >= MISSING_ATTEMPTS
+    return ApplicationError(f"{what} not found", type="NotFound" if final else "NotVisibleYet",
+                            non_retryable=final)

@@ -4,7 +4,7 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.mailer import MailingActivities
+from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from models.accounts import User
 from models.audit import AuditEvent
@@ -12,12 +12,10 @@ from models.base import utcnow
 from models.contracts import AmendmentRequested, DecisionRecord, LocationRef
 from models.enrollment import Location, Organization, StorageUnit
 from models.review import ReviewDecision
+from models.review_rules import approval_problem
 from models.section_b_rules import active_provider_count, coordinator_signatures
 from models.section_b_snapshot import section_b_snapshot
 from notifications.catalogue import EmailKind, LocationDecisionContext
-
-NO_PROVIDER = ("{name} cannot be approved: it has no active practicing provider. Add at least "
-               "one (or import the bulk upload) first.")
 
 
 def unit_label(unit: StorageUnit) -> str:
@@ -34,10 +32,11 @@ class ReviewActivities(MailingActivities):
                 return
             location = await session.get(Location, data.location_id)
             approve = data.decision.approve
-            if approve and not data.amendment_unit_id and not await active_provider_count(
-                    session, location.id):
-                raise ApplicationError(NO_PROVIDER.format(name=location.name), type="Invalid",
-                                       non_retryable=True)
+            problem = approve and approval_problem(
+                location.name, await active_provider_count(session, location.id),
+                amendment=bool(data.amendment_unit_id))
+            if problem:
+                raise ApplicationError(problem, type="Invalid", non_retryable=True)
             reviewer = await session.get(User, data.decision.reviewer_id)
             session.add(ReviewDecision(
                 location_id=location.id, event_key=data.key, approved=approve,
@@ -98,6 +97,8 @@ class ReviewActivities(MailingActivities):
     async def open_amendment(self, data: AmendmentRequested) -> None:
         async with transaction(self.sessions) as session:
             unit = await session.get(StorageUnit, data.storage_unit_id)
+            if unit is None:
+                raise missing(f"storage unit {data.storage_unit_id}")
             location = await session.get(Location, unit.location_id)
             if not location.amendment_pending:
                 location.amendment_pending, location.amendment_since = True, utcnow()

@@ -2,28 +2,33 @@
 
 import json
 
+from sqlalchemy import update
 from sqlmodel import select
 from temporalio import activity
+from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities
+from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from models.accounts import AccessLink, User
 from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import (
+    OfficerSign,
     RequestRef,
     RoundOpened,
     RoundRef,
     RoundRequest,
+    SignatureRecorded,
     SigningEscalation,
     SigningNotice,
     SigningRoundInput,
     VoidSignatures,
 )
-from models.enrollment import Location, Organization, ResponsibleOfficer
+from models.enrollment import Location, Organization, ResponsibleOfficer, StoredFile
 from models.enrollment_enums import OfficerRole
+from models.links import SIGNING_PURPOSE, claim_link, revoke_links
 from models.review import SigningRequest, SigningRound
 from models.section_b_snapshot import agreement_data
 from models.signatures import Signature
@@ -35,7 +40,20 @@ from notifications.catalogue import (
     SigningRequestContext,
 )
 
-SIGNING_PURPOSE = "officer_signing"
+LINK_GONE = {
+    "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask for "
+               "a new link below with your email address.",
+    "used": "This signing link was already used: the document is signed. Nothing more is "
+            "needed from you.",
+    "revoked": "This signing link was replaced by a newer one and no longer works. Use the "
+               "most recent email, or ask for a new link below.",
+    "expired": "This signing link has expired. Ask for a new one below; it is emailed to you "
+               "at once and this one stops working.",
+    "void": "What this link asked you to sign has changed, so it no longer works. A new "
+            "request is emailed to you with the updated agreement.",
+}
+CHANGED = ("The organization's details changed since this request was made, so it can no "
+           "longer be signed. An updated request is on its way.")
 
 
 def documents_for(org: Organization) -> list[DocumentKind]:
@@ -56,12 +74,18 @@ async def officers(session, org_id: int) -> list[ResponsibleOfficer]:
     return list(result.all())
 
 
-async def request_content(session, request: SigningRequest, location_ids: list[int]) -> str:
+async def request_content(session, request: SigningRequest, signing_round: SigningRound) -> str:
     """The content this request would carry now (to detect a change since it was made)."""
     org = await session.get(Organization, request.organization_id)
     officer = next(o for o in await officers(session, org.id) if o.role == request.officer_role)
-    data = await agreement_data(session, org, officer_dict(officer), location_ids)
+    data = await agreement_data(session, org, officer_dict(officer), signing_round.location_ids,
+                                signing_round.addendum)
     return canonical(DOCUMENTS[request.document], data)
+
+
+def _gone(problem: str) -> ApplicationError:
+    return ApplicationError(LINK_GONE[problem], {"link": problem}, type="Gone",
+                            non_retryable=True)
 
 
 def audit(session, location_ids: list[int], action: str, actor: str, detail: dict,
@@ -91,12 +115,13 @@ class SigningActivities(MailingActivities):
     async def _create_round(self, session, data: SigningRoundInput) -> SigningRound:
         org = await session.get(Organization, data.organization_id)
         signing_round = SigningRound(organization_id=org.id, number=data.number,
-                                     location_ids=sorted(data.location_ids))
+                                     location_ids=sorted(data.location_ids),
+                                     addendum=data.addendum)
         session.add(signing_round)
         await session.flush()
         for officer in await officers(session, org.id):
             content = await agreement_data(session, org, officer_dict(officer),
-                                           data.location_ids)
+                                           data.location_ids, data.addendum)
             for kind in documents_for(org):
                 document = DOCUMENTS[kind]
                 session.add(SigningRequest(
@@ -112,11 +137,8 @@ class SigningActivities(MailingActivities):
         return signing_round
 
     @activity.defn
-    async def send_links(self, notice: SigningNotice) -> list[int]:
-        """Email each officer a fresh link per pending document; older links stop working.
-
-        Returns the requests already signed in the database, so a round that missed a
-        'signed' signal still learns the truth at its next reminder."""
+    async def send_links(self, notice: SigningNotice) -> None:
+        """Email each officer a fresh link per pending document; older links stop working."""
         async with self.sessions() as session:
             requests = (await session.exec(select(SigningRequest).where(
                 SigningRequest.id.in_(notice.request_ids)))).all()
@@ -127,7 +149,40 @@ class SigningActivities(MailingActivities):
             if not await self.mailer.already_sent(key):
                 await self._send_officer(key, notice, [r.id for r in pending
                                                        if r.officer_role == role])
-        return sorted(r.id for r in requests if r.status == "signed")
+
+    @activity.defn
+    async def record_signature(self, data: OfficerSign) -> SignatureRecorded:
+        """Claim the link and the request and store the signature, in one transaction: a
+        link signs once, however many times it is posted at the same moment."""
+        async with transaction(self.sessions) as session:
+            request = await session.get(SigningRequest, data.request_id)
+            link = await session.get(AccessLink, data.link_id)
+            if request.status == "signed" and link.used_at is not None:
+                return await _recorded(session, request)  # this link signed it: a retry
+            if data.image_file_id and await session.get(StoredFile, data.image_file_id) is None:
+                raise missing("signature image")
+            problem = await claim_link(session, data.link_id)
+            if problem:
+                raise _gone("void" if request.status == "void" else problem)
+            claimed = await session.exec(update(SigningRequest).where(
+                SigningRequest.id == request.id, SigningRequest.status == "pending")
+                .values(status="signed", signed_at=utcnow())
+                .execution_options(synchronize_session=False))
+            if claimed.rowcount != 1:
+                raise _gone("void" if request.status == "void" else "used")
+            signing_round = await session.get(SigningRound, request.round_id)
+            if await request_content(session, request, signing_round) != request.content:
+                raise ApplicationError(CHANGED, {"token": CHANGED}, type="Conflict",
+                                       non_retryable=True)
+            signature = _signature(request, data)
+            session.add(signature)
+            await session.flush()  # the unique request settles any remaining race here
+            request.signature_id = signature.id
+            session.add(request)
+            audit(session, signing_round.location_ids, f"signed:{request.document}",
+                  f"{request.officer_role.value}:{request.officer_name}",
+                  {"round": signing_round.number, "sha256": request.content_sha256})
+            return await _recorded(session, request)
 
     async def _send_officer(self, key: str, notice: SigningNotice, request_ids: list[int]) -> None:
         async with transaction(self.sessions) as session:
@@ -146,7 +201,7 @@ class SigningActivities(MailingActivities):
     async def _fresh_link(self, session, request: SigningRequest, key: str, notice):
         request.link_issue += 1
         session.add(request)
-        await _revoke_links(session, request.id)
+        await revoke_links(session, SIGNING_PURPOSE, request.id)
         bound = f"{request.id}:{request.officer_role}:{request.document}:{request.content_sha256}"
         return await issue_link(session, purpose=SIGNING_PURPOSE, step_key=f"{key}:{request.id}",
                                 subject_id=request.id, ttl=notice.link_ttl, bound_to=bound)
@@ -228,17 +283,30 @@ async def _void_round(session, signing_round: SigningRound, reason: str) -> None
     for request in requests:
         request.status = "void"
         session.add(request)
-        await _revoke_links(session, request.id)
+        await revoke_links(session, SIGNING_PURPOSE, request.id)
         if request.signature_id:
             signature = await session.get(Signature, request.signature_id)
             signature.voided_at, signature.void_reason = utcnow(), reason
             session.add(signature)
 
 
-async def _revoke_links(session, request_id: int) -> None:
-    result = await session.exec(select(AccessLink).where(
-        AccessLink.purpose == SIGNING_PURPOSE, AccessLink.subject_id == request_id,
-        AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None)))
-    for link in result.all():
-        link.revoked_at = utcnow()
-        session.add(link)
+def _signature(request: SigningRequest, data: OfficerSign) -> Signature:
+    document = DOCUMENTS[request.document]
+    return Signature(
+        organization_id=request.organization_id, document=request.document,
+        document_version=document.version, signer_role=request.officer_role.value,
+        signer_name=request.officer_name, signer_email=request.officer_email,
+        content_sha256=request.content_sha256, signed_content=request.content,
+        method=data.method, typed_name=data.typed_name if data.method == "typed" else None,
+        image_file_id=data.image_file_id, ip_address=data.ip_address,
+        user_agent=(data.user_agent or "")[:400], signing_request_id=request.id)
+
+
+async def _recorded(session, request: SigningRequest) -> SignatureRecorded:
+    """The officer's other documents in this round still waiting for their signature."""
+    others = (await session.exec(select(SigningRequest).where(
+        SigningRequest.round_id == request.round_id,
+        SigningRequest.officer_role == request.officer_role,
+        SigningRequest.id != request.id, SigningRequest.status == "pending"))).all()
+    return SignatureRecorded(signature_id=request.signature_id, request_id=request.id,
+                             still_unsigned=[DOCUMENTS[r.document].title for r in others])

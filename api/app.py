@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api import errors
 from api.csrf import persist_seed, prepare_seed, verify_csrf
+from api.processes import Gateway
 from api.routers import (
     auth,
     dev,
@@ -30,7 +31,7 @@ from api.routers import (
     signing,
     state,
 )
-from api.services import Services, TemporalGateway
+from api.services import Services
 from core.db import create_engine, session_factory
 from core.settings import Settings, get_settings
 
@@ -42,7 +43,7 @@ available here, with the same validation and the same role and scope checks. Aut
 
 
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None,
-               temporal: TemporalGateway | None = None) -> FastAPI:
+               gateway: Gateway | None = None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         own_engine = engine is None
         db = engine or create_engine(settings.resolved_database_url)
         app.state.services = Services(settings=settings, sessions=session_factory(db),
-                                      temporal=temporal or TemporalGateway(settings))
+                                      processes=gateway or Gateway(settings))
         yield
         if own_engine:
             await db.dispose()

@@ -6,8 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.services import Services, TemporalGateway
+from api.processes import Gateway
+from api.processes.gateway import ROLLBACK_ONLY
+from api.services import Services
 from api.sessions import load_user
+from core.db import AFTER_COMMIT, run_after_commit
 from core.errors import Forbidden, NotAuthenticated
 from core.settings import Settings
 from models.accounts import User, Viewer
@@ -29,11 +32,17 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
 async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
-    """One session per request; it commits when the endpoint returns without error."""
+    """One session per request; it commits when the endpoint returns without error, unless a
+    process refused the action the request wrote rows for (then nothing is kept)."""
     async with services.sessions() as session:
         try:
             yield session
-            await session.commit()
+            if session.info.pop(ROLLBACK_ONLY, False):
+                session.info.pop(AFTER_COMMIT, None)
+                await session.rollback()
+            else:
+                await session.commit()
+                await run_after_commit(session)
         except BaseException:
             await session.rollback()
             raise
@@ -42,11 +51,11 @@ async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_temporal(services: ServicesDep) -> TemporalGateway:
-    return services.temporal
+def get_processes(services: ServicesDep) -> Gateway:
+    return services.processes
 
 
-TemporalDep = Annotated[TemporalGateway, Depends(get_temporal)]
+ProcessesDep = Annotated[Gateway, Depends(get_processes)]
 
 # Pages a user who must change a temporary password may still open.
 _PASSWORD_PATHS = ("/account/password", "/logout", "/api/v1/account/password", "/api/v1/auth/logout")

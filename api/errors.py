@@ -13,7 +13,7 @@ from temporalio.client import RPCError, WorkflowUpdateFailedError
 
 from api.forms import error_messages
 from api.pages import render
-from api.workflow_calls import workflow_refusal
+from api.processes.gateway import refusal, unavailable
 from core.errors import CVMSError, NotAuthenticated
 
 log = logging.getLogger("cvms.api")
@@ -57,13 +57,11 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
 
 
 async def update_failed(request: Request, exc: WorkflowUpdateFailedError) -> Response:
-    return await cvms_error(request, workflow_refusal(exc))
+    return await cvms_error(request, refusal(exc))
 
 
 async def temporal_unavailable(request: Request, exc: RPCError) -> Response:
-    log.error("Temporal call failed: %s", exc)
-    return error_response(request, 503, "The case system is not reachable right now. Nothing "
-                          "was lost; try again in a few minutes.", code="unavailable")
+    return await cvms_error(request, unavailable(exc))
 
 
 async def database_refused(request: Request, exc: DBAPIError) -> Response:

@@ -1,6 +1,7 @@
 """Database engine and sessions. SQLite file by default; Postgres through psycopg 3."""
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -64,3 +65,21 @@ async def transaction(factory: SessionFactory) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+log = logging.getLogger("cvms.db")
+AFTER_COMMIT = "after_commit"
+
+
+def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -> None:
+    """Run `action` once the request's transaction has committed (a hint to a process that
+    reads the database itself must not arrive before what it should read)."""
+    session.info.setdefault(AFTER_COMMIT, []).append(action)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    for action in session.info.pop(AFTER_COMMIT, []):
+        try:
+            await action()
+        except Exception as error:  # noqa: BLE001 - a hint is best effort by design
+            log.info("after-commit action failed: %s", error)

@@ -44,3 +44,17 @@ class Invalid(CVMSError):
 class Gone(CVMSError):
     status_code = HTTPStatus.GONE
     code = "gone"
+
+
+class Unavailable(CVMSError):
+    """The action was not done (a part of the system did not answer in time): try again."""
+
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    code = "unavailable"
+
+
+class StillWorking(CVMSError):
+    """The action was accepted and will complete; its result was not ready in time."""
+
+    status_code = HTTPStatus.ACCEPTED
+    code = "accepted"

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     temporal_address: str = "127.0.0.1:7233"
     temporal_namespace: str = "default"
     temporal_task_queue: str = "cvms"
+    # How long a person's action may wait for its process before the answer is "not done,
+    # try again" (the process refuses the action if it arrives later, so it never half-happens).
+    action_timeout_seconds: float = 10.0
+    # How long to wait for the result of an action the process has accepted.
+    action_result_timeout_seconds: float = 60.0
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

@@ -96,6 +96,7 @@ class SectionB(SQLModel, table=True):
     last_step: str = Field(default="location", max_length=20)
     bulk_upload_planned: bool = False
     updated_at: datetime = created_at_field()
+    revision: int = 0  # every save counts; the reminder timer compares it
     completed_at: datetime | None = time_field()
 
 

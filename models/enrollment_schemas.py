@@ -44,6 +44,12 @@ class OrganizationDetailsIn(Form):
     redistribution_participant: bool
 
 
+DETAIL_LABELS = {"legal_name": "legal name", "org_type": "organization type",
+                 "street": "street address", "city": "city", "state": "state",
+                 "zip_code": "ZIP code", "phone": "phone", "email": "email",
+                 "redistribution_participant": "redistribution participation"}
+
+
 class LocationIn(Form):
     name: Text
     street: Text
@@ -178,6 +184,7 @@ class SignatureOut(BaseModel):
     content_sha256: str
     method: str
     signed_at: datetime
+    still_unsigned: list[str] = []  # an officer's other documents waiting in the same request
 
 
 class SectionBOut(BaseModel):

@@ -17,6 +17,11 @@ class CaseStatus:
     RESOLVED = "resolved"
     CLOSED = "closed"
     OPEN = (NEW, IN_PROGRESS, AWAITING_REQUESTER)
+    ACTIVE = (*OPEN, RESOLVED)  # a conversation may still go on
+
+    @staticmethod
+    def label(status: str) -> str:
+        return status.replace("_", " ").capitalize()
 
 
 class Case(SQLModel, table=True):
@@ -62,6 +67,8 @@ class CaseMessage(SQLModel, table=True):
     kind: str = Field(default="comment", max_length=30)  # comment, info_request, resolution
     body: str = Field(sa_type=Text)
     created_at: datetime = created_at_field()
+    # Set by the case's workflow when it accepts the message; unpublished ones stay hidden.
+    posted_at: datetime | None = time_field(index=True)
 
 
 class CaseAttachment(SQLModel, table=True):

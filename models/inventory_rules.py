@@ -43,6 +43,35 @@ class TransferStatus(StrEnum):
         return self.value.capitalize()
 
 
+# Which actions each status allows, and who may take them: the workflow's validators, the API
+# and the pages all ask here.
+ALLOWED_FROM: dict[str, tuple[TransferStatus, ...]] = {
+    "decide": (TransferStatus.REQUESTED,),
+    "cancel": (TransferStatus.REQUESTED, TransferStatus.APPROVED),
+    "ship": (TransferStatus.APPROVED,),
+    "receive": (TransferStatus.SHIPPED,),
+    "resolve": (TransferStatus.SHIPPED,),
+}
+STATE_ACTIONS = frozenset({"decide", "resolve"})  # the Immunization Branch's alone
+NOT_STATE = "Only the Immunization Branch decides on transfers."
+
+
+def may_act_for_state(role: str) -> bool:
+    return role == "reviewer"
+
+
+def action_problem(action: str, status: TransferStatus, role: str) -> str | None:
+    """Why this action cannot be taken on a transfer in this status, or None."""
+    if action in STATE_ACTIONS and not may_act_for_state(role):
+        return NOT_STATE
+    if status not in ALLOWED_FROM[action]:
+        return f"This transfer is {status.label.lower()}: it cannot be {ACTION_PAST[action]}."
+    return None
+
+
+ACTION_PAST = {"decide": "decided", "cancel": "cancelled (only before shipping)",
+               "ship": "shipped", "receive": "received", "resolve": "resolved"}
+
 FINAL_STATUSES = {TransferStatus.DENIED, TransferStatus.CANCELLED, TransferStatus.RECEIVED,
                   TransferStatus.RETURNED}
 DECIDE_WITHIN = timedelta(days=2)  # an undecided request is escalated to the state

@@ -42,12 +42,12 @@ class TransferIn(Form):
     request_key: RequestKey
 
 
-class DecisionIn(Form):
+class TransferDecisionIn(Form):
     decision: Literal["approve", "deny"]
     reason: Annotated[str | None, Field(default=None, max_length=500)] = None
 
 
-class ResolutionIn(Form):
+class TransferResolutionIn(Form):
     outcome: Literal["received", "returned"]
 
 

@@ -23,6 +23,8 @@ class SigningRound(SQLModel, table=True):
     number: int
     status: str = Field(default="open", max_length=20)  # open, complete, void
     location_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # What changed since the previous signature (an addendum); empty for the first round.
+    addendum: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     created_at: datetime = created_at_field()
     closed_at: datetime | None = time_field()
 

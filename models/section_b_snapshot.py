@@ -50,10 +50,13 @@ async def _unit(session: AsyncSession, unit: StorageUnit) -> dict[str, Any]:
 
 
 async def agreement_data(session: AsyncSession, org: Organization, officer: dict[str, str],
-                         location_ids: list[int]) -> dict[str, Any]:
-    """What a responsible officer signs: the organization, the officer, the locations covered."""
+                         location_ids: list[int], addendum: list[str] = ()) -> dict[str, Any]:
+    """What a responsible officer signs: the organization, the officer, the locations covered,
+    and (for an addendum) what changed since the last signature."""
     locations = [await session.get(Location, lid) for lid in sorted(location_ids)]
+    extra = {"addendum": list(addendum)} if addendum else {}
     return {
+        **extra,
         "organization": {"legal_name": org.legal_name, "type": org.org_type,
                          "address": f"{org.street}, {org.city}, {org.state} {org.zip_code}",
                          "phone": org.phone, "email": org.email,

@@ -14,7 +14,8 @@ class Signature(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
     location_id: int | None = Field(default=None, foreign_key="location.id", index=True)
-    signing_request_id: int | None = Field(default=None, index=True)
+    # One signature per signing request, guaranteed by the database (unique).
+    signing_request_id: int | None = Field(default=None, unique=True)
     document: DocumentKind = enum_field(DocumentKind)
     document_version: str = Field(max_length=40)
     signer_role: str = Field(max_length=20)  # coordinator, ceo, cmo

@@ -7,7 +7,6 @@ import httpx
 
 from activities.mailer import Mailer
 from api.app import create_app
-from api.services import TemporalGateway
 from notifications import catcher
 from notifications.catalogue import EmailKind, VerifyEmailContext
 from notifications.sender import SmtpSender
@@ -25,7 +24,7 @@ async def test_caught_mail_is_listed_with_clickable_links(system, tmp_path):
                                  verify_url="http://127.0.0.1:8000/register/verify/tok123")
         await mailer.send(f"dev:{uuid.uuid4()}", EmailKind.VERIFY_EMAIL, ["dev@example.org"], ctx)
         app = create_app(settings, engine=system.engine,
-                         temporal=TemporalGateway(settings, system.client))
+                         gateway=system.gateway(settings))
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:

@@ -3,7 +3,6 @@
 import httpx
 
 from api.app import create_app
-from api.services import TemporalGateway
 from tests.support.smtp import free_port
 
 
@@ -12,13 +11,13 @@ async def test_healthz_reports_every_component_ok(system):
         response = await http.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "components": {
-        "database": {"status": "ok"}, "temporal": {"status": "ok"}, "smtp": {"status": "ok"}}}
+        "database": {"status": "ok"}, "temporal": {"status": "ok"}, "worker": {"status": "ok"},
+        "smtp": {"status": "ok"}}}
 
 
 async def test_healthz_is_503_when_smtp_is_down(system):
     settings = system.settings.model_copy(update={"smtp_port": free_port()})
-    app = create_app(settings, engine=system.engine,
-                     temporal=TemporalGateway(settings, system.client))
+    app = create_app(settings, engine=system.engine, gateway=system.gateway(settings))
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

@@ -3,8 +3,8 @@
 import asyncio
 from datetime import timedelta
 
-from activities.links import find_link
 from models.base import utcnow
+from models.links import find_link
 from tests.support.enrollment import location_body, register_coordinator, start_enrollment
 from tests.support.web import PASSWORD, api_client, browser, unique_email
 

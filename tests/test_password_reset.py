@@ -3,9 +3,9 @@
 import asyncio
 from datetime import timedelta
 
-from activities.links import find_link
 from models.base import as_utc, utcnow
 from models.enums import Role
+from models.links import find_link
 from tests.support.accounts import make_user
 from tests.support.web import PASSWORD, browser
 

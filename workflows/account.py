@@ -2,7 +2,7 @@
 
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.accounts import AccountActivities
@@ -13,6 +13,7 @@ with workflow.unsafe.imports_passed_through():
         ConfirmEmail,
         PasswordResetInput,
     )
+    from workflows.guard import in_time, refuse
     from workflows.options import DB, MAIL
 
 
@@ -27,9 +28,11 @@ class AccountActivationWorkflow:
     async def run(self, data: AccountActivationInput) -> ActivationResult:
         await workflow.execute_activity_method(AccountActivities.send_verification, data, **MAIL)
         try:
-            await workflow.wait_condition(lambda: self.state != "awaiting_confirmation",
+            await workflow.wait_condition(lambda: self.state == "verified",
                                           timeout=data.verify_within)
         except TimeoutError:
+            await workflow.wait_condition(lambda: self.state != "confirming")
+        if self.state != "verified":
             self.state = "expired"
             ref = AccountRef(user_id=data.user_id)
             await workflow.execute_activity_method(AccountActivities.expire_registration,
@@ -39,16 +42,21 @@ class AccountActivationWorkflow:
 
     @workflow.update
     async def confirm_email(self, data: ConfirmEmail) -> str:
-        self.state = "confirming"  # stops the expiry timer from racing the activation
-        await workflow.execute_activity_method(AccountActivities.activate_account, data, **DB)
+        self.state = "confirming"  # refuses a concurrent confirmation; holds off the expiry
+        try:
+            await workflow.execute_activity_method(AccountActivities.activate_account, data,
+                                                   **DB)
+        except ActivityError:
+            self.state = "awaiting_confirmation"  # e.g. the link was replaced meanwhile
+            raise
         self.state = "verified"
         return self.state
 
     @confirm_email.validator
-    def _validate_confirm(self, _data: ConfirmEmail) -> None:
+    def _validate_confirm(self, data: ConfirmEmail) -> None:
+        in_time(data)
         if self.state != "awaiting_confirmation":
-            raise ApplicationError(f"This registration is already {self.state}.",
-                                   type="Conflict")
+            raise refuse(f"This registration is already {self.state}.")
 
     @workflow.query
     def status(self) -> str:

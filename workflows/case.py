@@ -1,15 +1,16 @@
 """A help-desk case from intake to closure.
 
-Agents act through updates (assign, ask the requester, resolve; the requester reopens); stored
-messages arrive as signals. The service-level clock counts only time not spent waiting on the
-requester: a case is flagged near a target and escalated to the team lead past it. Emails go
-out from the main loop, so an SMTP outage never holds up an agent's click.
+Every action is an update (assign; post a message; ask the requester; resolve; reopen). A
+message is stored by the API unpublished; the update's handler publishes it and reacts, so a
+refused or lost action leaves nothing visible. The service-level clock counts only time not
+spent waiting on the requester: a case is flagged near a target and escalated to the team lead
+past it. Emails go out from the main loop, so an SMTP outage never holds up an agent's click.
 """
 
+import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.helpdesk import HelpdeskActivities
@@ -19,39 +20,17 @@ with workflow.unsafe.imports_passed_through():
         CaseEmail,
         CaseInput,
         CaseMessageRef,
+        CaseState,
         CaseStatusOut,
+        PublishedMessage,
         WelcomeInput,
     )
     from models.helpdesk import CaseStatus
+    from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import DB, MAIL
 
 H = HelpdeskActivities
 C = CaseStatus
-
-
-class ServiceClock:
-    """Active time: runs while the case is with the help desk, pauses while it waits."""
-
-    def __init__(self, now: datetime) -> None:
-        self.consumed = timedelta(0)
-        self.running_since: datetime | None = now
-
-    def active(self, now: datetime) -> timedelta:
-        running = now - self.running_since if self.running_since else timedelta(0)
-        return self.consumed + running
-
-    def pause(self, now: datetime) -> None:
-        if self.running_since is not None:
-            self.consumed += now - self.running_since
-            self.running_since = None
-
-    def resume(self, now: datetime) -> None:
-        if self.running_since is None:
-            self.running_since = now
-
-    def due_at(self, target: timedelta, now: datetime) -> datetime | None:
-        """When active time reaches the target (None while paused)."""
-        return now + (target - self.active(now)) if self.running_since else None
 
 
 @workflow.defn
@@ -59,225 +38,232 @@ class CaseWorkflow:
     @workflow.init
     def __init__(self, data: CaseInput) -> None:
         self.data = data
-        self.status = C.NEW
-        self.seq = 0
-        self.assignee: int | None = None
-        self.first_response = False
-        self.sla_flag: str | None = None
-        self.escalations: set[str] = set()
-        self.clock = ServiceClock(workflow.now())
-        self.waiting_since: datetime | None = None
-        self.info_message: int | None = None
-        self.reminded = False
-        self.resolved_at: datetime | None = None
-        self.outbox: list[CaseEmail] = []
-        self.emails = 0
-        self.busy = False
+        self.s: CaseState = data.state or CaseState()
+        if data.state is None:
+            self.s.clock.resume(workflow.now())
+        self.lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, data: CaseInput) -> str:
-        self._email("received")
-        while self.status != C.CLOSED:
+        if data.state is None:
+            self._email("received")
+        while self.s.status != C.CLOSED:
             await self._send_emails()
+            if history_is_long(data.history_limit):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(data.model_copy(update={"state": self.s}))
             deadline = self._next_deadline()
             timeout = max(deadline - workflow.now(), timedelta(seconds=1)) if deadline else None
             try:
-                await workflow.wait_condition(lambda: bool(self.outbox) or self.status == C.CLOSED,
-                                              timeout=timeout)
+                await workflow.wait_condition(
+                    lambda: bool(self.s.outbox) or self.s.status == C.CLOSED
+                    or history_is_long(data.history_limit), timeout=timeout)
             except TimeoutError:
                 await self._on_time()
-        await self._send_emails()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return self.status
+        await self._send_emails()
+        return self.s.status
 
     # --- time ---------------------------------------------------------------------------
 
     def _targets(self) -> list[tuple[str, timedelta]]:
         targets = []
-        if not self.first_response:
+        if not self.s.first_response:
             targets.append(("response", self.data.response_target))
-        if self.status in C.OPEN:
+        if self.s.status in C.OPEN:
             targets.append(("resolution", self.data.resolution_target))
         return targets
 
     def _thresholds(self) -> list[tuple[str, str, timedelta]]:
         return [(name, level, target * (self.data.warn_at if level == "at_risk" else 1))
                 for name, target in self._targets() for level in ("at_risk", "breached")
-                if f"{name}:{level}" not in self.escalations]
+                if f"{name}:{level}" not in self.s.escalations]
 
     def _next_deadline(self) -> datetime | None:
-        now = workflow.now()
-        times = [self.clock.due_at(at, now) for _n, _l, at in self._thresholds()]
-        if self.status == C.AWAITING_REQUESTER and self.waiting_since:
-            if not self.reminded:
-                times.append(self.waiting_since + self.data.info_reminder_after)
-            times.append(self.waiting_since + self.data.info_close_after)
-        if self.status == C.RESOLVED and self.resolved_at:
-            times.append(self.resolved_at + self.data.reopen_within)
+        s, now = self.s, workflow.now()
+        times = [s.clock.due_at(at, now) for _n, _l, at in self._thresholds()]
+        if s.status == C.AWAITING_REQUESTER and s.waiting_since:
+            if not s.reminded:
+                times.append(s.waiting_since + self.data.info_reminder_after)
+            times.append(s.waiting_since + self.data.info_close_after)
+        if s.status == C.RESOLVED and s.resolved_at:
+            times.append(s.resolved_at + self.data.reopen_within)
         return min((t for t in times if t is not None), default=None)
 
     async def _on_time(self) -> None:
-        now = workflow.now()
+        s, now = self.s, workflow.now()
         for name, level, at in self._thresholds():
-            if self.clock.running_since and self.clock.active(now) >= at:
-                self.escalations.add(f"{name}:{level}")
+            if s.clock.running_since and s.clock.active(now) >= at:
+                s.escalations.append(f"{name}:{level}")
                 await self._flag(level, f"{'is near' if level == 'at_risk' else 'is past'} its "
                                         f"{name} target")
-        if self.status == C.AWAITING_REQUESTER and self.waiting_since:
-            if now >= self.waiting_since + self.data.info_close_after:
+        if s.status == C.AWAITING_REQUESTER and s.waiting_since:
+            if now >= s.waiting_since + self.data.info_close_after:
                 await self._close("Nobody answered the request for information.")
-            elif not self.reminded and now >= self.waiting_since + self.data.info_reminder_after:
-                self.reminded = True
-                close_on = self.waiting_since + self.data.info_close_after
-                self._email("info_reminder", self.info_message, f"{close_on:%B %d, %Y}")
-        if self.status == C.RESOLVED and self.resolved_at and (
-                now >= self.resolved_at + self.data.reopen_within):
+            elif not s.reminded and now >= s.waiting_since + self.data.info_reminder_after:
+                s.reminded = True
+                close_on = s.waiting_since + self.data.info_close_after
+                self._email("info_reminder", s.info_message, f"{close_on:%B %d, %Y}")
+        if s.status == C.RESOLVED and s.resolved_at and (
+                now >= s.resolved_at + self.data.reopen_within):
             await self._close("The reopening period ended.")
 
     async def _flag(self, level: str, what: str) -> None:
-        if self.sla_flag != "breached":
-            self.sla_flag = level
-        await self._project(self.status)
+        if self.s.sla_flag != "breached":
+            self.s.sla_flag = level
+        await self._project(self.s.status)
         self._email("escalated", detail=what)
 
     async def _close(self, reason: str) -> None:
-        self.clock.pause(workflow.now())
+        self.s.clock.pause(workflow.now())
         await self._project(C.CLOSED, closed_reason=reason)
         self._email("closed", detail=reason)
 
     # --- helpers ------------------------------------------------------------------------
 
     def _email(self, kind: str, message_id: int | None = None, detail: str | None = None) -> None:
-        self.emails += 1
-        self.outbox.append(CaseEmail(case_id=self.data.case_id, kind=kind, message_id=message_id,
-                                     detail=detail, key=f"case-{self.data.case_id}:email-"
-                                                        f"{self.emails}:{kind}"))
+        self.s.emails += 1
+        self.s.outbox.append(CaseEmail(
+            case_id=self.data.case_id, kind=kind, message_id=message_id, detail=detail,
+            key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}"))
 
     async def _send_emails(self) -> None:
-        while self.outbox:
-            await workflow.execute_activity_method(H.send_case_email, self.outbox.pop(0), **MAIL)
+        while self.s.outbox:
+            await workflow.execute_activity_method(H.send_case_email, self.s.outbox[0], **MAIL)
+            self.s.outbox.pop(0)
 
     async def _project(self, status: str, actor: str = "system", resolution: int | None = None,
                        closed_reason: str | None = None) -> None:
-        self.status = status
-        self.seq += 1
-        change = CaseChange(case_id=self.data.case_id, seq=self.seq, status=status,
-                            assignee_id=self.assignee, sla_flag=self.sla_flag,
-                            first_response=self.first_response, actor=actor,
+        s = self.s
+        s.status = status
+        s.seq += 1
+        change = CaseChange(case_id=self.data.case_id, seq=s.seq, status=status,
+                            assignee_id=s.assignee, sla_flag=s.sla_flag,
+                            first_response=s.first_response, actor=actor,
                             resolution_message_id=resolution, closed_reason=closed_reason)
         await workflow.execute_activity_method(H.project_case, change, **DB)
 
-    def _refuse_unless(self, allowed: tuple[str, ...], action: str) -> None:
-        if self.busy:
-            raise ApplicationError("Another action on this case is being recorded; try again.",
-                                   type="Conflict")
-        if self.status not in allowed:
-            raise ApplicationError(f"This case is {self.status.replace('_', ' ')}: it cannot "
-                                   f"be {action}.", type="Conflict")
+    async def _publish(self, data: CaseMessageRef) -> PublishedMessage:
+        return await workflow.execute_activity_method(H.publish_message, data, **DB)
+
+    def _allow(self, allowed: tuple[str, ...], action: str) -> None:
+        if self.s.status not in allowed:
+            raise refuse(f"This case is {C.label(self.s.status).lower()}: it cannot be "
+                         f"{action}.")
 
     # --- people's actions ---------------------------------------------------------------
 
     @workflow.update
     async def assign(self, data: AssignCase) -> str:
-        self.busy = True
-        try:
-            self.assignee = data.agent_id
-            await self._project(C.IN_PROGRESS if self.status == C.NEW else self.status,
+        async with self.lock:
+            self._allow(C.OPEN, "assigned")
+            self.s.assignee = data.agent_id
+            await self._project(C.IN_PROGRESS if self.s.status == C.NEW else self.s.status,
                                 actor=f"user:{data.by_user_id}")
             if data.agent_id != data.by_user_id:
                 self._email("for_agent", detail="assigned to you")
-            return self.status
-        finally:
-            self.busy = False
+            return self.s.status
 
     @assign.validator
-    def _validate_assign(self, _data: AssignCase) -> None:
-        self._refuse_unless(C.OPEN, "assigned")
+    def _validate_assign(self, data: AssignCase) -> None:
+        in_time(data)
+        self._allow(C.OPEN, "assigned")
+
+    @workflow.update
+    async def post_message(self, data: CaseMessageRef) -> str:
+        """A reply or an internal note: an agent's public reply reaches the requester; a
+        requester's reply to a request for information puts the case back with the desk."""
+        async with self.lock:
+            self._allow(C.ACTIVE, "answered")
+            published = await self._publish(data)
+            if published.internal:
+                return self.s.status
+            if published.author_kind == "agent":
+                self.s.first_response = True
+                self._email("updated", published.message_id)
+                return self.s.status
+            if self.s.status == C.AWAITING_REQUESTER:
+                self.s.clock.resume(workflow.now())
+                self.s.waiting_since = None
+                await self._project(C.IN_PROGRESS, actor="requester")
+            self._email("for_agent", published.message_id, "the requester replied")
+            return self.s.status
+
+    @post_message.validator
+    def _validate_post(self, data: CaseMessageRef) -> None:
+        in_time(data)
+        self._allow(C.ACTIVE, "answered")
 
     @workflow.update
     async def request_info(self, data: CaseMessageRef) -> str:
-        self.busy = True
-        try:
-            now = workflow.now()
-            self.first_response = True
-            self.clock.pause(now)
-            self.waiting_since, self.info_message, self.reminded = now, data.message_id, False
+        async with self.lock:
+            self._allow((C.NEW, C.IN_PROGRESS), "sent a request for information")
+            await self._publish(data)
+            s, now = self.s, workflow.now()
+            s.first_response = True
+            s.clock.pause(now)
+            s.waiting_since, s.info_message, s.reminded = now, data.message_id, False
             await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}")
             self._email("info_requested", data.message_id)
-            return self.status
-        finally:
-            self.busy = False
+            return s.status
 
     @request_info.validator
-    def _validate_request_info(self, _data: CaseMessageRef) -> None:
-        self._refuse_unless((C.NEW, C.IN_PROGRESS), "sent a request for information")
+    def _validate_request_info(self, data: CaseMessageRef) -> None:
+        in_time(data)
+        self._allow((C.NEW, C.IN_PROGRESS), "sent a request for information")
 
     @workflow.update
     async def resolve(self, data: CaseMessageRef) -> str:
-        self.busy = True
-        try:
-            now = workflow.now()
-            self.first_response = True
-            self.clock.pause(now)
-            self.resolved_at, self.waiting_since = now, None
+        async with self.lock:
+            self._allow(C.OPEN, "resolved")
+            await self._publish(data)
+            s, now = self.s, workflow.now()
+            s.first_response = True
+            s.clock.pause(now)
+            s.resolved_at, s.waiting_since = now, None
             await self._project(C.RESOLVED, actor=f"user:{data.user_id}",
                                 resolution=data.message_id)
             self._email("resolved", data.message_id)
-            return self.status
-        finally:
-            self.busy = False
+            return s.status
 
     @resolve.validator
-    def _validate_resolve(self, _data: CaseMessageRef) -> None:
-        self._refuse_unless(C.OPEN, "resolved")
+    def _validate_resolve(self, data: CaseMessageRef) -> None:
+        in_time(data)
+        self._allow(C.OPEN, "resolved")
 
     @workflow.update
     async def reopen(self, data: CaseMessageRef) -> str:
-        self.busy = True
-        try:
-            self.resolved_at = None
-            self.clock.resume(workflow.now())
+        async with self.lock:
+            self._reopenable()
+            await self._publish(data)
+            self.s.resolved_at = None
+            self.s.clock.resume(workflow.now())
             await self._project(C.IN_PROGRESS, actor=f"user:{data.user_id}")
             self._email("for_agent", data.message_id, "reopened by the requester")
-            return self.status
-        finally:
-            self.busy = False
+            return self.s.status
 
     @reopen.validator
-    def _validate_reopen(self, _data: CaseMessageRef) -> None:
-        self._refuse_unless((C.RESOLVED,), "reopened")
-        if self.resolved_at and workflow.now() >= self.resolved_at + self.data.reopen_within:
-            raise ApplicationError("The period to reopen this case has ended; open a new case.",
-                                   type="Conflict")
+    def _validate_reopen(self, data: CaseMessageRef) -> None:
+        in_time(data)
+        self._reopenable()
 
-    @workflow.signal
-    async def message_added(self, data: CaseMessageRef) -> None:
-        """A stored message: a public agent reply reaches the requester; a requester's reply
-        to a request for information puts the case back with the help desk."""
-        if data.internal or self.status == C.CLOSED:
-            return
-        if data.author_kind == "agent":
-            self.first_response = True
-            self._email("updated", data.message_id)
-            return
-        if self.status == C.AWAITING_REQUESTER:
-            self.clock.resume(workflow.now())
-            self.waiting_since = None
-            await self._project(C.IN_PROGRESS, actor="requester")
-        self._email("for_agent", data.message_id, "the requester replied")
+    def _reopenable(self) -> None:
+        self._allow((C.RESOLVED,), "reopened")
+        if self.s.resolved_at and workflow.now() >= self.s.resolved_at + self.data.reopen_within:
+            raise refuse("The period to reopen this case has ended; open a new case.")
 
     @workflow.query
     def detail(self) -> CaseStatusOut:
-        now = workflow.now()
-        due = {name: self.clock.due_at(target, now) for name, target in self._targets()}
+        s, now = self.s, workflow.now()
+        due = {name: s.clock.due_at(target, now) for name, target in self._targets()}
         closes = None
-        if self.status == C.AWAITING_REQUESTER and self.waiting_since:
-            closes = self.waiting_since + self.data.info_close_after
-        elif self.status == C.RESOLVED and self.resolved_at:
-            closes = self.resolved_at + self.data.reopen_within
-        return CaseStatusOut(status=self.status,
-                             active_minutes=int(self.clock.active(now).total_seconds() // 60),
-                             waiting_on_requester=self.status == C.AWAITING_REQUESTER,
+        if s.status == C.AWAITING_REQUESTER and s.waiting_since:
+            closes = s.waiting_since + self.data.info_close_after
+        elif s.status == C.RESOLVED and s.resolved_at:
+            closes = s.resolved_at + self.data.reopen_within
+        return CaseStatusOut(status=s.status,
+                             active_minutes=int(s.clock.active(now).total_seconds() // 60),
+                             waiting_on_requester=s.status == C.AWAITING_REQUESTER,
                              response_due_at=due.get("response"),
                              resolution_due_at=due.get("resolution"), closes_at=closes)
 

@@ -1,8 +1,12 @@
-"""An organization's enrollment: a child workflow per location, and the officers' signing rounds.
+"""An organization's enrollment: Section A's submission, a child workflow per location, and the
+responsible officers' agreement.
 
-One signing round is open at a time; locations whose Section B completes meanwhile wait for
-the next. If the organization's data changes before review, the signatures covering
-unapproved locations are void and those locations are asked for again.
+The officers sign once for the organization: the first completed Section B opens a signing
+round covering every location named in Section A. A location whose Section B completes while
+that round is open joins it; one that completes after the officers signed goes straight to
+review. Only a location added after a signature, or a correction of the organization's
+details, asks them to sign again: an addendum naming what changed (a correction also voids the
+signatures of locations not yet approved).
 """
 
 import asyncio
@@ -14,63 +18,76 @@ with workflow.unsafe.imports_passed_through():
     from activities.enrollment import EnrollmentActivities
     from activities.signing import SigningActivities
     from models.contracts import (
+        AddLocation,
+        CorrectDetails,
+        CorrectionRecord,
+        DetailsCorrected,
         EnrollmentInput,
-        LocationAdded,
-        LocationDecided,
+        EnrollmentState,
+        LocationAttached,
         LocationInput,
-        OrganizationChanged,
         OrganizationRef,
         RoundOutcome,
-        SignaturesNeeded,
+        SectionAResult,
         SigningRoundInput,
+        SubmitSectionA,
         VoidSignatures,
     )
-    from workflows import ids, names
+    from workflows import ids
+    from workflows.guard import history_is_long, in_time, refuse
     from workflows.location import LocationEnrollmentWorkflow
     from workflows.options import DB, MAIL
+    from workflows.organization_inbox import OrganizationInbox
     from workflows.signing import SigningRoundWorkflow
+
+E = EnrollmentActivities
 
 
 @workflow.defn
-class OrganizationEnrollmentWorkflow:
+class OrganizationEnrollmentWorkflow(OrganizationInbox):
+    """Signals from the locations' workflows arrive through OrganizationInbox."""
+
     @workflow.init
     def __init__(self, data: EnrollmentInput) -> None:
         self.data = data
-        self.to_start: list[int] = list(data.location_ids)
-        self.started: list[int] = []
-        self.awaiting: list[int] = []
-        self.covered: set[int] = set()
-        self.approved: set[int] = set()
-        self.round_number = 0
-        self.open_round: list[int] | None = None
+        self.s: EnrollmentState = data.state or EnrollmentState()
+        self.lock = asyncio.Lock()
         self.round_handle = None
-        self.changes: list[str] = []
-        self.tasks: list[asyncio.Task] = []
+        self.confirm_pending = False
 
     @workflow.run
     async def run(self, data: EnrollmentInput) -> None:
-        ref = OrganizationRef(organization_id=data.organization_id)
-        await workflow.execute_activity_method(EnrollmentActivities.confirm_section_a, ref,
-                                               **MAIL)
+        await workflow.wait_condition(lambda: self.s.submitted)
         while True:
-            await workflow.wait_condition(lambda: bool(
-                self.to_start or self.changes or (self.awaiting and self.open_round is None)))
-            while self.changes:
-                await self._void_for_change(self.changes.pop(0))
-            while self.to_start:
-                await self._start_location(self.to_start[0])
-                self.started.append(self.to_start.pop(0))
-            if self.awaiting and self.open_round is None:
-                self.round_number += 1
-                self.open_round, self.awaiting = sorted(self.awaiting), []
-                self.tasks.append(asyncio.create_task(
-                    self._run_round(self.round_number, self.open_round)))
+            await workflow.wait_condition(lambda: self._has_work() or self._may_continue())
+            if not self._has_work():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(data.model_copy(update={"state": self.s}))
+            if self.confirm_pending:
+                ref = OrganizationRef(organization_id=data.organization_id)
+                await workflow.execute_activity_method(E.confirm_section_a, ref, **MAIL)
+                self.confirm_pending = False
+            while self.s.to_start:
+                await self._start_location(self.s.to_start[0])
+                self.s.started.append(self.s.to_start.pop(0))
+            await self._serve_awaiting()
+
+    def _has_work(self) -> bool:
+        s = self.s
+        ready_to_open = s.open_round is None and (bool(s.addendum) or bool(
+            set(s.awaiting) - set(s.covered)))
+        return bool(self.confirm_pending or s.to_start or set(s.awaiting) & set(s.covered)
+                    or ready_to_open)
+
+    def _may_continue(self) -> bool:
+        return self.s.open_round is None and history_is_long(self.data.history_limit)
 
     async def _start_location(self, location_id: int) -> None:
         child = LocationInput(location_id=location_id,
                               organization_id=self.data.organization_id,
                               reminder_every=self.data.reminder_every,
-                              invitation_ttl=self.data.invitation_ttl)
+                              invitation_ttl=self.data.invitation_ttl,
+                              history_limit=self.data.history_limit)
         try:
             await workflow.start_child_workflow(
                 LocationEnrollmentWorkflow.run, child, id=ids.location(location_id),
@@ -78,57 +95,111 @@ class OrganizationEnrollmentWorkflow:
         except WorkflowAlreadyStartedError:
             workflow.logger.info("location %s already enrolling", location_id)
 
-    async def _run_round(self, number: int, location_ids: list[int]) -> None:
+    async def _serve_awaiting(self) -> None:
+        """Covered locations go on to review; the rest wait for a (new) signing round."""
+        s = self.s
+        for location_id in [i for i in s.awaiting if i in s.covered]:
+            s.awaiting.remove(location_id)
+            await self._tell(location_id, LocationEnrollmentWorkflow.officers_signed)
+        uncovered = set(s.awaiting) - set(s.covered)
+        if s.open_round is None and (uncovered or s.addendum):
+            cover = sorted(i for i in s.started if i not in s.covered and i not in s.approved)
+            addendum, s.addendum = s.addendum, []
+            if cover:
+                s.round_number += 1
+                s.open_round = cover
+                asyncio.create_task(self._run_round(s.round_number, cover, addendum))  # noqa: RUF006
+
+    async def _run_round(self, number: int, location_ids: list[int],
+                         addendum: list[str]) -> None:
         round_input = SigningRoundInput(organization_id=self.data.organization_id,
-                                        number=number, location_ids=location_ids)
+                                        number=number, location_ids=location_ids,
+                                        addendum=addendum)
         self.round_handle = await workflow.start_child_workflow(
             SigningRoundWorkflow.run, round_input,
             id=ids.signing_round(self.data.organization_id, number))
         outcome: RoundOutcome = await self.round_handle
-        self.round_handle, self.open_round = None, None
-        if not outcome.complete:
-            self.awaiting.extend(i for i in outcome.location_ids if i not in self.awaiting)
-            return
-        for location_id in outcome.location_ids:
-            self.covered.add(location_id)
-            handle = workflow.get_external_workflow_handle(ids.location(location_id))
-            await handle.signal(LocationEnrollmentWorkflow.on_officers_signed)
+        self.round_handle, self.s.open_round = None, None
+        if outcome.complete:
+            self.s.covered = sorted(set(self.s.covered) | set(outcome.location_ids))
 
-    async def _void_for_change(self, reason: str) -> None:
-        signed = sorted(self.covered - self.approved)
-        affected = sorted(set(signed) | set(self.open_round or []))
-        if not affected:
-            return
+    async def _tell(self, location_id: int, signal) -> None:
+        handle = workflow.get_external_workflow_handle_for(LocationEnrollmentWorkflow.run,
+                                                           ids.location(location_id))
+        await handle.signal(signal)
+
+    # --- updates: the administrator's actions -------------------------------------------
+
+    @workflow.update
+    async def submit_section_a(self, data: SubmitSectionA) -> SectionAResult:
+        """Section A is complete: every location's coordinator is invited."""
+        async with self.lock:
+            self._submittable()
+            ref = OrganizationRef(organization_id=self.data.organization_id)
+            result = await workflow.execute_activity_method(E.submit_section_a, ref, **DB)
+            self.s.submitted, self.confirm_pending = True, True
+            self.s.to_start.extend(i for i in result.location_ids if i not in self.s.to_start)
+            return result
+
+    @submit_section_a.validator
+    def _validate_submit(self, data: SubmitSectionA) -> None:
+        in_time(data)
+        self._submittable()
+
+    def _submittable(self) -> None:
+        if self.s.submitted:
+            raise refuse("Section A was already submitted. To change it now, open a "
+                         "help-desk case.")
+
+    @workflow.update
+    async def add_location(self, data: AddLocation) -> LocationAttached:
+        """A location added after Section A: its coordinator is invited at once; if the
+        officers have been asked to sign already, they are asked for an addendum."""
+        async with self.lock:
+            attached = await workflow.execute_activity_method(E.attach_location, data, **DB)
+            if attached.location_id not in self.s.started + self.s.to_start:
+                self.s.to_start.append(attached.location_id)
+                if self.s.round_number:
+                    self.s.addendum.append(f"Location added: {attached.name}")
+            return attached
+
+    @add_location.validator
+    def _validate_add(self, data: AddLocation) -> None:
+        in_time(data)
+        if not self.s.submitted:
+            raise refuse("Submit Section A first; until then locations are part of it.")
+
+    @workflow.update
+    async def correct_details(self, data: CorrectDetails) -> DetailsCorrected:
+        """The organization's details corrected after Section A: what the officers signed no
+        longer holds for locations not yet approved, so they sign an addendum."""
+        async with self.lock:
+            record = CorrectionRecord(organization_id=self.data.organization_id,
+                                      details=data.details)
+            corrected = await workflow.execute_activity_method(E.correct_organization, record,
+                                                               **DB)
+            if corrected.changed and self.s.round_number:
+                await self._void(f"Organization details changed: "
+                                 f"{', '.join(corrected.changed)}")
+            return corrected
+
+    @correct_details.validator
+    def _validate_correct(self, data: CorrectDetails) -> None:
+        in_time(data)
+        if not self.s.submitted:
+            raise refuse("Section A is still a draft: save the details there.")
+
+    async def _void(self, reason: str) -> None:
+        s = self.s
+        affected = sorted(i for i in s.started if i not in s.approved)
         void = VoidSignatures(organization_id=self.data.organization_id,
                               location_ids=affected, reason=reason)
         await workflow.execute_activity_method(SigningActivities.void_signatures, void, **DB)
         if self.round_handle is not None:
             await self.round_handle.signal(SigningRoundWorkflow.cancel)
-        self.covered -= set(signed)
-        for location_id in signed:
-            handle = workflow.get_external_workflow_handle(ids.location(location_id))
-            await handle.signal(LocationEnrollmentWorkflow.signatures_voided)
-
-    @workflow.signal
-    def location_added(self, data: LocationAdded) -> None:
-        if data.location_id not in self.started + self.to_start:
-            self.to_start.append(data.location_id)
-
-    @workflow.signal(name=names.SIGNATURES_NEEDED)
-    def signatures_needed(self, data: SignaturesNeeded) -> None:
-        if data.location_id not in self.awaiting and data.location_id not in (
-                self.open_round or []):
-            self.awaiting.append(data.location_id)
-
-    @workflow.signal(name=names.LOCATION_DECIDED)
-    def location_decided(self, data: LocationDecided) -> None:
-        if data.approved:
-            self.approved.add(data.location_id)
-
-    @workflow.signal
-    def organization_changed(self, data: OrganizationChanged) -> None:
-        self.changes.append(data.reason)
-
-    @workflow.query
-    def locations(self) -> list[int]:
-        return self.started + self.to_start
+        s.covered = [i for i in s.covered if i in s.approved]
+        s.addendum.append(reason)
+        for location_id in s.ready:
+            if location_id not in s.awaiting:
+                s.awaiting.append(location_id)
+            await self._tell(location_id, LocationEnrollmentWorkflow.signatures_voided)

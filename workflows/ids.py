@@ -31,3 +31,7 @@ def transfer(transfer_id: int) -> str:
 
 def password_reset(user_id: int, request: str) -> str:
     return f"password-reset-{user_id}-{request}"
+
+
+def health(task_queue: str) -> str:
+    return f"health-{task_queue}"

@@ -3,43 +3,51 @@
 invitation -> Section B (7-day reminders) -> submitted -> officers' signatures -> review ->
 approved (then amendments, each reviewed on its own) or rejected -> resubmission -> review ...
 
-Status changes are projected into the database by an activity at every transition; live
-detail (reminders sent, next reminder) comes from the `detail` query. Decision emails go out
-from the main loop, so an SMTP outage never holds up a reviewer's click.
+People's actions arrive as updates whose handlers run the activity that writes, so the
+database and the workflow never disagree. Section B drafts are the API's own rows: a save
+costs no workflow task; when a reminder is due the workflow reads the last activity and
+re-arms from it. Status changes are projected into the database at every transition; live
+detail (reminders, next reminder) comes from the `detail` query. The state lives in one model
+so the workflow can continue as new without losing anything.
 """
 
+import asyncio
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.enrollment import EnrollmentActivities
     from activities.review import ReviewActivities
     from models.contracts import (
+        AcceptInvitation,
+        AddStorageUnit,
         AmendmentRequested,
-        CoordinatorRegistered,
         Decision,
         DecisionRecord,
         DecisionResult,
         InviteCoordinator,
+        JoinLocation,
         LocationDecided,
         LocationDetail,
         LocationInput,
         LocationRef,
-        ProvidersChanged,
+        LocationState,
+        RenewInvitation,
         Resubmit,
+        SectionBActivity,
         SectionBReminder,
         SectionBResult,
-        SectionBTouched,
         SignaturesNeeded,
         StatusChange,
         SubmitSectionB,
     )
     from models.enrollment_enums import LocationStatus
-    from models.enums import Role
-    from workflows import ids, names
+    from models.review_rules import decision_problem
+    from workflows import ids
+    from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import DB, MAIL
+    from workflows.organization_inbox import OrganizationInbox
 
 A = EnrollmentActivities
 R = ReviewActivities
@@ -58,280 +66,299 @@ class LocationEnrollmentWorkflow:
     @workflow.init
     def __init__(self, data: LocationInput) -> None:
         self.data = data
-        self.status = S.NEW
-        self.seq = 0
-        self.coordinator_registered = False
-        self.registration_noted = True
-        self.touched = False
-        self.submitting = False
-        self.submitted = False
-        self.reinvite_requested = False
-        self.invitation_round = 1
-        self.reminders_sent = 0
+        self.s: LocationState = data.state or LocationState()
+        self.lock = asyncio.Lock()
         self.next_reminder_at: datetime | None = None
-        self.officers_signed = False
-        self.signatures_void = False
-        self.active_providers = 0
-        self.deciding = False
-        self.decision: Decision | None = None
-        self.decisions = 0
-        self.resubmitting = False
-        self.amendments: list[int] = []
-        self.current_amendment: int | None = None
-        self.outbox: list[DecisionRecord] = []
+        self.wake = False  # a hint that Section B started; the truth is read from the database
 
     @workflow.run
     async def run(self, data: LocationInput) -> None:
-        await self._invite()
-        await self._project(S.NEW, WAITING_REGISTRATION)
+        if data.state is None:
+            await self._invite()
+            await self._project(S.NEW, WAITING_REGISTRATION)
+        phases = {"section_b": self._section_b, "signatures": self._signatures,
+                  "review": self._review, "rejected": self._rejected,
+                  "enrolled": self._enrolled}
         while True:
-            await self._section_b()
-            await workflow.execute_activity_method(A.confirm_section_b, self._ref(), **MAIL)
-            if await self._review():
-                break
-            await workflow.wait_condition(lambda: self.resubmitting)
-            self.resubmitting = False
-        await self._enrolled()
+            await phases[self.s.phase]()
+            if history_is_long(data.history_limit):
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(data.model_copy(update={"state": self.s}))
 
-    # --- Section B ----------------------------------------------------------------------
+    # --- phases: each returns after a transition, or when the history is long ------------
 
     async def _section_b(self) -> None:
         """Wait for Section B; remind after every 7 days without an update."""
-        last_activity = workflow.now()
-        while not self.submitted:
-            self.next_reminder_at = last_activity + self.data.reminder_every
-            woke = await self._wait_until(self.next_reminder_at)
-            if self.submitting or self.submitted:
-                await workflow.wait_condition(lambda: not self.submitting)
-                continue
-            await self._note_registration()
-            if self.reinvite_requested:
-                self.reinvite_requested = False
-                self.invitation_round += 1
-                await self._invite()
-            if self.touched:
-                self.touched = False
-                last_activity = workflow.now()
-                if self.status == S.NEW:
-                    await self._project(S.IN_PROGRESS, WAITING_SECTION_B)
-            elif not woke:
-                await self._remind()
-                last_activity = workflow.now()
-        self.next_reminder_at = None
+        s = self.s
+        s.last_activity = s.last_activity or workflow.now()
+        self.next_reminder_at = s.last_activity + self.data.reminder_every
+        woke = await self._wait(lambda: s.phase != "section_b" or s.reinvite_requested
+                                or self.wake, self.next_reminder_at)
+        if s.phase != "section_b":
+            self.next_reminder_at = None
+            return
+        if s.reinvite_requested:
+            s.reinvite_requested = False
+            s.invitation_round += 1
+            await self._invite()
+        if self.wake or not woke:
+            self.wake = False
+            await self._check_activity(remind=not woke)
 
-    async def _wait_until(self, deadline: datetime) -> bool:
-        """True when something happened before the deadline, False when it passed."""
-        remaining = deadline - workflow.now()
-        if remaining <= timedelta(0):
-            return False
-        try:
-            await workflow.wait_condition(
-                lambda: self.touched or self.submitting or self.submitted
-                or self.reinvite_requested or not self.registration_noted, timeout=remaining)
-            return True
-        except TimeoutError:
-            return False
+    async def _check_activity(self, remind: bool) -> None:
+        """Read when Section B last changed: re-arm from it, or remind if it is too old."""
+        s = self.s
+        seen: SectionBActivity = await workflow.execute_activity_method(
+            A.section_b_activity, self._ref(), **DB)
+        if seen.revision != s.revision_seen and seen.updated_at is not None:
+            s.revision_seen = seen.revision
+            s.last_activity = max(s.last_activity or seen.updated_at, seen.updated_at)
+            if s.status == S.NEW:
+                await self._project(S.IN_PROGRESS, WAITING_SECTION_B)
+        if remind and workflow.now() >= s.last_activity + self.data.reminder_every:
+            await self._remind()
+            s.last_activity = workflow.now()
 
-    async def _note_registration(self) -> None:
-        if not self.registration_noted:
-            self.registration_noted = True
-            if self.status == S.NEW:
-                await self._project(S.NEW, WAITING_SECTION_B)
-
-    async def _invite(self) -> None:
-        invite = InviteCoordinator(location_id=self.data.location_id,
-                                   round=self.invitation_round, ttl=self.data.invitation_ttl)
-        await workflow.execute_activity_method(A.invite_coordinator, invite, **MAIL)
-
-    async def _remind(self) -> None:
-        self.reminders_sent += 1
-        reminder = SectionBReminder(location_id=self.data.location_id,
-                                    number=self.reminders_sent,
-                                    invitation_ttl=self.data.invitation_ttl)
-        await workflow.execute_activity_method(A.remind_section_b, reminder, **MAIL)
-        if self.reminders_sent >= ESCALATE_FROM_REMINDER:
-            await workflow.execute_activity_method(A.escalate_section_b, reminder, **MAIL)
-
-    # --- signatures and review ----------------------------------------------------------
-
-    async def _review(self) -> bool:
-        """Until decided: officers' signatures, then review. True when approved."""
-        while True:
-            if not self.officers_signed:
+    async def _signatures(self) -> None:
+        s = self.s
+        if s.confirm_pending:
+            await workflow.execute_activity_method(A.confirm_section_b, self._ref(), **MAIL)
+            s.confirm_pending = False
+        if not s.signatures_requested:
+            if s.status != S.AWAITING_SIGNATURES:
                 await self._project(S.AWAITING_SIGNATURES, WAITING_OFFICERS)
-                await self._parent().signal(names.SIGNATURES_NEEDED,
-                                            SignaturesNeeded(location_id=self.data.location_id))
-                await workflow.wait_condition(lambda: self.officers_signed)
-            self.signatures_void = False
+            await self._parent_signal(OrganizationInbox.signatures_needed,
+                                      SignaturesNeeded(location_id=self.data.location_id))
+            s.signatures_requested = True
+        await self._wait(lambda: s.officers_signed)
+        if s.officers_signed:
+            s.phase, s.signatures_void, s.signatures_requested = "review", False, False
+
+    async def _review(self) -> None:
+        s = self.s
+        if s.status != S.PENDING_REVIEW:
             await self._project(S.PENDING_REVIEW, WAITING_REVIEW)
-            await workflow.wait_condition(lambda: self.decision is not None
-                                          or self.signatures_void)
-            if self.decision is not None:
-                approved = self.decision.approve
-                self.decision = None
-                await self._send_decision_emails()
-                await self._parent().signal(names.LOCATION_DECIDED, LocationDecided(
-                    location_id=self.data.location_id, approved=approved))
-                return approved
+        await self._wait(lambda: s.phase != "review" or s.signatures_void or bool(s.outbox))
+        if s.phase == "review" and s.signatures_void:
+            s.phase, s.officers_signed, s.signatures_void = "signatures", False, False
+            s.signatures_requested = False
+        await self._send_decision_emails()
+
+    async def _rejected(self) -> None:
+        await self._wait(lambda: self.s.phase != "rejected" or bool(self.s.outbox))
+        await self._send_decision_emails()
 
     async def _enrolled(self) -> None:
         """An enrolled site; each added storage unit goes through review on its own."""
-        while True:
-            await workflow.wait_condition(lambda: bool(
-                self.outbox or (self.amendments and self.current_amendment is None)))
-            await self._send_decision_emails()
-            if self.amendments and self.current_amendment is None:
-                self.current_amendment = self.amendments.pop(0)
-                change = AmendmentRequested(storage_unit_id=self.current_amendment)
-                await workflow.execute_activity_method(R.open_amendment, change, **DB)
+        s = self.s
+        await self._wait(lambda: bool(s.outbox or (s.amendments and s.current_amendment is None)))
+        await self._send_decision_emails()
+        if s.amendments and s.current_amendment is None:
+            s.current_amendment = s.amendments.pop(0)
+            change = AmendmentRequested(storage_unit_id=s.current_amendment)
+            await workflow.execute_activity_method(R.open_amendment, change, **DB)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    async def _wait(self, done, until: datetime | None = None) -> bool:
+        """True when `done` held before `until` (or before the history grew long)."""
+        limit = self.data.history_limit
+        timeout = None if until is None else max(until - workflow.now(), timedelta(0))
+        if timeout == timedelta(0):
+            return done()
+        try:
+            await workflow.wait_condition(lambda: done() or history_is_long(limit),
+                                          timeout=timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def _invite(self) -> None:
+        invite = InviteCoordinator(location_id=self.data.location_id,
+                                   round=self.s.invitation_round, ttl=self.data.invitation_ttl)
+        await workflow.execute_activity_method(A.invite_coordinator, invite, **MAIL)
+
+    async def _remind(self) -> None:
+        self.s.reminders_sent += 1
+        reminder = SectionBReminder(location_id=self.data.location_id,
+                                    number=self.s.reminders_sent,
+                                    invitation_ttl=self.data.invitation_ttl)
+        await workflow.execute_activity_method(A.remind_section_b, reminder, **MAIL)
+        if self.s.reminders_sent >= ESCALATE_FROM_REMINDER:
+            await workflow.execute_activity_method(A.escalate_section_b, reminder, **MAIL)
 
     async def _send_decision_emails(self) -> None:
-        while self.outbox:
-            await workflow.execute_activity_method(R.send_decision_email, self.outbox.pop(0),
+        while self.s.outbox:
+            await workflow.execute_activity_method(R.send_decision_email, self.s.outbox[0],
                                                    **MAIL)
+            self.s.outbox.pop(0)
 
     async def _project(self, status: S, waiting_on: str | None, actor: str = "system",
                        note: str | None = None) -> None:
-        self.status = status
-        self.seq += 1
-        change = StatusChange(location_id=self.data.location_id, seq=self.seq, status=status,
+        self.s.status = status
+        self.s.seq += 1
+        change = StatusChange(location_id=self.data.location_id, seq=self.s.seq, status=status,
                               waiting_on=waiting_on, actor=actor, note=note)
         await workflow.execute_activity_method(A.project_location, change, **DB)
 
     def _ref(self) -> LocationRef:
         return LocationRef(location_id=self.data.location_id)
 
-    def _parent(self):
-        return workflow.get_external_workflow_handle(ids.enrollment(self.data.organization_id))
+    async def _parent_signal(self, signal, arg) -> None:
+        parent = workflow.get_external_workflow_handle(ids.enrollment(self.data.organization_id))
+        await parent.signal(signal, arg)
 
-    # --- signals ------------------------------------------------------------------------
-
-    @workflow.signal
-    def section_b_touched(self, _data: SectionBTouched) -> None:
-        self.touched = True
-
-    @workflow.signal(name="coordinator_registered")
-    def on_coordinator_registered(self, _data: CoordinatorRegistered) -> None:
-        if not self.coordinator_registered:
-            self.coordinator_registered = True
-            self.registration_noted = False
+    # --- signals: from the organization's workflow, and a hint from the API -------------
 
     @workflow.signal
-    def invitation_requested(self) -> None:
-        if not self.coordinator_registered and not self.submitted:
-            self.reinvite_requested = True
+    def section_b_started(self) -> None:
+        """The first save of a new Section B: project 'in progress' without waiting a week."""
+        if self.s.phase == "section_b" and self.s.status == S.NEW:
+            self.wake = True
 
-    @workflow.signal(name="officers_signed")
-    def on_officers_signed(self) -> None:
-        self.officers_signed = True
+    @workflow.signal
+    def officers_signed(self) -> None:
+        self.s.officers_signed = True
 
     @workflow.signal
     def signatures_voided(self) -> None:
-        """What the officers signed changed before review: they must sign again."""
-        self.officers_signed = False
-        if self.status == S.PENDING_REVIEW and not self.deciding:
-            self.signatures_void = True
+        """What the officers signed changed before review: they must sign again (the
+        organization's workflow already counts this location as waiting for them)."""
+        self.s.officers_signed = False
+        if self.s.phase == "review":
+            self.s.signatures_void = True
 
-    @workflow.signal
-    def providers_changed(self, data: ProvidersChanged) -> None:
-        self.active_providers = data.active
+    # --- updates: people's actions ------------------------------------------------------
 
-    @workflow.signal
-    def storage_unit_added(self, data: AmendmentRequested) -> None:
-        if self.status == S.APPROVED and data.storage_unit_id not in self.amendments:
-            self.amendments.append(data.storage_unit_id)
+    @workflow.update
+    async def accept_invitation(self, data: AcceptInvitation) -> str:
+        """The coordinator registered (or used an existing account) from the emailed link."""
+        async with self.lock:
+            join = JoinLocation(location_id=self.data.location_id, link_id=data.link_id,
+                                user_id=data.user_id)
+            await workflow.execute_activity_method(A.join_location, join, **DB)
+            if not self.s.coordinator_registered:
+                self.s.coordinator_registered = True
+                if self.s.status == S.NEW:
+                    await self._project(S.NEW, WAITING_SECTION_B, actor=f"user:{data.user_id}")
+            return self.s.status
 
-    # --- updates: people's decisions ----------------------------------------------------
+    @accept_invitation.validator
+    def _validate_accept(self, data: AcceptInvitation) -> None:
+        in_time(data)
+
+    @workflow.update
+    async def renew_invitation(self, data: RenewInvitation) -> str:
+        """From an expired or replaced link: a fresh one is emailed (the old one dies)."""
+        self.s.reinvite_requested = True
+        return "A new invitation link is on its way."
+
+    @renew_invitation.validator
+    def _validate_renew(self, data: RenewInvitation) -> None:
+        in_time(data)
+        if self.s.coordinator_registered or self.s.phase != "section_b":
+            raise refuse("This invitation was already used to register. Log in to open "
+                         "Section B.")
 
     @workflow.update
     async def submit_section_b(self, data: SubmitSectionB) -> SectionBResult:
         """Step 12's last click: complete Section B (refused, with reasons, if incomplete)."""
-        self.submitting = True
-        try:
+        async with self.lock:
+            self._submittable()
             result = await workflow.execute_activity_method(A.complete_section_b, self._ref(),
                                                             **DB)
-            self.active_providers = result.active_providers
-            # Projected before answering, so the coordinator's next page already says so.
             await self._project(S.SUBMITTED, WAITING_OFFICERS, actor=f"user:{data.user_id}")
-            self.submitted = True
+            self.s.phase, self.s.confirm_pending = "signatures", True
+            self.s.officers_signed = self.s.signatures_requested = False
+            self.next_reminder_at = None
             return result
-        finally:
-            self.submitting = False
 
     @submit_section_b.validator
-    def _validate_submit(self, _data: SubmitSectionB) -> None:
-        if self.submitted:
-            raise ApplicationError("Section B was already submitted.", type="Conflict")
-        if self.submitting:
-            raise ApplicationError("Section B is already being submitted.", type="Conflict")
-        if self.status not in (S.NEW, S.IN_PROGRESS):
-            raise ApplicationError(f"Section B cannot be submitted while the location is "
-                                   f"{self.status.label.lower()}.", type="Conflict")
+    def _validate_submit(self, data: SubmitSectionB) -> None:
+        in_time(data)
+        self._submittable()
+
+    def _submittable(self) -> None:
+        if self.s.phase != "section_b":
+            raise refuse(f"Section B was already submitted; the location is "
+                         f"{S(self.s.status).label.lower()}.")
 
     @workflow.update
     async def decide(self, data: Decision) -> DecisionResult:
         """A reviewer approves, or rejects with a reason (an enrollment or an amendment)."""
-        self.deciding = True
-        try:
-            self.decisions += 1
-            amendment = self.current_amendment
+        async with self.lock:
+            self._decidable(data)
+            s = self.s
+            amendment = s.current_amendment
             record = DecisionRecord(location_id=self.data.location_id, decision=data,
                                     key=f"location-{self.data.location_id}:decision-"
-                                        f"{self.decisions}", amendment_unit_id=amendment)
+                                        f"{s.decisions + 1}", amendment_unit_id=amendment)
             await workflow.execute_activity_method(R.record_decision, record, **DB)
-            self.outbox.append(record)
+            s.decisions += 1
+            s.outbox.append(record)
             if amendment is not None:
-                self.current_amendment = None
-                return DecisionResult(location_id=self.data.location_id, status=self.status,
+                s.current_amendment = None
+                return DecisionResult(location_id=self.data.location_id, status=s.status,
                                       amendment=True)
             status, waiting = (S.APPROVED, None) if data.approve else (
                 S.REJECTED, WAITING_AFTER_REJECTION)
             await self._project(status, waiting, actor=f"reviewer:{data.reviewer_id}",
                                 note=data.reason)
-            self.decision = data
+            s.phase = "enrolled" if data.approve else "rejected"
+            await self._parent_signal(OrganizationInbox.location_decided, LocationDecided(
+                location_id=self.data.location_id, approved=data.approve))
             return DecisionResult(location_id=self.data.location_id, status=status)
-        finally:
-            self.deciding = False
 
     @decide.validator
     def _validate_decision(self, data: Decision) -> None:
-        if data.reviewer_role != Role.REVIEWER:
-            raise ApplicationError("Only Immunization Branch reviewers decide on locations.",
-                                   type="Forbidden")
-        if self.deciding:
-            raise ApplicationError("A decision on this location is being recorded.",
-                                   type="Conflict")
-        if self.status != S.PENDING_REVIEW and self.current_amendment is None:
-            raise ApplicationError(f"This location is {self.status.label.lower()}: there is "
-                                   "nothing to decide.", type="Conflict")
-        if not data.approve and not (data.reason or "").strip():
-            raise ApplicationError("Give the reason for the rejection; the coordinator "
-                                   "receives it.", type="Invalid")
-        if data.approve and self.current_amendment is None and self.active_providers < 1:
-            raise ApplicationError("This location cannot be approved: it has no active "
-                                   "practicing provider. Add at least one (or import the bulk "
-                                   "upload) first.", type="Invalid")
+        in_time(data)
+        self._decidable(data)
+
+    def _decidable(self, data: Decision) -> None:
+        pending = self.s.phase == "review" and not self.s.signatures_void
+        problem = decision_problem(data.reviewer_role, data.approve, data.reason,
+                                   pending or self.s.current_amendment is not None,
+                                   S(self.s.status).label)
+        if problem:
+            raise refuse(*problem)
 
     @workflow.update
     async def resubmit(self, data: Resubmit) -> str:
         """After a rejection the coordinator reopens Section B; its last page resubmits."""
-        await workflow.execute_activity_method(R.start_resubmission, self._ref(), **DB)
-        self.submitted = False
-        self.touched = False
-        await self._project(S.IN_PROGRESS, WAITING_RESUBMISSION, actor=f"user:{data.user_id}")
-        self.resubmitting = True
-        return self.status
+        async with self.lock:
+            if self.s.phase != "rejected":
+                raise refuse("This location was already reopened for resubmission.")
+            await workflow.execute_activity_method(R.start_resubmission, self._ref(), **DB)
+            await self._project(S.IN_PROGRESS, WAITING_RESUBMISSION,
+                                actor=f"user:{data.user_id}")
+            self.s.phase, self.s.last_activity = "section_b", workflow.now()
+            return self.s.status
 
     @resubmit.validator
-    def _validate_resubmit(self, _data: Resubmit) -> None:
-        if self.status != S.REJECTED or self.resubmitting:
-            raise ApplicationError(f"Only a rejected location can be resubmitted; this one is "
-                                   f"{self.status.label.lower()}.", type="Conflict")
+    def _validate_resubmit(self, data: Resubmit) -> None:
+        in_time(data)
+        if self.s.phase != "rejected":
+            raise refuse(f"Only a rejected location can be resubmitted; this one is "
+                         f"{S(self.s.status).label.lower()}.")
+
+    @workflow.update
+    async def add_storage_unit(self, data: AddStorageUnit) -> str:
+        """An enrolled site lists another storage unit: it is reviewed on its own."""
+        if data.storage_unit_id not in self.s.amendments:
+            self.s.amendments.append(data.storage_unit_id)
+        return "The new storage unit is waiting for review."
+
+    @add_storage_unit.validator
+    def _validate_unit(self, data: AddStorageUnit) -> None:
+        in_time(data)
+        if self.s.phase != "enrolled":
+            raise refuse("Storage units are reviewed with Section B until the location is "
+                         "enrolled.")
 
     @workflow.query
     def detail(self) -> LocationDetail:
-        return LocationDetail(status=self.status,
-                              coordinator_registered=self.coordinator_registered,
-                              reminders_sent=self.reminders_sent,
+        return LocationDetail(status=self.s.status,
+                              coordinator_registered=self.s.coordinator_registered,
+                              reminders_sent=self.s.reminders_sent,
                               next_reminder_at=self.next_reminder_at,
-                              invitation_round=self.invitation_round)
+                              invitation_round=self.s.invitation_round)

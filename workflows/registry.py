@@ -3,6 +3,7 @@
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
+from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
@@ -16,4 +17,5 @@ WORKFLOWS: list[type] = [
     CaseWorkflow,
     RequesterWelcomeWorkflow,
     TransferWorkflow,
+    HealthWorkflow,
 ]

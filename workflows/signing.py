@@ -1,11 +1,13 @@
 """One signing round: the CEO and CMO sign the documents covering a set of locations.
 
 Links go out at once, again (fresh, the old ones dying) every few days to whoever has not
-signed, and the administrator is told once when the round has waited too long. Signing itself
-is recorded by the API in one database transaction guarded by the link; this workflow is told
-by a signal and sends the receipt.
+signed, and the administrator is told once when the round has waited too long. An officer's
+signature is an update: its activity claims the link and the request in one database
+transaction (so a link works once, whatever the concurrency) and the round learns the outcome
+from its result.
 """
 
+import asyncio
 import contextlib
 from datetime import datetime, timedelta
 
@@ -14,16 +16,24 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.signing import SigningActivities
     from models.contracts import (
+        OfficerSign,
+        RenewLink,
         RequestRef,
         RoundOutcome,
         RoundRef,
+        SignatureRecorded,
         SigningEscalation,
         SigningNotice,
         SigningRoundInput,
     )
+    from workflows.guard import in_time, refuse
     from workflows.options import DB, MAIL
 
 S = SigningActivities
+USED = ("This signing link was already used: the document is signed. Nothing more is needed "
+        "from you.")
+VOID = ("What this link asked you to sign has changed, so it no longer works. A new request is "
+        "emailed to you with the updated agreement.")
 
 
 @workflow.defn
@@ -32,6 +42,7 @@ class SigningRoundWorkflow:
     def __init__(self, data: SigningRoundInput) -> None:
         self.data = data
         self.round_id: int | None = None
+        self.opened = False
         self.pending: set[int] = set()
         self.signed: list[int] = []
         self.renew: list[int] = []
@@ -39,12 +50,14 @@ class SigningRoundWorkflow:
         self.reminders = 0
         self.renewals = 0
         self.escalated = False
+        self.lock = asyncio.Lock()
 
     @workflow.run
     async def run(self, data: SigningRoundInput) -> RoundOutcome:
         opened = await workflow.execute_activity_method(S.open_round, data, **DB)
         self.round_id = opened.round_id
         self.pending = {r.request_id for r in opened.requests}
+        self.opened = True
         await self._notify(sorted(self.pending), "request", 0)
         started = last = workflow.now()
         while self.pending and not self.cancelled:
@@ -64,6 +77,7 @@ class SigningRoundWorkflow:
                 await self._notify(sorted(self.pending), f"reminder-{self.reminders}",
                                    self.reminders)
                 last = workflow.now()
+        await workflow.wait_condition(workflow.all_handlers_finished)
         await self._drain()
         if self.cancelled:
             return RoundOutcome(round_id=self.round_id, complete=False,
@@ -83,8 +97,9 @@ class SigningRoundWorkflow:
 
     async def _drain(self) -> None:
         while self.signed:
-            ref = RequestRef(request_id=self.signed.pop(0))
+            ref = RequestRef(request_id=self.signed[0])
             await workflow.execute_activity_method(S.send_receipt, ref, **MAIL)
+            self.signed.pop(0)
         while self.renew:
             request_id = self.renew.pop(0)
             if request_id in self.pending and not self.cancelled:
@@ -94,20 +109,37 @@ class SigningRoundWorkflow:
     async def _notify(self, request_ids: list[int], label: str, reminder: int) -> None:
         notice = SigningNotice(round_id=self.round_id, request_ids=request_ids, label=label,
                                reminder=reminder, link_ttl=self.data.link_ttl)
-        signed = await workflow.execute_activity_method(S.send_links, notice, **MAIL)
-        for request_id in signed:
-            self.request_signed(RequestRef(request_id=request_id))  # its signal was missed
+        await workflow.execute_activity_method(S.send_links, notice, **MAIL)
 
-    @workflow.signal
-    def request_signed(self, data: RequestRef) -> None:
-        if data.request_id in self.pending:
+    def _signable(self, request_id: int) -> None:
+        if self.cancelled:
+            raise refuse(VOID, "Gone")
+        if self.opened and request_id not in self.pending:
+            raise refuse(USED, "Gone")
+
+    @workflow.update
+    async def sign(self, data: OfficerSign) -> SignatureRecorded:
+        async with self.lock:
+            self._signable(data.request_id)
+            recorded = await workflow.execute_activity_method(S.record_signature, data, **DB)
             self.pending.discard(data.request_id)
             self.signed.append(data.request_id)
+            return recorded
 
-    @workflow.signal
-    def link_requested(self, data: RequestRef) -> None:
-        if data.request_id in self.pending:
-            self.renew.append(data.request_id)
+    @sign.validator
+    def _validate_sign(self, data: OfficerSign) -> None:
+        in_time(data)
+        self._signable(data.request_id)
+
+    @workflow.update
+    async def renew_link(self, data: RenewLink) -> str:
+        self.renew.append(data.request_id)
+        return "A new signing link is on its way."
+
+    @renew_link.validator
+    def _validate_renew(self, data: RenewLink) -> None:
+        in_time(data)
+        self._signable(data.request_id)
 
     @workflow.signal
     def cancel(self) -> None:

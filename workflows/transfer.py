@@ -6,11 +6,11 @@ the state; a shipment not received in time is flagged to both sites and the stat
 resolve it as received or returned to the sender.
 """
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inventory import InventoryActivities
@@ -23,8 +23,8 @@ with workflow.unsafe.imports_passed_through():
         TransferRef,
         TransferResolution,
     )
-    from models.enums import Role
-    from models.inventory_rules import TransferStatus
+    from models.inventory_rules import NOT_STATE, TransferStatus, action_problem
+    from workflows.guard import in_time, refuse
     from workflows.options import DB, MAIL
 
 I = InventoryActivities  # noqa: E741
@@ -38,7 +38,7 @@ class TransferWorkflow:
         self.data = data
         self.status = T.REQUESTED
         self.seq = 0
-        self.busy = False
+        self.lock = asyncio.Lock()
         self.escalated = False
         self.flagged = False
         self.outbox: list[TransferEmail] = []
@@ -102,101 +102,79 @@ class TransferWorkflow:
     def _ref(self) -> TransferRef:
         return TransferRef(transfer_id=self.data.transfer_id)
 
-    def _allow(self, allowed: tuple[T, ...], action: str) -> None:
-        if self.busy:
-            raise ApplicationError("Another action on this transfer is being recorded.",
-                                   type="Conflict")
-        if self.status not in allowed:
-            raise ApplicationError(f"This transfer is {self.status.label.lower()}: it cannot "
-                                   f"be {action}.", type="Conflict")
+    def _allow(self, action: str, role: str = "") -> None:
+        problem = action_problem(action, self.status, role)
+        if problem:
+            raise refuse(problem, "Forbidden" if problem == NOT_STATE else "Conflict")
 
-    @staticmethod
-    def _reviewer(role: str) -> None:
-        if role != Role.REVIEWER:
-            raise ApplicationError("Only the Immunization Branch decides on transfers.",
-                                   type="Forbidden")
+    async def _step(self, status: T, actor: str, activity=None, **projection) -> str:
+        if activity is not None:
+            await workflow.execute_activity_method(activity, self._ref(), **DB)
+        await self._project(status, actor, **projection)
+        self._email(status.value)
+        return self.status
 
     @workflow.update
     async def decide(self, data: TransferDecision) -> str:
-        self.busy = True
-        try:
+        async with self.lock:
+            self._allow("decide", data.reviewer_role)
             status = T.APPROVED if data.approve else T.DENIED
-            await self._project(status, f"reviewer:{data.reviewer_id}", data.reason,
-                                data.reviewer_id)
-            self._email(status.value)
-            return self.status
-        finally:
-            self.busy = False
+            return await self._step(status, f"reviewer:{data.reviewer_id}", reason=data.reason,
+                                    decided_by=data.reviewer_id)
 
     @decide.validator
     def _validate_decide(self, data: TransferDecision) -> None:
-        self._reviewer(data.reviewer_role)
-        self._allow((T.REQUESTED,), "decided")
+        in_time(data)
+        self._allow("decide", data.reviewer_role)
         if not data.approve and not (data.reason or "").strip():
-            raise ApplicationError("Give the reason for denying the request.", type="Invalid")
+            raise refuse("Give the reason for denying the request.", "Invalid")
 
     @workflow.update
     async def cancel(self, data: TransferActor) -> str:
-        self.busy = True
-        try:
-            await self._project(T.CANCELLED, f"user:{data.user_id}")
-            self._email("cancelled")
-            return self.status
-        finally:
-            self.busy = False
+        async with self.lock:
+            self._allow("cancel")
+            return await self._step(T.CANCELLED, f"user:{data.user_id}")
 
     @cancel.validator
-    def _validate_cancel(self, _data: TransferActor) -> None:
-        self._allow((T.REQUESTED, T.APPROVED), "cancelled (only before shipping)")
+    def _validate_cancel(self, data: TransferActor) -> None:
+        in_time(data)
+        self._allow("cancel")
 
     @workflow.update
     async def ship(self, data: TransferActor) -> str:
-        self.busy = True
-        try:
-            await workflow.execute_activity_method(I.ship, self._ref(), **DB)
-            await self._project(T.SHIPPED, f"user:{data.user_id}")
-            self._email("shipped")
-            return self.status
-        finally:
-            self.busy = False
+        async with self.lock:
+            self._allow("ship")
+            return await self._step(T.SHIPPED, f"user:{data.user_id}", I.ship)
 
     @ship.validator
-    def _validate_ship(self, _data: TransferActor) -> None:
-        self._allow((T.APPROVED,), "shipped")
+    def _validate_ship(self, data: TransferActor) -> None:
+        in_time(data)
+        self._allow("ship")
 
     @workflow.update
     async def receive(self, data: TransferActor) -> str:
-        self.busy = True
-        try:
-            await workflow.execute_activity_method(I.receive, self._ref(), **DB)
-            await self._project(T.RECEIVED, f"user:{data.user_id}")
-            self._email("received")
-            return self.status
-        finally:
-            self.busy = False
+        async with self.lock:
+            self._allow("receive")
+            return await self._step(T.RECEIVED, f"user:{data.user_id}", I.receive)
 
     @receive.validator
-    def _validate_receive(self, _data: TransferActor) -> None:
-        self._allow((T.SHIPPED,), "received")
+    def _validate_receive(self, data: TransferActor) -> None:
+        in_time(data)
+        self._allow("receive")
 
     @workflow.update
     async def resolve(self, data: TransferResolution) -> str:
         """The state settles a flagged shipment: it arrived after all, or went back."""
-        self.busy = True
-        try:
+        async with self.lock:
+            self._allow("resolve", data.reviewer_role)
             returned = data.outcome == "returned"
-            activity = I.return_to_sender if returned else I.receive
-            await workflow.execute_activity_method(activity, self._ref(), **DB)
-            status = T.RETURNED if returned else T.RECEIVED
-            await self._project(status, f"reviewer:{data.reviewer_id}")
-            self._email(status.value)
-            return self.status
-        finally:
-            self.busy = False
+            return await self._step(T.RETURNED if returned else T.RECEIVED,
+                                    f"reviewer:{data.reviewer_id}",
+                                    I.return_to_sender if returned else I.receive)
 
     @resolve.validator
     def _validate_resolve(self, data: TransferResolution) -> None:
-        self._reviewer(data.reviewer_role)
-        self._allow((T.SHIPPED,), "resolved")
+        in_time(data)
+        self._allow("resolve", data.reviewer_role)
         if data.outcome not in ("received", "returned"):
-            raise ApplicationError("Resolve as received or returned.", type="Invalid")
+            raise refuse("Resolve as received or returned.", "Invalid")

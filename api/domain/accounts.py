@@ -5,22 +5,17 @@ from datetime import timedelta
 
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from activities.accounts import RESET_PURPOSE, VERIFY_PURPOSE
-from activities.links import find_link, link_problem
-from api.services import TemporalGateway
+from api.processes import Gateway
+from api.processes import accounts as account_processes
 from api.sessions import end_all_sessions
-from api.workflow_calls import run_update
 from core.errors import Conflict, Gone, Invalid
 from core.security import hash_password_async, verify_password_async
 from models.accounts import AccessLink, User
 from models.base import as_utc, utcnow
-from models.contracts import AccountActivationInput, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus, Role
+from models.links import RESET_PURPOSE, VERIFY_PURPOSE, claim_link, find_link, link_problem
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, RegistrationIn
-from workflows import ids
-from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 
 LINK_PROBLEMS = {
     "invalid": "This confirmation link is not valid. Check that you copied the whole address.",
@@ -48,23 +43,16 @@ async def _claim_email(session: AsyncSession, data: RegistrationIn) -> User:
     return user
 
 
-async def register_org_admin(*, session: AsyncSession, temporal: TemporalGateway,
+async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
                              data: RegistrationIn, verify_within: timedelta) -> User:
-    """Create the account (unconfirmed) and start its email verification."""
+    """Create the account (unconfirmed) and start its email verification: both, or neither."""
     user = await _claim_email(session, data)
     user.first_name, user.last_name = data.first_name, data.last_name
     user.password_hash = await hash_password_async(data.password)
     user.status = AccountStatus.PENDING_VERIFICATION
     session.add(user)
-    await session.commit()  # the workflow's first activity reads this row
-    client = await temporal.client()
-    await client.start_workflow(
-        AccountActivationWorkflow.run,
-        AccountActivationInput(user_id=user.id, verify_within=verify_within),
-        id=ids.account_activation(user.id), task_queue=temporal.task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
+    await session.flush()
+    await account_processes.start_verification(gateway, session, user.id, verify_within)
     return user
 
 
@@ -76,12 +64,9 @@ async def usable_verification_link(session: AsyncSession, token: str) -> AccessL
     return link
 
 
-async def confirm_email(*, session: AsyncSession, temporal: TemporalGateway, token: str) -> User:
+async def confirm_email(*, session: AsyncSession, gateway: Gateway, token: str) -> User:
     link = await usable_verification_link(session, token)
-    client = await temporal.client()
-    handle = client.get_workflow_handle(ids.account_activation(link.subject_id))
-    await run_update(handle, AccountActivationWorkflow.confirm_email,
-                     ConfirmEmail(link_id=link.id))
+    await account_processes.confirm_email(gateway, link.subject_id, link.id)
     user = await session.get(User, link.subject_id)
     await session.refresh(user)
     return user
@@ -148,18 +133,13 @@ RESET_SENT = ("If an account exists for that address, we emailed it a link to ch
               "password. The link works once, for one hour.")
 
 
-async def request_password_reset(session: AsyncSession, temporal: TemporalGateway,
+async def request_password_reset(session: AsyncSession, gateway: Gateway,
                                  email: str) -> None:
     """The same answer whether or not the address is known (no account discovery)."""
     user = await user_by_email(session, email)
     if user is None or user.status != AccountStatus.ACTIVE:
         return
-    request = secrets.token_hex(8)
-    client = await temporal.client()
-    await client.start_workflow(PasswordResetWorkflow.run,
-                                PasswordResetInput(user_id=user.id, request=request),
-                                id=ids.password_reset(user.id, request),
-                                task_queue=temporal.task_queue)
+    await account_processes.start_password_reset(gateway, user.id, secrets.token_hex(8))
 
 
 async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
@@ -176,10 +156,11 @@ async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
 
 async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User:
     link = await usable_reset_link(session, token)
+    if await claim_link(session, link.id):  # used by a concurrent request a moment ago
+        raise Gone("This reset link was already used.", field="token")
     user = await session.get(User, link.subject_id)
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password, user.failed_logins, user.locked_until = False, 0, None
-    link.used_at = utcnow()
-    session.add_all([user, link])
+    session.add(user)
     await end_all_sessions(session, user.id)  # whoever knew the old password is logged out
     return user

@@ -3,25 +3,23 @@
 import re
 import secrets
 
+from sqlalchemy import or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from api.domain.accounts import user_by_email
 from api.domain.attachments import check_attachments, store_attachments
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
-from api.services import TemporalGateway
-from api.workflow_calls import run_update, send_signal
+from api.processes import Gateway
+from api.processes import accounts as account_processes
+from api.processes import helpdesk as case_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.accounts import User
-from models.contracts import AssignCase, CaseInput, CaseMessageRef, WelcomeInput
 from models.enums import HELPDESK_ROLES, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
-from models.helpdesk_rules import SERVICE_LEVELS, Category, Team, route
+from models.helpdesk_rules import Category, Team, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
-from workflows import ids
-from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 
 NO_CASE = "We could not find that case among the ones you can open."
 
@@ -39,7 +37,7 @@ async def _unique_username(session: AsyncSession, first: str, last: str) -> str:
             return candidate
 
 
-async def register_requester(session: AsyncSession, temporal: TemporalGateway,
+async def register_requester(session: AsyncSession, gateway: Gateway,
                              data: RequesterRegistrationIn) -> User:
     if await user_by_email(session, data.email):
         raise Conflict("An account with this email address already exists. Log in with it, or "
@@ -49,28 +47,17 @@ async def register_requester(session: AsyncSession, temporal: TemporalGateway,
                 username=await _unique_username(session, data.first_name, data.last_name),
                 must_change_password=True)
     session.add(user)
-    await session.commit()
-    client = await temporal.client()
-    await client.start_workflow(RequesterWelcomeWorkflow.run, WelcomeInput(user_id=user.id),
-                                id=ids.requester_welcome(user.id), task_queue=temporal.task_queue,
-                                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    await session.flush()
+    await account_processes.welcome_requester(gateway, session, user.id)
     return user
 
 
-async def _start(session: AsyncSession, temporal: TemporalGateway, case: Case) -> Case:
-    await session.commit()
-    response, resolution = SERVICE_LEVELS[case.team]
-    client = await temporal.client()
-    await client.start_workflow(
-        CaseWorkflow.run, CaseInput(case_id=case.id, response_target=response,
-                                    resolution_target=resolution),
-        id=ids.case(case.id), task_queue=temporal.task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+async def _start(session: AsyncSession, gateway: Gateway, case: Case) -> Case:
+    await case_process.open_case(gateway, session, case.id, case.team)
     return case
 
 
-async def open_case(session: AsyncSession, temporal: TemporalGateway, user: User, data: CaseIn,
+async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: CaseIn,
                     uploads: list[Upload]) -> Case:
     checked = check_attachments(uploads)
     if data.location_id is not None and data.location_id not in await my_location_ids(
@@ -82,10 +69,10 @@ async def open_case(session: AsyncSession, temporal: TemporalGateway, user: User
     session.add(case)
     await session.flush()
     await store_attachments(session, case.id, None, checked)
-    return await _start(session, temporal, case)
+    return await _start(session, gateway, case)
 
 
-async def ask_question(session: AsyncSession, temporal: TemporalGateway,
+async def ask_question(session: AsyncSession, gateway: Gateway,
                        data: PublicQuestionIn) -> Case:
     """A recipient's question from the public form: no account needed."""
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
@@ -93,7 +80,7 @@ async def ask_question(session: AsyncSession, temporal: TemporalGateway,
                 subject=data.question[:80], description=data.question)
     session.add(case)
     await session.flush()
-    return await _start(session, temporal, case)
+    return await _start(session, gateway, case)
 
 
 async def case_for(session: AsyncSession, user: User, case_id: int) -> Case:
@@ -111,15 +98,19 @@ async def my_cases(session: AsyncSession, user: User) -> list[Case]:
 
 
 async def conversation(session: AsyncSession, case: Case, user: User) -> list[CaseMessage]:
-    statement = select(CaseMessage).where(CaseMessage.case_id == case.id)
+    statement = select(CaseMessage).where(CaseMessage.case_id == case.id,
+                                          CaseMessage.posted_at.is_not(None))
     if not is_agent(user):
         statement = statement.where(CaseMessage.internal.is_(False))
     return list((await session.exec(statement.order_by(CaseMessage.id))).all())
 
 
 async def attachments(session: AsyncSession, case: Case) -> list[CaseAttachment]:
-    result = await session.exec(select(CaseAttachment).where(CaseAttachment.case_id == case.id)
-                                .order_by(CaseAttachment.id))
+    published = select(CaseMessage.id).where(CaseMessage.posted_at.is_not(None))
+    result = await session.exec(select(CaseAttachment).where(
+        CaseAttachment.case_id == case.id, or_(CaseAttachment.message_id.is_(None),
+                                               CaseAttachment.message_id.in_(published)))
+        .order_by(CaseAttachment.id))
     return list(result.all())
 
 
@@ -133,15 +124,10 @@ async def _store_message(session: AsyncSession, case: Case, user: User, body: st
     session.add(message)
     await session.flush()
     await store_attachments(session, case.id, message.id, checked)
-    await session.commit()
     return message
 
 
-def _handle(client, case: Case):
-    return client.get_workflow_handle(ids.case(case.id))
-
-
-async def add_message(session: AsyncSession, temporal: TemporalGateway, case: Case, user: User,
+async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user: User,
                       body: str, internal: bool = False,
                       uploads: list[Upload] = ()) -> CaseMessage:
     if case.status == CaseStatus.CLOSED:
@@ -149,14 +135,11 @@ async def add_message(session: AsyncSession, temporal: TemporalGateway, case: Ca
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
     message = await _store_message(session, case, user, body, internal=internal, uploads=uploads)
-    client = await temporal.client()
-    await send_signal(_handle(client, case), CaseWorkflow.message_added, CaseMessageRef(
-        message_id=message.id, user_id=user.id, author_kind=message.author_kind,
-        internal=internal))
+    await case_process.message(gateway, session, case.id, "post", message.id, user.id)
     return message
 
 
-async def assign(session: AsyncSession, temporal: TemporalGateway, case: Case, user: User,
+async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User,
                  agent_id: int | None) -> str:
     agent = await session.get(User, agent_id or user.id)
     if agent is None or not is_agent(agent):
@@ -164,41 +147,31 @@ async def assign(session: AsyncSession, temporal: TemporalGateway, case: Case, u
     if agent.id != user.id and user.role != Role.HELPDESK_LEAD:
         raise Forbidden("Only a team lead assigns cases to others; take the case yourself.",
                         field="agent_id")
-    client = await temporal.client()
-    return await run_update(_handle(client, case), CaseWorkflow.assign,
-                            AssignCase(agent_id=agent.id, by_user_id=user.id))
+    return await case_process.assign(gateway, case.id, agent.id, user.id)
 
 
-async def _message_update(session, temporal, case: Case, user: User, body: str, kind: str,
-                          update) -> str:
+async def _message_update(session, gateway, case: Case, user: User, body: str,
+                          action: str) -> str:
+    """The message is kept only if the case accepts the action (refused, it is not sent)."""
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
+    kind = {"request_info": "info_request", "resolve": "resolution"}.get(action, action)
     message = await _store_message(session, case, user, body, kind=kind)
-    client = await temporal.client()
-    try:
-        return await run_update(_handle(client, case), update,
-                                CaseMessageRef(message_id=message.id, user_id=user.id))
-    except Exception:
-        await session.delete(message)  # refused: the note was not sent, so it is not kept
-        await session.commit()
-        raise
+    return await case_process.message(gateway, session, case.id, action, message.id, user.id)
 
 
-async def request_info(session, temporal, case: Case, agent: User, body: str) -> str:
-    return await _message_update(session, temporal, case, agent, body, "info_request",
-                                 CaseWorkflow.request_info)
+async def request_info(session, gateway, case: Case, agent: User, body: str) -> str:
+    return await _message_update(session, gateway, case, agent, body, "request_info")
 
 
-async def resolve(session, temporal, case: Case, agent: User, notes: str) -> str:
-    return await _message_update(session, temporal, case, agent, notes, "resolution",
-                                 CaseWorkflow.resolve)
+async def resolve(session, gateway, case: Case, agent: User, notes: str) -> str:
+    return await _message_update(session, gateway, case, agent, notes, "resolve")
 
 
-async def reopen(session, temporal, case: Case, user: User, reason: str) -> str:
+async def reopen(session, gateway, case: Case, user: User, reason: str) -> str:
     if case.requester_user_id != user.id and not is_agent(user):
         raise NotFound(NO_CASE)
-    return await _message_update(session, temporal, case, user, reason, "reopen",
-                                 CaseWorkflow.reopen)
+    return await _message_update(session, gateway, case, user, reason, "reopen")
 
 
 

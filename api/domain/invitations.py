@@ -2,22 +2,17 @@
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from activities.enrollment import INVITE_PURPOSE
-from activities.links import find_link, link_problem
 from api.domain.accounts import user_by_email
-from api.services import TemporalGateway
-from api.workflow_calls import send_signal
+from api.processes import Gateway
+from api.processes import enrollment as enrollment_process
 from core.errors import Conflict, Gone, Invalid
 from core.security import hash_password_async, verify_password_async
 from models.accounts import AccessLink, User
-from models.base import utcnow
-from models.contracts import CoordinatorRegistered
-from models.enrollment import Location, Organization, UserLocation
+from models.enrollment import Location, Organization
 from models.enrollment_schemas import InvitationOut
 from models.enums import Role
+from models.links import INVITE_PURPOSE, find_link, link_problem
 from models.schemas import NewPassword
-from workflows import ids
-from workflows.location import LocationEnrollmentWorkflow
 
 PROBLEMS = {
     "invalid": "This invitation link is not valid. Check that you copied the whole address, or "
@@ -50,23 +45,17 @@ async def describe(session: AsyncSession, link: AccessLink) -> InvitationOut:
                          is not None)
 
 
-async def _join(session: AsyncSession, temporal: TemporalGateway, link: AccessLink,
+async def _join(session: AsyncSession, gateway: Gateway, link: AccessLink,
                 user: User) -> Location:
+    """The location's process uses the link (once) and makes the person its coordinator."""
+    await enrollment_process.accept_invitation(gateway, session, link.subject_id, link.id,
+                                               user.id)
     location = await session.get(Location, link.subject_id)
-    location.coordinator_user_id = user.id
-    link.used_at = utcnow()
-    if await session.get(UserLocation, (user.id, location.id)) is None:
-        session.add(UserLocation(user_id=user.id, location_id=location.id))
-    session.add_all([location, link])
-    await session.commit()
-    client = await temporal.client()
-    await send_signal(client.get_workflow_handle(ids.location(location.id)),
-                      LocationEnrollmentWorkflow.on_coordinator_registered,
-                      CoordinatorRegistered(user_id=user.id))
+    await session.refresh(location)
     return location
 
 
-async def register(session: AsyncSession, temporal: TemporalGateway, token: str,
+async def register(session: AsyncSession, gateway: Gateway, token: str,
                    data: NewPassword) -> tuple[User, Location]:
     link = await usable_invitation(session, token)
     location = await session.get(Location, link.subject_id)
@@ -79,26 +68,24 @@ async def register(session: AsyncSession, temporal: TemporalGateway, token: str,
                 password_hash=await hash_password_async(data.password))
     session.add(user)
     await session.flush()
-    return user, await _join(session, temporal, link, user)
+    return user, await _join(session, gateway, link, user)
 
 
-async def accept_with_account(session: AsyncSession, temporal: TemporalGateway, token: str,
+async def accept_with_account(session: AsyncSession, gateway: Gateway, token: str,
                               password: str) -> tuple[User, Location]:
     link = await usable_invitation(session, token)
     user = await user_by_email(session, link.bound_to or "")
     valid = user is not None and await verify_password_async(user.password_hash, password)
     if not valid or not user.can_log_in:
         raise Invalid("The password is not correct for this email address.", field="password")
-    return user, await _join(session, temporal, link, user)
+    return user, await _join(session, gateway, link, user)
 
 
-async def request_new_link(session: AsyncSession, temporal: TemporalGateway, token: str) -> None:
+async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) -> None:
     """From an expired or replaced link: the workflow emails a fresh one (the old one dies)."""
     link = await find_link(session, INVITE_PURPOSE, token)
     if link is None:
         raise Gone(PROBLEMS["invalid"], field="token")
     if link.used_at is not None:
         raise Conflict(PROBLEMS["used"], field="token")
-    client = await temporal.client()
-    await send_signal(client.get_workflow_handle(ids.location(link.subject_id)),
-                      LocationEnrollmentWorkflow.invitation_requested, None)
+    await enrollment_process.renew_invitation(gateway, link.subject_id)

@@ -12,18 +12,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import section_b
 from api.forms import parse
-from api.services import TemporalGateway
-from api.workflow_calls import send_signal
+from api.processes import Gateway
+from api.processes import helpdesk as case_process
 from core.errors import Conflict, Invalid
 from models.accounts import User
-from models.contracts import CaseMessageRef
 from models.enrollment import Location, PracticingProvider, StoredFile
 from models.enrollment_enums import LicenseType
 from models.enrollment_schemas import ProviderIn
 from models.helpdesk import Case, CaseAttachment, CaseMessage, ProviderImport
 from models.helpdesk_schemas import ImportReport, RowError
-from workflows import ids
-from workflows.case import CaseWorkflow
 
 COLUMNS = [("first_name", "First Name"), ("middle_initial", "Middle Initial"),
            ("last_name", "Last Name"), ("license_type", "License Type"),
@@ -135,7 +132,7 @@ async def preview(session: AsyncSession, case: Case, attachment_id: int,
     return ImportReport(valid_rows=len(valid), errors=errors, location_id=location.id)
 
 
-async def run_import(session: AsyncSession, temporal: TemporalGateway, case: Case, agent: User,
+async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
                      attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
     """All rows or none, unless the agent chooses to import only the valid ones; a file is
     imported at most once (a unique import record per attachment)."""
@@ -165,9 +162,10 @@ async def run_import(session: AsyncSession, temporal: TemporalGateway, case: Cas
                               f" {len(errors)} row(s) with problems were skipped."
                               if errors else ""))
     session.add(message)
-    await section_b.providers_changed(session, temporal, location, "bulk_upload")
-    client = await temporal.client()
-    await send_signal(client.get_workflow_handle(ids.case(case.id)), CaseWorkflow.message_added,
-                      CaseMessageRef(message_id=message.id, user_id=agent.id))
+    await section_b.providers_changed(session, gateway, location, "bulk_upload")
+    await session.flush()
+    # The import, its providers and the case's message commit together, once the case
+    # accepts the message.
+    await case_process.message(gateway, session, case.id, "post", message.id, agent.id)
     return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
                         location_id=location.id)

@@ -9,19 +9,17 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import section_b
-from api.services import TemporalGateway
-from api.workflow_calls import run_update
+from api.processes import Gateway
+from api.processes import enrollment as enrollment_process
 from models.accounts import User
 from models.audit import AuditEvent
-from models.contracts import Decision, DecisionResult
+from models.contracts import DecisionResult
 from models.enrollment import Location, Organization, PracticingProvider, StorageUnit
 from models.enrollment_enums import LocationStatus
 from models.review import ReviewDecision, SigningRequest, SigningRound
 from models.section_b_rules import coordinator_signatures  # noqa: F401 - used by the PDF
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
-from workflows import ids
-from workflows.location import LocationEnrollmentWorkflow
 
 PENDING = or_(Location.status == LocationStatus.PENDING_REVIEW, Location.amendment_pending)
 SINCE = case((Location.status == LocationStatus.PENDING_REVIEW, Location.status_since),
@@ -123,9 +121,7 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
     }
 
 
-async def decide(temporal: TemporalGateway, location: Location, reviewer: User, approve: bool,
+async def decide(gateway: Gateway, location: Location, reviewer: User, approve: bool,
                  reason: str | None) -> DecisionResult:
-    client = await temporal.client()
-    handle = client.get_workflow_handle(ids.location(location.id))
-    return await run_update(handle, LocationEnrollmentWorkflow.decide, Decision(
-        reviewer_id=reviewer.id, reviewer_role=reviewer.role, approve=approve, reason=reason))
+    return await enrollment_process.decide(gateway, location.id, reviewer.id, reviewer.role,
+                                           approve, reason)

@@ -1,18 +1,14 @@
 """Section A: the Organization Administrator's organization, locations and officers."""
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
-from api.forms import parse
-from api.services import TemporalGateway
-from api.workflow_calls import send_signal
+from api.processes import Gateway
+from api.processes import enrollment as enrollment_process
 from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
-from models.base import utcnow
-from models.contracts import EnrollmentInput, LocationAdded, OrganizationChanged
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole, OrganizationStatus
+from models.enrollment_rules import locations_of, officers_of, section_a_problems
 from models.enrollment_schemas import (
     LocationIn,
     LocationOut,
@@ -21,8 +17,6 @@ from models.enrollment_schemas import (
     OrganizationDetailsIn,
     OrganizationOut,
 )
-from workflows import ids
-from workflows.enrollment import OrganizationEnrollmentWorkflow
 
 SUBMITTED = ("Section A was already submitted on {:%B %d, %Y}. To change it now, open a "
              "help-desk case.")
@@ -35,11 +29,15 @@ def _ensure_draft(org: Organization) -> None:
 
 async def save_details(session: AsyncSession, user: User, org: Organization | None,
                        data: OrganizationDetailsIn,
-                       temporal: TemporalGateway | None = None) -> Organization:
-    """Details may be corrected after Section A; officers then sign the corrected version."""
+                       gateway: Gateway | None = None) -> Organization:
+    """A draft's details are ours to save; after Section A the enrollment process stores a
+    correction (and asks the officers to sign what changed)."""
+    if org is not None and org.status == OrganizationStatus.SUBMITTED:
+        await enrollment_process.correct_details(gateway, org.id, user.id,
+                                                 data.model_dump(mode="json"))
+        await session.refresh(org)
+        return org
     org = org or Organization(admin_user_id=user.id)
-    changed = org.id is not None and any(getattr(org, f) != v
-                                         for f, v in data.model_dump().items())
     for field, value in data.model_dump().items():
         setattr(org, field, value)
     session.add(org)
@@ -47,39 +45,19 @@ async def save_details(session: AsyncSession, user: User, org: Organization | No
     if user.organization_id != org.id:
         user.organization_id = org.id
         session.add(user)
-    if changed and org.status == OrganizationStatus.SUBMITTED and temporal is not None:
-        await session.commit()
-        client = await temporal.client()
-        await send_signal(client.get_workflow_handle(ids.enrollment(org.id)),
-                          OrganizationEnrollmentWorkflow.organization_changed,
-                          OrganizationChanged(reason="Organization details changed"))
     return org
 
 
-async def locations_of(session: AsyncSession, org: Organization) -> list[Location]:
-    result = await session.exec(select(Location).where(Location.organization_id == org.id)
-                                .order_by(Location.id))
-    return list(result.all())
-
-
-async def officers_of(session: AsyncSession, org: Organization) -> dict[OfficerRole, ResponsibleOfficer]:
-    result = await session.exec(select(ResponsibleOfficer).where(
-        ResponsibleOfficer.organization_id == org.id))
-    return {officer.role: officer for officer in result.all()}
-
-
-async def add_location(session: AsyncSession, temporal: TemporalGateway, org: Organization,
-                       data: LocationIn) -> Location:
+async def add_location(session: AsyncSession, gateway: Gateway, org: Organization,
+                       data: LocationIn, user: User) -> Location:
+    """Part of the draft; after Section A the location joins the running enrollment (its
+    coordinator is invited at once) in the same step as it is stored."""
     location = Location(organization_id=org.id, **data.model_dump())
     location.coordinator_email = location.coordinator_email.lower()
     session.add(location)
     await session.flush()
     if org.status == OrganizationStatus.SUBMITTED:
-        await session.commit()  # the location's workflow reads this row
-        client = await temporal.client()
-        handle = client.get_workflow_handle(ids.enrollment(org.id))
-        await send_signal(handle, OrganizationEnrollmentWorkflow.location_added,
-                          LocationAdded(location_id=location.id))
+        await enrollment_process.add_location(gateway, session, org.id, location.id, user.id)
     return location
 
 
@@ -123,50 +101,20 @@ async def keep_officer(session: AsyncSession, org: Organization, role: OfficerRo
     return officer
 
 
-async def section_a_problems(session: AsyncSession, org: Organization) -> dict[str, str]:
-    problems: dict[str, str] = {}
-    if not org.legal_name or org.redistribution_participant is None:
-        problems["details"] = "Complete the organization details."
-    if not await locations_of(session, org):
-        problems["locations"] = "Add at least one location with its vaccine coordinator."
-    officers = await officers_of(session, org)
-    for role in OfficerRole:
-        officer = officers.get(role)
-        if officer is None or parse(OfficerIn, officer.model_dump())[1]:
-            problems[role.value] = (f"Name your {role.label} ({role.value.upper()}) with a "
-                                    "title and a valid email address.")
-    return problems
-
-
-async def submit_section_a(session: AsyncSession, temporal: TemporalGateway,
-                           org: Organization) -> Organization:
-    """Submit once; a double click reaches the same single enrollment process."""
-    already = org.status == OrganizationStatus.SUBMITTED
-    if not already:
-        problems = await section_a_problems(session, org)
-        if problems:
-            raise Invalid("Section A is not complete: " + " ".join(problems.values()),
-                          errors=problems)
-        org.status, org.submitted_at = OrganizationStatus.SUBMITTED, utcnow()
-        session.add(org)
-        await session.commit()
-    location_ids = [location.id for location in await locations_of(session, org)]
-    # Started even on a repeat, so a submit whose start failed heals on the next click.
-    await _start_enrollment(temporal, org.id, location_ids)
-    if already:
+async def submit_section_a(session: AsyncSession, gateway: Gateway, org: Organization,
+                           user: User) -> Organization:
+    """Submitted by the enrollment process (which it starts, once): a double click reaches
+    the same single process and is told Section A is already submitted."""
+    if org.status == OrganizationStatus.SUBMITTED:
         raise Conflict(SUBMITTED.format(org.submitted_at))
+    problems = await section_a_problems(session, org)
+    if problems:  # the same rule the process applies; asked here first to answer at once
+        raise Invalid("Section A is not complete: " + " ".join(problems.values()),
+                      errors=problems)
+    await session.commit()  # the process reads what was saved
+    await enrollment_process.submit_section_a(gateway, org.id, user.id)
+    await session.refresh(org)
     return org
-
-
-async def _start_enrollment(temporal: TemporalGateway, org_id: int,
-                            location_ids: list[int]) -> None:
-    client = await temporal.client()
-    await client.start_workflow(
-        OrganizationEnrollmentWorkflow.run,
-        EnrollmentInput(organization_id=org_id, location_ids=location_ids),
-        id=ids.enrollment(org_id), task_queue=temporal.task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
 
 
 async def organization_out(session: AsyncSession, org: Organization) -> OrganizationOut:

@@ -8,21 +8,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.files import store_photo
 from api.domain.signatures import Client, record_signature
-from api.services import TemporalGateway
-from api.workflow_calls import run_update, send_signal
+from api.processes import Gateway
+from api.processes import enrollment as enrollment_process
+from core.db import after_commit
 from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.audit import AuditEvent
 from models.base import utcnow
-from models.contracts import (
-    AmendmentRequested,
-    ProvidersChanged,
-    Resubmit,
-    SectionBResult,
-    SectionBTouched,
-    SubmitSectionB,
-)
+from models.contracts import SectionBResult
 from models.enrollment import Location, PracticingProvider, SectionB, StorageUnit
 from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
 from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
@@ -35,8 +29,6 @@ from models.section_b_rules import (
 )
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
-from workflows import ids
-from workflows.location import LocationEnrollmentWorkflow
 
 
 @dataclass(frozen=True)
@@ -59,29 +51,25 @@ async def section_of(session: AsyncSession, location: Location) -> SectionB:
     return section
 
 
-async def _changed(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def _changed(session: AsyncSession, gateway: Gateway, location: Location,
                    step: str) -> None:
-    """After any change: void the coordinator's signatures (they covered the old data), commit,
-    and tell the workflow so the 7-day reminder clock restarts."""
+    """After any change: void the coordinator's signatures (they covered the old data) and
+    count the revision, which the location's reminder timer reads when it is due."""
     section = await section_of(session, location)
-    section.updated_at = utcnow()
+    section.updated_at = await gateway.now()
+    section.revision += 1
     section.last_step = step
     session.add(section)
     for signature in await coordinator_signatures(session, location.id):
         signature.voided_at, signature.void_reason = utcnow(), "Section B changed after signing"
         session.add(signature)
-    await session.commit()
-    await touch(temporal, location.id, step)
+    await session.flush()
+    if location.status == LocationStatus.NEW:  # a hint to show 'in progress' at once
+        location_id = location.id
+        after_commit(session, lambda: enrollment_process.section_b_started(gateway, location_id))
 
 
-async def touch(temporal: TemporalGateway, location_id: int, step: str) -> None:
-    client = await temporal.client()
-    handle = client.get_workflow_handle(ids.location(location_id))
-    await send_signal(handle, LocationEnrollmentWorkflow.section_b_touched,
-                      SectionBTouched(step=step))
-
-
-async def save_step(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def save_step(session: AsyncSession, gateway: Gateway, location: Location,
                     key: str, values: dict[str, Any]) -> None:
     """Keep what was typed, valid or not, so nothing is lost; validity is tracked per step."""
     ensure_editable(location)
@@ -91,7 +79,7 @@ async def save_step(session: AsyncSession, temporal: TemporalGateway, location: 
     if step_valid(key, values):
         done.add(key)
     section.complete_steps = sorted(done)
-    await _changed(session, temporal, location, key)
+    await _changed(session, gateway, location, key)
 
 
 async def units_of(session: AsyncSession, location: Location) -> list[StorageUnit]:
@@ -100,7 +88,7 @@ async def units_of(session: AsyncSession, location: Location) -> list[StorageUni
     return list(result.all())
 
 
-async def add_storage_unit(session: AsyncSession, temporal: TemporalGateway,
+async def add_storage_unit(session: AsyncSession, gateway: Gateway,
                            location: Location, data: StorageUnitIn, inside: Upload | None,
                            outside: Upload | None) -> StorageUnit:
     """During Section B; or, for an enrolled site, as a change that is reviewed on its own."""
@@ -120,17 +108,11 @@ async def add_storage_unit(session: AsyncSession, temporal: TemporalGateway,
         unit.review_status = "pending"
     session.add(unit)
     if amendment:
-        await session.commit()
-        await _signal(temporal, location.id, LocationEnrollmentWorkflow.storage_unit_added,
-                      AmendmentRequested(storage_unit_id=unit.id))
+        await session.flush()
+        await enrollment_process.add_storage_unit(gateway, session, location.id, unit.id)
     else:
-        await _changed(session, temporal, location, "storage")
+        await _changed(session, gateway, location, "storage")
     return unit
-
-
-async def _signal(temporal: TemporalGateway, location_id: int, signal, arg=None) -> None:
-    client = await temporal.client()
-    await send_signal(client.get_workflow_handle(ids.location(location_id)), signal, arg)
 
 
 def _both_photos(inside: Upload | None, outside: Upload | None) -> None:
@@ -149,11 +131,11 @@ async def _unit(session: AsyncSession, location: Location, unit_id: int) -> Stor
     return unit
 
 
-async def remove_storage_unit(session: AsyncSession, temporal: TemporalGateway,
+async def remove_storage_unit(session: AsyncSession, gateway: Gateway,
                               location: Location, unit_id: int) -> None:
     ensure_editable(location)
     await session.delete(await _unit(session, location, unit_id))
-    await _changed(session, temporal, location, "storage")
+    await _changed(session, gateway, location, "storage")
 
 
 async def providers_of(session: AsyncSession, location: Location) -> list[PracticingProvider]:
@@ -162,31 +144,34 @@ async def providers_of(session: AsyncSession, location: Location) -> list[Practi
     return list(result.all())
 
 
-async def add_provider(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def add_provider(session: AsyncSession, gateway: Gateway, location: Location,
                        data: ProviderIn, source: str = "portal") -> PracticingProvider:
     provider = PracticingProvider(location_id=location.id, source=source, **data.model_dump())
     session.add(provider)
-    await providers_changed(session, temporal, location, "providers")
+    await providers_changed(session, gateway, location, "providers")
     return provider
 
 
-async def providers_changed(session: AsyncSession, temporal: TemporalGateway,
+async def providers_changed(session: AsyncSession, gateway: Gateway,
                             location: Location, step: str) -> None:
     """Practicing providers may change at any time (a bulk upload often arrives after Section
-    B): during Section B it is an ordinary change; afterwards the workflow learns the count."""
+    B). They are ours alone: the review reads them from the database when a reviewer decides."""
+    active = await _count_providers(session, location)
     if location.status in EDITABLE_STATUSES:
-        await _changed(session, temporal, location, step)
+        await _changed(session, gateway, location, step)
         return
+    session.add(AuditEvent(subject_type="location", subject_id=location.id,
+                           action="providers:changed", actor="system",
+                           detail={"active": active, "step": step}))
+
+
+async def _count_providers(session: AsyncSession, location: Location) -> int:
+    """Waiting for providers (a bulk upload) is a fact of the providers table, kept with it."""
     await session.flush()
     active = await active_provider_count(session, location.id)
     location.providers_pending = active == 0
     session.add(location)
-    session.add(AuditEvent(subject_type="location", subject_id=location.id,
-                           action="providers:changed", actor="system",
-                           detail={"active": active, "step": step}))
-    await session.commit()
-    await _signal(temporal, location.id, LocationEnrollmentWorkflow.providers_changed,
-                  ProvidersChanged(active=active))
+    return active
 
 
 async def _provider(session: AsyncSession, location: Location, provider_id: int) -> PracticingProvider:
@@ -197,32 +182,33 @@ async def _provider(session: AsyncSession, location: Location, provider_id: int)
     return provider
 
 
-async def update_provider(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def update_provider(session: AsyncSession, gateway: Gateway, location: Location,
                           provider_id: int, data: ProviderIn) -> PracticingProvider:
     provider = await _provider(session, location, provider_id)
     for field, value in data.model_dump().items():
         setattr(provider, field, value)
     session.add(provider)
-    await providers_changed(session, temporal, location, "edit_providers")
+    await providers_changed(session, gateway, location, "edit_providers")
     return provider
 
 
-async def deactivate_providers(session: AsyncSession, temporal: TemporalGateway,
+async def deactivate_providers(session: AsyncSession, gateway: Gateway,
                                location: Location, provider_ids: list[int]) -> int:
     providers = [await _provider(session, location, pid) for pid in provider_ids]
     for provider in providers:
         provider.active, provider.deactivated_at = False, utcnow()
         session.add(provider)
-    await providers_changed(session, temporal, location, "deactivate_providers")
+    await providers_changed(session, gateway, location, "deactivate_providers")
     return len(providers)
 
 
-async def set_bulk_upload(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def set_bulk_upload(session: AsyncSession, gateway: Gateway, location: Location,
                           planned: bool) -> None:
     ensure_editable(location)
     section = await section_of(session, location)
     section.bulk_upload_planned = planned
-    await _changed(session, temporal, location, "providers")
+    await _count_providers(session, location)
+    await _changed(session, gateway, location, "providers")
 
 
 async def _signing_problems(session: AsyncSession, location: Location,
@@ -256,22 +242,19 @@ async def sign(session: AsyncSession, location: Location, user: User, kind: Docu
     return signature
 
 
-async def submit(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def submit(session: AsyncSession, gateway: Gateway, location: Location,
                  user: User) -> SectionBResult:
     problems = await section_b_problems(session, location.id)
-    if problems:
+    if problems:  # the rule the process applies too; asked here first to answer at once
         raise Invalid("Section B is not complete: " + " ".join(problems), field="section_b")
     await session.commit()
-    client = await temporal.client()
-    handle = client.get_workflow_handle(ids.location(location.id))
-    return await run_update(handle, LocationEnrollmentWorkflow.submit_section_b,
-                            SubmitSectionB(user_id=user.id))
+    result = await enrollment_process.submit_section_b(gateway, location.id, user.id)
+    await session.refresh(location)
+    return result
 
 
-async def resubmit(session: AsyncSession, temporal: TemporalGateway, location: Location,
+async def resubmit(session: AsyncSession, gateway: Gateway, location: Location,
                    user: User) -> None:
     """After a rejection: reopen Section B (prefilled); its last page sends it back."""
-    client = await temporal.client()
-    await run_update(client.get_workflow_handle(ids.location(location.id)),
-                     LocationEnrollmentWorkflow.resubmit, Resubmit(user_id=user.id))
+    await enrollment_process.resubmit(gateway, location.id, user.id)
     await session.refresh(location)

@@ -26,21 +26,25 @@ def client_of(request: Request) -> Client:
                   user_agent=request.headers.get("user-agent"))
 
 
+async def adopted_image(session: AsyncSession, data: SignatureIn) -> int | None:
+    """Check consent and the typed name or drawn image; store a drawn image (its id)."""
+    if not data.consent:
+        raise Invalid("Check the box to agree to sign electronically.", field="consent")
+    if data.method == "typed":
+        if not data.typed_name:
+            raise Invalid("Type your full name to sign.", field="typed_name")
+        return None
+    png = decode_signature_image(data.image or "", field="signature")
+    return (await store_file(session, png, filename="signature.png",
+                             content_type="image/png")).id
+
+
 async def record_signature(session: AsyncSession, *, kind: DocumentKind, data: SignatureIn,
                            client: Client, signer_name: str, signer_email: str,
                            signer_role: str, organization_id: int,
                            content: dict[str, Any]) -> Signature:
-    if not data.consent:
-        raise Invalid("Check the box to agree to sign electronically.", field="consent")
     document = DOCUMENTS[kind]
-    image_id = None
-    if data.method == "typed":
-        if not data.typed_name:
-            raise Invalid("Type your full name to sign.", field="typed_name")
-    else:
-        png = decode_signature_image(data.image or "", field="signature")
-        image_id = (await store_file(session, png, filename="signature.png",
-                                     content_type="image/png")).id
+    image_id = await adopted_image(session, data)
     signature = Signature(
         organization_id=organization_id, document=kind, document_version=document.version,
         signer_role=signer_role, signer_name=signer_name, signer_email=signer_email,

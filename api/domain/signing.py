@@ -1,28 +1,24 @@
-"""Responsible officers sign by emailed link: one transaction, guarded by link and request."""
+"""Responsible officers sign by emailed link: the round's process records it, once."""
 
 import json
 from dataclasses import dataclass
 
+from fastapi import Request
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from activities.links import find_link, link_problem
-from activities.signing import SIGNING_PURPOSE, request_content
-from api.domain.signatures import Client, record_signature
-from api.services import TemporalGateway
-from api.workflow_calls import send_signal
-from core.errors import Conflict, Forbidden, Gone
+from api.domain.signatures import adopted_image, client_of
+from api.processes import Gateway
+from api.processes import signing as signing_process
+from core.errors import Conflict, CVMSError, Forbidden, Gone
 from models.accounts import AccessLink
 from models.agreements import DOCUMENTS, Document
-from models.audit import AuditEvent
-from models.base import utcnow
-from models.contracts import RequestRef
-from models.enrollment_enums import OfficerRole
+from models.contracts import OfficerSign, SignatureRecorded
+from models.enrollment import Location
+from models.enrollment_enums import LocationStatus, OfficerRole
 from models.enrollment_schemas import SignatureIn
+from models.links import SIGNING_PURPOSE, find_link, link_problem
 from models.review import SigningRequest, SigningRound
-from models.signatures import Signature
-from workflows import ids
-from workflows.signing import SigningRoundWorkflow
 
 PROBLEMS = {
     "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask for "
@@ -45,6 +41,8 @@ class SigningPage:
     document: Document
     data: dict
     round_number: int
+    addendum: list[str]
+    ready: dict[int, bool]  # location id -> its Section B is complete
 
 
 def _gone(problem: str) -> Gone:
@@ -64,7 +62,16 @@ async def open_link(session: AsyncSession, token: str) -> SigningPage:
     signing_round = await session.get(SigningRound, request.round_id)
     return SigningPage(link=link, request=request, document=DOCUMENTS[request.document],
                        data=json.loads(request.content)["data"],
-                       round_number=signing_round.number)
+                       round_number=signing_round.number, addendum=signing_round.addendum,
+                       ready=await _ready(session, signing_round.location_ids))
+
+
+async def _ready(session: AsyncSession, location_ids: list[int]) -> dict[int, bool]:
+    """Which of the covered locations have completed Section B (shown on the same link)."""
+    before = {LocationStatus.NEW, LocationStatus.IN_PROGRESS}
+    rows = await session.exec(select(Location.id, Location.status).where(
+        Location.id.in_(location_ids)))
+    return {location_id: status not in before for location_id, status in rows.all()}
 
 
 def _check_binding(page: SigningPage, body: "OfficerSignatureIn") -> None:
@@ -85,50 +92,20 @@ class OfficerSignatureIn(SignatureIn):
     document: str
 
 
-async def sign(session: AsyncSession, temporal: TemporalGateway, token: str,
-               body: OfficerSignatureIn, client: Client) -> Signature:
+async def sign(session: AsyncSession, gateway: Gateway, token: str,
+               body: OfficerSignatureIn, request: Request) -> SignatureRecorded:
     page = await open_link(session, token)
     _check_binding(page, body)
-    request = page.request
-    signing_round = await session.get(SigningRound, request.round_id)
-    if await request_content(session, request, signing_round.location_ids) != request.content:
-        raise Conflict("The organization's details changed since this request was made, so it "
-                       "can no longer be signed. An updated request is on its way.",
-                       field="token")
-    signature = await record_signature(
-        session, kind=request.document, data=body, client=client,
-        signer_name=request.officer_name, signer_email=request.officer_email,
-        signer_role=request.officer_role.value, organization_id=request.organization_id,
-        content=page.data)
-    signature.signed_content, signature.content_sha256 = request.content, request.content_sha256
-    signature.signing_request_id = request.id
-    request.status, request.signed_at, request.signature_id = "signed", utcnow(), signature.id
-    page.link.used_at = utcnow()
-    _audit(session, signing_round, request)
-    session.add_all([signature, request, page.link])
-    await session.commit()
-    await _tell_round(temporal, signing_round, request.id, SigningRoundWorkflow.request_signed)
-    return signature
+    client = client_of(request)
+    command = OfficerSign(request_id=page.request.id, link_id=page.link.id, method=body.method,
+                          typed_name=body.typed_name if body.method == "typed" else None,
+                          image_file_id=await adopted_image(session, body), ip_address=client.ip,
+                          user_agent=client.user_agent)
+    return await signing_process.sign(gateway, session, page.request.organization_id,
+                                      page.round_number, command)
 
 
-def _audit(session: AsyncSession, signing_round: SigningRound, request: SigningRequest) -> None:
-    for location_id in signing_round.location_ids:
-        session.add(AuditEvent(subject_type="location", subject_id=location_id,
-                               action=f"signed:{request.document}",
-                               actor=f"{request.officer_role.value}:{request.officer_name}",
-                               detail={"round": signing_round.number,
-                                       "sha256": request.content_sha256}))
-
-
-async def _tell_round(temporal: TemporalGateway, signing_round: SigningRound, request_id: int,
-                      signal) -> None:
-    client = await temporal.client()
-    handle = client.get_workflow_handle(ids.signing_round(signing_round.organization_id,
-                                                          signing_round.number))
-    await send_signal(handle, signal, RequestRef(request_id=request_id))
-
-
-async def request_new_link(session: AsyncSession, temporal: TemporalGateway, token: str) -> None:
+async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) -> None:
     """From a used, expired or replaced link: a fresh one is emailed and the old one dies."""
     link = await find_link(session, SIGNING_PURPOSE, token)
     if link is None:
@@ -139,17 +116,21 @@ async def request_new_link(session: AsyncSession, temporal: TemporalGateway, tok
     if request.status == "void":
         raise _gone("void")
     signing_round = await session.get(SigningRound, request.round_id)
-    await _tell_round(temporal, signing_round, request.id, SigningRoundWorkflow.link_requested)
+    await signing_process.renew_link(gateway, request.organization_id, signing_round.number,
+                                     request.id)
 
 
-async def request_link_by_email(session: AsyncSession, temporal: TemporalGateway,
-                                email: str) -> None:
+async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str) -> None:
     """For a mistyped or changed link: any pending request for this officer gets a new link.
     The answer is the same whether or not the address is known."""
-    pending = (await session.exec(select(SigningRequest).where(
+    pending = (await session.exec(select(SigningRequest, SigningRound.number).join(
+        SigningRound, SigningRound.id == SigningRequest.round_id).where(
         func.lower(SigningRequest.officer_email) == email.lower(),
         SigningRequest.status == "pending"))).all()
-    for request in pending:
-        signing_round = await session.get(SigningRound, request.round_id)
-        await _tell_round(temporal, signing_round, request.id,
-                          SigningRoundWorkflow.link_requested)
+    for request, number in pending:
+        try:
+            await signing_process.renew_link(gateway, request.organization_id, number,
+                                             request.id)
+        except CVMSError as error:
+            if error.status_code == 503:
+                raise

@@ -4,26 +4,31 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.common import WorkflowIDConflictPolicy
 
 from api.domain.inventory import site_for
 from api.domain.scope import my_location_ids
-from api.services import TemporalGateway
-from api.workflow_calls import run_update
+from api.forms import validated
+from api.processes import Gateway
+from api.processes import transfers as transfer_process
 from core.errors import Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.base import utcnow
-from models.contracts import TransferActor, TransferDecision, TransferInput, TransferResolution
+from models.contracts import TransferDecision, TransferResolution
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory import Lot, Transfer
-from models.inventory_rules import DECIDE_WITHIN, RECEIVE_WITHIN, TransferKind, TransferStatus
-from models.inventory_schemas import TransferIn
+from models.inventory_rules import (
+    ALLOWED_FROM,
+    NOT_STATE,
+    STATE_ACTIONS,
+    TransferKind,
+    TransferStatus,
+    may_act_for_state,
+)
+from models.inventory_schemas import TransferDecisionIn, TransferIn, TransferResolutionIn
 from models.signatures import Signature
-from workflows import ids
-from workflows.transfer import TransferWorkflow
 
 
 async def redistribution_signed(session: AsyncSession, organization_id: int) -> bool:
@@ -73,7 +78,7 @@ async def _enrolled(session: AsyncSession, location_id: int) -> Location:
     return location
 
 
-async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
+async def request(session: AsyncSession, gateway: Gateway, user: User,
                   data: TransferIn) -> Transfer:
     existing = (await session.exec(select(Transfer).where(
         Transfer.request_key == data.request_key))).first()
@@ -88,17 +93,12 @@ async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
                         doses=data.doses, reason=data.reason, request_key=data.request_key)
     session.add(transfer)
     try:
-        await session.commit()
+        await session.flush()
     except IntegrityError:
         await session.rollback()  # its twin (a double click) was recorded first: that one
         return (await session.exec(select(Transfer).where(
             Transfer.request_key == data.request_key))).one()
-    client = await temporal.client()
-    await client.start_workflow(
-        TransferWorkflow.run, TransferInput(transfer_id=transfer.id, decide_within=DECIDE_WITHIN,
-                                            receive_within=RECEIVE_WITHIN),
-        id=ids.transfer(transfer.id), task_queue=temporal.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+    await transfer_process.start(gateway, session, transfer.id)
     return transfer
 
 
@@ -115,36 +115,33 @@ async def transfer_for(session: AsyncSession, user: User, transfer_id: int) -> T
     raise NotFound("We could not find that transfer.")
 
 
-async def _update(temporal: TemporalGateway, transfer: Transfer, update, arg) -> str:
-    client = await temporal.client()
-    return await run_update(client.get_workflow_handle(ids.transfer(transfer.id)), update, arg)
-
-
 async def _must_work_at(session: AsyncSession, user: User, location_id: int, action: str) -> None:
     if location_id not in await my_location_ids(session, user):
         raise Forbidden(f"Only the {action} site can do this.")
 
 
-async def act(session: AsyncSession, temporal: TemporalGateway, user: User, transfer: Transfer,
-              action: str, payload: dict) -> str:
-    if action in ("decide", "resolve") and user.role != Role.REVIEWER:
-        raise Forbidden("Only the Immunization Branch decides on transfers.")
+async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Transfer,
+              action: str, values: dict) -> str:
+    """A person's step on a transfer: the state decides or resolves; the sites ship, cancel
+    and receive. Each form is validated before it reaches the transfer's process."""
+    if action not in ALLOWED_FROM:
+        raise NotFound("That is not an action on a transfer.")
+    if action in STATE_ACTIONS and not may_act_for_state(user.role):
+        raise Forbidden(NOT_STATE)
     if action == "decide":
-        return await _update(temporal, transfer, TransferWorkflow.decide, TransferDecision(
-            reviewer_id=user.id, reviewer_role=user.role, reason=payload.get("reason"),
-            approve=payload["decision"] == "approve"))
+        body = validated(TransferDecisionIn, values)
+        return await transfer_process.decide(gateway, transfer.id, TransferDecision(
+            reviewer_id=user.id, reviewer_role=user.role, approve=body.decision == "approve",
+            reason=body.reason))
     if action == "resolve":
-        return await _update(temporal, transfer, TransferWorkflow.resolve, TransferResolution(
-            reviewer_id=user.id, reviewer_role=user.role, outcome=payload["outcome"]))
-    if action in ("ship", "cancel"):
-        await _must_work_at(session, user, transfer.from_location_id, "sending")
-    elif action == "receive":
+        body = validated(TransferResolutionIn, values)
+        return await transfer_process.resolve(gateway, transfer.id, TransferResolution(
+            reviewer_id=user.id, reviewer_role=user.role, outcome=body.outcome))
+    if action == "receive":
         await _must_work_at(session, user, transfer.to_location_id, "receiving")
     else:
-        raise NotFound("Unknown action.")
-    update = {"ship": TransferWorkflow.ship, "cancel": TransferWorkflow.cancel,
-              "receive": TransferWorkflow.receive}[action]
-    return await _update(temporal, transfer, update, TransferActor(user_id=user.id))
+        await _must_work_at(session, user, transfer.from_location_id, "sending")
+    return await transfer_process.site_step(gateway, transfer.id, action, user.id)
 
 
 async def of_location(session: AsyncSession, location_id: int) -> list[Transfer]:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import EmailStr
 
-from api.deps import CurrentUser, SessionDep, SettingsDep, TemporalDep
+from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
@@ -119,10 +119,10 @@ async def forgot_page(request: Request) -> HTMLResponse:
 
 
 @pages.post("/password/forgot", response_class=HTMLResponse)
-async def forgot(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+async def forgot(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
     data, errors = parse(ResetRequestIn, await form_values(request))
     if data:
-        await accounts.request_password_reset(session, temporal, data.email)
+        await accounts.request_password_reset(session, gateway, data.email)
         return render(request, "auth/forgot.html", {"sent": accounts.RESET_SENT})
     return render(request, "auth/forgot.html", {"errors": errors}, status_code=400)
 
@@ -150,8 +150,8 @@ async def reset(request: Request, token: str, session: SessionDep) -> Response:
 
 
 @api.post("/auth/password-reset", status_code=202, summary="Email a link to choose a new password")
-async def api_forgot(body: ResetRequestIn, session: SessionDep, temporal: TemporalDep) -> dict:
-    await accounts.request_password_reset(session, temporal, body.email)
+async def api_forgot(body: ResetRequestIn, session: SessionDep, gateway: ProcessesDep) -> dict:
+    await accounts.request_password_reset(session, gateway, body.email)
     return {"detail": accounts.RESET_SENT}
 
 

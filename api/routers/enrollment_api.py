@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles
+from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import invitations, section_a
 from api.domain.scope import my_organization, organization_for
 from core.errors import Conflict, Invalid
@@ -62,18 +62,18 @@ async def get_organization(org_id: int, user: CurrentUser, session: SessionDep) 
 @router.put("/organizations/{org_id}/details", response_model=OrganizationOut,
             summary="Update organization details (after Section A, officers sign again)")
 async def put_details(org_id: int, body: OrganizationDetailsIn, user: Admin,
-                      session: SessionDep, temporal: TemporalDep) -> OrganizationOut:
+                      session: SessionDep, gateway: ProcessesDep) -> OrganizationOut:
     org = await section_a.save_details(session, user, await _my_org(session, user, org_id), body,
-                                       temporal)
+                                       gateway)
     return await section_a.organization_out(session, org)
 
 
 @router.post("/organizations/{org_id}/locations", response_model=LocationOut, status_code=201,
              summary="Add a location and its primary vaccine coordinator")
 async def post_location(org_id: int, body: LocationIn, user: Admin, session: SessionDep,
-                        temporal: TemporalDep) -> LocationOut:
+                        gateway: ProcessesDep) -> LocationOut:
     org = await _my_org(session, user, org_id)
-    location = await section_a.add_location(session, temporal, org, body)
+    location = await section_a.add_location(session, gateway, org, body, user)
     return LocationOut.model_validate(location)
 
 
@@ -104,8 +104,8 @@ async def put_officer(org_id: int, role: OfficerRole, body: OfficerIn, user: Adm
 @router.post("/organizations/{org_id}/submit", response_model=OrganizationOut,
              summary="Submit Section A: invites every location's coordinator")
 async def submit_section_a(org_id: int, user: Admin, session: SessionDep,
-                           temporal: TemporalDep) -> OrganizationOut:
-    org = await section_a.submit_section_a(session, temporal, await _my_org(session, user, org_id))
+                           gateway: ProcessesDep) -> OrganizationOut:
+    org = await section_a.submit_section_a(session, gateway, await _my_org(session, user, org_id), user)
     return await section_a.organization_out(session, org)
 
 
@@ -117,22 +117,22 @@ async def get_invitation(token: str, session: SessionDep) -> InvitationOut:
 @router.post("/invitations/{token}/register", response_model=UserOut, status_code=201,
              tags=["invitations"], summary="Register as the location's coordinator")
 async def register_coordinator(token: str, body: CoordinatorRegistrationIn, session: SessionDep,
-                               temporal: TemporalDep) -> UserOut:
-    user, _location = await invitations.register(session, temporal, token, body)
+                               gateway: ProcessesDep) -> UserOut:
+    user, _location = await invitations.register(session, gateway, token, body)
     return UserOut.model_validate(user)
 
 
 @router.post("/invitations/{token}/accept", response_model=UserOut, tags=["invitations"],
              summary="Add the location to your existing account")
 async def accept_invitation(token: str, body: ExistingAccountIn, session: SessionDep,
-                            temporal: TemporalDep) -> UserOut:
-    user, _location = await invitations.accept_with_account(session, temporal, token,
+                            gateway: ProcessesDep) -> UserOut:
+    user, _location = await invitations.accept_with_account(session, gateway, token,
                                                             body.password)
     return UserOut.model_validate(user)
 
 
 @router.post("/invitations/{token}/renew", status_code=202, tags=["invitations"],
              summary="Email a fresh invitation link (the old one stops working)")
-async def renew_invitation(token: str, session: SessionDep, temporal: TemporalDep) -> dict:
-    await invitations.request_new_link(session, temporal, token)
+async def renew_invitation(token: str, session: SessionDep, gateway: ProcessesDep) -> dict:
+    await invitations.request_new_link(session, gateway, token)
     return {"detail": "A new invitation link is on its way to the coordinator's email."}

@@ -1,4 +1,4 @@
-"""/healthz: database, Temporal and SMTP, each ok or failing."""
+"""/healthz: the database, the Temporal server, a worker polling our task queue, and SMTP."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.deps import ServicesDep
+from api.processes import health
 from api.services import Services
 
 router = APIRouter(tags=["health"])
@@ -21,8 +22,13 @@ async def _database(services: Services) -> None:
 
 
 async def _temporal(services: Services) -> None:
-    if not await services.temporal.healthy():
+    if not await health.server_healthy(services.processes):
         raise RuntimeError("Temporal reports not serving")
+
+
+async def _worker(services: Services) -> None:
+    if not await health.worker_polls(services.processes):
+        raise RuntimeError(f"no worker answers on task queue {services.processes.task_queue!r}")
 
 
 async def _smtp(services: Services) -> None:
@@ -44,9 +50,9 @@ async def _check(probe: Callable[[Services], Awaitable[None]], services: Service
         return {"status": "failing", "error": f"{type(error).__name__}: {error}"[:300]}
 
 
-@router.get("/healthz", summary="Health of the database, Temporal and SMTP")
+@router.get("/healthz", summary="Health of the database, Temporal, the worker and SMTP")
 async def healthz(services: ServicesDep) -> JSONResponse:
-    probes = {"database": _database, "temporal": _temporal, "smtp": _smtp}
+    probes = {"database": _database, "temporal": _temporal, "worker": _worker, "smtp": _smtp}
     results = await asyncio.gather(*(_check(p, services) for p in probes.values()))
     components = dict(zip(probes, results, strict=True))
     ok = all(c["status"] == "ok" for c in components.values())

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
-from api.deps import CurrentUser, OptionalUser, SessionDep, TemporalDep, rollback_keeping
+from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import helpdesk, kb
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
@@ -48,12 +48,12 @@ async def register_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+async def register(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RequesterRegistrationIn, values)
     if data:
         try:
-            user = await helpdesk.register_requester(session, temporal, data)
+            user = await helpdesk.register_requester(session, gateway, data)
             return render(request, "help/registered.html", {"email": user.email})
         except CVMSError as error:
             errors = error.errors
@@ -67,11 +67,11 @@ async def ask_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/ask", response_class=HTMLResponse)
-async def ask(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+async def ask(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(PublicQuestionIn, values)
     if data:
-        case = await helpdesk.ask_question(session, temporal, data)
+        case = await helpdesk.ask_question(session, gateway, data)
         return render(request, "help/asked.html", {"case": case})
     return render(request, "help/ask.html", {"values": values, "errors": errors}, status_code=400)
 
@@ -97,7 +97,7 @@ async def new_case_page(request: Request, user: CurrentUser, session: SessionDep
 
 @router.post("/cases/new", response_class=HTMLResponse)
 async def new_case(request: Request, user: CurrentUser, session: SessionDep,
-                   temporal: TemporalDep) -> Response:
+                   gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     if values.get("action") == "suggest" or not values.get("suggested"):
         query = f"{values.get('subject', '')} {values.get('description', '')}"
@@ -106,7 +106,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     data, errors = parse(CaseIn, values)
     if data:
         try:
-            case = await helpdesk.open_case(session, temporal, user, data,
+            case = await helpdesk.open_case(session, gateway, user, data,
                                             await files_of(request))
             return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} is open. We "
                                                              "emailed you a confirmation.")
@@ -128,15 +128,15 @@ async def case_page(request: Request, case_id: int, user: CurrentUser,
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
 async def case_action(request: Request, case_id: int, action: str, user: CurrentUser,
-                      session: SessionDep, temporal: TemporalDep) -> Response:
+                      session: SessionDep, gateway: ProcessesDep) -> Response:
     case = await helpdesk.case_for(session, user, case_id)
     data, errors = parse(MessageIn, await form_values(request))
     try:
         if data and action == "reopen":
-            await helpdesk.reopen(session, temporal, case, user, data.body)
+            await helpdesk.reopen(session, gateway, case, user, data.body)
             return redirect(f"/help/cases/{case_id}", notice="The case is reopened.")
         if data:
-            await helpdesk.add_message(session, temporal, case, user, data.body, False,
+            await helpdesk.add_message(session, gateway, case, user, data.body, False,
                                        await files_of(request))
             return redirect(f"/help/cases/{case_id}", notice="Your reply was sent.")
     except CVMSError as error:

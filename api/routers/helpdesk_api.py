@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from fastapi.responses import Response
 
-from api.deps import CurrentUser, OptionalUser, SessionDep, TemporalDep, require_roles
+from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, require_roles
 from api.domain import helpdesk, kb, provider_import
 from api.domain.section_b import Upload
 from api.forms import validated
@@ -41,13 +41,13 @@ async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
 @router.post("/registrations", response_model=RegistrationDone, status_code=201,
              summary="Register for the help desk with a Provider PIN or VAC2021")
 async def register(body: RequesterRegistrationIn, session: SessionDep,
-                   temporal: TemporalDep) -> RegistrationDone:
-    user = await helpdesk.register_requester(session, temporal, body)
+                   gateway: ProcessesDep) -> RegistrationDone:
+    user = await helpdesk.register_requester(session, gateway, body)
     return RegistrationDone(user_id=user.id, username=user.username)
 
 
 @router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
-async def open_case(user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
                     category: Annotated[str, Form()], subject: Annotated[str, Form()],
                     description: Annotated[str, Form()],
                     location_id: Annotated[str | None, Form()] = None,
@@ -56,15 +56,15 @@ async def open_case(user: CurrentUser, session: SessionDep, temporal: TemporalDe
         raise Invalid("Agents open cases on a requester's behalf from the console.")
     data = validated(CaseIn, {"category": category, "subject": subject, "description": description,
                            "location_id": location_id})
-    case = await helpdesk.open_case(session, temporal, user, data,
+    case = await helpdesk.open_case(session, gateway, user, data,
                                     await uploads_of(attachments))
     return CaseOut.model_validate(case)
 
 
 @router.post("/questions", response_model=CaseOut, status_code=201,
              summary="A recipient's question (no account needed)")
-async def ask(body: PublicQuestionIn, session: SessionDep, temporal: TemporalDep) -> CaseOut:
-    return CaseOut.model_validate(await helpdesk.ask_question(session, temporal, body))
+async def ask(body: PublicQuestionIn, session: SessionDep, gateway: ProcessesDep) -> CaseOut:
+    return CaseOut.model_validate(await helpdesk.ask_question(session, gateway, body))
 
 
 @router.get("/cases", response_model=list[CaseOut],
@@ -90,42 +90,42 @@ async def get_case(case_id: int, user: CurrentUser, session: SessionDep) -> dict
 @router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,
              summary="Reply (requester or agent) or write an internal note (agent)")
 async def post_message(case_id: int, user: CurrentUser, session: SessionDep,
-                       temporal: TemporalDep, body: Annotated[str, Form()],
+                       gateway: ProcessesDep, body: Annotated[str, Form()],
                        internal: Annotated[bool, Form()] = False,
                        attachments: Files = None) -> MessageOut:
     case = await helpdesk.case_for(session, user, case_id)
     data = validated(MessageIn, {"body": body, "internal": internal})
-    message = await helpdesk.add_message(session, temporal, case, user, data.body, data.internal,
+    message = await helpdesk.add_message(session, gateway, case, user, data.body, data.internal,
                                          await uploads_of(attachments))
     return MessageOut.model_validate(message)
 
 
 @router.post("/cases/{case_id}/assign", summary="Take the case, or (lead) assign it")
 async def assign(case_id: int, body: AssignIn, user: Agent, session: SessionDep,
-                 temporal: TemporalDep) -> dict:
+                 gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
-    return {"status": await helpdesk.assign(session, temporal, case, user, body.agent_id)}
+    return {"status": await helpdesk.assign(session, gateway, case, user, body.agent_id)}
 
 
 @router.post("/cases/{case_id}/request-info", summary="Ask the requester for information")
 async def request_info(case_id: int, body: MessageIn, user: Agent, session: SessionDep,
-                       temporal: TemporalDep) -> dict:
+                       gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
-    return {"status": await helpdesk.request_info(session, temporal, case, user, body.body)}
+    return {"status": await helpdesk.request_info(session, gateway, case, user, body.body)}
 
 
 @router.post("/cases/{case_id}/resolve", summary="Resolve with notes (emailed to the requester)")
 async def resolve(case_id: int, body: ResolveIn, user: Agent, session: SessionDep,
-                  temporal: TemporalDep) -> dict:
+                  gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
-    return {"status": await helpdesk.resolve(session, temporal, case, user, body.notes)}
+    return {"status": await helpdesk.resolve(session, gateway, case, user, body.notes)}
 
 
 @router.post("/cases/{case_id}/reopen", summary="Reopen a resolved case (within 7 days)")
 async def reopen(case_id: int, body: MessageIn, user: CurrentUser, session: SessionDep,
-                 temporal: TemporalDep) -> dict:
+                 gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
-    return {"status": await helpdesk.reopen(session, temporal, case, user, body.body)}
+    return {"status": await helpdesk.reopen(session, gateway, case, user, body.body)}
 
 
 @router.get("/templates/practicing-providers.xlsx", summary="The bulk upload template")
@@ -146,9 +146,9 @@ async def check_import(case_id: int, body: ImportIn, user: Agent,
 @router.post("/cases/{case_id}/imports", response_model=ImportReport, status_code=201,
              summary="Import a bulk-upload file (all rows, or only the valid ones)")
 async def run_import(case_id: int, body: ImportIn, user: Agent, session: SessionDep,
-                     temporal: TemporalDep) -> ImportReport:
+                     gateway: ProcessesDep) -> ImportReport:
     case = await helpdesk.case_for(session, user, case_id)
-    return await provider_import.run_import(session, temporal, case, user, body.attachment_id,
+    return await provider_import.run_import(session, gateway, case, user, body.attachment_id,
                                             body.location_id, body.valid_rows_only)
 
 

@@ -1,25 +1,22 @@
 """The agent console: team queues, a case with its actions, bulk imports, the knowledge base."""
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
-from temporalio.service import RPCError
 
-from api.deps import SessionDep, TemporalDep, require_roles, rollback_keeping
+from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import helpdesk, kb, provider_import
 from api.forms import form_values, parse, validated
 from api.pages import redirect, render
+from api.processes import helpdesk as case_process
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
 from models.helpdesk_rules import Category, Team
 from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
-from workflows import ids
-from workflows.case import CaseWorkflow
 
 router = APIRouter(prefix="/helpdesk", include_in_schema=False)
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
@@ -34,16 +31,11 @@ async def console(request: Request, user: Agent, session: SessionDep,
         "teams": list(Team), "counts": await helpdesk.queue_counts(session)})
 
 
-async def _live(temporal, case_id: int):
-    try:
-        client = await temporal.client()
-        handle = client.get_workflow_handle(ids.case(case_id))
-        return await asyncio.wait_for(handle.query(CaseWorkflow.detail), 5)
-    except (RPCError, TimeoutError, RuntimeError):
-        return None
+async def _live(gateway, case_id: int):
+    return await case_process.case_detail(gateway, case_id)
 
 
-async def _case_page(request: Request, session, temporal, user: User, case_id: int,
+async def _case_page(request: Request, session, gateway, user: User, case_id: int,
                      status_code: int = 200, **extra) -> HTMLResponse:
     case = await helpdesk.case_for(session, user, case_id)
     locations = []
@@ -52,7 +44,7 @@ async def _case_page(request: Request, session, temporal, user: User, case_id: i
     files = await helpdesk.attachments(session, case)
     return render(request, "helpdesk/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
-        "attachments": files, "live": await _live(temporal, case.id),
+        "attachments": files, "live": await _live(gateway, case.id),
         "agent_options": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)],
         "file_options": [(str(f.id), f.filename) for f in files],
         "location_options": [(str(loc.id), loc.name) for loc in locations],
@@ -61,55 +53,55 @@ async def _case_page(request: Request, session, temporal, user: User, case_id: i
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 async def case_page(request: Request, case_id: int, user: Agent, session: SessionDep,
-                    temporal: TemporalDep) -> HTMLResponse:
-    return await _case_page(request, session, temporal, user, case_id)
+                    gateway: ProcessesDep) -> HTMLResponse:
+    return await _case_page(request, session, gateway, user, case_id)
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
 async def case_action(request: Request, case_id: int, action: str, user: Agent,
-                      session: SessionDep, temporal: TemporalDep) -> Response:
+                      session: SessionDep, gateway: ProcessesDep) -> Response:
     case = await helpdesk.case_for(session, user, case_id)
     values = await form_values(request)
     try:
-        notice = await _act(request, session, temporal, case, user, action, values)
+        notice = await _act(request, session, gateway, case, user, action, values)
         if isinstance(notice, Response):
             return notice
         return redirect(f"/helpdesk/cases/{case_id}", notice=notice)
     except CVMSError as error:
         await rollback_keeping(session, user, case)
-        return await _case_page(request, session, temporal, user, case_id,
+        return await _case_page(request, session, gateway, user, case_id,
                                 status_code=error.status_code, values=values,
                                 errors=error.errors or {"form": error.message})
 
 
-async def _act(request, session, temporal, case, user, action: str, values: dict):
+async def _act(request, session, gateway, case, user, action: str, values: dict):
     if action == "assign":
         agent_id = int(values["agent_id"]) if values.get("agent_id") else None
-        await helpdesk.assign(session, temporal, case, user, agent_id)
+        await helpdesk.assign(session, gateway, case, user, agent_id)
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
         data = validated(MessageIn, values)
         if action == "request-info":
-            await helpdesk.request_info(session, temporal, case, user, data.body)
+            await helpdesk.request_info(session, gateway, case, user, data.body)
             return "The requester was asked for information; the case waits for them."
-        await helpdesk.add_message(session, temporal, case, user, data.body, action == "note")
+        await helpdesk.add_message(session, gateway, case, user, data.body, action == "note")
         return "Your internal note is saved." if action == "note" else "Your reply was sent."
     if action == "resolve":
-        await helpdesk.resolve(session, temporal, case, user, validated(ResolveIn, values).notes)
+        await helpdesk.resolve(session, gateway, case, user, validated(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
     if action in ("check-import", "import"):
-        return await _import(request, session, temporal, case, user, action, values)
+        return await _import(request, session, gateway, case, user, action, values)
     raise CVMSError("Unknown action.")
 
 
-async def _import(request, session, temporal, case, user, action: str, values: dict):
+async def _import(request, session, gateway, case, user, action: str, values: dict):
     data = validated(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
     if action == "check-import":
         report = await provider_import.preview(session, case, data.attachment_id,
                                                data.location_id)
-        return await _case_page(request, session, temporal, user, case.id, report=report,
+        return await _case_page(request, session, gateway, user, case.id, report=report,
                                 values=values)
-    report = await provider_import.run_import(session, temporal, case, user, data.attachment_id,
+    report = await provider_import.run_import(session, gateway, case, user, data.attachment_id,
                                               data.location_id, data.valid_rows_only)
     return f"Imported {report.imported} practicing provider(s)."
 

@@ -1,23 +1,23 @@
 """Inventory and transfers JSON API. Same rules and scope checks as the pages."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends
 
-from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles
+from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import inventory, transfers
 from models.accounts import User
 from models.enums import Role
 from models.inventory_schemas import (
     AdjustmentIn,
-    DecisionIn,
     EntryOut,
     InventoryOut,
     ProductOut,
     ReceiptIn,
-    ResolutionIn,
+    TransferDecisionIn,
     TransferIn,
     TransferOut,
+    TransferResolutionIn,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
@@ -64,8 +64,8 @@ async def post_adjustment(location_id: int, lot_id: int, body: AdjustmentIn, use
 @router.post("/transfers", response_model=TransferOut, status_code=201, tags=["transfers"],
              summary="Request a transfer or a redistribution (needs state pre-approval)")
 async def post_transfer(body: TransferIn, user: CurrentUser, session: SessionDep,
-                        temporal: TemporalDep) -> TransferOut:
-    return TransferOut.model_validate(await transfers.request(session, temporal, user, body))
+                        gateway: ProcessesDep) -> TransferOut:
+    return TransferOut.model_validate(await transfers.request(session, gateway, user, body))
 
 
 @router.get("/transfers/{transfer_id}", response_model=TransferOut, tags=["transfers"])
@@ -91,29 +91,30 @@ async def state_transfers(_user: Reviewer, session: SessionDep) -> dict:
             "flagged": [TransferOut.model_validate(t).model_dump(mode="json") for t in flagged]}
 
 
-async def _act(transfer_id: int, action: str, user: User, session, temporal,
+async def _act(transfer_id: int, action: str, user: User, session, gateway,
                payload: dict | None = None) -> TransferOut:
     transfer = await transfers.transfer_for(session, user, transfer_id)
-    await transfers.act(session, temporal, user, transfer, action, payload or {})
+    await transfers.act(session, gateway, user, transfer, action, payload or {})
     await session.refresh(transfer)
     return TransferOut.model_validate(transfer)
 
 
 @router.post("/transfers/{transfer_id}/decision", response_model=TransferOut, tags=["transfers"])
-async def decide(transfer_id: int, body: DecisionIn, user: Reviewer, session: SessionDep,
-                 temporal: TemporalDep) -> TransferOut:
-    return await _act(transfer_id, "decide", user, session, temporal, body.model_dump())
+async def decide(transfer_id: int, body: TransferDecisionIn, user: Reviewer, session: SessionDep,
+                 gateway: ProcessesDep) -> TransferOut:
+    return await _act(transfer_id, "decide", user, session, gateway, body.model_dump())
 
 
 @router.post("/transfers/{transfer_id}/resolution", response_model=TransferOut,
              tags=["transfers"], summary="Settle a flagged shipment: received or returned")
-async def resolve(transfer_id: int, body: ResolutionIn, user: Reviewer, session: SessionDep,
-                  temporal: TemporalDep) -> TransferOut:
-    return await _act(transfer_id, "resolve", user, session, temporal, body.model_dump())
+async def resolve(transfer_id: int, body: TransferResolutionIn, user: Reviewer, session: SessionDep,
+                  gateway: ProcessesDep) -> TransferOut:
+    return await _act(transfer_id, "resolve", user, session, gateway, body.model_dump())
 
 
 @router.post("/transfers/{transfer_id}/{action}", response_model=TransferOut, tags=["transfers"],
              summary="ship or cancel (sending site), receive (receiving site)")
-async def site_action(transfer_id: int, action: str, user: CurrentUser, session: SessionDep,
-                      temporal: TemporalDep) -> TransferOut:
-    return await _act(transfer_id, action, user, session, temporal)
+async def site_action(transfer_id: int, action: Literal["ship", "cancel", "receive"],
+                      user: CurrentUser, session: SessionDep,
+                      gateway: ProcessesDep) -> TransferOut:
+    return await _act(transfer_id, action, user, session, gateway)

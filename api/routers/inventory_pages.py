@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
-from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles, rollback_keeping
+from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import inventory, transfers
 from api.domain.scope import my_location_ids
 from api.forms import form_values, validated
@@ -55,10 +55,10 @@ async def site(request: Request, location_id: int, user: CurrentUser,
 
 @pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
 async def site_action(request: Request, location_id: int, action: str, user: CurrentUser,
-                      session: SessionDep, temporal: TemporalDep) -> Response:
+                      session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     try:
-        notice = await _site_act(session, temporal, user, location_id, action, values)
+        notice = await _site_act(session, gateway, user, location_id, action, values)
         return redirect(f"/inventory/{location_id}", notice=notice)
     except CVMSError as error:
         await rollback_keeping(session, user)
@@ -67,7 +67,7 @@ async def site_action(request: Request, location_id: int, action: str, user: Cur
                                 values=values, form=action)
 
 
-async def _site_act(session, temporal, user, location_id: int, action: str, values) -> str:
+async def _site_act(session, gateway, user, location_id: int, action: str, values) -> str:
     location = await inventory.site_for(session, user, location_id, write=True)
     if action == "receive":
         entry = await inventory.receive(session, user, location, validated(ReceiptIn, values))
@@ -78,7 +78,7 @@ async def _site_act(session, temporal, user, location_id: int, action: str, valu
                                        validated(AdjustmentIn, values))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
     if action == "transfer":
-        transfer = await transfers.request(session, temporal, user, validated(TransferIn, values))
+        transfer = await transfers.request(session, gateway, user, validated(TransferIn, values))
         return f"{transfer.number} is requested; the Immunization Branch decides on it."
     raise CVMSError("Unknown action.")
 
@@ -98,11 +98,11 @@ async def transfer_page(request: Request, transfer_id: int, user: CurrentUser,
 
 @pages.post("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
 async def transfer_action(request: Request, transfer_id: int, action: str, user: CurrentUser,
-                          session: SessionDep, temporal: TemporalDep) -> Response:
+                          session: SessionDep, gateway: ProcessesDep) -> Response:
     transfer = await transfers.transfer_for(session, user, transfer_id)
     values = await form_values(request)
     try:
-        status = await transfers.act(session, temporal, user, transfer, action, values)
+        status = await transfers.act(session, gateway, user, transfer, action, values)
     except CVMSError as error:
         return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
     return redirect(f"/transfers/{transfer_id}", notice=f"The transfer is now {status}.")

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import SessionDep, SettingsDep, TemporalDep
+from api.deps import ProcessesDep, SessionDep, SettingsDep
 from api.domain import invitations
 from api.forms import form_values, parse
 from api.pages import redirect, render
@@ -41,17 +41,17 @@ async def _signed_in(request: Request, session, settings, user, location) -> Res
 
 
 @router.post("/{token}", response_class=HTMLResponse)
-async def register(request: Request, token: str, session: SessionDep, temporal: TemporalDep,
+async def register(request: Request, token: str, session: SessionDep, gateway: ProcessesDep,
                    settings: SettingsDep) -> Response:
     values = await form_values(request)
     try:
         if values.get("action") == "existing":
             user, location = await invitations.accept_with_account(
-                session, temporal, token, values.get("password", ""))
+                session, gateway, token, values.get("password", ""))
             return await _signed_in(request, session, settings, user, location)
         data, errors = parse(CoordinatorRegistrationIn, values)
         if data:
-            user, location = await invitations.register(session, temporal, token, data)
+            user, location = await invitations.register(session, gateway, token, data)
             return await _signed_in(request, session, settings, user, location)
     except Gone as error:
         return await _problem(request, token, error)
@@ -65,9 +65,9 @@ async def register(request: Request, token: str, session: SessionDep, temporal: 
 
 @router.post("/{token}/renew", response_class=HTMLResponse)
 async def renew(request: Request, token: str, session: SessionDep,
-                temporal: TemporalDep) -> Response:
+                gateway: ProcessesDep) -> Response:
     try:
-        await invitations.request_new_link(session, temporal, token)
+        await invitations.request_new_link(session, gateway, token)
     except CVMSError as error:
         return await _problem(request, token, error)
     return render(request, "invite/renewed.html")

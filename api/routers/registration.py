@@ -5,7 +5,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import SessionDep, TemporalDep
+from api.deps import ProcessesDep, SessionDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
@@ -25,12 +25,12 @@ async def register_page(request: Request) -> HTMLResponse:
 
 
 @pages.post("/register", response_class=HTMLResponse)
-async def register(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+async def register(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RegistrationIn, values)
     if data:
         try:
-            user = await accounts.register_org_admin(session=session, temporal=temporal,
+            user = await accounts.register_org_admin(session=session, gateway=gateway,
                                                      data=data, verify_within=VERIFY_WITHIN)
             return render(request, "auth/registered.html", {"email": user.email})
         except CVMSError as error:
@@ -52,9 +52,9 @@ async def verify_page(request: Request, token: str, session: SessionDep) -> HTML
 
 @pages.post("/register/verify/{token}")
 async def verify(request: Request, token: str, session: SessionDep,
-                 temporal: TemporalDep) -> Response:
+                 gateway: ProcessesDep) -> Response:
     try:
-        await accounts.confirm_email(session=session, temporal=temporal, token=token)
+        await accounts.confirm_email(session=session, gateway=gateway, token=token)
     except CVMSError as error:
         return render(request, "auth/link_problem.html", {"message": error.message},
                       error.status_code)
@@ -64,8 +64,8 @@ async def verify(request: Request, token: str, session: SessionDep,
 @api.post("/registrations", response_model=RegistrationOut, status_code=201,
           summary="Register as an Organization Administrator")
 async def api_register(body: RegistrationIn, session: SessionDep,
-                       temporal: TemporalDep) -> RegistrationOut:
-    user = await accounts.register_org_admin(session=session, temporal=temporal, data=body,
+                       gateway: ProcessesDep) -> RegistrationOut:
+    user = await accounts.register_org_admin(session=session, gateway=gateway, data=body,
                                              verify_within=VERIFY_WITHIN)
     return RegistrationOut(user_id=user.id, status=user.status, next_step=NEXT_STEP)
 
@@ -73,6 +73,6 @@ async def api_register(body: RegistrationIn, session: SessionDep,
 @api.post("/registrations/confirm", response_model=UserOut,
           summary="Confirm an email address with the emailed token")
 async def api_confirm(body: ConfirmEmailIn, session: SessionDep,
-                      temporal: TemporalDep) -> UserOut:
-    user = await accounts.confirm_email(session=session, temporal=temporal, token=body.token)
+                      gateway: ProcessesDep) -> UserOut:
+    user = await accounts.confirm_email(session=session, gateway=gateway, token=body.token)
     return UserOut.model_validate(user)

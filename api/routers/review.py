@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from api.deps import CurrentUser, SessionDep, TemporalDep, require_roles
+from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import review
 from api.domain.agreement_pdf import render_agreement
 from api.domain.scope import location_for
@@ -27,7 +27,7 @@ Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 PAGE_SIZE = 50
 
 
-class DecisionIn(Stripped):
+class LocationDecisionIn(Stripped):
     decision: Literal["approve", "reject"]
     reason: Annotated[str | None, Field(default=None, max_length=1000)] = None
 
@@ -78,13 +78,13 @@ async def _detail(request: Request, session, user: User, location_id: int,
 
 @pages.post("/review/locations/{location_id}/decision", response_class=HTMLResponse)
 async def decide_page(request: Request, location_id: int, user: Reviewer, session: SessionDep,
-                      temporal: TemporalDep) -> Response:
+                      gateway: ProcessesDep) -> Response:
     values = await form_values(request)
-    data, errors = parse(DecisionIn, values)
+    data, errors = parse(LocationDecisionIn, values)
     if data:
         location = await location_for(session, user, location_id)
         try:
-            result = await review.decide(temporal, location, user, data.decision == "approve",
+            result = await review.decide(gateway, location, user, data.decision == "approve",
                                          data.reason)
             verb = "approved" if data.decision == "approve" else "rejected"
             what = "The change" if result.amendment else location.name
@@ -155,10 +155,10 @@ def _sig(signature) -> dict:
 
 @api.post("/review/locations/{location_id}/decision", response_model=DecisionResult,
           summary="Approve, or reject with a reason")
-async def api_decide(location_id: int, body: DecisionIn, user: Reviewer, session: SessionDep,
-                     temporal: TemporalDep) -> DecisionResult:
+async def api_decide(location_id: int, body: LocationDecisionIn, user: Reviewer, session: SessionDep,
+                     gateway: ProcessesDep) -> DecisionResult:
     location = await location_for(session, user, location_id)
-    return await review.decide(temporal, location, user, body.decision == "approve", body.reason)
+    return await review.decide(gateway, location, user, body.decision == "approve", body.reason)
 
 
 @api.get("/locations/{location_id}/timeline", summary="The location's audit timeline")

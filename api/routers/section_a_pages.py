@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import SessionDep, TemporalDep, require_roles
+from api.deps import ProcessesDep, SessionDep, require_roles
 from api.domain import section_a
 from api.domain.scope import my_organization
 from api.domain.status import live_detail
@@ -38,12 +38,12 @@ async def _page(request: Request, session, org, step: str, **context) -> HTMLRes
 
 @router.get("", response_class=HTMLResponse)
 async def dashboard(request: Request, user: Admin, session: SessionDep,
-                    temporal: TemporalDep) -> HTMLResponse:
+                    gateway: ProcessesDep) -> HTMLResponse:
     org = await my_organization(session, user)
     locations = await section_a.locations_of(session, org) if org else []
     details = {}
     if org and org.status == OrganizationStatus.SUBMITTED:
-        details = {loc.id: await live_detail(temporal, loc.id) for loc in locations}
+        details = {loc.id: await live_detail(gateway, loc.id) for loc in locations}
     return render(request, "organization/dashboard.html", {
         "org": org, "locations": locations, "details": details, **CHOICES})
 
@@ -67,13 +67,14 @@ async def step_page(request: Request, step: str, user: Admin, session: SessionDe
 
 
 @router.post("/section-a/details", response_class=HTMLResponse)
-async def save_details(request: Request, user: Admin, session: SessionDep) -> Response:
+async def save_details(request: Request, user: Admin, session: SessionDep,
+                       gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
     data, errors = parse(OrganizationDetailsIn, values)
     if data:
         try:
-            org = await section_a.save_details(session, user, org, data)
+            org = await section_a.save_details(session, user, org, data, gateway)
             return _after_save(values, "locations", org=org)
         except CVMSError as error:
             errors = error.errors or {"form": error.message}
@@ -94,12 +95,12 @@ def _after_save(values: dict, next_step: str, previous: str | None = None,
 
 @router.post("/section-a/locations", response_class=HTMLResponse)
 async def locations_step(request: Request, user: Admin, session: SessionDep,
-                         temporal: TemporalDep) -> Response:
+                         gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
     action = values.get("action", "next")
     if action in ("add", "update"):
-        return await _save_location(request, session, temporal, org, values)
+        return await _save_location(request, session, gateway, org, values, user)
     if action.startswith("remove-"):
         await section_a.remove_location(session, org, int(action.removeprefix("remove-")))
         return redirect(_step_url("locations"), notice="The location was removed.")
@@ -109,14 +110,15 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     return _after_save(values, "officers", previous="details", org=org)
 
 
-async def _save_location(request: Request, session, temporal, org, values: dict) -> Response:
+async def _save_location(request: Request, session, gateway, org, values: dict,
+                         user: User) -> Response:
     data, errors = parse(LocationIn, values)
     if data:
         try:
             if values.get("location_id"):
                 await section_a.update_location(session, org, int(values["location_id"]), data)
             else:
-                await section_a.add_location(session, temporal, org, data)
+                await section_a.add_location(session, gateway, org, data, user)
             return redirect(_step_url("locations"), notice=f"{data.name} is saved.")
         except CVMSError as error:
             errors = error.errors or {"name": error.message}
@@ -143,13 +145,13 @@ async def officers_step(request: Request, user: Admin, session: SessionDep) -> R
 
 @router.post("/section-a/review", response_class=HTMLResponse)
 async def submit(request: Request, user: Admin, session: SessionDep,
-                 temporal: TemporalDep) -> Response:
+                 gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
     if values.get("action") == "previous":
         return redirect(_step_url("officers"))
     try:
-        await section_a.submit_section_a(session, temporal, org)
+        await section_a.submit_section_a(session, gateway, org, user)
     except CVMSError as error:
         if error.status_code == 409:
             return redirect("/organization", notice=error.message)
@@ -171,12 +173,12 @@ async def correct_details_page(request: Request, user: Admin, session: SessionDe
 
 @router.post("/details", response_class=HTMLResponse)
 async def correct_details(request: Request, user: Admin, session: SessionDep,
-                          temporal: TemporalDep) -> Response:
+                          gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
     data, errors = parse(OrganizationDetailsIn, values)
     if data and org:
-        await section_a.save_details(session, user, org, data, temporal)
+        await section_a.save_details(session, user, org, data, gateway)
         return redirect("/organization", notice="The organization's details are saved. If "
                         "officers had signed for locations not yet approved, they are asked to "
                         "sign the corrected agreement.")
@@ -186,13 +188,13 @@ async def correct_details(request: Request, user: Admin, session: SessionDep,
 
 @router.post("/locations", response_class=HTMLResponse)
 async def add_location_later(request: Request, user: Admin, session: SessionDep,
-                             temporal: TemporalDep) -> Response:
+                             gateway: ProcessesDep) -> Response:
     """After Section A: a new location's coordinator is invited at once."""
     values = await form_values(request)
     org = await my_organization(session, user)
     data, errors = parse(LocationIn, values)
     if data and org:
-        await section_a.add_location(session, temporal, org, data)
+        await section_a.add_location(session, gateway, org, data, user)
         return redirect("/organization", notice=f"{data.name} is added and its coordinator "
                                                 "invited.")
     locations = await section_a.locations_of(session, org) if org else []

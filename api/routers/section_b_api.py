@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import CurrentUser, SessionDep, TemporalDep
+from api.deps import CurrentUser, ProcessesDep, SessionDep
 from api.domain import section_b
 from api.domain.scope import location_for
 from api.domain.section_b import Upload
@@ -44,26 +44,26 @@ async def get_section_b(location_id: int, user: CurrentUser, session: SessionDep
 @router.get("/locations/{location_id}/status", response_model=LocationStatusOut,
             tags=["section B"], summary="Where the location stands, whom it waits on, since when")
 async def get_status(location_id: int, user: CurrentUser, session: SessionDep,
-                     temporal: TemporalDep) -> LocationStatusOut:
-    return await location_status(temporal, await location_for(session, user, location_id))
+                     gateway: ProcessesDep) -> LocationStatusOut:
+    return await location_status(gateway, await location_for(session, user, location_id))
 
 
 @router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
             summary="25+ providers: send them later with the bulk upload template")
 async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUser,
-                          session: SessionDep, temporal: TemporalDep) -> dict:
+                          session: SessionDep, gateway: ProcessesDep) -> dict:
     location = await location_for(session, user, location_id, write=True)
-    await section_b.set_bulk_upload(session, temporal, location, body.planned)
+    await section_b.set_bulk_upload(session, gateway, location, body.planned)
     return {"bulk_upload_planned": body.planned}
 
 
 @router.put("/locations/{location_id}/section-b/{step}", response_model=SectionBOut,
             tags=["section B"], summary="Save one Section B step (validated)")
 async def put_step(location_id: int, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
-                   session: SessionDep, temporal: TemporalDep) -> SectionBOut:
+                   session: SessionDep, gateway: ProcessesDep) -> SectionBOut:
     location = await location_for(session, user, location_id, write=True)
     data = validated(STEP_BY_KEY[step.value].schema, body)
-    await section_b.save_step(session, temporal, location, step.value, data.model_dump(mode="json"))
+    await section_b.save_step(session, gateway, location, step.value, data.model_dump(mode="json"))
     return await section_b_out(session, location)
 
 
@@ -74,7 +74,7 @@ def _upload(file: UploadFile | None, data: bytes) -> Upload | None:
 @router.post("/locations/{location_id}/storage-units", response_model=StorageUnitOut,
              status_code=201, tags=["section B"], summary="Add a storage unit with two photos")
 async def post_storage_unit(
-        location_id: int, user: CurrentUser, session: SessionDep, temporal: TemporalDep,
+        location_id: int, user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
         brand: Annotated[str, Form()], model: Annotated[str, Form()],
         unit_type: Annotated[str, Form()],
         inside_photo: Annotated[UploadFile | None, File()] = None,
@@ -82,7 +82,7 @@ async def post_storage_unit(
     location = await location_for(session, user, location_id, write=True)
     data = _unit_in(brand, model, unit_type)
     unit = await section_b.add_storage_unit(
-        session, temporal, location, data,
+        session, gateway, location, data,
         _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
         _upload(outside_photo, await outside_photo.read() if outside_photo else b""))
     return StorageUnitOut.model_validate(unit)
@@ -95,36 +95,36 @@ def _unit_in(brand: str, model: str, unit_type: str) -> StorageUnitIn:
 @router.delete("/locations/{location_id}/storage-units/{unit_id}", status_code=204,
                tags=["section B"])
 async def delete_storage_unit(location_id: int, unit_id: int, user: CurrentUser,
-                              session: SessionDep, temporal: TemporalDep) -> Response:
+                              session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
-    await section_b.remove_storage_unit(session, temporal, location, unit_id)
+    await section_b.remove_storage_unit(session, gateway, location, unit_id)
     return Response(status_code=204)
 
 
 @router.post("/locations/{location_id}/providers", response_model=ProviderOut, status_code=201,
              tags=["section B"], summary="Add a practicing provider")
 async def post_provider(location_id: int, body: ProviderIn, user: CurrentUser,
-                        session: SessionDep, temporal: TemporalDep) -> ProviderOut:
+                        session: SessionDep, gateway: ProcessesDep) -> ProviderOut:
     location = await location_for(session, user, location_id, write=True)
     return ProviderOut.model_validate(
-        await section_b.add_provider(session, temporal, location, body))
+        await section_b.add_provider(session, gateway, location, body))
 
 
 @router.put("/locations/{location_id}/providers/{provider_id}", response_model=ProviderOut,
             tags=["section B"], summary="Edit a practicing provider")
 async def put_provider(location_id: int, provider_id: int, body: ProviderIn, user: CurrentUser,
-                       session: SessionDep, temporal: TemporalDep) -> ProviderOut:
+                       session: SessionDep, gateway: ProcessesDep) -> ProviderOut:
     location = await location_for(session, user, location_id, write=True)
     return ProviderOut.model_validate(
-        await section_b.update_provider(session, temporal, location, provider_id, body))
+        await section_b.update_provider(session, gateway, location, provider_id, body))
 
 
 @router.post("/locations/{location_id}/providers/deactivate", tags=["section B"],
              summary="Deactivate one or more practicing providers")
 async def deactivate(location_id: int, body: DeactivateIn, user: CurrentUser,
-                     session: SessionDep, temporal: TemporalDep) -> dict:
+                     session: SessionDep, gateway: ProcessesDep) -> dict:
     location = await location_for(session, user, location_id, write=True)
-    count = await section_b.deactivate_providers(session, temporal, location, body.provider_ids)
+    count = await section_b.deactivate_providers(session, gateway, location, body.provider_ids)
     return {"deactivated": count}
 
 
@@ -141,18 +141,18 @@ async def post_signature(location_id: int, document: DocumentKind, body: Signatu
 @router.post("/locations/{location_id}/section-b/resubmit", tags=["section B"],
              summary="After a rejection: reopen Section B to correct and resubmit it")
 async def resubmit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
-                             temporal: TemporalDep) -> LocationOut:
+                             gateway: ProcessesDep) -> LocationOut:
     location = await location_for(session, user, location_id, write=True)
-    await section_b.resubmit(session, temporal, location, user)
+    await section_b.resubmit(session, gateway, location, user)
     return LocationOut.model_validate(location)
 
 
 @router.post("/locations/{location_id}/section-b/submit", tags=["section B"],
              summary="Submit Section B (after both signatures)")
 async def submit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
-                           temporal: TemporalDep) -> dict:
+                           gateway: ProcessesDep) -> dict:
     location = await location_for(session, user, location_id, write=True)
-    result = await section_b.submit(session, temporal, location, user)
+    result = await section_b.submit(session, gateway, location, user)
     return result.model_dump()
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
-from api.deps import CurrentUser, SessionDep, TemporalDep, rollback_keeping
+from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import section_b
 from api.domain.scope import location_for, my_location_ids
 from api.domain.section_b import Upload
@@ -44,13 +44,13 @@ async def my_locations(request: Request, user: CurrentUser, session: SessionDep)
 
 @router.get("/{location_id}/section-b", response_class=HTMLResponse)
 async def overview(request: Request, location_id: int, user: CurrentUser, session: SessionDep,
-                   temporal: TemporalDep) -> HTMLResponse:
+                   gateway: ProcessesDep) -> HTMLResponse:
     location = await location_for(session, user, location_id)
     section = await section_b.section_of(session, location)
     return render(request, "section_b/overview.html", {
         "location": location, "section": section, "steps": STEPS,
         "org": await session.get(Organization, location.organization_id),
-        "detail": await live_detail(temporal, location.id),
+        "detail": await live_detail(gateway, location.id),
         "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
         "can_resubmit": user.id == location.coordinator_user_id,
         "rejection": await _last_rejection(session, location.id),
@@ -69,9 +69,9 @@ async def _last_rejection(session, location_id: int):
 
 @router.post("/{location_id}/section-b/resubmit")
 async def resubmit(location_id: int, user: CurrentUser, session: SessionDep,
-                   temporal: TemporalDep) -> Response:
+                   gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
-    await section_b.resubmit(session, temporal, location, user)
+    await section_b.resubmit(session, gateway, location, user)
     return redirect(step_url(location_id, "location"), notice="Section B is open again with "
                     "everything you entered. Correct it, then sign the last page to resubmit.")
 
@@ -145,7 +145,7 @@ async def _navigate(session, location: Location, step: str, action: str) -> Resp
 
 @router.post("/{location_id}/section-b/{step}", response_class=HTMLResponse)
 async def step_post(request: Request, location_id: int, step: str, user: CurrentUser,
-                    session: SessionDep, temporal: TemporalDep) -> Response:
+                    session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     if step not in STEP_BY_KEY:
         raise NotFound("Section B has no such step.")
@@ -156,7 +156,7 @@ async def step_post(request: Request, location_id: int, step: str, user: Current
     action = values.pop("action", "next")
     handler = _HANDLERS.get(step, _form_step)
     try:
-        return await handler(request, session, temporal, location, step, action, values, user)
+        return await handler(request, session, gateway, location, step, action, values, user)
     except CVMSError as error:
         if error.status_code == 409:
             raise
@@ -167,23 +167,23 @@ async def step_post(request: Request, location_id: int, step: str, user: Current
                            posted=values)
 
 
-async def _form_step(request, session, temporal, location, step, action, values, _user):
+async def _form_step(request, session, gateway, location, step, action, values, _user):
     data, errors = parse(STEP_BY_KEY[step].schema, values)
     stored = data.model_dump(mode="json") if data else values
-    await section_b.save_step(session, temporal, location, step, stored)
+    await section_b.save_step(session, gateway, location, step, stored)
     if errors and action == "next":
         return await _show(request, session, location, step, status_code=400,
                            errors=errors, values=values)
     return await _navigate(session, location, step, action)
 
 
-async def _storage(request, session, temporal, location, step, action, values, _user):
+async def _storage(request, session, gateway, location, step, action, values, _user):
     if action.startswith("remove-"):
-        await section_b.remove_storage_unit(session, temporal, location,
+        await section_b.remove_storage_unit(session, gateway, location,
                                             int(action.removeprefix("remove-")))
         return redirect(step_url(location.id, step), notice="The storage unit was removed.")
     if action == "add":
-        return await _add_unit(request, session, temporal, location, values)
+        return await _add_unit(request, session, gateway, location, values)
     if action == "next" and not await section_b.units_of(session, location):
         raise _invalid("storage_units", "Add at least one storage unit, with an inside and an "
                                         "outside photo, before continuing.")
@@ -194,13 +194,13 @@ def _invalid(field: str, message: str) -> CVMSError:
     return Invalid(message, field=field)
 
 
-async def _add_unit(request, session, temporal, location, values):
+async def _add_unit(request, session, gateway, location, values):
     data, errors = parse(StorageUnitIn, values)
     form = await request.form()
     uploads = {name: await _read(form.get(name)) for name in ("inside_photo", "outside_photo")}
     if errors:
         raise Invalid("Check the storage unit's details.", errors=errors)
-    unit = await section_b.add_storage_unit(session, temporal, location, data,
+    unit = await section_b.add_storage_unit(session, gateway, location, data,
                                             uploads["inside_photo"], uploads["outside_photo"])
     if unit.review_status == "pending":
         return redirect(step_url(location.id), notice="The storage unit was added and sent to "
@@ -215,17 +215,17 @@ async def _read(upload) -> Upload | None:
     return Upload(upload.filename or "photo", data) if data else None
 
 
-async def _providers(request, session, temporal, location, step, action, values, _user):
+async def _providers(request, session, gateway, location, step, action, values, _user):
     if action == "create":
         data, errors = parse(ProviderIn, values)
         if errors:
                 raise Invalid("Check the practicing provider's details.", errors=errors)
-        await section_b.add_provider(session, temporal, location, data)
+        await section_b.add_provider(session, gateway, location, data)
         return redirect(step_url(location.id, step), notice=f"{data.first_name} "
                                                             f"{data.last_name} was added.")
     if action == "bulk":
         planned = values.get("bulk_upload_planned") in ("on", "yes", "true")
-        await section_b.set_bulk_upload(session, temporal, location, planned)
+        await section_b.set_bulk_upload(session, gateway, location, planned)
         return redirect(step_url(location.id, step))
     section = await section_b.section_of(session, location)
     active = [p for p in await section_b.providers_of(session, location) if p.active]
@@ -235,22 +235,22 @@ async def _providers(request, session, temporal, location, step, action, values,
     return await _navigate(session, location, step, action)
 
 
-async def _edit_providers(request, session, temporal, location, step, action, values, _user):
+async def _edit_providers(request, session, gateway, location, step, action, values, _user):
     return await _navigate(session, location, step, action)
 
 
-async def _deactivate(request, session, temporal, location, step, action, values, _user):
+async def _deactivate(request, session, gateway, location, step, action, values, _user):
     if action == "deactivate":
         chosen = values.get("provider_ids") or []
         ids = [int(v) for v in (chosen if isinstance(chosen, list) else [chosen])]
         if not ids:
             raise _invalid("provider_ids", "Select one or more providers to deactivate.")
-        count = await section_b.deactivate_providers(session, temporal, location, ids)
+        count = await section_b.deactivate_providers(session, gateway, location, ids)
         return redirect(step_url(location.id, step), notice=f"{count} provider(s) deactivated.")
     return await _navigate(session, location, step, action)
 
 
-async def _sign(request, session, temporal, location, step, action, values, user):
+async def _sign(request, session, gateway, location, step, action, values, user):
     if action != "sign":
         if action == "next" and step == "agreement":
             signed = {s.document for s in await coordinator_signatures(session, location.id)}
@@ -265,7 +265,7 @@ async def _sign(request, session, temporal, location, step, action, values, user
         await session.commit()
         return redirect(step_url(location.id, "attestation"),
                         notice="The provider agreement is signed.")
-    await section_b.submit(session, temporal, location, user)
+    await section_b.submit(session, gateway, location, user)
     return redirect(step_url(location.id), notice="Section B is complete and submitted. Thank "
                                                   "you! We emailed you what happens next.")
 
@@ -288,12 +288,12 @@ async def edit_provider_page(request: Request, location_id: int, provider_id: in
 
 @router.post("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
 async def edit_provider(request: Request, location_id: int, provider_id: int, user: CurrentUser,
-                        session: SessionDep, temporal: TemporalDep) -> Response:
+                        session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     values = await form_values(request)
     data, errors = parse(ProviderIn, values)
     if data:
-        await section_b.update_provider(session, temporal, location, provider_id, data)
+        await section_b.update_provider(session, gateway, location, provider_id, data)
         return redirect(step_url(location_id, "edit_providers"), notice="The provider is saved.")
     provider = next(p for p in await section_b.providers_of(session, location)
                     if p.id == provider_id)

@@ -4,9 +4,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr
 
-from api.deps import SessionDep, TemporalDep
+from api.deps import ProcessesDep, SessionDep
 from api.domain import signing
-from api.domain.signatures import client_of
 from api.domain.signing import OfficerSignatureIn
 from api.forms import form_values, parse
 from api.pages import render
@@ -14,6 +13,7 @@ from core.errors import CVMSError, Gone, Invalid
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import SignatureOut
 from models.schemas import Stripped
+from models.signatures import Signature
 
 pages = APIRouter(prefix="/sign", include_in_schema=False)
 api = APIRouter(prefix="/api/v1/signing", tags=["officer signatures"])
@@ -49,10 +49,10 @@ async def request_link_page(request: Request) -> HTMLResponse:
 
 
 @pages.post("/request-link", response_class=HTMLResponse)
-async def request_link(request: Request, session: SessionDep, temporal: TemporalDep) -> Response:
+async def request_link(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
     data, errors = parse(LinkRequestIn, await form_values(request))
     if data:
-        await signing.request_link_by_email(session, temporal, data.email)
+        await signing.request_link_by_email(session, gateway, data.email)
         return render(request, "signing/request_link.html", {"sent": SENT})
     return render(request, "signing/request_link.html", {"errors": errors}, status_code=400)
 
@@ -68,29 +68,34 @@ async def signing_page(request: Request, token: str, session: SessionDep) -> HTM
 
 @pages.post("/{token}", response_class=HTMLResponse)
 async def sign(request: Request, token: str, session: SessionDep,
-               temporal: TemporalDep) -> Response:
+               gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(OfficerSignatureIn, {**values, "consent": values.get("consent") == "yes"})
     try:
         if errors:
             raise Invalid("Check your signature.", errors=errors)
-        signature = await signing.sign(session, temporal, token, data, client_of(request))
+        recorded = await signing.sign(session, gateway, token, data, request)
     except Gone as error:
         return await _problem(request, token, error)
     except CVMSError as error:
         await session.rollback()
-        page = await signing.open_link(session, token)
+        try:
+            page = await signing.open_link(session, token)
+        except Gone as gone:
+            return await _problem(request, token, gone)
         return render(request, "signing/sign.html", {
             "page": page, "token": token, "errors": error.errors or {"form": error.message}},
             status_code=error.status_code)
-    return render(request, "signing/signed.html", {"signature": signature})
+    signature = await session.get(Signature, recorded.signature_id)
+    return render(request, "signing/signed.html", {"signature": signature,
+                                                   "still_unsigned": recorded.still_unsigned})
 
 
 @pages.post("/{token}/renew", response_class=HTMLResponse)
 async def renew(request: Request, token: str, session: SessionDep,
-                temporal: TemporalDep) -> Response:
+                gateway: ProcessesDep) -> Response:
     try:
-        await signing.request_new_link(session, temporal, token)
+        await signing.request_new_link(session, gateway, token)
     except CVMSError as error:
         return await _problem(request, token, error)
     return render(request, "invite/renewed.html")
@@ -98,8 +103,8 @@ async def renew(request: Request, token: str, session: SessionDep,
 
 @api.post("/request-link", status_code=202, summary="Ask for a new link by email address")
 async def api_request_link(body: LinkRequestIn, session: SessionDep,
-                           temporal: TemporalDep) -> dict:
-    await signing.request_link_by_email(session, temporal, body.email)
+                           gateway: ProcessesDep) -> dict:
+    await signing.request_link_by_email(session, gateway, body.email)
     return {"detail": SENT}
 
 
@@ -117,12 +122,14 @@ async def api_document(token: str, session: SessionDep) -> SigningDocumentOut:
 @api.post("/{token}", response_model=SignatureOut, status_code=201,
           summary="Sign (adopt and use a typed or drawn signature)")
 async def api_sign(token: str, body: OfficerSignatureIn, request: Request,
-                   session: SessionDep, temporal: TemporalDep) -> SignatureOut:
-    signature = await signing.sign(session, temporal, token, body, client_of(request))
-    return SignatureOut.model_validate(signature)
+                   session: SessionDep, gateway: ProcessesDep) -> SignatureOut:
+    recorded = await signing.sign(session, gateway, token, body, request)
+    signature = await session.get(Signature, recorded.signature_id)
+    return SignatureOut.model_validate(signature).model_copy(
+        update={"still_unsigned": recorded.still_unsigned})
 
 
 @api.post("/{token}/renew", status_code=202, summary="Email a fresh link; this one dies")
-async def api_renew(token: str, session: SessionDep, temporal: TemporalDep) -> dict:
-    await signing.request_new_link(session, temporal, token)
+async def api_renew(token: str, session: SessionDep, gateway: ProcessesDep) -> dict:
+    await signing.request_new_link(session, gateway, token)
     return {"detail": "A new signing link is on its way to the officer's email."}

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from models.contracts.base import Command
+
 
 class AccountActivationInput(BaseModel):
     user_id: int
@@ -14,7 +16,7 @@ class AccountRef(BaseModel):
     user_id: int
 
 
-class ConfirmEmail(BaseModel):
+class ConfirmEmail(Command):
     link_id: int
 
 

@@ -1,18 +1,36 @@
-"""Provider enrollment (Section A/B) workflow contracts."""
+"""Provider enrollment (Section A/B, the location's life) workflow contracts."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import BaseModel
+
+from models.contracts.base import Command
 
 REMINDER_EVERY = timedelta(days=7)
 INVITATION_TTL = timedelta(days=14)
 
 
-class EnrollmentInput(BaseModel):
-    organization_id: int
-    location_ids: list[int]
-    reminder_every: timedelta = REMINDER_EVERY
-    invitation_ttl: timedelta = INVITATION_TTL
+class LocationState(BaseModel):
+    """Everything a location's workflow carries across continue-as-new."""
+
+    phase: str = "section_b"  # section_b, signatures, review, rejected, enrolled
+    status: str = "new"
+    seq: int = 0
+    coordinator_registered: bool = False
+    invitation_round: int = 1
+    reinvite_requested: bool = False
+    reminders_sent: int = 0
+    last_activity: datetime | None = None
+    revision_seen: int = 0
+    confirm_pending: bool = False  # the "Section B submitted" email
+    signatures_requested: bool = False
+    officers_signed: bool = False
+    signatures_void: bool = False
+    decisions: int = 0
+    amendments: list[int] = []
+    current_amendment: int | None = None
+    outbox: list["DecisionRecord"] = []
 
 
 class LocationInput(BaseModel):
@@ -20,21 +38,77 @@ class LocationInput(BaseModel):
     organization_id: int
     reminder_every: timedelta = REMINDER_EVERY
     invitation_ttl: timedelta = INVITATION_TTL
+    state: LocationState | None = None
+    history_limit: int | None = None
 
 
-class LocationAdded(BaseModel):
-    location_id: int
+class EnrollmentState(BaseModel):
+    """The organization's enrollment across continue-as-new: its locations and the officers'
+    agreement (which version covers which locations)."""
+
+    submitted: bool = False
+    started: list[int] = []
+    to_start: list[int] = []
+    ready: list[int] = []  # locations whose Section B is done (not yet approved)
+    awaiting: list[int] = []  # ...of which these wait for the officers' signatures
+    covered: list[int] = []  # locations covered by a valid signed agreement
+    approved: list[int] = []
+    round_number: int = 0
+    open_round: list[int] | None = None
+    addendum: list[str] = []  # what changed since the last signature (for the next round)
 
 
-class SectionBTouched(BaseModel):
-    step: str
+class EnrollmentInput(BaseModel):
+    organization_id: int
+    reminder_every: timedelta = REMINDER_EVERY
+    invitation_ttl: timedelta = INVITATION_TTL
+    state: EnrollmentState | None = None
+    history_limit: int | None = None
 
 
-class CoordinatorRegistered(BaseModel):
+class SubmitSectionA(Command):
     user_id: int
 
 
-class SubmitSectionB(BaseModel):
+class SectionAResult(BaseModel):
+    organization_id: int
+    location_ids: list[int]
+
+
+class AddLocation(Command):
+    location_id: int
+    user_id: int
+
+
+class LocationAttached(BaseModel):
+    location_id: int
+    name: str
+
+
+class CorrectDetails(Command):
+    user_id: int
+    details: dict[str, Any]
+
+
+class DetailsCorrected(BaseModel):
+    changed: list[str]  # the labels of the fields that changed
+
+
+class CorrectionRecord(BaseModel):
+    organization_id: int
+    details: dict[str, Any]
+
+
+class AcceptInvitation(Command):
+    link_id: int
+    user_id: int
+
+
+class RenewInvitation(Command):
+    pass
+
+
+class SubmitSectionB(Command):
     user_id: int
 
 
@@ -42,6 +116,13 @@ class SectionBResult(BaseModel):
     location_id: int
     providers_pending: bool
     active_providers: int = 0
+
+
+class SectionBActivity(BaseModel):
+    """What the database says about Section B when a reminder is due."""
+
+    revision: int
+    updated_at: datetime | None
 
 
 class LocationRef(BaseModel):
@@ -56,6 +137,12 @@ class InviteCoordinator(BaseModel):
     location_id: int
     round: int
     ttl: timedelta
+
+
+class JoinLocation(BaseModel):
+    location_id: int
+    link_id: int
+    user_id: int
 
 
 class SectionBReminder(BaseModel):
@@ -81,3 +168,8 @@ class LocationDetail(BaseModel):
     reminders_sent: int
     next_reminder_at: datetime | None
     invitation_round: int
+
+
+from models.contracts.review import DecisionRecord  # noqa: E402 - forward reference
+
+LocationState.model_rebuild()

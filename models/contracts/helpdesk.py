@@ -4,6 +4,35 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
+from models.contracts.base import Command
+from models.service_clock import ServiceClock
+
+
+class CaseEmail(BaseModel):
+    case_id: int
+    kind: str
+    key: str
+    message_id: int | None = None
+    detail: str | None = None
+
+
+class CaseState(BaseModel):
+    """Everything a case's workflow carries across continue-as-new."""
+
+    status: str = "new"
+    seq: int = 0
+    assignee: int | None = None
+    first_response: bool = False
+    sla_flag: str | None = None
+    escalations: list[str] = []
+    clock: ServiceClock = ServiceClock()
+    waiting_since: datetime | None = None
+    info_message: int | None = None
+    reminded: bool = False
+    resolved_at: datetime | None = None
+    outbox: list[CaseEmail] = []
+    emails: int = 0
+
 
 class CaseInput(BaseModel):
     case_id: int
@@ -13,20 +42,26 @@ class CaseInput(BaseModel):
     info_reminder_after: timedelta = timedelta(days=2)
     info_close_after: timedelta = timedelta(days=5)
     reopen_within: timedelta = timedelta(days=7)
+    state: CaseState | None = None
+    history_limit: int | None = None
 
 
-class AssignCase(BaseModel):
+class AssignCase(Command):
     agent_id: int
     by_user_id: int
 
 
-class CaseMessageRef(BaseModel):
-    """A message already stored by the API; the workflow reacts (emails, clocks)."""
+class CaseMessageRef(Command):
+    """A message the API stored unpublished; the workflow publishes it and reacts."""
 
     message_id: int
     user_id: int | None = None
-    author_kind: str = "agent"  # agent or requester
-    internal: bool = False
+
+
+class PublishedMessage(BaseModel):
+    message_id: int
+    author_kind: str  # agent or requester
+    internal: bool
 
 
 class CaseChange(BaseModel):
@@ -39,14 +74,6 @@ class CaseChange(BaseModel):
     resolution_message_id: int | None = None
     closed_reason: str | None = None
     actor: str = "system"
-
-
-class CaseEmail(BaseModel):
-    case_id: int
-    kind: str
-    key: str
-    message_id: int | None = None
-    detail: str | None = None
 
 
 class CaseStatusOut(BaseModel):

@@ -4,29 +4,32 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from models.contracts.base import Command
+from models.inventory_rules import DECIDE_WITHIN, RECEIVE_WITHIN
+
 
 class TransferInput(BaseModel):
     transfer_id: int
-    decide_within: timedelta = timedelta(days=2)
-    receive_within: timedelta = timedelta(days=5)
+    decide_within: timedelta = DECIDE_WITHIN
+    receive_within: timedelta = RECEIVE_WITHIN
 
 
 class TransferRef(BaseModel):
     transfer_id: int
 
 
-class TransferActor(BaseModel):
+class TransferActor(Command):
     user_id: int
 
 
-class TransferDecision(BaseModel):
+class TransferDecision(Command):
     reviewer_id: int
     reviewer_role: str
     approve: bool
     reason: str | None = None
 
 
-class TransferResolution(BaseModel):
+class TransferResolution(Command):
     reviewer_id: int
     reviewer_role: str
     outcome: str  # received or returned

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from pydantic import BaseModel
 
+from models.contracts.base import Command
+
 SIGNING_REMINDER_EVERY = timedelta(days=3)
 SIGNING_ESCALATE_AFTER = timedelta(days=10)
 SIGNING_LINK_TTL = timedelta(days=14)
@@ -13,6 +15,7 @@ class SigningRoundInput(BaseModel):
     organization_id: int
     number: int
     location_ids: list[int]
+    addendum: list[str] = []  # what changed since the last signature; empty for the first
     reminder_every: timedelta = SIGNING_REMINDER_EVERY
     escalate_after: timedelta = SIGNING_ESCALATE_AFTER
     link_ttl: timedelta = SIGNING_LINK_TTL
@@ -37,6 +40,28 @@ class SigningNotice(BaseModel):
     label: str = "request"  # request, reminder-N, renew-N: one email per officer and label
     reminder: int = 0  # shown in the email: 0 for the request, N for the N-th reminder
     link_ttl: timedelta = SIGNING_LINK_TTL
+
+
+class OfficerSign(Command):
+    """An officer's signature from their link: the image (if drawn) is already stored."""
+
+    request_id: int
+    link_id: int
+    method: str  # typed or drawn
+    typed_name: str | None = None
+    image_file_id: int | None = None
+    ip_address: str | None = None
+    user_agent: str | None = None
+
+
+class SignatureRecorded(BaseModel):
+    signature_id: int
+    request_id: int
+    still_unsigned: list[str] = []  # titles this officer has still to sign in this round
+
+
+class RenewLink(Command):
+    request_id: int
 
 
 class RequestRef(BaseModel):
@@ -65,19 +90,11 @@ class VoidSignatures(BaseModel):
     reason: str
 
 
-class OrganizationChanged(BaseModel):
-    reason: str
-
-
 class SignaturesNeeded(BaseModel):
     location_id: int
 
 
-class ProvidersChanged(BaseModel):
-    active: int
-
-
-class Decision(BaseModel):
+class Decision(Command):
     reviewer_id: int
     reviewer_role: str
     approve: bool
@@ -99,8 +116,12 @@ class DecisionResult(BaseModel):
     amendment: bool = False
 
 
-class Resubmit(BaseModel):
+class Resubmit(Command):
     user_id: int
+
+
+class AddStorageUnit(Command):
+    storage_unit_id: int
 
 
 class AmendmentRequested(BaseModel):

@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from api.app import create_app
-from api.services import TemporalGateway
+from api.processes import Gateway
 from core.db import SessionFactory, create_engine, session_factory
 from core.settings import Settings
 from tests.support.smtp import SmtpCapture
@@ -76,9 +76,13 @@ class System:
         await self.stop_worker()
         await self.start_worker()
 
+    def gateway(self, settings: Settings | None = None) -> Gateway:
+        """The API's gateway; on the time-skipping server its clock is the server's."""
+        clock = self.env.get_current_time if self.env.supports_time_skipping else None
+        return Gateway(settings or self.settings, self.client, clock=clock)
+
     async def start_api(self, sock: socket.socket) -> None:
-        app = create_app(self.settings, engine=self.engine,
-                         temporal=TemporalGateway(self.settings, self.client))
+        app = create_app(self.settings, engine=self.engine, gateway=self.gateway())
         config = uvicorn.Config(app, log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # leave pytest's Ctrl-C alone

@@ -1,0 +1,38 @@
+"""Help-desk cases: opening one, and every action on it."""
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.processes.gateway import Gateway
+from models.contracts import AssignCase, CaseInput, CaseMessageRef, CaseStatusOut
+from models.helpdesk_rules import SERVICE_LEVELS, Team
+from workflows import ids
+from workflows.case import CaseWorkflow as Case
+
+MESSAGE_ACTIONS = {"post": Case.post_message, "request_info": Case.request_info,
+                   "resolve": Case.resolve, "reopen": Case.reopen}
+
+
+async def open_case(gateway: Gateway, session: AsyncSession, case_id: int, team: Team) -> None:
+    """With the new case in `session`: the case exists with its process, or not at all."""
+    response, resolution = SERVICE_LEVELS[team]
+    await gateway.start(Case.run, CaseInput(case_id=case_id, response_target=response,
+                                            resolution_target=resolution),
+                        id=ids.case(case_id), session=session)
+
+
+async def message(gateway: Gateway, session: AsyncSession, case_id: int, action: str,
+                  message_id: int, user_id: int | None) -> str:
+    """Deliver a message stored unpublished in `session`: a reply or note ('post'), a request
+    for information, a resolution, or a reopening. Refused, it stays unpublished."""
+    return await gateway.update(ids.case(case_id), MESSAGE_ACTIONS[action],
+                                CaseMessageRef(message_id=message_id, user_id=user_id),
+                                session=session)
+
+
+async def assign(gateway: Gateway, case_id: int, agent_id: int, by_user_id: int) -> str:
+    return await gateway.update(ids.case(case_id), Case.assign,
+                                AssignCase(agent_id=agent_id, by_user_id=by_user_id))
+
+
+async def case_detail(gateway: Gateway, case_id: int) -> CaseStatusOut | None:
+    return await gateway.query(ids.case(case_id), Case.detail)

@@ -1,0 +1,47 @@
+"""What Section A still lacks before it can be submitted: one rule for the pages, the API and
+the submission activity."""
+
+from pydantic import ValidationError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.enrollment import Location, Organization, ResponsibleOfficer
+from models.enrollment_enums import OfficerRole
+from models.enrollment_schemas import OfficerIn
+
+
+async def locations_of(session: AsyncSession, org: Organization) -> list[Location]:
+    result = await session.exec(select(Location).where(Location.organization_id == org.id)
+                                .order_by(Location.id))
+    return list(result.all())
+
+
+async def officers_of(session: AsyncSession,
+                      org: Organization) -> dict[OfficerRole, ResponsibleOfficer]:
+    result = await session.exec(select(ResponsibleOfficer).where(
+        ResponsibleOfficer.organization_id == org.id))
+    return {officer.role: officer for officer in result.all()}
+
+
+def _officer_valid(officer: ResponsibleOfficer | None) -> bool:
+    if officer is None:
+        return False
+    try:
+        OfficerIn.model_validate(officer.model_dump())
+        return True
+    except ValidationError:
+        return False
+
+
+async def section_a_problems(session: AsyncSession, org: Organization) -> dict[str, str]:
+    problems: dict[str, str] = {}
+    if not org.legal_name or org.redistribution_participant is None:
+        problems["details"] = "Complete the organization details."
+    if not await locations_of(session, org):
+        problems["locations"] = "Add at least one location with its vaccine coordinator."
+    officers = await officers_of(session, org)
+    for role in OfficerRole:
+        if not _officer_valid(officers.get(role)):
+            problems[role.value] = (f"Name your {role.label} ({role.value.upper()}) with a "
+                                    "title and a valid email address.")
+    return problems

@@ -1,0 +1,27 @@
+"""Who may decide on a location, and when it can be approved: written once, used by the
+location workflow's validator, the decision activity and the review pages."""
+
+from models.enums import Role
+
+NO_PROVIDER = ("{name} cannot be approved: it has no active practicing provider. Add at least "
+               "one (or import the bulk upload) first.")
+
+
+def decision_problem(role: str, approve: bool, reason: str | None, pending: bool,
+                     status_label: str) -> tuple[str, str] | None:
+    """Why this decision cannot be taken now, as (message, kind), or None."""
+    if role != Role.REVIEWER:
+        return "Only Immunization Branch reviewers decide on locations.", "Forbidden"
+    if not pending:
+        return (f"This location is {status_label.lower()}: there is nothing to decide.",
+                "Conflict")
+    if not approve and not (reason or "").strip():
+        return "Give the reason for the rejection; the coordinator receives it.", "Invalid"
+    return None
+
+
+def approval_problem(location_name: str, active_providers: int, amendment: bool) -> str | None:
+    """A location is enrolled only with at least one active practicing provider."""
+    if not amendment and active_providers < 1:
+        return NO_PROVIDER.format(name=location_name)
+    return None
