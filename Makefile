@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: run demo test test-sqlite test-postgres install lint bench clean
+.PHONY: run demo test test-fast install lint bench clean
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -30,3 +30,7 @@ bench: install
 
 clean:
 	rm -rf data .pytest_cache
+
+# The fast ring: every workflow on the time-skipping server with faked activities (~15 s).
+test-fast: install
+	.venv/bin/python -m pytest -q tests/fast $(ARGS)

@@ -138,7 +138,7 @@ class LocationEnrollmentWorkflow:
         s = self.s
         if s.status != S.PENDING_REVIEW:
             await self._project(S.PENDING_REVIEW, WAITING_REVIEW)
-        await self._wait(lambda: s.phase != "review" or s.signatures_void or bool(s.outbox))
+        await self._wait(lambda: s.phase != "review" or s.signatures_void)
         if s.phase == "review" and s.signatures_void:
             s.phase, s.officers_signed, s.signatures_void = "signatures", False, False
             s.signatures_requested = False
@@ -302,9 +302,9 @@ class LocationEnrollmentWorkflow:
                                       amendment=True)
             status, waiting = (S.APPROVED, None) if data.approve else (
                 S.REJECTED, WAITING_AFTER_REJECTION)
+            s.phase = "enrolled" if data.approve else "rejected"
             await self._project(status, waiting, actor=f"reviewer:{data.reviewer_id}",
                                 note=data.reason)
-            s.phase = "enrolled" if data.approve else "rejected"
             await self._parent_signal(OrganizationInbox.location_decided, LocationDecided(
                 location_id=self.data.location_id, approved=data.approve))
             return DecisionResult(location_id=self.data.location_id, status=status)

@@ -1,0 +1,138 @@
+"""The shorter processes, activities faked: accounts, password resets, help-desk welcomes, the
+signing round's reminders, transfers and the health workflow."""
+
+import itertools
+import random
+from datetime import timedelta
+
+from temporalio.client import WorkflowUpdateFailedError
+
+from models.contracts import (
+    AccountActivationInput,
+    ConfirmEmail,
+    OfficerSign,
+    PasswordResetInput,
+    RenewLink,
+    RoundOpened,
+    RoundRequest,
+    SignatureRecorded,
+    SigningRoundInput,
+    TransferActor,
+    TransferDecision,
+    TransferInput,
+    WelcomeInput,
+)
+from tests.fast.fakes import Fakes, eventually
+from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
+from workflows.case import RequesterWelcomeWorkflow
+from workflows.health import HealthWorkflow
+from workflows.signing import SigningRoundWorkflow
+from workflows.transfer import TransferWorkflow
+
+DAY = timedelta(days=1)
+NUMBERS = itertools.count(random.randrange(10_000, 90_000) * 1000 + 900)
+
+
+async def refused(update, *args) -> str:
+    try:
+        await update(*args)
+    except WorkflowUpdateFailedError as error:
+        return f"{error.cause.type}: {error.cause}"
+    raise AssertionError("the update was accepted")
+
+
+async def test_a_registration_is_confirmed_once_or_expires_after_seven_days(ts_env, workers):
+    fake = Fakes()
+    task_queue = await workers.start(fake)
+    client = ts_env.client
+    confirmed = await client.start_workflow(
+        AccountActivationWorkflow.run, AccountActivationInput(user_id=next(NUMBERS)),
+        id=f"fast-account-{next(NUMBERS)}", task_queue=task_queue)
+    assert await confirmed.execute_update(AccountActivationWorkflow.confirm_email,
+                                          ConfirmEmail(link_id=1)) == "verified"
+    assert (await confirmed.result()).outcome == "verified"
+    ignored = await client.start_workflow(
+        AccountActivationWorkflow.run, AccountActivationInput(user_id=next(NUMBERS)),
+        id=f"fast-account-{next(NUMBERS)}", task_queue=task_queue)
+    assert (await ignored.result()).outcome == "expired"  # seven days, skipped
+    assert fake.count("expire_registration") == 1 and fake.count("activate_account") == 1
+
+
+async def test_a_reset_link_dies_after_an_hour_and_a_welcome_is_sent_once(ts_env, workers):
+    fake = Fakes()
+    task_queue = await workers.start(fake)
+    reset = await ts_env.client.start_workflow(
+        PasswordResetWorkflow.run, PasswordResetInput(user_id=1, request="r1"),
+        id=f"fast-reset-{next(NUMBERS)}", task_queue=task_queue)
+    await reset.result()
+    welcome = await ts_env.client.start_workflow(
+        RequesterWelcomeWorkflow.run, WelcomeInput(user_id=1),
+        id=f"fast-welcome-{next(NUMBERS)}", task_queue=task_queue)
+    await welcome.result()
+    assert [fake.count(n) for n in ("send_password_reset", "expire_password_reset",
+                                    "send_credentials")] == [1, 1, 1]
+
+
+def opened(data: dict) -> RoundOpened:
+    return RoundOpened(round_id=data["number"], requests=[
+        RoundRequest(request_id=1, officer_role="ceo", document="provider_agreement"),
+        RoundRequest(request_id=2, officer_role="cmo", document="provider_agreement")])
+
+
+async def test_a_signing_round_reminds_every_three_days_and_escalates_once(ts_env, workers):
+    fake = Fakes(open_round=opened, record_signature=lambda d: SignatureRecorded(
+        signature_id=d["request_id"], request_id=d["request_id"]))
+    task_queue = await workers.start(fake)
+    number = next(NUMBERS)
+    handle = await ts_env.client.start_workflow(
+        SigningRoundWorkflow.run, SigningRoundInput(organization_id=number, number=1,
+                                                    location_ids=[1]),
+        id=f"fast-round-{number}", task_queue=task_queue)
+    await eventually(lambda: fake.count("send_links") == 1)
+    sign = OfficerSign(request_id=1, link_id=1, method="typed", typed_name="Chief")
+    await handle.execute_update(SigningRoundWorkflow.sign, sign)
+    assert "Gone" in await refused(handle.execute_update, SigningRoundWorkflow.sign, sign)
+    await handle.execute_update(SigningRoundWorkflow.renew_link, RenewLink(request_id=2))
+    await ts_env.sleep(10 * DAY + timedelta(hours=1))
+    await eventually(lambda: fake.count("escalate") == 1)
+    labels = [call["label"] for call in fake.calls["send_links"]]
+    assert labels[:2] == ["request", "renew-1"]
+    assert [label for label in labels if label.startswith("reminder")] == [
+        "reminder-1", "reminder-2", "reminder-3"]
+    await handle.execute_update(SigningRoundWorkflow.sign, sign.model_copy(
+        update={"request_id": 2, "link_id": 2}))
+    outcome = await handle.result()
+    assert outcome.complete and fake.count("send_receipt") == 2
+    assert fake.count("record_signature") == 2, "the refused second use never reached the DB"
+
+
+async def test_a_transfer_escalates_undecided_and_flags_unreceived(ts_env, workers):
+    fake = Fakes()
+    task_queue = await workers.start(fake)
+    handle = await ts_env.client.start_workflow(
+        TransferWorkflow.run, TransferInput(transfer_id=next(NUMBERS)),
+        id=f"fast-transfer-{next(NUMBERS)}", task_queue=task_queue)
+    await ts_env.sleep(2 * DAY + timedelta(hours=1))
+    await eventually(lambda: any(c["kind"] == "escalated"
+                                 for c in fake.calls["send_transfer_email"]))
+    site = TransferActor(user_id=4)
+    assert "Forbidden" in await refused(handle.execute_update, TransferWorkflow.decide,
+                                        TransferDecision(reviewer_id=4, reviewer_role="provider",
+                                                         approve=True))
+    assert "Conflict" in await refused(handle.execute_update, TransferWorkflow.ship, site)
+    assert await handle.execute_update(TransferWorkflow.decide, TransferDecision(
+        reviewer_id=9, reviewer_role="reviewer", approve=True)) == "approved"
+    assert await handle.execute_update(TransferWorkflow.ship, site) == "shipped"
+    await ts_env.sleep(5 * DAY + timedelta(hours=1))
+    await eventually(lambda: any(c["kind"] == "flagged"
+                                 for c in fake.calls["send_transfer_email"]))
+    assert await handle.execute_update(TransferWorkflow.receive, site) == "received"
+    assert await handle.result() == "received"
+    assert [fake.count(n) for n in ("ship", "receive")] == [1, 1]
+
+
+async def test_the_health_workflow_answers_while_a_worker_polls(ts_env, workers):
+    task_queue = await workers.start(Fakes())
+    handle = await ts_env.client.start_workflow(HealthWorkflow.run, id=f"fast-health-{task_queue}",
+                                                task_queue=task_queue)
+    assert await handle.query(HealthWorkflow.ping) == "ok"
