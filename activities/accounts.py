@@ -6,6 +6,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import expire_links, issue_link, revoke_links
 from activities.mailer import MailingActivities
 from core.db import transaction
+from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.base import utcnow
 from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail, PasswordResetInput
@@ -33,7 +34,7 @@ class AccountActivities(MailingActivities):
                 raise ApplicationError("account not found", type="NotFound", non_retryable=True)
             token, link = await issue_link(session, purpose=VERIFY_PURPOSE, step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)
-            expires = link.expires_at.strftime("%B %d, %Y at %H:%M UTC")
+            expires = when(link.expires_at)
             context = VerifyEmailContext(recipient_name=user.first_name, expires_on=expires,
                                          verify_url=self.settings.link(f"/register/verify/{token}"))
             to = user.email

@@ -7,6 +7,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import issue_link
 from activities.mailer import MailingActivities
 from core.db import transaction
+from core.timefmt import day
 from models.accounts import AccessLink, User
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -34,7 +35,7 @@ INVITE_PURPOSE = "coordinator_invite"
 
 
 def _expires(link) -> str:
-    return link.expires_at.strftime("%B %d, %Y")
+    return day(link.expires_at)
 
 
 class EnrollmentActivities(MailingActivities):

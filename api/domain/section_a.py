@@ -8,6 +8,7 @@ from api.forms import parse
 from api.services import TemporalGateway
 from api.workflow_calls import send_signal
 from core.errors import Conflict, Invalid, NotFound
+from core.timefmt import day
 from models.accounts import User
 from models.base import utcnow
 from models.contracts import EnrollmentInput, LocationAdded, OrganizationChanged
@@ -24,13 +25,13 @@ from models.enrollment_schemas import (
 from workflows import ids
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 
-SUBMITTED = ("Section A was already submitted on {:%B %d, %Y}. To change it now, open a "
+SUBMITTED = ("Section A was already submitted on {}. To change it now, open a "
              "help-desk case.")
 
 
 def _ensure_draft(org: Organization) -> None:
     if org.status != OrganizationStatus.DRAFT:
-        raise Conflict(SUBMITTED.format(org.submitted_at))
+        raise Conflict(SUBMITTED.format(day(org.submitted_at)))
 
 
 async def save_details(session: AsyncSession, user: User, org: Organization | None,
@@ -154,7 +155,7 @@ async def submit_section_a(session: AsyncSession, temporal: TemporalGateway,
     # Started even on a repeat, so a submit whose start failed heals on the next click.
     await _start_enrollment(temporal, org.id, location_ids)
     if already:
-        raise Conflict(SUBMITTED.format(org.submitted_at))
+        raise Conflict(SUBMITTED.format(day(org.submitted_at)))
     return org
 
 
