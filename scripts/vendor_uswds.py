@@ -23,7 +23,9 @@ FONTS = {  # body text in Source Sans Pro, headings in Merriweather bold
     "merriweather/Latin-Merriweather-Regular.woff2",
     "merriweather/Latin-Merriweather-Bold.woff2",
 }
-BANNER_IMAGES = {"us_flag_small.png", "icon-dot-gov.svg", "icon-https.svg"}
+# the banner's images and the search button's icon (shown instead of its text on phones)
+MARKUP_IMAGES = {"us_flag_small.png", "icon-dot-gov.svg", "icon-https.svg",
+                 "usa-icons-bg/search--white.svg"}
 SKIPPED_IMAGES = {"hero.jpg"}  # the hero component is not used
 FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
 URL = re.compile(r"url\(\.\./(img|fonts)/([^)\"']+)\)")
@@ -60,7 +62,7 @@ def main() -> None:
         for script in ("uswds.min.js", "uswds-init.min.js"):
             shutil.copyfile(dist / "js" / script, TARGET / "js" / script)
         images = {name for kind, name in URL.findall(css) if kind == "img"} - SKIPPED_IMAGES
-        copy(dist, "img", images | BANNER_IMAGES)
+        copy(dist, "img", images | MARKUP_IMAGES)
         copy(dist, "fonts", FONTS)
         (TARGET / "VERSION").write_text(VERSION + "\n")
     size = sum(f.stat().st_size for f in TARGET.rglob("*") if f.is_file())

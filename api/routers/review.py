@@ -3,6 +3,7 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -119,7 +120,7 @@ async def agreement(location_id: int, user: CurrentUser, session: SessionDep) ->
         if signature.image_file_id:
             images[signature.image_file_id] = (await session.get(
                 StoredFile, signature.image_file_id)).data
-    pdf = render_agreement(org, location, signatures, images)
+    pdf = await run_in_threadpool(render_agreement, org, location, signatures, images)
     name = f"agreement-location-{location.id}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
