@@ -45,4 +45,5 @@ def agreement_html(org: Organization, location: Location, signatures: list[Signa
 def render_agreement(org: Organization, location: Location, signatures: list[Signature],
                      images: dict[int, bytes]) -> bytes:
     html = agreement_html(org, location, signatures, images)
-    return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1")
+    # uncompressed, so the document metadata (who signed) stays findable by simple tools
+    return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=True)

@@ -12,6 +12,9 @@ AXE = Axe()
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP, PHONE = 1280, 390
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+WIDE = """() => { const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width)
+    .slice(0, 5).map(e => e.outerHTML.slice(0, 160)); }"""
 checked: list[str] = []  # "url @ width" of every state checked in this run, for reports
 
 
@@ -30,7 +33,8 @@ async def assert_accessible(page: Page, widths: tuple[int, ...] = (DESKTOP, PHON
             count, report = await axe_violations(page)
             assert count == 0, f"{page.url} at {width}px: {report}"
             overflow = await page.evaluate(OVERFLOW)
-            assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width}px"
+            assert overflow <= 0, (f"{page.url} scrolls sideways by {overflow}px at {width}px: "
+                                   f"{await page.evaluate(WIDE)}")
             checked.append(f"{page.url} @ {width}")
     finally:
         if before:
