@@ -61,12 +61,22 @@ def status_label(status: object) -> str:
     return label if isinstance(label, str) else case_status_label(str(status))
 
 
+def audit_action(action: str) -> str:
+    """An audit action ("status:pending_review") in people's words ("Status: Waiting for review")."""
+    kind, _, value = action.partition(":")
+    statuses = {status.value: status.label for status in LocationStatus}
+    shown = statuses.get(value) or document_titles.get(value) or value.replace("_", " ")
+    return f"{kind.replace('_', ' ').capitalize()}: {shown}" if value else shown.capitalize()
+
+
+document_titles = {kind.value: doc.title for kind, doc in DOCUMENTS.items()}
+templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
-templates.env.globals["document_titles"] = {kind.value: doc.title for kind, doc in DOCUMENTS.items()}
+templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = {status.value: status.label for status in LocationStatus}
 templates.env.filters["when"] = when
 templates.env.filters["day"] = day

@@ -5,6 +5,9 @@ are WCAG 2.0/2.1 A and AA, colour contrast included; each state is checked at a 
 phone width, then the page is put back to the width it had.
 """
 
+import os
+from pathlib import Path
+
 from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page
 
@@ -36,6 +39,9 @@ async def assert_accessible(page: Page, widths: tuple[int, ...] = (DESKTOP, PHON
             assert overflow <= 0, (f"{page.url} scrolls sideways by {overflow}px at {width}px: "
                                    f"{await page.evaluate(WIDE)}")
             checked.append(f"{page.url} @ {width}")
+            if shots := os.environ.get("CVMS_A11Y_SCREENSHOTS"):  # a folder, to look at them
+                name = f"{len(checked):03d}-{width}.png"
+                await page.screenshot(path=Path(shots) / name, full_page=True)
     finally:
         if before:
             await page.set_viewport_size(before)
