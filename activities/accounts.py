@@ -6,6 +6,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import issue_link
 from activities.mailer import MailingActivities, missing
 from core.db import transaction
+from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus
@@ -37,7 +38,7 @@ class AccountActivities(MailingActivities):
                 raise missing("account")
             token, link = await issue_link(session, purpose=VERIFY_PURPOSE, step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)
-            expires = link.expires_at.strftime("%B %d, %Y at %H:%M UTC")
+            expires = when(link.expires_at)
             context = VerifyEmailContext(recipient_name=user.first_name, expires_on=expires,
                                          verify_url=self.settings.link(f"/register/verify/{token}"))
             to = user.email

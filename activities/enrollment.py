@@ -7,6 +7,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import issue_link
 from activities.mailer import MailingActivities, missing
 from core.db import transaction
+from core.timefmt import day
 from models.accounts import AccessLink, User
 from models.base import as_utc, utcnow
 from models.contracts import (
@@ -49,7 +50,7 @@ INVITATION_GONE = {
 
 
 def _expires(link) -> str:
-    return link.expires_at.strftime("%B %d, %Y")
+    return day(link.expires_at)
 
 
 def _invalid(message: str, errors: dict[str, str] | None = None) -> ApplicationError:

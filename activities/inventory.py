@@ -6,6 +6,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.mailer import MailingActivities, missing
 from core.db import transaction
+from core.timefmt import day
 from models.accounts import User
 from models.base import utcnow
 from models.contracts import TransferChange, TransferEmail, TransferRef
@@ -86,7 +87,7 @@ class InventoryActivities(MailingActivities):
             transfer = await session.get(Transfer, data.transfer_id)
             lot = await session.get(Lot, transfer.lot_id)
             if lot.is_expired(utcnow().date()) and not await _already(session, transfer, "ship"):
-                raise _fail(f"Lot {lot.lot_number} expired on {lot.expiration_date:%Y-%m-%d}; "
+                raise _fail(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                             "it cannot be shipped.")
         await self._move(data, "ship", EntryKind.TRANSFER_OUT, to_sender=True, sign=-1)
 
@@ -116,7 +117,7 @@ class InventoryActivities(MailingActivities):
                 kind_label="Redistribution" if transfer.kind == TransferKind.REDISTRIBUTION
                 else "Transfer", headline=headline, product=product.name,
                 lot_number=transfer.lot_number,
-                expiration_date=f"{transfer.expiration_date:%Y-%m-%d}", doses=transfer.doses,
+                expiration_date=day(transfer.expiration_date), doses=transfer.doses,
                 from_site=sender.name, to_site=receiver.name,
                 reason=transfer.decision_reason if email.kind == "denied" else transfer.reason,
                 next_step=next_step, url=self.settings.link(f"/transfers/{transfer.id}"))

@@ -39,7 +39,7 @@ class Mailer:
         """Send unless this event's email already went; True when a message was sent."""
         if await self.already_sent(event_key):
             return False
-        rendered = render(kind, context)
+        rendered = render(kind, context, portal_url=self.settings.public_base_url)
         email = OutgoingEmail(to=tuple(to), cc=tuple(cc), subject=rendered.subject,
                               text=rendered.text, html=rendered.html,
                               message_id=message_id(event_key))

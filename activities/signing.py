@@ -10,6 +10,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import issue_link
 from activities.mailer import MailingActivities, missing
 from core.db import transaction
+from core.timefmt import day, when
 from models.accounts import AccessLink, User
 from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
 from models.audit import AuditEvent
@@ -192,7 +193,7 @@ class SigningActivities(MailingActivities):
                 token, link = await self._fresh_link(session, request, key, notice)
                 links.append(SigningLink(title=DOCUMENTS[request.document].title,
                                          url=self.settings.link(f"/sign/{token}")))
-                expires = link.expires_at.strftime("%B %d, %Y")
+                expires = day(link.expires_at)
             context = await self._request_context(session, request, links, expires,
                                                   notice.reminder)
             to = request.officer_email
@@ -245,7 +246,7 @@ class SigningActivities(MailingActivities):
             context = SignatureReceiptContext(
                 recipient_name=request.officer_name, organization_name=org.legal_name,
                 document_title=DOCUMENTS[request.document].title,
-                signed_at=signature.signed_at.strftime("%B %d, %Y at %H:%M UTC"),
+                signed_at=when(signature.signed_at),
                 content_sha256=request.content_sha256, locations=locations)
         await self.mailer.send(f"signing-request-{request.id}:receipt",
                                EmailKind.SIGNATURE_RECEIPT, [request.officer_email], context)

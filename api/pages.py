@@ -1,5 +1,6 @@
 """Jinja2 page rendering with the layout's shared context (user, CSRF token, notices)."""
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.csrf import token_for
+from core.timefmt import day, when
+from models.agreements import DOCUMENTS
+from models.enrollment_enums import LocationStatus
+from models.helpdesk_rules import case_status_label
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NOTICE_COOKIE = "cvms_notice"
@@ -24,13 +29,57 @@ def _product_options(ids: list[str], products: dict) -> list[tuple[str, str]]:
 
 def _lot_options(lots: list, products: dict) -> list[tuple[str, str]]:
     return [(str(lot.id), f"{lot.lot_number}: {products[lot.product_id].name}, {lot.on_hand} "
-             f"doses, expires {lot.expiration_date}") for lot in lots]
+             f"doses, expires {day(lot.expiration_date)}") for lot in lots]
 
 
+class FieldErrors(dict):
+    """A page's errors, which learn each field's visible label as the page renders the field.
+
+    The layout renders the page body first, then the error summary from `summary()`: the
+    labels people see, in the order the fields appear, each linked to its field.
+    """
+
+    def __init__(self, errors: Mapping[str, str] | None = None) -> None:
+        super().__init__(errors or {})
+        self._seen: dict[str, tuple[str, str]] = {}
+
+    def note(self, key: str, target: str, label: str) -> str:
+        if key in self and key not in self._seen:
+            self._seen[key] = (target, label)
+        return ""
+
+    def summary(self) -> list[tuple[str | None, str | None, str]]:
+        """(field id, label, message): fields in page order, then errors of no field."""
+        shown = [(target, label, self[key]) for key, (target, label) in self._seen.items()]
+        rest = [(None, None, message) for key, message in self.items() if key not in self._seen]
+        return shown + rest
+
+
+def status_label(status: object) -> str:
+    """A status in people's words: enums carry a label; help-desk case statuses are strings."""
+    label = getattr(status, "label", None)
+    return label if isinstance(label, str) else case_status_label(str(status))
+
+
+def audit_action(action: str) -> str:
+    """An audit action ("status:pending_review") in people's words ("Status: Waiting for review")."""
+    kind, _, value = action.partition(":")
+    statuses = {status.value: status.label for status in LocationStatus}
+    shown = statuses.get(value) or document_titles.get(value) or value.replace("_", " ")
+    return f"{kind.replace('_', ' ').capitalize()}: {shown}" if value else shown.capitalize()
+
+
+document_titles = {kind.value: doc.title for kind, doc in DOCUMENTS.items()}
+templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["csrf_token"] = token_for
+templates.env.globals["status_label"] = status_label
+templates.env.globals["document_titles"] = document_titles
+templates.env.globals["location_statuses"] = {status.value: status.label for status in LocationStatus}
+templates.env.filters["when"] = when
+templates.env.filters["day"] = day
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
@@ -39,6 +88,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
               "notice": request.cookies.get(NOTICE_COOKIE),
               "dev": request.app.state.services.settings.is_development}
     values.update(context or {})
+    values["errors"] = FieldErrors(values["errors"])
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
     if values["notice"]:
         response.delete_cookie(NOTICE_COOKIE, path="/")

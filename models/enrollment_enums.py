@@ -14,8 +14,19 @@ class LocationStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """The status in the words pages and emails show people."""
+        return _LOCATION_LABELS[self.value]
 
+
+_LOCATION_LABELS = {
+    "new": "Not started",
+    "in_progress": "Section B in progress",
+    "submitted": "Section B submitted",
+    "awaiting_signatures": "Waiting for the officers' signatures",
+    "pending_review": "Waiting for review",
+    "approved": "Approved",
+    "rejected": "Not approved \u2014 changes requested",
+}
 
 EDITABLE_STATUSES = frozenset({LocationStatus.NEW, LocationStatus.IN_PROGRESS})
 

@@ -32,6 +32,20 @@ CATEGORY_LABELS = {
 }
 
 
+# Case statuses (models.helpdesk.CaseStatus) in the words pages and emails show people.
+CASE_STATUS_LABELS = {
+    "new": "New, not yet picked up",
+    "in_progress": "Being worked on",
+    "awaiting_requester": "Waiting for the requester",
+    "resolved": "Resolved",
+    "closed": "Closed",
+}
+
+
+def case_status_label(status: str) -> str:
+    return CASE_STATUS_LABELS.get(status, status)
+
+
 class Team(StrEnum):
     ACCESS = "access"
     ENROLLMENT = "enrollment"

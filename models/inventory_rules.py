@@ -40,7 +40,19 @@ class TransferStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The status in the words pages and emails show people."""
+        return _TRANSFER_LABELS[self.value]
+
+
+_TRANSFER_LABELS = {
+    "requested": "Waiting for state approval",
+    "approved": "Approved, waiting to be shipped",
+    "denied": "Denied by the state",
+    "cancelled": "Cancelled",
+    "shipped": "Shipped, in transit",
+    "received": "Received",
+    "returned": "Returned to the sender",
+}
 
 
 # Which actions each status allows, and who may take them: the workflow's validators, the API

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.timefmt import day
 from models.inventory import LedgerEntry, Lot
 from models.inventory_rules import EntryKind
 
@@ -62,5 +63,5 @@ async def lot_at(session: AsyncSession, location_id: int, product_id: int, lot_n
         await session.flush()
     elif lot.expiration_date != expiration_date:
         raise LotMismatch(f"Lot {lot_number} is already recorded here with the expiration date "
-                          f"{lot.expiration_date:%Y-%m-%d}.")
+                          f"{day(lot.expiration_date)}.")
     return lot

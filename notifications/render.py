@@ -1,13 +1,19 @@
-"""Renders a catalogue email into a subject, a plain-text part and an HTML part."""
+"""Renders a catalogue email into a subject, a plain-text part and an HTML part.
+
+Every email ends with its next step (`<kind>/next_step.txt`) and a link to the help desk; a
+subject is one line, in sentence case, at most SUBJECT_MAX characters (the body has it all).
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core.timefmt import day, when
 from notifications.catalogue import EmailContext, EmailKind, context_type
 
 TEMPLATES = Path(__file__).parent / "templates"
+SUBJECT_MAX = 200
 
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES),
@@ -16,6 +22,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_env.filters["when"] = when
+_env.filters["day"] = day
 
 
 @dataclass(frozen=True)
@@ -25,14 +33,24 @@ class RenderedEmail:
     html: str
 
 
-def render(kind: EmailKind, context: EmailContext) -> RenderedEmail:
+def _subject(text: str) -> str:
+    subject = " ".join(text.split())
+    subject = subject[:1].upper() + subject[1:]
+    if len(subject) <= SUBJECT_MAX:
+        return subject
+    return subject[:SUBJECT_MAX - 3].rsplit(" ", 1)[0] + "..."
+
+
+def render(kind: EmailKind, context: EmailContext,
+           portal_url: str = "http://127.0.0.1:8000") -> RenderedEmail:
     expected = context_type(kind)
     if not isinstance(context, expected):
         raise TypeError(f"{kind} needs a {expected.__name__}, got {type(context).__name__}")
-    values = context.model_dump()
-    subject = _env.get_template(f"{kind}/subject.txt").render(values)
+    values = {**context.model_dump(), "help_url": f"{portal_url.rstrip('/')}/help"}
+    values["next_step_text"] = " ".join(
+        _env.get_template(f"{kind}/next_step.txt").render(values).split())
     return RenderedEmail(
-        subject=" ".join(subject.split()),
+        subject=_subject(_env.get_template(f"{kind}/subject.txt").render(values)),
         text=_env.get_template(f"{kind}/body.txt").render(values),
         html=_env.get_template(f"{kind}/body.html").render(values),
     )

@@ -1,8 +1,11 @@
 """Mail senders: SMTP through aiosmtplib, and an in-memory one for unit tests."""
 
 from dataclasses import dataclass, field
+from email import policy
+from email.generator import BytesGenerator
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
+from io import BytesIO
 from typing import Protocol
 
 import aiosmtplib
@@ -18,6 +21,11 @@ class OutgoingEmail:
     html: str
     message_id: str
     cc: tuple[str, ...] = ()
+
+
+# Header lines up to RFC 5322's 998-character limit: a subject (at most 200 characters, see
+# notifications.render) is never folded onto a second line, as mail clients show folds badly.
+WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
 class MailSender(Protocol):
@@ -38,6 +46,12 @@ def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
     return message
 
 
+def wire_bytes(message: EmailMessage) -> bytes:
+    out = BytesIO()
+    BytesGenerator(out, policy=WIRE_POLICY).flatten(message)
+    return out.getvalue()
+
+
 class SmtpSender:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
@@ -45,7 +59,9 @@ class SmtpSender:
     async def send(self, email: OutgoingEmail) -> None:
         s = self._settings
         await aiosmtplib.send(
-            to_mime(email, s.mail_from),
+            wire_bytes(to_mime(email, s.mail_from)),
+            sender=parseaddr(s.mail_from)[1],
+            recipients=[*email.to, *email.cc],
             hostname=s.smtp_host,
             port=s.smtp_port,
             username=s.smtp_username,

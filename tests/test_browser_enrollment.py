@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.async_api import Page, expect
 
+from tests.support.a11y import assert_accessible
 from tests.support.accounts import register_org_admin
 from tests.support.enrollment import complete_location, photo
 from tests.support.web import PASSWORD, unique_email
@@ -22,11 +23,14 @@ async def log_in(page: Page, email: str) -> None:
 async def next_step(page: Page, heading: str) -> None:
     await page.get_by_role("button", name="Next").click()
     await expect(page.get_by_role("heading", name=heading)).to_be_visible()
+    await assert_accessible(page)
 
 
 async def fill_section_a(page: Page, coordinators: dict[str, str]) -> None:
     await page.goto("/organization")
+    await assert_accessible(page)
     await page.get_by_role("link", name="Start Section A").click()
+    await assert_accessible(page)
     await page.get_by_label("Legal name of the organization").fill("Browser Health")
     await page.get_by_label("Type of organization").select_option("hospital")
     await page.get_by_label("Street address").fill("5 Oak St")
@@ -48,6 +52,7 @@ async def fill_section_a(page: Page, coordinators: dict[str, str]) -> None:
         await page.get_by_label("Email address").fill(email)
         await page.get_by_role("button", name="Add this location").click()
         await expect(page.get_by_role("status")).to_contain_text(f"{name} is saved")
+        await assert_accessible(page)
     await next_step(page, "Step 3 of 4 Responsible officers")
     for role in ("ceo", "cmo"):
         await page.locator(f"#{role}_name").fill(f"{role.upper()} Officer")
@@ -56,6 +61,7 @@ async def fill_section_a(page: Page, coordinators: dict[str, str]) -> None:
     await next_step(page, "Step 4 of 4 Review and submit")
     await page.get_by_role("button", name="Submit Section A").click()
     await expect(page.get_by_role("status")).to_contain_text("Section A is submitted")
+    await assert_accessible(page)
 
 
 async def fill_form_steps(page: Page) -> None:
@@ -78,6 +84,7 @@ async def fill_form_steps(page: Page) -> None:
     await page.set_viewport_size({"width": 1280, "height": 900})
     await page.get_by_role("button", name="Next").click()
     await expect(page.get_by_role("alert").first).to_contain_text("Choose at least one time slot")
+    await assert_accessible(page)
     await page.get_by_label("Tuesday morning from").select_option("08:00")
     await page.get_by_label("Tuesday morning to").select_option("11:30")
     await next_step(page, "Step 5 of 12 Provider type and vaccination details")
@@ -105,6 +112,7 @@ async def fill_storage_and_providers(page: Page) -> None:
         {"name": "outside.txt.jpg", "mimeType": "image/jpeg", "buffer": b"not an image"})
     await page.get_by_role("button", name="Add storage unit").click()
     await expect(page.locator("#outside_photo-error")).to_contain_text("not a picture")
+    await assert_accessible(page)
     await expect(page.get_by_label("Brand")).to_have_value("Helmer")
     await page.get_by_label("Inside photo").set_input_files(
         {"name": "inside.jpg", "mimeType": "image/jpeg", "buffer": photo()})
@@ -112,6 +120,7 @@ async def fill_storage_and_providers(page: Page) -> None:
         {"name": "outside.jpg", "mimeType": "image/jpeg", "buffer": photo("white")})
     await page.get_by_role("button", name="Add storage unit").click()
     await expect(page.get_by_role("img", name="Inside of Helmer iPR120")).to_be_visible()
+    await assert_accessible(page)
     await next_step(page, "Step 8 of 12 Practicing providers")
     for first, number in (("Ada", "MD-1"), ("Ben", "NP-2")):
         await page.get_by_label("First name").fill(first)
@@ -120,15 +129,19 @@ async def fill_storage_and_providers(page: Page) -> None:
         await page.get_by_label("License number").fill(f"{number}23")
         await page.get_by_role("button", name="Create provider").click()
         await expect(page.get_by_role("status")).to_contain_text(f"{first} Doctor was added")
+        await assert_accessible(page)
     await next_step(page, "Step 9 of 12 Edit practicing providers")
     await page.get_by_role("link", name="Edit Ben Doctor").click()
+    await assert_accessible(page)
     await page.get_by_label("License type").select_option("NP")
     await page.get_by_role("button", name="Save").click()
     await expect(page.get_by_role("cell", name="NP NP-223")).to_be_visible()
+    await assert_accessible(page)
     await next_step(page, "Step 10 of 12 Deactivate practicing providers")
     await page.get_by_label("Select Ada Doctor").check()
     await page.get_by_role("button", name="Deactivate provider(s)").click()
     await expect(page.get_by_role("status")).to_contain_text("1 provider(s) deactivated")
+    await assert_accessible(page)
     await next_step(page, "Step 11 of 12 Review and sign the provider agreement")
 
 
@@ -145,9 +158,11 @@ async def sign_both(page: Page) -> None:
     await page.get_by_label("I agree to sign electronically").check()
     await page.get_by_role("button", name="Adopt and use").click()
     await expect(page.get_by_role("heading", name="Step 12 of 12")).to_be_visible()
+    await assert_accessible(page)
     await page.get_by_label("I agree to sign electronically").check()
     await page.get_by_role("button", name="Adopt and use, and submit Section B").click()
     await expect(page.get_by_role("status")).to_contain_text("Section B is complete")
+    await assert_accessible(page)
 
 
 async def test_section_a_and_one_section_b_in_the_browser(page, system):
@@ -160,19 +175,24 @@ async def test_section_a_and_one_section_b_in_the_browser(page, system):
     await page.goto(invitation.link("/invite/"))
     await page.get_by_label("Choose a password").fill(PASSWORD)
     await page.get_by_label("Type the password again").fill(PASSWORD)
+    await assert_accessible(page)
     await page.get_by_role("button", name="Sign up").click()
     await expect(page.get_by_role("heading", name="Step 2 of 12 Location information")).to_be_visible()
     await fill_form_steps(page)
     await page.get_by_role("button", name="Pause and save").click()
     await expect(page.get_by_role("status")).to_contain_text("Section B is saved")
+    await assert_accessible(page)
     await page.get_by_role("link", name="Continue where you left off").click()
     await fill_storage_and_providers(page)
     await sign_both(page)
-    await expect(page.locator(".usa-tag")).to_have_text(re.compile("Submitted|Awaiting signatures"))
+    await expect(page.locator(".usa-tag")).to_have_text(
+        re.compile("Section B submitted|Waiting for the officers' signatures"))
     location_id = int(page.url.split("/locations/")[1].split("/")[0])
     other_id = location_id + 1
     await complete_location(system, second, other_id)
     await page.context.clear_cookies()
     await log_in(page, admin_email)
     await page.goto("/organization")
-    await expect(page.locator(".usa-tag")).to_have_text(["Awaiting signatures"] * 2)
+    await expect(page.locator(".usa-tag")).to_have_text(
+        ["Waiting for the officers' signatures"] * 2)
+    await assert_accessible(page)

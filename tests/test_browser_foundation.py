@@ -3,6 +3,7 @@
 import pytest
 from playwright.async_api import expect
 
+from tests.support.a11y import assert_accessible
 from tests.support.web import PASSWORD, unique_email
 
 pytestmark = pytest.mark.browser
@@ -11,6 +12,7 @@ pytestmark = pytest.mark.browser
 async def test_register_confirm_and_log_in_in_a_browser(page, system):
     email = unique_email("browser")
     await page.goto("/register")
+    await assert_accessible(page)
     await page.get_by_label("First name").fill("Bea")
     await page.get_by_label("Last name").fill("Browser")
     await page.get_by_label("Business email address").fill(email)
@@ -20,18 +22,23 @@ async def test_register_confirm_and_log_in_in_a_browser(page, system):
     await expect(page.locator("#password_confirm-error")).to_have_text(
         "The two passwords do not match.")
     await expect(page.get_by_label("Business email address")).to_have_value(email)
+    await assert_accessible(page)
     await page.get_by_label("Password", exact=False).first.fill(PASSWORD)
     await page.get_by_label("Type the password again").fill(PASSWORD)
     await page.get_by_role("button", name="Register").click()
     await expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    await assert_accessible(page)
     mail = await system.smtp.one(to=email, subject="Confirm your email")
     await page.goto(mail.link("/register/verify/"))
+    await assert_accessible(page)
     await page.get_by_role("button", name="Confirm my email").click()
     await expect(page.get_by_role("status")).to_contain_text("Your email address is confirmed")
+    await assert_accessible(page)
     await page.get_by_label("Email address").fill(email)
     await page.get_by_label("Password").fill(PASSWORD)
     await page.get_by_role("button", name="Log in").click()
     await expect(page.get_by_role("heading", name="Welcome, Bea")).to_be_visible()
+    await assert_accessible(page)
     await page.get_by_role("button", name="Log out").click()
     await expect(page.get_by_role("status")).to_contain_text("You have logged out.")
 
@@ -41,6 +48,7 @@ async def test_pages_fit_a_phone_screen(page):
     for path in ("/", "/login", "/register", "/help", "/help/ask", "/help/register",
                  "/password/forgot"):
         await page.goto(path)
+        await assert_accessible(page, widths=(375,))
         overflow = await page.evaluate(
             "document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"

@@ -6,6 +6,7 @@ import pytest
 from playwright.async_api import expect
 
 from models.enums import Role
+from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
 from tests.support.web import PASSWORD, api_client, unique_email
 from tests.test_browser_enrollment import log_in
@@ -21,19 +22,23 @@ async def test_register_open_a_case_and_get_an_answer(page, system):
         "body": "Wait 30 minutes, then sign in again or reset your password."})
     email = unique_email("bhd")
     await page.goto("/help/register")
+    await assert_accessible(page)
     await page.get_by_label("First name").fill("Pia")
     await page.get_by_label("Last name").fill("Provider")
     await page.get_by_label("Business email address").fill(email)
     await page.get_by_label("Registration code").fill("NCA65000")
     await page.get_by_role("button", name="Register").click()
     await expect(page.locator("#registration_code-error")).to_contain_text("NCA followed by six")
+    await assert_accessible(page)
     await page.get_by_label("Registration code").fill("NCA650001")
     await page.get_by_role("button", name="Register").click()
     await expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    await assert_accessible(page)
     mail = await system.smtp.one(to=email, subject="username and temporary password")
     username = re.search(r"Username: (\S+)", mail.text)[1]
     temporary = re.search(r"Temporary password: (\S+)", mail.text)[1]
     await page.goto("/login")
+    await assert_accessible(page)
     await page.get_by_label("Email address or username").fill(username)
     await page.get_by_label("Password").fill(temporary)
     await page.get_by_role("button", name="Log in").click()
@@ -42,26 +47,34 @@ async def test_register_open_a_case_and_get_an_answer(page, system):
     await page.get_by_label("Type the new password again").fill(PASSWORD)
     await page.get_by_role("button", name="Change password").click()
     await expect(page.get_by_role("status")).to_contain_text("password has been changed")
+    await assert_accessible(page)
 
     await page.goto("/help/cases/new")
+    await assert_accessible(page)
     await page.get_by_label("What is it about?").select_option("access")
     await page.get_by_label("Subject").fill("Locked out of my account")
     await page.get_by_label("Describe the problem").fill("Three attempts and I am locked out.")
     await page.get_by_role("button", name="Continue").click()
     await expect(page.get_by_role("link", name="Locked out after three attempts")).to_be_visible()
     await expect(page.get_by_label("Subject")).to_have_value("Locked out of my account")
+    await assert_accessible(page)
     await page.get_by_role("button", name="Submit the case").click()
     await expect(page.get_by_role("status")).to_contain_text("is open")
+    await assert_accessible(page)
     number = (await page.get_by_role("heading", level=1).inner_text()).split(":")[0]
 
     await page.context.clear_cookies()
     await log_in(page, staff.email)
     await page.goto("/helpdesk?team=access")
+    await assert_accessible(page)
     await page.get_by_role("link", name=number).click()
+    await assert_accessible(page)
     await page.get_by_role("button", name="Take this case").click()
     await expect(page.get_by_role("status")).to_contain_text("assigned")
+    await assert_accessible(page)
     await page.get_by_label("Resolution notes").fill("Unlocked your account; sign in again.")
     await page.get_by_role("button", name="Resolve").click()
     await expect(page.get_by_role("status")).to_contain_text("resolved")
+    await assert_accessible(page)
     resolved = await system.smtp.one(to=email, subject=f"Case {number} resolved")
     assert "Unlocked your account" in resolved.text

@@ -6,6 +6,7 @@ import pytest
 from playwright.async_api import expect
 
 from models.enums import Role
+from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
 from tests.support.inventory import enrolled_sites
 from tests.support.review import reviewer
@@ -21,13 +22,16 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     (source, _), (target, _) = sites.staff.items()
     await log_in(page, sites.emails[source])
     await page.goto("/inventory")
+    await assert_accessible(page)
     await page.get_by_role("link", name="Page Sender").click()
+    await assert_accessible(page)
     await page.get_by_label("Product").select_option(label="Moderna COVID-19 Vaccine (CVX 207)")
     await page.get_by_label("Lot number").fill("PG-77")
     await page.get_by_label("Expiration date").fill(str(date.today() + timedelta(days=90)))
     await page.locator("#receive-doses").fill("100")
     await page.get_by_role("button", name="Add to inventory").click()
     await expect(page.get_by_role("status")).to_contain_text("Received 100 doses")
+    await assert_accessible(page)
     adjust = page.locator("form[action$='/adjust']")
     await adjust.locator("#adjust-lot_id").select_option(index=1)
     await adjust.get_by_label("What happened").select_option("wastage")
@@ -35,10 +39,12 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await adjust.get_by_label("Reason").fill("Vial dropped")
     await page.get_by_role("button", name="Record").click()
     await expect(page.locator(".usa-alert--error")).to_contain_text("Only 100 dose(s)")
+    await assert_accessible(page)
     await expect(adjust.get_by_label("Reason")).to_have_value("Vial dropped")
     await adjust.locator("#adjust-doses").fill("4")
     await page.get_by_role("button", name="Record").click()
     await expect(page.get_by_role("status")).to_contain_text("wastage, 4 doses")
+    await assert_accessible(page)
     form = page.locator("form[action$='/transfer']")
     await form.get_by_label("Receiving site").select_option(label="Page Receiver")
     await form.locator("#transfer-lot_id").select_option(index=1)
@@ -46,28 +52,38 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await form.get_by_label("Reason").fill("Clinic event")
     await page.get_by_role("button", name="Request approval").click()
     await expect(page.get_by_role("status")).to_contain_text("is requested")
+    await assert_accessible(page)
     number = (await page.get_by_role("status").inner_text()).split()[0]
 
     staff = await make_user(system, Role.REVIEWER)
     await page.context.clear_cookies()
     await log_in(page, staff.email)
     await page.goto("/state/transfers")
+    await assert_accessible(page)
     await page.get_by_role("link", name=number).click()
+    await assert_accessible(page)
     await page.get_by_role("button", name="Approve").click()
     await expect(page.get_by_role("status")).to_contain_text("now approved")
+    await assert_accessible(page)
 
     await page.context.clear_cookies()
     await log_in(page, sites.emails[source])
     await page.goto(f"/inventory/{source}")
+    await assert_accessible(page)
     await page.get_by_role("link", name=number).click()
+    await assert_accessible(page)
     await page.get_by_role("button", name="Mark as shipped").click()
     await expect(page.get_by_role("status")).to_contain_text("now shipped")
+    await assert_accessible(page)
     transfer_url = page.url
     await page.context.clear_cookies()
     await log_in(page, sites.emails[target])
     await page.goto(transfer_url)
+    await assert_accessible(page)
     await page.get_by_role("button", name="Confirm receipt").click()
     await expect(page.get_by_role("status")).to_contain_text("now received")
+    await assert_accessible(page)
     await page.goto(f"/inventory/{target}")
     await expect(page.get_by_role("cell", name="PG-77").first).to_be_visible()
     await expect(page.get_by_role("cell", name="+25")).to_be_visible()
+    await assert_accessible(page)

@@ -4,6 +4,7 @@ import pytest
 from playwright.async_api import Page, expect
 
 from models.enums import Role
+from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.review import SIGNING_SUBJECT, sign_token, signing_tokens, wait_for_status
@@ -30,15 +31,19 @@ async def test_officer_signs_in_the_browser_and_the_reviewer_decides(page, syste
     await page.goto(ceo_mail.link("/sign/"))
     await expect(page.get_by_role("heading", name="CDC COVID-19 Vaccination Program")).to_be_visible()
     await expect(page.get_by_role("cell", name="Console Clinic")).to_be_visible()
+    await assert_accessible(page)
     await draw(page)
     await page.get_by_role("button", name="Adopt and use, and sign").click()
     await expect(page.locator("#consent .usa-error-message")).to_contain_text("agree to sign")
+    await assert_accessible(page)
     await draw(page)
     await page.get_by_label("I agree to sign electronically").check()
     await page.get_by_role("button", name="Adopt and use, and sign").click()
     await expect(page.get_by_role("heading", name="Thank you: the document is signed")).to_be_visible()
+    await assert_accessible(page)
     await page.goto(ceo_mail.link("/sign/"))
     await expect(page.get_by_role("alert")).to_contain_text("already used")
+    await assert_accessible(page)
     cmo_token = signing_tokens(await system.smtp.one(to=enrollment.cmo_email,
                                                      subject=SIGNING_SUBJECT))[0]
     assert (await sign_token(system, cmo_token, "cmo")).status_code == 201
@@ -48,13 +53,17 @@ async def test_officer_signs_in_the_browser_and_the_reviewer_decides(page, syste
     await page.context.clear_cookies()
     await log_in(page, staff.email)
     await page.goto("/review")
+    await assert_accessible(page)
     await page.get_by_role("link", name="Console Clinic").click()
     await expect(page.get_by_role("img", name="Drawn signature of CEO Person")).to_be_visible()
     await expect(page.get_by_role("img", name="Inside of Helmer HPR105")).to_be_visible()
+    await assert_accessible(page)
     await page.get_by_role("button", name="Reject").click()
     await expect(page.get_by_role("alert").first).to_contain_text("Give the reason")
+    await assert_accessible(page)
     await page.get_by_label("Reason").fill("Thermometer not visible in photos")
     await page.get_by_role("button", name="Reject").click()
     await expect(page.get_by_role("status")).to_contain_text("Console Clinic was rejected")
+    await assert_accessible(page)
     mail = await system.smtp.one(to=email, subject="Thermometer not visible")
     assert enrollment.admin_email in mail.cc

@@ -11,6 +11,7 @@ from api.processes import accounts as account_processes
 from api.sessions import end_all_sessions
 from core.errors import Conflict, Gone, Invalid
 from core.security import hash_password_async, verify_password_async
+from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.base import as_utc, utcnow
 from models.enums import AccountStatus, Role
@@ -98,7 +99,7 @@ async def _refuse_login(session: AsyncSession, user: User | None) -> None:
 def _locked(user: User) -> None:
     if user.locked_until and as_utc(user.locked_until) > utcnow():
         error = Invalid(f"Too many failed attempts: this account is locked until "
-                        f"{as_utc(user.locked_until):%H:%M} UTC. Try again then, or reset your "
+                        f"{when(user.locked_until)}. Try again then, or reset your "
                         "password.", field="password")
         error.status_code = 429
         raise error

@@ -1,60 +1,49 @@
-"""The signed agreement as a PDF: the text, the data signed, and every signature on it."""
+"""The signed agreement as a PDF: the text, the data signed, and every signature on it.
 
-from io import BytesIO
+WeasyPrint prints an HTML template of the signing pages' family (`agreement/pdf.html`): US
+Letter, a tagged PDF/UA document, page numbers, each signature block kept on one page.
+"""
 
-from fpdf import FPDF
+import base64
+from pathlib import Path
 
+from weasyprint import HTML
+
+from api.pages import templates
 from models.agreements import DOCUMENTS, PROVIDER_AGREEMENT
+from models.base import utcnow
 from models.enrollment import Location, Organization
+from models.enrollment_enums import OfficerRole
 from models.signatures import Signature
 
-
-def _latin(text: str) -> str:
-    """The PDF's core fonts are Latin-1; anything else is shown as '?' rather than failing."""
-    return text.replace("\u2013", "-").replace("\u2014", "-").encode(
-        "latin-1", "replace").decode("latin-1")
+STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
-class AgreementPdf(FPDF):
-    def header(self) -> None:
-        self.set_font("helvetica", "B", 9)
-        self.cell(0, 6, "NC COVID-19 Vaccine Management System - signed agreement", align="R")
-        self.ln(8)
+def _role(role: str) -> str:
+    return OfficerRole(role).label if role in {r.value for r in OfficerRole} else "Primary Vaccine Coordinator"
 
-    def para(self, text: str, size: int = 10, style: str = "") -> None:
-        self.set_font("helvetica", style, size)
-        self.multi_cell(0, 5, _latin(text))
-        self.ln(1)
+
+def _block(signature: Signature, image: bytes | None) -> dict:
+    document = DOCUMENTS[signature.document]
+    return {"title": document.title, "version": signature.document_version,
+            "signer_name": signature.signer_name, "role": _role(signature.signer_role),
+            "email": signature.signer_email, "signed_at": signature.signed_at,
+            "ip_address": signature.ip_address, "typed_name": signature.typed_name,
+            "sha256": signature.content_sha256,
+            "image": "data:image/png;base64," + base64.b64encode(image).decode() if image
+            else None}
+
+
+def agreement_html(org: Organization, location: Location, signatures: list[Signature],
+                   images: dict[int, bytes]) -> str:
+    blocks = [_block(s, images.get(s.image_file_id or 0)) for s in signatures]
+    return templates.env.get_template("agreement/pdf.html").render(
+        document=PROVIDER_AGREEMENT, org=org, location=location, signatures=blocks,
+        printed_at=utcnow(), static=STATIC.as_uri())
 
 
 def render_agreement(org: Organization, location: Location, signatures: list[Signature],
                      images: dict[int, bytes]) -> bytes:
-    pdf = AgreementPdf()
-    pdf.set_compression(False)  # text stays searchable by simple tools
-    pdf.add_page()
-    pdf.para(PROVIDER_AGREEMENT.title, 15, "B")
-    pdf.para(f"Organization: {org.legal_name}, {org.street}, {org.city}, {org.state} "
-             f"{org.zip_code}")
-    pdf.para(f"Location: {location.name}, {location.street}, {location.city}, {location.state} "
-             f"{location.zip_code}")
-    pdf.para(f"Primary vaccine coordinator: {location.coordinator_name} "
-             f"({location.coordinator_email})")
-    pdf.para(PROVIDER_AGREEMENT.text)
-    pdf.para("Signatures", 13, "B")
-    for signature in signatures:
-        _signature(pdf, signature, images.get(signature.image_file_id or 0))
-    return bytes(pdf.output())
-
-
-def _signature(pdf: AgreementPdf, signature: Signature, image: bytes | None) -> None:
-    title = DOCUMENTS[signature.document].title
-    pdf.para(f"{title} (version {signature.document_version})", 11, "B")
-    pdf.para(f"Signed by {signature.signer_name}, {signature.signer_role.upper()}, "
-             f"{signature.signer_email}, on {signature.signed_at:%Y-%m-%d %H:%M UTC} "
-             f"from {signature.ip_address or 'unknown address'}.", 9)
-    pdf.para(f"SHA-256 of the signed content: {signature.content_sha256}", 8)
-    if image:
-        pdf.image(BytesIO(image), w=60)
-    else:
-        pdf.para(f"/s/ {signature.typed_name}", 14, "I")
-    pdf.ln(2)
+    html = agreement_html(org, location, signatures, images)
+    # uncompressed, so the document metadata (who signed) stays findable by simple tools
+    return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=True)

@@ -5,6 +5,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
 from core.errors import Conflict, Invalid, NotFound
+from core.timefmt import day
 from models.accounts import User
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole, OrganizationStatus
@@ -18,13 +19,13 @@ from models.enrollment_schemas import (
     OrganizationOut,
 )
 
-SUBMITTED = ("Section A was already submitted on {:%B %d, %Y}. To change it now, open a "
+SUBMITTED = ("Section A was already submitted on {}. To change it now, open a "
              "help-desk case.")
 
 
 def _ensure_draft(org: Organization) -> None:
     if org.status != OrganizationStatus.DRAFT:
-        raise Conflict(SUBMITTED.format(org.submitted_at))
+        raise Conflict(SUBMITTED.format(day(org.submitted_at)))
 
 
 async def save_details(session: AsyncSession, user: User, org: Organization | None,
@@ -106,7 +107,7 @@ async def submit_section_a(session: AsyncSession, gateway: Gateway, org: Organiz
     """Submitted by the enrollment process (which it starts, once): a double click reaches
     the same single process and is told Section A is already submitted."""
     if org.status == OrganizationStatus.SUBMITTED:
-        raise Conflict(SUBMITTED.format(org.submitted_at))
+        raise Conflict(SUBMITTED.format(day(org.submitted_at)))
     problems = await section_a_problems(session, org)
     if problems:  # the same rule the process applies; asked here first to answer at once
         raise Invalid("Section A is not complete: " + " ".join(problems.values()),

@@ -1,5 +1,6 @@
 """Section B for people to read: labelled answers per step, choices for the forms."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from models.enrollment_enums import (
@@ -12,7 +13,7 @@ from models.enrollment_enums import (
     LicenseType,
     StorageUnitType,
 )
-from models.section_b import FORM_STEPS, NA, SLOTS, STEPS
+from models.section_b import FORM_STEPS, NA, SLOTS, STEP_BY_KEY, STEPS
 
 LABELS = {
     "shipping_street": "Shipping address", "shipping_street2": "Shipping address line 2",
@@ -94,3 +95,66 @@ def form_values_of(data: dict) -> dict[str, Any]:
     """Stored answers as the form shows them (booleans as yes/no radios)."""
     return {key: ("yes" if value else "no") if isinstance(value, bool) and not key.endswith(
         ("_unknown", "no_capacity")) else value for key, value in data.items()}
+
+
+# What changed since a rejection, for the reviewer: labels people read, photos as pictures.
+IDENTITY = {"organization": "Organization", "location": "Location name", "address": "Address",
+            "coordinator": "Vaccine coordinator", "coordinator_email": "Coordinator email",
+            "bulk_upload_planned": "Practicing providers sent by bulk upload",
+            "location_id": "Location number"}
+UNIT_FIELDS = {"brand": "brand", "model": "model", "type": "type",
+               "inside_photo_sha256": "inside photo", "outside_photo_sha256": "outside photo"}
+PROVIDER_FIELDS = {"name": "name", "license_type": "license type", "license": "license number"}
+SLOT_NAMES = {slot: name.lower() for slot, name, *_ in SLOTS}
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: str
+    after: str
+    photo: bool = False  # before/after are SHA-256 hashes of stored photos
+
+
+def _step_field_label(step_key: str, field: str) -> str:
+    if field in LABELS:
+        return LABELS[field]
+    day, _, rest = field.partition("_")
+    if step_key == "availability" and rest.count("_") == 1:
+        slot, edge = rest.split("_")
+        return f"{dict(WEEKDAYS).get(day, day)} {SLOT_NAMES.get(slot, slot)} {edge}"
+    age = dict(AGE_GROUPS)
+    if field.removesuffix("_unknown") in age:
+        suffix = " unknown" if field.endswith("_unknown") else ""
+        return f"Annual patients: {age[field.removesuffix('_unknown')]}{suffix}"
+    return field.replace("_", " ").capitalize()
+
+
+def change_label(key: str) -> str:
+    """A flattened Section B snapshot key ("steps.location.shipping_city") as people read it."""
+    parts = key.split(".")
+    if parts[0] == "steps" and len(parts) >= 3 and parts[1] in STEP_BY_KEY:
+        step = STEP_BY_KEY[parts[1]]
+        return f"Step {step.number}, {step.title}: {_step_field_label(step.key, parts[2])}"
+    if parts[0] == "storage_units" and len(parts) == 3:
+        return f"Storage unit {parts[1]}: {UNIT_FIELDS.get(parts[2], parts[2])}"
+    if parts[0] == "practicing_providers" and len(parts) == 3:
+        return f"Practicing provider {parts[1]}: {PROVIDER_FIELDS.get(parts[2], parts[2])}"
+    return IDENTITY.get(key, key.replace("_", " ").replace(".", " ").capitalize())
+
+
+def _order(key: str) -> tuple:
+    parts = key.split(".")
+    step = STEP_BY_KEY.get(parts[1]) if parts[0] == "steps" and len(parts) > 1 else None
+    section = {"storage_units": 7, "practicing_providers": 8}.get(parts[0], 1)
+    return (step.number if step else section, key)
+
+
+def change_rows(changes: list[tuple[str, Any, Any]]) -> list[ChangeRow]:
+    """The review's changes-since-rejection in Section B order, labelled, photos marked."""
+    rows = []
+    for key, before, after in sorted(changes, key=lambda change: _order(change[0])):
+        photo = key.endswith("_photo_sha256")
+        show = (lambda v: v) if photo else (lambda v: "N/A" if v == NA else _show(v))
+        rows.append(ChangeRow(change_label(key), show(before), show(after), photo))
+    return rows

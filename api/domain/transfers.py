@@ -11,6 +11,7 @@ from api.forms import validated
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
 from core.errors import Forbidden, Invalid, NotFound
+from core.timefmt import day
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.base import utcnow
@@ -60,7 +61,7 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
     if lot is None or lot.location_id != sender.id:
         raise Invalid("Choose a lot held at the sending site.", field="lot_id")
     if lot.is_expired(utcnow().date()):
-        raise Invalid(f"Lot {lot.lot_number} expired on {lot.expiration_date:%Y-%m-%d}; "
+        raise Invalid(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                       "expired vaccine cannot be moved.", field="lot_id")
     if data.doses > lot.on_hand:
         raise Invalid(f"Only {lot.on_hand} dose(s) of lot {lot.lot_number} are on hand.",

@@ -11,7 +11,6 @@ from core.errors import NotFound
 from models.enrollment import StorageUnit, StoredFile
 from models.enums import Role
 from models.helpdesk import CaseAttachment
-from models.signatures import Signature
 
 router = APIRouter(include_in_schema=False)
 
@@ -20,17 +19,17 @@ router = APIRouter(include_in_schema=False)
 async def stored_file(file_id: int, user: CurrentUser, session: SessionDep) -> Response:
     unit = (await session.exec(select(StorageUnit).where(or_(
         StorageUnit.inside_photo_id == file_id, StorageUnit.outside_photo_id == file_id)))).first()
-    signature = (await session.exec(select(Signature).where(
-        Signature.image_file_id == file_id))).first()
     attachment = (await session.exec(select(CaseAttachment).where(
         CaseAttachment.file_id == file_id))).first()
     if unit is not None:
         await location_for(session, user, unit.location_id)
     elif attachment is not None:
         await case_for(session, user, attachment.case_id)
-    elif signature is None or user.role != Role.REVIEWER:
+    elif user.role != Role.REVIEWER:  # signatures, and photos a resubmission replaced
         raise NotFound("That file is not available.")
     stored = await session.get(StoredFile, file_id)
+    if stored is None:
+        raise NotFound("That file is not available.")
     return Response(stored.data, media_type=stored.content_type,
                     headers={"Cache-Control": "private, max-age=3600",
                              "Content-Disposition": f'inline; filename="{stored.filename}"'})

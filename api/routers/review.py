@@ -3,6 +3,7 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -11,7 +12,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import review
 from api.domain.agreement_pdf import render_agreement
 from api.domain.scope import location_for
-from api.domain.section_b_view import summary
+from api.domain.section_b_view import change_rows, summary
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from core.errors import CVMSError
@@ -71,9 +72,21 @@ async def _detail(request: Request, session, user: User, location_id: int,
                   status_code: int = 200, **extra) -> HTMLResponse:
     location = await location_for(session, user, location_id)
     detail = await review.review_detail(session, location)
+    changed = change_rows(detail["changes"])
     return render(request, "review/location.html", {
-        **detail, "summary": summary(detail["section"].steps), **extra},
+        **detail, "summary": summary(detail["section"].steps), "change_rows": changed,
+        "photo_ids": await _photo_ids(session, changed), **extra},
         status_code=status_code)
+
+
+async def _photo_ids(session, rows) -> dict[str, int]:
+    """Stored photos by hash, so the changes view shows old and new photos as pictures."""
+    hashes = {h for row in rows if row.photo for h in (row.before, row.after) if h}
+    if not hashes:
+        return {}
+    files = await session.exec(select(StoredFile.sha256, StoredFile.id).where(
+        StoredFile.sha256.in_(hashes)).order_by(StoredFile.id))
+    return {sha: file_id for sha, file_id in files.all()}
 
 
 @pages.post("/review/locations/{location_id}/decision", response_class=HTMLResponse)
@@ -107,7 +120,7 @@ async def agreement(location_id: int, user: CurrentUser, session: SessionDep) ->
         if signature.image_file_id:
             images[signature.image_file_id] = (await session.get(
                 StoredFile, signature.image_file_id)).data
-    pdf = render_agreement(org, location, signatures, images)
+    pdf = await run_in_threadpool(render_agreement, org, location, signatures, images)
     name = f"agreement-location-{location.id}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -19,6 +19,7 @@ URL = re.compile(r"https?://[^\s<>\"')]+")
 class Mail:
     to: list[str]
     message: EmailMessage
+    raw: bytes = b""  # exactly as it came over SMTP
 
     @property
     def subject(self) -> str:
@@ -57,7 +58,8 @@ class _Handler:
 
     async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802
         message = message_from_bytes(envelope.original_content, policy=default_policy)
-        self.box.add(Mail(to=[r.lower() for r in envelope.rcpt_tos], message=message))
+        self.box.add(Mail(to=[r.lower() for r in envelope.rcpt_tos], message=message,
+                          raw=envelope.original_content))
         return "250 OK"
 
 

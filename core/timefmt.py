@@ -1,0 +1,35 @@
+"""Dates and times as people in North Carolina read them: Eastern time, with its zone.
+
+Times are stored in UTC (a naive datetime from the database is UTC); every page, email and PDF
+shows them through these functions, exposed to templates as the `when` and `day` filters.
+"""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+EASTERN = ZoneInfo("America/New_York")
+LOCALE = "en_US"
+DATETIME = "MMMM d, y, h:mm a zzz"  # December 1, 2026, 3:05 PM EST
+DATE = "MMMM d, y"  # December 1, 2026
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def when(value: datetime | None, missing: str = "-") -> str:
+    """A moment in Eastern time with its zone: "December 1, 2026, 3:05 PM EST"."""
+    if value is None:
+        return missing
+    return format_datetime(_aware(value), DATETIME, tzinfo=EASTERN, locale=LOCALE)
+
+
+def day(value: datetime | date | None, missing: str = "-") -> str:
+    """The calendar day in Eastern time ("December 1, 2026"); a plain date is shown as it is."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime):
+        value = _aware(value).astimezone(EASTERN).date()
+    return format_date(value, DATE, locale=LOCALE)

@@ -1,0 +1,47 @@
+"""Every page state a browser test visits: 0 axe-core violations and no sideways scrolling.
+
+axe-core comes bundled in the axe-playwright-python wheel (no network at test time). The rules
+are WCAG 2.0/2.1 A and AA, colour contrast included; each state is checked at a desktop and a
+phone width, then the page is put back to the width it had.
+"""
+
+import os
+from pathlib import Path
+
+from axe_playwright_python.async_playwright import Axe
+from playwright.async_api import Page
+
+AXE = Axe()
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP, PHONE = 1280, 390
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+WIDE = """() => { const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll("body *")].filter(e => e.getBoundingClientRect().right > width)
+    .slice(0, 5).map(e => e.outerHTML.slice(0, 160)); }"""
+checked: list[str] = []  # "url @ width" of every state checked in this run, for reports
+
+
+async def axe_violations(page: Page) -> tuple[int, str]:
+    results = await AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA},
+                                           "resultTypes": ["violations"]})
+    return results.violations_count, results.generate_report()
+
+
+async def assert_accessible(page: Page, widths: tuple[int, ...] = (DESKTOP, PHONE)) -> None:
+    """axe reports no WCAG 2.1 AA violation and nothing scrolls sideways, at every width."""
+    before = page.viewport_size
+    try:
+        for width in widths:
+            await page.set_viewport_size({"width": width, "height": 900})
+            count, report = await axe_violations(page)
+            assert count == 0, f"{page.url} at {width}px: {report}"
+            overflow = await page.evaluate(OVERFLOW)
+            assert overflow <= 0, (f"{page.url} scrolls sideways by {overflow}px at {width}px: "
+                                   f"{await page.evaluate(WIDE)}")
+            checked.append(f"{page.url} @ {width}")
+            if shots := os.environ.get("CVMS_A11Y_SCREENSHOTS"):  # a folder, to look at them
+                name = f"{len(checked):03d}-{width}.png"
+                await page.screenshot(path=Path(shots) / name, full_page=True)
+    finally:
+        if before:
+            await page.set_viewport_size(before)

@@ -1,0 +1,83 @@
+"""Every email in the catalogue: a one-line subject in sentence case, a next step, a link."""
+
+import re
+import uuid
+from typing import get_args, get_origin
+
+import pytest
+from pydantic import BaseModel
+
+from notifications.catalogue import (
+    CONTEXTS,
+    EmailKind,
+    LocationDecisionContext,
+    SigningLink,
+)
+from notifications.render import SUBJECT_MAX, render
+from notifications.sender import OutgoingEmail, SmtpSender
+
+BASE = "https://cvms.example.gov"
+# Names that keep their capitals inside a sentence-case subject.
+PROPER = {"NC", "CVMS", "COVID-19", "Vaccination", "Program", "Section", "A", "B", "CDC",
+          "Primary", "Vaccine", "Coordinator", "Help", "Desk"}
+
+
+def _sample(field: str, annotation) -> object:
+    if get_origin(annotation) is list:
+        item = get_args(annotation)[0]
+        if isinstance(item, type) and issubclass(item, BaseModel):
+            return [SigningLink(title="sample document", url=f"{BASE}/sign/token")]
+        return ["sample item"]
+    kinds = {a for a in (get_args(annotation) or (annotation,))}
+    if int in kinds:
+        return 2
+    if bool in kinds:
+        return False
+    return f"{BASE}/{field}" if field.endswith("url") else "sample"
+
+
+def sample_context(kind: EmailKind):
+    model = CONTEXTS[kind]
+    return model(**{name: _sample(name, f.annotation) for name, f in model.model_fields.items()})
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_every_email_has_a_sentence_case_subject_a_next_step_and_a_link(kind):
+    rendered = render(kind, sample_context(kind), portal_url=BASE)
+    subject = rendered.subject
+    assert "\n" not in subject and len(subject) <= SUBJECT_MAX
+    assert subject[0].isupper(), subject
+    words = re.findall(r"[A-Za-z][\w-]*", subject)[1:]
+    shouting = [w for w in words if w[0].isupper() and w not in PROPER]
+    assert not shouting, f"{kind}: {subject!r} is not in sentence case ({shouting})"
+    for part in (rendered.text, rendered.html):
+        step = re.search(r"Next step:(?:</strong>)?\s*(\S.*)", part)
+        assert step, f"{kind} names no next step"
+    assert re.search(rf"{BASE}/\S+", rendered.text), f"{kind}: no link in the text part"
+    assert f'href="{BASE}/' in rendered.html, f"{kind}: no link in the HTML part"
+
+
+async def test_a_long_subject_is_one_line_on_the_wire_and_capped(system):
+    reason = "The inside photo of the storage unit does not show a calibrated thermometer " * 5
+    to = f"long-{uuid.uuid4().hex[:6]}@example.org"
+    base = system.settings.public_base_url
+    rendered = render(EmailKind.LOCATION_REJECTED, LocationDecisionContext(
+        recipient_name="Ana", organization_name="Piedmont Health",
+        location_name="Blue Ridge Mountains Regional Community Health Center", reason=reason,
+        amendment=None, action_url=f"{base}/locations/1/section-b"), portal_url=base)
+    await SmtpSender(system.settings).send(OutgoingEmail(
+        to=(to,), subject=rendered.subject, text=rendered.text, html=rendered.html,
+        message_id=f"<{uuid.uuid4().hex}@cvms.local>"))
+    mail = await system.smtp.one(to=to)
+    headers = mail.raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    subject = [line for line in headers if line.startswith(b"Subject:")]
+    assert len(subject) == 1
+    following = headers[headers.index(subject[0]) + 1]
+    assert not following[:1].isspace(), "the subject was folded onto a second line"
+    assert subject[0].decode() == f"Subject: {mail.subject}"
+    assert len(mail.subject) <= SUBJECT_MAX and mail.subject.endswith("...")
+    assert mail.subject.startswith("Blue Ridge Mountains Regional Community Health Center "
+                                   "rejected: The inside photo")
+    async with system.http() as http:
+        help_link = re.search(r'href="([^"]+/help)"', mail.html)[1]
+        assert (await http.get(help_link.removeprefix(base))).status_code == 200

@@ -1,0 +1,36 @@
+"""The error summary names fields as people see them, in page order, and is the only alert."""
+
+import re
+
+from api.domain.section_b_view import change_rows
+from tests.support.web import browser
+
+SUMMARY = re.compile(r'<div class="usa-alert usa-alert--error" id="error-summary".*?</ul>', re.S)
+
+
+async def test_the_summary_lists_visible_labels_in_page_order_linked_to_fields(system):
+    person = browser(system)
+    page = await person.submit("/register", {"first_name": "", "last_name": "",
+                                             "email": "not-an-email", "password": "short",
+                                             "password_confirm": "other"})
+    assert page.status_code == 400
+    summary = SUMMARY.search(page.text)[0]
+    links = re.findall(r'<a class="usa-link" href="#([^"]+)">([^:<]+):', summary)
+    assert links[:3] == [("first_name", "First name"), ("last_name", "Last name"),
+                         ("email", "Business email address")]
+    assert [target for target, _ in links] == sorted(
+        (target for target, _ in links), key=lambda t: page.text.index(f'id="{t}"'))
+    assert 'tabindex="-1"' in summary and "data-error-summary" in summary
+    assert page.text.count('role="alert"') == 1, "field messages are not live regions"
+    assert "first_name:" not in summary.lower()
+
+
+def test_changes_since_rejection_read_as_labels_with_photos_marked():
+    rows = change_rows([("storage_units.1.inside_photo_sha256", "a" * 64, "b" * 64),
+                        ("steps.availability.mon_am_from", "NA", "08:00"),
+                        ("steps.location.shipping_city", "Raleigh", "Asheville")])
+    assert [(r.label, r.before, r.after) for r in rows if not r.photo] == [
+        ("Step 2, Location information: City", "Raleigh", "Asheville"),
+        ("Step 4, Availability to receive shipments: Monday morning from", "N/A", "08:00")]
+    photo, = [r for r in rows if r.photo]
+    assert photo.label == "Storage unit 1: inside photo" and photo.before == "a" * 64
