@@ -23,11 +23,11 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
 
 
 def make_settings(database_url: str, smtp: SmtpCapture, port: int, task_queue: str,
-                  data_dir: Path) -> Settings:
+                  data_dir: Path, **overrides) -> Settings:
     return Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
                     database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
                     public_base_url=f"http://127.0.0.1:{port}", temporal_task_queue=task_queue,
-                    data_dir=data_dir)
+                    data_dir=data_dir, **overrides)
 
 
 def bound_socket() -> socket.socket:
@@ -98,10 +98,10 @@ class System:
 
 
 async def start_system(env: WorkflowEnvironment, database_url: str, smtp: SmtpCapture,
-                       task_queue: str, data_dir: Path) -> System:
+                       task_queue: str, data_dir: Path, **overrides) -> System:
     sock = bound_socket()
     port = sock.getsockname()[1]
-    settings = make_settings(database_url, smtp, port, task_queue, data_dir)
+    settings = make_settings(database_url, smtp, port, task_queue, data_dir, **overrides)
     system = System(settings=settings, env=env, smtp=smtp,
                     engine=create_engine(settings.resolved_database_url),
                     base_url=f"http://127.0.0.1:{port}")

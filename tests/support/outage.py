@@ -1,0 +1,44 @@
+"""A Temporal dev server a test can stop and start again (same port, same file store), and
+the whole system on it with a short action timeout: for outage and fault tests."""
+
+import sys
+import uuid
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+from core.temporal import DATA_CONVERTER
+from tests.support.smtp import SmtpCapture, free_port
+from tests.support.system import System, start_system
+
+BIN = Path(sys.executable).parent
+ACTION_TIMEOUT = 3.0
+
+
+class RestartableTemporal:
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.store = directory / "temporal.db"
+        self.env: WorkflowEnvironment | None = None
+        self.first: WorkflowEnvironment | None = None
+
+    async def start(self) -> WorkflowEnvironment:
+        self.env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
+            dev_server_log_level="error", port=self.port,
+            dev_server_extra_args=["--db-filename", str(self.store)])
+        self.first = self.first or self.env
+        return self.env
+
+    async def stop(self) -> None:
+        await self.env.shutdown()
+        self.env = None
+
+
+async def outage_system(temporal: RestartableTemporal, database_url: str, smtp: SmtpCapture,
+                        directory: Path) -> System:
+    """The system keeps its first client: it reconnects when the server is back."""
+    env = await temporal.start()
+    system = await start_system(env, database_url, smtp, f"cvms-outage-{uuid.uuid4().hex[:8]}",
+                                directory, action_timeout_seconds=ACTION_TIMEOUT)
+    return system

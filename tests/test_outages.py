@@ -1,0 +1,173 @@
+"""Temporal goes down: every action that starts or drives a process either took full effect or
+none (503, nothing stored), and the retry once it is back completes it exactly once."""
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.accounts import User
+from models.audit import AuditEvent
+from models.enrollment import Location, Organization
+from models.enrollment_enums import OrganizationStatus
+from models.helpdesk import Case
+from models.review import ReviewDecision
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.helpdesk import agent, register_requester
+from tests.support.outage import ACTION_TIMEOUT, RestartableTemporal, outage_system
+from tests.support.review import decide, reviewer, sign_until, wait_for_status
+from tests.support.web import PASSWORD, unique_email
+
+NOT_DONE = "not done"
+
+
+@pytest.fixture(scope="module")
+async def outage(database_url, smtp, tmp_path_factory):
+    temporal = RestartableTemporal(tmp_path_factory.mktemp("temporal"))
+    system = await outage_system(temporal, database_url, smtp,
+                                 tmp_path_factory.mktemp("outage-data"))
+    yield temporal, system
+    if temporal.env is None:
+        await temporal.start()
+    await system.stop()
+    await system.engine.dispose()
+    await temporal.stop()
+
+
+async def count(system, statement) -> int:
+    async with system.sessions() as session:
+        return (await session.exec(statement)).one()
+
+
+def refused_while_down(response) -> None:
+    assert response.status_code == 503, response.text
+    assert NOT_DONE in response.json()["detail"]
+
+
+async def test_administrator_registration(outage):
+    temporal, system = outage
+    email = unique_email("outage-oa")
+    body = {"first_name": "Olga", "last_name": "Admin", "email": email, "password": PASSWORD,
+            "password_confirm": PASSWORD}
+    await temporal.stop()
+    async with system.http() as http:
+        refused_while_down(await http.post("/api/v1/registrations", json=body))
+        assert await count(system, select(func.count()).select_from(User).where(
+            User.email == email)) == 0, "no account without its confirmation process"
+        await temporal.start()
+        assert (await http.post("/api/v1/registrations", json=body)).status_code == 201
+        mails = await system.smtp.wait_for(to=email, subject="Confirm your email")
+        token = mails[0].link("/register/verify/").rsplit("/", 1)[1]
+        assert (await http.post("/api/v1/registrations/confirm",
+                                json={"token": token})).status_code == 200
+    assert len(system.smtp.find(to=email, subject="Confirm your email")) == 1
+
+
+async def test_help_desk_registration_and_a_public_question(outage):
+    temporal, system = outage
+    email = unique_email("outage-req")
+    registration = {"first_name": "Rex", "last_name": "Requester", "email": email,
+                    "registration_code": "VAC2021"}
+    question = {"name": "Quinn Public", "email": email, "question": f"Where? {email}"}
+    await temporal.stop()
+    async with system.http() as http:
+        refused_while_down(await http.post("/api/v1/helpdesk/registrations", json=registration))
+        refused_while_down(await http.post("/api/v1/helpdesk/questions", json=question))
+        assert await count(system, select(func.count()).select_from(User).where(
+            User.email == email)) == 0
+        assert await count(system, select(func.count()).select_from(Case).where(
+            Case.requester_email == email)) == 0
+        await temporal.start()
+        assert (await http.post("/api/v1/helpdesk/registrations",
+                                json=registration)).status_code == 201
+        assert (await http.post("/api/v1/helpdesk/questions", json=question)).status_code == 201
+    await system.smtp.one(to=email, subject="username and temporary password")
+    assert await count(system, select(func.count()).select_from(Case).where(
+        Case.requester_email == email)) == 1
+
+
+async def test_a_new_case(outage):
+    temporal, system = outage
+    requester, email = await register_requester(system)
+    body = {"category": "other", "subject": "Outage case", "description": "Help"}
+    await temporal.stop()
+    refused_while_down(await requester.post("/api/v1/helpdesk/cases", data=body))
+    await temporal.start()
+    created = await requester.post("/api/v1/helpdesk/cases", data=body)
+    assert created.status_code == 201, created.text
+    await system.smtp.one(to=email, subject="received")
+    assert await count(system, select(func.count()).select_from(Case).where(
+        Case.requester_email == email)) == 1, "the retry made one case, not two"
+
+
+async def test_section_a_submission(outage):
+    temporal, system = outage
+    enrollment = await start_enrollment(system, ["Outage Clinic"], submit=False)
+    (coordinator, _location), = enrollment.locations.items()
+    submit = f"/api/v1/organizations/{enrollment.org_id}/submit"
+    await temporal.stop()
+    refused_while_down(await enrollment.admin.post(submit))
+    async with system.sessions() as session:
+        assert (await session.get(Organization, enrollment.org_id)).status == \
+            OrganizationStatus.DRAFT
+    await temporal.start()
+    assert (await enrollment.admin.post(submit)).status_code == 200
+    await system.smtp.one(to=coordinator, subject="Primary Vaccine Coordinator")
+    again = await enrollment.admin.post(submit)
+    assert again.status_code == 409
+    assert len(system.smtp.find(to=coordinator, subject="Primary Vaccine Coordinator")) == 1
+
+
+async def test_a_review_decision(outage):
+    temporal, system = outage
+    enrollment = await start_enrollment(system, ["Decided Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    state = await reviewer(system)
+    await temporal.stop()
+    refused_while_down(await decide(state, location_id, "approve"))
+    async with system.sessions() as session:
+        assert (await session.get(Location, location_id)).status == "pending_review"
+    assert await count(system, select(func.count()).select_from(ReviewDecision).where(
+        ReviewDecision.location_id == location_id)) == 0
+    await temporal.start()
+    assert (await decide(state, location_id, "approve")).status_code == 200
+    await wait_for_status(system, location_id, "approved")
+    await system.smtp.one(to=email, subject="approved")
+    assert await count(system, select(func.count()).select_from(ReviewDecision).where(
+        ReviewDecision.location_id == location_id)) == 1
+
+
+async def test_with_the_worker_stopped_an_action_is_not_done_and_health_says_why(outage):
+    _temporal, system = outage
+    requester, _email = await register_requester(system)
+    case = (await requester.post("/api/v1/helpdesk/cases", data={
+        "category": "other", "subject": "Worker down", "description": "Help"})).json()
+    staff, agent_id = await agent(system, "general")
+    await system.stop_worker()
+    try:
+        started = time.monotonic()
+        taken = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/assign", json={})
+        assert taken.status_code == 503 and NOT_DONE in taken.json()["detail"]
+        assert time.monotonic() - started < ACTION_TIMEOUT + 8
+        async with system.http() as http:
+            health = await http.get("/healthz")
+        assert health.status_code == 503
+        assert health.json()["components"]["worker"]["status"] == "failing"
+        assert health.json()["components"]["temporal"]["status"] == "ok"
+    finally:
+        await system.start_worker()
+    await asyncio.sleep(2)  # the late action reaches the workflow now, and is refused
+    async with system.sessions() as session:
+        assert (await session.get(Case, case["id"])).assignee_id is None, "not done means not done"
+    assert (await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/assign",
+                             json={})).status_code == 200
+    async with system.sessions() as session:
+        assert (await session.get(Case, case["id"])).assignee_id == agent_id
+        assigned = await session.exec(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.subject_type == "case", AuditEvent.subject_id == case["id"],
+            AuditEvent.action == "status:in_progress"))
+        assert assigned.one() == 1, "the retry happened once"
