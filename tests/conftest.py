@@ -10,6 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.temporal import DATA_CONVERTER
 from tests.support.databases import backend, test_database
+from tests.support.outage import RestartableTemporal, outage_system
 from tests.support.smtp import SmtpCapture
 from tests.support.system import start_system
 
@@ -69,6 +70,20 @@ async def ts_system(ts_env, database_url, smtp, tmp_path_factory):
     yield running
     await running.stop()
     await running.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def outage(database_url, smtp, tmp_path_factory):
+    """A system whose Temporal server (and worker) a test may stop and start again."""
+    temporal = RestartableTemporal(tmp_path_factory.mktemp("temporal"))
+    system = await outage_system(temporal, database_url, smtp,
+                                 tmp_path_factory.mktemp("outage-data"))
+    yield temporal, system
+    if temporal.env is None:
+        await temporal.start()
+    await system.stop()
+    await system.engine.dispose()
+    await temporal.stop()
 
 
 @pytest.fixture(scope="session")

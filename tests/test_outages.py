@@ -4,7 +4,6 @@ none (503, nothing stored), and the retry once it is back completes it exactly o
 import asyncio
 import time
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -16,24 +15,11 @@ from models.helpdesk import Case
 from models.review import ReviewDecision
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.helpdesk import agent, register_requester
-from tests.support.outage import ACTION_TIMEOUT, RestartableTemporal, outage_system
+from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import PASSWORD, unique_email
 
 NOT_DONE = "not done"
-
-
-@pytest.fixture(scope="module")
-async def outage(database_url, smtp, tmp_path_factory):
-    temporal = RestartableTemporal(tmp_path_factory.mktemp("temporal"))
-    system = await outage_system(temporal, database_url, smtp,
-                                 tmp_path_factory.mktemp("outage-data"))
-    yield temporal, system
-    if temporal.env is None:
-        await temporal.start()
-    await system.stop()
-    await system.engine.dispose()
-    await temporal.stop()
 
 
 async def count(system, statement) -> int:
