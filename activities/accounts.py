@@ -10,20 +10,20 @@ from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus
-from models.links import RESET_PURPOSE, VERIFY_PURPOSE, claim_link, expire_links, revoke_links
+from models.links import (
+    PROBLEMS,
+    RESET_PURPOSE,
+    VERIFY_PURPOSE,
+    claim_link,
+    expire_links,
+    revoke_links,
+)
 from notifications.catalogue import (
     EmailKind,
     PasswordResetContext,
     RegistrationExpiredContext,
     VerifyEmailContext,
 )
-
-LINK_GONE = {
-    "used": "This email address is already confirmed. You can log in.",
-    "revoked": "This link was replaced by a newer one. Use the most recent email we sent.",
-    "expired": "This confirmation link has expired. Register again to get a new one.",
-    "invalid": "This confirmation link is not valid.",
-}
 
 
 class AccountActivities(MailingActivities):
@@ -56,7 +56,8 @@ class AccountActivities(MailingActivities):
                 return  # a retry after this transaction committed
             problem = await claim_link(session, link.id)
             if problem:
-                raise ApplicationError(LINK_GONE[problem], type="Gone", non_retryable=True)
+                raise ApplicationError(PROBLEMS[VERIFY_PURPOSE][problem], type="Gone",
+                                       non_retryable=True)
             user.status = AccountStatus.ACTIVE
             session.add(user)
 

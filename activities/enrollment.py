@@ -29,7 +29,7 @@ from models.enrollment import Location, Organization, SectionB, UserLocation
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enrollment_rules import locations_of, section_a_problems
 from models.enrollment_schemas import DETAIL_LABELS, OrganizationDetailsIn
-from models.links import INVITE_PURPOSE, claim_link, revoke_links
+from models.links import INVITE_PURPOSE, PROBLEMS, claim_link, revoke_links
 from models.projection import project
 from models.section_b_rules import active_provider_count, section_b_problems
 from notifications.catalogue import (
@@ -40,13 +40,6 @@ from notifications.catalogue import (
     SectionBReminderContext,
     SectionBSubmittedContext,
 )
-
-INVITATION_GONE = {
-    "used": "This invitation was already used to register. Log in to open Section B.",
-    "revoked": "This invitation link was replaced by a newer one. Use the most recent email.",
-    "expired": "This invitation link has expired. Ask for a new one.",
-    "invalid": "This invitation link is not valid.",
-}
 
 
 def _expires(link) -> str:
@@ -136,7 +129,7 @@ class EnrollmentActivities(MailingActivities):
             link = await session.get(AccessLink, data.link_id)
             problem = await claim_link(session, link.id)
             if problem:
-                raise ApplicationError(INVITATION_GONE[problem], {"link": problem}, type="Gone",
+                raise ApplicationError(PROBLEMS[INVITE_PURPOSE][problem], {"link": problem}, type="Gone",
                                        non_retryable=True)
             location.coordinator_user_id = user.id
             if await session.get(UserLocation, (user.id, location.id)) is None:

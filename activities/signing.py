@@ -29,7 +29,7 @@ from models.contracts import (
 )
 from models.enrollment import Location, Organization, ResponsibleOfficer, StoredFile
 from models.enrollment_enums import OfficerRole
-from models.links import SIGNING_PURPOSE, claim_link, revoke_links
+from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links
 from models.review import SigningRequest, SigningRound
 from models.section_b_snapshot import agreement_data
 from models.signatures import Signature
@@ -41,18 +41,6 @@ from notifications.catalogue import (
     SigningRequestContext,
 )
 
-LINK_GONE = {
-    "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask for "
-               "a new link below with your email address.",
-    "used": "This signing link was already used: the document is signed. Nothing more is "
-            "needed from you.",
-    "revoked": "This signing link was replaced by a newer one and no longer works. Use the "
-               "most recent email, or ask for a new link below.",
-    "expired": "This signing link has expired. Ask for a new one below; it is emailed to you "
-               "at once and this one stops working.",
-    "void": "What this link asked you to sign has changed, so it no longer works. A new "
-            "request is emailed to you with the updated agreement.",
-}
 CHANGED = ("The organization's details changed since this request was made, so it can no "
            "longer be signed. An updated request is on its way.")
 
@@ -85,7 +73,7 @@ async def request_content(session, request: SigningRequest, signing_round: Signi
 
 
 def _gone(problem: str) -> ApplicationError:
-    return ApplicationError(LINK_GONE[problem], {"link": problem}, type="Gone",
+    return ApplicationError(PROBLEMS[SIGNING_PURPOSE][problem], {"link": problem}, type="Gone",
                             non_retryable=True)
 
 

@@ -3,6 +3,8 @@
 from datetime import timedelta
 from enum import StrEnum
 
+from models.enums import Role
+
 
 class EntryKind(StrEnum):
     RECEIVED = "received"  # a shipment arrived
@@ -69,7 +71,7 @@ NOT_STATE = "Only the Immunization Branch decides on transfers."
 
 
 def may_act_for_state(role: str) -> bool:
-    return role == "reviewer"
+    return role == Role.REVIEWER
 
 
 def action_problem(action: str, status: TransferStatus, role: str) -> str | None:

@@ -16,6 +16,45 @@ RESET_PURPOSE = "password_reset"
 INVITE_PURPOSE = "coordinator_invite"
 SIGNING_PURPOSE = "officer_signing"
 
+# Why a link cannot be used, in words for the person holding it: one set per purpose, shown by
+# the pages and the API and raised by the activities that claim links.
+PROBLEMS: dict[str, dict[str, str]] = {
+    VERIFY_PURPOSE: {
+        "invalid": "This confirmation link is not valid. Check that you copied the whole "
+                   "address.",
+        "used": "This email address is already confirmed. You can log in.",
+        "revoked": "This link was replaced by a newer one. Use the most recent email we sent.",
+        "expired": "This confirmation link has expired. Register again to get a new one.",
+    },
+    RESET_PURPOSE: {
+        "invalid": "This reset link is not valid. Ask for a new one.",
+        "used": "This reset link was already used.",
+        "revoked": "A newer reset link was sent; use the most recent email.",
+        "expired": "This reset link has expired. Ask for a new one.",
+    },
+    INVITE_PURPOSE: {
+        "invalid": "This invitation link is not valid. Check that you copied the whole address, "
+                   "or ask your Organization Administrator to check your email address.",
+        "used": "This invitation was already used to register. Log in to open Section B.",
+        "revoked": "This invitation link was replaced by a newer one. Use the most recent "
+                   "email, or ask for a new link below.",
+        "expired": "This invitation link has expired. Ask for a new one below; it will be "
+                   "emailed to you at once.",
+    },
+    SIGNING_PURPOSE: {
+        "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask "
+                   "for a new link below with your email address.",
+        "used": "This signing link was already used: the document is signed. Nothing more is "
+                "needed from you.",
+        "revoked": "This signing link was replaced by a newer one and no longer works. Use the "
+                   "most recent email, or ask for a new link below.",
+        "expired": "This signing link has expired. Ask for a new one below; it is emailed to "
+                   "you at once and this one stops working.",
+        "void": "What this link asked you to sign has changed, so it no longer works. A new "
+                "request is emailed to you with the updated agreement.",
+    },
+}
+
 
 async def find_link(session: AsyncSession, purpose: str, token: str) -> AccessLink | None:
     result = await session.exec(

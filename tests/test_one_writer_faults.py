@@ -89,9 +89,17 @@ async def test_corrected_details_void_the_officers_signatures_once(outage):
     await wait_for_status(system, location_id, "awaiting_signatures")
     async with system.sessions() as session:
         assert (await session.get(Organization, enrollment.org_id)).phone == "919-555-9999"
-        rounds = (await session.exec(select(SigningRound).where(
-            SigningRound.organization_id == enrollment.org_id))).all()
-    assert [r.addendum for r in rounds] == [[], ["Organization details changed: phone"]]
+
+    async def addenda() -> list:
+        async with system.sessions() as session:
+            return [r.addendum for r in (await session.exec(select(SigningRound).where(
+                SigningRound.organization_id == enrollment.org_id))).all()]
+
+    for _ in range(100):
+        if len(await addenda()) == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert await addenda() == [[], ["Organization details changed: phone"]]
 
 
 async def test_an_enrolled_sites_new_storage_unit(outage):
@@ -110,9 +118,13 @@ async def test_an_enrolled_sites_new_storage_unit(outage):
     added = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
                                    brand="FaultFridge")
     assert added.status_code == 201, added.text
-    queue = (await state.get("/api/v1/review/queue?limit=200")).json()["items"]
-    assert [i["kind"] for i in queue if i["location_id"] == location_id] == [
-        "change to an enrolled site"]
+    for _ in range(100):  # the location's workflow opens the amendment a moment later
+        queue = (await state.get("/api/v1/review/queue?limit=200")).json()["items"]
+        kinds = [i["kind"] for i in queue if i["location_id"] == location_id]
+        if kinds:
+            break
+        await asyncio.sleep(0.1)
+    assert kinds == ["change to an enrolled site"]
 
 
 async def test_a_reply_on_a_case(outage):

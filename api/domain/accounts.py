@@ -15,15 +15,15 @@ from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.base import as_utc, utcnow
 from models.enums import AccountStatus, Role
-from models.links import RESET_PURPOSE, VERIFY_PURPOSE, claim_link, find_link, link_problem
+from models.links import (
+    PROBLEMS,
+    RESET_PURPOSE,
+    VERIFY_PURPOSE,
+    claim_link,
+    find_link,
+    link_problem,
+)
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, RegistrationIn
-
-LINK_PROBLEMS = {
-    "invalid": "This confirmation link is not valid. Check that you copied the whole address.",
-    "used": "This email address is already confirmed. You can log in.",
-    "revoked": "This link was replaced by a newer one. Use the most recent email we sent.",
-    "expired": "This confirmation link has expired. Register again to get a new one.",
-}
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
@@ -61,7 +61,7 @@ async def usable_verification_link(session: AsyncSession, token: str) -> AccessL
     link = await find_link(session, VERIFY_PURPOSE, token)
     problem = link_problem(link)
     if problem:
-        raise Gone(LINK_PROBLEMS[problem], field="token")
+        raise Gone(PROBLEMS[VERIFY_PURPOSE][problem], field="token")
     return link
 
 
@@ -147,18 +147,14 @@ async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
     link = await find_link(session, RESET_PURPOSE, token)
     problem = link_problem(link)
     if problem:
-        messages = {**LINK_PROBLEMS, "used": "This reset link was already used.",
-                    "revoked": "A newer reset link was sent; use the most recent email.",
-                    "expired": "This reset link has expired. Ask for a new one.",
-                    "invalid": "This reset link is not valid. Ask for a new one."}
-        raise Gone(messages[problem], field="token")
+        raise Gone(PROBLEMS[RESET_PURPOSE][problem], field="token")
     return link
 
 
 async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User:
     link = await usable_reset_link(session, token)
     if await claim_link(session, link.id):  # used by a concurrent request a moment ago
-        raise Gone("This reset link was already used.", field="token")
+        raise Gone(PROBLEMS[RESET_PURPOSE]["used"], field="token")
     user = await session.get(User, link.subject_id)
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password, user.failed_logins, user.locked_until = False, 0, None

@@ -12,17 +12,10 @@ from models.enrollment import Location, Organization
 from models.enrollment_schemas import InvitationOut
 from models.enums import Role
 from models.links import INVITE_PURPOSE, find_link, link_problem
+from models.links import PROBLEMS as ALL_PROBLEMS
 from models.schemas import NewPassword
 
-PROBLEMS = {
-    "invalid": "This invitation link is not valid. Check that you copied the whole address, or "
-               "ask your Organization Administrator to check your email address.",
-    "used": "This invitation was already used to register. Log in to open Section B.",
-    "revoked": "This invitation link was replaced by a newer one. Use the most recent email, or "
-               "ask for a new link below.",
-    "expired": "This invitation link has expired. Ask for a new one below; it will be emailed "
-               "to you at once.",
-}
+PROBLEMS = ALL_PROBLEMS[INVITE_PURPOSE]
 
 
 async def usable_invitation(session: AsyncSession, token: str) -> AccessLink:

@@ -17,21 +17,11 @@ from models.contracts import OfficerSign, SignatureRecorded
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus, OfficerRole
 from models.enrollment_schemas import SignatureIn
+from models.links import PROBLEMS as ALL_PROBLEMS
 from models.links import SIGNING_PURPOSE, find_link, link_problem
 from models.review import SigningRequest, SigningRound
 
-PROBLEMS = {
-    "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask for "
-               "a new link below with your email address.",
-    "used": "This signing link was already used: the document is signed. Nothing more is "
-            "needed from you.",
-    "revoked": "This signing link was replaced by a newer one and no longer works. Use the "
-               "most recent email, or ask for a new link below.",
-    "expired": "This signing link has expired. Ask for a new one below; it is emailed to you "
-               "at once and this one stops working.",
-    "void": "What this link asked you to sign has changed, so it no longer works. A new "
-            "request is emailed to you with the updated agreement.",
-}
+PROBLEMS = ALL_PROBLEMS[SIGNING_PURPOSE]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from models.accounts import User
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
+from models.inventory_rules import may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
 
 pages = APIRouter(include_in_schema=False)
@@ -93,7 +94,7 @@ async def transfer_page(request: Request, transfer_id: int, user: CurrentUser,
         "receiver": await session.get(Location, transfer.to_location_id),
         "is_sender": transfer.from_location_id in mine,
         "is_receiver": transfer.to_location_id in mine,
-        "is_reviewer": user.role == Role.REVIEWER})
+        "is_reviewer": may_act_for_state(user.role)})
 
 
 @pages.post("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
