@@ -8,6 +8,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 from api.domain.inventory import site_for
 from api.domain.scope import my_location_ids
+from api.forms import validated
 from api.services import TemporalGateway
 from api.workflow_calls import run_update
 from core.errors import Forbidden, Invalid, NotFound
@@ -20,7 +21,7 @@ from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory import Lot, Transfer
 from models.inventory_rules import DECIDE_WITHIN, RECEIVE_WITHIN, TransferKind, TransferStatus
-from models.inventory_schemas import TransferIn
+from models.inventory_schemas import DecisionIn, ResolutionIn, TransferIn
 from models.signatures import Signature
 from workflows import ids
 from workflows.transfer import TransferWorkflow
@@ -73,10 +74,15 @@ async def _enrolled(session: AsyncSession, location_id: int) -> Location:
     return location
 
 
+async def _requested_before(session: AsyncSession, user: User, key: str) -> Transfer | None:
+    """Keys are looked up among this person's own requests only."""
+    return (await session.exec(select(Transfer).where(
+        Transfer.requested_by == user.id, Transfer.request_key == key))).first()
+
+
 async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
                   data: TransferIn) -> Transfer:
-    existing = (await session.exec(select(Transfer).where(
-        Transfer.request_key == data.request_key))).first()
+    existing = await _requested_before(session, user, data.request_key)
     if existing is not None:
         return existing
     sender, receiver, lot = await _check_request(session, user, data)
@@ -91,8 +97,7 @@ async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
         await session.commit()
     except IntegrityError:
         await session.rollback()  # its twin (a double click) was recorded first: that one
-        return (await session.exec(select(Transfer).where(
-            Transfer.request_key == data.request_key))).one()
+        return await _requested_before(session, user, data.request_key)
     client = await temporal.client()
     await client.start_workflow(
         TransferWorkflow.run, TransferInput(transfer_id=transfer.id, decide_within=DECIDE_WITHIN,
@@ -129,13 +134,15 @@ async def act(session: AsyncSession, temporal: TemporalGateway, user: User, tran
               action: str, payload: dict) -> str:
     if action in ("decide", "resolve") and user.role != Role.REVIEWER:
         raise Forbidden("Only the Immunization Branch decides on transfers.")
-    if action == "decide":
+    if action == "decide":  # payloads come from any form: validate, never index blindly
+        decision = validated(DecisionIn, payload)
         return await _update(temporal, transfer, TransferWorkflow.decide, TransferDecision(
-            reviewer_id=user.id, reviewer_role=user.role, reason=payload.get("reason"),
-            approve=payload["decision"] == "approve"))
+            reviewer_id=user.id, reviewer_role=user.role, reason=decision.reason,
+            approve=decision.decision == "approve"))
     if action == "resolve":
+        outcome = validated(ResolutionIn, payload).outcome
         return await _update(temporal, transfer, TransferWorkflow.resolve, TransferResolution(
-            reviewer_id=user.id, reviewer_role=user.role, outcome=payload["outcome"]))
+            reviewer_id=user.id, reviewer_role=user.role, outcome=outcome))
     if action in ("ship", "cancel"):
         await _must_work_at(session, user, transfer.from_location_id, "sending")
     elif action == "receive":

@@ -1,0 +1,34 @@
+"""security hardening: request keys owned by their requester
+
+Revision ID: 0007s
+Revises: 0006
+"""
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = '0007s'
+down_revision: str | None = '0006'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# SQLite's unique constraint from 0005 has no name: batch mode finds it through this convention.
+UNNAMED = {"uq": "uq_%(table_name)s_%(column_0_name)s"}
+
+
+def _old_key_constraint() -> str:
+    return ("uq_transfer_request_key" if op.get_bind().dialect.name == "sqlite"
+            else "transfer_request_key_key")
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('transfer', naming_convention=UNNAMED) as batch_op:
+        batch_op.drop_constraint(_old_key_constraint(), type_='unique')
+        batch_op.create_unique_constraint('uq_transfer_requester_key',
+                                          ['requested_by', 'request_key'])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('transfer', naming_convention=UNNAMED) as batch_op:
+        batch_op.drop_constraint('uq_transfer_requester_key', type_='unique')
+        batch_op.create_unique_constraint(_old_key_constraint(), ['request_key'])
