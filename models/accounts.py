@@ -30,8 +30,6 @@ class User(SQLModel, table=True):
     registration_code: str | None = Field(default=None, max_length=10)  # help-desk requesters
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = time_field()
-    failed_logins: int = 0
-    locked_until: datetime | None = time_field()
 
     @property
     def full_name(self) -> str:

@@ -1,10 +1,12 @@
-"""security hardening: request keys owned by their requester
+"""security hardening: request keys owned by their requester; login back-off replaces the lock
 
 Revision ID: 0007s
 Revises: 0006
 """
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = '0007s'
@@ -22,6 +24,16 @@ def _old_key_constraint() -> str:
 
 
 def upgrade() -> None:
+    op.create_table('login_throttle',
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.Column('window_started', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('blocked_until', sa.DateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key')
+    )
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
     with op.batch_alter_table('transfer', naming_convention=UNNAMED) as batch_op:
         batch_op.drop_constraint(_old_key_constraint(), type_='unique')
         batch_op.create_unique_constraint('uq_transfer_requester_key',
@@ -29,6 +41,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False,
+                                      server_default='0'))
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True))
+    op.drop_table('login_throttle')
     with op.batch_alter_table('transfer', naming_convention=UNNAMED) as batch_op:
         batch_op.drop_constraint('uq_transfer_requester_key', type_='unique')
         batch_op.create_unique_constraint(_old_key_constraint(), ['request_key'])
