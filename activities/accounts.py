@@ -31,7 +31,8 @@ class AccountActivities(MailingActivities):
             user = await session.get(User, data.user_id)
             if user is None:
                 raise ApplicationError("account not found", type="NotFound", non_retryable=True)
-            token, link = await issue_link(session, purpose=VERIFY_PURPOSE, step_key=key,
+            token, link = await issue_link(session, secret=self.secret, purpose=VERIFY_PURPOSE,
+                                           step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)
             expires = link.expires_at.strftime("%B %d, %Y at %H:%M UTC")
             context = VerifyEmailContext(recipient_name=user.first_name, expires_on=expires,
@@ -75,8 +76,9 @@ class AccountActivities(MailingActivities):
             return
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
-            await revoke_links(session, RESET_PURPOSE, data.user_id)
-            token, _link = await issue_link(session, purpose=RESET_PURPOSE, step_key=key,
+            await revoke_links(session, RESET_PURPOSE, data.user_id, keep_step_key=key)
+            token, _link = await issue_link(session, secret=self.secret, purpose=RESET_PURPOSE,
+                                            step_key=key,
                                             subject_id=user.id, ttl=data.valid_for)
             context = PasswordResetContext(
                 recipient_name=user.first_name, minutes=int(data.valid_for.total_seconds() // 60),

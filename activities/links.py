@@ -1,23 +1,45 @@
 """Single-use emailed links: only a hash is stored; reissuing a step's link kills the old one."""
 
+import base64
+import hashlib
+import hmac
+import secrets
 from datetime import timedelta
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.security import new_token, token_hash
+from core.security import token_hash
 from models.accounts import AccessLink
 from models.base import as_utc, utcnow
 
 
-async def issue_link(session: AsyncSession, *, purpose: str, step_key: str, subject_id: int,
-                     ttl: timedelta, bound_to: str | None = None) -> tuple[str, AccessLink]:
-    """Create (or rotate) the link for one workflow step; returns the raw token once."""
-    token = new_token()
+def link_token(secret: str, link: AccessLink) -> str:
+    """The raw token of a link: derived from the secret key and the link's random nonce, so the
+    same step can send the same link again while only its hash and nonce are stored (neither
+    the database nor the key alone gives the token)."""
+    message = f"link|{link.purpose}|{link.step_key}|{link.token_nonce}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+async def issue_link(session: AsyncSession, *, secret: str, purpose: str, step_key: str,
+                     subject_id: int, ttl: timedelta,
+                     bound_to: str | None = None) -> tuple[str, AccessLink]:
+    """The link for one workflow step; returns its raw token.
+
+    A step issues its link once: an activity retried after its email may already have been
+    accepted by the SMTP server gets the very same link (same token, same expiry), so every
+    copy of that email carries the one link that works."""
     result = await session.exec(
         select(AccessLink).where(AccessLink.purpose == purpose, AccessLink.step_key == step_key))
-    link = result.first() or AccessLink(purpose=purpose, step_key=step_key, subject_id=subject_id,
-                                        token_hash="", expires_at=utcnow())
+    link = result.first()
+    if link is not None and link.token_nonce:
+        return link_token(secret, link), link
+    link = link or AccessLink(purpose=purpose, step_key=step_key, subject_id=subject_id,
+                              token_hash="", expires_at=utcnow())
+    link.token_nonce = secrets.token_hex(16)
+    token = link_token(secret, link)
     link.token_hash = token_hash(token)
     link.subject_id = subject_id
     link.bound_to = bound_to
@@ -59,10 +81,13 @@ async def expire_links(session: AsyncSession, purpose: str, step_key: str) -> No
             session.add(link)
 
 
-async def revoke_links(session: AsyncSession, purpose: str, subject_id: int) -> None:
-    """A newer link for the same purpose kills the older, unused ones."""
+async def revoke_links(session: AsyncSession, purpose: str, subject_id: int,
+                       keep_step_key: str) -> None:
+    """A newer link for the same purpose kills the older, unused ones (not the one of the step
+    now running: on a retry, that is the link its email already carries)."""
     result = await session.exec(select(AccessLink).where(
         AccessLink.purpose == purpose, AccessLink.subject_id == subject_id,
+        AccessLink.step_key != keep_step_key,
         AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None)))
     for link in result.all():
         link.revoked_at = utcnow()

@@ -38,7 +38,9 @@ class Mailer:
         if await self.already_sent(event_key):
             return False
         rendered = render(kind, context)
-        email = OutgoingEmail(to=tuple(to), cc=tuple(cc), subject=rendered.subject,
+        addressed = {address.lower() for address in to}
+        cc = tuple(dict.fromkeys(a for a in cc if a.lower() not in addressed))  # To wins over Cc
+        email = OutgoingEmail(to=tuple(to), cc=cc, subject=rendered.subject,
                               text=rendered.text, html=rendered.html,
                               message_id=message_id(event_key))
         await self._record(event_key, kind, email)
@@ -69,3 +71,4 @@ class MailingActivities:
         self.mailer = mailer
         self.sessions = mailer.sessions
         self.settings = mailer.settings
+        self.secret = mailer.settings.secret_key.get_secret_value()  # derives link tokens

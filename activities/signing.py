@@ -144,11 +144,13 @@ class SigningActivities(MailingActivities):
         await self.mailer.send(key, EmailKind.SIGNING_REQUEST, [to], context)
 
     async def _fresh_link(self, session, request: SigningRequest, key: str, notice):
+        step_key = f"{key}:{request.id}"
         request.link_issue += 1
         session.add(request)
-        await _revoke_links(session, request.id)
+        await _revoke_links(session, request.id, keep_step_key=step_key)
         bound = f"{request.id}:{request.officer_role}:{request.document}:{request.content_sha256}"
-        return await issue_link(session, purpose=SIGNING_PURPOSE, step_key=f"{key}:{request.id}",
+        return await issue_link(session, secret=self.secret, purpose=SIGNING_PURPOSE,
+                                step_key=step_key,
                                 subject_id=request.id, ttl=notice.link_ttl, bound_to=bound)
 
     async def _request_context(self, session, request: SigningRequest, links, expires: str,
@@ -235,9 +237,10 @@ async def _void_round(session, signing_round: SigningRound, reason: str) -> None
             session.add(signature)
 
 
-async def _revoke_links(session, request_id: int) -> None:
+async def _revoke_links(session, request_id: int, keep_step_key: str | None = None) -> None:
     result = await session.exec(select(AccessLink).where(
         AccessLink.purpose == SIGNING_PURPOSE, AccessLink.subject_id == request_id,
+        AccessLink.step_key != (keep_step_key or ""),
         AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None)))
     for link in result.all():
         link.revoked_at = utcnow()

@@ -63,6 +63,8 @@ class AccessLink(SQLModel, table=True):
     purpose: str = Field(max_length=40)
     step_key: str = Field(max_length=200)
     token_hash: str = Field(index=True, unique=True, max_length=64)
+    # With the secret key, derives the token (never stored): a retried step resends one link.
+    token_nonce: str | None = Field(default=None, max_length=32)
     subject_id: int = Field(index=True)
     bound_to: str | None = Field(default=None, max_length=200)
     created_at: datetime = created_at_field()

@@ -1,4 +1,5 @@
-"""security hardening: request keys owned by their requester; login back-off replaces the lock
+"""security hardening: request keys owned by their requester; login back-off replaces the lock;
+emailed links derived from a stored nonce, so a retried step resends the same link
 
 Revision ID: 0007s
 Revises: 0006
@@ -34,6 +35,9 @@ def upgrade() -> None:
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('locked_until')
         batch_op.drop_column('failed_logins')
+    with op.batch_alter_table('access_link', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('token_nonce', sqlmodel.sql.sqltypes.AutoString(length=32),
+                                      nullable=True))
     with op.batch_alter_table('transfer', naming_convention=UNNAMED) as batch_op:
         batch_op.drop_constraint(_old_key_constraint(), type_='unique')
         batch_op.create_unique_constraint('uq_transfer_requester_key',
@@ -41,6 +45,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('access_link', schema=None) as batch_op:
+        batch_op.drop_column('token_nonce')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False,
                                       server_default='0'))
