@@ -74,15 +74,16 @@ async def _enrolled(session: AsyncSession, location_id: int) -> Location:
     return location
 
 
-async def _requested_before(session: AsyncSession, user: User, key: str) -> Transfer | None:
+async def _requested_before(session: AsyncSession, user_id: int, key: str) -> Transfer | None:
     """Keys are looked up among this person's own requests only."""
     return (await session.exec(select(Transfer).where(
-        Transfer.requested_by == user.id, Transfer.request_key == key))).first()
+        Transfer.requested_by == user_id, Transfer.request_key == key))).first()
 
 
 async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
                   data: TransferIn) -> Transfer:
-    existing = await _requested_before(session, user, data.request_key)
+    user_id = user.id  # kept: a rollback below expires the user row
+    existing = await _requested_before(session, user_id, data.request_key)
     if existing is not None:
         return existing
     sender, receiver, lot = await _check_request(session, user, data)
@@ -97,7 +98,7 @@ async def request(session: AsyncSession, temporal: TemporalGateway, user: User,
         await session.commit()
     except IntegrityError:
         await session.rollback()  # its twin (a double click) was recorded first: that one
-        return await _requested_before(session, user, data.request_key)
+        return await _requested_before(session, user_id, data.request_key)
     client = await temporal.client()
     await client.start_workflow(
         TransferWorkflow.run, TransferInput(transfer_id=transfer.id, decide_within=DECIDE_WITHIN,
