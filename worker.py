@@ -2,7 +2,9 @@
 
 import asyncio
 import logging
+import os
 import signal
+import sys
 from datetime import timedelta
 
 from temporalio.client import Client
@@ -19,6 +21,7 @@ from workflows.registry import WORKFLOWS
 log = logging.getLogger("cvms.worker")
 
 # Our own packages and heavy third-party ones load once, outside the workflow sandbox.
+SHUTDOWN_LIMIT = timedelta(seconds=20)  # in-flight activities get 10 s (graceful_shutdown_timeout)
 PASSTHROUGH = ("activities", "core", "models", "notifications", "workflows.options",
                "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "jinja2", "aiosmtplib")
 
@@ -57,6 +60,23 @@ async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
     raise AssertionError("unreachable")
 
 
+async def serve(worker: Worker, stop: asyncio.Event) -> None:
+    """Run until asked to stop (or a fatal worker error), then shut down within a bound."""
+    running = asyncio.create_task(worker.run())
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if running.done():
+        running.result()  # a fatal worker error: raised, so the process exits non-zero
+        return
+    log.info("worker shutting down")
+    try:
+        await asyncio.wait_for(worker.shutdown(), SHUTDOWN_LIMIT.total_seconds())
+        await running
+    except TimeoutError:
+        log.warning("worker did not finish shutting down in %s; exiting anyway", SHUTDOWN_LIMIT)
+
+
 async def main() -> None:
     settings = get_settings()
     client = await connect_with_retry(settings)
@@ -67,12 +87,32 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     log.info("worker polling task queue %r at %s", settings.temporal_task_queue,
              settings.temporal_address)
-    async with worker:
-        await stop.wait()
-        log.info("worker shutting down")
+    await serve(worker, stop)
     log.info("worker stopped")
+
+
+def exit_without_teardown(code: int) -> None:
+    """End the process without the interpreter's teardown.
+
+    The Temporal client and worker run a Rust (tokio) runtime whose threads outlive the event
+    loop; during interpreter finalization one of them may still call into Python and CPython
+    aborts with "Fatal Python error: PyGILState_Release" (temporalio/sdk-python#300). Once
+    the worker has shut down and the logs are flushed there is nothing left to clean up, so
+    the process ends here, before finalization can race those threads."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    asyncio.run(main())
+    status = 0
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:  # Ctrl-C before the worker was up (still connecting)
+        log.info("worker interrupted before it started")
+    except Exception:
+        log.exception("worker failed")
+        status = 1
+    exit_without_teardown(status)

@@ -26,17 +26,24 @@ from notifications.catalogue import (
 )
 
 
+def _verify_key(user_id: int) -> str:
+    """One confirmation email and link per registration: a registration that expired and was
+    made again (a new run of its workflow) gets a fresh one."""
+    return f"account-{user_id}:verify:{activity.info().workflow_run_id}"
+
+
 class AccountActivities(MailingActivities):
     @activity.defn
     async def send_verification(self, data: AccountActivationInput) -> None:
-        key = f"account-{data.user_id}:verify"
+        key = _verify_key(data.user_id)
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
             if user is None:
                 raise missing("account")
-            token, link = await issue_link(session, purpose=VERIFY_PURPOSE, step_key=key,
+            token, link = await issue_link(session, secret=self.secret, purpose=VERIFY_PURPOSE,
+                                           step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)
             expires = when(link.expires_at)
             context = VerifyEmailContext(recipient_name=user.first_name, expires_on=expires,
@@ -72,7 +79,7 @@ class AccountActivities(MailingActivities):
                 return
             user.status = AccountStatus.EXPIRED
             session.add(user)
-            await expire_links(session, VERIFY_PURPOSE, f"account-{data.user_id}:verify")
+            await expire_links(session, VERIFY_PURPOSE, _verify_key(data.user_id))
             context = RegistrationExpiredContext(recipient_name=user.first_name,
                                                  register_url=self.settings.link("/register"))
             to = user.email
@@ -85,8 +92,9 @@ class AccountActivities(MailingActivities):
             return
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
-            await revoke_links(session, RESET_PURPOSE, data.user_id)
-            token, _link = await issue_link(session, purpose=RESET_PURPOSE, step_key=key,
+            await revoke_links(session, RESET_PURPOSE, data.user_id, keep_step_key=key)
+            token, _link = await issue_link(session, secret=self.secret, purpose=RESET_PURPOSE,
+                                            step_key=key,
                                             subject_id=user.id, ttl=data.valid_for)
             context = PasswordResetContext(
                 recipient_name=user.first_name, minutes=int(data.valid_for.total_seconds() // 60),

@@ -105,10 +105,11 @@ class EnrollmentActivities(MailingActivities):
         async with transaction(self.sessions) as session:
             location, org = await self._load(session, data.location_id)
             admin = await session.get(User, org.admin_user_id)
-            token, link = await issue_link(session, purpose=INVITE_PURPOSE, step_key=key,
+            token, link = await issue_link(session, secret=self.secret, purpose=INVITE_PURPOSE,
+                                           step_key=key,
                                            subject_id=location.id, ttl=data.ttl,
                                            bound_to=location.coordinator_email.lower())
-            await revoke_links(session, INVITE_PURPOSE, location.id, keep_step=key)
+            await revoke_links(session, INVITE_PURPOSE, location.id, keep_step_key=key)
             context = CoordinatorInvitationContext(
                 recipient_name=location.coordinator_first_name, organization_name=org.legal_name,
                 location_name=location.name, admin_name=admin.full_name,
@@ -157,7 +158,7 @@ class EnrollmentActivities(MailingActivities):
             url = self.settings.link(f"/locations/{location.id}/section-b")
             if needs_registration:
                 token, _link = await issue_link(
-                    session, purpose=INVITE_PURPOSE, step_key=key, subject_id=location.id,
+                    session, secret=self.secret, purpose=INVITE_PURPOSE, step_key=key, subject_id=location.id,
                     ttl=data.invitation_ttl, bound_to=location.coordinator_email.lower())
                 url = self.settings.link(f"/invite/{token}")
             context = SectionBReminderContext(

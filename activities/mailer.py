@@ -40,7 +40,9 @@ class Mailer:
         if await self.already_sent(event_key):
             return False
         rendered = render(kind, context, portal_url=self.settings.public_base_url)
-        email = OutgoingEmail(to=tuple(to), cc=tuple(cc), subject=rendered.subject,
+        addressed = {address.lower() for address in to}
+        cc = tuple(dict.fromkeys(a for a in cc if a.lower() not in addressed))  # To wins over Cc
+        email = OutgoingEmail(to=tuple(to), cc=cc, subject=rendered.subject,
                               text=rendered.text, html=rendered.html,
                               message_id=message_id(event_key))
         await self._record(event_key, kind, email)
@@ -71,6 +73,7 @@ class MailingActivities:
         self.mailer = mailer
         self.sessions = mailer.sessions
         self.settings = mailer.settings
+        self.secret = mailer.settings.secret_key.get_secret_value()  # derives link tokens
 
 
 # The API flushes a row, starts (or updates) the process, then commits: the process may look

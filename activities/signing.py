@@ -188,11 +188,13 @@ class SigningActivities(MailingActivities):
         await self.mailer.send(key, EmailKind.SIGNING_REQUEST, [to], context)
 
     async def _fresh_link(self, session, request: SigningRequest, key: str, notice):
+        step_key = f"{key}:{request.id}"
         request.link_issue += 1
         session.add(request)
-        await revoke_links(session, SIGNING_PURPOSE, request.id)
+        await revoke_links(session, SIGNING_PURPOSE, request.id, keep_step_key=step_key)
         bound = f"{request.id}:{request.officer_role}:{request.document}:{request.content_sha256}"
-        return await issue_link(session, purpose=SIGNING_PURPOSE, step_key=f"{key}:{request.id}",
+        return await issue_link(session, secret=self.secret, purpose=SIGNING_PURPOSE,
+                                step_key=step_key,
                                 subject_id=request.id, ttl=notice.link_ttl, bound_to=bound)
 
     async def _request_context(self, session, request: SigningRequest, links, expires: str,

@@ -3,12 +3,14 @@
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
-from api.csrf import persist_seed, prepare_seed, verify_csrf
+from api.csrf import verify_csrf
+from api.middleware import BodyLimit, SecurityHeaders
 from api.processes import Gateway
 from api.routers import (
     auth,
@@ -73,12 +75,10 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        prepare_seed(request)
-        response = await call_next(request)
-        persist_seed(request, response, secure=settings.cookies_secure)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    # Added last = outermost: an oversized body is refused before anything else runs.
+    app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
+    app.add_middleware(BodyLimit)
+    if settings.trusted_proxy_hosts:
+        # Only these peers may say who the client is; servers run uvicorn with
+        # --no-proxy-headers so its own blanket trust of 127.0.0.1 (or of "*") is off.
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_hosts)

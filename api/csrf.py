@@ -8,6 +8,7 @@ without a session cookie cannot be forged cross-site (they would need a CORS pre
 import secrets
 
 from fastapi import Request, Response
+from starlette.requests import HTTPConnection
 
 from api.sessions import CSRF_COOKIE, presented_key
 from core.errors import Forbidden
@@ -52,12 +53,16 @@ async def verify_csrf(request: Request) -> None:
         raise Forbidden(REFUSAL, field="csrf_token")
 
 
-def prepare_seed(request: Request) -> None:
-    request.state.new_csrf_seed = secrets.token_urlsafe(24)
+def prepare_seed(connection: HTTPConnection) -> None:
+    """Before the request: the seed an anonymous visitor's form tokens will derive from."""
+    connection.state.new_csrf_seed = secrets.token_urlsafe(24)
 
 
-def persist_seed(request: Request, response: Response, secure: bool) -> None:
-    """Anonymous visitors get the random cookie their form tokens are derived from."""
-    if CSRF_COOKIE not in request.cookies:
-        response.set_cookie(CSRF_COOKIE, request.state.new_csrf_seed, httponly=True,
-                            secure=secure, samesite="lax", path="/")
+def seed_cookie(connection: HTTPConnection, secure: bool) -> str | None:
+    """The Set-Cookie value giving an anonymous visitor that seed (None if they have one)."""
+    if CSRF_COOKIE in connection.cookies:
+        return None
+    carrier = Response()
+    carrier.set_cookie(CSRF_COOKIE, connection.state.new_csrf_seed, httponly=True,
+                       secure=secure, samesite="lax", path="/")
+    return carrier.headers["set-cookie"]

@@ -14,7 +14,7 @@ from temporalio.client import RPCError, WorkflowUpdateFailedError
 from api.forms import error_messages
 from api.pages import render
 from api.processes.gateway import refusal, unavailable
-from core.errors import CVMSError, NotAuthenticated
+from core.errors import CVMSError, NotAuthenticated, TooManyRequests
 
 log = logging.getLogger("cvms.api")
 
@@ -40,7 +40,10 @@ def error_response(request: Request, status: int, message: str,
 async def cvms_error(request: Request, exc: CVMSError) -> Response:
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
+    response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:

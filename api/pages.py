@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -85,7 +86,7 @@ templates.env.filters["day"] = day
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
            status_code: int = 200) -> HTMLResponse:
     values = {"user": getattr(request.state, "viewer", None), "values": {}, "errors": {},
-              "notice": request.cookies.get(NOTICE_COOKIE),
+              "notice": _read_notice(request),
               "dev": request.app.state.services.settings.is_development}
     values.update(context or {})
     values["errors"] = FieldErrors(values["errors"])
@@ -95,10 +96,17 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     return response
 
 
+def _read_notice(request: Request) -> str | None:
+    raw = request.cookies.get(NOTICE_COOKIE)
+    return unquote(raw) if raw else None
+
+
 def redirect(url: str, notice: str | None = None) -> RedirectResponse:
     """A 303 after a successful post, optionally carrying a one-time notice to the next page."""
     response = RedirectResponse(url, status_code=303)
     if notice:
-        response.set_cookie(NOTICE_COOKIE, notice, max_age=60, httponly=True, samesite="lax",
-                            path="/")
+        # Header values are Latin-1: percent-encode so names in any language ("Nguyễn",
+        # "O’Brien") and typographic quotes survive the trip through the cookie.
+        response.set_cookie(NOTICE_COOKIE, quote(notice, safe=""), max_age=60, httponly=True,
+                            samesite="lax", path="/")
     return response

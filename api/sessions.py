@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import Request, Response
-from sqlmodel import delete
+from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.security import new_token, token_hash
@@ -23,15 +23,22 @@ def presented_key(request: Request) -> tuple[str | None, str]:
     return (cookie, "cookie") if cookie else (None, "none")
 
 
+def client_address(request: Request) -> str:
+    """The TCP peer, or the client a trusted proxy named (see TRUSTED_PROXIES)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def load_user(request: Request, session: AsyncSession) -> User | None:
     key, _how = presented_key(request)
     if not key:
         return None
-    web_session = await session.get(WebSession, token_hash(key))
-    if web_session is None or as_utc(web_session.expires_at) <= utcnow():
+    # One query for the session and its user: this runs on every request.
+    found = (await session.exec(select(User, WebSession.expires_at).join(
+        WebSession, WebSession.user_id == User.id).where(
+        WebSession.key_hash == token_hash(key)))).first()
+    if found is None or as_utc(found[1]) <= utcnow():
         return None
-    user = await session.get(User, web_session.user_id)
-    return user if user and user.can_log_in else None
+    return found[0] if found[0].can_log_in else None
 
 
 async def start_session(session: AsyncSession, user: User, request: Request,
@@ -50,6 +57,13 @@ async def end_session(session: AsyncSession, request: Request) -> None:
     key, _how = presented_key(request)
     if key:
         await session.exec(delete(WebSession).where(WebSession.key_hash == token_hash(key)))
+
+
+async def end_other_sessions(session: AsyncSession, user_id: int, keep_key: str | None) -> None:
+    statement = delete(WebSession).where(WebSession.user_id == user_id)
+    if keep_key:
+        statement = statement.where(WebSession.key_hash != token_hash(keep_key))
+    await session.exec(statement)
 
 
 async def end_all_sessions(session: AsyncSession, user_id: int) -> None:

@@ -41,6 +41,17 @@ class Invalid(CVMSError):
     code = "invalid"
 
 
+class TooManyRequests(CVMSError):
+    """Back off: the answer carries Retry-After, the seconds to wait."""
+
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+    code = "throttled"
+
+    def __init__(self, message: str, *, retry_after: int, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.retry_after = retry_after
+
+
 class Gone(CVMSError):
     status_code = HTTPStatus.GONE
     code = "gone"

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     mail_from: str = "NC CVMS <no-reply@cvms.example.gov>"
 
     public_base_url: str = "http://127.0.0.1:8000"
+    # Addresses (or CIDR networks) of reverse proxies whose X-Forwarded-For/-Proto are believed;
+    # empty: the TCP peer is the client, and forwarded headers are ignored (they can be forged).
+    trusted_proxies: str = ""
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     session_hours: int = 12
     dev_mailbox: bool = True  # the built-in mail catcher's page; development only
@@ -67,6 +70,10 @@ class Settings(BaseSettings):
     def cookies_secure(self) -> bool:
         """Secure cookies whenever the portal is served over HTTPS."""
         return self.public_base_url.startswith("https://")
+
+    @property
+    def trusted_proxy_hosts(self) -> list[str]:
+        return [host.strip() for host in self.trusted_proxies.split(",") if host.strip()]
 
     @property
     def mailbox_dir(self) -> Path:

@@ -30,8 +30,6 @@ class User(SQLModel, table=True):
     registration_code: str | None = Field(default=None, max_length=10)  # help-desk requesters
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = time_field()
-    failed_logins: int = 0
-    locked_until: datetime | None = time_field()
 
     @property
     def full_name(self) -> str:
@@ -65,6 +63,8 @@ class AccessLink(SQLModel, table=True):
     purpose: str = Field(max_length=40)
     step_key: str = Field(max_length=200)
     token_hash: str = Field(index=True, unique=True, max_length=64)
+    # With the secret key, derives the token (never stored): a retried step resends one link.
+    token_nonce: str | None = Field(default=None, max_length=32)
     subject_id: int = Field(index=True)
     bound_to: str | None = Field(default=None, max_length=200)
     created_at: datetime = created_at_field()

@@ -15,6 +15,7 @@ from models.enrollment_enums import (
 )
 from models.fields import (
     Blankable,
+    Id,
     OptionalText,
     Phone,
     ShortText,
@@ -146,7 +147,7 @@ class ProviderOut(ProviderIn):
 
 
 class DeactivateIn(Form):
-    provider_ids: list[int] = Field(min_length=1)
+    provider_ids: list[Id] = Field(min_length=1)
 
 
 class StorageUnitIn(Form):

@@ -70,3 +70,10 @@ def pattern(regex: str, message: str) -> AfterValidator:
         return value
 
     return AfterValidator(check)
+
+# Every database id that arrives from outside (path, query, form, JSON): a positive integer
+# that fits the id columns. Those are INTEGER, 32-bit on Postgres (64-bit on SQLite), so the
+# bound is 2^31-1: text, or a number past it (2^63 included), is refused as a 422 naming the
+# field before it reaches a query, where it would overflow the driver.
+MAX_ID = 2**31 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]

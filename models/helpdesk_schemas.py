@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
-from models.fields import Blankable, Phone, ShortText, fail
+from models.fields import Blankable, Id, Phone, ShortText, fail
 from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
 
 LongText = Annotated[str, Field(min_length=1, max_length=10_000)]
@@ -61,7 +61,7 @@ class ResolveIn(Form):
 
 
 class AssignIn(Form):
-    agent_id: Annotated[int | None, Blankable] = Field(
+    agent_id: Annotated[Id | None, Blankable] = Field(
         default=None, description="The agent to assign; empty: take the case yourself")
 
 
@@ -73,8 +73,8 @@ class ArticleIn(Form):
 
 
 class ImportIn(Form):
-    attachment_id: int
-    location_id: int
+    attachment_id: Id
+    location_id: Id
     valid_rows_only: bool = False
 
 

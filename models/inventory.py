@@ -60,6 +60,10 @@ class LedgerEntry(SQLModel, table=True):
 
 class Transfer(SQLModel, table=True):
     __tablename__ = "transfer"
+    # A request key is its requester's: a double click is one request, while someone else
+    # presenting the same key gets their own request, never a look at this one.
+    __table_args__ = (UniqueConstraint("requested_by", "request_key",
+                                       name="uq_transfer_requester_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: TransferKind = enum_field(TransferKind)
@@ -73,7 +77,7 @@ class Transfer(SQLModel, table=True):
     expiration_date: date
     doses: int
     reason: str = Field(max_length=500)
-    request_key: str = Field(max_length=64, unique=True)  # a double click is one request
+    request_key: str = Field(max_length=64)
     # The status projection the transfer workflow writes at every transition.
     status: TransferStatus = enum_field(TransferStatus, TransferStatus.REQUESTED, index=True)
     status_seq: int = 0

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from models.fields import Id
 from models.inventory_rules import EntryKind, TransferKind, TransferStatus
 
 Doses = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -18,7 +19,7 @@ class Form(BaseModel):
 
 
 class ReceiptIn(Form):
-    product_id: int
+    product_id: Id
     lot_number: Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
     expiration_date: date
     doses: Doses
@@ -34,9 +35,9 @@ class AdjustmentIn(Form):
 
 class TransferIn(Form):
     kind: TransferKind
-    from_location_id: int
-    to_location_id: int
-    lot_id: int
+    from_location_id: Id
+    to_location_id: Id
+    lot_id: Id
     doses: Doses
     reason: Reason
     request_key: RequestKey

@@ -103,12 +103,13 @@ async def expire_links(session: AsyncSession, purpose: str, step_key: str) -> No
 
 
 async def revoke_links(session: AsyncSession, purpose: str, subject_id: int,
-                       keep_step: str | None = None) -> None:
-    """A newer link for the same purpose kills the older, unused ones."""
+                       keep_step_key: str | None = None) -> None:
+    """A newer link for the same purpose kills the older, unused ones (not the one of the step
+    now running: on a retry, that is the link its email already carries)."""
     result = await session.exec(select(AccessLink).where(
         AccessLink.purpose == purpose, AccessLink.subject_id == subject_id,
         AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None)))
     for link in result.all():
-        if link.step_key != keep_step:
+        if link.step_key != keep_step_key:
             link.revoked_at = utcnow()
             session.add(link)

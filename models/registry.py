@@ -11,6 +11,7 @@ from models import (  # noqa: F401
     outbox,
     review,
     signatures,
+    throttle,
 )
 
 metadata = SQLModel.metadata

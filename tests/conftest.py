@@ -104,5 +104,9 @@ async def page(chromium, system):
     context = await chromium.new_context(base_url=system.base_url)
     tab = await context.new_page()
     tab.set_default_timeout(15_000)
+    refused = []  # every page must work under the Content-Security-Policy it is sent
+    tab.on("console", lambda message: refused.append(message.text)
+           if "Content Security Policy" in message.text else None)
     yield tab
     await context.close()
+    assert not refused, f"the page broke its Content-Security-Policy: {refused}"

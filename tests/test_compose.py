@@ -56,3 +56,22 @@ def test_the_compose_environment_makes_valid_production_settings():
     assert settings.database_url == "postgresql://cvms:pw@postgres:5432/cvms"
     assert settings.temporal_address == "temporal:7233"
     assert settings.cookies_secure
+
+
+def test_only_the_portal_port_is_published():
+    """Temporal, its UI (no authentication) and the mail catcher stay on the internal network."""
+    services = compose()["services"]
+    published = {name: service["ports"] for name, service in services.items()
+                 if service.get("ports")}
+    assert published == {"api": ["8000:8000"]}
+    assert not any(service.get("network_mode") == "host" for service in services.values())
+
+
+def test_the_servers_trust_no_forwarded_header_by_themselves():
+    """uvicorn's --forwarded-allow-ips would let any client forge its address; the app trusts
+    only TRUSTED_PROXIES."""
+    api = compose()["services"]["api"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "--no-proxy-headers" in api["command"]
+    assert "--forwarded-allow-ips" not in " ".join(api["command"]) + dockerfile
+    assert '"--no-proxy-headers"' in dockerfile

@@ -153,7 +153,8 @@ async def test_the_console_checks_and_imports_a_file_page_by_page(system):
     rows[1] = ("Bad", None, "Type", "Doctor", "LIC-1")
     case = (await open_case(coordinator, "provider_bulk_upload", "Five providers",
                             location_id=location_id,
-                            files=[("p.xlsx", provider_workbook(rows), XLSX)])).json()
+                            files=[("p.xlsx", provider_workbook(rows, "Console Import Clinic"),
+                                    XLSX)])).json()
     staff = await make_agent_user(system)
     person = browser(system)
     await person.login(staff)

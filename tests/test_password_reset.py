@@ -1,4 +1,4 @@
-"""Forgot password by emailed link; repeated failed logins lock the account for a while."""
+"""Forgot password by emailed link (back-off on failed logins: test_account_security.py)."""
 
 import asyncio
 from datetime import timedelta
@@ -60,15 +60,3 @@ async def expired_by_workflow(system, token: str) -> None:
                 return
         await asyncio.sleep(0.1)
     raise AssertionError("the reset link was not expired by its workflow")
-
-
-async def test_five_failed_logins_lock_the_account_for_a_while(system):
-    user = await make_user(system, Role.REVIEWER)
-    async with system.http() as http:
-        for _ in range(5):
-            failed = await http.post("/api/v1/auth/token",
-                                     json={"email": user.email, "password": "wrong-one-123"})
-            assert failed.status_code == 422
-        locked = await http.post("/api/v1/auth/token",
-                                 json={"email": user.email, "password": PASSWORD})
-        assert locked.status_code == 429 and "locked until" in locked.json()["detail"]

@@ -36,6 +36,11 @@ async def test_unconfirmed_registration_expires_after_seven_days(ts_system):
         assert "expired" in late.json()["detail"]
         again = await http.post("/api/v1/registrations", json=registration(email))
         assert again.status_code == 201, "an expired registration frees the email address"
+        mails = await ts_system.smtp.wait_for(to=email, subject="Confirm your email", count=2)
+        fresh = mails[-1].link("/register/verify/").rsplit("/", 1)[1]
+        assert fresh != token
+        assert (await http.post("/api/v1/registrations/confirm",
+                                json={"token": fresh})).status_code == 200
 
 
 async def test_register_confirm_and_log_in_through_the_pages(system):

@@ -57,9 +57,16 @@ class RunCommand:
             time.sleep(0.5)
 
     def ctrl_c(self) -> None:
+        """SIGINT to the run command's process group, as a terminal's Ctrl-C sends it; every
+        part must then stop cleanly (the worker used to die in interpreter teardown with
+        "Fatal Python error: PyGILState_Release" while Temporal's core threads still ran)."""
         os.killpg(self.proc.pid, signal.SIGINT)
         assert self.proc.wait(60) is not None
         self.log.close()
+        log = self.log_path.read_text()
+        assert "Fatal Python error" not in log, log[-4000:]
+        assert "Traceback" not in log, log[-4000:]
+        assert "worker stopped" in log, log[-4000:]
 
     def leftovers(self) -> list[str]:
         found = []

@@ -6,14 +6,13 @@ from datetime import timedelta
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import throttle
 from api.processes import Gateway
 from api.processes import accounts as account_processes
-from api.sessions import end_all_sessions
+from api.sessions import end_all_sessions, end_other_sessions
 from core.errors import Conflict, Gone, Invalid
-from core.security import hash_password_async, verify_password_async
-from core.timefmt import when
+from core.security import DUMMY_HASH, hash_password_async, needs_rehash, verify_password_async
 from models.accounts import AccessLink, User
-from models.base import as_utc, utcnow
 from models.enums import AccountStatus, Role
 from models.links import (
     PROBLEMS,
@@ -81,46 +80,35 @@ async def user_by_login(session: AsyncSession, login: str) -> User | None:
     return result.first()
 
 
-MAX_FAILED_LOGINS = 5
-LOCK_FOR = timedelta(minutes=15)
+REFUSED = "The email (or username) or password is not correct."
 
 
-async def _refuse_login(session: AsyncSession, user: User | None) -> None:
-    """Count the failure (committed, though the request fails) and lock after too many."""
-    if user is not None:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until, user.failed_logins = utcnow() + LOCK_FOR, 0
-        session.add(user)
-        await session.commit()
-    raise Invalid("The email (or username) or password is not correct.", field="password")
-
-
-def _locked(user: User) -> None:
-    if user.locked_until and as_utc(user.locked_until) > utcnow():
-        error = Invalid(f"Too many failed attempts: this account is locked until "
-                        f"{when(user.locked_until)}. Try again then, or reset your "
-                        "password.", field="password")
-        error.status_code = 429
-        raise error
-
-
-async def authenticate(session: AsyncSession, data: LoginIn) -> User:
+async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> User:
+    """Known and unknown accounts are answered alike: the same message, the same argon2 work
+    (a dummy hash when there is no account), the same back-off."""
+    keys = [(throttle.CLIENT, throttle.key(throttle.CLIENT, client)),
+            (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, data.email))]
+    await throttle.refuse_if_waiting(session, keys)
     user = await user_by_login(session, data.email)
-    if user is not None:
-        _locked(user)
-    if user is None or not await verify_password_async(user.password_hash, data.password):
-        await _refuse_login(session, user)
-    user.failed_logins, user.locked_until = 0, None
+    stored = user.password_hash if user is not None else None
+    if not await verify_password_async(stored or DUMMY_HASH, data.password) or not stored:
+        await throttle.count_failure(session, keys)
+        raise Invalid(REFUSED, field="password")
+    await throttle.forget(session, keys[1][1])
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
                       field="email")
     if not user.can_log_in:
         raise Invalid("This account is not active. Contact the help desk.", field="email")
+    if needs_rehash(stored):  # parameters changed since it was stored: upgrade it now
+        user.password_hash = await hash_password_async(data.password)
+        session.add(user)
     return user
 
 
-async def change_password(*, session: AsyncSession, user: User, data: PasswordChangeIn) -> None:
+async def change_password(*, session: AsyncSession, user: User, data: PasswordChangeIn,
+                          keep_session_key: str | None) -> None:
+    """A new password ends every other session of this person; the one changing it stays."""
     if not await verify_password_async(user.password_hash, data.current_password):
         raise Invalid("Your current password is not correct.", field="current_password")
     if await verify_password_async(user.password_hash, data.password):
@@ -128,6 +116,7 @@ async def change_password(*, session: AsyncSession, user: User, data: PasswordCh
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password = False
     session.add(user)
+    await end_other_sessions(session, user.id, keep_session_key)
 
 
 RESET_SENT = ("If an account exists for that address, we emailed it a link to choose a new "
@@ -136,7 +125,10 @@ RESET_SENT = ("If an account exists for that address, we emailed it a link to ch
 
 async def request_password_reset(session: AsyncSession, gateway: Gateway,
                                  email: str) -> None:
-    """The same answer whether or not the address is known (no account discovery)."""
+    """The same answer whether or not the address is known (no account discovery), and past
+    a few requests an hour no further email to that address (no mail bombing)."""
+    if not await throttle.reset_email_allowed(session, email):
+        return
     user = await user_by_email(session, email)
     if user is None or user.status != AccountStatus.ACTIVE:
         return
@@ -157,7 +149,7 @@ async def reset_password(session: AsyncSession, token: str, data: NewPassword) -
         raise Gone(PROBLEMS[RESET_PURPOSE]["used"], field="token")
     user = await session.get(User, link.subject_id)
     user.password_hash = await hash_password_async(data.password)
-    user.must_change_password, user.failed_logins, user.locked_until = False, 0, None
+    user.must_change_password = False
     session.add(user)
     await end_all_sessions(session, user.id)  # whoever knew the old password is logged out
     return user

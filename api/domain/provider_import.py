@@ -3,7 +3,7 @@
 from io import BytesIO
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +11,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import section_b
+from api.domain.workbook import read_first_sheet
 from api.forms import parse
 from api.processes import Gateway
 from api.processes import helpdesk as case_process
@@ -26,6 +27,7 @@ COLUMNS = [("first_name", "First Name"), ("middle_initial", "Middle Initial"),
            ("last_name", "Last Name"), ("license_type", "License Type"),
            ("license_number", "License Number")]
 HEADER_ROW = 3
+MAX_PROVIDER_ROWS = 5_000  # one location's providers; far more is a mistake or an attack
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LICENSES = {t.value.lower(): t.value for t in LicenseType}
 
@@ -54,17 +56,15 @@ def template(location_name: str = "") -> bytes:
     return out.getvalue()
 
 
-def read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
-    """The location named in B1 and every non-empty row under the header."""
-    try:
-        sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    except Exception as error:  # noqa: BLE001 - any unreadable file gets the same answer
-        raise Invalid("This file is not an Excel workbook we can read. Use the Practicing "
-                      "Provider Bulk Upload template.", field="attachment_id") from error
+async def read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
+    """The location named in B1 and every non-empty row under the header (parsed off the
+    event loop; a malformed or oversized file is a 422 naming the problem)."""
+    sheet = await read_first_sheet(data, max_rows=MAX_PROVIDER_ROWS, header_rows=HEADER_ROW,
+                                   field="attachment_id")
     location_name, rows = "", []
-    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number == 1 and cells and len(cells) > 1:
-            location_name = str(cells[1] or "").strip()
+    for number, cells in enumerate(sheet, start=1):
+        if number == 1 and len(cells) > 1:
+            location_name = _text(cells[1])
         if number <= HEADER_ROW or not any(c not in (None, "") for c in cells):
             continue
         values = list(cells) + [None] * len(COLUMNS)
@@ -73,7 +73,13 @@ def read_rows(data: bytes) -> tuple[str, list[tuple[int, dict[str, Any]]]]:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets store every number as a float: 12345.0 is 12345
     return "" if value is None else str(value).strip()
+
+
+def _same_place(named: str, location: Location) -> bool:
+    return " ".join(named.split()).casefold() == " ".join(location.name.split()).casefold()
 
 
 def validate(rows: list[tuple[int, dict[str, Any]]],
@@ -117,7 +123,14 @@ async def check(session: AsyncSession, case: Case, attachment_id: int,
     if location is None:
         raise Invalid("Choose the location the providers belong to.", field="location_id")
     stored = await session.get(StoredFile, attachment.file_id)
-    _name, rows = read_rows(stored.data)
+    named, rows = await read_rows(stored.data)
+    if not named:
+        raise Invalid("The file does not name its location: write the location's name in cell "
+                      "B1, as the template asks.", field="attachment_id")
+    if not _same_place(named, location):
+        raise Invalid(f"This file is for “{named}” (cell B1), not for {location.name}. Choose "
+                      "the location the file names, or ask for the right file.",
+                      field="location_id")
     if not rows:
         raise Invalid("The file has no provider rows under the header row.",
                       field="attachment_id")

@@ -79,10 +79,16 @@ async def _enrolled(session: AsyncSession, location_id: int) -> Location:
     return location
 
 
+async def _requested_before(session: AsyncSession, user_id: int, key: str) -> Transfer | None:
+    """Keys are looked up among this person's own requests only."""
+    return (await session.exec(select(Transfer).where(
+        Transfer.requested_by == user_id, Transfer.request_key == key))).first()
+
+
 async def request(session: AsyncSession, gateway: Gateway, user: User,
                   data: TransferIn) -> Transfer:
-    existing = (await session.exec(select(Transfer).where(
-        Transfer.request_key == data.request_key))).first()
+    user_id = user.id  # kept: a rollback below expires the user row
+    existing = await _requested_before(session, user_id, data.request_key)
     if existing is not None:
         return existing
     sender, receiver, lot = await _check_request(session, user, data)
@@ -97,8 +103,7 @@ async def request(session: AsyncSession, gateway: Gateway, user: User,
         await session.flush()
     except IntegrityError:
         await session.rollback()  # its twin (a double click) was recorded first: that one
-        return (await session.exec(select(Transfer).where(
-            Transfer.request_key == data.request_key))).one()
+        return await _requested_before(session, user_id, data.request_key)
     await transfer_process.start(gateway, session, transfer.id)
     return transfer
 

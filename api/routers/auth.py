@@ -10,8 +10,15 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
-from api.sessions import SESSION_COOKIE, end_session, set_session_cookie, start_session
-from core.errors import CVMSError, Gone
+from api.sessions import (
+    SESSION_COOKIE,
+    client_address,
+    end_session,
+    presented_key,
+    set_session_cookie,
+    start_session,
+)
+from core.errors import CVMSError, Gone, TooManyRequests
 from models.base import utcnow
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, Stripped, TokenOut, UserOut
 
@@ -38,18 +45,27 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
     data, errors = parse(LoginIn, values)
     if data:
         try:
-            user = await accounts.authenticate(session, data)
+            user = await accounts.authenticate(session, data, client_address(request))
+        except TooManyRequests as error:
+            return _login_again(request, values, error.errors, next_url, error)
         except CVMSError as error:
             errors = error.errors
     if errors:
-        context = {"values": {"email": values.get("email", "")}, "errors": errors,
-                   "next": next_url}
-        return render(request, "auth/login.html", context, status_code=400)
+        return _login_again(request, values, errors, next_url)
     key = await start_session(session, user, request, settings.session_hours)
     target = "/account/password" if user.must_change_password else next_url
     response = redirect(target)
     set_session_cookie(response, key, secure=settings.cookies_secure,
                        hours=settings.session_hours)
+    return response
+
+
+def _login_again(request: Request, values: dict, errors: dict, next_url: str,
+                 throttled: TooManyRequests | None = None) -> Response:
+    context = {"values": {"email": values.get("email", "")}, "errors": errors, "next": next_url}
+    response = render(request, "auth/login.html", context, status_code=429 if throttled else 400)
+    if throttled:
+        response.headers["Retry-After"] = str(throttled.retry_after)
     return response
 
 
@@ -71,7 +87,8 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
     data, errors = parse(PasswordChangeIn, await form_values(request))
     if data:
         try:
-            await accounts.change_password(session=session, user=user, data=data)
+            await accounts.change_password(session=session, user=user, data=data,
+                                           keep_session_key=presented_key(request)[0])
             return redirect("/", notice="Your password has been changed.")
         except CVMSError as error:
             errors = error.errors
@@ -82,7 +99,7 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
 @api.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")
 async def token(request: Request, body: LoginIn, session: SessionDep,
                 settings: SettingsDep) -> TokenOut:
-    user = await accounts.authenticate(session, body)
+    user = await accounts.authenticate(session, body, client_address(request))
     key = await start_session(session, user, request, settings.session_hours)
     return TokenOut(access_token=key, user=UserOut.model_validate(user),
                     expires_at=utcnow() + timedelta(hours=settings.session_hours))
@@ -101,9 +118,10 @@ async def me(user: CurrentUser) -> UserOut:
 
 
 @api.post("/account/password", status_code=204, summary="Change your password")
-async def api_password(body: PasswordChangeIn, user: CurrentUser,
+async def api_password(request: Request, body: PasswordChangeIn, user: CurrentUser,
                        session: SessionDep) -> Response:
-    await accounts.change_password(session=session, user=user, data=body)
+    await accounts.change_password(session=session, user=user, data=body,
+                                   keep_session_key=presented_key(request)[0])
     return Response(status_code=204)
 
 

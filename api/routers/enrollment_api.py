@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import invitations, section_a
 from api.domain.scope import my_organization, organization_for
+from api.params import Id
 from core.errors import Conflict, Invalid
 from models.accounts import User
 from models.enrollment_enums import OfficerRole
@@ -55,13 +56,13 @@ async def mine(user: Admin, session: SessionDep) -> OrganizationOut:
 
 
 @router.get("/organizations/{org_id}", response_model=OrganizationOut)
-async def get_organization(org_id: int, user: CurrentUser, session: SessionDep) -> OrganizationOut:
+async def get_organization(org_id: Id, user: CurrentUser, session: SessionDep) -> OrganizationOut:
     return await section_a.organization_out(session, await _my_org(session, user, org_id, False))
 
 
 @router.put("/organizations/{org_id}/details", response_model=OrganizationOut,
             summary="Update organization details (after Section A, officers sign again)")
-async def put_details(org_id: int, body: OrganizationDetailsIn, user: Admin,
+async def put_details(org_id: Id, body: OrganizationDetailsIn, user: Admin,
                       session: SessionDep, gateway: ProcessesDep) -> OrganizationOut:
     org = await section_a.save_details(session, user, await _my_org(session, user, org_id), body,
                                        gateway)
@@ -70,7 +71,7 @@ async def put_details(org_id: int, body: OrganizationDetailsIn, user: Admin,
 
 @router.post("/organizations/{org_id}/locations", response_model=LocationOut, status_code=201,
              summary="Add a location and its primary vaccine coordinator")
-async def post_location(org_id: int, body: LocationIn, user: Admin, session: SessionDep,
+async def post_location(org_id: Id, body: LocationIn, user: Admin, session: SessionDep,
                         gateway: ProcessesDep) -> LocationOut:
     org = await _my_org(session, user, org_id)
     location = await section_a.add_location(session, gateway, org, body, user)
@@ -78,7 +79,7 @@ async def post_location(org_id: int, body: LocationIn, user: Admin, session: Ses
 
 
 @router.put("/organizations/{org_id}/locations/{location_id}", response_model=LocationOut)
-async def put_location(org_id: int, location_id: int, body: LocationIn, user: Admin,
+async def put_location(org_id: Id, location_id: Id, body: LocationIn, user: Admin,
                        session: SessionDep) -> LocationOut:
     org = await _my_org(session, user, org_id)
     return LocationOut.model_validate(
@@ -86,7 +87,7 @@ async def put_location(org_id: int, location_id: int, body: LocationIn, user: Ad
 
 
 @router.delete("/organizations/{org_id}/locations/{location_id}", status_code=204)
-async def delete_location(org_id: int, location_id: int, user: Admin,
+async def delete_location(org_id: Id, location_id: Id, user: Admin,
                           session: SessionDep) -> Response:
     await section_a.remove_location(session, await _my_org(session, user, org_id), location_id)
     return Response(status_code=204)
@@ -94,7 +95,7 @@ async def delete_location(org_id: int, location_id: int, user: Admin,
 
 @router.put("/organizations/{org_id}/officers/{role}", response_model=OrganizationOut,
             summary="Name the CEO or the CMO")
-async def put_officer(org_id: int, role: OfficerRole, body: OfficerIn, user: Admin,
+async def put_officer(org_id: Id, role: OfficerRole, body: OfficerIn, user: Admin,
                       session: SessionDep) -> OrganizationOut:
     org = await _my_org(session, user, org_id)
     await section_a.set_officer(session, org, role, body)
@@ -103,9 +104,10 @@ async def put_officer(org_id: int, role: OfficerRole, body: OfficerIn, user: Adm
 
 @router.post("/organizations/{org_id}/submit", response_model=OrganizationOut,
              summary="Submit Section A: invites every location's coordinator")
-async def submit_section_a(org_id: int, user: Admin, session: SessionDep,
+async def submit_section_a(org_id: Id, user: Admin, session: SessionDep,
                            gateway: ProcessesDep) -> OrganizationOut:
-    org = await section_a.submit_section_a(session, gateway, await _my_org(session, user, org_id), user)
+    org = await section_a.submit_section_a(session, gateway, await _my_org(session, user, org_id),
+                                           user)
     return await section_a.organization_out(session, org)
 
 

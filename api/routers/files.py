@@ -7,6 +7,7 @@ from sqlmodel import or_, select
 from api.deps import CurrentUser, SessionDep
 from api.domain.helpdesk import case_for
 from api.domain.scope import location_for
+from api.params import Id
 from core.errors import NotFound
 from models.enrollment import StorageUnit, StoredFile
 from models.enums import Role
@@ -16,7 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/files/{file_id}")
-async def stored_file(file_id: int, user: CurrentUser, session: SessionDep) -> Response:
+async def stored_file(file_id: Id, user: CurrentUser, session: SessionDep) -> Response:
     unit = (await session.exec(select(StorageUnit).where(or_(
         StorageUnit.inside_photo_id == file_id, StorageUnit.outside_photo_id == file_id)))).first()
     attachment = (await session.exec(select(CaseAttachment).where(

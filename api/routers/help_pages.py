@@ -10,6 +10,7 @@ from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.params import Id
 from core.errors import CVMSError
 from models.enrollment import Location
 from models.helpdesk_rules import Category
@@ -36,7 +37,7 @@ async def help_home(request: Request, session: SessionDep, user: OptionalUser,
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-async def article(request: Request, article_id: int, session: SessionDep,
+async def article(request: Request, article_id: Id, session: SessionDep,
                   user: OptionalUser) -> HTMLResponse:
     found = await kb.article(session, article_id, bool(user and helpdesk.is_agent(user)))
     return render(request, "help/article.html", {"article": found})
@@ -118,7 +119,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-async def case_page(request: Request, case_id: int, user: CurrentUser,
+async def case_page(request: Request, case_id: Id, user: CurrentUser,
                     session: SessionDep) -> HTMLResponse:
     case = await helpdesk.case_for(session, user, case_id)
     return render(request, "help/case.html", {
@@ -127,7 +128,7 @@ async def case_page(request: Request, case_id: int, user: CurrentUser,
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
-async def case_action(request: Request, case_id: int, action: str, user: CurrentUser,
+async def case_action(request: Request, case_id: Id, action: str, user: CurrentUser,
                       session: SessionDep, gateway: ProcessesDep) -> Response:
     case = await helpdesk.case_for(session, user, case_id)
     data, errors = parse(MessageIn, await form_values(request))

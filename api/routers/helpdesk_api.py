@@ -9,6 +9,7 @@ from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, requir
 from api.domain import helpdesk, kb, provider_import
 from api.domain.section_b import Upload
 from api.forms import validated
+from api.params import Id
 from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
@@ -77,7 +78,7 @@ async def list_cases(user: CurrentUser, session: SessionDep, team: Team | None =
 
 
 @router.get("/cases/{case_id}", summary="A case and its conversation")
-async def get_case(case_id: int, user: CurrentUser, session: SessionDep) -> dict:
+async def get_case(case_id: Id, user: CurrentUser, session: SessionDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"case": CaseOut.model_validate(case).model_dump(mode="json"),
             "messages": [MessageOut.model_validate(m).model_dump(mode="json")
@@ -89,7 +90,7 @@ async def get_case(case_id: int, user: CurrentUser, session: SessionDep) -> dict
 
 @router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,
              summary="Reply (requester or agent) or write an internal note (agent)")
-async def post_message(case_id: int, user: CurrentUser, session: SessionDep,
+async def post_message(case_id: Id, user: CurrentUser, session: SessionDep,
                        gateway: ProcessesDep, body: Annotated[str, Form()],
                        internal: Annotated[bool, Form()] = False,
                        attachments: Files = None) -> MessageOut:
@@ -101,28 +102,28 @@ async def post_message(case_id: int, user: CurrentUser, session: SessionDep,
 
 
 @router.post("/cases/{case_id}/assign", summary="Take the case, or (lead) assign it")
-async def assign(case_id: int, body: AssignIn, user: Agent, session: SessionDep,
+async def assign(case_id: Id, body: AssignIn, user: Agent, session: SessionDep,
                  gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.assign(session, gateway, case, user, body.agent_id)}
 
 
 @router.post("/cases/{case_id}/request-info", summary="Ask the requester for information")
-async def request_info(case_id: int, body: MessageIn, user: Agent, session: SessionDep,
+async def request_info(case_id: Id, body: MessageIn, user: Agent, session: SessionDep,
                        gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.request_info(session, gateway, case, user, body.body)}
 
 
 @router.post("/cases/{case_id}/resolve", summary="Resolve with notes (emailed to the requester)")
-async def resolve(case_id: int, body: ResolveIn, user: Agent, session: SessionDep,
+async def resolve(case_id: Id, body: ResolveIn, user: Agent, session: SessionDep,
                   gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.resolve(session, gateway, case, user, body.notes)}
 
 
 @router.post("/cases/{case_id}/reopen", summary="Reopen a resolved case (within 7 days)")
-async def reopen(case_id: int, body: MessageIn, user: CurrentUser, session: SessionDep,
+async def reopen(case_id: Id, body: MessageIn, user: CurrentUser, session: SessionDep,
                  gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.reopen(session, gateway, case, user, body.body)}
@@ -137,7 +138,7 @@ async def provider_template(_user: OptionalUser) -> Response:
 
 @router.post("/cases/{case_id}/imports/check", response_model=ImportReport,
              summary="Validate a bulk-upload file: errors by row and column")
-async def check_import(case_id: int, body: ImportIn, user: Agent,
+async def check_import(case_id: Id, body: ImportIn, user: Agent,
                        session: SessionDep) -> ImportReport:
     case = await helpdesk.case_for(session, user, case_id)
     return await provider_import.preview(session, case, body.attachment_id, body.location_id)
@@ -145,7 +146,7 @@ async def check_import(case_id: int, body: ImportIn, user: Agent,
 
 @router.post("/cases/{case_id}/imports", response_model=ImportReport, status_code=201,
              summary="Import a bulk-upload file (all rows, or only the valid ones)")
-async def run_import(case_id: int, body: ImportIn, user: Agent, session: SessionDep,
+async def run_import(case_id: Id, body: ImportIn, user: Agent, session: SessionDep,
                      gateway: ProcessesDep) -> ImportReport:
     case = await helpdesk.case_for(session, user, case_id)
     return await provider_import.run_import(session, gateway, case, user, body.attachment_id,
@@ -167,7 +168,7 @@ async def create_article(body: ArticleIn, user: Agent, session: SessionDep) -> A
 
 
 @router.put("/articles/{article_id}", response_model=ArticleOut, tags=["knowledge base"])
-async def update_article(article_id: int, body: ArticleIn, user: Agent,
+async def update_article(article_id: Id, body: ArticleIn, user: Agent,
                          session: SessionDep) -> ArticleOut:
     existing = await kb.article(session, article_id, include_drafts=True)
     return ArticleOut.model_validate(await kb.save(session, body, user.id, existing))

@@ -10,6 +10,7 @@ from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import helpdesk, kb, provider_import
 from api.forms import form_values, parse, validated
 from api.pages import redirect, render
+from api.params import Id, form_id
 from api.processes import helpdesk as case_process
 from core.errors import CVMSError
 from models.accounts import User
@@ -52,13 +53,13 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
-async def case_page(request: Request, case_id: int, user: Agent, session: SessionDep,
+async def case_page(request: Request, case_id: Id, user: Agent, session: SessionDep,
                     gateway: ProcessesDep) -> HTMLResponse:
     return await _case_page(request, session, gateway, user, case_id)
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
-async def case_action(request: Request, case_id: int, action: str, user: Agent,
+async def case_action(request: Request, case_id: Id, action: str, user: Agent,
                       session: SessionDep, gateway: ProcessesDep) -> Response:
     case = await helpdesk.case_for(session, user, case_id)
     values = await form_values(request)
@@ -76,7 +77,7 @@ async def case_action(request: Request, case_id: int, action: str, user: Agent,
 
 async def _act(request, session, gateway, case, user, action: str, values: dict):
     if action == "assign":
-        agent_id = int(values["agent_id"]) if values.get("agent_id") else None
+        agent_id = form_id(values, "agent_id")
         await helpdesk.assign(session, gateway, case, user, agent_id)
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
@@ -118,8 +119,8 @@ async def kb_save(request: Request, user: Agent, session: SessionDep) -> Respons
     values = await form_values(request)
     data, errors = parse(ArticleIn, {**values, "published": values.get("published") == "yes"})
     if data:
-        existing = (await kb.article(session, int(values["article_id"]), True)
-                    if values.get("article_id") else None)
+        article_id = form_id(values, "article_id")
+        existing = await kb.article(session, article_id, True) if article_id else None
         saved = await kb.save(session, data, user.id, existing)
         return redirect("/helpdesk/kb", notice=f"“{saved.title}” is saved.")
     return render(request, "helpdesk/kb.html", {

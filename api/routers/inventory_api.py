@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import inventory, transfers
+from api.params import Id
 from models.accounts import User
 from models.enums import Role
 from models.inventory_schemas import (
@@ -20,6 +21,8 @@ from models.inventory_schemas import (
     TransferResolutionIn,
 )
 
+# The generic route carries only the sites' actions; decisions have their own routes and bodies.
+SiteAction = Literal["ship", "cancel", "receive"]
 router = APIRouter(prefix="/api/v1", tags=["inventory"])
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
@@ -30,7 +33,7 @@ async def list_products(_user: CurrentUser, session: SessionDep) -> list[Product
 
 
 @router.get("/locations/{location_id}/inventory", response_model=InventoryOut)
-async def get_inventory(location_id: int, user: CurrentUser, session: SessionDep) -> InventoryOut:
+async def get_inventory(location_id: Id, user: CurrentUser, session: SessionDep) -> InventoryOut:
     location = await inventory.site_for(session, user, location_id)
     usable, expired = await inventory.lots(session, location)
     return InventoryOut(location_id=location.id, usable=usable, expired=expired,
@@ -39,14 +42,14 @@ async def get_inventory(location_id: int, user: CurrentUser, session: SessionDep
 
 @router.get("/locations/{location_id}/ledger", response_model=list[EntryOut],
             summary="Every change to the location's inventory, newest first")
-async def get_ledger(location_id: int, user: CurrentUser, session: SessionDep) -> list[EntryOut]:
+async def get_ledger(location_id: Id, user: CurrentUser, session: SessionDep) -> list[EntryOut]:
     location = await inventory.site_for(session, user, location_id)
     return [EntryOut.model_validate(e) for e in await inventory.ledger(session, location)]
 
 
 @router.post("/locations/{location_id}/inventory/receipts", response_model=EntryOut,
              status_code=201, summary="Receive a shipment (a repeated request_key is one receipt)")
-async def post_receipt(location_id: int, body: ReceiptIn, user: CurrentUser,
+async def post_receipt(location_id: Id, body: ReceiptIn, user: CurrentUser,
                        session: SessionDep) -> EntryOut:
     location = await inventory.site_for(session, user, location_id, write=True)
     return EntryOut.model_validate(await inventory.receive(session, user, location, body))
@@ -55,7 +58,7 @@ async def post_receipt(location_id: int, body: ReceiptIn, user: CurrentUser,
 @router.post("/locations/{location_id}/inventory/lots/{lot_id}/adjustments",
              response_model=EntryOut, status_code=201,
              summary="Extra doses, or report wastage, expiry or a return, with a reason")
-async def post_adjustment(location_id: int, lot_id: int, body: AdjustmentIn, user: CurrentUser,
+async def post_adjustment(location_id: Id, lot_id: Id, body: AdjustmentIn, user: CurrentUser,
                           session: SessionDep) -> EntryOut:
     location = await inventory.site_for(session, user, location_id, write=True)
     return EntryOut.model_validate(await inventory.adjust(session, user, location, lot_id, body))
@@ -69,13 +72,13 @@ async def post_transfer(body: TransferIn, user: CurrentUser, session: SessionDep
 
 
 @router.get("/transfers/{transfer_id}", response_model=TransferOut, tags=["transfers"])
-async def get_transfer(transfer_id: int, user: CurrentUser, session: SessionDep) -> TransferOut:
+async def get_transfer(transfer_id: Id, user: CurrentUser, session: SessionDep) -> TransferOut:
     return TransferOut.model_validate(await transfers.transfer_for(session, user, transfer_id))
 
 
 @router.get("/locations/{location_id}/transfers", response_model=list[TransferOut],
             tags=["transfers"], summary="Transfers into and out of a location")
-async def location_transfers(location_id: int, user: CurrentUser,
+async def location_transfers(location_id: Id, user: CurrentUser,
                              session: SessionDep) -> list[TransferOut]:
     await inventory.site_for(session, user, location_id)
     return [TransferOut.model_validate(t) for t in await transfers.of_location(session,
@@ -100,21 +103,20 @@ async def _act(transfer_id: int, action: str, user: User, session, gateway,
 
 
 @router.post("/transfers/{transfer_id}/decision", response_model=TransferOut, tags=["transfers"])
-async def decide(transfer_id: int, body: TransferDecisionIn, user: Reviewer, session: SessionDep,
+async def decide(transfer_id: Id, body: TransferDecisionIn, user: Reviewer, session: SessionDep,
                  gateway: ProcessesDep) -> TransferOut:
     return await _act(transfer_id, "decide", user, session, gateway, body.model_dump())
 
 
 @router.post("/transfers/{transfer_id}/resolution", response_model=TransferOut,
              tags=["transfers"], summary="Settle a flagged shipment: received or returned")
-async def resolve(transfer_id: int, body: TransferResolutionIn, user: Reviewer, session: SessionDep,
+async def resolve(transfer_id: Id, body: TransferResolutionIn, user: Reviewer, session: SessionDep,
                   gateway: ProcessesDep) -> TransferOut:
     return await _act(transfer_id, "resolve", user, session, gateway, body.model_dump())
 
 
 @router.post("/transfers/{transfer_id}/{action}", response_model=TransferOut, tags=["transfers"],
              summary="ship or cancel (sending site), receive (receiving site)")
-async def site_action(transfer_id: int, action: Literal["ship", "cancel", "receive"],
-                      user: CurrentUser, session: SessionDep,
+async def site_action(transfer_id: Id, action: SiteAction, user: CurrentUser, session: SessionDep,
                       gateway: ProcessesDep) -> TransferOut:
     return await _act(transfer_id, action, user, session, gateway)

@@ -12,6 +12,7 @@ from api.domain import inventory, transfers
 from api.domain.scope import my_location_ids
 from api.forms import form_values, validated
 from api.pages import redirect, render
+from api.params import Id, form_id
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
@@ -49,13 +50,13 @@ async def _site_page(request: Request, session, user: User, location_id: int,
 
 
 @pages.get("/inventory/{location_id}", response_class=HTMLResponse)
-async def site(request: Request, location_id: int, user: CurrentUser,
+async def site(request: Request, location_id: Id, user: CurrentUser,
                session: SessionDep) -> HTMLResponse:
     return await _site_page(request, session, user, location_id)
 
 
 @pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
-async def site_action(request: Request, location_id: int, action: str, user: CurrentUser,
+async def site_action(request: Request, location_id: Id, action: str, user: CurrentUser,
                       session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     try:
@@ -74,7 +75,7 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
         entry = await inventory.receive(session, user, location, validated(ReceiptIn, values))
         return f"Received {entry.doses} doses."
     if action == "adjust":
-        lot_id = int(values.get("lot_id") or 0)
+        lot_id = form_id(values, "lot_id") or 0
         entry = await inventory.adjust(session, user, location, lot_id,
                                        validated(AdjustmentIn, values))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
@@ -85,7 +86,7 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
 
 
 @pages.get("/transfers/{transfer_id}", response_class=HTMLResponse)
-async def transfer_page(request: Request, transfer_id: int, user: CurrentUser,
+async def transfer_page(request: Request, transfer_id: Id, user: CurrentUser,
                         session: SessionDep) -> HTMLResponse:
     transfer = await transfers.transfer_for(session, user, transfer_id)
     mine = await my_location_ids(session, user)
@@ -98,7 +99,7 @@ async def transfer_page(request: Request, transfer_id: int, user: CurrentUser,
 
 
 @pages.post("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
-async def transfer_action(request: Request, transfer_id: int, action: str, user: CurrentUser,
+async def transfer_action(request: Request, transfer_id: Id, action: str, user: CurrentUser,
                           session: SessionDep, gateway: ProcessesDep) -> Response:
     transfer = await transfers.transfer_for(session, user, transfer_id)
     values = await form_values(request)

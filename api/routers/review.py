@@ -15,6 +15,7 @@ from api.domain.scope import location_for
 from api.domain.section_b_view import change_rows, summary
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.params import MAX_ID, Id
 from core.errors import CVMSError
 from models.accounts import User
 from models.contracts import DecisionResult
@@ -34,7 +35,7 @@ class LocationDecisionIn(Stripped):
 
 
 class QueueItem(BaseModel):
-    location_id: int
+    location_id: Id
     location: str
     organization: str
     kind: str
@@ -56,14 +57,14 @@ async def _queue(session, limit: int, offset: int) -> QueueOut:
 
 @pages.get("/review", response_class=HTMLResponse)
 async def queue_page(request: Request, _user: Reviewer, session: SessionDep,
-                     page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+                     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
     total, rows = await review.queue(session, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return render(request, "review/queue.html", {"rows": rows, "total": total, "page": page,
                                                  "pages": max(1, -(-total // PAGE_SIZE))})
 
 
 @pages.get("/review/locations/{location_id}", response_class=HTMLResponse)
-async def detail_page(request: Request, location_id: int, user: Reviewer,
+async def detail_page(request: Request, location_id: Id, user: Reviewer,
                       session: SessionDep) -> HTMLResponse:
     return await _detail(request, session, user, location_id)
 
@@ -90,7 +91,7 @@ async def _photo_ids(session, rows) -> dict[str, int]:
 
 
 @pages.post("/review/locations/{location_id}/decision", response_class=HTMLResponse)
-async def decide_page(request: Request, location_id: int, user: Reviewer, session: SessionDep,
+async def decide_page(request: Request, location_id: Id, user: Reviewer, session: SessionDep,
                       gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(LocationDecisionIn, values)
@@ -110,7 +111,7 @@ async def decide_page(request: Request, location_id: int, user: Reviewer, sessio
 
 
 @pages.get("/locations/{location_id}/agreement.pdf")
-async def agreement(location_id: int, user: CurrentUser, session: SessionDep) -> Response:
+async def agreement(location_id: Id, user: CurrentUser, session: SessionDep) -> Response:
     location = await location_for(session, user, location_id)
     org = await session.get(Organization, location.organization_id)
     signatures = (await review.officer_signatures(session, location)
@@ -139,12 +140,12 @@ async def state_view(request: Request, _user: Reviewer, session: SessionDep) -> 
          summary="Locations pending review, the longest-waiting first")
 async def api_queue(_user: Reviewer, session: SessionDep,
                     limit: Annotated[int, Query(ge=1, le=200)] = PAGE_SIZE,
-                    offset: Annotated[int, Query(ge=0)] = 0) -> QueueOut:
+                    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> QueueOut:
     return await _queue(session, limit, offset)
 
 
 @api.get("/review/locations/{location_id}", summary="Everything submitted for a location")
-async def api_detail(location_id: int, user: Reviewer, session: SessionDep) -> dict:
+async def api_detail(location_id: Id, user: Reviewer, session: SessionDep) -> dict:
     location = await location_for(session, user, location_id)
     detail = await review.review_detail(session, location)
     return {
@@ -168,13 +169,13 @@ def _sig(signature) -> dict:
 
 @api.post("/review/locations/{location_id}/decision", response_model=DecisionResult,
           summary="Approve, or reject with a reason")
-async def api_decide(location_id: int, body: LocationDecisionIn, user: Reviewer, session: SessionDep,
+async def api_decide(location_id: Id, body: LocationDecisionIn, user: Reviewer, session: SessionDep,
                      gateway: ProcessesDep) -> DecisionResult:
     location = await location_for(session, user, location_id)
     return await review.decide(gateway, location, user, body.decision == "approve", body.reason)
 
 
 @api.get("/locations/{location_id}/timeline", summary="The location's audit timeline")
-async def api_timeline(location_id: int, user: Reviewer, session: SessionDep) -> list[dict]:
+async def api_timeline(location_id: Id, user: Reviewer, session: SessionDep) -> list[dict]:
     await location_for(session, user, location_id)
     return [e.model_dump(mode="json") for e in await review.timeline(session, location_id)]

@@ -11,6 +11,7 @@ from api.domain.scope import my_organization
 from api.domain.status import live_detail
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.params import as_id, form_id
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment_enums import ORGANIZATION_TYPES, US_STATES, OfficerRole, OrganizationStatus
@@ -102,7 +103,7 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if action in ("add", "update"):
         return await _save_location(request, session, gateway, org, values, user)
     if action.startswith("remove-"):
-        await section_a.remove_location(session, org, int(action.removeprefix("remove-")))
+        await section_a.remove_location(session, org, as_id(action.removeprefix("remove-"), "action"))
         return redirect(_step_url("locations"), notice="The location was removed.")
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
@@ -116,7 +117,7 @@ async def _save_location(request: Request, session, gateway, org, values: dict,
     if data:
         try:
             if values.get("location_id"):
-                await section_a.update_location(session, org, int(values["location_id"]), data)
+                await section_a.update_location(session, org, form_id(values, "location_id"), data)
             else:
                 await section_a.add_location(session, gateway, org, data, user)
             return redirect(_step_url("locations"), notice=f"{data.name} is saved.")

@@ -13,6 +13,7 @@ from api.domain.section_b import Upload
 from api.domain.signatures import client_of
 from api.domain.status import location_status
 from api.forms import validated
+from api.params import Id
 from models.agreements import DocumentKind
 from models.enrollment_schemas import (
     BulkUploadIn,
@@ -36,21 +37,21 @@ FormStep = StrEnum("FormStep", {step.key: step.key for step in FORM_STEPS})
 
 @router.get("/locations/{location_id}/section-b", response_model=SectionBOut,
             tags=["section B"])
-async def get_section_b(location_id: int, user: CurrentUser, session: SessionDep) -> SectionBOut:
+async def get_section_b(location_id: Id, user: CurrentUser, session: SessionDep) -> SectionBOut:
     location = await location_for(session, user, location_id)
     return await section_b_out(session, location)
 
 
 @router.get("/locations/{location_id}/status", response_model=LocationStatusOut,
             tags=["section B"], summary="Where the location stands, whom it waits on, since when")
-async def get_status(location_id: int, user: CurrentUser, session: SessionDep,
+async def get_status(location_id: Id, user: CurrentUser, session: SessionDep,
                      gateway: ProcessesDep) -> LocationStatusOut:
     return await location_status(gateway, await location_for(session, user, location_id))
 
 
 @router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
             summary="25+ providers: send them later with the bulk upload template")
-async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUser,
+async def put_bulk_upload(location_id: Id, body: BulkUploadIn, user: CurrentUser,
                           session: SessionDep, gateway: ProcessesDep) -> dict:
     location = await location_for(session, user, location_id, write=True)
     await section_b.set_bulk_upload(session, gateway, location, body.planned)
@@ -59,7 +60,7 @@ async def put_bulk_upload(location_id: int, body: BulkUploadIn, user: CurrentUse
 
 @router.put("/locations/{location_id}/section-b/{step}", response_model=SectionBOut,
             tags=["section B"], summary="Save one Section B step (validated)")
-async def put_step(location_id: int, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
+async def put_step(location_id: Id, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
                    session: SessionDep, gateway: ProcessesDep) -> SectionBOut:
     location = await location_for(session, user, location_id, write=True)
     data = validated(STEP_BY_KEY[step.value].schema, body)
@@ -74,7 +75,7 @@ def _upload(file: UploadFile | None, data: bytes) -> Upload | None:
 @router.post("/locations/{location_id}/storage-units", response_model=StorageUnitOut,
              status_code=201, tags=["section B"], summary="Add a storage unit with two photos")
 async def post_storage_unit(
-        location_id: int, user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
+        location_id: Id, user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
         brand: Annotated[str, Form()], model: Annotated[str, Form()],
         unit_type: Annotated[str, Form()],
         inside_photo: Annotated[UploadFile | None, File()] = None,
@@ -94,7 +95,7 @@ def _unit_in(brand: str, model: str, unit_type: str) -> StorageUnitIn:
 
 @router.delete("/locations/{location_id}/storage-units/{unit_id}", status_code=204,
                tags=["section B"])
-async def delete_storage_unit(location_id: int, unit_id: int, user: CurrentUser,
+async def delete_storage_unit(location_id: Id, unit_id: Id, user: CurrentUser,
                               session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     await section_b.remove_storage_unit(session, gateway, location, unit_id)
@@ -103,7 +104,7 @@ async def delete_storage_unit(location_id: int, unit_id: int, user: CurrentUser,
 
 @router.post("/locations/{location_id}/providers", response_model=ProviderOut, status_code=201,
              tags=["section B"], summary="Add a practicing provider")
-async def post_provider(location_id: int, body: ProviderIn, user: CurrentUser,
+async def post_provider(location_id: Id, body: ProviderIn, user: CurrentUser,
                         session: SessionDep, gateway: ProcessesDep) -> ProviderOut:
     location = await location_for(session, user, location_id, write=True)
     return ProviderOut.model_validate(
@@ -112,7 +113,7 @@ async def post_provider(location_id: int, body: ProviderIn, user: CurrentUser,
 
 @router.put("/locations/{location_id}/providers/{provider_id}", response_model=ProviderOut,
             tags=["section B"], summary="Edit a practicing provider")
-async def put_provider(location_id: int, provider_id: int, body: ProviderIn, user: CurrentUser,
+async def put_provider(location_id: Id, provider_id: Id, body: ProviderIn, user: CurrentUser,
                        session: SessionDep, gateway: ProcessesDep) -> ProviderOut:
     location = await location_for(session, user, location_id, write=True)
     return ProviderOut.model_validate(
@@ -121,7 +122,7 @@ async def put_provider(location_id: int, provider_id: int, body: ProviderIn, use
 
 @router.post("/locations/{location_id}/providers/deactivate", tags=["section B"],
              summary="Deactivate one or more practicing providers")
-async def deactivate(location_id: int, body: DeactivateIn, user: CurrentUser,
+async def deactivate(location_id: Id, body: DeactivateIn, user: CurrentUser,
                      session: SessionDep, gateway: ProcessesDep) -> dict:
     location = await location_for(session, user, location_id, write=True)
     count = await section_b.deactivate_providers(session, gateway, location, body.provider_ids)
@@ -131,7 +132,7 @@ async def deactivate(location_id: int, body: DeactivateIn, user: CurrentUser,
 @router.post("/locations/{location_id}/section-b/signatures/{document}",
              response_model=SignatureOut, status_code=201, tags=["section B"],
              summary="Sign the provider agreement (step 11) or the attestation (step 12)")
-async def post_signature(location_id: int, document: DocumentKind, body: SignatureIn,
+async def post_signature(location_id: Id, document: DocumentKind, body: SignatureIn,
                          request: Request, user: CurrentUser, session: SessionDep) -> SignatureOut:
     location = await location_for(session, user, location_id, write=True)
     signature = await section_b.sign(session, location, user, document, body, client_of(request))
@@ -140,7 +141,7 @@ async def post_signature(location_id: int, document: DocumentKind, body: Signatu
 
 @router.post("/locations/{location_id}/section-b/resubmit", tags=["section B"],
              summary="After a rejection: reopen Section B to correct and resubmit it")
-async def resubmit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
+async def resubmit_section_b(location_id: Id, user: CurrentUser, session: SessionDep,
                              gateway: ProcessesDep) -> LocationOut:
     location = await location_for(session, user, location_id, write=True)
     await section_b.resubmit(session, gateway, location, user)
@@ -149,7 +150,7 @@ async def resubmit_section_b(location_id: int, user: CurrentUser, session: Sessi
 
 @router.post("/locations/{location_id}/section-b/submit", tags=["section B"],
              summary="Submit Section B (after both signatures)")
-async def submit_section_b(location_id: int, user: CurrentUser, session: SessionDep,
+async def submit_section_b(location_id: Id, user: CurrentUser, session: SessionDep,
                            gateway: ProcessesDep) -> dict:
     location = await location_for(session, user, location_id, write=True)
     result = await section_b.submit(session, gateway, location, user)

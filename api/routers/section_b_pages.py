@@ -13,6 +13,7 @@ from api.domain.signatures import client_of
 from api.domain.status import live_detail
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.params import Id, as_id, form_ids
 from core.errors import CVMSError, Invalid, NotFound
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
@@ -43,7 +44,7 @@ async def my_locations(request: Request, user: CurrentUser, session: SessionDep)
 
 
 @router.get("/{location_id}/section-b", response_class=HTMLResponse)
-async def overview(request: Request, location_id: int, user: CurrentUser, session: SessionDep,
+async def overview(request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
                    gateway: ProcessesDep) -> HTMLResponse:
     location = await location_for(session, user, location_id)
     section = await section_b.section_of(session, location)
@@ -68,7 +69,7 @@ async def _last_rejection(session, location_id: int):
 
 
 @router.post("/{location_id}/section-b/resubmit")
-async def resubmit(location_id: int, user: CurrentUser, session: SessionDep,
+async def resubmit(location_id: Id, user: CurrentUser, session: SessionDep,
                    gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     await section_b.resubmit(session, gateway, location, user)
@@ -111,7 +112,7 @@ async def _signing_context(session, location: Location, kind: DocumentKind) -> d
 
 
 @router.get("/{location_id}/section-b/{step}", response_class=HTMLResponse)
-async def step_page(request: Request, location_id: int, step: str, user: CurrentUser,
+async def step_page(request: Request, location_id: Id, step: str, user: CurrentUser,
                     session: SessionDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     if step not in STEP_BY_KEY:
@@ -144,7 +145,7 @@ async def _navigate(session, location: Location, step: str, action: str) -> Resp
 
 
 @router.post("/{location_id}/section-b/{step}", response_class=HTMLResponse)
-async def step_post(request: Request, location_id: int, step: str, user: CurrentUser,
+async def step_post(request: Request, location_id: Id, step: str, user: CurrentUser,
                     session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     if step not in STEP_BY_KEY:
@@ -180,7 +181,7 @@ async def _form_step(request, session, gateway, location, step, action, values, 
 async def _storage(request, session, gateway, location, step, action, values, _user):
     if action.startswith("remove-"):
         await section_b.remove_storage_unit(session, gateway, location,
-                                            int(action.removeprefix("remove-")))
+                                            as_id(action.removeprefix("remove-"), "action"))
         return redirect(step_url(location.id, step), notice="The storage unit was removed.")
     if action == "add":
         return await _add_unit(request, session, gateway, location, values)
@@ -241,8 +242,7 @@ async def _edit_providers(request, session, gateway, location, step, action, val
 
 async def _deactivate(request, session, gateway, location, step, action, values, _user):
     if action == "deactivate":
-        chosen = values.get("provider_ids") or []
-        ids = [int(v) for v in (chosen if isinstance(chosen, list) else [chosen])]
+        ids = form_ids(values, "provider_ids")
         if not ids:
             raise _invalid("provider_ids", "Select one or more providers to deactivate.")
         count = await section_b.deactivate_providers(session, gateway, location, ids)
@@ -275,7 +275,7 @@ _HANDLERS = {"storage": _storage, "providers": _providers, "edit_providers": _ed
 
 
 @router.get("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
-async def edit_provider_page(request: Request, location_id: int, provider_id: int,
+async def edit_provider_page(request: Request, location_id: Id, provider_id: Id,
                              user: CurrentUser, session: SessionDep) -> HTMLResponse:
     location = await location_for(session, user, location_id, write=True)
     provider = next((p for p in await section_b.providers_of(session, location)
@@ -287,7 +287,7 @@ async def edit_provider_page(request: Request, location_id: int, provider_id: in
 
 
 @router.post("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
-async def edit_provider(request: Request, location_id: int, provider_id: int, user: CurrentUser,
+async def edit_provider(request: Request, location_id: Id, provider_id: Id, user: CurrentUser,
                         session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     values = await form_values(request)

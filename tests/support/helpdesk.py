@@ -67,3 +67,65 @@ async def open_case(client: httpx.AsyncClient, category: str, subject: str,
         data["location_id"] = str(location_id)
     return await client.post("/api/v1/helpdesk/cases", data=data,
                              files=[("attachments", f) for f in files or []])
+
+
+def raw_workbook(rows: int, location: str, broken_at: int | None = None) -> bytes:
+    """A minimal .xlsx written directly (fast for 100,000 rows), its sheet's XML optionally
+    cut off in the middle of row `broken_at` as a damaged file would be."""
+    import zipfile
+
+    def cell(ref: str, text: str) -> str:
+        return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+    lines = [f'<row r="1">{cell("A1", "Location name")}{cell("B1", location)}</row>',
+             '<row r="3">' + "".join(cell(f"{c}3", h) for c, h in zip(
+                 "ABCDE", ["First Name", "Middle Initial", "Last Name", "License Type",
+                           "License Number"], strict=True)) + "</row>"]
+    for n in range(4, rows + 4):
+        values = [f"First{n}", "A", f"Last{n}", "MD", f"LIC-{n}"]
+        lines.append(f'<row r="{n}">' + "".join(
+            cell(f"{c}{n}", v) for c, v in zip("ABCDE", values, strict=True)) + "</row>")
+    sheet = "".join(lines)
+    if broken_at is not None:
+        sheet = sheet[:sheet.index(f'<row r="{broken_at}">') + 20] + "<c r=\"A"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.worksheet+xml"/></Types>'),
+        "_rels/.rels": (f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/'
+                        'officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets><sheet '
+                            'name="Practicing Providers" sheetId="1" r:id="rId1"/></sheets>'
+                            '</workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}"><sheetData>{sheet}'
+                                    + ("" if broken_at else "</sheetData></worksheet>"),
+    }
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def corrupted(workbook: bytes) -> bytes:
+    """The same file with the second half of its sheet's compressed bytes destroyed, as a
+    transfer cut short and padded would leave it (the zip's directory still intact)."""
+    import zipfile
+
+    info = zipfile.ZipFile(BytesIO(workbook)).getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    damaged = bytearray(workbook)
+    half = info.compress_size // 2
+    damaged[start + half:start + info.compress_size] = b"\0" * (info.compress_size - half)
+    return bytes(damaged)

@@ -83,7 +83,8 @@ class System:
 
     async def start_api(self, sock: socket.socket) -> None:
         app = create_app(self.settings, engine=self.engine, gateway=self.gateway())
-        config = uvicorn.Config(app, log_level="warning", lifespan="on")
+        # As in production: uvicorn trusts no forwarded header; the app's TRUSTED_PROXIES decide.
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # leave pytest's Ctrl-C alone
         self._api_task = asyncio.create_task(self._server.serve(sockets=[sock]))

@@ -2,7 +2,7 @@
 signature per signing request
 
 Revision ID: 0007g
-Revises: 0006
+Revises: 0007s
 Create Date: 2026-11-30 04:53:55.938580
 """
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007g'
-down_revision: str | None = '0006'
+down_revision: str | None = '0007s'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,105 @@
+"""Back-off against guessing, kept in the database so every API replica sees the same counts.
+
+Failed logins are counted per client address and per typed account (known or not, so the
+answers cannot tell them apart). Past a few free failures each further one makes that key wait
+twice as long as the last, up to a cap: guessing slows to a crawl, while an account's owner is
+never locked out for long by someone who only knows the address. Reset emails are counted per
+address: past a few an hour, the same public answer is given and no email goes out.
+"""
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import delete
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.errors import TooManyRequests
+from models.base import as_utc, utcnow
+from models.throttle import LoginThrottle
+
+
+@dataclass(frozen=True)
+class Rule:
+    prefix: str
+    free: int  # failures (or emails) allowed within the window before any wait
+    window: timedelta  # counts older than this start again from zero
+    max_wait: timedelta  # the longest single wait
+
+
+CLIENT = Rule("client", free=20, window=timedelta(minutes=15), max_wait=timedelta(minutes=15))
+ACCOUNT = Rule("account", free=5, window=timedelta(minutes=15), max_wait=timedelta(minutes=1))
+RESET_EMAIL = Rule("reset", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
+
+WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} second(s) and "
+        "try again, or reset your password.")
+
+
+def key(rule: Rule, value: str) -> str:
+    """Client addresses as they are; typed logins and emails only as a hash."""
+    if rule is CLIENT:
+        return f"{rule.prefix}:{value[:60]}"
+    return f"{rule.prefix}:{hashlib.sha256(value.strip().lower().encode()).hexdigest()[:40]}"
+
+
+async def _current(session: AsyncSession, rule: Rule, name: str) -> LoginThrottle:
+    """The counter for this key, started afresh when its window has passed."""
+    row = await session.get(LoginThrottle, name)
+    now = utcnow()
+    if row is None:
+        row = LoginThrottle(key=name, count=0, window_started=now)
+    elif as_utc(row.window_started) + rule.window <= now:
+        row.count, row.window_started = 0, now
+    return row
+
+
+async def refuse_if_waiting(session: AsyncSession, keys: list[tuple[Rule, str]]) -> None:
+    """Refuse (429 with Retry-After) while any of these keys is made to wait."""
+    now, waits = utcnow(), []
+    for _rule, name in keys:
+        row = await session.get(LoginThrottle, name)
+        if row is not None and row.blocked_until and as_utc(row.blocked_until) > now:
+            waits.append((as_utc(row.blocked_until) - now).total_seconds())
+    if waits:
+        seconds = max(1, math.ceil(max(waits)))
+        raise TooManyRequests(WAIT.format(seconds=seconds), retry_after=seconds, field="password")
+
+
+async def count_failure(session: AsyncSession, keys: list[tuple[Rule, str]]) -> None:
+    """One more failure on each key; past the free ones, wait 1, 2, 4 ... seconds (capped)."""
+    for rule, name in keys:
+        row = await _current(session, rule, name)
+        row.count += 1
+        beyond = row.count - rule.free
+        if beyond > 0:
+            wait = min(timedelta(seconds=2 ** min(beyond - 1, 30)), rule.max_wait)
+            row.blocked_until = utcnow() + wait
+        session.add(row)
+    await _commit(session)
+
+
+async def forget(session: AsyncSession, name: str) -> None:
+    """A successful login clears its account's count (never the client's)."""
+    await session.exec(delete(LoginThrottle).where(LoginThrottle.key == name))
+
+
+async def reset_email_allowed(session: AsyncSession, email: str) -> bool:
+    """Count one reset request for this address; False past the hourly allowance."""
+    row = await _current(session, RESET_EMAIL, key(RESET_EMAIL, email))
+    if row.count >= RESET_EMAIL.free:
+        return False
+    row.count += 1
+    session.add(row)
+    await _commit(session)
+    return True
+
+
+async def _commit(session: AsyncSession) -> None:
+    """Counts are kept even when the request then fails; a concurrent first insert of the same
+    key loses one count, which back-off can afford."""
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()

@@ -1,0 +1,153 @@
+"""Sessions and accounts (issue 16 item 7; issue 17's password hashing and session query).
+
+A new password ends the person's other sessions; failed logins back off per client and per
+account instead of locking the owner out; unknown and known accounts are answered alike, in the
+same time; reset emails are limited per address; old password hashes are upgraded at login; the
+session and its user load in one query.
+"""
+
+import asyncio
+import statistics
+import time
+
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import event
+from sqlmodel import delete
+
+from api.domain.throttle import ACCOUNT, CLIENT, RESET_EMAIL
+from models.accounts import User
+from models.enums import Role
+from models.throttle import LoginThrottle
+from tests.support.accounts import make_user
+from tests.support.web import PASSWORD, api_client, browser, unique_email
+
+WRONG = "not-the-password-1"
+NEW = "A-new-password-77"
+
+
+@pytest.fixture(autouse=True)
+async def fresh_counts(system):
+    """Every login in the suite comes from 127.0.0.1: leave no count behind for other tests."""
+    yield
+    async with system.sessions() as session:
+        await session.exec(delete(LoginThrottle))
+        await session.commit()
+
+
+async def token_login(system, email: str, password: str = PASSWORD):
+    async with system.http() as http:
+        return await http.post("/api/v1/auth/token", json={"email": email, "password": password})
+
+
+async def test_a_new_password_ends_the_other_sessions_but_not_this_one(system):
+    user = await make_user(system, Role.REVIEWER)
+    here = browser(system)
+    await here.login(user.email)
+    elsewhere = await api_client(system, user.email)
+    assert (await elsewhere.get("/api/v1/me")).status_code == 200
+    changed = await here.submit("/account/password", {
+        "current_password": PASSWORD, "password": NEW, "password_confirm": NEW})
+    assert "Your password has been changed" in changed.text
+    assert (await elsewhere.get("/api/v1/me")).status_code == 401, "the other session ended"
+    assert (await here.get("/account/password")).status_code == 200, "this one continues"
+    assert "/login" not in str((await here.get("/account/password")).url)
+
+
+async def test_failed_logins_back_off_and_never_lock_the_owner_out(system):
+    user = await make_user(system, Role.REVIEWER)
+    for _ in range(ACCOUNT.free):
+        assert (await token_login(system, user.email, WRONG)).status_code == 422
+    assert (await token_login(system, user.email)).status_code == 200, "five misses lock nothing"
+    for _ in range(ACCOUNT.free + 1):
+        await token_login(system, user.email, WRONG)
+    waiting = await token_login(system, user.email)
+    assert waiting.status_code == 429, waiting.text
+    seconds = int(waiting.headers["retry-after"])
+    assert 1 <= seconds <= 60 and "Wait" in waiting.json()["detail"]
+    await asyncio.sleep(seconds + 0.2)
+    assert (await token_login(system, user.email)).status_code == 200, "a short wait, no lock"
+
+
+async def test_unknown_accounts_are_answered_like_known_ones(system):
+    user = await make_user(system, Role.REVIEWER)
+    ghost = unique_email("ghost")
+    answers = []
+    for email in (user.email, ghost):
+        for _ in range(ACCOUNT.free + 1):
+            await token_login(system, email, WRONG)
+        answers.append(await token_login(system, email))
+    known, unknown = answers
+    assert known.status_code == unknown.status_code == 429
+    assert known.json()["detail"] == unknown.json()["detail"]
+    page = await browser(system).submit("/login", {"email": ghost, "password": WRONG})
+    assert page.status_code == 429 and page.headers["retry-after"]
+
+
+async def test_unknown_and_known_accounts_take_the_same_time(system):
+    """A dummy hash is verified when the account is unknown, so timing tells nothing."""
+    users = [await make_user(system, Role.REVIEWER) for _ in range(7)]
+    times = {"known": [], "unknown": []}
+    for user in users:  # one attempt per account: no back-off in the way
+        for kind, email in (("known", user.email), ("unknown", unique_email("nobody"))):
+            started = time.perf_counter()
+            answer = await token_login(system, email, WRONG)
+            times[kind].append(time.perf_counter() - started)
+            assert answer.status_code == 422
+            assert answer.json()["detail"] == "The email (or username) or password is not correct."
+    ratio = statistics.median(times["unknown"]) / statistics.median(times["known"])
+    assert 0.6 < ratio < 1.7, times
+
+
+async def test_a_client_that_keeps_guessing_is_made_to_wait(system):
+    user = await make_user(system, Role.REVIEWER)
+    for _ in range(CLIENT.free + 1):  # a different account each time: only the client repeats
+        await token_login(system, unique_email("spray"), WRONG)
+    refused = await token_login(system, user.email)
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) >= 1
+
+
+async def test_reset_emails_are_limited_per_address_with_the_same_answer(system):
+    user = await make_user(system, Role.REVIEWER)
+    async with system.http() as http:
+        answers = [await http.post("/api/v1/auth/password-reset", json={"email": user.email})
+                   for _ in range(RESET_EMAIL.free + 2)]
+    assert {a.status_code for a in answers} == {202}
+    assert len({a.json()["detail"] for a in answers}) == 1
+    await system.smtp.wait_for(to=user.email, subject="Reset your NC CVMS password",
+                               count=RESET_EMAIL.free)
+    await asyncio.sleep(1.5)  # time for any extra workflow to have sent its email
+    sent = system.smtp.find(to=user.email, subject="Reset your NC CVMS password")
+    assert len(sent) == RESET_EMAIL.free
+
+
+async def test_a_hash_with_old_parameters_is_upgraded_at_login(system):
+    old = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    user = await make_user(system, Role.REVIEWER)
+    async with system.sessions() as session:
+        stored = await session.get(User, user.id)
+        stored.password_hash = old
+        session.add(stored)
+        await session.commit()
+    assert (await token_login(system, user.email)).status_code == 200
+    async with system.sessions() as session:
+        upgraded = (await session.get(User, user.id)).password_hash
+    assert "m=19456,t=2,p=1" in upgraded and upgraded != old
+    assert (await token_login(system, user.email)).status_code == 200
+
+
+async def test_the_session_and_its_user_load_in_one_query(system):
+    user = await make_user(system, Role.REVIEWER)
+    client = await api_client(system, user.email)
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if "web_session" in statement or "user_account" in statement:
+            statements.append(statement)
+
+    event.listen(system.engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        assert (await client.get("/api/v1/me")).status_code == 200
+    finally:
+        event.remove(system.engine.sync_engine, "before_cursor_execute", seen)
+    assert len(statements) == 1, statements

@@ -1,0 +1,101 @@
+"""Bounded requests and security headers (issue 16 item 10, issue 17's pure-ASGI middleware).
+
+A body over the largest legitimate upload is refused 413 before it is read: at once when its
+Content-Length says so, or as soon as the streamed bytes pass the limit. Every response carries
+a Content-Security-Policy without inline script, and HSTS when the portal is served on https.
+"""
+
+import asyncio
+import time
+
+import httpx
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from api.app import create_app
+from api.middleware import MAX_BODY_BYTES
+from core.settings import Settings
+from tests.support.system import TEST_SECRET
+
+MB = 1024 * 1024
+
+
+async def raw_post(system, path: str, declared: int, kind: str, sent: bytes) -> tuple[str, float]:
+    """Declare a huge body, send a sliver of it, and wait for the status line."""
+    host, port = system.base_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    started = time.perf_counter()
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {kind}\r\n"
+                 f"Content-Length: {declared}\r\n\r\n".encode() + sent)
+    await writer.drain()
+    try:
+        head = await asyncio.wait_for(reader.read(4096), timeout=5)
+    finally:
+        writer.close()
+    return head.decode(errors="replace"), time.perf_counter() - started
+
+
+async def test_a_300_mb_declared_upload_is_refused_before_it_is_read(system):
+    head, took = await raw_post(system, "/api/v1/helpdesk/questions", 300 * MB,
+                                "application/json", b'{"name": "')
+    assert head.startswith("HTTP/1.1 413"), head
+    assert "larger than" in head and took < 2
+
+
+async def test_an_anonymous_200_mb_form_is_refused_before_the_csrf_check(system):
+    head, _took = await raw_post(system, "/login", 200 * MB,
+                                 "application/x-www-form-urlencoded", b"email=a%40b.c&password=")
+    assert head.startswith("HTTP/1.1 413"), head
+    assert "text/html" in head and "Request too large" in head
+
+
+async def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(system):
+    boundary = "cvms-test-boundary"
+
+    async def upload():  # chunked, no Content-Length: only counting the bytes can stop it
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
+               'filename="big.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n').encode()
+        block = b"x" * MB
+        for _ in range(MAX_BODY_BYTES // MB + 8):
+            yield block
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    async with system.http() as http:
+        answer = await http.post("/login", content=upload(), headers={
+            "content-type": f"multipart/form-data; boundary={boundary}"})
+    assert answer.status_code == 413, (answer.status_code, answer.text[-3000:-1500])
+    assert "larger than" in answer.text
+
+
+async def test_every_response_carries_the_security_headers(system):
+    async with system.http() as http:
+        page = await http.get("/login")
+        error = await http.get("/no-such-page")
+        api = await http.get("/api/v1/me")
+    for response in (page, error, api):
+        policy = response.headers["content-security-policy"]
+        assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "strict-transport-security" not in response.headers  # plain http here
+    assert "cvms_csrf=" in page.headers["set-cookie"], "anonymous visitors get their CSRF seed"
+    async with system.http(cookies={"cvms_csrf": "seed-already-held"}) as http:
+        again = await http.get("/login")
+    assert "cvms_csrf=" not in again.headers.get("set-cookie", "")
+
+
+async def test_https_portals_send_hsts(system, tmp_path):
+    settings = Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
+                        public_base_url="https://cvms.example.gov", data_dir=tmp_path)
+    app = create_app(settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="https://cvms.example.gov") as http:
+        answer = await http.get("/static/cvms.css")
+    assert answer.headers["strict-transport-security"].startswith("max-age=31536000")
+    assert "secure" in answer.headers["set-cookie"].lower()
+
+
+def test_the_middleware_is_pure_asgi():
+    app = create_app(Settings(_env_file=None))
+    assert app.user_middleware, "the security middleware is installed"
+    assert all(m.cls is not BaseHTTPMiddleware for m in app.user_middleware)

@@ -1,0 +1,64 @@
+"""Exactly-once email across the crash window (issue 16 item 11).
+
+If the worker dies after the SMTP server accepted a message but before the outbox marked it
+sent, the activity runs again and the message goes again (the outbox cannot know). That second
+copy must carry the same link as the first, and that link must work: a link is part of its
+step, derived from a stored nonce, never minted anew by a retry.
+"""
+
+import uuid
+
+import pytest
+
+from activities.mailer import Mailer
+from models.enums import Role
+from notifications.catalogue import EmailKind, RegistrationExpiredContext
+from notifications.sender import SmtpSender
+from tests.support.accounts import make_user
+from tests.support.web import unique_email
+
+NEW = "A-new-password-77"
+SUBJECT = "Reset your NC CVMS password"
+
+
+async def test_a_resend_after_the_crash_window_carries_the_same_working_link(system,
+                                                                            monkeypatch):
+    user = await make_user(system, Role.REVIEWER)
+    mark_sent, crashed = Mailer._mark_sent, []
+
+    async def die_once_after_smtp(self, event_key: str) -> None:
+        if event_key.startswith(f"account-{user.id}:reset") and not crashed:
+            crashed.append(event_key)  # the SMTP server has the message; the outbox never hears
+            raise RuntimeError("worker died between SMTP acceptance and the outbox update")
+        await mark_sent(self, event_key)
+
+    monkeypatch.setattr(Mailer, "_mark_sent", die_once_after_smtp)
+    async with system.http() as http:
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": user.email})
+        assert asked.status_code == 202
+        first, second = await system.smtp.wait_for(to=user.email, subject=SUBJECT, count=2)
+        assert crashed, "the crash was simulated"
+        assert first.message["Message-ID"] == second.message["Message-ID"]
+        link = first.link("/password/reset/")
+        assert second.link("/password/reset/") == link, "the retry minted a different link"
+        assert first.text == second.text
+        token = link.rsplit("/", 1)[1]
+        done = await http.post(f"/api/v1/auth/password-reset/{token}",
+                               json={"password": NEW, "password_confirm": NEW})
+        assert done.status_code == 204, done.text
+        logged_in = await http.post("/api/v1/auth/token",
+                                    json={"email": user.email, "password": NEW})
+        assert logged_in.status_code == 200
+
+
+@pytest.mark.parametrize("shouting", [False, True])
+async def test_nobody_is_both_to_and_cc(system, shouting):
+    mailer = Mailer(system.sessions, SmtpSender(system.settings), system.settings)
+    to, other = unique_email("to"), unique_email("cc")
+    cc_twin = to.upper() if shouting else to  # addresses compare without case
+    context = RegistrationExpiredContext(recipient_name="Pat", register_url="https://x/register")
+    assert await mailer.send(f"test-cc-{uuid.uuid4().hex}", EmailKind.REGISTRATION_EXPIRED,
+                             [to], context, cc=[cc_twin, other, other])
+    mail = await system.smtp.one(to=to)
+    assert mail.cc == other
+    assert to.lower() not in mail.cc.lower()
