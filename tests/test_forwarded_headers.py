@@ -8,7 +8,6 @@ import uvicorn
 from sqlmodel import select
 
 from api.app import create_app
-from api.services import TemporalGateway
 from models.accounts import WebSession
 from models.enums import Role
 from models.signatures import Signature
@@ -40,7 +39,7 @@ async def test_a_configured_proxy_is_believed(system):
     """Behind a trusted load balancer the client's own address is what is kept."""
     settings = system.settings.model_copy(update={"trusted_proxies": "127.0.0.1"})
     app = create_app(settings, engine=system.engine,
-                     temporal=TemporalGateway(settings, system.client))
+                     gateway=system.gateway(settings))
     sock = bound_socket()
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", proxy_headers=False))
     server.install_signal_handlers = lambda: None
