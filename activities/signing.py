@@ -29,7 +29,7 @@ from models.contracts import (
 )
 from models.enrollment import Location, Organization, ResponsibleOfficer, StoredFile
 from models.enrollment_enums import OfficerRole
-from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links
+from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links, signed_copy_path
 from models.review import SigningRequest, SigningRound
 from models.section_b_snapshot import agreement_data
 from models.signatures import Signature
@@ -205,7 +205,7 @@ class SigningActivities(MailingActivities):
         return SigningRequestContext(
             recipient_name=request.officer_name, organization_name=org.legal_name,
             role_label=OfficerRole(request.officer_role).label, locations=names, links=links,
-            expires_on=expires, reminder=reminder)
+            expires_on=expires, reminder=reminder, addendum=signing_round.addendum)
 
     @activity.defn
     async def escalate(self, data: SigningEscalation) -> None:
@@ -237,7 +237,8 @@ class SigningActivities(MailingActivities):
                 recipient_name=request.officer_name, organization_name=org.legal_name,
                 document_title=DOCUMENTS[request.document].title,
                 signed_at=when(signature.signed_at),
-                content_sha256=request.content_sha256, locations=locations)
+                content_sha256=request.content_sha256, locations=locations,
+                copy_url=self.settings.link(signed_copy_path(self.secret, signature.id)))
         await self.mailer.send(f"signing-request-{request.id}:receipt",
                                EmailKind.SIGNATURE_RECEIPT, [request.officer_email], context)
 

@@ -67,6 +67,17 @@ def csrf_valid(secret: str, session_key: str, presented: str | None) -> bool:
     return hmac.compare_digest(csrf_token(secret, session_key), presented)
 
 
+def capability(secret: str, purpose: str, ident: int) -> str:
+    """An unguessable key that proves a link was issued by us for this one thing (e.g. an
+    officer's copy of what they signed), so it can be shared without an account."""
+    message = f"capability|{purpose}|{ident}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+
+def capability_valid(secret: str, purpose: str, ident: int, presented: str | None) -> bool:
+    return bool(presented) and hmac.compare_digest(capability(secret, purpose, ident), presented)
+
+
 def temporary_password() -> str:
     return f"Tmp-{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"
 

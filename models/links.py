@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.security import token_hash
+from core.security import capability, token_hash
 from models.accounts import AccessLink
 from models.base import as_utc, utcnow
 
@@ -15,6 +15,7 @@ VERIFY_PURPOSE = "verify_email"
 RESET_PURPOSE = "password_reset"
 INVITE_PURPOSE = "coordinator_invite"
 SIGNING_PURPOSE = "officer_signing"
+SIGNED_COPY = "signed_copy"
 
 # Why a link cannot be used, in words for the person holding it: one set per purpose, shown by
 # the pages and the API and raised by the activities that claim links.
@@ -113,3 +114,10 @@ async def revoke_links(session: AsyncSession, purpose: str, subject_id: int,
         if link.step_key != keep_step_key:
             link.revoked_at = utcnow()
             session.add(link)
+
+
+def signed_copy_path(secret: str, signature_id: int) -> str:
+    """Where an officer downloads a copy of what they signed (thank-you page, receipt email);
+    the key proves we issued the link, so no account is needed."""
+    key = capability(secret, SIGNED_COPY, signature_id)
+    return f"/sign/copies/{signature_id}/agreement.pdf?key={key}"

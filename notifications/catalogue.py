@@ -94,6 +94,7 @@ class SigningRequestContext(EmailContext):
     links: list[SigningLink]
     expires_on: str
     reminder: int
+    addendum: list[str] = []  # what changed since the officer last signed
 
 
 class SigningEscalationContext(EmailContext):
@@ -109,6 +110,7 @@ class SignatureReceiptContext(EmailContext):
     signed_at: str
     content_sha256: str
     locations: list[str]
+    copy_url: str
 
 
 class LocationDecisionContext(LocationEmail):

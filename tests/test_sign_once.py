@@ -4,8 +4,10 @@ asks for one addendum."""
 
 from tests.support.enrollment import (
     complete_location,
+    fill_section_b,
     location_body,
     register_coordinator,
+    sign_and_submit,
     start_enrollment,
 )
 from tests.support.review import (
@@ -60,14 +62,19 @@ async def test_three_locations_one_signature_then_an_addendum(system):
     for location_id in (early, joining):
         await wait_for_status(system, location_id, "pending_review")
     late_coordinator = await register_coordinator(system, late_email)
-    from tests.support.enrollment import fill_section_b, sign_and_submit
     await fill_section_b(late_coordinator, late)
     assert (await sign_and_submit(late_coordinator, late)).status_code == 200
     await wait_for_status(system, late, "pending_review")  # signed already: straight to review
     for officer in officers:
         assert len(system.smtp.find(to=officer, subject=SIGNING_SUBJECT)) == 1
-        receipts = system.smtp.find(to=officer, subject="Receipt")
+        receipts = await system.smtp.wait_for(to=officer, subject="Receipt", count=2)
         assert len(receipts) == 2, "one receipt per document"
+    async with system.http() as http:
+        copy = await http.get(receipts[0].link("/sign/copies/"))
+        forged = await http.get(receipts[0].link("/sign/copies/")[:-3] + "abc")
+    assert copy.status_code == 200 and copy.content.startswith(b"%PDF")
+    assert b"Late Clinic" in copy.content, "the copy lists every location covered"
+    assert forged.status_code == 404
 
     added_email = unique_email("added")
     added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",

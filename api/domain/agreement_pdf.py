@@ -5,14 +5,17 @@ Letter, a tagged PDF/UA document, page numbers, each signature block kept on one
 """
 
 import base64
+import json
 from pathlib import Path
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.concurrency import run_in_threadpool
 from weasyprint import HTML
 
 from api.pages import templates
-from models.agreements import DOCUMENTS, PROVIDER_AGREEMENT
+from models.agreements import DOCUMENTS, PROVIDER_AGREEMENT, Document
 from models.base import utcnow
-from models.enrollment import Location, Organization
+from models.enrollment import Location, Organization, StoredFile
 from models.enrollment_enums import OfficerRole
 from models.signatures import Signature
 
@@ -34,16 +37,56 @@ def _block(signature: Signature, image: bytes | None) -> dict:
             else None}
 
 
-def agreement_html(org: Organization, location: Location, signatures: list[Signature],
-                   images: dict[int, bytes]) -> str:
+def location_row(location: Location) -> dict[str, str]:
+    """A location as the agreement lists it (the same keys the signed content uses)."""
+    return {"location": location.name,
+            "address": f"{location.street}, {location.city}, {location.state} "
+                       f"{location.zip_code}",
+            "coordinator": location.coordinator_name,
+            "coordinator_email": location.coordinator_email}
+
+
+def agreement_html(org: Organization, locations: list[dict[str, str]],
+                   signatures: list[Signature], images: dict[int, bytes],
+                   document: Document = PROVIDER_AGREEMENT, addendum: list[str] = ()) -> str:
     blocks = [_block(s, images.get(s.image_file_id or 0)) for s in signatures]
     return templates.env.get_template("agreement/pdf.html").render(
-        document=PROVIDER_AGREEMENT, org=org, location=location, signatures=blocks,
-        printed_at=utcnow(), static=STATIC.as_uri())
+        document=document, org=org, locations=locations, signatures=blocks,
+        addendum=list(addendum), printed_at=utcnow(), static=STATIC.as_uri())
 
 
-def render_agreement(org: Organization, location: Location, signatures: list[Signature],
-                     images: dict[int, bytes]) -> bytes:
-    html = agreement_html(org, location, signatures, images)
+def render_agreement(org: Organization, locations: list[dict[str, str]],
+                     signatures: list[Signature], images: dict[int, bytes],
+                     document: Document = PROVIDER_AGREEMENT, addendum: list[str] = ()) -> bytes:
+    html = agreement_html(org, locations, signatures, images, document, addendum)
     # uncompressed, so the document metadata (who signed) stays findable by simple tools
     return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=True)
+
+
+async def _images(session: AsyncSession, signatures: list[Signature]) -> dict[int, bytes]:
+    images = {}
+    for signature in signatures:
+        if signature.image_file_id:
+            images[signature.image_file_id] = (await session.get(
+                StoredFile, signature.image_file_id)).data
+    return images
+
+
+async def location_agreement(session: AsyncSession, location: Location,
+                             signatures: list[Signature]) -> bytes:
+    """A location's agreement with every signature on it (printed off the event loop)."""
+    org = await session.get(Organization, location.organization_id)
+    images = await _images(session, signatures)
+    return await run_in_threadpool(render_agreement, org, [location_row(location)], signatures,
+                                   images)
+
+
+async def officer_copy(session: AsyncSession, signature: Signature) -> bytes:
+    """What one officer signed, exactly as signed: the organization, every location covered,
+    the addendum if any, and their signature."""
+    org = await session.get(Organization, signature.organization_id)
+    data = json.loads(signature.signed_content)["data"]
+    return await run_in_threadpool(
+        render_agreement, org, data["locations"], [signature],
+        await _images(session, [signature]), DOCUMENTS[signature.document],
+        data.get("addendum", []))

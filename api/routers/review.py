@@ -3,14 +3,13 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import review
-from api.domain.agreement_pdf import render_agreement
+from api.domain.agreement_pdf import location_agreement
 from api.domain.scope import location_for
 from api.domain.section_b_view import change_rows, summary
 from api.forms import form_values, parse
@@ -113,15 +112,9 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
 @pages.get("/locations/{location_id}/agreement.pdf")
 async def agreement(location_id: Id, user: CurrentUser, session: SessionDep) -> Response:
     location = await location_for(session, user, location_id)
-    org = await session.get(Organization, location.organization_id)
     signatures = (await review.officer_signatures(session, location)
                   + await review.coordinator_signatures(session, location.id))
-    images = {}
-    for signature in signatures:
-        if signature.image_file_id:
-            images[signature.image_file_id] = (await session.get(
-                StoredFile, signature.image_file_id)).data
-    pdf = await run_in_threadpool(render_agreement, org, location, signatures, images)
+    pdf = await location_agreement(session, location, signatures)
     name = f"agreement-location-{location.id}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -4,14 +4,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr
 
-from api.deps import ProcessesDep, SessionDep
+from api.deps import ProcessesDep, SessionDep, SettingsDep
 from api.domain import signing
+from api.domain.agreement_pdf import officer_copy
 from api.domain.signing import OfficerSignatureIn
 from api.forms import form_values, parse
 from api.pages import render
-from core.errors import CVMSError, Gone, Invalid
+from api.params import Id
+from core.errors import CVMSError, Gone, Invalid, NotFound
+from core.security import capability_valid
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import SignatureOut
+from models.links import SIGNED_COPY, signed_copy_path
 from models.schemas import Stripped
 from models.signatures import Signature
 
@@ -67,8 +71,8 @@ async def signing_page(request: Request, token: str, session: SessionDep) -> HTM
 
 
 @pages.post("/{token}", response_class=HTMLResponse)
-async def sign(request: Request, token: str, session: SessionDep,
-               gateway: ProcessesDep) -> Response:
+async def sign(request: Request, token: str, session: SessionDep, gateway: ProcessesDep,
+               settings: SettingsDep) -> Response:
     values = await form_values(request)
     data, errors = parse(OfficerSignatureIn, {**values, "consent": values.get("consent") == "yes"})
     try:
@@ -87,8 +91,25 @@ async def sign(request: Request, token: str, session: SessionDep,
             "page": page, "token": token, "errors": error.errors or {"form": error.message}},
             status_code=error.status_code)
     signature = await session.get(Signature, recorded.signature_id)
-    return render(request, "signing/signed.html", {"signature": signature,
+    copy = signed_copy_path(settings.secret_key.get_secret_value(), signature.id)
+    return render(request, "signing/signed.html", {"signature": signature, "copy_url": copy,
                                                    "still_unsigned": recorded.still_unsigned})
+
+
+@pages.get("/copies/{signature_id}/agreement.pdf")
+async def signed_copy(signature_id: Id, key: str, session: SessionDep,
+                      settings: SettingsDep) -> Response:
+    """An officer's copy of what they signed, from the thank-you page or the receipt email."""
+    signature = await session.get(Signature, signature_id)
+    secret = settings.secret_key.get_secret_value()
+    if signature is None or signature.signing_request_id is None or \
+            not capability_valid(secret, SIGNED_COPY, signature_id, key):
+        raise NotFound("We could not find that signed agreement. Use the link in your receipt "
+                       "email.")
+    pdf = await officer_copy(session, signature)
+    name = f"signed-{signature.document.value}-{signature.id}.pdf"
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @pages.post("/{token}/renew", response_class=HTMLResponse)
