@@ -9,6 +9,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import Invalid
+from core.security import capability, capability_valid
 from models.enrollment import StoredFile
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -95,3 +96,20 @@ async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: s
     name = (filename.rsplit(".", 1)[0] or "photo") + ".jpg"
     return await store_file(session, data, filename=name, content_type="image/jpeg",
                             width=width, height=height)
+
+
+KEPT_PHOTO = "kept_photo"
+
+
+def keep_reference(secret: str, file_id: int) -> str:
+    """A reference to a photo already checked and stored, which a form carries back so a
+    person never uploads a good photo twice because another field was refused."""
+    return f"{file_id}.{capability(secret, KEPT_PHOTO, file_id)}"
+
+
+def kept_file_id(secret: str, reference: str | None) -> int | None:
+    """The stored photo a kept reference names (None when absent or not one we issued)."""
+    file_id, _dot, key = (reference or "").partition(".")
+    if not file_id.isdigit() or not capability_valid(secret, KEPT_PHOTO, int(file_id), key):
+        return None
+    return int(file_id)

@@ -17,7 +17,7 @@ from models.agreements import DocumentKind
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import SectionBResult
-from models.enrollment import Location, PracticingProvider, SectionB, StorageUnit
+from models.enrollment import Location, PracticingProvider, SectionB, StorageUnit, StoredFile
 from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
 from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
 from models.section_b import MAX_STORAGE_UNITS
@@ -88,9 +88,35 @@ async def units_of(session: AsyncSession, location: Location) -> list[StorageUni
     return list(result.all())
 
 
+@dataclass
+class Photos:
+    """A storage unit's two photos, each checked on its own: a good one is kept (stored, its
+    id returned) even when the other is refused."""
+
+    stored: dict[str, StoredFile]
+    errors: dict[str, str]
+
+
+async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
+                       kept: dict[str, int | None]) -> Photos:
+    stored, errors = {}, {}
+    for field, label in (("inside_photo", "inside"), ("outside_photo", "outside")):
+        upload, kept_id = uploads.get(field), kept.get(field)
+        try:
+            if upload is not None and upload.data:
+                stored[field] = await store_photo(session, upload.data, upload.filename, field)
+            elif kept_id and (file := await session.get(StoredFile, kept_id)) is not None:
+                stored[field] = file
+            else:
+                errors[field] = f"Upload a photo of the {label} of the storage unit."
+        except Invalid as error:
+            errors.update(error.errors)
+    return Photos(stored, errors)
+
+
 async def add_storage_unit(session: AsyncSession, gateway: Gateway,
-                           location: Location, data: StorageUnitIn, inside: Upload | None,
-                           outside: Upload | None) -> StorageUnit:
+                           location: Location, data: StorageUnitIn,
+                           photos: Photos) -> StorageUnit:
     """During Section B; or, for an enrolled site, as a change that is reviewed on its own."""
     amendment = location.status == LocationStatus.APPROVED
     if not amendment:
@@ -99,11 +125,12 @@ async def add_storage_unit(session: AsyncSession, gateway: Gateway,
     if len(units) >= MAX_STORAGE_UNITS:
         raise Invalid(f"A location can list at most {MAX_STORAGE_UNITS} storage units. Remove "
                       "one before adding another.", field="storage_units")
-    _both_photos(inside, outside)
-    inside_file = await store_photo(session, inside.data, inside.filename, "inside_photo")
-    outside_file = await store_photo(session, outside.data, outside.filename, "outside_photo")
-    unit = StorageUnit(location_id=location.id, inside_photo_id=inside_file.id,
-                       outside_photo_id=outside_file.id, **data.model_dump())
+    if photos.errors:
+        raise Invalid("Each storage unit needs an inside and an outside photo.",
+                      errors=photos.errors)
+    unit = StorageUnit(location_id=location.id,
+                       inside_photo_id=photos.stored["inside_photo"].id,
+                       outside_photo_id=photos.stored["outside_photo"].id, **data.model_dump())
     if amendment:
         unit.review_status = "pending"
     session.add(unit)
@@ -113,15 +140,6 @@ async def add_storage_unit(session: AsyncSession, gateway: Gateway,
     else:
         await _changed(session, gateway, location, "storage")
     return unit
-
-
-def _both_photos(inside: Upload | None, outside: Upload | None) -> None:
-    missing = {name: f"Upload a photo of the {label} of the storage unit."
-               for name, label, upload in (("inside_photo", "inside", inside),
-                                           ("outside_photo", "outside", outside))
-               if upload is None or not upload.data}
-    if missing:
-        raise Invalid("Each storage unit needs an inside and an outside photo.", errors=missing)
 
 
 async def _unit(session: AsyncSession, location: Location, unit_id: int) -> StorageUnit:

@@ -105,10 +105,27 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if action.startswith("remove-"):
         await section_a.remove_location(session, org, as_id(action.removeprefix("remove-"), "action"))
         return redirect(_step_url("locations"), notice="The location was removed.")
+    if _typed_location(values):  # typed but not "Added": keep it, or stop and say so
+        data, errors = parse(LocationIn, values)
+        if errors:
+            errors = {**errors, "name": errors.get("name") or UNADDED}
+            return await _page(request, session, org, "locations", values=values,
+                               errors=errors, status_code=400)
+        await section_a.add_location(session, gateway, org, data, user)
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
                            errors={"name": "Add at least one location before continuing."})
     return _after_save(values, "officers", previous="details", org=org)
+
+
+UNADDED = ("You typed a location but did not add it. Complete it and choose Add location, or "
+           "clear its fields.")
+
+
+def _typed_location(values: dict) -> bool:
+    return not values.get("location_id") and any(
+        str(values.get(field) or "").strip() for field in LocationIn.model_fields
+        if field != "state")
 
 
 async def _save_location(request: Request, session, gateway, org, values: dict,

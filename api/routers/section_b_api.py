@@ -82,10 +82,11 @@ async def post_storage_unit(
         outside_photo: Annotated[UploadFile | None, File()] = None) -> StorageUnitOut:
     location = await location_for(session, user, location_id, write=True)
     data = _unit_in(brand, model, unit_type)
-    unit = await section_b.add_storage_unit(
-        session, gateway, location, data,
-        _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
-        _upload(outside_photo, await outside_photo.read() if outside_photo else b""))
+    photos = await section_b.check_photos(session, {
+        "inside_photo": _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
+        "outside_photo": _upload(outside_photo,
+                                 await outside_photo.read() if outside_photo else b"")}, {})
+    unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
     return StorageUnitOut.model_validate(unit)
 
 

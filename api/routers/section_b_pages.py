@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import section_b
+from api.domain.files import keep_reference, kept_file_id
 from api.domain.scope import location_for, my_location_ids
 from api.domain.section_b import Upload
 from api.domain.section_b_view import CHOICES, form_values_of, neighbours, summary
@@ -196,13 +197,23 @@ def _invalid(field: str, message: str) -> CVMSError:
 
 
 async def _add_unit(request, session, gateway, location, values):
-    data, errors = parse(StorageUnitIn, values)
+    secret = request.app.state.services.settings.secret_key.get_secret_value()
+    names = ("inside_photo", "outside_photo")
+    kept = {name: kept_file_id(secret, values.pop(f"kept_{name}", None)) for name in names}
+    for name in names:
+        values.pop(f"kept_{name}_name", None)
+    data, errors = parse(StorageUnitIn, {k: v for k, v in values.items() if k not in names})
     form = await request.form()
-    uploads = {name: await _read(form.get(name)) for name in ("inside_photo", "outside_photo")}
-    if errors:
-        raise Invalid("Check the storage unit's details.", errors=errors)
-    unit = await section_b.add_storage_unit(session, gateway, location, data,
-                                            uploads["inside_photo"], uploads["outside_photo"])
+    uploads = {name: await _read(form.get(name)) for name in names}
+    photos = await section_b.check_photos(session, uploads, kept)
+    if errors or photos.errors:
+        # The good photo survives the refusal: stored now, carried back by the form.
+        await session.commit()
+        for name, file in photos.stored.items():
+            values[f"kept_{name}"] = keep_reference(secret, file.id)
+            values[f"kept_{name}_name"] = file.filename
+        raise Invalid("Check the storage unit's details.", errors={**errors, **photos.errors})
+    unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
     if unit.review_status == "pending":
         return redirect(step_url(location.id), notice="The storage unit was added and sent to "
                                                       "the Immunization Branch for review.")

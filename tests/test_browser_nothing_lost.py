@@ -1,0 +1,92 @@
+"""Nothing a person typed is lost, in a real browser: a location typed but not "Added" survives
+Next (or stops the page with a message), a good photo survives a refused one, and correcting
+the organization's details shows every answer given, the redistribution choice included."""
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.support.a11y import assert_accessible
+from tests.support.accounts import register_org_admin
+from tests.support.enrollment import photo, register_coordinator, start_enrollment
+from tests.support.web import unique_email
+from tests.test_browser_enrollment import log_in
+
+pytestmark = pytest.mark.browser
+
+
+async def type_location(page: Page, name: str, email: str | None) -> None:
+    await page.get_by_label("Location name").fill(name)
+    if email:
+        await page.get_by_label("Street address").fill("9 Elm St")
+        await page.get_by_label("City").fill("Durham")
+        await page.locator("#state").select_option("NC")
+        await page.get_by_label("ZIP code").fill("27701")
+        await page.get_by_label("First name").fill("Typed")
+        await page.get_by_label("Last name").fill("Coordinator")
+        await page.get_by_label("Email address").fill(email)
+
+
+async def test_a_typed_location_is_kept_or_the_page_says_so(page, system):
+    email = await register_org_admin(system)
+    await log_in(page, email)
+    await page.goto("/organization")
+    await page.get_by_role("link", name="Start Section A").click()
+    await page.get_by_label("Legal name of the organization").fill("Keeping Health")
+    await page.get_by_label("Type of organization").select_option("clinic")
+    await page.get_by_label("Street address").fill("5 Oak St")
+    await page.get_by_label("City").fill("Durham")
+    await page.locator("#state").select_option("NC")
+    await page.get_by_label("ZIP code").fill("27701")
+    await page.get_by_label("Phone").fill("9195551234")
+    await page.get_by_label("Organization contact email").fill("info@keeping.example")
+    await page.get_by_role("radio", name="Yes").check()
+    await page.get_by_role("button", name="Next").click()
+
+    await type_location(page, "Half Typed Clinic", None)
+    await page.get_by_role("button", name="Next").click()
+    await expect(page.locator(".usa-alert--error")).to_contain_text("did not add it")
+    await expect(page.get_by_label("Location name")).to_have_value("Half Typed Clinic")
+    await assert_accessible(page)
+
+    await type_location(page, "Fully Typed Clinic", unique_email("typed"))
+    await page.get_by_role("button", name="Next").click()
+    await expect(page.get_by_role("heading", name="Step 3 of 4 Responsible officers")).to_be_visible()
+    await page.goto("/organization/section-a/locations")
+    await expect(page.locator("td", has_text="Fully Typed Clinic").first).to_be_visible()
+
+
+async def test_a_good_photo_survives_a_refused_one(page, system):
+    enrollment = await start_enrollment(system, ["Photo Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    await log_in(page, email)
+    await page.goto(f"/locations/{location_id}/section-b/storage")
+    await page.get_by_label("Brand").fill("Helmer")
+    await page.get_by_label("Model").fill("HPR105")
+    await page.get_by_label("Type").select_option("refrigerator")
+    await page.locator("#inside_photo").set_input_files(
+        {"name": "inside.jpg", "mimeType": "image/jpeg", "buffer": photo()})
+    await page.locator("#outside_photo").set_input_files(
+        {"name": "outside.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture at all"})
+    await page.get_by_role("button", name="Add storage unit").click()
+    await expect(page.locator("#outside_photo-error")).to_be_visible()
+    await expect(page.locator("#inside_photo-kept")).to_contain_text("We kept the photo")
+    await expect(page.get_by_label("Brand")).to_have_value("Helmer")
+    await assert_accessible(page)
+    await page.locator("#outside_photo").set_input_files(
+        {"name": "outside.jpg", "mimeType": "image/jpeg", "buffer": photo("white")})
+    await page.get_by_role("button", name="Add storage unit").click()
+    await expect(page.get_by_role("status")).to_contain_text("The storage unit was added")
+    await expect(page.get_by_role("img", name="Inside of Helmer HPR105")).to_be_visible()
+    await expect(page.get_by_role("img", name="Outside of Helmer HPR105")).to_be_visible()
+
+
+async def test_correcting_the_details_shows_every_answer(page, system):
+    enrollment = await start_enrollment(system, ["Correction Page Clinic"],
+                                        redistribution=True)
+    await log_in(page, enrollment.admin_email)
+    await page.goto("/organization/details")
+    await expect(page.get_by_label("Legal name of the organization")).to_have_value(
+        "Wake Health Partners")
+    await expect(page.get_by_role("radio", name="Yes")).to_be_checked()
+    await assert_accessible(page)
