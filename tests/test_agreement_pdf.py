@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pypdf
 
-from api.domain.agreement_pdf import render_agreement
+from api.domain.agreement_pdf import location_row, render_agreement
 from models.enrollment import Location, Organization
 from models.signatures import Signature
 
@@ -29,7 +29,7 @@ def _pdf(count: int = 12) -> pypdf.PdfReader:
     location = Location(id=1, organization_id=1, name="East Site", street="9 Elm St",
                         city="Durham", state="NC", zip_code="27701", coordinator_name="Cora Ord",
                         coordinator_email="cora@example.org")
-    return pypdf.PdfReader(io.BytesIO(render_agreement(org, location, _signatures(count), {})))
+    return pypdf.PdfReader(io.BytesIO(render_agreement(org, [location_row(location)], _signatures(count), {})))
 
 
 def _squashed(page: pypdf.PageObject) -> str:
