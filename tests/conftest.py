@@ -21,6 +21,20 @@ def pytest_report_header() -> str:
     return f"cvms database backend: {backend()}"
 
 
+def pytest_collection_modifyitems(config, items):
+    """The Postgres pass runs only what can differ on Postgres: tests that use the database.
+    A test that never asks for `database_url` (or is marked `once`) has run in the SQLite pass."""
+    if backend() != "postgres":
+        return
+    keep, once = [], []
+    for item in items:
+        uses_database = "database_url" in getattr(item, "fixturenames", ())
+        (keep if uses_database and not item.get_closest_marker("once") else once).append(item)
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
     with test_database(tmp_path_factory.mktemp("db")) as url:

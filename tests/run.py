@@ -1,13 +1,18 @@
-"""The test command (`make test`): the whole suite on SQLite, then again on Postgres.
+"""The test command (`make test`): the whole suite on SQLite and, at the same time, every
+test that touches the database again on Postgres.
 
 The Postgres run is switched on by CVMS_TEST_POSTGRES_URL (a server URL; each run creates and
 drops its own database there). Without it, or when that server is not reachable, the run is
-skipped and this says so plainly. Extra arguments go to pytest.
+skipped and this says so plainly. The two runs go side by side (most of a test's time is spent
+waiting on timers, servers and the browser, not on a core): the SQLite run prints as it goes,
+the Postgres run's output follows when both are done. Extra arguments go to pytest.
 """
 
 import os
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -15,10 +20,11 @@ from sqlalchemy.engine import make_url
 from tests.support.databases import BACKEND_ENV, POSTGRES_ENV
 
 
-def run_pytest(backend: str, args: list[str]) -> int:
-    print(f"\n==== CVMS test suite on {backend} ====", flush=True)
+def start_pytest(backend: str, args: list[str], output=None) -> subprocess.Popen:
     env = {**os.environ, BACKEND_ENV: backend}
-    return subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+    basetemp = Path(tempfile.gettempdir()) / f"cvms-tests-{os.getpid()}-{backend}"
+    return subprocess.Popen([sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *args],
+                            env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
 
 
 def postgres_problem(url: str) -> str | None:
@@ -32,14 +38,23 @@ def postgres_problem(url: str) -> str | None:
 
 def main() -> int:
     args = sys.argv[1:]
-    results = {"sqlite": run_pytest("sqlite", args)}
     url = os.environ.get(POSTGRES_ENV)
     problem = postgres_problem(url) if url else f"{POSTGRES_ENV} is not set"
+    results = {}
+    with tempfile.TemporaryFile("w+b") as postgres_output:
+        postgres = None if problem else start_pytest("postgres", args, postgres_output)
+        print("\n==== CVMS test suite on sqlite ====", flush=True)
+        results["sqlite"] = start_pytest("sqlite", args).wait()
+        if postgres is not None:
+            results["postgres"] = postgres.wait()
+            print("\n==== CVMS test suite on postgres (the tests that use the database) ====",
+                  flush=True)
+            postgres_output.seek(0)
+            sys.stdout.buffer.write(postgres_output.read())
+            sys.stdout.flush()
     if problem:
         print(f"\n**** Postgres run SKIPPED: {problem}. Set {POSTGRES_ENV}="
               "postgresql://postgres@127.0.0.1:5432/test to run it. ****", flush=True)
-    else:
-        results["postgres"] = run_pytest("postgres", args)
     print("\n==== summary: " + ", ".join(
         f"{name} {'passed' if code == 0 else 'FAILED'}" for name, code in results.items())
         + (", postgres skipped" if problem else "") + " ====")

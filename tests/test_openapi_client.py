@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.once
+
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
 
 
