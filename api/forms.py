@@ -1,4 +1,9 @@
-"""Form handling shared by pages and JSON: one pydantic model validates both."""
+"""Form handling shared by pages and JSON: one pydantic model validates both.
+
+Input models refuse unknown fields (`extra="forbid"`): a misspelt field in an API body is a 422
+naming it, never silently ignored. A page's form also carries its buttons and other controls the
+page itself renders, so `parse` and `validated_form` (for pages) keep only the model's fields;
+`validated` (for the API) is strict."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -28,6 +33,7 @@ _FRIENDLY = {
     "string_pattern_mismatch": "This is not in the expected format.",
     "too_short": "Choose at least one.",
     "list_type": "Choose at least one.",
+    "extra_forbidden": "This field is not accepted here: check its spelling.",
 }
 
 
@@ -69,16 +75,46 @@ async def form_values(request: Request) -> dict[str, Any]:
     return {k.removesuffix("[]"): v for k, v in values.items()}
 
 
-def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
+def _field_names(model: type[BaseModel]) -> set[str]:
+    return {name for key, field in model.model_fields.items()
+            for name in (key, field.alias) if name}
+
+
+def _strict(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
     try:
         return model.model_validate(dict(data)), {}
     except ValidationError as error:
         return None, error_messages(error.errors())
 
 
-def validated(model: type[M], data: Mapping[str, Any]) -> M:
-    """Parse, or refuse with a 422 naming every field that needs attention."""
-    parsed, errors = parse(model, data)
+def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
+    """A page's form: the model's fields, validated (the page's buttons are not answers)."""
+    names = _field_names(model)
+    return _strict(model, {k: v for k, v in data.items() if k in names})
+
+
+def _refuse(errors: dict[str, str]) -> None:
     if errors:
         raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
+
+
+def validated(model: type[M], data: Mapping[str, Any]) -> M:
+    """An API body: parse strictly, or refuse with a 422 naming every field that needs attention
+    (an unknown field included)."""
+    parsed, errors = _strict(model, data)
+    _refuse(errors)
     return parsed
+
+
+def validated_form(model: type[M], data: Mapping[str, Any]) -> M:
+    """A page's form, or a 422 naming every field that needs attention."""
+    parsed, errors = parse(model, data)
+    _refuse(errors)
+    return parsed
+
+
+async def refuse_unknown_fields(request: Request, known: Iterable[str]) -> None:
+    """Multipart API forms (declared with Form()/File()) refuse a field they do not declare."""
+    form = await request.form()
+    allowed = set(known)
+    _refuse({key: _FRIENDLY["extra_forbidden"] for key in form if key not in allowed})

@@ -27,7 +27,7 @@ def _officer_valid(officer: ResponsibleOfficer | None) -> bool:
     if officer is None:
         return False
     try:
-        OfficerIn.model_validate(officer.model_dump())
+        OfficerIn.model_validate(officer.model_dump(include=set(OfficerIn.model_fields)))
         return True
     except ValidationError:
         return False

@@ -30,7 +30,7 @@ OrganizationType = Literal[tuple(value for value, _ in ORGANIZATION_TYPES)]  # t
 
 
 class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
 class OrganizationDetailsIn(Form):

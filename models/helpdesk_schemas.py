@@ -12,7 +12,7 @@ LongText = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
 class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
 class RequesterRegistrationIn(Form):

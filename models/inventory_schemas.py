@@ -15,7 +15,7 @@ RequestKey = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-
 
 
 class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
 class ReceiptIn(Form):

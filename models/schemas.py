@@ -11,7 +11,7 @@ Name = Field(min_length=1, max_length=80)
 
 
 class Stripped(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True)
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
 class LoginIn(Stripped):

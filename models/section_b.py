@@ -22,7 +22,7 @@ from models.fields import (
 
 
 class Step(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore")
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
 
 def _require(model: BaseModel, fields: list[str], message: str) -> None:

@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import site_for
 from api.domain.scope import my_location_ids
-from api.forms import validated
+from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
 from core.errors import Forbidden, Invalid, NotFound
@@ -135,12 +135,12 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
     if action in STATE_ACTIONS and not may_act_for_state(user.role):
         raise Forbidden(NOT_STATE)
     if action == "decide":
-        body = validated(TransferDecisionIn, values)
+        body = validated_form(TransferDecisionIn, values)
         return await transfer_process.decide(gateway, transfer.id, TransferDecision(
             reviewer_id=user.id, reviewer_role=user.role, approve=body.decision == "approve",
             reason=body.reason))
     if action == "resolve":
-        body = validated(TransferResolutionIn, values)
+        body = validated_form(TransferResolutionIn, values)
         return await transfer_process.resolve(gateway, transfer.id, TransferResolution(
             reviewer_id=user.id, reviewer_role=user.role, outcome=body.outcome))
     if action == "receive":

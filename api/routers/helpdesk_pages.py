@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import helpdesk, kb, provider_import
-from api.forms import form_values, parse, validated
+from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.processes import helpdesk as case_process
@@ -81,14 +81,14 @@ async def _act(request, session, gateway, case, user, action: str, values: dict)
         await helpdesk.assign(session, gateway, case, user, agent_id)
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
-        data = validated(MessageIn, values)
+        data = validated_form(MessageIn, values)
         if action == "request-info":
             await helpdesk.request_info(session, gateway, case, user, data.body)
             return "The requester was asked for information; the case waits for them."
         await helpdesk.add_message(session, gateway, case, user, data.body, action == "note")
         return "Your internal note is saved." if action == "note" else "Your reply was sent."
     if action == "resolve":
-        await helpdesk.resolve(session, gateway, case, user, validated(ResolveIn, values).notes)
+        await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
     if action in ("check-import", "import"):
         return await _import(request, session, gateway, case, user, action, values)
@@ -96,7 +96,7 @@ async def _act(request, session, gateway, case, user, action: str, values: dict)
 
 
 async def _import(request, session, gateway, case, user, action: str, values: dict):
-    data = validated(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
+    data = validated_form(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
     if action == "check-import":
         report = await provider_import.preview(session, case, data.attachment_id,
                                                data.location_id)

@@ -10,7 +10,7 @@ from sqlmodel import select
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import inventory, transfers
 from api.domain.scope import my_location_ids
-from api.forms import form_values, validated
+from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
 from core.errors import CVMSError
@@ -72,15 +72,15 @@ async def site_action(request: Request, location_id: Id, action: str, user: Curr
 async def _site_act(session, gateway, user, location_id: int, action: str, values) -> str:
     location = await inventory.site_for(session, user, location_id, write=True)
     if action == "receive":
-        entry = await inventory.receive(session, user, location, validated(ReceiptIn, values))
+        entry = await inventory.receive(session, user, location, validated_form(ReceiptIn, values))
         return f"Received {entry.doses} doses."
     if action == "adjust":
         lot_id = form_id(values, "lot_id") or 0
         entry = await inventory.adjust(session, user, location, lot_id,
-                                       validated(AdjustmentIn, values))
+                                       validated_form(AdjustmentIn, values))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
     if action == "transfer":
-        transfer = await transfers.request(session, gateway, user, validated(TransferIn, values))
+        transfer = await transfers.request(session, gateway, user, validated_form(TransferIn, values))
         return f"{transfer.number} is requested; the Immunization Branch decides on it."
     raise CVMSError("Unknown action.")
 

@@ -12,7 +12,7 @@ from api.domain.scope import location_for
 from api.domain.section_b import Upload
 from api.domain.signatures import client_of
 from api.domain.status import location_status
-from api.forms import validated
+from api.forms import refuse_unknown_fields, validated
 from api.params import Id
 from models.agreements import DocumentKind
 from models.enrollment_schemas import (
@@ -68,6 +68,9 @@ async def put_step(location_id: Id, step: FormStep, body: dict, user: CurrentUse
     return await section_b_out(session, location)
 
 
+STORAGE_UNIT_FIELDS = ("brand", "model", "unit_type", "inside_photo", "outside_photo")
+
+
 def _upload(file: UploadFile | None, data: bytes) -> Upload | None:
     return Upload(file.filename or "photo", data) if file is not None else None
 
@@ -75,12 +78,14 @@ def _upload(file: UploadFile | None, data: bytes) -> Upload | None:
 @router.post("/locations/{location_id}/storage-units", response_model=StorageUnitOut,
              status_code=201, tags=["section B"], summary="Add a storage unit with two photos")
 async def post_storage_unit(
-        location_id: Id, user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
+        request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
+        gateway: ProcessesDep,
         brand: Annotated[str, Form()], model: Annotated[str, Form()],
         unit_type: Annotated[str, Form()],
         inside_photo: Annotated[UploadFile | None, File()] = None,
         outside_photo: Annotated[UploadFile | None, File()] = None) -> StorageUnitOut:
     location = await location_for(session, user, location_id, write=True)
+    await refuse_unknown_fields(request, STORAGE_UNIT_FIELDS)
     data = _unit_in(brand, model, unit_type)
     photos = await section_b.check_photos(session, {
         "inside_photo": _upload(inside_photo, await inside_photo.read() if inside_photo else b""),

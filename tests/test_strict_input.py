@@ -1,0 +1,90 @@
+"""Strict input (issue 10): a misspelt or unknown field, a wrong type or a wrong shape is a 4xx
+that names the field — never a 500, never silently ignored — and nothing is stored."""
+
+from sqlmodel import select
+
+from models.enrollment import Location, Organization, SectionB, StorageUnit
+from tests.support.enrollment import (
+    ORG_DETAILS,
+    STEP_BODIES,
+    add_storage_unit,
+    location_body,
+    photo,
+    register_coordinator,
+    start_enrollment,
+)
+from tests.support.web import unique_email
+
+
+def refused(response, field: str) -> None:
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert field in body["errors"], body
+    assert field in body["detail"]
+
+
+async def test_section_a_body_with_a_misspelt_field_is_refused_and_nothing_stored(system):
+    enrollment = await start_enrollment(system, ["Strict Clinic"], submit=False)
+    admin, org_id = enrollment.admin, enrollment.org_id
+    base = f"/api/v1/organizations/{org_id}"
+
+    typo = {**ORG_DETAILS, "legal_name": "Renamed Health", "redistributon_participant": True}
+    refused(await admin.put(f"{base}/details", json=typo), "redistributon_participant")
+    body = location_body("Typo Clinic", unique_email("coord"))
+    refused(await admin.post(f"{base}/locations", json={**body, "zipcode": "27601"}), "zipcode")
+    wrong_type = {**ORG_DETAILS, "redistribution_participant": "perhaps"}
+    refused(await admin.put(f"{base}/details", json=wrong_type), "redistribution_participant")
+    refused(await admin.post("/api/v1/organizations", json={**ORG_DETAILS, "extra": 1}), "extra")
+
+    async with system.sessions() as session:
+        org = await session.get(Organization, org_id)
+        assert org.legal_name == ORG_DETAILS["legal_name"] and not org.redistribution_participant
+        names = (await session.exec(select(Location.name).where(
+            Location.organization_id == org_id))).all()
+        assert names == ["Strict Clinic"]
+
+
+async def test_section_b_body_with_a_misspelt_field_is_refused_and_nothing_stored(system):
+    enrollment = await start_enrollment(system, ["Strict B Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    base = f"/api/v1/locations/{location_id}"
+
+    misspelt = {**STEP_BODIES["provider"], "patients_per_weak": 300}
+    refused(await coordinator.put(f"{base}/section-b/provider", json=misspelt),
+            "patients_per_weak")
+    wrong = {**STEP_BODIES["provider"], "age_0_18": "a hundred"}
+    refused(await coordinator.put(f"{base}/section-b/provider", json=wrong), "age_0_18")
+    not_an_object = await coordinator.put(f"{base}/section-b/provider", json=[1, 2])
+    assert not_an_object.status_code == 422 and not_an_object.json()["errors"]
+    provider = {"first_name": "Pat", "last_name": "Provider", "license_type": "MD",
+                "license_number": "MD-1", "licence_number": "MD-1"}
+    refused(await coordinator.post(f"{base}/providers", json=provider), "licence_number")
+
+    extra = await coordinator.post(
+        f"{base}/storage-units", data={"brand": "Helmer", "model": "HPR105",
+                                       "unit_type": "refrigerator", "colour": "white"},
+        files={"inside_photo": ("in.jpg", photo(), "image/jpeg"),
+               "outside_photo": ("out.jpg", photo("white"), "image/jpeg")})
+    refused(extra, "colour")
+    assert (await add_storage_unit(coordinator, location_id, photo(), photo("white"))
+            ).status_code == 201, "the same unit without the unknown field is accepted"
+
+    async with system.sessions() as session:
+        section_b = (await session.exec(select(SectionB).where(
+            SectionB.location_id == location_id))).first()
+        assert section_b is None or "provider" not in section_b.steps
+        units = (await session.exec(select(StorageUnit).where(
+            StorageUnit.location_id == location_id))).all()
+        assert len(units) == 1
+
+
+async def test_unknown_and_oversize_fields_name_the_problem(system):
+    """(Bodies over the size limit: tests/test_bounded_requests.py.)"""
+    async with system.http() as http:
+        login = await http.post("/api/v1/auth/token", json={
+            "email": "x@example.org", "password": "whatever", "remember": True})
+        refused(login, "remember")
+        long = await http.post("/api/v1/auth/token", json={
+            "email": "x@example.org", "password": "p" * 5000})
+        refused(long, "password")
