@@ -44,8 +44,11 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     session_hours: int = 12
     dev_mailbox: bool = True  # the built-in mail catcher's page; development only
+    # SMART Health Card signing key (P-256 private JWK); unset: one kept in data_dir
+    health_card_key: SecretStr | None = None
 
-    @field_validator("smtp_username", "smtp_password", "database_url", mode="before")
+    @field_validator("smtp_username", "smtp_password", "database_url", "health_card_key",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" and not isinstance(value, SecretStr) else value

@@ -1,0 +1,192 @@
+"""A recipient's doses for other systems: FHIR R4 resources (validated by fhir.resources, R4B
+models, which R4 Immunization and Patient match), HL7 v2.5.1 VXU^V04 messages following the CDC
+immunization implementation guide (built and validated with hl7apy), and the SMART Health Card
+bundle. Pure functions over plain records; the API decides who may see them."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.immunization import Immunization
+from fhir.resources.R4B.patient import Patient
+from hl7apy.consts import VALIDATION_LEVEL
+from hl7apy.core import Message
+from hl7apy.parser import parse_message
+
+CVX = "http://hl7.org/fhir/sid/cvx"
+ACT_SITE = "http://terminology.hl7.org/CodeSystem/v3-ActSite"
+ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
+
+# Where a dose went in and how: the code people pick, its words, and the HL7 v2 / FHIR codes.
+SITES = {"LA": "Left arm", "RA": "Right arm", "LD": "Left deltoid", "RD": "Right deltoid",
+         "LT": "Left thigh", "RT": "Right thigh"}
+ROUTES = {"IM": ("C28161", "Intramuscular"), "SC": ("C38299", "Subcutaneous"),
+          "ID": ("C38238", "Intradermal")}
+# Manufacturers (CDC MVX codes) of the products in the product table, by CVX code.
+MVX = {"207": "MOD", "208": "PFR", "210": "ASZ", "211": "NVX", "212": "JSN", "217": "PFR",
+       "218": "PFR", "219": "PFR", "221": "MOD", "227": "MOD", "228": "MOD"}
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    first_name: str
+    last_name: str
+    birth_date: date
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    zip_code: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Dose:
+    id: int
+    cvx_code: str
+    product_name: str
+    manufacturer: str
+    lot_number: str
+    administered_on: date
+    dose_number: int
+    site: str  # a key of SITES
+    route: str  # a key of ROUTES
+    performer: str
+    location_name: str
+    location_pin: str
+    recorded_at: datetime | None = None
+    entered_late: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def fhir_patient(person: Person, resource_id: str | None = None) -> Patient:
+    address = ([{"line": [person.street], "city": person.city, "state": person.state,
+                 "postalCode": person.zip_code}] if person.street else None)
+    return Patient.model_validate({
+        "resourceType": "Patient", "id": resource_id,
+        "name": [{"family": person.last_name, "given": [person.first_name]}],
+        "birthDate": person.birth_date.isoformat(), "address": address,
+        "telecom": [{"system": "phone", "value": person.phone}] if person.phone else None})
+
+
+def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False) -> Immunization:
+    """One administered dose. `minimal` keeps to what a SMART Health Card carries."""
+    resource = {
+        "resourceType": "Immunization", "status": "completed",
+        "vaccineCode": {"coding": [{"system": CVX, "code": dose.cvx_code}]},
+        "patient": {"reference": person_ref},
+        "occurrenceDateTime": dose.administered_on.isoformat(),
+        "lotNumber": dose.lot_number,
+        "performer": [{"actor": {"display": dose.location_name}}],
+    }
+    if not minimal:
+        route_code, route_text = ROUTES[dose.route]
+        resource.update({
+            "id": f"administration-{dose.id}",
+            "vaccineCode": {"coding": [{"system": CVX, "code": dose.cvx_code,
+                                        "display": dose.product_name}],
+                            "text": dose.product_name},
+            "primarySource": True,
+            "manufacturer": {"display": dose.manufacturer},
+            "location": {"display": dose.location_name},
+            "site": {"coding": [{"system": ACT_SITE, "code": dose.site,
+                                 "display": SITES[dose.site]}]},
+            "route": {"coding": [{"system": ROUTE, "code": dose.route, "display": route_text}]},
+            "performer": [{"actor": {"display": dose.performer}},
+                          {"actor": {"display": dose.location_name}}],
+            "protocolApplied": [{"doseNumberPositiveInt": dose.dose_number}],
+        })
+        if dose.recorded_at is not None:
+            resource["recorded"] = dose.recorded_at.isoformat()
+    return Immunization.model_validate(resource)
+
+
+def fhir_immunizations(person: Person, doses: list[Dose]) -> Bundle:
+    """A searchset-like collection for the state registry: the patient and every dose."""
+    patient_id = f"recipient-{person.id}"
+    entries = [{"fullUrl": f"urn:cvms:Patient/{patient_id}",
+                "resource": fhir_patient(person, patient_id)}]
+    entries += [{"fullUrl": f"urn:cvms:Immunization/administration-{dose.id}",
+                 "resource": fhir_immunization(f"Patient/{patient_id}", dose)}
+                for dose in doses]
+    return Bundle.model_validate({"resourceType": "Bundle", "type": "collection",
+                                  "entry": entries})
+
+
+def health_card_bundle(person: Person, doses: list[Dose]) -> dict:
+    """The FHIR bundle a SMART Health Card carries: the patient's name and birth date and each
+    dose's vaccine, date, lot and where it was given, with `resource:N` references."""
+    patient = {"resourceType": "Patient",
+               "name": [{"family": person.last_name, "given": [person.first_name]}],
+               "birthDate": person.birth_date.isoformat()}
+    entries = [{"fullUrl": "resource:0", "resource": patient}]
+    entries += [{"fullUrl": f"resource:{n}",
+                 "resource": fhir_immunization("resource:0", dose, minimal=True)
+                 .model_dump(mode="json", exclude_none=True)}
+                for n, dose in enumerate(doses, start=1)]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    Bundle.model_validate(bundle)
+    return bundle
+
+
+def _ts(moment: date | datetime) -> str:
+    return moment.strftime("%Y%m%d%H%M%S%z" if isinstance(moment, datetime) else "%Y%m%d")
+
+
+def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetime,
+                sending_facility: str = "NCCVMS", receiving: str = "NCIR") -> str:
+    """An HL7 v2.5.1 VXU^V04 (CDC IG for immunization messaging, release 1.5): MSH, PID, ORC,
+    RXA, RXR. Validated against the 2.5.1 structure by hl7apy before it is returned."""
+    message = Message("VXU_V04", version="2.5.1", validation_level=VALIDATION_LEVEL.STRICT)
+    message.msh.msh_3 = "CVMS"
+    message.msh.msh_4 = sending_facility
+    message.msh.msh_5 = receiving
+    message.msh.msh_6 = receiving
+    message.msh.msh_7 = _ts(sent_at)
+    message.msh.msh_9 = "VXU^V04^VXU_V04"
+    message.msh.msh_10 = control_id
+    message.msh.msh_11 = "P"
+    message.msh.msh_12 = "2.5.1"
+    message.msh.msh_15 = "ER"
+    message.msh.msh_16 = "AL"
+    message.msh.msh_21 = "Z22^CDCPHINVS"
+
+    message.pid.pid_1 = "1"
+    message.pid.pid_3 = f"{person.id}^^^NCCVMS^MR"
+    message.pid.pid_5 = f"{person.last_name}^{person.first_name}^^^^^L"
+    message.pid.pid_7 = _ts(person.birth_date)
+    if person.street:
+        message.pid.pid_11 = (f"{person.street}^^{person.city}^{person.state}^"
+                              f"{person.zip_code}^USA^L")
+    if person.phone:
+        message.pid.pid_13 = f"^PRN^PH^^^{person.phone[:3]}^{person.phone[3:]}"
+
+    order = message.add_group("VXU_V04_ORDER")
+    order.orc.orc_1 = "RE"
+    order.orc.orc_3 = f"{dose.id}^NCCVMS"
+    rxa = order.add_segment("RXA")
+    rxa.rxa_1 = "0"
+    rxa.rxa_2 = "1"
+    rxa.rxa_3 = _ts(dose.administered_on)
+    rxa.rxa_4 = _ts(dose.administered_on)
+    rxa.rxa_5 = f"{dose.cvx_code}^{dose.product_name}^CVX"
+    rxa.rxa_6 = "999"  # amount unknown to the portal: the CDC guide's "999"
+    rxa.rxa_9 = "00^New immunization record^NIP001"
+    rxa.rxa_10 = f"^{dose.performer}"
+    rxa.rxa_11 = f"^^^{dose.location_pin}"
+    rxa.rxa_15 = dose.lot_number
+    rxa.rxa_17 = f"{MVX.get(dose.cvx_code, 'UNK')}^{dose.manufacturer}^MVX"
+    rxa.rxa_20 = "CP"
+    rxa.rxa_21 = "A"
+    route_code, route_text = ROUTES[dose.route]
+    rxr = order.add_segment("RXR")
+    rxr.rxr_1 = f"{route_code}^{route_text}^NCIT"
+    rxr.rxr_2 = f"{dose.site}^{SITES[dose.site]}^HL70163"
+    message.validate()
+    return message.to_er7()
+
+
+def parse_vxu(text: str) -> Message:
+    """Read a VXU back (the registry's side, and the tests')."""
+    return parse_message(text.replace("\n", "\r"), validation_level=VALIDATION_LEVEL.STRICT,
+                         find_groups=True)

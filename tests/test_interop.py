@@ -1,0 +1,116 @@
+"""Doses for other systems (issue 15): FHIR R4 resources validate, a VXU^V04 parses back with
+hl7apy carrying CVX code, lot, date and site, and a SMART Health Card's QR code decodes to a JWS
+that verifies against the issuer's public key and carries the doses."""
+
+import io
+from datetime import UTC, date, datetime
+
+import pytest
+import zxingcpp
+from fhir.resources.R4B.bundle import Bundle
+from jwcrypto.common import JWException
+from PIL import Image
+
+from api.domain import health_card
+from api.domain.interop import (
+    Dose,
+    Person,
+    fhir_immunizations,
+    health_card_bundle,
+    parse_vxu,
+    vxu_message,
+)
+from core.settings import Settings
+
+PERSON = Person(41, "Ana María", "García-López", date(1980, 5, 17), "1 Main St", "Raleigh",
+                "NC", "27601", "9195551234")
+DOSES = [Dose(7, "208", "Pfizer-BioNTech COVID-19 Vaccine", "Pfizer, Inc.", "EK5730",
+              date(2026, 11, 20), 1, "LD", "IM", "Pat Provider", "Wake Clinic", "NC0042"),
+         Dose(9, "208", "Pfizer-BioNTech COVID-19 Vaccine", "Pfizer, Inc.", "FA7484",
+              date(2026, 12, 11), 2, "RD", "IM", "Pat Provider", "Wake Clinic", "NC0042")]
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return Settings(data_dir=tmp_path, public_base_url="https://cvms.example.gov")
+
+
+def test_fhir_immunizations_validate_and_carry_each_dose():
+    bundle = fhir_immunizations(PERSON, DOSES)
+    again = Bundle.model_validate_json(bundle.model_dump_json())  # validates on the way back in
+    resources = [entry.resource for entry in again.entry]
+    assert resources[0].get_resource_type() == "Patient"
+    assert resources[0].birthDate == PERSON.birth_date
+    immunizations = resources[1:]
+    assert [i.lotNumber for i in immunizations] == ["EK5730", "FA7484"]
+    assert {i.vaccineCode.coding[0].code for i in immunizations} == {"208"}
+    assert [i.protocolApplied[0].doseNumberPositiveInt for i in immunizations] == [1, 2]
+    assert immunizations[0].site.coding[0].code == "LD"
+    assert all(i.patient.reference == "Patient/recipient-41" for i in immunizations)
+
+
+def test_vxu_parses_back_with_cvx_lot_date_and_site():
+    text = vxu_message(PERSON, DOSES[0], control_id="CVMS-7",
+                       sent_at=datetime(2026, 11, 20, 15, 4, tzinfo=UTC))
+    message = parse_vxu(text)
+    assert message.msh.msh_9.to_er7() == "VXU^V04^VXU_V04"
+    assert message.msh.msh_12.to_er7() == "2.5.1"
+    assert message.pid.pid_5.to_er7().startswith("García-López^Ana María")
+    rxa = message.vxu_v04_order.rxa
+    assert rxa.rxa_5.to_er7() == "208^Pfizer-BioNTech COVID-19 Vaccine^CVX"
+    assert rxa.rxa_3.to_er7() == "20261120"
+    assert rxa.rxa_15.to_er7() == "EK5730"
+    assert rxa.rxa_17.to_er7().startswith("PFR^")
+    assert message.vxu_v04_order.rxr.rxr_2.to_er7() == "LD^Left deltoid^HL70163"
+    message.validate()
+
+
+def test_health_card_qr_decodes_to_a_jws_that_verifies_and_carries_the_doses(settings):
+    token = health_card.sign(settings, health_card_bundle(PERSON, DOSES),
+                             datetime(2026, 12, 11, tzinfo=UTC))
+    header = token.split(".")[0]
+    assert header and token.count(".") == 2
+    image = Image.open(io.BytesIO(health_card.qr_png(token)))
+    (code,) = zxingcpp.read_barcodes(image)
+    assert code.text.startswith("shc:/") and code.text[5:].isdigit()
+    assert health_card.qr_code(token).version <= 22, "fits the spec's largest QR version"
+    decoded = health_card.from_numeric(code.text)
+    assert decoded == token
+
+    credential = health_card.verify(decoded, health_card.public_jwks(settings))
+    assert credential["iss"] == "https://cvms.example.gov"
+    subject = credential["vc"]["credentialSubject"]
+    Bundle.model_validate(subject["fhirBundle"])
+    entries = [entry["resource"] for entry in subject["fhirBundle"]["entry"]]
+    assert entries[0]["name"][0]["family"] == "García-López"
+    assert [e["lotNumber"] for e in entries[1:]] == ["EK5730", "FA7484"]
+    assert [e["occurrenceDateTime"] for e in entries[1:]] == ["2026-11-20", "2026-12-11"]
+    assert all(e["patient"]["reference"] == "resource:0" for e in entries[1:])
+
+
+def test_a_card_signed_by_another_key_or_altered_does_not_verify(settings, tmp_path_factory):
+    token = health_card.sign(settings, health_card_bundle(PERSON, DOSES[:1]),
+                             datetime(2026, 12, 11, tzinfo=UTC))
+    other = Settings(data_dir=tmp_path_factory.mktemp("other"))
+    with pytest.raises(JWException):
+        health_card.verify(token, health_card.public_jwks(other))
+    head, payload, signature = token.split(".")
+    altered = f"{head}.{payload[:-4]}AAAA.{signature}"
+    with pytest.raises(Exception):  # noqa: B017 - a broken payload or signature, either refuses
+        health_card.verify(altered, health_card.public_jwks(settings))
+
+
+def test_the_issuer_key_is_kept_across_restarts(settings):
+    first = health_card.public_jwks(settings)["keys"][0]
+    again = health_card.public_jwks(Settings(data_dir=settings.data_dir))["keys"][0]
+    assert first == again and first["kid"] and "d" not in first
+
+
+async def test_the_issuer_keys_are_served_for_verifiers(system):
+    async with system.http() as http:
+        response = await http.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    (key,) = response.json()["keys"]
+    assert key == health_card.public_jwks(system.settings)["keys"][0]
+    assert key["crv"] == "P-256" and key["alg"] == "ES256" and "d" not in key
