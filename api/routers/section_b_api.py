@@ -44,9 +44,9 @@ async def get_section_b(location_id: Id, user: CurrentUser, session: SessionDep)
 
 @router.get("/locations/{location_id}/status", response_model=LocationStatusOut,
             tags=["section B"], summary="Where the location stands, whom it waits on, since when")
-async def get_status(location_id: Id, user: CurrentUser, session: SessionDep,
-                     gateway: ProcessesDep) -> LocationStatusOut:
-    return await location_status(gateway, await location_for(session, user, location_id))
+async def get_status(location_id: Id, user: CurrentUser,
+                     session: SessionDep) -> LocationStatusOut:
+    return await location_status(session, await location_for(session, user, location_id))
 
 
 @router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
