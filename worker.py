@@ -80,7 +80,8 @@ async def serve(worker: Worker, stop: asyncio.Event) -> None:
 async def main() -> None:
     settings = get_settings()
     client = await connect_with_retry(settings)
-    worker = build_worker(client, settings)
+    sender = SmtpSender(settings)  # one SMTP connection for the process, kept open
+    worker = build_worker(client, settings, sender)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -88,6 +89,7 @@ async def main() -> None:
     log.info("worker polling task queue %r at %s", settings.temporal_task_queue,
              settings.temporal_address)
     await serve(worker, stop)
+    await sender.close()
     log.info("worker stopped")
 
 

@@ -18,6 +18,7 @@ from models.contracts import (
     JoinLocation,
     LocationAttached,
     LocationRef,
+    LocationReminder,
     OrganizationRef,
     SectionAResult,
     SectionBActivity,
@@ -30,7 +31,7 @@ from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enrollment_rules import locations_of, section_a_problems
 from models.enrollment_schemas import DETAIL_LABELS, OrganizationDetailsIn
 from models.links import INVITE_PURPOSE, PROBLEMS, claim_link, revoke_links
-from models.projection import project
+from models.projection import project, project_reminder
 from models.section_b_rules import active_provider_count, section_b_problems
 from notifications.catalogue import (
     CoordinatorInvitationContext,
@@ -193,10 +194,21 @@ class EnrollmentActivities(MailingActivities):
                 location.status = LocationStatus(change.status)
                 location.waiting_on = change.waiting_on
 
+            project_reminder(location, change.reminder)
             await project(session, location, subject_type="location", seq=change.seq,
                           status=change.status, actor=change.actor, apply=waiting,
                           detail={"to": change.status, "waiting_on": change.waiting_on,
                                   "note": change.note})
+
+    @activity.defn
+    async def project_location_reminder(self, data: LocationReminder) -> None:
+        """When the next Section B reminder is due, for the pages (which ask no workflow)."""
+        async with transaction(self.sessions) as session:
+            location = await session.get(Location, data.location_id)
+            if location is None:
+                raise missing(f"location {data.location_id}")
+            project_reminder(location, data.reminder)
+            session.add(location)
 
     @activity.defn
     async def complete_section_b(self, data: LocationRef) -> SectionBResult:

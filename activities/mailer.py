@@ -3,7 +3,11 @@
 import hashlib
 from collections.abc import Sequence
 
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -36,34 +40,48 @@ class Mailer:
 
     async def send(self, event_key: str, kind: EmailKind, to: Sequence[str],
                    context: EmailContext, cc: Sequence[str] = ()) -> bool:
-        """Send unless this event's email already went; True when a message was sent."""
-        if await self.already_sent(event_key):
-            return False
+        """Send unless this event's email already went; True when a message was sent.
+
+        Two statements in one transaction around the SMTP conversation: claim the event's row
+        (INSERT ... ON CONFLICT DO NOTHING RETURNING), send, stamp it sent. The row commits
+        only with the email accepted by the relay, so a row means "sent"; a second attempt
+        at the same moment waits on the first's row (Postgres) and then sends nothing. A crash
+        after the relay accepted but before the commit resends the same message (same
+        Message-ID, same links), the one window no outbox can close."""
+        email = self._compose(event_key, kind, to, context, cc)
+        await self.sender.open()  # connect outside the transaction: it holds the row's lock
+        async with transaction(self.sessions) as session:
+            if not await self._claim(session, event_key, kind, email):
+                return False
+            await self.sender.send(email)
+            await self._mark_sent(session, event_key)
+        return True
+
+    def _compose(self, event_key: str, kind: EmailKind, to: Sequence[str],
+                 context: EmailContext, cc: Sequence[str]) -> OutgoingEmail:
         rendered = render(kind, context, portal_url=self.settings.public_base_url)
         addressed = {address.lower() for address in to}
         cc = tuple(dict.fromkeys(a for a in cc if a.lower() not in addressed))  # To wins over Cc
-        email = OutgoingEmail(to=tuple(to), cc=cc, subject=rendered.subject,
-                              text=rendered.text, html=rendered.html,
-                              message_id=message_id(event_key))
-        await self._record(event_key, kind, email)
-        await self.sender.send(email)
-        await self._mark_sent(event_key)
-        return True
+        return OutgoingEmail(to=tuple(to), cc=cc, subject=rendered.subject,
+                             text=rendered.text, html=rendered.html,
+                             message_id=message_id(event_key))
 
-    async def _record(self, event_key: str, kind: EmailKind, email: OutgoingEmail) -> None:
-        async with transaction(self.sessions) as session:
-            result = await session.exec(select(SentEmail).where(SentEmail.event_key == event_key))
-            if result.first() is None:
-                session.add(SentEmail(event_key=event_key, kind=kind, subject=email.subject,
-                                      recipients=", ".join(email.to + email.cc),
-                                      message_id=email.message_id))
+    @staticmethod
+    async def _claim(session: AsyncSession, event_key: str, kind: EmailKind,
+                     email: OutgoingEmail) -> bool:
+        """Insert the event's row; False when it exists (the email already went)."""
+        dialect = session.bind.dialect.name
+        statement = (postgres_insert if dialect == "postgresql" else sqlite_insert)(SentEmail)
+        claimed = await session.exec(statement.values(
+            event_key=event_key, kind=kind, subject=email.subject,
+            recipients=", ".join(email.to + email.cc), message_id=email.message_id,
+            created_at=utcnow(),
+        ).on_conflict_do_nothing(index_elements=["event_key"]).returning(SentEmail.id))
+        return claimed.first() is not None
 
-    async def _mark_sent(self, event_key: str) -> None:
-        async with transaction(self.sessions) as session:
-            result = await session.exec(select(SentEmail).where(SentEmail.event_key == event_key))
-            row = result.one()
-            row.sent_at = utcnow()
-            session.add(row)
+    async def _mark_sent(self, session: AsyncSession, event_key: str) -> None:
+        await session.exec(update(SentEmail).where(SentEmail.event_key == event_key)
+                           .values(sent_at=utcnow()))
 
 
 class MailingActivities:

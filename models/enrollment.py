@@ -68,6 +68,10 @@ class Location(SQLModel, table=True):
     resubmission: bool = False  # walking Section B again after a rejection
     amendment_pending: bool = False  # an approved site's change waiting for review
     amendment_since: datetime | None = time_field()
+    # The next Section B reminder and how many went, as the workflow last projected them.
+    next_reminder_at: datetime | None = time_field()
+    reminders_sent: int = 0
+    reminder_seq: int = 0  # the workflow's reminder write number; an older one never overwrites
     created_at: datetime = created_at_field()
 
     @property

@@ -31,3 +31,10 @@ async def project(session: AsyncSession, row: Any, *, subject_type: str, seq: in
                            action=f"status:{status}", actor=actor,
                            detail={"from": previous, **detail}))
     return True
+
+
+def project_reminder(row: Any, due: Any) -> None:
+    """Write the next reminder (a contracts.ReminderDue) into `row`, unless a newer one is
+    already there (the workflow's writes can land out of order)."""
+    if due is not None and due.seq > row.reminder_seq:
+        row.next_reminder_at, row.reminders_sent, row.reminder_seq = due.at, due.sent, due.seq

@@ -44,18 +44,25 @@ async def coordinator_signatures(session: AsyncSession, location_id: int) -> lis
 
 async def section_b_problems(session: AsyncSession, location_id: int) -> list[str]:
     section = await session.get(SectionB, location_id)
+    signed = {s.document for s in await coordinator_signatures(session, location_id)}
+    return problems_of(section, await storage_unit_count(session, location_id),
+                       await active_provider_count(session, location_id), signed)
+
+
+def problems_of(section: SectionB | None, units: int, active_providers: int,
+                signed: set[str]) -> list[str]:
+    """What Section B lacks, from what a caller already loaded (the API's Section B answer
+    has every unit, provider and signature at hand)."""
     steps = section.steps if section else {}
     problems = [f"Step {step.number}: {step.title} is not complete."
                 for step in FORM_STEPS if not step_valid(step.key, steps.get(step.key))]
-    units = await storage_unit_count(session, location_id)
     if not 1 <= units <= MAX_STORAGE_UNITS:
         problems.append("Step 7: add 1 to 5 storage units, each with an inside and an outside "
                         "photo.")
     planned = bool(section and section.bulk_upload_planned)
-    if not planned and await active_provider_count(session, location_id) == 0:
+    if not planned and active_providers == 0:
         problems.append("Step 8: add at least one practicing provider, or choose to send the "
                         "bulk upload template (25 or more providers).")
-    signed = {s.document for s in await coordinator_signatures(session, location_id)}
     if DocumentKind.PROVIDER_AGREEMENT not in signed:
         problems.append("Step 11: review Section B and sign the provider agreement.")
     if DocumentKind.STORAGE_ATTESTATION not in signed:

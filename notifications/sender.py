@@ -1,5 +1,8 @@
 """Mail senders: SMTP through aiosmtplib, and an in-memory one for unit tests."""
 
+import asyncio
+import contextlib
+import logging
 from dataclasses import dataclass, field
 from email import policy
 from email.generator import BytesGenerator
@@ -28,7 +31,13 @@ class OutgoingEmail:
 WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
 
 
+log = logging.getLogger("cvms.smtp")
+
+
 class MailSender(Protocol):
+    async def open(self) -> None:
+        """Be ready to send (a no-op when already connected)."""
+
     async def send(self, email: OutgoingEmail) -> None: ...
 
 
@@ -53,28 +62,79 @@ def wire_bytes(message: EmailMessage) -> bytes:
 
 
 class SmtpSender:
+    """One SMTP connection per process, kept open between emails.
+
+    Opening a connection (TCP, EHLO, STARTTLS, AUTH) costs more than sending a message, so
+    the worker keeps one and sends through it one message at a time. A connection the relay
+    dropped while idle is opened again and the message sent once more; a fresh connection
+    that fails raises, and the activity retries later."""
+
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._smtp: aiosmtplib.SMTP | None = None
+        self._lock = asyncio.Lock()
+
+    def _client(self) -> aiosmtplib.SMTP:
+        s = self._settings
+        return aiosmtplib.SMTP(
+            hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            start_tls=s.smtp_starttls, use_tls=s.smtp_use_tls, timeout=s.smtp_timeout_seconds)
+
+    async def _connected(self) -> tuple[aiosmtplib.SMTP, bool]:
+        """The open connection, and whether it was just made."""
+        if self._smtp is not None and self._smtp.is_connected:
+            return self._smtp, False
+        self._smtp = self._client()
+        await self._smtp.connect()
+        return self._smtp, True
+
+    async def open(self) -> None:
+        async with self._lock:
+            await self._connected()
 
     async def send(self, email: OutgoingEmail) -> None:
         s = self._settings
-        await aiosmtplib.send(
-            wire_bytes(to_mime(email, s.mail_from)),
-            sender=parseaddr(s.mail_from)[1],
-            recipients=[*email.to, *email.cc],
-            hostname=s.smtp_host,
-            port=s.smtp_port,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            start_tls=s.smtp_starttls,
-            use_tls=s.smtp_use_tls,
-            timeout=s.smtp_timeout_seconds,
-        )
+        message = wire_bytes(to_mime(email, s.mail_from))
+        sender, recipients = parseaddr(s.mail_from)[1], [*email.to, *email.cc]
+        async with self._lock:
+            smtp, fresh = await self._connected()
+            try:
+                await self._sendmail(smtp, sender, recipients, message)
+            except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as error:
+                if fresh:
+                    raise
+                log.info("the SMTP relay closed the kept connection (%s); reconnecting", error)
+                smtp, _fresh = await self._connected()
+                await self._sendmail(smtp, sender, recipients, message)
+
+    async def _sendmail(self, smtp: aiosmtplib.SMTP, sender: str, recipients: list[str],
+                        message: bytes) -> None:
+        try:
+            await smtp.sendmail(sender, recipients, message)
+        except BaseException:
+            self._drop()  # a broken, refused or cancelled conversation: the next starts clean
+            raise
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+        self._smtp = None
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._smtp is not None and self._smtp.is_connected:
+                with contextlib.suppress(aiosmtplib.SMTPException):
+                    await self._smtp.quit()
+            self._drop()
 
 
 @dataclass
 class MemorySender:
     sent: list[OutgoingEmail] = field(default_factory=list)
+
+    async def open(self) -> None:
+        return None
 
     async def send(self, email: OutgoingEmail) -> None:
         self.sent.append(email)

@@ -1,13 +1,18 @@
 """Emails render from templates and go through a real SMTP conversation, once per event."""
 
+import asyncio
 import uuid
 
 import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import event
 
 from activities.mailer import Mailer
+from core.db import create_engine, session_factory
 from notifications.catalogue import EmailKind, VerifyEmailContext
 from notifications.render import render
-from notifications.sender import SmtpSender
+from notifications.sender import MemorySender, OutgoingEmail, SmtpSender
+from tests.support.smtp import free_port
 
 
 def context(name: str = "Ana") -> VerifyEmailContext:
@@ -40,3 +45,71 @@ def test_html_part_escapes_what_people_typed():
 def test_a_template_refuses_the_wrong_context():
     with pytest.raises(TypeError):
         render(EmailKind.REGISTRATION_EXPIRED, context())
+
+
+class Peers:
+    """An SMTP relay that remembers which TCP connection carried each message."""
+
+    def __init__(self) -> None:
+        self.peers: list[tuple] = []
+
+    async def handle_DATA(self, _server, session, _envelope) -> str:  # noqa: N802
+        self.peers.append(session.peer)
+        return "250 OK"
+
+
+def relay(port: int, peers: Peers) -> Controller:
+    controller = Controller(peers, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller
+
+
+async def test_one_smtp_connection_carries_many_emails_and_a_dropped_one_is_reopened(system):
+    port, peers = free_port(), Peers()
+    sender = SmtpSender(system.settings.model_copy(update={"smtp_port": port}))
+    controller = relay(port, peers)
+    try:
+        for n in range(3):
+            await sender.send(OutgoingEmail(to=("a@example.org",), subject=f"n{n}", text="t",
+                                            html="<p>t</p>", message_id=f"<{n}@cvms.local>"))
+        assert len(peers.peers) == 3 and len(set(peers.peers)) == 1, peers.peers
+        controller.stop()  # the relay goes away (and with it the kept connection)
+        controller = relay(port, peers)
+        await sender.send(OutgoingEmail(to=("a@example.org",), subject="again", text="t",
+                                        html="<p>t</p>", message_id="<again@cvms.local>"))
+        assert len(peers.peers) == 4 and peers.peers[3] != peers.peers[0]
+    finally:
+        await sender.close()
+        controller.stop()
+
+
+class SlowSender(MemorySender):
+    async def send(self, email) -> None:
+        await asyncio.sleep(0.2)  # the relay takes its time: a twin attempt arrives meanwhile
+        await super().send(email)
+
+
+async def test_an_email_is_two_statements_in_one_transaction_and_goes_once(system):
+    engine = create_engine(system.settings.resolved_database_url)
+    statements, commits = [], []
+    event.listen(engine.sync_engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_a: statements.append(sql))
+    event.listen(engine.sync_engine, "commit", lambda _conn: commits.append(1))
+    sender = SlowSender()
+    mailer = Mailer(session_factory(engine), sender, system.settings)
+    key = f"test-twice:{uuid.uuid4()}"
+    try:
+        sent = await mailer.send(key, EmailKind.VERIFY_EMAIL, ["pat@example.org"], context())
+        assert sent and len(sender.sent) == 1
+        assert len(statements) == 2, statements
+        assert statements[0].lstrip().upper().startswith("INSERT") and "UPDATE" in statements[1]
+        assert len(commits) == 1
+        # Two attempts of one event at the same moment (a retried activity overlapping the
+        # first): one email.
+        twin = f"test-twin:{uuid.uuid4()}"
+        results = await asyncio.gather(*(mailer.send(twin, EmailKind.VERIFY_EMAIL,
+                                                     ["pat@example.org"], context())
+                                          for _ in range(2)))
+        assert sorted(results) == [False, True] and len(sender.sent) == 2
+    finally:
+        await engine.dispose()

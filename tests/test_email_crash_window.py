@@ -26,11 +26,11 @@ async def test_a_resend_after_the_crash_window_carries_the_same_working_link(sys
     user = await make_user(system, Role.REVIEWER)
     mark_sent, crashed = Mailer._mark_sent, []
 
-    async def die_once_after_smtp(self, event_key: str) -> None:
+    async def die_once_after_smtp(self, session, event_key: str) -> None:
         if event_key.startswith(f"account-{user.id}:reset") and not crashed:
             crashed.append(event_key)  # the SMTP server has the message; the outbox never hears
             raise RuntimeError("worker died between SMTP acceptance and the outbox update")
-        await mark_sent(self, event_key)
+        await mark_sent(self, session, event_key)
 
     monkeypatch.setattr(Mailer, "_mark_sent", die_once_after_smtp)
     async with system.http() as http:

@@ -3,9 +3,11 @@
 import asyncio
 from datetime import timedelta
 
+from models.base import as_utc
 from tests.support.enrollment import (
     STEP_BODIES,
     complete_location,
+    projected,
     register_coordinator,
     start_enrollment,
 )
@@ -32,7 +34,7 @@ async def one_location(system, name: str) -> tuple[str, int, str]:
 
 
 async def test_no_update_for_7_days_sends_one_reminder_then_another_after_7_more(ts_system):
-    email, _location_id, admin_email = await one_location(ts_system, "Idle Clinic")
+    email, location_id, admin_email = await one_location(ts_system, "Idle Clinic")
     await ts_system.env.sleep(6 * DAY + 23 * HOUR)
     await reminders(ts_system, email, 0)
     await ts_system.env.sleep(2 * HOUR)
@@ -43,6 +45,10 @@ async def test_no_update_for_7_days_sends_one_reminder_then_another_after_7_more
     await reminders(ts_system, email, 2)
     escalation = await ts_system.smtp.one(to=admin_email, subject="not updated for 14 days")
     assert email in escalation.text
+    # the pages read the count and the next reminder from the projection
+    shown = await projected(ts_system, location_id, lambda loc: loc.reminders_sent == 2)
+    now = await ts_system.env.get_current_time()
+    assert timedelta(days=6) < as_utc(shown.next_reminder_at) - now <= 7 * DAY
 
 
 async def test_an_update_on_day_6_means_no_reminder_on_day_7(ts_system):

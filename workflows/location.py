@@ -32,7 +32,9 @@ with workflow.unsafe.imports_passed_through():
         LocationDetail,
         LocationInput,
         LocationRef,
+        LocationReminder,
         LocationState,
+        ReminderDue,
         RenewInvitation,
         Resubmit,
         SectionBActivity,
@@ -59,6 +61,9 @@ WAITING_OFFICERS = "Responsible officers (CEO and CMO): sign the provider agreem
 WAITING_REVIEW = "Immunization Branch: review the location"
 WAITING_AFTER_REJECTION = "Vaccine coordinator: resubmit Section B after the rejection"
 ESCALATE_FROM_REMINDER = 2
+# Runs started after this change project the next reminder into the database, so pages ask
+# no workflow; runs started before it (recorded histories) replay without those writes.
+PROJECT_REMINDER = "project-next-reminder"
 
 
 @workflow.defn
@@ -75,6 +80,8 @@ class LocationEnrollmentWorkflow:
     async def run(self, data: LocationInput) -> None:
         if data.state is None:
             await self._invite()
+            if workflow.patched(PROJECT_REMINDER):
+                self.s.last_activity = workflow.now()  # projected with the first status
             await self._project(S.NEW, WAITING_REGISTRATION)
         phases = {"section_b": self._section_b, "signatures": self._signatures,
                   "review": self._review, "rejected": self._rejected,
@@ -92,6 +99,7 @@ class LocationEnrollmentWorkflow:
         s = self.s
         s.last_activity = s.last_activity or workflow.now()
         self.next_reminder_at = s.last_activity + self.data.reminder_every
+        await self._show_reminder()
         woke = await self._wait(lambda: s.phase != "section_b" or s.reinvite_requested
                                 or self.wake, self.next_reminder_at)
         if s.phase != "section_b":
@@ -198,8 +206,29 @@ class LocationEnrollmentWorkflow:
         self.s.status = status
         self.s.seq += 1
         change = StatusChange(location_id=self.data.location_id, seq=self.s.seq, status=status,
-                              waiting_on=waiting_on, actor=actor, note=note)
+                              waiting_on=waiting_on, actor=actor, note=note,
+                              reminder=self._reminder_changed())
         await workflow.execute_activity_method(A.project_location, change, **DB)
+
+    def _reminder_changed(self) -> ReminderDue | None:
+        """The next reminder as pages show it, when it changed since it was last projected."""
+        s = self.s
+        if not workflow.patched(PROJECT_REMINDER):
+            return None
+        at = None
+        if s.phase == "section_b" and s.status in (S.NEW, S.IN_PROGRESS) and s.last_activity:
+            at = s.last_activity + self.data.reminder_every
+        if s.reminder_seq and (at, s.reminders_sent) == (s.reminder_at, s.reminder_count):
+            return None
+        s.reminder_seq, s.reminder_at, s.reminder_count = s.reminder_seq + 1, at, s.reminders_sent
+        return ReminderDue(seq=s.reminder_seq, at=at, sent=s.reminders_sent)
+
+    async def _show_reminder(self) -> None:
+        """Project a re-armed reminder (one a status change did not carry already)."""
+        due = self._reminder_changed()
+        if due is not None:
+            await workflow.execute_activity_method(A.project_location_reminder, LocationReminder(
+                location_id=self.data.location_id, reminder=due), **DB)
 
     def _ref(self) -> LocationRef:
         return LocationRef(location_id=self.data.location_id)

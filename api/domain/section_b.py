@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -60,9 +61,10 @@ async def _changed(session: AsyncSession, gateway: Gateway, location: Location,
     section.revision += 1
     section.last_step = step
     session.add(section)
-    for signature in await coordinator_signatures(session, location.id):
-        signature.voided_at, signature.void_reason = utcnow(), "Section B changed after signing"
-        session.add(signature)
+    await session.exec(update(Signature).where(
+        Signature.location_id == location.id, Signature.signer_role == "coordinator",
+        Signature.voided_at.is_(None)).values(voided_at=utcnow(),
+                                              void_reason="Section B changed after signing"))
     await session.flush()
     if location.status == LocationStatus.NEW:  # a hint to show 'in progress' at once
         location_id = location.id
@@ -70,7 +72,7 @@ async def _changed(session: AsyncSession, gateway: Gateway, location: Location,
 
 
 async def save_step(session: AsyncSession, gateway: Gateway, location: Location,
-                    key: str, values: dict[str, Any]) -> None:
+                    key: str, values: dict[str, Any]) -> SectionB:
     """Keep what was typed, valid or not, so nothing is lost; validity is tracked per step."""
     ensure_editable(location)
     section = await section_of(session, location)
@@ -80,6 +82,7 @@ async def save_step(session: AsyncSession, gateway: Gateway, location: Location,
         done.add(key)
     section.complete_steps = sorted(done)
     await _changed(session, gateway, location, key)
+    return section
 
 
 async def units_of(session: AsyncSession, location: Location) -> list[StorageUnit]:

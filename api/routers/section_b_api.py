@@ -15,6 +15,7 @@ from api.domain.status import location_status
 from api.forms import refuse_unknown_fields, validated
 from api.params import Id
 from models.agreements import DocumentKind
+from models.enrollment import SectionB
 from models.enrollment_schemas import (
     BulkUploadIn,
     DeactivateIn,
@@ -29,7 +30,7 @@ from models.enrollment_schemas import (
     StorageUnitOut,
 )
 from models.section_b import FORM_STEPS, STEP_BY_KEY
-from models.section_b_rules import coordinator_signatures, section_b_problems
+from models.section_b_rules import coordinator_signatures, problems_of
 
 router = APIRouter(prefix="/api/v1", tags=["section B"])
 FormStep = StrEnum("FormStep", {step.key: step.key for step in FORM_STEPS})
@@ -44,9 +45,9 @@ async def get_section_b(location_id: Id, user: CurrentUser, session: SessionDep)
 
 @router.get("/locations/{location_id}/status", response_model=LocationStatusOut,
             tags=["section B"], summary="Where the location stands, whom it waits on, since when")
-async def get_status(location_id: Id, user: CurrentUser, session: SessionDep,
-                     gateway: ProcessesDep) -> LocationStatusOut:
-    return await location_status(gateway, await location_for(session, user, location_id))
+async def get_status(location_id: Id, user: CurrentUser,
+                     session: SessionDep) -> LocationStatusOut:
+    return await location_status(session, await location_for(session, user, location_id))
 
 
 @router.put("/locations/{location_id}/section-b/bulk-upload", tags=["section B"],
@@ -64,8 +65,9 @@ async def put_step(location_id: Id, step: FormStep, body: dict, user: CurrentUse
                    session: SessionDep, gateway: ProcessesDep) -> SectionBOut:
     location = await location_for(session, user, location_id, write=True)
     data = validated(STEP_BY_KEY[step.value].schema, body)
-    await section_b.save_step(session, gateway, location, step.value, data.model_dump(mode="json"))
-    return await section_b_out(session, location)
+    section = await section_b.save_step(session, gateway, location, step.value,
+                                        data.model_dump(mode="json"))
+    return await section_b_out(session, location, section)
 
 
 STORAGE_UNIT_FIELDS = ("brand", "model", "unit_type", "inside_photo", "outside_photo")
@@ -163,14 +165,19 @@ async def submit_section_b(location_id: Id, user: CurrentUser, session: SessionD
     return result.model_dump()
 
 
-async def section_b_out(session: AsyncSession, location) -> SectionBOut:
-    section = await section_b.section_of(session, location)
+async def section_b_out(session: AsyncSession, location,
+                        section: SectionB | None = None) -> SectionBOut:
+    """Units, providers and signatures read once each; what is missing follows from them."""
+    section = section or await section_b.section_of(session, location)
+    units = await section_b.units_of(session, location)
+    providers = await section_b.providers_of(session, location)
+    signatures = await coordinator_signatures(session, location.id)
     return SectionBOut(
         location=LocationOut.model_validate(location), steps=section.steps,
         complete_steps=section.complete_steps, last_step=section.last_step,
         bulk_upload_planned=section.bulk_upload_planned,
-        storage_units=[StorageUnitOut.model_validate(u) for u in await section_b.units_of(session, location)],
-        providers=[ProviderOut.model_validate(p) for p in await section_b.providers_of(session, location)],
-        signatures=[SignatureOut.model_validate(s)
-                    for s in await coordinator_signatures(session, location.id)],
-        problems=await section_b_problems(session, location.id))
+        storage_units=[StorageUnitOut.model_validate(u) for u in units],
+        providers=[ProviderOut.model_validate(p) for p in providers],
+        signatures=[SignatureOut.model_validate(s) for s in signatures],
+        problems=problems_of(section, len(units), sum(p.active for p in providers),
+                             {s.document for s in signatures}))

@@ -11,7 +11,7 @@ from api.domain.scope import location_for, my_location_ids
 from api.domain.section_b import Upload
 from api.domain.section_b_view import CHOICES, form_values_of, neighbours, summary
 from api.domain.signatures import client_of
-from api.domain.status import live_detail
+from api.domain.status import next_reminder
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, as_id, form_ids
@@ -45,14 +45,14 @@ async def my_locations(request: Request, user: CurrentUser, session: SessionDep)
 
 
 @router.get("/{location_id}/section-b", response_class=HTMLResponse)
-async def overview(request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
-                   gateway: ProcessesDep) -> HTMLResponse:
+async def overview(request: Request, location_id: Id, user: CurrentUser,
+                   session: SessionDep) -> HTMLResponse:
     location = await location_for(session, user, location_id)
     section = await section_b.section_of(session, location)
     return render(request, "section_b/overview.html", {
         "location": location, "section": section, "steps": STEPS,
         "org": await session.get(Organization, location.organization_id),
-        "detail": await live_detail(gateway, location.id),
+        "next_reminder": next_reminder(location, section.updated_at if section.revision else None),
         "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
         "can_resubmit": user.id == location.coordinator_user_id,
         "rejection": await _last_rejection(session, location.id),

@@ -31,6 +31,10 @@ class LocationState(BaseModel):
     amendments: list[int] = []
     current_amendment: int | None = None
     outbox: list["DecisionRecord"] = []
+    # The next reminder as last projected into the database (for the pages).
+    reminder_seq: int = 0
+    reminder_at: datetime | None = None
+    reminder_count: int = 0
 
 
 class LocationInput(BaseModel):
@@ -151,6 +155,15 @@ class SectionBReminder(BaseModel):
     invitation_ttl: timedelta
 
 
+class ReminderDue(BaseModel):
+    """When the next Section B reminder is due (None: no reminder ahead) and how many went,
+    as pages show it; `seq` orders the workflow's writes, so an older one never overwrites."""
+
+    seq: int
+    at: datetime | None
+    sent: int
+
+
 class StatusChange(BaseModel):
     """A transition the workflow projects into the database (and the audit trail)."""
 
@@ -160,6 +173,12 @@ class StatusChange(BaseModel):
     waiting_on: str | None
     actor: str = "system"
     note: str | None = None
+    reminder: ReminderDue | None = None  # the next reminder, when it changed with the status
+
+
+class LocationReminder(BaseModel):
+    location_id: int
+    reminder: ReminderDue
 
 
 class LocationDetail(BaseModel):

@@ -1,11 +1,13 @@
 """Driving an enrollment through the real API, as the people involved would."""
 
+import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 
 import httpx
 from PIL import Image
 
+from models.enrollment import Location
 from tests.support.accounts import register_org_admin
 from tests.support.system import System
 from tests.support.web import PASSWORD, api_client, unique_email
@@ -143,3 +145,15 @@ async def complete_location(system: System, email: str, location_id: int,
     submitted = await sign_and_submit(coordinator, location_id)
     assert submitted.status_code == 200, submitted.text
     return coordinator
+
+
+async def projected(system: System, location_id: int,
+                    ready=lambda loc: loc.next_reminder_at) -> Location:
+    """The location's row once its workflow projected what `ready` looks for."""
+    for _ in range(200):
+        async with system.sessions() as session:
+            location = await session.get(Location, location_id)
+        if ready(location):
+            return location
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"location {location_id}: nothing projected ({location})")

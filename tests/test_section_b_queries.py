@@ -1,0 +1,71 @@
+"""A Section B save asks the database only what it needs (issue 17): it runs on every step
+of every coordinator's Section B."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+from sqlmodel import select
+
+from models.signatures import Signature
+from tests.support.enrollment import (
+    STEP_BODIES,
+    fill_section_b,
+    projected,
+    register_coordinator,
+    start_enrollment,
+)
+
+
+@contextmanager
+def statements(engine):
+    seen: list[str] = []
+
+    def note(_conn, _cursor, sql, *_args) -> None:
+        seen.append(" ".join(sql.split()).lower())
+
+    event.listen(engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", note)
+
+
+def touching(seen: list[str], table: str) -> list[str]:
+    return [sql for sql in seen if f" {table}" in sql or f'"{table}"' in sql]
+
+
+async def test_a_section_b_save_reads_each_thing_once(system):
+    enrollment = await start_enrollment(system, ["Query Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    url = f"/api/v1/locations/{location_id}/section-b"
+    assert (await coordinator.put(f"{url}/location", json=STEP_BODIES["location"])).is_success
+    await projected(system, location_id, lambda loc: loc.status == "in_progress")  # quiet now
+    with statements(system.engine) as seen:
+        saved = await coordinator.put(f"{url}/coordinators", json=STEP_BODIES["coordinators"])
+    assert saved.status_code == 200 and saved.json()["signatures"] == []
+    for table in ("signature", "storage_unit", "practicing_provider"):
+        reads = [sql for sql in touching(seen, table) if sql.startswith("select")]
+        assert len(reads) == 1, (table, reads)
+    # the session with its user, the location with the coordinator's membership, Section B,
+    # its update, the signatures voided (one statement), units, providers, signatures
+    assert len(seen) <= 8, "\n".join(sql[:70] for sql in seen)
+
+
+async def test_a_save_after_signing_voids_the_coordinators_signature(system):
+    enrollment = await start_enrollment(system, ["Void Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)
+    url = f"/api/v1/locations/{location_id}/section-b"
+    signed = await coordinator.post(f"{url}/signatures/provider_agreement", json={
+        "method": "typed", "typed_name": "Casey Coordinator", "consent": True})
+    assert signed.status_code == 201, signed.text
+    assert len((await coordinator.get(url)).json()["signatures"]) == 1
+    saved = await coordinator.put(f"{url}/availability", json=STEP_BODIES["availability"])
+    assert saved.json()["signatures"] == []
+    assert any(p.startswith("Step 11") for p in saved.json()["problems"])
+    async with system.sessions() as session:
+        kept = (await session.exec(select(Signature).where(
+            Signature.location_id == location_id))).one()
+    assert kept.voided_at is not None and kept.void_reason == "Section B changed after signing"
