@@ -81,7 +81,7 @@ class CaseWorkflow:
 
     def _next_deadline(self) -> datetime | None:
         s, now = self.s, workflow.now()
-        times = [s.clock.due_at(at, now) for _n, _l, at in self._thresholds()]
+        times = [s.clock.due_at(at, now, self.data.hours) for _n, _l, at in self._thresholds()]
         if s.status == C.AWAITING_REQUESTER and s.waiting_since:
             if not s.reminded:
                 times.append(s.waiting_since + self.data.info_reminder_after)
@@ -93,7 +93,7 @@ class CaseWorkflow:
     async def _on_time(self) -> None:
         s, now = self.s, workflow.now()
         for name, level, at in self._thresholds():
-            if s.clock.running_since and s.clock.active(now) >= at:
+            if s.clock.running_since and s.clock.active(now, self.data.hours) >= at:
                 s.escalations.append(f"{name}:{level}")
                 await self._flag(level, f"{'is near' if level == 'at_risk' else 'is past'} its "
                                         f"{name} target")
@@ -115,7 +115,7 @@ class CaseWorkflow:
         self._email("escalated", detail=what)
 
     async def _close(self, reason: str) -> None:
-        self.s.clock.pause(workflow.now())
+        self.s.clock.pause(workflow.now(), self.data.hours)
         await self._project(C.CLOSED, closed_reason=reason)
         self._email("closed", detail=reason)
 
@@ -201,7 +201,7 @@ class CaseWorkflow:
             await self._publish(data)
             s, now = self.s, workflow.now()
             s.first_response = True
-            s.clock.pause(now)
+            s.clock.pause(now, self.data.hours)
             s.waiting_since, s.info_message, s.reminded = now, data.message_id, False
             await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}")
             self._email("info_requested", data.message_id)
@@ -219,7 +219,7 @@ class CaseWorkflow:
             await self._publish(data)
             s, now = self.s, workflow.now()
             s.first_response = True
-            s.clock.pause(now)
+            s.clock.pause(now, self.data.hours)
             s.resolved_at, s.waiting_since = now, None
             await self._project(C.RESOLVED, actor=f"user:{data.user_id}",
                                 resolution=data.message_id)
@@ -254,18 +254,24 @@ class CaseWorkflow:
 
     @workflow.query
     def detail(self) -> CaseStatusOut:
-        s, now = self.s, workflow.now()
-        due = {name: s.clock.due_at(target, now) for name, target in self._targets()}
+        s, now, hours = self.s, workflow.now(), self.data.hours
+        due = {name: s.clock.due_at(target, now, hours) for name, target in self._targets()}
+        steps = [(s.clock.due_at(at, now, hours), name, level)
+                 for name, level, at in self._thresholds()]
+        step = min(((at, n, lv) for at, n, lv in steps if at), default=None)
         closes = None
         if s.status == C.AWAITING_REQUESTER and s.waiting_since:
             closes = s.waiting_since + self.data.info_close_after
         elif s.status == C.RESOLVED and s.resolved_at:
             closes = s.resolved_at + self.data.reopen_within
         return CaseStatusOut(status=s.status,
-                             active_minutes=int(s.clock.active(now).total_seconds() // 60),
+                             active_minutes=int(s.clock.active(now, hours).total_seconds() // 60),
                              waiting_on_requester=s.status == C.AWAITING_REQUESTER,
                              response_due_at=due.get("response"),
-                             resolution_due_at=due.get("resolution"), closes_at=closes)
+                             resolution_due_at=due.get("resolution"), closes_at=closes,
+                             next_step=f"{step[1]}:{step[2]}" if step else None,
+                             next_step_due_at=step[0] if step else None,
+                             business_hours=hours is not None)
 
 
 @workflow.defn
