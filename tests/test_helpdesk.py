@@ -127,6 +127,18 @@ async def test_attachments_are_checked_by_content(system):
     refused = await open_case(requester, "other", "Broken file", files=[renamed])
     assert refused.status_code == 422 and "attachments" in refused.json()["errors"]
     assert (await requester.get("/api/v1/helpdesk/cases")).json() == []
+    misspelled = await requester.post("/api/v1/helpdesk/cases", data={
+        "category": "other", "subject": "A file", "description": "See the file."},
+        files=[("attachment", ("a.csv", b"a,b\n1,2\n", "text/csv"))])
+    assert misspelled.status_code == 422
+    assert list(misspelled.json()["errors"]) == ["attachment"]
+    case = (await open_case(requester, "other", "A file", files=[
+        ("a.csv", b"a,b\n1,2\n", "text/csv")])).json()
+    extra = await requester.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                                 data={"body": "hi", "urgent": "yes"})
+    assert extra.status_code == 422 and "urgent" in extra.json()["errors"]
+    attached = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    assert [a["filename"] for a in attached["attachments"]] == ["a.csv"]
 
 
 async def test_the_knowledge_base_is_written_by_agents_and_searched_by_all(system):

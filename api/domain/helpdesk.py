@@ -8,7 +8,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
-from api.domain.attachments import check_attachments, store_attachments
+from api.domain.attachments import MAX_ATTACHMENTS, check_attachments, store_attachments
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
 from api.processes import Gateway
@@ -16,6 +16,7 @@ from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.accounts import User
+from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
 from models.helpdesk_rules import Category, Team, route
@@ -58,8 +59,10 @@ async def _start(session: AsyncSession, gateway: Gateway, case: Case) -> Case:
 
 
 async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: CaseIn,
-                    uploads: list[Upload]) -> Case:
+                    uploads: list[Upload], kept: list[StoredFile] = ()) -> Case:
     checked = check_attachments(uploads)
+    if len(checked) + len(kept) > MAX_ATTACHMENTS:
+        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
     if data.location_id is not None and data.location_id not in await my_location_ids(
             session, user):
         raise Invalid("Choose one of your own locations, or none.", field="location_id")
@@ -68,7 +71,7 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
                 subject=data.subject, description=data.description, location_id=data.location_id)
     session.add(case)
     await session.flush()
-    await store_attachments(session, case.id, None, checked)
+    await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 
 
@@ -116,25 +119,29 @@ async def attachments(session: AsyncSession, case: Case) -> list[CaseAttachment]
 
 async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,
                          internal: bool = False, kind: str = "comment",
-                         uploads: list[Upload] = ()) -> CaseMessage:
+                         uploads: list[Upload] = (),
+                         kept: list[StoredFile] = ()) -> CaseMessage:
     checked = check_attachments(list(uploads))
+    if len(checked) + len(kept) > MAX_ATTACHMENTS:
+        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
     message = CaseMessage(case_id=case.id, author_user_id=user.id, author_name=user.full_name,
                           author_kind="agent" if is_agent(user) else "requester",
                           internal=internal, kind=kind, body=body)
     session.add(message)
     await session.flush()
-    await store_attachments(session, case.id, message.id, checked)
+    await store_attachments(session, case.id, message.id, checked, list(kept))
     return message
 
 
 async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user: User,
-                      body: str, internal: bool = False,
-                      uploads: list[Upload] = ()) -> CaseMessage:
+                      body: str, internal: bool = False, uploads: list[Upload] = (),
+                      kept: list[StoredFile] = ()) -> CaseMessage:
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
-    message = await _store_message(session, case, user, body, internal=internal, uploads=uploads)
+    message = await _store_message(session, case, user, body, internal=internal,
+                                   uploads=uploads, kept=kept)
     await case_process.message(gateway, session, case.id, "post", message.id, user.id)
     return message
 

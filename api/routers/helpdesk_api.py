@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, require_roles
@@ -35,6 +35,18 @@ Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK
 Files = Annotated[list[UploadFile] | None, File(description="Attachments (up to 5)")]
 
 
+def only_fields(*allowed: str):
+    """A multipart form is as strict as a JSON body: a field we do not take is a 422 naming it
+    (a misspelled "attachment" would otherwise drop the file without a word)."""
+    async def check(request: Request) -> None:
+        unknown = [key for key in dict.fromkeys((await request.form()).keys())
+                   if key not in allowed and key != "csrf_token"]
+        if unknown:
+            raise Invalid("Unknown field(s): " + ", ".join(unknown) + ".",
+                          errors={key: "This field is not accepted here." for key in unknown})
+    return Depends(check)
+
+
 async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
     return [Upload(f.filename or "attachment", await f.read()) for f in files or [] if f.filename]
 
@@ -47,7 +59,9 @@ async def register(body: RequesterRegistrationIn, session: SessionDep,
     return RegistrationDone(user_id=user.id, username=user.username)
 
 
-@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
+@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case",
+             dependencies=[only_fields("category", "subject", "description", "location_id",
+                                       "attachments")])
 async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
                     category: Annotated[str, Form()], subject: Annotated[str, Form()],
                     description: Annotated[str, Form()],
@@ -89,7 +103,8 @@ async def get_case(case_id: Id, user: CurrentUser, session: SessionDep) -> dict:
 
 
 @router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,
-             summary="Reply (requester or agent) or write an internal note (agent)")
+             summary="Reply (requester or agent) or write an internal note (agent)",
+             dependencies=[only_fields("body", "internal", "attachments")])
 async def post_message(case_id: Id, user: CurrentUser, session: SessionDep,
                        gateway: ProcessesDep, body: Annotated[str, Form()],
                        internal: Annotated[bool, Form()] = False,
