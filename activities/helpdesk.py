@@ -80,6 +80,7 @@ class HelpdeskActivities(MailingActivities):
     def _apply(case: Case, change: CaseChange) -> None:
         now = utcnow()
         case.assignee_id, case.sla_flag = change.assignee_id, change.sla_flag
+        case.sla_due_at = change.sla_due_at
         if change.first_response and case.first_response_at is None:
             case.first_response_at = now
         case.resolved_at = now if change.status == "resolved" else (

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field
@@ -26,6 +26,10 @@ class CaseStatus:
 
 class Case(SQLModel, table=True):
     __tablename__ = "help_case"
+    # The console: open cases of a team (or all) by when they are due, or the newest first.
+    __table_args__ = (Index("ix_help_case_status_due", "status", "sla_due_at", "id"),
+                      Index("ix_help_case_team_status_due", "team", "status", "sla_due_at", "id"),
+                      Index("ix_help_case_status_created", "status", "created_at", "id"))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",
@@ -43,6 +47,8 @@ class Case(SQLModel, table=True):
     status_seq: int = 0
     assignee_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     sla_flag: str | None = Field(default=None, max_length=30)  # at_risk, breached
+    # When the next service-level target is past (projected; None while paused or done).
+    sla_due_at: datetime | None = time_field()
     created_at: datetime = created_at_field()
     first_response_at: datetime | None = time_field()
     resolved_at: datetime | None = time_field()
@@ -88,11 +94,15 @@ class ProviderImport(SQLModel, table=True):
     """One import of a bulk-upload file; the unique attachment makes a repeat impossible."""
 
     __tablename__ = "provider_import"
+    # The same file (by content) is imported into a location once, whatever case carries it.
+    __table_args__ = (UniqueConstraint("location_id", "file_sha256",
+                                       name="uq_provider_import_location_file"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="help_case.id", index=True)
     attachment_id: int = Field(foreign_key="case_attachment.id", unique=True)
     location_id: int = Field(foreign_key="location.id")
+    file_sha256: str | None = Field(default=None, max_length=64)
     imported: int
     skipped: int
     imported_by: int = Field(foreign_key="user_account.id")

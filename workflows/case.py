@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
 
 H = HelpdeskActivities
 C = CaseStatus
+SLA_DUE = "case-sla-due-projected"
 
 
 @workflow.defn
@@ -47,6 +48,8 @@ class CaseWorkflow:
     async def run(self, data: CaseInput) -> str:
         if data.state is None:
             self._email("received")
+            if workflow.patched(SLA_DUE):  # the console sorts new cases by when they are due
+                await self._project(C.NEW)
         while self.s.status != C.CLOSED:
             await self._send_emails()
             if history_is_long(data.history_limit):
@@ -132,6 +135,15 @@ class CaseWorkflow:
             await workflow.execute_activity_method(H.send_case_email, self.s.outbox[0], **MAIL)
             self.s.outbox.pop(0)
 
+    def _sla_due(self) -> datetime | None:
+        """When the next target is past (None while the clock is paused or the case is done)."""
+        if self.s.status not in C.OPEN:
+            return None
+        now = workflow.now()
+        due = [self.s.clock.due_at(target, now, self.data.hours)
+               for _name, target in self._targets()]
+        return min((d for d in due if d is not None), default=None)
+
     async def _project(self, status: str, actor: str = "system", resolution: int | None = None,
                        closed_reason: str | None = None) -> None:
         s = self.s
@@ -139,6 +151,7 @@ class CaseWorkflow:
         s.seq += 1
         change = CaseChange(case_id=self.data.case_id, seq=s.seq, status=status,
                             assignee_id=s.assignee, sla_flag=s.sla_flag,
+                            sla_due_at=self._sla_due(),
                             first_response=s.first_response, actor=actor,
                             resolution_message_id=resolution, closed_reason=closed_reason)
         await workflow.execute_activity_method(H.project_case, change, **DB)
@@ -179,7 +192,10 @@ class CaseWorkflow:
             if published.internal:
                 return self.s.status
             if published.author_kind == "agent":
+                answered = not self.s.first_response
                 self.s.first_response = True
+                if answered and workflow.patched(SLA_DUE):  # now the resolution target is due
+                    await self._project(self.s.status, actor=f"user:{data.user_id}")
                 self._email("updated", published.message_id)
                 return self.s.status
             if self.s.status == C.AWAITING_REQUESTER:

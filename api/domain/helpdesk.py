@@ -19,7 +19,7 @@ from models.accounts import User
 from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
-from models.helpdesk_rules import Category, Team, route
+from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
 
 NO_CASE = "We could not find that case among the ones you can open."
@@ -179,20 +179,6 @@ async def reopen(session, gateway, case: Case, user: User, reason: str) -> str:
     if case.requester_user_id != user.id and not is_agent(user):
         raise NotFound(NO_CASE)
     return await _message_update(session, gateway, case, user, reason, "reopen")
-
-
-
-
-async def queue(session: AsyncSession, team: Team | None, status: str | None,
-                limit: int = 100) -> list[Case]:
-    """A team's queue: open cases, the longest-waiting first."""
-    statement = select(Case)
-    if team:
-        statement = statement.where(Case.team == team)
-    statement = statement.where(Case.status == status) if status else statement.where(
-        Case.status.in_(CaseStatus.OPEN))
-    result = await session.exec(statement.order_by(Case.created_at, Case.id).limit(limit))
-    return list(result.all())
 
 
 async def queue_counts(session: AsyncSession) -> dict[str, int]:

@@ -7,13 +7,13 @@ from fastapi.responses import Response
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, require_roles
 from api.domain import helpdesk, kb, provider_import
+from api.domain.helpdesk_console import ConsoleFilters, console
 from api.domain.section_b import Upload
 from api.forms import validated
 from api.params import Id
 from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
-from models.helpdesk_rules import Team
 from models.helpdesk_schemas import (
     ArticleIn,
     ArticleOut,
@@ -83,12 +83,13 @@ async def ask(body: PublicQuestionIn, session: SessionDep, gateway: ProcessesDep
 
 
 @router.get("/cases", response_model=list[CaseOut],
-            summary="Your cases (requesters) or a team's open queue (agents)")
-async def list_cases(user: CurrentUser, session: SessionDep, team: Team | None = None,
-                     status: str | None = None) -> list[CaseOut]:
-    cases = (await helpdesk.queue(session, team, status) if helpdesk.is_agent(user)
-             else await helpdesk.my_cases(session, user))
-    return [CaseOut.model_validate(c) for c in cases]
+            summary="Your cases (requesters), or for agents one page of the console: every "
+                    "team or one, searched (q), filtered and sorted like /helpdesk")
+async def list_cases(user: CurrentUser, session: SessionDep,
+                     filters: Annotated[ConsoleFilters, Query()]) -> list[CaseOut]:
+    if not helpdesk.is_agent(user):
+        return [CaseOut.model_validate(c) for c in await helpdesk.my_cases(session, user)]
+    return [CaseOut.model_validate(c) for c in (await console(session, filters)).cases]
 
 
 @router.get("/cases/{case_id}", summary="A case and its conversation")

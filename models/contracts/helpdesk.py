@@ -78,6 +78,7 @@ class CaseChange(BaseModel):
     resolution_message_id: int | None = None
     closed_reason: str | None = None
     actor: str = "system"
+    sla_due_at: datetime | None = None
 
 
 class CaseStatusOut(BaseModel):
