@@ -42,6 +42,8 @@ class Case(SQLModel, table=True):
     subject: str = Field(max_length=200)
     description: str = Field(sa_type=Text)
     location_id: int | None = Field(default=None, foreign_key="location.id")
+    # A case opened as the follow-up of a closed one.
+    related_case_id: int | None = Field(default=None, foreign_key="help_case.id")
     # The status projection the case workflow writes at every transition.
     status: str = Field(default=CaseStatus.NEW, max_length=30, index=True)
     status_seq: int = 0

@@ -106,7 +106,7 @@ class CaseWorkflow:
             elif not s.reminded and now >= s.waiting_since + self.data.info_reminder_after:
                 s.reminded = True
                 close_on = s.waiting_since + self.data.info_close_after
-                self._email("info_reminder", s.info_message, f"{close_on:%B %d, %Y}")
+                self._email("info_reminder", s.info_message, due_at=close_on)
         if s.status == C.RESOLVED and s.resolved_at and (
                 now >= s.resolved_at + self.data.reopen_within):
             await self._close("The reopening period ended.")
@@ -124,11 +124,12 @@ class CaseWorkflow:
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _email(self, kind: str, message_id: int | None = None, detail: str | None = None) -> None:
+    def _email(self, kind: str, message_id: int | None = None, detail: str | None = None,
+               due_at: datetime | None = None) -> None:
         self.s.emails += 1
         self.s.outbox.append(CaseEmail(
             case_id=self.data.case_id, kind=kind, message_id=message_id, detail=detail,
-            key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}"))
+            due_at=due_at, key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}"))
 
     async def _send_emails(self) -> None:
         while self.s.outbox:
@@ -220,7 +221,8 @@ class CaseWorkflow:
             s.clock.pause(now, self.data.hours)
             s.waiting_since, s.info_message, s.reminded = now, data.message_id, False
             await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}")
-            self._email("info_requested", data.message_id)
+            self._email("info_requested", data.message_id,
+                        due_at=now + self.data.info_close_after)
             return s.status
 
     @request_info.validator
@@ -239,7 +241,7 @@ class CaseWorkflow:
             s.resolved_at, s.waiting_since = now, None
             await self._project(C.RESOLVED, actor=f"user:{data.user_id}",
                                 resolution=data.message_id)
-            self._email("resolved", data.message_id)
+            self._email("resolved", data.message_id, due_at=now + self.data.reopen_within)
             return s.status
 
     @resolve.validator

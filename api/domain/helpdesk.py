@@ -66,9 +66,14 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
     if data.location_id is not None and data.location_id not in await my_location_ids(
             session, user):
         raise Invalid("Choose one of your own locations, or none.", field="location_id")
+    if data.related_case_id is not None:
+        earlier = await session.get(Case, data.related_case_id)
+        if earlier is None or earlier.requester_user_id != user.id:
+            raise Invalid("A follow-up names one of your own cases.", field="related_case_id")
     case = Case(requester_user_id=user.id, requester_name=user.full_name,
                 requester_email=user.email, category=data.category, team=route(data.category),
-                subject=data.subject, description=data.description, location_id=data.location_id)
+                subject=data.subject, description=data.description, location_id=data.location_id,
+                related_case_id=data.related_case_id)
     session.add(case)
     await session.flush()
     await store_attachments(session, case.id, None, checked, list(kept))
@@ -142,7 +147,9 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
     message = await _store_message(session, case, user, body, internal=internal,
                                    uploads=uploads, kept=kept)
-    await case_process.message(gateway, session, case.id, "post", message.id, user.id)
+    # The requester commenting on a resolved case (within the reopening period) reopens it.
+    action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
+    await case_process.message(gateway, session, case.id, action, message.id, user.id)
     return message
 
 

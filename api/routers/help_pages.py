@@ -16,7 +16,8 @@ from api.pages import redirect, render
 from api.params import Id
 from core.errors import CVMSError
 from models.enrollment import Location, StoredFile
-from models.helpdesk_rules import Category
+from models.helpdesk import CaseStatus
+from models.helpdesk_rules import REOPEN_WITHIN, Category
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
 router = APIRouter(prefix="/help", include_in_schema=False)
@@ -122,8 +123,16 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 
 
 @router.get("/cases/new", response_class=HTMLResponse)
-async def new_case_page(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    return await _intake(request, session, user, values={})
+async def new_case_page(request: Request, user: CurrentUser, session: SessionDep,
+                        follow_up: Id | None = None) -> HTMLResponse:
+    """A new case; from a closed case's page, a follow-up linked to it."""
+    values = {}
+    if follow_up is not None:
+        earlier = await helpdesk.case_for(session, user, follow_up)
+        values = {"related_case_id": str(earlier.id), "category": earlier.category.value,
+                  "subject": f"Follow-up to {earlier.number}: {earlier.subject}"[:200],
+                  "location_id": str(earlier.location_id or "")}
+    return await _intake(request, session, user, values=values)
 
 
 @router.post("/cases/new", response_class=HTMLResponse)
@@ -161,7 +170,8 @@ async def case_page(request: Request, case_id: Id, user: CurrentUser,
     case = await helpdesk.case_for(session, user, case_id)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
-        "attachments": await helpdesk.attachments(session, case)})
+        "attachments": await helpdesk.attachments(session, case),
+        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None})
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
@@ -179,9 +189,12 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
             return redirect(f"/help/cases/{case_id}", notice="The case is reopened.")
         if data:
             kept = await pending_files(session, _secret(request), user.id, references)
+            reopens = case.status == CaseStatus.RESOLVED
             await helpdesk.add_message(session, gateway, case, user, data.body, False,
                                        uploads, kept)
-            return redirect(f"/help/cases/{case_id}", notice="Your reply was sent.")
+            return redirect(f"/help/cases/{case_id}", notice=(
+                "Your comment reopened the case; the help desk will pick it up again."
+                if reopens else "Your reply was sent."))
     except CVMSError as error:
         await rollback_keeping(session, user, case)
         errors = error.errors or {"body": error.message}
@@ -190,4 +203,5 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": await helpdesk.attachments(session, case), "values": values,
+        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         "errors": {**refused, **errors}}, status_code=400)

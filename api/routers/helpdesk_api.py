@@ -61,16 +61,18 @@ async def register(body: RequesterRegistrationIn, session: SessionDep,
 
 @router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case",
              dependencies=[only_fields("category", "subject", "description", "location_id",
-                                       "attachments")])
+                                       "related_case_id", "attachments")])
 async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
                     category: Annotated[str, Form()], subject: Annotated[str, Form()],
                     description: Annotated[str, Form()],
                     location_id: Annotated[str | None, Form()] = None,
+                    related_case_id: Annotated[str | None, Form(
+                        description="The closed case this one follows up")] = None,
                     attachments: Files = None) -> CaseOut:
     if helpdesk.is_agent(user):
         raise Invalid("Agents open cases on a requester's behalf from the console.")
     data = validated(CaseIn, {"category": category, "subject": subject, "description": description,
-                           "location_id": location_id})
+                           "location_id": location_id, "related_case_id": related_case_id})
     case = await helpdesk.open_case(session, gateway, user, data,
                                     await uploads_of(attachments))
     return CaseOut.model_validate(case)

@@ -15,6 +15,7 @@ class CaseEmail(BaseModel):
     key: str
     message_id: int | None = None
     detail: str | None = None
+    due_at: datetime | None = None  # the date the email names (the activity shows it Eastern)
 
 
 class CaseState(BaseModel):

@@ -20,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('help_case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sla_due_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('related_case_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_help_case_related_case_id', 'help_case',
+                                    ['related_case_id'], ['id'])
         batch_op.create_index('ix_help_case_status_created', ['status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_help_case_status_due', ['status', 'sla_due_at', 'id'], unique=False)
         batch_op.create_index('ix_help_case_team_status_due', ['team', 'status', 'sla_due_at', 'id'], unique=False)
@@ -39,5 +42,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_help_case_team_status_due')
         batch_op.drop_index('ix_help_case_status_due')
         batch_op.drop_index('ix_help_case_status_created')
+        batch_op.drop_constraint('fk_help_case_related_case_id', type_='foreignkey')
+        batch_op.drop_column('related_case_id')
         batch_op.drop_column('sla_due_at')
 
