@@ -45,10 +45,13 @@ async def seed(system, count: int, agent_ids: list[int]) -> None:
     for n in range(count):
         category, status = categories[n % len(categories)], STATUSES[n % len(STATUSES)]
         surname = SURNAMES[n % len(SURNAMES)]
+        name, email = f"Pat{n} {surname}", f"pat{n}@clinic{n % 300}.org"
+        subject = f"Question {n} about {category.label.lower()}"
         rows.append({
-            "requester_name": f"Pat{n} {surname}", "requester_email": f"pat{n}@clinic{n % 300}.org",
+            "requester_name": name, "requester_email": email,
+            "search_text": Case.searchable(subject, name, email),
             "category": category.value, "team": route(category).value,
-            "subject": f"Question {n} about {category.label.lower()}", "description": "Help.",
+            "subject": subject, "description": "Help.",
             "status": status, "status_seq": 1,
             "assignee_id": agent_ids[n % len(agent_ids)] if n % 5 == 0 else None,
             "sla_flag": ["at_risk", "breached", None, None][n % 4],

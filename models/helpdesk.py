@@ -29,7 +29,14 @@ class Case(SQLModel, table=True):
     # The console: open cases of a team (or all) by when they are due, or the newest first.
     __table_args__ = (Index("ix_help_case_status_due", "status", "sla_due_at", "id"),
                       Index("ix_help_case_team_status_due", "team", "status", "sla_due_at", "id"),
-                      Index("ix_help_case_status_created", "status", "created_at", "id"))
+                      Index("ix_help_case_status_created", "status", "created_at", "id"),
+                      Index("ix_help_case_status_team", "status", "team"),
+                      Index("ix_help_case_category_status_due", "category", "status",
+                            "sla_due_at", "id"),
+                      # A search scans this narrow index (not the wide rows) for both the count
+                      # and the page's ids.
+                      Index("ix_help_case_search", "search_text", "status", "team", "sla_due_at",
+                            "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",
@@ -37,6 +44,9 @@ class Case(SQLModel, table=True):
     requester_name: str = Field(max_length=170)
     requester_email: str | None = Field(default=None, max_length=254)
     requester_phone: str | None = Field(default=None, max_length=20)
+    # Subject, requester name and email in lower case, what the console searches: one short
+    # indexed column is scanned instead of three in the wide rows.
+    search_text: str = Field(default="", max_length=600)
     category: Category = enum_field(Category)
     team: Team = enum_field(Team, index=True)
     subject: str = Field(max_length=200)
@@ -61,6 +71,10 @@ class Case(SQLModel, table=True):
     @property
     def number(self) -> str:
         return f"CS{self.id:07d}"
+
+    @staticmethod
+    def searchable(subject: str, name: str, email: str | None) -> str:
+        return f"{subject} | {name} | {email or ''}".lower()[:600]
 
 
 class CaseMessage(SQLModel, table=True):

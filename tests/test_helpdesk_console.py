@@ -22,8 +22,10 @@ async def seed_cases(system, marker: str, count: int, assignee: int) -> list[Cas
         for n in range(count):
             category = CATEGORIES[n % 3]
             status = ["new", "in_progress", "awaiting_requester"][n % 3]
+            name, email = f"Pat {marker} Person{n}", f"p{n}.{marker}@x.test"
             cases.append(Case(
-                requester_name=f"Pat {marker} Person{n}", requester_email=f"p{n}.{marker}@x.test",
+                requester_name=name, requester_email=email,
+                search_text=Case.searchable(f"{marker} freezer {n}", name, email),
                 category=category, team=route(category), subject=f"{marker} freezer {n}",
                 description="Help.", status=status, assignee_id=assignee if n % 4 == 0 else None,
                 sla_flag="breached" if n % 5 == 0 else None,

@@ -74,6 +74,7 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
                 requester_email=user.email, category=data.category, team=route(data.category),
                 subject=data.subject, description=data.description, location_id=data.location_id,
                 related_case_id=data.related_case_id)
+    case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
     await store_attachments(session, case.id, None, checked, list(kept))
@@ -86,6 +87,7 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
                 category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)
+    case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
     return await _start(session, gateway, case)

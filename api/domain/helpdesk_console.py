@@ -6,7 +6,6 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -88,9 +87,7 @@ def _conditions(f: ConsoleFilters) -> list:
         if number:
             conditions.append(Case.id == int(number[1]))
         else:
-            pattern = _like(f.q)
-            conditions.append(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
-                Case.subject, Case.requester_name, Case.requester_email))))
+            conditions.append(Case.search_text.like(_like(f.q), escape="\\"))
     return conditions
 
 
@@ -103,12 +100,15 @@ async def console(session: AsyncSession, f: ConsoleFilters,
              "newest": (Case.created_at.desc(), Case.id.desc())}[f.sort]
     pages = max(1, -(-total // page_size))
     page = min(f.page, pages)
-    rows = list((await session.exec(select(Case).where(*conditions).order_by(*order)
-                                    .offset((page - 1) * page_size).limit(page_size))).all())
-    ids = {c.assignee_id for c in rows if c.assignee_id}
+    # The page's ids first (from an index where one covers the filters), then those rows.
+    ids = list((await session.exec(select(Case.id).where(*conditions).order_by(*order)
+                                   .offset((page - 1) * page_size).limit(page_size))).all())
+    found = {c.id: c for c in (await session.exec(select(Case).where(Case.id.in_(ids)))).all()}
+    rows = [found[i] for i in ids if i in found]
+    assignees = {c.assignee_id for c in rows if c.assignee_id}
     names = {}
-    if ids:
-        found = await session.exec(select(User.id, User.first_name, User.last_name)
-                                   .where(User.id.in_(ids)))
-        names = {uid: f"{first} {last}" for uid, first, last in found.all()}
+    if assignees:
+        people = await session.exec(select(User.id, User.first_name, User.last_name)
+                                    .where(User.id.in_(assignees)))
+        names = {uid: f"{first} {last}" for uid, first, last in people.all()}
     return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names)

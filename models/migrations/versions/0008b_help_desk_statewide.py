@@ -21,11 +21,21 @@ def upgrade() -> None:
     with op.batch_alter_table('help_case', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sla_due_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('related_case_id', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('search_text', sqlmodel.sql.sqltypes.AutoString(length=600),
+                                      nullable=False, server_default=''))
+        batch_op.create_index('ix_help_case_search', ['search_text', 'status', 'team',
+                                                      'sla_due_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_help_case_status_team', ['status', 'team'], unique=False)
+        batch_op.create_index('ix_help_case_category_status_due',
+                              ['category', 'status', 'sla_due_at', 'id'], unique=False)
         batch_op.create_foreign_key('fk_help_case_related_case_id', 'help_case',
                                     ['related_case_id'], ['id'])
         batch_op.create_index('ix_help_case_status_created', ['status', 'created_at', 'id'], unique=False)
         batch_op.create_index('ix_help_case_status_due', ['status', 'sla_due_at', 'id'], unique=False)
         batch_op.create_index('ix_help_case_team_status_due', ['team', 'status', 'sla_due_at', 'id'], unique=False)
+
+    op.execute("UPDATE help_case SET search_text = lower(substr(subject || ' | ' || "
+               "requester_name || ' | ' || coalesce(requester_email, ''), 1, 600))")
 
     with op.batch_alter_table('provider_import', schema=None) as batch_op:
         batch_op.add_column(sa.Column('file_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
@@ -43,6 +53,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_help_case_status_due')
         batch_op.drop_index('ix_help_case_status_created')
         batch_op.drop_constraint('fk_help_case_related_case_id', type_='foreignkey')
+        batch_op.drop_index('ix_help_case_category_status_due')
+        batch_op.drop_index('ix_help_case_status_team')
+        batch_op.drop_index('ix_help_case_search')
+        batch_op.drop_column('search_text')
         batch_op.drop_column('related_case_id')
         batch_op.drop_column('sla_due_at')
 
