@@ -6,6 +6,7 @@ from temporalio import activity
 from activities.mailer import MailingActivities, missing
 from core.db import transaction
 from core.security import hash_password, temporary_password
+from core.timefmt import when
 from models.accounts import User
 from models.base import utcnow
 from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
@@ -20,10 +21,6 @@ REQUESTER_KINDS = {"received": EmailKind.CASE_RECEIVED, "updated": EmailKind.CAS
                    "info_reminder": EmailKind.CASE_INFO_REMINDER,
                    "resolved": EmailKind.CASE_RESOLVED, "closed": EmailKind.CASE_CLOSED}
 STAFF_KINDS = {"escalated": EmailKind.CASE_ESCALATED, "for_agent": EmailKind.CASE_FOR_AGENT}
-
-
-def _days(delta) -> str:
-    return f"{delta.days} days"
 
 
 class HelpdeskActivities(MailingActivities):
@@ -80,6 +77,7 @@ class HelpdeskActivities(MailingActivities):
     def _apply(case: Case, change: CaseChange) -> None:
         now = utcnow()
         case.assignee_id, case.sla_flag = change.assignee_id, change.sla_flag
+        case.sla_due_at = change.sla_due_at
         if change.first_response and case.first_response_at is None:
             case.first_response_at = now
         case.resolved_at = now if change.status == "resolved" else (
@@ -103,13 +101,21 @@ class HelpdeskActivities(MailingActivities):
             context = CaseEmailContext(recipient_name=name, case_number=case.number,
                                        case_subject=case.subject, url=url,
                                        message=message.body if message else None,
-                                       detail=email.detail or self._detail(email.kind))
+                                       detail=self._detail(email, case, message))
             await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
 
     @staticmethod
-    def _detail(kind: str) -> str | None:
-        return {"info_requested": _days(INFO_CLOSE_AFTER),
-                "resolved": f"{_days(REOPEN_WITHIN)} from now"}.get(kind)
+    def _detail(email: CaseEmail, case: Case, message: CaseMessage | None) -> str | None:
+        """Emails name concrete dates in Eastern time, never "7 days from now"."""
+        if email.due_at:
+            return when(email.due_at)
+        if email.detail:
+            return email.detail
+        if email.kind == "resolved" and case.resolved_at:  # an email queued before due_at
+            return when(case.resolved_at + REOPEN_WITHIN)
+        if email.kind == "info_requested" and message and message.posted_at:
+            return when(message.posted_at + INFO_CLOSE_AFTER)
+        return None
 
     async def _recipients(self, session, case: Case, kind: str) -> list[tuple[str, str]]:
         if kind == "escalated":

@@ -11,7 +11,7 @@ from api.processes.gateway import ROLLBACK_ONLY
 from api.services import Services
 from api.sessions import load_user
 from core.db import AFTER_COMMIT, run_after_commit
-from core.errors import Forbidden, NotAuthenticated
+from core.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
 from core.settings import Settings
 from models.accounts import User, Viewer
 from models.enums import Role
@@ -75,8 +75,9 @@ async def current_user(request: Request,
     if user is None:
         raise NotAuthenticated("Log in to continue.")
     if user.must_change_password and request.url.path not in _PASSWORD_PATHS:
-        raise Forbidden("Choose a new password before continuing: your temporary password "
-                        "must be changed at first login.", field="password")
+        raise PasswordChangeRequired("Choose a new password before continuing: your temporary "
+                                     "password must be changed at first login.",
+                                     field="password")
     return user
 
 

@@ -2,6 +2,7 @@
 
 import logging
 from http import HTTPStatus
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +15,7 @@ from temporalio.client import RPCError, WorkflowUpdateFailedError
 from api.forms import error_messages
 from api.pages import render
 from api.processes.gateway import refusal, unavailable
-from core.errors import CVMSError, NotAuthenticated, TooManyRequests
+from core.errors import CVMSError, NotAuthenticated, PasswordChangeRequired, TooManyRequests
 
 log = logging.getLogger("cvms.api")
 
@@ -40,6 +41,11 @@ def error_response(request: Request, status: int, message: str,
 async def cvms_error(request: Request, exc: CVMSError) -> Response:
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
+        back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        target = "/account/password" + (f"?next={quote(back, safe='')}"
+                                        if request.method == "GET" else "")
+        return RedirectResponse(target, status_code=303)
     response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)

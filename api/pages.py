@@ -13,6 +13,7 @@ from markupsafe import Markup
 from api.csrf import token_for
 from core.timefmt import day, when
 from models.agreements import DOCUMENTS
+from models.business_hours import describe_hours
 from models.enrollment_enums import LocationStatus
 from models.helpdesk_rules import case_status_label
 
@@ -85,9 +86,11 @@ templates.env.filters["day"] = day
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
            status_code: int = 200) -> HTMLResponse:
+    settings = request.app.state.services.settings
     values = {"user": getattr(request.state, "viewer", None), "values": {}, "errors": {},
-              "notice": _read_notice(request),
-              "dev": request.app.state.services.settings.is_development}
+              "notice": _read_notice(request), "dev": settings.is_development,
+              "desk_phone": settings.helpdesk_phone,
+              "desk_hours": describe_hours(settings.helpdesk_hours)}
     values.update(context or {})
     values["errors"] = FieldErrors(values["errors"])
     response = templates.TemplateResponse(request, name, values, status_code=status_code)

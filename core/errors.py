@@ -26,6 +26,12 @@ class Forbidden(CVMSError):
     code = "forbidden"
 
 
+class PasswordChangeRequired(Forbidden):
+    """A temporary password must be changed first: pages send the person to do it, then back."""
+
+    code = "password_change_required"
+
+
 class NotFound(CVMSError):
     status_code = HTTPStatus.NOT_FOUND
     code = "not_found"

@@ -46,12 +46,26 @@ class Settings(BaseSettings):
     dev_mailbox: bool = True  # the built-in mail catcher's page; development only
     # SMART Health Card signing key (P-256 private JWK); unset: one kept in data_dir
     health_card_key: SecretStr | None = None
+    # The help desk: its phone and hours of operation (service levels count only these hours),
+    # and the region whose holidays it is closed on (the `holidays` package's calendar).
+    helpdesk_phone: str = "(877) 873-6247"
+    helpdesk_hours: str = "Mon-Fri 07:00-19:00; Sat 08:00-16:00"
+    helpdesk_timezone: str = "America/New_York"
+    helpdesk_holidays: str = "US-NC"
 
     @field_validator("smtp_username", "smtp_password", "database_url", "health_card_key",
                      mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" and not isinstance(value, SecretStr) else value
+
+    @field_validator("helpdesk_hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        from models.business_hours import parse_hours
+
+        parse_hours(value)
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

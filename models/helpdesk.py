@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field
@@ -26,6 +26,17 @@ class CaseStatus:
 
 class Case(SQLModel, table=True):
     __tablename__ = "help_case"
+    # The console: open cases of a team (or all) by when they are due, or the newest first.
+    __table_args__ = (Index("ix_help_case_status_due", "status", "sla_due_at", "id"),
+                      Index("ix_help_case_team_status_due", "team", "status", "sla_due_at", "id"),
+                      Index("ix_help_case_status_created", "status", "created_at", "id"),
+                      Index("ix_help_case_status_team", "status", "team"),
+                      Index("ix_help_case_category_status_due", "category", "status",
+                            "sla_due_at", "id"),
+                      # A search scans this narrow index (not the wide rows) for both the count
+                      # and the page's ids.
+                      Index("ix_help_case_search", "search_text", "status", "team", "sla_due_at",
+                            "created_at"))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",
@@ -33,16 +44,23 @@ class Case(SQLModel, table=True):
     requester_name: str = Field(max_length=170)
     requester_email: str | None = Field(default=None, max_length=254)
     requester_phone: str | None = Field(default=None, max_length=20)
+    # Subject, requester name and email in lower case, what the console searches: one short
+    # indexed column is scanned instead of three in the wide rows.
+    search_text: str = Field(default="", max_length=600)
     category: Category = enum_field(Category)
     team: Team = enum_field(Team, index=True)
     subject: str = Field(max_length=200)
     description: str = Field(sa_type=Text)
     location_id: int | None = Field(default=None, foreign_key="location.id")
+    # A case opened as the follow-up of a closed one.
+    related_case_id: int | None = Field(default=None, foreign_key="help_case.id")
     # The status projection the case workflow writes at every transition.
     status: str = Field(default=CaseStatus.NEW, max_length=30, index=True)
     status_seq: int = 0
     assignee_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     sla_flag: str | None = Field(default=None, max_length=30)  # at_risk, breached
+    # When the next service-level target is past (projected; None while paused or done).
+    sla_due_at: datetime | None = time_field()
     created_at: datetime = created_at_field()
     first_response_at: datetime | None = time_field()
     resolved_at: datetime | None = time_field()
@@ -53,6 +71,10 @@ class Case(SQLModel, table=True):
     @property
     def number(self) -> str:
         return f"CS{self.id:07d}"
+
+    @staticmethod
+    def searchable(subject: str, name: str, email: str | None) -> str:
+        return f"{subject} | {name} | {email or ''}".lower()[:600]
 
 
 class CaseMessage(SQLModel, table=True):
@@ -88,11 +110,15 @@ class ProviderImport(SQLModel, table=True):
     """One import of a bulk-upload file; the unique attachment makes a repeat impossible."""
 
     __tablename__ = "provider_import"
+    # The same file (by content) is imported into a location once, whatever case carries it.
+    __table_args__ = (UniqueConstraint("location_id", "file_sha256",
+                                       name="uq_provider_import_location_file"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="help_case.id", index=True)
     attachment_id: int = Field(foreign_key="case_attachment.id", unique=True)
     location_id: int = Field(foreign_key="location.id")
+    file_sha256: str | None = Field(default=None, max_length=64)
     imported: int
     skipped: int
     imported_by: int = Field(foreign_key="user_account.id")

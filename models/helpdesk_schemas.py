@@ -35,6 +35,7 @@ class CaseIn(Form):
     subject: Annotated[str, Field(min_length=3, max_length=200)]
     description: LongText
     location_id: Annotated[int | None, Blankable] = None
+    related_case_id: Annotated[int | None, Blankable] = None  # a follow-up of a closed case
 
 
 class PublicQuestionIn(Form):
@@ -91,7 +92,9 @@ class CaseOut(BaseModel):
     requester_name: str
     assignee_id: int | None
     location_id: int | None
+    related_case_id: int | None = None
     sla_flag: str | None
+    sla_due_at: datetime | None = None
     created_at: datetime
     resolved_at: datetime | None
     resolution_notes: str | None

@@ -8,10 +8,12 @@ from playwright.async_api import expect
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
+from tests.support.helpdesk import good_rows, provider_workbook, register_requester
 from tests.support.web import PASSWORD, api_client, unique_email
 from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 async def test_register_open_a_case_and_get_an_answer(page, system):
@@ -78,3 +80,47 @@ async def test_register_open_a_case_and_get_an_answer(page, system):
     await assert_accessible(page)
     resolved = await system.smtp.one(to=email, subject=f"Case {number} resolved")
     assert "Unlocked your account" in resolved.text
+
+
+async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(page, system):
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="bulk_uploads", first_name="Ada")
+    writer = await api_client(system, staff.email)
+    await writer.post("/api/v1/helpdesk/articles", json={
+        "title": "Sending the practicing provider file", "category": "provider_bulk_upload",
+        "body": "Attach the filled-in template to a bulk upload case."})
+    _client, email = await register_requester(system)
+    workbook = provider_workbook(good_rows(3), "Clinic on Main")
+    reply_file = provider_workbook(good_rows(7), "Clinic on Main")
+    await log_in(page, email)
+    await page.goto("/help/cases/new")
+    await page.get_by_label("What is it about?").select_option("provider_bulk_upload")
+    await page.get_by_label("Subject").fill("Practicing provider file for Clinic on Main")
+    await page.get_by_label("Describe the problem").fill("Here is our provider file.")
+    await page.locator("input#attachments").set_input_files(files=[{
+        "name": "providers.xlsx", "mimeType": XLSX, "buffer": workbook}])
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.get_by_role("link", name="Sending the practicing provider file")) \
+        .to_be_visible()
+    await expect(page.get_by_text("Already attached")).to_be_visible()
+    await expect(page.get_by_role("listitem").filter(has_text="providers.xlsx")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Submit the case").click()
+    await expect(page.get_by_role("status")).to_contain_text("is open")
+    await expect(page.get_by_role("link", name="providers.xlsx")).to_be_visible()
+    number = (await page.get_by_role("heading", level=1).inner_text()).split(":")[0]
+    await page.get_by_label("Your reply").fill("And the corrected file.")
+    await page.locator("input#attachments").set_input_files(files=[{
+        "name": "providers-v2.xlsx", "mimeType": XLSX, "buffer": reply_file}])
+    await page.get_by_role("button", name="Send reply").click()
+    await expect(page.get_by_role("status")).to_contain_text("reply was sent")
+    await assert_accessible(page)
+
+    await page.context.clear_cookies()
+    await log_in(page, staff.email)
+    await page.goto("/helpdesk?team=bulk_uploads")
+    await page.get_by_role("link", name=number).click()
+    for name, sent in (("providers.xlsx", workbook), ("providers-v2.xlsx", reply_file)):
+        href = await page.get_by_role("link", name=name, exact=True).get_attribute("href")
+        downloaded = await page.request.get(href)
+        assert downloaded.ok and await downloaded.body() == sent, name
+    await assert_accessible(page)

@@ -1,11 +1,16 @@
 """Help-desk cases over days, on the time-skipping server: replies, reminders, closure, SLAs."""
 
 import asyncio
+import re
 from datetime import timedelta
 
+from models.business_hours import business_hours
+from models.helpdesk_rules import BUSINESS_DAY
 from tests.support.helpdesk import agent, open_case, register_requester
+from tests.support.web import browser
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+DATE = r"[A-Z][a-z]+ \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M E[SD]T"  # Eastern, with its zone
 
 
 async def status_of(client, case_id: int) -> str:
@@ -27,6 +32,15 @@ async def count(system, to: str, subject: str, expected: int) -> None:
     assert len(system.smtp.find(to=to, subject=subject)) == expected
 
 
+async def open_hours_pass(system, amount: timedelta) -> None:
+    """Skip time until `amount` of the desk's open hours (and one more hour) have passed."""
+    settings = system.settings
+    now = await system.env.get_current_time()
+    hours = business_hours(settings.helpdesk_hours, settings.helpdesk_timezone,
+                           settings.helpdesk_holidays, now)
+    await system.env.sleep(hours.add(now, amount) - now + HOUR)
+
+
 async def test_a_case_from_intake_to_closure(ts_system):
     requester, email = await register_requester(ts_system)
     staff, _ = await agent(ts_system, "access")
@@ -42,23 +56,45 @@ async def test_a_case_from_intake_to_closure(ts_system):
     assert asked.json()["status"] == "awaiting_requester"
     info = await ts_system.smtp.one(to=email, subject="Information needed")
     assert "Which browser" in info.text
+    assert re.search(rf"hear from you by {DATE}, the case", info.text), info.text
     await requester.post(f"{url}/messages", data={"body": "Chrome 120"})
     await until_status(requester, case["id"], "in_progress")
     resolved = await staff.post(f"{url}/resolve", json={"notes": "Cleared the lockout."})
     assert resolved.json()["status"] == "resolved"
     notes = await ts_system.smtp.one(to=email, subject=f"Case {number} resolved")
     assert "Cleared the lockout." in notes.text
+    assert re.search(rf"reopen the case until {DATE}\.", notes.text) and "from now" not in notes.text
     reopened = await requester.post(f"{url}/reopen", json={"body": "Still locked out."})
     assert reopened.json()["status"] == "in_progress"
     twice = await requester.post(f"{url}/reopen", json={"body": "again"})
     assert twice.status_code == 409, twice.text
     await staff.post(f"{url}/resolve", json={"notes": "Reset the account."})
+    await until_status(requester, case["id"], "resolved")
+    person = browser(ts_system)
+    await person.login(email)
+    page = f"/help/cases/{case['id']}"
+    assert "Comment and reopen the case" in (await person.get(page)).text
+    comment = await person.submit(page, {"body": "It worked once, now locked again."},
+                                  action=f"{page}/reply")
+    assert "Your comment reopened the case" in comment.text
+    assert await status_of(requester, case["id"]) == "in_progress"
+    await staff.post(f"{url}/resolve", json={"notes": "Reset the account again."})
     await ts_system.env.sleep(7 * DAY + HOUR)
     await until_status(requester, case["id"], "closed")
     closed = await ts_system.smtp.one(to=email, subject=f"Case {number} closed")
     assert "reopening period ended" in closed.text
     late = await requester.post(f"{url}/reopen", json={"body": "too late"})
     assert late.status_code == 409
+    comment_late = await requester.post(f"{url}/messages", data={"body": "too late"})
+    assert comment_late.status_code == 409
+    shown = (await person.get(page)).text
+    assert "This case is closed" in shown and "Comment and reopen" not in shown
+    follow = re.search(r'href="(/help/cases/new\?follow_up=\d+)"', shown)[1]
+    form = await person.get(follow)
+    assert f"Follow-up to {number}" in form.text
+    linked = await open_case(requester, "access", f"Follow-up to {number}",
+                             related_case_id=case["id"])
+    assert linked.status_code == 201 and linked.json()["related_case_id"] == case["id"]
 
 
 async def test_a_requester_who_never_answers_is_reminded_then_closed(ts_system):
@@ -86,7 +122,7 @@ async def test_a_late_case_is_escalated_and_waiting_time_is_not_counted(ts_syste
     paused = (await open_case(requester, "inventory", "I will be slow")).json()
     await staff.post(f"/api/v1/helpdesk/cases/{paused['id']}/request-info",
                      json={"body": "Send the temperature log."})
-    await ts_system.env.sleep(8 * HOUR + HOUR)  # inventory: first response within 8 hours
+    await open_hours_pass(ts_system, 8 * HOUR)  # inventory: first response within 8 hours
     escalation = await ts_system.smtp.one(to=lead_email,
                                           subject=f"{late['number']} is past its response")
     assert "Nobody answers me" in escalation.text
@@ -98,5 +134,5 @@ async def test_a_late_case_is_escalated_and_waiting_time_is_not_counted(ts_syste
                          data={"body": "Log attached."})
     await until_status(staff, paused["id"], "in_progress")
     await count(ts_system, lead_email, f"{paused['number']} is past its resolution", 0)
-    await ts_system.env.sleep(2 * DAY)  # resolution target 2 days of active time
+    await open_hours_pass(ts_system, 2 * BUSINESS_DAY)  # resolution: 2 days of open hours
     await ts_system.smtp.one(to=lead_email, subject=f"{paused['number']} is past its resolution")

@@ -127,6 +127,18 @@ async def test_attachments_are_checked_by_content(system):
     refused = await open_case(requester, "other", "Broken file", files=[renamed])
     assert refused.status_code == 422 and "attachments" in refused.json()["errors"]
     assert (await requester.get("/api/v1/helpdesk/cases")).json() == []
+    misspelled = await requester.post("/api/v1/helpdesk/cases", data={
+        "category": "other", "subject": "A file", "description": "See the file."},
+        files=[("attachment", ("a.csv", b"a,b\n1,2\n", "text/csv"))])
+    assert misspelled.status_code == 422
+    assert list(misspelled.json()["errors"]) == ["attachment"]
+    case = (await open_case(requester, "other", "A file", files=[
+        ("a.csv", b"a,b\n1,2\n", "text/csv")])).json()
+    extra = await requester.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                                 data={"body": "hi", "urgent": "yes"})
+    assert extra.status_code == 422 and "urgent" in extra.json()["errors"]
+    attached = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    assert [a["filename"] for a in attached["attachments"]] == ["a.csv"]
 
 
 async def test_the_knowledge_base_is_written_by_agents_and_searched_by_all(system):
@@ -198,3 +210,36 @@ async def test_a_recipient_asks_without_an_account(system):
     assert "Your case number is" in page.text
     number = page.text.split("Your case number is <strong>")[1].split("<")[0]
     await system.smtp.one(to=email, subject=f"We received your case {number}")
+
+
+async def test_a_file_for_another_location_or_imported_before_is_refused(system):
+    enrollment = await start_enrollment(system, ["Clinic Alpha", "Clinic Beta"])
+    (email_a, alpha), (_email_b, beta) = enrollment.locations.items()
+    coordinator = await complete_location(system, email_a, alpha, providers=0)
+    staff, _ = await agent(system, "bulk_uploads")
+    beta_file = ("beta.xlsx", provider_workbook(good_rows(3), "Clinic Beta"), XLSX)
+    alpha_bytes = provider_workbook(good_rows(4), "Clinic Alpha")
+    case = (await open_case(coordinator, "provider_bulk_upload", "Providers for Alpha",
+                            location_id=alpha, files=[beta_file,
+                                                      ("alpha.xlsx", alpha_bytes, XLSX)])).json()
+    files = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()["attachments"]
+    beta_id, alpha_id = files[0]["id"], files[1]["id"]
+    url = f"/api/v1/helpdesk/cases/{case['id']}/imports"
+    wrong = await staff.post(url, json={"attachment_id": beta_id, "location_id": beta})
+    assert wrong.status_code == 422
+    assert "This case is about Clinic Alpha" in wrong.json()["errors"]["location_id"]
+    mismatch = await staff.post(url, json={"attachment_id": beta_id, "location_id": alpha})
+    assert mismatch.status_code == 422 and "Clinic Beta" in mismatch.json()["detail"]
+    done = await staff.post(url, json={"attachment_id": alpha_id, "location_id": alpha})
+    assert done.status_code == 201 and done.json()["imported"] == 4
+
+    again = (await open_case(coordinator, "provider_bulk_upload", "Alpha again",
+                             location_id=alpha, files=[("copy.xlsx", alpha_bytes, XLSX)])).json()
+    copy_id = (await staff.get(f"/api/v1/helpdesk/cases/{again['id']}")).json()[
+        "attachments"][0]["id"]
+    repeat = await staff.post(f"/api/v1/helpdesk/cases/{again['id']}/imports/check",
+                              json={"attachment_id": copy_id, "location_id": alpha})
+    assert repeat.status_code == 409
+    assert "already imported into Clinic Alpha" in repeat.json()["detail"]
+    assert case["number"] in repeat.json()["detail"]
+    assert await active_providers(system, alpha) == 4

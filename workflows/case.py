@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
 
 H = HelpdeskActivities
 C = CaseStatus
+SLA_DUE = "case-sla-due-projected"
 
 
 @workflow.defn
@@ -47,6 +48,8 @@ class CaseWorkflow:
     async def run(self, data: CaseInput) -> str:
         if data.state is None:
             self._email("received")
+            if workflow.patched(SLA_DUE):  # the console sorts new cases by when they are due
+                await self._project(C.NEW)
         while self.s.status != C.CLOSED:
             await self._send_emails()
             if history_is_long(data.history_limit):
@@ -81,7 +84,7 @@ class CaseWorkflow:
 
     def _next_deadline(self) -> datetime | None:
         s, now = self.s, workflow.now()
-        times = [s.clock.due_at(at, now) for _n, _l, at in self._thresholds()]
+        times = [s.clock.due_at(at, now, self.data.hours) for _n, _l, at in self._thresholds()]
         if s.status == C.AWAITING_REQUESTER and s.waiting_since:
             if not s.reminded:
                 times.append(s.waiting_since + self.data.info_reminder_after)
@@ -93,7 +96,7 @@ class CaseWorkflow:
     async def _on_time(self) -> None:
         s, now = self.s, workflow.now()
         for name, level, at in self._thresholds():
-            if s.clock.running_since and s.clock.active(now) >= at:
+            if s.clock.running_since and s.clock.active(now, self.data.hours) >= at:
                 s.escalations.append(f"{name}:{level}")
                 await self._flag(level, f"{'is near' if level == 'at_risk' else 'is past'} its "
                                         f"{name} target")
@@ -103,7 +106,7 @@ class CaseWorkflow:
             elif not s.reminded and now >= s.waiting_since + self.data.info_reminder_after:
                 s.reminded = True
                 close_on = s.waiting_since + self.data.info_close_after
-                self._email("info_reminder", s.info_message, f"{close_on:%B %d, %Y}")
+                self._email("info_reminder", s.info_message, due_at=close_on)
         if s.status == C.RESOLVED and s.resolved_at and (
                 now >= s.resolved_at + self.data.reopen_within):
             await self._close("The reopening period ended.")
@@ -115,22 +118,32 @@ class CaseWorkflow:
         self._email("escalated", detail=what)
 
     async def _close(self, reason: str) -> None:
-        self.s.clock.pause(workflow.now())
+        self.s.clock.pause(workflow.now(), self.data.hours)
         await self._project(C.CLOSED, closed_reason=reason)
         self._email("closed", detail=reason)
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _email(self, kind: str, message_id: int | None = None, detail: str | None = None) -> None:
+    def _email(self, kind: str, message_id: int | None = None, detail: str | None = None,
+               due_at: datetime | None = None) -> None:
         self.s.emails += 1
         self.s.outbox.append(CaseEmail(
             case_id=self.data.case_id, kind=kind, message_id=message_id, detail=detail,
-            key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}"))
+            due_at=due_at, key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}"))
 
     async def _send_emails(self) -> None:
         while self.s.outbox:
             await workflow.execute_activity_method(H.send_case_email, self.s.outbox[0], **MAIL)
             self.s.outbox.pop(0)
+
+    def _sla_due(self) -> datetime | None:
+        """When the next target is past (None while the clock is paused or the case is done)."""
+        if self.s.status not in C.OPEN:
+            return None
+        now = workflow.now()
+        due = [self.s.clock.due_at(target, now, self.data.hours)
+               for _name, target in self._targets()]
+        return min((d for d in due if d is not None), default=None)
 
     async def _project(self, status: str, actor: str = "system", resolution: int | None = None,
                        closed_reason: str | None = None) -> None:
@@ -139,6 +152,7 @@ class CaseWorkflow:
         s.seq += 1
         change = CaseChange(case_id=self.data.case_id, seq=s.seq, status=status,
                             assignee_id=s.assignee, sla_flag=s.sla_flag,
+                            sla_due_at=self._sla_due(),
                             first_response=s.first_response, actor=actor,
                             resolution_message_id=resolution, closed_reason=closed_reason)
         await workflow.execute_activity_method(H.project_case, change, **DB)
@@ -179,7 +193,10 @@ class CaseWorkflow:
             if published.internal:
                 return self.s.status
             if published.author_kind == "agent":
+                answered = not self.s.first_response
                 self.s.first_response = True
+                if answered and workflow.patched(SLA_DUE):  # now the resolution target is due
+                    await self._project(self.s.status, actor=f"user:{data.user_id}")
                 self._email("updated", published.message_id)
                 return self.s.status
             if self.s.status == C.AWAITING_REQUESTER:
@@ -201,10 +218,11 @@ class CaseWorkflow:
             await self._publish(data)
             s, now = self.s, workflow.now()
             s.first_response = True
-            s.clock.pause(now)
+            s.clock.pause(now, self.data.hours)
             s.waiting_since, s.info_message, s.reminded = now, data.message_id, False
             await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}")
-            self._email("info_requested", data.message_id)
+            self._email("info_requested", data.message_id,
+                        due_at=now + self.data.info_close_after)
             return s.status
 
     @request_info.validator
@@ -219,11 +237,11 @@ class CaseWorkflow:
             await self._publish(data)
             s, now = self.s, workflow.now()
             s.first_response = True
-            s.clock.pause(now)
+            s.clock.pause(now, self.data.hours)
             s.resolved_at, s.waiting_since = now, None
             await self._project(C.RESOLVED, actor=f"user:{data.user_id}",
                                 resolution=data.message_id)
-            self._email("resolved", data.message_id)
+            self._email("resolved", data.message_id, due_at=now + self.data.reopen_within)
             return s.status
 
     @resolve.validator
@@ -254,18 +272,24 @@ class CaseWorkflow:
 
     @workflow.query
     def detail(self) -> CaseStatusOut:
-        s, now = self.s, workflow.now()
-        due = {name: s.clock.due_at(target, now) for name, target in self._targets()}
+        s, now, hours = self.s, workflow.now(), self.data.hours
+        due = {name: s.clock.due_at(target, now, hours) for name, target in self._targets()}
+        steps = [(s.clock.due_at(at, now, hours), name, level)
+                 for name, level, at in self._thresholds()]
+        step = min(((at, n, lv) for at, n, lv in steps if at), default=None)
         closes = None
         if s.status == C.AWAITING_REQUESTER and s.waiting_since:
             closes = s.waiting_since + self.data.info_close_after
         elif s.status == C.RESOLVED and s.resolved_at:
             closes = s.resolved_at + self.data.reopen_within
         return CaseStatusOut(status=s.status,
-                             active_minutes=int(s.clock.active(now).total_seconds() // 60),
+                             active_minutes=int(s.clock.active(now, hours).total_seconds() // 60),
                              waiting_on_requester=s.status == C.AWAITING_REQUESTER,
                              response_due_at=due.get("response"),
-                             resolution_due_at=due.get("resolution"), closes_at=closes)
+                             resolution_due_at=due.get("resolution"), closes_at=closes,
+                             next_step=f"{step[1]}:{step[2]}" if step else None,
+                             next_step_due_at=step[0] if step else None,
+                             business_hours=hours is not None)
 
 
 @workflow.defn

@@ -8,6 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.files import reencode_photo, store_file
 from api.domain.section_b import Upload
 from core.errors import Invalid
+from core.security import capability, capability_valid
+from models.enrollment import StoredFile
 from models.helpdesk import CaseAttachment
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -53,18 +55,65 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
     return checked
 
 
+async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile:
+    data = upload.data
+    if kind == "image/jpeg":  # pictures are re-encoded, so no metadata leaks
+        data, _w, _h = reencode_photo(upload.data, "attachments")
+    return await store_file(session, data, filename=upload.filename, content_type=kind)
+
+
 async def store_attachments(session: AsyncSession, case_id: int, message_id: int | None,
-                            checked: list[tuple[Upload, str]]) -> list[CaseAttachment]:
+                            checked: list[tuple[Upload, str]],
+                            kept: list[StoredFile] = ()) -> list[CaseAttachment]:
+    """The checked uploads stored, plus files kept from an earlier step, attached to a case."""
+    files = [await _store(session, upload, kind) for upload, kind in checked]
     stored = []
-    for upload, kind in checked:
-        data = upload.data
-        if kind == "image/jpeg":  # pictures are re-encoded, so no metadata leaks
-            data, _w, _h = reencode_photo(upload.data, "attachments")
-        file = await store_file(session, data, filename=upload.filename, content_type=kind)
+    for file in [*kept, *files]:
         attachment = CaseAttachment(case_id=case_id, message_id=message_id, file_id=file.id,
-                                    filename=upload.filename[:200], content_type=kind,
-                                    size=len(data))
+                                    filename=file.filename[:200],
+                                    content_type=file.content_type, size=file.size)
         session.add(attachment)
         stored.append(attachment)
     await session.flush()
     return stored
+
+
+# Files attached on a page that is shown again (the knowledge-base suggestions, a refused
+# field) are checked and stored at once; the form carries a signed reference to each, bound to
+# the person, so "Continue" never loses them and nobody can claim another's file.
+PENDING = "pending_attachment"
+
+
+def _reference(secret: str, user_id: int, file_id: int) -> str:
+    return f"{file_id}.{capability(secret, f'{PENDING}:{user_id}', file_id)}"
+
+
+async def keep_pending(session: AsyncSession, secret: str, user_id: int,
+                       uploads: list[Upload], already: int = 0) -> list[tuple[str, str]]:
+    """Check and store uploads for a later submit: (reference, filename) for the form."""
+    if len(uploads) + already > MAX_ATTACHMENTS:
+        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+    kept = []
+    for upload, kind in check_attachments(uploads):
+        file = await _store(session, upload, kind)
+        kept.append((_reference(secret, user_id, file.id), file.filename))
+    return kept
+
+
+async def pending_files(session: AsyncSession, secret: str, user_id: int,
+                        references: list[str]) -> list[StoredFile]:
+    """The stored files the form's references name; a reference we did not issue to this
+    person is ignored."""
+    files = []
+    for reference in dict.fromkeys(references):
+        file_id, _dot, key = reference.partition(".")
+        if file_id.isdigit() and capability_valid(secret, f"{PENDING}:{user_id}", int(file_id),
+                                                  key):
+            file = await session.get(StoredFile, int(file_id))
+            if file is not None:
+                files.append(file)
+    return files[:MAX_ATTACHMENTS]
+
+
+def kept_list(files: list[StoredFile], secret: str, user_id: int) -> list[tuple[str, str]]:
+    return [(_reference(secret, user_id, f.id), f.filename) for f in files]

@@ -8,7 +8,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
-from api.domain.attachments import check_attachments, store_attachments
+from api.domain.attachments import MAX_ATTACHMENTS, check_attachments, store_attachments
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
 from api.processes import Gateway
@@ -16,9 +16,10 @@ from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.accounts import User
+from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
-from models.helpdesk_rules import Category, Team, route
+from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
 
 NO_CASE = "We could not find that case among the ones you can open."
@@ -58,17 +59,25 @@ async def _start(session: AsyncSession, gateway: Gateway, case: Case) -> Case:
 
 
 async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: CaseIn,
-                    uploads: list[Upload]) -> Case:
+                    uploads: list[Upload], kept: list[StoredFile] = ()) -> Case:
     checked = check_attachments(uploads)
+    if len(checked) + len(kept) > MAX_ATTACHMENTS:
+        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
     if data.location_id is not None and data.location_id not in await my_location_ids(
             session, user):
         raise Invalid("Choose one of your own locations, or none.", field="location_id")
+    if data.related_case_id is not None:
+        earlier = await session.get(Case, data.related_case_id)
+        if earlier is None or earlier.requester_user_id != user.id:
+            raise Invalid("A follow-up names one of your own cases.", field="related_case_id")
     case = Case(requester_user_id=user.id, requester_name=user.full_name,
                 requester_email=user.email, category=data.category, team=route(data.category),
-                subject=data.subject, description=data.description, location_id=data.location_id)
+                subject=data.subject, description=data.description, location_id=data.location_id,
+                related_case_id=data.related_case_id)
+    case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
-    await store_attachments(session, case.id, None, checked)
+    await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 
 
@@ -78,6 +87,7 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
                 category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)
+    case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
     return await _start(session, gateway, case)
@@ -116,26 +126,32 @@ async def attachments(session: AsyncSession, case: Case) -> list[CaseAttachment]
 
 async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,
                          internal: bool = False, kind: str = "comment",
-                         uploads: list[Upload] = ()) -> CaseMessage:
+                         uploads: list[Upload] = (),
+                         kept: list[StoredFile] = ()) -> CaseMessage:
     checked = check_attachments(list(uploads))
+    if len(checked) + len(kept) > MAX_ATTACHMENTS:
+        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
     message = CaseMessage(case_id=case.id, author_user_id=user.id, author_name=user.full_name,
                           author_kind="agent" if is_agent(user) else "requester",
                           internal=internal, kind=kind, body=body)
     session.add(message)
     await session.flush()
-    await store_attachments(session, case.id, message.id, checked)
+    await store_attachments(session, case.id, message.id, checked, list(kept))
     return message
 
 
 async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user: User,
-                      body: str, internal: bool = False,
-                      uploads: list[Upload] = ()) -> CaseMessage:
+                      body: str, internal: bool = False, uploads: list[Upload] = (),
+                      kept: list[StoredFile] = ()) -> CaseMessage:
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
-    message = await _store_message(session, case, user, body, internal=internal, uploads=uploads)
-    await case_process.message(gateway, session, case.id, "post", message.id, user.id)
+    message = await _store_message(session, case, user, body, internal=internal,
+                                   uploads=uploads, kept=kept)
+    # The requester commenting on a resolved case (within the reopening period) reopens it.
+    action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
+    await case_process.message(gateway, session, case.id, action, message.id, user.id)
     return message
 
 
@@ -172,20 +188,6 @@ async def reopen(session, gateway, case: Case, user: User, reason: str) -> str:
     if case.requester_user_id != user.id and not is_agent(user):
         raise NotFound(NO_CASE)
     return await _message_update(session, gateway, case, user, reason, "reopen")
-
-
-
-
-async def queue(session: AsyncSession, team: Team | None, status: str | None,
-                limit: int = 100) -> list[Case]:
-    """A team's queue: open cases, the longest-waiting first."""
-    statement = select(Case)
-    if team:
-        statement = statement.where(Case.team == team)
-    statement = statement.where(Case.status == status) if status else statement.where(
-        Case.status.in_(CaseStatus.OPEN))
-    result = await session.exec(statement.order_by(Case.created_at, Case.id).limit(limit))
-    return list(result.all())
 
 
 async def queue_counts(session: AsyncSession) -> dict[str, int]:

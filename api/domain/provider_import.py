@@ -16,11 +16,13 @@ from api.forms import parse
 from api.processes import Gateway
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, Invalid
+from core.timefmt import when
 from models.accounts import User
 from models.enrollment import Location, PracticingProvider, StoredFile
 from models.enrollment_enums import LicenseType
 from models.enrollment_schemas import ProviderIn
 from models.helpdesk import Case, CaseAttachment, CaseMessage, ProviderImport
+from models.helpdesk_rules import case_number
 from models.helpdesk_schemas import ImportReport, RowError
 
 COLUMNS = [("first_name", "First Name"), ("middle_initial", "Middle Initial"),
@@ -127,6 +129,12 @@ async def check(session: AsyncSession, case: Case, attachment_id: int,
     if not named:
         raise Invalid("The file does not name its location: write the location's name in cell "
                       "B1, as the template asks.", field="attachment_id")
+    if case.location_id is not None and case.location_id != location.id:
+        about = await session.get(Location, case.location_id)
+        raise Invalid(f"This case is about {about.name}, and the file (cell B1) is for "
+                      f"“{named}”: a file is imported only into the location its case is "
+                      "about. Ask the requester for the right file, or a case for the other "
+                      "location.", field="location_id")
     if not _same_place(named, location):
         raise Invalid(f"This file is for “{named}” (cell B1), not for {location.name}. Choose "
                       "the location the file names, or ask for the right file.",
@@ -138,10 +146,24 @@ async def check(session: AsyncSession, case: Case, attachment_id: int,
     return attachment, location, valid, errors
 
 
+async def _not_imported_before(session: AsyncSession, location: Location, digest: str) -> None:
+    """The same file (by content), sent again in this or another case, is recognised."""
+    earlier = (await session.exec(select(ProviderImport).where(
+        ProviderImport.location_id == location.id,
+        ProviderImport.file_sha256 == digest))).first()
+    if earlier is not None:
+        raise Conflict(f"This same file was already imported into {location.name} on "
+                       f"{when(earlier.created_at)} (case {case_number(earlier.case_id)}, "
+                       f"{earlier.imported} provider(s)). Nothing was imported again.",
+                       field="attachment_id")
+
+
 async def preview(session: AsyncSession, case: Case, attachment_id: int,
                   location_id: int) -> ImportReport:
-    _attachment, location, valid, errors = await check(session, case, attachment_id,
-                                                       location_id)
+    attachment, location, valid, errors = await check(session, case, attachment_id,
+                                                      location_id)
+    await _not_imported_before(session, location,
+                               (await session.get(StoredFile, attachment.file_id)).sha256)
     return ImportReport(valid_rows=len(valid), errors=errors, location_id=location.id)
 
 
@@ -154,11 +176,14 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     if done.first() is not None:
         raise Conflict("This file was already imported.", field="attachment_id")
     attachment, location, valid, errors = await check(session, case, attachment_id, location_id)
+    digest = (await session.get(StoredFile, attachment.file_id)).sha256
+    await _not_imported_before(session, location, digest)
     if errors and not valid_rows_only:
         raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
                       "or choose to import only the valid rows.", field="attachment_id")
     session.add(ProviderImport(case_id=case.id, attachment_id=attachment.id,
-                               location_id=location.id, imported=len(valid),
+                               location_id=location.id, file_sha256=digest,
+                               imported=len(valid),
                                skipped=len(errors), imported_by=agent.id))
     try:
         await session.flush()  # the unique attachment settles a double click here

@@ -3,6 +3,7 @@
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
+from models.business_hours import business_hours
 from models.contracts import AssignCase, CaseInput, CaseMessageRef, CaseStatusOut
 from models.helpdesk_rules import SERVICE_LEVELS, Team
 from workflows import ids
@@ -15,8 +16,11 @@ MESSAGE_ACTIONS = {"post": Case.post_message, "request_info": Case.request_info,
 async def open_case(gateway: Gateway, session: AsyncSession, case_id: int, team: Team) -> None:
     """With the new case in `session`: the case exists with its process, or not at all."""
     response, resolution = SERVICE_LEVELS[team]
+    settings = gateway.settings
+    hours = business_hours(settings.helpdesk_hours, settings.helpdesk_timezone,
+                           settings.helpdesk_holidays, await gateway.now())
     await gateway.start(Case.run, CaseInput(case_id=case_id, response_target=response,
-                                            resolution_target=resolution),
+                                            resolution_target=resolution, hours=hours),
                         id=ids.case(case_id), session=session)
 
 

@@ -1,6 +1,7 @@
 """Login, logout and password changes: portal pages and JSON endpoints."""
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -53,7 +54,8 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
     if errors:
         return _login_again(request, values, errors, next_url)
     key = await start_session(session, user, request, settings.session_hours)
-    target = "/account/password" if user.must_change_password else next_url
+    target = (f"/account/password?next={quote(next_url, safe='')}"
+              if user.must_change_password else next_url)
     response = redirect(target)
     set_session_cookie(response, key, secure=settings.cookies_secure,
                        hours=settings.session_hours)
@@ -78,22 +80,27 @@ async def logout(request: Request, session: SessionDep) -> Response:
 
 
 @pages.get("/account/password", response_class=HTMLResponse)
-async def password_page(request: Request, user: CurrentUser) -> HTMLResponse:
-    return render(request, "auth/password.html", {"user": user})
+async def password_page(request: Request, user: CurrentUser,
+                        next: str = "/") -> HTMLResponse:  # noqa: A002
+    return render(request, "auth/password.html", {"user": user, "next": _safe_next(next)})
 
 
 @pages.post("/account/password", response_class=HTMLResponse)
 async def password_change(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    data, errors = parse(PasswordChangeIn, await form_values(request))
+    """Changed, the person goes back to where they were going (a temporary password's
+    first login was on its way somewhere)."""
+    values = await form_values(request)
+    next_url = _safe_next(values.pop("next", None))
+    data, errors = parse(PasswordChangeIn, values)
     if data:
         try:
             await accounts.change_password(session=session, user=user, data=data,
                                            keep_session_key=presented_key(request)[0])
-            return redirect("/", notice="Your password has been changed.")
+            return redirect(next_url, notice="Your password has been changed.")
         except CVMSError as error:
             errors = error.errors
-    return render(request, "auth/password.html", {"user": user, "errors": errors},
-                  status_code=400)
+    return render(request, "auth/password.html", {"user": user, "errors": errors,
+                                                  "next": next_url}, status_code=400)
 
 
 @api.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")

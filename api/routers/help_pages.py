@@ -1,32 +1,63 @@
 """The help-desk pages for requesters: knowledge base, registration, questions, their cases."""
 
-from fastapi import APIRouter, Request, UploadFile
+from typing import Annotated
+
+from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import helpdesk, kb
+from api.domain.attachments import keep_pending, kept_list, pending_files
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
 from core.errors import CVMSError
-from models.enrollment import Location
-from models.helpdesk_rules import Category
+from models.enrollment import Location, StoredFile
+from models.helpdesk import CaseStatus
+from models.helpdesk_rules import REOPEN_WITHIN, Category
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
 router = APIRouter(prefix="/help", include_in_schema=False)
 PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.RECIPIENT_QUESTION]
 
 
-async def files_of(request: Request, field: str = "attachments") -> list[Upload]:
-    form = await request.form()
-    uploads = []
-    for item in form.getlist(field):
-        if isinstance(item, UploadFile) and item.filename:
-            uploads.append(Upload(item.filename, await item.read()))
-    return uploads
+Attachments = Annotated[list[UploadFile] | None, File(description="Up to 5 files")]
+
+
+async def files_of(attachments: list[UploadFile] | None) -> list[Upload]:
+    """The files a page's file input sent (an empty input sends one nameless part)."""
+    return [Upload(item.filename, await item.read()) for item in attachments or []
+            if item.filename]
+
+
+def _references(values: dict) -> list[str]:
+    kept = values.pop("kept", [])
+    return [str(k) for k in (kept if isinstance(kept, list) else [kept]) if k]
+
+
+def _secret(request: Request) -> str:
+    return request.app.state.services.settings.secret_key.get_secret_value()
+
+
+async def _kept(request: Request, session, user, values: dict,
+                uploads: list[Upload]) -> tuple[list[StoredFile], dict[str, str]]:
+    """Files from earlier steps (by their signed references) plus this post's new files,
+    stored now so a page shown again still has them: the files and any refusal."""
+    values.pop("attachments", None)
+    kept = await pending_files(session, _secret(request), user.id, _references(values))
+    errors = {}
+    if uploads:
+        try:
+            refs = await keep_pending(session, _secret(request), user.id, uploads, len(kept))
+            kept += await pending_files(session, _secret(request), user.id,
+                                        [r for r, _name in refs])
+        except CVMSError as error:
+            errors = error.errors or {"attachments": error.message}
+    values["kept_files"] = kept_list(kept, _secret(request), user.id)
+    return kept, errors
 
 
 @router.get("", response_class=HTMLResponse)
@@ -92,30 +123,45 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 
 
 @router.get("/cases/new", response_class=HTMLResponse)
-async def new_case_page(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    return await _intake(request, session, user, values={})
+async def new_case_page(request: Request, user: CurrentUser, session: SessionDep,
+                        follow_up: Id | None = None) -> HTMLResponse:
+    """A new case; from a closed case's page, a follow-up linked to it."""
+    values = {}
+    if follow_up is not None:
+        earlier = await helpdesk.case_for(session, user, follow_up)
+        values = {"related_case_id": str(earlier.id), "category": earlier.category.value,
+                  "subject": f"Follow-up to {earlier.number}: {earlier.subject}"[:200],
+                  "location_id": str(earlier.location_id or "")}
+    return await _intake(request, session, user, values=values)
 
 
 @router.post("/cases/new", response_class=HTMLResponse)
 async def new_case(request: Request, user: CurrentUser, session: SessionDep,
-                   gateway: ProcessesDep) -> Response:
+                   gateway: ProcessesDep, attachments: Attachments = None) -> Response:
     values = await form_values(request)
+    uploads = await files_of(attachments)
     if values.get("action") == "suggest" or not values.get("suggested"):
+        _kept_files, errors = await _kept(request, session, user, values, uploads)
         query = f"{values.get('subject', '')} {values.get('description', '')}"
         return await _intake(request, session, user, values=values, suggested=True,
-                             suggestions=await kb.search(session, query, 5))
+                             errors=errors, suggestions=await kb.search(session, query, 5),
+                             status_code=400 if errors else 200)
+    values.pop("attachments", None)
+    references = _references(values)
     data, errors = parse(CaseIn, values)
     if data:
         try:
-            case = await helpdesk.open_case(session, gateway, user, data,
-                                            await files_of(request))
+            kept = await pending_files(session, _secret(request), user.id, references)
+            case = await helpdesk.open_case(session, gateway, user, data, uploads, kept)
             return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} is open. We "
                                                              "emailed you a confirmation.")
         except CVMSError as error:
             await rollback_keeping(session, user)
             errors = error.errors or {"form": error.message}
-    return await _intake(request, session, user, values=values, errors=errors, suggested=True,
-                         status_code=400)
+    values["kept"] = references
+    _kept_files, refused = await _kept(request, session, user, values, uploads)
+    return await _intake(request, session, user, values=values, errors={**refused, **errors},
+                         suggested=True, status_code=400)
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -124,26 +170,38 @@ async def case_page(request: Request, case_id: Id, user: CurrentUser,
     case = await helpdesk.case_for(session, user, case_id)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
-        "attachments": await helpdesk.attachments(session, case)})
+        "attachments": await helpdesk.attachments(session, case),
+        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None})
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
 async def case_action(request: Request, case_id: Id, action: str, user: CurrentUser,
-                      session: SessionDep, gateway: ProcessesDep) -> Response:
+                      session: SessionDep, gateway: ProcessesDep,
+                      attachments: Attachments = None) -> Response:
     case = await helpdesk.case_for(session, user, case_id)
-    data, errors = parse(MessageIn, await form_values(request))
+    values = await form_values(request)
+    values.pop("attachments", None)
+    uploads, references = await files_of(attachments), _references(values)
+    data, errors = parse(MessageIn, values)
     try:
         if data and action == "reopen":
             await helpdesk.reopen(session, gateway, case, user, data.body)
             return redirect(f"/help/cases/{case_id}", notice="The case is reopened.")
         if data:
+            kept = await pending_files(session, _secret(request), user.id, references)
+            reopens = case.status == CaseStatus.RESOLVED
             await helpdesk.add_message(session, gateway, case, user, data.body, False,
-                                       await files_of(request))
-            return redirect(f"/help/cases/{case_id}", notice="Your reply was sent.")
+                                       uploads, kept)
+            return redirect(f"/help/cases/{case_id}", notice=(
+                "Your comment reopened the case; the help desk will pick it up again."
+                if reopens else "Your reply was sent."))
     except CVMSError as error:
         await rollback_keeping(session, user, case)
         errors = error.errors or {"body": error.message}
+    values["kept"] = references
+    _kept_files, refused = await _kept(request, session, user, values, uploads)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
-        "attachments": await helpdesk.attachments(session, case), "errors": errors},
-        status_code=400)
+        "attachments": await helpdesk.attachments(session, case), "values": values,
+        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
+        "errors": {**refused, **errors}}, status_code=400)

@@ -2,18 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, require_roles
 from api.domain import helpdesk, kb, provider_import
+from api.domain.helpdesk_console import ConsoleFilters, console
 from api.domain.section_b import Upload
 from api.forms import validated
 from api.params import Id
 from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
-from models.helpdesk_rules import Team
 from models.helpdesk_schemas import (
     ArticleIn,
     ArticleOut,
@@ -35,6 +35,18 @@ Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK
 Files = Annotated[list[UploadFile] | None, File(description="Attachments (up to 5)")]
 
 
+def only_fields(*allowed: str):
+    """A multipart form is as strict as a JSON body: a field we do not take is a 422 naming it
+    (a misspelled "attachment" would otherwise drop the file without a word)."""
+    async def check(request: Request) -> None:
+        unknown = [key for key in dict.fromkeys((await request.form()).keys())
+                   if key not in allowed and key != "csrf_token"]
+        if unknown:
+            raise Invalid("Unknown field(s): " + ", ".join(unknown) + ".",
+                          errors={key: "This field is not accepted here." for key in unknown})
+    return Depends(check)
+
+
 async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
     return [Upload(f.filename or "attachment", await f.read()) for f in files or [] if f.filename]
 
@@ -47,16 +59,20 @@ async def register(body: RequesterRegistrationIn, session: SessionDep,
     return RegistrationDone(user_id=user.id, username=user.username)
 
 
-@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case")
+@router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case",
+             dependencies=[only_fields("category", "subject", "description", "location_id",
+                                       "related_case_id", "attachments")])
 async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
                     category: Annotated[str, Form()], subject: Annotated[str, Form()],
                     description: Annotated[str, Form()],
                     location_id: Annotated[str | None, Form()] = None,
+                    related_case_id: Annotated[str | None, Form(
+                        description="The closed case this one follows up")] = None,
                     attachments: Files = None) -> CaseOut:
     if helpdesk.is_agent(user):
         raise Invalid("Agents open cases on a requester's behalf from the console.")
     data = validated(CaseIn, {"category": category, "subject": subject, "description": description,
-                           "location_id": location_id})
+                           "location_id": location_id, "related_case_id": related_case_id})
     case = await helpdesk.open_case(session, gateway, user, data,
                                     await uploads_of(attachments))
     return CaseOut.model_validate(case)
@@ -69,12 +85,13 @@ async def ask(body: PublicQuestionIn, session: SessionDep, gateway: ProcessesDep
 
 
 @router.get("/cases", response_model=list[CaseOut],
-            summary="Your cases (requesters) or a team's open queue (agents)")
-async def list_cases(user: CurrentUser, session: SessionDep, team: Team | None = None,
-                     status: str | None = None) -> list[CaseOut]:
-    cases = (await helpdesk.queue(session, team, status) if helpdesk.is_agent(user)
-             else await helpdesk.my_cases(session, user))
-    return [CaseOut.model_validate(c) for c in cases]
+            summary="Your cases (requesters), or for agents one page of the console: every "
+                    "team or one, searched (q), filtered and sorted like /helpdesk")
+async def list_cases(user: CurrentUser, session: SessionDep,
+                     filters: Annotated[ConsoleFilters, Query()]) -> list[CaseOut]:
+    if not helpdesk.is_agent(user):
+        return [CaseOut.model_validate(c) for c in await helpdesk.my_cases(session, user)]
+    return [CaseOut.model_validate(c) for c in (await console(session, filters)).cases]
 
 
 @router.get("/cases/{case_id}", summary="A case and its conversation")
@@ -89,7 +106,8 @@ async def get_case(case_id: Id, user: CurrentUser, session: SessionDep) -> dict:
 
 
 @router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,
-             summary="Reply (requester or agent) or write an internal note (agent)")
+             summary="Reply (requester or agent) or write an internal note (agent)",
+             dependencies=[only_fields("body", "internal", "attachments")])
 async def post_message(case_id: Id, user: CurrentUser, session: SessionDep,
                        gateway: ProcessesDep, body: Annotated[str, Form()],
                        internal: Annotated[bool, Form()] = False,

@@ -8,6 +8,13 @@ from sqlmodel import select
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import helpdesk, kb, provider_import
+from api.domain.helpdesk_console import (
+    SLA_CHOICES,
+    SORT_CHOICES,
+    STATUS_CHOICES,
+    ConsoleFilters,
+)
+from api.domain.helpdesk_console import console as console_page
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
@@ -24,12 +31,22 @@ Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK
 
 
 @router.get("", response_class=HTMLResponse)
-async def console(request: Request, user: Agent, session: SessionDep,
-                  team: Team | None = None, status: str | None = None) -> HTMLResponse:
-    team = team or (Team(user.team) if user.team in Team._value2member_map_ else None)
+async def console(request: Request, user: Agent, session: SessionDep) -> HTMLResponse:
+    """Filters live in the URL; without a team the agent's own team's queue is shown."""
+    query = dict(request.query_params)
+    if "team" not in query:
+        query["team"] = user.team if user.team in Team._value2member_map_ else "all"
+    filters = validated_form(ConsoleFilters, {k: v for k, v in query.items() if v != "" or k in (
+        "team",)} | ({"team": "all"} if query.get("team") == "" else {}))
+    found = await console_page(session, filters)
     return render(request, "helpdesk/console.html", {
-        "cases": await helpdesk.queue(session, team, status), "team": team, "status": status,
-        "teams": list(Team), "counts": await helpdesk.queue_counts(session)})
+        "f": filters, "found": found, "teams": list(Team),
+        "team_choices": [("all", "All teams")] + [(t.value, t.label) for t in Team],
+        "counts": await helpdesk.queue_counts(session),
+        "status_choices": STATUS_CHOICES, "sla_choices": SLA_CHOICES,
+        "sort_choices": SORT_CHOICES,
+        "category_choices": [(c.value, c.label) for c in Category],
+        "agent_choices": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)]})
 
 
 async def _live(gateway, case_id: int):

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from pydantic import BaseModel
 
+from models.business_hours import BusinessHours
 from models.contracts.base import Command
 from models.service_clock import ServiceClock
 
@@ -14,6 +15,7 @@ class CaseEmail(BaseModel):
     key: str
     message_id: int | None = None
     detail: str | None = None
+    due_at: datetime | None = None  # the date the email names (the activity shows it Eastern)
 
 
 class CaseState(BaseModel):
@@ -42,6 +44,9 @@ class CaseInput(BaseModel):
     info_reminder_after: timedelta = timedelta(days=2)
     info_close_after: timedelta = timedelta(days=5)
     reopen_within: timedelta = timedelta(days=7)
+    # The desk's hours of operation with its holidays: targets count only open time. None (a
+    # case opened before the desk had hours) counts every hour.
+    hours: BusinessHours | None = None
     state: CaseState | None = None
     history_limit: int | None = None
 
@@ -74,6 +79,7 @@ class CaseChange(BaseModel):
     resolution_message_id: int | None = None
     closed_reason: str | None = None
     actor: str = "system"
+    sla_due_at: datetime | None = None
 
 
 class CaseStatusOut(BaseModel):
@@ -83,6 +89,10 @@ class CaseStatusOut(BaseModel):
     response_due_at: datetime | None
     resolution_due_at: datetime | None
     closes_at: datetime | None
+    # The next service-level step ("response:at_risk", "resolution:breached") and when it is due.
+    next_step: str | None = None
+    next_step_due_at: datetime | None = None
+    business_hours: bool = False
 
 
 class WelcomeInput(BaseModel):

@@ -61,10 +61,13 @@ def good_rows(count: int) -> list[tuple]:
 
 async def open_case(client: httpx.AsyncClient, category: str, subject: str,
                     description: str = "Please help.", location_id: int | None = None,
-                    files: list | None = None) -> httpx.Response:
+                    files: list | None = None,
+                    related_case_id: int | None = None) -> httpx.Response:
     data = {"category": category, "subject": subject, "description": description}
     if location_id:
         data["location_id"] = str(location_id)
+    if related_case_id:
+        data["related_case_id"] = str(related_case_id)
     return await client.post("/api/v1/helpdesk/cases", data=data,
                              files=[("attachments", f) for f in files or []])
 

@@ -1,0 +1,114 @@
+"""The agents' console at statewide volume: every team or one, paged, searched, filtered and
+sorted in the database (indexes in models/helpdesk.py), never loaded whole."""
+
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from models.accounts import User
+from models.helpdesk import Case, CaseStatus
+from models.helpdesk_rules import Category, Team
+
+PAGE_SIZE = 50
+STATUSES = {"open": CaseStatus.OPEN, "all": None, **{s: (s,) for s in (
+    CaseStatus.NEW, CaseStatus.IN_PROGRESS, CaseStatus.AWAITING_REQUESTER, CaseStatus.RESOLVED,
+    CaseStatus.CLOSED)}}
+STATUS_CHOICES = [("open", "Open (not resolved)"), ("new", "New, not yet picked up"),
+                  ("in_progress", "Being worked on"),
+                  ("awaiting_requester", "Waiting for the requester"),
+                  ("resolved", "Resolved"), ("closed", "Closed"), ("all", "Any status")]
+SLA_CHOICES = [("", "Any"), ("on_time", "On time"), ("at_risk", "Near its target"),
+               ("breached", "Past its target")]
+SORT_CHOICES = [("due", "Due soonest"), ("oldest", "Oldest first"), ("newest", "Newest first")]
+NUMBER = re.compile(r"(?:CS)?0*(\d{1,9})", re.IGNORECASE)
+
+
+class ConsoleFilters(BaseModel):
+    """What the console shows; each filter is a query parameter, so a view is a URL."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    q: Annotated[str, Field(max_length=200)] = ""
+    team: Team | Literal["all"] = "all"
+    status: Literal[tuple(STATUSES)] = "open"  # type: ignore[valid-type]
+    category: Category | Literal[""] = ""
+    assignee: Annotated[str, Field(pattern=r"^(|none|\d{1,9})$")] = ""
+    sla: Literal["", "on_time", "at_risk", "breached"] = ""
+    sort: Literal["due", "oldest", "newest"] = "due"
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+    def url(self, **changes) -> str:
+        """This view's URL with some filters changed (defaults left out)."""
+        data = {**self.model_dump(mode="json"), **changes}
+        defaults = ConsoleFilters().model_dump(mode="json")
+        query = {k: v for k, v in data.items() if v != defaults[k] or k == "team"}
+        return "/helpdesk?" + urlencode(query)
+
+
+class ConsolePage(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+    assignees: dict[int, str]
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _conditions(f: ConsoleFilters) -> list:
+    conditions = []
+    if f.team != "all":
+        conditions.append(Case.team == f.team)
+    if STATUSES[f.status]:
+        statuses = STATUSES[f.status]
+        conditions.append(Case.status.in_(statuses) if len(statuses) > 1
+                          else Case.status == statuses[0])
+    if f.category:
+        conditions.append(Case.category == f.category)
+    if f.assignee == "none":
+        conditions.append(Case.assignee_id.is_(None))
+    elif f.assignee:
+        conditions.append(Case.assignee_id == int(f.assignee))
+    if f.sla == "on_time":
+        conditions.append(Case.sla_flag.is_(None))
+    elif f.sla:
+        conditions.append(Case.sla_flag == f.sla)
+    if f.q:
+        number = NUMBER.fullmatch(f.q)
+        if number:
+            conditions.append(Case.id == int(number[1]))
+        else:
+            conditions.append(Case.search_text.like(_like(f.q), escape="\\"))
+    return conditions
+
+
+async def console(session: AsyncSession, f: ConsoleFilters,
+                  page_size: int = PAGE_SIZE) -> ConsolePage:
+    conditions = _conditions(f)
+    total = (await session.exec(select(func.count()).select_from(Case).where(*conditions))).one()
+    order = {"due": (Case.sla_due_at.asc().nulls_last(), Case.id),
+             "oldest": (Case.created_at, Case.id),
+             "newest": (Case.created_at.desc(), Case.id.desc())}[f.sort]
+    pages = max(1, -(-total // page_size))
+    page = min(f.page, pages)
+    # The page's ids first (from an index where one covers the filters), then those rows.
+    ids = list((await session.exec(select(Case.id).where(*conditions).order_by(*order)
+                                   .offset((page - 1) * page_size).limit(page_size))).all())
+    found = {c.id: c for c in (await session.exec(select(Case).where(Case.id.in_(ids)))).all()}
+    rows = [found[i] for i in ids if i in found]
+    assignees = {c.assignee_id for c in rows if c.assignee_id}
+    names = {}
+    if assignees:
+        people = await session.exec(select(User.id, User.first_name, User.last_name)
+                                    .where(User.id.in_(assignees)))
+        names = {uid: f"{first} {last}" for uid, first, last in people.all()}
+    return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names)

@@ -1,0 +1,128 @@
+"""Benchmark: the help-desk console with 20,000 cases in the database.
+
+    .venv/bin/python -m bench.helpdesk_console [--cases 20000] [--requests 300] [--postgres URL]
+
+Seeds the cases in bulk (every team and status, a fifth assigned, some flagged), logs an agent
+in and times the console page through HTTP (the whole request: session, query, rendering):
+the first page of all teams sorted by when the service level is due, a search by requester
+name, a search by case number, and a filtered page (team, status, service level, assignee,
+page 3). Figures (p50/p99 in ms) go to stdout and bench/results/helpdesk_console.json.
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+from temporalio.testing import WorkflowEnvironment
+
+from core.temporal import DATA_CONVERTER
+from models.base import utcnow
+from models.enums import Role
+from models.helpdesk import Case
+from models.helpdesk_rules import Category, route
+from tests.support.accounts import make_user
+from tests.support.databases import postgres_database, sqlite_database
+from tests.support.smtp import SmtpCapture
+from tests.support.system import start_system
+from tests.support.web import browser
+
+RESULTS = Path(__file__).parent / "results"
+STATUSES = ["new", "in_progress", "awaiting_requester", "resolved", "closed"]
+SURNAMES = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
+            "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson"]
+
+
+async def seed(system, count: int, agent_ids: list[int]) -> None:
+    now, categories = utcnow(), list(Category)
+    rows = []
+    for n in range(count):
+        category, status = categories[n % len(categories)], STATUSES[n % len(STATUSES)]
+        surname = SURNAMES[n % len(SURNAMES)]
+        name, email = f"Pat{n} {surname}", f"pat{n}@clinic{n % 300}.org"
+        subject = f"Question {n} about {category.label.lower()}"
+        rows.append({
+            "requester_name": name, "requester_email": email,
+            "search_text": Case.searchable(subject, name, email),
+            "category": category.value, "team": route(category).value,
+            "subject": subject, "description": "Help.",
+            "status": status, "status_seq": 1,
+            "assignee_id": agent_ids[n % len(agent_ids)] if n % 5 == 0 else None,
+            "sla_flag": ["at_risk", "breached", None, None][n % 4],
+            "sla_due_at": now + timedelta(minutes=(n * 7919) % 20000)
+            if status in ("new", "in_progress") else None,
+            "created_at": now - timedelta(minutes=n)})
+    async with system.sessions() as session:
+        connection = await session.connection()
+        for start in range(0, count, 2000):
+            await connection.execute(insert(Case), rows[start:start + 2000])
+        await session.commit()
+
+
+async def latency(person, url: str, requests: int, expect: str) -> dict:
+    for _ in range(10):  # warm-up
+        await person.get(url)
+    timings = []
+    for _ in range(requests):
+        start = time.perf_counter()
+        response = await person.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200 and expect in response.text, (url, response.text[:300])
+    timings.sort()
+    return {"url": url, "p50_ms": round(statistics.median(timings), 1),
+            "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 1), "requests": requests}
+
+
+async def main(args: argparse.Namespace) -> dict:
+    smtp = SmtpCapture().start()
+    tmp = Path(tempfile.mkdtemp(prefix="cvms-bench-console-"))
+    database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
+    with database as url:
+        env = await WorkflowEnvironment.start_local(
+            dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
+            data_converter=DATA_CONVERTER, dev_server_log_level="error")
+        system = await start_system(env, url, smtp, "bench-console", tmp)
+        try:
+            agents = [await make_user(system, Role.HELPDESK_AGENT, team="inventory")
+                      for _ in range(3)]
+            await seed(system, args.cases, [a.id for a in agents])
+            person = browser(system)
+            await person.login(agents[0].email)
+            figures = {
+                "first_page": await latency(person, "/helpdesk?team=all", args.requests,
+                                            "page 1 of"),
+                "search_name": await latency(person, "/helpdesk?team=all&status=all&q=rodriguez",
+                                             args.requests, "cases"),
+                "search_number": await latency(person, "/helpdesk?team=all&q=CS0012345",
+                                               args.requests, "CS0012345"),
+                "filtered_page": await latency(
+                    person, f"/helpdesk?team=inventory&status=in_progress&sla=breached"
+                            f"&assignee={agents[1].id}&sort=due&page=1", args.requests, "cases"),
+                "filtered_page_3": await latency(
+                    person, "/helpdesk?team=access&status=open&category=access&page=3",
+                    args.requests, "page 3 of"),
+            }
+        finally:
+            await system.stop()
+            await env.shutdown()
+            smtp.stop()
+    return {"database": "postgres" if args.postgres else "sqlite", "cases": args.cases,
+            **figures}
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
+    result = asyncio.run(main(parser.parse_args()))
+    RESULTS.mkdir(exist_ok=True)
+    name = f"helpdesk_console_{result['database']}.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2))
+    print(json.dumps(result, indent=2))

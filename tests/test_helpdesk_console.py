@@ -1,0 +1,93 @@
+"""The agents' console at volume: all teams or one, paged, searched, filtered, sorted by when
+the service level is due, with people's words for statuses and filters kept in the URL."""
+
+import re
+import uuid
+from datetime import timedelta
+
+from models.base import utcnow
+from models.enums import Role
+from models.helpdesk import Case
+from models.helpdesk_rules import Category, route
+from tests.support.accounts import make_user
+from tests.support.web import browser
+
+CATEGORIES = [Category.ACCESS, Category.INVENTORY, Category.ENROLLMENT]
+
+
+async def seed_cases(system, marker: str, count: int, assignee: int) -> list[Case]:
+    now = utcnow()
+    cases = []
+    async with system.sessions() as session:
+        for n in range(count):
+            category = CATEGORIES[n % 3]
+            status = ["new", "in_progress", "awaiting_requester"][n % 3]
+            name, email = f"Pat {marker} Person{n}", f"p{n}.{marker}@x.test"
+            cases.append(Case(
+                requester_name=name, requester_email=email,
+                search_text=Case.searchable(f"{marker} freezer {n}", name, email),
+                category=category, team=route(category), subject=f"{marker} freezer {n}",
+                description="Help.", status=status, assignee_id=assignee if n % 4 == 0 else None,
+                sla_flag="breached" if n % 5 == 0 else None,
+                sla_due_at=None if status == "awaiting_requester" else now + timedelta(
+                    hours=(count - n)), created_at=now - timedelta(minutes=n)))
+        session.add_all(cases)
+        await session.commit()
+        for case in cases:
+            await session.refresh(case)
+    return cases
+
+
+def rows(html: str) -> list[str]:
+    return re.findall(r'<a href="/helpdesk/cases/\d+">(CS\d+)</a>', html)
+
+
+async def test_the_console_pages_searches_filters_and_sorts(system):
+    marker = f"zq{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access", first_name="Ada",
+                            last_name="Agentson")
+    cases = await seed_cases(system, marker, 120, staff.id)
+    person = browser(system)
+    await person.login(staff.email)
+
+    first = await person.get(f"/helpdesk?team=all&q={marker}")
+    assert first.status_code == 200
+    assert "120 cases, page 1 of 3" in first.text
+    shown = rows(first.text)
+    assert len(shown) == 50
+    # Sorted by when the service level is due: the last seeded is due first; paused ones last.
+    due = sorted((c for c in cases if c.sla_due_at), key=lambda c: c.sla_due_at)
+    assert shown == [c.number for c in due[:50]]
+    assert "Waiting for the requester" in first.text and "awaiting_requester</" not in first.text
+    assert "Ada Agentson" in first.text and "Unassigned" in first.text
+    next_page = re.search(r'href="([^"]+)" class="usa-pagination__link usa-pagination__next',
+                          first.text)[1].replace("&amp;", "&")
+    assert f"q={marker}" in next_page and "page=2" in next_page and "team=all" in next_page
+    last = await person.get(f"/helpdesk?team=all&q={marker}&page=3")
+    paused = [c.number for c in cases if c.sla_due_at is None]
+    assert rows(last.text) == paused[-20:]  # waiting on the requester: no due time, last
+
+    one = await person.get(f"/helpdesk?team=all&q={cases[7].number}")
+    assert rows(one.text) == [cases[7].number]
+    by_email = await person.get(f"/helpdesk?team=all&q=P13.{marker}@X.TEST")
+    assert rows(by_email.text) == [cases[13].number]
+    by_name = await person.get(f"/helpdesk?team=all&q=pat {marker} person42")
+    assert rows(by_name.text) == [cases[42].number]
+
+    inventory = await person.get(f"/helpdesk?team=inventory&q={marker}&status=all")
+    assert "40 cases" in inventory.text
+    waiting = await person.get(f"/helpdesk?team=all&q={marker}&status=awaiting_requester")
+    assert "40 cases" in waiting.text
+    mine = await person.get(f"/helpdesk?team=all&q={marker}&assignee={staff.id}&status=all")
+    assert "30 cases" in mine.text
+    breached = await person.get(f"/helpdesk?team=all&q={marker}&sla=breached&status=all"
+                                f"&category=access")
+    expected = [c for c in cases if c.sla_flag == "breached" and c.category == "access"]
+    assert f"{len(expected)} cases" in breached.text
+    unassigned = await person.get(f"/helpdesk?team=all&q={marker}&assignee=none&sort=newest")
+    assert rows(unassigned.text)[0] == cases[1].number  # the newest unassigned
+
+    own_team = await person.get(f"/helpdesk?q={marker}")  # no team: the agent's own
+    assert "40 cases" in own_team.text
+    refused = await person.get("/helpdesk?team=nonsense")
+    assert refused.status_code == 422 and "team" in refused.text
