@@ -15,6 +15,7 @@ from core.timefmt import day, when
 from models.agreements import DOCUMENTS
 from models.enrollment_enums import LocationStatus
 from models.helpdesk_rules import case_status_label
+from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NOTICE_COOKIE = "cvms_notice"
@@ -75,6 +76,7 @@ templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
+templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["document_titles"] = document_titles
@@ -89,6 +91,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
               "notice": _read_notice(request),
               "dev": request.app.state.services.settings.is_development}
     values.update(context or {})
+    if values.get("user") is not None:  # a page that passed the row gets the viewer's snapshot
+        values["user"] = getattr(request.state, "viewer", None) or values["user"]
     values["errors"] = FieldErrors(values["errors"])
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
     if values["notice"]:
