@@ -10,7 +10,8 @@ from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import AmendmentRequested, DecisionRecord, LocationRef
-from models.enrollment import Location, Organization, StorageUnit
+from models.enrollment import Location, Organization, StorageUnit, UserLocation
+from models.portal_rules import MANAGER
 from models.review import ReviewDecision
 from models.review_rules import approval_problem
 from models.section_b_rules import active_provider_count, coordinator_signatures
@@ -20,6 +21,20 @@ from notifications.catalogue import EmailKind, LocationDecisionContext
 
 def unit_label(unit: StorageUnit) -> str:
     return f"storage unit {unit.brand} {unit.model} added"
+
+
+async def first_manager(session, location: Location) -> None:
+    """An approved location's primary coordinator becomes its first Location Manager (their
+    own, direct location unless they already have one)."""
+    if location.coordinator_user_id is None:
+        return
+    row = await session.get(UserLocation, (location.coordinator_user_id, location.id))
+    row = row or UserLocation(user_id=location.coordinator_user_id, location_id=location.id)
+    if row.profile is None:
+        direct = (await session.exec(select(UserLocation).where(
+            UserLocation.user_id == row.user_id, UserLocation.direct))).first()
+        row.profile, row.direct = MANAGER, direct is None
+        session.add(row)
 
 
 class ReviewActivities(MailingActivities):
@@ -49,6 +64,7 @@ class ReviewActivities(MailingActivities):
             elif approve:
                 location.resubmission = False
                 session.add(location)
+                await first_manager(session, location)
             session.add(AuditEvent(
                 event_key=f"{data.key}:audit", subject_type="location", subject_id=location.id,
                 action="decision:approved" if approve else "decision:rejected",

@@ -9,12 +9,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import errors
+from api.access import enforce
 from api.csrf import verify_csrf
 from api.middleware import BodyLimit, SecurityHeaders
 from api.processes import Gateway
 from api.routers import (
     auth,
     dev,
+    employer_pages,
     enrollment_api,
     files,
     health,
@@ -25,6 +27,8 @@ from api.routers import (
     inventory_api,
     inventory_pages,
     invite_pages,
+    portal_api,
+    portal_pages,
     proof,
     registration,
     review,
@@ -61,7 +65,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
     app = FastAPI(title="NC CVMS", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
-                  dependencies=[Depends(verify_csrf)])
+                  dependencies=[Depends(verify_csrf), Depends(enforce)])
     _add_middleware(app, settings)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    files.router, signing.pages, signing.api, review.pages, review.api,
                    helpdesk_api.router, help_pages.router, helpdesk_pages.router,
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
+                   portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router):
         app.include_router(router)
     return app

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.scope import Portal, portal_of, roles_of
 from api.processes import Gateway
 from api.processes.gateway import ROLLBACK_ONLY
 from api.services import Services
@@ -65,8 +66,9 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
     if not hasattr(request.state, "user"):
         user = await load_user(request, session)
         request.state.user = user
+        request.state.portal = await portal_of(session, user) if user else Portal()
         # Pages (error pages too, after a rollback) render from this detached snapshot.
-        request.state.viewer = Viewer.of(user) if user else None
+        request.state.viewer = Viewer.of(user, request.state.portal) if user else None
     return request.state.user
 
 
@@ -90,8 +92,8 @@ def require_roles(*roles: Role):
     allowed = frozenset(roles)
     needed = " or ".join(role.label for role in roles)
 
-    async def check(user: CurrentUser) -> User:
-        if user.role not in allowed:
+    async def check(request: Request, user: CurrentUser) -> User:
+        if not roles_of(user, request.state.portal) & allowed:
             raise Forbidden(f"This page is for the {needed} role. You are signed in as "
                             f"{user.role.label}.")
         return user

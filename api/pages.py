@@ -16,6 +16,7 @@ from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.enrollment_enums import LocationStatus
 from models.helpdesk_rules import case_status_label
+from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NOTICE_COOKIE = "cvms_notice"
@@ -76,6 +77,7 @@ templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
+templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["document_titles"] = document_titles
@@ -92,6 +94,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
               "desk_phone": settings.helpdesk_phone,
               "desk_hours": describe_hours(settings.helpdesk_hours)}
     values.update(context or {})
+    if values.get("user") is not None:  # a page that passed the row gets the viewer's snapshot
+        values["user"] = getattr(request.state, "viewer", None) or values["user"]
     values["errors"] = FieldErrors(values["errors"])
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
     if values["notice"]:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import DateTime, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -27,6 +28,8 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     organization_id: int | None = Field(default=None, index=True)
     team: str | None = Field(default=None, max_length=30)  # help-desk staff only
+    # The location a portal user works on now (switched in the header); kept across logins.
+    active_location_id: int | None = Field(default=None)
     registration_code: str | None = Field(default=None, max_length=10)  # help-desk requesters
     created_at: datetime = created_at_field()
     last_login_at: datetime | None = time_field()
@@ -75,7 +78,10 @@ class AccessLink(SQLModel, table=True):
 
 @dataclass(frozen=True)
 class Viewer:
-    """What a page needs to know about who is looking, safe to use after the session closes."""
+    """What a page needs to know about who is looking, safe to use after the session closes.
+
+    `portal` is api.domain.scope.Portal: the person's portal locations, the active one and
+    the profile held there (which picks the tabs)."""
 
     id: int
     first_name: str
@@ -83,13 +89,22 @@ class Viewer:
     role: Role
     organization_id: int | None
     must_change_password: bool
+    portal: Any = None
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def profile(self) -> Role | None:
+        return self.portal.profile if self.portal is not None else None
+
+    @property
+    def role_label(self) -> str:
+        return self.profile.label if self.profile else self.role.label
+
     @classmethod
-    def of(cls, user: User) -> "Viewer":
+    def of(cls, user: User, portal: Any = None) -> "Viewer":
         return cls(id=user.id, first_name=user.first_name, last_name=user.last_name,
                    role=user.role, organization_id=user.organization_id,
-                   must_change_password=user.must_change_password)
+                   must_change_password=user.must_change_password, portal=portal)

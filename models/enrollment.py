@@ -14,6 +14,7 @@ from models.enrollment_enums import (
     OrganizationStatus,
     StorageUnitType,
 )
+from models.enums import Role
 from models.types import enum_field
 
 
@@ -80,12 +81,20 @@ class Location(SQLModel, table=True):
 
 
 class UserLocation(SQLModel, table=True):
-    """Which locations a person works at (coordinators may have several)."""
+    """Which locations a person works at, and with which portal profile.
+
+    A coordinator's row exists from the invitation (Section B); its profile is set once the
+    location is approved (the coordinator becomes its first Location Manager). Portal contacts
+    get their rows from a manager. `direct` marks the person's own location: only managers of
+    that location may deactivate them."""
 
     __tablename__ = "user_location"
 
     user_id: int = Field(foreign_key="user_account.id", primary_key=True)
     location_id: int = Field(foreign_key="location.id", primary_key=True, index=True)
+    profile: Role | None = enum_field(Role, None, nullable=True)
+    direct: bool = False
+    granted_by: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 class SectionB(SQLModel, table=True):

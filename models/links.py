@@ -16,6 +16,8 @@ RESET_PURPOSE = "password_reset"
 INVITE_PURPOSE = "coordinator_invite"
 SIGNING_PURPOSE = "officer_signing"
 SIGNED_COPY = "signed_copy"
+PORTAL_INVITE_PURPOSE = "portal_invite"
+CONTACT_PURPOSE = "contact_validation"
 
 # Why a link cannot be used, in words for the person holding it: one set per purpose, shown by
 # the pages and the API and raised by the activities that claim links.
@@ -41,6 +43,23 @@ PROBLEMS: dict[str, dict[str, str]] = {
                    "email, or ask for a new link below.",
         "expired": "This invitation link has expired. Ask for a new one below; it will be "
                    "emailed to you at once.",
+    },
+    PORTAL_INVITE_PURPOSE: {
+        "invalid": "This link is not valid. Check that you copied the whole address, or ask "
+                   "your Location Manager to check your email address.",
+        "used": "Your password is already chosen with this link. Log in with it.",
+        "revoked": "This link was replaced by a newer one. Use the most recent email.",
+        "expired": "This link has expired. Ask your Location Manager to invite you again, or "
+                   "use \"Forgot your password?\" on the login page.",
+    },
+    CONTACT_PURPOSE: {
+        "invalid": "This validation link is not valid. Check that you copied the whole "
+                   "address.",
+        "used": "Your access is already validated. Sign in to the Organization Portal.",
+        "revoked": "This validation link was replaced by a newer one. Use the most recent "
+                   "email.",
+        "expired": "This validation link has expired: it worked for 48 hours. Ask the "
+                   "manager who added you for a new one below.",
     },
     SIGNING_PURPOSE: {
         "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask "

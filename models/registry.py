@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from models import (  # noqa: F401
     accounts,
     audit,
+    employers,
     enrollment,
     helpdesk,
     inventory,

@@ -29,12 +29,44 @@ class EmailKind(StrEnum):
     CASE_FOR_AGENT = "case_for_agent"
     TRANSFER_NOTICE = "transfer_notice"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - an email kind, not a secret
+    PORTAL_INVITATION = "portal_invitation"
+    CONTACT_VALIDATION = "contact_validation"
+    CONTACT_WELCOME = "contact_welcome"
+    CONTACT_NEW_LINK_ASKED = "contact_new_link_asked"
 
 
 class EmailContext(BaseModel):
     """Fields every email can use."""
 
     recipient_name: str
+
+
+class PortalInvitationContext(EmailContext):
+    location_name: str
+    profile: str
+    username: str
+    manager_name: str
+    set_password_url: str
+    expires_on: str
+
+
+class ContactValidationContext(EmailContext):
+    employer_name: str
+    manager_name: str
+    validate_url: str
+    expires_on: str
+
+
+class ContactWelcomeContext(EmailContext):
+    employer_name: str
+    login_email: str
+    login_url: str
+
+
+class ContactNewLinkAskedContext(EmailContext):
+    contact_name: str
+    employer_name: str
+    record_url: str
 
 
 class VerifyEmailContext(EmailContext):
@@ -173,6 +205,10 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
         EmailKind.CASE_ESCALATED, EmailKind.CASE_FOR_AGENT)},
     EmailKind.TRANSFER_NOTICE: TransferNoticeContext,
     EmailKind.PASSWORD_RESET: PasswordResetContext,
+    EmailKind.PORTAL_INVITATION: PortalInvitationContext,
+    EmailKind.CONTACT_VALIDATION: ContactValidationContext,
+    EmailKind.CONTACT_WELCOME: ContactWelcomeContext,
+    EmailKind.CONTACT_NEW_LINK_ASKED: ContactNewLinkAskedContext,
 }
 
 

@@ -19,7 +19,8 @@ from notifications.sender import OutgoingEmail, SmtpSender
 BASE = "https://cvms.example.gov"
 # Names that keep their capitals inside a sentence-case subject.
 PROPER = {"NC", "CVMS", "COVID-19", "Vaccination", "Program", "Section", "A", "B", "CDC",
-          "Primary", "Vaccine", "Coordinator", "Help", "Desk"}
+          "Primary", "Vaccine", "Coordinator", "Help", "Desk", "Provider", "Organization",
+          "Portal"}
 
 
 def _sample(field: str, annotation) -> object:

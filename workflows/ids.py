@@ -35,3 +35,11 @@ def password_reset(user_id: int, request: str) -> str:
 
 def health(task_queue: str) -> str:
     return f"health-{task_queue}"
+
+
+def portal_invitation(user_id: int) -> str:
+    return f"portal-invitation-{user_id}"
+
+
+def contact_validation(contact_id: int, round_: int) -> str:
+    return f"contact-validation-{contact_id}-{round_}"

@@ -4,8 +4,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.scope import location_for, my_location_ids
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from api.domain.scope import site_for_staff
+from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
 from models.base import utcnow
 from models.enrollment import Location
@@ -14,16 +14,17 @@ from models.inventory import LedgerEntry, Lot, Product, Transfer
 from models.inventory_rules import EntryKind, TransferStatus
 from models.inventory_schemas import AdjustmentIn, LotOut, ReceiptIn
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+from models.portal_rules import MANAGER
 
 SIGNS = {"extra_doses": 1, "wastage": -1, "expired": -1, "returned": -1}
 
 
 async def site_for(session: AsyncSession, user: User, location_id: int,
                    *, write: bool = False) -> Location:
-    """An enrolled site this person may see (or change: its own staff only)."""
-    location = await location_for(session, user, location_id)
-    if write and location_id not in await my_location_ids(session, user):
-        raise Forbidden("Only the location's own staff can change its inventory.")
+    """An enrolled site whose inventory this person may see (its Location Managers and the
+    state) or change (its Location Managers only)."""
+    location = await site_for_staff(session, user, location_id, profiles=frozenset({MANAGER}),
+                                    state_reads=not write)
     if location.status != LocationStatus.APPROVED:
         raise Conflict(f"{location.name} is not an enrolled site yet (it is "
                        f"{location.status.label.lower()}): it cannot hold inventory.")

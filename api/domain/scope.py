@@ -1,15 +1,75 @@
-"""Role and organization/location scope: who may read or change which enrollment record."""
+"""Who may act for which location, organization or employer: every scope check, in one place.
+
+Read this module to know whether a person may open or change a record; routers and domain
+functions call it and never compare ids themselves. Portal staff hold locations with a
+profile (user_location); the profile at the person's active location is the role they act
+in (see `roles_of`)."""
+
+from dataclasses import dataclass
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import Forbidden, NotFound
 from models.accounts import User
+from models.employers import Employer, EmployerContact
 from models.enrollment import Location, Organization, UserLocation
 from models.enums import Role
+from models.portal_rules import ACTING, MANAGER, PROFILES
 
 NO_LOCATION = "We could not find that location among the ones you can open."
 NO_ORGANIZATION = "We could not find that organization among yours."
+NO_EMPLOYER = "We could not find that organization among the ones you manage."
+READ_ONLY = "Your profile is read-only at this location: you can look, not change."
+MANAGERS_ONLY = "Only a Healthcare Location Manager of this location can do this."
+
+
+@dataclass(frozen=True)
+class Holding:
+    """A location a person works at in the provider portal, with their profile there."""
+
+    location_id: int
+    name: str
+    profile: Role
+    direct: bool
+
+
+@dataclass(frozen=True)
+class Portal:
+    """A person's portal locations and the active one (switched from the header)."""
+
+    holdings: tuple[Holding, ...] = ()
+    active: Holding | None = None
+
+    @property
+    def profile(self) -> Role | None:
+        return self.active.profile if self.active else None
+
+    def profile_at(self, location_id: int) -> Role | None:
+        return next((h.profile for h in self.holdings if h.location_id == location_id), None)
+
+
+async def portal_of(session: AsyncSession, user: User) -> Portal:
+    """One query, on each request: a changed profile or a removed location holds at once."""
+    rows = (await session.exec(
+        select(UserLocation, Location.name).join(Location, Location.id == UserLocation.location_id)
+        .where(UserLocation.user_id == user.id, UserLocation.profile.is_not(None))
+        .order_by(UserLocation.direct.desc(), Location.name))).all()
+    holdings = tuple(Holding(row.location_id, name, row.profile, row.direct)
+                     for row, name in rows)
+    active = next((h for h in holdings if h.location_id == user.active_location_id),
+                  holdings[0] if holdings else None)
+    return Portal(holdings, active)
+
+
+def roles_of(user: User, portal: Portal | None) -> frozenset[Role]:
+    """The roles a request acts in: the account's own role (a coordinator, a reviewer...) and
+    the profile held at the active location. A portal contact's profile lives only on their
+    locations, so removing the location removes the profile."""
+    own = set() if user.role in PROFILES else {user.role}
+    if portal is not None and portal.profile is not None:
+        own.add(portal.profile)
+    return frozenset(own)
 
 
 async def my_organization(session: AsyncSession, user: User) -> Organization | None:
@@ -32,24 +92,39 @@ async def organization_for(session: AsyncSession, user: User, organization_id: i
 
 
 async def my_location_ids(session: AsyncSession, user: User) -> list[int]:
+    """Every location the person is tied to (coordinators by their invitation, staff by a
+    manager's grant)."""
     result = await session.exec(select(UserLocation.location_id).where(
         UserLocation.user_id == user.id))
     return list(result.all())
 
 
+async def profile_at(session: AsyncSession, user: User, location_id: int) -> Role | None:
+    row = await session.get(UserLocation, (user.id, location_id))
+    return row.profile if row is not None else None
+
+
+async def managed_location_ids(session: AsyncSession, user: User) -> list[int]:
+    result = await session.exec(select(UserLocation.location_id).where(
+        UserLocation.user_id == user.id, UserLocation.profile == MANAGER))
+    return list(result.all())
+
+
 async def location_for(session: AsyncSession, user: User, location_id: int,
                        *, write: bool = False) -> Location:
-    """The location if this person may open it (and change it, when write=True)."""
-    # The location and whether this person works there, in one query (every Section B
+    """The location's enrollment (Section B) if this person may open it (and change it, when
+    write=True)."""
+    # The location and this person's relationship to it, in one query (every Section B
     # request asks). Coordinators (and an administrator who coordinates a location too) are
     # in by membership.
-    found = (await session.exec(select(Location, UserLocation.user_id).outerjoin(
-        UserLocation, (UserLocation.location_id == Location.id) & (UserLocation.user_id == user.id))
-        .where(Location.id == location_id))).first()
+    found = (await session.exec(select(Location, UserLocation.user_id, UserLocation.profile)
+                                .outerjoin(UserLocation, (UserLocation.location_id == Location.id)
+                                           & (UserLocation.user_id == user.id))
+                                .where(Location.id == location_id))).first()
     if found is None:
         raise NotFound(NO_LOCATION)
-    location, member = found
-    if member is not None:
+    location, member, profile = found
+    if member is not None and (profile is None or location.coordinator_user_id == user.id):
         return location
     if user.role == Role.COORDINATOR:
         raise NotFound(NO_LOCATION)
@@ -62,3 +137,50 @@ async def location_for(session: AsyncSession, user: User, location_id: int,
     if user.role == Role.REVIEWER:
         return location
     raise NotFound(NO_LOCATION)
+
+
+async def site_for_staff(session: AsyncSession, user: User, location_id: int,
+                         *, profiles: frozenset[Role] = frozenset(PROFILES),
+                         state_reads: bool = True) -> Location:
+    """A location this person works at in the portal with one of `profiles` (reviewers may
+    read every site when `state_reads`). Not held at all: not found, as if it did not exist;
+    held with another profile: refused, saying why."""
+    location = await session.get(Location, location_id)
+    if location is None:
+        raise NotFound(NO_LOCATION)
+    if state_reads and user.role == Role.REVIEWER:
+        return location
+    profile = await profile_at(session, user, location_id)
+    if profile is None:
+        raise NotFound(NO_LOCATION)
+    if profile not in profiles:
+        raise Forbidden(READ_ONLY if profile not in ACTING else MANAGERS_ONLY)
+    return location
+
+
+async def may_manage(session: AsyncSession, user: User, location_id: int) -> bool:
+    return await profile_at(session, user, location_id) == MANAGER
+
+
+async def employer_for(session: AsyncSession, user: User, employer_id: int) -> Employer:
+    """An employer its creating location's managers, the state, or its own validated points
+    of contact may open and change."""
+    employer = await session.get(Employer, employer_id)
+    if employer is None:
+        raise NotFound(NO_EMPLOYER)
+    if user.role == Role.REVIEWER:
+        return employer
+    if employer.location_id is not None and await may_manage(session, user,
+                                                             employer.location_id):
+        return employer
+    if user.role == Role.ORG_CONTACT:
+        contact = await contact_of(session, user)
+        if contact is not None and contact.employer_id == employer.id:
+            return employer
+    raise NotFound(NO_EMPLOYER)
+
+
+async def contact_of(session: AsyncSession, user: User) -> EmployerContact | None:
+    """The validated point-of-contact record behind an Organization Portal account."""
+    return (await session.exec(select(EmployerContact).where(
+        EmployerContact.user_id == user.id))).first()

@@ -6,7 +6,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import site_for
-from api.domain.scope import my_location_ids
+from api.domain.scope import managed_location_ids
 from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
@@ -44,9 +44,9 @@ async def redistribution_signed(session: AsyncSession, organization_id: int) -> 
 async def _check_request(session: AsyncSession, user: User, data: TransferIn):
     if data.from_location_id == data.to_location_id:
         raise Invalid("Choose two different sites.", field="to_location_id")
-    mine = await my_location_ids(session, user)
+    mine = await managed_location_ids(session, user)
     if data.from_location_id not in mine and data.to_location_id not in mine:
-        raise Forbidden("Request transfers only for a site where you work.",
+        raise Forbidden("Request transfers only for a site you manage.",
                         field="from_location_id")
     sender = await site_for(session, user, data.from_location_id)
     receiver = await _enrolled(session, data.to_location_id)
@@ -92,7 +92,7 @@ async def request(session: AsyncSession, gateway: Gateway, user: User,
     if existing is not None:
         return existing
     sender, receiver, lot = await _check_request(session, user, data)
-    mine = await my_location_ids(session, user)
+    mine = await managed_location_ids(session, user)
     transfer = Transfer(kind=data.kind, from_location_id=sender.id, to_location_id=receiver.id,
                         requested_by_location_id=sender.id if sender.id in mine else receiver.id,
                         requested_by=user.id, lot_id=lot.id, product_id=lot.product_id,
@@ -115,14 +115,14 @@ async def transfer_for(session: AsyncSession, user: User, transfer_id: int) -> T
         raise NotFound("We could not find that transfer.")
     if user.role == Role.REVIEWER:
         return transfer
-    mine = await my_location_ids(session, user)
+    mine = await managed_location_ids(session, user)
     if transfer.from_location_id in mine or transfer.to_location_id in mine:
         return transfer
     raise NotFound("We could not find that transfer.")
 
 
 async def _must_work_at(session: AsyncSession, user: User, location_id: int, action: str) -> None:
-    if location_id not in await my_location_ids(session, user):
+    if location_id not in await managed_location_ids(session, user):
         raise Forbidden(f"Only the {action} site can do this.")
 
 

@@ -1,14 +1,21 @@
 """The home page: a landing page for visitors, a role dashboard for people who log in."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import OptionalUser
-from api.pages import render
+from api.pages import redirect, render
+from models.enums import Role
+from models.portal_rules import PROFILES
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(request: Request, user: OptionalUser) -> HTMLResponse:
+async def home(request: Request, user: OptionalUser) -> Response:
+    # Portal contacts and points of contact have their portal's home.
+    if user is not None and user.role in PROFILES and request.state.portal.profile:
+        return redirect("/portal")
+    if user is not None and user.role == Role.ORG_CONTACT:
+        return redirect("/org-portal")
     return render(request, "home.html", {"user": user})

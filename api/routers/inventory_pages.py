@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import inventory, transfers
-from api.domain.scope import my_location_ids
+from api.domain.scope import managed_location_ids, may_manage
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
@@ -26,10 +26,9 @@ Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
 
 @pages.get("/inventory", response_class=HTMLResponse)
-async def my_sites(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    ids = await my_location_ids(session, user)
-    sites = (await session.exec(select(Location).where(Location.id.in_(ids)))).all()
-    return render(request, "inventory/sites.html", {"sites": sites})
+async def my_sites(request: Request, _user: CurrentUser) -> Response:
+    """The Vaccine Inventory tab: the active location's inventory."""
+    return redirect(f"/inventory/{request.state.portal.active.location_id}")
 
 
 async def _site_page(request: Request, session, user: User, location_id: int,
@@ -45,7 +44,7 @@ async def _site_page(request: Request, session, user: User, location_id: int,
         "ledger": await inventory.ledger(session, location, 100),
         "transfers": await transfers.of_location(session, location.id),
         "sites": [(str(s.id), s.name) for s in enrolled],
-        "staff": location.id in await my_location_ids(session, user),
+        "staff": await may_manage(session, user, location.id), "tab": "inventory",
         "key": uuid.uuid4().hex, **extra}, status_code=status_code)
 
 
@@ -89,7 +88,7 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
 async def transfer_page(request: Request, transfer_id: Id, user: CurrentUser,
                         session: SessionDep) -> HTMLResponse:
     transfer = await transfers.transfer_for(session, user, transfer_id)
-    mine = await my_location_ids(session, user)
+    mine = await managed_location_ids(session, user)
     return render(request, "inventory/transfer.html", {
         "transfer": transfer, "sender": await session.get(Location, transfer.from_location_id),
         "receiver": await session.get(Location, transfer.to_location_id),

@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0008b'
-down_revision: str | None = '0007g'
+down_revision: str | None = '0008a'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,284 @@
+"""Deny by default: every route declares who may call it and on what scope.
+
+`ROUTES` names each route ("METHOD /path") with the roles allowed and the scope its handler
+checks (which records of that kind a role reaches). `enforce`, a dependency of the whole app,
+refuses a route that has no declaration - for everyone - and a role the declaration does not
+name, before the handler runs. The handlers still check the scope (api/domain/scope.py);
+tests/test_access_matrix.py walks every route x every role x own/foreign records and fails on
+any access the declarations do not grant.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from fastapi import Request
+
+from api.deps import SessionDep, current_user, optional_user
+from api.domain.scope import roles_of
+from core.errors import Forbidden
+from models.enums import Role
+
+
+class Scope(StrEnum):
+    PUBLIC = "public"  # no account needed
+    TOKEN = "token"  # noqa: S105 - the emailed link in the path is the key
+    SELF = "self"  # signed in; the person's own records only
+    LOCATION = "location"  # {location_id}: a location the person holds
+    ORGANIZATION = "organization"  # {org_id}: the administrator's own organization
+    EMPLOYER = "employer"  # {employer_id}: an employer of the person's location (or their own)
+    CONTACT = "contact"  # {contact_id}: a point of contact of such an employer
+    PORTAL_USER = "portal_user"  # {user_id}: a portal contact at a location the manager holds
+    CASE = "case"  # {case_id}: the requester's own case; agents: every case
+    TRANSFER = "transfer"  # {transfer_id}: into or out of a location the person holds
+    FILE = "file"  # {file_id}: a file of a record the person may open
+    STATE = "state"  # program-wide views of state staff
+
+
+ALL = frozenset(Role)
+DESK = frozenset({Role.HELPDESK_AGENT, Role.HELPDESK_LEAD})
+STATE_STAFF = frozenset({Role.REVIEWER})
+SECTION_B_READERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN, Role.REVIEWER})
+SECTION_B_WRITERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+MANAGERS = frozenset({Role.LOCATION_MANAGER})
+SITE_READERS = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
+PORTAL = frozenset({Role.LOCATION_MANAGER, Role.PROVIDER, Role.PROVIDER_READONLY})
+EMPLOYER_STAFF = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[Role] | None  # None: anyone, signed in or not
+    scope: Scope
+    # Roles that reach every record of the scope (state staff, help-desk agents).
+    wide: frozenset[Role] = field(default_factory=frozenset)
+
+
+def public(scope: Scope = Scope.PUBLIC) -> Access:
+    return Access(None, scope)
+
+
+def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset()) -> Access:
+    return Access(frozenset(roles), scope, frozenset(wide))
+
+
+ROUTES: dict[str, Access] = {
+    # health, home, sign-in, registration, the dev mailbox
+    "GET /healthz": public(),
+    "GET /.well-known/jwks.json": public(),  # the health-card issuer's public keys
+    "GET /": public(),
+    "GET /login": public(), "POST /login": public(), "POST /logout": public(),
+    "GET /account/password": only(ALL, Scope.SELF),
+    "POST /account/password": only(ALL, Scope.SELF),
+    "GET /password/forgot": public(), "POST /password/forgot": public(),
+    "GET /password/reset/{token}": public(Scope.TOKEN),
+    "POST /password/reset/{token}": public(Scope.TOKEN),
+    "POST /api/v1/auth/token": public(),
+    "POST /api/v1/auth/logout": only(ALL, Scope.SELF),
+    "GET /api/v1/me": only(ALL, Scope.SELF),
+    "POST /api/v1/account/password": only(ALL, Scope.SELF),
+    "POST /api/v1/auth/password-reset": public(),
+    "POST /api/v1/auth/password-reset/{token}": public(Scope.TOKEN),
+    "GET /register": public(), "POST /register": public(),
+    "GET /register/verify/{token}": public(Scope.TOKEN),
+    "POST /register/verify/{token}": public(Scope.TOKEN),
+    "POST /api/v1/registrations": public(),
+    "POST /api/v1/registrations/confirm": public(Scope.TOKEN),
+    "GET /dev/mailbox": public(), "GET /dev/mailbox/{key}": public(Scope.TOKEN),
+    "GET /state/audit": only(STATE_STAFF, Scope.STATE),
+    # Section A (the Organization Administrator)
+    "POST /api/v1/organizations": only({Role.ORG_ADMIN}, Scope.SELF),
+    "GET /api/v1/organizations/mine": only({Role.ORG_ADMIN}, Scope.SELF),
+    "GET /api/v1/organizations/{org_id}": only({Role.ORG_ADMIN, Role.REVIEWER},
+                                               Scope.ORGANIZATION, STATE_STAFF),
+    **{f"{method} /api/v1/organizations/{{org_id}}{tail}": only({Role.ORG_ADMIN},
+                                                                Scope.ORGANIZATION)
+       for method, tail in (("PUT", "/details"), ("POST", "/locations"),
+                            ("PUT", "/locations/{location_id}"),
+                            ("DELETE", "/locations/{location_id}"),
+                            ("PUT", "/officers/{role}"), ("POST", "/submit"))},
+    **{f"{method} {path}": only({Role.ORG_ADMIN}, Scope.SELF) for method, path in (
+        ("GET", "/organization"), ("GET", "/organization/section-a/{step}"),
+        ("POST", "/organization/section-a/details"),
+        ("POST", "/organization/section-a/locations"),
+        ("POST", "/organization/section-a/officers"),
+        ("POST", "/organization/section-a/review"), ("GET", "/organization/details"),
+        ("POST", "/organization/details"), ("POST", "/organization/locations"))},
+    # coordinator invitations and officers' signing links
+    "GET /api/v1/invitations/{token}": public(Scope.TOKEN),
+    "POST /api/v1/invitations/{token}/register": public(Scope.TOKEN),
+    "POST /api/v1/invitations/{token}/accept": public(Scope.TOKEN),
+    "POST /api/v1/invitations/{token}/renew": public(Scope.TOKEN),
+    "GET /invite/{token}": public(Scope.TOKEN), "POST /invite/{token}": public(Scope.TOKEN),
+    "POST /invite/{token}/renew": public(Scope.TOKEN),
+    "GET /sign/request-link": public(), "POST /sign/request-link": public(),
+    "GET /sign/{token}": public(Scope.TOKEN), "POST /sign/{token}": public(Scope.TOKEN),
+    "GET /sign/copies/{signature_id}/agreement.pdf": public(Scope.TOKEN),
+    "POST /sign/{token}/renew": public(Scope.TOKEN),
+    "POST /api/v1/signing/request-link": public(),
+    "GET /api/v1/signing/{token}": public(Scope.TOKEN),
+    "POST /api/v1/signing/{token}": public(Scope.TOKEN),
+    "POST /api/v1/signing/{token}/renew": public(Scope.TOKEN),
+    # Section B (the location's coordinator; its administrator and the state read it)
+    "GET /locations": only(SECTION_B_WRITERS, Scope.SELF),
+    **{f"GET {path}": only(SECTION_B_READERS, Scope.LOCATION, STATE_STAFF) for path in (
+        "/locations/{location_id}/section-b", "/locations/{location_id}/section-b/{step}",
+        "/locations/{location_id}/section-b/providers/{provider_id}/edit",
+        "/api/v1/locations/{location_id}/section-b", "/api/v1/locations/{location_id}/status",
+        "/locations/{location_id}/agreement.pdf")},
+    **{f"{method} {path}": only(SECTION_B_WRITERS, Scope.LOCATION) for method, path in (
+        ("POST", "/locations/{location_id}/section-b/resubmit"),
+        ("POST", "/locations/{location_id}/section-b/{step}"),
+        ("POST", "/locations/{location_id}/section-b/providers/{provider_id}/edit"),
+        ("PUT", "/api/v1/locations/{location_id}/section-b/bulk-upload"),
+        ("PUT", "/api/v1/locations/{location_id}/section-b/{step}"),
+        ("POST", "/api/v1/locations/{location_id}/storage-units"),
+        ("DELETE", "/api/v1/locations/{location_id}/storage-units/{unit_id}"),
+        ("POST", "/api/v1/locations/{location_id}/providers"),
+        ("PUT", "/api/v1/locations/{location_id}/providers/{provider_id}"),
+        ("POST", "/api/v1/locations/{location_id}/providers/deactivate"),
+        ("POST", "/api/v1/locations/{location_id}/section-b/signatures/{document}"),
+        ("POST", "/api/v1/locations/{location_id}/section-b/resubmit"),
+        ("POST", "/api/v1/locations/{location_id}/section-b/submit"))},
+    "GET /files/{file_id}": only(ALL, Scope.FILE, STATE_STAFF),
+    # review (state staff)
+    **{f"{method} {path}": only(STATE_STAFF, Scope.STATE) for method, path in (
+        ("GET", "/review"), ("GET", "/review/locations/{location_id}"),
+        ("POST", "/review/locations/{location_id}/decision"), ("GET", "/state/locations"),
+        ("GET", "/api/v1/review/queue"), ("GET", "/api/v1/review/locations/{location_id}"),
+        ("POST", "/api/v1/review/locations/{location_id}/decision"),
+        ("GET", "/api/v1/locations/{location_id}/timeline"),
+        ("GET", "/api/v1/state/transfers"), ("GET", "/state/transfers"),
+        ("POST", "/api/v1/transfers/{transfer_id}/decision"),
+        ("POST", "/api/v1/transfers/{transfer_id}/resolution"))},
+    # help desk: anyone may ask; requesters see their own cases, agents every case
+    "POST /api/v1/helpdesk/registrations": public(),
+    "POST /api/v1/helpdesk/questions": public(),
+    "POST /api/v1/helpdesk/cases": only(ALL, Scope.SELF),
+    "GET /api/v1/helpdesk/cases": only(ALL, Scope.SELF),
+    "GET /api/v1/helpdesk/cases/{case_id}": only(ALL, Scope.CASE, DESK),
+    "POST /api/v1/helpdesk/cases/{case_id}/messages": only(ALL, Scope.CASE, DESK),
+    "POST /api/v1/helpdesk/cases/{case_id}/reopen": only(ALL, Scope.CASE),
+    **{f"POST /api/v1/helpdesk/cases/{{case_id}}/{action}": only(DESK, Scope.CASE, DESK)
+       for action in ("assign", "request-info", "resolve", "imports/check", "imports")},
+    "GET /api/v1/helpdesk/templates/practicing-providers.xlsx": public(),
+    "GET /api/v1/helpdesk/articles": public(),
+    "POST /api/v1/helpdesk/articles": only(DESK, Scope.STATE),
+    "PUT /api/v1/helpdesk/articles/{article_id}": only(DESK, Scope.STATE),
+    "GET /help": public(), "GET /help/articles/{article_id}": public(),
+    "GET /help/register": public(), "POST /help/register": public(),
+    "GET /help/ask": public(), "POST /help/ask": public(),
+    "GET /help/cases": only(ALL, Scope.SELF), "GET /help/cases/new": only(ALL, Scope.SELF),
+    "POST /help/cases/new": only(ALL, Scope.SELF),
+    "GET /help/cases/{case_id}": only(ALL, Scope.CASE),
+    "POST /help/cases/{case_id}/{action}": only(ALL, Scope.CASE),
+    "GET /helpdesk": only(DESK, Scope.STATE),
+    "GET /helpdesk/cases/{case_id}": only(DESK, Scope.CASE, DESK),
+    "POST /helpdesk/cases/{case_id}/{action}": only(DESK, Scope.CASE, DESK),
+    "GET /helpdesk/kb": only(DESK, Scope.STATE), "POST /helpdesk/kb": only(DESK, Scope.STATE),
+    # inventory and transfers (Location Managers; the state reads and decides)
+    "GET /api/v1/products": only(SITE_READERS, Scope.STATE),
+    "GET /api/v1/locations/{location_id}/inventory": only(SITE_READERS, Scope.LOCATION,
+                                                          STATE_STAFF),
+    "GET /api/v1/locations/{location_id}/ledger": only(SITE_READERS, Scope.LOCATION,
+                                                       STATE_STAFF),
+    "GET /api/v1/locations/{location_id}/transfers": only(SITE_READERS, Scope.LOCATION,
+                                                          STATE_STAFF),
+    "POST /api/v1/locations/{location_id}/inventory/receipts": only(MANAGERS, Scope.LOCATION),
+    "POST /api/v1/locations/{location_id}/inventory/lots/{lot_id}/adjustments":
+        only(MANAGERS, Scope.LOCATION),
+    "POST /api/v1/transfers": only(MANAGERS, Scope.SELF),
+    "GET /api/v1/transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
+    "POST /api/v1/transfers/{transfer_id}/{action}": only(MANAGERS, Scope.TRANSFER),
+    "GET /inventory": only(MANAGERS, Scope.SELF),
+    "GET /inventory/{location_id}": only(SITE_READERS, Scope.LOCATION, STATE_STAFF),
+    "POST /inventory/{location_id}/{action}": only(MANAGERS, Scope.LOCATION),
+    "GET /transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
+    "POST /transfers/{transfer_id}/{action}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
+    # provider portal: the active location, account management (Location Managers)
+    "GET /api/v1/portal/me": only(ALL, Scope.SELF),
+    "PUT /api/v1/portal/active-location": only(PORTAL, Scope.SELF),
+    "POST /portal/active-location": only(PORTAL, Scope.SELF),
+    "GET /portal": only(PORTAL, Scope.SELF),
+    "GET /portal/tabs/{tab}": only(PORTAL, Scope.SELF),
+    "GET /api/v1/portal/users": only(MANAGERS, Scope.SELF),
+    "POST /api/v1/portal/users": only(MANAGERS, Scope.SELF),
+    "GET /portal/accounts": only(MANAGERS, Scope.SELF),
+    "GET /portal/accounts/new": only(MANAGERS, Scope.SELF),
+    "POST /portal/accounts/new": only(MANAGERS, Scope.SELF),
+    **{f"{method} {path}": only(MANAGERS, Scope.PORTAL_USER) for method, path in (
+        ("GET", "/api/v1/portal/users/{user_id}"), ("PATCH", "/api/v1/portal/users/{user_id}"),
+        ("POST", "/api/v1/portal/users/{user_id}/locations"),
+        ("DELETE", "/api/v1/portal/users/{user_id}/locations/{location_id}"),
+        ("POST", "/api/v1/portal/users/{user_id}/deactivate"),
+        ("GET", "/portal/accounts/{user_id}"), ("POST", "/portal/accounts/{user_id}/{action}"))},
+    "POST /api/v1/portal/invitations/{token}": public(Scope.TOKEN),
+    "GET /account/invitation/{token}": public(Scope.TOKEN),
+    "POST /account/invitation/{token}": public(Scope.TOKEN),
+    # organization management (employers) and the Organization Portal
+    "GET /api/v1/employers": only(EMPLOYER_STAFF, Scope.STATE),
+    "POST /api/v1/employers": only(EMPLOYER_STAFF, Scope.SELF),
+    "GET /portal/organizations": only(EMPLOYER_STAFF, Scope.STATE),
+    "GET /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF),
+    "POST /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF),
+    **{f"{method} {path}": only(EMPLOYER_STAFF, Scope.EMPLOYER, STATE_STAFF)
+       for method, path in (
+        ("GET", "/api/v1/employers/{employer_id}"), ("PUT", "/api/v1/employers/{employer_id}"),
+        ("GET", "/api/v1/employers/{employer_id}/contacts"),
+        ("POST", "/api/v1/employers/{employer_id}/contacts"),
+        ("POST", "/api/v1/employers/{employer_id}/contacts/{contact_id}/resend"),
+        ("GET", "/portal/organizations/{employer_id}"),
+        ("POST", "/portal/organizations/{employer_id}"),
+        ("POST", "/portal/organizations/{employer_id}/contacts"),
+        ("POST", "/portal/organizations/{employer_id}/contacts/{contact_id}/resend"))},
+    "POST /api/v1/org-contacts/validate/{token}": public(Scope.TOKEN),
+    "POST /api/v1/org-contacts/validate/{token}/new-link": public(Scope.TOKEN),
+    "GET /org-contact/validate/{token}": public(Scope.TOKEN),
+    "POST /org-contact/validate/{token}": public(Scope.TOKEN),
+    "POST /org-contact/validate/{token}/new-link": public(Scope.TOKEN),
+    "GET /api/v1/org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
+    "POST /api/v1/org-portal/confirm": only({Role.ORG_CONTACT}, Scope.SELF),
+    "GET /org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
+    "POST /org-portal/confirm": only({Role.ORG_CONTACT}, Scope.SELF),
+}
+
+
+def key(method: str, path: str) -> str:
+    return f"{method} {path}"
+
+
+def declared(request: Request) -> Access | None:
+    route = request.scope.get("route")
+    path = getattr(route, "path", None)
+    method = "GET" if request.method == "HEAD" else request.method
+    return ROUTES.get(key(method, path)) if path else None
+
+
+async def enforce(request: Request, session: SessionDep) -> None:
+    """Refuse what no declaration grants, before anything else runs."""
+    access = declared(request)
+    if access is None:
+        raise Forbidden("This address declares no access, so it is refused to everyone.")
+    if access.roles is None:
+        return
+    user = await current_user(request, await optional_user(request, session))
+    if not roles_of(user, request.state.portal) & access.roles:
+        raise Forbidden(f"This is not open to the {user.role.label} role"
+                        + ("" if request.state.portal.profile is None else
+                           f" or the {request.state.portal.profile.label} profile") + ".")
+
+
+def route_keys(app) -> set[str]:
+    """Every "METHOD /path" the app serves (FastAPI's own docs pages included)."""
+    from fastapi.routing import iter_route_contexts
+
+    return {key(method, context.path) for context in iter_route_contexts(app.routes)
+            for method in (context.methods or set()) - {"HEAD"}}
+
+
+# The documentation pages FastAPI serves itself: public, outside the table's reach.
+FRAMEWORK = {"GET /api/openapi.json", "GET /api/docs", "GET /docs/oauth2-redirect"}
+
+
+def undeclared(app) -> list[str]:
+    """Routes with no declaration: each is refused to everyone, and the suite fails."""
+    return sorted(route_keys(app) - set(ROUTES) - FRAMEWORK)

@@ -1,0 +1,136 @@
+"""Organization management: employers (not vaccine providers), their points of contact and
+the 48-hour validation link, and the Organization Portal's confirmation of details."""
+
+from sqlalchemy import func
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.accounts import user_by_email
+from api.domain.scope import NO_EMPLOYER, contact_of, may_manage
+from api.processes import Gateway
+from api.processes import portal as portal_process
+from core.errors import Conflict, Forbidden, Gone, NotFound
+from core.security import hash_password_async
+from models.accounts import AccessLink, User
+from models.base import utcnow
+from models.employers import Employer, EmployerContact
+from models.enums import Role
+from models.links import CONTACT_PURPOSE, PROBLEMS, find_link, link_problem
+from models.portal_rules import ContactStatus
+from models.portal_schemas import ContactIn, EmployerIn
+from models.schemas import NewPassword
+
+LINK_PROBLEMS = PROBLEMS[CONTACT_PURPOSE]
+
+
+async def search(session: AsyncSession, q: str, limit: int = 25) -> list[Employer]:
+    """By name, so a manager finds an existing organization before creating a duplicate."""
+    rows = await session.exec(select(Employer).where(
+        func.lower(Employer.name).like(f"%{q.lower()}%")).order_by(Employer.name).limit(limit))
+    return list(rows.all())
+
+
+async def create(session: AsyncSession, user: User, active_location_id: int | None,
+                 data: EmployerIn) -> Employer:
+    """A manager's employer belongs to their active location; the state's to none."""
+    location_id = None
+    if user.role != Role.REVIEWER:
+        if active_location_id is None or not await may_manage(session, user, active_location_id):
+            raise Forbidden("Only a Location Manager or state staff can add organizations.")
+        location_id = active_location_id
+    employer = Employer(**data.model_dump(), location_id=location_id, created_by=user.id)
+    session.add(employer)
+    await session.flush()
+    return employer
+
+
+def update(session: AsyncSession, employer: Employer, data: EmployerIn) -> Employer:
+    for name, value in data.model_dump().items():
+        setattr(employer, name, value)
+    employer.confirmed_at = employer.confirmed_by = None  # changed details need confirming
+    session.add(employer)
+    return employer
+
+
+async def contacts(session: AsyncSession, employer_id: int) -> list[EmployerContact]:
+    rows = await session.exec(select(EmployerContact).where(
+        EmployerContact.employer_id == employer_id).order_by(EmployerContact.id))
+    return list(rows.all())
+
+
+async def add_contact(session: AsyncSession, gateway: Gateway, user: User, employer: Employer,
+                      data: ContactIn) -> EmployerContact:
+    """The contact and its validation link's workflow: both, or neither."""
+    if await user_by_email(session, data.email):
+        raise Conflict("An account with this email address exists already; use another "
+                       "address for the point of contact.", field="email")
+    contact = EmployerContact(employer_id=employer.id, created_by=user.id,
+                              **data.model_dump())
+    contact.email = contact.email.lower()
+    session.add(contact)
+    await session.flush()
+    await portal_process.send_validation(gateway, session, contact.id, contact.round, user.id)
+    return contact
+
+
+async def contact_at(session: AsyncSession, employer: Employer, contact_id: int) -> EmployerContact:
+    contact = await session.get(EmployerContact, contact_id)
+    if contact is None or contact.employer_id != employer.id:
+        raise NotFound("We could not find that point of contact.")
+    return contact
+
+
+async def resend(session: AsyncSession, gateway: Gateway, user: User,
+                 contact: EmployerContact) -> EmployerContact:
+    """A new link (a new round and its own 48 hours); the older link dies."""
+    if contact.status == ContactStatus.VALIDATED:
+        raise Conflict(f"{contact.full_name} has already validated.")
+    contact.round += 1
+    contact.status, contact.new_link_asked_at = ContactStatus.PENDING, None
+    session.add(contact)
+    await portal_process.send_validation(gateway, session, contact.id, contact.round, user.id)
+    return contact
+
+
+async def link_and_contact(session: AsyncSession, token: str,
+                           *, usable: bool = True) -> tuple[AccessLink, EmployerContact]:
+    link = await find_link(session, CONTACT_PURPOSE, token)
+    problem = link_problem(link)
+    if problem == "invalid" or (usable and problem):
+        raise Gone(LINK_PROBLEMS[problem], field="token", errors={"link": problem})
+    return link, await session.get(EmployerContact, link.subject_id)
+
+
+async def validate(session: AsyncSession, gateway: Gateway, token: str,
+                   data: NewPassword) -> User:
+    """The contact's workflow claims the link and opens the account; the password, which
+    never enters a workflow's history, is stored here."""
+    link, contact = await link_and_contact(session, token)
+    user_id = await portal_process.validate(gateway, contact.id, contact.round, link.id)
+    user = await session.get(User, user_id)
+    await session.refresh(user)
+    user.password_hash = await hash_password_async(data.password)
+    session.add(user)
+    return user
+
+
+async def ask_new_link(session: AsyncSession, gateway: Gateway, token: str) -> EmployerContact:
+    link, contact = await link_and_contact(session, token, usable=False)
+    problem = link_problem(link)
+    if problem != "expired":
+        raise Conflict(LINK_PROBLEMS[problem] if problem else
+                       "This link still works: use it to validate.", field="token")
+    await portal_process.ask_new_link(gateway, contact.id, contact.round, link.id)
+    return contact
+
+
+async def own_employer(session: AsyncSession, user: User) -> tuple[Employer, EmployerContact]:
+    contact = await contact_of(session, user)
+    if contact is None:
+        raise NotFound(NO_EMPLOYER)
+    return await session.get(Employer, contact.employer_id), contact
+
+
+def confirm(session: AsyncSession, user: User, employer: Employer) -> None:
+    employer.confirmed_at, employer.confirmed_by = utcnow(), user.id
+    session.add(employer)

@@ -1,0 +1,200 @@
+"""Account management by Location Managers: portal contacts, their locations, deactivation,
+and the set-password link an invited contact is emailed."""
+
+from sqlalchemy import delete, func, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.accounts import user_by_email
+from api.domain.scope import managed_location_ids
+from api.processes import Gateway
+from api.processes import portal as portal_process
+from api.sessions import end_all_sessions
+from core.errors import Conflict, Forbidden, Gone, NotFound
+from core.security import hash_password_async
+from models.accounts import User
+from models.enrollment import Location, UserLocation
+from models.enums import AccountStatus, Role
+from models.links import PORTAL_INVITE_PURPOSE, PROBLEMS, claim_link, find_link, link_problem
+from models.portal_rules import PAGE_SIZE, PROFILES
+from models.portal_schemas import LocationGrant, PeopleSearch, PortalContactEdit, PortalContactIn
+from models.schemas import NewPassword
+
+NOT_YOURS = "You can grant only locations you manage yourself."
+NO_CONTACT = "We could not find that person among the staff of your locations."
+
+
+async def _people_query(session: AsyncSession, manager: User, search: PeopleSearch):
+    managed = await managed_location_ids(session, manager)
+    ids = select(UserLocation.user_id).where(UserLocation.location_id.in_(managed),
+                                             UserLocation.profile.is_not(None))
+    query = select(User).where(User.id.in_(ids))
+    if search.name:
+        like = f"%{search.name.lower()}%"
+        full = func.lower(User.first_name + " " + User.last_name)
+        query = query.where(or_(full.like(like), func.lower(User.last_name).like(like)))
+    if search.username:
+        query = query.where(func.lower(User.username).like(f"%{search.username.lower()}%"))
+    return query
+
+
+async def search(session: AsyncSession, manager: User,
+                 data: PeopleSearch) -> tuple[list[User], int]:
+    """Staff of the manager's locations, by name or by username, a page at a time."""
+    query = await _people_query(session, manager, data)
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    rows = await session.exec(query.order_by(User.last_name, User.first_name, User.id)
+                              .offset((data.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return list(rows.all()), int(total)
+
+
+async def relations(session: AsyncSession, user_id: int) -> list[tuple[UserLocation, Location]]:
+    rows = await session.exec(select(UserLocation, Location).join(
+        Location, Location.id == UserLocation.location_id).where(
+        UserLocation.user_id == user_id, UserLocation.profile.is_not(None))
+        .order_by(UserLocation.direct.desc(), Location.name))
+    return list(rows.all())
+
+
+async def _must_manage(session: AsyncSession, manager: User, location_id: int) -> None:
+    if location_id not in await managed_location_ids(session, manager):
+        raise Forbidden(NOT_YOURS, field="location_id")
+
+
+async def _username_free(session: AsyncSession, username: str, user_id: int | None) -> None:
+    taken = (await session.exec(select(User).where(
+        func.lower(User.username) == username.lower()))).first()
+    if taken is not None and taken.id != user_id:
+        raise Conflict("This username is taken. Check the person has no account yet, or "
+                       "choose another.", field="username")
+
+
+async def create(session: AsyncSession, gateway: Gateway, manager: User,
+                 data: PortalContactIn) -> User:
+    """The contact record and its invitation email: both, or neither."""
+    await _must_manage(session, manager, data.location_id)
+    if await user_by_email(session, data.email):
+        raise Conflict("An account with this email address exists. Search for the person and "
+                       "add your location to their record instead.", field="email")
+    await _username_free(session, data.username, None)
+    user = User(email=data.email.lower(), username=data.username, first_name=data.first_name,
+                last_name=data.last_name, title=data.title, phone=data.phone, role=data.profile,
+                active_location_id=data.location_id)
+    session.add(user)
+    await session.flush()
+    session.add(UserLocation(user_id=user.id, location_id=data.location_id,
+                             profile=data.profile, direct=True, granted_by=manager.id))
+    await portal_process.invite(gateway, session, user.id, manager.id, data.location_id)
+    return user
+
+
+async def contact_for(session: AsyncSession, manager: User, user_id: int) -> User:
+    """A person who works at one of the manager's locations."""
+    managed = await managed_location_ids(session, manager)
+    held = (await session.exec(select(UserLocation).where(
+        UserLocation.user_id == user_id, UserLocation.location_id.in_(managed),
+        UserLocation.profile.is_not(None)))).first()
+    user = await session.get(User, user_id) if held else None
+    if user is None:
+        raise NotFound(NO_CONTACT)
+    return user
+
+
+async def edit(session: AsyncSession, manager: User, target: User,
+               data: PortalContactEdit) -> User:
+    """The new profile holds at the person's next request (it is read on every request)."""
+    changes = {name: value for name, value in data.model_dump(
+        exclude_unset=True, exclude={"profile"}).items()
+        if value is not None or name in ("title", "phone")}  # a blank name is not a change
+    if data.username:
+        await _username_free(session, data.username, target.id)
+    if data.email and data.email.lower() != target.email.lower():
+        if await user_by_email(session, data.email):
+            raise Conflict("Another account uses this email address.", field="email")
+        changes["email"] = data.email.lower()  # no email is sent to the new address
+    for name, value in changes.items():
+        setattr(target, name, value)
+    if data.profile is not None:
+        managed = await managed_location_ids(session, manager)
+        for row, _location in await relations(session, target.id):
+            if row.location_id in managed:
+                row.profile = data.profile
+                session.add(row)
+                if row.direct and target.role in PROFILES:
+                    target.role = data.profile
+    session.add(target)
+    return target
+
+
+async def grant(session: AsyncSession, manager: User, target: User, data: LocationGrant) -> None:
+    await _must_manage(session, manager, data.location_id)
+    held = await relations(session, target.id)
+    profile = data.profile or next((r.profile for r, _ in held if r.direct),
+                                   target.role if target.role in PROFILES else Role.PROVIDER)
+    row = await session.get(UserLocation, (target.id, data.location_id))
+    if row is not None and row.profile is not None:
+        raise Conflict("This person already works at that location.", field="location_id")
+    row = row or UserLocation(user_id=target.id, location_id=data.location_id)
+    row.profile, row.granted_by = profile, manager.id
+    row.direct = not any(r.direct for r, _ in held)
+    session.add(row)
+
+
+async def remove(session: AsyncSession, manager: User, target: User, location_id: int) -> None:
+    """The person loses the location at their next request."""
+    await _must_manage(session, manager, location_id)
+    row = await session.get(UserLocation, (target.id, location_id))
+    if row is None or row.profile is None:
+        raise NotFound("This person does not work at that location.", field="location_id")
+    if row.direct:
+        raise Conflict("This is the person's direct location: deactivate the account "
+                       "instead.", field="location_id")
+    location = await session.get(Location, location_id)
+    if location.coordinator_user_id == target.id:
+        row.profile = None  # the coordinator keeps Section B, not the portal
+        session.add(row)
+    else:
+        await session.exec(delete(UserLocation).where(UserLocation.user_id == target.id,
+                                                      UserLocation.location_id == location_id))
+
+
+async def deactivate(session: AsyncSession, manager: User, target: User) -> None:
+    """Only for a person whose direct location is one the manager holds; their open sessions
+    end at once."""
+    if target.id == manager.id:
+        raise Conflict("You cannot deactivate your own account.")
+    direct = next((r for r, _ in await relations(session, target.id) if r.direct), None)
+    if direct is None or direct.location_id not in await managed_location_ids(session, manager):
+        raise Forbidden("You can deactivate only people whose direct location is one you "
+                        "manage.")
+    target.status = AccountStatus.DEACTIVATED
+    session.add(target)
+    await end_all_sessions(session, target.id)
+
+
+async def switch(session: AsyncSession, user: User, location_id: int, portal) -> None:
+    if portal.profile_at(location_id) is None:
+        raise NotFound("You do not work at that location.", field="location_id")
+    user.active_location_id = location_id
+    session.add(user)
+
+
+async def usable_invitation(session: AsyncSession, token: str):
+    link = await find_link(session, PORTAL_INVITE_PURPOSE, token)
+    problem = link_problem(link)
+    if problem:
+        raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE][problem], field="token")
+    return link
+
+
+async def set_password(session: AsyncSession, token: str, data: NewPassword) -> User:
+    link = await usable_invitation(session, token)
+    if await claim_link(session, link.id):
+        raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE]["used"], field="token")
+    user = await session.get(User, link.subject_id)
+    if user.status != AccountStatus.ACTIVE:
+        raise Gone("This account was deactivated by a Location Manager.", field="token")
+    user.password_hash = await hash_password_async(data.password)
+    user.must_change_password = False
+    session.add(user)
+    return user

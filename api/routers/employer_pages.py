@@ -1,0 +1,166 @@
+"""Organization Management pages (employers and their points of contact), the contact's
+validation link, and the Organization Portal."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
+from api.domain import employers
+from api.domain.scope import employer_for
+from api.forms import form_values, parse, validated_form
+from api.pages import redirect, render
+from api.params import Id
+from core.errors import CVMSError
+from models.portal_rules import INDUSTRIES, ContactStatus, states
+from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
+from models.schemas import NewPassword
+
+router = APIRouter(include_in_schema=False)
+CHOICES = {"industries": [(i, i) for i in INDUSTRIES], "states": [(s, s) for s in states()],
+           "contact_labels": ContactStatus.LABELS, "tab": "organizations"}
+
+
+@router.get("/portal/organizations", response_class=HTMLResponse)
+async def search(request: Request, _user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    values = dict(request.query_params)
+    found, errors = [], {}
+    if "q" in values:
+        query, errors = parse(EmployerSearch, values)
+        found = await employers.search(session, query.q) if query else []
+    return render(request, "employers/search.html", {
+        "found": found, "values": values, "errors": errors, "searched": "q" in values
+        and not errors, **CHOICES}, status_code=422 if errors else 200)
+
+
+@router.get("/portal/organizations/new", response_class=HTMLResponse)
+async def new(request: Request, _user: CurrentUser) -> HTMLResponse:
+    return render(request, "employers/new.html", {"values": {"state": "North Carolina"},
+                                                  **CHOICES})
+
+
+@router.post("/portal/organizations/new", response_class=HTMLResponse)
+async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    values = await form_values(request)
+    active = request.state.portal.active
+    try:
+        employer = await employers.create(session, user, active.location_id if active else None,
+                                          validated_form(EmployerIn, values))
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return render(request, "employers/new.html", {
+            "values": values, "errors": error.errors or {"form": error.message}, **CHOICES},
+            status_code=error.status_code)
+    return redirect(f"/portal/organizations/{employer.id}",
+                    notice=f"{employer.name} is created. Add its point of contact below.")
+
+
+async def _record(request, session, user, employer_id: int, status_code: int = 200, **extra):
+    employer = await employer_for(session, user, employer_id)
+    context = {"employer": employer, "contacts": await employers.contacts(session, employer.id),
+               "values": employer.model_dump(), "contact_values": {}, "contact_errors": {},
+               **CHOICES}
+    context.update(extra)
+    return render(request, "employers/record.html", context, status_code=status_code)
+
+
+@router.get("/portal/organizations/{employer_id}", response_class=HTMLResponse)
+async def record(request: Request, employer_id: Id, user: CurrentUser,
+                 session: SessionDep) -> HTMLResponse:
+    return await _record(request, session, user, employer_id)
+
+
+@router.post("/portal/organizations/{employer_id}", response_class=HTMLResponse)
+async def edit(request: Request, employer_id: Id, user: CurrentUser,
+               session: SessionDep) -> Response:
+    employer = await employer_for(session, user, employer_id)
+    values = await form_values(request)
+    data, errors = parse(EmployerIn, values)
+    if errors:
+        return await _record(request, session, user, employer_id, 422, values=values,
+                             errors=errors)
+    employers.update(session, employer, data)
+    return redirect(f"/portal/organizations/{employer_id}", notice="Saved.")
+
+
+@router.post("/portal/organizations/{employer_id}/contacts", response_class=HTMLResponse)
+async def add_contact(request: Request, employer_id: Id, user: CurrentUser, session: SessionDep,
+                      gateway: ProcessesDep) -> Response:
+    employer = await employer_for(session, user, employer_id)
+    values = await form_values(request)
+    try:
+        contact = await employers.add_contact(session, gateway, user, employer,
+                                              validated_form(ContactIn, values))
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _record(request, session, user, employer_id, error.status_code,
+                             contact_values=values,
+                             contact_errors=error.errors or {"form": error.message})
+    return redirect(f"/portal/organizations/{employer_id}",
+                    notice=f"{contact.full_name} is emailed a validation link (48 hours).")
+
+
+@router.post("/portal/organizations/{employer_id}/contacts/{contact_id}/resend")
+async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: SessionDep,
+                 gateway: ProcessesDep) -> Response:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    try:
+        await employers.resend(session, gateway, user, contact)
+    except CVMSError as error:
+        return redirect(f"/portal/organizations/{employer_id}", notice=f"Not sent: {error.message}")
+    return redirect(f"/portal/organizations/{employer_id}",
+                    notice=f"A new validation link is emailed to {contact.full_name}.")
+
+
+@router.get("/org-contact/validate/{token}", response_class=HTMLResponse)
+async def validation_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    try:
+        _link, contact = await employers.link_and_contact(session, token)
+    except CVMSError as error:
+        return render(request, "employers/link_problem.html", {
+            "message": error.message, "token": token,
+            "expired": (error.errors or {}).get("link") == "expired"}, 410)
+    return render(request, "employers/validate.html", {"token": token, "contact": contact})
+
+
+@router.post("/org-contact/validate/{token}", response_class=HTMLResponse)
+async def validate(request: Request, token: str, session: SessionDep,
+                   gateway: ProcessesDep) -> Response:
+    data, errors = parse(NewPassword, await form_values(request))
+    try:
+        if data:
+            await employers.validate(session, gateway, token, data)
+            return redirect("/login", notice="Your access is validated and your password "
+                                             "saved. Log in with your email address.")
+        _link, contact = await employers.link_and_contact(session, token)
+    except CVMSError as error:
+        return render(request, "employers/link_problem.html", {
+            "message": error.message, "token": token,
+            "expired": error.status_code == 410 and "expired" in error.message}, 410)
+    return render(request, "employers/validate.html", {"token": token, "contact": contact,
+                                                       "errors": errors}, 422)
+
+
+@router.post("/org-contact/validate/{token}/new-link", response_class=HTMLResponse)
+async def ask_new_link(request: Request, token: str, session: SessionDep,
+                       gateway: ProcessesDep) -> Response:
+    try:
+        await employers.ask_new_link(session, gateway, token)
+    except CVMSError as error:
+        return render(request, "employers/link_problem.html", {"message": error.message,
+                                                               "token": token}, 409)
+    return render(request, "employers/asked.html", {})
+
+
+@router.get("/org-portal", response_class=HTMLResponse)
+async def org_portal(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    employer, contact = await employers.own_employer(session, user)
+    return render(request, "employers/org_portal.html", {"employer": employer,
+                                                         "contact": contact})
+
+
+@router.post("/org-portal/confirm")
+async def confirm(user: CurrentUser, session: SessionDep) -> Response:
+    employer, _contact = await employers.own_employer(session, user)
+    employers.confirm(session, user, employer)
+    return redirect("/org-portal", notice="Thank you: your organization's details are confirmed.")

@@ -1,0 +1,204 @@
+"""Provider portal and Organization Portal JSON API: accounts, locations, employers."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from api.deps import CurrentUser, ProcessesDep, SessionDep
+from api.domain import employers, portal_accounts
+from api.domain.scope import employer_for
+from api.forms import validated
+from api.params import Id
+from models.portal_schemas import (
+    ActiveLocationIn,
+    ContactIn,
+    ContactOut,
+    EmployerIn,
+    EmployerOut,
+    LocationGrant,
+    PeoplePage,
+    PeopleSearch,
+    PortalContactEdit,
+    PortalContactIn,
+    PortalUserOut,
+)
+from models.schemas import NewPassword
+
+router = APIRouter(prefix="/api/v1", tags=["portal"])
+
+
+async def person_out(session, user) -> PortalUserOut:
+    held = await portal_accounts.relations(session, user.id)
+    direct = next((r for r, _ in held if r.direct), None)
+    return PortalUserOut.model_validate(user).model_copy(update={
+        "status": user.status.value, "profile": direct.profile if direct else None,
+        "direct_location_id": direct.location_id if direct else None,
+        "location_ids": [r.location_id for r, _ in held]})
+
+
+@router.get("/portal/me", summary="Your portal locations, the active one and your tabs")
+async def me(request: Request, _user: CurrentUser) -> dict:
+    portal = request.state.portal
+    return {"active_location_id": portal.active.location_id if portal.active else None,
+            "profile": portal.profile,
+            "locations": [{"location_id": h.location_id, "name": h.name, "profile": h.profile,
+                           "direct": h.direct} for h in portal.holdings]}
+
+
+@router.put("/portal/active-location", status_code=204, summary="Switch the active location")
+async def switch(request: Request, body: ActiveLocationIn, user: CurrentUser,
+                 session: SessionDep) -> Response:
+    await portal_accounts.switch(session, user, body.location_id, request.state.portal)
+    return Response(status_code=204)
+
+
+@router.get("/portal/users", response_model=PeoplePage,
+            summary="Staff of your locations, by name or by username (not both; 3+ characters)")
+async def people(user: CurrentUser, session: SessionDep,
+                 name: Annotated[str | None, Query(max_length=80)] = None,
+                 username: Annotated[str | None, Query(max_length=80)] = None,
+                 page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> PeoplePage:
+    search = validated(PeopleSearch, {"name": name, "username": username, "page": page})
+    found, total = await portal_accounts.search(session, user, search)
+    return PeoplePage(items=[await person_out(session, u) for u in found], page=page,
+                      total=total)
+
+
+@router.post("/portal/users", response_model=PortalUserOut, status_code=201,
+             summary="Add a portal contact; they are emailed a link to choose a password")
+async def add_person(body: PortalContactIn, user: CurrentUser, session: SessionDep,
+                     gateway: ProcessesDep) -> PortalUserOut:
+    return await person_out(session, await portal_accounts.create(session, gateway, user, body))
+
+
+@router.get("/portal/users/{user_id}", response_model=PortalUserOut)
+async def person(user_id: Id, user: CurrentUser, session: SessionDep) -> PortalUserOut:
+    return await person_out(session, await portal_accounts.contact_for(session, user, user_id))
+
+
+@router.patch("/portal/users/{user_id}", response_model=PortalUserOut,
+              summary="Edit a contact: the profile holds at their next request")
+async def edit_person(user_id: Id, body: PortalContactEdit, user: CurrentUser,
+                      session: SessionDep) -> PortalUserOut:
+    target = await portal_accounts.contact_for(session, user, user_id)
+    return await person_out(session, await portal_accounts.edit(session, user, target, body))
+
+
+@router.post("/portal/users/{user_id}/locations", status_code=204,
+             summary="Add a location you manage to a contact")
+async def grant(user_id: Id, body: LocationGrant, user: CurrentUser,
+                session: SessionDep) -> Response:
+    target = await portal_accounts.contact_for(session, user, user_id)
+    await portal_accounts.grant(session, user, target, body)
+    return Response(status_code=204)
+
+
+@router.delete("/portal/users/{user_id}/locations/{location_id}", status_code=204)
+async def ungrant(user_id: Id, location_id: Id, user: CurrentUser,
+                  session: SessionDep) -> Response:
+    target = await portal_accounts.contact_for(session, user, user_id)
+    await portal_accounts.remove(session, user, target, location_id)
+    return Response(status_code=204)
+
+
+@router.post("/portal/users/{user_id}/deactivate", status_code=204,
+             summary="Deactivate a contact of your direct location; their sessions end")
+async def deactivate(user_id: Id, user: CurrentUser, session: SessionDep) -> Response:
+    target = await portal_accounts.contact_for(session, user, user_id)
+    await portal_accounts.deactivate(session, user, target)
+    return Response(status_code=204)
+
+
+@router.post("/portal/invitations/{token}", status_code=204,
+             summary="Choose a password from the invitation link")
+async def accept_invitation(token: str, body: NewPassword, session: SessionDep) -> Response:
+    await portal_accounts.set_password(session, token, body)
+    return Response(status_code=204)
+
+
+@router.get("/employers", response_model=list[EmployerOut],
+            summary="Search organizations by name (3+ characters) before creating one")
+async def search_employers(session: SessionDep,
+                           q: Annotated[str, Query(min_length=3, max_length=120)]
+                           ) -> list[EmployerOut]:
+    return [EmployerOut.model_validate(e) for e in await employers.search(session, q)]
+
+
+@router.post("/employers", response_model=EmployerOut, status_code=201)
+async def create_employer(request: Request, body: EmployerIn, user: CurrentUser,
+                          session: SessionDep) -> EmployerOut:
+    active = request.state.portal.active
+    employer = await employers.create(session, user, active.location_id if active else None,
+                                      body)
+    return EmployerOut.model_validate(employer)
+
+
+@router.get("/employers/{employer_id}", response_model=EmployerOut)
+async def get_employer(employer_id: Id, user: CurrentUser, session: SessionDep) -> EmployerOut:
+    employer = await employer_for(session, user, employer_id)
+    return EmployerOut.model_validate(employer).model_copy(
+        update={"confirmed": employer.confirmed_at is not None})
+
+
+@router.put("/employers/{employer_id}", response_model=EmployerOut)
+async def edit_employer(employer_id: Id, body: EmployerIn, user: CurrentUser,
+                        session: SessionDep) -> EmployerOut:
+    employer = await employer_for(session, user, employer_id)
+    return EmployerOut.model_validate(employers.update(session, employer, body))
+
+
+@router.get("/employers/{employer_id}/contacts", response_model=list[ContactOut],
+            summary="Points of contact and whether each has validated")
+async def list_contacts(employer_id: Id, user: CurrentUser,
+                        session: SessionDep) -> list[ContactOut]:
+    employer = await employer_for(session, user, employer_id)
+    return [ContactOut.model_validate(c) for c in await employers.contacts(session, employer.id)]
+
+
+@router.post("/employers/{employer_id}/contacts", response_model=ContactOut, status_code=201,
+             summary="Add a point of contact; a validation link (48 hours) is emailed")
+async def add_contact(employer_id: Id, body: ContactIn, user: CurrentUser, session: SessionDep,
+                      gateway: ProcessesDep) -> ContactOut:
+    employer = await employer_for(session, user, employer_id)
+    return ContactOut.model_validate(
+        await employers.add_contact(session, gateway, user, employer, body))
+
+
+@router.post("/employers/{employer_id}/contacts/{contact_id}/resend", response_model=ContactOut,
+             summary="Send a point of contact a new validation link")
+async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: SessionDep,
+                 gateway: ProcessesDep) -> ContactOut:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    return ContactOut.model_validate(await employers.resend(session, gateway, user, contact))
+
+
+@router.post("/org-contacts/validate/{token}", status_code=204,
+             summary="Validate a point of contact's access and choose a password")
+async def validate_contact(token: str, body: NewPassword, session: SessionDep,
+                           gateway: ProcessesDep) -> Response:
+    await employers.validate(session, gateway, token, body)
+    return Response(status_code=204)
+
+
+@router.post("/org-contacts/validate/{token}/new-link", status_code=202,
+             summary="From an expired link: ask the manager for a new one")
+async def ask_new_link(token: str, session: SessionDep, gateway: ProcessesDep) -> dict:
+    await employers.ask_new_link(session, gateway, token)
+    return {"asked": True}
+
+
+@router.get("/org-portal", response_model=EmployerOut, summary="Your organization's details")
+async def my_employer(user: CurrentUser, session: SessionDep) -> EmployerOut:
+    employer, _contact = await employers.own_employer(session, user)
+    return EmployerOut.model_validate(employer).model_copy(
+        update={"confirmed": employer.confirmed_at is not None})
+
+
+@router.post("/org-portal/confirm", response_model=EmployerOut,
+             summary="Confirm your organization's details")
+async def confirm(user: CurrentUser, session: SessionDep) -> EmployerOut:
+    employer, _contact = await employers.own_employer(session, user)
+    employers.confirm(session, user, employer)
+    return EmployerOut.model_validate(employer).model_copy(update={"confirmed": True})
+

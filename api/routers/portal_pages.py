@@ -1,0 +1,173 @@
+"""Provider portal pages: Home and the tabs, the location switch, Account Management, and the
+set-password page of an invited contact."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
+from api.domain import portal_accounts
+from api.domain.scope import managed_location_ids
+from api.forms import form_values, parse, validated_form
+from api.pages import redirect, render
+from api.params import Id, form_id
+from core.errors import CVMSError, NotFound
+from models.enrollment import Location
+from models.enums import Role
+from models.portal_rules import PAGE_SIZE, PLACEHOLDERS, PROFILES, tabs_for
+from models.portal_schemas import (
+    ActiveLocationIn,
+    LocationGrant,
+    PeopleSearch,
+    PortalContactEdit,
+    PortalContactIn,
+)
+from models.schemas import NewPassword
+
+router = APIRouter(include_in_schema=False)
+PROFILE_OPTIONS = [(p.value, p.label) for p in PROFILES]
+
+
+@router.get("/portal", response_class=HTMLResponse)
+async def home(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    portal = request.state.portal
+    location = await session.get(Location, portal.active.location_id)
+    return render(request, "portal/home.html", {"location": location, "tab": "home",
+                                                "profile": portal.profile,
+                                                "coordinator": user.role == Role.COORDINATOR})
+
+
+@router.get("/portal/tabs/{tab}", response_class=HTMLResponse)
+async def placeholder(request: Request, tab: str, _user: CurrentUser) -> HTMLResponse:
+    if tab not in PLACEHOLDERS or PLACEHOLDERS[tab] not in tabs_for(request.state.portal.profile):
+        raise NotFound("There is no such tab for your profile.")
+    return render(request, "portal/placeholder.html", {"tab": tab, "page": PLACEHOLDERS[tab]})
+
+
+@router.post("/portal/active-location")
+async def switch(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    body = validated_form(ActiveLocationIn, await form_values(request))
+    await portal_accounts.switch(session, user, body.location_id, request.state.portal)
+    name = request.state.portal.holdings
+    shown = next(h.name for h in name if h.location_id == body.location_id)
+    return redirect("/portal", notice=f"You are now working at {shown}.")
+
+
+async def _my_locations(session, user) -> list[tuple[str, str]]:
+    ids = await managed_location_ids(session, user)
+    rows = [await session.get(Location, i) for i in ids]
+    return sorted(((str(loc.id), loc.name) for loc in rows), key=lambda pair: pair[1])
+
+
+@router.get("/portal/accounts", response_class=HTMLResponse)
+async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    values = {k: v for k, v in request.query_params.items() if v.strip()}
+    search, errors = parse(PeopleSearch, values)
+    people, total = (await portal_accounts.search(session, user, search)
+                     if search else ([], 0))
+    page = search.page if search else 1
+    return render(request, "portal/accounts.html", {
+        "tab": "accounts", "people": people, "total": total, "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)), "values": values, "errors": errors,
+        "query": "&".join(f"{k}={v}" for k, v in values.items() if k != "page")},
+        status_code=422 if errors else 200)
+
+
+@router.get("/portal/accounts/new", response_class=HTMLResponse)
+async def new_account(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    return render(request, "portal/account_new.html", {
+        "tab": "accounts", "locations": await _my_locations(session, user),
+        "profiles": PROFILE_OPTIONS,
+        "values": {"location_id": str(request.state.portal.active.location_id)}})
+
+
+@router.post("/portal/accounts/new", response_class=HTMLResponse)
+async def add_account(request: Request, user: CurrentUser, session: SessionDep,
+                      gateway: ProcessesDep) -> Response:
+    values = await form_values(request)
+    try:
+        person = await portal_accounts.create(session, gateway, user,
+                                              validated_form(PortalContactIn, values))
+        return redirect(f"/portal/accounts/{person.id}",
+                        notice=f"{person.full_name} is added and emailed an invitation.")
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return render(request, "portal/account_new.html", {
+            "tab": "accounts", "locations": await _my_locations(session, user),
+            "profiles": PROFILE_OPTIONS, "values": values,
+            "errors": error.errors or {"form": error.message}}, status_code=error.status_code)
+
+
+async def _record(request, session, user, user_id: int, status_code: int = 200, **extra):
+    person = await portal_accounts.contact_for(session, user, user_id)
+    held = await portal_accounts.relations(session, person.id)
+    mine = set(await managed_location_ids(session, user))
+    direct = next((r for r, _ in held if r.direct), None)
+    offered = [(i, n) for i, n in await _my_locations(session, user)
+               if int(i) not in {r.location_id for r, _ in held}]
+    values = {"first_name": person.first_name, "last_name": person.last_name,
+              "email": person.email, "username": person.username, "title": person.title,
+              "phone": person.phone, "profile": direct.profile.value if direct else None}
+    return render(request, "portal/account.html", {
+        "tab": "accounts", "person": person, "held": held, "mine": mine, "offered": offered,
+        "profiles": PROFILE_OPTIONS, "values": values,
+        "may_deactivate": direct is not None and direct.location_id in mine
+        and person.id != user.id and person.status.value == "active", **extra},
+        status_code=status_code)
+
+
+@router.get("/portal/accounts/{user_id}", response_class=HTMLResponse)
+async def account(request: Request, user_id: Id, user: CurrentUser,
+                  session: SessionDep) -> HTMLResponse:
+    return await _record(request, session, user, user_id)
+
+
+@router.post("/portal/accounts/{user_id}/{action}", response_class=HTMLResponse)
+async def account_action(request: Request, user_id: Id, action: str, user: CurrentUser,
+                         session: SessionDep) -> Response:
+    values = await form_values(request)
+    target = await portal_accounts.contact_for(session, user, user_id)
+    try:
+        notice = await _act(session, user, target, action, values)
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _record(request, session, user, user_id, error.status_code,
+                             errors=error.errors or {"form": error.message}, form=action)
+    return redirect(f"/portal/accounts/{user_id}", notice=notice)
+
+
+async def _act(session, user, target, action: str, values) -> str:
+    if action == "edit":
+        await portal_accounts.edit(session, user, target, validated_form(PortalContactEdit, values))
+        return "Saved. A new profile applies from the person's next page."
+    if action == "locations":
+        await portal_accounts.grant(session, user, target, validated_form(LocationGrant, values))
+        return "Location added."
+    if action == "remove":
+        await portal_accounts.remove(session, user, target, form_id(values, "location_id") or 0)
+        return "Location removed."
+    if action == "deactivate":
+        await portal_accounts.deactivate(session, user, target)
+        return f"{target.full_name} is deactivated and signed out."
+    raise NotFound("That is not an action on an account.")
+
+
+@router.get("/account/invitation/{token}", response_class=HTMLResponse)
+async def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    try:
+        await portal_accounts.usable_invitation(session, token)
+    except CVMSError as error:
+        return render(request, "auth/link_problem.html", {"message": error.message}, 410)
+    return render(request, "portal/set_password.html", {"token": token})
+
+
+@router.post("/account/invitation/{token}", response_class=HTMLResponse)
+async def set_password(request: Request, token: str, session: SessionDep) -> Response:
+    data, errors = parse(NewPassword, await form_values(request))
+    if data:
+        try:
+            await portal_accounts.set_password(session, token, data)
+        except CVMSError as error:
+            return render(request, "auth/link_problem.html", {"message": error.message}, 410)
+        return redirect("/login", notice="Your password is saved. Log in with your username "
+                                         "or email address.")
+    return render(request, "portal/set_password.html", {"token": token, "errors": errors}, 422)

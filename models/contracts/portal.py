@@ -1,0 +1,30 @@
+"""Portal accounts' and employers' workflow inputs and commands."""
+
+from datetime import timedelta
+
+from pydantic import BaseModel
+
+from models.contracts.base import Command
+
+
+class PortalInvitationInput(BaseModel):
+    user_id: int
+    manager_id: int
+    location_id: int
+    valid_for: timedelta = timedelta(days=14)
+
+
+class ContactValidationInput(BaseModel):
+    contact_id: int
+    round: int  # the contact's link number: a re-send is a new round (and a new workflow)
+    manager_id: int
+    valid_for: timedelta = timedelta(hours=48)
+    ask_within: timedelta = timedelta(days=30)  # how long the expired page can ask for more
+
+
+class ValidateContact(Command):
+    link_id: int
+
+
+class AskNewLink(Command):
+    link_id: int

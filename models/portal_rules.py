@@ -1,0 +1,78 @@
+"""The provider portal's profiles, what each profile sees, and the employer vocabularies.
+
+Pure data and functions: pages, the access declarations and the tests read them alike."""
+
+from dataclasses import dataclass
+from functools import cache
+
+import pycountry
+
+from models.enums import Role
+
+PROFILES = (Role.LOCATION_MANAGER, Role.PROVIDER, Role.PROVIDER_READONLY)
+MANAGER = Role.LOCATION_MANAGER
+# Profiles that may change anything at a location (read-only users never may).
+ACTING = frozenset({Role.LOCATION_MANAGER, Role.PROVIDER})
+SEARCH_MIN = 3
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    href: str
+
+
+HOME = Tab("home", "Home", "/portal")
+RECIPIENTS = Tab("recipients", "Recipients", "/portal/tabs/recipients")
+APPOINTMENTS = Tab("appointments", "Appointments", "/portal/tabs/appointments")
+BULK = Tab("bulk", "Bulk Registration", "/portal/tabs/bulk")
+INVENTORY = Tab("inventory", "Vaccine Inventory", "/inventory")
+SHIPMENTS = Tab("shipments", "Shipments", "/portal/tabs/shipments")
+REPORTS = Tab("reports", "Reports", "/portal/tabs/reports")
+ACCOUNTS = Tab("accounts", "Account Management", "/portal/accounts")
+ORGANIZATIONS = Tab("organizations", "Organization Management", "/portal/organizations")
+HELP = Tab("help", "Help", "/help")
+
+TABS: dict[Role, tuple[Tab, ...]] = {
+    Role.LOCATION_MANAGER: (HOME, RECIPIENTS, APPOINTMENTS, BULK, INVENTORY, SHIPMENTS,
+                            REPORTS, ACCOUNTS, ORGANIZATIONS, HELP),
+    Role.PROVIDER: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
+    Role.PROVIDER_READONLY: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
+}
+# Tabs whose pages the recipients issue builds; until then each shows what will live there.
+PLACEHOLDERS = {tab.key: tab for tab in (RECIPIENTS, APPOINTMENTS, BULK, SHIPMENTS, REPORTS)}
+
+
+def tabs_for(profile: Role | None) -> tuple[Tab, ...]:
+    return TABS.get(profile, ()) if profile else ()
+
+
+def may_change(profile: Role | None) -> bool:
+    return profile in ACTING
+
+
+INDUSTRIES = (
+    "Agriculture and food processing", "Child care", "Construction", "Education (K-12)",
+    "Energy and utilities", "Financial services", "Government", "Grocery and retail",
+    "Higher education", "Hospitality and food service", "Law enforcement and public safety",
+    "Manufacturing", "Postal and delivery services", "Public transit", "Religious organization",
+    "Sanitation and waste", "Transportation and warehousing", "Other essential workers",
+)
+
+
+@cache
+def states() -> tuple[str, ...]:
+    """US states, DC and territories, spelled out (the seed guide asks for the full name)."""
+    return tuple(sorted(s.name for s in pycountry.subdivisions.get(country_code="US")))
+
+
+class ContactStatus:
+    """A point of contact's validation: pending (link sent), validated, or expired."""
+
+    PENDING = "pending"
+    VALIDATED = "validated"
+    EXPIRED = "expired"
+    LABELS = {PENDING: "Waiting for validation", VALIDATED: "Validated",
+              EXPIRED: "Link expired"}

@@ -1,0 +1,173 @@
+"""Portal contact and employer bodies, shared by the JSON API and the pages' forms."""
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from models.enums import Role
+from models.fields import Id, OptionalText, Phone, ShortText, Text, ZipCode, fail, pattern
+from models.portal_rules import INDUSTRIES, PROFILES, SEARCH_MIN, states
+
+Username = Annotated[str, Field(min_length=3, max_length=80),
+                     pattern(r"[A-Za-z0-9._-]+", "Use letters, digits, dots, dashes or "
+                             "underscores, with no spaces.")]
+Profile = Annotated[Role, Field(description="location_manager, provider or provider_readonly")]
+OptionalPhone = Annotated[Phone | None, Field(default=None)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def _profile(value: Role) -> Role:
+    if value not in PROFILES:
+        raise ValueError("Choose Healthcare Location Manager, Healthcare Provider or "
+                         "Healthcare Provider (read-only).")
+    return value
+
+
+class PortalContactIn(Strict):
+    first_name: ShortText
+    last_name: ShortText
+    email: EmailStr
+    location_id: Id
+    profile: Profile
+    username: Username
+    title: OptionalText = None
+    phone: OptionalPhone = None
+
+    _check_profile = field_validator("profile")(_profile)
+
+
+class PortalContactEdit(Strict):
+    """Only what is sent changes. A changed email sends nothing automatically."""
+
+    first_name: ShortText | None = None
+    last_name: ShortText | None = None
+    email: EmailStr | None = None
+    profile: Profile | None = None
+    username: Username | None = None
+    title: OptionalText = None
+    phone: OptionalPhone = None
+
+    _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
+
+
+class LocationGrant(Strict):
+    location_id: Id
+    profile: Profile | None = None  # the person's profile at their direct location by default
+
+    _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
+
+
+class ActiveLocationIn(Strict):
+    location_id: Id
+
+
+class PeopleSearch(Strict):
+    """By name or by username, never both at once; at least 3 characters."""
+
+    name: Annotated[str, Field(max_length=80)] | None = None
+    username: Annotated[str, Field(max_length=80)] | None = None
+    page: Annotated[int, Field(ge=1, le=10_000)] = 1
+
+    @model_validator(mode="after")
+    def _one_at_a_time(self) -> "PeopleSearch":
+        if self.name and self.username:
+            fail("username", "Search by name or by username, not both at once. Clear one "
+                             "of the two fields.")
+        for field in ("name", "username"):
+            value = getattr(self, field)
+            if value is not None and len(value) < SEARCH_MIN:
+                fail(field, f"Enter at least {SEARCH_MIN} characters.")
+        return self
+
+
+class EmployerSearch(Strict):
+    q: Annotated[str, Field(min_length=SEARCH_MIN, max_length=120)]
+
+
+def _state_name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    found = {name.lower(): name for name in states()}.get(value.lower())
+    if found is None:
+        raise ValueError("Spell out the state's name, like North Carolina.")
+    return found
+
+
+def _industry(value: str) -> str:
+    if value not in INDUSTRIES:
+        raise ValueError("Choose an industry from the list.")
+    return value
+
+
+class EmployerIn(Strict):
+    name: Text
+    industry: str
+    street: OptionalText = None
+    city: OptionalText = None
+    state: OptionalText = None
+    zip_code: Annotated[ZipCode | None, Field(default=None)] = None
+
+    _check_state = field_validator("state")(_state_name)
+    _check_industry = field_validator("industry")(_industry)
+
+
+class ContactIn(Strict):
+    first_name: ShortText
+    last_name: ShortText
+    email: EmailStr
+    phone: OptionalPhone = None
+
+
+class PortalUserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    first_name: str
+    last_name: str
+    email: str
+    username: str | None
+    title: str | None
+    phone: str | None
+    status: str
+    profile: Role | None = None
+    direct_location_id: int | None = None
+    location_ids: list[int] = []
+
+
+class PeoplePage(BaseModel):
+    items: list[PortalUserOut]
+    page: int
+    total: int
+
+
+class EmployerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    industry: str
+    street: str | None
+    city: str | None
+    state: str | None
+    zip_code: str | None
+    confirmed: bool = False
+
+
+class ContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    employer_id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None
+    status: str

@@ -1,0 +1,43 @@
+"""Portal contacts for tests, made the way a manager and the invited person would."""
+
+import uuid
+
+import httpx
+
+from models.enrollment import UserLocation
+from models.portal_rules import MANAGER
+from tests.support.system import System
+from tests.support.web import PASSWORD, api_client, unique_email
+
+INVITATION = "Your CVMS Provider Portal account"
+
+
+async def invite(system: System, manager: httpx.AsyncClient, location_id: int, profile: str,
+                 first_name: str = "Pat") -> dict:
+    """The manager adds a contact; the contact sets a password from the email's link."""
+    email = unique_email(profile)
+    username = f"{first_name.lower()}.{uuid.uuid4().hex[:6]}"
+    created = await manager.post("/api/v1/portal/users", json={
+        "first_name": first_name, "last_name": "Tester", "email": email,
+        "location_id": location_id, "profile": profile, "username": username})
+    assert created.status_code == 201, created.text
+    mail = await system.smtp.one(to=email, subject=INVITATION)
+    token = mail.link("/account/invitation/").rsplit("/", 1)[1]
+    async with system.http() as http:
+        chosen = await http.post(f"/api/v1/portal/invitations/{token}",
+                                 json={"password": PASSWORD, "password_confirm": PASSWORD})
+    assert chosen.status_code == 204, chosen.text
+    return {**created.json(), "client": await api_client(system, username)}
+
+
+async def also_manages(system: System, user_id: int, location_id: int) -> None:
+    """Setup only: make a manager hold a second location (as the state would)."""
+    async with system.sessions() as session:
+        row = await session.get(UserLocation, (user_id, location_id))
+        row = row or UserLocation(user_id=user_id, location_id=location_id)
+        row.profile = MANAGER
+        session.add(row)
+        await session.commit()
+
+
+__all__ = ["PASSWORD", "also_manages", "invite"]
