@@ -10,6 +10,7 @@ from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
 from activities.mailer import Mailer
+from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
 from core.db import SessionFactory
@@ -31,5 +32,6 @@ def build_activities(sessions: SessionFactory, sender: MailSender,
     mailer = Mailer(sessions, sender, settings)
     objects = [AccountActivities(mailer), EnrollmentActivities(mailer),
                SigningActivities(mailer), ReviewActivities(mailer),
-               HelpdeskActivities(mailer), InventoryActivities(mailer)]
+               HelpdeskActivities(mailer), InventoryActivities(mailer),
+               RecipientActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

@@ -25,6 +25,7 @@ from api.routers import (
     inventory_api,
     inventory_pages,
     invite_pages,
+    recipient_pages,
     registration,
     review,
     section_a_pages,
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    section_a_pages.router, invite_pages.router, section_b_pages.router,
                    files.router, signing.pages, signing.api, review.pages, review.api,
                    helpdesk_api.router, help_pages.router, helpdesk_pages.router,
-                   inventory_api.router, inventory_pages.pages, section_b_api.router):
+                   inventory_api.router, inventory_pages.pages, section_b_api.router,
+                   recipient_pages.pages, recipient_pages.api):
         app.include_router(router)
     return app
 

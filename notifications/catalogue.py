@@ -29,6 +29,8 @@ class EmailKind(StrEnum):
     CASE_FOR_AGENT = "case_for_agent"
     TRANSFER_NOTICE = "transfer_notice"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - an email kind, not a secret
+    RECIPIENT_INVITATION = "recipient_invitation"
+    RECIPIENT_UPLOAD_DONE = "recipient_upload_done"
 
 
 class EmailContext(BaseModel):
@@ -153,6 +155,25 @@ class PasswordResetContext(EmailContext):
     minutes: int
 
 
+class RecipientInvitationContext(EmailContext):
+    """In the recipient's language (en or es): the whole email is translated."""
+
+    location_name: str
+    register_url: str
+    language: str = "en"
+
+
+class RecipientUploadDoneContext(EmailContext):
+    location_name: str
+    filename: str
+    total_rows: int
+    imported: int
+    new_recipients: int
+    invited: int
+    skipped: int
+    url: str
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -173,6 +194,8 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
         EmailKind.CASE_ESCALATED, EmailKind.CASE_FOR_AGENT)},
     EmailKind.TRANSFER_NOTICE: TransferNoticeContext,
     EmailKind.PASSWORD_RESET: PasswordResetContext,
+    EmailKind.RECIPIENT_INVITATION: RecipientInvitationContext,
+    EmailKind.RECIPIENT_UPLOAD_DONE: RecipientUploadDoneContext,
 }
 
 

@@ -1,5 +1,7 @@
 """Mail senders: SMTP through aiosmtplib, and an in-memory one for unit tests."""
 
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from email import policy
 from email.generator import BytesGenerator
@@ -32,6 +34,20 @@ class MailSender(Protocol):
     async def send(self, email: OutgoingEmail) -> None: ...
 
 
+Send = Callable[[OutgoingEmail], Awaitable[None]]
+
+
+@asynccontextmanager
+async def connection(sender: MailSender) -> AsyncIterator[Send]:
+    """One connection for many messages when the sender can (a bulk invitation run)."""
+    opened = getattr(sender, "connection", None)
+    if opened is None:
+        yield sender.send
+        return
+    async with opened() as send:
+        yield send
+
+
 def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
@@ -55,6 +71,23 @@ def wire_bytes(message: EmailMessage) -> bytes:
 class SmtpSender:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Send]:
+        s = self._settings
+        client = aiosmtplib.SMTP(
+            hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            start_tls=s.smtp_starttls, use_tls=s.smtp_use_tls, timeout=s.smtp_timeout_seconds)
+        await client.connect()
+        try:
+            async def send(email: OutgoingEmail) -> None:
+                await client.sendmail(parseaddr(s.mail_from)[1], [*email.to, *email.cc],
+                                      wire_bytes(to_mime(email, s.mail_from)))
+            yield send
+        finally:
+            with suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
 
     async def send(self, email: OutgoingEmail) -> None:
         s = self._settings

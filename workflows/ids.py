@@ -35,3 +35,7 @@ def password_reset(user_id: int, request: str) -> str:
 
 def health(task_queue: str) -> str:
     return f"health-{task_queue}"
+
+
+def recipient_import(upload_id: int) -> str:
+    return f"recipient-upload-{upload_id}"

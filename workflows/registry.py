@@ -5,6 +5,7 @@ from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
+from workflows.recipient_import import RecipientImportWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
 
@@ -18,4 +19,5 @@ WORKFLOWS: list[type] = [
     RequesterWelcomeWorkflow,
     TransferWorkflow,
     HealthWorkflow,
+    RecipientImportWorkflow,
 ]

@@ -93,7 +93,10 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 
 @router.get("/cases/new", response_class=HTMLResponse)
 async def new_case_page(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    return await _intake(request, session, user, values={})
+    # A link may prefill the category and subject (the recipient upload's "too large" page).
+    prefill = {k: request.query_params[k][:200] for k in ("category", "subject")
+               if k in request.query_params}
+    return await _intake(request, session, user, values=prefill)
 
 
 @router.post("/cases/new", response_class=HTMLResponse)
