@@ -94,6 +94,10 @@ async def uninterrupted(step: Awaitable[None]) -> None:
         raise
 
 
+GROUP = 20  # messages sent between two outbox commits
+LANES = 4  # SMTP connections at once
+
+
 class BatchMailer(Mailer):
     async def send_batch(self, letters: Sequence[Letter], after: AfterSent) -> int:
         """Many emails over one SMTP connection, each at most once per event key. `after`
@@ -115,12 +119,19 @@ class BatchMailer(Mailer):
                     session.add(SentEmail(event_key=letter.event_key, kind=letter.kind,
                                           subject=email.subject, recipients=letter.to,
                                           message_id=email.message_id))
-        async with connection(self.sender) as send:
-            for number, (letter, email) in enumerate(todo, start=1):
-                await uninterrupted(self._deliver(send, letter, email, after))
-                if activity.in_activity():
-                    activity.heartbeat(number)
+        groups = [todo[start:start + GROUP] for start in range(0, len(todo), GROUP)]
+        await asyncio.gather(*(self._lane(groups[n::LANES], after) for n in range(LANES)))
         return len(todo)
+
+    async def _lane(self, groups: list, after: AfterSent) -> None:
+        """One SMTP connection's share: lanes overlap the round trips of a conversation."""
+        if not groups:
+            return
+        async with connection(self.sender) as send:
+            for group in groups:
+                await uninterrupted(self._deliver(send, group, after))
+                if activity.in_activity():
+                    activity.heartbeat()
 
     def _outgoing(self, letter: Letter) -> OutgoingEmail:
         rendered = render(letter.kind, letter.context,
@@ -128,13 +139,17 @@ class BatchMailer(Mailer):
         return OutgoingEmail(to=(letter.to,), subject=rendered.subject, text=rendered.text,
                              html=rendered.html, message_id=message_id(letter.event_key))
 
-    async def _deliver(self, send, letter: Letter, email: OutgoingEmail,
+    async def _deliver(self, send, group: list[tuple[Letter, OutgoingEmail]],
                        after: AfterSent) -> None:
-        await send(email)
+        """A few messages, then one transaction noting them sent (a commit per message would
+        cost more than the message)."""
+        for _letter, email in group:
+            await send(email)
         async with transaction(self.sessions) as session:
-            await session.exec(update(SentEmail).where(SentEmail.event_key == letter.event_key)
-                               .values(sent_at=utcnow()))
-            await after(session, letter)
+            await session.exec(update(SentEmail).where(SentEmail.event_key.in_(
+                [letter.event_key for letter, _ in group])).values(sent_at=utcnow()))
+            for letter, _email in group:
+                await after(session, letter)
 
 
 class MailingActivities:

@@ -27,7 +27,7 @@ from notifications.catalogue import (
     RecipientUploadDoneContext,
 )
 
-BATCH_SIZE = 100
+BATCH_SIZE = 250
 CHUNK = 500  # rows validated between two progress updates
 RECIPIENT_LINK = "recipient"
 
