@@ -13,12 +13,11 @@ from temporalio import activity
 
 from activities.mailer import BatchMailer, Letter, MailingActivities, missing
 from core.db import transaction
-from core.security import capability
 from models.accounts import User
 from models.base import utcnow
 from models.contracts import InviteResult, UploadRef, UploadStep
 from models.enrollment import Location
-from models.recipient_rules import validate_rows
+from models.recipient_rules import recipient_path, validate_rows
 from models.recipient_store import count, insert_recipients, refused
 from models.recipients import Recipient, RecipientUpload
 from notifications.catalogue import (
@@ -29,16 +28,8 @@ from notifications.catalogue import (
 
 BATCH_SIZE = 250
 CHUNK = 500  # rows validated between two progress updates
-RECIPIENT_LINK = "recipient"
-
-
 def invitation_key(recipient_id: int) -> str:
     return f"recipient-{recipient_id}:invitation"
-
-
-def recipient_path(secret: str, recipient_id: int) -> str:
-    """The recipient's personal link: registration, answers and status, no account needed."""
-    return f"/r/{recipient_id}/{capability(secret, RECIPIENT_LINK, recipient_id)}"
 
 
 class RecipientActivities(MailingActivities):

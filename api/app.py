@@ -26,6 +26,7 @@ from api.routers import (
     inventory_pages,
     invite_pages,
     recipient_pages,
+    recipient_portal,
     registration,
     review,
     section_a_pages,
@@ -71,7 +72,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    files.router, signing.pages, signing.api, review.pages, review.api,
                    helpdesk_api.router, help_pages.router, helpdesk_pages.router,
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
-                   recipient_pages.pages, recipient_pages.api):
+                   recipient_pages.pages, recipient_pages.api, recipient_portal.router):
         app.include_router(router)
     return app
 

@@ -8,10 +8,14 @@ context variable, so one Jinja2 environment serves both languages at once.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.support import NullTranslations, Translations
+
+from core.timefmt import EASTERN
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -67,6 +71,16 @@ def use(code: str | None) -> str:
     """Set the language for the rest of this task (a request renders in one language)."""
     _current.set(supported(code))
     return _current.get()
+
+
+def local_day(value: date | datetime | None, missing: str = "-") -> str:
+    """A date as people read it in the language of the moment: "March 5, 1980" or
+    "5 de marzo de 1980" (a moment is first taken to its Eastern calendar day)."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(EASTERN).date()
+    return format_date(value, "long", locale=locale())
 
 
 def install(env) -> None:

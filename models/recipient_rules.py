@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from core.i18n import N_
+from core.security import capability
 from models.fields import Blankable, Phone, State, ZipCode
 
 SMALL_FILE = 100  # processed while the uploader waits
@@ -43,6 +44,15 @@ _INDUSTRY_BY_NAME = {**{label.casefold(): key for key, label in INDUSTRIES.items
 LANGUAGE_NAMES = {"english": "en", "en": "en", "spanish": "es", "español": "es",
                   "espanol": "es", "es": "es"}
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y")
+
+
+RECIPIENT_LINK = "recipient"
+
+
+def recipient_path(secret: str, recipient_id: int) -> str:
+    """The recipient's personal link (registration, answers, status; no account needed): a
+    capability, the same on every retry of the email that carries it."""
+    return f"/r/{recipient_id}/{capability(secret, RECIPIENT_LINK, recipient_id)}"
 
 
 def name_key(name: str) -> str:
@@ -170,7 +180,7 @@ class RecipientIn(BaseModel):
 
     def record(self) -> dict[str, Any]:
         """The columns of a recipient row for these details."""
-        values = self.model_dump()
+        values = self.model_dump(include=set(RecipientIn.model_fields))
         values["email"] = values["email"].lower() if values["email"] else None
         values["first_key"] = name_key(self.first_name)
         values["last_key"] = name_key(self.last_name)
@@ -183,7 +193,11 @@ def person_key(values: dict[str, Any]) -> tuple[str, str, date]:
 
 _MESSAGES = {"missing": N_("This field is required."),
              "string_too_short": N_("This field is required."),
-             "string_too_long": N_("This is too long.")}
+             "string_too_long": N_("This is too long."),
+             "literal_error": N_("Choose yes or no.")}
+# Messages of the shared field types (models/fields.py), for the Spanish catalogue.
+FIELD_MESSAGES = [N_("Enter a 10-digit phone number, like 919-555-0100."),
+                  N_("Enter a 5-digit ZIP code, like 27601."), N_("Choose a state.")]
 
 
 def error_message(error: dict[str, Any]) -> str:

@@ -3,9 +3,11 @@ the accounts issue is not here yet), and upload files of any size."""
 
 import csv
 import io
+import re
 import string
 import uuid
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from openpyxl import Workbook
 
@@ -108,3 +110,41 @@ async def upload(http, manager: Manager, data: bytes, name: str = "people.xlsx",
     return await http.post(f"/api/v1/locations/{manager.location_id}/recipient-uploads",
                            files={"file": (name, data)},
                            data={"valid_rows_only": "true" if valid_rows_only else "false"})
+
+
+ENGLISH_WORDS = {"the", "your", "you", "and", "with", "please", "this", "for", "are", "is",
+                 "of", "to", "not", "can", "we", "our", "have", "be", "will", "when"}
+
+
+class _Text(HTMLParser):
+    """Visible text and the attributes people hear (aria-label, title, alt, placeholder)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        self.parts += [v for k, v in attrs if k in ("aria-label", "title", "alt", "placeholder")
+                       and v]
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data)
+
+
+def english_in(html: str, catalogue_ids: set[str] | None = None) -> list[str]:
+    """English sentences on a page that should be Spanish: any catalogue message shown
+    untranslated, and any text with an English word in it."""
+    reader = _Text()
+    reader.feed(html)
+    text = " ".join(" ".join(reader.parts).split())
+    found = [m for m in (catalogue_ids or set()) if len(m) > 12 and "%(" not in m and m in text]
+    words = set(re.findall(r"[A-Za-z']+", text.lower()))
+    return found + sorted(words & ENGLISH_WORDS)
