@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
-.PHONY: run demo test test-fast install lint bench clean
+.PHONY: run demo test test-fast install lint bench clean translations
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -12,6 +12,16 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 
 install: $(UV)
 	$(UV) sync --frozen
+	.venv/bin/pybabel --quiet compile -d core/translations -D messages
+
+# After changing recipient-facing text: extract it, merge it into the Spanish catalogue (then
+# translate what `pybabel` left empty or fuzzy) and compile. tests/test_translations.py checks.
+translations: install
+	.venv/bin/pybabel --quiet extract -F babel.cfg -k N_ --no-location --omit-header --sort-output \
+		-o core/translations/messages.pot .
+	.venv/bin/pybabel --quiet update -i core/translations/messages.pot -d core/translations \
+		-D messages --ignore-obsolete -w 100
+	.venv/bin/pybabel --quiet compile -d core/translations -D messages
 
 run: install
 	.venv/bin/python -m core.devrun $(ARGS)

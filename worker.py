@@ -32,7 +32,8 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
 
 
 def build_worker(client: Client, settings: Settings, sender: MailSender | None = None,
-                 *, task_queue: str | None = None, engine=None) -> Worker:
+                 *, task_queue: str | None = None, engine=None,
+                 graceful: timedelta = timedelta(seconds=10)) -> Worker:
     engine = engine or create_engine(settings.resolved_database_url)
     return Worker(
         client,
@@ -43,7 +44,7 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
         workflow_runner=sandbox_runner(),
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
-        graceful_shutdown_timeout=timedelta(seconds=10),
+        graceful_shutdown_timeout=graceful,
     )
 
 

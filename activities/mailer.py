@@ -1,7 +1,9 @@
 """Sends catalogue emails at most once per event key, through the `sent_email` outbox."""
 
+import asyncio
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -17,7 +19,7 @@ from models.base import utcnow
 from models.outbox import SentEmail
 from notifications.catalogue import EmailContext, EmailKind
 from notifications.render import render
-from notifications.sender import MailSender, OutgoingEmail
+from notifications.sender import MailSender, OutgoingEmail, connection
 
 
 def message_id(event_key: str) -> str:
@@ -82,6 +84,88 @@ class Mailer:
     async def _mark_sent(self, session: AsyncSession, event_key: str) -> None:
         await session.exec(update(SentEmail).where(SentEmail.event_key == event_key)
                            .values(sent_at=utcnow()))
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One email of a batch: its event key (the outbox's), its kind, address and context."""
+
+    event_key: str
+    kind: EmailKind
+    to: str
+    context: EmailContext
+
+
+AfterSent = Callable[[AsyncSession, Letter], Awaitable[None]]
+
+
+async def uninterrupted(step: Awaitable[None]) -> None:
+    """Finish a send-and-mark step even if the activity is cancelled meanwhile (a worker
+    shutting down): the message and the outbox row that says it went stay together."""
+    task = asyncio.ensure_future(step)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
+
+
+GROUP = 20  # messages sent between two outbox commits
+LANES = 4  # SMTP connections at once
+
+
+class BatchMailer(Mailer):
+    async def send_batch(self, letters: Sequence[Letter], after: AfterSent) -> int:
+        """Many emails over one SMTP connection, each at most once per event key. `after`
+        runs in the transaction that marks a letter sent (a recipient's invited_at)."""
+        keys = [letter.event_key for letter in letters]
+        async with self.sessions() as session:
+            known = (await session.exec(select(SentEmail).where(
+                SentEmail.event_key.in_(keys)))).all()
+        sent = {row.event_key for row in known if row.sent_at}
+        recorded = {row.event_key for row in known}
+        todo = [(letter, self._outgoing(letter)) for letter in letters
+                if letter.event_key not in sent]
+        async with transaction(self.sessions) as session:
+            for letter in letters:
+                if letter.event_key in sent:
+                    await after(session, letter)  # went before; make sure it is noted
+            for letter, email in todo:
+                if letter.event_key not in recorded:
+                    session.add(SentEmail(event_key=letter.event_key, kind=letter.kind,
+                                          subject=email.subject, recipients=letter.to,
+                                          message_id=email.message_id))
+        groups = [todo[start:start + GROUP] for start in range(0, len(todo), GROUP)]
+        await asyncio.gather(*(self._lane(groups[n::LANES], after) for n in range(LANES)))
+        return len(todo)
+
+    async def _lane(self, groups: list, after: AfterSent) -> None:
+        """One SMTP connection's share: lanes overlap the round trips of a conversation."""
+        if not groups:
+            return
+        async with connection(self.sender) as send:
+            for group in groups:
+                await uninterrupted(self._deliver(send, group, after))
+                if activity.in_activity():
+                    activity.heartbeat()
+
+    def _outgoing(self, letter: Letter) -> OutgoingEmail:
+        rendered = render(letter.kind, letter.context,
+                          portal_url=self.settings.public_base_url)
+        return OutgoingEmail(to=(letter.to,), subject=rendered.subject, text=rendered.text,
+                             html=rendered.html, message_id=message_id(letter.event_key))
+
+    async def _deliver(self, send, group: list[tuple[Letter, OutgoingEmail]],
+                       after: AfterSent) -> None:
+        """A few messages, then one transaction noting them sent (a commit per message would
+        cost more than the message)."""
+        for _letter, email in group:
+            await send(email)
+        async with transaction(self.sessions) as session:
+            await session.exec(update(SentEmail).where(SentEmail.event_key.in_(
+                [letter.event_key for letter, _ in group])).values(sent_at=utcnow()))
+            for letter, _email in group:
+                await after(session, letter)
 
 
 class MailingActivities:

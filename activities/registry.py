@@ -11,6 +11,7 @@ from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
 from activities.mailer import Mailer
 from activities.portal import PortalActivities
+from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
 from core.db import SessionFactory
@@ -33,5 +34,6 @@ def build_activities(sessions: SessionFactory, sender: MailSender,
     objects = [AccountActivities(mailer), EnrollmentActivities(mailer),
                SigningActivities(mailer), ReviewActivities(mailer),
                HelpdeskActivities(mailer), InventoryActivities(mailer),
-               PortalActivities(mailer)]
+               PortalActivities(mailer),
+               RecipientActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

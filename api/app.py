@@ -30,6 +30,8 @@ from api.routers import (
     portal_api,
     portal_pages,
     proof,
+    recipient_pages,
+    recipient_portal,
     registration,
     review,
     section_a_pages,
@@ -76,7 +78,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    helpdesk_api.router, help_pages.router, helpdesk_pages.router,
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
                    portal_api.router, portal_pages.router, employer_pages.router,
-                   proof.router):
+                   proof.router, recipient_pages.pages, recipient_pages.api,
+                   recipient_portal.router):
         app.include_router(router)
     return app
 

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.csrf import token_for
+from core import i18n
 from core.timefmt import day, when
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
@@ -84,6 +85,8 @@ templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = {status.value: status.label for status in LocationStatus}
 templates.env.filters["when"] = when
 templates.env.filters["day"] = day
+templates.env.filters["local_day"] = i18n.local_day
+i18n.install(templates.env)  # recipient pages speak English and Spanish ({% trans %})
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,

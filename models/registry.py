@@ -10,6 +10,7 @@ from models import (  # noqa: F401
     helpdesk,
     inventory,
     outbox,
+    recipients,
     review,
     signatures,
     throttle,

@@ -33,6 +33,8 @@ class EmailKind(StrEnum):
     CONTACT_VALIDATION = "contact_validation"
     CONTACT_WELCOME = "contact_welcome"
     CONTACT_NEW_LINK_ASKED = "contact_new_link_asked"
+    RECIPIENT_INVITATION = "recipient_invitation"
+    RECIPIENT_UPLOAD_DONE = "recipient_upload_done"
 
 
 class EmailContext(BaseModel):
@@ -185,6 +187,25 @@ class PasswordResetContext(EmailContext):
     minutes: int
 
 
+class RecipientInvitationContext(EmailContext):
+    """In the recipient's language (en or es): the whole email is translated."""
+
+    location_name: str
+    register_url: str
+    language: str = "en"
+
+
+class RecipientUploadDoneContext(EmailContext):
+    location_name: str
+    filename: str
+    total_rows: int
+    imported: int
+    new_recipients: int
+    invited: int
+    skipped: int
+    url: str
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -209,6 +230,8 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.CONTACT_VALIDATION: ContactValidationContext,
     EmailKind.CONTACT_WELCOME: ContactWelcomeContext,
     EmailKind.CONTACT_NEW_LINK_ASKED: ContactNewLinkAskedContext,
+    EmailKind.RECIPIENT_INVITATION: RecipientInvitationContext,
+    EmailKind.RECIPIENT_UPLOAD_DONE: RecipientUploadDoneContext,
 }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from core import i18n
 from core.timefmt import day, when
 from notifications.catalogue import EmailContext, EmailKind, context_type
 
@@ -24,6 +25,7 @@ _env = Environment(
 )
 _env.filters["when"] = when
 _env.filters["day"] = day
+i18n.install(_env)  # emails to recipients are in their language ({% trans %})
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ def render(kind: EmailKind, context: EmailContext,
     expected = context_type(kind)
     if not isinstance(context, expected):
         raise TypeError(f"{kind} needs a {expected.__name__}, got {type(context).__name__}")
+    with i18n.language(getattr(context, "language", None)):
+        return _render(kind, context, portal_url)
+
+
+def _render(kind: EmailKind, context: EmailContext, portal_url: str) -> RenderedEmail:
     values = {**context.model_dump(), "help_url": f"{portal_url.rstrip('/')}/help"}
     values["next_step_text"] = " ".join(
         _env.get_template(f"{kind}/next_step.txt").render(values).split())

@@ -3,6 +3,8 @@
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email import policy
 from email.generator import BytesGenerator
@@ -39,6 +41,20 @@ class MailSender(Protocol):
         """Be ready to send (a no-op when already connected)."""
 
     async def send(self, email: OutgoingEmail) -> None: ...
+
+
+Send = Callable[[OutgoingEmail], Awaitable[None]]
+
+
+@asynccontextmanager
+async def connection(sender: MailSender) -> AsyncIterator[Send]:
+    """One connection for many messages when the sender can (a bulk invitation run)."""
+    opened = getattr(sender, "connection", None)
+    if opened is None:
+        yield sender.send
+        return
+    async with opened() as send:
+        yield send
 
 
 def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
@@ -92,6 +108,21 @@ class SmtpSender:
     async def open(self) -> None:
         async with self._lock:
             await self._connected()
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[Send]:
+        """A connection of its own (a bulk run's group sends beside the kept one)."""
+        s = self._settings
+        client = self._client()
+        await client.connect()
+        try:
+            async def send(email: OutgoingEmail) -> None:
+                await client.sendmail(parseaddr(s.mail_from)[1], [*email.to, *email.cc],
+                                      wire_bytes(to_mime(email, s.mail_from)))
+            yield send
+        finally:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
 
     async def send(self, email: OutgoingEmail) -> None:
         s = self._settings

@@ -43,3 +43,7 @@ def portal_invitation(user_id: int) -> str:
 
 def contact_validation(contact_id: int, round_: int) -> str:
     return f"contact-validation-{contact_id}-{round_}"
+
+
+def recipient_import(upload_id: int) -> str:
+    return f"recipient-upload-{upload_id}"

@@ -6,6 +6,7 @@ from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
+from workflows.recipient_import import RecipientImportWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
 
@@ -21,4 +22,5 @@ WORKFLOWS: list[type] = [
     HealthWorkflow,
     PortalInvitationWorkflow,
     ContactValidationWorkflow,
+    RecipientImportWorkflow,
 ]

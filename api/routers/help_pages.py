@@ -125,8 +125,10 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 @router.get("/cases/new", response_class=HTMLResponse)
 async def new_case_page(request: Request, user: CurrentUser, session: SessionDep,
                         follow_up: Id | None = None) -> HTMLResponse:
-    """A new case; from a closed case's page, a follow-up linked to it."""
-    values = {}
+    """A new case; from a closed case's page, a follow-up linked to it. A link may also prefill
+    the category and subject (the recipient upload's "too large" page)."""
+    values = {k: request.query_params[k][:200] for k in ("category", "subject")
+              if k in request.query_params}
     if follow_up is not None:
         earlier = await helpdesk.case_for(session, user, follow_up)
         values = {"related_case_id": str(earlier.id), "category": earlier.category.value,

@@ -9,4 +9,5 @@ from models.contracts.enrollment import *  # noqa: F403
 from models.contracts.helpdesk import *  # noqa: F403
 from models.contracts.inventory import *  # noqa: F403
 from models.contracts.portal import *  # noqa: F403
+from models.contracts.recipients import *  # noqa: F403
 from models.contracts.review import *  # noqa: F403

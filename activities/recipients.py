@@ -1,0 +1,149 @@
+"""The recipient import's steps: validate, store (one statement), invite in batches, report.
+
+Each step reads the upload from the database by its id and is idempotent: the upload's status
+says what is done, the unique (legal name, date of birth) constraint keeps a person once, and
+each invitation is keyed per recipient in the outbox, so a retried batch, a worker killed
+mid-file or the same file uploaded again never invites anyone twice.
+"""
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio import activity
+
+from activities.mailer import BatchMailer, Letter, MailingActivities, missing
+from core.db import transaction
+from models.accounts import User
+from models.base import utcnow
+from models.contracts import InviteResult, UploadRef, UploadStep
+from models.enrollment import Location
+from models.recipient_rules import recipient_path, validate_rows
+from models.recipient_store import count, insert_recipients, refused
+from models.recipients import Recipient, RecipientUpload
+from notifications.catalogue import (
+    EmailKind,
+    RecipientInvitationContext,
+    RecipientUploadDoneContext,
+)
+
+BATCH_SIZE = 250
+CHUNK = 500  # rows validated between two progress updates
+def invitation_key(recipient_id: int) -> str:
+    return f"recipient-{recipient_id}:invitation"
+
+
+class RecipientActivities(MailingActivities):
+    def __init__(self, mailer) -> None:
+        super().__init__(mailer)
+        self.batch = BatchMailer(mailer.sessions, mailer.sender, mailer.settings)
+
+    async def _upload(self, session: AsyncSession, upload_id: int) -> RecipientUpload:
+        upload = await session.get(RecipientUpload, upload_id)
+        if upload is None:
+            raise missing("upload")
+        return upload
+
+    @activity.defn
+    async def validate_upload(self, data: UploadRef) -> UploadStep:
+        """Check every row, counting progress as it goes; a file with problems stops here
+        unless its uploader chose the valid rows only."""
+        async with self.sessions() as session:
+            upload = await self._upload(session, data.upload_id)
+            if upload.status != "validating":
+                return UploadStep(upload_id=upload.id, status=upload.status)
+            rows = upload.rows
+        errors: list = []
+        for start in range(0, len(rows), CHUNK):
+            _valid, found = validate_rows(rows[start:start + CHUNK])
+            errors.extend(found)
+            await self._set(data.upload_id, validated=min(start + CHUNK, len(rows)))
+            activity.heartbeat(start)
+        async with transaction(self.sessions) as session:
+            upload = await self._upload(session, data.upload_id)
+            upload.errors = errors
+            upload.valid_rows = upload.total_rows - len({e["row"] for e in errors})
+            upload.status = "refused" if refused(upload) else "storing"
+            if upload.status == "refused":
+                upload.finished_at = utcnow()
+            session.add(upload)
+            return UploadStep(upload_id=upload.id, status=upload.status)
+
+    @activity.defn
+    async def store_upload(self, data: UploadRef) -> UploadStep:
+        """All valid rows in one INSERT ... ON CONFLICT DO NOTHING, in one transaction."""
+        async with transaction(self.sessions) as session:
+            upload = await self._upload(session, data.upload_id)
+            if upload.status != "storing":
+                return UploadStep(upload_id=upload.id, status=upload.status)
+            valid, _errors = validate_rows(upload.rows)
+            upload.new_recipients = await insert_recipients(session, upload,
+                                                            [r for _, r in valid])
+            upload.stored = upload.valid_rows
+            upload.to_invite = await count(session, Recipient.upload_id == upload.id,
+                                           Recipient.email.is_not(None))
+            upload.status = "inviting" if upload.to_invite else "done"
+            session.add(upload)
+            return UploadStep(upload_id=upload.id, status=upload.status)
+
+    @activity.defn
+    async def invite_batch(self, data: UploadRef) -> InviteResult:
+        """The next people this upload created who were not invited yet, each once."""
+        async with self.sessions() as session:
+            upload = await self._upload(session, data.upload_id)
+            location = await session.get(Location, upload.location_id)
+            people = (await session.exec(select(Recipient).where(
+                Recipient.upload_id == upload.id, Recipient.email.is_not(None),
+                Recipient.invited_at.is_(None)).order_by(Recipient.id).limit(BATCH_SIZE))).all()
+            letters = [self._invitation(person, location.name) for person in people]
+        sent = await self.batch.send_batch(letters, self._invited)
+        async with transaction(self.sessions) as session:
+            invited = await count(session, Recipient.upload_id == data.upload_id,
+                                  Recipient.invited_at.is_not(None))
+            remaining = await count(session, Recipient.upload_id == data.upload_id,
+                                    Recipient.email.is_not(None),
+                                    Recipient.invited_at.is_(None))
+            await session.exec(update(RecipientUpload).where(
+                RecipientUpload.id == data.upload_id).values(
+                invited=invited, status="inviting" if remaining else "done"))
+        return InviteResult(sent=sent, remaining=remaining)
+
+    def _invitation(self, person: Recipient, location_name: str) -> Letter:
+        url = self.settings.link(recipient_path(self.secret, person.id))
+        return Letter(event_key=invitation_key(person.id), kind=EmailKind.RECIPIENT_INVITATION,
+                      to=person.email, context=RecipientInvitationContext(
+                          recipient_name=person.first_name, location_name=location_name,
+                          register_url=url, language=person.language))
+
+    @staticmethod
+    async def _invited(session: AsyncSession, letter: Letter) -> None:
+        recipient_id = int(letter.event_key.split("-", 1)[1].split(":", 1)[0])
+        await session.exec(update(Recipient).where(
+            Recipient.id == recipient_id, Recipient.invited_at.is_(None)).values(
+            invited_at=utcnow()))
+
+    async def _set(self, upload_id: int, **values) -> None:
+        async with transaction(self.sessions) as session:
+            await session.exec(update(RecipientUpload).where(
+                RecipientUpload.id == upload_id).values(**values))
+
+    @activity.defn
+    async def finish_upload(self, data: UploadRef) -> None:
+        """Mark the upload finished and email its uploader (once)."""
+        async with transaction(self.sessions) as session:
+            upload = await self._upload(session, data.upload_id)
+            if upload.status == "inviting":
+                upload.status = "done"
+            upload.finished_at = upload.finished_at or utcnow()
+            session.add(upload)
+            uploader = await session.get(User, upload.uploaded_by)
+            location = await session.get(Location, upload.location_id)
+            imported = upload.stored if upload.status == "done" else 0
+            context = RecipientUploadDoneContext(
+                recipient_name=uploader.first_name, location_name=location.name,
+                filename=upload.filename, total_rows=upload.total_rows, imported=imported,
+                new_recipients=upload.new_recipients, invited=upload.invited,
+                skipped=upload.total_rows - imported,
+                url=self.settings.link(f"/recipients/uploads/{upload.id}"))
+            to = uploader.email
+        await self.mailer.send(f"recipient-upload-{data.upload_id}:done",
+                               EmailKind.RECIPIENT_UPLOAD_DONE, [to], context)

@@ -1,0 +1,164 @@
+"""The Recipient Bulk Upload template (xlsx; CSV accepted), reading an upload into rows, and
+the same file given back with an Errors column."""
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from api.domain.workbook import Unreadable, read_first_sheet
+from core.errors import CVMSError, Invalid
+from models.enrollment_enums import US_STATES
+from models.recipient_rules import COLUMNS, INDUSTRIES, KEYS, MAX_ROWS, TITLES
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+READ_CAP = MAX_ROWS * 4  # read past the limit to say how far over a file is, within reason
+FIELD = "file"
+HELP_SUBJECT = "Recipient bulk upload of more than 5,000 rows"
+INSTRUCTIONS = [
+    "One row per person, with their legal first and last name (no nicknames or aliases).",
+    "Date of Birth: MM/DD/YYYY. Phone: 10 digits. Email: optional (without it, no email "
+    "invitation or reminders).",
+    "State: the two-letter code (NC). Employer: optional.",
+    "Industry: one of " + "; ".join(INDUSTRIES.values()) + ".",
+    "Preferred Language: English or Spanish (the invitation email is sent in it).",
+    f"Up to 100 rows are imported at once; 101 to {MAX_ROWS:,} in the background. Larger "
+    "lists: open a help-desk case.",
+]
+
+
+class TooManyRows(CVMSError):
+    status_code = 413
+    code = "too_many_rows"
+
+    def __init__(self, rows: int | None) -> None:
+        counted = f"has {rows:,} rows" if rows else f"has more than {READ_CAP:,} rows"
+        super().__init__(f"This file {counted}; a file may have at most {MAX_ROWS:,} "
+                         "recipients. Send larger lists to the help desk in a Recipient bulk "
+                         "upload case, and an agent imports them for you.", field=FIELD)
+        self.help_url = help_case_url()
+
+
+def help_case_url() -> str:
+    from urllib.parse import urlencode
+    return "/help/cases/new?" + urlencode({"category": "recipient_bulk_upload",
+                                           "subject": HELP_SUBJECT})
+
+
+def template() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Recipients"
+    for n, (_key, title) in enumerate(COLUMNS, start=1):
+        sheet.cell(row=1, column=n, value=title)
+        sheet.column_dimensions[chr(64 + n)].width = 22
+    for formula, col in ((",".join(INDUSTRIES.values()), "K"), ("English,Spanish", "L")):
+        rule = DataValidation(type="list", formula1=f'"{formula}"', allow_blank=False)
+        sheet.add_data_validation(rule)
+        rule.add(f"{col}2:{col}{MAX_ROWS + 1}")
+    states = DataValidation(type="list", formula1='"' + ",".join(US_STATES) + '"')
+    sheet.add_data_validation(states)
+    states.add(f"H2:H{MAX_ROWS + 1}")
+    notes = book.create_sheet("Instructions")
+    for n, line in enumerate(INSTRUCTIONS, start=1):
+        notes.cell(row=n, column=1, value=line)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets keep numbers (a phone, a ZIP code) as floats
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value).strip()
+
+
+async def read_upload(filename: str, data: bytes) -> tuple[str, list[list[Any]]]:
+    """(kind, [[row number, {column key: text}], ...]) of a template-shaped file."""
+    kind = "csv" if filename.lower().endswith(".csv") else "xlsx"
+    if not data:
+        raise Invalid("Choose a file to upload.", field=FIELD)
+    sheet = _csv(data) if kind == "csv" else await _xlsx(data)
+    if not sheet:
+        raise Invalid("This file is empty. Start from the template.", field=FIELD)
+    positions = _columns(sheet[0])
+    rows = []
+    for number, cells in enumerate(sheet[1:], start=2):
+        if any(c not in (None, "") for c in cells):
+            rows.append([number, {key: _text(cells[i]) if i < len(cells) else ""
+                                  for key, i in positions.items()}])
+    if len(rows) > MAX_ROWS:
+        raise TooManyRows(len(rows))
+    if not rows:
+        raise Invalid("The file has no recipients under its header row.", field=FIELD)
+    return kind, rows
+
+
+async def _xlsx(data: bytes) -> list[list[Any]]:
+    try:
+        return await read_first_sheet(data, max_rows=READ_CAP, header_rows=1, field=FIELD)
+    except Unreadable as error:
+        if error.message.startswith("This file has more than"):
+            raise TooManyRows(None) from error
+        raise
+
+
+def _csv(data: bytes) -> list[list[Any]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    rows = []
+    for row in csv.reader(io.StringIO(text)):
+        rows.append(row)
+        if len(rows) > READ_CAP + 1:
+            raise TooManyRows(None)
+    return rows
+
+
+def _columns(header: list[Any]) -> dict[str, int]:
+    by_title = {" ".join(str(h or "").split()).casefold(): i for i, h in enumerate(header)}
+    positions, missing = {}, []
+    for key, title in COLUMNS:
+        index = by_title.get(title.casefold())
+        if index is None and key in ("email", "employer", "language"):
+            continue  # optional columns may be left out
+        if index is None:
+            missing.append(title)
+        else:
+            positions[key] = index
+    if missing:
+        raise Invalid("The header row (row 1) is missing these columns: " + ", ".join(missing)
+                      + ". Start from the template.", field=FIELD)
+    return positions
+
+
+def error_file(kind: str, rows: list[list[Any]], errors: list[dict[str, Any]]) -> bytes:
+    """The uploaded rows, in their rows, with an Errors column naming each problem."""
+    problems: dict[int, list[str]] = {}
+    for error in errors:
+        problems.setdefault(error["row"], []).append(f"{error['column']}: {error['message']}")
+    header = [TITLES[k] for k in KEYS] + ["Errors"]
+    lines: list[list[Any]] = [header]
+    for number, values in rows:
+        while len(lines) < number - 1:
+            lines.append([])  # keep every row where it was in the uploaded file
+        lines.append([values.get(k, "") for k in KEYS] + ["; ".join(problems.get(number, []))])
+    if kind == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(lines)
+        return out.getvalue().encode("utf-8-sig")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Recipients")
+    for line in lines:
+        sheet.append(line)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,81 @@
+"""The recipient's own pages, reached from the personal link in the invitation: register,
+see the eligibility status and what it means, update the answers at any time. The link is a
+capability (an HMAC of the recipient's id), so no account is needed; the recipient's
+registration is a fact the API alone writes."""
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import i18n
+from core.errors import CVMSError, NotFound
+from core.security import capability_valid
+from models.base import utcnow
+from models.eligibility import QUESTIONS, STATUSES, evaluate
+from models.enrollment import Location
+from models.enrollment_enums import US_STATES
+from models.recipient_rules import INDUSTRIES, RECIPIENT_LINK, field_errors
+from models.recipient_schemas import RegistrationIn
+from models.recipients import Recipient
+
+TWIN = i18n.N_("Someone else is already registered with this legal name and date of birth. "
+               "Check them, or ask the help desk.")
+
+
+async def by_link(session: AsyncSession, secret: str, recipient_id: int, key: str) -> Recipient:
+    found = await session.get(Recipient, recipient_id)
+    if found is None or not capability_valid(secret, RECIPIENT_LINK, recipient_id, key):
+        raise NotFound("This link is not valid.")
+    return found
+
+
+def form_values(person: Recipient) -> dict[str, Any]:
+    values = {k: getattr(person, k) for k in ("first_name", "last_name", "phone", "email",
+                                               "street", "city", "state", "zip_code",
+                                               "employer", "industry", "language")}
+    values["date_of_birth"] = person.date_of_birth.isoformat()
+    return {**values, **person.answers}
+
+
+def choices() -> dict[str, Any]:
+    """The form's options in the language of the moment."""
+    return {"industries": [(k, i18n.gettext(v)) for k, v in INDUSTRIES.items()],
+            "languages": list(i18n.LANGUAGES.items()),
+            "states": [(s, s) for s in US_STATES],
+            "questions": [(k, i18n.gettext(q)) for k, q in QUESTIONS.items()]}
+
+
+async def register(session: AsyncSession, person: Recipient,
+                   values: dict[str, Any]) -> dict[str, str]:
+    """Save the registration (or an update); the errors, translated, when there are any."""
+    try:
+        data = RegistrationIn.model_validate(values)
+    except ValueError as error:
+        return {k: i18n.gettext(v) for k, v in field_errors(error).items()}
+    record = data.record()
+    for key, value in record.items():
+        setattr(person, key, value)
+    person.answers = data.answers()
+    result = evaluate(data.date_of_birth, data.industry, person.answers)
+    person.eligibility, person.eligibility_group = result.status, result.group
+    now = utcnow()
+    person.registered_at = person.registered_at or now
+    person.updated_at = now
+    session.add(person)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise CVMSError(i18n.gettext(TWIN), field="first_name") from error
+    return {}
+
+
+def status_of(person: Recipient):
+    result = evaluate(person.date_of_birth, person.industry, person.answers)
+    label, meaning = STATUSES[result.status if person.registered_at else "unknown"]
+    return result, label, meaning
+
+
+async def location_name(session: AsyncSession, person: Recipient) -> str:
+    location = await session.get(Location, person.location_id)
+    return location.name if location else ""

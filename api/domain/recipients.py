@@ -1,0 +1,138 @@
+"""Recipient bulk uploads and the Location Manager's list of recipients.
+
+Up to 100 rows are validated and stored in the request's own transaction (the uploader waits
+a fraction of a second); larger files are stored as rows on the upload and handed to its
+import process. Either way the import process sends the invitations.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain import recipient_files
+from api.domain.recipients_scope import recipient_location
+from api.processes import Gateway
+from api.processes import recipients as process
+from core.errors import NotFound
+from models.accounts import User
+from models.audit import AuditEvent
+from models.recipient_rules import SMALL_FILE, name_key
+from models.recipient_store import store
+from models.recipients import Recipient, RecipientUpload
+
+PAGE_SIZE = 25
+NO_UPLOAD = "We could not find that upload among your locations'."
+NO_RECIPIENT = "We could not find that recipient among your locations'."
+
+
+async def upload(session: AsyncSession, gateway: Gateway, user: User, location_id: int,
+                 filename: str, data: bytes, valid_rows_only: bool) -> RecipientUpload:
+    location = await recipient_location(session, user, location_id)
+    kind, rows = await recipient_files.read_upload(filename, data)
+    upload = RecipientUpload(location_id=location.id, uploaded_by=user.id,
+                             filename=filename[-200:] or f"recipients.{kind}", file_kind=kind,
+                             valid_rows_only=valid_rows_only, total_rows=len(rows), rows=rows,
+                             background=len(rows) > SMALL_FILE)
+    session.add(upload)
+    await session.flush()
+    if not upload.background:
+        await store(session, upload)  # validated and stored while the uploader waits
+    if upload.status != "refused":
+        await process.start_import(gateway, session, upload.id, upload.total_rows)
+    return upload
+
+
+async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
+                          upload_id: int) -> RecipientUpload:
+    """The same file again, importing only its valid rows (after a refused upload)."""
+    first = await upload_for(session, user, upload_id)
+    again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
+                            filename=first.filename, file_kind=first.file_kind,
+                            valid_rows_only=True, total_rows=first.total_rows, rows=first.rows,
+                            background=first.background)
+    session.add(again)
+    await session.flush()
+    if not again.background:
+        await store(session, again)
+    await process.start_import(gateway, session, again.id, again.total_rows)
+    return again
+
+
+async def upload_for(session: AsyncSession, user: User, upload_id: int) -> RecipientUpload:
+    found = await session.get(RecipientUpload, upload_id)
+    if found is None:
+        raise NotFound(NO_UPLOAD)
+    try:
+        await recipient_location(session, user, found.location_id)
+    except NotFound as error:
+        raise NotFound(NO_UPLOAD) from error
+    return found
+
+
+def progress(upload: RecipientUpload) -> dict:
+    """What the progress bar shows: small numbers only (no personal data)."""
+    done = upload.status in ("done", "refused")
+    steps = upload.total_rows * 2 + upload.to_invite
+    reached = upload.validated + upload.stored + upload.invited
+    return {"id": upload.id, "status": upload.status, "finished": done,
+            "total_rows": upload.total_rows, "validated": upload.validated,
+            "valid_rows": upload.valid_rows, "errors": len(upload.errors),
+            "error_rows": upload.total_rows - upload.valid_rows, "stored": upload.stored,
+            "new_recipients": upload.new_recipients, "to_invite": upload.to_invite,
+            "invited": upload.invited,
+            "percent": 100 if done else min(99, int(100 * reached / max(steps, 1)))}
+
+
+async def recent_uploads(session: AsyncSession, location_id: int) -> list[RecipientUpload]:
+    result = await session.exec(select(RecipientUpload).where(
+        RecipientUpload.location_id == location_id)
+        .order_by(col(RecipientUpload.id).desc()).limit(10))
+    return list(result.all())
+
+
+@dataclass
+class RecipientPage:
+    items: list[Recipient]
+    total: int
+    page: int
+    pages: int
+
+
+async def search(session: AsyncSession, location_id: int, q: str = "", status: str = "",
+                 page: int = 1) -> RecipientPage:
+    """Recipients of a location, registered or invited, by name or email, a page at a time."""
+    where = [Recipient.location_id == location_id]
+    if q.strip():
+        key = name_key(q)
+        where.append(or_(col(Recipient.last_key).startswith(key),
+                         col(Recipient.first_key).startswith(key),
+                         func.lower(Recipient.email) == key))
+    if status == "registered":
+        where.append(col(Recipient.registered_at).is_not(None))
+    elif status == "invited":
+        where.append(col(Recipient.registered_at).is_(None))
+    total = (await session.exec(select(func.count()).select_from(Recipient)
+                                .where(*where))).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = (await session.exec(select(Recipient).where(*where).order_by(
+        Recipient.last_key, Recipient.first_key, Recipient.id)
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+    return RecipientPage(items=list(items), total=total, page=page, pages=pages)
+
+
+async def recipient_for(session: AsyncSession, user: User, recipient_id: int) -> Recipient:
+    """A recipient's record for staff; every view is written to the audit log."""
+    found = await session.get(Recipient, recipient_id)
+    if found is None:
+        raise NotFound(NO_RECIPIENT)
+    try:
+        await recipient_location(session, user, found.location_id)
+    except NotFound as error:
+        raise NotFound(NO_RECIPIENT) from error
+    session.add(AuditEvent(subject_type="recipient", subject_id=found.id, action="viewed",
+                           actor=f"{user.full_name} <{user.email}>",
+                           detail={"user_id": user.id, "location_id": found.location_id}))
+    return found

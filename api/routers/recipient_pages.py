@@ -1,0 +1,142 @@
+"""Location Managers' recipient pages and API: bulk upload with live progress, the error file,
+and their recipients, paged and searchable. Every endpoint checks the one scope rule in
+api/domain/recipients_scope.py."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import UploadFile as FormFile
+
+from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
+from api.domain import recipient_files, recipients
+from api.domain.recipients_scope import RECIPIENT_ROLES, recipient_location, recipient_locations
+from api.pages import redirect, render
+from api.params import Id
+from core.errors import CVMSError, NotFound
+from models.accounts import User
+from models.recipient_rules import INDUSTRIES, MAX_ROWS, SMALL_FILE
+
+pages = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1", tags=["recipients"])
+Manager = Annotated[User, Depends(require_roles(*RECIPIENT_ROLES))]
+TEMPLATE_NAME = "recipient-bulk-upload.xlsx"
+
+
+def _download(data: bytes, name: str) -> Response:
+    kind = "text/csv" if name.endswith(".csv") else recipient_files.XLSX_TYPE
+    return Response(data, media_type=kind,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@pages.get("/recipients/template.xlsx")
+@api.get("/recipients/template.xlsx", summary="The Recipient Bulk Upload template")
+async def template(_user: Manager) -> Response:
+    return _download(recipient_files.template(), TEMPLATE_NAME)
+
+
+async def _home(request: Request, session, user: User, location_id: int | None,
+                **context) -> HTMLResponse:
+    locations = await recipient_locations(session, user)
+    if not locations:
+        raise NotFound("You manage no location's recipients yet.")
+    current = next((loc for loc in locations if loc.id == location_id), locations[0])
+    q, status = request.query_params.get("q", ""), request.query_params.get("status", "")
+    page = request.query_params.get("page", "1")
+    found = await recipients.search(session, current.id, q, status,
+                                    int(page) if page.isdigit() else 1)
+    return render(request, "recipients/home.html", {
+        "locations": locations, "location": current, "found": found, "q": q, "status": status,
+        "uploads": await recipients.recent_uploads(session, current.id),
+        "small": SMALL_FILE, "max_rows": MAX_ROWS, "industries": INDUSTRIES, **context},
+        status_code=context.pop("status_code", 200))
+
+
+@pages.get("/recipients", response_class=HTMLResponse)
+async def home(request: Request, user: Manager, session: SessionDep,
+               location_id: Id | None = None) -> HTMLResponse:
+    return await _home(request, session, user, location_id)
+
+
+@pages.post("/recipients/uploads", response_class=HTMLResponse)
+async def upload_page(request: Request, user: Manager, session: SessionDep,
+                      gateway: ProcessesDep) -> Response:
+    form = await request.form()
+    location_id = str(form.get("location_id", ""))
+    file = form.get("file")
+    choice = form.get("valid_rows_only") == "true"
+    try:
+        if not location_id.isdigit():
+            raise NotFound("Choose a location.")
+        if not isinstance(file, FormFile) or not file.filename:
+            raise CVMSError("Choose a file to upload.", field="file")
+        done = await recipients.upload(session, gateway, user, int(location_id),
+                                       file.filename, await file.read(), choice)
+        return redirect(f"/recipients/uploads/{done.id}")
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _home(request, session, user, int(location_id) if location_id.isdigit()
+                           else None, errors=error.errors or {"file": error.message},
+                           values={"valid_rows_only": "true" if choice else "false"},
+                           help_url=getattr(error, "help_url", None),
+                           status_code=error.status_code)
+
+
+@pages.get("/recipients/uploads/{upload_id}", response_class=HTMLResponse)
+async def upload_result(request: Request, upload_id: Id, user: Manager,
+                        session: SessionDep) -> HTMLResponse:
+    found = await recipients.upload_for(session, user, upload_id)
+    location = await recipient_location(session, user, found.location_id)
+    return render(request, "recipients/upload.html", {
+        "upload": found, "location": location, "progress": recipients.progress(found),
+        "errors_shown": found.errors[:200]})
+
+
+@pages.post("/recipients/uploads/{upload_id}/valid-rows", response_class=HTMLResponse)
+async def import_valid_rows(upload_id: Id, user: Manager, session: SessionDep,
+                            gateway: ProcessesDep) -> Response:
+    again = await recipients.valid_rows_only(session, gateway, user, upload_id)
+    return redirect(f"/recipients/uploads/{again.id}")
+
+
+@pages.get("/recipients/uploads/{upload_id}/errors", response_class=HTMLResponse)
+@api.get("/recipient-uploads/{upload_id}/errors", include_in_schema=False)
+async def error_file(upload_id: Id, user: Manager, session: SessionDep) -> Response:
+    found = await recipients.upload_for(session, user, upload_id)
+    stem = found.filename.rsplit(".", 1)[0]
+    return _download(recipient_files.error_file(found.file_kind, found.rows, found.errors),
+                     f"{stem}-errors.{found.file_kind}")
+
+
+@api.get("/recipient-uploads/{upload_id}", summary="An upload's progress")
+async def upload_progress(upload_id: Id, user: Manager, session: SessionDep) -> dict:
+    return recipients.progress(await recipients.upload_for(session, user, upload_id))
+
+
+@api.post("/locations/{location_id}/recipient-uploads", status_code=201,
+          summary="Upload recipients (xlsx or csv)")
+async def upload_api(location_id: Id, user: Manager, session: SessionDep,
+                     gateway: ProcessesDep, file: Annotated[UploadFile, File()],
+                     valid_rows_only: Annotated[bool, Form()] = False) -> dict:
+    done = await recipients.upload(session, gateway, user, location_id, file.filename or "",
+                                   await file.read(), valid_rows_only)
+    return {**recipients.progress(done), "row_errors": done.errors}
+
+
+@api.get("/locations/{location_id}/recipients", summary="A location's recipients")
+async def list_api(location_id: Id, user: Manager, session: SessionDep, q: str = "",
+                   status: str = "", page: int = 1) -> dict:
+    await recipient_location(session, user, location_id)
+    found = await recipients.search(session, location_id, q[:80], status, page)
+    return {"total": found.total, "page": found.page, "pages": found.pages, "items": [
+        {"id": r.id, "first_name": r.first_name, "last_name": r.last_name,
+         "registered": r.registered_at is not None, "invited": r.invited_at is not None,
+         "eligibility": r.eligibility} for r in found.items]}
+
+
+@pages.get("/recipients/people/{recipient_id}", response_class=HTMLResponse)
+async def person(request: Request, recipient_id: Id, user: CurrentUser, _m: Manager,
+                 session: SessionDep) -> HTMLResponse:
+    found = await recipients.recipient_for(session, user, recipient_id)
+    return render(request, "recipients/person.html", {"person": found,
+                                                      "industries": INDUSTRIES})

@@ -1,0 +1,111 @@
+"""The Recipient Portal, in English and Spanish: registration from the invitation link, the
+eligibility status with what it means, and updates at any time. The language is the one
+chosen with the switch (a cookie), else the one the recipient's record asks for."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import SessionDep, SettingsDep
+from api.domain import recipient_portal as portal
+from api.forms import form_values
+from api.pages import redirect, render
+from api.params import Id
+from core import i18n
+from core.errors import CVMSError, NotFound
+from models.recipients import Recipient
+
+router = APIRouter(include_in_schema=False)
+LANGUAGE_COOKIE = "cvms_lang"
+YEAR = 365 * 24 * 3600
+
+
+def _language(request: Request, person: Recipient | None = None) -> str:
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    return i18n.use(chosen if chosen in i18n.LANGUAGES else (person.language if person
+                                                              else None))
+
+
+def _page(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+    lang = i18n.current()
+    others = [(code, label) for code, label in i18n.LANGUAGES.items() if code != lang]
+    return render(request, name, {"lang": lang, "other_languages": others, **context},
+                  status_code=status_code)
+
+
+async def _person(request: Request, session, settings, recipient_id: int,
+                  key: str) -> Recipient:
+    try:
+        return await portal.by_link(session, settings.secret_key.get_secret_value(),
+                                    recipient_id, key)
+    except NotFound:
+        _language(request)
+        raise
+
+
+@router.get("/language/{code}")
+async def switch_language(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002
+    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(LANGUAGE_COOKIE, i18n.supported(code), max_age=YEAR, samesite="lax",
+                        httponly=True, path="/")
+    return response
+
+
+async def _form(request: Request, session, person: Recipient, base: str, values: dict,
+                errors: dict, status_code: int = 200) -> HTMLResponse:
+    return _page(request, "recipient/register.html", {
+        "person": person, "base": base, "values": values, "errors": errors,
+        "location_name": await portal.location_name(session, person), **portal.choices()},
+        status_code)
+
+
+@router.get("/r/{recipient_id}/{key}", response_class=HTMLResponse)
+async def landing(request: Request, recipient_id: Id, key: str, session: SessionDep,
+                  settings: SettingsDep) -> Response:
+    person = await _person(request, session, settings, recipient_id, key)
+    base = f"/r/{recipient_id}/{key}"
+    if person.registered_at:
+        return RedirectResponse(f"{base}/status", status_code=303)
+    _language(request, person)
+    return await _form(request, session, person, base, portal.form_values(person), {})
+
+
+@router.get("/r/{recipient_id}/{key}/edit", response_class=HTMLResponse)
+async def edit(request: Request, recipient_id: Id, key: str, session: SessionDep,
+               settings: SettingsDep) -> HTMLResponse:
+    person = await _person(request, session, settings, recipient_id, key)
+    _language(request, person)
+    return await _form(request, session, person, f"/r/{recipient_id}/{key}",
+                       portal.form_values(person), {})
+
+
+@router.post("/r/{recipient_id}/{key}", response_class=HTMLResponse)
+async def save(request: Request, recipient_id: Id, key: str, session: SessionDep,
+               settings: SettingsDep) -> Response:
+    person = await _person(request, session, settings, recipient_id, key)
+    _language(request, person)
+    values = await form_values(request)
+    base = f"/r/{recipient_id}/{key}"
+    try:
+        errors = await portal.register(session, person, values)
+    except CVMSError as error:
+        await session.rollback()
+        person = await _person(request, session, settings, recipient_id, key)
+        errors = error.errors
+    if errors:
+        return await _form(request, session, person, base, values, errors, 400)
+    return redirect(f"{base}/status?saved=1")
+
+
+@router.get("/r/{recipient_id}/{key}/status", response_class=HTMLResponse)
+async def status(request: Request, recipient_id: Id, key: str, session: SessionDep,
+                 settings: SettingsDep, saved: int = 0) -> Response:
+    person = await _person(request, session, settings, recipient_id, key)
+    base = f"/r/{recipient_id}/{key}"
+    if not person.registered_at:
+        return RedirectResponse(base, status_code=303)
+    _language(request, person)
+    result, label, meaning = portal.status_of(person)
+    return _page(request, "recipient/status.html", {
+        "person": person, "base": base, "result": result, "status_label": label,
+        "status_meaning": meaning, "saved": bool(saved)})

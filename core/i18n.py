@@ -1,0 +1,90 @@
+"""English and Spanish for everything a recipient reads: gettext catalogues compiled by Babel.
+
+The catalogues live in core/translations (`make translations` extracts and compiles them; the
+compiled .mo files are committed, so a fresh checkout works). The language of the moment is a
+context variable, so one Jinja2 environment serves both languages at once.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.support import NullTranslations, Translations
+
+from core.timefmt import EASTERN
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+LANGUAGES = {"en": "English", "es": "Español"}
+LOCALES = {"en": "en_US", "es": "es_US"}
+DEFAULT = "en"
+_current: ContextVar[str] = ContextVar("language", default=DEFAULT)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for extraction only"
+    return message
+
+
+def supported(language: str | None) -> str:
+    return language if language in LANGUAGES else DEFAULT
+
+
+@cache
+def catalogue(language: str) -> NullTranslations:
+    if language == DEFAULT:
+        return NullTranslations()
+    return Translations.load(str(TRANSLATIONS), [language], domain="messages")
+
+
+def current() -> str:
+    return _current.get()
+
+
+def locale() -> str:
+    return LOCALES[current()]
+
+
+def gettext(message: str) -> str:
+    return catalogue(current()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return catalogue(current()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+@contextmanager
+def language(code: str | None) -> Iterator[str]:
+    token = _current.set(supported(code))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
+def use(code: str | None) -> str:
+    """Set the language for the rest of this task (a request renders in one language)."""
+    _current.set(supported(code))
+    return _current.get()
+
+
+def local_day(value: date | datetime | None, missing: str = "-") -> str:
+    """A date as people read it in the language of the moment: "March 5, 1980" or
+    "5 de marzo de 1980" (a moment is first taken to its Eastern calendar day)."""
+    if value is None:
+        return missing
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(EASTERN).date()
+    return format_date(value, "long", locale=locale())
+
+
+def install(env) -> None:
+    """Give a Jinja2 environment {% trans %} and _() in the language of the moment."""
+    env.add_extension("jinja2.ext.i18n")
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)

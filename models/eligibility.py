@@ -1,0 +1,85 @@
+"""Eligibility from rules kept as data (models/eligibility_rules.json, or the file named by
+ELIGIBILITY_RULES): the state changes the phases, their groups and which phases are open
+without a code change. Pages, the registration and tests all call `evaluate`."""
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from core.i18n import N_
+
+RULES = Path(__file__).parent / "eligibility_rules.json"
+
+QUESTIONS = {
+    "health_care_worker": N_("Do you work in health care, with in-person contact with patients "
+                             "or with infectious material?"),
+    "long_term_care": N_("Do you live or work in a long-term care facility, such as a nursing "
+                         "home or an adult care home?"),
+    "high_risk_condition": N_("Do you have a medical condition that puts you at higher risk of "
+                              "severe COVID-19 illness, such as cancer, chronic kidney disease, "
+                              "diabetes, heart disease or obesity?"),
+    "shared_living": N_("Do you live in a shared setting, such as a group home, a shelter or "
+                        "a correctional facility?"),
+}
+
+STATUSES = {
+    "eligible": (N_("Eligible now"),
+                 N_("You can be vaccinated now. Your vaccine provider will contact you to make "
+                    "an appointment, or you can ask them.")),
+    "waiting": (N_("Not yet: your group's phase is not open"),
+                N_("Your group will be vaccinated in a later phase. When your phase opens, "
+                   "your status here changes and, if you gave an email address, we tell you.")),
+    "not_eligible": (N_("Not eligible"),
+                     N_("COVID-19 vaccines are not yet authorized for people of your age.")),
+    "unknown": (N_("Not registered yet"),
+                N_("Complete your registration to see when you can be vaccinated.")),
+}
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    status: str
+    phase: str | None = None
+    group: str | None = None
+    phase_label: dict[str, str] | None = None
+    group_label: dict[str, str] | None = None
+
+
+@cache
+def rules(path: str | None = None) -> dict[str, Any]:
+    chosen = Path(path or os.environ.get("ELIGIBILITY_RULES") or RULES)
+    return json.loads(chosen.read_text())
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:
+    if "answer" in condition:
+        return facts["answers"].get(condition["answer"]) == condition["equals"]
+    if "industry_in" in condition:
+        return facts["industry"] in condition["industry_in"]
+    if "age_at_least" in condition:
+        return facts["age"] >= condition["age_at_least"]
+    raise ValueError(f"unknown eligibility condition {condition}")
+
+
+def evaluate(born: date, industry: str, answers: dict[str, str], today: date | None = None,
+             table: dict[str, Any] | None = None) -> Eligibility:
+    table = table or rules()
+    facts = {"age": age_on(born, today or date.today()), "industry": industry,
+             "answers": answers}
+    if facts["age"] < table.get("minimum_age", 16):
+        return Eligibility("not_eligible")
+    for phase in table["phases"]:
+        for group in phase["groups"]:
+            if any(_holds(c, facts) for c in group["any"]):
+                status = "eligible" if phase["code"] in table["open_phases"] else "waiting"
+                return Eligibility(status, phase["code"], group["code"], phase["label"],
+                                   group["label"])
+    return Eligibility("not_eligible")

@@ -1,0 +1,123 @@
+"""Registration from the invitation link and eligibility, in English and Spanish: the email in
+the recipient's language, the pages in the language chosen (remembered), errors next to the
+fields in that language, the status with its meaning, updated at any time; staff views of a
+recipient written to the audit log; Location Managers' recipients paged and searchable."""
+
+import re
+
+from babel.messages.pofile import read_po
+from sqlmodel import select
+
+from core.i18n import TRANSLATIONS
+from models.audit import AuditEvent
+from tests.support.recipients import (
+    english_in,
+    location_manager,
+    manager_api,
+    person,
+    tag,
+    upload,
+    xlsx,
+)
+from tests.support.web import browser
+
+SPANISH_SUBJECT = "Inscríbase para su vacuna contra el COVID-19"
+ENGLISH_SUBJECT = "Register for your COVID-19 vaccination"
+
+
+def catalogue_ids() -> set[str]:
+    with (TRANSLATIONS / "es" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id and m.string != m.id}
+
+
+def answers(**overrides) -> dict:
+    return {"health_care_worker": "no", "long_term_care": "no", "high_risk_condition": "no",
+            "shared_living": "no", **overrides}
+
+
+def form_of(html: str) -> dict:
+    """The values a page's form would post, as a person leaves them."""
+    found = dict(re.findall(r'<input class="usa-input[^"]*" id="([a-z_]+)" name="[a-z_]+" '
+                            r'type="[a-z]+" value="([^"]*)"', html))
+    for name in ("state", "industry", "language"):
+        chosen = re.search(rf'<select[^>]*name="{name}".*?<option value="([^"]+)" selected',
+                           html, re.S)
+        found[name] = chosen[1] if chosen else ""
+    return found
+
+
+async def invited(system, language: str):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    line = person(7, t, language=language)
+    line[2] = "03/15/1980"
+    answer = await upload(http, manager, xlsx([line]))
+    assert answer.status_code == 201, answer.text
+    subject = SPANISH_SUBJECT if language == "Spanish" else ENGLISH_SUBJECT
+    mail = await system.smtp.one(to=line[4], subject=subject)
+    return manager, http, mail, line
+
+
+async def test_a_spanish_recipient_registers_in_spanish_and_sees_eligibility(system):
+    manager, http, mail, line = await invited(system, "Spanish")
+    ids = catalogue_ids()
+    assert not english_in(mail.html, ids), english_in(mail.html, ids)
+    assert "Hola, Rowan" in mail.text and not english_in(mail.text, ids)
+    link = mail.link("/r/")
+    person_ = browser(system)
+    page = await person_.get(link)
+    assert page.status_code == 200 and '<html lang="es">' in page.text
+    assert not english_in(page.text, ids), english_in(page.text, ids)
+    values = {**form_of(page.text), **answers(), "phone": "555-12"}
+    assert values["first_name"] == line[0] and values["industry"] == "manufacturing"
+    refused = await person_.submit(link, values)
+    assert refused.status_code == 400
+    assert "Escriba un número de teléfono de 10 dígitos" in refused.text
+    assert not english_in(refused.text, ids), english_in(refused.text, ids)
+    done = await person_.submit(link, {**values, "phone": "919-555-0107"})
+    assert done.status_code == 200 and "/status" in str(done.url)
+    assert "Todavía no: la fase de su grupo no ha comenzado" in done.text
+    assert "Trabajadores esenciales de primera línea (Fase 3)" in done.text
+    assert "15 de marzo de 1980" in done.text
+    assert not english_in(done.text, ids), english_in(done.text, ids)
+    edit = await person_.get(str(done.url).replace("/status?saved=1", "/edit"))
+    again = await person_.submit(str(edit.url), {**form_of(edit.text),
+                                                 **answers(health_care_worker="yes")},
+                                 action=str(done.url).split("/status")[0])
+    assert "Elegible ahora" in again.text, "the status follows the answers"
+    switched = await person_.get(f"/language/en?next={again.url.path}")
+    assert '<html lang="en">' in switched.text and "Eligible now" in switched.text
+    assert "March 15, 1980" in switched.text
+    later = await person_.get(again.url.path)
+    assert "Eligible now" in later.text, "the chosen language is remembered"
+
+
+async def test_an_english_recipient_staff_views_are_audited_and_listed(system):
+    manager, http, mail, line = await invited(system, "English")
+    assert not re.search(r"[áéíóúñ¿]", mail.text), "an English email"
+    person_ = browser(system)
+    page = await person_.get(mail.link("/r/"))
+    assert '<html lang="en">' in page.text and "Register for vaccination" in page.text
+    assert english_in(page.text, catalogue_ids()), "the English detector detects English"
+    await person_.submit(mail.link("/r/"), {**form_of(page.text), **answers()})
+    listed = (await http.get(f"/api/v1/locations/{manager.location_id}/recipients"
+                             f"?q={line[1]}&status=registered")).json()
+    assert listed["total"] == 1 and listed["items"][0]["registered"]
+    assert listed["items"][0]["eligibility"] == "waiting"
+    staff = browser(system)
+    await staff.login(manager.email)
+    seen = await staff.get(f"/recipients/people/{listed['items'][0]['id']}")
+    assert seen.status_code == 200 and "March 15, 1980" in seen.text
+    async with system.sessions() as session:
+        views = (await session.exec(select(AuditEvent).where(
+            AuditEvent.subject_type == "recipient",
+            AuditEvent.subject_id == listed["items"][0]["id"]))).all()
+    assert [v.action for v in views] == ["viewed"] and manager.email in views[0].actor
+    home = await staff.get(f"/recipients?location_id={manager.location_id}&q={line[1][:6]}")
+    assert f"{line[1]}, {line[0]}" in home.text
+
+
+async def test_a_mistyped_link_explains_itself(system):
+    answer = await browser(system).get("/r/1/not-the-key")
+    assert answer.status_code == 404

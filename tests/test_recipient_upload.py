@@ -1,0 +1,140 @@
+"""Recipient bulk upload: up to 100 rows while the uploader waits, 101 to 5,000 in the
+background with progress, more refused with the limit and the help-desk link; errors by row
+and column, whole file or valid rows only, the same person once, each invitation once."""
+
+import asyncio
+import io
+
+from openpyxl import load_workbook
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.recipients import Recipient
+from tests.support.recipients import (
+    csv_file,
+    location_manager,
+    manager_api,
+    rows,
+    tag,
+    upload,
+    xlsx,
+)
+from tests.support.web import browser
+
+INVITATION = "Register for your COVID-19 vaccination"
+
+
+async def people(system, last_name: str) -> int:
+    async with system.sessions() as session:
+        return (await session.exec(select(func.count()).select_from(Recipient).where(
+            Recipient.last_name == last_name))).one()
+
+
+async def finished(http, upload_id: int, timeout: float = 120) -> dict:
+    for _ in range(int(timeout * 5)):
+        progress = (await http.get(f"/api/v1/recipient-uploads/{upload_id}")).json()
+        if progress["finished"]:
+            return progress
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"upload {upload_id} did not finish: {progress}")
+
+
+def invitations(system, last_name: str) -> list:
+    return [m for m in system.smtp.find(subject=INVITATION)
+            if m.to[0].endswith(f".{last_name.lower()}@example.org")]
+
+
+async def test_a_100_row_file_is_imported_while_the_uploader_waits(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    answer = await upload(http, manager, xlsx(rows(100, t)))
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert body["new_recipients"] == 100 and body["stored"] == 100, body
+    assert await people(system, f"Quill{t}") == 100, "stored before the answer came back"
+    done = await finished(http, body["id"])
+    assert done["invited"] == 100
+    await system.smtp.wait_for(subject=INVITATION, count=1)
+    assert len(invitations(system, t)) == 100
+    assert await system.smtp.one(to=manager.email, subject="recipient upload")
+
+
+async def test_a_101_row_csv_goes_to_the_background_with_progress(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    answer = await upload(http, manager, csv_file(rows(101, t)), name="people.csv")
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["stored"] == 0, "a background upload is not stored in the request"
+    seen = set()
+    for _ in range(600):
+        progress = (await http.get(f"/api/v1/recipient-uploads/{answer.json()['id']}")).json()
+        seen.add(progress["status"])
+        if progress["finished"]:
+            break
+        await asyncio.sleep(0.1)
+    assert progress["status"] == "done" and progress["stored"] == 101, progress
+    assert progress["invited"] == 101 and progress["percent"] == 100
+    assert await people(system, f"Quill{t}") == 101
+    assert len(invitations(system, t)) == 101
+
+
+async def test_more_than_5000_rows_are_refused_with_the_limit_and_a_help_desk_link(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    big = xlsx(rows(5001, tag()))
+    answer = await upload(http, manager, big)
+    assert answer.status_code == 413, answer.text
+    assert "5,001 rows" in answer.json()["detail"] and "5,000" in answer.json()["detail"]
+    person = browser(system)
+    await person.login(manager.email)
+    page = await person.submit("/recipients", {"location_id": str(manager.location_id),
+                                               "valid_rows_only": "false"},
+                               action="/recipients/uploads",
+                               files={"file": ("big.xlsx", big)})
+    assert page.status_code == 413
+    assert "at most 5,000 recipients" in page.text
+    assert "/help/cases/new?category=recipient_bulk_upload&amp;subject=" in page.text
+    case_page = await person.get("/help/cases/new?category=recipient_bulk_upload&subject="
+                                 "Recipient+bulk+upload+of+more+than+5%2C000+rows")
+    assert 'value="Recipient bulk upload of more than 5,000 rows"' in case_page.text
+
+
+async def test_errors_by_row_and_column_whole_file_or_valid_rows_only(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    bad = {3: {2: "02/30/1990"}, 10: {3: "555-12"}, 20: {10: "Astronaut", 4: "not-an-email"}}
+    data = xlsx(rows(30, t, bad))
+    refused = await upload(http, manager, data)
+    assert refused.status_code == 201, refused.text
+    body = refused.json()
+    assert body["status"] == "refused" and body["stored"] == 0
+    assert {(e["row"], e["column"]) for e in body["row_errors"]} == {
+        (5, "Date of Birth"), (12, "Phone"), (22, "Industry"), (22, "Email")}
+    assert await people(system, f"Quill{t}") == 0, "nothing is half imported"
+    errors_file = await http.get(f"/api/v1/recipient-uploads/{body['id']}/errors")
+    sheet = load_workbook(io.BytesIO(errors_file.content)).active
+    assert sheet.cell(row=1, column=13).value == "Errors"
+    assert "Phone: Enter a 10-digit phone number" in sheet.cell(row=12, column=13).value
+    assert sheet.cell(row=12, column=1).value == f"Rowan{rows(30, t)[10][0][5:]}"
+    assert not sheet.cell(row=2, column=13).value
+    only_valid = await upload(http, manager, data, valid_rows_only=True)
+    assert only_valid.json()["stored"] == 27 and only_valid.json()["new_recipients"] == 27
+    await finished(http, only_valid.json()["id"])
+    again = await upload(http, manager, data, valid_rows_only=True)
+    assert again.json()["new_recipients"] == 0, "the same people are the same recipients"
+    await finished(http, again.json()["id"])
+    assert await people(system, f"Quill{t}") == 27
+    assert len(invitations(system, t)) == 27, "the same file again invites nobody twice"
+
+
+async def test_another_location_sees_nothing(system):
+    mine, theirs = await location_manager(system), await location_manager(system)
+    http, other = await manager_api(system, mine), await manager_api(system, theirs)
+    done = await upload(http, mine, xlsx(rows(2, tag())))
+    assert (await other.get(f"/api/v1/recipient-uploads/{done.json()['id']}")).status_code == 404
+    assert (await upload(other, mine, xlsx(rows(2, tag())))).status_code == 404
+    listed = await other.get(f"/api/v1/locations/{mine.location_id}/recipients")
+    assert listed.status_code == 404
