@@ -32,6 +32,8 @@ class Scope(StrEnum):
     TRANSFER = "transfer"  # {transfer_id}: into or out of a location the person holds
     FILE = "file"  # {file_id}: a file of a record the person may open
     STATE = "state"  # program-wide views of state staff
+    UPLOAD = "upload"  # {upload_id}: a recipient upload at a location the person manages
+    RECIPIENT = "recipient"  # {recipient_id}: a recipient of a location the person manages
 
 
 ALL = frozenset(Role)
@@ -64,7 +66,25 @@ def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset
 ROUTES: dict[str, Access] = {
     # health, home, sign-in, registration, the dev mailbox
     "GET /healthz": public(),
-    "GET /.well-known/jwks.json": public(),  # the health-card issuer's public keys
+    "GET /.well-known/jwks.json": public(),
+    # recipients: bulk uploads by Location Managers, the recipient's own pages by emailed key
+    "GET /recipients/template.xlsx": only(MANAGERS, Scope.SELF),
+    "GET /api/v1/recipients/template.xlsx": only(MANAGERS, Scope.SELF),
+    "GET /recipients": only(MANAGERS, Scope.SELF),
+    "POST /recipients/uploads": only(MANAGERS, Scope.SELF),
+    "GET /recipients/uploads/{upload_id}": only(MANAGERS, Scope.UPLOAD),
+    "POST /recipients/uploads/{upload_id}/valid-rows": only(MANAGERS, Scope.UPLOAD),
+    "GET /recipients/uploads/{upload_id}/errors": only(MANAGERS, Scope.UPLOAD),
+    "GET /api/v1/recipient-uploads/{upload_id}": only(MANAGERS, Scope.UPLOAD),
+    "GET /api/v1/recipient-uploads/{upload_id}/errors": only(MANAGERS, Scope.UPLOAD),
+    "POST /api/v1/locations/{location_id}/recipient-uploads": only(MANAGERS, Scope.LOCATION),
+    "GET /api/v1/locations/{location_id}/recipients": only(MANAGERS, Scope.LOCATION),
+    "GET /recipients/people/{recipient_id}": only(MANAGERS, Scope.RECIPIENT),
+    "GET /language/{code}": public(),
+    "GET /r/{recipient_id}/{key}": public(Scope.TOKEN),
+    "GET /r/{recipient_id}/{key}/edit": public(Scope.TOKEN),
+    "POST /r/{recipient_id}/{key}": public(Scope.TOKEN),
+    "GET /r/{recipient_id}/{key}/status": public(Scope.TOKEN),  # the health-card issuer's public keys
     "GET /": public(),
     "GET /login": public(), "POST /login": public(), "POST /logout": public(),
     "GET /account/password": only(ALL, Scope.SELF),

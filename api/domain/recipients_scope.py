@@ -1,12 +1,10 @@
 """Who may upload and see recipients for a location: the one check every recipient endpoint
-calls. Today a Healthcare Location Manager, for the locations they work at (user_location,
-as coordinators are scoped in api/domain/scope.py); the accounts issue (13) rewires this one
-function to active locations and organization points of contact."""
+calls: a Healthcare Location Manager of that location (their profile there, api/domain/scope.py)."""
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.scope import my_location_ids
+from api.domain.scope import managed_location_ids, may_manage
 from core.errors import NotFound
 from models.accounts import User
 from models.enrollment import Location
@@ -18,7 +16,7 @@ NO_LOCATION = "We could not find that location among the ones whose recipients y
 
 async def may_manage_recipients(session: AsyncSession, user: User, location_id: int) -> bool:
     """THE check: may this user upload and see recipients for this location?"""
-    return user.role in RECIPIENT_ROLES and location_id in await my_location_ids(session, user)
+    return await may_manage(session, user, location_id)
 
 
 async def recipient_location(session: AsyncSession, user: User, location_id: int) -> Location:
@@ -29,7 +27,6 @@ async def recipient_location(session: AsyncSession, user: User, location_id: int
 
 
 async def recipient_locations(session: AsyncSession, user: User) -> list[Location]:
-    ids = await my_location_ids(session, user)
-    found = (await session.exec(select(Location).where(Location.id.in_(ids))
-                                .order_by(Location.name))).all()
-    return [loc for loc in found if await may_manage_recipients(session, user, loc.id)]
+    ids = await managed_location_ids(session, user)
+    return list((await session.exec(select(Location).where(Location.id.in_(ids))
+                                    .order_by(Location.name))).all())

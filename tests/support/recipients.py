@@ -49,7 +49,8 @@ async def location_manager(system: System, name: str | None = None) -> Manager:
         session.add(location)
         await session.flush()
         manager.organization_id = org.id
-        session.add(UserLocation(user_id=manager.id, location_id=location.id))
+        session.add(UserLocation(user_id=manager.id, location_id=location.id,
+                                 profile=Role.LOCATION_MANAGER))
         await session.commit()
         return Manager(manager.id, manager.email, location.id, name)
 
