@@ -15,6 +15,7 @@ from activities.registry import build_activities
 from core.db import create_engine, session_factory
 from core.settings import Settings, get_settings
 from core.temporal import connect
+from core.workflow_watch import WatchedRunner
 from notifications.sender import MailSender, SmtpSender
 from workflows.registry import WORKFLOWS
 
@@ -31,6 +32,12 @@ def sandbox_runner() -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
+def watched_runner(settings: Settings) -> WatchedRunner:
+    """The sandbox, with failed, slow and timed-out workflow tasks logged as warnings."""
+    slow = timedelta(seconds=settings.worker_slow_activation_seconds)
+    return WatchedRunner(sandbox_runner(), slow)
+
+
 def build_worker(client: Client, settings: Settings, sender: MailSender | None = None,
                  *, task_queue: str | None = None, engine=None,
                  graceful: timedelta = timedelta(seconds=10)) -> Worker:
@@ -41,7 +48,10 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
         workflows=WORKFLOWS,
         activities=build_activities(session_factory(engine), sender or SmtpSender(settings),
                                     settings),
-        workflow_runner=sandbox_runner(),
+        workflow_runner=watched_runner(settings),
+        max_cached_workflows=settings.worker_max_cached_workflows,
+        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
+        max_concurrent_activities=settings.worker_max_concurrent_activities,
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=graceful,
