@@ -108,11 +108,3 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
     except CVMSError as error:
         return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
     return redirect(f"/transfers/{transfer_id}", notice=f"The transfer is now {status}.")
-
-
-@pages.get("/state/transfers", response_class=HTMLResponse)
-async def state_queue(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
-    waiting, flagged = await transfers.state_queue(session)
-    names = {loc.id: loc.name for loc in (await session.exec(select(Location))).all()}
-    return render(request, "inventory/state_queue.html", {"waiting": waiting,
-                                                         "flagged": flagged, "names": names})
