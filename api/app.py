@@ -31,6 +31,7 @@ from api.routers import (
     section_b_api,
     section_b_pages,
     signing,
+    sites,
     state,
 )
 from api.services import Services
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    section_a_pages.router, invite_pages.router, section_b_pages.router,
                    files.router, signing.pages, signing.api, review.pages, review.api,
                    helpdesk_api.router, help_pages.router, helpdesk_pages.router,
-                   inventory_api.router, inventory_pages.pages, section_b_api.router):
+                   inventory_api.router, inventory_pages.pages, section_b_api.router,
+                   sites.router):
         app.include_router(router)
     return app
 

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
-from api.domain import inventory, transfers
+from api.domain import inventory, sites, transfers
 from api.domain.scope import my_location_ids
 from api.forms import form_values, validated
 from api.pages import redirect, render
@@ -16,7 +16,6 @@ from api.params import Id, form_id
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
-from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory_rules import may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
@@ -36,15 +35,11 @@ async def _site_page(request: Request, session, user: User, location_id: int,
                      status_code: int = 200, **extra) -> HTMLResponse:
     location = await inventory.site_for(session, user, location_id)
     usable, expired = await inventory.lots(session, location)
-    enrolled = (await session.exec(select(Location).where(
-        Location.status == LocationStatus.APPROVED, Location.id != location.id)
-        .order_by(Location.name))).all()
     products = {p.id: p for p in await inventory.products(session)}
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
         "ledger": await inventory.ledger(session, location, 100),
         "transfers": await transfers.of_location(session, location.id),
-        "sites": [(str(s.id), s.name) for s in enrolled],
         "staff": location.id in await my_location_ids(session, user),
         "key": uuid.uuid4().hex, **extra}, status_code=status_code)
 
@@ -80,7 +75,10 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
                                        validated(AdjustmentIn, values))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
     if action == "transfer":
-        transfer = await transfers.request(session, gateway, user, validated(TransferIn, values))
+        receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
+                                       enrolled_only=True, exclude=location.id)
+        transfer = await transfers.request(session, gateway, user, validated(
+            TransferIn, {**values, "to_location_id": receiver}))
         return f"{transfer.number} is requested; the Immunization Branch decides on it."
     raise CVMSError("Unknown action.")
 
