@@ -124,3 +124,43 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
         downloaded = await page.request.get(href)
         assert downloaded.ok and await downloaded.body() == sent, name
     await assert_accessible(page)
+
+
+async def test_a_temporary_password_leads_to_the_change_page_then_to_the_form(page, system):
+    user = await make_user(system, Role.REQUESTER, must_change_password=True)
+    await log_in(page, user.email)
+    await expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    await page.goto("/help")
+    await page.get_by_role("link", name="Open a case", exact=True).click()
+    await expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    assert page.url.endswith("/account/password?next=%2Fhelp%2Fcases%2Fnew")
+    await assert_accessible(page)
+    await page.get_by_label("Current (or temporary) password").fill(PASSWORD)
+    await page.locator("#password").fill("A-brand-new-pass-9")
+    await page.get_by_label("Type the new password again").fill("A-brand-new-pass-9")
+    await page.get_by_role("button", name="Change password").click()
+    await expect(page.get_by_role("heading", name="Open a help-desk case")).to_be_visible()
+    await expect(page.get_by_role("status")).to_contain_text("password has been changed")
+    assert page.url.endswith("/help/cases/new")
+
+
+async def test_the_state_view_and_the_console_filters_are_accessible(page, system):
+    staff = await make_user(system, Role.REVIEWER)
+    await log_in(page, staff.email)
+    await page.goto("/state/locations")
+    await page.get_by_label("Search: organization or location name").fill("nothing-matches-this")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.get_by_text("No locations match.")).to_be_visible()
+    assert "q=nothing-matches-this" in page.url
+    await assert_accessible(page)
+    for path in ("/state/audit", "/review", "/state/transfers"):
+        await page.goto(path)
+        await assert_accessible(page)
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="general")
+    await page.context.clear_cookies()
+    await log_in(page, lead.email)
+    await page.goto("/helpdesk?team=all&status=all&sort=newest")
+    await page.get_by_label("Status").select_option("awaiting_requester")
+    await page.get_by_role("button", name="Show cases").click()
+    assert "status=awaiting_requester" in page.url and "sort=newest" in page.url
+    await assert_accessible(page)
