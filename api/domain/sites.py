@@ -48,8 +48,8 @@ async def resolve(session: AsyncSession, typed: str | None, field: str,
                   enrolled_only: bool = False, exclude: int | None = None) -> int:
     """The site a field names: a suggestion's PIN, a bare number (the API's way), or a name
     that only one site has."""
-    text = (typed or "").strip()
-    if not text:
+    text = str(typed or "").strip()
+    if not text or len(text) > 300 or any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise Invalid(NOT_FOUND, field=field)
     found_pin = PIN.search(text)
     if found_pin:

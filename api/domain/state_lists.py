@@ -33,6 +33,7 @@ PIN_BASE = 650_000
 PIN = re.compile(r"NCA(\d{6})", re.IGNORECASE)
 AGES = [("", "Any time"), ("7", "7 days or more"), ("14", "14 days or more"),
         ("30", "30 days or more"), ("60", "60 days or more"), ("90", "90 days or more")]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # a search never carries control characters (or NUL)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,7 +51,7 @@ class StateFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    q: Annotated[str, Field(max_length=200)] = ""
+    q: Annotated[str, Field(max_length=200, pattern=NO_CONTROL)] = ""
     status: Annotated[str, Field(max_length=40, pattern=r"^[a-z_]*$")] = ""
     age: Literal["", "7", "14", "30", "60", "90"] = ""
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
