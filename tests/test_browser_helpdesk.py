@@ -91,6 +91,7 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
     _client, email = await register_requester(system)
     workbook = provider_workbook(good_rows(3), "Clinic on Main")
     reply_file = provider_workbook(good_rows(7), "Clinic on Main")
+    more = provider_workbook(good_rows(5), "Clinic on Main")
     await log_in(page, email)
     await page.goto("/help/cases/new")
     await page.get_by_label("What is it about?").select_option("provider_bulk_upload")
@@ -104,6 +105,9 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
     await expect(page.get_by_text("Already attached")).to_be_visible()
     await expect(page.get_by_role("listitem").filter(has_text="providers.xlsx")).to_be_visible()
     await assert_accessible(page)
+    # ...and one more attached after seeing the suggestions: both arrive.
+    await page.locator("input#attachments").set_input_files(files=[{
+        "name": "providers-more.xlsx", "mimeType": XLSX, "buffer": more}])
     await page.get_by_role("button", name="Submit the case").click()
     await expect(page.get_by_role("status")).to_contain_text("is open")
     await expect(page.get_by_role("link", name="providers.xlsx")).to_be_visible()
@@ -119,7 +123,8 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
     await log_in(page, staff.email)
     await page.goto("/helpdesk?team=bulk_uploads")
     await page.get_by_role("link", name=number).click()
-    for name, sent in (("providers.xlsx", workbook), ("providers-v2.xlsx", reply_file)):
+    for name, sent in (("providers.xlsx", workbook), ("providers-more.xlsx", more),
+                       ("providers-v2.xlsx", reply_file)):
         href = await page.get_by_role("link", name=name, exact=True).get_attribute("href")
         downloaded = await page.request.get(href)
         assert downloaded.ok and await downloaded.body() == sent, name
