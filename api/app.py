@@ -38,6 +38,7 @@ from api.routers import (
     section_b_api,
     section_b_pages,
     signing,
+    sites,
     state,
 )
 from api.services import Services
@@ -79,7 +80,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
-                   recipient_portal.router):
+                   recipient_portal.router, sites.router):
         app.include_router(router)
     return app
 

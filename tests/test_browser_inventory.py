@@ -46,7 +46,14 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await expect(page.get_by_role("status")).to_contain_text("wastage, 4 doses")
     await assert_accessible(page)
     form = page.locator("form[action$='/transfer']")
-    await form.get_by_label("Receiving site").select_option(label="Page Receiver")
+    # A type-ahead, not a list of every site in the state: suggestions come from a search.
+    assert await form.locator("#transfer-to_location_id-list option").count() == 0
+    await form.get_by_label("Receiving site").press_sequentially("page rec", delay=30)
+    suggestion = form.locator("#transfer-to_location_id-list option")
+    await expect(suggestion).to_have_count(1)
+    chosen = await suggestion.get_attribute("value")
+    assert chosen.startswith("Page Receiver — ") and "(NCA" in chosen
+    await form.get_by_label("Receiving site").fill(chosen)
     await form.locator("#transfer-lot_id").select_option(index=1)
     await form.locator("#transfer-doses").fill("25")
     await form.get_by_label("Reason").fill("Clinic event")

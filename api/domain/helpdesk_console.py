@@ -24,6 +24,7 @@ STATUS_CHOICES = [("open", "Open (not resolved)"), ("new", "New, not yet picked 
 SLA_CHOICES = [("", "Any"), ("on_time", "On time"), ("at_risk", "Near its target"),
                ("breached", "Past its target")]
 SORT_CHOICES = [("due", "Due soonest"), ("oldest", "Oldest first"), ("newest", "Newest first")]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # a search never carries control characters (or NUL)
 NUMBER = re.compile(r"(?:CS)?0*(\d{1,9})", re.IGNORECASE)
 
 
@@ -32,7 +33,7 @@ class ConsoleFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    q: Annotated[str, Field(max_length=200)] = ""
+    q: Annotated[str, Field(max_length=200, pattern=NO_CONTROL)] = ""
     team: Team | Literal["all"] = "all"
     status: Literal[tuple(STATUSES)] = "open"  # type: ignore[valid-type]
     category: Category | Literal[""] = ""
