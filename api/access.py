@@ -168,6 +168,8 @@ ROUTES: dict[str, Access] = {
         ("POST", "/api/v1/review/locations/{location_id}/decision"),
         ("GET", "/api/v1/locations/{location_id}/timeline"),
         ("GET", "/api/v1/state/transfers"), ("GET", "/state/transfers"),
+        ("GET", "/review.csv"), ("GET", "/state/locations.csv"), ("GET", "/state/transfers.csv"),
+        ("GET", "/state/audit.csv"),
         ("POST", "/api/v1/transfers/{transfer_id}/decision"),
         ("POST", "/api/v1/transfers/{transfer_id}/resolution"))},
     # help desk: anyone may ask; requesters see their own cases, agents every case
@@ -185,6 +187,10 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/helpdesk/articles": only(DESK, Scope.STATE),
     "PUT /api/v1/helpdesk/articles/{article_id}": only(DESK, Scope.STATE),
     "GET /help": public(), "GET /help/articles/{article_id}": public(),
+    "GET /help/practicing-provider-template": public(),
+    "GET /help/practicing-provider-template.xlsx": public(),
+    # the type-ahead site search (names, cities and PINs of enrolled sites)
+    "GET /api/v1/sites": only(ALL, Scope.SELF),
     "GET /help/register": public(), "POST /help/register": public(),
     "GET /help/ask": public(), "POST /help/ask": public(),
     "GET /help/cases": only(ALL, Scope.SELF), "GET /help/cases/new": only(ALL, Scope.SELF),
