@@ -13,8 +13,7 @@ from enum import StrEnum
 
 from fastapi import Request
 
-from api.deps import SessionDep, current_user, optional_user
-from api.domain.scope import roles_of
+from api.deps import SessionDep, current_user, optional_user, refuse_roles
 from core.errors import Forbidden
 from models.enums import Role
 
@@ -260,10 +259,7 @@ async def enforce(request: Request, session: SessionDep) -> None:
     if access.roles is None:
         return
     user = await current_user(request, await optional_user(request, session))
-    if not roles_of(user, request.state.portal) & access.roles:
-        raise Forbidden(f"This is not open to the {user.role.label} role"
-                        + ("" if request.state.portal.profile is None else
-                           f" or the {request.state.portal.profile.label} profile") + ".")
+    refuse_roles(request, user, access.roles)
 
 
 def route_keys(app) -> set[str]:
