@@ -68,7 +68,8 @@ async def test_invited_staff_choose_a_password_and_see_their_tabs(page, system):
     await expect(page.get_by_role("status")).to_contain_text("now working at Tabs Annex")
     await expect(page.get_by_role("heading", level=1)).to_have_text("Tabs Annex")
     await assert_accessible(page)
-    await page.get_by_role("link", name="Vaccine Inventory").click()
+    await page.get_by_role("navigation", name="Portal tabs").get_by_role(
+        "link", name="Vaccine Inventory").click()
     await expect(page).to_have_url(f"{system.base_url}/inventory/{annex}")
     await page.get_by_label("Active location").select_option(
         label="Tabs Clinic (Healthcare Location Manager)")
