@@ -24,7 +24,7 @@ class Scope(StrEnum):
     SELF = "self"  # signed in; the person's own records only
     LOCATION = "location"  # {location_id}: a location the person holds
     ORGANIZATION = "organization"  # {org_id}: the administrator's own organization
-    EMPLOYER = "employer"  # {employer_id}: an employer of the person's location (or their own)
+    EMPLOYER = "employer"  # {employer_id}: an employer of a location the person manages
     CONTACT = "contact"  # {contact_id}: a point of contact of such an employer
     PORTAL_USER = "portal_user"  # {user_id}: a portal contact at a location the manager holds
     CASE = "case"  # {case_id}: the requester's own case; agents: every case
