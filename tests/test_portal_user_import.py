@@ -2,28 +2,12 @@
 onboarding case; an agent checks it (errors by row and column) and imports it once, and each
 new person is emailed an invitation."""
 
-from io import BytesIO
-
-from openpyxl import load_workbook
-
 from api.domain.case_imports import XLSX_TYPE
-from tests.support.helpdesk import agent, open_case
+from tests.support.helpdesk import agent, filled_workbook, open_case
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import INVITATION
 from tests.support.review import reviewer
 from tests.support.web import unique_email
-
-
-def onboarding_workbook(template: bytes, location: str, rows: list[tuple]) -> bytes:
-    book = load_workbook(BytesIO(template))
-    sheet = book.worksheets[0]
-    sheet["B1"] = location
-    for n, row in enumerate(rows, start=4):
-        for column, value in enumerate(row, start=1):
-            sheet.cell(row=n, column=column, value=value)
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 async def test_an_agent_imports_the_onboarding_file_and_each_person_is_invited(system):
@@ -39,7 +23,7 @@ async def test_an_agent_imports_the_onboarding_file_and_each_person_is_invited(s
             ("Bo", "Two", second, "Healthcare Provider (read-only)", "bo.two", "RN",
              "919-555-0101"),
             ("Cy", "Three", first, "Chief", "cy.three", None, None)]
-    upload = ("users.xlsx", onboarding_workbook(template.content, "Onboard Clinic", rows),
+    upload = ("users.xlsx", filled_workbook(template.content, rows, "Onboard Clinic"),
               XLSX_TYPE)
     case = (await open_case(manager, "user_onboarding", "Staff for Onboard Clinic",
                             location_id=clinic, files=[upload])).json()
