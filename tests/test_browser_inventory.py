@@ -21,9 +21,8 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
                                  state=state)
     (source, _), (target, _) = sites.staff.items()
     await log_in(page, sites.emails[source])
-    await page.goto("/inventory")
-    await assert_accessible(page)
-    await page.get_by_role("link", name="Page Sender").click()
+    await page.goto("/inventory")  # the Vaccine Inventory tab: the active location's
+    await expect(page).to_have_url(f"{system.base_url}/inventory/{source}")
     await assert_accessible(page)
     await page.get_by_label("Product").select_option(label="Moderna COVID-19 Vaccine (CVX 207)")
     await page.get_by_label("Lot number").fill("PG-77")
