@@ -59,7 +59,7 @@ async def test_a_recipient_registers_in_spanish_from_the_email_link(page, system
     for question in ("health_care_worker", "long_term_care", "high_risk_condition",
                      "shared_living"):
         await page.locator(f"#{question}-no").check()
-    await page.get_by_label("Número de teléfono").fill("919-555-0103")
+    await page.get_by_label("Número de teléfono").fill("984-700-0103")
     await page.get_by_role("button", name="Inscribirme").click()
     await expect(page.get_by_role("heading", name="Elegible ahora")).to_be_visible()
     await expect(page.get_by_text("Adultos de 65 años o más (Fase 2)")).to_be_visible()
