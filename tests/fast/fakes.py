@@ -18,6 +18,7 @@ from activities.accounts import AccountActivities
 from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
+from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
 from models.contracts import (
@@ -34,7 +35,7 @@ from worker import sandbox_runner
 from workflows.registry import WORKFLOWS
 
 CLASSES = (AccountActivities, EnrollmentActivities, HelpdeskActivities, InventoryActivities,
-           ReviewActivities, SigningActivities)
+           ReviewActivities, SigningActivities, RecipientActivities)
 
 
 def activity_names() -> list[str]:
