@@ -118,6 +118,11 @@ async def test_an_english_recipient_staff_views_are_audited_and_listed(system):
     assert f"{line[1]}, {line[0]}" in home.text
 
 
-async def test_a_mistyped_link_explains_itself(system):
-    answer = await browser(system).get("/r/1/not-the-key")
-    assert answer.status_code == 404
+async def test_a_mistyped_link_explains_itself_in_the_chosen_language(system):
+    person_ = browser(system)
+    answer = await person_.get("/r/1/not-the-key")
+    assert answer.status_code == 404 and "This link is not valid" in answer.text
+    await person_.get("/language/es?next=/")
+    answer = await person_.get("/r/1/not-the-key")
+    assert answer.status_code == 404 and "Este enlace no es válido" in answer.text
+    assert not english_in(answer.text, catalogue_ids()), english_in(answer.text, catalogue_ids())
