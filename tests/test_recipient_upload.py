@@ -58,6 +58,13 @@ async def test_a_100_row_file_is_imported_while_the_uploader_waits(system):
     await system.smtp.wait_for(subject=INVITATION, count=1)
     assert len(invitations(system, t)) == 100
     assert await system.smtp.one(to=manager.email, subject="recipient upload")
+    listed = f"/api/v1/locations/{manager.location_id}/recipients"
+    second = (await http.get(f"{listed}?page=2")).json()
+    assert second["total"] == 100 and second["pages"] == 4 and len(second["items"]) == 25
+    first = (await http.get(f"{listed}?page=1")).json()
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert all(i["invited"] and not i["registered"] for i in second["items"])
+    assert (await http.get(f"{listed}?status=registered")).json()["total"] == 0
 
 
 async def test_a_101_row_csv_goes_to_the_background_with_progress(system):
