@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                   dependencies=[Depends(verify_csrf), Depends(enforce)])
     _add_middleware(app, settings)
     errors.install(app)
+    app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
                    registration.api, dev.router, state.pages, enrollment_api.router,

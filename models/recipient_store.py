@@ -7,7 +7,7 @@ and only people this upload created are invited by it.
 
 from typing import Any
 
-from sqlalchemy import func, insert
+from sqlalchemy import bindparam, func, insert, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -31,17 +31,30 @@ def _insert(dialect: str):
 
 async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
                             records: list[dict[str, Any]]) -> int:
-    """Every record in one statement; returns how many people are new."""
+    """Every record in one INSERT ... ON CONFLICT DO NOTHING, executed by the driver's own
+    executemany (the column types' bind processors run once per value, not SQLAlchemy's
+    per-row parameter machinery); returns how many people this upload added."""
     if not records:
         return 0
-    now = utcnow()
-    values = [{**{k: r[k] for k in STORED_COLUMNS}, "location_id": upload.location_id,
-               "upload_id": upload.id, "answers": {}, "eligibility": "unknown",
-               "created_at": now} for r in records]
     connection = await session.connection()
-    statement = _insert(connection.dialect.name).on_conflict_do_nothing(
-        index_elements=["first_key", "last_key", "date_of_birth"])
-    await connection.execute(statement, values)
+    dialect = connection.dialect
+    constant = {"location_id": upload.location_id, "upload_id": upload.id,
+                "eligibility": "unknown", "created_at": utcnow()}
+    columns = [*STORED_COLUMNS, *constant]
+    # No questionnaire answers yet: an empty JSON object, written into the statement itself.
+    statement = _insert(dialect.name).values({**{c: bindparam(c) for c in columns},
+                                              "answers": literal_column("'{}'")})
+    compiled = statement.on_conflict_do_nothing(
+        index_elements=["first_key", "last_key", "date_of_birth"]).compile(dialect=dialect)
+    table = Recipient.__table__
+    bind = {c: table.c[c].type.bind_processor(dialect) or (lambda v: v) for c in columns}
+    fixed = {c: bind[c](v) for c, v in constant.items()}
+    converters = [(c, bind[c]) for c in STORED_COLUMNS]
+    rows = [{**{c: convert(r[c]) for c, convert in converters}, **fixed} for r in records]
+    if compiled.positiontup is not None:  # qmark / format styles (SQLite): tuples in order
+        order = compiled.positiontup
+        rows = [tuple(row[c] for c in order) for row in rows]
+    await connection.exec_driver_sql(str(compiled), rows)
     return await count(session, Recipient.upload_id == upload.id)
 
 

@@ -58,6 +58,13 @@ async def test_a_100_row_file_is_imported_while_the_uploader_waits(system):
     await system.smtp.wait_for(subject=INVITATION, count=1)
     assert len(invitations(system, t)) == 100
     assert await system.smtp.one(to=manager.email, subject="recipient upload")
+    listed = f"/api/v1/locations/{manager.location_id}/recipients"
+    second = (await http.get(f"{listed}?page=2")).json()
+    assert second["total"] == 100 and second["pages"] == 4 and len(second["items"]) == 25
+    first = (await http.get(f"{listed}?page=1")).json()
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert all(i["invited"] and not i["registered"] for i in second["items"])
+    assert (await http.get(f"{listed}?status=registered")).json()["total"] == 0
 
 
 async def test_a_101_row_csv_goes_to_the_background_with_progress(system):
@@ -120,9 +127,16 @@ async def test_errors_by_row_and_column_whole_file_or_valid_rows_only(system):
     assert "Phone: Enter a 10-digit phone number" in sheet.cell(row=12, column=13).value
     assert sheet.cell(row=12, column=1).value == f"Rowan{rows(30, t)[10][0][5:]}"
     assert not sheet.cell(row=2, column=13).value
-    only_valid = await upload(http, manager, data, valid_rows_only=True)
-    assert only_valid.json()["stored"] == 27 and only_valid.json()["new_recipients"] == 27
-    await finished(http, only_valid.json()["id"])
+    person = browser(system)
+    await person.login(manager.email)
+    shown = await person.get(f"/recipients/uploads/{body['id']}")
+    assert "Nothing was imported" in shown.text and "Import the 27 valid rows only" in shown.text
+    chosen = await person.submit(f"/recipients/uploads/{body['id']}", {},
+                                 action=f"/recipients/uploads/{body['id']}/valid-rows")
+    again_id = int(str(chosen.url).rsplit("/", 1)[1])
+    assert again_id != body["id"]
+    only_valid = await finished(http, again_id)
+    assert only_valid["stored"] == 27 and only_valid["new_recipients"] == 27
     again = await upload(http, manager, data, valid_rows_only=True)
     assert again.json()["new_recipients"] == 0, "the same people are the same recipients"
     await finished(http, again.json()["id"])

@@ -19,6 +19,7 @@ from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
 from activities.portal import PortalActivities
+from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
 from models.contracts import (
@@ -35,7 +36,8 @@ from worker import sandbox_runner
 from workflows.registry import WORKFLOWS
 
 CLASSES = (AccountActivities, EnrollmentActivities, HelpdeskActivities, InventoryActivities,
-           ReviewActivities, SigningActivities, PortalActivities)
+           ReviewActivities, SigningActivities, PortalActivities,
+           RecipientActivities)
 
 
 def activity_names() -> list[str]:
