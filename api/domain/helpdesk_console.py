@@ -95,17 +95,29 @@ def _conditions(f: ConsoleFilters) -> list:
 async def console(session: AsyncSession, f: ConsoleFilters,
                   page_size: int = PAGE_SIZE) -> ConsolePage:
     conditions = _conditions(f)
-    total = (await session.exec(select(func.count()).select_from(Case).where(*conditions))).one()
     order = {"due": (Case.sla_due_at.asc().nulls_last(), Case.id),
              "oldest": (Case.created_at, Case.id),
              "newest": (Case.created_at.desc(), Case.id.desc())}[f.sort]
-    pages = max(1, -(-total // page_size))
-    page = min(f.page, pages)
-    # The page's ids first (from an index where one covers the filters), then those rows.
-    ids = list((await session.exec(select(Case.id).where(*conditions).order_by(*order)
-                                   .offset((page - 1) * page_size).limit(page_size))).all())
+
+    async def page_of(page: int) -> list:
+        # The page's ids and the total in one pass (from an index where one covers the
+        # filters), then only those rows.
+        return list((await session.exec(
+            select(Case.id, func.count().over()).where(*conditions).order_by(*order)
+            .offset((page - 1) * page_size).limit(page_size))).all())
+
+    page, numbered = f.page, await page_of(f.page)
+    if numbered:
+        total = numbered[0][1]
+    else:  # past the last page (or nothing matches): count, then show the last page
+        total = (await session.exec(select(func.count()).select_from(Case)
+                                    .where(*conditions))).one()
+        page = max(1, -(-total // page_size))
+        numbered = await page_of(page) if total and page != f.page else []
+    ids = [case_id for case_id, _total in numbered]
     found = {c.id: c for c in (await session.exec(select(Case).where(Case.id.in_(ids)))).all()}
     rows = [found[i] for i in ids if i in found]
+    pages = max(1, -(-total // page_size))
     assignees = {c.assignee_id for c in rows if c.assignee_id}
     names = {}
     if assignees:
