@@ -38,6 +38,8 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
         return 0
     connection = await session.connection()
     dialect = connection.dialect
+    if dialect.name != "sqlite":
+        return await _insert_unnest(session, connection, upload, records)
     constant = {"location_id": upload.location_id, "upload_id": upload.id,
                 "eligibility": "unknown", "created_at": utcnow()}
     columns = [*STORED_COLUMNS, *constant]
@@ -55,6 +57,27 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
         order = compiled.positiontup
         rows = [tuple(row[c] for c in order) for row in rows]
     await connection.exec_driver_sql(str(compiled), rows)
+    return await count(session, Recipient.upload_id == upload.id)
+
+
+# Postgres: the whole file as one array per column, unnested into the table by one statement
+# (one round trip; psycopg's executemany and multi-row VALUES were several times slower).
+PG_TYPES = {"date_of_birth": "date"}
+
+
+async def _insert_unnest(session: AsyncSession, connection, upload: RecipientUpload,
+                         records: list[dict[str, Any]]) -> int:
+    arrays = ", ".join(f"%({c})s::{PG_TYPES.get(c, 'varchar')}[]" for c in STORED_COLUMNS)
+    columns = ", ".join(STORED_COLUMNS)
+    # Column names come from STORED_COLUMNS only; every value is a parameter.
+    sql = (
+        f"INSERT INTO recipient ({columns}, location_id, upload_id, answers, eligibility, "  # noqa: S608
+        f"created_at) SELECT *, %(location_id)s, %(upload_id)s, '{{}}'::json, 'unknown', "
+        f"%(created_at)s FROM unnest({arrays}) "
+        "ON CONFLICT (first_key, last_key, date_of_birth) DO NOTHING")
+    params = {c: [r[c] for r in records] for c in STORED_COLUMNS}
+    params.update(location_id=upload.location_id, upload_id=upload.id, created_at=utcnow())
+    await connection.exec_driver_sql(sql, params)
     return await count(session, Recipient.upload_id == upload.id)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models.recipients import Recipient
 from tests.support.recipients import (
+    HEADER,
     csv_file,
     location_manager,
     manager_api,
@@ -152,3 +153,16 @@ async def test_another_location_sees_nothing(system):
     assert (await upload(other, mine, xlsx(rows(2, tag())))).status_code == 404
     listed = await other.get(f"/api/v1/locations/{mine.location_id}/recipients")
     assert listed.status_code == 404
+
+
+async def test_the_template_has_the_columns_and_the_lists(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await http.get("/api/v1/recipients/template.xlsx")
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    sheet = book["Recipients"]
+    assert [c.value for c in sheet[1]] == HEADER
+    lists = " ".join(v.formula1 for v in sheet.data_validations.dataValidation)
+    assert "Other (including not employed)" in lists and "English,Spanish" in lists
+    assert "Instructions" in book.sheetnames
