@@ -1,6 +1,6 @@
 """Benchmark: full enrollments per second through the API, against the bare Temporal shape.
 
-    .venv/bin/python -m bench.enrollment [--enrollments 20] [--concurrency 5] [--runs 3]
+    .venv/bin/python -m bench.enrollment [--enrollments 10] [--concurrency 5] [--runs 3]
                                          [--postgres URL]
 
 The system runs as in production, one process each (bench/processes.py): the Temporal dev
@@ -189,7 +189,7 @@ async def main(args: argparse.Namespace) -> dict:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enrollments", type=int, default=20)
+    parser.add_argument("--enrollments", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=500)
