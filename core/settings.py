@@ -29,7 +29,7 @@ class Settings(BaseSettings):
     action_result_timeout_seconds: float = 60.0
 
     # The worker, chosen for a 2-core machine (README, "Worker tuning"). Workflows kept in
-    # memory between their tasks (~60 KiB each; an evicted one replays its history on its
+    # memory between their tasks (~85 KiB each; an evicted one replays its history on its
     # next task); workflow tasks run at once (they need the CPU, not I/O: more only queue
     # inside the process, where their 10 s timeout runs, instead of on the server, where it
     # does not); activities run at once (mostly waiting on the database and SMTP); an

@@ -8,10 +8,13 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_datetime
 
 EASTERN = ZoneInfo("America/New_York")
-LOCALE = "en_US"
+# Parsed once: given as a string, Babel parses the locale on every call, which made a time
+# with its zone cost 0.44 ms (a page of 20 locations spent 7 ms on it) against 0.03 ms.
+LOCALE = Locale.parse("en_US")
 DATETIME = "MMMM d, y, h:mm a zzz"  # December 1, 2026, 3:05 PM EST
 DATE = "MMMM d, y"  # December 1, 2026
 
