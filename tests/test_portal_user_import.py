@@ -48,3 +48,39 @@ async def test_an_agent_imports_the_onboarding_file_and_each_person_is_invited(s
     found = (await manager.get("/api/v1/portal/users", params={"username": "bo.two"})).json()
     assert [(p["profile"], p["direct_location_id"]) for p in found["items"]] == [
         ("provider_readonly", clinic)]
+
+
+async def test_an_agent_imports_the_onboarding_file_from_the_case_page(system):
+    from models.enums import Role
+    from tests.support.accounts import make_user
+    from tests.support.web import browser
+
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Page Onboard Clinic"], redistribution=False,
+                                 state=state)
+    (clinic,) = sites.ids
+    manager = sites.staff[clinic]
+    template = await manager.get("/api/v1/portal/templates/portal-users.xlsx")
+    person_email = unique_email("page")
+    rows = [("Dee", "Four", person_email, "Healthcare Provider", "dee.four", None, None),
+            ("Ed", "Five", unique_email("bad"), "Chief", "ed.five", None, None)]
+    upload = ("users.xlsx", filled_workbook(template.content, rows, "Page Onboard Clinic"),
+              XLSX_TYPE)
+    case = (await open_case(manager, "user_onboarding", "Staff for Page Onboard Clinic",
+                            location_id=clinic, files=[upload])).json()
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access")
+    agent_page = browser(system)
+    await agent_page.login(staff.email)
+    page_url = f"/helpdesk/cases/{case['id']}"
+    detail = (await agent_page.get(page_url)).text
+    assert "Import portal users" in detail
+    attachment = detail.split('name="attachment_id"')[1].split('<option value="')[2].split('"')[0]
+    form = {"attachment_id": attachment, "location_id": str(clinic)}
+    checked = await agent_page.submit(page_url, form, action=f"{page_url}/check-import")
+    assert "Problems by row and column" in checked.text and "Profile" in checked.text
+    refused = await agent_page.submit(page_url, form, action=f"{page_url}/import")
+    assert refused.status_code == 422 and "Nothing was imported" in refused.text
+    done = await agent_page.submit(page_url, {**form, "valid_rows_only": "yes"},
+                                   action=f"{page_url}/import")
+    assert "Imported 1 portal user(s)" in done.text
+    await system.smtp.one(to=person_email, subject=INVITATION)

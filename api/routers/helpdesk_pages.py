@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
-from api.domain import helpdesk, kb, provider_import, sites
+from api.domain import helpdesk, kb, portal_import, provider_import, sites
 from api.domain.helpdesk_console import (
     SLA_CHOICES,
     SORT_CHOICES,
@@ -26,6 +26,9 @@ from models.helpdesk_rules import Category, Team
 from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
 
 router = APIRouter(prefix="/helpdesk", include_in_schema=False)
+# The cases whose attached workbook an agent imports, through the shared case-import machinery.
+IMPORTS = {Category.PROVIDER_BULK_UPLOAD: (provider_import, "practicing provider"),
+           Category.USER_ONBOARDING: (portal_import, "portal user")}
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 
 
@@ -62,7 +65,7 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "attachments": files, "live": await _live(gateway, case.id),
         "agent_options": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)],
         "file_options": [(str(f.id), f.filename) for f in files],
-        "bulk_upload": case.category == Category.PROVIDER_BULK_UPLOAD,
+        "bulk_upload": IMPORTS.get(case.category, (None, ""))[1],
         "case_location_label": sites.label(about) if about else "",
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
 
@@ -114,14 +117,17 @@ async def _import(request, session, gateway, case, user, action: str, values: di
     location_id = await sites.resolve(session, values.get("location_id"), "location_id")
     data = validated_form(ImportIn, {**values, "location_id": location_id,
                                 "valid_rows_only": values.get("valid_rows_only") == "yes"})
+    importer, what = IMPORTS.get(case.category, (None, ""))
+    if importer is None:
+        raise CVMSError("This case has no file to import: only bulk-upload and user-onboarding "
+                        "cases do.")
     if action == "check-import":
-        report = await provider_import.preview(session, case, data.attachment_id,
-                                               data.location_id)
+        report = await importer.preview(session, case, data.attachment_id, data.location_id)
         return await _case_page(request, session, gateway, user, case.id, report=report,
                                 values=values)
-    report = await provider_import.run_import(session, gateway, case, user, data.attachment_id,
-                                              data.location_id, data.valid_rows_only)
-    return f"Imported {report.imported} practicing provider(s)."
+    report = await importer.run_import(session, gateway, case, user, data.attachment_id,
+                                       data.location_id, data.valid_rows_only)
+    return f"Imported {report.imported} {what}(s)."
 
 
 @router.get("/kb", response_class=HTMLResponse)
