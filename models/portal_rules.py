@@ -27,7 +27,7 @@ class Tab:
 HOME = Tab("home", "Home", "/portal")
 RECIPIENTS = Tab("recipients", "Recipients", "/portal/tabs/recipients")
 APPOINTMENTS = Tab("appointments", "Appointments", "/portal/tabs/appointments")
-BULK = Tab("bulk", "Bulk Registration", "/portal/tabs/bulk")
+BULK = Tab("bulk", "Bulk Registration", "/recipients")  # the recipient bulk upload
 INVENTORY = Tab("inventory", "Vaccine Inventory", "/inventory")
 SHIPMENTS = Tab("shipments", "Shipments", "/portal/tabs/shipments")
 REPORTS = Tab("reports", "Reports", "/portal/tabs/reports")
@@ -41,8 +41,8 @@ TABS: dict[Role, tuple[Tab, ...]] = {
     Role.PROVIDER: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
     Role.PROVIDER_READONLY: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
 }
-# Tabs whose pages the recipients issue builds; until then each shows what will live there.
-PLACEHOLDERS = {tab.key: tab for tab in (RECIPIENTS, APPOINTMENTS, BULK, SHIPMENTS, REPORTS)}
+# Tabs whose pages are not built yet: each shows what will live there.
+PLACEHOLDERS = {tab.key: tab for tab in (RECIPIENTS, APPOINTMENTS, SHIPMENTS, REPORTS)}
 
 
 def tabs_for(profile: Role | None) -> tuple[Tab, ...]:
