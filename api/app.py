@@ -15,6 +15,8 @@ from api.middleware import BodyLimit, SecurityHeaders
 from api.processes import Gateway
 from api.routers import (
     auth,
+    care_api,
+    care_pages,
     dev,
     employer_pages,
     enrollment_api,
@@ -79,7 +81,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
-                   recipient_portal.router):
+                   recipient_portal.router, care_api.router,
+                   care_pages.pages):
         app.include_router(router)
     return app
 

@@ -7,6 +7,7 @@ from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
 from workflows.recipient_import import RecipientImportWorkflow
+from workflows.second_dose import SecondDoseReminderWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
 
@@ -23,4 +24,5 @@ WORKFLOWS: list[type] = [
     PortalInvitationWorkflow,
     ContactValidationWorkflow,
     RecipientImportWorkflow,
+    SecondDoseReminderWorkflow,
 ]
