@@ -77,6 +77,8 @@ POINT_OF_CARE: dict[str, Access] = {
     f"GET {DOSE_API}": only(PORTAL, Scope.ADMINISTRATION),
     f"PUT {DOSE_API}": only(CARE, Scope.ADMINISTRATION),
     f"POST {DOSE_API}/removal": only(CARE, Scope.ADMINISTRATION),
+    "GET /r/{recipient_id}/{key}/proof": public(Scope.TOKEN),
+    "GET /r/{recipient_id}/{key}/proof.pdf": public(Scope.TOKEN),
     "GET /care": only(PORTAL, Scope.SELF),
     "GET /care/{location_id}": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/recipients/{recipient_id}": only(PORTAL, Scope.LOCATION),

@@ -32,6 +32,7 @@ from api.routers import (
     portal_api,
     portal_pages,
     proof,
+    proof_pages,
     recipient_pages,
     recipient_portal,
     registration,
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
                    recipient_portal.router, care_api.router,
-                   care_pages.pages):
+                   care_pages.pages, proof_pages.router):
         app.include_router(router)
     return app
 
