@@ -36,6 +36,7 @@ from api.routers import (
     recipient_pages,
     recipient_portal,
     registration,
+    registry_api,
     review,
     section_a_pages,
     section_b_api,
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
                    recipient_portal.router, care_api.router,
-                   care_pages.pages, proof_pages.router):
+                   care_pages.pages, proof_pages.router, registry_api.router):
         app.include_router(router)
     return app
 

@@ -17,7 +17,7 @@ from api.pages import templates
 from core import i18n
 from core.settings import Settings
 from models.administrations import Administration
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.enrollment import Location
 from models.inventory import Lot, Product
 from models.recipients import Recipient
@@ -42,7 +42,8 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
                         administered_on=dose.administered_on, dose_number=dose.dose_number,
                         site=dose.site, route=dose.route, performer=dose.provider_name,
                         location_name=location.name, location_pin=f"NC{location.id:06d}",
-                        recorded_at=dose.created_at, entered_late=dose.entered_late)
+                        recorded_at=as_utc(dose.created_at).replace(microsecond=0),
+                        entered_late=dose.entered_late)
 
 
 async def doses(session: AsyncSession, recipient: Recipient) -> list[interop.Dose]:
