@@ -14,6 +14,7 @@ from api.csrf import verify_csrf
 from api.middleware import BodyLimit, SecurityHeaders
 from api.processes import Gateway
 from api.routers import (
+    appointment_pages,
     auth,
     care_api,
     care_pages,
@@ -84,7 +85,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
                    recipient_portal.router, care_api.router,
-                   care_pages.pages, proof_pages.router, registry_api.router):
+                   care_pages.pages, proof_pages.router, registry_api.router,
+                   appointment_pages.router, appointment_pages.pages):
         app.include_router(router)
     return app
 
