@@ -88,6 +88,8 @@ POINT_OF_CARE: dict[str, Access] = {
     "POST /r/{recipient_id}/{key}/appointments/{appointment_id}/cancel": public(Scope.TOKEN),
     "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION),
     "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),
+    "GET /care/{location_id}/reports/{report}.csv": only(MANAGERS, Scope.LOCATION),
     "GET /care": only(PORTAL, Scope.SELF),
     "GET /care/{location_id}": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/recipients/{recipient_id}": only(PORTAL, Scope.LOCATION),

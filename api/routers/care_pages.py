@@ -8,16 +8,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import administrations, care, inventory
+from api.domain import administrations, care, care_reports, inventory
 from api.domain import recipient_portal as portal
-from api.domain.scope import my_location_ids
+from api.domain.scope import my_location_ids, site_for_staff
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import Id
-from core.errors import CVMSError, Invalid
+from core.errors import CVMSError, Invalid, NotFound
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.care_rules import ROUTES, SITES, local_today
 from models.inventory import Lot, Product
+from models.portal_rules import MANAGER
 from models.recipient_rules import RecipientIn
 
 pages = APIRouter(include_in_schema=False)
@@ -196,3 +197,30 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
             return redirect(back, notice=f"Not removed: {error.message}")
         return await _edit_page(request, session, dose, values,
                                 error.errors or {"form": error.message}, error.status_code)
+
+
+@pages.get("/care/{location_id}/reports", response_class=HTMLResponse)
+async def reports(request: Request, location_id: Id, user: CurrentUser,
+                  session: SessionDep) -> HTMLResponse:
+    location = await care_reports_site(session, user, location_id)
+    return render(request, "care/reports.html", {
+        "location": location, "reports": await care_reports.all_reports(session, location),
+        "tab": "reports"})
+
+
+@pages.get("/care/{location_id}/reports/{report}.csv")
+async def report_csv(location_id: Id, report: str, user: CurrentUser,
+                     session: SessionDep) -> Response:
+    location = await care_reports_site(session, user, location_id)
+    build = care_reports.REPORTS.get(report)
+    if build is None:
+        raise NotFound("There is no such report.")
+    found = await build(session, location)
+    return Response(found.csv(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{report}-{location.id}.csv"'})
+
+
+async def care_reports_site(session, user, location_id: int):
+    """Reports are the location's managers' (their profile there)."""
+    return await site_for_staff(session, user, location_id, profiles=frozenset({MANAGER}),
+                                state_reads=False)
