@@ -3,13 +3,15 @@
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from core.i18n import N_
+
 EASTERN = ZoneInfo("America/New_York")
 REMINDER_HOUR = time(9)  # reminders go out at 9 AM North Carolina time on the day
 
 # Where a dose went in and how (HL7 table 0163 / v3 ActSite codes; v3 route codes).
-SITES = {"LA": "Left arm", "RA": "Right arm", "LD": "Left deltoid", "RD": "Right deltoid",
-         "LT": "Left thigh", "RT": "Right thigh"}
-ROUTES = {"IM": "Intramuscular", "SC": "Subcutaneous", "ID": "Intradermal"}
+SITES = {"LA": N_("Left arm"), "RA": N_("Right arm"), "LD": N_("Left deltoid"),
+         "RD": N_("Right deltoid"), "LT": N_("Left thigh"), "RT": N_("Right thigh")}
+ROUTES = {"IM": N_("Intramuscular"), "SC": N_("Subcutaneous"), "ID": N_("Intradermal")}
 MAX_DOSE_NUMBER = 6
 
 

@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import administrations, care, care_reports, inventory
+from api.domain import administrations, care, care_reports, inventory, paper_forms
 from api.domain import recipient_portal as portal
 from api.domain.scope import my_location_ids, site_for_staff
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import Id
+from core import i18n
 from core.errors import CVMSError, Invalid, NotFound
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.care_rules import ROUTES, SITES, local_today
@@ -224,3 +225,16 @@ async def care_reports_site(session, user, location_id: int):
     """Reports are the location's managers' (their profile there)."""
     return await site_for_staff(session, user, location_id, profiles=frozenset({MANAGER}),
                                 state_reads=False)
+
+
+@pages.get("/care/{location_id}/forms/{form}.pdf")
+async def paper_form(location_id: Id, form: str, user: CurrentUser, session: SessionDep,
+                     lang: str = "en") -> Response:
+    """A printable form for offline work, in English or Spanish."""
+    location = await care.care_site(session, user, location_id)
+    if form not in paper_forms.FORMS:
+        raise NotFound("There is no such form.")
+    language = i18n.supported(lang)
+    pdf = await paper_forms.paper_form(session, location, form, language)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{form}-{language}.pdf"'})
