@@ -1,16 +1,24 @@
 """The second-dose reminder's steps: read when it is due, and email the recipient once."""
 
+from babel.dates import format_datetime
 from temporalio import activity
 
 from activities.mailer import MailingActivities, missing
+from core import i18n
+from core.timefmt import EASTERN
 from models.administration_store import reminder_due
-from models.administrations import Administration
-from models.contracts import ReminderPlan, ReminderRef
+from models.administrations import Administration, Appointment, AppointmentSlot
+from models.base import as_utc
+from models.contracts import AppointmentEmail, ReminderPlan, ReminderRef
 from models.enrollment import Location
 from models.inventory import Product
 from models.recipient_rules import recipient_path
 from models.recipients import Recipient
-from notifications.catalogue import EmailKind, SecondDoseReminderContext
+from notifications.catalogue import (
+    AppointmentNoticeContext,
+    EmailKind,
+    SecondDoseReminderContext,
+)
 
 
 def reminder_key(administration_id: int) -> str:
@@ -48,3 +56,30 @@ class CareActivities(MailingActivities):
             to = person.email
         return await self.mailer.send(reminder_key(data.administration_id),
                                       EmailKind.SECOND_DOSE_REMINDER, [to], context)
+
+    @activity.defn
+    async def send_appointment_email(self, data: AppointmentEmail) -> bool:
+        """The booking's confirmation, or its cancellation once it is cancelled (once each)."""
+        async with self.sessions() as session:
+            appointment = await session.get(Appointment, data.appointment_id)
+            if appointment is None:
+                raise missing("appointment")
+            if data.change == "cancelled" and appointment.status != "cancelled":
+                return False
+            person = await session.get(Recipient, appointment.recipient_id)
+            slot = await session.get(AppointmentSlot, appointment.slot_id)
+            location = await session.get(Location, slot.location_id)
+            if not person.email:
+                return False
+            with i18n.language(person.language):
+                when_text = format_datetime(as_utc(slot.starts_at), "long", tzinfo=EASTERN,
+                                            locale=i18n.locale())
+            context = AppointmentNoticeContext(
+                recipient_name=person.first_name, change=data.change,
+                location_name=location.name, when_text=when_text,
+                dose_number=slot.dose_number, language=person.language,
+                portal_url=self.settings.link(recipient_path(self.secret, person.id)
+                                              + "/appointments"))
+            to = person.email
+        return await self.mailer.send(f"appointment-{data.appointment_id}:{data.change}",
+                                      EmailKind.APPOINTMENT_NOTICE, [to], context)

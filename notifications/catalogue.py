@@ -37,6 +37,7 @@ class EmailKind(StrEnum):
     RECIPIENT_INVITATION = "recipient_invitation"
     RECIPIENT_UPLOAD_DONE = "recipient_upload_done"
     SECOND_DOSE_REMINDER = "second_dose_reminder"
+    APPOINTMENT_NOTICE = "appointment_notice"
 
 
 class EmailContext(BaseModel):
@@ -219,6 +220,17 @@ class SecondDoseReminderContext(EmailContext):
     language: str = "en"
 
 
+class AppointmentNoticeContext(EmailContext):
+    """A booking confirmed or cancelled, in the recipient's language (en or es)."""
+
+    change: str  # booked or cancelled
+    location_name: str
+    when_text: str  # the appointment's time, already in the recipient's language
+    dose_number: int
+    portal_url: str
+    language: str = "en"
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -246,6 +258,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.RECIPIENT_INVITATION: RecipientInvitationContext,
     EmailKind.RECIPIENT_UPLOAD_DONE: RecipientUploadDoneContext,
     EmailKind.SECOND_DOSE_REMINDER: SecondDoseReminderContext,
+    EmailKind.APPOINTMENT_NOTICE: AppointmentNoticeContext,
 }
 
 

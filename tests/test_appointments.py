@@ -42,7 +42,8 @@ async def test_two_bookings_of_the_last_place_one_succeeds_one_is_told_full(syst
         f"/api/v1/locations/{site.location_id}/appointment-slots",
         json={"starts_at": (utcnow() + timedelta(days=1)).isoformat(), "capacity": 1})
     assert refused.status_code == 403
-    people = [await walk_in(site) for _ in range(3)]
+    emails = [f"b{n}-{uuid.uuid4().hex[:6]}@example.org" for n in range(3)]
+    people = [await walk_in(site, email=email) for email in emails]
     portals = [await _portal(system, p["id"]) for p in people]
     first_http, first_base, first_token = portals[0]
     booked = await first_http.post(f"{first_base}/appointments",
@@ -73,12 +74,19 @@ async def test_two_bookings_of_the_last_place_one_succeeds_one_is_told_full(syst
         assert (await session.get(AppointmentSlot, slot)).booked == 1
     for http, _base, _token in portals:
         await http.aclose()
+    email = emails[0]
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is booked")
+    cancelled = await system.smtp.one(to=email,
+                                      subject="Your COVID-19 vaccination appointment is cancelled")
+    assert "/appointments" in cancelled.text
+    assert len(system.smtp.find(to=email, subject="appointment is cancelled")) == 1
 
 
 async def test_a_second_dose_is_not_booked_before_the_interval(system):
     site = await vaccinating_site(system)
     lot = await stock(system, site, "207", f"AP-{uuid.uuid4().hex[:5]}")  # 28 days
-    person = await walk_in(site, language="es")
+    email = f"es-{uuid.uuid4().hex[:6]}@example.org"
+    person = await walk_in(site, email=email, language="es")
     await give(site, person["id"], lot)
     early, late = await _slot(site, 20, 5, dose_number=2), await _slot(site, 29, 5, dose_number=2)
     http, base, token = await _portal(system, person["id"])
@@ -87,4 +95,6 @@ async def test_a_second_dose_is_not_booked_before_the_interval(system):
     assert too_early.status_code == 422 and "segunda dosis" in too_early.text
     ok = await http.post(f"{base}/appointments", data={"slot_id": str(late), "csrf_token": token})
     assert ok.status_code == 303
+    mail = await system.smtp.one(to=email, subject="Su cita de vacunación")
+    assert "dosis 2" in mail.text
     await http.aclose()

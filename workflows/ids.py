@@ -51,3 +51,7 @@ def recipient_import(upload_id: int) -> str:
 
 def second_dose_reminder(administration_id: int) -> str:
     return f"second-dose-reminder-{administration_id}"
+
+
+def appointment(appointment_id: int) -> str:
+    return f"appointment-{appointment_id}"

@@ -1,6 +1,7 @@
 """Every workflow the worker runs."""
 
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
+from workflows.appointment import AppointmentWorkflow
 from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
@@ -25,4 +26,5 @@ WORKFLOWS: list[type] = [
     ContactValidationWorkflow,
     RecipientImportWorkflow,
     SecondDoseReminderWorkflow,
+    AppointmentWorkflow,
 ]

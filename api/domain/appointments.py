@@ -10,6 +10,8 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.processes import Gateway
+from api.processes import appointments as process
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import N_, gettext
 from models.administrations import RECORDED, Administration, Appointment, AppointmentSlot
@@ -79,7 +81,8 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
                               "time.") % {"day": earliest.isoformat()}, field="slot_id")
 
 
-async def book(session: AsyncSession, person: Recipient, slot_id: int) -> Appointment:
+async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
+               slot_id: int) -> Appointment:
     slot = await session.get(AppointmentSlot, slot_id)
     if slot is None or slot.location_id != person.location_id:
         raise NotFound(gettext(NO_SLOT), field="slot_id")
@@ -97,10 +100,12 @@ async def book(session: AsyncSession, person: Recipient, slot_id: int) -> Appoin
     appointment = Appointment(slot_id=slot.id, recipient_id=person.id)
     session.add(appointment)
     await session.flush()
+    await process.start(gateway, session, appointment.id, as_utc(slot.starts_at))
     return appointment
 
 
-async def cancel(session: AsyncSession, person: Recipient, appointment_id: int) -> None:
+async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
+                 appointment_id: int) -> None:
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None or appointment.recipient_id != person.id:
         raise NotFound(gettext("We could not find that appointment."))
@@ -113,3 +118,5 @@ async def cancel(session: AsyncSession, person: Recipient, appointment_id: int) 
         await session.exec(update(AppointmentSlot).where(
             AppointmentSlot.id == appointment.slot_id).values(
             booked=AppointmentSlot.booked - 1))
+        await session.commit()
+        await process.changed(gateway, appointment_id)

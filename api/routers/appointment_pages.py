@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, SessionDep, SettingsDep
+from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import appointments, care
 from api.forms import form_values
 from api.pages import redirect
@@ -97,13 +97,13 @@ async def booking(request: Request, recipient_id: Id, key: str, session: Session
 
 @pages.post("/r/{recipient_id}/{key}/appointments", response_class=HTMLResponse)
 async def book(request: Request, recipient_id: Id, key: str, session: SessionDep,
-               settings: SettingsDep) -> Response:
+               settings: SettingsDep, gateway: ProcessesDep) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
     _language(request, person)
     base = f"/r/{recipient_id}/{key}"
     values = await form_values(request)
     try:
-        await appointments.book(session, person, form_id(values, "slot_id") or 0)
+        await appointments.book(session, gateway, person, form_id(values, "slot_id") or 0)
         await session.commit()
     except CVMSError as error:
         await session.rollback()
@@ -117,10 +117,11 @@ async def book(request: Request, recipient_id: Id, key: str, session: SessionDep
 @pages.post("/r/{recipient_id}/{key}/appointments/{appointment_id}/cancel",
             response_class=HTMLResponse)
 async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: Id,
-                 session: SessionDep, settings: SettingsDep) -> Response:
+                 session: SessionDep, settings: SettingsDep,
+                 gateway: ProcessesDep) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
     _language(request, person)
-    await appointments.cancel(session, person, appointment_id)
+    await appointments.cancel(session, gateway, person, appointment_id)
     await session.commit()
     return redirect(f"/r/{recipient_id}/{key}/appointments",
                     notice=gettext("Your appointment is cancelled."))

@@ -24,4 +24,15 @@ class ReminderDetail(BaseModel):
     state: str = "waiting"
 
 
-__all__ = ["ReminderDetail", "ReminderInput", "ReminderPlan", "ReminderRef"]
+class AppointmentInput(BaseModel):
+    appointment_id: int
+    starts_at: datetime  # the process ends once the appointment time has passed
+
+
+class AppointmentEmail(BaseModel):
+    appointment_id: int
+    change: str  # booked or cancelled
+
+
+__all__ = ["AppointmentEmail", "AppointmentInput", "ReminderDetail", "ReminderInput",
+           "ReminderPlan", "ReminderRef"]
