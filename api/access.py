@@ -91,6 +91,7 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),
     "GET /care/{location_id}/reports/{report}.csv": only(MANAGERS, Scope.LOCATION),
     "GET /care/{location_id}/forms/{form}.pdf": only(PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
     "GET /care": only(PORTAL, Scope.SELF),
     "GET /care/{location_id}": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/recipients/{recipient_id}": only(PORTAL, Scope.LOCATION),

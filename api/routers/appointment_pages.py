@@ -12,14 +12,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import appointments, care
 from api.forms import form_values
-from api.pages import redirect
+from api.pages import redirect, render
 from api.params import Id, form_id
 from api.routers.recipient_portal import _language, _page, _person
 from core import i18n
 from core.errors import CVMSError
 from core.i18n import gettext
 from core.timefmt import EASTERN
-from models.base import as_utc
+from models.base import as_utc, utcnow
+from models.care_rules import local_today
 
 router = APIRouter(tags=["appointments"])
 pages = APIRouter(include_in_schema=False)
@@ -125,3 +126,18 @@ async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: I
     await session.commit()
     return redirect(f"/r/{recipient_id}/{key}/appointments",
                     notice=gettext("Your appointment is cancelled."))
+
+
+@pages.get("/care/{location_id}/appointments", response_class=HTMLResponse)
+async def day_page(request: Request, location_id: Id, user: CurrentUser,
+                   session: SessionDep) -> HTMLResponse:
+    """The day's appointments for providers (today unless another day is asked for)."""
+    location = await care.care_site(session, user, location_id)
+    asked = request.query_params.get("day", "")
+    try:
+        day = date.fromisoformat(asked) if asked else local_today(utcnow())
+    except ValueError:
+        day = local_today(utcnow())
+    return render(request, "care/appointments.html", {
+        "location": location, "day": day, "tab": "appointments",
+        "rows": await appointments.of_day(session, location.id, day)})
