@@ -6,6 +6,7 @@ from typing import Any
 from temporalio import activity
 
 from activities.accounts import AccountActivities
+from activities.care import CareActivities
 from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
@@ -35,5 +36,5 @@ def build_activities(sessions: SessionFactory, sender: MailSender,
                SigningActivities(mailer), ReviewActivities(mailer),
                HelpdeskActivities(mailer), InventoryActivities(mailer),
                PortalActivities(mailer),
-               RecipientActivities(mailer)]
+               RecipientActivities(mailer), CareActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

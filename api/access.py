@@ -33,6 +33,7 @@ class Scope(StrEnum):
     STATE = "state"  # program-wide views of state staff
     UPLOAD = "upload"  # {upload_id}: a recipient upload at a location the person manages
     RECIPIENT = "recipient"  # {recipient_id}: a recipient of a location the person manages
+    ADMINISTRATION = "administration"  # {administration_id}: a dose given where one works
 
 
 ALL = frozenset(Role)
@@ -44,6 +45,7 @@ MANAGERS = frozenset({Role.LOCATION_MANAGER})
 SITE_READERS = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
 PORTAL = frozenset({Role.LOCATION_MANAGER, Role.PROVIDER, Role.PROVIDER_READONLY})
 EMPLOYER_STAFF = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
+CARE = frozenset({Role.LOCATION_MANAGER, Role.PROVIDER})  # who records doses
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,43 @@ def public(scope: Scope = Scope.PUBLIC) -> Access:
 def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset()) -> Access:
     return Access(frozenset(roles), scope, frozenset(wide))
 
+
+CARE_API = "/api/v1/locations/{location_id}/care"
+DOSE_API = "/api/v1/administrations/{administration_id}"
+# Point of care: every portal profile looks; Location Managers and Providers act.
+POINT_OF_CARE: dict[str, Access] = {
+    f"GET {CARE_API}/recipients": only(PORTAL, Scope.LOCATION),
+    f"GET {CARE_API}/recipients/{{recipient_id}}/administrations": only(PORTAL, Scope.LOCATION),
+    f"POST {CARE_API}/walk-ins": only(CARE, Scope.LOCATION),
+    f"POST {CARE_API}/recipients/{{recipient_id}}/check-ins": only(CARE, Scope.LOCATION),
+    f"POST {CARE_API}/administrations": only(CARE, Scope.LOCATION),
+    f"GET {DOSE_API}": only(PORTAL, Scope.ADMINISTRATION),
+    f"PUT {DOSE_API}": only(CARE, Scope.ADMINISTRATION),
+    f"POST {DOSE_API}/removal": only(CARE, Scope.ADMINISTRATION),
+    "GET /r/{recipient_id}/{key}/proof": public(Scope.TOKEN),
+    "GET /r/{recipient_id}/{key}/proof.pdf": public(Scope.TOKEN),
+    "GET /api/v1/registry/recipients/{recipient_id}/immunizations": only(STATE_STAFF,
+                                                                         Scope.STATE),
+    "GET /api/v1/registry/administrations/{administration_id}/vxu": only(STATE_STAFF,
+                                                                        Scope.STATE),
+    "GET /r/{recipient_id}/{key}/appointments": public(Scope.TOKEN),
+    "POST /r/{recipient_id}/{key}/appointments": public(Scope.TOKEN),
+    "POST /r/{recipient_id}/{key}/appointments/{appointment_id}/cancel": public(Scope.TOKEN),
+    "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION),
+    "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),
+    "GET /care/{location_id}/reports/{report}.csv": only(MANAGERS, Scope.LOCATION),
+    "GET /care/{location_id}/forms/{form}.pdf": only(PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
+    "GET /care": only(PORTAL, Scope.SELF),
+    "GET /care/{location_id}": only(PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/recipients/{recipient_id}": only(PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
+    "POST /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
+    "POST /care/{location_id}/recipients/{recipient_id}/{action}": only(CARE, Scope.LOCATION),
+    "GET /care/doses/{administration_id}/edit": only(CARE, Scope.ADMINISTRATION),
+    "POST /care/doses/{administration_id}/{action}": only(CARE, Scope.ADMINISTRATION),
+}
 
 ROUTES: dict[str, Access] = {
     # health, home, sign-in, registration, the dev mailbox
@@ -267,6 +306,7 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/org-portal/confirm": only({Role.ORG_CONTACT}, Scope.SELF),
     "GET /org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
     "POST /org-portal/confirm": only({Role.ORG_CONTACT}, Scope.SELF),
+    **POINT_OF_CARE,
 }
 
 

@@ -14,7 +14,10 @@ from api.csrf import verify_csrf
 from api.middleware import BodyLimit, SecurityHeaders
 from api.processes import Gateway
 from api.routers import (
+    appointment_pages,
     auth,
+    care_api,
+    care_pages,
     dev,
     employer_pages,
     enrollment_api,
@@ -30,9 +33,11 @@ from api.routers import (
     portal_api,
     portal_pages,
     proof,
+    proof_pages,
     recipient_pages,
     recipient_portal,
     registration,
+    registry_api,
     review,
     section_a_pages,
     section_b_api,
@@ -81,7 +86,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
-                   recipient_portal.router, sites.router):
+                   recipient_portal.router, sites.router, care_api.router,
+                   care_pages.pages, proof_pages.router, registry_api.router,
+                   appointment_pages.router, appointment_pages.pages):
         app.include_router(router)
     return app
 

@@ -20,6 +20,9 @@ class Product(SQLModel, table=True):
     doses_per_vial: int
     storage: str = Field(max_length=20)
     active: bool = True
+    # The primary series: doses in it and the days from one dose to the next.
+    doses_in_series: int = 1
+    interval_days: int | None = None
 
 
 class Lot(SQLModel, table=True):
@@ -55,6 +58,7 @@ class LedgerEntry(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=500)
     actor: str = Field(max_length=200)
     transfer_id: int | None = Field(default=None, foreign_key="transfer.id")
+    occurred_on: date | None = None  # the real day, when it differs from the recording's
     created_at: datetime = created_at_field()
 
 

@@ -15,6 +15,8 @@ class EntryKind(StrEnum):
     TRANSFER_OUT = "transfer_out"  # shipped to another site (in transit)
     TRANSFER_IN = "transfer_in"  # received from another site
     TRANSFER_BACK = "transfer_back"  # an unreceived shipment returned to its sender
+    ADMINISTERED = "administered"  # a dose given (point of care)
+    ADMINISTRATION_REVERSED = "administration_reversed"  # a dose entered in error, returned
 
     @property
     def label(self) -> str:

@@ -32,13 +32,14 @@ async def entry_for(session: AsyncSession, key: str) -> LedgerEntry | None:
 
 async def apply(session: AsyncSession, *, key: str, lot: Lot, kind: EntryKind, doses: int,
                 actor: str, reason: str | None = None,
-                transfer_id: int | None = None) -> LedgerEntry:
+                transfer_id: int | None = None, occurred_on: date | None = None) -> LedgerEntry:
     """Apply a signed change to a lot once. A known key returns the earlier entry unchanged."""
     done = await entry_for(session, key)
     if done is not None:
         return done
     entry = LedgerEntry(key=key, lot_id=lot.id, location_id=lot.location_id, kind=kind,
-                        doses=doses, reason=reason, actor=actor, transfer_id=transfer_id)
+                        doses=doses, reason=reason, actor=actor, transfer_id=transfer_id,
+                        occurred_on=occurred_on)
     session.add(entry)
     await session.flush()  # a concurrent twin with the same key fails here (IntegrityError)
     changed = await session.exec(update(Lot).where(Lot.id == lot.id, Lot.on_hand + doses >= 0)

@@ -1,5 +1,6 @@
 """Every email the system sends: one kind, one typed context, one template folder each."""
 
+from datetime import date
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -35,6 +36,8 @@ class EmailKind(StrEnum):
     CONTACT_NEW_LINK_ASKED = "contact_new_link_asked"
     RECIPIENT_INVITATION = "recipient_invitation"
     RECIPIENT_UPLOAD_DONE = "recipient_upload_done"
+    SECOND_DOSE_REMINDER = "second_dose_reminder"
+    APPOINTMENT_NOTICE = "appointment_notice"
 
 
 class EmailContext(BaseModel):
@@ -206,6 +209,28 @@ class RecipientUploadDoneContext(EmailContext):
     url: str
 
 
+class SecondDoseReminderContext(EmailContext):
+    """In the recipient's language (en or es)."""
+
+    product_name: str
+    location_name: str
+    first_dose_on: date
+    due_on: date
+    portal_url: str
+    language: str = "en"
+
+
+class AppointmentNoticeContext(EmailContext):
+    """A booking confirmed or cancelled, in the recipient's language (en or es)."""
+
+    change: str  # booked or cancelled
+    location_name: str
+    when_text: str  # the appointment's time, already in the recipient's language
+    dose_number: int
+    portal_url: str
+    language: str = "en"
+
+
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.VERIFY_EMAIL: VerifyEmailContext,
     EmailKind.REGISTRATION_EXPIRED: RegistrationExpiredContext,
@@ -232,6 +257,8 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.CONTACT_NEW_LINK_ASKED: ContactNewLinkAskedContext,
     EmailKind.RECIPIENT_INVITATION: RecipientInvitationContext,
     EmailKind.RECIPIENT_UPLOAD_DONE: RecipientUploadDoneContext,
+    EmailKind.SECOND_DOSE_REMINDER: SecondDoseReminderContext,
+    EmailKind.APPOINTMENT_NOTICE: AppointmentNoticeContext,
 }
 
 

@@ -25,6 +25,7 @@ _env = Environment(
 )
 _env.filters["when"] = when
 _env.filters["day"] = day
+_env.filters["local_day"] = i18n.local_day  # a date in the language of the moment
 i18n.install(_env)  # emails to recipients are in their language ({% trans %})
 
 

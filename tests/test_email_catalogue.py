@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from datetime import date
 from typing import get_args, get_origin
 
 import pytest
@@ -34,6 +35,8 @@ def _sample(field: str, annotation) -> object:
         return 2
     if bool in kinds:
         return False
+    if date in kinds:
+        return date(2026, 12, 1)
     return f"{BASE}/{field}" if field.endswith("url") else "sample"
 
 

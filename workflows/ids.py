@@ -47,3 +47,11 @@ def contact_validation(contact_id: int, round_: int) -> str:
 
 def recipient_import(upload_id: int) -> str:
     return f"recipient-upload-{upload_id}"
+
+
+def second_dose_reminder(administration_id: int) -> str:
+    return f"second-dose-reminder-{administration_id}"
+
+
+def appointment(appointment_id: int) -> str:
+    return f"appointment-{appointment_id}"

@@ -1,12 +1,14 @@
 """Every workflow the worker runs."""
 
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
+from workflows.appointment import AppointmentWorkflow
 from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
 from workflows.recipient_import import RecipientImportWorkflow
+from workflows.second_dose import SecondDoseReminderWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
 
@@ -23,4 +25,6 @@ WORKFLOWS: list[type] = [
     PortalInvitationWorkflow,
     ContactValidationWorkflow,
     RecipientImportWorkflow,
+    SecondDoseReminderWorkflow,
+    AppointmentWorkflow,
 ]

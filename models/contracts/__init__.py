@@ -5,6 +5,7 @@ module per area; everything is re-exported here.
 """
 
 from models.contracts.accounts import *  # noqa: F403
+from models.contracts.care import *  # noqa: F403
 from models.contracts.enrollment import *  # noqa: F403
 from models.contracts.helpdesk import *  # noqa: F403
 from models.contracts.inventory import *  # noqa: F403

@@ -1,0 +1,85 @@
+"""The second-dose reminder's steps: read when it is due, and email the recipient once."""
+
+from babel.dates import format_datetime
+from temporalio import activity
+
+from activities.mailer import MailingActivities, missing
+from core import i18n
+from core.timefmt import EASTERN
+from models.administration_store import reminder_due
+from models.administrations import Administration, Appointment, AppointmentSlot
+from models.base import as_utc
+from models.contracts import AppointmentEmail, ReminderPlan, ReminderRef
+from models.enrollment import Location
+from models.inventory import Product
+from models.recipient_rules import recipient_path
+from models.recipients import Recipient
+from notifications.catalogue import (
+    AppointmentNoticeContext,
+    EmailKind,
+    SecondDoseReminderContext,
+)
+
+
+def reminder_key(administration_id: int) -> str:
+    return f"second-dose-reminder-{administration_id}:email"
+
+
+class CareActivities(MailingActivities):
+    @activity.defn
+    async def reminder_plan(self, data: ReminderRef) -> ReminderPlan:
+        async with self.sessions() as session:
+            administration = await session.get(Administration, data.administration_id)
+            if administration is None:
+                raise missing("administration")
+            return ReminderPlan(due=await reminder_due(session, administration))
+
+    @activity.defn
+    async def send_second_dose_reminder(self, data: ReminderRef) -> bool:
+        """Email the recipient (once), unless the reminder is no longer needed or the
+        recipient gave no email address."""
+        async with self.sessions() as session:
+            first = await session.get(Administration, data.administration_id)
+            if first is None:
+                raise missing("administration")
+            due = await reminder_due(session, first)
+            person = await session.get(Recipient, first.recipient_id)
+            if due is None or not person.email:
+                return False
+            product = await session.get(Product, first.product_id)
+            location = await session.get(Location, first.location_id)
+            context = SecondDoseReminderContext(
+                recipient_name=person.first_name, product_name=product.name,
+                location_name=location.name, first_dose_on=first.administered_on,
+                due_on=due.date(), language=person.language,
+                portal_url=self.settings.link(recipient_path(self.secret, person.id)))
+            to = person.email
+        return await self.mailer.send(reminder_key(data.administration_id),
+                                      EmailKind.SECOND_DOSE_REMINDER, [to], context)
+
+    @activity.defn
+    async def send_appointment_email(self, data: AppointmentEmail) -> bool:
+        """The booking's confirmation, or its cancellation once it is cancelled (once each)."""
+        async with self.sessions() as session:
+            appointment = await session.get(Appointment, data.appointment_id)
+            if appointment is None:
+                raise missing("appointment")
+            if data.change == "cancelled" and appointment.status != "cancelled":
+                return False
+            person = await session.get(Recipient, appointment.recipient_id)
+            slot = await session.get(AppointmentSlot, appointment.slot_id)
+            location = await session.get(Location, slot.location_id)
+            if not person.email:
+                return False
+            with i18n.language(person.language):
+                when_text = format_datetime(as_utc(slot.starts_at), "long", tzinfo=EASTERN,
+                                            locale=i18n.locale())
+            context = AppointmentNoticeContext(
+                recipient_name=person.first_name, change=data.change,
+                location_name=location.name, when_text=when_text,
+                dose_number=slot.dose_number, language=person.language,
+                portal_url=self.settings.link(recipient_path(self.secret, person.id)
+                                              + "/appointments"))
+            to = person.email
+        return await self.mailer.send(f"appointment-{data.appointment_id}:{data.change}",
+                                      EmailKind.APPOINTMENT_NOTICE, [to], context)

@@ -1,0 +1,122 @@
+"""Appointments: slots with a capacity at a location, booked from the Recipient Portal.
+
+A place is taken by one conditional UPDATE (`booked < capacity`), so two people booking the
+last place at once get one booking and one "this time is full", on SQLite and Postgres
+alike. A second-dose slot may not come before the product's interval after the first dose."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.processes import Gateway
+from api.processes import appointments as process
+from core.errors import Conflict, Invalid, NotFound
+from core.i18n import N_, gettext
+from models.administrations import RECORDED, Administration, Appointment, AppointmentSlot
+from models.base import as_utc, utcnow
+from models.care_rules import local_today
+from models.enrollment import Location
+from models.inventory import Product
+from models.recipients import Recipient
+
+BOOKED, CANCELLED = "booked", "cancelled"
+FULL = N_("This time is full. Choose another time.")
+NO_SLOT = N_("That time is not offered at your location.")
+
+
+async def add_slot(session: AsyncSession, location: Location, starts_at: datetime,
+                   capacity: int, dose_number: int) -> AppointmentSlot:
+    if as_utc(starts_at) <= utcnow():
+        raise Invalid("Choose a time in the future.", field="starts_at")
+    slot = AppointmentSlot(location_id=location.id, starts_at=starts_at, capacity=capacity,
+                           dose_number=dose_number)
+    session.add(slot)
+    await session.flush()
+    return slot
+
+
+async def open_slots(session: AsyncSession, location_id: int) -> list[AppointmentSlot]:
+    return list((await session.exec(select(AppointmentSlot).where(
+        AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > utcnow(),
+        AppointmentSlot.booked < AppointmentSlot.capacity)
+        .order_by(AppointmentSlot.starts_at))).all())
+
+
+async def of_day(session: AsyncSession, location_id: int, day) -> list[tuple]:
+    """The day's appointments at a location (North Carolina day), earliest first."""
+    rows = (await session.exec(select(AppointmentSlot, Appointment, Recipient)
+                               .join(Appointment, Appointment.slot_id == AppointmentSlot.id)
+                               .join(Recipient, Recipient.id == Appointment.recipient_id)
+                               .where(AppointmentSlot.location_id == location_id,
+                                      Appointment.status == BOOKED)
+                               .order_by(AppointmentSlot.starts_at))).all()
+    return [row for row in rows if local_today(as_utc(row[0].starts_at)) == day]
+
+
+async def booked_for(session: AsyncSession, person: Recipient) -> list[tuple]:
+    return list((await session.exec(select(Appointment, AppointmentSlot)
+                                    .join(AppointmentSlot,
+                                          AppointmentSlot.id == Appointment.slot_id)
+                                    .where(Appointment.recipient_id == person.id,
+                                           Appointment.status == BOOKED)
+                                    .order_by(AppointmentSlot.starts_at))).all())
+
+
+async def _second_dose_rule(session: AsyncSession, person: Recipient,
+                            slot: AppointmentSlot) -> None:
+    if slot.dose_number < 2:
+        return
+    first = (await session.exec(select(Administration).where(
+        Administration.recipient_id == person.id, Administration.status == RECORDED,
+        Administration.dose_number == slot.dose_number - 1))).first()
+    if first is None:
+        raise Invalid(gettext("This time is for a second dose: book a first dose first."),
+                      field="slot_id")
+    product = await session.get(Product, first.product_id)
+    earliest = first.administered_on + timedelta(days=product.interval_days or 0)
+    if local_today(as_utc(slot.starts_at)) < earliest:
+        raise Invalid(gettext("Your second dose cannot be before %(day)s. Choose a later "
+                              "time.") % {"day": earliest.isoformat()}, field="slot_id")
+
+
+async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
+               slot_id: int) -> Appointment:
+    slot = await session.get(AppointmentSlot, slot_id)
+    if slot is None or slot.location_id != person.location_id:
+        raise NotFound(gettext(NO_SLOT), field="slot_id")
+    if as_utc(slot.starts_at) <= utcnow():
+        raise Invalid(gettext("That time has passed. Choose another time."), field="slot_id")
+    if await booked_for(session, person):
+        raise Conflict(gettext("You already have an appointment: cancel it to choose another "
+                               "time."), field="slot_id")
+    await _second_dose_rule(session, person, slot)
+    taken = await session.exec(update(AppointmentSlot).where(
+        AppointmentSlot.id == slot.id, AppointmentSlot.booked < AppointmentSlot.capacity)
+        .values(booked=AppointmentSlot.booked + 1))
+    if taken.rowcount != 1:
+        raise Conflict(gettext(FULL), field="slot_id")
+    appointment = Appointment(slot_id=slot.id, recipient_id=person.id)
+    session.add(appointment)
+    await session.flush()
+    await process.start(gateway, session, appointment.id, as_utc(slot.starts_at))
+    return appointment
+
+
+async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
+                 appointment_id: int) -> None:
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None or appointment.recipient_id != person.id:
+        raise NotFound(gettext("We could not find that appointment."))
+    if appointment.status != BOOKED:
+        return
+    changed = await session.exec(update(Appointment).where(
+        Appointment.id == appointment.id, Appointment.status == BOOKED)
+        .values(status=CANCELLED))
+    if changed.rowcount == 1:  # a second click frees no second place
+        await session.exec(update(AppointmentSlot).where(
+            AppointmentSlot.id == appointment.slot_id).values(
+            booked=AppointmentSlot.booked - 1))
+        await session.commit()
+        await process.changed(gateway, appointment_id)

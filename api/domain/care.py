@@ -1,0 +1,119 @@
+"""Point of care at a location: who may act there, finding recipients (name and date of birth,
+partial names, a page at a time), registering a walk-in, checking someone in.
+
+Healthcare Providers and Location Managers act; read-only profiles look (api/domain/scope.py
+says which profile a person holds at the location)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.scope import profile_at, site_for_staff
+from core.errors import Conflict, NotFound
+from models.accounts import User
+from models.administrations import CheckIn
+from models.base import utcnow
+from models.enrollment import Location
+from models.portal_rules import ACTING, PROFILES
+from models.recipient_rules import RecipientIn, name_key
+from models.recipients import Recipient
+
+PAGE_SIZE = 20
+NO_RECIPIENT = "We could not find that recipient at this location."
+
+
+async def care_site(session: AsyncSession, user: User, location_id: int,
+                    *, write: bool = False) -> Location:
+    """A location this person works at: any portal profile reads, acting profiles change."""
+    return await site_for_staff(session, user, location_id,
+                                profiles=ACTING if write else frozenset(PROFILES),
+                                state_reads=False)
+
+
+async def may_act(session: AsyncSession, user: User, location_id: int) -> bool:
+    return await profile_at(session, user, location_id) in ACTING
+
+
+@dataclass
+class Found:
+    items: list[Recipient]
+    total: int
+    page: int
+    pages: int
+
+
+async def find(session: AsyncSession, location: Location, name: str = "",
+               date_of_birth: date | None = None, page: int = 1) -> Found:
+    """Recipients of the location whose first or last name (or "first last") starts with what
+    was typed, born on that day when given."""
+    where = [Recipient.location_id == location.id]
+    words = name_key(name).split()
+    if len(words) == 1:
+        where.append(col(Recipient.last_key).startswith(words[0])
+                     | col(Recipient.first_key).startswith(words[0]))
+    elif words:
+        where += [col(Recipient.first_key).startswith(words[0]),
+                  col(Recipient.last_key).startswith(" ".join(words[1:]))]
+    if date_of_birth is not None:
+        where.append(Recipient.date_of_birth == date_of_birth)
+    total = (await session.exec(select(func.count()).select_from(Recipient).where(*where))).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = (await session.exec(select(Recipient).where(*where).order_by(
+        Recipient.last_key, Recipient.first_key, Recipient.id)
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+    return Found(list(items), total, page, pages)
+
+
+async def recipient_at(session: AsyncSession, location: Location, recipient_id: int
+                       ) -> Recipient:
+    person = await session.get(Recipient, recipient_id)
+    if person is None or person.location_id != location.id:
+        raise NotFound(NO_RECIPIENT, field="recipient_id")
+    return person
+
+
+async def walk_in(session: AsyncSession, location: Location, data: RecipientIn) -> Recipient:
+    """Register someone on the spot. The same legal name and birth date is the same person:
+    already at this location, that record is returned; registered elsewhere, refused."""
+    values = data.record()
+    existing = await _same_person(session, values)
+    if existing is None:
+        person = Recipient(location_id=location.id, registered_at=utcnow(), **values)
+        session.add(person)
+        try:
+            await session.flush()
+        except IntegrityError:
+            await session.rollback()
+            existing = await _same_person(session, values)
+        else:
+            await session.refresh(person)
+            return person
+    if existing.location_id != location.id:
+        raise Conflict("This person is already registered at another location; ask them to "
+                       "check in there or contact the help desk.", field="last_name")
+    return existing
+
+
+async def _same_person(session: AsyncSession, values: dict) -> Recipient | None:
+    return (await session.exec(select(Recipient).where(
+        Recipient.first_key == values["first_key"], Recipient.last_key == values["last_key"],
+        Recipient.date_of_birth == values["date_of_birth"]))).first()
+
+
+async def check_in(session: AsyncSession, user: User, location: Location,
+                   person: Recipient) -> CheckIn:
+    visit = CheckIn(recipient_id=person.id, location_id=location.id, checked_in_by=user.id)
+    session.add(visit)
+    await session.flush()
+    return visit
+
+
+async def last_check_in(session: AsyncSession, location: Location, person: Recipient
+                        ) -> CheckIn | None:
+    return (await session.exec(select(CheckIn).where(
+        CheckIn.recipient_id == person.id, CheckIn.location_id == location.id)
+        .order_by(CheckIn.id.desc()))).first()

@@ -1,0 +1,39 @@
+"""Printable paper forms for working offline, mirroring the screens: recipient registration and
+administration (English or Spanish) and the location's inventory levels. Records written on
+them are entered later with their real dates (an administration in the past is accepted and
+marked as entered late)."""
+
+from pathlib import Path
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.concurrency import run_in_threadpool
+from weasyprint import HTML
+
+from api.domain import inventory
+from api.domain import recipient_portal as portal
+from api.pages import templates
+from core import i18n
+from models.base import utcnow
+from models.care_rules import ROUTES, SITES
+from models.enrollment import Location
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+FORMS = ("registration", "administration", "inventory")
+
+
+def _render(form: str, language: str, context: dict) -> bytes:
+    with i18n.language(language) as lang:
+        html = templates.env.get_template("proof/paper_form.html").render(
+            form=form, lang=lang, printed_at=utcnow(), static=STATIC.as_uri(), **context,
+            **portal.choices())
+        return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+async def paper_form(session: AsyncSession, location: Location, form: str,
+                     language: str) -> bytes:
+    usable, _expired = await inventory.lots(session, location)
+    products = {p.id: p for p in await inventory.products(session)}
+    context = {"location": location, "lots": usable, "products": products,
+               "product_choices": [(p.id, p.name) for p in products.values()],
+               "sites": list(SITES.items()), "routes": list(ROUTES.items())}
+    return await run_in_threadpool(_render, form, language, context)

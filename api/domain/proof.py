@@ -1,0 +1,85 @@
+"""Proof of vaccination for the recipient: their doses, and a SMART Health Card carrying them,
+on a page and as a PDF (WeasyPrint) in English or Spanish with the card's QR code.
+
+The same records feed the state registry's FHIR and HL7 exports (api/routers/registry_api.py)."""
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.concurrency import run_in_threadpool
+from weasyprint import HTML
+
+from api.domain import health_card, interop
+from api.domain.administrations import doses_of
+from api.pages import templates
+from core import i18n
+from core.settings import Settings
+from models.administrations import Administration
+from models.base import as_utc, utcnow
+from models.enrollment import Location
+from models.inventory import Lot, Product
+from models.recipients import Recipient
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def person_of(recipient: Recipient) -> interop.Person:
+    return interop.Person(id=recipient.id, first_name=recipient.first_name,
+                          last_name=recipient.last_name, birth_date=recipient.date_of_birth,
+                          street=recipient.street, city=recipient.city, state=recipient.state,
+                          zip_code=recipient.zip_code,
+                          phone="".join(c for c in recipient.phone if c.isdigit()))
+
+
+async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
+    product = await session.get(Product, dose.product_id)
+    lot = await session.get(Lot, dose.lot_id)
+    location = await session.get(Location, dose.location_id)
+    return interop.Dose(id=dose.id, cvx_code=product.cvx_code, product_name=product.name,
+                        manufacturer=product.manufacturer, lot_number=lot.lot_number,
+                        administered_on=dose.administered_on, dose_number=dose.dose_number,
+                        site=dose.site, route=dose.route, performer=dose.provider_name,
+                        location_name=location.name, location_pin=f"NC{location.id:06d}",
+                        recorded_at=as_utc(dose.created_at).replace(microsecond=0),
+                        entered_late=dose.entered_late)
+
+
+async def doses(session: AsyncSession, recipient: Recipient) -> list[interop.Dose]:
+    """The recipient's doses as given (those removed as entered in error left out)."""
+    return [await dose_of(session, d) for d in await doses_of(session, recipient.id,
+                                                              active_only=True)]
+
+
+@dataclass
+class Proof:
+    person: interop.Person
+    doses: list[interop.Dose]
+    token: str | None  # the signed health card (None with no dose yet)
+
+    @property
+    def qr_data_uri(self) -> str | None:
+        if self.token is None:
+            return None
+        png = health_card.qr_png(self.token)
+        return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+async def proof_of(session: AsyncSession, settings: Settings, recipient: Recipient) -> Proof:
+    person, given = person_of(recipient), await doses(session, recipient)
+    token = (health_card.sign(settings, interop.health_card_bundle(person, given), utcnow())
+             if given else None)
+    return Proof(person, given, token)
+
+
+def _pdf(proof: Proof, language: str) -> bytes:
+    with i18n.language(language) as lang:
+        html = templates.env.get_template("proof/pdf.html").render(
+            proof=proof, lang=lang, printed_at=utcnow(), static=STATIC.as_uri())
+        return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1")
+
+
+async def proof_pdf(proof: Proof, language: str) -> bytes:
+    """Printed off the event loop, in the language asked for."""
+    return await run_in_threadpool(_pdf, proof, language)

@@ -1,0 +1,31 @@
+"""Appointments: one process per booking (its id and time only) that sends its emails."""
+
+import logging
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.processes.gateway import Gateway
+from core.errors import CVMSError
+from models.contracts import AppointmentInput
+from workflows import ids
+from workflows.appointment import AppointmentWorkflow as Booking
+
+log = logging.getLogger("cvms.processes")
+
+
+async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,
+                starts_at: datetime) -> None:
+    """With the booking in `session`: it is booked with its process, or not at all."""
+    await gateway.start(Booking.run, AppointmentInput(appointment_id=appointment_id,
+                                                      starts_at=starts_at),
+                        id=ids.appointment(appointment_id), session=session)
+
+
+async def changed(gateway: Gateway, appointment_id: int) -> None:
+    """After a cancellation is committed: the process sends the cancellation email. A process
+    that already ended (the time passed) has nothing left to tell."""
+    try:
+        await gateway.signal(ids.appointment(appointment_id), Booking.recheck)
+    except CVMSError as error:
+        log.info("appointment %s not told of its change: %s", appointment_id, error)

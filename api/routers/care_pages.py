@@ -1,0 +1,240 @@
+"""Point of care pages: find or register a walk-in, check in, record, edit and remove doses.
+Read-only profiles see the same pages without their forms and buttons."""
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
+from api.domain import administrations, care, care_reports, inventory, paper_forms
+from api.domain import recipient_portal as portal
+from api.domain.scope import my_location_ids, site_for_staff
+from api.forms import form_values, validated_form
+from api.pages import redirect, render
+from api.params import Id
+from core import i18n
+from core.errors import CVMSError, Invalid, NotFound
+from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
+from models.care_rules import ROUTES, SITES, local_today
+from models.inventory import Lot, Product
+from models.portal_rules import MANAGER
+from models.recipient_rules import RecipientIn
+
+pages = APIRouter(include_in_schema=False)
+NEW_PERSON = {"state": "NC", "industry": "other", "language": "en"}
+
+
+@pages.get("/care", response_class=HTMLResponse)
+async def my_site(request: Request, _user: CurrentUser) -> Response:
+    return redirect(f"/care/{request.state.portal.active.location_id}")
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+@pages.get("/care/{location_id}", response_class=HTMLResponse)
+async def find(request: Request, location_id: Id, user: CurrentUser,
+               session: SessionDep) -> HTMLResponse:
+    location = await care.care_site(session, user, location_id)
+    query = request.query_params
+    name, born = query.get("name", "")[:160], query.get("date_of_birth", "")[:10]
+    page = query.get("page", "1")
+    searched = bool(name or born)
+    found = (await care.find(session, location, name, _date(born),
+                             int(page) if page.isdigit() else 1) if searched else None)
+    return render(request, "care/find.html", {
+        "location": location, "found": found, "q": {"name": name, "date_of_birth": born},
+        "acting": await care.may_act(session, user, location.id), "tab": "recipients"})
+
+
+async def _walk_in_page(request, session, user, location_id: int, values: dict,
+                        errors: dict | None = None, status_code: int = 200) -> HTMLResponse:
+    location = await care.care_site(session, user, location_id, write=True)
+    return render(request, "care/walk_in.html", {
+        "location": location, "values": values, "errors": errors or {}, "tab": "recipients",
+        **portal.choices()}, status_code=status_code)
+
+
+@pages.get("/care/{location_id}/walk-in", response_class=HTMLResponse)
+async def walk_in_form(request: Request, location_id: Id, user: CurrentUser,
+                       session: SessionDep) -> HTMLResponse:
+    return await _walk_in_page(request, session, user, location_id, dict(NEW_PERSON))
+
+
+@pages.post("/care/{location_id}/walk-in", response_class=HTMLResponse)
+async def walk_in(request: Request, location_id: Id, user: CurrentUser,
+                  session: SessionDep) -> Response:
+    values = await form_values(request)
+    try:
+        location = await care.care_site(session, user, location_id, write=True)
+        person = await care.walk_in(session, location, validated_form(RecipientIn, values))
+        await session.commit()
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _walk_in_page(request, session, user, location_id, values,
+                                   error.errors or {"form": error.message}, error.status_code)
+    return redirect(f"/care/{location_id}/recipients/{person.id}",
+                    notice=f"{person.full_name} is registered.")
+
+
+async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
+    usable, _expired = await inventory.lots(session, location)
+    products = {p.id: p for p in await inventory.products(session)}
+    return [(str(lot.id), f"{products[lot.product_id].name}, lot {lot.lot_number} "
+             f"({lot.on_hand} on hand)") for lot in usable
+            if lot.on_hand > 0 and lot.expiration_date >= today]
+
+
+async def _person_page(request, session, gateway, user, location_id: int, recipient_id: int,
+                       values: dict | None = None, errors: dict | None = None,
+                       status_code: int = 200) -> HTMLResponse:
+    location = await care.care_site(session, user, location_id)
+    person = await care.recipient_at(session, location, recipient_id)
+    doses = await administrations.doses_of(session, person.id)
+    today = local_today(await gateway.now())
+    given = sum(1 for d in doses if d.active)
+    defaults = {"dose_number": str(given + 1), "administered_on": today.isoformat(),
+                "route": "IM", "provider_name": user.full_name}
+    return render(request, "care/person.html", {
+        "location": location, "person": person, "doses": doses, "today": today,
+        "check_in": await care.last_check_in(session, location, person),
+        "lots": await _usable_lots(session, location, today),
+        "names": await _dose_names(session, doses),
+        "acting": await care.may_act(session, user, location.id), "tab": "recipients",
+        "sites": list(SITES.items()), "routes": list(ROUTES.items()), "key": uuid.uuid4().hex,
+        "values": values or defaults, "errors": errors or {}}, status_code=status_code)
+
+
+async def _dose_names(session, doses) -> dict[int, str]:
+    names = {}
+    for dose in doses:
+        lot, product = await session.get(Lot, dose.lot_id), await session.get(Product,
+                                                                              dose.product_id)
+        names[dose.id] = f"{product.name}, lot {lot.lot_number}"
+    return names
+
+
+@pages.get("/care/{location_id}/recipients/{recipient_id}", response_class=HTMLResponse)
+async def person_page(request: Request, location_id: Id, recipient_id: Id, user: CurrentUser,
+                      session: SessionDep, gateway: ProcessesDep) -> HTMLResponse:
+    return await _person_page(request, session, gateway, user, location_id, recipient_id)
+
+
+@pages.post("/care/{location_id}/recipients/{recipient_id}/{action}",
+            response_class=HTMLResponse)
+async def person_action(request: Request, location_id: Id, recipient_id: Id, action: str,
+                        user: CurrentUser, session: SessionDep,
+                        gateway: ProcessesDep) -> Response:
+    values = await form_values(request)
+    here = f"/care/{location_id}/recipients/{recipient_id}"
+    try:
+        location = await care.care_site(session, user, location_id, write=True)
+        person = await care.recipient_at(session, location, recipient_id)
+        if action == "check-in":
+            await care.check_in(session, user, location, person)
+            await session.commit()
+            return redirect(here, notice=f"{person.full_name} is checked in.")
+        if action != "record":
+            raise Invalid("Unknown action.")
+        data = validated_form(AdministrationIn, {**values, "recipient_id": str(person.id)})
+        dose = await administrations.record(session, gateway, user, location, data)
+        await session.commit()
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _person_page(request, session, gateway, user, location_id, recipient_id,
+                                  values, error.errors or {"form": error.message},
+                                  error.status_code)
+    return redirect(here, notice=f"Dose {dose.dose_number} is recorded.")
+
+
+async def _dose(session, user, administration_id: int):
+    dose = await administrations.administration_for(
+        session, await my_location_ids(session, user), administration_id)
+    await care.care_site(session, user, dose.location_id, write=True)
+    return dose
+
+
+@pages.get("/care/doses/{administration_id}/edit", response_class=HTMLResponse)
+async def edit_form(request: Request, administration_id: Id, user: CurrentUser,
+                    session: SessionDep) -> HTMLResponse:
+    dose = await _dose(session, user, administration_id)
+    values = {k: str(getattr(dose, k)) for k in AdministrationEdit.model_fields}
+    return await _edit_page(request, session, dose, values, {})
+
+
+async def _edit_page(request, session, dose, values, errors, status_code: int = 200):
+    return render(request, "care/edit.html", {
+        "dose": dose, "values": values, "errors": errors, "tab": "recipients",
+        "name": (await _dose_names(session, [dose]))[dose.id],
+        "sites": list(SITES.items()), "routes": list(ROUTES.items())}, status_code=status_code)
+
+
+@pages.post("/care/doses/{administration_id}/{action}", response_class=HTMLResponse)
+async def dose_action(request: Request, administration_id: Id, action: str, user: CurrentUser,
+                      session: SessionDep, gateway: ProcessesDep) -> Response:
+    values = await form_values(request)
+    dose = await _dose(session, user, administration_id)
+    back = f"/care/{dose.location_id}/recipients/{dose.recipient_id}"
+    try:
+        if action == "edit":
+            await administrations.edit(session, gateway, dose,
+                                       validated_form(AdministrationEdit, values))
+            return redirect(back, notice="The dose is corrected.")
+        if action == "remove":
+            await administrations.remove(session, gateway, user, dose,
+                                         validated_form(RemovalIn, values))
+            return redirect(back, notice="The dose is removed as entered in error; its dose "
+                                         "is back in the lot.")
+        raise Invalid("Unknown action.")
+    except CVMSError as error:
+        await rollback_keeping(session, user, dose)
+        if action == "remove":
+            return redirect(back, notice=f"Not removed: {error.message}")
+        return await _edit_page(request, session, dose, values,
+                                error.errors or {"form": error.message}, error.status_code)
+
+
+@pages.get("/care/{location_id}/reports", response_class=HTMLResponse)
+async def reports(request: Request, location_id: Id, user: CurrentUser,
+                  session: SessionDep) -> HTMLResponse:
+    location = await care_reports_site(session, user, location_id)
+    return render(request, "care/reports.html", {
+        "location": location, "reports": await care_reports.all_reports(session, location),
+        "tab": "reports"})
+
+
+@pages.get("/care/{location_id}/reports/{report}.csv")
+async def report_csv(location_id: Id, report: str, user: CurrentUser,
+                     session: SessionDep) -> Response:
+    location = await care_reports_site(session, user, location_id)
+    build = care_reports.REPORTS.get(report)
+    if build is None:
+        raise NotFound("There is no such report.")
+    found = await build(session, location)
+    return Response(found.csv(), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{report}-{location.id}.csv"'})
+
+
+async def care_reports_site(session, user, location_id: int):
+    """Reports are the location's managers' (their profile there)."""
+    return await site_for_staff(session, user, location_id, profiles=frozenset({MANAGER}),
+                                state_reads=False)
+
+
+@pages.get("/care/{location_id}/forms/{form}.pdf")
+async def paper_form(location_id: Id, form: str, user: CurrentUser, session: SessionDep,
+                     lang: str = "en") -> Response:
+    """A printable form for offline work, in English or Spanish."""
+    location = await care.care_site(session, user, location_id)
+    if form not in paper_forms.FORMS:
+        raise NotFound("There is no such form.")
+    language = i18n.supported(lang)
+    pdf = await paper_forms.paper_form(session, location, form, language)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{form}-{language}.pdf"'})

@@ -1,0 +1,35 @@
+"""The recipient's proof of vaccination, from their emailed key link: the page and the PDF, in
+the language chosen with the switch (else the one their record asks for; `?lang=` picks the
+PDF's)."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import SessionDep, SettingsDep
+from api.domain import proof as proofs
+from api.params import Id
+from api.routers.recipient_portal import _language, _page, _person
+from core import i18n
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/r/{recipient_id}/{key}/proof", response_class=HTMLResponse)
+async def proof_page(request: Request, recipient_id: Id, key: str, session: SessionDep,
+                     settings: SettingsDep) -> HTMLResponse:
+    person = await _person(request, session, settings, recipient_id, key)
+    _language(request, person)
+    return _page(request, "proof/page.html", {
+        "proof": await proofs.proof_of(session, settings, person),
+        "base": f"/r/{recipient_id}/{key}"})
+
+
+@router.get("/r/{recipient_id}/{key}/proof.pdf")
+async def proof_pdf(request: Request, recipient_id: Id, key: str, session: SessionDep,
+                    settings: SettingsDep, lang: str | None = None) -> Response:
+    person = await _person(request, session, settings, recipient_id, key)
+    language = lang if lang in i18n.LANGUAGES else _language(request, person)
+    pdf = await proofs.proof_pdf(await proofs.proof_of(session, settings, person), language)
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="vaccination-record-{language}.pdf"',
+        "Cache-Control": "no-store"})

@@ -1,0 +1,58 @@
+"""Exports for the state immunization registry (state staff): a recipient's doses as FHIR R4
+Immunization resources, and one administration as an HL7 v2.5.1 VXU^V04 message. Every read
+of a person's record is written to the audit log."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from api.deps import SessionDep, require_roles
+from api.domain import interop
+from api.domain import proof as records
+from api.params import Id
+from core.errors import Conflict, NotFound
+from models.accounts import User
+from models.administrations import Administration
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.enums import Role
+from models.recipients import Recipient
+
+router = APIRouter(prefix="/api/v1/registry", tags=["state registry"])
+StateStaff = Annotated[User, Depends(require_roles(Role.REVIEWER))]
+FHIR_JSON = "application/fhir+json"
+
+
+def _audit(session, user: User, kind: str, subject_id: int, what: str) -> None:
+    session.add(AuditEvent(subject_type=kind, subject_id=subject_id, action=what,
+                           actor=f"{user.full_name} <{user.email}>",
+                           detail={"user_id": user.id}))
+
+
+@router.get("/recipients/{recipient_id}/immunizations",
+            summary="A recipient's doses as a FHIR R4 Bundle (Patient and Immunizations)",
+            response_class=JSONResponse, responses={200: {"content": {FHIR_JSON: {}}}})
+async def immunizations(recipient_id: Id, user: StateStaff, session: SessionDep) -> JSONResponse:
+    person = await session.get(Recipient, recipient_id)
+    if person is None:
+        raise NotFound("No recipient has that id.")
+    bundle = interop.fhir_immunizations(records.person_of(person),
+                                        await records.doses(session, person))
+    _audit(session, user, "recipient", person.id, "exported_fhir")
+    return JSONResponse(bundle.model_dump(mode="json", exclude_none=True), media_type=FHIR_JSON)
+
+
+@router.get("/administrations/{administration_id}/vxu", response_class=PlainTextResponse,
+            summary="One administration as an HL7 v2.5.1 VXU^V04 message (CDC guide)")
+async def vxu(administration_id: Id, user: StateStaff, session: SessionDep) -> PlainTextResponse:
+    dose = await session.get(Administration, administration_id)
+    if dose is None:
+        raise NotFound("No administration has that id.")
+    if not dose.active:
+        raise Conflict("This dose was removed as entered in error.")
+    person = await session.get(Recipient, dose.recipient_id)
+    message = interop.vxu_message(records.person_of(person), await records.dose_of(session, dose),
+                                  control_id=f"CVMS-{dose.id}", sent_at=utcnow())
+    _audit(session, user, "administration", dose.id, "exported_vxu")
+    return PlainTextResponse(message, media_type="text/plain; charset=utf-8")

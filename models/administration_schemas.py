@@ -1,0 +1,86 @@
+"""Point-of-care request and response bodies (API and forms alike)."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.fields import Id
+from models.inventory_schemas import RequestKey
+
+Site = Literal["LA", "RA", "LD", "RD", "LT", "RT"]
+Route = Literal["IM", "SC", "ID"]
+DoseNumber = Annotated[int, Field(ge=1, le=6)]
+ProviderName = Annotated[str, Field(min_length=2, max_length=160)]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class AdministrationIn(Form):
+    recipient_id: Id
+    lot_id: Id
+    dose_number: DoseNumber
+    administered_on: date
+    site: Site
+    route: Route
+    provider_name: ProviderName
+    request_key: RequestKey
+
+
+class AdministrationEdit(Form):
+    dose_number: DoseNumber
+    administered_on: date
+    site: Site
+    route: Route
+    provider_name: ProviderName
+
+
+class RemovalIn(Form):
+    reason: Annotated[str, Field(min_length=3, max_length=500)]
+
+
+class AdministrationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    recipient_id: int
+    location_id: int
+    product_id: int
+    lot_id: int
+    dose_number: int
+    administered_on: date
+    site: str
+    route: str
+    provider_name: str
+    status: str
+    entered_late: bool
+    created_at: datetime
+    removed_at: datetime | None = None
+
+
+class CareRecipientOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    location_id: int
+
+
+class CarePage(BaseModel):
+    items: list[CareRecipientOut]
+    total: int
+    page: int
+    pages: int
+
+
+class CheckInOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    recipient_id: int
+    location_id: int
+    checked_in_at: datetime

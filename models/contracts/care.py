@@ -1,0 +1,38 @@
+"""Second-dose reminder contracts: ids and times only, never a person's details."""
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+
+class ReminderInput(BaseModel):
+    administration_id: int
+    due: datetime
+
+
+class ReminderRef(BaseModel):
+    administration_id: int
+
+
+class ReminderPlan(BaseModel):
+    due: datetime | None = None  # None: no reminder is needed any more
+
+
+class ReminderDetail(BaseModel):
+    administration_id: int
+    due: datetime
+    state: str = "waiting"
+
+
+class AppointmentInput(BaseModel):
+    appointment_id: int
+    starts_at: datetime  # the process ends once the appointment time has passed
+
+
+class AppointmentEmail(BaseModel):
+    appointment_id: int
+    change: str  # booked or cancelled
+
+
+__all__ = ["AppointmentEmail", "AppointmentInput", "ReminderDetail", "ReminderInput",
+           "ReminderPlan", "ReminderRef"]

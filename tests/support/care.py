@@ -1,0 +1,120 @@
+"""A vaccinating site for point-of-care tests: an enrolled location (made in the database, as
+the enrollment flow is tested elsewhere) with a Location Manager, a Healthcare Provider and a
+read-only user, and lots received through the inventory API."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import httpx
+from sqlmodel import select
+
+from models.base import utcnow
+from models.care_rules import local_today
+from models.enrollment import Location, Organization, UserLocation
+from models.enrollment_enums import LocationStatus
+from models.enums import Role
+from models.inventory import Lot, Product
+from tests.support.accounts import make_user
+from tests.support.system import System
+from tests.support.web import api_client, unique_email
+
+
+@dataclass
+class Site:
+    location_id: int
+    name: str
+    emails: dict[Role, str]
+    clients: dict[Role, httpx.AsyncClient]
+
+    @property
+    def manager(self) -> httpx.AsyncClient:
+        return self.clients[Role.LOCATION_MANAGER]
+
+    @property
+    def provider(self) -> httpx.AsyncClient:
+        return self.clients[Role.PROVIDER]
+
+    @property
+    def readonly(self) -> httpx.AsyncClient:
+        return self.clients[Role.PROVIDER_READONLY]
+
+    @property
+    def care(self) -> str:
+        return f"/api/v1/locations/{self.location_id}/care"
+
+
+async def vaccinating_site(system: System, name: str | None = None) -> Site:
+    name = name or f"Care Clinic {uuid.uuid4().hex[:6]}"
+    admin = await make_user(system, Role.ORG_ADMIN)
+    async with system.sessions() as session:
+        org = Organization(legal_name=f"{name} Health", admin_user_id=admin.id)
+        session.add(org)
+        await session.flush()
+        location = Location(organization_id=org.id, name=name, street="1 Main St",
+                            city="Raleigh", state="NC", zip_code="27601",
+                            coordinator_first_name="C", coordinator_last_name="D",
+                            coordinator_email=unique_email("vc"),
+                            status=LocationStatus.APPROVED)
+        session.add(location)
+        await session.commit()
+        location_id = location.id
+    emails, clients = {}, {}
+    for role in (Role.LOCATION_MANAGER, Role.PROVIDER, Role.PROVIDER_READONLY):
+        user = await make_user(system, role, first_name="Pat", organization_id=org.id)
+        async with system.sessions() as session:
+            session.add(UserLocation(user_id=user.id, location_id=location_id, profile=role,
+                                     direct=True))
+            await session.commit()
+        emails[role], clients[role] = user.email, await api_client(system, user.email)
+    return Site(location_id, name, emails, clients)
+
+
+async def product(system: System, cvx: str) -> Product:
+    async with system.sessions() as session:
+        return (await session.exec(select(Product).where(Product.cvx_code == cvx))).one()
+
+
+async def stock(system: System, site: Site, cvx: str, lot: str, doses: int = 10,
+                expires: date | None = None) -> int:
+    """Receive a lot through the API; its id."""
+    found = await product(system, cvx)
+    response = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/inventory/receipts", json={
+            "product_id": found.id, "lot_number": lot, "doses": doses,
+            "request_key": uuid.uuid4().hex,
+            "expiration_date": str(expires or date.today() + timedelta(days=400))})
+    assert response.status_code == 201, response.text
+    return response.json()["lot_id"]
+
+
+async def on_hand(system: System, lot_id: int) -> int:
+    async with system.sessions() as session:
+        return (await session.get(Lot, lot_id)).on_hand
+
+
+def person(tag: str, email: str | None = None, language: str = "en") -> dict:
+    return {"first_name": "Ana", "last_name": f"Walker{tag}", "date_of_birth": "1980-04-02",
+            "phone": "919-555-0100", "email": email, "street": "5 Elm St",
+            "city": "Durham", "state": "NC", "zip_code": "27701", "industry": "other",
+            "language": language}
+
+
+def letters() -> str:
+    return "".join(chr(ord("a") + int(d)) for d in str(uuid.uuid4().int % 10**8)).capitalize()
+
+
+async def walk_in(site: Site, email: str | None = None, language: str = "en") -> dict:
+    response = await site.provider.post(f"{site.care}/walk-ins",
+                                        json=person(letters(), email, language))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def give(site: Site, recipient_id: int, lot_id: int, dose_number: int = 1,
+               on: date | None = None, client: httpx.AsyncClient | None = None,
+               key: str | None = None) -> httpx.Response:
+    return await (client or site.provider).post(f"{site.care}/administrations", json={
+        "recipient_id": recipient_id, "lot_id": lot_id, "dose_number": dose_number,
+        "administered_on": str(on or local_today(utcnow())), "site": "LD", "route": "IM",
+        "provider_name": "Pat Provider", "request_key": key or uuid.uuid4().hex})

@@ -1,0 +1,99 @@
+"""Point of care through the API: find, walk in, check in, record a dose from a lot on hand
+(debited once, by the administration's key), edit, remove as entered in error (a reversing
+entry), and read-only users refused."""
+
+import asyncio
+import uuid
+from datetime import date, timedelta
+
+from sqlmodel import select
+
+from models.base import utcnow
+from models.care_rules import local_today
+from models.inventory import LedgerEntry
+from tests.support.care import give, on_hand, person, stock, vaccinating_site, walk_in
+
+
+async def test_find_walk_in_and_check_in(system):
+    site = await vaccinating_site(system)
+    first = await walk_in(site)
+    again = await site.provider.post(f"{site.care}/walk-ins", json={
+        **person("x"), "first_name": first["first_name"], "last_name": first["last_name"]})
+    assert again.json()["id"] == first["id"], "the same person is one recipient"
+    partial = first["last_name"][:9].lower()
+    found = (await site.readonly.get(f"{site.care}/recipients",
+                                     params={"name": partial, "date_of_birth": "1980-04-02"})
+             ).json()
+    assert [r["id"] for r in found["items"]] == [first["id"]]
+    both = (await site.provider.get(f"{site.care}/recipients",
+                                    params={"name": f"an {first['last_name'][:9]}"})).json()
+    assert first["id"] in [r["id"] for r in both["items"]]
+    none = (await site.provider.get(f"{site.care}/recipients",
+                                    params={"name": partial, "date_of_birth": "1980-04-03"}))
+    assert none.json()["total"] == 0
+    checked = await site.provider.post(
+        f"{site.care}/recipients/{first['id']}/check-ins")
+    assert checked.status_code == 201, checked.text
+    refused = await site.readonly.post(f"{site.care}/recipients/{first['id']}/check-ins")
+    assert refused.status_code == 403
+    bad = await site.provider.post(f"{site.care}/walk-ins", json={**person("y"), "age": 3})
+    assert bad.status_code == 422 and "age" in bad.text
+
+
+async def test_a_dose_debits_its_lot_once_and_removal_returns_it(system):
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"PF-{uuid.uuid4().hex[:6]}", doses=5)
+    someone = await walk_in(site)
+    key = uuid.uuid4().hex
+    twins = await asyncio.gather(*(give(site, someone["id"], lot, key=key) for _ in range(3)))
+    assert {r.status_code for r in twins} == {201}, [r.text for r in twins]
+    assert len({r.json()["id"] for r in twins}) == 1
+    assert await on_hand(system, lot) == 4
+    dose = twins[0].json()
+    assert dose["entered_late"] is False and dose["status"] == "recorded"
+
+    refused = await give(site, someone["id"], lot, dose_number=2, client=site.readonly)
+    assert refused.status_code == 403
+    duplicate = await give(site, someone["id"], lot)
+    assert duplicate.status_code == 409 and "dose_number" in duplicate.json()["errors"]
+
+    edited = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": dose["administered_on"], "site": "RD",
+        "route": "IM", "provider_name": "Dr. Rivera"})
+    assert edited.status_code == 200 and edited.json()["site"] == "RD"
+    assert (await site.readonly.put(f"/api/v1/administrations/{dose['id']}",
+                                    json={})).status_code == 403
+
+    removals = await asyncio.gather(*(site.manager.post(
+        f"/api/v1/administrations/{dose['id']}/removal", json={"reason": "Wrong person"})
+        for _ in range(2)))
+    assert {r.status_code for r in removals} == {200}
+    assert removals[0].json()["status"] == "entered_in_error"
+    assert await on_hand(system, lot) == 5
+    async with system.sessions() as session:
+        entries = (await session.exec(select(LedgerEntry).where(
+            LedgerEntry.lot_id == lot).order_by(LedgerEntry.id))).all()
+    assert [(e.kind, e.doses) for e in entries] == [
+        ("received", 5), ("administered", -1), ("administration_reversed", 1)]
+
+
+async def test_only_usable_lots_and_real_dates(system):
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    someone = await walk_in(site)
+    old = await stock(system, site, "207", f"OLD-{uuid.uuid4().hex[:6]}",
+                      expires=today + timedelta(days=3))
+    future = await give(site, someone["id"], old, on=today + timedelta(days=1))
+    assert future.status_code == 422 and "administered_on" in future.json()["errors"]
+    other = await vaccinating_site(system)
+    theirs = await stock(system, other, "207", f"THEIRS-{uuid.uuid4().hex[:6]}")
+    foreign = await give(site, someone["id"], theirs)
+    assert foreign.status_code == 422 and "lot_id" in foreign.json()["errors"]
+    stranger = await give(other, someone["id"], theirs)
+    assert stranger.status_code == 404
+    empty = await stock(system, site, "212", f"ONE-{uuid.uuid4().hex[:6]}", doses=1)
+    assert (await give(site, someone["id"], empty)).status_code == 201
+    second = await walk_in(site)
+    used_up = await give(site, second["id"], empty)
+    assert used_up.status_code == 422 and "lot_id" in used_up.json()["errors"]
+    assert date.fromisoformat((await give(site, second["id"], old)).json()["administered_on"])

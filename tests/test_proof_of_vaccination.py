@@ -1,0 +1,74 @@
+"""Proof of vaccination from the recipient's key link: a page and a PDF in English or Spanish
+whose SMART Health Card QR code (read back from the PDF's image) is a JWS that verifies
+against the served issuer key and carries the recipient's doses."""
+
+import io
+import json
+import uuid
+from datetime import timedelta
+
+import pytest
+import zxingcpp
+from jwcrypto import jwk, jws
+from jwcrypto.common import JWKeyNotFound
+from pypdf import PdfReader
+
+from api.domain import health_card
+from models.base import utcnow
+from models.care_rules import local_today
+from models.recipient_rules import recipient_path
+from tests.support.care import give, stock, vaccinating_site, walk_in
+
+CVX = "http://hl7.org/fhir/sid/cvx"
+
+
+def _qr_text(pdf: bytes) -> str:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    found = [r.text for image in page.images for r in zxingcpp.read_barcodes(image.image)]
+    assert len(found) == 1, f"one QR code in the PDF, found {len(found)}"
+    return found[0]
+
+
+async def test_the_pdf_qr_code_verifies_and_carries_the_doses(system):
+    site = await vaccinating_site(system)
+    lot_number = f"SH-{uuid.uuid4().hex[:5].upper()}"
+    lot = await stock(system, site, "208", lot_number)
+    person = await walk_in(site, email=f"p-{uuid.uuid4().hex[:6]}@example.org", language="es")
+    today = local_today(utcnow())
+    first = await give(site, person["id"], lot, on=today - timedelta(days=21))
+    second = await give(site, person["id"], lot, dose_number=2, on=today)
+    wrong = await give(site, person["id"], lot, dose_number=3, on=today)
+    assert {first.status_code, second.status_code, wrong.status_code} == {201}
+    await site.provider.post(f"/api/v1/administrations/{wrong.json()['id']}/removal",
+                             json={"reason": "Entered twice"})
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    async with system.http() as http:
+        page = await http.get(f"{link}/proof")
+        assert page.status_code == 200 and "Su comprobante de vacunación" in page.text
+        assert lot_number in page.text
+        spanish = await http.get(f"{link}/proof.pdf")
+        english = await http.get(f"{link}/proof.pdf", params={"lang": "en"})
+        jwks = (await http.get("/.well-known/jwks.json")).json()
+        stranger = await http.get(f"/r/{person['id']}/{'x' * 43}/proof.pdf")
+    assert stranger.status_code == 404
+    assert spanish.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(spanish.content)).pages[0].extract_text()
+    assert "Registro de vacunación" in text and lot_number in text, text
+    assert "COVID-19 vaccination record" in PdfReader(io.BytesIO(english.content)
+                                                      ).pages[0].extract_text()
+
+    scanned = _qr_text(spanish.content)
+    assert scanned.startswith("shc:/")
+    credential = health_card.verify(health_card.from_numeric(scanned), jwks)
+    assert credential["iss"] == system.settings.public_base_url
+    entries = credential["vc"]["credentialSubject"]["fhirBundle"]["entry"]
+    patient = entries[0]["resource"]
+    assert patient["name"][0]["family"] == person["last_name"]
+    doses = [(e["resource"]["occurrenceDateTime"], e["resource"]["lotNumber"],
+              e["resource"]["vaccineCode"]["coding"][0]) for e in entries[1:]]
+    assert doses == [(str(today - timedelta(days=21)), lot_number, {"system": CVX, "code": "208"}),
+                     (str(today), lot_number, {"system": CVX, "code": "208"})]
+    impostor = json.loads(jwk.JWK.generate(kty="EC", crv="P-256").export_public())
+    with pytest.raises((jws.InvalidJWSSignature, JWKeyNotFound)):
+        health_card.verify(health_card.from_numeric(scanned),
+                           {"keys": [{**impostor, "kid": jwks["keys"][0]["kid"]}]})

@@ -1,0 +1,114 @@
+"""Second-dose reminders as durable timers, on the time-skipping server: the product's
+interval from the REAL first-dose day, the email in the recipient's language, cancelled by the
+second dose or by removing the first, none for a single-dose product; a dose entered late
+from a paper form is dated its real day in the ledger and the reminder counts from it."""
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
+
+from models.care_rules import local_today, second_dose_due
+from models.inventory import LedgerEntry
+from tests.support.care import give, stock, vaccinating_site, walk_in
+from workflows import ids
+from workflows.second_dose import SecondDoseReminderWorkflow
+
+DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+SUBJECT = {"en": "Time for your second COVID-19 vaccine dose",
+           "es": "Es hora de su segunda dosis de la vacuna contra el COVID-19"}
+
+
+async def _today(system):
+    return local_today(await system.env.get_current_time())
+
+
+async def _setup(system, cvx: str, language: str = "en"):
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, cvx, f"R-{uuid.uuid4().hex[:6]}", doses=10)
+    email = f"rec-{uuid.uuid4().hex[:8]}@example.org"
+    person = await walk_in(site, email=email, language=language)
+    return site, lot, person, email
+
+
+async def _reminder(system, administration_id: int):
+    return system.client.get_workflow_handle(ids.second_dose_reminder(administration_id))
+
+
+async def test_a_21_day_product_reminds_on_day_21_in_the_recipients_language(ts_system):
+    site, lot, person, email = await _setup(ts_system, "208", language="es")
+    given = await give(site, person["id"], lot, on=await _today(ts_system))
+    assert given.status_code == 201, given.text
+    dose = given.json()
+    await ts_system.env.sleep(20 * DAY)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=email), "nothing before day 21"
+    await ts_system.env.sleep(2 * DAY)
+    mail = await ts_system.smtp.one(to=email, subject=SUBJECT["es"])
+    assert "segunda dosis" in mail.text and f"/r/{person['id']}/" in mail.text
+    handle = await _reminder(ts_system, dose["id"])
+    assert await handle.result() == "sent"
+    history = (await handle.fetch_history()).to_json()
+    for personal in (person["last_name"], email, "1980-04-02"):
+        assert personal not in history, "only ids and times in the history"
+
+
+async def test_a_second_dose_on_day_19_cancels_the_reminder(ts_system):
+    site, lot, person, email = await _setup(ts_system, "208")
+    dose = (await give(site, person["id"], lot, on=await _today(ts_system))).json()
+    await ts_system.env.sleep(19 * DAY)
+    second = await give(site, person["id"], lot, dose_number=2, on=await _today(ts_system))
+    assert second.status_code == 201, second.text
+    handle = await _reminder(ts_system, dose["id"])
+    assert await handle.result() == "cancelled"
+    await ts_system.env.sleep(5 * DAY)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=email)
+
+
+async def test_removing_the_first_dose_cancels_the_reminder(ts_system):
+    site, lot, person, email = await _setup(ts_system, "207")
+    dose = (await give(site, person["id"], lot, on=await _today(ts_system))).json()
+    removed = await site.provider.post(f"/api/v1/administrations/{dose['id']}/removal",
+                                       json={"reason": "Wrong recipient"})
+    assert removed.status_code == 200, removed.text
+    assert await (await _reminder(ts_system, dose["id"])).result() == "cancelled"
+    await ts_system.env.sleep(30 * DAY)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=email)
+
+
+async def test_a_single_dose_product_starts_no_reminder(ts_system):
+    site, lot, person, email = await _setup(ts_system, "212")
+    dose = (await give(site, person["id"], lot, on=await _today(ts_system))).json()
+    with pytest.raises(RPCError):
+        await (await _reminder(ts_system, dose["id"])).describe()
+    await ts_system.env.sleep(60 * DAY)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=email)
+
+
+async def test_a_paper_form_from_ten_days_ago_counts_from_its_real_day(ts_system):
+    site, lot, person, email = await _setup(ts_system, "208")
+    real_day = await _today(ts_system) - timedelta(days=10)
+    given = await give(site, person["id"], lot, on=real_day)
+    assert given.status_code == 201, given.text
+    dose = given.json()
+    assert dose["entered_late"] is True and dose["administered_on"] == str(real_day)
+    async with ts_system.sessions() as session:
+        entry = (await session.exec(select(LedgerEntry).where(
+            LedgerEntry.key == f"administration:{dose['id']}"))).one()
+    assert entry.occurred_on == real_day and entry.doses == -1
+    handle = await _reminder(ts_system, dose["id"])
+    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+    detail = await handle.query(SecondDoseReminderWorkflow.detail)
+    assert detail.due == second_dose_due(real_day, 21)
+    await ts_system.env.sleep(10 * DAY)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=email), "11 days after the real day: not yet"
+    await ts_system.env.sleep(2 * DAY)
+    await ts_system.smtp.one(to=email, subject=SUBJECT["en"])
