@@ -11,7 +11,7 @@ from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.base import utcnow
-from models.contracts import ContactValidationInput, PortalInvitationInput, ValidateContact
+from models.contracts import ContactClaim, ContactValidationInput, PortalInvitationInput
 from models.employers import Employer, EmployerContact
 from models.enrollment import Location, UserLocation
 from models.enums import Role
@@ -98,14 +98,13 @@ class PortalActivities(MailingActivities):
         await self.mailer.send(key, EmailKind.CONTACT_VALIDATION, [to], context)
 
     @activity.defn
-    async def validate_contact(self, data: ContactValidationInput,
-                               command: ValidateContact) -> int:
+    async def validate_contact(self, data: ContactClaim) -> int:
         """Claim the link (once) and open the contact's Organization Portal account."""
         async with transaction(self.sessions) as session:
             contact = await session.get(EmployerContact, data.contact_id)
             if contact.user_id is not None and contact.status == ContactStatus.VALIDATED:
                 return contact.user_id  # a retry after this transaction committed
-            link = await session.get(AccessLink, command.link_id)
+            link = await session.get(AccessLink, data.link_id)
             if link is None or link.subject_id != contact.id or link.purpose != CONTACT_PURPOSE:
                 raise ApplicationError("link not found", type="NotFound", non_retryable=True)
             problem = await claim_link(session, link.id)

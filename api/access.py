@@ -13,8 +13,7 @@ from enum import StrEnum
 
 from fastapi import Request
 
-from api.deps import SessionDep, current_user, optional_user
-from api.domain.scope import roles_of
+from api.deps import SessionDep, current_user, optional_user, refuse_roles
 from core.errors import Forbidden
 from models.enums import Role
 
@@ -25,7 +24,7 @@ class Scope(StrEnum):
     SELF = "self"  # signed in; the person's own records only
     LOCATION = "location"  # {location_id}: a location the person holds
     ORGANIZATION = "organization"  # {org_id}: the administrator's own organization
-    EMPLOYER = "employer"  # {employer_id}: an employer of the person's location (or their own)
+    EMPLOYER = "employer"  # {employer_id}: an employer of a location the person manages
     CONTACT = "contact"  # {contact_id}: a point of contact of such an employer
     PORTAL_USER = "portal_user"  # {user_id}: a portal contact at a location the manager holds
     CASE = "case"  # {case_id}: the requester's own case; agents: every case
@@ -207,6 +206,8 @@ ROUTES: dict[str, Access] = {
         ("POST", "/api/v1/review/locations/{location_id}/decision"),
         ("GET", "/api/v1/locations/{location_id}/timeline"),
         ("GET", "/api/v1/state/transfers"), ("GET", "/state/transfers"),
+        ("GET", "/review.csv"), ("GET", "/state/locations.csv"), ("GET", "/state/transfers.csv"),
+        ("GET", "/state/audit.csv"),
         ("POST", "/api/v1/transfers/{transfer_id}/decision"),
         ("POST", "/api/v1/transfers/{transfer_id}/resolution"))},
     # help desk: anyone may ask; requesters see their own cases, agents every case
@@ -224,6 +225,10 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/helpdesk/articles": only(DESK, Scope.STATE),
     "PUT /api/v1/helpdesk/articles/{article_id}": only(DESK, Scope.STATE),
     "GET /help": public(), "GET /help/articles/{article_id}": public(),
+    "GET /help/practicing-provider-template": public(),
+    "GET /help/practicing-provider-template.xlsx": public(),
+    # the type-ahead site search (names, cities and PINs of enrolled sites)
+    "GET /api/v1/sites": only(ALL, Scope.SELF),
     "GET /help/register": public(), "POST /help/register": public(),
     "GET /help/ask": public(), "POST /help/ask": public(),
     "GET /help/cases": only(ALL, Scope.SELF), "GET /help/cases/new": only(ALL, Scope.SELF),
@@ -294,6 +299,9 @@ ROUTES: dict[str, Access] = {
     "GET /org-contact/validate/{token}": public(Scope.TOKEN),
     "POST /org-contact/validate/{token}": public(Scope.TOKEN),
     "POST /org-contact/validate/{token}/new-link": public(Scope.TOKEN),
+    "GET /api/v1/portal/templates/portal-users.xlsx": only(MANAGERS | DESK, Scope.STATE),
+    "POST /api/v1/helpdesk/cases/{case_id}/portal-users/check": only(DESK, Scope.CASE, DESK),
+    "POST /api/v1/helpdesk/cases/{case_id}/portal-users": only(DESK, Scope.CASE, DESK),
     "GET /api/v1/org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
     "POST /api/v1/org-portal/confirm": only({Role.ORG_CONTACT}, Scope.SELF),
     "GET /org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
@@ -321,10 +329,7 @@ async def enforce(request: Request, session: SessionDep) -> None:
     if access.roles is None:
         return
     user = await current_user(request, await optional_user(request, session))
-    if not roles_of(user, request.state.portal) & access.roles:
-        raise Forbidden(f"This is not open to the {user.role.label} role"
-                        + ("" if request.state.portal.profile is None else
-                           f" or the {request.state.portal.profile.label} profile") + ".")
+    refuse_roles(request, user, access.roles)
 
 
 def route_keys(app) -> set[str]:

@@ -43,6 +43,7 @@ from api.routers import (
     section_b_api,
     section_b_pages,
     signing,
+    sites,
     state,
 )
 from api.services import Services
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                   dependencies=[Depends(verify_csrf), Depends(enforce)])
     _add_middleware(app, settings)
     errors.install(app)
+    app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
                    registration.api, dev.router, state.pages, enrollment_api.router,
@@ -84,7 +86,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    inventory_api.router, inventory_pages.pages, section_b_api.router,
                    portal_api.router, portal_pages.router, employer_pages.router,
                    proof.router, recipient_pages.pages, recipient_pages.api,
-                   recipient_portal.router, care_api.router,
+                   recipient_portal.router, sites.router, care_api.router,
                    care_pages.pages, proof_pages.router, registry_api.router,
                    appointment_pages.router, appointment_pages.pages):
         app.include_router(router)

@@ -87,15 +87,22 @@ CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 
 
+def refuse_roles(request: Request, user: User, allowed: frozenset[Role]) -> None:
+    """A 403 naming the roles needed and the one the person acts in, unless they hold one."""
+    if roles_of(user, request.state.portal) & allowed:
+        return
+    needed = " or ".join(role.label for role in Role if role in allowed)
+    acting = request.state.portal.profile or user.role
+    raise Forbidden(f"This page is for the {needed} role. You are signed in as "
+                    f"{acting.label}.")
+
+
 def require_roles(*roles: Role):
     """A dependency allowing only these roles; everyone else gets a 403 naming the role needed."""
     allowed = frozenset(roles)
-    needed = " or ".join(role.label for role in roles)
 
     async def check(request: Request, user: CurrentUser) -> User:
-        if not roles_of(user, request.state.portal) & allowed:
-            raise Forbidden(f"This page is for the {needed} role. You are signed in as "
-                            f"{user.role.label}.")
+        refuse_roles(request, user, allowed)
         return user
 
     return check

@@ -1,21 +1,22 @@
 """Benchmark: full enrollments per second through the API, against the bare Temporal shape.
 
-    .venv/bin/python -m bench.enrollment [--enrollments 20] [--concurrency 5] [--postgres URL]
+    .venv/bin/python -m bench.enrollment [--enrollments 10] [--concurrency 5] [--runs 3]
+                                         [--postgres URL]
 
-One run, one machine: (1) N full enrollments driven through the HTTP API (administrator
-registers, Section A with two locations, both Section Bs, both officers sign from their
-emailed links, a reviewer approves both) on a local Temporal dev server; (2) as many bare
-workflows with the same counts of activities and updates, measured on the same server; (3)
-p50/p99 of the review queue listing with 1,000 locations pending. Figures go to stdout and to
-bench/results/latest.json.
+The system runs as in production, one process each (bench/processes.py): the Temporal dev
+server, the worker and the API; this process is the load generator (and the SMTP catcher it
+reads). (1) N full enrollments driven through the HTTP API (administrator registers, Section A
+with two locations, both Section Bs, both officers sign from their emailed links, a reviewer
+approves both), `--runs` times, with each process's CPU time per enrollment; (2) as many bare
+workflows with the same counts of activities and updates, on the same server; (3) p50/p99 of
+the review queue listing with 1,000 locations pending. Medians go to stdout and to
+bench/results/enrollment-<database>.json.
 """
 
 import argparse
 import asyncio
 import json
-import resource
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -23,19 +24,18 @@ from collections import Counter
 from pathlib import Path
 
 from sqlalchemy import insert
-from temporalio.api.enums.v1 import EventType
-from temporalio.testing import WorkflowEnvironment
+from temporalio.api.enums.v1 import EventType, TimeoutType
+from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.bare import BareSpec, BareWorkflow, noop
+from bench.processes import cpu_delta, running
 from core.temporal import DATA_CONVERTER
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from tests.support.databases import postgres_database, sqlite_database
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.smtp import SmtpCapture
-from tests.support.system import start_system
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -65,38 +65,49 @@ async def run_batch(count: int, concurrency: int, job) -> float:
 
 
 async def shape_of_run(client) -> Counter:
-    """How many workflows, activities, updates and signals the enrollments made."""
+    """How many workflows, activities, updates and signals the runs made, and how many
+    workflow tasks timed out or failed."""
     shape: Counter = Counter()
+    counted = {EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
+               EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
+               EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: "signals",
+               EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED: "workflow_tasks",
+               EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: "workflow_task_timeouts",
+               EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED: "workflow_task_failures"}
     async for execution in client.list_workflows():
-        history = await client.get_workflow_handle(execution.id).fetch_history()
+        handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
+        history = await handle.fetch_history()
         shape["workflows"] += 1
+        shape["history_events"] += len(history.events)
         for event in history.events:
-            if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-                shape["activities"] += 1
-            elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
-                shape["updates"] += 1
-            elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
-                shape["signals"] += 1
+            if event.event_type in counted:
+                shape[counted[event.event_type]] += 1
+            if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+                kind = event.workflow_task_timed_out_event_attributes.timeout_type
+                # START_TO_CLOSE: a worker held a task past its 10 s; SCHEDULE_TO_START: a
+                # task waited on a busy worker's sticky queue and went to the shared one
+                shape[f"timeouts_{TimeoutType.Name(kind).removeprefix('TIMEOUT_TYPE_')}"] += 1
     return shape
 
 
-async def bare_run(env: WorkflowEnvironment, shape: Counter, enrollments: int,
+async def bare_run(client: Client, shape: Counter, total: int, enrollments: int,
                    concurrency: int) -> float:
-    """The same number of workflows, activities and updates, with nothing of ours around them."""
-    per = max(1, shape["workflows"] // enrollments)
+    """The same number of workflows, activities and updates as `total` enrollments made, per
+    enrollment, with nothing of ours around them."""
+    per = max(1, round(shape["workflows"] / total))
     spec = BareSpec(activities=shape["activities"] // shape["workflows"],
                     updates=max(1, (shape["updates"] + shape["signals"]) // shape["workflows"]))
     queue = f"bare-{uuid.uuid4().hex[:6]}"
 
     async def job(n: int) -> None:
         for w in range(per):
-            handle = await env.client.start_workflow(BareWorkflow.run, spec, id=f"{queue}-{n}-{w}",
-                                                     task_queue=queue)
+            handle = await client.start_workflow(BareWorkflow.run, spec, id=f"{queue}-{n}-{w}",
+                                                 task_queue=queue)
             for _ in range(spec.updates):
                 await handle.execute_update(BareWorkflow.bump)
             await handle.result()
 
-    async with Worker(env.client, task_queue=queue, workflows=[BareWorkflow],
+    async with Worker(client, task_queue=queue, workflows=[BareWorkflow],
                       activities=[noop]):
         return await run_batch(enrollments, concurrency, job)
 
@@ -129,52 +140,61 @@ async def queue_latency(system, staff, requests: int) -> dict:
             "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 1), "requests": requests}
 
 
-def rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+async def measured_batch(system, staff, enrollments: int, concurrency: int) -> dict:
+    before = system.cpu_seconds()
+    seconds = await run_batch(enrollments, concurrency, lambda n: one_enrollment(system, staff))
+    return {"per_second": enrollments / seconds,
+            "cpu": cpu_delta(before, system.cpu_seconds(), enrollments)}
+
+
+def medians(batches: list[dict]) -> dict:
+    return {"per_second": statistics.median(b["per_second"] for b in batches),
+            "cpu": {name: round(statistics.median(b["cpu"][name] for b in batches), 3)
+                    for name in batches[0]["cpu"]}}
 
 
 async def main(args: argparse.Namespace) -> dict:
-    smtp = SmtpCapture().start()
-    tmp = Path(tempfile.mkdtemp(prefix="cvms-bench-"))
+    tmp = Path(tempfile.mkdtemp(prefix="perf-bench-db-"))
     database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
-    with database as url:
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-            data_converter=DATA_CONVERTER, dev_server_log_level="error")
-        system = await start_system(env, url, smtp, "bench", tmp)
-        try:
-            staff = await reviewer(system)
-            await one_enrollment(system, staff)  # warm-up, not measured
-            seconds = await run_batch(args.enrollments, args.concurrency,
-                                      lambda n: one_enrollment(system, staff))
-            shape = await shape_of_run(env.client)
-            bare = await bare_run(env, shape, args.enrollments + 1, args.concurrency)
-            await seed_pending(system, 1000)
-            latency = await queue_latency(system, staff, args.requests)
-        finally:
-            await system.stop()
-            await env.shutdown()
-            smtp.stop()
-    measured = args.enrollments
+    with database as url, running(url) as system:
+        client = await Client.connect(system.settings.temporal_address,
+                                      data_converter=DATA_CONVERTER)
+        staff = await reviewer(system)
+        await one_enrollment(system, staff)  # warm-up, not measured
+        batches = [await measured_batch(system, staff, args.enrollments, args.concurrency)
+                   for _ in range(args.runs)]
+        total = args.enrollments * args.runs + 1
+        shape = await shape_of_run(client)
+        before = system.cpu_seconds()
+        bare = await bare_run(client, shape, total, args.enrollments, args.concurrency)
+        bare_cpu = cpu_delta(before, system.cpu_seconds(), args.enrollments)
+        await seed_pending(system, 1000)
+        latency = await queue_latency(system, staff, args.requests)
+        memory = {name: round(system.rss_mib(name), 1) for name in ("api", "worker")}
+    cvms = medians(batches)
+    bare_per_second = args.enrollments / bare
     return {
         "database": "postgres" if args.postgres else "sqlite",
-        "enrollments": measured, "concurrency": args.concurrency,
-        "enrollments_per_second": round(measured / seconds, 3),
-        "seconds_per_enrollment": round(seconds / measured, 2),
-        "shape_per_enrollment": {k: round(v / (measured + 1), 1) for k, v in shape.items()},
-        "bare_per_second": round((measured + 1) / bare, 3),
-        "ratio_bare_to_cvms": round(((measured + 1) / bare) / (measured / seconds), 2),
-        "review_queue_1000_pending": latency, "max_rss_mib": round(rss_mib(), 1),
+        "enrollments": args.enrollments, "concurrency": args.concurrency, "runs": args.runs,
+        "enrollments_per_second": round(cvms["per_second"], 3),
+        "bare_per_second": round(bare_per_second, 3),
+        "ratio_cvms_to_bare": round(cvms["per_second"] / bare_per_second, 3),
+        "cpu_seconds_per_enrollment": cvms["cpu"],
+        "bare_cpu_seconds_per_enrollment": {k: bare_cpu[k] for k in ("temporal",
+                                                                      "load generator")},
+        "shape_per_enrollment": {k: round(v / total, 1) for k, v in shape.items()},
+        "review_queue_1000_pending": latency, "rss_mib_at_end": memory,
     }
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--enrollments", type=int, default=20)
+    parser.add_argument("--enrollments", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2))
+    (RESULTS / f"enrollment-{figures['database']}.json").write_text(json.dumps(figures, indent=2))
     print(json.dumps(figures, indent=2))

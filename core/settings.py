@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     # How long to wait for the result of an action the process has accepted.
     action_result_timeout_seconds: float = 60.0
 
+    # The worker, chosen for a 2-core machine (README, "Worker tuning"). Workflows kept in
+    # memory between their tasks (~85 KiB each; an evicted one replays its history on its
+    # next task); workflow tasks run at once (they need the CPU, not I/O: more only queue
+    # inside the process, where their 10 s timeout runs, instead of on the server, where it
+    # does not); activities run at once (mostly waiting on the database and SMTP); an
+    # activation slower than this is logged as a warning.
+    worker_max_cached_workflows: int = 2000
+    worker_max_concurrent_workflow_tasks: int = 4
+    worker_max_concurrent_activities: int = 50
+    worker_slow_activation_seconds: float = 1.0
+
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_username: str | None = None

@@ -99,7 +99,7 @@ def parse_date(value: Any) -> date:
 
 def _birth_date(value: Any) -> date:
     born = parse_date(value)
-    today = date.today()
+    today = datetime.now().date()
     if born > today:
         raise ValueError(N_("The date of birth cannot be in the future."))
     if today.year - born.year > 120:
@@ -180,7 +180,7 @@ class RecipientIn(BaseModel):
 
     def record(self) -> dict[str, Any]:
         """The columns of a recipient row for these details."""
-        values = self.model_dump(include=set(RecipientIn.model_fields))
+        values = {key: getattr(self, key) for key in KEYS}
         values["email"] = values["email"].lower() if values["email"] else None
         values["first_key"] = name_key(self.first_name)
         values["last_key"] = name_key(self.last_name)

@@ -18,7 +18,8 @@ from models.employers import Employer, EmployerContact
 from models.enrollment import Location, Organization, UserLocation
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
-from models.inventory import Lot, Product, Transfer
+from models.inventory import LedgerEntry, Lot, Product, Transfer
+from models.inventory_rules import EntryKind
 from tests.support.accounts import make_user
 from tests.support.web import api_client
 
@@ -72,6 +73,10 @@ async def _records(system, users: dict[Role, object]) -> dict[str, tuple[int, in
                   expiration_date=date.today() + timedelta(days=90))
         session.add(lot)
         await session.flush()
+        # received as the ledger would have it (other tests check every lot against its ledger)
+        session.add(LedgerEntry(key=f"access-{uuid.uuid4().hex}", lot_id=lot.id,
+                                location_id=other.id, kind=EntryKind.RECEIVED, doses=10,
+                                actor="access matrix setup"))
         transfer = Transfer(kind="transfer", from_location_id=other.id, to_location_id=third.id,
                             requested_by_location_id=other.id, requested_by=foreigner.id,
                             lot_id=lot.id, product_id=product.id, lot_number="F-1",

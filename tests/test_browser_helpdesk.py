@@ -91,6 +91,7 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
     _client, email = await register_requester(system)
     workbook = provider_workbook(good_rows(3), "Clinic on Main")
     reply_file = provider_workbook(good_rows(7), "Clinic on Main")
+    more = provider_workbook(good_rows(5), "Clinic on Main")
     await log_in(page, email)
     await page.goto("/help/cases/new")
     await page.get_by_label("What is it about?").select_option("provider_bulk_upload")
@@ -104,6 +105,9 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
     await expect(page.get_by_text("Already attached")).to_be_visible()
     await expect(page.get_by_role("listitem").filter(has_text="providers.xlsx")).to_be_visible()
     await assert_accessible(page)
+    # ...and one more attached after seeing the suggestions: both arrive.
+    await page.locator("input#attachments").set_input_files(files=[{
+        "name": "providers-more.xlsx", "mimeType": XLSX, "buffer": more}])
     await page.get_by_role("button", name="Submit the case").click()
     await expect(page.get_by_role("status")).to_contain_text("is open")
     await expect(page.get_by_role("link", name="providers.xlsx")).to_be_visible()
@@ -119,8 +123,49 @@ async def test_files_attached_before_the_suggestions_arrive_and_so_do_replies(pa
     await log_in(page, staff.email)
     await page.goto("/helpdesk?team=bulk_uploads")
     await page.get_by_role("link", name=number).click()
-    for name, sent in (("providers.xlsx", workbook), ("providers-v2.xlsx", reply_file)):
+    for name, sent in (("providers.xlsx", workbook), ("providers-more.xlsx", more),
+                       ("providers-v2.xlsx", reply_file)):
         href = await page.get_by_role("link", name=name, exact=True).get_attribute("href")
         downloaded = await page.request.get(href)
         assert downloaded.ok and await downloaded.body() == sent, name
+    await assert_accessible(page)
+
+
+async def test_a_temporary_password_leads_to_the_change_page_then_to_the_form(page, system):
+    user = await make_user(system, Role.REQUESTER, must_change_password=True)
+    await log_in(page, user.email)
+    await expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    await page.goto("/help")
+    await page.get_by_role("link", name="Open a case", exact=True).click()
+    await expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    assert page.url.endswith("/account/password?next=%2Fhelp%2Fcases%2Fnew")
+    await assert_accessible(page)
+    await page.get_by_label("Current (or temporary) password").fill(PASSWORD)
+    await page.locator("#password").fill("A-brand-new-pass-9")
+    await page.get_by_label("Type the new password again").fill("A-brand-new-pass-9")
+    await page.get_by_role("button", name="Change password").click()
+    await expect(page.get_by_role("heading", name="Open a help-desk case")).to_be_visible()
+    await expect(page.get_by_role("status")).to_contain_text("password has been changed")
+    assert page.url.endswith("/help/cases/new")
+
+
+async def test_the_state_view_and_the_console_filters_are_accessible(page, system):
+    staff = await make_user(system, Role.REVIEWER)
+    await log_in(page, staff.email)
+    await page.goto("/state/locations")
+    await page.get_by_label("Search: organization or location name").fill("nothing-matches-this")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.get_by_text("No locations match.")).to_be_visible()
+    assert "q=nothing-matches-this" in page.url
+    await assert_accessible(page)
+    for path in ("/state/audit", "/review", "/state/transfers"):
+        await page.goto(path)
+        await assert_accessible(page)
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="general")
+    await page.context.clear_cookies()
+    await log_in(page, lead.email)
+    await page.goto("/helpdesk?team=all&status=all&sort=newest")
+    await page.get_by_label("Status").select_option("awaiting_requester")
+    await page.get_by_role("button", name="Show cases").click()
+    assert "status=awaiting_requester" in page.url and "sort=newest" in page.url
     await assert_accessible(page)

@@ -21,9 +21,8 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
                                  state=state)
     (source, _), (target, _) = sites.staff.items()
     await log_in(page, sites.emails[source])
-    await page.goto("/inventory")
-    await assert_accessible(page)
-    await page.get_by_role("link", name="Page Sender").click()
+    await page.goto("/inventory")  # the Vaccine Inventory tab: the active location's
+    await expect(page).to_have_url(f"{system.base_url}/inventory/{source}")
     await assert_accessible(page)
     await page.get_by_label("Product").select_option(label="Moderna COVID-19 Vaccine (CVX 207)")
     await page.get_by_label("Lot number").fill("PG-77")
@@ -46,7 +45,14 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await expect(page.get_by_role("status")).to_contain_text("wastage, 4 doses")
     await assert_accessible(page)
     form = page.locator("form[action$='/transfer']")
-    await form.get_by_label("Receiving site").select_option(label="Page Receiver")
+    # A type-ahead, not a list of every site in the state: suggestions come from a search.
+    assert await form.locator("#transfer-to_location_id-list option").count() == 0
+    await form.get_by_label("Receiving site").press_sequentially("page rec", delay=30)
+    suggestion = form.locator("#transfer-to_location_id-list option")
+    await expect(suggestion).to_have_count(1)
+    chosen = await suggestion.get_attribute("value")
+    assert chosen.startswith("Page Receiver — ") and "(NCA" in chosen
+    await form.get_by_label("Receiving site").fill(chosen)
     await form.locator("#transfer-lot_id").select_option(index=1)
     await form.locator("#transfer-doses").fill("25")
     await form.get_by_label("Reason").fill("Clinic event")

@@ -8,7 +8,7 @@ from playwright.async_api import Page, expect
 
 from tests.support.a11y import assert_accessible
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import INVITATION
+from tests.support.portal import INVITATION, also_manages, user_id
 from tests.support.review import reviewer
 from tests.support.web import PASSWORD, unique_email
 from tests.test_browser_enrollment import log_in
@@ -55,11 +55,26 @@ async def choose_password(page: Page, system, email: str) -> None:
 
 async def test_invited_staff_choose_a_password_and_see_their_tabs(page, system):
     state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Tabs Clinic"], redistribution=False, state=state)
-    (location,) = sites.ids
+    sites = await enrolled_sites(system, ["Tabs Clinic", "Tabs Annex"], redistribution=False,
+                                 state=state)
+    location, annex = sites.ids
+    await also_manages(system, await user_id(system, sites.emails[location]), annex)
     await log_in(page, sites.emails[location])
     assert await tabs(page) == MANAGER_TABS
     await assert_accessible(page)
+    await page.get_by_label("Active location").select_option(
+        label="Tabs Annex (Healthcare Location Manager)")
+    await page.get_by_role("button", name="Switch location").click()
+    await expect(page.get_by_role("status")).to_contain_text("now working at Tabs Annex")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Tabs Annex")
+    await assert_accessible(page)
+    await page.get_by_role("navigation", name="Portal tabs").get_by_role(
+        "link", name="Vaccine Inventory").click()
+    await expect(page).to_have_url(f"{system.base_url}/inventory/{annex}")
+    await page.get_by_label("Active location").select_option(
+        label="Tabs Clinic (Healthcare Location Manager)")
+    await page.get_by_role("button", name="Switch location").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Tabs Clinic")
     await page.get_by_role("link", name="Account Management").click()
     await page.get_by_label("Name", exact=True).fill("Br")
     await page.get_by_role("button", name="Search").click()
@@ -83,4 +98,52 @@ async def test_invited_staff_choose_a_password_and_see_their_tabs(page, system):
     await expect(page.locator("main")).to_contain_text("read-only")
     refused = await page.goto("/inventory")
     assert refused.status == 403
+    await assert_accessible(page)
+
+
+async def test_organization_management_validation_and_the_organization_portal(page, system):
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Employer Clinic"], redistribution=False, state=state)
+    (location,) = sites.ids
+    await log_in(page, sites.emails[location])
+    await page.get_by_role("link", name="Organization Management").click()
+    await page.get_by_label("Organization name").fill("Pi")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.locator("#q-error")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_label("Organization name").fill("Piedmont Bakers")
+    await page.get_by_role("button", name="Search").click()
+    await expect(page.get_by_text("No organization has this name yet.")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_role("link", name="New organization").click()
+    await page.get_by_label("Organization name").fill("Piedmont Bakers")
+    await page.get_by_label("Industry").select_option("Agriculture and food processing")
+    await page.get_by_label("City").fill("Durham")
+    await page.get_by_role("button", name="Create organization").click()
+    await expect(page.get_by_role("status")).to_contain_text("is created")
+    await assert_accessible(page)
+    email = unique_email("poc")
+    await page.locator("#contact-first_name").fill("Morgan")
+    await page.locator("#contact-last_name").fill("Baker")
+    await page.locator("#contact-email").fill(email)
+    await page.get_by_role("button", name="Create point of contact").click()
+    await expect(page.get_by_role("status")).to_contain_text("validation link (48 hours)")
+    await expect(page.get_by_role("cell", name="Waiting for validation")).to_be_visible()
+    await assert_accessible(page)
+
+    mail = await system.smtp.one(to=email, subject="Validate your access")
+    await page.context.clear_cookies()
+    await page.goto(mail.link("/org-contact/validate/"))
+    await assert_accessible(page)
+    await page.locator("#password").fill(PASSWORD)
+    await page.get_by_label("Type the password again").fill(PASSWORD)
+    await page.get_by_role("button", name="Validate").click()
+    await expect(page.get_by_role("status")).to_contain_text("Your access is validated")
+    await system.smtp.one(to=email, subject="Welcome to the CVMS Organization Portal")
+    await log_in(page, email)
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Piedmont Bakers")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Confirm these details").click()
+    await expect(page.get_by_role("status")).to_contain_text("details are confirmed")
+    await expect(page.get_by_role("heading", name="Employee bulk upload")).to_be_visible()
     await assert_accessible(page)

@@ -122,6 +122,12 @@ async def test_a_late_case_is_escalated_and_waiting_time_is_not_counted(ts_syste
     paused = (await open_case(requester, "inventory", "I will be slow")).json()
     await staff.post(f"/api/v1/helpdesk/cases/{paused['id']}/request-info",
                      json={"body": "Send the temperature log."})
+    person = browser(ts_system)
+    await person.login((await staff.get("/api/v1/me")).json()["email"])
+    shown = (await person.get(f"/helpdesk/cases/{late['id']}")).text
+    assert re.search(rf"Next service-level step</dt><dd>First response target 80% used: "
+                     rf"flagged, due {DATE}", shown), shown
+    assert "counted in the help desk's hours: Monday–Friday 7 AM–7 PM" in shown
     await open_hours_pass(ts_system, 8 * HOUR)  # inventory: first response within 8 hours
     escalation = await ts_system.smtp.one(to=lead_email,
                                           subject=f"{late['number']} is past its response")

@@ -10,7 +10,11 @@ from core.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that have a safe production default and may be left out.
 OPTIONAL = {"smtp_use_tls", "smtp_timeout_seconds", "session_hours", "dev_mailbox",
-            "action_timeout_seconds", "action_result_timeout_seconds"}
+            "action_timeout_seconds", "action_result_timeout_seconds",
+            # the help desk's phone, hours and holiday calendar: the program's, not the host's
+            "helpdesk_phone", "helpdesk_hours", "helpdesk_timezone", "helpdesk_holidays",
+            "worker_max_cached_workflows", "worker_max_concurrent_workflow_tasks",
+            "worker_max_concurrent_activities", "worker_slow_activation_seconds"}
 VAR = re.compile(r"\$\{(\w+)(?::?[-?]([^}]*))?\}")
 
 

@@ -152,7 +152,7 @@ async def test_the_knowledge_base_is_written_by_agents_and_searched_by_all(syste
         "title": "Mine", "body": "x"})).status_code == 403
     async with system.http() as anonymous:
         found = (await anonymous.get("/api/v1/helpdesk/articles?q=forgot my password")).json()
-    assert found[0]["title"] == "Reset your CVMS password"
+    assert "Reset your CVMS password" in [a["title"] for a in found[:3]]
 
 
 async def test_the_console_checks_and_imports_a_file_page_by_page(system):

@@ -64,6 +64,10 @@ async def test_the_console_pages_searches_filters_and_sorts(system):
                           first.text)[1].replace("&amp;", "&")
     assert f"q={marker}" in next_page and "page=2" in next_page and "team=all" in next_page
     last = await person.get(f"/helpdesk?team=all&q={marker}&page=3")
+    beyond = await person.get(f"/helpdesk?team=all&q={marker}&page=99")
+    assert "page 3 of 3" in beyond.text and rows(beyond.text) == rows(last.text)
+    nothing = await person.get(f"/helpdesk?team=all&q={marker}-none&page=2")
+    assert "0 cases" in nothing.text and "No cases match." in nothing.text
     paused = [c.number for c in cases if c.sla_due_at is None]
     assert rows(last.text) == paused[-20:]  # waiting on the requester: no due time, last
 

@@ -75,7 +75,7 @@ async def test_a_spanish_recipient_registers_in_spanish_and_sees_eligibility(sys
     assert refused.status_code == 400
     assert "Escriba un número de teléfono de 10 dígitos" in refused.text
     assert not english_in(refused.text, ids), english_in(refused.text, ids)
-    done = await person_.submit(link, {**values, "phone": "919-555-0107"})
+    done = await person_.submit(link, {**values, "phone": "984-700-0107"})
     assert done.status_code == 200 and "/status" in str(done.url)
     assert "Todavía no: la fase de su grupo no ha comenzado" in done.text
     assert "Trabajadores esenciales de primera línea (Fase 3)" in done.text
@@ -118,6 +118,11 @@ async def test_an_english_recipient_staff_views_are_audited_and_listed(system):
     assert f"{line[1]}, {line[0]}" in home.text
 
 
-async def test_a_mistyped_link_explains_itself(system):
-    answer = await browser(system).get("/r/1/not-the-key")
-    assert answer.status_code == 404
+async def test_a_mistyped_link_explains_itself_in_the_chosen_language(system):
+    person_ = browser(system)
+    answer = await person_.get("/r/1/not-the-key")
+    assert answer.status_code == 404 and "This link is not valid" in answer.text
+    await person_.get("/language/es?next=/")
+    answer = await person_.get("/r/1/not-the-key")
+    assert answer.status_code == 404 and "Este enlace no es válido" in answer.text
+    assert not english_in(answer.text, catalogue_ids()), english_in(answer.text, catalogue_ids())

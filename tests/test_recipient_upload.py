@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from models.recipients import Recipient
 from tests.support.recipients import (
+    HEADER,
     csv_file,
     location_manager,
     manager_api,
@@ -58,6 +59,13 @@ async def test_a_100_row_file_is_imported_while_the_uploader_waits(system):
     await system.smtp.wait_for(subject=INVITATION, count=1)
     assert len(invitations(system, t)) == 100
     assert await system.smtp.one(to=manager.email, subject="recipient upload")
+    listed = f"/api/v1/locations/{manager.location_id}/recipients"
+    second = (await http.get(f"{listed}?page=2")).json()
+    assert second["total"] == 100 and second["pages"] == 4 and len(second["items"]) == 25
+    first = (await http.get(f"{listed}?page=1")).json()
+    assert not {i["id"] for i in first["items"]} & {i["id"] for i in second["items"]}
+    assert all(i["invited"] and not i["registered"] for i in second["items"])
+    assert (await http.get(f"{listed}?status=registered")).json()["total"] == 0
 
 
 async def test_a_101_row_csv_goes_to_the_background_with_progress(system):
@@ -120,9 +128,16 @@ async def test_errors_by_row_and_column_whole_file_or_valid_rows_only(system):
     assert "Phone: Enter a 10-digit phone number" in sheet.cell(row=12, column=13).value
     assert sheet.cell(row=12, column=1).value == f"Rowan{rows(30, t)[10][0][5:]}"
     assert not sheet.cell(row=2, column=13).value
-    only_valid = await upload(http, manager, data, valid_rows_only=True)
-    assert only_valid.json()["stored"] == 27 and only_valid.json()["new_recipients"] == 27
-    await finished(http, only_valid.json()["id"])
+    person = browser(system)
+    await person.login(manager.email)
+    shown = await person.get(f"/recipients/uploads/{body['id']}")
+    assert "Nothing was imported" in shown.text and "Import the 27 valid rows only" in shown.text
+    chosen = await person.submit(f"/recipients/uploads/{body['id']}", {},
+                                 action=f"/recipients/uploads/{body['id']}/valid-rows")
+    again_id = int(str(chosen.url).rsplit("/", 1)[1])
+    assert again_id != body["id"]
+    only_valid = await finished(http, again_id)
+    assert only_valid["stored"] == 27 and only_valid["new_recipients"] == 27
     again = await upload(http, manager, data, valid_rows_only=True)
     assert again.json()["new_recipients"] == 0, "the same people are the same recipients"
     await finished(http, again.json()["id"])
@@ -138,3 +153,16 @@ async def test_another_location_sees_nothing(system):
     assert (await upload(other, mine, xlsx(rows(2, tag())))).status_code == 404
     listed = await other.get(f"/api/v1/locations/{mine.location_id}/recipients")
     assert listed.status_code == 404
+
+
+async def test_the_template_has_the_columns_and_the_lists(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await http.get("/api/v1/recipients/template.xlsx")
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content))
+    sheet = book["Recipients"]
+    assert [c.value for c in sheet[1]] == HEADER
+    lists = " ".join(v.formula1 for v in sheet.data_validations.dataValidation)
+    assert "Other (including not employed)" in lists and "English,Spanish" in lists
+    assert "Instructions" in book.sheetnames

@@ -26,7 +26,7 @@ async def start_worker(dev_env, database_url: str, log: Path) -> asyncio.subproc
     process = await asyncio.create_subprocess_exec(
         sys.executable, "worker.py", cwd=ROOT, env=env, stdout=log.open("w"),
         stderr=asyncio.subprocess.STDOUT)
-    for _ in range(300):
+    for _ in range(1200):  # up to a minute: importing the worker is slow on a busy machine
         if "worker polling" in read(log):
             return process
         assert process.returncode is None, read(log)

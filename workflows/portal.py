@@ -10,6 +10,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.portal import PortalActivities
     from models.contracts import (
         AskNewLink,
+        ContactClaim,
         ContactValidationInput,
         PortalInvitationInput,
         ValidateContact,
@@ -69,7 +70,9 @@ class ContactValidationWorkflow:
         self.state = "validating"  # holds off the expiry while the claim runs
         try:
             user_id = await workflow.execute_activity_method(
-                PortalActivities.validate_contact, args=[self.data, command], **DB)
+                PortalActivities.validate_contact,
+                ContactClaim(contact_id=self.data.contact_id, round=self.data.round,
+                             link_id=command.link_id), **DB)
         except ActivityError:
             self.state = "pending"
             raise

@@ -17,7 +17,7 @@ R = RecipientActivities
 # and the outbox skips the emails that already went.
 BATCH = {
     "start_to_close_timeout": timedelta(minutes=10),
-    "heartbeat_timeout": timedelta(seconds=10),
+    "heartbeat_timeout": timedelta(seconds=30),
     "retry_policy": RetryPolicy(initial_interval=timedelta(seconds=1),
                                 maximum_interval=timedelta(minutes=5),
                                 non_retryable_error_types=NON_RETRYABLE),

@@ -2,6 +2,7 @@
 
 import re
 import secrets
+import time
 
 from sqlalchemy import or_
 from sqlmodel import func, select
@@ -190,10 +191,22 @@ async def reopen(session, gateway, case: Case, user: User, reason: str) -> str:
     return await _message_update(session, gateway, case, user, reason, "reopen")
 
 
+COUNTS_FOR = 10.0  # seconds: the console's per-team counts are at most this old
+_counts: dict[int, tuple[float, dict[str, int]]] = {}
+
+
 async def queue_counts(session: AsyncSession) -> dict[str, int]:
+    """Open cases per team, for the console's team links. Every agent's every page shows
+    them, so each process counts at most every few seconds per database."""
+    key, now = id(session.bind), time.monotonic()
+    cached = _counts.get(key)
+    if cached and now - cached[0] < COUNTS_FOR:
+        return cached[1]
     rows = await session.exec(select(Case.team, func.count()).where(
         Case.status.in_(CaseStatus.OPEN)).group_by(Case.team))
-    return {str(team): count for team, count in rows.all()}
+    counts = {str(team): count for team, count in rows.all()}
+    _counts[key] = (now, counts)
+    return counts
 
 
 async def agents(session: AsyncSession) -> list[User]:

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import literal
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +25,7 @@ STATUS_CHOICES = [("open", "Open (not resolved)"), ("new", "New, not yet picked 
 SLA_CHOICES = [("", "Any"), ("on_time", "On time"), ("at_risk", "Near its target"),
                ("breached", "Past its target")]
 SORT_CHOICES = [("due", "Due soonest"), ("oldest", "Oldest first"), ("newest", "Newest first")]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # a search never carries control characters (or NUL)
 NUMBER = re.compile(r"(?:CS)?0*(\d{1,9})", re.IGNORECASE)
 
 
@@ -32,7 +34,7 @@ class ConsoleFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    q: Annotated[str, Field(max_length=200)] = ""
+    q: Annotated[str, Field(max_length=200, pattern=NO_CONTROL)] = ""
     team: Team | Literal["all"] = "all"
     status: Literal[tuple(STATUSES)] = "open"  # type: ignore[valid-type]
     category: Category | Literal[""] = ""
@@ -94,21 +96,42 @@ def _conditions(f: ConsoleFilters) -> list:
 async def console(session: AsyncSession, f: ConsoleFilters,
                   page_size: int = PAGE_SIZE) -> ConsolePage:
     conditions = _conditions(f)
-    total = (await session.exec(select(func.count()).select_from(Case).where(*conditions))).one()
     order = {"due": (Case.sla_due_at.asc().nulls_last(), Case.id),
              "oldest": (Case.created_at, Case.id),
              "newest": (Case.created_at.desc(), Case.id.desc())}[f.sort]
-    pages = max(1, -(-total // page_size))
-    page = min(f.page, pages)
-    # The page's ids first (from an index where one covers the filters), then those rows.
-    ids = list((await session.exec(select(Case.id).where(*conditions).order_by(*order)
-                                   .offset((page - 1) * page_size).limit(page_size))).all())
+
+    async def page_of(page: int, with_total: bool) -> list[tuple[int, int]]:
+        """(id, total) rows; the total is 0 unless asked for."""
+        total = func.count().over() if with_total else literal(0)
+        return [tuple(row) for row in (await session.exec(
+            select(Case.id, total).where(*conditions).order_by(*order)
+            .offset((page - 1) * page_size).limit(page_size))).all()]
+
+    async def counted() -> int:
+        return (await session.exec(select(func.count()).select_from(Case)
+                                   .where(*conditions))).one()
+
+    # The page's ids first (from an index where one covers the filters), then only those
+    # rows. A text search reads every row's search text anyway: its total comes with the ids
+    # in the same pass (a window count); otherwise an index-only count is cheaper.
+    page, numbered = f.page, []
+    if f.q and not NUMBER.fullmatch(f.q):
+        numbered = await page_of(page, with_total=True)
+        total = numbered[0][1] if numbered else await counted()
+    else:
+        total = await counted()
+    last = max(1, -(-total // page_size))
+    if not numbered and total:
+        page = min(page, last)
+        numbered = await page_of(page, with_total=False)
+    ids = [row[0] for row in numbered]
     found = {c.id: c for c in (await session.exec(select(Case).where(Case.id.in_(ids)))).all()}
     rows = [found[i] for i in ids if i in found]
+    pages = last
     assignees = {c.assignee_id for c in rows if c.assignee_id}
     names = {}
     if assignees:
         people = await session.exec(select(User.id, User.first_name, User.last_name)
                                     .where(User.id.in_(assignees)))
-        names = {uid: f"{first} {last}" for uid, first, last in people.all()}
+        names = {uid: f"{given} {family}" for uid, given, family in people.all()}
     return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names)

@@ -71,6 +71,8 @@ def template() -> bytes:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # most cells: the fast path for 60,000 of them
+        return value.strip()
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheets keep numbers (a phone, a ZIP code) as floats
     if isinstance(value, datetime):

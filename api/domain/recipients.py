@@ -15,7 +15,7 @@ from api.domain import recipient_files
 from api.domain.recipients_scope import recipient_location
 from api.processes import Gateway
 from api.processes import recipients as process
-from core.errors import NotFound
+from core.errors import Conflict, NotFound
 from models.accounts import User
 from models.audit import AuditEvent
 from models.recipient_rules import SMALL_FILE, name_key
@@ -48,6 +48,8 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
                           upload_id: int) -> RecipientUpload:
     """The same file again, importing only its valid rows (after a refused upload)."""
     first = await upload_for(session, user, upload_id)
+    if first.status != "refused":
+        raise Conflict("This upload was imported already.")
     again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
                             filename=first.filename, file_kind=first.file_kind,
                             valid_rows_only=True, total_rows=first.total_rows, rows=first.rows,

@@ -163,8 +163,8 @@ async def may_manage(session: AsyncSession, user: User, location_id: int) -> boo
 
 
 async def employer_for(session: AsyncSession, user: User, employer_id: int) -> Employer:
-    """An employer its creating location's managers, the state, or its own validated points
-    of contact may open and change."""
+    """An employer its creating location's managers or the state may open and change (its
+    points of contact reach their own through `contact_of`)."""
     employer = await session.get(Employer, employer_id)
     if employer is None:
         raise NotFound(NO_EMPLOYER)
@@ -173,10 +173,6 @@ async def employer_for(session: AsyncSession, user: User, employer_id: int) -> E
     if employer.location_id is not None and await may_manage(session, user,
                                                              employer.location_id):
         return employer
-    if user.role == Role.ORG_CONTACT:
-        contact = await contact_of(session, user)
-        if contact is not None and contact.employer_id == employer.id:
-            return employer
     raise NotFound(NO_EMPLOYER)
 
 

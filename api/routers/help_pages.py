@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import helpdesk, kb
+from api.domain import helpdesk, kb, provider_import
 from api.domain.attachments import keep_pending, kept_list, pending_files
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
@@ -72,6 +72,32 @@ async def article(request: Request, article_id: Id, session: SessionDep,
                   user: OptionalUser) -> HTMLResponse:
     found = await kb.article(session, article_id, bool(user and helpdesk.is_agent(user)))
     return render(request, "help/article.html", {"article": found})
+
+
+async def _own_location(session, user, location: int | None) -> Location | None:
+    """A location the person works at (its name goes in the template's B1), or none."""
+    if user is None or location is None or user.must_change_password:
+        return None
+    return await session.get(Location, location) if location in await my_location_ids(
+        session, user) else None
+
+
+@router.get("/practicing-provider-template", response_class=HTMLResponse)
+async def provider_template_page(request: Request, session: SessionDep, user: OptionalUser,
+                                 location: Id | None = None) -> HTMLResponse:
+    """Section B step 8 links here: what the bulk upload is, and the template."""
+    return render(request, "help/provider_template.html", {
+        "location": await _own_location(session, user, location)})
+
+
+@router.get("/practicing-provider-template.xlsx")
+async def provider_template_file(session: SessionDep, user: OptionalUser,
+                                 location: Id | None = None) -> Response:
+    own = await _own_location(session, user, location)
+    return Response(provider_import.template(own.name if own else ""),
+                    media_type=provider_import.XLSX_TYPE,
+                    headers={"Content-Disposition":
+                             'attachment; filename="practicing-provider-bulk-upload.xlsx"'})
 
 
 @router.get("/register", response_class=HTMLResponse)

@@ -4,10 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import select
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
-from api.domain import helpdesk, kb, provider_import
+from api.domain import helpdesk, kb, provider_import, sites
 from api.domain.helpdesk_console import (
     SLA_CHOICES,
     SORT_CHOICES,
@@ -56,16 +55,15 @@ async def _live(gateway, case_id: int):
 async def _case_page(request: Request, session, gateway, user: User, case_id: int,
                      status_code: int = 200, **extra) -> HTMLResponse:
     case = await helpdesk.case_for(session, user, case_id)
-    locations = []
-    if case.category == Category.PROVIDER_BULK_UPLOAD:
-        locations = (await session.exec(select(Location).order_by(Location.name))).all()
+    about = await session.get(Location, case.location_id) if case.location_id else None
     files = await helpdesk.attachments(session, case)
     return render(request, "helpdesk/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": files, "live": await _live(gateway, case.id),
         "agent_options": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)],
         "file_options": [(str(f.id), f.filename) for f in files],
-        "location_options": [(str(loc.id), loc.name) for loc in locations],
+        "bulk_upload": case.category == Category.PROVIDER_BULK_UPLOAD,
+        "case_location_label": sites.label(about) if about else "",
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
 
 
@@ -113,7 +111,9 @@ async def _act(request, session, gateway, case, user, action: str, values: dict)
 
 
 async def _import(request, session, gateway, case, user, action: str, values: dict):
-    data = validated_form(ImportIn, {**values, "valid_rows_only": values.get("valid_rows_only") == "yes"})
+    location_id = await sites.resolve(session, values.get("location_id"), "location_id")
+    data = validated_form(ImportIn, {**values, "location_id": location_id,
+                                "valid_rows_only": values.get("valid_rows_only") == "yes"})
     if action == "check-import":
         report = await provider_import.preview(session, case, data.attachment_id,
                                                data.location_id)

@@ -5,10 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlmodel import select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
-from api.domain import inventory, transfers
+from api.domain import inventory, sites, transfers
 from api.domain.scope import managed_location_ids, may_manage
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
@@ -16,7 +15,6 @@ from api.params import Id, form_id
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
-from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory_rules import may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
@@ -35,15 +33,11 @@ async def _site_page(request: Request, session, user: User, location_id: int,
                      status_code: int = 200, **extra) -> HTMLResponse:
     location = await inventory.site_for(session, user, location_id)
     usable, expired = await inventory.lots(session, location)
-    enrolled = (await session.exec(select(Location).where(
-        Location.status == LocationStatus.APPROVED, Location.id != location.id)
-        .order_by(Location.name))).all()
     products = {p.id: p for p in await inventory.products(session)}
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
         "ledger": await inventory.ledger(session, location, 100),
         "transfers": await transfers.of_location(session, location.id),
-        "sites": [(str(s.id), s.name) for s in enrolled],
         "staff": await may_manage(session, user, location.id), "tab": "inventory",
         "key": uuid.uuid4().hex, **extra}, status_code=status_code)
 
@@ -79,7 +73,10 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
                                        validated_form(AdjustmentIn, values))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
     if action == "transfer":
-        transfer = await transfers.request(session, gateway, user, validated_form(TransferIn, values))
+        receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
+                                       enrolled_only=True, exclude=location.id)
+        transfer = await transfers.request(session, gateway, user, validated_form(
+            TransferIn, {**values, "to_location_id": receiver}))
         return f"{transfer.number} is requested; the Immunization Branch decides on it."
     raise CVMSError("Unknown action.")
 
@@ -107,11 +104,3 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
     except CVMSError as error:
         return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
     return redirect(f"/transfers/{transfer_id}", notice=f"The transfer is now {status}.")
-
-
-@pages.get("/state/transfers", response_class=HTMLResponse)
-async def state_queue(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
-    waiting, flagged = await transfers.state_queue(session)
-    names = {loc.id: loc.name for loc in (await session.exec(select(Location))).all()}
-    return render(request, "inventory/state_queue.html", {"waiting": waiting,
-                                                         "flagged": flagged, "names": names})

@@ -5,10 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep
-from api.domain import employers, portal_accounts
+from api.domain import case_imports, employers, helpdesk, portal_accounts, portal_import
 from api.domain.scope import employer_for
 from api.forms import validated
 from api.params import Id
+from models.helpdesk_schemas import ImportIn, ImportReport
 from models.portal_schemas import (
     ActiveLocationIn,
     ContactIn,
@@ -202,3 +203,29 @@ async def confirm(user: CurrentUser, session: SessionDep) -> EmployerOut:
     employers.confirm(session, user, employer)
     return EmployerOut.model_validate(employer).model_copy(update={"confirmed": True})
 
+
+
+@router.get("/portal/templates/portal-users.xlsx",
+            summary="The HCP user onboarding template (many users at once, via the help desk)")
+async def users_template() -> Response:
+    return Response(portal_import.template(), media_type=case_imports.XLSX_TYPE,
+                    headers={"Content-Disposition":
+                             'attachment; filename="hcp-user-onboarding.xlsx"'})
+
+
+@router.post("/helpdesk/cases/{case_id}/portal-users/check", response_model=ImportReport,
+             tags=["help desk"], summary="Check a user onboarding file: errors by row and column")
+async def check_users(case_id: Id, body: ImportIn, user: CurrentUser,
+                      session: SessionDep) -> ImportReport:
+    case = await helpdesk.case_for(session, user, case_id)
+    return await portal_import.preview(session, case, body.attachment_id, body.location_id)
+
+
+@router.post("/helpdesk/cases/{case_id}/portal-users", response_model=ImportReport,
+             status_code=201, tags=["help desk"],
+             summary="Import a user onboarding file; each person is emailed an invitation")
+async def import_users(case_id: Id, body: ImportIn, user: CurrentUser, session: SessionDep,
+                       gateway: ProcessesDep) -> ImportReport:
+    case = await helpdesk.case_for(session, user, case_id)
+    return await portal_import.run_import(session, gateway, case, user, body.attachment_id,
+                                          body.location_id, body.valid_rows_only)

@@ -47,8 +47,8 @@ async def placeholder(request: Request, tab: str, _user: CurrentUser) -> HTMLRes
 async def switch(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     body = validated_form(ActiveLocationIn, await form_values(request))
     await portal_accounts.switch(session, user, body.location_id, request.state.portal)
-    name = request.state.portal.holdings
-    shown = next(h.name for h in name if h.location_id == body.location_id)
+    shown = next(h.name for h in request.state.portal.holdings
+                 if h.location_id == body.location_id)
     return redirect("/portal", notice=f"You are now working at {shown}.")
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
+from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import recipient_files, recipients
 from api.domain.recipients_scope import RECIPIENT_ROLES, recipient_location, recipient_locations
 from api.pages import redirect, render
@@ -135,7 +135,7 @@ async def list_api(location_id: Id, user: Manager, session: SessionDep, q: str =
 
 
 @pages.get("/recipients/people/{recipient_id}", response_class=HTMLResponse)
-async def person(request: Request, recipient_id: Id, user: CurrentUser, _m: Manager,
+async def person(request: Request, recipient_id: Id, user: Manager,
                  session: SessionDep) -> HTMLResponse:
     found = await recipients.recipient_for(session, user, recipient_id)
     return render(request, "recipients/person.html", {"person": found,

@@ -32,14 +32,22 @@ def _page(request: Request, name: str, context: dict, status_code: int = 200) ->
                   status_code=status_code)
 
 
+class BadLink(Exception):
+    """A mistyped or forged personal link: answered with a page in the visitor's language."""
+
+
 async def _person(request: Request, session, settings, recipient_id: int,
                   key: str) -> Recipient:
     try:
         return await portal.by_link(session, settings.secret_key.get_secret_value(),
                                     recipient_id, key)
-    except NotFound:
-        _language(request)
-        raise
+    except NotFound as error:
+        raise BadLink from error
+
+
+async def bad_link(request: Request, _error: BadLink) -> HTMLResponse:
+    _language(request)
+    return _page(request, "recipient/problem.html", {}, status_code=404)
 
 
 @router.get("/language/{code}")

@@ -18,7 +18,7 @@ from api.params import MAX_ID, Id
 from core.errors import CVMSError
 from models.accounts import User
 from models.contracts import DecisionResult
-from models.enrollment import Location, Organization, StoredFile
+from models.enrollment import StoredFile
 from models.enums import Role
 from models.schemas import Stripped
 
@@ -52,14 +52,6 @@ async def _queue(session, limit: int, offset: int) -> QueueOut:
     return QueueOut(total=total, items=[QueueItem(**{**row.__dict__,
                                                      "pending_since": row.pending_since.isoformat()})
                                         for row in rows])
-
-
-@pages.get("/review", response_class=HTMLResponse)
-async def queue_page(request: Request, _user: Reviewer, session: SessionDep,
-                     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
-    total, rows = await review.queue(session, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    return render(request, "review/queue.html", {"rows": rows, "total": total, "page": page,
-                                                 "pages": max(1, -(-total // PAGE_SIZE))})
 
 
 @pages.get("/review/locations/{location_id}", response_class=HTMLResponse)
@@ -118,15 +110,6 @@ async def agreement(location_id: Id, user: CurrentUser, session: SessionDep) -> 
     name = f"agreement-location-{location.id}.pdf"
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-@pages.get("/state/locations", response_class=HTMLResponse)
-async def state_view(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
-    """Every organization and location, with its status and how long it has been in it."""
-    rows = await session.exec(select(Location, Organization.legal_name)
-                              .join(Organization, Organization.id == Location.organization_id)
-                              .order_by(Location.status_since))
-    return render(request, "state/locations.html", {"rows": rows.all()})
 
 
 @api.get("/review/queue", response_model=QueueOut,

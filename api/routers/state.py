@@ -1,22 +1,68 @@
-"""The state program's pages (Immunization Branch reviewers)."""
+"""The state program's pages (Immunization Branch reviewers): every organization and location,
+the review queue, transfers awaiting a decision and the audit log, each paged, searchable,
+filterable by status and age in status, and downloadable as CSV."""
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
-from sqlmodel import select
+from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SessionDep, require_roles
+from api.domain import state_lists as lists
+from api.domain.review import _kind
+from api.forms import validated
 from api.pages import render
+from core.timefmt import EASTERN
 from models.accounts import User
-from models.audit import AuditEvent
+from models.base import utcnow
 from models.enums import Role
 
-pages = APIRouter(prefix="/state", include_in_schema=False)
+pages = APIRouter(include_in_schema=False)
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
+# path: (template, list function, CSV rows, status choices, file name)
+LISTS: dict[str, tuple[str, Callable[..., Awaitable[lists.Listing]], Callable, list, str]] = {
+    "/state/locations": ("state/locations.html", lists.locations, lists.location_rows,
+                         lists.LOCATION_STATUSES, "locations"),
+    "/review": ("review/queue.html", lists.review_queue, lists.review_rows,
+                lists.REVIEW_KINDS, "review-queue"),
+    "/state/transfers": ("inventory/state_queue.html", lists.transfers, lists.transfer_rows,
+                         lists.TRANSFER_STATUSES, "transfers-awaiting-decision"),
+    "/state/audit": ("state/audit.html", lists.audit, lists.audit_rows, lists.AUDIT_KINDS,
+                     "audit-log"),
+}
 
-@pages.get("/audit", response_class=HTMLResponse)
-async def audit_log(request: Request, session: SessionDep, _user: Reviewer) -> HTMLResponse:
-    result = await session.exec(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(200))
-    return render(request, "state/audit.html", {"events": result.all()})
+
+def _filters(request: Request) -> lists.StateFilters:
+    return validated(lists.StateFilters, dict(request.query_params))
+
+
+def _page_route(path: str):
+    template, find, _rows, statuses, _name = LISTS[path]
+
+    async def page(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
+        f = _filters(request)
+        return render(request, template, {
+            "f": f, "found": await find(session, f), "status_choices": statuses,
+            "ages": lists.AGES, "pin": lists.pin, "kind": _kind})
+    return page
+
+
+def _csv_route(path: str):
+    _template, find, rows_of, _statuses, name = LISTS[path]
+
+    async def export(request: Request, _user: Reviewer, session: SessionDep) -> Response:
+        f = _filters(request)
+        header, rows = rows_of(await find(session, f, page_size=None))
+        stamp = utcnow().astimezone(EASTERN).strftime("%Y-%m-%d")
+        return Response(lists.to_csv(header, rows), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition":
+                                 f'attachment; filename="{name}-{stamp}.csv"'})
+    return export
+
+
+for _path in LISTS:
+    pages.add_api_route(_path, _page_route(_path), methods=["GET"],
+                        response_class=HTMLResponse)
+    pages.add_api_route(f"{_path}.csv", _csv_route(_path), methods=["GET"])

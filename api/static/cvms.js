@@ -3,3 +3,34 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 })();
+
+// Search-backed site fields: suggestions come from the server as the person types, so a page
+// never lists every site in the state.
+(function () {
+  var fields = document.querySelectorAll("input[data-site-search]");
+  Array.prototype.forEach.call(fields, function (input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = input.value.trim();
+      if (q.length < 2 || q === asked || / \(NCA\d{6}\)$/.test(q)) { return; }
+      timer = setTimeout(function () {
+        asked = q;
+        fetch(input.getAttribute("data-site-search") + "&q=" + encodeURIComponent(q),
+              {credentials: "same-origin", headers: {"Accept": "application/json"}})
+          .then(function (response) { return response.ok ? response.json() : []; })
+          .then(function (sites) {
+            while (list.firstChild) { list.removeChild(list.firstChild); }
+            sites.forEach(function (site) {
+              var option = document.createElement("option");
+              option.value = site.label;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* the field still works: the server resolves a name or PIN */ });
+      }, 200);
+    });
+  });
+})();

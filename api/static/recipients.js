@@ -11,7 +11,10 @@
       var el = box.querySelector('[data-field="' + name + '"]');
       if (el) { el.textContent = p[name]; }
     });
-    if (p.finished) { window.location.reload(); return; }
+    if (p.finished) {  // no automatic reload: the page changes only when its reader asks
+      document.getElementById("upload-finished").hidden = false;
+      return;
+    }
     window.setTimeout(poll, 1000);
   }
   function poll() {

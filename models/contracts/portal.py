@@ -28,3 +28,11 @@ class ValidateContact(Command):
 
 class AskNewLink(Command):
     link_id: int
+
+
+class ContactClaim(BaseModel):
+    """The validate update's activity input: which link of which round claims the contact."""
+
+    contact_id: int
+    round: int
+    link_id: int

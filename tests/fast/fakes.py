@@ -18,6 +18,8 @@ from activities.accounts import AccountActivities
 from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
+from activities.portal import PortalActivities
+from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
 from models.contracts import (
@@ -34,7 +36,8 @@ from worker import sandbox_runner
 from workflows.registry import WORKFLOWS
 
 CLASSES = (AccountActivities, EnrollmentActivities, HelpdeskActivities, InventoryActivities,
-           ReviewActivities, SigningActivities)
+           ReviewActivities, SigningActivities, PortalActivities,
+           RecipientActivities)
 
 
 def activity_names() -> list[str]:
@@ -61,6 +64,7 @@ def _defaults() -> dict[str, Callable[[Any], Any]]:
         "open_round": lambda d: RoundOpened(round_id=d["number"], requests=[]),
         "record_signature": lambda d: SignatureRecorded(signature_id=1,
                                                         request_id=d["request_id"]),
+        "validate_contact": lambda d: 1000 + d["contact_id"],
         "publish_message": lambda d: PublishedMessage(message_id=d["message_id"],
                                                       author_kind="agent", internal=False),
     }

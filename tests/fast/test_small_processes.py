@@ -9,7 +9,9 @@ from temporalio.client import WorkflowUpdateFailedError
 
 from models.contracts import (
     AccountActivationInput,
+    AskNewLink,
     ConfirmEmail,
+    ContactValidationInput,
     OfficerSign,
     PasswordResetInput,
     RenewLink,
@@ -20,12 +22,14 @@ from models.contracts import (
     TransferActor,
     TransferDecision,
     TransferInput,
+    ValidateContact,
     WelcomeInput,
 )
 from tests.fast.fakes import Fakes, eventually
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.case import RequesterWelcomeWorkflow
 from workflows.health import HealthWorkflow
+from workflows.portal import ContactValidationWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
 
@@ -136,3 +140,31 @@ async def test_the_health_workflow_answers_while_a_worker_polls(ts_env, workers)
     handle = await ts_env.client.start_workflow(HealthWorkflow.run, id=f"fast-health-{task_queue}",
                                                 task_queue=task_queue)
     assert await handle.query(HealthWorkflow.ping) == "ok"
+
+
+async def test_a_contact_validates_within_48_hours_or_the_timer_expires_the_link(ts_env,
+                                                                               workers):
+    fake = Fakes()
+    task_queue = await workers.start(fake)
+    client = ts_env.client
+
+    async def started(contact_id: int):
+        return await client.start_workflow(
+            ContactValidationWorkflow.run,
+            ContactValidationInput(contact_id=contact_id, round=1, manager_id=1),
+            id=f"fast-contact-{next(NUMBERS)}", task_queue=task_queue)
+
+    prompt, late = await started(next(NUMBERS)), await started(next(NUMBERS))
+    user_id = await prompt.execute_update(ContactValidationWorkflow.validate,
+                                          ValidateContact(link_id=1))
+    assert user_id > 1000 and await prompt.result() == "validated"
+    assert "not expired" in await refused(late.execute_update,
+                                          ContactValidationWorkflow.ask_new_link,
+                                          AskNewLink(link_id=2))
+    await ts_env.sleep(timedelta(hours=48, minutes=1))
+    await eventually(lambda: fake.count("expire_contact_link") == 1)
+    assert (await refused(late.execute_update, ContactValidationWorkflow.validate,
+                          ValidateContact(link_id=2))).startswith("Gone")
+    await late.execute_update(ContactValidationWorkflow.ask_new_link, AskNewLink(link_id=2))
+    assert await late.result() == "expired"
+    assert fake.count("send_contact_welcome") == 1 and fake.count("notify_new_link_asked") == 1

@@ -43,8 +43,15 @@ async def agent(system: System, team: str, lead: bool = False) -> tuple[httpx.As
 
 def provider_workbook(rows: list[tuple], location: str = "Big Hospital") -> bytes:
     """The downloadable template, filled in as a coordinator would."""
-    book = load_workbook(BytesIO(template(location)))
+    return filled_workbook(template(location), rows)
+
+
+def filled_workbook(template_file: bytes, rows: list[tuple], location: str | None = None) -> bytes:
+    """A bulk-upload template with rows written under its header (and B1 set, if given)."""
+    book = load_workbook(BytesIO(template_file))
     sheet = book.worksheets[0]
+    if location is not None:
+        sheet["B1"] = location
     for n, row in enumerate(rows, start=4):
         for column, value in enumerate(row, start=1):
             sheet.cell(row=n, column=column, value=value)

@@ -4,6 +4,7 @@ import uuid
 
 import httpx
 
+from api.domain.accounts import user_by_email
 from models.enrollment import UserLocation
 from models.portal_rules import MANAGER
 from tests.support.system import System
@@ -40,4 +41,9 @@ async def also_manages(system: System, user_id: int, location_id: int) -> None:
         await session.commit()
 
 
-__all__ = ["PASSWORD", "also_manages", "invite"]
+async def user_id(system: System, email: str) -> int:
+    async with system.sessions() as session:
+        return (await user_by_email(session, email)).id
+
+
+__all__ = ["PASSWORD", "also_manages", "invite", "user_id"]

@@ -66,7 +66,7 @@ def letters(number: int) -> str:
 
 def person(n: int, tag: str, *, language: str = "English", email: bool = True) -> list[str]:
     return [f"Rowan{letters(n)}", f"Quill{tag}", f"{1 + n % 12:02d}/{1 + n % 28:02d}/19{50 + n % 50}",
-            f"919555{n % 10000:04d}", f"r{n}.{tag.lower()}@example.org" if email else "",
+            f"9847{n % 1000000:06d}", f"r{n}.{tag.lower()}@example.org" if email else "",
             f"{n} Oak Street", "Durham", "NC", "27701", "Acme Mills" if n % 3 else "",
             "Manufacturing" if n % 3 else "Other (including not employed)", language]
 

@@ -41,6 +41,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('file_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True))
         batch_op.create_unique_constraint('uq_provider_import_location_file', ['location_id', 'file_sha256'])
 
+    seed_knowledge_base()
+
 
 
 def downgrade() -> None:
@@ -60,3 +62,24 @@ def downgrade() -> None:
         batch_op.drop_column('related_case_id')
         batch_op.drop_column('sla_due_at')
 
+
+
+def seed_knowledge_base() -> None:
+    """The starting articles (models/kb_seed.py), each added once: an agent's edit or a title
+    already taken is left alone."""
+    from datetime import UTC, datetime
+
+    from models.kb_seed import ARTICLES
+
+    article = sa.table('kb_article', sa.column('title', sa.String), sa.column('body', sa.Text),
+                       sa.column('category', sa.String), sa.column('published', sa.Boolean),
+                       sa.column('created_at', sa.DateTime(timezone=True)),
+                       sa.column('updated_at', sa.DateTime(timezone=True)))
+    connection = op.get_bind()
+    taken = {row[0] for row in connection.execute(sa.select(article.c.title))}
+    now = datetime.now(UTC)
+    rows = [{'title': title, 'body': body, 'category': category, 'published': True,
+             'created_at': now, 'updated_at': now}
+            for title, category, body in ARTICLES if title not in taken]
+    if rows:
+        op.bulk_insert(article, rows)

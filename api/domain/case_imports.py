@@ -1,0 +1,151 @@
+"""What every bulk upload that arrives as a help-desk case shares: the attached workbook, the
+location it names in cell B1, its rows by column, and an import recorded once per file with
+a message on the case. Practicing providers and portal users are imported through it."""
+
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain.workbook import read_first_sheet
+from api.processes import Gateway
+from api.processes import helpdesk as case_process
+from core.errors import Conflict, Invalid
+from core.timefmt import when
+from models.accounts import User
+from models.enrollment import Location, StoredFile
+from models.helpdesk import Case, CaseAttachment, CaseMessage, ProviderImport
+from models.helpdesk_rules import case_number
+
+Rows = list[tuple[int, dict[str, Any]]]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def template(title: str, location_name: str, columns: list[tuple[str, str]], *,
+             header_row: int, choices: dict[str, list[str]], instructions: list[str]) -> bytes:
+    """A workbook to fill in: the location in B1, the column labels on the header row, lists
+    to choose from where a column is a closed vocabulary, and an Instructions sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    sheet["A1"], sheet["B1"] = "Location name", location_name
+    for n, (_key, label) in enumerate(columns, start=1):
+        sheet.cell(row=header_row, column=n, value=label)
+        sheet.column_dimensions[get_column_letter(n)].width = 22
+    for column, values in choices.items():
+        listed = DataValidation(type="list", formula1='"' + ",".join(values) + '"',
+                                allow_blank=False)
+        sheet.add_data_validation(listed)
+        listed.add(f"{column}{header_row + 1}:{column}2000")
+    notes = book.create_sheet("Instructions")
+    for n, line in enumerate(instructions, start=1):
+        notes.cell(row=n, column=1, value=line)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def cell_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # spreadsheets store every number as a float: 12345.0 is 12345
+    return "" if value is None else str(value).strip()
+
+
+async def read_rows(data: bytes, keys: list[str], *, header_row: int,
+                    max_rows: int) -> tuple[str, Rows]:
+    """The location named in B1 and every non-empty row under the header (parsed off the
+    event loop; a malformed or oversized file is a 422 naming the problem)."""
+    sheet = await read_first_sheet(data, max_rows=max_rows, header_rows=header_row,
+                                   field="attachment_id")
+    location_name, rows = "", []
+    for number, cells in enumerate(sheet, start=1):
+        if number == 1 and len(cells) > 1:
+            location_name = cell_text(cells[1])
+        if number <= header_row or not any(c not in (None, "") for c in cells):
+            continue
+        values = list(cells) + [None] * len(keys)
+        rows.append((number, {key: cell_text(values[i]) for i, key in enumerate(keys)}))
+    return location_name, rows
+
+
+def same_place(named: str, location: Location) -> bool:
+    return " ".join(named.split()).casefold() == " ".join(location.name.split()).casefold()
+
+
+async def case_sheet(session: AsyncSession, case: Case, attachment_id: int, location_id: int,
+                     keys: list[str], *, header_row: int, max_rows: int,
+                     what: str) -> tuple[CaseAttachment, Location, Rows]:
+    """The case's attached file, for the location it names, with its rows; `what` names the
+    rows in messages ("provider", "user")."""
+    attachment = await session.get(CaseAttachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise Invalid("Choose a file attached to this case.", field="attachment_id")
+    location = await session.get(Location, location_id)
+    if location is None:
+        raise Invalid(f"Choose the location the {what}s belong to.", field="location_id")
+    stored = await session.get(StoredFile, attachment.file_id)
+    named, rows = await read_rows(stored.data, keys, header_row=header_row, max_rows=max_rows)
+    if not named:
+        raise Invalid("The file does not name its location: write the location's name in cell "
+                      "B1, as the template asks.", field="attachment_id")
+    if case.location_id is not None and case.location_id != location.id:
+        about = await session.get(Location, case.location_id)
+        raise Invalid(f"This case is about {about.name}, and the file (cell B1) is for "
+                      f"“{named}”: a file is imported only into the location its case is "
+                      "about. Ask the requester for the right file, or a case for the other "
+                      "location.", field="location_id")
+    if not same_place(named, location):
+        raise Invalid(f"This file is for “{named}” (cell B1), not for {location.name}. Choose "
+                      "the location the file names, or ask for the right file.",
+                      field="location_id")
+    if not rows:
+        raise Invalid(f"The file has no {what} rows under the header row.",
+                      field="attachment_id")
+    return attachment, location, rows
+
+
+async def not_imported_yet(session: AsyncSession, attachment_id: int) -> None:
+    done = await session.exec(select(ProviderImport).where(
+        ProviderImport.attachment_id == attachment_id))
+    if done.first() is not None:
+        raise Conflict("This file was already imported.", field="attachment_id")
+
+
+async def not_imported_before(session: AsyncSession, location: Location, digest: str) -> None:
+    """The same file (by content), sent again in this or another case, is recognised."""
+    earlier = (await session.exec(select(ProviderImport).where(
+        ProviderImport.location_id == location.id,
+        ProviderImport.file_sha256 == digest))).first()
+    if earlier is not None:
+        raise Conflict(f"This same file was already imported into {location.name} on "
+                       f"{when(earlier.created_at)} (case {case_number(earlier.case_id)}, "
+                       f"{earlier.imported} row(s)). Nothing was imported again.",
+                       field="attachment_id")
+
+
+async def record_import(session: AsyncSession, case: Case, attachment: CaseAttachment,
+                        location: Location, agent: User, imported: int, skipped: int,
+                        digest: str | None = None) -> None:
+    """The import's record: its unique attachment settles a double click here."""
+    session.add(ProviderImport(case_id=case.id, attachment_id=attachment.id,
+                               location_id=location.id, file_sha256=digest, imported=imported,
+                               skipped=skipped, imported_by=agent.id))
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise Conflict("This file was already imported.", field="attachment_id") from error
+
+
+async def tell_the_case(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
+                        body: str) -> None:
+    """The import and its rows commit with this message, once the case accepts it."""
+    message = CaseMessage(case_id=case.id, author_user_id=agent.id, author_name=agent.full_name,
+                          author_kind="agent", body=body)
+    session.add(message)
+    await session.flush()
+    await case_process.message(gateway, session, case.id, "post", message.id, agent.id)

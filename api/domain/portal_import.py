@@ -1,0 +1,132 @@
+"""Many portal users at once: the HCP user onboarding template, sent to the help desk in a
+User onboarding case by a Location Manager and imported by an agent, with errors by row and
+column - through the same case-import machinery as the practicing providers."""
+
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from api.domain import case_imports
+from api.domain.scope import may_manage
+from api.forms import parse
+from api.processes import Gateway
+from api.processes import portal as portal_process
+from core.errors import Conflict, Forbidden, Invalid
+from models.accounts import User
+from models.enrollment import UserLocation
+from models.helpdesk import Case
+from models.helpdesk_rules import Category
+from models.helpdesk_schemas import ImportReport, RowError
+from models.portal_rules import PROFILES
+from models.portal_schemas import PortalContactIn
+
+COLUMNS = [("first_name", "First Name"), ("last_name", "Last Name"), ("email", "Email"),
+           ("profile", "Profile"), ("username", "Username"), ("title", "Title"),
+           ("phone", "Phone")]
+KEYS = [key for key, _ in COLUMNS]
+HEADER_ROW = 3
+MAX_USER_ROWS = 500  # each row starts an invitation; a bigger staff list comes in parts
+PROFILE_NAMES = {name.lower(): role for role in PROFILES for name in (role.label, role.value)}
+
+
+def template(location_name: str = "") -> bytes:
+    return case_imports.template(
+        "Portal Users", location_name, COLUMNS, header_row=HEADER_ROW,
+        choices={"D": [role.label for role in PROFILES]}, instructions=[
+            "One file per location: write the location's name in cell B1.",
+            "One row per person: first and last name, the email address of their NCID, the "
+            "profile, and the login username. Title and Phone may be left empty.",
+            "Profile: Healthcare Location Manager, Healthcare Provider or Healthcare Provider "
+            "(read-only).",
+            "Send the completed file to the CVMS Help Desk in a User onboarding case naming "
+            "the location. Each person is emailed an invitation to choose a password."])
+
+
+async def _taken(session: AsyncSession, rows: list[tuple[int, dict[str, Any]]]) -> set[str]:
+    """Emails and usernames (lower case) that already belong to an account."""
+    emails = [v["email"].lower() for _, v in rows if v["email"]]
+    names = [v["username"].lower() for _, v in rows if v["username"]]
+    found = await session.exec(select(User.email, User.username).where(or_(
+        func.lower(User.email).in_(emails), func.lower(User.username).in_(names))))
+    return {value.lower() for pair in found.all() for value in pair if value}
+
+
+def validate(rows, location_id: int, taken: set[str]) -> tuple[list[PortalContactIn],
+                                                               list[RowError]]:
+    labels = dict(COLUMNS)
+    valid, errors, seen = [], [], {}
+    for number, values in rows:
+        values = {**values, "location_id": location_id}
+        values["profile"] = PROFILE_NAMES.get(values["profile"].lower(), values["profile"])
+        data, problems = parse(PortalContactIn, values)
+        row_errors = [RowError(row=number, column=labels.get(field, field), message=message)
+                      for field, message in problems.items()]
+        for key in ("email", "username"):
+            value = (values[key] or "").lower()
+            if value and value in seen:
+                row_errors.append(RowError(row=number, column=labels[key], message=(
+                    f"The same {key} appears on row {seen[value]}.")))
+            elif value in taken:
+                row_errors.append(RowError(row=number, column=labels[key], message=(
+                    f"An account with this {key} exists: add the location to that person's "
+                    "record in Account Management instead.")))
+            seen.setdefault(value, number)
+        errors.extend(row_errors)
+        if data and not row_errors:
+            valid.append(data)
+    return valid, errors
+
+
+async def check(session: AsyncSession, case: Case, attachment_id: int, location_id: int):
+    """The file, checked: a User onboarding case whose requester manages the location."""
+    if case.category != Category.USER_ONBOARDING:
+        raise Conflict("Portal users are imported from a User onboarding case.",
+                       field="attachment_id")
+    requester = await session.get(User, case.requester_user_id) if case.requester_user_id \
+        else None
+    if requester is None or not await may_manage(session, requester, location_id):
+        raise Forbidden("The person who opened this case is not a Location Manager of that "
+                        "location, so they cannot add its staff.", field="location_id")
+    attachment, location, rows = await case_imports.case_sheet(
+        session, case, attachment_id, location_id, KEYS, header_row=HEADER_ROW,
+        max_rows=MAX_USER_ROWS, what="user")
+    valid, errors = validate(rows, location.id, await _taken(session, rows))
+    return attachment, location, requester, valid, errors
+
+
+async def preview(session: AsyncSession, case: Case, attachment_id: int,
+                  location_id: int) -> ImportReport:
+    _a, location, _r, valid, errors = await check(session, case, attachment_id, location_id)
+    return ImportReport(valid_rows=len(valid), errors=errors, location_id=location.id)
+
+
+async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
+                     attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
+    """All rows or none (unless the agent chooses the valid ones), once per file; each new
+    person is invited as if their manager had added them."""
+    await case_imports.not_imported_yet(session, attachment_id)
+    attachment, location, manager, valid, errors = await check(session, case, attachment_id,
+                                                               location_id)
+    if errors and not valid_rows_only:
+        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
+                      "or choose to import only the valid rows.", field="attachment_id")
+    await case_imports.record_import(session, case, attachment, location, agent, len(valid),
+                                     len(errors))
+    people = [User(email=row.email.lower(), username=row.username, first_name=row.first_name,
+                   last_name=row.last_name, title=row.title, phone=row.phone, role=row.profile,
+                   active_location_id=location.id) for row in valid]
+    session.add_all(people)
+    await session.flush()
+    session.add_all([UserLocation(user_id=person.id, location_id=location.id,
+                                  profile=person.role, direct=True, granted_by=manager.id)
+                     for person in people])
+    for person in people:
+        await portal_process.invite(gateway, session, person.id, manager.id, location.id)
+    await case_imports.tell_the_case(session, gateway, case, agent, (
+        f"Imported {len(valid)} portal user(s) into {location.name}; each is emailed an "
+        "invitation." + (f" {len(errors)} row(s) with problems were skipped." if errors
+                         else "")))
+    return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
+                        location_id=location.id)

@@ -1,0 +1,271 @@
+"""The state's screens at statewide volume: every organization and location, the review queue,
+transfers awaiting a decision and the audit timeline, each paged, searched (organization or
+location name, Provider PIN, city), filtered by status and age in status, and exported to CSV.
+
+A Provider PIN is the location's number in the program: NCA followed by six digits.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import ColumnElement, or_
+from sqlalchemy.orm import aliased
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.timefmt import when
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.enrollment import Location, Organization
+from models.enrollment_enums import LocationStatus
+from models.inventory import Transfer
+from models.inventory_rules import TransferStatus
+
+PAGE_SIZE = 50
+EXPORT_LIMIT = 100_000
+PIN_BASE = 650_000
+PIN = re.compile(r"NCA(\d{6})", re.IGNORECASE)
+AGES = [("", "Any time"), ("7", "7 days or more"), ("14", "14 days or more"),
+        ("30", "30 days or more"), ("60", "60 days or more"), ("90", "90 days or more")]
+NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # a search never carries control characters (or NUL)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def pin(location_id: int) -> str:
+    return f"NCA{PIN_BASE + location_id:06d}"
+
+
+def location_of_pin(text: str) -> int | None:
+    match = PIN.fullmatch(text.strip())
+    return int(match[1]) - PIN_BASE if match and int(match[1]) > PIN_BASE else None
+
+
+class StateFilters(BaseModel):
+    """A list's view; every filter is a query parameter, so a view is a URL."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    q: Annotated[str, Field(max_length=200, pattern=NO_CONTROL)] = ""
+    status: Annotated[str, Field(max_length=40, pattern=r"^[a-z_]*$")] = ""
+    age: Literal["", "7", "14", "30", "60", "90"] = ""
+    page: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+    def url(self, base: str, **changes: Any) -> str:
+        data = {**self.model_dump(), **changes}
+        query = {k: v for k, v in data.items() if v not in ("", None) and not (
+            k == "page" and v == 1)}
+        return base + ("?" + urlencode(query) if query else "")
+
+    def older_than(self) -> datetime | None:
+        return utcnow() - timedelta(days=int(self.age)) if self.age else None
+
+
+@dataclass
+class Listing:
+    rows: list[Any]
+    total: int
+    page: int
+    pages: int
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _matches(q: str, *columns) -> ColumnElement[bool]:
+    pattern = _like(q)
+    return or_(*(func.lower(c).like(pattern, escape="\\") for c in columns))
+
+
+def _site_search(q: str, location, organization) -> ColumnElement[bool]:
+    """Organization or location name, PIN or city."""
+    by_pin = location_of_pin(q)
+    if by_pin is not None:
+        return location.id == by_pin
+    return _matches(q, organization.legal_name, location.name, location.city)
+
+
+async def _page(session: AsyncSession, statement, count, f: StateFilters,
+                page_size: int | None) -> Listing:
+    total = (await session.exec(count)).one()
+    if page_size is None:  # an export: every row, up to a bound
+        rows = (await session.exec(statement.limit(EXPORT_LIMIT))).all()
+        return Listing(list(rows), total, 1, 1)
+    pages = max(1, -(-total // page_size))
+    page = min(f.page, pages)
+    rows = (await session.exec(statement.offset((page - 1) * page_size).limit(page_size))).all()
+    return Listing(list(rows), total, page, pages)
+
+
+LOCATION_STATUSES = [("", "Any status")] + [(s.value, s.label) for s in LocationStatus]
+
+
+async def locations(session: AsyncSession, f: StateFilters,
+                    page_size: int | None = PAGE_SIZE) -> Listing:
+    """(Location, organization name) rows, the longest in their status first."""
+    conditions = []
+    if f.q:
+        conditions.append(_site_search(f.q, Location, Organization))
+    if f.status in LocationStatus._value2member_map_:
+        conditions.append(Location.status == f.status)
+    if f.age:
+        conditions.append(Location.status_since <= f.older_than())
+    joined = select(Location, Organization.legal_name).join(
+        Organization, Organization.id == Location.organization_id).where(*conditions)
+    count = select(func.count()).select_from(Location).join(
+        Organization, Organization.id == Location.organization_id).where(*conditions)
+    return await _page(session, joined.order_by(Location.status_since, Location.id), count, f,
+                       page_size)
+
+
+async def review_queue(session: AsyncSession, f: StateFilters,
+                       page_size: int | None = PAGE_SIZE) -> Listing:
+    """Locations waiting for a decision (enrollments, resubmissions, changes), the
+    longest-waiting first: (Location, organization name, waiting since) rows."""
+    from api.domain.review import PENDING, SINCE
+
+    conditions = [PENDING]
+    if f.q:
+        conditions.append(_site_search(f.q, Location, Organization))
+    if f.status == "resubmission":
+        conditions.append(Location.resubmission)
+    elif f.status == "change":
+        conditions.append(Location.status != LocationStatus.PENDING_REVIEW)
+    elif f.status == "enrollment":
+        conditions += [Location.status == LocationStatus.PENDING_REVIEW,
+                       Location.resubmission.is_(False)]
+    if f.age:
+        conditions.append(SINCE <= f.older_than())  # noqa: SIM300 - a SQL expression
+    statement = select(Location, Organization.legal_name, SINCE.label("since")).join(
+        Organization, Organization.id == Location.organization_id).where(*conditions)
+    count = select(func.count()).select_from(Location).join(
+        Organization, Organization.id == Location.organization_id).where(*conditions)
+    return await _page(session, statement.order_by(SINCE, Location.id), count, f, page_size)
+
+
+REVIEW_KINDS = [("", "Every kind"), ("enrollment", "Enrollment"),
+                ("resubmission", "Resubmission"), ("change", "Change to an enrolled site")]
+TRANSFER_STATUSES = [("", "Awaiting a decision or flagged"),
+                     ("requested", "Awaiting a decision"),
+                     ("flagged", "Shipped, not received in time")]
+
+
+async def transfers(session: AsyncSession, f: StateFilters,
+                    page_size: int | None = PAGE_SIZE) -> Listing:
+    """Transfers awaiting the state's decision and flagged shipments, the oldest first:
+    (Transfer, from site, to site) rows."""
+    sender, receiver = aliased(Location), aliased(Location)
+    sender_org, receiver_org = aliased(Organization), aliased(Organization)
+    waiting = Transfer.status == TransferStatus.REQUESTED
+    flagged = (Transfer.status == TransferStatus.SHIPPED) & Transfer.flagged
+    conditions = [{"requested": waiting, "flagged": flagged}.get(f.status, or_(waiting, flagged))]
+    if f.q:
+        number = re.fullmatch(r"(?:TR)?0*(\d{1,9})", f.q, re.IGNORECASE)
+        conditions.append(or_(
+            _site_search(f.q, sender, sender_org), _site_search(f.q, receiver, receiver_org),
+            *([Transfer.id == int(number[1])] if number else [])))
+    if f.age:
+        conditions.append(Transfer.requested_at <= f.older_than())
+
+    def joined(statement):
+        return (statement.join(sender, sender.id == Transfer.from_location_id)
+                .join(receiver, receiver.id == Transfer.to_location_id)
+                .join(sender_org, sender_org.id == sender.organization_id)
+                .join(receiver_org, receiver_org.id == receiver.organization_id)
+                .where(*conditions))
+
+    statement = joined(select(Transfer, sender.name, receiver.name)).order_by(
+        Transfer.requested_at, Transfer.id)
+    count = joined(select(func.count()).select_from(Transfer))
+    return await _page(session, statement, count, f, page_size)
+
+
+AUDIT_KINDS = [("", "Every record"), ("location", "Locations"), ("organization", "Organizations"),
+               ("case", "Help-desk cases"), ("transfer", "Transfers"),
+               ("signature", "Signatures")]
+
+
+async def audit(session: AsyncSession, f: StateFilters,
+                page_size: int | None = PAGE_SIZE) -> Listing:
+    """The append-only audit events, newest first. A search names a location (name, PIN or
+    city) or an organization, whose events it shows; or an action or actor."""
+    conditions = []
+    if f.status:
+        conditions.append(AuditEvent.subject_type == f.status)
+    if f.age:
+        conditions.append(AuditEvent.at <= f.older_than())
+    if f.q:
+        sites = select(Location.id).join(Organization, Organization.id == Location.organization_id
+                                          ).where(_site_search(f.q, Location, Organization))
+        orgs = select(Organization.id).where(_matches(f.q, Organization.legal_name))
+        conditions.append(or_(
+            (AuditEvent.subject_type == "location") & AuditEvent.subject_id.in_(sites),
+            (AuditEvent.subject_type == "organization") & AuditEvent.subject_id.in_(orgs),
+            _matches(f.q, AuditEvent.action, AuditEvent.actor)))
+    statement = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
+    count = select(func.count()).select_from(AuditEvent).where(*conditions)
+    return await _page(session, statement, count, f, page_size)
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+def safe_cell(value: Any) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula (= + - @, or a tab
+    or carriage return before one) is prefixed with an apostrophe (OWASP's advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM: Excel reads UTF-8
+
+
+def days_since(moment: datetime | None) -> int | str:
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)
+    return (utcnow() - aware).days
+
+
+def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
+    header = ["Organization", "Location", "Provider PIN", "City", "Status", "In status since",
+              "Days in status", "Waiting on"]
+    return header, [[org, loc.name, pin(loc.id), loc.city, loc.status.label,
+                     when(loc.status_since), days_since(loc.status_since), loc.waiting_on or ""]
+                    for loc, org in listing.rows]
+
+
+def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
+    from api.domain.review import _kind
+
+    header = ["Location", "Provider PIN", "Organization", "City", "Review of", "Waiting since",
+              "Days waiting"]
+    return header, [[loc.name, pin(loc.id), org, loc.city, _kind(loc), when(since),
+                     days_since(since)] for loc, org, since in listing.rows]
+
+
+def transfer_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
+    header = ["Transfer", "Kind", "Status", "From", "To", "Lot", "Doses", "Requested",
+              "Days waiting", "Escalated"]
+    return header, [[t.number, t.kind.value, t.status.label, sender, receiver, t.lot_number,
+                     t.doses, when(t.requested_at), days_since(t.requested_at),
+                     "yes" if t.escalated else ""] for t, sender, receiver in listing.rows]
+
+
+def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
+    from api.pages import audit_action
+
+    header = ["When", "Record", "Record number", "What", "Who"]
+    return header, [[when(e.at), e.subject_type, e.subject_id, audit_action(e.action), e.actor]
+                    for e in listing.rows]

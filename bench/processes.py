@@ -1,0 +1,132 @@
+"""The system as separate processes, as in production, for the benchmarks: the Temporal dev
+server, the worker and the API each in their own process, the load generator (and the SMTP
+catcher it reads) in this one. Each process's CPU time is read with psutil, so a figure
+says which process spent it."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+
+from core.db import SessionFactory, create_engine, session_factory
+from core.devrun import stop_all, wait_for_port
+from core.settings import Settings
+from tests.support.smtp import SmtpCapture, free_port
+from tests.support.system import TEST_SECRET
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Remote:
+    """What the test helpers (tests/support) need of a system, for one in other processes."""
+
+    settings: Settings
+    smtp: SmtpCapture
+    base_url: str
+    children: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.engine = create_engine(self.settings.resolved_database_url)
+
+    @property
+    def sessions(self) -> SessionFactory:
+        return session_factory(self.engine)
+
+    def http(self, **kwargs) -> httpx.AsyncClient:
+        return httpx.AsyncClient(base_url=self.base_url, timeout=60, **kwargs)
+
+    def process(self, name: str) -> psutil.Process:
+        return psutil.Process(dict(self.children)[name].pid)
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) so far of each process, this one as 'load generator'."""
+        spent = {name: _cpu(psutil.Process(proc.pid)) for name, proc in self.children}
+        return {**spent, "load generator": _cpu(psutil.Process())}
+
+    def rss_mib(self, name: str) -> float:
+        return self.process(name).memory_info().rss / 2**20
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+def cpu_delta(before: dict[str, float], after: dict[str, float], per: int) -> dict[str, float]:
+    """CPU seconds spent between two readings, per unit of work, by process and in total."""
+    spent = {name: (after[name] - before[name]) / per for name in after}
+    servers = sum(v for k, v in spent.items() if k != "load generator")
+    return {**{k: round(v, 3) for k, v in spent.items()}, "servers": round(servers, 3)}
+
+
+def app_env(settings: Settings) -> dict[str, str]:
+    return {"ENVIRONMENT": "test", "SECRET_KEY": TEST_SECRET, "DEV_MAILBOX": "false",
+            "DATABASE_URL": settings.resolved_database_url, "DATA_DIR": str(settings.data_dir),
+            "TEMPORAL_ADDRESS": settings.temporal_address,
+            "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
+            "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(settings.smtp_port),
+            "PUBLIC_BASE_URL": settings.public_base_url, "PYTHONUNBUFFERED": "1"}
+
+
+@contextmanager
+def running(database_url: str, *, api: bool = True, worker: bool = True,
+            temporal: bool = True, **overrides: str):
+    """Start the parts asked for; yield a Remote; stop them all."""
+    smtp = SmtpCapture().start()
+    data = Path(tempfile.mkdtemp(prefix="perf-bench-"))
+    temporal_port, api_port = free_port(), free_port()
+    settings = Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
+                        database_url=database_url, smtp_port=smtp.port, data_dir=data,
+                        temporal_address=f"127.0.0.1:{temporal_port}",
+                        temporal_task_queue=f"bench-{uuid.uuid4().hex[:6]}",
+                        public_base_url=f"http://127.0.0.1:{api_port}")
+    remote = Remote(settings, smtp, settings.public_base_url)
+    env = {**app_env(settings), **{k.upper(): v for k, v in overrides.items()}}
+    log = (data / "processes.log").open("w")
+    try:
+        if temporal:
+            server = _spawn(remote, "temporal", [
+                str(BIN / "temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
+                "--port", str(temporal_port), "--log-level", "error"], env, log)
+            wait_for_port("127.0.0.1", temporal_port, server)
+        if worker:
+            proc = _spawn(remote, "worker", [sys.executable, "worker.py"], env, log)
+            _wait_for_line(data / "processes.log", "worker polling", proc)
+        if api:
+            proc = _spawn(remote, "api", [
+                sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
+                "127.0.0.1", "--port", str(api_port), "--log-level", "warning",
+                "--no-proxy-headers"], env, log)
+            wait_for_port("127.0.0.1", api_port, proc, timeout=120)
+        yield remote
+    finally:
+        stop_all(remote.children)
+        smtp.stop()
+        log.close()
+
+
+def _wait_for_line(path: Path, line: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while line not in path.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"no {line!r} in {path}: {path.read_text()[-2000:]}")
+        time.sleep(0.2)
+
+
+def _spawn(remote: Remote, name: str, argv: list[str], env: dict[str, str],
+           log) -> subprocess.Popen:
+    proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env}, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    remote.children.append((name, proc))
+    return proc
+

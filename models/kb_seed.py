@@ -1,0 +1,74 @@
+"""The knowledge base the help desk starts with: short answers, in our own words, to the
+questions the program's guides answer. The migration that ships them (0008b) adds each one
+once; agents edit or unpublish them like any article."""
+
+ARTICLES: list[tuple[str, str | None, str]] = [
+    ("Registering for the help desk", "access",
+     "Providers register at Help desk registration with their first and last name, business "
+     "email address and a registration code. The code is your Provider PIN: NCA followed by "
+     "six digits (for example NCA650001). If you do not have one, use the code VAC2021.\n\n"
+     "We email you a username and a temporary password. Log in with them and choose your own "
+     "password straight away; then you can open cases and follow them."),
+    ("Asking a question without an account", "recipient_question",
+     "Vaccine recipients do not need an account: use Ask a question, give your name and an "
+     "email address or a phone number, and describe your question. We answer by email, or "
+     "call you back if you gave only a phone number."),
+    ("How the help desk answers you", "other",
+     "Every case has a number (CS followed by seven digits). We email you when the case is "
+     "received, when an agent replies, when we need information from you and when it is "
+     "resolved; each email links to the case, where the whole conversation is kept.\n\n"
+     "If we ask you for information, reply on the case page. Without an answer we remind you "
+     "after two days and close the case after five. A resolved case can be reopened for seven "
+     "days by adding a comment; after that, open a new case (it will be linked to the old "
+     "one)."),
+    ("Help desk hours and phone number", "other",
+     "Call the CVMS Help Desk at (877) 873-6247. We answer Monday to Friday from 7 AM to 7 PM "
+     "and Saturday from 8 AM to 4 PM, Eastern time, except on North Carolina state holidays. "
+     "Cases opened on the portal are worked in the same hours, and our response times count "
+     "only those hours."),
+    ("Transfers and redistributions: what is the difference?", "inventory",
+     "A transfer is an unplanned move of vaccine between any two enrolled sites, for example "
+     "from a site with spare doses to one that has none. A redistribution is a planned move "
+     "between two sites of the same organization, allowed only once the organization's CEO and "
+     "CMO have signed the supplemental redistribution agreement.\n\n"
+     "Both need the Immunization Branch's approval before anything ships. Request either one "
+     "from the sending site's inventory page; the state approves or denies it, the sender "
+     "ships, and the receiving site confirms what arrived."),
+    ("Sending 25 or more practicing providers at once", "provider_bulk_upload",
+     "A location with 25 or more practicing providers may send them in one Excel file instead "
+     "of typing them in Section B, step 8. Download the Practicing Provider Bulk Upload "
+     "template, keep the location's name in cell B1 (one file per location), and fill one row "
+     "per provider: first name, middle initial, last name, license type (MD, DO, NP, PA or RPh) "
+     "and license number.\n\n"
+     "Open a case in the category Practicing provider bulk upload, choose the location and "
+     "attach the file. We check every row, tell you which ones need fixing, and import the "
+     "providers; the location can then be approved."),
+    ("Why is some of my inventory not shown as usable?", "inventory",
+     "Lots past their expiration date are listed apart and cannot be used or moved. If a lot "
+     "you still hold appears there, check the expiration date recorded for it; if it was "
+     "entered wrongly, open an inventory case and tell us the lot number."),
+    ("Recording more doses per vial than the label says", "inventory",
+     "When a vial yields extra doses, record them as extra doses on the lot from your site's "
+     "inventory page, with a reason. Each change is kept in the site's ledger with who made it "
+     "and when."),
+    ("Why do I get Section B reminders?", "enrollment",
+     "While a location's Section B is not finished, its coordinator is reminded by email every "
+     "seven days without a change; from the second reminder the organization's administrator "
+     "is copied. Saving any step restarts the count, and completing Section B stops it."),
+    ("Who signs the provider agreement, and when?", "enrollment",
+     "The organization's chief executive and chief medical officer each receive a personal "
+     "link by email once the first location completes Section B. One signature covers the "
+     "organization and every location named in Section A. The links work once and expire after "
+     "14 days; an expired link explains how to ask for a new one."),
+    ("My location was not approved: what now?", "enrollment",
+     "The rejection email and the location's page give the reviewer's reason. The coordinator "
+     "chooses Resubmit, corrects Section B (everything entered is kept) and signs its last page "
+     "again; the location then goes back to review."),
+    ("Signing in: a lost password or a locked account", "access",
+     "Use Forgot your password? on the login page: we email a link that works once, for one "
+     "hour. After several failed attempts the portal makes you wait a little before the next "
+     "try, so wait a minute and try again rather than opening a case."),
+    ("Which browser should I use?", "access",
+     "Use a current version of Chrome, Edge, Firefox or Safari, on a computer or a phone. Turn "
+     "on cookies for the portal: signing in needs them."),
+]

@@ -1,0 +1,50 @@
+"""Many portal users at once: a Location Manager sends the onboarding template in a User
+onboarding case; an agent checks it (errors by row and column) and imports it once, and each
+new person is emailed an invitation."""
+
+from api.domain.case_imports import XLSX_TYPE
+from tests.support.helpdesk import agent, filled_workbook, open_case
+from tests.support.inventory import enrolled_sites
+from tests.support.portal import INVITATION
+from tests.support.review import reviewer
+from tests.support.web import unique_email
+
+
+async def test_an_agent_imports_the_onboarding_file_and_each_person_is_invited(system):
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Onboard Clinic", "Onboard Annex"],
+                                 redistribution=False, state=state)
+    clinic, annex = sites.ids
+    manager = sites.staff[clinic]
+    template = await manager.get("/api/v1/portal/templates/portal-users.xlsx")
+    assert template.status_code == 200
+    first, second = unique_email("one"), unique_email("two")
+    rows = [("Ada", "One", first, "Healthcare Provider", "ada.one", None, None),
+            ("Bo", "Two", second, "Healthcare Provider (read-only)", "bo.two", "RN",
+             "919-555-0101"),
+            ("Cy", "Three", first, "Chief", "cy.three", None, None)]
+    upload = ("users.xlsx", filled_workbook(template.content, rows, "Onboard Clinic"),
+              XLSX_TYPE)
+    case = (await open_case(manager, "user_onboarding", "Staff for Onboard Clinic",
+                            location_id=clinic, files=[upload])).json()
+    staff, _ = await agent(system, "access")
+    detail = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    body = {"attachment_id": detail["attachments"][0]["id"], "location_id": clinic}
+    url = f"/api/v1/helpdesk/cases/{case['id']}/portal-users"
+    report = (await staff.post(f"{url}/check", json=body)).json()
+    assert report["valid_rows"] == 2
+    assert sorted((e["row"], e["column"]) for e in report["errors"]) == [(6, "Email"),
+                                                                         (6, "Profile")]
+    wrong_place = await staff.post(f"{url}/check", json={**body, "location_id": annex})
+    assert wrong_place.status_code == 403, "the requester does not manage the annex"
+    assert (await manager.post(f"{url}/check", json=body)).status_code == 403
+    refused = await staff.post(url, json=body)
+    assert refused.status_code == 422 and "Nothing was imported" in refused.json()["detail"]
+    done = await staff.post(url, json={**body, "valid_rows_only": True})
+    assert done.status_code == 201 and done.json()["imported"] == 2, done.text
+    assert (await staff.post(url, json={**body, "valid_rows_only": True})).status_code == 409
+    await system.smtp.one(to=first, subject=INVITATION)
+    await system.smtp.one(to=second, subject=INVITATION)
+    found = (await manager.get("/api/v1/portal/users", params={"username": "bo.two"})).json()
+    assert [(p["profile"], p["direct_location_id"]) for p in found["items"]] == [
+        ("provider_readonly", clinic)]

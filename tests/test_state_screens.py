@@ -1,0 +1,100 @@
+"""The state's screens at statewide volume: paged, searched by name, Provider PIN or city,
+filtered by status and age in status, exported to CSV that a spreadsheet shows as text."""
+
+import csv
+import io
+import re
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from api.domain.state_lists import pin
+from models.audit import AuditEvent
+from models.base import utcnow
+from models.enrollment import Location, Organization
+from models.enrollment_enums import LocationStatus, OrganizationStatus
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.web import browser
+
+FORMULAS = ['=HYPERLINK("http://evil.example","Click")', "+1 Clinic", "-2 Clinic", "@SUM(A1)"]
+
+
+async def seed_sites(system, marker: str, admin_id: int) -> tuple[Organization, list[Location]]:
+    now = utcnow()
+    async with system.sessions() as session:
+        org = Organization(legal_name=f"{marker} Health System", admin_user_id=admin_id,
+                           status=OrganizationStatus.SUBMITTED)
+        session.add(org)
+        await session.flush()
+        names = [f"{marker} Site {n}" for n in range(60)] + [f"{f} {marker}" for f in FORMULAS]
+        rows = [{"organization_id": org.id, "name": name, "street": "1 Main St",
+                 "city": "Boone" if n % 10 == 0 else "Raleigh", "state": "NC",
+                 "zip_code": "27601", "coordinator_first_name": "C",
+                 "coordinator_last_name": "Q", "coordinator_email": f"c{n}@{marker}.org",
+                 "status": (LocationStatus.PENDING_REVIEW if n % 3 == 0
+                            else LocationStatus.IN_PROGRESS).value,
+                 "status_since": now - timedelta(days=n)} for n, name in enumerate(names)]
+        await (await session.connection()).execute(insert(Location), rows)
+        await session.commit()
+        found = (await session.exec(Location.__table__.select().where(
+            Location.organization_id == org.id).order_by(Location.id))).all()
+        session.add(AuditEvent(subject_type="location", subject_id=found[5].id,
+                               action="status:pending_review", actor=f"user:{marker}"))
+        await session.commit()
+    return org, found
+
+
+def names(html: str) -> list[str]:
+    return re.findall(r'<a href="/review/locations/\d+">([^<]+)</a>', html)
+
+
+def cells(response) -> list[list[str]]:
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+async def test_the_state_view_pages_searches_filters_and_exports(system):
+    marker = f"st{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
+    _org, sites = await seed_sites(system, marker, staff.id)
+    person = browser(system)
+    await person.login(staff.email)
+
+    first = await person.get(f"/state/locations?q={marker}")
+    assert first.status_code == 200 and "64 locations, page 1 of 2" in first.text
+    assert len(names(first.text)) == 50
+    second = await person.get(f"/state/locations?q={marker}&page=2")
+    assert len(names(second.text)) == 14
+    by_pin = await person.get(f"/state/locations?q={pin(sites[7].id)}")
+    assert names(by_pin.text) == [f"{marker} Site 7"]
+    boone = await person.get("/state/locations?q=boone&status=pending_review")
+    found = [n for n in names(boone.text) if marker in n]  # sites 0, 30 and the 60th
+    assert len(found) == 3 and {f"{marker} Site 0", f"{marker} Site 30"} < set(found)
+    old = await person.get(f"/state/locations?q={marker}&age=30&status=in_progress")
+    shown = names(old.text)
+    assert shown and all(int(n.rsplit(" ", 1)[1]) >= 30 for n in shown if "Site" in n)
+
+    export = await person.get(f"/state/locations.csv?q={marker}")
+    rows = cells(export)
+    assert rows[0][:3] == ["Organization", "Location", "Provider PIN"]
+    assert len(rows) == 65
+    by_name = {row[1]: row for row in rows[1:]}
+    for formula in FORMULAS:  # shown as text: an apostrophe before the formula character
+        assert f"'{formula} {marker}" in by_name, formula
+    assert by_name[f"{marker} Site 7"][2] == pin(sites[7].id)
+
+    queue = await person.get(f"/review?q={marker}&age=14")
+    assert all(int(n.rsplit(" ", 1)[1]) >= 14 for n in names(queue.text) if "Site" in n)
+    assert cells(await person.get(f"/review.csv?q={marker}"))[0][0] == "Location"
+    audit = await person.get(f"/state/audit?q={pin(sites[5].id)}")
+    assert f"user:{marker}" in audit.text
+    audit_csv = cells(await person.get(f"/state/audit.csv?q={marker}"))
+    assert audit_csv[0] == ["When", "Record", "Record number", "What", "Who"]
+    assert [f"user:{marker}"] == [row[4] for row in audit_csv[1:]]
+    transfers = await person.get(f"/state/transfers?q={marker}")
+    assert transfers.status_code == 200 and "0 transfers" in transfers.text
+    refused = await person.get("/state/locations?age=5")
+    assert refused.status_code == 422 and "age" in refused.text

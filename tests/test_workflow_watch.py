@@ -1,0 +1,83 @@
+"""Failed, slow and timed-out workflow tasks are logged as warnings (issue 17)."""
+
+import asyncio
+import logging
+import time
+import uuid
+from datetime import timedelta
+
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.worker import Worker
+
+from core.workflow_watch import WatchedInstance
+from tests.support.broken_workflow import BrokenWorkflow
+from worker import watched_runner
+
+LOGGER = "cvms.workflow_tasks"
+
+
+class Info:
+    workflow_id, workflow_type, task_timeout = "case-1", "CaseWorkflow", timedelta(seconds=10)
+
+
+class Inner:
+    def __init__(self, failed: bool = False, takes: float = 0.0) -> None:
+        self.failed, self.takes = failed, takes
+
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        time.sleep(self.takes)
+        completion = WorkflowActivationCompletion(run_id=act.run_id)
+        if self.failed:
+            completion.failed.failure.message = "boom"
+        else:
+            completion.successful.SetInParent()
+        return completion
+
+
+def activation(seconds_ago: float, replaying: bool = False) -> WorkflowActivation:
+    act = WorkflowActivation(run_id="r", is_replaying=replaying)
+    act.timestamp.FromMicroseconds(int((time.time() - seconds_ago) * 1e6))
+    return act
+
+
+def warnings(caplog) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == LOGGER and r.levelno == logging.WARNING]
+
+
+def test_a_task_completed_past_its_timeout_is_a_warning(caplog):
+    caplog.set_level(logging.WARNING, LOGGER)
+    WatchedInstance(Inner(), Info(), slow=1.0).activate(activation(12))
+    assert len(warnings(caplog)) == 1 and "past its 10 s timeout" in warnings(caplog)[0]
+    assert "case-1" in warnings(caplog)[0]
+
+
+def test_a_slow_activation_and_a_failed_task_are_warnings_a_quick_one_is_not(caplog):
+    caplog.set_level(logging.WARNING, LOGGER)
+    WatchedInstance(Inner(), Info(), slow=1.0).activate(activation(0.01))
+    WatchedInstance(Inner(), Info(), slow=1.0).activate(activation(60, replaying=True))
+    assert warnings(caplog) == [], "a replay's old timestamps are not a timeout"
+    WatchedInstance(Inner(takes=0.05), Info(), slow=0.01).activate(activation(0))
+    WatchedInstance(Inner(failed=True), Info(), slow=1.0).activate(activation(0))
+    slow, failed = warnings(caplog)
+    assert slow.startswith("slow workflow activation for case-1")
+    assert failed == "workflow task failed for case-1 (CaseWorkflow): boom"
+
+
+async def test_the_worker_logs_a_failing_workflow_task(dev_env, caplog):
+    from core.settings import Settings
+
+    caplog.set_level(logging.WARNING, LOGGER)
+    queue = f"watch-{uuid.uuid4().hex[:6]}"
+    runner = watched_runner(Settings(_env_file=None))
+    async with Worker(dev_env.client, task_queue=queue, workflows=[BrokenWorkflow],
+                      workflow_runner=runner):
+        handle = await dev_env.client.start_workflow(BrokenWorkflow.run, id=queue,
+                                                     task_queue=queue)
+        for _ in range(100):
+            if any(queue in w and "a bug in workflow code" in w for w in warnings(caplog)):
+                break
+            await asyncio.sleep(0.1)
+        await handle.terminate()
+    assert any(f"workflow task failed for {queue}" in w for w in warnings(caplog))
