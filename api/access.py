@@ -92,7 +92,6 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /care/{location_id}/forms/{form}.pdf": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
     "GET /care": only(PORTAL, Scope.SELF),
-    "GET /care/go/{tab}": only(PORTAL, Scope.SELF),
     "GET /care/{location_id}": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/recipients/{recipient_id}": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),

@@ -25,12 +25,12 @@ class Tab:
 
 
 HOME = Tab("home", "Home", "/portal")
-RECIPIENTS = Tab("recipients", "Recipients", "/care")  # the point of care
-APPOINTMENTS = Tab("appointments", "Appointments", "/care/go/appointments")
+RECIPIENTS = Tab("recipients", "Recipients", "/portal/tabs/recipients")
+APPOINTMENTS = Tab("appointments", "Appointments", "/portal/tabs/appointments")
 BULK = Tab("bulk", "Bulk Registration", "/portal/tabs/bulk")
 INVENTORY = Tab("inventory", "Vaccine Inventory", "/inventory")
 SHIPMENTS = Tab("shipments", "Shipments", "/portal/tabs/shipments")
-REPORTS = Tab("reports", "Reports", "/care/go/reports")
+REPORTS = Tab("reports", "Reports", "/portal/tabs/reports")
 ACCOUNTS = Tab("accounts", "Account Management", "/portal/accounts")
 ORGANIZATIONS = Tab("organizations", "Organization Management", "/portal/organizations")
 HELP = Tab("help", "Help", "/help")
@@ -42,7 +42,7 @@ TABS: dict[Role, tuple[Tab, ...]] = {
     Role.PROVIDER_READONLY: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
 }
 # Tabs whose pages the recipients issue builds; until then each shows what will live there.
-PLACEHOLDERS = {tab.key: tab for tab in (BULK, SHIPMENTS)}
+PLACEHOLDERS = {tab.key: tab for tab in (RECIPIENTS, APPOINTMENTS, BULK, SHIPMENTS, REPORTS)}
 
 
 def tabs_for(profile: Role | None) -> tuple[Tab, ...]:

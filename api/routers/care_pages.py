@@ -39,14 +39,6 @@ def _date(text: str) -> date | None:
         return None
 
 
-@pages.get("/care/go/{tab}", response_class=HTMLResponse)
-async def tab(request: Request, tab: str, _user: CurrentUser) -> Response:
-    """The portal tabs' way to the active location's appointments and reports."""
-    if tab not in ("appointments", "reports"):
-        raise NotFound("There is no such page.")
-    return redirect(f"/care/{request.state.portal.active.location_id}/{tab}")
-
-
 @pages.get("/care/{location_id}", response_class=HTMLResponse)
 async def find(request: Request, location_id: Id, user: CurrentUser,
                session: SessionDep) -> HTMLResponse:
