@@ -30,6 +30,7 @@ class AdministrationIn(Form):
 
 
 class AdministrationEdit(Form):
+    lot_id: Id | None = None  # another lot: the dose moves between the lots' ledgers
     dose_number: DoseNumber
     administered_on: date
     site: Site

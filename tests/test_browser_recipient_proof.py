@@ -41,6 +41,16 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     await page.get_by_role("button", name="Reservar esta hora").click()
     await expect(page.get_by_role("status")).to_contain_text("Su cita está reservada")
     await assert_accessible(page)
+    booked_page = page.url
+
+    await log_in(page, site.emails[Role.PROVIDER])
+    day = local_today(utcnow() + timedelta(days=2))
+    await page.goto(f"/care/{site.location_id}/appointments?day={day}")
+    await expect(page.get_by_role("link", name=f"{person['last_name']}, Ana")).to_be_visible()
+    await assert_accessible(page)
+    await page.context.clear_cookies()
+
+    await page.goto(booked_page)
     await page.get_by_role("button", name="Cancelar esta cita").click()
     await expect(page.get_by_role("status")).to_contain_text("Su cita está cancelada")
 

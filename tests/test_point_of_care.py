@@ -63,6 +63,17 @@ async def test_a_dose_debits_its_lot_once_and_removal_returns_it(system):
     assert edited.status_code == 200 and edited.json()["site"] == "RD"
     assert (await site.readonly.put(f"/api/v1/administrations/{dose['id']}",
                                     json={})).status_code == 403
+    other_lot = await stock(system, site, "208", f"PG-{uuid.uuid4().hex[:6]}", doses=3)
+    moved = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "lot_id": other_lot, "dose_number": 1, "administered_on": dose["administered_on"],
+        "site": "RD", "route": "IM", "provider_name": "Dr. Rivera"})
+    assert moved.status_code == 200 and moved.json()["lot_id"] == other_lot, moved.text
+    assert (await on_hand(system, lot), await on_hand(system, other_lot)) == (5, 2)
+    back = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "lot_id": lot, "dose_number": 1, "administered_on": dose["administered_on"],
+        "site": "RD", "route": "IM", "provider_name": "Dr. Rivera"})
+    assert back.status_code == 200
+    assert (await on_hand(system, lot), await on_hand(system, other_lot)) == (4, 3)
 
     removals = await asyncio.gather(*(site.manager.post(
         f"/api/v1/administrations/{dose['id']}/removal", json={"reason": "Wrong person"})
@@ -74,7 +85,8 @@ async def test_a_dose_debits_its_lot_once_and_removal_returns_it(system):
         entries = (await session.exec(select(LedgerEntry).where(
             LedgerEntry.lot_id == lot).order_by(LedgerEntry.id))).all()
     assert [(e.kind, e.doses) for e in entries] == [
-        ("received", 5), ("administered", -1), ("administration_reversed", 1)]
+        ("received", 5), ("administered", -1), ("administration_reversed", 1),
+        ("administered", -1), ("administration_reversed", 1)]
 
 
 async def test_only_usable_lots_and_real_dates(system):

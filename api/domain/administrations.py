@@ -4,7 +4,7 @@ removal as entered in error returns the dose by a reversing entry, never by edit
 A first dose of a two-dose product starts its second-dose reminder."""
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.care import recipient_at
@@ -17,7 +17,7 @@ from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
 from models.base import utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
-from models.inventory import Lot
+from models.inventory import LedgerEntry, Lot
 from models.inventory_rules import EntryKind
 from models.ledger import NotEnoughDoses, apply
 
@@ -139,7 +139,9 @@ async def edit(session: AsyncSession, gateway: Gateway, dose: Administration,
     if lot.is_expired(data.administered_on):
         raise Invalid(f"Lot {lot.lot_number} had expired on that day.", field="administered_on")
     await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
-    for name, value in data.model_dump().items():
+    if data.lot_id is not None and data.lot_id != dose.lot_id:
+        await _move(session, dose, lot, data)
+    for name, value in data.model_dump(exclude={"lot_id"}).items():
         setattr(dose, name, value)
     dose.entered_late = dose.entered_late or late
     dose.updated_at = utcnow()
@@ -147,6 +149,24 @@ async def edit(session: AsyncSession, gateway: Gateway, dose: Administration,
     await session.commit()
     await _recheck_all(session, gateway, dose)
     return dose
+
+
+async def _move(session: AsyncSession, dose: Administration, old: Lot,
+                data: AdministrationEdit) -> None:
+    """Recorded against the wrong lot: the dose goes back to the old lot and comes out of the
+    new one, two keyed entries per move (a repeated edit finds the lot already moved)."""
+    location = await session.get(Location, dose.location_id)
+    new = await usable_lot(session, location, data.lot_id, data.administered_on)
+    moves = (await session.exec(select(func.count()).select_from(LedgerEntry).where(
+        col(LedgerEntry.key).startswith(f"{debit_key(dose.id)}:moved:")))).one() // 2 + 1
+    actor = f"record:{dose.id}"
+    await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:back", lot=old,
+                kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=actor,
+                occurred_on=data.administered_on, reason=f"Dose record {dose.id}: wrong lot")
+    await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:out", lot=new,
+                kind=EntryKind.ADMINISTERED, doses=-1, actor=actor,
+                occurred_on=data.administered_on, reason=f"Dose record {dose.id}: lot corrected")
+    dose.lot_id, dose.product_id = new.id, new.product_id
 
 
 async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Administration,

@@ -18,6 +18,7 @@ from core import i18n
 from core.errors import CVMSError, Invalid, NotFound
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.care_rules import ROUTES, SITES, local_today
+from models.enrollment import Location
 from models.inventory import Lot, Product
 from models.portal_rules import MANAGER
 from models.recipient_rules import RecipientIn
@@ -169,9 +170,14 @@ async def edit_form(request: Request, administration_id: Id, user: CurrentUser,
 
 
 async def _edit_page(request, session, dose, values, errors, status_code: int = 200):
+    location = await session.get(Location, dose.location_id)
+    lots = await _usable_lots(session, location, dose.administered_on)
+    name = (await _dose_names(session, [dose]))[dose.id]
+    if str(dose.lot_id) not in dict(lots):
+        lots.insert(0, (str(dose.lot_id), name))
     return render(request, "care/edit.html", {
-        "dose": dose, "values": values, "errors": errors, "tab": "recipients",
-        "name": (await _dose_names(session, [dose]))[dose.id],
+        "dose": dose, "values": values, "errors": errors, "tab": "recipients", "lots": lots,
+        "name": name,
         "sites": list(SITES.items()), "routes": list(ROUTES.items())}, status_code=status_code)
 
 
