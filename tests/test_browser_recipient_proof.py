@@ -8,6 +8,7 @@ import pytest
 from playwright.async_api import expect
 
 from models.base import utcnow
+from models.care_rules import local_today
 from models.enums import Role
 from models.recipient_rules import recipient_path
 from tests.support.a11y import assert_accessible
