@@ -1,5 +1,10 @@
 """One booked appointment: the confirmation email, then, if the recipient cancels before the
-appointment time, the cancellation email. Only the appointment's id and time cross in."""
+appointment time, the cancellation email. Only the appointment's id and time cross in.
+
+The cancellation is the database's fact (the API's transaction frees the place); the `recheck`
+signal only makes the email prompt. If that signal is lost (Temporal away when the API
+committed), the process still reads the booking at the appointment's time and sends the
+cancellation then: the email step checks the database before sending."""
 
 import contextlib
 from datetime import timedelta
@@ -25,9 +30,11 @@ class AppointmentWorkflow:
         if remaining > timedelta(0):
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self.changed, timeout=remaining)
-        if not self.changed:
+        if not self.changed and not workflow.patched("cancellation-read-at-the-time"):
             return "held"
-        return "cancelled" if await self._email(data, "cancelled") else "kept"
+        if await self._email(data, "cancelled"):
+            return "cancelled"
+        return "kept" if self.changed else "held"
 
     async def _email(self, data: AppointmentInput, change: str) -> bool:
         return await workflow.execute_activity_method(

@@ -15,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.accounts import AccountActivities
+from activities.care import CareActivities
 from activities.enrollment import EnrollmentActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
@@ -37,7 +38,7 @@ from workflows.registry import WORKFLOWS
 
 CLASSES = (AccountActivities, EnrollmentActivities, HelpdeskActivities, InventoryActivities,
            ReviewActivities, SigningActivities, PortalActivities,
-           RecipientActivities)
+           RecipientActivities, CareActivities)
 
 
 def activity_names() -> list[str]:

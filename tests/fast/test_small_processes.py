@@ -168,3 +168,28 @@ async def test_a_contact_validates_within_48_hours_or_the_timer_expires_the_link
     await late.execute_update(ContactValidationWorkflow.ask_new_link, AskNewLink(link_id=2))
     assert await late.result() == "expired"
     assert fake.count("send_contact_welcome") == 1 and fake.count("notify_new_link_asked") == 1
+
+
+async def test_a_cancellation_whose_signal_was_lost_is_emailed_at_the_appointment_time(
+        ts_env, workers):
+    from models.contracts import AppointmentInput
+    from workflows.appointment import AppointmentWorkflow
+
+    cancelled_in_database = {"yes": True}
+    fake = Fakes(send_appointment_email=lambda d: d["change"] == "booked"
+                 or cancelled_in_database["yes"])
+    task_queue = await workers.start(fake)
+    starts_at = await ts_env.get_current_time() + 2 * DAY
+    lost = await ts_env.client.start_workflow(
+        AppointmentWorkflow.run, AppointmentInput(appointment_id=next(NUMBERS),
+                                                  starts_at=starts_at),
+        id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
+    assert await lost.result() == "cancelled", "no signal came: the booking was read at the time"
+    cancelled_in_database["yes"] = False
+    held = await ts_env.client.start_workflow(
+        AppointmentWorkflow.run, AppointmentInput(appointment_id=next(NUMBERS),
+                                                  starts_at=starts_at + DAY),
+        id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
+    assert await held.result() == "held"
+    assert fake.count("send_appointment_email", change="cancelled") == 2
+    assert fake.count("send_appointment_email", change="booked") == 2
