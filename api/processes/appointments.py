@@ -6,7 +6,6 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
-from core.errors import CVMSError
 from models.contracts import AppointmentInput
 from workflows import ids
 from workflows.appointment import AppointmentWorkflow as Booking
@@ -25,7 +24,4 @@ async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,
 async def changed(gateway: Gateway, appointment_id: int) -> None:
     """After a cancellation is committed: the process sends the cancellation email. A process
     that already ended (the time passed) has nothing left to tell."""
-    try:
-        await gateway.signal(ids.appointment(appointment_id), Booking.recheck)
-    except CVMSError as error:
-        log.info("appointment %s not told of its change: %s", appointment_id, error)
+    await gateway.signal(ids.appointment(appointment_id), Booking.recheck)

@@ -182,14 +182,16 @@ class Gateway:
             raise unavailable(error) from error
 
     async def signal(self, workflow_id: str, signal: Callable, arg: Any = None) -> None:
-        """A hint for a process that reads the truth from the database itself."""
-        client = await self.client()
-        handle = client.get_workflow_handle(workflow_id)
+        """A hint, sent after the fact is committed, for a process that reads the truth from
+        the database itself: a process that already ended, or Temporal being away, costs the
+        hint only (logged), never the caller's answer."""
         try:
+            client = await self.client()
+            handle = client.get_workflow_handle(workflow_id)
             await (handle.signal(signal, rpc_timeout=self.timeout) if arg is None
                    else handle.signal(signal, arg, rpc_timeout=self.timeout))
-        except RPCError as error:
-            raise unavailable(error) from error
+        except (RPCError, Unavailable) as error:
+            log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
     async def query(self, workflow_id: str, query: Callable, seconds: float = 5.0) -> Any:
         """Live detail; None when the process cannot answer (pages fall back to the

@@ -6,7 +6,6 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
-from core.errors import CVMSError
 from models.contracts import ReminderDetail, ReminderInput
 from workflows import ids
 from workflows.second_dose import SecondDoseReminderWorkflow as Reminder
@@ -26,10 +25,7 @@ async def recheck(gateway: Gateway, administration_id: int) -> None:
     """After the change is committed: the reminder reads the database again (and ends when it
     is no longer needed). A reminder that already finished, or Temporal being away, changes
     nothing: the email step checks the database itself before sending."""
-    try:
-        await gateway.signal(ids.second_dose_reminder(administration_id), Reminder.recheck)
-    except CVMSError as error:
-        log.info("second-dose reminder %s not rechecked: %s", administration_id, error)
+    await gateway.signal(ids.second_dose_reminder(administration_id), Reminder.recheck)
 
 
 async def detail(gateway: Gateway, administration_id: int) -> ReminderDetail | None:
