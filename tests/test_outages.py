@@ -28,13 +28,14 @@ async def count(system, statement) -> int:
 
 
 async def back(temporal, system) -> None:
-    """Start the server again and wait until the system's client has reconnected (a person
-    retrying a moment earlier would be told 'not done' once more, which is also true)."""
+    """Start the server again and wait until the system's client has reconnected and the worker
+    polls again (a person retrying a moment earlier would be told 'not done' once more, which
+    is also true: the worker's pollers back off while the server is away)."""
     await temporal.start()
     async with system.http() as http:
         for _ in range(100):
-            health = (await http.get("/healthz")).json()
-            if health["components"]["temporal"]["status"] == "ok":
+            components = (await http.get("/healthz")).json()["components"]
+            if all(components[part]["status"] == "ok" for part in ("temporal", "worker")):
                 return
             await asyncio.sleep(0.2)
     raise AssertionError("the system did not reconnect to Temporal")
