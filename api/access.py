@@ -42,6 +42,7 @@ STATE_STAFF = frozenset({Role.REVIEWER})
 SECTION_B_READERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN, Role.REVIEWER})
 SECTION_B_WRITERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 MANAGERS = frozenset({Role.LOCATION_MANAGER})
+UPLOADERS = frozenset({Role.LOCATION_MANAGER, Role.ORG_CONTACT})  # recipient files
 SITE_READERS = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
 PORTAL = frozenset({Role.LOCATION_MANAGER, Role.PROVIDER, Role.PROVIDER_READONLY})
 EMPLOYER_STAFF = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
@@ -105,17 +106,19 @@ ROUTES: dict[str, Access] = {
     # health, home, sign-in, registration, the dev mailbox
     "GET /healthz": public(),
     "GET /.well-known/jwks.json": public(),
-    # recipients: bulk uploads by Location Managers, the recipient's own pages by emailed key
-    "GET /recipients/template.xlsx": only(MANAGERS, Scope.SELF),
-    "GET /api/v1/recipients/template.xlsx": only(MANAGERS, Scope.SELF),
-    "GET /recipients": only(MANAGERS, Scope.SELF),
-    "POST /recipients/uploads": only(MANAGERS, Scope.SELF),
-    "GET /recipients/uploads/{upload_id}": only(MANAGERS, Scope.UPLOAD),
-    "POST /recipients/uploads/{upload_id}/valid-rows": only(MANAGERS, Scope.UPLOAD),
-    "GET /recipients/uploads/{upload_id}/errors": only(MANAGERS, Scope.UPLOAD),
-    "GET /api/v1/recipient-uploads/{upload_id}": only(MANAGERS, Scope.UPLOAD),
-    "GET /api/v1/recipient-uploads/{upload_id}/errors": only(MANAGERS, Scope.UPLOAD),
-    "POST /api/v1/locations/{location_id}/recipient-uploads": only(MANAGERS, Scope.LOCATION),
+    # recipients: bulk uploads by Location Managers and organizations' points of contact (their
+    # employer's location, their own uploads), the list by Location Managers, the recipient's own
+    # pages by emailed key
+    "GET /recipients/template.xlsx": only(UPLOADERS, Scope.SELF),
+    "GET /api/v1/recipients/template.xlsx": only(UPLOADERS, Scope.SELF),
+    "GET /recipients": only(UPLOADERS, Scope.SELF),
+    "POST /recipients/uploads": only(UPLOADERS, Scope.SELF),
+    "GET /recipients/uploads/{upload_id}": only(UPLOADERS, Scope.UPLOAD),
+    "POST /recipients/uploads/{upload_id}/valid-rows": only(UPLOADERS, Scope.UPLOAD),
+    "GET /recipients/uploads/{upload_id}/errors": only(UPLOADERS, Scope.UPLOAD),
+    "GET /api/v1/recipient-uploads/{upload_id}": only(UPLOADERS, Scope.UPLOAD),
+    "GET /api/v1/recipient-uploads/{upload_id}/errors": only(UPLOADERS, Scope.UPLOAD),
+    "POST /api/v1/locations/{location_id}/recipient-uploads": only(UPLOADERS, Scope.LOCATION),
     "GET /api/v1/locations/{location_id}/recipients": only(MANAGERS, Scope.LOCATION),
     "GET /recipients/people/{recipient_id}": only(MANAGERS, Scope.RECIPIENT),
     "GET /language/{code}": public(),

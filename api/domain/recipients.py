@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import recipient_files
-from api.domain.recipients_scope import recipient_location
+from api.domain.recipients_scope import contact_employer, recipient_location, upload_location
 from api.processes import Gateway
 from api.processes import recipients as process
 from core.errors import Conflict, NotFound
@@ -29,8 +29,12 @@ NO_RECIPIENT = "We could not find that recipient among your locations'."
 
 async def upload(session: AsyncSession, gateway: Gateway, user: User, location_id: int,
                  filename: str, data: bytes, valid_rows_only: bool) -> RecipientUpload:
-    location = await recipient_location(session, user, location_id)
+    location = await upload_location(session, user, location_id)
     kind, rows = await recipient_files.read_upload(filename, data)
+    employer = await contact_employer(session, user)
+    if employer is not None:  # an organization's own employees: its name where left blank
+        for _number, cells in rows:
+            cells["employer"] = cells.get("employer") or employer.name
     upload = RecipientUpload(location_id=location.id, uploaded_by=user.id,
                              filename=filename[-200:] or f"recipients.{kind}", file_kind=kind,
                              valid_rows_only=valid_rows_only, total_rows=len(rows), rows=rows,
@@ -63,9 +67,14 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
 
 
 async def upload_for(session: AsyncSession, user: User, upload_id: int) -> RecipientUpload:
+    """An upload its uploader's location managers may open; a point of contact, their own."""
     found = await session.get(RecipientUpload, upload_id)
     if found is None:
         raise NotFound(NO_UPLOAD)
+    if await contact_employer(session, user) is not None:
+        if found.uploaded_by != user.id:
+            raise NotFound(NO_UPLOAD)
+        return found
     try:
         await recipient_location(session, user, found.location_id)
     except NotFound as error:
@@ -87,9 +96,11 @@ def progress(upload: RecipientUpload) -> dict:
             "percent": 100 if done else min(99, int(100 * reached / max(steps, 1)))}
 
 
-async def recent_uploads(session: AsyncSession, location_id: int) -> list[RecipientUpload]:
+async def recent_uploads(session: AsyncSession, location_id: int,
+                         uploaded_by: int | None = None) -> list[RecipientUpload]:
+    mine = [RecipientUpload.uploaded_by == uploaded_by] if uploaded_by else []
     result = await session.exec(select(RecipientUpload).where(
-        RecipientUpload.location_id == location_id)
+        RecipientUpload.location_id == location_id, *mine)
         .order_by(col(RecipientUpload.id).desc()).limit(10))
     return list(result.all())
 

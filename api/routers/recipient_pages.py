@@ -1,5 +1,6 @@
-"""Location Managers' recipient pages and API: bulk upload with live progress, the error file,
-and their recipients, paged and searchable. Every endpoint checks the one scope rule in
+"""Recipient pages and API: bulk upload with live progress and the error file (Location
+Managers and organizations' points of contact), and a location's recipients, paged and
+searchable (Location Managers). Every endpoint checks the scope rules in
 api/domain/recipients_scope.py."""
 
 from typing import Annotated
@@ -10,16 +11,24 @@ from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import recipient_files, recipients
-from api.domain.recipients_scope import RECIPIENT_ROLES, recipient_location, recipient_locations
+from api.domain.recipients_scope import (
+    RECIPIENT_ROLES,
+    UPLOADER_ROLES,
+    contact_employer,
+    recipient_location,
+    upload_locations,
+)
 from api.pages import redirect, render
 from api.params import Id
 from core.errors import CVMSError, NotFound
 from models.accounts import User
+from models.enrollment import Location
 from models.recipient_rules import INDUSTRIES, MAX_ROWS, SMALL_FILE
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["recipients"])
 Manager = Annotated[User, Depends(require_roles(*RECIPIENT_ROLES))]
+Uploader = Annotated[User, Depends(require_roles(*UPLOADER_ROLES))]
 TEMPLATE_NAME = "recipient-bulk-upload.xlsx"
 
 
@@ -31,35 +40,37 @@ def _download(data: bytes, name: str) -> Response:
 
 @pages.get("/recipients/template.xlsx")
 @api.get("/recipients/template.xlsx", summary="The Recipient Bulk Upload template")
-async def template(_user: Manager) -> Response:
+async def template(_user: Uploader) -> Response:
     return _download(recipient_files.template(), TEMPLATE_NAME)
 
 
 async def _home(request: Request, session, user: User, location_id: int | None,
                 **context) -> HTMLResponse:
-    locations = await recipient_locations(session, user)
+    locations = await upload_locations(session, user)
     if not locations:
         raise NotFound("You manage no location's recipients yet.")
     current = next((loc for loc in locations if loc.id == location_id), locations[0])
     q, status = request.query_params.get("q", ""), request.query_params.get("status", "")
     page = request.query_params.get("page", "1")
-    found = await recipients.search(session, current.id, q, status,
-                                    int(page) if page.isdigit() else 1)
+    employer = await contact_employer(session, user)
+    found = None if employer else await recipients.search(
+        session, current.id, q, status, int(page) if page.isdigit() else 1)
     return render(request, "recipients/home.html", {
         "locations": locations, "location": current, "found": found, "q": q, "status": status,
-        "uploads": await recipients.recent_uploads(session, current.id),
+        "employer": employer, "uploads": await recipients.recent_uploads(
+            session, current.id, uploaded_by=user.id if employer else None),
         "small": SMALL_FILE, "max_rows": MAX_ROWS, "industries": INDUSTRIES, **context},
         status_code=context.pop("status_code", 200))
 
 
 @pages.get("/recipients", response_class=HTMLResponse)
-async def home(request: Request, user: Manager, session: SessionDep,
+async def home(request: Request, user: Uploader, session: SessionDep,
                location_id: Id | None = None) -> HTMLResponse:
     return await _home(request, session, user, location_id)
 
 
 @pages.post("/recipients/uploads", response_class=HTMLResponse)
-async def upload_page(request: Request, user: Manager, session: SessionDep,
+async def upload_page(request: Request, user: Uploader, session: SessionDep,
                       gateway: ProcessesDep) -> Response:
     form = await request.form()
     location_id = str(form.get("location_id", ""))
@@ -83,17 +94,17 @@ async def upload_page(request: Request, user: Manager, session: SessionDep,
 
 
 @pages.get("/recipients/uploads/{upload_id}", response_class=HTMLResponse)
-async def upload_result(request: Request, upload_id: Id, user: Manager,
+async def upload_result(request: Request, upload_id: Id, user: Uploader,
                         session: SessionDep) -> HTMLResponse:
     found = await recipients.upload_for(session, user, upload_id)
-    location = await recipient_location(session, user, found.location_id)
+    location = await session.get(Location, found.location_id)
     return render(request, "recipients/upload.html", {
         "upload": found, "location": location, "progress": recipients.progress(found),
         "errors_shown": found.errors[:200]})
 
 
 @pages.post("/recipients/uploads/{upload_id}/valid-rows", response_class=HTMLResponse)
-async def import_valid_rows(upload_id: Id, user: Manager, session: SessionDep,
+async def import_valid_rows(upload_id: Id, user: Uploader, session: SessionDep,
                             gateway: ProcessesDep) -> Response:
     again = await recipients.valid_rows_only(session, gateway, user, upload_id)
     return redirect(f"/recipients/uploads/{again.id}")
@@ -101,7 +112,7 @@ async def import_valid_rows(upload_id: Id, user: Manager, session: SessionDep,
 
 @pages.get("/recipients/uploads/{upload_id}/errors", response_class=HTMLResponse)
 @api.get("/recipient-uploads/{upload_id}/errors", include_in_schema=False)
-async def error_file(upload_id: Id, user: Manager, session: SessionDep) -> Response:
+async def error_file(upload_id: Id, user: Uploader, session: SessionDep) -> Response:
     found = await recipients.upload_for(session, user, upload_id)
     stem = found.filename.rsplit(".", 1)[0]
     return _download(recipient_files.error_file(found.file_kind, found.rows, found.errors),
@@ -109,13 +120,13 @@ async def error_file(upload_id: Id, user: Manager, session: SessionDep) -> Respo
 
 
 @api.get("/recipient-uploads/{upload_id}", summary="An upload's progress")
-async def upload_progress(upload_id: Id, user: Manager, session: SessionDep) -> dict:
+async def upload_progress(upload_id: Id, user: Uploader, session: SessionDep) -> dict:
     return recipients.progress(await recipients.upload_for(session, user, upload_id))
 
 
 @api.post("/locations/{location_id}/recipient-uploads", status_code=201,
           summary="Upload recipients (xlsx or csv)")
-async def upload_api(location_id: Id, user: Manager, session: SessionDep,
+async def upload_api(location_id: Id, user: Uploader, session: SessionDep,
                      gateway: ProcessesDep, file: Annotated[UploadFile, File()],
                      valid_rows_only: Annotated[bool, Form()] = False) -> dict:
     done = await recipients.upload(session, gateway, user, location_id, file.filename or "",

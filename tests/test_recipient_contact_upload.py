@@ -1,0 +1,108 @@
+"""An organization's point of contact uploads its employees: validated from the emailed link,
+they upload for the location that registered the organization, the employer's name fills the
+blank Employer cells, each new person is invited once - and they see their own uploads only,
+never the location's list of people or another uploader's file."""
+
+from sqlmodel import select
+
+from models.recipients import Recipient
+from tests.support.recipients import csv_file, location_manager, manager_api, rows, tag, upload
+from tests.support.web import PASSWORD, api_client, unique_email
+from tests.test_recipient_upload import finished, invitations
+
+VALIDATION = "Validate your access to the CVMS Organization Portal"
+
+
+async def point_of_contact(system, manager_http, name: str) -> tuple[dict, str]:
+    """The manager registers an organization and its contact; the contact validates."""
+    employer = await manager_http.post("/api/v1/employers", json={
+        "name": name, "industry": "Grocery and retail", "street": "1 Main St",
+        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})
+    assert employer.status_code == 201, employer.text
+    email = unique_email("poc")
+    added = await manager_http.post(f"/api/v1/employers/{employer.json()['id']}/contacts", json={
+        "first_name": "Paula", "last_name": "Contact", "email": email, "phone": "919-555-0100"})
+    assert added.status_code == 201, added.text
+    mail = await system.smtp.one(to=email, subject=VALIDATION)
+    token = mail.link("/org-contact/validate/").rsplit("/", 1)[1]
+    async with system.http() as http:
+        validated = await http.post(f"/api/v1/org-contacts/validate/{token}",
+                                    json={"password": PASSWORD, "password_confirm": PASSWORD})
+    assert validated.status_code == 204, validated.text
+    return employer.json(), email
+
+
+async def test_a_point_of_contact_uploads_employees_and_sees_only_their_own(system):
+    manager = await location_manager(system)
+    manager_http = await manager_api(system, manager)
+    t = tag()
+    employer, email = await point_of_contact(system, manager_http, f"Grocers {t}")
+    contact = await api_client(system, email)
+
+    portal = await contact.get("/org-portal")
+    assert 'href="/recipients"' in portal.text, "the organization portal links to the upload"
+    answer = await upload(contact, manager, csv_file(rows(6, t)), name="staff.csv")
+    assert answer.status_code == 201, answer.text
+    done = await finished(contact, answer.json()["id"])
+    assert done["new_recipients"] == 6 and done["invited"] == 6, done
+    await system.smtp.wait_for(subject="Register for your COVID-19 vaccination", count=6)
+    assert sorted(m.to[0] for m in invitations(system, t)) == sorted(
+        f"r{n}.{t.lower()}@example.org" for n in range(6))
+    async with system.sessions() as session:
+        stored = (await session.exec(select(Recipient).where(
+            Recipient.last_name == f"Quill{t}").order_by(Recipient.id))).all()
+    assert {r.location_id for r in stored} == {manager.location_id}
+    assert [r.employer for r in stored] == [
+        f"Grocers {t}" if n % 3 == 0 else "Acme Mills" for n in range(6)], \
+        "a blank Employer cell is the uploading organization"
+
+    page = await contact.get("/recipients")
+    assert page.status_code == 200 and "staff.csv" in page.text
+    assert "People invited and registered" not in page.text, "not the location's list"
+    assert "Quill" not in page.text
+
+    theirs = await upload(manager_http, manager, csv_file(rows(2, tag())), name="mine.csv")
+    assert theirs.status_code == 201, theirs.text
+    theirs = theirs.json()
+    assert (await contact.get(f"/api/v1/recipient-uploads/{theirs['id']}")).status_code == 404
+    assert (await contact.get(f"/recipients/uploads/{theirs['id']}")).status_code == 404
+    assert (await manager_http.get(f"/recipients/uploads/{answer.json()['id']}")).status_code \
+        == 200, "the location's managers see what a contact uploaded for it"
+    listed = await contact.get(f"/api/v1/locations/{manager.location_id}/recipients")
+    assert listed.status_code == 403
+    assert (await contact.get(f"/recipients/people/{stored[0].id}")).status_code == 403
+
+    elsewhere = await location_manager(system)
+    refused = await upload(contact, elsewhere, csv_file(rows(1, tag())), name="x.csv")
+    assert refused.status_code == 404, refused.text
+    assert "location" in refused.json()["detail"]
+
+
+async def test_a_contact_of_an_organization_with_no_location_is_told_why(system):
+    from models.enums import Role
+    from tests.support.accounts import make_user
+
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    created = await state.post("/api/v1/employers", json={
+        "name": f"Unlinked {tag()}", "industry": "Grocery and retail", "street": "1 Main St",
+        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})
+    assert created.status_code == 201, created.text
+    _employer, email = await point_of_contact_of(system, state, created.json()["id"])
+    contact = await api_client(system, email)
+    assert "not linked to a vaccinating location" in (await contact.get("/org-portal")).text
+    page = await contact.get("/recipients")
+    assert page.status_code == 404 and "not linked to a vaccinating location" in page.text
+
+
+async def point_of_contact_of(system, staff_http, employer_id: int) -> tuple[int, str]:
+    email = unique_email("poc")
+    added = await staff_http.post(f"/api/v1/employers/{employer_id}/contacts", json={
+        "first_name": "Uma", "last_name": "Contact", "email": email, "phone": "919-555-0101"})
+    assert added.status_code == 201, added.text
+    mail = await system.smtp.one(to=email, subject=VALIDATION)
+    token = mail.link("/org-contact/validate/").rsplit("/", 1)[1]
+    async with system.http() as http:
+        validated = await http.post(f"/api/v1/org-contacts/validate/{token}",
+                                    json={"password": PASSWORD, "password_confirm": PASSWORD})
+    assert validated.status_code == 204, validated.text
+    return employer_id, email
