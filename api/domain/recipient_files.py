@@ -82,12 +82,15 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-async def read_upload(filename: str, data: bytes) -> tuple[str, list[list[Any]]]:
-    """(kind, [[row number, {column key: text}], ...]) of a template-shaped file."""
+async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
+                      field: str = FIELD) -> tuple[str, list[list[Any]]]:
+    """(kind, [[row number, {column key: text}], ...]) of a template-shaped file. A help-desk
+    agent reads larger files (`max_rows`), imported in parts of at most MAX_ROWS."""
     kind = "csv" if filename.lower().endswith(".csv") else "xlsx"
     if not data:
-        raise Invalid("Choose a file to upload.", field=FIELD)
-    sheet = _csv(data) if kind == "csv" else await _xlsx(data)
+        raise Invalid("Choose a file to upload.", field=field)
+    cap = max(READ_CAP, max_rows)
+    sheet = _csv(data, cap) if kind == "csv" else await _xlsx(data, cap, field)
     if not sheet:
         raise Invalid("This file is empty. Start from the template.", field=FIELD)
     positions = _columns(sheet[0])
@@ -96,23 +99,23 @@ async def read_upload(filename: str, data: bytes) -> tuple[str, list[list[Any]]]
         if any(c not in (None, "") for c in cells):
             rows.append([number, {key: _text(cells[i]) if i < len(cells) else ""
                                   for key, i in positions.items()}])
-    if len(rows) > MAX_ROWS:
+    if len(rows) > max_rows:
         raise TooManyRows(len(rows))
     if not rows:
-        raise Invalid("The file has no recipients under its header row.", field=FIELD)
+        raise Invalid("The file has no recipients under its header row.", field=field)
     return kind, rows
 
 
-async def _xlsx(data: bytes) -> list[list[Any]]:
+async def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
     try:
-        return await read_first_sheet(data, max_rows=READ_CAP, header_rows=1, field=FIELD)
+        return await read_first_sheet(data, max_rows=cap, header_rows=1, field=field)
     except Unreadable as error:
         if error.message.startswith("This file has more than"):
             raise TooManyRows(None) from error
         raise
 
 
-def _csv(data: bytes) -> list[list[Any]]:
+def _csv(data: bytes, cap: int = READ_CAP) -> list[list[Any]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -120,7 +123,7 @@ def _csv(data: bytes) -> list[list[Any]]:
     rows = []
     for row in csv.reader(io.StringIO(text)):
         rows.append(row)
-        if len(rows) > READ_CAP + 1:
+        if len(rows) > cap + 1:
             raise TooManyRows(None)
     return rows
 

@@ -6,7 +6,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
-from api.domain import helpdesk, kb, portal_import, provider_import, sites
+from api.domain import (
+    helpdesk,
+    kb,
+    portal_import,
+    provider_import,
+    recipient_case_import,
+    sites,
+)
 from api.domain.helpdesk_console import (
     SLA_CHOICES,
     SORT_CHOICES,
@@ -28,7 +35,8 @@ from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
 router = APIRouter(prefix="/helpdesk", include_in_schema=False)
 # The cases whose attached workbook an agent imports, through the shared case-import machinery.
 IMPORTS = {Category.PROVIDER_BULK_UPLOAD: (provider_import, "practicing provider"),
-           Category.USER_ONBOARDING: (portal_import, "portal user")}
+           Category.USER_ONBOARDING: (portal_import, "portal user"),
+           Category.RECIPIENT_BULK_UPLOAD: (recipient_case_import, "recipient")}
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 
 

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
-from api.domain import recipient_files, recipients
+from api.domain import helpdesk, recipient_case_import, recipient_files, recipients
 from api.domain.recipients_scope import (
     RECIPIENT_ROLES,
     UPLOADER_ROLES,
@@ -23,12 +23,15 @@ from api.params import Id
 from core.errors import CVMSError, NotFound
 from models.accounts import User
 from models.enrollment import Location
+from models.enums import Role
+from models.helpdesk_schemas import ImportIn, ImportReport
 from models.recipient_rules import INDUSTRIES, MAX_ROWS, SMALL_FILE
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["recipients"])
 Manager = Annotated[User, Depends(require_roles(*RECIPIENT_ROLES))]
 Uploader = Annotated[User, Depends(require_roles(*UPLOADER_ROLES))]
+Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 TEMPLATE_NAME = "recipient-bulk-upload.xlsx"
 
 
@@ -151,3 +154,22 @@ async def person(request: Request, recipient_id: Id, user: Manager,
     found = await recipients.recipient_for(session, user, recipient_id)
     return render(request, "recipients/person.html", {"person": found,
                                                       "industries": INDUSTRIES})
+
+
+@api.post("/helpdesk/cases/{case_id}/recipients/check", response_model=ImportReport,
+          tags=["help desk"], summary="Check a recipient list attached to a case")
+async def check_case_file(case_id: Id, body: ImportIn, user: Agent,
+                          session: SessionDep) -> ImportReport:
+    case = await helpdesk.case_for(session, user, case_id)
+    return await recipient_case_import.preview(session, case, body.attachment_id,
+                                               body.location_id)
+
+
+@api.post("/helpdesk/cases/{case_id}/recipients", response_model=ImportReport, status_code=201,
+          tags=["help desk"], summary="Import a case's recipient list, in parts of 5,000 rows")
+async def import_case_file(case_id: Id, body: ImportIn, user: Agent, session: SessionDep,
+                           gateway: ProcessesDep) -> ImportReport:
+    case = await helpdesk.case_for(session, user, case_id)
+    return await recipient_case_import.run_import(session, gateway, case, user,
+                                                  body.attachment_id, body.location_id,
+                                                  body.valid_rows_only)
