@@ -256,3 +256,25 @@ async def test_a_moved_second_dose_keeps_the_interval(system):
                          data={"slot_id": str(later), "csrf_token": token})
     assert ok.status_code == 303
     await http.aclose()
+
+
+async def test_an_appointment_whose_time_passed_is_not_moved(system):
+    site = await vaccinating_site(system)
+    past, future = await _slot(site, 1, 3), await _slot(site, 4, 3)
+    person = await walk_in(site)
+    http, base, token = await _portal(system, person["id"])
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(past), "csrf_token": token})).status_code == 303
+    async with system.sessions() as session:
+        slot = await session.get(AppointmentSlot, past)
+        slot.starts_at = utcnow() - timedelta(hours=1)
+        session.add(slot)
+        await session.commit()
+        appointment = (await session.exec(select(Appointment).where(
+            Appointment.slot_id == past))).one().id
+    refused = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                              data={"slot_id": str(future), "csrf_token": token})
+    assert refused.status_code == 409 and "has passed" in refused.text
+    async with system.sessions() as session:
+        assert (await session.get(AppointmentSlot, future)).booked == 0
+    await http.aclose()

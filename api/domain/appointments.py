@@ -172,6 +172,9 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
         raise Conflict(gettext("This appointment is cancelled: book a new time."),
                        field="slot_id")
     old_slot_id = appointment.slot_id
+    if as_utc((await session.get(AppointmentSlot, old_slot_id)).starts_at) <= utcnow():
+        raise Conflict(gettext("The time of this appointment has passed: it cannot be moved."),
+                       field="slot_id")
     if slot_id == old_slot_id:
         raise Invalid(gettext("That is already the time of your appointment. Choose another "
                               "time."), field="slot_id")
