@@ -9,7 +9,13 @@ from core.timefmt import EASTERN
 from models.administration_store import reminder_due
 from models.administrations import Administration, Appointment, AppointmentSlot
 from models.base import as_utc
-from models.contracts import AppointmentEmail, ReminderPlan, ReminderRef
+from models.contracts import (
+    AppointmentBooking,
+    AppointmentEmail,
+    AppointmentRef,
+    ReminderPlan,
+    ReminderRef,
+)
 from models.enrollment import Location
 from models.inventory import Product
 from models.recipient_rules import recipient_path
@@ -58,14 +64,30 @@ class CareActivities(MailingActivities):
                                       EmailKind.SECOND_DOSE_REMINDER, [to], context)
 
     @activity.defn
+    async def read_appointment(self, data: AppointmentRef) -> AppointmentBooking:
+        """The booking as it stands: its status, how often it moved and its current time."""
+        async with self.sessions() as session:
+            appointment = await session.get(Appointment, data.appointment_id)
+            if appointment is None:
+                raise missing("appointment")
+            slot = await session.get(AppointmentSlot, appointment.slot_id)
+            return AppointmentBooking(status=appointment.status, moves=appointment.moves,
+                                      starts_at=as_utc(slot.starts_at))
+
+    @activity.defn
     async def send_appointment_email(self, data: AppointmentEmail) -> bool:
-        """The booking's confirmation, or its cancellation once it is cancelled (once each)."""
+        """The booking's confirmation, its move to another time (once per move, with the time
+        it has when sent) or its cancellation once it is cancelled (once each)."""
         async with self.sessions() as session:
             appointment = await session.get(Appointment, data.appointment_id)
             if appointment is None:
                 raise missing("appointment")
             if data.change == "cancelled" and appointment.status != "cancelled":
                 return False
+            if data.change == "moved" and (appointment.status != "booked"
+                                           or appointment.moves == 0):
+                return False
+            event = (f"moved-{appointment.moves}" if data.change == "moved" else data.change)
             person = await session.get(Recipient, appointment.recipient_id)
             slot = await session.get(AppointmentSlot, appointment.slot_id)
             location = await session.get(Location, slot.location_id)
@@ -81,5 +103,5 @@ class CareActivities(MailingActivities):
                 portal_url=self.settings.link(recipient_path(self.secret, person.id)
                                               + "/appointments"))
             to = person.email
-        return await self.mailer.send(f"appointment-{data.appointment_id}:{data.change}",
+        return await self.mailer.send(f"appointment-{data.appointment_id}:{event}",
                                       EmailKind.APPOINTMENT_NOTICE, [to], context)

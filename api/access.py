@@ -86,6 +86,11 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /r/{recipient_id}/{key}/appointments": public(Scope.TOKEN),
     "POST /r/{recipient_id}/{key}/appointments": public(Scope.TOKEN),
     "POST /r/{recipient_id}/{key}/appointments/{appointment_id}/cancel": public(Scope.TOKEN),
+    "POST /r/{recipient_id}/{key}/appointments/{appointment_id}/reschedule":
+        public(Scope.TOKEN),
+    "PUT /api/v1/locations/{location_id}/appointment-scheduling": only(MANAGERS,
+                                                                        Scope.LOCATION),
+    "POST /care/{location_id}/appointments/scheduling": only(MANAGERS, Scope.LOCATION),
     "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION),
     "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),

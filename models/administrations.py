@@ -76,4 +76,5 @@ class Appointment(SQLModel, table=True):
     slot_id: int = Field(foreign_key="appointment_slot.id", index=True)
     recipient_id: int = Field(foreign_key="recipient.id", index=True)
     status: str = Field(default="booked", max_length=20)
+    moves: int = 0  # how many times the recipient moved it to another time (each emailed)
     created_at: datetime = created_at_field()

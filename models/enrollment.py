@@ -73,6 +73,9 @@ class Location(SQLModel, table=True):
     next_reminder_at: datetime | None = time_field()
     reminders_sent: int = 0
     reminder_seq: int = 0  # the workflow's reminder write number; an older one never overwrites
+    # A Location Manager's switch: off, recipients cannot book (walk-ins only) and no time is
+    # offered; appointments already booked stay.
+    appointments_on: bool = True
     created_at: datetime = created_at_field()
 
     @property

@@ -85,6 +85,7 @@ class EntryOut(BaseModel):
     actor: str
     transfer_id: int | None
     created_at: datetime
+    occurred_on: date | None = None  # the real day, when it differs from the recording's
 
 
 class InventoryOut(BaseModel):

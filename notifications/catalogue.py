@@ -221,9 +221,10 @@ class SecondDoseReminderContext(EmailContext):
 
 
 class AppointmentNoticeContext(EmailContext):
-    """A booking confirmed or cancelled, in the recipient's language (en or es)."""
+    """A booking confirmed, moved to another time or cancelled, in the recipient's language
+    (en or es)."""
 
-    change: str  # booked or cancelled
+    change: str  # booked, moved or cancelled
     location_name: str
     when_text: str  # the appointment's time, already in the recipient's language
     dose_number: int

@@ -98,3 +98,183 @@ async def test_a_second_dose_is_not_booked_before_the_interval(system):
     mail = await system.smtp.one(to=email, subject="Su cita de vacunación")
     assert "dosis 2" in mail.text
     await http.aclose()
+
+
+async def _booking(system, appointment_id: int) -> tuple[Appointment, list[int]]:
+    async with system.sessions() as session:
+        appointment = await session.get(Appointment, appointment_id)
+        slots = (await session.exec(select(AppointmentSlot).where(
+            AppointmentSlot.location_id == (await session.get(
+                AppointmentSlot, appointment.slot_id)).location_id)
+            .order_by(AppointmentSlot.id))).all()
+        return appointment, [s.booked for s in slots]
+
+
+def _long_time(starts_at, language: str = "en") -> str:
+    from babel.dates import format_datetime
+
+    from core import i18n
+    from core.timefmt import EASTERN
+    from models.base import as_utc
+
+    with i18n.language(language):
+        return format_datetime(as_utc(starts_at), "long", tzinfo=EASTERN, locale=i18n.locale())
+
+
+async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_stay(system):
+    site = await vaccinating_site(system)
+    other = await vaccinating_site(system)
+    slot = await _slot(site, 4, capacity=5)
+    kept = await walk_in(site, email=f"kept-{uuid.uuid4().hex[:6]}@example.org")
+    http, base, token = await _portal(system, kept["id"])
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(slot), "csrf_token": token})).status_code == 303
+    newcomer = await walk_in(site, language="es")
+    new_http, new_base, new_token = await _portal(system, newcomer["id"])  # a page open before
+    switch = f"/api/v1/locations/{site.location_id}/appointment-scheduling"
+    # only this location's managers: another location's manager finds nothing, a provider is
+    # refused, a bad value is named
+    assert (await other.manager.put(switch, json={"appointments_on": False})).status_code == 404
+    assert (await site.provider.put(switch, json={"appointments_on": False})).status_code == 403
+    bad = await site.manager.put(switch, json={"appointments_on": "maybe"})
+    assert bad.status_code == 422 and "appointments_on" in bad.text
+    off = await site.manager.put(switch, json={"appointments_on": False})
+    assert off.status_code == 200 and off.json() == {"location_id": site.location_id,
+                                                     "appointments_on": False}
+
+    page = await new_http.get(f"{new_base}/appointments")
+    assert "Este lugar de vacunación no da citas. Puede venir sin cita." in page.text
+    assert 'name="slot_id"' not in page.text
+    refused = await new_http.post(f"{new_base}/appointments",
+                                  data={"slot_id": str(slot), "csrf_token": new_token})
+    assert refused.status_code == 409 and 'id="slot_id-error"' in refused.text
+    assert "no da citas" in refused.text
+    english = await http.get(f"{base}/appointments")
+    assert "This location does not take appointments. Walk-ins are welcome." in english.text
+    assert "Cancel this appointment" in english.text, "the booked appointment stays"
+    assert "/reschedule" not in english.text
+    no_slot = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": (utcnow() + timedelta(days=5)).isoformat(), "capacity": 2})
+    assert no_slot.status_code == 409 and "appointments_on" in no_slot.json()["errors"]
+    async with system.sessions() as session:
+        assert (await session.get(AppointmentSlot, slot)).booked == 1
+
+    # the page switch: the foreign manager cannot, this one turns it back on
+    form = f"/care/{site.location_id}/appointments"
+    foreign_page = await other.manager.get(f"/care/{other.location_id}/appointments")
+    foreign_token = CSRF.search(foreign_page.text)[1]
+    foreign = await other.manager.post(f"{form}/scheduling", data={
+        "appointments_on": "on", "csrf_token": foreign_token})
+    assert foreign.status_code == 404
+    own_page = await site.manager.get(form)
+    assert "Scheduling is <strong>off</strong>" in own_page.text
+    on = await site.manager.post(f"{form}/scheduling", data={
+        "appointments_on": "on", "csrf_token": CSRF.search(own_page.text)[1]})
+    assert on.status_code == 303
+    assert 'name="slot_id"' in (await new_http.get(f"{new_base}/appointments")).text
+    for client in (http, new_http):
+        await client.aclose()
+
+
+async def test_a_recipient_moves_the_booking_in_one_step_and_is_emailed_the_new_time(system):
+    site = await vaccinating_site(system)
+    first, second = await _slot(site, 3, capacity=1), await _slot(site, 6, capacity=2)
+    full = await _slot(site, 8, capacity=1)
+    email = f"move-{uuid.uuid4().hex[:6]}@example.org"
+    person = await walk_in(site, email=email)
+    taker = await walk_in(site)
+    taker_http, taker_base, taker_token = await _portal(system, taker["id"])
+    assert (await taker_http.post(f"{taker_base}/appointments", data={
+        "slot_id": str(full), "csrf_token": taker_token})).status_code == 303
+    http, base, token = await _portal(system, person["id"])
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(first), "csrf_token": token})).status_code == 303
+    await system.smtp.one(to=email, subject="appointment is booked")
+    page = await http.get(f"{base}/appointments")
+    appointment = int(re.search(r"/appointments/(\d+)/reschedule", page.text)[1])
+
+    moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                            data={"slot_id": str(second), "csrf_token": token})
+    assert moved.status_code == 303
+    row, booked = await _booking(system, appointment)
+    assert (row.slot_id, row.status, row.moves) == (second, "booked", 1)
+    assert booked == [0, 1, 1], "the old place is free, the new one taken"
+    async with system.sessions() as session:
+        new_time = (await session.get(AppointmentSlot, second)).starts_at
+    changed = await system.smtp.one(to=email,
+                                    subject="Your COVID-19 vaccination appointment is changed")
+    assert _long_time(new_time) in changed.text and "moved to a new time" in changed.text
+
+    into_full = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                                data={"slot_id": str(full), "csrf_token": token})
+    assert into_full.status_code == 409 and "This time is full" in into_full.text
+    assert 'id="slot_id-error"' in into_full.text
+    assert await _booking(system, appointment) == (row, booked), "nothing changed"
+    same = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                           data={"slot_id": str(second), "csrf_token": token})
+    assert same.status_code == 422 and "already the time" in same.text
+    bad = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                          data={"slot_id": "soon", "csrf_token": token})
+    assert bad.status_code == 422 and 'id="slot_id-error"' in bad.text
+    # the freed place is bookable again
+    again = await taker_http.get(f"{taker_base}/appointments")
+    assert f'value="{first}"' in again.text
+
+    cancel_page = await http.get(f"{base}/appointments")
+    await http.post(f"{base}/appointments/{appointment}/cancel",
+                    data={"csrf_token": CSRF.search(cancel_page.text)[1]})
+    cancelled = await system.smtp.one(to=email, subject="appointment is cancelled")
+    assert _long_time(new_time) in cancelled.text
+    late = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                           data={"slot_id": str(first), "csrf_token": token})
+    assert late.status_code == 409
+    assert len(system.smtp.find(to=email, subject="appointment is changed")) == 1
+    for client in (http, taker_http):
+        await client.aclose()
+
+
+async def test_a_moved_second_dose_keeps_the_interval(system):
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"MV-{uuid.uuid4().hex[:5]}")  # 28 days
+    person = await walk_in(site)
+    await give(site, person["id"], lot)
+    late, later = await _slot(site, 30, 5, dose_number=2), await _slot(site, 35, 5, dose_number=2)
+    early = await _slot(site, 20, 5, dose_number=2)
+    http, base, token = await _portal(system, person["id"])
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(late), "csrf_token": token})).status_code == 303
+    page = await http.get(f"{base}/appointments")
+    appointment = int(re.search(r"/appointments/(\d+)/reschedule", page.text)[1])
+    too_early = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                                data={"slot_id": str(early), "csrf_token": token})
+    assert too_early.status_code == 422 and "second dose cannot be before" in too_early.text
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).slot_id == late
+        assert (await session.get(AppointmentSlot, early)).booked == 0
+    ok = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                         data={"slot_id": str(later), "csrf_token": token})
+    assert ok.status_code == 303
+    await http.aclose()
+
+
+async def test_an_appointment_whose_time_passed_is_not_moved(system):
+    site = await vaccinating_site(system)
+    past, future = await _slot(site, 1, 3), await _slot(site, 4, 3)
+    person = await walk_in(site)
+    http, base, token = await _portal(system, person["id"])
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(past), "csrf_token": token})).status_code == 303
+    async with system.sessions() as session:
+        slot = await session.get(AppointmentSlot, past)
+        slot.starts_at = utcnow() - timedelta(hours=1)
+        session.add(slot)
+        await session.commit()
+        appointment = (await session.exec(select(Appointment).where(
+            Appointment.slot_id == past))).one().id
+    refused = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                              data={"slot_id": str(future), "csrf_token": token})
+    assert refused.status_code == 409 and "has passed" in refused.text
+    async with system.sessions() as session:
+        assert (await session.get(AppointmentSlot, future)).booked == 0
+    await http.aclose()

@@ -1,15 +1,23 @@
 """The point of care in a real browser: a walk-in registered, checked in and given dose 1; the
 lot's on-hand drops by exactly one (a double-clicked save too); removing the dose as entered in
-error restores it; a read-only user sees the record without any button to change it."""
+error restores it; a read-only user sees the record without any button to change it. A dose
+from a paper form is entered late with its real date, in the record and in the lot's ledger."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from playwright.async_api import expect
+from sqlmodel import select
 
+from core.timefmt import day
+from models.base import utcnow
+from models.care_rules import local_today
 from models.enums import Role
+from models.inventory import LedgerEntry
+from models.inventory_rules import EntryKind
 from tests.support.a11y import assert_accessible
-from tests.support.care import letters, on_hand, stock, vaccinating_site
+from tests.support.care import letters, on_hand, stock, vaccinating_site, walk_in
 from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
@@ -80,3 +88,40 @@ async def test_walk_in_checked_in_given_dose_one_and_removed(page, system):
     await expect(page.get_by_role("button", name="Save dose")).to_have_count(0)
     await expect(page.get_by_role("link", name="Register a walk-in")).to_have_count(0)
     await assert_accessible(page)
+
+
+async def test_a_dose_from_a_paper_form_is_entered_late_with_its_real_date(page, system):
+    """Ten days after the clinic's outage, the paper form's dose is entered with its real
+    date: the record is marked entered late and the lot's ledger entry carries that day."""
+    site = await vaccinating_site(system)
+    lot_number = f"PL-{uuid.uuid4().hex[:5].upper()}"
+    lot = await stock(system, site, "208", lot_number, doses=5)
+    person = await walk_in(site)
+    given_on = local_today(utcnow()) - timedelta(days=10)
+    await log_in(page, site.emails[Role.PROVIDER])
+    await page.goto(f"/care/{site.location_id}/recipients/{person['id']}")
+    await page.get_by_label("Vaccine lot").select_option(str(lot))
+    await page.get_by_label("Date given").fill(given_on.isoformat())
+    await page.locator("#site").select_option("LD")
+    await page.get_by_role("button", name="Save dose").click()
+    await expect(page.get_by_role("status")).to_contain_text("Dose 1 is recorded")
+    row = page.get_by_role("row").filter(has=page.get_by_role("cell", name=f"lot {lot_number}"))
+    await expect(row.get_by_text("Entered late")).to_be_visible()
+    await expect(row.get_by_role("cell", name=day(given_on), exact=False)).to_be_visible()
+    await assert_accessible(page)
+    async with system.sessions() as session:
+        entry = (await session.exec(select(LedgerEntry).where(
+            LedgerEntry.lot_id == lot, LedgerEntry.kind == EntryKind.ADMINISTERED))).one()
+    assert entry.occurred_on == given_on and entry.doses == -1
+    assert await on_hand(system, lot) == 4
+
+    await page.context.clear_cookies()
+    await log_in(page, site.emails[Role.LOCATION_MANAGER])
+    await page.goto(f"/inventory/{site.location_id}")
+    ledger_row = page.get_by_role("row").filter(has_text=f"record {entry.reason.split()[-1]}")
+    await expect(ledger_row.get_by_text(f"Happened on {day(given_on)}")).to_be_visible()
+    await assert_accessible(page)
+    listed = (await site.manager.get(f"/api/v1/locations/{site.location_id}/ledger")).json()
+    assert {"lot_id": lot, "occurred_on": given_on.isoformat()}.items() <= next(
+        e for e in listed if e["kind"] == EntryKind.ADMINISTERED.value
+        and e["lot_id"] == lot).items()

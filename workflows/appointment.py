@@ -1,20 +1,28 @@
-"""One booked appointment: the confirmation email, then, if the recipient cancels before the
-appointment time, the cancellation email. Only the appointment's id and time cross in.
+"""One booked appointment: the confirmation email; then, until the appointment time, a
+"changed" email each time the recipient moves it to another time, and the cancellation email
+if they cancel. Only the appointment's id and time cross in.
 
-The cancellation is the database's fact (the API's transaction frees the place); the `recheck`
-signal only makes the email prompt. If that signal is lost (Temporal away when the API
-committed), the process still reads the booking at the appointment's time and sends the
-cancellation then: the email step checks the database before sending."""
+The booking is the database's fact (the API's transaction takes and frees the places); the
+`recheck` signal only makes the process look at once. If that signal is lost (Temporal away
+when the API committed), the process still reads the booking at the appointment's time: a
+cancellation is emailed then, a move is emailed then and the process waits for the new time.
+
+Histories recorded before the reschedule (no "reschedule-follows-the-booking" marker) replay
+the earlier path unchanged; such a process still waiting when a move arrives (or its time
+comes) follows the booking from then on ("reschedule-in-flight")."""
 
 import contextlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from activities.care import CareActivities
-    from models.contracts import AppointmentEmail, AppointmentInput
-    from workflows.options import MAIL
+    from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef
+    from workflows.options import DB, MAIL
+
+FOLLOWS = "reschedule-follows-the-booking"
+IN_FLIGHT = "reschedule-in-flight"
 
 
 @workflow.defn
@@ -25,21 +33,51 @@ class AppointmentWorkflow:
 
     @workflow.run
     async def run(self, data: AppointmentInput) -> str:
-        await self._email(data, "booked")
+        await self._email(data.appointment_id, "booked")
+        if workflow.patched(FOLLOWS):
+            return await self._follow(data.appointment_id, data.starts_at)
         remaining = data.starts_at - workflow.now()
         if remaining > timedelta(0):
             with contextlib.suppress(TimeoutError):
                 await workflow.wait_condition(lambda: self.changed, timeout=remaining)
         if not self.changed and not workflow.patched("cancellation-read-at-the-time"):
             return "held"
-        if await self._email(data, "cancelled"):
+        if await self._email(data.appointment_id, "cancelled"):
             return "cancelled"
+        if workflow.patched(IN_FLIGHT):  # a process of the earlier code, running on
+            return await self._follow(data.appointment_id, data.starts_at, woken=True)
         return "kept" if self.changed else "held"
 
-    async def _email(self, data: AppointmentInput, change: str) -> bool:
+    async def _follow(self, appointment_id: int, starts_at: datetime,
+                      woken: bool = False) -> str:
+        """Wait for the appointment time or a hint; each time, read the booking and tell the
+        recipient what changed."""
+        seen = 0
+        while True:
+            remaining = starts_at - workflow.now()
+            if not woken and remaining > timedelta(0):
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(lambda: self.changed, timeout=remaining)
+            woken, self.changed = False, False
+            booking = await workflow.execute_activity_method(
+                CareActivities.read_appointment, AppointmentRef(appointment_id=appointment_id),
+                **DB)
+            if booking.status == "cancelled":
+                await self._email(appointment_id, "cancelled")
+                return "cancelled"
+            if booking.moves > seen:
+                seen = booking.moves
+                starts_at = booking.starts_at or starts_at
+                if starts_at > workflow.now():
+                    await self._email(appointment_id, "moved")
+                    continue
+            if starts_at <= workflow.now():
+                return "held"
+
+    async def _email(self, appointment_id: int, change: str) -> bool:
         return await workflow.execute_activity_method(
             CareActivities.send_appointment_email,
-            AppointmentEmail(appointment_id=data.appointment_id, change=change), **MAIL)
+            AppointmentEmail(appointment_id=appointment_id, change=change), **MAIL)
 
     @workflow.signal
     def recheck(self) -> None:

@@ -2,7 +2,12 @@
 
 A place is taken by one conditional UPDATE (`booked < capacity`), so two people booking the
 last place at once get one booking and one "this time is full", on SQLite and Postgres
-alike. A second-dose slot may not come before the product's interval after the first dose."""
+alike. A second-dose slot may not come before the product's interval after the first dose.
+
+A Location Manager turns scheduling on or off for their location: off, no time is offered or
+booked (walk-ins only), and the appointments already booked stay. A recipient moves a booking
+to another open time in one transaction: the new place is taken by the same conditional
+UPDATE, the old one freed and the appointment row moved, or nothing changes."""
 
 from datetime import datetime, timedelta
 
@@ -24,10 +29,29 @@ from models.recipients import Recipient
 BOOKED, CANCELLED = "booked", "cancelled"
 FULL = N_("This time is full. Choose another time.")
 NO_SLOT = N_("That time is not offered at your location.")
+NO_SCHEDULING = N_("This location does not take appointments. Walk-ins are welcome.")
+SCHEDULING_OFF = ("Appointment scheduling is off at this location: turn it on before offering "
+                  "times.")
+
+
+async def set_scheduling(session: AsyncSession, location: Location, on: bool) -> Location:
+    """The Location Manager's switch (the caller checked they manage this location)."""
+    location.appointments_on = on
+    session.add(location)
+    await session.flush()
+    return location
+
+
+async def _takes_appointments(session: AsyncSession, location_id: int) -> None:
+    location = await session.get(Location, location_id)
+    if location is None or not location.appointments_on:
+        raise Conflict(gettext(NO_SCHEDULING), field="slot_id")
 
 
 async def add_slot(session: AsyncSession, location: Location, starts_at: datetime,
                    capacity: int, dose_number: int) -> AppointmentSlot:
+    if not location.appointments_on:
+        raise Conflict(SCHEDULING_OFF, field="appointments_on")
     if as_utc(starts_at) <= utcnow():
         raise Invalid("Choose a time in the future.", field="starts_at")
     slot = AppointmentSlot(location_id=location.id, starts_at=starts_at, capacity=capacity,
@@ -81,22 +105,36 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
                               "time.") % {"day": earliest.isoformat()}, field="slot_id")
 
 
-async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
-               slot_id: int) -> Appointment:
+async def _bookable(session: AsyncSession, person: Recipient, slot_id: int
+                    ) -> AppointmentSlot:
+    """A future time at the person's location, which takes appointments, allowed by the
+    second-dose rule."""
+    await _takes_appointments(session, person.location_id)
     slot = await session.get(AppointmentSlot, slot_id)
     if slot is None or slot.location_id != person.location_id:
         raise NotFound(gettext(NO_SLOT), field="slot_id")
     if as_utc(slot.starts_at) <= utcnow():
         raise Invalid(gettext("That time has passed. Choose another time."), field="slot_id")
-    if await booked_for(session, person):
-        raise Conflict(gettext("You already have an appointment: cancel it to choose another "
-                               "time."), field="slot_id")
     await _second_dose_rule(session, person, slot)
+    return slot
+
+
+async def _take_place(session: AsyncSession, slot: AppointmentSlot) -> None:
+    """One place, only while one is left (the database decides between two at once)."""
     taken = await session.exec(update(AppointmentSlot).where(
         AppointmentSlot.id == slot.id, AppointmentSlot.booked < AppointmentSlot.capacity)
         .values(booked=AppointmentSlot.booked + 1))
     if taken.rowcount != 1:
         raise Conflict(gettext(FULL), field="slot_id")
+
+
+async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
+               slot_id: int) -> Appointment:
+    slot = await _bookable(session, person, slot_id)
+    if await booked_for(session, person):
+        raise Conflict(gettext("You already have an appointment: cancel it to choose another "
+                               "time."), field="slot_id")
+    await _take_place(session, slot)
     appointment = Appointment(slot_id=slot.id, recipient_id=person.id)
     session.add(appointment)
     await session.flush()
@@ -120,3 +158,36 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
             booked=AppointmentSlot.booked - 1))
         await session.commit()
         await process.changed(gateway, appointment_id)
+
+
+async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
+                     appointment_id: int, slot_id: int) -> None:
+    """Move a booked appointment to another time in one transaction, then let its process
+    email the new time. Full, passed, too early for a second dose or scheduling off: refused
+    (the caller rolls back, so the old booking stands untouched)."""
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None or appointment.recipient_id != person.id:
+        raise NotFound(gettext("We could not find that appointment."), field="slot_id")
+    if appointment.status != BOOKED:
+        raise Conflict(gettext("This appointment is cancelled: book a new time."),
+                       field="slot_id")
+    old_slot_id = appointment.slot_id
+    if as_utc((await session.get(AppointmentSlot, old_slot_id)).starts_at) <= utcnow():
+        raise Conflict(gettext("The time of this appointment has passed: it cannot be moved."),
+                       field="slot_id")
+    if slot_id == old_slot_id:
+        raise Invalid(gettext("That is already the time of your appointment. Choose another "
+                              "time."), field="slot_id")
+    slot = await _bookable(session, person, slot_id)
+    await _take_place(session, slot)
+    moved = await session.exec(update(Appointment).where(
+        Appointment.id == appointment.id, Appointment.status == BOOKED,
+        Appointment.slot_id == old_slot_id)
+        .values(slot_id=slot.id, moves=Appointment.moves + 1))
+    if moved.rowcount != 1:  # cancelled or moved meanwhile (another tab)
+        raise Conflict(gettext("Your appointment changed meanwhile. Look at it again."),
+                       field="slot_id")
+    await session.exec(update(AppointmentSlot).where(AppointmentSlot.id == old_slot_id)
+                       .values(booked=AppointmentSlot.booked - 1))
+    await session.commit()
+    await process.changed(gateway, appointment_id)

@@ -22,6 +22,7 @@ async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,
 
 
 async def changed(gateway: Gateway, appointment_id: int) -> None:
-    """After a cancellation is committed: the process sends the cancellation email. A process
-    that already ended (the time passed) has nothing left to tell."""
+    """After a cancellation or a move is committed: the process looks at the booking now and
+    sends the cancellation or the new time. A process that already ended (the time passed)
+    has nothing left to tell; a lost hint only delays the email to the old time."""
     await gateway.signal(ids.appointment(appointment_id), Booking.recheck)

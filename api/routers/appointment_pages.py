@@ -1,5 +1,6 @@
-"""Appointments: Location Managers offer slots (API), staff see the day's appointments, and
-recipients book and cancel from their Recipient Portal link (English or Spanish)."""
+"""Appointments: Location Managers turn scheduling on or off and offer slots (API), staff see
+the day's appointments, and recipients book, move and cancel from their Recipient Portal link
+(English or Spanish)."""
 
 from datetime import date, datetime
 from typing import Annotated
@@ -11,16 +12,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import appointments, care
+from api.domain.scope import may_manage, site_for_staff
 from api.forms import form_values
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.routers.recipient_portal import _language, _page, _person
 from core import i18n
-from core.errors import CVMSError
+from core.errors import CVMSError, Invalid
 from core.i18n import gettext
 from core.timefmt import EASTERN
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
+from models.enrollment import Location
+from models.portal_rules import MANAGER
 
 router = APIRouter(tags=["appointments"])
 pages = APIRouter(include_in_schema=False)
@@ -45,6 +49,17 @@ class SlotOut(BaseModel):
     dose_number: int
 
 
+class SchedulingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    appointments_on: bool
+
+
+class SchedulingOut(BaseModel):
+    location_id: int
+    appointments_on: bool
+
+
 class DayAppointment(BaseModel):
     appointment_id: int
     slot_id: int
@@ -63,6 +78,23 @@ async def add_slot(location_id: Id, body: SlotIn, user: CurrentUser,
         session, location, body.starts_at, body.capacity, body.dose_number))
 
 
+async def _managed_site(session, user, location_id: int) -> Location:
+    """The switch is the location's managers' (their profile there); others: not found or
+    refused, as every location-scoped change."""
+    return await site_for_staff(session, user, location_id, profiles=frozenset({MANAGER}),
+                                state_reads=False)
+
+
+@router.put("/api/v1/locations/{location_id}/appointment-scheduling",
+            response_model=SchedulingOut, summary="Turn appointment scheduling on or off")
+async def set_scheduling(location_id: Id, body: SchedulingIn, user: CurrentUser,
+                         session: SessionDep) -> SchedulingOut:
+    location = await _managed_site(session, user, location_id)
+    await appointments.set_scheduling(session, location, body.appointments_on)
+    await session.commit()
+    return SchedulingOut(location_id=location_id, appointments_on=body.appointments_on)
+
+
 @router.get("/api/v1/locations/{location_id}/appointments", response_model=list[DayAppointment],
             summary="The day's appointments at the location")
 async def day_list(location_id: Id, user: CurrentUser, session: SessionDep,
@@ -79,11 +111,14 @@ def _at(moment: datetime) -> str:
 
 
 async def _booking_page(request, session, person, base: str, errors: dict | None = None,
-                        status_code: int = 200) -> HTMLResponse:
-    slots = await appointments.open_slots(session, person.location_id)
+                        status_code: int = 200, values: dict | None = None) -> HTMLResponse:
+    location = await session.get(Location, person.location_id)
+    slots = (await appointments.open_slots(session, person.location_id)
+             if location.appointments_on else [])
     booked = await appointments.booked_for(session, person)
     return _page(request, "proof/appointments.html", {
         "person": person, "base": base, "errors": errors or {}, "at": _at,
+        "values": values or {}, "scheduling": location.appointments_on,
         "slots": [(str(s.id), f"{_at(s.starts_at)} ({s.capacity - s.booked})") for s in slots],
         "booked": booked}, status_code)
 
@@ -104,15 +139,46 @@ async def book(request: Request, recipient_id: Id, key: str, session: SessionDep
     base = f"/r/{recipient_id}/{key}"
     values = await form_values(request)
     try:
-        await appointments.book(session, gateway, person, form_id(values, "slot_id") or 0)
+        await appointments.book(session, gateway, person, _chosen(values))
         await session.commit()
     except CVMSError as error:
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
         return await _booking_page(request, session, person, base,
                                    error.errors or {"slot_id": error.message},
-                                   error.status_code)
+                                   error.status_code, values)
     return redirect(f"{base}/appointments", notice=gettext("Your appointment is booked."))
+
+
+def _chosen(values: dict) -> int:
+    chosen = form_id(values, "slot_id")
+    if chosen is None:
+        raise Invalid(gettext("Choose a time."), field="slot_id")
+    return chosen
+
+
+@pages.post("/r/{recipient_id}/{key}/appointments/{appointment_id}/reschedule",
+            response_class=HTMLResponse)
+async def reschedule(request: Request, recipient_id: Id, key: str, appointment_id: Id,
+                     session: SessionDep, settings: SettingsDep,
+                     gateway: ProcessesDep) -> Response:
+    """Move the booking to another open time in one step; full or refused, nothing moves and
+    the page says why next to the time."""
+    person = await _person(request, session, settings, recipient_id, key)
+    _language(request, person)
+    base = f"/r/{recipient_id}/{key}"
+    values = await form_values(request)
+    try:
+        await appointments.reschedule(session, gateway, person, appointment_id,
+                                      _chosen(values))
+    except CVMSError as error:
+        await session.rollback()
+        person = await _person(request, session, settings, recipient_id, key)
+        return await _booking_page(request, session, person, base,
+                                   error.errors or {"slot_id": error.message},
+                                   error.status_code, values)
+    return redirect(f"{base}/appointments",
+                    notice=gettext("Your appointment is moved to the new time."))
 
 
 @pages.post("/r/{recipient_id}/{key}/appointments/{appointment_id}/cancel",
@@ -140,4 +206,23 @@ async def day_page(request: Request, location_id: Id, user: CurrentUser,
         day = local_today(utcnow())
     return render(request, "care/appointments.html", {
         "location": location, "day": day, "tab": "appointments",
+        "manager": await may_manage(session, user, location.id),
         "rows": await appointments.of_day(session, location.id, day)})
+
+
+@pages.post("/care/{location_id}/appointments/scheduling", response_class=HTMLResponse)
+async def scheduling_switch(request: Request, location_id: Id, user: CurrentUser,
+                            session: SessionDep) -> Response:
+    """The Location Manager's switch on the appointments page."""
+    location = await _managed_site(session, user, location_id)
+    values = await form_values(request)
+    wanted = values.get("appointments_on")
+    if wanted not in ("on", "off"):
+        raise Invalid("Choose whether recipients may book appointments: on or off.",
+                      field="appointments_on")
+    await appointments.set_scheduling(session, location, wanted == "on")
+    await session.commit()
+    return redirect(f"/care/{location_id}/appointments", notice=(
+        "Appointment scheduling is on: recipients can book the times you offer."
+        if wanted == "on" else "Appointment scheduling is off: recipients see that this "
+        "location takes walk-ins only. Appointments already booked stay."))

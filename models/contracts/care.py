@@ -31,8 +31,20 @@ class AppointmentInput(BaseModel):
 
 class AppointmentEmail(BaseModel):
     appointment_id: int
-    change: str  # booked or cancelled
+    change: str  # booked, moved (to another time) or cancelled
 
 
-__all__ = ["AppointmentEmail", "AppointmentInput", "ReminderDetail", "ReminderInput",
-           "ReminderPlan", "ReminderRef"]
+class AppointmentRef(BaseModel):
+    appointment_id: int
+
+
+class AppointmentBooking(BaseModel):
+    """The booking as the database has it when the process looks."""
+
+    status: str  # booked or cancelled
+    moves: int = 0  # each move to another time counts one
+    starts_at: datetime | None = None  # the current time (None: the fake ring's "unchanged")
+
+
+__all__ = ["AppointmentBooking", "AppointmentEmail", "AppointmentInput", "AppointmentRef",
+           "ReminderDetail", "ReminderInput", "ReminderPlan", "ReminderRef"]

@@ -24,6 +24,7 @@ from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
 from models.contracts import (
+    AppointmentBooking,
     DetailsCorrected,
     LocationAttached,
     PublishedMessage,
@@ -68,6 +69,7 @@ def _defaults() -> dict[str, Callable[[Any], Any]]:
         "validate_contact": lambda d: 1000 + d["contact_id"],
         "publish_message": lambda d: PublishedMessage(message_id=d["message_id"],
                                                       author_kind="agent", internal=False),
+        "read_appointment": lambda _: AppointmentBooking(status="booked"),
     }
 
 

@@ -172,12 +172,13 @@ async def test_a_contact_validates_within_48_hours_or_the_timer_expires_the_link
 
 async def test_a_cancellation_whose_signal_was_lost_is_emailed_at_the_appointment_time(
         ts_env, workers):
-    from models.contracts import AppointmentInput
+    from models.contracts import AppointmentBooking, AppointmentInput
     from workflows.appointment import AppointmentWorkflow
 
     cancelled_in_database = {"yes": True}
-    fake = Fakes(send_appointment_email=lambda d: d["change"] == "booked"
-                 or cancelled_in_database["yes"])
+    fake = Fakes(send_appointment_email=lambda d: True,
+                 read_appointment=lambda d: AppointmentBooking(
+                     status="cancelled" if cancelled_in_database["yes"] else "booked"))
     task_queue = await workers.start(fake)
     starts_at = await ts_env.get_current_time() + 2 * DAY
     lost = await ts_env.client.start_workflow(
@@ -191,5 +192,32 @@ async def test_a_cancellation_whose_signal_was_lost_is_emailed_at_the_appointmen
                                                   starts_at=starts_at + DAY),
         id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
     assert await held.result() == "held"
-    assert fake.count("send_appointment_email", change="cancelled") == 2
+    assert fake.count("send_appointment_email", change="cancelled") == 1
     assert fake.count("send_appointment_email", change="booked") == 2
+
+
+async def test_a_moved_appointment_is_emailed_and_followed_to_its_new_time(ts_env, workers):
+    """A move (hinted by the signal) is emailed once with the new time; the process then waits
+    for the new time, not the old one; a hint with nothing new sends nothing."""
+    from models.contracts import AppointmentBooking, AppointmentInput
+    from workflows.appointment import AppointmentWorkflow
+
+    now = await ts_env.get_current_time()
+    booking = {"moves": 0, "starts_at": now + 2 * DAY}
+    fake = Fakes(send_appointment_email=lambda d: True,
+                 read_appointment=lambda d: AppointmentBooking(status="booked", **booking))
+    task_queue = await workers.start(fake)
+    handle = await ts_env.client.start_workflow(
+        AppointmentWorkflow.run, AppointmentInput(appointment_id=next(NUMBERS),
+                                                  starts_at=booking["starts_at"]),
+        id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
+    await eventually(lambda: fake.count("send_appointment_email", change="booked") == 1)
+    await handle.signal(AppointmentWorkflow.recheck)  # nothing changed
+    await eventually(lambda: fake.count("read_appointment") == 1)
+    booking.update(moves=1, starts_at=now + 5 * DAY)
+    await handle.signal(AppointmentWorkflow.recheck)
+    await eventually(lambda: fake.count("send_appointment_email", change="moved") == 1)
+    assert await handle.result() == "held"
+    assert await ts_env.get_current_time() >= now + 5 * DAY, "it waited for the new time"
+    assert fake.count("send_appointment_email", change="moved") == 1
+    assert fake.count("send_appointment_email", change="cancelled") == 0

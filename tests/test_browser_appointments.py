@@ -1,0 +1,94 @@
+"""Appointments in a real browser: a Location Manager turns scheduling off (the Recipient Portal
+says walk-ins are welcome) and on again; a recipient moves a booking to another time in one
+step, and a time that filled while the page was open is refused next to the field with nothing
+moved. Every page accessible."""
+
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+from playwright.async_api import expect
+
+from models.administrations import Appointment, AppointmentSlot
+from models.base import utcnow
+from models.enums import Role
+from models.recipient_rules import recipient_path
+from tests.support.a11y import assert_accessible
+from tests.support.care import vaccinating_site, walk_in
+from tests.support.web import CSRF
+from tests.test_browser_enrollment import log_in
+
+pytestmark = pytest.mark.browser
+
+
+async def _slot(site, days: int, capacity: int) -> int:
+    made = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": (utcnow() + timedelta(days=days)).isoformat(),
+              "capacity": capacity})
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
+    site = await vaccinating_site(system)
+    first, second = await _slot(site, 2, capacity=1), await _slot(site, 5, capacity=2)
+    last_place = await _slot(site, 7, capacity=1)
+    email = f"mv-{uuid.uuid4().hex[:6]}@example.org"
+    person = await walk_in(site, email=email)
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+
+    await log_in(page, site.emails[Role.LOCATION_MANAGER])
+    await page.goto(f"/care/{site.location_id}/appointments")
+    await page.get_by_role("button", name="Turn scheduling off").click()
+    await expect(page.get_by_role("status")).to_contain_text("Appointment scheduling is off")
+    await expect(page.get_by_role("button", name="Turn scheduling on")).to_be_visible()
+    await assert_accessible(page)
+    await page.context.clear_cookies()
+    await page.goto(f"{link}/appointments")
+    await expect(page.get_by_text("This location does not take appointments. Walk-ins are "
+                                  "welcome.")).to_be_visible()
+    await expect(page.get_by_role("button", name="Book this time")).to_have_count(0)
+    await assert_accessible(page)
+    await log_in(page, site.emails[Role.LOCATION_MANAGER])
+    await page.goto(f"/care/{site.location_id}/appointments")
+    await page.get_by_role("button", name="Turn scheduling on").click()
+    await expect(page.get_by_role("status")).to_contain_text("Appointment scheduling is on")
+    await page.context.clear_cookies()
+
+    await page.goto(f"{link}/appointments")
+    await page.get_by_label("Time (places left)").select_option(str(first))
+    await page.get_by_role("button", name="Book this time").click()
+    await expect(page.get_by_role("status")).to_contain_text("Your appointment is booked")
+    await page.get_by_label("New time (places left)").select_option(str(second))
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Move my appointment to this time").click()
+    await expect(page.get_by_role("status")).to_contain_text("moved to the new time")
+    await assert_accessible(page)
+    appointment = int(re.search(r"/appointments/(\d+)/reschedule", await page.content())[1])
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).slot_id == second
+        assert (await session.get(AppointmentSlot, first)).booked == 0
+    changed = await system.smtp.one(to=email, subject="appointment is changed")
+    assert "moved to a new time" in changed.text
+
+    # the last place of a time goes to someone else while the page is open
+    await page.get_by_label("New time (places left)").select_option(str(last_place))
+    async with system.http() as other:
+        other_link = recipient_path(system.settings.secret_key.get_secret_value(),
+                                    (await walk_in(site))["id"])
+        token = CSRF.search((await other.get(f"{other_link}/appointments")).text)[1]
+        taken = await other.post(f"{other_link}/appointments",
+                                 data={"slot_id": str(last_place), "csrf_token": token})
+        assert taken.status_code == 303
+    await page.get_by_role("button", name="Move my appointment to this time").click()
+    error = page.locator("#slot_id-error")
+    await expect(error).to_contain_text("This time is full")
+    await expect(page.get_by_label("New time (places left)")).to_have_attribute(
+        "aria-invalid", "true")
+    await assert_accessible(page)
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).slot_id == second
+        assert (await session.get(AppointmentSlot, second)).booked == 1
+        assert (await session.get(AppointmentSlot, last_place)).booked == 1
