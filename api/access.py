@@ -91,6 +91,7 @@ POINT_OF_CARE: dict[str, Access] = {
     "PUT /api/v1/locations/{location_id}/appointment-scheduling": only(MANAGERS,
                                                                         Scope.LOCATION),
     "POST /care/{location_id}/appointments/scheduling": only(MANAGERS, Scope.LOCATION),
+    "POST /care/{location_id}/appointments/slots": only(MANAGERS, Scope.LOCATION),
     "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION),
     "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
     "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),

@@ -277,4 +277,11 @@ async def test_an_appointment_whose_time_passed_is_not_moved(system):
     assert refused.status_code == 409 and "has passed" in refused.text
     async with system.sessions() as session:
         assert (await session.get(AppointmentSlot, future)).booked == 0
+    page = await http.get(f"{base}/appointments")
+    assert f"/appointments/{appointment}/" not in page.text, "a past one is not shown as booked"
+    again = await http.post(f"{base}/appointments",
+                            data={"slot_id": str(future), "csrf_token": token})
+    assert again.status_code == 303, "a past appointment does not stop the next booking"
+    async with system.sessions() as session:
+        assert (await session.get(AppointmentSlot, future)).booked == 1
     await http.aclose()

@@ -61,6 +61,14 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
     return slot
 
 
+async def upcoming_slots(session: AsyncSession, location_id: int,
+                         limit: int = 50) -> list[AppointmentSlot]:
+    """The times offered from now on, full or not (what the Location Manager manages)."""
+    return list((await session.exec(select(AppointmentSlot).where(
+        AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > utcnow())
+        .order_by(AppointmentSlot.starts_at).limit(limit))).all())
+
+
 async def open_slots(session: AsyncSession, location_id: int) -> list[AppointmentSlot]:
     return list((await session.exec(select(AppointmentSlot).where(
         AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > utcnow(),
@@ -80,11 +88,14 @@ async def of_day(session: AsyncSession, location_id: int, day) -> list[tuple]:
 
 
 async def booked_for(session: AsyncSession, person: Recipient) -> list[tuple]:
+    """The person's appointments still to come (one whose time passed is history: it neither
+    shows as booked nor stops them booking their next dose)."""
     return list((await session.exec(select(Appointment, AppointmentSlot)
                                     .join(AppointmentSlot,
                                           AppointmentSlot.id == Appointment.slot_id)
                                     .where(Appointment.recipient_id == person.id,
-                                           Appointment.status == BOOKED)
+                                           Appointment.status == BOOKED,
+                                           AppointmentSlot.starts_at > utcnow())
                                     .order_by(AppointmentSlot.starts_at))).all())
 
 

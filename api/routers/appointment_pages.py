@@ -1,8 +1,8 @@
-"""Appointments: Location Managers turn scheduling on or off and offer slots (API), staff see
+"""Appointments: Location Managers turn scheduling on or off and offer slots, staff see
 the day's appointments, and recipients book, move and cancel from their Recipient Portal link
 (English or Spanish)."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated
 
 from babel.dates import format_datetime
@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
+from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
 from api.domain import appointments, care
 from api.domain.scope import may_manage, site_for_staff
-from api.forms import form_values
+from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.routers.recipient_portal import _language, _page, _person
@@ -47,6 +47,20 @@ class SlotOut(BaseModel):
     capacity: int
     booked: int
     dose_number: int
+
+
+class SlotForm(BaseModel):
+    """The page's "Offer a time": a North Carolina day and clock time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    day: date
+    at: time
+    capacity: Annotated[int, Field(ge=1, le=1000)]
+    dose_number: Annotated[int, Field(ge=1, le=2)] = 1
+
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.day, self.at, EASTERN)
 
 
 class SchedulingIn(BaseModel):
@@ -204,10 +218,42 @@ async def day_page(request: Request, location_id: Id, user: CurrentUser,
         day = date.fromisoformat(asked) if asked else local_today(utcnow())
     except ValueError:
         day = local_today(utcnow())
+    return await _day_page(request, session, user, location, day)
+
+
+async def _day_page(request: Request, session, user, location: Location, day: date,
+                    values: dict | None = None, errors: dict | None = None,
+                    status_code: int = 200) -> HTMLResponse:
     return render(request, "care/appointments.html", {
         "location": location, "day": day, "tab": "appointments",
         "manager": await may_manage(session, user, location.id),
-        "rows": await appointments.of_day(session, location.id, day)})
+        "rows": await appointments.of_day(session, location.id, day),
+        "upcoming": await appointments.upcoming_slots(session, location.id),
+        "values": values or {"capacity": "10", "dose_number": "1"}, "errors": errors or {},
+        "dose_choices": [("1", "First dose"), ("2", "Second dose")]}, status_code=status_code)
+
+
+@pages.post("/care/{location_id}/appointments/slots", response_class=HTMLResponse)
+async def offer_slot(request: Request, location_id: Id, user: CurrentUser,
+                     session: SessionDep) -> Response:
+    """The Location Manager offers a time; a mistake keeps what they typed, named by field."""
+    location = await _managed_site(session, user, location_id)
+    values = await form_values(request)
+    data, errors = parse(SlotForm, values)
+    try:
+        if errors:
+            raise Invalid("Check the time you offer.", errors=errors)
+        slot = await appointments.add_slot(session, location, data.starts_at(), data.capacity,
+                                           data.dose_number)
+        await session.commit()
+    except CVMSError as error:
+        await rollback_keeping(session, user, location)
+        moved = {"starts_at": "at", "appointments_on": "form"}
+        found = {moved.get(k, k): v for k, v in error.errors.items()} or {"form": error.message}
+        return await _day_page(request, session, user, location, local_today(utcnow()),
+                               values, found, error.status_code)
+    return redirect(f"/care/{location_id}/appointments", notice=(
+        f"{_at(slot.starts_at)}: {slot.capacity} place(s) offered."))
 
 
 @pages.post("/care/{location_id}/appointments/scheduling", response_class=HTMLResponse)
