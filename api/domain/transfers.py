@@ -157,10 +157,13 @@ async def of_location(session: AsyncSession, location_id: int) -> list[Transfer]
     return list(result.all())
 
 
-async def state_queue(session: AsyncSession) -> tuple[list[Transfer], list[Transfer]]:
-    """Requests awaiting a decision (oldest first), and flagged shipments."""
+async def state_queue(session: AsyncSession, limit: int = 50,
+                      offset: int = 0) -> tuple[list[Transfer], list[Transfer]]:
+    """Requests awaiting a decision (oldest first), and flagged shipments: a page of each."""
     waiting = await session.exec(select(Transfer).where(
-        Transfer.status == TransferStatus.REQUESTED).order_by(Transfer.requested_at, Transfer.id))
+        Transfer.status == TransferStatus.REQUESTED).order_by(
+        Transfer.requested_at, Transfer.id).offset(offset).limit(limit))
     flagged = await session.exec(select(Transfer).where(
-        Transfer.status == TransferStatus.SHIPPED, Transfer.flagged).order_by(Transfer.id))
+        Transfer.status == TransferStatus.SHIPPED, Transfer.flagged).order_by(
+        Transfer.id).offset(offset).limit(limit))
     return list(waiting.all()), list(flagged.all())

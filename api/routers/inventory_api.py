@@ -2,11 +2,11 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import inventory, transfers
-from api.params import Id
+from api.params import MAX_ID, Id
 from models.accounts import User
 from models.enums import Role
 from models.inventory_schemas import (
@@ -87,8 +87,11 @@ async def location_transfers(location_id: Id, user: CurrentUser,
 
 @router.get("/state/transfers", tags=["transfers"],
             summary="Requests awaiting a decision (oldest first) and flagged shipments")
-async def state_transfers(_user: Reviewer, session: SessionDep) -> dict:
-    waiting, flagged = await transfers.state_queue(session)
+async def state_transfers(_user: Reviewer, session: SessionDep,
+                          limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                          offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> dict:
+    """A page of each list (`limit`, `offset`): the state's screen pages and searches them."""
+    waiting, flagged = await transfers.state_queue(session, limit, offset)
     return {"awaiting_decision": [TransferOut.model_validate(t).model_dump(mode="json")
                                   for t in waiting],
             "flagged": [TransferOut.model_validate(t).model_dump(mode="json") for t in flagged]}
