@@ -8,6 +8,7 @@ import process. Either way the import process sends the invitations.
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -51,7 +52,7 @@ async def upload(session: AsyncSession, gateway: Gateway, user: User, location_i
 async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
                           upload_id: int) -> RecipientUpload:
     """The same file again, importing only its valid rows (after a refused upload)."""
-    first = await upload_for(session, user, upload_id)
+    first = await upload_for(session, user, upload_id, with_rows=True)
     if first.status != "refused":
         raise Conflict("This upload was imported already.")
     again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
@@ -66,9 +67,16 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
     return again
 
 
-async def upload_for(session: AsyncSession, user: User, upload_id: int) -> RecipientUpload:
+# An upload's rows are up to 5,000 parsed rows (~1 MB of JSON): read only where they are used,
+# never for its progress (polled every second by the progress bar) or in a list of uploads.
+NO_ROWS = defer(RecipientUpload.rows)
+
+
+async def upload_for(session: AsyncSession, user: User, upload_id: int,
+                     with_rows: bool = False) -> RecipientUpload:
     """An upload its uploader's location managers may open; a point of contact, their own."""
-    found = await session.get(RecipientUpload, upload_id)
+    found = await session.get(RecipientUpload, upload_id,
+                              options=[] if with_rows else [NO_ROWS])
     if found is None:
         raise NotFound(NO_UPLOAD)
     if await contact_employer(session, user) is not None:
@@ -99,7 +107,7 @@ def progress(upload: RecipientUpload) -> dict:
 async def recent_uploads(session: AsyncSession, location_id: int,
                          uploaded_by: int | None = None) -> list[RecipientUpload]:
     mine = [RecipientUpload.uploaded_by == uploaded_by] if uploaded_by else []
-    result = await session.exec(select(RecipientUpload).where(
+    result = await session.exec(select(RecipientUpload).options(NO_ROWS).where(
         RecipientUpload.location_id == location_id, *mine)
         .order_by(col(RecipientUpload.id).desc()).limit(10))
     return list(result.all())

@@ -116,7 +116,7 @@ async def import_valid_rows(upload_id: Id, user: Uploader, session: SessionDep,
 @pages.get("/recipients/uploads/{upload_id}/errors", response_class=HTMLResponse)
 @api.get("/recipient-uploads/{upload_id}/errors", include_in_schema=False)
 async def error_file(upload_id: Id, user: Uploader, session: SessionDep) -> Response:
-    found = await recipients.upload_for(session, user, upload_id)
+    found = await recipients.upload_for(session, user, upload_id, with_rows=True)
     stem = found.filename.rsplit(".", 1)[0]
     return _download(recipient_files.error_file(found.file_kind, found.rows, found.errors),
                      f"{stem}-errors.{found.file_kind}")
