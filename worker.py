@@ -13,6 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from activities.registry import build_activities
 from core.db import create_engine, session_factory
+from core.heap import freeze_startup_heap
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from core.workflow_watch import WatchedRunner
@@ -101,6 +102,7 @@ async def main() -> None:
     client = await connect_with_retry(settings)
     sender = SmtpSender(settings)  # one SMTP connection for the process, kept open
     worker = build_worker(client, settings, sender)
+    freeze_startup_heap(settings.gc_freeze)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

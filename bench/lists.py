@@ -8,8 +8,10 @@ The system runs as in production, one process each (bench/processes.py): the API
 process), the worker and the Temporal dev server. (1) 10,000 locations in 2,500 organizations
 (every status, a fifth waiting for review), 20,000 help-desk cases and 3,000 transfers are
 seeded in bulk; each list (review queue, state view of locations, transfers awaiting a
-decision, help-desk console, as pages and as APIs) is timed one request at a time and then
-with `--clients` clients each sending its next request as soon as the last one is answered.
+decision, help-desk console, as pages and as APIs) is timed one request at a time, with
+`--clients` people each asking once a second (20 requests a second offered), and with
+`--clients` clients each sending its next request as soon as the last one is answered (the
+API process's throughput: with 20 always waiting, each waits for the 19 before it).
 (2) A Location Manager uploads a 5,000-row recipient file (parsed and stored by the API,
 validated and invited by the worker) while a probe asks the API for `/api/v1/me` every 20 ms:
 the probe's slowest answers say how long any request waited meanwhile.
@@ -150,6 +152,24 @@ async def concurrent(clients: list, url: str, expect: str, requests: int) -> dic
     return {**_figures(timings), "requests_per_second": round(len(timings) / elapsed, 1)}
 
 
+async def paced(clients: list, url: str, expect: str, requests: int,
+                interval: float = 1.0) -> dict:
+    """Each client asks once per `interval` (a person at a screen, not a loop): the offered
+    load is len(clients) / interval requests per second, below what one API process serves."""
+    timings: list[float] = []
+    each = max(1, requests // len(clients))
+
+    async def client_loop(n: int, client) -> None:
+        await asyncio.sleep(interval * n / len(clients))  # spread over the interval
+        for _ in range(each):
+            started = time.perf_counter()
+            await _timed(client, url, expect, timings)
+            await asyncio.sleep(max(0.0, interval - (time.perf_counter() - started)))
+
+    await asyncio.gather(*(client_loop(n, c) for n, c in enumerate(clients)))
+    return _figures(timings)
+
+
 async def lists(system, args) -> dict:
     reviewer = User(email="bench-reviewer@bench.example", first_name="Rita",
                     last_name="Reviewer", role=Role.REVIEWER, password_hash=hash_password(PASSWORD))
@@ -195,8 +215,10 @@ async def lists(system, args) -> dict:
         figures[name] = {"url": url,
                          "one_client": await one_at_a_time(clients[0], url, expect,
                                                            args.requests),
-                         f"{args.clients}_clients": await concurrent(clients, url, expect,
-                                                                     args.requests)}
+                         f"{args.clients}_people_each_asking_once_a_second": await paced(
+                             clients, url, expect, args.requests),
+                         f"{args.clients}_clients_back_to_back": await concurrent(
+                             clients, url, expect, args.requests)}
         print(name, json.dumps(figures[name]), flush=True)
     for group in (*pages.values(), *apis.values()):
         for client in group:

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     worker_max_concurrent_workflow_tasks: int = 4
     worker_max_concurrent_activities: int = 50
     worker_slow_activation_seconds: float = 1.0
+    # Move the objects start-up made out of the garbage collector's walks (core/heap.py); off
+    # in the test suite, where many systems start and stop in one process.
+    gc_freeze: bool = True
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
