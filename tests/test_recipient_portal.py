@@ -117,6 +117,20 @@ async def test_an_english_recipient_staff_views_are_audited_and_listed(system):
     home = await staff.get(f"/recipients?location_id={manager.location_id}&q={line[1][:6]}")
     assert f"{line[1]}, {line[0]}" in home.text
 
+    # the state opens every phase: staff see the status under today's rules at once, without
+    # the recipient saving again
+    from unittest.mock import patch
+
+    from models import eligibility
+    table = eligibility.rules()
+    opened = {**table, "open_phases": [phase["code"] for phase in table["phases"]]}
+    with patch("models.eligibility.rules", return_value=opened):
+        relisted = (await http.get(f"/api/v1/locations/{manager.location_id}/recipients"
+                                   f"?q={line[1]}&status=registered")).json()
+        assert relisted["items"][0]["eligibility"] == "eligible"
+        seen = await staff.get(f"/recipients/people/{listed['items'][0]['id']}")
+        assert "<dd>Eligible" in seen.text
+
 
 async def test_a_mistyped_link_explains_itself_in_the_chosen_language(system):
     person_ = browser(system)

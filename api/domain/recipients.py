@@ -19,6 +19,7 @@ from api.processes import recipients as process
 from core.errors import Conflict, NotFound
 from models.accounts import User
 from models.audit import AuditEvent
+from models.eligibility import evaluate
 from models.recipient_rules import SMALL_FILE, name_key
 from models.recipient_store import store
 from models.recipients import Recipient, RecipientUpload
@@ -142,6 +143,15 @@ async def search(session: AsyncSession, location_id: int, q: str = "", status: s
         Recipient.last_key, Recipient.first_key, Recipient.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
     return RecipientPage(items=list(items), total=total, page=page, pages=pages)
+
+
+def eligibility_now(person: Recipient) -> tuple[str, str | None]:
+    """The status under today's rules (the state may change them; the stored projection is
+    from the recipient's last save), for a registered person; else what is stored."""
+    if person.registered_at is None:
+        return person.eligibility, person.eligibility_group
+    result = evaluate(person.date_of_birth, person.industry, person.answers)
+    return result.status, result.group
 
 
 async def recipient_for(session: AsyncSession, user: User, recipient_id: int) -> Recipient:

@@ -60,6 +60,8 @@ async def _home(request: Request, session, user: User, location_id: int | None,
         session, current.id, q, status, int(page) if page.isdigit() else 1)
     return render(request, "recipients/home.html", {
         "locations": locations, "location": current, "found": found, "q": q, "status": status,
+        "eligibility": {r.id: recipients.eligibility_now(r)[0] for r in found.items}
+        if found else {},
         "employer": employer, "uploads": await recipients.recent_uploads(
             session, current.id, uploaded_by=user.id if employer else None),
         "small": SMALL_FILE, "max_rows": MAX_ROWS, "industries": INDUSTRIES, **context},
@@ -145,14 +147,16 @@ async def list_api(location_id: Id, user: Manager, session: SessionDep, q: str =
     return {"total": found.total, "page": found.page, "pages": found.pages, "items": [
         {"id": r.id, "first_name": r.first_name, "last_name": r.last_name,
          "registered": r.registered_at is not None, "invited": r.invited_at is not None,
-         "eligibility": r.eligibility} for r in found.items]}
+         "eligibility": recipients.eligibility_now(r)[0]} for r in found.items]}
 
 
 @pages.get("/recipients/people/{recipient_id}", response_class=HTMLResponse)
 async def person(request: Request, recipient_id: Id, user: Manager,
                  session: SessionDep) -> HTMLResponse:
     found = await recipients.recipient_for(session, user, recipient_id)
-    return render(request, "recipients/person.html", {"person": found,
+    status, group = recipients.eligibility_now(found)
+    return render(request, "recipients/person.html", {"person": found, "status": status,
+                                                      "group": group,
                                                       "industries": INDUSTRIES})
 
 
