@@ -2,7 +2,7 @@
 any request waits while a 5,000-row spreadsheet is checked and imported.
 
     .venv/bin/python -m bench.lists [--locations 10000] [--cases 20000] [--clients 20]
-                                    [--requests 300] [--postgres URL]
+                                    [--requests 300] [--api-processes 1] [--postgres URL]
 
 The system runs as in production, one process each (bench/processes.py): the API (one uvicorn
 process), the worker and the Temporal dev server. (1) 10,000 locations in 2,500 organizations
@@ -285,9 +285,10 @@ async def during_import(system) -> dict:
 async def main(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="perf-bench-lists-"))
     database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
-    with database as url, running(url) as system:
+    with database as url, running(url, api_processes=args.api_processes) as system:
         result = {"database": "postgres" if args.postgres else "sqlite",
                   "locations": args.locations, "cases": args.cases, "clients": args.clients,
+                  "api_processes": args.api_processes,
                   "lists": await lists(system, args),
                   "during_a_5000_row_import": await during_import(system),
                   "load_average_1min": round(os.getloadavg()[0], 2)}
@@ -300,8 +301,10 @@ if __name__ == "__main__":
     parser.add_argument("--cases", type=int, default=20_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--api-processes", type=int, default=1,
+                        help="uvicorn --workers (production: WEB_CONCURRENCY, one per core)")
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"lists-{figures['database']}.json").write_text(json.dumps(figures, indent=2))
+    (RESULTS / f"lists-{figures['database']}-{figures['api_processes']}.json").write_text(json.dumps(figures, indent=2))
     print(json.dumps(figures, indent=2))

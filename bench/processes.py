@@ -80,7 +80,7 @@ def app_env(settings: Settings) -> dict[str, str]:
 
 @contextmanager
 def running(database_url: str, *, api: bool = True, worker: bool = True,
-            temporal: bool = True, **overrides: str):
+            temporal: bool = True, api_processes: int = 1, **overrides: str):
     """Start the parts asked for; yield a Remote; stop them all."""
     smtp = SmtpCapture().start()
     data = Path(tempfile.mkdtemp(prefix="perf-bench-"))
@@ -106,7 +106,7 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
             proc = _spawn(remote, "api", [
                 sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
                 "127.0.0.1", "--port", str(api_port), "--log-level", "warning",
-                "--no-proxy-headers"], env, log)
+                "--no-proxy-headers", "--workers", str(api_processes)], env, log)
             wait_for_port("127.0.0.1", api_port, proc, timeout=120)
         yield remote
     finally:
