@@ -35,6 +35,7 @@ from sqlmodel import select
 from bench.enrollment import RESULTS
 from bench.helpdesk_console import seed as seed_cases
 from bench.processes import running
+from core.heap import freeze_startup_heap
 from core.security import hash_password
 from models.accounts import User
 from models.base import utcnow
@@ -194,6 +195,7 @@ async def lists(system, args) -> dict:
         pages[email] = people
     apis = {email: [await api_client(system, email) for _ in range(args.clients)]
             for email in (reviewer.email, agent.email)}
+    freeze_startup_heap()  # this process's: its collections are not the API's latency
     views = [  # (name, who, page or api, url, text every answer holds)
         ("review queue page", reviewer.email, pages, "/review", "Review of"),
         ("review queue API", reviewer.email, apis, "/api/v1/review/queue", "total"),
@@ -254,6 +256,9 @@ async def during_import(system) -> dict:
         "POST", f"/api/v1/locations/{manager.location_id}/recipient-uploads",
         files={"file": ("people.xlsx", data)}, data={"valid_rows_only": "false"})
     request.read()
+    # This process's own heap (the imported app, the catcher's mails) out of its collector's
+    # walks: a full collection here would be counted as the API's latency.
+    freeze_startup_heap()
     baseline: list[float] = []
     for _ in range(100):
         await _timed(probe, "/api/v1/me", "email", baseline)
