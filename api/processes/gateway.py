@@ -174,6 +174,7 @@ class Gateway:
             operation = WithStartWorkflowOperation(
                 start[0], start[1], id=workflow_id, task_queue=self.task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+            _settle_when_done(operation)
             return await client.start_update_with_start_workflow(
                 update, command, start_workflow_operation=operation, **wait)
         except WorkflowUpdateFailedError as error:
@@ -207,3 +208,12 @@ class Gateway:
     async def server_healthy(self) -> bool:
         client = await self.client()
         return await client.service_client.check_health()
+
+
+def _settle_when_done(operation: WithStartWorkflowOperation) -> None:
+    """When the call fails, the SDK sets the start operation's handle future to the same error;
+    nobody asks for that handle here, so read the error off it as it is set, or asyncio logs
+    "Future exception was never retrieved" with a traceback for every refused action."""
+    future = getattr(operation, "_workflow_handle", None)  # the SDK's; absent if it changes
+    if future is not None:
+        future.add_done_callback(lambda done: done.cancelled() or done.exception())
