@@ -14,6 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.registry import build_activities
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
+from core.profiling import profiled
 from core.settings import Settings, get_settings
 from core.temporal import connect
 from core.workflow_watch import WatchedRunner
@@ -109,7 +110,8 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     log.info("worker polling task queue %r at %s", settings.temporal_task_queue,
              settings.temporal_address)
-    await serve(worker, stop)
+    with profiled():
+        await serve(worker, stop)
     await sender.close()
     log.info("worker stopped")
 

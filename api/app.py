@@ -49,6 +49,7 @@ from api.routers import (
 from api.services import Services
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
+from core.profiling import profiled
 from core.settings import Settings, get_settings
 
 STATIC = Path(__file__).parent / "static"
@@ -69,7 +70,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         app.state.services = Services(settings=settings, sessions=session_factory(db),
                                       processes=gateway or Gateway(settings))
         freeze_startup_heap(settings.gc_freeze)
-        yield
+        with profiled():
+            yield
         if own_engine:
             await db.dispose()
 

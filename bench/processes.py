@@ -125,12 +125,11 @@ def _wait_for_line(path: Path, line: str, proc: subprocess.Popen, timeout: float
 
 def _spawn(remote: Remote, name: str, argv: list[str], env: dict[str, str],
            log) -> subprocess.Popen:
-    """BENCH_PROFILE=DIR runs the Python processes under cProfile, written to DIR/<name>.prof
-    when they stop (read with `python -m pstats`)."""
+    """BENCH_PROFILE=DIR profiles the API and the worker (core/profiling.py), written to
+    DIR/<name>.prof when they stop (read with `python -m pstats`)."""
     profile = os.environ.get("BENCH_PROFILE")
     if profile and argv[0] == sys.executable:
-        target = Path(profile) / f"{name}.prof"
-        argv = [sys.executable, "-m", "cProfile", "-o", str(target), *argv[1:]]
+        env = {**env, "CVMS_PROFILE": str(Path(profile) / f"{name}.prof")}
     proc = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env}, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     remote.children.append((name, proc))
