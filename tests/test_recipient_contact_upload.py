@@ -19,16 +19,7 @@ async def point_of_contact(system, manager_http, name: str) -> tuple[dict, str]:
         "name": name, "industry": "Grocery and retail", "street": "1 Main St",
         "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})
     assert employer.status_code == 201, employer.text
-    email = unique_email("poc")
-    added = await manager_http.post(f"/api/v1/employers/{employer.json()['id']}/contacts", json={
-        "first_name": "Paula", "last_name": "Contact", "email": email, "phone": "919-555-0100"})
-    assert added.status_code == 201, added.text
-    mail = await system.smtp.one(to=email, subject=VALIDATION)
-    token = mail.link("/org-contact/validate/").rsplit("/", 1)[1]
-    async with system.http() as http:
-        validated = await http.post(f"/api/v1/org-contacts/validate/{token}",
-                                    json={"password": PASSWORD, "password_confirm": PASSWORD})
-    assert validated.status_code == 204, validated.text
+    _id, email = await point_of_contact_of(system, manager_http, employer.json()["id"])
     return employer.json(), email
 
 

@@ -148,12 +148,22 @@ async def booking(request: Request, recipient_id: Id, key: str, session: Session
 @pages.post("/r/{recipient_id}/{key}/appointments", response_class=HTMLResponse)
 async def book(request: Request, recipient_id: Id, key: str, session: SessionDep,
                settings: SettingsDep, gateway: ProcessesDep) -> Response:
+    return await _change(request, session, settings, recipient_id, key,
+                         lambda person, values: appointments.book(
+                             session, gateway, person, _chosen(values)),
+                         gettext("Your appointment is booked."))
+
+
+async def _change(request: Request, session, settings, recipient_id: int, key: str, act,
+                  notice: str) -> Response:
+    """A recipient's booking or move: done and committed, or refused with nothing changed and
+    the reason next to the time, with what they chose kept."""
     person = await _person(request, session, settings, recipient_id, key)
     _language(request, person)
     base = f"/r/{recipient_id}/{key}"
     values = await form_values(request)
     try:
-        await appointments.book(session, gateway, person, _chosen(values))
+        await act(person, values)
         await session.commit()
     except CVMSError as error:
         await session.rollback()
@@ -161,7 +171,7 @@ async def book(request: Request, recipient_id: Id, key: str, session: SessionDep
         return await _booking_page(request, session, person, base,
                                    error.errors or {"slot_id": error.message},
                                    error.status_code, values)
-    return redirect(f"{base}/appointments", notice=gettext("Your appointment is booked."))
+    return redirect(f"{base}/appointments", notice=notice)
 
 
 def _chosen(values: dict) -> int:
@@ -178,21 +188,10 @@ async def reschedule(request: Request, recipient_id: Id, key: str, appointment_i
                      gateway: ProcessesDep) -> Response:
     """Move the booking to another open time in one step; full or refused, nothing moves and
     the page says why next to the time."""
-    person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
-    base = f"/r/{recipient_id}/{key}"
-    values = await form_values(request)
-    try:
-        await appointments.reschedule(session, gateway, person, appointment_id,
-                                      _chosen(values))
-    except CVMSError as error:
-        await session.rollback()
-        person = await _person(request, session, settings, recipient_id, key)
-        return await _booking_page(request, session, person, base,
-                                   error.errors or {"slot_id": error.message},
-                                   error.status_code, values)
-    return redirect(f"{base}/appointments",
-                    notice=gettext("Your appointment is moved to the new time."))
+    return await _change(request, session, settings, recipient_id, key,
+                         lambda person, values: appointments.reschedule(
+                             session, gateway, person, appointment_id, _chosen(values)),
+                         gettext("Your appointment is moved to the new time."))
 
 
 @pages.post("/r/{recipient_id}/{key}/appointments/{appointment_id}/cancel",
