@@ -19,7 +19,7 @@ from api.params import Id, form_id
 from api.routers.recipient_portal import _language, _page, _person
 from core import i18n
 from core.errors import CVMSError, Invalid
-from core.i18n import gettext
+from core.i18n import N_, gettext
 from core.timefmt import EASTERN
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
@@ -151,13 +151,14 @@ async def book(request: Request, recipient_id: Id, key: str, session: SessionDep
     return await _change(request, session, settings, recipient_id, key,
                          lambda person, values: appointments.book(
                              session, gateway, person, _chosen(values)),
-                         gettext("Your appointment is booked."))
+                         N_("Your appointment is booked."))
 
 
 async def _change(request: Request, session, settings, recipient_id: int, key: str, act,
                   notice: str) -> Response:
     """A recipient's booking or move: done and committed, or refused with nothing changed and
-    the reason next to the time, with what they chose kept."""
+    the reason next to the time, with what they chose kept. `notice` is a message id, said in
+    the recipient's language once it is set."""
     person = await _person(request, session, settings, recipient_id, key)
     _language(request, person)
     base = f"/r/{recipient_id}/{key}"
@@ -171,7 +172,7 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
         return await _booking_page(request, session, person, base,
                                    error.errors or {"slot_id": error.message},
                                    error.status_code, values)
-    return redirect(f"{base}/appointments", notice=notice)
+    return redirect(f"{base}/appointments", notice=gettext(notice))
 
 
 def _chosen(values: dict) -> int:
@@ -191,7 +192,7 @@ async def reschedule(request: Request, recipient_id: Id, key: str, appointment_i
     return await _change(request, session, settings, recipient_id, key,
                          lambda person, values: appointments.reschedule(
                              session, gateway, person, appointment_id, _chosen(values)),
-                         gettext("Your appointment is moved to the new time."))
+                         N_("Your appointment is moved to the new time."))
 
 
 @pages.post("/r/{recipient_id}/{key}/appointments/{appointment_id}/cancel",
