@@ -7,6 +7,8 @@ The whole file is checked first: with problems, nothing is imported unless the a
 the valid rows only. The file is imported once (by attachment, and by content into the same
 location), and the parts belong to the requester, who sees them among their uploads."""
 
+from dataclasses import dataclass
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import case_imports, recipient_files
@@ -30,7 +32,19 @@ def parts_of(rows: list, size: int = MAX_ROWS) -> list[list]:
     return [rows[start:start + size] for start in range(0, len(rows), size)]
 
 
-async def check(session: AsyncSession, case: Case, attachment_id: int, location_id: int):
+@dataclass
+class CaseFile:
+    attachment: CaseAttachment
+    stored: StoredFile
+    location: Location
+    requester: User
+    kind: str
+    rows: list
+    errors: list
+
+
+async def check(session: AsyncSession, case: Case, attachment_id: int,
+                location_id: int) -> CaseFile:
     """The case's file for a location its requester may upload recipients for, validated."""
     if case.category != Category.RECIPIENT_BULK_UPLOAD:
         raise Conflict("Recipients are imported from a Recipient bulk upload case.", field=FIELD)
@@ -57,44 +71,44 @@ async def check(session: AsyncSession, case: Case, attachment_id: int, location_
     except recipient_files.TooManyRows as error:
         raise Invalid(f"This file has more than {MAX_CASE_ROWS:,} rows: ask the requester to "
                       "split it over several cases.", field=FIELD) from error
-    valid, errors = validate_rows(rows)
-    return attachment, stored, location, requester, kind, rows, valid, errors
+    _valid, errors = validate_rows(rows)
+    return CaseFile(attachment, stored, location, requester, kind, rows, errors)
 
 
-def _report(rows, valid, errors, location: Location, imported: int = 0) -> ImportReport:
-    bad_rows = len({e["row"] for e in errors})
-    return ImportReport(valid_rows=len(rows) - bad_rows, imported=imported,
+def _report(rows, errors, location: Location, imported: bool = False) -> ImportReport:
+    """The rows without a problem (the same person twice in a file is one row's worth, as in
+    an upload); on an import, those are the ones imported."""
+    valid_rows = len(rows) - len({e["row"] for e in errors})
+    return ImportReport(valid_rows=valid_rows, imported=valid_rows if imported else 0,
                         errors=[RowError(**e) for e in errors[:500]], location_id=location.id)
 
 
 async def preview(session: AsyncSession, case: Case, attachment_id: int,
                   location_id: int) -> ImportReport:
-    _a, _s, location, _r, _k, rows, valid, errors = await check(session, case, attachment_id,
-                                                               location_id)
-    return _report(rows, valid, errors, location)
+    found = await check(session, case, attachment_id, location_id)
+    return _report(found.rows, found.errors, found.location)
 
 
 async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
                      attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
     await case_imports.not_imported_yet(session, attachment_id)
-    attachment, stored, location, requester, kind, rows, valid, errors = await check(
-        session, case, attachment_id, location_id)
+    found = await check(session, case, attachment_id, location_id)
+    attachment, location, rows, errors = found.attachment, found.location, found.rows, found.errors
     if errors and not valid_rows_only:
         raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
                       "or choose to import only the valid rows.", field=FIELD)
-    await case_imports.not_imported_before(session, location, stored.sha256)
-    report = _report(rows, valid, errors, location, imported=len(rows) - len(
-        {e["row"] for e in errors}))
+    await case_imports.not_imported_before(session, location, found.stored.sha256)
+    report = _report(rows, errors, location, imported=True)
     await case_imports.record_import(session, case, attachment, location, agent,
                                      report.imported, len(rows) - report.imported,
-                                     stored.sha256)
+                                     found.stored.sha256)
     parts = parts_of(rows)
     stem = attachment.filename.rsplit(".", 1)[0]
     uploads = []
     for n, part in enumerate(parts, start=1):
         upload = RecipientUpload(
-            location_id=location.id, uploaded_by=requester.id, file_kind=kind,
-            filename=f"{stem} (part {n} of {len(parts)}).{kind}"[-200:],
+            location_id=location.id, uploaded_by=found.requester.id, file_kind=found.kind,
+            filename=f"{stem} (part {n} of {len(parts)}).{found.kind}"[-200:],
             valid_rows_only=valid_rows_only, total_rows=len(part), rows=part, background=True)
         session.add(upload)
         await session.flush()

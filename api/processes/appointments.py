@@ -1,6 +1,5 @@
 """Appointments: one process per booking (its id and time only) that sends its emails."""
 
-import logging
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,8 +8,6 @@ from api.processes.gateway import Gateway
 from models.contracts import AppointmentInput
 from workflows import ids
 from workflows.appointment import AppointmentWorkflow as Booking
-
-log = logging.getLogger("cvms.processes")
 
 
 async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,

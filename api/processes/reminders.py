@@ -1,6 +1,5 @@
 """Second-dose reminders: one process per first dose of a two-dose product (its id only)."""
 
-import logging
 from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,8 +8,6 @@ from api.processes.gateway import Gateway
 from models.contracts import ReminderDetail, ReminderInput
 from workflows import ids
 from workflows.second_dose import SecondDoseReminderWorkflow as Reminder
-
-log = logging.getLogger("cvms.processes")
 
 
 async def start(gateway: Gateway, session: AsyncSession, administration_id: int,
