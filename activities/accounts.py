@@ -4,7 +4,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
@@ -39,9 +39,7 @@ class AccountActivities(MailingActivities):
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
-            user = await session.get(User, data.user_id)
-            if user is None:
-                raise missing("account")
+            user = await present(session, User, data.user_id, "account")
             token, link = await issue_link(session, secret=self.secret, purpose=VERIFY_PURPOSE,
                                            step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)

@@ -3,7 +3,7 @@
 from babel.dates import format_datetime
 from temporalio import activity
 
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core import i18n
 from core.timefmt import EASTERN
 from models.administration_store import reminder_due
@@ -35,9 +35,7 @@ class CareActivities(MailingActivities):
     @activity.defn
     async def reminder_plan(self, data: ReminderRef) -> ReminderPlan:
         async with self.sessions() as session:
-            administration = await session.get(Administration, data.administration_id)
-            if administration is None:
-                raise missing("administration")
+            administration = await present(session, Administration, data.administration_id, "administration")
             return ReminderPlan(due=await reminder_due(session, administration))
 
     @activity.defn
@@ -45,9 +43,7 @@ class CareActivities(MailingActivities):
         """Email the recipient (once), unless the reminder is no longer needed or the
         recipient gave no email address."""
         async with self.sessions() as session:
-            first = await session.get(Administration, data.administration_id)
-            if first is None:
-                raise missing("administration")
+            first = await present(session, Administration, data.administration_id, "administration")
             due = await reminder_due(session, first)
             person = await session.get(Recipient, first.recipient_id)
             if due is None or not person.email:
@@ -67,9 +63,7 @@ class CareActivities(MailingActivities):
     async def read_appointment(self, data: AppointmentRef) -> AppointmentBooking:
         """The booking as it stands: its status, how often it moved and its current time."""
         async with self.sessions() as session:
-            appointment = await session.get(Appointment, data.appointment_id)
-            if appointment is None:
-                raise missing("appointment")
+            appointment = await present(session, Appointment, data.appointment_id, "appointment")
             slot = await session.get(AppointmentSlot, appointment.slot_id)
             return AppointmentBooking(status=appointment.status, moves=appointment.moves,
                                       starts_at=as_utc(slot.starts_at))
@@ -79,9 +73,7 @@ class CareActivities(MailingActivities):
         """The booking's confirmation, its move to another time (once per move, with the time
         it has when sent) or its cancellation once it is cancelled (once each)."""
         async with self.sessions() as session:
-            appointment = await session.get(Appointment, data.appointment_id)
-            if appointment is None:
-                raise missing("appointment")
+            appointment = await present(session, Appointment, data.appointment_id, "appointment")
             if data.change == "cancelled" and appointment.status != "cancelled":
                 return False
             if data.change == "moved" and (appointment.status != "booked"

@@ -5,7 +5,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.timefmt import day
 from models.accounts import AccessLink, User
@@ -53,9 +53,7 @@ def _invalid(message: str, errors: dict[str, str] | None = None) -> ApplicationE
 
 class EnrollmentActivities(MailingActivities):
     async def _load(self, session, location_id: int) -> tuple[Location, Organization]:
-        location = await session.get(Location, location_id)
-        if location is None:
-            raise missing(f"location {location_id}")
+        location = await present(session, Location, location_id, "location")
         return location, await session.get(Organization, location.organization_id)
 
     # --- Section A ----------------------------------------------------------------------
@@ -78,9 +76,7 @@ class EnrollmentActivities(MailingActivities):
     async def attach_location(self, data: AddLocation) -> LocationAttached:
         """A location the administrator added after Section A (the API stored it)."""
         async with self.sessions() as session:
-            location = await session.get(Location, data.location_id)
-            if location is None:
-                raise missing(f"location {data.location_id}")
+            location = await present(session, Location, data.location_id, "location")
             return LocationAttached(location_id=location.id, name=location.name)
 
     @activity.defn
@@ -122,9 +118,7 @@ class EnrollmentActivities(MailingActivities):
     async def join_location(self, data: JoinLocation) -> None:
         """The invitation's link is used (once) and the person becomes the coordinator."""
         async with transaction(self.sessions) as session:
-            user = await session.get(User, data.user_id)
-            if user is None:
-                raise missing(f"account {data.user_id}")
+            user = await present(session, User, data.user_id, "account")
             location = await session.get(Location, data.location_id)
             if location.coordinator_user_id == user.id:
                 return  # a retry after this transaction committed
@@ -186,9 +180,7 @@ class EnrollmentActivities(MailingActivities):
     async def project_location(self, change: StatusChange) -> None:
         """Write the workflow's status into the location row and the audit trail, once."""
         async with transaction(self.sessions) as session:
-            location = await session.get(Location, change.location_id)
-            if location is None:
-                raise missing(f"location {change.location_id}")
+            location = await present(session, Location, change.location_id, "location")
 
             def waiting() -> None:
                 location.status = LocationStatus(change.status)
@@ -204,9 +196,7 @@ class EnrollmentActivities(MailingActivities):
     async def project_location_reminder(self, data: LocationReminder) -> None:
         """When the next Section B reminder is due, for the pages (which ask no workflow)."""
         async with transaction(self.sessions) as session:
-            location = await session.get(Location, data.location_id)
-            if location is None:
-                raise missing(f"location {data.location_id}")
+            location = await present(session, Location, data.location_id, "location")
             project_reminder(location, data.reminder)
             session.add(location)
 

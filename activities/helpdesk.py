@@ -3,7 +3,7 @@
 from sqlmodel import select
 from temporalio import activity
 
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.security import hash_password, temporary_password
 from core.timefmt import when
@@ -32,9 +32,7 @@ class HelpdeskActivities(MailingActivities):
             return
         password = temporary_password()
         async with transaction(self.sessions) as session:
-            user = await session.get(User, data.user_id)
-            if user is None:
-                raise missing(f"account {data.user_id}")
+            user = await present(session, User, data.user_id, "account")
             user.password_hash = hash_password(password)
             user.must_change_password = True
             session.add(user)
@@ -47,9 +45,7 @@ class HelpdeskActivities(MailingActivities):
     @activity.defn
     async def project_case(self, change: CaseChange) -> None:
         async with transaction(self.sessions) as session:
-            case = await session.get(Case, change.case_id)
-            if case is None:
-                raise missing(f"case {change.case_id}")
+            case = await present(session, Case, change.case_id, "case")
             await project(session, case, subject_type="case", seq=change.seq,
                           status=change.status, actor=change.actor,
                           apply=lambda: self._apply(case, change),
@@ -64,9 +60,7 @@ class HelpdeskActivities(MailingActivities):
     async def publish_message(self, data: CaseMessageRef) -> PublishedMessage:
         """The case accepted a message the API stored unpublished: it becomes visible."""
         async with transaction(self.sessions) as session:
-            message = await session.get(CaseMessage, data.message_id)
-            if message is None:
-                raise missing(f"message {data.message_id}")
+            message = await present(session, CaseMessage, data.message_id, "message")
             if message.posted_at is None:
                 message.posted_at = utcnow()
                 session.add(message)
@@ -88,9 +82,7 @@ class HelpdeskActivities(MailingActivities):
     @activity.defn
     async def send_case_email(self, email: CaseEmail) -> None:
         async with self.sessions() as session:
-            case = await session.get(Case, email.case_id)
-            if case is None:
-                raise missing(f"case {email.case_id}")
+            case = await present(session, Case, email.case_id, "case")
             message = await session.get(CaseMessage, email.message_id) if email.message_id else None
             recipients = await self._recipients(session, case, email.kind)
             kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]

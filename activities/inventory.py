@@ -4,7 +4,7 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.timefmt import day
 from models.accounts import User
@@ -43,9 +43,7 @@ class InventoryActivities(MailingActivities):
     @activity.defn
     async def project_transfer(self, change: TransferChange) -> None:
         async with transaction(self.sessions) as session:
-            transfer = await session.get(Transfer, change.transfer_id)
-            if transfer is None:
-                raise missing(f"transfer {change.transfer_id}")
+            transfer = await present(session, Transfer, change.transfer_id, "transfer")
             await project(session, transfer, subject_type="transfer", seq=change.seq,
                           status=TransferStatus(change.status), actor=change.actor,
                           apply=lambda: self._apply(transfer, change),
@@ -104,9 +102,7 @@ class InventoryActivities(MailingActivities):
     async def send_transfer_email(self, email: TransferEmail) -> None:
         headline, audience, next_step = NOTICES[email.kind]
         async with self.sessions() as session:
-            transfer = await session.get(Transfer, email.transfer_id)
-            if transfer is None:
-                raise missing(f"transfer {email.transfer_id}")
+            transfer = await present(session, Transfer, email.transfer_id, "transfer")
             product = await session.get(Product, transfer.product_id)
             sender = await session.get(Location, transfer.from_location_id)
             receiver = await session.get(Location, transfer.to_location_id)

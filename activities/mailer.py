@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
@@ -20,6 +21,8 @@ from models.outbox import SentEmail
 from notifications.catalogue import EmailContext, EmailKind
 from notifications.render import render
 from notifications.sender import MailSender, OutgoingEmail, connection
+
+T = TypeVar("T")
 
 
 def message_id(event_key: str) -> str:
@@ -190,6 +193,14 @@ class MailingActivities:
 # for the row a moment before it is visible. Keep looking for a while, then give up for good
 # (the API's transaction did not commit, so there is nothing to do).
 MISSING_ATTEMPTS = 8
+
+
+async def present(session: AsyncSession, model: type[T], key: Any, what: str) -> T:
+    """The row an activity was given the id of, or `missing` ("location 12 not found")."""
+    row = await session.get(model, key)
+    if row is None:
+        raise missing(f"{what} {key}")
+    return row
 
 
 def missing(what: str) -> ApplicationError:

@@ -6,7 +6,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
@@ -48,9 +48,7 @@ class PortalActivities(MailingActivities):
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
-            user = await session.get(User, data.user_id)
-            if user is None:
-                raise missing("portal contact")
+            user = await present(session, User, data.user_id, "portal contact")
             manager = await session.get(User, data.manager_id)
             location = await session.get(Location, data.location_id)
             row = await session.get(UserLocation, (user.id, location.id))
@@ -78,9 +76,7 @@ class PortalActivities(MailingActivities):
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
-            contact = await session.get(EmployerContact, data.contact_id)
-            if contact is None:
-                raise missing("point of contact")
+            contact = await present(session, EmployerContact, data.contact_id, "point of contact")
             employer = await session.get(Employer, contact.employer_id)
             manager = await session.get(User, data.manager_id)
             await revoke_links(session, CONTACT_PURPOSE, contact.id, keep_step_key=key)

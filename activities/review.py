@@ -4,7 +4,7 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from models.accounts import User
 from models.audit import AuditEvent
@@ -112,9 +112,7 @@ class ReviewActivities(MailingActivities):
     @activity.defn
     async def open_amendment(self, data: AmendmentRequested) -> None:
         async with transaction(self.sessions) as session:
-            unit = await session.get(StorageUnit, data.storage_unit_id)
-            if unit is None:
-                raise missing(f"storage unit {data.storage_unit_id}")
+            unit = await present(session, StorageUnit, data.storage_unit_id, "storage unit")
             location = await session.get(Location, unit.location_id)
             if not location.amendment_pending:
                 location.amendment_pending, location.amendment_since = True, utcnow()
