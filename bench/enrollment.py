@@ -29,7 +29,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.bare import BareSpec, BareWorkflow, noop
-from bench.processes import cpu_delta, running
+from bench.processes import cpu_delta, percentiles, running
 from core.temporal import DATA_CONVERTER
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
@@ -135,9 +135,7 @@ async def queue_latency(system, staff, requests: int) -> dict:
         response = await staff.get(f"/api/v1/review/queue?limit=50&offset={(n % 20) * 50}")
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200 and response.json()["total"] >= 1000
-    timings.sort()
-    return {"p50_ms": round(statistics.median(timings), 1),
-            "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 1), "requests": requests}
+    return {**percentiles(timings), "requests": requests}
 
 
 async def measured_batch(system, staff, enrollments: int, concurrency: int) -> dict:

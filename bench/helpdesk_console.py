@@ -13,7 +13,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from temporalio.testing import WorkflowEnvironment
 
+from bench.processes import percentiles
 from core.temporal import DATA_CONVERTER
 from models.base import utcnow
 from models.enums import Role
@@ -80,9 +80,7 @@ async def latency(person, url: str, requests: int, expect: str) -> dict:
         timings.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200 and expect in response.text, (url, response.text[:300])
     cpu_ms = (time.process_time() - cpu) * 1000 / requests
-    timings.sort()
-    return {"url": url, "p50_ms": round(statistics.median(timings), 1),
-            "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 1),
+    return {"url": url, **percentiles(timings),
             # This process's CPU per request (server and client; the database server's own
             # work on Postgres excluded): what the request costs when the machine is shared.
             "cpu_ms_per_request": round(cpu_ms, 1), "requests": requests}

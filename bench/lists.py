@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import tempfile
 import time
 from datetime import date, timedelta
@@ -34,7 +33,7 @@ from sqlmodel import select
 
 from bench.enrollment import RESULTS
 from bench.helpdesk_console import seed as seed_cases
-from bench.processes import running
+from bench.processes import percentiles, running
 from core.heap import freeze_startup_heap
 from core.security import hash_password
 from models.accounts import User
@@ -117,10 +116,8 @@ async def analyze(system) -> None:
 
 
 def _figures(timings: list[float]) -> dict:
-    timings = sorted(timings)
-    return {"p50_ms": round(statistics.median(timings), 1),
-            "p99_ms": round(timings[max(0, int(len(timings) * 0.99) - 1)], 1),
-            "max_ms": round(timings[-1], 1), "requests": len(timings)}
+    return {**percentiles(timings), "max_ms": round(max(timings), 1),
+            "requests": len(timings)}
 
 
 async def _timed(client, url: str, expect: str, timings: list[float]) -> None:

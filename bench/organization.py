@@ -11,14 +11,13 @@ page, one request at a time.
 import argparse
 import asyncio
 import json
-import statistics
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from bench.enrollment import RESULTS
-from bench.processes import running
+from bench.processes import percentiles, running
 from core.security import hash_password
 from models.accounts import User
 from models.base import utcnow
@@ -80,11 +79,9 @@ async def main(args: argparse.Namespace) -> dict:
                 timings.append((time.perf_counter() - start) * 1000)
             assert page.status_code == 200 and page.text.count("Next reminder") >= 1
         await admin.aclose()
-    timings.sort()
     return {"database": "postgres" if args.postgres else "sqlite",
             "locations": args.locations, "requests": args.requests,
-            "p50_ms": round(statistics.median(timings), 1),
-            "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 1)}
+            **percentiles(timings)}
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ catcher it reads) in this one. Each process's CPU time is read with psutil, so a
 says which process spent it."""
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,6 +61,13 @@ class Remote:
 def _cpu(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
+
+
+def percentiles(timings: list[float]) -> dict[str, float]:
+    """p50 and p99 of request times in ms, as every benchmark reports them."""
+    ordered = sorted(timings)
+    return {"p50_ms": round(statistics.median(ordered), 1),
+            "p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)], 1)}
 
 
 def cpu_delta(before: dict[str, float], after: dict[str, float], per: int) -> dict[str, float]:
