@@ -19,6 +19,7 @@ from core.settings import Settings, get_settings
 from core.temporal import connect
 from core.workflow_watch import WatchedRunner
 from notifications.sender import MailSender, SmtpSender
+from workflows.options import allow_local_db_steps
 from workflows.registry import WORKFLOWS
 
 log = logging.getLogger("cvms.worker")
@@ -52,6 +53,7 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
                  *, task_queue: str | None = None, engine=None,
                  graceful: timedelta = timedelta(seconds=10)) -> Worker:
     engine = engine or create_engine(settings.resolved_database_url)
+    allow_local_db_steps(engine.dialect.name != "sqlite")  # see workflows/options.py
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,

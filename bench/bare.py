@@ -9,6 +9,7 @@ from temporalio import activity, workflow
 class BareSpec(BaseModel):
     activities: int
     updates: int
+    local_activities: int = 0
 
 
 @activity.defn
@@ -25,6 +26,9 @@ class BareWorkflow:
     async def run(self, spec: BareSpec) -> None:
         for _ in range(spec.activities):
             await workflow.execute_activity(noop, start_to_close_timeout=timedelta(seconds=30))
+        for _ in range(spec.local_activities):
+            await workflow.execute_local_activity(noop,
+                                                  start_to_close_timeout=timedelta(seconds=30))
         await workflow.wait_condition(lambda: self.updates >= spec.updates)
 
     @workflow.update

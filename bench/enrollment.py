@@ -38,6 +38,7 @@ from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 
 RESULTS = Path(__file__).parent / "results"
+LOCAL_ACTIVITY = "core_local_activity"  # the marker a local activity's result is recorded in
 
 
 async def one_enrollment(system, staff) -> None:
@@ -65,8 +66,8 @@ async def run_batch(count: int, concurrency: int, job) -> float:
 
 
 async def shape_of_run(client) -> Counter:
-    """How many workflows, activities, updates and signals the runs made, and how many
-    workflow tasks timed out or failed."""
+    """How many workflows, activities (ordinary and local), updates and signals the runs
+    made, and how many workflow tasks timed out or failed."""
     shape: Counter = Counter()
     counted = {EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: "activities",
                EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: "updates",
@@ -82,6 +83,9 @@ async def shape_of_run(client) -> Counter:
         for event in history.events:
             if event.event_type in counted:
                 shape[counted[event.event_type]] += 1
+            if (event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED
+                    and event.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY):
+                shape["local_activities"] += 1
             if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
                 kind = event.workflow_task_timed_out_event_attributes.timeout_type
                 # START_TO_CLOSE: a worker held a task past its 10 s; SCHEDULE_TO_START: a
@@ -96,6 +100,7 @@ async def bare_run(client: Client, shape: Counter, total: int, enrollments: int,
     enrollment, with nothing of ours around them."""
     per = max(1, round(shape["workflows"] / total))
     spec = BareSpec(activities=shape["activities"] // shape["workflows"],
+                    local_activities=shape["local_activities"] // shape["workflows"],
                     updates=max(1, (shape["updates"] + shape["signals"]) // shape["workflows"]))
     queue = f"bare-{uuid.uuid4().hex[:6]}"
 

@@ -14,7 +14,7 @@ with workflow.unsafe.imports_passed_through():
         PasswordResetInput,
     )
     from workflows.guard import in_time, refuse
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 
 @workflow.defn
@@ -44,8 +44,7 @@ class AccountActivationWorkflow:
     async def confirm_email(self, data: ConfirmEmail) -> str:
         self.state = "confirming"  # refuses a concurrent confirmation; holds off the expiry
         try:
-            await workflow.execute_activity_method(AccountActivities.activate_account, data,
-                                                   **DB)
+            await db_step(AccountActivities.activate_account, data)
         except ActivityError:
             self.state = "awaiting_confirmation"  # e.g. the link was replaced meanwhile
             raise
@@ -72,5 +71,4 @@ class PasswordResetWorkflow:
         await workflow.execute_activity_method(AccountActivities.send_password_reset, data,
                                                **MAIL)
         await workflow.sleep(data.valid_for)
-        await workflow.execute_activity_method(AccountActivities.expire_password_reset, data,
-                                               **DB)
+        await db_step(AccountActivities.expire_password_reset, data)

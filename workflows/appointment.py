@@ -19,7 +19,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.care import CareActivities
     from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 FOLLOWS = "reschedule-follows-the-booking"
 IN_FLIGHT = "reschedule-in-flight"
@@ -59,9 +59,8 @@ class AppointmentWorkflow:
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(lambda: self.changed, timeout=remaining)
             woken, self.changed = False, False
-            booking = await workflow.execute_activity_method(
-                CareActivities.read_appointment, AppointmentRef(appointment_id=appointment_id),
-                **DB)
+            booking = await db_step(CareActivities.read_appointment,
+                                    AppointmentRef(appointment_id=appointment_id))
             if booking.status == "cancelled":
                 await self._email(appointment_id, "cancelled")
                 return "cancelled"

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.helpdesk import CaseStatus
     from workflows.guard import history_is_long, in_time, refuse
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 H = HelpdeskActivities
 C = CaseStatus
@@ -155,10 +155,10 @@ class CaseWorkflow:
                             sla_due_at=self._sla_due(),
                             first_response=s.first_response, actor=actor,
                             resolution_message_id=resolution, closed_reason=closed_reason)
-        await workflow.execute_activity_method(H.project_case, change, **DB)
+        await db_step(H.project_case, change)
 
     async def _publish(self, data: CaseMessageRef) -> PublishedMessage:
-        return await workflow.execute_activity_method(H.publish_message, data, **DB)
+        return await db_step(H.publish_message, data, callers_transaction=True)
 
     def _allow(self, allowed: tuple[str, ...], action: str) -> None:
         if self.s.status not in allowed:

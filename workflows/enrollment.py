@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import ids
     from workflows.guard import history_is_long, in_time, refuse
     from workflows.location import LocationEnrollmentWorkflow
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
     from workflows.organization_inbox import OrganizationInbox
     from workflows.signing import SigningRoundWorkflow
 
@@ -136,7 +136,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
         async with self.lock:
             self._submittable()
             ref = OrganizationRef(organization_id=self.data.organization_id)
-            result = await workflow.execute_activity_method(E.submit_section_a, ref, **DB)
+            result = await db_step(E.submit_section_a, ref)
             self.s.submitted, self.confirm_pending = True, True
             self.s.to_start.extend(i for i in result.location_ids if i not in self.s.to_start)
             return result
@@ -156,7 +156,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
         """A location added after Section A: its coordinator is invited at once; if the
         officers have been asked to sign already, they are asked for an addendum."""
         async with self.lock:
-            attached = await workflow.execute_activity_method(E.attach_location, data, **DB)
+            attached = await db_step(E.attach_location, data, callers_transaction=True)
             if attached.location_id not in self.s.started + self.s.to_start:
                 self.s.to_start.append(attached.location_id)
                 if self.s.round_number:
@@ -176,8 +176,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
         async with self.lock:
             record = CorrectionRecord(organization_id=self.data.organization_id,
                                       details=data.details)
-            corrected = await workflow.execute_activity_method(E.correct_organization, record,
-                                                               **DB)
+            corrected = await db_step(E.correct_organization, record)
             if corrected.changed and self.s.round_number:
                 await self._void(f"Organization details changed: "
                                  f"{', '.join(corrected.changed)}")
@@ -194,7 +193,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
         affected = sorted(i for i in s.started if i not in s.approved)
         void = VoidSignatures(organization_id=self.data.organization_id,
                               location_ids=affected, reason=reason)
-        await workflow.execute_activity_method(SigningActivities.void_signatures, void, **DB)
+        await db_step(SigningActivities.void_signatures, void)
         if self.round_handle is not None:
             await self.round_handle.signal(SigningRoundWorkflow.cancel)
         s.covered = [i for i in s.covered if i in s.approved]

@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from models.review_rules import decision_problem
     from workflows import ids
     from workflows.guard import history_is_long, in_time, refuse
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step, local_db_steps
     from workflows.organization_inbox import OrganizationInbox
 
 A = EnrollmentActivities
@@ -79,10 +79,17 @@ class LocationEnrollmentWorkflow:
     @workflow.run
     async def run(self, data: LocationInput) -> None:
         if data.state is None:
-            await self._invite()
+            # The status is projected before the invitation goes out: a coordinator who
+            # registers the moment it arrives holds the API's transaction open until the
+            # registration is accepted, which a projection still running would hold up.
+            project_first = local_db_steps()
+            if not project_first:
+                await self._invite()
             if workflow.patched(PROJECT_REMINDER):
                 self.s.last_activity = workflow.now()  # projected with the first status
             await self._project(S.NEW, WAITING_REGISTRATION)
+            if project_first:
+                await self._invite()
         phases = {"section_b": self._section_b, "signatures": self._signatures,
                   "review": self._review, "rejected": self._rejected,
                   "enrolled": self._enrolled}
@@ -116,8 +123,7 @@ class LocationEnrollmentWorkflow:
     async def _check_activity(self, remind: bool) -> None:
         """Read when Section B last changed: re-arm from it, or remind if it is too old."""
         s = self.s
-        seen: SectionBActivity = await workflow.execute_activity_method(
-            A.section_b_activity, self._ref(), **DB)
+        seen: SectionBActivity = await db_step(A.section_b_activity, self._ref())
         if seen.revision != s.revision_seen and seen.updated_at is not None:
             s.revision_seen = seen.revision
             s.last_activity = max(s.last_activity or seen.updated_at, seen.updated_at)
@@ -164,7 +170,7 @@ class LocationEnrollmentWorkflow:
         if s.amendments and s.current_amendment is None:
             s.current_amendment = s.amendments.pop(0)
             change = AmendmentRequested(storage_unit_id=s.current_amendment)
-            await workflow.execute_activity_method(R.open_amendment, change, **DB)
+            await db_step(R.open_amendment, change, callers_transaction=True)
 
     # --- helpers ------------------------------------------------------------------------
 
@@ -208,7 +214,7 @@ class LocationEnrollmentWorkflow:
         change = StatusChange(location_id=self.data.location_id, seq=self.s.seq, status=status,
                               waiting_on=waiting_on, actor=actor, note=note,
                               reminder=self._reminder_changed())
-        await workflow.execute_activity_method(A.project_location, change, **DB)
+        await db_step(A.project_location, change)
 
     def _reminder_changed(self) -> ReminderDue | None:
         """The next reminder as pages show it, when it changed since it was last projected."""
@@ -227,8 +233,8 @@ class LocationEnrollmentWorkflow:
         """Project a re-armed reminder (one a status change did not carry already)."""
         due = self._reminder_changed()
         if due is not None:
-            await workflow.execute_activity_method(A.project_location_reminder, LocationReminder(
-                location_id=self.data.location_id, reminder=due), **DB)
+            await db_step(A.project_location_reminder, LocationReminder(
+                location_id=self.data.location_id, reminder=due))
 
     def _ref(self) -> LocationRef:
         return LocationRef(location_id=self.data.location_id)
@@ -265,7 +271,7 @@ class LocationEnrollmentWorkflow:
         async with self.lock:
             join = JoinLocation(location_id=self.data.location_id, link_id=data.link_id,
                                 user_id=data.user_id)
-            await workflow.execute_activity_method(A.join_location, join, **DB)
+            await db_step(A.join_location, join, callers_transaction=True)
             if not self.s.coordinator_registered:
                 self.s.coordinator_registered = True
                 if self.s.status == S.NEW:
@@ -294,8 +300,7 @@ class LocationEnrollmentWorkflow:
         """Step 12's last click: complete Section B (refused, with reasons, if incomplete)."""
         async with self.lock:
             self._submittable()
-            result = await workflow.execute_activity_method(A.complete_section_b, self._ref(),
-                                                            **DB)
+            result = await db_step(A.complete_section_b, self._ref())
             await self._project(S.SUBMITTED, WAITING_OFFICERS, actor=f"user:{data.user_id}")
             self.s.phase, self.s.confirm_pending = "signatures", True
             self.s.officers_signed = self.s.signatures_requested = False
@@ -322,7 +327,7 @@ class LocationEnrollmentWorkflow:
             record = DecisionRecord(location_id=self.data.location_id, decision=data,
                                     key=f"location-{self.data.location_id}:decision-"
                                         f"{s.decisions + 1}", amendment_unit_id=amendment)
-            await workflow.execute_activity_method(R.record_decision, record, **DB)
+            await db_step(R.record_decision, record)
             s.decisions += 1
             s.outbox.append(record)
             if amendment is not None:
@@ -357,7 +362,7 @@ class LocationEnrollmentWorkflow:
         async with self.lock:
             if self.s.phase != "rejected":
                 raise refuse("This location was already reopened for resubmission.")
-            await workflow.execute_activity_method(R.start_resubmission, self._ref(), **DB)
+            await db_step(R.start_resubmission, self._ref())
             await self._project(S.IN_PROGRESS, WAITING_RESUBMISSION,
                                 actor=f"user:{data.user_id}")
             self.s.phase, self.s.last_activity = "section_b", workflow.now()

@@ -16,7 +16,7 @@ with workflow.unsafe.imports_passed_through():
         ValidateContact,
     )
     from workflows.guard import in_time, refuse
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 
 @workflow.defn
@@ -28,8 +28,7 @@ class PortalInvitationWorkflow:
         await workflow.execute_activity_method(PortalActivities.send_portal_invitation, data,
                                                **MAIL)
         await workflow.sleep(data.valid_for)
-        await workflow.execute_activity_method(PortalActivities.expire_portal_invitation, data,
-                                               **DB)
+        await db_step(PortalActivities.expire_portal_invitation, data)
 
 
 @workflow.defn
@@ -57,8 +56,7 @@ class ContactValidationWorkflow:
                                                    **MAIL)
         else:
             self.state = "expired"
-            await workflow.execute_activity_method(PortalActivities.expire_contact_link, data,
-                                                   **DB)
+            await db_step(PortalActivities.expire_contact_link, data)
             with suppress(TimeoutError):  # nobody asked: the link stays expired
                 await workflow.wait_condition(lambda: self.asked, timeout=data.ask_within)
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -69,10 +67,9 @@ class ContactValidationWorkflow:
         """Claims the link and opens the contact's account; returns the account's id."""
         self.state = "validating"  # holds off the expiry while the claim runs
         try:
-            user_id = await workflow.execute_activity_method(
-                PortalActivities.validate_contact,
-                ContactClaim(contact_id=self.data.contact_id, round=self.data.round,
-                             link_id=command.link_id), **DB)
+            claim = ContactClaim(contact_id=self.data.contact_id, round=self.data.round,
+                                 link_id=command.link_id)
+            user_id = await db_step(PortalActivities.validate_contact, claim)
         except ActivityError:
             self.state = "pending"
             raise

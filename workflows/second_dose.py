@@ -13,7 +13,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.care import CareActivities
     from models.contracts import ReminderDetail, ReminderInput, ReminderRef
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 C = CareActivities
 
@@ -35,7 +35,7 @@ class SecondDoseReminderWorkflow:
                     await workflow.wait_condition(lambda: self.rechecks > 0, timeout=remaining)
             if self.rechecks:
                 self.rechecks = 0
-                plan = await workflow.execute_activity_method(C.reminder_plan, ref, **DB)
+                plan = await db_step(C.reminder_plan, ref)
                 if plan.due is None:
                     return self._end("cancelled")
                 self.detail_.due = plan.due

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         SigningRoundInput,
     )
     from workflows.guard import in_time, refuse
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 S = SigningActivities
 USED = ("This signing link was already used: the document is signed. Nothing more is needed "
@@ -54,7 +54,7 @@ class SigningRoundWorkflow:
 
     @workflow.run
     async def run(self, data: SigningRoundInput) -> RoundOutcome:
-        opened = await workflow.execute_activity_method(S.open_round, data, **DB)
+        opened = await db_step(S.open_round, data)
         self.round_id = opened.round_id
         self.pending = {r.request_id for r in opened.requests}
         self.opened = True
@@ -83,7 +83,7 @@ class SigningRoundWorkflow:
             return RoundOutcome(round_id=self.round_id, complete=False,
                                 location_ids=data.location_ids)
         ref = RoundRef(round_id=self.round_id, location_ids=data.location_ids)
-        await workflow.execute_activity_method(S.close_round, ref, **DB)
+        await db_step(S.close_round, ref)
         return RoundOutcome(round_id=self.round_id, complete=True, location_ids=data.location_ids)
 
     async def _wait(self, deadline: datetime) -> None:
@@ -121,7 +121,7 @@ class SigningRoundWorkflow:
     async def sign(self, data: OfficerSign) -> SignatureRecorded:
         async with self.lock:
             self._signable(data.request_id)
-            recorded = await workflow.execute_activity_method(S.record_signature, data, **DB)
+            recorded = await db_step(S.record_signature, data, callers_transaction=True)
             self.pending.discard(data.request_id)
             self.signed.append(data.request_id)
             return recorded

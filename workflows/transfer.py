@@ -25,7 +25,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.inventory_rules import NOT_STATE, TransferStatus, action_problem
     from workflows.guard import in_time, refuse
-    from workflows.options import DB, MAIL
+    from workflows.options import MAIL, db_step
 
 I = InventoryActivities  # noqa: E741
 T = TransferStatus
@@ -94,10 +94,10 @@ class TransferWorkflow:
                        decided_by: int | None = None) -> None:
         self.status = status
         self.seq += 1
-        await workflow.execute_activity_method(I.project_transfer, TransferChange(
+        await db_step(I.project_transfer, TransferChange(
             transfer_id=self.data.transfer_id, seq=self.seq, status=status, actor=actor,
             decision_reason=reason, decided_by=decided_by, escalated=self.escalated,
-            flagged=self.flagged), **DB)
+            flagged=self.flagged))
 
     def _ref(self) -> TransferRef:
         return TransferRef(transfer_id=self.data.transfer_id)
@@ -109,7 +109,7 @@ class TransferWorkflow:
 
     async def _step(self, status: T, actor: str, activity=None, **projection) -> str:
         if activity is not None:
-            await workflow.execute_activity_method(activity, self._ref(), **DB)
+            await db_step(activity, self._ref())
         await self._project(status, actor, **projection)
         self._email(status.value)
         return self.status
