@@ -118,6 +118,18 @@ async def main() -> None:
     log.info("worker stopped")
 
 
+def run_loop(main_coroutine) -> None:
+    """The process's event loop: uvloop where it is installed (it comes with uvicorn[standard],
+    which the API runs on), asyncio's own otherwise. Workflow code runs on the SDK's own
+    deterministic loop either way; this one carries polling, activities and sockets."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main_coroutine)
+    else:
+        uvloop.run(main_coroutine)
+
+
 def exit_without_teardown(code: int) -> None:
     """End the process without the interpreter's teardown.
 
@@ -136,7 +148,7 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     status = 0
     try:
-        asyncio.run(main())
+        run_loop(main())
     except KeyboardInterrupt:  # Ctrl-C before the worker was up (still connecting)
         log.info("worker interrupted before it started")
     except Exception:
