@@ -31,10 +31,10 @@ MAIL = {
 
 # Database steps (short reads and writes of our own rows) run as local activities: in the
 # worker that runs the workflow task, recorded as one marker event, with no activity task
-# for Temporal to schedule, dispatch and time. An enrollment's ~30 of them cost ~150 history
-# events and ~25 workflow tasks as ordinary activities. The retry policy is the same; a step
-# still retrying after a minute waits on a timer between attempts. Mail (which may wait
-# hours on an SMTP outage) and long imports stay ordinary activities.
+# for Temporal to schedule, dispatch and time. An enrollment's 24 of them cost ~120 history
+# events and ~25 workflow tasks more as ordinary activities (bench/enrollment.py). The
+# retry policy is the same; a step still retrying after a minute waits on a timer between
+# attempts. Mail (which may wait hours on an SMTP outage) and long imports stay ordinary.
 # Runs started before this change (recorded histories) replay with ordinary activities.
 #
 # The exception: a step that runs when an update arrives whose caller keeps its transaction
