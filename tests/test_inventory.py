@@ -4,9 +4,11 @@ import asyncio
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import insert
 from sqlmodel import select
 
-from models.inventory import LedgerEntry, Lot
+from models.accounts import User
+from models.inventory import LedgerEntry, Lot, Transfer
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
@@ -19,6 +21,7 @@ from tests.support.inventory import (
     transfer_status,
 )
 from tests.support.review import reviewer
+from tests.support.web import browser
 
 
 @pytest.fixture(scope="module")
@@ -151,3 +154,46 @@ async def test_denied_and_cancelled_requests_move_nothing(system, world):
     assert (await sender.post(f"{url}/ship")).status_code == 409
     assert await on_hand(sender, a1, "JAN-1") == 40
     assert await on_hand(b.staff[b1], b1, "JAN-1") == 0
+
+
+async def test_a_sites_transfers_come_fifty_at_a_time_newest_first(system, world):
+    """A busy site's transfers are paged on its inventory page and in the API, so the
+    page costs the same after years of transfers."""
+    _state, _a, b = world
+    b1, b2 = b.ids
+    product = await product_id(system)
+    assert (await receive(b.staff[b2], b2, product, "PAGE-1", 10)).status_code == 201
+    lot = await lot_id(b.staff[b2], b2, "PAGE-1")
+    async with system.sessions() as session:
+        stored = await session.get(Lot, lot)
+        manager = (await session.exec(select(User).where(User.email == b.emails[b2]))).one()
+        connection = await session.connection()
+        await connection.execute(insert(Transfer), [{
+            "kind": "transfer", "from_location_id": b2, "to_location_id": b1,
+            "requested_by_location_id": b2, "requested_by": manager.id, "lot_id": lot,
+            "product_id": product, "lot_number": "PAGE-1",
+            "expiration_date": stored.expiration_date, "doses": 1, "reason": "History",
+            "request_key": f"page-history-{n}", "status": "received"} for n in range(55)])
+        await session.commit()
+
+    api = f"/api/v1/locations/{b2}/transfers"
+    first = (await b.staff[b2].get(api)).json()
+    assert len(first) == 50
+    ids = [t["id"] for t in first]
+    assert ids == sorted(ids, reverse=True), "the newest first"
+    rest = (await b.staff[b2].get(f"{api}?offset=50")).json()
+    assert len(rest) >= 5 and max(t["id"] for t in rest) < min(ids)
+    too_many = await b.staff[b2].get(f"{api}?limit=500")
+    assert too_many.status_code == 422 and "limit" in too_many.text
+
+    person = browser(system)
+    await person.login(b.emails[b2])
+    page = await person.get(f"/inventory/{b2}")
+    assert page.status_code == 200
+    assert "Older transfers" in page.text and "Newer transfers" not in page.text
+    assert page.text.count('href="/transfers/') == 50
+    older = await person.get(f"/inventory/{b2}?transfers_from=50")
+    assert "Newer transfers" in older.text
+    assert f'href="/transfers/{min(ids)}"' not in older.text
+    assert (await person.get(f"/inventory/{b2}?transfers_from=-1")).status_code == 422
+    await person.http.aclose()

@@ -150,10 +150,15 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
     return await transfer_process.site_step(gateway, transfer.id, action, user.id)
 
 
-async def of_location(session: AsyncSession, location_id: int) -> list[Transfer]:
+TRANSFERS_PAGE = 50
+
+
+async def of_location(session: AsyncSession, location_id: int, limit: int = TRANSFERS_PAGE,
+                      offset: int = 0) -> list[Transfer]:
+    """A page of the transfers into and out of a location, the newest first."""
     result = await session.exec(select(Transfer).where(or_(
         Transfer.from_location_id == location_id, Transfer.to_location_id == location_id))
-        .order_by(Transfer.id.desc()))
+        .order_by(Transfer.id.desc()).offset(offset).limit(limit))
     return list(result.all())
 
 

@@ -77,12 +77,15 @@ async def get_transfer(transfer_id: Id, user: CurrentUser, session: SessionDep) 
 
 
 @router.get("/locations/{location_id}/transfers", response_model=list[TransferOut],
-            tags=["transfers"], summary="Transfers into and out of a location")
-async def location_transfers(location_id: Id, user: CurrentUser,
-                             session: SessionDep) -> list[TransferOut]:
+            tags=["transfers"], summary="Transfers into and out of a location, newest first")
+async def location_transfers(location_id: Id, user: CurrentUser, session: SessionDep,
+                             limit: Annotated[int, Query(ge=1, le=200)] = 50,
+                             offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+                             ) -> list[TransferOut]:
+    """A page (`limit`, `offset`) of the location's transfers, the newest first."""
     await inventory.site_for(session, user, location_id)
-    return [TransferOut.model_validate(t) for t in await transfers.of_location(session,
-                                                                              location_id)]
+    return [TransferOut.model_validate(t)
+            for t in await transfers.of_location(session, location_id, limit, offset)]
 
 
 @router.get("/state/transfers", tags=["transfers"],

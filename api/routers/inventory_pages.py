@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
@@ -11,7 +11,7 @@ from api.domain import inventory, sites, transfers
 from api.domain.scope import managed_location_ids, may_manage
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
-from api.params import Id, form_id
+from api.params import MAX_ID, Id, form_id
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
@@ -30,22 +30,27 @@ async def my_sites(request: Request, _user: CurrentUser) -> Response:
 
 
 async def _site_page(request: Request, session, user: User, location_id: int,
-                     status_code: int = 200, **extra) -> HTMLResponse:
+                     status_code: int = 200, transfers_from: int = 0, **extra) -> HTMLResponse:
     location = await inventory.site_for(session, user, location_id)
     usable, expired = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
+    page = transfers.TRANSFERS_PAGE
+    moved = await transfers.of_location(session, location.id, page + 1, transfers_from)
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
         "ledger": await inventory.ledger(session, location, 100),
-        "transfers": await transfers.of_location(session, location.id),
+        "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
+        "older_transfers": len(moved) > page,
         "staff": await may_manage(session, user, location.id), "tab": "inventory",
         "key": uuid.uuid4().hex, **extra}, status_code=status_code)
 
 
 @pages.get("/inventory/{location_id}", response_class=HTMLResponse)
-async def site(request: Request, location_id: Id, user: CurrentUser,
-               session: SessionDep) -> HTMLResponse:
-    return await _site_page(request, session, user, location_id)
+async def site(request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
+               transfers_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> HTMLResponse:
+    """A site's inventory; its transfers 50 at a time, the newest first (`transfers_from`)."""
+    return await _site_page(request, session, user, location_id,
+                            transfers_from=transfers_from)
 
 
 @pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
