@@ -285,3 +285,69 @@ async def test_an_appointment_whose_time_passed_is_not_moved(system):
     async with system.sessions() as session:
         assert (await session.get(AppointmentSlot, future)).booked == 1
     await http.aclose()
+
+
+async def _booked(system, site, email: str, days: int, other_days: int) -> tuple:
+    """A recipient (their portal) booked `days` ahead, with another time offered
+    `other_days` ahead: the portal, the appointment's id and the other time's."""
+    slot = await _slot(site, days, capacity=2)
+    other = await _slot(site, other_days, capacity=1)
+    person = await walk_in(site, email=email)
+    http, base, token = await _portal(system, person["id"])
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(slot), "csrf_token": token})).status_code == 303
+    await system.smtp.one(to=email, subject="appointment is booked")
+    page = await http.get(f"{base}/appointments")
+    appointment = int(re.search(r"/appointments/(\d+)/reschedule", page.text)[1])
+    return http, base, token, appointment, other
+
+
+async def test_a_move_to_an_earlier_time_is_emailed_at_once_even_if_the_process_looks_first(
+        system, monkeypatch):
+    """The process is told of a move before the API commits it: it waits until it sees the
+    move instead of waiting for the old time (days away) to learn of the earlier one."""
+    from api.processes import appointments as process
+
+    site = await vaccinating_site(system)
+    email = f"early-{uuid.uuid4().hex[:6]}@example.org"
+    http, base, token, appointment, earlier = await _booked(system, site, email, 8, 2)
+    told = process.moved
+
+    async def commit_late(*args, **kwargs):
+        await told(*args, **kwargs)
+        await asyncio.sleep(1.5)  # the process reads the booking before this commits
+
+    monkeypatch.setattr(process, "moved", commit_late)
+    moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                            data={"slot_id": str(earlier), "csrf_token": token})
+    assert moved.status_code == 303
+    async with system.sessions() as session:
+        new_time = (await session.get(AppointmentSlot, earlier)).starts_at
+    changed = await system.smtp.one(to=email, subject="appointment is changed", timeout=30)
+    assert _long_time(new_time) in changed.text
+    await http.aclose()
+
+
+async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again(
+        system, monkeypatch):
+    from temporalio.client import WorkflowHandle
+    from temporalio.service import RPCError, RPCStatusCode
+
+    site = await vaccinating_site(system)
+    email = f"away-{uuid.uuid4().hex[:6]}@example.org"
+    http, base, token, appointment, other = await _booked(system, site, email, 8, 4)
+    before = await _booking(system, appointment)
+
+    async def unreachable(*_args, **_kwargs):
+        raise RPCError("connection refused", RPCStatusCode.UNAVAILABLE, b"")
+
+    monkeypatch.setattr(WorkflowHandle, "signal", unreachable)
+    refused = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                              data={"slot_id": str(other), "csrf_token": token})
+    assert refused.status_code == 503
+    assert "try again" in refused.text and 'id="slot_id-error"' in refused.text
+    assert f'value="{other}" checked' in refused.text or f'value="{other}"' in refused.text
+    row, booked = await _booking(system, appointment)
+    assert (row.slot_id, row.moves) == (before[0].slot_id, 0), "nothing moved"
+    assert booked == before[1], "the new time's place was not taken"
+    await http.aclose()

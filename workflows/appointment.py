@@ -3,9 +3,11 @@
 if they cancel. Only the appointment's id and time cross in.
 
 The booking is the database's fact (the API's transaction takes and frees the places); the
-`recheck` signal only makes the process look at once. If that signal is lost (Temporal away
-when the API committed), the process still reads the booking at the appointment's time: a
-cancellation is emailed then, a move is emailed then and the process waits for the new time.
+`recheck` signal makes the process look at once. A move is signalled before the API commits
+it (no signal, no move: the recipient is told to try again), with its move count, so the
+process waits until it sees that move and never waits for the old time to learn of an
+earlier one. A cancellation is signalled after its commit; if that hint is lost (Temporal
+away), the process reads the booking at the appointment's time and emails it then.
 
 Histories recorded before the reschedule (no "reschedule-follows-the-booking" marker) replay
 the earlier path unchanged; such a process still waiting when a move arrives (or its time
@@ -15,10 +17,11 @@ import contextlib
 from datetime import datetime, timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.care import CareActivities
-    from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef
+    from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef, BookingMoved
     from workflows.options import MAIL, db_step
 
 FOLLOWS = "reschedule-follows-the-booking"
@@ -30,6 +33,7 @@ class AppointmentWorkflow:
     @workflow.init
     def __init__(self, data: AppointmentInput) -> None:
         self.changed = False
+        self.moves_told = 0  # the latest move the API signalled (committed just after)
 
     @workflow.run
     async def run(self, data: AppointmentInput) -> str:
@@ -59,8 +63,14 @@ class AppointmentWorkflow:
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(lambda: self.changed, timeout=remaining)
             woken, self.changed = False, False
-            booking = await db_step(CareActivities.read_appointment,
-                                    AppointmentRef(appointment_id=appointment_id))
+            try:
+                booking = await db_step(CareActivities.read_appointment, AppointmentRef(
+                    appointment_id=appointment_id, moves_at_least=self.moves_told))
+            except ActivityError:
+                if not self.moves_told:
+                    raise
+                self.moves_told, woken = 0, True  # that move was never committed: look again
+                continue
             if booking.status == "cancelled":
                 await self._email(appointment_id, "cancelled")
                 return "cancelled"
@@ -79,5 +89,7 @@ class AppointmentWorkflow:
             AppointmentEmail(appointment_id=appointment_id, change=change), **MAIL)
 
     @workflow.signal
-    def recheck(self) -> None:
+    def recheck(self, move: BookingMoved | None = None) -> None:
         self.changed = True
+        if move is not None:
+            self.moves_told = max(self.moves_told, move.moves)

@@ -173,9 +173,10 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
 
 async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
                      appointment_id: int, slot_id: int) -> None:
-    """Move a booked appointment to another time in one transaction, then let its process
-    email the new time. Full, passed, too early for a second dose or scheduling off: refused
-    (the caller rolls back, so the old booking stands untouched)."""
+    """Move a booked appointment to another time in one transaction, telling its process
+    (which emails the new time) before the commit. Full, passed, too early for a second dose,
+    scheduling off or Temporal away: refused (the caller rolls back, so the old booking stands
+    untouched)."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None or appointment.recipient_id != person.id:
         raise NotFound(gettext("We could not find that appointment."), field="slot_id")
@@ -191,6 +192,7 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
                               "time."), field="slot_id")
     slot = await _bookable(session, person, slot_id)
     await _take_place(session, slot)
+    moves = appointment.moves + 1
     moved = await session.exec(update(Appointment).where(
         Appointment.id == appointment.id, Appointment.status == BOOKED,
         Appointment.slot_id == old_slot_id)
@@ -200,5 +202,5 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
                        field="slot_id")
     await session.exec(update(AppointmentSlot).where(AppointmentSlot.id == old_slot_id)
                        .values(booked=AppointmentSlot.booked - 1))
+    await process.moved(gateway, session, appointment_id, moves)
     await session.commit()
-    await process.changed(gateway, appointment_id)

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
-from models.contracts import AppointmentInput
+from models.contracts import AppointmentInput, BookingMoved
 from workflows import ids
 from workflows.appointment import AppointmentWorkflow as Booking
 
@@ -16,6 +16,14 @@ async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,
     await gateway.start(Booking.run, AppointmentInput(appointment_id=appointment_id,
                                                       starts_at=starts_at),
                         id=ids.appointment(appointment_id), session=session)
+
+
+async def moved(gateway: Gateway, session: AsyncSession, appointment_id: int,
+                moves: int) -> None:
+    """With the move in `session`: the process is told before the commit, or the move is not
+    made (503), so it never waits for the old time to learn of an earlier one."""
+    await gateway.tell(ids.appointment(appointment_id), Booking.recheck,
+                       BookingMoved(moves=moves), session)
 
 
 async def changed(gateway: Gateway, appointment_id: int) -> None:

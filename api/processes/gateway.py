@@ -194,6 +194,24 @@ class Gateway:
         except (RPCError, Unavailable) as error:
             log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
+    async def tell(self, workflow_id: str, signal: Callable, arg: Any,
+                   session: AsyncSession) -> None:
+        """A signal the caller's change must not go without: the session's rows are flushed,
+        the process told, and the caller commits only after; if Temporal cannot be reached the
+        change is rolled back and the caller answers "not done, try again" (503). The process
+        may look before the commit: `arg` says what it should find (it waits to see it)."""
+        await session.flush()
+        try:
+            client = await self.client()
+            await client.get_workflow_handle(workflow_id).signal(signal, arg,
+                                                                 rpc_timeout=self.timeout)
+        except RPCError as error:
+            await _undo(session)
+            raise unavailable(error) from error
+        except CVMSError:
+            await _undo(session)
+            raise
+
     async def query(self, workflow_id: str, query: Callable, seconds: float = 5.0) -> Any:
         """Live detail; None when the process cannot answer (pages fall back to the
         database projection)."""

@@ -36,6 +36,13 @@ class AppointmentEmail(BaseModel):
 
 class AppointmentRef(BaseModel):
     appointment_id: int
+    moves_at_least: int = 0  # a move the process was told of: wait until it is committed
+
+
+class BookingMoved(BaseModel):
+    """A recipient moved their booking: its move count once the move is committed."""
+
+    moves: int
 
 
 class AppointmentBooking(BaseModel):
@@ -47,4 +54,4 @@ class AppointmentBooking(BaseModel):
 
 
 __all__ = ["AppointmentBooking", "AppointmentEmail", "AppointmentInput", "AppointmentRef",
-           "ReminderDetail", "ReminderInput", "ReminderPlan", "ReminderRef"]
+           "BookingMoved", "ReminderDetail", "ReminderInput", "ReminderPlan", "ReminderRef"]
