@@ -110,6 +110,17 @@ async def _booking(system, appointment_id: int) -> tuple[Appointment, list[int]]
         return appointment, [s.booked for s in slots]
 
 
+async def _book(system, recipient_id: int, email: str, slot: int) -> tuple:
+    """The recipient books `slot` from their portal (another time is on offer): the portal's
+    client, base path and form token, and the appointment's id once its email came."""
+    http, base, token = await _portal(system, recipient_id)
+    assert (await http.post(f"{base}/appointments",
+                            data={"slot_id": str(slot), "csrf_token": token})).status_code == 303
+    await system.smtp.one(to=email, subject="appointment is booked")
+    page = await http.get(f"{base}/appointments")
+    return http, base, token, int(re.search(r"/appointments/(\d+)/reschedule", page.text)[1])
+
+
 def _long_time(starts_at, language: str = "en") -> str:
     from babel.dates import format_datetime
 
@@ -187,12 +198,7 @@ async def test_a_recipient_moves_the_booking_in_one_step_and_is_emailed_the_new_
     taker_http, taker_base, taker_token = await _portal(system, taker["id"])
     assert (await taker_http.post(f"{taker_base}/appointments", data={
         "slot_id": str(full), "csrf_token": taker_token})).status_code == 303
-    http, base, token = await _portal(system, person["id"])
-    assert (await http.post(f"{base}/appointments",
-                            data={"slot_id": str(first), "csrf_token": token})).status_code == 303
-    await system.smtp.one(to=email, subject="appointment is booked")
-    page = await http.get(f"{base}/appointments")
-    appointment = int(re.search(r"/appointments/(\d+)/reschedule", page.text)[1])
+    http, base, token, appointment = await _book(system, person["id"], email, first)
 
     moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
                             data={"slot_id": str(second), "csrf_token": token})
@@ -293,13 +299,7 @@ async def _booked(system, site, email: str, days: int, other_days: int) -> tuple
     slot = await _slot(site, days, capacity=2)
     other = await _slot(site, other_days, capacity=1)
     person = await walk_in(site, email=email)
-    http, base, token = await _portal(system, person["id"])
-    assert (await http.post(f"{base}/appointments",
-                            data={"slot_id": str(slot), "csrf_token": token})).status_code == 303
-    await system.smtp.one(to=email, subject="appointment is booked")
-    page = await http.get(f"{base}/appointments")
-    appointment = int(re.search(r"/appointments/(\d+)/reschedule", page.text)[1])
-    return http, base, token, appointment, other
+    return *await _book(system, person["id"], email, slot), other
 
 
 async def test_a_move_to_an_earlier_time_is_emailed_at_once_even_if_the_process_looks_first(
