@@ -102,12 +102,12 @@ class Letter:
 AfterSent = Callable[[AsyncSession, Letter], Awaitable[None]]
 
 
-async def uninterrupted(step: Awaitable[None]) -> None:
+async def uninterrupted(step: Awaitable[T]) -> T:
     """Finish a send-and-mark step even if the activity is cancelled meanwhile (a worker
     shutting down): the message and the outbox row that says it went stay together."""
     task = asyncio.ensure_future(step)
     try:
-        await asyncio.shield(task)
+        return await asyncio.shield(task)
     except asyncio.CancelledError:
         await task
         raise
@@ -143,22 +143,26 @@ class BatchMailer(Mailer):
             for letter in letters:
                 if letter.event_key in sent:
                     await after(session, letter)  # went before; make sure it is noted
-            for letter, email in todo:
-                if letter.event_key not in recorded:
-                    session.add(SentEmail(event_key=letter.event_key, kind=letter.kind,
-                                          subject=email.subject, recipients=letter.to,
-                                          message_id=email.message_id))
+            new = [{"event_key": letter.event_key, "kind": letter.kind,
+                    "subject": email.subject, "recipients": letter.to,
+                    "message_id": email.message_id, "created_at": utcnow()}
+                   for letter, email in todo if letter.event_key not in recorded]
+            if new:  # another attempt may be recording the same letters at this moment
+                dialect = session.bind.dialect.name
+                insert = (postgres_insert if dialect == "postgresql" else sqlite_insert)
+                await session.exec(insert(SentEmail).values(new).on_conflict_do_nothing(
+                    index_elements=["event_key"]))
         groups = [todo[start:start + GROUP] for start in range(0, len(todo), GROUP)]
-        await asyncio.gather(*(self._lane(groups[n::LANES], after) for n in range(LANES)))
-        return len(todo)
+        return sum(await asyncio.gather(*(self._lane(groups[n::LANES], after)
+                                          for n in range(LANES))))
 
-    async def _lane(self, groups: list, after: AfterSent) -> None:
+    async def _lane(self, groups: list, after: AfterSent) -> int:
         """One SMTP connection's share: lanes overlap the round trips of a conversation."""
         if not groups:
-            return
+            return 0
         async with connection(self.sender) as send:
-            for group in groups:
-                await uninterrupted(self._deliver(send, group, after))
+            return sum([await uninterrupted(self._deliver(send, group, after))
+                        for group in groups])
 
     def _outgoing(self, letter: Letter) -> OutgoingEmail:
         rendered = render(letter.kind, letter.context,
@@ -167,16 +171,26 @@ class BatchMailer(Mailer):
                              html=rendered.html, message_id=message_id(letter.event_key))
 
     async def _deliver(self, send, group: list[tuple[Letter, OutgoingEmail]],
-                       after: AfterSent) -> None:
-        """The group's messages, then one transaction noting them sent."""
-        for _letter, email in group:
-            await send(email)
-            beat()
+                       after: AfterSent) -> int:
+        """The group's messages not sent yet, each sent while its outbox row is held, and
+        noted sent in the same transaction. On Postgres the rows are locked: another attempt
+        of the same batch running at once (a retry after a missed heartbeat, its first attempt
+        still alive) skips them instead of sending them again. How many this one sent."""
+        keys = [letter.event_key for letter, _ in group]
         async with transaction(self.sessions) as session:
-            await session.exec(update(SentEmail).where(SentEmail.event_key.in_(
-                [letter.event_key for letter, _ in group])).values(sent_at=utcnow()))
-            for letter, _email in group:
-                await after(session, letter)
+            free = set((await session.exec(select(SentEmail.event_key).where(
+                SentEmail.event_key.in_(keys), SentEmail.sent_at.is_(None))
+                .with_for_update(skip_locked=True))).all())
+            mine = [(letter, email) for letter, email in group if letter.event_key in free]
+            for _letter, email in mine:
+                await send(email)
+                beat()
+            if mine:
+                await session.exec(update(SentEmail).where(SentEmail.event_key.in_(
+                    [letter.event_key for letter, _ in mine])).values(sent_at=utcnow()))
+                for letter, _email in mine:
+                    await after(session, letter)
+            return len(mine)
 
 
 class MailingActivities:

@@ -6,7 +6,9 @@ copy must carry the same link as the first, and that link must work: a link is p
 step, derived from a stored nonce, never minted anew by a retry.
 """
 
+import asyncio
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -62,3 +64,42 @@ async def test_nobody_is_both_to_and_cc(system, shouting):
     mail = await system.smtp.one(to=to)
     assert mail.cc == other
     assert to.lower() not in mail.cc.lower()
+
+
+async def test_two_attempts_of_one_batch_at_once_send_each_invitation_once(system):
+    """A batch retried while its first attempt is still alive (a heartbeat missed under
+    load): on Postgres each message's outbox row is locked while it is sent, so the two
+    attempts share the letters instead of both sending them. On SQLite (one writer, no row
+    locks) each still goes at least once and is noted sent."""
+    from sqlmodel import select
+
+    from activities.mailer import BatchMailer, Letter
+    from models.outbox import SentEmail
+    from notifications.catalogue import RecipientInvitationContext
+    from tests.support.databases import backend
+
+    batch = BatchMailer(system.sessions, SmtpSender(system.settings), system.settings)
+    tag = uuid.uuid4().hex[:8]
+    letters = [Letter(event_key=f"overlap-{tag}-{n}", kind=EmailKind.RECIPIENT_INVITATION,
+                      to=f"overlap{n}.{tag}@example.org", context=RecipientInvitationContext(
+                          recipient_name=f"Person {n}", location_name="Overlap Clinic",
+                          register_url="http://localhost/r/1/x", language="en"))
+              for n in range(40)]
+
+    async def noted(_session, _letter) -> None:
+        return None
+
+    sent = await asyncio.gather(batch.send_batch(letters, noted),
+                                batch.send_batch(letters, noted))
+    await system.smtp.wait_for(subject="Register for your COVID-19 vaccination",
+                               count=len(letters))
+    await asyncio.sleep(0.5)
+    got = Counter(m.to[0] for m in system.smtp.all() if tag in m.to[0])
+    assert set(got) == {letter.to for letter in letters}, "every letter went"
+    async with system.sessions() as session:
+        rows = (await session.exec(select(SentEmail).where(
+            SentEmail.event_key.startswith(f"overlap-{tag}-")))).all()
+    assert len(rows) == len(letters) and all(row.sent_at for row in rows)
+    if backend() == "postgres":
+        assert max(got.values()) == 1, {to: n for to, n in got.items() if n > 1}
+        assert sum(sent) == len(letters), sent
