@@ -64,10 +64,11 @@ class CareActivities(MailingActivities):
         """The booking as it stands: its status, how often it moved and its current time."""
         async with self.sessions() as session:
             appointment = await present(session, Appointment, data.appointment_id, "appointment")
-            if appointment.status != "cancelled" and appointment.moves < data.moves_at_least:
+            if appointment.status != "cancelled" and (
+                    data.cancelled or appointment.moves < data.moves_at_least):
                 # signalled just before its commit: look again in a moment (given up after a
-                # few minutes, when the move's transaction did not commit)
-                raise missing(f"move {data.moves_at_least} of appointment {appointment.id}")
+                # few minutes, when the change's transaction did not commit)
+                raise missing(f"the change told of appointment {appointment.id}")
             slot = await session.get(AppointmentSlot, appointment.slot_id)
             return AppointmentBooking(status=appointment.status, moves=appointment.moves,
                                       starts_at=as_utc(slot.starts_at))

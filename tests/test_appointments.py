@@ -311,13 +311,13 @@ async def test_a_move_to_an_earlier_time_is_emailed_at_once_even_if_the_process_
     site = await vaccinating_site(system)
     email = f"early-{uuid.uuid4().hex[:6]}@example.org"
     http, base, token, appointment, earlier = await _booked(system, site, email, 8, 2)
-    told = process.moved
+    told = process.changed
 
     async def commit_late(*args, **kwargs):
         await told(*args, **kwargs)
         await asyncio.sleep(1.5)  # the process reads the booking before this commits
 
-    monkeypatch.setattr(process, "moved", commit_late)
+    monkeypatch.setattr(process, "changed", commit_late)
     moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
                             data={"slot_id": str(earlier), "csrf_token": token})
     assert moved.status_code == 303
@@ -350,4 +350,9 @@ async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again
     row, booked = await _booking(system, appointment)
     assert (row.slot_id, row.moves) == (before[0].slot_id, 0), "nothing moved"
     assert booked == before[1], "the new time's place was not taken"
+    kept = await http.post(f"{base}/appointments/{appointment}/cancel",
+                           data={"csrf_token": token})
+    assert kept.status_code == 503 and "try again" in kept.text
+    row, booked = await _booking(system, appointment)
+    assert (row.status, booked) == ("booked", before[1]), "nothing was cancelled"
     await http.aclose()

@@ -3,11 +3,11 @@
 if they cancel. Only the appointment's id and time cross in.
 
 The booking is the database's fact (the API's transaction takes and frees the places); the
-`recheck` signal makes the process look at once. A move is signalled before the API commits
-it (no signal, no move: the recipient is told to try again), with its move count, so the
-process waits until it sees that move and never waits for the old time to learn of an
-earlier one. A cancellation is signalled after its commit; if that hint is lost (Temporal
-away), the process reads the booking at the appointment's time and emails it then.
+`recheck` signal makes the process look at once. A move or a cancellation is signalled
+before the API commits it (no signal, no change: the recipient is told to try again), saying
+what changed, so the process waits until it sees that change: it never learns of a move to an
+earlier time, or of a cancellation, only at the old time. A process that misses nothing still
+reads the booking at the appointment's time.
 
 Histories recorded before the reschedule (no "reschedule-follows-the-booking" marker) replay
 the earlier path unchanged; such a process still waiting when a move arrives (or its time
@@ -21,7 +21,7 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from activities.care import CareActivities
-    from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef, BookingMoved
+    from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef, BookingChange
     from workflows.options import MAIL, db_step
 
 FOLLOWS = "reschedule-follows-the-booking"
@@ -33,7 +33,7 @@ class AppointmentWorkflow:
     @workflow.init
     def __init__(self, data: AppointmentInput) -> None:
         self.changed = False
-        self.moves_told = 0  # the latest move the API signalled (committed just after)
+        self.told = BookingChange()  # what the API signalled (it commits just after)
 
     @workflow.run
     async def run(self, data: AppointmentInput) -> str:
@@ -65,11 +65,12 @@ class AppointmentWorkflow:
             woken, self.changed = False, False
             try:
                 booking = await db_step(CareActivities.read_appointment, AppointmentRef(
-                    appointment_id=appointment_id, moves_at_least=self.moves_told))
+                    appointment_id=appointment_id, moves_at_least=self.told.moves,
+                    cancelled=self.told.cancelled))
             except ActivityError:
-                if not self.moves_told:
+                if self.told == BookingChange():
                     raise
-                self.moves_told, woken = 0, True  # that move was never committed: look again
+                self.told, woken = BookingChange(), True  # it never committed: look again
                 continue
             if booking.status == "cancelled":
                 await self._email(appointment_id, "cancelled")
@@ -89,7 +90,8 @@ class AppointmentWorkflow:
             AppointmentEmail(appointment_id=appointment_id, change=change), **MAIL)
 
     @workflow.signal
-    def recheck(self, move: BookingMoved | None = None) -> None:
+    def recheck(self, change: BookingChange | None = None) -> None:
         self.changed = True
-        if move is not None:
-            self.moves_told = max(self.moves_told, move.moves)
+        if change is not None:
+            self.told = BookingChange(moves=max(self.told.moves, change.moves),
+                                      cancelled=self.told.cancelled or change.cancelled)

@@ -22,6 +22,7 @@ from core.i18n import N_, gettext
 from models.administrations import RECORDED, Administration, Appointment, AppointmentSlot
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
+from models.contracts import BookingChange
 from models.enrollment import Location
 from models.inventory import Product
 from models.recipients import Recipient
@@ -167,8 +168,8 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
         await session.exec(update(AppointmentSlot).where(
             AppointmentSlot.id == appointment.slot_id).values(
             booked=AppointmentSlot.booked - 1))
+        await process.changed(gateway, session, appointment_id, BookingChange(cancelled=True))
         await session.commit()
-        await process.changed(gateway, appointment_id)
 
 
 async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
@@ -202,5 +203,5 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
                        field="slot_id")
     await session.exec(update(AppointmentSlot).where(AppointmentSlot.id == old_slot_id)
                        .values(booked=AppointmentSlot.booked - 1))
-    await process.moved(gateway, session, appointment_id, moves)
+    await process.changed(gateway, session, appointment_id, BookingChange(moves=moves))
     await session.commit()

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
-from models.contracts import AppointmentInput, BookingMoved
+from models.contracts import AppointmentInput, BookingChange
 from workflows import ids
 from workflows.appointment import AppointmentWorkflow as Booking
 
@@ -18,16 +18,9 @@ async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,
                         id=ids.appointment(appointment_id), session=session)
 
 
-async def moved(gateway: Gateway, session: AsyncSession, appointment_id: int,
-                moves: int) -> None:
-    """With the move in `session`: the process is told before the commit, or the move is not
-    made (503), so it never waits for the old time to learn of an earlier one."""
-    await gateway.tell(ids.appointment(appointment_id), Booking.recheck,
-                       BookingMoved(moves=moves), session)
-
-
-async def changed(gateway: Gateway, appointment_id: int) -> None:
-    """After a cancellation or a move is committed: the process looks at the booking now and
-    sends the cancellation or the new time. A process that already ended (the time passed)
-    has nothing left to tell; a lost hint only delays the email to the old time."""
-    await gateway.signal(ids.appointment(appointment_id), Booking.recheck)
+async def changed(gateway: Gateway, session: AsyncSession, appointment_id: int,
+                  change: BookingChange) -> None:
+    """With a move or a cancellation in `session`: the process is told before the commit
+    (and waits to see it), or nothing changes (503). It never learns of a change only at the
+    old appointment time."""
+    await gateway.tell(ids.appointment(appointment_id), Booking.recheck, change, session)

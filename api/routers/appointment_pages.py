@@ -200,12 +200,12 @@ async def reschedule(request: Request, recipient_id: Id, key: str, appointment_i
 async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: Id,
                  session: SessionDep, settings: SettingsDep,
                  gateway: ProcessesDep) -> Response:
-    person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
-    await appointments.cancel(session, gateway, person, appointment_id)
-    await session.commit()
-    return redirect(f"/r/{recipient_id}/{key}/appointments",
-                    notice=gettext("Your appointment is cancelled."))
+    """Cancel the booking (the place is freed); with Temporal away nothing is cancelled and
+    the page says to try again."""
+    return await _change(request, session, settings, recipient_id, key,
+                         lambda person, _values: appointments.cancel(
+                             session, gateway, person, appointment_id),
+                         N_("Your appointment is cancelled."))
 
 
 @pages.get("/care/{location_id}/appointments", response_class=HTMLResponse)

@@ -36,13 +36,16 @@ class AppointmentEmail(BaseModel):
 
 class AppointmentRef(BaseModel):
     appointment_id: int
-    moves_at_least: int = 0  # a move the process was told of: wait until it is committed
+    # a change the process was told of just before its commit: wait until it is visible
+    moves_at_least: int = 0
+    cancelled: bool = False
 
 
-class BookingMoved(BaseModel):
-    """A recipient moved their booking: its move count once the move is committed."""
+class BookingChange(BaseModel):
+    """A recipient moved (its move count once committed) or cancelled their booking."""
 
-    moves: int
+    moves: int = 0
+    cancelled: bool = False
 
 
 class AppointmentBooking(BaseModel):
@@ -54,4 +57,4 @@ class AppointmentBooking(BaseModel):
 
 
 __all__ = ["AppointmentBooking", "AppointmentEmail", "AppointmentInput", "AppointmentRef",
-           "BookingMoved", "ReminderDetail", "ReminderInput", "ReminderPlan", "ReminderRef"]
+           "BookingChange", "ReminderDetail", "ReminderInput", "ReminderPlan", "ReminderRef"]
