@@ -1,15 +1,18 @@
 """Bulk provider import against hostile files (issue 16 item 4).
 
-Every malformed file is a 422 naming the problem; a 100,000-row sheet is refused without
-stalling the server (/healthz stays under 100 ms throughout); a file naming another location is
-refused; a good file still imports.
+Every malformed file is a 422 naming the problem; a 100,000-row sheet is refused, and a full
+5,000-row one checked, without stalling the server; a file naming another location is refused; a
+good file still imports. (The latency target itself is a figure of `bench.lists`.)
 """
 
 import asyncio
+import gc
 import time
 
 import pytest
 
+from api.domain import provider_import
+from api.domain.case_imports import sheet_rows
 from api.domain.provider_import import MAX_PROVIDER_ROWS
 from api.domain.workbook import Unreadable, read_first_sheet
 from tests.support.enrollment import complete_location, start_enrollment
@@ -22,56 +25,97 @@ PLACE = "Import Guard Clinic"
 
 @pytest.fixture(scope="module")
 async def bulk_case(system):
-    """A location waiting for its bulk upload, a case carrying every kind of file, an agent."""
+    """A location waiting for its bulk upload, cases carrying every kind of
+    file, an agent."""
     from models.enums import Role
     from tests.support.accounts import make_user
 
     enrollment = await start_enrollment(system, [PLACE])
     (email, location_id), = enrollment.locations.items()
     coordinator = await complete_location(system, email, location_id, providers=0)
-    huge = await asyncio.to_thread(raw_workbook, 100_000, PLACE)
-    files = {"huge": huge, "broken": raw_workbook(50, PLACE, broken_at=30),
-             "damaged": corrupted(raw_workbook(3_000, PLACE)),
-             "elsewhere": raw_workbook(5, "Some Other Clinic"), "good": raw_workbook(7, PLACE)}
-    case = (await open_case(coordinator, "provider_bulk_upload", "Our providers",
-                            location_id=location_id,
-                            files=[(f"{name}.xlsx", data, XLSX)
-                                   for name, data in files.items()])).json()
+    full = await asyncio.to_thread(raw_workbook, MAX_PROVIDER_ROWS, PLACE)
+    batches = ({"huge": await asyncio.to_thread(raw_workbook, 100_000, PLACE), "full": full},
+               {"broken": raw_workbook(50, PLACE, broken_at=30),
+                "damaged": corrupted(raw_workbook(3_000, PLACE)),
+                "elsewhere": raw_workbook(5, "Some Other Clinic"), "good": raw_workbook(7, PLACE)})
     agent = await make_user(system, Role.HELPDESK_AGENT, team="bulk_uploads")
     staff = await api_client(system, agent.email)
-    detail = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
-    attachments = {a["filename"].removesuffix(".xlsx"): a["id"] for a in detail["attachments"]}
-    return staff, case["id"], location_id, attachments
+    attachments = {}  # file name -> (case, attachment)
+    for files in batches:  # a case holds at most five files
+        case = (await open_case(coordinator, "provider_bulk_upload", "Our providers",
+                                location_id=location_id,
+                                files=[(f"{name}.xlsx", data, XLSX)
+                                       for name, data in files.items()])).json()
+        detail = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+        attachments |= {a["filename"].removesuffix(".xlsx"): (case["id"], a["id"])
+                        for a in detail["attachments"]}
+    return staff, location_id, attachments, full
 
 
 async def check(bulk_case, name: str, action: str = "imports/check"):
-    staff, case_id, location_id, attachments = bulk_case
+    staff, location_id, attachments, _ = bulk_case
+    case_id, attachment_id = attachments[name]
     return await staff.post(f"/api/v1/helpdesk/cases/{case_id}/{action}", json={
-        "attachment_id": attachments[name], "location_id": location_id})
+        "attachment_id": attachment_id, "location_id": location_id})
 
 
-async def test_a_100000_row_sheet_is_refused_without_stalling_the_server(system, bulk_case):
-    latencies, done = [], asyncio.Event()
+def on_the_loop(data: bytes) -> float:
+    """What reading and checking the sheet costs the thread that does it (the second of two
+    runs: the first pays for what a fresh process has not done yet)."""
+    keys = [key for key, _ in provider_import.COLUMNS]
+    for _ in range(2):
+        started = time.perf_counter()
+        _name, rows = sheet_rows(data, keys, provider_import.HEADER_ROW, MAX_PROVIDER_ROWS)
+        provider_import.validate(rows, set())
+        cost = time.perf_counter() - started
+    return cost
 
-    async def probe():
-        async with system.http() as http:
-            while not done.is_set():
-                started = time.perf_counter()
-                assert (await http.get("/healthz")).status_code == 200
-                latencies.append(time.perf_counter() - started)
-                await asyncio.sleep(0.01)
 
-    prober = asyncio.create_task(probe())
-    await asyncio.sleep(0.1)
-    for action in ("imports/check", "imports"):
-        answer = await check(bulk_case, "huge", action)
-        assert answer.status_code == 422, answer.text
-        assert "more than 5,003 rows" in answer.json()["detail"]
-        assert f"at most {MAX_PROVIDER_ROWS:,}" in answer.json()["detail"]
-    done.set()
-    await prober
-    print(f"healthz during the upload: {len(latencies)} probes, max {max(latencies) * 1000:.1f} ms")
-    assert len(latencies) >= 3 and max(latencies) < 0.1, sorted(latencies)[-5:]
+async def test_big_sheets_are_read_without_stalling_the_server(system, bulk_case):
+    """The server's event loop (this test's: the API runs in-process) keeps turning, and /healthz
+    keeps answering, while a 100,000-row sheet is refused and a full one is checked: reading and
+    validating run off the loop. Done on the loop, the full sheet's check would hold every
+    request for as long as it takes; the bound is half that, measured here and now (so a loaded
+    machine does not fail it), and never less than 100 ms."""
+    bound = max(0.1, on_the_loop(bulk_case[3]) / 2)
+    lags, answers, done = [], [], asyncio.Event()
+
+    async def heartbeat():
+        while not done.is_set():
+            started = time.perf_counter()
+            await asyncio.sleep(0.005)
+            lags.append(time.perf_counter() - started - 0.005)
+
+    async def probe(http):
+        while not done.is_set():
+            answers.append((await http.get("/healthz")).status_code)
+            await asyncio.sleep(0.01)
+
+    # What a server process does after start-up (core.heap): what exists so far is left out of
+    # the collector's walks. Here that is the whole test session's heap, whose full collection
+    # (~0.4 s) would otherwise be counted as this upload's stall.
+    gc.collect()
+    gc.freeze()
+    async with system.http() as http:  # made before the watch: making one costs ~50 ms
+        watching = asyncio.gather(heartbeat(), probe(http))
+        try:
+            await asyncio.sleep(0.1)
+            for action in ("imports/check", "imports"):
+                answer = await check(bulk_case, "huge", action)
+                assert answer.status_code == 422, answer.text
+                assert "more than 5,003 rows" in answer.json()["detail"]
+                assert f"at most {MAX_PROVIDER_ROWS:,}" in answer.json()["detail"]
+            answer = await check(bulk_case, "full")
+            assert answer.status_code == 200, answer.text
+            assert answer.json()["valid_rows"] == MAX_PROVIDER_ROWS
+        finally:
+            done.set()
+            await watching
+            gc.unfreeze()
+    print(f"during the uploads: the loop waited at most {max(lags) * 1000:.1f} ms (bound "
+          f"{bound * 1000:.0f} ms); {len(answers)} health checks")
+    assert len(answers) >= 3 and set(answers) == {200}, answers
+    assert max(lags) < bound, (bound, sorted(lags)[-5:])
 
 
 @pytest.mark.parametrize(("name", "problem"), [

@@ -2,6 +2,7 @@
 location it names in cell B1, its rows by column, and an import recorded once per file with
 a message on the case. Practicing providers and portal users are imported through it."""
 
+import asyncio
 from io import BytesIO
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.workbook import read_first_sheet
+from api.domain.workbook import read_sheet
 from api.processes import Gateway
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, Invalid
@@ -58,10 +59,15 @@ def cell_text(value: Any) -> str:
 
 async def read_rows(data: bytes, keys: list[str], *, header_row: int,
                     max_rows: int) -> tuple[str, Rows]:
-    """The location named in B1 and every non-empty row under the header (parsed off the
-    event loop; a malformed or oversized file is a 422 naming the problem)."""
-    sheet = await read_first_sheet(data, max_rows=max_rows, header_rows=header_row,
-                                   field="attachment_id")
+    """The location named in B1 and every non-empty row under the header (read and shaped off
+    the event loop; a malformed or oversized file is a 422 naming the problem)."""
+    return await asyncio.to_thread(sheet_rows, data, keys, header_row, max_rows)
+
+
+def sheet_rows(data: bytes, keys: list[str], header_row: int,
+               max_rows: int) -> tuple[str, Rows]:
+    """`read_rows` in the calling thread."""
+    sheet = read_sheet(data, max_rows, header_row, "attachment_id")
     location_name, rows = "", []
     for number, cells in enumerate(sheet, start=1):
         if number == 1 and len(cells) > 1:

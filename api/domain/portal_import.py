@@ -2,6 +2,7 @@
 User onboarding case by a Location Manager and imported by an agent, with errors by row and
 column - through the same case-import machinery as the practicing providers."""
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -92,7 +93,8 @@ async def check(session: AsyncSession, case: Case, attachment_id: int, location_
     attachment, location, rows = await case_imports.case_sheet(
         session, case, attachment_id, location_id, KEYS, header_row=HEADER_ROW,
         max_rows=MAX_USER_ROWS, what="user")
-    valid, errors = validate(rows, location.id, await _taken(session, rows))
+    taken = await _taken(session, rows)
+    valid, errors = await asyncio.to_thread(validate, rows, location.id, taken)  # off the loop
     return attachment, location, requester, valid, errors
 
 

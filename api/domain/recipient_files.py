@@ -1,6 +1,7 @@
 """The Recipient Bulk Upload template (xlsx; CSV accepted), reading an upload into rows, and
 the same file given back with an Errors column."""
 
+import asyncio
 import csv
 import io
 from datetime import date, datetime
@@ -9,7 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from api.domain.workbook import Unreadable, read_first_sheet
+from api.domain.workbook import Unreadable, read_sheet
 from core.errors import CVMSError, Invalid
 from models.enrollment_enums import US_STATES
 from models.recipient_rules import COLUMNS, INDUSTRIES, KEYS, MAX_ROWS, TITLES
@@ -85,12 +86,17 @@ def _text(value: Any) -> str:
 async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
                       field: str = FIELD) -> tuple[str, list[list[Any]]]:
     """(kind, [[row number, {column key: text}], ...]) of a template-shaped file. A help-desk
-    agent reads larger files (`max_rows`), imported in parts of at most MAX_ROWS."""
+    agent reads larger files (`max_rows`), imported in parts of at most MAX_ROWS. Read and
+    shaped off the event loop."""
     kind = "csv" if filename.lower().endswith(".csv") else "xlsx"
     if not data:
         raise Invalid("Choose a file to upload.", field=field)
+    return kind, await asyncio.to_thread(_read, kind, data, max_rows, field)
+
+
+def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
     cap = max(READ_CAP, max_rows)
-    sheet = _csv(data, cap) if kind == "csv" else await _xlsx(data, cap, field)
+    sheet = _csv(data, cap) if kind == "csv" else _xlsx(data, cap, field)
     if not sheet:
         raise Invalid("This file is empty. Start from the template.", field=FIELD)
     positions = _columns(sheet[0])
@@ -103,12 +109,12 @@ async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
         raise TooManyRows(len(rows))
     if not rows:
         raise Invalid("The file has no recipients under its header row.", field=field)
-    return kind, rows
+    return rows
 
 
-async def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
+def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
     try:
-        return await read_first_sheet(data, max_rows=cap, header_rows=1, field=field)
+        return read_sheet(data, cap, 1, field)
     except Unreadable as error:
         if error.message.startswith("This file has more than"):
             raise TooManyRows(None) from error

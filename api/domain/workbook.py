@@ -41,10 +41,11 @@ async def read_first_sheet(data: bytes, *, max_rows: int, header_rows: int,
                            field: str) -> list[list[Any]]:
     """Every row of the first sheet (from A1) as plain values, or a 422 on `field`; at most
     `max_rows` rows under the `header_rows`."""
-    return await asyncio.to_thread(_read, data, max_rows, header_rows, field)
+    return await asyncio.to_thread(read_sheet, data, max_rows, header_rows, field)
 
 
-def _read(data: bytes, max_rows: int, header_rows: int, field: str) -> list[list[Any]]:
+def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str) -> list[list[Any]]:
+    """`read_first_sheet` in the calling thread: for code already running off the loop."""
     with _open_zip(data, field) as archive:
         sheet = _first_sheet_part(archive, field)
         rows = _count_rows(archive, sheet, field, max_rows + header_rows)
