@@ -114,7 +114,8 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
             proc = _spawn(remote, "api", [
                 sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
                 "127.0.0.1", "--port", str(api_port), "--log-level", "warning",
-                "--no-proxy-headers", "--workers", str(api_processes)], env, log)
+                "--no-proxy-headers", "--timeout-keep-alive", "75", "--workers",
+                str(api_processes)], env, log)
             wait_for_port("127.0.0.1", api_port, proc, timeout=120)
         yield remote
     finally:

@@ -81,7 +81,8 @@ def start_all(args: argparse.Namespace) -> list[tuple[str, subprocess.Popen]]:
     wait_for_port(host, int(port), temporal)
     children.append(("worker", spawn("worker", [sys.executable, "worker.py"])))
     api = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-           args.host, "--port", str(args.port), "--log-level", "warning", "--no-proxy-headers"]
+           args.host, "--port", str(args.port), "--log-level", "warning", "--no-proxy-headers",
+           "--timeout-keep-alive", "75"]
     children.append(("API and portal", spawn("API and portal", api)))
     return children
 

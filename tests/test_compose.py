@@ -79,3 +79,11 @@ def test_the_servers_trust_no_forwarded_header_by_themselves():
     assert "--no-proxy-headers" in api["command"]
     assert "--forwarded-allow-ips" not in " ".join(api["command"]) + dockerfile
     assert '"--no-proxy-headers"' in dockerfile
+
+
+def test_idle_connections_outlive_a_load_balancers():
+    """uvicorn closes an idle connection after 5 s unless told otherwise; a balancer in front
+    (60 s idle, usually) would then send requests down connections closing under it."""
+    api = compose()["services"]["api"]
+    assert api["command"][api["command"].index("--timeout-keep-alive") + 1] == "75"
+    assert '"--timeout-keep-alive", "75"' in (ROOT / "Dockerfile").read_text()

@@ -39,8 +39,9 @@ async def test_a_locations_database_steps_and_a_registration_on_the_heels_of_its
     took = time.monotonic() - started
     await coordinator.aclose()
     # A local step waiting for the registration's open transaction would hold the workflow
-    # task (and the registration's acceptance) until the task's 8 s heartbeat.
-    assert took < 6, f"registration and Section B took {took:.1f} s"
+    # task (and the registration's acceptance) until the task's 8 s heartbeat: 16 s in all when
+    # the join was made local (checked), 2-3 s as it is; 10 s leaves room for a loaded machine.
+    assert took < 10, f"registration and Section B took {took:.1f} s"
 
     scheduled, local, patches = await _shape(system, ids.location(location_id))
     mail = {"invite_coordinator", "confirm_section_b"}

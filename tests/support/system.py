@@ -83,8 +83,12 @@ class System:
 
     async def start_api(self, sock: socket.socket) -> None:
         app = create_app(self.settings, engine=self.engine, gateway=self.gateway())
-        # As in production: uvicorn trusts no forwarded header; the app's TRUSTED_PROXIES decide.
-        config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False)
+        # As in production: uvicorn trusts no forwarded header (the app's TRUSTED_PROXIES
+        # decide), and keeps an idle connection 75 s. With uvicorn's 5 s, a test client idle that
+        # long while a fixture waits could send its next request down a connection the server
+        # was closing that instant (an httpx.ReadError, seen once in a loaded full run).
+        config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False,
+                                timeout_keep_alive=75)
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # leave pytest's Ctrl-C alone
         self._api_task = asyncio.create_task(self._server.serve(sockets=[sock]))
