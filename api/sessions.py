@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.security import new_token, token_hash
 from models.accounts import User, WebSession
 from models.base import as_utc, utcnow
+from models.schemas import TokenOut, UserOut
 
 SESSION_COOKIE = "cvms_session"
 CSRF_COOKIE = "cvms_csrf"
@@ -51,6 +52,14 @@ async def start_session(session: AsyncSession, user: User, request: Request,
     user.last_login_at = utcnow()
     session.add(user)
     return key
+
+
+async def bearer_token(session: AsyncSession, user: User, request: Request,
+                       hours: int) -> TokenOut:
+    """A new session for an API client: its bearer token, when it ends, and who it is."""
+    key = await start_session(session, user, request, hours)
+    return TokenOut(access_token=key, user=UserOut.model_validate(user),
+                    expires_at=utcnow() + timedelta(hours=hours))
 
 
 async def end_session(session: AsyncSession, request: Request) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from models.base import utcnow
 from models.links import find_link
 from tests.support.enrollment import location_body, register_coordinator, start_enrollment
-from tests.support.web import PASSWORD, api_client, browser, unique_email
+from tests.support.web import PASSWORD, browser, unique_email
 
 
 async def expire(system, token: str) -> None:
@@ -118,5 +118,7 @@ async def test_a_coordinator_of_two_locations_uses_one_account(system):
         accepted = await http.post(f"/api/v1/invitations/{token}/accept",
                                    json={"password": PASSWORD})
         assert accepted.status_code == 200
-    coordinator = await api_client(system, email)
+    # signed in by the acceptance, as on the page
+    coordinator = system.http(headers={
+        "Authorization": f"Bearer {accepted.json()['access_token']}"})
     assert (await coordinator.get(f"/api/v1/locations/{second}/section-b")).status_code == 200

@@ -1,6 +1,5 @@
 """Login, logout and password changes: portal pages and JSON endpoints."""
 
-from datetime import timedelta
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -13,6 +12,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.sessions import (
     SESSION_COOKIE,
+    bearer_token,
     client_address,
     end_session,
     presented_key,
@@ -20,7 +20,6 @@ from api.sessions import (
     start_session,
 )
 from core.errors import CVMSError, Gone, TooManyRequests
-from models.base import utcnow
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, Stripped, TokenOut, UserOut
 
 pages = APIRouter(include_in_schema=False)
@@ -107,9 +106,7 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
 async def token(request: Request, body: LoginIn, session: SessionDep,
                 settings: SettingsDep) -> TokenOut:
     user = await accounts.authenticate(session, body, client_address(request))
-    key = await start_session(session, user, request, settings.session_hours)
-    return TokenOut(access_token=key, user=UserOut.model_validate(user),
-                    expires_at=utcnow() + timedelta(hours=settings.session_hours))
+    return await bearer_token(session, user, request, settings.session_hours)
 
 
 @api.post("/auth/logout", status_code=204, summary="End this session")

@@ -3,13 +3,14 @@
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
+from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, require_roles
 from api.domain import invitations, section_a
 from api.domain.scope import my_organization, organization_for
 from api.params import Id
+from api.sessions import bearer_token
 from core.errors import Conflict, Invalid
 from models.accounts import User
 from models.enrollment_enums import OfficerRole
@@ -24,7 +25,7 @@ from models.enrollment_schemas import (
     OrganizationOut,
 )
 from models.enums import Role
-from models.schemas import UserOut
+from models.schemas import TokenOut
 from models.section_b import FORM_STEPS
 
 router = APIRouter(prefix="/api/v1", tags=["enrollment"])
@@ -116,21 +117,27 @@ async def get_invitation(token: str, session: SessionDep) -> InvitationOut:
     return await invitations.describe(session, await invitations.usable_invitation(session, token))
 
 
-@router.post("/invitations/{token}/register", response_model=UserOut, status_code=201,
-             tags=["invitations"], summary="Register as the location's coordinator")
-async def register_coordinator(token: str, body: CoordinatorRegistrationIn, session: SessionDep,
-                               gateway: ProcessesDep) -> UserOut:
+@router.post("/invitations/{token}/register", response_model=TokenOut, status_code=201,
+             tags=["invitations"], summary="Register as the location's coordinator",
+             description="The new coordinator is signed in, as on the invitation page: the "
+                         "answer carries a bearer token.")
+async def register_coordinator(request: Request, token: str, body: CoordinatorRegistrationIn,
+                               session: SessionDep, gateway: ProcessesDep,
+                               settings: SettingsDep) -> TokenOut:
     user, _location = await invitations.register(session, gateway, token, body)
-    return UserOut.model_validate(user)
+    return await bearer_token(session, user, request, settings.session_hours)
 
 
-@router.post("/invitations/{token}/accept", response_model=UserOut, tags=["invitations"],
-             summary="Add the location to your existing account")
-async def accept_invitation(token: str, body: ExistingAccountIn, session: SessionDep,
-                            gateway: ProcessesDep) -> UserOut:
+@router.post("/invitations/{token}/accept", response_model=TokenOut, tags=["invitations"],
+             summary="Add the location to your existing account",
+             description="Signed in, as on the invitation page: the answer carries a bearer "
+                         "token.")
+async def accept_invitation(request: Request, token: str, body: ExistingAccountIn,
+                            session: SessionDep, gateway: ProcessesDep,
+                            settings: SettingsDep) -> TokenOut:
     user, _location = await invitations.accept_with_account(session, gateway, token,
                                                             body.password)
-    return UserOut.model_validate(user)
+    return await bearer_token(session, user, request, settings.session_hours)
 
 
 @router.post("/invitations/{token}/renew", status_code=202, tags=["invitations"],
