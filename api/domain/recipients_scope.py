@@ -32,13 +32,16 @@ async def may_manage_recipients(session: AsyncSession, user: User, location_id: 
 
 
 async def contact_employer(session: AsyncSession, user: User) -> Employer | None:
-    """The organization a validated point of contact uploads for; None for anyone else."""
+    """The organization a validated point of contact uploads for; None for anyone else. Asked
+    once per request (kept in the session), though scope checks and the upload each ask."""
     if user.role != Role.ORG_CONTACT:
         return None
-    contact = await contact_of(session, user)
-    if contact is None or contact.status != ContactStatus.VALIDATED:
-        return None
-    return await session.get(Employer, contact.employer_id)
+    known = session.info.setdefault("contact_employer", {})
+    if user.id not in known:
+        contact = await contact_of(session, user)
+        known[user.id] = None if contact is None or contact.status != ContactStatus.VALIDATED \
+            else await session.get(Employer, contact.employer_id)
+    return known[user.id]
 
 
 async def may_upload_recipients(session: AsyncSession, user: User, location_id: int) -> bool:
