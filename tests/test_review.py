@@ -1,5 +1,7 @@
 """Enrollment part 2: officers sign from their emails, the state reviews, rejection, resubmission."""
 
+from datetime import datetime
+
 from sqlmodel import func, select
 
 from models.review import SigningRequest
@@ -33,9 +35,10 @@ async def test_sign_review_reject_resubmit_approve(system):
     assert "SHA-256" in receipt.text
     staff = await reviewer(system)
     queue = (await staff.get("/api/v1/review/queue")).json()
-    ours = [item["location_id"] for item in queue["items"]
-            if item["location_id"] in (approve_id, reject_id)]
-    assert sorted(ours) == ours, "oldest first"
+    ours = [(datetime.fromisoformat(item["pending_since"]), item["location_id"])
+            for item in queue["items"] if item["location_id"] in (approve_id, reject_id)]
+    # oldest first: whichever location's officers finished first, not the older id
+    assert len(ours) == 2 and sorted(ours) == ours, ours
     detail = (await staff.get(f"/api/v1/review/locations/{reject_id}")).json()
     assert len(detail["storage_units"]) == 1 and detail["providers"]
     assert {s["signer_role"] for s in detail["officer_signatures"]} == {"ceo", "cmo"}
