@@ -1,5 +1,5 @@
 """Reading an uploaded .xlsx safely: every malformed file becomes a 422 naming the problem,
-oversized sheets are refused before their cells are parsed, and parsing runs off the event loop.
+oversized sheets are refused before their cells are parsed; callers read in a worker thread.
 
 An .xlsx is a zip of XML parts. The zip and the first sheet's row count are checked first by
 streaming its XML through zlib (which releases the GIL), so a 100,000-row sheet or a zip bomb is
@@ -7,7 +7,6 @@ refused in a fraction of a second without building a single cell; only a sheet w
 is then parsed, by python-calamine (Rust, ~30 ms for 5,000 rows), in a worker thread.
 """
 
-import asyncio
 import posixpath
 import re
 import time
@@ -37,15 +36,10 @@ class Unreadable(Invalid):
     """The file is not a workbook we can read; the message says why."""
 
 
-async def read_first_sheet(data: bytes, *, max_rows: int, header_rows: int,
-                           field: str) -> list[list[Any]]:
-    """Every row of the first sheet (from A1) as plain values, or a 422 on `field`; at most
-    `max_rows` rows under the `header_rows`."""
-    return await asyncio.to_thread(read_sheet, data, max_rows, header_rows, field)
-
-
 def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str) -> list[list[Any]]:
-    """`read_first_sheet` in the calling thread: for code already running off the loop."""
+    """Every row of the first sheet (from A1) as plain values, or a 422 on `field`; at most
+    `max_rows` rows under the `header_rows`. Blocking: callers run it, with the shaping of
+    its rows, in a worker thread (`asyncio.to_thread`)."""
     with _open_zip(data, field) as archive:
         sheet = _first_sheet_part(archive, field)
         rows = _count_rows(archive, sheet, field, max_rows + header_rows)
