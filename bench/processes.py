@@ -18,7 +18,7 @@ import httpx
 import psutil
 
 from core.db import SessionFactory, create_engine, session_factory
-from core.devrun import stop_all, wait_for_port
+from core.devrun import api_command, stop_all, wait_for_port
 from core.settings import Settings
 from tests.support.smtp import SmtpCapture, free_port
 from tests.support.system import TEST_SECRET
@@ -111,11 +111,8 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
             proc = _spawn(remote, "worker", [sys.executable, "worker.py"], env, log)
             _wait_for_line(data / "processes.log", "worker polling", proc)
         if api:
-            proc = _spawn(remote, "api", [
-                sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host",
-                "127.0.0.1", "--port", str(api_port), "--log-level", "warning",
-                "--no-proxy-headers", "--timeout-keep-alive", "75", "--workers",
-                str(api_processes)], env, log)
+            proc = _spawn(remote, "api", api_command(
+                "127.0.0.1", api_port, "--workers", str(api_processes)), env, log)
             wait_for_port("127.0.0.1", api_port, proc, timeout=120)
         yield remote
     finally:

@@ -15,6 +15,7 @@ from temporalio.worker import Worker
 from api.app import create_app
 from api.processes import Gateway
 from core.db import SessionFactory, create_engine, session_factory
+from core.devrun import KEEP_ALIVE_SECONDS
 from core.settings import Settings
 from tests.support.smtp import SmtpCapture
 from worker import build_worker
@@ -84,11 +85,11 @@ class System:
     async def start_api(self, sock: socket.socket) -> None:
         app = create_app(self.settings, engine=self.engine, gateway=self.gateway())
         # As in production: uvicorn trusts no forwarded header (the app's TRUSTED_PROXIES
-        # decide), and keeps an idle connection 75 s. With uvicorn's 5 s, a test client idle that
+        # decide), and keeps idle connections long. With uvicorn's 5 s, a test client idle that
         # long while a fixture waits could send its next request down a connection the server
         # was closing that instant (an httpx.ReadError, seen once in a loaded full run).
         config = uvicorn.Config(app, log_level="warning", lifespan="on", proxy_headers=False,
-                                timeout_keep_alive=75)
+                                timeout_keep_alive=KEEP_ALIVE_SECONDS)
         self._server = uvicorn.Server(config)
         self._server.install_signal_handlers = lambda: None  # leave pytest's Ctrl-C alone
         self._api_task = asyncio.create_task(self._server.serve(sockets=[sock]))
