@@ -45,7 +45,14 @@ async def test_a_dose_debits_its_lot_once_and_removal_returns_it(system):
     lot = await stock(system, site, "208", f"PF-{uuid.uuid4().hex[:6]}", doses=5)
     someone = await walk_in(site)
     key = uuid.uuid4().hex
-    twins = await asyncio.gather(*(give(site, someone["id"], lot, key=key) for _ in range(3)))
+
+    async def resent(delay: float):
+        """The same dose sent again a moment later (a retrying network, a second tab): some
+        copies look before the first commits and find it committed before they write."""
+        await asyncio.sleep(delay)
+        return await give(site, someone["id"], lot, key=key)
+
+    twins = await asyncio.gather(*(resent(i * 0.008) for i in range(24)))
     assert {r.status_code for r in twins} == {201}, [r.text for r in twins]
     assert len({r.json()["id"] for r in twins}) == 1
     assert await on_hand(system, lot) == 4

@@ -66,14 +66,18 @@ async def _check_dates(gateway: Gateway, data) -> bool:
 
 
 async def _no_twin_dose(session: AsyncSession, recipient_id: int, dose_number: int,
-                        except_id: int | None = None) -> None:
+                        except_id: int | None = None, key: tuple[int, str] | None = None
+                        ) -> Administration | None:
+    """Refuses a second record of the same dose, unless it is this very request's (`key`:
+    recorder and request key), which a twin request committed after this one looked."""
     twin = (await session.exec(select(Administration).where(
         Administration.recipient_id == recipient_id, Administration.status == RECORDED,
         Administration.dose_number == dose_number, Administration.id != (except_id or 0))
     )).first()
-    if twin is not None:
-        raise Conflict(f"Dose {dose_number} is already recorded for this person "
-                       f"({twin.administered_on.isoformat()}).", field="dose_number")
+    if twin is None or key == (twin.recorded_by, twin.request_key):
+        return twin
+    raise Conflict(f"Dose {dose_number} is already recorded for this person "
+                   f"({twin.administered_on.isoformat()}).", field="dose_number")
 
 
 async def record(session: AsyncSession, gateway: Gateway, user: User, location: Location,
@@ -84,7 +88,9 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
     person = await recipient_at(session, location, data.recipient_id)
     late = await _check_dates(gateway, data)
     lot = await usable_lot(session, location, data.lot_id, data.administered_on)
-    await _no_twin_dose(session, person.id, data.dose_number)
+    if (done := await _no_twin_dose(session, person.id, data.dose_number,
+                                    key=(user_id, data.request_key))) is not None:
+        return done
     dose = Administration(recipient_id=person.id, location_id=location.id,
                           product_id=lot.product_id, entered_late=late, recorded_by=user.id,
                           **data.model_dump(exclude={"recipient_id"}))
