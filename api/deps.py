@@ -6,11 +6,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.scope import Portal, portal_of, roles_of
+from api.domain.scope import roles_of
 from api.processes import Gateway
 from api.processes.gateway import ROLLBACK_ONLY
 from api.services import Services
-from api.sessions import load_user
+from api.sessions import load_viewer
 from core.db import AFTER_COMMIT, run_after_commit
 from core.errors import Forbidden, NotAuthenticated, PasswordChangeRequired
 from core.settings import Settings
@@ -64,9 +64,8 @@ _PASSWORD_PATHS = ("/account/password", "/logout", "/api/v1/account/password", "
 
 async def optional_user(request: Request, session: SessionDep) -> User | None:
     if not hasattr(request.state, "user"):
-        user = await load_user(request, session)
+        user, request.state.portal = await load_viewer(request, session)
         request.state.user = user
-        request.state.portal = await portal_of(session, user) if user else Portal()
         # Pages (error pages too, after a rollback) render from this detached snapshot.
         request.state.viewer = Viewer.of(user, request.state.portal) if user else None
     return request.state.user

@@ -6,9 +6,11 @@ from fastapi import Request, Response
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.scope import Portal, portal_from
 from core.security import new_token, token_hash
 from models.accounts import User, WebSession
 from models.base import as_utc, utcnow
+from models.enrollment import Location, UserLocation
 from models.schemas import TokenOut, UserOut
 
 SESSION_COOKIE = "cvms_session"
@@ -29,17 +31,27 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def load_user(request: Request, session: AsyncSession) -> User | None:
+async def load_viewer(request: Request, session: AsyncSession) -> tuple[User | None, Portal]:
+    """The signed-in person and their portal locations, in one query (this runs on every
+    request): the session's row, its user, and each location the user holds with a profile."""
     key, _how = presented_key(request)
     if not key:
-        return None
-    # One query for the session and its user: this runs on every request.
-    found = (await session.exec(select(User, WebSession.expires_at).join(
-        WebSession, WebSession.user_id == User.id).where(
-        WebSession.key_hash == token_hash(key)))).first()
-    if found is None or as_utc(found[1]) <= utcnow():
-        return None
-    return found[0] if found[0].can_log_in else None
+        return None, Portal()
+    rows = (await session.exec(
+        select(User, WebSession.expires_at, UserLocation, Location.name)
+        .join(WebSession, WebSession.user_id == User.id)
+        .outerjoin(UserLocation, (UserLocation.user_id == User.id)
+                   & UserLocation.profile.is_not(None))
+        .outerjoin(Location, Location.id == UserLocation.location_id)
+        .where(WebSession.key_hash == token_hash(key))
+        .order_by(UserLocation.direct.desc(), Location.name))).all()
+    if not rows:
+        return None, Portal()
+    user, expires_at = rows[0][0], rows[0][1]
+    if as_utc(expires_at) <= utcnow() or not user.can_log_in:
+        return None, Portal()
+    return user, portal_from(user, [(held, name) for _user, _expires, held, name in rows
+                                    if held is not None and name is not None])
 
 
 async def start_session(session: AsyncSession, user: User, request: Request,

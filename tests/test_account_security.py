@@ -9,6 +9,7 @@ session and its user load in one query.
 import asyncio
 import statistics
 import time
+import uuid
 
 import pytest
 from argon2 import PasswordHasher
@@ -17,9 +18,11 @@ from sqlmodel import delete
 
 from api.domain.throttle import ACCOUNT, CLIENT, RESET_EMAIL
 from models.accounts import User
+from models.enrollment import UserLocation
 from models.enums import Role
 from models.throttle import LoginThrottle
 from tests.support.accounts import make_user
+from tests.support.recipients import location_manager
 from tests.support.web import PASSWORD, api_client, browser, unique_email
 
 WRONG = "not-the-password-1"
@@ -136,18 +139,43 @@ async def test_a_hash_with_old_parameters_is_upgraded_at_login(system):
     assert (await token_login(system, user.email)).status_code == 200
 
 
-async def test_the_session_and_its_user_load_in_one_query(system):
-    user = await make_user(system, Role.REVIEWER)
-    client = await api_client(system, user.email)
+async def test_the_session_its_user_and_their_locations_load_in_one_query(system):
+    """Every request reads who is signed in and where they work: one statement for all of it,
+    and a profile changed a moment ago holds on the very next request."""
+    manager = await location_manager(system, f"Zeta Clinic {uuid.uuid4().hex[:6]}")
+    second = await location_manager(system, f"Alpha Clinic {uuid.uuid4().hex[:6]}")
+    async with system.sessions() as session:
+        own = await session.get(UserLocation, (manager.user_id, manager.location_id))
+        own.direct = True  # their own location comes first, whatever its name
+        session.add_all([own, UserLocation(user_id=manager.user_id, profile=Role.PROVIDER_READONLY,
+                                           location_id=second.location_id, direct=False)])
+        await session.commit()
+    client = await api_client(system, manager.email)
     statements = []
 
     def seen(_conn, _cursor, statement, *_args):
-        if "web_session" in statement or "user_account" in statement:
-            statements.append(statement)
+        statements.append(statement)
 
     event.listen(system.engine.sync_engine, "before_cursor_execute", seen)
     try:
-        assert (await client.get("/api/v1/me")).status_code == 200
+        portal = (await client.get("/api/v1/portal/me")).json()
+        assert len(statements) == 1, statements
+        assert portal == {"active_location_id": manager.location_id,
+                          "profile": "location_manager", "locations": [
+                              {"location_id": manager.location_id, "name": manager.location_name,
+                               "profile": "location_manager", "direct": True},
+                              {"location_id": second.location_id, "name": second.location_name,
+                               "profile": "provider_readonly", "direct": False}]}
+        statements.clear()
+        reviewer = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+        statements.clear()
+        assert (await reviewer.get("/api/v1/me")).status_code == 200
+        assert len(statements) == 1, statements
     finally:
         event.remove(system.engine.sync_engine, "before_cursor_execute", seen)
-    assert len(statements) == 1, statements
+    async with system.sessions() as session:
+        held = await session.get(UserLocation, (manager.user_id, manager.location_id))
+        held.profile = Role.PROVIDER
+        session.add(held)
+        await session.commit()
+    assert (await client.get("/api/v1/portal/me")).json()["profile"] == "provider"

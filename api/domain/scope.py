@@ -49,14 +49,12 @@ class Portal:
         return next((h.profile for h in self.holdings if h.location_id == location_id), None)
 
 
-async def portal_of(session: AsyncSession, user: User) -> Portal:
-    """One query, on each request: a changed profile or a removed location holds at once."""
-    rows = (await session.exec(
-        select(UserLocation, Location.name).join(Location, Location.id == UserLocation.location_id)
-        .where(UserLocation.user_id == user.id, UserLocation.profile.is_not(None))
-        .order_by(UserLocation.direct.desc(), Location.name))).all()
+def portal_from(user: User, held: list[tuple[UserLocation, str]]) -> Portal:
+    """The portal a person's locations make (each held with a profile, direct ones first, then
+    by name): read on each request, so a changed profile or a removed location holds at once
+    (api.sessions.load_viewer reads them with the session, in one query)."""
     holdings = tuple(Holding(row.location_id, name, row.profile, row.direct)
-                     for row, name in rows)
+                     for row, name in held)
     active = next((h for h in holdings if h.location_id == user.active_location_id),
                   holdings[0] if holdings else None)
     return Portal(holdings, active)
