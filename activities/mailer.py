@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
@@ -16,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 
 from core.db import SessionFactory, transaction
 from core.settings import Settings
-from models.base import utcnow
+from models.base import insert_or_skip, utcnow
 from models.outbox import SentEmail
 from notifications.catalogue import EmailContext, EmailKind
 from notifications.render import render
@@ -75,8 +73,7 @@ class Mailer:
     async def _claim(session: AsyncSession, event_key: str, kind: EmailKind,
                      email: OutgoingEmail) -> bool:
         """Insert the event's row; False when it exists (the email already went)."""
-        dialect = session.bind.dialect.name
-        statement = (postgres_insert if dialect == "postgresql" else sqlite_insert)(SentEmail)
+        statement = insert_or_skip(session.bind.dialect.name, SentEmail)
         claimed = await session.exec(statement.values(
             event_key=event_key, kind=kind, subject=email.subject,
             recipients=", ".join(email.to + email.cc), message_id=email.message_id,
@@ -148,9 +145,8 @@ class BatchMailer(Mailer):
                     "message_id": email.message_id, "created_at": utcnow()}
                    for letter, email in todo if letter.event_key not in recorded]
             if new:  # another attempt may be recording the same letters at this moment
-                dialect = session.bind.dialect.name
-                insert = (postgres_insert if dialect == "postgresql" else sqlite_insert)
-                await session.exec(insert(SentEmail).values(new).on_conflict_do_nothing(
+                insert = insert_or_skip(session.bind.dialect.name, SentEmail)
+                await session.exec(insert.values(new).on_conflict_do_nothing(
                     index_elements=["event_key"]))
         groups = [todo[start:start + GROUP] for start in range(0, len(todo), GROUP)]
         return sum(await asyncio.gather(*(self._lane(groups[n::LANES], after)

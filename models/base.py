@@ -1,8 +1,10 @@
 """Shared column helpers."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import DateTime
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field
 
 
@@ -21,3 +23,9 @@ def created_at_field() -> datetime:
 
 def time_field(nullable: bool = True, index: bool = False) -> datetime | None:
     return Field(default=None, sa_type=DateTime(timezone=True), nullable=nullable, index=index)
+
+
+def insert_or_skip(dialect: str, table: Any):
+    """The database's own INSERT (PostgreSQL's or SQLite's), which has ON CONFLICT DO NOTHING:
+    a keyed row written once, whoever gets there first, without reading for it before."""
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)

@@ -4,11 +4,10 @@ since when, and its audit event, written once (keyed) and never by an older tran
 from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.audit import AuditEvent
-from models.base import utcnow
+from models.base import insert_or_skip, utcnow
 
 
 async def project(session: AsyncSession, row: Any, *, subject_type: str, seq: int, status: str,
@@ -17,19 +16,19 @@ async def project(session: AsyncSession, row: Any, *, subject_type: str, seq: in
     """Apply transition `seq` to `row` (a table with status and status_seq). False when this
     transition was already written (a retried activity)."""
     key = f"{subject_type}-{row.id}:status:{seq}"
-    found = await session.exec(select(AuditEvent).where(AuditEvent.event_key == key))
-    if found.first() is not None:
-        return False
     previous = row.status
+    written = await session.exec(insert_or_skip(session.bind.dialect.name, AuditEvent).values(
+        event_key=key, subject_type=subject_type, subject_id=row.id, action=f"status:{status}",
+        actor=actor, detail={"from": previous, **detail}, at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["event_key"]).returning(AuditEvent.id))
+    if written.first() is None:
+        return False
     if seq > row.status_seq:
         if previous != status and hasattr(row, "status_since"):
             row.status_since = utcnow()
         row.status, row.status_seq = status, seq
         apply()
         session.add(row)
-    session.add(AuditEvent(event_key=key, subject_type=subject_type, subject_id=row.id,
-                           action=f"status:{status}", actor=actor,
-                           detail={"from": previous, **detail}))
     return True
 
 

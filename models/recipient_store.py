@@ -7,12 +7,11 @@ and only people this upload created are invited by it.
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam, func, literal_column
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import utcnow
+from models.base import insert_or_skip, utcnow
 from models.recipient_rules import validate_rows
 from models.recipients import Recipient, RecipientUpload
 
@@ -20,13 +19,6 @@ STORED_COLUMNS = ("first_name", "last_name", "first_key", "last_key", "date_of_b
                   "email", "street", "city", "state", "zip_code", "employer", "industry",
                   "language")
 
-
-def _insert(dialect: str):
-    if dialect == "postgresql":
-        return postgresql.insert(Recipient)
-    if dialect == "sqlite":
-        return sqlite.insert(Recipient)
-    return insert(Recipient)
 
 
 async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
@@ -44,7 +36,7 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
                 "eligibility": "unknown", "created_at": utcnow()}
     columns = [*STORED_COLUMNS, *constant]
     # No questionnaire answers yet: an empty JSON object, written into the statement itself.
-    statement = _insert(dialect.name).values({**{c: bindparam(c) for c in columns},
+    statement = insert_or_skip(dialect.name, Recipient).values({**{c: bindparam(c) for c in columns},
                                               "answers": literal_column("'{}'")})
     compiled = statement.on_conflict_do_nothing(
         index_elements=["first_key", "last_key", "date_of_birth"]).compile(dialect=dialect)
