@@ -31,6 +31,7 @@ from models.enrollment_schemas import (
 )
 from models.section_b import FORM_STEPS, STEP_BY_KEY
 from models.section_b_rules import coordinator_signatures, problems_of
+from models.signatures import Signature
 
 router = APIRouter(prefix="/api/v1", tags=["section B"])
 FormStep = StrEnum("FormStep", {step.key: step.key for step in FORM_STEPS})
@@ -67,7 +68,8 @@ async def put_step(location_id: Id, step: FormStep, body: dict, user: CurrentUse
     data = validated(STEP_BY_KEY[step.value].schema, body)
     section = await section_b.save_step(session, gateway, location, step.value,
                                         data.model_dump(mode="json"))
-    return await section_b_out(session, location, section)
+    # The save voided the coordinator's signatures (they covered the old answers): none stand.
+    return await section_b_out(session, location, section, signatures=[])
 
 
 STORAGE_UNIT_FIELDS = ("brand", "model", "unit_type", "inside_photo", "outside_photo")
@@ -165,13 +167,15 @@ async def submit_section_b(location_id: Id, user: CurrentUser, session: SessionD
     return result.model_dump()
 
 
-async def section_b_out(session: AsyncSession, location,
-                        section: SectionB | None = None) -> SectionBOut:
-    """Units, providers and signatures read once each; what is missing follows from them."""
+async def section_b_out(session: AsyncSession, location, section: SectionB | None = None,
+                        signatures: list[Signature] | None = None) -> SectionBOut:
+    """Units, providers and signatures read once each (the signatures unless the caller knows
+    them); what is missing follows from them."""
     section = section or await section_b.section_of(session, location)
     units = await section_b.units_of(session, location)
     providers = await section_b.providers_of(session, location)
-    signatures = await coordinator_signatures(session, location.id)
+    if signatures is None:
+        signatures = await coordinator_signatures(session, location.id)
     return SectionBOut(
         location=LocationOut.model_validate(location), steps=section.steps,
         complete_steps=section.complete_steps, last_step=section.last_step,
