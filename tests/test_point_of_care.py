@@ -111,7 +111,15 @@ async def test_only_usable_lots_and_real_dates(system):
     stranger = await give(other, someone["id"], theirs)
     assert stranger.status_code == 404
     empty = await stock(system, site, "212", f"ONE-{uuid.uuid4().hex[:6]}", doses=1)
-    assert (await give(site, someone["id"], empty)).status_code == 201
+    key = uuid.uuid4().hex
+
+    async def resent(delay: float):  # the lot's last dose, sent again as the first commits
+        await asyncio.sleep(delay)
+        return await give(site, someone["id"], empty, key=key)
+
+    last = await asyncio.gather(*(resent(i * 0.008) for i in range(16)))
+    assert {r.status_code for r in last} == {201}, [r.text for r in last]
+    assert len({r.json()["id"] for r in last}) == 1
     second = await walk_in(site)
     used_up = await give(site, second["id"], empty)
     assert used_up.status_code == 422 and "lot_id" in used_up.json()["errors"]

@@ -66,18 +66,14 @@ async def _check_dates(gateway: Gateway, data) -> bool:
 
 
 async def _no_twin_dose(session: AsyncSession, recipient_id: int, dose_number: int,
-                        except_id: int | None = None, key: tuple[int, str] | None = None
-                        ) -> Administration | None:
-    """Refuses a second record of the same dose, unless it is this very request's (`key`:
-    recorder and request key), which a twin request committed after this one looked."""
+                        except_id: int | None = None) -> None:
     twin = (await session.exec(select(Administration).where(
         Administration.recipient_id == recipient_id, Administration.status == RECORDED,
         Administration.dose_number == dose_number, Administration.id != (except_id or 0))
     )).first()
-    if twin is None or key == (twin.recorded_by, twin.request_key):
-        return twin
-    raise Conflict(f"Dose {dose_number} is already recorded for this person "
-                   f"({twin.administered_on.isoformat()}).", field="dose_number")
+    if twin is not None:
+        raise Conflict(f"Dose {dose_number} is already recorded for this person "
+                       f"({twin.administered_on.isoformat()}).", field="dose_number")
 
 
 async def record(session: AsyncSession, gateway: Gateway, user: User, location: Location,
@@ -85,12 +81,17 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
     user_id = user.id  # kept: a rollback below expires the row
     if (done := await _by_key(session, user_id, data.request_key)) is not None:
         return done
-    person = await recipient_at(session, location, data.recipient_id)
-    late = await _check_dates(gateway, data)
-    lot = await usable_lot(session, location, data.lot_id, data.administered_on)
-    if (done := await _no_twin_dose(session, person.id, data.dose_number,
-                                    key=(user_id, data.request_key))) is not None:
-        return done
+    try:
+        person = await recipient_at(session, location, data.recipient_id)
+        late = await _check_dates(gateway, data)
+        await _no_twin_dose(session, person.id, data.dose_number)
+        lot = await usable_lot(session, location, data.lot_id, data.administered_on)
+    except (Conflict, Invalid):
+        # A twin of this request (a retry, a second tab) may have committed the dose since the
+        # lookup above: then this dose is recorded, and the twin's lot debit explains the rest.
+        if (done := await _by_key(session, user_id, data.request_key)) is not None:
+            return done
+        raise
     dose = Administration(recipient_id=person.id, location_id=location.id,
                           product_id=lot.product_id, entered_late=late, recorded_by=user.id,
                           **data.model_dump(exclude={"recipient_id"}))
