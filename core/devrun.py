@@ -28,6 +28,7 @@ BIN = Path(sys.executable).parent
 # usual 60 s, so the balancer, not uvicorn, closes it, and no request is sent down a connection
 # being closed under it. docker-compose.yml and the Dockerfile say the same.
 KEEP_ALIVE_SECONDS = 75
+STOP_GRACE = 15.0
 
 
 def api_command(host: str, port: int, *extra: str) -> list[str]:
@@ -35,7 +36,6 @@ def api_command(host: str, port: int, *extra: str) -> list[str]:
     return [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", host,
             "--port", str(port), "--log-level", "warning", "--no-proxy-headers",
             "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), *extra]
-STOP_GRACE = 15.0
 
 
 def _die_with_parent() -> None:

@@ -20,7 +20,6 @@ STORED_COLUMNS = ("first_name", "last_name", "first_key", "last_key", "date_of_b
                   "language")
 
 
-
 async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
                             records: list[dict[str, Any]]) -> int:
     """Every record in one INSERT ... ON CONFLICT DO NOTHING, executed by the driver's own
@@ -36,8 +35,8 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
                 "eligibility": "unknown", "created_at": utcnow()}
     columns = [*STORED_COLUMNS, *constant]
     # No questionnaire answers yet: an empty JSON object, written into the statement itself.
-    statement = insert_or_skip(dialect.name, Recipient).values({**{c: bindparam(c) for c in columns},
-                                              "answers": literal_column("'{}'")})
+    statement = insert_or_skip(dialect.name, Recipient).values(
+        {**{c: bindparam(c) for c in columns}, "answers": literal_column("'{}'")})
     compiled = statement.on_conflict_do_nothing(
         index_elements=["first_key", "last_key", "date_of_birth"]).compile(dialect=dialect)
     table = Recipient.__table__

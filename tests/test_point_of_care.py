@@ -14,6 +14,18 @@ from models.inventory import LedgerEntry
 from tests.support.care import give, on_hand, person, stock, vaccinating_site, walk_in
 
 
+async def sent_again(site, recipient_id: int, lot: int, copies: int) -> list:
+    """One dose, sent `copies` times with one key, 8 ms apart (a retrying network, a second
+    tab): some copies look before the first commits and find it committed before they write."""
+    key = uuid.uuid4().hex
+
+    async def copy(delay: float):
+        await asyncio.sleep(delay)
+        return await give(site, recipient_id, lot, key=key)
+
+    return await asyncio.gather(*(copy(n * 0.008) for n in range(copies)))
+
+
 async def test_find_walk_in_and_check_in(system):
     site = await vaccinating_site(system)
     first = await walk_in(site)
@@ -44,15 +56,7 @@ async def test_a_dose_debits_its_lot_once_and_removal_returns_it(system):
     site = await vaccinating_site(system)
     lot = await stock(system, site, "208", f"PF-{uuid.uuid4().hex[:6]}", doses=5)
     someone = await walk_in(site)
-    key = uuid.uuid4().hex
-
-    async def resent(delay: float):
-        """The same dose sent again a moment later (a retrying network, a second tab): some
-        copies look before the first commits and find it committed before they write."""
-        await asyncio.sleep(delay)
-        return await give(site, someone["id"], lot, key=key)
-
-    twins = await asyncio.gather(*(resent(i * 0.008) for i in range(24)))
+    twins = await sent_again(site, someone["id"], lot, copies=24)
     assert {r.status_code for r in twins} == {201}, [r.text for r in twins]
     assert len({r.json()["id"] for r in twins}) == 1
     assert await on_hand(system, lot) == 4
@@ -111,13 +115,7 @@ async def test_only_usable_lots_and_real_dates(system):
     stranger = await give(other, someone["id"], theirs)
     assert stranger.status_code == 404
     empty = await stock(system, site, "212", f"ONE-{uuid.uuid4().hex[:6]}", doses=1)
-    key = uuid.uuid4().hex
-
-    async def resent(delay: float):  # the lot's last dose, sent again as the first commits
-        await asyncio.sleep(delay)
-        return await give(site, someone["id"], empty, key=key)
-
-    last = await asyncio.gather(*(resent(i * 0.008) for i in range(16)))
+    last = await sent_again(site, someone["id"], empty, copies=16)  # the lot's last dose
     assert {r.status_code for r in last} == {201}, [r.text for r in last]
     assert len({r.json()["id"] for r in last}) == 1
     second = await walk_in(site)
