@@ -8,7 +8,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities, missing
+from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.timefmt import day, when
 from models.accounts import AccessLink, User
@@ -148,8 +148,8 @@ class SigningActivities(MailingActivities):
             link = await session.get(AccessLink, data.link_id)
             if request.status == "signed" and link.used_at is not None:
                 return await _recorded(session, request)  # this link signed it: a retry
-            if data.image_file_id and await session.get(StoredFile, data.image_file_id) is None:
-                raise missing("signature image")
+            if data.image_file_id:  # the API stores it and commits it after the acceptance
+                await present(session, StoredFile, data.image_file_id, "signature image")
             problem = await claim_link(session, data.link_id)
             if problem:
                 raise _gone("void" if request.status == "void" else problem)
