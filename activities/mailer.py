@@ -208,17 +208,19 @@ LOOK_AGAIN_AFTER = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4)  # seconds: 0.78 in all
 MISSING_ATTEMPTS = 8
 
 
-async def present(session: AsyncSession, model: type[T], key: Any, what: str) -> T:
+async def present(session: AsyncSession, model: type[T], key: Any, what: str,
+                  **options: Any) -> T:
     """The row an activity was given the id of, or `missing` ("location 12 not found").
 
     Each look is a statement of its own, which sees rows committed since the last one (read
-    committed on Postgres; on SQLite a read opens no transaction of its own)."""
-    row = await session.get(model, key)
+    committed on Postgres; on SQLite a read opens no transaction of its own). `options` go to
+    `session.get` (loader options)."""
+    row = await session.get(model, key, **options)
     for pause in LOOK_AGAIN_AFTER:
         if row is not None:
             return row
         await asyncio.sleep(pause)
-        row = await session.get(model, key)
+        row = await session.get(model, key, **options)
     if row is None:
         raise missing(f"{what} {key}")
     return row

@@ -12,7 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
-from activities.mailer import BatchMailer, Letter, MailingActivities, missing
+from activities.mailer import BatchMailer, Letter, MailingActivities, present
 from core.db import transaction
 from models.accounts import User
 from models.base import utcnow
@@ -41,11 +41,8 @@ class RecipientActivities(MailingActivities):
     async def _upload(self, session: AsyncSession, upload_id: int,
                       rows: bool = False) -> RecipientUpload:
         """The upload; its rows (~1 MB of JSON at 5,000) only for the steps that read them."""
-        upload = await session.get(RecipientUpload, upload_id,
-                                   options=[] if rows else [defer(RecipientUpload.rows)])
-        if upload is None:
-            raise missing("upload")
-        return upload
+        return await present(session, RecipientUpload, upload_id, "upload",
+                             options=[] if rows else [defer(RecipientUpload.rows)])
 
     @activity.defn
     async def validate_upload(self, data: UploadRef) -> UploadStep:
