@@ -192,3 +192,4 @@ class LocationDetail(BaseModel):
 from models.contracts.review import DecisionRecord  # noqa: E402 - forward reference
 
 LocationState.model_rebuild()
+LocationInput.model_rebuild()  # it holds a LocationState: built before the line above
