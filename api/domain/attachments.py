@@ -5,7 +5,7 @@ from io import BytesIO
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import reencode_photo, store_file
+from api.domain.files import off_the_loop, reencode_photo, store_file
 from api.domain.section_b import Upload
 from core.errors import Invalid
 from core.security import capability, capability_valid
@@ -58,7 +58,7 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
 async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile:
     data = upload.data
     if kind == "image/jpeg":  # pictures are re-encoded, so no metadata leaks
-        data, _w, _h = reencode_photo(upload.data, "attachments")
+        data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments")
     return await store_file(session, data, filename=upload.filename, content_type=kind)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import decode_signature_image, store_file
+from api.domain.files import decode_signature_image, off_the_loop, store_file
 from core.errors import Invalid
 from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
 from models.enrollment_schemas import SignatureIn
@@ -34,7 +34,7 @@ async def adopted_image(session: AsyncSession, data: SignatureIn) -> int | None:
         if not data.typed_name:
             raise Invalid("Type your full name to sign.", field="typed_name")
         return None
-    png = decode_signature_image(data.image or "", field="signature")
+    png = await off_the_loop(decode_signature_image, data.image or "", "signature")
     return (await store_file(session, png, filename="signature.png",
                              content_type="image/png")).id
 
