@@ -13,7 +13,6 @@ to settle, and the workflow tasks that timed out or failed (from the histories).
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from datetime import timedelta
@@ -22,8 +21,8 @@ from pathlib import Path
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import enrollment as enrollment_processes
-from bench.enrollment import RESULTS, shape_of_run
-from bench.processes import cpu_delta, running
+from bench.enrollment import shape_of_run
+from bench.processes import cpu_delta, report, running
 from core.errors import CVMSError
 from core.temporal import connect
 from models.accounts import User
@@ -148,6 +147,4 @@ if __name__ == "__main__":
     parser.add_argument("--set", action="append", default=[], metavar="WORKER_X=value",
                         help="a worker setting for this run (see core/settings.py)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"cases-{figures['database']}.json").write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report(f"cases-{figures['database']}", figures)

@@ -15,7 +15,6 @@ bench/results/enrollment-<database>.json.
 
 import argparse
 import asyncio
-import json
 import statistics
 import tempfile
 import time
@@ -29,7 +28,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.bare import BareSpec, BareWorkflow, noop
-from bench.processes import cpu_delta, percentiles, running
+from bench.processes import cpu_delta, percentiles, report, running
 from core.temporal import DATA_CONVERTER
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
@@ -37,7 +36,6 @@ from tests.support.databases import postgres_database, sqlite_database
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 
-RESULTS = Path(__file__).parent / "results"
 LOCAL_ACTIVITY = "core_local_activity"  # the marker a local activity's result is recorded in
 
 
@@ -198,6 +196,4 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"enrollment-{figures['database']}.json").write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report(f"enrollment-{figures['database']}", figures)

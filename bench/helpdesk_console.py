@@ -11,7 +11,6 @@ page 3). Figures (p50/p99 in ms) go to stdout and bench/results/helpdesk_console
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from temporalio.testing import WorkflowEnvironment
 
-from bench.processes import percentiles
+from bench.processes import percentiles, report
 from core.temporal import DATA_CONVERTER
 from models.base import utcnow
 from models.enums import Role
@@ -34,7 +33,6 @@ from tests.support.smtp import SmtpCapture
 from tests.support.system import start_system
 from tests.support.web import browser
 
-RESULTS = Path(__file__).parent / "results"
 STATUSES = ["new", "in_progress", "awaiting_requester", "resolved", "closed"]
 SURNAMES = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis",
             "Rodriguez", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson"]
@@ -129,7 +127,4 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     result = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    name = f"helpdesk_console_{result['database']}.json"
-    (RESULTS / name).write_text(json.dumps(result, indent=2))
-    print(json.dumps(result, indent=2))
+    report(f"helpdesk_console_{result['database']}", result)

@@ -31,9 +31,8 @@ from pathlib import Path
 from sqlalchemy import insert, text
 from sqlmodel import select
 
-from bench.enrollment import RESULTS
 from bench.helpdesk_console import seed as seed_cases
-from bench.processes import percentiles, running
+from bench.processes import percentiles, report, running
 from core.heap import freeze_startup_heap
 from core.security import hash_password
 from models.accounts import User
@@ -307,6 +306,4 @@ if __name__ == "__main__":
                         help="uvicorn --workers (production: WEB_CONCURRENCY, one per core)")
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"lists-{figures['database']}-{figures['api_processes']}.json").write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report(f"lists-{figures['database']}-{figures['api_processes']}", figures)

@@ -10,13 +10,12 @@ password verification alone.
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from pathlib import Path
 
-from bench.enrollment import RESULTS, run_batch
-from bench.processes import running
+from bench.enrollment import run_batch
+from bench.processes import report, running
 from core.security import hash_password, verify_password
 from models.accounts import User
 from models.enums import Role
@@ -80,6 +79,4 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"login-{figures['database']}.json").write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report(f"login-{figures['database']}", figures)

@@ -10,14 +10,12 @@ page, one request at a time.
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from bench.enrollment import RESULTS
-from bench.processes import percentiles, running
+from bench.processes import percentiles, report, running
 from core.security import hash_password
 from models.accounts import User
 from models.base import utcnow
@@ -90,7 +88,4 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"organization-{figures['database']}.json").write_text(
-        json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report(f"organization-{figures['database']}", figures)

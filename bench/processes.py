@@ -3,6 +3,7 @@ server, the worker and the API each in their own process, the load generator (an
 catcher it reads) in this one. Each process's CPU time is read with psutil, so a figure
 says which process spent it."""
 
+import json
 import os
 import statistics
 import subprocess
@@ -61,6 +62,17 @@ class Remote:
 def _cpu(process: psutil.Process) -> float:
     times = process.cpu_times()
     return times.user + times.system
+
+
+RESULTS = Path(__file__).parent / "results"  # not committed
+
+
+def report(name: str, figures: dict) -> None:
+    """A benchmark's figures: to bench/results/<name>.json and to stdout."""
+    RESULTS.mkdir(exist_ok=True)
+    text = json.dumps(figures, indent=2)
+    (RESULTS / f"{name}.json").write_text(text)
+    print(text)
 
 
 def percentiles(timings: list[float]) -> dict[str, float]:

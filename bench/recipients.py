@@ -12,7 +12,6 @@ bench/results/recipients.json.
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 from api.domain.recipient_files import read_upload
+from bench.processes import report
 from core.db import create_engine, session_factory
 from core.temporal import DATA_CONVERTER
 from models.recipient_store import store
@@ -31,7 +31,6 @@ from tests.support.recipients import location_manager, manager_api, rows, tag, u
 from tests.support.smtp import SmtpCapture
 from tests.support.system import start_system
 
-RESULTS = Path(__file__).parent / "results"
 INVITATION = "Register for your COVID-19 vaccination"
 
 
@@ -115,7 +114,5 @@ if __name__ == "__main__":
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    name = "recipients-postgres.json" if figures["database"] == "postgres" else "recipients.json"
-    (RESULTS / name).write_text(json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report("recipients-postgres" if figures["database"] == "postgres" else "recipients",
+           figures)

@@ -13,13 +13,11 @@ many took longer than 900 ms.
 
 import argparse
 import asyncio
-import json
 import tempfile
 import time
 from pathlib import Path
 
-from bench.enrollment import RESULTS
-from bench.processes import percentiles, running
+from bench.processes import percentiles, report, running
 from tests.support.databases import postgres_database, sqlite_database
 from tests.support.enrollment import start_enrollment
 from tests.support.web import PASSWORD
@@ -63,7 +61,4 @@ if __name__ == "__main__":
     parser.add_argument("--locations", type=int, default=5)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
     figures = asyncio.run(main(parser.parse_args()))
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"registration-{figures['database']}.json").write_text(
-        json.dumps(figures, indent=2))
-    print(json.dumps(figures, indent=2))
+    report(f"registration-{figures['database']}", figures)
