@@ -66,6 +66,11 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     first = await person.get(f"/state/locations?q={marker}")
     assert first.status_code == 200 and "64 locations, page 1 of 2" in first.text
     assert len(names(first.text)) == 50
+    shouted = await person.get(f"/state/locations?q={marker.upper()}+SITE")  # case ignored
+    assert "60 locations, page 1 of 2" in shouted.text
+    for wildcard in ("%25", "_"):  # LIKE's wildcards are searched for, not obeyed
+        literal = await person.get(f"/state/locations?q={marker}{wildcard}Site")
+        assert literal.status_code == 200 and "0 locations" in literal.text
     second = await person.get(f"/state/locations?q={marker}&page=2")
     assert len(names(second.text)) == 14
     by_pin = await person.get(f"/state/locations?q={pin(sites[7].id)}")

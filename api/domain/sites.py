@@ -2,11 +2,11 @@
 picker that lists them all. A person types part of a name, a city or a Provider PIN, chooses
 a suggestion ("Name — City (NCA650012)"), and the server resolves what was typed."""
 
-from sqlalchemy import or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.state_lists import PIN, location_of_pin, pin
+from api.domain.text_search import contains
 from core.errors import Invalid
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
@@ -35,10 +35,8 @@ async def search(session: AsyncSession, q: str, enrolled_only: bool = False,
     if len(q) < 2:
         return []
     by_pin = location_of_pin(q)
-    pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    match = (Location.id == by_pin) if by_pin is not None else or_(
-        func.lower(Location.name).like(pattern, escape="\\"),
-        func.lower(Location.city).like(pattern, escape="\\"))
+    match = (Location.id == by_pin) if by_pin is not None else contains(
+        q, Location.name, Location.city)
     found = await session.exec(select(Location).where(match, *_scope(enrolled_only, exclude))
                                .order_by(Location.name, Location.id).limit(limit))
     return list(found.all())
