@@ -28,6 +28,7 @@ class Case(SQLModel, table=True):
     __tablename__ = "help_case"
     # The console: open cases of a team (or all) by when they are due, or the newest first.
     __table_args__ = (Index("ix_help_case_status_due", "status", "sla_due_at", "id"),
+                      Index("ix_help_case_due", "sla_due_at", "id"),  # every team, by due time
                       Index("ix_help_case_team_status_due", "team", "status", "sla_due_at", "id"),
                       Index("ix_help_case_status_created", "status", "created_at", "id"),
                       Index("ix_help_case_status_team", "status", "team"),

