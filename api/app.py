@@ -12,6 +12,7 @@ from api import errors
 from api.access import enforce
 from api.csrf import verify_csrf
 from api.middleware import BodyLimit, SecurityHeaders
+from api.pages import templates
 from api.processes import Gateway
 from api.routers import (
     appointment_pages,
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                   docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
                   dependencies=[Depends(verify_csrf), Depends(enforce)])
     _add_middleware(app, settings)
+    # Outside development templates change only with a release: no file check per page.
+    templates.env.auto_reload = settings.is_development
     errors.install(app)
     app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

