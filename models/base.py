@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Index
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field
 
@@ -29,3 +29,12 @@ def insert_or_skip(dialect: str, table: Any):
     """The database's own INSERT (PostgreSQL's or SQLite's), which has ON CONFLICT DO NOTHING:
     a keyed row written once, whoever gets there first, without reading for it before."""
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+def trigram_indexes(table: str, *columns: str) -> list[Index]:
+    """On Postgres, a GIN trigram index (pg_trgm) per column, so a search for text anywhere
+    in it (ILIKE '%text%') reads the index, not every row; other databases have none (the
+    migrations create them on Postgres only; `only_on` keeps the model check in step)."""
+    return [Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
+                  postgresql_ops={column: "gin_trgm_ops"}, info={"only_on": "postgresql"})
+            for column in columns]

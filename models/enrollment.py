@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import created_at_field, time_field
+from models.base import created_at_field, time_field, trigram_indexes
 from models.enrollment_enums import (
     LicenseType,
     LocationStatus,
@@ -19,6 +19,8 @@ from models.types import enum_field
 
 
 class Organization(SQLModel, table=True):
+    __table_args__ = tuple(trigram_indexes("organization", "legal_name"))  # searched by name
+
     id: int | None = Field(default=None, primary_key=True)
     legal_name: str = Field(default="", max_length=200, index=True)
     org_type: str | None = Field(default=None, max_length=40)
@@ -50,7 +52,9 @@ class ResponsibleOfficer(SQLModel, table=True):
 
 class Location(SQLModel, table=True):
     # The state view's order: a page reads its rows from this index instead of sorting all.
-    __table_args__ = (Index("ix_location_status_since", "status_since", "id"),)
+    # On Postgres a search finds sites by the trigrams of their name or city (pg_trgm).
+    __table_args__ = (Index("ix_location_status_since", "status_since", "id"),
+                      *trigram_indexes("location", "name", "city"))
 
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)

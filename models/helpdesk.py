@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import created_at_field, time_field
+from models.base import created_at_field, time_field, trigram_indexes
 from models.helpdesk_rules import Category, Team
 from models.types import enum_field
 
@@ -38,11 +38,9 @@ class Case(SQLModel, table=True):
                       # and the page's ids.
                       Index("ix_help_case_search", "search_text", "status", "team", "sla_due_at",
                             "created_at"),
-                      # On Postgres a search finds its cases by their trigrams (pg_trgm) instead
-                      # of reading every search text (20,000 cases: 21 ms to 4 ms).
-                      Index("ix_help_case_search_trgm", "search_text", postgresql_using="gin",
-                            postgresql_ops={"search_text": "gin_trgm_ops"},
-                            info={"only_on": "postgresql"}))
+                      # On Postgres a search finds its cases by their trigrams instead of
+                      # reading every search text (20,000 cases: 21 ms to 5 ms).
+                      *trigram_indexes("help_case", "search_text"))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",

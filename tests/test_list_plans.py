@@ -79,6 +79,19 @@ async def test_the_console_across_teams_reads_its_page_in_order_from_an_index(sy
         assert await sorts(system.engine, statement, parameters) == [], statement
 
 
+async def index_lookups(system, searches) -> list[str]:
+    """Each statement's plan, asked with reading a whole table (or a whole index, in its
+    order) priced as on a large table: a tiny test table is otherwise cheapest read whole."""
+    plans = []
+    async with system.engine.connect() as conn:
+        await conn.exec_driver_sql("SET enable_seqscan = off")
+        await conn.exec_driver_sql("SET enable_indexscan = off")
+        for statement, parameters in searches:
+            plans.append("\n".join(row[0] for row in (await conn.exec_driver_sql(
+                "EXPLAIN " + statement, parameters)).all()))
+    return plans
+
+
 async def test_a_console_search_finds_its_cases_by_trigrams_on_postgres(system):
     """Postgres: the matches come from the trigram index, not from testing every case's text
     in due-time order (SQLite reads its narrow search index; it has no trigram index)."""
@@ -88,9 +101,19 @@ async def test_a_console_search_finds_its_cases_by_trigrams_on_postgres(system):
                                   "/helpdesk?team=all&status=all&q=rodriguez", team="inventory")
     searches = [(s, p) for s, p in seen if "search_text LIKE" in s]
     assert searches, seen
-    async with system.engine.connect() as conn:
-        await conn.exec_driver_sql("SET enable_seqscan = off")  # as with many cases
-        for statement, parameters in searches:
-            plan = "\n".join(row[0] for row in (await conn.exec_driver_sql(
-                "EXPLAIN " + statement, parameters)).all())
-            assert "ix_help_case_search_trgm" in plan, plan
+    for plan in await index_lookups(system, searches):
+        assert "ix_help_case_search_text_trgm" in plan, plan
+
+
+async def test_a_site_search_finds_its_sites_by_trigrams_on_postgres(system):
+    """Postgres: a search of the state view reads the trigram indexes of location names and
+    cities and of organization names, not every location joined to its organization."""
+    if system.engine.dialect.name != "postgresql":
+        pytest.skip("trigram indexes are Postgres's (pg_trgm)")
+    seen = await paged_statements(system, Role.REVIEWER, "/state/locations?q=health+system")
+    searches = [(s, p) for s, p in seen if "ILIKE" in s]
+    assert searches, seen
+    for plan in await index_lookups(system, searches):
+        for index in ("ix_location_name_trgm", "ix_location_city_trgm",
+                      "ix_organization_legal_name_trgm"):
+            assert index in plan, plan

@@ -5,9 +5,10 @@ import csv
 import io
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import insert
+from sqlmodel import select
 
 from api.domain.state_lists import pin
 from models.audit import AuditEvent
@@ -15,6 +16,7 @@ from models.base import utcnow
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enums import Role
+from models.inventory import Lot, Product, Transfer
 from tests.support.accounts import make_user
 from tests.support.web import browser
 
@@ -44,6 +46,24 @@ async def seed_sites(system, marker: str, admin_id: int) -> tuple[Organization, 
                                action="status:pending_review", actor=f"user:{marker}"))
         await session.commit()
     return org, found
+
+
+async def seed_transfer(system, requester_id: int, sender: Location, receiver: Location) -> str:
+    """A transfer awaiting the state's decision; its number."""
+    async with system.sessions() as session:
+        product = (await session.exec(select(Product))).first()
+        lot = Lot(location_id=sender.id, product_id=product.id, lot_number="L-1", on_hand=0,
+                  expiration_date=date.today() + timedelta(days=90))
+        session.add(lot)
+        await session.flush()
+        transfer = Transfer(kind="transfer", from_location_id=sender.id,
+                            to_location_id=receiver.id, requested_by_location_id=sender.id,
+                            requested_by=requester_id, lot_id=lot.id, product_id=product.id,
+                            lot_number=lot.lot_number, expiration_date=lot.expiration_date,
+                            doses=10, reason="Test", request_key=f"t-{uuid.uuid4().hex}")
+        session.add(transfer)
+        await session.commit()
+        return transfer.number
 
 
 def names(html: str) -> list[str]:
@@ -101,5 +121,13 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert [f"user:{marker}"] == [row[4] for row in audit_csv[1:]]
     transfers = await person.get(f"/state/transfers?q={marker}")
     assert transfers.status_code == 200 and "0 transfers" in transfers.text
+    number = await seed_transfer(system, staff.id, sites[1], sites[10])  # to Boone
+    for found_by in (f"{marker}+Health", "boone", f"{marker}+Site+10", pin(sites[1].id)):
+        page = await person.get(f"/state/transfers?q={found_by}")
+        assert number in page.text, found_by
+    assert number not in (await person.get(f"/state/transfers?q={marker}+Site+2")).text
+    by_site = await person.get(f"/state/audit?q={marker}+Site+5")  # a location's events
+    assert f"user:{marker}" in by_site.text
+    assert f"user:{marker}" not in (await person.get(f"/state/audit?q={marker}+Site+6")).text
     refused = await person.get("/state/locations?age=5")
     assert refused.status_code == 422 and "age" in refused.text
