@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field, trigram_indexes
@@ -50,11 +50,21 @@ class ResponsibleOfficer(SQLModel, table=True):
     email: str = Field(max_length=254)
 
 
+IN_REVIEW = "status = 'pending_review'"
+REVIEW_SINCE = f"(CASE WHEN {IN_REVIEW} THEN status_since ELSE amendment_since END)"
+
+
 class Location(SQLModel, table=True):
     # The state view's order: a page reads its rows from this index instead of sorting all.
     # On Postgres a search finds sites by the trigrams of their name or city (pg_trgm).
     __table_args__ = (Index("ix_location_status_since", "status_since", "id"),
-                      *trigram_indexes("location", "name", "city"))
+                      *trigram_indexes("location", "name", "city"),
+                      # The review queue (api/domain/review.py: PENDING, SINCE): only the
+                      # locations waiting for a decision, in the order they are reviewed.
+                      Index("ix_location_review_queue", text(REVIEW_SINCE), "id",
+                            sqlite_where=text(f"{IN_REVIEW} OR amendment_pending = 1"),
+                            postgresql_where=text(f"{IN_REVIEW} OR amendment_pending"),
+                            info={"expression": True}))
 
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_
+from sqlalchemy import case, literal_column, or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,9 +21,11 @@ from models.section_b_rules import coordinator_signatures  # noqa: F401 - used b
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
 
-PENDING = or_(Location.status == LocationStatus.PENDING_REVIEW, Location.amendment_pending)
-SINCE = case((Location.status == LocationStatus.PENDING_REVIEW, Location.status_since),
-             else_=Location.amendment_since)
+# The queue's condition and order, with the status written into the SQL (not a parameter), so
+# that both databases answer them from the queue's partial index (models/enrollment.py).
+IN_REVIEW = Location.status == literal_column(f"'{LocationStatus.PENDING_REVIEW.value}'")
+PENDING = or_(IN_REVIEW, Location.amendment_pending)
+SINCE = case((IN_REVIEW, Location.status_since), else_=Location.amendment_since)
 
 
 @dataclass

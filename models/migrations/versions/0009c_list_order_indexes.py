@@ -1,4 +1,5 @@
-"""lists at statewide volume: the state view's and the help-desk console's orders as indexes,
+"""lists at statewide volume: the state view's, the review queue's and the help-desk console's
+orders as indexes,
 and on Postgres the help-desk search by trigrams
 
 Revision ID: 0009c
@@ -14,6 +15,7 @@ instead of every row.
 """
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0009c'
@@ -26,8 +28,16 @@ TRIGRAMS = [('location', 'name'), ('location', 'city'), ('organization', 'legal_
             ('help_case', 'search_text')]
 
 
+IN_REVIEW = "status = 'pending_review'"
+REVIEW_SINCE = f"(CASE WHEN {IN_REVIEW} THEN status_since ELSE amendment_since END)"
+
+
 def upgrade() -> None:
     op.create_index('ix_location_status_since', 'location', ['status_since', 'id'])
+    # The review queue: the locations waiting for a decision, in the order they are reviewed.
+    op.create_index('ix_location_review_queue', 'location', [sa.text(REVIEW_SINCE), 'id'],
+                    sqlite_where=sa.text(f"{IN_REVIEW} OR amendment_pending = 1"),
+                    postgresql_where=sa.text(f"{IN_REVIEW} OR amendment_pending"))
     op.create_index('ix_help_case_due', 'help_case', ['sla_due_at', 'id'])
     if op.get_bind().dialect.name == 'postgresql':
         op.execute('CREATE EXTENSION IF NOT EXISTS pg_trgm')
@@ -41,4 +51,5 @@ def downgrade() -> None:
         for table, column in TRIGRAMS:
             op.drop_index(f'ix_{table}_{column}_trgm', table_name=table)
     op.drop_index('ix_help_case_due', table_name='help_case')
+    op.drop_index('ix_location_review_queue', table_name='location')
     op.drop_index('ix_location_status_since', table_name='location')
