@@ -76,15 +76,7 @@ async def test_the_review_queue_reads_its_page_and_count_from_its_own_index(syst
     assert len(queue) == 2, seen  # the count and the page
     for statement, parameters in queue:
         assert await sorts(system.engine, statement, parameters) == [], statement
-    for statement, parameters in queue:
-        async with system.engine.connect() as conn:
-            explain = ("EXPLAIN " if system.engine.dialect.name == "postgresql"
-                       else "EXPLAIN QUERY PLAN ")
-            if system.engine.dialect.name == "postgresql":
-                await conn.exec_driver_sql("SET enable_seqscan = off")
-            else:
-                await conn.exec_driver_sql("ANALYZE")
-            plan = str((await conn.exec_driver_sql(explain + statement, parameters)).all())
+    for plan in await index_lookups(system, queue):
         assert "ix_location_review_queue" in plan, plan
 
 
