@@ -19,6 +19,7 @@ from models.contracts import (
     LocationAttached,
     LocationRef,
     LocationReminder,
+    LocationStep,
     OrganizationRef,
     SectionAResult,
     SectionBActivity,
@@ -49,6 +50,24 @@ def _expires(link) -> str:
 
 def _invalid(message: str, errors: dict[str, str] | None = None) -> ApplicationError:
     return ApplicationError(message, errors or {}, type="Invalid", non_retryable=True)
+
+
+async def project_location(session, location: Location, change: StatusChange | None) -> None:
+    """Write a location's transition (status, whom it waits on, the next reminder and the
+    audit event), once, after what the step made in `session` so far."""
+    if change is None:
+        return
+    await session.flush()  # the step's own rows (and audit events) come first
+
+    def waiting() -> None:
+        location.status = LocationStatus(change.status)
+        location.waiting_on = change.waiting_on
+
+    project_reminder(location, change.reminder)
+    await project(session, location, subject_type="location", seq=change.seq,
+                  status=change.status, actor=change.actor, apply=waiting,
+                  detail={"to": change.status, "waiting_on": change.waiting_on,
+                          "note": change.note})
 
 
 class EnrollmentActivities(MailingActivities):
@@ -112,6 +131,7 @@ class EnrollmentActivities(MailingActivities):
                 location_name=location.name, admin_name=admin.full_name,
                 register_url=self.settings.link(f"/invite/{token}"), expires_on=_expires(link))
             to = location.coordinator_email
+            await project_location(session, location, data.then)
         await self.mailer.send(key, EmailKind.COORDINATOR_INVITATION, [to], context)
 
     @activity.defn
@@ -120,17 +140,17 @@ class EnrollmentActivities(MailingActivities):
         async with transaction(self.sessions) as session:
             user = await present(session, User, data.user_id, "account")
             location = await session.get(Location, data.location_id)
-            if location.coordinator_user_id == user.id:
-                return  # a retry after this transaction committed
-            link = await session.get(AccessLink, data.link_id)
-            problem = await claim_link(session, link.id)
-            if problem:
-                raise ApplicationError(PROBLEMS[INVITE_PURPOSE][problem], {"link": problem}, type="Gone",
-                                       non_retryable=True)
-            location.coordinator_user_id = user.id
-            if await session.get(UserLocation, (user.id, location.id)) is None:
-                session.add(UserLocation(user_id=user.id, location_id=location.id))
-            session.add(location)
+            if location.coordinator_user_id != user.id:  # else a retry after this committed
+                link = await session.get(AccessLink, data.link_id)
+                problem = await claim_link(session, link.id)
+                if problem:
+                    raise ApplicationError(PROBLEMS[INVITE_PURPOSE][problem], {"link": problem},
+                                           type="Gone", non_retryable=True)
+                location.coordinator_user_id = user.id
+                if await session.get(UserLocation, (user.id, location.id)) is None:
+                    session.add(UserLocation(user_id=user.id, location_id=location.id))
+                session.add(location)
+            await project_location(session, location, data.then)
 
     # --- Section B ----------------------------------------------------------------------
 
@@ -181,16 +201,7 @@ class EnrollmentActivities(MailingActivities):
         """Write the workflow's status into the location row and the audit trail, once."""
         async with transaction(self.sessions) as session:
             location = await present(session, Location, change.location_id, "location")
-
-            def waiting() -> None:
-                location.status = LocationStatus(change.status)
-                location.waiting_on = change.waiting_on
-
-            project_reminder(location, change.reminder)
-            await project(session, location, subject_type="location", seq=change.seq,
-                          status=change.status, actor=change.actor, apply=waiting,
-                          detail={"to": change.status, "waiting_on": change.waiting_on,
-                                  "note": change.note})
+            await project_location(session, location, change)
 
     @activity.defn
     async def project_location_reminder(self, data: LocationReminder) -> None:
@@ -201,7 +212,7 @@ class EnrollmentActivities(MailingActivities):
             session.add(location)
 
     @activity.defn
-    async def complete_section_b(self, data: LocationRef) -> SectionBResult:
+    async def complete_section_b(self, data: LocationStep) -> SectionBResult:
         async with transaction(self.sessions) as session:
             problems = await section_b_problems(session, data.location_id)
             if problems:
@@ -211,6 +222,7 @@ class EnrollmentActivities(MailingActivities):
             session.add(section)
             location = await session.get(Location, data.location_id)
             active = await active_provider_count(session, location.id)
+            await project_location(session, location, data.then)
             return SectionBResult(location_id=location.id, active_providers=active,
                                   providers_pending=location.providers_pending)
 
@@ -230,7 +242,7 @@ class EnrollmentActivities(MailingActivities):
                                [admin.email], context)
 
     @activity.defn
-    async def confirm_section_b(self, data: LocationRef) -> None:
+    async def confirm_section_b(self, data: LocationStep) -> None:
         async with self.sessions() as session:
             location, org = await self._load(session, data.location_id)
             admin = await session.get(User, org.admin_user_id)
@@ -242,3 +254,7 @@ class EnrollmentActivities(MailingActivities):
             key = f"location-{location.id}:section-b-submitted:{section.completed_at:%Y%m%d%H%M%S}"
         await self.mailer.send(key, EmailKind.SECTION_B_SUBMITTED, [location.coordinator_email],
                                context, cc=[admin.email])
+        if data.then is not None:  # the location now waits for its officers
+            async with transaction(self.sessions) as session:
+                location = await present(session, Location, data.location_id, "location")
+                await project_location(session, location, data.then)

@@ -4,12 +4,13 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.enrollment import project_location
 from activities.mailer import MailingActivities, present
 from core.db import transaction
 from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
-from models.contracts import AmendmentRequested, DecisionRecord, LocationRef
+from models.contracts import AmendmentRequested, DecisionRecord, LocationStep
 from models.enrollment import Location, Organization, StorageUnit, UserLocation
 from models.portal_rules import MANAGER
 from models.review import ReviewDecision
@@ -41,11 +42,11 @@ class ReviewActivities(MailingActivities):
     @activity.defn
     async def record_decision(self, data: DecisionRecord) -> None:
         async with transaction(self.sessions) as session:
+            location = await session.get(Location, data.location_id)
             done = (await session.exec(select(ReviewDecision).where(
                 ReviewDecision.event_key == data.key))).first()
-            if done is not None:
+            if done is not None:  # a retry after this committed (and the transition with it)
                 return
-            location = await session.get(Location, data.location_id)
             approve = data.decision.approve
             problem = approve and approval_problem(
                 location.name, await active_provider_count(session, location.id),
@@ -70,6 +71,7 @@ class ReviewActivities(MailingActivities):
                 action="decision:approved" if approve else "decision:rejected",
                 actor=f"reviewer:{reviewer.full_name}",
                 detail={"reason": data.decision.reason, "amendment_unit": data.amendment_unit_id}))
+            await project_location(session, location, data.then)
 
     async def _settle_amendment(self, session, location: Location, data: DecisionRecord) -> None:
         unit = await session.get(StorageUnit, data.amendment_unit_id)
@@ -98,7 +100,7 @@ class ReviewActivities(MailingActivities):
                                    [location.coordinator_email], context, cc=[admin.email])
 
     @activity.defn
-    async def start_resubmission(self, data: LocationRef) -> None:
+    async def start_resubmission(self, data: LocationStep) -> None:
         """The coordinator walks Section B again and re-signs what changed."""
         async with transaction(self.sessions) as session:
             location = await session.get(Location, data.location_id)
@@ -108,6 +110,7 @@ class ReviewActivities(MailingActivities):
                 signature.voided_at = utcnow()
                 signature.void_reason = "Section B reopened for resubmission"
                 session.add(signature)
+            await project_location(session, location, data.then)
 
     @activity.defn
     async def open_amendment(self, data: AmendmentRequested) -> None:

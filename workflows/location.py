@@ -12,6 +12,7 @@ so the workflow can continue as new without losing anything.
 """
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from temporalio import workflow
@@ -34,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         LocationRef,
         LocationReminder,
         LocationState,
+        LocationStep,
         ReminderDue,
         RenewInvitation,
         Resubmit,
@@ -64,6 +66,10 @@ ESCALATE_FROM_REMINDER = 2
 # Runs started after this change project the next reminder into the database, so pages ask
 # no workflow; runs started before it (recorded histories) replay without those writes.
 PROJECT_REMINDER = "project-next-reminder"
+# Runs started after this change have a step and the transition it leads to (a registration's
+# join, Section B's completion, a decision, a resubmission) written by one activity in one
+# transaction; runs before it (recorded histories) replay with a projection after the step.
+STEPS_PROJECT = "steps-project-their-transition"
 
 
 @workflow.defn
@@ -78,7 +84,12 @@ class LocationEnrollmentWorkflow:
 
     @workflow.run
     async def run(self, data: LocationInput) -> None:
-        if data.state is None:
+        if data.state is None and workflow.patched(STEPS_PROJECT):
+            # The invitation's step writes the first status before the email goes out.
+            if workflow.patched(PROJECT_REMINDER):
+                self.s.last_activity = workflow.now()  # projected with the first status
+            await self._invite(then=self._change(S.NEW, WAITING_REGISTRATION))
+        elif data.state is None:
             # The status is projected before the invitation goes out: a coordinator who
             # registers the moment it arrives holds the API's transaction open until the
             # registration is accepted, which a projection still running would hold up.
@@ -135,9 +146,14 @@ class LocationEnrollmentWorkflow:
 
     async def _signatures(self) -> None:
         s = self.s
-        if s.confirm_pending:
-            await workflow.execute_activity_method(A.confirm_section_b, self._ref(), **MAIL)
-            s.confirm_pending = False
+        if s.confirm_pending and not s.signatures_requested \
+                and s.status != S.AWAITING_SIGNATURES:
+            await self._step_then(A.confirm_section_b, self._step(), S.AWAITING_SIGNATURES,
+                                  WAITING_OFFICERS, actor="system", mail=True,
+                                  done=self._confirmed)
+        elif s.confirm_pending:
+            await workflow.execute_activity_method(A.confirm_section_b, self._step(), **MAIL)
+            self._confirmed()
         if not s.signatures_requested:
             if s.status != S.AWAITING_SIGNATURES:
                 await self._project(S.AWAITING_SIGNATURES, WAITING_OFFICERS)
@@ -187,8 +203,11 @@ class LocationEnrollmentWorkflow:
             return False
         return True
 
-    async def _invite(self) -> None:
-        invite = InviteCoordinator(location_id=self.data.location_id,
+    def _confirmed(self) -> None:
+        self.s.confirm_pending = False
+
+    async def _invite(self, then: StatusChange | None = None) -> None:
+        invite = InviteCoordinator(location_id=self.data.location_id, then=then,
                                    round=self.s.invitation_round, ttl=self.data.invitation_ttl)
         await workflow.execute_activity_method(A.invite_coordinator, invite, **MAIL)
 
@@ -209,12 +228,46 @@ class LocationEnrollmentWorkflow:
 
     async def _project(self, status: S, waiting_on: str | None, actor: str = "system",
                        note: str | None = None) -> None:
+        await db_step(A.project_location, self._change(status, waiting_on, actor, note))
+
+    def _change(self, status: S, waiting_on: str | None, actor: str = "system",
+                note: str | None = None) -> StatusChange:
+        """Move to `status`: the transition to write (state changes with it)."""
         self.s.status = status
         self.s.seq += 1
-        change = StatusChange(location_id=self.data.location_id, seq=self.s.seq, status=status,
-                              waiting_on=waiting_on, actor=actor, note=note,
-                              reminder=self._reminder_changed())
-        await db_step(A.project_location, change)
+        return StatusChange(location_id=self.data.location_id, seq=self.s.seq, status=status,
+                            waiting_on=waiting_on, actor=actor, note=note,
+                            reminder=self._reminder_changed())
+
+    async def _step_then(self, activity, arg, status: S, waiting_on: str | None, *,
+                         actor: str, note: str | None = None, callers_transaction: bool = False,
+                         mail: bool = False, done: Callable[[], None] = lambda: None):
+        """Run a database step, then `done()`, and move to `status`: one activity writes the
+        step and the transition (`arg.then`), or, in runs started before that, the step, `done`
+        and the projection (in that order, as they were recorded). When the step fails (an
+        incomplete Section B, a link already used) nothing moved and `done` is not called.
+        A `mail` step is an ordinary activity with the mail retry policy."""
+        s = self.s
+
+        def step(arg):
+            if mail:
+                return workflow.execute_activity_method(activity, arg, **MAIL)
+            return db_step(activity, arg, callers_transaction=callers_transaction)
+
+        if not workflow.patched(STEPS_PROJECT):
+            result = await step(arg)
+            done()
+            await self._project(status, waiting_on, actor, note)
+            return result
+        before = (s.status, s.seq, s.reminder_seq, s.reminder_at, s.reminder_count)
+        arg = arg.model_copy(update={"then": self._change(status, waiting_on, actor, note)})
+        try:
+            result = await step(arg)
+        except BaseException:
+            s.status, s.seq, s.reminder_seq, s.reminder_at, s.reminder_count = before
+            raise
+        done()
+        return result
 
     def _reminder_changed(self) -> ReminderDue | None:
         """The next reminder as pages show it, when it changed since it was last projected."""
@@ -238,6 +291,9 @@ class LocationEnrollmentWorkflow:
 
     def _ref(self) -> LocationRef:
         return LocationRef(location_id=self.data.location_id)
+
+    def _step(self) -> LocationStep:
+        return LocationStep(location_id=self.data.location_id)
 
     async def _parent_signal(self, signal, arg) -> None:
         parent = workflow.get_external_workflow_handle(ids.enrollment(self.data.organization_id))
@@ -271,12 +327,17 @@ class LocationEnrollmentWorkflow:
         async with self.lock:
             join = JoinLocation(location_id=self.data.location_id, link_id=data.link_id,
                                 user_id=data.user_id)
-            await db_step(A.join_location, join, callers_transaction=True)
-            if not self.s.coordinator_registered:
-                self.s.coordinator_registered = True
-                if self.s.status == S.NEW:
-                    await self._project(S.NEW, WAITING_SECTION_B, actor=f"user:{data.user_id}")
+            if not self.s.coordinator_registered and self.s.status == S.NEW:
+                await self._step_then(A.join_location, join, S.NEW, WAITING_SECTION_B,
+                                      actor=f"user:{data.user_id}", callers_transaction=True,
+                                      done=self._registered)
+            else:
+                await db_step(A.join_location, join, callers_transaction=True)
+                self._registered()
             return self.s.status
+
+    def _registered(self) -> None:
+        self.s.coordinator_registered = True
 
     @accept_invitation.validator
     def _validate_accept(self, data: AcceptInvitation) -> None:
@@ -300,8 +361,8 @@ class LocationEnrollmentWorkflow:
         """Step 12's last click: complete Section B (refused, with reasons, if incomplete)."""
         async with self.lock:
             self._submittable()
-            result = await db_step(A.complete_section_b, self._ref())
-            await self._project(S.SUBMITTED, WAITING_OFFICERS, actor=f"user:{data.user_id}")
+            result = await self._step_then(A.complete_section_b, self._step(), S.SUBMITTED,
+                                           WAITING_OFFICERS, actor=f"user:{data.user_id}")
             self.s.phase, self.s.confirm_pending = "signatures", True
             self.s.officers_signed = self.s.signatures_requested = False
             self.next_reminder_at = None
@@ -327,18 +388,23 @@ class LocationEnrollmentWorkflow:
             record = DecisionRecord(location_id=self.data.location_id, decision=data,
                                     key=f"location-{self.data.location_id}:decision-"
                                         f"{s.decisions + 1}", amendment_unit_id=amendment)
-            await db_step(R.record_decision, record)
-            s.decisions += 1
-            s.outbox.append(record)
             if amendment is not None:
+                await db_step(R.record_decision, record)
+                s.decisions += 1
+                s.outbox.append(record)
                 s.current_amendment = None
                 return DecisionResult(location_id=self.data.location_id, status=s.status,
                                       amendment=True)
             status, waiting = (S.APPROVED, None) if data.approve else (
                 S.REJECTED, WAITING_AFTER_REJECTION)
-            s.phase = "enrolled" if data.approve else "rejected"
-            await self._project(status, waiting, actor=f"reviewer:{data.reviewer_id}",
-                                note=data.reason)
+
+            def decided() -> None:
+                s.decisions += 1
+                s.outbox.append(record)
+                s.phase = "enrolled" if data.approve else "rejected"
+
+            await self._step_then(R.record_decision, record, status, waiting, done=decided,
+                                  actor=f"reviewer:{data.reviewer_id}", note=data.reason)
             await self._parent_signal(OrganizationInbox.location_decided, LocationDecided(
                 location_id=self.data.location_id, approved=data.approve))
             return DecisionResult(location_id=self.data.location_id, status=status)
@@ -362,9 +428,8 @@ class LocationEnrollmentWorkflow:
         async with self.lock:
             if self.s.phase != "rejected":
                 raise refuse("This location was already reopened for resubmission.")
-            await db_step(R.start_resubmission, self._ref())
-            await self._project(S.IN_PROGRESS, WAITING_RESUBMISSION,
-                                actor=f"user:{data.user_id}")
+            await self._step_then(R.start_resubmission, self._step(), S.IN_PROGRESS,
+                                  WAITING_RESUBMISSION, actor=f"user:{data.user_id}")
             self.s.phase, self.s.last_activity = "section_b", workflow.now()
             return self.s.status
 

@@ -141,12 +141,14 @@ class InviteCoordinator(BaseModel):
     location_id: int
     round: int
     ttl: timedelta
+    then: "StatusChange | None" = None  # the first status, written before the email goes out
 
 
 class JoinLocation(BaseModel):
     location_id: int
     link_id: int
     user_id: int
+    then: "StatusChange | None" = None  # see LocationStep
 
 
 class SectionBReminder(BaseModel):
@@ -174,6 +176,18 @@ class StatusChange(BaseModel):
     actor: str = "system"
     note: str | None = None
     reminder: ReminderDue | None = None  # the next reminder, when it changed with the status
+
+
+class LocationStep(LocationRef):
+    """A database step of a location's process, and the transition it leads to: the step
+    writes `then` (as `project_location` would) in its own transaction, so a step and its
+    transition cost one activity and one workflow task, not two."""
+
+    then: StatusChange | None = None
+
+
+InviteCoordinator.model_rebuild()
+JoinLocation.model_rebuild()
 
 
 class LocationReminder(BaseModel):

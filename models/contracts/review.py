@@ -5,6 +5,7 @@ from datetime import timedelta
 from pydantic import BaseModel
 
 from models.contracts.base import Command
+from models.contracts.enrollment import StatusChange
 
 SIGNING_REMINDER_EVERY = timedelta(days=3)
 SIGNING_ESCALATE_AFTER = timedelta(days=10)
@@ -108,6 +109,7 @@ class DecisionRecord(BaseModel):
     key: str
     decision: Decision
     amendment_unit_id: int | None = None
+    then: StatusChange | None = None  # the location's transition (contracts.LocationStep)
 
 
 class DecisionResult(BaseModel):

@@ -76,7 +76,7 @@ def _defaults() -> dict[str, Callable[[Any], Any]]:
 class Fakes:
     def __init__(self, **handlers: Callable[[Any], Any]) -> None:
         self.calls: dict[str, list[Any]] = defaultdict(list)
-        self.log: list[tuple[str, Any]] = []  # every call, in order
+        self.log: list[tuple[str, Any]] = []  # every activity that ran, in order
         self.handlers = {**_defaults(), **handlers}
 
     def functions(self) -> list[Callable[..., Any]]:
@@ -89,7 +89,10 @@ class Fakes:
             self.log.append((name, arg))
             handler = self.handlers.get(name)
             result = handler(arg) if handler else None
-            return await result if inspect.isawaitable(result) else result
+            result = await result if inspect.isawaitable(result) else result
+            if isinstance(arg, dict) and arg.get("then"):  # the step wrote its transition too
+                self.calls["project_location"].append(arg["then"])
+            return result
 
         return fake
 

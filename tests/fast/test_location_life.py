@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.exceptions import ApplicationError
 
 from models.contracts import (
     AcceptInvitation,
@@ -77,6 +78,35 @@ async def test_reminders_count_from_the_last_save_not_from_a_signal(ts_env, work
     await eventually(lambda: fake.count("escalate_section_b") == 1)
     detail = await handle.query(Location.detail)
     assert detail.reminders_sent == 2 and detail.status == "in_progress"
+
+
+async def test_a_step_writes_its_transition_and_a_refused_step_moves_nothing(ts_env, workers):
+    answers = iter([ApplicationError("Section B is not complete: add a provider.",
+                                     type="Invalid", non_retryable=True), None])
+
+    def complete_section_b(d):
+        answer = next(answers)
+        if isinstance(answer, Exception):
+            raise answer
+        return SectionBResult(location_id=d["location_id"], providers_pending=False)
+
+    fake = Fakes(section_b_activity=Drafts().read, complete_section_b=complete_section_b)
+    task_queue = await workers.start(fake)
+    handle = await start(ts_env, task_queue)
+    await eventually(lambda: fake.count("project_location", status="new") == 1)
+    try:
+        await handle.execute_update(Location.submit_section_b, SubmitSectionB(user_id=2))
+        raise AssertionError("the step's refusal did not reach the caller")
+    except WorkflowUpdateFailedError as error:
+        assert error.cause.type == "Invalid"
+    assert (await handle.query(Location.detail)).status == "new", "a refused step moved it"
+    await handle.execute_update(Location.submit_section_b, SubmitSectionB(user_id=2))
+    refused, accepted = (call["then"] for call in fake.calls["complete_section_b"])
+    assert refused == accepted and accepted["status"] == "submitted"
+    assert accepted["seq"] == fake.calls["project_location"][0]["seq"] + 1, "no gap, no repeat"
+    assert fake.count("project_location", status="submitted") == 1
+    ran = [name for name, _ in fake.log]
+    assert ran.count("project_location") == 1, ran  # the first status only: no step before it
 
 
 async def test_rejection_resubmission_and_an_amendment_after_approval(ts_env, workers):
