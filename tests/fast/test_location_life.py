@@ -94,6 +94,7 @@ async def test_a_step_writes_its_transition_and_a_refused_step_moves_nothing(ts_
     task_queue = await workers.start(fake)
     handle = await start(ts_env, task_queue)
     await eventually(lambda: fake.count("project_location", status="new") == 1)
+    assert fake.calls["invite_coordinator"][0]["then"]["status"] == "new"
     try:
         await handle.execute_update(Location.submit_section_b, SubmitSectionB(user_id=2))
         raise AssertionError("the step's refusal did not reach the caller")
@@ -105,8 +106,10 @@ async def test_a_step_writes_its_transition_and_a_refused_step_moves_nothing(ts_
     assert refused == accepted and accepted["status"] == "submitted"
     assert accepted["seq"] == fake.calls["project_location"][0]["seq"] + 1, "no gap, no repeat"
     assert fake.count("project_location", status="submitted") == 1
+    await eventually(lambda: fake.count("confirm_section_b") == 1)
     ran = [name for name, _ in fake.log]
-    assert ran.count("project_location") == 1, ran  # the first status only: no step before it
+    assert "project_location" not in ran, ran  # each status rode on its step
+    assert fake.count("project_location", status="awaiting_signatures") == 1
 
 
 async def test_rejection_resubmission_and_an_amendment_after_approval(ts_env, workers):
