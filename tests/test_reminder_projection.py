@@ -1,11 +1,16 @@
 """The next Section B reminder is projected by the location's workflow: pages that list
 locations read the database and ask no workflow."""
 
+import asyncio
 from datetime import datetime, timedelta
+
+from temporalio.api.enums.v1 import EventType
 
 from api.processes.gateway import Gateway
 from core.timefmt import day
 from models.base import as_utc
+from models.enrollment import Location, SectionB
+from models.enrollment_enums import LocationStatus
 from tests.support.enrollment import (
     STEP_BODIES,
     projected,
@@ -13,6 +18,7 @@ from tests.support.enrollment import (
     start_enrollment,
 )
 from tests.support.web import browser
+from workflows import ids
 
 WEEK = timedelta(days=7)
 
@@ -54,3 +60,38 @@ async def test_a_save_the_workflow_has_not_read_moves_the_reminder_shown(system)
     # projects the same time the page derived before it knew.
     after = await projected(system, location_id, lambda loc: loc.status == "in_progress")
     assert as_utc(after.next_reminder_at) == shown
+
+
+async def _hints(system, location_id: int) -> int:
+    history = await system.client.get_workflow_handle(ids.location(location_id)).fetch_history()
+    return sum(1 for event in history.events
+               if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+               and event.workflow_execution_signaled_event_attributes.signal_name
+               == "section_b_started")
+
+
+async def test_a_burst_of_saves_wakes_the_process_once_and_a_lost_hint_is_sent_again(system):
+    enrollment = await start_enrollment(system, ["Proj Burst"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    base = f"/api/v1/locations/{location_id}/section-b"
+    for step in ("location", "coordinators", "availability"):
+        assert (await coordinator.put(f"{base}/{step}", json=STEP_BODIES[step])).status_code == 200
+    await projected(system, location_id, lambda loc: loc.status == "in_progress")
+    assert await _hints(system, location_id) == 1, "one wake-up for the first save, not one a step"
+    # A location still shown as new whose last save is older than a minute: its hint was
+    # lost (say, Temporal was away), so the next save sends it again.
+    async with system.sessions() as session:
+        location = await session.get(Location, location_id)
+        section = await session.get(SectionB, location_id)
+        location.status = LocationStatus.NEW
+        section.updated_at = as_utc(section.updated_at) - timedelta(minutes=2)
+        session.add_all([location, section])
+        await session.commit()
+    assert (await coordinator.put(f"{base}/location", json=STEP_BODIES["location"])).status_code \
+        == 200
+    for _ in range(50):
+        if await _hints(system, location_id) == 2:
+            break
+        await asyncio.sleep(0.1)
+    assert await _hints(system, location_id) == 2

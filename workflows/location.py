@@ -66,9 +66,10 @@ ESCALATE_FROM_REMINDER = 2
 # Runs started after this change project the next reminder into the database, so pages ask
 # no workflow; runs started before it (recorded histories) replay without those writes.
 PROJECT_REMINDER = "project-next-reminder"
-# Runs started after this change have a step and the transition it leads to (a registration's
-# join, Section B's completion, a decision, a resubmission) written by one activity in one
-# transaction; runs before it (recorded histories) replay with a projection after the step.
+# Runs started after this change have a step and the transition it leads to (the invitation,
+# a registration's join, Section B's completion and its confirmation, a decision, a
+# resubmission) written by one activity; runs before it (recorded histories) replay with a
+# projection after the step (`_step_then`).
 STEPS_PROJECT = "steps-project-their-transition"
 
 

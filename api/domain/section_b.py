@@ -1,6 +1,7 @@
 """Section B: the coordinator's steps, storage units, practicing providers, signatures, submit."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import update
@@ -16,7 +17,7 @@ from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.audit import AuditEvent
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.contracts import SectionBResult
 from models.enrollment import Location, PracticingProvider, SectionB, StorageUnit, StoredFile
 from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
@@ -30,6 +31,13 @@ from models.section_b_rules import (
 )
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
+
+# The first save of a new Section B wakes the location's process to show 'in progress' at
+# once (a hint: the process reads the saves itself when its reminder is due). Saves that
+# follow within a minute do not wake it again (one workflow task per Section B, not per
+# step); a later save while the location still shows 'new' (the hint was lost, say in a
+# Temporal outage) sends it again.
+HINT_AGAIN_AFTER = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ async def _changed(session: AsyncSession, gateway: Gateway, location: Location,
     """After any change: void the coordinator's signatures (they covered the old data) and
     count the revision, which the location's reminder timer reads when it is due."""
     section = await section_of(session, location)
-    section.updated_at = await gateway.now()
+    previous, section.updated_at = section.updated_at, await gateway.now()
     section.revision += 1
     section.last_step = step
     session.add(section)
@@ -66,7 +74,9 @@ async def _changed(session: AsyncSession, gateway: Gateway, location: Location,
         Signature.voided_at.is_(None)).values(voided_at=utcnow(),
                                               void_reason="Section B changed after signing"))
     await session.flush()
-    if location.status == LocationStatus.NEW:  # a hint to show 'in progress' at once
+    if location.status == LocationStatus.NEW and (
+            section.revision == 1 or previous is None
+            or as_utc(section.updated_at) - as_utc(previous) >= HINT_AGAIN_AFTER):
         location_id = location.id
         after_commit(session, lambda: enrollment_process.section_b_started(gateway, location_id))
 
