@@ -52,7 +52,7 @@ def _invalid(message: str, errors: dict[str, str] | None = None) -> ApplicationE
     return ApplicationError(message, errors or {}, type="Invalid", non_retryable=True)
 
 
-async def project_location(session, location: Location, change: StatusChange | None) -> None:
+async def write_transition(session, location: Location, change: StatusChange | None) -> None:
     """Write a location's transition (status, whom it waits on, the next reminder and the
     audit event), once, after what the step made in `session` so far."""
     if change is None:
@@ -131,7 +131,7 @@ class EnrollmentActivities(MailingActivities):
                 location_name=location.name, admin_name=admin.full_name,
                 register_url=self.settings.link(f"/invite/{token}"), expires_on=_expires(link))
             to = location.coordinator_email
-            await project_location(session, location, data.then)
+            await write_transition(session, location, data.then)
         await self.mailer.send(key, EmailKind.COORDINATOR_INVITATION, [to], context)
 
     @activity.defn
@@ -150,7 +150,7 @@ class EnrollmentActivities(MailingActivities):
                 if await session.get(UserLocation, (user.id, location.id)) is None:
                     session.add(UserLocation(user_id=user.id, location_id=location.id))
                 session.add(location)
-            await project_location(session, location, data.then)
+            await write_transition(session, location, data.then)
 
     # --- Section B ----------------------------------------------------------------------
 
@@ -201,7 +201,7 @@ class EnrollmentActivities(MailingActivities):
         """Write the workflow's status into the location row and the audit trail, once."""
         async with transaction(self.sessions) as session:
             location = await present(session, Location, change.location_id, "location")
-            await project_location(session, location, change)
+            await write_transition(session, location, change)
 
     @activity.defn
     async def project_location_reminder(self, data: LocationReminder) -> None:
@@ -222,7 +222,7 @@ class EnrollmentActivities(MailingActivities):
             session.add(section)
             location = await session.get(Location, data.location_id)
             active = await active_provider_count(session, location.id)
-            await project_location(session, location, data.then)
+            await write_transition(session, location, data.then)
             return SectionBResult(location_id=location.id, active_providers=active,
                                   providers_pending=location.providers_pending)
 
@@ -257,4 +257,4 @@ class EnrollmentActivities(MailingActivities):
         if data.then is not None:  # the location now waits for its officers
             async with transaction(self.sessions) as session:
                 location = await present(session, Location, data.location_id, "location")
-                await project_location(session, location, data.then)
+                await write_transition(session, location, data.then)

@@ -4,7 +4,7 @@ from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.enrollment import project_location
+from activities.enrollment import write_transition
 from activities.mailer import MailingActivities, present
 from core.db import transaction
 from models.accounts import User
@@ -71,7 +71,7 @@ class ReviewActivities(MailingActivities):
                 action="decision:approved" if approve else "decision:rejected",
                 actor=f"reviewer:{reviewer.full_name}",
                 detail={"reason": data.decision.reason, "amendment_unit": data.amendment_unit_id}))
-            await project_location(session, location, data.then)
+            await write_transition(session, location, data.then)
 
     async def _settle_amendment(self, session, location: Location, data: DecisionRecord) -> None:
         unit = await session.get(StorageUnit, data.amendment_unit_id)
@@ -110,7 +110,7 @@ class ReviewActivities(MailingActivities):
                 signature.voided_at = utcnow()
                 signature.void_reason = "Section B reopened for resubmission"
                 session.add(signature)
-            await project_location(session, location, data.then)
+            await write_transition(session, location, data.then)
 
     @activity.defn
     async def open_amendment(self, data: AmendmentRequested) -> None:
