@@ -14,7 +14,6 @@ from temporalio.converter import (
 
 from core.settings import Settings
 
-
 _TYPE_ADAPTERS = functools.lru_cache(maxsize=1024)(TypeAdapter)
 
 
