@@ -42,11 +42,11 @@ class ReviewActivities(MailingActivities):
     @activity.defn
     async def record_decision(self, data: DecisionRecord) -> None:
         async with transaction(self.sessions) as session:
-            location = await session.get(Location, data.location_id)
             done = (await session.exec(select(ReviewDecision).where(
                 ReviewDecision.event_key == data.key))).first()
             if done is not None:  # a retry after this committed (and the transition with it)
                 return
+            location = await session.get(Location, data.location_id)
             approve = data.decision.approve
             problem = approve and approval_problem(
                 location.name, await active_provider_count(session, location.id),

@@ -86,9 +86,9 @@ class LocationEnrollmentWorkflow:
     @workflow.run
     async def run(self, data: LocationInput) -> None:
         if data.state is None and workflow.patched(STEPS_PROJECT):
-            # The invitation's step writes the first status before the email goes out.
-            if workflow.patched(PROJECT_REMINDER):
-                self.s.last_activity = workflow.now()  # projected with the first status
+            # The invitation's step writes the first status (and the first reminder, counted
+            # from now) before the email goes out.
+            self.s.last_activity = workflow.now()
             await self._invite(then=self._change(S.NEW, WAITING_REGISTRATION))
         elif data.state is None:
             # The status is projected before the invitation goes out: a coordinator who
@@ -389,21 +389,21 @@ class LocationEnrollmentWorkflow:
             record = DecisionRecord(location_id=self.data.location_id, decision=data,
                                     key=f"location-{self.data.location_id}:decision-"
                                         f"{s.decisions + 1}", amendment_unit_id=amendment)
-            if amendment is not None:
-                await db_step(R.record_decision, record)
+
+            def decided() -> None:  # the decision is recorded; its email goes next
                 s.decisions += 1
                 s.outbox.append(record)
+                if amendment is None:
+                    s.phase = "enrolled" if data.approve else "rejected"
+
+            if amendment is not None:
+                await db_step(R.record_decision, record)
+                decided()
                 s.current_amendment = None
                 return DecisionResult(location_id=self.data.location_id, status=s.status,
                                       amendment=True)
             status, waiting = (S.APPROVED, None) if data.approve else (
                 S.REJECTED, WAITING_AFTER_REJECTION)
-
-            def decided() -> None:
-                s.decisions += 1
-                s.outbox.append(record)
-                s.phase = "enrolled" if data.approve else "rejected"
-
             await self._step_then(R.record_decision, record, status, waiting, done=decided,
                                   actor=f"reviewer:{data.reviewer_id}", note=data.reason)
             await self._parent_signal(OrganizationInbox.location_decided, LocationDecided(

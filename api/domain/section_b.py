@@ -75,7 +75,7 @@ async def _changed(session: AsyncSession, gateway: Gateway, location: Location,
                                               void_reason="Section B changed after signing"))
     await session.flush()
     if location.status == LocationStatus.NEW and (
-            section.revision == 1 or previous is None
+            section.revision == 1
             or as_utc(section.updated_at) - as_utc(previous) >= HINT_AGAIN_AFTER):
         location_id = location.id
         after_commit(session, lambda: enrollment_process.section_b_started(gateway, location_id))

@@ -137,26 +137,6 @@ class OrganizationRef(BaseModel):
     organization_id: int
 
 
-class InviteCoordinator(BaseModel):
-    location_id: int
-    round: int
-    ttl: timedelta
-    then: "StatusChange | None" = None  # the first status, written before the email goes out
-
-
-class JoinLocation(BaseModel):
-    location_id: int
-    link_id: int
-    user_id: int
-    then: "StatusChange | None" = None  # see LocationStep
-
-
-class SectionBReminder(BaseModel):
-    location_id: int
-    number: int
-    invitation_ttl: timedelta
-
-
 class ReminderDue(BaseModel):
     """When the next Section B reminder is due (None: no reminder ahead) and how many went,
     as pages show it; `seq` orders the workflow's writes, so an older one never overwrites."""
@@ -186,8 +166,24 @@ class LocationStep(LocationRef):
     then: StatusChange | None = None
 
 
-InviteCoordinator.model_rebuild()
-JoinLocation.model_rebuild()
+class InviteCoordinator(BaseModel):
+    location_id: int
+    round: int
+    ttl: timedelta
+    then: StatusChange | None = None  # the first status, written before the email goes out
+
+
+class JoinLocation(BaseModel):
+    location_id: int
+    link_id: int
+    user_id: int
+    then: StatusChange | None = None  # see LocationStep
+
+
+class SectionBReminder(BaseModel):
+    location_id: int
+    number: int
+    invitation_ttl: timedelta
 
 
 class LocationReminder(BaseModel):
