@@ -28,7 +28,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from bench.bare import BareSpec, BareWorkflow, noop
-from bench.processes import cpu_delta, percentiles, report, running
+from bench.processes import cpu_delta, percentiles, report, running, temporal_requests
 from core.temporal import DATA_CONVERTER
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
@@ -148,6 +148,15 @@ async def measured_batch(system, staff, enrollments: int, concurrency: int) -> d
             "cpu": cpu_delta(before, system.cpu_seconds(), enrollments)}
 
 
+def per_enrollment(before: dict[str, float], after: dict[str, float], count: int) -> dict:
+    """The Temporal server's requests between two readings, per enrollment, by operation (the
+    most first), and their total."""
+    spent = {k: (v - before.get(k, 0)) / count for k, v in after.items()}
+    ordered = sorted(((k, round(v, 1)) for k, v in spent.items() if v >= 0.05),
+                     key=lambda kv: -kv[1])
+    return {"total": round(sum(spent.values()), 1), **dict(ordered)}
+
+
 def medians(batches: list[dict]) -> dict:
     return {"per_second": statistics.median(b["per_second"] for b in batches),
             "cpu": {name: round(statistics.median(b["cpu"][name] for b in batches), 3)
@@ -162,13 +171,19 @@ async def main(args: argparse.Namespace) -> dict:
                                       data_converter=DATA_CONVERTER)
         staff = await reviewer(system)
         await one_enrollment(system, staff)  # warm-up, not measured
+        requests_before = temporal_requests(system)
         batches = [await measured_batch(system, staff, args.enrollments, args.concurrency)
                    for _ in range(args.runs)]
+        requests = per_enrollment(requests_before, temporal_requests(system),
+                                  args.enrollments * args.runs)
         total = args.enrollments * args.runs + 1
         shape = await shape_of_run(client)
         before = system.cpu_seconds()
+        requests_before = temporal_requests(system)
         bare = await bare_run(client, shape, total, args.enrollments, args.concurrency)
         bare_cpu = cpu_delta(before, system.cpu_seconds(), args.enrollments)
+        bare_requests = per_enrollment(requests_before, temporal_requests(system),
+                                       args.enrollments)
         await seed_pending(system, 1000)
         latency = await queue_latency(system, staff, args.requests)
         memory = {name: round(system.rss_mib(name), 1) for name in ("api", "worker")}
@@ -184,6 +199,8 @@ async def main(args: argparse.Namespace) -> dict:
         "bare_cpu_seconds_per_enrollment": {k: bare_cpu[k] for k in ("temporal",
                                                                       "load generator")},
         "shape_per_enrollment": {k: round(v / total, 1) for k, v in shape.items()},
+        "temporal_requests_per_enrollment": requests,
+        "bare_temporal_requests_per_enrollment": bare_requests,
         "review_queue_1000_pending": latency, "rss_mib_at_end": memory,
     }
 

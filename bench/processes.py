@@ -35,6 +35,7 @@ class Remote:
     settings: Settings
     smtp: SmtpCapture
     base_url: str
+    metrics_url: str = ""  # the Temporal dev server's Prometheus endpoint
     children: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -104,20 +105,22 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
     """Start the parts asked for; yield a Remote; stop them all."""
     smtp = SmtpCapture().start()
     data = Path(tempfile.mkdtemp(prefix="perf-bench-"))
-    temporal_port, api_port = free_port(), free_port()
+    temporal_port, api_port, metrics_port = free_port(), free_port(), free_port()
     settings = Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
                         database_url=database_url, smtp_port=smtp.port, data_dir=data,
                         temporal_address=f"127.0.0.1:{temporal_port}",
                         temporal_task_queue=f"bench-{uuid.uuid4().hex[:6]}",
                         public_base_url=f"http://127.0.0.1:{api_port}")
-    remote = Remote(settings, smtp, settings.public_base_url)
+    remote = Remote(settings, smtp, settings.public_base_url,
+                    metrics_url=f"http://127.0.0.1:{metrics_port}/metrics")
     env = {**app_env(settings), **{k.upper(): v for k, v in overrides.items()}}
     log = (data / "processes.log").open("w")
     try:
         if temporal:
             server = _spawn(remote, "temporal", [
                 str(BIN / "temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
-                "--port", str(temporal_port), "--log-level", "error"], env, log)
+                "--port", str(temporal_port), "--metrics-port", str(metrics_port),
+                "--log-level", "error"], env, log)
             wait_for_port("127.0.0.1", temporal_port, server)
         if worker:
             proc = _spawn(remote, "worker", [sys.executable, "worker.py"], env, log)
@@ -153,3 +156,18 @@ def _spawn(remote: Remote, name: str, argv: list[str], env: dict[str, str],
     remote.children.append((name, proc))
     return proc
 
+
+
+def temporal_requests(remote: Remote) -> dict[str, float]:
+    """The Temporal server's requests so far by service and operation ("frontend.StartWorkflow
+    Execution"; its `service_requests` counter summed over the namespaces), read from the dev
+    server's Prometheus endpoint."""
+    counts: dict[str, float] = {}
+    for line in httpx.get(remote.metrics_url, timeout=10).text.splitlines():
+        if line.startswith("service_requests{"):
+            labels, _, value = line.rpartition(" ")
+            label = {k: v.strip('"') for k, _, v in (part.partition("=") for part in
+                                                        labels[17:-1].split(","))}
+            key = f"{label.get('service_name')}.{label.get('operation')}"
+            counts[key] = counts.get(key, 0) + float(value)
+    return counts
