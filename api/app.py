@@ -47,6 +47,7 @@ from api.routers import (
     sites,
     state,
 )
+from api.routing import Router
 from api.services import Services
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
                    recipient_portal.router, sites.router, care_api.router,
                    care_pages.pages, proof_pages.router, registry_api.router,
                    appointment_pages.router, appointment_pages.pages):
+        if not isinstance(router, Router):  # see api/routing.py
+            raise TypeError(f"{router!r} is not an api.routing.Router")
         app.include_router(router)
     return app
 

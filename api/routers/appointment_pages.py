@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 from typing import Annotated
 
 from babel.dates import format_datetime
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.routers.recipient_portal import _language, _page, _person
+from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Invalid
 from core.i18n import N_, gettext
@@ -26,8 +27,8 @@ from models.care_rules import local_today
 from models.enrollment import Location
 from models.portal_rules import MANAGER
 
-router = APIRouter(tags=["appointments"])
-pages = APIRouter(include_in_schema=False)
+router = Router(tags=["appointments"])
+pages = Router(include_in_schema=False)
 
 
 class SlotIn(BaseModel):

@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import EmailStr
 
@@ -10,6 +10,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.routing import Router
 from api.sessions import (
     SESSION_COOKIE,
     bearer_token,
@@ -22,8 +23,8 @@ from api.sessions import (
 from core.errors import CVMSError, Gone, TooManyRequests
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, Stripped, TokenOut, UserOut
 
-pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["auth"])
+pages = Router(include_in_schema=False)
+api = Router(prefix="/api/v1", tags=["auth"])
 
 
 def _safe_next(target: str | None) -> str:

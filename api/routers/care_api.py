@@ -4,12 +4,13 @@ doses at a location. The same rules and scope checks as the pages."""
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep
 from api.domain import administrations, care
 from api.domain.scope import my_location_ids
 from api.params import Id
+from api.routing import Router
 from models.administration_schemas import (
     AdministrationEdit,
     AdministrationIn,
@@ -21,7 +22,7 @@ from models.administration_schemas import (
 )
 from models.recipient_rules import RecipientIn
 
-router = APIRouter(prefix="/api/v1", tags=["point of care"])
+router = Router(prefix="/api/v1", tags=["point of care"])
 BASE = "/locations/{location_id}/care"
 
 

@@ -4,7 +4,7 @@ Read-only profiles see the same pages without their forms and buttons."""
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
@@ -14,6 +14,7 @@ from api.domain.scope import my_location_ids, site_for_staff
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import Id
+from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Invalid, NotFound
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
@@ -23,7 +24,7 @@ from models.inventory import Lot, Product
 from models.portal_rules import MANAGER
 from models.recipient_rules import RecipientIn
 
-pages = APIRouter(include_in_schema=False)
+pages = Router(include_in_schema=False)
 NEW_PERSON = {"state": "NC", "industry": "other", "language": "en"}
 
 

@@ -1,15 +1,16 @@
 """The development mailbox: what the built-in mail catcher received, links clickable."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from api.deps import SettingsDep
 from api.pages import render
+from api.routing import Router
 from core.errors import NotFound
 from core.settings import Settings
 from notifications.mailbox import get_mail, list_mail
 
-router = APIRouter(prefix="/dev", include_in_schema=False)
+router = Router(prefix="/dev", include_in_schema=False)
 
 
 def _enabled(settings: Settings) -> None:

@@ -1,7 +1,7 @@
 """Organization Management pages (employers and their points of contact), the contact's
 validation link, and the Organization Portal."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
@@ -10,12 +10,13 @@ from api.domain.scope import employer_for
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id
+from api.routing import Router
 from core.errors import CVMSError
 from models.portal_rules import INDUSTRIES, ContactStatus, states
 from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
 from models.schemas import NewPassword
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 CHOICES = {"industries": [(i, i) for i in INDUSTRIES], "states": [(s, s) for s in states()],
            "contact_labels": ContactStatus.LABELS, "tab": "organizations"}
 

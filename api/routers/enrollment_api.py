@@ -3,13 +3,14 @@
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import Depends, Request, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, require_roles
 from api.domain import invitations, section_a
 from api.domain.scope import my_organization, organization_for
 from api.params import Id
+from api.routing import Router
 from api.sessions import bearer_token
 from core.errors import Conflict, Invalid
 from models.accounts import User
@@ -28,7 +29,7 @@ from models.enums import Role
 from models.schemas import TokenOut
 from models.section_b import FORM_STEPS
 
-router = APIRouter(prefix="/api/v1", tags=["enrollment"])
+router = Router(prefix="/api/v1", tags=["enrollment"])
 Admin = Annotated[User, Depends(require_roles(Role.ORG_ADMIN))]
 FormStep = StrEnum("FormStep", {step.key: step.key for step in FORM_STEPS})
 

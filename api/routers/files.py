@@ -1,6 +1,5 @@
 """Stored files (storage-unit photos, drawn signatures), for those who may see them."""
 
-from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlmodel import or_, select
 
@@ -8,12 +7,13 @@ from api.deps import CurrentUser, SessionDep
 from api.domain.helpdesk import case_for
 from api.domain.scope import location_for
 from api.params import Id
+from api.routing import Router
 from core.errors import NotFound
 from models.enrollment import StorageUnit, StoredFile
 from models.enums import Role
 from models.helpdesk import CaseAttachment
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/files/{file_id}")

@@ -4,15 +4,15 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 import aiosmtplib
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from api.deps import ServicesDep
 from api.processes import health
+from api.routing import Router
 from api.services import Services
 
-router = APIRouter(tags=["health"])
+router = Router(tags=["health"])
 CHECK_TIMEOUT = 3.0
 
 

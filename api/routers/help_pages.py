@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Request, UploadFile
+from fastapi import File, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
@@ -14,13 +14,14 @@ from api.domain.section_b import Upload
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
+from api.routing import Router
 from core.errors import CVMSError
 from models.enrollment import Location, StoredFile
 from models.helpdesk import CaseStatus
 from models.helpdesk_rules import REOPEN_WITHIN, Category
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
-router = APIRouter(prefix="/help", include_in_schema=False)
+router = Router(prefix="/help", include_in_schema=False)
 PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.RECIPIENT_QUESTION]
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, require_roles
@@ -11,6 +11,7 @@ from api.domain.helpdesk_console import ConsoleFilters, console
 from api.domain.section_b import Upload
 from api.forms import validated
 from api.params import Id
+from api.routing import Router
 from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
@@ -30,7 +31,7 @@ from models.helpdesk_schemas import (
     ResolveIn,
 )
 
-router = APIRouter(prefix="/api/v1/helpdesk", tags=["help desk"])
+router = Router(prefix="/api/v1/helpdesk", tags=["help desk"])
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 Files = Annotated[list[UploadFile] | None, File(description="Attachments (up to 5)")]
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
@@ -25,6 +25,7 @@ from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.processes import helpdesk as case_process
+from api.routing import Router
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
@@ -32,7 +33,7 @@ from models.enums import Role
 from models.helpdesk_rules import Category, Team
 from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
 
-router = APIRouter(prefix="/helpdesk", include_in_schema=False)
+router = Router(prefix="/helpdesk", include_in_schema=False)
 # The cases whose attached workbook an agent imports, through the shared case-import machinery.
 IMPORTS = {Category.PROVIDER_BULK_UPLOAD: (provider_import, "practicing provider"),
            Category.USER_ONBOARDING: (portal_import, "portal user"),

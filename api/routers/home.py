@@ -1,14 +1,15 @@
 """The home page: a landing page for visitors, a role dashboard for people who log in."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import OptionalUser
 from api.pages import redirect, render
+from api.routing import Router
 from models.enums import Role
 from models.portal_rules import PROFILES
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -2,11 +2,12 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import Depends, Query
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
 from api.domain import inventory, transfers
 from api.params import MAX_ID, Id
+from api.routing import Router
 from models.accounts import User
 from models.enums import Role
 from models.inventory_schemas import (
@@ -23,7 +24,7 @@ from models.inventory_schemas import (
 
 # The generic route carries only the sites' actions; decisions have their own routes and bodies.
 SiteAction = Literal["ship", "cancel", "receive"]
-router = APIRouter(prefix="/api/v1", tags=["inventory"])
+router = Router(prefix="/api/v1", tags=["inventory"])
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
 

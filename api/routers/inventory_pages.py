@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
@@ -12,6 +12,7 @@ from api.domain.scope import managed_location_ids, may_manage
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import MAX_ID, Id, form_id
+from api.routing import Router
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
@@ -19,7 +20,7 @@ from models.enums import Role
 from models.inventory_rules import may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
 
-pages = APIRouter(include_in_schema=False)
+pages = Router(include_in_schema=False)
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
 

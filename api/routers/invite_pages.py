@@ -1,17 +1,18 @@
 """The coordinator's invitation link: register (or log in), then straight into Section B."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep, SettingsDep
 from api.domain import invitations
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.routing import Router
 from api.sessions import set_session_cookie, start_session
 from core.errors import CVMSError, Gone
 from models.enrollment_schemas import CoordinatorRegistrationIn
 
-router = APIRouter(prefix="/invite", include_in_schema=False)
+router = Router(prefix="/invite", include_in_schema=False)
 
 
 async def _problem(request: Request, token: str, error: CVMSError) -> HTMLResponse:

@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep
 from api.domain import case_imports, employers, helpdesk, portal_accounts, portal_import
 from api.domain.scope import employer_for
 from api.forms import validated
 from api.params import Id
+from api.routing import Router
 from models.helpdesk_schemas import ImportIn, ImportReport
 from models.portal_schemas import (
     ActiveLocationIn,
@@ -25,7 +26,7 @@ from models.portal_schemas import (
 )
 from models.schemas import NewPassword
 
-router = APIRouter(prefix="/api/v1", tags=["portal"])
+router = Router(prefix="/api/v1", tags=["portal"])
 
 
 async def person_out(session, user) -> PortalUserOut:

@@ -1,7 +1,7 @@
 """Provider portal pages: Home and the tabs, the location switch, Account Management, and the
 set-password page of an invited contact."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
@@ -10,6 +10,7 @@ from api.domain.scope import managed_location_ids
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
+from api.routing import Router
 from core.errors import CVMSError, NotFound
 from models.enrollment import Location
 from models.enums import Role
@@ -23,7 +24,7 @@ from models.portal_schemas import (
 )
 from models.schemas import NewPassword
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 PROFILE_OPTIONS = [(p.value, p.label) for p in PROFILES]
 
 

@@ -1,12 +1,12 @@
 """Proof of vaccination for verifiers: the SMART Health Card issuer's public keys."""
 
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import SettingsDep
 from api.domain import health_card
+from api.routing import Router
 
-router = APIRouter(tags=["proof of vaccination"])
+router = Router(tags=["proof of vaccination"])
 
 
 @router.get("/.well-known/jwks.json", summary="The health-card issuer's public keys (JWKS)")

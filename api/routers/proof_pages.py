@@ -2,16 +2,17 @@
 the language chosen with the switch (else the one their record asks for; `?lang=` picks the
 PDF's)."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SessionDep, SettingsDep
 from api.domain import proof as proofs
 from api.params import Id
 from api.routers.recipient_portal import _language, _page, _person
+from api.routing import Router
 from core import i18n
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 
 
 @router.get("/r/{recipient_id}/{key}/proof", response_class=HTMLResponse)

@@ -5,7 +5,7 @@ api/domain/recipients_scope.py."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
@@ -20,6 +20,7 @@ from api.domain.recipients_scope import (
 )
 from api.pages import redirect, render
 from api.params import Id
+from api.routing import Router
 from core.errors import CVMSError, NotFound
 from models.accounts import User
 from models.enrollment import Location
@@ -27,8 +28,8 @@ from models.enums import Role
 from models.helpdesk_schemas import ImportIn, ImportReport
 from models.recipient_rules import INDUSTRIES, MAX_ROWS, SMALL_FILE
 
-pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["recipients"])
+pages = Router(include_in_schema=False)
+api = Router(prefix="/api/v1", tags=["recipients"])
 Manager = Annotated[User, Depends(require_roles(*RECIPIENT_ROLES))]
 Uploader = Annotated[User, Depends(require_roles(*UPLOADER_ROLES))]
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]

@@ -2,7 +2,7 @@
 eligibility status with what it means, and updates at any time. The language is the one
 chosen with the switch (a cookie), else the one the recipient's record asks for."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep, SettingsDep
@@ -10,11 +10,12 @@ from api.domain import recipient_portal as portal
 from api.forms import form_values
 from api.pages import redirect, render
 from api.params import Id
+from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, NotFound
 from models.recipients import Recipient
 
-router = APIRouter(include_in_schema=False)
+router = Router(include_in_schema=False)
 LANGUAGE_COOKIE = "cvms_lang"
 YEAR = 365 * 24 * 3600
 

@@ -2,18 +2,19 @@
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.routing import Router
 from core.errors import CVMSError, Gone
 from models.schemas import ConfirmEmailIn, RegistrationIn, RegistrationOut, UserOut
 
-pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["registration"])
+pages = Router(include_in_schema=False)
+api = Router(prefix="/api/v1", tags=["registration"])
 
 VERIFY_WITHIN = timedelta(days=7)
 NEXT_STEP = "Confirm your email address with the link we sent you, then log in."

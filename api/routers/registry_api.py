@@ -4,13 +4,14 @@ of a person's record is written to the audit log."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from api.deps import SessionDep, require_roles
 from api.domain import interop
 from api.domain import proof as records
 from api.params import Id
+from api.routing import Router
 from core.errors import Conflict, NotFound
 from models.accounts import User
 from models.administrations import Administration
@@ -19,7 +20,7 @@ from models.base import utcnow
 from models.enums import Role
 from models.recipients import Recipient
 
-router = APIRouter(prefix="/api/v1/registry", tags=["state registry"])
+router = Router(prefix="/api/v1/registry", tags=["state registry"])
 StateStaff = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 FHIR_JSON = "application/fhir+json"
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -15,6 +15,7 @@ from api.domain.section_b_view import change_rows, summary
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import MAX_ID, Id
+from api.routing import Router
 from core.errors import CVMSError
 from models.accounts import User
 from models.contracts import DecisionResult
@@ -22,8 +23,8 @@ from models.enrollment import StoredFile
 from models.enums import Role
 from models.schemas import Stripped
 
-pages = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api/v1", tags=["review"])
+pages = Router(include_in_schema=False)
+api = Router(prefix="/api/v1", tags=["review"])
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 PAGE_SIZE = 50
 

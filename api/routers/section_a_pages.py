@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep, require_roles
@@ -12,13 +12,14 @@ from api.domain.status import next_reminders
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import as_id, form_id
+from api.routing import Router
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment_enums import ORGANIZATION_TYPES, US_STATES, OfficerRole, OrganizationStatus
 from models.enrollment_schemas import LocationIn, OfficerIn, OrganizationDetailsIn
 from models.enums import Role
 
-router = APIRouter(prefix="/organization", include_in_schema=False)
+router = Router(prefix="/organization", include_in_schema=False)
 Admin = Annotated[User, Depends(require_roles(Role.ORG_ADMIN))]
 STEPS = ["details", "locations", "officers", "review"]
 CHOICES = {"org_types": ORGANIZATION_TYPES, "states": [(s, s) for s in US_STATES]}

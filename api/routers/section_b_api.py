@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, Response, UploadFile
+from fastapi import File, Form, Request, Response, UploadFile
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep
@@ -14,6 +14,7 @@ from api.domain.signatures import client_of
 from api.domain.status import location_status
 from api.forms import refuse_unknown_fields, validated
 from api.params import Id
+from api.routing import Router
 from models.agreements import DocumentKind
 from models.enrollment import SectionB
 from models.enrollment_schemas import (
@@ -33,7 +34,7 @@ from models.section_b import FORM_STEPS, STEP_BY_KEY
 from models.section_b_rules import coordinator_signatures, problems_of
 from models.signatures import Signature
 
-router = APIRouter(prefix="/api/v1", tags=["section B"])
+router = Router(prefix="/api/v1", tags=["section B"])
 FormStep = StrEnum("FormStep", {step.key: step.key for step in FORM_STEPS})
 
 

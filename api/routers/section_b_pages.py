@@ -1,6 +1,6 @@
 """Section B pages for the vaccine coordinator: 12 steps with Previous, Next and Pause."""
 
-from fastapi import APIRouter, Request, UploadFile
+from fastapi import Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import select
 
@@ -15,6 +15,7 @@ from api.domain.status import next_reminder
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, as_id, form_ids
+from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
@@ -24,7 +25,7 @@ from models.review import ReviewDecision
 from models.section_b import STEP_BY_KEY, STEPS
 from models.section_b_rules import coordinator_signatures, section_b_problems
 
-router = APIRouter(prefix="/locations", include_in_schema=False)
+router = Router(prefix="/locations", include_in_schema=False)
 # Steps a coordinator may still open after submitting: providers can change at any time, and an
 # enrolled site may add a storage unit (reviewed on its own).
 PROVIDER_STEPS = {"providers", "edit_providers", "deactivate_providers"}

@@ -1,6 +1,6 @@
 """Responsible officers' signing pages and API: reached only by their emailed links."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr
 
@@ -11,6 +11,7 @@ from api.domain.signing import OfficerSignatureIn
 from api.forms import form_values, parse
 from api.pages import render
 from api.params import Id
+from api.routing import Router
 from core.errors import CVMSError, Gone, Invalid, NotFound
 from core.security import capability_valid
 from models.enrollment_enums import OfficerRole
@@ -19,8 +20,8 @@ from models.links import SIGNED_COPY, signed_copy_path
 from models.schemas import Stripped
 from models.signatures import Signature
 
-pages = APIRouter(prefix="/sign", include_in_schema=False)
-api = APIRouter(prefix="/api/v1/signing", tags=["officer signatures"])
+pages = Router(prefix="/sign", include_in_schema=False)
+api = Router(prefix="/api/v1/signing", tags=["officer signatures"])
 SENT = ("If that address belongs to a responsible officer with a document waiting, a new "
         "signing link is on its way to it.")
 

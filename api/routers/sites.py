@@ -2,15 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep
 from api.domain import sites
 from api.domain.state_lists import NO_CONTROL, pin
 from api.params import Id
+from api.routing import Router
 
-router = APIRouter(prefix="/api/v1", tags=["sites"])
+router = Router(prefix="/api/v1", tags=["sites"])
 
 
 class SiteOut(BaseModel):

@@ -5,7 +5,7 @@ filterable by status and age in status, and downloadable as CSV."""
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import SessionDep, require_roles
@@ -13,12 +13,13 @@ from api.domain import state_lists as lists
 from api.domain.review import _kind
 from api.forms import validated
 from api.pages import render
+from api.routing import Router
 from core.timefmt import EASTERN
 from models.accounts import User
 from models.base import utcnow
 from models.enums import Role
 
-pages = APIRouter(include_in_schema=False)
+pages = Router(include_in_schema=False)
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
 # path: (template, list function, CSV rows, status choices, file name)
