@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email import policy
 from email.generator import BytesGenerator
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from io import BytesIO
@@ -28,9 +29,29 @@ class OutgoingEmail:
     cc: tuple[str, ...] = ()
 
 
+class HeaderClasses(HeaderRegistry):
+    """The standard registry, making each header's class once. Its own makes a new class for
+    every header it parses (`type(...)` in `HeaderRegistry.__getitem__`), though the class
+    depends on the header's name only: ~1 ms of an email's 3.2 ms, and ~1 KiB of garbage a
+    header that only a full collection frees (8-12 KiB per new case in the worker)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type[BaseHeader]] = {}
+
+    def __getitem__(self, name: str) -> type[BaseHeader]:
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+HEADERS = HeaderClasses()
+MESSAGE_POLICY = policy.default.clone(header_factory=HEADERS)
 # Header lines up to RFC 5322's 998-character limit: a subject (at most 200 characters, see
 # notifications.render) is never folded onto a second line, as mail clients show folds badly.
-WIRE_POLICY = policy.SMTP.clone(max_line_length=998)
+WIRE_POLICY = policy.SMTP.clone(max_line_length=998, header_factory=HEADERS)
 
 
 log = logging.getLogger("cvms.smtp")
@@ -58,7 +79,7 @@ async def connection(sender: MailSender) -> AsyncIterator[Send]:
 
 
 def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = sender
     message["To"] = ", ".join(email.to)
     if email.cc:

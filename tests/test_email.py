@@ -113,3 +113,35 @@ async def test_an_email_is_two_statements_in_one_transaction_and_goes_once(syste
         assert sorted(results) == [False, True] and len(sender.sent) == 2
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("subject, text", [
+    ("Your signature is needed", "Hello\n" * 40),
+    ("Recordatorio: su segunda dosis — mañana", "Señora José, ñ " * 100 + "\n"),
+    ("x" * 300, "y" * 2000)])
+def test_an_email_is_built_the_same_with_header_classes_made_once(subject, text, monkeypatch):
+    """notifications.sender.HeaderClasses makes each header's class once (the standard registry
+    makes one for every header it parses): the same bytes on the wire, no new class per email."""
+    import re
+    from email import policy
+
+    from notifications import sender
+
+    email = OutgoingEmail(to=("a@example.org", "Bé <b@example.org>"), cc=("c@example.org",),
+                          subject=subject, text=text, html=f"<p>{text}</p>",
+                          message_id="<abc@cvms.local>")
+    monkeypatch.setattr(sender, "formatdate", lambda localtime: "Tue, 01 Dec 2026 14:00:00 -0000")
+
+    def wire(message_policy, wire_policy) -> bytes:
+        monkeypatch.setattr(sender, "MESSAGE_POLICY", message_policy)
+        monkeypatch.setattr(sender, "WIRE_POLICY", wire_policy)
+        sent = sender.wire_bytes(sender.to_mime(email, "NC CVMS <no-reply@cvms.example>"))
+        return re.sub(rb"=+\d+==+", b"BOUNDARY", sent)
+
+    made_once = (sender.MESSAGE_POLICY, sender.WIRE_POLICY)
+    standard = wire(policy.default, policy.SMTP.clone(max_line_length=998))
+    assert wire(*made_once) == standard
+    first = sender.to_mime(email, "NC CVMS <no-reply@cvms.example>")
+    second = sender.to_mime(email, "NC CVMS <no-reply@cvms.example>")
+    assert type(first["Subject"]) is type(second["Subject"])
+    assert type(first["To"]) is type(second["To"])
