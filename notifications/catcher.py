@@ -10,11 +10,12 @@ import logging
 import mailbox
 import signal
 from email import message_from_bytes
-from email.policy import default as default_policy
 from pathlib import Path
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
+
+from notifications.sender import MESSAGE_POLICY
 
 log = logging.getLogger("cvms.catcher")
 
@@ -25,7 +26,7 @@ class MaildirHandler:
         self.maildir = mailbox.Maildir(directory, create=True)  # makes cur/ new/ tmp/
 
     async def handle_DATA(self, _server, _session, envelope: Envelope) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.original_content or b"", policy=default_policy)
+        message = message_from_bytes(envelope.original_content or b"", policy=MESSAGE_POLICY)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         self.maildir.add(message)
         log.info("caught mail to %s: %s", envelope.rcpt_tos, message["Subject"])

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default as default_policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from markupsafe import Markup, escape
+
+from notifications.sender import MESSAGE_POLICY
 
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
@@ -40,7 +41,7 @@ def _parts(message: EmailMessage) -> tuple[str, str]:
 
 
 def _parse(key: str, raw: bytes) -> CaughtMail:
-    message = message_from_bytes(raw, policy=default_policy)
+    message = message_from_bytes(raw, policy=MESSAGE_POLICY)
     text, html = _parts(message)
     date = parsedate_to_datetime(message["Date"]) if message["Date"] else None
     return CaughtMail(key=key, to=str(message["To"] or ""), cc=str(message["Cc"] or ""),

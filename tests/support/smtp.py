@@ -8,9 +8,10 @@ import time
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
-from email.policy import default as default_policy
 
 from aiosmtpd.controller import Controller
+
+from notifications.sender import MESSAGE_POLICY
 
 URL = re.compile(r"https?://[^\s<>\"')]+")
 
@@ -57,7 +58,7 @@ class _Handler:
         self.box = box
 
     async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.original_content, policy=default_policy)
+        message = message_from_bytes(envelope.original_content, policy=MESSAGE_POLICY)
         self.box.add(Mail(to=[r.lower() for r in envelope.rcpt_tos], message=message,
                           raw=envelope.original_content))
         return "250 OK"
