@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+from prometheus_client.parser import text_string_to_metric_families
 
 from core.db import SessionFactory, create_engine, session_factory
 from core.devrun import api_command, stop_all, wait_for_port
@@ -158,17 +159,16 @@ def _spawn(remote: Remote, name: str, argv: list[str], env: dict[str, str],
     return proc
 
 
-
 def temporal_requests(remote: Remote) -> dict[str, float]:
     """The Temporal server's requests so far by service and operation ("frontend.StartWorkflow
     Execution"; its `service_requests` counter summed over the namespaces), read from the dev
     server's Prometheus endpoint."""
     counts: dict[str, float] = {}
-    for line in httpx.get(remote.metrics_url, timeout=10).text.splitlines():
-        if line.startswith("service_requests{"):
-            labels, _, value = line.rpartition(" ")
-            label = {k: v.strip('"') for k, _, v in (part.partition("=") for part in
-                                                        labels[17:-1].split(","))}
-            key = f"{label.get('service_name')}.{label.get('operation')}"
-            counts[key] = counts.get(key, 0) + float(value)
+    text = httpx.get(remote.metrics_url, timeout=10).text
+    for family in text_string_to_metric_families(text):
+        if family.name != "service_requests":
+            continue
+        for sample in family.samples:
+            key = f"{sample.labels.get('service_name')}.{sample.labels.get('operation')}"
+            counts[key] = counts.get(key, 0) + sample.value
     return counts
