@@ -23,7 +23,7 @@ from core.db import SessionFactory, create_engine, session_factory
 from core.devrun import api_command, stop_all, wait_for_port
 from core.settings import Settings
 from tests.support.smtp import SmtpCapture, free_port
-from tests.support.system import CLIENT_TLS, TEST_SECRET
+from tests.support.system import TEST_SECRET, http_client
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,8 +47,7 @@ class Remote:
         return session_factory(self.engine)
 
     def http(self, **kwargs) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.base_url, timeout=60,
-                                 **{"verify": CLIENT_TLS, **kwargs})
+        return http_client(self.base_url, 60, **kwargs)
 
     def process(self, name: str) -> psutil.Process:
         return psutil.Process(dict(self.children)[name].pid)

@@ -1,7 +1,9 @@
 """Emails render from templates and go through a real SMTP conversation, once per event."""
 
 import asyncio
+import re
 import uuid
+from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -9,6 +11,7 @@ from sqlalchemy import event
 
 from activities.mailer import Mailer
 from core.db import create_engine, session_factory
+from notifications import sender
 from notifications.catalogue import EmailKind, VerifyEmailContext
 from notifications.render import render
 from notifications.sender import MemorySender, OutgoingEmail, SmtpSender
@@ -122,11 +125,6 @@ async def test_an_email_is_two_statements_in_one_transaction_and_goes_once(syste
 def test_an_email_is_built_the_same_with_header_classes_made_once(subject, text, monkeypatch):
     """notifications.sender.HeaderClasses makes each header's class once (the standard registry
     makes one for every header it parses): the same bytes on the wire, no new class per email."""
-    import re
-    from email import policy
-
-    from notifications import sender
-
     email = OutgoingEmail(to=("a@example.org", "Bé <b@example.org>"), cc=("c@example.org",),
                           subject=subject, text=text, html=f"<p>{text}</p>",
                           message_id="<abc@cvms.local>")

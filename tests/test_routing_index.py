@@ -3,9 +3,11 @@
 a path no router serves asks no route at all."""
 
 import pytest
+from fastapi import APIRouter
 from fastapi.routing import APIRoute, _EffectiveRouteContext, _IncludedRouter
 
 from api.app import create_app
+from api.routers import health
 from api.routing import Router, paths_pattern
 from core.settings import Settings
 from tests.support.routing import requests, resolve
@@ -64,18 +66,7 @@ def test_a_router_whose_routes_have_no_path_expression_is_asked_route_by_route()
     assert pattern.match("/items/12") and not pattern.match("/items/12/x")
 
 
-def test_the_app_refuses_a_router_without_the_index():
-    from fastapi import APIRouter
-
-    import api.app as app_module
-    from api.routers import health
-
-    plain = APIRouter()
-    original = health.router
-    health.router = plain
-    try:
-        with pytest.raises(TypeError, match="api.routing.Router"):
-            app_module.create_app(Settings(_env_file=None, environment="test",
-                                           secret_key=TEST_SECRET))
-    finally:
-        health.router = original
+def test_the_app_refuses_a_router_without_the_index(monkeypatch):
+    monkeypatch.setattr(health, "router", APIRouter())
+    with pytest.raises(TypeError, match="api.routing.Router"):
+        create_app(Settings(_env_file=None, environment="test", secret_key=TEST_SECRET))

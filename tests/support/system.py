@@ -28,6 +28,11 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
 CLIENT_TLS = ssl.create_default_context()
 
 
+def http_client(base_url: str, timeout: float, **kwargs) -> httpx.AsyncClient:
+    """An HTTP client for the system under test (the tests' and the benchmarks')."""
+    return httpx.AsyncClient(base_url=base_url, timeout=timeout, **{"verify": CLIENT_TLS, **kwargs})
+
+
 def make_settings(database_url: str, smtp: SmtpCapture, port: int, task_queue: str,
                   data_dir: Path, **overrides) -> Settings:
     return Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
@@ -68,8 +73,7 @@ class System:
         return self.settings.temporal_task_queue
 
     def http(self, **kwargs) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=self.base_url, timeout=30,
-                                 **{"verify": CLIENT_TLS, **kwargs})
+        return http_client(self.base_url, 30, **kwargs)
 
     async def start_worker(self) -> None:
         self.worker = build_worker(self.client, self.settings, engine=self.engine)
