@@ -41,6 +41,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.signing import SigningRoundWorkflow
 
 E = EnrollmentActivities
+# Runs started after this change start their locations' workflows together, while Section A's
+# confirmation is emailed, and tell their locations together: the organization takes one
+# workflow task for what took one per location. Runs before it (recorded histories) replay
+# one at a time.
+TOGETHER = "organization-steps-together"
 
 
 @workflow.defn
@@ -63,14 +68,30 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
             if not self._has_work():
                 await workflow.wait_condition(workflow.all_handlers_finished)
                 workflow.continue_as_new(data.model_copy(update={"state": self.s}))
+            if (self.confirm_pending or self.s.to_start) and workflow.patched(TOGETHER):
+                await self._confirm_and_start()
             if self.confirm_pending:
-                ref = OrganizationRef(organization_id=data.organization_id)
-                await workflow.execute_activity_method(E.confirm_section_a, ref, **MAIL)
-                self.confirm_pending = False
+                await self._confirm_section_a()
             while self.s.to_start:
                 await self._start_location(self.s.to_start[0])
                 self.s.started.append(self.s.to_start.pop(0))
             await self._serve_awaiting()
+
+    async def _confirm_section_a(self) -> None:
+        ref = OrganizationRef(organization_id=self.data.organization_id)
+        await workflow.execute_activity_method(E.confirm_section_a, ref, **MAIL)
+        self.confirm_pending = False
+
+    async def _confirm_and_start(self) -> None:
+        """Email Section A's confirmation and start the locations' workflows, all at once."""
+        batch = list(self.s.to_start)
+        steps = [self._start_location(location_id) for location_id in batch]
+        if self.confirm_pending:
+            steps.append(self._confirm_section_a())
+        await asyncio.gather(*steps)
+        for location_id in batch:  # locations added meanwhile stay in `to_start`
+            self.s.to_start.remove(location_id)
+            self.s.started.append(location_id)
 
     def _has_work(self) -> bool:
         s = self.s
@@ -98,6 +119,10 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
     async def _serve_awaiting(self) -> None:
         """Covered locations go on to review; the rest wait for a (new) signing round."""
         s = self.s
+        signed = [i for i in s.awaiting if i in s.covered]
+        if signed and workflow.patched(TOGETHER):
+            s.awaiting = [i for i in s.awaiting if i not in signed]
+            await self._tell_all(signed, LocationEnrollmentWorkflow.officers_signed)
         for location_id in [i for i in s.awaiting if i in s.covered]:
             s.awaiting.remove(location_id)
             await self._tell(location_id, LocationEnrollmentWorkflow.officers_signed)
@@ -122,6 +147,9 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
         self.round_handle, self.s.open_round = None, None
         if outcome.complete:
             self.s.covered = sorted(set(self.s.covered) | set(outcome.location_ids))
+
+    async def _tell_all(self, location_ids: list[int], signal) -> None:
+        await asyncio.gather(*(self._tell(location_id, signal) for location_id in location_ids))
 
     async def _tell(self, location_id: int, signal) -> None:
         handle = workflow.get_external_workflow_handle_for(LocationEnrollmentWorkflow.run,
@@ -198,6 +226,10 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
             await self.round_handle.signal(SigningRoundWorkflow.cancel)
         s.covered = [i for i in s.covered if i in s.approved]
         s.addendum.append(reason)
+        if s.ready and workflow.patched(TOGETHER):
+            s.awaiting.extend(i for i in s.ready if i not in s.awaiting)
+            await self._tell_all(list(s.ready), LocationEnrollmentWorkflow.signatures_voided)
+            return
         for location_id in s.ready:
             if location_id not in s.awaiting:
                 s.awaiting.append(location_id)

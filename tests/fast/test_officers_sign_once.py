@@ -6,6 +6,7 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
+from temporalio.api.enums.v1 import EventType
 from temporalio.client import WithStartWorkflowOperation, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 
@@ -99,6 +100,14 @@ async def sign_round(client, org: int, number: int) -> None:
     await handle.result()
 
 
+async def tasks_that(client, workflow_id: str, event_type, attributes: str, wanted) -> list[int]:
+    """The workflow tasks (by their completion event) whose commands made the events of
+    `event_type` for which `wanted(attributes)` holds, one entry per event."""
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    return [getattr(e, attributes).workflow_task_completed_event_id for e in history.events
+            if e.event_type == event_type and wanted(getattr(e, attributes))]
+
+
 async def test_three_locations_one_signature_and_an_addendum_for_a_later_one(ts_env, workers):
     org_id, (one, two, three, four, _) = numbers()
     fake = fakes(org_id, [one, two, three])
@@ -117,6 +126,24 @@ async def test_three_locations_one_signature_and_an_addendum_for_a_later_one(ts_
     await submit_b(client, three)  # after the signature: straight to review
     await reaches(client, three, "pending_review")
     assert fake.count("open_round") == 1 and fake.count("send_links") == 1
+
+    # The organization started its three locations' workflows in one workflow task, the one
+    # that scheduled Section A's confirmation, and told both signed locations in one.
+    workflow_id = ids.enrollment(org_id)
+    starts = await tasks_that(
+        client, workflow_id, EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+        "start_child_workflow_execution_initiated_event_attributes",
+        lambda a: a.workflow_type.name == "LocationEnrollmentWorkflow")
+    confirm = await tasks_that(
+        client, workflow_id, EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+        "activity_task_scheduled_event_attributes",
+        lambda a: a.activity_type.name == "confirm_section_a")
+    assert len(starts) == 3 and set(starts) == set(confirm), (starts, confirm)
+    told = await tasks_that(
+        client, workflow_id, EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+        "signal_external_workflow_execution_initiated_event_attributes",
+        lambda a: a.signal_name == "officers_signed")
+    assert len(told) == 3 and len(set(told)) == 2, told  # one and two together, then three
 
     org = client.get_workflow_handle(ids.enrollment(org_id))
     await org.execute_update(OrganizationEnrollmentWorkflow.add_location,
