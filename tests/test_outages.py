@@ -3,6 +3,8 @@ none (503, nothing stored), and the retry once it is back completes it exactly o
 
 import asyncio
 import time
+import uuid
+from datetime import timedelta
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -19,6 +21,7 @@ from tests.support.helpdesk import agent, register_requester
 from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import PASSWORD, unique_email
+from workflows.health import HealthWorkflow
 
 NOT_DONE = "not done"
 
@@ -30,16 +33,27 @@ async def count(system, statement) -> int:
 
 async def back(temporal, system) -> None:
     """Start the server again and wait until the system's client has reconnected and the worker
-    polls again (a person retrying a moment earlier would be told 'not done' once more, which
-    is also true: the worker's pollers back off while the server is away)."""
+    takes new processes again (a person retrying a moment earlier would be told 'not done' once
+    more, which is also true: the worker's pollers back off while the server is away).
+
+    `/healthz` asks the worker's cached health process, which the worker answers as soon as it
+    polls its own (sticky) queue; a new process's first task waits on the shared queue, whose
+    poller may still be backing off, so a fresh process must answer too."""
     await temporal.start()
     async with system.http() as http:
         for _ in range(100):
             components = (await http.get("/healthz")).json()["components"]
             if all(components[part]["status"] == "ok" for part in ("temporal", "worker")):
-                return
+                break
             await asyncio.sleep(0.2)
-    raise AssertionError("the system did not reconnect to Temporal")
+        else:
+            raise AssertionError("the system did not reconnect to Temporal")
+    probe = await system.client.start_workflow(
+        HealthWorkflow.run, id=f"outage-probe-{uuid.uuid4().hex[:8]}",
+        task_queue=system.settings.temporal_task_queue)
+    # Answered only once a worker took the new process's first task from the shared queue.
+    assert await probe.query(HealthWorkflow.ping, rpc_timeout=timedelta(seconds=30)) == "ok"
+    await probe.terminate()
 
 
 def refused_while_down(response) -> None:
