@@ -1,5 +1,6 @@
 """Database engine and sessions. SQLite file by default; Postgres through psycopg 3."""
 
+import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -37,8 +38,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class EncodedJSON(str):
+    """A JSON column's value encoded already, off the event loop (a 5,000-row upload is 1.6 MB
+    of JSON, ~28 ms of encoding that would otherwise stall every other request): written as it
+    is. Assign it to the column only where nothing reads the attribute back in that session."""
+
+
+def _json_serializer(value: Any) -> str:
+    return str(value) if isinstance(value, EncodedJSON) else json.dumps(value)
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     url = async_url(url)
+    kwargs.setdefault("json_serializer", _json_serializer)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
