@@ -5,6 +5,7 @@ database write, as before) it would hold that request too (and give up waiting a
 rows then reach the import process intact, on either database."""
 
 import asyncio
+import json
 import threading
 
 from sqlalchemy import func
@@ -49,3 +50,9 @@ async def test_other_requests_are_answered_while_an_uploads_rows_are_encoded(sys
         stored = (await session.exec(select(func.count()).select_from(Recipient).where(
             Recipient.last_name == f"Quill{t}"))).one()
     assert stored == 150
+
+
+def test_rows_are_encoded_a_few_hundred_at_a_time_into_the_same_json():
+    lines = [[n, {"first_name": f"Ana {n}", "note": "ñ \"quoted\""}] for n in range(1, 1_202)]
+    for part in (lines, lines[:1], lines[:recipients.ENCODE_CHUNK], []):
+        assert recipients.encode_rows(part) == json.dumps(part)

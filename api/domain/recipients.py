@@ -32,10 +32,17 @@ NO_UPLOAD = "We could not find that upload among your locations'."
 NO_RECIPIENT = "We could not find that recipient among your locations'."
 
 
+ENCODE_CHUNK = 250  # rows per json.dumps call (~0.6 ms): the event loop gets its turn between
+
+
 def encode_rows(rows: list) -> EncodedJSON:
-    """An upload's rows as the JSON its column stores: 1.6 MB and ~28 ms for 5,000 rows, done
-    in a thread so that the other requests are not held while it runs."""
-    return EncodedJSON(json.dumps(rows))
+    """An upload's rows as the JSON its column stores, run in a thread so that the other
+    requests are not held while it runs: 1.6 MB and 12-28 ms for 5,000 rows, which one
+    json.dumps call would spend without letting the event loop's thread in (it keeps the GIL),
+    so it encodes a few hundred rows at a time. The same bytes as json.dumps(rows)."""
+    parts = (json.dumps(rows[i:i + ENCODE_CHUNK])[1:-1]
+             for i in range(0, len(rows), ENCODE_CHUNK))
+    return EncodedJSON("[" + ", ".join(parts) + "]")
 
 
 async def upload(session: AsyncSession, gateway: Gateway, user: User, location_id: int,
