@@ -1,5 +1,6 @@
 """The FastAPI app factory: `uvicorn api.app:create_app --factory`."""
 
+import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -49,6 +50,7 @@ from api.routers import (
 )
 from api.routing import Router
 from api.services import Services
+from api.warmup import warm_up
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
 from core.profiling import profiled
@@ -64,6 +66,17 @@ available here, with the same validation and the same role and scope checks. Aut
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None,
                gateway: Gateway | None = None) -> FastAPI:
     settings = settings or get_settings()
+    routers = (health.router, home.router, auth.pages, auth.api, registration.pages,
+               registration.api, dev.router, state.pages, enrollment_api.router,
+               section_a_pages.router, invite_pages.router, section_b_pages.router,
+               files.router, signing.pages, signing.api, review.pages, review.api,
+               helpdesk_api.router, help_pages.router, helpdesk_pages.router,
+               inventory_api.router, inventory_pages.pages, section_b_api.router,
+               portal_api.router, portal_pages.router, employer_pages.router,
+               proof.router, recipient_pages.pages, recipient_pages.api,
+               recipient_portal.router, sites.router, care_api.router,
+               care_pages.pages, proof_pages.router, registry_api.router,
+               appointment_pages.router, appointment_pages.pages)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -71,7 +84,9 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         db = engine or create_engine(settings.resolved_database_url)
         app.state.services = Services(settings=settings, sessions=session_factory(db),
                                       processes=gateway or Gateway(settings))
+        await warm_up(routers)  # before the heap is frozen: what it loads stays put
         freeze_startup_heap(settings.gc_freeze)
+        sys.setswitchinterval(settings.api_switch_interval_ms / 1000)
         with profiled():
             yield
         if own_engine:
@@ -86,17 +101,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     errors.install(app)
     app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (health.router, home.router, auth.pages, auth.api, registration.pages,
-                   registration.api, dev.router, state.pages, enrollment_api.router,
-                   section_a_pages.router, invite_pages.router, section_b_pages.router,
-                   files.router, signing.pages, signing.api, review.pages, review.api,
-                   helpdesk_api.router, help_pages.router, helpdesk_pages.router,
-                   inventory_api.router, inventory_pages.pages, section_b_api.router,
-                   portal_api.router, portal_pages.router, employer_pages.router,
-                   proof.router, recipient_pages.pages, recipient_pages.api,
-                   recipient_portal.router, sites.router, care_api.router,
-                   care_pages.pages, proof_pages.router, registry_api.router,
-                   appointment_pages.router, appointment_pages.pages):
+    for router in routers:
         if not isinstance(router, Router):  # see api/routing.py
             raise TypeError(f"{router!r} is not an api.routing.Router")
         app.include_router(router)
