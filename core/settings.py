@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused outside development
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     # (a spreadsheet being read, a photo re-encoded) and waits up to this long at each of its
     # turns: a request makes several, so with 5 ms another person's request waited 32-48 ms
     # during a 5,000-row upload, with 1 ms 16-25 ms.
-    api_switch_interval_ms: float = 1.0
+    api_switch_interval_ms: float = Field(default=1.0, gt=0, le=100)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
