@@ -84,7 +84,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         db = engine or create_engine(settings.resolved_database_url)
         app.state.services = Services(settings=settings, sessions=session_factory(db),
                                       processes=gateway or Gateway(settings))
-        await warm_up(routers)  # before the heap is frozen: what it loads stays put
+        await warm_up(app, routers)  # before the heap is frozen: what it loads stays put
         freeze_startup_heap(settings.gc_freeze)
         sys.setswitchinterval(settings.api_switch_interval_ms / 1000)
         with profiled():

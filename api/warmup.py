@@ -6,21 +6,31 @@ every request in flight waits: done once at start-up, before the first request.
   than its in-memory spool is read, for example.
 - FastAPI reads each endpoint's source (`inspect.getsourcelines`, for its error messages) the
   first time that endpoint answers: up to ~13 ms, once per endpoint and process.
+- FastAPI (0.137 and later) prepares an included router's routes again, with what the
+  inclusion adds (their parameters' and bodies' fields), the first time a request reaches
+  that router: 294 ms for our 37 routers, up to 185 ms for one.
 
-Both showed as the slowest waits of other requests while a 5,000-row file was uploaded
-(`bench.lists`), caught by a watchdog thread reading the event loop's stack.
+A watchdog thread reading the event loop's stack caught each as the longest wait of other
+people's requests: the first two while a 5,000-row file was uploaded (`bench.lists`), the
+third while a storage unit's photos were (`bench.photo_upload`).
 """
 
 from collections.abc import Iterable
 
 import anyio
-from fastapi import APIRouter
+from fastapi import APIRouter, FastAPI
 from fastapi import routing as fastapi_routing
 
 
-async def warm_up(routers: Iterable[APIRouter]) -> int:
-    """Run both first uses now; returns how many endpoints' sources were read."""
+async def warm_up(app: FastAPI, routers: Iterable[APIRouter]) -> int:
+    """Run these first uses now; returns how many endpoints' sources were read."""
     await anyio.to_thread.run_sync(lambda: None)
+    # The included routers' prepared routes: FastAPI's own nodes, built on first use and kept
+    # until the router's routes change. Without these methods there is nothing to prepare.
+    for node in app.router.routes:
+        for prepare in ("effective_candidates", "effective_low_priority_routes"):
+            if callable(getattr(node, prepare, None)):
+                getattr(node, prepare)()
     # A private helper of FastAPI's (cached by function): an upgrade that drops it only
     # brings back the first-request cost; tests/test_warmup.py notices.
     context = getattr(fastapi_routing, "_extract_endpoint_context", None)

@@ -20,7 +20,7 @@ async def test_every_endpoints_source_is_read_before_the_first_request(monkeypat
         "endpoint sources on the first request")
     cache: dict = {}
     monkeypatch.setattr(fastapi_routing, "_endpoint_context_cache", cache)
-    app = create_app()
+    app = create_app(Settings(gc_freeze=False))
     assert not cache
     async with app.router.lifespan_context(app):
         assert len(cache) >= 200, len(cache)
@@ -36,3 +36,13 @@ async def test_the_api_takes_its_gil_switch_interval_from_its_settings():
             assert sys.getswitchinterval() == pytest.approx(0.0025)
     finally:
         sys.setswitchinterval(before)
+
+
+async def test_every_included_router_is_prepared_before_the_first_request():
+    app = create_app(Settings(gc_freeze=False))
+    nodes = [node for node in app.router.routes if hasattr(node, "effective_candidates")]
+    assert len(nodes) >= 30, "FastAPI no longer keeps included routers as nodes: see api/warmup.py"
+    assert all(node._effective_candidates_version is None for node in nodes)
+    async with app.router.lifespan_context(app):
+        assert all(node._effective_candidates_version is not None for node in nodes)
+        assert all(node._effective_low_priority_routes_version is not None for node in nodes)
