@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import escape
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 
@@ -73,9 +73,17 @@ async def temporal_unavailable(request: Request, exc: RPCError) -> Response:
     return await cvms_error(request, unavailable(exc))
 
 
+DATABASE_AWAY = ("The records database did not answer, so this was not done. Nothing you "
+                 "entered was lost; try again in a minute.")
+
+
 async def database_refused(request: Request, exc: DBAPIError) -> Response:
-    """A value the forms should have caught, or a race a unique constraint settled."""
+    """A value the forms should have caught, a race a unique constraint settled, or the
+    database not answering (unreachable, or on SQLite still locked after its 30 s wait): then
+    nothing was done, and the person is told to try again, not to check the form."""
     log.warning("database refused %s %s: %s", request.method, request.url.path, exc.orig)
+    if isinstance(exc, OperationalError | InterfaceError):
+        return error_response(request, 503, DATABASE_AWAY, code="unavailable")
     if isinstance(exc, IntegrityError):
         return error_response(request, 409, "This conflicts with a record that already exists "
                               "(perhaps a repeated click). Reload the page to see it.",
