@@ -6,15 +6,14 @@ import asyncio
 import io
 
 from openpyxl import load_workbook
-from sqlalchemy import func
-from sqlmodel import select
 
-from models.recipients import Recipient
 from tests.support.recipients import (
     HEADER,
     csv_file,
+    finished,
     location_manager,
     manager_api,
+    people,
     rows,
     tag,
     upload,
@@ -23,21 +22,6 @@ from tests.support.recipients import (
 from tests.support.web import browser
 
 INVITATION = "Register for your COVID-19 vaccination"
-
-
-async def people(system, last_name: str) -> int:
-    async with system.sessions() as session:
-        return (await session.exec(select(func.count()).select_from(Recipient).where(
-            Recipient.last_name == last_name))).one()
-
-
-async def finished(http, upload_id: int, timeout: float = 120) -> dict:
-    for _ in range(int(timeout * 5)):
-        progress = (await http.get(f"/api/v1/recipient-uploads/{upload_id}")).json()
-        if progress["finished"]:
-            return progress
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"upload {upload_id} did not finish: {progress}")
 
 
 def invitations(system, last_name: str) -> list:

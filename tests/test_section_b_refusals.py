@@ -10,6 +10,7 @@ from tests.support.enrollment import (
     add_storage_unit,
     fill_section_b,
     photo,
+    projected,
     register_coordinator,
     sign_and_submit,
     start_enrollment,
@@ -139,11 +140,8 @@ async def test_a_worker_restarted_mid_section_b_loses_nothing(system):
     assert set(saved["complete_steps"]) == {"location", "coordinators", "availability"}
     # "In progress" is the process's, projected after the first save's hint: when the worker
     # was restarted before it got there, the new worker does it (a page shows it a moment on).
-    for _ in range(100):
-        if saved["location"]["status"] == "in_progress":
-            break
-        await asyncio.sleep(0.1)
-        saved = (await coordinator.get(base)).json()
+    await projected(system, location_id, lambda loc: loc.status == "in_progress")
+    saved = (await coordinator.get(base)).json()
     assert saved["location"]["status"] == "in_progress"
     await fill_section_b(coordinator, location_id)
     submitted = await sign_and_submit(coordinator, location_id)

@@ -8,12 +8,17 @@ import asyncio
 import json
 import threading
 
-from sqlalchemy import func
-from sqlmodel import select
-
 from api.domain import recipients
-from models.recipients import Recipient
-from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
+from tests.support.recipients import (
+    finished,
+    location_manager,
+    manager_api,
+    people,
+    rows,
+    tag,
+    upload,
+    xlsx,
+)
 
 
 async def test_other_requests_are_answered_while_an_uploads_rows_are_encoded(system,
@@ -39,17 +44,9 @@ async def test_other_requests_are_answered_while_an_uploads_rows_are_encoded(sys
     answer = await sending
     assert answer.status_code == 201, answer.text
     assert waits == [True], "encoding the rows held the event loop"
-    upload_id = answer.json()["id"]
-    for _ in range(300):
-        progress = (await http.get(f"/api/v1/recipient-uploads/{upload_id}")).json()
-        if progress["finished"]:
-            break
-        await asyncio.sleep(0.2)
+    progress = await finished(http, answer.json()["id"], timeout=60)
     assert progress["total_rows"] == 150 and progress["stored"] == 150, progress
-    async with system.sessions() as session:
-        stored = (await session.exec(select(func.count()).select_from(Recipient).where(
-            Recipient.last_name == f"Quill{t}"))).one()
-    assert stored == 150
+    assert await people(system, f"Quill{t}") == 150
 
 
 def test_rows_are_encoded_a_few_hundred_at_a_time_into_the_same_json():

@@ -1,6 +1,7 @@
 """Recipients for tests: a Location Manager at a location (made directly in the database, as
 the accounts issue is not here yet), and upload files of any size."""
 
+import asyncio
 import csv
 import io
 import re
@@ -10,12 +11,15 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from openpyxl import Workbook
+from sqlalchemy import func
+from sqlmodel import select
 
 from core.security import hash_password
 from models.accounts import User
 from models.enrollment import Location, Organization, UserLocation
 from models.enums import Role
 from models.recipient_rules import COLUMNS
+from models.recipients import Recipient
 from tests.support.system import System
 from tests.support.web import PASSWORD, api_client, unique_email
 
@@ -111,6 +115,23 @@ async def upload(http, manager: Manager, data: bytes, name: str = "people.xlsx",
     return await http.post(f"/api/v1/locations/{manager.location_id}/recipient-uploads",
                            files={"file": (name, data)},
                            data={"valid_rows_only": "true" if valid_rows_only else "false"})
+
+
+async def people(system: System, last_name: str) -> int:
+    """How many recipients of this (tagged) last name are stored."""
+    async with system.sessions() as session:
+        return (await session.exec(select(func.count()).select_from(Recipient).where(
+            Recipient.last_name == last_name))).one()
+
+
+async def finished(http, upload_id: int, timeout: float = 120) -> dict:
+    """An upload's progress once its import has finished."""
+    for _ in range(int(timeout * 5)):
+        progress = (await http.get(f"/api/v1/recipient-uploads/{upload_id}")).json()
+        if progress["finished"]:
+            return progress
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"upload {upload_id} did not finish: {progress}")
 
 
 ENGLISH_WORDS = {"the", "your", "you", "and", "with", "please", "this", "for", "are", "is",
