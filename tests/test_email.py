@@ -1,6 +1,7 @@
 """Emails render from templates and go through a real SMTP conversation, once per event."""
 
 import asyncio
+import dataclasses
 import re
 import uuid
 from email import policy
@@ -143,3 +144,11 @@ def test_an_email_is_built_the_same_with_header_classes_made_once(subject, text,
     second = sender.to_mime(email, "NC CVMS <no-reply@cvms.example>")
     assert type(first["Subject"]) is type(second["Subject"])
     assert type(first["To"]) is type(second["To"])
+    # A header made from the same string is made once and serves every email that has it;
+    # sharing it changes nothing in the email that had it first.
+    assert first["From"] is second["From"] and first["Subject"] is second["Subject"]
+    before = sender.wire_bytes(first)
+    other = dataclasses.replace(email, to=("d@example.org",), subject="Another subject")
+    sender.wire_bytes(sender.to_mime(other, "NC CVMS <no-reply@cvms.example>"))
+    assert sender.wire_bytes(first) == before
+    assert type(sender.HEADERS("Subject", subject)) is type(first["Subject"])
