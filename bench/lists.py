@@ -252,8 +252,9 @@ async def during_import(system) -> dict:
         "POST", f"/api/v1/locations/{manager.location_id}/recipient-uploads",
         files={"file": ("people.xlsx", data)}, data={"valid_rows_only": "false"})
     request.read()
-    # The other person asks from a process of their own: this one's SMTP catcher parses
-    # each of the 5,000 invitations in its thread, which would be counted against the API.
+    # The other person asks from a process of their own: this one polls the upload's progress
+    # and runs the SMTP catcher that takes the 5,000 invitations, which would be counted
+    # against the API.
     async with OtherPerson(f"{system.base_url}/api/v1/me", dict(probe.headers),
                            every=PROBE_EVERY, expect="email") as person:
         await person.wait_for(110)  # the last 100 before the upload: the first ones connect
