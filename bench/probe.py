@@ -20,10 +20,12 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
 HEADERS = "BENCH_PROBE_HEADERS"
+ROOT = Path(__file__).resolve().parent.parent  # where `-m bench.probe` is found
 
 
 class OtherPerson:
@@ -37,7 +39,7 @@ class OtherPerson:
     async def __aenter__(self) -> "OtherPerson":
         env = {**os.environ, HEADERS: json.dumps(self.headers)}
         self._process = await asyncio.create_subprocess_exec(
-            *self.argv, stdout=asyncio.subprocess.PIPE, env=env)
+            *self.argv, stdout=asyncio.subprocess.PIPE, env=env, cwd=ROOT)
         self._reading = asyncio.create_task(self._read())
         return self
 
