@@ -12,7 +12,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
-from activities.mailer import UNLOADED, BatchMailer, Letter, MailingActivities, present
+from activities.mailer import BatchMailer, Letter, MailingActivities, present
 from core.db import transaction
 from models.accounts import User
 from models.base import utcnow
@@ -120,7 +120,7 @@ class RecipientActivities(MailingActivities):
         recipient_id = int(letter.event_key.split("-", 1)[1].split(":", 1)[0])
         await session.exec(update(Recipient).where(
             Recipient.id == recipient_id, Recipient.invited_at.is_(None)).values(
-            invited_at=utcnow()).execution_options(**UNLOADED))
+            invited_at=utcnow()).execution_options(synchronize_session=False))
 
     async def _set(self, upload_id: int, **values) -> None:
         async with transaction(self.sessions) as session:
