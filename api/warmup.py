@@ -28,9 +28,10 @@ async def warm_up(app: FastAPI, routers: Iterable[APIRouter]) -> int:
     # The included routers' prepared routes: FastAPI's own nodes, built on first use and kept
     # until the router's routes change. Without these methods there is nothing to prepare.
     for node in app.router.routes:
-        for prepare in ("effective_candidates", "effective_low_priority_routes"):
-            if callable(getattr(node, prepare, None)):
-                getattr(node, prepare)()
+        for name in ("effective_candidates", "effective_low_priority_routes"):
+            prepare = getattr(node, name, None)
+            if callable(prepare):
+                prepare()
     # A private helper of FastAPI's (cached by function): an upgrade that drops it only
     # brings back the first-request cost; tests/test_warmup.py notices.
     context = getattr(fastapi_routing, "_extract_endpoint_context", None)
