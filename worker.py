@@ -12,6 +12,7 @@ from temporalio.worker import PollerBehaviorAutoscaling, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registry import build_activities
+from core.build import build_id
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
 from core.profiling import profiled
@@ -67,6 +68,7 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
         workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
         activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=graceful,
+        build_id=build_id(settings.worker_build_id),
     )
 
 

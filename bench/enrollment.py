@@ -29,6 +29,7 @@ from temporalio.worker import Worker
 
 from bench.bare import BareSpec, BareWorkflow, noop
 from bench.processes import cpu_delta, percentiles, report, running, temporal_requests
+from core.build import build_id
 from core.temporal import DATA_CONVERTER
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
@@ -111,7 +112,7 @@ async def bare_run(client: Client, shape: Counter, total: int, enrollments: int,
             await handle.result()
 
     async with Worker(client, task_queue=queue, workflows=[BareWorkflow],
-                      activities=[noop]):
+                      activities=[noop], build_id=build_id()):
         return await run_batch(enrollments, concurrency, job)
 
 

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     worker_max_concurrent_workflow_tasks: int = 4
     worker_max_concurrent_activities: int = 50
     worker_slow_activation_seconds: float = 1.0
+    # Which build of the worker completed a workflow task, as recorded in its history (a
+    # release's tag or commit); empty: a digest of the project's source (core/build.py).
+    worker_build_id: str = ""
     # Move the objects start-up made out of the garbage collector's walks (core/heap.py); off
     # in the test suite, where many systems start and stop in one process.
     gc_freeze: bool = True

@@ -10,6 +10,7 @@ from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.worker import Worker
 
+from core.build import build_id
 from core.workflow_watch import WatchedInstance
 from tests.support.broken_workflow import BrokenWorkflow
 from worker import watched_runner
@@ -72,7 +73,7 @@ async def test_the_worker_logs_a_failing_workflow_task(dev_env, caplog):
     queue = f"watch-{uuid.uuid4().hex[:6]}"
     runner = watched_runner(Settings(_env_file=None))
     async with Worker(dev_env.client, task_queue=queue, workflows=[BrokenWorkflow],
-                      workflow_runner=runner):
+                      workflow_runner=runner, build_id=build_id()):
         handle = await dev_env.client.start_workflow(BrokenWorkflow.run, id=queue,
                                                      task_queue=queue)
         for _ in range(100):

@@ -23,6 +23,7 @@ from activities.portal import PortalActivities
 from activities.recipients import RecipientActivities
 from activities.review import ReviewActivities
 from activities.signing import SigningActivities
+from core.build import build_id
 from models.contracts import (
     AppointmentBooking,
     DetailsCorrected,
@@ -113,7 +114,8 @@ class Workers:
     async def start(self, fakes: Fakes) -> str:
         task_queue = f"fast-{uuid.uuid4().hex[:8]}"
         worker = Worker(self.env.client, task_queue=task_queue, workflows=WORKFLOWS,
-                        activities=fakes.functions(), workflow_runner=sandbox_runner())
+                        activities=fakes.functions(), workflow_runner=sandbox_runner(),
+                        build_id=build_id())
         self.running.append((worker, asyncio.create_task(worker.run())))
         return task_queue
 
