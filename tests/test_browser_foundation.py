@@ -53,3 +53,20 @@ async def test_pages_fit_a_phone_screen(page):
             "document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
     await expect(page.get_by_role("link", name="Skip to main content")).to_be_attached()
+
+
+async def test_the_accessibility_check_finds_what_it_is_for(page):
+    """The checker itself: a clean page passes; an image without a text alternative fails,
+    including one added after the page was checked once (axe-core stays in a checked page and
+    must look at the page as it is now); so does a page that scrolls sideways on a phone."""
+    await page.set_content('<html lang="en"><head><title>Check</title></head><body><main>'
+                           '<h1>Clean</h1><p id="p">Text.</p></main></body></html>')
+    await assert_accessible(page)
+    await page.evaluate("""() => { const img = document.createElement("img");
+        img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw="; document.body.append(img); }""")
+    with pytest.raises(AssertionError, match="image-alt"):
+        await assert_accessible(page)
+    await page.set_content('<html lang="en"><head><title>Wide</title></head><body><main>'
+                           '<h1>Wide</h1><div style="width:900px">x</div></main></body></html>')
+    with pytest.raises(AssertionError, match="scrolls sideways"):
+        await assert_accessible(page)
