@@ -1,22 +1,30 @@
 """The served OpenAPI, fuzzed against the running system: no input gives a server error.
 
 Schemathesis reads /api/openapi.json from the real app (real database, Temporal and SMTP) and
-sends generated requests, valid and invalid, to every operation, as a state reviewer and as a
-help-desk lead (bearer tokens; together they reach most routes). The run is bounded (at most a
-few examples per operation and phase, deterministic generation, one worker: ~3,000 requests in
-~30 s per role) so it fits in the normal suite, and it asserts the one property that must hold
-for any input: never a 5xx. (One worker: concurrent workers hit a CPython 3.11 `ast.parse`
-race inside hypothesis.)
+sends generated requests, valid and invalid, to every operation, each as someone who may call
+it (api/access.py): a state reviewer, a help-desk lead, an organization's administrator (on
+their own draft organization and its location), a Location Manager (on their own approved
+location) or an organization's point of contact, through a schemathesis.toml written for the
+run (a bearer token and those path parameters per operation); the public operations as an
+anonymous visitor. So each operation's input reaches its handler, not only the role check (a
+role the declaration does not name is refused before its input is read, which
+tests/test_access_matrix.py proves). The run is bounded (at most a few examples per operation
+and phase, deterministic generation, one worker: ~5,300 requests in ~45 s) so it fits in the
+normal suite, and it asserts the one property that must hold for any input: never a 5xx.
+(One worker: concurrent workers hit a CPython 3.11 `ast.parse` race inside hypothesis.)
 """
 
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
 
-import pytest
 from sqlmodel import delete
 
+from api.access import ROUTES, key
+from models.enrollment import Location, Organization, UserLocation
+from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.throttle import LoginThrottle
 from tests.support.accounts import make_user
@@ -27,27 +35,93 @@ EXAMPLES_PER_OPERATION = 6
 # Ending the fuzzer's own session would leave the rest of the run unauthenticated. /healthz
 # takes no input, and its 503 is its answer when a part is slow or down (a Temporal health check
 # past its 3 s under this suite's load once was): test_health and test_outages assert it.
-EXCLUDED = ["/api/v1/auth/logout", "/healthz"]
+EXCLUDED = {"POST /api/v1/auth/logout", "GET /healthz"}
+# Who fuzzes an operation: the first of these its declaration names (public ones: nobody).
+FUZZERS = (Role.REVIEWER, Role.HELPDESK_LEAD, Role.ORG_ADMIN, Role.LOCATION_MANAGER,
+           Role.ORG_CONTACT)
+METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-async def bearer(system, role: Role, **fields) -> str:
-    user = await make_user(system, role, **fields)
+async def bearer(system, user) -> str:
     async with system.http() as http:
         answer = await http.post("/api/v1/auth/token",
                                  json={"email": user.email, "password": PASSWORD})
     return answer.json()["access_token"]
 
 
-async def fuzz(system, token: str, report: Path) -> tuple[int, str]:
-    command = [str(ST), "run", f"{system.base_url}/api/openapi.json",
+def _location(org_id: int, name: str, status: LocationStatus) -> Location:
+    return Location(organization_id=org_id, name=name, street="1 Main St", city="Raleigh",
+                    state="NC", zip_code="27601", coordinator_first_name="C",
+                    coordinator_last_name="D", coordinator_email=f"{name}@fuzz.example",
+                    status=status)
+
+
+async def fuzzers(system) -> dict[Role, tuple[object, dict[str, int]]]:
+    """Each fuzzing role's person, and the path parameters that name their own records: the
+    administrator's organization (a draft) and its location, the Location Manager's approved
+    location (in another organization). Input to those reaches the handlers' writes."""
+    people = {role: await make_user(system, role, team="general"
+                                     if role == Role.HELPDESK_LEAD else None)
+              for role in FUZZERS}
+    async with system.sessions() as session:
+        draft = Organization(legal_name="Fuzz Draft", admin_user_id=people[Role.ORG_ADMIN].id)
+        enrolled = Organization(legal_name="Fuzz Enrolled", admin_user_id=people[Role.ORG_ADMIN].id)
+        session.add_all([draft, enrolled])
+        await session.flush()
+        own = _location(draft.id, "fuzz-draft", LocationStatus.NEW)
+        site = _location(enrolled.id, "fuzz-site", LocationStatus.APPROVED)
+        session.add_all([own, site])
+        await session.flush()
+        session.add(UserLocation(user_id=people[Role.LOCATION_MANAGER].id, location_id=site.id,
+                                 profile=Role.LOCATION_MANAGER, direct=True))
+        await session.commit()
+        ids = {Role.ORG_ADMIN: {"path.org_id": draft.id, "path.location_id": own.id},
+               Role.LOCATION_MANAGER: {"path.location_id": site.id}}
+    return {role: (person, ids.get(role, {})) for role, person in people.items()}
+
+
+def fuzzer_of(operation: str) -> Role | None:
+    access = ROUTES[operation]
+    if access.roles is None:
+        return None
+    return next(role for role in FUZZERS if role in access.roles | access.wide)
+
+
+async def config_file(system, folder: Path) -> tuple[Path, dict[Role | None, list[str]]]:
+    """schemathesis.toml: each served operation with the token of the role that fuzzes it."""
+    async with system.http() as http:
+        paths = (await http.get("/api/openapi.json")).json()["paths"]
+    served = sorted(key(method.upper(), path) for path, item in paths.items()
+                    for method in item if method in METHODS)
+    assigned: dict[Role | None, list[str]] = {}
+    for operation in served:
+        if operation not in EXCLUDED:
+            assigned.setdefault(fuzzer_of(operation), []).append(operation)
+    people = await fuzzers(system)
+    blocks = []
+    for role, operations in assigned.items():
+        if role is None:
+            continue  # the public operations: no token
+        person, parameters = people[role]
+        blocks.append(f"[[operations]]\ninclude-name = {json.dumps(operations)}\n"
+                      f'headers = {{ Authorization = "Bearer {await bearer(system, person)}" }}'
+                      + "".join(f'\nparameters."{name}" = {value}'
+                                for name, value in parameters.items()))
+    path = folder / "schemathesis.toml"
+    path.write_text("\n\n".join(blocks) + "\n")
+    return path, assigned
+
+
+async def fuzz(system, config: Path, report: Path) -> tuple[int, str]:
+    command = [str(ST), "--config-file", str(config), "run",
+               f"{system.base_url}/api/openapi.json",
                "--checks", "not_a_server_error", "--max-examples", str(EXAMPLES_PER_OPERATION),
                "--generation-deterministic", "--no-shrink",
                "--phases", "examples,coverage,fuzzing", "--workers", "1",
                "--request-timeout", "30", "--no-color",
-               "--header", f"Authorization: Bearer {token}",
                "--report", "junit", "--report-junit-path", str(report)]
-    for path in EXCLUDED:
-        command += ["--exclude-path", path]
+    for name in EXCLUDED:
+        command += ["--exclude-name", name]
     process = await asyncio.create_subprocess_exec(
         *command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         cwd=report.parent)  # its cache directory goes there, not into the work tree
@@ -55,15 +129,18 @@ async def fuzz(system, token: str, report: Path) -> tuple[int, str]:
     return process.returncode, output.decode(errors="replace")
 
 
-@pytest.mark.parametrize("role", [Role.REVIEWER, Role.HELPDESK_LEAD])
-async def test_fuzzing_the_served_openapi_finds_no_server_error(system, role, tmp_path):
-    token = await bearer(system, role, team="general" if role == Role.HELPDESK_LEAD else None)
+async def test_fuzzing_the_served_openapi_finds_no_server_error(system, tmp_path):
+    config, assigned = await config_file(system, tmp_path)
+    assert {role for role in assigned} == {None, *FUZZERS}, assigned.keys()
     try:
-        code, output = await fuzz(system, token, tmp_path / "junit.xml")
+        code, output = await fuzz(system, config, tmp_path / "junit.xml")
     finally:  # generated wrong passwords must not throttle the tests that follow
         async with system.sessions() as session:
             await session.exec(delete(LoginThrottle))
             await session.commit()
+    operations = sum(len(names) for names in assigned.values())
+    tested = re.search(r"Tested: (\d+)", output)
+    assert tested and int(tested[1]) == operations, output[-3000:]  # every one, none skipped
     generated = re.search(r"(\d+) generated", output)
-    assert generated and int(generated[1]) >= 500, output[-3000:]  # it really exercised the API
+    assert generated and int(generated[1]) >= 30 * operations, output[-3000:]
     assert code == 0, output[-6000:]
