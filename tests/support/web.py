@@ -34,7 +34,11 @@ class Browserish:
                                     files=files)
 
     async def login(self, email: str, password: str = PASSWORD) -> httpx.Response:
-        return await self.submit("/login", {"email": email, "password": password})
+        response = await self.submit("/login", {"email": email, "password": password})
+        # a refused login (400, or 429 while throttled) would otherwise show up later as a
+        # page that lacks what the test looks for: the login page it was sent back to
+        assert response.status_code < 400, f"login as {email}: {response.status_code}"
+        return response
 
 
 def browser(system: System) -> Browserish:
