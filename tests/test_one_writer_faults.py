@@ -3,10 +3,8 @@ of the person's action: the person is told 'not done' (503) and nothing is store
 worker is back a retry does it exactly once, and the database and the workflow agree."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 
-import httpx
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -24,7 +22,7 @@ from tests.support.enrollment import (
 )
 from tests.support.helpdesk import agent, register_requester
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.web import api_client, unique_email
+from tests.support.web import api_client, unique_email, until_done
 
 NOT_DONE = "not done"
 
@@ -42,19 +40,6 @@ async def worker_stopped(system):
 def not_done(response) -> None:
     assert response.status_code == 503, response.text
     assert NOT_DONE in response.json()["detail"]
-
-
-async def again(send: Callable[[], Awaitable[httpx.Response]]) -> httpx.Response:
-    """The person tries again, as the 503 asks, until it is done: the restarted worker may
-    still be replaying the case when the first retry's deadline passes on a loaded machine
-    (each 'not done' did nothing, which the callers' counts check)."""
-    for _ in range(5):
-        response = await send()
-        if response.status_code != 503:
-            return response
-        not_done(response)
-        await asyncio.sleep(1)
-    return response
 
 
 async def rows(system, statement) -> int:
@@ -79,7 +64,7 @@ async def test_a_location_added_after_section_a(outage):
         not_done(await enrollment.admin.post(url, json=location_body("Added Fault", email)))
     assert await rows(system, select(func.count()).select_from(Location).where(
         Location.coordinator_email == email)) == 0, "no location without its process"
-    assert (await again(lambda: enrollment.admin.post(
+    assert (await until_done(lambda: enrollment.admin.post(
         url, json=location_body("Added Fault", email)))).status_code == 201
     await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
     assert await rows(system, select(func.count()).select_from(Location).where(
@@ -99,7 +84,7 @@ async def test_corrected_details_void_the_officers_signatures_once(outage):
             Signature.organization_id == enrollment.org_id, Signature.signer_role == "ceo",
             Signature.voided_at.is_(None)))
         assert valid.one() == 1, "the signatures still stand: nothing was corrected"
-    assert (await again(lambda: enrollment.admin.put(url, json=corrected))).status_code == 200
+    assert (await until_done(lambda: enrollment.admin.put(url, json=corrected))).status_code == 200
     (location_id,) = enrollment.locations.values()
     await wait_for_status(system, location_id, "awaiting_signatures")
     async with system.sessions() as session:
@@ -130,7 +115,7 @@ async def test_an_enrolled_sites_new_storage_unit(outage):
                                         brand="FaultFridge"))
     assert await rows(system, select(func.count()).select_from(StorageUnit).where(
         StorageUnit.brand == "FaultFridge", StorageUnit.location_id == location_id)) == 0
-    added = await again(lambda: add_storage_unit(coordinator, location_id, photo(),
+    added = await until_done(lambda: add_storage_unit(coordinator, location_id, photo(),
                                                  photo("white"), brand="FaultFridge"))
     assert added.status_code == 201, added.text
     for _ in range(100):  # the location's workflow opens the amendment a moment later
@@ -153,7 +138,7 @@ async def test_a_reply_on_a_case(outage):
         not_done(await staff.post(url, data={"body": "We are on it."}))
     assert await rows(system, select(func.count()).select_from(CaseMessage).where(
         CaseMessage.case_id == case["id"])) == 0, "not kept, not even unpublished"
-    assert (await again(lambda: staff.post(url, data={"body": "We are on it."}))
+    assert (await until_done(lambda: staff.post(url, data={"body": "We are on it."}))
             ).status_code == 201
     await system.smtp.one(to=email, subject="updated")
     shown = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
@@ -174,4 +159,4 @@ async def test_providers_added_while_the_worker_is_down_count_for_approval(outag
             "first_name": "Late", "middle_initial": "", "last_name": "Provider",
             "license_type": "MD", "license_number": "MD-LATE-1"})
         assert added.status_code == 201, added.text
-    assert (await again(lambda: decide(state, location_id, "approve"))).status_code == 200
+    assert (await until_done(lambda: decide(state, location_id, "approve"))).status_code == 200

@@ -4,7 +4,7 @@ from core.security import hash_password
 from models.accounts import User
 from models.enums import Role
 from tests.support.system import System
-from tests.support.web import PASSWORD, unique_email
+from tests.support.web import PASSWORD, unique_email, until_done
 
 
 async def make_user(system: System, role: Role, *, email: str | None = None,
@@ -24,12 +24,13 @@ async def register_org_admin(system: System, email: str | None = None,
     """Register through the API and confirm from the emailed link, as a person would."""
     email = email or unique_email("oa")
     async with system.http() as http:
-        response = await http.post("/api/v1/registrations", json={
+        response = await until_done(lambda: http.post("/api/v1/registrations", json={
             "first_name": first_name, "last_name": "Admin", "email": email,
-            "password": PASSWORD, "password_confirm": PASSWORD})
+            "password": PASSWORD, "password_confirm": PASSWORD}))
         assert response.status_code == 201, response.text
         mail = await system.smtp.one(to=email, subject="Confirm your email")
         token = mail.link("/register/verify/").rsplit("/", 1)[1]
-        confirmed = await http.post("/api/v1/registrations/confirm", json={"token": token})
+        confirmed = await until_done(lambda: http.post("/api/v1/registrations/confirm",
+                                                       json={"token": token}))
         assert confirmed.status_code == 200, confirmed.text
     return email

@@ -1,7 +1,9 @@
 """HTTP helpers that act like a person with a browser (cookies, CSRF tokens) or an API client."""
 
+import asyncio
 import re
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -10,6 +12,24 @@ from tests.support.system import System
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "Correct-horse-42"  # noqa: S105
+
+
+NOT_DONE = "not done"
+
+
+async def until_done(send: Callable[[], Awaitable[httpx.Response]],
+                     tries: int = 5) -> httpx.Response:
+    """The person tries again, as a 503 "not done, try again" asks, until it is done: on a
+    loaded machine a process may not accept an action within the action timeout (a restarted
+    worker still replaying, both suites' heaviest tests at once). Each refusal must say it did
+    nothing; the callers' counts check that it did."""
+    for _ in range(tries):
+        response = await send()
+        if response.status_code != 503:
+            return response
+        assert NOT_DONE in response.json()["detail"], response.text
+        await asyncio.sleep(1)
+    return response
 
 
 def unique_email(prefix: str = "user") -> str:
