@@ -30,7 +30,7 @@ from models.helpdesk_rules import Category, route
 from tests.support.accounts import make_user
 from tests.support.databases import postgres_database, sqlite_database
 from tests.support.smtp import SmtpCapture
-from tests.support.system import start_system
+from tests.support.system import SERVER_STARTUP, start_system
 from tests.support.web import browser
 
 STATUSES = ["new", "in_progress", "awaiting_requester", "resolved", "closed"]
@@ -91,7 +91,8 @@ async def main(args: argparse.Namespace) -> dict:
     with database as url:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-            data_converter=DATA_CONVERTER, dev_server_log_level="error")
+            data_converter=DATA_CONVERTER, dev_server_log_level="error",
+            dev_server_startup_timeout=SERVER_STARTUP)
         system = await start_system(env, url, smtp, "bench-console", tmp)
         try:
             agents = [await make_user(system, Role.HELPDESK_AGENT, team="inventory")

@@ -29,7 +29,7 @@ from models.recipients import RecipientUpload
 from tests.support.databases import postgres_database, sqlite_database
 from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
 from tests.support.smtp import SmtpCapture
-from tests.support.system import start_system
+from tests.support.system import SERVER_STARTUP, start_system
 
 INVITATION = "Register for your COVID-19 vaccination"
 
@@ -81,7 +81,8 @@ async def main(args: argparse.Namespace) -> dict:
     with database as url:
         env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-            data_converter=DATA_CONVERTER, dev_server_log_level="error")
+            data_converter=DATA_CONVERTER, dev_server_log_level="error",
+            dev_server_startup_timeout=SERVER_STARTUP)
         system = await start_system(env, url, smtp, "bench-recip", tmp)
         try:
             manager = await location_manager(system)

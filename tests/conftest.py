@@ -12,7 +12,7 @@ from core.temporal import DATA_CONVERTER
 from tests.support.databases import backend, test_database
 from tests.support.outage import RestartableTemporal, outage_system
 from tests.support.smtp import SmtpCapture
-from tests.support.system import start_system
+from tests.support.system import SERVER_STARTUP, start_system
 
 BIN = Path(sys.executable).parent
 
@@ -52,7 +52,7 @@ def smtp():
 async def dev_env():
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
-        dev_server_log_level="error")
+        dev_server_log_level="error", dev_server_startup_timeout=SERVER_STARTUP)
     yield env
     await env.shutdown()
 
@@ -61,7 +61,7 @@ async def dev_env():
 async def ts_env():
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=DATA_CONVERTER)
+        data_converter=DATA_CONVERTER, test_server_startup_timeout=SERVER_STARTUP)
     yield env
     await env.shutdown()
 

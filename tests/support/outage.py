@@ -9,7 +9,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from core.temporal import DATA_CONVERTER
 from tests.support.smtp import SmtpCapture, free_port
-from tests.support.system import System, start_system
+from tests.support.system import SERVER_STARTUP, System, start_system
 
 BIN = Path(sys.executable).parent
 # Long enough for a person's action to be accepted while a loaded machine runs both suites
@@ -29,7 +29,8 @@ class RestartableTemporal:
         self.env = await WorkflowEnvironment.start_local(
             dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
             dev_server_log_level="error", port=self.port,
-            dev_server_extra_args=["--db-filename", str(self.store)])
+            dev_server_extra_args=["--db-filename", str(self.store)],
+            dev_server_startup_timeout=SERVER_STARTUP)
         self.first = self.first or self.env
         return self.env
 

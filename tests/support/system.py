@@ -4,6 +4,7 @@ import asyncio
 import socket
 import ssl
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,10 @@ from tests.support.smtp import SmtpCapture
 from worker import build_worker
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+# How long a Temporal dev or time-skipping server may take to answer after it is started. The
+# SDK waits 5 s by default, which both suites' first minutes (two processes importing the app
+# while four servers start on 2 cores) once passed: every test of a pass then failed in setup.
+SERVER_STARTUP = timedelta(seconds=60)
 # One TLS context for every test and benchmark client. httpx makes one per client and loads
 # the CA bundle into it: 66 ms of CPU a client on a slow machine (a benchmark's load generator
 # spent 0.6 s of its 0.9 s per enrollment on it). The clients speak plain HTTP to loopback.
