@@ -84,7 +84,9 @@ def fuzzer_of(operation: str) -> Role | None:
     access = ROUTES[operation]
     if access.roles is None:
         return None
-    return next(role for role in FUZZERS if role in access.roles | access.wide)
+    fuzzer = next((role for role in FUZZERS if role in access.roles | access.wide), None)
+    assert fuzzer, f"{operation}: none of {[r.value for r in FUZZERS]} may call it; add its role"
+    return fuzzer
 
 
 async def config_file(system, folder: Path) -> tuple[Path, dict[Role | None, list[str]]]:
