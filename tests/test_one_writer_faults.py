@@ -22,9 +22,7 @@ from tests.support.enrollment import (
 )
 from tests.support.helpdesk import agent, register_requester
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.web import api_client, unique_email, until_done
-
-NOT_DONE = "not done"
+from tests.support.web import NOT_DONE, api_client, unique_email, until_done
 
 
 @asynccontextmanager

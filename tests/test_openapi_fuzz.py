@@ -23,12 +23,12 @@ from pathlib import Path
 from sqlmodel import delete
 
 from api.access import ROUTES, key
-from models.enrollment import Location, Organization, UserLocation
-from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.throttle import LoginThrottle
 from tests.support.accounts import make_user
-from tests.support.web import PASSWORD
+from tests.support.care import vaccinating_site
+from tests.support.enrollment import start_enrollment
+from tests.support.web import bearer
 
 ST = Path(sys.executable).parent / "st"
 EXAMPLES_PER_OPERATION = 6
@@ -42,42 +42,24 @@ FUZZERS = (Role.REVIEWER, Role.HELPDESK_LEAD, Role.ORG_ADMIN, Role.LOCATION_MANA
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-async def bearer(system, user) -> str:
-    async with system.http() as http:
-        answer = await http.post("/api/v1/auth/token",
-                                 json={"email": user.email, "password": PASSWORD})
-    return answer.json()["access_token"]
-
-
-def _location(org_id: int, name: str, status: LocationStatus) -> Location:
-    return Location(organization_id=org_id, name=name, street="1 Main St", city="Raleigh",
-                    state="NC", zip_code="27601", coordinator_first_name="C",
-                    coordinator_last_name="D", coordinator_email=f"{name}@fuzz.example",
-                    status=status)
-
-
-async def fuzzers(system) -> dict[Role, tuple[object, dict[str, int]]]:
-    """Each fuzzing role's person, and the path parameters that name their own records: the
-    administrator's organization (a draft) and its location, the Location Manager's approved
-    location (in another organization). Input to those reaches the handlers' writes."""
+async def fuzzers(system) -> dict[Role, tuple[str, dict[str, int]]]:
+    """Each fuzzing role's Authorization header, and the path parameters that name their own
+    records: an administrator's draft organization with its location (Section A filled, not
+    submitted) and a Location Manager's approved location, made as the other tests make them.
+    Input to those reaches the handlers' writes."""
+    draft = await start_enrollment(system, ["Fuzz Draft"], submit=False)
+    site = await vaccinating_site(system)
     people = {role: await make_user(system, role, team="general"
                                      if role == Role.HELPDESK_LEAD else None)
-              for role in FUZZERS}
-    async with system.sessions() as session:
-        draft = Organization(legal_name="Fuzz Draft", admin_user_id=people[Role.ORG_ADMIN].id)
-        enrolled = Organization(legal_name="Fuzz Enrolled", admin_user_id=people[Role.ORG_ADMIN].id)
-        session.add_all([draft, enrolled])
-        await session.flush()
-        own = _location(draft.id, "fuzz-draft", LocationStatus.NEW)
-        site = _location(enrolled.id, "fuzz-site", LocationStatus.APPROVED)
-        session.add_all([own, site])
-        await session.flush()
-        session.add(UserLocation(user_id=people[Role.LOCATION_MANAGER].id, location_id=site.id,
-                                 profile=Role.LOCATION_MANAGER, direct=True))
-        await session.commit()
-        ids = {Role.ORG_ADMIN: {"path.org_id": draft.id, "path.location_id": own.id},
-               Role.LOCATION_MANAGER: {"path.location_id": site.id}}
-    return {role: (person, ids.get(role, {})) for role, person in people.items()}
+              for role in (Role.REVIEWER, Role.HELPDESK_LEAD, Role.ORG_CONTACT)}
+    return {
+        **{role: (await bearer(system, person.email), {}) for role, person in people.items()},
+        Role.ORG_ADMIN: (draft.admin.headers["Authorization"],
+                         {"path.org_id": draft.org_id,
+                          "path.location_id": next(iter(draft.locations.values()))}),
+        Role.LOCATION_MANAGER: (site.manager.headers["Authorization"],
+                                {"path.location_id": site.location_id}),
+    }
 
 
 def fuzzer_of(operation: str) -> Role | None:
@@ -104,9 +86,9 @@ async def config_file(system, folder: Path) -> tuple[Path, dict[Role | None, lis
     for role, operations in assigned.items():
         if role is None:
             continue  # the public operations: no token
-        person, parameters = people[role]
+        authorization, parameters = people[role]
         blocks.append(f"[[operations]]\ninclude-name = {json.dumps(operations)}\n"
-                      f'headers = {{ Authorization = "Bearer {await bearer(system, person)}" }}'
+                      f'headers = {{ Authorization = "{authorization}" }}'
                       + "".join(f'\nparameters."{name}" = {value}'
                                 for name, value in parameters.items()))
     path = folder / "schemathesis.toml"
@@ -133,7 +115,7 @@ async def fuzz(system, config: Path, report: Path) -> tuple[int, str]:
 
 async def test_fuzzing_the_served_openapi_finds_no_server_error(system, tmp_path):
     config, assigned = await config_file(system, tmp_path)
-    assert {role for role in assigned} == {None, *FUZZERS}, assigned.keys()
+    assert set(assigned) == {None, *FUZZERS}, assigned.keys()
     try:
         code, output = await fuzz(system, config, tmp_path / "junit.xml")
     finally:  # generated wrong passwords must not throttle the tests that follow

@@ -20,10 +20,8 @@ from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.helpdesk import agent, register_requester
 from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.web import PASSWORD, unique_email
+from tests.support.web import NOT_DONE, PASSWORD, unique_email
 from workflows.health import HealthWorkflow
-
-NOT_DONE = "not done"
 
 
 async def count(system, statement) -> int:

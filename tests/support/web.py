@@ -65,11 +65,15 @@ def browser(system: System) -> Browserish:
     return Browserish(system.http(follow_redirects=True))
 
 
-async def api_client(system: System, email: str, password: str = PASSWORD) -> httpx.AsyncClient:
-    """An API client holding a bearer token."""
+async def bearer(system: System, email: str, password: str = PASSWORD) -> str:
+    """The Authorization header of an API client signed in as this person."""
     async with system.http() as anonymous:
         response = await anonymous.post("/api/v1/auth/token",
                                         json={"email": email, "password": password})
     assert response.status_code == 200, response.text
-    token = response.json()["access_token"]
-    return system.http(headers={"Authorization": f"Bearer {token}"})
+    return f"Bearer {response.json()['access_token']}"
+
+
+async def api_client(system: System, email: str, password: str = PASSWORD) -> httpx.AsyncClient:
+    """An API client holding a bearer token."""
+    return system.http(headers={"Authorization": await bearer(system, email, password)})
