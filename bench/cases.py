@@ -8,7 +8,10 @@ timers, so all stay in the worker's cache). The Temporal dev server and the work
 their own processes; this one seeds the records and starts every case at once through the
 process gateway, as the API would. Figures: the worker's resident memory per cached case
 (after a warm-up burst, so the process's own growth is not counted), how long the burst took
-to settle, and the workflow tasks that timed out or failed (from the histories).
+to settle, and the workflow tasks that timed out or failed (from the histories). Then the bare
+shape's floor: as many bare workflows per case, with as many activities each (bench/bare.py),
+left waiting in a worker process configured as ours (bench/bare_worker.py), and its resident
+memory per cached case measured the same way: what the Temporal SDK itself keeps per case.
 """
 
 import argparse
@@ -21,6 +24,7 @@ from pathlib import Path
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import enrollment as enrollment_processes
+from bench.bare import BareSpec, BareWorkflow
 from bench.enrollment import shape_of_run
 from bench.processes import cpu_delta, report, running
 from core.errors import CVMSError
@@ -110,11 +114,45 @@ async def settled_rss(system, seconds: float = 3.0) -> float:
     return system.rss_mib("worker")
 
 
+async def bare_burst(system, client, spec: BareSpec, per_case: int, count: int,
+                     tag: str) -> None:
+    """`count` bare cases of `per_case` workflows; returns when every one ran its activities
+    and waits (each activity is 6 events: scheduled, started, completed, a workflow task)."""
+    handles = [await client.start_workflow(BareWorkflow.run, spec, id=f"bare-{tag}-{n}",
+                                           task_queue=system.bare_queue)
+               for n in range(count * per_case)]
+    events = 4 + 6 * spec.activities + 3 * spec.local_activities
+    start = time.perf_counter()
+    while handles:
+        histories = await asyncio.gather(*(h.fetch_history() for h in handles[:50]))
+        waiting = [h for h, history in zip(handles[:50], histories, strict=True)
+                   if len(history.events) < events]
+        if waiting:
+            await asyncio.sleep(0.2)
+        handles = waiting + handles[50:]
+        if time.perf_counter() - start > 600:
+            raise TimeoutError(f"{len(handles)} bare workflows not waiting after 600 s")
+
+
+async def bare_floor(system, client, shape, cases: int) -> float:
+    """Resident memory per cached case of the bare shape, after the same warm-up."""
+    per_case = max(1, round(shape["workflows"] / (WARM_UP + cases)))
+    spec = BareSpec(activities=shape["activities"] // shape["workflows"],
+                    local_activities=shape["local_activities"] // shape["workflows"],
+                    updates=1)  # never sent: each workflow stays waiting, as ours do
+    await bare_burst(system, client, spec, per_case, WARM_UP, "warm")
+    await asyncio.sleep(3.0)
+    before = system.rss_mib("bare worker")
+    await bare_burst(system, client, spec, per_case, cases, "burst")
+    await asyncio.sleep(3.0)
+    return (system.rss_mib("bare worker") - before) * 1024 / cases
+
+
 async def main(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="perf-bench-db-"))
     database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
     overrides = dict(pair.split("=", 1) for pair in args.set)
-    with database as url, running(url, api=False, **overrides) as system:
+    with database as url, running(url, api=False, bare_worker=True, **overrides) as system:
         client = await connect(system.settings)
         gateway = Gateway(system.settings, client)
         await burst(system, gateway, WARM_UP, "warm", [])
@@ -125,11 +163,16 @@ async def main(args: argparse.Namespace) -> dict:
         cpu = cpu_delta(cpu, system.cpu_seconds(), args.cases)
         after = await settled_rss(system)
         shape = await shape_of_run(client)
+        bare = await bare_floor(system, client, shape, args.cases)
+    per_case = (after - before) * 1024 / args.cases
     return {
         "database": "postgres" if args.postgres else "sqlite", "cases": args.cases,
         "worker_settings": overrides or "defaults",
         "worker_rss_mib": {"before": round(before, 1), "after": round(after, 1)},
-        "worker_kib_per_cached_case": round((after - before) * 1024 / args.cases, 1),
+        "worker_kib_per_cached_case": round(per_case, 1),
+        # The same workflows and activities per case, bare: the SDK's own floor for the shape
+        "bare_worker_kib_per_cached_case": round(bare, 1),
+        "above_the_bare_shape_kib": round(per_case - bare, 1),
         "burst_seconds": round(seconds, 1),
         "actions_not_accepted_in_time": len(retries),
         "cpu_seconds_per_case": cpu,

@@ -43,6 +43,10 @@ class Remote:
         self.engine = create_engine(self.settings.resolved_database_url)
 
     @property
+    def bare_queue(self) -> str:
+        return f"{self.settings.temporal_task_queue}-bare"
+
+    @property
     def sessions(self) -> SessionFactory:
         return session_factory(self.engine)
 
@@ -102,8 +106,10 @@ def app_env(settings: Settings) -> dict[str, str]:
 
 @contextmanager
 def running(database_url: str, *, api: bool = True, worker: bool = True,
-            temporal: bool = True, api_processes: int = 1, **overrides: str):
-    """Start the parts asked for; yield a Remote; stop them all."""
+            temporal: bool = True, api_processes: int = 1, bare_worker: bool = False,
+            **overrides: str):
+    """Start the parts asked for; yield a Remote; stop them all. `bare_worker` adds a worker
+    process for the bare shape (bench/bare_worker.py) on the task queue `Remote.bare_queue`."""
     smtp = SmtpCapture().start()
     data = Path(tempfile.mkdtemp(prefix="perf-bench-"))
     temporal_port, api_port, metrics_port = free_port(), free_port(), free_port()
@@ -126,6 +132,10 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
         if worker:
             proc = _spawn(remote, "worker", [sys.executable, "worker.py"], env, log)
             _wait_for_line(data / "processes.log", "worker polling", proc)
+        if bare_worker:
+            proc = _spawn(remote, "bare worker", [
+                sys.executable, "-m", "bench.bare_worker", remote.bare_queue], env, log)
+            _wait_for_line(data / "processes.log", "bare worker polling", proc)
         if api:
             proc = _spawn(remote, "api", api_command(
                 "127.0.0.1", api_port, "--workers", str(api_processes)), env, log)
