@@ -33,6 +33,10 @@ async def test_caught_mail_is_listed_with_clickable_links(system, tmp_path):
                 key = listing.split('href="/dev/mailbox/')[1].split('"')[0]
                 page = (await http.get(f"/dev/mailbox/{key}")).text
                 assert ('<a href="http://127.0.0.1:8000/register/verify/tok123">' in page)
+                # The message says when it arrived as the list does: Eastern time, in words.
+                received = listing.split('<td data-label="Received">')[1].split("</td>")[0]
+                assert received.endswith(("EST", "EDT")), received
+                assert f"<dd>{received}</dd>" in page
                 assert (await http.get("/dev/mailbox/nope")).status_code == 404
     finally:
         await asyncio.to_thread(controller.stop)
