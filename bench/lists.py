@@ -15,7 +15,8 @@ API process's throughput: with 20 always waiting, each waits for the 19 before i
 (2) A Location Manager uploads a 5,000-row recipient file (parsed and stored by the API,
 validated and invited by the worker) while another person, a process of its own (bench/probe.py),
 asks the API for `/api/v1/me` every 20 ms:
-the probe's slowest answers say how long any request waited meanwhile.
+the probe's slowest answers say how long any request waited meanwhile, and their Server-Timing
+how much of that the API itself spent on them.
 
 Figures go to stdout and to bench/results/lists-{database}.json.
 """
@@ -276,6 +277,8 @@ async def during_import(system) -> dict:
     await probe.aclose()
     return {"probe_before": _figures(person.between(0, start)[-100:]),
             "probe_during": _figures(person.between(start, start + finished)),
+            "probe_during_inside_the_api": _figures(
+                person.inside_between(start, start + finished)),
             "upload_answered_s": round(answered, 2),
             "stored_s": round(stored_at or finished, 2), "all_invited_s": round(finished, 2)}
 

@@ -11,7 +11,9 @@ be read. Here the other person is a separate process, as a person is a separate 
 
 The child (`python -m bench.probe`) asks for `url` every `every` seconds until it is told to
 stop and prints one line per answer: when the request started (`time.monotonic()`, which is
-the same clock in every process) and how long its answer took, in milliseconds.
+the same clock in every process), how long its answer took and how long of that the API
+itself spent on it (its `Server-Timing`), in milliseconds: the difference is time the request
+waited outside the API's code (the machine's other processes, the network stack).
 """
 
 import asyncio
@@ -32,7 +34,8 @@ class OtherPerson:
     def __init__(self, url: str, headers: dict[str, str], *, every: float, expect: str) -> None:
         self.argv = [sys.executable, "-m", "bench.probe", url, str(every), expect]
         self.headers = headers
-        self.samples: list[tuple[float, float]] = []  # (started at, milliseconds)
+        # (started at, milliseconds waited, milliseconds inside the API)
+        self.samples: list[tuple[float, float, float]] = []
         self._process: asyncio.subprocess.Process | None = None
         self._reading: asyncio.Task | None = None
 
@@ -46,8 +49,8 @@ class OtherPerson:
     async def _read(self) -> None:
         assert self._process and self._process.stdout
         async for line in self._process.stdout:
-            started, ms = line.split()
-            self.samples.append((float(started), float(ms)))
+            started, ms, inside = line.split()
+            self.samples.append((float(started), float(ms), float(inside)))
 
     async def wait_for(self, count: int, timeout: float = 60) -> None:
         """Until `count` answers have come back."""
@@ -59,7 +62,11 @@ class OtherPerson:
 
     def between(self, start: float, end: float) -> list[float]:
         """The waits of the requests sent between two `time.monotonic()` readings."""
-        return [ms for started, ms in self.samples if start <= started <= end]
+        return [ms for started, ms, _inside in self.samples if start <= started <= end]
+
+    def inside_between(self, start: float, end: float) -> list[float]:
+        """The API's own time (Server-Timing) for the same requests."""
+        return [inside for started, _ms, inside in self.samples if start <= started <= end]
 
     async def __aexit__(self, *exc) -> None:
         assert self._process and self._reading
@@ -80,7 +87,8 @@ async def _probe(url: str, every: float, expect: str) -> None:
             ms = (time.monotonic() - started) * 1000
             if response.status_code != 200 or expect not in response.text:
                 sys.exit(f"{url}: {response.status_code} {response.text[:300]}")
-            sys.stdout.write(f"{started:.6f} {ms:.3f}\n")
+            inside = response.headers.get("server-timing", "app;dur=nan").partition("=")[2]
+            sys.stdout.write(f"{started:.6f} {ms:.3f} {inside}\n")
             sys.stdout.flush()
             await asyncio.sleep(every)
 

@@ -6,6 +6,7 @@ a Content-Security-Policy without inline script, and HSTS when the portal is ser
 """
 
 import asyncio
+import re
 import time
 
 import httpx
@@ -82,6 +83,23 @@ async def test_every_response_carries_the_security_headers(system):
     async with system.http(cookies={"cvms_csrf": "seed-already-held"}) as http:
         again = await http.get("/login")
     assert "cvms_csrf=" not in again.headers.get("set-cookie", "")
+
+
+async def test_every_response_says_how_long_the_app_took(system):
+    """Server-Timing: the app's own time, which a slow answer can be told apart by."""
+    async with system.http() as http:
+        quick = await http.get("/login")
+        missing = await http.get("/no-such-page")
+        started = time.perf_counter()
+        refused = await http.post("/api/v1/auth/token", json={
+            "email": "nobody@example.org", "password": "not-the-password"})
+        waited = (time.perf_counter() - started) * 1000
+    assert refused.status_code == 422
+    for response in (quick, missing, refused):
+        assert re.fullmatch(r"app;dur=\d+\.\d", response.headers["server-timing"])
+    took = float(refused.headers["server-timing"].removeprefix("app;dur="))
+    # An unknown account still costs an argon2id verification (~20 ms) inside the app.
+    assert 5 <= took <= waited, (took, waited)
 
 
 async def test_https_portals_send_hsts(system, tmp_path):
