@@ -3,7 +3,9 @@ answers into ours.
 
 Every action is bounded: a start or an update not accepted within the action timeout answers
 503 "not done, try again", and because each update carries that deadline (workflows/guard.py)
-the workflow refuses it if it arrives later, so the answer stays true. Rows the API writes for
+the workflow refuses it if it arrives later, so the answer stays true. Once Temporal could not
+be reached at all, actions for the next few seconds are refused at once, unsent, instead of
+each waiting out its timeout against a server that is not there. Rows the API writes for
 a process (an account, a case, a message) are flushed before the process is told and committed
 only after it accepted, so either both happen or neither does.
 """
@@ -44,6 +46,9 @@ STILL_WORKING = ("Your action was received and is still being processed. Check b
 # ApplicationError types raised by workflows, validators and activities, as HTTP statuses.
 STATUS = {"NotFound": 404, "Invalid": 422, "Conflict": 409, "Forbidden": 403, "Gone": 410}
 MARGIN = timedelta(seconds=2)  # the caller waits a little past the deadline it sends
+# After Temporal could not be reached, how long actions are refused without trying (a health
+# check that reaches it, or the first action after this, tries again).
+UNREACHABLE_FOR = 5.0
 
 
 def refusal(error: BaseException) -> CVMSError:
@@ -60,6 +65,11 @@ def refusal(error: BaseException) -> CVMSError:
     mapped.status_code = STATUS.get(cause.type or "", 409)
     mapped.code = (cause.type or "conflict").lower()
     return mapped
+
+
+def unreachable(error: BaseException) -> bool:
+    """The server was not there (no connection), as opposed to slow or refusing."""
+    return isinstance(error, RPCError) and error.status == RPCStatusCode.UNAVAILABLE
 
 
 def unavailable(error: BaseException) -> CVMSError:
@@ -88,6 +98,7 @@ class Gateway:
         self._client = client
         self._lock = asyncio.Lock()
         self._clock = clock
+        self._unreachable_until = 0.0  # loop time until which actions are refused unsent
 
     async def now(self) -> datetime:
         """The processes' time: the wall clock, or a test server's skipped time. Records a
@@ -102,6 +113,19 @@ class Gateway:
     def timeout(self) -> timedelta:
         return timedelta(seconds=self.settings.action_timeout_seconds)
 
+    def _refuse_while_unreachable(self) -> None:
+        """Temporal could not be reached a moment ago: refuse at once rather than wait out the
+        action timeout against a server that is not there (nothing is sent, so nothing half
+        happens)."""
+        if asyncio.get_running_loop().time() < self._unreachable_until:
+            raise Unavailable(NOT_DONE)
+
+    def _noted(self, error: BaseException) -> CVMSError:
+        """Our error for Temporal's, remembering an unreachable server for a few seconds."""
+        if unreachable(error):
+            self._unreachable_until = asyncio.get_running_loop().time() + UNREACHABLE_FOR
+        return unavailable(error)
+
     async def client(self) -> Client:
         if self._client is None:
             async with self._lock:
@@ -110,6 +134,8 @@ class Gateway:
                         self._client = await asyncio.wait_for(
                             connect(self.settings), self.timeout.total_seconds())
                     except (RuntimeError, OSError, TimeoutError) as error:
+                        self._unreachable_until = (asyncio.get_running_loop().time()
+                                                   + UNREACHABLE_FOR)
                         raise unavailable(error) from error
         return self._client
 
@@ -122,6 +148,7 @@ class Gateway:
             await session.flush()
         args = [] if arg is None else [arg]
         try:
+            self._refuse_while_unreachable()
             client = await self.client()
             await client.start_workflow(
                 run, args=args, id=id, task_queue=self.task_queue, id_reuse_policy=reuse,
@@ -132,7 +159,7 @@ class Gateway:
             if isinstance(error, CVMSError):
                 raise
             raise (Conflict(FINISHED) if isinstance(error, WorkflowAlreadyStartedError)
-                   else unavailable(error)) from error
+                   else self._noted(error)) from error
 
     async def update(self, workflow_id: str, update: Callable, command: C, *,
                      session: AsyncSession | None = None,
@@ -164,6 +191,7 @@ class Gateway:
 
     async def _accepted(self, workflow_id: str, update: Callable, command: Command,
                         start: tuple[Callable, Any] | None):
+        self._refuse_while_unreachable()
         client = await self.client()
         wait = {"wait_for_stage": WorkflowUpdateStage.ACCEPTED,
                 "rpc_timeout": self.timeout + MARGIN}
@@ -180,7 +208,7 @@ class Gateway:
         except WorkflowUpdateFailedError as error:
             raise refusal(error) from error
         except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as error:
-            raise unavailable(error) from error
+            raise self._noted(error) from error
 
     async def signal(self, workflow_id: str, signal: Callable, arg: Any = None) -> None:
         """A hint, sent after the fact is committed, for a process that reads the truth from
@@ -202,12 +230,13 @@ class Gateway:
         may look before the commit: `arg` says what it should find (it waits to see it)."""
         await session.flush()
         try:
+            self._refuse_while_unreachable()
             client = await self.client()
             await client.get_workflow_handle(workflow_id).signal(signal, arg,
                                                                  rpc_timeout=self.timeout)
         except RPCError as error:
             await _undo(session)
-            raise unavailable(error) from error
+            raise self._noted(error) from error
         except CVMSError:
             await _undo(session)
             raise
@@ -216,16 +245,27 @@ class Gateway:
         """Live detail; None when the process cannot answer (pages fall back to the
         database projection)."""
         try:
+            self._refuse_while_unreachable()
             client = await self.client()
             handle = client.get_workflow_handle(workflow_id)
             return await handle.query(query, rpc_timeout=timedelta(seconds=seconds))
         except (CVMSError, RPCError, RuntimeError, WorkflowQueryFailedError) as error:
+            if unreachable(error):
+                self._noted(error)
             log.info("no live detail from %s: %s", workflow_id, error)
             return None
 
     async def server_healthy(self) -> bool:
+        """Asks the server itself (never refused unsent): reached, actions are tried again."""
         client = await self.client()
-        return await client.service_client.check_health()
+        try:
+            healthy = await client.service_client.check_health()
+        except RPCError as error:
+            self._noted(error)
+            raise
+        if healthy:
+            self._unreachable_until = 0.0
+        return healthy
 
 
 def _settle_when_done(operation: WithStartWorkflowOperation) -> None:
