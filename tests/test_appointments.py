@@ -355,4 +355,13 @@ async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again
     assert kept.status_code == 503 and "try again" in kept.text
     row, booked = await _booking(system, appointment)
     assert (row.status, booked) == ("booked", before[1]), "nothing was cancelled"
+    # Temporal back: until something reaches it again, the gateway refuses actions unsent for
+    # a few seconds (it was told the server was not there); the health check reaches it.
+    monkeypatch.undo()
+    async with system.http() as probe:
+        health = (await probe.get("/healthz")).json()["components"]
+    assert health["temporal"]["status"] == health["worker"]["status"] == "ok", health
+    moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                            data={"slot_id": str(other), "csrf_token": token})
+    assert moved.status_code in (200, 303), moved.text[:300]
     await http.aclose()

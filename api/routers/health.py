@@ -50,11 +50,18 @@ async def _check(probe: Callable[[Services], Awaitable[None]], services: Service
         return {"status": "failing", "error": f"{type(error).__name__}: {error}"[:300]}
 
 
+async def _temporal_then_worker(services: Services) -> tuple[dict, dict]:
+    """The worker is asked after the server: a server reached again is what lets the gateway
+    send actions again after an outage (api/processes/gateway.py), the worker's probe too."""
+    temporal = await _check(_temporal, services)
+    return temporal, await _check(_worker, services)
+
+
 @router.get("/healthz", summary="Health of the database, Temporal, the worker and SMTP")
 async def healthz(services: ServicesDep) -> JSONResponse:
-    probes = {"database": _database, "temporal": _temporal, "worker": _worker, "smtp": _smtp}
-    results = await asyncio.gather(*(_check(p, services) for p in probes.values()))
-    components = dict(zip(probes, results, strict=True))
+    database, smtp, (temporal, worker) = await asyncio.gather(
+        _check(_database, services), _check(_smtp, services), _temporal_then_worker(services))
+    components = {"database": database, "temporal": temporal, "worker": worker, "smtp": smtp}
     ok = all(c["status"] == "ok" for c in components.values())
     body = {"status": "ok" if ok else "failing", "components": components}
     return JSONResponse(body, status_code=200 if ok else 503)
