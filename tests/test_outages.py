@@ -16,7 +16,12 @@ from models.enrollment import Location, Organization
 from models.enrollment_enums import OrganizationStatus
 from models.helpdesk import Case
 from models.review import ReviewDecision
-from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.enrollment import (
+    STEP_BODIES,
+    complete_location,
+    register_coordinator,
+    start_enrollment,
+)
 from tests.support.helpdesk import agent, register_requester
 from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
@@ -135,6 +140,28 @@ async def test_section_a_submission(outage):
     again = await enrollment.admin.post(submit)
     assert again.status_code == 409
     assert len(system.smtp.find(to=coordinator, subject="Primary Vaccine Coordinator")) == 1
+
+
+async def test_a_section_b_save_is_kept_and_its_hint_waits_for_no_one(outage):
+    """Section B lives in the database: while Temporal is away a save is kept. Its hint to
+    the location's process (which reads the truth itself) is skipped, and once Temporal was
+    found unreachable it no longer keeps the next coordinator waiting either."""
+    temporal, system = outage
+    enrollment = await start_enrollment(system, ["Saved North", "Saved South"])
+    people = [(await register_coordinator(system, email), location_id)
+              for email, location_id in enrollment.locations.items()]
+    step, body = next(iter(STEP_BODIES.items()))
+    await temporal.stop()
+    for n, (coordinator, location_id) in enumerate(people):
+        started = time.monotonic()
+        saved = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/{step}",
+                                      json=body)
+        assert saved.status_code == 200, saved.text
+        if n:  # the first hint found no server; the second is not even tried
+            assert time.monotonic() - started < 1.0
+        again = await coordinator.get(f"/api/v1/locations/{location_id}/section-b")
+        assert again.status_code == 200 and again.json()[step], again.text
+    await back(temporal, system)
 
 
 async def test_a_review_decision(outage):

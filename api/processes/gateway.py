@@ -213,13 +213,17 @@ class Gateway:
     async def signal(self, workflow_id: str, signal: Callable, arg: Any = None) -> None:
         """A hint, sent after the fact is committed, for a process that reads the truth from
         the database itself: a process that already ended, or Temporal being away, costs the
-        hint only (logged), never the caller's answer."""
+        hint only (logged), never the caller's answer (nor its time, while Temporal was just
+        found unreachable)."""
         try:
+            self._refuse_while_unreachable()
             client = await self.client()
             handle = client.get_workflow_handle(workflow_id)
             await (handle.signal(signal, rpc_timeout=self.timeout) if arg is None
                    else handle.signal(signal, arg, rpc_timeout=self.timeout))
         except (RPCError, Unavailable) as error:
+            if unreachable(error):
+                self._unreachable_until = asyncio.get_running_loop().time() + UNREACHABLE_FOR
             log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
     async def tell(self, workflow_id: str, signal: Callable, arg: Any,
