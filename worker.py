@@ -50,6 +50,17 @@ def watched_runner(settings: Settings) -> WatchedRunner:
     return WatchedRunner(sandbox_runner(strict=False), slow)
 
 
+def tuning(settings: Settings) -> dict:
+    """The worker's cache, slots, pollers and build ID (README, "Worker tuning"); the bare
+    shape's benchmark worker (bench/bare_worker.py) runs with the same."""
+    return {"max_cached_workflows": settings.worker_max_cached_workflows,
+            "max_concurrent_workflow_tasks": settings.worker_max_concurrent_workflow_tasks,
+            "max_concurrent_activities": settings.worker_max_concurrent_activities,
+            "workflow_task_poller_behavior": PollerBehaviorAutoscaling(),
+            "activity_task_poller_behavior": PollerBehaviorAutoscaling(),
+            "build_id": build_id(settings.worker_build_id)}
+
+
 def build_worker(client: Client, settings: Settings, sender: MailSender | None = None,
                  *, task_queue: str | None = None, engine=None,
                  graceful: timedelta = timedelta(seconds=10)) -> Worker:
@@ -62,13 +73,8 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
         activities=build_activities(session_factory(engine), sender or SmtpSender(settings),
                                     settings),
         workflow_runner=watched_runner(settings),
-        max_cached_workflows=settings.worker_max_cached_workflows,
-        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
-        max_concurrent_activities=settings.worker_max_concurrent_activities,
-        workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
-        activity_task_poller_behavior=PollerBehaviorAutoscaling(),
         graceful_shutdown_timeout=graceful,
-        build_id=build_id(settings.worker_build_id),
+        **tuning(settings),
     )
 
 

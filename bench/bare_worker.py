@@ -1,5 +1,5 @@
 """A worker process for the bare shape (bench/bare.py), configured as ours is (worker.py: the
-same sandbox, cache size, workflow-task slots and pollers, the start-up heap frozen), so that
+same sandbox, and `tuning`: cache size, workflow-task slots, pollers; the start-up heap frozen), so that
 its resident memory per cached workflow is the Temporal SDK's floor for that shape.
 
     .venv/bin/python -m bench.bare_worker TASK_QUEUE   (the app's settings name the server)
@@ -10,14 +10,13 @@ import logging
 import signal
 import sys
 
-from temporalio.worker import PollerBehaviorAutoscaling, Worker
+from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from bench.bare import BareWorkflow, noop
-from core.build import build_id
 from core.heap import freeze_startup_heap
 from core.settings import get_settings
-from worker import connect_with_retry, sandbox_runner, serve
+from worker import connect_with_retry, sandbox_runner, serve, tuning
 
 # Our worker's sandbox, with the bare workflow's module passed through as ours are
 # (worker.sandbox_runner(strict=False) passes `workflows` through): imported once, not per run.
@@ -30,15 +29,8 @@ POLLING = "bare worker polling"
 async def main(task_queue: str) -> None:
     settings = get_settings()
     client = await connect_with_retry(settings)
-    worker = Worker(
-        client, task_queue=task_queue, workflows=[BareWorkflow], activities=[noop],
-        workflow_runner=RUNNER,
-        max_cached_workflows=settings.worker_max_cached_workflows,
-        max_concurrent_workflow_tasks=settings.worker_max_concurrent_workflow_tasks,
-        max_concurrent_activities=settings.worker_max_concurrent_activities,
-        workflow_task_poller_behavior=PollerBehaviorAutoscaling(),
-        activity_task_poller_behavior=PollerBehaviorAutoscaling(),
-        build_id=build_id(settings.worker_build_id))
+    worker = Worker(client, task_queue=task_queue, workflows=[BareWorkflow],
+                    activities=[noop], workflow_runner=RUNNER, **tuning(settings))
     freeze_startup_heap(settings.gc_freeze)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -113,18 +113,26 @@ class Gateway:
     def timeout(self) -> timedelta:
         return timedelta(seconds=self.settings.action_timeout_seconds)
 
-    def _refuse_while_unreachable(self) -> None:
-        """Temporal could not be reached a moment ago: refuse at once rather than wait out the
-        action timeout against a server that is not there (nothing is sent, so nothing half
-        happens)."""
-        if asyncio.get_running_loop().time() < self._unreachable_until:
-            raise Unavailable(NOT_DONE)
+    def _remember(self, error: BaseException) -> None:
+        """A server that was not there is not tried again for a few seconds."""
+        if unreachable(error):
+            self._unreachable_for_now()
+
+    def _unreachable_for_now(self) -> None:
+        self._unreachable_until = asyncio.get_running_loop().time() + UNREACHABLE_FOR
 
     def _noted(self, error: BaseException) -> CVMSError:
-        """Our error for Temporal's, remembering an unreachable server for a few seconds."""
-        if unreachable(error):
-            self._unreachable_until = asyncio.get_running_loop().time() + UNREACHABLE_FOR
+        """Our error for Temporal's, the server's absence remembered."""
+        self._remember(error)
         return unavailable(error)
+
+    async def _reachable_client(self) -> Client:
+        """The client for an action, a hint or a query. Temporal could not be reached a moment
+        ago: refused at once (Unavailable) rather than waiting out the timeout against a server
+        that is not there; nothing is sent, so nothing half happens."""
+        if asyncio.get_running_loop().time() < self._unreachable_until:
+            raise Unavailable(NOT_DONE)
+        return await self.client()
 
     async def client(self) -> Client:
         if self._client is None:
@@ -134,8 +142,7 @@ class Gateway:
                         self._client = await asyncio.wait_for(
                             connect(self.settings), self.timeout.total_seconds())
                     except (RuntimeError, OSError, TimeoutError) as error:
-                        self._unreachable_until = (asyncio.get_running_loop().time()
-                                                   + UNREACHABLE_FOR)
+                        self._unreachable_for_now()
                         raise unavailable(error) from error
         return self._client
 
@@ -148,8 +155,7 @@ class Gateway:
             await session.flush()
         args = [] if arg is None else [arg]
         try:
-            self._refuse_while_unreachable()
-            client = await self.client()
+            client = await self._reachable_client()
             await client.start_workflow(
                 run, args=args, id=id, task_queue=self.task_queue, id_reuse_policy=reuse,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -191,8 +197,7 @@ class Gateway:
 
     async def _accepted(self, workflow_id: str, update: Callable, command: Command,
                         start: tuple[Callable, Any] | None):
-        self._refuse_while_unreachable()
-        client = await self.client()
+        client = await self._reachable_client()
         wait = {"wait_for_stage": WorkflowUpdateStage.ACCEPTED,
                 "rpc_timeout": self.timeout + MARGIN}
         try:
@@ -216,14 +221,12 @@ class Gateway:
         hint only (logged), never the caller's answer (nor its time, while Temporal was just
         found unreachable)."""
         try:
-            self._refuse_while_unreachable()
-            client = await self.client()
+            client = await self._reachable_client()
             handle = client.get_workflow_handle(workflow_id)
             await (handle.signal(signal, rpc_timeout=self.timeout) if arg is None
                    else handle.signal(signal, arg, rpc_timeout=self.timeout))
         except (RPCError, Unavailable) as error:
-            if unreachable(error):
-                self._unreachable_until = asyncio.get_running_loop().time() + UNREACHABLE_FOR
+            self._remember(error)
             log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
     async def tell(self, workflow_id: str, signal: Callable, arg: Any,
@@ -234,8 +237,7 @@ class Gateway:
         may look before the commit: `arg` says what it should find (it waits to see it)."""
         await session.flush()
         try:
-            self._refuse_while_unreachable()
-            client = await self.client()
+            client = await self._reachable_client()
             await client.get_workflow_handle(workflow_id).signal(signal, arg,
                                                                  rpc_timeout=self.timeout)
         except RPCError as error:
@@ -249,13 +251,11 @@ class Gateway:
         """Live detail; None when the process cannot answer (pages fall back to the
         database projection)."""
         try:
-            self._refuse_while_unreachable()
-            client = await self.client()
+            client = await self._reachable_client()
             handle = client.get_workflow_handle(workflow_id)
             return await handle.query(query, rpc_timeout=timedelta(seconds=seconds))
         except (CVMSError, RPCError, RuntimeError, WorkflowQueryFailedError) as error:
-            if unreachable(error):
-                self._noted(error)
+            self._remember(error)
             log.info("no live detail from %s: %s", workflow_id, error)
             return None
 
