@@ -5,14 +5,27 @@ import httpx
 from api.app import create_app
 from tests.support.smtp import free_port
 
+ALL_OK = {"status": "ok", "components": {
+    "database": {"status": "ok"}, "temporal": {"status": "ok"}, "worker": {"status": "ok"},
+    "smtp": {"status": "ok"}}}
+
 
 async def test_healthz_reports_every_component_ok(system):
+    """Asked as an orchestrator asks (docker-compose, Kubernetes): a probe may miss once under
+    load (each component has 3 s; CI once saw Temporal take longer on a saturated 2-core
+    machine running both rings), so it is asked up to three times, and every answer but an
+    all-ok one must name what failed."""
+    answers = []
     async with system.http() as http:
-        response = await http.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "components": {
-        "database": {"status": "ok"}, "temporal": {"status": "ok"}, "worker": {"status": "ok"},
-        "smtp": {"status": "ok"}}}
+        for _ in range(3):
+            response = await http.get("/healthz")
+            answers.append((response.status_code, response.json()))
+            if response.status_code == 200:
+                break
+            assert response.status_code == 503
+            assert any(c["status"] == "failing" and c["error"]
+                       for c in response.json()["components"].values()), answers
+    assert answers[-1] == (200, ALL_OK), answers
 
 
 async def test_healthz_is_503_when_smtp_is_down(system):
