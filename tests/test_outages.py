@@ -28,6 +28,10 @@ from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import NOT_DONE, PASSWORD, unique_email
 from workflows.health import HealthWorkflow
 
+# Refused unsent takes milliseconds; an attempt that is sent waits out ACTION_TIMEOUT (5 s). The
+# bound leaves room for a loaded CI machine without letting a sent attempt pass.
+AT_ONCE = ACTION_TIMEOUT / 2
+
 
 async def count(system, statement) -> int:
     async with system.sessions() as session:
@@ -96,7 +100,7 @@ async def test_help_desk_registration_and_a_public_question(outage):
         # unsent, instead of waiting out its timeout too.
         started = time.monotonic()
         refused_while_down(await http.post("/api/v1/helpdesk/questions", json=question))
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < AT_ONCE
         assert await count(system, select(func.count()).select_from(User).where(
             User.email == email)) == 0
         assert await count(system, select(func.count()).select_from(Case).where(
@@ -158,7 +162,7 @@ async def test_a_section_b_save_is_kept_and_its_hint_waits_for_no_one(outage):
                                       json=body)
         assert saved.status_code == 200, saved.text
         if n:  # the first hint found no server; the second is not even tried
-            assert time.monotonic() - started < 1.0
+            assert time.monotonic() - started < AT_ONCE
         again = await coordinator.get(f"/api/v1/locations/{location_id}/section-b")
         assert again.status_code == 200 and again.json()[step], again.text
     await back(temporal, system)
