@@ -14,7 +14,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 from activities.registry import build_activities
 from core.build import build_id
 from core.db import create_engine, session_factory
-from core.heap import freeze_startup_heap
+from core.heap import freeze_startup_heap, limit_malloc_arenas
 from core.profiling import profiled
 from core.settings import Settings, get_settings
 from core.temporal import connect
@@ -110,6 +110,7 @@ async def serve(worker: Worker, stop: asyncio.Event) -> None:
 
 async def main() -> None:
     settings = get_settings()
+    limit_malloc_arenas(settings.worker_malloc_arenas)  # before the SDK's threads
     client = await connect_with_retry(settings)
     sender = SmtpSender(settings)  # one SMTP connection for the process, kept open
     worker = build_worker(client, settings, sender)

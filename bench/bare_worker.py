@@ -14,7 +14,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from bench.bare import BareWorkflow, noop
-from core.heap import freeze_startup_heap
+from core.heap import freeze_startup_heap, limit_malloc_arenas
 from core.settings import get_settings
 from worker import connect_with_retry, sandbox_runner, serve, tuning
 
@@ -28,6 +28,7 @@ POLLING = "bare worker polling"
 
 async def main(task_queue: str) -> None:
     settings = get_settings()
+    limit_malloc_arenas(settings.worker_malloc_arenas)  # before the SDK's threads
     client = await connect_with_retry(settings)
     worker = Worker(client, task_queue=task_queue, workflows=[BareWorkflow],
                     activities=[noop], workflow_runner=RUNNER, **tuning(settings))

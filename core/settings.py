@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     # Which build of the worker completed a workflow task, as recorded in its history (a
     # release's tag or commit); empty: a digest of the project's source (core/build.py).
     worker_build_id: str = ""
+    # glibc malloc arenas in the worker process (core/heap.py; 0: glibc's default, 8 a core).
+    worker_malloc_arenas: int = Field(default=2, ge=0, le=64)
     # Move the objects start-up made out of the garbage collector's walks (core/heap.py); off
     # in the test suite, where many systems start and stop in one process.
     gc_freeze: bool = True

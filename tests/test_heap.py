@@ -3,12 +3,18 @@ collection over the imported app took ~170 ms and stalled requests); the test su
 starts many systems in one process, turns it off."""
 
 import gc
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from core.settings import Settings
 from tests.support.system import TEST_SECRET
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _settings(tmp_path, freeze: bool) -> Settings:
@@ -29,3 +35,44 @@ def test_the_app_freezes_its_start_up_heap_only_when_asked(tmp_path):
             assert gc.get_freeze_count() > frozen * 0.9
     finally:
         gc.unfreeze()
+
+
+ARENAS = """
+import ctypes, sys, threading
+from core.heap import limit_malloc_arenas
+limited = limit_malloc_arenas(int(sys.argv[1]))
+start = threading.Barrier(8)
+def allocate():
+    start.wait()
+    kept = [bytearray(200) for _ in range(20_000)]
+    start.wait()
+threads = [threading.Thread(target=allocate) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+libc = ctypes.CDLL("libc.so.6")
+libc.fopen.restype = ctypes.c_void_p
+out = libc.fopen(sys.argv[2].encode(), b"w")
+libc.malloc_info(0, ctypes.c_void_p(out))
+libc.fclose(ctypes.c_void_p(out))
+print(limited, open(sys.argv[2]).read().count("<heap nr="))
+"""
+
+
+def _arenas_after_eight_threads(tmp_path, limit: int) -> tuple[str, int]:
+    answer = subprocess.run([sys.executable, "-c", ARENAS, str(limit), str(tmp_path / "info.xml")],
+                            capture_output=True, text=True, check=True, cwd=ROOT)
+    limited, arenas = answer.stdout.split()
+    return limited, int(arenas)
+
+
+@pytest.mark.skipif(not Path("/lib/x86_64-linux-gnu/libc.so.6").exists()
+                    and not Path("/lib/aarch64-linux-gnu/libc.so.6").exists(), reason="glibc's")
+def test_the_worker_keeps_its_threads_to_the_arenas_it_is_given(tmp_path):
+    """Eight threads allocating at once take an arena each (glibc's default); limited, as the
+    worker limits itself (WORKER_MALLOC_ARENAS, 2), they share two."""
+    assert Settings(_env_file=None).worker_malloc_arenas == 2
+    limited, arenas = _arenas_after_eight_threads(tmp_path, 0)
+    assert limited == "False" and arenas > 2, arenas
+    assert _arenas_after_eight_threads(tmp_path, 2) == ("True", 2)
