@@ -359,7 +359,10 @@ async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again
     # a few seconds (it was told the server was not there); the health check reaches it.
     monkeypatch.undo()
     async with system.http() as probe:
-        health = (await probe.get("/healthz")).json()["components"]
+        for _ in range(3):  # as an orchestrator asks: a loaded machine may miss one 3 s check
+            health = (await probe.get("/healthz")).json()["components"]
+            if health["temporal"]["status"] == health["worker"]["status"] == "ok":
+                break
     assert health["temporal"]["status"] == health["worker"]["status"] == "ok", health
     moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
                             data={"slot_id": str(other), "csrf_token": token})
