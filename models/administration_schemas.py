@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.fields import Id
+from models.input import Input
 from models.inventory_schemas import RequestKey
 
 Site = Literal["LA", "RA", "LD", "RD", "LT", "RT"]
@@ -14,8 +15,8 @@ DoseNumber = Annotated[int, Field(ge=1, le=6)]
 ProviderName = Annotated[str, Field(min_length=2, max_length=160)]
 
 
-class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Form(Input):
+    """Point-of-care forms and bodies."""
 
 
 class AdministrationIn(Form):

@@ -24,13 +24,14 @@ from models.fields import (
     ZipCode,
     pattern,
 )
+from models.input import Input
 from models.schemas import NewPassword
 
 OrganizationType = Literal[tuple(value for value, _ in ORGANIZATION_TYPES)]  # type: ignore[valid-type]
 
 
-class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Form(Input):
+    """Enrollment forms and bodies."""
 
 
 class OrganizationDetailsIn(Form):

@@ -7,12 +7,13 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from models.fields import Blankable, Id, Phone, ShortText, fail
 from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
+from models.input import Input
 
 LongText = Annotated[str, Field(min_length=1, max_length=10_000)]
 
 
-class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Form(Input):
+    """Help-desk forms and bodies."""
 
 
 class RequesterRegistrationIn(Form):

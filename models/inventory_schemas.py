@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.fields import Id
+from models.input import Input
 from models.inventory_rules import EntryKind, TransferKind, TransferStatus
 
 Doses = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -14,8 +15,8 @@ RequestKey = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-
                                   description="A random key per form; a repeat is one change")]
 
 
-class Form(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Form(Input):
+    """Inventory forms and bodies."""
 
 
 class ReceiptIn(Form):

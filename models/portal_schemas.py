@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, mo
 
 from models.enums import Role
 from models.fields import Id, OptionalText, Phone, ShortText, Text, ZipCode, fail, pattern
+from models.input import Input
 from models.portal_rules import INDUSTRIES, PROFILES, SEARCH_MIN, states
 
 Username = Annotated[str, Field(min_length=3, max_length=80),
@@ -15,8 +16,7 @@ Profile = Annotated[Role, Field(description="location_manager, provider or provi
 OptionalPhone = Annotated[Phone | None, Field(default=None)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Strict(Input):
 
     @field_validator("*", mode="before")
     @classmethod

@@ -7,11 +7,12 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
 from core.i18n import N_
 from core.security import capability
 from models.fields import Blankable, Phone, State, ZipCode
+from models.input import Input
 
 SMALL_FILE = 100  # processed while the uploader waits
 MAX_ROWS = 5_000  # larger lists go through the help desk
@@ -136,10 +137,9 @@ LegalName = Annotated[str, Field(min_length=1, max_length=80)]
 NAME = re.compile(r"^[^\d@<>{}\[\]\\/|_=+*#$%^~`]+$")
 
 
-class RecipientIn(BaseModel):
+class RecipientIn(Input):
     """One person's details, from an upload row or the registration form."""
 
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
     first_name: LegalName
     last_name: LegalName

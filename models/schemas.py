@@ -6,12 +6,13 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, fie
 
 from core.security import password_problem
 from models.enums import AccountStatus, Role
+from models.input import Input
 
 Name = Field(min_length=1, max_length=80)
 
 
-class Stripped(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Stripped(Input):
+    """Account and sign-in bodies."""
 
 
 class LoginIn(Stripped):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, create_model, model_validator
+from pydantic import BaseModel, EmailStr, Field, create_model, model_validator
 
 from models.enrollment_enums import AGE_GROUPS, POPULATIONS, PROVIDER_TYPES, SETTINGS, WEEKDAYS
 from models.fields import (
@@ -19,10 +19,11 @@ from models.fields import (
     fail_many,
     pattern,
 )
+from models.input import Input
 
 
-class Step(BaseModel):
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+class Step(Input):
+    """One step of Section B."""
 
 
 def _require(model: BaseModel, fields: list[str], message: str) -> None:

@@ -14,6 +14,7 @@ from api.domain.text_search import like_pattern
 from models.accounts import User
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import Category, Team
+from models.input import Input
 
 PAGE_SIZE = 50
 STATUSES = {"open": CaseStatus.OPEN, "all": None, **{s: (s,) for s in (
@@ -30,10 +31,9 @@ NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # a search never carries control characters
 NUMBER = re.compile(r"(?:CS)?0*(\d{1,9})", re.IGNORECASE)
 
 
-class ConsoleFilters(BaseModel):
+class ConsoleFilters(Input):
     """What the console shows; each filter is a query parameter, so a view is a URL."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     q: Annotated[str, Field(max_length=200, pattern=NO_CONTROL)] = ""
     team: Team | Literal["all"] = "all"

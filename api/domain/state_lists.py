@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import ColumnElement, or_, union
 from sqlalchemy.orm import aliased
 from sqlmodel import func, select
@@ -25,6 +25,7 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus
+from models.input import Input
 from models.inventory import Transfer
 from models.inventory_rules import TransferStatus
 
@@ -47,10 +48,9 @@ def location_of_pin(text: str) -> int | None:
     return int(match[1]) - PIN_BASE if match and int(match[1]) > PIN_BASE else None
 
 
-class StateFilters(BaseModel):
+class StateFilters(Input):
     """A list's view; every filter is a query parameter, so a view is a URL."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     q: Annotated[str, Field(max_length=200, pattern=NO_CONTROL)] = ""
     status: Annotated[str, Field(max_length=40, pattern=r"^[a-z_]*$")] = ""

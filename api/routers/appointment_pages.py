@@ -25,15 +25,14 @@ from core.timefmt import EASTERN
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
+from models.input import Input
 from models.portal_rules import MANAGER
 
 router = Router(tags=["appointments"])
 pages = Router(include_in_schema=False)
 
 
-class SlotIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SlotIn(Input):
     starts_at: datetime
     capacity: Annotated[int, Field(ge=1, le=1000)]
     dose_number: Annotated[int, Field(ge=1, le=6)] = 1
@@ -64,9 +63,7 @@ class SlotForm(BaseModel):
         return datetime.combine(self.day, self.at, EASTERN)
 
 
-class SchedulingIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SchedulingIn(Input):
     appointments_on: bool
 
 

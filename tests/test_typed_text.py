@@ -1,0 +1,61 @@
+"""Text nobody can type is refused on its field; text that shows nothing counts as empty.
+
+NUL (which Postgres cannot store in text, and which a CSV export would hand on) and the other
+control characters are refused with a message on the field, on pages and in the API; a
+required field of zero-width characters only is asked for again, as an empty one is. Nothing
+is stored. Runs on both databases: on Postgres NUL used to reach the database.
+"""
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.helpdesk import Case
+from models.input import CONTROL_MESSAGE
+from tests.support.enrollment import ORG_DETAILS, start_enrollment
+from tests.support.web import browser, unique_email
+
+ZERO_WIDTH = "\u200b\u200b\ufeff"
+
+
+async def cases(system) -> int:
+    async with system.sessions() as session:
+        return (await session.exec(select(func.count()).select_from(Case))).one()
+
+
+async def test_nul_and_invisible_text_are_refused_on_their_fields_in_the_api(system):
+    before = await cases(system)
+    async with system.http() as http:
+        nul = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "\u0000", "question": "Where?\u0000", "email": unique_email("nul")})
+        invisible = await http.post("/api/v1/helpdesk/questions", json={
+            "name": ZERO_WIDTH, "question": " \u200b ", "email": unique_email("zw")})
+        bell = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Ann\u0007", "question": "Two lines\r\nand a\ttab are fine",
+            "email": unique_email("bell")})
+    assert nul.status_code == 422, nul.text
+    assert nul.json()["errors"] == {"name": CONTROL_MESSAGE, "question": CONTROL_MESSAGE}
+    assert invisible.status_code == 422, invisible.text
+    assert set(invisible.json()["errors"]) == {"name", "question"}
+    assert CONTROL_MESSAGE not in invisible.text, "nothing there is not a control character"
+    assert bell.status_code == 422 and list(bell.json()["errors"]) == ["name"], bell.text
+    assert await cases(system) == before, "nothing was stored"
+
+    enrollment = await start_enrollment(system, ["Typed Text Site"], submit=False)
+    details = f"/api/v1/organizations/{enrollment.org_id}/details"
+    refused = await enrollment.admin.put(details, json={**ORG_DETAILS, "legal_name": "\u0000null"})
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == {"legal_name": CONTROL_MESSAGE}
+    kept = await enrollment.admin.get(f"/api/v1/organizations/{enrollment.org_id}")
+    assert "\u0000" not in kept.text and kept.json()["legal_name"] == ORG_DETAILS["legal_name"]
+
+
+async def test_a_page_form_shows_the_error_on_the_field_and_keeps_the_rest(system):
+    before = await cases(system)
+    visitor = browser(system)
+    question = "Is the clinic on Elm Street open on Saturdays?"
+    page = await visitor.submit("/help/ask", {
+        "name": "Nul\u0000Name", "email": unique_email("page"), "question": question})
+    assert page.status_code == 400, page.status_code
+    assert 'id="name-error"' in page.text and "cannot be typed" in page.text
+    assert question in page.text, "what was typed is kept"
+    assert await cases(system) == before
