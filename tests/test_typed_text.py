@@ -6,12 +6,20 @@ required field of zero-width characters only is asked for again, as an empty one
 is stored. Runs on both databases: on Postgres NUL used to reach the database.
 """
 
+import inspect
+import typing
+
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
 from sqlalchemy import func
 from sqlmodel import select
 
+from api.app import create_app
+from core.settings import Settings
 from models.helpdesk import Case
-from models.input import CONTROL_MESSAGE
+from models.input import CONTROL_MESSAGE, Input
 from tests.support.enrollment import ORG_DETAILS, start_enrollment
+from tests.support.system import TEST_SECRET
 from tests.support.web import browser, unique_email
 
 ZERO_WIDTH = "\u200b\u200b\ufeff"
@@ -59,3 +67,28 @@ async def test_a_page_form_shows_the_error_on_the_field_and_keeps_the_rest(syste
     assert 'id="name-error"' in page.text and "cannot be typed" in page.text
     assert question in page.text, "what was typed is kept"
     assert await cases(system) == before
+
+
+def _models(annotation) -> list[type[BaseModel]]:
+    if inspect.isclass(annotation) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models(arg)]
+
+
+def test_every_body_and_filter_a_route_reads_is_checked_so(tmp_path):
+    """A model added for a new route's body or query, not built on Input, fails here."""
+    app = create_app(Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
+                              database_url=f"sqlite:///{tmp_path}/t.db", data_dir=tmp_path))
+    read, unchecked = set(), set()
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute):
+            continue
+        dependants = [route.dependant, *route.dependant.dependencies]
+        for field in (f for d in dependants for f in d.body_params + d.query_params):
+            for model in _models(field.field_info.annotation):
+                read.add(model.__name__)
+                if not issubclass(model, Input):
+                    unchecked.add(f"{model.__module__}.{model.__name__} ({route.path})")
+    assert len(read) > 30, sorted(read)
+    assert not unchecked, sorted(unchecked)
