@@ -13,8 +13,8 @@ def decision_problem(role: str, approve: bool, reason: str | None, pending: bool
     if role != Role.REVIEWER:
         return "Only Immunization Branch reviewers decide on locations.", "Forbidden"
     if not pending:
-        return (f"This location is {status_label.lower()}: there is nothing to decide.",
-                "Conflict")
+        return (f"This location's status is \u201c{status_label}\u201d: there is nothing to "
+                "decide.", "Conflict")
     if not approve and not (reason or "").strip():
         return "Give the reason for the rejection; the coordinator receives it.", "Invalid"
     return None

@@ -170,7 +170,8 @@ async def test_deciding_twice_or_without_the_role_is_refused(system):
     assert forbidden.status_code == 403
     assert (await decide(staff, location_id, "approve")).status_code == 200
     twice = await decide(staff, location_id, "reject", "changed my mind")
-    assert twice.status_code == 409 and "nothing to decide" in twice.json()["detail"]
+    assert twice.status_code == 409 and twice.json()["detail"] == (
+        "This location's status is \u201cApproved\u201d: there is nothing to decide.")
 
 
 async def test_changed_organization_details_void_signatures_and_ask_again(system):
