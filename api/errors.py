@@ -52,7 +52,27 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
     return response
 
 
+NOT_JSON = "The body is not valid JSON (at character {at}): correct it and send it again."
+NO_BODY = "The request has no body: send the fields as a JSON object (Content-Type: application/json)."
+NOT_AN_OBJECT = "Send the fields as a JSON object (Content-Type: application/json)."
+
+
+def _body_problem(errors: list) -> tuple[int, str] | None:
+    """What is wrong with the body as a whole (not JSON: 400; absent or not an object: 422),
+    if that is the problem: there is no field to name, so the answer names the body."""
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            return 400, NOT_JSON.format(at=loc[1] if len(loc) > 1 else "?")
+        if loc == ("body",):
+            return 422, NO_BODY if error.get("type") == "missing" else NOT_AN_OBJECT
+    return None
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+    if problem := _body_problem(list(exc.errors())):
+        status, message = problem
+        return error_response(request, status, message, {"body": message}, "invalid")
     errors = error_messages(exc.errors())
     fields = ", ".join(errors) or "the request"
     return error_response(request, 422, f"Check these fields: {fields}.", errors, "invalid")

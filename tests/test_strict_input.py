@@ -88,3 +88,25 @@ async def test_unknown_and_oversize_fields_name_the_problem(system):
         long = await http.post("/api/v1/auth/token", json={
             "email": "x@example.org", "password": "p" * 5000})
         refused(long, "password")
+
+
+async def test_a_body_that_is_not_a_json_object_is_named_as_the_body(system):
+    """Broken JSON, JSON sent as text, a list, no body: the answer says what is wrong with the
+    body (a character position is not a field), and nothing is stored."""
+    url = "/api/v1/helpdesk/questions"
+    sent = {"json": "application/json", "text": "text/plain"}
+    async with system.http() as http:
+        broken = await http.post(url, content=b'{"name": "Ann",', headers={
+            "content-type": sent["json"]})
+        as_text = await http.post(url, content=b'{"name": "Ann"}', headers={
+            "content-type": sent["text"]})
+        a_list = await http.post(url, json=["Ann"])
+        empty = await http.post(url, content=b"", headers={"content-type": sent["json"]})
+    assert broken.status_code == 400, broken.text
+    assert broken.json()["detail"].startswith("The body is not valid JSON (at character 15)")
+    assert list(broken.json()["errors"]) == ["body"]
+    for response in (as_text, a_list):
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"] == {"body": "Send the fields as a JSON object "
+                                                     "(Content-Type: application/json)."}
+    assert empty.status_code == 422 and "has no body" in empty.json()["detail"], empty.text
