@@ -37,8 +37,15 @@ _FRIENDLY = {
 }
 
 
+WHERE = ("body", "query", "path", "form", "header", "cookie")  # FastAPI's first element
+
+
 def _field_name(loc: Iterable[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form")]
+    """The field an error is about: FastAPI says where first ("body", "query", ...), a model
+    validated directly does not, and a field may itself be called "body" (a message's)."""
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in WHERE:
+        parts = parts[1:]
     return ".".join(parts) or "form"
 
 

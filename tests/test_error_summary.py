@@ -3,7 +3,9 @@
 import re
 
 from api.domain.section_b_view import change_rows
-from tests.support.web import browser
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.web import browser, unique_email
 
 SUMMARY = re.compile(r'<div class="usa-alert usa-alert--error" id="error-summary".*?</ul>', re.S)
 
@@ -34,3 +36,20 @@ def test_changes_since_rejection_read_as_labels_with_photos_marked():
         ("Step 4, Availability to receive shipments: Monday morning from", "N/A", "08:00")]
     photo, = [r for r in rows if r.photo]
     assert photo.label == "Storage unit 1: inside photo" and photo.before == "a" * 64
+
+
+async def test_an_empty_reply_is_named_by_its_label_message(system):
+    """The reply's field is called `body`; the summary names it "Message" as the page does
+    (it used to lose the name, taking "body" for where FastAPI says a field came from)."""
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Summary Person", "email": unique_email("summary"), "question": "When?"})
+    assert asked.status_code == 201, asked.text
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+    person = browser(system)
+    await person.login(staff.email)
+    page = await person.submit(f"/helpdesk/cases/{asked.json()['id']}", {"body": ""},
+                               action=f"/helpdesk/cases/{asked.json()['id']}/reply")
+    assert page.status_code == 422, page.status_code
+    summary = SUMMARY.search(page.text)[0]
+    assert re.search(r'href="#body">Message: This field is required', summary), summary
