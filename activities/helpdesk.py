@@ -12,7 +12,7 @@ from models.base import utcnow
 from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
 from models.enums import Role
 from models.helpdesk import Case, CaseMessage
-from models.helpdesk_rules import INFO_CLOSE_AFTER, REOPEN_WITHIN
+from models.helpdesk_rules import INFO_CLOSE_AFTER, REOPEN_WITHIN, requester_case_path
 from models.projection import project
 from notifications.catalogue import CaseEmailContext, CredentialsContext, EmailKind
 
@@ -87,8 +87,8 @@ class HelpdeskActivities(MailingActivities):
             recipients = await self._recipients(session, case, email.kind)
             kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]
             staff = email.kind in STAFF_KINDS
-            url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff
-                                     else f"/help/cases/{case.id}")
+            url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(
+                self.secret, case.id, has_account=case.requester_user_id is not None))
         for n, (name, address) in enumerate(recipients):
             context = CaseEmailContext(recipient_name=name, case_number=case.number,
                                        case_subject=case.subject, url=url,

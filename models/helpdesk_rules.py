@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 from enum import StrEnum
 
+from core.security import capability
+
 
 class Category(StrEnum):
     ACCESS = "access"
@@ -88,6 +90,16 @@ WARN_AT = 0.8
 INFO_REMINDER_AFTER = timedelta(days=2)  # a requester asked for information is reminded...
 INFO_CLOSE_AFTER = timedelta(days=5)  # ...and the case closes if nobody answers
 REOPEN_WITHIN = timedelta(days=7)  # a resolved case can be reopened, then closes for good
+CASE_LINK = "help-case"
+
+
+def requester_case_path(secret: str, case_id: int, has_account: bool) -> str:
+    """Where the requester's emails lead: the case among their cases (they sign in), or, for a
+    recipient who asked on the public form (no account), a personal link to the case: read
+    the answers, reply, reopen. A capability, the same in every email about the case."""
+    if has_account:
+        return f"/help/cases/{case_id}"
+    return f"/help/c/{case_id}/{capability(secret, CASE_LINK, case_id)}"
 
 REGISTRATION_CODE = re.compile(r"NCA\d{6}|VAC2021")
 REGISTRATION_CODE_HELP = ("Enter your Provider PIN: NCA followed by six digits (for example "

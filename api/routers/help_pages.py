@@ -15,10 +15,11 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
-from core.errors import CVMSError
+from core.errors import CVMSError, NotFound
+from core.security import capability_valid
 from models.enrollment import Location, StoredFile
-from models.helpdesk import CaseStatus
-from models.helpdesk_rules import REOPEN_WITHIN, Category
+from models.helpdesk import Case, CaseStatus
+from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
 router = Router(prefix="/help", include_in_schema=False)
@@ -234,3 +235,66 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
         "attachments": await helpdesk.attachments(session, case), "values": values,
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         "errors": {**refused, **errors}}, status_code=400)
+
+
+class PublicRequester:
+    """Who writes on a case asked on the public form: its requester, who has no account; the
+    personal link in the case's emails is their key."""
+
+    id = None
+    role = None
+
+    def __init__(self, case: Case) -> None:
+        self.full_name = case.requester_name
+
+
+NO_LINKED_CASE = ("This link does not open a case. Use the newest email about your case, or ask "
+                  "again: /help/ask.")
+
+
+async def _linked_case(request: Request, session, case_id: int, key: str) -> Case:
+    case = await session.get(Case, case_id) if capability_valid(
+        _secret(request), CASE_LINK, case_id, key) else None
+    if case is None or case.requester_user_id is not None:
+        raise NotFound(NO_LINKED_CASE)
+    return case
+
+
+def _linked_page(request: Request, case: Case, key: str, messages, status_code: int = 200,
+                 **context) -> HTMLResponse:
+    return render(request, "help/case.html", {
+        "case": case, "messages": messages, "attachments": [],
+        "link": f"/help/c/{case.id}/{key}",
+        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
+        **context}, status_code=status_code)
+
+
+@router.get("/c/{case_id}/{key}", response_class=HTMLResponse)
+async def linked_case(request: Request, case_id: Id, key: str,
+                      session: SessionDep) -> HTMLResponse:
+    """A public question's case, opened from the link in its emails: no account needed."""
+    case = await _linked_case(request, session, case_id, key)
+    requester = PublicRequester(case)
+    return _linked_page(request, case, key, await helpdesk.conversation(session, case, requester))
+
+
+@router.post("/c/{case_id}/{key}/reply", response_class=HTMLResponse)
+async def linked_case_reply(request: Request, case_id: Id, key: str, session: SessionDep,
+                            gateway: ProcessesDep) -> Response:
+    """The requester answers (or, once resolved, comments and so reopens) from their link."""
+    case = await _linked_case(request, session, case_id, key)
+    requester = PublicRequester(case)
+    values = await form_values(request)
+    data, errors = parse(MessageIn, values)
+    try:
+        if data:
+            reopens = case.status == CaseStatus.RESOLVED
+            await helpdesk.add_message(session, gateway, case, requester, data.body)
+            return redirect(f"/help/c/{case_id}/{key}", notice=(
+                "Your comment reopened the case; the help desk will pick it up again."
+                if reopens else "Your reply was sent to the help desk."))
+    except CVMSError as error:
+        await rollback_keeping(session, case)
+        errors = error.errors or {"body": error.message}
+    return _linked_page(request, case, key, await helpdesk.conversation(session, case, requester),
+                        status_code=400, values=values, errors=errors)

@@ -113,7 +113,12 @@ async def _act(request, session, gateway, case, user, action: str, values: dict)
             await helpdesk.request_info(session, gateway, case, user, data.body)
             return "The requester was asked for information; the case waits for them."
         await helpdesk.add_message(session, gateway, case, user, data.body, action == "note")
-        return "Your internal note is saved." if action == "note" else "Your reply was sent."
+        if action == "note":
+            return "Your internal note is saved."
+        if not case.requester_email:  # a recipient who gave only a phone number
+            return (f"Your reply is saved on the case, but the requester gave no email address: "
+                    f"call them at {case.requester_phone or 'the number they gave'}.")
+        return "Your reply was sent."
     if action == "resolve":
         await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
