@@ -19,6 +19,15 @@ async def ask(system, **contact) -> int:
     return asked.json()["id"]
 
 
+async def agent_replies(system, case_id: int, body: str):
+    """A recipients-team agent signs in and replies on the case page: (the agent, the page)."""
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+    agent = browser(system)
+    await agent.login(staff.email)
+    return agent, await agent.submit(f"/helpdesk/cases/{case_id}", {"body": body},
+                                     action=f"/helpdesk/cases/{case_id}/reply")
+
+
 async def test_the_emailed_link_opens_the_case_to_reply_and_reopen_without_an_account(system):
     email = unique_email("public")
     case_id = await ask(system, email=email)
@@ -26,11 +35,7 @@ async def test_the_emailed_link_opens_the_case_to_reply_and_reopen_without_an_ac
     path = "/" + link.split("/", 3)[3]
     assert path.startswith(f"/help/c/{case_id}/")
 
-    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
-    agent = browser(system)
-    await agent.login(staff.email)
-    replied = await agent.submit(f"/helpdesk/cases/{case_id}", {"body": "Yes, bring them."},
-                                 action=f"/helpdesk/cases/{case_id}/reply")
+    agent, replied = await agent_replies(system, case_id, "Yes, bring them.")
     assert "Your reply was sent." in replied.text
     updated = await system.smtp.one(to=email, subject="updated")
     assert updated.link("/help/c/") == link, "every email carries the same personal link"
@@ -75,9 +80,5 @@ async def test_a_wrong_key_or_an_account_holders_case_opens_nothing(system):
 
 async def test_a_reply_to_someone_who_left_only_a_phone_number_says_to_call(system):
     case_id = await ask(system, phone="919-555-0199")
-    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
-    agent = browser(system)
-    await agent.login(staff.email)
-    replied = await agent.submit(f"/helpdesk/cases/{case_id}", {"body": "We will call."},
-                                 action=f"/helpdesk/cases/{case_id}/reply")
+    _agent, replied = await agent_replies(system, case_id, "We will call.")
     assert "gave no email address: call them at 919-555-0199" in replied.text
