@@ -16,7 +16,8 @@ from core.timefmt import day, when
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.enrollment_enums import LocationStatus
-from models.helpdesk_rules import case_status_label
+from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
+from models.inventory_rules import TransferStatus
 from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -65,10 +66,13 @@ def status_label(status: object) -> str:
     return label if isinstance(label, str) else case_status_label(str(status))
 
 
-def audit_action(action: str) -> str:
-    """An audit action ("status:pending_review") in people's words ("Status: Waiting for review")."""
+def audit_action(action: str, subject_type: str = "location") -> str:
+    """An audit action ("status:pending_review") in people's words ("Status: Waiting for
+    review"), a status named as its own kind of record names it (a case's, a transfer's)."""
     kind, _, value = action.partition(":")
-    statuses = {status.value: status.label for status in LocationStatus}
+    statuses = {"case": CASE_STATUS_LABELS,
+                "transfer": {s.value: s.label for s in TransferStatus}}.get(
+        subject_type, {status.value: status.label for status in LocationStatus})
     shown = statuses.get(value) or document_titles.get(value) or value.replace("_", " ")
     return f"{kind.replace('_', ' ').capitalize()}: {shown}" if value else shown.capitalize()
 

@@ -131,3 +131,32 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert f"user:{marker}" not in (await person.get(f"/state/audit?q={marker}+Site+6")).text
     refused = await person.get("/state/locations?age=5")
     assert refused.status_code == 422 and "age" in refused.text
+
+
+async def test_the_audit_log_names_people_and_each_records_own_statuses(system):
+    """A case's status reads as a case's ("Being worked on"), not as the location status of
+    the same name; "user:N" reads as that person; the requester of a public question and the
+    process itself are named in words. The CSV says the same."""
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita", last_name="Auditor")
+    case_id = 900_000 + uuid.uuid4().int % 90_000
+    async with system.sessions() as session:
+        for action, actor in (("status:in_progress", f"user:{staff.id}"),
+                              ("status:in_progress", "user:None"), ("status:new", "system")):
+            session.add(AuditEvent(subject_type="case", subject_id=case_id, action=action,
+                                   actor=actor))
+        await session.commit()
+    person = browser(system)
+    await person.login(staff.email)
+    page = (await person.get("/state/audit?status=case")).text
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", page, re.S) if f"case {case_id}" in row]
+    assert len(rows) == 3, rows
+    assert "Status: Being worked on" in rows[2] and "Section B" not in page
+    assert f"Rita Auditor &lt;{staff.email}&gt;" in rows[2]
+    assert "The requester" in rows[1] and "CVMS (automatic)" in rows[0]
+    assert "Status: New, not yet picked up" in rows[0]
+    exported = cells(await person.get("/state/audit.csv?status=case"))
+    mine = [row for row in exported[1:] if row[2] == str(case_id)]
+    assert [row[3:] for row in mine] == [
+        ["Status: New, not yet picked up", "CVMS (automatic)"],
+        ["Status: Being worked on", "The requester"],
+        ["Status: Being worked on", f"Rita Auditor <{staff.email}>"]]

@@ -9,6 +9,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import section_b
+from api.domain.state_lists import actor_names
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
 from models.accounts import User
@@ -112,6 +113,7 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
         PracticingProvider.location_id == location.id).order_by(PracticingProvider.id))).all()
     units = (await session.exec(select(StorageUnit).where(
         StorageUnit.location_id == location.id).order_by(StorageUnit.id))).all()
+    events = await timeline(session, location.id)
     return {
         "location": location, "org": await session.get(Organization, location.organization_id),
         "section": section, "units": units, "providers": providers,
@@ -119,7 +121,8 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
         "coordinator_signatures": await coordinator_signatures(session, location.id),
         "decisions": await decisions(session, location.id),
         "changes": await changes_since_rejection(session, location),
-        "timeline": await timeline(session, location.id),
+        "timeline": events,
+        "actor_names": await actor_names(session, {event.actor for event in events}),
     }
 
 

@@ -8,7 +8,7 @@ A Provider PIN is the location's number in the program: NCA followed by six digi
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.text_search import contains
 from core.timefmt import when
+from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization
@@ -73,6 +74,32 @@ class Listing:
     total: int
     page: int
     pages: int
+    names: dict[str, str] = field(default_factory=dict)  # the audit log's actors, as people
+
+
+ACTOR_ID = re.compile(r"^(?:user|reviewer):(\d+)$")
+FIXED_ACTORS = {"system": "CVMS (automatic)", "requester": "The requester",
+                "user:None": "The requester"}
+
+
+async def actor_names(session: AsyncSession, actors: set[str]) -> dict[str, str]:
+    """Who an audit event names, in words: an account's name and email ("user:6" is someone),
+    the process itself, the requester of a case asked without an account."""
+    ids = {int(m[1]) for actor in actors if (m := ACTOR_ID.match(actor))}
+    people = {}
+    if ids:
+        rows = await session.exec(select(User.id, User.first_name, User.last_name, User.email)
+                                  .where(User.id.in_(ids)))
+        people = {i: f"{first} {last} <{email}>".strip() for i, first, last, email in rows.all()}
+    names = {}
+    for actor in actors:
+        if actor in FIXED_ACTORS:
+            names[actor] = FIXED_ACTORS[actor]
+        elif (m := ACTOR_ID.match(actor)) and int(m[1]) in people:
+            names[actor] = people[int(m[1])]
+        elif actor.startswith("reviewer:"):
+            names[actor] = actor.removeprefix("reviewer:")
+    return names
 
 
 def _site_search(q: str, location_id) -> ColumnElement[bool]:
@@ -207,7 +234,9 @@ async def audit(session: AsyncSession, f: StateFilters,
             contains(f.q, AuditEvent.action, AuditEvent.actor)))
     statement = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
     count = select(func.count()).select_from(AuditEvent).where(*conditions)
-    return await _page(session, statement, count, f, page_size)
+    listing = await _page(session, statement, count, f, page_size)
+    listing.names = await actor_names(session, {event.actor for event in listing.rows})
+    return listing
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -263,5 +292,6 @@ def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
     from api.pages import audit_action
 
     header = ["When", "Record", "Record number", "What", "Who"]
-    return header, [[when(e.at), e.subject_type, e.subject_id, audit_action(e.action), e.actor]
+    return header, [[when(e.at), e.subject_type, e.subject_id,
+                     audit_action(e.action, e.subject_type), listing.names.get(e.actor, e.actor)]
                     for e in listing.rows]
