@@ -95,3 +95,22 @@ async def test_the_console_pages_searches_filters_and_sorts(system):
     assert "40 cases" in own_team.text
     refused = await person.get("/helpdesk?team=nonsense")
     assert refused.status_code == 422 and "team" in refused.text
+
+
+async def test_a_search_that_finds_nothing_in_its_team_says_where_it_does(system):
+    """The console opens on the agent's team; a search there that finds nothing says how many
+    cases match in the other teams and links to them, rather than just "no cases"."""
+    marker = f"zo{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+    await seed_cases(system, marker, 3, staff.id)  # access, inventory and enrollment cases
+    person = browser(system)
+    await person.login(staff.email)
+    here = await person.get(f"/helpdesk?q={marker}")  # the agent's team: recipients
+    assert "0 cases" in here.text and "No cases match in this team." in here.text
+    link = re.search(r'3 cases in other teams match: <a class="usa-link" href="([^"]+)"',
+                     here.text)
+    assert link, here.text[-2000:]
+    everywhere = await person.get(link[1].replace("&amp;", "&"))
+    assert len(rows(everywhere.text)) == 3
+    none = await person.get(f"/helpdesk?q={marker}-none")
+    assert "No cases match in this team." in none.text and "other teams" not in none.text

@@ -60,6 +60,7 @@ class ConsolePage(BaseModel):
     page: int
     pages: int
     assignees: dict[int, str]
+    elsewhere: int = 0  # a search that found nothing in its team: matches in the others
 
 
 def _conditions(f: ConsoleFilters) -> list:
@@ -140,4 +141,9 @@ async def console(session: AsyncSession, f: ConsoleFilters,
         people = await session.exec(select(User.id, User.first_name, User.last_name)
                                     .where(User.id.in_(assignees)))
         names = {uid: f"{given} {family}" for uid, given, family in people.all()}
-    return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names)
+    elsewhere = 0
+    if not total and f.q and f.team != "all":  # say so, rather than "no cases" while some match
+        elsewhere = (await session.exec(select(func.count()).select_from(Case).where(
+            *_conditions(f.model_copy(update={"team": "all"}))))).one()
+    return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names,
+                       elsewhere=elsewhere)
