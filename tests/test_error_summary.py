@@ -1,10 +1,12 @@
 """The error summary names fields as people see them, in page order, and is the only alert."""
 
+import html
 import re
 
 from api.domain.section_b_view import change_rows
 from models.enums import Role
 from tests.support.accounts import make_user
+from tests.support.enrollment import start_enrollment
 from tests.support.web import browser, unique_email
 
 SUMMARY = re.compile(r'<div class="usa-alert usa-alert--error" id="error-summary".*?</ul>', re.S)
@@ -53,3 +55,20 @@ async def test_an_empty_reply_is_named_by_its_label_message(system):
     assert page.status_code == 422, page.status_code
     summary = SUMMARY.search(page.text)[0]
     assert re.search(r'href="#body">Message: This field is required', summary), summary
+
+
+async def test_the_officers_errors_say_which_officer(system):
+    """Both officers have a "Full name", "Title" and "Email address": the summary says whose."""
+    enrollment = await start_enrollment(system, ["Summary Officers Site"], submit=False)
+    person = browser(system)
+    await person.login(enrollment.admin_email)
+    page = await person.submit("/organization/section-a/officers", {
+        "ceo_name": "", "ceo_title": "", "ceo_email": "", "cmo_name": "", "cmo_title": "",
+        "cmo_email": ""})
+    assert page.status_code == 400, page.status_code
+    summary = SUMMARY.search(page.text)[0]
+    labels = [(target, html.unescape(label)) for target, label in re.findall(
+        r'<a class="usa-link" href="#([^"]+)">([^:<]+):', summary)]
+    assert labels == [("ceo_name", "CEO's full name"), ("ceo_title", "CEO's title"),
+                      ("ceo_email", "CEO's email address"), ("cmo_name", "CMO's full name"),
+                      ("cmo_title", "CMO's title"), ("cmo_email", "CMO's email address")]
