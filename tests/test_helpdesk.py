@@ -243,3 +243,13 @@ async def test_a_file_for_another_location_or_imported_before_is_refused(system)
     assert "already imported into Clinic Alpha" in repeat.json()["detail"]
     assert case["number"] in repeat.json()["detail"]
     assert await active_providers(system, alpha) == 4
+
+
+def test_usernames_spell_every_letter_of_a_name_in_plain_letters():
+    from api.domain.helpdesk import username_base
+
+    assert username_base("Åsa", "Lindqvist-Ørsted") == "alindqvistorsted"
+    assert username_base("Thảo", "Nguyễn") == "tnguyen"
+    assert username_base("Zoë", "O’Brien-Łukasz") == "zobrienlukasz"
+    assert username_base("王", "小明") == "wangxiaoming"  # a syllable, not a letter
+    assert username_base(" ", "!!!") == "user"

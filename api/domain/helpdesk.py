@@ -4,6 +4,7 @@ import re
 import secrets
 import time
 
+from anyascii import anyascii
 from sqlalchemy import or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -30,8 +31,14 @@ def is_agent(user: User) -> bool:
     return user.role in HELPDESK_ROLES
 
 
+def username_base(first: str, last: str) -> str:
+    """The first initial and the last name in plain letters: accented and other scripts'
+    letters spelled in Latin ones (Å is a, Ø is o, Nguyễn is nguyen), nothing dropped."""
+    return re.sub(r"[^a-z]", "", anyascii(first.strip()[:1] + last).lower())[:20] or "user"
+
+
 async def _unique_username(session: AsyncSession, first: str, last: str) -> str:
-    base = re.sub(r"[^a-z]", "", (first[:1] + last).lower())[:20] or "user"
+    base = username_base(first, last)
     while True:
         candidate = f"{base}{secrets.randbelow(9000) + 1000}"
         taken = await session.exec(select(User).where(User.username == candidate))
