@@ -5,7 +5,8 @@ import asyncio
 from sqlmodel import select
 
 from models.enrollment import Location, StorageUnit, StoredFile
-from tests.support.enrollment import complete_location, photo, start_enrollment
+from tests.support.enrollment import complete_location, location_body, photo, start_enrollment
+from tests.support.web import browser, unique_email
 from workflows import ids
 
 
@@ -77,3 +78,28 @@ async def test_25_plus_providers_submit_without_them_and_wait_for_the_bulk_uploa
     assert "bulk upload template" in receipt.text
     mine = (await enrollment.admin.get("/api/v1/organizations/mine")).json()
     assert mine["locations"][0]["providers_pending"] is True
+
+
+async def test_the_same_location_added_twice_is_named_not_stored_twice(system):
+    """The same name at the same address (in other spacing or capitals, or a double click) is
+    refused on the name, in the API and on the page, which keeps what was typed."""
+    enrollment = await start_enrollment(system, ["Twice Clinic"], submit=False)
+    url = f"/api/v1/organizations/{enrollment.org_id}/locations"
+    again = await enrollment.admin.post(url, json={
+        **location_body("twice  CLINIC", unique_email("coord")), "street": "100 main st"})
+    assert again.status_code == 409, again.text
+    assert "already one of your locations" in again.json()["errors"]["name"]
+    elsewhere = await enrollment.admin.post(url, json={
+        **location_body("Twice Clinic", unique_email("coord")), "street": "200 Oak St"})
+    assert elsewhere.status_code == 201, "the same name at another address is another site"
+
+    person = browser(system)
+    await person.login(enrollment.admin_email)
+    typed = {**location_body("Twice Clinic", "page.coord@example.org"), "action": "add"}
+    page = await person.submit("/organization/section-a/locations", typed)
+    assert page.status_code == 400 and 'id="name-error"' in page.text
+    assert "already one of your locations" in page.text and "page.coord@example.org" in page.text
+    async with system.sessions() as session:
+        named = (await session.exec(select(Location).where(
+            Location.organization_id == enrollment.org_id))).all()
+    assert sorted(location.street for location in named) == ["100 Main St", "200 Oak St"]

@@ -1,5 +1,6 @@
 """Section A: the Organization Administrator's organization, locations and officers."""
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes import Gateway
@@ -49,10 +50,29 @@ async def save_details(session: AsyncSession, user: User, org: Organization | No
     return org
 
 
+def _same(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+async def _refuse_a_second(session: AsyncSession, org: Organization, data: LocationIn,
+                           other_than: int | None = None) -> None:
+    """One location per name and address in an organization: the same one typed again (or a
+    double click) is named, not stored twice."""
+    rows = (await session.exec(select(Location.id, Location.name, Location.street,
+                                      Location.zip_code).where(
+        Location.organization_id == org.id))).all()
+    key = (_same(data.name), _same(data.street), data.zip_code[:5])
+    if any((_same(name), _same(street), zip_code[:5]) == key
+           for location_id, name, street, zip_code in rows if location_id != other_than):
+        raise Conflict(f"{data.name} at {data.street} is already one of your locations: change "
+                       "that one instead of adding it again.", field="name")
+
+
 async def add_location(session: AsyncSession, gateway: Gateway, org: Organization,
                        data: LocationIn, user: User) -> Location:
     """Part of the draft; after Section A the location joins the running enrollment (its
     coordinator is invited at once) in the same step as it is stored."""
+    await _refuse_a_second(session, org, data)
     location = Location(organization_id=org.id, **data.model_dump())
     location.coordinator_email = location.coordinator_email.lower()
     session.add(location)
@@ -73,6 +93,7 @@ async def _draft_location(session: AsyncSession, org: Organization, location_id:
 async def update_location(session: AsyncSession, org: Organization, location_id: int,
                           data: LocationIn) -> Location:
     location = await _draft_location(session, org, location_id)
+    await _refuse_a_second(session, org, data, other_than=location_id)
     for field, value in data.model_dump().items():
         setattr(location, field, value)
     location.coordinator_email = location.coordinator_email.lower()

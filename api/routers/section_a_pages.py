@@ -111,7 +111,11 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
             errors = {**errors, "name": errors.get("name") or UNADDED}
             return await _page(request, session, org, "locations", values=values,
                                errors=errors, status_code=400)
-        await section_a.add_location(session, gateway, org, data, user)
+        try:
+            await section_a.add_location(session, gateway, org, data, user)
+        except CVMSError as error:
+            return await _page(request, session, org, "locations", values=values,
+                               errors=error.errors or {"name": error.message}, status_code=400)
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
                            errors={"name": "Add at least one location before continuing."})
