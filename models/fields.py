@@ -19,12 +19,17 @@ def _phone(value: str) -> str:
         digits = digits[1:]
     if len(digits) != 10:
         raise ValueError("Enter a 10-digit phone number, like 919-555-0100.")
+    if digits[0] in "01" or digits[3] in "01":  # no area code or exchange starts so (NANP)
+        raise ValueError("Enter a real phone number: its area code and the next three digits "
+                         "never start with 0 or 1 (like 919-555-0100).")
     return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
 
 
 def _zip(value: str) -> str:
     if not re.fullmatch(r"\d{5}(-\d{4})?", value):
         raise ValueError("Enter a 5-digit ZIP code, like 27601.")
+    if value.startswith("000"):  # no ZIP code begins so
+        raise ValueError("Enter a real ZIP code, like 27601.")
     return value
 
 

@@ -197,7 +197,10 @@ _MESSAGES = {"missing": N_("This field is required."),
              "literal_error": N_("Choose yes or no.")}
 # Messages of the shared field types (models/fields.py), for the Spanish catalogue.
 FIELD_MESSAGES = [N_("Enter a 10-digit phone number, like 919-555-0100."),
-                  N_("Enter a 5-digit ZIP code, like 27601."), N_("Choose a state.")]
+                  N_("Enter a real phone number: its area code and the next three digits "
+                     "never start with 0 or 1 (like 919-555-0100)."),
+                  N_("Enter a 5-digit ZIP code, like 27601."), N_("Enter a real ZIP code, like 27601."),
+                  N_("Choose a state.")]
 
 
 def error_message(error: dict[str, Any]) -> str:

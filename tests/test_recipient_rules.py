@@ -53,3 +53,19 @@ async def test_a_csv_with_a_byte_order_mark_and_a_missing_column():
     broken = ",".join(h for h in HEADER if h != "Phone").encode() + b"\nA,B\n"
     with pytest.raises(Invalid, match="missing these columns: Phone"):
         await read_upload("people.csv", broken)
+
+
+def test_phone_numbers_and_zip_codes_that_cannot_exist_are_refused():
+    from pydantic import TypeAdapter, ValidationError
+
+    from models.fields import Phone, ZipCode
+
+    phone, zip_code = TypeAdapter(Phone), TypeAdapter(ZipCode)
+    assert phone.validate_python("(919) 555-0123") == "919-555-0123"
+    assert phone.validate_python("1 919 555 0123") == "919-555-0123"
+    for impossible in ("000-000-0000", "119-555-0123", "919-055-0123", "919-155-0123"):
+        with pytest.raises(ValidationError, match="never start with 0 or 1"):
+            phone.validate_python(impossible)
+    assert zip_code.validate_python("00501") == "00501"  # Holtsville, NY: a real one
+    with pytest.raises(ValidationError, match="real ZIP code"):
+        zip_code.validate_python("00000")
