@@ -126,6 +126,10 @@ async def test_attachments_are_checked_by_content(system):
     renamed = ("photo.xlsx", b"this is plain text, not a workbook", XLSX)
     refused = await open_case(requester, "other", "Broken file", files=[renamed])
     assert refused.status_code == 422 and "attachments" in refused.json()["errors"]
+    big = ("big.txt", b"x" * (11 * 1024 * 1024), "text/plain")
+    both = await open_case(requester, "other", "Two bad files", files=[renamed, big])
+    said = both.json()["errors"]["attachments"]
+    assert "photo.xlsx: we accept" in said and "big.txt is 11.0 MB: files up to 10 MB" in said
     assert (await requester.get("/api/v1/helpdesk/cases")).json() == []
     misspelled = await requester.post("/api/v1/helpdesk/cases", data={
         "category": "other", "subject": "A file", "description": "See the file."},

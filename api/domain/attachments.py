@@ -17,6 +17,7 @@ MAX_ATTACHMENTS = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFUSED = ("{name}: we accept Excel workbooks (.xlsx), PDF, CSV or text files and pictures "
            "(JPEG, PNG), up to 10 MB each.")
+TOO_LARGE = "{name} is {size:.1f} MB: files up to 10 MB each are accepted."
 
 
 def _kind(upload: Upload) -> str | None:
@@ -46,12 +47,17 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
     """Every file checked before anything is stored: one bad file refuses them all."""
     if len(uploads) > MAX_ATTACHMENTS:
         raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
-    checked = []
-    for upload in uploads:
-        kind = _kind(upload)
-        if kind is None or len(upload.data) > MAX_ATTACHMENT_BYTES:
-            raise Invalid(REFUSED.format(name=upload.filename), field="attachments")
-        checked.append((upload, kind))
+    checked, problems = [], []
+    for upload in uploads:  # every file's problem named at once, not the first one's only
+        if len(upload.data) > MAX_ATTACHMENT_BYTES:
+            problems.append(TOO_LARGE.format(name=upload.filename,
+                                             size=len(upload.data) / 1024 / 1024))
+        elif (kind := _kind(upload)) is None:
+            problems.append(REFUSED.format(name=upload.filename))
+        else:
+            checked.append((upload, kind))
+    if problems:
+        raise Invalid(" ".join(problems), field="attachments")
     return checked
 
 
