@@ -32,7 +32,8 @@ async def test_an_email_goes_through_smtp_and_is_read_back(system):
     mail = await system.smtp.one(to=to)
     assert mail.subject == "Confirm your email to finish registering with NC CVMS"
     assert "Hello Ana" in mail.text and "Hello Ana" in mail.html
-    assert mail.links() == ["http://x.test/register/verify/abc"]
+    assert mail.links() == ["http://x.test/register/verify/abc",  # then the footer's help desk
+                            f"{system.settings.public_base_url.rstrip('/')}/help"]
     assert mail.cc == "cc@example.org" and "cc@example.org" in system.smtp.find(to=to)[0].to
     assert mail.message["Message-ID"].endswith("@cvms.local>")
     assert not await mailer.send(key, EmailKind.VERIFY_EMAIL, [to], context()), "sent twice"
