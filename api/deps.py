@@ -92,7 +92,8 @@ def refuse_roles(request: Request, user: User, allowed: frozenset[Role]) -> None
         return
     needed = " or ".join(role.label for role in Role if role in allowed)
     acting = request.state.portal.profile or user.role
-    raise Forbidden(f"This page is for the {needed} role. You are signed in as "
+    what = "This" if request.url.path.startswith("/api/") else "This page"
+    raise Forbidden(f"{what} is for the {needed} role. You are signed in as "
                     f"{acting.label}.")
 
 

@@ -48,10 +48,10 @@ class LocationInfo(Step):
     def _conditional(self) -> "LocationInfo":
         if self.admin_address_differs:
             _require(self, ["admin_street", "admin_city", "admin_state", "admin_zip"],
-                     "Enter the address where vaccine is administered")
+                     "Enter the address where vaccine is administered.")
         if self.other_org_orders:
             _require(self, ["ordering_organization"],
-                     "Name the organization that orders vaccine for this location")
+                     "Name the organization that orders vaccine for this location.")
         return self
 
 
