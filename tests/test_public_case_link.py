@@ -82,3 +82,19 @@ async def test_a_reply_to_someone_who_left_only_a_phone_number_says_to_call(syst
     case_id = await ask(system, phone="919-555-0199")
     _agent, replied = await agent_replies(system, case_id, "We will call.")
     assert "gave no email address: call them at 919-555-0199" in replied.text
+
+
+async def test_an_agents_reply_to_a_new_case_takes_it(system):
+    """Answering a new, unassigned case picks it up: it is the agent's and in progress (it
+    used to stay "New, not yet picked up" and unassigned after the answer went out)."""
+    case_id = await ask(system, email=unique_email("taken"))
+    _agent, replied = await agent_replies(system, case_id, "Here is the answer.")
+    assert "Your reply was sent." in replied.text and "Being worked on" in replied.text
+    async with system.sessions() as session:
+        case = await session.get(Case, case_id)
+        assert case.status == "in_progress" and case.assignee_id is not None
+        assignee = case.assignee_id
+    _other, second = await agent_replies(system, case_id, "And one more thing.")
+    assert "Your reply was sent." in second.text
+    async with system.sessions() as session:
+        assert (await session.get(Case, case_id)).assignee_id == assignee, "not taken again"

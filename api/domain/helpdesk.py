@@ -155,6 +155,9 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
+    if is_agent(user) and not internal and case.status == CaseStatus.NEW and not case.assignee_id:
+        # An agent answering a new, unassigned case has picked it up: it is theirs, in progress.
+        await assign(session, gateway, case, user, None)
     message = await _store_message(session, case, user, body, internal=internal,
                                    uploads=uploads, kept=kept)
     # The requester commenting on a resolved case (within the reopening period) reopens it.
