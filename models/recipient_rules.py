@@ -194,7 +194,9 @@ def person_key(values: dict[str, Any]) -> tuple[str, str, date]:
 _MESSAGES = {"missing": N_("This field is required."),
              "string_too_short": N_("This field is required."),
              "string_too_long": N_("This is too long."),
-             "literal_error": N_("Choose yes or no.")}
+             "literal_error": N_("Choose yes or no."),
+             "control_characters": N_("Remove the characters that cannot be typed (such as NUL "
+                                      "or other control characters) and enter it again.")}
 # Messages of the shared field types (models/fields.py), for the Spanish catalogue.
 FIELD_MESSAGES = [N_("Enter a 10-digit phone number, like 919-555-0100."),
                   N_("Enter a real phone number: its area code and the next three digits "
