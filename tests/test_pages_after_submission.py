@@ -1,6 +1,12 @@
 """Pages that stay open after Section B: providers, a new storage unit, corrected org details."""
 
-from tests.support.enrollment import ORG_DETAILS, complete_location, photo, start_enrollment
+from tests.support.enrollment import (
+    ORG_DETAILS,
+    complete_location,
+    photo,
+    register_coordinator,
+    start_enrollment,
+)
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import browser
 
@@ -40,3 +46,26 @@ async def test_after_submission_only_providers_storage_and_details_stay_open(sys
     assert "details are saved" in corrected.text
     invalid = await admin.submit("/organization/details", {**ORG_DETAILS, "zip_code": "ABC"})
     assert invalid.status_code == 400 and "5-digit ZIP code" in invalid.text
+
+
+async def test_step_2_starts_with_the_address_from_section_a_until_saved(system):
+    """The shipping address is typed once: step 2 opens with the location's address from
+    Section A (and says so); once the step is saved, what was saved is shown."""
+    enrollment = await start_enrollment(system, ["Prefill Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    person = browser(system)
+    await person.login(email)
+    url = f"/locations/{location_id}/section-b/location"
+    first = await person.get(url)
+    assert 'id="shipping_street" name="shipping_street" type="text"\n    value="100 Main St"' in \
+        first.text and 'value="27601"' in first.text
+    assert "address from Section A" in first.text
+    saved = await person.submit(url, {
+        "shipping_street": "7 Dock Rd", "shipping_city": "Cary", "shipping_state": "NC",
+        "shipping_zip": "27511", "admin_address_differs": "no", "other_org_orders": "no",
+        "action": "pause"})
+    assert saved.status_code == 200 and "Section B is saved" in saved.text, saved.text[:300]
+    again = await person.get(url)
+    assert 'value="7 Dock Rd"' in again.text and 'value="27511"' in again.text
+    assert "address from Section A" not in again.text

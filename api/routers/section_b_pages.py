@@ -79,14 +79,26 @@ async def resubmit(location_id: Id, user: CurrentUser, session: SessionDep,
                     "everything you entered. Correct it, then sign the last page to resubmit.")
 
 
+def _from_section_a(location: Location, step: str, saved: dict) -> dict:
+    """Step 2's shipping address starts as the location's address from Section A (typed once,
+    not twice), until the coordinator saves the step."""
+    if step != "location" or saved:
+        return {}
+    return {"shipping_street": location.street, "shipping_city": location.city,
+            "shipping_state": location.state, "shipping_zip": location.zip_code}
+
+
 async def _context(session, location: Location, step: str, **extra) -> dict:
     section = await section_b.section_of(session, location)
     previous, following = neighbours(step)
+    saved = section.steps.get(step) or {}
+    prefilled = _from_section_a(location, step, saved)
     return {"location": location, "section": section, "step": STEP_BY_KEY[step], "steps": STEPS,
             "previous": previous, "next": following, **CHOICES,
             "units": await section_b.units_of(session, location),
             "providers": await section_b.providers_of(session, location),
-            "values": form_values_of(section.steps.get(step) or {}), **extra}
+            "values": {**prefilled, **form_values_of(saved)}, "prefilled": bool(prefilled),
+            **extra}
 
 
 async def _show(request: Request, session, location: Location, step: str,
