@@ -103,3 +103,20 @@ async def test_the_same_location_added_twice_is_named_not_stored_twice(system):
         named = (await session.exec(select(Location).where(
             Location.organization_id == enrollment.org_id))).all()
     assert sorted(location.street for location in named) == ["100 Main St", "200 Oak St"]
+
+
+async def test_removing_a_location_asks_first(system):
+    """"Remove" asks to confirm and removes nothing; only "Yes, remove" does."""
+    enrollment = await start_enrollment(system, ["Keep Clinic", "Gone Clinic"], submit=False)
+    person = browser(system)
+    await person.login(enrollment.admin_email)
+    url = "/organization/section-a/locations"
+    gone_id = list(enrollment.locations.values())[1]
+    asked = await person.submit(url, {"action": f"remove-{gone_id}"})
+    assert asked.status_code == 200 and "Yes, remove Gone Clinic" in asked.text
+    async with system.sessions() as session:
+        assert await session.get(Location, gone_id) is not None, "a click alone removes nothing"
+    removed = await person.submit(url, {"action": f"confirm-remove-{gone_id}"})
+    assert "The location was removed." in removed.text and "Gone Clinic" not in removed.text
+    async with system.sessions() as session:
+        assert await session.get(Location, gone_id) is None
