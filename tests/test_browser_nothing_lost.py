@@ -53,6 +53,11 @@ async def test_a_typed_location_is_kept_or_the_page_says_so(page, system):
     await expect(page.get_by_role("heading", name="Step 3 of 4 Responsible officers")).to_be_visible()
     await page.goto("/organization/section-a/locations")
     await expect(page.locator("td", has_text="Fully Typed Clinic").first).to_be_visible()
+    await page.get_by_role("button", name="Remove Fully Typed Clinic").click()  # asks first
+    await expect(page.get_by_role("button", name="Yes, remove Fully Typed Clinic")).to_be_visible()
+    await assert_accessible(page)
+    await page.get_by_role("link", name="Keep it").click()
+    await expect(page.get_by_role("button", name="Remove Fully Typed Clinic")).to_be_visible()
 
 
 async def test_a_good_photo_survives_a_refused_one(page, system):
