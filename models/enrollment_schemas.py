@@ -121,7 +121,10 @@ class InvitationOut(BaseModel):
 
 
 class CoordinatorRegistrationIn(NewPassword):
-    pass
+    """The coordinator's own name may correct what the administrator typed (empty: kept)."""
+
+    first_name: Annotated[ShortText | None, Blankable] = None
+    last_name: Annotated[ShortText | None, Blankable] = None
 
 
 class ExistingAccountIn(Form):

@@ -3,6 +3,9 @@
 import asyncio
 from datetime import timedelta
 
+from sqlmodel import select
+
+from models.accounts import User
 from models.base import utcnow
 from models.links import find_link
 from tests.support.enrollment import location_body, register_coordinator, start_enrollment
@@ -122,3 +125,24 @@ async def test_a_coordinator_of_two_locations_uses_one_account(system):
     coordinator = system.http(headers={
         "Authorization": f"Bearer {accepted.json()['access_token']}"})
     assert (await coordinator.get(f"/api/v1/locations/{second}/section-b")).status_code == 200
+
+
+async def test_the_coordinator_corrects_the_name_the_administrator_typed(system):
+    """The invitation page offers the name as typed; the coordinator's correction is their
+    account's name, and a refused password keeps the corrected name on the page."""
+    enrollment = await start_enrollment(system, ["Named Clinic"])
+    (email, _location_id), = enrollment.locations.items()
+    token = token_of(await system.smtp.one(to=email, subject="Primary Vaccine Coordinator"))
+    person = browser(system)
+    page = await person.get(f"/invite/{token}")
+    assert 'id="first_name" name="first_name" type="text"\n    value="Named"' in page.text
+    typed = {"first_name": "Nadia", "last_name": "Nakamura-Ruiz", "action": "register"}
+    weak = await person.submit(f"/invite/{token}", {**typed, "password": "short",
+                                                    "password_confirm": "short"})
+    assert weak.status_code == 400 and 'value="Nakamura-Ruiz"' in weak.text
+    done = await person.submit(f"/invite/{token}", {**typed, "password": PASSWORD,
+                                                    "password_confirm": PASSWORD})
+    assert done.status_code == 200, done.text[:300]
+    async with system.sessions() as session:
+        user = (await session.exec(select(User).where(User.email == email))).one()
+    assert (user.first_name, user.last_name) == ("Nadia", "Nakamura-Ruiz")

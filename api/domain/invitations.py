@@ -9,11 +9,10 @@ from core.errors import Conflict, Gone, Invalid
 from core.security import hash_password_async, verify_password_async
 from models.accounts import AccessLink, User
 from models.enrollment import Location, Organization
-from models.enrollment_schemas import InvitationOut
+from models.enrollment_schemas import CoordinatorRegistrationIn, InvitationOut
 from models.enums import Role
 from models.links import INVITE_PURPOSE, find_link, link_problem
 from models.links import PROBLEMS as ALL_PROBLEMS
-from models.schemas import NewPassword
 
 PROBLEMS = ALL_PROBLEMS[INVITE_PURPOSE]
 
@@ -49,14 +48,15 @@ async def _join(session: AsyncSession, gateway: Gateway, link: AccessLink,
 
 
 async def register(session: AsyncSession, gateway: Gateway, token: str,
-                   data: NewPassword) -> tuple[User, Location]:
+                   data: CoordinatorRegistrationIn) -> tuple[User, Location]:
     link = await usable_invitation(session, token)
     location = await session.get(Location, link.subject_id)
     if await user_by_email(session, location.coordinator_email):
         raise Conflict("You already have an account with this email address. Log in with it "
                        "below to add this location.", field="email")
-    user = User(email=location.coordinator_email, first_name=location.coordinator_first_name,
-                last_name=location.coordinator_last_name, role=Role.COORDINATOR,
+    user = User(email=location.coordinator_email,
+                first_name=data.first_name or location.coordinator_first_name,
+                last_name=data.last_name or location.coordinator_last_name, role=Role.COORDINATOR,
                 organization_id=location.organization_id,
                 password_hash=await hash_password_async(data.password))
     session.add(user)

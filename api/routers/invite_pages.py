@@ -59,9 +59,10 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
     except CVMSError as error:
         errors = error.errors
     link = await invitations.usable_invitation(session, token)
+    names = {k: values.get(k, "") for k in ("first_name", "last_name") if k in values}
     return render(request, "invite/register.html", {
-        "invite": await invitations.describe(session, link), "token": token, "errors": errors},
-        status_code=400)
+        "invite": await invitations.describe(session, link), "token": token, "errors": errors,
+        "values": names}, status_code=400)
 
 
 @router.post("/{token}/renew", response_class=HTMLResponse)
