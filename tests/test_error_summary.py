@@ -7,6 +7,7 @@ from api.domain.section_b_view import change_rows
 from models.enums import Role
 from tests.support.accounts import make_user
 from tests.support.enrollment import start_enrollment
+from tests.support.helpdesk import register_requester
 from tests.support.web import browser, unique_email
 
 SUMMARY = re.compile(r'<div class="usa-alert usa-alert--error" id="error-summary".*?</ul>', re.S)
@@ -72,3 +73,21 @@ async def test_the_officers_errors_say_which_officer(system):
     assert labels == [("ceo_name", "CEO's full name"), ("ceo_title", "CEO's title"),
                       ("ceo_email", "CEO's email address"), ("cmo_name", "CMO's full name"),
                       ("cmo_title", "CMO's title"), ("cmo_email", "CMO's email address")]
+
+
+async def test_continue_on_an_empty_case_form_asks_for_the_case_first(system):
+    """The suggestions are found from the subject and description: "Continue" with nothing
+    typed names what is missing, instead of "No matching articles"."""
+    _client, email = await register_requester(system)
+    person = browser(system)
+    await person.login(email)
+    page = await person.submit("/help/cases/new", {"category": "", "subject": "",
+                                                    "description": "", "action": "suggest"})
+    assert page.status_code == 400, page.status_code
+    summary = SUMMARY.search(page.text)[0]
+    assert 'href="#subject"' in summary and 'href="#description"' in summary
+    assert "No matching articles" not in page.text
+    typed = await person.submit("/help/cases/new", {
+        "category": "access", "subject": "Cannot sign in", "description": "It says locked.",
+        "action": "suggest"})
+    assert typed.status_code == 200 and "Submit the case" in typed.text

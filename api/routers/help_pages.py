@@ -172,6 +172,12 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     uploads = await files_of(attachments)
     if values.get("action") == "suggest" or not values.get("suggested"):
         _kept_files, errors = await _kept(request, session, user, values, uploads)
+        _data, problems = parse(CaseIn, values)  # what the suggestions are found from, first
+        missing = {k: v for k, v in problems.items() if k in ("category", "subject",
+                                                               "description")}
+        if missing:
+            return await _intake(request, session, user, values=values,
+                                 errors={**errors, **missing}, status_code=400)
         query = f"{values.get('subject', '')} {values.get('description', '')}"
         return await _intake(request, session, user, values=values, suggested=True,
                              errors=errors, suggestions=await kb.search(session, query, 5),
