@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import roles_of
+from api.errors import wants_json
 from api.processes import Gateway
 from api.processes.gateway import ROLLBACK_ONLY
 from api.services import Services
@@ -92,7 +93,7 @@ def refuse_roles(request: Request, user: User, allowed: frozenset[Role]) -> None
         return
     needed = " or ".join(role.label for role in Role if role in allowed)
     acting = request.state.portal.profile or user.role
-    what = "This" if request.url.path.startswith("/api/") else "This page"
+    what = "This" if wants_json(request) else "This page"
     raise Forbidden(f"{what} is for the {needed} role. You are signed in as "
                     f"{acting.label}.")
 

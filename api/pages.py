@@ -66,13 +66,17 @@ def status_label(status: object) -> str:
     return label if isinstance(label, str) else case_status_label(str(status))
 
 
+LOCATION_STATUS_LABELS = {status.value: status.label for status in LocationStatus}
+# Each kind of record's statuses in people's words (the same value means different things).
+STATUS_LABELS = {"case": CASE_STATUS_LABELS,
+                 "transfer": {status.value: status.label for status in TransferStatus}}
+
+
 def audit_action(action: str, subject_type: str = "location") -> str:
     """An audit action ("status:pending_review") in people's words ("Status: Waiting for
     review"), a status named as its own kind of record names it (a case's, a transfer's)."""
     kind, _, value = action.partition(":")
-    statuses = {"case": CASE_STATUS_LABELS,
-                "transfer": {s.value: s.label for s in TransferStatus}}.get(
-        subject_type, {status.value: status.label for status in LocationStatus})
+    statuses = STATUS_LABELS.get(subject_type, LOCATION_STATUS_LABELS)
     shown = statuses.get(value) or document_titles.get(value) or value.replace("_", " ")
     return f"{kind.replace('_', ' ').capitalize()}: {shown}" if value else shown.capitalize()
 
@@ -86,7 +90,7 @@ templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["document_titles"] = document_titles
-templates.env.globals["location_statuses"] = {status.value: status.label for status in LocationStatus}
+templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
 templates.env.filters["when"] = when
 templates.env.filters["day"] = day
 templates.env.filters["local_day"] = i18n.local_day

@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# For a one-line query parameter read outside a model (a search): no control character at all.
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
 CONTROL_MESSAGE = ("Remove the characters that cannot be typed (such as NUL or other control "
                    "characters) and enter it again.")
 

@@ -140,7 +140,6 @@ NAME = re.compile(r"^[^\d@<>{}\[\]\\/|_=+*#$%^~`]+$")
 class RecipientIn(Input):
     """One person's details, from an upload row or the registration form."""
 
-
     first_name: LegalName
     last_name: LegalName
     date_of_birth: date

@@ -16,8 +16,10 @@ from sqlmodel import select
 
 from api.app import create_app
 from core.settings import Settings
+from models.enums import Role
 from models.helpdesk import Case
 from models.input import CONTROL_MESSAGE, Input
+from tests.support.accounts import make_user
 from tests.support.enrollment import ORG_DETAILS, start_enrollment
 from tests.support.system import TEST_SECRET
 from tests.support.web import browser, unique_email
@@ -92,3 +94,23 @@ def test_every_body_and_filter_a_route_reads_is_checked_so(tmp_path):
                     unchecked.add(f"{model.__module__}.{model.__name__} ({route.path})")
     assert len(read) > 30, sorted(read)
     assert not unchecked, sorted(unchecked)
+
+
+async def test_a_search_with_a_control_character_is_refused_on_q(system):
+    """The lists' and the console's filters are read by Input like any form: NUL in a search
+    is a 422 on `q`, not a search for it (the sites search, a bare query parameter, too)."""
+    agent = browser(system)
+    await agent.login((await make_user(system, Role.HELPDESK_AGENT, team="general")).email)
+    reviewer = browser(system)
+    await reviewer.login((await make_user(system, Role.REVIEWER)).email)
+    for person, url in ((agent, "/helpdesk?team=all&q=a%00b"),
+                        (reviewer, "/state/locations?q=a%00b"),
+                        (reviewer, "/api/v1/sites?q=a%00b")):
+        answer = await person.http.get(url)
+        assert answer.status_code == 422, (url, answer.status_code)
+        if url.startswith("/api/"):
+            assert list(answer.json()["errors"]) == ["q"], answer.text
+        else:
+            assert "cannot be typed" in answer.text, answer.text[-1500:]
+    for person, url in ((agent, "/helpdesk?team=all&q=ab"), (reviewer, "/state/locations?q=ab")):
+        assert (await person.http.get(url)).status_code == 200, url

@@ -82,7 +82,7 @@ async def add_location(session: AsyncSession, gateway: Gateway, org: Organizatio
     return location
 
 
-async def _draft_location(session: AsyncSession, org: Organization, location_id: int) -> Location:
+async def draft_location(session: AsyncSession, org: Organization, location_id: int) -> Location:
     _ensure_draft(org)
     location = await session.get(Location, location_id)
     if location is None or location.organization_id != org.id:
@@ -92,7 +92,7 @@ async def _draft_location(session: AsyncSession, org: Organization, location_id:
 
 async def update_location(session: AsyncSession, org: Organization, location_id: int,
                           data: LocationIn) -> Location:
-    location = await _draft_location(session, org, location_id)
+    location = await draft_location(session, org, location_id)
     await _refuse_a_second(session, org, data, other_than=location_id)
     for field, value in data.model_dump().items():
         setattr(location, field, value)
@@ -102,7 +102,7 @@ async def update_location(session: AsyncSession, org: Organization, location_id:
 
 
 async def remove_location(session: AsyncSession, org: Organization, location_id: int) -> None:
-    await session.delete(await _draft_location(session, org, location_id))
+    await session.delete(await draft_location(session, org, location_id))
 
 
 async def set_officer(session: AsyncSession, org: Organization, role: OfficerRole,

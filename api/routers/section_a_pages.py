@@ -103,11 +103,9 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if action in ("add", "update"):
         return await _save_location(request, session, gateway, org, values, user)
     if action.startswith("remove-"):  # asked first: a click alone removes nothing
-        location_id = as_id(action.removeprefix("remove-"), "action")
-        named = [loc for loc in await section_a.locations_of(session, org) if loc.id == location_id]
-        if not named:
-            return redirect(_step_url("locations"), notice="That location is no longer listed.")
-        return await _page(request, session, org, "locations", confirm_remove=named[0])
+        location = await section_a.draft_location(
+            session, org, as_id(action.removeprefix("remove-"), "action"))
+        return await _page(request, session, org, "locations", confirm_remove=location)
     if action.startswith("confirm-remove-"):
         location_id = as_id(action.removeprefix("confirm-remove-"), "action")
         await section_a.remove_location(session, org, location_id)

@@ -7,9 +7,10 @@ from pydantic import BaseModel
 
 from api.deps import CurrentUser, SessionDep
 from api.domain import sites
-from api.domain.state_lists import NO_CONTROL, pin
+from api.domain.state_lists import pin
 from api.params import Id
 from api.routing import Router
+from models.input import NO_CONTROL
 
 router = Router(prefix="/api/v1", tags=["sites"])
 
