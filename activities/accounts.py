@@ -8,7 +8,7 @@ from activities.mailer import MailingActivities, present
 from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
-from models.contracts import AccountActivationInput, AccountRef, ConfirmEmail, PasswordResetInput
+from models.contracts import AccountActivationInput, ConfirmEmail, PasswordResetInput
 from models.enums import AccountStatus
 from models.links import (
     PROBLEMS,
@@ -19,6 +19,7 @@ from models.links import (
     revoke_links,
 )
 from notifications.catalogue import (
+    AccountExistsContext,
     EmailKind,
     PasswordResetContext,
     RegistrationExpiredContext,
@@ -26,20 +27,23 @@ from notifications.catalogue import (
 )
 
 
-def _verify_key(user_id: int) -> str:
+def _verify_key(data: AccountActivationInput) -> str:
     """One confirmation email and link per registration: a registration that expired and was
-    made again (a new run of its workflow) gets a fresh one."""
-    return f"account-{user_id}:verify:{activity.info().workflow_run_id}"
+    made again (a new run of its workflow), or made again while it waits (a new round), gets a
+    fresh one."""
+    key = f"account-{data.user_id}:verify:{activity.info().workflow_run_id}"
+    return f"{key}:{data.round}" if data.round else key
 
 
 class AccountActivities(MailingActivities):
     @activity.defn
     async def send_verification(self, data: AccountActivationInput) -> None:
-        key = _verify_key(data.user_id)
+        key = _verify_key(data)
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
             user = await present(session, User, data.user_id, "account")
+            await revoke_links(session, VERIFY_PURPOSE, data.user_id, keep_step_key=key)
             token, link = await issue_link(session, secret=self.secret, purpose=VERIFY_PURPOSE,
                                            step_key=key,
                                            subject_id=data.user_id, ttl=data.verify_within)
@@ -67,7 +71,8 @@ class AccountActivities(MailingActivities):
             session.add(user)
 
     @activity.defn
-    async def expire_registration(self, data: AccountRef) -> None:
+    async def expire_registration(self, data: AccountActivationInput) -> None:
+        """`data.round` names the last link sent (the older ones were replaced by it)."""
         key = f"account-{data.user_id}:expired"
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
@@ -77,7 +82,7 @@ class AccountActivities(MailingActivities):
                 return
             user.status = AccountStatus.EXPIRED
             session.add(user)
-            await expire_links(session, VERIFY_PURPOSE, _verify_key(data.user_id))
+            await expire_links(session, VERIFY_PURPOSE, _verify_key(data))
             context = RegistrationExpiredContext(recipient_name=user.first_name,
                                                  register_url=self.settings.link("/register"))
             to = user.email
@@ -97,8 +102,13 @@ class AccountActivities(MailingActivities):
             context = PasswordResetContext(
                 recipient_name=user.first_name, minutes=int(data.valid_for.total_seconds() // 60),
                 reset_url=self.settings.link(f"/password/reset/{token}"))
+            if data.registering:
+                context = AccountExistsContext(**context.model_dump(),
+                                               login_url=self.settings.link("/login"),
+                                               login_name=user.username or user.email)
             to = user.email
-        await self.mailer.send(key, EmailKind.PASSWORD_RESET, [to], context)
+        kind = EmailKind.ACCOUNT_EXISTS if data.registering else EmailKind.PASSWORD_RESET
+        await self.mailer.send(key, kind, [to], context)
 
     @activity.defn
     async def expire_password_reset(self, data: PasswordResetInput) -> None:

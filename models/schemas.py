@@ -74,7 +74,8 @@ class TokenOut(BaseModel):
     user: UserOut
 
 
-class RegistrationOut(BaseModel):
-    user_id: int
-    status: AccountStatus
+class RegistrationAccepted(BaseModel):
+    """The one answer to every registration: it says nothing of whether the address was free."""
+
+    email: str
     next_step: str

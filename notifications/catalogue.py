@@ -30,6 +30,7 @@ class EmailKind(StrEnum):
     CASE_FOR_AGENT = "case_for_agent"
     TRANSFER_NOTICE = "transfer_notice"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - an email kind, not a secret
+    ACCOUNT_EXISTS = "account_exists"
     PORTAL_INVITATION = "portal_invitation"
     CONTACT_VALIDATION = "contact_validation"
     CONTACT_WELCOME = "contact_welcome"
@@ -190,6 +191,13 @@ class PasswordResetContext(EmailContext):
     minutes: int
 
 
+class AccountExistsContext(PasswordResetContext):
+    """Someone registered an address that already has an account: how its owner logs in."""
+
+    login_url: str
+    login_name: str  # the email address, or a help-desk requester's username
+
+
 class RecipientInvitationContext(EmailContext):
     """In the recipient's language (en or es): the whole email is translated."""
 
@@ -252,6 +260,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
         EmailKind.CASE_ESCALATED, EmailKind.CASE_FOR_AGENT)},
     EmailKind.TRANSFER_NOTICE: TransferNoticeContext,
     EmailKind.PASSWORD_RESET: PasswordResetContext,
+    EmailKind.ACCOUNT_EXISTS: AccountExistsContext,
     EmailKind.PORTAL_INVITATION: PortalInvitationContext,
     EmailKind.CONTACT_VALIDATION: ContactValidationContext,
     EmailKind.CONTACT_WELCOME: ContactWelcomeContext,

@@ -79,7 +79,7 @@ async def test_administrator_registration(outage):
         assert await count(system, select(func.count()).select_from(User).where(
             User.email == email)) == 0, "no account without its confirmation process"
         await back(temporal, system)
-        assert (await http.post("/api/v1/registrations", json=body)).status_code == 201
+        assert (await http.post("/api/v1/registrations", json=body)).status_code == 202
         mails = await system.smtp.wait_for(to=email, subject="Confirm your email")
         token = mails[0].link("/register/verify/").rsplit("/", 1)[1]
         assert (await http.post("/api/v1/registrations/confirm",
@@ -107,7 +107,7 @@ async def test_help_desk_registration_and_a_public_question(outage):
             Case.requester_email == email)) == 0
         await back(temporal, system)
         assert (await http.post("/api/v1/helpdesk/registrations",
-                                json=registration)).status_code == 201
+                                json=registration)).status_code == 202
         assert (await http.post("/api/v1/helpdesk/questions", json=question)).status_code == 201
     await system.smtp.one(to=email, subject="username and temporary password")
     assert await count(system, select(func.count()).select_from(Case).where(

@@ -1,5 +1,7 @@
 """Self-registration: a workflow with a days-long timer, on both Temporal servers."""
 
+import asyncio
+import re
 from datetime import timedelta
 
 from sqlmodel import select
@@ -20,10 +22,12 @@ async def account(system, email: str) -> User:
 
 
 async def test_unconfirmed_registration_expires_after_seven_days(ts_system):
-    email = unique_email("late")
+    email, requester = unique_email("late"), unique_email("later")
     async with ts_system.http() as http:
-        assert (await http.post("/api/v1/registrations", json=registration(email))).status_code == 201
+        assert (await http.post("/api/v1/registrations", json=registration(email))).status_code == 202
         mail = await ts_system.smtp.one(to=email, subject="Confirm your email")
+        assert (await http.post("/api/v1/registrations", json=registration(requester))).status_code == 202
+        await ts_system.smtp.one(to=requester, subject="Confirm your email")
         await ts_system.env.sleep(timedelta(days=6, hours=23))
         assert (await account(ts_system, email)).status == AccountStatus.PENDING_VERIFICATION
         await ts_system.env.sleep(timedelta(hours=2))
@@ -35,12 +39,25 @@ async def test_unconfirmed_registration_expires_after_seven_days(ts_system):
         assert late.status_code == 410
         assert "expired" in late.json()["detail"]
         again = await http.post("/api/v1/registrations", json=registration(email))
-        assert again.status_code == 201, "an expired registration frees the email address"
+        assert again.status_code == 202
         mails = await ts_system.smtp.wait_for(to=email, subject="Confirm your email", count=2)
         fresh = mails[-1].link("/register/verify/").rsplit("/", 1)[1]
         assert fresh != token
         assert (await http.post("/api/v1/registrations/confirm",
-                                json={"token": fresh})).status_code == 200
+                                json={"token": fresh})).status_code == 200, "the address was freed"
+        # an expired registration's address was never proven anyone's: a requester may take it
+        assert (await account(ts_system, requester)).status == AccountStatus.EXPIRED
+        taken = await http.post("/api/v1/helpdesk/registrations", json={
+            "first_name": "Rae", "last_name": "Requester", "email": requester,
+            "registration_code": "VAC2021"})
+        assert taken.status_code == 202, taken.text
+        credentials = await ts_system.smtp.one(to=requester, subject="temporary password")
+        username = re.search(r"Username: (\S+)", credentials.text)[1]
+        temporary = re.search(r"Temporary password: (\S+)", credentials.text)[1]
+        logged_in = await http.post("/api/v1/auth/token",
+                                    json={"email": username, "password": temporary})
+        assert logged_in.status_code == 200, logged_in.text
+        assert logged_in.json()["user"]["role"] == "requester"
 
 
 async def test_register_confirm_and_log_in_through_the_pages(system):
@@ -62,12 +79,82 @@ async def test_register_confirm_and_log_in_through_the_pages(system):
     assert reused.status_code == 410 and "already confirmed" in reused.text
 
 
-async def test_duplicate_and_invalid_registrations_are_refused_by_field(system):
-    email = unique_email("dup")
+NEWER = "A-newer-password-88"
+CONFIRM = "Confirm your email"
+EXISTS = "You already have an NC CVMS account"
+
+
+async def test_a_taken_address_gets_the_same_answer_and_its_owner_the_email(system):
+    """Nobody learns from registering whether an address has an account: the answer is the
+    same; the address's owner is emailed a fresh link, or how to log in (no mail bombing)."""
+    email, fresh = unique_email("taken"), unique_email("fresh")
     async with system.http() as http:
-        assert (await http.post("/api/v1/registrations", json=registration(email))).status_code == 201
-        twice = await http.post("/api/v1/registrations", json=registration(email))
-        assert twice.status_code == 409 and "email" in twice.json()["errors"]
+        first = await http.post("/api/v1/registrations", json=registration(email))
+        assert first.status_code == 202, first.text
+        old_link = (await system.smtp.one(to=email, subject=CONFIRM)).link("/register/verify/")
+        # waiting for confirmation: the newer name and password, and a fresh link
+        again = await http.post("/api/v1/registrations", json={
+            **registration(email), "first_name": "Newer", "password": NEWER,
+            "password_confirm": NEWER})
+        assert (again.status_code, again.json()) == (202, first.json())
+        mails = await system.smtp.wait_for(to=email, subject=CONFIRM, count=2)
+        new_link = mails[-1].link("/register/verify/")
+        assert new_link != old_link
+        replaced = await http.post("/api/v1/registrations/confirm",
+                                   json={"token": old_link.rsplit("/", 1)[1]})
+        assert replaced.status_code == 410 and "replaced" in replaced.json()["detail"]
+        confirmed = await http.post("/api/v1/registrations/confirm",
+                                    json={"token": new_link.rsplit("/", 1)[1]})
+        assert confirmed.status_code == 200 and confirmed.json()["first_name"] == "Newer"
+        # an account that exists: the same answer; its owner is told how to log in
+        taken = await http.post("/api/v1/registrations", json=registration(email))
+        assert (taken.status_code, taken.json()) == (202, first.json())
+        told = await system.smtp.one(to=email, subject=EXISTS)
+        assert f"Log in with {email}" in told.text and told.link("/login")
+        reset = await http.get(told.link("/password/reset/"))
+        assert reset.status_code == 200, "its reset link works, for a forgotten password"
+        newer = await http.post("/api/v1/auth/token", json={"email": email, "password": NEWER})
+        assert newer.status_code == 200, "registering again changed nothing of the account"
+        # a third email this hour is the last: a fourth registration sends nothing
+        await http.post("/api/v1/registrations", json=registration(email))
+        await system.smtp.wait_for(to=email, subject=EXISTS, count=2)
+        last = await http.post("/api/v1/registrations", json=registration(email))
+        assert (last.status_code, last.json()) == (202, first.json())
+        await asyncio.sleep(1.5)  # time for any extra workflow to have sent its email
+        assert len(system.smtp.find(to=email, subject=EXISTS)) == 2
+        assert len(system.smtp.find(to=email)) == 4
+        # and a free address's answer reads the same, but for the address itself
+        other = await http.post("/api/v1/registrations", json=registration(fresh))
+        assert other.json() == {**first.json(), "email": fresh}
+    person = browser(system)
+    pages = [await person.submit("/register", registration(address)) for address in (email, fresh)]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert pages[0].text.replace(email, fresh) == pages[1].text
+    assert "We sent an email to" in pages[0].text
+
+
+async def test_the_help_desk_registration_answers_alike_and_tells_the_owner(system):
+    email = unique_email("req")
+    body = {"first_name": "Rae", "last_name": "Requester", "email": email,
+            "registration_code": "VAC2021"}
+    async with system.http() as http:
+        first = await http.post("/api/v1/helpdesk/registrations", json=body)
+        assert first.status_code == 202, first.text
+        credentials = await system.smtp.one(to=email, subject="username and temporary password")
+        username = re.search(r"Username: (\S+)", credentials.text)[1]
+        again = await http.post("/api/v1/helpdesk/registrations",
+                                json={**body, "first_name": "Other"})
+        assert (again.status_code, again.json()) == (202, first.json())
+        assert username not in again.text
+    told = await system.smtp.one(to=email, subject=EXISTS)
+    assert f"Log in with {username}" in told.text, "a requester logs in with the username"
+    page = await browser(system).submit("/help/register", body)
+    assert page.status_code == 200 and "We sent an email to" in page.text
+    assert "already exists" not in page.text
+
+
+async def test_invalid_registrations_are_refused_by_field(system):
+    async with system.http() as http:
         bad = await http.post("/api/v1/registrations", json={
             **registration(unique_email()), "email": "not-an-email", "password_confirm": "x"})
         assert bad.status_code == 422

@@ -8,7 +8,6 @@ with workflow.unsafe.imports_passed_through():
     from activities.accounts import AccountActivities
     from models.contracts import (
         AccountActivationInput,
-        AccountRef,
         ActivationResult,
         ConfirmEmail,
         PasswordResetInput,
@@ -23,20 +22,32 @@ class AccountActivationWorkflow:
     def __init__(self, data: AccountActivationInput) -> None:
         self.data = data
         self.state = "awaiting_confirmation"
+        self.asked_again = 0  # registrations of the same address since this one
+        self.sent = 0
 
     @workflow.run
     async def run(self, data: AccountActivationInput) -> ActivationResult:
         await workflow.execute_activity_method(AccountActivities.send_verification, data, **MAIL)
-        try:
-            await workflow.wait_condition(lambda: self.state == "verified",
-                                          timeout=data.verify_within)
-        except TimeoutError:
-            await workflow.wait_condition(lambda: self.state != "confirming")
+        while True:  # registering again sends a fresh link and gives a fresh window
+            try:
+                await workflow.wait_condition(
+                    lambda: self.state == "verified" or (self.asked_again > self.sent
+                                                         and self.state == "awaiting_confirmation"),
+                    timeout=data.verify_within)
+            except TimeoutError:
+                await workflow.wait_condition(lambda: self.state != "confirming")
+                break
+            if self.state == "verified":
+                break
+            self.sent = self.asked_again
+            again = data.model_copy(update={"round": self.sent})
+            await workflow.execute_activity_method(AccountActivities.send_verification, again,
+                                                   **MAIL)
         if self.state != "verified":
             self.state = "expired"
-            ref = AccountRef(user_id=data.user_id)
+            last = data.model_copy(update={"round": self.sent})
             await workflow.execute_activity_method(AccountActivities.expire_registration,
-                                                   ref, **MAIL)
+                                                   last, **MAIL)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ActivationResult(user_id=data.user_id, outcome=self.state)
 
@@ -56,6 +67,12 @@ class AccountActivationWorkflow:
         in_time(data)
         if self.state != "awaiting_confirmation":
             raise refuse(f"This registration is already {self.state}.")
+
+    @workflow.signal
+    def send_again(self) -> None:
+        """The address was registered again while this one waits: the API has stored the
+        newer name and password; the owner is sent a fresh link."""
+        self.asked_again += 1
 
     @workflow.query
     def status(self) -> str:

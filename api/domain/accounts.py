@@ -1,6 +1,7 @@
 """Registration, email confirmation, login and password changes."""
 
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from sqlmodel import func, select
@@ -10,7 +11,7 @@ from api.domain import throttle
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.sessions import end_all_sessions, end_other_sessions
-from core.errors import Conflict, Gone, Invalid
+from core.errors import Gone, Invalid
 from core.security import DUMMY_HASH, hash_password_async, needs_rehash, verify_password_async
 from models.accounts import AccessLink, User
 from models.enums import AccountStatus, Role
@@ -30,30 +31,54 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return result.first()
 
 
-async def _claim_email(session: AsyncSession, data: RegistrationIn) -> User:
-    user = await user_by_email(session, data.email)
-    if user is None:
-        user = User(email=data.email.lower(), first_name="", last_name="", role=Role.ORG_ADMIN)
-    elif user.status == AccountStatus.PENDING_VERIFICATION:
-        raise Conflict("A registration for this email is waiting for confirmation: use the "
-                       "link we emailed you.", field="email")
-    elif user.status != AccountStatus.EXPIRED:
-        raise Conflict("An account with this email already exists. Log in instead.",
-                       field="email")
-    return user
+REGISTERED = ("If this address can be registered, we emailed it a confirmation link; if it "
+              "already has an account, we emailed it how to log in.")
+
+
+async def tell_owner(session: AsyncSession, gateway: Gateway, user: User,
+                     newer: Callable[[User], None] | None = None) -> None:
+    """Someone registered an address that is taken: its owner is emailed (a fresh confirmation
+    link while it waits for one, how to log in when it is active), never the one who typed it;
+    past a few emails an hour to the address, nothing is sent and nothing changes. `newer`
+    updates a registration still waiting, kept only with its fresh link."""
+    if user.status not in (AccountStatus.PENDING_VERIFICATION, AccountStatus.ACTIVE):
+        return
+    if not await throttle.account_email_allowed(session, user.email):
+        return
+    if user.status == AccountStatus.PENDING_VERIFICATION:
+        if newer is not None:
+            newer(user)
+            session.add(user)
+        await account_processes.send_verification_again(gateway, session, user.id)
+    else:
+        await account_processes.start_password_reset(gateway, user.id, secrets.token_hex(8),
+                                                     registering=True)
 
 
 async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
-                             data: RegistrationIn, verify_within: timedelta) -> User:
-    """Create the account (unconfirmed) and start its email verification: both, or neither."""
-    user = await _claim_email(session, data)
-    user.first_name, user.last_name = data.first_name, data.last_name
-    user.password_hash = await hash_password_async(data.password)
+                             data: RegistrationIn, verify_within: timedelta) -> None:
+    """The same answer (`REGISTERED`) and the same work for every address, so nobody learns
+    which are registered. A new address (or one whose registration expired) gets an unconfirmed
+    account and its confirmation process: both, or neither. One still waiting for confirmation
+    takes the newer name and password (only the mailbox's owner can confirm either) and is sent
+    a fresh link; an account that exists is told how to log in."""
+    password_hash = await hash_password_async(data.password)
+
+    def registered(user: User) -> None:
+        user.first_name, user.last_name = data.first_name, data.last_name
+        user.password_hash = password_hash
+
+    user = await user_by_email(session, data.email)
+    if user is not None and user.status != AccountStatus.EXPIRED:
+        await tell_owner(session, gateway, user, newer=registered)
+        return
+    user = user or User(email=data.email.lower(), first_name="", last_name="",
+                        role=Role.ORG_ADMIN)
+    registered(user)
     user.status = AccountStatus.PENDING_VERIFICATION
     session.add(user)
     await session.flush()
     await account_processes.start_verification(gateway, session, user.id, verify_within)
-    return user
 
 
 async def usable_verification_link(session: AsyncSession, token: str) -> AccessLink:
@@ -127,7 +152,7 @@ async def request_password_reset(session: AsyncSession, gateway: Gateway,
                                  email: str) -> None:
     """The same answer whether or not the address is known (no account discovery), and past
     a few requests an hour no further email to that address (no mail bombing)."""
-    if not await throttle.reset_email_allowed(session, email):
+    if not await throttle.account_email_allowed(session, email):
         return
     user = await user_by_email(session, email)
     if user is None or user.status != AccountStatus.ACTIVE:

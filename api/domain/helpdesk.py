@@ -9,7 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.accounts import user_by_email
+from api.domain.accounts import tell_owner, user_by_email
 from api.domain.attachments import MAX_ATTACHMENTS, check_attachments, store_attachments
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
@@ -19,7 +19,7 @@ from api.processes import helpdesk as case_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.enrollment import StoredFile
-from models.enums import HELPDESK_ROLES, Role
+from models.enums import HELPDESK_ROLES, AccountStatus, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
 from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
@@ -46,19 +46,28 @@ async def _unique_username(session: AsyncSession, first: str, last: str) -> str:
             return candidate
 
 
+REGISTERED = ("If this address can be registered, we emailed it a username and a temporary "
+              "password; if it already has an account, we emailed it how to log in.")
+
+
 async def register_requester(session: AsyncSession, gateway: Gateway,
-                             data: RequesterRegistrationIn) -> User:
-    if await user_by_email(session, data.email):
-        raise Conflict("An account with this email address already exists. Log in with it, or "
-                       "ask the help desk to reset your password.", field="email")
-    user = User(email=data.email.lower(), first_name=data.first_name, last_name=data.last_name,
-                role=Role.REQUESTER, registration_code=data.registration_code,
-                username=await _unique_username(session, data.first_name, data.last_name),
-                must_change_password=True)
+                             data: RequesterRegistrationIn) -> None:
+    """The same answer (`REGISTERED`) for every address: a taken one is not told to the person
+    who typed it; its owner is emailed instead. An address whose self-registration expired
+    unconfirmed was never proven anyone's, and becomes this requester's."""
+    user = await user_by_email(session, data.email)
+    if user is not None and user.status != AccountStatus.EXPIRED:
+        await tell_owner(session, gateway, user)
+        return
+    user = user or User(email=data.email.lower(), first_name="", last_name="",
+                        role=Role.REQUESTER)
+    user.first_name, user.last_name = data.first_name, data.last_name
+    user.role, user.registration_code = Role.REQUESTER, data.registration_code
+    user.username = await _unique_username(session, data.first_name, data.last_name)
+    user.status, user.password_hash, user.must_change_password = AccountStatus.ACTIVE, None, True
     session.add(user)
     await session.flush()
     await account_processes.welcome_requester(gateway, session, user.id)
-    return user
 
 
 async def _start(session: AsyncSession, gateway: Gateway, case: Case) -> Case:

@@ -3,8 +3,9 @@
 Failed logins are counted per client address and per typed account (known or not, so the
 answers cannot tell them apart). Past a few free failures each further one makes that key wait
 twice as long as the last, up to a cap: guessing slows to a crawl, while an account's owner is
-never locked out for long by someone who only knows the address. Reset emails are counted per
-address: past a few an hour, the same public answer is given and no email goes out.
+never locked out for long by someone who only knows the address. Emails about an account that
+anyone can trigger (a reset link, a registration of a taken address) are counted per address:
+past a few an hour, the same public answer is given and no email goes out.
 """
 
 import hashlib
@@ -85,8 +86,8 @@ async def forget(session: AsyncSession, name: str) -> None:
     await session.exec(delete(LoginThrottle).where(LoginThrottle.key == name))
 
 
-async def reset_email_allowed(session: AsyncSession, email: str) -> bool:
-    """Count one reset request for this address; False past the hourly allowance."""
+async def account_email_allowed(session: AsyncSession, email: str) -> bool:
+    """Count one email asked for this address; False past the hourly allowance."""
     row = await _current(session, RESET_EMAIL, key(RESET_EMAIL, email))
     if row.count >= RESET_EMAIL.free:
         return False

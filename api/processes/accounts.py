@@ -20,15 +20,25 @@ async def start_verification(gateway: Gateway, session: AsyncSession, user_id: i
                         id=ids.account_activation(user_id), session=session)
 
 
+async def send_verification_again(gateway: Gateway, session: AsyncSession,
+                                  user_id: int) -> None:
+    """With the registration's newer name and password in `session`: kept only if its process
+    was told to send a fresh link."""
+    await gateway.tell(ids.account_activation(user_id), AccountActivationWorkflow.send_again,
+                       None, session)
+
+
 async def confirm_email(gateway: Gateway, user_id: int, link_id: int) -> str:
     return await gateway.update(ids.account_activation(user_id),
                                 AccountActivationWorkflow.confirm_email,
                                 ConfirmEmail(link_id=link_id))
 
 
-async def start_password_reset(gateway: Gateway, user_id: int, request: str) -> None:
+async def start_password_reset(gateway: Gateway, user_id: int, request: str,
+                               registering: bool = False) -> None:
     await gateway.start(PasswordResetWorkflow.run,
-                        PasswordResetInput(user_id=user_id, request=request),
+                        PasswordResetInput(user_id=user_id, request=request,
+                                           registering=registering),
                         id=ids.password_reset(user_id, request))
 
 

@@ -215,6 +215,12 @@ class Gateway:
         except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as error:
             raise self._noted(error) from error
 
+    async def _signal(self, client: Client, workflow_id: str, signal: Callable,
+                      arg: Any) -> None:
+        handle = client.get_workflow_handle(workflow_id)
+        await (handle.signal(signal, rpc_timeout=self.timeout) if arg is None
+               else handle.signal(signal, arg, rpc_timeout=self.timeout))
+
     async def signal(self, workflow_id: str, signal: Callable, arg: Any = None) -> None:
         """A hint, sent after the fact is committed, for a process that reads the truth from
         the database itself: a process that already ended, or Temporal being away, costs the
@@ -222,15 +228,13 @@ class Gateway:
         found unreachable)."""
         try:
             client = await self._reachable_client()
-            handle = client.get_workflow_handle(workflow_id)
-            await (handle.signal(signal, rpc_timeout=self.timeout) if arg is None
-                   else handle.signal(signal, arg, rpc_timeout=self.timeout))
+            await self._signal(client, workflow_id, signal, arg)
         except (RPCError, Unavailable) as error:
             self._remember(error)
             log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
     async def tell(self, workflow_id: str, signal: Callable, arg: Any,
-                   session: AsyncSession) -> None:
+                   session: AsyncSession) -> None:  # arg None: a signal that takes none
         """A signal the caller's change must not go without: the session's rows are flushed,
         the process told, and the caller commits only after; if Temporal cannot be reached the
         change is rolled back and the caller answers "not done, try again" (503). The process
@@ -238,8 +242,7 @@ class Gateway:
         await session.flush()
         try:
             client = await self._reachable_client()
-            await client.get_workflow_handle(workflow_id).signal(signal, arg,
-                                                                 rpc_timeout=self.timeout)
+            await self._signal(client, workflow_id, signal, arg)
         except RPCError as error:
             await _undo(session)
             raise self._noted(error) from error

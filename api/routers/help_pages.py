@@ -113,8 +113,8 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
     data, errors = parse(RequesterRegistrationIn, values)
     if data:
         try:
-            user = await helpdesk.register_requester(session, gateway, data)
-            return render(request, "help/registered.html", {"email": user.email})
+            await helpdesk.register_requester(session, gateway, data)
+            return render(request, "help/registered.html", {"email": data.email})
         except CVMSError as error:
             errors = error.errors
     return render(request, "help/register.html", {"values": values, "errors": errors},

@@ -26,10 +26,10 @@ from models.helpdesk_schemas import (
     MessageIn,
     MessageOut,
     PublicQuestionIn,
-    RegistrationDone,
     RequesterRegistrationIn,
     ResolveIn,
 )
+from models.schemas import RegistrationAccepted
 
 router = Router(prefix="/api/v1/helpdesk", tags=["help desk"])
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
@@ -52,12 +52,14 @@ async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
     return [Upload(f.filename or "attachment", await f.read()) for f in files or [] if f.filename]
 
 
-@router.post("/registrations", response_model=RegistrationDone, status_code=201,
-             summary="Register for the help desk with a Provider PIN or VAC2021")
+@router.post("/registrations", response_model=RegistrationAccepted, status_code=202,
+             summary="Register for the help desk with a Provider PIN or VAC2021",
+             description="The same answer for every address, registered or not: the address's "
+                         "owner is emailed a username and temporary password, or how to log in.")
 async def register(body: RequesterRegistrationIn, session: SessionDep,
-                   gateway: ProcessesDep) -> RegistrationDone:
-    user = await helpdesk.register_requester(session, gateway, body)
-    return RegistrationDone(user_id=user.id, username=user.username)
+                   gateway: ProcessesDep) -> RegistrationAccepted:
+    await helpdesk.register_requester(session, gateway, body)
+    return RegistrationAccepted(email=body.email, next_step=helpdesk.REGISTERED)
 
 
 @router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case",

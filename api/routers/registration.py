@@ -11,13 +11,12 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.routing import Router
 from core.errors import CVMSError, Gone
-from models.schemas import ConfirmEmailIn, RegistrationIn, RegistrationOut, UserOut
+from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn, UserOut
 
 pages = Router(include_in_schema=False)
 api = Router(prefix="/api/v1", tags=["registration"])
 
 VERIFY_WITHIN = timedelta(days=7)
-NEXT_STEP = "Confirm your email address with the link we sent you, then log in."
 
 
 @pages.get("/register", response_class=HTMLResponse)
@@ -31,9 +30,9 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
     data, errors = parse(RegistrationIn, values)
     if data:
         try:
-            user = await accounts.register_org_admin(session=session, gateway=gateway,
-                                                     data=data, verify_within=VERIFY_WITHIN)
-            return render(request, "auth/registered.html", {"email": user.email})
+            await accounts.register_org_admin(session=session, gateway=gateway, data=data,
+                                              verify_within=VERIFY_WITHIN)
+            return render(request, "auth/registered.html", {"email": data.email})
         except CVMSError as error:
             errors = error.errors
     kept = {k: v for k, v in values.items() if not k.startswith("password")}
@@ -62,13 +61,15 @@ async def verify(request: Request, token: str, session: SessionDep,
     return redirect("/login", notice="Your email address is confirmed. Log in to continue.")
 
 
-@api.post("/registrations", response_model=RegistrationOut, status_code=201,
-          summary="Register as an Organization Administrator")
+@api.post("/registrations", response_model=RegistrationAccepted, status_code=202,
+          summary="Register as an Organization Administrator",
+          description="The same answer for every address, registered or not: the address's "
+                      "owner is emailed a confirmation link, or how to log in.")
 async def api_register(body: RegistrationIn, session: SessionDep,
-                       gateway: ProcessesDep) -> RegistrationOut:
-    user = await accounts.register_org_admin(session=session, gateway=gateway, data=body,
-                                             verify_within=VERIFY_WITHIN)
-    return RegistrationOut(user_id=user.id, status=user.status, next_step=NEXT_STEP)
+                       gateway: ProcessesDep) -> RegistrationAccepted:
+    await accounts.register_org_admin(session=session, gateway=gateway, data=body,
+                                      verify_within=VERIFY_WITHIN)
+    return RegistrationAccepted(email=body.email, next_step=accounts.REGISTERED)
 
 
 @api.post("/registrations/confirm", response_model=UserOut,

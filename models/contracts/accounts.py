@@ -10,10 +10,7 @@ from models.contracts.base import Command
 class AccountActivationInput(BaseModel):
     user_id: int
     verify_within: timedelta = timedelta(days=7)
-
-
-class AccountRef(BaseModel):
-    user_id: int
+    round: int = 0  # 0: the registration's own email; n: the n-th sent again on registering again
 
 
 class ConfirmEmail(Command):
@@ -29,6 +26,9 @@ class PasswordResetInput(BaseModel):
     user_id: int
     request: str  # one reset request; a newer one kills the older link
     valid_for: timedelta = timedelta(hours=1)
+    # True when someone tried to register the account's address again: the email says the
+    # account exists (how to log in) and carries the reset link for a forgotten password
+    registering: bool = False
 
 
 class ResetUsed(BaseModel):

@@ -62,6 +62,25 @@ async def test_a_registration_is_confirmed_once_or_expires_after_seven_days(ts_e
     assert fake.count("expire_registration") == 1 and fake.count("activate_account") == 1
 
 
+async def test_registering_again_sends_a_fresh_link_and_a_fresh_window(ts_env, workers):
+    fake = Fakes()
+    task_queue = await workers.start(fake)
+    handle = await ts_env.client.start_workflow(
+        AccountActivationWorkflow.run, AccountActivationInput(user_id=next(NUMBERS)),
+        id=f"fast-account-{next(NUMBERS)}", task_queue=task_queue)
+    await eventually(lambda: fake.count("send_verification") == 1)
+    await ts_env.sleep(6 * DAY)
+    await handle.signal(AccountActivationWorkflow.send_again)
+    await eventually(lambda: fake.count("send_verification") == 2)
+    await ts_env.sleep(6 * DAY)  # twelve days since the first link, six since the second
+    assert await handle.query(AccountActivationWorkflow.status) == "awaiting_confirmation"
+    assert await handle.execute_update(AccountActivationWorkflow.confirm_email,
+                                       ConfirmEmail(link_id=2)) == "verified"
+    assert (await handle.result()).outcome == "verified"
+    assert [call["round"] for call in fake.calls["send_verification"]] == [0, 1]
+    assert fake.count("expire_registration") == 0
+
+
 async def test_a_reset_link_dies_after_an_hour_and_a_welcome_is_sent_once(ts_env, workers):
     fake = Fakes()
     task_queue = await workers.start(fake)

@@ -20,7 +20,7 @@ async def register_requester(system: System, code: str = "VAC2021") -> tuple[htt
         done = await http.post("/api/v1/helpdesk/registrations", json={
             "first_name": "Rae", "last_name": "Requester", "email": email,
             "registration_code": code})
-        assert done.status_code == 201, done.text
+        assert done.status_code == 202, done.text
         mail = await system.smtp.one(to=email, subject="username and temporary password")
         username = re.search(r"Username: (\S+)", mail.text)[1]
         temporary = re.search(r"Temporary password: (\S+)", mail.text)[1]
