@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 from temporalio.client import Client
+from temporalio.converter import DataConverter
 from temporalio.worker import PollerBehaviorAutoscaling, Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -17,8 +18,8 @@ from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap, limit_malloc_arenas
 from core.profiling import profiled
 from core.settings import Settings, get_settings
-from core.temporal import connect
-from core.workflow_watch import WatchedRunner
+from core.temporal import DATA_CONVERTER, connect
+from core.workflow_watch import WatchedRunner, plain_payloads
 from notifications.sender import MailSender, SmtpSender
 from workflows.options import allow_local_db_steps
 from workflows.registry import WORKFLOWS
@@ -44,10 +45,12 @@ def sandbox_runner(*, strict: bool = True) -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
-def watched_runner(settings: Settings) -> WatchedRunner:
+def watched_runner(settings: Settings,
+                   converter: DataConverter = DATA_CONVERTER) -> WatchedRunner:
     """The sandbox, with failed, slow and timed-out workflow tasks logged as warnings."""
     slow = timedelta(seconds=settings.worker_slow_activation_seconds)
-    return WatchedRunner(sandbox_runner(strict=False), slow)
+    return WatchedRunner(sandbox_runner(strict=False), slow,
+                         plain_payloads=plain_payloads(converter))
 
 
 def tuning(settings: Settings) -> dict:
@@ -72,7 +75,7 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
         workflows=WORKFLOWS,
         activities=build_activities(session_factory(engine), sender or SmtpSender(settings),
                                     settings),
-        workflow_runner=watched_runner(settings),
+        workflow_runner=watched_runner(settings, client.data_converter),
         graceful_shutdown_timeout=graceful,
         **tuning(settings),
     )

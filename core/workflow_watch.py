@@ -16,21 +16,41 @@ from typing import Any
 from temporalio import workflow
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.converter import DataConverter
+from temporalio.converter._extstore import StorageDriverStoreContext
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails, WorkflowRunner
 
 log = logging.getLogger("cvms.workflow_tasks")
 
+NO_STORE_CONTEXT = StorageDriverStoreContext(target=None)  # the sandbox's own default
+
+
+def plain_payloads(converter: DataConverter) -> bool:
+    return converter.payload_codec is None and converter.external_storage is None
+
 
 class WatchedRunner(WorkflowRunner):
-    def __init__(self, inner: WorkflowRunner, slow: timedelta) -> None:
+    """`plain_payloads`: the worker's data converter has no payload codec and no external
+    storage. The SDK (1.35) still walks every activation and completion three times each way,
+    asking the workflow instance, per payload, for its serialization context, which the
+    sandbox answers by running code inside it (10% of the worker's CPU in an enrollment,
+    measured with py-spy); the context only chooses a codec's settings, so with no codec the
+    answer is the context-free one at once (`temporalio.converter` is told so by `None`)."""
+
+    def __init__(self, inner: WorkflowRunner, slow: timedelta, *,
+                 plain_payloads: bool = False) -> None:
         self.inner = inner
         self.slow = slow.total_seconds()
+        self.plain_payloads = plain_payloads
 
     def prepare_workflow(self, defn: workflow._Definition) -> None:
         self.inner.prepare_workflow(defn)
 
     def create_instance(self, det: WorkflowInstanceDetails) -> WorkflowInstance:
-        return WatchedInstance(self.inner.create_instance(det), det.info, self.slow)
+        inner = self.inner.create_instance(det)
+        if self.plain_payloads:
+            return PlainPayloadsInstance(inner, det.info, self.slow)
+        return WatchedInstance(inner, det.info, self.slow)
 
     def set_worker_level_failure_exception_types(self, types: Any) -> None:
         self.inner.set_worker_level_failure_exception_types(types)
@@ -74,3 +94,14 @@ class WatchedInstance(WorkflowInstance):
 
     def get_thread_id(self) -> int | None:
         return self.inner.get_thread_id()
+
+
+class PlainPayloadsInstance(WatchedInstance):
+    """A watched instance of a worker whose payloads go through no codec and no external
+    storage: the contexts those would be given are not computed inside the sandbox."""
+
+    def get_serialization_context(self, command_info: Any) -> Any:
+        return None  # the data converter's context-free form, which is the only one in use
+
+    def get_external_store_context(self, command_info: Any) -> Any:
+        return NO_STORE_CONTEXT

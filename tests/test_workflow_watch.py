@@ -1,6 +1,7 @@
 """Failed, slow and timed-out workflow tasks are logged as warnings (issue 17)."""
 
 import asyncio
+import dataclasses
 import logging
 import time
 import uuid
@@ -8,11 +9,17 @@ from datetime import timedelta
 
 from temporalio.bridge.proto.workflow_activation import WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
+from temporalio.client import Client
+from temporalio.converter import PayloadCodec
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox._runner import _Instance
 
 from core.build import build_id
+from core.settings import Settings
+from core.temporal import DATA_CONVERTER
 from core.workflow_watch import WatchedInstance
 from tests.support.broken_workflow import BrokenWorkflow
+from tests.support.echo_workflow import EchoWorkflow, echo
 from worker import watched_runner
 
 LOGGER = "cvms.workflow_tasks"
@@ -67,8 +74,6 @@ def test_a_slow_activation_and_a_failed_task_are_warnings_a_quick_one_is_not(cap
 
 
 async def test_the_worker_logs_a_failing_workflow_task(dev_env, caplog):
-    from core.settings import Settings
-
     caplog.set_level(logging.WARNING, LOGGER)
     queue = f"watch-{uuid.uuid4().hex[:6]}"
     runner = watched_runner(Settings(_env_file=None))
@@ -82,3 +87,44 @@ async def test_the_worker_logs_a_failing_workflow_task(dev_env, caplog):
             await asyncio.sleep(0.1)
         await handle.terminate()
     assert any(f"workflow task failed for {queue}" in w for w in warnings(caplog))
+
+
+class SameBytes(PayloadCodec):
+    async def encode(self, payloads):
+        return list(payloads)
+
+    async def decode(self, payloads):
+        return list(payloads)
+
+
+async def run_echo(client: Client) -> int:
+    """Run one workflow through the worker's runner; how many times the sandbox was asked for
+    a serialization context."""
+    asked = []
+    real = _Instance.get_serialization_context
+
+    def counted(self, command_info):
+        asked.append(command_info)
+        return real(self, command_info)
+
+    _Instance.get_serialization_context = counted
+    try:
+        queue = f"echo-{uuid.uuid4().hex[:6]}"
+        async with Worker(client, task_queue=queue, workflows=[EchoWorkflow], activities=[echo],
+                          workflow_runner=watched_runner(Settings(_env_file=None),
+                                                         client.data_converter),
+                          build_id=build_id()):
+            assert await client.execute_workflow(EchoWorkflow.run, "hello", id=queue,
+                                                 task_queue=queue) == "hello"
+    finally:
+        _Instance.get_serialization_context = real
+    return len(asked)
+
+
+async def test_plain_payloads_skip_the_sandboxs_serialization_context(dev_env):
+    """With no codec (the system's converter), the worker does not ask the sandbox for a
+    context per payload; with a codec it does, and must."""
+    plain = Client(**{**dev_env.client.config(), "data_converter": DATA_CONVERTER})
+    assert await run_echo(plain) == 0
+    coded = dataclasses.replace(DATA_CONVERTER, payload_codec=SameBytes())
+    assert await run_echo(Client(**{**dev_env.client.config(), "data_converter": coded})) > 0
