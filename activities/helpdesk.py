@@ -4,9 +4,9 @@ from sqlmodel import select
 from temporalio import activity
 
 from activities.mailer import MailingActivities, present
+from core import i18n
 from core.db import transaction
 from core.security import hash_password, temporary_password
-from core.timefmt import when
 from models.accounts import User
 from models.base import utcnow
 from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
@@ -89,24 +89,27 @@ class HelpdeskActivities(MailingActivities):
             staff = email.kind in STAFF_KINDS
             url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(
                 self.secret, case.id, has_account=case.requester_user_id is not None))
+        language = "en" if staff else case.language
+        with i18n.language(language):  # a date or a reason in the requester's language
+            detail = self._detail(email, case, message)
         for n, (name, address) in enumerate(recipients):
             context = CaseEmailContext(recipient_name=name, case_number=case.number,
                                        case_subject=case.subject, url=url,
                                        message=message.body if message else None,
-                                       detail=self._detail(email, case, message))
+                                       detail=detail, language=language)
             await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
 
     @staticmethod
     def _detail(email: CaseEmail, case: Case, message: CaseMessage | None) -> str | None:
         """Emails name concrete dates in Eastern time, never "7 days from now"."""
         if email.due_at:
-            return when(email.due_at)
+            return i18n.local_when(email.due_at)
         if email.detail:
-            return email.detail
+            return i18n.gettext(email.detail)  # the closing reasons are in the catalogue
         if email.kind == "resolved" and case.resolved_at:  # an email queued before due_at
-            return when(case.resolved_at + REOPEN_WITHIN)
+            return i18n.local_when(case.resolved_at + REOPEN_WITHIN)
         if email.kind == "info_requested" and message and message.posted_at:
-            return when(message.posted_at + INFO_CLOSE_AFTER)
+            return i18n.local_when(message.posted_at + INFO_CLOSE_AFTER)
         return None
 
     async def _recipients(self, session, case: Case, kind: str) -> list[tuple[str, str]]:

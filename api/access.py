@@ -241,6 +241,7 @@ ROUTES: dict[str, Access] = {
     "GET /help/register": public(), "POST /help/register": public(),
     "GET /help/ask": public(), "POST /help/ask": public(),
     "GET /help/c/{case_id}/{key}": public(Scope.TOKEN),
+    "GET /help/c/{case_id}/{key}/files/{file_id}": public(Scope.TOKEN),
     "POST /help/c/{case_id}/{key}/reply": public(Scope.TOKEN),
     "GET /help/cases": only(ALL, Scope.SELF), "GET /help/cases/new": only(ALL, Scope.SELF),
     "POST /help/cases/new": only(ALL, Scope.SELF),

@@ -94,6 +94,7 @@ templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
 templates.env.filters["when"] = when
 templates.env.filters["day"] = day
 templates.env.filters["local_day"] = i18n.local_day
+templates.env.filters["local_when"] = i18n.local_when
 i18n.install(templates.env)  # recipient pages speak English and Spanish ({% trans %})
 
 

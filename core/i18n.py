@@ -12,10 +12,10 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 
-from core.timefmt import EASTERN
+from core.timefmt import EASTERN, when
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -88,3 +88,15 @@ def install(env) -> None:
     env.add_extension("jinja2.ext.i18n")
     env.policies["ext.i18n.trimmed"] = True
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
+
+
+MOMENTS = {"es": "d 'de' MMMM 'de' y, h:mm a zzz"}  # English: core.timefmt.when's
+
+
+def local_when(value: datetime | None, missing: str = "-") -> str:
+    """A moment in Eastern time in the language of the moment: "December 9, 2026, 3:05 PM EST"
+    or "9 de diciembre de 2026, 3:05 p. m. EST"."""
+    if value is None or current() not in MOMENTS:
+        return when(value, missing)
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return format_datetime(value, MOMENTS[current()], tzinfo=EASTERN, locale=locale())

@@ -48,6 +48,7 @@ class Case(SQLModel, table=True):
     requester_name: str = Field(max_length=170)
     requester_email: str | None = Field(default=None, max_length=254)
     requester_phone: str | None = Field(default=None, max_length=20)
+    language: str = Field(default="en", max_length=5)  # of a public requester's pages, emails
     # Subject, requester name and email in lower case, what the console searches: one short
     # indexed column is scanned instead of three in the wide rows.
     search_text: str = Field(default="", max_length=600)

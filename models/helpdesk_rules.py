@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from enum import StrEnum
 
+from core.i18n import N_
 from core.security import capability
 
 
@@ -112,3 +113,9 @@ def route(category: Category) -> Team:
 
 def case_number(case_id: int) -> str:
     return f"CS{case_id:07d}"
+
+
+# Why the case workflow closes a case by itself: shown on the case and in its email, in a
+# public requester's language (the catalogue has them).
+NOBODY_ANSWERED = N_("Nobody answered the request for information.")
+REOPENING_ENDED = N_("The reopening period ended.")

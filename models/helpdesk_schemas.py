@@ -1,10 +1,11 @@
 """Help-desk request and response bodies (API and forms alike)."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
+from core.i18n import N_
 from models.fields import Blankable, Id, Phone, ShortText, fail
 from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
 from models.input import Input
@@ -44,11 +45,13 @@ class PublicQuestionIn(Form):
     email: Annotated[EmailStr | None, Blankable] = None
     phone: Annotated[Phone | None, Blankable] = None
     question: LongText
+    language: Literal["en", "es"] = Field(
+        default="en", description="The language to answer in: the case's pages and emails")
 
     @model_validator(mode="after")
     def _reachable(self) -> "PublicQuestionIn":
         if not self.email and not self.phone:
-            fail("email", "Give an email address or a phone number so we can answer you.")
+            fail("email", N_("Give an email address or a phone number so we can answer you."))
         return self
 
 

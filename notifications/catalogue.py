@@ -169,6 +169,7 @@ class CaseEmailContext(EmailContext):
     message: str | None = None
     detail: str | None = None
     url: str
+    language: str = "en"  # a public requester's: Spanish if they asked in Spanish
 
 
 class TransferNoticeContext(EmailContext):

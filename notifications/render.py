@@ -27,6 +27,7 @@ _env = Environment(
 _env.filters["when"] = when
 _env.filters["day"] = day
 _env.filters["local_day"] = i18n.local_day  # a date in the language of the moment
+_env.filters["local_when"] = i18n.local_when
 i18n.install(_env)  # emails to recipients are in their language ({% trans %})
 
 

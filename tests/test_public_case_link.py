@@ -4,9 +4,9 @@ and reopen it once resolved. A link with a wrong key, or to an account holder's 
 nothing. An agent's reply to someone who left only a phone number says to call them."""
 
 from models.enums import Role
-from models.helpdesk import Case
+from models.helpdesk import Case, CaseAttachment
 from tests.support.accounts import make_user
-from tests.support.helpdesk import open_case, register_requester
+from tests.support.helpdesk import agent, open_case, register_requester
 from tests.support.web import browser, unique_email
 
 
@@ -98,3 +98,84 @@ async def test_an_agents_reply_to_a_new_case_takes_it(system):
     assert "Your reply was sent." in second.text
     async with system.sessions() as session:
         assert (await session.get(Case, case_id)).assignee_id == assignee, "not taken again"
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+async def test_a_question_asked_in_spanish_is_answered_in_spanish_with_its_files(system):
+    """The public form has the recipient pages' language switch; a question asked in Spanish
+    gets its pages and emails in Spanish (dates too), and the files the help desk attaches to
+    its answers open from the personal link; an internal note's never do."""
+    email = unique_email("es")
+    visitor = browser(system)
+    await visitor.http.get("/language/es?next=/help/ask")
+    form = await visitor.http.get("/help/ask")
+    assert '<html lang="es">' in form.text and "Haga una pregunta a la mesa de ayuda" in form.text
+    refused = await visitor.submit("/help/ask", {"name": "", "email": "", "phone": "",
+                                                 "question": "¿Puedo ir sin cita?"})
+    assert refused.status_code == 400 and "Este campo es obligatorio." in refused.text
+    assert "Indique un correo electrónico o un número de teléfono" in refused.text
+    assert "¿Puedo ir sin cita?" in refused.text, "what was typed is kept"
+    asked = await visitor.submit("/help/ask", {"name": "Paz Pública", "email": email,
+                                               "phone": "", "question": "¿Puedo ir sin cita?"})
+    assert asked.status_code == 200 and "Recibimos su pregunta" in asked.text
+    received = await system.smtp.one(to=email, subject="Recibimos su caso")
+    assert "Hola, Paz" in received.text and "Gracias por comunicarse" in received.text
+    assert received.html and 'lang="es"' in received.html and "Abrir el caso" in received.html
+    link = received.link("/help/c/")
+    case_id = int(link.split("/help/c/")[1].split("/")[0])
+
+    staff, _ = await agent(system, "recipients")
+    answer = await staff.post(f"/api/v1/helpdesk/cases/{case_id}/messages",
+                              data={"body": "Sí, sin cita. Vea el horario."},
+                              files=[("attachments", ("horario.pdf", PDF, "application/pdf"))])
+    note = await staff.post(f"/api/v1/helpdesk/cases/{case_id}/messages",
+                            data={"body": "Internal: check the roster", "internal": "true"},
+                            files=[("attachments", ("roster.pdf", PDF, "application/pdf"))])
+    assert answer.status_code == 201 and note.status_code == 201, (answer.text, note.text)
+    files = (await staff.get(f"/api/v1/helpdesk/cases/{case_id}")).json()["attachments"]
+    by_name = {a["filename"]: a for a in files}
+    async with system.sessions() as session:
+        ids = {name: (await session.get(CaseAttachment, a["id"])).file_id
+               for name, a in by_name.items()}
+    updated = await system.smtp.one(to=email, subject="actualizado")
+    assert "La mesa de ayuda respondió a su caso" in updated.text
+
+    stranger = browser(system)  # another browser, no language chosen: the case's language
+    path = "/" + link.split("/", 3)[3]
+    page = await stranger.http.get(path)
+    assert page.status_code == 200 and "Conversación" in page.text and "horario.pdf" in page.text
+    assert "roster" not in page.text and "Internal" not in page.text
+    opened = await stranger.http.get(f"{path}/files/{ids['horario.pdf']}")
+    assert opened.status_code == 200 and opened.content == PDF
+    hidden = await stranger.http.get(f"{path}/files/{ids['roster.pdf']}")
+    assert hidden.status_code == 404, "an internal note's file is the help desk's only"
+    wrong_key = await stranger.http.get(f"/help/c/{case_id}/{'0' * 40}/files/{ids['horario.pdf']}")
+    assert wrong_key.status_code == 404
+
+    replied = await stranger.submit(path, {"body": "Gracias."}, action=f"{path}/reply")
+    assert "Su respuesta se envió a la mesa de ayuda." in replied.text
+    resolved = await staff.post(f"/api/v1/helpdesk/cases/{case_id}/resolve",
+                                json={"notes": "Puede ir sin cita."})
+    assert resolved.status_code == 200, resolved.text
+    mail = await system.smtp.one(to=email, subject="resuelto")
+    assert "puede reabrir el caso hasta el" in mail.text and " de 20" in mail.text, mail.text
+
+
+async def test_a_requester_never_gets_an_internal_notes_file(system):
+    requester, _email = await register_requester(system)
+    case = (await open_case(requester, "other", "Where is my order?")).json()
+    staff, _ = await agent(system, "general")
+    note = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                            data={"body": "Internal: vendor invoice", "internal": "true"},
+                            files=[("attachments", ("invoice.pdf", PDF, "application/pdf"))])
+    assert note.status_code == 201, note.text
+    attachment_id = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()[
+        "attachments"][-1]["id"]
+    async with system.sessions() as session:
+        file_id = (await session.get(CaseAttachment, attachment_id)).file_id
+    seen = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    assert seen["attachments"] == [], "not even its name"
+    assert (await requester.get(f"/files/{file_id}")).status_code == 404
+    assert (await staff.get(f"/files/{file_id}")).status_code == 200

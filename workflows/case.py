@@ -26,6 +26,7 @@ with workflow.unsafe.imports_passed_through():
         WelcomeInput,
     )
     from models.helpdesk import CaseStatus
+    from models.helpdesk_rules import NOBODY_ANSWERED, REOPENING_ENDED
     from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import MAIL, db_step
 
@@ -102,14 +103,14 @@ class CaseWorkflow:
                                         f"{name} target")
         if s.status == C.AWAITING_REQUESTER and s.waiting_since:
             if now >= s.waiting_since + self.data.info_close_after:
-                await self._close("Nobody answered the request for information.")
+                await self._close(NOBODY_ANSWERED)
             elif not s.reminded and now >= s.waiting_since + self.data.info_reminder_after:
                 s.reminded = True
                 close_on = s.waiting_since + self.data.info_close_after
                 self._email("info_reminder", s.info_message, due_at=close_on)
         if s.status == C.RESOLVED and s.resolved_at and (
                 now >= s.resolved_at + self.data.reopen_within):
-            await self._close("The reopening period ended.")
+            await self._close(REOPENING_ENDED)
 
     async def _flag(self, level: str, what: str) -> None:
         if self.s.sla_flag != "breached":

@@ -61,6 +61,10 @@ def allow_local_db_steps(allowed: bool) -> None:
     _local_allowed = allowed
 
 
+def local_db_steps_allowed() -> bool:
+    return _local_allowed
+
+
 def local_db_steps() -> bool:
     """Whether this run's database steps are local activities."""
     return _local_allowed and workflow.patched(LOCAL_DB_STEPS)

@@ -102,12 +102,15 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
                        data: PublicQuestionIn) -> Case:
     """A recipient's question from the public form: no account needed."""
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
-                category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
+                language=data.language, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
     return await _start(session, gateway, case)
+
+
+NO_FILE = "That file is not available."
 
 
 async def case_for(session: AsyncSession, user: User, case_id: int) -> Case:
@@ -132,13 +135,25 @@ async def conversation(session: AsyncSession, case: Case, user: User) -> list[Ca
     return list((await session.exec(statement.order_by(CaseMessage.id))).all())
 
 
-async def attachments(session: AsyncSession, case: Case) -> list[CaseAttachment]:
+async def attachments(session: AsyncSession, case: Case, viewer: User) -> list[CaseAttachment]:
+    """The files of the case itself and of the messages `viewer` may read: an agent's every
+    published one, a requester's not those of internal notes."""
     published = select(CaseMessage.id).where(CaseMessage.posted_at.is_not(None))
+    if not is_agent(viewer):
+        published = published.where(CaseMessage.internal.is_(False))
     result = await session.exec(select(CaseAttachment).where(
         CaseAttachment.case_id == case.id, or_(CaseAttachment.message_id.is_(None),
                                                CaseAttachment.message_id.in_(published)))
         .order_by(CaseAttachment.id))
     return list(result.all())
+
+
+async def attached_file(session: AsyncSession, case: Case, viewer: User,
+                        file_id: int) -> StoredFile:
+    """A file of this case that `viewer` may open (see `attachments`), else 404."""
+    if not any(a.file_id == file_id for a in await attachments(session, case, viewer)):
+        raise NotFound(NO_FILE)
+    return await session.get(StoredFile, file_id)
 
 
 async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,

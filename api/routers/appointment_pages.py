@@ -16,7 +16,7 @@ from api.domain.scope import may_manage, site_for_staff
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, form_id
-from api.routers.recipient_portal import _language, _page, _person
+from api.routers.recipient_portal import _person, bilingual_page, choose_language
 from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Invalid
@@ -128,7 +128,7 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
     slots = (await appointments.open_slots(session, person.location_id)
              if location.appointments_on else [])
     booked = await appointments.booked_for(session, person)
-    return _page(request, "proof/appointments.html", {
+    return bilingual_page(request, "proof/appointments.html", {
         "person": person, "base": base, "errors": errors or {}, "at": _at,
         "values": values or {}, "scheduling": location.appointments_on,
         "slots": [(str(s.id), f"{_at(s.starts_at)} ({s.capacity - s.booked})") for s in slots],
@@ -139,7 +139,7 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
 async def booking(request: Request, recipient_id: Id, key: str, session: SessionDep,
                   settings: SettingsDep) -> HTMLResponse:
     person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
+    choose_language(request, person)
     return await _booking_page(request, session, person, f"/r/{recipient_id}/{key}")
 
 
@@ -158,7 +158,7 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
     the reason next to the time, with what they chose kept. `notice` is a message id, said in
     the recipient's language once it is set."""
     person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
+    choose_language(request, person)
     base = f"/r/{recipient_id}/{key}"
     values = await form_values(request)
     try:

@@ -4,7 +4,7 @@ from fastapi.responses import Response
 from sqlmodel import or_, select
 
 from api.deps import CurrentUser, SessionDep
-from api.domain.helpdesk import case_for
+from api.domain.helpdesk import NO_FILE, attached_file, case_for
 from api.domain.scope import location_for
 from api.params import Id
 from api.routing import Router
@@ -24,13 +24,18 @@ async def stored_file(file_id: Id, user: CurrentUser, session: SessionDep) -> Re
         CaseAttachment.file_id == file_id))).first()
     if unit is not None:
         await location_for(session, user, unit.location_id)
-    elif attachment is not None:
-        await case_for(session, user, attachment.case_id)
+    elif attachment is not None:  # not an internal note's, for its requester
+        case = await case_for(session, user, attachment.case_id)
+        return file_response(await attached_file(session, case, user, file_id))
     elif user.role != Role.REVIEWER:  # signatures, and photos a resubmission replaced
-        raise NotFound("That file is not available.")
+        raise NotFound(NO_FILE)
     stored = await session.get(StoredFile, file_id)
     if stored is None:
-        raise NotFound("That file is not available.")
+        raise NotFound(NO_FILE)
+    return file_response(stored)
+
+
+def file_response(stored: StoredFile) -> Response:
     return Response(stored.data, media_type=stored.content_type,
                     headers={"Cache-Control": "private, max-age=3600",
                              "Content-Disposition": f'inline; filename="{stored.filename}"'})

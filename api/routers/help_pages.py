@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import File, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
@@ -14,8 +14,12 @@ from api.domain.section_b import Upload
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
+from api.routers.files import file_response
+from api.routers.recipient_portal import LANGUAGE_COOKIE, bilingual_page, choose_language
 from api.routing import Router
+from core import i18n
 from core.errors import CVMSError, NotFound
+from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location, StoredFile
 from models.helpdesk import Case, CaseStatus
@@ -121,19 +125,28 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
                   status_code=400)
 
 
+def translated(errors: dict[str, str]) -> dict[str, str]:
+    return {field: i18n.gettext(message) for field, message in errors.items()}
+
+
 @router.get("/ask", response_class=HTMLResponse)
 async def ask_page(request: Request) -> HTMLResponse:
-    return render(request, "help/ask.html")
+    """The public question form, in English or Spanish (the recipient pages' switch)."""
+    choose_language(request)
+    return bilingual_page(request, "help/ask.html", {})
 
 
 @router.post("/ask", response_class=HTMLResponse)
 async def ask(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
+    language = choose_language(request)
     values = await form_values(request)
     data, errors = parse(PublicQuestionIn, values)
     if data:
-        case = await helpdesk.ask_question(session, gateway, data)
-        return render(request, "help/asked.html", {"case": case})
-    return render(request, "help/ask.html", {"values": values, "errors": errors}, status_code=400)
+        case = await helpdesk.ask_question(session, gateway,
+                                           data.model_copy(update={"language": language}))
+        return bilingual_page(request, "help/asked.html", {"case": case})
+    return bilingual_page(request, "help/ask.html", {"values": values,
+                                                      "errors": translated(errors)}, 400)
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -206,7 +219,7 @@ async def case_page(request: Request, case_id: Id, user: CurrentUser,
     case = await helpdesk.case_for(session, user, case_id)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
-        "attachments": await helpdesk.attachments(session, case),
+        "attachments": await helpdesk.attachments(session, case, user),
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None})
 
 
@@ -238,7 +251,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
     _kept_files, refused = await _kept(request, session, user, values, uploads)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
-        "attachments": await helpdesk.attachments(session, case), "values": values,
+        "attachments": await helpdesk.attachments(session, case, user), "values": values,
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         "errors": {**refused, **errors}}, status_code=400)
 
@@ -266,13 +279,27 @@ async def _linked_case(request: Request, session, case_id: int, key: str) -> Cas
     return case
 
 
-def _linked_page(request: Request, case: Case, key: str, messages, status_code: int = 200,
-                 **context) -> HTMLResponse:
-    return render(request, "help/case.html", {
-        "case": case, "messages": messages, "attachments": [],
-        "link": f"/help/c/{case.id}/{key}",
+SENT, REOPENED = N_("Your reply was sent to the help desk."), N_(
+    "Your comment reopened the case; the help desk will pick it up again.")
+NOTICES = {"sent": SENT, "reopened": REOPENED}
+
+
+def _linked_page(request: Request, case: Case, key: str, messages, attachments,
+                 status_code: int = 200, **context) -> HTMLResponse:
+    """In the language chosen with the switch, else the one the question was asked in."""
+    i18n.use(request.cookies.get(LANGUAGE_COOKIE) or case.language)
+    notice = NOTICES.get(request.query_params.get("done", ""))
+    return bilingual_page(request, "help/public_case.html", {
+        "case": case, "messages": messages, "attachments": attachments,
+        "link": f"/help/c/{case.id}/{key}", "notice": i18n.gettext(notice) if notice else None,
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         **context}, status_code=status_code)
+
+
+async def _linked_view(request: Request, session, case: Case, key: str, **context):
+    requester = PublicRequester(case)
+    return _linked_page(request, case, key, await helpdesk.conversation(session, case, requester),
+                        await helpdesk.attachments(session, case, requester), **context)
 
 
 @router.get("/c/{case_id}/{key}", response_class=HTMLResponse)
@@ -280,8 +307,17 @@ async def linked_case(request: Request, case_id: Id, key: str,
                       session: SessionDep) -> HTMLResponse:
     """A public question's case, opened from the link in its emails: no account needed."""
     case = await _linked_case(request, session, case_id, key)
-    requester = PublicRequester(case)
-    return _linked_page(request, case, key, await helpdesk.conversation(session, case, requester))
+    return await _linked_view(request, session, case, key)
+
+
+@router.get("/c/{case_id}/{key}/files/{file_id}")
+async def linked_case_file(request: Request, case_id: Id, key: str, file_id: Id,
+                           session: SessionDep) -> Response:
+    """A file the help desk attached to its answer (or the requester to the case), from the
+    same personal link; not an internal note's."""
+    case = await _linked_case(request, session, case_id, key)
+    return file_response(await helpdesk.attached_file(session, case, PublicRequester(case),
+                                                      file_id))
 
 
 @router.post("/c/{case_id}/{key}/reply", response_class=HTMLResponse)
@@ -289,18 +325,16 @@ async def linked_case_reply(request: Request, case_id: Id, key: str, session: Se
                             gateway: ProcessesDep) -> Response:
     """The requester answers (or, once resolved, comments and so reopens) from their link."""
     case = await _linked_case(request, session, case_id, key)
-    requester = PublicRequester(case)
     values = await form_values(request)
     data, errors = parse(MessageIn, values)
     try:
         if data:
             reopens = case.status == CaseStatus.RESOLVED
-            await helpdesk.add_message(session, gateway, case, requester, data.body)
-            return redirect(f"/help/c/{case_id}/{key}", notice=(
-                "Your comment reopened the case; the help desk will pick it up again."
-                if reopens else "Your reply was sent to the help desk."))
+            await helpdesk.add_message(session, gateway, case, PublicRequester(case), data.body)
+            done = "reopened" if reopens else "sent"
+            return RedirectResponse(f"/help/c/{case_id}/{key}?done={done}", status_code=303)
     except CVMSError as error:
         await rollback_keeping(session, case)
         errors = error.errors or {"body": error.message}
-    return _linked_page(request, case, key, await helpdesk.conversation(session, case, requester),
-                        status_code=400, values=values, errors=errors)
+    return await _linked_view(request, session, case, key, status_code=400, values=values,
+                              errors=translated(errors))

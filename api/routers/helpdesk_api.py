@@ -105,7 +105,7 @@ async def get_case(case_id: Id, user: CurrentUser, session: SessionDep) -> dict:
                          for m in await helpdesk.conversation(session, case, user)],
             "attachments": [{"id": a.id, "filename": a.filename, "size": a.size,
                              "message_id": a.message_id}
-                            for a in await helpdesk.attachments(session, case)]}
+                            for a in await helpdesk.attachments(session, case, user)]}
 
 
 @router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,

@@ -68,7 +68,7 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
                      status_code: int = 200, **extra) -> HTMLResponse:
     case = await helpdesk.case_for(session, user, case_id)
     about = await session.get(Location, case.location_id) if case.location_id else None
-    files = await helpdesk.attachments(session, case)
+    files = await helpdesk.attachments(session, case, user)
     return render(request, "helpdesk/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": files, "live": await _live(gateway, case.id),

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import SessionDep, SettingsDep
 from api.domain import proof as proofs
 from api.params import Id
-from api.routers.recipient_portal import _language, _page, _person
+from api.routers.recipient_portal import _person, bilingual_page, choose_language
 from api.routing import Router
 from core import i18n
 
@@ -19,8 +19,8 @@ router = Router(include_in_schema=False)
 async def proof_page(request: Request, recipient_id: Id, key: str, session: SessionDep,
                      settings: SettingsDep) -> HTMLResponse:
     person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
-    return _page(request, "proof/page.html", {
+    choose_language(request, person)
+    return bilingual_page(request, "proof/page.html", {
         "proof": await proofs.proof_of(session, settings, person),
         "base": f"/r/{recipient_id}/{key}"})
 
@@ -29,7 +29,7 @@ async def proof_page(request: Request, recipient_id: Id, key: str, session: Sess
 async def proof_pdf(request: Request, recipient_id: Id, key: str, session: SessionDep,
                     settings: SettingsDep, lang: str | None = None) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
-    language = lang if lang in i18n.LANGUAGES else _language(request, person)
+    language = lang if lang in i18n.LANGUAGES else choose_language(request, person)
     pdf = await proofs.proof_pdf(await proofs.proof_of(session, settings, person), language)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="vaccination-record-{language}.pdf"',

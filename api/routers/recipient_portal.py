@@ -20,13 +20,14 @@ LANGUAGE_COOKIE = "cvms_lang"
 YEAR = 365 * 24 * 3600
 
 
-def _language(request: Request, person: Recipient | None = None) -> str:
+def choose_language(request: Request, person: Recipient | None = None) -> str:
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     return i18n.use(chosen if chosen in i18n.LANGUAGES else (person.language if person
                                                               else None))
 
 
-def _page(request: Request, name: str, context: dict, status_code: int = 200) -> HTMLResponse:
+def bilingual_page(request: Request, name: str, context: dict,
+                   status_code: int = 200) -> HTMLResponse:
     lang = i18n.current()
     others = [(code, label) for code, label in i18n.LANGUAGES.items() if code != lang]
     return render(request, name, {"lang": lang, "other_languages": others, **context},
@@ -47,8 +48,8 @@ async def _person(request: Request, session, settings, recipient_id: int,
 
 
 async def bad_link(request: Request, _error: BadLink) -> HTMLResponse:
-    _language(request)
-    return _page(request, "recipient/problem.html", {}, status_code=404)
+    choose_language(request)
+    return bilingual_page(request, "recipient/problem.html", {}, status_code=404)
 
 
 @router.get("/language/{code}")
@@ -62,7 +63,7 @@ async def switch_language(code: str, next: str = "/") -> RedirectResponse:  # no
 
 async def _form(request: Request, session, person: Recipient, base: str, values: dict,
                 errors: dict, status_code: int = 200) -> HTMLResponse:
-    return _page(request, "recipient/register.html", {
+    return bilingual_page(request, "recipient/register.html", {
         "person": person, "base": base, "values": values, "errors": errors,
         "location_name": await portal.location_name(session, person), **portal.choices()},
         status_code)
@@ -75,7 +76,7 @@ async def landing(request: Request, recipient_id: Id, key: str, session: Session
     base = f"/r/{recipient_id}/{key}"
     if person.registered_at:
         return RedirectResponse(f"{base}/status", status_code=303)
-    _language(request, person)
+    choose_language(request, person)
     return await _form(request, session, person, base, portal.form_values(person), {})
 
 
@@ -83,7 +84,7 @@ async def landing(request: Request, recipient_id: Id, key: str, session: Session
 async def edit(request: Request, recipient_id: Id, key: str, session: SessionDep,
                settings: SettingsDep) -> HTMLResponse:
     person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
+    choose_language(request, person)
     return await _form(request, session, person, f"/r/{recipient_id}/{key}",
                        portal.form_values(person), {})
 
@@ -92,7 +93,7 @@ async def edit(request: Request, recipient_id: Id, key: str, session: SessionDep
 async def save(request: Request, recipient_id: Id, key: str, session: SessionDep,
                settings: SettingsDep) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
-    _language(request, person)
+    choose_language(request, person)
     values = await form_values(request)
     base = f"/r/{recipient_id}/{key}"
     try:
@@ -113,8 +114,8 @@ async def status(request: Request, recipient_id: Id, key: str, session: SessionD
     base = f"/r/{recipient_id}/{key}"
     if not person.registered_at:
         return RedirectResponse(base, status_code=303)
-    _language(request, person)
+    choose_language(request, person)
     result, label, meaning = portal.status_of(person)
-    return _page(request, "recipient/status.html", {
+    return bilingual_page(request, "recipient/status.html", {
         "person": person, "base": base, "result": result, "status_label": label,
         "status_meaning": meaning, "saved": bool(saved)})
