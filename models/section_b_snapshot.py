@@ -31,22 +31,32 @@ async def section_b_snapshot(session: AsyncSession, location: Location) -> dict[
     providers = (await session.exec(select(PracticingProvider).where(
         PracticingProvider.location_id == location.id, PracticingProvider.active)
         .order_by(PracticingProvider.id))).all()
+    hashes = await _photo_hashes(session, units)
     return {
         **await location_identity(session, location),
         "steps": section.steps if section else {},
         "bulk_upload_planned": bool(section and section.bulk_upload_planned),
-        "storage_units": [await _unit(session, unit) for unit in units],
+        "storage_units": [_unit(unit, hashes) for unit in units],
         "practicing_providers": [
             {"name": p.full_name, "license_type": p.license_type, "license": p.license_number}
             for p in providers],
     }
 
 
-async def _unit(session: AsyncSession, unit: StorageUnit) -> dict[str, Any]:
-    inside = await session.get(StoredFile, unit.inside_photo_id)
-    outside = await session.get(StoredFile, unit.outside_photo_id)
+def _unit(unit: StorageUnit, hashes: dict[int, str]) -> dict[str, Any]:
     return {"brand": unit.brand, "model": unit.model, "type": unit.unit_type,
-            "inside_photo_sha256": inside.sha256, "outside_photo_sha256": outside.sha256}
+            "inside_photo_sha256": hashes[unit.inside_photo_id],
+            "outside_photo_sha256": hashes[unit.outside_photo_id]}
+
+
+async def _photo_hashes(session: AsyncSession, units) -> dict[int, str]:
+    """The photos' hashes in one query, without loading the photos themselves."""
+    ids = [i for unit in units for i in (unit.inside_photo_id, unit.outside_photo_id)]
+    if not ids:
+        return {}
+    rows = await session.exec(select(StoredFile.id, StoredFile.sha256).where(
+        StoredFile.id.in_(ids)))
+    return dict(rows.all())
 
 
 async def agreement_data(session: AsyncSession, org: Organization, officer: dict[str, str],

@@ -71,3 +71,25 @@ async def test_a_save_after_signing_voids_the_coordinators_signature(system):
         kept = (await session.exec(select(Signature).where(
             Signature.location_id == location_id))).one()
     assert kept.voided_at is not None and kept.void_reason == "Section B changed after signing"
+
+
+async def test_signing_reads_the_photos_hashes_not_the_photos(system):
+    """The signed snapshot names each photo by its hash: one query for every hash, none that
+    loads a photo (a 12-megapixel one is megabytes), and the signatures read once."""
+    enrollment = await start_enrollment(system, ["Photo Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)
+    await projected(system, location_id, lambda loc: loc.status == "in_progress")  # quiet now
+    url = f"/api/v1/locations/{location_id}/section-b/signatures"
+    typed = {"method": "typed", "typed_name": "Casey Coordinator", "consent": True}
+    with statements(system.engine) as seen:
+        signed = await coordinator.post(f"{url}/provider_agreement", json=typed)
+    assert signed.status_code == 201, signed.text
+    photos = [sql for sql in touching(seen, "stored_file") if sql.startswith("select")]
+    assert len(photos) == 1 and "stored_file.data" not in photos[0], photos
+    with statements(system.engine) as seen:
+        signed = await coordinator.post(f"{url}/storage_attestation", json=typed)
+    assert signed.status_code == 201, signed.text
+    reads = [sql for sql in touching(seen, "signature ") if sql.startswith("select")]
+    assert len(reads) == 1, reads

@@ -26,8 +26,10 @@ from models.section_b import MAX_STORAGE_UNITS
 from models.section_b_rules import (
     active_provider_count,
     coordinator_signatures,
+    problems_of,
     section_b_problems,
     step_valid,
+    storage_unit_count,
 )
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
@@ -244,12 +246,13 @@ async def set_bulk_upload(session: AsyncSession, gateway: Gateway, location: Loc
 
 async def _signing_problems(session: AsyncSession, location: Location,
                             kind: DocumentKind) -> list[str]:
-    problems = [p for p in await section_b_problems(session, location.id)
+    signed = {s.document for s in await coordinator_signatures(session, location.id)}
+    problems = [p for p in problems_of(await session.get(SectionB, location.id),
+                                       await storage_unit_count(session, location.id),
+                                       await active_provider_count(session, location.id), signed)
                 if not p.startswith(("Step 11", "Step 12"))]
-    if kind == DocumentKind.STORAGE_ATTESTATION:
-        signed = {s.document for s in await coordinator_signatures(session, location.id)}
-        if DocumentKind.PROVIDER_AGREEMENT not in signed:
-            problems.append("Step 11: sign the provider agreement first.")
+    if kind == DocumentKind.STORAGE_ATTESTATION and DocumentKind.PROVIDER_AGREEMENT not in signed:
+        problems.append("Step 11: sign the provider agreement first.")
     return problems
 
 
