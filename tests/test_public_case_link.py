@@ -70,6 +70,9 @@ async def test_a_wrong_key_or_an_account_holders_case_opens_nothing(system):
                  f"/help/c/{case_id + 10_000}/{'0' * 40}"):
         page = await visitor.http.get(path)
         assert page.status_code == 404 and "does not open a case" in page.text, path
+    await visitor.http.get("/language/es?next=/help/ask")
+    spanish = await visitor.http.get(f"/help/c/{case_id}/{'0' * 40}")
+    assert spanish.status_code == 404 and "Este enlace no abre ningún caso" in spanish.text
     requester, requester_email = await register_requester(system)
     own = await open_case(requester, "other", "My own case")
     assert own.status_code == 201, own.text

@@ -18,7 +18,7 @@ from api.routers.files import file_response
 from api.routers.recipient_portal import LANGUAGE_COOKIE, bilingual_page, choose_language
 from api.routing import Router
 from core import i18n
-from core.errors import CVMSError, NotFound
+from core.errors import CVMSError
 from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location, StoredFile
@@ -267,15 +267,21 @@ class PublicRequester:
         self.full_name = case.requester_name
 
 
-NO_LINKED_CASE = ("This link does not open a case. Use the newest email about your case, or ask "
-                  "again: /help/ask.")
+class BadCaseLink(Exception):
+    """A mistyped, forged or foreign case link: answered with a page in the visitor's language
+    (the one they chose, else English: the link named no case to take it from)."""
+
+
+async def bad_case_link(request: Request, _error: BadCaseLink) -> HTMLResponse:
+    choose_language(request)
+    return bilingual_page(request, "help/link_problem.html", {}, status_code=404)
 
 
 async def _linked_case(request: Request, session, case_id: int, key: str) -> Case:
     case = await session.get(Case, case_id) if capability_valid(
         _secret(request), CASE_LINK, case_id, key) else None
     if case is None or case.requester_user_id is not None:
-        raise NotFound(NO_LINKED_CASE)
+        raise BadCaseLink
     return case
 
 
