@@ -67,7 +67,8 @@ async def test_a_wrong_key_or_an_account_holders_case_opens_nothing(system):
     case_id = await ask(system, email=unique_email("wrong"))
     visitor = browser(system)
     for path in (f"/help/c/{case_id}/{'0' * 40}", f"/help/c/{case_id}/short",
-                 f"/help/c/{case_id + 10_000}/{'0' * 40}"):
+                 f"/help/c/{case_id + 10_000}/{'0' * 40}", "/help/c/abc/x",
+                 f"/help/c/{case_id}/{'0' * 40}/files/x1"):
         page = await visitor.http.get(path)
         assert page.status_code == 404 and "does not open a case" in page.text, path
     await visitor.http.get("/language/es?next=/help/ask")
@@ -159,6 +160,9 @@ async def test_a_question_asked_in_spanish_is_answered_in_spanish_with_its_files
 
     replied = await stranger.submit(path, {"body": "Gracias."}, action=f"{path}/reply")
     assert "Su respuesta se envió a la mesa de ayuda." in replied.text
+    empty = await stranger.submit(path, {"body": "   "}, action=f"{path}/reply")
+    assert empty.status_code == 400 and "Este campo es obligatorio." in empty.text
+    assert "This field is required" not in empty.text
     resolved = await staff.post(f"/api/v1/helpdesk/cases/{case_id}/resolve",
                                 json={"notes": "Puede ir sin cita."})
     assert resolved.status_code == 200, resolved.text

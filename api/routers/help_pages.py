@@ -277,11 +277,22 @@ async def bad_case_link(request: Request, _error: BadCaseLink) -> HTMLResponse:
     return bilingual_page(request, "help/link_problem.html", {}, status_code=404)
 
 
-async def _linked_case(request: Request, session, case_id: int, key: str) -> Case:
-    case = await session.get(Case, case_id) if capability_valid(
-        _secret(request), CASE_LINK, case_id, key) else None
+def _number(text: str) -> int:
+    """A number from a link's path (a mangled link is a link problem, not a form error)."""
+    if not text.isascii() or not text.isdigit() or len(text) > 12:
+        raise BadCaseLink
+    return int(text)
+
+
+async def _linked_case(request: Request, session, case_id: str, key: str) -> Case:
+    """The case the link names, its page in the language chosen with the switch, else the
+    one the question was asked in."""
+    number = _number(case_id)
+    case = await session.get(Case, number) if capability_valid(
+        _secret(request), CASE_LINK, number, key) else None
     if case is None or case.requester_user_id is not None:
         raise BadCaseLink
+    i18n.use(request.cookies.get(LANGUAGE_COOKIE) or case.language)
     return case
 
 
@@ -292,8 +303,6 @@ NOTICES = {"sent": SENT, "reopened": REOPENED}
 
 def _linked_page(request: Request, case: Case, key: str, messages, attachments,
                  status_code: int = 200, **context) -> HTMLResponse:
-    """In the language chosen with the switch, else the one the question was asked in."""
-    i18n.use(request.cookies.get(LANGUAGE_COOKIE) or case.language)
     notice = NOTICES.get(request.query_params.get("done", ""))
     return bilingual_page(request, "help/public_case.html", {
         "case": case, "messages": messages, "attachments": attachments,
@@ -309,7 +318,7 @@ async def _linked_view(request: Request, session, case: Case, key: str, **contex
 
 
 @router.get("/c/{case_id}/{key}", response_class=HTMLResponse)
-async def linked_case(request: Request, case_id: Id, key: str,
+async def linked_case(request: Request, case_id: str, key: str,
                       session: SessionDep) -> HTMLResponse:
     """A public question's case, opened from the link in its emails: no account needed."""
     case = await _linked_case(request, session, case_id, key)
@@ -317,17 +326,17 @@ async def linked_case(request: Request, case_id: Id, key: str,
 
 
 @router.get("/c/{case_id}/{key}/files/{file_id}")
-async def linked_case_file(request: Request, case_id: Id, key: str, file_id: Id,
+async def linked_case_file(request: Request, case_id: str, key: str, file_id: str,
                            session: SessionDep) -> Response:
     """A file the help desk attached to its answer (or the requester to the case), from the
     same personal link; not an internal note's."""
     case = await _linked_case(request, session, case_id, key)
     return file_response(await helpdesk.attached_file(session, case, PublicRequester(case),
-                                                      file_id))
+                                                      _number(file_id)))
 
 
 @router.post("/c/{case_id}/{key}/reply", response_class=HTMLResponse)
-async def linked_case_reply(request: Request, case_id: Id, key: str, session: SessionDep,
+async def linked_case_reply(request: Request, case_id: str, key: str, session: SessionDep,
                             gateway: ProcessesDep) -> Response:
     """The requester answers (or, once resolved, comments and so reopens) from their link."""
     case = await _linked_case(request, session, case_id, key)
