@@ -3,6 +3,8 @@ a personal link that opens the case without signing in, where they read the answ
 and reopen it once resolved. A link with a wrong key, or to an account holder's case, opens
 nothing. An agent's reply to someone who left only a phone number says to call them."""
 
+import re
+
 from models.enums import Role
 from models.helpdesk import Case, CaseAttachment
 from tests.support.accounts import make_user
@@ -186,3 +188,37 @@ async def test_a_requester_never_gets_an_internal_notes_file(system):
     assert seen["attachments"] == [], "not even its name"
     assert (await requester.get(f"/files/{file_id}")).status_code == 404
     assert (await staff.get(f"/files/{file_id}")).status_code == 200
+
+
+async def test_an_agent_attaches_a_file_on_the_case_page_and_nothing_is_lost(system):
+    """The agent's case page sends files with a reply; a reply refused (no message) keeps
+    them, the next one sends them, and the requester opens them from the personal link. The
+    page says who has the case and, for a question asked in Spanish, to answer in Spanish."""
+    email = unique_email("files")
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Paz Pública", "email": email, "question": "¿Qué llevo?", "language": "es"})
+    assert asked.status_code == 201, asked.text
+    case_id = asked.json()["id"]
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+    agent = browser(system)
+    await agent.login(staff.email)
+    page = f"/helpdesk/cases/{case_id}"
+    opened = await agent.http.get(page)
+    assert "Nobody yet" in opened.text and "Take this case" in opened.text
+    assert "Español: the requester asked in it" in opened.text
+    refused = await agent.submit(page, {"body": ""}, action=f"{page}/reply",
+                                 files={"attachments": ("lista.pdf", PDF, "application/pdf")})
+    assert refused.status_code == 422 and "lista.pdf" in refused.text, "the file is kept"
+    kept = re.findall(r'name="kept" value="([^"]+)"', refused.text)
+    assert len(kept) == 1
+    sent = await agent.submit(page, {"body": "Traiga su identificación.", "kept": kept[0]},
+                              action=f"{page}/reply")
+    assert "Your reply was sent." in sent.text and "lista.pdf" in sent.text
+    assert f"<dd>{staff.full_name}</dd>" in sent.text and "Take this case" not in sent.text
+    link = (await system.smtp.one(to=email, subject="actualizado")).link("/help/c/")
+    path = "/" + link.split("/", 3)[3]
+    visitor = browser(system)
+    shown = await visitor.http.get(path)
+    file_path = re.search(rf'href="({re.escape(path)}/files/\d+)"', shown.text)[1]
+    assert (await visitor.http.get(file_path)).content == PDF

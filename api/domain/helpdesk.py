@@ -202,17 +202,21 @@ async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User
 
 
 async def _message_update(session, gateway, case: Case, user: User, body: str,
-                          action: str) -> str:
+                          action: str, uploads: list[Upload] = (),
+                          kept: list[StoredFile] = ()) -> str:
     """The message is kept only if the case accepts the action (refused, it is not sent)."""
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     kind = {"request_info": "info_request", "resolve": "resolution"}.get(action, action)
-    message = await _store_message(session, case, user, body, kind=kind)
+    message = await _store_message(session, case, user, body, kind=kind, uploads=uploads,
+                                   kept=kept)
     return await case_process.message(gateway, session, case.id, action, message.id, user.id)
 
 
-async def request_info(session, gateway, case: Case, agent: User, body: str) -> str:
-    return await _message_update(session, gateway, case, agent, body, "request_info")
+async def request_info(session, gateway, case: Case, agent: User, body: str,
+                       uploads: list[Upload] = (), kept: list[StoredFile] = ()) -> str:
+    return await _message_update(session, gateway, case, agent, body, "request_info",
+                                 uploads, kept)
 
 
 async def resolve(session, gateway, case: Case, agent: User, notes: str) -> str:

@@ -39,30 +39,30 @@ async def files_of(attachments: list[UploadFile] | None) -> list[Upload]:
             if item.filename]
 
 
-def _references(values: dict) -> list[str]:
+def kept_references(values: dict) -> list[str]:
     kept = values.pop("kept", [])
     return [str(k) for k in (kept if isinstance(kept, list) else [kept]) if k]
 
 
-def _secret(request: Request) -> str:
+def secret(request: Request) -> str:
     return request.app.state.services.settings.secret_key.get_secret_value()
 
 
-async def _kept(request: Request, session, user, values: dict,
+async def keep_files(request: Request, session, user, values: dict,
                 uploads: list[Upload]) -> tuple[list[StoredFile], dict[str, str]]:
     """Files from earlier steps (by their signed references) plus this post's new files,
     stored now so a page shown again still has them: the files and any refusal."""
     values.pop("attachments", None)
-    kept = await pending_files(session, _secret(request), user.id, _references(values))
+    kept = await pending_files(session, secret(request), user.id, kept_references(values))
     errors = {}
     if uploads:
         try:
-            refs = await keep_pending(session, _secret(request), user.id, uploads, len(kept))
-            kept += await pending_files(session, _secret(request), user.id,
+            refs = await keep_pending(session, secret(request), user.id, uploads, len(kept))
+            kept += await pending_files(session, secret(request), user.id,
                                         [r for r, _name in refs])
         except CVMSError as error:
             errors = error.errors or {"attachments": error.message}
-    values["kept_files"] = kept_list(kept, _secret(request), user.id)
+    values["kept_files"] = kept_list(kept, secret(request), user.id)
     return kept, errors
 
 
@@ -184,7 +184,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     values = await form_values(request)
     uploads = await files_of(attachments)
     if values.get("action") == "suggest" or not values.get("suggested"):
-        _kept_files, errors = await _kept(request, session, user, values, uploads)
+        _kept_files, errors = await keep_files(request, session, user, values, uploads)
         _data, problems = parse(CaseIn, values)  # what the suggestions are found from, first
         missing = {k: v for k, v in problems.items() if k in ("category", "subject",
                                                                "description")}
@@ -196,11 +196,11 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
                              errors=errors, suggestions=await kb.search(session, query, 5),
                              status_code=400 if errors else 200)
     values.pop("attachments", None)
-    references = _references(values)
+    references = kept_references(values)
     data, errors = parse(CaseIn, values)
     if data:
         try:
-            kept = await pending_files(session, _secret(request), user.id, references)
+            kept = await pending_files(session, secret(request), user.id, references)
             case = await helpdesk.open_case(session, gateway, user, data, uploads, kept)
             return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} is open. We "
                                                              "emailed you a confirmation.")
@@ -208,7 +208,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
             await rollback_keeping(session, user)
             errors = error.errors or {"form": error.message}
     values["kept"] = references
-    _kept_files, refused = await _kept(request, session, user, values, uploads)
+    _kept_files, refused = await keep_files(request, session, user, values, uploads)
     return await _intake(request, session, user, values=values, errors={**refused, **errors},
                          suggested=True, status_code=400)
 
@@ -230,14 +230,14 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
     case = await helpdesk.case_for(session, user, case_id)
     values = await form_values(request)
     values.pop("attachments", None)
-    uploads, references = await files_of(attachments), _references(values)
+    uploads, references = await files_of(attachments), kept_references(values)
     data, errors = parse(MessageIn, values)
     try:
         if data and action == "reopen":
             await helpdesk.reopen(session, gateway, case, user, data.body)
             return redirect(f"/help/cases/{case_id}", notice="The case is reopened.")
         if data:
-            kept = await pending_files(session, _secret(request), user.id, references)
+            kept = await pending_files(session, secret(request), user.id, references)
             reopens = case.status == CaseStatus.RESOLVED
             await helpdesk.add_message(session, gateway, case, user, data.body, False,
                                        uploads, kept)
@@ -248,7 +248,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
         await rollback_keeping(session, user, case)
         errors = error.errors or {"body": error.message}
     values["kept"] = references
-    _kept_files, refused = await _kept(request, session, user, values, uploads)
+    _kept_files, refused = await keep_files(request, session, user, values, uploads)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": await helpdesk.attachments(session, case, user), "values": values,
@@ -289,7 +289,7 @@ async def _linked_case(request: Request, session, case_id: str, key: str) -> Cas
     one the question was asked in."""
     number = _number(case_id)
     case = await session.get(Case, number) if capability_valid(
-        _secret(request), CASE_LINK, number, key) else None
+        secret(request), CASE_LINK, number, key) else None
     if case is None or case.requester_user_id is not None:
         raise BadCaseLink
     i18n.use(request.cookies.get(LANGUAGE_COOKIE) or case.language)

@@ -14,6 +14,7 @@ from api.domain import (
     recipient_case_import,
     sites,
 )
+from api.domain.attachments import pending_files
 from api.domain.helpdesk_console import (
     SLA_CHOICES,
     SORT_CHOICES,
@@ -25,7 +26,9 @@ from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.processes import helpdesk as case_process
+from api.routers import help_pages
 from api.routing import Router
+from core import i18n
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
@@ -69,10 +72,14 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
     case = await helpdesk.case_for(session, user, case_id)
     about = await session.get(Location, case.location_id) if case.location_id else None
     files = await helpdesk.attachments(session, case, user)
+    agents = await helpdesk.agents(session)
     return render(request, "helpdesk/case.html", {
+        "assignee": next((a.full_name for a in agents if a.id == case.assignee_id), None),
+        "mine": case.assignee_id == user.id,
+        "language": i18n.LANGUAGES.get(case.language, case.language),
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": files, "live": await _live(gateway, case.id),
-        "agent_options": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)],
+        "agent_options": [(str(a.id), a.full_name) for a in agents],
         "file_options": [(str(f.id), f.filename) for f in files],
         "bulk_upload": IMPORTS.get(case.category, (None, ""))[1],
         "case_location_label": sites.label(about) if about else "",
@@ -87,22 +94,32 @@ async def case_page(request: Request, case_id: Id, user: Agent, session: Session
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
 async def case_action(request: Request, case_id: Id, action: str, user: Agent,
-                      session: SessionDep, gateway: ProcessesDep) -> Response:
+                      session: SessionDep, gateway: ProcessesDep,
+                      attachments: help_pages.Attachments = None) -> Response:
+    """A reply or a note may carry files: refused with the rest of the form, they are kept
+    with it (as on the requester's pages), so a mistake loses none."""
     case = await helpdesk.case_for(session, user, case_id)
     values = await form_values(request)
+    values.pop("attachments", None)
+    uploads, references = await help_pages.files_of(attachments), help_pages.kept_references(values)
     try:
-        notice = await _act(request, session, gateway, case, user, action, values)
+        kept = await pending_files(session, help_pages.secret(request), user.id, references)
+        notice = await _act(request, session, gateway, case, user, action, values,
+                            uploads, kept)
         if isinstance(notice, Response):
             return notice
         return redirect(f"/helpdesk/cases/{case_id}", notice=notice)
     except CVMSError as error:
         await rollback_keeping(session, user, case)
+        values["kept"] = references
+        _files, refused = await help_pages.keep_files(request, session, user, values, uploads)
         return await _case_page(request, session, gateway, user, case_id,
                                 status_code=error.status_code, values=values,
-                                errors=error.errors or {"form": error.message})
+                                errors={**refused, **(error.errors or {"form": error.message})})
 
 
-async def _act(request, session, gateway, case, user, action: str, values: dict):
+async def _act(request, session, gateway, case, user, action: str, values: dict,
+               uploads=(), kept=()):
     if action == "assign":
         agent_id = form_id(values, "agent_id")
         await helpdesk.assign(session, gateway, case, user, agent_id)
@@ -110,9 +127,10 @@ async def _act(request, session, gateway, case, user, action: str, values: dict)
     if action in ("reply", "note", "request-info"):
         data = validated_form(MessageIn, values)
         if action == "request-info":
-            await helpdesk.request_info(session, gateway, case, user, data.body)
+            await helpdesk.request_info(session, gateway, case, user, data.body, uploads, kept)
             return "The requester was asked for information; the case waits for them."
-        await helpdesk.add_message(session, gateway, case, user, data.body, action == "note")
+        await helpdesk.add_message(session, gateway, case, user, data.body, action == "note",
+                                   uploads, kept)
         if action == "note":
             return "Your internal note is saved."
         if not case.requester_email:  # a recipient who gave only a phone number
