@@ -145,7 +145,7 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/account/password": only(ALL, Scope.SELF),
     "POST /api/v1/auth/password-reset": public(),
     "POST /api/v1/auth/password-reset/{token}": public(Scope.TOKEN),
-    "GET /register": public(), "POST /register": public(),
+    "GET /register": public(), "POST /register": public(), "GET /register/sent": public(),
     "GET /register/verify/{token}": public(Scope.TOKEN),
     "POST /register/verify/{token}": public(Scope.TOKEN),
     "POST /api/v1/registrations": public(),
@@ -239,6 +239,7 @@ ROUTES: dict[str, Access] = {
     # the type-ahead site search (names, cities and PINs of enrolled sites)
     "GET /api/v1/sites": only(ALL, Scope.SELF),
     "GET /help/register": public(), "POST /help/register": public(),
+    "GET /help/register/sent": public(),
     "GET /help/ask": public(), "POST /help/ask": public(),
     "GET /help/c/{case_id}/{key}": public(Scope.TOKEN),
     "GET /help/c/{case_id}/{key}/files/{file_id}": public(Scope.TOKEN),

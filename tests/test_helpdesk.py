@@ -5,6 +5,7 @@ import asyncio
 from sqlmodel import func, select
 
 from models.enrollment import PracticingProvider
+from models.helpdesk import Case
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.helpdesk import (
     agent,
@@ -208,12 +209,19 @@ async def test_a_recipient_asks_without_an_account(system):
             "question": "Where is my second dose?"})
         assert by_phone.status_code == 201 and by_phone.json()["team"] == "recipients"
     email = unique_email("recipient")
-    page = await browser(system).submit("/help/ask", {
+    person = browser(system)
+    page = await person.submit("/help/ask", {
         "name": "Ray Recipient", "email": email, "phone": "",
         "question": "Can I get my proof of vaccination in Spanish?"})
-    assert "Your case number is" in page.text
+    assert "Your case number is" in page.text and "/help/c/" in str(page.url)
     number = page.text.split("Your case number is <strong>")[1].split("<")[0]
-    await system.smtp.one(to=email, subject=f"We received your case {number}")
+    mail = await system.smtp.one(to=email, subject=f"We received your case {number}")
+    assert mail.link("/help/c/") in str(page.url), "the page the question lands on is its own"
+    reloaded = await person.http.get(str(page.url))
+    assert reloaded.status_code == 200 and number in reloaded.text
+    async with system.sessions() as session:
+        asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
+    assert len(asked) == 1, "reloading the page asked nothing again"
 
 
 async def test_a_file_for_another_location_or_imported_before_is_refused(system):

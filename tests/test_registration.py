@@ -129,6 +129,8 @@ async def test_a_taken_address_gets_the_same_answer_and_its_owner_the_email(syst
     person = browser(system)
     pages = [await person.submit("/register", registration(address)) for address in (email, fresh)]
     assert [page.status_code for page in pages] == [200, 200]
+    assert [(page.history[0].status_code, page.url.path) for page in pages] == [
+        (303, "/register/sent")] * 2, "a reload shows the page again, registers nothing"
     assert pages[0].text.replace(email, fresh) == pages[1].text
     assert "We sent an email to" in pages[0].text
 

@@ -16,6 +16,7 @@ from api.pages import redirect, render
 from api.params import Id
 from api.routers.files import file_response
 from api.routers.recipient_portal import LANGUAGE_COOKIE, bilingual_page, choose_language
+from api.routers.registration import sent_email, sent_to
 from api.routing import Router
 from core import i18n
 from core.errors import CVMSError
@@ -23,7 +24,7 @@ from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location, StoredFile
 from models.helpdesk import Case, CaseStatus
-from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category
+from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category, requester_case_path
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
 router = Router(prefix="/help", include_in_schema=False)
@@ -118,7 +119,7 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
     if data:
         try:
             await helpdesk.register_requester(session, gateway, data)
-            return render(request, "help/registered.html", {"email": data.email})
+            return sent_to("/help/register/sent", data.email)
         except CVMSError as error:
             errors = error.errors
     return render(request, "help/register.html", {"values": values, "errors": errors},
@@ -127,6 +128,11 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
 
 def translated(errors: dict[str, str]) -> dict[str, str]:
     return {field: i18n.gettext(message) for field, message in errors.items()}
+
+
+@router.get("/register/sent", response_class=HTMLResponse)
+async def registered_page(request: Request) -> HTMLResponse:
+    return render(request, "help/registered.html", {"email": sent_email(request)})
 
 
 @router.get("/ask", response_class=HTMLResponse)
@@ -144,7 +150,9 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep) -> R
     if data:
         case = await helpdesk.ask_question(session, gateway,
                                            data.model_copy(update={"language": language}))
-        return bilingual_page(request, "help/asked.html", {"case": case})
+        # To the question's own page: a reload shows it again instead of asking twice.
+        path = requester_case_path(secret(request), case.id, has_account=False)
+        return RedirectResponse(f"{path}?done=asked", status_code=303)
     return bilingual_page(request, "help/ask.html", {"values": values,
                                                       "errors": translated(errors)}, 400)
 
@@ -303,9 +311,10 @@ NOTICES = {"sent": SENT, "reopened": REOPENED}
 
 def _linked_page(request: Request, case: Case, key: str, messages, attachments,
                  status_code: int = 200, **context) -> HTMLResponse:
-    notice = NOTICES.get(request.query_params.get("done", ""))
+    done = request.query_params.get("done", "")
+    notice = NOTICES.get(done)
     return bilingual_page(request, "help/public_case.html", {
-        "case": case, "messages": messages, "attachments": attachments,
+        "case": case, "messages": messages, "attachments": attachments, "asked": done == "asked",
         "link": f"/help/c/{case.id}/{key}", "notice": i18n.gettext(notice) if notice else None,
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         **context}, status_code=status_code)

@@ -1,6 +1,7 @@
 """Organization Administrator self-registration and email confirmation."""
 
 from datetime import timedelta
+from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -17,6 +18,7 @@ pages = Router(include_in_schema=False)
 api = Router(prefix="/api/v1", tags=["registration"])
 
 VERIFY_WITHIN = timedelta(days=7)
+SENT_COOKIE = "cvms_registered"
 
 
 @pages.get("/register", response_class=HTMLResponse)
@@ -32,12 +34,30 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
         try:
             await accounts.register_org_admin(session=session, gateway=gateway, data=data,
                                               verify_within=VERIFY_WITHIN)
-            return render(request, "auth/registered.html", {"email": data.email})
+            return sent_to("/register/sent", data.email)
         except CVMSError as error:
             errors = error.errors
     kept = {k: v for k, v in values.items() if not k.startswith("password")}
     return render(request, "auth/register.html", {"values": kept, "errors": errors},
                   status_code=400)
+
+
+def sent_to(url: str, email: str) -> Response:
+    """After a registration, its "check your email" page by a redirect (a reload shows the page
+    again rather than registering again), the address in a short-lived cookie."""
+    response = redirect(url)
+    response.set_cookie(SENT_COOKIE, quote(email, safe=""), max_age=600, httponly=True,
+                        samesite="lax", path="/")
+    return response
+
+
+def sent_email(request: Request) -> str | None:
+    return unquote(request.cookies.get(SENT_COOKIE, "")) or None
+
+
+@pages.get("/register/sent", response_class=HTMLResponse)
+async def registered_page(request: Request) -> HTMLResponse:
+    return render(request, "auth/registered.html", {"email": sent_email(request)})
 
 
 @pages.get("/register/verify/{token}", response_class=HTMLResponse)
