@@ -11,7 +11,7 @@ from models.accounts import User
 from models.base import utcnow
 from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
 from models.enums import Role
-from models.helpdesk import Case, CaseMessage
+from models.helpdesk import Case, CaseAttachment, CaseMessage
 from models.helpdesk_rules import INFO_CLOSE_AFTER, REOPEN_WITHIN, requester_case_path
 from models.projection import project
 from notifications.catalogue import CaseEmailContext, CredentialsContext, EmailKind
@@ -89,6 +89,9 @@ class HelpdeskActivities(MailingActivities):
             staff = email.kind in STAFF_KINDS
             url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(
                 self.secret, case.id, has_account=case.requester_user_id is not None))
+            files = [] if message is None else list((await session.exec(
+                select(CaseAttachment.filename).where(CaseAttachment.message_id == message.id)
+                .order_by(CaseAttachment.id))).all())
         language = "en" if staff else case.language
         with i18n.language(language):  # a date or a reason in the requester's language
             detail = self._detail(email, case, message)
@@ -96,7 +99,7 @@ class HelpdeskActivities(MailingActivities):
             context = CaseEmailContext(recipient_name=name, case_number=case.number,
                                        case_subject=case.subject, url=url,
                                        message=message.body if message else None,
-                                       detail=detail, language=language)
+                                       detail=detail, language=language, files=files)
             await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
 
     @staticmethod

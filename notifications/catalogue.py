@@ -170,6 +170,7 @@ class CaseEmailContext(EmailContext):
     detail: str | None = None
     url: str
     language: str = "en"  # a public requester's: Spanish if they asked in Spanish
+    files: list[str] = []  # the names of the files attached to the message
 
 
 class TransferNoticeContext(EmailContext):
