@@ -58,6 +58,11 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 _ = gettext
 
 
+def translated(messages: dict[str, str]) -> dict[str, str]:
+    """Field errors (or any messages by key) in the language of the moment."""
+    return {key: gettext(message) for key, message in messages.items()}
+
+
 @contextmanager
 def language(code: str | None) -> Iterator[str]:
     token = _current.set(supported(code))

@@ -52,7 +52,7 @@ async def register(session: AsyncSession, person: Recipient,
     try:
         data = RegistrationIn.model_validate(values)
     except ValueError as error:
-        return {k: i18n.gettext(v) for k, v in field_errors(error).items()}
+        return i18n.translated(field_errors(error))
     record = data.record()
     for key, value in record.items():
         setattr(person, key, value)

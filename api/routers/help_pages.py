@@ -15,7 +15,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
 from api.routers.files import file_response
-from api.routers.recipient_portal import LANGUAGE_COOKIE, bilingual_page, choose_language
+from api.routers.recipient_portal import bilingual_page, choose_language
 from api.routers.registration import sent_email, sent_to
 from api.routing import Router
 from core import i18n
@@ -126,10 +126,6 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
                   status_code=400)
 
 
-def translated(errors: dict[str, str]) -> dict[str, str]:
-    return {field: i18n.gettext(message) for field, message in errors.items()}
-
-
 @router.get("/register/sent", response_class=HTMLResponse)
 async def registered_page(request: Request) -> HTMLResponse:
     return render(request, "help/registered.html", {"email": sent_email(request)})
@@ -154,7 +150,7 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep) -> R
         path = requester_case_path(secret(request), case.id, has_account=False)
         return RedirectResponse(f"{path}?done=asked", status_code=303)
     return bilingual_page(request, "help/ask.html", {"values": values,
-                                                      "errors": translated(errors)}, 400)
+                                                      "errors": i18n.translated(errors)}, 400)
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -300,7 +296,7 @@ async def _linked_case(request: Request, session, case_id: str, key: str) -> Cas
         secret(request), CASE_LINK, number, key) else None
     if case is None or case.requester_user_id is not None:
         raise BadCaseLink
-    i18n.use(request.cookies.get(LANGUAGE_COOKIE) or case.language)
+    choose_language(request, case)
     return case
 
 
@@ -361,4 +357,4 @@ async def linked_case_reply(request: Request, case_id: str, key: str, session: S
         await rollback_keeping(session, case)
         errors = error.errors or {"body": error.message}
     return await _linked_view(request, session, case, key, status_code=400, values=values,
-                              errors=translated(errors))
+                              errors=i18n.translated(errors))

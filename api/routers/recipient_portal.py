@@ -13,6 +13,7 @@ from api.params import Id
 from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, NotFound
+from models.helpdesk import Case
 from models.recipients import Recipient
 
 router = Router(include_in_schema=False)
@@ -20,7 +21,9 @@ LANGUAGE_COOKIE = "cvms_lang"
 YEAR = 365 * 24 * 3600
 
 
-def choose_language(request: Request, person: Recipient | None = None) -> str:
+def choose_language(request: Request, person: Recipient | Case | None = None) -> str:
+    """The language chosen with the switch, else the one the person's record (a recipient, a
+    public question's case) asks for, else English."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     return i18n.use(chosen if chosen in i18n.LANGUAGES else (person.language if person
                                                               else None))
