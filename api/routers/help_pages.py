@@ -1,17 +1,16 @@
 """The help-desk pages for requesters: knowledge base, registration, questions, their cases."""
 
-from typing import Annotated
 
-from fastapi import File, Request, UploadFile
+from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
 from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import helpdesk, kb, provider_import
-from api.domain.attachments import keep_pending, kept_list, pending_files
+from api.domain.attachments import pending_files
 from api.domain.scope import my_location_ids
-from api.domain.section_b import Upload
 from api.forms import form_values, parse
+from api.page_files import Attachments, files_of, keep_files, kept_references, secret
 from api.pages import redirect, render
 from api.params import Id
 from api.routers.files import file_response
@@ -22,49 +21,13 @@ from core import i18n
 from core.errors import CVMSError
 from core.i18n import N_
 from core.security import capability_valid
-from models.enrollment import Location, StoredFile
+from models.enrollment import Location
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category, requester_case_path
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
 router = Router(prefix="/help", include_in_schema=False)
 PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.RECIPIENT_QUESTION]
-
-
-Attachments = Annotated[list[UploadFile] | None, File(description="Up to 5 files")]
-
-
-async def files_of(attachments: list[UploadFile] | None) -> list[Upload]:
-    """The files a page's file input sent (an empty input sends one nameless part)."""
-    return [Upload(item.filename, await item.read()) for item in attachments or []
-            if item.filename]
-
-
-def kept_references(values: dict) -> list[str]:
-    kept = values.pop("kept", [])
-    return [str(k) for k in (kept if isinstance(kept, list) else [kept]) if k]
-
-
-def secret(request: Request) -> str:
-    return request.app.state.services.settings.secret_key.get_secret_value()
-
-
-async def keep_files(request: Request, session, user, values: dict,
-                uploads: list[Upload]) -> tuple[list[StoredFile], dict[str, str]]:
-    """Files from earlier steps (by their signed references) plus this post's new files,
-    stored now so a page shown again still has them: the files and any refusal."""
-    values.pop("attachments", None)
-    kept = await pending_files(session, secret(request), user.id, kept_references(values))
-    errors = {}
-    if uploads:
-        try:
-            refs = await keep_pending(session, secret(request), user.id, uploads, len(kept))
-            kept += await pending_files(session, secret(request), user.id,
-                                        [r for r, _name in refs])
-        except CVMSError as error:
-            errors = error.errors or {"attachments": error.message}
-    values["kept_files"] = kept_list(kept, secret(request), user.id)
-    return kept, errors
 
 
 @router.get("", response_class=HTMLResponse)

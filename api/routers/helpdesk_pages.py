@@ -23,10 +23,10 @@ from api.domain.helpdesk_console import (
 )
 from api.domain.helpdesk_console import console as console_page
 from api.forms import form_values, parse, validated_form
+from api.page_files import Attachments, files_of, keep_files, kept_references, secret
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.processes import helpdesk as case_process
-from api.routers import help_pages
 from api.routing import Router
 from core import i18n
 from core.errors import CVMSError
@@ -95,15 +95,15 @@ async def case_page(request: Request, case_id: Id, user: Agent, session: Session
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
 async def case_action(request: Request, case_id: Id, action: str, user: Agent,
                       session: SessionDep, gateway: ProcessesDep,
-                      attachments: help_pages.Attachments = None) -> Response:
+                      attachments: Attachments = None) -> Response:
     """A reply or a note may carry files: refused with the rest of the form, they are kept
     with it (as on the requester's pages), so a mistake loses none."""
     case = await helpdesk.case_for(session, user, case_id)
     values = await form_values(request)
     values.pop("attachments", None)
-    uploads, references = await help_pages.files_of(attachments), help_pages.kept_references(values)
+    uploads, references = await files_of(attachments), kept_references(values)
     try:
-        kept = await pending_files(session, help_pages.secret(request), user.id, references)
+        kept = await pending_files(session, secret(request), user.id, references)
         notice = await _act(request, session, gateway, case, user, action, values,
                             uploads, kept)
         if isinstance(notice, Response):
@@ -112,7 +112,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: Agent,
     except CVMSError as error:
         await rollback_keeping(session, user, case)
         values["kept"] = references
-        _files, refused = await help_pages.keep_files(request, session, user, values, uploads)
+        _files, refused = await keep_files(request, session, user, values, uploads)
         return await _case_page(request, session, gateway, user, case_id,
                                 status_code=error.status_code, values=values,
                                 errors={**refused, **(error.errors or {"form": error.message})})
