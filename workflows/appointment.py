@@ -23,6 +23,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.care import CareActivities
     from models.contracts import AppointmentEmail, AppointmentInput, AppointmentRef, BookingChange
     from workflows.options import MAIL, db_step
+    from workflows.releases import patched
 
 FOLLOWS = "reschedule-follows-the-booking"
 IN_FLIGHT = "reschedule-in-flight"
@@ -38,7 +39,7 @@ class AppointmentWorkflow:
     @workflow.run
     async def run(self, data: AppointmentInput) -> str:
         await self._email(data.appointment_id, "booked")
-        if workflow.patched(FOLLOWS):
+        if patched(data.release, FOLLOWS):
             return await self._follow(data.appointment_id, data.starts_at)
         remaining = data.starts_at - workflow.now()
         if remaining > timedelta(0):

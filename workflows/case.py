@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from models.helpdesk_rules import NOBODY_ANSWERED, REOPENING_ENDED
     from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import MAIL, db_step
+    from workflows.releases import RELEASE, patched
 
 H = HelpdeskActivities
 C = CaseStatus
@@ -49,13 +50,15 @@ class CaseWorkflow:
     async def run(self, data: CaseInput) -> str:
         if data.state is None:
             self._email("received")
-            if workflow.patched(SLA_DUE):  # the console sorts new cases by when they are due
+            # the console sorts new cases by when they are due
+            if patched(data.release, SLA_DUE):
                 await self._project(C.NEW)
         while self.s.status != C.CLOSED:
             await self._send_emails()
             if history_is_long(data.history_limit):
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(data.model_copy(update={"state": self.s}))
+                workflow.continue_as_new(data.model_copy(update={"state": self.s,
+                                                                  "release": RELEASE}))
             deadline = self._next_deadline()
             timeout = max(deadline - workflow.now(), timedelta(seconds=1)) if deadline else None
             try:
@@ -196,7 +199,8 @@ class CaseWorkflow:
             if published.author_kind == "agent":
                 answered = not self.s.first_response
                 self.s.first_response = True
-                if answered and workflow.patched(SLA_DUE):  # now the resolution target is due
+                # now the resolution target is due
+                if answered and patched(self.data.release, SLA_DUE):
                     await self._project(self.s.status, actor=f"user:{data.user_id}")
                 self._email("updated", published.message_id)
                 return self.s.status

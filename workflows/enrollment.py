@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.location import LocationEnrollmentWorkflow
     from workflows.options import MAIL, db_step
     from workflows.organization_inbox import OrganizationInbox
+    from workflows.releases import RELEASE, patched
     from workflows.signing import SigningRoundWorkflow
 
 E = EnrollmentActivities
@@ -67,8 +68,9 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
             await workflow.wait_condition(lambda: self._has_work() or self._may_continue())
             if not self._has_work():
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(data.model_copy(update={"state": self.s}))
-            if (self.confirm_pending or self.s.to_start) and workflow.patched(TOGETHER):
+                workflow.continue_as_new(data.model_copy(update={"state": self.s,
+                                                                  "release": RELEASE}))
+            if (self.confirm_pending or self.s.to_start) and patched(data.release, TOGETHER):
                 await self._confirm_and_start()
             if self.confirm_pending:
                 await self._confirm_section_a()
@@ -108,7 +110,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
                               organization_id=self.data.organization_id,
                               reminder_every=self.data.reminder_every,
                               invitation_ttl=self.data.invitation_ttl,
-                              history_limit=self.data.history_limit)
+                              history_limit=self.data.history_limit, release=RELEASE)
         try:
             await workflow.start_child_workflow(
                 LocationEnrollmentWorkflow.run, child, id=ids.location(location_id),
@@ -120,7 +122,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
         """Covered locations go on to review; the rest wait for a (new) signing round."""
         s = self.s
         signed = [i for i in s.awaiting if i in s.covered]
-        if signed and workflow.patched(TOGETHER):
+        if signed and patched(self.data.release, TOGETHER):
             s.awaiting = [i for i in s.awaiting if i not in signed]
             await self._tell_all(signed, LocationEnrollmentWorkflow.officers_signed)
         for location_id in [i for i in s.awaiting if i in s.covered]:
@@ -226,7 +228,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
             await self.round_handle.signal(SigningRoundWorkflow.cancel)
         s.covered = [i for i in s.covered if i in s.approved]
         s.addendum.append(reason)
-        if s.ready and workflow.patched(TOGETHER):
+        if s.ready and patched(self.data.release, TOGETHER):
             s.awaiting.extend(i for i in s.ready if i not in s.awaiting)
             await self._tell_all(list(s.ready), LocationEnrollmentWorkflow.signatures_voided)
             return

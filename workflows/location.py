@@ -52,6 +52,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import MAIL, db_step, local_db_steps
     from workflows.organization_inbox import OrganizationInbox
+    from workflows.releases import RELEASE, patched
 
 A = EnrollmentActivities
 R = ReviewActivities
@@ -85,7 +86,7 @@ class LocationEnrollmentWorkflow:
 
     @workflow.run
     async def run(self, data: LocationInput) -> None:
-        if data.state is None and workflow.patched(STEPS_PROJECT):
+        if data.state is None and patched(self.data.release, STEPS_PROJECT):
             # The invitation's step writes the first status (and the first reminder, counted
             # from now) before the email goes out.
             self.s.last_activity = workflow.now()
@@ -97,7 +98,7 @@ class LocationEnrollmentWorkflow:
             project_first = local_db_steps()
             if not project_first:
                 await self._invite()
-            if workflow.patched(PROJECT_REMINDER):
+            if patched(self.data.release, PROJECT_REMINDER):
                 self.s.last_activity = workflow.now()  # projected with the first status
             await self._project(S.NEW, WAITING_REGISTRATION)
             if project_first:
@@ -109,7 +110,8 @@ class LocationEnrollmentWorkflow:
             await phases[self.s.phase]()
             if history_is_long(data.history_limit):
                 await workflow.wait_condition(workflow.all_handlers_finished)
-                workflow.continue_as_new(data.model_copy(update={"state": self.s}))
+                workflow.continue_as_new(data.model_copy(update={"state": self.s,
+                                                                  "release": RELEASE}))
 
     # --- phases: each returns after a transition, or when the history is long ------------
 
@@ -255,7 +257,7 @@ class LocationEnrollmentWorkflow:
                 return workflow.execute_activity_method(activity, arg, **MAIL)
             return db_step(activity, arg, callers_transaction=callers_transaction)
 
-        if not workflow.patched(STEPS_PROJECT):
+        if not patched(self.data.release, STEPS_PROJECT):
             result = await step(arg)
             done()
             await self._project(status, waiting_on, actor, note)
@@ -273,7 +275,7 @@ class LocationEnrollmentWorkflow:
     def _reminder_changed(self) -> ReminderDue | None:
         """The next reminder as pages show it, when it changed since it was last projected."""
         s = self.s
-        if not workflow.patched(PROJECT_REMINDER):
+        if not patched(self.data.release, PROJECT_REMINDER):
             return None
         at = None
         if s.phase == "section_b" and s.status in (S.NEW, S.IN_PROGRESS) and s.last_activity:

@@ -8,13 +8,14 @@ from api.processes.gateway import Gateway
 from models.contracts import AppointmentInput, BookingChange
 from workflows import ids
 from workflows.appointment import AppointmentWorkflow as Booking
+from workflows.releases import RELEASE
 
 
 async def start(gateway: Gateway, session: AsyncSession, appointment_id: int,
                 starts_at: datetime) -> None:
     """With the booking in `session`: it is booked with its process, or not at all."""
     await gateway.start(Booking.run, AppointmentInput(appointment_id=appointment_id,
-                                                      starts_at=starts_at),
+                                                      starts_at=starts_at, release=RELEASE),
                         id=ids.appointment(appointment_id), session=session)
 
 

@@ -27,12 +27,13 @@ from models.contracts import SubmitSectionA as SubmitSectionACommand
 from workflows import ids
 from workflows.enrollment import OrganizationEnrollmentWorkflow as Organization
 from workflows.location import LocationEnrollmentWorkflow as Location
+from workflows.releases import RELEASE
 
 
 async def submit_section_a(gateway: Gateway, organization_id: int,
                            user_id: int) -> SectionAResult:
     """Start the organization's enrollment (once) and submit Section A to it."""
-    start = (Organization.run, EnrollmentInput(organization_id=organization_id))
+    start = (Organization.run, EnrollmentInput(organization_id=organization_id, release=RELEASE))
     return await gateway.update(ids.enrollment(organization_id), Organization.submit_section_a,
                                 SubmitSectionACommand(user_id=user_id), start=start)
 

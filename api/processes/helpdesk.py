@@ -8,6 +8,7 @@ from models.contracts import AssignCase, CaseInput, CaseMessageRef, CaseStatusOu
 from models.helpdesk_rules import SERVICE_LEVELS, Team
 from workflows import ids
 from workflows.case import CaseWorkflow as Case
+from workflows.releases import RELEASE
 
 MESSAGE_ACTIONS = {"post": Case.post_message, "request_info": Case.request_info,
                    "resolve": Case.resolve, "reopen": Case.reopen}
@@ -20,7 +21,8 @@ async def open_case(gateway: Gateway, session: AsyncSession, case_id: int, team:
     hours = business_hours(settings.helpdesk_hours, settings.helpdesk_timezone,
                            settings.helpdesk_holidays, await gateway.now())
     await gateway.start(Case.run, CaseInput(case_id=case_id, response_target=response,
-                                            resolution_target=resolution, hours=hours),
+                                            resolution_target=resolution, hours=hours,
+                                            release=RELEASE),
                         id=ids.case(case_id), session=session)
 
 

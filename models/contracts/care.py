@@ -27,6 +27,7 @@ class ReminderDetail(BaseModel):
 class AppointmentInput(BaseModel):
     appointment_id: int
     starts_at: datetime  # the process ends once the appointment time has passed
+    release: int = 0  # the release that started the run (workflows/releases.py); 0: before them
 
 
 class AppointmentEmail(BaseModel):

@@ -44,6 +44,7 @@ class LocationInput(BaseModel):
     invitation_ttl: timedelta = INVITATION_TTL
     state: LocationState | None = None
     history_limit: int | None = None
+    release: int = 0  # the release that started the run (workflows/releases.py); 0: before them
 
 
 class EnrollmentState(BaseModel):
@@ -68,6 +69,7 @@ class EnrollmentInput(BaseModel):
     invitation_ttl: timedelta = INVITATION_TTL
     state: EnrollmentState | None = None
     history_limit: int | None = None
+    release: int = 0  # the release that started the run (workflows/releases.py); 0: before them
 
 
 class SubmitSectionA(Command):

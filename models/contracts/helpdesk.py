@@ -49,6 +49,7 @@ class CaseInput(BaseModel):
     hours: BusinessHours | None = None
     state: CaseState | None = None
     history_limit: int | None = None
+    release: int = 0  # the release that started the run (workflows/releases.py); 0: before them
 
 
 class AssignCase(Command):

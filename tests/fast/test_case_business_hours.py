@@ -12,6 +12,7 @@ from models.business_hours import business_hours
 from models.contracts import CaseInput, CaseMessageRef
 from tests.fast.fakes import Fakes, eventually
 from workflows.case import CaseWorkflow as Case
+from workflows.releases import RELEASE
 
 EASTERN = ZoneInfo("America/New_York")
 HOURS = "Mon-Fri 07:00-19:00; Sat 08:00-16:00"
@@ -43,7 +44,8 @@ async def open_at(env, workers, opened: datetime, target: timedelta):
     await at(env, opened)
     case_id = next(NUMBERS)
     data = CaseInput(case_id=case_id, response_target=target, resolution_target=40 * HOUR,
-                     hours=business_hours(HOURS, "America/New_York", "US-NC", opened))
+                     hours=business_hours(HOURS, "America/New_York", "US-NC", opened),
+                     release=RELEASE)
     handle = await env.client.start_workflow(Case.run, data, id=f"fast-hours-{case_id}",
                                              task_queue=task_queue)
     return fake, handle

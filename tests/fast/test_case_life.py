@@ -10,6 +10,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from models.contracts import AssignCase, CaseInput, CaseMessageRef, PublishedMessage
 from tests.fast.fakes import Fakes, eventually
 from workflows.case import CaseWorkflow as Case
+from workflows.releases import RELEASE
 
 HOUR, DAY = timedelta(hours=1), timedelta(days=1)
 NUMBERS = itertools.count(random.randrange(10_000, 90_000) * 1000 + 700)
@@ -23,7 +24,7 @@ def published(kind: str = "agent"):
 async def open_case(env, task_queue: str, **overrides):
     case_id = next(NUMBERS)
     data = CaseInput(case_id=case_id, response_target=8 * HOUR, resolution_target=2 * DAY,
-                     **overrides)
+                     release=RELEASE, **overrides)
     return await env.client.start_workflow(Case.run, data, id=f"fast-case-{case_id}",
                                            task_queue=task_queue)
 

@@ -24,6 +24,7 @@ from tests.fast.fakes import Fakes, eventually
 from workflows import ids
 from workflows.enrollment import OrganizationEnrollmentWorkflow as Organization
 from workflows.location import LocationEnrollmentWorkflow as Location
+from workflows.releases import RELEASE
 
 DAY = timedelta(days=1)
 NUMBERS = itertools.count(random.randrange(10_000, 90_000) * 1000 + 500)
@@ -53,11 +54,12 @@ async def start(env, task_queue: str, history_limit: int | None = None):
     """The location's workflow, with an (unsubmitted) organization's to hear from it."""
     number = next(NUMBERS)
     await env.client.start_workflow(
-        Organization.run, EnrollmentInput(organization_id=number), id=ids.enrollment(number),
+        Organization.run, EnrollmentInput(organization_id=number, release=RELEASE),
+        id=ids.enrollment(number),
         task_queue=task_queue)
     return await env.client.start_workflow(
         Location.run, LocationInput(location_id=number, organization_id=number,
-                                    history_limit=history_limit),
+                                    history_limit=history_limit, release=RELEASE),
         id=ids.location(number), task_queue=task_queue)
 
 

@@ -30,6 +30,7 @@ from tests.fast.fakes import Fakes, eventually
 from workflows import ids
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.location import LocationEnrollmentWorkflow
+from workflows.releases import RELEASE
 from workflows.signing import SigningRoundWorkflow
 
 ORGS = itertools.count(random.randrange(10_000, 90_000) * 100)
@@ -64,7 +65,7 @@ def fakes(org: int, location_ids: list[int]) -> Fakes:
 
 async def submit_a(client, task_queue: str, org: int) -> None:
     start = WithStartWorkflowOperation(
-        OrganizationEnrollmentWorkflow.run, EnrollmentInput(organization_id=org),
+        OrganizationEnrollmentWorkflow.run, EnrollmentInput(organization_id=org, release=RELEASE),
         id=ids.enrollment(org), task_queue=task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
     await client.execute_update_with_start_workflow(

@@ -196,6 +196,7 @@ async def test_a_cancellation_whose_signal_was_lost_is_emailed_at_the_appointmen
         ts_env, workers):
     from models.contracts import AppointmentBooking, AppointmentInput
     from workflows.appointment import AppointmentWorkflow
+    from workflows.releases import RELEASE
 
     cancelled_in_database = {"yes": True}
     fake = Fakes(send_appointment_email=lambda d: True,
@@ -205,13 +206,13 @@ async def test_a_cancellation_whose_signal_was_lost_is_emailed_at_the_appointmen
     starts_at = await ts_env.get_current_time() + 2 * DAY
     lost = await ts_env.client.start_workflow(
         AppointmentWorkflow.run, AppointmentInput(appointment_id=next(NUMBERS),
-                                                  starts_at=starts_at),
+                                                  starts_at=starts_at, release=RELEASE),
         id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
     assert await lost.result() == "cancelled", "no signal came: the booking was read at the time"
     cancelled_in_database["yes"] = False
     held = await ts_env.client.start_workflow(
         AppointmentWorkflow.run, AppointmentInput(appointment_id=next(NUMBERS),
-                                                  starts_at=starts_at + DAY),
+                                                  starts_at=starts_at + DAY, release=RELEASE),
         id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
     assert await held.result() == "held"
     assert fake.count("send_appointment_email", change="cancelled") == 1
@@ -223,6 +224,7 @@ async def test_a_moved_appointment_is_emailed_and_followed_to_its_new_time(ts_en
     for the new time, not the old one; a hint with nothing new sends nothing."""
     from models.contracts import AppointmentBooking, AppointmentInput
     from workflows.appointment import AppointmentWorkflow
+    from workflows.releases import RELEASE
 
     now = await ts_env.get_current_time()
     booking = {"moves": 0, "starts_at": now + 2 * DAY}
@@ -231,7 +233,7 @@ async def test_a_moved_appointment_is_emailed_and_followed_to_its_new_time(ts_en
     task_queue = await workers.start(fake)
     handle = await ts_env.client.start_workflow(
         AppointmentWorkflow.run, AppointmentInput(appointment_id=next(NUMBERS),
-                                                  starts_at=booking["starts_at"]),
+                                                  starts_at=booking["starts_at"], release=RELEASE),
         id=f"fast-appointment-{next(NUMBERS)}", task_queue=task_queue)
     await eventually(lambda: fake.count("send_appointment_email", change="booked") == 1)
     await handle.signal(AppointmentWorkflow.recheck)  # nothing changed
