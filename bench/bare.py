@@ -12,6 +12,11 @@ class BareSpec(BaseModel):
     local_activities: int = 0
 
 
+def spread(count: int, parts: int) -> list[int]:
+    """`count` shared out over `parts` as evenly as whole numbers go (7 over 3: 3, 2, 2)."""
+    return [count // parts + (1 if i < count % parts else 0) for i in range(parts)]
+
+
 @activity.defn
 async def noop() -> None:
     return None

@@ -7,9 +7,11 @@ The system runs as in production, one process each (bench/processes.py): the Tem
 server, the worker and the API; this process is the load generator (and the SMTP catcher it
 reads). (1) N full enrollments driven through the HTTP API (administrator registers, Section A
 with two locations, both Section Bs, both officers sign from their emailed links, a reviewer
-approves both), `--runs` times, with each process's CPU time per enrollment; (2) as many bare
-workflows with the same counts of activities and updates, on the same server; (3) p50/p99 of
-the review queue listing with 1,000 locations pending. Medians go to stdout and to
+approves both), `--runs` times, with each process's CPU time per enrollment; (2) after each of
+those runs, at once, as many bare workflows with the same counts of activities and updates (an
+enrollment's, shared out over its workflows), on the same server: the ratio is the median of
+each pair's, so that a drift in the machine's speed between runs does not enter it; (3)
+p50/p99 of the review queue listing with 1,000 locations pending. Medians go to stdout and to
 bench/results/enrollment-<database>.json.
 """
 
@@ -27,7 +29,7 @@ from temporalio.api.enums.v1 import EventType, TimeoutType
 from temporalio.client import Client
 from temporalio.worker import Worker
 
-from bench.bare import BareSpec, BareWorkflow, noop
+from bench.bare import BareSpec, BareWorkflow, noop, spread
 from bench.processes import cpu_delta, percentiles, report, running, temporal_requests
 from core.build import build_id
 from core.temporal import DATA_CONVERTER
@@ -75,6 +77,8 @@ async def shape_of_run(client) -> Counter:
                EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT: "workflow_task_timeouts",
                EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED: "workflow_task_failures"}
     async for execution in client.list_workflows():
+        if execution.workflow_type == BareWorkflow.__name__:
+            continue
         handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
         history = await handle.fetch_history()
         shape["workflows"] += 1
@@ -95,16 +99,21 @@ async def shape_of_run(client) -> Counter:
 
 async def bare_run(client: Client, shape: Counter, total: int, enrollments: int,
                    concurrency: int) -> float:
-    """The same number of workflows, activities and updates as `total` enrollments made, per
-    enrollment, with nothing of ours around them."""
+    """The same numbers of workflows, activities (ordinary and local) and updates (one for
+    each of our updates and signals) as `total` enrollments made, per enrollment, shared out
+    over its workflows, with nothing of ours around them."""
     per = max(1, round(shape["workflows"] / total))
-    spec = BareSpec(activities=shape["activities"] // shape["workflows"],
-                    local_activities=shape["local_activities"] // shape["workflows"],
-                    updates=max(1, (shape["updates"] + shape["signals"]) // shape["workflows"]))
+
+    def shared(*kinds: str) -> list[int]:
+        return spread(round(sum(shape[kind] for kind in kinds) / total), per)
+
+    specs = [BareSpec(activities=a, local_activities=la, updates=max(1, u))
+             for a, la, u in zip(shared("activities"), shared("local_activities"),
+                                 shared("updates", "signals"), strict=True)]
     queue = f"bare-{uuid.uuid4().hex[:6]}"
 
     async def job(n: int) -> None:
-        for w in range(per):
+        for w, spec in enumerate(specs):
             handle = await client.start_workflow(BareWorkflow.run, spec, id=f"{queue}-{n}-{w}",
                                                  task_queue=queue)
             for _ in range(spec.updates):
@@ -149,19 +158,24 @@ async def measured_batch(system, staff, enrollments: int, concurrency: int) -> d
             "cpu": cpu_delta(before, system.cpu_seconds(), enrollments)}
 
 
-def per_enrollment(before: dict[str, float], after: dict[str, float], count: int) -> dict:
-    """The Temporal server's requests between two readings, per enrollment, by operation (the
-    most first), and their total."""
-    spent = {k: (v - before.get(k, 0)) / count for k, v in after.items()}
-    ordered = sorted(((k, round(v, 1)) for k, v in spent.items() if v >= 0.05),
+def add(into: dict[str, float], before: dict[str, float], after: dict[str, float]) -> None:
+    """Add the Temporal server's requests between two readings, by operation, to `into`."""
+    for operation, count in after.items():
+        into[operation] = into.get(operation, 0) + count - before.get(operation, 0)
+
+
+def per_enrollment(spent: dict[str, float], count: int) -> dict:
+    """Requests per enrollment by operation (the most first), and their total."""
+    each = {k: v / count for k, v in spent.items()}
+    ordered = sorted(((k, round(v, 1)) for k, v in each.items() if v >= 0.05),
                      key=lambda kv: -kv[1])
-    return {"total": round(sum(spent.values()), 1), **dict(ordered)}
+    return {"total": round(sum(each.values()), 1), **dict(ordered)}
 
 
-def medians(batches: list[dict]) -> dict:
+def medians(batches: list[dict], processes: tuple[str, ...] | None = None) -> dict:
     return {"per_second": statistics.median(b["per_second"] for b in batches),
             "cpu": {name: round(statistics.median(b["cpu"][name] for b in batches), 3)
-                    for name in batches[0]["cpu"]}}
+                    for name in processes or batches[0]["cpu"]}}
 
 
 async def main(args: argparse.Namespace) -> dict:
@@ -172,36 +186,43 @@ async def main(args: argparse.Namespace) -> dict:
                                       data_converter=DATA_CONVERTER)
         staff = await reviewer(system)
         await one_enrollment(system, staff)  # warm-up, not measured
-        requests_before = temporal_requests(system)
-        batches = [await measured_batch(system, staff, args.enrollments, args.concurrency)
-                   for _ in range(args.runs)]
-        requests = per_enrollment(requests_before, temporal_requests(system),
-                                  args.enrollments * args.runs)
-        total = args.enrollments * args.runs + 1
+        # The shape of one enrollment (the warm-up's), then each run of ours followed at once
+        # by the bare shape's: the machine's speed drifts (other tenants), and a ratio taken
+        # from two batches minutes apart would measure the drift.
         shape = await shape_of_run(client)
-        before = system.cpu_seconds()
-        requests_before = temporal_requests(system)
-        bare = await bare_run(client, shape, total, args.enrollments, args.concurrency)
-        bare_cpu = cpu_delta(before, system.cpu_seconds(), args.enrollments)
-        bare_requests = per_enrollment(requests_before, temporal_requests(system),
-                                       args.enrollments)
+        requests: dict[str, float] = {}
+        bare_requests: dict[str, float] = {}
+        batches, bares = [], []
+        for _ in range(args.runs):
+            counted = temporal_requests(system)
+            batches.append(await measured_batch(system, staff, args.enrollments,
+                                                args.concurrency))
+            add(requests, counted, temporal_requests(system))
+            before, counted = system.cpu_seconds(), temporal_requests(system)
+            seconds = await bare_run(client, shape, 1, args.enrollments, args.concurrency)
+            bares.append({"per_second": args.enrollments / seconds,
+                          "cpu": cpu_delta(before, system.cpu_seconds(), args.enrollments)})
+            add(bare_requests, counted, temporal_requests(system))
+        everything = await shape_of_run(client)  # every enrollment's, the warm-up's too
         await seed_pending(system, 1000)
         latency = await queue_latency(system, staff, args.requests)
         memory = {name: round(system.rss_mib(name), 1) for name in ("api", "worker")}
-    cvms = medians(batches)
-    bare_per_second = args.enrollments / bare
+    cvms, bare = medians(batches), medians(bares, ("temporal", "load generator"))
+    ratios = [round(ours["per_second"] / theirs["per_second"], 3)
+              for ours, theirs in zip(batches, bares, strict=True)]
+    runs = args.enrollments * args.runs
     return {
         "database": "postgres" if args.postgres else "sqlite",
         "enrollments": args.enrollments, "concurrency": args.concurrency, "runs": args.runs,
         "enrollments_per_second": round(cvms["per_second"], 3),
-        "bare_per_second": round(bare_per_second, 3),
-        "ratio_cvms_to_bare": round(cvms["per_second"] / bare_per_second, 3),
+        "bare_per_second": round(bare["per_second"], 3),
+        "ratio_cvms_to_bare": statistics.median(ratios),
+        "ratios_of_each_run": ratios,
         "cpu_seconds_per_enrollment": cvms["cpu"],
-        "bare_cpu_seconds_per_enrollment": {k: bare_cpu[k] for k in ("temporal",
-                                                                      "load generator")},
-        "shape_per_enrollment": {k: round(v / total, 1) for k, v in shape.items()},
-        "temporal_requests_per_enrollment": requests,
-        "bare_temporal_requests_per_enrollment": bare_requests,
+        "bare_cpu_seconds_per_enrollment": bare["cpu"],
+        "shape_per_enrollment": {k: round(v / (runs + 1), 1) for k, v in everything.items()},
+        "temporal_requests_per_enrollment": per_enrollment(requests, runs),
+        "bare_temporal_requests_per_enrollment": per_enrollment(bare_requests, runs),
         "review_queue_1000_pending": latency, "rss_mib_at_end": memory,
     }
 
