@@ -111,6 +111,7 @@ POINT_OF_CARE: dict[str, Access] = {
 ROUTES: dict[str, Access] = {
     # health, home, sign-in, registration, the dev mailbox
     "GET /healthz": public(),
+    "GET /favicon.ico": public(),
     "GET /.well-known/jwks.json": public(),
     # recipients: bulk uploads by Location Managers and organizations' points of contact (their
     # employer's location, their own uploads), the list by Location Managers, the recipient's own

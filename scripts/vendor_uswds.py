@@ -23,9 +23,11 @@ FONTS = {  # body text in Source Sans Pro, headings in Merriweather bold
     "merriweather/Latin-Merriweather-Regular.woff2",
     "merriweather/Latin-Merriweather-Bold.woff2",
 }
-# the banner's images and the search button's icon (shown instead of its text on phones)
+# the banner's images, the search button's icon (shown instead of its text on phones) and the
+# site's icon (browsers ask for /favicon.ico on every page otherwise)
 MARKUP_IMAGES = {"us_flag_small.png", "icon-dot-gov.svg", "icon-https.svg",
-                 "usa-icons-bg/search--white.svg"}
+                 "usa-icons-bg/search--white.svg", "favicons/favicon.ico",
+                 "favicons/favicon.png"}
 SKIPPED_IMAGES = {"hero.jpg"}  # the hero component is not used
 FONT_FACE = re.compile(r"@font-face\{[^}]*\}")
 URL = re.compile(r"url\(\.\./(img|fonts)/([^)\"']+)\)")

@@ -70,3 +70,20 @@ async def test_the_accessibility_check_finds_what_it_is_for(page):
                            '<h1>Wide</h1><div style="width:900px">x</div></main></body></html>')
     with pytest.raises(AssertionError, match="scrolls sideways"):
         await assert_accessible(page)
+
+
+async def test_every_request_a_page_makes_is_answered(page):
+    """Nothing a page asks for is missing: its styles, scripts, fonts, images and icon (the
+    staff layout and the recipients' and public questions' layout)."""
+    missing: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: missing.append(f"failed {r.url}"))
+    for path in ("/", "/login", "/help/ask"):
+        await page.goto(path)
+        await page.wait_for_load_state("networkidle")
+        icon = await page.locator("link[rel=icon]").get_attribute("href")
+        answer = await page.request.get(icon)
+        assert answer.ok and answer.headers["content-type"] == "image/png", (path, icon)
+    answer = await page.request.get("/favicon.ico")  # where a page names none (a PDF)
+    assert answer.ok and answer.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert not missing, missing

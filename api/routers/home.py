@@ -1,7 +1,9 @@
 """The home page: a landing page for visitors, a role dashboard for people who log in."""
 
+from pathlib import Path
+
 from fastapi import Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import OptionalUser
 from api.pages import redirect, render
@@ -10,6 +12,7 @@ from models.enums import Role
 from models.portal_rules import PROFILES
 
 router = Router(include_in_schema=False)
+ICON = Path(__file__).resolve().parent.parent / "static" / "uswds" / "img" / "favicons"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -20,3 +23,10 @@ async def home(request: Request, user: OptionalUser) -> Response:
     if user is not None and user.role == Role.ORG_CONTACT:
         return redirect("/org-portal")
     return render(request, "home.html", {"user": user})
+
+
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """The site's icon where a page names none (a PDF, a JSON answer): browsers ask for it."""
+    return FileResponse(ICON / "favicon.ico", media_type="image/vnd.microsoft.icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
