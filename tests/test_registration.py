@@ -9,6 +9,7 @@ from sqlmodel import select
 from models.accounts import User
 from models.enums import AccountStatus
 from tests.support.web import PASSWORD, browser, unique_email
+from workflows import ids
 
 
 def registration(email: str) -> dict:
@@ -133,6 +134,32 @@ async def test_a_taken_address_gets_the_same_answer_and_its_owner_the_email(syst
         (303, "/register/sent")] * 2, "a reload shows the page again, registers nothing"
     assert pages[0].text.replace(email, fresh) == pages[1].text
     assert "We sent an email to" in pages[0].text
+
+
+async def test_a_registration_whose_process_is_gone_gets_a_new_one(system):
+    """An operator ended a waiting registration's process by hand: registering the address
+    again starts a new one (one fresh link, a fresh window), not "try again later" forever."""
+    email = unique_email("gone")
+    async with system.http() as http:
+        assert (await http.post("/api/v1/registrations", json=registration(email))).is_success
+        old_link = (await system.smtp.one(to=email, subject=CONFIRM)).link("/register/verify/")
+        user = await account(system, email)
+        handle = system.client.get_workflow_handle(ids.account_activation(user.id))
+        await handle.terminate(reason="ended by an operator")
+        again = await http.post("/api/v1/registrations", json={
+            **registration(email), "first_name": "Newer", "password": NEWER,
+            "password_confirm": NEWER})
+        assert again.status_code == 202, again.text
+        mails = await system.smtp.wait_for(to=email, subject=CONFIRM, count=2)
+        await asyncio.sleep(1.0)  # time for a second email of the new process, were it sent
+        assert len(system.smtp.find(to=email, subject=CONFIRM)) == 2, "one fresh link, not two"
+        new_link = mails[-1].link("/register/verify/")
+        stale = await http.post("/api/v1/registrations/confirm",
+                                json={"token": old_link.rsplit("/", 1)[1]})
+        assert stale.status_code == 410
+        confirmed = await http.post("/api/v1/registrations/confirm",
+                                    json={"token": new_link.rsplit("/", 1)[1]})
+        assert confirmed.status_code == 200 and confirmed.json()["first_name"] == "Newer"
 
 
 async def test_the_help_desk_registration_answers_alike_and_tells_the_owner(system):

@@ -15,6 +15,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.guard import in_time, refuse
     from workflows.options import MAIL, db_step
 
+FIRST_LINK_ANSWERS = "first-link-answers-an-early-registration"
+
 
 @workflow.defn
 class AccountActivationWorkflow:
@@ -27,6 +29,11 @@ class AccountActivationWorkflow:
 
     @workflow.run
     async def run(self, data: AccountActivationInput) -> ActivationResult:
+        # Started by a registration again (signal-with-start: the earlier process was gone),
+        # the first link is the fresh one. Marked only then: a run of earlier code that heard
+        # the signal this early sent a second link.
+        if self.asked_again and workflow.patched(FIRST_LINK_ANSWERS):
+            self.sent = self.asked_again
         await workflow.execute_activity_method(AccountActivities.send_verification, data, **MAIL)
         while True:  # registering again sends a fresh link and gives a fresh window
             try:

@@ -11,9 +11,11 @@ from workflows import ids
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.case import RequesterWelcomeWorkflow
 
+VERIFY_WITHIN = timedelta(days=7)  # a self-registration's window to confirm the address
+
 
 async def start_verification(gateway: Gateway, session: AsyncSession, user_id: int,
-                             verify_within: timedelta) -> None:
+                             verify_within: timedelta = VERIFY_WITHIN) -> None:
     """With the new account in `session`: both happen, or neither."""
     await gateway.start(AccountActivationWorkflow.run,
                         AccountActivationInput(user_id=user_id, verify_within=verify_within),
@@ -23,9 +25,11 @@ async def start_verification(gateway: Gateway, session: AsyncSession, user_id: i
 async def send_verification_again(gateway: Gateway, session: AsyncSession,
                                   user_id: int) -> None:
     """With the registration's newer name and password in `session`: kept only if its process
-    was told to send a fresh link."""
+    was told to send a fresh link. A registration whose process is gone (ended by hand, say)
+    gets a new one, which sends the link and gives a fresh window."""
     await gateway.tell(ids.account_activation(user_id), AccountActivationWorkflow.send_again,
-                       None, session)
+                       None, session, start=(AccountActivationWorkflow.run, AccountActivationInput(
+                           user_id=user_id, verify_within=VERIFY_WITHIN)))
 
 
 async def confirm_email(gateway: Gateway, user_id: int, link_id: int) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio import workflow
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -234,15 +235,25 @@ class Gateway:
             log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
     async def tell(self, workflow_id: str, signal: Callable, arg: Any,
-                   session: AsyncSession) -> None:  # arg None: a signal that takes none
+                   session: AsyncSession, *,
+                   start: tuple[Callable, Any] | None = None) -> None:  # arg None: no argument
         """A signal the caller's change must not go without: the session's rows are flushed,
         the process told, and the caller commits only after; if Temporal cannot be reached the
         change is rolled back and the caller answers "not done, try again" (503). The process
-        may look before the commit: `arg` says what it should find (it waits to see it)."""
+        may look before the commit: `arg` says what it should find (it waits to see it). With
+        `start` (its run and input), a process that is not running is started with the signal
+        (signal-with-start) instead of the signal failing."""
         await session.flush()
         try:
             client = await self._reachable_client()
-            await self._signal(client, workflow_id, signal, arg)
+            if start is None:
+                await self._signal(client, workflow_id, signal, arg)
+            else:
+                run, data = start
+                await client.start_workflow(
+                    run, data, id=workflow_id, task_queue=self.task_queue,
+                    start_signal=workflow._SignalDefinition.must_name_from_fn_or_str(signal),
+                    start_signal_args=[] if arg is None else [arg], rpc_timeout=self.timeout)
         except RPCError as error:
             await _undo(session)
             raise self._noted(error) from error

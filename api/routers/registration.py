@@ -1,6 +1,5 @@
 """Organization Administrator self-registration and email confirmation."""
 
-from datetime import timedelta
 from urllib.parse import quote, unquote
 
 from fastapi import Request
@@ -10,6 +9,7 @@ from api.deps import ProcessesDep, SessionDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
+from api.processes.accounts import VERIFY_WITHIN
 from api.routing import Router
 from core.errors import CVMSError, Gone
 from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn, UserOut
@@ -17,7 +17,6 @@ from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn,
 pages = Router(include_in_schema=False)
 api = Router(prefix="/api/v1", tags=["registration"])
 
-VERIFY_WITHIN = timedelta(days=7)
 SENT_COOKIE = "cvms_registered"
 
 
