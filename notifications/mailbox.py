@@ -13,7 +13,8 @@ from markupsafe import Markup, escape
 
 from notifications.sender import MESSAGE_POLICY
 
-_URL = re.compile(r"https?://[^\s<>\"']+")
+# A URL, without the sentence's stop or closing bracket after it ("(https://x/help).")
+_URL = re.compile(r"https?://[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
 
 
 @dataclass(frozen=True)

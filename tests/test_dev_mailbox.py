@@ -9,6 +9,7 @@ from activities.mailer import Mailer
 from api.app import create_app
 from notifications import catcher
 from notifications.catalogue import EmailKind, VerifyEmailContext
+from notifications.mailbox import CaughtMail
 from notifications.sender import SmtpSender
 from tests.support.smtp import free_port
 
@@ -46,3 +47,11 @@ async def test_mailbox_is_hidden_outside_development(system):
     async with system.http() as http:
         response = await http.get("/dev/mailbox")
     assert response.status_code == 404
+
+
+def test_a_link_ends_before_the_sentence_around_it():
+    mail = CaughtMail(key="k", to="", cc="", subject="", date=None, html="",
+                      text="Open the Help Desk (http://127.0.0.1:8000/help). Or http://x.test/a.")
+    assert str(mail.linked_text) == (
+        'Open the Help Desk (<a href="http://127.0.0.1:8000/help">http://127.0.0.1:8000/help</a>).'
+        ' Or <a href="http://x.test/a">http://x.test/a</a>.')

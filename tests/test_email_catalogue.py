@@ -65,14 +65,18 @@ def test_every_email_has_a_sentence_case_subject_a_next_step_and_a_link(kind):
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_every_text_part_keeps_its_links_on_their_own_lines(kind, language):
     """A link run into the sentence before it ("...este correo.https://...") is not a link a
-    mail program finds; the help desk's address ends every text part on a line of its own."""
+    mail program finds, nor is one with the sentence's stop or bracket after it; the help
+    desk's address ends every text part on a line of its own."""
     context = sample_context(kind)
     if "language" in type(context).model_fields:
         context = context.model_copy(update={"language": language})
     text = render(kind, context, portal_url=BASE).text
     for url in re.findall(rf"\S*{re.escape(BASE)}\S*", text):
-        assert url.removeprefix("(").startswith(BASE), f"{kind} ({language}): {url!r} is glued"
-    assert text.rstrip().splitlines()[-1].endswith(f"{BASE}/help") or f"({BASE}/help)" in text
+        # nothing glued before it, and no bracket or stop after it that a mail program (or the
+        # dev mailbox) would take into the link: "(https://.../help)." opened ".../help)."
+        assert url.startswith(BASE) and url[-1] not in ".,;:)]", \
+            f"{kind} ({language}): {url!r} is glued"
+    assert text.rstrip().splitlines()[-1] == f"{BASE}/help"
 
 
 async def test_a_long_subject_is_one_line_on_the_wire_and_capped(system):
