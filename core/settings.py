@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     helpdesk_hours: str = "Mon-Fri 07:00-19:00; Sat 08:00-16:00"
     helpdesk_timezone: str = "America/New_York"
     helpdesk_holidays: str = "US-NC"
+    # Public questions (no account; each emails the address typed): at most this many an hour
+    # from one client address (3 an hour to one email address, whatever this says)
+    public_questions_per_client_hour: int = 30
 
     @field_validator("smtp_username", "smtp_password", "database_url", "health_card_key",
                      mode="before")

@@ -118,4 +118,6 @@ def case_number(case_id: int) -> str:
 # Why the case workflow closes a case by itself: shown on the case and in its email, in a
 # public requester's language (the catalogue has them).
 NOBODY_ANSWERED = N_("Nobody answered the request for information.")
+TOO_MANY_QUESTIONS = N_("You have sent several questions in the last hour. Wait an hour, or add "
+                        "to a question you sent from the link in its email.")
 REOPENING_ENDED = N_("The reopening period ended.")

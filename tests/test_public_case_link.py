@@ -5,6 +5,10 @@ nothing. An agent's reply to someone who left only a phone number says to call t
 
 import re
 
+import httpx
+from sqlmodel import select
+
+from api.app import create_app
 from models.enums import Role
 from models.helpdesk import Case, CaseAttachment
 from tests.support.accounts import make_user
@@ -224,3 +228,42 @@ async def test_an_agent_attaches_a_file_on_the_case_page_and_nothing_is_lost(sys
     shown = await visitor.http.get(path)
     file_path = re.search(rf'href="({re.escape(path)}/files/\d+)"', shown.text)[1]
     assert (await visitor.http.get(file_path)).content == PDF
+
+
+async def test_questions_to_one_address_are_a_few_an_hour(system):
+    """Anyone may ask without an account, and each question emails the address typed: the
+    fourth in an hour to one address is refused (429, Retry-After, the reason next to the email
+    field in the asker's language, what was typed kept), and emails nothing."""
+    email = unique_email("asks")
+    body = {"name": "Ada Asker", "email": email, "question": "When is my second dose?"}
+    async with system.http() as http:
+        for _ in range(3):
+            assert (await http.post("/api/v1/helpdesk/questions", json=body)).status_code == 201
+        refused = await http.post("/api/v1/helpdesk/questions", json=body)
+    assert refused.status_code == 429, refused.text
+    assert 3000 < int(refused.headers["retry-after"]) <= 3600
+    assert "several questions in the last hour" in refused.json()["detail"]
+    visitor = browser(system)
+    await visitor.http.get("/language/es?next=/help/ask")
+    page = await visitor.submit("/help/ask", {**body, "phone": "", "question": "¿Y la tercera?"})
+    assert page.status_code == 429
+    assert 'id="email-error"' in page.text and "varias preguntas en la última hora" in page.text
+    assert "¿Y la tercera?" in page.text and email in page.text, "what was typed is kept"
+    await system.smtp.wait_for(to=email, count=3)
+    async with system.sessions() as session:
+        asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
+    assert len(asked) == 3 and len(system.smtp.find(to=email)) == 3
+
+
+async def test_one_client_asks_a_limited_number_of_questions_an_hour(system):
+    """However many addresses it types, one client address gets PUBLIC_QUESTIONS_PER_CLIENT_HOUR
+    questions an hour (here 2) before it is refused."""
+    settings = system.settings.model_copy(update={"public_questions_per_client_hour": 2})
+    app = create_app(settings, engine=system.engine, gateway=system.gateway(settings))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.9", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            answers = [await http.post("/api/v1/helpdesk/questions", json={
+                "name": "Sam Sprayer", "email": unique_email("spray"), "question": "Hello?"})
+                for _ in range(3)]
+    assert [a.status_code for a in answers] == [201, 201, 429], answers[-1].text

@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import throttle
 from api.domain.accounts import tell_owner, user_by_email
 from api.domain.attachments import MAX_ATTACHMENTS, check_attachments, store_attachments
 from api.domain.scope import my_location_ids
@@ -99,8 +100,10 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
 
 
 async def ask_question(session: AsyncSession, gateway: Gateway,
-                       data: PublicQuestionIn) -> Case:
-    """A recipient's question from the public form: no account needed."""
+                       data: PublicQuestionIn, client: str, per_client: int) -> Case:
+    """A recipient's question from the public form: no account needed (so a few an hour per
+    address and per client: each question emails its address)."""
+    await throttle.question_allowed(session, data.email, client, per_client)
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
                 language=data.language, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)

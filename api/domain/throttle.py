@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import TooManyRequests
 from models.base import as_utc, utcnow
+from models.helpdesk_rules import TOO_MANY_QUESTIONS
 from models.throttle import LoginThrottle
 
 
@@ -33,6 +34,9 @@ class Rule:
 CLIENT = Rule("client", free=20, window=timedelta(minutes=15), max_wait=timedelta(minutes=15))
 ACCOUNT = Rule("account", free=5, window=timedelta(minutes=15), max_wait=timedelta(minutes=1))
 RESET_EMAIL = Rule("reset", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
+# Public questions need no account and each emails the address it gives: a few an hour per
+# address, and per client however many addresses it types.
+QUESTION_EMAIL = Rule("question", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
 
 WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} second(s) and "
         "try again, or reset your password.")
@@ -95,6 +99,28 @@ async def account_email_allowed(session: AsyncSession, email: str) -> bool:
     session.add(row)
     await _commit(session)
     return True
+
+
+async def question_allowed(session: AsyncSession, email: str | None, client: str,
+                           per_client: int) -> None:
+    """Count one public question from `client` to `email`; past either allowance (3 an hour
+    to an address, `per_client` an hour from a client), refuse it (429, naming the email
+    field) until the hour that counted them has passed."""
+    from_client = Rule("question-client", free=per_client, window=timedelta(hours=1),
+                       max_wait=timedelta(hours=1))
+    keys = [(from_client, key(from_client, client))]
+    if email:
+        keys.append((QUESTION_EMAIL, key(QUESTION_EMAIL, email)))
+    rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
+    full = [as_utc(row.window_started) + rule.window - utcnow()
+            for rule, row in rows if row.count >= rule.free]
+    if full:
+        seconds = max(1, math.ceil(max(full).total_seconds()))
+        raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=seconds, field="email")
+    for _rule, row in rows:
+        row.count += 1
+        session.add(row)
+    await _commit(session)
 
 
 async def _commit(session: AsyncSession) -> None:

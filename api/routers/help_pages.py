@@ -5,7 +5,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
+from api.deps import (
+    CurrentUser,
+    OptionalUser,
+    ProcessesDep,
+    SessionDep,
+    SettingsDep,
+    rollback_keeping,
+)
 from api.domain import helpdesk, kb, provider_import
 from api.domain.attachments import pending_files
 from api.domain.scope import my_location_ids
@@ -17,8 +24,9 @@ from api.routers.files import file_response
 from api.routers.recipient_portal import bilingual_page, choose_language
 from api.routers.registration import sent_email, sent_to
 from api.routing import Router
+from api.sessions import client_address
 from core import i18n
-from core.errors import CVMSError
+from core.errors import CVMSError, TooManyRequests
 from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location
@@ -102,18 +110,25 @@ async def ask_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/ask", response_class=HTMLResponse)
-async def ask(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
+async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
+              settings: SettingsDep) -> Response:
     language = choose_language(request)
     values = await form_values(request)
     data, errors = parse(PublicQuestionIn, values)
+    status = 400
     if data:
-        case = await helpdesk.ask_question(session, gateway,
-                                           data.model_copy(update={"language": language}))
-        # To the question's own page: a reload shows it again instead of asking twice.
-        path = requester_case_path(secret(request), case.id, has_account=False)
-        return RedirectResponse(f"{path}?done=asked", status_code=303)
+        try:
+            case = await helpdesk.ask_question(session, gateway, data.model_copy(
+                update={"language": language}), client_address(request),
+                settings.public_questions_per_client_hour)
+        except TooManyRequests as error:
+            errors, status = error.errors, error.status_code
+        else:
+            # To the question's own page: a reload shows it again instead of asking twice.
+            path = requester_case_path(secret(request), case.id, has_account=False)
+            return RedirectResponse(f"{path}?done=asked", status_code=303)
     return bilingual_page(request, "help/ask.html", {"values": values,
-                                                      "errors": i18n.translated(errors)}, 400)
+                                                      "errors": i18n.translated(errors)}, status)
 
 
 @router.get("/cases", response_class=HTMLResponse)

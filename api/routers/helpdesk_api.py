@@ -5,13 +5,21 @@ from typing import Annotated
 from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 
-from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, require_roles
+from api.deps import (
+    CurrentUser,
+    OptionalUser,
+    ProcessesDep,
+    SessionDep,
+    SettingsDep,
+    require_roles,
+)
 from api.domain import helpdesk, kb, provider_import
 from api.domain.helpdesk_console import ConsoleFilters, console
 from api.domain.section_b import Upload
 from api.forms import validated
 from api.params import Id
 from api.routing import Router
+from api.sessions import client_address
 from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
@@ -83,8 +91,11 @@ async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDe
 
 @router.post("/questions", response_model=CaseOut, status_code=201,
              summary="A recipient's question (no account needed)")
-async def ask(body: PublicQuestionIn, session: SessionDep, gateway: ProcessesDep) -> CaseOut:
-    return CaseOut.model_validate(await helpdesk.ask_question(session, gateway, body))
+async def ask(request: Request, body: PublicQuestionIn, session: SessionDep,
+              gateway: ProcessesDep, settings: SettingsDep) -> CaseOut:
+    return CaseOut.model_validate(await helpdesk.ask_question(
+        session, gateway, body, client_address(request),
+        settings.public_questions_per_client_hour))
 
 
 @router.get("/cases", response_model=list[CaseOut],

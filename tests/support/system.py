@@ -43,7 +43,10 @@ def make_settings(database_url: str, smtp: SmtpCapture, port: int, task_queue: s
     return Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
                     database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
                     public_base_url=f"http://127.0.0.1:{port}", temporal_task_queue=task_queue,
-                    data_dir=data_dir, **{"gc_freeze": False, **overrides})
+                    data_dir=data_dir, **{"gc_freeze": False,
+                                          # every test asks from 127.0.0.1
+                                          "public_questions_per_client_hour": 100_000,
+                                          **overrides})
 
 
 def bound_socket() -> socket.socket:
