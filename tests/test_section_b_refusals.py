@@ -1,4 +1,5 @@
-"""Section B refuses bad input with a clear message and stores nothing half-way."""
+"""Section B refuses bad input with a clear message and stores nothing half-way; a step paused
+with mistakes keeps what was typed and says what is left to correct."""
 
 import asyncio
 
@@ -15,6 +16,7 @@ from tests.support.enrollment import (
     sign_and_submit,
     start_enrollment,
 )
+from tests.support.web import browser
 
 
 async def count(system, model, location_id: int | None = None) -> int:
@@ -149,3 +151,23 @@ async def test_a_worker_restarted_mid_section_b_loses_nothing(system):
     final = (await coordinator.get(base)).json()
     assert final["steps"]["availability"]["mon_am_from"] == "08:00"
     assert final["location"]["status"] in ("submitted", "awaiting_signatures")
+
+
+async def test_pausing_a_step_with_mistakes_keeps_it_and_says_so(system):
+    """Pause and save (or Previous) keeps what was typed even when it is wrong, and the next
+    page says which step still has answers to correct; a correct step is paused quietly."""
+    enrollment = await start_enrollment(system, ["Pause Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    person = browser(system)
+    await person.login(email)
+    url = f"/locations/{location_id}/section-b/coordinators"
+    wrong = {**STEP_BODIES["coordinators"], "primary_phone": "12345"}
+    paused = await person.submit(url, {**wrong, "action": "pause"})
+    assert paused.status_code == 200 and "Section B is saved" in paused.text
+    assert "Step 3, Vaccine coordinator details, is saved with answers still to correct" in paused.text
+    assert 'value="12345"' in (await person.get(url)).text, "what was typed is kept"
+    back = await person.submit(url, {**wrong, "action": "previous"})
+    assert "Step 3, Vaccine coordinator details, is saved with answers still to correct" in back.text
+    fine = await person.submit(url, {**STEP_BODIES["coordinators"], "action": "pause"})
+    assert "Section B is saved" in fine.text and "still to correct" not in fine.text

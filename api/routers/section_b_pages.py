@@ -144,8 +144,10 @@ def _open_after_submission(location: Location, step: str) -> bool:
     return step == "storage" and location.status == LocationStatus.APPROVED
 
 
-async def _navigate(session, location: Location, step: str, action: str) -> Response:
-    """Go to the previous or next step, remembering where the person is for their return."""
+async def _navigate(session, location: Location, step: str, action: str,
+                    unfinished: bool = False) -> Response:
+    """Go to the previous or next step, remembering where the person is for their return. A
+    step kept with answers still to correct (paused, or left for the previous one) says so."""
     if location.status not in EDITABLE_STATUSES:
         return redirect(step_url(location.id))
     previous, following = neighbours(step)
@@ -153,9 +155,13 @@ async def _navigate(session, location: Location, step: str, action: str) -> Resp
     section = await section_b.section_of(session, location)
     section.last_step = target
     session.add(section)
+    info = STEP_BY_KEY[step]
+    still = (f"Step {info.number}, {info.title}, is saved with answers still to correct: Next "
+             "on that step shows them. Section B can be submitted once they are corrected.")
     if action == "pause":
-        return redirect(step_url(location.id), notice=PAUSED)
-    return redirect(step_url(location.id, target))
+        return redirect(step_url(location.id),
+                        notice=f"{PAUSED} {still}" if unfinished else PAUSED)
+    return redirect(step_url(location.id, target), notice=still if unfinished else None)
 
 
 @router.post("/{location_id}/section-b/{step}", response_class=HTMLResponse)
@@ -189,7 +195,7 @@ async def _form_step(request, session, gateway, location, step, action, values, 
     if errors and action == "next":
         return await _show(request, session, location, step, status_code=400,
                            errors=errors, values=values)
-    return await _navigate(session, location, step, action)
+    return await _navigate(session, location, step, action, unfinished=bool(errors))
 
 
 async def _storage(request, session, gateway, location, step, action, values, _user):
