@@ -3,8 +3,8 @@
 from tests.support.enrollment import (
     ORG_DETAILS,
     complete_location,
+    coordinator_in_browser,
     photo,
-    register_coordinator,
     start_enrollment,
 )
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
@@ -51,11 +51,7 @@ async def test_after_submission_only_providers_storage_and_details_stay_open(sys
 async def test_step_2_starts_with_the_address_from_section_a_until_saved(system):
     """The shipping address is typed once: step 2 opens with the location's address from
     Section A (and says so); once the step is saved, what was saved is shown."""
-    enrollment = await start_enrollment(system, ["Prefill Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await register_coordinator(system, email)
-    person = browser(system)
-    await person.login(email)
+    person, location_id = await coordinator_in_browser(system, "Prefill Clinic")
     url = f"/locations/{location_id}/section-b/location"
     first = await person.get(url)
     assert 'id="shipping_street" name="shipping_street" type="text"\n    value="100 Main St"' in \

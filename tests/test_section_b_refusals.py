@@ -9,6 +9,7 @@ from models.enrollment import PracticingProvider, StorageUnit, StoredFile
 from tests.support.enrollment import (
     STEP_BODIES,
     add_storage_unit,
+    coordinator_in_browser,
     fill_section_b,
     photo,
     projected,
@@ -16,7 +17,6 @@ from tests.support.enrollment import (
     sign_and_submit,
     start_enrollment,
 )
-from tests.support.web import browser
 
 
 async def count(system, model, location_id: int | None = None) -> int:
@@ -156,11 +156,7 @@ async def test_a_worker_restarted_mid_section_b_loses_nothing(system):
 async def test_pausing_a_step_with_mistakes_keeps_it_and_says_so(system):
     """Pause and save (or Previous) keeps what was typed even when it is wrong, and the next
     page says which step still has answers to correct; a correct step is paused quietly."""
-    enrollment = await start_enrollment(system, ["Pause Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await register_coordinator(system, email)
-    person = browser(system)
-    await person.login(email)
+    person, location_id = await coordinator_in_browser(system, "Pause Clinic")
     url = f"/locations/{location_id}/section-b/coordinators"
     wrong = {**STEP_BODIES["coordinators"], "primary_phone": "12345"}
     paused = await person.submit(url, {**wrong, "action": "pause"})

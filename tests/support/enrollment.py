@@ -10,7 +10,7 @@ from PIL import Image
 from models.enrollment import Location
 from tests.support.accounts import register_org_admin
 from tests.support.system import System
-from tests.support.web import PASSWORD, api_client, unique_email
+from tests.support.web import PASSWORD, api_client, browser, unique_email
 
 STEP_BODIES = {
     "location": {"shipping_street": "100 Main St", "shipping_city": "Raleigh",
@@ -85,6 +85,17 @@ async def start_enrollment(system: System, names: list[str], *,
         submitted = await admin.post(f"/api/v1/organizations/{org['id']}/submit")
         assert submitted.status_code == 200, submitted.text
     return Enrollment(admin_email, admin, org["id"], locations, ceo, cmo)
+
+
+async def coordinator_in_browser(system: System, location_name: str):
+    """A new organization's one location, its coordinator registered and logged in on the
+    pages: (the person's browser session, the location's id)."""
+    enrollment = await start_enrollment(system, [location_name])
+    (email, location_id), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    person = browser(system)
+    await person.login(email)
+    return person, location_id
 
 
 async def register_coordinator(system: System, email: str) -> httpx.AsyncClient:
