@@ -2,6 +2,7 @@
 with mistakes keeps what was typed and says what is left to correct."""
 
 import asyncio
+import re
 
 from sqlmodel import func, select
 
@@ -167,3 +168,18 @@ async def test_pausing_a_step_with_mistakes_keeps_it_and_says_so(system):
     assert "Step 3, Vaccine coordinator details, is saved with answers still to correct" in back.text
     fine = await person.submit(url, {**STEP_BODIES["coordinators"], "action": "pause"})
     assert "Section B is saved" in fine.text and "still to correct" not in fine.text
+
+
+async def test_each_shipment_slot_offers_only_its_own_times(system):
+    """Step 4's morning offers 06:00 to 12:00 and its evening 12:00 to 23:59 (an evening from
+    06:00 could only be refused), each with N/A."""
+    person, location_id = await coordinator_in_browser(system, "Slot Clinic")
+    page = (await person.get(f"/locations/{location_id}/section-b/availability")).text
+
+    def offered(name: str) -> list[str]:
+        select = page.split(f'id="{name}" name="{name}"')[1].split("</select>")[0]
+        return re.findall(r'<option value="([^"]+)"', select)
+
+    morning, evening = offered("mon_am_from"), offered("mon_pm_from")
+    assert morning[0] == "NA" and (morning[1], morning[-1]) == ("06:00", "12:00"), morning
+    assert evening[0] == "NA" and (evening[1], evening[-1]) == ("12:00", "23:59"), evening

@@ -33,12 +33,15 @@ LABELS = {
     "frozen_vials": "Frozen (10-dose vials)", "ultra_cold_vials": "Ultra-cold (10-dose vials)",
 }
 NAMES = dict(PROVIDER_TYPES + SETTINGS + POPULATIONS + AGE_GROUPS)
-TIMES = [NA] + [f"{h:02d}:{m:02d}" for h in range(6, 23) for m in (0, 30)] + ["23:59"]
+TIMES = [f"{h:02d}:{m:02d}" for h in range(6, 23) for m in (0, 30)] + ["23:59"]
+# each slot offers only its own times: a morning from 06:00 to noon, an evening from noon
+SLOT_TIMES = {slot: [NA] + [t for t in TIMES if earliest <= t <= latest]
+              for slot, _name, earliest, latest in SLOTS}
 
 CHOICES = {
     "states": [(s, s) for s in US_STATES], "provider_types": PROVIDER_TYPES,
     "settings_choices": SETTINGS, "age_groups": AGE_GROUPS, "populations": POPULATIONS,
-    "weekdays": WEEKDAYS, "slots": SLOTS, "times": TIMES,
+    "weekdays": WEEKDAYS, "slots": SLOTS, "slot_times": SLOT_TIMES,
     "license_types": [(t.value, t.value) for t in LicenseType],
     "unit_types": [(t.value, t.value.replace("_", " ").capitalize()) for t in StorageUnitType],
     "yes_no": [("yes", "Yes"), ("no", "No")],
