@@ -28,3 +28,5 @@ async def test_section_a_keeps_input_and_resumes_where_the_administrator_paused(
     assert 'value="Half Done"' in kept.text, "what was typed before pausing is still there"
     review = await person.get("/organization/section-a/review")
     assert "Name your Chief Executive Officer" in review.text
+    # what will be submitted, the organization's type included
+    assert "<dt>Type of organization</dt><dd>Clinic or medical practice</dd>" in review.text
