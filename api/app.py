@@ -2,7 +2,6 @@
 
 import sys
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -13,7 +12,7 @@ from api import errors
 from api.access import enforce
 from api.csrf import verify_csrf
 from api.middleware import BodyLimit, SecurityHeaders
-from api.pages import templates
+from api.pages import STATIC, templates
 from api.processes import Gateway
 from api.routers import (
     appointment_pages,
@@ -55,8 +54,6 @@ from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
 from core.profiling import profiled
 from core.settings import Settings, get_settings
-
-STATIC = Path(__file__).parent / "static"
 
 DESCRIPTION = """The NC COVID-19 Vaccine Management System API. Every portal action is also
 available here, with the same validation and the same role and scope checks. Authenticate with

@@ -21,6 +21,7 @@ from models.inventory_rules import TransferStatus
 from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+STATIC = Path(__file__).parent / "static"  # served at /static; PDFs read their fonts from it
 NOTICE_COOKIE = "cvms_notice"
 
 

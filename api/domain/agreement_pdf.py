@@ -6,20 +6,17 @@ Letter, a tagged PDF/UA document, page numbers, each signature block kept on one
 
 import base64
 import json
-from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from weasyprint import HTML
 
-from api.pages import templates
+from api.pages import STATIC, templates
 from models.agreements import DOCUMENTS, PROVIDER_AGREEMENT, Document
 from models.base import utcnow
 from models.enrollment import Location, Organization, StoredFile
 from models.enrollment_enums import OfficerRole
 from models.signatures import Signature
-
-STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def _role(role: str) -> str:

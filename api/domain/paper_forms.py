@@ -3,7 +3,6 @@ administration (English or Spanish) and the location's inventory levels. Records
 them are entered later with their real dates (an administration in the past is accepted and
 marked as entered late)."""
 
-from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
@@ -11,13 +10,12 @@ from weasyprint import HTML
 
 from api.domain import inventory
 from api.domain import recipient_portal as portal
-from api.pages import templates
+from api.pages import STATIC, templates
 from core import i18n
 from models.base import utcnow
 from models.care_rules import ROUTES, SITES
 from models.enrollment import Location
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 FORMS = ("registration", "administration", "inventory")
 
 

@@ -5,7 +5,6 @@ The same records feed the state registry's FHIR and HL7 exports (api/routers/reg
 
 import base64
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
@@ -13,7 +12,7 @@ from weasyprint import HTML
 
 from api.domain import health_card, interop
 from api.domain.administrations import doses_of
-from api.pages import templates
+from api.pages import STATIC, templates
 from core import i18n
 from core.settings import Settings
 from models.administrations import Administration
@@ -21,8 +20,6 @@ from models.base import as_utc, utcnow
 from models.enrollment import Location
 from models.inventory import Lot, Product
 from models.recipients import Recipient
-
-STATIC = Path(__file__).resolve().parent.parent / "static"
 
 
 def person_of(recipient: Recipient) -> interop.Person:

@@ -1,18 +1,15 @@
 """The home page: a landing page for visitors, a role dashboard for people who log in."""
 
-from pathlib import Path
-
 from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import OptionalUser
-from api.pages import redirect, render
+from api.pages import STATIC, redirect, render
 from api.routing import Router
 from models.enums import Role
 from models.portal_rules import PROFILES
 
 router = Router(include_in_schema=False)
-ICON = Path(__file__).resolve().parent.parent / "static" / "uswds" / "img" / "favicons"
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -28,5 +25,5 @@ async def home(request: Request, user: OptionalUser) -> Response:
 @router.get("/favicon.ico")
 async def favicon() -> FileResponse:
     """The site's icon where a page names none (a PDF, a JSON answer): browsers ask for it."""
-    return FileResponse(ICON / "favicon.ico", media_type="image/vnd.microsoft.icon",
+    return FileResponse(STATIC / "uswds" / "img" / "favicons" / "favicon.ico", media_type="image/vnd.microsoft.icon",
                         headers={"Cache-Control": "public, max-age=86400"})
