@@ -7,11 +7,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
 from models.contracts import AccountActivationInput, ConfirmEmail, PasswordResetInput, WelcomeInput
+from models.contracts.accounts import VERIFY_WITHIN
 from workflows import ids
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.case import RequesterWelcomeWorkflow
-
-VERIFY_WITHIN = timedelta(days=7)  # a self-registration's window to confirm the address
 
 
 async def start_verification(gateway: Gateway, session: AsyncSession, user_id: int,
@@ -28,8 +27,8 @@ async def send_verification_again(gateway: Gateway, session: AsyncSession,
     was told to send a fresh link. A registration whose process is gone (ended by hand, say)
     gets a new one, which sends the link and gives a fresh window."""
     await gateway.tell(ids.account_activation(user_id), AccountActivationWorkflow.send_again,
-                       None, session, start=(AccountActivationWorkflow.run, AccountActivationInput(
-                           user_id=user_id, verify_within=VERIFY_WITHIN)))
+                       None, session, start=(AccountActivationWorkflow.run,
+                                             AccountActivationInput(user_id=user_id)))
 
 
 async def confirm_email(gateway: Gateway, user_id: int, link_id: int) -> str:

@@ -9,9 +9,9 @@ from api.deps import ProcessesDep, SessionDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
-from api.processes.accounts import VERIFY_WITHIN
 from api.routing import Router
 from core.errors import CVMSError, Gone
+from models.contracts.accounts import VERIFY_WITHIN
 from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn, UserOut
 
 pages = Router(include_in_schema=False)

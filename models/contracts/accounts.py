@@ -6,10 +6,12 @@ from pydantic import BaseModel
 
 from models.contracts.base import Command
 
+VERIFY_WITHIN = timedelta(days=7)  # a self-registration's window to confirm the address
+
 
 class AccountActivationInput(BaseModel):
     user_id: int
-    verify_within: timedelta = timedelta(days=7)
+    verify_within: timedelta = VERIFY_WITHIN
     round: int = 0  # 0: the registration's own email; n: the n-th sent again on registering again
 
 
