@@ -115,20 +115,24 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
     language = choose_language(request)
     values = await form_values(request)
     data, errors = parse(PublicQuestionIn, values)
-    status = 400
+    throttled = None
     if data:
         try:
             case = await helpdesk.ask_question(session, gateway, data.model_copy(
                 update={"language": language}), client_address(request),
                 settings.public_questions_per_client_hour)
         except TooManyRequests as error:
-            errors, status = error.errors, error.status_code
+            errors, throttled = error.errors, error
         else:
             # To the question's own page: a reload shows it again instead of asking twice.
             path = requester_case_path(secret(request), case.id, has_account=False)
             return RedirectResponse(f"{path}?done=asked", status_code=303)
-    return bilingual_page(request, "help/ask.html", {"values": values,
-                                                      "errors": i18n.translated(errors)}, status)
+    page = bilingual_page(request, "help/ask.html", {"values": values,
+                                                      "errors": i18n.translated(errors)},
+                          throttled.status_code if throttled else 400)
+    if throttled:  # as the API's answer says it: when to ask again
+        page.headers["Retry-After"] = str(throttled.retry_after)
+    return page
 
 
 @router.get("/cases", response_class=HTMLResponse)
