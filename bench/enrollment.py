@@ -97,15 +97,15 @@ async def shape_of_run(client) -> Counter:
     return shape
 
 
-async def bare_run(client: Client, shape: Counter, total: int, enrollments: int,
+async def bare_run(client: Client, shape: Counter, enrollments: int,
                    concurrency: int) -> float:
-    """The same numbers of workflows, activities (ordinary and local) and updates (one for
-    each of our updates and signals) as `total` enrollments made, per enrollment, shared out
-    over its workflows, with nothing of ours around them."""
-    per = max(1, round(shape["workflows"] / total))
+    """`enrollments` times the `shape` of one enrollment: as many workflows, activities
+    (ordinary and local) and updates (one for each of our updates and signals), shared out over
+    its workflows, with nothing of ours around them."""
+    per = max(1, shape["workflows"])
 
     def shared(*kinds: str) -> list[int]:
-        return spread(round(sum(shape[kind] for kind in kinds) / total), per)
+        return spread(sum(shape[kind] for kind in kinds), per)
 
     specs = [BareSpec(activities=a, local_activities=la, updates=max(1, u))
              for a, la, u in zip(shared("activities"), shared("local_activities"),
@@ -199,7 +199,7 @@ async def main(args: argparse.Namespace) -> dict:
                                                 args.concurrency))
             add(requests, counted, temporal_requests(system))
             before, counted = system.cpu_seconds(), temporal_requests(system)
-            seconds = await bare_run(client, shape, 1, args.enrollments, args.concurrency)
+            seconds = await bare_run(client, shape, args.enrollments, args.concurrency)
             bares.append({"per_second": args.enrollments / seconds,
                           "cpu": cpu_delta(before, system.cpu_seconds(), args.enrollments)})
             add(bare_requests, counted, temporal_requests(system))
