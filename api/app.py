@@ -4,7 +4,6 @@ import sys
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import AsyncEngine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -12,7 +11,7 @@ from api import errors
 from api.access import enforce
 from api.csrf import verify_csrf
 from api.middleware import BodyLimit, SecurityHeaders
-from api.pages import STATIC, templates
+from api.pages import templates
 from api.processes import Gateway
 from api.routers import (
     appointment_pages,
@@ -49,6 +48,7 @@ from api.routers import (
 )
 from api.routing import Router
 from api.services import Services
+from api.static_files import STATIC, KeptStaticFiles
 from api.warmup import warm_up
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
@@ -98,7 +98,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     errors.install(app)
     app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
     app.add_exception_handler(help_pages.BadCaseLink, help_pages.bad_case_link)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", KeptStaticFiles(directory=STATIC), name="static")
     for router in routers:
         if not isinstance(router, Router):  # see api/routing.py
             raise TypeError(f"{router!r} is not an api.routing.Router")

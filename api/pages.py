@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from api.csrf import token_for
+from api.static_files import static_url
 from core import i18n
 from core.timefmt import day, when
 from models.agreements import DOCUMENTS
@@ -21,7 +22,6 @@ from models.inventory_rules import TransferStatus
 from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-STATIC = Path(__file__).parent / "static"  # served at /static; PDFs read their fonts from it
 NOTICE_COOKIE = "cvms_notice"
 
 
@@ -87,6 +87,7 @@ templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
+templates.env.globals["static"] = static_url
 templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label

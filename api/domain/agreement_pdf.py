@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from weasyprint import HTML
 
-from api.pages import STATIC, templates
+from api.pages import templates
+from api.static_files import STATIC
 from models.agreements import DOCUMENTS, PROVIDER_AGREEMENT, Document
 from models.base import utcnow
 from models.enrollment import Location, Organization, StoredFile

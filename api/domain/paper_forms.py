@@ -10,7 +10,8 @@ from weasyprint import HTML
 
 from api.domain import inventory
 from api.domain import recipient_portal as portal
-from api.pages import STATIC, templates
+from api.pages import templates
+from api.static_files import STATIC
 from core import i18n
 from models.base import utcnow
 from models.care_rules import ROUTES, SITES

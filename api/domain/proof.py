@@ -12,7 +12,8 @@ from weasyprint import HTML
 
 from api.domain import health_card, interop
 from api.domain.administrations import doses_of
-from api.pages import STATIC, templates
+from api.pages import templates
+from api.static_files import STATIC
 from core import i18n
 from core.settings import Settings
 from models.administrations import Administration

@@ -4,8 +4,9 @@ from fastapi import Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import OptionalUser
-from api.pages import STATIC, redirect, render
+from api.pages import redirect, render
 from api.routing import Router
+from api.static_files import STATIC
 from models.enums import Role
 from models.portal_rules import PROFILES
 

@@ -1,0 +1,47 @@
+"""Pages name their styles, scripts and images with their content's digest, and the answers say
+how long a browser may keep them: a year for the file as named, a day for what is named without
+its digest (the fonts and icons USWDS's stylesheet names), so a page asks again only for what
+changed."""
+
+import hashlib
+import os
+import re
+
+from api.static_files import STATIC, digest_of
+
+NAMED = re.compile(r'(?:src|href)="(/static/[^"]+)"')
+
+
+async def test_a_page_names_its_files_by_their_content(system):
+    async with system.http() as http:
+        page = (await http.get("/login")).text
+        named = NAMED.findall(page)
+        assert len(named) >= 5, named  # the two stylesheets, three scripts, the flag, the icon
+        for url in named:
+            path, _, query = url.removeprefix("/static/").partition("?v=")
+            assert query == hashlib.sha256((STATIC / path).read_bytes()).hexdigest()[:12], url
+            answer = await http.get(url)
+            assert answer.status_code == 200, url
+            assert answer.headers["cache-control"] == "public, max-age=31536000, immutable", url
+
+
+async def test_files_named_without_their_digest_are_kept_a_day(system):
+    async with system.http() as http:
+        font = next((STATIC / "uswds" / "fonts").rglob("*.woff2")).relative_to(STATIC)
+        plain = await http.get(f"/static/{font}")
+        old = await http.get("/static/cvms.css?v=0123456789ab")  # a page of an earlier release
+        # After the day, the browser asks again with the file's validator: unchanged, 304
+        again = await http.get(f"/static/{font}", headers={"if-none-match": plain.headers["etag"]})
+    assert plain.status_code == 200 and old.status_code == 200
+    assert plain.headers["cache-control"] == "public, max-age=86400"
+    assert old.headers["cache-control"] == "public, max-age=86400"  # not the current file
+    assert again.status_code == 304 and again.headers["cache-control"] == "public, max-age=86400"
+
+
+def test_a_changed_file_has_a_new_digest(tmp_path):
+    script = tmp_path / "a.js"
+    script.write_text("one()")
+    first = digest_of(script)
+    script.write_text("two()")
+    os.utime(script, ns=(1, 2))  # even with a modification time that went back
+    assert digest_of(script) != first
