@@ -16,7 +16,7 @@ from core import i18n
 from core.timefmt import day, when
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
-from models.enrollment_enums import LocationStatus
+from models.enrollment_enums import HOME_STATE, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
 from models.inventory_rules import TransferStatus
 from models.portal_rules import tabs_for
@@ -67,6 +67,18 @@ def status_label(status: object) -> str:
     return label if isinstance(label, str) else case_status_label(str(status))
 
 
+INVITING = "CVMS: sending the vaccine coordinator's invitation"
+
+
+def waiting_on(location: Any) -> str:
+    """What a submitted location waits on, as its process last wrote it. In the seconds before
+    the process's first write (just after Section A, or a location added after it) a new
+    location's invitation is on its way."""
+    if location.waiting_on:
+        return location.waiting_on
+    return INVITING if location.status == LocationStatus.NEW else "-"
+
+
 LOCATION_STATUS_LABELS = {status.value: status.label for status in LocationStatus}
 # Each kind of record's statuses in people's words (the same value means different things).
 STATUS_LABELS = {"case": CASE_STATUS_LABELS,
@@ -88,12 +100,14 @@ templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["static"] = static_url
+templates.env.globals["home_state"] = HOME_STATE
 templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
 templates.env.filters["when"] = when
+templates.env.filters["waiting_on"] = waiting_on
 templates.env.filters["day"] = day
 templates.env.filters["local_day"] = i18n.local_day
 templates.env.filters["local_when"] = i18n.local_when

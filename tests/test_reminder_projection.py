@@ -95,3 +95,18 @@ async def test_a_burst_of_saves_wakes_the_process_once_and_a_lost_hint_is_sent_a
         return await _hints(system, location_id) == 2
 
     await eventually(sent_again, timeout=5)
+
+
+async def test_a_location_whose_process_has_not_written_yet_shows_its_invitation_on_its_way(
+        system):
+    enrollment = await start_enrollment(system, ["Proj Early"])
+    (_email, location_id), = enrollment.locations.items()
+    await projected(system, location_id)
+    async with system.sessions() as session:  # as in the seconds before the first write
+        location = await session.get(Location, location_id)
+        location.waiting_on, location.status = None, LocationStatus.NEW
+        await session.commit()
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    page = await admin.get("/organization")
+    assert "CVMS: sending the vaccine coordinator&#39;s invitation" in page.text

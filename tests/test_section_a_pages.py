@@ -30,3 +30,27 @@ async def test_section_a_keeps_input_and_resumes_where_the_administrator_paused(
     assert "Name your Chief Executive Officer" in review.text
     # what will be submitted, the organization's type included
     assert "<dt>Type of organization</dt><dd>Clinic or medical practice</dd>" in review.text
+
+
+async def test_new_addresses_start_in_north_carolina_and_an_empty_list_says_so(system):
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    details = await person.get("/organization/section-a/details")
+    assert '<option value="NC" selected>' in details.text, "a new organization starts in NC"
+    fields = {**{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
+              "redistribution_participant": "false", "action": "next", "state": ""}
+    blank = await person.submit("/organization/section-a/details", fields)
+    assert blank.status_code == 400 and "Choose a state." in blank.text
+    assert 'selected>' not in blank.text.split('id="state"')[1].split("</select>")[0], \
+        "a state left blank stays blank: what was sent is kept"
+    await person.submit("/organization/section-a/details", {**fields, "state": "VA"})
+    locations = await person.get("/organization/section-a/locations")
+    assert '<option value="NC" selected>' in locations.text, "a new location starts in NC"
+    kept = await person.get("/organization/section-a/details")
+    assert '<option value="VA" selected>' in kept.text, "a saved state is kept"
+    # Next with no location: the list is what is missing, not the name field
+    empty = await person.submit("/organization/section-a/locations", {"action": "next"})
+    assert empty.status_code == 400
+    assert 'id="locations-error">Add at least one location before continuing' in empty.text
+    assert 'href="#add-location"' in empty.text, "the error summary leads to the section"
+    assert 'id="name-error"' not in empty.text and 'aria-invalid' not in empty.text
