@@ -1,14 +1,17 @@
 """Jinja2 page rendering with the layout's shared context (user, CSRF token, notices)."""
 
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+import annotated_types
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from api.csrf import token_for
 from api.static_files import static_url
@@ -61,6 +64,32 @@ class FieldErrors(dict):
         return shown + rest
 
 
+@cache
+def _field_limits() -> dict[str, int]:
+    """The most characters any of our forms or records takes for each field name (their
+    max_length): a page's input takes no more, as more could only be refused. Read once, at
+    the first page (every form's model is imported by then)."""
+    limits: dict[str, int] = {}
+    models, seen = list(BaseModel.__subclasses__()), set()
+    while models:
+        model = models.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        models.extend(model.__subclasses__())
+        if not model.__module__.startswith(("models.", "api.")):
+            continue
+        for name, info in getattr(model, "model_fields", {}).items():
+            for rule in info.metadata:
+                if isinstance(rule, annotated_types.MaxLen):
+                    limits[name] = max(limits.get(name, 0), rule.max_length)
+    return limits
+
+
+def field_limit(name: str) -> int | None:
+    return _field_limits().get(name)
+
+
 def status_label(status: object) -> str:
     """A status in people's words: enums carry a label; help-desk case statuses are strings."""
     label = getattr(status, "label", None)
@@ -100,6 +129,7 @@ templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["static"] = static_url
+templates.env.globals["field_limit"] = field_limit
 templates.env.globals["home_state"] = HOME_STATE
 templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for

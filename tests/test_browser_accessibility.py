@@ -41,8 +41,9 @@ LONG = {
                      "backup_email": "maximiliana.featherstonehaugh-cholmondeley@"
                                      "blue-ridge-community-health.example.org"},
 }
-# Live regions, less the file inputs' own "No file selected." status that USWDS adds to each.
-LIVE = ":is([role=alert], [role=status], [aria-live]):not(.usa-file-input *)"
+# Live regions, less the file inputs' own "No file selected." status and the character
+# counts' own count (silent until one types) that USWDS adds to each.
+LIVE = ":is([role=alert], [role=status], [aria-live]):not(.usa-file-input *, .usa-character-count *)"
 
 
 async def _fill_long_section_b(system, email: str, location_id: int):

@@ -62,6 +62,9 @@ async def test_officer_signs_in_the_browser_and_the_reviewer_decides(page, syste
     await expect(page.get_by_role("alert").first).to_contain_text("Give the reason")
     await assert_accessible(page)
     await page.get_by_label("Reason").fill("Thermometer not visible in photos")
+    # The reason's limit is said, and what is left of it counted as one types (USWDS)
+    await expect(page.locator(".usa-character-count__status")).to_have_text(
+        "967 characters left")
     await page.get_by_role("button", name="Reject").click()
     await expect(page.get_by_role("status")).to_contain_text("Console Clinic was rejected")
     await assert_accessible(page)

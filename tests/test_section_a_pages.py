@@ -1,5 +1,7 @@
 """Section A in the pages: errors by the field, what was typed kept, and resuming where one paused."""
 
+import re
+
 from tests.support.accounts import register_org_admin
 from tests.support.enrollment import ORG_DETAILS, location_body
 from tests.support.web import browser, unique_email
@@ -54,3 +56,17 @@ async def test_new_addresses_start_in_north_carolina_and_an_empty_list_says_so(s
     assert 'id="locations-error">Add at least one location before continuing' in empty.text
     assert 'href="#add-location"' in empty.text, "the error summary leads to the section"
     assert 'id="name-error"' not in empty.text and 'aria-invalid' not in empty.text
+
+
+async def test_inputs_take_no_more_than_the_form_accepts(system):
+    """A name or an address longer than the form takes stops at the limit as one types (the
+    server's message by the field stays for what slips through); a password is never cut."""
+    person = browser(system)
+    registration = (await person.get("/register")).text
+    assert re.search(r'name="first_name"[^>]*maxlength="80"', registration, re.S)
+    assert re.search(r'name="email"[^>]*maxlength="254"', registration, re.S)
+    assert not re.search(r'name="password"[^>]*maxlength', registration, re.S)
+    await person.login(await register_org_admin(system))
+    details = (await person.get("/organization/section-a/details")).text
+    assert re.search(r'name="legal_name"[^>]*maxlength="200"', details, re.S)
+    assert re.search(r'name="zip_code"[^>]*maxlength="10"', details, re.S)
