@@ -10,6 +10,7 @@ import secrets
 from fastapi import Request, Response
 from starlette.requests import HTTPConnection
 
+from api.services import secret
 from api.sessions import CSRF_COOKIE, presented_key
 from core.errors import Forbidden
 from core.security import csrf_token, csrf_valid
@@ -28,8 +29,7 @@ def _seed(request: Request) -> str:
 
 
 def token_for(request: Request) -> str:
-    return csrf_token(request.app.state.services.settings.secret_key.get_secret_value(),
-                      _seed(request))
+    return csrf_token(secret(request), _seed(request))
 
 
 def _needs_check(request: Request) -> bool:
@@ -48,8 +48,7 @@ async def verify_csrf(request: Request) -> None:
     presented = request.headers.get("x-csrf-token")
     if presented is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
         presented = (await request.form()).get("csrf_token")
-    secret = request.app.state.services.settings.secret_key.get_secret_value()
-    if not csrf_valid(secret, _seed(request), str(presented) if presented else None):
+    if not csrf_valid(secret(request), _seed(request), str(presented) if presented else None):
         raise Forbidden(REFUSAL, field="csrf_token")
 
 

@@ -7,6 +7,7 @@ from fastapi import File, Request, UploadFile
 
 from api.domain.attachments import keep_pending, kept_list, pending_files
 from api.domain.section_b import Upload
+from api.services import secret
 from core.errors import CVMSError
 from models.enrollment import StoredFile
 
@@ -22,10 +23,6 @@ async def files_of(attachments: list[UploadFile] | None) -> list[Upload]:
 def kept_references(values: dict) -> list[str]:
     kept = values.pop("kept", [])
     return [str(k) for k in (kept if isinstance(kept, list) else [kept]) if k]
-
-
-def secret(request: Request) -> str:
-    return request.app.state.services.settings.secret_key.get_secret_value()
 
 
 async def keep_files(request: Request, session, user, values: dict,

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from starlette.requests import HTTPConnection
+
 from api.processes import Gateway
 from core.db import SessionFactory
 from core.settings import Settings
@@ -12,3 +14,8 @@ class Services:
     settings: Settings
     sessions: SessionFactory
     processes: Gateway
+
+
+def secret(connection: HTTPConnection) -> str:
+    """The app's secret key: it signs CSRF tokens, kept files' references and emailed links."""
+    return connection.app.state.services.settings.secret_key.get_secret_value()

@@ -17,13 +17,14 @@ from api.domain import helpdesk, kb, provider_import
 from api.domain.attachments import pending_files
 from api.domain.scope import my_location_ids
 from api.forms import form_values, parse
-from api.page_files import Attachments, files_of, keep_files, kept_references, secret
+from api.page_files import Attachments, files_of, keep_files, kept_references
 from api.pages import redirect, render
 from api.params import Id
 from api.routers.files import file_response
 from api.routers.recipient_portal import bilingual_page, choose_language
 from api.routers.registration import sent_email, sent_to
 from api.routing import Router
+from api.services import secret
 from api.sessions import client_address
 from core import i18n
 from core.errors import CVMSError, TooManyRequests

@@ -23,11 +23,12 @@ from api.domain.helpdesk_console import (
 )
 from api.domain.helpdesk_console import console as console_page
 from api.forms import form_values, parse, validated_form
-from api.page_files import Attachments, files_of, keep_files, kept_references, secret
+from api.page_files import Attachments, files_of, keep_files, kept_references
 from api.pages import redirect, render
 from api.params import Id, form_id
 from api.processes import helpdesk as case_process
 from api.routing import Router
+from api.services import secret
 from core import i18n
 from core.errors import CVMSError
 from models.accounts import User

@@ -16,6 +16,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, as_id, form_ids
 from api.routing import Router
+from api.services import secret
 from core.errors import CVMSError, Invalid, NotFound
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
@@ -216,9 +217,9 @@ def _invalid(field: str, message: str) -> CVMSError:
 
 
 async def _add_unit(request, session, gateway, location, values):
-    secret = request.app.state.services.settings.secret_key.get_secret_value()
+    key = secret(request)
     names = ("inside_photo", "outside_photo")
-    kept = {name: kept_file_id(secret, values.pop(f"kept_{name}", None)) for name in names}
+    kept = {name: kept_file_id(key, values.pop(f"kept_{name}", None)) for name in names}
     for name in names:
         values.pop(f"kept_{name}_name", None)
     data, errors = parse(StorageUnitIn, {k: v for k, v in values.items() if k not in names})
@@ -229,7 +230,7 @@ async def _add_unit(request, session, gateway, location, values):
         # The good photo survives the refusal: stored now, carried back by the form.
         await session.commit()
         for name, file in photos.stored.items():
-            values[f"kept_{name}"] = keep_reference(secret, file.id)
+            values[f"kept_{name}"] = keep_reference(key, file.id)
             values[f"kept_{name}_name"] = file.filename
         raise Invalid("Check the storage unit's details.", errors={**errors, **photos.errors})
     unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
