@@ -6,7 +6,7 @@ page itself renders, so `parse` and `validated_form` (for pages) keep only the m
 `validated` (for the API) is strict."""
 
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
@@ -95,9 +95,20 @@ def _strict(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str
 
 
 def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
-    """A page's form: the model's fields, validated (the page's buttons are not answers)."""
+    """A page's form: the model's fields, validated (the page's buttons are not answers). A
+    yes-or-no question left unanswered says so, not that "this field is required"."""
     names = _field_names(model)
-    return _strict(model, {k: v for k, v in data.items() if k in names})
+    parsed, errors = _strict(model, {k: v for k, v in data.items() if k in names})
+    for name, message in errors.items():
+        field = model.model_fields.get(name)
+        if message == _FRIENDLY["missing"] and field is not None and _yes_or_no(field.annotation):
+            errors[name] = _FRIENDLY["bool_parsing"]
+    return parsed, errors
+
+
+def _yes_or_no(annotation: Any) -> bool:
+    kinds = {a for a in (get_args(annotation) or (annotation,)) if a is not type(None)}
+    return kinds == {bool}
 
 
 def _refuse(errors: dict[str, str]) -> None:

@@ -67,8 +67,8 @@ class FieldErrors(dict):
 @cache
 def _field_limits() -> dict[str, int]:
     """The most characters any of our forms or records takes for each field name (their
-    max_length): a page's input takes no more, as more could only be refused. Read once, at
-    the first page (every form's model is imported by then)."""
+    max_length), by name and by "Model.name": a page's input takes no more, as more could only
+    be refused. Read once, at the first page (every form's model is imported by then)."""
     limits: dict[str, int] = {}
     models, seen = list(BaseModel.__subclasses__()), set()
     while models:
@@ -83,10 +83,13 @@ def _field_limits() -> dict[str, int]:
             for rule in info.metadata:
                 if isinstance(rule, annotated_types.MaxLen):
                     limits[name] = max(limits.get(name, 0), rule.max_length)
+                    limits[f"{model.__name__}.{name}"] = rule.max_length
     return limits
 
 
 def field_limit(name: str) -> int | None:
+    """`field_limit("email")`, or one model's where a page names its field otherwise
+    (`field_limit("OfficerIn.title")` for the CEO's title, `ceo_title`)."""
     return _field_limits().get(name)
 
 

@@ -78,6 +78,7 @@ async def test_register_confirm_and_log_in_through_the_pages(system):
     assert "Welcome, Olivia" in home.text
     reused = await person.get(link)
     assert reused.status_code == 410 and "already confirmed" in reused.text
+    assert "Register again" not in reused.text, "a confirmed address logs in, not registers"
 
 
 NEWER = "A-newer-password-88"
@@ -104,6 +105,8 @@ async def test_a_taken_address_gets_the_same_answer_and_its_owner_the_email(syst
         replaced = await http.post("/api/v1/registrations/confirm",
                                    json={"token": old_link.rsplit("/", 1)[1]})
         assert replaced.status_code == 410 and "replaced" in replaced.json()["detail"]
+        shown = await http.get(old_link)  # the page of the replaced link offers a way on
+        assert shown.status_code == 410 and 'href="/register">Register again' in shown.text
         confirmed = await http.post("/api/v1/registrations/confirm",
                                     json={"token": new_link.rsplit("/", 1)[1]})
         assert confirmed.status_code == 200 and confirmed.json()["first_name"] == "Newer"

@@ -41,8 +41,11 @@ async def test_new_addresses_start_in_north_carolina_and_an_empty_list_says_so(s
     assert '<option value="NC" selected>' in details.text, "a new organization starts in NC"
     fields = {**{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
               "redistribution_participant": "false", "action": "next", "state": ""}
-    blank = await person.submit("/organization/section-a/details", fields)
+    unanswered = {k: v for k, v in fields.items() if k != "redistribution_participant"}
+    blank = await person.submit("/organization/section-a/details", unanswered)
     assert blank.status_code == 400 and "Choose a state." in blank.text
+    assert "<title>Error: " in blank.text, "the title says the page has errors"
+    assert "(redistribution participant)? Choose yes or no.</a>" in blank.text
     assert 'selected>' not in blank.text.split('id="state"')[1].split("</select>")[0], \
         "a state left blank stays blank: what was sent is kept"
     await person.submit("/organization/section-a/details", {**fields, "state": "VA"})
@@ -56,6 +59,11 @@ async def test_new_addresses_start_in_north_carolina_and_an_empty_list_says_so(s
     assert 'id="locations-error">Add at least one location before continuing' in empty.text
     assert 'href="#add-location"' in empty.text, "the error summary leads to the section"
     assert 'id="name-error"' not in empty.text and 'aria-invalid' not in empty.text
+    assert 'id="add-location" tabindex="-1"' in empty.text, "the summary's link moves focus"
+    nameless = await person.submit("/organization/section-a/locations", {
+        **location_body("Coordinator Missing", unique_email("c")), "action": "add",
+        "coordinator_first_name": ""})
+    assert "Coordinator&#39;s first name: This field is required.</a>" in nameless.text
 
 
 async def test_inputs_take_no_more_than_the_form_accepts(system):

@@ -12,6 +12,7 @@ from api.pages import redirect, render
 from api.routing import Router
 from core.errors import CVMSError, Gone
 from models.contracts.accounts import VERIFY_WITHIN
+from models.links import PROBLEMS, VERIFY_PURPOSE
 from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn, UserOut
 
 pages = Router(include_in_schema=False)
@@ -65,7 +66,7 @@ async def verify_page(request: Request, token: str, session: SessionDep) -> HTML
     try:
         await accounts.usable_verification_link(session, token)
     except Gone as error:
-        return render(request, "auth/link_problem.html", {"message": error.message}, 410)
+        return _link_problem(request, error)
     return render(request, "auth/verify.html", {"token": token})
 
 
@@ -75,9 +76,16 @@ async def verify(request: Request, token: str, session: SessionDep,
     try:
         await accounts.confirm_email(session=session, gateway=gateway, token=token)
     except CVMSError as error:
-        return render(request, "auth/link_problem.html", {"message": error.message},
-                      error.status_code)
+        return _link_problem(request, error)
     return redirect("/login", notice="Your email address is confirmed. Log in to continue.")
+
+
+def _link_problem(request: Request, error: CVMSError) -> HTMLResponse:
+    """Why a confirmation link cannot be used; registering again is offered unless the address
+    is already confirmed (then logging in is the way on)."""
+    confirmed = error.message == PROBLEMS[VERIFY_PURPOSE]["used"]
+    return render(request, "auth/link_problem.html", {
+        "message": error.message, "register_again": not confirmed}, error.status_code)
 
 
 @api.post("/registrations", response_model=RegistrationAccepted, status_code=202,
