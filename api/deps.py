@@ -19,14 +19,14 @@ from models.accounts import User, Viewer
 from models.enums import Role
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings_dep(services: ServicesDep) -> Settings:
+async def get_settings_dep(services: ServicesDep) -> Settings:
     return services.settings
 
 
@@ -53,7 +53,7 @@ async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_processes(services: ServicesDep) -> Gateway:
+async def get_processes(services: ServicesDep) -> Gateway:
     return services.processes
 
 
