@@ -87,3 +87,10 @@ async def test_every_request_a_page_makes_is_answered(page):
     answer = await page.request.get("/favicon.ico")  # where a page names none (a PDF)
     assert answer.ok and answer.headers["content-type"] == "image/vnd.microsoft.icon"
     assert not missing, missing
+
+
+async def test_links_in_text_take_the_design_systems_colour(page):
+    """A link in a page's text with no USWDS class is USWDS's blue, not the browser's."""
+    await page.goto("/login")
+    link = page.get_by_role("link", name="Forgot your password?")
+    assert await link.evaluate("a => getComputedStyle(a).color") == "rgb(0, 94, 162)"
