@@ -67,7 +67,8 @@ def _industry(value: str) -> str:
     return found
 
 
-def _language(value: str) -> str:
+def language_code(value: str) -> str:
+    """'Spanish', 'es', 'español' -> 'es'; blank -> 'en' (an upload's row that names none)."""
     found = LANGUAGE_NAMES.get(value.strip().casefold() or "english")
     if not found:
         raise ValueError(N_("Write English or Spanish."))
@@ -175,7 +176,7 @@ class RecipientIn(Input):
     @field_validator("language", mode="before")
     @classmethod
     def _language(cls, value: Any) -> str:
-        return _language(str(value or ""))
+        return language_code(str(value or ""))
 
     def record(self) -> dict[str, Any]:
         """The columns of a recipient row for these details."""
@@ -190,10 +191,12 @@ def person_key(values: dict[str, Any]) -> tuple[str, str, date]:
     return values["first_key"], values["last_key"], values["date_of_birth"]
 
 
-_MESSAGES = {"missing": N_("This field is required."),
+REQUIRED = N_("This field is required.")
+YES_OR_NO = N_("Choose yes or no.")
+_MESSAGES = {"missing": REQUIRED,
              "string_too_short": N_("This field is required."),
              "string_too_long": N_("This is too long."),
-             "literal_error": N_("Choose yes or no."),
+             "literal_error": YES_OR_NO,
              "control_characters": N_("Remove the characters that cannot be typed (such as NUL "
                                       "or other control characters) and enter it again.")}
 # Messages of the shared field types (models/fields.py), for the Spanish catalogue.

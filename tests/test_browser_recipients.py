@@ -54,7 +54,7 @@ async def test_a_recipient_registers_in_spanish_from_the_email_link(page, system
     await expect(page.get_by_label("Nombre legal")).to_have_value(line[0])
     await assert_accessible(page)
     await page.get_by_role("button", name="Inscribirme").click()
-    await expect(page.locator("#error-summary")).to_contain_text("Este campo es obligatorio")
+    await expect(page.locator("#error-summary")).to_contain_text("Elija sí o no")
     await assert_accessible(page)
     for question in ("health_care_worker", "long_term_care", "high_risk_condition",
                      "shared_living"):

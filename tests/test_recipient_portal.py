@@ -75,6 +75,13 @@ async def test_a_spanish_recipient_registers_in_spanish_and_sees_eligibility(sys
     assert refused.status_code == 400
     assert "Escriba un número de teléfono de 10 dígitos" in refused.text
     assert not english_in(refused.text, ids), english_in(refused.text, ids)
+    # The language left blank is asked for, not taken as English; a question left unanswered
+    # says how to answer it; the page stays in Spanish
+    unanswered = {k: v for k, v in values.items() if k != "shared_living"}
+    blank = await person_.submit(link, {**unanswered, "language": ""})
+    assert blank.status_code == 400 and '<html lang="es">' in blank.text
+    assert "Elija el idioma de sus correos." in blank.text
+    assert re.search(r'id="shared_living-error">\s*Elija sí o no\.', blank.text)
     done = await person_.submit(link, {**values, "phone": "984-700-0107"})
     assert done.status_code == 200 and "/status" in str(done.url)
     assert "Todavía no: la fase de su grupo no ha comenzado" in done.text

@@ -15,7 +15,13 @@ from models.base import utcnow
 from models.eligibility import QUESTIONS, STATUSES, evaluate
 from models.enrollment import Location
 from models.enrollment_enums import US_STATES
-from models.recipient_rules import INDUSTRIES, RECIPIENT_LINK, field_errors
+from models.recipient_rules import (
+    INDUSTRIES,
+    RECIPIENT_LINK,
+    REQUIRED,
+    YES_OR_NO,
+    field_errors,
+)
 from models.recipient_schemas import RegistrationIn
 from models.recipients import Recipient
 
@@ -52,7 +58,11 @@ async def register(session: AsyncSession, person: Recipient,
     try:
         data = RegistrationIn.model_validate(values)
     except ValueError as error:
-        return i18n.translated(field_errors(error))
+        errors = field_errors(error)
+        for question in QUESTIONS:  # a question left unanswered: say how to answer it
+            if errors.get(question) == REQUIRED:
+                errors[question] = YES_OR_NO
+        return i18n.translated(errors)
     record = data.record()
     for key, value in record.items():
         setattr(person, key, value)
