@@ -55,8 +55,17 @@ def render(kind: EmailKind, context: EmailContext,
         return _render(kind, context, portal_url)
 
 
+def help_url(portal_url: str, language: str | None = None) -> str:
+    """Where an email's help line leads: the help centre (organizations and staff, who log in),
+    or, for an email in the reader's language (recipients, people who asked a question without
+    an account), the public question form in that language (the help centre is English)."""
+    base = portal_url.rstrip("/")
+    return f"{base}/language/{language}?next=/help/ask" if language else f"{base}/help"
+
+
 def _render(kind: EmailKind, context: EmailContext, portal_url: str) -> RenderedEmail:
-    values = {**context.model_dump(), "help_url": f"{portal_url.rstrip('/')}/help"}
+    values = {**context.model_dump(),
+              "help_url": help_url(portal_url, getattr(context, "language", None))}
     values["next_step_text"] = " ".join(
         _env.get_template(f"{kind}/next_step.txt").render(values).split())
     return RenderedEmail(

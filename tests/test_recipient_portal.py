@@ -147,3 +147,16 @@ async def test_a_mistyped_link_explains_itself_in_the_chosen_language(system):
     answer = await person_.get("/r/1/not-the-key")
     assert answer.status_code == 404 and "Este enlace no es válido" in answer.text
     assert not english_in(answer.text, catalogue_ids()), english_in(answer.text, catalogue_ids())
+
+
+async def test_the_language_switch_returns_only_to_a_page_of_this_site(system):
+    async with system.http() as http:
+        for target, expected in (("/help/ask", "/help/ask"), ("//evil.example/x", "/"),
+                                 ("/\\evil.example/x", "/"), ("https://evil.example", "/"),
+                                 ("/\t/evil.example", "/%09/evil.example")):
+            switched = await http.get("/language/es", params={"next": target},
+                                      follow_redirects=False)
+            assert switched.status_code == 303, target
+            assert switched.headers["location"] == expected, (target, switched.headers)
+        form = await http.get("/help/ask")  # where a Spanish email's help line leads
+        assert '<html lang="es">' in form.text

@@ -57,7 +57,8 @@ async def bad_link(request: Request, _error: BadLink) -> HTMLResponse:
 
 @router.get("/language/{code}")
 async def switch_language(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002
-    target = next if next.startswith("/") and not next.startswith("//") else "/"
+    # Only a path of this site: "//host" and "/\\host" are another site's to a browser
+    target = next if next.startswith("/") and next[1:2] not in ("/", "\\") else "/"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, i18n.supported(code), max_age=YEAR, samesite="lax",
                         httponly=True, path="/")
