@@ -40,6 +40,14 @@ class CaseIn(Form):
     related_case_id: Annotated[int | None, Blankable] = None  # a follow-up of a closed case
 
 
+UNREACHABLE = N_("Give an email address or a phone number so we can answer you.")
+
+
+def unreachable(email: object, phone: object) -> bool:
+    """Neither an email address nor a phone number to answer at (blank is none)."""
+    return not str(email or "").strip() and not str(phone or "").strip()
+
+
 class PublicQuestionIn(Form):
     name: Annotated[str, Field(min_length=1, max_length=160)]
     email: Annotated[EmailStr | None, Blankable] = None
@@ -50,8 +58,8 @@ class PublicQuestionIn(Form):
 
     @model_validator(mode="after")
     def _reachable(self) -> "PublicQuestionIn":
-        if not self.email and not self.phone:
-            fail("email", N_("Give an email address or a phone number so we can answer you."))
+        if unreachable(self.email, self.phone):
+            fail("email", UNREACHABLE)
         return self
 
 
