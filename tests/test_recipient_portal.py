@@ -89,6 +89,8 @@ async def test_a_spanish_recipient_registers_in_spanish_and_sees_eligibility(sys
     assert "15 de marzo de 1980" in done.text
     assert not english_in(done.text, ids), english_in(done.text, ids)
     edit = await person_.get(str(done.url).replace("/status?saved=1", "/edit"))
+    assert "Cambie lo que ya no sea correcto y guarde" in edit.text
+    assert "le invitó a inscribirse" not in edit.text, "registered: not invited to register"
     again = await person_.submit(str(edit.url), {**form_of(edit.text),
                                                  **answers(health_care_worker="yes")},
                                  action=str(done.url).split("/status")[0])
