@@ -123,8 +123,8 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
                                errors=error.errors or {"name": error.message}, status_code=400)
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
-                           errors={"locations": "Add at least one location before continuing: "
-                                                "complete its fields and choose Add this "
+                           errors={"locations": "Add at least one location before continuing. "
+                                                "Complete its fields and choose Add this "
                                                 "location."})
     return _after_save(values, "officers", previous="details", org=org)
 
