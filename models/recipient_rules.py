@@ -194,7 +194,7 @@ def person_key(values: dict[str, Any]) -> tuple[str, str, date]:
 REQUIRED = N_("This field is required.")
 YES_OR_NO = N_("Choose yes or no.")
 _MESSAGES = {"missing": REQUIRED,
-             "string_too_short": N_("This field is required."),
+             "string_too_short": REQUIRED,
              "string_too_long": N_("This is too long."),
              "literal_error": YES_OR_NO,
              "control_characters": N_("Remove the characters that cannot be typed (such as NUL "

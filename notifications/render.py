@@ -56,11 +56,13 @@ def render(kind: EmailKind, context: EmailContext,
 
 
 def help_url(portal_url: str, language: str | None = None) -> str:
-    """Where an email's help line leads: the help centre (organizations and staff, who log in),
-    or, for an email in the reader's language (recipients, people who asked a question without
-    an account), the public question form in that language (the help centre is English)."""
+    """Where an email's help line leads: the help centre, which is in English; an email in
+    another language (a Spanish-speaking recipient's, or a question asked in Spanish) leads
+    to the public question form in that language instead."""
     base = portal_url.rstrip("/")
-    return f"{base}/language/{language}?next=/help/ask" if language else f"{base}/help"
+    if language and language != "en":
+        return f"{base}/language/{language}?next=/help/ask"
+    return f"{base}/help"
 
 
 def _render(kind: EmailKind, context: EmailContext, portal_url: str) -> RenderedEmail:
