@@ -58,8 +58,10 @@ class FieldErrors(dict):
         return ""
 
     def summary(self) -> list[tuple[str | None, str | None, str]]:
-        """(field id, label, message): fields in page order, then errors of no field."""
-        shown = [(target, label, self[key]) for key, (target, label) in self._seen.items()]
+        """(field id, label, message): fields in page order, then errors of no field. The label
+        leads into its message: "State:", or a question as asked ("...locations?")."""
+        shown = [(target, label if label.endswith("?") else f"{label}:", self[key])
+                 for key, (target, label) in self._seen.items()]
         rest = [(None, None, message) for key, message in self.items() if key not in self._seen]
         return shown + rest
 
