@@ -156,13 +156,16 @@ async def _navigate(session, location: Location, step: str, action: str,
     section = await section_b.section_of(session, location)
     section.last_step = target
     session.add(section)
-    info = STEP_BY_KEY[step]
-    still = (f"Step {info.number}, {info.title}, is saved with answers still to correct: Next "
-             "on that step shows them. Section B can be submitted once they are corrected.")
+    still = _still_to_correct(step) if unfinished else None
     if action == "pause":
-        return redirect(step_url(location.id),
-                        notice=f"{PAUSED} {still}" if unfinished else PAUSED)
-    return redirect(step_url(location.id, target), notice=still if unfinished else None)
+        return redirect(step_url(location.id), notice=f"{PAUSED} {still or ''}".strip())
+    return redirect(step_url(location.id, target), notice=still)
+
+
+def _still_to_correct(step: str) -> str:
+    info = STEP_BY_KEY[step]
+    return (f"Step {info.number}, {info.title}, is saved with answers still to correct: Next "
+            "on that step shows them. Section B can be submitted once they are corrected.")
 
 
 @router.post("/{location_id}/section-b/{step}", response_class=HTMLResponse)
