@@ -135,6 +135,10 @@ async def test_a_question_asked_in_spanish_is_answered_in_spanish_with_its_files
     received = await system.smtp.one(to=email, subject="Recibimos su caso")
     assert "Hola, Paz" in received.text and "Gracias por comunicarse" in received.text
     assert received.html and 'lang="es"' in received.html and "Abrir el caso" in received.html
+    # its help line leads to the question form in Spanish (the help centre is English only)
+    helper = browser(system)
+    help_form = await helper.get(received.text.rstrip().splitlines()[-1])
+    assert str(help_form.url).endswith("/help/ask") and '<html lang="es">' in help_form.text
     link = received.link("/help/c/")
     case_id = int(link.split("/help/c/")[1].split("/")[0])
 
