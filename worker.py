@@ -9,13 +9,18 @@ from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.converter import DataConverter
-from temporalio.worker import PollerBehaviorAutoscaling, Worker
+from temporalio.worker import (
+    PollerBehaviorAutoscaling,
+    UnsandboxedWorkflowRunner,
+    Worker,
+    WorkflowRunner,
+)
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from activities.registry import build_activities
 from core.build import build_id
 from core.db import create_engine, session_factory
-from core.heap import freeze_startup_heap, limit_malloc_arenas
+from core.heap import freeze_startup_heap, limit_malloc_arenas, release_free_memory
 from core.profiling import profiled
 from core.settings import Settings, get_settings
 from core.temporal import DATA_CONVERTER, connect
@@ -45,11 +50,17 @@ def sandbox_runner(*, strict: bool = True) -> SandboxedWorkflowRunner:
     return SandboxedWorkflowRunner(restrictions=restrictions)
 
 
+def workflow_runner(settings: Settings) -> WorkflowRunner:
+    """How the worker runs workflow code: in the sandbox (WORKER_SANDBOX=true) or not, the
+    default (core/settings.py; the tests run every workflow in the strict sandbox)."""
+    return sandbox_runner(strict=False) if settings.worker_sandbox else UnsandboxedWorkflowRunner()
+
+
 def watched_runner(settings: Settings,
                    converter: DataConverter = DATA_CONVERTER) -> WatchedRunner:
-    """The sandbox, with failed, slow and timed-out workflow tasks logged as warnings."""
+    """The worker's runner, with failed, slow and timed-out workflow tasks logged as warnings."""
     slow = timedelta(seconds=settings.worker_slow_activation_seconds)
-    return WatchedRunner(sandbox_runner(strict=False), slow,
+    return WatchedRunner(workflow_runner(settings), slow,
                          plain_payloads=plain_payloads(converter))
 
 
@@ -94,12 +105,25 @@ async def connect_with_retry(settings: Settings, attempts: int = 60) -> Client:
     raise AssertionError("unreachable")
 
 
-async def serve(worker: Worker, stop: asyncio.Event) -> None:
-    """Run until asked to stop (or a fatal worker error), then shut down within a bound."""
+async def release_memory_every(seconds: float) -> None:
+    """The allocator's free pages back to the system, every `seconds` (WORKER_HEAP_TRIM_SECONDS):
+    a burst of activities (SQL, emails) leaves the heap at its high-water mark otherwise. In a
+    thread: trimming a fragmented heap of a few hundred MiB takes 5-25 ms."""
+    while True:
+        await asyncio.sleep(seconds)
+        await asyncio.to_thread(release_free_memory)
+
+
+async def serve(worker: Worker, stop: asyncio.Event, trim_every: float = 0) -> None:
+    """Run until asked to stop (or a fatal worker error), then shut down within a bound;
+    meanwhile, with `trim_every` > 0, hand freed memory back every so many seconds."""
     running = asyncio.create_task(worker.run())
+    trimming = asyncio.create_task(release_memory_every(trim_every)) if trim_every > 0 else None
     stopping = asyncio.create_task(stop.wait())
     await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()
+    if trimming is not None:
+        trimming.cancel()
     if running.done():
         running.result()  # a fatal worker error: raised, so the process exits non-zero
         return
@@ -125,7 +149,7 @@ async def main() -> None:
     log.info("worker polling task queue %r at %s", settings.temporal_task_queue,
              settings.temporal_address)
     with profiled():
-        await serve(worker, stop)
+        await serve(worker, stop, settings.worker_heap_trim_seconds)
     await sender.close()
     log.info("worker stopped")
 

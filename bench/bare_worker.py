@@ -1,5 +1,5 @@
 """A worker process for the bare shape (bench/bare.py), configured as ours is (worker.py: the
-same sandbox, and `tuning`: cache size, workflow-task slots, pollers; the start-up heap frozen), so that
+same runner, and `tuning`: cache size, workflow-task slots, pollers; the start-up heap frozen), so that
 its resident memory per cached workflow is the Temporal SDK's floor for that shape.
 
     .venv/bin/python -m bench.bare_worker TASK_QUEUE   (the app's settings name the server)
@@ -10,7 +10,7 @@ import logging
 import signal
 import sys
 
-from temporalio.worker import Worker
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
 from bench.bare import BareWorkflow, noop
@@ -18,10 +18,14 @@ from core.heap import freeze_startup_heap, limit_malloc_arenas
 from core.settings import get_settings
 from worker import connect_with_retry, sandbox_runner, serve, tuning
 
-# Our worker's sandbox, with the bare workflow's module passed through as ours are
-# (worker.sandbox_runner(strict=False) passes `workflows` through): imported once, not per run.
-RUNNER = SandboxedWorkflowRunner(
-    restrictions=sandbox_runner().restrictions.with_passthrough_modules("bench.bare"))
+
+def runner(settings) -> WorkflowRunner:
+    """Ours (worker.workflow_runner): no sandbox, or with WORKER_SANDBOX=true our worker's
+    sandbox, the bare workflow's module passed through as ours are (imported once, not per run)."""
+    if not settings.worker_sandbox:
+        return UnsandboxedWorkflowRunner()
+    return SandboxedWorkflowRunner(
+        restrictions=sandbox_runner().restrictions.with_passthrough_modules("bench.bare"))
 
 POLLING = "bare worker polling"
 
@@ -31,13 +35,13 @@ async def main(task_queue: str) -> None:
     limit_malloc_arenas(settings.worker_malloc_arenas)  # before the SDK's threads
     client = await connect_with_retry(settings)
     worker = Worker(client, task_queue=task_queue, workflows=[BareWorkflow],
-                    activities=[noop], workflow_runner=RUNNER, **tuning(settings))
+                    activities=[noop], workflow_runner=runner(settings), **tuning(settings))
     freeze_startup_heap(settings.gc_freeze)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
     logging.getLogger(__name__).warning(POLLING)
-    await serve(worker, stop)
+    await serve(worker, stop, settings.worker_heap_trim_seconds)
 
 
 if __name__ == "__main__":

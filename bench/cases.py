@@ -109,7 +109,10 @@ async def burst(system, gateway: Gateway, count: int, tag: str,
     return time.perf_counter() - start
 
 
-async def settled_rss(system, seconds: float = 3.0) -> float:
+SETTLE = 6.0  # seconds: in-flight tasks finish, and the worker hands back freed memory (5 s)
+
+
+async def settled_rss(system, seconds: float = SETTLE) -> float:
     await asyncio.sleep(seconds)  # let in-flight tasks finish and the worker go idle
     return system.rss_mib("worker")
 
@@ -142,10 +145,10 @@ async def bare_floor(system, client, shape, cases: int) -> float:
                     local_activities=shape["local_activities"] // shape["workflows"],
                     updates=1)  # never sent: each workflow stays waiting, as ours do
     await bare_burst(system, client, spec, per_case, WARM_UP, "warm")
-    await asyncio.sleep(3.0)
+    await asyncio.sleep(SETTLE)
     before = system.rss_mib("bare worker")
     await bare_burst(system, client, spec, per_case, cases, "burst")
-    await asyncio.sleep(3.0)
+    await asyncio.sleep(SETTLE)
     return (system.rss_mib("bare worker") - before) * 1024 / cases
 
 

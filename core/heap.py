@@ -34,3 +34,12 @@ def limit_malloc_arenas(arenas: int) -> bool:
         return bool(libc.mallopt(M_ARENA_MAX, arenas))
     except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator, its defaults
         return False
+
+
+def release_free_memory() -> bool:
+    """Hand the allocator's free pages back to the system (glibc's `malloc_trim(0)`: every
+    arena, not only the top of the heap). False where there is no glibc."""
+    try:
+        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
+    except (OSError, AttributeError):
+        return False

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     worker_max_concurrent_workflow_tasks: int = 4
     worker_max_concurrent_activities: int = 50
     worker_slow_activation_seconds: float = 1.0
+    # Workflow code in the SDK's sandbox at run time (the checks that refuse datetime.now,
+    # random, I/O). Off: the test suite runs every workflow, and replays every history it made,
+    # in the strict sandbox (tests/fast, tests/test_zz_replay.py), where such a call fails; the
+    # worker then spends no memory on it (~7 KiB a cached workflow, bench.cases). On: both.
+    worker_sandbox: bool = False
+    # Every this many seconds the worker hands the allocator's free pages back to the system
+    # (glibc's malloc_trim, in a thread): what a burst of activities freed stops counting
+    # against the process. 0: never.
+    worker_heap_trim_seconds: float = Field(default=5.0, ge=0)
     # Which build of the worker completed a workflow task, as recorded in its history (a
     # release's tag or commit); empty: a digest of the project's source (core/build.py).
     worker_build_id: str = ""

@@ -15,7 +15,8 @@ OPTIONAL = {"smtp_use_tls", "smtp_timeout_seconds", "session_hours", "dev_mailbo
             # the help desk's phone, hours and holiday calendar: the program's, not the host's
             "helpdesk_phone", "helpdesk_hours", "helpdesk_timezone", "helpdesk_holidays",
             "worker_max_cached_workflows", "worker_max_concurrent_workflow_tasks",
-            "worker_max_concurrent_activities", "worker_slow_activation_seconds"}
+            "worker_max_concurrent_activities", "worker_slow_activation_seconds",
+            "worker_sandbox", "worker_heap_trim_seconds"}
 VAR = re.compile(r"\$\{(\w+)(?::?[-?]([^}]*))?\}")
 
 

@@ -76,3 +76,48 @@ def test_the_worker_keeps_its_threads_to_the_arenas_it_is_given(tmp_path):
     limited, arenas = _arenas_after_eight_threads(tmp_path, 0)
     assert limited == "False" and arenas > 2, arenas
     assert _arenas_after_eight_threads(tmp_path, 2) == ("True", 2)
+
+
+TRIM = """
+import sys
+import psutil
+from core.heap import release_free_memory
+kept = [bytearray(2000) for _ in range(100_000)]  # ~200 MiB through malloc (not pymalloc)
+for n in range(len(kept)):
+    if n % 16:
+        kept[n] = None  # freed, but between survivors: the heap cannot shrink from its top
+before = psutil.Process().memory_info().rss
+released = release_free_memory() if sys.argv[1] == "trim" else None
+print(released, (before - psutil.Process().memory_info().rss) // 2**20)
+"""
+
+
+def _mib_given_back(how: str) -> tuple[str, int]:
+    answer = subprocess.run([sys.executable, "-c", TRIM, how], capture_output=True, text=True,
+                            check=True, cwd=ROOT)
+    released, mib = answer.stdout.split()
+    return released, int(mib)
+
+
+@pytest.mark.skipif(not Path("/lib/x86_64-linux-gnu/libc.so.6").exists()
+                    and not Path("/lib/aarch64-linux-gnu/libc.so.6").exists(), reason="glibc's")
+def test_the_worker_hands_freed_memory_back():
+    """What a burst freed between the objects that stay is kept by the allocator (the process
+    stays at its high-water mark) until the worker's periodic trim (WORKER_HEAP_TRIM_SECONDS)
+    gives the free pages back."""
+    assert Settings(_env_file=None).worker_heap_trim_seconds == 5.0
+    assert _mib_given_back("keep") == ("None", 0)
+    released, mib = _mib_given_back("trim")
+    assert released == "True" and mib > 100, mib
+
+
+async def test_the_worker_trims_every_so_often(monkeypatch):
+    import asyncio
+
+    import worker
+    calls = []
+    monkeypatch.setattr(worker, "release_free_memory", lambda: calls.append(1) or True)
+    trimming = asyncio.create_task(worker.release_memory_every(0.02))
+    await asyncio.sleep(0.15)
+    trimming.cancel()
+    assert 3 <= len(calls) <= 8, calls

@@ -111,8 +111,9 @@ async def run_echo(client: Client) -> int:
     try:
         queue = f"echo-{uuid.uuid4().hex[:6]}"
         async with Worker(client, task_queue=queue, workflows=[EchoWorkflow], activities=[echo],
-                          workflow_runner=watched_runner(Settings(_env_file=None),
-                                                         client.data_converter),
+                          workflow_runner=watched_runner(
+                              Settings(_env_file=None, worker_sandbox=True),
+                              client.data_converter),
                           build_id=build_id()):
             assert await client.execute_workflow(EchoWorkflow.run, "hello", id=queue,
                                                  task_queue=queue) == "hello"
