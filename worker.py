@@ -37,23 +37,22 @@ PASSTHROUGH = ("activities", "core", "models", "notifications", "workflows.optio
                "pydantic", "pydantic_core", "sqlmodel", "sqlalchemy", "jinja2", "aiosmtplib")
 
 
-def sandbox_runner(*, strict: bool = True) -> SandboxedWorkflowRunner:
-    """The workflow sandbox. Strict (the fast ring and the replay tests, which run every
-    workflow): each run imports its workflow module afresh, with non-deterministic calls
-    (datetime.now, random, I/O) refused. The worker's (strict=False) passes the workflow
-    modules through too: they are deterministic code with constants only at module level,
-    and a fresh copy of a module per cached run was ~90% of the sandbox's memory (42 KiB
-    against 5 KiB per location workflow, measured with bench/cases.py)."""
-    restrictions = SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH)
-    if not strict:
-        restrictions = restrictions.with_passthrough_modules("workflows")
-    return SandboxedWorkflowRunner(restrictions=restrictions)
+def sandbox_runner() -> SandboxedWorkflowRunner:
+    """The strict workflow sandbox: each run imports its workflow module afresh, and a
+    non-deterministic call (datetime.now, random, I/O) fails the workflow task. The tests run
+    every workflow in it (the fast ring) and replay every history the suite made in it."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH))
 
 
 def workflow_runner(settings: Settings) -> WorkflowRunner:
-    """How the worker runs workflow code: in the sandbox (WORKER_SANDBOX=true) or not, the
-    default (core/settings.py; the tests run every workflow in the strict sandbox)."""
-    return sandbox_runner(strict=False) if settings.worker_sandbox else UnsandboxedWorkflowRunner()
+    """How the worker runs workflow code (WORKER_SANDBOX). By default outside any sandbox:
+    the sandbox guards only the modules it imports itself, and a fresh copy of each workflow
+    module per cached run cost ~42 KiB per location workflow (bench.cases), so the worker
+    passed `workflows` through it, after which it refused nothing in them (a passed-through
+    module reads the real clock: tests/test_workflow_runner.py) and still cost ~7 KiB per
+    cached workflow and ~10% of the worker's CPU. With WORKER_SANDBOX=true, the strict one."""
+    return sandbox_runner() if settings.worker_sandbox else UnsandboxedWorkflowRunner()
 
 
 def watched_runner(settings: Settings,

@@ -10,22 +10,12 @@ import logging
 import signal
 import sys
 
-from temporalio.worker import UnsandboxedWorkflowRunner, Worker, WorkflowRunner
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+from temporalio.worker import Worker
 
 from bench.bare import BareWorkflow, noop
 from core.heap import freeze_startup_heap, limit_malloc_arenas
 from core.settings import get_settings
-from worker import connect_with_retry, sandbox_runner, serve, tuning
-
-
-def runner(settings) -> WorkflowRunner:
-    """Ours (worker.workflow_runner): no sandbox, or with WORKER_SANDBOX=true our worker's
-    sandbox, the bare workflow's module passed through as ours are (imported once, not per run)."""
-    if not settings.worker_sandbox:
-        return UnsandboxedWorkflowRunner()
-    return SandboxedWorkflowRunner(
-        restrictions=sandbox_runner().restrictions.with_passthrough_modules("bench.bare"))
+from worker import connect_with_retry, serve, tuning, workflow_runner
 
 POLLING = "bare worker polling"
 
@@ -35,7 +25,7 @@ async def main(task_queue: str) -> None:
     limit_malloc_arenas(settings.worker_malloc_arenas)  # before the SDK's threads
     client = await connect_with_retry(settings)
     worker = Worker(client, task_queue=task_queue, workflows=[BareWorkflow],
-                    activities=[noop], workflow_runner=runner(settings), **tuning(settings))
+                    activities=[noop], workflow_runner=workflow_runner(settings), **tuning(settings))
     freeze_startup_heap(settings.gc_freeze)
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

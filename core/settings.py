@@ -38,10 +38,10 @@ class Settings(BaseSettings):
     worker_max_concurrent_workflow_tasks: int = 4
     worker_max_concurrent_activities: int = 50
     worker_slow_activation_seconds: float = 1.0
-    # Workflow code in the SDK's sandbox at run time (the checks that refuse datetime.now,
-    # random, I/O). Off: the test suite runs every workflow, and replays every history it made,
-    # in the strict sandbox (tests/fast, tests/test_zz_replay.py), where such a call fails; the
-    # worker then spends no memory on it (~7 KiB a cached workflow, bench.cases). On: both.
+    # Workflow code in the SDK's strict sandbox at run time (worker.workflow_runner): a
+    # non-deterministic call (datetime.now, random, I/O) then fails the workflow task when it
+    # is made, for ~40 KiB more per cached workflow (each run imports its module afresh). Off,
+    # the default: the tests run every workflow, and replay every history they made, in it.
     worker_sandbox: bool = False
     # Every this many seconds the worker hands the allocator's free pages back to the system
     # (glibc's malloc_trim, in a thread): what a burst of activities freed stops counting
