@@ -79,6 +79,12 @@ async def test_register_confirm_and_log_in_through_the_pages(system):
     reused = await person.get(link)
     assert reused.status_code == 410 and "already confirmed" in reused.text
     assert "Register again" not in reused.text, "a confirmed address logs in, not registers"
+    # Logged in already: not told to log in, but led to the dashboard
+    assert "You can log in" not in reused.text and ">Log in<" not in reused.text
+    assert "Go to your dashboard" in reused.text
+    await person.submit("/", {}, action="/logout")
+    reused = await person.get(link)
+    assert "You can log in" in reused.text and ">Log in<" in reused.text
 
 
 NEWER = "A-newer-password-88"

@@ -5,7 +5,7 @@ from urllib.parse import quote, unquote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ProcessesDep, SessionDep
+from api.deps import OptionalUser, ProcessesDep, SessionDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
@@ -61,7 +61,8 @@ async def registered_page(request: Request) -> HTMLResponse:
 
 
 @pages.get("/register/verify/{token}", response_class=HTMLResponse)
-async def verify_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+async def verify_page(request: Request, token: str, session: SessionDep,
+                      _viewer: OptionalUser) -> HTMLResponse:
     """Shows a button rather than confirming on GET: mail scanners follow links."""
     try:
         await accounts.usable_verification_link(session, token)
@@ -72,7 +73,7 @@ async def verify_page(request: Request, token: str, session: SessionDep) -> HTML
 
 @pages.post("/register/verify/{token}")
 async def verify(request: Request, token: str, session: SessionDep,
-                 gateway: ProcessesDep) -> Response:
+                 gateway: ProcessesDep, _viewer: OptionalUser) -> Response:
     try:
         await accounts.confirm_email(session=session, gateway=gateway, token=token)
     except CVMSError as error:
@@ -80,12 +81,18 @@ async def verify(request: Request, token: str, session: SessionDep,
     return redirect("/login", notice="Your email address is confirmed. Log in to continue.")
 
 
+ALREADY_CONFIRMED = "This email address is already confirmed."
+
+
 def _link_problem(request: Request, error: CVMSError) -> HTMLResponse:
     """Why a confirmation link cannot be used; registering again is offered unless the address
-    is already confirmed (then logging in is the way on)."""
+    is already confirmed (then logging in is the way on, or, logged in already, the dashboard)."""
     confirmed = error.message == PROBLEMS[VERIFY_PURPOSE]["used"]
+    message = error.message
+    if confirmed and getattr(request.state, "viewer", None) is not None:
+        message = ALREADY_CONFIRMED
     return render(request, "auth/link_problem.html", {
-        "message": error.message, "register_again": not confirmed}, error.status_code)
+        "message": message, "register_again": not confirmed}, error.status_code)
 
 
 @api.post("/registrations", response_model=RegistrationAccepted, status_code=202,
