@@ -1,9 +1,20 @@
 """Help-desk request and response bodies (API and forms alike)."""
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from core.i18n import N_
 from models.fields import Blankable, Id, Phone, ShortText, fail
@@ -56,11 +67,26 @@ class PublicQuestionIn(Form):
     language: Literal["en", "es"] = Field(
         default="en", description="The language to answer in: the case's pages and emails")
 
-    @model_validator(mode="after")
-    def _reachable(self) -> "PublicQuestionIn":
-        if unreachable(self.email, self.phone):
+    @model_validator(mode="wrap")
+    @classmethod
+    def _reachable(cls, data: Any, handler: ModelWrapValidatorHandler) -> "PublicQuestionIn":
+        """No way to answer is said with every other problem, not only once they are fixed
+        (an "after" validator runs only when every field is valid)."""
+        try:
+            question = handler(data)
+        except ValidationError as error:
+            problems = error.errors()
+            if isinstance(data, Mapping) and unreachable(data.get("email"), data.get("phone")) \
+                    and not any(problem["loc"][:1] == ("email",) for problem in problems):
+                raise ValidationError.from_exception_data(error.title, [
+                    *(InitErrorDetails(type=PydanticCustomError(p["type"], p["msg"]),
+                                       loc=p["loc"], input=p.get("input")) for p in problems),
+                    InitErrorDetails(type=PydanticCustomError("value_error", UNREACHABLE),
+                                     loc=("email",), input=None)]) from None
+            raise
+        if unreachable(question.email, question.phone):
             fail("email", UNREACHABLE)
-        return self
+        return question
 
 
 class MessageIn(Form):

@@ -204,6 +204,11 @@ async def test_a_recipient_asks_without_an_account(system):
         missing = await http.post("/api/v1/helpdesk/questions", json={
             "name": "Rosa Recipient", "question": "Where is my second dose?"})
         assert missing.status_code == 422 and "email" in missing.json()["errors"]
+        # Said with every other problem at once, not only once the rest is right
+        blank = await http.post("/api/v1/helpdesk/questions", json={"name": "", "question": ""})
+        assert blank.status_code == 422
+        assert set(blank.json()["errors"]) == {"name", "question", "email"}, blank.text
+        assert "email address or a phone number" in blank.json()["errors"]["email"]
         by_phone = await http.post("/api/v1/helpdesk/questions", json={
             "name": "Rosa Recipient", "phone": "(919) 555-0123",
             "question": "Where is my second dose?"})

@@ -34,12 +34,10 @@ from models.enrollment import Location
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category, requester_case_path
 from models.helpdesk_schemas import (
-    UNREACHABLE,
     CaseIn,
     MessageIn,
     PublicQuestionIn,
     RequesterRegistrationIn,
-    unreachable,
 )
 
 router = Router(prefix="/help", include_in_schema=False)
@@ -123,8 +121,6 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
     language = choose_language(request)
     values = await form_values(request)
     data, errors = parse(PublicQuestionIn, values)
-    if errors and "email" not in errors and unreachable(values.get("email"), values.get("phone")):
-        errors["email"] = UNREACHABLE  # said now, with the others, not after they are fixed
     throttled = None
     if data:
         try:
