@@ -9,6 +9,7 @@ and workflows created since (CPython's documented way for long-running servers).
 """
 
 import ctypes
+import functools
 import gc
 
 
@@ -21,25 +22,29 @@ def freeze_startup_heap(enabled: bool = True) -> None:
 M_ARENA_MAX = -8  # glibc's <malloc.h>
 
 
+@functools.cache
+def _glibc() -> ctypes.CDLL | None:
+    """The C library, once per process; None where it is not glibc (musl, macOS): there the
+    allocator keeps its own defaults."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
 def limit_malloc_arenas(arenas: int) -> bool:
     """At most `arenas` glibc malloc arenas for the threads made from now on (0: glibc's own
     default, 8 per core). The worker's threads (the Temporal SDK's tokio runtime, the database
     driver's) each take an arena of their own and keep its freed memory apart from the
     others': with 2, a burst of 300 cases left the worker ~25 KiB a case smaller (bench.cases,
     README). Call it before the SDK starts its runtime. False where there is no glibc."""
-    if arenas <= 0:
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator, its defaults
-        return False
+    libc = _glibc()
+    return arenas > 0 and libc is not None and bool(libc.mallopt(M_ARENA_MAX, arenas))
 
 
 def release_free_memory() -> bool:
     """Hand the allocator's free pages back to the system (glibc's `malloc_trim(0)`: every
     arena, not only the top of the heap). False where there is no glibc."""
-    try:
-        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
-    except (OSError, AttributeError):
-        return False
+    libc = _glibc()
+    return libc is not None and bool(libc.malloc_trim(0))

@@ -12,6 +12,7 @@ from models.accounts import AccessLink
 from models.base import as_utc, utcnow
 
 VERIFY_PURPOSE = "verify_email"
+ALREADY_CONFIRMED = "This email address is already confirmed."  # said alone to one logged in
 RESET_PURPOSE = "password_reset"
 INVITE_PURPOSE = "coordinator_invite"
 SIGNING_PURPOSE = "officer_signing"
@@ -25,7 +26,7 @@ PROBLEMS: dict[str, dict[str, str]] = {
     VERIFY_PURPOSE: {
         "invalid": "This confirmation link is not valid. Check that you copied the whole "
                    "address.",
-        "used": "This email address is already confirmed. You can log in.",
+        "used": f"{ALREADY_CONFIRMED} You can log in.",
         "revoked": "This link was replaced by a newer one. Use the most recent email we sent.",
         "expired": "This confirmation link has expired. Register again to get a new one.",
     },

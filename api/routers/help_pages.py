@@ -33,12 +33,7 @@ from core.security import capability_valid
 from models.enrollment import Location
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category, requester_case_path
-from models.helpdesk_schemas import (
-    CaseIn,
-    MessageIn,
-    PublicQuestionIn,
-    RequesterRegistrationIn,
-)
+from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 
 router = Router(prefix="/help", include_in_schema=False)
 PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.RECIPIENT_QUESTION]

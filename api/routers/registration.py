@@ -12,7 +12,7 @@ from api.pages import redirect, render
 from api.routing import Router
 from core.errors import CVMSError, Gone
 from models.contracts.accounts import VERIFY_WITHIN
-from models.links import PROBLEMS, VERIFY_PURPOSE
+from models.links import ALREADY_CONFIRMED, PROBLEMS, VERIFY_PURPOSE
 from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn, UserOut
 
 pages = Router(include_in_schema=False)
@@ -79,9 +79,6 @@ async def verify(request: Request, token: str, session: SessionDep,
     except CVMSError as error:
         return _link_problem(request, error)
     return redirect("/login", notice="Your email address is confirmed. Log in to continue.")
-
-
-ALREADY_CONFIRMED = "This email address is already confirmed."
 
 
 def _link_problem(request: Request, error: CVMSError) -> HTMLResponse:
