@@ -111,6 +111,7 @@ async def test_a_taken_address_gets_the_same_answer_and_its_owner_the_email(syst
         replaced = await http.post("/api/v1/registrations/confirm",
                                    json={"token": old_link.rsplit("/", 1)[1]})
         assert replaced.status_code == 410 and "replaced" in replaced.json()["detail"]
+        assert replaced.json()["errors"]["link"] == "revoked", "a client tells the cases apart"
         shown = await http.get(old_link)  # the page of the replaced link offers a way on
         assert shown.status_code == 410 and 'href="/register">Register again' in shown.text
         confirmed = await http.post("/api/v1/registrations/confirm",

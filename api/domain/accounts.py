@@ -85,7 +85,7 @@ async def usable_verification_link(session: AsyncSession, token: str) -> AccessL
     link = await find_link(session, VERIFY_PURPOSE, token)
     problem = link_problem(link)
     if problem:
-        raise Gone(PROBLEMS[VERIFY_PURPOSE][problem], field="token")
+        raise Gone(PROBLEMS[VERIFY_PURPOSE][problem], field="token", errors={"link": problem})
     return link
 
 

@@ -12,7 +12,7 @@ from api.pages import redirect, render
 from api.routing import Router
 from core.errors import CVMSError, Gone
 from models.contracts.accounts import VERIFY_WITHIN
-from models.links import ALREADY_CONFIRMED, PROBLEMS, VERIFY_PURPOSE
+from models.links import ALREADY_CONFIRMED
 from models.schemas import ConfirmEmailIn, RegistrationAccepted, RegistrationIn, UserOut
 
 pages = Router(include_in_schema=False)
@@ -84,7 +84,7 @@ async def verify(request: Request, token: str, session: SessionDep,
 def _link_problem(request: Request, error: CVMSError) -> HTMLResponse:
     """Why a confirmation link cannot be used; registering again is offered unless the address
     is already confirmed (then logging in is the way on, or, logged in already, the dashboard)."""
-    confirmed = error.message == PROBLEMS[VERIFY_PURPOSE]["used"]
+    confirmed = error.errors.get("link") == "used"
     message = error.message
     if confirmed and getattr(request.state, "viewer", None) is not None:
         message = ALREADY_CONFIRMED
