@@ -16,6 +16,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.options import MAIL, db_step
 
 FIRST_LINK_ANSWERS = "first-link-answers-an-early-registration"
+# Named here because a registration may start the process with it (signal-with-start, which
+# takes the signal's name).
+SEND_AGAIN = "send_again"
 
 
 @workflow.defn
@@ -75,7 +78,7 @@ class AccountActivationWorkflow:
         if self.state != "awaiting_confirmation":
             raise refuse(f"This registration is already {self.state}.")
 
-    @workflow.signal
+    @workflow.signal(name=SEND_AGAIN)
     def send_again(self) -> None:
         """The address was registered again while this one waits: the API has stored the
         newer name and password; the owner is sent a fresh link."""

@@ -9,7 +9,7 @@ from api.processes.gateway import Gateway
 from models.contracts import AccountActivationInput, ConfirmEmail, PasswordResetInput, WelcomeInput
 from models.contracts.accounts import VERIFY_WITHIN
 from workflows import ids
-from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
+from workflows.account import SEND_AGAIN, AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.case import RequesterWelcomeWorkflow
 
 
@@ -26,7 +26,7 @@ async def send_verification_again(gateway: Gateway, session: AsyncSession,
     """With the registration's newer name and password in `session`: kept only if its process
     was told to send a fresh link. A registration whose process is gone (ended by hand, say)
     gets a new one, which sends the link and gives a fresh window."""
-    await gateway.tell(ids.account_activation(user_id), AccountActivationWorkflow.send_again,
+    await gateway.tell(ids.account_activation(user_id), SEND_AGAIN,
                        None, session, start=(AccountActivationWorkflow.run,
                                              AccountActivationInput(user_id=user_id)))
 

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio import workflow
 from temporalio.client import (
     Client,
     WithStartWorkflowOperation,
@@ -216,7 +215,7 @@ class Gateway:
         except (WorkflowUpdateRPCTimeoutOrCancelledError, RPCError) as error:
             raise self._noted(error) from error
 
-    async def _signal(self, client: Client, workflow_id: str, signal: Callable,
+    async def _signal(self, client: Client, workflow_id: str, signal: Callable | str,
                       arg: Any) -> None:
         handle = client.get_workflow_handle(workflow_id)
         await (handle.signal(signal, rpc_timeout=self.timeout) if arg is None
@@ -234,7 +233,7 @@ class Gateway:
             self._remember(error)
             log.info("%s not told (%s): it reads the database itself", workflow_id, error)
 
-    async def tell(self, workflow_id: str, signal: Callable, arg: Any,
+    async def tell(self, workflow_id: str, signal: Callable | str, arg: Any,
                    session: AsyncSession, *,
                    start: tuple[Callable, Any] | None = None) -> None:  # arg None: no argument
         """A signal the caller's change must not go without: the session's rows are flushed,
@@ -242,7 +241,8 @@ class Gateway:
         change is rolled back and the caller answers "not done, try again" (503). The process
         may look before the commit: `arg` says what it should find (it waits to see it). With
         `start` (its run and input), a process that is not running is started with the signal
-        (signal-with-start) instead of the signal failing."""
+        (signal-with-start) instead of the signal failing: the signal is then given by its name,
+        which is what the SDK's start takes."""
         await session.flush()
         try:
             client = await self._reachable_client()
@@ -250,9 +250,11 @@ class Gateway:
                 await self._signal(client, workflow_id, signal, arg)
             else:
                 run, data = start
+                if not isinstance(signal, str):
+                    raise TypeError("signal-with-start takes the signal's name")
                 await client.start_workflow(
                     run, data, id=workflow_id, task_queue=self.task_queue,
-                    start_signal=workflow._SignalDefinition.must_name_from_fn_or_str(signal),
+                    start_signal=signal,
                     start_signal_args=[] if arg is None else [arg], rpc_timeout=self.timeout)
         except RPCError as error:
             await _undo(session)
