@@ -10,7 +10,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import errors
 from api.access import enforce
 from api.csrf import verify_csrf
-from api.middleware import BodyLimit, SecurityHeaders
+from api.middleware import BodyLimit, SecurityHeaders, UniformAnswerTime
 from api.pages import templates
 from api.processes import Gateway
 from api.routers import (
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
     # Added last = outermost: an oversized body is refused before anything else runs.
+    app.add_middleware(UniformAnswerTime, floor=settings.account_answer_floor_ms / 1000)
     app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
     app.add_middleware(BodyLimit)
     if settings.trusted_proxy_hosts:

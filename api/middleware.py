@@ -1,10 +1,12 @@
-"""Pure ASGI middleware: bounded request bodies, and the security headers (and Server-Timing)
-on every response.
+"""Pure ASGI middleware: bounded request bodies, the security headers (and Server-Timing) on
+every response, and one answer time for the requests that must not tell whether an address has
+an account.
 
 Pure ASGI rather than `@app.middleware("http")`: Starlette's BaseHTTPMiddleware runs each
 request through an extra task and memory stream, which cost ~30% throughput on cheap requests.
 """
 
+import asyncio
 import json
 import time
 
@@ -147,3 +149,40 @@ class SecurityHeaders:
                            content_security_policy(connection.url.path))
         if self.https:  # only over https: the header on plain http would be ignored anyway
             headers.setdefault("Strict-Transport-Security", HSTS)
+
+
+# The answers that must not tell whether an address has an account: the same words for every
+# address, and (below) the same time. Their work differs by a few milliseconds (a new account
+# is written and its process started; a known address's owner is emailed, or nothing is
+# done past the hourly allowance), which Server-Timing, or enough tries, would show.
+ACCOUNT_BLIND = frozenset({
+    ("POST", "/register"), ("POST", "/api/v1/registrations"),
+    ("POST", "/help/register"), ("POST", "/api/v1/helpdesk/registrations"),
+    ("POST", "/password/forgot"), ("POST", "/api/v1/auth/password-reset"),
+})
+
+
+class UniformAnswerTime:
+    """The ACCOUNT_BLIND requests begin their answer no sooner than `floor` seconds after they
+    arrived (ACCOUNT_ANSWER_FLOOR_MS), whatever they found: their own work (20-70 ms here) is
+    hidden under it, and Server-Timing shows the floor. Inside SecurityHeaders, which times
+    the answer."""
+
+    def __init__(self, app: ASGIApp, *, floor: float) -> None:
+        self.app = app
+        self.floor = floor
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.floor <= 0 or scope["type"] != "http" \
+                or (scope["method"], scope["path"]) not in ACCOUNT_BLIND:
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        due = loop.time() + self.floor
+
+        async def send_when_due(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                await asyncio.sleep(max(0.0, due - loop.time()))
+            await send(message)
+
+        await self.app(scope, receive, send_when_due)

@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     session_hours: int = 12
+    # Registration and password-reset requests answer the same for every address, and no sooner
+    # than this after they arrived, so their time does not tell either whether the address has
+    # an account (api/middleware.py UniformAnswerTime). 0: off (the test suite, but for the
+    # test of it).
+    account_answer_floor_ms: float = Field(default=300.0, ge=0, le=5000)
     dev_mailbox: bool = True  # the built-in mail catcher's page; development only
     # SMART Health Card signing key (P-256 private JWK); unset: one kept in data_dir
     health_card_key: SecretStr | None = None

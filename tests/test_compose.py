@@ -11,6 +11,7 @@ from core.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 # Settings that have a safe production default and may be left out.
 OPTIONAL = {"smtp_use_tls", "smtp_timeout_seconds", "session_hours", "dev_mailbox",
+            "account_answer_floor_ms",
             "action_timeout_seconds", "action_result_timeout_seconds",
             # the help desk's phone, hours and holiday calendar: the program's, not the host's
             "helpdesk_phone", "helpdesk_hours", "helpdesk_timezone", "helpdesk_holidays",
