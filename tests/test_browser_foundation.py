@@ -62,6 +62,27 @@ async def test_pages_fit_a_phone_screen(page):
     await expect(page.get_by_role("link", name="Skip to main content")).to_be_attached()
 
 
+async def test_an_email_in_a_table_is_not_broken_where_there_is_room(page):
+    """A coordinator's address in the dashboard's table stays on one line on a wide screen,
+    and still wraps (not widening the page) on a phone."""
+    await page.goto("/login")
+    await page.evaluate("""() => { document.querySelector('main').insertAdjacentHTML('beforeend',
+        '<table class="usa-table usa-table--stacked"><thead><tr><th>Location</th><th>Status' +
+        '</th><th>Coordinator</th><th>Waiting on</th></tr></thead><tbody><tr>' +
+        '<td data-label="Location">Wake County Health Department Main Clinic</td>' +
+        '<td data-label="Status">In progress</td><td data-label="Coordinator">Jordan ' +
+        'Coordinator<br><span class="usa-hint" id="address">' +
+        'jordan.coordinatorlongname@wakecountyhealth.example.org</span></td>' +
+        '<td data-label="Waiting on">The coordinator to finish Section B</td></tr></tbody>' +
+        '</table>'); }""")
+    lines = "() => document.getElementById('address').getClientRects().length"
+    sideways = "() => document.documentElement.scrollWidth - window.innerWidth"
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    assert await page.evaluate(lines) == 1, "the address broke mid-word beside empty space"
+    await page.set_viewport_size({"width": 375, "height": 740})
+    assert await page.evaluate(lines) > 1 and await page.evaluate(sideways) <= 0
+
+
 async def test_the_accessibility_check_finds_what_it_is_for(page):
     """The checker itself: a clean page passes; an image without a text alternative fails,
     including one added after the page was checked once (axe-core stays in a checked page and
