@@ -63,22 +63,27 @@ async def test_pages_fit_a_phone_screen(page):
 
 
 async def test_an_email_in_a_table_is_not_broken_where_there_is_room(page):
-    """A coordinator's address in the dashboard's table stays on one line on a wide screen,
-    and still wraps (not widening the page) on a phone."""
+    """A coordinator's address and a status tag in the dashboard's table stay on one line on
+    a wide screen; the address still wraps (not widening the page) on a phone."""
     await page.goto("/login")
     await page.evaluate("""() => { document.querySelector('main').insertAdjacentHTML('beforeend',
         '<table class="usa-table usa-table--stacked"><thead><tr><th>Location</th><th>Status' +
         '</th><th>Coordinator</th><th>Waiting on</th></tr></thead><tbody><tr>' +
         '<td data-label="Location">Wake County Health Department Main Clinic</td>' +
-        '<td data-label="Status">In progress</td><td data-label="Coordinator">Jordan ' +
+        '<td data-label="Status"><span class="usa-tag cvms-status" id="tag">Awaiting ' +
+        'officers\\' signatures</span></td><td data-label="Coordinator">Jordan ' +
         'Coordinator<br><span class="usa-hint" id="address">' +
         'jordan.coordinatorlongname@wakecountyhealth.example.org</span></td>' +
         '<td data-label="Waiting on">The coordinator to finish Section B</td></tr></tbody>' +
         '</table>'); }""")
     lines = "() => document.getElementById('address').getClientRects().length"
+    tag_lines = """() => { const tag = document.getElementById('tag');
+        return Math.round(tag.getBoundingClientRect().height / parseFloat(
+            getComputedStyle(tag).lineHeight)); }"""
     sideways = "() => document.documentElement.scrollWidth - window.innerWidth"
     await page.set_viewport_size({"width": 1280, "height": 800})
     assert await page.evaluate(lines) == 1, "the address broke mid-word beside empty space"
+    assert await page.evaluate(tag_lines) == 1, "the status tag wrapped"
     await page.set_viewport_size({"width": 375, "height": 740})
     assert await page.evaluate(lines) > 1 and await page.evaluate(sideways) <= 0
 
