@@ -145,6 +145,10 @@ class SecurityHeaders:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
+        # Pages and answers are a person's (a case, its internal notes): not kept by the browser,
+        # so Back after logging out on a shared computer asks again and meets the login page.
+        # Static files, the site's icon and the public keys say otherwise for themselves.
+        headers.setdefault("Cache-Control", "no-store")
         headers.setdefault("Content-Security-Policy",
                            content_security_policy(connection.url.path))
         if self.https:  # only over https: the header on plain http would be ignored anyway

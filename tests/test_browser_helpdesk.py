@@ -1,8 +1,10 @@
 """The help desk in a real browser: register, open a case (with suggestions), an agent answers."""
 
 import re
+from io import BytesIO
 
 import pytest
+from PIL import Image
 from playwright.async_api import expect
 
 from models.enums import Role
@@ -169,3 +171,32 @@ async def test_the_state_view_and_the_console_filters_are_accessible(page, syste
     await page.get_by_role("button", name="Show cases").click()
     assert "status=awaiting_requester" in page.url and "sort=newest" in page.url
     await assert_accessible(page)
+
+
+async def test_after_logging_out_back_does_not_show_the_case(page, system):
+    """On a shared computer the next person presses Back: the browser kept nothing of the case
+    (pages and files answer `Cache-Control: no-store`), so it asks again and meets the login."""
+    requester, email = await register_requester(system)
+    png = BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(png, "PNG")
+    created = await requester.post("/api/v1/helpdesk/cases", data={
+        "category": "other", "subject": "Private matter", "description": "Only mine to read"},
+        files={"attachments": ("scan.png", png.getvalue(), "image/png")})
+    assert created.status_code == 201, created.text
+    case = created.json()
+    await log_in(page, email)
+    shown = await page.goto(f"/help/cases/{case['id']}")
+    assert shown.headers["cache-control"] == "no-store"
+    await expect(page.get_by_text("Only mine to read")).to_be_visible()
+    link = page.get_by_role("link", name=re.compile(r"scan\.jpg"))
+    file_url = await link.get_attribute("href")
+    download = await page.request.get(file_url)
+    assert download.headers["content-type"] == "image/jpeg"
+    assert download.headers["cache-control"] == "private, no-store"
+    assert 'filename="scan.jpg"' in download.headers["content-disposition"], \
+        "a picture kept as a JPEG is named as one"
+    await page.get_by_role("button", name="Log out").click()
+    await expect(page.get_by_role("status")).to_contain_text("You have logged out.")
+    await page.go_back()
+    await expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    await expect(page.get_by_text("Only mine to read")).to_have_count(0)

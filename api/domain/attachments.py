@@ -5,7 +5,7 @@ from io import BytesIO
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import off_the_loop, reencode_photo, store_file
+from api.domain.files import jpeg_name, off_the_loop, reencode_photo, store_file
 from api.domain.section_b import Upload
 from core.errors import Invalid
 from core.security import capability, capability_valid
@@ -62,10 +62,11 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
 
 
 async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile:
-    data = upload.data
+    data, name = upload.data, upload.filename
     if kind == "image/jpeg":  # pictures are re-encoded, so no metadata leaks
         data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments")
-    return await store_file(session, data, filename=upload.filename, content_type=kind)
+        name = jpeg_name(name, "picture")
+    return await store_file(session, data, filename=name, content_type=kind)
 
 
 async def store_attachments(session: AsyncSession, case_id: int, message_id: int | None,

@@ -54,6 +54,12 @@ def _open_checked(raw: bytes, field: str, formats: set[str]) -> Image.Image:
         raise Invalid(NOT_A_PHOTO, field=field) from error
 
 
+def jpeg_name(filename: str, fallback: str) -> str:
+    """The name a re-encoded picture is kept and downloaded under: its own, ending in .jpg
+    (a PNG kept as `scan.png` would be saved by the browser as a JPEG named .png)."""
+    return (filename.rsplit(".", 1)[0] or fallback) + ".jpg"
+
+
 def reencode_photo(raw: bytes, field: str) -> tuple[bytes, int, int]:
     """A fresh JPEG from the pixels only: EXIF (location, camera, owner) is dropped."""
     if not raw:
@@ -109,7 +115,7 @@ async def store_file(session: AsyncSession, data: bytes, *, filename: str, conte
 
 async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: str) -> StoredFile:
     data, width, height = await off_the_loop(reencode_photo, raw, field)
-    name = (filename.rsplit(".", 1)[0] or "photo") + ".jpg"
+    name = jpeg_name(filename, "photo")
     return await store_file(session, data, filename=name, content_type="image/jpeg",
                             width=width, height=height)
 

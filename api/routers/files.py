@@ -37,5 +37,5 @@ async def stored_file(file_id: Id, user: CurrentUser, session: SessionDep) -> Re
 
 def file_response(stored: StoredFile) -> Response:
     return Response(stored.data, media_type=stored.content_type,
-                    headers={"Cache-Control": "private, max-age=3600",
+                    headers={"Cache-Control": "private, no-store",
                              "Content-Disposition": f'inline; filename="{stored.filename}"'})
