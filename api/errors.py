@@ -69,18 +69,25 @@ def _body_problem(errors: list) -> tuple[int, str] | None:
     return None
 
 
+NOT_FOUND = "We could not find that page. Check the address or go back to the home page."
+
+
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
     if problem := _body_problem(list(exc.errors())):
         status, message = problem
         return error_response(request, status, message, {"body": message}, "invalid")
+    if not wants_json(request) and all(tuple(e.get("loc", ()))[:1] == ("path",)
+                                       for e in exc.errors()):
+        # A page's address with a part that names nothing (/help/cases/abc): no such page. The
+        # API answers 422 naming the part, as a client wants.
+        return error_response(request, 404, NOT_FOUND, code="not_found")
     errors = error_messages(exc.errors())
     fields = ", ".join(errors) or "the request"
     return error_response(request, 422, f"Check these fields: {fields}.", errors, "invalid")
 
 
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-    messages = {404: "We could not find that page. Check the address or go back to the home "
-                     "page.", 405: "That action is not available here."}
+    messages = {404: NOT_FOUND, 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, message, code="http_error")
 

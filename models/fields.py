@@ -1,7 +1,7 @@
 """Reusable validated field types for forms and API bodies."""
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -45,8 +45,16 @@ Phone = Annotated[str, AfterValidator(_phone)]
 ZipCode = Annotated[str, AfterValidator(_zip)]
 State = Annotated[str, AfterValidator(_state)]
 Blankable = BeforeValidator(_blank_to_none)
-OptionalText = Annotated[Annotated[str, Field(max_length=200)] | None, Blankable,
-                         Field(default=None)]
+
+
+def optional_text(max_length: int = 200) -> Any:
+    """Free text that may be left blank (kept as None), at most `max_length` characters: no more
+    than the column it is stored in holds (tests/test_input_limits.py)."""
+    return Annotated[Annotated[str, Field(max_length=max_length)] | None, Blankable,
+                     Field(default=None)]
+
+
+OptionalText = optional_text()
 
 
 def fail(field: str, message: str, model: str = "form") -> None:

@@ -5,7 +5,17 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
 
 from models.enums import Role
-from models.fields import Id, OptionalText, Phone, ShortText, Text, ZipCode, fail, pattern
+from models.fields import (
+    Id,
+    OptionalText,
+    Phone,
+    ShortText,
+    Text,
+    ZipCode,
+    fail,
+    optional_text,
+    pattern,
+)
 from models.input import Input
 from models.portal_rules import INDUSTRIES, PROFILES, SEARCH_MIN, states
 
@@ -14,6 +24,10 @@ Username = Annotated[str, Field(min_length=3, max_length=80),
                              "underscores, with no spaces.")]
 Profile = Annotated[Role, Field(description="location_manager, provider or provider_readonly")]
 OptionalPhone = Annotated[Phone | None, Field(default=None)]
+# As long as the columns that keep them (user_account.title, employer.city and .state).
+OptionalTitle = optional_text(120)
+OptionalCity = optional_text(100)
+OptionalState = optional_text(40)  # a state's name, spelled out
 
 
 class Strict(Input):
@@ -38,7 +52,7 @@ class PortalContactIn(Strict):
     location_id: Id
     profile: Profile
     username: Username
-    title: OptionalText = None
+    title: OptionalTitle = None
     phone: OptionalPhone = None
 
     _check_profile = field_validator("profile")(_profile)
@@ -52,7 +66,7 @@ class PortalContactEdit(Strict):
     email: EmailStr | None = None
     profile: Profile | None = None
     username: Username | None = None
-    title: OptionalText = None
+    title: OptionalTitle = None
     phone: OptionalPhone = None
 
     _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
@@ -111,8 +125,8 @@ class EmployerIn(Strict):
     name: Text
     industry: str
     street: OptionalText = None
-    city: OptionalText = None
-    state: OptionalText = None
+    city: OptionalCity = None
+    state: OptionalState = None
     zip_code: Annotated[ZipCode | None, Field(default=None)] = None
 
     _check_state = field_validator("state")(_state_name)
