@@ -7,6 +7,7 @@ names the field. A transfer's request key replayed by another person reveals not
 import pytest
 
 from models.enums import Role
+from models.helpdesk import Case
 from tests.support.accounts import make_user
 from tests.support.inventory import enrolled_sites, key, lot_id, product_id, receive
 from tests.support.review import reviewer
@@ -99,6 +100,28 @@ async def test_help_desk_forms_with_text_ids_are_refused(system, world):
         for agent_id in ("someone", HUGE):
             refused(await api.post(f"/api/v1/helpdesk/cases/{case_id}/assign",
                                    json={"agent_id": agent_id}), "agent_id")
+
+
+async def test_a_lead_who_names_nobody_is_asked_to_choose(system, world):
+    """A lead's "Assign to" left on "- Select -" took the case for the lead, unsaid; now it asks
+    who, and the list shows who has the case (found by the outside check)."""
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Rosa Recipient", "phone": "(919) 555-0124", "question": "My card?"})
+    case_id = asked.json()["id"]
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="recipients", first_name="Lee")
+    agent = await make_user(system, Role.HELPDESK_AGENT, team="recipients", first_name="Ari")
+    person = await logged_in(system, lead.email)
+    blank = await person.submit(f"/helpdesk/cases/{case_id}", {"agent_id": ""},
+                                action=f"/helpdesk/cases/{case_id}/assign")
+    refused(blank, "agent_id")
+    assert "Choose who takes the case." in blank.text
+    async with system.sessions() as session:
+        assert (await session.get(Case, case_id)).assignee_id is None
+    assigned = await person.submit(f"/helpdesk/cases/{case_id}", {"agent_id": str(agent.id)},
+                                   action=f"/helpdesk/cases/{case_id}/assign")
+    assert assigned.status_code == 200 and "The case is assigned." in assigned.text
+    assert f'<option value="{agent.id}" selected>' in assigned.text
 
 
 async def test_the_generic_transfer_action_route_refuses_decisions_without_a_body(system, world):

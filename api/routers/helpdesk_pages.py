@@ -30,7 +30,7 @@ from api.processes import helpdesk as case_process
 from api.routing import Router
 from api.services import secret
 from core import i18n
-from core.errors import CVMSError
+from core.errors import CVMSError, Invalid
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
@@ -123,6 +123,8 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
                uploads=(), kept=()):
     if action == "assign":
         agent_id = form_id(values, "agent_id")
+        if agent_id is None and user.role == Role.HELPDESK_LEAD:  # a lead's form names someone
+            raise Invalid("Choose who takes the case.", field="agent_id")
         await helpdesk.assign(session, gateway, case, user, agent_id)
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
