@@ -99,7 +99,8 @@ class HelpdeskActivities(MailingActivities):
             context = CaseEmailContext(recipient_name=name, case_number=case.number,
                                        case_subject=case.subject, url=url,
                                        message=message.body if message else None,
-                                       detail=detail, language=language, files=files)
+                                       detail=detail, language=language, files=files,
+                                       public=not staff and case.requester_user_id is None)
             await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
 
     @staticmethod

@@ -46,6 +46,12 @@ class EmailContext(BaseModel):
 
     recipient_name: str
 
+    @property
+    def public_reader(self) -> bool:
+        """Read by someone with no help-desk account (a vaccine recipient, a person who asked a
+        question without one): its help line leads to the public question form."""
+        return False
+
 
 class PortalInvitationContext(EmailContext):
     location_name: str
@@ -171,6 +177,11 @@ class CaseEmailContext(EmailContext):
     url: str
     language: str = "en"  # a public requester's: Spanish if they asked in Spanish
     files: list[str] = []  # the names of the files attached to the message
+    public: bool = False  # to a requester who asked without an account
+
+    @property
+    def public_reader(self) -> bool:
+        return self.public
 
 
 class TransferNoticeContext(EmailContext):
@@ -207,6 +218,10 @@ class RecipientInvitationContext(EmailContext):
     register_url: str
     language: str = "en"
 
+    @property
+    def public_reader(self) -> bool:
+        return True
+
 
 class RecipientUploadDoneContext(EmailContext):
     location_name: str
@@ -229,6 +244,10 @@ class SecondDoseReminderContext(EmailContext):
     portal_url: str
     language: str = "en"
 
+    @property
+    def public_reader(self) -> bool:
+        return True
+
 
 class AppointmentNoticeContext(EmailContext):
     """A booking confirmed, moved to another time or cancelled, in the recipient's language
@@ -240,6 +259,10 @@ class AppointmentNoticeContext(EmailContext):
     dose_number: int
     portal_url: str
     language: str = "en"
+
+    @property
+    def public_reader(self) -> bool:
+        return True
 
 
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {

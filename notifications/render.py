@@ -55,19 +55,21 @@ def render(kind: EmailKind, context: EmailContext,
         return _render(kind, context, portal_url)
 
 
-def help_url(portal_url: str, language: str | None = None) -> str:
-    """Where an email's help line leads: the help centre, which is in English; an email in
-    another language (a Spanish-speaking recipient's, or a question asked in Spanish) leads
-    to the public question form in that language instead."""
+def help_url(portal_url: str, language: str | None = None, public: bool = False) -> str:
+    """Where an email's help line leads: for organizations and staff, the help centre (they log
+    in to open a case; it is in English); for a reader with no account (`public`: a recipient,
+    a person who asked without one) or an email in another language, the public question form
+    in the email's language."""
     base = portal_url.rstrip("/")
-    if language and language != "en":
-        return f"{base}/language/{language}?next=/help/ask"
+    if public or (language and language != "en"):
+        return f"{base}/language/{language or 'en'}?next=/help/ask"
     return f"{base}/help"
 
 
 def _render(kind: EmailKind, context: EmailContext, portal_url: str) -> RenderedEmail:
     values = {**context.model_dump(),
-              "help_url": help_url(portal_url, getattr(context, "language", None))}
+              "help_url": help_url(portal_url, getattr(context, "language", None),
+                                   context.public_reader)}
     values["next_step_text"] = " ".join(
         _env.get_template(f"{kind}/next_step.txt").render(values).split())
     return RenderedEmail(

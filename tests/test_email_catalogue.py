@@ -77,8 +77,28 @@ def test_every_text_part_keeps_its_links_on_their_own_lines(kind, language):
         assert url.startswith(BASE) and url[-1] not in ".,;:)]", \
             f"{kind} ({language}): {url!r} is glued"
     in_spanish = language == "es" and "language" in type(context).model_fields
-    expected = f"{BASE}/language/es?next=/help/ask" if in_spanish else f"{BASE}/help"
+    expected = f"{BASE}/language/{'es' if in_spanish else 'en'}?next=/help/ask" \
+        if in_spanish or context.public_reader else f"{BASE}/help"
     assert text.rstrip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_people_without_an_account_are_led_to_the_question_form_in_their_language(language):
+    """A recipient, or someone who asked without an account, cannot open a case in the help
+    centre (it needs a login): their emails' help line leads to the public question form, in
+    English too (it led English readers to the help centre; found by the outside check)."""
+    for kind in (EmailKind.RECIPIENT_INVITATION, EmailKind.SECOND_DOSE_REMINDER,
+                 EmailKind.APPOINTMENT_NOTICE):
+        context = sample_context(kind).model_copy(update={"language": language})
+        last = render(kind, context, portal_url=BASE).text.rstrip().splitlines()[-1]
+        assert last == f"{BASE}/language/{language}?next=/help/ask", (kind, last)
+    case = sample_context(EmailKind.CASE_RECEIVED).model_copy(update={"language": language})
+    public = render(EmailKind.CASE_RECEIVED, case.model_copy(update={"public": True}),
+                    portal_url=BASE).text.rstrip().splitlines()[-1]
+    assert public == f"{BASE}/language/{language}?next=/help/ask"
+    if language == "en":  # a provider's case: the help centre, where they log in
+        provider = render(EmailKind.CASE_RECEIVED, case, portal_url=BASE).text
+        assert provider.rstrip().splitlines()[-1] == f"{BASE}/help"
 
 
 async def test_a_long_subject_is_one_line_on_the_wire_and_capped(system):

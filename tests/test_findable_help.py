@@ -43,6 +43,10 @@ async def test_the_knowledge_base_ships_with_answers_agents_can_edit(system):
         assert listed[0]["title"] == "Transfers and redistributions: what is the difference?"
         hours = (await anonymous.get("/api/v1/helpdesk/articles?q=hours phone")).json()
         assert "(877) 873-6247" in hours[0]["body"]
+        # An article that did not answer leads on to a case (with an account) or, for a
+        # recipient who has none, to the question form that needs none.
+        page = await anonymous.get(f"/help/articles/{listed[0]['id']}")
+        assert 'href="/help/cases/new"' in page.text and 'href="/help/ask"' in page.text
     titles = {title for title, _category, _body in ARTICLES}
     async with system.sessions() as session:
         shipped = set((await session.exec(select(Article.title).where(

@@ -37,9 +37,14 @@ async def agent_replies(system, case_id: int, body: str):
 async def test_the_emailed_link_opens_the_case_to_reply_and_reopen_without_an_account(system):
     email = unique_email("public")
     case_id = await ask(system, email=email)
-    link = (await system.smtp.one(to=email, subject="We received your case")).link("/help/c/")
+    received = await system.smtp.one(to=email, subject="We received your case")
+    link = received.link("/help/c/")
     path = "/" + link.split("/", 3)[3]
     assert path.startswith(f"/help/c/{case_id}/")
+    # Its help line leads to the question form, which needs no account (the help centre's
+    # "Open a case" does), and that form opens in English.
+    asked_again = await browser(system).http.get(received.link("/language/en?next=/help/ask"))
+    assert asked_again.status_code == 200 and 'action="/help/ask"' in asked_again.text
 
     agent, replied = await agent_replies(system, case_id, "Yes, bring them.")
     assert "Your reply was sent." in replied.text
