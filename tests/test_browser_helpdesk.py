@@ -200,3 +200,27 @@ async def test_after_logging_out_back_does_not_show_the_case(page, system):
     await page.go_back()
     await expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     await expect(page.get_by_text("Only mine to read")).to_have_count(0)
+
+
+async def test_the_console_shows_which_team_is_open_and_keeps_tab_words_whole(page, system):
+    agent = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    await log_in(page, agent.email)
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await page.goto("/helpdesk?team=all")
+    tabs = page.locator(".usa-button-group a.usa-button")
+    current = page.locator('.usa-button-group a[aria-current="page"]')
+    await expect(current).to_have_text("All teams")
+    fills = await tabs.evaluate_all("tabs => tabs.map(t => getComputedStyle(t).backgroundColor)")
+    mine = await current.evaluate("t => getComputedStyle(t).backgroundColor")
+    assert fills.count(mine) == 1, f"the open team's tab looks like the others: {fills}"
+    # Each word of each tab on one line (the tabs may wrap between words when crowded).
+    broken = await tabs.evaluate_all("""tabs => tabs.flatMap(tab => {
+        const text = tab.firstChild, out = [];
+        for (const m of text.data.matchAll(/\\S+/g)) {
+            const r = document.createRange();
+            r.setStart(text, m.index); r.setEnd(text, m.index + m[0].length);
+            if (r.getClientRects().length > 1) out.push(m[0]);
+        }
+        return out; })""")
+    assert not broken, f"words broken across lines: {broken}"
+    await assert_accessible(page)
