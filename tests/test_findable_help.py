@@ -47,6 +47,8 @@ async def test_the_knowledge_base_ships_with_answers_agents_can_edit(system):
         # recipient who has none, to the question form that needs none.
         page = await anonymous.get(f"/help/articles/{listed[0]['id']}")
         assert 'href="/help/cases/new"' in page.text and 'href="/help/ask"' in page.text
+        blank = await anonymous.get("/help", params={"q": "   "})
+        assert "Recent articles" in blank.text and "matching" not in blank.text
     titles = {title for title, _category, _body in ARTICLES}
     async with system.sessions() as session:
         shipped = set((await session.exec(select(Article.title).where(

@@ -64,8 +64,14 @@ async def test_the_emailed_link_opens_the_case_to_reply_and_reopen_without_an_ac
                                   action=f"/helpdesk/cases/{case_id}/resolve")
     assert resolved.status_code == 200, resolved.text[:300]
     assert (await system.smtp.one(to=email, subject="resolved")).link("/help/c/") == link
+    resolved_page = await visitor.http.get(path)
+    assert 'usa-alert__heading">Resolution<' in resolved_page.text
     reopened = await visitor.submit(path, {"body": "It was locked."}, action=f"{path}/reply")
     assert "Your comment reopened the case" in reopened.text
+    # Worked on again: the resolution is no longer announced at the top (it stays in the
+    # conversation).
+    assert 'usa-alert__heading">Resolution<' not in reopened.text
+    assert "The north door." in reopened.text
     async with system.sessions() as session:
         case = await session.get(Case, case_id)
     assert case.status == "in_progress" and case.requester_user_id is None

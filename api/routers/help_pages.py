@@ -42,6 +42,7 @@ PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.REC
 @router.get("", response_class=HTMLResponse)
 async def help_home(request: Request, session: SessionDep, user: OptionalUser,
                     q: str = "") -> HTMLResponse:
+    q = q.strip()  # only spaces: no search, the recent articles
     articles = await kb.search(session, q, 10) if q else await kb.latest(session, 10)
     return render(request, "help/home.html", {"q": q, "articles": articles, "user": user})
 
