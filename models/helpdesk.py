@@ -40,7 +40,10 @@ class Case(SQLModel, table=True):
                             "created_at"),
                       # On Postgres a search finds its cases by their trigrams instead of
                       # reading every search text (20,000 cases: 21 ms to 5 ms).
-                      *trigram_indexes("help_case", "search_text"))
+                      *trigram_indexes("help_case", "search_text"),
+                      # A requester's form sent twice (Back, then the button again) is one case.
+                      UniqueConstraint("requester_user_id", "request_key",
+                                       name="uq_help_case_request_key"))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",
@@ -49,6 +52,7 @@ class Case(SQLModel, table=True):
     requester_email: str | None = Field(default=None, max_length=254)
     requester_phone: str | None = Field(default=None, max_length=20)
     language: str = Field(default="en", max_length=5)  # of a public requester's pages, emails
+    request_key: str | None = Field(default=None, max_length=64)  # the form's, when it sent one
     # Subject, requester name and email in lower case, what the console searches: one short
     # indexed column is scanned instead of three in the wide rows.
     search_text: str = Field(default="", max_length=600)

@@ -20,6 +20,7 @@ from core.i18n import N_
 from models.fields import Blankable, Id, Phone, ShortText, fail
 from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
 from models.input import Input
+from models.inventory_schemas import RequestKey
 
 LongText = Annotated[str, Field(min_length=1, max_length=10_000)]
 
@@ -49,6 +50,8 @@ class CaseIn(Form):
     description: LongText
     location_id: Annotated[int | None, Blankable] = None
     related_case_id: Annotated[int | None, Blankable] = None  # a follow-up of a closed case
+    # The form's random key (api/templates/help/new_case.html): sent again, the same case.
+    request_key: Annotated[RequestKey | None, Blankable] = None
 
 
 UNREACHABLE = N_("Give an email address or a phone number so we can answer you.")

@@ -91,12 +91,21 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
     case = Case(requester_user_id=user.id, requester_name=user.full_name,
                 requester_email=user.email, category=data.category, team=route(data.category),
                 subject=data.subject, description=data.description, location_id=data.location_id,
-                related_case_id=data.related_case_id)
+                related_case_id=data.related_case_id, request_key=data.request_key)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
     await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
+
+
+async def opened_with(session: AsyncSession, user: User, request_key: str | None) -> Case | None:
+    """The case this requester's form already opened (the form sent again after Back), if any.
+    Two sends at the same instant meet the unique key instead (409)."""
+    if not request_key:
+        return None
+    return (await session.exec(select(Case).where(Case.requester_user_id == user.id,
+                                                  Case.request_key == request_key))).first()
 
 
 async def ask_question(session: AsyncSession, gateway: Gateway,

@@ -1,5 +1,7 @@
 """The help-desk pages for requesters: knowledge base, registration, questions, their cases."""
 
+import re
+import secrets
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -142,7 +144,14 @@ async def my_cases(request: Request, user: CurrentUser, session: SessionDep) -> 
     return render(request, "help/cases.html", {"cases": await helpdesk.my_cases(session, user)})
 
 
+REQUEST_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")  # models.inventory_schemas.RequestKey's form
+
+
 async def _intake(request: Request, session, user, **context) -> HTMLResponse:
+    values = context.setdefault("values", {})
+    # The form's own key, kept through the suggestions step: sent again, the same case.
+    if not REQUEST_KEY.fullmatch(str(values.get("request_key") or "")):
+        values["request_key"] = secrets.token_hex(16)
     ids = await my_location_ids(session, user)
     locations = (await session.exec(select(Location).where(Location.id.in_(ids)))).all()
     return render(request, "help/new_case.html", {
@@ -186,6 +195,9 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     values.pop("attachments", None)
     references = kept_references(values)
     data, errors = parse(CaseIn, values)
+    if data and (sent := await helpdesk.opened_with(session, user, data.request_key)):
+        return redirect(f"/help/cases/{sent.id}", notice=f"Case {sent.number} was already "
+                                                         "sent, so it was not sent again.")
     if data:
         try:
             kept = await pending_files(session, secret(request), user.id, references)

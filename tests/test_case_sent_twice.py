@@ -1,0 +1,41 @@
+"""A new case's form sent twice (Back from the case page, then "Submit the case" again; found
+by the outside check) is one case: the form carries a random key, kept through the suggestions
+step, and the requester's second send is led to the case the first one opened."""
+
+import re
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from models.helpdesk import Case
+from tests.support.helpdesk import register_requester
+from tests.support.web import Browserish, unique_email
+
+KEY = re.compile(r'name="request_key" value="([^"]+)"')
+
+
+async def test_the_same_form_sent_twice_opens_one_case(system):
+    _api, email = await register_requester(system)
+    subject = f"Sent twice {unique_email('s')}"
+    async with system.http(follow_redirects=True) as http:
+        person = Browserish(http)
+        await person.login(email)
+        form = {"category": "other", "subject": subject, "description": "Once, please."}
+        suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
+        assert suggested.status_code == 200, suggested.text[:300]
+        key = KEY.search(suggested.text)[1]
+        first_page = await http.get("/help/cases/new")  # another form: another key
+        assert KEY.search(first_page.text)[1] != key
+        sent = {**form, "suggested": "1", "request_key": key}
+        first = await person.submit("/help/cases/new", sent)
+        assert first.status_code == 200 and "is open" in first.text, first.text[:300]
+        again = await person.submit("/help/cases/new", sent)
+        assert "was already sent, so it was not sent again" in again.text
+        assert str(again.url) == str(first.url), "led to the case the first send opened"
+        other = await person.submit("/help/cases/new", {**form, "suggested": "1"})
+        assert "is open" in other.text, "a form without a key still opens its case"
+    async with system.sessions() as session:
+        count = (await session.exec(select(func.count()).select_from(Case).where(
+            Case.subject == subject))).one()
+    assert count == 2, "the repeated form made no second case; the new form made its own"
+    await system.smtp.wait_for(to=email, subject="received", count=2)
