@@ -270,3 +270,25 @@ def test_usernames_spell_every_letter_of_a_name_in_plain_letters():
     assert username_base("Zoë", "O’Brien-Łukasz") == "zobrienlukasz"
     assert username_base("王", "小明") == "wangxiaoming"  # a syllable, not a letter
     assert username_base(" ", "!!!") == "user"
+
+
+async def test_a_bulk_upload_case_carries_its_workbook(system):
+    """SPEC 4: bulk-upload cases carry an Excel file, which the help desk imports; one sent
+    without it (or with only a PDF) is refused on the attachments, saying what to attach
+    (found by the outside check: it was accepted with nothing to import)."""
+    requester, _email = await register_requester(system)
+    subject = f"Our providers {unique_email('b')}"
+    for category in ("provider_bulk_upload", "recipient_bulk_upload"):
+        for files in ([], [("notes.pdf", b"%PDF-1.4 notes", "application/pdf")]):
+            refused = await open_case(requester, category, subject, files=files)
+            assert refused.status_code == 422, refused.text
+            assert "Excel (.xlsx)" in refused.json()["errors"]["attachments"]
+    workbook = ("providers.xlsx", provider_workbook(good_rows(2), "Clinic on Main"), XLSX)
+    opened = await open_case(requester, "provider_bulk_upload", subject, files=[workbook])
+    assert opened.status_code == 201, opened.text
+    other = await open_case(requester, "other", f"No file needed {subject}")
+    assert other.status_code == 201, other.text
+    async with system.sessions() as session:
+        made = (await session.exec(select(func.count()).select_from(Case).where(
+            Case.subject == subject))).one()
+    assert made == 1

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import throttle
 from api.domain.accounts import tell_owner, user_by_email
-from api.domain.attachments import MAX_ATTACHMENTS, check_attachments, store_attachments
+from api.domain.attachments import MAX_ATTACHMENTS, XLSX, check_attachments, store_attachments
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
 from api.processes import Gateway
@@ -26,6 +26,10 @@ from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
 
 NO_CASE = "We could not find that case among the ones you can open."
+# A bulk upload is its workbook: the help desk imports it (SPEC 4).
+BULK_UPLOADS = (Category.PROVIDER_BULK_UPLOAD, Category.RECIPIENT_BULK_UPLOAD)
+NO_WORKBOOK = ("Attach the filled-in bulk upload template, an Excel (.xlsx) file: the help desk "
+               "imports the rows from it.")
 
 
 def is_agent(user: User) -> bool:
@@ -81,6 +85,9 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
     checked = check_attachments(uploads)
     if len(checked) + len(kept) > MAX_ATTACHMENTS:
         raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+    if data.category in BULK_UPLOADS and XLSX not in (
+            {kind for _upload, kind in checked} | {file.content_type for file in kept}):
+        raise Invalid(NO_WORKBOOK, field="attachments")
     if data.location_id is not None and data.location_id not in await my_location_ids(
             session, user):
         raise Invalid("Choose one of your own locations, or none.", field="location_id")
