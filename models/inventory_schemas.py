@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from models.fields import Id
 from models.input import Input
@@ -13,6 +13,16 @@ Doses = Annotated[int, Field(ge=1, le=1_000_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 RequestKey = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
                                   description="A random key per form; a repeat is one change")]
+_REQUEST_KEY = TypeAdapter(RequestKey)
+
+
+def is_request_key(value: object) -> bool:
+    """Whether a form's posted key is one (a page mints a fresh key when it is not)."""
+    try:
+        _REQUEST_KEY.validate_python(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class Form(Input):

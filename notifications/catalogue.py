@@ -2,6 +2,7 @@
 
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from pydantic import BaseModel
 
@@ -45,12 +46,13 @@ class EmailContext(BaseModel):
     """Fields every email can use."""
 
     recipient_name: str
+    # Read by someone with no help-desk account (a vaccine recipient): its help line leads to
+    # the public question form. A case's email says so per email (`public`).
+    PUBLIC_READER: ClassVar[bool] = False
 
     @property
     def public_reader(self) -> bool:
-        """Read by someone with no help-desk account (a vaccine recipient, a person who asked a
-        question without one): its help line leads to the public question form."""
-        return False
+        return self.PUBLIC_READER
 
 
 class PortalInvitationContext(EmailContext):
@@ -217,10 +219,7 @@ class RecipientInvitationContext(EmailContext):
     location_name: str
     register_url: str
     language: str = "en"
-
-    @property
-    def public_reader(self) -> bool:
-        return True
+    PUBLIC_READER: ClassVar[bool] = True
 
 
 class RecipientUploadDoneContext(EmailContext):
@@ -243,10 +242,7 @@ class SecondDoseReminderContext(EmailContext):
     due_on: date
     portal_url: str
     language: str = "en"
-
-    @property
-    def public_reader(self) -> bool:
-        return True
+    PUBLIC_READER: ClassVar[bool] = True
 
 
 class AppointmentNoticeContext(EmailContext):
@@ -259,10 +255,7 @@ class AppointmentNoticeContext(EmailContext):
     dose_number: int
     portal_url: str
     language: str = "en"
-
-    @property
-    def public_reader(self) -> bool:
-        return True
+    PUBLIC_READER: ClassVar[bool] = True
 
 
 CONTEXTS: dict[EmailKind, type[EmailContext]] = {

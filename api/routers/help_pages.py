@@ -1,6 +1,5 @@
 """The help-desk pages for requesters: knowledge base, registration, questions, their cases."""
 
-import re
 import secrets
 
 from fastapi import Request
@@ -36,6 +35,7 @@ from models.enrollment import Location
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category, requester_case_path
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
+from models.inventory_schemas import is_request_key
 
 router = Router(prefix="/help", include_in_schema=False)
 PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.RECIPIENT_QUESTION]
@@ -144,13 +144,10 @@ async def my_cases(request: Request, user: CurrentUser, session: SessionDep) -> 
     return render(request, "help/cases.html", {"cases": await helpdesk.my_cases(session, user)})
 
 
-REQUEST_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")  # models.inventory_schemas.RequestKey's form
-
-
 async def _intake(request: Request, session, user, **context) -> HTMLResponse:
     values = context.setdefault("values", {})
     # The form's own key, kept through the suggestions step: sent again, the same case.
-    if not REQUEST_KEY.fullmatch(str(values.get("request_key") or "")):
+    if not is_request_key(values.get("request_key")):
         values["request_key"] = secrets.token_hex(16)
     ids = await my_location_ids(session, user)
     locations = (await session.exec(select(Location).where(Location.id.in_(ids)))).all()
