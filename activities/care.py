@@ -1,11 +1,10 @@
 """The second-dose reminder's steps: read when it is due, and email the recipient once."""
 
-from babel.dates import format_datetime
 from temporalio import activity
 
 from activities.mailer import MailingActivities, missing, present
 from core import i18n
-from core.timefmt import EASTERN
+from core.timefmt import when_in
 from models.administration_store import reminder_due
 from models.administrations import Administration, Appointment, AppointmentSlot
 from models.base import as_utc
@@ -91,8 +90,7 @@ class CareActivities(MailingActivities):
             if not person.email:
                 return False
             with i18n.language(person.language):
-                when_text = format_datetime(as_utc(slot.starts_at), "long", tzinfo=EASTERN,
-                                            locale=i18n.locale())
+                when_text = when_in(slot.starts_at, i18n.locale())
             context = AppointmentNoticeContext(
                 recipient_name=person.first_name, change=data.change,
                 location_name=location.name, when_text=when_text,

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import created_at_field, time_field
+from models.base import UtcDateTime, created_at_field, time_field
 from models.enums import AccountStatus, Role
 from models.types import enum_field
 
@@ -51,7 +51,7 @@ class WebSession(SQLModel, table=True):
     key_hash: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="user_account.id", index=True)
     created_at: datetime = created_at_field()
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=UtcDateTime())
     ip_address: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=400)
 
@@ -71,7 +71,7 @@ class AccessLink(SQLModel, table=True):
     subject_id: int = Field(index=True)
     bound_to: str | None = Field(default=None, max_length=200)
     created_at: datetime = created_at_field()
-    expires_at: datetime = Field(sa_type=DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=UtcDateTime())
     used_at: datetime | None = time_field()
     revoked_at: datetime | None = time_field()
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Index
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field
 
 
@@ -17,12 +18,28 @@ def as_utc(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+class UtcDateTime(TypeDecorator):
+    """A moment, stored in UTC and read back with its zone on every database. SQLite keeps no
+    zone: it stored an aware time's wall clock as it was (10:00 Eastern as 10:00, read back as
+    10:00 UTC, five hours early), so every time is turned to UTC before it is written. A time
+    with no zone is taken as UTC, as the code's own `utcnow()` values are."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value).astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
 def created_at_field() -> datetime:
-    return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)
+    return Field(default_factory=utcnow, sa_type=UtcDateTime(), nullable=False)
 
 
 def time_field(nullable: bool = True, index: bool = False) -> datetime | None:
-    return Field(default=None, sa_type=DateTime(timezone=True), nullable=nullable, index=index)
+    return Field(default=None, sa_type=UtcDateTime(), nullable=nullable, index=index)
 
 
 def insert_or_skip(dialect: str, table: Any):

@@ -2,10 +2,9 @@
 
 from datetime import datetime
 
-from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
-from models.base import time_field
+from models.base import UtcDateTime, time_field
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -18,5 +17,5 @@ class LoginThrottle(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=100)
     count: int = 0
-    window_started: datetime = Field(sa_type=DateTime(timezone=True))
+    window_started: datetime = Field(sa_type=UtcDateTime())
     blocked_until: datetime | None = time_field()

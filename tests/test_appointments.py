@@ -5,7 +5,7 @@ and one "this time is full"; a second dose may not be booked before the product'
 import asyncio
 import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import select
 
@@ -100,6 +100,44 @@ async def test_a_second_dose_is_not_booked_before_the_interval(system):
     await http.aclose()
 
 
+async def test_only_the_next_dose_of_a_registered_eligible_person_is_booked(system):
+    """A first dose is booked once eligible (a phase not yet open: refused, the page says why
+    and offers no time); after dose 1 only second-dose times are offered, each naming its
+    dose, and a first-dose time sent by hand is refused. The interval's day is written in the
+    person's language, not as 2026-12-31."""
+    site = await vaccinating_site(system)
+    first = await _slot(site, 3, 5)
+    waiting = await walk_in(site, industry="other")  # 46, no answers: a later phase
+    http = system.http()
+    base = recipient_path(system.settings.secret_key.get_secret_value(), waiting["id"])
+    page = (await http.get(f"{base}/appointments")).text
+    assert "once you are eligible" in page and "Book this time" not in page
+    token = CSRF.search((await http.get("/login")).text)[1]  # any form's token will do
+    refused = await http.post(f"{base}/appointments",
+                              data={"slot_id": str(first), "csrf_token": token})
+    assert refused.status_code == 422 and "once you are eligible" in refused.text
+    await http.aclose()
+    lot = await stock(system, site, "207", f"AP-{uuid.uuid4().hex[:5]}")  # 28 days
+    given = await walk_in(site, language="es")
+    await give(site, given["id"], lot)
+    early, late = await _slot(site, 20, 5, dose_number=2), await _slot(site, 29, 5, dose_number=2)
+    http, base, token = await _portal(system, given["id"])
+    page = (await http.get(f"{base}/appointments")).text
+    assert f'value="{late}"' in page and f'value="{first}"' not in page
+    assert "dosis 2" in page and "dosis 1" not in page
+    again = await http.post(f"{base}/appointments",
+                            data={"slot_id": str(first), "csrf_token": token})
+    assert again.status_code == 422 and "su próxima dosis es la dosis 2" in again.text
+    too_early = await http.post(f"{base}/appointments",
+                                data={"slot_id": str(early), "csrf_token": token})
+    assert too_early.status_code == 422
+    assert re.search(r"antes del \d+ de \w+ de 20\d\d", too_early.text), too_early.text
+    async with system.sessions() as session:
+        assert not (await session.exec(select(Appointment).where(
+            Appointment.recipient_id.in_([waiting["id"], given["id"]])))).all()
+    await http.aclose()
+
+
 async def _booking(system, appointment_id: int) -> tuple[Appointment, list[int]]:
     async with system.sessions() as session:
         appointment = await session.get(Appointment, appointment_id)
@@ -122,14 +160,11 @@ async def _book(system, recipient_id: int, email: str, slot: int) -> tuple:
 
 
 def _long_time(starts_at, language: str = "en") -> str:
-    from babel.dates import format_datetime
-
     from core import i18n
-    from core.timefmt import EASTERN
-    from models.base import as_utc
+    from core.timefmt import when_in
 
     with i18n.language(language):
-        return format_datetime(as_utc(starts_at), "long", tzinfo=EASTERN, locale=i18n.locale())
+        return when_in(starts_at, i18n.locale())
 
 
 async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_stay(system):
@@ -368,3 +403,33 @@ async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again
                             data={"slot_id": str(other), "csrf_token": token})
     assert moved.status_code in (200, 303), moved.text[:300]
     await http.aclose()
+
+
+async def test_a_time_offered_in_north_carolina_is_shown_and_emailed_at_that_time(system):
+    """10:00 Eastern stays 10:00 AM on the booking page and in the email, on SQLite too (which
+    keeps no zone: it stored the wall clock and read it back as UTC, 5:00 AM); a time sent
+    without its zone names no moment and is refused on the field."""
+    site = await vaccinating_site(system)
+    day = local_today(utcnow() + timedelta(days=4))
+    made = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": f"{day.isoformat()}T10:00:00-05:00", "capacity": 1})
+    assert made.status_code == 201, made.text
+    async with system.sessions() as session:
+        stored = (await session.get(AppointmentSlot, made.json()["id"])).starts_at
+    assert stored == datetime.fromisoformat(f"{day.isoformat()}T15:00:00+00:00")
+    naive = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": f"{day.isoformat()}T10:00:00", "capacity": 1})
+    assert naive.status_code == 422
+    assert naive.json()["errors"].keys() == {"starts_at"}, naive.text
+    email = f"tz-{uuid.uuid4().hex[:8]}@example.org"
+    http, base, token = await _portal(system, (await walk_in(site, email=email))["id"])
+    page = await http.get(f"{base}/appointments")
+    assert "10:00" in page.text and "5:00" not in page.text
+    booked = await http.post(f"{base}/appointments",
+                             data={"slot_id": str(made.json()["id"]), "csrf_token": token})
+    assert booked.status_code == 303, booked.text
+    await http.aclose()
+    mail = await system.smtp.one(to=email, subject="appointment")
+    assert "10:00" in mail.text and "5:00" not in mail.text, mail.text

@@ -53,8 +53,9 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
     await page.get_by_label("Day").first.fill(later)
     await page.get_by_role("button", name="Offer this time").click()
     await expect(page.get_by_role("status")).to_contain_text("3 place(s) offered")
-    await expect(page.get_by_role("table", name="Times offered from now on")).to_contain_text(
-        "0 of 3")
+    offered = page.get_by_role("table", name="Times offered from now on")
+    await expect(offered).to_contain_text("0 of 3")
+    await expect(offered).to_contain_text("9:30 AM")  # as typed (SQLite showed 4:30 AM)
     await page.get_by_role("button", name="Turn scheduling off").click()
     await expect(page.get_by_role("status")).to_contain_text("Appointment scheduling is off")
     await expect(page.get_by_role("button", name="Turn scheduling on")).to_be_visible()

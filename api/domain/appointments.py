@@ -2,7 +2,9 @@
 
 A place is taken by one conditional UPDATE (`booked < capacity`), so two people booking the
 last place at once get one booking and one "this time is full", on SQLite and Postgres
-alike. A second-dose slot may not come before the product's interval after the first dose.
+alike. A person books only once registered, a first dose only once eligible, and only a time
+for their next dose; a second-dose slot may not come before the product's interval after the
+first dose.
 
 A Location Manager turns scheduling on or off for their location: off, no time is offered or
 booked (walk-ins only), and the appointments already booked stay. A recipient moves a booking
@@ -11,12 +13,15 @@ UPDATE, the old one freed and the appointment row moved, or nothing changes."""
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from babel.dates import format_date
+from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.recipients import eligibility_now
 from api.processes import Gateway
 from api.processes import appointments as process
+from core import i18n
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import N_, gettext
 from models.administrations import RECORDED, Administration, Appointment, AppointmentSlot
@@ -100,6 +105,37 @@ async def booked_for(session: AsyncSession, person: Recipient) -> list[tuple]:
                                     .order_by(AppointmentSlot.starts_at))).all())
 
 
+async def next_dose(session: AsyncSession, person: Recipient) -> int:
+    """The dose the person comes for next: one after the highest recorded."""
+    given = (await session.exec(select(func.max(Administration.dose_number)).where(
+        Administration.recipient_id == person.id, Administration.status == RECORDED))).one()
+    return (given or 0) + 1
+
+
+def not_bookable(person: Recipient, dose: int) -> str | None:
+    """Why the person may not book yet (in their language), or None: a registration not
+    finished, or a first dose for someone not eligible now."""
+    if person.registered_at is None:
+        return gettext("Finish your registration before you book: answer the questions on "
+                       "your Recipient Portal page, then come back here.")
+    if dose == 1 and eligibility_now(person)[0] != "eligible":
+        return gettext("You can book a first dose once you are eligible. Your Recipient "
+                       "Portal page shows your status.")
+    return None
+
+
+async def _dose_rules(session: AsyncSession, person: Recipient, slot: AppointmentSlot) -> None:
+    dose = await next_dose(session, person)
+    reason = not_bookable(person, dose)
+    if reason:
+        raise Invalid(reason, field="slot_id")
+    if slot.dose_number != dose:
+        raise Invalid(gettext("This time is for dose %(slot)s, and your next dose is dose "
+                              "%(next)s. Choose another time.") % {
+                                  "slot": slot.dose_number, "next": dose}, field="slot_id")
+    await _second_dose_rule(session, person, slot)
+
+
 async def _second_dose_rule(session: AsyncSession, person: Recipient,
                             slot: AppointmentSlot) -> None:
     if slot.dose_number < 2:
@@ -114,20 +150,22 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
     earliest = first.administered_on + timedelta(days=product.interval_days or 0)
     if local_today(as_utc(slot.starts_at)) < earliest:
         raise Invalid(gettext("Your second dose cannot be before %(day)s. Choose a later "
-                              "time.") % {"day": earliest.isoformat()}, field="slot_id")
+                              "time.") % {"day": format_date(earliest, "long",
+                                                             locale=i18n.locale())},
+                      field="slot_id")
 
 
 async def _bookable(session: AsyncSession, person: Recipient, slot_id: int
                     ) -> AppointmentSlot:
-    """A future time at the person's location, which takes appointments, allowed by the
-    second-dose rule."""
+    """A future time at the person's location, which takes appointments, for the dose they come
+    for next, allowed by their registration, eligibility and the second-dose rule."""
     await _takes_appointments(session, person.location_id)
     slot = await session.get(AppointmentSlot, slot_id)
     if slot is None or slot.location_id != person.location_id:
         raise NotFound(gettext(NO_SLOT), field="slot_id")
     if as_utc(slot.starts_at) <= utcnow():
         raise Invalid(gettext("That time has passed. Choose another time."), field="slot_id")
-    await _second_dose_rule(session, person, slot)
+    await _dose_rules(session, person, slot)
     return slot
 
 

@@ -5,10 +5,9 @@ the day's appointments, and recipients book, move and cancel from their Recipien
 from datetime import date, datetime, time
 from typing import Annotated
 
-from babel.dates import format_datetime
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
 from api.domain import appointments, care
@@ -21,8 +20,8 @@ from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Invalid
 from core.i18n import N_, gettext
-from core.timefmt import EASTERN
-from models.base import as_utc, utcnow
+from core.timefmt import EASTERN, when_in
+from models.base import utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
 from models.input import Input
@@ -33,7 +32,7 @@ pages = Router(include_in_schema=False)
 
 
 class SlotIn(Input):
-    starts_at: datetime
+    starts_at: AwareDatetime  # with its zone: 10:00 alone names no moment
     capacity: Annotated[int, Field(ge=1, le=1000)]
     dose_number: Annotated[int, Field(ge=1, le=6)] = 1
 
@@ -119,19 +118,23 @@ async def day_list(location_id: Id, user: CurrentUser, session: SessionDep,
 
 def _at(moment: datetime) -> str:
     """A slot's time in the language of the moment, North Carolina time with its zone."""
-    return format_datetime(as_utc(moment), "long", tzinfo=EASTERN, locale=i18n.locale())
+    return when_in(moment, i18n.locale())
 
 
 async def _booking_page(request, session, person, base: str, errors: dict | None = None,
                         status_code: int = 200, values: dict | None = None) -> HTMLResponse:
     location = await session.get(Location, person.location_id)
+    dose = await appointments.next_dose(session, person)
+    waiting = appointments.not_bookable(person, dose)
     slots = (await appointments.open_slots(session, person.location_id)
-             if location.appointments_on else [])
+             if location.appointments_on and not waiting else [])
     booked = await appointments.booked_for(session, person)
     return bilingual_page(request, "proof/appointments.html", {
         "person": person, "base": base, "errors": errors or {}, "at": _at,
-        "values": values or {}, "scheduling": location.appointments_on,
-        "slots": [(str(s.id), f"{_at(s.starts_at)} ({s.capacity - s.booked})") for s in slots],
+        "values": values or {}, "scheduling": location.appointments_on, "waiting": waiting,
+        "slots": [(str(s.id), gettext("%(when)s, dose %(dose)s (%(left)s left)") % {
+            "when": _at(s.starts_at), "dose": s.dose_number, "left": s.capacity - s.booked})
+            for s in slots if s.dose_number == dose],
         "booked": booked}, status_code)
 
 

@@ -93,10 +93,12 @@ async def on_hand(system: System, lot_id: int) -> int:
         return (await session.get(Lot, lot_id)).on_hand
 
 
-def person(tag: str, email: str | None = None, language: str = "en") -> dict:
+def person(tag: str, email: str | None = None, language: str = "en",
+           industry: str = "health_care") -> dict:
+    """A walk-in's details: by default a health care worker, eligible now (phase 1)."""
     return {"first_name": "Ana", "last_name": f"Walker{tag}", "date_of_birth": "1980-04-02",
             "phone": "919-555-0100", "email": email, "street": "5 Elm St",
-            "city": "Durham", "state": "NC", "zip_code": "27701", "industry": "other",
+            "city": "Durham", "state": "NC", "zip_code": "27701", "industry": industry,
             "language": language}
 
 
@@ -104,9 +106,10 @@ def letters() -> str:
     return "".join(chr(ord("a") + int(d)) for d in str(uuid.uuid4().int % 10**8)).capitalize()
 
 
-async def walk_in(site: Site, email: str | None = None, language: str = "en") -> dict:
+async def walk_in(site: Site, email: str | None = None, language: str = "en",
+                  industry: str = "health_care") -> dict:
     response = await site.provider.post(f"{site.care}/walk-ins",
-                                        json=person(letters(), email, language))
+                                        json=person(letters(), email, language, industry))
     assert response.status_code == 201, response.text
     return response.json()
 
