@@ -1,12 +1,12 @@
 """Organization management: employers (not vaccine providers), their points of contact and
 the 48-hour validation link, and the Organization Portal's confirmation of details."""
 
-from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
 from api.domain.scope import NO_EMPLOYER, contact_of, may_manage
+from api.domain.text_search import contains
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from core.errors import Conflict, Forbidden, Gone, NotFound
@@ -25,8 +25,8 @@ LINK_PROBLEMS = PROBLEMS[CONTACT_PURPOSE]
 
 async def search(session: AsyncSession, q: str, limit: int = 25) -> list[Employer]:
     """By name, so a manager finds an existing organization before creating a duplicate."""
-    rows = await session.exec(select(Employer).where(
-        func.lower(Employer.name).like(f"%{q.lower()}%")).order_by(Employer.name).limit(limit))
+    rows = await session.exec(select(Employer).where(contains(q, Employer.name))
+                              .order_by(Employer.name).limit(limit))
     return list(rows.all())
 
 

@@ -1,12 +1,13 @@
 """Account management by Location Managers: portal contacts, their locations, deactivation,
 and the set-password link an invited contact is emailed."""
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
 from api.domain.scope import managed_location_ids
+from api.domain.text_search import contains
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from api.sessions import end_all_sessions
@@ -30,11 +31,10 @@ async def _people_query(session: AsyncSession, manager: User, search: PeopleSear
                                              UserLocation.profile.is_not(None))
     query = select(User).where(User.id.in_(ids))
     if search.name:
-        like = f"%{search.name.lower()}%"
-        full = func.lower(User.first_name + " " + User.last_name)
-        query = query.where(or_(full.like(like), func.lower(User.last_name).like(like)))
+        query = query.where(contains(search.name, User.first_name + " " + User.last_name,
+                                     User.last_name))
     if search.username:
-        query = query.where(func.lower(User.username).like(f"%{search.username.lower()}%"))
+        query = query.where(contains(search.username, User.username))
     return query
 
 

@@ -9,7 +9,7 @@ import asyncio
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_
+from sqlalchemy import false, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +23,7 @@ from core.errors import Conflict, NotFound
 from models.accounts import User
 from models.audit import AuditEvent
 from models.eligibility import evaluate
+from models.input import CONTROL
 from models.recipient_rules import SMALL_FILE, name_key
 from models.recipient_store import store
 from models.recipients import Recipient, RecipientUpload
@@ -145,10 +146,13 @@ async def search(session: AsyncSession, location_id: int, q: str = "", status: s
                  page: int = 1) -> RecipientPage:
     """Recipients of a location, registered or invited, by name or email, a page at a time."""
     where = [Recipient.location_id == location_id]
-    if q.strip():
+    if CONTROL.search(q):  # no name holds one, and Postgres refuses a NUL in a parameter
+        where.append(false())
+    elif q.strip():
         key = name_key(q)
-        where.append(or_(col(Recipient.last_key).startswith(key),
-                         col(Recipient.first_key).startswith(key),
+        # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
+        where.append(or_(col(Recipient.last_key).startswith(key, autoescape=True),
+                         col(Recipient.first_key).startswith(key, autoescape=True),
                          func.lower(Recipient.email) == key))
     if status == "registered":
         where.append(col(Recipient.registered_at).is_not(None))

@@ -42,6 +42,7 @@ def like_pattern(text: str) -> str:
 
 
 def contains(text: str, *columns) -> ColumnElement[bool]:
-    """Any of the columns contains the text, ignoring case."""
+    """Any of the columns (or expressions) contains the text, ignoring case; the text's %, _
+    and \\ are literal characters, so `%%%` finds only names holding three percent signs."""
     pattern = like_pattern(text)
     return or_(*(contains_text(c, pattern) for c in columns))

@@ -17,6 +17,7 @@ from models.portal_schemas import (
     ContactOut,
     EmployerIn,
     EmployerOut,
+    EmployerSearch,
     LocationGrant,
     PeoplePage,
     PeopleSearch,
@@ -120,10 +121,10 @@ async def accept_invitation(token: str, body: NewPassword, session: SessionDep) 
 
 @router.get("/employers", response_model=list[EmployerOut],
             summary="Search organizations by name (3+ characters) before creating one")
-async def search_employers(session: SessionDep,
-                           q: Annotated[str, Query(min_length=3, max_length=120)]
+async def search_employers(session: SessionDep, q: Annotated[str, Query(max_length=120)]
                            ) -> list[EmployerOut]:
-    return [EmployerOut.model_validate(e) for e in await employers.search(session, q)]
+    search = validated(EmployerSearch, {"q": q})
+    return [EmployerOut.model_validate(e) for e in await employers.search(session, search.q)]
 
 
 @router.post("/employers", response_model=EmployerOut, status_code=201)

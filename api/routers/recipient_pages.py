@@ -5,7 +5,7 @@ api/domain/recipients_scope.py."""
 
 from typing import Annotated
 
-from fastapi import Depends, File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
@@ -26,6 +26,7 @@ from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
 from models.helpdesk_schemas import ImportIn, ImportReport
+from models.input import NO_CONTROL
 from models.recipient_rules import INDUSTRIES, MAX_ROWS, SMALL_FILE
 
 pages = Router(include_in_schema=False)
@@ -141,7 +142,8 @@ async def upload_api(location_id: Id, user: Uploader, session: SessionDep,
 
 
 @api.get("/locations/{location_id}/recipients", summary="A location's recipients")
-async def list_api(location_id: Id, user: Manager, session: SessionDep, q: str = "",
+async def list_api(location_id: Id, user: Manager, session: SessionDep,
+                   q: Annotated[str, Query(pattern=NO_CONTROL)] = "",
                    status: str = "", page: int = 1) -> dict:
     await recipient_location(session, user, location_id)
     found = await recipients.search(session, location_id, q[:80], status, page)
