@@ -3,9 +3,13 @@ deactivation and search - through the API, with the emails a person would get.""
 
 import pytest
 
+from models.accounts import User
+from models.enums import AccountStatus
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import also_manages, invite
+from tests.support.recipients import location_manager
 from tests.support.review import reviewer
+from tests.support.web import browser
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +115,61 @@ async def test_search_by_name_or_username_with_three_characters(system, sites):
     both = await manager.get("/api/v1/portal/users",
                              params={"name": "zephyr", "username": person["username"]})
     assert both.status_code == 422 and "not both" in both.json()["errors"]["username"]
+
+
+
+async def deactivated_in_database(system, user_id_: int) -> None:
+    """Setup only: a location whose other manager has left."""
+    async with system.sessions() as session:
+        user = await session.get(User, user_id_)
+        user.status = AccountStatus.DEACTIVATED
+        session.add(user)
+        await session.commit()
+
+
+async def sole_manager_elsewhere(system, user_id_: int) -> int:
+    """Setup only: a second location where this person is the only active manager."""
+    other = await location_manager(system)
+    await also_manages(system, user_id_, other.location_id)
+    await deactivated_in_database(system, other.user_id)
+    return other.location_id
+
+
+async def test_a_location_always_keeps_an_active_location_manager(system):
+    state = await reviewer(system)
+    lone = (await enrolled_sites(system, ["Acct Lone"], redistribution=False, state=state))
+    (location,) = lone.ids
+    manager = lone.staff[location]
+    own_id = (await manager.get("/api/v1/me")).json()["id"]
+    demoted = await manager.patch(f"/api/v1/portal/users/{own_id}",
+                                  json={"profile": "provider_readonly"})
+    assert demoted.status_code == 409, demoted.text
+    assert "only Healthcare Location Manager of Acct Lone" in demoted.json()["errors"]["profile"]
+    assert "Make someone else a Location Manager" in demoted.json()["errors"]["profile"]
+    assert (await me(manager))["profile"] == "location_manager"
+
+    page = browser(system)
+    await page.login(lone.emails[location])
+    answer = await page.submit(f"/portal/accounts/{own_id}", {
+        "first_name": "Kept", "last_name": "Typed", "profile": "provider"},
+        action=f"/portal/accounts/{own_id}/edit")
+    assert answer.status_code == 409 and "Make someone else a Location Manager" in answer.text
+    assert 'value="Kept"' in answer.text, "the page keeps what was typed"
+
+    elsewhere = await sole_manager_elsewhere(system, own_id)
+    removed = await manager.delete(f"/api/v1/portal/users/{own_id}/locations/{elsewhere}")
+    assert removed.status_code == 409 and "only Healthcare Location Manager" in removed.json()[
+        "errors"]["location_id"]
+    answer = await page.submit(f"/portal/accounts/{own_id}", {"location_id": str(elsewhere)},
+                               action=f"/portal/accounts/{own_id}/remove")
+    assert answer.status_code == 409 and "Make someone else a Location Manager" in answer.text
+
+    colleague = await invite(system, manager, location, "provider", "Morgan")
+    await sole_manager_elsewhere(system, colleague["id"])
+    refused = await manager.post(f"/api/v1/portal/users/{colleague['id']}/deactivate")
+    assert refused.status_code == 409 and "Morgan Tester is the only" in refused.text
+    assert (await me(colleague["client"]))["profile"] == "provider"
+    deputy = await invite(system, manager, location, "location_manager", "Dana")
+    demoted = await manager.patch(f"/api/v1/portal/users/{deputy['id']}",
+                                  json={"profile": "provider"})
+    assert demoted.status_code == 200, "a manager who is not the last may change"

@@ -17,7 +17,7 @@ from models.accounts import User
 from models.enrollment import Location, UserLocation
 from models.enums import AccountStatus, Role
 from models.links import PORTAL_INVITE_PURPOSE, PROBLEMS, claim_link, find_link, link_problem
-from models.portal_rules import PAGE_SIZE, PROFILES
+from models.portal_rules import MANAGER, PAGE_SIZE, PROFILES
 from models.portal_schemas import LocationGrant, PeopleSearch, PortalContactEdit, PortalContactIn
 from models.schemas import NewPassword
 
@@ -69,6 +69,23 @@ async def _username_free(session: AsyncSession, username: str, user_id: int | No
                        "choose another.", field="username")
 
 
+async def _keeps_a_manager(session: AsyncSession, actor: User, target: User,
+                           location_ids: list[int], field: str) -> None:
+    """Refuse taking the last active Location Manager away from a location: only a manager
+    there can name another one, so nobody (the state included) could restore it."""
+    for location_id in location_ids:
+        others = (await session.exec(select(func.count()).select_from(UserLocation).join(
+            User, User.id == UserLocation.user_id).where(
+            UserLocation.location_id == location_id, UserLocation.profile == MANAGER,
+            UserLocation.user_id != target.id, User.status == AccountStatus.ACTIVE))).one()
+        if not others:
+            name = (await session.get(Location, location_id)).name
+            who = "You are" if actor.id == target.id else f"{target.full_name} is"
+            raise Conflict(f"{who} the only Healthcare Location Manager of "
+                           f"{name}. Make someone else a Location Manager there first, then "
+                           "try again.", field=field)
+
+
 async def create(session: AsyncSession, gateway: Gateway, manager: User,
                  data: PortalContactIn) -> User:
     """The contact record and its invitation email: both, or neither."""
@@ -116,6 +133,10 @@ async def edit(session: AsyncSession, manager: User, target: User,
         setattr(target, name, value)
     if data.profile is not None:
         managed = await managed_location_ids(session, manager)
+        if data.profile != MANAGER:
+            await _keeps_a_manager(session, manager, target, [
+                r.location_id for r, _ in await relations(session, target.id)
+                if r.location_id in managed and r.profile == MANAGER], "profile")
         for row, _location in await relations(session, target.id):
             if row.location_id in managed:
                 row.profile = data.profile
@@ -149,6 +170,8 @@ async def remove(session: AsyncSession, manager: User, target: User, location_id
     if row.direct:
         raise Conflict("This is the person's direct location: deactivate the account "
                        "instead.", field="location_id")
+    if row.profile == MANAGER:
+        await _keeps_a_manager(session, manager, target, [location_id], "location_id")
     location = await session.get(Location, location_id)
     if location.coordinator_user_id == target.id:
         row.profile = None  # the coordinator keeps Section B, not the portal
@@ -167,6 +190,9 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     if direct is None or direct.location_id not in await managed_location_ids(session, manager):
         raise Forbidden("You can deactivate only people whose direct location is one you "
                         "manage.")
+    await _keeps_a_manager(session, manager, target, [
+        r.location_id for r, _ in await relations(session, target.id) if r.profile == MANAGER],
+        "form")
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)

@@ -140,8 +140,10 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
         notice = await _act(session, user, target, action, values)
     except CVMSError as error:
         await rollback_keeping(session, user)
+        typed = {"values": values} if action == "edit" else {}  # the edit form keeps them
         return await _record(request, session, user, user_id, error.status_code,
-                             errors=error.errors or {"form": error.message}, form=action)
+                             errors=error.errors or {"form": error.message}, form=action,
+                             **typed)
     return redirect(f"/portal/accounts/{user_id}", notice=notice)
 
 
