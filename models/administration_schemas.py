@@ -28,6 +28,9 @@ class AdministrationIn(Form):
     route: Route
     provider_name: ProviderName
     request_key: RequestKey
+    # The dose was given as entered although it breaks the series' rules (earlier than the
+    # interval, another product than the earlier dose): recorded as it happened, never lost.
+    confirmed: bool = False
 
 
 class AdministrationEdit(Form):
@@ -37,6 +40,7 @@ class AdministrationEdit(Form):
     site: Site
     route: Route
     provider_name: ProviderName
+    confirmed: bool = False  # as AdministrationIn's
 
 
 class RemovalIn(Form):

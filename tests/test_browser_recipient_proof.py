@@ -25,7 +25,8 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     assert (await give(site, person["id"], lot)).status_code == 201
     slot = await site.manager.post(
         f"/api/v1/locations/{site.location_id}/appointment-slots",
-        json={"starts_at": (utcnow() + timedelta(days=2)).isoformat(), "capacity": 3})
+        json={"starts_at": (utcnow() + timedelta(days=2)).isoformat(), "capacity": 3,
+              "dose_number": 2})  # dose 1 is given: only the next dose's times are offered
     assert slot.status_code == 201
     link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
 

@@ -122,3 +122,46 @@ async def test_only_usable_lots_and_real_dates(system):
     used_up = await give(site, second["id"], empty)
     assert used_up.status_code == 422 and "lot_id" in used_up.json()["errors"]
     assert date.fromisoformat((await give(site, second["id"], old)).json()["administered_on"])
+
+
+async def test_a_dose_fits_the_persons_series(system):
+    """Found by the outside check: dose 2 the same day as dose 1 (Back, then "Save dose" again,
+    which offers the next number), a dose before the one it follows or before birth, another
+    product: all were recorded. Impossible dates and a skipped dose are refused on their field;
+    a dose earlier than the interval (less 4 days' grace) or of another product is recorded
+    only when confirmed as given, so a dose really given is never lost."""
+    site = await vaccinating_site(system)
+    moderna = await stock(system, site, "207", f"MO-{uuid.uuid4().hex[:6]}")  # 28 days
+    pfizer = await stock(system, site, "208", f"PF-{uuid.uuid4().hex[:6]}")
+    today = local_today(utcnow())
+    baby = person(uuid.uuid4().hex[:8].upper().translate(str.maketrans("0123456789",
+                                                                        "GHIJKLMNOP")))
+    baby["date_of_birth"] = str(today - timedelta(days=10))
+    made = await site.provider.post(f"{site.care}/walk-ins", json=baby)
+    assert made.status_code == 201, made.text
+    before_birth = await give(site, made.json()["id"], moderna, on=today - timedelta(days=20))
+    assert before_birth.status_code == 422
+    assert before_birth.json()["errors"].keys() == {"administered_on"}
+
+    someone = (await walk_in(site))["id"]
+    skipped = await give(site, someone, moderna, dose_number=2)
+    assert skipped.status_code == 422 and "dose_number" in skipped.json()["errors"]
+    assert (await give(site, someone, moderna, on=today - timedelta(days=10))).status_code == 201
+    earlier = await give(site, someone, moderna, dose_number=2, on=today - timedelta(days=12))
+    assert earlier.status_code == 422 and "administered_on" in earlier.json()["errors"]
+    same_day_again = await give(site, someone, moderna, dose_number=2)
+    assert same_day_again.status_code == 422, same_day_again.text
+    assert "due from" in same_day_again.json()["errors"]["confirmed"]
+    mixed = await give(site, someone, pfizer, dose_number=2)
+    assert "confirmed" in mixed.json()["errors"] and "this lot is" in mixed.text
+    assert await on_hand(system, moderna) == 9 and await on_hand(system, pfizer) == 10
+    given = await site.provider.post(f"{site.care}/administrations", json={
+        "recipient_id": someone, "lot_id": moderna, "dose_number": 2,
+        "administered_on": str(today), "site": "LD", "route": "IM",
+        "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex, "confirmed": True})
+    assert given.status_code == 201, given.text
+    assert await on_hand(system, moderna) == 8
+
+    on_time = (await walk_in(site))["id"]
+    assert (await give(site, on_time, moderna, on=today - timedelta(days=24))).status_code == 201
+    assert (await give(site, on_time, moderna, dose_number=2)).status_code == 201, "4 days' grace"

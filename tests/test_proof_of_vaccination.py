@@ -37,7 +37,7 @@ async def test_the_pdf_qr_code_verifies_and_carries_the_doses(system):
     today = local_today(utcnow())
     first = await give(site, person["id"], lot, on=today - timedelta(days=21))
     second = await give(site, person["id"], lot, dose_number=2, on=today)
-    wrong = await give(site, person["id"], lot, dose_number=3, on=today)
+    wrong = await give(site, person["id"], lot, dose_number=3, on=today, confirmed=True)
     assert {first.status_code, second.status_code, wrong.status_code} == {201}
     await site.provider.post(f"/api/v1/administrations/{wrong.json()['id']}/removal",
                              json={"reason": "Entered twice"})

@@ -1,7 +1,15 @@
 """Recording doses: each debits its lot by one through the keyed ledger (keyed by the
 administration, so a double click or a retry debits once); an edit changes the record; a
 removal as entered in error returns the dose by a reversing entry, never by editing history.
-A first dose of a two-dose product starts its second-dose reminder."""
+A first dose of a two-dose product starts its second-dose reminder.
+
+A dose fits the person's series: never before their birth, dose N only after dose N-1 and
+not on an earlier day. A dose earlier than the product's interval after the one before (less
+the 4-day grace period), or of another product, is recorded only when the person recording
+it confirms it was given that way: a dose given is never refused, but a slip (Back, then
+"Save dose" again, which offers the next dose number) is caught."""
+
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -10,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.care import recipient_at
 from api.processes import Gateway, reminders
 from core.errors import Conflict, Invalid, NotFound
+from core.timefmt import day
 from models.accounts import User
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.administration_store import reminder_due
@@ -17,11 +26,15 @@ from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
 from models.base import utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
-from models.inventory import LedgerEntry, Lot
+from models.inventory import LedgerEntry, Lot, Product
 from models.inventory_rules import EntryKind
 from models.ledger import NotEnoughDoses, apply
+from models.recipients import Recipient
 
 NO_ADMINISTRATION = "We could not find that dose among your location's records."
+GRACE = timedelta(days=4)  # CDC: a dose up to 4 days before the minimum interval counts
+CONFIRM = (" If it was given this way, tick \"The dose was given as entered\" and save "
+           "again.")
 
 
 def debit_key(administration_id: int) -> str:
@@ -73,7 +86,41 @@ async def _no_twin_dose(session: AsyncSession, recipient_id: int, dose_number: i
     )).first()
     if twin is not None:
         raise Conflict(f"Dose {dose_number} is already recorded for this person "
-                       f"({twin.administered_on.isoformat()}).", field="dose_number")
+                       f"({day(twin.administered_on)}).", field="dose_number")
+
+
+async def _fits_series(session: AsyncSession, person: Recipient, data, product_id: int,
+                       except_id: int | None = None) -> None:
+    """The dose's place in the person's series (see the module's docstring)."""
+    if data.administered_on < person.date_of_birth:
+        raise Invalid(f"The date given is before {person.full_name}'s date of birth "
+                      f"({day(person.date_of_birth)}).", field="administered_on")
+    if data.dose_number == 1:
+        return
+    before = (await session.exec(select(Administration).where(
+        Administration.recipient_id == person.id, Administration.status == RECORDED,
+        Administration.dose_number == data.dose_number - 1,
+        Administration.id != (except_id or 0)))).first()
+    if before is None:
+        raise Invalid(f"Dose {data.dose_number - 1} is not recorded for this person: record "
+                      f"it first (a dose given elsewhere or on paper, with its real date).",
+                      field="dose_number")
+    if data.administered_on < before.administered_on:
+        raise Invalid(f"Dose {data.dose_number} cannot be before dose {data.dose_number - 1} "
+                      f"({day(before.administered_on)}).", field="administered_on")
+    if data.confirmed:
+        return
+    earlier = await session.get(Product, before.product_id)
+    if product_id != before.product_id:
+        raise Invalid(f"Dose {data.dose_number - 1} was {earlier.name}; this lot is "
+                      f"{(await session.get(Product, product_id)).name}." + CONFIRM,
+                      field="confirmed")
+    if earlier.interval_days and (data.administered_on - before.administered_on
+                                  < timedelta(days=earlier.interval_days) - GRACE):
+        due = before.administered_on + timedelta(days=earlier.interval_days)
+        raise Invalid(f"Dose {data.dose_number} of {earlier.name} is due from {day(due)}, "
+                      f"{earlier.interval_days} days after dose {data.dose_number - 1} "
+                      f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
 
 
 async def record(session: AsyncSession, gateway: Gateway, user: User, location: Location,
@@ -86,6 +133,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         late = await _check_dates(gateway, data)
         await _no_twin_dose(session, person.id, data.dose_number)
         lot = await usable_lot(session, location, data.lot_id, data.administered_on)
+        await _fits_series(session, person, data, lot.product_id)
     except (Conflict, Invalid):
         # A twin of this request (a retry, a second tab) may have committed the dose since the
         # lookup above: then this dose is recorded, and the twin's lot debit explains the rest.
@@ -94,7 +142,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         raise
     dose = Administration(recipient_id=person.id, location_id=location.id,
                           product_id=lot.product_id, entered_late=late, recorded_by=user.id,
-                          **data.model_dump(exclude={"recipient_id"}))
+                          **data.model_dump(exclude={"recipient_id", "confirmed"}))
     session.add(dose)
     try:
         await session.flush()
@@ -146,9 +194,14 @@ async def edit(session: AsyncSession, gateway: Gateway, dose: Administration,
     if lot.is_expired(data.administered_on):
         raise Invalid(f"Lot {lot.lot_number} had expired on that day.", field="administered_on")
     await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
+    product_id = dose.product_id
+    if data.lot_id is not None and data.lot_id != dose.lot_id:
+        product_id = (await session.get(Lot, data.lot_id) or lot).product_id
+    await _fits_series(session, await session.get(Recipient, dose.recipient_id), data,
+                       product_id, dose.id)
     if data.lot_id is not None and data.lot_id != dose.lot_id:
         await _move(session, dose, lot, data)
-    for name, value in data.model_dump(exclude={"lot_id"}).items():
+    for name, value in data.model_dump(exclude={"lot_id", "confirmed"}).items():
         setattr(dose, name, value)
     dose.entered_late = dose.entered_late or late
     dose.updated_at = utcnow()

@@ -166,7 +166,8 @@ async def _dose(session, user, administration_id: int):
 async def edit_form(request: Request, administration_id: Id, user: CurrentUser,
                     session: SessionDep) -> HTMLResponse:
     dose = await _dose(session, user, administration_id)
-    values = {k: str(getattr(dose, k)) for k in AdministrationEdit.model_fields}
+    values = {k: str(getattr(dose, k)) for k in AdministrationEdit.model_fields
+              if k != "confirmed"}  # asked for only when a change breaks the series' rules
     return await _edit_page(request, session, dose, values, {})
 
 

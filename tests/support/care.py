@@ -116,8 +116,9 @@ async def walk_in(site: Site, email: str | None = None, language: str = "en",
 
 async def give(site: Site, recipient_id: int, lot_id: int, dose_number: int = 1,
                on: date | None = None, client: httpx.AsyncClient | None = None,
-               key: str | None = None) -> httpx.Response:
+               key: str | None = None, confirmed: bool = False) -> httpx.Response:
     return await (client or site.provider).post(f"{site.care}/administrations", json={
         "recipient_id": recipient_id, "lot_id": lot_id, "dose_number": dose_number,
         "administered_on": str(on or local_today(utcnow())), "site": "LD", "route": "IM",
-        "provider_name": "Pat Provider", "request_key": key or uuid.uuid4().hex})
+        "provider_name": "Pat Provider", "request_key": key or uuid.uuid4().hex,
+        "confirmed": confirmed})
