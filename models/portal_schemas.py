@@ -2,12 +2,20 @@
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from models.enums import Role
 from models.fields import (
     Id,
-    OptionalText,
     Phone,
     ShortText,
     Text,
@@ -26,16 +34,21 @@ Profile = Annotated[Role, Field(description="location_manager, provider or provi
 OptionalPhone = Annotated[Phone | None, Field(default=None)]
 # As long as the columns that keep them (user_account.title, employer.city and .state).
 OptionalTitle = optional_text(120)
-OptionalCity = optional_text(100)
-OptionalState = optional_text(40)  # a state's name, spelled out
+City = Annotated[str, Field(min_length=1, max_length=100)]
+StateName = Annotated[str, Field(min_length=1, max_length=40)]  # spelled out
 
 
 class Strict(Input):
+    """Blank text is left unset where a field may be, and stays empty text where it is required,
+    so a required field left blank says "This field is required." (None would be refused as
+    "Input should be a valid string")."""
 
     @field_validator("*", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: object) -> object:
-        return None if isinstance(value, str) and not value.strip() else value
+    def _blank_is_none(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str) and not value.strip():
+            return "" if cls.model_fields[info.field_name].is_required() else None
+        return value
 
 
 def _profile(value: Role) -> Role:
@@ -102,8 +115,14 @@ class PeopleSearch(Strict):
         return self
 
 
+def _long_enough(value: str) -> str:
+    if len(value) < SEARCH_MIN:
+        raise ValueError(f"Enter at least {SEARCH_MIN} characters.")
+    return value
+
+
 class EmployerSearch(Strict):
-    q: Annotated[str, Field(min_length=SEARCH_MIN, max_length=120)]
+    q: Annotated[str, Field(max_length=120), AfterValidator(_long_enough)]
 
 
 def _state_name(value: str | None) -> str | None:
@@ -122,12 +141,15 @@ def _industry(value: str) -> str:
 
 
 class EmployerIn(Strict):
+    """Name, industry and address are all required (SPEC 5); the columns stay nullable for
+    employers created before the address was."""
+
     name: Text
     industry: str
-    street: OptionalText = None
-    city: OptionalCity = None
-    state: OptionalState = None
-    zip_code: Annotated[ZipCode | None, Field(default=None)] = None
+    street: Text
+    city: City
+    state: StateName
+    zip_code: ZipCode
 
     _check_state = field_validator("state")(_state_name)
     _check_industry = field_validator("industry")(_industry)
@@ -173,6 +195,8 @@ class EmployerOut(BaseModel):
     state: str | None
     zip_code: str | None
     confirmed: bool = False
+    # False in a search: another location manages it (it is listed so nobody adds it twice)
+    managed: bool = True
 
 
 class ContactOut(BaseModel):

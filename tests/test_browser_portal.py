@@ -101,11 +101,29 @@ async def test_invited_staff_choose_a_password_and_see_their_tabs(page, system):
     await assert_accessible(page)
 
 
+async def password_link_in_the_header(page: Page, width: int) -> None:
+    """Every logged-in person finds "Change your password" in the header, on a phone behind
+    the menu button."""
+    await page.set_viewport_size({"width": width, "height": 900})
+    menu = page.get_by_role("button", name="Menu")
+    if await menu.is_visible():
+        await menu.click()
+    link = page.get_by_role("link", name="Change your password")
+    await expect(link).to_be_visible()
+    await assert_accessible(page, widths=(width,))
+    await link.click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Change your password")
+    await page.go_back()
+    await page.set_viewport_size({"width": 1280, "height": 900})
+
+
 async def test_organization_management_validation_and_the_organization_portal(page, system):
     state = await reviewer(system)
     sites = await enrolled_sites(system, ["Employer Clinic"], redistribution=False, state=state)
     (location,) = sites.ids
     await log_in(page, sites.emails[location])
+    for width in (1280, 390):
+        await password_link_in_the_header(page, width)
     await page.get_by_role("link", name="Organization Management").click()
     await page.get_by_label("Organization name").fill("Pi")
     await page.get_by_role("button", name="Search").click()
@@ -118,7 +136,13 @@ async def test_organization_management_validation_and_the_organization_portal(pa
     await page.get_by_role("link", name="New organization").click()
     await page.get_by_label("Organization name").fill("Piedmont Bakers")
     await page.get_by_label("Industry").select_option("Agriculture and food processing")
+    await page.get_by_role("button", name="Create organization").click()
+    await expect(page.locator("#street-error")).to_contain_text("This field is required.")
+    await expect(page.get_by_label("Organization name")).to_have_value("Piedmont Bakers")
+    await assert_accessible(page)
+    await page.get_by_label("Street address").fill("5 Oven Way")
     await page.get_by_label("City").fill("Durham")
+    await page.get_by_label("ZIP code").fill("27701")
     await page.get_by_role("button", name="Create organization").click()
     await expect(page.get_by_role("status")).to_contain_text("is created")
     await assert_accessible(page)
@@ -143,6 +167,7 @@ async def test_organization_management_validation_and_the_organization_portal(pa
     await log_in(page, email)
     await expect(page.get_by_role("heading", level=1)).to_have_text("Piedmont Bakers")
     await assert_accessible(page)
+    await password_link_in_the_header(page, 390)
     await page.get_by_role("button", name="Confirm these details").click()
     await expect(page.get_by_role("status")).to_contain_text("details are confirmed")
     await expect(page.get_by_role("heading", name="Employee bulk upload")).to_be_visible()

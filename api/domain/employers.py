@@ -1,11 +1,12 @@
 """Organization management: employers (not vaccine providers), their points of contact and
 the 48-hour validation link, and the Organization Portal's confirmation of details."""
 
+from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
-from api.domain.scope import NO_EMPLOYER, contact_of, may_manage
+from api.domain.scope import NO_EMPLOYER, contact_of, managed_location_ids, may_manage
 from api.domain.text_search import contains
 from api.processes import Gateway
 from api.processes import portal as portal_process
@@ -23,16 +24,36 @@ from models.schemas import NewPassword
 LINK_PROBLEMS = PROBLEMS[CONTACT_PURPOSE]
 
 
-async def search(session: AsyncSession, q: str, limit: int = 25) -> list[Employer]:
-    """By name, so a manager finds an existing organization before creating a duplicate."""
-    rows = await session.exec(select(Employer).where(contains(q, Employer.name))
-                              .order_by(Employer.name).limit(limit))
-    return list(rows.all())
+async def search(session: AsyncSession, user: User, q: str,
+                 limit: int = 25) -> list[tuple[Employer, bool]]:
+    """Every employer by name, each with whether this person may open it.
+
+    Search comes first so nobody creates an organization that exists already (SPEC 5), so it
+    lists them all, the ones other locations manage included; those are marked, not linked
+    (`employer_for` would refuse them), and the page says who to ask."""
+    rows = (await session.exec(select(Employer).where(contains(q, Employer.name))
+                               .order_by(Employer.name).limit(limit))).all()
+    if user.role == Role.REVIEWER:
+        return [(employer, True) for employer in rows]
+    mine = set(await managed_location_ids(session, user))
+    return [(employer, employer.location_id in mine) for employer in rows]
+
+
+async def _not_a_duplicate(session: AsyncSession, data: EmployerIn,
+                           employer_id: int | None = None) -> None:
+    """The same name at the same address (ignoring case) is the same organization."""
+    same = (await session.exec(select(Employer).where(*(
+        func.lower(getattr(Employer, name)) == getattr(data, name).lower()
+        for name in ("name", "street", "city", "state", "zip_code"))))).first()
+    if same is not None and same.id != employer_id:
+        raise Conflict(f"{same.name} at this address is already in CVMS (organization "
+                       f"{same.id}): search for it instead of adding it again.", field="name")
 
 
 async def create(session: AsyncSession, user: User, active_location_id: int | None,
                  data: EmployerIn) -> Employer:
     """A manager's employer belongs to their active location; the state's to none."""
+    await _not_a_duplicate(session, data)
     location_id = None
     if user.role != Role.REVIEWER:
         if active_location_id is None or not await may_manage(session, user, active_location_id):
@@ -44,7 +65,8 @@ async def create(session: AsyncSession, user: User, active_location_id: int | No
     return employer
 
 
-def update(session: AsyncSession, employer: Employer, data: EmployerIn) -> Employer:
+async def update(session: AsyncSession, employer: Employer, data: EmployerIn) -> Employer:
+    await _not_a_duplicate(session, data, employer.id)
     for name, value in data.model_dump().items():
         setattr(employer, name, value)
     employer.confirmed_at = employer.confirmed_by = None  # changed details need confirming
@@ -64,6 +86,13 @@ async def add_contact(session: AsyncSession, gateway: Gateway, user: User, emplo
     if await user_by_email(session, data.email):
         raise Conflict("An account with this email address exists already; use another "
                        "address for the point of contact.", field="email")
+    twin = (await session.exec(select(EmployerContact).where(
+        EmployerContact.employer_id == employer.id,
+        EmployerContact.email == data.email.lower()))).first()  # stored in lower case
+    if twin is not None:
+        raise Conflict(f"{twin.full_name} is already a point of contact with this email "
+                       "address. Resend their validation link from the list instead.",
+                       field="email")
     contact = EmployerContact(employer_id=employer.id, created_by=user.id,
                               **data.model_dump())
     contact.email = contact.email.lower()

@@ -22,12 +22,12 @@ CHOICES = {"industries": [(i, i) for i in INDUSTRIES], "states": [(s, s) for s i
 
 
 @router.get("/portal/organizations", response_class=HTMLResponse)
-async def search(request: Request, _user: CurrentUser, session: SessionDep) -> HTMLResponse:
+async def search(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     values = dict(request.query_params)
     found, errors = [], {}
     if "q" in values:
         query, errors = parse(EmployerSearch, values)
-        found = await employers.search(session, query.q) if query else []
+        found = await employers.search(session, user, query.q) if query else []
     return render(request, "employers/search.html", {
         "found": found, "values": values, "errors": errors, "searched": "q" in values
         and not errors, **CHOICES}, status_code=422 if errors else 200)
@@ -79,7 +79,12 @@ async def edit(request: Request, employer_id: Id, user: CurrentUser,
     if errors:
         return await _record(request, session, user, employer_id, 422, values=values,
                              errors=errors)
-    employers.update(session, employer, data)
+    try:
+        await employers.update(session, employer, data)
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _record(request, session, user, employer_id, error.status_code,
+                             values=values, errors=error.errors)
     return redirect(f"/portal/organizations/{employer_id}", notice="Saved.")
 
 

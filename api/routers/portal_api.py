@@ -121,10 +121,11 @@ async def accept_invitation(token: str, body: NewPassword, session: SessionDep) 
 
 @router.get("/employers", response_model=list[EmployerOut],
             summary="Search organizations by name (3+ characters) before creating one")
-async def search_employers(session: SessionDep, q: Annotated[str, Query(max_length=120)]
-                           ) -> list[EmployerOut]:
+async def search_employers(user: CurrentUser, session: SessionDep,
+                           q: Annotated[str, Query(max_length=120)]) -> list[EmployerOut]:
     search = validated(EmployerSearch, {"q": q})
-    return [EmployerOut.model_validate(e) for e in await employers.search(session, search.q)]
+    return [EmployerOut.model_validate(e).model_copy(update={"managed": managed})
+            for e, managed in await employers.search(session, user, search.q)]
 
 
 @router.post("/employers", response_model=EmployerOut, status_code=201)
@@ -147,7 +148,7 @@ async def get_employer(employer_id: Id, user: CurrentUser, session: SessionDep) 
 async def edit_employer(employer_id: Id, body: EmployerIn, user: CurrentUser,
                         session: SessionDep) -> EmployerOut:
     employer = await employer_for(session, user, employer_id)
-    return EmployerOut.model_validate(employers.update(session, employer, body))
+    return EmployerOut.model_validate(await employers.update(session, employer, body))
 
 
 @router.get("/employers/{employer_id}/contacts", response_model=list[ContactOut],

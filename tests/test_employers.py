@@ -1,0 +1,92 @@
+"""Organization Management through the API and its pages: search agrees with what a manager
+may open, an organization needs its address and exists once, a point of contact once, and a
+form's refusals are plain words next to the field."""
+
+import pytest
+
+from tests.support.recipients import location_manager, manager_api, tag
+from tests.support.web import browser
+
+ADDRESS = {"industry": "Manufacturing", "street": "12 Mill Rd", "city": "Durham",
+           "state": "North Carolina", "zip_code": "27701"}
+
+
+@pytest.fixture(scope="module")
+async def two_managers(system):
+    first, second = await location_manager(system), await location_manager(system)
+    return (first, await manager_api(system, first)), (second, await manager_api(system, second))
+
+
+async def test_search_lists_every_employer_and_says_which_are_managed_elsewhere(
+        system, two_managers):
+    (_a, a_api), (b, b_api) = two_managers
+    name = f"Shared Foundry {tag()}"
+    created = await a_api.post("/api/v1/employers", json={"name": name, **ADDRESS})
+    assert created.status_code == 201, created.text
+    found = await b_api.get("/api/v1/employers", params={"q": name})
+    assert [(e["name"], e["managed"]) for e in found.json()] == [(name, False)]
+    mine = await a_api.get("/api/v1/employers", params={"q": name})
+    assert [e["managed"] for e in mine.json()] == [True]
+    page = browser(system)
+    await page.login(b.email)
+    listed = await page.get(f"/portal/organizations?q={name}")
+    assert name in listed.text and "Managed by another location" in listed.text
+    assert f'href="/portal/organizations/{created.json()["id"]}"' not in listed.text
+
+
+async def test_an_employer_needs_its_address_and_exists_once(system, two_managers):
+    (a, a_api), (_b, b_api) = two_managers
+    bare = await a_api.post("/api/v1/employers", json={"name": "NoAddr Inc",
+                                                       "industry": "Manufacturing"})
+    assert bare.status_code == 422, bare.text
+    assert set(bare.json()["errors"]) >= {"street", "city", "state", "zip_code"}
+    name = f"Twice Made {tag()}"
+    first = await a_api.post("/api/v1/employers", json={"name": name, **ADDRESS})
+    assert first.status_code == 201, first.text
+    again = await b_api.post("/api/v1/employers", json={"name": name.upper(), **ADDRESS})
+    assert again.status_code == 409 and "already" in again.json()["errors"]["name"], again.text
+    page = browser(system)
+    await page.login(a.email)
+    empty = await page.submit("/portal/organizations/new", {
+        "name": "", "industry": "", "street": "", "city": "", "state": "", "zip_code": ""})
+    assert empty.status_code == 422
+    assert "Input should be" not in empty.text, "plain words, not the validator's"
+    assert empty.text.count("This field is required.") >= 4
+    typed = await page.submit("/portal/organizations/new", {"name": name, **ADDRESS})
+    assert typed.status_code == 409 and "already" in typed.text
+    assert f'value="{name}"' in typed.text, "the page keeps what was typed"
+
+
+async def test_a_point_of_contact_is_added_once_per_email(system, two_managers):
+    (a, a_api), _ = two_managers
+    employer = (await a_api.post("/api/v1/employers", json={
+        "name": f"Contact Once {tag()}", **ADDRESS})).json()
+    person = {"first_name": "Fred", "last_name": "Acme", "email": f"fred-{tag()}@acme.example"}
+    first = await a_api.post(f"/api/v1/employers/{employer['id']}/contacts", json=person)
+    assert first.status_code == 201, first.text
+    again = await a_api.post(f"/api/v1/employers/{employer['id']}/contacts",
+                             json={**person, "email": person["email"].upper()})
+    assert again.status_code == 409 and again.json()["errors"]["email"], again.text
+    page = browser(system)
+    await page.login(a.email)
+    typed = await page.submit(f"/portal/organizations/{employer['id']}",
+                              {**person, "email": person["email"].upper()},
+                              action=f"/portal/organizations/{employer['id']}/contacts")
+    assert typed.status_code == 409 and 'id="contact-email-error"' in typed.text
+    listed = await a_api.get(f"/api/v1/employers/{employer['id']}/contacts")
+    assert len(listed.json()) == 1
+
+
+async def test_forms_say_plain_words(system, two_managers):
+    (a, a_api), _ = two_managers
+    page = browser(system)
+    await page.login(a.email)
+    short = await page.get("/portal/organizations?q=ab")
+    assert short.status_code == 422 and "Enter at least 3 characters." in short.text
+    assert (await a_api.get("/api/v1/employers", params={"q": "ab"})).json()["errors"]["q"] == (
+        "Enter at least 3 characters.")
+    blank = await page.submit("/portal/accounts/new", {
+        "first_name": "", "last_name": "", "email": "", "username": "", "profile": "provider",
+        "location_id": str(a.location_id)})
+    assert blank.status_code == 422 and "Input should be" not in blank.text
+    assert "First name: This field is required." in blank.text, blank.text
