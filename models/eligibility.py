@@ -55,6 +55,15 @@ def rules(path: str | None = None) -> dict[str, Any]:
     return json.loads(chosen.read_text())
 
 
+def group_label(code: str | None, language: str = "en") -> str | None:
+    """A group's name as the rules spell it for people (its code is for storage only)."""
+    for phase in rules()["phases"]:
+        for group in phase["groups"]:
+            if group["code"] == code:
+                return group["label"].get(language) or group["label"]["en"]
+    return code
+
+
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 

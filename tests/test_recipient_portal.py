@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from core.i18n import TRANSLATIONS
 from models.audit import AuditEvent
+from models.recipients import Recipient
 from tests.support.recipients import (
     english_in,
     location_manager,
@@ -139,6 +140,12 @@ async def test_an_english_recipient_staff_views_are_audited_and_listed(system):
         assert relisted["items"][0]["eligibility"] == "eligible"
         seen = await staff.get(f"/recipients/people/{listed['items'][0]['id']}")
         assert "<dd>Eligible" in seen.text
+    async with system.sessions() as session:
+        stored = await session.get(Recipient, listed["items"][0]["id"])
+    group = eligibility.evaluate(stored.date_of_birth, stored.industry, stored.answers,
+                                 table=opened).group
+    assert group and f"({group})" not in seen.text, "the group's name, not its code"
+    assert f"({eligibility.group_label(group)})" in seen.text
 
 
 async def test_a_mistyped_link_explains_itself_in_the_chosen_language(system):

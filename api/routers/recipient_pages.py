@@ -23,6 +23,7 @@ from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError, NotFound
 from models.accounts import User
+from models.eligibility import group_label
 from models.enrollment import Location
 from models.enums import Role
 from models.helpdesk_schemas import ImportIn, ImportReport
@@ -159,7 +160,7 @@ async def person(request: Request, recipient_id: Id, user: Manager,
     found = await recipients.recipient_for(session, user, recipient_id)
     status, group = recipients.eligibility_now(found)
     return render(request, "recipients/person.html", {"person": found, "status": status,
-                                                      "group": group,
+                                                      "group": group_label(group),
                                                       "industries": INDUSTRIES})
 
 
