@@ -49,7 +49,17 @@ def _field_name(loc: Iterable[Any]) -> str:
     return ".".join(parts) or "form"
 
 
+# A blank box or an unchosen list sends "" (a form) or null (JSON): that is a field left empty,
+# whatever the type it was to hold ("Product: Enter a whole number." said nothing useful).
+_EMPTY_MEANS_MISSING = {"int_parsing", "int_type", "float_parsing", "float_type", "string_type",
+                        "date_parsing", "date_from_datetime_parsing", "date_type",
+                        "time_parsing", "time_type", "datetime_parsing", "datetime_type",
+                        "enum", "literal_error", "bool_parsing", "bool_type"}
+
+
 def _message(error: Mapping[str, Any]) -> str:
+    if error.get("type") in _EMPTY_MEANS_MISSING and error.get("input") in ("", None):
+        return _FRIENDLY["bool_parsing" if error["type"].startswith("bool") else "missing"]
     template = _FRIENDLY.get(error.get("type", ""))
     if template:
         try:

@@ -21,7 +21,7 @@ from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.enrollment_enums import HOME_STATE, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
-from models.inventory_rules import TransferStatus
+from models.inventory_rules import TransferStatus, actor_name
 from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -132,6 +132,7 @@ document_titles = {kind.value: doc.title for kind, doc in DOCUMENTS.items()}
 templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
+templates.env.filters["actor_name"] = actor_name
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["static"] = static_url
 templates.env.globals["field_limit"] = field_limit

@@ -96,3 +96,16 @@ RECEIVE_WITHIN = timedelta(days=5)  # an unreceived shipment is flagged to both 
 
 def transfer_number(transfer_id: int) -> str:
     return f"TR{transfer_id:06d}"
+
+
+def actor_name(actor: str) -> str:
+    """Who made a ledger entry, as a person reads it: "user:5:Alpha Coord" -> "Alpha Coord",
+    "transfer:TR000002" -> "Transfer TR000002", "record:3" -> "Dose record 3"."""
+    kind, _, rest = actor.partition(":")
+    if kind == "user":
+        return rest.partition(":")[2] or rest
+    if kind == "transfer":
+        return f"Transfer {rest}"
+    if kind == "record":
+        return f"Dose record {rest}"
+    return actor

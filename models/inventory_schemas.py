@@ -1,9 +1,10 @@
 """Inventory and transfer request/response bodies (API and forms alike)."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from models.fields import Id
 from models.input import Input
@@ -14,6 +15,18 @@ Reason = Annotated[str, Field(min_length=1, max_length=500)]
 RequestKey = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
                                   description="A random key per form; a repeat is one change")]
 _REQUEST_KEY = TypeAdapter(RequestKey)
+_LOT = re.compile(r"[A-Za-z0-9-]{2,40}")
+
+
+def _lot_number(value: str) -> str:
+    if not _LOT.fullmatch(value):
+        raise ValueError("Enter the lot number as printed: 2 to 40 letters, digits and hyphens.")
+    return value
+
+
+LotNumber = Annotated[str, Field(max_length=40,
+                                 json_schema_extra={"pattern": f"^{_LOT.pattern}$"}),
+                      AfterValidator(_lot_number)]
 
 
 def is_request_key(value: object) -> bool:
@@ -31,7 +44,7 @@ class Form(Input):
 
 class ReceiptIn(Form):
     product_id: Id
-    lot_number: Annotated[str, Field(min_length=2, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+    lot_number: LotNumber
     expiration_date: date
     doses: Doses
     request_key: RequestKey

@@ -31,13 +31,35 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await page.get_by_role("button", name="Add to inventory").click()
     await expect(page.get_by_role("status")).to_contain_text("Received 100 doses")
     await assert_accessible(page)
+    # Back, then "Add to inventory" again (the page comes with a new key): the same doses of
+    # the same lot minutes ago are added again only when it is said to be another shipment
+    await page.go_back()
+    await page.get_by_role("button", name="Add to inventory").click()
+    await expect(page.locator("#receive-confirmed-error")).to_contain_text(
+        "The same change was recorded")
+    await expect(page.get_by_label("Lot number")).to_have_value("PG-77")
+    await assert_accessible(page)
+    ledger = page.get_by_role("table").last
+    await expect(ledger.get_by_role("row")).to_have_count(2)  # the heading and one receipt
+    await expect(ledger).to_contain_text("Moderna COVID-19 Vaccine, lot PG-77")
+    await expect(ledger).not_to_contain_text("user:")  # who, by name
+    await page.get_by_label("This is another shipment").check()
+    await page.get_by_role("button", name="Add to inventory").click()
+    await expect(page.get_by_role("status")).to_contain_text("Received 100 doses")
+    await expect(page.get_by_role("row", name="PG-77").first).to_contain_text("200")
+    # an empty form says what is missing, every field at once, in plain words
+    await page.get_by_role("button", name="Request approval").click()
+    summary = page.locator("#error-summary")
+    for missing in ("Receiving site", "Lot", "Doses", "Reason"):
+        await expect(summary).to_contain_text(missing)
+    await expect(summary).not_to_contain_text("whole number")
     adjust = page.locator("form[action$='/adjust']")
     await adjust.locator("#adjust-lot_id").select_option(index=1)
     await adjust.get_by_label("What happened").select_option("wastage")
     await adjust.locator("#adjust-doses").fill("500")
     await adjust.get_by_label("Reason").fill("Vial dropped")
     await page.get_by_role("button", name="Record").click()
-    await expect(page.locator(".usa-alert--error")).to_contain_text("Only 100 dose(s)")
+    await expect(page.locator(".usa-alert--error")).to_contain_text("Only 200 dose(s)")
     await assert_accessible(page)
     await expect(adjust.get_by_label("Reason")).to_have_value("Vial dropped")
     await adjust.locator("#adjust-doses").fill("4")
@@ -67,6 +89,12 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await page.goto("/state/transfers")
     await assert_accessible(page)
     await page.get_by_role("link", name=number).click()
+    await assert_accessible(page)
+    details = page.locator(".cvms-dl")
+    await expect(details).to_contain_text("Moderna COVID-19 Vaccine")
+    await expect(details).to_contain_text(sites.emails[source])  # who asked
+    await page.get_by_role("button", name="Deny").click()  # without the reason the sites read
+    await expect(page.locator("#reason-error")).to_contain_text("Give the reason for denying")
     await assert_accessible(page)
     await page.get_by_role("button", name="Approve").click()
     await expect(page.get_by_role("status")).to_contain_text("now approved")

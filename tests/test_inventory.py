@@ -197,3 +197,35 @@ async def test_a_sites_transfers_come_fifty_at_a_time_newest_first(system, world
     assert f'href="/transfers/{min(ids)}"' not in older.text
     assert (await person.get(f"/inventory/{b2}?transfers_from=-1")).status_code == 422
     await person.http.aclose()
+
+
+async def test_a_reused_key_a_clashing_lot_and_a_denial_without_reason_are_refused(system, world):
+    """Found by the outside check: a receipt's key sent again with 50 doses answered 201 with
+    the first receipt's 10 (the caller could take it for done); a lot whose expiry the
+    receiving site records differently was approved and shipped, then could never be received;
+    a denial without its reason was refused only by the process, not on the field."""
+    state, a, b = world
+    product = await product_id(system, "208")
+    a1, _a2, b1, _b2 = a.ids + b.ids
+    reused = key()
+    body = {"product_id": product, "lot_number": "KEY-1", "doses": 10, "request_key": reused,
+            "expiration_date": str(date.today() + timedelta(days=90))}
+    url = f"/api/v1/locations/{a1}/inventory/receipts"
+    assert (await a.staff[a1].post(url, json=body)).status_code == 201
+    assert (await a.staff[a1].post(url, json=body)).status_code == 201, "a retry is the receipt"
+    other = await a.staff[a1].post(url, json={**body, "doses": 50})
+    assert other.status_code == 409 and "request_key" in other.json()["errors"], other.text
+    assert await on_hand(a.staff[a1], a1, "KEY-1") == 10
+
+    await receive(a.staff[a1], a1, product, "CLASH-1", 20, date.today() + timedelta(days=200))
+    await receive(b.staff[b1], b1, product, "CLASH-1", 5, date.today() + timedelta(days=150))
+    clash = await request_transfer(a.staff[a1], a1, b1, await lot_id(a.staff[a1], a1, "CLASH-1"),
+                                   4)
+    assert clash.status_code == 422 and "lot_id" in clash.json()["errors"], clash.text
+    assert "one record is wrong" in clash.json()["errors"]["lot_id"]
+
+    asked = await request_transfer(a.staff[a1], a1, b1, await lot_id(a.staff[a1], a1, "KEY-1"), 2)
+    assert asked.status_code == 201
+    denied = await state.post(f"/api/v1/transfers/{asked.json()['id']}/decision",
+                              json={"decision": "deny", "reason": "   "})
+    assert denied.status_code == 422 and "reason" in denied.json()["errors"], denied.text

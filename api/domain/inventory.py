@@ -1,4 +1,11 @@
-"""Inventory at enrolled sites: receipts, adjustments (each a ledger entry), the views."""
+"""Inventory at enrolled sites: receipts, adjustments (each a ledger entry), the views.
+
+A form sent twice with its key (a double click, a retry) is one change. A page's form filled
+again (Back, then "Add to inventory": the page comes with a new key and what was typed) would
+be a second change: there, the same change to the same lot within REPEAT_WINDOW is made only
+when the person confirms it is another one (`repeat_check`; the API's caller owns its keys)."""
+
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
@@ -6,17 +13,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import site_for_staff
 from core.errors import Conflict, Invalid, NotFound
+from core.timefmt import when
 from models.accounts import User
 from models.base import utcnow
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
 from models.inventory import LedgerEntry, Lot, Product, Transfer
-from models.inventory_rules import EntryKind, TransferStatus
+from models.inventory_rules import EntryKind, TransferStatus, actor_name
 from models.inventory_schemas import AdjustmentIn, LotOut, ReceiptIn
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
 from models.portal_rules import MANAGER
 
 SIGNS = {"extra_doses": 1, "wastage": -1, "expired": -1, "returned": -1}
+REPEAT_WINDOW = timedelta(minutes=15)
 
 
 async def site_for(session: AsyncSession, user: User, location_id: int,
@@ -40,8 +49,22 @@ def _actor(user: User) -> str:
     return f"user:{user.id}:{user.full_name}"
 
 
+async def _not_a_repeat(session: AsyncSession, lot_id: int, kind: EntryKind, doses: int,
+                        repeat_check: bool, what: str) -> None:
+    if not repeat_check:
+        return
+    twin = (await session.exec(select(LedgerEntry).where(
+        LedgerEntry.lot_id == lot_id, LedgerEntry.kind == kind, LedgerEntry.doses == doses,
+        LedgerEntry.created_at >= utcnow() - REPEAT_WINDOW)
+        .order_by(LedgerEntry.id.desc()).limit(1))).first()
+    if twin is not None:
+        raise Invalid(f"The same change was recorded {when(twin.created_at)} by "
+                      f"{actor_name(twin.actor)}: {abs(doses)} doses, {twin.kind.label.lower()}. "
+                      f"If this is {what}, tick the box and save again.", field="confirmed")
+
+
 async def receive(session: AsyncSession, user: User, location: Location,
-                  data: ReceiptIn) -> LedgerEntry:
+                  data: ReceiptIn, repeat_check: bool = False) -> LedgerEntry:
     if await session.get(Product, data.product_id) is None:
         raise Invalid("Choose a product from the list.", field="product_id")
     if data.expiration_date < utcnow().date():
@@ -50,7 +73,7 @@ async def receive(session: AsyncSession, user: User, location: Location,
     key, actor, location_id = f"receipt:{location.id}:{data.request_key}", _actor(user), location.id
     for attempt in range(3):
         try:
-            return await _receive_once(session, key, actor, location_id, data)
+            return await _receive_once(session, key, actor, location_id, data, repeat_check)
         except IntegrityError:
             # A twin request created the lot (or the entry) first: look again, now settled.
             await session.rollback()
@@ -60,16 +83,30 @@ async def receive(session: AsyncSession, user: User, location: Location,
 
 
 async def _receive_once(session: AsyncSession, key: str, actor: str, location_id: int,
-                        data: ReceiptIn) -> LedgerEntry:
+                        data: ReceiptIn, repeat_check: bool) -> LedgerEntry:
     if (done := await entry_for(session, key)) is not None:
-        return done
+        return await _same_request(session, done, data.doses, data.lot_number.upper())
     try:
         lot = await lot_at(session, location_id, data.product_id, data.lot_number.upper(),
                            data.expiration_date)
     except LotMismatch as error:
         raise Invalid(str(error), field="expiration_date") from error
+    await _not_a_repeat(session, lot.id, EntryKind.RECEIVED, data.doses, repeat_check,
+                        "another shipment")
     return await apply(session, key=key, lot=lot, kind=EntryKind.RECEIVED, doses=data.doses,
                        actor=actor, reason="Shipment received")
+
+
+async def _same_request(session: AsyncSession, done: LedgerEntry, doses: int,
+                        lot_number: str, kind: EntryKind = EntryKind.RECEIVED) -> LedgerEntry:
+    """A key sent again names the change it made: the same one is answered with it; another
+    (a reused key) is refused, so a caller never takes an old change for a new one."""
+    lot = await session.get(Lot, done.lot_id)
+    if abs(done.doses) != doses or lot.lot_number != lot_number or done.kind != kind:
+        raise Conflict(f"This request key was used for another change ({abs(done.doses)} doses "
+                       f"of lot {lot.lot_number}): send a new key for a new change.",
+                       field="request_key")
+    return done
 
 
 async def lot_of(session: AsyncSession, location: Location, lot_id: int) -> Lot:
@@ -80,11 +117,15 @@ async def lot_of(session: AsyncSession, location: Location, lot_id: int) -> Lot:
 
 
 async def adjust(session: AsyncSession, user: User, location: Location, lot_id: int,
-                 data: AdjustmentIn) -> LedgerEntry:
+                 data: AdjustmentIn, repeat_check: bool = False) -> LedgerEntry:
     lot = await lot_of(session, location, lot_id)
     if data.kind == "extra_doses" and lot.is_expired(utcnow().date()):
         raise Invalid("An expired lot cannot gain doses.", field="kind")
     key, number = f"adjust:{lot.id}:{data.request_key}", lot.lot_number
+    if (done := await entry_for(session, key)) is not None:
+        return await _same_request(session, done, data.doses, number, EntryKind(data.kind))
+    await _not_a_repeat(session, lot.id, EntryKind(data.kind), SIGNS[data.kind] * data.doses,
+                        repeat_check, "another one")
     try:
         return await apply(session, key=key, lot=lot, kind=EntryKind(data.kind),
                            doses=SIGNS[data.kind] * data.doses, actor=_actor(user),

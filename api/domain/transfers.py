@@ -66,7 +66,22 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
     if data.doses > lot.on_hand:
         raise Invalid(f"Only {lot.on_hand} dose(s) of lot {lot.lot_number} are on hand.",
                       field="doses")
+    await _same_lot_agrees(session, receiver, lot)
     return sender, receiver, lot
+
+
+async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) -> None:
+    """The receiving site's record of the same lot must have the same expiration date, or the
+    doses could be shipped and never received (the receipt would meet the clash)."""
+    theirs = (await session.exec(select(Lot).where(
+        Lot.location_id == receiver.id, Lot.product_id == lot.product_id,
+        Lot.lot_number == lot.lot_number))).first()
+    if theirs is not None and theirs.expiration_date != lot.expiration_date:
+        raise Invalid(f"{receiver.name} holds lot {lot.lot_number} with the expiration date "
+                      f"{day(theirs.expiration_date)}, and this site with "
+                      f"{day(lot.expiration_date)}: one record is wrong. Check the vials' "
+                      f"label, then ask the help desk to correct the wrong record before "
+                      f"moving this lot.", field="lot_id")
 
 
 async def _enrolled(session: AsyncSession, location_id: int) -> Location:
@@ -136,6 +151,9 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
         raise Forbidden(NOT_STATE)
     if action == "decide":
         body = validated_form(TransferDecisionIn, values)
+        if body.decision == "deny" and not (body.reason or "").strip():
+            raise Invalid("Give the reason for denying the request: the sites read it.",
+                          field="reason")
         return await transfer_process.decide(gateway, transfer.id, TransferDecision(
             reviewer_id=user.id, reviewer_role=user.role, approve=body.decision == "approve",
             reason=body.reason))

@@ -9,14 +9,15 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import inventory, sites, transfers
 from api.domain.scope import managed_location_ids, may_manage
-from api.forms import form_values, validated_form
+from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import MAX_ID, Id, form_id
 from api.routing import Router
-from core.errors import CVMSError
+from core.errors import CVMSError, Invalid
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
+from models.inventory import Product
 from models.inventory_rules import may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
 
@@ -39,6 +40,7 @@ async def _site_page(request: Request, session, user: User, location_id: int,
     moved = await transfers.of_location(session, location.id, page + 1, transfers_from)
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
+        "lots_by_id": {lot.id: lot for lot in usable + expired},
         "ledger": await inventory.ledger(session, location, 100),
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
         "older_transfers": len(moved) > page,
@@ -71,33 +73,62 @@ async def site_action(request: Request, location_id: Id, action: str, user: Curr
 async def _site_act(session, gateway, user, location_id: int, action: str, values) -> str:
     location = await inventory.site_for(session, user, location_id, write=True)
     if action == "receive":
-        entry = await inventory.receive(session, user, location, validated_form(ReceiptIn, values))
+        entry = await inventory.receive(session, user, location, validated_form(ReceiptIn, values),
+                                        repeat_check=not values.get("confirmed"))
         return f"Received {entry.doses} doses."
     if action == "adjust":
-        lot_id = form_id(values, "lot_id") or 0
+        lot_id = form_id(values, "lot_id")
+        if lot_id is None:
+            _parsed, errors = parse(AdjustmentIn, values)
+            raise Invalid("Choose the lot that changed.",
+                          errors={"lot_id": "Choose the lot that changed.", **errors})
         entry = await inventory.adjust(session, user, location, lot_id,
-                                       validated_form(AdjustmentIn, values))
+                                       validated_form(AdjustmentIn, values),
+                                       repeat_check=not values.get("confirmed"))
         return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
     if action == "transfer":
+        return await _request_transfer(session, gateway, user, location, values)
+    raise CVMSError("Unknown action.")
+
+
+async def _request_transfer(session, gateway, user, location, values) -> str:
+    """Every field's problem at once: the receiving site's name and the rest of the form."""
+    errors = {}
+    try:
         receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
                                        enrolled_only=True, exclude=location.id)
-        transfer = await transfers.request(session, gateway, user, validated_form(
-            TransferIn, {**values, "to_location_id": receiver}))
-        return f"{transfer.number} is requested; the Immunization Branch decides on it."
-    raise CVMSError("Unknown action.")
+    except Invalid as error:
+        receiver, errors = None, error.errors or {"to_location_id": error.message}
+    parsed, found = parse(TransferIn, {**values, "to_location_id": receiver or 0})
+    errors = {**found, **errors} if receiver is None else found
+    if errors:
+        raise Invalid("Check these fields.", errors=errors)
+    transfer = await transfers.request(session, gateway, user, parsed)
+    return f"{transfer.number} is requested; the Immunization Branch decides on it."
 
 
 @pages.get("/transfers/{transfer_id}", response_class=HTMLResponse)
 async def transfer_page(request: Request, transfer_id: Id, user: CurrentUser,
                         session: SessionDep) -> HTMLResponse:
     transfer = await transfers.transfer_for(session, user, transfer_id)
+    return await _transfer_page(request, session, user, transfer)
+
+
+async def _transfer_page(request: Request, session, user: User, transfer,
+                         values: dict | None = None, errors: dict | None = None,
+                         status_code: int = 200) -> HTMLResponse:
+    """What the reviewer decides on and the sites act on: the product and lot, who asked and
+    when; a refused step says why next to its field, with what was typed kept."""
     mine = await managed_location_ids(session, user)
     return render(request, "inventory/transfer.html", {
         "transfer": transfer, "sender": await session.get(Location, transfer.from_location_id),
         "receiver": await session.get(Location, transfer.to_location_id),
+        "product": await session.get(Product, transfer.product_id),
+        "requester": await session.get(User, transfer.requested_by),
         "is_sender": transfer.from_location_id in mine,
         "is_receiver": transfer.to_location_id in mine,
-        "is_reviewer": may_act_for_state(user.role)})
+        "is_reviewer": may_act_for_state(user.role),
+        "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 
 @pages.post("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
@@ -108,5 +139,10 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
     try:
         status = await transfers.act(session, gateway, user, transfer, action, values)
     except CVMSError as error:
+        if error.errors and "reason" in error.errors:  # the one field the page has
+            await rollback_keeping(session, user)
+            transfer = await transfers.transfer_for(session, user, transfer_id)  # read again
+            return await _transfer_page(request, session, user, transfer, values, error.errors,
+                                        error.status_code)
         return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
     return redirect(f"/transfers/{transfer_id}", notice=f"The transfer is now {status}.")
