@@ -7,9 +7,10 @@ from datetime import date
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
+from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
 from api.domain import administrations, care, care_reports, inventory, paper_forms
 from api.domain import recipient_portal as portal
+from api.domain.recipient_link import personal_link
 from api.domain.scope import my_location_ids, site_for_staff
 from api.forms import form_values, validated_form
 from api.pages import redirect, render
@@ -126,6 +127,20 @@ async def _dose_names(session, doses) -> dict[int, str]:
 async def person_page(request: Request, location_id: Id, recipient_id: Id, user: CurrentUser,
                       session: SessionDep, gateway: ProcessesDep) -> HTMLResponse:
     return await _person_page(request, session, gateway, user, location_id, recipient_id)
+
+
+@pages.get("/care/{location_id}/recipients/{recipient_id}/link", response_class=HTMLResponse)
+async def link_page(request: Request, location_id: Id, recipient_id: Id, user: CurrentUser,
+                    session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    """The person's Recipient Portal link to print or show (someone without email has no
+    other way to it): the location's staff who may act there (care_site, write)."""
+    location = await care.care_site(session, user, location_id, write=True)
+    person = await care.recipient_at(session, location, recipient_id)
+    shown = personal_link(session, settings, user, person)
+    await session.commit()
+    return render(request, "recipients/link.html", {
+        "person": person, "link": shown,
+        "back": f"/care/{location.id}/recipients/{person.id}"})
 
 
 @pages.post("/care/{location_id}/recipients/{recipient_id}/{action}",

@@ -9,8 +9,9 @@ from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
-from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
+from api.deps import ProcessesDep, SessionDep, SettingsDep, require_roles, rollback_keeping
 from api.domain import helpdesk, recipient_case_import, recipient_files, recipients
+from api.domain.recipient_link import personal_link
 from api.domain.recipients_scope import (
     RECIPIENT_ROLES,
     UPLOADER_ROLES,
@@ -162,6 +163,17 @@ async def person(request: Request, recipient_id: Id, user: Manager,
     return render(request, "recipients/person.html", {"person": found, "status": status,
                                                       "group": group_label(group),
                                                       "industries": INDUSTRIES})
+
+
+@pages.get("/recipients/people/{recipient_id}/link", response_class=HTMLResponse)
+async def link_page(request: Request, recipient_id: Id, user: Manager, session: SessionDep,
+                    settings: SettingsDep) -> HTMLResponse:
+    """The person's Recipient Portal link to print or show, for their location's managers."""
+    found = await recipients.recipient_for(session, user, recipient_id)
+    shown = personal_link(session, settings, user, found)
+    await session.commit()
+    return render(request, "recipients/link.html", {
+        "person": found, "link": shown, "back": f"/recipients/people/{found.id}"})
 
 
 @api.post("/helpdesk/cases/{case_id}/recipients/check", response_model=ImportReport,

@@ -34,3 +34,10 @@
     });
   });
 })();
+
+// A "Print" button (a personal link handed over on paper): the browser's own print dialog.
+(function () {
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
