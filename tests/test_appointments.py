@@ -418,6 +418,10 @@ async def test_a_time_offered_in_north_carolina_is_shown_and_emailed_at_that_tim
     async with system.sessions() as session:
         stored = (await session.get(AppointmentSlot, made.json()["id"])).starts_at
     assert stored == datetime.fromisoformat(f"{day.isoformat()}T15:00:00+00:00")
+    twice = await site.manager.post(  # the same moment, written in UTC: offered already
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": f"{day.isoformat()}T15:00:00Z", "capacity": 3})
+    assert twice.status_code == 409 and "starts_at" in twice.json()["errors"], twice.text
     naive = await site.manager.post(
         f"/api/v1/locations/{site.location_id}/appointment-slots",
         json={"starts_at": f"{day.isoformat()}T10:00:00", "capacity": 1})

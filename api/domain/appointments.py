@@ -60,6 +60,12 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
         raise Conflict(SCHEDULING_OFF, field="appointments_on")
     if as_utc(starts_at) <= utcnow():
         raise Invalid("Choose a time in the future.", field="starts_at")
+    same = (await session.exec(select(AppointmentSlot).where(
+        AppointmentSlot.location_id == location.id, AppointmentSlot.starts_at == starts_at,
+        AppointmentSlot.dose_number == dose_number))).first()
+    if same is not None:  # offered twice, it showed twice to recipients
+        raise Conflict(f"This time is already offered for dose {dose_number}, with "
+                       f"{same.capacity} place(s).", field="starts_at")
     slot = AppointmentSlot(location_id=location.id, starts_at=starts_at, capacity=capacity,
                            dose_number=dose_number)
     session.add(slot)
