@@ -41,8 +41,8 @@ TABS: dict[Role, tuple[Tab, ...]] = {
     Role.PROVIDER: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
     Role.PROVIDER_READONLY: (HOME, RECIPIENTS, APPOINTMENTS, HELP),
 }
-# Tabs served by /portal/tabs/{key}: the active location's page where it is built (recipients,
-# appointments, reports at the point of care), else what will live there (shipments).
+# Tabs served by /portal/tabs/{key}: the active location's page (recipients, appointments,
+# reports at the point of care; shipments at its inventory).
 PLACEHOLDERS = {tab.key: tab for tab in (RECIPIENTS, APPOINTMENTS, SHIPMENTS, REPORTS)}
 
 

@@ -39,18 +39,17 @@ async def home(request: Request, user: CurrentUser, session: SessionDep) -> HTML
 
 @router.get("/portal/tabs/{tab}", response_class=HTMLResponse)
 async def placeholder(request: Request, tab: str, _user: CurrentUser) -> Response:
-    """A tab of the profile: the active location's page where it is built, else what will
-    live there."""
+    """A tab of the profile: its page at the active location."""
     if tab not in PLACEHOLDERS or PLACEHOLDERS[tab] not in tabs_for(request.state.portal.profile):
         raise NotFound("There is no such tab for your profile.")
-    if tab in AT_ACTIVE_LOCATION:
-        return redirect(AT_ACTIVE_LOCATION[tab].format(request.state.portal.active.location_id))
-    return render(request, "portal/placeholder.html", {"tab": tab, "page": PLACEHOLDERS[tab]})
+    return redirect(AT_ACTIVE_LOCATION[tab].format(request.state.portal.active.location_id))
 
 
-# Tabs whose pages belong to the active location (point of care).
+# Tabs whose pages belong to the active location (point of care, inventory).
 AT_ACTIVE_LOCATION = {"recipients": "/care/{}", "appointments": "/care/{}/appointments",
-                      "reports": "/care/{}/reports"}
+                      "reports": "/care/{}/reports",
+                      # shipments arrive through the inventory's receipts and transfers
+                      "shipments": "/inventory/{}#receive"}
 
 
 @router.post("/portal/active-location")
