@@ -151,7 +151,12 @@ async def test_denied_and_cancelled_requests_move_nothing(system, world):
     await transfer_status(sender, cancelled["id"], "approved")
     assert (await b.staff[b1].post(f"{url}/cancel")).status_code == 403
     assert (await sender.post(f"{url}/cancel")).status_code == 200
-    assert (await sender.post(f"{url}/ship")).status_code == 409
+    shipped = await sender.post(f"{url}/ship")
+    assert shipped.status_code == 409 and "This transfer is cancelled" in shipped.text, \
+        "the transfer's own words, not that a process has finished"
+    again = await state.post(f"/api/v1/transfers/{denied['id']}/decision",
+                             json={"decision": "approve"})
+    assert again.status_code == 409 and "This transfer is denied" in again.text, again.text
     assert await on_hand(sender, a1, "JAN-1") == 40
     assert await on_hand(b.staff[b1], b1, "JAN-1") == 0
 

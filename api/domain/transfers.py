@@ -10,7 +10,7 @@ from api.domain.scope import managed_location_ids
 from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
-from core.errors import Forbidden, Invalid, NotFound
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.timefmt import day
 from models.accounts import User
 from models.agreements import DocumentKind
@@ -22,10 +22,12 @@ from models.enums import Role
 from models.inventory import Lot, Transfer
 from models.inventory_rules import (
     ALLOWED_FROM,
+    FINAL_STATUSES,
     NOT_STATE,
     STATE_ACTIONS,
     TransferKind,
     TransferStatus,
+    action_problem,
     may_act_for_state,
 )
 from models.inventory_schemas import TransferDecisionIn, TransferIn, TransferResolutionIn
@@ -149,6 +151,8 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
         raise NotFound("That is not an action on a transfer.")
     if action in STATE_ACTIONS and not may_act_for_state(user.role):
         raise Forbidden(NOT_STATE)
+    if transfer.status in FINAL_STATUSES:  # its process has ended: say why, in its words
+        raise Conflict(action_problem(action, transfer.status, user.role))
     if action == "decide":
         body = validated_form(TransferDecisionIn, values)
         if body.decision == "deny" and not (body.reason or "").strip():
