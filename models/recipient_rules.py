@@ -6,11 +6,13 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Annotated, Any
 
+import pycountry
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
 from core.i18n import N_
 from core.security import capability
+from models.enrollment_enums import US_STATES
 from models.fields import Blankable, Phone, State, ZipCode
 from models.input import Input
 
@@ -44,6 +46,12 @@ _INDUSTRY_BY_NAME = {**{label.casefold(): key for key, label in INDUSTRIES.items
                      **{key: key for key in INDUSTRIES}, "other": "other"}
 LANGUAGE_NAMES = {"english": "en", "en": "en", "spanish": "es", "español": "es",
                   "espanol": "es", "es": "es"}
+# A state written out ("North Carolina", as people type it in a spreadsheet) is its code.
+STATE_CODES = {s.name.casefold(): s.code.removeprefix("US-")
+               for s in pycountry.subdivisions.get(country_code="US")
+               if s.code.removeprefix("US-") in US_STATES}
+UPLOAD_STATE = N_("Use the state's two-letter code, like NC, or its full name, like North "
+                  "Carolina.")
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y")
 
 
@@ -168,6 +176,13 @@ class RecipientIn(Input):
             raise ValueError(N_("This field is required."))
         return _birth_date(value)
 
+    @field_validator("state", mode="before")
+    @classmethod
+    def _state_name(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        return STATE_CODES.get(" ".join(value.split()).casefold(), value)
+
     @field_validator("industry", mode="before")
     @classmethod
     def _industry(cls, value: Any) -> str:
@@ -223,6 +238,23 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return found
 
 
+def repeats(rows: list[list[Any]], error_rows: set[int]) -> list[tuple[int, int]]:
+    """(row, the row above naming the same person) for each valid row that repeats another
+    row of its file: one recipient, counted apart from people known before the file."""
+    first: dict[tuple[str, str, date], int] = {}
+    found = []
+    for number, values in rows:
+        if number in error_rows:
+            continue
+        key = (name_key(values.get("first_name", "")), name_key(values.get("last_name", "")),
+               parse_date(values.get("date_of_birth")))
+        if key in first:
+            found.append((number, first[key]))
+        else:
+            first[key] = number
+    return found
+
+
 def validate_rows(rows: list[list[Any]]) -> tuple[list[tuple[int, dict[str, Any]]],
                                                    list[dict[str, Any]]]:
     """Every row checked: (row number, recipient columns) for the valid ones, and one error per
@@ -234,7 +266,8 @@ def validate_rows(rows: list[list[Any]]) -> tuple[list[tuple[int, dict[str, Any]
         try:
             record = RecipientIn.model_validate(values).record()
         except ValidationError as error:
-            errors.extend({"row": number, "column": TITLES.get(key, key), "message": message}
+            errors.extend({"row": number, "column": TITLES.get(key, key),
+                           "message": UPLOAD_STATE if key == "state" else message}
                           for key, message in field_errors(error).items())
             continue
         key = person_key(record)

@@ -69,3 +69,16 @@ async def test_a_recipient_registers_in_spanish_from_the_email_link(page, system
     await expect(page.get_by_role("heading", name="Eligible now")).to_be_visible()
     await expect(page.get_by_text("July 4, 1952")).to_be_visible()
     await assert_accessible(page)
+
+
+async def test_a_pdf_chosen_for_upload_is_named_as_not_a_list(page, system):
+    manager = await location_manager(system)
+    await log_in(page, manager.email)
+    await page.goto("/recipients")
+    await page.locator("#file").set_input_files(files=[{
+        "name": "wrong.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n%%EOF\n"}])
+    await page.get_by_role("button", name="Upload").click()
+    message = page.locator("#file-error")
+    await expect(message).to_contain_text("This file is not an Excel (.xlsx) or CSV file")
+    await expect(message).not_to_contain_text("Choose a file")
+    await assert_accessible(page)

@@ -6,7 +6,9 @@ import asyncio
 import io
 
 from openpyxl import load_workbook
+from sqlmodel import select
 
+from models.recipients import Recipient
 from tests.support.recipients import (
     HEADER,
     csv_file,
@@ -27,6 +29,15 @@ INVITATION = "Register for your COVID-19 vaccination"
 def invitations(system, last_name: str) -> list:
     return [m for m in system.smtp.find(subject=INVITATION)
             if m.to[0].endswith(f".{last_name.lower()}@example.org")]
+
+
+async def upload_page(system, manager, name: str, data: bytes):
+    """The manager, signed in, and the page that answers their upload of this file."""
+    person = browser(system)
+    await person.login(manager.email)
+    return person, await person.submit(
+        "/recipients", {"location_id": str(manager.location_id), "valid_rows_only": "false"},
+        action="/recipients/uploads", files={"file": (name, data)})
 
 
 async def test_a_100_row_file_is_imported_while_the_uploader_waits(system):
@@ -79,12 +90,7 @@ async def test_more_than_5000_rows_are_refused_with_the_limit_and_a_help_desk_li
     answer = await upload(http, manager, big)
     assert answer.status_code == 413, answer.text
     assert "5,001 rows" in answer.json()["detail"] and "5,000" in answer.json()["detail"]
-    person = browser(system)
-    await person.login(manager.email)
-    page = await person.submit("/recipients", {"location_id": str(manager.location_id),
-                                               "valid_rows_only": "false"},
-                               action="/recipients/uploads",
-                               files={"file": ("big.xlsx", big)})
+    person, page = await upload_page(system, manager, "big.xlsx", big)
     assert page.status_code == 413
     assert "at most 5,000 recipients" in page.text
     assert "/help/cases/new?category=recipient_bulk_upload&amp;subject=" in page.text
@@ -150,3 +156,75 @@ async def test_the_template_has_the_columns_and_the_lists(system):
     lists = " ".join(v.formula1 for v in sheet.data_validations.dataValidation)
     assert "Other (including not employed)" in lists and "English,Spanish" in lists
     assert "Instructions" in book.sheetnames
+
+
+NOT_A_LIST = "This file is not an Excel (.xlsx) or CSV file"
+
+
+async def test_a_file_that_is_neither_xlsx_nor_csv_is_named_so(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+    answer = await upload(http, manager, pdf, name="wrong.pdf")
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["errors"]["file"].startswith(NOT_A_LIST), answer.json()
+    assert "Recipient Bulk Upload template" in answer.json()["errors"]["file"]
+    person, page = await upload_page(system, manager, "wrong.pdf", pdf)
+    assert page.status_code == 422 and NOT_A_LIST in page.text
+    assert "Choose a file to upload" not in page.text
+
+
+async def test_a_file_with_no_valid_row_offers_nothing_to_import(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    body = (await upload(http, manager, xlsx(rows(2, tag(), {0: {3: "555"}, 1: {3: "1"}})))).json()
+    assert body["status"] == "refused" and body["valid_rows"] == 0
+    person = browser(system)
+    await person.login(manager.email)
+    shown = await person.get(f"/recipients/uploads/{body['id']}")
+    assert "valid rows only" not in shown.text and "/valid-rows" not in shown.text
+    assert "Fix the file and upload it again" in shown.text
+    assert "You can leave this page" not in shown.text, "it is finished"
+    forced = await person.submit(f"/recipients/uploads/{body['id']}", {},
+                                 action=f"/recipients/uploads/{body['id']}/valid-rows")
+    assert forced.status_code == 409 and "upload it again" in forced.text
+
+
+async def test_a_row_repeating_another_row_of_the_file_is_named_as_such(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    lines = rows(8, t)
+    lines.insert(7, list(lines[6]))  # row 9 (the header is row 1) repeats row 8
+    body = (await upload(http, manager, xlsx(lines))).json()
+    done = await finished(http, body["id"])
+    assert done["stored"] == 9 and done["new_recipients"] == 8, done
+    person = browser(system)
+    await person.login(manager.email)
+    shown = " ".join((await person.get(f"/recipients/uploads/{body['id']}")).text.split())
+    assert "8 new recipients" in shown
+    assert "Row 9 repeats row 8" in shown, shown[shown.find("<h1"):][:1500]
+    assert "already registered or invited" not in shown, "nobody was known before"
+    assert "You can leave this page" not in shown, "it is finished"
+    again = (await upload(http, manager, xlsx(lines[:1]))).json()
+    await finished(http, again["id"])
+    shown = " ".join((await person.get(f"/recipients/uploads/{again['id']}")).text.split())
+    assert "0 new recipients" in shown and "1 row named a person already registered or " \
+        "invited" in shown, shown
+
+
+async def test_a_state_written_out_is_taken_and_a_wrong_one_says_to_use_the_code(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    body = (await upload(http, manager, xlsx(rows(2, t, {0: {7: "North Carolina"},
+                                                          1: {7: "Carolina"}})))).json()
+    assert [(e["row"], e["column"]) for e in body["row_errors"]] == [(3, "State")]
+    assert body["row_errors"][0]["message"] == ("Use the state's two-letter code, like NC, "
+                                                "or its full name, like North Carolina.")
+    again = (await upload(http, manager, xlsx(rows(1, t, {0: {7: "north carolina"}})))).json()
+    assert again["stored"] == 1, again
+    async with system.sessions() as session:
+        stored = (await session.exec(select(Recipient).where(
+            Recipient.last_name == f"Quill{t}"))).one()
+    assert stored.state == "NC"

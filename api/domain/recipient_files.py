@@ -18,12 +18,14 @@ from models.recipient_rules import COLUMNS, INDUSTRIES, KEYS, MAX_ROWS, TITLES
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READ_CAP = MAX_ROWS * 4  # read past the limit to say how far over a file is, within reason
 FIELD = "file"
+NOT_A_LIST = ("This file is not an Excel (.xlsx) or CSV file: upload the Recipient Bulk Upload "
+              "template, filled in and saved as .xlsx (or as .csv).")
 HELP_SUBJECT = "Recipient bulk upload of more than 5,000 rows"
 INSTRUCTIONS = [
     "One row per person, with their legal first and last name (no nicknames or aliases).",
     "Date of Birth: MM/DD/YYYY. Phone: 10 digits. Email: optional (without it, no email "
     "invitation or reminders).",
-    "State: the two-letter code (NC). Employer: optional.",
+    "State: the two-letter code (NC) or the full name (North Carolina). Employer: optional.",
     "Industry: one of " + "; ".join(INDUSTRIES.values()) + ".",
     "Preferred Language: English or Spanish (the invitation email is sent in it).",
     f"Up to 100 rows are imported at once; 101 to {MAX_ROWS:,} in the background. Larger "
@@ -88,9 +90,11 @@ async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
     """(kind, [[row number, {column key: text}], ...]) of a template-shaped file. A help-desk
     agent reads larger files (`max_rows`), imported in parts of at most MAX_ROWS. Read and
     shaped off the event loop."""
-    kind = "csv" if filename.lower().endswith(".csv") else "xlsx"
     if not data:
         raise Invalid("Choose a file to upload.", field=field)
+    kind = filename.lower().rsplit(".", 1)[-1]
+    if kind not in ("csv", "xlsx"):
+        raise Invalid(NOT_A_LIST, field=field)
     return kind, await asyncio.to_thread(_read, kind, data, max_rows, field)
 
 

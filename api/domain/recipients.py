@@ -24,12 +24,13 @@ from models.accounts import User
 from models.audit import AuditEvent
 from models.eligibility import evaluate
 from models.input import CONTROL
-from models.recipient_rules import SMALL_FILE, name_key
+from models.recipient_rules import SMALL_FILE, name_key, repeats
 from models.recipient_store import store
 from models.recipients import Recipient, RecipientUpload
 
 PAGE_SIZE = 25
 NO_UPLOAD = "We could not find that upload among your locations'."
+NOTHING_VALID = "No row of this file can be imported: fix the file and upload it again."
 NO_RECIPIENT = "We could not find that recipient among your locations'."
 
 
@@ -76,6 +77,8 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
     first = await upload_for(session, user, upload_id, with_rows=True)
     if first.status != "refused":
         raise Conflict("This upload was imported already.")
+    if not first.valid_rows:
+        raise Conflict(NOTHING_VALID)
     again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
                             filename=first.filename, file_kind=first.file_kind,
                             valid_rows_only=True, total_rows=first.total_rows, rows=first.rows,
@@ -109,6 +112,16 @@ async def upload_for(session: AsyncSession, user: User, upload_id: int,
     except NotFound as error:
         raise NotFound(NO_UPLOAD) from error
     return found
+
+
+async def repeated_rows(session: AsyncSession, upload: RecipientUpload) -> list[tuple[int, int]]:
+    """The rows of a finished upload that repeat a row above them in the same file (none is
+    looked for when every stored row made a new recipient)."""
+    if upload.status != "done" or upload.stored <= upload.new_recipients:
+        return []
+    rows = (await session.exec(select(RecipientUpload.rows).where(
+        RecipientUpload.id == upload.id))).one()
+    return await asyncio.to_thread(repeats, rows, {e["row"] for e in upload.errors})
 
 
 def progress(upload: RecipientUpload) -> dict:

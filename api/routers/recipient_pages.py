@@ -109,7 +109,8 @@ async def upload_result(request: Request, upload_id: Id, user: Uploader,
     location = await session.get(Location, found.location_id)
     return render(request, "recipients/upload.html", {
         "upload": found, "location": location, "progress": recipients.progress(found),
-        "errors_shown": found.errors[:200]})
+        "errors_shown": found.errors[:200],
+        "repeats": await recipients.repeated_rows(session, found)})
 
 
 @pages.post("/recipients/uploads/{upload_id}/valid-rows", response_class=HTMLResponse)

@@ -13,6 +13,8 @@
     });
     if (p.finished) {  // no automatic reload: the page changes only when its reader asks
       document.getElementById("upload-finished").hidden = false;
+      var leave = document.getElementById("upload-leave");
+      if (leave) { leave.hidden = true; }
       return;
     }
     window.setTimeout(poll, 1000);
