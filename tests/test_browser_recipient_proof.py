@@ -11,7 +11,7 @@ from models.base import utcnow
 from models.care_rules import local_today
 from models.enums import Role
 from models.recipient_rules import recipient_path
-from tests.support.a11y import assert_accessible
+from tests.support.a11y import PHONE, assert_accessible
 from tests.support.care import give, stock, vaccinating_site, walk_in
 from tests.test_browser_enrollment import log_in
 
@@ -34,6 +34,7 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     await expect(page.get_by_role("heading", name="Su comprobante de vacunación")).to_be_visible()
     await expect(page.get_by_role("img", name="Código QR de su SMART Health Card")).to_be_visible()
     await assert_accessible(page)
+    await the_language_switch_keeps_the_page_margin(page)
     async with page.expect_download() as download:
         await page.get_by_role("link", name="Descargar el PDF").click()
     assert (await download.value).suggested_filename == "vaccination-record-es.pdf"
@@ -63,3 +64,16 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     await page.goto(f"/care/{site.location_id}?name={person['last_name'][:6]}")
     await expect(page.get_by_role("link", name=f"{person['last_name']}, Ana")).to_be_visible()
     await assert_accessible(page)
+
+
+async def the_language_switch_keeps_the_page_margin(page) -> None:
+    """At a phone's width the header's language link starts where the title does, never at
+    the screen's edge."""
+    before = page.viewport_size
+    await page.set_viewport_size({"width": PHONE, "height": 900})
+    link = page.get_by_role("link", name="English")
+    title = await page.locator(".usa-logo").bounding_box()
+    box = await link.bounding_box()
+    assert box["x"] >= 8 and box["x"] == title["x"], (box, title)
+    assert box["x"] + box["width"] <= PHONE - 8, box
+    await page.set_viewport_size(before)
