@@ -46,6 +46,22 @@ class Recipient(SQLModel, table=True):
         return f"{self.first_name} {self.last_name}"
 
 
+class RecipientSite(SQLModel, table=True):
+    """Another location that serves this person (their record is at `Recipient.location_id`,
+    where they registered): a walk-in there with the same legal name and date of birth, e.g.
+    for a second dose elsewhere. Its staff find the person and record their doses; the
+    record stays one."""
+
+    __tablename__ = "recipient_site"
+    __table_args__ = (UniqueConstraint("recipient_id", "location_id",
+                                       name="uq_recipient_site"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient_id: int = Field(foreign_key="recipient.id", index=True)
+    location_id: int = Field(foreign_key="location.id", index=True)
+    created_at: datetime = created_at_field()
+
+
 class RecipientUpload(SQLModel, table=True):
     """A bulk-upload file: its parsed rows live here (never in a workflow), with its progress."""
 

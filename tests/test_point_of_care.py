@@ -165,3 +165,42 @@ async def test_a_dose_fits_the_persons_series(system):
     on_time = (await walk_in(site))["id"]
     assert (await give(site, on_time, moderna, on=today - timedelta(days=24))).status_code == 201
     assert (await give(site, on_time, moderna, dose_number=2)).status_code == 201, "4 days' grace"
+
+
+async def test_a_person_registered_elsewhere_gets_their_second_dose_here(system):
+    """Found by the outside check: a walk-in registered at another location was refused
+    ("already registered at another location", telling this one the person exists), so nobody
+    could get a second dose elsewhere. Now the walk-in is that person: this location serves
+    them too, finds them, sees their first dose and records the second on the one record.
+    A third location that never met them still finds nothing."""
+    first_site, second_site, third_site = [await vaccinating_site(system) for _ in range(3)]
+    lot = await stock(system, first_site, "207", f"MO-{uuid.uuid4().hex[:6]}")
+    here = await stock(system, second_site, "207", f"MO-{uuid.uuid4().hex[:6]}")
+    born = await walk_in(first_site)
+    today = local_today(utcnow())
+    assert (await give(first_site, born["id"], lot, on=today - timedelta(days=30))).status_code \
+        == 201
+    typed = {**person("z"), "first_name": born["first_name"].upper(),
+             "last_name": f"  {born['last_name']} ", "phone": "919-555-0199"}
+    same = await second_site.provider.post(f"{second_site.care}/walk-ins", json=typed)
+    assert same.status_code == 201 and same.json()["id"] == born["id"], same.text
+    found = (await second_site.provider.get(f"{second_site.care}/recipients",
+                                            params={"name": born["last_name"][:9]})).json()
+    assert [r["id"] for r in found["items"]] == [born["id"]]
+    history = await second_site.provider.get(
+        f"{second_site.care}/recipients/{born['id']}/administrations")
+    assert [d["dose_number"] for d in history.json()] == [1], history.text
+    second = await give(second_site, born["id"], here, dose_number=2)
+    assert second.status_code == 201 and second.json()["location_id"] == second_site.location_id
+    assert await on_hand(system, here) == 9 and await on_hand(system, lot) == 9
+    listed = (await second_site.manager.get(
+        f"/api/v1/locations/{second_site.location_id}/recipients",
+        params={"q": born["last_name"][:9]})).json()
+    assert [r["id"] for r in listed["items"]] == [born["id"]], "the manager's list has them"
+    assert (await second_site.manager.get(f"/recipients/people/{born['id']}")).status_code == 200
+    assert (await third_site.manager.get(f"/recipients/people/{born['id']}")).status_code == 404
+    nothing = (await third_site.provider.get(f"{third_site.care}/recipients",
+                                             params={"name": born["last_name"][:9]})).json()
+    assert nothing["total"] == 0
+    assert (await third_site.provider.get(
+        f"{third_site.care}/recipients/{born['id']}/administrations")).status_code == 404

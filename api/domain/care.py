@@ -2,24 +2,30 @@
 partial names, a page at a time), registering a walk-in, checking someone in.
 
 Healthcare Providers and Location Managers act; read-only profiles look (api/domain/scope.py
-says which profile a person holds at the location)."""
+says which profile a person holds at the location).
+
+A person has one record, at the location where they registered. A walk-in at another location
+with the same legal name and date of birth (a second dose elsewhere) is that person: the
+location then serves them too (`RecipientSite`), finds them and records their doses, and
+nothing tells it more than the person in front of them gives."""
 
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import profile_at, site_for_staff
-from core.errors import Conflict, NotFound
+from core.errors import NotFound
 from models.accounts import User
 from models.administrations import CheckIn
-from models.base import utcnow
+from models.base import insert_or_skip, utcnow
 from models.enrollment import Location
 from models.portal_rules import ACTING, PROFILES
 from models.recipient_rules import RecipientIn, name_key
-from models.recipients import Recipient
+from models.recipients import Recipient, RecipientSite
 
 PAGE_SIZE = 20
 NO_RECIPIENT = "We could not find that recipient at this location."
@@ -49,7 +55,7 @@ async def find(session: AsyncSession, location: Location, name: str = "",
                date_of_birth: date | None = None, page: int = 1) -> Found:
     """Recipients of the location whose first or last name (or "first last") starts with what
     was typed, born on that day when given."""
-    where = [Recipient.location_id == location.id]
+    where = [served_at(location.id)]
     words = name_key(name).split()
     if len(words) == 1:
         where.append(col(Recipient.last_key).startswith(words[0])
@@ -68,17 +74,32 @@ async def find(session: AsyncSession, location: Location, name: str = "",
     return Found(list(items), total, page, pages)
 
 
+def served_at(location_id: int):
+    """The condition on Recipient: registered at the location, or served there too."""
+    return or_(Recipient.location_id == location_id, col(Recipient.id).in_(
+        select(RecipientSite.recipient_id).where(RecipientSite.location_id == location_id)))
+
+
+async def serves(session: AsyncSession, location_id: int, person: Recipient) -> bool:
+    if person.location_id == location_id:
+        return True
+    return (await session.exec(select(RecipientSite.id).where(
+        RecipientSite.recipient_id == person.id,
+        RecipientSite.location_id == location_id))).first() is not None
+
+
 async def recipient_at(session: AsyncSession, location: Location, recipient_id: int
                        ) -> Recipient:
     person = await session.get(Recipient, recipient_id)
-    if person is None or person.location_id != location.id:
+    if person is None or not await serves(session, location.id, person):
         raise NotFound(NO_RECIPIENT, field="recipient_id")
     return person
 
 
 async def walk_in(session: AsyncSession, location: Location, data: RecipientIn) -> Recipient:
     """Register someone on the spot. The same legal name and birth date is the same person:
-    already at this location, that record is returned; registered elsewhere, refused."""
+    that record is returned, and a location where they did not register serves them from now
+    on (what was typed does not overwrite what they registered)."""
     values = data.record()
     existing = await _same_person(session, values)
     if existing is None:
@@ -93,8 +114,9 @@ async def walk_in(session: AsyncSession, location: Location, data: RecipientIn) 
             await session.refresh(person)
             return person
     if existing.location_id != location.id:
-        raise Conflict("This person is already registered at another location; ask them to "
-                       "check in there or contact the help desk.", field="last_name")
+        await session.exec(insert_or_skip(session.bind.dialect.name, RecipientSite).values(
+            recipient_id=existing.id, location_id=location.id, created_at=utcnow())
+            .on_conflict_do_nothing())
     return existing
 
 

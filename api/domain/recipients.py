@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import recipient_files
+from api.domain.care import served_at
 from api.domain.recipients_scope import contact_employer, recipient_location, upload_location
 from api.processes import Gateway
 from api.processes import recipients as process
@@ -26,7 +27,7 @@ from models.eligibility import evaluate
 from models.input import CONTROL
 from models.recipient_rules import SMALL_FILE, name_key, repeats
 from models.recipient_store import store
-from models.recipients import Recipient, RecipientUpload
+from models.recipients import Recipient, RecipientSite, RecipientUpload
 
 PAGE_SIZE = 25
 NO_UPLOAD = "We could not find that upload among your locations'."
@@ -157,8 +158,9 @@ class RecipientPage:
 
 async def search(session: AsyncSession, location_id: int, q: str = "", status: str = "",
                  page: int = 1) -> RecipientPage:
-    """Recipients of a location, registered or invited, by name or email, a page at a time."""
-    where = [Recipient.location_id == location_id]
+    """Recipients of a location (registered there, or served there too), registered or
+    invited, by name or email, a page at a time."""
+    where = [served_at(location_id)]
     if CONTROL.search(q):  # no name holds one, and Postgres refuses a NUL in a parameter
         where.append(false())
     elif q.strip():
@@ -195,10 +197,16 @@ async def recipient_for(session: AsyncSession, user: User, recipient_id: int) ->
     found = await session.get(Recipient, recipient_id)
     if found is None:
         raise NotFound(NO_RECIPIENT)
-    try:
-        await recipient_location(session, user, found.location_id)
-    except NotFound as error:
-        raise NotFound(NO_RECIPIENT) from error
+    served = (await session.exec(select(RecipientSite.location_id).where(
+        RecipientSite.recipient_id == found.id))).all()
+    for location_id in (found.location_id, *served):  # where they registered, or are served
+        try:
+            await recipient_location(session, user, location_id)
+            break
+        except NotFound:
+            continue
+    else:
+        raise NotFound(NO_RECIPIENT)
     session.add(AuditEvent(subject_type="recipient", subject_id=found.id, action="viewed",
                            actor=f"{user.full_name} <{user.email}>",
                            detail={"user_id": user.id, "location_id": found.location_id}))
