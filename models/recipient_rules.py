@@ -88,6 +88,12 @@ LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=
 BAD_EMAIL = N_("Enter an email address like name@example.org.")
 
 
+US_DATE_EXAMPLE = N_("Enter a date like 03/15/1980.")
+# The registration form's date input: the browser's picker writes the date in the reader's
+# order and posts 1980-03-15, so its message names no order (a US example misleads in Spanish).
+FORM_DATE = N_("Enter the full date of birth: day, month and year.")
+
+
 def parse_date(value: Any) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -104,7 +110,7 @@ def parse_date(value: Any) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(N_("Enter a date like 03/15/1980."))
+    raise ValueError(US_DATE_EXAMPLE)
 
 
 def _birth_date(value: Any) -> date:

@@ -169,3 +169,21 @@ async def test_the_language_switch_returns_only_to_a_page_of_this_site(system):
             assert switched.headers["location"] == expected, (target, switched.headers)
         form = await http.get("/help/ask")  # where a Spanish email's help line leads
         assert '<html lang="es">' in form.text
+
+
+async def test_a_date_of_birth_the_form_cannot_read_names_no_us_order_in_spanish(system):
+    """The form's date of birth is a date input (the browser's picker writes the date the
+    reader's way and posts 1980-03-15); a date it cannot read is not answered with a US-order
+    example such as 03/15/1980 on a page that writes '15 de marzo de 1980'."""
+    _manager, _http, mail, _line = await invited(system, "Spanish")
+    link = mail.link("/r/")
+    person_ = browser(system)
+    page = await person_.get(link)
+    assert re.search(r'id="date_of_birth" name="date_of_birth" type="date"', page.text)
+    refused = await person_.submit(link, {**form_of(page.text), **answers(),
+                                          "date_of_birth": "15/03/1980"})
+    assert refused.status_code == 400
+    error = re.search(r'id="date_of_birth-error"[^>]*>([^<]*)<', refused.text)
+    assert error and error[1].strip() == ("Escriba la fecha de nacimiento completa: día, mes "
+                                          "y año."), error and error[1]
+    assert "03/15/1980" not in refused.text

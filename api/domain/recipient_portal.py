@@ -16,9 +16,11 @@ from models.eligibility import QUESTIONS, STATUSES, evaluate
 from models.enrollment import Location
 from models.enrollment_enums import US_STATES
 from models.recipient_rules import (
+    FORM_DATE,
     INDUSTRIES,
     RECIPIENT_LINK,
     REQUIRED,
+    US_DATE_EXAMPLE,
     YES_OR_NO,
     field_errors,
 )
@@ -62,6 +64,8 @@ async def register(session: AsyncSession, person: Recipient,
         for question in QUESTIONS:  # a question left unanswered: say how to answer it
             if errors.get(question) == REQUIRED:
                 errors[question] = YES_OR_NO
+        if errors.get("date_of_birth") == US_DATE_EXAMPLE:
+            errors["date_of_birth"] = FORM_DATE
         return i18n.translated(errors)
     record = data.record()
     for key, value in record.items():
