@@ -129,7 +129,9 @@ class PortalActivities(MailingActivities):
             context = ContactWelcomeContext(recipient_name=contact.first_name,
                                             employer_name=employer.name,
                                             login_email=contact.email,
-                                            login_url=self.settings.link("/login"))
+                                            login_url=self.settings.link(
+                                                "/login?next=/org-portal"),
+                                            can_upload=employer.location_id is not None)
         await self.mailer.send(f"{_contact_key(data)}:welcome", EmailKind.CONTACT_WELCOME,
                                [contact.email], context)
 

@@ -75,6 +75,8 @@ class ContactWelcomeContext(EmailContext):
     employer_name: str
     login_email: str
     login_url: str
+    # The employee upload is open once the organization is linked to a vaccinating location.
+    can_upload: bool = True
 
 
 class ContactNewLinkAskedContext(EmailContext):

@@ -63,7 +63,10 @@ async def test_the_link_lives_48_hours_then_the_contact_asks_for_a_new_one(ts_sy
         validated = await http.post(f"/api/v1/org-contacts/validate/{prompt_token}",
                                     json={"password": PASSWORD, "password_confirm": PASSWORD})
     assert validated.status_code == 204, validated.text
-    await system.smtp.one(to=prompt_email, subject="Welcome to the CVMS Organization Portal")
+    welcome = await system.smtp.one(to=prompt_email,
+                                    subject="Welcome to the CVMS Organization Portal")
+    assert "must first be linked to a vaccinating location" in welcome.text, \
+        "no location registered it: the upload is not open to it yet, and the email says so"
 
     await system.env.sleep(timedelta(minutes=2))
     expired = await page_status(system, late_token, 410)

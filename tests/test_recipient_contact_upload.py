@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from models.recipients import Recipient
 from tests.support.recipients import csv_file, location_manager, manager_api, rows, tag, upload
-from tests.support.web import PASSWORD, api_client, unique_email
+from tests.support.web import PASSWORD, api_client, browser, unique_email
 from tests.test_recipient_upload import finished, invitations
 
 VALIDATION = "Validate your access to the CVMS Organization Portal"
@@ -97,3 +97,21 @@ async def point_of_contact_of(system, staff_http, employer_id: int) -> tuple[int
                                     json={"password": PASSWORD, "password_confirm": PASSWORD})
     assert validated.status_code == 204, validated.text
     return employer_id, email
+
+
+async def test_the_welcome_email_says_the_employee_upload_is_there_now(system):
+    """The upload exists from the start: the welcome says what the contact can do now (not
+    'soon'), with the link to the Organization Portal, where it is."""
+    manager = await location_manager(system)
+    _employer, email = await point_of_contact(system, await manager_api(system, manager),
+                                              f"Grocers {tag()}")
+    welcome = await system.smtp.one(to=email, subject="Welcome to the CVMS Organization Portal")
+    for text in (welcome.text, welcome.html):
+        assert "soon" not in text
+        assert "upload your eligible employees" in " ".join(text.split())
+    portal = welcome.link("/login")
+    assert portal.endswith("/login?next=/org-portal"), portal
+    signed_in = await browser(system).submit("/login?next=/org-portal", {
+        "email": email, "password": PASSWORD, "next": "/org-portal"}, action="/login")
+    assert str(signed_in.url).endswith("/org-portal") and "Upload your employees" in \
+        signed_in.text
