@@ -2,18 +2,20 @@
 
 The unique (legal name, date of birth) constraint decides who is new, in the database: a row
 for a person already known (from another file, or the same file uploaded again) adds nobody,
-and only people this upload created are invited by it.
+and only people this upload created are invited by it. A person the file names who registered
+at another location is served by the uploading location too (`RecipientSite`), as a walk-in
+there would be: its managers then find them in their list.
 """
 
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal_column
+from sqlalchemy import bindparam, func, literal, literal_column, tuple_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.base import insert_or_skip, utcnow
+from models.base import UtcDateTime, insert_or_skip, utcnow
 from models.recipient_rules import validate_rows
-from models.recipients import Recipient, RecipientUpload
+from models.recipients import Recipient, RecipientSite, RecipientUpload
 
 STORED_COLUMNS = ("first_name", "last_name", "first_key", "last_key", "date_of_birth", "phone",
                   "email", "street", "city", "state", "zip_code", "employer", "industry",
@@ -49,6 +51,22 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
         rows = [tuple(row[c] for c in order) for row in rows]
     await connection.exec_driver_sql(str(compiled), rows)
     return await count(session, Recipient.upload_id == upload.id)
+
+
+async def serve_known(session: AsyncSession, location_id: int,
+                      records: list[dict[str, Any]], chunk: int = 1000) -> None:
+    """The file's people registered at another location: the uploading one serves them too
+    (one INSERT ... SELECT per thousand rows, matched on the unique identity's index)."""
+    connection = await session.connection()
+    now = literal(utcnow(), type_=UtcDateTime())
+    for start in range(0, len(records), chunk):
+        keys = [(r["first_key"], r["last_key"], r["date_of_birth"])
+                for r in records[start:start + chunk]]
+        known = select(Recipient.id, literal(location_id), now).where(
+            tuple_(Recipient.first_key, Recipient.last_key, Recipient.date_of_birth).in_(keys),
+            Recipient.location_id != location_id)
+        await session.exec(insert_or_skip(connection.dialect.name, RecipientSite).from_select(
+            ["recipient_id", "location_id", "created_at"], known).on_conflict_do_nothing())
 
 
 # Postgres: the whole file as one array per column, unnested into the table by one statement
@@ -100,7 +118,10 @@ async def store(session: AsyncSession, upload: RecipientUpload) -> None:
         upload.finished_at = utcnow()
         session.add(upload)
         return
-    upload.new_recipients = await insert_recipients(session, upload, [r for _, r in valid])
+    records = [r for _, r in valid]
+    upload.new_recipients = await insert_recipients(session, upload, records)
+    if upload.new_recipients < len(records):  # some were known: maybe at another location
+        await serve_known(session, upload.location_id, records)
     upload.stored = upload.valid_rows
     upload.to_invite = await count(session, Recipient.upload_id == upload.id,
                                    Recipient.email.is_not(None))

@@ -228,3 +228,21 @@ async def test_a_state_written_out_is_taken_and_a_wrong_one_says_to_use_the_code
         stored = (await session.exec(select(Recipient).where(
             Recipient.last_name == f"Quill{t}"))).one()
     assert stored.state == "NC"
+
+
+async def test_people_registered_elsewhere_are_listed_where_a_file_names_them(system):
+    """Found by the outside check: another location's file naming people registered at the
+    first said "stored 2" and its list stayed empty. They keep their one record (no second
+    invitation), and the uploading location now serves them, as a walk-in there would."""
+    first, second = await location_manager(system), await location_manager(system)
+    http, other = await manager_api(system, first), await manager_api(system, second)
+    t = tag()
+    assert (await finished(http, (await upload(http, first, xlsx(rows(2, t)))).json()["id"]))
+    again = await upload(other, second, xlsx(rows(2, t)))
+    body = await finished(other, again.json()["id"])
+    assert body["stored"] == 2 and body["new_recipients"] == 0, body
+    listed = (await other.get(f"/api/v1/locations/{second.location_id}/recipients")).json()
+    assert listed["total"] == 2, listed
+    assert await people(system, f"Quill{t}") == 2, "one record each"
+    await system.smtp.wait_for(subject=INVITATION, count=1)
+    assert len(invitations(system, t)) == 2, "invited once, by the first file"
