@@ -142,6 +142,9 @@ async def test_a_dose_fits_the_persons_series(system):
     before_birth = await give(site, made.json()["id"], moderna, on=today - timedelta(days=20))
     assert before_birth.status_code == 422
     assert before_birth.json()["errors"].keys() == {"administered_on"}
+    too_young = await give(site, made.json()["id"], moderna)  # ten days old
+    assert too_young.status_code == 422 and "authorized from age 16" in too_young.text
+    assert too_young.json()["errors"].keys() == {"confirmed"}
 
     someone = (await walk_in(site))["id"]
     skipped = await give(site, someone, moderna, dose_number=2)

@@ -5,8 +5,9 @@ A first dose of a two-dose product starts its second-dose reminder.
 
 A dose fits the person's series: never before their birth, dose N only after dose N-1 and
 not on an earlier day. A dose earlier than the product's interval after the one before (less
-the 4-day grace period), or of another product, is recorded only when the person recording
-it confirms it was given that way: a dose given is never refused, but a slip (Back, then
+the 4-day grace period), of another product, or to someone younger than the vaccines are
+authorized for (the eligibility rules' minimum age), is recorded only when the person
+recording it confirms it was given that way: a dose given is never refused, but a slip (Back, then
 "Save dose" again, which offers the next dose number) is caught."""
 
 from datetime import timedelta
@@ -25,6 +26,7 @@ from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
 from models.base import utcnow
 from models.care_rules import local_today
+from models.eligibility import age_on, rules
 from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot, Product
 from models.inventory_rules import EntryKind
@@ -95,6 +97,11 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
     if data.administered_on < person.date_of_birth:
         raise Invalid(f"The date given is before {person.full_name}'s date of birth "
                       f"({day(person.date_of_birth)}).", field="administered_on")
+    youngest = rules().get("minimum_age", 16)
+    if not data.confirmed and age_on(person.date_of_birth, data.administered_on) < youngest:
+        raise Invalid(f"{person.full_name} was {age_on(person.date_of_birth, data.administered_on)}"
+                      f" on that day; COVID-19 vaccines are authorized from age {youngest}."
+                      + CONFIRM, field="confirmed")
     if data.dose_number == 1:
         return
     before = (await session.exec(select(Administration).where(
