@@ -94,6 +94,8 @@ class CareActivities(MailingActivities):
             context = AppointmentNoticeContext(
                 recipient_name=person.first_name, change=data.change,
                 location_name=location.name, when_text=when_text,
+                location_address=(f"{location.street}, {location.city}, {location.state} "
+                                  f"{location.zip_code}"),
                 dose_number=slot.dose_number, language=person.language,
                 portal_url=self.settings.link(recipient_path(self.secret, person.id)
                                               + "/appointments"))

@@ -253,6 +253,7 @@ class AppointmentNoticeContext(EmailContext):
 
     change: str  # booked, moved or cancelled
     location_name: str
+    location_address: str = ""  # where to come: street, city, state and ZIP code
     when_text: str  # the appointment's time, already in the recipient's language
     dose_number: int
     portal_url: str

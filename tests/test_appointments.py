@@ -12,6 +12,7 @@ from sqlmodel import select
 from models.administrations import Appointment, AppointmentSlot
 from models.base import utcnow
 from models.care_rules import local_today
+from models.enrollment import Location
 from models.recipient_rules import recipient_path
 from tests.support.care import give, stock, vaccinating_site, walk_in
 from tests.support.web import CSRF
@@ -437,3 +438,6 @@ async def test_a_time_offered_in_north_carolina_is_shown_and_emailed_at_that_tim
     await http.aclose()
     mail = await system.smtp.one(to=email, subject="appointment")
     assert "10:00" in mail.text and "5:00" not in mail.text, mail.text
+    async with system.sessions() as session:
+        place = await session.get(Location, site.location_id)
+    assert f"Where: {place.street}, {place.city}, {place.state} {place.zip_code}" in mail.text
