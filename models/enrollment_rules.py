@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole
-from models.enrollment_schemas import OfficerIn
+from models.enrollment_schemas import OfficerIn, OrganizationDetailsIn
 
 
 async def locations_of(session: AsyncSession, org: Organization) -> list[Location]:
@@ -33,9 +33,19 @@ def _officer_valid(officer: ResponsibleOfficer | None) -> bool:
         return False
 
 
+def details_complete(org: Organization) -> bool:
+    """The details as the form requires them (a paused draft keeps them as typed)."""
+    try:
+        OrganizationDetailsIn.model_validate(
+            {field: getattr(org, field) for field in OrganizationDetailsIn.model_fields})
+        return True
+    except ValidationError:
+        return False
+
+
 async def section_a_problems(session: AsyncSession, org: Organization) -> dict[str, str]:
     problems: dict[str, str] = {}
-    if not org.legal_name or org.redistribution_participant is None:
+    if not details_complete(org):
         problems["details"] = "Complete the organization details."
     if not await locations_of(session, org):
         problems["locations"] = "Add at least one location with its vaccine coordinator."

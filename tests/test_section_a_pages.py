@@ -78,3 +78,26 @@ async def test_inputs_take_no_more_than_the_form_accepts(system):
     details = (await person.get("/organization/section-a/details")).text
     assert re.search(r'name="legal_name"[^>]*maxlength="200"', details, re.S)
     assert re.search(r'name="zip_code"[^>]*maxlength="10"', details, re.S)
+
+
+async def test_pausing_the_details_half_done_keeps_what_was_typed(system):
+    """Found by the outside check: "Pause and save" on the first step answered 400 listing
+    every empty field, and saved nothing: leaving then lost all that was typed. A paused draft
+    now keeps every field as typed (a wrong ZIP code too); Next and the review still ask for
+    the rest, and nothing half done can be submitted."""
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    paused = await person.submit("/organization/section-a/details", {
+        "legal_name": "Half Typed Health", "street": "1 Main St", "zip_code": "2760",
+        "phone": "919.555.0100", "action": "pause"})
+    assert paused.status_code == 200 and "Section A is saved" in paused.text, paused.text[:300]
+    kept = await person.get("/organization/section-a/details")
+    for typed in ('value="Half Typed Health"', 'value="1 Main St"', 'value="2760"',
+                  'value="919-555-0100"'):
+        assert typed in kept.text, typed
+    onward = await person.submit("/organization/section-a/details", {
+        "legal_name": "Half Typed Health", "street": "1 Main St", "zip_code": "2760",
+        "action": "next"})
+    assert onward.status_code == 400 and "ZIP code" in onward.text
+    review = await person.get("/organization/section-a/review")
+    assert "Complete the organization details" in review.text

@@ -1,5 +1,8 @@
 """Section A: the Organization Administrator's organization, locations and officers."""
 
+from typing import Annotated
+
+from pydantic import TypeAdapter, ValidationError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,12 +45,39 @@ async def save_details(session: AsyncSession, user: User, org: Organization | No
     org = org or Organization(admin_user_id=user.id)
     for field, value in data.model_dump().items():
         setattr(org, field, value)
+    return await _kept(session, user, org)
+
+
+async def _kept(session: AsyncSession, user: User, org: Organization) -> Organization:
     session.add(org)
     await session.flush()
     if user.organization_id != org.id:
         user.organization_id = org.id
         session.add(user)
     return org
+
+
+async def keep_details(session: AsyncSession, user: User, org: Organization | None,
+                       values: dict) -> Organization:
+    """Pause with the details half done: a draft keeps every field as typed (a field that is
+    valid as it is, in its clean form; another, as the text typed, when its column holds it),
+    so nothing is lost; Next and the submission check them whole (section_a_problems)."""
+    org = org or Organization(admin_user_id=user.id)
+    _ensure_draft(org)
+    columns = Organization.__table__.c
+    for name, field in OrganizationDetailsIn.model_fields.items():
+        raw = values.get(name)
+        typed = str(raw).strip() if isinstance(raw, str) else raw
+        try:
+            kind = (Annotated[field.annotation, *field.metadata] if field.metadata
+                    else field.annotation)
+            value = TypeAdapter(kind).validate_python(typed)
+        except ValidationError:
+            length = getattr(columns[name].type, "length", None)
+            fits = isinstance(typed, str) and typed and length and len(typed) <= length
+            value = typed if fits and name != "redistribution_participant" else None
+        setattr(org, name, "" if value is None and name == "legal_name" else value)
+    return await _kept(session, user, org)
 
 
 def _same(text: str) -> str:

@@ -79,6 +79,12 @@ async def save_details(request: Request, user: Admin, session: SessionDep,
             return _after_save(values, "locations", org=org)
         except CVMSError as error:
             errors = error.errors or {"form": error.message}
+    elif values.get("action") == "pause" and (org is None or org.status ==
+                                              OrganizationStatus.DRAFT):
+        await section_a.keep_details(session, user, org, values)  # as typed: nothing lost
+        return redirect("/organization", notice="Section A is saved. Some details still need "
+                                                "attention: you will see them when you "
+                                                "continue.")
     return await _page(request, session, org, "details", values=values, errors=errors,
                        status_code=400)
 
