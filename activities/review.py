@@ -11,7 +11,7 @@ from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import AmendmentRequested, DecisionRecord, LocationStep
-from models.enrollment import Location, Organization, StorageUnit, UserLocation
+from models.enrollment import Location, Organization, SectionB, StorageUnit, UserLocation
 from models.portal_rules import MANAGER
 from models.review import ReviewDecision
 from models.review_rules import approval_problem
@@ -106,6 +106,10 @@ class ReviewActivities(MailingActivities):
             location = await session.get(Location, data.location_id)
             location.resubmission = True
             session.add(location)
+            section = await session.get(SectionB, location.id)
+            if section is not None:  # completed anew, confirmed anew (its email is keyed by it)
+                section.completed_at = None
+                session.add(section)
             for signature in await coordinator_signatures(session, location.id):
                 signature.voided_at = utcnow()
                 signature.void_reason = "Section B reopened for resubmission"
