@@ -93,3 +93,23 @@ async def test_signing_reads_the_photos_hashes_not_the_photos(system):
     assert signed.status_code == 201, signed.text
     reads = [sql for sql in touching(seen, "signature ") if sql.startswith("select")]
     assert len(reads) == 1, reads
+
+
+async def test_the_progress_list_counts_units_providers_and_signatures_as_done(system):
+    """Found by the outside check: with storage units and providers added and the agreement
+    signed, "Your progress" still said "To do" for steps 7 to 11 (only form steps counted)."""
+    import re
+
+    enrollment = await start_enrollment(system, ["Progress Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)
+    signed = await coordinator.post(
+        f"/api/v1/locations/{location_id}/section-b/signatures/provider_agreement",
+        json={"method": "typed", "typed_name": "Casey Coordinator", "consent": True})
+    assert signed.status_code == 201, signed.text
+    page = await coordinator.get(f"/locations/{location_id}/section-b")
+    assert page.status_code == 200, page.text[:300]
+    state = dict(re.findall(r"Step (\d+): [^<]+</a>\s*<span class=\"cvms-\w+\">(\w[\w ]*)</span>",
+                            page.text))
+    assert state == {**{str(n): "Done" for n in range(2, 12)}, "12": "To do"}, state
