@@ -76,6 +76,25 @@ async def test_an_invalid_license_type_is_refused(system):
     assert await count(system, PracticingProvider, location_id) == 0
 
 
+async def test_the_same_licence_is_listed_once(system):
+    """Found by the outside check: the same provider and licence could be added again and
+    again (three active rows with MD 12345). Refused on the licence number, whatever the case
+    and hyphens; another licence type with the same number is another licence."""
+    _enrollment, clients = await coordinator_for(system)
+    (location_id, coordinator), = clients.items()
+    url = f"/api/v1/locations/{location_id}/providers"
+    body = {"first_name": "Ann", "middle_initial": "Q", "last_name": "Smith",
+            "license_type": "MD", "license_number": "ab-12345"}
+    assert (await coordinator.post(url, json=body)).status_code == 201
+    again = await coordinator.post(url, json={**body, "middle_initial": "X",
+                                              "license_number": "AB12345"})
+    assert again.status_code == 409 and "license_number" in again.json()["errors"], again.text
+    assert "already listed" in again.json()["errors"]["license_number"]
+    other = await coordinator.post(url, json={**body, "license_type": "DO"})
+    assert other.status_code == 201, other.text
+    assert await count(system, PracticingProvider, location_id) == 2
+
+
 async def test_invalid_step_answers_are_refused_by_field(system):
     _enrollment, clients = await coordinator_for(system)
     (location_id, coordinator), = clients.items()

@@ -179,6 +179,17 @@ async def providers_of(session: AsyncSession, location: Location) -> list[Practi
 
 async def add_provider(session: AsyncSession, gateway: Gateway, location: Location,
                        data: ProviderIn, source: str = "portal") -> PracticingProvider:
+    """A provider is listed once: the same licence (type and number, ignoring case and
+    hyphens) already active at the location is refused on the licence number."""
+    number = data.license_number.replace("-", "").upper()
+    listed = (await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == location.id, PracticingProvider.active,
+        PracticingProvider.license_type == data.license_type))).all()
+    twin = next((p for p in listed
+                 if p.license_number.replace("-", "").upper() == number), None)
+    if twin is not None:
+        raise Conflict(f"{twin.full_name} is already listed with licence "
+                       f"{data.license_type} {twin.license_number}.", field="license_number")
     provider = PracticingProvider(location_id=location.id, source=source, **data.model_dump())
     session.add(provider)
     await providers_changed(session, gateway, location, "providers")
