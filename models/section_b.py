@@ -79,15 +79,16 @@ class _Slots(Step):
     @model_validator(mode="after")
     def _slots(self) -> "_Slots":
         values = self.model_dump()
-        available = 0
+        available, problems = 0, {}  # every slot's problem at once, each on its row
         for day, day_name in WEEKDAYS:
             for slot, slot_name, earliest, latest in SLOTS:
                 start = values.get(f"{day}_{slot}_from") or NA
                 end = values.get(f"{day}_{slot}_to") or NA
                 problem = _slot_problem(start, end, earliest, latest)
                 if problem:
-                    fail(f"{day}_{slot}_from", f"{day_name} {slot_name.lower()}: {problem}")
+                    problems[f"{day}_{slot}_from"] = f"{day_name} {slot_name.lower()}: {problem}"
                 available += start != NA
+        fail_many(problems)
         if not available:
             fail("mon_am_from", "Choose at least one time slot when you can receive shipments.")
         return self
@@ -125,9 +126,14 @@ class ProviderProfile(Step):
 
     @model_validator(mode="after")
     def _ages(self) -> "ProviderProfile":
-        for field, label in AGE_GROUPS:
-            if getattr(self, field) is None and not getattr(self, f"{field}_unknown"):
-                fail(field, f"{label}: enter the annual number of patients or choose Unknown.")
+        problems = {}
+        for field, _label in AGE_GROUPS:  # the summary names the field by its label
+            number, unknown = getattr(self, field), getattr(self, f"{field}_unknown")
+            if number is None and not unknown:
+                problems[field] = "Enter the annual number of patients or choose Unknown."
+            elif number is not None and unknown:  # the number was dropped for "Unknown"
+                problems[field] = "Enter the number or choose Unknown, not both."
+        fail_many(problems)
         return self
 
 
@@ -142,9 +148,12 @@ class PopulationStorage(Step):
 
     @model_validator(mode="after")
     def _capacity(self) -> "PopulationStorage":
+        vials = ["refrigerated_vials", "frozen_vials", "ultra_cold_vials"]
         if not self.no_capacity:
-            _require(self, ["refrigerated_vials", "frozen_vials", "ultra_cold_vials"],
+            _require(self, vials,
                      "Enter your storage capacity in 10-dose vials, or choose No capacity")
+        elif any(getattr(self, name) for name in vials):
+            fail("no_capacity", "Choose No capacity or enter the vials you can store, not both.")
         return self
 
 

@@ -106,6 +106,20 @@ async def test_invalid_step_answers_are_refused_by_field(system):
         "tue_pm_from": "Tuesday evening: choose both From and To times, or N/A for both."}
     section = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
     assert "availability" not in section["steps"]
+    # found by the outside check: one mistake a submission, and contradictions taken
+    two = {**bad, "mon_am_from": "11:00", "mon_am_to": "08:00"}
+    both = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/availability",
+                                 json=two)
+    assert set(both.json()["errors"]) == {"mon_am_from", "tue_pm_from"}, both.text
+    contradictory = {**STEP_BODIES["population"], "no_capacity": True, "refrigerated_vials": 50}
+    answer = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/population",
+                                   json=contradictory)
+    assert answer.status_code == 422 and "no_capacity" in answer.json()["errors"], answer.text
+    profile = {**STEP_BODIES["provider"], "age_19_64": 100, "age_19_64_unknown": True}
+    answer = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/provider",
+                                   json=profile)
+    assert answer.json()["errors"] == {
+        "age_19_64": "Enter the number or choose Unknown, not both."}, answer.text
 
 
 async def test_a_coordinator_cannot_open_another_locations_section_b(system):
