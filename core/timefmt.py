@@ -59,3 +59,12 @@ def day(value: datetime | date | None, missing: str = "-") -> str:
     if isinstance(value, datetime):
         value = _aware(value).astimezone(EASTERN).date()
     return format_date(value, DATE, locale=LOCALE)
+
+
+def age(value: datetime | None, missing: str = "-") -> str:
+    """How long ago, in whole days, as the state's screens show an age in status: "3 days",
+    "1 day", "Less than a day"."""
+    if value is None:
+        return missing
+    days = (datetime.now(UTC) - _aware(value)).days
+    return "Less than a day" if days < 1 else f"{days} day{'s' if days != 1 else ''}"

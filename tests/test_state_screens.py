@@ -95,6 +95,10 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert len(names(second.text)) == 14
     by_pin = await person.get(f"/state/locations?q={pin(sites[7].id)}")
     assert names(by_pin.text) == [f"{marker} Site 7"]
+    # SPEC 7's age in status, on the page as in the export; one result is one location
+    assert "1 location." in by_pin.text
+    assert re.search(r'data-label="Age in this status">(\d+ days?|Less than a day)<',
+                     by_pin.text), by_pin.text
     boone = await person.get("/state/locations?q=boone&status=pending_review")
     found = [n for n in names(boone.text) if marker in n]  # sites 0, 30 and the 60th
     assert len(found) == 3 and {f"{marker} Site 0", f"{marker} Site 30"} < set(found)
