@@ -142,6 +142,13 @@ templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
+templates.env.filters["doc_title"] = lambda value: document_titles.get(str(value), str(value))
+# A storage unit's review and a signer's role, in the reviewer's words.
+templates.env.globals["unit_review_labels"] = {
+    "with_section_b": "Reviewed with Section B", "pending": "Waiting for review",
+    "approved": "Approved", "rejected": "Rejected"}
+templates.env.globals["signer_roles"] = {"coordinator": "Vaccine coordinator", "ceo": "CEO",
+                                         "cmo": "CMO"}
 templates.env.filters["when"] = when
 templates.env.filters["waiting_on"] = waiting_on
 templates.env.filters["day"] = day

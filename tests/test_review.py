@@ -42,6 +42,11 @@ async def test_sign_review_reject_resubmit_approve(system):
     detail = (await staff.get(f"/api/v1/review/locations/{reject_id}")).json()
     assert len(detail["storage_units"]) == 1 and detail["providers"]
     assert {s["signer_role"] for s in detail["officer_signatures"]} == {"ceo", "cmo"}
+    page = (await staff.get(f"/review/locations/{reject_id}")).text  # in people's words
+    for code in ("With section b", "(portal)", "(COORDINATOR)", "['provider_agreement'",
+                 "ceo:", "from: Not started; to: Not started"):
+        assert code not in page, code
+    assert "Reviewed with Section B" in page and "(Vaccine coordinator)" in page
 
     assert (await decide(staff, approve_id, "approve")).json()["status"] == "approved"
     approved = await system.smtp.one(to=approve_email, subject="is approved")

@@ -97,6 +97,9 @@ async def actor_names(session: AsyncSession, actors: set[str]) -> dict[str, str]
             names[actor] = people[int(m[1])]
         elif actor.startswith("reviewer:"):
             names[actor] = actor.removeprefix("reviewer:")
+        elif actor.startswith(("ceo:", "cmo:")):  # an officer, by their role and name
+            role, _, name = actor.partition(":")
+            names[actor] = f"{name} ({role.upper()})"
     return names
 
 
