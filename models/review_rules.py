@@ -3,6 +3,7 @@ location workflow's validator, the decision activity and the review pages."""
 
 from models.enums import Role
 
+REASON_NEEDED = "Give the reason for the rejection; the coordinator receives it."
 NO_PROVIDER = ("{name} cannot be approved: it has no active practicing provider. Add at least "
                "one (or import the bulk upload) first.")
 
@@ -16,7 +17,7 @@ def decision_problem(role: str, approve: bool, reason: str | None, pending: bool
         return (f"This location's status is \u201c{status_label}\u201d: there is nothing to "
                 "decide.", "Conflict")
     if not approve and not (reason or "").strip():
-        return "Give the reason for the rejection; the coordinator receives it.", "Invalid"
+        return REASON_NEEDED, "Invalid"
     return None
 
 

@@ -7,7 +7,6 @@ session and its user load in one query.
 """
 
 import asyncio
-import statistics
 import time
 import uuid
 
@@ -98,7 +97,10 @@ async def test_unknown_and_known_accounts_take_the_same_time(system):
             times[kind].append(time.perf_counter() - started)
             assert answer.status_code == 422
             assert answer.json()["detail"] == "The email (or username) or password is not correct."
-    ratio = statistics.median(times["unknown"]) / statistics.median(times["known"])
+    # The fastest of each: what an answer costs when nothing else runs (a busy machine's
+    # pauses only lengthen some answers; the medians of 7 moved past 1.7 on one such run).
+    # Without the dummy hash an unknown account answers in a tenth of the time.
+    ratio = min(times["unknown"]) / min(times["known"])
     assert 0.6 < ratio < 1.7, times
 
 

@@ -12,12 +12,14 @@ from api.domain import section_b
 from api.domain.state_lists import actor_names
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
+from core.errors import Invalid
 from models.accounts import User
 from models.audit import AuditEvent
 from models.contracts import DecisionResult
 from models.enrollment import Location, Organization, PracticingProvider, StorageUnit
 from models.enrollment_enums import LocationStatus
 from models.review import ReviewDecision, SigningRequest, SigningRound
+from models.review_rules import REASON_NEEDED
 from models.section_b_rules import coordinator_signatures  # noqa: F401 - used by the PDF
 from models.section_b_snapshot import section_b_snapshot
 from models.signatures import Signature
@@ -128,5 +130,7 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
 
 async def decide(gateway: Gateway, location: Location, reviewer: User, approve: bool,
                  reason: str | None) -> DecisionResult:
+    if not approve and not (reason or "").strip():  # named on its field (422), before asking
+        raise Invalid(REASON_NEEDED, field="reason")
     return await enrollment_process.decide(gateway, location.id, reviewer.id, reviewer.role,
                                            approve, reason)
