@@ -39,6 +39,9 @@ async def test_sign_review_reject_resubmit_approve(system):
             for item in queue["items"] if item["location_id"] in (approve_id, reject_id)]
     # oldest first: whichever location's officers finished first, not the older id
     assert len(ours) == 2 and sorted(ours) == ours, ours
+    waiting = (await coordinators[approve_id].get(f"/locations/{approve_id}/section-b")).text
+    assert "is reviewing the location" in waiting, "what happens next, as it stands"
+    assert "are emailed the provider agreement" not in waiting
     detail = (await staff.get(f"/api/v1/review/locations/{reject_id}")).json()
     assert len(detail["storage_units"]) == 1 and detail["providers"]
     assert {s["signer_role"] for s in detail["officer_signatures"]} == {"ceo", "cmo"}
