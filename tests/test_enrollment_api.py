@@ -66,6 +66,7 @@ async def test_double_clicked_section_a_submit_starts_one_process(system):
     assert len(listed) == 1
     again = await enrollment.admin.post(url)
     assert again.status_code == 409 and "already submitted" in again.json()["detail"]
+    assert "Your dashboard has what can still change" in again.json()["detail"]
 
 
 async def test_25_plus_providers_submit_without_them_and_wait_for_the_bulk_upload(system):

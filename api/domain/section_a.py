@@ -23,7 +23,8 @@ from models.enrollment_schemas import (
     OrganizationOut,
 )
 
-SUBMITTED = ("Section A was already submitted on {}. To change it now, open a "
+SUBMITTED = ("Section A was already submitted on {}. Your dashboard has what can still change "
+             "(the organization's details, a new location); for anything else, open a "
              "help-desk case.")
 
 
