@@ -441,3 +441,30 @@ async def test_a_time_offered_in_north_carolina_is_shown_and_emailed_at_that_tim
     async with system.sessions() as session:
         place = await session.get(Location, site.location_id)
     assert f"Where: {place.street}, {place.city}, {place.state} {place.zip_code}" in mail.text
+
+
+async def test_a_dose_given_closes_its_booking_and_too_early_times_are_not_offered(system):
+    """Found by the check of the fixes: with dose 1 booked for tomorrow and given today, the
+    page still showed the dose 1 booking and offered to move it to a dose 2 time the next day
+    (due only after the interval). The booking of a dose given is no longer shown as coming
+    (nor does it stop the next booking); dose 2 times before the due day are not offered, and
+    moving any booking to one is refused."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"AP-{uuid.uuid4().hex[:5]}")  # 28 days
+    email = f"gv-{uuid.uuid4().hex[:8]}@example.org"
+    person = await walk_in(site, email=email)
+    tomorrow_first = await _slot(site, 1, 3)
+    await _slot(site, 3, 3)  # another first-dose time: the booking can be moved
+    too_early, due = await _slot(site, 2, 3, dose_number=2), await _slot(site, 30, 3, dose_number=2)
+    http, base, token, appointment = await _book(system, person["id"], email, tomorrow_first)
+    assert (await give(site, person["id"], lot)).status_code == 201
+    page = (await http.get(f"{base}/appointments")).text
+    assert f'value="{due}"' in page and f'value="{too_early}"' not in page, page
+    assert f"/appointments/{appointment}/reschedule" not in page, "the dose 1 booking is done"
+    moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                            data={"slot_id": str(too_early), "csrf_token": token})
+    assert moved.status_code in (409, 422), moved.text[:300]
+    booked = await http.post(f"{base}/appointments",
+                             data={"slot_id": str(due), "csrf_token": token})
+    assert booked.status_code == 303, booked.text[:300]
+    await http.aclose()

@@ -11,7 +11,7 @@ booked (walk-ins only), and the appointments already booked stay. A recipient mo
 to another open time in one transaction: the new place is taken by the same conditional
 UPDATE, the old one freed and the appointment row moved, or nothing changes."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import func, update
@@ -100,15 +100,32 @@ async def of_day(session: AsyncSession, location_id: int, day) -> list[tuple]:
 
 
 async def booked_for(session: AsyncSession, person: Recipient) -> list[tuple]:
-    """The person's appointments still to come (one whose time passed is history: it neither
-    shows as booked nor stops them booking their next dose)."""
+    """The person's appointments still to come (one whose time passed is history, and so is
+    one for a dose already given: it neither shows as booked nor stops them booking their
+    next dose)."""
+    dose = await next_dose(session, person)
     return list((await session.exec(select(Appointment, AppointmentSlot)
                                     .join(AppointmentSlot,
                                           AppointmentSlot.id == Appointment.slot_id)
                                     .where(Appointment.recipient_id == person.id,
                                            Appointment.status == BOOKED,
+                                           AppointmentSlot.dose_number >= dose,
                                            AppointmentSlot.starts_at > utcnow())
                                     .order_by(AppointmentSlot.starts_at))).all())
+
+
+async def earliest_day(session: AsyncSession, person: Recipient, dose: int) -> date | None:
+    """The first day the person may come for `dose`: the product's interval after the dose
+    before it (None: any day, or no dose before it is recorded)."""
+    if dose < 2:
+        return None
+    before = (await session.exec(select(Administration).where(
+        Administration.recipient_id == person.id, Administration.status == RECORDED,
+        Administration.dose_number == dose - 1))).first()
+    if before is None:
+        return None
+    product = await session.get(Product, before.product_id)
+    return before.administered_on + timedelta(days=product.interval_days or 0)
 
 
 async def next_dose(session: AsyncSession, person: Recipient) -> int:
@@ -146,14 +163,10 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
                             slot: AppointmentSlot) -> None:
     if slot.dose_number < 2:
         return
-    first = (await session.exec(select(Administration).where(
-        Administration.recipient_id == person.id, Administration.status == RECORDED,
-        Administration.dose_number == slot.dose_number - 1))).first()
-    if first is None:
+    earliest = await earliest_day(session, person, slot.dose_number)
+    if earliest is None:
         raise Invalid(gettext("This time is for a second dose: book a first dose first."),
                       field="slot_id")
-    product = await session.get(Product, first.product_id)
-    earliest = first.administered_on + timedelta(days=product.interval_days or 0)
     if local_today(as_utc(slot.starts_at)) < earliest:
         raise Invalid(gettext("Your second dose cannot be before %(day)s. Choose a later "
                               "time.") % {"day": format_date(earliest, "long",

@@ -21,7 +21,7 @@ from core import i18n
 from core.errors import CVMSError, Invalid
 from core.i18n import N_, gettext
 from core.timefmt import EASTERN, when_in
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
 from models.input import Input
@@ -125,6 +125,7 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
                         status_code: int = 200, values: dict | None = None) -> HTMLResponse:
     location = await session.get(Location, person.location_id)
     dose = await appointments.next_dose(session, person)
+    earliest = await appointments.earliest_day(session, person, dose)
     waiting = appointments.not_bookable(person, dose)
     slots = (await appointments.open_slots(session, person.location_id)
              if location.appointments_on and not waiting else [])
@@ -134,7 +135,8 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
         "values": values or {}, "scheduling": location.appointments_on, "waiting": waiting,
         "slots": [(str(s.id), gettext("%(when)s, dose %(dose)s (%(left)s left)") % {
             "when": _at(s.starts_at), "dose": s.dose_number, "left": s.capacity - s.booked})
-            for s in slots if s.dose_number == dose],
+            for s in slots if s.dose_number == dose
+            and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
         "booked": booked}, status_code)
 
 
