@@ -152,17 +152,24 @@ async def test_a_dose_fits_the_persons_series(system):
     assert (await give(site, someone, moderna, on=today - timedelta(days=10))).status_code == 201
     earlier = await give(site, someone, moderna, dose_number=2, on=today - timedelta(days=12))
     assert earlier.status_code == 422 and "administered_on" in earlier.json()["errors"]
-    same_day_again = await give(site, someone, moderna, dose_number=2)
-    assert same_day_again.status_code == 422, same_day_again.text
-    assert "due from" in same_day_again.json()["errors"]["confirmed"]
+    early = await give(site, someone, moderna, dose_number=2)  # 10 days after dose 1
+    assert early.status_code == 422, early.text
+    assert "due from" in early.json()["errors"]["confirmed"]
     mixed = await give(site, someone, pfizer, dose_number=2)
     assert "confirmed" in mixed.json()["errors"] and "this lot is" in mixed.text
     assert await on_hand(system, moderna) == 9 and await on_hand(system, pfizer) == 10
-    given = await site.provider.post(f"{site.care}/administrations", json={
-        "recipient_id": someone, "lot_id": moderna, "dose_number": 2,
-        "administered_on": str(today), "site": "LD", "route": "IM",
-        "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex, "confirmed": True})
+    body = {"recipient_id": someone, "lot_id": moderna, "dose_number": 2,
+            "administered_on": str(today), "site": "LD", "route": "IM",
+            "provider_name": "Pat Provider", "confirmed": True}
+    given = await site.provider.post(f"{site.care}/administrations",
+                                     json={**body, "request_key": uuid.uuid4().hex})
     assert given.status_code == 201, given.text
+    assert await on_hand(system, moderna) == 8
+    # the same day as the dose before: a slip, refused even when "confirmed"
+    same_day = await site.provider.post(f"{site.care}/administrations", json={
+        **body, "dose_number": 3, "request_key": uuid.uuid4().hex})
+    assert same_day.status_code == 422, same_day.text
+    assert "same day" in same_day.json()["errors"]["administered_on"]
     assert await on_hand(system, moderna) == 8
 
     on_time = (await walk_in(site))["id"]

@@ -4,7 +4,7 @@ removal as entered in error returns the dose by a reversing entry, never by edit
 A first dose of a two-dose product starts its second-dose reminder.
 
 A dose fits the person's series: never before their birth, dose N only after dose N-1 and
-not on an earlier day. A dose earlier than the product's interval after the one before (less
+on a later day. A dose earlier than the product's interval after the one before (less
 the 4-day grace period), of another product, or to someone younger than the vaccines are
 authorized for (the eligibility rules' minimum age), is recorded only when the person
 recording it confirms it was given that way: a dose given is never refused, but a slip (Back, then
@@ -115,6 +115,10 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
     if data.administered_on < before.administered_on:
         raise Invalid(f"Dose {data.dose_number} cannot be before dose {data.dose_number - 1} "
                       f"({day(before.administered_on)}).", field="administered_on")
+    if data.administered_on == before.administered_on:  # a slip (Back, Save), not a series
+        raise Invalid(f"Dose {data.dose_number - 1} is recorded for this same day: a second "
+                      f"dose on one day is not recorded. If that really happened, report it "
+                      f"to the help desk.", field="administered_on")
     if data.confirmed:
         return
     earlier = await session.get(Product, before.product_id)
