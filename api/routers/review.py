@@ -96,10 +96,12 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
             what = "The change" if result.amendment else location.name
             return redirect("/review", notice=f"{what} was {verb}. The coordinator has been "
                                               "emailed.")
-        except CVMSError as error:
-            errors = {"decision": error.message}
-    return await _detail(request, session, user, location_id, status_code=409 if data else 400,
-                         errors=errors, values=values)
+        except CVMSError as error:  # a field's problem on its field (the reason), else the decision's
+            errors = error.errors or {"decision": error.message}
+            return await _detail(request, session, user, location_id,
+                                 status_code=error.status_code, errors=errors, values=values)
+    return await _detail(request, session, user, location_id, status_code=400, errors=errors,
+                         values=values)
 
 
 @pages.get("/locations/{location_id}/agreement.pdf")
