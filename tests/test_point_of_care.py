@@ -188,8 +188,8 @@ async def test_a_person_registered_elsewhere_gets_their_second_dose_here(system)
     here = await stock(system, second_site, "207", f"MO-{uuid.uuid4().hex[:6]}")
     born = await walk_in(first_site)
     today = local_today(utcnow())
-    assert (await give(first_site, born["id"], lot, on=today - timedelta(days=30))).status_code \
-        == 201
+    earlier = await give(first_site, born["id"], lot, on=today - timedelta(days=30))
+    assert earlier.status_code == 201
     typed = {**person("z"), "first_name": born["first_name"].upper(),
              "last_name": f"  {born['last_name']} ", "phone": "919-555-0199"}
     same = await second_site.provider.post(f"{second_site.care}/walk-ins", json=typed)
@@ -203,6 +203,11 @@ async def test_a_person_registered_elsewhere_gets_their_second_dose_here(system)
     second = await give(second_site, born["id"], here, dose_number=2)
     assert second.status_code == 201 and second.json()["location_id"] == second_site.location_id
     assert await on_hand(system, here) == 9 and await on_hand(system, lot) == 9
+    page = (await second_site.provider.get(
+        f"/care/{second_site.location_id}/recipients/{born['id']}")).text
+    assert f'data-label="Given at">{first_site.name}<' in page, "where each dose was given"
+    assert f"/care/doses/{earlier.json()['id']}/edit" not in page, "not theirs to change"
+    assert f"/care/doses/{second.json()['id']}/edit" in page
     listed = (await second_site.manager.get(
         f"/api/v1/locations/{second_site.location_id}/recipients",
         params={"q": born["last_name"][:9]})).json()

@@ -109,6 +109,8 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
         "check_in": await care.last_check_in(session, location, person),
         "lots": await _usable_lots(session, location, today),
         "names": await _dose_names(session, doses),
+        "places": {i: (await session.get(Location, i)).name
+                   for i in {d.location_id for d in doses}},
         "acting": await care.may_act(session, user, location.id), "tab": "recipients",
         "sites": list(SITES.items()), "routes": list(ROUTES.items()), "key": uuid.uuid4().hex,
         "values": values or defaults, "errors": errors or {}}, status_code=status_code)
