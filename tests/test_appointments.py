@@ -440,7 +440,7 @@ async def test_a_time_offered_in_north_carolina_is_shown_and_emailed_at_that_tim
     assert "10:00" in mail.text and "5:00" not in mail.text, mail.text
     async with system.sessions() as session:
         place = await session.get(Location, site.location_id)
-    assert f"Where: {place.street}, {place.city}, {place.state} {place.zip_code}" in mail.text
+    assert f"\nWhere: {place.street}, {place.city}, {place.state} {place.zip_code}" in mail.text
 
 
 async def test_a_dose_given_closes_its_booking_and_too_early_times_are_not_offered(system):
