@@ -41,6 +41,20 @@ def test_changes_since_rejection_read_as_labels_with_photos_marked():
     assert photo.label == "Storage unit 1: inside photo" and photo.before == "a" * 64
 
 
+def test_the_same_choices_in_another_order_are_no_change():
+    """Found by the check of the fixes: walking Section B again listed "Pharmacy -> Outpatient"
+    and "Outpatient -> Pharmacy" as changes (the same two settings, ticked in another order).
+    A step's set of choices is one answer; a real change shows the whole set before and now."""
+    from api.domain.review import changes
+
+    before = {"steps": {"provider": {"settings": ["pharmacy", "outpatient"]}}}
+    assert changes(before, {"steps": {"provider": {"settings": ["outpatient", "pharmacy"]}}}) \
+        == []
+    (key, old, new), = changes(before, {"steps": {"provider": {"settings": ["pharmacy"]}}})
+    assert key == "steps.provider.settings" and old == ["outpatient", "pharmacy"], (old, new)
+    assert new == ["pharmacy"]
+
+
 async def test_an_empty_reply_is_named_by_its_label_message(system):
     """The reply's field is called `body`; the summary names it "Message" as the page does
     (it used to lose the name, taking "body" for where FastAPI says a field came from)."""

@@ -88,6 +88,9 @@ def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     if isinstance(value, dict):
         return {k: v for key, item in value.items()
                 for k, v in _flatten(item, f"{prefix}{key}.").items()}
+    if isinstance(value, list) and not any(isinstance(item, (dict, list)) for item in value):
+        # a set of choices (a step's settings, populations): one answer, whatever the order
+        return {prefix.rstrip("."): sorted(value, key=str)}
     if isinstance(value, list):
         return {k: v for index, item in enumerate(value)
                 for k, v in _flatten(item, f"{prefix}{index + 1}.").items()}
