@@ -155,7 +155,7 @@ async def test_every_enrollment_signing_and_review_state_is_accessible(page, sys
         await expect(hash_shown).to_be_visible()
     await assert_accessible(page)
     await page.get_by_role("button", name="Reject").click()
-    await _error_summary(page, "Decision", "reason")
+    await _error_summary(page, "Reason (required to reject; the coordinator receives it)", "reason")
     await page.get_by_label("Reason").fill("The inside photo does not show the thermometer")
     await page.get_by_role("button", name="Reject").click()
     await expect(page.get_by_role("status")).to_contain_text("was rejected")
