@@ -48,6 +48,16 @@ async def test_walk_in_checked_in_given_dose_one_and_removed(page, system):
     await expect(page.get_by_role("status")).to_contain_text(f"Rosa {last} is registered")
     await assert_accessible(page)
     person_url = page.url
+    # the same person again (another phone): their record, and the page says so
+    await page.goto(f"/care/{site.location_id}/walk-in")
+    for label, value in (("Legal first name", "ROSA"), ("Legal last name", last),
+                         ("Date of birth", "1975-06-30"), ("Phone", "919-555-0199"),
+                         ("Street address", "12 Pine St"), ("City", "Raleigh"),
+                         ("ZIP code", "27601")):
+        await page.get_by_label(label).fill(value)
+    await page.get_by_role("button", name="Register").click()
+    await expect(page.get_by_role("status")).to_contain_text("was already registered")
+    assert page.url == person_url
 
     await page.get_by_role("button", name="Check in").click()
     await expect(page.get_by_role("status")).to_contain_text("is checked in")

@@ -19,6 +19,7 @@ from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Invalid, NotFound
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
+from models.base import as_utc, utcnow
 from models.care_rules import ROUTES, SITES, local_today
 from models.enrollment import Location
 from models.inventory import Lot, Product
@@ -73,17 +74,20 @@ async def walk_in_form(request: Request, location_id: Id, user: CurrentUser,
 @pages.post("/care/{location_id}/walk-in", response_class=HTMLResponse)
 async def walk_in(request: Request, location_id: Id, user: CurrentUser,
                   session: SessionDep) -> Response:
-    values = await form_values(request)
+    values, started = await form_values(request), utcnow()
     try:
         location = await care.care_site(session, user, location_id, write=True)
         person = await care.walk_in(session, location, validated_form(RecipientIn, values))
+        known = person.created_at is not None and as_utc(person.created_at) < started
         await session.commit()
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _walk_in_page(request, session, user, location_id, values,
                                    error.errors or {"form": error.message}, error.status_code)
-    return redirect(f"/care/{location_id}/recipients/{person.id}",
-                    notice=f"{person.full_name} is registered.")
+    return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
+        f"{person.full_name} was already registered (the same legal name and date of birth): "
+        f"this is their record, and the contact details typed did not change it." if known
+        else f"{person.full_name} is registered."))
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
