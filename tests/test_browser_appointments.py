@@ -42,7 +42,8 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
     await log_in(page, site.emails[Role.LOCATION_MANAGER])
     await page.goto(f"/care/{site.location_id}/appointments")
     # the manager offers a time on the page: a past day is named next to the time, kept as typed
-    await page.get_by_label("Day").first.fill("2020-03-02")
+    assert await page.locator("#day").count() == 1, "one element per id (the day to show has its own)"
+    await page.locator("#day").fill("2020-03-02")
     await page.get_by_label("Time (North Carolina)").fill("09:30")
     await page.get_by_label("Places").fill("3")
     await page.get_by_role("button", name="Offer this time").click()
@@ -50,11 +51,12 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
     await expect(page.get_by_label("Places")).to_have_value("3")
     await assert_accessible(page)
     later = (utcnow() + timedelta(days=20)).date().isoformat()
-    await page.get_by_label("Day").first.fill(later)
+    await page.locator("#day").fill(later)
     await page.get_by_role("button", name="Offer this time").click()
     await expect(page.get_by_role("status")).to_contain_text("3 place(s) offered")
     offered = page.get_by_role("table", name="Times offered from now on")
     await expect(offered).to_contain_text("0 of 3")
+    await expect(offered).to_contain_text("First dose")
     await expect(offered).to_contain_text("9:30 AM")  # as typed (SQLite showed 4:30 AM)
     await page.get_by_role("button", name="Turn scheduling off").click()
     await expect(page.get_by_role("status")).to_contain_text("Appointment scheduling is off")
