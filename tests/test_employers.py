@@ -73,6 +73,8 @@ async def test_a_point_of_contact_is_added_once_per_email(system, two_managers):
                               {**person, "email": person["email"].upper()},
                               action=f"/portal/organizations/{employer['id']}/contacts")
     assert typed.status_code == 409 and 'id="contact-email-error"' in typed.text
+    summary = typed.text.split('id="error-summary"')[1].split("</ul>")[0]  # at the top too
+    assert 'href="#contact-email">Email address:' in summary, summary
     listed = await a_api.get(f"/api/v1/employers/{employer['id']}/contacts")
     assert len(listed.json()) == 1
 

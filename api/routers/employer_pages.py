@@ -98,9 +98,9 @@ async def add_contact(request: Request, employer_id: Id, user: CurrentUser, sess
                                               validated_form(ContactIn, values))
     except CVMSError as error:
         await rollback_keeping(session, user)
+        problems = error.errors or {"form": error.message}
         return await _record(request, session, user, employer_id, error.status_code,
-                             contact_values=values,
-                             contact_errors=error.errors or {"form": error.message})
+                             contact_values=values, contact_errors=problems, errors=problems)
     return redirect(f"/portal/organizations/{employer_id}",
                     notice=f"{contact.full_name} is emailed a validation link (48 hours).")
 
