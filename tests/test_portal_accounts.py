@@ -155,6 +155,9 @@ async def test_a_location_always_keeps_an_active_location_manager(system):
         action=f"/portal/accounts/{own_id}/edit")
     assert answer.status_code == 409 and "Make someone else a Location Manager" in answer.text
     assert 'value="Kept"' in answer.text, "the page keeps what was typed"
+    # a coordinator has no username: the page says how they log in (it said "Username none")
+    assert "Username <strong>none" not in answer.text
+    assert "Logs in with their email address" in answer.text
 
     elsewhere = await sole_manager_elsewhere(system, own_id)
     removed = await manager.delete(f"/api/v1/portal/users/{own_id}/locations/{elsewhere}")
