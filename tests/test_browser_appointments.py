@@ -53,7 +53,7 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
     later = (utcnow() + timedelta(days=20)).date().isoformat()
     await page.locator("#day").fill(later)
     await page.get_by_role("button", name="Offer this time").click()
-    await expect(page.get_by_role("status")).to_contain_text("3 place(s) offered")
+    await expect(page.get_by_role("status")).to_contain_text("3 places offered")
     offered = page.get_by_role("table", name="Times offered from now on")
     await expect(offered).to_contain_text("0 of 3")
     await expect(offered).to_contain_text("First dose")

@@ -65,7 +65,8 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
         AppointmentSlot.dose_number == dose_number))).first()
     if same is not None:  # offered twice, it showed twice to recipients
         raise Conflict(f"This time is already offered for dose {dose_number}, with "
-                       f"{same.capacity} place(s).", field="starts_at")
+                       f"{same.capacity} {'place' if same.capacity == 1 else 'places'}.",
+                       field="starts_at")
     slot = AppointmentSlot(location_id=location.id, starts_at=starts_at, capacity=capacity,
                            dose_number=dose_number)
     session.add(slot)

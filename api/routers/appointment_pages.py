@@ -256,7 +256,8 @@ async def offer_slot(request: Request, location_id: Id, user: CurrentUser,
         return await _day_page(request, session, user, location, local_today(utcnow()),
                                values, found, error.status_code)
     return redirect(f"/care/{location_id}/appointments", notice=(
-        f"{_at(slot.starts_at)}: {slot.capacity} place(s) offered."))
+        f"{_at(slot.starts_at)}: {slot.capacity} {'place' if slot.capacity == 1 else 'places'} "
+        f"offered."))
 
 
 @pages.post("/care/{location_id}/appointments/scheduling", response_class=HTMLResponse)
