@@ -4,7 +4,6 @@ from temporalio import activity
 
 from activities.mailer import MailingActivities, missing, present
 from core import i18n
-from core.timefmt import when_in
 from models.administration_store import reminder_due
 from models.administrations import Administration, Appointment, AppointmentSlot
 from models.base import as_utc
@@ -90,7 +89,7 @@ class CareActivities(MailingActivities):
             if not person.email:
                 return False
             with i18n.language(person.language):
-                when_text = when_in(slot.starts_at, i18n.locale())
+                when_text = i18n.local_when(slot.starts_at)
             context = AppointmentNoticeContext(
                 recipient_name=person.first_name, change=data.change,
                 location_name=location.name, when_text=when_text,

@@ -37,21 +37,6 @@ def _minute(value: datetime) -> str:
     return format_datetime(value, DATETIME, tzinfo=EASTERN, locale=LOCALE)
 
 
-def when_in(value: datetime, locale: str) -> str:
-    """A moment in Eastern time with its zone, in a language's own words and to the minute:
-    "December 10, 2026, 10:00 AM EST", "10 de diciembre de 2026, 10:00 a.m. EST" (Babel's
-    "long" has the seconds: "10:00:00 AM")."""
-    parsed, pattern = _minute_pattern(locale)
-    return format_datetime(_aware(value), pattern, tzinfo=EASTERN, locale=parsed)
-
-
-@lru_cache(maxsize=8)
-def _minute_pattern(locale: str) -> tuple[Locale, str]:
-    parsed = Locale.parse(locale)
-    return parsed, (f"{parsed.date_formats['long'].pattern}, "
-                    f"{parsed.time_formats['short'].pattern} zzz")
-
-
 def day(value: datetime | date | None, missing: str = "-") -> str:
     """The calendar day in Eastern time ("December 1, 2026"); a plain date is shown as it is."""
     if value is None:

@@ -162,10 +162,8 @@ async def _book(system, recipient_id: int, email: str, slot: int) -> tuple:
 
 def _long_time(starts_at, language: str = "en") -> str:
     from core import i18n
-    from core.timefmt import when_in
-
     with i18n.language(language):
-        return when_in(starts_at, i18n.locale())
+        return i18n.local_when(starts_at)
 
 
 async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_stay(system):

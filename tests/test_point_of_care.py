@@ -43,6 +43,9 @@ async def test_find_walk_in_and_check_in(system):
     none = (await site.provider.get(f"{site.care}/recipients",
                                     params={"name": partial, "date_of_birth": "1980-04-03"}))
     assert none.json()["total"] == 0
+    for wildcard in ("%", "_", "%%%"):  # letters of a name, not LIKE's wildcards
+        typed = (await site.provider.get(f"{site.care}/recipients", params={"name": wildcard}))
+        assert typed.json()["total"] == 0, wildcard
     checked = await site.provider.post(
         f"{site.care}/recipients/{first['id']}/check-ins")
     assert checked.status_code == 201, checked.text

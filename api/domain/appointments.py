@@ -13,7 +13,6 @@ UPDATE, the old one freed and the appointment row moved, or nothing changes."""
 
 from datetime import date, datetime, timedelta
 
-from babel.dates import format_date
 from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -100,11 +99,12 @@ async def of_day(session: AsyncSession, location_id: int, day) -> list[tuple]:
     return [row for row in rows if local_today(as_utc(row[0].starts_at)) == day]
 
 
-async def booked_for(session: AsyncSession, person: Recipient) -> list[tuple]:
+async def booked_for(session: AsyncSession, person: Recipient,
+                     dose: int | None = None) -> list[tuple]:
     """The person's appointments still to come (one whose time passed is history, and so is
     one for a dose already given: it neither shows as booked nor stops them booking their
-    next dose)."""
-    dose = await next_dose(session, person)
+    next dose). `dose`: the person's next dose, when the caller has it already."""
+    dose = dose or await next_dose(session, person)
     return list((await session.exec(select(Appointment, AppointmentSlot)
                                     .join(AppointmentSlot,
                                           AppointmentSlot.id == Appointment.slot_id)
@@ -170,8 +170,7 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
                       field="slot_id")
     if local_today(as_utc(slot.starts_at)) < earliest:
         raise Invalid(gettext("Your second dose cannot be before %(day)s. Choose a later "
-                              "time.") % {"day": format_date(earliest, "long",
-                                                             locale=i18n.locale())},
+                              "time.") % {"day": i18n.local_day(earliest)},
                       field="slot_id")
 
 

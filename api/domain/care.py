@@ -57,12 +57,13 @@ async def find(session: AsyncSession, location: Location, name: str = "",
     was typed, born on that day when given."""
     where = [served_at(location.id)]
     words = name_key(name).split()
+    # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
     if len(words) == 1:
-        where.append(col(Recipient.last_key).startswith(words[0])
-                     | col(Recipient.first_key).startswith(words[0]))
+        where.append(col(Recipient.last_key).startswith(words[0], autoescape=True)
+                     | col(Recipient.first_key).startswith(words[0], autoescape=True))
     elif words:
-        where += [col(Recipient.first_key).startswith(words[0]),
-                  col(Recipient.last_key).startswith(" ".join(words[1:]))]
+        where += [col(Recipient.first_key).startswith(words[0], autoescape=True),
+                  col(Recipient.last_key).startswith(" ".join(words[1:]), autoescape=True)]
     if date_of_birth is not None:
         where.append(Recipient.date_of_birth == date_of_birth)
     total = (await session.exec(select(func.count()).select_from(Recipient).where(*where))).one()

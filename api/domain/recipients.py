@@ -16,7 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import recipient_files
 from api.domain.care import served_at
-from api.domain.recipients_scope import contact_employer, recipient_location, upload_location
+from api.domain.recipients_scope import (
+    contact_employer,
+    may_manage_recipients,
+    recipient_location,
+    upload_location,
+)
 from api.processes import Gateway
 from api.processes import recipients as process
 from core.db import EncodedJSON
@@ -200,11 +205,8 @@ async def recipient_for(session: AsyncSession, user: User, recipient_id: int) ->
     served = (await session.exec(select(RecipientSite.location_id).where(
         RecipientSite.recipient_id == found.id))).all()
     for location_id in (found.location_id, *served):  # where they registered, or are served
-        try:
-            await recipient_location(session, user, location_id)
+        if await may_manage_recipients(session, user, location_id):
             break
-        except NotFound:
-            continue
     else:
         raise NotFound(NO_RECIPIENT)
     session.add(AuditEvent(subject_type="recipient", subject_id=found.id, action="viewed",

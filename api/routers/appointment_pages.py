@@ -20,7 +20,7 @@ from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Invalid
 from core.i18n import N_, gettext
-from core.timefmt import EASTERN, when_in
+from core.timefmt import EASTERN
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
@@ -118,7 +118,7 @@ async def day_list(location_id: Id, user: CurrentUser, session: SessionDep,
 
 def _at(moment: datetime) -> str:
     """A slot's time in the language of the moment, North Carolina time with its zone."""
-    return when_in(moment, i18n.locale())
+    return i18n.local_when(moment)
 
 
 async def _booking_page(request, session, person, base: str, errors: dict | None = None,
@@ -129,7 +129,7 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
     waiting = appointments.not_bookable(person, dose)
     slots = (await appointments.open_slots(session, person.location_id)
              if location.appointments_on and not waiting else [])
-    booked = await appointments.booked_for(session, person)
+    booked = await appointments.booked_for(session, person, dose)
     return bilingual_page(request, "proof/appointments.html", {
         "person": person, "base": base, "errors": errors or {}, "at": _at,
         "values": values or {}, "scheduling": location.appointments_on, "waiting": waiting,

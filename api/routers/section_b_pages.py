@@ -27,6 +27,7 @@ from models.section_b import MAX_STORAGE_UNITS, STEP_BY_KEY, STEPS
 from models.section_b_rules import (
     active_provider_count,
     coordinator_signatures,
+    problems_of,
     section_b_problems,
     storage_unit_count,
 )
@@ -58,29 +59,31 @@ async def overview(request: Request, location_id: Id, user: CurrentUser,
     section = await section_b.section_of(session, location)
     return render(request, "section_b/overview.html", {
         "location": location, "section": section, "steps": STEPS,
-        "done": await _steps_done(session, location, section),
+        **await _progress(session, location, section),
         "org": await session.get(Organization, location.organization_id),
         "next_reminder": next_reminder(location, section.updated_at if section.revision else None),
         "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
         "can_resubmit": user.id == location.coordinator_user_id,
-        "rejection": await _last_rejection(session, location.id),
-        "problems": await section_b_problems(session, location.id)})
+        "rejection": await _last_rejection(session, location.id)})
 
 
-async def _steps_done(session, location: Location, section) -> set[str]:
-    """The steps finished: a form step when its answers are whole; storage units (1 to 5),
-    practicing providers (one active, or the bulk upload chosen) and the two signatures by
-    what is there (they were shown "To do" however much was done)."""
-    done = set(section.complete_steps)
-    if 1 <= await storage_unit_count(session, location.id) <= MAX_STORAGE_UNITS:
-        done.add("storage")
-    if section.bulk_upload_planned or await active_provider_count(session, location.id):
-        done |= {"providers", "edit_providers", "deactivate_providers"}
+async def _progress(session, location: Location, section) -> dict:
+    """What Section B lacks and the steps finished, from one read of its units, providers and
+    signatures: a form step when its answers are whole; storage units (1 to 5), practicing
+    providers (one active, or the bulk upload chosen) and the two signatures by what is there
+    (they were shown "To do" however much was done)."""
+    units = await storage_unit_count(session, location.id)
+    active = await active_provider_count(session, location.id)
     signed = {s.document for s in await coordinator_signatures(session, location.id)}
+    done = set(section.complete_steps)
+    if 1 <= units <= MAX_STORAGE_UNITS:
+        done.add("storage")
+    if section.bulk_upload_planned or active:
+        done |= {"providers", "edit_providers", "deactivate_providers"}
     done |= {key for key, document in (("agreement", DocumentKind.PROVIDER_AGREEMENT),
                                        ("attestation", DocumentKind.STORAGE_ATTESTATION))
              if document in signed}
-    return done
+    return {"done": done, "problems": problems_of(section, units, active, signed)}
 
 
 async def _last_rejection(session, location_id: int):
