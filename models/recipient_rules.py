@@ -2,6 +2,7 @@
 limits of a file. Pages, the API and the import activities all call these."""
 
 import re
+import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Annotated, Any
@@ -64,8 +65,19 @@ def recipient_path(secret: str, recipient_id: int) -> str:
     return f"/r/{recipient_id}/{capability(secret, RECIPIENT_LINK, recipient_id)}"
 
 
+# What a name's key leaves out, so that the same person typed on another keyboard, from a paper
+# form or by another clerk is one person: accents (José, Nguyễn), apostrophes of every kind
+# (O'Brien, O’Brien, OBrien) and hyphens (García-López, García López). Other scripts stay as
+# they are (a transliteration would make two people of one sound one record).
+_LEFT_OUT = dict.fromkeys(map(ord, "'’‘ʼ`´"), None) | dict.fromkeys(map(ord, "-‐‑‒–—"), " ")
+
+
 def name_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A name as it is compared and searched: without accents, apostrophes and hyphens, in
+    lower case, single-spaced."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name)
+                   if not unicodedata.combining(c))
+    return " ".join(bare.translate(_LEFT_OUT).split()).casefold()
 
 
 def _industry(value: str) -> str:

@@ -20,7 +20,8 @@ class Recipient(SQLModel, table=True):
     upload_id: int | None = Field(default=None, foreign_key="recipient_upload.id", index=True)
     first_name: str = Field(max_length=80)
     last_name: str = Field(max_length=80)
-    # Legal names compared without case or spacing: the identity of a person with the birth date.
+    # Legal names compared without case, spacing, accents, apostrophes and hyphens
+    # (recipient_rules.name_key): the identity of a person with the birth date.
     first_key: str = Field(max_length=80)
     last_key: str = Field(max_length=80, index=True)
     date_of_birth: date

@@ -24,3 +24,41 @@ def test_the_product_list_ships_with_the_schema(database_url):
             sqlalchemy.text("SELECT cvx_code FROM vaccine_product"))}
     engine.dispose()
     assert {"207", "208", "211", "212"} <= codes
+
+
+def test_name_keys_are_rewritten_without_accents_unless_two_records_would_be_one(tmp_path):
+    """0011b: an existing recipient is found as staff type names now (`name_key`); two records
+    made before of one person (José, Jose) keep their keys, so the upgrade does not fail on
+    them and no record is merged; downgrading gives back the old keys."""
+    import sqlalchemy
+
+    from core.db import sync_url
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'keys.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0011a")
+    engine = sqlalchemy.create_engine(sync_url(url))
+    people = [("José", "García-López", "1975-07-04"), ("Siobhán", "O'Brien", "1980-01-02"),
+              ("Zoë", "Nguyễn", "1990-05-06"), ("Zoe", "Nguyen", "1990-05-06")]
+    with engine.begin() as connection:
+        for first, last, born in people:
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO recipient (location_id, first_name, last_name, first_key, last_key,"
+                " date_of_birth, phone, street, city, state, zip_code, industry, language,"
+                " answers, eligibility, created_at) VALUES (1, :first, :last, :fk, :lk, :born,"
+                " '9195550100', '1 Main St', 'Raleigh', 'NC', '27601', 'other', 'en', '{}',"
+                " 'unknown', '2026-12-01 00:00:00')"),
+                {"first": first, "last": last, "fk": first.casefold(), "lk": last.casefold(),
+                 "born": born})
+
+    def keys() -> list[tuple[str, str]]:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sqlalchemy.text(
+                "SELECT first_key, last_key FROM recipient ORDER BY id"))]
+
+    command.upgrade(config, "0011b")
+    assert keys() == [("jose", "garcia lopez"), ("siobhan", "obrien"), ("zoë", "nguyễn"),
+                      ("zoe", "nguyen")]
+    command.downgrade(config, "0011a")
+    assert keys() == [(f.casefold(), last.casefold()) for f, last, _ in people]
+    engine.dispose()

@@ -11,7 +11,7 @@ from sqlmodel import select
 from models.base import utcnow
 from models.care_rules import local_today
 from models.inventory import LedgerEntry
-from tests.support.care import give, on_hand, person, stock, vaccinating_site, walk_in
+from tests.support.care import give, letters, on_hand, person, stock, vaccinating_site, walk_in
 
 
 async def sent_again(site, recipient_id: int, lot: int, copies: int) -> list:
@@ -222,3 +222,38 @@ async def test_a_person_registered_elsewhere_gets_their_second_dose_here(system)
     assert nothing["total"] == 0
     assert (await third_site.provider.get(
         f"{third_site.care}/recipients/{born['id']}/administrations")).status_code == 404
+
+
+async def test_names_are_found_and_matched_without_accents_apostrophes_or_hyphens(system):
+    """Staff type names as a keyboard or a paper form gives them: "Jose Garcia Lopez" finds
+    José García-López, "obrien" or "o’brien" finds O'Brien, and a walk-in typed so is the
+    person already registered (one record, never a second one beside it)."""
+    site = await vaccinating_site(system)
+    tag = letters()
+    jose = await site.provider.post(f"{site.care}/walk-ins", json={
+        **person(""), "first_name": "José", "last_name": f"García-López{tag}"})
+    siobhan = await site.provider.post(f"{site.care}/walk-ins", json={
+        **person(""), "first_name": "Siobhán", "last_name": f"O'Brien{tag}"})
+    assert jose.status_code == siobhan.status_code == 201, (jose.text, siobhan.text)
+    jose, siobhan = jose.json(), siobhan.json()
+
+    async def found(name: str) -> list[int]:
+        answer = await site.provider.get(f"{site.care}/recipients", params={"name": name})
+        assert answer.status_code == 200, answer.text
+        return [r["id"] for r in answer.json()["items"]]
+
+    for typed in (f"garcia-lopez{tag}", f"Garcia Lopez{tag}", f"jose garcia-lopez{tag}",
+                  f"GARCÍA-LÓPEZ{tag}"):
+        assert await found(typed) == [jose["id"]], typed
+    for typed in (f"obrien{tag}", f"o’brien{tag}", f"O'Brien{tag}", f"siobhan obrien{tag}"):
+        assert await found(typed) == [siobhan["id"]], typed
+    listed = await site.manager.get(f"/api/v1/locations/{site.location_id}/recipients",
+                                    params={"q": f"Garcia-Lopez{tag}"})
+    assert [r["id"] for r in listed.json()["items"]] == [jose["id"]], listed.text
+    again = await site.provider.post(f"{site.care}/walk-ins", json={
+        **person(""), "first_name": "Jose", "last_name": f"Garcia Lopez{tag}"})
+    assert again.json()["id"] == jose["id"], "the same person typed without accents is one"
+    assert again.json()["last_name"] == f"García-López{tag}", "as they registered"
+    other = await site.provider.post(f"{site.care}/walk-ins", json={
+        **person(""), "first_name": "Jose", "last_name": f"Garcia{tag}"})
+    assert other.json()["id"] != jose["id"], "another surname is another person"

@@ -12,7 +12,7 @@ nothing tells it more than the person in front of them gives."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,16 +54,20 @@ class Found:
 async def find(session: AsyncSession, location: Location, name: str = "",
                date_of_birth: date | None = None, page: int = 1) -> Found:
     """Recipients of the location whose first or last name (or "first last") starts with what
-    was typed, born on that day when given."""
+    was typed (accents, apostrophes and hyphens aside: `name_key`), born on that day when
+    given."""
     where = [served_at(location.id)]
     words = name_key(name).split()
     # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
-    if len(words) == 1:
-        where.append(col(Recipient.last_key).startswith(words[0], autoescape=True)
-                     | col(Recipient.first_key).startswith(words[0], autoescape=True))
-    elif words:
-        where += [col(Recipient.first_key).startswith(words[0], autoescape=True),
-                  col(Recipient.last_key).startswith(" ".join(words[1:]), autoescape=True)]
+    if words:  # "García López" is a surname, or a first name and a surname
+        first, last = col(Recipient.first_key), col(Recipient.last_key)
+        typed = " ".join(words)
+        either = [last.startswith(typed, autoescape=True),
+                  first.startswith(typed, autoescape=True)]
+        if len(words) > 1:
+            either.append(and_(first.startswith(words[0], autoescape=True),
+                               last.startswith(" ".join(words[1:]), autoescape=True)))
+        where.append(or_(*either))
     if date_of_birth is not None:
         where.append(Recipient.date_of_birth == date_of_birth)
     total = (await session.exec(select(func.count()).select_from(Recipient).where(*where))).one()

@@ -173,7 +173,7 @@ async def search(session: AsyncSession, location_id: int, q: str = "", status: s
         # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
         where.append(or_(col(Recipient.last_key).startswith(key, autoescape=True),
                          col(Recipient.first_key).startswith(key, autoescape=True),
-                         func.lower(Recipient.email) == key))
+                         func.lower(Recipient.email) == " ".join(q.split()).lower()))
     if status == "registered":
         where.append(col(Recipient.registered_at).is_not(None))
     elif status == "invited":
