@@ -8,6 +8,7 @@ without a session cookie cannot be forged cross-site (they would need a CORS pre
 import secrets
 
 from fastapi import Request, Response
+from starlette.datastructures import UploadFile
 from starlette.requests import HTTPConnection
 
 from api.services import secret
@@ -19,6 +20,17 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 REFUSAL = ("This form could not be accepted because its security token is missing or out of "
            "date. Go back, reload the page and submit it again.")
+SEED_AGE = 365 * 24 * 3600  # the seed is no secret's carrier: it may outlive a browser session
+
+
+class FormExpired(Forbidden):
+    """A browser's form whose token no longer fits (the browser was closed and opened again,
+    the person signed out in another tab): its page offers what was typed again, passwords
+    and files aside, with a fresh token (api/errors.py)."""
+
+    def __init__(self, fields: list[tuple[str, str]], had_files: bool) -> None:
+        super().__init__(REFUSAL, field="csrf_token")
+        self.fields, self.had_files = fields, had_files
 
 
 def _seed(request: Request) -> str:
@@ -46,10 +58,19 @@ async def verify_csrf(request: Request) -> None:
     if not _needs_check(request):
         return
     presented = request.headers.get("x-csrf-token")
+    form = None
     if presented is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
-        presented = (await request.form()).get("csrf_token")
-    if not csrf_valid(secret(request), _seed(request), str(presented) if presented else None):
-        raise Forbidden(REFUSAL, field="csrf_token")
+        form = await request.form()
+        presented = form.get("csrf_token")
+    if csrf_valid(secret(request), _seed(request), str(presented) if presented else None):
+        return
+    items = form.multi_items() if form is not None else []
+    if form is None or any("password" in name for name, _value in items):
+        raise Forbidden(REFUSAL, field="csrf_token")  # a password is never written in a page
+    raise FormExpired([(name, value) for name, value in items
+                       if isinstance(value, str) and name != "csrf_token"],
+                      any(isinstance(value, UploadFile) and value.filename
+                          for _name, value in items))
 
 
 def prepare_seed(connection: HTTPConnection) -> None:
@@ -62,6 +83,6 @@ def seed_cookie(connection: HTTPConnection, secure: bool) -> str | None:
     if CSRF_COOKIE in connection.cookies:
         return None
     carrier = Response()
-    carrier.set_cookie(CSRF_COOKIE, connection.state.new_csrf_seed, httponly=True,
-                       secure=secure, samesite="lax", path="/")
+    carrier.set_cookie(CSRF_COOKIE, connection.state.new_csrf_seed, max_age=SEED_AGE,
+                       httponly=True, secure=secure, samesite="lax", path="/")
     return carrier.headers["set-cookie"]

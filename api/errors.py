@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 
+from api.csrf import FormExpired
 from api.forms import error_messages
 from api.pages import render
 from api.processes.gateway import refusal, unavailable
@@ -28,6 +29,8 @@ def error_response(request: Request, status: int, message: str,
     if wants_json(request):
         body = {"detail": message, "code": code, "errors": errors or {}}
         return JSONResponse(body, status_code=status)
+    if status in (404, 405) and request.url.path.startswith("/r/"):
+        return _bad_recipient_link(request, status)
     title = HTTPStatus(status).phrase
     try:
         return render(request, "error.html", {"status": status, "title": title,
@@ -46,10 +49,39 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
         target = "/account/password" + (f"?next={quote(back, safe='')}"
                                         if request.method == "GET" else "")
         return RedirectResponse(target, status_code=303)
+    if isinstance(exc, FormExpired) and not wants_json(request):
+        return send_again(request, exc)
     response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def _bad_recipient_link(request: Request, status: int) -> Response:
+    """A recipient's address that names no page: said in their language, as a bad link is."""
+    from api.routers.recipient_portal import bilingual_page, choose_language
+
+    choose_language(request)
+    return bilingual_page(request, "recipient/problem.html", {}, status_code=status)
+
+
+# Pages anyone reads in English or Spanish (the Recipient Portal, the public question)
+BILINGUAL = ("/r/", "/help/ask", "/help/c/")
+
+
+def send_again(request: Request, exc: FormExpired) -> Response:
+    """What was typed in a form whose token no longer fits, offered again at one press."""
+    from api.routers.recipient_portal import bilingual_page, choose_language
+
+    public = request.url.path.startswith(BILINGUAL)
+    context = {"fields": exc.fields, "had_files": exc.had_files, "public": public,
+               "action": request.url.path + (f"?{request.url.query}" if request.url.query
+                                             else "")}
+    if public:
+        choose_language(request)
+        return bilingual_page(request, "send_again.html",
+                              {**context, "layout": "recipient/_layout.html"}, 403)
+    return render(request, "send_again.html", {**context, "layout": "base.html"}, 403)
 
 
 NOT_JSON = "The body is not valid JSON (at character {at}): correct it and send it again."

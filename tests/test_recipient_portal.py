@@ -156,6 +156,10 @@ async def test_a_mistyped_link_explains_itself_in_the_chosen_language(system):
     answer = await person_.get("/r/1/not-the-key")
     assert answer.status_code == 404 and "Este enlace no es válido" in answer.text
     assert not english_in(answer.text, catalogue_ids()), english_in(answer.text, catalogue_ids())
+    # an address that is no page at all, or a button's address opened as a page: the same
+    for path, status in (("/r/abc/def", 404), ("/r/1/not-the-key/appointments/2/cancel", 405)):
+        answer = await person_.get(path)
+        assert answer.status_code == status and "Este enlace no es válido" in answer.text, path
 
 
 async def test_the_language_switch_returns_only_to_a_page_of_this_site(system):
