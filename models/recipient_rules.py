@@ -45,8 +45,8 @@ INDUSTRIES = {
 }
 _INDUSTRY_BY_NAME = {**{label.casefold(): key for key, label in INDUSTRIES.items()},
                      **{key: key for key in INDUSTRIES}, "other": "other"}
-LANGUAGE_NAMES = {"english": "en", "en": "en", "spanish": "es", "español": "es",
-                  "espanol": "es", "es": "es"}
+LANGUAGE_NAMES = {"english": "en", "en": "en", "inglés": "en", "ingles": "en",
+                  "spanish": "es", "español": "es", "espanol": "es", "es": "es"}
 # A state written out ("North Carolina", as people type it in a spreadsheet) is its code.
 STATE_CODES = {s.name.casefold(): s.code.removeprefix("US-")
                for s in pycountry.subdivisions.get(country_code="US")

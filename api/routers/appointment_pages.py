@@ -133,8 +133,10 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
     return bilingual_page(request, "proof/appointments.html", {
         "person": person, "base": base, "errors": errors or {}, "at": _at,
         "values": values or {}, "scheduling": location.appointments_on, "waiting": waiting,
-        "slots": [(str(s.id), gettext("%(when)s, dose %(dose)s (%(left)s left)") % {
-            "when": _at(s.starts_at), "dose": s.dose_number, "left": s.capacity - s.booked})
+        "slots": [(str(s.id), i18n.ngettext(
+            "%(when)s, dose %(dose)s (%(num)d place left)",
+            "%(when)s, dose %(dose)s (%(num)d places left)", s.capacity - s.booked) % {
+            "when": _at(s.starts_at), "dose": s.dose_number, "num": s.capacity - s.booked})
             for s in slots if s.dose_number == dose
             and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
         "booked": booked}, status_code)
@@ -179,7 +181,10 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
 
 
 def _chosen(values: dict) -> int:
-    chosen = form_id(values, "slot_id")
+    try:
+        chosen = form_id(values, "slot_id")
+    except Invalid:  # its message names the field: the recipient reads "Choose a time."
+        chosen = None
     if chosen is None:
         raise Invalid(gettext("Choose a time."), field="slot_id")
     return chosen
