@@ -9,7 +9,7 @@ from fhir.resources.R4B.bundle import Bundle
 from api.domain.interop import parse_vxu
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.care import give, stock, vaccinating_site, walk_in
+from tests.support.care import give, on_hand, stock, vaccinating_site, walk_in
 from tests.support.web import api_client
 
 
@@ -46,3 +46,49 @@ async def test_fhir_and_vxu_for_the_state_registry(system):
         assert (await client.get(f"/api/v1/registry/administrations/{dose['id']}/vxu")
                 ).status_code == 403
     assert (await state.get("/api/v1/registry/administrations/2000000000/vxu")).status_code == 404
+
+
+def _rxa(vxu_text: str):
+    return parse_vxu(vxu_text).vxu_v04_order.rxa
+
+
+async def test_an_edited_dose_is_an_update_and_a_removed_one_is_withdrawn(system):
+    """A registry that took a dose learns of its correction (RXA-21 "U") and of its removal as
+    entered in error (FHIR status entered-in-error, RXA-21 "D"); the dose returns to stock."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"RW-{uuid.uuid4().hex[:5].upper()}", doses=5)
+    person = await walk_in(site)
+    dose = (await give(site, person["id"], lot)).json()
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    vxu_url = f"/api/v1/registry/administrations/{dose['id']}/vxu"
+    fhir_url = f"/api/v1/registry/recipients/{person['id']}/immunizations"
+
+    added = parse_vxu((await state.get(vxu_url)).text)
+    assert added.vxu_v04_order.rxa.rxa_21.to_er7() == "A"
+    edited = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": dose["administered_on"], "site": "RD",
+        "route": "IM", "provider_name": "Dr. Rivera"})
+    assert edited.status_code == 200, edited.text
+    rxa = _rxa((await state.get(vxu_url)).text)
+    assert (rxa.rxa_20.to_er7(), rxa.rxa_21.to_er7()) == ("CP", "U")
+    assert rxa.rxa_10.to_er7() == "^Dr. Rivera"
+
+    removed = await site.manager.post(f"/api/v1/administrations/{dose['id']}/removal",
+                                      json={"reason": "Wrong person"})
+    assert removed.status_code == 200, removed.text
+    assert await on_hand(system, lot) == 5, "the removed dose is back in stock"
+    withdrawn = await state.get(vxu_url)
+    assert withdrawn.status_code == 200, withdrawn.text
+    message = parse_vxu(withdrawn.text)
+    message.validate()
+    rxa = message.vxu_v04_order.rxa
+    assert rxa.rxa_21.to_er7() == "D"
+    assert message.vxu_v04_order.orc.orc_3.to_er7() == f"{dose['id']}^NCCVMS"
+    control_ids = {m.msh.msh_10.to_er7() for m in (added, message)}
+    assert len(control_ids) == 2 and all(len(c) <= 20 for c in control_ids), control_ids
+
+    fhir = await state.get(fhir_url)
+    assert fhir.status_code == 200
+    patient, immunization = (e.resource for e in Bundle.model_validate_json(fhir.content).entry)
+    assert immunization.id == f"administration-{dose['id']}"
+    assert immunization.status == "entered-in-error"

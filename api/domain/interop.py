@@ -56,7 +56,14 @@ class Dose:
     location_pin: str
     recorded_at: datetime | None = None
     entered_late: bool = False
+    edited: bool = False  # corrected after it was recorded
+    removed: bool = False  # removed as entered in error: withdrawn from the registry
     extra: dict = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        """HL7 table 0323 (RXA-21): the registry adds, updates or deletes its copy."""
+        return "D" if self.removed else "U" if self.edited else "A"
 
 
 def fhir_patient(person: Person, resource_id: str | None = None) -> Patient:
@@ -72,7 +79,8 @@ def fhir_patient(person: Person, resource_id: str | None = None) -> Patient:
 def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False) -> Immunization:
     """One administered dose. `minimal` keeps to what a SMART Health Card carries."""
     resource = {
-        "resourceType": "Immunization", "status": "completed",
+        "resourceType": "Immunization",
+        "status": "entered-in-error" if dose.removed else "completed",
         "vaccineCode": {"coding": [{"system": CVX, "code": dose.cvx_code}]},
         "patient": {"reference": person_ref},
         "occurrenceDateTime": dose.administered_on.isoformat(),
@@ -102,7 +110,9 @@ def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False) -> 
 
 
 def fhir_immunizations(person: Person, doses: list[Dose]) -> Bundle:
-    """A searchset-like collection for the state registry: the patient and every dose."""
+    """A searchset-like collection for the state registry: the patient and every dose, those
+    removed as entered in error included (status entered-in-error), so a registry that took
+    one learns it was withdrawn."""
     patient_id = f"recipient-{person.id}"
     entries = [{"fullUrl": f"urn:cvms:Patient/{patient_id}",
                 "resource": fhir_patient(person, patient_id)}]
@@ -136,7 +146,8 @@ def _ts(moment: date | datetime) -> str:
 def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetime,
                 sending_facility: str = "NCCVMS", receiving: str = "NCIR") -> str:
     """An HL7 v2.5.1 VXU^V04 (CDC IG for immunization messaging, release 1.5): MSH, PID, ORC,
-    RXA, RXR. Validated against the 2.5.1 structure by hl7apy before it is returned."""
+    RXA, RXR. Validated against the 2.5.1 structure by hl7apy before it is returned. ORC-3
+    names the record, so an update or deletion (RXA-21) reaches the registry's copy."""
     message = Message("VXU_V04", version="2.5.1", validation_level=VALIDATION_LEVEL.STRICT)
     message.msh.msh_3 = "CVMS"
     message.msh.msh_4 = sending_facility
@@ -176,8 +187,8 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     rxa.rxa_11 = f"^^^{dose.location_pin}"
     rxa.rxa_15 = dose.lot_number
     rxa.rxa_17 = f"{MVX.get(dose.cvx_code, 'UNK')}^{dose.manufacturer}^MVX"
-    rxa.rxa_20 = "CP"
-    rxa.rxa_21 = "A"
+    rxa.rxa_20 = "CP"  # completed; a deletion repeats the dose as it was sent, RXA-21 "D"
+    rxa.rxa_21 = dose.action
     route_code, route_text = ROUTES[dose.route]
     rxr = order.add_segment("RXR")
     rxr.rxr_1 = f"{route_code}^{route_text}^NCIT"

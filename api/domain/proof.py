@@ -41,13 +41,16 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
                         site=dose.site, route=dose.route, performer=dose.provider_name,
                         location_name=location.name, location_pin=f"NC{location.id:06d}",
                         recorded_at=as_utc(dose.created_at).replace(microsecond=0),
-                        entered_late=dose.entered_late)
+                        entered_late=dose.entered_late, edited=dose.updated_at is not None,
+                        removed=not dose.active)
 
 
-async def doses(session: AsyncSession, recipient: Recipient) -> list[interop.Dose]:
-    """The recipient's doses as given (those removed as entered in error left out)."""
+async def doses(session: AsyncSession, recipient: Recipient, *, removed: bool = False
+                ) -> list[interop.Dose]:
+    """The recipient's doses as given; with `removed`, those removed as entered in error too
+    (the registry's copy withdraws them; a proof of vaccination leaves them out)."""
     return [await dose_of(session, d) for d in await doses_of(session, recipient.id,
-                                                              active_only=True)]
+                                                              active_only=not removed)]
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Exports for the state immunization registry (state staff): a recipient's doses as FHIR R4
-Immunization resources, and one administration as an HL7 v2.5.1 VXU^V04 message. Every read
-of a person's record is written to the audit log."""
+Immunization resources, and one administration as an HL7 v2.5.1 VXU^V04 message. A dose
+removed as entered in error is exported too, marked withdrawn (FHIR status entered-in-error,
+RXA-21 "D"). Every read of a person's record is written to the audit log."""
 
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from api.domain import interop
 from api.domain import proof as records
 from api.params import Id
 from api.routing import Router
-from core.errors import Conflict, NotFound
+from core.errors import NotFound
 from models.accounts import User
 from models.administrations import Administration
 from models.audit import AuditEvent
@@ -39,7 +40,7 @@ async def immunizations(recipient_id: Id, user: StateStaff, session: SessionDep)
     if person is None:
         raise NotFound("No recipient has that id.")
     bundle = interop.fhir_immunizations(records.person_of(person),
-                                        await records.doses(session, person))
+                                        await records.doses(session, person, removed=True))
     _audit(session, user, "recipient", person.id, "exported_fhir")
     return JSONResponse(bundle.model_dump(mode="json", exclude_none=True), media_type=FHIR_JSON)
 
@@ -50,10 +51,12 @@ async def vxu(administration_id: Id, user: StateStaff, session: SessionDep) -> P
     dose = await session.get(Administration, administration_id)
     if dose is None:
         raise NotFound("No administration has that id.")
-    if not dose.active:
-        raise Conflict("This dose was removed as entered in error.")
     person = await session.get(Recipient, dose.recipient_id)
-    message = interop.vxu_message(records.person_of(person), await records.dose_of(session, dose),
-                                  control_id=f"CVMS-{dose.id}", sent_at=utcnow())
+    export, now = await records.dose_of(session, dose), utcnow()
+    # MSH-10 is one message's (at most 20 characters): the record, its action and the second
+    # it was sent, so a registry never takes an update or a deletion for a repeat of the add.
+    control_id = f"{dose.id}{export.action}{int(now.timestamp()):x}"
+    message = interop.vxu_message(records.person_of(person), export, control_id=control_id,
+                                  sent_at=now)
     _audit(session, user, "administration", dose.id, "exported_vxu")
     return PlainTextResponse(message, media_type="text/plain; charset=utf-8")
