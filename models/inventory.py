@@ -9,6 +9,15 @@ from models.base import created_at_field, time_field
 from models.inventory_rules import EntryKind, TransferKind, TransferStatus
 from models.types import enum_field
 
+# One dose's volume in mL from each product's label, by CVX code (a code is one formulation):
+# Moderna 100 mcg in 0.5 mL, Pfizer-BioNTech 30 mcg in 0.3 mL (gray cap too), its 10 mcg
+# (orange cap) and 3 mcg (maroon cap) in 0.2 mL, Novavax and Janssen 0.5 mL.
+DOSE_ML = {"207": "0.5", "208": "0.3", "211": "0.5", "212": "0.5", "217": "0.3", "218": "0.2",
+           "219": "0.2"}
+# Moderna's booster was half a dose (0.25 mL) under the same code, but an additional primary
+# dose a full one: past its primary series the amount is not known from the product alone.
+BOOSTER_DIFFERS = {"207"}
+
 
 class Product(SQLModel, table=True):
     __tablename__ = "vaccine_product"
@@ -23,6 +32,12 @@ class Product(SQLModel, table=True):
     # The primary series: doses in it and the days from one dose to the next.
     doses_in_series: int = 1
     interval_days: int | None = None
+
+    def dose_ml(self, dose_number: int) -> str | None:
+        """The volume of dose `dose_number` in mL, None when the product does not tell."""
+        if self.cvx_code in BOOSTER_DIFFERS and dose_number > self.doses_in_series:
+            return None
+        return DOSE_ML.get(self.cvx_code)
 
 
 class Lot(SQLModel, table=True):

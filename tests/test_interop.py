@@ -21,11 +21,13 @@ from api.domain.interop import (
     vxu_message,
 )
 from core.settings import Settings
+from models.inventory import Product
 
 PERSON = Person(41, "Ana María", "García-López", date(1980, 5, 17), "1 Main St", "Raleigh",
                 "NC", "27601", "9195551234")
 DOSES = [Dose(7, "208", "Pfizer-BioNTech COVID-19 Vaccine", "Pfizer, Inc.", "EK5730",
-              date(2026, 11, 20), 1, "LD", "IM", "Pat Provider", "Wake Clinic", "NC0042"),
+              date(2026, 11, 20), 1, "LD", "IM", "Pat Provider", "Wake Clinic", "NC0042",
+              amount_ml="0.3"),
          Dose(9, "208", "Pfizer-BioNTech COVID-19 Vaccine", "Pfizer, Inc.", "FA7484",
               date(2026, 12, 11), 2, "RD", "IM", "Pat Provider", "Wake Clinic", "NC0042")]
 
@@ -63,6 +65,30 @@ def test_vxu_parses_back_with_cvx_lot_date_and_site():
     assert rxa.rxa_17.to_er7().startswith("PFR^")
     assert message.vxu_v04_order.rxr.rxr_2.to_er7() == "LD^Left deltoid^HL70163"
     message.validate()
+
+
+def test_vxu_declares_utf8_and_the_amount_given():
+    """The accented name travels as UTF-8, declared in MSH-18 (HL7 table 0211); the dose's
+    amount is the product's volume in mL, or 999 (the CDC guide's "unknown") without one."""
+    sent = datetime(2026, 11, 20, 15, 4, tzinfo=UTC)
+    message = parse_vxu(vxu_message(PERSON, DOSES[0], control_id="CVMS-7", sent_at=sent))
+    assert message.msh.msh_18.to_er7() == "UNICODE UTF-8"
+    rxa = message.vxu_v04_order.rxa
+    assert (rxa.rxa_6.to_er7(), rxa.rxa_7.to_er7()) == ("0.3", "mL^milliliters^UCUM")
+    unknown = parse_vxu(vxu_message(PERSON, DOSES[1], control_id="CVMS-9", sent_at=sent))
+    assert (unknown.vxu_v04_order.rxa.rxa_6.to_er7(), unknown.vxu_v04_order.rxa.rxa_7.to_er7()
+            ) == ("999", "")
+
+
+def test_each_product_knows_its_dose_volume_from_its_label():
+    def volume(cvx, dose_number, series=2):
+        return Product(cvx_code=cvx, doses_in_series=series).dose_ml(dose_number)
+
+    assert [volume(cvx, 1) for cvx in ("207", "208", "211", "217", "218", "219")] == [
+        "0.5", "0.3", "0.5", "0.3", "0.2", "0.2"]
+    assert volume("212", 1, series=1) == "0.5" and volume("208", 3) == "0.3"
+    assert volume("207", 3) is None, "a Moderna booster was half a dose: not known"
+    assert volume("999", 1) is None
 
 
 def test_health_card_qr_decodes_to_a_jws_that_verifies_and_carries_the_doses(settings):

@@ -40,6 +40,9 @@ async def test_fhir_and_vxu_for_the_state_registry(system):
     assert rxa.rxa_5.to_er7().startswith("207^")
     assert rxa.rxa_15.to_er7() == lot_number
     assert rxa.rxa_3.to_er7() == dose["administered_on"].replace("-", "")
+    assert (rxa.rxa_6.to_er7(), rxa.rxa_7.to_er7()) == ("0.5", "mL^milliliters^UCUM"), \
+        "Moderna's primary-series dose: 0.5 mL (100 mcg)"
+    assert message.msh.msh_18.to_er7() == "UNICODE UTF-8"
     assert message.vxu_v04_order.rxr.rxr_2.to_er7().startswith("LD^")
 
     for client in (site.manager, site.provider):

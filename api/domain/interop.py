@@ -56,6 +56,7 @@ class Dose:
     location_pin: str
     recorded_at: datetime | None = None
     entered_late: bool = False
+    amount_ml: str | None = None  # the volume given; None when unknown
     edited: bool = False  # corrected after it was recorded
     removed: bool = False  # removed as entered in error: withdrawn from the registry
     extra: dict = field(default_factory=dict)
@@ -160,6 +161,7 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     message.msh.msh_12 = "2.5.1"
     message.msh.msh_15 = "ER"
     message.msh.msh_16 = "AL"
+    message.msh.msh_18 = "UNICODE UTF-8"  # table 0211: names may carry accents (ASCII if empty)
     message.msh.msh_21 = "Z22^CDCPHINVS"
 
     message.pid.pid_1 = "1"
@@ -181,7 +183,9 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     rxa.rxa_3 = _ts(dose.administered_on)
     rxa.rxa_4 = _ts(dose.administered_on)
     rxa.rxa_5 = f"{dose.cvx_code}^{dose.product_name}^CVX"
-    rxa.rxa_6 = "999"  # amount unknown to the portal: the CDC guide's "999"
+    rxa.rxa_6 = dose.amount_ml or "999"  # the CDC guide's "999": amount unknown
+    if dose.amount_ml:
+        rxa.rxa_7 = "mL^milliliters^UCUM"
     rxa.rxa_9 = "00^New immunization record^NIP001"
     rxa.rxa_10 = f"^{dose.performer}"
     rxa.rxa_11 = f"^^^{dose.location_pin}"

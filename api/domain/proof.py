@@ -41,7 +41,8 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
                         site=dose.site, route=dose.route, performer=dose.provider_name,
                         location_name=location.name, location_pin=f"NC{location.id:06d}",
                         recorded_at=as_utc(dose.created_at).replace(microsecond=0),
-                        entered_late=dose.entered_late, edited=dose.updated_at is not None,
+                        entered_late=dose.entered_late,
+                        amount_ml=product.dose_ml(dose.dose_number), edited=dose.updated_at is not None,
                         removed=not dose.active)
 
 
