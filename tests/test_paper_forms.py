@@ -1,11 +1,15 @@
 """Printable paper forms for offline work: registration and administration in English and
 Spanish (the same fields as the screens), and the location's inventory levels."""
 
+import html
 import io
+import re
 import uuid
 
 from pypdf import PdfReader
 
+from core import i18n
+from models.eligibility import QUESTIONS
 from tests.support.care import stock, vaccinating_site
 
 
@@ -38,3 +42,45 @@ async def test_forms_print_in_both_languages_with_the_screens_fields(system):
     assert (await site.readonly.get(f"{base}/other.pdf")).status_code == 404
     other = await vaccinating_site(system)
     assert (await other.manager.get(f"{base}/inventory.pdf")).status_code == 404
+
+
+async def test_the_registration_form_asks_the_eligibility_questions(system):
+    """A paper registration entered later gives an eligibility status: it asks the Recipient
+    Portal's questionnaire, in the form's language."""
+    site = await vaccinating_site(system)
+    base = f"/care/{site.location_id}/forms/registration.pdf"
+    for lang, heading, yes in (("en", "Questionnaire", "Yes"), ("es", "Cuestionario", "Sí")):
+        text = _text((await site.readonly.get(base, params={"lang": lang})).content)
+        with i18n.language(lang):
+            questions = [i18n.gettext(q) for q in QUESTIONS.values()]
+        missing = [q for q in questions if " ".join(q.split()) not in text]
+        assert heading in text and f"{yes} No" in text and not missing, (lang, missing, text)
+
+
+async def test_the_inventory_form_is_staff_english_in_full(system):
+    """The inventory count sheet is staff work, in English like the staff pages: asked for in
+    Spanish it is still English throughout (its headings were English under a Spanish footer)."""
+    site = await vaccinating_site(system)
+    response = await site.readonly.get(f"/care/{site.location_id}/forms/inventory.pdf",
+                                       params={"lang": "es"})
+    assert response.status_code == 200
+    text = _text(response.content)
+    assert "Inventory levels" in text and "Printed on" in text and "Impreso" not in text, text
+
+
+async def test_the_point_of_care_page_links_the_paper_forms(system):
+    """The forms for when the system is down are found from the point of care, by everyone
+    who may print them, and each link gives its PDF."""
+    site = await vaccinating_site(system)
+    for client in (site.manager, site.provider, site.readonly):
+        page = await client.get(f"/care/{site.location_id}")
+        assert page.status_code == 200
+        links = re.findall(r'href="(/care/\d+/forms/[^"]+)"', page.text)
+        assert "Paper forms for when the system is down" in page.text
+        assert {link.split("?")[0].rsplit("/", 1)[1] for link in links} == {
+            "registration.pdf", "administration.pdf", "inventory.pdf"}
+        assert any("lang=es" in link for link in links if "registration" in link)
+        assert not any("lang=es" in link for link in links if "inventory" in link)
+        for link in links:
+            got = await client.get(html.unescape(link))
+            assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"

@@ -1,5 +1,6 @@
-"""Printable paper forms for working offline, mirroring the screens: recipient registration and
-administration (English or Spanish) and the location's inventory levels. Records written on
+"""Printable paper forms for working offline, mirroring the screens: recipient registration (with
+the eligibility questionnaire) and administration (English or Spanish) and the location's
+inventory levels (staff work, English as the staff pages are). Records written on
 them are entered later with their real dates (an administration in the past is accepted and
 marked as entered late)."""
 
@@ -18,6 +19,12 @@ from models.care_rules import ROUTES, SITES
 from models.enrollment import Location
 
 FORMS = ("registration", "administration", "inventory")
+STAFF_ENGLISH = {"inventory"}  # the count sheet is staff work, in English as the staff pages are
+
+
+def language_of(form: str, asked: str) -> str:
+    """The form's language: the one asked for when the form has it (else English)."""
+    return "en" if form in STAFF_ENGLISH else i18n.supported(asked)
 
 
 def _render(form: str, language: str, context: dict) -> bytes:

@@ -16,7 +16,6 @@ from api.forms import form_values, validated_form
 from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
-from core import i18n
 from core.errors import CVMSError, Invalid, NotFound
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.base import as_utc, utcnow
@@ -263,7 +262,7 @@ async def paper_form(location_id: Id, form: str, user: CurrentUser, session: Ses
     location = await care.care_site(session, user, location_id)
     if form not in paper_forms.FORMS:
         raise NotFound("There is no such form.")
-    language = i18n.supported(lang)
+    language = paper_forms.language_of(form, lang)
     pdf = await paper_forms.paper_form(session, location, form, language)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{form}-{language}.pdf"'})
