@@ -41,13 +41,13 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
 
     await log_in(page, site.emails[Role.LOCATION_MANAGER])
     await page.goto(f"/care/{site.location_id}/appointments")
-    # the manager offers a time on the page: a past day is named next to the time, kept as typed
+    # the manager offers a time on the page: a past day is named next to the day, kept as typed
     assert await page.locator("#day").count() == 1, "one element per id (the day to show has its own)"
     await page.locator("#day").fill("2020-03-02")
     await page.get_by_label("Time (North Carolina)").fill("09:30")
     await page.get_by_label("Places").fill("3")
     await page.get_by_role("button", name="Offer this time").click()
-    await expect(page.locator("#at-error")).to_contain_text("Choose a time in the future")
+    await expect(page.locator("#day-error")).to_contain_text("Choose today or a later day")
     await expect(page.get_by_label("Places")).to_have_value("3")
     await assert_accessible(page)
     later = (utcnow() + timedelta(days=20)).date().isoformat()

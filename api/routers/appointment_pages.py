@@ -2,12 +2,12 @@
 the day's appointments, and recipients book, move and cancel from their Recipient Portal link
 (English or Spanish)."""
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
 from api.domain import appointments, care
@@ -31,10 +31,21 @@ router = Router(tags=["appointments"])
 pages = Router(include_in_schema=False)
 
 
+HORIZON = timedelta(days=366)  # times are offered for the coming year: 2099 is a typing slip
+FAR = "Offer times within the next year."
+
+
 class SlotIn(Input):
     starts_at: AwareDatetime  # with its zone: 10:00 alone names no moment
     capacity: Annotated[int, Field(ge=1, le=1000)]
     dose_number: Annotated[int, Field(ge=1, le=6)] = 1
+
+    @field_validator("starts_at")
+    @classmethod
+    def _coming_year(cls, value: datetime) -> datetime:
+        if value - utcnow() > HORIZON:
+            raise ValueError(FAR)
+        return value
 
 
 class SlotOut(BaseModel):
@@ -57,6 +68,28 @@ class SlotForm(BaseModel):
     at: time
     capacity: Annotated[int, Field(ge=1, le=1000)]
     dose_number: Annotated[int, Field(ge=1, le=2)] = 1
+
+    @field_validator("day")
+    @classmethod
+    def _from_today(cls, value: date) -> date:
+        today = local_today(utcnow())
+        if value < today:
+            raise ValueError("Choose today or a later day.")
+        if value > today + HORIZON:
+            raise ValueError(FAR)
+        return value
+
+    @field_validator("at")
+    @classmethod
+    def _on_the_clock(cls, value: time, info: ValidationInfo) -> time:
+        """A time the clocks skip (2:30 AM the day they spring forward) names no moment."""
+        day = info.data.get("day")
+        if day is not None:
+            moment = datetime.combine(day, value, EASTERN)
+            if moment.astimezone(UTC).astimezone(EASTERN).time() != value:
+                raise ValueError("This time does not exist that day: clocks move forward from "
+                                 "2:00 to 3:00 AM. Choose another time.")
+        return value
 
     def starts_at(self) -> datetime:
         return datetime.combine(self.day, self.at, EASTERN)
