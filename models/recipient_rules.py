@@ -161,7 +161,15 @@ def _email(value: Any) -> str | None:
 
 Email = Annotated[str | None, BeforeValidator(_email)]
 LegalName = Annotated[str, Field(min_length=1, max_length=80)]
-NAME = re.compile(r"^[^\d@<>{}\[\]\\/|_=+*#$%^~`]+$")
+# A legal name: letters of any script (with their accents) and a name's own punctuation: no
+# digits, symbols or emoji.
+NAME_PUNCTUATION = frozenset(" '’ʼ-‐‑.,")
+
+
+def is_name(value: str) -> bool:
+    return any(c.isalpha() for c in value) and all(
+        unicodedata.category(c)[0] in "LM" or c in NAME_PUNCTUATION or c.isspace()
+        for c in value)
 
 
 class RecipientIn(Input):
@@ -183,7 +191,7 @@ class RecipientIn(Input):
     @field_validator("first_name", "last_name")
     @classmethod
     def _legal_name(cls, value: str) -> str:
-        if not NAME.match(value):
+        if not is_name(value):
             raise ValueError(N_("Write the legal name with letters only."))
         return " ".join(value.split())
 

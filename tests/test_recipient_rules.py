@@ -69,3 +69,20 @@ def test_phone_numbers_and_zip_codes_that_cannot_exist_are_refused():
     assert zip_code.validate_python("00501") == "00501"  # Holtsville, NY: a real one
     with pytest.raises(ValidationError, match="real ZIP code"):
         zip_code.validate_python("00000")
+
+
+def test_a_legal_name_is_letters_of_any_script_with_a_name_s_punctuation():
+    from pydantic import ValidationError
+
+    from models.recipient_rules import RecipientIn
+
+    base = {"last_name": "Walker", "date_of_birth": "1980-04-02", "phone": "919-555-0100",
+            "street": "1 Main St", "city": "Durham", "state": "NC", "zip_code": "27701",
+            "industry": "other"}
+    for name in ("José", "Nguyễn", "O'Brien", "O’Brien", "Anne-Marie", "李", "Jr.", "Zoë Ann",
+                 "Ann\u00a0Marie"):
+        assert RecipientIn.model_validate({**base, "first_name": name}).first_name == " ".join(
+            name.split())
+    for name in ("Ann😀", "<b>", "Ann2", "a@b", "♥", "Ann_", "🙂"):
+        with pytest.raises(ValidationError, match="letters only"):
+            RecipientIn.model_validate({**base, "first_name": name})
