@@ -52,6 +52,11 @@ async def test_a_recipient_registers_in_spanish_from_the_email_link(page, system
     await expect(page.get_by_role("heading", name="Inscríbase para vacunarse")).to_be_visible()
     assert await page.locator("html").get_attribute("lang") == "es"
     await expect(page.get_by_label("Nombre legal")).to_have_value(line[0])
+    # each group of the form stands apart: a legend sat against the date field above it
+    gap = await page.evaluate("""() => {
+        const [about, reach] = document.querySelectorAll('form fieldset');
+        return reach.getBoundingClientRect().top - about.getBoundingClientRect().bottom; }""")
+    assert gap >= 24, gap
     await assert_accessible(page)
     await page.get_by_role("button", name="Inscribirme").click()
     await expect(page.locator("#error-summary")).to_contain_text("Elija sí o no")
