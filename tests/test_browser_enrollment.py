@@ -142,8 +142,8 @@ async def fill_storage_and_providers(page: Page) -> None:
     await assert_accessible(page)
     await next_step(page, "Step 10 of 12 Deactivate practicing providers")
     await page.get_by_label("Select Ada Doctor").check()
-    await page.get_by_role("button", name="Deactivate provider(s)").click()
-    await expect(page.get_by_role("status")).to_contain_text("1 provider(s) deactivated")
+    await page.get_by_role("button", name="Deactivate the selected providers").click()
+    await expect(page.get_by_role("status")).to_contain_text("1 provider deactivated")
     await assert_accessible(page)
     await next_step(page, "Step 11 of 12 Review and sign the provider agreement")
 

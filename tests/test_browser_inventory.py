@@ -59,7 +59,7 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await adjust.locator("#adjust-doses").fill("500")
     await adjust.get_by_label("Reason").fill("Vial dropped")
     await page.get_by_role("button", name="Record").click()
-    await expect(page.locator(".usa-alert--error")).to_contain_text("Only 200 dose(s)")
+    await expect(page.locator(".usa-alert--error")).to_contain_text("Only 200 doses")
     await assert_accessible(page)
     await expect(adjust.get_by_label("Reason")).to_have_value("Vial dropped")
     await adjust.locator("#adjust-doses").fill("4")

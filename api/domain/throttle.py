@@ -18,6 +18,7 @@ from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import TooManyRequests
+from core.words import how_many
 from models.base import as_utc, utcnow
 from models.helpdesk_rules import TOO_MANY_QUESTIONS
 from models.throttle import LoginThrottle
@@ -38,8 +39,8 @@ RESET_EMAIL = Rule("reset", free=3, window=timedelta(hours=1), max_wait=timedelt
 # address, and per client however many addresses it types.
 QUESTION_EMAIL = Rule("question", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
 
-WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} second(s) and "
-        "try again, or reset your password.")
+WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} and try again, "
+        "or reset your password.")
 
 
 def key(rule: Rule, value: str) -> str:
@@ -69,7 +70,8 @@ async def refuse_if_waiting(session: AsyncSession, keys: list[tuple[Rule, str]])
             waits.append((as_utc(row.blocked_until) - now).total_seconds())
     if waits:
         seconds = max(1, math.ceil(max(waits)))
-        raise TooManyRequests(WAIT.format(seconds=seconds), retry_after=seconds, field="password")
+        raise TooManyRequests(WAIT.format(seconds=how_many(seconds, "second", "seconds")),
+                              retry_after=seconds, field="password")
 
 
 async def count_failure(session: AsyncSession, keys: list[tuple[Rule, str]]) -> None:

@@ -12,6 +12,7 @@ from api.processes import Gateway
 from api.processes import transfers as transfer_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.timefmt import day
+from core.words import how_many
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.base import utcnow
@@ -66,7 +67,8 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
         raise Invalid(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                       "expired vaccine cannot be moved.", field="lot_id")
     if data.doses > lot.on_hand:
-        raise Invalid(f"Only {lot.on_hand} dose(s) of lot {lot.lot_number} are on hand.",
+        raise Invalid(f"Only {how_many(lot.on_hand, 'dose', 'doses')} of lot {lot.lot_number} "
+                      f"{'is' if lot.on_hand == 1 else 'are'} on hand.",
                       field="doses")
     await _same_lot_agrees(session, receiver, lot)
     return sender, receiver, lot
