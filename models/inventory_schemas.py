@@ -19,6 +19,8 @@ _LOT = re.compile(r"[A-Za-z0-9-]{2,40}")
 
 
 def _lot_number(value: str) -> str:
+    if not value.strip():
+        raise ValueError("This field is required.")
     if not _LOT.fullmatch(value):
         raise ValueError("Enter the lot number as printed: 2 to 40 letters, digits and hyphens.")
     return value

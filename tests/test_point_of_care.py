@@ -257,3 +257,13 @@ async def test_names_are_found_and_matched_without_accents_apostrophes_or_hyphen
     other = await site.provider.post(f"{site.care}/walk-ins", json={
         **person(""), "first_name": "Jose", "last_name": f"Garcia{tag}"})
     assert other.json()["id"] != jose["id"], "another surname is another person"
+
+
+async def test_an_empty_lot_number_is_said_to_be_required(system):
+    site = await vaccinating_site(system)
+    answer = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/inventory/receipts", json={
+            "product_id": 1, "lot_number": "  ", "doses": 5, "request_key": uuid.uuid4().hex,
+            "expiration_date": str(date.today() + timedelta(days=400))})
+    assert answer.status_code == 422
+    assert answer.json()["errors"]["lot_number"] == "This field is required.", answer.text
