@@ -76,7 +76,10 @@ class InventoryActivities(MailingActivities):
             except NotEnoughDoses as error:
                 raise _fail(f"Cannot ship: {error}") from error
             except LotMismatch as error:
-                raise _fail(str(error)) from error
+                raise _fail(f"{error} This shipment's vials are recorded with "
+                            f"{day(transfer.expiration_date)}: one record is wrong. Check the "
+                            "vials' label, then ask the help desk to correct the wrong record; "
+                            "the shipment waits and can then be received.") from error
 
     @activity.defn
     async def ship(self, data: TransferRef) -> None:
