@@ -8,6 +8,9 @@ from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field
 
+# A person's record, registered at one location, opened at another (a walk-in, a file)
+SERVED_ELSEWHERE = "served at another location"
+
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"

@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, func, literal, literal_column, tuple_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.audit import SERVED_ELSEWHERE, AuditEvent
 from models.base import UtcDateTime, insert_or_skip, utcnow
 from models.recipient_rules import validate_rows
 from models.recipients import Recipient, RecipientSite, RecipientUpload
@@ -54,11 +55,13 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
 
 
 async def serve_known(session: AsyncSession, location_id: int,
-                      records: list[dict[str, Any]], chunk: int = 1000) -> None:
+                      records: list[dict[str, Any]], chunk: int = 1000) -> int:
     """The file's people registered at another location: the uploading one serves them too
-    (one INSERT ... SELECT per thousand rows, matched on the unique identity's index)."""
+    (one INSERT ... SELECT per thousand rows, matched on the unique identity's index). How many
+    it serves from now on."""
     connection = await session.connection()
-    now = literal(utcnow(), type_=UtcDateTime())
+    stamp = utcnow()
+    now = literal(stamp, type_=UtcDateTime())
     for start in range(0, len(records), chunk):
         keys = [(r["first_key"], r["last_key"], r["date_of_birth"])
                 for r in records[start:start + chunk]]
@@ -67,6 +70,9 @@ async def serve_known(session: AsyncSession, location_id: int,
             Recipient.location_id != location_id)
         await session.exec(insert_or_skip(connection.dialect.name, RecipientSite).from_select(
             ["recipient_id", "location_id", "created_at"], known).on_conflict_do_nothing())
+    # counted, not the driver's rowcount (psycopg answers -1 for this INSERT ... SELECT)
+    return (await session.exec(select(func.count()).select_from(RecipientSite).where(
+        RecipientSite.location_id == location_id, RecipientSite.created_at == stamp))).one()
 
 
 # Postgres: the whole file as one array per column, unnested into the table by one statement
@@ -121,7 +127,12 @@ async def store(session: AsyncSession, upload: RecipientUpload) -> None:
     records = [r for _, r in valid]
     upload.new_recipients = await insert_recipients(session, upload, records)
     if upload.new_recipients < len(records):  # some were known: maybe at another location
-        await serve_known(session, upload.location_id, records)
+        served = await serve_known(session, upload.location_id, records)
+        if served:  # records registered elsewhere opened here: audited, as a walk-in's is
+            session.add(AuditEvent(
+                subject_type="recipient_upload", subject_id=upload.id,
+                action=SERVED_ELSEWHERE, actor=f"user:{upload.uploaded_by}",
+                detail={"location_id": upload.location_id, "people": served, "how": "upload"}))
     upload.stored = upload.valid_rows
     upload.to_invite = await count(session, Recipient.upload_id == upload.id,
                                    Recipient.email.is_not(None))

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from models.audit import AuditEvent
 from models.base import utcnow
 from models.care_rules import local_today
+from models.enums import Role
 from models.inventory import LedgerEntry
 from tests.support.care import give, letters, on_hand, person, stock, vaccinating_site, walk_in
 
@@ -197,6 +199,15 @@ async def test_a_person_registered_elsewhere_gets_their_second_dose_here(system)
              "last_name": f"  {born['last_name']} ", "phone": "919-555-0199"}
     same = await second_site.provider.post(f"{second_site.care}/walk-ins", json=typed)
     assert same.status_code == 201 and same.json()["id"] == born["id"], same.text
+    again = await second_site.provider.post(f"{second_site.care}/walk-ins", json=typed)
+    assert again.json()["id"] == born["id"]
+    async with system.sessions() as session:  # who opened the record here, once
+        opened = (await session.exec(select(AuditEvent).where(
+            AuditEvent.subject_type == "recipient", AuditEvent.subject_id == born["id"],
+            AuditEvent.action == "served at another location"))).all()
+    assert [(e.detail["location_id"], e.detail["how"]) for e in opened] == [
+        (second_site.location_id, "walk-in")]
+    assert second_site.emails[Role.PROVIDER] in opened[0].actor
     found = (await second_site.provider.get(f"{second_site.care}/recipients",
                                             params={"name": born["last_name"][:9]})).json()
     assert [r["id"] for r in found["items"]] == [born["id"]]

@@ -8,6 +8,7 @@ import io
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from models.audit import AuditEvent
 from models.recipients import Recipient
 from tests.support.recipients import (
     HEADER,
@@ -244,5 +245,11 @@ async def test_people_registered_elsewhere_are_listed_where_a_file_names_them(sy
     listed = (await other.get(f"/api/v1/locations/{second.location_id}/recipients")).json()
     assert listed["total"] == 2, listed
     assert await people(system, f"Quill{t}") == 2, "one record each"
+    async with system.sessions() as session:  # whose file opened their records there
+        opened = (await session.exec(select(AuditEvent).where(
+            AuditEvent.subject_type == "recipient_upload",
+            AuditEvent.subject_id == again.json()["id"]))).all()
+    assert [(e.action, e.detail["people"], e.detail["location_id"]) for e in opened] == [
+        ("served at another location", 2, second.location_id)]
     await system.smtp.wait_for(subject=INVITATION, count=1)
     assert len(invitations(system, t)) == 2, "invited once, by the first file"

@@ -21,6 +21,7 @@ from api.domain.scope import profile_at, site_for_staff
 from core.errors import NotFound
 from models.accounts import User
 from models.administrations import CheckIn
+from models.audit import SERVED_ELSEWHERE, AuditEvent
 from models.base import insert_or_skip, utcnow
 from models.enrollment import Location
 from models.portal_rules import ACTING, PROFILES
@@ -101,10 +102,12 @@ async def recipient_at(session: AsyncSession, location: Location, recipient_id: 
     return person
 
 
-async def walk_in(session: AsyncSession, location: Location, data: RecipientIn) -> Recipient:
+async def walk_in(session: AsyncSession, user: User, location: Location,
+                  data: RecipientIn) -> Recipient:
     """Register someone on the spot. The same legal name and birth date is the same person:
     that record is returned, and a location where they did not register serves them from now
-    on (what was typed does not overwrite what they registered)."""
+    on (what was typed does not overwrite what they registered; who opened the record there
+    is audited)."""
     values = data.record()
     existing = await _same_person(session, values)
     if existing is None:
@@ -119,9 +122,15 @@ async def walk_in(session: AsyncSession, location: Location, data: RecipientIn) 
             await session.refresh(person)
             return person
     if existing.location_id != location.id:
-        await session.exec(insert_or_skip(session.bind.dialect.name, RecipientSite).values(
-            recipient_id=existing.id, location_id=location.id, created_at=utcnow())
-            .on_conflict_do_nothing())
+        added = await session.exec(insert_or_skip(session.bind.dialect.name, RecipientSite)
+                                   .values(recipient_id=existing.id, location_id=location.id,
+                                           created_at=utcnow()).on_conflict_do_nothing()
+                                   .returning(RecipientSite.id))
+        if added.first() is not None:  # the first time here (the driver's rowcount may be -1)
+            session.add(AuditEvent(
+                subject_type="recipient", subject_id=existing.id,
+                action=SERVED_ELSEWHERE, actor=f"{user.full_name} <{user.email}>",
+                detail={"location_id": location.id, "how": "walk-in", "user_id": user.id}))
     return existing
 
 

@@ -43,7 +43,7 @@ async def find(location_id: Id, user: CurrentUser, session: SessionDep,
 async def walk_in(location_id: Id, body: RecipientIn, user: CurrentUser,
                   session: SessionDep) -> CareRecipientOut:
     location = await care.care_site(session, user, location_id, write=True)
-    return CareRecipientOut.model_validate(await care.walk_in(session, location, body))
+    return CareRecipientOut.model_validate(await care.walk_in(session, user, location, body))
 
 
 @router.post(f"{BASE}/recipients/{{recipient_id}}/check-ins", response_model=CheckInOut,

@@ -76,7 +76,7 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
     values, started = await form_values(request), utcnow()
     try:
         location = await care.care_site(session, user, location_id, write=True)
-        person = await care.walk_in(session, location, validated_form(RecipientIn, values))
+        person = await care.walk_in(session, user, location, validated_form(RecipientIn, values))
         known = person.created_at is not None and as_utc(person.created_at) < started
         await session.commit()
     except CVMSError as error:
