@@ -40,7 +40,11 @@ async def fill_section_a(page: Page, coordinators: dict[str, str]) -> None:
     await page.get_by_label("Phone").fill("9195551234")
     await page.get_by_label("Organization contact email").fill("info@browser.example")
     await page.get_by_role("radio", name="No").check()
-    await next_step(page, "Step 2 of 4 Locations and vaccine coordinators")
+    # Enter in a field goes forward, as Next does (it ran the first button: Pause and save)
+    await page.get_by_label("Organization contact email").press("Enter")
+    await expect(page.get_by_role("heading", name="Step 2 of 4 Locations and vaccine "
+                                  "coordinators")).to_be_visible()
+    await assert_accessible(page)
     for name, email in coordinators.items():
         await page.get_by_label("Location name").fill(name)
         await page.get_by_label("Street address").fill("9 Elm St")
@@ -77,7 +81,9 @@ async def fill_form_steps(page: Page) -> None:
     await page.get_by_label("Last name").fill("Backup")
     await page.get_by_label("Email").fill("bo@browser.example")
     await page.locator("#backup_phone").fill("9195550198")
-    await next_step(page, "Step 4 of 12 Availability to receive shipments")
+    await page.locator("#backup_phone").press("Enter")  # forward, not Previous
+    await expect(page.get_by_role("heading", name="Step 4 of 12 Availability to receive "
+                                  "shipments")).to_be_visible()
     await page.set_viewport_size({"width": 375, "height": 740})
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the availability grid scrolls sideways by {overflow}px on a phone"
