@@ -5,7 +5,13 @@ from temporalio import activity
 from activities.mailer import MailingActivities, missing, present
 from core import i18n
 from models.administration_store import reminder_due
-from models.administrations import Administration, Appointment, AppointmentSlot
+from models.administrations import (
+    CANCELLED,
+    RELEASED,
+    Administration,
+    Appointment,
+    AppointmentSlot,
+)
 from models.base import as_utc
 from models.contracts import (
     AppointmentBooking,
@@ -62,13 +68,15 @@ class CareActivities(MailingActivities):
         """The booking as it stands: its status, how often it moved and its current time."""
         async with self.sessions() as session:
             appointment = await present(session, Appointment, data.appointment_id, "appointment")
-            if appointment.status != "cancelled" and (
+            # released (its dose recorded elsewhere or earlier): ended, as a cancellation is
+            status = CANCELLED if appointment.status == RELEASED else appointment.status
+            if status != CANCELLED and (
                     data.cancelled or appointment.moves < data.moves_at_least):
                 # signalled just before its commit: look again in a moment (given up after a
                 # few minutes, when the change's transaction did not commit)
                 raise missing(f"the change told of appointment {appointment.id}")
             slot = await session.get(AppointmentSlot, appointment.slot_id)
-            return AppointmentBooking(status=appointment.status, moves=appointment.moves,
+            return AppointmentBooking(status=status, moves=appointment.moves,
                                       starts_at=as_utc(slot.starts_at))
 
     @activity.defn
@@ -77,7 +85,7 @@ class CareActivities(MailingActivities):
         it has when sent) or its cancellation once it is cancelled (once each)."""
         async with self.sessions() as session:
             appointment = await present(session, Appointment, data.appointment_id, "appointment")
-            if data.change == "cancelled" and appointment.status != "cancelled":
+            if data.change == "cancelled" and appointment.status not in (CANCELLED, RELEASED):
                 return False
             if data.change == "moved" and (appointment.status != "booked"
                                            or appointment.moves == 0):
@@ -91,7 +99,9 @@ class CareActivities(MailingActivities):
             with i18n.language(person.language):
                 when_text = i18n.local_when(slot.starts_at)
             context = AppointmentNoticeContext(
-                recipient_name=person.first_name, change=data.change,
+                recipient_name=person.first_name,
+                change=("released" if data.change == "cancelled"
+                        and appointment.status == RELEASED else data.change),
                 location_name=location.name, when_text=when_text,
                 location_address=(f"{location.street}, {location.city}, {location.state} "
                                   f"{location.zip_code}"),

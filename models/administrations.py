@@ -9,6 +9,9 @@ from models.base import created_at_field, time_field
 
 RECORDED = "recorded"
 ENTERED_IN_ERROR = "entered_in_error"
+# An appointment's states: booked; cancelled by the person; attended (its dose was given at
+# that location on its day); released (its dose was recorded elsewhere or on another day).
+BOOKED, CANCELLED, ATTENDED, RELEASED = "booked", "cancelled", "attended", "released"
 
 
 class CheckIn(SQLModel, table=True):
@@ -75,6 +78,6 @@ class Appointment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int = Field(foreign_key="appointment_slot.id", index=True)
     recipient_id: int = Field(foreign_key="recipient.id", index=True)
-    status: str = Field(default="booked", max_length=20)
+    status: str = Field(default=BOOKED, max_length=20)
     moves: int = 0  # how many times the recipient moved it to another time (each emailed)
     created_at: datetime = created_at_field()

@@ -251,7 +251,7 @@ class AppointmentNoticeContext(EmailContext):
     """A booking confirmed, moved to another time or cancelled, in the recipient's language
     (en or es)."""
 
-    change: str  # booked, moved or cancelled
+    change: str  # booked, moved, cancelled or released (its dose was recorded already)
     location_name: str
     location_address: str = ""  # where to come: street, city, state and ZIP code
     when_text: str  # the appointment's time, already in the recipient's language

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlmodel import select
 
 from models.administrations import Appointment, AppointmentSlot
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
 from models.recipient_rules import recipient_path
@@ -27,7 +27,7 @@ async def _portal(system, recipient_id: int):
     return http, base, CSRF.search(page.text)[1]
 
 
-async def _slot(site, days: int, capacity: int, dose_number: int = 1) -> int:
+async def _slot(site, days: float, capacity: int, dose_number: int = 1) -> int:
     made = await site.manager.post(
         f"/api/v1/locations/{site.location_id}/appointment-slots",
         json={"starts_at": (utcnow() + timedelta(days=days)).isoformat(),
@@ -465,4 +465,56 @@ async def test_a_dose_given_closes_its_booking_and_too_early_times_are_not_offer
     booked = await http.post(f"{base}/appointments",
                              data={"slot_id": str(due), "csrf_token": token})
     assert booked.status_code == 303, booked.text[:300]
+    await http.aclose()
+
+
+async def test_a_dose_given_frees_its_booking_and_a_dose_given_earlier_tells_the_person(system):
+    """Found by the outside check: Emma booked dose 1 for another day, a provider recorded her
+    dose 1 today: the staff's day list still showed her booked, the time "1 of 2" taken and
+    her own page no longer offered to cancel it. Now the booking is released (its place free,
+    gone from that day's list) and she is emailed that it is no longer needed; a booking for
+    the day the dose is given at that location is done (listed as given, its place free, no
+    email)."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"RL-{uuid.uuid4().hex[:5]}")  # 28 days
+    email = f"rl-{uuid.uuid4().hex[:8]}@example.org"
+    emma = await walk_in(site, email=email)
+    later = await _slot(site, 2, capacity=2)
+    await _slot(site, 3, capacity=1)  # another time: the booking can be moved
+    http, base, _token, appointment = await _book(system, emma["id"], email, later)
+    assert (await give(site, emma["id"], lot)).status_code == 201
+    row, _booked = await _booking(system, appointment)
+    async with system.sessions() as session:
+        slot = await session.get(AppointmentSlot, later)
+    assert (row.status, slot.booked) == ("released", 0)
+    day = local_today(as_utc(slot.starts_at))
+    listed = (await site.readonly.get(f"/api/v1/locations/{site.location_id}/appointments",
+                                      params={"day": str(day)})).json()
+    assert [a for a in listed if a["slot_id"] == later] == []
+    page = await site.manager.get(f"/care/{site.location_id}/appointments",
+                                  params={"day": str(day)})
+    assert "No appointment that day." in page.text
+    assert "0 of 2" in page.text
+    told = await system.smtp.one(to=email, subject="appointment is no longer needed", timeout=30)
+    assert _long_time(slot.starts_at) in told.text and "dose 1 is recorded" in told.text
+    assert not system.smtp.find(to=email, subject="appointment is cancelled")
+    await http.aclose()
+
+    # booked for today and given today at this location: done, not cancelled
+    other_email = f"rd-{uuid.uuid4().hex[:8]}@example.org"
+    came = await walk_in(site, email=other_email)
+    soon = await _slot(site, 0.005, capacity=1)  # in 7 minutes
+    async with system.sessions() as session:
+        today = local_today(as_utc((await session.get(AppointmentSlot, soon)).starts_at))
+    http, base, _token, booked_today = await _book(system, came["id"], other_email, soon)
+    assert (await give(site, came["id"], lot, on=today)).status_code == 201
+    row, _booked = await _booking(system, booked_today)
+    async with system.sessions() as session:
+        assert (row.status, (await session.get(AppointmentSlot, soon)).booked) == ("attended", 0)
+    page = await site.manager.get(f"/care/{site.location_id}/appointments",
+                                  params={"day": str(today)})
+    assert "Dose given" in page.text
+    await asyncio.sleep(2)
+    assert not system.smtp.find(to=other_email, subject="no longer needed")
+    assert not system.smtp.find(to=other_email, subject="appointment is cancelled")
     await http.aclose()

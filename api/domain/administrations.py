@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.appointments import close_for_dose
 from api.domain.care import recipient_at
 from api.processes import Gateway, reminders
+from api.processes import appointments as booking_process
 from core.errors import Conflict, Invalid, NotFound
 from core.timefmt import day
 from models.accounts import User
@@ -166,7 +168,10 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
                     reason=f"Dose {dose.dose_number} given (record {dose.id})")
     except NotEnoughDoses as error:
         raise Invalid(f"Lot {lot.lot_number} has no doses on hand.", field="lot_id") from error
+    released = await close_for_dose(session, dose)
     await _follow_up(session, gateway, dose)
+    for appointment_id in released:
+        await booking_process.released(gateway, appointment_id)
     return dose
 
 
@@ -176,6 +181,7 @@ async def _follow_up(session: AsyncSession, gateway: Gateway, dose: Administrati
     due = await reminder_due(session, dose)
     if due is not None:
         await reminders.start(gateway, session, dose.id, due)
+        await session.commit()
         return
     await session.commit()
     for earlier in await _earlier(session, dose):

@@ -23,7 +23,16 @@ from api.processes import appointments as process
 from core import i18n
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import N_, gettext
-from models.administrations import RECORDED, Administration, Appointment, AppointmentSlot
+from models.administrations import (
+    ATTENDED,
+    BOOKED,
+    CANCELLED,
+    RECORDED,
+    RELEASED,
+    Administration,
+    Appointment,
+    AppointmentSlot,
+)
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.contracts import BookingChange
@@ -31,7 +40,6 @@ from models.enrollment import Location
 from models.inventory import Product
 from models.recipients import Recipient
 
-BOOKED, CANCELLED = "booked", "cancelled"
 FULL = N_("This time is full. Choose another time.")
 NO_SLOT = N_("That time is not offered at your location.")
 NO_SCHEDULING = N_("This location does not take appointments. Walk-ins are welcome.")
@@ -89,12 +97,13 @@ async def open_slots(session: AsyncSession, location_id: int) -> list[Appointmen
 
 
 async def of_day(session: AsyncSession, location_id: int, day) -> list[tuple]:
-    """The day's appointments at a location (North Carolina day), earliest first."""
+    """The day's appointments at a location (North Carolina day), earliest first: those booked
+    and those whose dose was given (attended)."""
     rows = (await session.exec(select(AppointmentSlot, Appointment, Recipient)
                                .join(Appointment, Appointment.slot_id == AppointmentSlot.id)
                                .join(Recipient, Recipient.id == Appointment.recipient_id)
                                .where(AppointmentSlot.location_id == location_id,
-                                      Appointment.status == BOOKED)
+                                      Appointment.status.in_([BOOKED, ATTENDED]))
                                .order_by(AppointmentSlot.starts_at))).all()
     return [row for row in rows if local_today(as_utc(row[0].starts_at)) == day]
 
@@ -197,6 +206,36 @@ async def _take_place(session: AsyncSession, slot: AppointmentSlot) -> None:
         raise Conflict(gettext(FULL), field="slot_id")
 
 
+async def _free_place(session: AsyncSession, slot_id: int) -> None:
+    await session.exec(update(AppointmentSlot).where(AppointmentSlot.id == slot_id)
+                       .values(booked=AppointmentSlot.booked - 1))
+
+
+async def close_for_dose(session: AsyncSession, dose: Administration) -> list[int]:
+    """A dose recorded ends the person's bookings for it (and for any dose before it), in its
+    transaction, each freeing its place: one at the dose's location on the dose's day is
+    attended (the person came); any other is released (the dose was given elsewhere or on
+    another day). The released ones still to come, whose processes tell the person once this
+    is committed."""
+    rows = (await session.exec(select(Appointment, AppointmentSlot)
+                               .join(AppointmentSlot, AppointmentSlot.id == Appointment.slot_id)
+                               .where(Appointment.recipient_id == dose.recipient_id,
+                                      Appointment.status == BOOKED,
+                                      AppointmentSlot.dose_number <= dose.dose_number))).all()
+    to_tell = []
+    for appointment, slot in rows:
+        came = (slot.location_id == dose.location_id
+                and local_today(as_utc(slot.starts_at)) == dose.administered_on)
+        closed = await session.exec(update(Appointment).where(
+            Appointment.id == appointment.id, Appointment.status == BOOKED)
+            .values(status=ATTENDED if came else RELEASED))
+        if closed.rowcount == 1:
+            await _free_place(session, slot.id)
+            if not came and as_utc(slot.starts_at) > utcnow():
+                to_tell.append(appointment.id)
+    return to_tell
+
+
 async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
                slot_id: int) -> Appointment:
     slot = await _bookable(session, person, slot_id)
@@ -222,9 +261,7 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
         Appointment.id == appointment.id, Appointment.status == BOOKED)
         .values(status=CANCELLED))
     if changed.rowcount == 1:  # a second click frees no second place
-        await session.exec(update(AppointmentSlot).where(
-            AppointmentSlot.id == appointment.slot_id).values(
-            booked=AppointmentSlot.booked - 1))
+        await _free_place(session, appointment.slot_id)
         await process.changed(gateway, session, appointment_id, BookingChange(cancelled=True))
         await session.commit()
 
@@ -258,7 +295,6 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
     if moved.rowcount != 1:  # cancelled or moved meanwhile (another tab)
         raise Conflict(gettext("Your appointment changed meanwhile. Look at it again."),
                        field="slot_id")
-    await session.exec(update(AppointmentSlot).where(AppointmentSlot.id == old_slot_id)
-                       .values(booked=AppointmentSlot.booked - 1))
+    await _free_place(session, old_slot_id)
     await process.changed(gateway, session, appointment_id, BookingChange(moves=moves))
     await session.commit()

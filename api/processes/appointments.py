@@ -25,3 +25,11 @@ async def changed(gateway: Gateway, session: AsyncSession, appointment_id: int,
     (and waits to see it), or nothing changes (503). It never learns of a change only at the
     old appointment time."""
     await gateway.tell(ids.appointment(appointment_id), Booking.recheck, change, session)
+
+
+async def released(gateway: Gateway, appointment_id: int) -> None:
+    """After a dose recorded elsewhere or earlier released the booking (committed): its
+    process tells the person. Temporal away costs the hint only: the process reads the booking
+    at its time."""
+    await gateway.signal(ids.appointment(appointment_id), Booking.recheck,
+                         BookingChange(cancelled=True))

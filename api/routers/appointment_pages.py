@@ -111,6 +111,7 @@ class DayAppointment(BaseModel):
     dose_number: int
     recipient_id: int
     name: str
+    status: str  # booked, or attended: the dose was given
 
 
 @router.post("/api/v1/locations/{location_id}/appointment-slots", response_model=SlotOut,
@@ -145,7 +146,8 @@ async def day_list(location_id: Id, user: CurrentUser, session: SessionDep,
                    day: Annotated[date, Query()]) -> list[DayAppointment]:
     location = await care.care_site(session, user, location_id)
     return [DayAppointment(appointment_id=a.id, slot_id=s.id, starts_at=s.starts_at,
-                           dose_number=s.dose_number, recipient_id=r.id, name=r.full_name)
+                           dose_number=s.dose_number, recipient_id=r.id, name=r.full_name,
+                           status=a.status)
             for s, a, r in await appointments.of_day(session, location.id, day)]
 
 
