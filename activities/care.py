@@ -13,6 +13,7 @@ from models.administrations import (
     AppointmentSlot,
 )
 from models.base import as_utc
+from models.care_rules import reminder_time
 from models.contracts import (
     AppointmentBooking,
     AppointmentEmail,
@@ -40,7 +41,11 @@ class CareActivities(MailingActivities):
     async def reminder_plan(self, data: ReminderRef) -> ReminderPlan:
         async with self.sessions() as session:
             administration = await present(session, Administration, data.administration_id, "administration")
-            return ReminderPlan(due=await reminder_due(session, administration))
+            due = await reminder_due(session, administration)
+        # the process's clock (a test server's skipped time too): a due time passed is the
+        # next morning's
+        now = activity.info().current_attempt_scheduled_time
+        return ReminderPlan(due=due and reminder_time(due, now))
 
     @activity.defn
     async def send_second_dose_reminder(self, data: ReminderRef) -> bool:

@@ -22,5 +22,20 @@ def second_dose_due(administered_on: date, interval_days: int) -> datetime:
     return datetime.combine(day, REMINDER_HOUR, tzinfo=EASTERN).astimezone(UTC)
 
 
+def reminder_time(due: datetime, now: datetime) -> datetime:
+    """When a reminder due at `due` is sent: then, or, once that has passed (a first dose
+    entered late from a paper form), at the next 9 AM North Carolina time at least an hour
+    away: never at night, and the clerk has time to enter the next dose from the same form
+    (the email step checks for it when it sends)."""
+    if due > now:
+        return due
+    day = local_today(now + timedelta(hours=1))
+    morning = datetime.combine(day, REMINDER_HOUR, tzinfo=EASTERN).astimezone(UTC)
+    if morning < now + timedelta(hours=1):
+        morning = datetime.combine(day + timedelta(days=1), REMINDER_HOUR,
+                                   tzinfo=EASTERN).astimezone(UTC)
+    return morning
+
+
 def local_today(now: datetime) -> date:
     return now.astimezone(EASTERN).date()

@@ -5,14 +5,20 @@ from a paper form is dated its real day in the ledger and the reminder counts fr
 
 import asyncio
 import uuid
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 from temporalio.service import RPCError
 
-from models.care_rules import local_today, second_dose_due
+from models.care_rules import (
+    EASTERN,
+    REMINDER_HOUR,
+    local_today,
+    reminder_time,
+    second_dose_due,
+)
 from models.inventory import LedgerEntry
 from tests.support.care import give, stock, vaccinating_site, walk_in
 from workflows import ids
@@ -115,3 +121,49 @@ async def test_a_paper_form_from_ten_days_ago_counts_from_its_real_day(ts_system
     assert not ts_system.smtp.find(to=email), "11 days after the real day: not yet"
     await ts_system.env.sleep(2 * DAY)
     await ts_system.smtp.one(to=email, subject=SUBJECT["en"])
+
+
+async def test_a_late_paper_dose_whose_due_day_passed_waits_for_the_morning_and_for_dose_2(
+        ts_system):
+    """Found by the outside check: a dose 1 from a paper form dated weeks back (due day past)
+    emailed "Time for your second dose" at once, at 4:25 AM, before the clerk could enter the
+    dose 2 written on the same form. Now such a reminder waits for the next 9 AM North
+    Carolina time (at least an hour away) and checks then: dose 2 entered meanwhile, no email;
+    otherwise the email goes at 9 AM, naming the real due day."""
+    site, lot, person, email = await _setup(ts_system, "207")  # 28 days
+    now = await ts_system.env.get_current_time()
+    real_day = local_today(now) - timedelta(days=40)
+    dose = (await give(site, person["id"], lot, on=real_day)).json()
+    handle = await _reminder(ts_system, dose["id"])
+    send_at = (await handle.query(SecondDoseReminderWorkflow.detail)).due
+    assert send_at >= now + HOUR
+    assert send_at.astimezone(EASTERN).time() == REMINDER_HOUR and send_at - now <= DAY + HOUR
+    await asyncio.sleep(2)
+    assert not ts_system.smtp.find(to=email), "not at once"
+    second = await give(site, person["id"], lot, dose_number=2, on=real_day + 28 * DAY)
+    assert second.status_code == 201, second.text
+    assert await handle.result() == "cancelled"
+
+    other = await walk_in(site, email=(other_email := f"l-{uuid.uuid4().hex[:8]}@example.org"))
+    first = (await give(site, other["id"], lot, on=real_day)).json()
+    handle = await _reminder(ts_system, first["id"])
+    send_at = (await handle.query(SecondDoseReminderWorkflow.detail)).due
+    await ts_system.env.sleep(send_at - await ts_system.env.get_current_time() - HOUR / 2)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=other_email), "not before 9 AM"
+    await ts_system.env.sleep(HOUR)
+    assert await handle.result() == "sent"
+    mail = await ts_system.smtp.one(to=other_email, subject=SUBJECT["en"])
+    assert f"{(real_day + 28 * DAY):%B} {(real_day + 28 * DAY).day}" in mail.text
+    assert not ts_system.smtp.find(to=email)
+
+
+def test_a_reminder_due_in_the_past_goes_at_the_next_9_am_at_least_an_hour_away():
+    due = second_dose_due(date(2026, 10, 1), 28)  # October 29, 9 AM
+    at_night = datetime(2026, 12, 3, 4, 25, tzinfo=EASTERN)
+    assert reminder_time(due, at_night) == datetime(2026, 12, 3, 9, tzinfo=EASTERN)
+    just_before = datetime(2026, 12, 3, 8, 30, tzinfo=EASTERN)
+    assert reminder_time(due, just_before) == datetime(2026, 12, 4, 9, tzinfo=EASTERN)
+    late_evening = datetime(2026, 12, 3, 23, 30, tzinfo=EASTERN)
+    assert reminder_time(due, late_evening) == datetime(2026, 12, 4, 9, tzinfo=EASTERN)
+    assert reminder_time(due, datetime(2026, 10, 2, tzinfo=EASTERN)) == due, "not yet due"

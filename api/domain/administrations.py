@@ -27,7 +27,7 @@ from models.administration_schemas import AdministrationEdit, AdministrationIn, 
 from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
 from models.base import utcnow
-from models.care_rules import local_today
+from models.care_rules import local_today, reminder_time
 from models.eligibility import age_on, rules
 from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot, Product
@@ -180,7 +180,7 @@ async def _follow_up(session: AsyncSession, gateway: Gateway, dose: Administrati
     a later dose makes the earlier doses' reminders look again, once committed."""
     due = await reminder_due(session, dose)
     if due is not None:
-        await reminders.start(gateway, session, dose.id, due)
+        await reminders.start(gateway, session, dose.id, reminder_time(due, await gateway.now()))
         await session.commit()
         return
     await session.commit()
