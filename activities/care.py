@@ -108,8 +108,7 @@ class CareActivities(MailingActivities):
                 change=("released" if data.change == "cancelled"
                         and appointment.status == RELEASED else data.change),
                 location_name=location.name, when_text=when_text,
-                location_address=(f"{location.street}, {location.city}, {location.state} "
-                                  f"{location.zip_code}"),
+                location_address=location.address,
                 dose_number=slot.dose_number, language=person.language,
                 portal_url=self.settings.link(recipient_path(self.secret, person.id)
                                               + "/appointments"))

@@ -28,11 +28,10 @@ QUESTIONS = {
 
 STATUSES = {
     "eligible": (N_("Eligible now"),
-                 N_("You can be vaccinated now. Your vaccine provider will contact you to make "
-                    "an appointment, or you can ask them.")),
+                 N_("You can be vaccinated now.")),
     "waiting": (N_("Not yet: your group's phase is not open"),
                 N_("Your group will be vaccinated in a later phase. When your phase opens, "
-                   "your status here changes and, if you gave an email address, we tell you.")),
+                   "your status here changes. Check this page again from time to time.")),
     "not_eligible": (N_("Not eligible"),
                      N_("COVID-19 vaccines are not yet authorized for people of your age.")),
     "unknown": (N_("Not registered yet"),

@@ -99,6 +99,10 @@ class Location(SQLModel, table=True):
     def coordinator_name(self) -> str:
         return f"{self.coordinator_first_name} {self.coordinator_last_name}"
 
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.city}, {self.state} {self.zip_code}"
+
 
 class UserLocation(SQLModel, table=True):
     """Which locations a person works at, and with which portal profile.

@@ -20,12 +20,12 @@ pytestmark = pytest.mark.browser
 
 async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     site = await vaccinating_site(system)
-    lot = await stock(system, site, "212", f"BP-{uuid.uuid4().hex[:5].upper()}")
+    lot = await stock(system, site, "208", f"BP-{uuid.uuid4().hex[:5].upper()}")  # 21 days
     person = await walk_in(site, language="es")
     assert (await give(site, person["id"], lot)).status_code == 201
     slot = await site.manager.post(
         f"/api/v1/locations/{site.location_id}/appointment-slots",
-        json={"starts_at": (utcnow() + timedelta(days=2)).isoformat(), "capacity": 3,
+        json={"starts_at": (utcnow() + timedelta(days=22)).isoformat(), "capacity": 3,
               "dose_number": 2})  # dose 1 is given: only the next dose's times are offered
     assert slot.status_code == 201
     link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
@@ -47,7 +47,7 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     booked_page = page.url
 
     await log_in(page, site.emails[Role.PROVIDER])
-    day = local_today(utcnow() + timedelta(days=2))
+    day = local_today(utcnow() + timedelta(days=22))
     await page.goto(f"/care/{site.location_id}/appointments?day={day}")
     await expect(page.get_by_role("link", name=f"{person['last_name']}, Ana")).to_be_visible()
     await assert_accessible(page)

@@ -191,3 +191,64 @@ async def test_a_date_of_birth_the_form_cannot_read_names_no_us_order_in_spanish
     assert error and error[1].strip() == ("Escriba la fecha de nacimiento completa: día, mes "
                                           "y año."), error and error[1]
     assert "03/15/1980" not in refused.text
+
+
+async def test_the_status_page_says_the_doses_given_and_the_next_one(system):
+    """Found by the outside check: after both doses the status page still read "Eligible now
+    … your vaccine provider will contact you", and the booking page "no time is open, check
+    again later"; after dose 1 nothing said when dose 2 is due; "eligible" sent people to wait
+    for a call although they can book from their link; a later phase was promised an email
+    that does not exist. Now the page lists the doses (day, vaccine) and the next dose's due
+    day, or says the series is complete with the proof link, in English and Spanish."""
+    from datetime import timedelta
+
+    from core import i18n
+    from models.base import utcnow
+    from models.care_rules import local_today
+    from models.recipient_rules import recipient_path
+    from tests.support.care import give, product, stock, vaccinating_site, walk_in
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"ST-{tag()}")  # 21 days
+    pfizer = (await product(system, "208")).name
+    secret = system.settings.secret_key.get_secret_value()
+    emma, ana = await walk_in(site), await walk_in(site, language="es")
+    later = await walk_in(site, industry="other")  # a later phase
+    visitor = browser(system)
+    status = (await visitor.get(recipient_path(secret, emma["id"]) + "/status")).text
+    assert "Eligible now" in status and "will contact you" not in status
+    assert f'href="{recipient_path(secret, emma["id"])}/appointments"' in status
+    assert "book a time" in status
+    waiting = (await visitor.get(recipient_path(secret, later["id"]) + "/status")).text
+    assert "we tell you" not in waiting and "Check this page again" in waiting
+
+    today = local_today(utcnow())
+    assert (await give(site, emma["id"], lot, on=today)).status_code == 201
+    status = (await visitor.get(recipient_path(secret, emma["id"]) + "/status")).text
+    assert "Eligible now" not in status and "will contact you" not in status
+    with i18n.language("en"):
+        assert f"Dose 1: {i18n.local_day(today)}, {pfizer}" in status
+        assert f"Dose 2 is due from {i18n.local_day(today + timedelta(days=21))}" in status
+
+    assert (await give(site, ana["id"], lot, on=today - timedelta(days=21))).status_code == 201
+    assert (await give(site, ana["id"], lot, dose_number=2, on=today)).status_code == 201
+    base = recipient_path(secret, ana["id"])
+    status = (await visitor.get(f"{base}/status")).text
+    assert "Elegible ahora" not in status and "se comunicará" not in status
+    assert "Ha completado su serie de vacunación" in status
+    assert f'href="{base}/proof"' in status
+    with i18n.language("es"):
+        assert f"Dosis 2: {i18n.local_day(today)}, {pfizer}" in status
+    booking = (await visitor.get(f"{base}/appointments")).text
+    assert "Ha completado su serie de vacunación" in booking
+    assert "Vuelva a consultar" not in booking and "más tarde" not in booking
+    ids = catalogue_ids()
+    assert not english_in(status.replace(pfizer, ""), ids), english_in(status, ids)
+
+    off = await site.manager.put(f"/api/v1/locations/{site.location_id}/appointment-scheduling",
+                                 json={"appointments_on": False})
+    assert off.status_code == 200
+    fresh = await walk_in(site)
+    status = (await visitor.get(recipient_path(secret, fresh["id"]) + "/status")).text
+    assert "walk-ins" in status and "1 Main St, Raleigh, NC 27601" in status
+    assert "book a time" not in status

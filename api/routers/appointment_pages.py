@@ -12,6 +12,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
 from api.domain import appointments, care
 from api.domain.scope import may_manage, site_for_staff
+from api.domain.series import series_of
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, form_id
@@ -159,11 +160,11 @@ def _at(moment: datetime) -> str:
 async def _booking_page(request, session, person, base: str, errors: dict | None = None,
                         status_code: int = 200, values: dict | None = None) -> HTMLResponse:
     location = await session.get(Location, person.location_id)
-    dose = await appointments.next_dose(session, person)
-    earliest = await appointments.earliest_day(session, person, dose)
+    series = await series_of(session, person)
+    dose, earliest = series.next_number, series.next_due
     waiting = appointments.not_bookable(person, dose)
     slots = (await appointments.open_slots(session, person.location_id)
-             if location.appointments_on and not waiting else [])
+             if location.appointments_on and not waiting and not series.complete else [])
     booked = await appointments.booked_for(session, person, dose)
     return bilingual_page(request, "proof/appointments.html", {
         "person": person, "base": base, "errors": errors or {}, "at": _at,
@@ -174,7 +175,7 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
             "when": _at(s.starts_at), "dose": s.dose_number, "num": s.capacity - s.booked})
             for s in slots if s.dose_number == dose
             and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
-        "booked": booked}, status_code)
+        "booked": booked, "series": series}, status_code)
 
 
 @pages.get("/r/{recipient_id}/{key}/appointments", response_class=HTMLResponse)

@@ -7,12 +7,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep, SettingsDep
 from api.domain import recipient_portal as portal
+from api.domain.series import series_of
 from api.forms import form_values
 from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, NotFound
+from models.enrollment import Location
 from models.helpdesk import Case
 from models.recipients import Recipient
 
@@ -122,4 +124,6 @@ async def status(request: Request, recipient_id: Id, key: str, session: SessionD
     result, label, meaning = portal.status_of(person)
     return bilingual_page(request, "recipient/status.html", {
         "person": person, "base": base, "result": result, "status_label": label,
-        "status_meaning": meaning, "saved": bool(saved)})
+        "status_meaning": meaning, "saved": bool(saved),
+        "series": await series_of(session, person),
+        "location": await session.get(Location, person.location_id)})
