@@ -252,3 +252,51 @@ async def test_the_status_page_says_the_doses_given_and_the_next_one(system):
     status = (await visitor.get(recipient_path(secret, fresh["id"]) + "/status")).text
     assert "walk-ins" in status and "1 Main St, Raleigh, NC 27601" in status
     assert "book a time" not in status
+
+
+async def test_a_location_manager_sees_who_is_vaccinated_in_one_query_per_page(system):
+    """Found by the outside check: the manager's recipients list showed only name, status and
+    eligibility ("Invited … · Unknown" for someone with both doses), with no way to list the
+    vaccinated, and a recipient's page showed no dose. Now the list has a vaccination column
+    and a "vaccinated" filter (one query for the page's rows, however many are vaccinated),
+    and the person's page lists their doses."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.care_rules import local_today
+    from tests.support.care import give, product, stock, vaccinating_site, walk_in
+    from tests.test_list_plans import statements
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"VX-{tag()}")  # 21 days
+    pfizer = (await product(system, "208")).name
+    today = local_today(utcnow())
+    ana, bo, cy = await walk_in(site), await walk_in(site), await walk_in(site)
+    assert (await give(site, ana["id"], lot, on=today - timedelta(days=21))).status_code == 201
+    assert (await give(site, ana["id"], lot, dose_number=2, on=today)).status_code == 201
+    assert (await give(site, bo["id"], lot, on=today)).status_code == 201
+    base = f"/recipients?location_id={site.location_id}"
+    with statements(system.engine) as seen:
+        page = await site.manager.get(base)
+    assert page.status_code == 200, page.text[:300]
+    assert len([s for s, _ in seen if "administration" in s]) == 1, [s for s, _ in seen]
+    rows = {p["id"]: re.search(rf'/recipients/people/{p["id"]}".*?</tr>', page.text, re.S)[0]
+            for p in (ana, bo, cy)}
+    assert "Series complete" in rows[ana["id"]]
+    from core.timefmt import day
+    assert f"Dose 1 given {day(today)}" in rows[bo["id"]]
+    assert "No dose yet" in rows[cy["id"]]
+    assert 'status=vaccinated#people">vaccinated</a>' in page.text
+    vaccinated = await site.manager.get(f"{base}&status=vaccinated")
+    assert f'/recipients/people/{ana["id"]}"' in vaccinated.text
+    assert f'/recipients/people/{bo["id"]}"' in vaccinated.text
+    assert f'/recipients/people/{cy["id"]}"' not in vaccinated.text
+    listed = (await site.manager.get(f"/api/v1/locations/{site.location_id}/recipients",
+                                     params={"status": "vaccinated"})).json()
+    assert {i["id"]: (i["doses"], i["series_complete"]) for i in listed["items"]} == {
+        ana["id"]: (2, True), bo["id"]: (1, False)}
+    staff = await site.manager.get(f"/recipients/people/{ana['id']}")
+    assert staff.status_code == 200
+    for number, on in ((1, today - timedelta(days=21)), (2, today)):
+        assert re.search(rf"<td[^>]*>{number}</td><td[^>]*>{day(on)}</td><td[^>]*>{pfizer}</td>"
+                         rf"<td[^>]*>{site.name}</td>", staff.text), staff.text

@@ -7,9 +7,10 @@ import process. Either way the import process sends the invitations.
 
 import asyncio
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import false, func, or_
+from sqlalchemy import exists, false, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,9 +28,11 @@ from api.processes import recipients as process
 from core.db import EncodedJSON
 from core.errors import Conflict, NotFound
 from models.accounts import User
+from models.administrations import RECORDED, Administration
 from models.audit import AuditEvent
 from models.eligibility import evaluate
 from models.input import CONTROL
+from models.inventory import Product
 from models.recipient_rules import SMALL_FILE, name_key, repeats
 from models.recipient_store import store
 from models.recipients import Recipient, RecipientSite, RecipientUpload
@@ -153,12 +156,38 @@ async def recent_uploads(session: AsyncSession, location_id: int,
     return list(result.all())
 
 
+@dataclass(frozen=True)
+class Vaccination:
+    doses: int = 0  # the highest dose number recorded (0: none)
+    last_on: date | None = None
+    complete: bool = False
+
+
 @dataclass
 class RecipientPage:
     items: list[Recipient]
     total: int
     page: int
     pages: int
+    vaccination: dict[int, Vaccination] = field(default_factory=dict)  # by recipient id
+
+
+def _given(column, *where):
+    """A recorded dose's `column`, aggregated per listed recipient: read in the page's own
+    query (an index lookup per row on the page), never a query per row."""
+    return (select(column).select_from(Administration)
+            .where(Administration.recipient_id == Recipient.id,
+                   Administration.status == RECORDED, *where)
+            .correlate(Recipient).scalar_subquery())
+
+
+VACCINATED = exists().where(Administration.recipient_id == Recipient.id,
+                            Administration.status == RECORDED)
+DOSES = _given(func.max(Administration.dose_number))
+LAST_ON = _given(func.max(Administration.administered_on))
+COMPLETE = _given(func.count(), exists().where(
+    Product.id == Administration.product_id,
+    Administration.dose_number >= Product.doses_in_series))
 
 
 async def search(session: AsyncSession, location_id: int, q: str = "", status: str = "",
@@ -178,14 +207,18 @@ async def search(session: AsyncSession, location_id: int, q: str = "", status: s
         where.append(col(Recipient.registered_at).is_not(None))
     elif status == "invited":
         where.append(col(Recipient.registered_at).is_(None))
+    elif status == "vaccinated":
+        where.append(VACCINATED)
     total = (await session.exec(select(func.count()).select_from(Recipient)
                                 .where(*where))).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    items = (await session.exec(select(Recipient).where(*where).order_by(
-        Recipient.last_key, Recipient.first_key, Recipient.id)
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
-    return RecipientPage(items=list(items), total=total, page=page, pages=pages)
+    rows = (await session.exec(select(Recipient, DOSES, LAST_ON, COMPLETE).where(*where)
+                               .order_by(Recipient.last_key, Recipient.first_key, Recipient.id)
+                               .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
+    return RecipientPage(items=[r for r, *_ in rows], total=total, page=page, pages=pages,
+                         vaccination={r.id: Vaccination(doses or 0, last_on, bool(complete))
+                                      for r, doses, last_on, complete in rows})
 
 
 def eligibility_now(person: Recipient) -> tuple[str, str | None]:

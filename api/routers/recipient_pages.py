@@ -19,6 +19,7 @@ from api.domain.recipients_scope import (
     recipient_location,
     upload_locations,
 )
+from api.domain.series import series_of
 from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
@@ -153,7 +154,9 @@ async def list_api(location_id: Id, user: Manager, session: SessionDep,
     return {"total": found.total, "page": found.page, "pages": found.pages, "items": [
         {"id": r.id, "first_name": r.first_name, "last_name": r.last_name,
          "registered": r.registered_at is not None, "invited": r.invited_at is not None,
-         "eligibility": recipients.eligibility_now(r)[0]} for r in found.items]}
+         "eligibility": recipients.eligibility_now(r)[0],
+         "doses": found.vaccination[r.id].doses,
+         "series_complete": found.vaccination[r.id].complete} for r in found.items]}
 
 
 @pages.get("/recipients/people/{recipient_id}", response_class=HTMLResponse)
@@ -163,7 +166,8 @@ async def person(request: Request, recipient_id: Id, user: Manager,
     status, group = recipients.eligibility_now(found)
     return render(request, "recipients/person.html", {"person": found, "status": status,
                                                       "group": group_label(group),
-                                                      "industries": INDUSTRIES})
+                                                      "industries": INDUSTRIES,
+                                                      "series": await series_of(session, found)})
 
 
 @pages.get("/recipients/people/{recipient_id}/link", response_class=HTMLResponse)
