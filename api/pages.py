@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from api.csrf import token_for
 from api.static_files import static_url
 from core import i18n
-from core.timefmt import age, day, when
+from core.timefmt import age, clock, day, when
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.enrollment_enums import HOME_STATE, LocationStatus
@@ -152,6 +152,7 @@ templates.env.globals["signer_roles"] = {"coordinator": "Vaccine coordinator", "
 templates.env.filters["when"] = when
 templates.env.filters["waiting_on"] = waiting_on
 templates.env.filters["day"] = day
+templates.env.filters["clock"] = clock
 templates.env.filters["age"] = age
 templates.env.filters["local_day"] = i18n.local_day
 templates.env.filters["local_when"] = i18n.local_when

@@ -37,6 +37,11 @@ def _minute(value: datetime) -> str:
     return format_datetime(value, DATETIME, tzinfo=EASTERN, locale=LOCALE)
 
 
+def clock(value: datetime) -> str:
+    """The time of day in Eastern time: "10:05 AM" (for a moment known to be today)."""
+    return format_datetime(_aware(value), "h:mm a", tzinfo=EASTERN, locale=LOCALE)
+
+
 def day(value: datetime | date | None, missing: str = "-") -> str:
     """The calendar day in Eastern time ("December 1, 2026"); a plain date is shown as it is."""
     if value is None:

@@ -4,7 +4,7 @@ entry), and read-only users refused."""
 
 import asyncio
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlmodel import select
 
@@ -278,3 +278,24 @@ async def test_an_empty_lot_number_is_said_to_be_required(system):
             "expiration_date": str(date.today() + timedelta(days=400))})
     assert answer.status_code == 422
     assert answer.json()["errors"]["lot_number"] == "This field is required.", answer.text
+
+
+async def test_a_checked_in_person_shows_the_time_instead_of_the_button(system):
+    """Found by the outside check: the "Check in" button stayed after the check-in. Checked in
+    today: the page says at what time, and offers no second check-in."""
+    from core.timefmt import EASTERN
+
+    site = await vaccinating_site(system)
+    someone = await walk_in(site)
+    page = f"/care/{site.location_id}/recipients/{someone['id']}"
+    assert ">Check in</button>" in (await site.provider.get(page)).text
+    checked = await site.provider.post(f"{site.care}/recipients/{someone['id']}/check-ins")
+    assert checked.status_code == 201, checked.text
+    async with system.sessions() as session:
+        from models.administrations import CheckIn
+        visit = (await session.exec(select(CheckIn).where(
+            CheckIn.recipient_id == someone["id"]))).one()
+    at = visit.checked_in_at.replace(tzinfo=visit.checked_in_at.tzinfo or UTC)
+    shown = (await site.provider.get(page)).text
+    assert f"Checked in at {at.astimezone(EASTERN):%-I:%M %p}" in shown, shown
+    assert ">Check in</button>" not in shown

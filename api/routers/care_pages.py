@@ -105,11 +105,13 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
     doses = await administrations.doses_of(session, person.id)
     today = local_today(await gateway.now())
     given = sum(1 for d in doses if d.active)
+    visit = await care.last_check_in(session, location, person)
     defaults = {"dose_number": str(given + 1), "administered_on": today.isoformat(),
                 "route": "IM", "provider_name": user.full_name}
     return render(request, "care/person.html", {
         "location": location, "person": person, "doses": doses, "today": today,
-        "check_in": await care.last_check_in(session, location, person),
+        "check_in": visit, "checked_in_today": visit is not None and local_today(
+            as_utc(visit.checked_in_at)) == today,
         "lots": await _usable_lots(session, location, today),
         "names": await _dose_names(session, doses),
         "places": {i: (await session.get(Location, i)).name
