@@ -52,3 +52,20 @@ async def test_reports_count_what_was_given_and_wasted(system):
     assert page.status_code == 200 and "Doses by product and lot" in page.text
     assert (await site.provider.get(f"{base}/wastage.csv")).status_code == 403
     assert (await site.manager.get(f"{base}/nothing.csv")).status_code == 404
+
+
+async def test_the_reports_page_writes_days_as_elsewhere(system):
+    """Found by the outside check: "Doses by day" on the page showed 2026-11-05 where every
+    other page writes "November 5, 2026" (the CSV keeps the ISO date, for spreadsheets)."""
+    from core.timefmt import day
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"RD-{uuid.uuid4().hex[:5].upper()}")
+    given = local_today(utcnow()) - timedelta(days=3)
+    assert (await give(site, (await walk_in(site))["id"], lot, on=given)).status_code == 201
+    page = (await site.manager.get(f"/care/{site.location_id}/reports")).text
+    assert f'<td data-label="Date">{day(given)}</td>' in page
+    assert str(given) not in page
+    csv_rows = _rows((await site.manager.get(
+        f"/care/{site.location_id}/reports/doses-by-day.csv")).text)
+    assert csv_rows[1] == [str(given), "1"]
