@@ -518,3 +518,28 @@ async def test_a_dose_given_frees_its_booking_and_a_dose_given_earlier_tells_the
     assert not system.smtp.find(to=other_email, subject="no longer needed")
     assert not system.smtp.find(to=other_email, subject="appointment is cancelled")
     await http.aclose()
+
+
+async def test_the_booking_page_says_where_to_come(system):
+    """Found by the outside check: the booked appointment showed only "Dose 1: December 5,
+    2026, 2:30 PM EST" (the email names the place and its address), and with scheduling off
+    "Walk-ins are welcome" said neither where nor when. Now both name the place and address."""
+    site = await vaccinating_site(system)
+    slot = await _slot(site, 3, capacity=2)
+    await _slot(site, 4, capacity=2)
+    email = f"wh-{uuid.uuid4().hex[:8]}@example.org"
+    person = await walk_in(site, email=email)
+    http, base, _token, _appointment = await _book(system, person["id"], email, slot)
+    page = (await http.get(f"{base}/appointments")).text
+    assert f"Where: {site.name}, 1 Main St, Raleigh, NC 27601" in page
+    await http.aclose()
+    off = await site.manager.put(f"/api/v1/locations/{site.location_id}/appointment-scheduling",
+                                 json={"appointments_on": False})
+    assert off.status_code == 200
+    visitor = await walk_in(site, language="es")
+    http = system.http()
+    base = recipient_path(system.settings.secret_key.get_secret_value(), visitor["id"])
+    page = (await http.get(f"{base}/appointments")).text
+    assert "Puede venir sin cita." in page
+    assert f"{site.name} atiende sin cita: venga a 1 Main St, Raleigh, NC 27601." in page
+    await http.aclose()

@@ -175,7 +175,7 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
             "when": _at(s.starts_at), "dose": s.dose_number, "num": s.capacity - s.booked})
             for s in slots if s.dose_number == dose
             and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
-        "booked": booked, "series": series}, status_code)
+        "booked": booked, "series": series, "location": location}, status_code)
 
 
 @pages.get("/r/{recipient_id}/{key}/appointments", response_class=HTMLResponse)
