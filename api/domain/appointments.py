@@ -226,9 +226,9 @@ async def close_for_dose(session: AsyncSession, dose: Administration) -> list[in
     for appointment, slot in rows:
         came = (slot.location_id == dose.location_id
                 and local_today(as_utc(slot.starts_at)) == dose.administered_on)
-        closed = await session.exec(update(Appointment).where(
-            Appointment.id == appointment.id, Appointment.status == BOOKED)
-            .values(status=ATTENDED if came else RELEASED))
+        closed = await session.exec(update(Appointment).where(  # unless moved meanwhile
+            Appointment.id == appointment.id, Appointment.status == BOOKED,
+            Appointment.slot_id == slot.id).values(status=ATTENDED if came else RELEASED))
         if closed.rowcount == 1:
             await _free_place(session, slot.id)
             if not came and as_utc(slot.starts_at) > utcnow():
