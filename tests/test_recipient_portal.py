@@ -229,6 +229,7 @@ async def test_the_status_page_says_the_doses_given_and_the_next_one(system):
     with i18n.language("en"):
         assert f"Dose 1: {i18n.local_day(today)}, {pfizer}" in status
         assert f"Dose 2 is due from {i18n.local_day(today + timedelta(days=21))}" in status
+    assert "To get your next dose, book a time" in status
 
     assert (await give(site, ana["id"], lot, on=today - timedelta(days=21))).status_code == 201
     assert (await give(site, ana["id"], lot, dose_number=2, on=today)).status_code == 201
