@@ -52,7 +52,7 @@ class BookingChange(BaseModel):
 class AppointmentBooking(BaseModel):
     """The booking as the database has it when the process looks."""
 
-    status: str  # booked or cancelled
+    status: str  # booked, cancelled (a release reads as cancelled) or attended
     moves: int = 0  # each move to another time counts one
     starts_at: datetime | None = None  # the current time (None: the fake ring's "unchanged")
 
