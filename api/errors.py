@@ -20,6 +20,21 @@ from core.errors import CVMSError, NotAuthenticated, PasswordChangeRequired, Too
 
 log = logging.getLogger("cvms.api")
 
+# An error page's heading in people's words (the HTTP phrase stays in the API's answers)
+TITLES = {400: "The request could not be read", 401: "Please log in",
+          403: "You cannot open this page", 404: "Page not found",
+          405: "That action is not available here", 409: "This could not be done",
+          410: "This link has expired", 413: "Too large to send",
+          422: "Check what was entered", 429: "Too many attempts",
+          500: "Something went wrong", 503: "Temporarily unavailable"}
+# A page address's parameters, named as people see them
+LABELS = {"q": "Search", "page": "Page", "age": "Age", "csrf_token": "Security token"}
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name) or name.replace("_", " ").replace(".", " ").capitalize()
+
+
 def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
@@ -31,11 +46,14 @@ def error_response(request: Request, status: int, message: str,
         return JSONResponse(body, status_code=status)
     if status in (404, 405) and request.url.path.startswith("/r/"):
         return _bad_recipient_link(request, status)
-    title = HTTPStatus(status).phrase
+    title = TITLES.get(status) or HTTPStatus(status).phrase
+    if errors and message.startswith("Check these fields:"):  # the API's words name fields
+        message = "Some of what was sent cannot be used:"
     try:
-        return render(request, "error.html", {"status": status, "title": title,
-                                              "message": message, "errors": errors or {}},
-                      status_code=status)
+        return render(request, "error.html", {
+            "status": status, "title": title, "message": message,
+            "errors": {_label(name): problem for name, problem in (errors or {}).items()}},
+            status_code=status)
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         log.exception("error page failed to render")
         return HTMLResponse(f"<h1>{title}</h1><p>{escape(message)}</p>", status_code=status)

@@ -65,6 +65,9 @@ async def test_text_and_oversized_ids_in_page_paths_are_pages_not_found(system, 
         page = await person.get(url)
         assert page.status_code == 404, (url, page.status_code)
         assert "could not find that page" in page.text and "Traceback" not in page.text
+        assert "<h1>Page not found</h1>" in page.text, "the heading in people's words"
+    odd = await person.get("/helpdesk/kb?page=zero")  # a hand-edited address
+    assert "Unprocessable" not in odd.text and "<code>" not in odd.text, odd.text
 
 
 async def test_an_inventory_adjustment_with_a_text_lot_is_refused_on_the_lot(system, world):

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import SessionDep, require_roles
 from api.domain import state_lists as lists
 from api.domain.review import _kind
-from api.forms import validated
+from api.forms import parse, validated
 from api.pages import render
 from api.routing import Router
 from core.timefmt import EASTERN
@@ -43,11 +43,25 @@ def _page_route(path: str):
     template, find, _rows, statuses, _name = LISTS[path]
 
     async def page(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
-        f = _filters(request)
+        f, errors = _page_filters(request)
         return render(request, template, {
             "f": f, "found": await find(session, f), "status_choices": statuses,
-            "ages": lists.AGES, "pin": lists.pin, "kind": _kind})
+            "ages": lists.AGES, "pin": lists.pin, "kind": _kind, "errors": errors,
+            **({"typed_q": request.query_params.get("q", "")} if "q" in errors else {})},
+            status_code=422 if errors else 200)
     return page
+
+
+def _page_filters(request: Request) -> tuple[lists.StateFilters, dict[str, str]]:
+    """A page's view: a filter that is no choice, or a search too long, is named on its field
+    and left out, and the list stays (unknown parameters are ignored, as a page ignores them)."""
+    values = dict(request.query_params)
+    f, errors = parse(lists.StateFilters, values)
+    if errors:
+        f = lists.StateFilters.model_validate(
+            {k: v for k, v in values.items() if k in lists.StateFilters.model_fields
+             and k not in errors})
+    return f, errors
 
 
 def _csv_route(path: str):
