@@ -65,3 +65,18 @@ async def test_step_2_starts_with_the_address_from_section_a_until_saved(system)
     again = await person.get(url)
     assert 'value="7 Dock Rd"' in again.text and 'value="27511"' in again.text
     assert "address from Section A" not in again.text
+
+
+async def test_another_organizations_location_is_not_found_as_one_that_does_not_exist(system):
+    """Found by the outside check: another organization's administrator was refused with 403
+    ("Only the location's Primary Vaccine Coordinator…") where a made-up id was 404, which
+    told them the location exists."""
+    from tests.support.accounts import register_org_admin
+
+    _person, location_id = await coordinator_in_browser(system, "Other Org Clinic")
+    stranger = browser(system)
+    await stranger.login(await register_org_admin(system))
+    for url in (f"/locations/{location_id}/section-b/location",
+                "/locations/99999999/section-b/location"):
+        page = await stranger.get(url)
+        assert page.status_code == 404 and "Primary Vaccine Coordinator" not in page.text, url

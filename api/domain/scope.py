@@ -124,17 +124,15 @@ async def location_for(session: AsyncSession, user: User, location_id: int,
     location, member, profile = found
     if member is not None and (profile is None or location.coordinator_user_id == user.id):
         return location
-    if user.role == Role.COORDINATOR:
+    reads = user.role == Role.REVIEWER
+    if user.role == Role.ORG_ADMIN:
+        org = await session.get(Organization, location.organization_id)
+        reads = org is not None and org.admin_user_id == user.id
+    if not reads:  # another organization's location is not found, as one that does not exist
         raise NotFound(NO_LOCATION)
     if write:
         raise Forbidden("Only the location's Primary Vaccine Coordinator can change Section B.")
-    if user.role == Role.ORG_ADMIN:
-        org = await session.get(Organization, location.organization_id)
-        if org and org.admin_user_id == user.id:
-            return location
-    if user.role == Role.REVIEWER:
-        return location
-    raise NotFound(NO_LOCATION)
+    return location
 
 
 async def site_for_staff(session: AsyncSession, user: User, location_id: int,
