@@ -85,3 +85,19 @@ async def test_temporary_password_must_be_changed_first(system):
         "password_confirm": "A-brand-new-pass-9"})
     assert "Your password has been changed." in done.text
     assert re.search(r"Welcome, Test", done.text)
+
+
+def test_a_short_password_and_a_mismatched_confirmation_are_named_together():
+    """Found by the outside check: "Short1" / "Short2" was refused for its length only; the
+    mismatch came at the next try."""
+    from api.forms import parse
+    from models.schemas import PasswordChangeIn, RegistrationIn
+
+    _data, errors = parse(RegistrationIn, {"first_name": "A", "last_name": "B",
+                                           "email": "a@example.org", "password": "Short1",
+                                           "password_confirm": "Short2"})
+    assert set(errors) == {"password", "password_confirm"}, errors
+    assert errors["password_confirm"] == "The two passwords do not match."
+    _data, errors = parse(PasswordChangeIn, {"current_password": "x", "password": "Short1",
+                                             "password_confirm": "Short1"})
+    assert set(errors) == {"password"}, "the same short password twice: its length only"
