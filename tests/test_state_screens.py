@@ -121,6 +121,7 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert cells(await person.get(f"/review.csv?q={marker}"))[0][0] == "Location"
     audit = await person.get(f"/state/audit?q={pin(sites[5].id)}")
     assert f"user:{marker}" in audit.text
+    assert f"{marker} Site 5 ({pin(sites[5].id)})" in audit.text, "the location by its name"
     audit_csv = cells(await person.get(f"/state/audit.csv?q={marker}"))
     assert audit_csv[0] == ["When", "Record", "Record number", "What", "Who"]
     assert [f"user:{marker}"] == [row[4] for row in audit_csv[1:]]

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 from pydantic import Field
 from sqlalchemy import ColumnElement, or_, union
 from sqlalchemy.orm import aliased
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.text_search import contains
@@ -73,6 +73,7 @@ class Listing:
     page: int
     pages: int
     names: dict[str, str] = field(default_factory=dict)  # the audit log's actors, as people
+    records: dict[int, str] = field(default_factory=dict)  # its locations, by name
 
 
 ACTOR_ID = re.compile(r"^(?:user|reviewer):(\d+)$")
@@ -237,6 +238,11 @@ async def audit(session: AsyncSession, f: StateFilters,
     count = select(func.count()).select_from(AuditEvent).where(*conditions)
     listing = await _page(session, statement, count, f, page_size)
     listing.names = await actor_names(session, {event.actor for event in listing.rows})
+    places = {e.subject_id for e in listing.rows if e.subject_type == "location"}
+    if places:  # a location by its name, as people know it (and its PIN)
+        rows = await session.exec(select(Location.id, Location.name)
+                                  .where(col(Location.id).in_(places)))
+        listing.records = {i: f"{name} ({pin(i)})" for i, name in rows.all()}
     return listing
 
 
