@@ -47,9 +47,10 @@ async def test_sign_review_reject_resubmit_approve(system):
     assert {s["signer_role"] for s in detail["officer_signatures"]} == {"ceo", "cmo"}
     page = (await staff.get(f"/review/locations/{reject_id}")).text  # in people's words
     for code in ("With section b", "(portal)", "(COORDINATOR)", "['provider_agreement'",
-                 "ceo:", "from: Not started; to: Not started"):
+                 "ceo:", "from: Not started; to: Not started", "sha256:", ">round:"):
         assert code not in page, code
     assert "Reviewed with Section B" in page and "(Vaccine coordinator)" in page
+    assert "Signing round: 1" in page and "Fingerprint of the signed text (SHA-256)" in page
 
     assert (await decide(staff, approve_id, "approve")).json()["status"] == "approved"
     approved = await system.smtp.one(to=approve_email, subject="is approved")
