@@ -1,18 +1,8 @@
 """Request and response bodies for accounts, shared by the JSON API and the portal forms."""
 
 from datetime import datetime
-from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    EmailStr,
-    Field,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
 from core.security import password_problem
 from models.enums import AccountStatus, Role
@@ -49,26 +39,6 @@ class NewPassword(Stripped):
         if "password" in info.data and value != info.data["password"]:
             raise ValueError(MISMATCH)
         return value
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _both_at_once(cls, data: Any, handler: Any) -> Any:
-        """A password refused (too short) and a confirmation that differs are named together
-        (the mismatch was said only at the next try)."""
-        try:
-            return handler(data)
-        except ValidationError as error:
-            problems = error.errors()
-            if not isinstance(data, dict) or data.get("password") == data.get(
-                    "password_confirm") or any(p["loc"] == ("password_confirm",)
-                                               for p in problems):
-                raise
-            details = [{k: p[k] for k in ("type", "loc", "input", "ctx") if k in p}
-                       for p in problems]
-            details.append({"type": "value_error", "loc": ("password_confirm",),
-                            "input": data.get("password_confirm"),
-                            "ctx": {"error": ValueError(MISMATCH)}})
-            raise ValidationError.from_exception_data(error.title, details) from None
 
 
 class RegistrationIn(NewPassword):
