@@ -5,6 +5,7 @@ the problem on its field."""
 
 from playwright.async_api import expect
 
+from models.enrollment import Location, Organization
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
@@ -13,6 +14,15 @@ from tests.test_browser_enrollment import log_in
 
 async def test_the_search_box_an_empty_result_and_a_bad_filter(page, system):
     staff = await make_user(system, Role.REVIEWER)
+    async with system.sessions() as session:  # a name with no place to break (the fuzz's kind)
+        org = Organization(legal_name="Unbroken" + "x" * 150, admin_user_id=staff.id)
+        session.add(org)
+        await session.flush()
+        session.add(Location(organization_id=org.id, name="y" * 150, street="1 Main St",
+                             city="Raleigh", state="NC", zip_code="27601",
+                             coordinator_first_name="C", coordinator_last_name="D",
+                             coordinator_email="unbroken@example.org"))
+        await session.commit()
     await log_in(page, staff.email)
     await page.goto("/state/locations")
     box = page.locator("#f-q")
