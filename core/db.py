@@ -36,6 +36,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # SQLite's lower() and LIKE fold ASCII only: a search typed with accents folds both sides
+    # (api/domain/text_search.py)
+    dbapi_connection.create_function("cvms_casefold", 1, _casefold, deterministic=True)
+
+
+def _casefold(value: Any) -> Any:
+    return value.casefold() if isinstance(value, str) else value
 
 
 class EncodedJSON(str):

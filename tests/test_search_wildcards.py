@@ -59,3 +59,18 @@ async def test_a_nul_is_refused_on_the_field(place):
                                                                               answer.text)
     page = await http.get("/portal/organizations", params={"q": nul})
     assert page.status_code == 422 and 'id="q-error"' in page.text
+
+
+async def test_a_capital_accented_letter_is_found_in_any_case(place):
+    """Found by the outside check: on SQLite (whose LIKE ignores only ASCII case) "ñandú" did
+    not find "Ñandú Clínica"; Postgres's ILIKE did. Both find it now."""
+    manager, http = place
+    name = f"Ñandú Clínica {tag()}"
+    created = await http.post("/api/v1/employers", json={
+        "name": name, "industry": "Manufacturing", "street": "1 Main St", "city": "Raleigh",
+        "state": "North Carolina", "zip_code": "27601"})
+    assert created.status_code == 201, created.text
+    for typed in ("ñandú clínica", "ÑANDÚ", name.lower()):
+        found = await http.get("/api/v1/employers", params={"q": typed})
+        assert [e["name"] for e in found.json()] == [name] or name in [
+            e["name"] for e in found.json()], (typed, found.text)

@@ -35,6 +35,25 @@ def _contains_like(element: contains_text, compiler, **kw) -> str:
     return f"({column} LIKE {pattern} ESCAPE '\\')"
 
 
+class contains_folded(contains_text):  # noqa: N801 - a SQL construct's name
+    """contains_text for a search that is not ASCII: SQLite's LIKE ignores only ASCII case, so
+    both sides are case-folded by `cvms_casefold` (core/db.py gives every SQLite connection
+    Python's str.casefold); "ñandú" finds "Ñandú". ASCII searches keep the cheaper LIKE."""
+
+    inherit_cache = True
+
+
+@compiles(contains_folded)
+def _folded_ilike(element: contains_folded, compiler, **kw) -> str:
+    return _contains_ilike(element, compiler, **kw)
+
+
+@compiles(contains_folded, "sqlite")
+def _folded_like(element: contains_folded, compiler, **kw) -> str:
+    column, pattern = _operands(element, compiler, **kw)
+    return f"(cvms_casefold({column}) LIKE cvms_casefold({pattern}) ESCAPE '\\')"
+
+
 def like_pattern(text: str) -> str:
     """`%text%` in lower case, with LIKE's wildcards and the escape character escaped."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -45,4 +64,5 @@ def contains(text: str, *columns) -> ColumnElement[bool]:
     """Any of the columns (or expressions) contains the text, ignoring case; the text's %, _
     and \\ are literal characters, so `%%%` finds only names holding three percent signs."""
     pattern = like_pattern(text)
-    return or_(*(contains_text(c, pattern) for c in columns))
+    kind = contains_text if text.isascii() else contains_folded
+    return or_(*(kind(c, pattern) for c in columns))
