@@ -292,3 +292,34 @@ async def test_a_bulk_upload_case_carries_its_workbook(system):
         made = (await session.exec(select(func.count()).select_from(Case).where(
             Case.subject == subject))).one()
     assert made == 1
+
+
+async def test_providers_are_imported_only_for_a_location_the_requester_coordinates(system):
+    """Found by the outside check: a requester tied to no location opened a provider bulk
+    upload case without a location, its file naming someone else's clinic, and the agent's
+    import put the rows into that clinic."""
+    enrollment = await start_enrollment(system, ["Durham Outsider Clinic"])
+    (email, durham), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, durham, providers=0)
+    stranger, _ = await register_requester(system)
+    staff, _ = await agent(system, "bulk_uploads")
+    workbook = provider_workbook(good_rows(3), "Durham Outsider Clinic")
+    case = (await open_case(stranger, "provider_bulk_upload", "Providers for Durham",
+                            files=[("durham.xlsx", workbook, XLSX)])).json()
+    file_id = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()[
+        "attachments"][0]["id"]
+    body = {"attachment_id": file_id, "location_id": durham}
+    url = f"/api/v1/helpdesk/cases/{case['id']}/imports"
+    checked = await staff.post(f"{url}/check", json=body)
+    assert checked.status_code == 403, checked.text
+    assert "not a coordinator of Durham Outsider Clinic" in checked.json()["errors"]["location_id"]
+    refused = await staff.post(url, json={**body, "valid_rows_only": True})
+    assert refused.status_code == 403, refused.text
+    assert await active_providers(system, durham) == 0
+    own = (await open_case(coordinator, "provider_bulk_upload", "Our providers",
+                           files=[("ours.xlsx", workbook, XLSX)])).json()
+    own_file = (await staff.get(f"/api/v1/helpdesk/cases/{own['id']}")).json()[
+        "attachments"][0]["id"]
+    done = await staff.post(f"/api/v1/helpdesk/cases/{own['id']}/imports",
+                            json={"attachment_id": own_file, "location_id": durham})
+    assert done.status_code == 201 and done.json()["imported"] == 3

@@ -8,9 +8,10 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import case_imports, section_b
+from api.domain.scope import may_change_section_b
 from api.forms import parse
 from api.processes import Gateway
-from core.errors import Invalid
+from core.errors import Forbidden, Invalid
 from models.accounts import User
 from models.enrollment import Location, PracticingProvider, StoredFile
 from models.enrollment_enums import LicenseType
@@ -69,12 +70,25 @@ async def _existing(session: AsyncSession, location_id: int) -> set[tuple[str, s
     return {(p.license_type.value, p.license_number.upper()) for p in rows.all()}
 
 
+async def _requester_may_change(session: AsyncSession, case: Case, location: Location) -> None:
+    """The file speaks for the person who opened the case: only a coordinator of the location
+    may change its practicing providers, as in Section B."""
+    requester = await session.get(User, case.requester_user_id) if case.requester_user_id \
+        else None
+    if requester is None or not await may_change_section_b(session, requester, location.id):
+        raise Forbidden(f"The person who opened this case is not a coordinator of "
+                        f"{location.name}, so their file cannot change its practicing "
+                        "providers. Ask the location's coordinator to send it in a case of "
+                        "their own.", field="location_id")
+
+
 async def check(session: AsyncSession, case: Case, attachment_id: int,
                 location_id: int) -> tuple[CaseAttachment, Location, list[ProviderIn],
                                            list[RowError]]:
     attachment, location, rows = await case_imports.case_sheet(
         session, case, attachment_id, location_id, [key for key, _ in COLUMNS],
         header_row=HEADER_ROW, max_rows=MAX_PROVIDER_ROWS, what="provider")
+    await _requester_may_change(session, case, location)
     existing = await _existing(session, location.id)
     valid, errors = await asyncio.to_thread(validate, rows, existing)  # 5,000 rows: off the loop
     return attachment, location, valid, errors

@@ -122,7 +122,7 @@ async def location_for(session: AsyncSession, user: User, location_id: int,
     if found is None:
         raise NotFound(NO_LOCATION)
     location, member, profile = found
-    if member is not None and (profile is None or location.coordinator_user_id == user.id):
+    if member is not None and _coordinates(location, user, profile):
         return location
     reads = user.role == Role.REVIEWER
     if user.role == Role.ORG_ADMIN:
@@ -133,6 +133,20 @@ async def location_for(session: AsyncSession, user: User, location_id: int,
     if write:
         raise Forbidden("Only the location's Primary Vaccine Coordinator can change Section B.")
     return location
+
+
+def _coordinates(location: Location, user: User, profile: Role | None) -> bool:
+    """A member of the location who coordinates it (no portal profile there, or named its
+    coordinator): the one who may change its Section B."""
+    return profile is None or location.coordinator_user_id == user.id
+
+
+async def may_change_section_b(session: AsyncSession, user: User, location_id: int) -> bool:
+    """May this person change the location's Section B (its practicing providers among it)?"""
+    member = await session.get(UserLocation, (user.id, location_id))
+    location = await session.get(Location, location_id)
+    return member is not None and location is not None and _coordinates(
+        location, user, member.profile)
 
 
 async def site_for_staff(session: AsyncSession, user: User, location_id: int,
