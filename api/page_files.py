@@ -34,9 +34,13 @@ async def keep_files(request: Request, session, user, values: dict,
     errors = {}
     if uploads:
         try:
-            refs = await keep_pending(session, secret(request), user.id, uploads, len(kept))
+            refs, problems = await keep_pending(session, secret(request), user.id, uploads,
+                                                len(kept))
             kept += await pending_files(session, secret(request), user.id,
                                         [r for r, _name in refs])
+            if problems:  # the good files are kept (listed on the form), the bad ones named
+                errors = {"attachments": " ".join(problems) + (
+                    " Your other files are kept." if refs else "")}
         except CVMSError as error:
             errors = error.errors or {"attachments": error.message}
     values["kept_files"] = kept_list(kept, secret(request), user.id)

@@ -224,3 +224,48 @@ async def test_the_console_shows_which_team_is_open_and_keeps_tab_words_whole(pa
         return out; })""")
     assert not broken, f"words broken across lines: {broken}"
     await assert_accessible(page)
+
+
+def _png() -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (30, 20), "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+async def test_a_refused_file_does_not_drop_the_good_ones_beside_it(page, system):
+    """Found by the outside check: two pictures and an empty PDF chosen together, the PDF
+    refused and the pictures silently gone; a reply's good workbook likewise."""
+    _requester, email = await register_requester(system)
+    await log_in(page, email)
+    await page.goto("/help/cases/new")
+    await page.get_by_label("What is it about?").select_option("other")
+    await page.get_by_label("Subject").fill("My card photos")
+    await page.get_by_label("Describe the problem").fill("Front and back of the card.")
+    await page.locator("#attachments").set_input_files([
+        {"name": "card.png", "mimeType": "image/png", "buffer": _png()},
+        {"name": "back.png", "mimeType": "image/png", "buffer": _png()},
+        {"name": "empty.pdf", "mimeType": "application/pdf", "buffer": b""}])
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.locator("#attachments-error")).to_contain_text("empty.pdf is empty")
+    kept = page.locator('ul[aria-labelledby="kept-files-label"] li')
+    await expect(kept).to_have_count(2)
+    await expect(kept.first).to_contain_text("card")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Submit the case").click()
+    await expect(page.get_by_role("status")).to_contain_text("is open")
+    await expect(page.get_by_role("link", name=re.compile(r"^card\."))).to_be_visible()
+    await expect(page.get_by_role("link", name=re.compile(r"^back\."))).to_be_visible()
+
+    await page.get_by_label("Your reply").fill("And the provider list.")
+    workbook = provider_workbook(good_rows(2), "Any Clinic")
+    await page.locator("#attachments").set_input_files([
+        {"name": "list.xlsx", "mimeType": XLSX, "buffer": workbook},
+        {"name": "notes.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90"}])
+    await page.get_by_role("button", name="Send reply").click()
+    await expect(page.locator("#attachments-error")).to_contain_text("notes.exe")
+    await expect(page.locator('ul[aria-labelledby="kept-files-label"] li')).to_have_text(
+        ["list.xlsx"])
+    await expect(page.get_by_label("Your reply")).to_have_value("And the provider list.")
+    await page.get_by_role("button", name="Send reply").click()
+    await expect(page.get_by_role("status")).to_contain_text("reply was sent")
+    await expect(page.get_by_role("link", name="list.xlsx")).to_be_visible()

@@ -17,6 +17,7 @@ MAX_ATTACHMENTS = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REFUSED = ("{name}: we accept Excel workbooks (.xlsx), PDF, CSV or text files and pictures "
            "(JPEG, PNG), up to 10 MB each.")
+EMPTY = "{name} is empty (0 bytes): attach the file again once it has its content."
 TOO_LARGE = "{name} is {size:.1f} MB: files up to 10 MB each are accepted."
 
 
@@ -43,19 +44,28 @@ def _kind(upload: Upload) -> str | None:
     return None
 
 
-def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
-    """Every file checked before anything is stored: one bad file refuses them all."""
-    if len(uploads) > MAX_ATTACHMENTS:
-        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+def sort_attachments(uploads: list[Upload]) -> tuple[list[tuple[Upload, str]], list[str]]:
+    """The files we accept, each with its kind, and a sentence for each one we do not (every
+    file's problem named at once, not the first one's only)."""
     checked, problems = [], []
-    for upload in uploads:  # every file's problem named at once, not the first one's only
-        if len(upload.data) > MAX_ATTACHMENT_BYTES:
+    for upload in uploads:
+        if not upload.data:
+            problems.append(EMPTY.format(name=upload.filename))
+        elif len(upload.data) > MAX_ATTACHMENT_BYTES:
             problems.append(TOO_LARGE.format(name=upload.filename,
                                              size=len(upload.data) / 1024 / 1024))
         elif (kind := _kind(upload)) is None:
             problems.append(REFUSED.format(name=upload.filename))
         else:
             checked.append((upload, kind))
+    return checked, problems
+
+
+def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
+    """Every file checked before anything is stored: one bad file refuses them all."""
+    if len(uploads) > MAX_ATTACHMENTS:
+        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+    checked, problems = sort_attachments(uploads)
     if problems:
         raise Invalid(" ".join(problems), field="attachments")
     return checked
@@ -95,16 +105,18 @@ def _reference(secret: str, user_id: int, file_id: int) -> str:
     return f"{file_id}.{capability(secret, f'{PENDING}:{user_id}', file_id)}"
 
 
-async def keep_pending(session: AsyncSession, secret: str, user_id: int,
-                       uploads: list[Upload], already: int = 0) -> list[tuple[str, str]]:
-    """Check and store uploads for a later submit: (reference, filename) for the form."""
+async def keep_pending(session: AsyncSession, secret: str, user_id: int, uploads: list[Upload],
+                       already: int = 0) -> tuple[list[tuple[str, str]], list[str]]:
+    """Check and store uploads for a later submit: (reference, filename) for the form of each
+    file we accept, and what is wrong with each one we do not (the good ones are kept)."""
     if len(uploads) + already > MAX_ATTACHMENTS:
         raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+    checked, problems = sort_attachments(uploads)
     kept = []
-    for upload, kind in check_attachments(uploads):
+    for upload, kind in checked:
         file = await _store(session, upload, kind)
         kept.append((_reference(secret, user_id, file.id), file.filename))
-    return kept
+    return kept, problems
 
 
 async def pending_files(session: AsyncSession, secret: str, user_id: int,

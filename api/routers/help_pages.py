@@ -206,7 +206,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
             errors = error.errors or {"form": error.message}
     values["kept"] = references
     _kept_files, refused = await keep_files(request, session, user, values, uploads)
-    return await _intake(request, session, user, values=values, errors={**refused, **errors},
+    return await _intake(request, session, user, values=values, errors={**errors, **refused},
                          suggested=True, status_code=400)
 
 
@@ -250,7 +250,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": await helpdesk.attachments(session, case, user), "values": values,
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
-        "errors": {**refused, **errors}}, status_code=400)
+        "errors": {**errors, **refused}}, status_code=400)
 
 
 class PublicRequester:
