@@ -1,5 +1,6 @@
 """Jinja2 page rendering with the layout's shared context (user, CSRF token, notices)."""
 
+import secrets
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -22,6 +23,7 @@ from models.business_hours import describe_hours
 from models.enrollment_enums import HOME_STATE, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
 from models.inventory_rules import TransferStatus, actor_name
+from models.inventory_schemas import is_request_key
 from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -30,6 +32,18 @@ NOTICE_COOKIE = "cvms_notice"
 
 def _csrf_input(request: Request) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token_for(request))
+
+
+def _request_key_input(values: Mapping | None = None) -> Markup:
+    """A form's one-time key (as the new-case form's `request_key`), so the form sent again
+    after Back acts once. The page's script copies the key into the field: a value a script
+    set is one the browser restores on Back (a page's own value, or a hidden input's, is
+    fetched anew), so the form sent again carries the first key. A key refused with its form
+    is kept."""
+    posted = (values or {}).get("request_key")
+    key = posted if is_request_key(posted) else secrets.token_hex(16)
+    return Markup('<input type="text" hidden name="request_key" value="" '
+                  'data-request-key="{}" autocomplete="on">').format(key)
 
 
 def _product_options(ids: list[str], products: dict) -> list[tuple[str, str]]:
@@ -134,6 +148,7 @@ templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.filters["actor_name"] = actor_name
 templates.env.globals["csrf_input"] = _csrf_input
+templates.env.globals["request_key_input"] = _request_key_input
 templates.env.globals["static"] = static_url
 templates.env.globals["field_limit"] = field_limit
 templates.env.globals["home_state"] = HOME_STATE

@@ -88,6 +88,9 @@ class Case(SQLModel, table=True):
 
 class CaseMessage(SQLModel, table=True):
     __tablename__ = "case_message"
+    # A reply's form sent twice (Back, then the button again) is one message.
+    __table_args__ = (UniqueConstraint("case_id", "request_key",
+                                       name="uq_case_message_request_key"),)
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="help_case.id", index=True)
@@ -97,6 +100,7 @@ class CaseMessage(SQLModel, table=True):
     internal: bool = False
     kind: str = Field(default="comment", max_length=30)  # comment, info_request, resolution
     body: str = Field(sa_type=Text)
+    request_key: str | None = Field(default=None, max_length=64)  # the form's, when it sent one
     created_at: datetime = created_at_field()
     # Set by the case's workflow when it accepts the message; unpublished ones stay hidden.
     posted_at: datetime | None = time_field(index=True)

@@ -69,6 +69,8 @@ class PublicQuestionIn(Form):
     question: LongText
     language: Literal["en", "es"] = Field(
         default="en", description="The language to answer in: the case's pages and emails")
+    # The form's random key: sent again (Back, then the button), the same question.
+    request_key: Annotated[RequestKey | None, Blankable] = None
 
     @model_validator(mode="wrap")
     @classmethod
@@ -95,6 +97,8 @@ class PublicQuestionIn(Form):
 class MessageIn(Form):
     body: LongText
     internal: bool = False
+    # The reply form's random key (pages.request_key_input): sent again, the same message.
+    request_key: Annotated[RequestKey | None, Blankable] = None
 
 
 class ResolveIn(Form):

@@ -269,3 +269,72 @@ async def test_a_refused_file_does_not_drop_the_good_ones_beside_it(page, system
     await page.get_by_role("button", name="Send reply").click()
     await expect(page.get_by_role("status")).to_contain_text("reply was sent")
     await expect(page.get_by_role("link", name="list.xlsx")).to_be_visible()
+
+
+async def _messages(system, case_id: int, kind: str) -> list[str]:
+    from sqlmodel import select
+
+    from models.helpdesk import CaseMessage
+
+    async with system.sessions() as session:
+        return list((await session.exec(select(CaseMessage.body).where(
+            CaseMessage.case_id == case_id, CaseMessage.author_kind == kind))).all())
+
+
+async def _send_back_and_again(page, button: str, done: str) -> None:
+    """Send the form, go Back to it (the browser fetches the page again and restores what was
+    typed), and send it again, as the outside check did."""
+    await page.get_by_role("button", name=button).click()
+    await expect(page.get_by_role("status")).to_contain_text(done)
+    await page.go_back()
+    await page.get_by_role("button", name=button).click()
+    await expect(page.get_by_role("status")).to_contain_text("already sent")
+
+
+async def test_back_then_send_again_asks_and_replies_once(page, system):
+    """Found by the outside check: the public question, a reply from the personal link, a
+    provider's reply and an agent's, each sent again after Back, acted twice (two cases, two
+    messages, two emails)."""
+    from sqlmodel import select
+
+    from models.helpdesk import Case
+
+    email = unique_email("twice")
+    await page.goto("/help/ask")
+    await page.get_by_label("Your name").fill("Tess Twice")
+    await page.get_by_label("Email address").fill(email)
+    await page.get_by_label("Your question").fill("Where do I get my card?")
+    await page.get_by_role("button", name="Send my question").click()
+    await expect(page).to_have_url(re.compile(r"/help/c/\d+/"))
+    link = page.url.split("?")[0]
+    await page.go_back()
+    await expect(page.get_by_label("Your question")).to_have_value("Where do I get my card?")
+    await page.get_by_role("button", name="Send my question").click()
+    await expect(page).to_have_url(re.compile(r"/help/c/\d+/"))
+    assert page.url.split("?")[0] == link, "led to the question the first send asked"
+    async with system.sessions() as session:
+        asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
+    assert len(asked) == 1, "one question, not two"
+    public_case = asked[0].id
+    await page.get_by_label("Your reply").fill("It is the white card.")
+    await _send_back_and_again(page, "Send reply", "sent to the help desk")
+    assert await _messages(system, public_case, "requester") == ["It is the white card."]
+    await system.smtp.one(to=email, subject="received")
+    assert len(system.smtp.find(to=email, subject="received")) == 1
+
+    requester, requester_email = await register_requester(system)
+    case = (await requester.post("/api/v1/helpdesk/cases", data={
+        "category": "other", "subject": "Twice over", "description": "Once, please."})).json()
+    await log_in(page, requester_email)
+    await page.goto(f"/help/cases/{case['id']}")
+    await page.get_by_label("Your reply").fill("More detail.")
+    await _send_back_and_again(page, "Send reply", "reply was sent")
+    assert await _messages(system, case["id"], "requester") == ["More detail."]
+
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    await page.context.clear_cookies()
+    await log_in(page, staff.email)
+    await page.goto(f"/helpdesk/cases/{case['id']}")
+    await page.get_by_label("Message").fill("Here is the answer.")
+    await _send_back_and_again(page, "Reply to the requester", "reply was sent")
+    assert await _messages(system, case["id"], "agent") == ["Here is the answer."]

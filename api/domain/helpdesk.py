@@ -115,13 +115,31 @@ async def opened_with(session: AsyncSession, user: User, request_key: str | None
                                                   Case.request_key == request_key))).first()
 
 
+async def asked_with(session: AsyncSession, request_key: str | None) -> Case | None:
+    """The public question this form already asked (sent again after Back), if any."""
+    if not request_key:
+        return None
+    return (await session.exec(select(Case).where(Case.requester_user_id.is_(None),
+                                                  Case.request_key == request_key))).first()
+
+
+async def sent_with(session: AsyncSession, case: Case,
+                    request_key: str | None) -> CaseMessage | None:
+    """The message this reply form already wrote on the case (sent again after Back), if any.
+    Two sends at the same instant meet the unique key instead (409)."""
+    if not request_key:
+        return None
+    return (await session.exec(select(CaseMessage).where(
+        CaseMessage.case_id == case.id, CaseMessage.request_key == request_key))).first()
+
+
 async def ask_question(session: AsyncSession, gateway: Gateway,
                        data: PublicQuestionIn, client: str, per_client: int) -> Case:
     """A recipient's question from the public form: no account needed (so a few an hour per
     address and per client: each question emails its address)."""
     await throttle.question_allowed(session, data.email, client, per_client)
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
-                language=data.language, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
+                language=data.language, request_key=data.request_key, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
@@ -177,14 +195,14 @@ async def attached_file(session: AsyncSession, case: Case, viewer: User,
 
 async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,
                          internal: bool = False, kind: str = "comment",
-                         uploads: list[Upload] = (),
-                         kept: list[StoredFile] = ()) -> CaseMessage:
+                         uploads: list[Upload] = (), kept: list[StoredFile] = (),
+                         request_key: str | None = None) -> CaseMessage:
     checked = check_attachments(list(uploads))
     if len(checked) + len(kept) > MAX_ATTACHMENTS:
         raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
     message = CaseMessage(case_id=case.id, author_user_id=user.id, author_name=user.full_name,
                           author_kind="agent" if is_agent(user) else "requester",
-                          internal=internal, kind=kind, body=body)
+                          internal=internal, kind=kind, body=body, request_key=request_key)
     session.add(message)
     await session.flush()
     await store_attachments(session, case.id, message.id, checked, list(kept))
@@ -193,7 +211,7 @@ async def _store_message(session: AsyncSession, case: Case, user: User, body: st
 
 async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user: User,
                       body: str, internal: bool = False, uploads: list[Upload] = (),
-                      kept: list[StoredFile] = ()) -> CaseMessage:
+                      kept: list[StoredFile] = (), request_key: str | None = None) -> CaseMessage:
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
@@ -202,7 +220,7 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
         # An agent answering a new, unassigned case has picked it up: it is theirs, in progress.
         await assign(session, gateway, case, user, None)
     message = await _store_message(session, case, user, body, internal=internal,
-                                   uploads=uploads, kept=kept)
+                                   uploads=uploads, kept=kept, request_key=request_key)
     # The requester commenting on a resolved case (within the reopening period) reopens it.
     action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
     await case_process.message(gateway, session, case.id, action, message.id, user.id)
@@ -222,30 +240,33 @@ async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User
 
 async def _message_update(session, gateway, case: Case, user: User, body: str,
                           action: str, uploads: list[Upload] = (),
-                          kept: list[StoredFile] = ()) -> str:
+                          kept: list[StoredFile] = (), request_key: str | None = None) -> str:
     """The message is kept only if the case accepts the action (refused, it is not sent)."""
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     kind = {"request_info": "info_request", "resolve": "resolution"}.get(action, action)
     message = await _store_message(session, case, user, body, kind=kind, uploads=uploads,
-                                   kept=kept)
+                                   kept=kept, request_key=request_key)
     return await case_process.message(gateway, session, case.id, action, message.id, user.id)
 
 
 async def request_info(session, gateway, case: Case, agent: User, body: str,
-                       uploads: list[Upload] = (), kept: list[StoredFile] = ()) -> str:
+                       uploads: list[Upload] = (), kept: list[StoredFile] = (),
+                       request_key: str | None = None) -> str:
     return await _message_update(session, gateway, case, agent, body, "request_info",
-                                 uploads, kept)
+                                 uploads, kept, request_key)
 
 
 async def resolve(session, gateway, case: Case, agent: User, notes: str) -> str:
     return await _message_update(session, gateway, case, agent, notes, "resolve")
 
 
-async def reopen(session, gateway, case: Case, user: User, reason: str) -> str:
+async def reopen(session, gateway, case: Case, user: User, reason: str,
+                 request_key: str | None = None) -> str:
     if case.requester_user_id != user.id and not is_agent(user):
         raise NotFound(NO_CASE)
-    return await _message_update(session, gateway, case, user, reason, "reopen")
+    return await _message_update(session, gateway, case, user, reason, "reopen",
+                                 request_key=request_key)
 
 
 COUNTS_FOR = 10.0  # seconds: the console's per-team counts are at most this old

@@ -120,6 +120,10 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
     values = await form_values(request)
     data, errors = parse(PublicQuestionIn, values)
     throttled = None
+    if data and (asked := await helpdesk.asked_with(session, data.request_key)):
+        # The same form sent again (Back, then the button): the question it already asked.
+        path = requester_case_path(secret(request), asked.id, has_account=False)
+        return RedirectResponse(f"{path}?done=asked", status_code=303)
     if data:
         try:
             case = await helpdesk.ask_question(session, gateway, data.model_copy(
@@ -229,15 +233,17 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
     values.pop("attachments", None)
     uploads, references = await files_of(attachments), kept_references(values)
     data, errors = parse(MessageIn, values)
+    if data and await helpdesk.sent_with(session, case, data.request_key):
+        return redirect(f"/help/cases/{case_id}", notice=ALREADY)
     try:
         if data and action == "reopen":
-            await helpdesk.reopen(session, gateway, case, user, data.body)
+            await helpdesk.reopen(session, gateway, case, user, data.body, data.request_key)
             return redirect(f"/help/cases/{case_id}", notice="The case is reopened.")
         if data:
             kept = await pending_files(session, secret(request), user.id, references)
             reopens = case.status == CaseStatus.RESOLVED
             await helpdesk.add_message(session, gateway, case, user, data.body, False,
-                                       uploads, kept)
+                                       uploads, kept, data.request_key)
             return redirect(f"/help/cases/{case_id}", notice=(
                 "Your comment reopened the case; the help desk will pick it up again."
                 if reopens else "Your reply was sent."))
@@ -295,7 +301,8 @@ async def _linked_case(request: Request, session, case_id: str, key: str) -> Cas
 
 SENT, REOPENED = N_("Your reply was sent to the help desk."), N_(
     "Your comment reopened the case; the help desk will pick it up again.")
-NOTICES = {"sent": SENT, "reopened": REOPENED}
+ALREADY = N_("Your reply was already sent, so it was not sent again.")
+NOTICES = {"sent": SENT, "reopened": REOPENED, "already": ALREADY}
 
 
 def _linked_page(request: Request, case: Case, key: str, messages, attachments,
@@ -340,10 +347,13 @@ async def linked_case_reply(request: Request, case_id: str, key: str, session: S
     case = await _linked_case(request, session, case_id, key)
     values = await form_values(request)
     data, errors = parse(MessageIn, values)
+    if data and await helpdesk.sent_with(session, case, data.request_key):
+        return RedirectResponse(f"/help/c/{case_id}/{key}?done=already", status_code=303)
     try:
         if data:
             reopens = case.status == CaseStatus.RESOLVED
-            await helpdesk.add_message(session, gateway, case, PublicRequester(case), data.body)
+            await helpdesk.add_message(session, gateway, case, PublicRequester(case), data.body,
+                                       request_key=data.request_key)
             done = "reopened" if reopens else "sent"
             return RedirectResponse(f"/help/c/{case_id}/{key}?done={done}", status_code=303)
     except CVMSError as error:

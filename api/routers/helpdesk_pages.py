@@ -129,11 +129,14 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
         data = validated_form(MessageIn, values)
+        if await helpdesk.sent_with(session, case, data.request_key):  # Back, then again
+            return "This message was already sent, so it was not sent again."
         if action == "request-info":
-            await helpdesk.request_info(session, gateway, case, user, data.body, uploads, kept)
+            await helpdesk.request_info(session, gateway, case, user, data.body, uploads, kept,
+                                        data.request_key)
             return "The requester was asked for information; the case waits for them."
         await helpdesk.add_message(session, gateway, case, user, data.body, action == "note",
-                                   uploads, kept)
+                                   uploads, kept, data.request_key)
         if action == "note":
             return "Your internal note is saved."
         if not case.requester_email:  # a recipient who gave only a phone number

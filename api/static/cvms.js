@@ -41,3 +41,11 @@
     button.addEventListener("click", function () { window.print(); });
   });
 })();
+
+// A form's one-time key: copied into its field by script, so the browser restores it on Back
+// and the form sent again is recognised (api/pages.py request_key_input).
+(function () {
+  document.querySelectorAll("input[data-request-key]").forEach(function (field) {
+    if (!field.value) { field.value = field.getAttribute("data-request-key"); }
+  });
+})();
