@@ -13,7 +13,7 @@ from models.enums import Role
 from models.helpdesk import Case, CaseAttachment
 from tests.support.accounts import make_user
 from tests.support.helpdesk import agent, open_case, register_requester
-from tests.support.web import browser, unique_email
+from tests.support.web import bearer, browser, unique_email
 
 
 async def ask(system, **contact) -> int:
@@ -284,3 +284,27 @@ async def test_one_client_asks_a_limited_number_of_questions_an_hour(system):
                 "name": "Sam Sprayer", "email": unique_email("spray"), "question": "Hello?"})
                 for _ in range(3)]
     assert [a.status_code for a in answers] == [201, 201, 429], answers[-1].text
+
+
+async def test_asking_someone_who_left_only_a_phone_number_for_information_says_to_call(system):
+    """Found by the outside check: "Ask the requester for information" on a phone-only case
+    told nobody, said the case waits for them, and the case closed on its own 5 days later."""
+    case_id = await ask(system, phone="919-555-0199")
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+    agent = browser(system)
+    await agent.login(staff.email)
+    page = await agent.get(f"/helpdesk/cases/{case_id}")
+    assert "Ask the requester for information" not in page.text
+    assert "to ask for information, call them at 919-555-0199" in page.text
+    asked = await agent.submit(f"/helpdesk/cases/{case_id}", {"body": "Which clinic?"},
+                               action=f"/helpdesk/cases/{case_id}/request-info")
+    assert asked.status_code == 409, asked.status_code
+    assert "gave no email address: call them at 919-555-0199" in asked.text
+    assert "Which clinic?" in asked.text, "the page keeps what was typed"
+    async with system.sessions() as session:
+        case = await session.get(Case, case_id)
+    assert case.status != "awaiting_requester", "no countdown to closing for nobody told"
+    async with system.http(headers={"Authorization": await bearer(system, staff.email)}) as http:
+        api = await http.post(f"/api/v1/helpdesk/cases/{case_id}/request-info",
+                              json={"body": "Which clinic?"})
+    assert api.status_code == 409 and "call them at 919-555-0199" in api.json()["detail"]

@@ -253,8 +253,19 @@ async def _message_update(session, gateway, case: Case, user: User, body: str,
 async def request_info(session, gateway, case: Case, agent: User, body: str,
                        uploads: list[Upload] = (), kept: list[StoredFile] = (),
                        request_key: str | None = None) -> str:
+    """The case waits for the requester's answer and closes on its own without one: only for
+    a requester we can write to (one who left only a phone number is called instead)."""
+    if not case.requester_email:
+        raise Conflict(f"Nothing was sent: {no_email_call(case)} A written request for "
+                       "information would reach nobody, and the case would close on its own.")
     return await _message_update(session, gateway, case, agent, body, "request_info",
                                  uploads, kept, request_key)
+
+
+def no_email_call(case: Case) -> str:
+    """What an agent is told about a requester who left only a phone number."""
+    return (f"the requester gave no email address: call them at "
+            f"{case.requester_phone or 'the number they gave'}.")
 
 
 async def resolve(session, gateway, case: Case, agent: User, notes: str) -> str:

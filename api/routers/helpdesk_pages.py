@@ -140,8 +140,7 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
         if action == "note":
             return "Your internal note is saved."
         if not case.requester_email:  # a recipient who gave only a phone number
-            return (f"Your reply is saved on the case, but the requester gave no email address: "
-                    f"call them at {case.requester_phone or 'the number they gave'}.")
+            return f"Your reply is saved on the case, but {helpdesk.no_email_call(case)}"
         return "Your reply was sent."
     if action == "resolve":
         await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
