@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from api.app import create_app
 from models.enums import Role
-from models.helpdesk import Case, CaseAttachment
+from models.helpdesk import Case, CaseAttachment, CaseMessage
 from tests.support.accounts import make_user
 from tests.support.helpdesk import agent, open_case, register_requester
 from tests.support.web import bearer, browser, unique_email
@@ -308,3 +308,26 @@ async def test_asking_someone_who_left_only_a_phone_number_for_information_says_
         api = await http.post(f"/api/v1/helpdesk/cases/{case_id}/request-info",
                               json={"body": "Which clinic?"})
     assert api.status_code == 409 and "call them at 919-555-0199" in api.json()["detail"]
+
+
+async def test_an_action_that_does_not_exist_is_not_found(system):
+    """Found by the outside check: a requester's POST to /help/cases/9/resolve, /internal or
+    /bogus (with a body) answered 303 and posted a public comment each time."""
+    requester, email = await register_requester(system)
+    case_id = (await open_case(requester, "other", "Made-up actions")).json()["id"]
+    person = browser(system)
+    await person.login(email)
+    page = f"/help/cases/{case_id}"
+    for action in ("resolve", "internal", "bogus"):
+        sent = await person.submit(page, {"body": f"via {action}"}, action=f"{page}/{action}")
+        assert sent.status_code == 404, (action, sent.status_code)
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    agent = browser(system)
+    await agent.login(staff.email)
+    console = f"/helpdesk/cases/{case_id}"
+    made_up = await agent.submit(console, {"body": "via bogus"}, action=f"{console}/bogus")
+    assert made_up.status_code == 404
+    async with system.sessions() as session:
+        bodies = (await session.exec(select(CaseMessage.body).where(
+            CaseMessage.case_id == case_id))).all()
+    assert not bodies, bodies

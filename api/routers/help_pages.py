@@ -17,6 +17,7 @@ from api.deps import (
 from api.domain import helpdesk, kb, provider_import
 from api.domain.attachments import pending_files
 from api.domain.scope import my_location_ids
+from api.errors import NOT_FOUND
 from api.forms import form_values, parse
 from api.page_files import Attachments, files_of, keep_files, kept_references
 from api.pages import redirect, render
@@ -28,7 +29,7 @@ from api.routing import Router
 from api.services import secret
 from api.sessions import client_address
 from core import i18n
-from core.errors import CVMSError, TooManyRequests
+from core.errors import CVMSError, NotFound, TooManyRequests
 from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location
@@ -229,6 +230,8 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
                       session: SessionDep, gateway: ProcessesDep,
                       attachments: Attachments = None) -> Response:
     case = await helpdesk.case_for(session, user, case_id)
+    if action not in ("reply", "reopen"):  # no other action is a requester's to take
+        raise NotFound(NOT_FOUND)
     values = await form_values(request)
     values.pop("attachments", None)
     uploads, references = await files_of(attachments), kept_references(values)

@@ -22,6 +22,7 @@ from api.domain.helpdesk_console import (
     ConsoleFilters,
 )
 from api.domain.helpdesk_console import console as console_page
+from api.errors import NOT_FOUND
 from api.forms import form_values, parse, validated_form
 from api.page_files import Attachments, files_of, keep_files, kept_references
 from api.pages import redirect, render
@@ -30,7 +31,7 @@ from api.processes import helpdesk as case_process
 from api.routing import Router
 from api.services import secret
 from core import i18n
-from core.errors import CVMSError, Invalid
+from core.errors import CVMSError, Invalid, NotFound
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
@@ -42,6 +43,7 @@ router = Router(prefix="/helpdesk", include_in_schema=False)
 IMPORTS = {Category.PROVIDER_BULK_UPLOAD: (provider_import, "practicing provider"),
            Category.USER_ONBOARDING: (portal_import, "portal user"),
            Category.RECIPIENT_BULK_UPLOAD: (recipient_case_import, "recipient")}
+ACTIONS = ("assign", "reply", "note", "request-info", "resolve", "check-import", "import")
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 
 
@@ -100,6 +102,8 @@ async def case_action(request: Request, case_id: Id, action: str, user: Agent,
     """A reply or a note may carry files: refused with the rest of the form, they are kept
     with it (as on the requester's pages), so a mistake loses none."""
     case = await helpdesk.case_for(session, user, case_id)
+    if action not in ACTIONS:
+        raise NotFound(NOT_FOUND)
     values = await form_values(request)
     values.pop("attachments", None)
     uploads, references = await files_of(attachments), kept_references(values)
@@ -145,9 +149,7 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
     if action == "resolve":
         await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
-    if action in ("check-import", "import"):
-        return await _import(request, session, gateway, case, user, action, values)
-    raise CVMSError("Unknown action.")
+    return await _import(request, session, gateway, case, user, action, values)
 
 
 async def _import(request, session, gateway, case, user, action: str, values: dict):
