@@ -188,13 +188,13 @@ async def test_after_logging_out_back_does_not_show_the_case(page, system):
     shown = await page.goto(f"/help/cases/{case['id']}")
     assert shown.headers["cache-control"] == "no-store"
     await expect(page.get_by_text("Only mine to read")).to_be_visible()
-    link = page.get_by_role("link", name=re.compile(r"scan\.jpg"))
+    link = page.get_by_role("link", name=re.compile(r"scan\.png"))
     file_url = await link.get_attribute("href")
     download = await page.request.get(file_url)
-    assert download.headers["content-type"] == "image/jpeg"
+    assert download.headers["content-type"] == "image/png"
     assert download.headers["cache-control"] == "private, no-store"
-    assert 'filename="scan.jpg"' in download.headers["content-disposition"], \
-        "a picture kept as a JPEG is named as one"
+    assert 'filename="scan.png"' in download.headers["content-disposition"], \
+        "a picture kept as a PNG (re-encoded, bare) is named as one"
     await page.get_by_role("button", name="Log out").click()
     await expect(page.get_by_role("status")).to_contain_text("You have logged out.")
     await page.go_back()

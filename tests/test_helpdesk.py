@@ -323,3 +323,40 @@ async def test_providers_are_imported_only_for_a_location_the_requester_coordina
     done = await staff.post(f"/api/v1/helpdesk/cases/{own['id']}/imports",
                             json={"attachment_id": own_file, "location_id": durham})
     assert done.status_code == 201 and done.json()["imported"] == 3
+
+
+async def test_attachment_names_are_cleaned_and_pictures_keep_their_kind(system):
+    """Found by the outside check: a PNG named ../../etc/passwd.png was served as
+    filename="../../etc/passwd.jpg", markup in a name was echoed as is, and every PNG became
+    a .jpg."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from models.helpdesk import CaseAttachment
+
+    def picture(kind: str) -> bytes:
+        out = BytesIO()
+        Image.new("RGB", (20, 10), "olive").save(out, kind)
+        return out.getvalue()
+
+    requester, _ = await register_requester(system)
+    case = (await open_case(requester, "other", "Odd names", files=[
+        ("../../etc/passwd.png", picture("PNG"), "image/png"),
+        ("<img src=x onerror=alert(1)>.png", picture("PNG"), "image/png"),
+        ("photo.jpeg", picture("JPEG"), "image/jpeg"),
+        ("Nguy\u1ec5n \u202enotes.pdf", b"%PDF-1.4 notes", "application/pdf")])).json()
+    async with system.sessions() as session:
+        files = (await session.exec(select(CaseAttachment).where(
+            CaseAttachment.case_id == case["id"]).order_by(CaseAttachment.id))).all()
+    assert [f.filename for f in files] == [
+        "passwd.png", "img src=x onerror=alert(1).png", "photo.jpg", "Nguy\u1ec5n notes.pdf"]
+    served = [await requester.get(f"/files/{f.file_id}") for f in files]
+    assert [s.headers["content-type"] for s in served] == [
+        "image/png", "image/png", "image/jpeg", "application/pdf"]
+    assert served[0].content.startswith(b"\x89PNG")
+    assert served[0].headers["content-disposition"] == (
+        "inline; filename=\"passwd.png\"; filename*=UTF-8''passwd.png")
+    assert served[3].headers["content-disposition"] == (
+        "inline; filename=\"Nguyen notes.pdf\"; filename*=UTF-8''Nguy%E1%BB%85n%20notes.pdf")
+

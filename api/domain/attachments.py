@@ -5,7 +5,7 @@ from io import BytesIO
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import jpeg_name, off_the_loop, reencode_photo, store_file
+from api.domain.files import off_the_loop, picture_name, reencode_photo, store_file
 from api.domain.section_b import Upload
 from core.errors import Invalid
 from core.security import capability, capability_valid
@@ -33,8 +33,10 @@ def _kind(upload: Upload) -> str | None:
         except zipfile.BadZipFile:
             return None
         return None
-    if data[:3] == b"\xff\xd8\xff" or data.startswith(b"\x89PNG"):
+    if data[:3] == b"\xff\xd8\xff":
         return "image/jpeg"
+    if data.startswith(b"\x89PNG"):
+        return "image/png"
     if upload.filename.lower().endswith((".csv", ".txt")):
         try:
             data.decode("utf-8")
@@ -73,9 +75,9 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
 
 async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile:
     data, name = upload.data, upload.filename
-    if kind == "image/jpeg":  # pictures are re-encoded, so no metadata leaks
-        data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments")
-        name = jpeg_name(name, "picture")
+    if kind.startswith("image/"):  # pictures are re-encoded, so no metadata leaks
+        data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments", True)
+        name = picture_name(name, "picture", kind.removeprefix("image/").replace("jpeg", "jpg"))
     return await store_file(session, data, filename=name, content_type=kind)
 
 

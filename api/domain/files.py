@@ -4,6 +4,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
@@ -21,6 +22,7 @@ MAX_PIXELS = 40_000_000
 MAX_SIDE = 2000
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
 MAX_SIGNATURE_BYTES = 512 * 1024
+UNSAFE_NAME_CHARACTERS = set('<>:"/\\|?*`')  # markup, quoting and path characters
 NOT_A_PHOTO = ("This file is not a picture we can read. Upload a JPEG or PNG photo taken of "
                "the storage unit.")
 
@@ -54,23 +56,44 @@ def _open_checked(raw: bytes, field: str, formats: set[str]) -> Image.Image:
         raise Invalid(NOT_A_PHOTO, field=field) from error
 
 
-def jpeg_name(filename: str, fallback: str) -> str:
-    """The name a re-encoded picture is kept and downloaded under: its own, ending in .jpg
-    (a PNG kept as `scan.png` would be saved by the browser as a JPEG named .png)."""
-    return (filename.rsplit(".", 1)[0] or fallback) + ".jpg"
+def clean_filename(filename: str, fallback: str = "upload") -> str:
+    """A person's file name as it is kept and shown: its base name only (a path such as
+    ../../etc/passwd.png is passwd.png), without control or markup characters, at most 200
+    characters with its extension; `fallback` when nothing is left."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if c not in UNSAFE_NAME_CHARACTERS
+                   and unicodedata.category(c) not in ("Cc", "Cf"))
+    base = " ".join(base.split()).lstrip(". ").rstrip(". ")
+    stem, dot, extension = base.rpartition(".")
+    if len(base) > 200 and dot and len(extension) < 20:
+        base = f"{stem[:199 - len(extension)]}.{extension}"
+    return base[:200] or fallback
 
 
-def reencode_photo(raw: bytes, field: str) -> tuple[bytes, int, int]:
-    """A fresh JPEG from the pixels only: EXIF (location, camera, owner) is dropped."""
+def picture_name(filename: str, fallback: str, extension: str = "jpg") -> str:
+    """The name a re-encoded picture is kept and downloaded under: its own, ending as what it
+    now is (a PNG kept as a JPEG but named `scan.png` would be saved as a JPEG named .png)."""
+    stem = clean_filename(filename, fallback).rsplit(".", 1)[0]
+    return f"{stem or fallback}.{extension}"
+
+
+def reencode_photo(raw: bytes, field: str, keep_png: bool = False) -> tuple[bytes, int, int]:
+    """A fresh JPEG from the pixels only: EXIF (location, camera, owner) is dropped. With
+    `keep_png`, a PNG stays a PNG (a screenshot's text stays sharp), equally bare."""
     if not raw:
         raise Invalid("Choose a photo to upload.", field=field)
     if len(raw) > MAX_PHOTO_BYTES:
         raise Invalid("This photo is larger than 10 MB. Upload a smaller picture.", field=field)
-    image = ImageOps.exif_transpose(_open_checked(raw, field, PHOTO_FORMATS))
-    image = image.convert("RGB")
+    opened = _open_checked(raw, field, PHOTO_FORMATS)
+    png = keep_png and opened.format == "PNG"
+    image = ImageOps.exif_transpose(opened)
+    image = image.convert("RGBA" if png and image.has_transparency_data else "RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)
+    if png:
+        image.save(out, "PNG", optimize=True)
+    else:
+        image.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue(), image.width, image.height
 
 
@@ -106,7 +129,7 @@ def _is_blank(image: Image.Image) -> bool:
 async def store_file(session: AsyncSession, data: bytes, *, filename: str, content_type: str,
                      width: int | None = None, height: int | None = None) -> StoredFile:
     stored = StoredFile(sha256=hashlib.sha256(data).hexdigest(), content_type=content_type,
-                        filename=filename[:200] or "upload", size=len(data), width=width,
+                        filename=clean_filename(filename), size=len(data), width=width,
                         height=height, data=data)
     session.add(stored)
     await session.flush()
@@ -115,7 +138,7 @@ async def store_file(session: AsyncSession, data: bytes, *, filename: str, conte
 
 async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: str) -> StoredFile:
     data, width, height = await off_the_loop(reencode_photo, raw, field)
-    name = jpeg_name(filename, "photo")
+    name = picture_name(filename, "photo")
     return await store_file(session, data, filename=name, content_type="image/jpeg",
                             width=width, height=height)
 
