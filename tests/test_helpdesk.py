@@ -360,3 +360,32 @@ async def test_attachment_names_are_cleaned_and_pictures_keep_their_kind(system)
     assert served[3].headers["content-disposition"] == (
         "inline; filename=\"Nguyen notes.pdf\"; filename*=UTF-8''Nguy%E1%BB%85n%20notes.pdf")
 
+
+async def test_the_requester_is_told_which_rows_were_skipped(system):
+    """Found by the outside check: the requester's email and page said only "8 row(s) with
+    problems were skipped", not which rows nor why."""
+    from models.helpdesk import CaseMessage
+
+    enrollment = await start_enrollment(system, ["Skipped Rows Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id, providers=0)
+    rows = good_rows(4)
+    rows[1] = ("Bad", "XY", "Type", "Doctor", "LIC-1")  # row 5: two problems
+    case = (await open_case(coordinator, "provider_bulk_upload", "Four providers",
+                            location_id=location_id, files=[
+                                ("p.xlsx", provider_workbook(rows, "Skipped Rows Clinic"),
+                                 XLSX)])).json()
+    staff, _ = await agent(system, "bulk_uploads")
+    file_id = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()[
+        "attachments"][0]["id"]
+    done = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports", json={
+        "attachment_id": file_id, "location_id": location_id, "valid_rows_only": True})
+    assert done.status_code == 201 and done.json()["imported"] == 3
+    async with system.sessions() as session:
+        body = (await session.exec(select(CaseMessage.body).where(
+            CaseMessage.case_id == case["id"]))).one()
+    assert body.startswith("Imported 3 practicing providers into Skipped Rows Clinic. 1 row "
+                           "with problems was skipped. Fix it and send it in a new file:\n")
+    assert "\n- Row 5, Middle Initial: " in body and "\n- Row 5, License Type: " in body
+    mail = await system.smtp.one(to=email, subject="updated")
+    assert "- Row 5, License Type: " in mail.text

@@ -18,10 +18,12 @@ from api.processes import Gateway
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, Invalid
 from core.timefmt import when
+from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location, StoredFile
 from models.helpdesk import Case, CaseAttachment, CaseMessage, ProviderImport
 from models.helpdesk_rules import case_number
+from models.helpdesk_schemas import RowError
 
 Rows = list[tuple[int, dict[str, Any]]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,6 +134,20 @@ async def not_imported_before(session: AsyncSession, location: Location, digest:
                        f"{when(earlier.created_at)} (case {case_number(earlier.case_id)}, "
                        f"{earlier.imported} row(s)). Nothing was imported again.",
                        field="attachment_id")
+
+
+def skipped_rows(errors: list[RowError], limit: int = 50) -> str:
+    """For the requester: how many rows were skipped and each problem by row and column (the
+    first `limit`), so they can fix them and send those rows again."""
+    if not errors:
+        return ""
+    rows = len({e.row for e in errors})
+    lines = [f"- Row {e.row}, {e.column}: {e.message}" for e in errors[:limit]]
+    if len(errors) > limit:
+        lines.append(f"- and {counted(len(errors) - limit, 'more problem')}")
+    return (f" {counted(rows, 'row')} with problems {'was' if rows == 1 else 'were'} skipped. "
+            f"Fix {'it' if rows == 1 else 'them'} and send {'it' if rows == 1 else 'them'} "
+            "in a new file:\n" + "\n".join(lines))
 
 
 async def record_import(session: AsyncSession, case: Case, attachment: CaseAttachment,

@@ -15,6 +15,7 @@ from api.forms import parse
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from core.errors import Conflict, Forbidden, Invalid
+from core.wording import counted
 from models.accounts import User
 from models.enrollment import UserLocation
 from models.helpdesk import Case
@@ -127,8 +128,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     for person in people:
         await portal_process.invite(gateway, session, person.id, manager.id, location.id)
     await case_imports.tell_the_case(session, gateway, case, agent, (
-        f"Imported {len(valid)} portal user(s) into {location.name}; each is emailed an "
-        "invitation." + (f" {len(errors)} row(s) with problems were skipped." if errors
-                         else "")))
+        f"Imported {counted(len(valid), 'portal user')} into {location.name}; each is emailed "
+        "an invitation." + case_imports.skipped_rows(errors)))
     return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
                         location_id=location.id)

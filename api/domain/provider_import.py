@@ -12,6 +12,7 @@ from api.domain.scope import may_change_section_b
 from api.forms import parse
 from api.processes import Gateway
 from core.errors import Forbidden, Invalid
+from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location, PracticingProvider, StoredFile
 from models.enrollment_enums import LicenseType
@@ -123,7 +124,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
              "active": True} for row in valid])
     await section_b.providers_changed(session, gateway, location, "bulk_upload")
     await case_imports.tell_the_case(session, gateway, case, agent, (
-        f"Imported {len(valid)} practicing provider(s) into {location.name}."
-        + (f" {len(errors)} row(s) with problems were skipped." if errors else "")))
+        f"Imported {counted(len(valid), 'practicing provider')} into {location.name}."
+        + case_imports.skipped_rows(errors)))
     return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
                         location_id=location.id)
