@@ -188,6 +188,9 @@ async def test_the_console_checks_and_imports_a_file_page_by_page(system):
                                action=f"{page_url}/import")
     assert "Imported 4 practicing provider(s)" in done.text
     assert await active_providers(system, location_id) == 4
+    # The import's message answered the requester: like a reply, it picked the case up (it
+    # stayed "New" and "Nobody yet", found by the outside check).
+    assert "Nobody yet" not in done.text and "Being worked on" in done.text
 
 
 async def make_agent_user(system) -> str:

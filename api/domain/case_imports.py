@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import helpdesk
 from api.domain.workbook import read_sheet
 from api.processes import Gateway
 from api.processes import helpdesk as case_process
@@ -150,10 +151,13 @@ def skipped_rows(errors: list[RowError], limit: int = 50) -> str:
             "in a new file:\n" + "\n".join(lines))
 
 
-async def record_import(session: AsyncSession, case: Case, attachment: CaseAttachment,
-                        location: Location, agent: User, imported: int, skipped: int,
-                        digest: str | None = None) -> None:
-    """The import's record: its unique attachment settles a double click here."""
+async def record_import(session: AsyncSession, gateway: Gateway, case: Case,
+                        attachment: CaseAttachment, location: Location, agent: User,
+                        imported: int, skipped: int, digest: str | None = None) -> None:
+    """The import's record: its unique attachment settles a double click here. Like a reply,
+    the import picks up a new case: first, before this request writes anything (the case's
+    workflow writes the assignment in a transaction of its own)."""
+    await helpdesk.pick_up(session, gateway, case, agent)
     session.add(ProviderImport(case_id=case.id, attachment_id=attachment.id,
                                location_id=location.id, file_sha256=digest, imported=imported,
                                skipped=skipped, imported_by=agent.id))

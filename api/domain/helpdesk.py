@@ -216,15 +216,21 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
-    if is_agent(user) and not internal and case.status == CaseStatus.NEW and not case.assignee_id:
-        # An agent answering a new, unassigned case has picked it up: it is theirs, in progress.
-        await assign(session, gateway, case, user, None)
+    if is_agent(user) and not internal:
+        await pick_up(session, gateway, case, user)
     message = await _store_message(session, case, user, body, internal=internal,
                                    uploads=uploads, kept=kept, request_key=request_key)
     # The requester commenting on a resolved case (within the reopening period) reopens it.
     action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
     await case_process.message(gateway, session, case.id, action, message.id, user.id)
     return message
+
+
+async def pick_up(session: AsyncSession, gateway: Gateway, case: Case, agent: User) -> None:
+    """An agent answering a new, unassigned case (a reply, an import's message) has picked it
+    up: it is theirs, in progress."""
+    if case.status == CaseStatus.NEW and not case.assignee_id:
+        await assign(session, gateway, case, agent, None)
 
 
 async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User,

@@ -115,8 +115,8 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     if errors and not valid_rows_only:
         raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
                       "or choose to import only the valid rows.", field="attachment_id")
-    await case_imports.record_import(session, case, attachment, location, agent, len(valid),
-                                     len(errors))
+    await case_imports.record_import(session, gateway, case, attachment, location, agent,
+                                     len(valid), len(errors))
     people = [User(email=row.email.lower(), username=row.username, first_name=row.first_name,
                    last_name=row.last_name, title=row.title, phone=row.phone, role=row.profile,
                    active_location_id=location.id) for row in valid]

@@ -115,8 +115,8 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     if errors and not valid_rows_only:
         raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
                       "or choose to import only the valid rows.", field="attachment_id")
-    await case_imports.record_import(session, case, attachment, location, agent, len(valid),
-                                     len(errors), digest)
+    await case_imports.record_import(session, gateway, case, attachment, location, agent,
+                                     len(valid), len(errors), digest)
     if valid:
         connection = await session.connection()  # the bulk form, in the same transaction
         await connection.execute(insert(PracticingProvider), [

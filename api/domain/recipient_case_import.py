@@ -99,7 +99,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
                       "or choose to import only the valid rows.", field=FIELD)
     await case_imports.not_imported_before(session, location, found.stored.sha256)
     report = _report(rows, errors, location, imported=True)
-    await case_imports.record_import(session, case, attachment, location, agent,
+    await case_imports.record_import(session, gateway, case, attachment, location, agent,
                                      report.imported, len(rows) - report.imported,
                                      found.stored.sha256)
     parts = parts_of(rows)
