@@ -392,3 +392,25 @@ async def test_the_requester_is_told_which_rows_were_skipped(system):
     assert "\n- Row 5, Middle Initial: " in body and "\n- Row 5, License Type: " in body
     mail = await system.smtp.one(to=email, subject="updated")
     assert "- Row 5, License Type: " in mail.text
+
+
+async def test_a_file_for_another_location_says_what_can_be_done(system):
+    """Found by the outside check: on a case about one location, a file naming another was
+    answered "Choose the location the file names", which is then refused."""
+    enrollment = await start_enrollment(system, ["Raleigh Message Clinic", "Cary Message Clinic"])
+    (email, raleigh), (_other, _cary) = enrollment.locations.items()
+    coordinator = await complete_location(system, email, raleigh, providers=0)
+    case = (await open_case(coordinator, "provider_bulk_upload", "Providers", location_id=raleigh,
+                            files=[("cary.xlsx", provider_workbook(good_rows(2),
+                                                                   "Cary Message Clinic"),
+                                    XLSX)])).json()
+    staff, _ = await agent(system, "bulk_uploads")
+    file_id = (await staff.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()[
+        "attachments"][0]["id"]
+    checked = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports/check",
+                               json={"attachment_id": file_id, "location_id": raleigh})
+    assert checked.status_code == 422
+    said = checked.json()["errors"]["location_id"]
+    assert "Choose the location the file names" not in said
+    assert "ask the requester for the file for Raleigh Message Clinic, or to open a case for " \
+           "“Cary Message Clinic”" in said

@@ -109,9 +109,12 @@ async def case_sheet(session: AsyncSession, case: Case, attachment_id: int, loca
                       "about. Ask the requester for the right file, or a case for the other "
                       "location.", field="location_id")
     if not same_place(named, location):
-        raise Invalid(f"This file is for “{named}” (cell B1), not for {location.name}. Choose "
-                      "the location the file names, or ask for the right file.",
-                      field="location_id")
+        raise Invalid(f"This file is for “{named}” (cell B1), not for {location.name}. " + (
+            f"This case is about {location.name}, and a file is imported only into the location "
+            f"its case is about: ask the requester for the file for {location.name}, or to open "
+            f"a case for “{named}”." if case.location_id is not None else
+            "Choose the location the file names, or ask for the right file."),
+            field="location_id")
     if not rows:
         raise Invalid(f"The file has no {what} rows under the header row.",
                       field="attachment_id")
