@@ -61,6 +61,10 @@ _EMPTY_MEANS_MISSING = {"int_parsing", "int_type", "float_parsing", "float_type"
 def _message(error: Mapping[str, Any]) -> str:
     if error.get("type") in _EMPTY_MEANS_MISSING and error.get("input") in ("", None):
         return _FRIENDLY["bool_parsing" if error["type"].startswith("bool") else "missing"]
+    min_length = (error.get("ctx") or {}).get("min_length", 1)
+    if error.get("type") == "string_too_short" and min_length > 1 and str(
+            error.get("input") or "").strip():  # typed, but too little of it
+        return f"Use at least {min_length} characters."
     template = _FRIENDLY.get(error.get("type", ""))
     if template:
         try:

@@ -414,3 +414,21 @@ async def test_a_file_for_another_location_says_what_can_be_done(system):
     assert "Choose the location the file names" not in said
     assert "ask the requester for the file for Raleigh Message Clinic, or to open a case for " \
            "“Cary Message Clinic”" in said
+
+
+async def test_a_too_short_subject_says_how_long_it_must_be(system):
+    """Found by the outside check: a subject of 1-2 characters was refused with "This field is
+    required." (page and API)."""
+    from tests.support.web import browser
+
+    requester, email = await register_requester(system)
+    short = await open_case(requester, "other", "ab")
+    assert short.status_code == 422
+    assert short.json()["errors"]["subject"] == "Use at least 3 characters."
+    blank = await open_case(requester, "other", "")
+    assert blank.json()["errors"]["subject"] == "This field is required."
+    person = browser(system)
+    await person.login(email)
+    page = await person.submit("/help/cases/new", {"category": "other", "subject": "ab",
+                                                   "description": "Hi", "action": "suggest"})
+    assert page.status_code == 400 and "Use at least 3 characters." in page.text
