@@ -5,6 +5,7 @@ naming it, never silently ignored. A page's form also carries its buttons and ot
 page itself renders, so `parse` and `validated_form` (for pages) keep only the model's fields;
 `validated` (for the API) is strict."""
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar, get_args
 
@@ -38,6 +39,7 @@ _FRIENDLY = {
 }
 
 
+UNION_MEMBER = re.compile(r"[a-z-]+\[.*\]")  # pydantic's name for a union's member
 WHERE = ("body", "query", "path", "form", "header", "cookie")  # FastAPI's first element
 
 
@@ -47,6 +49,9 @@ def _field_name(loc: Iterable[Any]) -> str:
     parts = [str(p) for p in loc]
     if len(parts) > 1 and parts[0] in WHERE:
         parts = parts[1:]
+    # A value that may be one of several types (Team | Literal["all"]) is refused once per
+    # type, each named after its type ("team.str-enum[Team]"): the field is still "team".
+    parts = [p for p in parts if not UNION_MEMBER.fullmatch(p)]
     return ".".join(parts) or "form"
 
 

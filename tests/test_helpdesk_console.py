@@ -114,3 +114,15 @@ async def test_a_search_that_finds_nothing_in_its_team_says_where_it_does(system
     assert len(rows(everywhere.text)) == 3
     none = await person.get(f"/helpdesk?q={marker}-none")
     assert "No cases match in this team." in none.text and "other teams" not in none.text
+
+
+async def test_an_unknown_team_in_the_address_is_named_once_in_plain_words(system):
+    """Found by the outside check: /helpdesk?team=nope showed "Check these fields:
+    team.str-enum[Team], team.literal['all']" (the types behind the field)."""
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="general")
+    person = browser(system)
+    await person.login(lead.email)
+    page = await person.get("/helpdesk?team=nope")
+    assert page.status_code == 422
+    assert "str-enum" not in page.text and "literal[" not in page.text
+    assert "Check these fields: team." in page.text
