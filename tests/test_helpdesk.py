@@ -107,6 +107,10 @@ async def test_a_bulk_upload_with_bad_rows_then_fixed_unblocks_approval(system):
     again = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports",
                              json={"attachment_id": second_file, "location_id": location_id})
     assert again.status_code == 409
+    # When and where, as the README promises (it said only "This file was already imported.")
+    said = again.json()["errors"]["attachment_id"]
+    assert said.startswith("This file was already imported into Big Hospital on ")
+    assert f"(case {case['number']}, 30 rows). Nothing was imported again." in said
     assert await active_providers(system, location_id) == 30
     for _ in range(50):
         approved = await decide(staff_review, location_id, "approve")

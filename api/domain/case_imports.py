@@ -121,11 +121,20 @@ async def case_sheet(session: AsyncSession, case: Case, attachment_id: int, loca
     return attachment, location, rows
 
 
+async def _already(session: AsyncSession, earlier: ProviderImport, same: str = "") -> Conflict:
+    """The refusal of a file imported before, saying when and where (README)."""
+    location = await session.get(Location, earlier.location_id)
+    return Conflict(f"This {same}file was already imported into {location.name} on "
+                    f"{when(earlier.created_at)} (case {case_number(earlier.case_id)}, "
+                    f"{counted(earlier.imported, 'row')}). Nothing was imported again.",
+                    field="attachment_id")
+
+
 async def not_imported_yet(session: AsyncSession, attachment_id: int) -> None:
-    done = await session.exec(select(ProviderImport).where(
-        ProviderImport.attachment_id == attachment_id))
-    if done.first() is not None:
-        raise Conflict("This file was already imported.", field="attachment_id")
+    earlier = (await session.exec(select(ProviderImport).where(
+        ProviderImport.attachment_id == attachment_id))).first()
+    if earlier is not None:
+        raise await _already(session, earlier)
 
 
 async def not_imported_before(session: AsyncSession, location: Location, digest: str) -> None:
@@ -134,10 +143,7 @@ async def not_imported_before(session: AsyncSession, location: Location, digest:
         ProviderImport.location_id == location.id,
         ProviderImport.file_sha256 == digest))).first()
     if earlier is not None:
-        raise Conflict(f"This same file was already imported into {location.name} on "
-                       f"{when(earlier.created_at)} (case {case_number(earlier.case_id)}, "
-                       f"{earlier.imported} row(s)). Nothing was imported again.",
-                       field="attachment_id")
+        raise await _already(session, earlier, "same ")
 
 
 def skipped_rows(errors: list[RowError], limit: int = 50) -> str:
