@@ -90,6 +90,10 @@ async def test_a_bulk_upload_with_bad_rows_then_fixed_unblocks_approval(system):
     assert report["valid_rows"] == 28
     assert [(e["row"], e["column"]) for e in report["errors"]] == [
         (8, "Middle Initial"), (23, "License Type")]
+    # A spreadsheet has no list to choose from: the allowed values are said ("Choose one of
+    # the options." before, found by the outside check)
+    assert report["errors"][1]["message"] == ("“Nurse” is not a license type: write MD, DO, NP, "
+                                              "PA or RPh.")
     refused = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/imports", json=body)
     assert refused.status_code == 422 and "Nothing was imported" in refused.json()["detail"]
     assert await active_providers(system, location_id) == 0

@@ -27,15 +27,17 @@ HEADER_ROW = 3
 MAX_PROVIDER_ROWS = 5_000  # one location's providers; far more is a mistake or an attack
 XLSX_TYPE = case_imports.XLSX_TYPE
 LICENSES = {t.value.lower(): t.value for t in LicenseType}
+LICENSE_CHOICES = ", ".join(LICENSES.values()).rsplit(", ", 1)[0] + " or " + list(
+    LICENSES.values())[-1]  # MD, DO, NP, PA or RPh
 
 
 def template(location_name: str = "") -> bytes:
     return case_imports.template(
         "Practicing Providers", location_name, COLUMNS, header_row=HEADER_ROW,
-        choices={"D": ["MD", "DO", "NP", "PA", "RPh"]}, instructions=[
+        choices={"D": list(LICENSES.values())}, instructions=[
             "One file per location: write the location's name in cell B1.",
             "One row per practicing provider, exactly as on the medical license.",
-            "License Type: MD, DO, NP, PA or RPh. Middle Initial may be left empty.",
+            f"License Type: {LICENSE_CHOICES}. Middle Initial may be left empty.",
             "Send the completed file to the CVMS Help Desk in a Practicing provider bulk "
             "upload case naming the location."])
 
@@ -48,6 +50,9 @@ def validate(rows: list[tuple[int, dict[str, Any]]],
         values["license_type"] = LICENSES.get(values["license_type"].lower(),
                                               values["license_type"])
         data, problems = parse(ProviderIn, values)
+        if "license_type" in problems and values["license_type"]:  # a cell has no list to show
+            problems["license_type"] = f"“{values['license_type']}” is not a license type: " \
+                                       f"write {LICENSE_CHOICES}."
         row_errors = [RowError(row=number, column=labels.get(field, field), message=message)
                       for field, message in problems.items()]
         if data:
