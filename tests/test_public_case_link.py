@@ -331,3 +331,33 @@ async def test_an_action_that_does_not_exist_is_not_found(system):
         bodies = (await session.exec(select(CaseMessage.body).where(
             CaseMessage.case_id == case_id))).all()
     assert not bodies, bodies
+
+
+async def test_a_requester_waiting_page_says_when_the_case_closes(system):
+    """Found by the outside check: the requester's page said "Without one, the case closes on
+    its own." without the date the email and the agent's page give."""
+    from tests.support.web import Browserish
+
+    staff, _ = await agent(system, "general")
+    requester, email = await register_requester(system)
+    own = (await open_case(requester, "other", "Waiting on me")).json()
+    asked = await staff.post(f"/api/v1/helpdesk/cases/{own['id']}/request-info",
+                             json={"body": "Which browser?"})
+    assert asked.status_code == 200, asked.text
+    live = (await staff.get(f"/helpdesk/cases/{own['id']}")).text
+    person = browser(system)
+    await person.login(email)
+    page = await person.get(f"/help/cases/{own['id']}")
+    closes = re.search(r"<dt>Closes on its own</dt><dd>([^<]+)</dd>", live)
+    assert closes, "the agent's page gives the date"
+    assert f"the case closes on its own on {closes[1]}." in page.text
+
+    public_email = unique_email("waiting")
+    case_id = await ask(system, email=public_email)
+    recipients_staff, _ = await agent(system, "recipients")
+    await recipients_staff.post(f"/api/v1/helpdesk/cases/{case_id}/request-info",
+                                json={"body": "Which clinic?"})
+    mail = await system.smtp.one(to=public_email, subject="information")
+    async with system.http(follow_redirects=True) as http:
+        public = await Browserish(http).get("/" + mail.link("/help/c/").split("/", 3)[3])
+    assert re.search(r"the case closes on its own on [^<]*\d", public.text), public.text[-800:]

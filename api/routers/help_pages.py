@@ -22,6 +22,7 @@ from api.forms import form_values, parse
 from api.page_files import Attachments, files_of, keep_files, kept_references
 from api.pages import redirect, render
 from api.params import Id
+from api.processes import helpdesk as case_process
 from api.routers.files import file_response
 from api.routers.recipient_portal import bilingual_page, choose_language
 from api.routers.registration import sent_email, sent_to
@@ -215,13 +216,23 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
                          suggested=True, status_code=400)
 
 
+async def _closes_at(gateway, case: Case):
+    """When a case waiting for its requester closes on its own (the case's process knows;
+    None when it cannot say, and the page says it without the date)."""
+    if case.status != CaseStatus.AWAITING_REQUESTER:
+        return None
+    live = await case_process.case_detail(gateway, case.id)
+    return live.closes_at if live else None
+
+
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
 async def case_page(request: Request, case_id: Id, user: CurrentUser,
-                    session: SessionDep) -> HTMLResponse:
+                    session: SessionDep, gateway: ProcessesDep) -> HTMLResponse:
     case = await helpdesk.case_for(session, user, case_id)
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": await helpdesk.attachments(session, case, user),
+        "closes_at": await _closes_at(gateway, case),
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None})
 
 
@@ -258,6 +269,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
     return render(request, "help/case.html", {
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": await helpdesk.attachments(session, case, user), "values": values,
+        "closes_at": await _closes_at(gateway, case),
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         "errors": {**errors, **refused}}, status_code=400)
 
@@ -319,18 +331,19 @@ def _linked_page(request: Request, case: Case, key: str, messages, attachments,
         **context}, status_code=status_code)
 
 
-async def _linked_view(request: Request, session, case: Case, key: str, **context):
+async def _linked_view(request: Request, session, gateway, case: Case, key: str, **context):
     requester = PublicRequester(case)
     return _linked_page(request, case, key, await helpdesk.conversation(session, case, requester),
-                        await helpdesk.attachments(session, case, requester), **context)
+                        await helpdesk.attachments(session, case, requester),
+                        closes_at=await _closes_at(gateway, case), **context)
 
 
 @router.get("/c/{case_id}/{key}", response_class=HTMLResponse)
-async def linked_case(request: Request, case_id: str, key: str,
-                      session: SessionDep) -> HTMLResponse:
+async def linked_case(request: Request, case_id: str, key: str, session: SessionDep,
+                      gateway: ProcessesDep) -> HTMLResponse:
     """A public question's case, opened from the link in its emails: no account needed."""
     case = await _linked_case(request, session, case_id, key)
-    return await _linked_view(request, session, case, key)
+    return await _linked_view(request, session, gateway, case, key)
 
 
 @router.get("/c/{case_id}/{key}/files/{file_id}")
@@ -362,5 +375,6 @@ async def linked_case_reply(request: Request, case_id: str, key: str, session: S
     except CVMSError as error:
         await rollback_keeping(session, case)
         errors = error.errors or {"body": error.message}
-    return await _linked_view(request, session, case, key, status_code=400, values=values,
+    return await _linked_view(request, session, gateway, case, key, status_code=400,
+                              values=values,
                               errors=i18n.translated(errors))
