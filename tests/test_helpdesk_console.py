@@ -126,3 +126,26 @@ async def test_an_unknown_team_in_the_address_is_named_once_in_plain_words(syste
     assert page.status_code == 422
     assert "str-enum" not in page.text and "literal[" not in page.text
     assert "Check these fields: team." in page.text
+
+
+def page_items(html: str) -> list[str]:
+    """The pagination's items in order: page numbers and "…" where pages are left out."""
+    nav = html.split('class="usa-pagination"')[1].split("</nav>")[0]
+    found = re.findall(r'aria-label="Page (\d+)"|usa-pagination__overflow[^>]*><span>(…)', nav)
+    return [number or gap for number, gap in found]
+
+
+async def test_pages_left_out_of_the_pagination_are_marked(system):
+    """Found by the outside check: with 208 cases page 1 showed "1 2 5 Next", so pages 3 and 4
+    looked missing; USWDS marks the gap with an overflow "…" item."""
+    marker = f"zp{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access")
+    await seed_cases(system, marker, 208, staff.id)
+    person = browser(system)
+    await person.login(staff.email)
+    first = await person.get(f"/helpdesk?team=all&q={marker}")
+    assert page_items(first.text) == ["1", "2", "…", "5"]
+    middle = await person.get(f"/helpdesk?team=all&q={marker}&page=3")
+    assert page_items(middle.text) == ["1", "2", "3", "4", "5"]
+    last = await person.get(f"/helpdesk?team=all&q={marker}&page=5")
+    assert page_items(last.text) == ["1", "…", "4", "5"]
