@@ -338,3 +338,19 @@ async def test_back_then_send_again_asks_and_replies_once(page, system):
     await page.get_by_label("Message").fill("Here is the answer.")
     await _send_back_and_again(page, "Reply to the requester", "reply was sent")
     assert await _messages(system, case["id"], "agent") == ["Here is the answer."]
+
+
+async def test_the_console_search_box_is_a_whole_box(page, system):
+    """Found by the outside check: the search box looked cut off at 1280 and 390 px wide (USWDS
+    search styling, its right border removed for a button that was not there)."""
+    agent = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    await log_in(page, agent.email)
+    for width, height in ((1280, 800), (390, 844)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.goto("/helpdesk?team=all")
+        box = page.locator("input[name=q]")
+        borders = await box.evaluate("""b => { const s = getComputedStyle(b);
+            return [s.borderLeftWidth, s.borderRightWidth, s.borderLeftStyle,
+                    s.borderRightStyle]; }""")
+        assert borders[0] == borders[1] and borders[2] == borders[3], (width, borders)
+    await assert_accessible(page)
