@@ -440,3 +440,27 @@ async def test_a_too_short_subject_says_how_long_it_must_be(system):
     page = await person.submit("/help/cases/new", {"category": "other", "subject": "ab",
                                                    "description": "Hi", "action": "suggest"})
     assert page.status_code == 400 and "Use at least 3 characters." in page.text
+
+
+async def test_suggested_articles_stay_after_a_refused_submit(system):
+    """Found by the outside check: a bulk-upload case form first suggested two articles; after
+    a refused "Submit the case" it showed "No matching articles"."""
+    from tests.support.web import browser
+
+    staff, _ = await agent(system, "general")
+    title = f"Filling the provider template {unique_email('kb')}"
+    written = await staff.post("/api/v1/helpdesk/articles", json={
+        "title": title, "category": "provider_bulk_upload",
+        "body": "Write the location in cell B1, one provider a row."})
+    assert written.status_code == 201, written.text
+    _requester, email = await register_requester(system)
+    person = browser(system)
+    await person.login(email)
+    form = {"category": "provider_bulk_upload", "subject": "Filling the provider template",
+            "description": "How do I fill the provider template?"}
+    suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
+    assert title in suggested.text
+    refused = await person.submit("/help/cases/new", {**form, "suggested": "1",
+                                                      "action": "submit"})
+    assert refused.status_code == 400 and "Excel (.xlsx)" in refused.text  # no workbook
+    assert title in refused.text and "No matching articles" not in refused.text

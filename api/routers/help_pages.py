@@ -191,9 +191,8 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
         if missing:
             return await _intake(request, session, user, values=values,
                                  errors={**errors, **missing}, status_code=400)
-        query = f"{values.get('subject', '')} {values.get('description', '')}"
         return await _intake(request, session, user, values=values, suggested=True,
-                             errors=errors, suggestions=await kb.search(session, query, 5),
+                             errors=errors, suggestions=await _suggestions(session, values),
                              status_code=400 if errors else 200)
     values.pop("attachments", None)
     references = kept_references(values)
@@ -213,7 +212,15 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     values["kept"] = references
     _kept_files, refused = await keep_files(request, session, user, values, uploads)
     return await _intake(request, session, user, values=values, errors={**errors, **refused},
-                         suggested=True, status_code=400)
+                         suggested=True, suggestions=await _suggestions(session, values),
+                         status_code=400)
+
+
+async def _suggestions(session, values: dict) -> list:
+    """The articles that may answer the case, found from its subject and description (shown
+    again with a refused form: the suggestions stay)."""
+    return await kb.search(session, f"{values.get('subject', '')} "
+                                    f"{values.get('description', '')}", 5)
 
 
 async def _closes_at(gateway, case: Case):
