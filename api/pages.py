@@ -18,6 +18,7 @@ from api.csrf import token_for
 from api.static_files import static_url
 from core import i18n
 from core.timefmt import age, clock, day, when
+from core.wording import counted
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.enrollment_enums import HOME_STATE, LocationStatus
@@ -149,6 +150,7 @@ templates.env.filters["lot_options"] = _lot_options
 templates.env.filters["actor_name"] = actor_name
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["request_key_input"] = _request_key_input
+templates.env.globals["counted"] = counted
 templates.env.globals["static"] = static_url
 templates.env.globals["field_limit"] = field_limit
 templates.env.globals["home_state"] = HOME_STATE

@@ -188,13 +188,14 @@ async def test_the_console_checks_and_imports_a_file_page_by_page(system):
     attachment = detail.split('name="attachment_id"')[1].split('<option value="')[2].split('"')[0]
     form = {"attachment_id": attachment, "location_id": str(location_id)}
     checked = await person.submit(page_url, form, action=f"{page_url}/check-import")
+    assert "4 valid rows, 1 problem." in checked.text, "real plurals, not (s)"
     assert "Problems by row and column" in checked.text
     assert "<td data-label=\"Row\">5</td>" in checked.text and "License Type" in checked.text
     refused = await person.submit(page_url, form, action=f"{page_url}/import")
     assert refused.status_code == 422 and "Nothing was imported" in refused.text
     done = await person.submit(page_url, {**form, "valid_rows_only": "yes"},
                                action=f"{page_url}/import")
-    assert "Imported 4 practicing provider(s)" in done.text
+    assert "Imported 4 practicing providers." in done.text
     assert await active_providers(system, location_id) == 4
     # The import's message answered the requester: like a reply, it picked the case up (it
     # stayed "New" and "Nobody yet", found by the outside check).

@@ -82,5 +82,5 @@ async def test_an_agent_imports_the_onboarding_file_from_the_case_page(system):
     assert refused.status_code == 422 and "Nothing was imported" in refused.text
     done = await agent_page.submit(page_url, {**form, "valid_rows_only": "yes"},
                                    action=f"{page_url}/import")
-    assert "Imported 1 portal user(s)" in done.text
+    assert "Imported 1 portal user." in done.text
     await system.smtp.one(to=person_email, subject=INVITATION)

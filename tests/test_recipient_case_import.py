@@ -48,7 +48,7 @@ async def test_an_agent_imports_a_list_over_5000_from_the_case_in_parts(system):
     checked = await desk.submit(page_url, {"attachment_id": str(body["attachment_id"]),
                                            "location_id": str(manager.location_id)},
                                 action=f"{page_url}/check-import")
-    assert f"{TOTAL - 2} valid row(s), 2 problem(s)" in checked.text, checked.text[-3000:]
+    assert f"{TOTAL - 2:,} valid rows, 2 problems" in checked.text, checked.text[-3000:]
     report = (await staff.post(f"{url}/check", json=body)).json()
     assert report["valid_rows"] == TOTAL - 2
     assert sorted((e["row"], e["column"]) for e in report["errors"]) == [
@@ -68,7 +68,7 @@ async def test_an_agent_imports_a_list_over_5000_from_the_case_in_parts(system):
 
     case_now = (await http.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
     said = case_now["messages"][-1]["body"]
-    assert "2 part(s)" in said, said
+    assert "in 2 parts of at most" in said, said
     part_ids = [int(p.split("/")[-1].rstrip(".,")) for p in said.split() if
                 p.startswith("/recipients/uploads/")]
     assert len(part_ids) == 2

@@ -146,6 +146,13 @@ async def not_imported_before(session: AsyncSession, location: Location, digest:
         raise await _already(session, earlier, "same ")
 
 
+def nothing_imported(errors: list) -> Invalid:
+    """An import of all rows refused for the file's problems."""
+    return Invalid(f"Nothing was imported: {counted(len(errors), 'problem')} in the file. Fix "
+                   f"{'it' if len(errors) == 1 else 'them'}, or choose to import only the valid "
+                   "rows.", field="attachment_id")
+
+
 def skipped_rows(errors: list[RowError], limit: int = 50) -> str:
     """For the requester: how many rows were skipped and each problem by row and column (the
     first `limit`), so they can fix them and send those rows again."""

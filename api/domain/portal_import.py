@@ -14,7 +14,7 @@ from api.domain.scope import may_manage
 from api.forms import parse
 from api.processes import Gateway
 from api.processes import portal as portal_process
-from core.errors import Conflict, Forbidden, Invalid
+from core.errors import Conflict, Forbidden
 from core.wording import counted
 from models.accounts import User
 from models.enrollment import UserLocation
@@ -113,8 +113,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     attachment, location, manager, valid, errors = await check(session, case, attachment_id,
                                                                location_id)
     if errors and not valid_rows_only:
-        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
-                      "or choose to import only the valid rows.", field="attachment_id")
+        raise case_imports.nothing_imported(errors)
     await case_imports.record_import(session, gateway, case, attachment, location, agent,
                                      len(valid), len(errors))
     people = [User(email=row.email.lower(), username=row.username, first_name=row.first_name,

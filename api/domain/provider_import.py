@@ -11,7 +11,7 @@ from api.domain import case_imports, section_b
 from api.domain.scope import may_change_section_b
 from api.forms import parse
 from api.processes import Gateway
-from core.errors import Forbidden, Invalid
+from core.errors import Forbidden
 from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location, PracticingProvider, StoredFile
@@ -118,8 +118,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     digest = (await session.get(StoredFile, attachment.file_id)).sha256
     await case_imports.not_imported_before(session, location, digest)
     if errors and not valid_rows_only:
-        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
-                      "or choose to import only the valid rows.", field="attachment_id")
+        raise case_imports.nothing_imported(errors)
     await case_imports.record_import(session, gateway, case, attachment, location, agent,
                                      len(valid), len(errors), digest)
     if valid:

@@ -16,6 +16,7 @@ from api.domain.recipients_scope import may_upload_recipients
 from api.processes import Gateway
 from api.processes import recipients as process
 from core.errors import Conflict, Forbidden, Invalid
+from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location, StoredFile
 from models.helpdesk import Case, CaseAttachment
@@ -95,8 +96,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     found = await check(session, case, attachment_id, location_id)
     attachment, location, rows, errors = found.attachment, found.location, found.rows, found.errors
     if errors and not valid_rows_only:
-        raise Invalid(f"Nothing was imported: {len(errors)} problem(s) in the file. Fix them, "
-                      "or choose to import only the valid rows.", field=FIELD)
+        raise case_imports.nothing_imported(errors)
     await case_imports.not_imported_before(session, location, found.stored.sha256)
     report = _report(rows, errors, location, imported=True)
     await case_imports.record_import(session, gateway, case, attachment, location, agent,
@@ -115,9 +115,10 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
         uploads.append(upload)
         await process.start_import(gateway, session, upload.id, upload.total_rows)
     await case_imports.tell_the_case(session, gateway, case, agent, (
-        f"Your file is being imported into {location.name} in {len(parts)} part(s) of at most "
-        f"{MAX_ROWS:,} rows: {report.imported:,} recipient row(s)"
-        + (f", {len(rows) - report.imported} row(s) with problems skipped" if errors else "")
+        f"Your file is being imported into {location.name} in {counted(len(parts), 'part')} "
+        f"of at most {MAX_ROWS:,} rows: {counted(report.imported, 'recipient row')}"
+        + (f", {counted(len(rows) - report.imported, 'row')} with problems skipped" if errors
+           else "")
         + ". Each new person is emailed an invitation once, and you are emailed as each part "
         "finishes. Follow them among your uploads: "
         + ", ".join(f"/recipients/uploads/{u.id}" for u in uploads) + "."))

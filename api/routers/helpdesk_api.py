@@ -51,7 +51,8 @@ def only_fields(*allowed: str):
         unknown = [key for key in dict.fromkeys((await request.form()).keys())
                    if key not in allowed and key != "csrf_token"]
         if unknown:
-            raise Invalid("Unknown field(s): " + ", ".join(unknown) + ".",
+            raise Invalid(("Unknown field: " if len(unknown) == 1 else "Unknown fields: ")
+                          + ", ".join(unknown) + ".",
                           errors={key: "This field is not accepted here." for key in unknown})
     return Depends(check)
 

@@ -32,6 +32,7 @@ from api.routing import Router
 from api.services import secret
 from core import i18n
 from core.errors import CVMSError, Invalid, NotFound
+from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
@@ -166,7 +167,7 @@ async def _import(request, session, gateway, case, user, action: str, values: di
                                 values=values)
     report = await importer.run_import(session, gateway, case, user, data.attachment_id,
                                        data.location_id, data.valid_rows_only)
-    return f"Imported {report.imported} {what}(s)."
+    return f"Imported {counted(report.imported, what)}."
 
 
 @router.get("/kb", response_class=HTMLResponse)
