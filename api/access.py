@@ -255,6 +255,7 @@ ROUTES: dict[str, Access] = {
     "GET /helpdesk/cases/{case_id}": only(DESK, Scope.CASE, DESK),
     "POST /helpdesk/cases/{case_id}/{action}": only(DESK, Scope.CASE, DESK),
     "GET /helpdesk/kb": only(DESK, Scope.STATE), "POST /helpdesk/kb": only(DESK, Scope.STATE),
+    "GET /helpdesk/kb/{article_id}": only(DESK, Scope.STATE),
     # inventory and transfers (Location Managers; the state reads and decides)
     "GET /api/v1/products": only(SITE_READERS, Scope.STATE),
     "GET /api/v1/locations/{location_id}/inventory": only(SITE_READERS, Scope.LOCATION,

@@ -465,3 +465,36 @@ async def test_suggested_articles_stay_after_a_refused_submit(system):
                                                       "action": "submit"})
     assert refused.status_code == 400 and "Excel (.xlsx)" in refused.text  # no workbook
     assert title in refused.text and "No matching articles" not in refused.text
+
+
+async def test_an_agent_edits_and_unpublishes_an_article_from_the_console(system):
+    """Found by the outside check: /helpdesk/kb only wrote new articles; changing or
+    unpublishing one needed PUT /api/v1/helpdesk/articles/{id}."""
+    from models.enums import Role
+    from models.helpdesk import Article
+    from tests.support.accounts import make_user
+    from tests.support.web import browser
+
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    person = browser(system)
+    await person.login(staff.email)
+    title = f"Old title {unique_email('art')}"
+    await person.submit("/helpdesk/kb", {"title": title, "body": "First words.",
+                                         "category": "", "published": "yes"})
+    async with system.sessions() as session:
+        article = (await session.exec(select(Article).where(Article.title == title))).one()
+    listing = await person.get("/helpdesk/kb")
+    assert f'href="/helpdesk/kb/{article.id}"' in listing.text
+    form = await person.get(f"/helpdesk/kb/{article.id}")
+    assert "Edit an article" in form.text and "First words." in form.text
+    assert f'name="article_id" value="{article.id}"' in form.text
+    saved = await person.submit(f"/helpdesk/kb/{article.id}", {
+        "article_id": str(article.id), "title": f"New {title}", "body": "Better words.",
+        "category": ""}, action="/helpdesk/kb")  # "published" left unchecked: unpublished
+    assert saved.status_code == 200 and f"“New {title}” is saved." in saved.text
+    async with system.sessions() as session:
+        changed = await session.get(Article, article.id)
+    assert (changed.title, changed.body, changed.published) == (
+        f"New {title}", "Better words.", False)
+    async with system.http() as anonymous:
+        assert (await anonymous.get(f"/help/articles/{article.id}")).status_code == 404

@@ -177,6 +177,19 @@ async def kb_page(request: Request, _user: Agent, session: SessionDep) -> HTMLRe
         "categories": [(c.value, c.label) for c in Category]})
 
 
+@router.get("/kb/{article_id}", response_class=HTMLResponse)
+async def kb_edit_page(request: Request, article_id: Id, _user: Agent,
+                       session: SessionDep) -> HTMLResponse:
+    """An article's own form, to change or unpublish it (saved by the form below)."""
+    found = await kb.article(session, article_id, True)
+    return render(request, "helpdesk/kb.html", {
+        "articles": await kb.latest(session, 100, include_drafts=True),
+        "categories": [(c.value, c.label) for c in Category], "values": {
+            "article_id": str(found.id), "title": found.title, "body": found.body,
+            "category": found.category.value if found.category else "",
+            "published": "yes" if found.published else ""}})
+
+
 @router.post("/kb", response_class=HTMLResponse)
 async def kb_save(request: Request, user: Agent, session: SessionDep) -> Response:
     values = await form_values(request)
