@@ -354,3 +354,17 @@ async def test_the_console_search_box_is_a_whole_box(page, system):
                     s.borderRightStyle]; }""")
         assert borders[0] == borders[1] and borders[2] == borders[3], (width, borders)
     await assert_accessible(page)
+
+
+async def test_the_knowledge_base_edit_form_is_accessible(page, system):
+    agent = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    writer = await api_client(system, agent.email)
+    made = await writer.post("/api/v1/helpdesk/articles", json={
+        "title": "Printing a vaccination card", "body": "Use the card page.", "published": False})
+    await log_in(page, agent.email)
+    await page.goto("/helpdesk/kb")
+    await assert_accessible(page)
+    await page.locator(f'a[href="/helpdesk/kb/{made.json()["id"]}"]').click()
+    await expect(page.get_by_role("heading", name="Edit an article")).to_be_visible()
+    await expect(page.get_by_label("Published")).not_to_be_checked()
+    await assert_accessible(page)
