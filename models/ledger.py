@@ -11,14 +11,14 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.timefmt import day
-from core.words import how_many
+from core.wording import counted
 from models.inventory import LedgerEntry, Lot
 from models.inventory_rules import EntryKind
 
 
 class NotEnoughDoses(Exception):
     def __init__(self, lot: Lot, wanted: int) -> None:
-        super().__init__(f"Lot {lot.lot_number} has {how_many(lot.on_hand, 'dose', 'doses')} on "
+        super().__init__(f"Lot {lot.lot_number} has {counted(lot.on_hand, 'dose')} on "
                          f"hand; {wanted} asked for.")
         self.on_hand, self.wanted = lot.on_hand, wanted
 

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.scope import site_for_staff
 from core.errors import Conflict, Invalid, NotFound
 from core.timefmt import when
-from core.words import how_many
+from core.wording import counted
 from models.accounts import User
 from models.base import utcnow
 from models.enrollment import Location
@@ -132,7 +132,7 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
                            doses=SIGNS[data.kind] * data.doses, actor=_actor(user),
                            reason=data.reason)
     except NotEnoughDoses as error:
-        raise Invalid(f"Only {how_many(error.on_hand, 'dose', 'doses')} of lot {number} "
+        raise Invalid(f"Only {counted(error.on_hand, 'dose')} of lot {number} "
                       f"{'is' if error.on_hand == 1 else 'are'} on hand.",
                       field="doses") from error
     except IntegrityError:

@@ -18,7 +18,7 @@ from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import TooManyRequests
-from core.words import how_many
+from core.wording import counted
 from models.base import as_utc, utcnow
 from models.helpdesk_rules import TOO_MANY_QUESTIONS
 from models.throttle import LoginThrottle
@@ -70,7 +70,7 @@ async def refuse_if_waiting(session: AsyncSession, keys: list[tuple[Rule, str]])
             waits.append((as_utc(row.blocked_until) - now).total_seconds())
     if waits:
         seconds = max(1, math.ceil(max(waits)))
-        raise TooManyRequests(WAIT.format(seconds=how_many(seconds, "second", "seconds")),
+        raise TooManyRequests(WAIT.format(seconds=counted(seconds, "second")),
                               retry_after=seconds, field="password")
 
 

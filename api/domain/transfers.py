@@ -12,7 +12,7 @@ from api.processes import Gateway
 from api.processes import transfers as transfer_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.timefmt import day
-from core.words import how_many
+from core.wording import counted
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.base import utcnow
@@ -67,7 +67,7 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
         raise Invalid(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                       "expired vaccine cannot be moved.", field="lot_id")
     if data.doses > lot.on_hand:
-        raise Invalid(f"Only {how_many(lot.on_hand, 'dose', 'doses')} of lot {lot.lot_number} "
+        raise Invalid(f"Only {counted(lot.on_hand, 'dose')} of lot {lot.lot_number} "
                       f"{'is' if lot.on_hand == 1 else 'are'} on hand.",
                       field="doses")
     await _same_lot_agrees(session, receiver, lot)

@@ -18,7 +18,7 @@ from api.params import Id, as_id, form_ids
 from api.routing import Router
 from api.services import secret
 from core.errors import CVMSError, Invalid, NotFound
-from core.words import how_many
+from core.wording import counted
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
 from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
@@ -306,7 +306,7 @@ async def _deactivate(request, session, gateway, location, step, action, values,
         if not ids:
             raise _invalid("provider_ids", "Select one or more providers to deactivate.")
         count = await section_b.deactivate_providers(session, gateway, location, ids)
-        return redirect(step_url(location.id, step), notice=f"{how_many(count, 'provider', 'providers')} deactivated.")
+        return redirect(step_url(location.id, step), notice=f"{counted(count, 'provider')} deactivated.")
     return await _navigate(session, location, step, action)
 
 

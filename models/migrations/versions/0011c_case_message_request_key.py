@@ -1,8 +1,8 @@
 """a reply's form (requester, personal link, agent) carries a random key, as the new-case form
 does: the same form sent twice (Back, then the button again) is one message
 
-Revision ID: 0011h
-Revises: 0011a
+Revision ID: 0011c
+Revises: 0011b
 Create Date: 2026-12-03 09:50:00
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0011h'
-down_revision: str | None = '0011a'
+revision: str = '0011c'
+down_revision: str | None = '0011b'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
