@@ -211,6 +211,10 @@ async def test_a_requester_never_gets_an_internal_notes_file(system):
     assert seen["attachments"] == [], "not even its name"
     assert (await requester.get(f"/files/{file_id}")).status_code == 404
     assert (await staff.get(f"/files/{file_id}")).status_code == 200
+    stranger, _ = await register_requester(system)  # another person's case: a file, not found
+    refused = await stranger.get(f"/files/{file_id}")
+    assert refused.status_code == 404 and "That file is not available" in refused.text
+    assert "among the ones you can open" not in refused.text, "not a case or location message"
 
 
 async def test_an_agent_attaches_a_file_on_the_case_page_and_nothing_is_lost(system):

@@ -26,12 +26,16 @@ async def stored_file(file_id: Id, user: CurrentUser, session: SessionDep) -> Re
         StorageUnit.inside_photo_id == file_id, StorageUnit.outside_photo_id == file_id)))).first()
     attachment = (await session.exec(select(CaseAttachment).where(
         CaseAttachment.file_id == file_id))).first()
-    if unit is not None:
-        await location_for(session, user, unit.location_id)
-    elif attachment is not None:  # not an internal note's, for its requester
-        case = await case_for(session, user, attachment.case_id)
-        return file_response(await attached_file(session, case, user, file_id))
-    elif user.role != Role.REVIEWER:  # signatures, and photos a resubmission replaced
+    try:  # another's location or case: the file is not available (not "that location")
+        if unit is not None:
+            await location_for(session, user, unit.location_id)
+        elif attachment is not None:  # not an internal note's, for its requester
+            case = await case_for(session, user, attachment.case_id)
+            return file_response(await attached_file(session, case, user, file_id))
+    except NotFound:
+        raise NotFound(NO_FILE) from None
+    if unit is None and attachment is None and user.role != Role.REVIEWER:
+        # signatures, and photos a resubmission replaced
         raise NotFound(NO_FILE)
     stored = await session.get(StoredFile, file_id)
     if stored is None:
