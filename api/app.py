@@ -91,7 +91,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
     app = FastAPI(title="NC CVMS", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
                   docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
-                  dependencies=[Depends(verify_csrf), Depends(enforce)])
+                  dependencies=[Depends(enforce), Depends(verify_csrf)])
     _add_middleware(app, settings)
     # Outside development templates change only with a release: no file check per page.
     templates.env.auto_reload = settings.is_development

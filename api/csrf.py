@@ -64,13 +64,30 @@ async def verify_csrf(request: Request) -> None:
         presented = form.get("csrf_token")
     if csrf_valid(secret(request), _seed(request), str(presented) if presented else None):
         return
-    items = form.multi_items() if form is not None else []
-    if form is None or any("password" in name for name, _value in items):
-        raise Forbidden(REFUSAL, field="csrf_token")  # a password is never written in a page
-    raise FormExpired([(name, value) for name, value in items
-                       if isinstance(value, str) and name != "csrf_token"],
-                      any(isinstance(value, UploadFile) and value.filename
-                          for _name, value in items))
+    typed = kept(form) if form is not None else None
+    if typed is None:
+        raise Forbidden(REFUSAL, field="csrf_token")
+    raise FormExpired(*typed)
+
+
+async def typed_in(request: Request) -> tuple[list[tuple[str, str]], bool] | None:
+    """What a browser's form holds, to offer it again (None: not a form, or one with a
+    password)."""
+    if request.method in SAFE_METHODS or not request.headers.get(
+            "content-type", "").startswith(FORM_TYPES):
+        return None
+    return kept(await request.form())
+
+
+def kept(form) -> tuple[list[tuple[str, str]], bool] | None:
+    """A form's typed values (not its token) and whether it carried files; None when it has a
+    password, which is never written in a page."""
+    items = form.multi_items()
+    if any("password" in name for name, _value in items):
+        return None
+    return ([(name, value) for name, value in items
+             if isinstance(value, str) and name != "csrf_token"],
+            any(isinstance(value, UploadFile) and value.filename for _name, value in items))
 
 
 def prepare_seed(connection: HTTPConnection) -> None:

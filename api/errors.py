@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 
-from api.csrf import FormExpired
+from api.csrf import FormExpired, typed_in
 from api.forms import error_messages
 from api.pages import render
 from api.processes.gateway import refusal, unavailable
@@ -61,6 +61,9 @@ def error_response(request: Request, status: int, message: str,
 
 async def cvms_error(request: Request, exc: CVMSError) -> Response:
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
+        typed = await typed_in(request)  # a form sent after signing out: nothing lost
+        if typed is not None:
+            return send_again(request, FormExpired(*typed), signed_out=True)
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -87,19 +90,23 @@ def _bad_recipient_link(request: Request, status: int) -> Response:
 BILINGUAL = ("/r/", "/help/ask", "/help/c/")
 
 
-def send_again(request: Request, exc: FormExpired) -> Response:
-    """What was typed in a form whose token no longer fits, offered again at one press."""
+def send_again(request: Request, exc: FormExpired, signed_out: bool = False) -> Response:
+    """What was typed in a form whose token no longer fits, or sent after signing out, offered
+    again at one press (signed out: once signed in again, in another tab)."""
     from api.routers.recipient_portal import bilingual_page, choose_language
 
     public = request.url.path.startswith(BILINGUAL)
+    status = 401 if signed_out else 403
     context = {"fields": exc.fields, "had_files": exc.had_files, "public": public,
+               "signed_out": signed_out,
+               "signed_in": getattr(request.state, "viewer", None) is not None,
                "action": request.url.path + (f"?{request.url.query}" if request.url.query
                                              else "")}
     if public:
         choose_language(request)
         return bilingual_page(request, "send_again.html",
-                              {**context, "layout": "recipient/_layout.html"}, 403)
-    return render(request, "send_again.html", {**context, "layout": "base.html"}, 403)
+                              {**context, "layout": "recipient/_layout.html"}, status)
+    return render(request, "send_again.html", {**context, "layout": "base.html"}, status)
 
 
 NOT_JSON = "The body is not valid JSON (at character {at}): correct it and send it again."

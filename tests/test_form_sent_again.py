@@ -45,9 +45,18 @@ async def test_a_staff_form_after_signing_out_keeps_what_was_typed_but_never_a_p
     await person.http.post("/logout", data={"csrf_token": token})
     typed = {"category": "other", "subject": "Freezer alarm", "description": "It beeps & <b>"}
     refused = await person.http.post("/help/cases/new", data={**typed, "csrf_token": token})
-    assert refused.status_code == 403 and "Send again" in refused.text
-    assert "sign in again" in refused.text.lower()
+    assert refused.status_code == 401 and "Send again" in refused.text
+    assert "You are signed out" in refused.text and "sign in again" in refused.text
     assert {k: v for k, v in kept(refused.text).items() if k != "csrf_token"} == typed
+    # "Send again" still signed out: the same page, nothing lost (it went to the login page
+    # and the typing was gone)
+    still = await person.http.post("/help/cases/new", data=kept(refused.text))
+    assert still.status_code == 401 and kept(still.text).get("subject") == "Freezer alarm"
+    await person.login(user.email)  # in another tab
+    again = await person.http.post("/help/cases/new", data=kept(still.text))
+    assert again.status_code == 403 and "You are signed in" in again.text
+    sent = await person.http.post("/help/cases/new", data=kept(again.text))
+    assert sent.status_code == 200 and "Freezer alarm" in sent.text, sent.text[:500]
     password = await person.http.post("/account/password", data={
         "current_password": "Old-secret-2026", "new_password": "New-secret-2026!",
         "csrf_token": token})
