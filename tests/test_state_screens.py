@@ -140,6 +140,9 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     refused = await person.get(f"/state/locations?q={marker}&age=5&sort=name")
     assert refused.status_code == 422 and 'id="f-age-error"' in refused.text
     assert "Unprocessable" not in refused.text and len(names(refused.text)) == 50
+    bogus = await person.get(f"/state/locations?q={marker}&status=bogus")
+    assert bogus.status_code == 422 and 'id="f-status-error"' in bogus.text
+    assert len(names(bogus.text)) == 50, "the list stays, without the status"
     typed = "x" * 500
     long = await person.get(f"/state/locations?q={typed}")
     assert long.status_code == 422 and 'id="f-q-error"' in long.text

@@ -44,6 +44,9 @@ def _page_route(path: str):
 
     async def page(request: Request, _user: Reviewer, session: SessionDep) -> HTMLResponse:
         f, errors = _page_filters(request)
+        if f.status not in dict(statuses):  # a status the list does not have: named, left out
+            errors = {**errors, "status": "Choose one of the options."}
+            f = f.model_copy(update={"status": ""})
         return render(request, template, {
             "f": f, "found": await find(session, f), "status_choices": statuses,
             "ages": lists.AGES, "pin": lists.pin, "kind": _kind, "errors": errors,
