@@ -13,7 +13,6 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from core.errors import Invalid
-from models.schemas import MISMATCH
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -111,7 +110,11 @@ def _strict(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str
     try:
         return model.model_validate(dict(data)), {}
     except ValidationError as error:
-        return None, error_messages(error.errors())
+        errors = error_messages(error.errors())
+    # A model may name problems validation stopped short of (pydantic validates a field only
+    # when the fields it depends on passed): all are said at once.
+    also = getattr(model, "also_refused", None)
+    return None, {**(also(data, errors) if also else {}), **errors}
 
 
 def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
@@ -119,9 +122,6 @@ def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, 
     yes-or-no question left unanswered says so, not that "this field is required"."""
     names = _field_names(model)
     parsed, errors = _strict(model, {k: v for k, v in data.items() if k in names})
-    if ("password" in errors and "password_confirm" in names and "password_confirm" not in errors
-            and data.get("password") != data.get("password_confirm")):
-        errors["password_confirm"] = MISMATCH  # said with the password's own problem, at once
     for name, message in errors.items():
         field = model.model_fields.get(name)
         if message == _FRIENDLY["missing"] and field is not None and _yes_or_no(field.annotation):

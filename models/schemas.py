@@ -1,6 +1,8 @@
 """Request and response bodies for accounts, shared by the JSON API and the portal forms."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
@@ -39,6 +41,14 @@ class NewPassword(Stripped):
         if "password" in info.data and value != info.data["password"]:
             raise ValueError(MISMATCH)
         return value
+
+    @classmethod
+    def also_refused(cls, data: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
+        """A refused password leaves the confirmation unchecked: a confirmation that differs is
+        named with it, at once (api.forms asks)."""
+        if "password" in errors and data.get("password") != data.get("password_confirm"):
+            return {"password_confirm": MISMATCH}
+        return {}
 
 
 class RegistrationIn(NewPassword):

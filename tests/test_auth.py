@@ -98,6 +98,15 @@ def test_a_short_password_and_a_mismatched_confirmation_are_named_together():
                                            "password_confirm": "Short2"})
     assert set(errors) == {"password", "password_confirm"}, errors
     assert errors["password_confirm"] == "The two passwords do not match."
+    from api.forms import validated
+    from core.errors import Invalid
+    try:  # the API's answer names both too
+        validated(RegistrationIn, {"first_name": "A", "last_name": "B", "email": "a@example.org",
+                                   "password": "Short1", "password_confirm": "Short2"})
+    except Invalid as refused:
+        assert {"password", "password_confirm"} <= set(refused.errors), refused.errors
+    else:
+        raise AssertionError("a short password was accepted")
     _data, errors = parse(PasswordChangeIn, {"current_password": "x", "password": "Short1",
                                              "password_confirm": "Short1"})
     assert set(errors) == {"password"}, "the same short password twice: its length only"
