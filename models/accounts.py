@@ -39,6 +39,11 @@ class User(SQLModel, table=True):
         return f"{self.first_name} {self.last_name}"
 
     @property
+    def audit_name(self) -> str:
+        """Who an audit event names: "Pat Provider <pat@example.org>"."""
+        return f"{self.full_name} <{self.email}>"
+
+    @property
     def can_log_in(self) -> bool:
         return self.status == AccountStatus.ACTIVE and bool(self.password_hash)
 

@@ -23,6 +23,7 @@ from api.processes import appointments as process
 from core import i18n
 from core.errors import Conflict, Invalid, NotFound
 from core.i18n import N_, gettext
+from core.wording import counted
 from models.administrations import (
     ATTENDED,
     BOOKED,
@@ -72,7 +73,7 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
         AppointmentSlot.dose_number == dose_number))).first()
     if same is not None:  # offered twice, it showed twice to recipients
         raise Conflict(f"This time is already offered for dose {dose_number}, with "
-                       f"{same.capacity} {'place' if same.capacity == 1 else 'places'}.",
+                       f"{counted(same.capacity, 'place')}.",
                        field="starts_at")
     slot = AppointmentSlot(location_id=location.id, starts_at=starts_at, capacity=capacity,
                            dose_number=dose_number)

@@ -129,7 +129,7 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
         if added.first() is not None:  # the first time here (the driver's rowcount may be -1)
             session.add(AuditEvent(
                 subject_type="recipient", subject_id=existing.id,
-                action=SERVED_ELSEWHERE, actor=f"{user.full_name} <{user.email}>",
+                action=SERVED_ELSEWHERE, actor=user.audit_name,
                 detail={"location_id": location.id, "how": "walk-in", "user_id": user.id}))
     return existing
 

@@ -27,6 +27,6 @@ def personal_link(session: AsyncSession, settings: Settings, user: User,
     checked that this person may see the recipient, and commits)."""
     url = settings.link(recipient_path(settings.secret_key.get_secret_value(), person.id))
     session.add(AuditEvent(subject_type="recipient", subject_id=person.id, action="link shown",
-                           actor=f"{user.full_name} <{user.email}>",
+                           actor=user.audit_name,
                            detail={"user_id": user.id, "location_id": person.location_id}))
     return {"url": url, "qr": _qr_data_uri(url)}

@@ -243,6 +243,6 @@ async def recipient_for(session: AsyncSession, user: User, recipient_id: int) ->
     else:
         raise NotFound(NO_RECIPIENT)
     session.add(AuditEvent(subject_type="recipient", subject_id=found.id, action="viewed",
-                           actor=f"{user.full_name} <{user.email}>",
+                           actor=user.audit_name,
                            detail={"user_id": user.id, "location_id": found.location_id}))
     return found

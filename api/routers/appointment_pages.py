@@ -22,6 +22,7 @@ from core import i18n
 from core.errors import CVMSError, Invalid
 from core.i18n import N_, gettext
 from core.timefmt import EASTERN
+from core.wording import counted
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
@@ -297,7 +298,7 @@ async def offer_slot(request: Request, location_id: Id, user: CurrentUser,
         return await _day_page(request, session, user, location, local_today(utcnow()),
                                values, found, error.status_code)
     return redirect(f"/care/{location_id}/appointments", notice=(
-        f"{_at(slot.starts_at)}: {slot.capacity} {'place' if slot.capacity == 1 else 'places'} "
+        f"{_at(slot.starts_at)}: {counted(slot.capacity, 'place')} "
         f"offered."))
 
 

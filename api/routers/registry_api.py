@@ -28,7 +28,7 @@ FHIR_JSON = "application/fhir+json"
 
 def _audit(session, user: User, kind: str, subject_id: int, what: str) -> None:
     session.add(AuditEvent(subject_type=kind, subject_id=subject_id, action=what,
-                           actor=f"{user.full_name} <{user.email}>",
+                           actor=user.audit_name,
                            detail={"user_id": user.id}))
 
 
