@@ -14,8 +14,7 @@ from typing import NamedTuple
 import httpx
 import pytest
 
-from api.domain import provider_import
-from api.domain.case_imports import sheet_rows
+from api.domain import case_imports, provider_import
 from api.domain.provider_import import MAX_PROVIDER_ROWS
 from api.domain.workbook import Unreadable, read_sheet
 from tests.support.enrollment import complete_location, start_enrollment
@@ -67,32 +66,39 @@ async def check(bulk_case: BulkCase, name: str, action: str = "imports/check"):
         "attachment_id": attachment_id, "location_id": bulk_case.location_id})
 
 
-def on_the_loop(data: bytes) -> float:
-    """What reading and checking the sheet costs the thread that does it (the second of two
-    runs: the first pays for what a fresh process has not done yet)."""
-    keys = [key for key, _ in provider_import.COLUMNS]
-    for _ in range(2):
-        started = time.perf_counter()
-        _name, rows = sheet_rows(data, keys, provider_import.HEADER_ROW, MAX_PROVIDER_ROWS)
-        provider_import.validate(rows, set())
-        cost = time.perf_counter() - started
-    return cost
+def where_it_ran(monkeypatch, module, name: str, seen: list[tuple[str, bool]]) -> None:
+    """Wrap `module.name` to note, at each call, whether it ran on a thread that turns an event
+    loop (the server's: every request waits while it runs) or on a worker thread."""
+    real = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            seen.append((name, True))
+        except RuntimeError:
+            seen.append((name, False))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
 
 
-async def test_big_sheets_are_read_without_stalling_the_server(system, bulk_case):
-    """The server's event loop (this test's: the API runs in-process) keeps turning, and /healthz
-    keeps answering, while a 100,000-row sheet is refused and a full one is checked: reading and
-    validating run off the loop. Done on the loop, the full sheet's check would hold every
-    request for as long as it takes (shaping and validating alone: about half of it). The bound
-    is a third of that cost, measured here and now (a loaded machine raises both), and never
-    less than 60 ms."""
+async def test_big_sheets_are_read_without_stalling_the_server(system, bulk_case, monkeypatch):
+    """Reading a sheet and validating its rows run on a worker thread, never on the server's
+    event loop (the API runs in this test's loop), and /healthz keeps answering while a
+    100,000-row sheet is refused and a full one is checked. Done on the loop, the full sheet's
+    check would hold every request for as long as it takes. How long the loop waits meanwhile
+    is printed; the target is a figure of `bench.lists`, not a bound of this test (a fixed
+    bound failed at 68 ms against 60 under the full suite's load)."""
+    seen: list[tuple[str, bool]] = []
+    where_it_ran(monkeypatch, case_imports, "sheet_rows", seen)
+    where_it_ran(monkeypatch, provider_import, "validate", seen)
     with frozen_heap():
-        bound = max(0.06, on_the_loop(bulk_case.full) / 3)
         lags, answers = await watch_the_loop(system, bulk_case)
-    print(f"during the uploads: the loop waited at most {max(lags) * 1000:.1f} ms (bound "
-          f"{bound * 1000:.0f} ms); {len(answers)} health checks")
+    print(f"during the uploads: the loop waited at most {max(lags) * 1000:.1f} ms; "
+          f"{len(answers)} health checks")
     assert len(answers) >= 3 and set(answers) == {200}, answers
-    assert max(lags) < bound, (bound, sorted(lags)[-5:])
+    assert {name for name, _ in seen} == {"sheet_rows", "validate"}, seen
+    assert not [name for name, on_loop in seen if on_loop], seen
 
 
 @contextmanager
