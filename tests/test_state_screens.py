@@ -94,6 +94,10 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
         assert "Clear the search and filters" in literal.text
     second = await person.get(f"/state/locations?q={marker}&page=2")
     assert len(names(second.text)) == 14
+    assert "There is no page" not in second.text
+    beyond = await person.get(f"/state/locations?q={marker}&page=99999")  # said, not silent
+    assert names(beyond.text) == names(second.text)
+    assert "page 2 of 2. There is no page 99999: this is the last." in beyond.text
     by_pin = await person.get(f"/state/locations?q={pin(sites[7].id)}")
     assert names(by_pin.text) == [f"{marker} Site 7"]
     # SPEC 7's age in status, on the page as in the export; one result is one location
