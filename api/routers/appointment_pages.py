@@ -84,13 +84,17 @@ class SlotForm(BaseModel):
     @field_validator("at")
     @classmethod
     def _on_the_clock(cls, value: time, info: ValidationInfo) -> time:
-        """A time the clocks skip (2:30 AM the day they spring forward) names no moment."""
+        """A time the clocks skip (2:30 AM the day they spring forward) names no moment; one
+        they pass twice (1:30 AM the day they fall back) names two."""
         day = info.data.get("day")
         if day is not None:
             moment = datetime.combine(day, value, EASTERN)
             if moment.astimezone(UTC).astimezone(EASTERN).time() != value:
                 raise ValueError("This time does not exist that day: clocks move forward from "
                                  "2:00 to 3:00 AM. Choose another time.")
+            if moment.utcoffset() != moment.replace(fold=1).utcoffset():
+                raise ValueError("This time happens twice that day: clocks move back from "
+                                 "2:00 to 1:00 AM. Choose another time.")
         return value
 
     def starts_at(self) -> datetime:
