@@ -69,7 +69,7 @@ class ReviewActivities(MailingActivities):
             session.add(AuditEvent(
                 event_key=f"{data.key}:audit", subject_type="location", subject_id=location.id,
                 action="decision:approved" if approve else "decision:rejected",
-                actor=f"reviewer:{reviewer.full_name}",
+                actor=f"reviewer:{reviewer.id}",  # named on the audit log as any account
                 detail={"reason": data.decision.reason, "amendment_unit": data.amendment_unit_id}))
             await write_transition(session, location, data.then)
 

@@ -1,5 +1,7 @@
 """Enrollment part 2: officers sign from their emails, the state reviews, rejection, resubmission."""
 
+import html
+import re
 from datetime import datetime
 
 from sqlmodel import func, select
@@ -89,6 +91,16 @@ async def test_sign_review_reject_resubmit_approve(system):
                      "decision:rejected", "status:in_progress", "decision:approved"):
         assert expected in actions, expected
     assert actions.index("decision:rejected") < actions.index("decision:approved")
+    # the reviewer's decisions name them as any account is named, and a search for them finds
+    # them (they were "reviewer:Rita ..." by name alone, and the search matched their words)
+    me = (await staff.get("/api/v1/me")).json()
+    who = html.escape(f"{me['first_name']} {me['last_name']} <{me['email']}>")
+    page = (await staff.get(f"/review/locations/{reject_id}")).text
+    audit = (await staff.get("/state/audit", params={"q": me["email"]})).text
+    for shown in (page, audit):
+        for decision in ("Not approved — changes requested", "Approved"):
+            row = rf'Decision: {decision}</td>\s*<td data-label="Who">{re.escape(who)}</td>'
+            assert re.search(row, shown), (decision, re.findall(r"Decision: .{0,200}", shown))
     pdf = await staff.get(f"/locations/{reject_id}/agreement.pdf")
     assert pdf.content.startswith(b"%PDF") and b"Officer Signer" in pdf.content
 

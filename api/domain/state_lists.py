@@ -76,6 +76,7 @@ class Listing:
     records: dict[int, str] = field(default_factory=dict)  # its locations, by name
 
 
+ACTOR_KINDS = ("user", "reviewer")  # an account, as "user:6" or "reviewer:6"
 ACTOR_ID = re.compile(r"^(?:user|reviewer):(\d+)$")
 FIXED_ACTORS = {"system": "CVMS (automatic)", "requester": "The requester",
                 "user:None": "The requester"}
@@ -222,7 +223,8 @@ AUDIT_KINDS = [("", "Every record"), ("location", "Locations"), ("organization",
 async def audit(session: AsyncSession, f: StateFilters,
                 page_size: int | None = PAGE_SIZE) -> Listing:
     """The append-only audit events, newest first. A search names a location (name, PIN or
-    city) or an organization, whose events it shows; or an action or actor."""
+    city) or an organization, whose events it shows; or an action, or a person (an account by
+    its name or email, whose events are kept under its id)."""
     conditions = []
     if f.status:
         conditions.append(AuditEvent.subject_type == f.status)
@@ -230,9 +232,12 @@ async def audit(session: AsyncSession, f: StateFilters,
         conditions.append(AuditEvent.at <= f.older_than())
     if f.q:
         orgs = select(Organization.id).where(contains(f.q, Organization.legal_name))
+        people = (await session.exec(select(User.id).where(contains(
+            f.q, User.email, User.first_name + " " + User.last_name)).limit(500))).all()
         conditions.append(or_(
             (AuditEvent.subject_type == "location") & _site_search(f.q, AuditEvent.subject_id),
             (AuditEvent.subject_type == "organization") & AuditEvent.subject_id.in_(orgs),
+            AuditEvent.actor.in_([f"{kind}:{i}" for i in people for kind in ACTOR_KINDS]),
             contains(f.q, AuditEvent.action, AuditEvent.actor)))
     statement = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
     count = select(func.count()).select_from(AuditEvent).where(*conditions)
