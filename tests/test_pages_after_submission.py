@@ -4,6 +4,7 @@ from tests.support.enrollment import (
     ORG_DETAILS,
     complete_location,
     coordinator_in_browser,
+    location_body,
     photo,
     start_enrollment,
 )
@@ -80,3 +81,27 @@ async def test_another_organizations_location_is_not_found_as_one_that_does_not_
                 "/locations/99999999/section-b/location"):
         page = await stranger.get(url)
         assert page.status_code == 404 and "Primary Vaccine Coordinator" not in page.text, url
+
+
+async def test_a_location_added_after_section_a_keeps_what_was_typed_on_a_mistake(system):
+    """The dashboard's "Add a location": a mistake (an empty form, a four-digit ZIP) answered
+    500 and lost what was typed; the same location again answered a bare 409 page. Each is now
+    named on its field, on the dashboard, with the form open and filled as typed."""
+    enrollment = await start_enrollment(system, ["Later Clinic"])
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    typed = {**location_body("Eastside Pharmacy", "vc-east@example.org"), "zip_code": "2758"}
+    wrong = await admin.submit("/organization", typed, action="/organization/locations")
+    assert wrong.status_code == 400, wrong.text
+    assert 'id="zip_code-error"' in wrong.text and 'value="Eastside Pharmacy"' in wrong.text
+    assert 'value="vc-east@example.org"' in wrong.text and 'aria-expanded="true"' in wrong.text
+    empty = await admin.submit("/organization", {}, action="/organization/locations")
+    assert empty.status_code == 400 and 'id="name-error"' in empty.text
+    again = await admin.submit("/organization", location_body("Later Clinic", "x@example.org"),
+                               action="/organization/locations")
+    assert again.status_code == 400 and 'id="name-error"' in again.text
+    assert "is already one of your locations" in again.text
+    assert 'value="x@example.org"' in again.text
+    added = await admin.submit("/organization", {**typed, "zip_code": "27587"},
+                               action="/organization/locations")
+    assert "Eastside Pharmacy is added and its coordinator invited" in added.text

@@ -42,11 +42,14 @@ async def _page(request: Request, session, org, step: str, **context) -> HTMLRes
 async def dashboard(request: Request, user: Admin, session: SessionDep) -> HTMLResponse:
     """Every location's status from the projection its workflow writes: two queries for any
     number of locations, none to a workflow."""
-    org = await my_organization(session, user)
+    return await _dashboard(request, session, await my_organization(session, user))
+
+
+async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
     locations = await section_a.locations_of(session, org) if org else []
     return render(request, "organization/dashboard.html", {
         "org": org, "locations": locations, "reminders": await next_reminders(session, locations),
-        **CHOICES})
+        **CHOICES, **context}, status_code=context.pop("status_code", 200))
 
 
 @router.get("/section-a/{step}", response_class=HTMLResponse)
@@ -229,10 +232,13 @@ async def add_location_later(request: Request, user: Admin, session: SessionDep,
     org = await my_organization(session, user)
     data, errors = parse(LocationIn, values)
     if data and org:
-        await section_a.add_location(session, gateway, org, data, user)
-        return redirect("/organization", notice=f"{data.name} is added and its coordinator "
-                                                "invited.")
-    locations = await section_a.locations_of(session, org) if org else []
-    return render(request, "organization/dashboard.html", {
-        "org": org, "locations": locations, "details": {}, "values": values, "errors": errors,
-        "adding": True, **CHOICES}, status_code=400)
+        try:
+            await section_a.add_location(session, gateway, org, data, user)
+            return redirect("/organization", notice=f"{data.name} is added and its coordinator "
+                                                    "invited.")
+        except CVMSError as error:  # the same location again: named on its field
+            if error.status_code != 409:
+                raise
+            errors = error.errors or {"name": error.message}
+    return await _dashboard(request, session, org, details={}, values=values, errors=errors,
+                            adding=True, status_code=400)
