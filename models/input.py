@@ -8,10 +8,13 @@ and a CSV export or an email would carry them to others.
 """
 
 import re
+import types
 import unicodedata
-from typing import Any
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -35,6 +38,27 @@ def clean_text(value: Any) -> Any:
     return value if visible(value) else ""
 
 
+@cache
+def _kinds(annotation: Any) -> frozenset[type]:
+    """The plain types a field's annotation allows (`int | None` -> {int, NoneType})."""
+    if get_origin(annotation) is Annotated:
+        return _kinds(get_args(annotation)[0])
+    if get_origin(annotation) in (Union, types.UnionType):
+        return frozenset().union(*(_kinds(arg) for arg in get_args(annotation)))
+    return frozenset([annotation]) if isinstance(annotation, type) else frozenset([object])
+
+
+def _as_sent(value: Any, kinds: frozenset[type]) -> Any:
+    """What pydantic's lax mode would quietly convert, refused: JSON's true or false for a number
+    (taken as 1 or 0) and a date and time for a day (its time dropped)."""
+    if isinstance(value, bool) and kinds & {int, float} and not kinds & {bool, object}:
+        raise PydanticCustomError("number_type", "Enter a number, not true or false.")
+    if (isinstance(value, str) and date in kinds and not kinds & {datetime, object}
+            and len(value.strip()) > 10):
+        raise PydanticCustomError("date_type", "Enter a date as YYYY-MM-DD, without a time.")
+    return value
+
+
 class Input(BaseModel):
     """The base of every model that reads what a person sends (forms, API bodies, filters)."""
 
@@ -42,5 +66,8 @@ class Input(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _typed_text(cls, value: Any) -> Any:
+    def _typed_text(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and isinstance(value, bool | str):
+            value = _as_sent(value, _kinds(field.annotation))
         return clean_text(value)

@@ -110,3 +110,32 @@ async def test_a_body_that_is_not_a_json_object_is_named_as_the_body(system):
         assert response.json()["errors"] == {"body": "Send the fields as a JSON object "
                                                      "(Content-Type: application/json)."}
     assert empty.status_code == 422 and "has no body" in empty.json()["detail"], empty.text
+
+
+async def test_json_true_for_a_number_and_a_time_on_a_day_are_refused_on_the_field(system):
+    """Pydantic's lax mode took `"doses": true` for 1 dose and `"2027-03-01T00:00:00"` for a
+    day (its time dropped): an API client's mistake stored as something it did not mean."""
+    from tests.support.inventory import enrolled_sites, key, on_hand, product_id
+    from tests.support.review import reviewer
+
+    site = await enrolled_sites(system, ["Typed Clinic"], redistribution=False,
+                                state=await reviewer(system))
+    location_id, staff = site.ids[0], site.staff[site.ids[0]]
+    url = f"/api/v1/locations/{location_id}/inventory/receipts"
+    body = {"product_id": await product_id(system, "208"), "lot_number": "TYPED-1",
+            "doses": 10, "request_key": key(), "expiration_date": "2027-03-01"}
+    as_true = await staff.post(url, json={**body, "doses": True})
+    refused(as_true, "doses")
+    assert "not true or false" in as_true.json()["errors"]["doses"]
+    with_time = await staff.post(url, json={**body, "expiration_date": "2027-03-01T00:00:00"})
+    refused(with_time, "expiration_date")
+    assert "without a time" in with_time.json()["errors"]["expiration_date"]
+    assert (await staff.post(url, json=body)).status_code == 201, "the same body, typed right"
+    assert await on_hand(staff, location_id, "TYPED-1") == 10
+
+    enrollment = await start_enrollment(system, ["Typed B Clinic"])
+    (email, location_b), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    as_false = {**STEP_BODIES["provider"], "age_0_18": False}
+    refused(await coordinator.put(f"/api/v1/locations/{location_b}/section-b/provider",
+                                  json=as_false), "age_0_18")
