@@ -16,6 +16,7 @@ from api.csrf import FormExpired, typed_in
 from api.forms import error_messages
 from api.pages import render
 from api.processes.gateway import refusal, unavailable
+from api.sessions import SESSION_COOKIE
 from core.errors import CVMSError, NotAuthenticated, PasswordChangeRequired, TooManyRequests
 
 log = logging.getLogger("cvms.api")
@@ -46,6 +47,8 @@ def error_response(request: Request, status: int, message: str,
         return JSONResponse(body, status_code=status)
     if status in (404, 405) and request.url.path.startswith("/r/"):
         return _bad_recipient_link(request, status)
+    if status in (404, 405) and _public_help(request):
+        return _public_help_problem(request, status)
     title = TITLES.get(status) or HTTPStatus(status).phrase
     if errors and message.startswith("Check these fields:"):  # the API's words name fields
         message = "Some of what was sent cannot be used:"
@@ -84,6 +87,26 @@ def _bad_recipient_link(request: Request, status: int) -> Response:
 
     choose_language(request)
     return bilingual_page(request, "recipient/problem.html", {}, status_code=status)
+
+
+def _public_help(request: Request) -> bool:
+    """A help-centre address read without an account: a case's personal link, or any other
+    when nobody is signed in (a provider's own case pages are in English, as they are)."""
+    path = request.url.path
+    if path.startswith("/help/c/"):
+        return True
+    signed_in = (getattr(request.state, "viewer", None) is not None
+                 or SESSION_COOKIE in request.cookies)  # an unknown address read no session
+    return (path == "/help" or path.startswith("/help/")) and not signed_in
+
+
+def _public_help_problem(request: Request, status: int) -> Response:
+    """No such page (or no such action) of the help centre: said in the visitor's language."""
+    from api.routers.recipient_portal import bilingual_page, choose_language
+
+    choose_language(request)
+    return bilingual_page(request, "help/not_found.html", {"status": status},
+                          status_code=status)
 
 
 # Pages anyone reads in English or Spanish (the Recipient Portal, the public question)

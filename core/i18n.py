@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
+from babel.core import negotiate_locale
 from babel.dates import format_date, format_datetime
 from babel.support import NullTranslations, Translations
 
@@ -30,6 +31,21 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's name for "mark for extrac
 
 def supported(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT
+
+
+def preferred(accept_language: str | None) -> str | None:
+    """The first of our languages in a browser's Accept-Language ("es-MX,es;q=0.9,en;q=0.8":
+    Spanish), or None. Babel matches the tags; ranking them by weight is all that is left."""
+    ranked = []
+    for order, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, weight = part.strip().partition(";q=")
+        try:
+            rank = float(weight) if weight else 1.0
+        except ValueError:
+            continue
+        if tag and rank > 0:
+            ranked.append((-rank, order, tag.strip().lower().replace("-", "_")))
+    return negotiate_locale([tag for *_, tag in sorted(ranked)], list(LANGUAGES))
 
 
 @cache

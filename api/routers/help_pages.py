@@ -43,19 +43,30 @@ router = Router(prefix="/help", include_in_schema=False)
 PROVIDER_CATEGORIES = [(c.value, c.label) for c in Category if c != Category.RECIPIENT_QUESTION]
 
 
+def _help_centre(request: Request, user, name: str, context: dict) -> HTMLResponse:
+    """The help centre's pages: in the visitor's language, with the question form's switch (in
+    Spanish in the same layout as the form); an account holder's in English, as their pages are
+    (providers and staff work in English)."""
+    if user is not None:
+        return render(request, name, {"layout": "base.html", "lang": i18n.use(None), **context})
+    spanish = choose_language(request) != i18n.DEFAULT
+    return bilingual_page(request, name, {
+        "layout": "recipient/_layout.html" if spanish else "base.html", **context})
+
+
 @router.get("", response_class=HTMLResponse)
 async def help_home(request: Request, session: SessionDep, user: OptionalUser,
                     q: str = "") -> HTMLResponse:
     q = q.strip()  # only spaces: no search, the recent articles
     articles = await kb.search(session, q, 10) if q else await kb.latest(session, 10)
-    return render(request, "help/home.html", {"q": q, "articles": articles, "user": user})
+    return _help_centre(request, user, "help/home.html", {"q": q, "articles": articles})
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 async def article(request: Request, article_id: Id, session: SessionDep,
                   user: OptionalUser) -> HTMLResponse:
     found = await kb.article(session, article_id, bool(user and helpdesk.is_agent(user)))
-    return render(request, "help/article.html", {"article": found})
+    return _help_centre(request, user, "help/article.html", {"article": found})
 
 
 async def _own_location(session, user, location: int | None) -> Location | None:

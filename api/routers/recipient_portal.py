@@ -25,18 +25,21 @@ YEAR = 365 * 24 * 3600
 
 def choose_language(request: Request, person: Recipient | Case | None = None) -> str:
     """The language chosen with the switch, else the one the person's record (a recipient, a
-    public question's case) asks for, else English."""
+    public question's case) asks for, else the browser's (Accept-Language), else English."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    return i18n.use(chosen if chosen in i18n.LANGUAGES else (person.language if person
-                                                              else None))
+    if chosen not in i18n.LANGUAGES:
+        chosen = person.language if person else None
+    return i18n.use(chosen or i18n.preferred(request.headers.get("accept-language")))
 
 
 def bilingual_page(request: Request, name: str, context: dict,
                    status_code: int = 200) -> HTMLResponse:
     lang = i18n.current()
     others = [(code, label) for code, label in i18n.LANGUAGES.items() if code != lang]
-    return render(request, name, {"lang": lang, "other_languages": others, **context},
+    page = render(request, name, {"lang": lang, "other_languages": others, **context},
                   status_code=status_code)
+    page.headers["Vary"] = "Cookie, Accept-Language"  # a shared cache keeps each language apart
+    return page
 
 
 class BadLink(Exception):

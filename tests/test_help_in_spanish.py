@@ -1,0 +1,60 @@
+"""The public help pages in the visitor's language: the help centre and its knowledge base, with
+the question form's English/Español switch (its articles, written in English, marked so), the
+browser's Accept-Language when no language was chosen, and an address that names no page
+answered in that language too. Account holders' pages stay English."""
+
+import re
+
+from tests.support.web import unique_email
+
+SPANISH = {"cookies": {"cvms_lang": "es"}}
+
+
+async def test_the_help_centre_and_its_articles_in_spanish(system):
+    async with system.http(**SPANISH) as http:
+        home = (await http.get("/help")).text
+        assert '<html lang="es">' in home and "Buscar en la base de conocimientos" in home
+        assert 'href="/language/en?next=/help"' in home
+        assert "Los artículos de la base de conocimientos están en inglés." in home
+        article = re.search(r'href="(/help/articles/\d+)" lang="en"', home)
+        assert article, "an English article's title is marked as English"
+        nothing = (await http.get("/help", params={"q": "zzqqxx"})).text
+        assert "No se encontraron artículos." in nothing
+        assert "<title>Resultados de la búsqueda de “zzqqxx” |" in nothing
+        page = (await http.get(article[1])).text
+        assert '<html lang="es">' in page and 'class="cvms-mail" lang="en"' in page
+        assert re.search(r'<h1 lang="en">', page) and "Actualizado el " in page
+        for path in ("/help/ask", "/help/articles/999999"):
+            assert 'href="/help"' in (await http.get(path)).text, path
+
+
+async def test_the_browser_language_is_the_fallback_on_public_pages_only(system):
+    async with system.http() as http:
+        for path in ("/help", "/help/ask", "/r/1/not-a-key"):
+            spanish = await http.get(path, headers={"Accept-Language": "es-MX,es;q=0.9,en;q=0.5"})
+            assert '<html lang="es">' in spanish.text, path
+            english = await http.get(path, headers={"Accept-Language": "en-US,en;q=0.9,es;q=0.8"})
+            assert '<html lang="en">' in english.text, path
+        login = await http.get("/login", headers={"Accept-Language": "es"})
+        assert '<html lang="en">' in login.text, "providers' and staff pages are English"
+    async with system.http(cookies={"cvms_lang": "en"}) as http:
+        chosen = await http.get("/help", headers={"Accept-Language": "es"})
+        assert '<html lang="en">' in chosen.text, "the switch's choice comes first"
+
+
+async def test_an_unknown_help_address_is_answered_in_the_visitors_language(system):
+    email = unique_email("es")
+    async with system.http(**SPANISH) as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Ana", "question": "¿Dónde me vacuno?", "email": email,
+            "language": "es"})
+        assert asked.status_code == 201, asked.text
+        received = await system.smtp.one(to=email, subject="caso")
+        link = "/" + received.link("/help/c/").split("/", 3)[3]
+        for path, status in ((f"{link}/files/99", 404), ("/help/no-such-page", 404),
+                             (f"{link}/reply", 405)):
+            page = await http.get(path)
+            assert page.status_code == status, path
+            assert '<html lang="es">' in page.text and 'href="/help"' in page.text, path
+            assert ("Página no encontrada" if status == 404 else "Esa acción no está disponible"
+                    ) in page.text, path
