@@ -5,7 +5,9 @@ answered in that language too. Account holders' pages stay English."""
 
 import re
 
-from tests.support.web import unique_email
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.web import browser, unique_email
 
 SPANISH = {"cookies": {"cvms_lang": "es"}}
 
@@ -58,3 +60,24 @@ async def test_an_unknown_help_address_is_answered_in_the_visitors_language(syst
             assert '<html lang="es">' in page.text and 'href="/help"' in page.text, path
             assert ("Página no encontrada" if status == 404 else "Esa acción no está disponible"
                     ) in page.text, path
+
+
+async def test_a_spanish_case_is_marked_spanish_on_the_agents_english_pages(system):
+    email = unique_email("es")
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Ana", "question": "¿Puedo ir sin cita?", "email": email,
+            "language": "es"})
+    case_id = asked.json()["id"]
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+    agent = browser(system)
+    await agent.login(staff.email)
+    await agent.submit(f"/helpdesk/cases/{case_id}", {"body": "Sí, puede ir sin cita."},
+                       action=f"/helpdesk/cases/{case_id}/reply")
+    page = (await agent.get(f"/helpdesk/cases/{case_id}")).text
+    assert '<html lang="en">' in page
+    assert re.search(r'<h1>CS\d+: <span lang="es">', page), "the subject is marked Spanish"
+    assert 'lang="es">¿Puedo ir sin cita?<' in page and 'lang="es">Sí, puede ir sin cita.<' in page
+    console = (await agent.get(f"/helpdesk?team=all&q={email}")).text
+    assert re.search(r'data-label="Subject"[^>]*><span lang="es">', console), console[-3000:]
+    await agent.http.aclose()
