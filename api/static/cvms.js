@@ -1,7 +1,15 @@
-// Move focus to the error summary when a page shows one, so screen readers announce it first.
+// Move focus to the error summary when a page shows one, so screen readers announce it first;
+// else to the message of what was just done ("Your reply was sent."), shown after a redirect:
+// a status region present when the page loads is not announced (USWDS alert pattern).
 (function () {
   var summary = document.querySelector("[data-error-summary]");
-  if (summary) { summary.focus(); }
+  var flash = document.querySelector("[data-flash]");
+  if (summary) {
+    summary.focus();
+  } else if (flash) {
+    flash.setAttribute("tabindex", "-1");
+    flash.focus();
+  }
 })();
 
 // Search-backed site fields: suggestions come from the server as the person types, so a page
