@@ -111,13 +111,19 @@ def install(env) -> None:
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
 
 
-MOMENTS = {"es": "d 'de' MMMM 'de' y, h:mm a zzz"}  # English: core.timefmt.when's
+# English: core.timefmt.when's. Spanish writes the hour as the rest of its pages do ("de 7 a. m.
+# a 7 p. m. (hora del Este)"): Babel's Spanish "a. m." (its es_US has "a.m.") and the zone in
+# words, not "EST" (one wording all year, as the desk's hours say it).
+MOMENTS = {"es": ("d 'de' MMMM 'de' y, h:mm a", "es", "{} (hora del Este)")}
 
 
 def local_when(value: datetime | None, missing: str = "-") -> str:
     """A moment in Eastern time in the language of the moment: "December 9, 2026, 3:05 PM EST"
-    or "9 de diciembre de 2026, 3:05 p. m. EST"."""
+    or "9 de diciembre de 2026, 3:05 p. m. (hora del Este)"."""
     if value is None or current() not in MOMENTS:
         return when(value, missing)
+    pattern, babel_locale, zone = MOMENTS[current()]
     value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return format_datetime(value, MOMENTS[current()], tzinfo=EASTERN, locale=locale())
+    moment = format_datetime(value, pattern, tzinfo=EASTERN, locale=babel_locale)
+    # CLDR's narrow no-break space ("a.\u202fm.") is missing from some mail readers' fonts
+    return zone.format(moment.replace("\u202f", "\u00a0"))

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from api.pages import templates
+from core import i18n
+from core.i18n import local_when
 from core.timefmt import day, when
 from models.enrollment_enums import LocationStatus
 from models.helpdesk_rules import case_status_label
@@ -38,3 +40,14 @@ def test_status_words_are_human_never_enum_names():
     assert case_status_label("awaiting_requester") == "Waiting for the requester"
     for status in [*LocationStatus, *TransferStatus]:
         assert "_" not in status.label and status.label != status.value
+
+
+def test_a_spanish_moment_reads_as_the_spanish_pages_write_hours():
+    """As the desk's hours are written in Spanish ("de 7 a. m. a 7 p. m. (hora del Este)"):
+    not "7:17 a.m. EST"."""
+    with i18n.language("es"):
+        assert local_when(datetime(2026, 12, 3, 12, 17, tzinfo=UTC)) == \
+            "3 de diciembre de 2026, 7:17 a.\u00a0m. (hora del Este)"
+        assert local_when(datetime(2026, 7, 1, 20, 5)) == \
+            "1 de julio de 2026, 4:05 p.\u00a0m. (hora del Este)"
+    assert local_when(datetime(2026, 12, 3, 12, 17, tzinfo=UTC)) == "December 3, 2026, 7:17 AM EST"
