@@ -72,8 +72,10 @@ def _render(kind: EmailKind, context: EmailContext, portal_url: str) -> Rendered
                                    context.public_reader)}
     values["next_step_text"] = " ".join(
         _env.get_template(f"{kind}/next_step.txt").render(values).split())
+    subject = _subject(_env.get_template(f"{kind}/subject.txt").render(values))
     return RenderedEmail(
-        subject=_subject(_env.get_template(f"{kind}/subject.txt").render(values)),
+        subject=subject,
         text=_env.get_template(f"{kind}/body.txt").render(values),
-        html=_env.get_template(f"{kind}/body.html").render(values),
+        # the HTML part's <title> (what a mail reader or a screen reader names the message by)
+        html=_env.get_template(f"{kind}/body.html").render({**values, "email_subject": subject}),
     )

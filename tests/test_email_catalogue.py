@@ -1,5 +1,6 @@
 """Every email in the catalogue: a one-line subject in sentence case, a next step, a link."""
 
+import html
 import re
 import uuid
 from datetime import date
@@ -59,6 +60,21 @@ def test_every_email_has_a_sentence_case_subject_a_next_step_and_a_link(kind):
         assert step, f"{kind} names no next step"
     assert re.search(rf"{BASE}/\S+", rendered.text), f"{kind}: no link in the text part"
     assert f'href="{BASE}/' in rendered.html, f"{kind}: no link in the HTML part"
+    title = re.search(r"<title>(.*?)</title>", rendered.html)
+    assert title and html.unescape(title[1]) == subject, f"{kind}: its title is not its subject"
+
+
+@pytest.mark.parametrize(("language", "one", "two"), [
+    ("en", "Attached file: a.txt (open the case to see it).",
+     "Attached files: a.txt, b.pdf (open the case to see them)."),
+    ("es", "Archivo adjunto: a.txt (abra el caso para verlo).",
+     "Archivos adjuntos: a.txt, b.pdf (abra el caso para verlos).")])
+def test_one_attached_file_is_named_in_the_singular(language, one, two):
+    case = sample_context(EmailKind.CASE_UPDATED).model_copy(update={"language": language})
+    for kind in (EmailKind.CASE_UPDATED, EmailKind.CASE_RESOLVED, EmailKind.CASE_INFO_REQUESTED):
+        for files, expected in ((["a.txt"], one), (["a.txt", "b.pdf"], two)):
+            rendered = render(kind, case.model_copy(update={"files": files}), portal_url=BASE)
+            assert expected in rendered.text and expected in rendered.html, (kind, files)
 
 
 @pytest.mark.parametrize("kind", list(EmailKind))

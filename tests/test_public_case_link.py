@@ -168,7 +168,7 @@ async def test_a_question_asked_in_spanish_is_answered_in_spanish_with_its_files
                for name, a in by_name.items()}
     updated = await system.smtp.one(to=email, subject="actualizado")
     assert "La mesa de ayuda respondió a su caso" in updated.text
-    assert "Archivos adjuntos: horario.pdf" in updated.text, "the email names the file"
+    assert "Archivo adjunto: horario.pdf (abra el caso para verlo)." in updated.text, "the email names the file"
     assert "roster" not in "".join(m.text for m in system.smtp.find(to=email))
 
     stranger = browser(system)  # another browser, no language chosen: the case's language
