@@ -184,10 +184,10 @@ async def kb_edit_page(request: Request, article_id: Id, _user: Agent,
     found = await kb.article(session, article_id, True)
     return render(request, "helpdesk/kb.html", {
         "articles": await kb.latest(session, 100, include_drafts=True),
-        "categories": [(c.value, c.label) for c in Category], "values": {
-            "article_id": str(found.id), "title": found.title, "body": found.body,
-            "category": found.category.value if found.category else "",
-            "published": "yes" if found.published else ""}})
+        "categories": [(c.value, c.label) for c in Category], "editing_title": found.title,
+        "values": {"article_id": str(found.id), "title": found.title, "body": found.body,
+                   "category": found.category.value if found.category else "",
+                   "published": "yes" if found.published else ""}})
 
 
 @router.post("/kb", response_class=HTMLResponse)

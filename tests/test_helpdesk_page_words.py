@@ -1,0 +1,46 @@
+"""The agents' pages say what each thing is: a case's active time counted in words ("1 minute"),
+the article editor titled by its article, each "Edit" link named by its article for screen
+readers, and a lead's "Assign to" showing who has the case."""
+
+import re
+
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.helpdesk import open_case, register_requester
+from tests.support.web import browser
+
+
+async def _lead_and_case(system):
+    requester, _email = await register_requester(system)
+    opened = await open_case(requester, "other", "Where is my shipment?")
+    await requester.aclose()
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="general")
+    page = browser(system)
+    await page.login(lead.email)
+    return page, lead, opened.json()["id"]
+
+
+async def test_a_leads_assign_to_shows_the_current_assignee(system):
+    page, _lead, case_id = await _lead_and_case(system)
+    agent = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    assigned = await page.submit(f"/helpdesk/cases/{case_id}", {"agent_id": str(agent.id)},
+                                 action=f"/helpdesk/cases/{case_id}/assign")
+    assert "The case is assigned." in assigned.text
+    shown = assigned.text
+    chosen = re.search(r'<select[^>]*id="agent_id".*?</select>', shown, re.S)[0]
+    assert re.search(rf'<option value="{agent.id}"\s+selected>', chosen), chosen
+    assert "1 minutes" not in shown and re.search(r"<dt>Active time</dt><dd>\d+ minutes?\b",
+                                                  shown)
+    await page.http.aclose()
+
+
+async def test_the_article_editor_and_its_edit_links_name_the_article(system):
+    page, _lead, _case_id = await _lead_and_case(system)
+    listing = (await page.get("/helpdesk/kb")).text
+    links = re.findall(r'<a href="/helpdesk/kb/(\d+)"[^>]*>Edit<span class="usa-sr-only"> ([^<]+)'
+                       r"</span></a>", listing)
+    assert len(links) == listing.count(">Edit<") and len({t for _i, t in links}) == len(links)
+    article_id, title = links[0]
+    editor = (await page.get(f"/helpdesk/kb/{article_id}")).text
+    assert f"<title>Edit article: {title} |" in editor and f"<h1>Edit article: {title}</h1>" in editor
+    await page.http.aclose()
