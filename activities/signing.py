@@ -1,5 +1,6 @@
 """Officer signing rounds: requests bound to exact content, links, reminders, voiding."""
 
+import hashlib
 import json
 
 from sqlalchemy import update
@@ -178,6 +179,7 @@ class SigningActivities(MailingActivities):
             links, expires = [], ""
             for request_id in request_ids:
                 request = await session.get(SigningRequest, request_id)
+                await _to_officer_named_now(session, request)
                 token, link = await self._fresh_link(session, request, key, notice)
                 links.append(SigningLink(title=DOCUMENTS[request.document].title,
                                          url=self.settings.link(f"/sign/{token}")))
@@ -280,6 +282,26 @@ async def _void_round(session, signing_round: SigningRound, reason: str) -> None
             signature = await session.get(Signature, request.signature_id)
             signature.voided_at, signature.void_reason = utcnow(), reason
             session.add(signature)
+
+
+async def _to_officer_named_now(session, request: SigningRequest) -> None:
+    """An unsigned request follows a correction of its officer (a mistyped email, another
+    person): it names the officer of now and carries the content they sign, so the fresh link
+    goes to the corrected address, bound to that content, and the older links die with it."""
+    if request.status != "pending":
+        return
+    officer = next(o for o in await officers(session, request.organization_id)
+                   if o.role == request.officer_role)
+    if json.loads(request.content)["data"]["officer"] == officer_dict(officer):
+        return
+    signing_round = await session.get(SigningRound, request.round_id)
+    audit(session, signing_round.location_ids, "signatures:officer-changed", "system",
+          {"round": signing_round.number, "document": request.document.value,
+           "from": request.officer_email, "to": officer.email})
+    request.officer_name, request.officer_email = officer.name, officer.email
+    request.content = await request_content(session, request, signing_round)
+    request.content_sha256 = hashlib.sha256(request.content.encode()).hexdigest()
+    session.add(request)
 
 
 def _signature(request: SigningRequest, data: OfficerSign) -> Signature:

@@ -165,14 +165,18 @@ ROUTES: dict[str, Access] = {
        for method, tail in (("PUT", "/details"), ("POST", "/locations"),
                             ("PUT", "/locations/{location_id}"),
                             ("DELETE", "/locations/{location_id}"),
-                            ("PUT", "/officers/{role}"), ("POST", "/submit"))},
+                            ("PUT", "/officers/{role}"), ("POST", "/submit"),
+                            ("PUT", "/locations/{location_id}/coordinator"))},
     **{f"{method} {path}": only({Role.ORG_ADMIN}, Scope.SELF) for method, path in (
         ("GET", "/organization"), ("GET", "/organization/section-a/{step}"),
         ("POST", "/organization/section-a/details"),
         ("POST", "/organization/section-a/locations"),
         ("POST", "/organization/section-a/officers"),
         ("POST", "/organization/section-a/review"), ("GET", "/organization/details"),
-        ("POST", "/organization/details"), ("POST", "/organization/locations"))},
+        ("POST", "/organization/details"), ("POST", "/organization/locations"),
+        ("GET", "/organization/officers/{role}"), ("POST", "/organization/officers/{role}"))},
+    **{f"{method} /organization/locations/{{location_id}}/coordinator": only(
+        {Role.ORG_ADMIN}, Scope.LOCATION) for method in ("GET", "POST")},
     # coordinator invitations and officers' signing links
     "GET /api/v1/invitations/{token}": public(Scope.TOKEN),
     "POST /api/v1/invitations/{token}/register": public(Scope.TOKEN),

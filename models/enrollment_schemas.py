@@ -63,6 +63,14 @@ class LocationIn(Form):
     coordinator_email: EmailStr
 
 
+class CoordinatorIn(Form):
+    """A location's primary vaccine coordinator, corrected before they register."""
+
+    coordinator_first_name: ShortText
+    coordinator_last_name: ShortText
+    coordinator_email: EmailStr
+
+
 class OfficerIn(Form):
     name: Annotated[str, Field(min_length=1, max_length=160)]
     title: Annotated[str, Field(min_length=1, max_length=120)]

@@ -101,3 +101,36 @@ async def test_pausing_the_details_half_done_keeps_what_was_typed(system):
     assert onward.status_code == 400 and "ZIP code" in onward.text
     review = await person.get("/organization/section-a/review")
     assert "Complete the organization details" in review.text
+
+
+async def test_a_location_in_the_list_can_be_edited_before_submission(system):
+    """Found by the outside check: the same location typed twice was told "change that one
+    instead", but only Remove was offered. Edit now opens the location in the form; a change
+    left unsaved comes along with Next, as a typed location does."""
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    details = {**{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
+               "redistribution_participant": "false", "action": "next"}
+    await person.submit("/organization/section-a/details", details)
+    url = "/organization/section-a/locations"
+    for name in ("First Clinic", "Second Clinic"):
+        await person.submit(url, {**location_body(name, unique_email("c")), "action": "add"})
+    again = await person.submit(url, {**location_body("First Clinic", unique_email("c")),
+                                      "action": "add"})
+    assert again.status_code == 400 and "choose Edit next to it" in again.text
+    listed = await person.get(url)
+    first_id = re.search(r'href="/organization/section-a/locations\?edit=(\d+)#add-location">'
+                         r'Edit First Clinic</a>', listed.text)[1]
+    form = await person.get(f"{url}?edit={first_id}")
+    assert 'value="First Clinic"' in form.text and f'name="location_id" value="{first_id}"' \
+        in form.text and "Change First Clinic" in form.text
+    clash = await person.submit(url, {**location_body("Second Clinic", "v@example.org"),
+                                      "location_id": first_id, "action": "update"})
+    assert clash.status_code == 400 and "is already one of your locations" in clash.text
+    assert 'value="v@example.org"' in clash.text and f'value="{first_id}"' in clash.text
+    onward = await person.submit(url, {**location_body("First Clinic East", "v@example.org"),
+                                       "location_id": first_id, "action": "next"})
+    assert "Step 3 of 4" in onward.text
+    listed = await person.get(url)
+    assert "First Clinic East" in listed.text and "v@example.org" in listed.text
+    assert listed.text.count("Edit ") >= 2

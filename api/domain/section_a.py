@@ -1,20 +1,27 @@
 """Section A: the Organization Administrator's organization, locations and officers."""
 
+import contextlib
 from typing import Annotated
 
 from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
-from core.errors import Conflict, Invalid, NotFound
+from api.processes import signing as signing_process
+from core.errors import Conflict, Invalid, NotFound, StillWorking
 from core.timefmt import day
-from models.accounts import User
+from models.accounts import AccessLink, User
+from models.agreements import DOCUMENTS
+from models.audit import AuditEvent
+from models.base import utcnow
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole, OrganizationStatus
 from models.enrollment_rules import locations_of, officers_of, section_a_problems
 from models.enrollment_schemas import (
+    CoordinatorIn,
     LocationIn,
     LocationOut,
     OfficerIn,
@@ -22,6 +29,8 @@ from models.enrollment_schemas import (
     OrganizationDetailsIn,
     OrganizationOut,
 )
+from models.links import INVITE_PURPOSE, revoke_links
+from models.review import SigningRequest, SigningRound
 
 SUBMITTED = ("Section A was already submitted on {}. Your dashboard has what can still change "
              "(the organization's details, a new location); for anything else, open a "
@@ -95,8 +104,10 @@ async def _refuse_a_second(session: AsyncSession, org: Organization, data: Locat
     key = (_same(data.name), _same(data.street), data.zip_code[:5])
     if any((_same(name), _same(street), zip_code[:5]) == key
            for location_id, name, street, zip_code in rows if location_id != other_than):
-        raise Conflict(f"{data.name} at {data.street} is already one of your locations: change "
-                       "that one instead of adding it again.", field="name")
+        where = ("choose Edit next to it in the list to change it" if org.status ==
+                 OrganizationStatus.DRAFT else "it is in your list of locations")
+        raise Conflict(f"{data.name} at {data.street} is already one of your locations: "
+                       f"{where}, instead of adding it again.", field="name")
 
 
 async def add_location(session: AsyncSession, gateway: Gateway, org: Organization,
@@ -137,8 +148,106 @@ async def remove_location(session: AsyncSession, org: Organization, location_id:
 
 
 async def set_officer(session: AsyncSession, org: Organization, role: OfficerRole,
-                      data: OfficerIn) -> ResponsibleOfficer:
+                      data: OfficerIn, gateway: Gateway | None = None,
+                      user: User | None = None) -> ResponsibleOfficer:
+    """Part of the draft; after Section A, a correction (correct_officer)."""
+    if org.status == OrganizationStatus.SUBMITTED and gateway is not None:
+        await correct_officer(session, gateway, org, role, data, user)
+        return (await officers_of(session, org))[role]
     return await keep_officer(session, org, role, data.model_dump())
+
+
+async def _unsigned(session: AsyncSession, org: Organization,
+                    role: OfficerRole) -> list[tuple[SigningRequest, int]]:
+    """The officer's requests still waiting for a signature, with their round's number."""
+    rows = await session.exec(select(SigningRequest, SigningRound.number).join(
+        SigningRound, SigningRound.id == SigningRequest.round_id).where(
+        SigningRequest.organization_id == org.id, SigningRequest.officer_role == role,
+        SigningRequest.status == "pending", SigningRound.status == "open")
+        .order_by(SigningRequest.id))
+    return list(rows.all())
+
+
+async def correct_officer(session: AsyncSession, gateway: Gateway, org: Organization,
+                          role: OfficerRole, data: OfficerIn, user: User | None) -> list[str]:
+    """After Section A: the CEO or CMO corrected (a mistyped email reaches nobody). What they
+    have still to sign goes to the corrected person: the round's process emails a fresh link
+    (its send_links activity brings each request up to the officer named now, so the link
+    carries the corrected content) and the links sent before stop working. Signatures already
+    made stay. The correction is committed first, so the process reads it; a renewal refused
+    or not done is asked again by saving again (a request still naming someone else).
+    Returns the titles of the documents a new link is emailed for."""
+    officer = (await officers_of(session, org)).get(role)
+    if officer is None:
+        officer = ResponsibleOfficer(organization_id=org.id, role=role, name="", title="",
+                                     email="")
+    before = {"name": officer.name, "title": officer.title, "email": officer.email}
+    officer.name, officer.title = data.name.strip(), data.title.strip()
+    officer.email = str(data.email).strip().lower()
+    after = {"name": officer.name, "title": officer.title, "email": officer.email}
+    if after != before:
+        session.add(officer)
+        locations = [loc.id for loc in await locations_of(session, org)]
+        for location_id in locations:
+            session.add(AuditEvent(
+                subject_type="location", subject_id=location_id, action="officer:corrected",
+                actor=f"user:{user.id}" if user else "system",
+                detail={"role": role.value, "from": before, "to": after}))
+        await session.commit()  # the process reads the officer named now
+    renewed = []
+    for request, number in await _unsigned(session, org, role):
+        stale = (request.officer_name, request.officer_email) != (officer.name, officer.email)
+        if stale or after != before:
+            with contextlib.suppress(StillWorking):  # accepted: the link goes out
+                await signing_process.renew_link(gateway, org.id, number, request.id)
+            renewed.append(DOCUMENTS[request.document].title)
+    return renewed
+
+
+async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Organization,
+                              location_id: int, data: CoordinatorIn) -> Location:
+    """After Section A, a location whose coordinator has not registered: the name and email
+    corrected, the links sent so far dead at once (in the same transaction: the invitation
+    registers whoever holds it under the corrected address), and the location's process asked
+    for a new invitation, which goes to the corrected address. Saving again with nothing
+    changed asks again if no invitation is live (one refused or not done)."""
+    location = await session.get(Location, location_id)
+    if location is None or location.organization_id != org.id:
+        raise NotFound("That location is not part of your organization.")
+    if location.coordinator_user_id is not None:
+        raise Conflict(f"The coordinator of {location.name} has registered, so the invitation "
+                       "can no longer be changed. The coordinator updates their own details "
+                       "in their account; for another coordinator, open a help-desk case.",
+                       field="coordinator_email")
+    fields = data.model_dump()
+    fields["coordinator_email"] = str(fields["coordinator_email"]).lower()
+    changed = any(getattr(location, k) != v for k, v in fields.items())
+    if changed:
+        moved = await session.exec(update(Location).where(
+            Location.id == location.id, Location.coordinator_user_id.is_(None)).values(**fields)
+            .execution_options(synchronize_session=False))
+        if moved.rowcount != 1:
+            raise Conflict(f"The coordinator of {location.name} has just registered, so the "
+                           "invitation can no longer be changed.", field="coordinator_email")
+        await revoke_links(session, INVITE_PURPOSE, location.id)
+        session.add(AuditEvent(subject_type="location", subject_id=location.id,
+                               action="coordinator:corrected", actor=f"user:{org.admin_user_id}",
+                               detail={"from": location.coordinator_email,
+                                       "to": fields["coordinator_email"]}))
+        await session.commit()
+        await session.refresh(location)
+    if changed or not await _live_invitation(session, location.id):
+        with contextlib.suppress(StillWorking):  # accepted: the invitation goes out
+            await enrollment_process.renew_invitation(gateway, location.id)
+    return location
+
+
+async def _live_invitation(session: AsyncSession, location_id: int) -> bool:
+    found = await session.exec(select(AccessLink.id).where(
+        AccessLink.purpose == INVITE_PURPOSE, AccessLink.subject_id == location_id,
+        AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None),
+        AccessLink.expires_at > utcnow()))
+    return found.first() is not None
 
 
 async def keep_officer(session: AsyncSession, org: Organization, role: OfficerRole,

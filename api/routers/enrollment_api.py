@@ -14,8 +14,9 @@ from api.routing import Router
 from api.sessions import bearer_token
 from core.errors import Conflict, Invalid
 from models.accounts import User
-from models.enrollment_enums import OfficerRole
+from models.enrollment_enums import OfficerRole, OrganizationStatus
 from models.enrollment_schemas import (
+    CoordinatorIn,
     CoordinatorRegistrationIn,
     ExistingAccountIn,
     InvitationOut,
@@ -88,6 +89,21 @@ async def put_location(org_id: Id, location_id: Id, body: LocationIn, user: Admi
         await section_a.update_location(session, org, location_id, body))
 
 
+@router.put("/organizations/{org_id}/locations/{location_id}/coordinator",
+            response_model=LocationOut,
+            summary="After Section A: correct a coordinator who has not registered yet",
+            description="A new invitation goes to the corrected address; the one sent before "
+                        "stops working.")
+async def put_coordinator(org_id: Id, location_id: Id, body: CoordinatorIn, user: Admin,
+                          session: SessionDep, gateway: ProcessesDep) -> LocationOut:
+    org = await _my_org(session, user, org_id)
+    if org.status != OrganizationStatus.SUBMITTED:
+        raise Conflict("Section A is still a draft: change the location there.",
+                       field="location_id")
+    return LocationOut.model_validate(
+        await section_a.correct_coordinator(session, gateway, org, location_id, body))
+
+
 @router.delete("/organizations/{org_id}/locations/{location_id}", status_code=204)
 async def delete_location(org_id: Id, location_id: Id, user: Admin,
                           session: SessionDep) -> Response:
@@ -96,11 +112,14 @@ async def delete_location(org_id: Id, location_id: Id, user: Admin,
 
 
 @router.put("/organizations/{org_id}/officers/{role}", response_model=OrganizationOut,
-            summary="Name the CEO or the CMO")
+            summary="Name the CEO or the CMO (after Section A: correct them)",
+            description="After Section A, what the officer has still to sign is emailed to the "
+                        "corrected address with a fresh link; the links sent before stop "
+                        "working. Signatures already made stay.")
 async def put_officer(org_id: Id, role: OfficerRole, body: OfficerIn, user: Admin,
-                      session: SessionDep) -> OrganizationOut:
+                      session: SessionDep, gateway: ProcessesDep) -> OrganizationOut:
     org = await _my_org(session, user, org_id)
-    await section_a.set_officer(session, org, role, body)
+    await section_a.set_officer(session, org, role, body, gateway, user)
     return await section_a.organization_out(session, org)
 
 

@@ -13,16 +13,17 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import as_id, form_id
 from api.routing import Router
-from core.errors import CVMSError
+from core.errors import CVMSError, NotFound
 from models.accounts import User
 from models.enrollment_enums import ORGANIZATION_TYPES, US_STATES, OfficerRole, OrganizationStatus
-from models.enrollment_schemas import LocationIn, OfficerIn, OrganizationDetailsIn
+from models.enrollment_schemas import CoordinatorIn, LocationIn, OfficerIn, OrganizationDetailsIn
 from models.enums import Role
 
 router = Router(prefix="/organization", include_in_schema=False)
 Admin = Annotated[User, Depends(require_roles(Role.ORG_ADMIN))]
 STEPS = ["details", "locations", "officers", "review"]
-CHOICES = {"org_types": ORGANIZATION_TYPES, "states": [(s, s) for s in US_STATES]}
+CHOICES = {"org_types": ORGANIZATION_TYPES, "states": [(s, s) for s in US_STATES],
+           "officer_roles": list(OfficerRole)}
 
 
 def _step_url(step: str) -> str:
@@ -49,6 +50,7 @@ async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
     locations = await section_a.locations_of(session, org) if org else []
     return render(request, "organization/dashboard.html", {
         "org": org, "locations": locations, "reminders": await next_reminders(session, locations),
+        "officers": await section_a.officers_of(session, org) if org else {},
         **CHOICES, **context}, status_code=context.pop("status_code", 200))
 
 
@@ -64,6 +66,11 @@ async def step_page(request: Request, step: str, user: Admin, session: SessionDe
         officers = await section_a.officers_of(session, org)
         values = {f"{role.value}_{f}": getattr(o, f) for role, o in officers.items()
                   for f in ("name", "title", "email")}
+    edit = request.query_params.get("edit")
+    if step == "locations" and org and edit:  # "Edit" next to a location: the form holds it
+        location = await section_a.draft_location(session, org, as_id(edit, "edit"))
+        values = {**{f: getattr(location, f) for f in LocationIn.model_fields},
+                  "location_id": location.id}
     if step == "review" and org:
         return await _page(request, session, org, step,
                            problems=await section_a.section_a_problems(session, org))
@@ -119,14 +126,16 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
         location_id = as_id(action.removeprefix("confirm-remove-"), "action")
         await section_a.remove_location(session, org, location_id)
         return redirect(_step_url("locations"), notice="The location was removed.")
-    if _typed_location(values):  # typed but not "Added": keep it, or stop and say so
+    if values.get("location_id") or _typed_location(values):
+        # typed but not "Added", or an edit not saved: keep it, or stop and say so
         data, errors = parse(LocationIn, values)
         if errors:
-            errors = {**errors, "name": errors.get("name") or UNADDED}
+            unkept = UNSAVED if values.get("location_id") else UNADDED
+            errors = {**errors, "name": errors.get("name") or unkept}
             return await _page(request, session, org, "locations", values=values,
                                errors=errors, status_code=400)
         try:
-            await section_a.add_location(session, gateway, org, data, user)
+            await _store_location(session, gateway, org, values, data, user)
         except CVMSError as error:
             return await _page(request, session, org, "locations", values=values,
                                errors=error.errors or {"name": error.message}, status_code=400)
@@ -140,6 +149,15 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
 
 UNADDED = ("You typed a location but did not add it. Complete it and choose Add location, or "
            "clear its fields.")
+UNSAVED = ("Your changes to this location are not saved. Correct what is marked and choose Save "
+           "changes, or Cancel to keep the location as it was.")
+
+
+async def _store_location(session, gateway, org, values: dict, data: LocationIn, user: User):
+    """The location being edited (its id posted with the form) is changed; else one is added."""
+    if values.get("location_id"):
+        return await section_a.update_location(session, org, form_id(values, "location_id"), data)
+    return await section_a.add_location(session, gateway, org, data, user)
 
 
 def _typed_location(values: dict) -> bool:
@@ -153,10 +171,7 @@ async def _save_location(request: Request, session, gateway, org, values: dict,
     data, errors = parse(LocationIn, values)
     if data:
         try:
-            if values.get("location_id"):
-                await section_a.update_location(session, org, form_id(values, "location_id"), data)
-            else:
-                await section_a.add_location(session, gateway, org, data, user)
+            await _store_location(session, gateway, org, values, data, user)
             return redirect(_step_url("locations"), notice=f"{data.name} is saved.")
         except CVMSError as error:
             errors = error.errors or {"name": error.message}
@@ -242,3 +257,111 @@ async def add_location_later(request: Request, user: Admin, session: SessionDep,
             errors = error.errors or {"name": error.message}
     return await _dashboard(request, session, org, details={}, values=values, errors=errors,
                             adding=True, status_code=400)
+
+
+def _officer_role(role: str) -> OfficerRole:
+    if role not in OfficerRole.__members__.values():
+        raise NotFound("There is no such responsible officer: the CEO (ceo) or the CMO (cmo).")
+    return OfficerRole(role)
+
+
+async def _submitted(session, user: User):
+    """The administrator's organization once Section A is submitted (before: its steps)."""
+    org = await my_organization(session, user)
+    if org is None or org.status != OrganizationStatus.SUBMITTED:
+        return None
+    return org
+
+
+@router.get("/officers/{role}", response_class=HTMLResponse)
+async def correct_officer_page(request: Request, role: str, user: Admin,
+                               session: SessionDep) -> Response:
+    """After Section A: correct the CEO or the CMO (a mistyped email reaches nobody)."""
+    officer_role = _officer_role(role)
+    org = await _submitted(session, user)
+    if org is None:
+        return redirect(_step_url("officers"))
+    officer = (await section_a.officers_of(session, org)).get(officer_role)
+    values = {f: getattr(officer, f) for f in ("name", "title", "email")} if officer else {}
+    return render(request, "organization/correct_officer.html", {
+        "org": org, "role": officer_role, "values": values})
+
+
+@router.post("/officers/{role}", response_class=HTMLResponse)
+async def correct_officer(request: Request, role: str, user: Admin, session: SessionDep,
+                          gateway: ProcessesDep) -> Response:
+    officer_role = _officer_role(role)
+    values = await form_values(request)
+    org = await _submitted(session, user)
+    if org is None:
+        return redirect(_step_url("officers"))
+    data, errors = parse(OfficerIn, values)
+    if data:
+        try:
+            renewed = await section_a.correct_officer(session, gateway, org, officer_role,
+                                                      data, user)
+            return redirect("/organization", notice=_officer_notice(officer_role, data,
+                                                                     renewed))
+        except CVMSError as error:  # refused or not done: said on the form, kept as typed
+            errors = _on_the_form(error, OfficerIn, "email")
+    return render(request, "organization/correct_officer.html", {
+        "org": org, "role": officer_role, "values": values, "errors": errors},
+        status_code=400)
+
+
+def _on_the_form(error: CVMSError, form, field: str) -> dict[str, str]:
+    named = {k: v for k, v in error.errors.items() if k in form.model_fields}
+    return named or {field: error.message}
+
+
+def _officer_notice(role: OfficerRole, data: OfficerIn, renewed: list[str]) -> str:
+    who = f"The {role.label} ({role.value.upper()}) is now {data.name}, {data.email}."
+    if renewed:
+        return (f"{who} We emailed a new signing link for the {' and the '.join(renewed)} to "
+                f"{data.email}; the links sent before no longer work.")
+    return (f"{who} Nothing is waiting for their signature now: they are emailed a signing "
+            "link when there is something for them to sign.")
+
+
+@router.get("/locations/{location_id}/coordinator", response_class=HTMLResponse)
+async def correct_coordinator_page(request: Request, location_id: int, user: Admin,
+                                   session: SessionDep) -> Response:
+    """After Section A, before the coordinator registers: correct the name and email the
+    invitation goes to."""
+    org, location = await _coordinator_location(session, user, location_id)
+    if org.status != OrganizationStatus.SUBMITTED:
+        return redirect(_step_url("locations"))
+    values = {f: getattr(location, f) for f in CoordinatorIn.model_fields}
+    return render(request, "organization/correct_coordinator.html", {
+        "org": org, "location": location, "values": values})
+
+
+async def _coordinator_location(session, user: User, location_id: int):
+    org = await my_organization(session, user)
+    location = next((loc for loc in await section_a.locations_of(session, org)
+                     if loc.id == location_id), None) if org else None
+    if location is None:
+        raise NotFound("That location is not part of your organization.")
+    return org, location
+
+
+@router.post("/locations/{location_id}/coordinator", response_class=HTMLResponse)
+async def correct_coordinator(request: Request, location_id: int, user: Admin,
+                              session: SessionDep, gateway: ProcessesDep) -> Response:
+    values = await form_values(request)
+    org, location = await _coordinator_location(session, user, location_id)
+    if org.status != OrganizationStatus.SUBMITTED:
+        return redirect(_step_url("locations"))
+    data, errors = parse(CoordinatorIn, values)
+    if data:
+        try:
+            await section_a.correct_coordinator(session, gateway, org, location_id, data)
+            return redirect("/organization", notice=(
+                f"The coordinator of {location.name} is now {data.coordinator_first_name} "
+                f"{data.coordinator_last_name}, {data.coordinator_email}. We emailed a new "
+                "invitation to that address; the invitation sent before no longer works."))
+        except CVMSError as error:
+            errors = _on_the_form(error, CoordinatorIn, "coordinator_email")
+    return render(request, "organization/correct_coordinator.html", {
+        "org": org, "location": location, "values": values, "errors": errors},
+        status_code=400)
