@@ -60,8 +60,9 @@ async def test_a_typed_location_is_kept_or_the_page_says_so(page, system):
     await expect(page.get_by_role("button", name="Remove Fully Typed Clinic")).to_be_visible()
 
 
-async def test_a_good_photo_survives_a_refused_one(page, system):
-    enrollment = await start_enrollment(system, ["Photo Clinic"])
+async def type_unit(page: Page, system, location_name: str, outside: bytes) -> int:
+    """A new location's coordinator on the storage step, a unit typed whole (not added)."""
+    enrollment = await start_enrollment(system, [location_name])
     (email, location_id), = enrollment.locations.items()
     await register_coordinator(system, email)
     await log_in(page, email)
@@ -72,7 +73,12 @@ async def test_a_good_photo_survives_a_refused_one(page, system):
     await page.locator("#inside_photo").set_input_files(
         {"name": "inside.jpg", "mimeType": "image/jpeg", "buffer": photo()})
     await page.locator("#outside_photo").set_input_files(
-        {"name": "outside.jpg", "mimeType": "image/jpeg", "buffer": b"not a picture at all"})
+        {"name": "outside.jpg", "mimeType": "image/jpeg", "buffer": outside})
+    return location_id
+
+
+async def test_a_good_photo_survives_a_refused_one(page, system):
+    await type_unit(page, system, "Photo Clinic", b"not a picture at all")
     await page.get_by_role("button", name="Add storage unit").click()
     await expect(page.locator("#outside_photo-error")).to_be_visible()
     await expect(page.locator("#inside_photo-kept")).to_contain_text("We kept the photo")
@@ -95,3 +101,13 @@ async def test_correcting_the_details_shows_every_answer(page, system):
         "Wake Health Partners")
     await expect(page.get_by_role("radio", name="Yes")).to_be_checked()
     await assert_accessible(page)
+
+
+async def test_a_storage_unit_typed_whole_survives_next(page, system):
+    """Found by the outside check: Next (or Enter) threw away a unit typed whole but not
+    "Added": the unit's fields were a form of their own, apart from Next's."""
+    location_id = await type_unit(page, system, "Next Unit Clinic", photo("white"))
+    await page.get_by_role("button", name="Next").click()
+    await expect(page.get_by_text("Step 8 of 12").first).to_be_attached()
+    await page.goto(f"/locations/{location_id}/section-b/storage")
+    await expect(page.get_by_role("img", name="Inside of Helmer HPR105")).to_be_visible()

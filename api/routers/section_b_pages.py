@@ -235,6 +235,9 @@ async def _storage(request, session, gateway, location, step, action, values, _u
         return redirect(step_url(location.id, step), notice="The storage unit was removed.")
     if action == "add":
         return await _add_unit(request, session, gateway, location, values)
+    if await _typed_unit(request, values):  # typed but not "Added": add it, or stop and say so
+        await _add_unit(request, session, gateway, location, values, unadded=True)
+        return await _navigate(session, location, step, action)
     if action == "next" and not await section_b.units_of(session, location):
         raise _invalid("storage_units", "Add at least one storage unit, with an inside and an "
                                         "outside photo, before continuing.")
@@ -245,7 +248,22 @@ def _invalid(field: str, message: str) -> CVMSError:
     return Invalid(message, field=field)
 
 
-async def _add_unit(request, session, gateway, location, values):
+UNADDED_UNIT = ("You typed a storage unit but did not add it. Complete what is marked and choose "
+                "Add storage unit, or clear its fields.")
+
+
+async def _typed_unit(request, values: dict) -> bool:
+    """Something of a storage unit came with Next, Previous or Pause (one form holds both)."""
+    if any(str(values.get(f) or "").strip() for f in StorageUnitIn.model_fields):
+        return True
+    form = await request.form()
+    return any(values.get(f"kept_{name}") or getattr(form.get(name), "filename", None)
+               for name in ("inside_photo", "outside_photo"))
+
+
+async def _add_unit(request, session, gateway, location, values, unadded: bool = False):
+    """Add the unit typed; `unadded`: it came with Next (or Previous, Pause), which go on once
+    it is added, and a refusal says it was not added."""
     key = secret(request)
     names = ("inside_photo", "outside_photo")
     kept = {name: kept_file_id(key, values.pop(f"kept_{name}", None)) for name in names}
@@ -261,8 +279,12 @@ async def _add_unit(request, session, gateway, location, values):
         for name, file in photos.stored.items():
             values[f"kept_{name}"] = keep_reference(key, file.id)
             values[f"kept_{name}_name"] = file.filename
-        raise Invalid("Check the storage unit's details.", errors={**errors, **photos.errors})
+        unkept = {"storage_units": UNADDED_UNIT} if unadded else {}
+        raise Invalid("Check the storage unit's details.",
+                      errors={**unkept, **errors, **photos.errors})
     unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
+    if unadded:
+        return unit
     if unit.review_status == "pending":
         return redirect(step_url(location.id), notice="The storage unit was added and sent to "
                                                       "the Immunization Branch for review.")
