@@ -1,6 +1,8 @@
 """Section B's pages as the coordinator uses them: nothing typed is lost, mistakes are named
 on their field, on the step's page, all at once."""
 
+import re
+
 from sqlmodel import func, select
 
 from models.enrollment import StorageUnit
@@ -32,3 +34,30 @@ async def test_a_storage_unit_typed_then_next_is_added_not_lost(system):
                                  files=photos)
     assert onward.status_code == 200 and "Step 8 of 12" in onward.text, onward.text[:500]
     assert await units(system, location_id) == 1
+
+
+async def test_a_provider_listed_twice_is_named_on_the_license_number_with_the_form_kept(system):
+    """Found by the outside check: the same provider again on step 8 answered a bare 409 page
+    ("…already listed with licence… Go back with your browser's Back button"), and editing a
+    provider on step 9 into another's license was saved."""
+    person, location_id = await coordinator_in_browser(system, "Twin Provider Clinic")
+    url = f"/locations/{location_id}/section-b/providers"
+    pat = {"action": "create", "first_name": "Pat", "middle_initial": "Q",
+           "last_name": "Duplicate", "license_type": "PA", "license_number": "PA-555"}
+    assert "Pat Duplicate was added" in (await person.submit(url, pat)).text
+    again = await person.submit(url, pat)
+    assert again.status_code == 409, again.text[:300]
+    assert 'id="license_number-error"' in again.text and "Back button" not in again.text
+    assert "already listed with license PA PA-555" in again.text
+    assert 'value="Duplicate"' in again.text and "Step 8 of 12" in again.text
+    assert "licence" not in again.text.lower()
+    other = {**pat, "first_name": "Lee", "license_number": "PA-777"}
+    assert "Lee Duplicate was added" in (await person.submit(url, other)).text
+    edit_page = await person.get(f"/locations/{location_id}/section-b/edit_providers")
+    lee_edit = re.search(r'href="([^"]+/edit)">Edit Lee', edit_page.text)[1]
+    into_twin = await person.submit(lee_edit, {**other, "license_number": "pa555"})
+    assert into_twin.status_code == 400, into_twin.text[:300]
+    assert 'id="license_number-error"' in into_twin.text and 'value="pa555"' in into_twin.text
+    assert "already listed with license PA PA-555" in into_twin.text
+    kept = await person.submit(lee_edit, {**other, "middle_initial": "R"})
+    assert "The provider is saved" in kept.text

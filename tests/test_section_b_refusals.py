@@ -76,10 +76,10 @@ async def test_an_invalid_license_type_is_refused(system):
     assert await count(system, PracticingProvider, location_id) == 0
 
 
-async def test_the_same_licence_is_listed_once(system):
-    """Found by the outside check: the same provider and licence could be added again and
-    again (three active rows with MD 12345). Refused on the licence number, whatever the case
-    and hyphens; another licence type with the same number is another licence."""
+async def test_the_same_license_is_listed_once(system):
+    """Found by the outside check: the same provider and license could be added again and
+    again (three active rows with MD 12345). Refused on the license number, whatever the case
+    and hyphens; another license type with the same number is another license."""
     _enrollment, clients = await coordinator_for(system)
     (location_id, coordinator), = clients.items()
     url = f"/api/v1/locations/{location_id}/providers"

@@ -179,21 +179,29 @@ async def providers_of(session: AsyncSession, location: Location) -> list[Practi
 
 async def add_provider(session: AsyncSession, gateway: Gateway, location: Location,
                        data: ProviderIn, source: str = "portal") -> PracticingProvider:
-    """A provider is listed once: the same licence (type and number, ignoring case and
-    hyphens) already active at the location is refused on the licence number."""
-    number = data.license_number.replace("-", "").upper()
-    listed = (await session.exec(select(PracticingProvider).where(
-        PracticingProvider.location_id == location.id, PracticingProvider.active,
-        PracticingProvider.license_type == data.license_type))).all()
-    twin = next((p for p in listed
-                 if p.license_number.replace("-", "").upper() == number), None)
-    if twin is not None:
-        raise Conflict(f"{twin.full_name} is already listed with licence "
-                       f"{data.license_type} {twin.license_number}.", field="license_number")
+    """A provider is listed once (refuse_twin)."""
+    await refuse_twin(session, location, data.license_type, data.license_number)
     provider = PracticingProvider(location_id=location.id, source=source, **data.model_dump())
     session.add(provider)
     await providers_changed(session, gateway, location, "providers")
     return provider
+
+
+async def refuse_twin(session: AsyncSession, location: Location, license_type, license_number: str,
+                      other_than: int | None = None) -> None:
+    """The same license (type and number, ignoring case and hyphens) already active at the
+    location is refused on the license number: added, edited into or reactivated as a twin."""
+    number = license_number.replace("-", "").upper()
+    listed = (await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == location.id, PracticingProvider.active,
+        PracticingProvider.license_type == license_type))).all()
+    twin = next((p for p in listed if p.id != other_than
+                 and p.license_number.replace("-", "").upper() == number), None)
+    if twin is not None:
+        kind = getattr(license_type, "value", license_type)
+        raise Conflict(f"{twin.full_name} is already listed with license {kind} "
+                       f"{twin.license_number}: a provider is listed once.",
+                       field="license_number")
 
 
 async def providers_changed(session: AsyncSession, gateway: Gateway,
@@ -229,6 +237,9 @@ async def _provider(session: AsyncSession, location: Location, provider_id: int)
 async def update_provider(session: AsyncSession, gateway: Gateway, location: Location,
                           provider_id: int, data: ProviderIn) -> PracticingProvider:
     provider = await _provider(session, location, provider_id)
+    if provider.active:
+        await refuse_twin(session, location, data.license_type, data.license_number,
+                          other_than=provider.id)
     for field, value in data.model_dump().items():
         setattr(provider, field, value)
     session.add(provider)

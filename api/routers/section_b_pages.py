@@ -209,7 +209,7 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
     try:
         return await handler(request, session, gateway, location, step, action, values, user)
     except CVMSError as error:
-        if error.status_code == 409:
+        if error.status_code == 409 and not error.errors:  # not a field's: the step is closed
             raise
         # nothing half-stored; what was typed goes back to the page
         await rollback_keeping(session, user, location)
@@ -375,8 +375,15 @@ async def edit_provider(request: Request, location_id: Id, provider_id: Id, user
     values = await form_values(request)
     data, errors = parse(ProviderIn, values)
     if data:
-        await section_b.update_provider(session, gateway, location, provider_id, data)
-        return redirect(step_url(location_id, "edit_providers"), notice="The provider is saved.")
+        try:
+            await section_b.update_provider(session, gateway, location, provider_id, data)
+            return redirect(step_url(location_id, "edit_providers"),
+                            notice="The provider is saved.")
+        except CVMSError as error:  # another provider's license: named on its field
+            if not error.errors:
+                raise
+            await rollback_keeping(session, user, location)
+            errors = error.errors
     provider = next(p for p in await section_b.providers_of(session, location)
                     if p.id == provider_id)
     return render(request, "section_b/provider_edit.html", {
