@@ -1,7 +1,8 @@
 """Section A and enrollment status: request and response bodies (API and forms alike)."""
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -185,6 +186,24 @@ class SignatureIn(Form):
     typed_name: OptionalText
     image: Annotated[Annotated[str, Field(max_length=800_000)] | None, Blankable] = None
     consent: bool = Field(description="Consent to sign electronically (adopt and use)")
+
+    @classmethod
+    def also_refused(cls, data: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
+        """A form refused for one field still names consent and the typed name (api.forms)."""
+        consent = data.get("consent") in (True, "true", "yes", "on")
+        typed = str(data.get("typed_name") or "").strip()
+        found = signature_problems(consent, data.get("method") or "typed", typed)
+        return {k: v for k, v in found.items() if k not in errors}
+
+
+def signature_problems(consent: bool, method: str, typed_name: str | None) -> dict[str, str]:
+    """What an "adopt and use" signature lacks, every problem at once."""
+    problems = {}
+    if not consent:
+        problems["consent"] = "Check the box to agree to sign electronically."
+    if method == "typed" and not typed_name:
+        problems["typed_name"] = "Type your full name to sign."
+    return problems
 
 
 class SignatureOut(BaseModel):

@@ -1,9 +1,18 @@
 """Section B, step by step: what each step asks and how it is validated (pages and API alike)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, EmailStr, Field, create_model, model_validator
+from pydantic import (
+    BaseModel,
+    EmailStr,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    model_validator,
+)
 
 from models.enrollment_enums import AGE_GROUPS, POPULATIONS, PROVIDER_TYPES, SETTINGS, WEEKDAYS
 from models.fields import (
@@ -19,15 +28,48 @@ from models.fields import (
     fail_many,
     pattern,
 )
-from models.input import Input
+from models.input import Input, clean_text
 
 
 class Step(Input):
-    """One step of Section B."""
+    """One step of Section B. Its rules between fields are `cross_checks`: run after the
+    fields validate, and also (`also_refused`, which api.forms asks) on the fields that did
+    when others did not, so a page says every problem at once, not one batch per Next."""
+
+    def cross_checks(self) -> None:
+        """Raise (fail, fail_many) naming each field a rule between fields refuses."""
+
+    @model_validator(mode="after")
+    def _cross_checked(self) -> "Step":
+        self.cross_checks()
+        return self
+
+    @classmethod
+    def also_refused(cls, data: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
+        values: dict[str, Any] = {}
+        for name, field in cls.model_fields.items():
+            default = None if field.is_required() else field.get_default(call_default_factory=True)
+            values[name] = default
+            if name in errors or name not in data:
+                continue
+            raw = data[name]
+            raw = clean_text(raw.strip()) if isinstance(raw, str) else raw
+            kind = Annotated[field.annotation, *field.metadata] if field.metadata else \
+                field.annotation
+            try:
+                values[name] = TypeAdapter(kind).validate_python(raw)
+            except (ValidationError, ValueError):
+                continue
+        try:
+            cls.model_construct(**values).cross_checks()
+        except ValidationError as error:
+            return {str(e["loc"][0]): e["msg"] for e in error.errors()
+                    if e["loc"] and str(e["loc"][0]) not in errors}
+        return {}
 
 
-def _require(model: BaseModel, fields: list[str], message: str) -> None:
-    fail_many({name: message for name in fields if getattr(model, name) in (None, "")})
+def _missing(model: BaseModel, fields: list[str], message: str) -> dict[str, str]:
+    return {name: message for name in fields if getattr(model, name) in (None, "")}
 
 
 class LocationInfo(Step):
@@ -44,15 +86,17 @@ class LocationInfo(Step):
     other_org_orders: bool
     ordering_organization: OptionalText
 
-    @model_validator(mode="after")
-    def _conditional(self) -> "LocationInfo":
+    def cross_checks(self) -> None:
+        problems = {}
         if self.admin_address_differs:
-            _require(self, ["admin_street", "admin_city", "admin_state", "admin_zip"],
-                     "Enter the address where vaccine is administered.")
+            problems.update(_missing(self, ["admin_street", "admin_city", "admin_state",
+                                            "admin_zip"],
+                                     "Enter the address where vaccine is administered."))
         if self.other_org_orders:
-            _require(self, ["ordering_organization"],
-                     "Name the organization that orders vaccine for this location.")
-        return self
+            problems.update(_missing(self, ["ordering_organization"],
+                                     "Name the organization that orders vaccine for this "
+                                     "location."))
+        fail_many(problems)
 
 
 class Coordinators(Step):
@@ -76,8 +120,7 @@ def slot_fields() -> list[str]:
 class _Slots(Step):
     """Monday-Friday, a morning and an evening slot, From/To as HH:MM or NA."""
 
-    @model_validator(mode="after")
-    def _slots(self) -> "_Slots":
+    def cross_checks(self) -> None:
         values = self.model_dump()
         available, problems = 0, {}  # every slot's problem at once, each on its row
         for day, day_name in WEEKDAYS:
@@ -91,7 +134,6 @@ class _Slots(Step):
         fail_many(problems)
         if not available:
             fail("mon_am_from", "Choose at least one time slot when you can receive shipments.")
-        return self
 
 
 def _slot_problem(start: str, end: str, earliest: str, latest: str) -> str | None:
@@ -124,8 +166,7 @@ class ProviderProfile(Step):
     patients_per_week: Annotated[int, Field(ge=0, le=1_000_000)]
     peak_flu_doses: Annotated[int, Field(ge=0, le=10_000_000)]
 
-    @model_validator(mode="after")
-    def _ages(self) -> "ProviderProfile":
+    def cross_checks(self) -> None:
         problems = {}
         for field, _label in AGE_GROUPS:  # the summary names the field by its label
             number, unknown = getattr(self, field), getattr(self, f"{field}_unknown")
@@ -134,7 +175,6 @@ class ProviderProfile(Step):
             elif number is not None and unknown:  # the number was dropped for "Unknown"
                 problems[field] = "Enter the number or choose Unknown, not both."
         fail_many(problems)
-        return self
 
 
 class PopulationStorage(Step):
@@ -146,15 +186,13 @@ class PopulationStorage(Step):
     frozen_vials: Count
     ultra_cold_vials: Count
 
-    @model_validator(mode="after")
-    def _capacity(self) -> "PopulationStorage":
+    def cross_checks(self) -> None:
         vials = ["refrigerated_vials", "frozen_vials", "ultra_cold_vials"]
         if not self.no_capacity:
-            _require(self, vials,
-                     "Enter your storage capacity in 10-dose vials, or choose No capacity")
+            fail_many(_missing(self, vials, "Enter your storage capacity in 10-dose vials, or "
+                                            "choose No capacity"))
         elif any(getattr(self, name) for name in vials):
             fail("no_capacity", "Choose No capacity or enter the vials you can store, not both.")
-        return self
 
 
 @dataclass(frozen=True)

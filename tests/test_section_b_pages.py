@@ -6,7 +6,15 @@ import re
 from sqlmodel import func, select
 
 from models.enrollment import StorageUnit
-from tests.support.enrollment import coordinator_in_browser, photo
+from tests.support.enrollment import (
+    STEP_BODIES,
+    coordinator_in_browser,
+    fill_section_b,
+    photo,
+    register_coordinator,
+    start_enrollment,
+)
+from tests.support.web import browser
 
 
 async def units(system, location_id: int) -> int:
@@ -61,3 +69,34 @@ async def test_a_provider_listed_twice_is_named_on_the_license_number_with_the_f
     assert "already listed with license PA PA-555" in into_twin.text
     kept = await person.submit(lee_edit, {**other, "middle_initial": "R"})
     assert "The provider is saved" in kept.text
+
+
+async def test_every_mistake_on_a_step_is_named_at_once(system):
+    """Found by the outside check: rules between fields (an address asked for by "differs =
+    Yes", a number and Unknown both, the typed name of a signature) were said only once every
+    field passed, so a page took several submissions to show all its mistakes."""
+    enrollment = await start_enrollment(system, ["All At Once Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    person = browser(system)
+    await person.login(email)
+    base = f"/locations/{location_id}/section-b"
+    step2 = await person.submit(f"{base}/location", {
+        **STEP_BODIES["location"], "shipping_zip": "123", "admin_address_differs": "yes",
+        "other_org_orders": "yes", "action": "next"})
+    assert step2.status_code == 400
+    for field in ("shipping_zip", "admin_street", "admin_city", "admin_zip",
+                  "ordering_organization"):
+        assert f'id="{field}-error"' in step2.text, field
+    profile = {k: v for k, v in STEP_BODIES["provider"].items() if k != "provider_type"}
+    step5 = await person.submit(f"{base}/provider", {
+        **profile, "age_0_18_unknown": "true", "action": "next"})
+    assert step5.status_code == 400
+    assert 'id="provider_type-error"' in step5.text
+    assert "Enter the number or choose Unknown, not both." in step5.text
+
+    await fill_section_b(coordinator, location_id)
+    step11 = await person.submit(f"{base}/agreement", {
+        "method": "typed", "typed_name": "", "action": "sign"})
+    assert step11.status_code == 422, step11.text[:300]
+    assert "Type your full name to sign." in step11.text and 'id="consent-error"' in step11.text

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.files import decode_signature_image, off_the_loop, store_file
 from core.errors import Invalid
 from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
-from models.enrollment_schemas import SignatureIn
+from models.enrollment_schemas import SignatureIn, signature_problems
 from models.signatures import Signature
 
 
@@ -28,11 +28,10 @@ def client_of(request: Request) -> Client:
 
 async def adopted_image(session: AsyncSession, data: SignatureIn) -> int | None:
     """Check consent and the typed name or drawn image; store a drawn image (its id)."""
-    if not data.consent:
-        raise Invalid("Check the box to agree to sign electronically.", field="consent")
+    problems = signature_problems(data.consent, data.method, data.typed_name)
+    if problems:  # both at once: consent and the typed name
+        raise Invalid(" ".join(problems.values()), errors=problems)
     if data.method == "typed":
-        if not data.typed_name:
-            raise Invalid("Type your full name to sign.", field="typed_name")
         return None
     png = await off_the_loop(decode_signature_image, data.image or "", "signature")
     return (await store_file(session, png, filename="signature.png",
