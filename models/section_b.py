@@ -142,7 +142,8 @@ def _slot_problem(start: str, end: str, earliest: str, latest: str) -> str | Non
     if NA in (start, end):
         return "choose both From and To times, or N/A for both."
     if not (earliest <= start < end <= latest):
-        return f"the From time must be before the To time, between {earliest} and {latest}."
+        within = f"no later than {latest}" if earliest == "00:00" else f"from {earliest} on"
+        return f"the From time must be before the To time, both {within}."
     return None
 
 

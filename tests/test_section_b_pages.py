@@ -100,3 +100,32 @@ async def test_every_mistake_on_a_step_is_named_at_once(system):
         "method": "typed", "typed_name": "", "action": "sign"})
     assert step11.status_code == 422, step11.text[:300]
     assert "Type your full name to sign." in step11.text and 'id="consent-error"' in step11.text
+
+
+async def test_the_error_summary_names_each_field_as_the_page_shows_it(system):
+    """Found by the outside check: the summary said "Email:" and "Phone:" for the backup
+    coordinator's, the administration address read as the shipping one, "First name:" for a
+    step with no provider, nothing for step 6's capacity, and step 4's "between 00:00 and
+    12:00" where the morning's times start at 06:00."""
+    person, location_id = await coordinator_in_browser(system, "Summary Clinic")
+    base = f"/locations/{location_id}/section-b"
+    step2 = await person.submit(f"{base}/location", {
+        **STEP_BODIES["location"], "shipping_zip": "1", "admin_address_differs": "yes",
+        "action": "next"})
+    assert 'href="#shipping_zip">Shipping ZIP code:' in step2.text
+    assert 'href="#admin_zip">ZIP code where vaccine is administered:' in step2.text
+    step3 = await person.submit(f"{base}/coordinators", {
+        **STEP_BODIES["coordinators"], "backup_email": "x", "backup_phone": "1",
+        "action": "next"})
+    assert 'href="#backup_email">Backup coordinator&#39;s email:' in step3.text
+    assert 'href="#backup_phone">Backup coordinator&#39;s phone:' in step3.text
+    step4 = await person.submit(f"{base}/availability", {
+        "mon_am_from": "11:00", "mon_am_to": "10:00", "action": "next"})
+    assert "both no later than 12:00" in step4.text and "00:00" not in step4.text
+    step6 = await person.submit(f"{base}/population", {
+        **STEP_BODIES["population"], "no_capacity": "true", "action": "next"})
+    assert 'href="#no_capacity">Storage capacity: Choose No capacity' in step6.text
+    assert 'id="no_capacity-error"' in step6.text
+    step8 = await person.submit(f"{base}/providers", {"action": "next"})
+    assert 'href="#providers">Practicing providers: Add at least one' in step8.text
+    assert "First name:" not in step8.text

@@ -313,7 +313,7 @@ async def _providers(request, session, gateway, location, step, action, values, 
     section = await section_b.section_of(session, location)
     active = [p for p in await section_b.providers_of(session, location) if p.active]
     if action == "next" and not active and not section.bulk_upload_planned:
-        raise _invalid("first_name", "Add at least one practicing provider, or choose to send "
+        raise _invalid("providers", "Add at least one practicing provider, or choose to send "
                                      "the bulk upload template (25 or more providers).")
     return await _navigate(session, location, step, action)
 
