@@ -29,7 +29,12 @@ from models.contracts import (
 )
 from models.enrollment import Location, Organization, SectionB, UserLocation
 from models.enrollment_enums import LocationStatus, OrganizationStatus
-from models.enrollment_rules import locations_of, section_a_problems
+from models.enrollment_rules import (
+    coordinator_names,
+    has_account,
+    locations_of,
+    section_a_problems,
+)
 from models.enrollment_schemas import DETAIL_LABELS, OrganizationDetailsIn
 from models.links import INVITE_PURPOSE, PROBLEMS, claim_link, revoke_links
 from models.projection import project, project_reminder
@@ -129,6 +134,7 @@ class EnrollmentActivities(MailingActivities):
             context = CoordinatorInvitationContext(
                 recipient_name=location.coordinator_first_name, organization_name=org.legal_name,
                 location_name=location.name, admin_name=admin.full_name,
+                has_account=await has_account(session, location.coordinator_email),
                 register_url=self.settings.link(f"/invite/{token}"), expires_on=_expires(link))
             to = location.coordinator_email
             await write_transition(session, location, data.then)
@@ -247,7 +253,8 @@ class EnrollmentActivities(MailingActivities):
             location, org = await self._load(session, data.location_id)
             admin = await session.get(User, org.admin_user_id)
             context = SectionBSubmittedContext(
-                recipient_name=location.coordinator_first_name, organization_name=org.legal_name,
+                recipient_name=(await coordinator_names(session, location))[0],
+                organization_name=org.legal_name,
                 location_name=location.name, providers_pending=location.providers_pending,
                 status_url=self.settings.link(f"/locations/{location.id}/section-b"))
             section = await session.get(SectionB, location.id)

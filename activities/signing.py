@@ -240,7 +240,8 @@ class SigningActivities(MailingActivities):
                 document_title=DOCUMENTS[request.document].title,
                 signed_at=when(signature.signed_at),
                 content_sha256=request.content_sha256, locations=locations,
-                copy_url=self.settings.link(signed_copy_path(self.secret, signature.id)))
+                copy_url=self.settings.link(signed_copy_path(self.secret, signature.id)),
+                still_unsigned=(await _recorded(session, request)).still_unsigned)
         await self.mailer.send(f"signing-request-{request.id}:receipt",
                                EmailKind.SIGNATURE_RECEIPT, [request.officer_email], context)
 

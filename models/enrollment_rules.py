@@ -2,9 +2,10 @@
 the submission activity."""
 
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.accounts import User
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import OfficerIn, OrganizationDetailsIn
@@ -21,6 +22,21 @@ async def officers_of(session: AsyncSession,
     result = await session.exec(select(ResponsibleOfficer).where(
         ResponsibleOfficer.organization_id == org.id))
     return {officer.role: officer for officer in result.all()}
+
+
+async def coordinator_names(session: AsyncSession, location: Location) -> tuple[str, str]:
+    """The coordinator's first and full name: their account's once registered (they may correct
+    what the administrator typed in Section A), Section A's before."""
+    user = (await session.get(User, location.coordinator_user_id)
+            if location.coordinator_user_id else None)
+    if user is not None:
+        return user.first_name, user.full_name
+    return location.coordinator_first_name, location.coordinator_name
+
+
+async def has_account(session: AsyncSession, email: str) -> bool:
+    found = await session.exec(select(User.id).where(func.lower(User.email) == email.lower()))
+    return found.first() is not None
 
 
 def _officer_valid(officer: ResponsibleOfficer | None) -> bool:

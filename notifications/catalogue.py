@@ -103,6 +103,7 @@ class CoordinatorInvitationContext(LocationEmail):
     register_url: str
     expires_on: str
     admin_name: str
+    has_account: bool = False  # the address already has an account: sign in, not register
 
 
 class SectionASubmittedContext(EmailContext):
@@ -159,6 +160,7 @@ class SignatureReceiptContext(EmailContext):
     content_sha256: str
     locations: list[str]
     copy_url: str
+    still_unsigned: list[str] = []  # the officer's other documents still waiting for them
 
 
 class LocationDecisionContext(LocationEmail):

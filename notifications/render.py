@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from core import i18n
 from core.timefmt import day, when
@@ -25,6 +26,9 @@ _env = Environment(
     auto_reload=False,  # templates change only with a release: no file check per email
 )
 _env.filters["when"] = when
+# A person's text (a rejection's reason) with its line breaks kept in the HTML part.
+_env.filters["lines"] = lambda text: Markup("<br>").join(escape(line)
+                                                         for line in str(text).splitlines())
 _env.filters["day"] = day
 _env.filters["local_day"] = i18n.local_day  # a date in the language of the moment
 _env.filters["local_when"] = i18n.local_when

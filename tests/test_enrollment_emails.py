@@ -1,0 +1,66 @@
+"""The enrollment emails as the outside check read them: who is greeted, what each link is
+for, spacing, line breaks kept, what an officer still has to sign, sign in or register."""
+
+from models.agreements import DOCUMENTS, DocumentKind
+from models.enrollment import Location
+from tests.support.enrollment import complete_location, location_body, start_enrollment
+from tests.support.review import (
+    SIGNING_SUBJECT,
+    decide,
+    reviewer,
+    sign_token,
+    sign_until,
+    signing_tokens,
+    wait_for_status,
+)
+
+EAST = "Eastside <i>Pharmacy</i>"
+REDISTRIBUTION = DOCUMENTS[DocumentKind.REDISTRIBUTION_AGREEMENT].title
+
+
+def text(mail) -> str:
+    return mail.text.replace("\r\n", "\n")
+
+
+async def test_the_enrollment_emails_read_right(system):
+    enrollment = await start_enrollment(system, [EAST, "Westside Clinic"], redistribution=True)
+    (east_email, east_id), (west_email, west_id) = enrollment.locations.items()
+    await complete_location(system, east_email, east_id)
+    submitted = await system.smtp.one(to=east_email, subject="Section B submitted")
+    assert "See the location's status:\nhttp" in text(submitted)
+
+    # the CEO signs one of two documents: the receipt says the other is still to sign
+    request = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    first = signing_tokens(request)[0]
+    assert (await sign_token(system, first, "ceo")).status_code == 201
+    receipt = await system.smtp.one(to=enrollment.ceo_email, subject="Receipt")
+    assert f"Next step: You still have to sign the {REDISTRIBUTION}" in text(receipt)
+    assert "Nothing more is needed" not in text(receipt)
+
+    await complete_location(system, west_email, west_id)
+    await sign_until(system, enrollment, [east_id, west_id])
+    staff = await reviewer(system)
+    assert (await decide(staff, west_id, "approve")).status_code == 200
+    assert (await decide(staff, east_id, "reject", "Photo is blurry.\nRetake it.")).status_code \
+        == 200
+    async with system.sessions() as session:
+        west = await session.get(Location, west_id)
+    approved = await system.smtp.one(to=west_email, subject="is approved")
+    assert text(approved).startswith(f"Hello {west.coordinator_first_name} and Olivia,"), \
+        text(approved)[:80]
+    assert "Open the location:\nhttp" in text(approved)
+    rejected = await system.smtp.one(to=east_email, subject="rejected")
+    assert f"{EAST} (Wake Health Partners)" in text(rejected)
+    assert "Photo is blurry.<br>Retake it." in rejected.html
+
+    # a location added after the signatures: the addendum, and an invitation to an account
+    added = await enrollment.admin.post(
+        f"/api/v1/organizations/{enrollment.org_id}/locations",
+        json=location_body("Later Clinic", east_email))
+    assert added.status_code == 201, added.text
+    invitation = await system.smtp.one(to=east_email, subject="Coordinator for Later Clinic")
+    assert "sign in with it from this link" in text(invitation)
+    assert "Register" not in text(invitation) and "Sign in and start Section B" in invitation.html
+    addendum = await system.smtp.one(to=enrollment.cmo_email, subject="addendum")
+    assert "  - Location added: Later Clinic\n\nAs Chief Medical Officer" in text(addendum)
+    await wait_for_status(system, west_id, "approved")
