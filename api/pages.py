@@ -119,10 +119,13 @@ def status_label(status: object) -> str:
 INVITING = "CVMS: sending the vaccine coordinator's invitation"
 
 
-def waiting_on(location: Any) -> str:
-    """What a submitted location waits on, as its process last wrote it. In the seconds before
-    the process's first write (just after Section A, or a location added after it) a new
+def waiting_on(location: Any, detail: str | None = None) -> str:
+    """What a submitted location waits on, as its process last wrote it (or `detail`: whom
+    and which document, api.domain.status.officers_waiting). In the seconds before the
+    process's first write (just after Section A, or a location added after it) a new
     location's invitation is on its way."""
+    if detail:
+        return detail
     if location.waiting_on:
         return location.waiting_on
     return INVITING if location.status == LocationStatus.NEW else "-"

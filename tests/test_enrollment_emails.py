@@ -3,7 +3,12 @@ for, spacing, line breaks kept, what an officer still has to sign, sign in or re
 
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location
-from tests.support.enrollment import complete_location, location_body, start_enrollment
+from tests.support.enrollment import (
+    complete_location,
+    location_body,
+    sign_and_submit,
+    start_enrollment,
+)
 from tests.support.review import (
     SIGNING_SUBJECT,
     decide,
@@ -13,6 +18,7 @@ from tests.support.review import (
     signing_tokens,
     wait_for_status,
 )
+from tests.support.web import browser
 
 EAST = "Eastside <i>Pharmacy</i>"
 REDISTRIBUTION = DOCUMENTS[DocumentKind.REDISTRIBUTION_AGREEMENT].title
@@ -64,3 +70,38 @@ async def test_the_enrollment_emails_read_right(system):
     addendum = await system.smtp.one(to=enrollment.cmo_email, subject="addendum")
     assert "  - Location added: Later Clinic\n\nAs Chief Medical Officer" in text(addendum)
     await wait_for_status(system, west_id, "approved")
+
+
+async def test_pages_name_whom_a_location_waits_on_and_what_a_resubmission_does(system):
+    """Found by the outside check: pages said "Responsible officers (CEO and CMO): sign the
+    provider agreement" when only the CMO's redistribution agreement was left, and after a
+    resubmission "Your CEO and CMO are emailed the provider agreement to sign" though it goes
+    straight to review."""
+    enrollment = await start_enrollment(system, ["Waiting Clinic"], redistribution=True)
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    for token in signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
+                                                      subject=SIGNING_SUBJECT)):
+        assert (await sign_token(system, token, "ceo")).status_code == 201
+    cmo_first = signing_tokens(await system.smtp.one(to=enrollment.cmo_email,
+                                                     subject=SIGNING_SUBJECT))[0]
+    assert (await sign_token(system, cmo_first, "cmo")).status_code == 201
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    await system.smtp.wait_for(to=enrollment.cmo_email, subject="Receipt")
+    dashboard = (await admin.get("/organization")).text
+    assert f"Chief Medical Officer (CMO) CMO Person: sign the {REDISTRIBUTION}" in dashboard
+    assert "(CEO and CMO)" not in dashboard
+
+    await sign_until(system, enrollment, [location_id])
+    staff = await reviewer(system)
+    assert (await decide(staff, location_id, "reject", "Wrong unit.")).status_code == 200
+    await wait_for_status(system, location_id, "rejected")
+    base = f"/api/v1/locations/{location_id}"
+    assert (await coordinator.post(f"{base}/section-b/resubmit")).status_code == 200
+    assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+    person = browser(system)
+    await person.login(email)
+    page = (await person.get(f"/locations/{location_id}/section-b")).text
+    assert "are emailed the provider agreement to sign" not in page
+    assert "signed for this location: they are not asked again" in page

@@ -6,10 +6,13 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.agreements import DOCUMENTS
 from models.base import as_utc
 from models.contracts import REMINDER_EVERY
 from models.enrollment import Location, SectionB
+from models.enrollment_enums import LocationStatus, OfficerRole
 from models.enrollment_schemas import LocationOut, LocationStatusOut
+from models.review import SigningRequest, SigningRound
 
 
 def next_reminder(location: Location, last_save: datetime | None) -> datetime | None:
@@ -28,6 +31,42 @@ async def next_reminders(session: AsyncSession,
     saves = dict((await session.exec(select(SectionB.location_id, SectionB.updated_at).where(
         SectionB.location_id.in_(waiting)))).all()) if waiting else {}
     return {loc.id: next_reminder(loc, saves.get(loc.id)) for loc in locations}
+
+
+async def officers_waiting(session: AsyncSession, locations: list[Location]) -> dict[int, str]:
+    """Whom a location waiting for signatures waits on, and for which document ("Chief Medical
+    Officer (CMO) Dana Smith: sign the CDC Supplemental ... Agreement"), from the open rounds'
+    unsigned requests: one query for all the locations. The projection's words name both
+    officers and the provider agreement whatever is left."""
+    waiting = [loc for loc in locations if loc.status == LocationStatus.AWAITING_SIGNATURES]
+    if not waiting:
+        return {}
+    rows = (await session.exec(select(SigningRequest, SigningRound.location_ids).join(
+        SigningRound, SigningRound.id == SigningRequest.round_id).where(
+        SigningRequest.organization_id.in_({loc.organization_id for loc in waiting}),
+        SigningRequest.status == "pending", SigningRound.status == "open")
+        .order_by(SigningRequest.officer_role, SigningRequest.id))).all()
+    found: dict[int, str] = {}
+    for loc in waiting:
+        who: dict[str, list[str]] = {}
+        for request, covered in rows:
+            if loc.id in covered:
+                role = OfficerRole(request.officer_role)
+                who.setdefault(f"{role.label} ({role.value.upper()}) {request.officer_name}",
+                               []).append(DOCUMENTS[request.document].title)
+        if who:
+            found[loc.id] = "; ".join(f"{person}: sign the {' and the '.join(titles)}"
+                                      for person, titles in who.items())
+    return found
+
+
+async def officers_signed(session: AsyncSession, location: Location) -> bool:
+    """The officers' signatures already cover this location (a resubmission, or a Section B
+    completed after they signed): it goes straight to review."""
+    rounds = (await session.exec(select(SigningRound.location_ids).where(
+        SigningRound.organization_id == location.organization_id,
+        SigningRound.status == "complete"))).all()
+    return any(location.id in covered for covered in rounds)
 
 
 async def location_status(session: AsyncSession, location: Location) -> LocationStatusOut:

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import ProcessesDep, SessionDep, require_roles
 from api.domain import section_a
 from api.domain.scope import my_organization
-from api.domain.status import next_reminders
+from api.domain.status import next_reminders, officers_waiting
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import as_id, form_id
@@ -50,6 +50,7 @@ async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
     locations = await section_a.locations_of(session, org) if org else []
     return render(request, "organization/dashboard.html", {
         "org": org, "locations": locations, "reminders": await next_reminders(session, locations),
+        "officers_waiting": await officers_waiting(session, locations),
         "officers": await section_a.officers_of(session, org) if org else {},
         **CHOICES, **context}, status_code=context.pop("status_code", 200))
 

@@ -11,7 +11,7 @@ from api.domain.scope import location_for, my_location_ids
 from api.domain.section_b import Upload
 from api.domain.section_b_view import CHOICES, form_values_of, neighbours, summary
 from api.domain.signatures import client_of
-from api.domain.status import next_reminder
+from api.domain.status import next_reminder, officers_signed, officers_waiting
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, as_id, form_ids
@@ -50,7 +50,9 @@ def step_url(location_id: int, step: str | None = None) -> str:
 async def my_locations(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     ids = await my_location_ids(session, user)
     result = await session.exec(select(Location).where(Location.id.in_(ids)).order_by(Location.id))
-    return render(request, "section_b/my_locations.html", {"locations": result.all()})
+    locations = list(result.all())
+    return render(request, "section_b/my_locations.html", {
+        "locations": locations, "officers_waiting": await officers_waiting(session, locations)})
 
 
 @router.get("/{location_id}/section-b", response_class=HTMLResponse)
@@ -65,7 +67,9 @@ async def overview(request: Request, location_id: Id, user: CurrentUser,
         "next_reminder": next_reminder(location, section.updated_at if section.revision else None),
         "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
         "can_resubmit": user.id == location.coordinator_user_id,
-        "rejection": await _last_rejection(session, location.id)})
+        "rejection": await _last_rejection(session, location.id),
+        "officers_waiting": await officers_waiting(session, [location]),
+        "officers_signed": await officers_signed(session, location)})
 
 
 async def _progress(session, location: Location, section) -> dict:
