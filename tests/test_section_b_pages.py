@@ -14,13 +14,24 @@ from tests.support.enrollment import (
     register_coordinator,
     start_enrollment,
 )
-from tests.support.web import browser
+from tests.support.web import PASSWORD, browser
 
 
 async def units(system, location_id: int) -> int:
     async with system.sessions() as session:
         return (await session.exec(select(func.count()).select_from(StorageUnit).where(
             StorageUnit.location_id == location_id))).one()
+
+
+async def coordinator_both_ways(system, name: str):
+    """A new location's coordinator, registered: (their API client, their browser signed in,
+    the location's id)."""
+    enrollment = await start_enrollment(system, [name])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    person = browser(system)
+    await person.login(email)
+    return coordinator, person, location_id
 
 
 async def test_a_storage_unit_typed_then_next_is_added_not_lost(system):
@@ -75,11 +86,7 @@ async def test_every_mistake_on_a_step_is_named_at_once(system):
     """Found by the outside check: rules between fields (an address asked for by "differs =
     Yes", a number and Unknown both, the typed name of a signature) were said only once every
     field passed, so a page took several submissions to show all its mistakes."""
-    enrollment = await start_enrollment(system, ["All At Once Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    coordinator = await register_coordinator(system, email)
-    person = browser(system)
-    await person.login(email)
+    coordinator, person, location_id = await coordinator_both_ways(system, "All At Once Clinic")
     base = f"/locations/{location_id}/section-b"
     step2 = await person.submit(f"{base}/location", {
         **STEP_BODIES["location"], "shipping_zip": "123", "admin_address_differs": "yes",
@@ -129,3 +136,57 @@ async def test_the_error_summary_names_each_field_as_the_page_shows_it(system):
     step8 = await person.submit(f"{base}/providers", {"action": "next"})
     assert 'href="#providers">Practicing providers: Add at least one' in step8.text
     assert "First name:" not in step8.text
+
+
+async def test_signing_pages_storage_removal_and_reactivation(system):
+    """Found by the outside check: step 12's "Before you can sign" left out step 11; step 11's
+    review had neither the location's name nor the units' photos; a storage unit's "Remove"
+    removed it at once; a deactivated provider could only be created again (listed twice)."""
+    coordinator, person, location_id = await coordinator_both_ways(system, "Review Clinic")
+    base = f"/locations/{location_id}/section-b"
+    before = (await person.get(f"{base}/attestation")).text
+    assert "Step 11: review Section B and sign the provider agreement." in before
+    await fill_section_b(coordinator, location_id)
+    review = (await person.get(f"{base}/agreement")).text
+    assert "<dt>Location name</dt><dd>Review Clinic</dd>" in review
+    assert 'alt="Inside of Helmer HPR105"' in review and 'alt="Outside of Helmer HPR105"' in review
+
+    storage = (await person.get(f"{base}/storage")).text
+    unit_id = re.search(r'value="remove-(\d+)">Remove Helmer HPR105<', storage)[1]
+    asked = await person.submit(f"{base}/storage", {"action": f"remove-{unit_id}"})
+    assert "Yes, remove Helmer HPR105" in asked.text and await units(system, location_id) == 1
+    removed = await person.submit(f"{base}/storage", {"action": f"confirm-remove-{unit_id}"})
+    assert "The storage unit was removed" in removed.text
+    assert await units(system, location_id) == 0
+
+    page = (await person.get(f"{base}/deactivate_providers")).text
+    provider_id = re.search(r'id="provider-(\d+)" name="provider_ids\[\]"', page)[1]
+    await person.submit(f"{base}/deactivate_providers", {
+        "action": "deactivate", "provider_ids[]": provider_id})
+    back = await person.submit(f"{base}/deactivate_providers",
+                               {"action": f"reactivate-{provider_id}"})
+    assert "Pat0 Q. Provider is active again" in back.text
+    await person.submit(f"{base}/deactivate_providers", {
+        "action": "deactivate", "provider_ids[]": provider_id})
+    await person.submit(f"{base}/providers", {
+        "action": "create", "first_name": "Pat0", "last_name": "Again", "license_type": "MD",
+        "license_number": "MD-1000"})
+    twin = await person.submit(f"{base}/deactivate_providers",
+                               {"action": f"reactivate-{provider_id}"})
+    assert twin.status_code == 409 and "already listed with license MD MD-1000" in twin.text
+
+
+async def test_the_dashboard_shows_the_name_the_coordinator_registered_with(system):
+    enrollment = await start_enrollment(system, ["Renamed Clinic"])
+    (email, _location_id), = enrollment.locations.items()
+    mail = await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
+    token = mail.link("/invite/").rsplit("/", 1)[1]
+    async with system.http() as http:
+        registered = await http.post(f"/api/v1/invitations/{token}/register", json={
+            "first_name": "Víctor", "last_name": "Núñez", "password": PASSWORD,
+            "password_confirm": PASSWORD})
+    assert registered.status_code == 201, registered.text
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    dashboard = (await admin.get("/organization")).text
+    assert "Víctor Núñez" in dashboard and "Renamed Coordinator" not in dashboard

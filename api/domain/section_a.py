@@ -279,6 +279,17 @@ async def submit_section_a(session: AsyncSession, gateway: Gateway, org: Organiz
     return org
 
 
+async def registered_names(session: AsyncSession, locations: list[Location]) -> dict[int, str]:
+    """Each registered coordinator's name as their account has it (they may correct the one
+    typed in Section A), in one query."""
+    ids = {loc.coordinator_user_id for loc in locations if loc.coordinator_user_id}
+    if not ids:
+        return {}
+    users = {u.id: u for u in (await session.exec(select(User).where(User.id.in_(ids)))).all()}
+    return {loc.id: users[loc.coordinator_user_id].full_name for loc in locations
+            if loc.coordinator_user_id in users}
+
+
 async def organization_out(session: AsyncSession, org: Organization) -> OrganizationOut:
     out = OrganizationOut.model_validate(org)
     out.locations = [LocationOut.model_validate(loc) for loc in await locations_of(session, org)]

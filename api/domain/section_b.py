@@ -257,6 +257,23 @@ async def deactivate_providers(session: AsyncSession, gateway: Gateway,
     return len(providers)
 
 
+async def reactivate_provider(session: AsyncSession, gateway: Gateway, location: Location,
+                              provider_id: int) -> PracticingProvider:
+    """A provider deactivated by mistake (or back at the location) is listed again, the same
+    record: unless another active provider now holds the same license."""
+    provider = await _provider(session, location, provider_id)
+    if not provider.active:
+        try:
+            await refuse_twin(session, location, provider.license_type,
+                              provider.license_number)
+        except Conflict as twin:
+            raise Conflict(twin.message, field="provider_ids") from None
+        provider.active, provider.deactivated_at = True, None
+        session.add(provider)
+        await providers_changed(session, gateway, location, "deactivate_providers")
+    return provider
+
+
 async def set_bulk_upload(session: AsyncSession, gateway: Gateway, location: Location,
                           planned: bool) -> None:
     ensure_editable(location)

@@ -51,6 +51,7 @@ async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
     return render(request, "organization/dashboard.html", {
         "org": org, "locations": locations, "reminders": await next_reminders(session, locations),
         "officers_waiting": await officers_waiting(session, locations),
+        "registered": await section_a.registered_names(session, locations),
         "officers": await section_a.officers_of(session, org) if org else {},
         **CHOICES, **context}, status_code=context.pop("status_code", 200))
 
@@ -207,7 +208,7 @@ async def submit(request: Request, user: Admin, session: SessionDep,
     try:
         await section_a.submit_section_a(session, gateway, org, user)
     except CVMSError as error:
-        if error.status_code == 409:
+        if error.status_code in (202, 409):  # accepted, still working; or already submitted
             return redirect("/organization", notice=error.message)
         return await _page(request, session, org, "review", status_code=error.status_code,
                            problems=error.errors or {"form": error.message})

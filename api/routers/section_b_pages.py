@@ -149,8 +149,10 @@ def _template(step: str) -> str:
 async def _signing_context(session, location: Location, kind: DocumentKind) -> dict:
     section = await section_b.section_of(session, location)
     signed = {s.document: s for s in await coordinator_signatures(session, location.id)}
+    # what this page's own signature would settle is not listed (step 12 lists step 11)
+    own = ("Step 11", "Step 12") if kind == DocumentKind.PROVIDER_AGREEMENT else ("Step 12",)
     problems = [p for p in await section_b_problems(session, location.id)
-                if not p.startswith(("Step 11", "Step 12"))]
+                if not p.startswith(own)]
     return {"document": DOCUMENTS[kind], "summary": summary(section.steps),
             "signed": signed.get(kind), "problems": problems,
             "org": await session.get(Organization, location.organization_id)}
@@ -233,9 +235,16 @@ async def _form_step(request, session, gateway, location, step, action, values, 
 
 
 async def _storage(request, session, gateway, location, step, action, values, _user):
-    if action.startswith("remove-"):
-        await section_b.remove_storage_unit(session, gateway, location,
-                                            as_id(action.removeprefix("remove-"), "action"))
+    if action.startswith("remove-"):  # asked first: a click alone removes nothing
+        unit_id = as_id(action.removeprefix("remove-"), "action")
+        unit = next((u for u in await section_b.units_of(session, location) if u.id == unit_id),
+                    None)
+        if unit is None:
+            raise NotFound("That storage unit is not part of this location.")
+        return await _show(request, session, location, step, confirm_remove=unit)
+    if action.startswith("confirm-remove-"):
+        await section_b.remove_storage_unit(
+            session, gateway, location, as_id(action.removeprefix("confirm-remove-"), "action"))
         return redirect(step_url(location.id, step), notice="The storage unit was removed.")
     if action == "add":
         return await _add_unit(request, session, gateway, location, values)
@@ -327,6 +336,11 @@ async def _edit_providers(request, session, gateway, location, step, action, val
 
 
 async def _deactivate(request, session, gateway, location, step, action, values, _user):
+    if action.startswith("reactivate-"):
+        provider = await section_b.reactivate_provider(
+            session, gateway, location, as_id(action.removeprefix("reactivate-"), "action"))
+        return redirect(step_url(location.id, step),
+                        notice=f"{provider.full_name} is active again.")
     if action == "deactivate":
         ids = form_ids(values, "provider_ids")
         if not ids:
