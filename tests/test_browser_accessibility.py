@@ -89,11 +89,11 @@ async def _section_b_states(page: Page, location_id: int) -> None:
     await page.get_by_role("button", name="Next").click()
     items = page.locator("#error-summary li")
     await expect(items).to_have_count(2)
-    await expect(items.nth(0)).to_contain_text("City:")
-    await expect(items.nth(1)).to_contain_text("ZIP code:")
+    await expect(items.nth(0)).to_contain_text("Shipping city:")
+    await expect(items.nth(1)).to_contain_text("Shipping ZIP code:")
     await expect(page.get_by_label("Street address").first).to_have_value(
         LONG["location"]["shipping_street"])
-    await _error_summary(page, "City", "shipping_city")
+    await _error_summary(page, "Shipping city", "shipping_city")
     await page.goto(f"/locations/{location_id}/section-b/storage")
     await page.get_by_label("Brand").fill("Helmer")
     await page.get_by_label("Inside photo").set_input_files(
