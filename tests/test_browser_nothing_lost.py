@@ -111,3 +111,29 @@ async def test_a_storage_unit_typed_whole_survives_next(page, system):
     await expect(page.get_by_text("Step 8 of 12").first).to_be_attached()
     await page.goto(f"/locations/{location_id}/section-b/storage")
     await expect(page.get_by_role("img", name="Inside of Helmer HPR105")).to_be_visible()
+
+
+async def test_a_provider_typed_survives_next_and_enter_creates(page, system):
+    """As a storage unit: a provider typed on step 8 was thrown away by Next. Enter in a
+    provider's field creates the provider (the step's first button), Next takes one typed."""
+    enrollment = await start_enrollment(system, ["Next Provider Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    await log_in(page, email)
+    await page.goto(f"/locations/{location_id}/section-b/providers")
+
+    async def type_provider(first: str, last: str, number: str) -> None:
+        await page.get_by_label("First name").fill(first)
+        await page.get_by_label("Last name").fill(last)
+        await page.get_by_label("License type").select_option("NP")
+        await page.get_by_label("License number").fill(number)
+
+    await type_provider("Enter", "Keyed", "NP-1")
+    await page.get_by_label("License number").press("Enter")
+    await expect(page.get_by_text("Enter Keyed was added")).to_be_visible()
+    await expect(page.get_by_text("Step 8 of 12").first).to_be_attached()
+    await type_provider("Next", "Pressed", "NP-2")
+    await page.get_by_role("button", name="Next", exact=True).click()
+    await expect(page.get_by_text("Step 9 of 12").first).to_be_attached()
+    await expect(page.get_by_text("Next Pressed").first).to_be_visible()
+    await expect(page.get_by_text("Enter Keyed").first).to_be_visible()

@@ -5,7 +5,7 @@ import re
 
 from sqlmodel import func, select
 
-from models.enrollment import StorageUnit
+from models.enrollment import PracticingProvider, StorageUnit
 from tests.support.enrollment import (
     STEP_BODIES,
     coordinator_in_browser,
@@ -53,6 +53,31 @@ async def test_a_storage_unit_typed_then_next_is_added_not_lost(system):
                                  files=photos)
     assert onward.status_code == 200 and "Step 8 of 12" in onward.text, onward.text[:500]
     assert await units(system, location_id) == 1
+
+
+async def test_a_provider_typed_then_next_is_created_not_lost(system):
+    """As a storage unit: a provider typed on step 8 was thrown away when the person pressed
+    Next instead of "Create provider", and the 25-or-more choice was forgotten unless saved
+    with its own button (they were separate forms)."""
+    person, location_id = await coordinator_in_browser(system, "Typed Provider Clinic")
+    url = f"/locations/{location_id}/section-b/providers"
+    half = await person.submit(url, {"first_name": "Ana", "last_name": "", "license_type": "MD",
+                                     "license_number": "MD-1", "action": "next"})
+    assert half.status_code == 422, half.text[:300]
+    assert "You typed a practicing provider but did not create them" in half.text
+    assert 'value="Ana"' in half.text and 'id="last_name-error"' in half.text
+    onward = await person.submit(url, {"first_name": "Ana", "last_name": "Lopez",
+                                       "license_type": "MD", "license_number": "MD-1",
+                                       "action": "next"})
+    assert onward.status_code == 200 and "Step 9 of 12" in onward.text, onward.text[:500]
+    async with system.sessions() as session:
+        names = (await session.exec(select(PracticingProvider.last_name).where(
+            PracticingProvider.location_id == location_id))).all()
+    assert names == ["Lopez"]
+    chosen = await person.submit(url, {"bulk_choice_shown": "yes", "bulk_upload_planned": "yes",
+                                       "action": "pause"})  # as a browser sends the form
+    assert chosen.status_code == 200
+    assert re.search(r'id="bulk_upload_planned"[^>]*checked', (await person.get(url)).text)
 
 
 async def test_a_provider_listed_twice_is_named_on_the_license_number_with_the_form_kept(system):

@@ -311,24 +311,45 @@ async def _read(upload) -> Upload | None:
     return Upload(upload.filename or "photo", data) if data else None
 
 
+UNADDED_PROVIDER = ("You typed a practicing provider but did not create them. Complete what is "
+                    "marked and choose Create provider, or clear the provider's fields.")
+
+
 async def _providers(request, session, gateway, location, step, action, values, _user):
     if action == "create":
-        data, errors = parse(ProviderIn, values)
-        if errors:
-                raise Invalid("Check the practicing provider's details.", errors=errors)
-        await section_b.add_provider(session, gateway, location, data)
-        return redirect(step_url(location.id, step), notice=f"{data.first_name} "
-                                                            f"{data.last_name} was added.")
+        await _add_provider(session, gateway, location, values)
+        return redirect(step_url(location.id, step), notice=f"{values['first_name']} "
+                                                            f"{values['last_name']} was added.")
     if action == "bulk":
-        planned = values.get("bulk_upload_planned") in ("on", "yes", "true")
-        await section_b.set_bulk_upload(session, gateway, location, planned)
+        await _bulk_choice(session, gateway, location, values)
         return redirect(step_url(location.id, step))
+    if any(str(values.get(f) or "").strip() for f in ProviderIn.model_fields):
+        await _add_provider(session, gateway, location, values, unadded=True)  # came with Next
+    if values.get("bulk_choice_shown"):  # the choice as the page shows it, saved or not
+        await _bulk_choice(session, gateway, location, values)
     section = await section_b.section_of(session, location)
     active = [p for p in await section_b.providers_of(session, location) if p.active]
     if action == "next" and not active and not section.bulk_upload_planned:
         raise _invalid("providers", "Add at least one practicing provider, or choose to send "
                                      "the bulk upload template (25 or more providers).")
     return await _navigate(session, location, step, action)
+
+
+async def _add_provider(session, gateway, location, values: dict, unadded: bool = False) -> None:
+    """Create the provider typed; `unadded`: it came with Next (or Previous, Pause), and a
+    refusal says it was not created."""
+    data, errors = parse(ProviderIn, values)
+    if errors:
+        raise Invalid("Check the practicing provider's details.",
+                      errors={**({"providers": UNADDED_PROVIDER} if unadded else {}), **errors})
+    await section_b.add_provider(session, gateway, location, data)
+    values.update(first_name=data.first_name, last_name=data.last_name)
+
+
+async def _bulk_choice(session, gateway, location, values: dict) -> None:
+    planned = values.get("bulk_upload_planned") in ("on", "yes", "true")
+    if planned != (await section_b.section_of(session, location)).bulk_upload_planned:
+        await section_b.set_bulk_upload(session, gateway, location, planned)
 
 
 async def _edit_providers(request, session, gateway, location, step, action, values, _user):
