@@ -159,7 +159,12 @@ async def in_transit_from(session: AsyncSession, location: Location) -> int:
     return int(result.one())
 
 
-async def ledger(session: AsyncSession, location: Location, limit: int = 200) -> list[LedgerEntry]:
+LEDGER_PAGE = 50
+
+
+async def ledger(session: AsyncSession, location: Location, limit: int = LEDGER_PAGE,
+                 offset: int = 0) -> list[LedgerEntry]:
+    """A page of the location's ledger, the newest entry first."""
     result = await session.exec(select(LedgerEntry).where(LedgerEntry.location_id == location.id)
-                                .order_by(LedgerEntry.id.desc()).limit(limit))
+                                .order_by(LedgerEntry.id.desc()).offset(offset).limit(limit))
     return list(result.all())

@@ -42,10 +42,18 @@ async def get_inventory(location_id: Id, user: CurrentUser, session: SessionDep)
 
 
 @router.get("/locations/{location_id}/ledger", response_model=list[EntryOut],
-            summary="Every change to the location's inventory, newest first")
-async def get_ledger(location_id: Id, user: CurrentUser, session: SessionDep) -> list[EntryOut]:
+            summary="Every change to the location's inventory, newest first, a page at a time")
+async def get_ledger(location_id: Id, user: CurrentUser, session: SessionDep,
+                     limit: Annotated[int, Query(ge=1, le=200, description=(
+                         "Entries in this page (1 to 200)"))] = inventory.LEDGER_PAGE,
+                     offset: Annotated[int, Query(ge=0, le=MAX_ID, description=(
+                         "Entries to skip, the newest first: 0, then limit, 2 x limit..."))] = 0,
+                     ) -> list[EntryOut]:
+    """A page (`limit`, `offset`) of the location's ledger, the newest entry first; fewer
+    than `limit` entries means it was the last page."""
     location = await inventory.site_for(session, user, location_id)
-    return [EntryOut.model_validate(e) for e in await inventory.ledger(session, location)]
+    return [EntryOut.model_validate(e)
+            for e in await inventory.ledger(session, location, limit, offset)]
 
 
 @router.post("/locations/{location_id}/inventory/receipts", response_model=EntryOut,

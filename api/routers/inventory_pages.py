@@ -32,16 +32,19 @@ async def my_sites(request: Request, _user: CurrentUser) -> Response:
 
 
 async def _site_page(request: Request, session, user: User, location_id: int,
-                     status_code: int = 200, transfers_from: int = 0, **extra) -> HTMLResponse:
+                     status_code: int = 200, transfers_from: int = 0, ledger_from: int = 0,
+                     **extra) -> HTMLResponse:
     location = await inventory.site_for(session, user, location_id)
     usable, expired = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
     page = transfers.TRANSFERS_PAGE
     moved = await transfers.of_location(session, location.id, page + 1, transfers_from)
+    entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
         "lots_by_id": {lot.id: lot for lot in usable + expired},
-        "ledger": await inventory.ledger(session, location, 100),
+        "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
+        "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
         "older_transfers": len(moved) > page,
         "staff": await may_manage(session, user, location.id), "tab": "inventory",
@@ -50,10 +53,12 @@ async def _site_page(request: Request, session, user: User, location_id: int,
 
 @pages.get("/inventory/{location_id}", response_class=HTMLResponse)
 async def site(request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
-               transfers_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> HTMLResponse:
-    """A site's inventory; its transfers 50 at a time, the newest first (`transfers_from`)."""
+               transfers_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+               ledger_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> HTMLResponse:
+    """A site's inventory; its transfers and its ledger 50 at a time, the newest first
+    (`transfers_from`, `ledger_from`)."""
     return await _site_page(request, session, user, location_id,
-                            transfers_from=transfers_from)
+                            transfers_from=transfers_from, ledger_from=ledger_from)
 
 
 @pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
