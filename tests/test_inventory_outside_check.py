@@ -4,16 +4,27 @@ by the state, bounded extra doses, keys bound to their whole body, other organiz
 hidden until enrolled, transfers named and found in the audit log, and the pages' words."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert
 
+from core.timefmt import day
 from models.inventory import LedgerEntry
-from tests.support.inventory import enrolled_sites, lot_id, product_id, receive
+from tests.support.inventory import (
+    enrolled_sites,
+    lot_id,
+    on_hand,
+    product_id,
+    receive,
+    request_transfer,
+)
 from tests.support.review import reviewer
 from tests.support.web import browser
 
 WHEN_CELL = 'data-label="When"'
+DAY = timedelta(days=1)
+LABEL, OTHER = date.today() + 200 * DAY, date.today() + 230 * DAY  # one lot's two expiries
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +86,50 @@ async def test_the_ledger_is_read_fifty_entries_at_a_time_past_its_newest(system
     assert "Shipment received" in page
     assert (await person.get(f"/inventory/{site}?ledger_from=-5")).status_code == 422
     await person.http.aclose()
+
+
+async def test_nothing_shipped_can_become_unreceivable_by_a_lot_recorded_with_another_expiry(
+        system, world):
+    """Site A shipped lot CLASH-2 (expiring 2027-02-02) to B; B then recorded its own shipment
+    of CLASH-2 expiring 2027-03-03 (accepted), and the transfer could never be received, by B or by
+    the state. Now the record is refused on its expiry field, naming the transfer."""
+    state, a, b = world
+    a1, a2 = a.ids
+    b1 = b.ids[0]
+    product = await product_id(system)
+    sender, receiver = a.staff[a1], b.staff[b1]
+    assert (await receive(sender, a1, product, "CLASH-2", 20, LABEL)).status_code == 201
+    transfer = (await request_transfer(sender, a1, b1, await lot_id(sender, a1, "CLASH-2"), 4)
+                ).json()
+    # while the request waits for the state, as once shipped: another expiry is refused
+    for step in ("requested", "shipped"):
+        if step == "shipped":
+            url = f"/api/v1/transfers/{transfer['id']}"
+            assert (await state.post(f"{url}/decision", json={"decision": "approve"})
+                    ).status_code == 200
+            assert (await sender.post(f"{url}/ship")).status_code == 200
+        clash = await receive(receiver, b1, product, "clash-2", 5, OTHER)
+        assert clash.status_code == 422, clash.text
+        said = clash.json()["errors"]["expiration_date"]
+        assert transfer["number"] in said and day(LABEL) in said, said
+        assert "Alpha One" in said
+    # the same lot with the same expiry is the same lot: recorded, and the transfer arrives
+    assert (await receive(receiver, b1, product, "CLASH-2", 5, LABEL)).status_code == 201
+    assert (await receiver.post(f"/api/v1/transfers/{transfer['id']}/receive")).status_code == 200
+    assert await on_hand(receiver, b1, "CLASH-2") == 9
+
+    # two senders of one lot number with two expiries to one site: the second is refused at
+    # its request (the first to arrive would leave the other unreceivable)
+    assert (await receive(sender, a1, product, "CLASH-3", 20, LABEL)).status_code == 201
+    assert (await receive(a.staff[a2], a2, product, "CLASH-3", 20, OTHER + DAY)
+            ).status_code == 201
+    first = await request_transfer(sender, a1, b1, await lot_id(sender, a1, "CLASH-3"), 2)
+    assert first.status_code == 201
+    second = await request_transfer(a.staff[a2], a2, b1,
+                                    await lot_id(a.staff[a2], a2, "CLASH-3"), 2)
+    assert second.status_code == 422, second.text
+    assert first.json()["number"] in second.json()["errors"]["lot_id"]
+    # once the first is settled (here cancelled), the lot may be moved
+    assert (await sender.post(f"/api/v1/transfers/{first.json()['id']}/cancel")).status_code == 200
+    assert (await request_transfer(a.staff[a2], a2, b1, await lot_id(a.staff[a2], a2, "CLASH-3"),
+                                   2)).status_code == 201

@@ -5,7 +5,7 @@ again (Back, then "Add to inventory": the page comes with a new key and what was
 be a second change: there, the same change to the same lot within REPEAT_WINDOW is made only
 when the person confirms it is another one (`repeat_check`; the API's caller owns its keys)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import site_for_staff
 from core.errors import Conflict, Invalid, NotFound
-from core.timefmt import when
+from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
 from models.base import utcnow
@@ -87,6 +87,8 @@ async def _receive_once(session: AsyncSession, key: str, actor: str, location_id
                         data: ReceiptIn, repeat_check: bool) -> LedgerEntry:
     if (done := await entry_for(session, key)) is not None:
         return await _same_request(session, done, data.doses, data.lot_number.upper())
+    await _agrees_with_transfers_in(session, location_id, data.product_id,
+                                    data.lot_number.upper(), data.expiration_date)
     try:
         lot = await lot_at(session, location_id, data.product_id, data.lot_number.upper(),
                            data.expiration_date)
@@ -96,6 +98,36 @@ async def _receive_once(session: AsyncSession, key: str, actor: str, location_id
                         "another shipment")
     return await apply(session, key=key, lot=lot, kind=EntryKind.RECEIVED, doses=data.doses,
                        actor=actor, reason="Shipment received")
+
+
+OPEN_TRANSFERS = (TransferStatus.REQUESTED, TransferStatus.APPROVED, TransferStatus.SHIPPED)
+
+
+async def transfer_of_lot_to(session: AsyncSession, location_id: int, product_id: int,
+                             lot_number: str, expiration_date: date) -> Transfer | None:
+    """An open transfer (requested, approved or in transit) bringing this lot to the location
+    with another expiration date: the receipt of it would meet the clash and never be made."""
+    statement = select(Transfer).where(
+        Transfer.to_location_id == location_id, Transfer.product_id == product_id,
+        Transfer.lot_number == lot_number, Transfer.expiration_date != expiration_date,
+        Transfer.status.in_(OPEN_TRANSFERS)).order_by(Transfer.id).limit(1)
+    return (await session.exec(statement)).first()
+
+
+async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, product_id: int,
+                                    lot_number: str, expiration_date: date) -> None:
+    """A shipment recorded with another expiry than the same lot on its way here is refused
+    before it is made: recorded, it would leave the transfer unreceivable."""
+    coming = await transfer_of_lot_to(session, location_id, product_id, lot_number,
+                                      expiration_date)
+    if coming is not None:
+        sender = await session.get(Location, coming.from_location_id)
+        raise Invalid(f"Lot {lot_number} is on its way to this site from {sender.name} in "
+                      f"transfer {coming.number} ({coming.status.label.lower()}) with the "
+                      f"expiration date {day(coming.expiration_date)}. Check the vials' label: "
+                      f"if it says {day(coming.expiration_date)}, enter that date; if it says "
+                      f"{day(expiration_date)}, ask the help desk to correct the sending "
+                      f"site's record first.", field="expiration_date")
 
 
 async def _same_request(session: AsyncSession, done: LedgerEntry, doses: int,

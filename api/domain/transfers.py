@@ -5,7 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.inventory import site_for
+from api.domain.inventory import site_for, transfer_of_lot_to
 from api.domain.scope import managed_location_ids
 from api.forms import validated_form
 from api.processes import Gateway
@@ -75,17 +75,24 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
 
 
 async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) -> None:
-    """The receiving site's record of the same lot must have the same expiration date, or the
-    doses could be shipped and never received (the receipt would meet the clash)."""
+    """The receiving site's record of the same lot, and any other open transfer of it to that
+    site, must have the same expiration date, or the doses could be shipped and never received
+    (the receipt would meet the clash)."""
     theirs = (await session.exec(select(Lot).where(
         Lot.location_id == receiver.id, Lot.product_id == lot.product_id,
         Lot.lot_number == lot.lot_number))).first()
     if theirs is not None and theirs.expiration_date != lot.expiration_date:
-        raise Invalid(f"{receiver.name} holds lot {lot.lot_number} with the expiration date "
-                      f"{day(theirs.expiration_date)}, and this site with "
-                      f"{day(lot.expiration_date)}: one record is wrong. Check the vials' "
-                      f"label, then ask the help desk to correct the wrong record before "
-                      f"moving this lot.", field="lot_id")
+        clash = f"{receiver.name} holds lot {lot.lot_number} with the expiration date " \
+                f"{day(theirs.expiration_date)}"
+    elif coming := await transfer_of_lot_to(session, receiver.id, lot.product_id,
+                                            lot.lot_number, lot.expiration_date):
+        clash = f"Lot {lot.lot_number} is already on its way to {receiver.name} in transfer " \
+                f"{coming.number} with the expiration date {day(coming.expiration_date)}"
+    else:
+        return
+    raise Invalid(f"{clash}, and this site records it with {day(lot.expiration_date)}: one "
+                  f"record is wrong. Check the vials' label, then ask the help desk to correct "
+                  f"the wrong record before moving this lot.", field="lot_id")
 
 
 async def _enrolled(session: AsyncSession, location_id: int) -> Location:
