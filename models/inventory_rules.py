@@ -85,6 +85,17 @@ def action_problem(action: str, status: TransferStatus, role: str) -> str | None
     return None
 
 
+def resolve_problem(status: TransferStatus, flagged: bool) -> str | None:
+    """Why the state may not settle this transfer (yet), or None: only a flagged shipment (not
+    received within RECEIVE_WITHIN) is resolved by the Immunization Branch; before that, the
+    receiving site confirms receipt."""
+    if status == TransferStatus.SHIPPED and not flagged:
+        return (f"This shipment is not flagged: the receiving site confirms its receipt. The "
+                f"Immunization Branch resolves a shipment only when it is not received within "
+                f"{RECEIVE_WITHIN.days} days of shipping")
+    return None
+
+
 ACTION_PAST = {"decide": "decided", "cancel": "cancelled (only before shipping)",
                "ship": "shipped", "receive": "received", "resolve": "resolved"}
 

@@ -133,3 +133,34 @@ async def test_nothing_shipped_can_become_unreceivable_by_a_lot_recorded_with_an
     assert (await sender.post(f"/api/v1/transfers/{first.json()['id']}/cancel")).status_code == 200
     assert (await request_transfer(a.staff[a2], a2, b1, await lot_id(a.staff[a2], a2, "CLASH-3"),
                                    2)).status_code == 201
+
+
+async def test_the_state_settles_only_a_flagged_shipment(system, world):
+    """Seconds after shipping (not flagged), the reviewer's resolution "returned" answered 200,
+    and a page post with outcome=received did it too, with no button shown."""
+    state, a, b = world
+    a1, b1 = a.ids[0], b.ids[0]
+    sender, receiver = a.staff[a1], b.staff[b1]
+    product = await product_id(system)
+    await receive(sender, a1, product, "SETTLE-1", 30)
+    transfer = (await request_transfer(sender, a1, b1, await lot_id(sender, a1, "SETTLE-1"), 6)
+                ).json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    assert (await sender.post(f"{url}/ship")).status_code == 200
+    for outcome in ("returned", "received"):
+        early = await state.post(f"{url}/resolution", json={"outcome": outcome})
+        assert early.status_code == 409, early.text
+        assert "not flagged" in early.json()["detail"] and "5 days" in early.json()["detail"]
+
+    person = browser(system)
+    await person.login((await state.get("/api/v1/me")).json()["email"])
+    page = f"/transfers/{transfer['id']}"
+    assert "Resolve:" not in (await person.get(page)).text
+    for action in ("resolve", "resolution", "returned", "received"):
+        await person.submit(page, {"outcome": "received"}, action=f"{page}/{action}")
+    assert (await state.get(url)).json()["status"] == "shipped"
+    assert await on_hand(sender, a1, "SETTLE-1") == 24
+    assert (await receiver.post(f"{url}/receive")).status_code == 200, "the site receives it"
+    assert await on_hand(receiver, b1, "SETTLE-1") == 6
+    await person.http.aclose()

@@ -11,7 +11,7 @@ from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
 from core.errors import Conflict, Forbidden, Invalid, NotFound
-from core.timefmt import day
+from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
 from models.agreements import DocumentKind
@@ -25,11 +25,13 @@ from models.inventory_rules import (
     ALLOWED_FROM,
     FINAL_STATUSES,
     NOT_STATE,
+    RECEIVE_WITHIN,
     STATE_ACTIONS,
     TransferKind,
     TransferStatus,
     action_problem,
     may_act_for_state,
+    resolve_problem,
 )
 from models.inventory_schemas import TransferDecisionIn, TransferIn, TransferResolutionIn
 from models.signatures import Signature
@@ -171,6 +173,11 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
             reviewer_id=user.id, reviewer_role=user.role, approve=body.decision == "approve",
             reason=body.reason))
     if action == "resolve":
+        if problem := resolve_problem(transfer.status, transfer.flagged):
+            if shipped := transfer.shipped_at:
+                problem += (f" (this one was shipped {when(shipped)}; it is flagged "
+                            f"{when(shipped + RECEIVE_WITHIN)} if still not received)")
+            raise Conflict(f"{problem}.")
         body = validated_form(TransferResolutionIn, values)
         return await transfer_process.resolve(gateway, transfer.id, TransferResolution(
             reviewer_id=user.id, reviewer_role=user.role, outcome=body.outcome))
