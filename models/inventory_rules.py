@@ -3,6 +3,7 @@
 from datetime import timedelta
 from enum import StrEnum
 
+from core.wording import counted
 from models.enums import Role
 
 
@@ -26,6 +27,35 @@ class EntryKind(StrEnum):
 ADDS = {EntryKind.RECEIVED, EntryKind.EXTRA_DOSES, EntryKind.TRANSFER_IN,
         EntryKind.TRANSFER_BACK}
 LOSSES = {EntryKind.WASTAGE, EntryKind.EXPIRED, EntryKind.RETURNED}
+
+
+RECEIPTS = (EntryKind.RECEIVED, EntryKind.TRANSFER_IN)  # what brought a lot's doses in
+EXTRA_SHARE = 5  # without doses per vial: at most a fifth (20%) of the doses received
+
+
+def extra_doses_problem(received: int, extra_so_far: int, wanted: int, on_hand: int,
+                        doses_per_vial: int, lot_number: str) -> str | None:
+    """Why `wanted` more extra doses cannot be added to a lot, or None. Extra doses are drawn
+    from the lot's vials: at most one extra dose per vial received into the lot (the product's
+    doses per vial tell the vials), or without that, a fifth of the doses received; and none
+    once the lot has no doses on hand (no vial is left to draw from)."""
+    if on_hand <= 0:
+        return (f"Lot {lot_number} has no doses on hand: extra doses are drawn from its vials, "
+                f"and none is left.")
+    if doses_per_vial > 1:
+        vials = -(-received // doses_per_vial)
+        limit = vials
+        why = (f"at most one extra dose per vial: lot {lot_number} received "
+               f"{counted(received, 'dose')} ({counted(vials, 'vial')} of {doses_per_vial})")
+    else:
+        limit = received // EXTRA_SHARE
+        why = (f"at most a fifth of the doses received as extra doses: lot {lot_number} "
+               f"received {counted(received, 'dose')}")
+    if extra_so_far + wanted <= limit:
+        return None
+    left = max(limit - extra_so_far, 0)
+    return (f"{why[0].upper()}{why[1:]}, so at most {counted(limit, 'extra dose')} in all; "
+            f"{extra_so_far:,} recorded already, so at most {left:,} more.")
 
 
 class TransferKind(StrEnum):

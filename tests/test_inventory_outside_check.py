@@ -11,8 +11,10 @@ from sqlalchemy import insert
 
 from core.timefmt import day
 from models.inventory import LedgerEntry
+from models.inventory_rules import extra_doses_problem
 from tests.support.inventory import (
     enrolled_sites,
+    key,
     lot_id,
     on_hand,
     product_id,
@@ -164,3 +166,43 @@ async def test_the_state_settles_only_a_flagged_shipment(system, world):
     assert (await receiver.post(f"{url}/receive")).status_code == 200, "the site receives it"
     assert await on_hand(receiver, b1, "SETTLE-1") == 6
     await person.http.aclose()
+
+
+async def adjust(client, location_id: int, lot: int, kind: str, doses: int,
+                 request_key: str | None = None):
+    return await client.post(f"/api/v1/locations/{location_id}/inventory/lots/{lot}/adjustments",
+                             json={"kind": kind, "doses": doses, "reason": "Counted",
+                                   "request_key": request_key or key()})
+
+
+async def test_extra_doses_are_at_most_one_a_vial_and_only_while_doses_are_on_hand(system, world):
+    """1,000,000 extra doses twice took a lot from 102 to 2,000,102, and a lot with none on hand
+    gained doses."""
+    _state, a, _b = world
+    site = a.ids[1]
+    manager = a.staff[site]
+    moderna = await product_id(system, "207")  # 10 doses a vial
+    await receive(manager, site, moderna, "EXTRA-1", 102)  # 11 vials (the last one opened)
+    lot = await lot_id(manager, site, "EXTRA-1")
+    huge = await adjust(manager, site, lot, "extra_doses", 1_000_000)
+    assert huge.status_code == 422, huge.text
+    said = huge.json()["errors"]["doses"]
+    assert "one extra dose per vial" in said and "at most 11 extra doses" in said, said
+    assert (await adjust(manager, site, lot, "extra_doses", 8)).status_code == 201
+    more = await adjust(manager, site, lot, "extra_doses", 4)
+    assert more.status_code == 422 and "at most 3 more" in more.json()["errors"]["doses"]
+    assert (await adjust(manager, site, lot, "extra_doses", 3)).status_code == 201
+    assert await on_hand(manager, site, "EXTRA-1") == 113
+
+    await receive(manager, site, moderna, "EXTRA-2", 10)
+    used_up = await lot_id(manager, site, "EXTRA-2")
+    assert (await adjust(manager, site, used_up, "wastage", 10)).status_code == 201
+    empty = await adjust(manager, site, used_up, "extra_doses", 1)
+    assert empty.status_code == 422 and "no doses on hand" in empty.json()["errors"]["lot_id"]
+
+
+def test_without_doses_per_vial_extra_doses_are_a_fifth_of_the_doses_received():
+    assert extra_doses_problem(100, 0, 20, 50, 1, "X") is None
+    assert "at most 0 more" in extra_doses_problem(100, 20, 1, 50, 1, "X")
+    assert extra_doses_problem(12, 0, 2, 5, 6, "X") is None  # two vials of six: two extra
+    assert extra_doses_problem(12, 2, 1, 5, 6, "X")

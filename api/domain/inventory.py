@@ -20,7 +20,13 @@ from models.base import utcnow
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
 from models.inventory import LedgerEntry, Lot, Product, Transfer
-from models.inventory_rules import EntryKind, TransferStatus, actor_name
+from models.inventory_rules import (
+    RECEIPTS,
+    EntryKind,
+    TransferStatus,
+    actor_name,
+    extra_doses_problem,
+)
 from models.inventory_schemas import AdjustmentIn, LotOut, ReceiptIn
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
 from models.portal_rules import MANAGER
@@ -157,6 +163,8 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
     key, number = f"adjust:{lot.id}:{data.request_key}", lot.lot_number
     if (done := await entry_for(session, key)) is not None:
         return await _same_request(session, done, data.doses, number, EntryKind(data.kind))
+    if data.kind == "extra_doses":
+        await _extra_doses_fit(session, lot, data.doses)
     await _not_a_repeat(session, lot.id, EntryKind(data.kind), SIGNS[data.kind] * data.doses,
                         repeat_check, "another one")
     try:
@@ -170,6 +178,23 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
     except IntegrityError:
         await session.rollback()  # a double click: the twin recorded this change already
         return await entry_for(session, key)
+
+
+async def _extra_doses_fit(session: AsyncSession, lot: Lot, wanted: int) -> None:
+    """Extra doses within what the lot's vials can give (`extra_doses_problem`), counted with
+    the lot's row locked (Postgres), so two at once cannot both take the last of it."""
+    await session.exec(select(Lot.id).where(Lot.id == lot.id).with_for_update())
+    await session.refresh(lot)
+    sums = (await session.exec(select(
+        func.coalesce(func.sum(LedgerEntry.doses).filter(LedgerEntry.kind.in_(RECEIPTS)), 0),
+        func.coalesce(func.sum(LedgerEntry.doses).filter(
+            LedgerEntry.kind == EntryKind.EXTRA_DOSES), 0)).where(
+        LedgerEntry.lot_id == lot.id))).one()
+    product = await session.get(Product, lot.product_id)
+    problem = extra_doses_problem(int(sums[0]), int(sums[1]), wanted, lot.on_hand,
+                                  product.doses_per_vial, lot.lot_number)
+    if problem:
+        raise Invalid(problem, field="lot_id" if lot.on_hand <= 0 else "doses")
 
 
 async def lots(session: AsyncSession, location: Location) -> tuple[list[LotOut], list[LotOut]]:
