@@ -206,3 +206,39 @@ def test_without_doses_per_vial_extra_doses_are_a_fifth_of_the_doses_received():
     assert "at most 0 more" in extra_doses_problem(100, 20, 1, 50, 1, "X")
     assert extra_doses_problem(12, 0, 2, 5, 6, "X") is None  # two vials of six: two extra
     assert extra_doses_problem(12, 2, 1, 5, 6, "X")
+
+
+async def test_an_adjustments_key_names_its_whole_body_the_lot_included(system, world):
+    """The same `request_key` on an adjustment of ANOTHER lot made a second entry (201), while
+    another dose count was refused: the key's body now includes the lot, and the rest."""
+    _state, a, _b = world
+    site = a.ids[1]
+    manager = a.staff[site]
+    product = await product_id(system, "208")
+    for number in ("KEYLOT-1", "KEYLOT-2"):
+        await receive(manager, site, product, number, 30)
+    first, second = [await lot_id(manager, site, n) for n in ("KEYLOT-1", "KEYLOT-2")]
+    reused = key()
+    assert (await adjust(manager, site, first, "wastage", 2, reused)).status_code == 201
+    again = await adjust(manager, site, first, "wastage", 2, reused)
+    assert again.status_code == 201, "a retry is the same change"
+    for lot, kind, doses in ((second, "wastage", 2), (first, "expired", 2),
+                             (first, "wastage", 3)):
+        other = await adjust(manager, site, lot, kind, doses, reused)
+        assert other.status_code == 409, (lot, kind, doses, other.text)
+        assert "KEYLOT-1" in other.json()["errors"]["request_key"]
+    changed_reason = await manager.post(
+        f"/api/v1/locations/{site}/inventory/lots/{first}/adjustments",
+        json={"kind": "wastage", "doses": 2, "reason": "Another reason", "request_key": reused})
+    assert changed_reason.status_code == 409
+    assert await on_hand(manager, site, "KEYLOT-1") == 28
+    assert await on_hand(manager, site, "KEYLOT-2") == 30
+
+    receipt = {"product_id": product, "lot_number": "KEYLOT-3", "doses": 5,
+               "expiration_date": str(LABEL), "request_key": key()}
+    url = f"/api/v1/locations/{site}/inventory/receipts"
+    assert (await manager.post(url, json=receipt)).status_code == 201
+    for change in ({"product_id": await product_id(system, "207")},
+                   {"expiration_date": str(OTHER)}):
+        refused = await manager.post(url, json={**receipt, **change})
+        assert refused.status_code == 409 and "request_key" in refused.json()["errors"], change

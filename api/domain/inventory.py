@@ -92,7 +92,9 @@ async def receive(session: AsyncSession, user: User, location: Location,
 async def _receive_once(session: AsyncSession, key: str, actor: str, location_id: int,
                         data: ReceiptIn, repeat_check: bool) -> LedgerEntry:
     if (done := await entry_for(session, key)) is not None:
-        return await _same_request(session, done, data.doses, data.lot_number.upper())
+        return await _same_request(
+            session, done, (data.product_id, data.lot_number.upper(), data.expiration_date),
+            EntryKind.RECEIVED, data.doses, RECEIPT_REASON)
     await _agrees_with_transfers_in(session, location_id, data.product_id,
                                     data.lot_number.upper(), data.expiration_date)
     try:
@@ -103,7 +105,7 @@ async def _receive_once(session: AsyncSession, key: str, actor: str, location_id
     await _not_a_repeat(session, lot.id, EntryKind.RECEIVED, data.doses, repeat_check,
                         "another shipment")
     return await apply(session, key=key, lot=lot, kind=EntryKind.RECEIVED, doses=data.doses,
-                       actor=actor, reason="Shipment received")
+                       actor=actor, reason=RECEIPT_REASON)
 
 
 OPEN_TRANSFERS = (TransferStatus.REQUESTED, TransferStatus.APPROVED, TransferStatus.SHIPPED)
@@ -136,15 +138,20 @@ async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, pro
                       f"site's record first.", field="expiration_date")
 
 
-async def _same_request(session: AsyncSession, done: LedgerEntry, doses: int,
-                        lot_number: str, kind: EntryKind = EntryKind.RECEIVED) -> LedgerEntry:
-    """A key sent again names the change it made: the same one is answered with it; another
-    (a reused key) is refused, so a caller never takes an old change for a new one."""
-    lot = await session.get(Lot, done.lot_id)
-    if abs(done.doses) != doses or lot.lot_number != lot_number or done.kind != kind:
-        raise Conflict(f"This request key was used for another change ({abs(done.doses)} doses "
-                       f"of lot {lot.lot_number}): send a new key for a new change.",
-                       field="request_key")
+RECEIPT_REASON = "Shipment received"
+
+
+async def _same_request(session: AsyncSession, done: LedgerEntry, lot: tuple, kind: EntryKind,
+                        doses: int, reason: str) -> LedgerEntry:
+    """A key sent again names the change it made: the same one (the same lot, by product,
+    number and expiry; the same kind, doses and reason) is answered with it; another (a reused
+    key) is refused, so a caller never takes an old change for a new one."""
+    was = await session.get(Lot, done.lot_id)
+    if ((was.product_id, was.lot_number, was.expiration_date), done.kind, abs(done.doses),
+            done.reason) != (lot, kind, doses, reason):
+        raise Conflict(f"This request key was used for another change ({done.kind.label.lower()}"
+                       f", {counted(abs(done.doses), 'dose')} of lot {was.lot_number}): send a "
+                       f"new key for a new change.", field="request_key")
     return done
 
 
@@ -160,9 +167,15 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
     lot = await lot_of(session, location, lot_id)
     if data.kind == "extra_doses" and lot.is_expired(utcnow().date()):
         raise Invalid("An expired lot cannot gain doses.", field="kind")
-    key, number = f"adjust:{lot.id}:{data.request_key}", lot.lot_number
-    if (done := await entry_for(session, key)) is not None:
-        return await _same_request(session, done, data.doses, number, EntryKind(data.kind))
+    # A key is the location's, whichever lot it names (it was the lot's: the same key on
+    # another lot made a second change); `adjust:{lot}:` is how keys were made before.
+    key, number = f"adjustment:{location.id}:{data.request_key}", lot.lot_number
+    body = (lot.product_id, number, lot.expiration_date), EntryKind(data.kind), data.doses, \
+        data.reason
+    done = (await entry_for(session, key)
+            or await entry_for(session, f"adjust:{lot.id}:{data.request_key}"))
+    if done is not None:
+        return await _same_request(session, done, *body)
     if data.kind == "extra_doses":
         await _extra_doses_fit(session, lot, data.doses)
     await _not_a_repeat(session, lot.id, EntryKind(data.kind), SIGNS[data.kind] * data.doses,
@@ -176,8 +189,8 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
                       f"{'is' if error.on_hand == 1 else 'are'} on hand.",
                       field="doses") from error
     except IntegrityError:
-        await session.rollback()  # a double click: the twin recorded this change already
-        return await entry_for(session, key)
+        await session.rollback()  # a double click: the twin recorded a change with this key
+        return await _same_request(session, await entry_for(session, key), *body)
 
 
 async def _extra_doses_fit(session: AsyncSession, lot: Lot, wanted: int) -> None:
