@@ -9,9 +9,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import insert
 
+from api.domain.state_lists import pin
 from core.timefmt import day
 from models.inventory import LedgerEntry
 from models.inventory_rules import extra_doses_problem
+from tests.support.enrollment import start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
     key,
@@ -242,3 +244,37 @@ async def test_an_adjustments_key_names_its_whole_body_the_lot_included(system, 
                    {"expiration_date": str(OTHER)}):
         refused = await manager.post(url, json={**receipt, **change})
         assert refused.status_code == 409 and "request_key" in refused.json()["errors"], change
+
+
+async def test_another_organizations_site_is_found_only_once_enrolled(system, world):
+    """`/api/v1/sites?q=...` listed other organizations' pending sites, and a transfer to one
+    answered "<its name> is not an enrolled site", naming a site nobody outside may know."""
+    state, a, b = world
+    a1 = a.ids[0]
+    pending = await start_enrollment(system, ["Charlie Annex"])
+    (annex,) = pending.locations.values()
+    outsider = a.staff[a1]
+    for query in ("q=Charlie", "q=Annex&enrolled=false", "q=Charlie&enrolled=true",
+                  f"q={pin(annex)}"):
+        found = (await outsider.get(f"/api/v1/sites?{query}")).json()
+        assert annex not in [s["id"] for s in found], query
+    enrolled = (await outsider.get("/api/v1/sites?q=Bravo")).json()
+    assert set(b.ids) <= {s["id"] for s in enrolled}, "enrolled sites of others are found"
+    for viewer in (pending.admin, state):  # their own organization; the state
+        found = (await viewer.get("/api/v1/sites?q=Charlie")).json()
+        assert annex in [s["id"] for s in found]
+
+    await receive(outsider, a1, await product_id(system), "HIDDEN-1", 10)
+    lot = await lot_id(outsider, a1, "HIDDEN-1")
+    to_pending = await request_transfer(outsider, a1, annex, lot, 1)
+    to_nowhere = await request_transfer(outsider, a1, 987_654, lot, 1)
+    assert to_pending.status_code == to_nowhere.status_code == 422
+    assert to_pending.json() == to_nowhere.json(), to_pending.text
+    assert "Charlie" not in to_pending.text
+    person = browser(system)
+    await person.login(a.emails[a1])
+    page = await person.submit(f"/inventory/{a1}", {
+        "kind": "transfer", "from_location_id": a1, "to_location_id": pin(annex), "lot_id": lot,
+        "doses": 1, "reason": "Clinic", "request_key": key()}, action=f"/inventory/{a1}/transfer")
+    assert page.status_code == 422 and "Charlie" not in page.text.split("<main")[1]
+    await person.http.aclose()

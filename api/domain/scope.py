@@ -7,6 +7,7 @@ in (see `roles_of`)."""
 
 from dataclasses import dataclass
 
+from sqlalchemy import or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +15,7 @@ from core.errors import Forbidden, NotFound
 from models.accounts import User
 from models.employers import Employer, EmployerContact
 from models.enrollment import Location, Organization, UserLocation
+from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.portal_rules import ACTING, MANAGER, PROFILES
 
@@ -95,6 +97,25 @@ async def my_location_ids(session: AsyncSession, user: User) -> list[int]:
     result = await session.exec(select(UserLocation.location_id).where(
         UserLocation.user_id == user.id))
     return list(result.all())
+
+
+STATE_WIDE = frozenset({Role.REVIEWER, Role.HELPDESK_AGENT, Role.HELPDESK_LEAD})
+
+
+def sites_seen_by(user: User) -> list:
+    """Conditions on Location for the sites a person may find in the state: the state's staff
+    find every site; anyone else every enrolled (approved) site, and their own organization's
+    (the one they administer or one whose location they hold) in any status. Another
+    organization's site that is not enrolled is not found, as one that does not exist."""
+    if user.role in STATE_WIDE:
+        return []
+    held = select(Location.organization_id).join(
+        UserLocation, UserLocation.location_id == Location.id).where(
+        UserLocation.user_id == user.id)
+    administered = select(Organization.id).where(Organization.admin_user_id == user.id)
+    return [or_(Location.status == LocationStatus.APPROVED,
+                Location.organization_id.in_(held.scalar_subquery()),
+                Location.organization_id.in_(administered.scalar_subquery()))]
 
 
 async def profile_at(session: AsyncSession, user: User, location_id: int) -> Role | None:

@@ -5,9 +5,11 @@ a suggestion ("Name — City (NCA650012)"), and the server resolves what was typ
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.scope import sites_seen_by
 from api.domain.state_lists import PIN, location_of_pin, pin
 from api.domain.text_search import contains
 from core.errors import Invalid
+from models.accounts import User
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
 
@@ -20,8 +22,8 @@ def label(location: Location) -> str:
     return f"{location.name} — {location.city} ({pin(location.id)})"
 
 
-def _scope(enrolled_only: bool, exclude: int | None) -> list:
-    conditions = []
+def _scope(enrolled_only: bool, exclude: int | None, viewer: User | None) -> list:
+    conditions = [] if viewer is None else sites_seen_by(viewer)
     if enrolled_only:
         conditions.append(Location.status == LocationStatus.APPROVED)
     if exclude:
@@ -30,22 +32,25 @@ def _scope(enrolled_only: bool, exclude: int | None) -> list:
 
 
 async def search(session: AsyncSession, q: str, enrolled_only: bool = False,
-                 exclude: int | None = None, limit: int = SUGGESTIONS) -> list[Location]:
+                 exclude: int | None = None, limit: int = SUGGESTIONS,
+                 viewer: User | None = None) -> list[Location]:
+    """Sites matching `q` (among those `viewer` may find, when given)."""
     q = q.strip()
     if len(q) < 2:
         return []
     by_pin = location_of_pin(q)
     match = (Location.id == by_pin) if by_pin is not None else contains(
         q, Location.name, Location.city)
-    found = await session.exec(select(Location).where(match, *_scope(enrolled_only, exclude))
+    found = await session.exec(select(Location).where(match, *_scope(enrolled_only, exclude, viewer))
                                .order_by(Location.name, Location.id).limit(limit))
     return list(found.all())
 
 
 async def resolve(session: AsyncSession, typed: str | None, field: str,
-                  enrolled_only: bool = False, exclude: int | None = None) -> int:
+                  enrolled_only: bool = False, exclude: int | None = None,
+                  viewer: User | None = None) -> int:
     """The site a field names: a suggestion's PIN, a bare number (the API's way), or a name
-    that only one site has."""
+    that only one site has (among those `viewer` may find, when given)."""
     text = str(typed or "").strip()
     if not text or len(text) > 300 or any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise Invalid(NOT_FOUND, field=field)
@@ -58,7 +63,7 @@ async def resolve(session: AsyncSession, typed: str | None, field: str,
     else:
         conditions = [func.lower(Location.name) == text.lower()]
     rows = (await session.exec(select(Location.id).where(
-        *conditions, *_scope(enrolled_only, exclude)).limit(2))).all()
+        *conditions, *_scope(enrolled_only, exclude, viewer)).limit(2))).all()
     if len(rows) != 1:
         raise Invalid(NOT_FOUND if not rows else "More than one site has this name: choose it "
                       "from the suggestions (they show the city and Provider PIN).", field=field)

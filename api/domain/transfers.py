@@ -6,7 +6,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import site_for, transfer_of_lot_to
-from api.domain.scope import managed_location_ids
+from api.domain.scope import managed_location_ids, sites_seen_by
 from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
@@ -54,7 +54,7 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
         raise Forbidden("Request transfers only for a site you manage.",
                         field="from_location_id")
     sender = await site_for(session, user, data.from_location_id)
-    receiver = await _enrolled(session, data.to_location_id)
+    receiver = await _enrolled(session, user, data.to_location_id)
     if data.kind == TransferKind.REDISTRIBUTION:
         if sender.organization_id != receiver.organization_id:
             raise Invalid("A redistribution moves vaccine between sites of the same "
@@ -97,8 +97,11 @@ async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) 
                   f"the wrong record before moving this lot.", field="lot_id")
 
 
-async def _enrolled(session: AsyncSession, location_id: int) -> Location:
-    location = await session.get(Location, location_id)
+async def _enrolled(session: AsyncSession, user: User, location_id: int) -> Location:
+    """The receiving site; another organization's site that is not enrolled is answered as
+    one that does not exist (its name is not theirs to learn)."""
+    location = (await session.exec(select(Location).where(
+        Location.id == location_id, *sites_seen_by(user)))).first()
     if location is None:
         raise Invalid("Choose an enrolled receiving site.", field="to_location_id")
     if location.status != LocationStatus.APPROVED:

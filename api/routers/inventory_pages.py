@@ -101,7 +101,7 @@ async def _request_transfer(session, gateway, user, location, values) -> str:
     errors = {}
     try:
         receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
-                                       enrolled_only=True, exclude=location.id)
+                                       enrolled_only=True, exclude=location.id, viewer=user)
     except Invalid as error:
         receiver, errors = None, error.errors or {"to_location_id": error.message}
     parsed, found = parse(TransferIn, {**values, "to_location_id": receiver or 0})

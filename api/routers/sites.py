@@ -25,9 +25,11 @@ class SiteOut(BaseModel):
 
 @router.get("/sites", response_model=list[SiteOut],
             summary="Sites whose name, city or Provider PIN matches (at most 20)")
-async def find_sites(_user: CurrentUser, session: SessionDep,
+async def find_sites(user: CurrentUser, session: SessionDep,
                      q: Annotated[str, Query(max_length=100, pattern=NO_CONTROL)] = "",
                      enrolled: bool = False, exclude: Id | None = None) -> list[SiteOut]:
-    found = await sites.search(session, q, enrolled_only=enrolled, exclude=exclude)
+    """Enrolled sites, and the caller's own organization's in any status (the state's staff
+    find every site); `enrolled=true` keeps to enrolled ones."""
+    found = await sites.search(session, q, enrolled_only=enrolled, exclude=exclude, viewer=user)
     return [SiteOut(id=s.id, pin=pin(s.id), name=s.name, city=s.city, label=sites.label(s))
             for s in found]
