@@ -278,3 +278,29 @@ async def test_another_organizations_site_is_found_only_once_enrolled(system, wo
         "doses": 1, "reason": "Clinic", "request_key": key()}, action=f"/inventory/{a1}/transfer")
     assert page.status_code == 422 and "Charlie" not in page.text.split("<main")[1]
     await person.http.aclose()
+
+
+async def test_the_audit_log_names_links_and_finds_transfers_by_number_and_site(system, world):
+    """The audit log showed "transfer 2" (its database id), found nothing for TR000002 or a
+    site's name with the Transfers filter, had no "requested" event and no link."""
+    state, a, b = world
+    a1, b2 = a.ids[0], b.ids[1]
+    sender = a.staff[a1]
+    await receive(sender, a1, await product_id(system), "AUDIT-1", 10)
+    transfer = (await request_transfer(sender, a1, b2, await lot_id(sender, a1, "AUDIT-1"), 2)
+                ).json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    number, link = transfer["number"], f'href="/transfers/{transfer["id"]}"'
+    person = browser(system)
+    await person.login((await state.get("/api/v1/me")).json()["email"])
+    for q in (number, number.lower(), "Alpha One", "Bravo Two", pin(b2)):
+        page = (await person.get(f"/state/audit?status=transfer&q={q}")).text
+        assert link in page and f"{number} (Alpha One to Bravo Two)" in page, q
+        assert "Status: Waiting for state approval" in page, "the request is an event"
+        assert "Status: Approved, waiting to be shipped" in page
+        assert f"transfer {transfer['id']}<" not in page
+    assert link not in (await person.get("/state/audit?status=transfer&q=Alpha+Two")).text
+    exported = (await person.get(f"/state/audit.csv?status=transfer&q={number}")).text
+    assert f"transfer,{number}," in exported
+    await person.http.aclose()

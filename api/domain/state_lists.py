@@ -28,7 +28,7 @@ from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus
 from models.input import Input
 from models.inventory import Transfer
-from models.inventory_rules import TransferStatus
+from models.inventory_rules import TransferStatus, transfer_number
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -74,6 +74,7 @@ class Listing:
     pages: int
     names: dict[str, str] = field(default_factory=dict)  # the audit log's actors, as people
     records: dict[int, str] = field(default_factory=dict)  # its locations, by name
+    transfers: dict[int, str] = field(default_factory=dict)  # its transfers, by number
 
 
 ACTOR_KINDS = ("user", "reviewer")  # an account, as "user:6" or "reviewer:6"
@@ -189,6 +190,16 @@ TRANSFER_STATUSES = [("", "Awaiting a decision or flagged"),
 TRANSFER_SIDES = (aliased(Location, name="sender"), aliased(Location, name="receiver"))
 
 
+def transfer_search(q: str, bare_number: bool = False) -> ColumnElement[bool]:
+    """Transfers searched for by number ("TR000002", or its digits alone when `bare_number`)
+    or by either site (organization or location name, PIN or city)."""
+    number = re.fullmatch(r"(?:TR)?0*(\d{1,9})" if bare_number else r"TR0*(\d{1,9})", q.strip(),
+                          re.IGNORECASE)
+    return or_(_site_search(q, Transfer.from_location_id),
+               _site_search(q, Transfer.to_location_id),
+               *([Transfer.id == int(number[1])] if number else []))
+
+
 async def transfers(session: AsyncSession, f: StateFilters,
                     page_size: int | None = PAGE_SIZE) -> Listing:
     """Transfers awaiting the state's decision and flagged shipments, the oldest first:
@@ -198,11 +209,7 @@ async def transfers(session: AsyncSession, f: StateFilters,
     flagged = (Transfer.status == TransferStatus.SHIPPED) & Transfer.flagged
     conditions = [{"requested": waiting, "flagged": flagged}.get(f.status, or_(waiting, flagged))]
     if f.q:
-        number = re.fullmatch(r"(?:TR)?0*(\d{1,9})", f.q, re.IGNORECASE)
-        conditions.append(or_(
-            _site_search(f.q, Transfer.from_location_id),
-            _site_search(f.q, Transfer.to_location_id),
-            *([Transfer.id == int(number[1])] if number else [])))
+        conditions.append(transfer_search(f.q, bare_number=True))
     if f.age:
         conditions.append(Transfer.requested_at <= f.older_than())
 
@@ -223,8 +230,9 @@ AUDIT_KINDS = [("", "Every record"), ("location", "Locations"), ("organization",
 async def audit(session: AsyncSession, f: StateFilters,
                 page_size: int | None = PAGE_SIZE) -> Listing:
     """The append-only audit events, newest first. A search names a location (name, PIN or
-    city) or an organization, whose events it shows; or an action, or a person (an account by
-    its name or email, whose events are kept under its id)."""
+    city) or an organization, whose events it shows (and those of the transfers into or out of
+    its sites); a transfer by its number; or an action, or a person (an account by its name or
+    email, whose events are kept under its id)."""
     conditions = []
     if f.status:
         conditions.append(AuditEvent.subject_type == f.status)
@@ -237,6 +245,8 @@ async def audit(session: AsyncSession, f: StateFilters,
         conditions.append(or_(
             (AuditEvent.subject_type == "location") & _site_search(f.q, AuditEvent.subject_id),
             (AuditEvent.subject_type == "organization") & AuditEvent.subject_id.in_(orgs),
+            (AuditEvent.subject_type == "transfer") & AuditEvent.subject_id.in_(
+                select(Transfer.id).where(transfer_search(f.q))),
             AuditEvent.actor.in_([f"{kind}:{i}" for i in people for kind in ACTOR_KINDS]),
             contains(f.q, AuditEvent.action, AuditEvent.actor)))
     statement = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
@@ -248,6 +258,14 @@ async def audit(session: AsyncSession, f: StateFilters,
         rows = await session.exec(select(Location.id, Location.name)
                                   .where(col(Location.id).in_(places)))
         listing.records = {i: f"{name} ({pin(i)})" for i, name in rows.all()}
+    moves = {e.subject_id for e in listing.rows if e.subject_type == "transfer"}
+    if moves:  # a transfer by its number and its two sites
+        sender, receiver = TRANSFER_SIDES
+        rows = await session.exec(select(Transfer.id, sender.name, receiver.name)
+                                  .join(sender, sender.id == Transfer.from_location_id)
+                                  .join(receiver, receiver.id == Transfer.to_location_id)
+                                  .where(col(Transfer.id).in_(moves)))
+        listing.transfers = {i: f"{transfer_number(i)} ({a} to {b})" for i, a, b in rows.all()}
     return listing
 
 
@@ -304,6 +322,7 @@ def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
     from api.pages import audit_action
 
     header = ["When", "Record", "Record number", "What", "Who"]
-    return header, [[when(e.at), e.subject_type, e.subject_id,
+    return header, [[when(e.at), e.subject_type, transfer_number(e.subject_id)
+                     if e.subject_type == "transfer" else e.subject_id,
                      audit_action(e.action, e.subject_type), listing.names.get(e.actor, e.actor)]
                     for e in listing.rows]

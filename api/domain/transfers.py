@@ -15,6 +15,7 @@ from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
 from models.agreements import DocumentKind
+from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import TransferDecision, TransferResolution
 from models.enrollment import Location
@@ -135,6 +136,11 @@ async def request(session: AsyncSession, gateway: Gateway, user: User,
     except IntegrityError:
         await session.rollback()  # its twin (a double click) was recorded first: that one
         return await _requested_before(session, user_id, data.request_key)
+    # The request is the API's to record (its process starts with it): its audit event too.
+    session.add(AuditEvent(event_key=f"transfer-{transfer.id}:status:0", subject_type="transfer",
+                           subject_id=transfer.id, action=f"status:{TransferStatus.REQUESTED}",
+                           actor=f"user:{user_id}", detail={"reason": data.reason,
+                                                            "doses": data.doses}))
     await transfer_process.start(gateway, session, transfer.id)
     return transfer
 
