@@ -1,5 +1,7 @@
 """Transfer activities: the projection, the exactly-once debit and credit, the emails."""
 
+import re
+
 from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -33,6 +35,9 @@ NOTICES = {
                                                                "the Immunization Branch resolves "
                                                                "it as received or returned."),
 }
+
+
+ACTOR = re.compile(r"^(user|reviewer):(\d+)$")
 
 
 def _fail(message: str) -> ApplicationError:
@@ -71,7 +76,9 @@ class InventoryActivities(MailingActivities):
                 lot = await lot_at(session, location_id, transfer.product_id,
                                    transfer.lot_number, transfer.expiration_date)
                 await apply(session, key=f"transfer-{transfer.id}:{step}", lot=lot, kind=kind,
-                            doses=sign * transfer.doses, actor=f"transfer:{transfer.number}",
+                            doses=sign * transfer.doses,
+                            actor=await _ledger_actor(session, transfer, data.actor),
+                            reason=await _ledger_reason(session, transfer, kind),
                             transfer_id=transfer.id)
             except NotEnoughDoses as error:
                 raise _fail(f"Cannot ship: {error}") from error
@@ -122,6 +129,32 @@ class InventoryActivities(MailingActivities):
                 next_step=next_step, url=self.settings.link(f"/transfers/{transfer.id}"))
             await self.mailer.send(f"{email.key}:{address}", EmailKind.TRANSFER_NOTICE, [address],
                                    context)
+
+
+async def _ledger_actor(session, transfer: Transfer, actor: str | None) -> str:
+    """The person who took the step, as the ledger names people ("user:5:Full Name"; the
+    state's reviewer with "(Immunization Branch)"); the transfer alone when not known."""
+    found = ACTOR.match(actor or "")
+    person = await session.get(User, int(found[2])) if found else None
+    if person is None:
+        return f"transfer:{transfer.number}"
+    state = " (Immunization Branch)" if found[1] == "reviewer" else ""
+    return f"user:{person.id}:{person.full_name}{state}"[:200]
+
+
+LEDGER_WHY = {EntryKind.TRANSFER_OUT: "shipped to {to}",
+              EntryKind.TRANSFER_IN: "received from {sender}",
+              EntryKind.TRANSFER_BACK: "returned from {to}, not received"}
+
+
+async def _ledger_reason(session, transfer: Transfer, kind: EntryKind) -> str:
+    """Why the lot changed: the transfer by number, where the doses went or came from, and the
+    request's own reason."""
+    sender = await session.get(Location, transfer.from_location_id)
+    receiver = await session.get(Location, transfer.to_location_id)
+    kind_word = "Redistribution" if transfer.kind == TransferKind.REDISTRIBUTION else "Transfer"
+    where = LEDGER_WHY[kind].format(to=receiver.name, sender=sender.name)
+    return f"{kind_word} {transfer.number} {where}: {transfer.reason}"[:500]
 
 
 async def _already(session, transfer: Transfer, step: str) -> bool:

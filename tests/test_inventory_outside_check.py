@@ -304,3 +304,31 @@ async def test_the_audit_log_names_links_and_finds_transfers_by_number_and_site(
     exported = (await person.get(f"/state/audit.csv?status=transfer&q={number}")).text
     assert f"transfer,{number}," in exported
     await person.http.aclose()
+
+
+async def test_a_transfers_ledger_entries_name_who_moved_the_doses_and_why(system, world):
+    """Shipped and received doses were entered as done by "Transfer TR000002" for no reason
+    ("-"; in the API actor "transfer:TR000002", reason null)."""
+    state, a, b = world
+    a1, b1 = a.ids[0], b.ids[0]
+    sender, receiver = a.staff[a1], b.staff[b1]
+    await receive(sender, a1, await product_id(system), "WHO-1", 10)
+    transfer = (await request_transfer(sender, a1, b1, await lot_id(sender, a1, "WHO-1"), 3)
+                ).json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    assert (await sender.post(f"{url}/ship")).status_code == 200
+    assert (await receiver.post(f"{url}/receive")).status_code == 200
+    for client, site, kind, person, where in (
+            (sender, a1, "transfer_out", "Alpha Coordinator", "shipped to Bravo One"),
+            (receiver, b1, "transfer_in", "Bravo Coordinator", "received from Alpha One")):
+        entry = next(e for e in (await client.get(f"/api/v1/locations/{site}/ledger")).json()
+                     if e["transfer_id"] == transfer["id"])
+        assert entry["kind"] == kind and entry["actor"].endswith(f":{person}"), entry
+        assert entry["reason"] == f"Transfer {transfer['number']} {where}: Clinic demand"
+    page = browser(system)
+    await page.login(b.emails[b1])
+    row = next(r for r in (await page.get(f"/inventory/{b1}")).text.split("<tr>")
+               if "Transfer in" in r)
+    assert "Bravo Coordinator" in row and transfer["number"] in row and "Clinic demand" in row
+    await page.http.aclose()

@@ -54,4 +54,7 @@ async def test_undecided_requests_escalate_and_unreceived_shipments_are_flagged(
     resolved = await state.post(f"{late_url}/resolution", json={"outcome": "returned"})
     assert resolved.status_code == 200 and resolved.json()["status"] == "returned"
     assert await on_hand(sender, source, "TS-1") == 50, "the doses went back to the sender"
+    back = (await sender.get(f"/api/v1/locations/{source}/ledger")).json()[0]
+    assert back["kind"] == "transfer_back" and back["actor"].endswith("(Immunization Branch)")
+    assert back["reason"].startswith(f"Transfer {late['number']} returned from T Two")
     assert await on_hand(receiver, target, "TS-1") == 0

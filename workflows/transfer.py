@@ -99,8 +99,8 @@ class TransferWorkflow:
             decision_reason=reason, decided_by=decided_by, escalated=self.escalated,
             flagged=self.flagged))
 
-    def _ref(self) -> TransferRef:
-        return TransferRef(transfer_id=self.data.transfer_id)
+    def _ref(self, actor: str) -> TransferRef:
+        return TransferRef(transfer_id=self.data.transfer_id, actor=actor)
 
     def _allow(self, action: str, role: str = "") -> None:
         problem = action_problem(action, self.status, role)
@@ -109,7 +109,7 @@ class TransferWorkflow:
 
     async def _step(self, status: T, actor: str, activity=None, **projection) -> str:
         if activity is not None:
-            await db_step(activity, self._ref())
+            await db_step(activity, self._ref(actor))
         await self._project(status, actor, **projection)
         self._email(status.value)
         return self.status

@@ -16,6 +16,9 @@ class TransferInput(BaseModel):
 
 class TransferRef(BaseModel):
     transfer_id: int
+    # Who took the step ("user:5", "reviewer:7"), for the ledger entry it makes; None in the
+    # steps of runs scheduled before it was passed (the entry then names the transfer alone).
+    actor: str | None = None
 
 
 class TransferActor(Command):
