@@ -125,7 +125,8 @@ class InventoryActivities(MailingActivities):
                 lot_number=transfer.lot_number,
                 expiration_date=day(transfer.expiration_date), doses=transfer.doses,
                 from_site=sender.name, to_site=receiver.name,
-                reason=transfer.decision_reason if email.kind == "denied" else transfer.reason,
+                reason=transfer.reason,
+                decision_reason=transfer.decision_reason if email.kind == "denied" else None,
                 next_step=next_step, url=self.settings.link(f"/transfers/{transfer.id}"))
             await self.mailer.send(f"{email.key}:{address}", EmailKind.TRANSFER_NOTICE, [address],
                                    context)

@@ -52,8 +52,9 @@ def _product_options(ids: list[str], products: dict) -> list[tuple[str, str]]:
 
 
 def _lot_options(lots: list, products: dict) -> list[tuple[str, str]]:
-    return [(str(lot.id), f"{lot.lot_number}: {products[lot.product_id].name}, {lot.on_hand} "
-             f"doses, expires {day(lot.expiration_date)}") for lot in lots]
+    return [(str(lot.id), f"{lot.lot_number}: {products[lot.product_id].name}, "
+             f"{counted(lot.on_hand, 'dose')}, expires {day(lot.expiration_date)}")
+            for lot in lots]
 
 
 class FieldErrors(dict):

@@ -126,6 +126,12 @@ def resolve_problem(status: TransferStatus, flagged: bool) -> str | None:
     return None
 
 
+# What each site's action makes of a transfer: the same action again (another tab, a Back)
+# finds it done already.
+ACTION_MAKES = {"ship": TransferStatus.SHIPPED, "receive": TransferStatus.RECEIVED,
+                "cancel": TransferStatus.CANCELLED}
+
+
 ACTION_PAST = {"decide": "decided", "cancel": "cancelled (only before shipping)",
                "ship": "shipped", "receive": "received", "resolve": "resolved"}
 

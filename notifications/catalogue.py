@@ -200,7 +200,8 @@ class TransferNoticeContext(EmailContext):
     doses: int
     from_site: str
     to_site: str
-    reason: str | None = None
+    reason: str | None = None  # the request's
+    decision_reason: str | None = None  # the state's, when it denied the request
     next_step: str | None = None
     url: str
 

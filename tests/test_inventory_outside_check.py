@@ -332,3 +332,47 @@ async def test_a_transfers_ledger_entries_name_who_moved_the_doses_and_why(syste
                if "Transfer in" in r)
     assert "Bravo Coordinator" in row and transfer["number"] in row and "Clinic demand" in row
     await page.http.aclose()
+
+
+async def test_words_one_dose_a_step_done_already_and_both_reasons_of_a_denial(system, world):
+    """"1 doses" in transfer emails and lot lists; a second receipt in another tab said "This
+    transfer is received: it cannot be received."; a denial's email gave the state's reason as
+    "Reason:", as if it were the request's, and left the request's out."""
+    state, a, b = world
+    a1, b1 = a.ids[0], b.ids[0]
+    sender, receiver = a.staff[a1], b.staff[b1]
+    await receive(sender, a1, await product_id(system), "ONE-1", 1)
+    lot = await lot_id(sender, a1, "ONE-1")
+    person = browser(system)
+    await person.login(a.emails[a1])
+    assert "ONE-1: Moderna COVID-19 Vaccine, 1 dose," in (await person.get(f"/inventory/{a1}")
+                                                         ).text
+    await person.http.aclose()
+    transfer = (await request_transfer(sender, a1, b1, lot, 1)).json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    await system.smtp.one(to=b.emails[b1],
+                          subject=f"{transfer['number']} was requested: 1 dose of lot ONE-1")
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    assert (await sender.post(f"{url}/ship")).status_code == 200
+    assert (await receiver.post(f"{url}/receive")).status_code == 200
+    again = await receiver.post(f"{url}/receive")
+    assert again.status_code == 409, again.text
+    said = again.json()["detail"]
+    assert f"{transfer['number']} was already received by Bravo Coordinator" in said, said
+    assert b.emails[b1] in said and "cannot be received" not in said
+    tab = browser(system)
+    await tab.login(b.emails[b1])
+    page = f"/transfers/{transfer['id']}"
+    answered = await tab.submit(page, {}, action=f"{page}/receive")
+    assert "was already received by Bravo Coordinator" in answered.text
+    await tab.http.aclose()
+
+    await receive(sender, a1, await product_id(system), "DENY-1", 10)
+    denied = (await request_transfer(sender, a1, b1, await lot_id(sender, a1, "DENY-1"), 2)
+              ).json()
+    assert (await state.post(f"/api/v1/transfers/{denied['id']}/decision", json={
+        "decision": "deny", "reason": "No freezer at the receiving site"})).status_code == 200
+    mail = await system.smtp.one(to=a.emails[a1], subject=f"{denied['number']} was denied")
+    assert "Reason for the request: Clinic demand" in mail.text
+    assert "Reason for the denial:  No freezer at the receiving site" in mail.text
+    assert "Reason for the denial" in mail.html and "Clinic demand" in mail.html

@@ -1,5 +1,7 @@
 """Transfers and redistributions: the request's rules, and people's actions on its workflow."""
 
+from datetime import datetime
+
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -7,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import site_for, transfer_of_lot_to
 from api.domain.scope import managed_location_ids, sites_seen_by
+from api.domain.state_lists import actor_names
 from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
@@ -23,6 +26,7 @@ from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory import Lot, Transfer
 from models.inventory_rules import (
+    ACTION_MAKES,
     ALLOWED_FROM,
     FINAL_STATUSES,
     NOT_STATE,
@@ -171,6 +175,8 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
         raise NotFound("That is not an action on a transfer.")
     if action in STATE_ACTIONS and not may_act_for_state(user.role):
         raise Forbidden(NOT_STATE)
+    if ACTION_MAKES.get(action) == transfer.status:  # done already (another tab, a Back)
+        raise Conflict(await _done_already(session, transfer))
     if transfer.status in FINAL_STATUSES:  # its process has ended: say why, in its words
         raise Conflict(action_problem(action, transfer.status, user.role))
     if action == "decide":
@@ -195,6 +201,25 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
     else:
         await _must_work_at(session, user, transfer.from_location_id, "sending")
     return await transfer_process.site_step(gateway, transfer.id, action, user.id)
+
+
+async def step_of(session: AsyncSession, transfer: Transfer,
+                  status: TransferStatus) -> tuple[str, datetime] | None:
+    """Who took the transfer to `status` (by name and email) and when, from its audit events."""
+    event = (await session.exec(select(AuditEvent).where(
+        AuditEvent.subject_type == "transfer", AuditEvent.subject_id == transfer.id,
+        AuditEvent.action == f"status:{status}").order_by(AuditEvent.id.desc()))).first()
+    if event is None:
+        return None
+    names = await actor_names(session, {event.actor})
+    return names.get(event.actor, "CVMS"), event.at
+
+
+async def _done_already(session: AsyncSession, transfer: Transfer) -> str:
+    """The step was taken already: by whom and when, so nobody wonders whether it was."""
+    done = await step_of(session, transfer, transfer.status)
+    said = f" by {done[0]}, {when(done[1])}" if done else ""
+    return f"{transfer.number} was already {transfer.status.value}{said}: nothing more to do."
 
 
 TRANSFERS_PAGE = 50
