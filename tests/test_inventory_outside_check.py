@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import insert
 
 from api.domain.state_lists import pin
+from api.routers.care_pages import _usable_lots
 from core.timefmt import day
+from models.enrollment import Location
 from models.inventory import LedgerEntry
 from models.inventory_rules import extra_doses_problem
 from tests.support.enrollment import start_enrollment
@@ -376,3 +378,38 @@ async def test_words_one_dose_a_step_done_already_and_both_reasons_of_a_denial(s
     assert "Reason for the request: Clinic demand" in mail.text
     assert "Reason for the denial:  No freezer at the receiving site" in mail.text
     assert "Reason for the denial" in mail.html and "Clinic demand" in mail.html
+
+
+async def test_used_up_lots_are_listed_apart_and_offered_nowhere(system, world):
+    """A lot with no dose left stayed under "Usable lots" and in the transfer and adjustment
+    lists ("0 doses"); the point-of-care list did not say when a lot expires; 1200 was shown
+    without its thousands separator."""
+    _state, a, _b = world
+    site = a.ids[0]
+    manager = a.staff[site]
+    product = await product_id(system, "211")
+    await receive(manager, site, product, "GONE-1", 5)
+    await receive(manager, site, product, "MANY-1", 1200)
+    gone, many = [await lot_id(manager, site, n) for n in ("GONE-1", "MANY-1")]
+    assert (await adjust(manager, site, gone, "wastage", 5)).status_code == 201
+    person = browser(system)
+    await person.login(a.emails[site])
+    page = (await person.get(f"/inventory/{site}")).text
+    usable = page.split("<h2>Usable lots</h2>")[1].split("</table>")[0]
+    used_up = page.split("Used up")[1].split("</table>")[0]
+    assert "GONE-1" not in usable and "GONE-1" in used_up and "MANY-1" in usable
+    for form in ("adjust", "transfer"):
+        lots = page.split(f'action="/inventory/{site}/{form}"')[1].split('name="lot_id"')[1] \
+            .split("</select>")[0]
+        assert "GONE-1" not in lots and "MANY-1: " in lots, form
+    assert ", 0 doses" not in page
+    assert ">1,200<" in usable and "+1,200" in page
+    await person.http.aclose()
+
+    async with system.sessions() as session:
+        location = await session.get(Location, site)
+        offered = dict(await _usable_lots(session, location, date.today()))
+    assert str(gone) not in offered
+    expires = (await manager.get(f"/api/v1/locations/{site}/inventory")).json()["usable"]
+    expiry = date.fromisoformat(next(x for x in expires if x["id"] == many)["expiration_date"])
+    assert offered[str(many)].endswith(f"lot MANY-1 (1,200 on hand, expires {day(expiry)})")

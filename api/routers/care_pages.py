@@ -17,6 +17,7 @@ from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
+from core.timefmt import day
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.base import as_utc, utcnow
 from models.care_rules import ROUTES, SITES, local_today
@@ -93,7 +94,7 @@ async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
     usable, _expired = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
     return [(str(lot.id), f"{products[lot.product_id].name}, lot {lot.lot_number} "
-             f"({lot.on_hand} on hand)") for lot in usable
+             f"({lot.on_hand:,} on hand, expires {day(lot.expiration_date)})") for lot in usable
             if lot.on_hand > 0 and lot.expiration_date >= today]
 
 

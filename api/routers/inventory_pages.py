@@ -14,6 +14,7 @@ from api.pages import redirect, render
 from api.params import MAX_ID, Id, form_id
 from api.routing import Router
 from core.errors import CVMSError, Invalid
+from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
@@ -40,8 +41,11 @@ async def _site_page(request: Request, session, user: User, location_id: int,
     page = transfers.TRANSFERS_PAGE
     moved = await transfers.of_location(session, location.id, page + 1, transfers_from)
     entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
+    in_stock = [lot for lot in usable if lot.on_hand > 0]
     return render(request, "inventory/site.html", {
-        "location": location, "usable": usable, "expired": expired, "products": products,
+        "location": location, "usable": in_stock, "expired": expired, "products": products,
+        "used_up": [lot for lot in usable if lot.on_hand <= 0],
+        "adjustable": in_stock + [lot for lot in expired if lot.on_hand > 0],
         "lots_by_id": {lot.id: lot for lot in usable + expired},
         "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
         "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
@@ -80,7 +84,7 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
     if action == "receive":
         entry = await inventory.receive(session, user, location, validated_form(ReceiptIn, values),
                                         repeat_check=not values.get("confirmed"))
-        return f"Received {entry.doses} doses."
+        return f"Received {counted(entry.doses, 'dose')}."
     if action == "adjust":
         lot_id = form_id(values, "lot_id")
         if lot_id is None:
@@ -90,7 +94,7 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
         entry = await inventory.adjust(session, user, location, lot_id,
                                        validated_form(AdjustmentIn, values),
                                        repeat_check=not values.get("confirmed"))
-        return f"Recorded: {entry.kind.label.lower()}, {abs(entry.doses)} doses."
+        return f"Recorded: {entry.kind.label.lower()}, {counted(abs(entry.doses), 'dose')}."
     if action == "transfer":
         return await _request_transfer(session, gateway, user, location, values)
     raise CVMSError("Unknown action.")
