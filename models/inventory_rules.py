@@ -1,6 +1,6 @@
 """Inventory vocabularies, the COVID-19 products shipped with the system, and transfer timing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 
 from core.wording import counted
@@ -27,6 +27,17 @@ class EntryKind(StrEnum):
 ADDS = {EntryKind.RECEIVED, EntryKind.EXTRA_DOSES, EntryKind.TRANSFER_IN,
         EntryKind.TRANSFER_BACK}
 LOSSES = {EntryKind.WASTAGE, EntryKind.EXPIRED, EntryKind.RETURNED}
+
+
+SHELF_YEARS = 10  # an expiration date further out is a typing mistake (9999-12-31)
+
+
+def latest_expiry(today: date) -> date:
+    """The last expiration date a lot received today may carry."""
+    try:
+        return today.replace(year=today.year + SHELF_YEARS)
+    except ValueError:  # February 29 into a common year
+        return today.replace(year=today.year + SHELF_YEARS, day=28)
 
 
 RECEIPTS = (EntryKind.RECEIVED, EntryKind.TRANSFER_IN)  # what brought a lot's doses in

@@ -14,7 +14,7 @@ from api.routers.care_pages import _usable_lots
 from core.timefmt import day
 from models.enrollment import Location
 from models.inventory import LedgerEntry
-from models.inventory_rules import extra_doses_problem
+from models.inventory_rules import extra_doses_problem, latest_expiry
 from tests.support.enrollment import start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
@@ -413,3 +413,25 @@ async def test_used_up_lots_are_listed_apart_and_offered_nowhere(system, world):
     expires = (await manager.get(f"/api/v1/locations/{site}/inventory")).json()["usable"]
     expiry = date.fromisoformat(next(x for x in expires if x["id"] == many)["expiration_date"])
     assert offered[str(many)].endswith(f"lot MANY-1 (1,200 on hand, expires {day(expiry)})")
+
+
+async def test_an_expiration_date_is_within_ten_years(system, world):
+    """9999-12-31 was taken as a lot's expiration date."""
+    _state, a, _b = world
+    site = a.ids[0]
+    product = await product_id(system)
+    for far in (date(9999, 12, 31), latest_expiry(date.today()) + DAY):
+        refused = await receive(a.staff[site], site, product, "FAR-1", 5, far)
+        assert refused.status_code == 422, refused.text
+        assert "within 10 years" in refused.json()["errors"]["expiration_date"]
+    assert (await receive(a.staff[site], site, product, "FAR-1", 5, latest_expiry(date.today()))
+            ).status_code == 201
+    assert latest_expiry(date(2028, 2, 29)) == date(2038, 2, 28)
+    person = browser(system)
+    await person.login(a.emails[site])
+    page = await person.submit(f"/inventory/{site}", {
+        "product_id": product, "lot_number": "FAR-2", "expiration_date": "9999-12-31",
+        "doses": 5, "request_key": key()}, action=f"/inventory/{site}/receive")
+    assert page.status_code == 422 and "within 10 years" in page.text
+    assert 'value="FAR-2"' in page.text and 'value="9999-12-31"' in page.text, "kept as typed"
+    await person.http.aclose()

@@ -22,10 +22,12 @@ from models.enrollment_enums import LocationStatus
 from models.inventory import LedgerEntry, Lot, Product, Transfer
 from models.inventory_rules import (
     RECEIPTS,
+    SHELF_YEARS,
     EntryKind,
     TransferStatus,
     actor_name,
     extra_doses_problem,
+    latest_expiry,
 )
 from models.inventory_schemas import AdjustmentIn, LotOut, ReceiptIn
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
@@ -74,8 +76,13 @@ async def receive(session: AsyncSession, user: User, location: Location,
                   data: ReceiptIn, repeat_check: bool = False) -> LedgerEntry:
     if await session.get(Product, data.product_id) is None:
         raise Invalid("Choose a product from the list.", field="product_id")
-    if data.expiration_date < utcnow().date():
+    today = utcnow().date()
+    if data.expiration_date < today:
         raise Invalid("This lot has already expired; report it instead of receiving it.",
+                      field="expiration_date")
+    if data.expiration_date > (latest := latest_expiry(today)):
+        raise Invalid(f"Check the expiration date on the label: it must be within "
+                      f"{SHELF_YEARS} years, by {day(latest)} at the latest.",
                       field="expiration_date")
     key, actor, location_id = f"receipt:{location.id}:{data.request_key}", _actor(user), location.id
     for attempt in range(3):
