@@ -435,3 +435,54 @@ async def test_an_expiration_date_is_within_ten_years(system, world):
     assert page.status_code == 422 and "within 10 years" in page.text
     assert 'value="FAR-2"' in page.text and 'value="9999-12-31"' in page.text, "kept as typed"
     await person.http.aclose()
+
+
+async def test_what_waits_on_a_site_and_who_took_each_step_are_shown(system, world):
+    """The site's transfer list lacked the other site, the request date and a filter for what
+    waits on it; the transfer page did not say who decided, shipped or received it, or when;
+    the state's transfer list lacked "Age in this status"; nothing led the state from a site's
+    review or a transfer to the site's inventory."""
+    state, a, b = world
+    a1, b1 = a.ids[0], b.ids[0]
+    sender, receiver = a.staff[a1], b.staff[b1]
+    await receive(sender, a1, await product_id(system), "WAIT-1", 20)
+    lot = await lot_id(sender, a1, "WAIT-1")
+    to_ship, in_transit, undecided = [(await request_transfer(sender, a1, b1, lot, 2)).json()
+                                      for _ in range(3)]
+    for one in (to_ship, in_transit):
+        url = f"/api/v1/transfers/{one['id']}"
+        assert (await state.post(f"{url}/decision", json={"decision": "approve"})
+                ).status_code == 200
+    assert (await sender.post(f"/api/v1/transfers/{in_transit['id']}/ship")).status_code == 200
+
+    def listed(page: str) -> set[str]:
+        table = page.split('id="transfers"')[1].split("</table>")[0]
+        return set(re.findall(r"TR\d{6}", table))
+
+    person = browser(system)
+    await person.login(a.emails[a1])
+    page = (await person.get(f"/inventory/{a1}")).text
+    table = page.split('id="transfers"')[1].split("</table>")[0]
+    assert "Other site" in table and "Bravo One" in table and "Requested" in table
+    assert listed(page) >= {to_ship["number"], in_transit["number"], undecided["number"]}
+    ship_page = (await person.get(f"/inventory/{a1}?transfers_waiting=ship")).text
+    assert listed(ship_page) == {to_ship["number"]}
+    assert listed((await person.get(f"/inventory/{a1}?transfers_waiting=receive")).text) == set()
+    assert (await person.get(f"/inventory/{a1}?transfers_waiting=x")).status_code == 422
+    shipped = (await person.get(f"/transfers/{in_transit['id']}")).text
+    assert re.search(r"<dt>Shipped</dt><dd>[^<]+ by Alpha Coordinator", shipped)
+    assert re.search(r"<dt>Approved</dt><dd>[^<]+ by Rita ", shipped)
+    await person.http.aclose()
+    api = f"/api/v1/locations/{b1}/transfers?waiting=receive"
+    assert [t["id"] for t in (await receiver.get(api)).json()] == [in_transit["id"]]
+    assert (await receiver.get(f"/api/v1/locations/{b1}/transfers?waiting=no")
+            ).status_code == 422
+
+    reviewer_page = browser(system)
+    await reviewer_page.login((await state.get("/api/v1/me")).json()["email"])
+    queue = (await reviewer_page.get(f"/state/transfers?q={undecided['number']}")).text
+    assert "Age in this status" in queue and "Less than a day" in queue
+    for page in (f"/transfers/{in_transit['id']}", f"/review/locations/{a1}"):
+        assert f'href="/inventory/{a1}"' in (await reviewer_page.get(page)).text, page
+    assert (await reviewer_page.get(f"/inventory/{a1}")).status_code == 200
+    await reviewer_page.http.aclose()

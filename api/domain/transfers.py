@@ -225,12 +225,21 @@ async def _done_already(session: AsyncSession, transfer: Transfer) -> str:
 TRANSFERS_PAGE = 50
 
 
+WAITING = {"ship": "Waiting for this site to ship", "receive": "Waiting for this site to "
+                                                                "confirm receipt"}
+
+
 async def of_location(session: AsyncSession, location_id: int, limit: int = TRANSFERS_PAGE,
-                      offset: int = 0) -> list[Transfer]:
-    """A page of the transfers into and out of a location, the newest first."""
-    result = await session.exec(select(Transfer).where(or_(
+                      offset: int = 0, waiting: str | None = None) -> list[Transfer]:
+    """A page of the transfers into and out of a location, the newest first; `waiting`: only
+    those that wait on it, to ship (approved, from it) or to receive (shipped, to it)."""
+    where = {"ship": (Transfer.from_location_id == location_id)
+             & (Transfer.status == TransferStatus.APPROVED),
+             "receive": (Transfer.to_location_id == location_id)
+             & (Transfer.status == TransferStatus.SHIPPED)}.get(waiting or "", or_(
         Transfer.from_location_id == location_id, Transfer.to_location_id == location_id))
-        .order_by(Transfer.id.desc()).offset(offset).limit(limit))
+    result = await session.exec(select(Transfer).where(where)
+                                .order_by(Transfer.id.desc()).offset(offset).limit(limit))
     return list(result.all())
 
 

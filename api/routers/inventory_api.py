@@ -90,11 +90,14 @@ async def get_transfer(transfer_id: Id, user: CurrentUser, session: SessionDep) 
 async def location_transfers(location_id: Id, user: CurrentUser, session: SessionDep,
                              limit: Annotated[int, Query(ge=1, le=200)] = 50,
                              offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+                             waiting: Annotated[Literal["ship", "receive"] | None, Query(
+                                 description="Only what waits on this site: approved transfers "
+                                             "to ship, or shipments to receive")] = None,
                              ) -> list[TransferOut]:
     """A page (`limit`, `offset`) of the location's transfers, the newest first."""
     await inventory.site_for(session, user, location_id)
     return [TransferOut.model_validate(t)
-            for t in await transfers.of_location(session, location_id, limit, offset)]
+            for t in await transfers.of_location(session, location_id, limit, offset, waiting)]
 
 
 @router.get("/state/transfers", tags=["transfers"],

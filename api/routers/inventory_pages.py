@@ -1,10 +1,11 @@
 """Inventory pages: a site's lots and ledger, receipts and adjustments, transfers, the state queue."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import col, select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import inventory, sites, transfers
@@ -19,7 +20,7 @@ from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
 from models.inventory import Product
-from models.inventory_rules import may_act_for_state
+from models.inventory_rules import TransferStatus, may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
 
 pages = Router(include_in_schema=False)
@@ -34,12 +35,17 @@ async def my_sites(request: Request, _user: CurrentUser) -> Response:
 
 async def _site_page(request: Request, session, user: User, location_id: int,
                      status_code: int = 200, transfers_from: int = 0, ledger_from: int = 0,
-                     **extra) -> HTMLResponse:
+                     transfers_waiting: str = "", **extra) -> HTMLResponse:
     location = await inventory.site_for(session, user, location_id)
     usable, expired = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
     page = transfers.TRANSFERS_PAGE
-    moved = await transfers.of_location(session, location.id, page + 1, transfers_from)
+    moved = await transfers.of_location(session, location.id, page + 1, transfers_from,
+                                        transfers_waiting)
+    others = {t.to_location_id if t.from_location_id == location.id else t.from_location_id
+              for t in moved}
+    named = (await session.exec(select(Location.id, Location.name).where(
+        col(Location.id).in_(others)))).all() if others else []
     entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
     in_stock = [lot for lot in usable if lot.on_hand > 0]
     return render(request, "inventory/site.html", {
@@ -50,6 +56,8 @@ async def _site_page(request: Request, session, user: User, location_id: int,
         "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
         "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
+        "transfers_waiting": transfers_waiting, "waiting_choices": transfers.WAITING,
+        "site_names": dict(named),
         "older_transfers": len(moved) > page,
         "staff": await may_manage(session, user, location.id), "tab": "inventory",
         "key": uuid.uuid4().hex, **extra}, status_code=status_code)
@@ -58,11 +66,13 @@ async def _site_page(request: Request, session, user: User, location_id: int,
 @pages.get("/inventory/{location_id}", response_class=HTMLResponse)
 async def site(request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
                transfers_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-               ledger_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> HTMLResponse:
-    """A site's inventory; its transfers and its ledger 50 at a time, the newest first
-    (`transfers_from`, `ledger_from`)."""
+               ledger_from: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+               transfers_waiting: Literal["", "ship", "receive"] = "") -> HTMLResponse:
+    """A site's inventory; its transfers (all, or those waiting on it to ship or to receive)
+    and its ledger 50 at a time, the newest first (`transfers_from`, `ledger_from`)."""
     return await _site_page(request, session, user, location_id,
-                            transfers_from=transfers_from, ledger_from=ledger_from)
+                            transfers_from=transfers_from, ledger_from=ledger_from,
+                            transfers_waiting=transfers_waiting)
 
 
 @pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
@@ -129,7 +139,10 @@ async def _transfer_page(request: Request, session, user: User, transfer,
     """What the reviewer decides on and the sites act on: the product and lot, who asked and
     when; a refused step says why next to its field, with what was typed kept."""
     mine = await managed_location_ids(session, user)
+    steps = [(label, done) for label, status in STEPS
+             if (done := await transfers.step_of(session, transfer, status))]
     return render(request, "inventory/transfer.html", {
+        "steps": steps, "mine": mine,
         "transfer": transfer, "sender": await session.get(Location, transfer.from_location_id),
         "receiver": await session.get(Location, transfer.to_location_id),
         "product": await session.get(Product, transfer.product_id),
@@ -138,6 +151,12 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "is_receiver": transfer.to_location_id in mine,
         "is_reviewer": may_act_for_state(user.role),
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
+
+
+# The steps a transfer's page tells, each with its person and time (from its audit events).
+STEPS = [("Approved", TransferStatus.APPROVED), ("Denied", TransferStatus.DENIED),
+         ("Cancelled", TransferStatus.CANCELLED), ("Shipped", TransferStatus.SHIPPED),
+         ("Received", TransferStatus.RECEIVED), ("Returned to the sender", TransferStatus.RETURNED)]
 
 
 @pages.post("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
