@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 from playwright.async_api import expect
 
+from api.domain.state_lists import pin
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
-from tests.support.inventory import enrolled_sites
+from tests.support.inventory import enrolled_sites, product_id, receive
 from tests.support.review import reviewer
 from tests.test_browser_enrollment import log_in
 
@@ -121,3 +122,41 @@ async def test_receive_adjust_and_transfer_through_the_pages(page, system):
     await expect(page.get_by_role("cell", name="PG-77").first).to_be_visible()
     await expect(page.get_by_role("cell", name="+25")).to_be_visible()
     await assert_accessible(page)
+
+
+async def test_a_transfer_request_sent_again_after_back_keeps_the_site_and_asks_first(page,
+                                                                                      system):
+    """After Back the request form kept the doses and reason but lost the receiving site, and
+    sent again it made a second request without a word; receipts ask "This is another
+    shipment"."""
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Back Sender", "Back Receiver"], redistribution=False,
+                                 state=state)
+    (source, manager), (target, _) = sites.staff.items()
+    assert (await receive(manager, source, await product_id(system), "BACK-1", 50)
+            ).status_code == 201
+    await log_in(page, sites.emails[source])
+    await page.goto(f"/inventory/{source}")
+    form = page.locator("form[action$='/transfer']")
+    chosen = f"Back Receiver — Raleigh ({pin(target)})"
+    await form.get_by_label("Receiving site").fill(chosen)
+    await form.locator("#transfer-lot_id").select_option(index=1)
+    await form.locator("#transfer-doses").fill("5")
+    await form.get_by_label("Reason").fill("Clinic event")
+    await page.get_by_role("button", name="Request approval").click()
+    await expect(page.get_by_role("status")).to_contain_text("is requested")
+    first = (await page.get_by_role("status").inner_text()).split()[0]
+    await page.go_back()
+    await expect(form.get_by_label("Receiving site")).to_have_value(chosen)
+    await page.get_by_role("button", name="Request approval").click()
+    await expect(page.locator("#transfer-confirmed-error")).to_contain_text(
+        "The same request was made")
+    await expect(page.locator("#transfer-confirmed-error")).to_contain_text(first)
+    await expect(form.get_by_label("Receiving site")).to_have_value(chosen)
+    await assert_accessible(page)
+    await page.get_by_label("This is another request").check()
+    await page.get_by_role("button", name="Request approval").click()
+    await expect(page.get_by_role("status")).to_contain_text("is requested")
+    assert (await page.get_by_role("status").inner_text()).split()[0] != first
+    listed = (await manager.get(f"/api/v1/locations/{source}/transfers")).json()
+    assert len(listed) == 2

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.inventory import site_for, transfer_of_lot_to
+from api.domain.inventory import REPEAT_WINDOW, site_for, transfer_of_lot_to
 from api.domain.scope import managed_location_ids, sites_seen_by
 from api.domain.state_lists import actor_names
 from api.forms import validated_form
@@ -121,13 +121,33 @@ async def _requested_before(session: AsyncSession, user_id: int, key: str) -> Tr
         Transfer.requested_by == user_id, Transfer.request_key == key))).first()
 
 
+async def _not_a_repeat(session: AsyncSession, sender: Location, receiver: Location, lot: Lot,
+                        doses: int) -> None:
+    """A page's form sent again (Back, then "Request approval": a new key) asks first, as a
+    receipt does, when the same move was requested within REPEAT_WINDOW."""
+    twin = (await session.exec(select(Transfer).where(
+        Transfer.from_location_id == sender.id, Transfer.to_location_id == receiver.id,
+        Transfer.lot_id == lot.id, Transfer.doses == doses,
+        Transfer.requested_at >= utcnow() - REPEAT_WINDOW).order_by(Transfer.id.desc())
+        .limit(1))).first()
+    if twin is not None:
+        asker = await session.get(User, twin.requested_by)
+        raise Invalid(f"The same request was made {when(twin.requested_at)} by "
+                      f"{asker.full_name}: {twin.number}, {counted(doses, 'dose')} of lot "
+                      f"{lot.lot_number} to {receiver.name}. If this is another request, tick "
+                      f"the box and send again.", field="confirmed")
+
+
 async def request(session: AsyncSession, gateway: Gateway, user: User,
-                  data: TransferIn) -> Transfer:
+                  data: TransferIn, repeat_check: bool = False) -> Transfer:
+    """A new request (the API's caller owns its keys: `repeat_check` is the pages')."""
     user_id = user.id  # kept: a rollback below expires the user row
     existing = await _requested_before(session, user_id, data.request_key)
     if existing is not None:
         return existing
     sender, receiver, lot = await _check_request(session, user, data)
+    if repeat_check:
+        await _not_a_repeat(session, sender, receiver, lot, data.doses)
     mine = await managed_location_ids(session, user)
     transfer = Transfer(kind=data.kind, from_location_id=sender.id, to_location_id=receiver.id,
                         requested_by_location_id=sender.id if sender.id in mine else receiver.id,

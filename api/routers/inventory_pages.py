@@ -122,7 +122,8 @@ async def _request_transfer(session, gateway, user, location, values) -> str:
     errors = {**found, **errors} if receiver is None else found
     if errors:
         raise Invalid("Check these fields.", errors=errors)
-    transfer = await transfers.request(session, gateway, user, parsed)
+    transfer = await transfers.request(session, gateway, user, parsed,
+                                       repeat_check=not values.get("confirmed"))
     return f"{transfer.number} is requested; the Immunization Branch decides on it."
 
 
