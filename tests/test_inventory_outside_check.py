@@ -465,16 +465,23 @@ async def test_what_waits_on_a_site_and_who_took_each_step_are_shown(system, wor
     table = page.split('id="transfers"')[1].split("</table>")[0]
     assert "Other site" in table and "Bravo One" in table and "Requested" in table
     assert listed(page) >= {to_ship["number"], in_transit["number"], undecided["number"]}
+    ours = {to_ship["number"], in_transit["number"], undecided["number"]}
     ship_page = (await person.get(f"/inventory/{a1}?transfers_waiting=ship")).text
-    assert listed(ship_page) == {to_ship["number"]}
-    assert listed((await person.get(f"/inventory/{a1}?transfers_waiting=receive")).text) == set()
+    assert listed(ship_page) & ours == {to_ship["number"]}
+    shown = ship_page.split('id="transfers"')[1].split("</table>")[0]
+    assert shown.count("Approved, waiting to be shipped") == len(listed(ship_page))
+    receive_page = (await person.get(f"/inventory/{a1}?transfers_waiting=receive")).text
+    assert listed(receive_page) & ours == set(), "those go out of this site"
     assert (await person.get(f"/inventory/{a1}?transfers_waiting=x")).status_code == 422
     shipped = (await person.get(f"/transfers/{in_transit['id']}")).text
     assert re.search(r"<dt>Shipped</dt><dd>[^<]+ by Alpha Coordinator", shipped)
     assert re.search(r"<dt>Approved</dt><dd>[^<]+ by Rita ", shipped)
     await person.http.aclose()
     api = f"/api/v1/locations/{b1}/transfers?waiting=receive"
-    assert [t["id"] for t in (await receiver.get(api)).json()] == [in_transit["id"]]
+    waiting = (await receiver.get(api)).json()
+    assert in_transit["id"] in [t["id"] for t in waiting]
+    assert {t["status"] for t in waiting} == {"shipped"}
+    assert {t["to_location_id"] for t in waiting} == {b1}
     assert (await receiver.get(f"/api/v1/locations/{b1}/transfers?waiting=no")
             ).status_code == 422
 
