@@ -40,7 +40,7 @@ async def test_a_knowledge_base_article_is_saved_from_its_page(page, system):
     await page.get_by_label("Article").fill("Café hours: check the shipment window first.")
     await page.get_by_role("button", name="Save the article").click()
     await expect(page.get_by_role("status")).to_have_text(f"“{title}” is saved.")
-    await expect(page.get_by_role("link", name=title)).to_have_count(1)
+    await expect(page.get_by_role("link", name=title, exact=True)).to_have_count(1)
     stored = select(func.count()).select_from(Article).where(Article.title == title)
     assert await count(system, stored) == 1
 
