@@ -179,7 +179,7 @@ class SigningActivities(MailingActivities):
             links, expires = [], ""
             for request_id in request_ids:
                 request = await session.get(SigningRequest, request_id)
-                await _to_officer_named_now(session, request)
+                await _up_to_date(session, request)
                 token, link = await self._fresh_link(session, request, key, notice)
                 links.append(SigningLink(title=DOCUMENTS[request.document].title,
                                          url=self.settings.link(f"/sign/{token}")))
@@ -285,23 +285,27 @@ async def _void_round(session, signing_round: SigningRound, reason: str) -> None
             session.add(signature)
 
 
-async def _to_officer_named_now(session, request: SigningRequest) -> None:
-    """An unsigned request follows a correction of its officer (a mistyped email, another
-    person): it names the officer of now and carries the content they sign, so the fresh link
-    goes to the corrected address, bound to that content, and the older links die with it."""
+async def _up_to_date(session, request: SigningRequest) -> None:
+    """An unsigned request follows a correction after Section A: of its officer (a mistyped
+    email, another person), or of what it shows (a location's coordinator corrected). It names
+    the officer of now and carries the content they would sign now, so the fresh link goes to
+    the corrected address, bound to that content, and the older links die with it (signing
+    one of them would be refused as changed)."""
     if request.status != "pending":
         return
     officer = next(o for o in await officers(session, request.organization_id)
                    if o.role == request.officer_role)
-    if json.loads(request.content)["data"]["officer"] == officer_dict(officer):
-        return
     signing_round = await session.get(SigningRound, request.round_id)
-    audit(session, signing_round.location_ids, "signatures:officer-changed", "system",
-          {"round": signing_round.number, "document": request.document.value,
-           "from": request.officer_email, "to": officer.email})
-    request.officer_name, request.officer_email = officer.name, officer.email
-    request.content = await request_content(session, request, signing_round)
-    request.content_sha256 = hashlib.sha256(request.content.encode()).hexdigest()
+    if json.loads(request.content)["data"]["officer"] != officer_dict(officer):
+        audit(session, signing_round.location_ids, "signatures:officer-changed", "system",
+              {"round": signing_round.number, "document": request.document.value,
+               "from": request.officer_email, "to": officer.email})
+        request.officer_name, request.officer_email = officer.name, officer.email
+    content = await request_content(session, request, signing_round)
+    if content == request.content:
+        return
+    request.content = content
+    request.content_sha256 = hashlib.sha256(content.encode()).hexdigest()
     session.add(request)
 
 

@@ -38,6 +38,14 @@ async def test_a_mistyped_officer_email_is_corrected_and_the_link_goes_to_the_ne
     new_token, = signing_tokens(fresh)
     stale = await sign_token(system, old_token, "ceo")
     assert stale.status_code == 410, stale.text
+    # the old link's "Email me a new link": the page speaks of a signing link (it spoke of the
+    # coordinator's invitation), and the link goes to the officer on file
+    officer = browser(system)
+    again = await officer.submit(f"/sign/{old_token}", {}, action=f"/sign/{old_token}/renew")
+    assert "We emailed a new signing link to the officer's address" in again.text, again.text
+    assert "coordinator" not in again.text
+    new_token, = signing_tokens((await system.smtp.wait_for(
+        to=right, subject=SIGNING_SUBJECT, count=2))[-1])
     signed = await sign_token(system, new_token, "ceo", name="Dana Right")
     assert signed.status_code == 201, signed.text
     cmo_mail = await system.smtp.one(to=enrollment.cmo_email, subject=SIGNING_SUBJECT)
@@ -78,3 +86,37 @@ async def test_an_unregistered_coordinator_is_corrected_and_invited_again(system
         "coordinator_first_name": "X", "coordinator_last_name": "Y",
         "coordinator_email": unique_email("late")})
     assert registered.status_code == 400 and "has registered" in registered.text
+
+
+async def test_a_coordinator_corrected_while_officers_sign_sends_them_the_corrected_request(
+        system):
+    """Found by the outside check of the fixes: the officers' open request shows every location's
+    coordinator, so after a coordinator was corrected both officers' links answered 409 ("An
+    updated request is on its way") and no updated request ever came: the locations stayed
+    waiting for signatures. The correction now re-sends each unsigned request as corrected."""
+    enrollment = await start_enrollment(system, ["Open Round Clinic", "Unregistered Clinic"])
+    (ready_email, ready_id), (wrong_email, wrong_id) = enrollment.locations.items()
+    await complete_location(system, ready_email, ready_id)
+    first = {role: signing_tokens(await system.smtp.one(to=address, subject=SIGNING_SUBJECT))
+             for role, address in (("ceo", enrollment.ceo_email),
+                                   ("cmo", enrollment.cmo_email))}
+
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    right = unique_email("coord-fixed")
+    saved = await admin.submit(f"/organization/locations/{wrong_id}/coordinator", {
+        "coordinator_first_name": "Val", "coordinator_last_name": "Fixed",
+        "coordinator_email": right})
+    assert saved.status_code == 200, saved.text[:400]
+    for role, address in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
+        mails = await system.smtp.wait_for(to=address, subject=SIGNING_SUBJECT, count=2)
+        fresh = signing_tokens(mails[-1])
+        async with system.http() as http:
+            shown = (await http.get(f"/api/v1/signing/{fresh[0]}")).text
+        assert right in shown and wrong_email not in shown, "the request as corrected"
+        for token in first[role]:
+            assert (await sign_token(system, token, role)).status_code in (409, 410)
+        for token in fresh:
+            signed = await sign_token(system, token, role)
+            assert signed.status_code == 201, signed.text
+    await wait_for_status(system, ready_id, "pending_review")

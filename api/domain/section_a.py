@@ -198,10 +198,17 @@ async def correct_officer(session: AsyncSession, gateway: Gateway, org: Organiza
     for request, number in await _unsigned(session, org, role):
         stale = (request.officer_name, request.officer_email) != (officer.name, officer.email)
         if stale or after != before:
-            with contextlib.suppress(StillWorking):  # accepted: the link goes out
-                await signing_process.renew_link(gateway, org.id, number, request.id)
+            await _renew(gateway, org, number, request)
             renewed.append(DOCUMENTS[request.document].title)
     return renewed
+
+
+async def _renew(gateway: Gateway, org: Organization, number: int,
+                 request: SigningRequest) -> None:
+    """The round emails the request's officer a fresh link, the request brought up to date
+    (activities.signing._up_to_date) and the older links dead."""
+    with contextlib.suppress(StillWorking):  # accepted: the link goes out
+        await signing_process.renew_link(gateway, org.id, number, request.id)
 
 
 async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Organization,
@@ -239,6 +246,10 @@ async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Orga
     if changed or not await _live_invitation(session, location.id):
         with contextlib.suppress(StillWorking):  # accepted: the invitation goes out
             await enrollment_process.renew_invitation(gateway, location.id)
+    if changed:  # the officers' open requests show the coordinator: re-sent as corrected
+        for role in OfficerRole:
+            for request, number in await _unsigned(session, org, role):
+                await _renew(gateway, org, number, request)
     return location
 
 

@@ -120,7 +120,7 @@ async def renew(request: Request, token: str, session: SessionDep,
         await signing.request_new_link(session, gateway, token)
     except CVMSError as error:
         return await _problem(request, token, error)
-    return render(request, "invite/renewed.html")
+    return render(request, "invite/renewed.html", {"signing": True})
 
 
 @api.post("/request-link", status_code=202, summary="Ask for a new link by email address")
