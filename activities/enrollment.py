@@ -36,7 +36,7 @@ from models.enrollment_rules import (
     section_a_problems,
 )
 from models.enrollment_schemas import DETAIL_LABELS, OrganizationDetailsIn
-from models.links import INVITE_PURPOSE, PROBLEMS, claim_link, revoke_links
+from models.links import INVITE_PURPOSE, PROBLEMS, claim_link, readdressed, revoke_links
 from models.projection import project, project_reminder
 from models.section_b_rules import active_provider_count, section_b_problems
 from notifications.catalogue import (
@@ -148,7 +148,8 @@ class EnrollmentActivities(MailingActivities):
             location = await session.get(Location, data.location_id)
             if location.coordinator_user_id != user.id:  # else a retry after this committed
                 link = await session.get(AccessLink, data.link_id)
-                problem = await claim_link(session, link.id)
+                problem = ("revoked" if readdressed(link, location.coordinator_email)
+                           else await claim_link(session, link.id))
                 if problem:
                     raise ApplicationError(PROBLEMS[INVITE_PURPOSE][problem], {"link": problem},
                                            type="Gone", non_retryable=True)

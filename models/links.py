@@ -97,6 +97,12 @@ def link_problem(link: AccessLink | None) -> str | None:
     return None
 
 
+def readdressed(link: AccessLink, address: str) -> bool:
+    """A link sent to an address the invitation no longer names (the coordinator was
+    corrected): it answers as replaced, so the correction itself writes no link."""
+    return bool(link.bound_to) and link.bound_to != address.lower()
+
+
 async def claim_link(session: AsyncSession, link_id: int) -> str | None:
     """Mark the link used if (and only if) it is still usable; the problem otherwise. Two
     concurrent claims cannot both succeed: the update's condition is checked by the database."""

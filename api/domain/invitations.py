@@ -11,7 +11,7 @@ from models.accounts import AccessLink, User
 from models.enrollment import Location, Organization
 from models.enrollment_schemas import CoordinatorRegistrationIn, InvitationOut
 from models.enums import Role
-from models.links import INVITE_PURPOSE, find_link, link_problem
+from models.links import INVITE_PURPOSE, find_link, link_problem, readdressed
 from models.links import PROBLEMS as ALL_PROBLEMS
 
 PROBLEMS = ALL_PROBLEMS[INVITE_PURPOSE]
@@ -20,6 +20,9 @@ PROBLEMS = ALL_PROBLEMS[INVITE_PURPOSE]
 async def usable_invitation(session: AsyncSession, token: str) -> AccessLink:
     link = await find_link(session, INVITE_PURPOSE, token)
     problem = link_problem(link)
+    if problem is None and readdressed(
+            link, (await session.get(Location, link.subject_id)).coordinator_email):
+        problem = "revoked"
     if problem:
         raise Gone(PROBLEMS[problem], field="token", errors={"link": problem})
     return link

@@ -29,7 +29,7 @@ from models.enrollment_schemas import (
     OrganizationDetailsIn,
     OrganizationOut,
 )
-from models.links import INVITE_PURPOSE, revoke_links
+from models.links import INVITE_PURPOSE
 from models.review import SigningRequest, SigningRound
 
 SUBMITTED = ("Section A was already submitted on {}. Your dashboard has what can still change "
@@ -214,10 +214,11 @@ async def _renew(gateway: Gateway, org: Organization, number: int,
 async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Organization,
                               location_id: int, data: CoordinatorIn) -> Location:
     """After Section A, a location whose coordinator has not registered: the name and email
-    corrected, the links sent so far dead at once (in the same transaction: the invitation
-    registers whoever holds it under the corrected address), and the location's process asked
-    for a new invitation, which goes to the corrected address. Saving again with nothing
-    changed asks again if no invitation is live (one refused or not done)."""
+    corrected, and the location's process asked for a new invitation, which goes to the
+    corrected address. The links sent so far are dead from the commit on, written by nobody:
+    each was sent to an address the invitation no longer names (models.links.readdressed).
+    Saving again with nothing changed asks again if no invitation is live (one refused or not
+    done)."""
     location = await session.get(Location, location_id)
     if location is None or location.organization_id != org.id:
         raise NotFound("That location is not part of your organization.")
@@ -236,14 +237,13 @@ async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Orga
         if moved.rowcount != 1:
             raise Conflict(f"The coordinator of {location.name} has just registered, so the "
                            "invitation can no longer be changed.", field="coordinator_email")
-        await revoke_links(session, INVITE_PURPOSE, location.id)
         session.add(AuditEvent(subject_type="location", subject_id=location.id,
                                action="coordinator:corrected", actor=f"user:{org.admin_user_id}",
                                detail={"from": location.coordinator_email,
                                        "to": fields["coordinator_email"]}))
         await session.commit()
         await session.refresh(location)
-    if changed or not await _live_invitation(session, location.id):
+    if changed or not await _live_invitation(session, location):
         with contextlib.suppress(StillWorking):  # accepted: the invitation goes out
             await enrollment_process.renew_invitation(gateway, location.id)
     if changed:  # the officers' open requests show the coordinator: re-sent as corrected
@@ -253,9 +253,10 @@ async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Orga
     return location
 
 
-async def _live_invitation(session: AsyncSession, location_id: int) -> bool:
+async def _live_invitation(session: AsyncSession, location: Location) -> bool:
     found = await session.exec(select(AccessLink.id).where(
-        AccessLink.purpose == INVITE_PURPOSE, AccessLink.subject_id == location_id,
+        AccessLink.purpose == INVITE_PURPOSE, AccessLink.subject_id == location.id,
+        AccessLink.bound_to == location.coordinator_email.lower(),
         AccessLink.used_at.is_(None), AccessLink.revoked_at.is_(None),
         AccessLink.expires_at > utcnow()))
     return found.first() is not None
