@@ -116,8 +116,9 @@ class EntryOut(BaseModel):
 
 class InventoryOut(BaseModel):
     location_id: int
-    usable: list[LotOut]
-    expired: list[LotOut]
+    usable: list[LotOut] = Field(description="Lots with doses on hand, not expired")
+    used_up: list[LotOut] = Field(description="Lots not expired with no dose left")
+    expired: list[LotOut] = Field(description="Expired lots (they cannot be used)")
     in_transit_out: int
 
 

@@ -382,8 +382,8 @@ async def test_words_one_dose_a_step_done_already_and_both_reasons_of_a_denial(s
 
 async def test_used_up_lots_are_listed_apart_and_offered_nowhere(system, world):
     """A lot with no dose left stayed under "Usable lots" and in the transfer and adjustment
-    lists ("0 doses"); the point-of-care list did not say when a lot expires; 1200 was shown
-    without its thousands separator."""
+    lists ("0 doses") and under `usable` in the JSON API; the point-of-care list did not say
+    when a lot expires; 1200 was shown without its thousands separator."""
     _state, a, _b = world
     site = a.ids[0]
     manager = a.staff[site]
@@ -410,7 +410,10 @@ async def test_used_up_lots_are_listed_apart_and_offered_nowhere(system, world):
         location = await session.get(Location, site)
         offered = dict(await _usable_lots(session, location, date.today()))
     assert str(gone) not in offered
-    expires = (await manager.get(f"/api/v1/locations/{site}/inventory")).json()["usable"]
+    stock = (await manager.get(f"/api/v1/locations/{site}/inventory")).json()
+    assert "GONE-1" in [x["lot_number"] for x in stock["used_up"]]
+    assert "GONE-1" not in [x["lot_number"] for x in stock["usable"]]
+    expires = stock["usable"]
     expiry = date.fromisoformat(next(x for x in expires if x["id"] == many)["expiration_date"])
     assert offered[str(many)].endswith(f"lot MANY-1 (1,200 on hand, expires {day(expiry)})")
 

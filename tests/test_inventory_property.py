@@ -61,7 +61,7 @@ class Runner:
     async def lot_id(self, index: int, lot_number: str) -> int | None:
         stock = (await self.client(index).get(
             f"/api/v1/locations/{self.ids[index]}/inventory")).json()
-        found = [x["id"] for x in stock["usable"] if x["lot_number"] == lot_number]
+        found = [x["id"] for x in stock["usable"] + stock["used_up"] if x["lot_number"] == lot_number]
         return found[0] if found else None
 
     async def run(self, op: tuple) -> None:

@@ -6,6 +6,7 @@ be a second change: there, the same change to the same lot within REPEAT_WINDOW 
 when the person confirms it is another one (`repeat_check`; the API's caller owns its keys)."""
 
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
@@ -217,17 +218,26 @@ async def _extra_doses_fit(session: AsyncSession, lot: Lot, wanted: int) -> None
         raise Invalid(problem, field="lot_id" if lot.on_hand <= 0 else "doses")
 
 
-async def lots(session: AsyncSession, location: Location) -> tuple[list[LotOut], list[LotOut]]:
-    """Usable lots, and expired lots shown apart (they cannot be used)."""
+class Stock(NamedTuple):
+    """A site's lots as people use them: usable (doses on hand, not expired), used up (none
+    left, not expired) and expired (shown apart: they cannot be used)."""
+
+    usable: list[LotOut]
+    used_up: list[LotOut]
+    expired: list[LotOut]
+
+
+async def lots(session: AsyncSession, location: Location) -> Stock:
     today = utcnow().date()
     result = await session.exec(select(Lot).where(Lot.location_id == location.id)
                                 .order_by(Lot.expiration_date, Lot.lot_number))
-    usable, expired = [], []
+    stock = Stock([], [], [])
     for lot in result.all():
         out = LotOut.model_validate(lot)
         out.expired = lot.is_expired(today)
-        (expired if out.expired else usable).append(out)
-    return usable, expired
+        (stock.expired if out.expired else stock.usable if lot.on_hand > 0
+         else stock.used_up).append(out)
+    return stock
 
 
 async def in_transit_from(session: AsyncSession, location: Location) -> int:

@@ -37,7 +37,7 @@ def _render(form: str, language: str, context: dict) -> bytes:
 
 async def paper_form(session: AsyncSession, location: Location, form: str,
                      language: str) -> bytes:
-    usable, _expired = await inventory.lots(session, location)
+    usable = (await inventory.lots(session, location)).usable
     products = {p.id: p for p in await inventory.products(session)}
     context = {"location": location, "lots": usable, "products": products,
                "product_choices": [(p.id, p.name) for p in products.values()],

@@ -91,11 +91,11 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
-    usable, _expired = await inventory.lots(session, location)
+    usable = (await inventory.lots(session, location)).usable
     products = {p.id: p for p in await inventory.products(session)}
     return [(str(lot.id), f"{products[lot.product_id].name}, lot {lot.lot_number} "
              f"({lot.on_hand:,} on hand, expires {day(lot.expiration_date)})") for lot in usable
-            if lot.on_hand > 0 and lot.expiration_date >= today]
+            if lot.expiration_date >= today]
 
 
 async def _person_page(request, session, gateway, user, location_id: int, recipient_id: int,

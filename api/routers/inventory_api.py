@@ -36,8 +36,9 @@ async def list_products(_user: CurrentUser, session: SessionDep) -> list[Product
 @router.get("/locations/{location_id}/inventory", response_model=InventoryOut)
 async def get_inventory(location_id: Id, user: CurrentUser, session: SessionDep) -> InventoryOut:
     location = await inventory.site_for(session, user, location_id)
-    usable, expired = await inventory.lots(session, location)
-    return InventoryOut(location_id=location.id, usable=usable, expired=expired,
+    stock = await inventory.lots(session, location)
+    return InventoryOut(location_id=location.id, usable=stock.usable, used_up=stock.used_up,
+                        expired=stock.expired,
                         in_transit_out=await inventory.in_transit_from(session, location))
 
 

@@ -37,7 +37,7 @@ async def _site_page(request: Request, session, user: User, location_id: int,
                      status_code: int = 200, transfers_from: int = 0, ledger_from: int = 0,
                      transfers_waiting: str = "", **extra) -> HTMLResponse:
     location = await inventory.site_for(session, user, location_id)
-    usable, expired = await inventory.lots(session, location)
+    usable, used_up, expired = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
     page = transfers.TRANSFERS_PAGE
     moved = await transfers.of_location(session, location.id, page + 1, transfers_from,
@@ -47,12 +47,10 @@ async def _site_page(request: Request, session, user: User, location_id: int,
     named = (await session.exec(select(Location.id, Location.name).where(
         col(Location.id).in_(others)))).all() if others else []
     entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
-    in_stock = [lot for lot in usable if lot.on_hand > 0]
     return render(request, "inventory/site.html", {
-        "location": location, "usable": in_stock, "expired": expired, "products": products,
-        "used_up": [lot for lot in usable if lot.on_hand <= 0],
-        "adjustable": in_stock + [lot for lot in expired if lot.on_hand > 0],
-        "lots_by_id": {lot.id: lot for lot in usable + expired},
+        "location": location, "usable": usable, "expired": expired, "products": products,
+        "used_up": used_up, "adjustable": usable + [lot for lot in expired if lot.on_hand > 0],
+        "lots_by_id": {lot.id: lot for lot in usable + used_up + expired},
         "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
         "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,

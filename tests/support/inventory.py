@@ -59,12 +59,14 @@ async def receive(client: httpx.AsyncClient, location_id: int, product: int, lot
 
 async def lot_id(client: httpx.AsyncClient, location_id: int, lot: str) -> int:
     stock = (await client.get(f"/api/v1/locations/{location_id}/inventory")).json()
-    return next(x["id"] for x in stock["usable"] + stock["expired"] if x["lot_number"] == lot)
+    every = stock["usable"] + stock["used_up"] + stock["expired"]
+    return next(x["id"] for x in every if x["lot_number"] == lot)
 
 
 async def on_hand(client: httpx.AsyncClient, location_id: int, lot: str) -> int:
     stock = (await client.get(f"/api/v1/locations/{location_id}/inventory")).json()
-    found = [x["on_hand"] for x in stock["usable"] + stock["expired"] if x["lot_number"] == lot]
+    every = stock["usable"] + stock["used_up"] + stock["expired"]
+    found = [x["on_hand"] for x in every if x["lot_number"] == lot]
     return found[0] if found else 0
 
 
