@@ -10,7 +10,7 @@ import pytest
 TEMPLATES = Path(__file__).parents[1] / "api" / "templates"
 LISTS = ["helpdesk/console.html", "review/queue.html", "state/locations.html",
          "inventory/state_queue.html", "state/audit.html", "help/cases.html",
-         "dev/mailbox.html"]
+         "dev/mailbox.html", "inventory/site.html", "review/location.html"]
 
 
 @pytest.mark.parametrize("name", LISTS)
