@@ -3,18 +3,23 @@ read past its newest rows, lots that cannot clash in transit, flagged shipments 
 by the state, bounded extra doses, keys bound to their whole body, other organizations' sites
 hidden until enrolled, transfers named and found in the audit log, and the pages' words."""
 
+import asyncio
 import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert
+from sqlmodel import select
 
+from api.domain import inventory
 from api.domain.state_lists import pin
 from api.routers.care_pages import _usable_lots
 from core.timefmt import day
+from models.accounts import User
 from models.enrollment import Location
 from models.inventory import LedgerEntry
 from models.inventory_rules import extra_doses_problem, latest_expiry
+from models.inventory_schemas import ReceiptIn
 from tests.support.enrollment import start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
@@ -496,3 +501,30 @@ async def test_what_waits_on_a_site_and_who_took_each_step_are_shown(system, wor
         assert f'href="/inventory/{a1}"' in (await reviewer_page.get(page)).text, page
     assert (await reviewer_page.get(f"/inventory/{a1}")).status_code == 200
     await reviewer_page.http.aclose()
+
+
+async def test_a_receipt_and_a_transfer_request_of_one_lot_at_once_cannot_both_pass(system, world):
+    """B recording a shipment of lot RACE-1 (one expiry) while A asks to send RACE-1 (another
+    expiry) to B: each checked the other's records before either was committed, so on Postgres
+    both passed and the transfer could never be received. Each now locks the receiving site's
+    row for its check: the request waits for the receipt, then sees it and is refused."""
+    _state, a, b = world
+    a1, b1 = a.ids[0], b.ids[0]
+    product = await product_id(system)
+    sender = a.staff[a1]
+    assert (await receive(sender, a1, product, "RACE-1", 20, LABEL)).status_code == 201
+    lot = await lot_id(sender, a1, "RACE-1")
+    async with system.sessions() as session:
+        user = (await session.exec(select(User).where(User.email == b.emails[b1]))).one()
+        site = await session.get(Location, b1)
+        await inventory.receive(session, user, site, ReceiptIn(
+            product_id=product, lot_number="RACE-1", expiration_date=OTHER, doses=5,
+            request_key=key()))
+        asked = asyncio.create_task(request_transfer(sender, a1, b1, lot, 2))
+        await asyncio.sleep(1.5)  # the request meanwhile: waiting for the receipt's lock
+        waited = not asked.done()
+        await session.commit()
+    answer = await asked
+    assert answer.status_code == 422, answer.text
+    assert "holds lot RACE-1" in answer.json()["errors"]["lot_id"]
+    assert waited

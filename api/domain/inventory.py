@@ -8,6 +8,7 @@ when the person confirms it is another one (`repeat_check`; the API's caller own
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -130,10 +131,20 @@ async def transfer_of_lot_to(session: AsyncSession, location_id: int, product_id
     return (await session.exec(statement)).first()
 
 
+async def hold_arrivals(session: AsyncSession, location_id: int) -> None:
+    """The site's arrivals held for this transaction: a receipt there and a transfer request
+    to it each check the other's records (the same lot number with another expiry), so they
+    take turns. A write to the site's row is a row lock on Postgres and SQLite's write lock,
+    taken before either reads; the second reads what the first committed."""
+    await session.exec(text("UPDATE location SET id = id WHERE id = :id").bindparams(
+        id=location_id))
+
+
 async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, product_id: int,
                                     lot_number: str, expiration_date: date) -> None:
     """A shipment recorded with another expiry than the same lot on its way here is refused
     before it is made: recorded, it would leave the transfer unreceivable."""
+    await hold_arrivals(session, location_id)
     coming = await transfer_of_lot_to(session, location_id, product_id, lot_number,
                                       expiration_date)
     if coming is not None:
