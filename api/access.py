@@ -271,6 +271,8 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/locations/{location_id}/inventory/receipts": only(MANAGERS, Scope.LOCATION),
     "POST /api/v1/locations/{location_id}/inventory/lots/{lot_id}/adjustments":
         only(MANAGERS, Scope.LOCATION),
+    "PUT /api/v1/locations/{location_id}/inventory/lots/{lot_id}/expiration":
+        only(MANAGERS, Scope.LOCATION),
     "POST /api/v1/transfers": only(MANAGERS, Scope.SELF),
     "GET /api/v1/transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
     "POST /api/v1/transfers/{transfer_id}/{action}": only(MANAGERS, Scope.TRANSFER),

@@ -152,7 +152,7 @@ templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.filters["actor_name"] = actor_name
-templates.env.filters["thousands"] = lambda n, signed=False: f"{n:+,}" if signed else f"{n:,}"
+templates.env.filters["thousands"] = lambda n, signed=False: f"{n:+,}" if signed and n else f"{n:,}"
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["request_key_input"] = _request_key_input
 templates.env.globals["counted"] = counted

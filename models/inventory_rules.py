@@ -18,6 +18,7 @@ class EntryKind(StrEnum):
     TRANSFER_BACK = "transfer_back"  # an unreceived shipment returned to its sender
     ADMINISTERED = "administered"  # a dose given (point of care)
     ADMINISTRATION_REVERSED = "administration_reversed"  # a dose entered in error, returned
+    EXPIRY_CORRECTED = "expiry_corrected"  # the lot's expiration date corrected (no doses)
 
     @property
     def label(self) -> str:

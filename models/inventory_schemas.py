@@ -59,6 +59,14 @@ class AdjustmentIn(Form):
     request_key: RequestKey
 
 
+class ExpiryCorrectionIn(Form):
+    """A lot's expiration date as its label says, when it was recorded wrong."""
+
+    expiration_date: date
+    reason: Reason
+    request_key: RequestKey
+
+
 class TransferIn(Form):
     kind: TransferKind
     from_location_id: Id

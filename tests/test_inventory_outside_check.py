@@ -17,7 +17,7 @@ from api.routers.care_pages import _usable_lots
 from core.timefmt import day
 from models.accounts import User
 from models.enrollment import Location
-from models.inventory import LedgerEntry
+from models.inventory import LedgerEntry, Lot
 from models.inventory_rules import extra_doses_problem, latest_expiry
 from models.inventory_schemas import ReceiptIn
 from tests.support.enrollment import start_enrollment
@@ -407,7 +407,10 @@ async def test_used_up_lots_are_listed_apart_and_offered_nowhere(system, world):
         lots = page.split(f'action="/inventory/{site}/{form}"')[1].split('name="lot_id"')[1] \
             .split("</select>")[0]
         assert "GONE-1" not in lots and "MANY-1: " in lots, form
-    assert ", 0 doses" not in page
+    # offered nowhere but where a lot's record is corrected (a used-up lot's wrong expiry
+    # would refuse the next shipment of it)
+    before, after = page.split(f'action="/inventory/{site}/expiry"')
+    assert ", 0 doses" not in before + after.split("</form>", 1)[1]
     assert ">1,200<" in usable and "+1,200" in page
     await person.http.aclose()
 
@@ -528,3 +531,89 @@ async def test_a_receipt_and_a_transfer_request_of_one_lot_at_once_cannot_both_p
     assert answer.status_code == 422, answer.text
     assert "holds lot RACE-1" in answer.json()["errors"]["lot_id"]
     assert waited
+
+
+async def test_a_lot_recorded_with_the_wrong_expiry_is_corrected_and_ledgered(system, world):
+    """No route corrected a lot's expiration date: a receipt typed wrong stayed wrong (usable
+    past its real date, or refused before it), and a shipment stuck on a clash of dates needed
+    the database corrected by hand. The site corrects it now, with a reason, in the ledger."""
+    _state, a, b = world
+    a1, b1 = a.ids[0], b.ids[0]
+    product = await product_id(system)
+    sender, receiver = a.staff[a1], b.staff[b1]
+    assert (await receive(sender, a1, product, "FIX-1", 20, OTHER)).status_code == 201
+    lot = await lot_id(sender, a1, "FIX-1")
+    url = f"/api/v1/locations/{a1}/inventory/lots/{lot}/expiration"
+    body = {"expiration_date": str(LABEL), "reason": "Typed from the box, not the vial",
+            "request_key": key()}
+    fixed = await sender.put(url, json=body)
+    assert fixed.status_code == 200, fixed.text
+    entry = fixed.json()
+    assert entry["kind"] == "expiry_corrected" and entry["doses"] == 0
+    assert day(OTHER) in entry["reason"] and day(LABEL) in entry["reason"]
+    assert "Typed from the box" in entry["reason"] and entry["actor"].startswith("user:")
+    assert (await sender.put(url, json=body)).json()["id"] == entry["id"], "sent twice: once"
+    stock = (await sender.get(f"/api/v1/locations/{a1}/inventory")).json()
+    assert next(x for x in stock["usable"] if x["id"] == lot)["expiration_date"] == str(LABEL)
+    ledger = (await sender.get(f"/api/v1/locations/{a1}/ledger")).json()
+    assert ledger[0]["id"] == entry["id"] and await on_hand(sender, a1, "FIX-1") == 20
+
+    again = await sender.put(url, json={**body, "request_key": key()})
+    assert again.status_code == 422 and "already recorded" in again.json()["errors"][
+        "expiration_date"]
+    far = await sender.put(url, json={**body, "request_key": key(),
+                                      "expiration_date": str(date.today() + 4000 * DAY)})
+    assert far.status_code == 422 and "10 years" in far.json()["errors"]["expiration_date"]
+    assert (await receiver.put(url, json={**body, "request_key": key()})).status_code in (403,
+                                                                                          404)
+    # while the lot travels, its date travels with it
+    moving = (await request_transfer(sender, a1, b1, lot, 2)).json()
+    held = await sender.put(url, json={**body, "request_key": key(),
+                                       "expiration_date": str(OTHER)})
+    assert held.status_code == 422 and moving["number"] in held.json()["errors"]["lot_id"]
+
+    # a shipment stuck on a clash of dates (B's record of the lot made before the check
+    # existed): B corrects its record to the label's, and the shipment is received
+    url_t = f"/api/v1/transfers/{moving['id']}"
+    async with system.sessions() as session:
+        session.add(Lot(location_id=b1, product_id=product, lot_number="FIX-1",
+                        expiration_date=OTHER, on_hand=0))
+        await session.commit()
+    assert (await _state.post(f"{url_t}/decision", json={"decision": "approve"})
+            ).status_code == 200
+    assert (await sender.post(f"{url_t}/ship")).status_code == 200
+    assert (await receiver.post(f"{url_t}/receive")).status_code == 422
+    theirs = await lot_id(receiver, b1, "FIX-1")
+    wrong = await receiver.put(f"/api/v1/locations/{b1}/inventory/lots/{theirs}/expiration",
+                               json={**body, "request_key": key(),
+                                     "expiration_date": str(OTHER + DAY)})
+    assert wrong.status_code == 422 and moving["number"] in wrong.json()["errors"][
+        "expiration_date"], "a date that disagrees with the lot on its way here is refused"
+    assert (await receiver.put(f"/api/v1/locations/{b1}/inventory/lots/{theirs}/expiration",
+                               json={**body, "request_key": key()})).status_code == 200
+    assert (await receiver.post(f"{url_t}/receive")).status_code == 200
+    assert await on_hand(receiver, b1, "FIX-1") == 2
+
+
+async def test_the_inventory_page_corrects_an_expiry_and_keeps_a_mistake(system, world):
+    _state, a, _b = world
+    site = a.ids[1]
+    product = await product_id(system)
+    assert (await receive(a.staff[site], site, product, "PAGE-FIX", 5, OTHER)).status_code == 201
+    lot = await lot_id(a.staff[site], site, "PAGE-FIX")
+    person = browser(system)
+    await person.login(a.emails[site])
+    page = f"/inventory/{site}"
+    refused = await person.submit(page, {"lot_id": str(lot), "expiration_date": str(LABEL),
+                                         "reason": "", "request_key": key()},
+                                 action=f"/inventory/{site}/expiry")
+    assert refused.status_code == 422
+    form = refused.text.split(f'action="/inventory/{site}/expiry"')[1].split("</form>")[0]
+    assert 'id="expiry-reason-error"' in form or "Reason" in form.split("usa-error-message")[1]
+    assert f'value="{LABEL}"' in form, "the date typed is kept"
+    done = await person.submit(page, {"lot_id": str(lot), "expiration_date": str(LABEL),
+                                      "reason": "Label read again", "request_key": key()},
+                               action=f"/inventory/{site}/expiry")
+    assert f"corrected to {day(LABEL)}" in done.text
+    assert "Expiry corrected" in done.text and "Label read again" in done.text
+    await person.http.aclose()

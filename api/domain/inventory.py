@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import site_for_staff
@@ -31,7 +31,7 @@ from models.inventory_rules import (
     extra_doses_problem,
     latest_expiry,
 )
-from models.inventory_schemas import AdjustmentIn, LotOut, ReceiptIn
+from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, LotOut, ReceiptIn
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
 from models.portal_rules import MANAGER
 
@@ -153,8 +153,9 @@ async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, pro
                       f"transfer {coming.number} ({coming.status.label.lower()}) with the "
                       f"expiration date {day(coming.expiration_date)}. Check the vials' label: "
                       f"if it says {day(coming.expiration_date)}, enter that date; if it says "
-                      f"{day(expiration_date)}, ask the help desk to correct the sending "
-                      f"site's record first.", field="expiration_date")
+                      f"{day(expiration_date)}, {sender.name} can correct its record once "
+                      f"the transfer is cancelled or denied (Correct an expiration date, on "
+                      f"its inventory page).", field="expiration_date")
 
 
 RECEIPT_REASON = "Shipment received"
@@ -179,6 +180,48 @@ async def lot_of(session: AsyncSession, location: Location, lot_id: int) -> Lot:
     if lot is None or lot.location_id != location.id:
         raise NotFound("That lot is not held at this location.", field="lot_id")
     return lot
+
+
+async def correct_expiry(session: AsyncSession, user: User, location: Location, lot_id: int,
+                         data: ExpiryCorrectionIn) -> LedgerEntry:
+    """A lot's expiration date corrected to its label's (a receipt typed wrong): recorded in
+    the ledger with both dates, the reason and who, no doses moved. Refused while the lot is on
+    its way somewhere (the transfer carries its date), or when it would disagree with the same
+    lot on its way here (the transfer could not be received)."""
+    lot = await lot_of(session, location, lot_id)
+    key = f"expiry:{location.id}:{data.request_key}"
+    if (done := await entry_for(session, key)) is not None:
+        return done  # sent twice
+    new, old = data.expiration_date, lot.expiration_date
+    if new == old:
+        raise Invalid(f"Lot {lot.lot_number} is already recorded with the expiration date "
+                      f"{day(old)}.", field="expiration_date")
+    if new > (latest := latest_expiry(utcnow().date())):
+        raise Invalid(f"Check the expiration date on the label: it must be within "
+                      f"{SHELF_YEARS} years, by {day(latest)} at the latest.",
+                      field="expiration_date")
+    await hold_arrivals(session, location.id)
+    leaving = (await session.exec(select(Transfer).where(
+        Transfer.lot_id == lot.id, col(Transfer.status).in_(OPEN_TRANSFERS)))).first()
+    if leaving is not None:
+        raise Invalid(f"Lot {lot.lot_number} is in transfer {leaving.number} "
+                      f"({leaving.status.label.lower()}), which carries its expiration date: "
+                      f"correct it once the transfer is received, cancelled or denied.",
+                      field="lot_id")
+    await _agrees_with_transfers_in(session, location.id, lot.product_id, lot.lot_number, new)
+    lot.expiration_date = new
+    session.add(lot)
+    entry = LedgerEntry(key=key, lot_id=lot.id, location_id=location.id,
+                        kind=EntryKind.EXPIRY_CORRECTED, doses=0, actor=_actor(user),
+                        reason=f"Expiration date {day(old)} corrected to {day(new)}: "
+                               f"{data.reason}"[:500])
+    session.add(entry)
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()  # a double click: the twin recorded it first
+        return await entry_for(session, key)
+    return entry
 
 
 async def adjust(session: AsyncSession, user: User, location: Location, lot_id: int,

@@ -99,8 +99,9 @@ async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) 
     else:
         return
     raise Invalid(f"{clash}, and this site records it with {day(lot.expiration_date)}: one "
-                  f"record is wrong. Check the vials' label, then ask the help desk to correct "
-                  f"the wrong record before moving this lot.", field="lot_id")
+                  f"record is wrong. Check the vials' label; the site whose record is wrong "
+                  f"corrects it (Correct an expiration date, on its inventory page) before this "
+                  f"lot is moved.", field="lot_id")
 
 
 async def _enrolled(session: AsyncSession, user: User, location_id: int) -> Location:

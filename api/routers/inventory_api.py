@@ -13,6 +13,7 @@ from models.enums import Role
 from models.inventory_schemas import (
     AdjustmentIn,
     EntryOut,
+    ExpiryCorrectionIn,
     InventoryOut,
     ProductOut,
     ReceiptIn,
@@ -72,6 +73,18 @@ async def post_adjustment(location_id: Id, lot_id: Id, body: AdjustmentIn, user:
                           session: SessionDep) -> EntryOut:
     location = await inventory.site_for(session, user, location_id, write=True)
     return EntryOut.model_validate(await inventory.adjust(session, user, location, lot_id, body))
+
+
+@router.put("/locations/{location_id}/inventory/lots/{lot_id}/expiration",
+            response_model=EntryOut,
+            summary="Correct a lot's expiration date to its label's, with a reason (ledgered)")
+async def put_expiration(location_id: Id, lot_id: Id, body: ExpiryCorrectionIn,
+                         user: CurrentUser, session: SessionDep) -> EntryOut:
+    """Refused while the lot is in an open transfer, or when the new date would disagree with
+    the same lot on its way to this site."""
+    location = await inventory.site_for(session, user, location_id, write=True)
+    return EntryOut.model_validate(
+        await inventory.correct_expiry(session, user, location, lot_id, body))
 
 
 @router.post("/transfers", response_model=TransferOut, status_code=201, tags=["transfers"],

@@ -15,13 +15,14 @@ from api.pages import redirect, render
 from api.params import MAX_ID, Id, form_id
 from api.routing import Router
 from core.errors import CVMSError, Invalid
+from core.timefmt import day
 from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
 from models.inventory import Product
 from models.inventory_rules import TransferStatus, may_act_for_state
-from models.inventory_schemas import AdjustmentIn, ReceiptIn, TransferIn
+from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
 
 pages = Router(include_in_schema=False)
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
@@ -51,6 +52,7 @@ async def _site_page(request: Request, session, user: User, location_id: int,
         "location": location, "usable": usable, "expired": expired, "products": products,
         "used_up": used_up, "adjustable": usable + [lot for lot in expired if lot.on_hand > 0],
         "lots_by_id": {lot.id: lot for lot in usable + used_up + expired},
+        "correctable": usable + used_up + expired,
         "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
         "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
@@ -103,6 +105,14 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
                                        validated_form(AdjustmentIn, values),
                                        repeat_check=not values.get("confirmed"))
         return f"Recorded: {entry.kind.label.lower()}, {counted(abs(entry.doses), 'dose')}."
+    if action == "expiry":
+        lot_id = form_id(values, "lot_id")
+        if lot_id is None:
+            _parsed, errors = parse(ExpiryCorrectionIn, values)
+            raise Invalid("Choose the lot.", errors={"lot_id": "Choose the lot.", **errors})
+        data = validated_form(ExpiryCorrectionIn, values)
+        await inventory.correct_expiry(session, user, location, lot_id, data)
+        return f"The lot's expiration date is corrected to {day(data.expiration_date)}."
     if action == "transfer":
         return await _request_transfer(session, gateway, user, location, values)
     raise CVMSError("Unknown action.")
