@@ -11,6 +11,7 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
+from core.cells import looks_like_formula
 from core.i18n import N_
 from core.security import capability
 from models.enrollment_enums import US_STATES
@@ -100,6 +101,8 @@ LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=
 BAD_EMAIL = N_("Enter an email address like name@example.org.")
 
 
+FORMULA = N_("Formulas are not accepted: type the value itself, without =, +, - or @ at the "
+             "start.")
 US_DATE_EXAMPLE = N_("Enter a date like 03/15/1980.")
 # The registration form's date input: the browser's picker writes the date in the reader's
 # order and posts 1980-03-15, so its message names no order (a US example misleads in Spanish).
@@ -187,6 +190,15 @@ class RecipientIn(Input):
     employer: Annotated[Annotated[str, Field(max_length=200)] | None, Blankable] = None
     industry: str
     language: str = "en"
+
+    @field_validator("first_name", "last_name", "street", "city", "employer", mode="before")
+    @classmethod
+    def _no_formula(cls, value: Any) -> Any:
+        """Text a spreadsheet would run (=HYPERLINK(...), +cmd|...) is nobody's name or
+        employer: refused, so no list of recipients carries it."""
+        if looks_like_formula(value):
+            raise ValueError(FORMULA)
+        return value
 
     @field_validator("first_name", "last_name")
     @classmethod
@@ -289,12 +301,19 @@ def validate_rows(rows: list[list[Any]]) -> tuple[list[tuple[int, dict[str, Any]
     errors: list[dict[str, Any]] = []
     seen: set[tuple[str, str, date]] = set()
     for number, values in rows:
+        formulas = [key for key, value in values.items() if str(value).startswith("=")]
         try:
             record = RecipientIn.model_validate(values).record()
         except ValidationError as error:
+            found = field_errors(error)
+        else:
+            found = {}
+        if found or formulas:  # a formula cell (any column) is said to be one, not empty
+            found |= dict.fromkeys(formulas, FORMULA)
             errors.extend({"row": number, "column": TITLES.get(key, key),
-                           "message": UPLOAD_STATE if key == "state" else message}
-                          for key, message in field_errors(error).items())
+                           "message": UPLOAD_STATE if key == "state" and message != FORMULA
+                           else message}
+                          for key, message in found.items())
             continue
         key = person_key(record)
         if key not in seen:

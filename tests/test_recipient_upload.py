@@ -253,3 +253,55 @@ async def test_people_registered_elsewhere_are_listed_where_a_file_names_them(sy
         ("served at another location", 2, second.location_id)]
     await system.smtp.wait_for(subject=INVITATION, count=1)
     assert len(invitations(system, t)) == 2, "invited once, by the first file"
+
+
+FORMULA = "Formulas are not accepted"
+
+
+async def test_formula_cells_are_refused_and_come_back_as_text_in_the_errors_file(system):
+    """Found by the outside check: the errors file wrote `=cmd|...` and `=HYPERLINK(...)`
+    back as they were typed (a spreadsheet runs them), an Employer `=HYPERLINK(...)` was taken
+    as data, and an xlsx formula cell was said to be empty ("This field is required.") and
+    came back empty. Each is refused on its cell and given back as text."""
+    import csv as csv_module
+
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    hyperlink = '=HYPERLINK("http://evil.example","click")'
+    lines = rows(4, t, {0: {0: "=cmd|' /C calc'!A0"}, 1: {9: hyperlink},
+                        2: {9: "+cmd|' /C calc'!A0"}, 3: {9: "@SUM(A1)"}})
+    body = (await upload(http, manager, csv_file(lines + rows(5, t)[4:]), name="hostile.csv")
+            ).json()
+    assert {(e["row"], e["column"]) for e in body["row_errors"]} == {
+        (2, "Legal First Name"), (3, "Employer"), (4, "Employer"), (5, "Employer")}, body
+    assert all(e["message"].startswith(FORMULA) for e in body["row_errors"]), body
+    assert body["valid_rows"] == 1
+    person = browser(system)
+    await person.login(manager.email)
+    got = await person.get(f"/recipients/uploads/{body['id']}/errors")
+    assert got.status_code == 200
+    cells = list(csv_module.reader(io.StringIO(got.content.decode("utf-8-sig"))))
+    assert cells[1][0] == "'=cmd|' /C calc'!A0" and cells[2][9] == "'" + hyperlink, cells
+    assert cells[3][9] == "'+cmd|' /C calc'!A0" and cells[4][9] == "'@SUM(A1)"
+    assert not any(c.startswith(("=", "+", "-", "@")) for line in cells for c in line), cells
+
+    workbook = (await upload(http, manager, xlsx(rows(2, tag(), {0: {0: "=1+1"}})))).json()
+    assert [(e["row"], e["column"]) for e in workbook["row_errors"]] == [
+        (2, "Legal First Name")], workbook
+    assert workbook["row_errors"][0]["message"].startswith(FORMULA), workbook
+    errors_file = await http.get(f"/api/v1/recipient-uploads/{workbook['id']}/errors")
+    cell = load_workbook(io.BytesIO(errors_file.content)).active.cell(row=2, column=1)
+    assert cell.value == "=1+1" and cell.data_type == "s", (cell.value, cell.data_type)
+
+
+async def test_rows_not_yet_checked_are_not_counted_as_errors(system):
+    """Found by the outside check: a 101-row file answered `validated: 0, error_rows: 101`
+    while it was being checked."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    body = (await upload(http, manager, xlsx(rows(101, tag())))).json()
+    assert body["error_rows"] == 0, body
+    assert body["unchecked_rows"] == body["total_rows"] - body["validated"], body
+    done = await finished(http, body["id"])
+    assert done["error_rows"] == 0 and done["unchecked_rows"] == 0, done

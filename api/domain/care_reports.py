@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.cells import safe_cell
 from models.administrations import RECORDED, Administration
 from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot, Product
@@ -27,7 +28,7 @@ class Report:
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(self.columns)
-        writer.writerows(self.rows)
+        writer.writerows([safe_cell(cell) for cell in row] for row in self.rows)
         return out.getvalue()
 
 

@@ -8,9 +8,11 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.domain.workbook import Unreadable, read_sheet
+from core.cells import safe_cell
 from core.errors import CVMSError, Invalid
 from models.enrollment_enums import US_STATES
 from models.recipient_rules import COLUMNS, INDUSTRIES, KEYS, MAX_ROWS, TITLES
@@ -118,7 +120,7 @@ def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
 
 def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
     try:
-        return read_sheet(data, cap, 1, field)
+        return read_sheet(data, cap, 1, field, formulas=True)
     except Unreadable as error:
         if error.message.startswith("This file has more than"):
             raise TooManyRows(None) from error
@@ -155,6 +157,15 @@ def _columns(header: list[Any]) -> dict[str, int]:
     return positions
 
 
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """A cell of the errors workbook: text stays text (openpyxl would make `=1+1` a formula)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
 def error_file(kind: str, rows: list[list[Any]], errors: list[dict[str, Any]]) -> bytes:
     """The uploaded rows, in their rows, with an Errors column naming each problem."""
     problems: dict[int, list[str]] = {}
@@ -166,14 +177,14 @@ def error_file(kind: str, rows: list[list[Any]], errors: list[dict[str, Any]]) -
         while len(lines) < number - 1:
             lines.append([])  # keep every row where it was in the uploaded file
         lines.append([values.get(k, "") for k in KEYS] + ["; ".join(problems.get(number, []))])
-    if kind == "csv":
+    if kind == "csv":  # a cell that would run as a formula is written as text
         out = io.StringIO()
-        csv.writer(out).writerows(lines)
+        csv.writer(out).writerows([safe_cell(cell) for cell in line] for line in lines)
         return out.getvalue().encode("utf-8-sig")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Recipients")
     for line in lines:
-        sheet.append(line)
+        sheet.append([_text_cell(sheet, cell) for cell in line])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

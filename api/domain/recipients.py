@@ -138,10 +138,13 @@ def progress(upload: RecipientUpload) -> dict:
     done = upload.status in ("done", "refused")
     steps = upload.total_rows * 2 + upload.to_invite
     reached = upload.validated + upload.stored + upload.invited
+    checked = upload.status != "validating"  # rows are counted as errors once checked
     return {"id": upload.id, "status": upload.status, "finished": done,
             "total_rows": upload.total_rows, "validated": upload.validated,
             "valid_rows": upload.valid_rows, "errors": len(upload.errors),
-            "error_rows": upload.total_rows - upload.valid_rows, "stored": upload.stored,
+            "error_rows": upload.total_rows - upload.valid_rows if checked else 0,
+            "unchecked_rows": 0 if checked else upload.total_rows - upload.validated,
+            "stored": upload.stored,
             "new_recipients": upload.new_recipients, "to_invite": upload.to_invite,
             "invited": upload.invited,
             "percent": 100 if done else min(99, int(100 * reached / max(steps, 1)))}

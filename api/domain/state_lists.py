@@ -20,6 +20,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.text_search import contains
+from core.cells import safe_cell
 from core.timefmt import when
 from models.accounts import User
 from models.audit import AuditEvent
@@ -36,7 +37,6 @@ PIN_BASE = 650_000
 PIN = re.compile(r"NCA(\d{6})", re.IGNORECASE)
 AGES = [("", "Any time"), ("7", "7 days or more"), ("14", "14 days or more"),
         ("30", "30 days or more"), ("60", "60 days or more"), ("90", "90 days or more")]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def pin(location_id: int) -> str:
@@ -270,13 +270,6 @@ async def audit(session: AsyncSession, f: StateFilters,
 
 
 # --- CSV ---------------------------------------------------------------------------------
-
-def safe_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula (= + - @, or a tab
-    or carriage return before one) is prefixed with an apostrophe (OWASP's advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
     out = io.StringIO()

@@ -7,6 +7,7 @@ refused in a fraction of a second without building a single cell; only a sheet w
 is then parsed, by python-calamine (Rust, ~30 ms for 5,000 rows), in a worker thread.
 """
 
+import html
 import posixpath
 import re
 import time
@@ -36,24 +37,57 @@ class Unreadable(Invalid):
     """The file is not a workbook we can read; the message says why."""
 
 
-def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str) -> list[list[Any]]:
+def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str,
+               *, formulas: bool = False) -> list[list[Any]]:
     """Every row of the first sheet (from A1) as plain values, or a 422 on `field`; at most
-    `max_rows` rows under the `header_rows`. Blocking: callers run it, with the shaping of
-    its rows, in a worker thread (`asyncio.to_thread`)."""
+    `max_rows` rows under the `header_rows`. With `formulas`, a formula cell is its formula
+    ("=1+1"), not the value it last computed, so the reader can refuse it. Blocking: callers
+    run it, with the shaping of its rows, in a worker thread (`asyncio.to_thread`)."""
     with _open_zip(data, field) as archive:
         sheet = _first_sheet_part(archive, field)
         rows = _count_rows(archive, sheet, field, max_rows + header_rows)
+        if rows <= max_rows + header_rows and formulas:
+            typed = _formula_cells(archive, sheet, field)
     if rows > max_rows + header_rows:
         raise Unreadable(f"This file has more than {max_rows + header_rows:,} rows; a file may "
                          f"have at most {max_rows:,} rows under its header. Split it into "
                          "several files.", field=field)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(BytesIO(data))
-        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        values = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as error:  # noqa: BLE001 - calamine's errors name the broken part
         raise Unreadable(f"This workbook is damaged and cannot be read ({_short(error)}). "
                          "Save it again from Excel, or start from the template.",
                          field=field) from error
+    for (row, column), formula in (typed.items() if formulas else ()):
+        while len(values) <= row:
+            values.append([])
+        line = values[row] = list(values[row])
+        line.extend([""] * (column + 1 - len(line)))
+        line[column] = formula
+    return values
+
+
+FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*'
+                          rb'<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)', re.DOTALL)
+
+
+def _formula_cells(archive: zipfile.ZipFile, part: str, field: str) -> dict[tuple[int, int], str]:
+    """{(row, column) from 0: "=formula"} of the sheet's formula cells (a cell sharing
+    another's formula holds none of its own: it reads "=")."""
+    try:
+        xml = archive.read(part)  # within the row cap, counted above
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+        raise Unreadable("This workbook is truncated or damaged: its first sheet cannot be "
+                         "unpacked.", field=field) from error
+    found = {}
+    for letters, number, _attributes, text in FORMULA_CELL.findall(xml):
+        column = 0
+        for letter in letters.decode():
+            column = column * 26 + ord(letter) - 64
+        formula = html.unescape((text or b"").decode("utf-8", "replace"))
+        found[(int(number) - 1, column - 1)] = "=" + formula
+    return found
 
 
 def _open_zip(data: bytes, field: str) -> zipfile.ZipFile:
