@@ -74,6 +74,10 @@ class CareRecipientOut(BaseModel):
     last_name: str
     date_of_birth: date
     location_id: int
+    # A walk-in's answer: the same legal name and date of birth was registered before (that
+    # record is returned; the details typed were not used), and what to tell the person.
+    already_registered: bool = False
+    notice: str | None = None
 
 
 class CarePage(BaseModel):

@@ -299,3 +299,50 @@ async def test_a_checked_in_person_shows_the_time_instead_of_the_button(system):
     shown = (await site.provider.get(page)).text
     assert f"Checked in at {at.astimezone(EASTERN):%-I:%M %p}" in shown, shown
     assert ">Check in</button>" not in shown
+
+
+async def test_another_organizations_walk_in_sees_only_what_vaccinating_needs(system):
+    """Found by the outside check: another organization's provider who typed a recipient's
+    legal name and date of birth as a walk-in got their record: the email on the page, their
+    personal Recipient Portal link (whose pages change their phone, email, address and
+    answers), and the contact details typed were dropped without a word. The record stays one
+    (the dose history is needed for dose 2), but there only the name, date of birth and doses
+    show; the link is refused, and the answer says the details typed were not used."""
+    home, other = await vaccinating_site(system), await vaccinating_site(system)
+    born = await walk_in(home, email=f"own.{letters().lower()}@example.org")
+    typed = {**person("z"), "first_name": born["first_name"], "last_name": born["last_name"],
+             "phone": "919-555-0199", "email": "typed.elsewhere@example.org"}
+    same = await other.provider.post(f"{other.care}/walk-ins", json=typed)
+    assert same.status_code == 201 and same.json()["id"] == born["id"], same.text
+    assert same.json()["already_registered"] is True, same.json()
+    assert "contact details typed were not used" in same.json()["notice"], same.json()
+    fresh = await other.provider.post(f"{other.care}/walk-ins", json=person(letters()))
+    assert fresh.json()["already_registered"] is False and fresh.json()["notice"] is None
+    async with system.sessions() as session:
+        from models.recipients import Recipient
+        stored = await session.get(Recipient, born["id"])
+    assert stored.email.startswith("own.") and stored.phone == "919-555-0100"
+
+    page = await other.provider.get(f"/care/{other.location_id}/recipients/{born['id']}")
+    assert page.status_code == 200 and born["last_name"] in page.text
+    assert stored.email not in page.text and "typed.elsewhere" not in page.text
+    assert f"/recipients/{born['id']}/link" not in page.text
+    assert "contact details" in page.text
+    link = await other.provider.get(f"/care/{other.location_id}/recipients/{born['id']}/link")
+    assert link.status_code == 403 and "/r/" not in link.text
+    assert "another organization" in link.text
+    history = await other.provider.get(f"{other.care}/recipients/{born['id']}/administrations")
+    assert history.status_code == 200
+    staff = await other.manager.get(f"/recipients/people/{born['id']}")
+    assert staff.status_code == 200 and stored.email not in staff.text
+    assert stored.phone not in staff.text and stored.street not in staff.text
+    assert f"/recipients/people/{born['id']}/link" not in staff.text
+    assert (await other.manager.get(f"/recipients/people/{born['id']}/link")).status_code == 403
+    by_email = await other.manager.get(f"/api/v1/locations/{other.location_id}/recipients",
+                                       params={"q": stored.email})
+    assert by_email.json()["total"] == 0, "an email is not confirmed to another organization"
+
+    own = await home.provider.get(f"/care/{home.location_id}/recipients/{born['id']}")
+    assert stored.email in own.text and f"/recipients/{born['id']}/link" in own.text
+    own_link = await home.provider.get(f"/care/{home.location_id}/recipients/{born['id']}/link")
+    assert own_link.status_code == 200 and "/r/" in own_link.text

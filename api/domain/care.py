@@ -18,7 +18,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import profile_at, site_for_staff
-from core.errors import NotFound
+from core.errors import Forbidden, NotFound
 from models.accounts import User
 from models.administrations import CheckIn
 from models.audit import SERVED_ELSEWHERE, AuditEvent
@@ -103,11 +103,11 @@ async def recipient_at(session: AsyncSession, location: Location, recipient_id: 
 
 
 async def walk_in(session: AsyncSession, user: User, location: Location,
-                  data: RecipientIn) -> Recipient:
-    """Register someone on the spot. The same legal name and birth date is the same person:
-    that record is returned, and a location where they did not register serves them from now
-    on (what was typed does not overwrite what they registered; who opened the record there
-    is audited)."""
+                  data: RecipientIn) -> tuple[Recipient, bool]:
+    """Register someone on the spot: (their record, whether they were registered before).
+    The same legal name and birth date is the same person: that record is returned, and a
+    location where they did not register serves them from now on (what was typed does not
+    overwrite what they registered; who opened the record there is audited)."""
     values = data.record()
     existing = await _same_person(session, values)
     if existing is None:
@@ -120,7 +120,7 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
             existing = await _same_person(session, values)
         else:
             await session.refresh(person)
-            return person
+            return person, False
     if existing.location_id != location.id:
         added = await session.exec(insert_or_skip(session.bind.dialect.name, RecipientSite)
                                    .values(recipient_id=existing.id, location_id=location.id,
@@ -131,7 +131,31 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
                 subject_type="recipient", subject_id=existing.id,
                 action=SERVED_ELSEWHERE, actor=user.audit_name,
                 detail={"location_id": location.id, "how": "walk-in", "user_id": user.id}))
-    return existing
+    return existing, True
+
+
+def already_registered(person: Recipient) -> str:
+    return (f"{person.full_name} was already registered (the same legal name and date of "
+            "birth): this is their record, and the contact details typed were not used.")
+
+
+async def keeps_details(session: AsyncSession, location_id: int, person: Recipient) -> bool:
+    """Does this location hold the person's contact details, answers and Recipient Portal
+    link: where they registered (or were first imported), or another location of that
+    organization? Another organization's location that serves them (a walk-in, a file naming
+    them: a legal name and a birth date, which others can know) sees only what vaccinating
+    needs: their name, date of birth and doses."""
+    if person.location_id == location_id:
+        return True
+    home, here = (await session.get(Location, person.location_id),
+                  await session.get(Location, location_id))
+    return here is not None and home.organization_id == here.organization_id
+
+
+def other_organization(person: Recipient) -> Forbidden:
+    return Forbidden(f"{person.full_name} registered at another organization's location: "
+                     "their contact details, answers and Recipient Portal link stay there. "
+                     "Here you find them, check them in and record their doses.")
 
 
 async def _same_person(session: AsyncSession, values: dict) -> Recipient | None:

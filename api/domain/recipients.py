@@ -10,13 +10,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, false, func, or_
+from sqlalchemy import and_, exists, false, func, or_
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import recipient_files
-from api.domain.care import served_at
+from api.domain.care import keeps_details, served_at
 from api.domain.recipients_scope import (
     contact_employer,
     may_manage_recipients,
@@ -205,7 +205,8 @@ async def search(session: AsyncSession, location_id: int, q: str = "", status: s
         # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
         where.append(or_(col(Recipient.last_key).startswith(key, autoescape=True),
                          col(Recipient.first_key).startswith(key, autoescape=True),
-                         func.lower(Recipient.email) == " ".join(q.split()).lower()))
+                         and_(Recipient.location_id == location_id,  # their own only
+                              func.lower(Recipient.email) == " ".join(q.split()).lower())))
     if status == "registered":
         where.append(col(Recipient.registered_at).is_not(None))
     elif status == "invited":
@@ -240,12 +241,26 @@ async def recipient_for(session: AsyncSession, user: User, recipient_id: int) ->
         raise NotFound(NO_RECIPIENT)
     served = (await session.exec(select(RecipientSite.location_id).where(
         RecipientSite.recipient_id == found.id))).all()
-    for location_id in (found.location_id, *served):  # where they registered, or are served
-        if await may_manage_recipients(session, user, location_id):
-            break
-    else:
+    if not await _managed_sites(session, user, found, served):
         raise NotFound(NO_RECIPIENT)
     session.add(AuditEvent(subject_type="recipient", subject_id=found.id, action="viewed",
                            actor=user.audit_name,
                            detail={"user_id": user.id, "location_id": found.location_id}))
     return found
+
+
+async def _managed_sites(session: AsyncSession, user: User, person: Recipient,
+                         served: list[int]) -> list[int]:
+    """The locations this staff member manages that have this person: where they registered,
+    or serve them too."""
+    return [i for i in (person.location_id, *served)
+            if await may_manage_recipients(session, user, i)]
+
+
+async def sees_details(session: AsyncSession, user: User, person: Recipient) -> bool:
+    """May this manager see the person's contact details, answers and portal link: at a
+    location of theirs that keeps them (care.keeps_details), not only one that serves them."""
+    served = (await session.exec(select(RecipientSite.location_id).where(
+        RecipientSite.recipient_id == person.id))).all()
+    return any([await keeps_details(session, i, person)
+                for i in await _managed_sites(session, user, person, list(served))])

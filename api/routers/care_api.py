@@ -43,7 +43,10 @@ async def find(location_id: Id, user: CurrentUser, session: SessionDep,
 async def walk_in(location_id: Id, body: RecipientIn, user: CurrentUser,
                   session: SessionDep) -> CareRecipientOut:
     location = await care.care_site(session, user, location_id, write=True)
-    return CareRecipientOut.model_validate(await care.walk_in(session, user, location, body))
+    person, known = await care.walk_in(session, user, location, body)
+    return CareRecipientOut.model_validate(person).model_copy(update={
+        "already_registered": known,
+        "notice": care.already_registered(person) if known else None})
 
 
 @router.post(f"{BASE}/recipients/{{recipient_id}}/check-ins", response_model=CheckInOut,

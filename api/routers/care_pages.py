@@ -19,7 +19,7 @@ from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
 from core.timefmt import day
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
-from models.base import as_utc, utcnow
+from models.base import as_utc
 from models.care_rules import ROUTES, SITES, local_today
 from models.enrollment import Location
 from models.inventory import Lot, Product
@@ -74,20 +74,18 @@ async def walk_in_form(request: Request, location_id: Id, user: CurrentUser,
 @pages.post("/care/{location_id}/walk-in", response_class=HTMLResponse)
 async def walk_in(request: Request, location_id: Id, user: CurrentUser,
                   session: SessionDep) -> Response:
-    values, started = await form_values(request), utcnow()
+    values = await form_values(request)
     try:
         location = await care.care_site(session, user, location_id, write=True)
-        person = await care.walk_in(session, user, location, validated_form(RecipientIn, values))
-        known = person.created_at is not None and as_utc(person.created_at) < started
+        person, known = await care.walk_in(session, user, location,
+                                           validated_form(RecipientIn, values))
         await session.commit()
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _walk_in_page(request, session, user, location_id, values,
                                    error.errors or {"form": error.message}, error.status_code)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
-        f"{person.full_name} was already registered (the same legal name and date of birth): "
-        f"this is their record, and the contact details typed did not change it." if known
-        else f"{person.full_name} is registered."))
+        care.already_registered(person) if known else f"{person.full_name} is registered."))
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
@@ -118,6 +116,7 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
         "places": {i: (await session.get(Location, i)).name
                    for i in {d.location_id for d in doses}},
         "acting": await care.may_act(session, user, location.id), "tab": "recipients",
+        "details": await care.keeps_details(session, location.id, person),
         "sites": list(SITES.items()), "routes": list(ROUTES.items()), "key": uuid.uuid4().hex,
         "values": values or defaults, "errors": errors or {}}, status_code=status_code)
 
@@ -144,6 +143,8 @@ async def link_page(request: Request, location_id: Id, recipient_id: Id, user: C
     other way to it): the location's staff who may act there (care_site, write)."""
     location = await care.care_site(session, user, location_id, write=True)
     person = await care.recipient_at(session, location, recipient_id)
+    if not await care.keeps_details(session, location.id, person):
+        raise care.other_organization(person)
     shown = personal_link(session, settings, user, person)
     await session.commit()
     return render(request, "recipients/link.html", {

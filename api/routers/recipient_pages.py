@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import ProcessesDep, SessionDep, SettingsDep, require_roles, rollback_keeping
-from api.domain import helpdesk, recipient_case_import, recipient_files, recipients
+from api.domain import care, helpdesk, recipient_case_import, recipient_files, recipients
 from api.domain.recipient_link import personal_link
 from api.domain.recipients_scope import (
     RECIPIENT_ROLES,
@@ -165,6 +165,8 @@ async def person(request: Request, recipient_id: Id, user: Manager,
     found = await recipients.recipient_for(session, user, recipient_id)
     status, group = recipients.eligibility_now(found)
     return render(request, "recipients/person.html", {"person": found, "status": status,
+                                                      "details": await recipients.sees_details(
+                                                          session, user, found),
                                                       "group": group_label(group),
                                                       "industries": INDUSTRIES,
                                                       "series": await series_of(session, found)})
@@ -175,6 +177,8 @@ async def link_page(request: Request, recipient_id: Id, user: Manager, session: 
                     settings: SettingsDep) -> HTMLResponse:
     """The person's Recipient Portal link to print or show, for their location's managers."""
     found = await recipients.recipient_for(session, user, recipient_id)
+    if not await recipients.sees_details(session, user, found):
+        raise care.other_organization(found)
     shown = personal_link(session, settings, user, found)
     await session.commit()
     return render(request, "recipients/link.html", {
