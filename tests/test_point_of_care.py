@@ -346,3 +346,56 @@ async def test_another_organizations_walk_in_sees_only_what_vaccinating_needs(sy
     assert stored.email in own.text and f"/recipients/{born['id']}/link" in own.text
     own_link = await home.provider.get(f"/care/{home.location_id}/recipients/{born['id']}/link")
     assert own_link.status_code == 200 and "/r/" in own_link.text
+
+
+async def test_a_removal_without_a_reason_stays_on_the_edit_page_with_the_text(system):
+    """Found by the outside check: "Remove dose" with a too-short or empty reason went to the
+    recipient's page with a green "Not removed: Check these fields: reason." and the typed
+    reason was lost. It stays on the edit page, the error by "Why is it wrong?", text kept."""
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"MO-{uuid.uuid4().hex[:6]}")
+    dose = (await give(site, (await walk_in(site))["id"], lot)).json()
+    person = browser(system)
+    await person.login(site.emails[Role.PROVIDER])
+    edit = f"/care/doses/{dose['id']}/edit"
+    for typed in ("ab", ""):
+        page = await person.submit(edit, {"reason": typed},
+                                   action=f"/care/doses/{dose['id']}/remove")
+        assert page.status_code == 422, (page.status_code, page.url)
+        assert "Not removed" not in page.text and "usa-alert--success" not in page.text
+        assert 'id="reason-error"' in page.text and f">{typed}</textarea>" in page.text
+        assert "Why is it wrong?" in page.text.split('id="reason-error"')[0][-2000:]
+        assert "Check these fields: reason" not in page.text
+    assert (await site.provider.get(f"/api/v1/administrations/{dose['id']}")
+            ).json()["status"] == "recorded"
+
+
+async def test_a_lot_correction_names_who_made_it_in_the_ledger(system):
+    """Found by the outside check: moving a dose to another lot wrote ledger entries whose
+    actor was "record:1" ("Dose record 119" on the page), not the person."""
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    first = await stock(system, site, "207", f"MO-{uuid.uuid4().hex[:6]}")
+    second = await stock(system, site, "207", f"MO-{uuid.uuid4().hex[:6]}")
+    dose = (await give(site, (await walk_in(site))["id"], first)).json()
+    moved = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "lot_id": second, "dose_number": 1, "administered_on": dose["administered_on"],
+        "site": "LD", "route": "IM", "provider_name": "Pat Provider"})
+    assert moved.status_code == 200, moved.text
+    person = browser(system)
+    await person.login(site.emails[Role.PROVIDER])
+    back = await person.submit(f"/care/doses/{dose['id']}/edit", {
+        "lot_id": str(first), "dose_number": "1", "administered_on": dose["administered_on"],
+        "site": "LD", "route": "IM", "provider_name": "Pat Provider"})
+    assert back.status_code == 200, back.text
+    entries = (await site.manager.get(f"/api/v1/locations/{site.location_id}/ledger")).json()
+    moves = [e for e in entries if "lot" in (e.get("reason") or "") and "Dose record" in
+             (e.get("reason") or "")]
+    assert len(moves) == 4, entries
+    assert all(e["actor"].startswith("user:") and "Pat" in e["actor"] for e in moves), moves
+    assert all(f"Dose record {dose['id']}" in e["reason"] for e in moves)
+    shown = await person.get("/inventory")
+    assert f">Dose record {dose['id']}<" not in shown.text

@@ -202,7 +202,7 @@ async def administration_for(session: AsyncSession, location_ids: list[int],
     return dose
 
 
-async def edit(session: AsyncSession, gateway: Gateway, dose: Administration,
+async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Administration,
                data: AdministrationEdit) -> Administration:
     if not dose.active:
         raise Conflict("This dose was removed as entered in error; record it again instead.")
@@ -217,7 +217,7 @@ async def edit(session: AsyncSession, gateway: Gateway, dose: Administration,
     await _fits_series(session, await session.get(Recipient, dose.recipient_id), data,
                        product_id, dose.id)
     if data.lot_id is not None and data.lot_id != dose.lot_id:
-        await _move(session, dose, lot, data)
+        await _move(session, user, dose, lot, data)
     for name, value in data.model_dump(exclude={"lot_id", "confirmed"}).items():
         setattr(dose, name, value)
     dose.entered_late = dose.entered_late or late
@@ -228,15 +228,16 @@ async def edit(session: AsyncSession, gateway: Gateway, dose: Administration,
     return dose
 
 
-async def _move(session: AsyncSession, dose: Administration, old: Lot,
+async def _move(session: AsyncSession, user: User, dose: Administration, old: Lot,
                 data: AdministrationEdit) -> None:
     """Recorded against the wrong lot: the dose goes back to the old lot and comes out of the
-    new one, two keyed entries per move (a repeated edit finds the lot already moved)."""
+    new one, two keyed entries per move (a repeated edit finds the lot already moved), by the
+    person who corrected it; the reason names the dose record."""
     location = await session.get(Location, dose.location_id)
     new = await usable_lot(session, location, data.lot_id, data.administered_on)
     moves = (await session.exec(select(func.count()).select_from(LedgerEntry).where(
         col(LedgerEntry.key).startswith(f"{debit_key(dose.id)}:moved:")))).one() // 2 + 1
-    actor = f"record:{dose.id}"
+    actor = _actor(user)
     await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:back", lot=old,
                 kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=actor,
                 occurred_on=data.administered_on, reason=f"Dose record {dose.id}: wrong lot")

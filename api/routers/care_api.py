@@ -96,7 +96,7 @@ async def edit(administration_id: Id, body: AdministrationEdit, user: CurrentUse
                session: SessionDep, gateway: ProcessesDep) -> AdministrationOut:
     dose = await _dose(session, user, administration_id, True)
     return AdministrationOut.model_validate(
-        await administrations.edit(session, gateway, dose, body))
+        await administrations.edit(session, gateway, user, dose, body))
 
 
 @router.post("/administrations/{administration_id}/removal", response_model=AdministrationOut,

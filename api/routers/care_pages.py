@@ -190,9 +190,14 @@ async def _dose(session, user, administration_id: int):
 async def edit_form(request: Request, administration_id: Id, user: CurrentUser,
                     session: SessionDep) -> HTMLResponse:
     dose = await _dose(session, user, administration_id)
-    values = {k: str(getattr(dose, k)) for k in AdministrationEdit.model_fields
-              if k != "confirmed"}  # asked for only when a change breaks the series' rules
-    return await _edit_page(request, session, dose, values, {})
+    return await _edit_page(request, session, dose, _stored(dose), {})
+
+
+def _stored(dose) -> dict:
+    """The correction form's values: the dose as recorded ("confirmed" is asked for only when
+    a change breaks the series' rules)."""
+    return {k: str(getattr(dose, k)) for k in AdministrationEdit.model_fields
+            if k != "confirmed"}
 
 
 async def _edit_page(request, session, dose, values, errors, status_code: int = 200):
@@ -215,7 +220,7 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
     back = f"/care/{dose.location_id}/recipients/{dose.recipient_id}"
     try:
         if action == "edit":
-            await administrations.edit(session, gateway, dose,
+            await administrations.edit(session, gateway, user, dose,
                                        validated_form(AdministrationEdit, values))
             return redirect(back, notice="The dose is corrected.")
         if action == "remove":
@@ -226,8 +231,8 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
         raise Invalid("Unknown action.")
     except CVMSError as error:
         await rollback_keeping(session, user, dose)
-        if action == "remove":
-            return redirect(back, notice=f"Not removed: {error.message}")
+        if action == "remove":  # the correction form shows the record; the reason is kept
+            values = {**_stored(dose), "reason": values.get("reason", "")}
         return await _edit_page(request, session, dose, values,
                                 error.errors or {"form": error.message}, error.status_code)
 
