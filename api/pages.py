@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 
 import annotated_types
 from fastapi import Request
@@ -212,3 +212,15 @@ def redirect(url: str, notice: str | None = None) -> RedirectResponse:
         response.set_cookie(NOTICE_COOKIE, quote(notice, safe=""), max_age=60, httponly=True,
                             samesite="lax", path="/")
     return response
+
+
+class PageLinks:
+    """A GET page's search as the URLs of its pages, for the shared bounded pager
+    (macros/listing.html `pager`: first, neighbours, last, ellipses, Previous and Next)."""
+
+    def __init__(self, **values: Any) -> None:
+        self.values = {k: v for k, v in values.items() if v not in ("", None)}
+
+    def url(self, base: str, page: int = 1) -> str:
+        query = {**self.values, **({"page": page} if page != 1 else {})}
+        return base + ("?" + urlencode(query) if query else "")

@@ -399,3 +399,48 @@ async def test_a_lot_correction_names_who_made_it_in_the_ledger(system):
     assert all(f"Dose record {dose['id']}" in e["reason"] for e in moves)
     shown = await person.get("/inventory")
     assert f">Dose record {dose['id']}<" not in shown.text
+
+
+async def test_search_pages_are_bounded_with_previous_and_next(system):
+    """Found by the outside check: a search with 28 pages listed all 28 numbers, with no
+    Previous or Next, and ran off the screen at 1280 and 390 px wide."""
+    from tests.support.recipients import Manager, rows, tag, upload, xlsx
+
+    site = await vaccinating_site(system)
+    manager = Manager(0, site.emails[Role.LOCATION_MANAGER], site.location_id, site.name)
+    t = tag()
+    for part in (rows(100, t), rows(100, t + "b")):
+        assert (await upload(site.manager, manager, xlsx(part))).status_code == 201
+    base = f"/care/{site.location_id}"
+    first = (await site.provider.get(base, params={"name": "rowan"})).text
+    pager = first[first.index('class="usa-pagination"'):]
+    pager = pager[:pager.index("</nav>")]
+    assert "Next" in pager and "Previous" not in pager and "…" in pager, pager
+    assert 'aria-label="Page 10"' in pager and 'aria-label="Page 5"' not in pager, pager
+    assert pager.count("usa-pagination__page-no") <= 5, pager
+    middle = (await site.provider.get(base, params={"name": "rowan", "page": "5"})).text
+    pager = middle[middle.index('class="usa-pagination"'):]
+    pager = pager[:pager.index("</nav>")]
+    assert "Previous" in pager and "Next" in pager and pager.count("…") == 2, pager
+    assert "name=rowan" in pager and "page=6" in pager
+
+
+async def test_bad_filters_are_named_not_ignored(system):
+    """Found by the outside check: ?status=garbage, ?page=-1 and ?page=0 on a location's
+    recipients listed the first page unfiltered, and the care search's date of birth
+    1990-02-31 listed everyone: each is now named on its field."""
+    site = await vaccinating_site(system)
+    someone = await walk_in(site)
+    listed = f"/api/v1/locations/{site.location_id}/recipients"
+    for params, name in (({"status": "garbage"}, "status"), ({"page": "-1"}, "page"),
+                         ({"page": "0"}, "page")):
+        answer = await site.manager.get(listed, params=params)
+        assert answer.status_code == 422, (params, answer.text)
+        assert name in answer.json()["errors"], answer.json()
+    assert (await site.manager.get(listed, params={"status": "invited"})).status_code == 200
+    page = await site.provider.get(f"/care/{site.location_id}", params={
+        "name": someone["last_name"], "date_of_birth": "1990-02-31"})
+    assert page.status_code == 422
+    assert 'id="date_of_birth-error"' in page.text and "does not exist" in page.text
+    assert f'value="{someone["last_name"]}"' in page.text and 'value="1990-02-31"' in page.text
+    assert "people found" not in page.text and "person found" not in page.text

@@ -13,7 +13,7 @@ from api.domain import recipient_portal as portal
 from api.domain.recipient_link import personal_link
 from api.domain.scope import my_location_ids, site_for_staff
 from api.forms import form_values, validated_form
-from api.pages import redirect, render
+from api.pages import PageLinks, redirect, render
 from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
@@ -35,11 +35,7 @@ async def my_site(request: Request, _user: CurrentUser) -> Response:
     return redirect(f"/care/{request.state.portal.active.location_id}")
 
 
-def _date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
+NO_SUCH_DAY = "Enter a real date of birth: day, month and year (this one does not exist)."
 
 
 @pages.get("/care/{location_id}", response_class=HTMLResponse)
@@ -49,12 +45,19 @@ async def find(request: Request, location_id: Id, user: CurrentUser,
     query = request.query_params
     name, born = query.get("name", "")[:160], query.get("date_of_birth", "")[:10]
     page = query.get("page", "1")
-    searched = bool(name or born)
-    found = (await care.find(session, location, name, _date(born),
-                             int(page) if page.isdigit() else 1) if searched else None)
+    errors, found = {}, None
+    try:
+        day_born = date.fromisoformat(born) if born else None
+    except ValueError:  # 1990-02-31: said on the field, the search kept as typed
+        errors["date_of_birth"] = NO_SUCH_DAY
+    if (name or born) and not errors:
+        found = await care.find(session, location, name, day_born,
+                                int(page) if page.isdigit() else 1)
     return render(request, "care/find.html", {
         "location": location, "found": found, "q": {"name": name, "date_of_birth": born},
-        "acting": await care.may_act(session, user, location.id), "tab": "recipients"})
+        "errors": errors, "links": PageLinks(name=name, date_of_birth=born),
+        "acting": await care.may_act(session, user, location.id), "tab": "recipients"},
+        status_code=422 if errors else 200)
 
 
 async def _walk_in_page(request, session, user, location_id: int, values: dict,

@@ -3,7 +3,7 @@ Managers and organizations' points of contact), and a location's recipients, pag
 searchable (Location Managers). Every endpoint checks the scope rules in
 api/domain/recipients_scope.py."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
@@ -148,7 +148,8 @@ async def upload_api(location_id: Id, user: Uploader, session: SessionDep,
 @api.get("/locations/{location_id}/recipients", summary="A location's recipients")
 async def list_api(location_id: Id, user: Manager, session: SessionDep,
                    q: Annotated[str, Query(pattern=NO_CONTROL)] = "",
-                   status: str = "", page: int = 1) -> dict:
+                   status: Literal["", "registered", "invited", "vaccinated"] = "",
+                   page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> dict:
     await recipient_location(session, user, location_id)
     found = await recipients.search(session, location_id, q[:80], status, page)
     return {"total": found.total, "page": found.page, "pages": found.pages, "items": [
