@@ -18,7 +18,7 @@ from api.csrf import token_for
 from api.static_files import static_url
 from core import i18n
 from core.timefmt import age, clock, day, when
-from core.wording import counted
+from core.wording import counted, thousands
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.enrollment_enums import HOME_STATE, LocationStatus
@@ -152,7 +152,7 @@ templates.env.filters["audit_action"] = audit_action
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.filters["actor_name"] = actor_name
-templates.env.filters["thousands"] = lambda n, signed=False: f"{n:+,}" if signed and n else f"{n:,}"
+templates.env.filters["thousands"] = thousands
 templates.env.globals["csrf_input"] = _csrf_input
 templates.env.globals["request_key_input"] = _request_key_input
 templates.env.globals["counted"] = counted

@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from core import i18n
 from core.timefmt import day, when
-from core.wording import counted
+from core.wording import counted, thousands
 from notifications.catalogue import EmailContext, EmailKind, context_type
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,6 +31,7 @@ _env.filters["when"] = when
 _env.filters["lines"] = lambda text: Markup("<br>").join(escape(line)
                                                          for line in str(text).splitlines())
 _env.filters["day"] = day
+_env.filters["thousands"] = thousands
 _env.filters["local_day"] = i18n.local_day  # a date in the language of the moment
 _env.filters["local_when"] = i18n.local_when
 _env.globals["counted"] = counted  # "1 dose", "1,200 doses"

@@ -305,3 +305,33 @@ async def test_rows_not_yet_checked_are_not_counted_as_errors(system):
     assert body["unchecked_rows"] == body["total_rows"] - body["validated"], body
     done = await finished(http, body["id"])
     assert done["error_rows"] == 0 and done["unchecked_rows"] == 0, done
+
+
+def test_counts_have_thousands_separators_on_the_page_and_in_the_email():
+    """Found by the outside check: "3000 rows ... 3000 of 3000 invited" on the upload page
+    and "done: 3000 imported" in the email (the refusal said "6,000 rows")."""
+    from types import SimpleNamespace
+
+    from api.pages import templates
+    from notifications.catalogue import EmailKind, RecipientUploadDoneContext
+    from notifications.render import render
+
+    mail = render(EmailKind.RECIPIENT_UPLOAD_DONE, RecipientUploadDoneContext(
+        recipient_name="Lena", location_name="Clinic", filename="big.xlsx", total_rows=3000,
+        imported=3000, new_recipients=2500, invited=2400, skipped=0, url="http://x/u/1"))
+    assert mail.subject.endswith("3,000 imported"), mail.subject
+    for body in (mail.text, mail.html):
+        assert "3000" not in body and "2,500" in body and "2,400" in body, body
+    upload_ = SimpleNamespace(id=1, filename="big.xlsx", created_at=None, total_rows=3000,
+                              valid_rows_only=False, status="done", valid_rows=3000,
+                              stored=3000, new_recipients=2500, invited=2400, errors=[])
+    progress = {"finished": True, "percent": 100, "validated": 3000, "stored": 3000,
+                "total_rows": 3000,
+                "invited": 2400, "to_invite": 2400}
+    page = templates.get_template("recipients/upload.html").render(
+        request=SimpleNamespace(state=SimpleNamespace(), url=SimpleNamespace(path="/"),
+                                cookies={}, query_params={}),
+        upload=upload_, progress=progress, location=SimpleNamespace(name="Clinic"),
+        repeats=[], errors_shown=[])
+    body = page[page.index("<h1"):]
+    assert "3000" not in body and "3,000 rows" in body and "2,400" in body, body[:3000]

@@ -9,7 +9,7 @@
     bar.textContent = p.percent + "%";
     ["validated", "stored", "invited", "to_invite"].forEach(function (name) {
       var el = box.querySelector('[data-field="' + name + '"]');
-      if (el) { el.textContent = p[name]; }
+      if (el) { el.textContent = Number(p[name]).toLocaleString("en-US"); }
     });
     if (p.finished) {  // no automatic reload: the page changes only when its reader asks
       document.getElementById("upload-finished").hidden = false;
