@@ -35,6 +35,7 @@ _FRIENDLY = {
     "too_short": "Choose at least one.",
     "list_type": "Choose at least one.",
     "extra_forbidden": "This field is not accepted here: check its spelling.",
+    "timezone_aware": "Give the time with its time zone, like 2026-03-01T09:00:00-05:00.",
 }
 
 

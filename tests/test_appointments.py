@@ -543,3 +543,15 @@ async def test_the_booking_page_says_where_to_come(system):
     assert "Puede venir sin cita." in page
     assert f"{site.name} atiende sin cita: venga a 1 Main St, Raleigh, NC 27601." in page
     await http.aclose()
+
+
+async def test_a_time_without_a_zone_is_said_in_people_words(system):
+    """Found by the outside check: a slot time without a zone answered pydantic's "Input
+    should have timezone info"."""
+    site = await vaccinating_site(system)
+    answer = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": "2031-03-01T09:00:00", "capacity": 2})
+    assert answer.status_code == 422, answer.text
+    message = answer.json()["errors"]["starts_at"]
+    assert "Input should" not in message and "time zone" in message, message
