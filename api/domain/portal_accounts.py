@@ -117,12 +117,41 @@ async def contact_for(session: AsyncSession, manager: User, user_id: int) -> Use
     return user
 
 
+async def direct_relation(session: AsyncSession, target: User) -> tuple[UserLocation,
+                                                                         Location] | None:
+    return next(((r, loc) for r, loc in await relations(session, target.id) if r.direct), None)
+
+
+async def manages_direct(session: AsyncSession, manager: User, target: User) -> bool:
+    """The manager holds the person's direct location: who the person is (name, email,
+    username, title, phone) and whether they may log in are theirs to change."""
+    direct = await direct_relation(session, target)
+    return direct is not None and direct[0].location_id in await managed_location_ids(
+        session, manager)
+
+
+async def _may_change_identity(session: AsyncSession, manager: User, target: User,
+                               changes: dict) -> None:
+    changed = [name for name, value in changes.items() if (
+        (value or "").lower() != (target.email or "").lower() if name == "email"
+        else value != getattr(target, name))]
+    if not changed or await manages_direct(session, manager, target):
+        return
+    direct = await direct_relation(session, target)
+    where = direct[1].name if direct else "their direct location"
+    message = (f"Only a Location Manager of this person's direct location ({where}) can change "
+               "their name, email address, username, title or phone. You can change their "
+               "profile at your location.")
+    raise Forbidden(message, errors=dict.fromkeys(changed, message))
+
+
 async def edit(session: AsyncSession, manager: User, target: User,
                data: PortalContactEdit) -> User:
     """The new profile holds at the person's next request (it is read on every request)."""
     changes = {name: value for name, value in data.model_dump(
         exclude_unset=True, exclude={"profile"}).items()
         if value is not None or name in ("title", "phone")}  # a blank name is not a change
+    await _may_change_identity(session, manager, target, changes)
     if data.username:
         await _username_free(session, data.username, target.id)
     if data.email and data.email.lower() != target.email.lower():
@@ -186,8 +215,7 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     end at once."""
     if target.id == manager.id:
         raise Conflict("You cannot deactivate your own account.")
-    direct = next((r for r, _ in await relations(session, target.id) if r.direct), None)
-    if direct is None or direct.location_id not in await managed_location_ids(session, manager):
+    if not await manages_direct(session, manager, target):
         raise Forbidden("You can deactivate only people whose direct location is one you "
                         "manage.")
     await _keeps_a_manager(session, manager, target, [

@@ -111,6 +111,7 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     held = await portal_accounts.relations(session, person.id)
     mine = set(await managed_location_ids(session, user))
     direct = next((r for r, _ in held if r.direct), None)
+    identity = direct is not None and direct.location_id in mine
     offered = [(i, n) for i, n in await _my_locations(session, user)
                if int(i) not in {r.location_id for r, _ in held}]
     values = {"first_name": person.first_name, "last_name": person.last_name,
@@ -118,9 +119,9 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
               "phone": person.phone, "profile": direct.profile.value if direct else None}
     return render(request, "portal/account.html", {
         "tab": "accounts", "person": person, "held": held, "mine": mine, "offered": offered,
-        "profiles": PROFILE_OPTIONS, "values": values,
-        "may_deactivate": direct is not None and direct.location_id in mine
-        and person.id != user.id and person.status.value == "active", **extra},
+        "profiles": PROFILE_OPTIONS, "values": values, "identity": identity,
+        "direct_name": next((loc.name for r, loc in held if r.direct), None),
+        "may_deactivate": identity and person.id != user.id and person.status.value == "active", **extra},
         status_code=status_code)
 
 
