@@ -53,16 +53,18 @@ class PortalActivities(MailingActivities):
             location = await session.get(Location, data.location_id)
             row = await session.get(UserLocation, (user.id, location.id))
             await revoke_links(session, PORTAL_INVITE_PURPOSE, user.id, keep_step_key=key)
+            to = (data.email or user.email).lower()
+            # bound to the address it goes to: corrected, the link answers as replaced at once
             token, link = await issue_link(session, secret=self.secret,
                                            purpose=PORTAL_INVITE_PURPOSE, step_key=key,
-                                           subject_id=user.id, ttl=data.valid_for)
+                                           subject_id=user.id, ttl=data.valid_for,
+                                           bound_to=to)
             context = PortalInvitationContext(
                 recipient_name=user.first_name, location_name=location.name,
                 profile=(row.profile if row and row.profile else user.role).label,
                 username=user.username or user.email, manager_name=manager.full_name,
                 expires_on=when(link.expires_at),
                 set_password_url=self.settings.link(f"/account/invitation/{token}"))
-            to = user.email
         await self.mailer.send(key, EmailKind.PORTAL_INVITATION, [to], context)
 
     @activity.defn

@@ -173,6 +173,7 @@ class PortalUserOut(BaseModel):
     title: str | None
     phone: str | None
     status: str
+    invited: bool = False  # added and emailed an invitation, no password chosen yet
     profile: Role | None = None
     direct_location_id: int | None = None
     location_ids: list[int] = []

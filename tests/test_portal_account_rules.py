@@ -5,7 +5,7 @@ undone, the primary coordinator, and searches that reach every match."""
 import pytest
 
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import also_manages, invite
+from tests.support.portal import INVITATION, PASSWORD, also_manages, invite
 from tests.support.review import reviewer
 from tests.support.web import browser, unique_email
 
@@ -60,3 +60,56 @@ async def test_only_a_manager_of_the_direct_location_changes_who_a_person_is(sys
                                {"email": unique_email("evil"), "profile": "provider"},
                                action=f"/portal/accounts/{person['id']}/edit")
     assert answer.status_code == 403 and "direct location" in answer.text
+
+
+def token_of(mail) -> str:
+    return mail.link("/account/invitation/").rsplit("/", 1)[1]
+
+
+async def test_a_corrected_address_kills_the_old_invitation_and_invites_the_right_one(
+        system, sites):
+    """The invitation went to a mistyped address; the manager corrected it, and the stranger's
+    link still chose the password of a Location Manager account."""
+    east, _west = sites.ids
+    manager = sites.staff[east]
+    wrong, right = unique_email("stranger"), unique_email("right")
+    created = await manager.post("/api/v1/portal/users", json={
+        "first_name": "Tia", "last_name": "Typo", "email": wrong, "location_id": east,
+        "profile": "location_manager", "username": f"tia.{wrong[9:15]}"})
+    assert created.status_code == 201, created.text
+    person = created.json()
+    assert person["invited"] is True
+    old = token_of(await system.smtp.one(to=wrong, subject=INVITATION))
+    corrected = await manager.patch(f"/api/v1/portal/users/{person['id']}",
+                                    json={"email": right})
+    assert corrected.status_code == 200, corrected.text
+    async with system.http() as http:
+        page = await http.get(f"/account/invitation/{old}")
+        assert page.status_code == 410 and "replaced by a newer one" in page.text
+        taken = await http.post(f"/api/v1/portal/invitations/{old}",
+                                json={"password": PASSWORD, "password_confirm": PASSWORD})
+        assert taken.status_code == 410, taken.text
+    new = token_of(await system.smtp.one(to=right, subject=INVITATION))
+    assert new != old
+
+    # sent again: the newest link works, the one before it is replaced
+    page = browser(system)
+    await page.login(sites.emails[east])
+    shown = await page.get(f"/portal/accounts/{person['id']}")
+    assert "Invited" in shown.text and "Send the invitation again" in shown.text
+    listed = await page.get("/portal/accounts?name=Typo")
+    assert "Invited" in listed.text
+    again = await page.submit(f"/portal/accounts/{person['id']}", {},
+                              action=f"/portal/accounts/{person['id']}/invite")
+    assert again.status_code == 200 and "invitation is on its way" in again.text, again.text
+    mails = await system.smtp.wait_for(to=right, subject=INVITATION, count=2)
+    newest = token_of(mails[-1])
+    async with system.http() as http:
+        assert (await http.get(f"/account/invitation/{new}")).status_code == 410
+        chosen = await http.post(f"/api/v1/portal/invitations/{newest}",
+                                 json={"password": PASSWORD, "password_confirm": PASSWORD})
+        assert chosen.status_code == 204, chosen.text
+    record = (await manager.get(f"/api/v1/portal/users/{person['id']}")).json()
+    assert record["invited"] is False
+    done = await manager.post(f"/api/v1/portal/users/{person['id']}/invitation")
+    assert done.status_code == 409 and "already chose" in done.json()["detail"], done.text

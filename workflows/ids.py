@@ -37,8 +37,9 @@ def health(task_queue: str) -> str:
     return f"health-{task_queue}"
 
 
-def portal_invitation(user_id: int) -> str:
-    return f"portal-invitation-{user_id}"
+def portal_invitation(user_id: int, round_: int = 1) -> str:
+    """A portal contact's invitation; sent again (or to a corrected address), a new round."""
+    return f"portal-invitation-{user_id}" + (f"-{round_}" if round_ > 1 else "")
 
 
 def contact_validation(contact_id: int, round_: int) -> str:

@@ -13,10 +13,17 @@ from api.processes import portal as portal_process
 from api.sessions import end_all_sessions
 from core.errors import Conflict, Forbidden, Gone, NotFound
 from core.security import hash_password_async
-from models.accounts import User
+from models.accounts import AccessLink, User
 from models.enrollment import Location, UserLocation
 from models.enums import AccountStatus, Role
-from models.links import PORTAL_INVITE_PURPOSE, PROBLEMS, claim_link, find_link, link_problem
+from models.links import (
+    PORTAL_INVITE_PURPOSE,
+    PROBLEMS,
+    claim_link,
+    find_link,
+    link_problem,
+    readdressed,
+)
 from models.portal_rules import MANAGER, PAGE_SIZE, PROFILES
 from models.portal_schemas import LocationGrant, PeopleSearch, PortalContactEdit, PortalContactIn
 from models.schemas import NewPassword
@@ -145,9 +152,53 @@ async def _may_change_identity(session: AsyncSession, manager: User, target: Use
     raise Forbidden(message, errors=dict.fromkeys(changed, message))
 
 
-async def edit(session: AsyncSession, manager: User, target: User,
-               data: PortalContactEdit) -> User:
-    """The new profile holds at the person's next request (it is read on every request)."""
+def invited(user: User) -> bool:
+    """Added and emailed an invitation, no password chosen yet."""
+    return user.status == AccountStatus.ACTIVE and not user.password_hash
+
+
+def standing(user: User) -> str:
+    """How the accounts list and record name a person's account."""
+    if user.status != AccountStatus.ACTIVE:
+        return "Deactivated"
+    return "Invited" if invited(user) else "Active"
+
+
+async def _invite_round(session: AsyncSession, gateway: Gateway, manager: User,
+                        target: User) -> None:
+    """A new invitation to the person's address of now, from their direct location; its link
+    replaces the ones before (a link sent to an old address already answers as replaced)."""
+    sent = (await session.exec(select(func.count()).select_from(AccessLink).where(
+        AccessLink.purpose == PORTAL_INVITE_PURPOSE,
+        AccessLink.subject_id == target.id))).one()
+    direct = await direct_relation(session, target)
+    location_id = direct[0].location_id if direct else target.active_location_id
+    # a click repeated before the last round's link is written joins that round
+    await portal_process.invite(gateway, session, target.id, manager.id, location_id,
+                                int(sent) + 1, target.email)
+
+
+async def invite_again(session: AsyncSession, gateway: Gateway, manager: User,
+                       target: User) -> User:
+    """Send a person who has not chosen a password yet a new invitation (a lost or expired
+    email); by a manager of their direct location, as their address is."""
+    if target.status != AccountStatus.ACTIVE:
+        raise Conflict("This account is deactivated. Reactivate it first.")
+    if target.password_hash:
+        raise Conflict(f"{target.full_name} already chose a password. If it is forgotten, "
+                       "they can use \"Forgot your password?\" on the login page.")
+    if not await manages_direct(session, manager, target):
+        direct = await direct_relation(session, target)
+        raise Forbidden("Only a Location Manager of this person's direct location "
+                        f"({direct[1].name if direct else 'not known'}) can invite them again.")
+    await _invite_round(session, gateway, manager, target)
+    return target
+
+
+async def edit(session: AsyncSession, manager: User, target: User, data: PortalContactEdit,
+               gateway: Gateway) -> User:
+    """The new profile holds at the person's next request (it is read on every request). A
+    corrected address of a person still invited gets the invitation; the old link dies."""
     changes = {name: value for name, value in data.model_dump(
         exclude_unset=True, exclude={"profile"}).items()
         if value is not None or name in ("title", "phone")}  # a blank name is not a change
@@ -160,6 +211,8 @@ async def edit(session: AsyncSession, manager: User, target: User,
         changes["email"] = data.email.lower()  # no email is sent to the new address
     for name, value in changes.items():
         setattr(target, name, value)
+    if "email" in changes and invited(target):
+        await _invite_round(session, gateway, manager, target)
     if data.profile is not None:
         managed = await managed_location_ids(session, manager)
         if data.profile != MANAGER:
@@ -233,19 +286,23 @@ async def switch(session: AsyncSession, user: User, location_id: int, portal) ->
     session.add(user)
 
 
-async def usable_invitation(session: AsyncSession, token: str):
+async def usable_invitation(session: AsyncSession, token: str) -> tuple[AccessLink, User]:
+    """The link and its person; a link sent to an address the account no longer has answers
+    as replaced (the address was corrected and a new invitation sent)."""
     link = await find_link(session, PORTAL_INVITE_PURPOSE, token)
     problem = link_problem(link)
+    user = await session.get(User, link.subject_id) if link else None
+    if problem is None and (user is None or readdressed(link, user.email)):
+        problem = "revoked"
     if problem:
         raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE][problem], field="token")
-    return link
+    return link, user
 
 
 async def set_password(session: AsyncSession, token: str, data: NewPassword) -> User:
-    link = await usable_invitation(session, token)
+    link, user = await usable_invitation(session, token)
     if await claim_link(session, link.id):
         raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE]["used"], field="token")
-    user = await session.get(User, link.subject_id)
     if user.status != AccountStatus.ACTIVE:
         raise Gone("This account was deactivated by a Location Manager.", field="token")
     user.password_hash = await hash_password_async(data.password)

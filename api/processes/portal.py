@@ -15,12 +15,13 @@ from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
 
 
 async def invite(gateway: Gateway, session: AsyncSession, user_id: int, manager_id: int,
-                 location_id: int) -> None:
-    """With the new account in `session`: both happen, or neither."""
+                 location_id: int, round_: int = 1, email: str | None = None) -> None:
+    """With the new account in `session`: both happen, or neither. A later round (sent again,
+    or to a corrected address) is a new process whose link replaces the ones before."""
     await gateway.start(PortalInvitationWorkflow.run,
                         PortalInvitationInput(user_id=user_id, manager_id=manager_id,
-                                              location_id=location_id),
-                        id=ids.portal_invitation(user_id), session=session)
+                                              location_id=location_id, email=email),
+                        id=ids.portal_invitation(user_id, round_), session=session)
 
 
 async def send_validation(gateway: Gateway, session: AsyncSession, contact_id: int,

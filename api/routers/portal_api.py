@@ -34,7 +34,8 @@ async def person_out(session, user) -> PortalUserOut:
     held = await portal_accounts.relations(session, user.id)
     direct = next((r for r, _ in held if r.direct), None)
     return PortalUserOut.model_validate(user).model_copy(update={
-        "status": user.status.value, "profile": direct.profile if direct else None,
+        "status": user.status.value, "invited": portal_accounts.invited(user),
+        "profile": direct.profile if direct else None,
         "direct_location_id": direct.location_id if direct else None,
         "location_ids": [r.location_id for r, _ in held]})
 
@@ -82,9 +83,19 @@ async def person(user_id: Id, user: CurrentUser, session: SessionDep) -> PortalU
 @router.patch("/portal/users/{user_id}", response_model=PortalUserOut,
               summary="Edit a contact: the profile holds at their next request")
 async def edit_person(user_id: Id, body: PortalContactEdit, user: CurrentUser,
-                      session: SessionDep) -> PortalUserOut:
+                      session: SessionDep, gateway: ProcessesDep) -> PortalUserOut:
     target = await portal_accounts.contact_for(session, user, user_id)
-    return await person_out(session, await portal_accounts.edit(session, user, target, body))
+    return await person_out(session, await portal_accounts.edit(session, user, target, body,
+                                                                gateway))
+
+
+@router.post("/portal/users/{user_id}/invitation", response_model=PortalUserOut,
+             status_code=202, summary="Send a person who has not chosen a password yet a new "
+             "invitation (to their email address); the link sent before stops working")
+async def invite_again(user_id: Id, user: CurrentUser, session: SessionDep,
+                       gateway: ProcessesDep) -> PortalUserOut:
+    return await person_out(session, await portal_accounts.invite_again(
+        session, gateway, user, await portal_accounts.contact_for(session, user, user_id)))
 
 
 @router.post("/portal/users/{user_id}/locations", status_code=204,

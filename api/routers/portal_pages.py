@@ -76,6 +76,7 @@ async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> 
     page = search.page if search else 1
     return render(request, "portal/accounts.html", {
         "tab": "accounts", "people": people, "total": total, "page": page,
+        "standing": portal_accounts.standing,
         "pages": max(1, -(-total // PAGE_SIZE)), "values": values, "errors": errors,
         "query": "&".join(f"{k}={v}" for k, v in values.items() if k != "page")},
         status_code=422 if errors else 200)
@@ -120,6 +121,8 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     return render(request, "portal/account.html", {
         "tab": "accounts", "person": person, "held": held, "mine": mine, "offered": offered,
         "profiles": PROFILE_OPTIONS, "values": values, "identity": identity,
+        "standing": portal_accounts.standing(person),
+        "may_invite": identity and portal_accounts.invited(person),
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
         "may_deactivate": identity and person.id != user.id and person.status.value == "active", **extra},
         status_code=status_code)
@@ -133,11 +136,11 @@ async def account(request: Request, user_id: Id, user: CurrentUser,
 
 @router.post("/portal/accounts/{user_id}/{action}", response_class=HTMLResponse)
 async def account_action(request: Request, user_id: Id, action: str, user: CurrentUser,
-                         session: SessionDep) -> Response:
+                         session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     target = await portal_accounts.contact_for(session, user, user_id)
     try:
-        notice = await _act(session, user, target, action, values)
+        notice = await _act(session, user, target, action, values, gateway)
     except CVMSError as error:
         await rollback_keeping(session, user)
         typed = {"values": values} if action == "edit" else {}  # the edit form keeps them
@@ -147,10 +150,20 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
     return redirect(f"/portal/accounts/{user_id}", notice=notice)
 
 
-async def _act(session, user, target, action: str, values) -> str:
+async def _act(session, user, target, action: str, values, gateway) -> str:
     if action == "edit":
-        await portal_accounts.edit(session, user, target, validated_form(PortalContactEdit, values))
+        invited = portal_accounts.invited(target)
+        before = target.email
+        await portal_accounts.edit(session, user, target,
+                                   validated_form(PortalContactEdit, values), gateway)
+        if invited and target.email != before:
+            return (f"Saved. A new invitation is on its way to {target.email}; the link sent "
+                    "to the old address no longer works.")
         return "Saved. A new profile applies from the person's next page."
+    if action == "invite":
+        await portal_accounts.invite_again(session, gateway, user, target)
+        return f"A new invitation is on its way to {target.email}. The link sent before no " \
+               "longer works."
     if action == "locations":
         await portal_accounts.grant(session, user, target, validated_form(LocationGrant, values))
         return "Location added."

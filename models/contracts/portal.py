@@ -12,6 +12,9 @@ class PortalInvitationInput(BaseModel):
     manager_id: int
     location_id: int
     valid_for: timedelta = timedelta(days=14)
+    # The address this round invites: a correction's round may run before the API commits the
+    # corrected address (None: the account's address, as the first rounds had it).
+    email: str | None = None
 
 
 class ContactValidationInput(BaseModel):
