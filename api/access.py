@@ -297,6 +297,7 @@ ROUTES: dict[str, Access] = {
         ("POST", "/api/v1/portal/users/{user_id}/locations"),
         ("DELETE", "/api/v1/portal/users/{user_id}/locations/{location_id}"),
         ("POST", "/api/v1/portal/users/{user_id}/deactivate"),
+        ("POST", "/api/v1/portal/users/{user_id}/reactivate"),
         ("POST", "/api/v1/portal/users/{user_id}/invitation"),
         ("GET", "/portal/accounts/{user_id}"), ("POST", "/portal/accounts/{user_id}/{action}"))},
     "POST /api/v1/portal/invitations/{token}": public(Scope.TOKEN),

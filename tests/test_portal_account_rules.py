@@ -113,3 +113,62 @@ async def test_a_corrected_address_kills_the_old_invitation_and_invites_the_righ
     assert record["invited"] is False
     done = await manager.post(f"/api/v1/portal/users/{person['id']}/invitation")
     assert done.status_code == 409 and "already chose" in done.json()["detail"], done.text
+
+
+async def test_deactivation_asks_first_can_be_undone_and_a_deactivated_record_is_not_changed(
+        system, sites):
+    east, west = sites.ids
+    manager = sites.staff[east]
+    person = await invite(system, manager, east, "provider", "Cal")
+    record = f"/portal/accounts/{person['id']}"
+    page = browser(system)
+    await page.login(sites.emails[east])
+    asked = await page.submit(record, {}, action=f"{record}/deactivate")
+    assert asked.status_code == 200 and "Yes, deactivate Cal Tester" in asked.text, asked.text
+    assert (await holdings(person["client"])), "asking first deactivates nobody"
+    done = await page.submit(record, {"confirm": "yes"}, action=f"{record}/deactivate")
+    assert "is deactivated and signed out" in done.text
+    assert (await person["client"].get("/api/v1/portal/me")).status_code == 401
+    assert "Reactivate Cal Tester" in done.text
+
+    for refused in (
+            await manager.patch(f"/api/v1/portal/users/{person['id']}", json={"title": "X"}),
+            await manager.post(f"/api/v1/portal/users/{person['id']}/locations",
+                               json={"location_id": west}),
+            await manager.post(f"/api/v1/portal/users/{person['id']}/deactivate")):
+        assert refused.status_code == 409, refused.text
+        assert "Reactivate" in refused.json()["detail"], refused.text
+    again = await manager.post("/api/v1/portal/users", json={
+        "first_name": "Cal", "last_name": "Tester", "email": person["email"],
+        "location_id": east, "profile": "provider", "username": "cal.again"})
+    assert again.status_code == 409, again.text
+    assert "deactivated" in again.json()["errors"]["email"]
+    assert f"/portal/accounts/{person['id']}" in again.json()["errors"]["email"]
+    not_theirs = await sites.staff[west].post(f"/api/v1/portal/users/{person['id']}/reactivate")
+    assert not_theirs.status_code == 404, not_theirs.text
+    back = await page.submit(record, {}, action=f"{record}/reactivate")
+    assert "is active again" in back.text, back.text
+    async with system.http() as http:
+        login = await http.post("/api/v1/auth/token",
+                                json={"email": person["email"], "password": PASSWORD})
+    assert login.status_code == 200, login.text
+    twice = await manager.post(f"/api/v1/portal/users/{person['id']}/reactivate")
+    assert twice.status_code == 409, twice.text
+
+
+async def test_an_address_with_an_account_elsewhere_is_refused_with_a_way_forward(system, sites):
+    east, west = sites.ids
+    elsewhere = await invite(system, sites.staff[east], east, "provider", "Olga")
+    refused = await sites.staff[west].post("/api/v1/portal/users", json={
+        "first_name": "Olga", "last_name": "Else", "email": elsewhere["email"],
+        "location_id": west, "profile": "provider", "username": "olga.else"})
+    assert refused.status_code == 409, refused.text
+    said = refused.json()["errors"]["email"]
+    assert "help desk" in said and "Search for the person" not in said
+    assert "Olga" not in said and str(elsewhere["id"]) not in said
+    mine = await invite(system, sites.staff[east], east, "provider", "Mina")
+    again = await sites.staff[east].post("/api/v1/portal/users", json={
+        "first_name": "Mina", "last_name": "Again", "email": mine["email"],
+        "location_id": east, "profile": "provider", "username": "mina.again"})
+    assert again.status_code == 409
+    assert f"/portal/accounts/{mine['id']}" in again.json()["errors"]["email"]

@@ -93,13 +93,43 @@ async def _keeps_a_manager(session: AsyncSession, actor: User, target: User,
                            "try again.", field=field)
 
 
+def _must_be_active(target: User) -> None:
+    """A deactivated account changes only by being reactivated."""
+    if target.status != AccountStatus.ACTIVE:
+        raise Conflict(f"{target.full_name}'s account is deactivated. Reactivate it first (on "
+                       "their record), then change it.")
+
+
+async def _in_scope(session: AsyncSession, manager: User, user_id: int) -> bool:
+    managed = await managed_location_ids(session, manager)
+    return (await session.exec(select(UserLocation).where(
+        UserLocation.user_id == user_id, UserLocation.location_id.in_(managed),
+        UserLocation.profile.is_not(None)))).first() is not None
+
+
+async def _address_taken(session: AsyncSession, manager: User, existing: User) -> Conflict:
+    """Someone of the manager's locations is named, with their record; anyone else is not
+    (nothing about an account elsewhere is said), with the way forward."""
+    if not await _in_scope(session, manager, existing.id):
+        return Conflict("This email address cannot be used for a new account. If the person "
+                        "already has a CVMS account, they must ask the help desk to add your "
+                        "location to it.", field="email")
+    record = f"/portal/accounts/{existing.id}"
+    if existing.status != AccountStatus.ACTIVE:
+        return Conflict(f"{existing.full_name} has a deactivated account with this email "
+                        f"address. Open their record to reactivate it: {record}",
+                        field="email")
+    return Conflict(f"{existing.full_name} already has an account with this email address at "
+                    f"your locations. Open their record to change it: {record}", field="email")
+
+
 async def create(session: AsyncSession, gateway: Gateway, manager: User,
                  data: PortalContactIn) -> User:
     """The contact record and its invitation email: both, or neither."""
     await _must_manage(session, manager, data.location_id)
-    if await user_by_email(session, data.email):
-        raise Conflict("An account with this email address exists. Search for the person and "
-                       "add your location to their record instead.", field="email")
+    existing = await user_by_email(session, data.email)
+    if existing:
+        raise await _address_taken(session, manager, existing)
     await _username_free(session, data.username, None)
     user = User(email=data.email.lower(), username=data.username, first_name=data.first_name,
                 last_name=data.last_name, title=data.title, phone=data.phone, role=data.profile,
@@ -114,11 +144,7 @@ async def create(session: AsyncSession, gateway: Gateway, manager: User,
 
 async def contact_for(session: AsyncSession, manager: User, user_id: int) -> User:
     """A person who works at one of the manager's locations."""
-    managed = await managed_location_ids(session, manager)
-    held = (await session.exec(select(UserLocation).where(
-        UserLocation.user_id == user_id, UserLocation.location_id.in_(managed),
-        UserLocation.profile.is_not(None)))).first()
-    user = await session.get(User, user_id) if held else None
+    user = await session.get(User, user_id) if await _in_scope(session, manager, user_id) else None
     if user is None:
         raise NotFound(NO_CONTACT)
     return user
@@ -182,8 +208,7 @@ async def invite_again(session: AsyncSession, gateway: Gateway, manager: User,
                        target: User) -> User:
     """Send a person who has not chosen a password yet a new invitation (a lost or expired
     email); by a manager of their direct location, as their address is."""
-    if target.status != AccountStatus.ACTIVE:
-        raise Conflict("This account is deactivated. Reactivate it first.")
+    _must_be_active(target)
     if target.password_hash:
         raise Conflict(f"{target.full_name} already chose a password. If it is forgotten, "
                        "they can use \"Forgot your password?\" on the login page.")
@@ -202,6 +227,7 @@ async def edit(session: AsyncSession, manager: User, target: User, data: PortalC
     changes = {name: value for name, value in data.model_dump(
         exclude_unset=True, exclude={"profile"}).items()
         if value is not None or name in ("title", "phone")}  # a blank name is not a change
+    _must_be_active(target)
     await _may_change_identity(session, manager, target, changes)
     if data.username:
         await _username_free(session, data.username, target.id)
@@ -230,6 +256,7 @@ async def edit(session: AsyncSession, manager: User, target: User, data: PortalC
 
 
 async def grant(session: AsyncSession, manager: User, target: User, data: LocationGrant) -> None:
+    _must_be_active(target)
     await _must_manage(session, manager, data.location_id)
     held = await relations(session, target.id)
     profile = data.profile or next((r.profile for r, _ in held if r.direct),
@@ -245,6 +272,7 @@ async def grant(session: AsyncSession, manager: User, target: User, data: Locati
 
 async def remove(session: AsyncSession, manager: User, target: User, location_id: int) -> None:
     """The person loses the location at their next request."""
+    _must_be_active(target)
     await _must_manage(session, manager, location_id)
     row = await session.get(UserLocation, (target.id, location_id))
     if row is None or row.profile is None:
@@ -268,6 +296,9 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     end at once."""
     if target.id == manager.id:
         raise Conflict("You cannot deactivate your own account.")
+    if target.status != AccountStatus.ACTIVE:
+        raise Conflict(f"{target.full_name}'s account is already deactivated. Reactivate it "
+                       "to let them log in again.")
     if not await manages_direct(session, manager, target):
         raise Forbidden("You can deactivate only people whose direct location is one you "
                         "manage.")
@@ -277,6 +308,19 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)
+
+
+async def reactivate(session: AsyncSession, manager: User, target: User) -> User:
+    """Undoes a deactivation, by the same managers (of the person's direct location): they can
+    log in again with the password they had."""
+    if target.status == AccountStatus.ACTIVE:
+        raise Conflict(f"{target.full_name}'s account is active already.")
+    if not await manages_direct(session, manager, target):
+        raise Forbidden("You can reactivate only people whose direct location is one you "
+                        "manage.")
+    target.status = AccountStatus.ACTIVE
+    session.add(target)
+    return target
 
 
 async def switch(session: AsyncSession, user: User, location_id: int, portal) -> None:

@@ -123,6 +123,13 @@ async def deactivate(user_id: Id, user: CurrentUser, session: SessionDep) -> Res
     return Response(status_code=204)
 
 
+@router.post("/portal/users/{user_id}/reactivate", response_model=PortalUserOut,
+             summary="Reactivate a deactivated contact of your direct location")
+async def reactivate(user_id: Id, user: CurrentUser, session: SessionDep) -> PortalUserOut:
+    target = await portal_accounts.contact_for(session, user, user_id)
+    return await person_out(session, await portal_accounts.reactivate(session, user, target))
+
+
 @router.post("/portal/invitations/{token}", status_code=204,
              summary="Choose a password from the invitation link")
 async def accept_invitation(token: str, body: NewPassword, session: SessionDep) -> Response:

@@ -124,7 +124,8 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
         "standing": portal_accounts.standing(person),
         "may_invite": identity and portal_accounts.invited(person),
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
-        "may_deactivate": identity and person.id != user.id and person.status.value == "active", **extra},
+        "may_deactivate": identity and person.id != user.id and person.status.value == "active",
+        "may_reactivate": identity and person.status.value != "active", **extra},
         status_code=status_code)
 
 
@@ -139,6 +140,8 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
                          session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     target = await portal_accounts.contact_for(session, user, user_id)
+    if action == "deactivate" and values.get("confirm") != "yes":  # asked first
+        return await _record(request, session, user, user_id, confirm_deactivate=True)
     try:
         notice = await _act(session, user, target, action, values, gateway)
     except CVMSError as error:
@@ -173,6 +176,9 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
     if action == "deactivate":
         await portal_accounts.deactivate(session, user, target)
         return f"{target.full_name} is deactivated and signed out."
+    if action == "reactivate":
+        await portal_accounts.reactivate(session, user, target)
+        return (f"{target.full_name} is active again and can log in with their password.")
     raise NotFound("That is not an action on an account.")
 
 
