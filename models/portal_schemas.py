@@ -81,6 +81,9 @@ class PortalContactEdit(Strict):
     username: Username | None = None
     title: OptionalTitle = None
     phone: OptionalPhone = None
+    location_id: Annotated[Id | None, Field(
+        default=None, description="The location whose profile changes (one of yours the "
+        "person works at): by default your active location, else their direct location")]
 
     _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
 
@@ -174,7 +177,11 @@ class PortalUserOut(BaseModel):
     phone: str | None
     status: str
     invited: bool = False  # added and emailed an invitation, no password chosen yet
+    # The profile at profile_location_id: the one of your locations the record shows and a
+    # PATCH changes (named by profile_location_name)
     profile: Role | None = None
+    profile_location_id: int | None = None
+    profile_location_name: str | None = None
     direct_location_id: int | None = None
     location_ids: list[int] = []
 

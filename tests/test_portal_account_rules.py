@@ -25,16 +25,24 @@ async def holdings(client) -> dict[int, str]:
     return {h["location_id"]: h["profile"] for h in mine["locations"]}
 
 
+async def at_both(system, sites, profile: str, west_profile: str, first_name: str) -> dict:
+    """A person of the east location (direct) who also works at the west one, added by the
+    east manager (who manages both); the west manager holds only the west one."""
+    east, west = sites.ids
+    await also_manages(system, await own_id(sites.staff[east]), west)
+    person = await invite(system, sites.staff[east], east, profile, first_name)
+    granted = await sites.staff[east].post(f"/api/v1/portal/users/{person['id']}/locations",
+                                           json={"location_id": west, "profile": west_profile})
+    assert granted.status_code == 204, granted.text
+    return person
+
+
 async def test_only_a_manager_of_the_direct_location_changes_who_a_person_is(system, sites):
     """A manager of another of the person's locations took over their login (email, then a
     password reset) and with it the manager rights at the person's direct location."""
     east, west = sites.ids
     east_manager, west_manager = sites.staff[east], sites.staff[west]
-    await also_manages(system, await own_id(east_manager), west)
-    person = await invite(system, east_manager, east, "location_manager", "Wanda")
-    granted = await east_manager.post(f"/api/v1/portal/users/{person['id']}/locations",
-                                      json={"location_id": west, "profile": "provider"})
-    assert granted.status_code == 204, granted.text
+    person = await at_both(system, sites, "location_manager", "provider", "Wanda")
     for field, value in (("email", unique_email("evil")), ("username", "wanda.evil"),
                          ("first_name", "Changed"), ("last_name", "Changed"),
                          ("title", "Boss"), ("phone", "919-555-0100")):
@@ -172,3 +180,41 @@ async def test_an_address_with_an_account_elsewhere_is_refused_with_a_way_forwar
         "location_id": east, "profile": "provider", "username": "mina.again"})
     assert again.status_code == 409
     assert f"/portal/accounts/{mine['id']}" in again.json()["errors"]["email"]
+
+
+async def test_the_profile_shown_is_the_one_at_the_location_it_changes(system, sites):
+    """The select showed the person's profile at their direct location and saved the one at the
+    manager's location; the API answered with the other location's profile."""
+    east, west = sites.ids
+    west_manager = sites.staff[west]
+    person = await at_both(system, sites, "provider", "location_manager", "Zed")
+    shown = await west_manager.get(f"/api/v1/portal/users/{person['id']}")
+    assert (shown.json()["profile_location_id"], shown.json()["profile"]) == (
+        west, "location_manager")
+    changed = await west_manager.patch(f"/api/v1/portal/users/{person['id']}",
+                                       json={"profile": "provider_readonly"})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["profile_location_id"], changed.json()["profile"]) == (
+        west, "provider_readonly")
+    assert await holdings(person["client"]) == {east: "provider", west: "provider_readonly"}
+    page = browser(system)
+    await page.login(sites.emails[west])
+    record = await page.get(f"/portal/accounts/{person['id']}")
+    assert "Profile at Rule West" in record.text
+    selected = record.text.split('name="profile"', 1)[1].split("</select>", 1)[0]
+    assert 'value="provider_readonly" selected' in selected, selected
+
+
+async def test_the_primary_coordinator_is_neither_demoted_nor_deactivated_by_a_manager(
+        system, sites):
+    east, _west = sites.ids
+    coordinator = sites.staff[east]
+    deputy = await invite(system, coordinator, east, "location_manager", "Newman")
+    coordinator_id = await own_id(coordinator)
+    for refused in (
+            await deputy["client"].patch(f"/api/v1/portal/users/{coordinator_id}",
+                                         json={"profile": "provider_readonly"}),
+            await deputy["client"].post(f"/api/v1/portal/users/{coordinator_id}/deactivate")):
+        assert refused.status_code == 409, refused.text
+        assert "primary vaccine coordinator" in refused.text and "help desk" in refused.text
+    assert (await holdings(coordinator))[east] == "location_manager"

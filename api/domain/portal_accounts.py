@@ -220,12 +220,44 @@ async def invite_again(session: AsyncSession, gateway: Gateway, manager: User,
     return target
 
 
+async def profile_location(session: AsyncSession, manager: User, target: User,
+                           location_id: int | None = None) -> tuple[UserLocation, Location] | None:
+    """The location whose profile the manager sees and changes on the person's record: the one
+    asked for, else the manager's active location, else the person's direct location, else
+    the first of the manager's locations the person works at (None: none is the manager's)."""
+    managed = await managed_location_ids(session, manager)
+    held = [(r, loc) for r, loc in await relations(session, target.id)
+            if r.location_id in managed]
+    if location_id is not None:
+        found = next(((r, loc) for r, loc in held if r.location_id == location_id), None)
+        if found is None:
+            raise NotFound("This person does not work at that location of yours.",
+                           field="location_id")
+        return found
+    return next((pair for pair in held if pair[0].location_id == manager.active_location_id),
+                next((pair for pair in held if pair[0].direct), held[0] if held else None))
+
+
+async def _primary_coordinator(session: AsyncSession, target: User,
+                               location_ids: list[int], field: str) -> None:
+    """The enrollment's coordinator of record stays a Location Manager of their location: a
+    manager added later may neither demote nor deactivate them."""
+    for location_id in location_ids:
+        location = await session.get(Location, location_id)
+        if location.coordinator_user_id == target.id:
+            raise Conflict(f"{target.full_name} is the primary vaccine coordinator of "
+                           f"{location.name} (the coordinator of record of its enrollment), so "
+                           "stays its Location Manager. The primary coordinator is changed "
+                           "through the enrollment, by the Organization Administrator, or by "
+                           "the help desk.", field=field)
+
+
 async def edit(session: AsyncSession, manager: User, target: User, data: PortalContactEdit,
                gateway: Gateway) -> User:
     """The new profile holds at the person's next request (it is read on every request). A
     corrected address of a person still invited gets the invitation; the old link dies."""
     changes = {name: value for name, value in data.model_dump(
-        exclude_unset=True, exclude={"profile"}).items()
+        exclude_unset=True, exclude={"profile", "location_id"}).items()
         if value is not None or name in ("title", "phone")}  # a blank name is not a change
     _must_be_active(target)
     await _may_change_identity(session, manager, target, changes)
@@ -239,18 +271,16 @@ async def edit(session: AsyncSession, manager: User, target: User, data: PortalC
         setattr(target, name, value)
     if "email" in changes and invited(target):
         await _invite_round(session, gateway, manager, target)
-    if data.profile is not None:
-        managed = await managed_location_ids(session, manager)
-        if data.profile != MANAGER:
-            await _keeps_a_manager(session, manager, target, [
-                r.location_id for r, _ in await relations(session, target.id)
-                if r.location_id in managed and r.profile == MANAGER], "profile")
-        for row, _location in await relations(session, target.id):
-            if row.location_id in managed:
-                row.profile = data.profile
-                session.add(row)
-                if row.direct and target.role in PROFILES:
-                    target.role = data.profile
+    at = await profile_location(session, manager, target, data.location_id)
+    if data.profile is not None and at is not None:
+        row = at[0]
+        if data.profile != MANAGER and row.profile == MANAGER:
+            await _keeps_a_manager(session, manager, target, [row.location_id], "profile")
+            await _primary_coordinator(session, target, [row.location_id], "profile")
+        row.profile = data.profile
+        session.add(row)
+        if row.direct and target.role in PROFILES:
+            target.role = data.profile
     session.add(target)
     return target
 
@@ -282,6 +312,7 @@ async def remove(session: AsyncSession, manager: User, target: User, location_id
                        "instead.", field="location_id")
     if row.profile == MANAGER:
         await _keeps_a_manager(session, manager, target, [location_id], "location_id")
+        await _primary_coordinator(session, target, [location_id], "location_id")
     location = await session.get(Location, location_id)
     if location.coordinator_user_id == target.id:
         row.profile = None  # the coordinator keeps Section B, not the portal
@@ -302,9 +333,10 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     if not await manages_direct(session, manager, target):
         raise Forbidden("You can deactivate only people whose direct location is one you "
                         "manage.")
-    await _keeps_a_manager(session, manager, target, [
-        r.location_id for r, _ in await relations(session, target.id) if r.profile == MANAGER],
-        "form")
+    managing = [r.location_id for r, _ in await relations(session, target.id)
+                if r.profile == MANAGER]
+    await _keeps_a_manager(session, manager, target, managing, "form")
+    await _primary_coordinator(session, target, managing, "form")
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)

@@ -30,12 +30,15 @@ from models.schemas import NewPassword
 router = Router(prefix="/api/v1", tags=["portal"])
 
 
-async def person_out(session, user) -> PortalUserOut:
+async def person_out(session, user, manager, at: int | None = None) -> PortalUserOut:
     held = await portal_accounts.relations(session, user.id)
     direct = next((r for r, _ in held if r.direct), None)
+    shown = await portal_accounts.profile_location(session, manager, user, at)
     return PortalUserOut.model_validate(user).model_copy(update={
         "status": user.status.value, "invited": portal_accounts.invited(user),
-        "profile": direct.profile if direct else None,
+        "profile": shown[0].profile if shown else None,
+        "profile_location_id": shown[1].id if shown else None,
+        "profile_location_name": shown[1].name if shown else None,
         "direct_location_id": direct.location_id if direct else None,
         "location_ids": [r.location_id for r, _ in held]})
 
@@ -64,7 +67,7 @@ async def people(user: CurrentUser, session: SessionDep,
                  page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> PeoplePage:
     search = validated(PeopleSearch, {"name": name, "username": username, "page": page})
     found, total = await portal_accounts.search(session, user, search)
-    return PeoplePage(items=[await person_out(session, u) for u in found], page=page,
+    return PeoplePage(items=[await person_out(session, u, user) for u in found], page=page,
                       total=total)
 
 
@@ -72,12 +75,14 @@ async def people(user: CurrentUser, session: SessionDep,
              summary="Add a portal contact; they are emailed a link to choose a password")
 async def add_person(body: PortalContactIn, user: CurrentUser, session: SessionDep,
                      gateway: ProcessesDep) -> PortalUserOut:
-    return await person_out(session, await portal_accounts.create(session, gateway, user, body))
+    return await person_out(session, await portal_accounts.create(session, gateway, user, body),
+                            user)
 
 
 @router.get("/portal/users/{user_id}", response_model=PortalUserOut)
 async def person(user_id: Id, user: CurrentUser, session: SessionDep) -> PortalUserOut:
-    return await person_out(session, await portal_accounts.contact_for(session, user, user_id))
+    return await person_out(session, await portal_accounts.contact_for(session, user, user_id),
+                            user)
 
 
 @router.patch("/portal/users/{user_id}", response_model=PortalUserOut,
@@ -86,7 +91,8 @@ async def edit_person(user_id: Id, body: PortalContactEdit, user: CurrentUser,
                       session: SessionDep, gateway: ProcessesDep) -> PortalUserOut:
     target = await portal_accounts.contact_for(session, user, user_id)
     return await person_out(session, await portal_accounts.edit(session, user, target, body,
-                                                                gateway))
+                                                                gateway), user,
+                            body.location_id)
 
 
 @router.post("/portal/users/{user_id}/invitation", response_model=PortalUserOut,
@@ -95,7 +101,7 @@ async def edit_person(user_id: Id, body: PortalContactEdit, user: CurrentUser,
 async def invite_again(user_id: Id, user: CurrentUser, session: SessionDep,
                        gateway: ProcessesDep) -> PortalUserOut:
     return await person_out(session, await portal_accounts.invite_again(
-        session, gateway, user, await portal_accounts.contact_for(session, user, user_id)))
+        session, gateway, user, await portal_accounts.contact_for(session, user, user_id)), user)
 
 
 @router.post("/portal/users/{user_id}/locations", status_code=204,
@@ -127,7 +133,8 @@ async def deactivate(user_id: Id, user: CurrentUser, session: SessionDep) -> Res
              summary="Reactivate a deactivated contact of your direct location")
 async def reactivate(user_id: Id, user: CurrentUser, session: SessionDep) -> PortalUserOut:
     target = await portal_accounts.contact_for(session, user, user_id)
-    return await person_out(session, await portal_accounts.reactivate(session, user, target))
+    return await person_out(session, await portal_accounts.reactivate(session, user, target),
+                            user)
 
 
 @router.post("/portal/invitations/{token}", status_code=204,

@@ -117,10 +117,15 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
                if int(i) not in {r.location_id for r, _ in held}]
     values = {"first_name": person.first_name, "last_name": person.last_name,
               "email": person.email, "username": person.username, "title": person.title,
-              "phone": person.phone, "profile": direct.profile.value if direct else None}
+              "phone": person.phone}
+    at = await portal_accounts.profile_location(session, user, person)
+    if at is not None:
+        values |= {"profile": at[0].profile.value if at[0].profile else None,
+                   "location_id": str(at[1].id)}
     return render(request, "portal/account.html", {
         "tab": "accounts", "person": person, "held": held, "mine": mine, "offered": offered,
         "profiles": PROFILE_OPTIONS, "values": values, "identity": identity,
+        "profile_at": at[1] if at else None,
         "standing": portal_accounts.standing(person),
         "may_invite": identity and portal_accounts.invited(person),
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
