@@ -207,6 +207,15 @@ class EmployerOut(BaseModel):
     managed: bool = True
 
 
+class EmployerPage(BaseModel):
+    """A page of a search: `total` matches, `items` from `offset` (at most `limit`)."""
+
+    items: list[EmployerOut]
+    total: int
+    limit: int
+    offset: int
+
+
 class ContactOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

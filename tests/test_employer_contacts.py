@@ -49,7 +49,8 @@ async def test_the_link_lives_48_hours_then_the_contact_asks_for_a_new_one(ts_sy
     employer = created.json()
     assert employer["state"] == "North Carolina", "the state is spelled out"
     assert [e["id"] for e in (await state.get("/api/v1/employers",
-                                              params={"q": "triangle"})).json()] == [employer["id"]]
+                                              params={"q": "triangle"})).json()["items"]] == [
+        employer["id"]]
     bad = await state.put(f"/api/v1/employers/{employer['id']}", json={**EMPLOYER, "state": "NC"})
     assert bad.status_code == 422 and "Spell out" in bad.json()["errors"]["state"]
     late, late_email = await add_contact(state, employer["id"], "Late")

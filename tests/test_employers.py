@@ -24,9 +24,9 @@ async def test_search_lists_every_employer_and_says_which_are_managed_elsewhere(
     created = await a_api.post("/api/v1/employers", json={"name": name, **ADDRESS})
     assert created.status_code == 201, created.text
     found = await b_api.get("/api/v1/employers", params={"q": name})
-    assert [(e["name"], e["managed"]) for e in found.json()] == [(name, False)]
+    assert [(e["name"], e["managed"]) for e in found.json()["items"]] == [(name, False)]
     mine = await a_api.get("/api/v1/employers", params={"q": name})
-    assert [e["managed"] for e in mine.json()] == [True]
+    assert [e["managed"] for e in mine.json()["items"]] == [True]
     page = browser(system)
     await page.login(b.email)
     listed = await page.get(f"/portal/organizations?q={name}")

@@ -2,6 +2,8 @@
 person is, invitations that follow a corrected address, deactivation that asks first and can be
 undone, the primary coordinator, and searches that reach every match."""
 
+import uuid
+
 import pytest
 
 from tests.support.inventory import enrolled_sites
@@ -218,3 +220,28 @@ async def test_the_primary_coordinator_is_neither_demoted_nor_deactivated_by_a_m
         assert refused.status_code == 409, refused.text
         assert "primary vaccine coordinator" in refused.text and "help desk" in refused.text
     assert (await holdings(coordinator))[east] == "location_manager"
+
+
+async def test_every_matching_organization_can_be_reached_a_page_at_a_time(system, sites):
+    """The search stopped at 25 matches without a word: the 60th could not be found."""
+    east, _west = sites.ids
+    manager = sites.staff[east]
+    word = f"Volume{uuid.uuid4().hex[:6]}"
+    for n in range(27):
+        made = await manager.post("/api/v1/employers", json={
+            "name": f"{word} Employer {n:03}", "industry": "Manufacturing",
+            "street": "12 Mill Rd", "city": "Durham", "state": "North Carolina",
+            "zip_code": "27701"})
+        assert made.status_code == 201, made.text
+    first = (await manager.get("/api/v1/employers", params={"q": word})).json()
+    assert first["total"] == 27 and len(first["items"]) == 20
+    rest = (await manager.get("/api/v1/employers",
+                              params={"q": word, "limit": 20, "offset": 20})).json()
+    assert [e["name"][-3:] for e in rest["items"]] == [f"{n:03}" for n in range(20, 27)]
+    page = browser(system)
+    await page.login(sites.emails[east])
+    shown = await page.get(f"/portal/organizations?q={word}")
+    assert "27 organizations" in shown.text and f"{word} Employer 019" in shown.text
+    assert f"{word} Employer 020" not in shown.text
+    second = await page.get(f"/portal/organizations?q={word}&page=2")
+    assert f"{word} Employer 026" in second.text and "Previous" in second.text

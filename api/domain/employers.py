@@ -17,26 +17,29 @@ from models.base import utcnow
 from models.employers import Employer, EmployerContact
 from models.enums import Role
 from models.links import CONTACT_PURPOSE, PROBLEMS, find_link, link_problem
-from models.portal_rules import ContactStatus
+from models.portal_rules import PAGE_SIZE, ContactStatus
 from models.portal_schemas import ContactIn, EmployerIn
 from models.schemas import NewPassword
 
 LINK_PROBLEMS = PROBLEMS[CONTACT_PURPOSE]
 
 
-async def search(session: AsyncSession, user: User, q: str,
-                 limit: int = 25) -> list[tuple[Employer, bool]]:
-    """Every employer by name, each with whether this person may open it.
+async def search(session: AsyncSession, user: User, q: str, limit: int = PAGE_SIZE,
+                 offset: int = 0) -> tuple[list[tuple[Employer, bool]], int]:
+    """Every employer by name, each with whether this person may open it, a page at a time
+    with the number of matches (so every match can be reached).
 
     Search comes first so nobody creates an organization that exists already (SPEC 5), so it
     lists them all, the ones other locations manage included; those are marked, not linked
     (`employer_for` would refuse them), and the page says who to ask."""
-    rows = (await session.exec(select(Employer).where(contains(q, Employer.name))
-                               .order_by(Employer.name).limit(limit))).all()
+    matching = select(Employer).where(contains(q, Employer.name))
+    total = (await session.exec(select(func.count()).select_from(matching.subquery()))).one()
+    rows = (await session.exec(matching.order_by(Employer.name, Employer.id)
+                               .offset(offset).limit(limit))).all()
     if user.role == Role.REVIEWER:
-        return [(employer, True) for employer in rows]
+        return [(employer, True) for employer in rows], int(total)
     mine = set(await managed_location_ids(session, user))
-    return [(employer, employer.location_id in mine) for employer in rows]
+    return [(employer, employer.location_id in mine) for employer in rows], int(total)
 
 
 async def _not_a_duplicate(session: AsyncSession, data: EmployerIn,

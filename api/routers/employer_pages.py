@@ -12,7 +12,7 @@ from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError
-from models.portal_rules import INDUSTRIES, ContactStatus, states
+from models.portal_rules import INDUSTRIES, PAGE_SIZE, ContactStatus, states
 from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
 from models.schemas import NewPassword
 
@@ -24,13 +24,22 @@ CHOICES = {"industries": [(i, i) for i in INDUSTRIES], "states": [(s, s) for s i
 @router.get("/portal/organizations", response_class=HTMLResponse)
 async def search(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     values = dict(request.query_params)
-    found, errors = [], {}
+    found, errors, total = [], {}, 0
+    page = max(1, min(as_page(values.pop("page", "1")), 10_000))
     if "q" in values:
         query, errors = parse(EmployerSearch, values)
-        found = await employers.search(session, user, query.q) if query else []
+        found, total = (await employers.search(session, user, query.q, PAGE_SIZE,
+                                               (page - 1) * PAGE_SIZE) if query else ([], 0))
     return render(request, "employers/search.html", {
         "found": found, "values": values, "errors": errors, "searched": "q" in values
-        and not errors, **CHOICES}, status_code=422 if errors else 200)
+        and not errors, "total": total, "page": page,
+        "pages": max(1, -(-total // PAGE_SIZE)), **CHOICES},
+        status_code=422 if errors else 200)
+
+
+def as_page(text: str) -> int:
+    """A page number from the address; anything else is the first page."""
+    return int(text) if text.isdigit() and len(text) < 6 else 1
 
 
 @router.get("/portal/organizations/new", response_class=HTMLResponse)

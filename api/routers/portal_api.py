@@ -8,15 +8,17 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep
 from api.domain import case_imports, employers, helpdesk, portal_accounts, portal_import
 from api.domain.scope import employer_for
 from api.forms import validated
-from api.params import Id
+from api.params import MAX_ID, Id
 from api.routing import Router
 from models.helpdesk_schemas import ImportIn, ImportReport
+from models.portal_rules import PAGE_SIZE
 from models.portal_schemas import (
     ActiveLocationIn,
     ContactIn,
     ContactOut,
     EmployerIn,
     EmployerOut,
+    EmployerPage,
     EmployerSearch,
     LocationGrant,
     PeoplePage,
@@ -144,13 +146,21 @@ async def accept_invitation(token: str, body: NewPassword, session: SessionDep) 
     return Response(status_code=204)
 
 
-@router.get("/employers", response_model=list[EmployerOut],
-            summary="Search organizations by name (3+ characters) before creating one")
+@router.get("/employers", response_model=EmployerPage,
+            summary="Search organizations by name (3+ characters) before creating one, a page "
+            "at a time (total says how many match)")
 async def search_employers(user: CurrentUser, session: SessionDep,
-                           q: Annotated[str, Query(max_length=120)]) -> list[EmployerOut]:
+                           q: Annotated[str, Query(max_length=120)],
+                           limit: Annotated[int, Query(ge=1, le=200, description=(
+                               "Organizations in this page (1 to 200)"))] = PAGE_SIZE,
+                           offset: Annotated[int, Query(ge=0, le=MAX_ID, description=(
+                               "Matches to skip, by name: 0, then limit, 2 x limit..."))] = 0,
+                           ) -> EmployerPage:
     search = validated(EmployerSearch, {"q": q})
-    return [EmployerOut.model_validate(e).model_copy(update={"managed": managed})
-            for e, managed in await employers.search(session, user, search.q)]
+    found, total = await employers.search(session, user, search.q, limit, offset)
+    return EmployerPage(items=[EmployerOut.model_validate(e).model_copy(
+        update={"managed": managed}) for e, managed in found], total=total, limit=limit,
+        offset=offset)
 
 
 @router.post("/employers", response_model=EmployerOut, status_code=201)
