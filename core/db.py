@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.wording import without_accents
+
 
 def async_url(url: str) -> str:
     """Map a plain URL to the async driver this project uses for it."""
@@ -39,6 +41,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite's lower() and LIKE fold ASCII only: a search typed with accents folds both sides
     # (api/domain/text_search.py)
     dbapi_connection.create_function("cvms_casefold", 1, _casefold, deterministic=True)
+    # a search that ignores accents (García for garcia) strips them from the column too
+    dbapi_connection.create_function("cvms_unaccent", 1, _unaccent, deterministic=True)
+
+
+def _unaccent(value: Any) -> Any:
+    return without_accents(value) if isinstance(value, str) else value
 
 
 def _casefold(value: Any) -> Any:

@@ -21,6 +21,7 @@ from models.fields import (
     Text,
     ZipCode,
     fail,
+    fail_many,
     optional_text,
     pattern,
 )
@@ -106,6 +107,16 @@ class PeopleSearch(Strict):
     username: Annotated[str, Field(max_length=80)] | None = None
     page: Annotated[int, Field(ge=1, le=10_000)] = 1
 
+    @model_validator(mode="before")
+    @classmethod
+    def _spaces_are_no_search(cls, data: object) -> object:
+        """Only spaces would search for nothing and list everyone: too short, as elsewhere."""
+        if isinstance(data, dict):
+            fail_many({field: f"Enter at least {SEARCH_MIN} characters." for field in (
+                "name", "username") if isinstance(data.get(field), str) and data[field]
+                and not data[field].strip()})
+        return data
+
     @model_validator(mode="after")
     def _one_at_a_time(self) -> "PeopleSearch":
         if self.name and self.username:
@@ -113,7 +124,7 @@ class PeopleSearch(Strict):
                              "of the two fields.")
         for field in ("name", "username"):
             value = getattr(self, field)
-            if value is not None and len(value) < SEARCH_MIN:
+            if value is not None and len("".join(value.split())) < SEARCH_MIN:
                 fail(field, f"Enter at least {SEARCH_MIN} characters.")
         return self
 

@@ -14,6 +14,7 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from core.cells import looks_like_formula
 from core.i18n import N_
 from core.security import capability
+from core.wording import without_accents
 from models.enrollment_enums import US_STATES
 from models.fields import Blankable, Phone, State, ZipCode
 from models.input import Input
@@ -76,9 +77,7 @@ _LEFT_OUT = dict.fromkeys(map(ord, "'’‘ʼ`´"), None) | dict.fromkeys(map(or
 def name_key(name: str) -> str:
     """A name as it is compared and searched: without accents, apostrophes and hyphens, in
     lower case, single-spaced."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", name)
-                   if not unicodedata.combining(c))
-    return " ".join(bare.translate(_LEFT_OUT).split()).casefold()
+    return " ".join(without_accents(name).translate(_LEFT_OUT).split()).casefold()
 
 
 def _industry(value: str) -> str:

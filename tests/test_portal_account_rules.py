@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from models.accounts import User
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import INVITATION, PASSWORD, also_manages, invite
 from tests.support.review import reviewer
@@ -245,3 +246,31 @@ async def test_every_matching_organization_can_be_reached_a_page_at_a_time(syste
     assert f"{word} Employer 020" not in shown.text
     second = await page.get(f"/portal/organizations?q={word}&page=2")
     assert f"{word} Employer 026" in second.text and "Previous" in second.text
+
+
+async def test_a_search_of_spaces_is_refused_and_accents_do_not_matter(system, sites):
+    east, _west = sites.ids
+    manager = sites.staff[east]
+    for field in ("name", "username"):
+        blank = await manager.get("/api/v1/portal/users", params={field: "   "})
+        assert blank.status_code == 422, blank.text
+        assert "3 characters" in blank.json()["errors"][field]
+    page = browser(system)
+    await page.login(sites.emails[east])
+    assert (await page.get("/portal/accounts?name=%20%20%20")).status_code == 422
+    person = await invite(system, manager, east, "provider", "Zoe")
+    async with system.sessions() as session:
+        user = await session.get(User, person["id"])
+        user.first_name, user.last_name = "Zoë", "García"
+        session.add(user)
+        await session.commit()
+    for typed in ("garcia", "GARCÍA", "zoe garc"):
+        found = await manager.get("/api/v1/portal/users", params={"name": typed})
+        assert person["id"] in [p["id"] for p in found.json()["items"]], (typed, found.text)
+    word = uuid.uuid4().hex[:6]
+    made = await manager.post("/api/v1/employers", json={
+        "name": f"Café Zoë {word}", "industry": "Manufacturing", "street": "1 Main St",
+        "city": "Durham", "state": "North Carolina", "zip_code": "27701"})
+    assert made.status_code == 201, made.text
+    found = await manager.get("/api/v1/employers", params={"q": f"cafe zoe {word}"})
+    assert [e["id"] for e in found.json()["items"]] == [made.json()["id"]], found.text

@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
 from api.domain.scope import NO_EMPLOYER, contact_of, managed_location_ids, may_manage
-from api.domain.text_search import contains
+from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from core.errors import Conflict, Forbidden, Gone, NotFound
@@ -32,7 +32,7 @@ async def search(session: AsyncSession, user: User, q: str, limit: int = PAGE_SI
     Search comes first so nobody creates an organization that exists already (SPEC 5), so it
     lists them all, the ones other locations manage included; those are marked, not linked
     (`employer_for` would refuse them), and the page says who to ask."""
-    matching = select(Employer).where(contains(q, Employer.name))
+    matching = select(Employer).where(contains_plain(q, Employer.name))
     total = (await session.exec(select(func.count()).select_from(matching.subquery()))).one()
     rows = (await session.exec(matching.order_by(Employer.name, Employer.id)
                                .offset(offset).limit(limit))).all()

@@ -7,7 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.accounts import user_by_email
 from api.domain.scope import managed_location_ids
-from api.domain.text_search import contains
+from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from api.sessions import end_all_sessions
@@ -38,10 +38,11 @@ async def _people_query(session: AsyncSession, manager: User, search: PeopleSear
                                              UserLocation.profile.is_not(None))
     query = select(User).where(User.id.in_(ids))
     if search.name:
-        query = query.where(contains(search.name, User.first_name + " " + User.last_name,
-                                     User.last_name))
+        query = query.where(contains_plain(search.name,
+                                           User.first_name + " " + User.last_name,
+                                           User.last_name))
     if search.username:
-        query = query.where(contains(search.username, User.username))
+        query = query.where(contains_plain(search.username, User.username))
     return query
 
 
