@@ -274,3 +274,21 @@ async def test_a_search_of_spaces_is_refused_and_accents_do_not_matter(system, s
     assert made.status_code == 201, made.text
     found = await manager.get("/api/v1/employers", params={"q": f"cafe zoe {word}"})
     assert [e["id"] for e in found.json()["items"]] == [made.json()["id"]], found.text
+
+
+async def test_the_invitation_page_and_the_list_tell_people_apart(system, sites):
+    east, _west = sites.ids
+    manager = sites.staff[east]
+    email = unique_email("li")
+    created = await manager.post("/api/v1/portal/users", json={
+        "first_name": "Li", "last_name": "Ahmed", "email": email, "location_id": east,
+        "profile": "provider_readonly", "username": f"li.{email[3:9]}"})
+    assert created.status_code == 201, created.text
+    token = token_of(await system.smtp.one(to=email, subject=INVITATION))
+    async with system.http() as http:
+        page = await http.get(f"/account/invitation/{token}")
+    assert created.json()["username"] in page.text and "Rule East" in page.text
+    browsing = browser(system)
+    await browsing.login(sites.emails[east])
+    listed = await browsing.get("/portal/accounts?name=Li%20Ahmed")
+    assert "Healthcare Provider (read-only) at Rule East" in listed.text, listed.text

@@ -73,10 +73,11 @@ async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> 
     search, errors = parse(PeopleSearch, values)
     people, total = (await portal_accounts.search(session, user, search)
                      if search else ([], 0))
+    at = {p.id: await portal_accounts.profile_location(session, user, p) for p in people}
     page = search.page if search else 1
     return render(request, "portal/accounts.html", {
         "tab": "accounts", "people": people, "total": total, "page": page,
-        "standing": portal_accounts.standing,
+        "standing": portal_accounts.standing, "at": at,
         "pages": max(1, -(-total // PAGE_SIZE)), "values": values, "errors": errors,
         "query": "&".join(f"{k}={v}" for k, v in values.items() if k != "page")},
         status_code=422 if errors else 200)
@@ -190,10 +191,13 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
 @router.get("/account/invitation/{token}", response_class=HTMLResponse)
 async def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
     try:
-        await portal_accounts.usable_invitation(session, token)
+        _link, person = await portal_accounts.usable_invitation(session, token)
     except CVMSError as error:
         return render(request, "auth/link_problem.html", {"message": error.message}, 410)
-    return render(request, "portal/set_password.html", {"token": token})
+    direct = await portal_accounts.direct_relation(session, person)
+    return render(request, "portal/set_password.html", {
+        "token": token, "username": person.username,
+        "location_name": direct[1].name if direct else None})
 
 
 @router.post("/account/invitation/{token}", response_class=HTMLResponse)
