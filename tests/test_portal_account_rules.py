@@ -292,3 +292,26 @@ async def test_the_invitation_page_and_the_list_tell_people_apart(system, sites)
     await browsing.login(sites.emails[east])
     listed = await browsing.get("/portal/accounts?name=Li%20Ahmed")
     assert "Healthcare Provider (read-only) at Rule East" in listed.text, listed.text
+
+
+async def test_the_accounts_list_pages_carry_the_search_encoded_with_previous_and_next(system,
+                                                                                       sites):
+    """The list's page links joined the search unencoded ("name=Pagey José&page=2") and
+    listed every page number with no Previous or Next."""
+    east = sites.ids[0]
+    tag = uuid.uuid4().hex[:5]
+    for n in range(45):
+        made = await sites.staff[east].post("/api/v1/portal/users", json={
+            "first_name": f"Pagey José {tag}", "last_name": f"Number {n}",
+            "email": unique_email(f"pagey{n}"), "location_id": east, "profile": "provider",
+            "username": f"pagey.{tag}.{n}"})
+        assert made.status_code == 201, made.text
+    page = browser(system)
+    await page.login(sites.emails[east])
+    first = (await page.get(f"/portal/accounts?name=Pagey+Jos%C3%A9+{tag}")).text
+    assert "45 people" in first
+    assert f'href="/portal/accounts?name=Pagey+Jos%C3%A9+{tag}&amp;page=2"' in first
+    assert "Next" in first and "Previous" not in first
+    third = (await page.get(f"/portal/accounts?name=Pagey+Jos%C3%A9+{tag}&page=3")).text
+    assert "Previous" in third and ">Next<" not in third
+    await page.http.aclose()

@@ -8,7 +8,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import portal_accounts
 from api.domain.scope import managed_location_ids
 from api.forms import form_values, parse, validated_form
-from api.pages import redirect, render
+from api.pages import PageLinks, redirect, render
 from api.params import Id, form_id
 from api.routing import Router
 from core.errors import CVMSError, NotFound
@@ -78,8 +78,9 @@ async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> 
     return render(request, "portal/accounts.html", {
         "tab": "accounts", "people": people, "total": total, "page": page,
         "standing": portal_accounts.standing, "at": at,
-        "pages": max(1, -(-total // PAGE_SIZE)), "values": values, "errors": errors,
-        "query": "&".join(f"{k}={v}" for k, v in values.items() if k != "page")},
+        "listing": {"page": page, "pages": max(1, -(-total // PAGE_SIZE))},
+        "values": values, "errors": errors,
+        "links": PageLinks(**{k: v for k, v in values.items() if k != "page"})},
         status_code=422 if errors else 200)
 
 
