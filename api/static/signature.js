@@ -22,6 +22,11 @@
     pad.addEventListener("pointerup", function () { drawing = false; });
     box.querySelector("[data-clear]").addEventListener("click", function () { ctx.clearRect(0, 0, pad.width, pad.height); drawn = false; image.value = ""; });
     form.addEventListener("submit", function () { if (drawn) { image.value = pad.toDataURL("image/png"); } });
+    if (image.value) {  // a refused form: the drawing comes back on the pad
+      var kept = new Image();
+      kept.onload = function () { ctx.drawImage(kept, 0, 0, pad.width, pad.height); drawn = true; };
+      kept.src = image.value;
+    }
     show();
   });
 })();

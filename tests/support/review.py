@@ -7,7 +7,7 @@ import httpx
 from models.enrollment import Location
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.enrollment import Enrollment
+from tests.support.enrollment import Enrollment, complete_location, start_enrollment
 from tests.support.system import System
 from tests.support.web import api_client
 
@@ -16,6 +16,15 @@ SIGNING_SUBJECT = "please sign the COVID-19 Vaccination Program agreement"
 
 def signing_tokens(mail) -> list[str]:
     return [url.rsplit("/", 1)[1] for url in mail.links() if "/sign/" in url]
+
+
+async def ceo_signing_token(system: System, location_name: str) -> str:
+    """An organization whose one location's Section B is submitted: its CEO's signing link."""
+    enrollment = await start_enrollment(system, [location_name])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    mail = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    return signing_tokens(mail)[0]
 
 
 async def sign_token(system: System, token: str, role: str, document: str | None = None,
