@@ -113,7 +113,7 @@ async def register_coordinator(system: System, email: str) -> httpx.AsyncClient:
 
 async def add_storage_unit(coordinator: httpx.AsyncClient, location_id: int,
                            inside: bytes | None = None, outside: bytes | None = None,
-                           brand: str = "Helmer") -> httpx.Response:
+                           brand: str = "Helmer", model: str = "HPR105") -> httpx.Response:
     files = {}
     if inside is not None:
         files["inside_photo"] = ("inside.jpg", inside, "image/jpeg")
@@ -121,7 +121,7 @@ async def add_storage_unit(coordinator: httpx.AsyncClient, location_id: int,
         files["outside_photo"] = ("outside.jpg", outside, "image/jpeg")
     return await coordinator.post(
         f"/api/v1/locations/{location_id}/storage-units",
-        data={"brand": brand, "model": "HPR105", "unit_type": "refrigerator"}, files=files)
+        data={"brand": brand, "model": model, "unit_type": "refrigerator"}, files=files)
 
 
 async def fill_section_b(coordinator: httpx.AsyncClient, location_id: int,
