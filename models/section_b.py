@@ -191,7 +191,7 @@ class PopulationStorage(Step):
         vials = ["refrigerated_vials", "frozen_vials", "ultra_cold_vials"]
         if not self.no_capacity:
             fail_many(_missing(self, vials, "Enter your storage capacity in 10-dose vials, or "
-                                            "choose No capacity"))
+                                            "choose No capacity."))
         elif any(getattr(self, name) for name in vials):
             fail("no_capacity", "Choose No capacity or enter the vials you can store, not both.")
 

@@ -215,3 +215,20 @@ async def test_the_dashboard_shows_the_name_the_coordinator_registered_with(syst
     await admin.login(enrollment.admin_email)
     dashboard = (await admin.get("/organization")).text
     assert "Víctor Núñez" in dashboard and "Renamed Coordinator" not in dashboard
+
+
+async def test_step_6_says_each_vial_count_is_needed_before_it_is_refused(system):
+    """Found by the outside check: step 6 never said each vial count was needed (0 where none),
+    then refused an empty one with "... or choose No capacity", a sentence with no full stop."""
+    person, location_id = await coordinator_in_browser(system, "Capacity Clinic")
+    url = f"/locations/{location_id}/section-b/population"
+    shown = await person.get(url)
+    hint = "Enter a number for each kind of storage, 0 for a kind you do not have"
+    assert hint in shown.text
+    assert re.search(r'<fieldset class="usa-fieldset" aria-describedby="capacity-hint"', shown.text)
+    step6 = await person.submit(url, {
+        **STEP_BODIES["population"], "ultra_cold_vials": "", "action": "next"})
+    assert step6.status_code == 400
+    assert ("Enter your storage capacity in 10-dose vials, or choose No capacity."
+            in step6.text)
+    assert hint in step6.text
