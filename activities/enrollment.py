@@ -7,7 +7,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import issue_link
 from activities.mailer import MailingActivities, present
 from core.db import transaction
-from core.timefmt import day
+from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.base import as_utc, utcnow
 from models.contracts import (
@@ -50,7 +50,7 @@ from notifications.catalogue import (
 
 
 def _expires(link) -> str:
-    return day(link.expires_at)
+    return when(link.expires_at)
 
 
 def _invalid(message: str, errors: dict[str, str] | None = None) -> ApplicationError:

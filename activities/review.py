@@ -97,7 +97,11 @@ class ReviewActivities(MailingActivities):
                 organization_name=org.legal_name,
                 location_name=location.name, reason=data.decision.reason,
                 amendment=unit_label(unit) if unit else None,
-                action_url=self.settings.link(f"/locations/{location.id}/section-b"))
+                # approved: the next step is the site's inventory (a change approved, or a
+                # rejection: what it concerns, Section B)
+                action_url=self.settings.link(
+                    f"/inventory/{location.id}" if data.decision.approve and not unit
+                    else f"/locations/{location.id}/section-b"))
         if data.decision.approve:
             await self.mailer.send(f"{data.key}:email", EmailKind.LOCATION_APPROVED,
                                    [location.coordinator_email, admin.email], context)

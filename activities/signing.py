@@ -11,7 +11,7 @@ from temporalio.exceptions import ApplicationError
 from activities.links import issue_link
 from activities.mailer import MailingActivities, present
 from core.db import transaction
-from core.timefmt import day, when
+from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.agreements import DOCUMENTS, DocumentKind, canonical, content_hash
 from models.audit import AuditEvent
@@ -183,7 +183,7 @@ class SigningActivities(MailingActivities):
                 token, link = await self._fresh_link(session, request, key, notice)
                 links.append(SigningLink(title=DOCUMENTS[request.document].title,
                                          url=self.settings.link(f"/sign/{token}")))
-                expires = day(link.expires_at)
+                expires = when(link.expires_at)
             context = await self._request_context(session, request, links, expires,
                                                   notice.reminder)
             to = request.officer_email

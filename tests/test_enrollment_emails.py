@@ -1,6 +1,8 @@
 """The enrollment emails as the outside check read them: who is greeted, what each link is
 for, spacing, line breaks kept, what an officer still has to sign, sign in or register."""
 
+import re
+
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location
 from tests.support.enrollment import (
@@ -54,7 +56,7 @@ async def test_the_enrollment_emails_read_right(system):
     approved = await system.smtp.one(to=west_email, subject="is approved")
     assert text(approved).startswith(f"Hello {west.coordinator_first_name} and Olivia,"), \
         text(approved)[:80]
-    assert "Open the location:\nhttp" in text(approved)
+    assert "Open the inventory:\nhttp" in text(approved)
     rejected = await system.smtp.one(to=east_email, subject="rejected")
     assert f"{EAST} (Wake Health Partners)" in text(rejected)
     assert "Photo is blurry.<br>Retake it." in rejected.html
@@ -105,3 +107,31 @@ async def test_pages_name_whom_a_location_waits_on_and_what_a_resubmission_does(
     page = (await person.get(f"/locations/{location_id}/section-b")).text
     assert "are emailed the provider agreement to sign" not in page
     assert "signed for this location: they are not asked again" in page
+
+
+EXPIRES = re.compile(r"expires on (<strong>)?\w+ \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M E[SD]T")
+
+
+async def test_links_expire_at_a_moment_and_the_approval_opens_the_inventory(system):
+    """Found by the outside check: the invitation and the signing request said "expires on
+    December 17, 2026" (no time, no zone) where the confirm-email message names the minute in
+    Eastern time; a signing request for two documents said "agreement"; the approval's next
+    step was to manage inventory but its link opened Section B."""
+    enrollment = await start_enrollment(system, ["Moment Clinic"], redistribution=True)
+    (email, location_id), = enrollment.locations.items()
+    invitation = await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
+    assert EXPIRES.search(text(invitation)) and EXPIRES.search(invitation.html), text(invitation)
+    await complete_location(system, email, location_id)
+    request = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    assert len(signing_tokens(request)) == 2
+    assert "Please sign the COVID-19 Vaccination Program agreements for" in request.subject
+    assert EXPIRES.search(text(request)) and EXPIRES.search(request.html), text(request)
+    await sign_until(system, enrollment, [location_id])
+    assert (await decide(await reviewer(system), location_id, "approve")).status_code == 200
+    approved = await system.smtp.one(to=email, subject="is approved")
+    link = approved.link("/inventory/")
+    assert link.endswith(f"/inventory/{location_id}") and "section-b" not in approved.html
+    person = browser(system)
+    await person.login(email)
+    opened = await person.get(link)
+    assert opened.status_code == 200 and "Moment Clinic" in opened.text
