@@ -256,3 +256,19 @@ async def test_a_storage_unit_added_to_an_enrolled_site_is_reviewed_on_its_own(s
     detail = (await staff.get(f"/api/v1/review/locations/{location_id}")).json()
     assert detail["location"]["status"] == "approved"
     assert [u["review_status"] for u in detail["storage_units"]] == ["with_section_b", "approved"]
+
+
+async def test_the_reviewers_home_names_each_link_apart(system):
+    """Found by the outside check: the review queue's and the transfers' links were both
+    "Open the queue", alike in a screen reader's list of links."""
+    from models.enums import Role
+    from tests.support.accounts import make_user
+    from tests.support.web import browser
+
+    person = browser(system)
+    await person.login((await make_user(system, Role.REVIEWER)).email)
+    home = (await person.get("/")).text
+    links = re.findall(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', home.split("<main", 1)[1])
+    names = [name for _, name in links]
+    assert "Open the review queue" in names and "Open the transfers queue" in names, links
+    assert len(set(names)) == len(names), links
