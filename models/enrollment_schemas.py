@@ -17,13 +17,16 @@ from models.enrollment_enums import (
 from models.fields import (
     Blankable,
     Id,
+    Name,
     OptionalText,
+    PersonName,
     Phone,
     ShortText,
     State,
     Text,
     ZipCode,
     pattern,
+    person_name,
 )
 from models.input import Input
 from models.schemas import NewPassword
@@ -36,7 +39,7 @@ class Form(Input):
 
 
 class OrganizationDetailsIn(Form):
-    legal_name: Text
+    legal_name: Name
     org_type: OrganizationType
     street: Text
     city: ShortText
@@ -54,26 +57,26 @@ DETAIL_LABELS = {"legal_name": "legal name", "org_type": "organization type",
 
 
 class LocationIn(Form):
-    name: Text
+    name: Name
     street: Text
     city: ShortText
     state: State
     zip_code: ZipCode
-    coordinator_first_name: ShortText
-    coordinator_last_name: ShortText
+    coordinator_first_name: PersonName
+    coordinator_last_name: PersonName
     coordinator_email: EmailStr
 
 
 class CoordinatorIn(Form):
     """A location's primary vaccine coordinator, corrected before they register."""
 
-    coordinator_first_name: ShortText
-    coordinator_last_name: ShortText
+    coordinator_first_name: PersonName
+    coordinator_last_name: PersonName
     coordinator_email: EmailStr
 
 
 class OfficerIn(Form):
-    name: Annotated[str, Field(min_length=1, max_length=160)]
+    name: person_name(160)  # type: ignore[valid-type]
     title: Annotated[str, Field(min_length=1, max_length=120)]
     email: EmailStr
 
@@ -132,8 +135,8 @@ class InvitationOut(BaseModel):
 class CoordinatorRegistrationIn(NewPassword):
     """The coordinator's own name may correct what the administrator typed (empty: kept)."""
 
-    first_name: Annotated[ShortText | None, Blankable] = None
-    last_name: Annotated[ShortText | None, Blankable] = None
+    first_name: Annotated[PersonName | None, Blankable] = None
+    last_name: Annotated[PersonName | None, Blankable] = None
 
 
 class ExistingAccountIn(Form):
@@ -141,11 +144,11 @@ class ExistingAccountIn(Form):
 
 
 class ProviderIn(Form):
-    first_name: ShortText
+    first_name: PersonName
     middle_initial: Annotated[
         Annotated[str, pattern(r"[A-Za-z]", "Enter one letter, or leave it empty.")] | None,
         Blankable] = None
-    last_name: ShortText
+    last_name: PersonName
     license_type: LicenseType
     license_number: Annotated[str, Field(max_length=40), pattern(
         r"[A-Za-z0-9-]{3,40}", "Enter the license number as it appears on the license.")]

@@ -1,6 +1,7 @@
 """Reusable validated field types for forms and API bodies."""
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
@@ -41,6 +42,40 @@ def _state(value: str) -> str:
 
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 ShortText = Annotated[str, Field(min_length=1, max_length=80)]
+
+# A person's name (a recipient's legal name, a provider's as on the license, an officer's or a
+# coordinator's): letters of any script (with their accents) and a name's own punctuation: no
+# digits, symbols, markup or emoji.
+NAME_PUNCTUATION = frozenset(" '’ʼ-‐‑.,")
+
+
+def is_name(value: str) -> bool:
+    return any(c.isalpha() for c in value) and all(
+        unicodedata.category(c)[0] in "LM" or c in NAME_PUNCTUATION or c.isspace()
+        for c in value)
+
+
+def _person_name(value: str) -> str:
+    if not is_name(value):
+        raise ValueError("Write the name with letters only (accents, spaces, apostrophes, "
+                         "hyphens and periods are fine).")
+    return " ".join(value.split())
+
+
+def _no_markup(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise ValueError("Write the name without < or >.")
+    return value
+
+
+def person_name(max_length: int = 80) -> Any:
+    return Annotated[str, Field(min_length=1, max_length=max_length),
+                     AfterValidator(_person_name)]
+
+
+PersonName = person_name()
+# an organization's or a location's name keeps its punctuation ("St. Mary's #2 (Main)")
+Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_markup)]
 Phone = Annotated[str, AfterValidator(_phone)]
 ZipCode = Annotated[str, AfterValidator(_zip)]
 State = Annotated[str, AfterValidator(_state)]

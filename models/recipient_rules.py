@@ -16,7 +16,7 @@ from core.i18n import N_
 from core.security import capability
 from core.wording import without_accents
 from models.enrollment_enums import US_STATES
-from models.fields import Blankable, Phone, State, ZipCode
+from models.fields import Blankable, Phone, State, ZipCode, is_name
 from models.input import Input
 
 SMALL_FILE = 100  # processed while the uploader waits
@@ -163,15 +163,6 @@ def _email(value: Any) -> str | None:
 
 Email = Annotated[str | None, BeforeValidator(_email)]
 LegalName = Annotated[str, Field(min_length=1, max_length=80)]
-# A legal name: letters of any script (with their accents) and a name's own punctuation: no
-# digits, symbols or emoji.
-NAME_PUNCTUATION = frozenset(" '’ʼ-‐‑.,")
-
-
-def is_name(value: str) -> bool:
-    return any(c.isalpha() for c in value) and all(
-        unicodedata.category(c)[0] in "LM" or c in NAME_PUNCTUATION or c.isspace()
-        for c in value)
 
 
 class RecipientIn(Input):

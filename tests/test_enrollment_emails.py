@@ -22,7 +22,7 @@ from tests.support.review import (
 )
 from tests.support.web import browser
 
-EAST = "Eastside <i>Pharmacy</i>"
+EAST = "Eastside & Sons' Pharmacy"
 REDISTRIBUTION = DOCUMENTS[DocumentKind.REDISTRIBUTION_AGREEMENT].title
 
 

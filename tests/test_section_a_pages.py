@@ -134,3 +134,41 @@ async def test_a_location_in_the_list_can_be_edited_before_submission(system):
     listed = await person.get(url)
     assert "First Clinic East" in listed.text and "v@example.org" in listed.text
     assert listed.text.count("Edit ") >= 2
+
+
+MARKUP_NAME = "<b>Ana</b> 💉"
+KEPT = 'value="&lt;b&gt;Ana&lt;/b&gt; 💉"'
+
+
+async def test_names_refuse_markup_and_emoji_on_their_field_keeping_what_was_typed(system):
+    """Found by the outside check: Section A took `<img src=x onerror=alert(1)>` and emoji as
+    organization, location and people's names (shown escaped, but kept as names). A person's
+    name now takes letters and a name's punctuation only; an organization's or location's name
+    keeps its punctuation but not < or >."""
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    details = {**{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
+               "redistribution_participant": "false", "action": "next"}
+    marked = await person.submit("/organization/section-a/details", {
+        **details, "legal_name": "<img src=x onerror=alert(1)>"})
+    assert marked.status_code == 400 and 'id="legal_name-error"' in marked.text
+    assert 'value="&lt;img src=x onerror=alert(1)&gt;"' in marked.text
+    step2 = await person.submit("/organization/section-a/details", {
+        **details, "legal_name": "St. Mary's Health & Wellness, P.A. (Main) #2"})
+    assert "Step 2 of 4" in step2.text, "an organization's own punctuation is kept"
+    location = {**location_body("Markup Clinic", unique_email("c")), "action": "add"}
+    bad = await person.submit("/organization/section-a/locations", {
+        **location, "name": "Clinic <i>One</i>", "coordinator_first_name": MARKUP_NAME})
+    assert bad.status_code == 400
+    assert 'id="name-error"' in bad.text and 'id="coordinator_first_name-error"' in bad.text
+    assert KEPT in bad.text and "Write the name with letters only" in bad.text
+    added = await person.submit("/organization/section-a/locations", {
+        **location, "name": "Dr. O'Neil's Clinic #1", "coordinator_first_name": "María-José",
+        "coordinator_last_name": "Ó Súilleabháin Jr."})
+    assert "Dr. O&#39;Neil&#39;s Clinic #1 is saved" in added.text, added.text[:500]
+    officers = await person.submit("/organization/section-a/officers", {
+        "action": "next", "ceo_name": MARKUP_NAME, "ceo_title": "Chief Executive Officer",
+        "ceo_email": unique_email("ceo"), "cmo_name": "Zoë D'Arcy-St. John",
+        "cmo_title": "Chief Medical Officer", "cmo_email": unique_email("cmo")})
+    assert officers.status_code == 400 and 'id="ceo_name-error"' in officers.text
+    assert KEPT in officers.text and 'id="cmo_name-error"' not in officers.text

@@ -190,11 +190,11 @@ async def test_signing_pages_storage_removal_and_reactivation(system):
         "action": "deactivate", "provider_ids[]": provider_id})
     back = await person.submit(f"{base}/deactivate_providers",
                                {"action": f"reactivate-{provider_id}"})
-    assert "Pat0 Q. Provider is active again" in back.text
+    assert "Pat Q. Provider is active again" in back.text
     await person.submit(f"{base}/deactivate_providers", {
         "action": "deactivate", "provider_ids[]": provider_id})
     await person.submit(f"{base}/providers", {
-        "action": "create", "first_name": "Pat0", "last_name": "Again", "license_type": "MD",
+        "action": "create", "first_name": "Pat", "last_name": "Again", "license_type": "MD",
         "license_number": "MD-1000"})
     twin = await person.submit(f"{base}/deactivate_providers",
                                {"action": f"reactivate-{provider_id}"})
@@ -232,3 +232,20 @@ async def test_step_6_says_each_vial_count_is_needed_before_it_is_refused(system
     assert ("Enter your storage capacity in 10-dose vials, or choose No capacity."
             in step6.text)
     assert hint in step6.text
+
+
+async def test_a_providers_name_is_letters_as_on_the_license(system):
+    """Found by the outside check: step 8 took `<b>Ana</b> 💉` as a provider's first name,
+    though the page asks for each name exactly as on the medical license."""
+    person, location_id = await coordinator_in_browser(system, "License Name Clinic")
+    url = f"/locations/{location_id}/section-b/providers"
+    ana = {"action": "create", "first_name": "<b>Ana</b> 💉", "middle_initial": "Z",
+           "last_name": "García-López", "license_type": "MD", "license_number": "2019-01234"}
+    refused = await person.submit(url, ana)
+    assert refused.status_code == 422 and 'id="first_name-error"' in refused.text
+    assert "Write the name with letters only" in refused.text
+    assert 'value="&lt;b&gt;Ana&lt;/b&gt; 💉"' in refused.text and 'value="García-López"' in \
+        refused.text
+    added = await person.submit(url, {**ana, "first_name": "Ana-Sofía O'Brien St. Clair"})
+    assert "Ana-Sofía O&#39;Brien St. Clair García-López was added" in added.text, \
+        added.text[:400]

@@ -124,6 +124,9 @@ async def add_storage_unit(coordinator: httpx.AsyncClient, location_id: int,
         data={"brand": brand, "model": model, "unit_type": "refrigerator"}, files=files)
 
 
+PROVIDER_NAMES = ("Pat", "Lee", "Sam", "Kim", "Ray", "Ana", "Bo", "Cy", "Di", "Ed")
+
+
 async def fill_section_b(coordinator: httpx.AsyncClient, location_id: int,
                          providers: int = 1) -> None:
     base = f"/api/v1/locations/{location_id}"
@@ -134,7 +137,7 @@ async def fill_section_b(coordinator: httpx.AsyncClient, location_id: int,
     assert unit.status_code == 201, unit.text
     for n in range(providers):
         created = await coordinator.post(f"{base}/providers", json={
-            "first_name": f"Pat{n}", "middle_initial": "Q", "last_name": "Provider",
+            "first_name": PROVIDER_NAMES[n], "middle_initial": "Q", "last_name": "Provider",
             "license_type": "MD", "license_number": f"MD-{1000 + n}"})
         assert created.status_code == 201, created.text
     if not providers:

@@ -60,9 +60,20 @@ def filled_workbook(template_file: bytes, rows: list[tuple], location: str | Non
     return out.getvalue()
 
 
+def letters(n: int) -> str:
+    """A number written in letters (a name takes no digits): 0 "a", 25 "z", 26 "ba"."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = chr(ord("a") + digit) + word
+        if not n:
+            return word
+
+
 def good_rows(count: int) -> list[tuple]:
     types = ["MD", "DO", "NP", "PA", "RPh"]
-    return [(f"First{n}", "A" if n % 2 else None, f"Last{n}", types[n % 5], f"LIC-{5000 + n}")
+    return [(f"First{letters(n)}", "A" if n % 2 else None, f"Last{letters(n)}", types[n % 5],
+             f"LIC-{5000 + n}")
             for n in range(count)]
 
 
@@ -92,7 +103,7 @@ def raw_workbook(rows: int, location: str, broken_at: int | None = None) -> byte
                  "ABCDE", ["First Name", "Middle Initial", "Last Name", "License Type",
                            "License Number"], strict=True)) + "</row>"]
     for n in range(4, rows + 4):
-        values = [f"First{n}", "A", f"Last{n}", "MD", f"LIC-{n}"]
+        values = [f"First{letters(n)}", "A", f"Last{letters(n)}", "MD", f"LIC-{n}"]
         lines.append(f'<row r="{n}">' + "".join(
             cell(f"{c}{n}", v) for c, v in zip("ABCDE", values, strict=True)) + "</row>")
     sheet = "".join(lines)
