@@ -2,7 +2,6 @@
 limits of a file. Pages, the API and the import activities all call these."""
 
 import re
-import unicodedata
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Annotated, Any
