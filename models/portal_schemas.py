@@ -16,8 +16,8 @@ from pydantic import (
 from models.enums import Role
 from models.fields import (
     Id,
+    PersonName,
     Phone,
-    ShortText,
     Text,
     ZipCode,
     fail,
@@ -60,8 +60,8 @@ def _profile(value: Role) -> Role:
 
 
 class PortalContactIn(Strict):
-    first_name: ShortText
-    last_name: ShortText
+    first_name: PersonName
+    last_name: PersonName
     email: EmailStr
     location_id: Id
     profile: Profile
@@ -75,8 +75,8 @@ class PortalContactIn(Strict):
 class PortalContactEdit(Strict):
     """Only what is sent changes. A changed email sends nothing automatically."""
 
-    first_name: ShortText | None = None
-    last_name: ShortText | None = None
+    first_name: PersonName | None = None
+    last_name: PersonName | None = None
     email: EmailStr | None = None
     profile: Profile | None = None
     username: Username | None = None
@@ -170,8 +170,8 @@ class EmployerIn(Strict):
 
 
 class ContactIn(Strict):
-    first_name: ShortText
-    last_name: ShortText
+    first_name: PersonName
+    last_name: PersonName
     email: EmailStr
     phone: OptionalPhone = None
 

@@ -8,9 +8,9 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, fie
 
 from core.security import password_problem
 from models.enums import AccountStatus, Role
+from models.fields import PersonName
 from models.input import Input
 
-Name = Field(min_length=1, max_length=80)
 MISMATCH = "The two passwords do not match."
 
 
@@ -52,8 +52,8 @@ class NewPassword(Stripped):
 
 
 class RegistrationIn(NewPassword):
-    first_name: str = Name
-    last_name: str = Name
+    first_name: PersonName
+    last_name: PersonName
     email: EmailStr
 
 

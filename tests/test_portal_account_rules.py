@@ -299,10 +299,10 @@ async def test_the_accounts_list_pages_carry_the_search_encoded_with_previous_an
     """The list's page links joined the search unencoded ("name=Pagey José&page=2") and
     listed every page number with no Previous or Next."""
     east = sites.ids[0]
-    tag = uuid.uuid4().hex[:5]
+    tag = "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:5])  # letters
     for n in range(45):
         made = await sites.staff[east].post("/api/v1/portal/users", json={
-            "first_name": f"Pagey José {tag}", "last_name": f"Number {n}",
+            "first_name": f"Pagey José {tag}", "last_name": f"Number {chr(65 + n // 26)}{chr(97 + n % 26)}",
             "email": unique_email(f"pagey{n}"), "location_id": east, "profile": "provider",
             "username": f"pagey.{tag}.{n}"})
         assert made.status_code == 201, made.text
@@ -315,3 +315,25 @@ async def test_the_accounts_list_pages_carry_the_search_encoded_with_previous_an
     third = (await page.get(f"/portal/accounts?name=Pagey+Jos%C3%A9+{tag}&page=3")).text
     assert "Previous" in third and ">Next<" not in third
     await page.http.aclose()
+
+
+async def test_people_added_by_hand_are_named_with_letters(system, sites):
+    """Section A and B's people refused markup and emoji in their names; a portal contact, an
+    employer's point of contact and a self-registered administrator took them."""
+    east = sites.ids[0]
+    manager = sites.staff[east]
+    for name in ("<b>Ana</b>", "Ana 💉", "Ana2"):
+        refused = await manager.post("/api/v1/portal/users", json={
+            "first_name": name, "last_name": "Tester", "email": unique_email("named"),
+            "location_id": east, "profile": "provider", "username": f"named.{uuid.uuid4().hex[:6]}"})
+        assert refused.status_code == 422 and "letters only" in refused.json()["errors"][
+            "first_name"], refused.text
+    kept = await manager.post("/api/v1/portal/users", json={
+        "first_name": "Zoë-Anne", "last_name": "O'Brien St. Clair", "email": unique_email("named"),
+        "location_id": east, "profile": "provider", "username": f"named.{uuid.uuid4().hex[:6]}"})
+    assert kept.status_code == 201, kept.text
+    async with system.http() as http:
+        registered = await http.post("/api/v1/registrations", json={
+            "first_name": "Ada", "last_name": "<i>Admin</i>", "email": unique_email("reg"),
+            "password": PASSWORD, "password_confirm": PASSWORD})
+    assert registered.status_code == 422 and "last_name" in registered.json()["errors"]
