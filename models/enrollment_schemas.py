@@ -25,6 +25,7 @@ from models.fields import (
     State,
     Text,
     ZipCode,
+    no_markup,
     pattern,
     person_name,
 )
@@ -77,7 +78,7 @@ class CoordinatorIn(Form):
 
 class OfficerIn(Form):
     name: person_name(160)  # type: ignore[valid-type]
-    title: Annotated[str, Field(min_length=1, max_length=120)]
+    title: Annotated[str, Field(min_length=1, max_length=120), no_markup("title")]
     email: EmailStr
 
 
@@ -146,7 +147,7 @@ class ExistingAccountIn(Form):
 class ProviderIn(Form):
     first_name: PersonName
     middle_initial: Annotated[
-        Annotated[str, pattern(r"[A-Za-z]", "Enter one letter, or leave it empty.")] | None,
+        Annotated[str, pattern(r"[^\W\d_]", "Enter one letter, or leave it empty.")] | None,
         Blankable] = None
     last_name: PersonName
     license_type: LicenseType

@@ -62,10 +62,15 @@ def _person_name(value: str) -> str:
     return " ".join(value.split())
 
 
-def _no_markup(value: str) -> str:
-    if "<" in value or ">" in value:
-        raise ValueError("Write the name without < or >.")
-    return value
+def no_markup(what: str = "name") -> AfterValidator:
+    """Text that keeps its punctuation but is not markup: refuses < and >."""
+
+    def check(value: str) -> str:
+        if "<" in value or ">" in value:
+            raise ValueError(f"Write the {what} without < or >.")
+        return value
+
+    return AfterValidator(check)
 
 
 def person_name(max_length: int = 80) -> Any:
@@ -75,7 +80,7 @@ def person_name(max_length: int = 80) -> Any:
 
 PersonName = person_name()
 # an organization's or a location's name keeps its punctuation ("St. Mary's #2 (Main)")
-Name = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_no_markup)]
+Name = Annotated[str, Field(min_length=1, max_length=200), no_markup()]
 Phone = Annotated[str, AfterValidator(_phone)]
 ZipCode = Annotated[str, AfterValidator(_zip)]
 State = Annotated[str, AfterValidator(_state)]

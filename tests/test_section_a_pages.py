@@ -172,3 +172,10 @@ async def test_names_refuse_markup_and_emoji_on_their_field_keeping_what_was_typ
         "cmo_title": "Chief Medical Officer", "cmo_email": unique_email("cmo")})
     assert officers.status_code == 400 and 'id="ceo_name-error"' in officers.text
     assert KEPT in officers.text and 'id="cmo_name-error"' not in officers.text
+    titled = await person.submit("/organization/section-a/officers", {
+        "action": "next", "ceo_name": "Ada Lovelace", "ceo_title": "<b>Chief</b>",
+        "ceo_email": unique_email("ceo"), "cmo_name": "Zoë D'Arcy-St. John",
+        "cmo_title": "Chief Medical Officer, M.D. (Acting)", "cmo_email": unique_email("cmo")})
+    assert titled.status_code == 400 and 'id="ceo_title-error"' in titled.text
+    assert "Write the title without &lt; or &gt;." in titled.text
+    assert 'id="cmo_title-error"' not in titled.text, "a title's punctuation is kept"
