@@ -77,10 +77,11 @@ def token_of(mail) -> str:
     return mail.link("/account/invitation/").rsplit("/", 1)[1]
 
 
-async def test_a_corrected_address_kills_the_old_invitation_and_invites_the_right_one(
+async def test_a_corrected_address_kills_the_old_invitation_and_sends_nothing_until_asked(
         system, sites):
     """The invitation went to a mistyped address; the manager corrected it, and the stranger's
-    link still chose the password of a Location Manager account."""
+    link still chose the password of a Location Manager account. The correction itself sends
+    nothing (SPEC: a changed email gets no automatic email); "Send the invitation again" does."""
     east, _west = sites.ids
     manager = sites.staff[east]
     wrong, right = unique_email("stranger"), unique_email("right")
@@ -100,12 +101,19 @@ async def test_a_corrected_address_kills_the_old_invitation_and_invites_the_righ
         taken = await http.post(f"/api/v1/portal/invitations/{old}",
                                 json={"password": PASSWORD, "password_confirm": PASSWORD})
         assert taken.status_code == 410, taken.text
+    first_right = right
+    page = browser(system)
+    await page.login(sites.emails[east])
+    said = await page.submit(f"/portal/accounts/{person['id']}", {"email": unique_email("right")},
+                             action=f"/portal/accounts/{person['id']}/edit")
+    assert "no longer works" in said.text and "Send the invitation again" in said.text, said.text
+    right = said.text.split("nothing was sent to ")[1].split(":")[0]
+    invited = await manager.post(f"/api/v1/portal/users/{person['id']}/invitation")
+    assert invited.status_code in (200, 202, 204), invited.text
     new = token_of(await system.smtp.one(to=right, subject=INVITATION))
     assert new != old
 
     # sent again: the newest link works, the one before it is replaced
-    page = browser(system)
-    await page.login(sites.emails[east])
     shown = await page.get(f"/portal/accounts/{person['id']}")
     assert "Invited" in shown.text and "Send the invitation again" in shown.text
     listed = await page.get("/portal/accounts?name=Typo")
@@ -124,6 +132,8 @@ async def test_a_corrected_address_kills_the_old_invitation_and_invites_the_righ
     assert record["invited"] is False
     done = await manager.post(f"/api/v1/portal/users/{person['id']}/invitation")
     assert done.status_code == 409 and "already chose" in done.json()["detail"], done.text
+    # by now any email the first correction had sent would have arrived
+    assert not [m for m in system.smtp.all() if first_right in m.to], "no automatic email"
 
 
 async def test_deactivation_asks_first_can_be_undone_and_a_deactivated_record_is_not_changed(

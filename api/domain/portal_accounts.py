@@ -256,7 +256,9 @@ async def _primary_coordinator(session: AsyncSession, target: User,
 async def edit(session: AsyncSession, manager: User, target: User, data: PortalContactEdit,
                gateway: Gateway) -> User:
     """The new profile holds at the person's next request (it is read on every request). A
-    corrected address of a person still invited gets the invitation; the old link dies."""
+    changed email sends nothing (SPEC: no automatic email); for a person still invited the
+    link sent to the old address dies at once (it is bound to that address), and "Send the
+    invitation again" (`invite_again`) sends one to the corrected address."""
     changes = {name: value for name, value in data.model_dump(
         exclude_unset=True, exclude={"profile", "location_id"}).items()
         if value is not None or name in ("title", "phone")}  # a blank name is not a change
@@ -270,8 +272,6 @@ async def edit(session: AsyncSession, manager: User, target: User, data: PortalC
         changes["email"] = data.email.lower()  # no email is sent to the new address
     for name, value in changes.items():
         setattr(target, name, value)
-    if "email" in changes and invited(target):
-        await _invite_round(session, gateway, manager, target)
     at = await profile_location(session, manager, target, data.location_id)
     if data.profile is not None and at is not None:
         row = at[0]

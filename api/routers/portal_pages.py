@@ -167,8 +167,9 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
         await portal_accounts.edit(session, user, target,
                                    validated_form(PortalContactEdit, values), gateway)
         if invited and target.email != before:
-            return (f"Saved. A new invitation is on its way to {target.email}; the link sent "
-                    "to the old address no longer works.")
+            return (f"Saved. The invitation link sent to {before} no longer works, and nothing "
+                    f"was sent to {target.email}: choose \"Send the invitation again\" so "
+                    "they can choose a password.")
         return "Saved. A new profile applies from the person's next page."
     if action == "invite":
         await portal_accounts.invite_again(session, gateway, user, target)
