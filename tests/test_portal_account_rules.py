@@ -347,3 +347,30 @@ async def test_people_added_by_hand_are_named_with_letters(system, sites):
             "first_name": "Ada", "last_name": "<i>Admin</i>", "email": unique_email("reg"),
             "password": PASSWORD, "password_confirm": PASSWORD})
     assert registered.status_code == 422 and "last_name" in registered.json()["errors"]
+
+
+async def test_a_manager_cannot_take_over_someone_who_holds_more_than_they_do(system, sites):
+    """After the first fix a manager of the person's direct location could still change the
+    email of the primary coordinator (who also managed the other location), reset the password
+    through it and hold both locations; or of a person who also works where the manager does
+    not. Who such a person is changes through someone who holds all of it."""
+    east, west = sites.ids
+    person = await at_both(system, sites, "provider", "location_manager", "Bram")
+    mona = await invite(system, sites.staff[east], east, "location_manager", "Mona")
+    wes = await invite(system, sites.staff[west], west, "location_manager", "Wes")
+    for manager, target, said in (
+            (mona, await own_id(sites.staff[east]), "also works at Rule West"),
+            (mona, person["id"], "also works at Rule West"),
+            (wes, await own_id(sites.staff[west]), "primary vaccine coordinator of Rule West")):
+        taken = await manager["client"].patch(f"/api/v1/portal/users/{target}",
+                                              json={"email": unique_email("evil")})
+        assert taken.status_code == 403, taken.text
+        assert said in taken.json()["errors"]["email"]
+    # a person of the manager's locations only is theirs to correct, as before
+    plain = await invite(system, sites.staff[east], east, "provider", "Pia")
+    fixed = await mona["client"].patch(f"/api/v1/portal/users/{plain['id']}",
+                                       json={"last_name": "Corrected"})
+    assert fixed.status_code == 200, fixed.text
+    # and the east manager, who holds both of Bram's locations, corrects Bram
+    assert (await sites.staff[east].patch(f"/api/v1/portal/users/{person['id']}",
+                                          json={"last_name": "Fixed"})).status_code == 200
