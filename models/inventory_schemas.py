@@ -63,7 +63,8 @@ class ExpiryCorrectionIn(Form):
     """A lot's expiration date as its label says, when it was recorded wrong."""
 
     expiration_date: date
-    reason: Reason
+    # 400: the ledger's reason (500) also names both dates
+    reason: Annotated[str, Field(min_length=1, max_length=400)]
     request_key: RequestKey
 
 

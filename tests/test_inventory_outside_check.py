@@ -19,7 +19,7 @@ from models.accounts import User
 from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot
 from models.inventory_rules import extra_doses_problem, latest_expiry
-from models.inventory_schemas import ReceiptIn
+from models.inventory_schemas import ExpiryCorrectionIn, ReceiptIn
 from tests.support.enrollment import start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
@@ -617,3 +617,41 @@ async def test_the_inventory_page_corrects_an_expiry_and_keeps_a_mistake(system,
     assert f"corrected to {day(LABEL)}" in done.text
     assert "Expiry corrected" in done.text and "Label read again" in done.text
     await person.http.aclose()
+
+
+async def test_a_correction_and_a_transfer_request_of_the_lot_take_turns(system, world):
+    """Found by the check of the correction: a correction and a request to send the lot, at
+    once, both went through, and the transfer carried the date the lot no longer had. The
+    request now waits for the correction and carries the corrected date; a request key used
+    again for another date is refused instead of answering with the earlier change."""
+    _state, a, _b = world
+    a1, a2 = a.ids
+    product = await product_id(system)
+    sender = a.staff[a1]
+    assert (await receive(sender, a1, product, "TURN-1", 20, OTHER)).status_code == 201
+    lot = await lot_id(sender, a1, "TURN-1")
+    async with system.sessions() as session:
+        user = (await session.exec(select(User).where(User.email == a.emails[a1]))).one()
+        site = await session.get(Location, a1)
+        await inventory.correct_expiry(session, user, site, lot, ExpiryCorrectionIn(
+            expiration_date=LABEL, reason="Label read again", request_key=key()))
+        asked = asyncio.create_task(request_transfer(sender, a1, a2, lot, 2))
+        await asyncio.sleep(1.5)  # the request meanwhile: waiting for the correction's lock
+        waited = not asked.done()
+        await session.commit()
+    answer = await asked
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["expiration_date"] == str(LABEL) and waited
+
+    url = f"/api/v1/locations/{a2}/inventory/lots"
+    assert (await receive(a.staff[a2], a2, product, "TURN-2", 5, OTHER)).status_code == 201
+    other = await lot_id(a.staff[a2], a2, "TURN-2")
+    body = {"expiration_date": str(LABEL), "reason": "Label", "request_key": key()}
+    first = await a.staff[a2].put(f"{url}/{other}/expiration", json=body)
+    assert first.status_code == 200, first.text
+    reused = await a.staff[a2].put(f"{url}/{other}/expiration",
+                                   json={**body, "expiration_date": str(LABEL + DAY)})
+    assert reused.status_code == 409 and "request_key" in reused.json()["errors"], reused.text
+    long = await a.staff[a2].put(f"{url}/{other}/expiration",
+                                 json={**body, "request_key": key(), "reason": "x" * 401})
+    assert long.status_code == 422 and "reason" in long.json()["errors"]

@@ -131,20 +131,23 @@ async def transfer_of_lot_to(session: AsyncSession, location_id: int, product_id
     return (await session.exec(statement)).first()
 
 
-async def hold_arrivals(session: AsyncSession, location_id: int) -> None:
-    """The site's arrivals held for this transaction: a receipt there and a transfer request
-    to it each check the other's records (the same lot number with another expiry), so they
-    take turns. A write to the site's row is a row lock on Postgres and SQLite's write lock,
-    taken before either reads; the second reads what the first committed."""
-    await session.exec(text("UPDATE location SET id = id WHERE id = :id").bindparams(
-        id=location_id))
+async def hold_sites(session: AsyncSession, *location_ids: int) -> None:
+    """The sites' lots held for this transaction: a receipt at a site, a correction of its
+    lot's expiry and a transfer request from or to it each check the others' records (a lot's
+    expiry, the same lot number on its way), so they take turns. A write to each site's row is
+    a row lock on Postgres (taken in id order, so two requests between the same two sites
+    cannot deadlock) and SQLite's write lock, taken before anything is read; the second reads
+    what the first committed."""
+    for location_id in sorted(set(location_ids)):
+        await session.exec(text("UPDATE location SET id = id WHERE id = :id").bindparams(
+            id=location_id))
 
 
 async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, product_id: int,
                                     lot_number: str, expiration_date: date) -> None:
     """A shipment recorded with another expiry than the same lot on its way here is refused
     before it is made: recorded, it would leave the transfer unreceivable."""
-    await hold_arrivals(session, location_id)
+    await hold_sites(session, location_id)
     coming = await transfer_of_lot_to(session, location_id, product_id, lot_number,
                                       expiration_date)
     if coming is not None:
@@ -188,11 +191,17 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
     the ledger with both dates, the reason and who, no doses moved. Refused while the lot is on
     its way somewhere (the transfer carries its date), or when it would disagree with the same
     lot on its way here (the transfer could not be received)."""
+    await hold_sites(session, location.id)  # before the lot is read: see hold_sites
     lot = await lot_of(session, location, lot_id)
+    await session.refresh(lot)
     key = f"expiry:{location.id}:{data.request_key}"
-    if (done := await entry_for(session, key)) is not None:
-        return done  # sent twice
     new, old = data.expiration_date, lot.expiration_date
+    if (done := await entry_for(session, key)) is not None:  # sent again: the same change?
+        if done.lot_id != lot.id or done.kind != EntryKind.EXPIRY_CORRECTED or not (
+                done.reason or "").endswith(f" corrected to {day(new)}: {data.reason}"):
+            raise Conflict("This request key was used for another change: send a new key for "
+                           "a new change.", field="request_key")
+        return done
     if new == old:
         raise Invalid(f"Lot {lot.lot_number} is already recorded with the expiration date "
                       f"{day(old)}.", field="expiration_date")
@@ -200,7 +209,6 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
         raise Invalid(f"Check the expiration date on the label: it must be within "
                       f"{SHELF_YEARS} years, by {day(latest)} at the latest.",
                       field="expiration_date")
-    await hold_arrivals(session, location.id)
     leaving = (await session.exec(select(Transfer).where(
         Transfer.lot_id == lot.id, col(Transfer.status).in_(OPEN_TRANSFERS)))).first()
     if leaving is not None:
@@ -214,7 +222,7 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
     entry = LedgerEntry(key=key, lot_id=lot.id, location_id=location.id,
                         kind=EntryKind.EXPIRY_CORRECTED, doses=0, actor=_actor(user),
                         reason=f"Expiration date {day(old)} corrected to {day(new)}: "
-                               f"{data.reason}"[:500])
+                               f"{data.reason}")
     session.add(entry)
     try:
         await session.flush()

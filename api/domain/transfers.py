@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.inventory import REPEAT_WINDOW, hold_arrivals, site_for, transfer_of_lot_to
+from api.domain.inventory import REPEAT_WINDOW, hold_sites, site_for, transfer_of_lot_to
 from api.domain.scope import managed_location_ids, sites_seen_by
 from api.domain.state_lists import actor_names
 from api.forms import validated_form
@@ -60,6 +60,7 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
                         field="from_location_id")
     sender = await site_for(session, user, data.from_location_id)
     receiver = await _enrolled(session, user, data.to_location_id)
+    await hold_sites(session, sender.id, receiver.id)  # before the lot is read
     if data.kind == TransferKind.REDISTRIBUTION:
         if sender.organization_id != receiver.organization_id:
             raise Invalid("A redistribution moves vaccine between sites of the same "
@@ -85,7 +86,6 @@ async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) 
     """The receiving site's record of the same lot, and any other open transfer of it to that
     site, must have the same expiration date, or the doses could be shipped and never received
     (the receipt would meet the clash)."""
-    await hold_arrivals(session, receiver.id)
     theirs = (await session.exec(select(Lot).where(
         Lot.location_id == receiver.id, Lot.product_id == lot.product_id,
         Lot.lot_number == lot.lot_number))).first()
