@@ -506,6 +506,19 @@ async def test_what_waits_on_a_site_and_who_took_each_step_are_shown(system, wor
     await reviewer_page.http.aclose()
 
 
+async def request_while(system, email: str, site_id: int, change, request):
+    """`change` made at `site_id` as `email` in a transaction left open while `request` (an
+    HTTP call) is sent: its answer once the change is committed, and whether it waited."""
+    async with system.sessions() as session:
+        user = (await session.exec(select(User).where(User.email == email))).one()
+        await change(session, user, await session.get(Location, site_id))
+        asked = asyncio.create_task(request)
+        await asyncio.sleep(1.5)  # the request meanwhile: waiting for the change's lock
+        waited = not asked.done()
+        await session.commit()
+    return await asked, waited
+
+
 async def test_a_receipt_and_a_transfer_request_of_one_lot_at_once_cannot_both_pass(system, world):
     """B recording a shipment of lot RACE-1 (one expiry) while A asks to send RACE-1 (another
     expiry) to B: each checked the other's records before either was committed, so on Postgres
@@ -517,17 +530,11 @@ async def test_a_receipt_and_a_transfer_request_of_one_lot_at_once_cannot_both_p
     sender = a.staff[a1]
     assert (await receive(sender, a1, product, "RACE-1", 20, LABEL)).status_code == 201
     lot = await lot_id(sender, a1, "RACE-1")
-    async with system.sessions() as session:
-        user = (await session.exec(select(User).where(User.email == b.emails[b1]))).one()
-        site = await session.get(Location, b1)
-        await inventory.receive(session, user, site, ReceiptIn(
-            product_id=product, lot_number="RACE-1", expiration_date=OTHER, doses=5,
-            request_key=key()))
-        asked = asyncio.create_task(request_transfer(sender, a1, b1, lot, 2))
-        await asyncio.sleep(1.5)  # the request meanwhile: waiting for the receipt's lock
-        waited = not asked.done()
-        await session.commit()
-    answer = await asked
+    answer, waited = await request_while(
+        system, b.emails[b1], b1, lambda session, user, site: inventory.receive(
+            session, user, site, ReceiptIn(product_id=product, lot_number="RACE-1",
+                                           expiration_date=OTHER, doses=5, request_key=key())),
+        request_transfer(sender, a1, b1, lot, 2))
     assert answer.status_code == 422, answer.text
     assert "holds lot RACE-1" in answer.json()["errors"]["lot_id"]
     assert waited
@@ -630,16 +637,11 @@ async def test_a_correction_and_a_transfer_request_of_the_lot_take_turns(system,
     sender = a.staff[a1]
     assert (await receive(sender, a1, product, "TURN-1", 20, OTHER)).status_code == 201
     lot = await lot_id(sender, a1, "TURN-1")
-    async with system.sessions() as session:
-        user = (await session.exec(select(User).where(User.email == a.emails[a1]))).one()
-        site = await session.get(Location, a1)
-        await inventory.correct_expiry(session, user, site, lot, ExpiryCorrectionIn(
-            expiration_date=LABEL, reason="Label read again", request_key=key()))
-        asked = asyncio.create_task(request_transfer(sender, a1, a2, lot, 2))
-        await asyncio.sleep(1.5)  # the request meanwhile: waiting for the correction's lock
-        waited = not asked.done()
-        await session.commit()
-    answer = await asked
+    answer, waited = await request_while(
+        system, a.emails[a1], a1, lambda session, user, site: inventory.correct_expiry(
+            session, user, site, lot, ExpiryCorrectionIn(
+                expiration_date=LABEL, reason="Label read again", request_key=key())),
+        request_transfer(sender, a1, a2, lot, 2))
     assert answer.status_code == 201, answer.text
     assert answer.json()["expiration_date"] == str(LABEL) and waited
 
