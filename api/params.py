@@ -22,7 +22,7 @@ def as_id(raw: Any, field: str) -> int:
     try:
         return _ID.validate_python(raw, strict=False)
     except ValidationError:
-        raise Invalid(f"Check the field {field}: choose one of the options listed.",
+        raise Invalid("Choose one of the options listed.",
                       field=field) from None
 
 

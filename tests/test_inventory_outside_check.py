@@ -618,6 +618,11 @@ async def test_the_inventory_page_corrects_an_expiry_and_keeps_a_mistake(system,
     form = refused.text.split(f'action="/inventory/{site}/expiry"')[1].split("</form>")[0]
     assert 'id="expiry-reason-error"' in form or "Reason" in form.split("usa-error-message")[1]
     assert f'value="{LABEL}"' in form, "the date typed is kept"
+    odd = await person.submit(page, {"lot_id": "abc", "expiration_date": str(LABEL),
+                                     "reason": "Label", "request_key": key()},
+                              action=f"/inventory/{site}/expiry")
+    assert odd.status_code == 422 and "Choose one of the options listed." in odd.text
+    assert "Check the field lot_id" not in odd.text, "the field is named by its label"
     done = await person.submit(page, {"lot_id": str(lot), "expiration_date": str(LABEL),
                                       "reason": "Label read again", "request_key": key()},
                                action=f"/inventory/{site}/expiry")
