@@ -74,7 +74,7 @@ class AccessLink(SQLModel, table=True):
     # With the secret key, derives the token (never stored): a retried step resends one link.
     token_nonce: str | None = Field(default=None, max_length=32)
     subject_id: int = Field(index=True)
-    bound_to: str | None = Field(default=None, max_length=200)
+    bound_to: str | None = Field(default=None, max_length=254)  # an email address
     created_at: datetime = created_at_field()
     expires_at: datetime = Field(sa_type=UtcDateTime())
     used_at: datetime | None = time_field()
