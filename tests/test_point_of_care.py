@@ -444,3 +444,9 @@ async def test_bad_filters_are_named_not_ignored(system):
     assert 'id="date_of_birth-error"' in page.text and "does not exist" in page.text
     assert f'value="{someone["last_name"]}"' in page.text and 'value="1990-02-31"' in page.text
     assert "people found" not in page.text and "person found" not in page.text
+    # the manager's page of the same list names them too (it listed the first page)
+    home = f"/recipients?location_id={site.location_id}"
+    for params, name in (({"status": "garbage"}, "status"), ({"page": "-1"}, "page")):
+        answer = await site.manager.get(home, params=params)
+        assert answer.status_code == 422 and name.capitalize() in answer.text, params
+    assert (await site.manager.get(home, params={"status": "vaccinated"})).status_code == 200

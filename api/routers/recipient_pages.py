@@ -75,7 +75,13 @@ async def _home(request: Request, session, user: User, location_id: int | None,
 
 @pages.get("/recipients", response_class=HTMLResponse)
 async def home(request: Request, user: Uploader, session: SessionDep,
-               location_id: Id | None = None) -> HTMLResponse:
+               location_id: Id | None = None,
+               _q: Annotated[str, Query(alias="q", pattern=NO_CONTROL)] = "",
+               _status: Annotated[Literal["", "registered", "invited", "vaccinated"],
+                                  Query(alias="status")] = "",
+               _page: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
+    """The search's filters are checked here (a 422 naming the one that is not one of its
+    choices); `_home` reads them from the query, as a refused upload's page does."""
     return await _home(request, session, user, location_id)
 
 
