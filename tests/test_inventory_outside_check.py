@@ -578,6 +578,12 @@ async def test_a_lot_recorded_with_the_wrong_expiry_is_corrected_and_ledgered(sy
     held = await sender.put(url, json={**body, "request_key": key(),
                                        "expiration_date": str(OTHER)})
     assert held.status_code == 422 and moving["number"] in held.json()["errors"]["lot_id"]
+    person = browser(system)
+    await person.login(a.emails[a1])
+    page = (await person.get(f"/inventory/{a1}")).text
+    offered = page.split(f'action="/inventory/{a1}/expiry"')[1].split("</select>")[0]
+    assert f'value="{lot}"' not in offered, "a lot on its way is not offered for correction"
+    await person.http.aclose()
 
     # a shipment stuck on a clash of dates (B's record of the lot made before the check
     # existed): B corrects its record to the label's, and the shipment is received

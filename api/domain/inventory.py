@@ -185,6 +185,13 @@ async def lot_of(session: AsyncSession, location: Location, lot_id: int) -> Lot:
     return lot
 
 
+async def travelling_lots(session: AsyncSession, location: Location) -> set[int]:
+    """The site's lots in an open transfer from it (requested, approved or in transit)."""
+    return set((await session.exec(select(Transfer.lot_id).where(
+        Transfer.from_location_id == location.id,
+        col(Transfer.status).in_(OPEN_TRANSFERS)))).all())
+
+
 async def correct_expiry(session: AsyncSession, user: User, location: Location, lot_id: int,
                          data: ExpiryCorrectionIn) -> LedgerEntry:
     """A lot's expiration date corrected to its label's (a receipt typed wrong): recorded in

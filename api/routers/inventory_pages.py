@@ -48,11 +48,13 @@ async def _site_page(request: Request, session, user: User, location_id: int,
     named = (await session.exec(select(Location.id, Location.name).where(
         col(Location.id).in_(others)))).all() if others else []
     entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
+    travelling = await inventory.travelling_lots(session, location)
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
         "used_up": used_up, "adjustable": usable + [lot for lot in expired if lot.on_hand > 0],
         "lots_by_id": {lot.id: lot for lot in usable + used_up + expired},
-        "correctable": usable + used_up + expired,
+        # a lot in an open transfer carries its date with it: corrected once it is settled
+        "correctable": [lot for lot in usable + used_up + expired if lot.id not in travelling],
         "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
         "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
