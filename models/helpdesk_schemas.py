@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from core.i18n import N_
-from models.fields import Blankable, Id, Phone, ShortText, fail
+from models.fields import Blankable, Id, PersonName, Phone, fail
 from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
 from models.input import Input
 from models.inventory_schemas import RequestKey
@@ -30,8 +30,8 @@ class Form(Input):
 
 
 class RequesterRegistrationIn(Form):
-    first_name: ShortText
-    last_name: ShortText
+    first_name: PersonName
+    last_name: PersonName
     email: EmailStr
     registration_code: Annotated[str, Field(max_length=20)] = ""
 

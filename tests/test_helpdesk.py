@@ -36,6 +36,12 @@ async def test_malformed_codes_are_refused_with_the_expected_form(system):
             assert refused.status_code == 422, code
             message = refused.json()["errors"]["registration_code"]
             assert "NCA followed by six digits" in message and "VAC2021" in message
+        # a name is letters, as everywhere people are named (it took markup and digits)
+        named = await http.post("/api/v1/helpdesk/registrations", json={
+            "first_name": "<b>Bad</b>", "last_name": "Code 7", "email": unique_email("bad"),
+            "registration_code": "VAC2021"})
+        assert named.status_code == 422 and {"first_name", "last_name"} <= set(
+            named.json()["errors"]), named.text
 
 
 async def test_cases_are_routed_and_people_see_only_what_they_should(system):
