@@ -366,6 +366,17 @@ async def test_a_manager_cannot_take_over_someone_who_holds_more_than_they_do(sy
                                               json={"email": unique_email("evil")})
         assert taken.status_code == 403, taken.text
         assert said in taken.json()["errors"]["email"]
+    # nor deactivated by them (it ended the person's work at the other location too), nor
+    # their address rewritten in other letters' case (it was stored as sent)
+    ended = await mona["client"].post(f"/api/v1/portal/users/{person['id']}/deactivate")
+    assert ended.status_code == 403 and "also works at Rule West" in ended.text, ended.text
+    coordinator = await own_id(sites.staff[east])
+    before = (await sites.staff[east].get(f"/api/v1/portal/users/{coordinator}")).json()
+    cased = await mona["client"].patch(f"/api/v1/portal/users/{coordinator}",
+                                       json={"email": before["email"].upper()})
+    assert cased.status_code == 200, cased.text
+    after = (await sites.staff[east].get(f"/api/v1/portal/users/{coordinator}")).json()
+    assert after["email"] == before["email"]
     # a person of the manager's locations only is theirs to correct, as before
     plain = await invite(system, sites.staff[east], east, "provider", "Pia")
     fixed = await mona["client"].patch(f"/api/v1/portal/users/{plain['id']}",

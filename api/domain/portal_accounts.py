@@ -164,6 +164,13 @@ async def manages_direct(session: AsyncSession, manager: User, target: User) -> 
         session, manager)
 
 
+async def _held_beyond(session: AsyncSession, manager: User, target: User) -> list[str]:
+    """The locations the person works at that the manager does not manage (by name)."""
+    managed = await managed_location_ids(session, manager)
+    return [location.name for _row, location in await relations(session, target.id)
+            if location.id not in managed]
+
+
 async def _may_change_identity(session: AsyncSession, manager: User, target: User,
                                changes: dict) -> None:
     changed = [name for name, value in changes.items() if (
@@ -181,12 +188,9 @@ async def _may_change_identity(session: AsyncSession, manager: User, target: Use
     # Who a person is (their email: where their password is reset) is not changed by someone
     # who would gain by it: a person who also works where the manager does not, or the
     # enrollment's coordinator of record, changes it through whoever holds all of it.
-    managed = await managed_location_ids(session, manager)
-    beyond = [location.name for _row, location in await relations(session, target.id)
-              if location.id not in managed]
     primary = (await session.exec(select(Location.name).where(
         Location.coordinator_user_id == target.id))).first()
-    if beyond:
+    if beyond := await _held_beyond(session, manager, target):
         message = (f"{target.full_name} also works at {', '.join(beyond)}, which you do not "
                    "manage: their name, email address, username, title and phone are changed by "
                    "a Location Manager of every location they work at, or by the help desk.")
@@ -291,6 +295,8 @@ async def edit(session: AsyncSession, manager: User, target: User, data: PortalC
         if await user_by_email(session, data.email):
             raise Conflict("Another account uses this email address.", field="email")
         changes["email"] = data.email.lower()  # no email is sent to the new address
+    elif data.email:
+        changes.pop("email", None)  # the same address (in other letters' case): no change
     for name, value in changes.items():
         setattr(target, name, value)
     at = await profile_location(session, manager, target, data.location_id)
@@ -359,6 +365,11 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
                 if r.profile == MANAGER]
     await _keeps_a_manager(session, manager, target, managing, "form")
     await _primary_coordinator(session, target, managing, "form")
+    if beyond := await _held_beyond(session, manager, target):
+        raise Forbidden(f"{target.full_name} also works at {', '.join(beyond)}, which you do "
+                        "not manage: deactivating them would end their work there too. A "
+                        "Location Manager of every location they work at, or the help desk, "
+                        "deactivates them; you can remove your location from their record.")
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)
