@@ -42,6 +42,15 @@ async def test_section_b_signatures_come_back_as_typed_after_a_refusal(system):
             "action": "sign"})
         assert undrawn.status_code in (400, 422), undrawn.text[:300]
         kept_as_drawn_with_consent(undrawn.text)
+        # Next, Previous or Pause after filling it in (the buttons sat in a form of their
+        # own, so the signature was dropped): the page stops and keeps it
+        for action in ("next", "previous", "pause"):
+            unsigned = await person.submit(f"{base}/{step}", {
+                "method": "typed", "typed_name": TYPED, "consent": "yes", "action": action})
+            assert unsigned.status_code in (400, 422), (action, unsigned.text[:300])
+            assert "did not sign" in unsigned.text and 'id="consent-box" name="consent" ' \
+                'value="yes" checked' in unsigned.text, action
+            kept_as_typed(unsigned.text, TYPED)
         kept = await person.submit(f"{base}/{step}", {
             "method": "typed", "typed_name": "", "consent": "yes", "action": "sign"})
         assert "Type your full name to sign." in kept.text

@@ -371,8 +371,21 @@ async def _deactivate(request, session, gateway, location, step, action, values,
     return await _navigate(session, location, step, action)
 
 
+def _filled_in(values: dict, user) -> bool:
+    """A signature filled in on the page (consent ticked, a drawing, or a name other than the
+    account's the page offered) that the person did not adopt."""
+    drawn = values.get("method") == "drawn" and bool(values.get("image"))
+    typed = (values.get("typed_name") or "").strip()
+    return values.get("consent") == "yes" or drawn or (
+        values.get("method", "typed") == "typed" and bool(typed) and typed != user.full_name)
+
+
 async def _sign(request, session, gateway, location, step, action, values, user):
     if action != "sign":
+        if "typed_name" in values and _filled_in(values, user):
+            raise _invalid("signature", "You filled in your signature but did not sign: choose "
+                                        "\"Adopt and use\" to sign, or clear it to go on "
+                                        "without signing.")
         if action == "next" and step == "agreement":
             signed = {s.document for s in await coordinator_signatures(session, location.id)}
             if DocumentKind.PROVIDER_AGREEMENT not in signed:
