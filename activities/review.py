@@ -101,7 +101,9 @@ class ReviewActivities(MailingActivities):
                 # rejection: what it concerns, Section B)
                 action_url=self.settings.link(
                     f"/inventory/{location.id}" if data.decision.approve and not unit
-                    else f"/locations/{location.id}/section-b"))
+                    else f"/locations/{location.id}/section-b"),
+                admin_url=self.settings.link("/organization")
+                if data.decision.approve and coordinator != both else None)
         if data.decision.approve:
             await self.mailer.send(f"{data.key}:email", EmailKind.LOCATION_APPROVED,
                                    [location.coordinator_email, admin.email], context)

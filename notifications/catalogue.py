@@ -167,6 +167,8 @@ class LocationDecisionContext(LocationEmail):
     reason: str | None
     amendment: str | None
     action_url: str
+    # the approval also goes to the Organization Administrator, who has no inventory: theirs
+    admin_url: str | None = None
 
 
 class CredentialsContext(EmailContext):

@@ -135,3 +135,10 @@ async def test_links_expire_at_a_moment_and_the_approval_opens_the_inventory(sys
     await person.login(email)
     opened = await person.get(link)
     assert opened.status_code == 200 and "Moment Clinic" in opened.text
+    # it also greets the Organization Administrator, whose link is the organization's (the
+    # inventory answered them 403)
+    admin_link = approved.link("/organization")
+    assert admin_link.endswith("/organization") and "Organization Administrator" in text(approved)
+    administrator = browser(system)
+    await administrator.login(enrollment.admin_email)
+    assert (await administrator.get(admin_link)).status_code == 200
