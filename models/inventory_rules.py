@@ -33,12 +33,13 @@ LOSSES = {EntryKind.WASTAGE, EntryKind.EXPIRED, EntryKind.RETURNED}
 SHELF_YEARS = 10  # an expiration date further out is a typing mistake (9999-12-31)
 
 
-def latest_expiry(today: date) -> date:
-    """The last expiration date a lot received today may carry."""
+def latest_expiry(today: date, years: int = SHELF_YEARS) -> date:
+    """The last expiration date a lot received today may carry (`years`: -SHELF_YEARS, the
+    earliest a correction may set: a lot kept past that long is a typing mistake)."""
     try:
-        return today.replace(year=today.year + SHELF_YEARS)
+        return today.replace(year=today.year + years)
     except ValueError:  # February 29 into a common year
-        return today.replace(year=today.year + SHELF_YEARS, day=28)
+        return today.replace(year=today.year + years, day=28)
 
 
 RECEIPTS = (EntryKind.RECEIVED, EntryKind.TRANSFER_IN)  # what brought a lot's doses in

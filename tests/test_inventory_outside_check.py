@@ -571,6 +571,10 @@ async def test_a_lot_recorded_with_the_wrong_expiry_is_corrected_and_ledgered(sy
     far = await sender.put(url, json={**body, "request_key": key(),
                                       "expiration_date": str(date.today() + 4000 * DAY)})
     assert far.status_code == 422 and "10 years" in far.json()["errors"]["expiration_date"]
+    ancient = await sender.put(url, json={**body, "request_key": key(),
+                                          "expiration_date": "0001-01-01"})
+    assert ancient.status_code == 422 and "10 years" in ancient.json()["errors"][
+        "expiration_date"], "a lot kept since the year 1 is a typing mistake"
     assert (await receiver.put(url, json={**body, "request_key": key()})).status_code in (403,
                                                                                           404)
     # while the lot travels, its date travels with it

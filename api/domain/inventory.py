@@ -212,10 +212,11 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
     if new == old:
         raise Invalid(f"Lot {lot.lot_number} is already recorded with the expiration date "
                       f"{day(old)}.", field="expiration_date")
-    if new > (latest := latest_expiry(utcnow().date())):
+    today = utcnow().date()
+    if not latest_expiry(today, -SHELF_YEARS) <= new <= latest_expiry(today):
         raise Invalid(f"Check the expiration date on the label: it must be within "
-                      f"{SHELF_YEARS} years, by {day(latest)} at the latest.",
-                      field="expiration_date")
+                      f"{SHELF_YEARS} years of today, from {day(latest_expiry(today, -SHELF_YEARS))} "
+                      f"to {day(latest_expiry(today))}.", field="expiration_date")
     leaving = (await session.exec(select(Transfer).where(
         Transfer.lot_id == lot.id, col(Transfer.status).in_(OPEN_TRANSFERS)))).first()
     if leaving is not None:
