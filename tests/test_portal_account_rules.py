@@ -377,6 +377,13 @@ async def test_a_manager_cannot_take_over_someone_who_holds_more_than_they_do(sy
     assert cased.status_code == 200, cased.text
     after = (await sites.staff[east].get(f"/api/v1/portal/users/{coordinator}")).json()
     assert after["email"] == before["email"]
+    # and the page says so before anyone types: no identity fields, no Deactivate
+    page = browser(system)
+    await page.login(mona["email"])
+    record = (await page.get(f"/portal/accounts/{person['id']}")).text
+    assert "also works at Rule West" in record and 'name="email"' not in record
+    assert "Deactivate Bram" not in record
+    await page.http.aclose()
     # a person of the manager's locations only is theirs to correct, as before
     plain = await invite(system, sites.staff[east], east, "provider", "Pia")
     fixed = await mona["client"].patch(f"/api/v1/portal/users/{plain['id']}",

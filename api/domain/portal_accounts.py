@@ -171,37 +171,41 @@ async def _held_beyond(session: AsyncSession, manager: User, target: User) -> li
             if location.id not in managed]
 
 
+async def identity_refusal(session: AsyncSession, manager: User, target: User) -> str | None:
+    """Why the manager may not change who the person is (name, email, username, title,
+    phone), or None when they may. Who a person is (their email: where their password is
+    reset) is not changed by someone who would gain by it: a person who also works where the
+    manager does not, or the enrollment's coordinator of record, changes it through whoever
+    holds all of it."""
+    if target.id == manager.id:
+        return None
+    if not await manages_direct(session, manager, target):
+        direct = await direct_relation(session, target)
+        where = direct[1].name if direct else "their direct location"
+        return (f"Only a Location Manager of this person's direct location ({where}) can "
+                "change their name, email address, username, title or phone. You can change "
+                "their profile at your location.")
+    if beyond := await _held_beyond(session, manager, target):
+        return (f"{target.full_name} also works at {', '.join(beyond)}, which you do not "
+                "manage: their name, email address, username, title and phone are changed by "
+                "a Location Manager of every location they work at, or by the help desk.")
+    primary = (await session.exec(select(Location.name).where(
+        Location.coordinator_user_id == target.id))).first()
+    if primary is not None or target.role not in PROFILES:
+        return (f"{target.full_name} is the primary vaccine coordinator of "
+                f"{primary or 'a location'}: their name, email address, username, title and "
+                "phone are changed through the enrollment, by the Organization "
+                "Administrator, or by the help desk.")
+    return None
+
+
 async def _may_change_identity(session: AsyncSession, manager: User, target: User,
                                changes: dict) -> None:
     changed = [name for name, value in changes.items() if (
         (value or "").lower() != (target.email or "").lower() if name == "email"
         else value != getattr(target, name))]
-    if not changed or target.id == manager.id:
-        return
-    if not await manages_direct(session, manager, target):
-        direct = await direct_relation(session, target)
-        where = direct[1].name if direct else "their direct location"
-        message = (f"Only a Location Manager of this person's direct location ({where}) can "
-                   "change their name, email address, username, title or phone. You can change "
-                   "their profile at your location.")
+    if changed and (message := await identity_refusal(session, manager, target)):
         raise Forbidden(message, errors=dict.fromkeys(changed, message))
-    # Who a person is (their email: where their password is reset) is not changed by someone
-    # who would gain by it: a person who also works where the manager does not, or the
-    # enrollment's coordinator of record, changes it through whoever holds all of it.
-    primary = (await session.exec(select(Location.name).where(
-        Location.coordinator_user_id == target.id))).first()
-    if beyond := await _held_beyond(session, manager, target):
-        message = (f"{target.full_name} also works at {', '.join(beyond)}, which you do not "
-                   "manage: their name, email address, username, title and phone are changed by "
-                   "a Location Manager of every location they work at, or by the help desk.")
-    elif primary is not None or target.role not in PROFILES:
-        message = (f"{target.full_name} is the primary vaccine coordinator of "
-                   f"{primary or 'a location'}: their name, email address, username, title and "
-                   "phone are changed through the enrollment, by the Organization "
-                   "Administrator, or by the help desk.")
-    else:
-        return
-    raise Forbidden(message, errors=dict.fromkeys(changed, message))
 
 
 def invited(user: User) -> bool:

@@ -114,7 +114,11 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     held = await portal_accounts.relations(session, person.id)
     mine = set(await managed_location_ids(session, user))
     direct = next((r for r, _ in held if r.direct), None)
-    identity = direct is not None and direct.location_id in mine
+    refusal = await portal_accounts.identity_refusal(session, user, person)
+    identity = refusal is None
+    # deactivating: by a manager of the direct location who holds all the person's locations
+    ends = direct is not None and direct.location_id in mine and not [
+        r for r, _ in held if r.location_id not in mine]
     offered = [(i, n) for i, n in await _my_locations(session, user)
                if int(i) not in {r.location_id for r, _ in held}]
     values = {"first_name": person.first_name, "last_name": person.last_name,
@@ -127,12 +131,14 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     return render(request, "portal/account.html", {
         "tab": "accounts", "person": person, "held": held, "mine": mine, "offered": offered,
         "profiles": PROFILE_OPTIONS, "values": values, "identity": identity,
+        "identity_refusal": refusal,
         "profile_at": at[1] if at else None,
         "standing": portal_accounts.standing(person),
-        "may_invite": identity and portal_accounts.invited(person),
+        "may_invite": direct is not None and direct.location_id in mine
+        and portal_accounts.invited(person),
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
-        "may_deactivate": identity and person.id != user.id and person.status.value == "active",
-        "may_reactivate": identity and person.status.value != "active", **extra},
+        "may_deactivate": ends and person.id != user.id and person.status.value == "active",
+        "may_reactivate": ends and person.status.value != "active", **extra},
         status_code=status_code)
 
 
