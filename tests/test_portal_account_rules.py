@@ -370,6 +370,8 @@ async def test_a_manager_cannot_take_over_someone_who_holds_more_than_they_do(sy
     # their address rewritten in other letters' case (it was stored as sent)
     ended = await mona["client"].post(f"/api/v1/portal/users/{person['id']}/deactivate")
     assert ended.status_code == 403 and "also works at Rule West" in ended.text, ended.text
+    cut = await mona["client"].delete(f"/api/v1/portal/users/{person['id']}/locations/{west}")
+    assert cut.status_code == 403 and "remove only locations you manage" in cut.text, cut.text
     coordinator = await own_id(sites.staff[east])
     before = (await sites.staff[east].get(f"/api/v1/portal/users/{coordinator}")).json()
     cased = await mona["client"].patch(f"/api/v1/portal/users/{coordinator}",

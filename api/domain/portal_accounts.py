@@ -29,6 +29,7 @@ from models.portal_schemas import LocationGrant, PeopleSearch, PortalContactEdit
 from models.schemas import NewPassword
 
 NOT_YOURS = "You can grant only locations you manage yourself."
+NOT_YOURS_TO_REMOVE = "You can remove only locations you manage yourself."
 NO_CONTACT = "We could not find that person among the staff of your locations."
 
 
@@ -64,9 +65,10 @@ async def relations(session: AsyncSession, user_id: int) -> list[tuple[UserLocat
     return list(rows.all())
 
 
-async def _must_manage(session: AsyncSession, manager: User, location_id: int) -> None:
+async def _must_manage(session: AsyncSession, manager: User, location_id: int,
+                       message: str = NOT_YOURS) -> None:
     if location_id not in await managed_location_ids(session, manager):
-        raise Forbidden(NOT_YOURS, field="location_id")
+        raise Forbidden(message, field="location_id")
 
 
 async def _username_free(session: AsyncSession, username: str, user_id: int | None) -> None:
@@ -335,7 +337,7 @@ async def grant(session: AsyncSession, manager: User, target: User, data: Locati
 async def remove(session: AsyncSession, manager: User, target: User, location_id: int) -> None:
     """The person loses the location at their next request."""
     _must_be_active(target)
-    await _must_manage(session, manager, location_id)
+    await _must_manage(session, manager, location_id, NOT_YOURS_TO_REMOVE)
     row = await session.get(UserLocation, (target.id, location_id))
     if row is None or row.profile is None:
         raise NotFound("This person does not work at that location.", field="location_id")
