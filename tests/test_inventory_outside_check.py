@@ -633,10 +633,16 @@ async def test_the_inventory_page_corrects_an_expiry_and_keeps_a_mistake(system,
                               action=f"/inventory/{site}/expiry")
     assert odd.status_code == 422 and "Choose one of the options listed." in odd.text
     assert "Check the field lot_id" not in odd.text, "the field is named by its label"
+    sent_key = key()
     done = await person.submit(page, {"lot_id": str(lot), "expiration_date": str(LABEL),
-                                      "reason": "Label read again", "request_key": key()},
+                                      "reason": "Label read again", "request_key": sent_key},
                                action=f"/inventory/{site}/expiry")
     assert f"corrected to {day(LABEL)}" in done.text
+    again = await person.submit(page, {"lot_id": str(lot), "expiration_date": str(OTHER),
+                                       "reason": "Label read again", "request_key": sent_key},
+                                action=f"/inventory/{site}/expiry")
+    assert again.status_code == 409 and "already sent once with other values" in again.text
+    assert "new key" not in again.text, "the page's hidden key is not the person's to send"
     assert "Expiry corrected" in done.text and "Label read again" in done.text
     await person.http.aclose()
 

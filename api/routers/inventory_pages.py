@@ -25,6 +25,8 @@ from models.inventory_rules import TransferStatus, may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
 
 pages = Router(include_in_schema=False)
+RESENT = ("This form was already sent once with other values (perhaps after Back). Nothing was "
+          "changed now: check what is below and send it again.")
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
 
 
@@ -86,9 +88,11 @@ async def site_action(request: Request, location_id: Id, action: str, user: Curr
         return redirect(f"/inventory/{location_id}", notice=notice)
     except CVMSError as error:
         await rollback_keeping(session, user)
+        errors = error.errors or {"form": error.message}
+        if "request_key" in errors:  # the page's hidden key: said in a person's words
+            errors = {"form": RESENT}
         return await _site_page(request, session, user, location_id, error.status_code,
-                                errors=error.errors or {"form": error.message},
-                                values=values, form=action)
+                                errors=errors, values=values, form=action)
 
 
 async def _site_act(session, gateway, user, location_id: int, action: str, values) -> str:
