@@ -370,6 +370,14 @@ async def test_a_manager_cannot_take_over_someone_who_holds_more_than_they_do(sy
     # their address rewritten in other letters' case (it was stored as sent)
     ended = await mona["client"].post(f"/api/v1/portal/users/{person['id']}/deactivate")
     assert ended.status_code == 403 and "also works at Rule West" in ended.text, ended.text
+    # nor reactivated by them once a manager of both deactivated them (it gave the other
+    # location back)
+    assert (await sites.staff[east].post(f"/api/v1/portal/users/{person['id']}/deactivate")
+            ).status_code == 204
+    back = await mona["client"].post(f"/api/v1/portal/users/{person['id']}/reactivate")
+    assert back.status_code == 403 and "also works at Rule West" in back.text, back.text
+    assert (await sites.staff[east].post(f"/api/v1/portal/users/{person['id']}/reactivate")
+            ).status_code == 200
     cut = await mona["client"].delete(f"/api/v1/portal/users/{person['id']}/locations/{west}")
     assert cut.status_code == 403 and "remove only locations you manage" in cut.text, cut.text
     coordinator = await own_id(sites.staff[east])

@@ -375,7 +375,7 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
         raise Forbidden(f"{target.full_name} also works at {', '.join(beyond)}, which you do "
                         "not manage: deactivating them would end their work there too. A "
                         "Location Manager of every location they work at, or the help desk, "
-                        "deactivates them; you can remove your location from their record.")
+                        "deactivates them.")
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)
@@ -389,6 +389,11 @@ async def reactivate(session: AsyncSession, manager: User, target: User) -> User
     if not await manages_direct(session, manager, target):
         raise Forbidden("You can reactivate only people whose direct location is one you "
                         "manage.")
+    if beyond := await _held_beyond(session, manager, target):
+        raise Forbidden(f"{target.full_name} also works at {', '.join(beyond)}, which you do "
+                        "not manage: reactivating them would give them their work there back. A "
+                        "Location Manager of every location they work at, or the help desk, "
+                        "reactivates them.")
     target.status = AccountStatus.ACTIVE
     session.add(target)
     return target
