@@ -279,6 +279,7 @@ ROUTES: dict[str, Access] = {
     "GET /inventory": only(MANAGERS, Scope.SELF),
     "GET /inventory/{location_id}": only(SITE_READERS, Scope.LOCATION, STATE_STAFF),
     "POST /inventory/{location_id}/{action}": only(MANAGERS, Scope.LOCATION),
+    "GET /inventory/{location_id}/{action}": only(MANAGERS, Scope.LOCATION),
     "GET /transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
     "POST /transfers/{transfer_id}/{action}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
     # provider portal: the active location, account management (Location Managers)

@@ -643,6 +643,12 @@ async def test_the_inventory_page_corrects_an_expiry_and_keeps_a_mistake(system,
                                 action=f"/inventory/{site}/expiry")
     assert again.status_code == 409 and "already sent once with other values" in again.text
     assert "new key" not in again.text, "the page's hidden key is not the person's to send"
+    # the address a refused form was shown at, opened again, is the site's page at that form
+    # (it answered 405)
+    reopened = await person.http.get(f"/inventory/{site}/expiry", follow_redirects=False)
+    assert reopened.status_code == 303 and reopened.headers["location"] == \
+        f"/inventory/{site}#expiry"
+    assert (await person.http.get(f"/inventory/{site}/nothing")).status_code == 404
     assert "Expiry corrected" in done.text and "Label read again" in done.text
     await person.http.aclose()
 

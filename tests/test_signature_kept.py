@@ -48,6 +48,10 @@ async def test_section_b_signatures_come_back_as_typed_after_a_refusal(system):
             unsigned = await person.submit(f"{base}/{step}", {
                 "method": "typed", "typed_name": TYPED, "consent": "yes", "action": action})
             assert unsigned.status_code in (400, 422), (action, unsigned.text[:300])
+            button = "Adopt and use, and submit Section B" if step == "attestation" \
+                else "Adopt and use"
+            assert f"choose &#34;{button}&#34; to sign" in unsigned.text \
+                or f"choose &quot;{button}&quot; to sign" in unsigned.text, unsigned.text[:300]
             assert "did not sign" in unsigned.text and 'id="consent-box" name="consent" ' \
                 'value="yes" checked' in unsigned.text, action
             kept_as_typed(unsigned.text, TYPED)

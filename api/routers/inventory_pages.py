@@ -79,6 +79,16 @@ async def site(request: Request, location_id: Id, user: CurrentUser, session: Se
                             transfers_waiting=transfers_waiting)
 
 
+@pages.get("/inventory/{location_id}/{action}", response_class=HTMLResponse)
+async def site_action_address(location_id: Id, action: Literal[
+        "receive", "adjust", "expiry", "transfer"], user: CurrentUser,
+                              session: SessionDep) -> Response:
+    """The address a refused form's page was shown at, opened again (history, a bookmark):
+    the site's page, at that form."""
+    await inventory.site_for(session, user, location_id)
+    return redirect(f"/inventory/{location_id}#{action}")
+
+
 @pages.post("/inventory/{location_id}/{action}", response_class=HTMLResponse)
 async def site_action(request: Request, location_id: Id, action: str, user: CurrentUser,
                       session: SessionDep, gateway: ProcessesDep) -> Response:

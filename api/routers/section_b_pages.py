@@ -383,9 +383,11 @@ def _filled_in(values: dict, user) -> bool:
 async def _sign(request, session, gateway, location, step, action, values, user):
     if action != "sign":
         if "typed_name" in values and _filled_in(values, user):
-            raise _invalid("signature", "You filled in your signature but did not sign: choose "
-                                        "\"Adopt and use\" to sign, or clear it to go on "
-                                        "without signing.")
+            button = ("Adopt and use, and submit Section B" if step == "attestation"
+                      else "Adopt and use")
+            raise _invalid("signature", f"You filled in your signature but did not sign: choose "
+                                        f"\"{button}\" to sign, or clear it to go on without "
+                                        "signing.")
         if action == "next" and step == "agreement":
             signed = {s.document for s in await coordinator_signatures(session, location.id)}
             if DocumentKind.PROVIDER_AGREEMENT not in signed:
