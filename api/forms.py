@@ -13,6 +13,7 @@ from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
 from core.errors import Invalid
+from core.i18n import N_
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,8 +23,8 @@ _FRIENDLY = {
     "int_parsing": "Enter a whole number.",
     "float_parsing": "Enter a number.",
     "bool_parsing": "Choose yes or no.",
-    "date_from_datetime_parsing": "Enter a date as YYYY-MM-DD.",
-    "date_parsing": "Enter a date as YYYY-MM-DD.",
+    "date_from_datetime_parsing": N_("Enter a date as YYYY-MM-DD."),
+    "date_parsing": N_("Enter a date as YYYY-MM-DD."),
     "time_parsing": "Enter a time as HH:MM.",
     "enum": "Choose one of the options.",
     "literal_error": "Choose one of the options.",
@@ -36,7 +37,12 @@ _FRIENDLY = {
     "list_type": "Choose at least one.",
     "extra_forbidden": "This field is not accepted here: check its spelling.",
     "timezone_aware": "Give the time with its time zone, like 2026-03-01T09:00:00-05:00.",
+    # a number or a moment sent for a day (20270621, 2027-06-21T10:00)
+    "date_from_datetime_inexact": "Enter a date as YYYY-MM-DD.",
+    "date_type": "Enter a date as YYYY-MM-DD.",
 }
+NO_SUCH_DAY = N_("Enter a real date: there is no such day (check the month and the day).")
+A_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 UNION_MEMBER = re.compile(r"[a-z-]+\[.*\]")  # pydantic's name for a union's member
@@ -70,6 +76,9 @@ def _message(error: Mapping[str, Any]) -> str:
     if error.get("type") == "string_too_short" and min_length > 1 and str(
             error.get("input") or "").strip():  # typed, but too little of it
         return f"Use at least {min_length} characters."
+    if error.get("type") in ("date_parsing", "date_from_datetime_parsing") and A_DAY.fullmatch(
+            str(error.get("input", ""))):  # 2027-02-29: written right, a day that is not
+        return NO_SUCH_DAY
     template = _FRIENDLY.get(error.get("type", ""))
     if template:
         try:
