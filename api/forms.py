@@ -38,8 +38,7 @@ _FRIENDLY = {
     "extra_forbidden": "This field is not accepted here: check its spelling.",
     "timezone_aware": "Give the time with its time zone, like 2026-03-01T09:00:00-05:00.",
     # a number or a moment sent for a day (20270621, 2027-06-21T10:00)
-    "date_from_datetime_inexact": "Enter a date as YYYY-MM-DD.",
-    "date_type": "Enter a date as YYYY-MM-DD.",
+    "date_from_datetime_inexact": N_("Enter a date as YYYY-MM-DD."),
 }
 NO_SUCH_DAY = N_("Enter a real date: there is no such day (check the month and the day).")
 A_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
