@@ -173,6 +173,20 @@ async def _held_beyond(session: AsyncSession, manager: User, target: User) -> li
             if location.id not in managed]
 
 
+def _beyond_you(target: User, beyond: list[str], consequence: str, who_does: str) -> str:
+    return (f"{target.full_name} also works at {', '.join(beyond)}, which you do not manage: "
+            f"{consequence}. A Location Manager of every location they work at, or the help "
+            f"desk, {who_does}.")
+
+
+async def holds_all(session: AsyncSession, manager: User, target: User) -> bool:
+    """The manager holds the person's direct location and every other one they work at: who
+    may deactivate or reactivate them (and change who they are, but for the primary
+    coordinator)."""
+    return (await manages_direct(session, manager, target)
+            and not await _held_beyond(session, manager, target))
+
+
 async def identity_refusal(session: AsyncSession, manager: User, target: User) -> str | None:
     """Why the manager may not change who the person is (name, email, username, title,
     phone), or None when they may. Who a person is (their email: where their password is
@@ -188,9 +202,8 @@ async def identity_refusal(session: AsyncSession, manager: User, target: User) -
                 "change their name, email address, username, title or phone. You can change "
                 "their profile at your location.")
     if beyond := await _held_beyond(session, manager, target):
-        return (f"{target.full_name} also works at {', '.join(beyond)}, which you do not "
-                "manage: their name, email address, username, title and phone are changed by "
-                "a Location Manager of every location they work at, or by the help desk.")
+        return _beyond_you(target, beyond, "their name, email address, username, title and "
+                           "phone are used there too", "changes them")
     primary = (await session.exec(select(Location.name).where(
         Location.coordinator_user_id == target.id))).first()
     if primary is not None or target.role not in PROFILES:
@@ -372,10 +385,8 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     await _keeps_a_manager(session, manager, target, managing, "form")
     await _primary_coordinator(session, target, managing, "form")
     if beyond := await _held_beyond(session, manager, target):
-        raise Forbidden(f"{target.full_name} also works at {', '.join(beyond)}, which you do "
-                        "not manage: deactivating them would end their work there too. A "
-                        "Location Manager of every location they work at, or the help desk, "
-                        "deactivates them.")
+        raise Forbidden(_beyond_you(target, beyond, "deactivating them would end their work "
+                                    "there too", "deactivates them"))
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)
@@ -390,10 +401,8 @@ async def reactivate(session: AsyncSession, manager: User, target: User) -> User
         raise Forbidden("You can reactivate only people whose direct location is one you "
                         "manage.")
     if beyond := await _held_beyond(session, manager, target):
-        raise Forbidden(f"{target.full_name} also works at {', '.join(beyond)}, which you do "
-                        "not manage: reactivating them would give them their work there back. A "
-                        "Location Manager of every location they work at, or the help desk, "
-                        "reactivates them.")
+        raise Forbidden(_beyond_you(target, beyond, "reactivating them would give them their "
+                                    "work there back", "reactivates them"))
     target.status = AccountStatus.ACTIVE
     session.add(target)
     return target

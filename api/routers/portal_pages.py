@@ -116,9 +116,7 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     direct = next((r for r, _ in held if r.direct), None)
     refusal = await portal_accounts.identity_refusal(session, user, person)
     identity = refusal is None
-    # deactivating: by a manager of the direct location who holds all the person's locations
-    ends = direct is not None and direct.location_id in mine and not [
-        r for r, _ in held if r.location_id not in mine]
+    ends = await portal_accounts.holds_all(session, user, person)  # (de)activating
     offered = [(i, n) for i, n in await _my_locations(session, user)
                if int(i) not in {r.location_id for r, _ in held}]
     values = {"first_name": person.first_name, "last_name": person.last_name,
