@@ -199,8 +199,7 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
     its way somewhere (the transfer carries its date), or when it would disagree with the same
     lot on its way here (the transfer could not be received)."""
     await hold_sites(session, location.id)  # before the lot is read: see hold_sites
-    lot = await lot_of(session, location, lot_id)
-    await session.refresh(lot)
+    lot = await lot_of(session, location, lot_id)  # read after the hold: what is committed
     key = f"expiry:{location.id}:{data.request_key}"
     new, old = data.expiration_date, lot.expiration_date
     if (done := await entry_for(session, key)) is not None:  # sent again: the same change?
