@@ -148,7 +148,22 @@ def audit_action(action: str, subject_type: str = "location") -> str:
 
 
 document_titles = {kind.value: doc.title for kind, doc in DOCUMENTS.items()}
+
+
+def audit_value(key: str, value) -> str:
+    """One detail of an audit event in people's words: a status by its label, documents by
+    their titles, a record's fields before or after a correction (a dict) by their values."""
+    if isinstance(value, dict):
+        return ", ".join(str(part) for part in value.values() if part not in (None, ""))
+    if isinstance(value, list | tuple):
+        return ", ".join(document_titles.get(str(part), str(part)) for part in value)
+    if key in ("from", "to"):
+        return LOCATION_STATUS_LABELS.get(str(value), str(value))
+    return str(value)
+
+
 templates.env.filters["audit_action"] = audit_action
+templates.env.filters["audit_value"] = audit_value
 templates.env.filters["zip_products"] = _product_options
 templates.env.filters["lot_options"] = _lot_options
 templates.env.filters["actor_name"] = actor_name
@@ -164,7 +179,6 @@ templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
-templates.env.filters["doc_title"] = lambda value: document_titles.get(str(value), str(value))
 # A storage unit's review and a signer's role, in the reviewer's words.
 templates.env.globals["unit_review_labels"] = {
     "with_section_b": "Reviewed with Section B", "pending": "Waiting for review",

@@ -3,7 +3,13 @@ the signing link, or the invitation, goes to the corrected address and the old o
 
 from models.enrollment import Location
 from tests.support.enrollment import complete_location, register_coordinator, start_enrollment
-from tests.support.review import SIGNING_SUBJECT, sign_token, signing_tokens, wait_for_status
+from tests.support.review import (
+    SIGNING_SUBJECT,
+    reviewer,
+    sign_token,
+    signing_tokens,
+    wait_for_status,
+)
 from tests.support.web import browser, unique_email
 
 
@@ -52,6 +58,12 @@ async def test_a_mistyped_officer_email_is_corrected_and_the_link_goes_to_the_ne
     for token in signing_tokens(cmo_mail):
         assert (await sign_token(system, token, "cmo")).status_code == 201
     await wait_for_status(system, location_id, "pending_review")
+    # Found by the outside check: the correction's audit entry (the officer before and after)
+    # made the reviewer's location page a 500, so the location could not be reviewed.
+    page = await (await reviewer(system)).get(f"/review/locations/{location_id}")
+    assert page.status_code == 200, page.text[:400]
+    assert f"Dana Right, CEO, {right}" in page.text
+    assert "Officer:" in page.text.replace("&#39;", "'")
 
 
 async def test_an_unregistered_coordinator_is_corrected_and_invited_again(system):
