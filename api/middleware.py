@@ -155,14 +155,16 @@ class SecurityHeaders:
             headers.setdefault("Strict-Transport-Security", HSTS)
 
 
-# The answers that must not tell whether an address has an account: the same words for every
-# address, and (below) the same time. Their work differs by a few milliseconds (a new account
-# is written and its process started; a known address's owner is emailed, or nothing is
-# done past the hourly allowance), which Server-Timing, or enough tries, would show.
+# The answers that must not tell whether an address has an account (or, for "email me a new
+# signing link", a document to sign): the same words for every address, and (below) the same
+# time. Their work differs by a few milliseconds (a new account is written and its process
+# started; a known address's owner is emailed, or nothing is done past the hourly allowance),
+# which Server-Timing, or enough tries, would show.
 ACCOUNT_BLIND = frozenset({
     ("POST", "/register"), ("POST", "/api/v1/registrations"),
     ("POST", "/help/register"), ("POST", "/api/v1/helpdesk/registrations"),
     ("POST", "/password/forgot"), ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/sign/request-link"), ("POST", "/api/v1/signing/request-link"),
 })
 
 

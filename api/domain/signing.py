@@ -7,6 +7,7 @@ from fastapi import Request
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import throttle
 from api.domain.signatures import adopted_image, client_of
 from api.processes import Gateway
 from api.processes import signing as signing_process
@@ -112,7 +113,10 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
 
 async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str) -> None:
     """For a mistyped or changed link: any pending request for this officer gets a new link.
-    The answer is the same whether or not the address is known."""
+    The answer is the same whether or not the address is known, and past a few asks an hour
+    for an address nothing more is sent (no mail bombing, no links killed by strangers)."""
+    if not await throttle.account_email_allowed(session, email, throttle.SIGNING_LINK_EMAIL):
+        return
     pending = (await session.exec(select(SigningRequest, SigningRound.number).join(
         SigningRound, SigningRound.id == SigningRequest.round_id).where(
         func.lower(SigningRequest.officer_email) == email.lower(),

@@ -38,6 +38,11 @@ RESET_EMAIL = Rule("reset", free=3, window=timedelta(hours=1), max_wait=timedelt
 # Public questions need no account and each emails the address it gives: a few an hour per
 # address, and per client however many addresses it types.
 QUESTION_EMAIL = Rule("question", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
+# "Email me a new signing link" needs no account and each one emails the officer fresh links
+# (the older ones die): a few an hour per address, or anyone could flood an officer and keep
+# every link they hold dead.
+SIGNING_LINK_EMAIL = Rule("signing-link", free=3, window=timedelta(hours=1),
+                          max_wait=timedelta(hours=1))
 
 WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} and try again, "
         "or reset your password.")
@@ -92,10 +97,11 @@ async def forget(session: AsyncSession, name: str) -> None:
     await session.exec(delete(LoginThrottle).where(LoginThrottle.key == name))
 
 
-async def account_email_allowed(session: AsyncSession, email: str) -> bool:
+async def account_email_allowed(session: AsyncSession, email: str,
+                                rule: Rule = RESET_EMAIL) -> bool:
     """Count one email asked for this address; False past the hourly allowance."""
-    row = await _current(session, RESET_EMAIL, key(RESET_EMAIL, email))
-    if row.count >= RESET_EMAIL.free:
+    row = await _current(session, rule, key(rule, email))
+    if row.count >= rule.free:
         return False
     row.count += 1
     session.add(row)
