@@ -42,6 +42,6 @@ async def keep_files(request: Request, session, user, values: dict,
                 errors = {"attachments": " ".join(problems) + (
                     " Your other files are kept." if refs else "")}
         except CVMSError as error:
-            errors = error.errors or {"attachments": error.message}
+            errors = error.problems("attachments")
     values["kept_files"] = kept_list(kept, secret(request), user.id)
     return kept, errors

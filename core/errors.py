@@ -15,6 +15,12 @@ class CVMSError(Exception):
         if field:
             self.errors.setdefault(field, message)
 
+    def problems(self, field: str = "form") -> dict[str, str]:
+        """What a page shows: each field's problem, or, for an error of no field (a refusal,
+        "not done, try again"), its message under `field` (the form's own alert by default),
+        so a refused form never comes back without a word."""
+        return self.errors or {field: self.message}
+
 
 class NotAuthenticated(CVMSError):
     status_code = HTTPStatus.UNAUTHORIZED

@@ -25,7 +25,7 @@ from tests.support.enrollment import (
 from tests.support.helpdesk import agent, register_requester
 from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.web import NOT_DONE, PASSWORD, unique_email
+from tests.support.web import NOT_DONE, PASSWORD, browser, unique_email
 from workflows.health import HealthWorkflow
 
 # Refused unsent takes milliseconds; an attempt that is sent waits out ACTION_TIMEOUT (5 s). The
@@ -238,3 +238,33 @@ async def test_with_the_worker_stopped_an_action_is_not_done_and_health_says_why
             AuditEvent.subject_type == "case", AuditEvent.subject_id == case["id"],
             AuditEvent.action == "status:in_progress"))
         assert assigned.one() == 1, "the retry happened once"
+
+
+async def test_the_pages_say_not_done_and_keep_what_was_typed(outage):
+    """Found by the outside check: while Temporal was down, the registration page came back
+    with no word at all, and the coordinator's sign-up said "You already have an account" (the
+    account written for the process was still in the page's session)."""
+    temporal, system = outage
+    enrollment = await start_enrollment(system, ["Outage Page Clinic"])
+    (coordinator, _location), = enrollment.locations.items()
+    mail = await system.smtp.one(to=coordinator, subject="Primary Vaccine Coordinator")
+    invitation = mail.link("/invite/")
+    email = unique_email("outage-page")
+    await temporal.stop()
+    person = browser(system)
+    registered = await person.submit("/register", {
+        "first_name": "Paula", "last_name": "Pages", "email": email, "password": PASSWORD,
+        "password_confirm": PASSWORD})
+    assert registered.status_code == 503, registered.text[:400]
+    assert NOT_DONE in registered.text and f'value="{email}"' in registered.text
+    signed_up = await browser(system).submit(invitation, {
+        "first_name": "Cora", "last_name": "Coordinator", "password": PASSWORD,
+        "password_confirm": PASSWORD})
+    assert signed_up.status_code == 503, signed_up.text[:400]
+    assert NOT_DONE in signed_up.text and "You already have an account" not in signed_up.text
+    assert 'value="Cora"' in signed_up.text
+    await back(temporal, system)
+    again = await browser(system).submit(invitation, {
+        "first_name": "Cora", "last_name": "Coordinator", "password": PASSWORD,
+        "password_confirm": PASSWORD})
+    assert "You are the vaccine coordinator for Outage Page Clinic" in again.text, again.text[:600]

@@ -216,7 +216,7 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
         return await _booking_page(request, session, person, base,
-                                   error.errors or {"slot_id": error.message},
+                                   error.problems("slot_id"),
                                    error.status_code, values)
     return redirect(f"{base}/appointments", notice=gettext(notice))
 

@@ -50,7 +50,7 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
         except TooManyRequests as error:
             return _login_again(request, values, error.errors, next_url, error)
         except CVMSError as error:
-            errors = error.errors
+            errors = error.problems()
     if errors:
         return _login_again(request, values, errors, next_url)
     key = await start_session(session, user, request, settings.session_hours)
@@ -98,7 +98,7 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
                                            keep_session_key=presented_key(request)[0])
             return redirect(next_url, notice="Your password has been changed.")
         except CVMSError as error:
-            errors = error.errors
+            errors = error.problems()
     return render(request, "auth/password.html", {"user": user, "errors": errors,
                                                   "next": next_url}, status_code=400)
 

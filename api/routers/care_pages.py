@@ -86,7 +86,7 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _walk_in_page(request, session, user, location_id, values,
-                                   error.errors or {"form": error.message}, error.status_code)
+                                   error.problems(), error.status_code)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
         care.already_registered(person) if known else f"{person.full_name} is registered."))
 
@@ -177,7 +177,7 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _person_page(request, session, gateway, user, location_id, recipient_id,
-                                  values, error.errors or {"form": error.message},
+                                  values, error.problems(),
                                   error.status_code)
     return redirect(here, notice=f"Dose {dose.dose_number} is recorded.")
 
@@ -237,7 +237,7 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
         if action == "remove":  # the correction form shows the record; the reason is kept
             values = {**_stored(dose), "reason": values.get("reason", "")}
         return await _edit_page(request, session, dose, values,
-                                error.errors or {"form": error.message}, error.status_code)
+                                error.problems(), error.status_code)
 
 
 @pages.get("/care/{location_id}/reports", response_class=HTMLResponse)

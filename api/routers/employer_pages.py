@@ -58,7 +58,7 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
     except CVMSError as error:
         await rollback_keeping(session, user)
         return render(request, "employers/new.html", {
-            "values": values, "errors": error.errors or {"form": error.message}, **CHOICES},
+            "values": values, "errors": error.problems(), **CHOICES},
             status_code=error.status_code)
     return redirect(f"/portal/organizations/{employer.id}",
                     notice=f"{employer.name} is created. Add its point of contact below.")
@@ -93,7 +93,7 @@ async def edit(request: Request, employer_id: Id, user: CurrentUser,
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _record(request, session, user, employer_id, error.status_code,
-                             values=values, errors=error.errors)
+                             values=values, errors=error.problems())
     return redirect(f"/portal/organizations/{employer_id}", notice="Saved.")
 
 
@@ -107,7 +107,7 @@ async def add_contact(request: Request, employer_id: Id, user: CurrentUser, sess
                                               validated_form(ContactIn, values))
     except CVMSError as error:
         await rollback_keeping(session, user)
-        problems = error.errors or {"form": error.message}
+        problems = error.problems()
         return await _record(request, session, user, employer_id, error.status_code,
                              contact_values=values, contact_errors=problems, errors=problems)
     return redirect(f"/portal/organizations/{employer_id}",

@@ -109,7 +109,7 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep)
             await helpdesk.register_requester(session, gateway, data)
             return sent_to("/help/register/sent", data.email)
         except CVMSError as error:
-            errors = error.errors
+            errors = error.problems()
     return render(request, "help/register.html", {"values": values, "errors": errors},
                   status_code=400)
 
@@ -219,7 +219,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
                                                              "emailed you a confirmation.")
         except CVMSError as error:
             await rollback_keeping(session, user)
-            errors = error.errors or {"form": error.message}
+            errors = error.problems()
     values["kept"] = references
     _kept_files, refused = await keep_files(request, session, user, values, uploads)
     return await _intake(request, session, user, values=values, errors={**errors, **refused},
@@ -281,7 +281,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
                 if reopens else "Your reply was sent."))
     except CVMSError as error:
         await rollback_keeping(session, user, case)
-        errors = error.errors or {"body": error.message}
+        errors = error.problems("body")
     values["kept"] = references
     _kept_files, refused = await keep_files(request, session, user, values, uploads)
     return render(request, "help/case.html", {
@@ -392,7 +392,7 @@ async def linked_case_reply(request: Request, case_id: str, key: str, session: S
             return RedirectResponse(f"/help/c/{case_id}/{key}?done={done}", status_code=303)
     except CVMSError as error:
         await rollback_keeping(session, case)
-        errors = error.errors or {"body": error.message}
+        errors = error.problems("body")
     return await _linked_view(request, session, gateway, case, key, status_code=400,
                               values=values,
                               errors=i18n.translated(errors))

@@ -121,7 +121,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: Agent,
         _files, refused = await keep_files(request, session, user, values, uploads)
         return await _case_page(request, session, gateway, user, case_id,
                                 status_code=error.status_code, values=values,
-                                errors={**(error.errors or {"form": error.message}), **refused})
+                                errors={**(error.problems()), **refused})
 
 
 async def _act(request, session, gateway, case, user, action: str, values: dict,

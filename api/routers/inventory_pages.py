@@ -98,7 +98,7 @@ async def site_action(request: Request, location_id: Id, action: str, user: Curr
         return redirect(f"/inventory/{location_id}", notice=notice)
     except CVMSError as error:
         await rollback_keeping(session, user)
-        errors = error.errors or {"form": error.message}
+        errors = error.problems()
         if "request_key" in errors:  # the page's hidden key: said in a person's words
             errors = {"form": RESENT}
         return await _site_page(request, session, user, location_id, error.status_code,
@@ -141,7 +141,7 @@ async def _request_transfer(session, gateway, user, location, values) -> str:
         receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
                                        enrolled_only=True, exclude=location.id, viewer=user)
     except Invalid as error:
-        receiver, errors = None, error.errors or {"to_location_id": error.message}
+        receiver, errors = None, error.problems("to_location_id")
     parsed, found = parse(TransferIn, {**values, "to_location_id": receiver or 0})
     errors = {**found, **errors} if receiver is None else found
     if errors:

@@ -57,12 +57,17 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
     except Gone as error:
         return await _problem(request, token, error)
     except CVMSError as error:
-        errors = error.errors
+        # Not done (e.g. the process did not answer): the account written for it is undone,
+        # so the page does not take it for an account that exists.
+        await session.rollback()
+        errors, status = error.problems(), error.status_code
+    else:
+        status = 400
     link = await invitations.usable_invitation(session, token)
     names = {k: values.get(k, "") for k in ("first_name", "last_name") if k in values}
     return render(request, "invite/register.html", {
         "invite": await invitations.describe(session, link), "token": token, "errors": errors,
-        "values": names}, status_code=400)
+        "values": names}, status_code=status)
 
 
 @router.post("/{token}/renew", response_class=HTMLResponse)

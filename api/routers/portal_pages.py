@@ -106,7 +106,7 @@ async def add_account(request: Request, user: CurrentUser, session: SessionDep,
         return render(request, "portal/account_new.html", {
             "tab": "accounts", "locations": await _my_locations(session, user),
             "profiles": PROFILE_OPTIONS, "values": values,
-            "errors": error.errors or {"form": error.message}}, status_code=error.status_code)
+            "errors": error.problems()}, status_code=error.status_code)
 
 
 async def _record(request, session, user, user_id: int, status_code: int = 200, **extra):
@@ -159,7 +159,7 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
         await rollback_keeping(session, user)
         typed = {"values": values} if action == "edit" else {}  # the edit form keeps them
         return await _record(request, session, user, user_id, error.status_code,
-                             errors=error.errors or {"form": error.message}, form=action,
+                             errors=error.problems(), form=action,
                              **typed)
     return redirect(f"/portal/accounts/{user_id}", notice=notice)
 

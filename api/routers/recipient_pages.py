@@ -103,7 +103,7 @@ async def upload_page(request: Request, user: Uploader, session: SessionDep,
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _home(request, session, user, int(location_id) if location_id.isdigit()
-                           else None, errors=error.errors or {"file": error.message},
+                           else None, errors=error.problems("file"),
                            values={"valid_rows_only": "true" if choice else "false"},
                            help_url=getattr(error, "help_url", None),
                            status_code=error.status_code)

@@ -110,7 +110,7 @@ async def save(request: Request, recipient_id: Id, key: str, session: SessionDep
     except CVMSError as error:
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
-        errors = error.errors
+        errors = error.problems()
     if errors:
         return await _form(request, session, person, base, values, errors, 400)
     return redirect(f"{base}/status?saved=1")

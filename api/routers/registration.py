@@ -30,16 +30,17 @@ async def register_page(request: Request) -> HTMLResponse:
 async def register(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RegistrationIn, values)
+    status = 400
     if data:
         try:
             await accounts.register_org_admin(session=session, gateway=gateway, data=data,
                                               verify_within=VERIFY_WITHIN)
             return sent_to("/register/sent", data.email)
         except CVMSError as error:
-            errors = error.errors
+            errors, status = error.problems(), error.status_code
     kept = {k: v for k, v in values.items() if not k.startswith("password")}
     return render(request, "auth/register.html", {"values": kept, "errors": errors},
-                  status_code=400)
+                  status_code=status)
 
 
 def sent_to(url: str, email: str) -> Response:

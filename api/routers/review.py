@@ -97,7 +97,7 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
             return redirect("/review", notice=f"{what} was {verb}. The coordinator has been "
                                               "emailed.")
         except CVMSError as error:  # a field's problem on its field (the reason), else the decision's
-            errors = error.errors or {"decision": error.message}
+            errors = error.problems("decision")
             return await _detail(request, session, user, location_id,
                                  status_code=error.status_code, errors=errors, values=values)
     return await _detail(request, session, user, location_id, status_code=400, errors=errors,

@@ -90,7 +90,7 @@ async def save_details(request: Request, user: Admin, session: SessionDep,
             org = await section_a.save_details(session, user, org, data, gateway)
             return _after_save(values, "locations", org=org)
         except CVMSError as error:
-            errors = error.errors or {"form": error.message}
+            errors = error.problems()
     elif values.get("action") == "pause" and (org is None or org.status ==
                                               OrganizationStatus.DRAFT):
         await section_a.keep_details(session, user, org, values)  # as typed: nothing lost
@@ -140,7 +140,7 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
             await _store_location(session, gateway, org, values, data, user)
         except CVMSError as error:
             return await _page(request, session, org, "locations", values=values,
-                               errors=error.errors or {"name": error.message}, status_code=400)
+                               errors=error.problems("name"), status_code=400)
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
                            errors={"locations": "Add at least one location before continuing. "
@@ -176,7 +176,7 @@ async def _save_location(request: Request, session, gateway, org, values: dict,
             await _store_location(session, gateway, org, values, data, user)
             return redirect(_step_url("locations"), notice=f"{data.name} is saved.")
         except CVMSError as error:
-            errors = error.errors or {"name": error.message}
+            errors = error.problems("name")
     return await _page(request, session, org, "locations", values=values, errors=errors,
                        status_code=400)
 
@@ -211,7 +211,7 @@ async def submit(request: Request, user: Admin, session: SessionDep,
         if error.status_code in (202, 409):  # accepted, still working; or already submitted
             return redirect("/organization", notice=error.message)
         return await _page(request, session, org, "review", status_code=error.status_code,
-                           problems=error.errors or {"form": error.message})
+                           problems=error.problems())
     return redirect("/organization", notice="Section A is submitted. We emailed each location's "
                                             "vaccine coordinator an invitation to Section B.")
 
@@ -256,7 +256,7 @@ async def add_location_later(request: Request, user: Admin, session: SessionDep,
         except CVMSError as error:  # the same location again: named on its field
             if error.status_code != 409:
                 raise
-            errors = error.errors or {"name": error.message}
+            errors = error.problems("name")
     return await _dashboard(request, session, org, details={}, values=values, errors=errors,
                             adding=True, status_code=400)
 

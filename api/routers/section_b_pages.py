@@ -220,7 +220,7 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
         # nothing half-stored; what was typed goes back to the page
         await rollback_keeping(session, user, location)
         return await _show(request, session, location, step, status_code=error.status_code,
-                           errors=error.errors or {"form": error.message},
+                           errors=error.problems(),
                            posted=values)
 
 
@@ -437,7 +437,7 @@ async def edit_provider(request: Request, location_id: Id, provider_id: Id, user
             if not error.errors:
                 raise
             await rollback_keeping(session, user, location)
-            errors = error.errors
+            errors = error.problems()
     provider = next(p for p in await section_b.providers_of(session, location)
                     if p.id == provider_id)
     return render(request, "section_b/provider_edit.html", {

@@ -89,7 +89,7 @@ async def sign(request: Request, token: str, session: SessionDep, gateway: Proce
         except Gone as gone:
             return await _problem(request, token, gone)
         return render(request, "signing/sign.html", {
-            "page": page, "token": token, "errors": error.errors or {"form": error.message},
+            "page": page, "token": token, "errors": error.problems(),
             "posted": values},
             status_code=error.status_code)
     signature = await session.get(Signature, recorded.signature_id)
