@@ -40,8 +40,22 @@ def _state(value: str) -> str:
     return value.upper()
 
 
-Text = Annotated[str, Field(min_length=1, max_length=200)]
-ShortText = Annotated[str, Field(min_length=1, max_length=80)]
+# A line break, a tab or a text-direction control (U+202A-202E, U+2066-2069: they reverse
+# what follows when shown) in a one-line field: no text input types them, and a name carrying
+# them would print as a forged line (or backwards) in every email and export it goes into.
+NOT_ONE_LINE = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(value: str | None) -> str | None:
+    if value is not None and NOT_ONE_LINE.search(value):
+        raise ValueError("Write it on one line, without line breaks, tabs or text-direction "
+                         "characters.")
+    return value
+
+
+OneLine = AfterValidator(_one_line)
+Text = Annotated[str, Field(min_length=1, max_length=200), OneLine]
+ShortText = Annotated[str, Field(min_length=1, max_length=80), OneLine]
 
 # A person's name (a recipient's legal name, a provider's as on the license, an officer's or a
 # coordinator's): letters of any script (with their accents) and a name's own punctuation: no
@@ -68,7 +82,7 @@ def no_markup(what: str = "name") -> AfterValidator:
     def check(value: str) -> str:
         if "<" in value or ">" in value:
             raise ValueError(f"Write the {what} without < or >.")
-        return value
+        return _one_line(value)
 
     return AfterValidator(check)
 
@@ -91,7 +105,7 @@ def optional_text(max_length: int = 200) -> Any:
     """Free text that may be left blank (kept as None), at most `max_length` characters: no more
     than the column it is stored in holds (tests/test_input_limits.py)."""
     return Annotated[Annotated[str, Field(max_length=max_length)] | None, Blankable,
-                     Field(default=None)]
+                     Field(default=None), OneLine]
 
 
 OptionalText = optional_text()

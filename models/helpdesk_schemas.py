@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from core.i18n import N_
-from models.fields import Blankable, Id, PersonName, Phone, fail
+from models.fields import Blankable, Id, OneLine, PersonName, Phone, fail
 from models.helpdesk_rules import REGISTRATION_CODE, REGISTRATION_CODE_HELP, Category, Team
 from models.input import Input
 from models.inventory_schemas import RequestKey
@@ -63,7 +63,7 @@ def unreachable(email: object, phone: object) -> bool:
 
 
 class PublicQuestionIn(Form):
-    name: Annotated[str, Field(min_length=1, max_length=160)]
+    name: Annotated[str, Field(min_length=1, max_length=160), OneLine]
     email: Annotated[EmailStr | None, Blankable] = None
     phone: Annotated[Phone | None, Blankable] = None
     question: LongText

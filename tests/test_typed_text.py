@@ -20,7 +20,7 @@ from models.enums import Role
 from models.helpdesk import Case
 from models.input import CONTROL_MESSAGE, Input
 from tests.support.accounts import make_user
-from tests.support.enrollment import ORG_DETAILS, start_enrollment
+from tests.support.enrollment import ORG_DETAILS, location_body, start_enrollment
 from tests.support.system import TEST_SECRET
 from tests.support.web import browser, unique_email
 
@@ -114,3 +114,60 @@ async def test_a_search_with_a_control_character_is_refused_on_q(system):
             assert "cannot be typed" in answer.text, answer.text[-1500:]
     for person, url in ((agent, "/helpdesk?team=all&q=ab"), (reviewer, "/state/locations?q=ab")):
         assert (await person.http.get(url)).status_code == 200, url
+
+
+ONE_LINE = ("Write it on one line, without line breaks, tabs or text-direction characters.")
+FORGED = "\r\nBcc: someone@evil.example.org"
+
+
+async def test_line_breaks_and_direction_controls_in_one_line_fields_are_refused(system):
+    """Found by the outside check: an API client put CR/LF into an organization's and a
+    location's name, an officer's title, a portal user's title and a question's name, which
+    then printed as a forged "Bcc:" line in the emails' text; a right-to-left override turned
+    a name backwards. A question's own text keeps its lines."""
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": f"Ann{FORGED}", "question": "Two lines\r\nare fine here",
+            "email": unique_email("crlf")})
+    assert asked.status_code == 422 and asked.json()["errors"] == {"name": ONE_LINE}, asked.text
+
+    enrollment = await start_enrollment(system, ["One Line Site"], submit=False)
+    org = f"/api/v1/organizations/{enrollment.org_id}"
+    for name in (f"Acme{FORGED}", "Acme \u202eRTL", "Acme\tTabbed", "Acme\u2028Health"):
+        refused = await enrollment.admin.put(f"{org}/details",
+                                             json={**ORG_DETAILS, "legal_name": name})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"] == {"legal_name": ONE_LINE}, refused.text
+    (email, location_id), = enrollment.locations.items()
+    location = location_body("One Line Site", email)
+    for field in ("name", "street", "city"):
+        refused = await enrollment.admin.put(f"{org}/locations/{location_id}",
+                                             json={**location, field: f"Main{FORGED}"})
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"] == {field: ONE_LINE}, refused.text
+    kept = (await enrollment.admin.get(org)).json()
+    assert kept["legal_name"] == ORG_DETAILS["legal_name"]
+
+
+def test_every_one_line_field_type_refuses_a_line_break():
+    """The field types one-line inputs are built from (an officer's and a portal user's title
+    included); each would have stored the break."""
+    from pydantic import TypeAdapter
+
+    from models.enrollment_schemas import OfficerIn
+    from models.fields import Name, OptionalText, ShortText, Text
+    from models.portal_schemas import OptionalTitle
+
+    for kind in (Text, ShortText, Name, OptionalText, OptionalTitle,
+                 OfficerIn.model_fields["title"].annotation
+                 if not OfficerIn.model_fields["title"].metadata
+                 else typing.Annotated[str, *OfficerIn.model_fields["title"].metadata]):
+        adapter = TypeAdapter(kind)
+        assert adapter.validate_python("One line") == "One line"
+        for bad in ("Two\nlines", "Back\u202ewards", "Tab\tbed"):
+            try:
+                adapter.validate_python(bad)
+            except ValueError as error:
+                assert ONE_LINE in str(error)
+            else:
+                raise AssertionError(f"{kind} took {bad!r}")
