@@ -10,7 +10,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from api import errors
 from api.access import enforce
 from api.csrf import verify_csrf
-from api.middleware import BodyLimit, SecurityHeaders, UniformAnswerTime
+from api.middleware import BodyLimit, HeadAsGet, SecurityHeaders, UniformAnswerTime
 from api.pages import templates
 from api.processes import Gateway
 from api.routers import (
@@ -115,3 +115,4 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         # Only these peers may say who the client is; servers run uvicorn with
         # --no-proxy-headers so its own blanket trust of 127.0.0.1 (or of "*") is off.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_hosts)
+    app.add_middleware(HeadAsGet)

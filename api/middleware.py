@@ -192,3 +192,25 @@ class UniformAnswerTime:
             await send(message)
 
         await self.app(scope, receive, send_when_due)
+
+
+class HeadAsGet:
+    """HEAD is answered as GET would be, without the body (RFC 9110 §9.3.2: wherever GET works,
+    HEAD does): uptime monitors and link checkers ask so, and took a 405 for a broken site. The
+    route, its access rule and its headers are GET's; the server, which saw HEAD, sends no body
+    and keeps GET's Content-Length."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)

@@ -47,3 +47,20 @@ async def test_openapi_docs_are_served(system):
         docs = await http.get("/api/docs")
     assert "/api/v1/registrations" in spec["paths"]
     assert docs.status_code == 200
+
+
+async def test_head_is_answered_as_get_without_a_body(system):
+    """Found by the outside check: HEAD was a 405 everywhere, /healthz included, so uptime
+    monitors and link checkers (which ask with HEAD) saw the portal as broken. Over a real
+    connection: the server must send no body, and the next request on it must still work."""
+    async with system.http() as http:
+        for path in ("/", "/login", "/healthz", "/help", "/api/v1/me", "/no-such-page"):
+            got = await http.get(path)
+            head = await http.head(path)
+            assert head.status_code == got.status_code, (path, head.status_code)
+            assert head.content == b"", path
+            assert head.headers["content-type"] == got.headers["content-type"], path
+            assert head.headers.get("content-security-policy"), path
+        page = await http.head("/login")
+        assert int(page.headers["content-length"]) > 1000
+        assert (await http.get("/healthz")).status_code == 200, "the connection still works"
