@@ -90,7 +90,10 @@ class Settings(BaseSettings):
     helpdesk_phone: str = "(877) 873-6247"
     helpdesk_hours: str = "Mon-Fri 07:00-19:00; Sat 08:00-16:00"
     helpdesk_timezone: str = "America/New_York"
-    helpdesk_holidays: str = "US-NC"
+    # North Carolina's state offices close on 12 days (the Office of State Human Resources'
+    # schedule); the `holidays` package's US-NC calendar adds two federal days they work.
+    helpdesk_holidays: str = ("US-NC; except Washington's Birthday, "
+                              "Juneteenth National Independence Day")
     # Public questions (no account; each emails the address typed): at most this many an hour
     # from one client address (3 an hour to one email address, whatever this says)
     public_questions_per_client_hour: int = 30

@@ -139,7 +139,9 @@ def describe_hours(text: str) -> str:
 
 
 def holidays_of(region: str, years: list[int]) -> list[date]:
-    """A state's holidays ('US-NC': the country, then the subdivision) from `holidays`."""
+    """A state's holidays from `holidays`: 'US-NC' (the country, then the subdivision), then
+    optionally '; except NAME, NAME' for holidays of that calendar the state's offices work
+    (each also on its observed day)."""
     return list(_holidays(region, tuple(years)))
 
 
@@ -147,11 +149,23 @@ def holidays_of(region: str, years: list[int]) -> list[date]:
 def _holidays(region: str, years: tuple[int, ...]) -> tuple[date, ...]:
     import holidays
 
-    if not region:
+    calendar_name, _, rest = region.partition(";")
+    if not calendar_name.strip():
         return ()
-    country, _, subdivision = region.partition("-")
+    country, _, subdivision = calendar_name.strip().partition("-")
     calendar = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
-    return tuple(sorted(calendar))
+    rest = rest.strip()
+    if rest and not rest.startswith("except "):
+        raise ValueError(f"HELPDESK_HOLIDAYS: after ';' write 'except' and names, not {rest!r}")
+    skipped = {name.strip() for name in rest.removeprefix("except ").split(",") if name.strip()}
+    names = {name.removesuffix(" (observed)") for day in calendar
+             for name in calendar.get_list(day)}
+    if unknown := skipped - names:
+        raise ValueError(f"HELPDESK_HOLIDAYS: {country}-{subdivision} has no holiday named "
+                         f"{', '.join(sorted(unknown))}")
+    return tuple(sorted(day for day in calendar
+                        if any(name.removesuffix(" (observed)") not in skipped
+                               for name in calendar.get_list(day))))
 
 
 def business_hours(hours: str, timezone: str, region: str, around: datetime) -> BusinessHours:
