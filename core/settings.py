@@ -112,6 +112,14 @@ class Settings(BaseSettings):
         parse_hours(value)
         return value
 
+    @field_validator("helpdesk_holidays")
+    @classmethod
+    def _known_holidays(cls, value: str) -> str:
+        from models.business_hours import holidays_of
+
+        holidays_of(value, [2026])  # a misspelt name stops the start, not a case's opening
+        return value
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.environment != "development":

@@ -30,3 +30,5 @@ def test_a_name_the_calendar_does_not_have_is_refused():
         holidays_of("US-NC; except Presidents Day", [2026])
     with pytest.raises(ValueError, match="write 'except'"):
         holidays_of("US-NC; Juneteenth National Independence Day", [2026])
+    with pytest.raises(ValueError, match="no holiday named Presidents Day"):  # at the start
+        Settings(_env_file=None, helpdesk_holidays="US-NC; except Presidents Day")
