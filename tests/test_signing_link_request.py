@@ -38,3 +38,47 @@ async def test_strangers_cannot_flood_an_officer_or_keep_their_links_dead(system
     latest, = signing_tokens(mails[-1])
     signed = await sign_token(system, latest, "ceo")
     assert signed.status_code == 201, signed.text
+
+
+async def test_an_old_link_asks_for_a_new_one_a_few_times_an_hour(system):
+    """Found by the outside check: a replaced invitation (or signing) link asked for a new one
+    as often as anyone liked, each killing the link before: whoever held an old email could
+    keep the person's newest link dead. Past a few an hour the old link is told to wait."""
+    enrollment = await start_enrollment(system, ["Renewed Clinic"])
+    (coordinator, location_id), = enrollment.locations.items()
+    mail = await system.smtp.one(to=coordinator, subject="Primary Vaccine Coordinator")
+    old = mail.link("/invite/").rsplit("/", 1)[1]
+    async with system.http() as holder:
+        for n in range(ASKS_AN_HOUR):
+            renewed = await holder.post(f"/api/v1/invitations/{old}/renew")
+            assert renewed.status_code == 202, renewed.text
+            await system.smtp.wait_for(to=coordinator, subject="Primary Vaccine Coordinator",
+                                       count=2 + n)
+        refused = await holder.post(f"/api/v1/invitations/{old}/renew")
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0
+        assert "already emailed 3 times in the last hour" in refused.json()["detail"]
+        page = await Browserish(holder).submit(f"/invite/{old}", {},
+                                               action=f"/invite/{old}/renew")
+        assert page.status_code == 429 and "Use the link in the newest email" in page.text
+    await asyncio.sleep(3)
+    invitations = system.smtp.find(to=coordinator, subject="Primary Vaccine Coordinator")
+    assert len(invitations) == 1 + ASKS_AN_HOUR
+    newest = invitations[-1].link("/invite/").rsplit("/", 1)[1]
+    async with system.http() as http:
+        assert (await http.get(f"/api/v1/invitations/{newest}")).status_code == 200
+    await complete_location(system, coordinator, location_id)  # from the newest email
+
+    ceo = enrollment.ceo_email
+    old, = signing_tokens(await system.smtp.one(to=ceo, subject=SIGNING_SUBJECT))
+    officer = Browserish(system.http())
+    for n in range(ASKS_AN_HOUR):
+        again = await officer.submit(f"/sign/{old}", {}, action=f"/sign/{old}/renew")
+        assert again.status_code == 200, again.text[:400]
+        await system.smtp.wait_for(to=ceo, subject=SIGNING_SUBJECT, count=2 + n)
+    refused = await officer.submit(f"/sign/{old}", {}, action=f"/sign/{old}/renew")
+    assert refused.status_code == 429 and "Use the link in the newest email" in refused.text
+    await asyncio.sleep(3)
+    mails = system.smtp.find(to=ceo, subject=SIGNING_SUBJECT)
+    assert len(mails) == 1 + ASKS_AN_HOUR
+    newest, = signing_tokens(mails[-1])
+    assert (await sign_token(system, newest, "ceo")).status_code == 201

@@ -2,6 +2,7 @@
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import throttle
 from api.domain.accounts import user_by_email
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
@@ -84,4 +85,6 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
         raise Gone(PROBLEMS["invalid"], field="token")
     if link.used_at is not None:
         raise Conflict(PROBLEMS["used"], field="token")
+    location = await session.get(Location, link.subject_id)
+    await throttle.renewal_allowed(session, location.coordinator_email)
     await enrollment_process.renew_invitation(gateway, link.subject_id)

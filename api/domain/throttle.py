@@ -44,6 +44,14 @@ QUESTION_EMAIL = Rule("question", free=3, window=timedelta(hours=1), max_wait=ti
 SIGNING_LINK_EMAIL = Rule("signing-link", free=3, window=timedelta(hours=1),
                           max_wait=timedelta(hours=1))
 
+# "Email me a new link" from an old invitation or signing link: each one emails a fresh link and
+# kills the one before, so a few an hour per address (an old link forwarded or leaked would
+# otherwise keep the person's newest link dead).
+RENEWED_LINK = Rule("renewed-link", free=3, window=timedelta(hours=1),
+                    max_wait=timedelta(hours=1))
+RENEWALS = ("A new link was already emailed {times} in the last hour. Use the link in the "
+            "newest email, or ask again in {wait}.")
+
 WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} and try again, "
         "or reset your password.")
 
@@ -107,6 +115,21 @@ async def account_email_allowed(session: AsyncSession, email: str,
     session.add(row)
     await _commit(session)
     return True
+
+
+async def renewal_allowed(session: AsyncSession, address: str) -> None:
+    """Count one new link asked for from an old one, for the address it goes to; past the
+    allowance refuse it (429 on the token) until the hour that counted them has passed."""
+    row = await _current(session, RENEWED_LINK, key(RENEWED_LINK, address))
+    if row.count >= RENEWED_LINK.free:
+        left = as_utc(row.window_started) + RENEWED_LINK.window - utcnow()
+        seconds = max(1, math.ceil(left.total_seconds()))
+        wait = counted(max(1, math.ceil(seconds / 60)), "minute")
+        raise TooManyRequests(RENEWALS.format(times=counted(row.count, "time"), wait=wait),
+                              retry_after=seconds, field="token")
+    row.count += 1
+    session.add(row)
+    await _commit(session)
 
 
 async def question_allowed(session: AsyncSession, email: str | None, client: str,
