@@ -50,7 +50,8 @@ class HelpdeskActivities(MailingActivities):
                           status=change.status, actor=change.actor,
                           apply=lambda: self._apply(case, change),
                           detail={"assignee": change.assignee_id, "sla": change.sla_flag,
-                                  "closed_reason": change.closed_reason})
+                                  "closed_reason": change.closed_reason,
+                                  **({"assigned": True} if change.assigned else {})})
             if change.resolution_message_id:
                 message = await session.get(CaseMessage, change.resolution_message_id)
                 case.resolution_notes = message.body
@@ -117,16 +118,16 @@ class HelpdeskActivities(MailingActivities):
         return None
 
     async def _recipients(self, session, case: Case, kind: str) -> list[tuple[str, str]]:
-        if kind == "escalated":
+        if kind == "for_agent" and case.assignee_id:
+            agent = await session.get(User, case.assignee_id)
+            return [(agent.first_name, agent.email)] if agent else []
+        if kind in STAFF_KINDS:  # escalated, or news of a case nobody holds: its team's leads
             leads = (await session.exec(select(User).where(
                 User.role == Role.HELPDESK_LEAD, User.team == case.team))).all()
             if not leads:
                 leads = (await session.exec(select(User).where(
                     User.role == Role.HELPDESK_LEAD))).all()
             return [(lead.first_name, lead.email) for lead in leads]
-        if kind == "for_agent":
-            agent = await session.get(User, case.assignee_id) if case.assignee_id else None
-            return [(agent.first_name, agent.email)] if agent else []
         if not case.requester_email:
             return []  # a recipient who gave only a phone number is called back instead
         return [(case.requester_name.split()[0], case.requester_email)]

@@ -150,7 +150,7 @@ class CaseWorkflow:
         return min((d for d in due if d is not None), default=None)
 
     async def _project(self, status: str, actor: str = "system", resolution: int | None = None,
-                       closed_reason: str | None = None) -> None:
+                       closed_reason: str | None = None, assigned: bool = False) -> None:
         s = self.s
         s.status = status
         s.seq += 1
@@ -158,11 +158,25 @@ class CaseWorkflow:
                             assignee_id=s.assignee, sla_flag=s.sla_flag,
                             sla_due_at=self._sla_due(),
                             first_response=s.first_response, actor=actor,
-                            resolution_message_id=resolution, closed_reason=closed_reason)
+                            resolution_message_id=resolution, closed_reason=closed_reason,
+                            assigned=assigned)
         await db_step(H.project_case, change)
 
     async def _publish(self, data: CaseMessageRef) -> PublishedMessage:
         return await db_step(H.publish_message, data, callers_transaction=True)
+
+    def _pick_up(self, data: CaseMessageRef) -> bool:
+        """An agent's answer to a case nobody holds makes it theirs: the requester's answer
+        then reaches them."""
+        if data.pick_up and self.s.assignee is None and data.user_id is not None:
+            self.s.assignee = data.user_id
+            return True
+        return False
+
+    def _untaken(self, data: AssignCase) -> None:
+        """Of two takes at once, the second finds the case no longer as its taker saw it."""
+        if data.check_holder and self.s.assignee not in (data.holder_seen, data.agent_id):
+            raise refuse("Someone else took this case a moment ago.", kind="Taken")
 
     def _allow(self, allowed: tuple[str, ...], action: str) -> None:
         if self.s.status not in allowed:
@@ -175,9 +189,11 @@ class CaseWorkflow:
     async def assign(self, data: AssignCase) -> str:
         async with self.lock:
             self._allow(C.OPEN, "assigned")
+            self._untaken(data)
+            changed = self.s.assignee != data.agent_id
             self.s.assignee = data.agent_id
             await self._project(C.IN_PROGRESS if self.s.status == C.NEW else self.s.status,
-                                actor=f"user:{data.by_user_id}")
+                                actor=f"user:{data.by_user_id}", assigned=changed)
             if data.agent_id != data.by_user_id:
                 self._email("for_agent", detail="assigned to you")
             return self.s.status
@@ -186,6 +202,7 @@ class CaseWorkflow:
     def _validate_assign(self, data: AssignCase) -> None:
         in_time(data)
         self._allow(C.OPEN, "assigned")
+        self._untaken(data)
 
     @workflow.update
     async def post_message(self, data: CaseMessageRef) -> str:
@@ -225,7 +242,8 @@ class CaseWorkflow:
             s.first_response = True
             s.clock.pause(now, self.data.hours)
             s.waiting_since, s.info_message, s.reminded = now, data.message_id, False
-            await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}")
+            await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}",
+                                assigned=self._pick_up(data))
             self._email("info_requested", data.message_id,
                         due_at=now + self.data.info_close_after)
             return s.status
@@ -245,7 +263,7 @@ class CaseWorkflow:
             s.clock.pause(now, self.data.hours)
             s.resolved_at, s.waiting_since = now, None
             await self._project(C.RESOLVED, actor=f"user:{data.user_id}",
-                                resolution=data.message_id)
+                                resolution=data.message_id, assigned=self._pick_up(data))
             self._email("resolved", data.message_id, due_at=now + self.data.reopen_within)
             return s.status
 

@@ -3,6 +3,7 @@
 import re
 import secrets
 import time
+from contextlib import suppress
 
 from anyascii import anyascii
 from sqlalchemy import or_
@@ -17,7 +18,7 @@ from api.domain.section_b import Upload
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.errors import Conflict, CVMSError, Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, AccountStatus, Role
@@ -228,20 +229,43 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
 
 async def pick_up(session: AsyncSession, gateway: Gateway, case: Case, agent: User) -> None:
     """An agent answering a new, unassigned case (a reply, an import's message) has picked it
-    up: it is theirs, in progress."""
+    up: it is theirs, in progress (unless someone took it a moment before: then it is theirs,
+    and the answer still goes)."""
     if case.status == CaseStatus.NEW and not case.assignee_id:
-        await assign(session, gateway, case, agent, None)
+        with suppress(Conflict):
+            await assign(session, gateway, case, agent, None)
 
 
 async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User,
                  agent_id: int | None) -> str:
+    """A lead assigns a case to anyone, or takes it; an agent takes a case nobody else holds.
+    Of two at once, one wins; the other is told who (field "agent_id" for a lead's form,
+    "take" for an agent's button)."""
     agent = await session.get(User, agent_id or user.id)
     if agent is None or not is_agent(agent):
         raise Invalid("Choose a help-desk agent.", field="agent_id")
-    if agent.id != user.id and user.role != Role.HELPDESK_LEAD:
+    lead = user.role == Role.HELPDESK_LEAD
+    if agent.id != user.id and not lead:
         raise Forbidden("Only a team lead assigns cases to others; take the case yourself.",
                         field="agent_id")
-    return await case_process.assign(gateway, case.id, agent.id, user.id)
+    field = "agent_id" if lead else "take"
+    holder = case.assignee_id
+    if holder and holder not in (agent.id, user.id) and not lead:
+        raise Conflict(f"{await _name(session, holder)} holds this case: ask them, or a team "
+                       "lead, to reassign it.", field=field)
+    try:
+        return await case_process.assign(gateway, case.id, agent.id, user.id, holder)
+    except CVMSError as error:
+        if error.code != "taken":
+            raise
+        holder = (await session.exec(select(Case.assignee_id).where(Case.id == case.id))).one()
+        raise Conflict(f"{await _name(session, holder)} took this case a moment ago, so it "
+                       "was not assigned.", field=field) from error
+
+
+async def _name(session: AsyncSession, user_id: int | None) -> str:
+    person = await session.get(User, user_id) if user_id else None
+    return person.full_name if person else "Someone else"
 
 
 async def _message_update(session, gateway, case: Case, user: User, body: str,
@@ -253,7 +277,10 @@ async def _message_update(session, gateway, case: Case, user: User, body: str,
     kind = {"request_info": "info_request", "resolve": "resolution"}.get(action, action)
     message = await _store_message(session, case, user, body, kind=kind, uploads=uploads,
                                    kept=kept, request_key=request_key)
-    return await case_process.message(gateway, session, case.id, action, message.id, user.id)
+    # An agent asking or resolving picks up a case nobody holds, as a reply does: the
+    # requester's answer (or reopening) then reaches them.
+    return await case_process.message(gateway, session, case.id, action, message.id, user.id,
+                                      pick_up=is_agent(user))
 
 
 async def request_info(session, gateway, case: Case, agent: User, body: str,

@@ -27,17 +27,22 @@ async def open_case(gateway: Gateway, session: AsyncSession, case_id: int, team:
 
 
 async def message(gateway: Gateway, session: AsyncSession, case_id: int, action: str,
-                  message_id: int, user_id: int | None) -> str:
+                  message_id: int, user_id: int | None, pick_up: bool = False) -> str:
     """Deliver a message stored unpublished in `session`: a reply or note ('post'), a request
-    for information, a resolution, or a reopening. Refused, it stays unpublished."""
+    for information, a resolution, or a reopening. Refused, it stays unpublished. With
+    `pick_up`, the agent's message makes a case nobody holds theirs."""
     return await gateway.update(ids.case(case_id), MESSAGE_ACTIONS[action],
-                                CaseMessageRef(message_id=message_id, user_id=user_id),
+                                CaseMessageRef(message_id=message_id, user_id=user_id,
+                                               pick_up=pick_up),
                                 session=session)
 
 
-async def assign(gateway: Gateway, case_id: int, agent_id: int, by_user_id: int) -> str:
+async def assign(gateway: Gateway, case_id: int, agent_id: int, by_user_id: int,
+                 holder_seen: int | None) -> str:
+    """Refused (409, code "taken") when the case is no longer held by `holder_seen`."""
     return await gateway.update(ids.case(case_id), Case.assign,
-                                AssignCase(agent_id=agent_id, by_user_id=by_user_id))
+                                AssignCase(agent_id=agent_id, by_user_id=by_user_id,
+                                           check_holder=True, holder_seen=holder_seen))
 
 
 async def case_detail(gateway: Gateway, case_id: int) -> CaseStatusOut | None:

@@ -55,6 +55,10 @@ class CaseInput(BaseModel):
 class AssignCase(Command):
     agent_id: int
     by_user_id: int
+    # Taken only from the holder the person saw (None: nobody), so that of two takes at once
+    # one wins and the other is refused. False in actions recorded before it: no check.
+    check_holder: bool = False
+    holder_seen: int | None = None
 
 
 class CaseMessageRef(Command):
@@ -62,6 +66,9 @@ class CaseMessageRef(Command):
 
     message_id: int
     user_id: int | None = None
+    # An agent's answer (a request for information, a resolution) to a case nobody holds makes
+    # it theirs, as a reply does. False in actions recorded before it.
+    pick_up: bool = False
 
 
 class PublishedMessage(BaseModel):
@@ -81,6 +88,7 @@ class CaseChange(BaseModel):
     closed_reason: str | None = None
     actor: str = "system"
     sla_due_at: datetime | None = None
+    assigned: bool = False  # this transition gave the case to `assignee_id` (the audit says so)
 
 
 class CaseStatusOut(BaseModel):

@@ -1,0 +1,115 @@
+"""Who holds a case: asking or resolving picks it up, an answer always reaches someone, a
+case held by another is not taken from them, and of two takes at once one wins (found by the
+outside check of the help desk)."""
+
+import asyncio
+
+from models.contracts import CaseMessageRef
+from models.enums import Role
+from models.helpdesk import Case, CaseMessage
+from tests.support.accounts import make_user
+from tests.support.helpdesk import open_case, register_requester
+from tests.support.web import api_client, browser, unique_email
+from workflows import ids
+from workflows.case import CaseWorkflow
+
+
+async def desk(system, team: str = "general"):
+    """An agent, a second agent and the team's lead, each with their account and API client."""
+    people = [await make_user(system, Role.HELPDESK_AGENT, team=team, first_name="Ada",
+                              last_name=f"Agent{n}") for n in (1, 2)]
+    people.append(await make_user(system, Role.HELPDESK_LEAD, team=team, first_name="Lee",
+                                  last_name="Lead"))
+    return [(user, await api_client(system, user.email)) for user in people]
+
+
+async def holder(system, case_id: int) -> int | None:
+    async with system.sessions() as session:
+        return (await session.get(Case, case_id)).assignee_id
+
+
+async def test_asking_or_resolving_a_new_case_picks_it_up_and_the_answer_reaches_them(system):
+    """F1: "Ask the requester for information" and "Resolve" on a new case left it with
+    nobody; the requester's answer (or reopening) made it "Being worked on" by nobody, and no
+    agent was emailed."""
+    requester, _ = await register_requester(system)
+    (ada, staff), _, _ = await desk(system)
+    asked = (await open_case(requester, "other", f"Which card {unique_email('c')}")).json()
+    sent = await staff.post(f"/api/v1/helpdesk/cases/{asked['id']}/request-info",
+                            json={"body": "Which card do you mean?"})
+    assert sent.status_code == 200 and sent.json()["status"] == "awaiting_requester"
+    assert await holder(system, asked["id"]) == ada.id
+    answered = await requester.post(f"/api/v1/helpdesk/cases/{asked['id']}/messages",
+                                    data={"body": "The blue one."})
+    assert answered.status_code == 201
+    mail = await system.smtp.one(to=ada.email, subject=f"{asked['number']}: the requester replied")
+    assert "The blue one." in mail.text
+
+    resolved = (await open_case(requester, "other", f"Solved {unique_email('c')}")).json()
+    done = await staff.post(f"/api/v1/helpdesk/cases/{resolved['id']}/resolve",
+                            json={"notes": "Your card is on its way."})
+    assert done.status_code == 200 and done.json()["status"] == "resolved"
+    assert await holder(system, resolved["id"]) == ada.id
+    reopened = await requester.post(f"/api/v1/helpdesk/cases/{resolved['id']}/messages",
+                                    data={"body": "It never came."})
+    assert reopened.status_code == 201
+    await system.smtp.one(to=ada.email, subject=f"{resolved['number']}: reopened by the requester")
+
+
+async def test_an_answer_on_a_case_nobody_holds_reaches_the_team_lead(system):
+    """F1's safety net: a case asked about before this fix (the request did not pick it up)
+    is answered: the team's lead is told, not nobody."""
+    requester, _ = await register_requester(system)
+    (ada, _staff), _, (lead, _) = await desk(system, team="recipients")
+    case = (await open_case(requester, "recipient_question",
+                            f"My dose {unique_email('c')}")).json()
+    async with system.sessions() as session:  # the request as the API sent it before the fix
+        message = CaseMessage(case_id=case["id"], author_user_id=ada.id,
+                              author_name=ada.full_name, author_kind="agent",
+                              kind="info_request", body="Which dose?")
+        session.add(message)
+        await session.commit()
+        await session.refresh(message)
+    await system.client.get_workflow_handle(ids.case(case["id"])).execute_update(
+        CaseWorkflow.request_info, CaseMessageRef(message_id=message.id, user_id=ada.id))
+    assert await holder(system, case["id"]) is None
+    answered = await requester.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                                    data={"body": "The second one."})
+    assert answered.status_code == 201
+    mail = await system.smtp.one(to=lead.email,
+                                 subject=f"{case['number']}: the requester replied")
+    assert "The second one." in mail.text
+
+
+async def test_a_held_case_is_not_taken_and_of_two_takes_at_once_one_wins(system):
+    """F4: "Take this case" silently took a case another person held, and two takes at the
+    same moment both answered "The case is assigned."."""
+    requester, _ = await register_requester(system)
+    (ada, first), (bob, second), (lead, lead_client) = await desk(system)
+    case = (await open_case(requester, "other", f"Race {unique_email('c')}")).json()
+    url = f"/api/v1/helpdesk/cases/{case['id']}/assign"
+    takes = await asyncio.gather(first.post(url, json={}), second.post(url, json={}))
+    assert sorted(t.status_code for t in takes) == [200, 409], [t.text for t in takes]
+    winner, loser = (ada, bob) if takes[0].status_code == 200 else (bob, ada)
+    refused = takes[0] if takes[0].status_code == 409 else takes[1]
+    assert winner.full_name in refused.json()["detail"], refused.text
+    assert await holder(system, case["id"]) == winner.id
+
+    again = await (second if loser is bob else first).post(url, json={})
+    assert again.status_code == 409
+    assert f"{winner.full_name} holds this case" in again.json()["detail"]
+    assert await holder(system, case["id"]) == winner.id
+    moved = await lead_client.post(url, json={"agent_id": lead.id})  # a lead may reassign
+    assert moved.status_code == 200 and await holder(system, case["id"]) == lead.id
+
+    # On the page: the agent's button, pressed on a page from before the lead took the case,
+    # says who holds it next to the button
+    person = browser(system)
+    await person.login(loser.email)
+    page_url = f"/helpdesk/cases/{case['id']}"
+    page = await person.submit(page_url, {}, action=f"{page_url}/assign")
+    assert page.status_code == 409
+    said = page.text.split('id="take-error">')[1].split("<")[0]
+    assert said.startswith("Lee Lead holds this case")
+    assert await holder(system, case["id"]) == lead.id
+
