@@ -1,8 +1,10 @@
 """Who holds a case: asking or resolving picks it up, an answer always reaches someone, a
-case held by another is not taken from them, and of two takes at once one wins (found by the
-outside check of the help desk)."""
+case held by another is not taken from them, of two takes at once one wins, and the audit log
+says to whom a case was given (found by the outside check of the help desk)."""
 
 import asyncio
+import csv
+import io
 
 from models.contracts import CaseMessageRef
 from models.enums import Role
@@ -113,3 +115,28 @@ async def test_a_held_case_is_not_taken_and_of_two_takes_at_once_one_wins(system
     assert said.startswith("Lee Lead holds this case")
     assert await holder(system, case["id"]) == lead.id
 
+
+async def test_the_audit_log_names_a_case_by_number_and_says_to_whom_it_went(system):
+    """F6: the audit log showed "case 12", logged every assignment as "Status: Being worked
+    on", and a search for the case number found nothing."""
+    requester, _ = await register_requester(system)
+    (ada, staff), _, (lead, lead_client) = await desk(system)
+    case = (await open_case(requester, "other", f"Audit {unique_email('c')}")).json()
+    url = f"/api/v1/helpdesk/cases/{case['id']}/assign"
+    assert (await staff.post(url, json={})).status_code == 200
+    assert (await lead_client.post(url, json={"agent_id": lead.id})).status_code == 200
+    state = await make_user(system, Role.REVIEWER, first_name="Rita")
+    person = browser(system)
+    await person.login(state.email)
+    number = case["number"]
+    page = await person.get(f"/state/audit?q={number}")
+    assert page.status_code == 200 and "No events match" not in page.text
+    assert f">Case {number}</a>" in page.text
+    assert f"assigned to {ada.full_name}" in page.text
+    assert f"assigned to {lead.full_name}" in page.text
+    exported = await person.get(f"/state/audit.csv?q={number}")
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))[1:]
+    assert rows and {row[2] for row in rows} == {number}
+    assert [row[3] for row in rows if "assigned to" in row[3]] == [
+        f"Status: Being worked on; assigned to {lead.full_name} <{lead.email}>",
+        f"Status: Being worked on; assigned to {ada.full_name} <{ada.email}>"]

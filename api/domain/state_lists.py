@@ -19,7 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.text_search import contains
+from api.domain.text_search import contains, like_pattern
 from core.cells import safe_cell
 from core.timefmt import when
 from models.accounts import User
@@ -27,6 +27,8 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus
+from models.helpdesk import Case
+from models.helpdesk_rules import case_number
 from models.input import Input
 from models.inventory import Transfer
 from models.inventory_rules import TransferStatus, transfer_number
@@ -247,12 +249,15 @@ async def audit(session: AsyncSession, f: StateFilters,
             (AuditEvent.subject_type == "organization") & AuditEvent.subject_id.in_(orgs),
             (AuditEvent.subject_type == "transfer") & AuditEvent.subject_id.in_(
                 select(Transfer.id).where(transfer_search(f.q))),
+            (AuditEvent.subject_type == "case") & case_search(f.q),
             AuditEvent.actor.in_([f"{kind}:{i}" for i in people for kind in ACTOR_KINDS]),
             contains(f.q, AuditEvent.action, AuditEvent.actor)))
     statement = select(AuditEvent).where(*conditions).order_by(AuditEvent.id.desc())
     count = select(func.count()).select_from(AuditEvent).where(*conditions)
     listing = await _page(session, statement, count, f, page_size)
-    listing.names = await actor_names(session, {event.actor for event in listing.rows})
+    # people by name: who acted, and to whom a case was assigned
+    listing.names = await actor_names(session, {event.actor for event in listing.rows} | {
+        f"user:{holder}" for e in listing.rows if (holder := assigned_to(e))})
     places = {e.subject_id for e in listing.rows if e.subject_type == "location"}
     if places:  # a location by its name, as people know it (and its PIN)
         rows = await session.exec(select(Location.id, Location.name)
@@ -267,6 +272,45 @@ async def audit(session: AsyncSession, f: StateFilters,
                                   .where(col(Transfer.id).in_(moves)))
         listing.transfers = {i: f"{transfer_number(i)} ({a} to {b})" for i, a, b in rows.all()}
     return listing
+
+
+CASE_NUMBER = re.compile(r"CS0*(\d{1,9})", re.IGNORECASE)
+
+
+def case_search(q: str) -> ColumnElement[bool]:
+    """A case's events by its number ("CS0000012"), or by its subject or requester's name or
+    email (the console's search text)."""
+    number = CASE_NUMBER.fullmatch(q.strip())
+    if number:
+        return AuditEvent.subject_id == int(number[1])
+    return AuditEvent.subject_id.in_(select(Case.id).where(
+        Case.search_text.like(like_pattern(q), escape="\\")))
+
+
+def assigned_to(event: AuditEvent) -> int | None:
+    """The person a case's event gave it to (an assignment, or an agent picking it up)."""
+    if event.subject_type == "case" and event.detail.get("assigned"):
+        return event.detail.get("assignee")
+    return None
+
+
+def audit_what(event: AuditEvent, names: dict[str, str]) -> str:
+    """What happened, in people's words: a case's assignment says to whom."""
+    from api.pages import audit_action
+
+    what = audit_action(event.action, event.subject_type)
+    holder = assigned_to(event)
+    if holder:
+        what += f"; assigned to {names.get(f'user:{holder}', f'user {holder}')}"
+    return what
+
+
+def record_number(event: AuditEvent) -> str | int:
+    if event.subject_type == "transfer":
+        return transfer_number(event.subject_id)
+    if event.subject_type == "case":
+        return case_number(event.subject_id)
+    return event.subject_id
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -312,10 +356,7 @@ def transfer_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
 
 
 def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    from api.pages import audit_action
-
     header = ["When", "Record", "Record number", "What", "Who"]
-    return header, [[when(e.at), e.subject_type, transfer_number(e.subject_id)
-                     if e.subject_type == "transfer" else e.subject_id,
-                     audit_action(e.action, e.subject_type), listing.names.get(e.actor, e.actor)]
+    return header, [[when(e.at), e.subject_type, record_number(e),
+                     audit_what(e, listing.names), listing.names.get(e.actor, e.actor)]
                     for e in listing.rows]

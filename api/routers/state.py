@@ -50,6 +50,7 @@ def _page_route(path: str):
         return render(request, template, {
             "f": f, "found": await find(session, f), "status_choices": statuses,
             "ages": lists.AGES, "pin": lists.pin, "kind": _kind, "errors": errors,
+            "record_number": lists.record_number, "audit_what": lists.audit_what,
             **({"typed_q": request.query_params.get("q", "")} if "q" in errors else {})},
             status_code=422 if errors else 200)
     return page
