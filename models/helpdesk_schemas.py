@@ -146,6 +146,15 @@ class CaseOut(BaseModel):
     closed_reason: str | None
 
 
+class CasePage(BaseModel):
+    """A page of cases: `total` match, `pages` pages of them; a page past the last is empty."""
+
+    items: list[CaseOut]
+    total: int
+    page: int
+    pages: int
+
+
 class MessageOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -54,9 +54,10 @@ async def test_cases_are_routed_and_people_see_only_what_they_should(system):
     receipt = await system.smtp.one(to=email, subject=case["number"])
     assert "We received your case" in receipt.subject
     assert (await other.get(f"/api/v1/helpdesk/cases/{case['id']}")).status_code == 404
-    assert [c["id"] for c in (await other.get("/api/v1/helpdesk/cases")).json()] == []
+    assert (await other.get("/api/v1/helpdesk/cases")).json() == {
+        "items": [], "total": 0, "page": 1, "pages": 1}
     staff, _ = await agent(system, "inventory")
-    queue = (await staff.get("/api/v1/helpdesk/cases?team=inventory")).json()
+    queue = (await staff.get("/api/v1/helpdesk/cases?team=inventory")).json()["items"]
     assert case["id"] in [c["id"] for c in queue]
     assert (await staff.get("/api/v1/review/queue")).status_code == 403
     assert (await staff.get("/api/v1/organizations/mine")).status_code == 403
@@ -145,7 +146,7 @@ async def test_attachments_are_checked_by_content(system):
     both = await open_case(requester, "other", "Two bad files", files=[renamed, big])
     said = both.json()["errors"]["attachments"]
     assert "photo.xlsx: we accept" in said and "big.txt is 11.0 MB: files up to 10 MB" in said
-    assert (await requester.get("/api/v1/helpdesk/cases")).json() == []
+    assert (await requester.get("/api/v1/helpdesk/cases")).json()["items"] == []
     misspelled = await requester.post("/api/v1/helpdesk/cases", data={
         "category": "other", "subject": "A file", "description": "See the file."},
         files=[("attachment", ("a.csv", b"a,b\n1,2\n", "text/csv"))])

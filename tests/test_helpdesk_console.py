@@ -64,8 +64,14 @@ async def test_the_console_pages_searches_filters_and_sorts(system):
                           first.text)[1].replace("&amp;", "&")
     assert f"q={marker}" in next_page and "page=2" in next_page and "team=all" in next_page
     last = await person.get(f"/helpdesk?team=all&q={marker}&page=3")
+    # Past the end: an empty page that says so and links to the last (it repeated the last
+    # page under "page 3 of 3", found by the outside check)
     beyond = await person.get(f"/helpdesk?team=all&q={marker}&page=99")
-    assert "page 3 of 3" in beyond.text and rows(beyond.text) == rows(last.text)
+    assert rows(beyond.text) == [] and "page 3 of 3" not in beyond.text
+    link = re.search(r"There is no page 99: the last is <a class=\"usa-link\" href=\"([^\"]+)\">"
+                     r"page 3</a>", beyond.text)
+    assert link and rows((await person.get(link[1].replace("&amp;", "&"))).text) == rows(
+        last.text)
     nothing = await person.get(f"/helpdesk?team=all&q={marker}-none&page=2")
     assert "0 cases" in nothing.text and "No cases match." in nothing.text
     paused = [c.number for c in cases if c.sla_due_at is None]
@@ -149,3 +155,47 @@ async def test_pages_left_out_of_the_pagination_are_marked(system):
     assert page_items(middle.text) == ["1", "2", "3", "4", "5"]
     last = await person.get(f"/helpdesk?team=all&q={marker}&page=5")
     assert page_items(last.text) == ["1", "…", "4", "5"]
+
+
+async def test_the_cases_api_gives_a_total_and_an_empty_page_past_the_end(system):
+    """Found by the outside check: GET /api/v1/helpdesk/cases?page=100 gave the last page
+    again, with no total, so a client paging "until an empty page" never stopped."""
+    from tests.support.web import api_client
+
+    marker = f"zp{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access")
+    await seed_cases(system, marker, 60, staff.id)
+    client = await api_client(system, staff.email)
+    url = f"/api/v1/helpdesk/cases?team=all&status=all&q={marker}"
+    first = (await client.get(url)).json()
+    assert (first["total"], first["page"], first["pages"], len(first["items"])) == (60, 1, 2, 50)
+    second = (await client.get(f"{url}&page=2")).json()
+    assert len(second["items"]) == 10
+    assert {c["id"] for c in first["items"]}.isdisjoint(c["id"] for c in second["items"])
+    beyond = (await client.get(f"{url}&page=3")).json()
+    assert beyond == {"items": [], "total": 60, "page": 3, "pages": 2}
+    by_number = (await client.get(f"/api/v1/helpdesk/cases?team=all&status=all&page=100000"
+                                  f"&q={second['items'][0]['number']}")).json()
+    assert by_number["items"] == [] and by_number["total"] == 1
+
+
+async def test_a_long_search_or_an_old_filter_is_named_on_its_field_and_the_list_stays(system):
+    """Found by the outside check: /helpdesk?q=<300 characters> or a bookmarked
+    /helpdesk?status=any replaced the whole console with an error page."""
+    marker = f"zr{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access")
+    await seed_cases(system, marker, 3, staff.id)
+    person = browser(system)
+    await person.login(staff.email)
+    typed = "x" * 300
+    long = await person.get(f"/helpdesk?team=all&status=all&q={typed}")
+    assert long.status_code == 422
+    assert '<span class="usa-error-message" id="f-q-error">Use at most 200 characters.' \
+        in long.text
+    assert f'value="{typed}"' in long.text, "what was typed is kept in the box"
+    assert len(rows(long.text)) >= 3, "the list stays"
+    old = await person.get(f"/helpdesk?team=all&status=any&q={marker}")
+    assert old.status_code == 422
+    assert '<span class="usa-error-message" id="f-status-error">Choose one of the options.' \
+        in old.text
+    assert len(rows(old.text)) == 3, "the other filters kept; the status left at its default"

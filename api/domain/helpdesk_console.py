@@ -55,7 +55,7 @@ class ConsolePage(BaseModel):
 
     cases: list[Case]
     total: int
-    page: int
+    page: int  # as asked: past `pages`, no cases
     pages: int
     assignees: dict[int, str]
     elsewhere: int = 0  # a search that found nothing in its team: matches in the others
@@ -126,8 +126,7 @@ async def console(session: AsyncSession, f: ConsoleFilters,
     else:
         total = await counted()
     last = max(1, -(-total // page_size))
-    if not numbered and total:
-        page = min(page, last)
+    if not numbered and page <= last and total:  # past the last page: an empty one
         numbered = await page_of(page, with_total=False)
     ids = [row[0] for row in numbered]
     found = {c.id: c for c in (await session.exec(select(Case).where(Case.id.in_(ids)))).all()}

@@ -29,6 +29,7 @@ from models.helpdesk_schemas import (
     AssignIn,
     CaseIn,
     CaseOut,
+    CasePage,
     ImportIn,
     ImportReport,
     MessageIn,
@@ -99,14 +100,18 @@ async def ask(request: Request, body: PublicQuestionIn, session: SessionDep,
         settings.public_questions_per_client_hour))
 
 
-@router.get("/cases", response_model=list[CaseOut],
-            summary="Your cases (requesters), or for agents one page of the console: every "
-                    "team or one, searched (q), filtered and sorted like /helpdesk")
+@router.get("/cases", response_model=CasePage,
+            summary="Your cases (requesters, all on one page), or for agents one page of the "
+                    "console: every team or one, searched (q), filtered and sorted like "
+                    "/helpdesk; a page past the last is empty")
 async def list_cases(user: CurrentUser, session: SessionDep,
-                     filters: Annotated[ConsoleFilters, Query()]) -> list[CaseOut]:
+                     filters: Annotated[ConsoleFilters, Query()]) -> CasePage:
     if not helpdesk.is_agent(user):
-        return [CaseOut.model_validate(c) for c in await helpdesk.my_cases(session, user)]
-    return [CaseOut.model_validate(c) for c in (await console(session, filters)).cases]
+        mine = [CaseOut.model_validate(c) for c in await helpdesk.my_cases(session, user)]
+        return CasePage(items=mine, total=len(mine), page=1, pages=1)
+    found = await console(session, filters)
+    return CasePage(items=[CaseOut.model_validate(c) for c in found.cases], total=found.total,
+                    page=found.page, pages=found.pages)
 
 
 @router.get("/cases/{case_id}", summary="A case and its conversation")

@@ -54,17 +54,30 @@ async def console(request: Request, user: Agent, session: SessionDep) -> HTMLRes
     query = dict(request.query_params)
     if "team" not in query:
         query["team"] = user.team if user.team in Team._value2member_map_ else "all"
-    filters = validated_form(ConsoleFilters, {k: v for k, v in query.items() if v != "" or k in (
+    filters, errors = _console_filters({k: v for k, v in query.items() if v != "" or k in (
         "team",)} | ({"team": "all"} if query.get("team") == "" else {}))
     found = await console_page(session, filters)
     return render(request, "helpdesk/console.html", {
-        "f": filters, "found": found, "teams": list(Team),
+        "f": filters, "found": found, "teams": list(Team), "errors": errors,
+        **({"typed_q": query.get("q", "")} if "q" in errors else {}),
         "team_choices": [("all", "All teams")] + [(t.value, t.label) for t in Team],
         "counts": await helpdesk.queue_counts(session),
         "status_choices": STATUS_CHOICES, "sla_choices": SLA_CHOICES,
         "sort_choices": SORT_CHOICES,
         "category_choices": [(c.value, c.label) for c in Category],
-        "agent_choices": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)]})
+        "agent_choices": [(str(a.id), a.full_name) for a in await helpdesk.agents(session)]},
+        status_code=422 if errors else 200)
+
+
+def _console_filters(values: dict[str, str]) -> tuple[ConsoleFilters, dict[str, str]]:
+    """A filter that is no choice (an old bookmark's), or a search too long, is named on its
+    field and left out, and the list stays, as on the state's screens."""
+    filters, errors = parse(ConsoleFilters, values)
+    if errors:
+        filters = ConsoleFilters.model_validate(
+            {k: v for k, v in values.items() if k in ConsoleFilters.model_fields
+             and k not in errors})
+    return filters, errors
 
 
 async def _live(gateway, case_id: int):
