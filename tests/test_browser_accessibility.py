@@ -28,7 +28,8 @@ from tests.support.review import (
 from tests.support.web import api_client
 from tests.test_browser_enrollment import log_in
 
-pytestmark = pytest.mark.browser
+# What a page looks like and how it reads does not depend on the database: SQLite pass only.
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 UNBROKEN = "Supercalifragilisticexpialidocious-Wellness-Collaborative-Building"  # 66 characters
 LOCATION = f"Blue Ridge Mountains Regional Community Health and Wellness Center {UNBROKEN}"

@@ -11,7 +11,8 @@ from tests.support.helpdesk import open_case, register_requester
 from tests.support.web import unique_email
 from tests.test_browser_enrollment import log_in
 
-pytestmark = pytest.mark.browser
+# What a page looks like and how it reads does not depend on the database: SQLite pass only.
+pytestmark = [pytest.mark.browser, pytest.mark.once]
 
 
 async def _focused_message(page: Page, text: str) -> None:

@@ -53,6 +53,7 @@ async def test_register_confirm_and_log_in_in_a_browser(page, system):
     await expect(page.get_by_role("status")).to_contain_text("You have logged out.")
 
 
+@pytest.mark.once  # layout and accessibility: the SQLite pass only
 async def test_pages_fit_a_phone_screen(page):
     await page.set_viewport_size({"width": 375, "height": 740})
     for path in ("/", "/login", "/register", "/help", "/help/ask", "/help/register",

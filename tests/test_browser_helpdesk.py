@@ -340,6 +340,7 @@ async def test_back_then_send_again_asks_and_replies_once(page, system):
     assert await _messages(system, case["id"], "agent") == ["Here is the answer."]
 
 
+@pytest.mark.once  # layout and accessibility: the SQLite pass only
 async def test_the_console_search_box_is_a_whole_box(page, system):
     """Found by the outside check: the search box looked cut off at 1280 and 390 px wide (USWDS
     search styling, its right border removed for a button that was not there)."""
@@ -356,6 +357,7 @@ async def test_the_console_search_box_is_a_whole_box(page, system):
     await assert_accessible(page)
 
 
+@pytest.mark.once  # layout and accessibility: the SQLite pass only
 async def test_the_knowledge_base_edit_form_is_accessible(page, system):
     agent = await make_user(system, Role.HELPDESK_AGENT, team="general")
     writer = await api_client(system, agent.email)
