@@ -2,6 +2,7 @@
 hl7apy carrying CVX code, lot, date and site, and a SMART Health Card's QR code decodes to a JWS
 that verifies against the issuer's public key and carries the doses."""
 
+import dataclasses
 import io
 from datetime import UTC, date, datetime
 
@@ -12,9 +13,11 @@ from jwcrypto.common import JWException
 from PIL import Image
 
 from api.domain import health_card
+from api.domain.hl7_text import text_of
 from api.domain.interop import (
     Dose,
     Person,
+    Provider,
     fhir_immunizations,
     health_card_bundle,
     parse_vxu,
@@ -65,6 +68,57 @@ def test_vxu_parses_back_with_cvx_lot_date_and_site():
     assert rxa.rxa_17.to_er7().startswith("PFR^")
     assert message.vxu_v04_order.rxr.rxr_2.to_er7() == "LD^Left deltoid^HL70163"
     message.validate()
+
+
+HOSTILE = "O'Brien-Núñez | ^ & ~ \\ \\T\\ d'Arc\r\nSegunda línea"
+
+
+def test_vxu_escapes_every_value_taken_from_the_records():
+    """HL7's separators | ^ & ~ \\ in any value (Janssen's manufacturer is "Johnson &
+    Johnson"), an escape sequence typed as text, and CR/LF (which end a segment) give a valid
+    message whose fields read back exactly as recorded."""
+    person = Person(42, HOSTILE, HOSTILE, date(1980, 5, 17), "12 Calle Peña | Apt ^3 & ~\\ B",
+                    "Durham & Co", "NC", "27701", "9195551234")
+    dose = Dose(8, "212", "Janssen ~ COVID-19 ^ Vaccine",
+                "Janssen Products, LP (Johnson & Johnson)", "JJ&01|\\", date(2026, 11, 20), 1,
+                "LD", "IM", "Smith & Jones", "Wake Clinic", "NCA650001")
+    text = vxu_message(person, dose, control_id="CVMS-8",
+                       sent_at=datetime(2026, 11, 20, 15, 4, tzinfo=UTC))
+    assert [line[:3] for line in text.split("\r")] == ["MSH", "PID", "ORC", "RXA", "RXR"]
+    message = parse_vxu(text)
+    message.validate()
+    pid, rxa = message.pid, message.vxu_v04_order.rxa
+    assert [text_of(pid.pid_5.xpn_1), text_of(pid.pid_5.xpn_2)] == [HOSTILE, HOSTILE]
+    assert [text_of(pid.pid_11.xad_1), text_of(pid.pid_11.xad_3), text_of(pid.pid_11.xad_5)
+            ] == ["12 Calle Peña | Apt ^3 & ~\\ B", "Durham & Co", "27701"]
+    assert text_of(rxa.rxa_5.ce_2) == "Janssen ~ COVID-19 ^ Vaccine"
+    assert (text_of(rxa.rxa_17.ce_1), text_of(rxa.rxa_17.ce_2)) == (
+        "JSN", "Janssen Products, LP (Johnson & Johnson)")
+    assert text_of(rxa.rxa_15) == "JJ&01|\\"
+    assert (text_of(rxa.rxa_10.xcn_3), text_of(rxa.rxa_10.xcn_2)) == ("Smith &", "Jones")
+    assert rxa.rxa_11.to_er7() == "^^^NCA650001"
+
+
+def test_vxu_names_the_provider_as_an_xcn_and_fits_long_text():
+    """RXA-10: family and given names, the license number and its type (table 0203) when the
+    provider is known; a value longer than an HL7 string holds once escaped is cut short, the
+    message still valid."""
+    known = dataclasses.replace(DOSES[0], provider=Provider("García", "José", "M", "L-77&1",
+                                                            "MD"))
+    long_street = dataclasses.replace(PERSON, street="&" * 200)
+    message = parse_vxu(vxu_message(long_street, known, control_id="CVMS-7",
+                                    sent_at=datetime(2026, 11, 20, tzinfo=UTC)))
+    message.validate()
+    xcn = message.vxu_v04_order.rxa.rxa_10
+    assert [text_of(xcn.xcn_1), text_of(xcn.xcn_2), text_of(xcn.xcn_3), text_of(xcn.xcn_4),
+            xcn.xcn_9.to_er7(), xcn.xcn_13.to_er7()] == ["L-77&1", "García", "José", "M",
+                                                         "NC", "MD"]
+    assert text_of(message.pid.pid_11.xad_1) == "&" * 66
+    typed = dataclasses.replace(DOSES[0], performer="Rivera, Ana Lucía")
+    xcn = parse_vxu(vxu_message(PERSON, typed, control_id="CVMS-7",
+                                sent_at=datetime(2026, 11, 20, tzinfo=UTC))).vxu_v04_order.rxa.rxa_10
+    assert (text_of(xcn.xcn_2), text_of(xcn.xcn_3), xcn.xcn_1.to_er7()) == (
+        "Rivera", "Ana Lucía", "")
 
 
 def test_vxu_declares_utf8_and_the_amount_given():

@@ -6,10 +6,14 @@ import uuid
 
 from fhir.resources.R4B.bundle import Bundle
 
+from api.domain.hl7_text import text_of
 from api.domain.interop import parse_vxu
+from api.domain.state_lists import pin
+from models.enrollment import PracticingProvider
+from models.enrollment_enums import LicenseType
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.care import give, on_hand, stock, vaccinating_site, walk_in
+from tests.support.care import give, letters, on_hand, person, stock, vaccinating_site, walk_in
 from tests.support.web import api_client
 
 
@@ -74,7 +78,7 @@ async def test_an_edited_dose_is_an_update_and_a_removed_one_is_withdrawn(system
     assert edited.status_code == 200, edited.text
     rxa = _rxa((await state.get(vxu_url)).text)
     assert (rxa.rxa_20.to_er7(), rxa.rxa_21.to_er7()) == ("CP", "U")
-    assert rxa.rxa_10.to_er7() == "^Dr. Rivera"
+    assert rxa.rxa_10.to_er7() == "^Rivera^Dr."
 
     removed = await site.manager.post(f"/api/v1/administrations/{dose['id']}/removal",
                                       json={"reason": "Wrong person"})
@@ -95,3 +99,51 @@ async def test_an_edited_dose_is_an_update_and_a_removed_one_is_withdrawn(system
     patient, immunization = (e.resource for e in Bundle.model_validate_json(fhir.content).entry)
     assert immunization.id == f"administration-{dose['id']}"
     assert immunization.status == "entered-in-error"
+
+
+STREET = "12 Calle Peña | Apt ^3 & ~\\ B\r\nRear door"
+
+
+async def test_a_janssen_dose_and_free_text_with_hl7_separators_reach_the_registry(system):
+    """Janssen's manufacturer is "Johnson & Johnson": its VXU was a 500, as was every VXU of a
+    person whose street held | ^ & ~ \\, and a plain & split a street or a provider's name.
+    Every value read back as recorded; the provider is an XCN (with the license of a practicing
+    provider of the location), the site its Provider PIN (RXA-11)."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "212", f"JN-{uuid.uuid4().hex[:5].upper()}")
+    details = person(letters()) | {"first_name": "José María", "street": STREET,
+                                   "last_name": f"O'Brien-Núñez {letters()}",
+                                   "city": "Winston-Salem & Co"}
+    response = await site.provider.post(f"{site.care}/walk-ins", json=details)
+    assert response.status_code == 201, response.text
+    recipient = response.json()
+    async with system.sessions() as session:
+        session.add(PracticingProvider(location_id=site.location_id, first_name="Ann",
+                                       last_name="Smith & Jones", license_type=LicenseType.NP,
+                                       license_number="NP-1&2"))
+        await session.commit()
+    first = (await give(site, recipient["id"], lot)).json()
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+
+    vxu = await state.get(f"/api/v1/registry/administrations/{first['id']}/vxu")
+    assert vxu.status_code == 200, vxu.text
+    message = parse_vxu(vxu.text)
+    message.validate()
+    pid, rxa = message.pid, message.vxu_v04_order.rxa
+    assert (text_of(pid.pid_5.xpn_1), text_of(pid.pid_5.xpn_2)) == (
+        details["last_name"], "José María")
+    assert (text_of(pid.pid_11.xad_1), text_of(pid.pid_11.xad_3)) == (
+        STREET, "Winston-Salem & Co")
+    assert text_of(rxa.rxa_17.ce_2) == "Janssen Products, LP (Johnson & Johnson)"
+    assert (text_of(rxa.rxa_10.xcn_2), text_of(rxa.rxa_10.xcn_3)) == ("Provider", "Pat")
+    assert rxa.rxa_11.to_er7() == f"^^^{pin(site.location_id)}"
+
+    edited = await site.provider.put(f"/api/v1/administrations/{first['id']}", json={
+        "dose_number": 1, "administered_on": first["administered_on"], "site": "LD",
+        "route": "IM", "provider_name": "ann  smith & jones"})
+    assert edited.status_code == 200, edited.text
+    xcn = _rxa((await state.get(f"/api/v1/registry/administrations/{first['id']}/vxu")
+                ).text).rxa_10
+    assert [text_of(xcn.xcn_1), text_of(xcn.xcn_2), text_of(xcn.xcn_3), xcn.xcn_13.to_er7()
+            ] == ["NP-1&2", "Smith & Jones", "Ann", "NP"]
+

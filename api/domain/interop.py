@@ -13,6 +13,8 @@ from hl7apy.consts import VALIDATION_LEVEL
 from hl7apy.core import Message
 from hl7apy.parser import parse_message
 
+from api.domain.hl7_text import Text
+
 CVX = "http://hl7.org/fhir/sid/cvx"
 ACT_SITE = "http://terminology.hl7.org/CodeSystem/v3-ActSite"
 ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
@@ -41,6 +43,26 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Provider:
+    """The person who gave a dose, as HL7 (XCN) names them; the license when known."""
+    family: str
+    given: str = ""
+    middle: str = ""
+    license: str = ""
+    license_type: str = ""  # HL7 table 0203: MD, DO, NP, PA, RPH
+
+
+def provider_named(name: str) -> Provider:
+    """A name typed at the point of care: "Family, Given" or "Given ... Family"."""
+    name = " ".join(name.split())
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        return Provider(family or given, given if family else "")
+    given, _, family = name.rpartition(" ")
+    return Provider(family, given)
+
+
+@dataclass(frozen=True)
 class Dose:
     id: int
     cvx_code: str
@@ -59,7 +81,12 @@ class Dose:
     amount_ml: str | None = None  # the volume given; None when unknown
     edited: bool = False  # corrected after it was recorded
     removed: bool = False  # removed as entered in error: withdrawn from the registry
+    provider: Provider | None = None  # the performer matched to a known person
     extra: dict = field(default_factory=dict)
+
+    @property
+    def given_by(self) -> Provider:
+        return self.provider or provider_named(self.performer)
 
     @property
     def action(self) -> str:
@@ -166,11 +193,12 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
 
     message.pid.pid_1 = "1"
     message.pid.pid_3 = f"{person.id}^^^NCCVMS^MR"
-    message.pid.pid_5 = f"{person.last_name}^{person.first_name}^^^^^L"
+    message.pid.pid_5.xpn_1.fn_1 = Text(person.last_name)
+    message.pid.pid_5.xpn_2 = Text(person.first_name)
+    message.pid.pid_5.xpn_7 = "L"
     message.pid.pid_7 = _ts(person.birth_date)
     if person.street:
-        message.pid.pid_11 = (f"{person.street}^^{person.city}^{person.state}^"
-                              f"{person.zip_code}^USA^L")
+        _address(message.pid.pid_11, person)
     if person.phone:
         message.pid.pid_13 = f"^PRN^PH^^^{person.phone[:3]}^{person.phone[3:]}"
 
@@ -182,15 +210,15 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     rxa.rxa_2 = "1"
     rxa.rxa_3 = _ts(dose.administered_on)
     rxa.rxa_4 = _ts(dose.administered_on)
-    rxa.rxa_5 = f"{dose.cvx_code}^{dose.product_name}^CVX"
+    _coded(rxa.rxa_5, dose.cvx_code, dose.product_name, "CVX")
     rxa.rxa_6 = dose.amount_ml or "999"  # the CDC guide's "999": amount unknown
     if dose.amount_ml:
         rxa.rxa_7 = "mL^milliliters^UCUM"
     rxa.rxa_9 = "00^New immunization record^NIP001"
-    rxa.rxa_10 = f"^{dose.performer}"
-    rxa.rxa_11 = f"^^^{dose.location_pin}"
-    rxa.rxa_15 = dose.lot_number
-    rxa.rxa_17 = f"{MVX.get(dose.cvx_code, 'UNK')}^{dose.manufacturer}^MVX"
+    _provider(rxa.rxa_10, dose.given_by)
+    rxa.rxa_11.la2_4.hd_1 = dose.location_pin  # the Provider PIN, a code of ours
+    rxa.rxa_15 = Text(dose.lot_number)
+    _coded(rxa.rxa_17, MVX.get(dose.cvx_code, "UNK"), dose.manufacturer, "MVX")
     rxa.rxa_20 = "CP"  # completed; a deletion repeats the dose as it was sent, RXA-21 "D"
     rxa.rxa_21 = dose.action
     route_code, route_text = ROUTES[dose.route]
@@ -199,6 +227,36 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     rxr.rxr_2 = f"{dose.site}^{SITES[dose.site]}^HL70163"
     message.validate()
     return message.to_er7()
+
+
+# Values from the records go in as hl7apy datatypes (Text), which escape them; a string
+# assigned to a field is read as ER7 instead, its | ^ & ~ taken for separators.
+def _address(xad, person: Person) -> None:
+    xad.xad_1.sad_1 = Text(person.street)
+    xad.xad_3 = Text(person.city)
+    xad.xad_4 = Text(person.state)
+    xad.xad_5 = Text(person.zip_code)
+    xad.xad_6 = "USA"
+    xad.xad_7 = "L"
+
+
+def _coded(ce, code: str, text: str, system: str) -> None:
+    ce.ce_1 = code
+    ce.ce_2 = Text(text)
+    ce.ce_3 = system
+
+
+def _provider(xcn, provider: Provider) -> None:
+    """XCN as the CDC guide reads RXA-10: the license number, issued in NC, and its type."""
+    if provider.license:
+        xcn.xcn_1 = Text(provider.license)
+        xcn.xcn_9 = "NC"
+        xcn.xcn_13 = provider.license_type
+    xcn.xcn_2.fn_1 = Text(provider.family)
+    if provider.given:
+        xcn.xcn_3 = Text(provider.given)
+    if provider.middle:
+        xcn.xcn_4 = Text(provider.middle)
 
 
 def parse_vxu(text: str) -> Message:

@@ -6,19 +6,22 @@ The same records feed the state registry's FHIR and HL7 exports (api/routers/reg
 import base64
 from dataclasses import dataclass
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.concurrency import run_in_threadpool
 from weasyprint import HTML
 
 from api.domain import health_card, interop
 from api.domain.administrations import doses_of
+from api.domain.state_lists import pin
 from api.pages import templates
 from api.static_files import STATIC
 from core import i18n
 from core.settings import Settings
+from models.accounts import User
 from models.administrations import Administration
 from models.base import as_utc, utcnow
-from models.enrollment import Location
+from models.enrollment import Location, PracticingProvider
 from models.inventory import Lot, Product
 from models.recipients import Recipient
 
@@ -39,11 +42,33 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
                         manufacturer=product.manufacturer, lot_number=lot.lot_number,
                         administered_on=dose.administered_on, dose_number=dose.dose_number,
                         site=dose.site, route=dose.route, performer=dose.provider_name,
-                        location_name=location.name, location_pin=f"NC{location.id:06d}",
+                        provider=await provider_of(session, dose),
+                        location_name=location.name, location_pin=pin(location.id),
                         recorded_at=as_utc(dose.created_at).replace(microsecond=0),
                         entered_late=dose.entered_late,
                         amount_ml=product.dose_ml(dose.dose_number), edited=dose.updated_at is not None,
                         removed=not dose.active)
+
+
+def _same_name(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+async def provider_of(session: AsyncSession, dose: Administration) -> interop.Provider | None:
+    """The administering provider typed at the point of care, when it names one of the
+    location's practicing providers (with their license) or the person who recorded it."""
+    listed = (await session.exec(select(PracticingProvider).where(
+        PracticingProvider.location_id == dose.location_id)
+        .order_by(PracticingProvider.active.desc(), PracticingProvider.id))).all()
+    for known in listed:
+        if _same_name(dose.provider_name, known.full_name) or _same_name(
+                dose.provider_name, f"{known.first_name} {known.last_name}"):
+            return interop.Provider(known.last_name, known.first_name, known.middle_initial or "",
+                                    known.license_number, known.license_type.value.upper())
+    recorder = await session.get(User, dose.recorded_by)
+    if recorder is not None and _same_name(dose.provider_name, recorder.full_name):
+        return interop.Provider(recorder.last_name, recorder.first_name)
+    return None
 
 
 async def doses(session: AsyncSession, recipient: Recipient, *, removed: bool = False
