@@ -40,8 +40,11 @@ def settings(tmp_path):
     return Settings(data_dir=tmp_path, public_base_url="https://cvms.example.gov")
 
 
+BASE = "https://cvms.example.gov"
+
+
 def test_fhir_immunizations_validate_and_carry_each_dose():
-    bundle = fhir_immunizations(PERSON, DOSES)
+    bundle = fhir_immunizations(PERSON, DOSES, base=BASE)
     again = Bundle.model_validate_json(bundle.model_dump_json())  # validates on the way back in
     resources = [entry.resource for entry in again.entry]
     assert resources[0].get_resource_type() == "Patient"
@@ -51,7 +54,30 @@ def test_fhir_immunizations_validate_and_carry_each_dose():
     assert {i.vaccineCode.coding[0].code for i in immunizations} == {"208"}
     assert [i.protocolApplied[0].doseNumberPositiveInt for i in immunizations] == [1, 2]
     assert immunizations[0].site.coding[0].code == "LD"
-    assert all(i.patient.reference == "Patient/recipient-41" for i in immunizations)
+    assert all(i.patient.reference == again.entry[0].fullUrl for i in immunizations)
+
+
+def test_fhir_bundle_entries_are_named_by_uuid_and_referenced_by_that_name():
+    """FHIR R4 resolves a relative reference only against a RESTful base: the entries are
+    urn:uuid names (the same at every export of a record) that the Immunizations reference;
+    the Patient carries the program's identifier, a removed dose its reason, the site its PIN."""
+    removed = dataclasses.replace(DOSES[1], removed=True, removal_reason="Wrong person")
+    bundle = Bundle.model_validate_json(
+        fhir_immunizations(PERSON, [DOSES[0], removed], base=BASE).model_dump_json())
+    urls = [entry.fullUrl for entry in bundle.entry]
+    assert all(url.startswith("urn:uuid:") for url in urls) and len(set(urls)) == 3
+    assert urls == [e.fullUrl for e in fhir_immunizations(PERSON, [DOSES[0], removed],
+                                                          base=BASE).entry]
+    patient, given, withdrawn = (entry.resource for entry in bundle.entry)
+    assert [i.patient.reference for i in (given, withdrawn)] == [urls[0], urls[0]]
+    (identifier,) = patient.identifier
+    assert (identifier.system, identifier.value) == (f"{BASE}/fhir/sid/recipient", "41")
+    assert (withdrawn.status, withdrawn.statusReason.text) == ("entered-in-error",
+                                                                "Wrong person")
+    assert given.statusReason is None
+    site = given.performer[1].actor
+    assert (site.identifier.system, site.identifier.value) == (
+        f"{BASE}/fhir/sid/provider-pin", "NC0042")
 
 
 def test_vxu_parses_back_with_cvx_lot_date_and_site():

@@ -147,3 +147,27 @@ async def test_a_janssen_dose_and_free_text_with_hl7_separators_reach_the_regist
     assert [text_of(xcn.xcn_1), text_of(xcn.xcn_2), text_of(xcn.xcn_3), xcn.xcn_13.to_er7()
             ] == ["NP-1&2", "Smith & Jones", "Ann", "NP"]
 
+
+async def test_the_fhir_bundle_resolves_its_references_and_tells_why_a_dose_was_removed(system):
+    """urn:uuid fullUrls (the same at every export) that the Immunizations reference, the
+    Patient's identifier under the program's URL, a removed dose's reason."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"RF-{uuid.uuid4().hex[:5].upper()}")
+    recipient = await walk_in(site)
+    dose = (await give(site, recipient["id"], lot)).json()
+    removed = await site.manager.post(f"/api/v1/administrations/{dose['id']}/removal",
+                                      json={"reason": "Wrong person & wrong day"})
+    assert removed.status_code == 200, removed.text
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    url = f"/api/v1/registry/recipients/{recipient['id']}/immunizations"
+
+    bundle = Bundle.model_validate_json((await state.get(url)).content)
+    patient, immunization = (entry.fullUrl for entry in bundle.entry)
+    assert patient.startswith("urn:uuid:") and immunization.startswith("urn:uuid:")
+    assert bundle.entry[1].resource.patient.reference == patient
+    (identifier,) = bundle.entry[0].resource.identifier
+    assert (identifier.system, identifier.value) == (
+        system.settings.public_base_url + "/fhir/sid/recipient", str(recipient["id"]))
+    assert bundle.entry[1].resource.statusReason.text == "Wrong person & wrong day"
+    assert [e.fullUrl for e in Bundle.model_validate_json((await state.get(url)).content).entry
+            ] == [patient, immunization]

@@ -3,6 +3,7 @@ models, which R4 Immunization and Patient match), HL7 v2.5.1 VXU^V04 messages fo
 immunization implementation guide (built and validated with hl7apy), and the SMART Health Card
 bundle. Pure functions over plain records; the API decides who may see them."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,6 +19,10 @@ from api.domain.hl7_text import Text
 CVX = "http://hl7.org/fhir/sid/cvx"
 ACT_SITE = "http://terminology.hl7.org/CodeSystem/v3-ActSite"
 ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
+# Identifier systems of the program's records, after its public base URL.
+RECIPIENT_SID = "/fhir/sid/recipient"
+ADMINISTRATION_SID = "/fhir/sid/administration"
+PIN_SID = "/fhir/sid/provider-pin"
 
 # Where a dose went in and how: the code people pick, its words, and the HL7 v2 / FHIR codes.
 SITES = {"LA": "Left arm", "RA": "Right arm", "LD": "Left deltoid", "RD": "Right deltoid",
@@ -81,6 +86,7 @@ class Dose:
     amount_ml: str | None = None  # the volume given; None when unknown
     edited: bool = False  # corrected after it was recorded
     removed: bool = False  # removed as entered in error: withdrawn from the registry
+    removal_reason: str | None = None
     provider: Provider | None = None  # the performer matched to a known person
     extra: dict = field(default_factory=dict)
 
@@ -94,18 +100,22 @@ class Dose:
         return "D" if self.removed else "U" if self.edited else "A"
 
 
-def fhir_patient(person: Person, resource_id: str | None = None) -> Patient:
+def fhir_patient(person: Person, resource_id: str | None = None,
+                 identifier: dict | None = None) -> Patient:
     address = ([{"line": [person.street], "city": person.city, "state": person.state,
                  "postalCode": person.zip_code}] if person.street else None)
     return Patient.model_validate({
         "resourceType": "Patient", "id": resource_id,
+        "identifier": [identifier] if identifier else None,
         "name": [{"family": person.last_name, "given": [person.first_name]}],
         "birthDate": person.birth_date.isoformat(), "address": address,
         "telecom": [{"system": "phone", "value": person.phone}] if person.phone else None})
 
 
-def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False) -> Immunization:
-    """One administered dose. `minimal` keeps to what a SMART Health Card carries."""
+def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False,
+                      base: str = "") -> Immunization:
+    """One administered dose. `minimal` keeps to what a SMART Health Card carries; otherwise
+    the dose and its site carry their identifiers under the program's `base` URL."""
     resource = {
         "resourceType": "Immunization",
         "status": "entered-in-error" if dose.removed else "completed",
@@ -117,8 +127,11 @@ def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False) -> 
     }
     if not minimal:
         route_code, route_text = ROUTES[dose.route]
+        site = {"identifier": {"system": base + PIN_SID, "value": dose.location_pin},
+                "display": dose.location_name}
         resource.update({
             "id": f"administration-{dose.id}",
+            "identifier": [{"system": base + ADMINISTRATION_SID, "value": str(dose.id)}],
             "vaccineCode": {"coding": [{"system": CVX, "code": dose.cvx_code,
                                         "display": dose.product_name}],
                             "text": dose.product_name},
@@ -128,24 +141,34 @@ def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False) -> 
             "site": {"coding": [{"system": ACT_SITE, "code": dose.site,
                                  "display": SITES[dose.site]}]},
             "route": {"coding": [{"system": ROUTE, "code": dose.route, "display": route_text}]},
-            "performer": [{"actor": {"display": dose.performer}},
-                          {"actor": {"display": dose.location_name}}],
+            "performer": [{"actor": {"display": dose.performer}}, {"actor": site}],
             "protocolApplied": [{"doseNumberPositiveInt": dose.dose_number}],
         })
         if dose.recorded_at is not None:
             resource["recorded"] = dose.recorded_at.isoformat()
+        if dose.removed and dose.removal_reason:
+            resource["statusReason"] = {"text": dose.removal_reason}
     return Immunization.model_validate(resource)
 
 
-def fhir_immunizations(person: Person, doses: list[Dose]) -> Bundle:
+def _urn(system: str, value: object) -> str:
+    """A record's name in a bundle: the same uuid (v5, of its identifier) at every export."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{system}/{value}')}"
+
+
+def fhir_immunizations(person: Person, doses: list[Dose], *, base: str) -> Bundle:
     """A searchset-like collection for the state registry: the patient and every dose, those
     removed as entered in error included (status entered-in-error), so a registry that took
-    one learns it was withdrawn."""
-    patient_id = f"recipient-{person.id}"
-    entries = [{"fullUrl": f"urn:cvms:Patient/{patient_id}",
-                "resource": fhir_patient(person, patient_id)}]
-    entries += [{"fullUrl": f"urn:cvms:Immunization/administration-{dose.id}",
-                 "resource": fhir_immunization(f"Patient/{patient_id}", dose)}
+    one learns it was withdrawn. Each entry's fullUrl is a urn:uuid the Immunizations
+    reference (FHIR R4 §2.36.4.1: a relative reference resolves only against a RESTful base);
+    identifiers are under the program's `base` URL."""
+    recipients = base + RECIPIENT_SID
+    patient_url = _urn(recipients, person.id)
+    patient = fhir_patient(person, f"recipient-{person.id}",
+                           {"system": recipients, "value": str(person.id)})
+    entries = [{"fullUrl": patient_url, "resource": patient}]
+    entries += [{"fullUrl": _urn(base + ADMINISTRATION_SID, dose.id),
+                 "resource": fhir_immunization(patient_url, dose, base=base)}
                 for dose in doses]
     return Bundle.model_validate({"resourceType": "Bundle", "type": "collection",
                                   "entry": entries})

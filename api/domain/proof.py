@@ -47,7 +47,7 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
                         recorded_at=as_utc(dose.created_at).replace(microsecond=0),
                         entered_late=dose.entered_late,
                         amount_ml=product.dose_ml(dose.dose_number), edited=dose.updated_at is not None,
-                        removed=not dose.active)
+                        removed=not dose.active, removal_reason=dose.removal_reason)
 
 
 def _same_name(typed: str, name: str) -> bool:

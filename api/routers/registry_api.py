@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.deps import SessionDep, require_roles
+from api.deps import SessionDep, SettingsDep, require_roles
 from api.domain import interop
 from api.domain import proof as records
 from api.params import Id
@@ -35,12 +35,14 @@ def _audit(session, user: User, kind: str, subject_id: int, what: str) -> None:
 @router.get("/recipients/{recipient_id}/immunizations",
             summary="A recipient's doses as a FHIR R4 Bundle (Patient and Immunizations)",
             response_class=JSONResponse, responses={200: {"content": {FHIR_JSON: {}}}})
-async def immunizations(recipient_id: Id, user: StateStaff, session: SessionDep) -> JSONResponse:
+async def immunizations(recipient_id: Id, user: StateStaff, session: SessionDep,
+                        settings: SettingsDep) -> JSONResponse:
     person = await session.get(Recipient, recipient_id)
     if person is None:
         raise NotFound("No recipient has that id.")
     bundle = interop.fhir_immunizations(records.person_of(person),
-                                        await records.doses(session, person, removed=True))
+                                        await records.doses(session, person, removed=True),
+                                        base=settings.public_base_url)
     _audit(session, user, "recipient", person.id, "exported_fhir")
     return JSONResponse(bundle.model_dump(mode="json", exclude_none=True), media_type=FHIR_JSON)
 
