@@ -380,6 +380,36 @@ async def test_attachment_names_are_cleaned_and_pictures_keep_their_kind(system)
         "inline; filename=\"Nguyen notes.pdf\"; filename*=UTF-8''Nguy%E1%BB%85n%20notes.pdf")
 
 
+async def test_a_files_name_ends_as_what_it_is(system):
+    """Found by the outside check: pictures were renamed after their real kind, but a PDF sent
+    as scan.png or vaccination-card.jpg was kept and served under that name (an image viewer
+    opened it), and a workbook sent as report.pdf under .pdf. Only an extension is replaced:
+    a name with a dot in its words keeps them."""
+    from models.helpdesk import CaseAttachment
+
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    requester, _ = await register_requester(system)
+    case = (await open_case(requester, "other", "Misnamed files", files=[
+        ("scan.png", pdf, "image/png"), ("vaccination-card.jpg", pdf, "image/jpeg"),
+        ("report.pdf", provider_workbook(good_rows(1)), "application/pdf"),
+        ("Dr. Smith letter", pdf, "application/octet-stream"),
+        ("notes.TXT", b"plain words", "text/plain")])).json()
+    async with system.sessions() as session:
+        files = (await session.exec(select(CaseAttachment).where(
+            CaseAttachment.case_id == case["id"]).order_by(CaseAttachment.id))).all()
+    assert [f.filename for f in files] == [
+        "scan.pdf", "vaccination-card.pdf", "report.xlsx", "Dr. Smith letter.pdf", "notes.txt"]
+    served = [await requester.get(f"/files/{f.file_id}") for f in files]
+    assert [s.headers["content-type"].split(";")[0] for s in served] == [
+        "application/pdf", "application/pdf", XLSX, "application/pdf", "text/plain"]
+    assert served[0].headers["content-disposition"] == (
+        "inline; filename=\"scan.pdf\"; filename*=UTF-8''scan.pdf")
+    assert 'filename="report.xlsx"' in served[2].headers["content-disposition"]
+    listed = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
+    assert [a["filename"] for a in listed["attachments"]][:3] == [
+        "scan.pdf", "vaccination-card.pdf", "report.xlsx"]
+
+
 async def test_the_requester_is_told_which_rows_were_skipped(system):
     """Found by the outside check: the requester's email and page said only "8 row(s) with
     problems were skipped", not which rows nor why."""

@@ -5,7 +5,7 @@ from io import BytesIO
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import off_the_loop, picture_name, reencode_photo, store_file
+from api.domain.files import KIND_EXTENSIONS, kind_name, off_the_loop, reencode_photo, store_file
 from api.domain.section_b import Upload
 from core.errors import Invalid
 from core.security import capability, capability_valid
@@ -75,9 +75,11 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
 
 async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile:
     data, name = upload.data, upload.filename
-    if kind.startswith("image/"):  # pictures are re-encoded, so no metadata leaks
+    picture = kind.startswith("image/")
+    if picture:  # pictures are re-encoded, so no metadata leaks
         data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments", True)
-        name = picture_name(name, "picture", kind.removeprefix("image/").replace("jpeg", "jpg"))
+    # named as what it is: a PDF sent as scan.png, a workbook as report.pdf, are not kept so
+    name = kind_name(name, "picture" if picture else "attachment", KIND_EXTENSIONS[kind])
     return await store_file(session, data, filename=name, content_type=kind)
 
 

@@ -4,6 +4,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import re
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -70,11 +71,29 @@ def clean_filename(filename: str, fallback: str = "upload") -> str:
     return base[:200] or fallback
 
 
-def picture_name(filename: str, fallback: str, extension: str = "jpg") -> str:
-    """The name a re-encoded picture is kept and downloaded under: its own, ending as what it
-    now is (a PNG kept as a JPEG but named `scan.png` would be saved as a JPEG named .png)."""
-    stem = clean_filename(filename, fallback).rsplit(".", 1)[0]
-    return f"{stem or fallback}.{extension}"
+# What each kind of file we keep is named as: a name's extension picks the program that opens
+# it, so it must say what the file is.
+KIND_EXTENSIONS = {
+    "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "text/csv": "csv",
+    "text/plain": "txt",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx"}
+EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+
+
+def kind_name(filename: str, fallback: str, extension: str = "jpg") -> str:
+    """The name a file is kept and downloaded under: its own, ending as what it is (a PDF sent
+    as scan.png would open in an image viewer, a PNG kept as a JPEG but named .png would be
+    saved as a JPEG named .png). Only what looks like an extension is replaced: "Dr. Smith"
+    keeps its words."""
+    stem = EXTENSION.sub("", clean_filename(filename, fallback)).rstrip(". ")
+    return f"{stem[:195] or fallback}.{extension}"
+
+
+def served_name(filename: str, content_type: str) -> str:
+    """A stored file's download name: files kept before names followed their kind are named
+    after it here."""
+    extension = KIND_EXTENSIONS.get(content_type.split(";")[0].strip())
+    return kind_name(filename, "file", extension) if extension else clean_filename(filename)
 
 
 def reencode_photo(raw: bytes, field: str, keep_png: bool = False) -> tuple[bytes, int, int]:
@@ -138,7 +157,7 @@ async def store_file(session: AsyncSession, data: bytes, *, filename: str, conte
 
 async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: str) -> StoredFile:
     data, width, height = await off_the_loop(reencode_photo, raw, field)
-    name = picture_name(filename, "photo")
+    name = kind_name(filename, "photo")
     return await store_file(session, data, filename=name, content_type="image/jpeg",
                             width=width, height=height)
 

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 from sqlmodel import or_, select
 
 from api.deps import CurrentUser, SessionDep
-from api.domain.files import clean_filename
+from api.domain.files import clean_filename, served_name
 from api.domain.helpdesk import NO_FILE, attached_file, case_for
 from api.domain.scope import location_for
 from api.params import Id
@@ -45,8 +45,9 @@ async def stored_file(file_id: Id, user: CurrentUser, session: SessionDep) -> Re
 
 def file_response(stored: StoredFile) -> Response:
     """The file under its cleaned name (files kept before names were cleaned are cleaned
-    here): plain letters for old browsers, the name as written for the others (RFC 6266)."""
-    name = clean_filename(stored.filename)
+    here), ending as what it is: plain letters for old browsers, the name as written for the
+    others (RFC 6266)."""
+    name = served_name(stored.filename, stored.content_type)
     plain = clean_filename(anyascii(name).replace('"', ""))
     return Response(stored.data, media_type=stored.content_type,
                     headers={"Cache-Control": "private, no-store",
