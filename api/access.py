@@ -256,6 +256,7 @@ ROUTES: dict[str, Access] = {
     "GET /help/cases/{case_id}": only(ALL, Scope.CASE),
     "POST /help/cases/{case_id}/{action}": only(ALL, Scope.CASE),
     "GET /helpdesk": only(DESK, Scope.STATE),
+    "GET /helpdesk.csv": only(DESK, Scope.STATE),
     "GET /helpdesk/cases/{case_id}": only(DESK, Scope.CASE, DESK),
     "POST /helpdesk/cases/{case_id}/{action}": only(DESK, Scope.CASE, DESK),
     "GET /helpdesk/kb": only(DESK, Scope.STATE), "POST /helpdesk/kb": only(DESK, Scope.STATE),

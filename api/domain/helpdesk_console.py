@@ -2,7 +2,7 @@
 sorted in the database (indexes in models/helpdesk.py), never loaded whole."""
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,7 +10,9 @@ from sqlalchemy import literal
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.state_lists import EXPORT_LIMIT, days_since
 from api.domain.text_search import like_pattern
+from core.timefmt import when
 from models.accounts import User
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import Category, Team
@@ -42,12 +44,13 @@ class ConsoleFilters(Input):
     sort: Literal["due", "oldest", "newest"] = "due"
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
 
-    def url(self, **changes) -> str:
-        """This view's URL with some filters changed (defaults left out)."""
+    def url(self, base: str = "/helpdesk", **changes) -> str:
+        """This view's URL (or its CSV's, `base`) with some filters changed (defaults left
+        out)."""
         data = {**self.model_dump(mode="json"), **changes}
         defaults = ConsoleFilters().model_dump(mode="json")
         query = {k: v for k, v in data.items() if v != defaults[k] or k == "team"}
-        return "/helpdesk?" + urlencode(query)
+        return f"{base}?" + urlencode(query)
 
 
 class ConsolePage(BaseModel):
@@ -88,14 +91,27 @@ def _conditions(f: ConsoleFilters) -> list:
     return conditions
 
 
+def _ordered(f: ConsoleFilters, columns) -> tuple:
+    return {"due": (columns.sla_due_at.asc().nulls_last(), columns.id),
+            "oldest": (columns.created_at, columns.id),
+            "newest": (columns.created_at.desc(), columns.id.desc())}[f.sort]
+
+
+async def _assignee_names(session: AsyncSession, cases: list[Case]) -> dict[int, str]:
+    assignees = {c.assignee_id for c in cases if c.assignee_id}
+    if not assignees:
+        return {}
+    people = await session.exec(select(User.id, User.first_name, User.last_name)
+                                .where(User.id.in_(assignees)))
+    return {uid: f"{given} {family}" for uid, given, family in people.all()}
+
+
 async def console(session: AsyncSession, f: ConsoleFilters,
                   page_size: int = PAGE_SIZE) -> ConsolePage:
     conditions = _conditions(f)
 
     def ordered(columns) -> tuple:
-        return {"due": (columns.sla_due_at.asc().nulls_last(), columns.id),
-                "oldest": (columns.created_at, columns.id),
-                "newest": (columns.created_at.desc(), columns.id.desc())}[f.sort]
+        return _ordered(f, columns)
 
     async def page_of(page: int, with_total: bool) -> list[tuple[int, int]]:
         """(id, total) rows; the total is 0 unless asked for."""
@@ -132,15 +148,38 @@ async def console(session: AsyncSession, f: ConsoleFilters,
     found = {c.id: c for c in (await session.exec(select(Case).where(Case.id.in_(ids)))).all()}
     rows = [found[i] for i in ids if i in found]
     pages = last
-    assignees = {c.assignee_id for c in rows if c.assignee_id}
-    names = {}
-    if assignees:
-        people = await session.exec(select(User.id, User.first_name, User.last_name)
-                                    .where(User.id.in_(assignees)))
-        names = {uid: f"{given} {family}" for uid, given, family in people.all()}
+    names = await _assignee_names(session, rows)
     elsewhere = 0
     if not total and f.q and f.team != "all":  # say so, rather than "no cases" while some match
         elsewhere = (await session.exec(select(func.count()).select_from(Case).where(
             *_conditions(f.model_copy(update={"team": "all"}))))).one()
     return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names,
                        elsewhere=elsewhere)
+
+
+async def export(session: AsyncSession, f: ConsoleFilters) -> ConsolePage:
+    """Every case the view matches (not its page), in its order, up to the state lists'
+    export bound: the console's CSV."""
+    cases = list((await session.exec(select(Case).where(*_conditions(f))
+                                     .order_by(*_ordered(f, Case)).limit(EXPORT_LIMIT))).all())
+    return ConsolePage(cases=cases, total=len(cases), page=1, pages=1,
+                       assignees=await _assignee_names(session, cases))
+
+
+LANGUAGES = {"en": "English", "es": "Spanish"}
+SLA_LABELS = {"at_risk": "Near its target", "breached": "Past its target"}
+
+
+def case_rows(found: ConsolePage) -> tuple[list[str], list[list[Any]]]:
+    """The console's columns, one row a case, in people's words (as the page shows them)."""
+    header = ["Case", "Subject", "Category", "Team", "Requester", "Requester email",
+              "Requester phone", "Language", "Status", "Assignee", "Service level", "Due",
+              "Opened", "Days open"]
+    statuses = dict(STATUS_CHOICES)
+    return header, [[c.number, c.subject, c.category.label, c.team.label, c.requester_name,
+                     c.requester_email or "", c.requester_phone or "",
+                     LANGUAGES.get(c.language, c.language),
+                     statuses.get(c.status, c.status),
+                     found.assignees.get(c.assignee_id, "Unassigned"),
+                     SLA_LABELS.get(c.sla_flag, "On time"), when(c.sla_due_at, ""),
+                     when(c.created_at), days_since(c.created_at)] for c in found.cases]

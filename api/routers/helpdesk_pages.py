@@ -20,8 +20,11 @@ from api.domain.helpdesk_console import (
     SORT_CHOICES,
     STATUS_CHOICES,
     ConsoleFilters,
+    case_rows,
 )
 from api.domain.helpdesk_console import console as console_page
+from api.domain.helpdesk_console import export as console_export
+from api.domain.state_lists import csv_download
 from api.errors import NOT_FOUND
 from api.forms import form_values, parse, validated_form
 from api.page_files import Attachments, files_of, keep_files, kept_references
@@ -48,14 +51,26 @@ ACTIONS = ("assign", "reply", "note", "request-info", "resolve", "check-import",
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 
 
-@router.get("", response_class=HTMLResponse)
-async def console(request: Request, user: Agent, session: SessionDep) -> HTMLResponse:
+def _console_query(request: Request, user: User) -> dict[str, str]:
     """Filters live in the URL; without a team the agent's own team's queue is shown."""
     query = dict(request.query_params)
     if "team" not in query:
         query["team"] = user.team if user.team in Team._value2member_map_ else "all"
-    filters, errors = _console_filters({k: v for k, v in query.items() if v != "" or k in (
-        "team",)} | ({"team": "all"} if query.get("team") == "" else {}))
+    return {k: v for k, v in query.items() if v != "" or k in ("team",)} | (
+        {"team": "all"} if query.get("team") == "" else {})
+
+
+@router.get(".csv")
+async def console_csv(request: Request, user: Agent, session: SessionDep) -> Response:
+    """The console's view (its search and filters) as CSV: every matching case, not a page."""
+    filters = validated_form(ConsoleFilters, _console_query(request, user))
+    return csv_download("helpdesk-cases", *case_rows(await console_export(session, filters)))
+
+
+@router.get("", response_class=HTMLResponse)
+async def console(request: Request, user: Agent, session: SessionDep) -> HTMLResponse:
+    query = _console_query(request, user)
+    filters, errors = _console_filters(query)
     found = await console_page(session, filters)
     return render(request, "helpdesk/console.html", {
         "f": filters, "found": found, "teams": list(Team), "errors": errors,

@@ -14,9 +14,7 @@ from api.domain.review import _kind
 from api.forms import parse, validated
 from api.pages import render
 from api.routing import Router
-from core.timefmt import EASTERN
 from models.accounts import User
-from models.base import utcnow
 from models.enums import Role
 
 pages = Router(include_in_schema=False)
@@ -73,11 +71,7 @@ def _csv_route(path: str):
 
     async def export(request: Request, _user: Reviewer, session: SessionDep) -> Response:
         f = _filters(request)
-        header, rows = rows_of(await find(session, f, page_size=None))
-        stamp = utcnow().astimezone(EASTERN).strftime("%Y-%m-%d")
-        return Response(lists.to_csv(header, rows), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition":
-                                 f'attachment; filename="{name}-{stamp}.csv"'})
+        return lists.csv_download(name, *rows_of(await find(session, f, page_size=None)))
     return export
 
 
