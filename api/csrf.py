@@ -20,6 +20,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 REFUSAL = ("This form could not be accepted because its security token is missing or out of "
            "date. Go back, reload the page and submit it again.")
+# Public API operations that take files (multipart) from callers without an account: such a
+# post carries no credential to borrow, so, like a JSON post without a session cookie, it needs
+# no token (the page forms to the same effect, /help/ask, still do).
+OPEN_API_FORMS = frozenset({"/api/v1/helpdesk/questions"})
 SEED_AGE = 365 * 24 * 3600  # the seed is no secret's carrier: it may outlive a browser session
 
 
@@ -33,7 +37,9 @@ class FormExpired(Forbidden):
         self.fields, self.had_files = fields, had_files
 
 
-def _seed(request: Request) -> str:
+def browser_seed(request: Request) -> str:
+    """What this browser's forms are bound to: its session key, or before login its own random
+    cookie (also what a visitor's kept files are bound to, api/page_files.py)."""
     key, how = presented_key(request)
     if how == "cookie" and key:
         return key
@@ -41,7 +47,7 @@ def _seed(request: Request) -> str:
 
 
 def token_for(request: Request) -> str:
-    return csrf_token(secret(request), _seed(request))
+    return csrf_token(secret(request), browser_seed(request))
 
 
 def _needs_check(request: Request) -> bool:
@@ -49,6 +55,8 @@ def _needs_check(request: Request) -> bool:
         return False
     _key, how = presented_key(request)
     if how == "bearer":
+        return False
+    if how == "none" and request.url.path in OPEN_API_FORMS:
         return False
     is_form = request.headers.get("content-type", "").startswith(FORM_TYPES)
     return how == "cookie" or is_form
@@ -62,7 +70,7 @@ async def verify_csrf(request: Request) -> None:
     if presented is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
         form = await request.form()
         presented = form.get("csrf_token")
-    if csrf_valid(secret(request), _seed(request), str(presented) if presented else None):
+    if csrf_valid(secret(request), browser_seed(request), str(presented) if presented else None):
         return
     typed = kept(form) if form is not None else None
     if typed is None:

@@ -120,4 +120,6 @@ def case_number(case_id: int) -> str:
 NOBODY_ANSWERED = N_("Nobody answered the request for information.")
 TOO_MANY_QUESTIONS = N_("You have sent several questions in the last hour. Wait an hour, or add "
                         "to a question you sent from the link in its email.")
+TOO_MANY_FILES = N_("Many files were sent from here in the last hour. Send your message without "
+                    "them, or attach them again in an hour.")
 REOPENING_ENDED = N_("The reopening period ended.")

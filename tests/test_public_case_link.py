@@ -9,6 +9,8 @@ import httpx
 from sqlmodel import select
 
 from api.app import create_app
+from api.domain.attachments import REFUSED
+from core.i18n import catalogue
 from models.enums import Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage
 from tests.support.accounts import make_user
@@ -365,3 +367,164 @@ async def test_a_requester_waiting_page_says_when_the_case_closes(system):
     async with system.http(follow_redirects=True) as http:
         public = await Browserish(http).get("/" + mail.link("/help/c/").split("/", 3)[3])
     assert re.search(r"the case closes on its own on [^<]*\d", public.text), public.text[-800:]
+
+
+def png_bytes(width: int = 30, height: int = 20) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    image = Image.new("RGB", (width, height), "teal")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCam"  # the camera's maker: metadata a re-encoding drops
+    image.save(out, "PNG", exif=exif)
+    return out.getvalue()
+
+
+async def test_a_recipient_attaches_files_to_a_question_and_to_a_reply(system):
+    """Found by the outside check: the public question form, the personal link's reply and
+    the questions API took no files, so a recipient could not send the photo of a card an
+    agent needed. Now they take them as the providers' forms do: the same kinds and limits,
+    a refused file named while the good ones and the typed text are kept (bound to the
+    browser: a reference copied elsewhere names nothing), pictures re-encoded bare; in
+    Spanish on a Spanish page; and only the case's own link opens its files."""
+    email = unique_email("attach")
+    visitor = browser(system)
+    await visitor.http.get("/language/es?next=/help/ask")
+    form = await visitor.http.get("/help/ask")
+    assert 'enctype="multipart/form-data"' in form.text and 'name="attachments"' in form.text
+    spanish = catalogue("es").gettext  # the field's words through the Spanish catalogue
+    assert spanish("Attachments (optional)") in form.text
+    assert spanish("Already attached (kept with this form):") not in form.text
+    typed = {"name": "Paz Pública", "email": email, "phone": "", "question": "¿Mi tarjeta?"}
+    refused = await visitor.submit("/help/ask", typed, files=[
+        ("attachments", ("tarjeta.png", png_bytes(), "image/png")),
+        ("attachments", ("virus.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))])
+    assert refused.status_code == 400, refused.text[:300]
+    assert "virus.pdf" in refused.text and "¿Mi tarjeta?" in refused.text
+    assert "Paz Pública" in refused.text, "what was typed is kept"
+    kept = re.findall(r'name="kept" value="([^"]+)"', refused.text)
+    assert len(kept) == 1 and "tarjeta.png" in refused.text, "the good file is kept"
+    assert spanish("Already attached (kept with this form):") in refused.text
+    assert spanish(REFUSED).format(name="virus.pdf") in refused.text
+
+    thief = browser(system)  # another browser holding the reference: it names nothing
+    stolen = await thief.submit("/help/ask", {**typed, "email": unique_email("thief"),
+                                              "kept": kept[0]})
+    assert stolen.status_code == 200, stolen.text[:300]
+    thief_case = int(re.search(r"CS0*(\d+)", stolen.text)[1])
+
+    asked = await visitor.submit("/help/ask", {**typed, "kept": kept[0]}, files=[
+        ("attachments", ("receta.pdf", PDF, "application/pdf"))])
+    assert asked.status_code == 200 and "Recibimos su pregunta" in asked.text, asked.text[:300]
+    link = (await system.smtp.one(to=email, subject="Recibimos su caso")).link("/help/c/")
+    path = "/" + link.split("/", 3)[3]
+    case_id = int(path.split("/")[3])
+    page = await visitor.http.get(path)
+    files = dict(re.findall(rf'href="({re.escape(path)}/files/\d+)">([^<]+)<', page.text))
+    assert sorted(files.values()) == ["receta.pdf", "tarjeta.png"], page.text[-1500:]
+    by_name = {name: href for href, name in files.items()}
+    picture = await visitor.http.get(by_name["tarjeta.png"])
+    assert picture.headers["content-type"] == "image/png"
+    assert picture.content.startswith(b"\x89PNG") and b"SecretCam" not in picture.content
+    assert (await visitor.http.get(by_name["receta.pdf"])).content == PDF
+    async with system.sessions() as session:
+        stored = (await session.exec(select(CaseAttachment).where(
+            CaseAttachment.case_id.in_([case_id, thief_case])))).all()
+    assert {(a.case_id, a.filename) for a in stored} == {
+        (case_id, "tarjeta.png"), (case_id, "receta.pdf")}, "the stolen reference named none"
+
+    # Only this case's link opens its files: not another case's link, not a forged key, not
+    # /files without an account.
+    other_email = unique_email("other")
+    await visitor.submit("/help/ask", {**typed, "email": other_email})
+    other = (await system.smtp.one(to=other_email, subject="Recibimos su caso")).link("/help/c/")
+    other_path = "/" + other.split("/", 3)[3]
+    file_id = by_name["receta.pdf"].rsplit("/", 1)[1]
+    assert (await visitor.http.get(f"{other_path}/files/{file_id}")).status_code == 404
+    assert (await visitor.http.get(f"/help/c/{case_id}/{'0' * 40}/files/{file_id}")
+            ).status_code == 404
+    assert (await browser(system).http.get(f"/files/{file_id}")).status_code in (401, 303, 200)
+    assert PDF not in (await browser(system).http.get(f"/files/{file_id}")).content
+
+    # The reply from the personal link takes files the same way.
+    staff, _ = await agent(system, "recipients")
+    agent_view = (await staff.get(f"/api/v1/helpdesk/cases/{case_id}")).json()
+    assert sorted(a["filename"] for a in agent_view["attachments"]) == [
+        "receta.pdf", "tarjeta.png"], "the agent sees the question's files"
+    empty = await visitor.submit(path, {"body": ""}, action=f"{path}/reply", files=[
+        ("attachments", ("foto.png", png_bytes(), "image/png"))])
+    assert empty.status_code == 400 and "Este campo es obligatorio." in empty.text
+    reply_kept = re.findall(r'name="kept" value="([^"]+)"', empty.text)
+    assert len(reply_kept) == 1 and "foto.png" in empty.text
+    too_many = await visitor.submit(path, {"body": "Seis archivos."}, action=f"{path}/reply",
+                                    files=[("attachments", (f"f{n}.pdf", PDF, "application/pdf"))
+                                           for n in range(6)])
+    assert too_many.status_code == 400 and 'id="attachments-error"' in too_many.text
+    sent = await visitor.submit(path, {"body": "Aquí está la foto.", "kept": reply_kept[0]},
+                                action=f"{path}/reply")
+    assert "Su respuesta se envió a la mesa de ayuda." in sent.text
+    assert re.search(rf'href="{re.escape(path)}/files/\d+">foto.png<', sent.text)
+    agent_view = (await staff.get(f"/api/v1/helpdesk/cases/{case_id}")).json()
+    replied = [a for a in agent_view["attachments"] if a["message_id"]]
+    assert [a["filename"] for a in replied] == ["foto.png"]
+
+
+async def test_the_questions_api_takes_files_as_multipart_and_json_still_works(system):
+    """POST /api/v1/helpdesk/questions: JSON as before (no files), or multipart with files
+    checked as the case API checks them (a bad one refuses the question, naming it, and asks
+    nothing), an unknown field named; files counted per client address."""
+    email = unique_email("apifiles")
+    async with system.http() as http:
+        as_json = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Jay Json", "email": unique_email("json"), "question": "Plain?"})
+        assert as_json.status_code == 201, as_json.text
+        bad = await http.post("/api/v1/helpdesk/questions", data={
+            "name": "Mo Multipart", "email": email, "question": "With files?"},
+            files=[("attachments", ("card.jpg", PDF, "image/jpeg")),
+                   ("attachments", ("run.pdf", b"MZ\x90", "application/pdf"))])
+        assert bad.status_code == 422, bad.text
+        assert "run.pdf" in bad.json()["errors"]["attachments"]
+        unknown = await http.post("/api/v1/helpdesk/questions", data={
+            "name": "Mo", "email": email, "question": "Q", "attachment": "x"},
+            files=[("attachments", ("card.pdf", PDF, "application/pdf"))])
+        assert unknown.status_code == 422 and "attachment" in unknown.json()["errors"]
+        as_text = await http.post("/api/v1/helpdesk/questions", data={
+            "name": "Mo", "email": email, "question": "Q"},
+            files=[("attachments", (None, "not a file"))])
+        assert as_text.status_code == 422 and "attachments" in as_text.json()["errors"]
+        good = await http.post("/api/v1/helpdesk/questions", data={
+            "name": "Mo Multipart", "email": email, "question": "With files?",
+            "language": "es"}, files=[("attachments", ("card.jpg", PDF, "image/jpeg")),
+                                      ("attachments", ("shot.png", png_bytes(), "image/png"))])
+        assert good.status_code == 201, good.text
+        missing = await http.post("/api/v1/helpdesk/questions", data={"name": "Mo"},
+                                  files=[("attachments", ("a.pdf", PDF, "application/pdf"))])
+        assert missing.status_code == 422 and "question" in missing.json()["errors"]
+    case_id = good.json()["id"]
+    async with system.sessions() as session:
+        names = sorted((await session.exec(select(CaseAttachment.filename).where(
+            CaseAttachment.case_id == case_id))).all())
+        asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
+    assert names == ["card.pdf", "shot.png"], "a PDF sent as .jpg is named as a PDF"
+    assert len(asked) == 1, "the refused question asked nothing"
+    link = (await system.smtp.one(to=email, subject="Recibimos su caso")).link("/help/c/")
+    page = await browser(system).http.get("/" + link.split("/", 3)[3])
+    assert "card.pdf" in page.text and "shot.png" in page.text
+
+
+async def test_files_from_visitors_without_an_account_are_bounded_per_client(system):
+    """Anyone may attach without an account: one client address stores a bounded number of
+    files an hour (25), past which the files are refused (429) and nothing is stored."""
+    settings = system.settings.model_copy(update={"public_questions_per_client_hour": 100})
+    app = create_app(settings, engine=system.engine, gateway=system.gateway(settings))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.77", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            answers = [await http.post("/api/v1/helpdesk/questions", data={
+                "name": "Fay Filer", "email": unique_email("filer"), "question": "Files?"},
+                files=[("attachments", (f"f{n}.pdf", PDF, "application/pdf"))
+                       for n in range(5)]) for _ in range(6)]
+    assert [a.status_code for a in answers] == [201] * 5 + [429], answers[-1].text
+    assert "files" in answers[-1].json()["errors"]["attachments"]

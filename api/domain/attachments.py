@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.files import KIND_EXTENSIONS, kind_name, off_the_loop, reencode_photo, store_file
 from api.domain.section_b import Upload
 from core.errors import Invalid
+from core.i18n import N_, gettext
 from core.security import capability, capability_valid
 from models.enrollment import StoredFile
 from models.helpdesk import CaseAttachment
@@ -15,10 +16,17 @@ from models.helpdesk import CaseAttachment
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-REFUSED = ("{name}: we accept Excel workbooks (.xlsx), PDF, CSV or text files and pictures "
-           "(JPEG, PNG), up to 10 MB each.")
-EMPTY = "{name} is empty (0 bytes): attach the file again once it has its content."
-TOO_LARGE = "{name} is {size:.1f} MB: files up to 10 MB each are accepted."
+# Said to recipients too (the public question and its personal link): through the catalogue,
+# in the language of the page, then filled in.
+REFUSED = N_("{name}: we accept Excel workbooks (.xlsx), PDF, CSV or text files and pictures "
+             "(JPEG, PNG), up to 10 MB each.")
+EMPTY = N_("{name} is empty (0 bytes): attach the file again once it has its content.")
+TOO_LARGE = N_("{name} is {size:.1f} MB: files up to 10 MB each are accepted.")
+TOO_MANY = N_("Attach at most {most} files at a time.")
+
+
+def too_many() -> Invalid:
+    return Invalid(gettext(TOO_MANY).format(most=MAX_ATTACHMENTS), field="attachments")
 
 
 def _kind(upload: Upload) -> str | None:
@@ -52,12 +60,12 @@ def sort_attachments(uploads: list[Upload]) -> tuple[list[tuple[Upload, str]], l
     checked, problems = [], []
     for upload in uploads:
         if not upload.data:
-            problems.append(EMPTY.format(name=upload.filename))
+            problems.append(gettext(EMPTY).format(name=upload.filename))
         elif len(upload.data) > MAX_ATTACHMENT_BYTES:
-            problems.append(TOO_LARGE.format(name=upload.filename,
-                                             size=len(upload.data) / 1024 / 1024))
+            problems.append(gettext(TOO_LARGE).format(name=upload.filename,
+                                                      size=len(upload.data) / 1024 / 1024))
         elif (kind := _kind(upload)) is None:
-            problems.append(REFUSED.format(name=upload.filename))
+            problems.append(gettext(REFUSED).format(name=upload.filename))
         else:
             checked.append((upload, kind))
     return checked, problems
@@ -66,7 +74,7 @@ def sort_attachments(uploads: list[Upload]) -> tuple[list[tuple[Upload, str]], l
 def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
     """Every file checked before anything is stored: one bad file refuses them all."""
     if len(uploads) > MAX_ATTACHMENTS:
-        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+        raise too_many()
     checked, problems = sort_attachments(uploads)
     if problems:
         raise Invalid(" ".join(problems), field="attachments")
@@ -101,36 +109,38 @@ async def store_attachments(session: AsyncSession, case_id: int, message_id: int
 
 # Files attached on a page that is shown again (the knowledge-base suggestions, a refused
 # field) are checked and stored at once; the form carries a signed reference to each, bound to
-# the person, so "Continue" never loses them and nobody can claim another's file.
+# the person, so "Continue" never loses them and nobody can claim another's file. The person
+# (`holder`) is an account's id, or for a visitor without one (the public question, a case's
+# personal link) their browser's own random seed (api/page_files.py).
 PENDING = "pending_attachment"
 
 
-def _reference(secret: str, user_id: int, file_id: int) -> str:
-    return f"{file_id}.{capability(secret, f'{PENDING}:{user_id}', file_id)}"
+def _reference(secret: str, holder: int | str, file_id: int) -> str:
+    return f"{file_id}.{capability(secret, f'{PENDING}:{holder}', file_id)}"
 
 
-async def keep_pending(session: AsyncSession, secret: str, user_id: int, uploads: list[Upload],
+async def keep_pending(session: AsyncSession, secret: str, holder: int | str, uploads: list[Upload],
                        already: int = 0) -> tuple[list[tuple[str, str]], list[str]]:
     """Check and store uploads for a later submit: (reference, filename) for the form of each
     file we accept, and what is wrong with each one we do not (the good ones are kept)."""
     if len(uploads) + already > MAX_ATTACHMENTS:
-        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+        raise too_many()
     checked, problems = sort_attachments(uploads)
     kept = []
     for upload, kind in checked:
         file = await _store(session, upload, kind)
-        kept.append((_reference(secret, user_id, file.id), file.filename))
+        kept.append((_reference(secret, holder, file.id), file.filename))
     return kept, problems
 
 
-async def pending_files(session: AsyncSession, secret: str, user_id: int,
+async def pending_files(session: AsyncSession, secret: str, holder: int | str,
                         references: list[str]) -> list[StoredFile]:
     """The stored files the form's references name; a reference we did not issue to this
     person is ignored."""
     files = []
     for reference in dict.fromkeys(references):
         file_id, _dot, key = reference.partition(".")
-        if file_id.isdigit() and capability_valid(secret, f"{PENDING}:{user_id}", int(file_id),
+        if file_id.isdigit() and capability_valid(secret, f"{PENDING}:{holder}", int(file_id),
                                                   key):
             file = await session.get(StoredFile, int(file_id))
             if file is not None:
@@ -138,5 +148,6 @@ async def pending_files(session: AsyncSession, secret: str, user_id: int,
     return files[:MAX_ATTACHMENTS]
 
 
-def kept_list(files: list[StoredFile], secret: str, user_id: int) -> list[tuple[str, str]]:
-    return [(_reference(secret, user_id, f.id), f.filename) for f in files]
+def kept_list(files: list[StoredFile], secret: str,
+              holder: int | str) -> list[tuple[str, str]]:
+    return [(_reference(secret, holder, f.id), f.filename) for f in files]

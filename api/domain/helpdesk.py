@@ -12,7 +12,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import throttle
 from api.domain.accounts import tell_owner, user_by_email
-from api.domain.attachments import MAX_ATTACHMENTS, XLSX, check_attachments, store_attachments
+from api.domain.attachments import (
+    MAX_ATTACHMENTS,
+    XLSX,
+    check_attachments,
+    store_attachments,
+    too_many,
+)
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
 from api.processes import Gateway
@@ -85,7 +91,7 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
                     uploads: list[Upload], kept: list[StoredFile] = ()) -> Case:
     checked = check_attachments(uploads)
     if len(checked) + len(kept) > MAX_ATTACHMENTS:
-        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+        raise too_many()
     if data.category in BULK_UPLOADS and XLSX not in (
             {kind for _upload, kind in checked} | {file.content_type for file in kept}):
         raise Invalid(NO_WORKBOOK, field="attachments")
@@ -135,16 +141,23 @@ async def sent_with(session: AsyncSession, case: Case,
 
 
 async def ask_question(session: AsyncSession, gateway: Gateway,
-                       data: PublicQuestionIn, client: str, per_client: int) -> Case:
+                       data: PublicQuestionIn, client: str, per_client: int,
+                       uploads: list[Upload] = (), kept: list[StoredFile] = ()) -> Case:
     """A recipient's question from the public form: no account needed (so a few an hour per
-    address and per client: each question emails its address)."""
+    address and per client: each question emails its address), with files checked as a
+    provider's case's are (a refused file costs no question)."""
+    checked = check_attachments(list(uploads))
+    if len(checked) + len(kept) > MAX_ATTACHMENTS:
+        raise too_many()
     await throttle.question_allowed(session, data.email, client, per_client)
+    await throttle.public_files_allowed(session, client, len(checked))
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
                 language=data.language, request_key=data.request_key, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     await session.flush()
+    await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 
 
@@ -200,7 +213,7 @@ async def _store_message(session: AsyncSession, case: Case, user: User, body: st
                          request_key: str | None = None) -> CaseMessage:
     checked = check_attachments(list(uploads))
     if len(checked) + len(kept) > MAX_ATTACHMENTS:
-        raise Invalid(f"Attach at most {MAX_ATTACHMENTS} files at a time.", field="attachments")
+        raise too_many()
     message = CaseMessage(case_id=case.id, author_user_id=user.id, author_name=user.full_name,
                           author_kind="agent" if is_agent(user) else "requester",
                           internal=internal, kind=kind, body=body, request_key=request_key)

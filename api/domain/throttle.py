@@ -20,7 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import TooManyRequests
 from core.wording import counted
 from models.base import as_utc, utcnow
-from models.helpdesk_rules import TOO_MANY_QUESTIONS
+from models.helpdesk_rules import TOO_MANY_FILES, TOO_MANY_QUESTIONS
 from models.throttle import LoginThrottle
 
 
@@ -43,6 +43,11 @@ QUESTION_EMAIL = Rule("question", free=3, window=timedelta(hours=1), max_wait=ti
 # every link they hold dead.
 SIGNING_LINK_EMAIL = Rule("signing-link", free=3, window=timedelta(hours=1),
                           max_wait=timedelta(hours=1))
+# Files stored for visitors without an account (with a public question, a reply from a case's
+# personal link, or kept with a refused form): a bounded number an hour from one client, so
+# nobody fills the database anonymously.
+PUBLIC_FILES = Rule("public-files", free=25, window=timedelta(hours=1),
+                    max_wait=timedelta(hours=1))
 
 # "Email me a new link" from an old invitation or signing link: each one emails a fresh link and
 # kills the one before, so a few an hour per address (an old link forwarded or leaked would
@@ -151,6 +156,21 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
     for _rule, row in rows:
         row.count += 1
         session.add(row)
+    await _commit(session)
+
+
+async def public_files_allowed(session: AsyncSession, client: str, count: int) -> None:
+    """Count `count` files a visitor without an account stores from `client`; past the hourly
+    allowance refuse them (429, naming the attachments field), storing none."""
+    if not count:
+        return
+    row = await _current(session, PUBLIC_FILES, key(PUBLIC_FILES, client))
+    if row.count + count > PUBLIC_FILES.free:
+        left = as_utc(row.window_started) + PUBLIC_FILES.window - utcnow()
+        raise TooManyRequests(TOO_MANY_FILES, retry_after=max(1, math.ceil(
+            left.total_seconds())), field="attachments")
+    row.count += count
+    session.add(row)
     await _commit(session)
 
 

@@ -15,11 +15,18 @@ from api.deps import (
     rollback_keeping,
 )
 from api.domain import helpdesk, kb, provider_import
-from api.domain.attachments import pending_files
+from api.domain.attachments import check_attachments, pending_files
 from api.domain.scope import my_location_ids
 from api.errors import NOT_FOUND
 from api.forms import form_values, parse
-from api.page_files import Attachments, files_of, keep_files, kept_references
+from api.page_files import (
+    Attachments,
+    files_of,
+    keep_files,
+    kept_files,
+    kept_references,
+    public_files_allowed,
+)
 from api.pages import redirect, render
 from api.params import Id
 from api.processes import helpdesk as case_process
@@ -30,12 +37,18 @@ from api.routing import Router
 from api.services import secret
 from api.sessions import client_address
 from core import i18n
-from core.errors import CVMSError, NotFound, TooManyRequests
+from core.errors import CVMSError, Invalid, NotFound, TooManyRequests
 from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location
 from models.helpdesk import Case, CaseStatus
-from models.helpdesk_rules import CASE_LINK, REOPEN_WITHIN, Category, requester_case_path
+from models.helpdesk_rules import (
+    CASE_LINK,
+    REOPEN_WITHIN,
+    TOO_MANY_FILES,
+    Category,
+    requester_case_path,
+)
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 from models.inventory_schemas import is_request_key
 
@@ -128,9 +141,14 @@ async def ask_page(request: Request) -> HTMLResponse:
 
 @router.post("/ask", response_class=HTMLResponse)
 async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
-              settings: SettingsDep) -> Response:
+              settings: SettingsDep, attachments: Attachments = None) -> Response:
+    """The question, with files checked as a provider's case's are: a refused form keeps the
+    good files (bound to this browser) and names the bad ones."""
     language = choose_language(request)
     values = await form_values(request)
+    values.pop("attachments", None)
+    uploads, references = await files_of(attachments), kept_references(values)
+    visitor = Visitor()
     data, errors = parse(PublicQuestionIn, values)
     throttled = None
     if data and (asked := await helpdesk.asked_with(session, data.request_key)):
@@ -139,18 +157,26 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
         return RedirectResponse(f"{path}?done=asked", status_code=303)
     if data:
         try:
+            kept = await kept_files(request, session, visitor, references)
             case = await helpdesk.ask_question(session, gateway, data.model_copy(
                 update={"language": language}), client_address(request),
-                settings.public_questions_per_client_hour)
+                settings.public_questions_per_client_hour, uploads, kept)
         except TooManyRequests as error:
             errors, throttled = error.errors, error
+            await rollback_keeping(session)
+        except Invalid as error:  # its files: named on their field, the good ones kept
+            await rollback_keeping(session)
+            errors = error.problems("attachments")
         else:
             # To the question's own page: a reload shows it again instead of asking twice.
             path = requester_case_path(secret(request), case.id, has_account=False)
             return RedirectResponse(f"{path}?done=asked", status_code=303)
-    page = bilingual_page(request, "help/ask.html", {"values": values,
-                                                      "errors": i18n.translated(errors)},
-                          throttled.status_code if throttled else 400)
+    values["kept"] = references
+    _kept, refused = await keep_files(request, session, visitor, values,
+                                      [] if throttled else uploads)
+    page = bilingual_page(request, "help/ask.html", {
+        "values": values, "errors": i18n.translated({**errors, **refused})},
+        throttled.status_code if throttled else 400)
     if throttled:  # as the API's answer says it: when to ask again
         page.headers["Retry-After"] = str(throttled.retry_after)
     return page
@@ -292,12 +318,17 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
         "errors": {**errors, **refused}}, status_code=400)
 
 
-class PublicRequester:
-    """Who writes on a case asked on the public form: its requester, who has no account; the
-    personal link in the case's emails is their key."""
+class Visitor:
+    """Someone without an account (asking on the public form): the files they attach are
+    kept for their browser (api/page_files.py)."""
 
     id = None
     role = None
+
+
+class PublicRequester(Visitor):
+    """Who writes on a case asked on the public form: its requester, who has no account; the
+    personal link in the case's emails is their key."""
 
     def __init__(self, case: Case) -> None:
         self.full_name = case.requester_name
@@ -376,23 +407,34 @@ async def linked_case_file(request: Request, case_id: str, key: str, file_id: st
 
 @router.post("/c/{case_id}/{key}/reply", response_class=HTMLResponse)
 async def linked_case_reply(request: Request, case_id: str, key: str, session: SessionDep,
-                            gateway: ProcessesDep) -> Response:
-    """The requester answers (or, once resolved, comments and so reopens) from their link."""
+                            gateway: ProcessesDep, attachments: Attachments = None) -> Response:
+    """The requester answers (or, once resolved, comments and so reopens) from their link,
+    with files as a provider's reply takes them (kept through a refused form)."""
     case = await _linked_case(request, session, case_id, key)
+    requester = PublicRequester(case)
     values = await form_values(request)
+    values.pop("attachments", None)
+    uploads, references = await files_of(attachments), kept_references(values)
     data, errors = parse(MessageIn, values)
     if data and await helpdesk.sent_with(session, case, data.request_key):
         return RedirectResponse(f"/help/c/{case_id}/{key}?done=already", status_code=303)
     try:
         if data:
             reopens = case.status == CaseStatus.RESOLVED
-            await helpdesk.add_message(session, gateway, case, PublicRequester(case), data.body,
-                                       request_key=data.request_key)
+            kept = await kept_files(request, session, requester, references)
+            # counted once they pass the checks (a refused file is named, not counted)
+            await public_files_allowed(request, session, requester,
+                                       len(check_attachments(uploads)))
+            await helpdesk.add_message(session, gateway, case, requester, data.body,
+                                       uploads=uploads, kept=kept, request_key=data.request_key)
             done = "reopened" if reopens else "sent"
             return RedirectResponse(f"/help/c/{case_id}/{key}?done={done}", status_code=303)
     except CVMSError as error:
         await rollback_keeping(session, case)
         errors = error.problems("body")
+    values["kept"] = references
+    throttled = errors.get("attachments") == TOO_MANY_FILES
+    _kept, refused = await keep_files(request, session, requester, values,
+                                      [] if throttled else uploads)
     return await _linked_view(request, session, gateway, case, key, status_code=400,
-                              values=values,
-                              errors=i18n.translated(errors))
+                              values=values, errors=i18n.translated({**errors, **refused}))

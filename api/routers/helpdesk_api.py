@@ -1,9 +1,13 @@
 """Help-desk JSON API: registration, cases, agents' actions, bulk imports, knowledge base."""
 
+import json
 from typing import Annotated
 
 from fastapi import Depends, File, Form, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from api.deps import (
     CurrentUser,
@@ -91,13 +95,72 @@ async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDe
     return CaseOut.model_validate(case)
 
 
+QUESTION_FIELDS = tuple(PublicQuestionIn.model_fields)
+
+
+def _question_body() -> dict:
+    """The question's body as the API documents it: the JSON object, or the same fields as a
+    multipart form with the files (up to 5) under `attachments`."""
+    schema = PublicQuestionIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    form = {**schema, "title": "PublicQuestionForm", "properties": {
+        **schema["properties"], "attachments": {
+            "type": "array", "items": {"type": "string", "format": "binary"},
+            "description": "Up to 5 files (PDF, Excel, CSV, text, JPEG or PNG), 10 MB each"}}}
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": schema}, "multipart/form-data": {"schema": form}}}}
+
+
+async def _question_of(request: Request) -> tuple[PublicQuestionIn, list[Upload]]:
+    """JSON as before, or multipart as the case API takes it (as strict: an unknown field is
+    named; a text where a file goes, or a file where text goes, is refused on its field)."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        form = await request.form()
+        await only_fields(*QUESTION_FIELDS, "attachments").dependency(request)
+        files = form.getlist("attachments")
+        if any(not isinstance(item, StarletteUpload) for item in files):
+            raise Invalid("Check these fields: attachments.",
+                          errors={"attachments": "Send each attachment as a file."})
+        data = validated(PublicQuestionIn, {k: form[k] for k in QUESTION_FIELDS if k in form})
+        return data, await uploads_of(files)
+    return _json_question(await request.body(), request.headers.get("content-type")), []
+
+
+def _json_question(body: bytes, content_type: str | None) -> PublicQuestionIn:
+    """The JSON body read as FastAPI reads a declared one, its problems answered alike."""
+    if not body:
+        raise RequestValidationError([{"type": "missing", "loc": ("body",),
+                                       "msg": "Field required", "input": None}])
+    if content_type and not content_type.split(";")[0].strip().endswith(("/json", "+json")):
+        value = body
+    else:
+        try:
+            value = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise RequestValidationError([{
+                "type": "json_invalid", "loc": ("body", getattr(error, "pos", 0)),
+                "msg": "JSON decode error", "input": {}}]) from None
+    if not isinstance(value, dict):
+        raise RequestValidationError([{"type": "model_attributes_type", "loc": ("body",),
+                                       "msg": "Input should be an object", "input": None}])
+    try:
+        return PublicQuestionIn.model_validate(value)
+    except ValidationError as error:
+        raise RequestValidationError([{**problem, "loc": ("body", *problem["loc"])}
+                                      for problem in error.errors()]) from None
+
+
 @router.post("/questions", response_model=CaseOut, status_code=201,
-             summary="A recipient's question (no account needed)")
-async def ask(request: Request, body: PublicQuestionIn, session: SessionDep,
-              gateway: ProcessesDep, settings: SettingsDep) -> CaseOut:
+             summary="A recipient's question (no account needed)",
+             description="A JSON object, or the same fields as multipart/form-data with up to "
+                         "5 files as `attachments` (checked as a case's are: one refused file "
+                         "refuses the question, naming it).",
+             openapi_extra=_question_body())
+async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
+              settings: SettingsDep) -> CaseOut:
+    body, uploads = await _question_of(request)
     return CaseOut.model_validate(await helpdesk.ask_question(
         session, gateway, body, client_address(request),
-        settings.public_questions_per_client_hour))
+        settings.public_questions_per_client_hour, uploads))
 
 
 @router.get("/cases", response_model=CasePage,
