@@ -75,9 +75,19 @@ class CareRecipientOut(BaseModel):
     date_of_birth: date
     location_id: int
     # A walk-in's answer: the same legal name and date of birth was registered before (that
-    # record is returned; the details typed were not used), and what to tell the person.
+    # record is returned; the details typed were not used), and what to tell the person (also
+    # when an invited person's registration was completed from what was typed).
     already_registered: bool = False
     notice: str | None = None
+
+
+class WalkInOut(CareRecipientOut):
+    # Only where the location keeps the person's details (api/domain/care.py keeps_details):
+    # when they registered (a paper form's day), whether that was entered late, and the
+    # eligibility their answers give today. Another organization's walk-in gets none of them.
+    registered_at: datetime | None = None
+    registered_late: bool | None = None
+    eligibility: str | None = None
 
 
 class CarePage(BaseModel):

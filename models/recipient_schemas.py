@@ -1,22 +1,47 @@
 """The registration form: the person's details, checked as an upload row is, and the
-questionnaire's answers."""
+questionnaire's answers. Staff registering someone at the point of care (a walk-in, or a paper
+registration entered later) ask the same questions, checked by the same rules."""
 
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import field_validator
 
 from core.i18n import N_
 from models.eligibility import QUESTIONS
-from models.recipient_rules import RecipientIn, language_code
+from models.fields import Blankable
+from models.input import Input
+from models.recipient_rules import REQUIRED, YES_OR_NO, RecipientIn, language_code
 
 YesNo = Literal["yes", "no"]
 
 
-class RegistrationIn(RecipientIn):
+class Answers(Input):
+    """The questionnaire (models.eligibility.QUESTIONS), every question answered yes or no."""
+
     health_care_worker: YesNo
     long_term_care: YesNo
     high_risk_condition: YesNo
     shared_living: YesNo
+
+    def answers(self) -> dict[str, str]:
+        return {key: getattr(self, key) for key in QUESTIONS}
+
+
+def ask_yes_or_no(errors: dict[str, str]) -> dict[str, str]:
+    """A question left unanswered: say how to answer it."""
+    return {key: YES_OR_NO if key in QUESTIONS and message == REQUIRED else message
+            for key, message in errors.items()}
+
+
+class WalkInIn(Answers, RecipientIn):
+    """Staff registering someone at the point of care: their details and answers, and for a
+    paper registration entered later the day the form was filled in (left out: today)."""
+
+    registered_on: Annotated[date | None, Blankable] = None
+
+
+class RegistrationIn(Answers, RecipientIn):
     language: str  # chosen on the form (an upload's row that names none means English)
 
     @field_validator("language", mode="before")
@@ -25,6 +50,3 @@ class RegistrationIn(RecipientIn):
         if not str(value or "").strip():
             raise ValueError(N_("Choose the language for your emails."))
         return language_code(str(value))
-
-    def answers(self) -> dict[str, str]:
-        return {key: getattr(self, key) for key in QUESTIONS}

@@ -40,6 +40,9 @@ class Recipient(SQLModel, table=True):
     created_at: datetime = created_at_field()
     invited_at: datetime | None = time_field()
     registered_at: datetime | None = time_field(index=True)
+    # A paper registration entered later: registered_at is the day written on the form (noon
+    # Eastern), not when staff typed it in (created_at), as a dose from paper is marked.
+    registered_late: bool = False
     updated_at: datetime | None = time_field()
 
     @property

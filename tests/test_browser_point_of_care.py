@@ -13,6 +13,7 @@ from sqlmodel import select
 from core.timefmt import day
 from models.base import utcnow
 from models.care_rules import local_today
+from models.eligibility import QUESTIONS
 from models.enums import Role
 from models.inventory import LedgerEntry
 from models.inventory_rules import EntryKind
@@ -21,6 +22,13 @@ from tests.support.care import letters, on_hand, stock, vaccinating_site, walk_i
 from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
+
+
+async def answer(page, choice: str) -> None:
+    """The questionnaire on the walk-in form, every question answered the same."""
+    for question in QUESTIONS.values():
+        await page.get_by_role("group", name=question).get_by_label(
+            choice.capitalize(), exact=True).check()
 
 
 async def test_walk_in_checked_in_given_dose_one_and_removed(page, system):
@@ -44,6 +52,7 @@ async def test_walk_in_checked_in_given_dose_one_and_removed(page, system):
     await page.get_by_label("City").fill("Raleigh")
     await page.get_by_label("ZIP code").fill("27601")
     await expect(page.get_by_label("Legal first name")).to_have_value("Rosa")
+    await answer(page, "no")
     await page.get_by_role("button", name="Register").click()
     await expect(page.get_by_role("status")).to_contain_text(f"Rosa {last} is registered")
     await assert_accessible(page)
@@ -55,6 +64,7 @@ async def test_walk_in_checked_in_given_dose_one_and_removed(page, system):
                          ("Street address", "12 Pine St"), ("City", "Raleigh"),
                          ("ZIP code", "27601")):
         await page.get_by_label(label).fill(value)
+    await answer(page, "yes")
     await page.get_by_role("button", name="Register").click()
     await expect(page.get_by_role("status")).to_contain_text("was already registered")
     assert page.url == person_url

@@ -10,22 +10,25 @@ location then serves them too (`RecipientSite`), finds them and records their do
 nothing tells it more than the person in front of them gives."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.recipient_portal import fill_in
 from api.domain.scope import profile_at, site_for_staff
-from core.errors import Forbidden, NotFound
+from core.errors import Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.administrations import CheckIn
 from models.audit import SERVED_ELSEWHERE, AuditEvent
 from models.base import insert_or_skip, utcnow
+from models.care_rules import EASTERN, local_today
 from models.enrollment import Location
 from models.portal_rules import ACTING, PROFILES
-from models.recipient_rules import RecipientIn, name_key
+from models.recipient_rules import name_key
+from models.recipient_schemas import WalkInIn
 from models.recipients import Recipient, RecipientSite
 
 PAGE_SIZE = 20
@@ -102,16 +105,51 @@ async def recipient_at(session: AsyncSession, location: Location, recipient_id: 
     return person
 
 
+# What a walk-in's registration did with what was typed.
+NEW, COMPLETED, KNOWN = "new", "completed", "known"
+PAPER_DAYS = 366  # a paper form is entered within a year, as a dose from paper is
+
+
+def registration_time(data: WalkInIn, now: datetime) -> tuple[datetime, bool]:
+    """When the person registered, and whether it is entered late: today, or the day written on
+    a paper form (at noon Eastern: a day, whatever the zone it is read in)."""
+    today = local_today(now)
+    filled = data.registered_on
+    if filled is None or filled == today:
+        return now, False
+    if filled > today:
+        raise Invalid("The form cannot be dated on a day that has not come yet.",
+                      field="registered_on")
+    if (today - filled).days > PAPER_DAYS:
+        raise Invalid("Enter the day the paper form was filled in (within the last year).",
+                      field="registered_on")
+    if filled < data.date_of_birth:
+        raise Invalid("The form cannot be dated before the person's date of birth.",
+                      field="registered_on")
+    return datetime.combine(filled, time(12), tzinfo=EASTERN).astimezone(UTC), True
+
+
+def _register(person: Recipient, data: WalkInIn, when: tuple[datetime, bool]) -> None:
+    fill_in(person, data)
+    person.registered_at, person.registered_late = when
+    person.updated_at = utcnow()
+
+
 async def walk_in(session: AsyncSession, user: User, location: Location,
-                  data: RecipientIn) -> tuple[Recipient, bool]:
-    """Register someone on the spot: (their record, whether they were registered before).
-    The same legal name and birth date is the same person: that record is returned, and a
-    location where they did not register serves them from now on (what was typed does not
-    overwrite what they registered; who opened the record there is audited)."""
+                  data: WalkInIn, now: datetime) -> tuple[Recipient, str]:
+    """Register someone on the spot or from a paper form, with their questionnaire answers:
+    (their record, what was done: NEW, COMPLETED or KNOWN). The same legal name and birth
+    date is the same person, whose record is returned: someone invited (a file) who never
+    registered, at a location of the organization that keeps their details, is registered
+    from what was typed, as their own Recipient Portal would; someone registered keeps what
+    they registered (what was typed, answers and date included, is not used). A location where
+    they did not register serves them from now on (who opened the record there is audited)."""
+    when = registration_time(data, now)
     values = data.record()
     existing = await _same_person(session, values)
     if existing is None:
-        person = Recipient(location_id=location.id, registered_at=utcnow(), **values)
+        person = Recipient(location_id=location.id, **values)
+        _register(person, data, when)
         session.add(person)
         try:
             await session.flush()
@@ -120,7 +158,12 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
             existing = await _same_person(session, values)
         else:
             await session.refresh(person)
-            return person, False
+            return person, NEW
+    outcome = KNOWN
+    if existing.registered_at is None and await keeps_details(session, location.id, existing):
+        _register(existing, data, when)
+        session.add(existing)
+        outcome = COMPLETED
     if existing.location_id != location.id:
         added = await session.exec(insert_or_skip(session.bind.dialect.name, RecipientSite)
                                    .values(recipient_id=existing.id, location_id=location.id,
@@ -131,12 +174,20 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
                 subject_type="recipient", subject_id=existing.id,
                 action=SERVED_ELSEWHERE, actor=user.audit_name,
                 detail={"location_id": location.id, "how": "walk-in", "user_id": user.id}))
-    return existing, True
+    return existing, outcome
 
 
-def already_registered(person: Recipient) -> str:
-    return (f"{person.full_name} was already registered (the same legal name and date of "
-            "birth): this is their record, and the contact details typed were not used.")
+def walk_in_notice(person: Recipient, outcome: str) -> str | None:
+    """What staff are told of a walk-in that found a record."""
+    if outcome == COMPLETED:
+        return (f"{person.full_name} was invited before (the same legal name and date of "
+                "birth) and had not registered: their registration is complete with the "
+                "details and answers typed.")
+    if outcome == KNOWN:
+        return (f"{person.full_name} was already registered (the same legal name and date of "
+                "birth): this is their record, and the contact details typed were not used "
+                "(nor the answers or the form's date).")
+    return None
 
 
 async def keeps_details(session: AsyncSession, location_id: int, person: Recipient) -> bool:

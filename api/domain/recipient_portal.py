@@ -19,12 +19,10 @@ from models.recipient_rules import (
     FORM_DATE,
     INDUSTRIES,
     RECIPIENT_LINK,
-    REQUIRED,
     US_DATE_EXAMPLE,
-    YES_OR_NO,
     field_errors,
 )
-from models.recipient_schemas import RegistrationIn
+from models.recipient_schemas import RegistrationIn, WalkInIn, ask_yes_or_no
 from models.recipients import Recipient
 
 TWIN = i18n.N_("Someone else is already registered with this legal name and date of birth. "
@@ -60,19 +58,11 @@ async def register(session: AsyncSession, person: Recipient,
     try:
         data = RegistrationIn.model_validate(values)
     except ValueError as error:
-        errors = field_errors(error)
-        for question in QUESTIONS:  # a question left unanswered: say how to answer it
-            if errors.get(question) == REQUIRED:
-                errors[question] = YES_OR_NO
+        errors = ask_yes_or_no(field_errors(error))
         if errors.get("date_of_birth") == US_DATE_EXAMPLE:
             errors["date_of_birth"] = FORM_DATE
         return i18n.translated(errors)
-    record = data.record()
-    for key, value in record.items():
-        setattr(person, key, value)
-    person.answers = data.answers()
-    result = evaluate(data.date_of_birth, data.industry, person.answers)
-    person.eligibility, person.eligibility_group = result.status, result.group
+    fill_in(person, data)
     now = utcnow()
     person.registered_at = person.registered_at or now
     person.updated_at = now
@@ -82,6 +72,16 @@ async def register(session: AsyncSession, person: Recipient,
     except IntegrityError as error:
         raise CVMSError(i18n.gettext(TWIN), field="first_name") from error
     return {}
+
+
+def fill_in(person: Recipient, data: RegistrationIn | WalkInIn) -> None:
+    """The person's details and answers on their record, with the eligibility they give (the
+    stored projection): from their Recipient Portal, or from staff at the point of care."""
+    for key, value in data.record().items():
+        setattr(person, key, value)
+    person.answers = data.answers()
+    result = evaluate(person.date_of_birth, person.industry, person.answers)
+    person.eligibility, person.eligibility_group = result.status, result.group
 
 
 def status_of(person: Recipient):

@@ -8,6 +8,7 @@ from fastapi import Query
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep
 from api.domain import administrations, care
+from api.domain.recipients import eligibility_now
 from api.domain.scope import my_location_ids
 from api.params import Id
 from api.routing import Router
@@ -19,8 +20,9 @@ from models.administration_schemas import (
     CareRecipientOut,
     CheckInOut,
     RemovalIn,
+    WalkInOut,
 )
-from models.recipient_rules import RecipientIn
+from models.recipient_schemas import WalkInIn
 
 router = Router(prefix="/api/v1", tags=["point of care"])
 BASE = "/locations/{location_id}/care"
@@ -38,15 +40,19 @@ async def find(location_id: Id, user: CurrentUser, session: SessionDep,
                     total=found.total, page=found.page, pages=found.pages)
 
 
-@router.post(f"{BASE}/walk-ins", response_model=CareRecipientOut, status_code=201,
-             summary="Register a walk-in (the same person again returns their record)")
-async def walk_in(location_id: Id, body: RecipientIn, user: CurrentUser,
-                  session: SessionDep) -> CareRecipientOut:
+@router.post(f"{BASE}/walk-ins", response_model=WalkInOut, status_code=201,
+             summary="Register a walk-in or a paper registration, with the questionnaire's "
+                     "answers (the same person again returns their record)")
+async def walk_in(location_id: Id, body: WalkInIn, user: CurrentUser,
+                  session: SessionDep, gateway: ProcessesDep) -> WalkInOut:
     location = await care.care_site(session, user, location_id, write=True)
-    person, known = await care.walk_in(session, user, location, body)
-    return CareRecipientOut.model_validate(person).model_copy(update={
-        "already_registered": known,
-        "notice": care.already_registered(person) if known else None})
+    person, outcome = await care.walk_in(session, user, location, body, await gateway.now())
+    shown = ({"eligibility": eligibility_now(person)[0]}
+             if await care.keeps_details(session, location.id, person)
+             else {"registered_at": None, "registered_late": None, "eligibility": None})
+    return WalkInOut.model_validate(person).model_copy(update={
+        **shown, "already_registered": outcome == care.KNOWN,
+        "notice": care.walk_in_notice(person, outcome)})
 
 
 @router.post(f"{BASE}/recipients/{{recipient_id}}/check-ins", response_model=CheckInOut,

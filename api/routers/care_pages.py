@@ -11,6 +11,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollbac
 from api.domain import administrations, care, care_reports, inventory, paper_forms
 from api.domain import recipient_portal as portal
 from api.domain.recipient_link import personal_link
+from api.domain.recipients import eligibility_now
 from api.domain.scope import my_location_ids, site_for_staff
 from api.forms import form_values, validated_form
 from api.pages import PageLinks, redirect, render
@@ -24,7 +25,7 @@ from models.care_rules import ROUTES, SITES, local_today
 from models.enrollment import Location
 from models.inventory import Lot, Product
 from models.portal_rules import MANAGER
-from models.recipient_rules import RecipientIn
+from models.recipient_schemas import WalkInIn, ask_yes_or_no
 
 pages = Router(include_in_schema=False)
 NEW_PERSON = {"state": "NC", "industry": "other", "language": "en"}
@@ -76,19 +77,20 @@ async def walk_in_form(request: Request, location_id: Id, user: CurrentUser,
 
 @pages.post("/care/{location_id}/walk-in", response_class=HTMLResponse)
 async def walk_in(request: Request, location_id: Id, user: CurrentUser,
-                  session: SessionDep) -> Response:
+                  session: SessionDep, gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     try:
         location = await care.care_site(session, user, location_id, write=True)
-        person, known = await care.walk_in(session, user, location,
-                                           validated_form(RecipientIn, values))
+        person, outcome = await care.walk_in(session, user, location,
+                                             validated_form(WalkInIn, values),
+                                             await gateway.now())
         await session.commit()
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _walk_in_page(request, session, user, location_id, values,
-                                   error.problems(), error.status_code)
+                                   ask_yes_or_no(error.problems()), error.status_code)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
-        care.already_registered(person) if known else f"{person.full_name} is registered."))
+        care.walk_in_notice(person, outcome) or f"{person.full_name} is registered."))
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
@@ -120,6 +122,7 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
                    for i in {d.location_id for d in doses}},
         "acting": await care.may_act(session, user, location.id), "tab": "recipients",
         "details": await care.keeps_details(session, location.id, person),
+        "eligibility": eligibility_now(person)[0],
         "sites": list(SITES.items()), "routes": list(ROUTES.items()), "key": uuid.uuid4().hex,
         "values": values or defaults, "errors": errors or {}}, status_code=status_code)
 

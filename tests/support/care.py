@@ -93,13 +93,18 @@ async def on_hand(system: System, lot_id: int) -> int:
         return (await session.get(Lot, lot_id)).on_hand
 
 
+NO_TO_ALL = {"health_care_worker": "no", "long_term_care": "no", "high_risk_condition": "no",
+             "shared_living": "no"}
+
+
 def person(tag: str, email: str | None = None, language: str = "en",
            industry: str = "health_care") -> dict:
-    """A walk-in's details: by default a health care worker, eligible now (phase 1)."""
+    """A walk-in's details and answers: by default a health care worker (by industry),
+    eligible now (phase 1)."""
     return {"first_name": "Ana", "last_name": f"Walker{tag}", "date_of_birth": "1980-04-02",
             "phone": "919-555-0100", "email": email, "street": "5 Elm St",
             "city": "Durham", "state": "NC", "zip_code": "27701", "industry": industry,
-            "language": language}
+            "language": language, **NO_TO_ALL}
 
 
 def letters() -> str:
