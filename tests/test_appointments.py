@@ -70,7 +70,7 @@ async def test_two_bookings_of_the_last_place_one_succeeds_one_is_told_full(syst
     token = CSRF.search(page.text)[1]
     for _ in range(2):  # a second click frees no second place
         await first_http.post(f"{first_base}/appointments/{appointment}/cancel",
-                              data={"csrf_token": token})
+                              data={"csrf_token": token, "confirm": "yes"})
     async with system.sessions() as session:
         assert (await session.get(AppointmentSlot, slot)).booked == 1
     for http, _base, _token in portals:
@@ -263,7 +263,7 @@ async def test_a_recipient_moves_the_booking_in_one_step_and_is_emailed_the_new_
 
     cancel_page = await http.get(f"{base}/appointments")
     await http.post(f"{base}/appointments/{appointment}/cancel",
-                    data={"csrf_token": CSRF.search(cancel_page.text)[1]})
+                    data={"csrf_token": CSRF.search(cancel_page.text)[1], "confirm": "yes"})
     cancelled = await system.smtp.one(to=email, subject="appointment is cancelled")
     assert _long_time(new_time) in cancelled.text
     late = await http.post(f"{base}/appointments/{appointment}/reschedule",
@@ -385,7 +385,7 @@ async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again
     assert (row.slot_id, row.moves) == (before[0].slot_id, 0), "nothing moved"
     assert booked == before[1], "the new time's place was not taken"
     kept = await http.post(f"{base}/appointments/{appointment}/cancel",
-                           data={"csrf_token": token})
+                           data={"csrf_token": token, "confirm": "yes"})
     assert kept.status_code == 503 and "try again" in kept.text
     row, booked = await _booking(system, appointment)
     assert (row.status, booked) == ("booked", before[1]), "nothing was cancelled"
@@ -555,3 +555,30 @@ async def test_a_time_without_a_zone_is_said_in_people_words(system):
     assert answer.status_code == 422, answer.text
     message = answer.json()["errors"]["starts_at"]
     assert "Input should" not in message and "time zone" in message, message
+
+
+async def test_a_recipient_is_asked_before_an_appointment_is_cancelled(system):
+    """Found by the outside check: "Cancel this appointment" cancelled at once (a mis-tap lost
+    the place). The button now asks first, on a page of its own (no script needed): nothing
+    is cancelled until the recipient says yes, and "keep" leaves the booking as it was."""
+    site = await vaccinating_site(system)
+    slot = await _slot(site, 3, capacity=2)
+    await _slot(site, 4, capacity=2)
+    email = f"ask-{uuid.uuid4().hex[:8]}@example.org"
+    person = await walk_in(site, email=email)
+    http, base, token, appointment = await _book(system, person["id"], email, slot)
+    asked = await http.post(f"{base}/appointments/{appointment}/cancel",
+                            data={"csrf_token": token})
+    assert asked.status_code == 200, asked.text
+    assert "Cancel your appointment for dose 1 on" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and "No, keep my appointment" in asked.text
+    row, booked = await _booking(system, appointment)
+    assert row.status == "booked" and booked[0] == 1, "nothing cancelled yet"
+    assert not system.smtp.find(to=email, subject="appointment is cancelled")
+    done = await http.post(f"{base}/appointments/{appointment}/cancel",
+                           data={"csrf_token": token, "confirm": "yes"})
+    assert done.status_code == 303
+    row, booked = await _booking(system, appointment)
+    assert row.status != "booked" and booked[0] == 0
+    await system.smtp.one(to=email, subject="appointment is cancelled")
+    await http.aclose()

@@ -163,7 +163,8 @@ def _at(moment: datetime) -> str:
 
 
 async def _booking_page(request, session, person, base: str, errors: dict | None = None,
-                        status_code: int = 200, values: dict | None = None) -> HTMLResponse:
+                        status_code: int = 200, values: dict | None = None,
+                        confirm_cancel: int | None = None) -> HTMLResponse:
     location = await session.get(Location, person.location_id)
     series = await series_of(session, person)
     dose, earliest = series.next_number, series.next_due
@@ -180,7 +181,8 @@ async def _booking_page(request, session, person, base: str, errors: dict | None
             "when": _at(s.starts_at), "dose": s.dose_number, "num": s.capacity - s.booked})
             for s in slots if s.dose_number == dose
             and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
-        "booked": booked, "series": series, "location": location}, status_code)
+        "booked": booked, "series": series, "location": location,
+        "confirm_cancel": confirm_cancel}, status_code)
 
 
 @pages.get("/r/{recipient_id}/{key}/appointments", response_class=HTMLResponse)
@@ -249,8 +251,17 @@ async def reschedule(request: Request, recipient_id: Id, key: str, appointment_i
 async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: Id,
                  session: SessionDep, settings: SettingsDep,
                  gateway: ProcessesDep) -> Response:
-    """Cancel the booking (the place is freed); with Temporal away nothing is cancelled and
-    the page says to try again."""
+    """Cancel the booking (the place is freed), once the recipient said yes: the button asks
+    first (a page of its own, no script needed), as a mis-tap would lose the place. With
+    Temporal away nothing is cancelled and the page says to try again."""
+    values = await form_values(request)
+    if values.get("confirm") != "yes":
+        person = await _person(request, session, settings, recipient_id, key)
+        choose_language(request, person)
+        booked = await appointments.booked_for(session, person)
+        if any(appointment.id == appointment_id for appointment, _slot in booked):
+            return await _booking_page(request, session, person, f"/r/{recipient_id}/{key}",
+                                       confirm_cancel=appointment_id)
     return await _change(request, session, settings, recipient_id, key,
                          lambda person, _values: appointments.cancel(
                              session, gateway, person, appointment_id),
