@@ -21,7 +21,7 @@ from models.contracts import (
     ReminderPlan,
     ReminderRef,
 )
-from models.enrollment import Location
+from models.enrollment import Location, Organization
 from models.inventory import Product
 from models.recipient_rules import recipient_path
 from models.recipients import Recipient
@@ -59,9 +59,13 @@ class CareActivities(MailingActivities):
                 return False
             product = await session.get(Product, first.product_id)
             location = await session.get(Location, first.location_id)
+            organization = await session.get(Organization, location.organization_id)
+            home = await session.get(Location, person.location_id)  # where their link books
             context = SecondDoseReminderContext(
                 recipient_name=person.first_name, product_name=product.name,
-                location_name=location.name, first_dose_on=first.administered_on,
+                location_name=location.name, location_address=location.address,
+                location_phone=organization.phone or "", booking=home.appointments_on,
+                first_dose_on=first.administered_on,
                 due_on=due.date(), language=person.language,
                 portal_url=self.settings.link(recipient_path(self.secret, person.id)))
             to = person.email

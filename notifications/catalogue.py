@@ -241,10 +241,15 @@ class RecipientUploadDoneContext(EmailContext):
 
 
 class SecondDoseReminderContext(EmailContext):
-    """In the recipient's language (en or es)."""
+    """In the recipient's language (en or es). The location is the first dose's, with where
+    it is and its phone (its organization's: a location has none of its own); `booking`:
+    their link books appointments (their location's scheduling is on)."""
 
     product_name: str
     location_name: str
+    location_address: str = ""
+    location_phone: str = ""
+    booking: bool = False
     first_dose_on: date
     due_on: date
     portal_url: str

@@ -19,6 +19,7 @@ from models.care_rules import (
     reminder_time,
     second_dose_due,
 )
+from models.enrollment import Location, Organization
 from models.inventory import LedgerEntry, Lot
 from tests.support.care import give, stock, vaccinating_site, walk_in
 from workflows import ids
@@ -173,3 +174,38 @@ def test_a_reminder_due_in_the_past_goes_at_the_next_9_am_at_least_an_hour_away(
     late_evening = datetime(2026, 12, 3, 23, 30, tzinfo=EASTERN)
     assert reminder_time(due, late_evening) == datetime(2026, 12, 4, 9, tzinfo=EASTERN)
     assert reminder_time(due, datetime(2026, 10, 2, tzinfo=EASTERN)) == due, "not yet due"
+
+
+async def test_the_reminder_says_where_and_how_to_reach_the_location_and_offers_booking_if_on(
+        ts_system):
+    """Found by the outside check: the reminder said "Contact the location that gave you your
+    first dose, or book an appointment" with neither its address nor its phone, and offered
+    booking where scheduling was off. Now it gives the location's address and phone (its
+    organization's), and offers booking only where the person's link books; otherwise it says
+    the location takes walk-ins."""
+    mails = []
+    for language, scheduling in (("es", False), ("en", True)):
+        site, lot, person, email = await _setup(ts_system, "207", language=language)
+        async with ts_system.sessions() as session:
+            location = await session.get(Location, site.location_id)
+            organization = await session.get(Organization, location.organization_id)
+            organization.phone = "919-555-0123"
+            location.appointments_on = scheduling
+            session.add_all([organization, location])
+            await session.commit()
+        real_day = await _today(ts_system) - timedelta(days=40)
+        dose = (await give(site, person["id"], lot, on=real_day)).json()
+        mails.append((email, language, site.name, dose["id"]))
+    handle = await _reminder(ts_system, mails[-1][3])
+    send_at = (await handle.query(SecondDoseReminderWorkflow.detail)).due
+    await ts_system.env.sleep(send_at - await ts_system.env.get_current_time() + HOUR)
+    off, on = [await ts_system.smtp.one(to=email, subject=SUBJECT[language])
+               for email, language, _name, _dose in mails]
+    for mail, where in ((off, "Dónde"), (on, "Where")):
+        assert f"{where}: 1 Main St, Raleigh, NC 27601" in mail.text, mail.text
+        assert "919-555-0123" in mail.text and "919-555-0123" in mail.html
+    assert f"{mails[0][2]} atiende sin cita: venga a 1 Main St" in off.text, off.text
+    assert "reserv" not in off.text.lower() and "book" not in off.text.lower()
+    assert (f"Book a time for your second dose from your link, or contact {mails[1][2]}."
+            in on.text), on.text
+    assert "takes walk-ins" not in on.text
