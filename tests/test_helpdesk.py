@@ -410,6 +410,32 @@ async def test_a_files_name_ends_as_what_it_is(system):
         "scan.pdf", "vaccination-card.pdf", "report.xlsx"]
 
 
+async def test_a_wide_screenshot_keeps_its_width(system):
+    """Found by the outside check: a 2600 px screenshot came back 2000 px wide (the storage
+    unit photos' bound), blurring its small text; a case's picture keeps up to 4096 px."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    def png(width: int, height: int) -> bytes:
+        out = BytesIO()
+        Image.new("RGB", (width, height), "white").save(out, "PNG")
+        return out.getvalue()
+
+    requester, _ = await register_requester(system)
+    case = (await open_case(requester, "other", "A wide screenshot", files=[
+        ("wide.png", png(2600, 1200), "image/png"), ("huge.png", png(5000, 1000), "image/png")])
+    ).json()
+    from models.helpdesk import CaseAttachment
+
+    async with system.sessions() as session:
+        files = (await session.exec(select(CaseAttachment).where(
+            CaseAttachment.case_id == case["id"]).order_by(CaseAttachment.id))).all()
+    served = [await requester.get(f"/files/{f.file_id}") for f in files]
+    sizes = [Image.open(BytesIO(s.content)).size for s in served]
+    assert sizes == [(2600, 1200), (4096, 819)], sizes
+
+
 async def test_the_requester_is_told_which_rows_were_skipped(system):
     """Found by the outside check: the requester's email and page said only "8 row(s) with
     problems were skipped", not which rows nor why."""
