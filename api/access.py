@@ -81,6 +81,7 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /r/{recipient_id}/{key}/proof.pdf": public(Scope.TOKEN),
     "GET /api/v1/registry/recipients/{recipient_id}/immunizations": only(STATE_STAFF,
                                                                          Scope.STATE),
+    "GET /api/v1/registry/administrations": only(STATE_STAFF, Scope.STATE),
     "GET /api/v1/registry/administrations/{administration_id}/vxu": only(STATE_STAFF,
                                                                         Scope.STATE),
     "GET /r/{recipient_id}/{key}/appointments": public(Scope.TOKEN),

@@ -3,9 +3,9 @@
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from models.fields import Id
+from models.fields import MAX_ID, Id, fail
 from models.input import Input
 from models.inventory_schemas import RequestKey
 
@@ -104,3 +104,42 @@ class CheckInOut(BaseModel):
     recipient_id: int
     location_id: int
     checked_in_at: datetime
+
+
+class RegistryQuery(Input):
+    """Which doses a registry asks for: a location's, given between two days, changed (given,
+    corrected or removed) since a moment; a page of them."""
+
+    location_id: Id | None = None
+    given_from: date | None = None
+    given_to: date | None = None
+    changed_since: AwareDatetime | None = Field(
+        default=None, description="With its time zone, e.g. 2026-12-01T00:00:00Z")
+    limit: Annotated[int, Field(ge=1, le=500)] = 100
+    offset: Annotated[int, Field(ge=0, le=MAX_ID)] = 0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "RegistryQuery":
+        if self.given_from and self.given_to and self.given_to < self.given_from:
+            fail("given_to", "The last day must not be before the first.", "RegistryQuery")
+        return self
+
+
+class RegistryDose(BaseModel):
+    id: int
+    recipient_id: int
+    location_id: int
+    provider_pin: str
+    administered_on: date
+    dose_number: int
+    status: str
+    changed_at: datetime
+    vxu: str
+    fhir: str
+
+
+class RegistryPage(BaseModel):
+    items: list[RegistryDose]
+    total: int
+    limit: int
+    offset: int

@@ -171,3 +171,52 @@ async def test_the_fhir_bundle_resolves_its_references_and_tells_why_a_dose_was_
     assert bundle.entry[1].resource.statusReason.text == "Wrong person & wrong day"
     assert [e.fullUrl for e in Bundle.model_validate_json((await state.get(url)).content).entry
             ] == [patient, immunization]
+
+
+async def test_a_registry_pulls_a_locations_doses_by_days_and_by_change(system):
+    """Found by the outside check: the exports were one recipient or one dose at a time, by
+    id, with no list to find the ids: a registry could not pull what a location gave between
+    two days, nor learn of corrections and removals without asking for every id again."""
+    from datetime import date, datetime, timedelta
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"RL-{uuid.uuid4().hex[:5].upper()}", doses=9)
+    today = date.fromisoformat((await give(site, (await walk_in(site))["id"], lot)).json()[
+        "administered_on"])
+    earlier = (await give(site, (await walk_in(site))["id"], lot,
+                          on=today - timedelta(days=3), confirmed=True)).json()
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    listing = "/api/v1/registry/administrations"
+
+    mine = (await state.get(listing, params={"location_id": site.location_id})).json()
+    assert mine["total"] == 2 and [d["location_id"] for d in mine["items"]] == [
+        site.location_id] * 2
+    first = mine["items"][1] if mine["items"][1]["id"] == earlier["id"] else mine["items"][0]
+    assert first["provider_pin"] == pin(site.location_id) and first["status"] == "recorded"
+    assert (await state.get(first["vxu"])).status_code == 200
+    assert (await state.get(first["fhir"])).status_code == 200
+
+    days = (await state.get(listing, params={
+        "location_id": site.location_id, "given_from": str(today - timedelta(days=5)),
+        "given_to": str(today - timedelta(days=1))})).json()
+    assert [d["id"] for d in days["items"]] == [earlier["id"]]
+
+    since = datetime.now().astimezone().isoformat()
+    removed = await site.manager.post(f"/api/v1/administrations/{earlier['id']}/removal",
+                                      json={"reason": "Entered for the wrong person"})
+    assert removed.status_code == 200, removed.text
+    changed = (await state.get(listing, params={"location_id": site.location_id,
+                                                "changed_since": since})).json()
+    assert [(d["id"], d["status"]) for d in changed["items"]] == [
+        (earlier["id"], removed.json()["status"])]
+
+    paged = (await state.get(listing, params={"location_id": site.location_id, "limit": 1,
+                                              "offset": 1})).json()
+    assert (paged["total"], len(paged["items"])) == (2, 1)
+    for bad, field in (({"given_from": str(today), "given_to": str(today - timedelta(days=1))},
+                        "given_to"), ({"changed_since": "2026-12-01T00:00:00"}, "changed_since"),
+                       ({"limit": 0}, "limit"), ({"location_id": "x"}, "location_id")):
+        refused = await state.get(listing, params=bad)
+        assert refused.status_code == 422 and field in refused.json()["errors"], refused.text
+    for client in (site.manager, site.provider):
+        assert (await client.get(listing)).status_code == 403

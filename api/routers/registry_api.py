@@ -1,20 +1,26 @@
 """Exports for the state immunization registry (state staff): a recipient's doses as FHIR R4
-Immunization resources, and one administration as an HL7 v2.5.1 VXU^V04 message. A dose
-removed as entered in error is exported too, marked withdrawn (FHIR status entered-in-error,
-RXA-21 "D"). Every read of a person's record is written to the audit log."""
+Immunization resources, and one administration as an HL7 v2.5.1 VXU^V04 message; and the list
+a registry pulls them by (a location's doses, given between two days, changed since its last
+pull). A dose removed as entered in error is exported too, marked withdrawn (FHIR status
+entered-in-error, RXA-21 "D"). Every read of a person's record is written to the audit log;
+the list holds no one's details (ids, days, statuses)."""
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
+from sqlalchemy import func, or_
+from sqlmodel import select
 
 from api.deps import SessionDep, SettingsDep, require_roles
 from api.domain import interop
 from api.domain import proof as records
+from api.domain.state_lists import pin
 from api.params import Id
 from api.routing import Router
 from core.errors import NotFound
 from models.accounts import User
+from models.administration_schemas import RegistryDose, RegistryPage, RegistryQuery
 from models.administrations import Administration
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -30,6 +36,37 @@ def _audit(session, user: User, kind: str, subject_id: int, what: str) -> None:
     session.add(AuditEvent(subject_type=kind, subject_id=subject_id, action=what,
                            actor=user.audit_name,
                            detail={"user_id": user.id}))
+
+
+@router.get("/administrations", response_model=RegistryPage,
+            summary="Doses a registry pulls: a location's, given between two days, changed "
+                    "(given, corrected or removed) since a moment; each with its VXU and FHIR "
+                    "addresses, oldest first, a page at a time")
+async def administrations(_user: StateStaff, session: SessionDep,
+                          ask: Annotated[RegistryQuery, Query()]) -> RegistryPage:
+    dose = Administration
+    changed = func.coalesce(dose.removed_at, dose.updated_at, dose.created_at)
+    wanted = []
+    if ask.location_id is not None:
+        wanted.append(dose.location_id == ask.location_id)
+    if ask.given_from is not None:
+        wanted.append(dose.administered_on >= ask.given_from)
+    if ask.given_to is not None:
+        wanted.append(dose.administered_on <= ask.given_to)
+    if ask.changed_since is not None:
+        wanted.append(or_(dose.created_at >= ask.changed_since,
+                          dose.updated_at >= ask.changed_since,
+                          dose.removed_at >= ask.changed_since))
+    total = (await session.exec(select(func.count()).select_from(dose).where(*wanted))).one()
+    rows = (await session.exec(select(dose, changed).where(*wanted).order_by(dose.id)
+                               .limit(ask.limit).offset(ask.offset))).all()
+    base = router.prefix
+    return RegistryPage(total=total, limit=ask.limit, offset=ask.offset, items=[RegistryDose(
+        id=d.id, recipient_id=d.recipient_id, location_id=d.location_id,
+        provider_pin=pin(d.location_id), administered_on=d.administered_on,
+        dose_number=d.dose_number, status=d.status, changed_at=when,
+        vxu=f"{base}/administrations/{d.id}/vxu",
+        fhir=f"{base}/recipients/{d.recipient_id}/immunizations") for d, when in rows])
 
 
 @router.get("/recipients/{recipient_id}/immunizations",
