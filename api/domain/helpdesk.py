@@ -1,5 +1,6 @@
 """Help desk: requester registration, cases and their conversation, agents' actions."""
 
+import asyncio
 import re
 import secrets
 import time
@@ -271,9 +272,23 @@ async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User
     except CVMSError as error:
         if error.code != "taken":
             raise
-        holder = (await session.exec(select(Case.assignee_id).where(Case.id == case.id))).one()
+        holder = await _winner(session, case.id)
         raise Conflict(f"{await _name(session, holder)} took this case a moment ago, so it "
                        "was not assigned.", field=field) from error
+
+
+async def _winner(session: AsyncSession, case_id: int) -> int | None:
+    """Who took the case a moment ago: read afresh (this request's own transaction may still
+    see the case as it was, SQLite's snapshot), waiting a little for the winner's step to have
+    written it (the process refused this take as soon as the other was under way)."""
+    async with AsyncSession(session.bind) as fresh:
+        for _ in range(20):
+            holder = (await fresh.exec(select(Case.assignee_id).where(Case.id == case_id))).one()
+            if holder is not None:
+                return holder
+            await fresh.rollback()
+            await asyncio.sleep(0.1)
+    return None
 
 
 async def _name(session: AsyncSession, user_id: int | None) -> str:

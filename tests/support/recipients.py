@@ -170,5 +170,7 @@ def english_in(html: str, catalogue_ids: set[str] | None = None) -> list[str]:
     reader.feed(html)
     text = " ".join(" ".join(reader.parts).split())
     found = [m for m in (catalogue_ids or set()) if len(m) > 12 and "%(" not in m and m in text]
-    words = set(re.findall(r"[A-Za-z']+", text.lower()))
+    # A link's random key is no English ("…/r/7/x9be-Q…" held "be": the check failed now and
+    # then), nor is an address's host or path.
+    words = set(re.findall(r"[A-Za-z']+", re.sub(r"\S*://\S+", " ", text).lower()))
     return found + sorted(words & ENGLISH_WORDS)
