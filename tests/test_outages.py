@@ -118,6 +118,17 @@ async def test_help_desk_registration_and_a_public_question(outage):
         started = time.monotonic()
         refused_while_down(await http.post("/api/v1/helpdesk/questions", json=question))
         assert time.monotonic() - started < AT_ONCE
+        # The page keeps the form and what was typed (it was a whole-page error, in English
+        # on the Spanish page too): said in the visitor's language.
+        visitor = browser(system)
+        question = {**question, "email": unique_email("outage-page-q")}  # its own 3 an hour
+        asked = await visitor.submit("/help/ask", question)
+        assert asked.status_code == 503 and NOT_DONE in asked.text, asked.text[:400]
+        assert f"Where? {email}" in asked.text
+        await visitor.http.get("/language/es?next=/help/ask")
+        pregunta = await visitor.submit("/help/ask", question)
+        assert pregunta.status_code == 503 and '<html lang="es">' in pregunta.text
+        assert "así que esto no se hizo" in pregunta.text and f"Where? {email}" in pregunta.text
         assert await count(system, select(func.count()).select_from(User).where(
             User.email == email)) == 0
         assert await count(system, select(func.count()).select_from(Case).where(
@@ -125,7 +136,8 @@ async def test_help_desk_registration_and_a_public_question(outage):
         await back(temporal, system)
         assert (await http.post("/api/v1/helpdesk/registrations",
                                 json=registration)).status_code == 202
-        assert (await http.post("/api/v1/helpdesk/questions", json=question)).status_code == 201
+        assert (await http.post("/api/v1/helpdesk/questions", json={
+            **question, "email": email})).status_code == 201
     await system.smtp.one(to=email, subject="username and temporary password")
     assert await count(system, select(func.count()).select_from(Case).where(
         Case.requester_email == email)) == 1

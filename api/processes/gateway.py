@@ -30,6 +30,7 @@ from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from core.errors import Conflict, CVMSError, StillWorking, Unavailable
+from core.i18n import N_
 from core.settings import Settings
 from core.temporal import connect
 from models.base import utcnow
@@ -38,8 +39,9 @@ from models.contracts.base import Command
 log = logging.getLogger("cvms.processes")
 C = TypeVar("C", bound=Command)
 
-NOT_DONE = ("The case system did not answer in time, so this was not done. Nothing you entered "
-            "was lost; try again in a minute.")
+# Also said on recipients' Spanish pages: in the catalogue (babel.cfg reads this file).
+NOT_DONE = N_("The case system did not answer in time, so this was not done. Nothing you "
+              "entered was lost; try again in a minute.")
 FINISHED = "This process has already finished, so the action was not applied."
 STILL_WORKING = ("Your action was received and is still being processed. Check back in a few "
                  "minutes.")

@@ -150,7 +150,7 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
     uploads, references = await files_of(attachments), kept_references(values)
     visitor = Visitor()
     data, errors = parse(PublicQuestionIn, values)
-    throttled = None
+    throttled, status = None, 400
     if data and (asked := await helpdesk.asked_with(session, data.request_key)):
         # The same form sent again (Back, then the button): the question it already asked.
         path = requester_case_path(secret(request), asked.id, has_account=False)
@@ -167,6 +167,9 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
         except Invalid as error:  # its files: named on their field, the good ones kept
             await rollback_keeping(session)
             errors = error.problems("attachments")
+        except CVMSError as error:  # not done (the case system did not answer): the form again
+            await rollback_keeping(session)
+            errors, status = error.problems(), error.status_code
         else:
             # To the question's own page: a reload shows it again instead of asking twice.
             path = requester_case_path(secret(request), case.id, has_account=False)
@@ -176,7 +179,7 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
                                       [] if throttled else uploads)
     page = bilingual_page(request, "help/ask.html", {
         "values": values, "errors": i18n.translated({**errors, **refused})},
-        throttled.status_code if throttled else 400)
+        throttled.status_code if throttled else status)
     if throttled:  # as the API's answer says it: when to ask again
         page.headers["Retry-After"] = str(throttled.retry_after)
     return page
