@@ -106,7 +106,8 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
         raise Conflict(PROBLEMS["used"], field="token")
     if request.status == "void":
         raise _gone("void")
-    await throttle.renewal_allowed(session, request.officer_email)
+    await throttle.renewal_allowed(session, request.officer_email,
+                                   throttle.SIGNING_LINK_EMAIL)
     signing_round = await session.get(SigningRound, request.round_id)
     await signing_process.renew_link(gateway, request.organization_id, signing_round.number,
                                      request.id)

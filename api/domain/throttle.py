@@ -122,12 +122,14 @@ async def account_email_allowed(session: AsyncSession, email: str,
     return True
 
 
-async def renewal_allowed(session: AsyncSession, address: str) -> None:
+async def renewal_allowed(session: AsyncSession, address: str,
+                          rule: Rule = RENEWED_LINK) -> None:
     """Count one new link asked for from an old one, for the address it goes to; past the
-    allowance refuse it (429 on the token) until the hour that counted them has passed."""
-    row = await _current(session, RENEWED_LINK, key(RENEWED_LINK, address))
-    if row.count >= RENEWED_LINK.free:
-        left = as_utc(row.window_started) + RENEWED_LINK.window - utcnow()
+    allowance refuse it (429 on the token) until the hour that counted them has passed. An
+    officer's asks by address and from old links share one count (`SIGNING_LINK_EMAIL`)."""
+    row = await _current(session, rule, key(rule, address))
+    if row.count >= rule.free:
+        left = as_utc(row.window_started) + rule.window - utcnow()
         seconds = max(1, math.ceil(left.total_seconds()))
         wait = counted(max(1, math.ceil(seconds / 60)), "minute")
         raise TooManyRequests(RENEWALS.format(times=counted(row.count, "time"), wait=wait),
