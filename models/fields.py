@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from core.i18n import N_
 from models.enrollment_enums import US_STATES
 
 
@@ -46,10 +47,13 @@ def _state(value: str) -> str:
 NOT_ONE_LINE = re.compile(r"[\t\n\r\v\f\u0085\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+# Said on recipients' Spanish pages too: in the catalogue (babel.cfg reads this file).
+ONE_LINE = N_("Write it on one line, without line breaks, tabs or text-direction characters.")
+
+
 def _one_line(value: str | None) -> str | None:
     if value is not None and NOT_ONE_LINE.search(value):
-        raise ValueError("Write it on one line, without line breaks, tabs or text-direction "
-                         "characters.")
+        raise ValueError(ONE_LINE)
     return value
 
 

@@ -15,7 +15,7 @@ from core.i18n import N_
 from core.security import capability
 from core.wording import without_accents
 from models.enrollment_enums import US_STATES
-from models.fields import Blankable, Phone, State, ZipCode, is_name
+from models.fields import NOT_ONE_LINE, ONE_LINE, Blankable, Phone, State, ZipCode, is_name
 from models.input import Input
 
 SMALL_FILE = 100  # processed while the uploader waits
@@ -187,6 +187,15 @@ class RecipientIn(Input):
         employer: refused, so no list of recipients carries it."""
         if looks_like_formula(value):
             raise ValueError(FORMULA)
+        return value
+
+    @field_validator("street", "city", "employer")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        """A line break or a text-direction control would print as another line, or
+        backwards, in every list, export and registry message the address reaches."""
+        if value and NOT_ONE_LINE.search(value):
+            raise ValueError(ONE_LINE)
         return value
 
     @field_validator("first_name", "last_name")

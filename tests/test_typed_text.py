@@ -171,3 +171,22 @@ def test_every_one_line_field_type_refuses_a_line_break():
                 assert ONE_LINE in str(error)
             else:
                 raise AssertionError(f"{kind} took {bad!r}")
+
+
+async def test_a_recipients_address_and_employer_are_one_line(system):
+    """Found by the check of the fixes: a recipient's street, city and employer still took
+    CR/LF and direction controls (walk-in API, the Recipient Portal's form), which reached
+    the lists and the FHIR address as stored. Refused on the field, in Spanish too."""
+    from tests.support.care import letters, person, vaccinating_site
+
+    site = await vaccinating_site(system)
+    for field, value in (("street", f"1 Main{FORGED}"), ("city", "Dur\u202eham"),
+                         ("employer", "Acme\tMills")):
+        sent = await site.provider.post(f"{site.care}/walk-ins", json={
+            **person(letters(), None, "es", "health_care"), field: value})
+        assert sent.status_code == 422, sent.text
+        assert sent.json()["errors"] == {field: ONE_LINE}, sent.text
+    from core import i18n
+
+    with i18n.language("es"):
+        assert i18n.gettext(ONE_LINE).startswith("Escríbalo en una sola línea")
