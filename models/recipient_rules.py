@@ -15,7 +15,7 @@ from core.i18n import N_
 from core.security import capability
 from core.wording import without_accents
 from models.enrollment_enums import US_STATES
-from models.fields import NOT_ONE_LINE, ONE_LINE, Blankable, Phone, State, ZipCode, is_name
+from models.fields import Blankable, OneLine, Phone, State, ZipCode, is_name
 from models.input import Input
 
 SMALL_FILE = 100  # processed while the uploader waits
@@ -172,11 +172,13 @@ class RecipientIn(Input):
     date_of_birth: date
     phone: Phone
     email: Email = None
-    street: Annotated[str, Field(min_length=1, max_length=200)]
-    city: Annotated[str, Field(min_length=1, max_length=100)]
+    # one line: a break or a direction control would print as another line, or backwards, in
+    # every list, export and registry message the address reaches
+    street: Annotated[str, Field(min_length=1, max_length=200), OneLine]
+    city: Annotated[str, Field(min_length=1, max_length=100), OneLine]
     state: State
     zip_code: ZipCode
-    employer: Annotated[Annotated[str, Field(max_length=200)] | None, Blankable] = None
+    employer: Annotated[Annotated[str, Field(max_length=200)] | None, Blankable, OneLine] = None
     industry: str
     language: str = "en"
 
@@ -187,15 +189,6 @@ class RecipientIn(Input):
         employer: refused, so no list of recipients carries it."""
         if looks_like_formula(value):
             raise ValueError(FORMULA)
-        return value
-
-    @field_validator("street", "city", "employer")
-    @classmethod
-    def _one_line(cls, value: str | None) -> str | None:
-        """A line break or a text-direction control would print as another line, or
-        backwards, in every list, export and registry message the address reaches."""
-        if value and NOT_ONE_LINE.search(value):
-            raise ValueError(ONE_LINE)
         return value
 
     @field_validator("first_name", "last_name")

@@ -10,6 +10,7 @@ past a few an hour, the same public answer is given and no email goes out.
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -127,16 +128,10 @@ async def renewal_allowed(session: AsyncSession, address: str,
     """Count one new link asked for from an old one, for the address it goes to; past the
     allowance refuse it (429 on the token) until the hour that counted them has passed. An
     officer's asks by address and from old links share one count (`SIGNING_LINK_EMAIL`)."""
-    row = await _current(session, rule, key(rule, address))
-    if row.count >= rule.free:
-        left = as_utc(row.window_started) + rule.window - utcnow()
-        seconds = max(1, math.ceil(left.total_seconds()))
-        wait = counted(max(1, math.ceil(seconds / 60)), "minute")
-        raise TooManyRequests(RENEWALS.format(times=counted(row.count, "time"), wait=wait),
-                              retry_after=seconds, field="token")
-    row.count += 1
-    session.add(row)
-    await _commit(session)
+    await _spend(session, rule, key(rule, address), 1, lambda row, seconds: TooManyRequests(
+        RENEWALS.format(times=counted(row.count, "time"),
+                        wait=counted(max(1, math.ceil(seconds / 60)), "minute")),
+        retry_after=seconds, field="token"))
 
 
 async def question_allowed(session: AsyncSession, email: str | None, client: str,
@@ -150,11 +145,9 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
     if email:
         keys.append((QUESTION_EMAIL, key(QUESTION_EMAIL, email)))
     rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
-    full = [as_utc(row.window_started) + rule.window - utcnow()
-            for rule, row in rows if row.count >= rule.free]
+    full = [_seconds_left(row, rule) for rule, row in rows if row.count >= rule.free]
     if full:
-        seconds = max(1, math.ceil(max(full).total_seconds()))
-        raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=seconds, field="email")
+        raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=max(full), field="email")
     for _rule, row in rows:
         row.count += 1
         session.add(row)
@@ -164,16 +157,27 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
 async def public_files_allowed(session: AsyncSession, client: str, count: int) -> None:
     """Count `count` files a visitor without an account stores from `client`; past the hourly
     allowance refuse them (429, naming the attachments field), storing none."""
-    if not count:
-        return
-    row = await _current(session, PUBLIC_FILES, key(PUBLIC_FILES, client))
-    if row.count + count > PUBLIC_FILES.free:
-        left = as_utc(row.window_started) + PUBLIC_FILES.window - utcnow()
-        raise TooManyRequests(TOO_MANY_FILES, retry_after=max(1, math.ceil(
-            left.total_seconds())), field="attachments")
+    if count:
+        await _spend(session, PUBLIC_FILES, key(PUBLIC_FILES, client), count,
+                     lambda _row, seconds: TooManyRequests(TOO_MANY_FILES, retry_after=seconds,
+                                                           field="attachments"))
+
+
+async def _spend(session: AsyncSession, rule: Rule, name: str, count: int,
+                 refusal: Callable[[LoginThrottle, int], TooManyRequests]) -> None:
+    """Count `count` on one key; past the rule's allowance raise `refusal(row, seconds until
+    the window that counted them has passed)` and count nothing."""
+    row = await _current(session, rule, name)
+    if row.count + count > rule.free:
+        raise refusal(row, _seconds_left(row, rule))
     row.count += count
     session.add(row)
     await _commit(session)
+
+
+def _seconds_left(row: LoginThrottle, rule: Rule) -> int:
+    left = as_utc(row.window_started) + rule.window - utcnow()
+    return max(1, math.ceil(left.total_seconds()))
 
 
 async def _commit(session: AsyncSession) -> None:
