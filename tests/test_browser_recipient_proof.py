@@ -58,7 +58,8 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     # asked first, on a page of its own (the confirmation's words: the catalogue's)
     await expect(page.get_by_role("alert")).to_be_visible()
     await assert_accessible(page)
-    await page.locator("form:has(input[name='confirm']) button[type='submit']").click()
+    await expect(page.get_by_role("link", name="No, mantener mi cita")).to_be_visible()
+    await page.get_by_role("button", name="Sí, cancelar mi cita").click()
     await expect(page.get_by_role("status")).to_contain_text("Su cita está cancelada")
 
     await log_in(page, site.emails[Role.LOCATION_MANAGER])
