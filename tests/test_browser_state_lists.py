@@ -3,12 +3,15 @@ style, no right border and shorter than the lists beside it), an empty result sa
 searched and offers to clear it, and a filter that is no choice keeps the list on screen with
 the problem on its field."""
 
+import pytest
 from playwright.async_api import expect
 
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
 from tests.test_browser_enrollment import log_in
+
+pytestmark = pytest.mark.browser
 
 
 async def test_the_search_box_an_empty_result_and_a_bad_filter(page, system):
