@@ -15,7 +15,7 @@ from core.i18n import N_
 from core.security import capability
 from core.wording import without_accents
 from models.enrollment_enums import US_STATES
-from models.fields import Blankable, OneLine, Phone, State, ZipCode, is_name
+from models.fields import Blankable, OneLine, Phone, State, Text, ZipCode, is_name
 from models.input import Input
 
 SMALL_FILE = 100  # processed while the uploader waits
@@ -174,7 +174,7 @@ class RecipientIn(Input):
     email: Email = None
     # one line: a break or a direction control would print as another line, or backwards, in
     # every list, export and registry message the address reaches
-    street: Annotated[str, Field(min_length=1, max_length=200), OneLine]
+    street: Text
     city: Annotated[str, Field(min_length=1, max_length=100), OneLine]
     state: State
     zip_code: ZipCode

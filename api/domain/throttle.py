@@ -10,7 +10,6 @@ past a few an hour, the same public answer is given and no email goes out.
 
 import hashlib
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -114,13 +113,7 @@ async def forget(session: AsyncSession, name: str) -> None:
 async def account_email_allowed(session: AsyncSession, email: str,
                                 rule: Rule = RESET_EMAIL) -> bool:
     """Count one email asked for this address; False past the hourly allowance."""
-    row = await _current(session, rule, key(rule, email))
-    if row.count >= rule.free:
-        return False
-    row.count += 1
-    session.add(row)
-    await _commit(session)
-    return True
+    return await _spend(session, [(rule, key(rule, email))]) is None
 
 
 async def renewal_allowed(session: AsyncSession, address: str,
@@ -128,10 +121,12 @@ async def renewal_allowed(session: AsyncSession, address: str,
     """Count one new link asked for from an old one, for the address it goes to; past the
     allowance refuse it (429 on the token) until the hour that counted them has passed. An
     officer's asks by address and from old links share one count (`SIGNING_LINK_EMAIL`)."""
-    await _spend(session, rule, key(rule, address), 1, lambda row, seconds: TooManyRequests(
-        RENEWALS.format(times=counted(row.count, "time"),
-                        wait=counted(max(1, math.ceil(seconds / 60)), "minute")),
-        retry_after=seconds, field="token"))
+    seconds = await _spend(session, [(rule, key(rule, address))])
+    if seconds is not None:
+        raise TooManyRequests(RENEWALS.format(
+            times=counted(rule.free, "time"),
+            wait=counted(max(1, math.ceil(seconds / 60)), "minute")),
+            retry_after=seconds, field="token")
 
 
 async def question_allowed(session: AsyncSession, email: str | None, client: str,
@@ -144,35 +139,35 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
     keys = [(from_client, key(from_client, client))]
     if email:
         keys.append((QUESTION_EMAIL, key(QUESTION_EMAIL, email)))
-    rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
-    full = [_seconds_left(row, rule) for rule, row in rows if row.count >= rule.free]
-    if full:
-        raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=max(full), field="email")
-    for _rule, row in rows:
-        row.count += 1
-        session.add(row)
-    await _commit(session)
+    seconds = await _spend(session, keys)
+    if seconds is not None:
+        raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=seconds, field="email")
 
 
 async def public_files_allowed(session: AsyncSession, client: str, count: int) -> None:
     """Count `count` files a visitor without an account stores from `client`; past the hourly
     allowance refuse them (429, naming the attachments field), storing none."""
-    if count:
-        await _spend(session, PUBLIC_FILES, key(PUBLIC_FILES, client), count,
-                     lambda _row, seconds: TooManyRequests(TOO_MANY_FILES, retry_after=seconds,
-                                                           field="attachments"))
+    seconds = await _spend(session, [(PUBLIC_FILES, key(PUBLIC_FILES, client))], count)
+    if seconds is not None:
+        raise TooManyRequests(TOO_MANY_FILES, retry_after=seconds, field="attachments")
 
 
-async def _spend(session: AsyncSession, rule: Rule, name: str, count: int,
-                 refusal: Callable[[LoginThrottle, int], TooManyRequests]) -> None:
-    """Count `count` on one key; past the rule's allowance raise `refusal(row, seconds until
-    the window that counted them has passed)` and count nothing."""
-    row = await _current(session, rule, name)
-    if row.count + count > rule.free:
-        raise refusal(row, _seconds_left(row, rule))
-    row.count += count
-    session.add(row)
+async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
+                 count: int = 1) -> int | None:
+    """Count `count` on every key and return None; or, when that would take any key past its
+    rule's allowance, count nothing and return the seconds until the last window that counted
+    them has passed. Every allowance (emails, links, questions, files) is this one rule."""
+    if not count:
+        return None
+    rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
+    full = [_seconds_left(row, rule) for rule, row in rows if row.count + count > rule.free]
+    if full:
+        return max(full)
+    for _rule, row in rows:
+        row.count += count
+        session.add(row)
     await _commit(session)
+    return None
 
 
 def _seconds_left(row: LoginThrottle, rule: Rule) -> int:
