@@ -3,9 +3,12 @@ test that touches the database again on Postgres.
 
 The Postgres run is switched on by CVMS_TEST_POSTGRES_URL (a server URL; each run creates and
 drops its own database there). Without it, or when that server is not reachable, the run is
-skipped and this says so plainly. The two runs go side by side (most of a test's time is spent
-waiting on timers, servers and the browser, not on a core): the SQLite run prints as it goes,
-the Postgres run's output follows when both are done. Extra arguments go to pytest.
+skipped and this says so plainly. The two runs go side by side, and the SQLite run (the longer:
+it holds every test) is itself shared by file between CVMS_TEST_WORKERS pytest-xdist workers
+(2 unless set; 0 runs it in one process). A test file waits on timers, servers and the browser
+for much of its time, so three processes keep two cores busier than two do. The SQLite run
+prints as it goes, the Postgres run's output follows when both are done. Extra arguments go to
+pytest.
 """
 
 import os
@@ -18,6 +21,18 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from tests.support.databases import BACKEND_ENV, POSTGRES_ENV
+
+
+WORKERS_ENV = "CVMS_TEST_WORKERS"
+
+
+def sqlite_workers(args: list[str]) -> list[str]:
+    """xdist's options for the SQLite run, unless the arguments choose (-n, -p no:xdist)."""
+    workers = os.environ.get(WORKERS_ENV, "2")
+    chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args)
+    if chosen or "no:xdist" in args or workers == "0":
+        return []
+    return ["-n", workers, "--dist", "loadfile"]
 
 
 def start_pytest(backend: str, args: list[str], output=None) -> subprocess.Popen:
@@ -44,7 +59,7 @@ def main() -> int:
     with tempfile.TemporaryFile("w+b") as postgres_output:
         postgres = None if problem else start_pytest("postgres", args, postgres_output)
         print("\n==== CVMS test suite on sqlite ====", flush=True)
-        results["sqlite"] = start_pytest("sqlite", args).wait()
+        results["sqlite"] = start_pytest("sqlite", sqlite_workers(args) + args).wait()
         if postgres is not None:
             results["postgres"] = postgres.wait()
             print("\n==== CVMS test suite on postgres (the tests that use the database) ====",
