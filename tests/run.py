@@ -22,7 +22,6 @@ from sqlalchemy.engine import make_url
 
 from tests.support.databases import BACKEND_ENV, POSTGRES_ENV
 
-
 WORKERS_ENV = "CVMS_TEST_WORKERS"
 
 
