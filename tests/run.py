@@ -29,7 +29,7 @@ def sqlite_workers(args: list[str]) -> list[str]:
     """xdist's options for the SQLite run, unless the arguments choose (-n, -p no:xdist)."""
     workers = os.environ.get(WORKERS_ENV, "2")
     chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args)
-    if chosen or "no:xdist" in args or workers == "0":
+    if chosen or any("no:xdist" in arg for arg in args) or workers == "0":
         return []
     return ["-n", workers, "--dist", "loadfile"]
 
