@@ -158,8 +158,12 @@ def _holidays(region: str, years: tuple[int, ...]) -> tuple[date, ...]:
     if rest and not rest.startswith("except "):
         raise ValueError(f"HELPDESK_HOLIDAYS: after ';' write 'except' and names, not {rest!r}")
     skipped = {name.strip() for name in rest.removeprefix("except ").split(",") if name.strip()}
-    names = {name.removesuffix(" (observed)") for day in calendar
-             for name in calendar.get_list(day)}
+    # The names are those of the years asked about and of the package's last year (it knows
+    # no holiday after its end_year, and a holiday may be younger than the years asked about):
+    # a configuration valid today stays valid whatever year a case opens in.
+    named = holidays.country_holidays(country, subdiv=subdivision or None,
+                                      years={*years, calendar.end_year})
+    names = {name.removesuffix(" (observed)") for day in named for name in named.get_list(day)}
     if unknown := skipped - names:
         raise ValueError(f"HELPDESK_HOLIDAYS: {country}-{subdivision} has no holiday named "
                          f"{', '.join(sorted(unknown))}")

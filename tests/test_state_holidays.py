@@ -32,3 +32,14 @@ def test_a_name_the_calendar_does_not_have_is_refused():
         holidays_of("US-NC; Juneteenth National Independence Day", [2026])
     with pytest.raises(ValueError, match="no holiday named Presidents Day"):  # at the start
         Settings(_env_file=None, helpdesk_holidays="US-NC; except Presidents Day")
+
+
+def test_the_setting_holds_in_years_the_calendar_does_not_reach():
+    """Found by CI: a time-skipping server whose clock had passed 2100 (the package's last
+    year) made every new case fail, the names being checked against empty years. And a year
+    before Juneteenth existed still knows the name."""
+    assert holidays_of(STATE, [2101, 2102, 2103]) == []
+    assert date(2019, 1, 1) in holidays_of(STATE, [2019])
+    assert date(2019, 6, 19) not in holidays_of(STATE, [2019])
+    with pytest.raises(ValueError, match="no holiday named Presidents Day"):
+        holidays_of("US-NC; except Presidents Day", [2101])
