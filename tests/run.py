@@ -5,10 +5,12 @@ The Postgres run is switched on by CVMS_TEST_POSTGRES_URL (a server URL; each ru
 drops its own database there). Without it, or when that server is not reachable, the run is
 skipped and this says so plainly. The two runs go side by side, and the SQLite run (the longer:
 it holds every test) is itself shared by file between CVMS_TEST_WORKERS pytest-xdist workers
-(2 unless set; 0 runs it in one process). A test file waits on timers, servers and the browser
-for much of its time, so three processes keep two cores busier than two do. The SQLite run
-prints as it goes, the Postgres run's output follows when both are done. Extra arguments go to
-pytest.
+(2 unless set; 0 runs each run in one process). A test file waits on timers, servers and the
+browser for much of its time, so three processes keep two cores busier than two do. When the
+SQLite run ends before the Postgres run, a second Postgres process takes that run's files from
+the last one back (tests/support/sharing.py), so its tail does not run on one core alone. The
+SQLite run prints as it goes, the Postgres run's output follows when both are done. Extra
+arguments go to pytest.
 """
 
 import os
@@ -21,6 +23,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from tests.support.databases import BACKEND_ENV, POSTGRES_ENV
+from tests.support.sharing import SECOND_ENV, SHARE_DIR_ENV
 
 WORKERS_ENV = "CVMS_TEST_WORKERS"
 
@@ -34,11 +37,19 @@ def sqlite_workers(args: list[str]) -> list[str]:
     return ["-n", workers, "--dist", "loadfile"]
 
 
-def start_pytest(backend: str, args: list[str], output=None) -> subprocess.Popen:
-    env = {**os.environ, BACKEND_ENV: backend}
-    basetemp = Path(tempfile.gettempdir()) / f"cvms-tests-{os.getpid()}-{backend}"
+def start_pytest(backend: str, args: list[str], output=None, name: str = "",
+                 **env: str) -> subprocess.Popen:
+    env = {**os.environ, BACKEND_ENV: backend, **env}
+    basetemp = Path(tempfile.gettempdir()) / f"cvms-tests-{os.getpid()}-{backend}{name}"
     return subprocess.Popen([sys.executable, "-m", "pytest", f"--basetemp={basetemp}", *args],
                             env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
+
+
+def print_output(title: str, output) -> None:
+    print(f"\n==== {title} ====", flush=True)
+    output.seek(0)
+    sys.stdout.buffer.write(output.read())
+    sys.stdout.flush()
 
 
 def postgres_problem(url: str) -> str | None:
@@ -55,17 +66,29 @@ def main() -> int:
     url = os.environ.get(POSTGRES_ENV)
     problem = postgres_problem(url) if url else f"{POSTGRES_ENV} is not set"
     results = {}
-    with tempfile.TemporaryFile("w+b") as postgres_output:
-        postgres = None if problem else start_pytest("postgres", args, postgres_output)
+    workers = sqlite_workers(args)
+    share = ["-p", "tests.support.sharing"] if workers else []
+    with tempfile.TemporaryFile("w+b") as postgres_output, \
+            tempfile.TemporaryFile("w+b") as second_output, \
+            tempfile.TemporaryDirectory() as shared:
+        postgres = None if problem else start_pytest("postgres", share + args, postgres_output,
+                                                     **{SHARE_DIR_ENV: shared})
         print("\n==== CVMS test suite on sqlite ====", flush=True)
-        results["sqlite"] = start_pytest("sqlite", sqlite_workers(args) + args).wait()
+        results["sqlite"] = start_pytest("sqlite", workers + args).wait()
+        second = None
+        if postgres is not None and share and postgres.poll() is None:
+            # A core is free: a second process takes the Postgres run's files from the end.
+            second = start_pytest("postgres", share + args, second_output, name="-second",
+                                  **{SHARE_DIR_ENV: shared, SECOND_ENV: "1"})
         if postgres is not None:
-            results["postgres"] = postgres.wait()
-            print("\n==== CVMS test suite on postgres (the tests that use the database) ====",
-                  flush=True)
-            postgres_output.seek(0)
-            sys.stdout.buffer.write(postgres_output.read())
-            sys.stdout.flush()
+            code = second.wait() if second else 0
+            # pytest's 5 (nothing collected): all it was given stays with the first (test_zz_*)
+            results["postgres"] = max(postgres.wait(), 0 if code == 5 else code)
+            print_output("CVMS test suite on postgres (the tests that use the database)",
+                         postgres_output)
+        if second is not None:
+            print_output("... and the files the second Postgres process took (started when the "
+                         "SQLite run ended, from the last file back)", second_output)
     if problem:
         print(f"\n**** Postgres run SKIPPED: {problem}. Set {POSTGRES_ENV}="
               "postgresql://postgres@127.0.0.1:5432/test to run it. ****", flush=True)

@@ -1,0 +1,77 @@
+"""Two pytest processes sharing one run's test files (the Postgres pass, once the SQLite pass
+has ended and a core is free): each file runs in whichever process reaches it first.
+
+The first process goes through the files in their order, the second (started later) from the
+last file backwards, and they meet where the work is even. A process claims a file when it
+reaches the file's first test by creating a marker in CVMS_TEST_SHARE_DIR (an exclusive
+create: one winner); the other process passes over that file's tests without running or
+reporting them, and says at the end how many it left to the other. Files that read what the
+whole run left behind (`test_zz_*`, which sort last) stay with the first process.
+
+Loaded by tests/run.py with `-p tests.support.sharing`; without CVMS_TEST_SHARE_DIR it does
+nothing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+SHARE_DIR_ENV = "CVMS_TEST_SHARE_DIR"
+SECOND_ENV = "CVMS_TEST_SHARE_SECOND"
+FIRST_ONLY = "test_zz_"
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::", 1)[0]
+
+
+class Sharing:
+    def __init__(self, folder: Path, second: bool) -> None:
+        self.folder, self.second = folder, second
+        self.mine: dict[str, bool] = {}
+        self.left: dict[str, int] = {}
+
+    def claim(self, file: str) -> bool:
+        if file not in self.mine:
+            marker = self.folder / file.replace("/", "__")
+            try:
+                os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                self.mine[file] = True
+            except FileExistsError:
+                self.mine[file] = False
+        return self.mine[file]
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, config, items) -> None:
+        if not self.second:
+            return
+        files: dict[str, list[pytest.Item]] = {}
+        for item in items:
+            files.setdefault(_file(item), []).append(item)
+        kept = [f for f in files if not Path(f).name.startswith(FIRST_ONLY)]
+        left = [item for f in files if f not in kept for item in files[f]]
+        if left:
+            config.hook.pytest_deselected(items=left)
+        items[:] = [item for f in reversed(kept) for item in files[f]]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item, nextitem):
+        file = _file(item)
+        if self.claim(file):
+            return None  # run it as usual
+        self.left[file] = self.left.get(file, 0) + 1
+        return True  # the other process runs this file
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if self.left:
+            terminalreporter.write_line(
+                f"shared: {sum(self.left.values())} tests in {len(self.left)} files ran in the "
+                f"other Postgres process")
+
+
+def pytest_configure(config) -> None:
+    folder = os.environ.get(SHARE_DIR_ENV)
+    if folder:
+        config.pluginmanager.register(Sharing(Path(folder), bool(os.environ.get(SECOND_ENV))),
+                                      "cvms-sharing")
