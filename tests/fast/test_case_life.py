@@ -29,15 +29,6 @@ async def open_case(env, task_queue: str, **overrides):
                                            task_queue=task_queue)
 
 
-async def finished(env, handle) -> str:
-    """The result of a case the skipped time has already closed, time standing still. With
-    time skipping on, each of these waits let the server skip ten years (seen 2026 -> 2036),
-    and the clock is the session's, shared by every test on this server: on a CI worker it
-    passed 2100, where the `holidays` package ends."""
-    with env.auto_time_skipping_disabled():
-        return await handle.result()
-
-
 def emails(fake: Fakes) -> list[str]:
     return [call["kind"] for call in fake.calls["send_case_email"]]
 
@@ -64,7 +55,7 @@ async def test_an_unanswered_request_for_information_reminds_then_closes(ts_env,
         message_id=1, user_id=3)) == "awaiting_requester"
     before = (await handle.query(Case.detail)).active_minutes
     await ts_env.sleep(5 * DAY + HOUR)
-    assert await finished(ts_env, handle) == "closed"
+    assert await handle.result() == "closed"
     assert emails(fake)[-3:] == ["info_requested", "info_reminder", "closed"]
     assert "escalated" not in emails(fake), "waiting on the requester is not counted"
     assert before < 60
@@ -78,7 +69,7 @@ async def test_a_resolved_case_reopens_within_seven_days_only(ts_env, workers):
     await handle.execute_update(Case.reopen, CaseMessageRef(message_id=2, user_id=5))
     await handle.execute_update(Case.resolve, CaseMessageRef(message_id=3, user_id=3))
     await ts_env.sleep(7 * DAY + HOUR)
-    assert await finished(ts_env, handle) == "closed"  # the reopening period ended: it is over
+    assert await handle.result() == "closed"  # the reopening period ended: it is over
     assert emails(fake)[-1] == "closed"
     try:
         await handle.execute_update(Case.reopen, CaseMessageRef(message_id=4, user_id=5))
