@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from temporalio.worker import Worker
 
-from tests.support.pacer import PACE, SleepWorkflow, note
+from tests.support.echo_workflow import echo
+from tests.support.pacer import PACE, SleepWorkflow
 
 
 async def test_awaiting_a_result_moves_the_clock_by_its_timers_not_by_years(ts_env):
     task_queue = f"sleep-{uuid.uuid4().hex[:8]}"
     async with Worker(ts_env.client, task_queue=task_queue, workflows=[SleepWorkflow],
-                      activities=[note]):
+                      activities=[echo]):
         for _ in range(3):  # a leap came in the moment after a result: several chances
             before = await ts_env.get_current_time()
             await ts_env.client.execute_workflow(SleepWorkflow.run, 2, task_queue=task_queue,

@@ -16,9 +16,11 @@ import asyncio
 import uuid
 from datetime import timedelta
 
-from temporalio import activity, workflow
+from temporalio import workflow
 from temporalio.client import Client
 from temporalio.worker import Worker
+
+from tests.support.echo_workflow import echo
 
 PACE = timedelta(days=30)
 
@@ -52,17 +54,12 @@ class Pacer:
         await self._task
 
 
-@activity.defn
-async def note(days: int) -> int:
-    return days
-
-
 @workflow.defn
 class SleepWorkflow:
     """Sleeps the days it is given, then runs an activity (tests/fast/test_pacer.py)."""
 
     @workflow.run
-    async def run(self, days: int) -> int:
+    async def run(self, days: int) -> str:
         await workflow.sleep(timedelta(days=days))
-        return await workflow.execute_activity(note, days,
+        return await workflow.execute_activity(echo, "awake",
                                                start_to_close_timeout=timedelta(seconds=10))
