@@ -2,41 +2,25 @@
 
 Two sets: the histories committed in tests/histories (recorded from earlier code: a change
 that would break running workflows fails here and needs `workflow.patched`), and every
-history this test run produced on the dev server. The file sorts last so the rest of the
-suite has run. Record a fresh set with CVMS_RECORD_HISTORIES=1 (after an intended change):
+history this test run produced on the dev server (tests/support/replay.py; a process of the
+run this file is not in replays its own as its `system` fixture ends). The file sorts last so
+the rest of the suite has run. Record a fresh set with CVMS_RECORD_HISTORIES=1 (after an intended change):
 it replaces the files at the top of tests/histories; those in its folders stay. Those are
 runs of code before a release (`release-0`: every patch then in use recorded as a marker),
 which still replay when the release takes those patches without markers
 (workflows/releases.py).
 """
 
-import json
 import os
-from collections import defaultdict
 from pathlib import Path
 
-from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
 
-from core.temporal import DATA_CONVERTER
-from worker import sandbox_runner
-from workflows.registry import WORKFLOWS
+from tests.support.replay import each, folded_markers, replay_this_run, replayer
 from workflows.releases import FOLDED
 
 HISTORIES = Path(__file__).parent / "histories"
 KEEP_PER_TYPE = 2
-PATCH_MARKER = "core_patch"
-
-
-async def each(histories: list[WorkflowHistory]):
-    for history in histories:
-        yield history
-
-
-def replayer() -> Replayer:
-    return Replayer(workflows=WORKFLOWS, data_converter=DATA_CONVERTER,
-                    workflow_runner=sandbox_runner())
 
 
 async def test_committed_histories_replay():
@@ -49,34 +33,11 @@ async def test_committed_histories_replay():
 
 
 async def test_this_runs_histories_replay(system):
-    registered = {workflow.__name__ for workflow in WORKFLOWS}  # not tests' own workflows
-    by_type: dict[str, list[WorkflowHistory]] = defaultdict(list)
-    async for execution in system.client.list_workflows():
-        if execution.workflow_type not in registered:
-            continue
-        handle = system.client.get_workflow_handle(execution.id, run_id=execution.run_id)
-        by_type[execution.workflow_type].append(await handle.fetch_history())
-    histories = [h for group in by_type.values() for h in group]
+    by_type = await replay_this_run(system.client)
+    system.histories_replayed = True  # the `system` fixture need not do it again
     assert len(by_type) >= 4, sorted(by_type)
-    await replayer().replay_workflows(each(histories))
-    stray = folded_markers(histories)
-    assert not stray, f"processes started without release=RELEASE: {stray}"
     if os.environ.get("CVMS_RECORD_HISTORIES"):
         record(by_type)
-
-
-def folded_markers(histories: list[WorkflowHistory]) -> list[str]:
-    """The patch markers that runs of this release should not record (their patch is taken)."""
-    found = []
-    for history in histories:
-        for event in history.events:
-            marker = event.marker_recorded_event_attributes
-            if event.event_type == EventType.EVENT_TYPE_MARKER_RECORDED \
-                    and marker.marker_name == PATCH_MARKER:
-                patch = json.loads(marker.details["patch-data"].payloads[0].data)["id"]
-                if patch in FOLDED:
-                    found.append(f"{history.workflow_id}: {patch}")
-    return found
 
 
 def test_a_release_0_run_recorded_the_markers_that_runs_now_skip():

@@ -67,6 +67,7 @@ class System:
     engine: AsyncEngine
     base_url: str
     worker: Worker | None = None
+    histories_replayed: bool = False
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _server: uvicorn.Server | None = None
 
