@@ -4,8 +4,9 @@ Two sets: the histories committed in tests/histories (recorded from earlier code
 that would break running workflows fails here and needs `workflow.patched`), and every
 history this test run produced on the dev server (tests/support/replay.py; a process of the
 run this file is not in replays its own as its `system` fixture ends). The file sorts last so
-the rest of the suite has run. Record a fresh set with CVMS_RECORD_HISTORIES=1 (after an intended change):
-it replaces the files at the top of tests/histories; those in its folders stay. Those are
+the rest of the suite has run. Record a fresh set (after an intended change) in one process,
+so that it sees every history: `CVMS_RECORD_HISTORIES=1 .venv/bin/python -m pytest tests`. It
+replaces the files at the top of tests/histories; those in its folders stay. Those are
 runs of code before a release (`release-0`: every patch then in use recorded as a marker),
 which still replay when the release takes those patches without markers
 (workflows/releases.py).
@@ -33,8 +34,8 @@ async def test_committed_histories_replay():
 
 
 async def test_this_runs_histories_replay(system):
+    system.histories_replayed = True  # the `system` fixture need not (even if this fails)
     by_type = await replay_this_run(system.client)
-    system.histories_replayed = True  # the `system` fixture need not do it again
     assert len(by_type) >= 4, sorted(by_type)
     if os.environ.get("CVMS_RECORD_HISTORIES"):
         record(by_type)
