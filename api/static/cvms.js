@@ -57,3 +57,67 @@
     if (!field.value) { field.value = field.getAttribute("data-request-key"); }
   });
 })();
+
+// USWDS's file input writes its own words, in English: "Drag files here or choose from folder",
+// "2 files selected", "Change files", and what a screen reader hears once files are chosen. A
+// page in another language hands over their translations (recipient/_layout.html), and they
+// replace the component's words, again each time it rewrites them. The names of the chosen
+// files are left as they are.
+(function () {
+  var source = document.getElementById("cvms-file-input-words");
+  if (!source) { return; }
+  var words = JSON.parse(source.textContent);
+  ["Drag file here or", "Drag files here or"].forEach(function (drag) {
+    // the input's accessible name: the two parts of the instructions in one
+    words[drag + " choose from folder"] = words[drag] + " " + words["choose from folder"];
+  });
+  var rules = Object.keys(words).map(function (english) {
+    var names = [];
+    var pattern = english.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\}/g,
+      function (_, name) { names.push(name); return name === "count" ? "(\\d+)" : "([\\s\\S]*)"; });
+    return {re: new RegExp("^" + pattern + "$"), names: names, said: words[english]};
+  });
+  function translated(text) {
+    var trimmed = text.trim();
+    for (var i = 0; i < rules.length; i++) {
+      var match = rules[i].re.exec(trimmed);
+      if (match) {
+        var said = rules[i].said;
+        rules[i].names.forEach(function (name, n) {
+          said = said.split("{" + name + "}").join(match[n + 1]);
+        });
+        return text.replace(trimmed, said);
+      }
+    }
+    return text;
+  }
+  function localize(component) {
+    var walker = document.createTreeWalker(component, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement.closest(".usa-file-input__preview")) { continue; }  // a file's name
+      var said = translated(node.nodeValue);
+      if (said !== node.nodeValue) { node.nodeValue = said; }
+    }
+    component.querySelectorAll("[aria-label]").forEach(function (element) {
+      var label = element.getAttribute("aria-label");
+      var saidLabel = translated(label);
+      if (saidLabel !== label) { element.setAttribute("aria-label", saidLabel); }
+    });
+  }
+  function start() {
+    document.querySelectorAll(".usa-file-input").forEach(function (component) {
+      localize(component);
+      // what it rewrites is English again, and once translated no longer matches: no loop
+      new MutationObserver(function () { localize(component); }).observe(component, {
+        childList: true, subtree: true, characterData: true, attributes: true,
+        attributeFilter: ["aria-label"]});
+    });
+  }
+  // USWDS builds the component when the document is parsed, in a listener added before this one
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
