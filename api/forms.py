@@ -143,7 +143,7 @@ def _yes_or_no(annotation: Any) -> bool:
     return kinds == {bool}
 
 
-def _refuse(errors: dict[str, str]) -> None:
+def refuse_fields(errors: dict[str, str]) -> None:
     if errors:
         raise Invalid("Check these fields: " + ", ".join(errors) + ".", errors=errors)
 
@@ -152,14 +152,14 @@ def validated(model: type[M], data: Mapping[str, Any]) -> M:
     """An API body: parse strictly, or refuse with a 422 naming every field that needs attention
     (an unknown field included)."""
     parsed, errors = _strict(model, data)
-    _refuse(errors)
+    refuse_fields(errors)
     return parsed
 
 
 def validated_form(model: type[M], data: Mapping[str, Any]) -> M:
     """A page's form, or a 422 naming every field that needs attention."""
     parsed, errors = parse(model, data)
-    _refuse(errors)
+    refuse_fields(errors)
     return parsed
 
 
@@ -167,4 +167,4 @@ async def refuse_unknown_fields(request: Request, known: Iterable[str]) -> None:
     """Multipart API forms (declared with Form()/File()) refuse a field they do not declare."""
     form = await request.form()
     allowed = set(known)
-    _refuse({key: _FRIENDLY["extra_forbidden"] for key in form if key not in allowed})
+    refuse_fields({key: _FRIENDLY["extra_forbidden"] for key in form if key not in allowed})

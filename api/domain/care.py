@@ -9,9 +9,12 @@ with the same legal name and date of birth (a second dose elsewhere) is that per
 location then serves them too (`RecipientSite`), finds them and records their doses, and
 nothing tells it more than the person in front of them gives."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 
+from pydantic import create_model
 from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -19,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.recipient_portal import fill_in
 from api.domain.scope import profile_at, site_for_staff
+from api.forms import parse, refuse_fields
 from core.errors import Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.administrations import CheckIn
@@ -115,18 +119,49 @@ def registration_time(data: WalkInIn, now: datetime) -> tuple[datetime, bool]:
     a paper form (at noon Eastern: a day, whatever the zone it is read in)."""
     today = local_today(now)
     filled = data.registered_on
+    problem = paper_day_problem(filled, data.date_of_birth, today)
+    if problem:
+        raise Invalid(problem, field="registered_on")
     if filled is None or filled == today:
         return now, False
-    if filled > today:
-        raise Invalid("The form cannot be dated on a day that has not come yet.",
-                      field="registered_on")
-    if (today - filled).days > PAPER_DAYS:
-        raise Invalid("Enter the day the paper form was filled in (within the last year).",
-                      field="registered_on")
-    if filled < data.date_of_birth:
-        raise Invalid("The form cannot be dated before the person's date of birth.",
-                      field="registered_on")
     return datetime.combine(filled, time(12), tzinfo=EASTERN).astimezone(UTC), True
+
+
+def paper_day_problem(filled: date | None, born: date | None, today: date) -> str | None:
+    """What is wrong with the day written on a paper form, if anything (none: today)."""
+    if filled is None or filled == today:
+        return None
+    if filled > today:
+        return "The form cannot be dated on a day that has not come yet."
+    if (today - filled).days > PAPER_DAYS:
+        return "Enter the day the paper form was filled in (within the last year)."
+    if born is not None and filled < born:
+        return "The form cannot be dated before the person's date of birth."
+    return None
+
+
+def _one_field(name: str):
+    """A model of one of the walk-in form's fields, to read that field on its own."""
+    field = WalkInIn.model_fields[name]
+    return create_model(f"WalkIn_{name}", **{name: (field.annotation, field)})
+
+
+_FORM_DAY, _BIRTH = _one_field("registered_on"), _one_field("date_of_birth")
+
+
+def walk_in_form(values: Mapping[str, Any], now: datetime) -> WalkInIn:
+    """The walk-in page's form, or a 422 naming every mistake at once: the form's day against
+    today and the birth date too, not only once the other fields are right."""
+    parsed, errors = parse(WalkInIn, values)
+    if "registered_on" not in errors:
+        filled, _ = parse(_FORM_DAY, values)
+        born, _ = parse(_BIRTH, values)
+        problem = filled and paper_day_problem(
+            filled.registered_on, born.date_of_birth if born else None, local_today(now))
+        if problem:
+            errors["registered_on"] = problem
+    refuse_fields(errors)
+    return parsed
 
 
 def _register(person: Recipient, data: WalkInIn, when: tuple[datetime, bool]) -> None:

@@ -25,7 +25,7 @@ from models.care_rules import ROUTES, SITES, local_today
 from models.enrollment import Location
 from models.inventory import Lot, Product
 from models.portal_rules import MANAGER
-from models.recipient_schemas import WalkInIn, ask_yes_or_no
+from models.recipient_schemas import ask_yes_or_no
 
 pages = Router(include_in_schema=False)
 NEW_PERSON = {"state": "NC", "industry": "other", "language": "en"}
@@ -81,9 +81,9 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
     values = await form_values(request)
     try:
         location = await care.care_site(session, user, location_id, write=True)
+        now = await gateway.now()
         person, outcome = await care.walk_in(session, user, location,
-                                             validated_form(WalkInIn, values),
-                                             await gateway.now())
+                                             care.walk_in_form(values, now), now)
         await session.commit()
     except CVMSError as error:
         await rollback_keeping(session, user)
