@@ -90,9 +90,7 @@ class HelpdeskActivities(MailingActivities):
             staff = email.kind in STAFF_KINDS
             url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(
                 self.secret, case.id, has_account=case.requester_user_id is not None))
-            files = [] if message is None else list((await session.exec(
-                select(CaseAttachment.filename).where(CaseAttachment.message_id == message.id)
-                .order_by(CaseAttachment.id))).all())
+            files = await self._files(session, case, email.kind, message)
         language = "en" if staff else case.language
         with i18n.language(language):  # a date or a reason in the requester's language
             detail = self._detail(email, case, message)
@@ -103,6 +101,19 @@ class HelpdeskActivities(MailingActivities):
                                        detail=detail, language=language, files=files,
                                        public=not staff and case.requester_user_id is None)
             await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
+
+    @staticmethod
+    async def _files(session, case: Case, kind: str, message: CaseMessage | None) -> list[str]:
+        """The names of the files a message brought; for the receipt, those the case was
+        opened with (they belong to no message), so the requester sees they arrived."""
+        if message is not None:
+            which = CaseAttachment.message_id == message.id
+        elif kind == "received":
+            which = (CaseAttachment.case_id == case.id) & CaseAttachment.message_id.is_(None)
+        else:
+            return []
+        return list((await session.exec(select(CaseAttachment.filename).where(which)
+                                        .order_by(CaseAttachment.id))).all())
 
     @staticmethod
     def _detail(email: CaseEmail, case: Case, message: CaseMessage | None) -> str | None:

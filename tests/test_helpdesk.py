@@ -138,7 +138,7 @@ async def active_providers(system, location_id: int) -> int:
 
 
 async def test_attachments_are_checked_by_content(system):
-    requester, _ = await register_requester(system)
+    requester, requester_email = await register_requester(system)
     renamed = ("photo.xlsx", b"this is plain text, not a workbook", XLSX)
     refused = await open_case(requester, "other", "Broken file", files=[renamed])
     assert refused.status_code == 422 and "attachments" in refused.json()["errors"]
@@ -159,6 +159,10 @@ async def test_attachments_are_checked_by_content(system):
     assert extra.status_code == 422 and "urgent" in extra.json()["errors"]
     attached = (await requester.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()
     assert [a["filename"] for a in attached["attachments"]] == ["a.csv"]
+    receipt = await system.smtp.one(to=requester_email, subject=case["number"])
+    said = "updated.\r\n\r\nAttached file: a.csv (open the case to see it).\r\n\r\nhttp"
+    assert said in receipt.text, receipt.text
+    assert "Attached file: a.csv" in receipt.html, "the receipt names what arrived"
 
 
 async def test_the_knowledge_base_is_written_by_agents_and_searched_by_all(system):
