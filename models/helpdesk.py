@@ -2,12 +2,14 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, Text, UniqueConstraint
+from sqlalchemy import Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field, trigram_indexes
 from models.helpdesk_rules import Category, Team
 from models.types import enum_field
+
+PUBLIC_KEY = "requester_user_id IS NULL AND request_key IS NOT NULL"
 
 
 class CaseStatus:
@@ -43,7 +45,10 @@ class Case(SQLModel, table=True):
                       *trigram_indexes("help_case", "search_text"),
                       # A requester's form sent twice (Back, then the button again) is one case.
                       UniqueConstraint("requester_user_id", "request_key",
-                                       name="uq_help_case_request_key"))
+                                       name="uq_help_case_request_key"),
+                      # ... and a public question's (no requester: NULLs are all distinct)
+                      Index("uq_help_case_public_request_key", "request_key", unique=True,
+                            sqlite_where=text(PUBLIC_KEY), postgresql_where=text(PUBLIC_KEY)))
 
     id: int | None = Field(default=None, primary_key=True)
     requester_user_id: int | None = Field(default=None, foreign_key="user_account.id",

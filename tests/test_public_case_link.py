@@ -3,6 +3,7 @@ a personal link that opens the case without signing in, where they read the answ
 and reopen it once resolved. A link with a wrong key, or to an account holder's case, opens
 nothing. An agent's reply to someone who left only a phone number says to call them."""
 
+import asyncio
 import re
 
 import httpx
@@ -15,7 +16,7 @@ from models.enums import Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage
 from tests.support.accounts import make_user
 from tests.support.helpdesk import agent, open_case, register_requester
-from tests.support.web import bearer, browser, unique_email
+from tests.support.web import CSRF, bearer, browser, unique_email
 
 
 async def ask(system, **contact) -> int:
@@ -528,3 +529,26 @@ async def test_files_from_visitors_without_an_account_are_bounded_per_client(sys
                        for n in range(5)]) for _ in range(6)]
     assert [a.status_code for a in answers] == [201] * 5 + [429], answers[-1].text
     assert "files" in answers[-1].json()["errors"]["attachments"]
+
+
+async def test_a_question_sent_twice_at_the_same_instant_is_one_case(system):
+    """A double click sends the form twice at once, both before either is stored: the form's
+    key is unique among questions asked without an account, so the second send meets it and
+    lands on the question the first asked (one case, one email), not on a second case."""
+    email = unique_email("twice")
+    visitor = browser(system)
+    page = await visitor.get("/help/ask")
+    form = {"csrf_token": CSRF.search(page.text)[1],
+            "request_key": re.search(r'data-request-key="([0-9a-f]+)"', page.text)[1],
+            "name": "Dee Double", "email": email, "phone": "",
+            "question": "Did my question go through twice?"}
+    # three: each send counts against the address's 3 questions an hour before it is stored
+    sends = await asyncio.gather(*(visitor.http.post("/help/ask", data=form) for _ in range(3)))
+    assert [s.status_code for s in sends] == [200] * 3, [s.status_code for s in sends]
+    assert len({str(s.url) for s in sends}) == 1 and "/help/c/" in str(sends[0].url)
+    await system.smtp.wait_for(to=email, count=1)
+    async with system.sessions() as session:
+        asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
+    assert len(asked) == 1
+    await asyncio.sleep(1)
+    assert len(system.smtp.find(to=email)) == 1

@@ -8,6 +8,7 @@ from contextlib import suppress
 
 from anyascii import anyascii
 from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -157,7 +158,13 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # the same form sent twice at the same instant (a double click)
+        await session.rollback()
+        if (asked := await asked_with(session, data.request_key)) is not None:
+            return asked  # the question the other send asked: one case, one email
+        raise
     await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 
