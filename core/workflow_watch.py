@@ -5,7 +5,10 @@ retried by the server every few seconds with nothing in the worker's log, and on
 takes longer than its timeout (10 s by default: a worker short of CPU, a burst of new
 cases) is handed out again after the timeout. This runner wraps the real one and times
 every activation from the moment the server handed the task out (the activation's
-timestamp) to its completion, so both show up as warnings naming the workflow.
+timestamp) to its completion, so both show up as warnings naming the workflow. A task the
+server no longer had when its completion arrived (it timed it out, or could not record the
+completion in time: the dev server under a burst) reaches the worker only as the run's
+eviction, which is a warning too.
 """
 
 import logging
@@ -14,13 +17,18 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_activation import RemoveFromCache, WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.converter import DataConverter
 from temporalio.converter._extstore import StorageDriverStoreContext
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails, WorkflowRunner
 
 log = logging.getLogger("cvms.workflow_tasks")
+
+# Evictions that mean a task went wrong (the others: a full cache, a run that ended, a request)
+TROUBLE = {RemoveFromCache.EvictionReason.TASK_NOT_FOUND,
+           RemoveFromCache.EvictionReason.NONDETERMINISM, RemoveFromCache.EvictionReason.FATAL,
+           RemoveFromCache.EvictionReason.PAGINATION_OR_HISTORY_FETCH}
 
 NO_STORE_CONTEXT = StorageDriverStoreContext(target=None)  # the sandbox's own default
 
@@ -64,14 +72,20 @@ class WatchedInstance(WorkflowInstance):
         self.timeout = info.task_timeout.total_seconds() if info.task_timeout else 10.0
 
     def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
+        evictions = [job.remove_from_cache for job in act.jobs
+                     if job.HasField("remove_from_cache")]
+        for eviction in evictions:
+            self._evicted(eviction)
         started = time.perf_counter()
         completion = self.inner.activate(act)
         took = time.perf_counter() - started
         if completion.HasField("failed"):
             log.warning("workflow task failed for %s (%s): %s", self.info.workflow_id,
                         self.info.workflow_type, completion.failed.failure.message)
+        # (an eviction is no task the server handed out: a cached run's may be days old)
         since_handed_out = (time.time() - act.timestamp.ToMicroseconds() / 1e6
-                            if act.HasField("timestamp") and not act.is_replaying else 0.0)
+                            if act.HasField("timestamp") and not act.is_replaying
+                            and not evictions else 0.0)
         if since_handed_out > self.timeout:
             log.warning("workflow task for %s (%s) completed %.1f s after it was handed out, "
                         "past its %.0f s timeout: the server will have timed it out",
@@ -82,6 +96,16 @@ class WatchedInstance(WorkflowInstance):
                         self.info.workflow_id, self.info.workflow_type, took, len(act.jobs),
                         " (replaying its history)" if act.is_replaying else "")
         return completion
+
+    def _evicted(self, eviction: RemoveFromCache) -> None:
+        """An eviction that says a task went wrong where this runner could not time it: the
+        server no longer had the task (it timed it out while the completion was on its way, or
+        the server could not record it in time), or history the run could not follow."""
+        if eviction.reason in TROUBLE:
+            log.warning("workflow task for %s (%s) was not taken by the server (%s): %s; the "
+                        "run is evicted and its next task replays it",
+                        self.info.workflow_id, self.info.workflow_type,
+                        RemoveFromCache.EvictionReason.Name(eviction.reason), eviction.message)
 
     def get_serialization_context(self, command_info: Any) -> Any:
         return self.inner.get_serialization_context(command_info)

@@ -7,7 +7,7 @@ import time
 import uuid
 from datetime import timedelta
 
-from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_activation import RemoveFromCache, WorkflowActivation
 from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.client import Client
 from temporalio.converter import PayloadCodec
@@ -71,6 +71,21 @@ def test_a_slow_activation_and_a_failed_task_are_warnings_a_quick_one_is_not(cap
     slow, failed = warnings(caplog)
     assert slow.startswith("slow workflow activation for case-1")
     assert failed == "workflow task failed for case-1 (CaseWorkflow): boom"
+
+
+def test_a_task_the_server_no_longer_had_is_a_warning_a_full_cache_is_not(caplog):
+    """The server timed the task out (or could not record its completion) while the completion
+    was on its way: the worker learns it only from the run's eviction."""
+    caplog.set_level(logging.WARNING, LOGGER)
+    for reason in (RemoveFromCache.CACHE_FULL, RemoveFromCache.WORKFLOW_EXECUTION_ENDING,
+                   RemoveFromCache.TASK_NOT_FOUND):
+        act = activation(3600)  # an eviction of a run cached an hour: no task timed out
+        act.jobs.add().remove_from_cache.CopyFrom(
+            RemoveFromCache(reason=reason, message="Workflow task not found"))
+        WatchedInstance(Inner(), Info(), slow=1.0).activate(act)
+    said, = warnings(caplog)
+    assert said.startswith("workflow task for case-1 (CaseWorkflow) was not taken by the "
+                           "server (TASK_NOT_FOUND): Workflow task not found"), said
 
 
 async def test_the_worker_logs_a_failing_workflow_task(dev_env, caplog):
