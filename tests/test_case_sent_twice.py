@@ -2,6 +2,7 @@
 by the outside check) is one case: the form carries a random key, kept through the suggestions
 step, and the requester's second send is led to the case the first one opened."""
 
+import asyncio
 import re
 
 from sqlalchemy import func
@@ -39,3 +40,27 @@ async def test_the_same_form_sent_twice_opens_one_case(system):
             Case.subject == subject))).one()
     assert count == 2, "the repeated form made no second case; the new form made its own"
     await system.smtp.wait_for(to=email, subject="received", count=2)
+
+
+async def test_the_same_form_sent_twice_at_the_same_instant_opens_one_case(system):
+    """A double click: both sends before either is stored. The second meets the first's key
+    (a unique constraint) and is led to the case the first opened, not shown a conflict."""
+    _api, email = await register_requester(system)
+    subject = f"Clicked twice {unique_email('s')}"
+    async with system.http(follow_redirects=True) as http:
+        person = Browserish(http)
+        await person.login(email)
+        form = {"category": "other", "subject": subject, "description": "Once, please."}
+        suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
+        token = re.search(r'name="csrf_token" value="([^"]+)"', suggested.text)[1]
+        sent = {**form, "suggested": "1", "request_key": KEY.search(suggested.text)[1],
+                "csrf_token": token}
+        sends = await asyncio.gather(*(http.post("/help/cases/new", data=sent)
+                                       for _ in range(3)))
+    assert [s.status_code for s in sends] == [200] * 3, [s.status_code for s in sends]
+    assert len({str(s.url) for s in sends}) == 1 and "/help/cases/" in str(sends[0].url)
+    assert sum("was already sent, so it was not sent again" in s.text for s in sends) == 2
+    async with system.sessions() as session:
+        count = (await session.exec(select(func.count()).select_from(Case).where(
+            Case.subject == subject))).one()
+    assert count == 1

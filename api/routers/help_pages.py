@@ -4,6 +4,7 @@ import secrets
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from api.deps import (
@@ -238,14 +239,18 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     references = kept_references(values)
     data, errors = parse(CaseIn, values)
     if data and (sent := await helpdesk.opened_with(session, user, data.request_key)):
-        return redirect(f"/help/cases/{sent.id}", notice=f"Case {sent.number} was already "
-                                                         "sent, so it was not sent again.")
+        return _already_sent(sent)
     if data:
         try:
             kept = await pending_files(session, secret(request), user.id, references)
             case = await helpdesk.open_case(session, gateway, user, data, uploads, kept)
             return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} is open. We "
                                                              "emailed you a confirmation.")
+        except IntegrityError:  # sent twice at the same instant (a double click): the other won
+            await rollback_keeping(session, user)
+            if (sent := await helpdesk.opened_with(session, user, data.request_key)) is None:
+                raise
+            return _already_sent(sent)
         except CVMSError as error:
             await rollback_keeping(session, user)
             errors = error.problems()
@@ -254,6 +259,11 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     return await _intake(request, session, user, values=values, errors={**errors, **refused},
                          suggested=True, suggestions=await _suggestions(session, values),
                          status_code=400)
+
+
+def _already_sent(case: Case) -> Response:
+    return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} was already sent, so "
+                                                     "it was not sent again.")
 
 
 async def _suggestions(session, values: dict) -> list:
