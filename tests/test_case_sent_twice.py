@@ -15,15 +15,21 @@ from tests.support.web import Browserish, unique_email
 KEY = re.compile(r'name="request_key" value="([^"]+)"')
 
 
+async def suggested_form(person: Browserish, email: str, subject: str):
+    """Log in and fill the new-case form up to its suggestions: (the form, the page)."""
+    await person.login(email)
+    form = {"category": "other", "subject": subject, "description": "Once, please."}
+    suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
+    assert suggested.status_code == 200, suggested.text[:300]
+    return form, suggested
+
+
 async def test_the_same_form_sent_twice_opens_one_case(system):
     _api, email = await register_requester(system)
     subject = f"Sent twice {unique_email('s')}"
     async with system.http(follow_redirects=True) as http:
         person = Browserish(http)
-        await person.login(email)
-        form = {"category": "other", "subject": subject, "description": "Once, please."}
-        suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
-        assert suggested.status_code == 200, suggested.text[:300]
+        form, suggested = await suggested_form(person, email, subject)
         key = KEY.search(suggested.text)[1]
         first_page = await http.get("/help/cases/new")  # another form: another key
         assert KEY.search(first_page.text)[1] != key
@@ -48,10 +54,7 @@ async def test_the_same_form_sent_twice_at_the_same_instant_opens_one_case(syste
     _api, email = await register_requester(system)
     subject = f"Clicked twice {unique_email('s')}"
     async with system.http(follow_redirects=True) as http:
-        person = Browserish(http)
-        await person.login(email)
-        form = {"category": "other", "subject": subject, "description": "Once, please."}
-        suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
+        form, suggested = await suggested_form(Browserish(http), email, subject)
         token = re.search(r'name="csrf_token" value="([^"]+)"', suggested.text)[1]
         sent = {**form, "suggested": "1", "request_key": KEY.search(suggested.text)[1],
                 "csrf_token": token}
