@@ -8,9 +8,9 @@ import re
 from sqlalchemy import func
 from sqlmodel import select
 
-from models.helpdesk import Case
+from models.helpdesk import Case, CaseMessage
 from tests.support.helpdesk import register_requester
-from tests.support.web import Browserish, unique_email
+from tests.support.web import CSRF, Browserish, unique_email
 
 KEY = re.compile(r'name="request_key" value="([^"]+)"')
 
@@ -22,6 +22,13 @@ async def suggested_form(person: Browserish, email: str, subject: str):
     suggested = await person.submit("/help/cases/new", {**form, "action": "suggest"})
     assert suggested.status_code == 200, suggested.text[:300]
     return form, suggested
+
+
+async def ready_to_send(http, email: str, subject: str) -> dict:
+    """The new-case form as its page would send it after the suggestions: key and token."""
+    form, suggested = await suggested_form(Browserish(http), email, subject)
+    return {**form, "suggested": "1", "request_key": KEY.search(suggested.text)[1],
+            "csrf_token": CSRF.search(suggested.text)[1]}
 
 
 async def test_the_same_form_sent_twice_opens_one_case(system):
@@ -54,10 +61,7 @@ async def test_the_same_form_sent_twice_at_the_same_instant_opens_one_case(syste
     _api, email = await register_requester(system)
     subject = f"Clicked twice {unique_email('s')}"
     async with system.http(follow_redirects=True) as http:
-        form, suggested = await suggested_form(Browserish(http), email, subject)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', suggested.text)[1]
-        sent = {**form, "suggested": "1", "request_key": KEY.search(suggested.text)[1],
-                "csrf_token": token}
+        sent = await ready_to_send(http, email, subject)
         sends = await asyncio.gather(*(http.post("/help/cases/new", data=sent)
                                        for _ in range(3)))
     assert [s.status_code for s in sends] == [200] * 3, [s.status_code for s in sends]
@@ -67,3 +71,25 @@ async def test_the_same_form_sent_twice_at_the_same_instant_opens_one_case(syste
         count = (await session.exec(select(func.count()).select_from(Case).where(
             Case.subject == subject))).one()
     assert count == 1
+
+
+async def test_a_reply_sent_twice_at_the_same_instant_is_one_message(system):
+    """The reply's form double-clicked: the second send meets the first's key and is told the
+    reply was already sent, on the case's page (no conflict page, no second message)."""
+    _api, email = await register_requester(system)
+    subject = f"Reply twice {unique_email('s')}"
+    async with system.http(follow_redirects=True) as http:
+        opened = await http.post("/help/cases/new",
+                                 data=await ready_to_send(http, email, subject))
+        case_path = opened.url.path
+        page = await http.get(case_path)
+        reply = {"body": "One reply, clicked twice.", "csrf_token": CSRF.search(page.text)[1],
+                 "request_key": re.search(r'data-request-key="([0-9a-f]+)"', page.text)[1]}
+        sends = await asyncio.gather(*(http.post(f"{case_path}/reply", data=reply)
+                                       for _ in range(3)))
+    assert [s.status_code for s in sends] == [200] * 3, [s.status_code for s in sends]
+    assert {s.url.path for s in sends} == {case_path}
+    async with system.sessions() as session:
+        bodies = (await session.exec(select(CaseMessage.body).where(
+            CaseMessage.body == reply["body"]))).all()
+    assert len(bodies) == 1

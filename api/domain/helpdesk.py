@@ -215,6 +215,14 @@ async def attached_file(session: AsyncSession, case: Case, viewer: User,
     return await session.get(StoredFile, file_id)
 
 
+SENT_ALREADY = "This message was already sent, so it was not sent again."
+
+
+class SentAlready(Conflict):
+    """A message's form whose other send (at the same instant) stored it: nothing more to do.
+    The session was rolled back (its objects are expired)."""
+
+
 async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,
                          internal: bool = False, kind: str = "comment",
                          uploads: list[Upload] = (), kept: list[StoredFile] = (),
@@ -225,8 +233,17 @@ async def _store_message(session: AsyncSession, case: Case, user: User, body: st
     message = CaseMessage(case_id=case.id, author_user_id=user.id, author_name=user.full_name,
                           author_kind="agent" if is_agent(user) else "requester",
                           internal=internal, kind=kind, body=body, request_key=request_key)
+    case_id = case.id
     session.add(message)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # sent twice at the same instant (a double click): the other won
+        await session.rollback()
+        if request_key and (await session.exec(select(CaseMessage.id).where(
+                CaseMessage.case_id == case_id,
+                CaseMessage.request_key == request_key))).first() is not None:
+            raise SentAlready(SENT_ALREADY) from None
+        raise
     await store_attachments(session, case.id, message.id, checked, list(kept))
     return message
 

@@ -318,6 +318,8 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
             return redirect(f"/help/cases/{case_id}", notice=(
                 "Your comment reopened the case; the help desk will pick it up again."
                 if reopens else "Your reply was sent."))
+    except helpdesk.SentAlready:
+        return redirect(f"/help/cases/{case_id}", notice=ALREADY)
     except CVMSError as error:
         await rollback_keeping(session, user, case)
         errors = error.problems("body")
@@ -442,6 +444,8 @@ async def linked_case_reply(request: Request, case_id: str, key: str, session: S
                                        uploads=uploads, kept=kept, request_key=data.request_key)
             done = "reopened" if reopens else "sent"
             return RedirectResponse(f"/help/c/{case_id}/{key}?done={done}", status_code=303)
+    except helpdesk.SentAlready:
+        return RedirectResponse(f"/help/c/{case_id}/{key}?done=already", status_code=303)
     except CVMSError as error:
         await rollback_keeping(session, case)
         errors = error.problems("body")

@@ -143,6 +143,8 @@ async def case_action(request: Request, case_id: Id, action: str, user: Agent,
         if isinstance(notice, Response):
             return notice
         return redirect(f"/helpdesk/cases/{case_id}", notice=notice)
+    except helpdesk.SentAlready as error:
+        return redirect(f"/helpdesk/cases/{case_id}", notice=error.message)
     except CVMSError as error:
         await rollback_keeping(session, user, case)
         values["kept"] = references
@@ -163,7 +165,7 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
     if action in ("reply", "note", "request-info"):
         data = validated_form(MessageIn, values)
         if await helpdesk.sent_with(session, case, data.request_key):  # Back, then again
-            return "This message was already sent, so it was not sent again."
+            return helpdesk.SENT_ALREADY
         if action == "request-info":
             await helpdesk.request_info(session, gateway, case, user, data.body, uploads, kept,
                                         data.request_key)
