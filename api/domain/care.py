@@ -150,10 +150,11 @@ _FORM_DAY, _BIRTH = _one_field("registered_on"), _one_field("date_of_birth")
 
 
 def walk_in_form(values: Mapping[str, Any], now: datetime) -> WalkInIn:
-    """The walk-in page's form, or a 422 naming every mistake at once: the form's day against
-    today and the birth date too, not only once the other fields are right."""
+    """The walk-in page's form, or a 422 naming every mistake at once: with other fields
+    wrong, the form's day is checked here too (against today and the birth date), not only
+    by `registration_time` once they are right."""
     parsed, errors = parse(WalkInIn, values)
-    if "registered_on" not in errors:
+    if errors and "registered_on" not in errors:
         filled, _ = parse(_FORM_DAY, values)
         born, _ = parse(_BIRTH, values)
         problem = filled and paper_day_problem(

@@ -4,7 +4,9 @@ import asyncio
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from typing import TypeVar
 
 from anyascii import anyascii
 from sqlalchemy import or_
@@ -39,6 +41,8 @@ NO_CASE = "We could not find that case among the ones you can open."
 BULK_UPLOADS = (Category.PROVIDER_BULK_UPLOAD, Category.RECIPIENT_BULK_UPLOAD)
 NO_WORKBOOK = ("Attach the filled-in bulk upload template, an Excel (.xlsx) file: the help desk "
                "imports the rows from it.")
+
+T = TypeVar("T")
 
 
 def is_agent(user: User) -> bool:
@@ -109,18 +113,26 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
                 subject=data.subject, description=data.description, location_id=data.location_id,
                 related_case_id=data.related_case_id, request_key=data.request_key)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
+    user_id = user.id
     session.add(case)
-    await session.flush()
+    if first := await _flush_once(session, lambda: opened_with(session, user_id,
+                                                               data.request_key)):
+        raise SentAlready(case_sent_already(first), case=first)
     await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 
 
-async def opened_with(session: AsyncSession, user: User, request_key: str | None) -> Case | None:
-    """The case this requester's form already opened (the form sent again after Back), if any.
-    Two sends at the same instant meet the unique key instead (409)."""
+def case_sent_already(case: Case) -> str:
+    return f"Case {case.number} was already sent, so it was not sent again."
+
+
+async def opened_with(session: AsyncSession, user_id: int,
+                      request_key: str | None) -> Case | None:
+    """The case this requester's form already opened (the form sent again after Back, or at
+    the same instant: a double click), if any."""
     if not request_key:
         return None
-    return (await session.exec(select(Case).where(Case.requester_user_id == user.id,
+    return (await session.exec(select(Case).where(Case.requester_user_id == user_id,
                                                   Case.request_key == request_key))).first()
 
 
@@ -132,14 +144,13 @@ async def asked_with(session: AsyncSession, request_key: str | None) -> Case | N
                                                   Case.request_key == request_key))).first()
 
 
-async def sent_with(session: AsyncSession, case: Case,
+async def sent_with(session: AsyncSession, case_id: int,
                     request_key: str | None) -> CaseMessage | None:
-    """The message this reply form already wrote on the case (sent again after Back), if any.
-    Two sends at the same instant meet the unique key instead (409)."""
+    """The message this form already sent on the case (Back then again, or a double click)."""
     if not request_key:
         return None
     return (await session.exec(select(CaseMessage).where(
-        CaseMessage.case_id == case.id, CaseMessage.request_key == request_key))).first()
+        CaseMessage.case_id == case_id, CaseMessage.request_key == request_key))).first()
 
 
 async def ask_question(session: AsyncSession, gateway: Gateway,
@@ -158,13 +169,8 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
-    try:
-        await session.flush()
-    except IntegrityError:  # the same form sent twice at the same instant (a double click)
-        await session.rollback()
-        if (asked := await asked_with(session, data.request_key)) is not None:
-            return asked  # the question the other send asked: one case, one email
-        raise
+    if asked := await _flush_once(session, lambda: asked_with(session, data.request_key)):
+        return asked  # the question the other send asked: one case, one email
     await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 
@@ -219,8 +225,28 @@ SENT_ALREADY = "This message was already sent, so it was not sent again."
 
 
 class SentAlready(Conflict):
-    """A message's form whose other send (at the same instant) stored it: nothing more to do.
-    The session was rolled back (its objects are expired)."""
+    """The same form's other send, at the same instant (a double click), stored what this one
+    would have: nothing more to do. `case`: the case it opened, when it opened one. The session
+    was rolled back (its objects are expired)."""
+
+    def __init__(self, message: str, case: Case | None = None) -> None:
+        super().__init__(message)
+        self.case = case
+
+
+async def _flush_once(session: AsyncSession,
+                      earlier: Callable[[], Awaitable[T | None]]) -> T | None:
+    """Flush a new row carrying a form's key. When the key's unique constraint refuses it
+    because the same form's other send stored it first, roll back and return what that send
+    stored (`earlier()`); None when the row is flushed. Any other refusal stands."""
+    try:
+        await session.flush()
+    except IntegrityError:
+        await session.rollback()
+        if (first := await earlier()) is not None:
+            return first
+        raise
+    return None
 
 
 async def _store_message(session: AsyncSession, case: Case, user: User, body: str, *,
@@ -235,15 +261,8 @@ async def _store_message(session: AsyncSession, case: Case, user: User, body: st
                           internal=internal, kind=kind, body=body, request_key=request_key)
     case_id = case.id
     session.add(message)
-    try:
-        await session.flush()
-    except IntegrityError:  # sent twice at the same instant (a double click): the other won
-        await session.rollback()
-        if request_key and (await session.exec(select(CaseMessage.id).where(
-                CaseMessage.case_id == case_id,
-                CaseMessage.request_key == request_key))).first() is not None:
-            raise SentAlready(SENT_ALREADY) from None
-        raise
+    if await _flush_once(session, lambda: sent_with(session, case_id, request_key)):
+        raise SentAlready(SENT_ALREADY)
     await store_attachments(session, case.id, message.id, checked, list(kept))
     return message
 

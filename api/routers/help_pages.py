@@ -4,7 +4,6 @@ import secrets
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from api.deps import (
@@ -238,7 +237,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
     values.pop("attachments", None)
     references = kept_references(values)
     data, errors = parse(CaseIn, values)
-    if data and (sent := await helpdesk.opened_with(session, user, data.request_key)):
+    if data and (sent := await helpdesk.opened_with(session, user.id, data.request_key)):
         return _already_sent(sent)
     if data:
         try:
@@ -246,11 +245,8 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
             case = await helpdesk.open_case(session, gateway, user, data, uploads, kept)
             return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} is open. We "
                                                              "emailed you a confirmation.")
-        except IntegrityError:  # sent twice at the same instant (a double click): the other won
-            await rollback_keeping(session, user)
-            if (sent := await helpdesk.opened_with(session, user, data.request_key)) is None:
-                raise
-            return _already_sent(sent)
+        except helpdesk.SentAlready as sent:  # at the same instant (a double click)
+            return _already_sent(sent.case)
         except CVMSError as error:
             await rollback_keeping(session, user)
             errors = error.problems()
@@ -262,8 +258,7 @@ async def new_case(request: Request, user: CurrentUser, session: SessionDep,
 
 
 def _already_sent(case: Case) -> Response:
-    return redirect(f"/help/cases/{case.id}", notice=f"Case {case.number} was already sent, so "
-                                                     "it was not sent again.")
+    return redirect(f"/help/cases/{case.id}", notice=helpdesk.case_sent_already(case))
 
 
 async def _suggestions(session, values: dict) -> list:
@@ -304,7 +299,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
     values.pop("attachments", None)
     uploads, references = await files_of(attachments), kept_references(values)
     data, errors = parse(MessageIn, values)
-    if data and await helpdesk.sent_with(session, case, data.request_key):
+    if data and await helpdesk.sent_with(session, case.id, data.request_key):
         return redirect(f"/help/cases/{case_id}", notice=ALREADY)
     try:
         if data and action == "reopen":
@@ -431,7 +426,7 @@ async def linked_case_reply(request: Request, case_id: str, key: str, session: S
     values.pop("attachments", None)
     uploads, references = await files_of(attachments), kept_references(values)
     data, errors = parse(MessageIn, values)
-    if data and await helpdesk.sent_with(session, case, data.request_key):
+    if data and await helpdesk.sent_with(session, case.id, data.request_key):
         return RedirectResponse(f"/help/c/{case_id}/{key}?done=already", status_code=303)
     try:
         if data:

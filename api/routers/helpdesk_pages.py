@@ -164,7 +164,7 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
         data = validated_form(MessageIn, values)
-        if await helpdesk.sent_with(session, case, data.request_key):  # Back, then again
+        if await helpdesk.sent_with(session, case.id, data.request_key):  # Back, then again
             return helpdesk.SENT_ALREADY
         if action == "request-info":
             await helpdesk.request_info(session, gateway, case, user, data.body, uploads, kept,
