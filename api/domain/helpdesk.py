@@ -162,15 +162,16 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
     checked = check_attachments(list(uploads))
     if len(checked) + len(kept) > MAX_ATTACHMENTS:
         raise too_many()
-    await throttle.question_allowed(session, data.email, client, per_client)
-    await throttle.public_files_allowed(session, client, len(checked))
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
                 language=data.language, request_key=data.request_key, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     if asked := await _flush_once(session, lambda: asked_with(session, data.request_key)):
-        return asked  # the question the other send asked: one case, one email
+        return asked  # the question the other send asked: one case, one email, one count
+    # counted with the case it allows, after its row: a twin send that met it counts nothing
+    await throttle.question_allowed(session, data.email, client, per_client)
+    await throttle.public_files_allowed(session, client, len(checked), within=True)
     await store_attachments(session, case.id, None, checked, list(kept))
     return await _start(session, gateway, case)
 

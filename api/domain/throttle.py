@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import TooManyRequests
 from core.wording import counted
-from models.base import as_utc, utcnow
+from models.base import as_utc, insert_or_skip, utcnow
 from models.helpdesk_rules import TOO_MANY_FILES, TOO_MANY_QUESTIONS
 from models.throttle import LoginThrottle
 
@@ -68,10 +68,17 @@ def key(rule: Rule, value: str) -> str:
     return f"{rule.prefix}:{hashlib.sha256(value.strip().lower().encode()).hexdigest()[:40]}"
 
 
-async def _current(session: AsyncSession, rule: Rule, name: str) -> LoginThrottle:
-    """The counter for this key, started afresh when its window has passed."""
-    row = await session.get(LoginThrottle, name)
+async def _current(session: AsyncSession, rule: Rule, name: str,
+                   locked: bool = False) -> LoginThrottle:
+    """The counter for this key, started afresh when its window has passed. `locked`: inside
+    the caller's own write, the row is made if missing (whoever is first) and held until the
+    caller commits, so two spends at once count two."""
     now = utcnow()
+    if locked:
+        await session.exec(insert_or_skip(session.bind.dialect.name, LoginThrottle).values(
+            key=name, count=0, window_started=now).on_conflict_do_nothing())
+    row = await session.get(LoginThrottle, name, with_for_update=locked,
+                            populate_existing=locked)
     if row is None:
         row = LoginThrottle(key=name, count=0, window_started=now)
     elif as_utc(row.window_started) + rule.window <= now:
@@ -131,42 +138,51 @@ async def renewal_allowed(session: AsyncSession, address: str,
 
 async def question_allowed(session: AsyncSession, email: str | None, client: str,
                            per_client: int) -> None:
-    """Count one public question from `client` to `email`; past either allowance (3 an hour
-    to an address, `per_client` an hour from a client), refuse it (429, naming the email
-    field) until the hour that counted them has passed."""
+    """Count one public question from `client` to `email`, in the transaction that stores the
+    question (after its row: a send of the same form that meets it counts nothing); past
+    either allowance (3 an hour to an address, `per_client` an hour from a client), refuse it
+    (429, naming the email field) until the hour that counted them has passed."""
     from_client = Rule("question-client", free=per_client, window=timedelta(hours=1),
                        max_wait=timedelta(hours=1))
     keys = [(from_client, key(from_client, client))]
     if email:
         keys.append((QUESTION_EMAIL, key(QUESTION_EMAIL, email)))
-    seconds = await _spend(session, keys)
+    seconds = await _spend(session, keys, within=True)
     if seconds is not None:
         raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=seconds, field="email")
 
 
-async def public_files_allowed(session: AsyncSession, client: str, count: int) -> None:
+async def public_files_allowed(session: AsyncSession, client: str, count: int,
+                               within: bool = False) -> None:
     """Count `count` files a visitor without an account stores from `client`; past the hourly
-    allowance refuse them (429, naming the attachments field), storing none."""
-    seconds = await _spend(session, [(PUBLIC_FILES, key(PUBLIC_FILES, client))], count)
+    allowance refuse them (429, naming the attachments field), storing none. `within`: in the
+    transaction that stores them (see `_spend`)."""
+    seconds = await _spend(session, [(PUBLIC_FILES, key(PUBLIC_FILES, client))], count,
+                           within=within)
     if seconds is not None:
         raise TooManyRequests(TOO_MANY_FILES, retry_after=seconds, field="attachments")
 
 
 async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
-                 count: int = 1) -> int | None:
+                 count: int = 1, within: bool = False) -> int | None:
     """Count `count` on every key and return None; or, when that would take any key past its
     rule's allowance, count nothing and return the seconds until the last window that counted
-    them has passed. Every allowance (emails, links, questions, files) is this one rule."""
+    them has passed. Every allowance (emails, links, questions, files) is this one rule.
+    The count is committed at once, kept even when the request then fails; `within`: it is
+    part of the caller's transaction instead (counted only if what it allows is stored)."""
     if not count:
         return None
-    rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
+    rows = [(rule, await _current(session, rule, name, locked=within)) for rule, name in keys]
     full = [_seconds_left(row, rule) for rule, row in rows if row.count + count > rule.free]
     if full:
         return max(full)
     for _rule, row in rows:
         row.count += count
         session.add(row)
-    await _commit(session)
+    if within:
+        await session.flush()
+    else:
+        await _commit(session)
     return None
 
 
