@@ -559,3 +559,19 @@ async def test_a_question_sent_twice_at_the_same_instant_is_one_case(system):
         more = [(await http.post("/api/v1/helpdesk/questions", json=body)).status_code
                 for _ in range(3)]
     assert more == [201, 201, 429], "the quadruple click counted once against the 3 an hour"
+
+
+async def test_five_questions_at_once_to_one_address_are_three_asked(system):
+    """Five different questions sent to one address at the same instant: the allowance counts
+    each exactly once, so three are asked and two refused (counts read at once and written
+    over each other would let more through)."""
+    email = unique_email("burst")
+    async with system.http() as http:
+        answers = await asyncio.gather(*(http.post("/api/v1/helpdesk/questions", json={
+            "name": "Bo Burst", "email": email, "question": f"Question number {n}?"})
+            for n in range(5)))
+    assert sorted(a.status_code for a in answers) == [201] * 3 + [429] * 2, \
+        [a.text for a in answers]
+    async with system.sessions() as session:
+        asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
+    assert len(asked) == 3

@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,20 +67,17 @@ def key(rule: Rule, value: str) -> str:
     return f"{rule.prefix}:{hashlib.sha256(value.strip().lower().encode()).hexdigest()[:40]}"
 
 
-async def _current(session: AsyncSession, rule: Rule, name: str,
-                   locked: bool = False) -> LoginThrottle:
-    """The counter for this key, started afresh when its window has passed. `locked`: inside
-    the caller's own write, the row is made if missing (whoever is first) and held until the
-    caller commits, so two spends at once count two."""
+async def _current(session: AsyncSession, rule: Rule, name: str) -> LoginThrottle:
+    """The counter for this key, held until the transaction ends: made first if missing
+    (whoever is first), then read `FOR UPDATE` (on SQLite the insert has taken the write
+    lock), so two counts at once are two; read apart, both would write the same next number
+    and a burst of requests would pass any allowance. Started afresh when its window has
+    passed."""
     now = utcnow()
-    if locked:
-        await session.exec(insert_or_skip(session.bind.dialect.name, LoginThrottle).values(
-            key=name, count=0, window_started=now).on_conflict_do_nothing())
-    row = await session.get(LoginThrottle, name, with_for_update=locked,
-                            populate_existing=locked)
-    if row is None:
-        row = LoginThrottle(key=name, count=0, window_started=now)
-    elif as_utc(row.window_started) + rule.window <= now:
+    await session.exec(insert_or_skip(session.bind.dialect.name, LoginThrottle).values(
+        key=name, count=0, window_started=now).on_conflict_do_nothing())
+    row = await session.get(LoginThrottle, name, with_for_update=True, populate_existing=True)
+    if as_utc(row.window_started) + rule.window <= now:
         row.count, row.window_started = 0, now
     return row
 
@@ -172,9 +168,11 @@ async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
     part of the caller's transaction instead (counted only if what it allows is stored)."""
     if not count:
         return None
-    rows = [(rule, await _current(session, rule, name, locked=within)) for rule, name in keys]
+    rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
     full = [_seconds_left(row, rule) for rule, row in rows if row.count + count > rule.free]
     if full:
+        if not within:
+            await _commit(session)  # let go of the counters at once
         return max(full)
     for _rule, row in rows:
         row.count += count
@@ -192,9 +190,5 @@ def _seconds_left(row: LoginThrottle, rule: Rule) -> int:
 
 
 async def _commit(session: AsyncSession) -> None:
-    """Counts are kept even when the request then fails; a concurrent first insert of the same
-    key loses one count, which back-off can afford."""
-    try:
-        await session.commit()
-    except IntegrityError:
-        await session.rollback()
+    """Counts are kept even when the request then fails."""
+    await session.commit()
