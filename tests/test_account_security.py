@@ -128,6 +128,17 @@ async def test_reset_emails_are_limited_per_address_with_the_same_answer(system)
     assert len(sent) == RESET_EMAIL.free
 
 
+async def test_guesses_sent_all_at_once_meet_the_accounts_back_off(system):
+    """A burst of wrong passwords for one account at the same instant: each is counted as it
+    arrives, before its password is checked, so only the free ones and the one that starts
+    the wait are checked; the rest are told to wait (429), as one guess after another is."""
+    user = await make_user(system, Role.REVIEWER)
+    answers = await asyncio.gather(*(token_login(system, user.email, WRONG)
+                                     for _ in range(ACCOUNT.free + 7)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [422] * (ACCOUNT.free + 1) + [429] * 6, codes
+
+
 async def test_reset_requests_sent_all_at_once_are_limited_as_well(system):
     """A burst of requests at the same instant (a mail bomb) meets the same allowance: each
     request's count is held until it is written, so none reads a count another is writing."""

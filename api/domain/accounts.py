@@ -111,15 +111,15 @@ REFUSED = "The email (or username) or password is not correct."
 async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> User:
     """Known and unknown accounts are answered alike: the same message, the same argon2 work
     (a dummy hash when there is no account), the same back-off."""
-    keys = [(throttle.CLIENT, throttle.key(throttle.CLIENT, client)),
-            (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, data.email))]
-    await throttle.refuse_if_waiting(session, keys)
+    by_client = (throttle.CLIENT, throttle.key(throttle.CLIENT, client))
+    by_account = (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, data.email))
+    await throttle.begin_login(session, by_client, by_account)  # the account's count: now
     user = await user_by_login(session, data.email)
     stored = user.password_hash if user is not None else None
     if not await verify_password_async(stored or DUMMY_HASH, data.password) or not stored:
-        await throttle.count_failure(session, keys)
+        await throttle.count_failure(session, [by_client])
         raise Invalid(REFUSED, field="password")
-    await throttle.forget(session, keys[1][1])
+    await throttle.forget(session, by_account[1])
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
                       field="email")

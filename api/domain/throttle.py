@@ -82,13 +82,23 @@ async def _current(session: AsyncSession, rule: Rule, name: str) -> LoginThrottl
     return row
 
 
-async def refuse_if_waiting(session: AsyncSession, keys: list[tuple[Rule, str]]) -> None:
-    """Refuse (429 with Retry-After) while any of these keys is made to wait."""
+async def begin_login(session: AsyncSession, client: tuple[Rule, str],
+                      account: tuple[Rule, str]) -> None:
+    """Before a password is checked: refuse it (429 with Retry-After) while the client or the
+    account is made to wait; otherwise count it on the account now, as a failure until it
+    proves right (`forget`). Counted as it arrives, under the counters' lock, a burst of
+    guesses at one account sent at once meets its back-off as one guess after another does
+    (each checked first and counted after, every guess of a burst was checked). The client is
+    counted only when its password is wrong (`count_failure`): the right ones of a shared
+    address's many people never make it wait."""
     now, waits = utcnow(), []
-    for _rule, name in keys:
-        row = await session.get(LoginThrottle, name)
+    by_account = await _current(session, *account)  # held: counted below
+    for row in (await session.get(LoginThrottle, client[1]), by_account):
         if row is not None and row.blocked_until and as_utc(row.blocked_until) > now:
             waits.append((as_utc(row.blocked_until) - now).total_seconds())
+    if not waits:
+        _fail(account[0], by_account)
+    await _commit(session)
     if waits:
         seconds = max(1, math.ceil(max(waits)))
         raise TooManyRequests(WAIT.format(seconds=counted(seconds, "second")),
@@ -98,18 +108,21 @@ async def refuse_if_waiting(session: AsyncSession, keys: list[tuple[Rule, str]])
 async def count_failure(session: AsyncSession, keys: list[tuple[Rule, str]]) -> None:
     """One more failure on each key; past the free ones, wait 1, 2, 4 ... seconds (capped)."""
     for rule, name in keys:
-        row = await _current(session, rule, name)
-        row.count += 1
-        beyond = row.count - rule.free
-        if beyond > 0:
-            wait = min(timedelta(seconds=2 ** min(beyond - 1, 30)), rule.max_wait)
-            row.blocked_until = utcnow() + wait
-        session.add(row)
+        _fail(rule, await _current(session, rule, name))
     await _commit(session)
 
 
+def _fail(rule: Rule, row: LoginThrottle) -> None:
+    row.count += 1
+    beyond = row.count - rule.free
+    if beyond > 0:
+        wait = min(timedelta(seconds=2 ** min(beyond - 1, 30)), rule.max_wait)
+        row.blocked_until = utcnow() + wait
+
+
 async def forget(session: AsyncSession, name: str) -> None:
-    """A successful login clears its account's count (never the client's)."""
+    """A right password clears its account's count (never the client's), with the login's
+    own commit (a refusal after it, such as an account not yet confirmed, keeps the count)."""
     await session.exec(delete(LoginThrottle).where(LoginThrottle.key == name))
 
 
