@@ -1,11 +1,13 @@
 """Back-off against guessing, kept in the database so every API replica sees the same counts.
 
 Failed logins are counted per client address and per typed account (known or not, so the
-answers cannot tell them apart). Past a few free failures each further one makes that key wait
-twice as long as the last, up to a cap: guessing slows to a crawl, while an account's owner is
-never locked out for long by someone who only knows the address. Emails about an account that
-anyone can trigger (a reset link, a registration of a taken address) are counted per address:
-past a few an hour, the same public answer is given and no email goes out.
+answers cannot tell them apart; on the account, each attempt as it arrives, cleared when its
+password is right). Past a few free failures each further one makes that key wait twice as
+long as the last, up to a cap: guessing slows to a crawl, while an account's owner is never
+locked out for long by someone who only knows the address. Emails about an account that anyone
+can trigger (a reset link, a registration of a taken address) are counted per address: past a
+few an hour, the same public answer is given and no email goes out. Every counter is held from
+its read to its write, so requests sent all at once are counted one after another.
 """
 
 import hashlib
