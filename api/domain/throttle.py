@@ -100,7 +100,7 @@ async def begin_login(session: AsyncSession, client: tuple[Rule, str],
             waits.append((as_utc(row.blocked_until) - now).total_seconds())
     if not waits:
         _fail(account[0], by_account)
-    await _commit(session)
+    await session.commit()
     if waits:
         seconds = max(1, math.ceil(max(waits)))
         raise TooManyRequests(WAIT.format(seconds=counted(seconds, "second")),
@@ -111,7 +111,7 @@ async def count_failure(session: AsyncSession, keys: list[tuple[Rule, str]]) -> 
     """One more failure on each key; past the free ones, wait 1, 2, 4 ... seconds (capped)."""
     for rule, name in keys:
         _fail(rule, await _current(session, rule, name))
-    await _commit(session)
+    await session.commit()
 
 
 def _fail(rule: Rule, row: LoginThrottle) -> None:
@@ -185,25 +185,17 @@ async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
         return None
     rows = [(rule, await _current(session, rule, name)) for rule, name in keys]
     full = [_seconds_left(row, rule) for rule, row in rows if row.count + count > rule.free]
-    if full:
-        if not within:
-            await _commit(session)  # let go of the counters at once
-        return max(full)
-    for _rule, row in rows:
-        row.count += count
-        session.add(row)
+    if not full:
+        for _rule, row in rows:
+            row.count += count
     if within:
         await session.flush()
     else:
-        await _commit(session)
-    return None
+        await session.commit()  # the counters let go at once, the counts kept whatever follows
+    return max(full) if full else None
 
 
 def _seconds_left(row: LoginThrottle, rule: Rule) -> int:
     left = as_utc(row.window_started) + rule.window - utcnow()
     return max(1, math.ceil(left.total_seconds()))
 
-
-async def _commit(session: AsyncSession) -> None:
-    """Counts are kept even when the request then fails."""
-    await session.commit()
