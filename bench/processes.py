@@ -22,7 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from core.db import SessionFactory, create_engine, session_factory
 from core.devrun import api_command, stop_all, wait_for_port
 from core.settings import Settings
-from tests.support.smtp import SmtpCapture, free_port
+from tests.support.smtp import SmtpCapture, free_ports
 from tests.support.system import TEST_SECRET, http_client
 
 BIN = Path(sys.executable).parent
@@ -112,7 +112,7 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
     process for the bare shape (bench/bare_worker.py) on the task queue `Remote.bare_queue`."""
     smtp = SmtpCapture().start()
     data = Path(tempfile.mkdtemp(prefix="perf-bench-"))
-    temporal_port, api_port, metrics_port = free_port(), free_port(), free_port()
+    temporal_port, api_port, metrics_port = free_ports(3)
     settings = Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
                         database_url=database_url, smtp_port=smtp.port, data_dir=data,
                         temporal_address=f"127.0.0.1:{temporal_port}",

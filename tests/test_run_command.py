@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.support.databases import backend
-from tests.support.smtp import free_port
+from tests.support.smtp import free_ports
 from tests.support.web import PASSWORD, unique_email
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def fresh_copy(target: Path) -> Path:
 class RunCommand:
     def __init__(self, tree: Path) -> None:
         self.tree = tree
-        self.port, self.ui, self.temporal, self.smtp = (free_port() for _ in range(4))
+        self.port, self.ui, self.temporal, self.smtp = free_ports(4)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:

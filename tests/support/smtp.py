@@ -1,6 +1,7 @@
 """A real SMTP server on loopback (aiosmtpd) whose messages tests read and whose links they follow."""
 
 import asyncio
+import contextlib
 import re
 import socket
 import threading
@@ -56,9 +57,18 @@ class Mail:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` different ports nothing listens on: held open together while they are chosen
+    (one at a time, a port just let go may be handed out again: a run command's mail catcher
+    was once given its Temporal server's port)."""
+    with contextlib.ExitStack() as held:
+        socks = [held.enter_context(socket.socket()) for _ in range(count)]
+        for sock in socks:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in socks]
 
 
 class _Handler:
