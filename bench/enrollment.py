@@ -207,7 +207,7 @@ async def main(args: argparse.Namespace) -> dict:
         await seed_pending(system, 1000)
         latency = await queue_latency(system, staff, args.requests)
         memory = {name: round(system.rss_mib(name), 1) for name in ("api", "worker")}
-    cvms, bare = medians(batches), medians(bares, ("temporal", "load generator"))
+    cvms, bare = medians(batches), medians(bares)
     ratios = [round(ours["per_second"] / theirs["per_second"], 3)
               for ours, theirs in zip(batches, bares, strict=True)]
     runs = args.enrollments * args.runs

@@ -139,6 +139,32 @@ async def test_guesses_sent_all_at_once_meet_the_accounts_back_off(system):
     assert codes == [422] * (ACCOUNT.free + 1) + [429] * 6, codes
 
 
+async def test_a_spray_sent_all_at_once_meets_the_clients_back_off(system):
+    """Wrong passwords for many accounts from one client at the same instant: each is counted
+    on the client as it arrives, so the client's free ones and the one that starts its wait
+    are checked and the rest are told to wait (429); checked first and counted after, all were
+    checked."""
+    answers = await asyncio.gather(*(token_login(system, unique_email("spray"), WRONG)
+                                     for _ in range(CLIENT.free + 9)))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [422] * (CLIENT.free + 1) + [429] * 8, codes
+
+
+async def test_right_logins_never_make_their_address_wait(system):
+    """Many people behind one address (a clinic's network): their right logins are no
+    guesses. Each is counted as it arrives like any attempt and taken off again, with a wait
+    it started: after the client's free number of wrong ones, right logins still go in."""
+    user = await make_user(system, Role.REVIEWER)
+    for _ in range(CLIENT.free + 3):
+        assert (await token_login(system, user.email)).status_code == 200
+    for _ in range(CLIENT.free):  # the free ones, a different account each time
+        assert (await token_login(system, unique_email("typo"), WRONG)).status_code == 422
+    answers = [(await token_login(system, user.email)).status_code for _ in range(3)]
+    assert answers == [200, 200, 200], "the first started a wait, and took it back"
+    assert (await token_login(system, unique_email("typo"), WRONG)).status_code == 422
+    assert (await token_login(system, user.email)).status_code == 429, "a wrong one still counts"
+
+
 async def test_reset_requests_sent_all_at_once_are_limited_as_well(system):
     """A burst of requests at the same instant (a mail bomb) meets the same allowance: each
     request's count is held until it is written, so none reads a count another is writing."""

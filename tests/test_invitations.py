@@ -3,11 +3,13 @@
 import asyncio
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import delete, select
 
+from api.domain.throttle import ACCOUNT
 from models.accounts import User
 from models.base import utcnow
 from models.links import find_link
+from models.throttle import LoginThrottle
 from tests.support.enrollment import location_body, register_coordinator, start_enrollment
 from tests.support.web import PASSWORD, browser, unique_email
 
@@ -125,6 +127,37 @@ async def test_a_coordinator_of_two_locations_uses_one_account(system):
     coordinator = system.http(headers={
         "Authorization": f"Bearer {accepted.json()['access_token']}"})
     assert (await coordinator.get(f"/api/v1/locations/{second}/section-b")).status_code == 200
+
+
+async def test_guessing_an_accounts_password_from_an_invitation_meets_the_back_off(system):
+    """Someone holding a forwarded invitation for an address that has an account cannot try
+    its password there more often than at the login: the same counts, the same wait."""
+    enrollment = await start_enrollment(system, ["Guess Clinic"])
+    (email, _first), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
+                                        json=location_body("Guess Two Clinic", email))
+    assert added.status_code == 201, added.text
+    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
+    token = token_of(mails[-1])
+    url = f"/api/v1/invitations/{token}/accept"
+    try:
+        async with system.http() as http:
+            for _ in range(ACCOUNT.free + 1):
+                wrong = await http.post(url, json={"password": "nope-guess-1"})
+                assert wrong.status_code == 422, wrong.text
+            waiting = await http.post(url, json={"password": PASSWORD})
+            assert waiting.status_code == 429 and waiting.headers["retry-after"], waiting.text
+            login = await http.post("/api/v1/auth/token",
+                                    json={"email": email, "password": PASSWORD})
+            assert login.status_code == 429, "one count for the account, wherever it is tried"
+            page = await browser(system).submit(f"/invite/{token}", {
+                "action": "existing", "password": PASSWORD})
+            assert page.status_code == 429 and "Wait" in page.text
+    finally:  # every test logs in from 127.0.0.1: leave no count behind
+        async with system.sessions() as session:
+            await session.exec(delete(LoginThrottle))
+            await session.commit()
 
 
 async def test_the_coordinator_corrects_the_name_the_administrator_typed(system):

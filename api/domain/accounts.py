@@ -108,24 +108,34 @@ async def user_by_login(session: AsyncSession, login: str) -> User | None:
 REFUSED = "The email (or username) or password is not correct."
 
 
-async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> User:
-    """Known and unknown accounts are answered alike: the same message, the same argon2 work
-    (a dummy hash when there is no account), the same back-off."""
-    by_client = (throttle.CLIENT, throttle.key(throttle.CLIENT, client))
-    by_account = (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, data.email))
-    await throttle.begin_login(session, by_client, by_account)  # the account's count: now
-    user = await user_by_login(session, data.email)
+async def password_is_right(session: AsyncSession, user: User | None, login: str,
+                            password: str, client: str) -> bool:
+    """One password check behind the back-off (api/domain/throttle): refused (429) while the
+    client or the account typed must wait, counted on both until it proves right. Known and
+    unknown accounts take the same argon2 work (a dummy hash when there is no account). Every
+    check of a person's password that anyone may try goes through here."""
+    attempt = await throttle.begin_login(
+        session, (throttle.CLIENT, throttle.key(throttle.CLIENT, client)),
+        (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, login)))
     stored = user.password_hash if user is not None else None
-    if not await verify_password_async(stored or DUMMY_HASH, data.password) or not stored:
-        await throttle.count_failure(session, [by_client])
+    if not await verify_password_async(stored or DUMMY_HASH, password) or not stored:
+        return False
+    await throttle.passed(session, attempt)
+    return True
+
+
+async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> User:
+    """Known and unknown accounts are answered alike: the same message, the same argon2 work,
+    the same back-off."""
+    user = await user_by_login(session, data.email)
+    if not await password_is_right(session, user, data.email, data.password, client):
         raise Invalid(REFUSED, field="password")
-    await throttle.forget(session, by_account[1])
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
                       field="email")
     if not user.can_log_in:
         raise Invalid("This account is not active. Contact the help desk.", field="email")
-    if needs_rehash(stored):  # parameters changed since it was stored: upgrade it now
+    if needs_rehash(user.password_hash):  # parameters changed since it was stored: upgrade it now
         user.password_hash = await hash_password_async(data.password)
         session.add(user)
     return user

@@ -3,11 +3,11 @@
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import throttle
-from api.domain.accounts import user_by_email
+from api.domain.accounts import password_is_right, user_by_email
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
 from core.errors import Conflict, Gone, Invalid
-from core.security import hash_password_async, verify_password_async
+from core.security import hash_password_async
 from models.accounts import AccessLink, User
 from models.enrollment import Location, Organization
 from models.enrollment_schemas import CoordinatorRegistrationIn, InvitationOut
@@ -69,10 +69,12 @@ async def register(session: AsyncSession, gateway: Gateway, token: str,
 
 
 async def accept_with_account(session: AsyncSession, gateway: Gateway, token: str,
-                              password: str) -> tuple[User, Location]:
+                              password: str, client: str) -> tuple[User, Location]:
+    """The invitation's address already has an account: its password adds the location to it,
+    checked behind the same back-off as a login (a link someone else got is no way around it)."""
     link = await usable_invitation(session, token)
     user = await user_by_email(session, link.bound_to or "")
-    valid = user is not None and await verify_password_async(user.password_hash, password)
+    valid = await password_is_right(session, user, link.bound_to or "", password, client)
     if not valid or not user.can_log_in:
         raise Invalid("The password is not correct for this email address.", field="password")
     return user, await _join(session, gateway, link, user)

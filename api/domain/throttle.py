@@ -1,8 +1,9 @@
 """Back-off against guessing, kept in the database so every API replica sees the same counts.
 
 Failed logins are counted per client address and per typed account (known or not, so the
-answers cannot tell them apart; on the account, each attempt as it arrives, cleared when its
-password is right). Past a few free failures each further one makes that key wait twice as
+answers cannot tell them apart): each attempt as it arrives, before its password is checked,
+and taken back when the password is right (the account's count cleared, the attempt taken off
+the client's). Past a few free failures each further one makes that key wait twice as
 long as the last, up to a cap: guessing slows to a crawl, while an account's owner is never
 locked out for long by someone who only knows the address. Emails about an account that anyone
 can trigger (a reset link, a registration of a taken address) are counted per address: past a
@@ -13,7 +14,7 @@ its read to its write, so requests sent all at once are counted one after anothe
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -84,34 +85,57 @@ async def _current(session: AsyncSession, rule: Rule, name: str) -> LoginThrottl
     return row
 
 
+@dataclass
+class Attempt:
+    """A login attempt counted as it arrived (`begin_login`), to be taken back if its password
+    proves right (`passed`)."""
+    client: tuple[Rule, str]
+    account: tuple[Rule, str]
+    started_wait: datetime | None  # the client's wait this attempt started, if it did
+
+
 async def begin_login(session: AsyncSession, client: tuple[Rule, str],
-                      account: tuple[Rule, str]) -> None:
+                      account: tuple[Rule, str]) -> Attempt:
     """Before a password is checked: refuse it (429 with Retry-After) while the client or the
-    account is made to wait; otherwise count it on the account now, as a failure until it
-    proves right (`forget`). Counted as it arrives, under the counters' lock, a burst of
-    guesses at one account sent at once meets its back-off as one guess after another does
-    (each checked first and counted after, every guess of a burst was checked). The client is
-    counted only when its password is wrong (`count_failure`): the right ones of a shared
-    address's many people never make it wait."""
+    account is made to wait; otherwise count it on both now, as a failure until it proves
+    right (`passed`). Counted as they arrive, under the counters' lock, the guesses of a burst
+    sent at once meet the back-off as one guess after another does, whether aimed at one
+    account or sprayed over many from one client (checked first and counted after, every guess
+    of a burst was checked). Every login takes the client's lock first, then the account's."""
     now, waits = utcnow(), []
-    by_account = await _current(session, *account)  # held: counted below
-    for row in (await session.get(LoginThrottle, client[1]), by_account):
-        if row is not None and row.blocked_until and as_utc(row.blocked_until) > now:
+    rows = [await _current(session, *client), await _current(session, *account)]  # held
+    for row in rows:
+        if row.blocked_until and as_utc(row.blocked_until) > now:
             waits.append((as_utc(row.blocked_until) - now).total_seconds())
+    attempt = Attempt(client, account, started_wait=None)
     if not waits:
-        _fail(account[0], by_account)
+        before = rows[0].blocked_until
+        for (rule, _name), row in zip((client, account), rows, strict=True):
+            _fail(rule, row)
+        if rows[0].blocked_until != before:
+            attempt.started_wait = rows[0].blocked_until
     await session.commit()
     if waits:
         seconds = max(1, math.ceil(max(waits)))
         raise TooManyRequests(WAIT.format(seconds=counted(seconds, "second")),
                               retry_after=seconds, field="password")
+    return attempt
 
 
-async def count_failure(session: AsyncSession, keys: list[tuple[Rule, str]]) -> None:
-    """One more failure on each key; past the free ones, wait 1, 2, 4 ... seconds (capped)."""
-    for rule, name in keys:
-        _fail(rule, await _current(session, rule, name))
-    await session.commit()
+async def passed(session: AsyncSession, attempt: Attempt) -> None:
+    """A right password was no guess: the account's count is cleared and the attempt comes off
+    the client's, with the wait it started unless a later guess has started another; all with
+    the login's own commit (a refusal after it, such as an account not yet confirmed, keeps
+    the counts). So the right logins of a shared address's many people never make it wait,
+    unless more than the client's free number of them are being checked at the same instant."""
+    rule, name = attempt.client
+    row = await session.get(LoginThrottle, name, with_for_update=True, populate_existing=True)
+    if row is not None and as_utc(row.window_started) + rule.window > utcnow():
+        row.count = max(0, row.count - 1)  # (a window that has passed holds none of it)
+        if (attempt.started_wait is not None and row.blocked_until is not None
+                and as_utc(row.blocked_until) == as_utc(attempt.started_wait)):
+            row.blocked_until = None  # there was none when the attempt was let in
+    await session.exec(delete(LoginThrottle).where(LoginThrottle.key == attempt.account[1]))
 
 
 def _fail(rule: Rule, row: LoginThrottle) -> None:
@@ -120,12 +144,6 @@ def _fail(rule: Rule, row: LoginThrottle) -> None:
     if beyond > 0:
         wait = min(timedelta(seconds=2 ** min(beyond - 1, 30)), rule.max_wait)
         row.blocked_until = utcnow() + wait
-
-
-async def forget(session: AsyncSession, name: str) -> None:
-    """A right password clears its account's count (never the client's), with the login's
-    own commit (a refusal after it, such as an account not yet confirmed, keeps the count)."""
-    await session.exec(delete(LoginThrottle).where(LoginThrottle.key == name))
 
 
 async def account_email_allowed(session: AsyncSession, email: str,

@@ -11,7 +11,7 @@ from api.domain import invitations, section_a
 from api.domain.scope import my_organization, organization_for
 from api.params import Id
 from api.routing import Router
-from api.sessions import bearer_token
+from api.sessions import bearer_token, client_address
 from core.errors import Conflict, Invalid
 from models.accounts import User
 from models.enrollment_enums import OfficerRole, OrganizationStatus
@@ -156,7 +156,8 @@ async def accept_invitation(request: Request, token: str, body: ExistingAccountI
                             session: SessionDep, gateway: ProcessesDep,
                             settings: SettingsDep) -> TokenOut:
     user, _location = await invitations.accept_with_account(session, gateway, token,
-                                                            body.password)
+                                                            body.password,
+                                                            client_address(request))
     return await bearer_token(session, user, request, settings.session_hours)
 
 

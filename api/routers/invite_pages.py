@@ -8,7 +8,7 @@ from api.domain import invitations
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.routing import Router
-from api.sessions import set_session_cookie, start_session
+from api.sessions import client_address, set_session_cookie, start_session
 from core.errors import CVMSError, Gone
 from models.enrollment_schemas import CoordinatorRegistrationIn
 
@@ -48,7 +48,7 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
     try:
         if values.get("action") == "existing":
             user, location = await invitations.accept_with_account(
-                session, gateway, token, values.get("password", ""))
+                session, gateway, token, values.get("password", ""), client_address(request))
             return await _signed_in(request, session, settings, user, location)
         data, errors = parse(CoordinatorRegistrationIn, values)
         if data:
