@@ -165,6 +165,21 @@ async def test_right_logins_never_make_their_address_wait(system):
     assert (await token_login(system, user.email)).status_code == 429, "a wrong one still counts"
 
 
+async def test_guessing_the_current_password_from_an_open_session_meets_the_back_off(system):
+    """Whoever finds a session left open cannot guess its password at "Change your password"
+    more often than at the login: the same counts, the same wait."""
+    user = await make_user(system, Role.REVIEWER)
+    http = await api_client(system, user.email)
+    for _ in range(ACCOUNT.free + 1):
+        wrong = await http.post("/api/v1/account/password", json={
+            "current_password": WRONG, "password": NEW, "password_confirm": NEW})
+        assert wrong.status_code == 422 and "current_password" in wrong.text, wrong.text
+    right = await http.post("/api/v1/account/password", json={
+        "current_password": PASSWORD, "password": NEW, "password_confirm": NEW})
+    assert right.status_code == 429 and right.headers["retry-after"], right.text
+    assert "Wait" in right.json()["errors"]["current_password"], "next to the field it is about"
+
+
 async def test_reset_requests_sent_all_at_once_are_limited_as_well(system):
     """A burst of requests at the same instant (a mail bomb) meets the same allowance: each
     request's count is held until it is written, so none reads a count another is writing."""

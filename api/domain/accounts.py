@@ -109,14 +109,14 @@ REFUSED = "The email (or username) or password is not correct."
 
 
 async def password_is_right(session: AsyncSession, user: User | None, login: str,
-                            password: str, client: str) -> bool:
+                            password: str, client: str, field: str = "password") -> bool:
     """One password check behind the back-off (api/domain/throttle): refused (429) while the
     client or the account typed must wait, counted on both until it proves right. Known and
     unknown accounts take the same argon2 work (a dummy hash when there is no account). Every
     check of a person's password that anyone may try goes through here."""
     attempt = await throttle.begin_login(
         session, (throttle.CLIENT, throttle.key(throttle.CLIENT, client)),
-        (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, login)))
+        (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, login)), field)
     stored = user.password_hash if user is not None else None
     if not await verify_password_async(stored or DUMMY_HASH, password) or not stored:
         return False
@@ -142,9 +142,12 @@ async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> Use
 
 
 async def change_password(*, session: AsyncSession, user: User, data: PasswordChangeIn,
-                          keep_session_key: str | None) -> None:
-    """A new password ends every other session of this person; the one changing it stays."""
-    if not await verify_password_async(user.password_hash, data.current_password):
+                          keep_session_key: str | None, client: str) -> None:
+    """A new password ends every other session of this person; the one changing it stays. The
+    current password is checked behind the login's back-off (a session left open is no way to
+    guess it)."""
+    if not await password_is_right(session, user, user.email, data.current_password, client,
+                                   field="current_password"):
         raise Invalid("Your current password is not correct.", field="current_password")
     if await verify_password_async(user.password_hash, data.password):
         raise Invalid("Choose a password different from the current one.", field="password")

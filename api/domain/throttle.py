@@ -95,7 +95,7 @@ class Attempt:
 
 
 async def begin_login(session: AsyncSession, client: tuple[Rule, str],
-                      account: tuple[Rule, str]) -> Attempt:
+                      account: tuple[Rule, str], field: str = "password") -> Attempt:
     """Before a password is checked: refuse it (429 with Retry-After) while the client or the
     account is made to wait; otherwise count it on both now, as a failure until it proves
     right (`passed`). Counted as they arrive, under the counters' lock, the guesses of a burst
@@ -118,7 +118,7 @@ async def begin_login(session: AsyncSession, client: tuple[Rule, str],
     if waits:
         seconds = max(1, math.ceil(max(waits)))
         raise TooManyRequests(WAIT.format(seconds=counted(seconds, "second")),
-                              retry_after=seconds, field="password")
+                              retry_after=seconds, field=field)
     return attempt
 
 

@@ -95,7 +95,8 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
     if data:
         try:
             await accounts.change_password(session=session, user=user, data=data,
-                                           keep_session_key=presented_key(request)[0])
+                                           keep_session_key=presented_key(request)[0],
+                                           client=client_address(request))
             return redirect(next_url, notice="Your password has been changed.")
         except CVMSError as error:
             errors = error.problems()
@@ -126,7 +127,8 @@ async def me(user: CurrentUser) -> UserOut:
 async def api_password(request: Request, body: PasswordChangeIn, user: CurrentUser,
                        session: SessionDep) -> Response:
     await accounts.change_password(session=session, user=user, data=body,
-                                   keep_session_key=presented_key(request)[0])
+                                   keep_session_key=presented_key(request)[0],
+                                   client=client_address(request))
     return Response(status_code=204)
 
 
