@@ -128,13 +128,12 @@ async def passed(session: AsyncSession, attempt: Attempt) -> None:
     the login's own commit (a refusal after it, such as an account not yet confirmed, keeps
     the counts). So the right logins of a shared address's many people never make it wait,
     unless more than the client's free number of them are being checked at the same instant."""
-    rule, name = attempt.client
-    row = await session.get(LoginThrottle, name, with_for_update=True, populate_existing=True)
-    if row is not None and as_utc(row.window_started) + rule.window > utcnow():
-        row.count = max(0, row.count - 1)  # (a window that has passed holds none of it)
-        if (attempt.started_wait is not None and row.blocked_until is not None
-                and as_utc(row.blocked_until) == as_utc(attempt.started_wait)):
-            row.blocked_until = None  # there was none when the attempt was let in
+    # held like every count (read apart, two right logins at once might take back only one)
+    row = await _current(session, *attempt.client)
+    row.count = max(0, row.count - 1)
+    if (attempt.started_wait is not None and row.blocked_until is not None
+            and as_utc(row.blocked_until) == as_utc(attempt.started_wait)):
+        row.blocked_until = None  # there was none when the attempt was let in
     await session.exec(delete(LoginThrottle).where(LoginThrottle.key == attempt.account[1]))
 
 
