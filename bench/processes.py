@@ -101,7 +101,9 @@ def app_env(settings: Settings) -> dict[str, str]:
             "TEMPORAL_ADDRESS": settings.temporal_address,
             "TEMPORAL_TASK_QUEUE": settings.temporal_task_queue,
             "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(settings.smtp_port),
-            "PUBLIC_BASE_URL": settings.public_base_url, "PYTHONUNBUFFERED": "1"}
+            "PUBLIC_BASE_URL": settings.public_base_url, "PYTHONUNBUFFERED": "1",
+            # the load generator registers every administrator from one address
+            "REGISTRATIONS_PER_CLIENT_HOUR": "1000000"}
 
 
 @contextmanager

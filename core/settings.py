@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # Public questions (no account; each emails the address typed): at most this many an hour
     # from one client address (3 an hour to one email address, whatever this says)
     public_questions_per_client_hour: int = 30
+    # Self-registrations (an organization's administrator, a help-desk requester: each makes an
+    # account and emails the address typed): at most this many an hour from one client address
+    registrations_per_client_hour: int = 20
 
     @field_validator("smtp_username", "smtp_password", "database_url", "health_card_key",
                      mode="before")

@@ -56,12 +56,15 @@ async def tell_owner(session: AsyncSession, gateway: Gateway, user: User,
 
 
 async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
-                             data: RegistrationIn, verify_within: timedelta) -> None:
+                             data: RegistrationIn, verify_within: timedelta, client: str,
+                             per_client: int) -> None:
     """The same answer (`REGISTERED`) and the same work for every address, so nobody learns
     which are registered. A new address (or one whose registration expired) gets an unconfirmed
     account and its confirmation process: both, or neither. One still waiting for confirmation
     takes the newer name and password (only the mailbox's owner can confirm either) and is sent
-    a fresh link; an account that exists is told how to log in."""
+    a fresh link; an account that exists is told how to log in. A few an hour from one client
+    (`throttle.registration_allowed`)."""
+    await throttle.registration_allowed(session, client, per_client)
     password_hash = await hash_password_async(data.password)
 
     def registered(user: User) -> None:

@@ -69,10 +69,12 @@ REGISTERED = ("If this address can be registered, we emailed it a username and a
 
 
 async def register_requester(session: AsyncSession, gateway: Gateway,
-                             data: RequesterRegistrationIn) -> None:
+                             data: RequesterRegistrationIn, client: str, per_client: int) -> None:
     """The same answer (`REGISTERED`) for every address: a taken one is not told to the person
     who typed it; its owner is emailed instead. An address whose self-registration expired
-    unconfirmed was never proven anyone's, and becomes this requester's."""
+    unconfirmed was never proven anyone's, and becomes this requester's. A few an hour from one
+    client, counted with the administrators' (`throttle.registration_allowed`)."""
+    await throttle.registration_allowed(session, client, per_client)
     user = await user_by_email(session, data.email)
     if user is not None and user.status != AccountStatus.EXPIRED:
         await tell_owner(session, gateway, user)

@@ -59,6 +59,9 @@ RENEWED_LINK = Rule("renewed-link", free=3, window=timedelta(hours=1),
 RENEWALS = ("A new link was already emailed {times} in the last hour. Use the link in the "
             "newest email, or ask again in {wait}.")
 
+REGISTRATIONS = ("Many accounts were registered from your network in the last hour. Try again "
+                 "in {wait}, or call the help desk.")
+
 WAIT = ("Too many failed attempts from here or for this account. Wait {seconds} and try again, "
         "or reset your password.")
 
@@ -178,6 +181,21 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
     seconds = await _spend(session, keys, within=True)
     if seconds is not None:
         raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=seconds, field="email")
+
+
+async def registration_allowed(session: AsyncSession, client: str, per_client: int) -> None:
+    """Count one self-registration from `client` (an organization's administrator or a
+    help-desk requester: each makes an account and emails the address typed, so a client that
+    types many addresses would otherwise make accounts and send mail without end); past
+    `per_client` an hour refuse it (429, naming the email field), storing and sending nothing,
+    until the hour that counted them has passed. Counted as it arrives, kept if it then fails."""
+    rule = Rule("registration-client", free=per_client, window=timedelta(hours=1),
+                max_wait=timedelta(hours=1))
+    seconds = await _spend(session, [(rule, key(rule, client))])
+    if seconds is not None:
+        raise TooManyRequests(REGISTRATIONS.format(
+            wait=counted(max(1, math.ceil(seconds / 60)), "minute")),
+            retry_after=seconds, field="email")
 
 
 async def public_files_allowed(session: AsyncSession, client: str, count: int,

@@ -114,17 +114,20 @@ async def register_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
+async def register(request: Request, session: SessionDep, gateway: ProcessesDep,
+                   settings: SettingsDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RequesterRegistrationIn, values)
+    status = 400
     if data:
         try:
-            await helpdesk.register_requester(session, gateway, data)
+            await helpdesk.register_requester(session, gateway, data, client_address(request),
+                                              settings.registrations_per_client_hour)
             return sent_to("/help/register/sent", data.email)
         except CVMSError as error:
-            errors = error.problems()
+            errors, status = error.problems(), error.status_code
     return render(request, "help/register.html", {"values": values, "errors": errors},
-                  status_code=400)
+                  status_code=status)
 
 
 @router.get("/register/sent", response_class=HTMLResponse)

@@ -70,9 +70,10 @@ async def uploads_of(files: list[UploadFile] | None) -> list[Upload]:
              summary="Register for the help desk with a Provider PIN or VAC2021",
              description="The same answer for every address, registered or not: the address's "
                          "owner is emailed a username and temporary password, or how to log in.")
-async def register(body: RequesterRegistrationIn, session: SessionDep,
-                   gateway: ProcessesDep) -> RegistrationAccepted:
-    await helpdesk.register_requester(session, gateway, body)
+async def register(request: Request, body: RequesterRegistrationIn, session: SessionDep,
+                   gateway: ProcessesDep, settings: SettingsDep) -> RegistrationAccepted:
+    await helpdesk.register_requester(session, gateway, body, client_address(request),
+                                      settings.registrations_per_client_hour)
     return RegistrationAccepted(email=body.email, next_step=helpdesk.REGISTERED)
 
 

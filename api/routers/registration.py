@@ -5,11 +5,12 @@ from urllib.parse import quote, unquote
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import OptionalUser, ProcessesDep, SessionDep
+from api.deps import OptionalUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.routing import Router
+from api.sessions import client_address
 from core.errors import CVMSError, Gone
 from models.contracts.accounts import VERIFY_WITHIN
 from models.links import ALREADY_CONFIRMED
@@ -27,14 +28,17 @@ async def register_page(request: Request) -> HTMLResponse:
 
 
 @pages.post("/register", response_class=HTMLResponse)
-async def register(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
+async def register(request: Request, session: SessionDep, gateway: ProcessesDep,
+                   settings: SettingsDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RegistrationIn, values)
     status = 400
     if data:
         try:
-            await accounts.register_org_admin(session=session, gateway=gateway, data=data,
-                                              verify_within=VERIFY_WITHIN)
+            await accounts.register_org_admin(
+                session=session, gateway=gateway, data=data, verify_within=VERIFY_WITHIN,
+                client=client_address(request),
+                per_client=settings.registrations_per_client_hour)
             return sent_to("/register/sent", data.email)
         except CVMSError as error:
             errors, status = error.problems(), error.status_code
@@ -97,10 +101,12 @@ def _link_problem(request: Request, error: CVMSError) -> HTMLResponse:
           summary="Register as an Organization Administrator",
           description="The same answer for every address, registered or not: the address's "
                       "owner is emailed a confirmation link, or how to log in.")
-async def api_register(body: RegistrationIn, session: SessionDep,
-                       gateway: ProcessesDep) -> RegistrationAccepted:
+async def api_register(request: Request, body: RegistrationIn, session: SessionDep,
+                       gateway: ProcessesDep, settings: SettingsDep) -> RegistrationAccepted:
     await accounts.register_org_admin(session=session, gateway=gateway, data=body,
-                                      verify_within=VERIFY_WITHIN)
+                                      verify_within=VERIFY_WITHIN,
+                                      client=client_address(request),
+                                      per_client=settings.registrations_per_client_hour)
     return RegistrationAccepted(email=body.email, next_step=accounts.REGISTERED)
 
 

@@ -46,6 +46,7 @@ def make_settings(database_url: str, smtp: SmtpCapture, port: int, task_queue: s
                     data_dir=data_dir, **{"gc_freeze": False,
                                           # every test asks from 127.0.0.1
                                           "public_questions_per_client_hour": 100_000,
+                                          "registrations_per_client_hour": 100_000,
                                           # hundreds of registrations; its own test sets it
                                           "account_answer_floor_ms": 0,
                                           **overrides})
