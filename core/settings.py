@@ -99,7 +99,7 @@ class Settings(BaseSettings):
     public_questions_per_client_hour: int = 30
     # Self-registrations (an organization's administrator, a help-desk requester: each makes an
     # account and emails the address typed): at most this many an hour from one client address
-    registrations_per_client_hour: int = 20
+    registrations_per_client_hour: int = 60
 
     @field_validator("smtp_username", "smtp_password", "database_url", "health_card_key",
                      mode="before")
