@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from api.csrf import token_for
 from api.static_files import static_url
 from core import i18n
+from core.errors import CVMSError, TooManyRequests
 from core.timefmt import age, clock, day, when
 from core.wording import counted, thousands
 from models.agreements import DOCUMENTS
@@ -196,7 +197,9 @@ i18n.install(templates.env)  # recipient pages speak English and Spanish ({% tra
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+           status_code: int = 200, refused: CVMSError | None = None) -> HTMLResponse:
+    """The page; `refused`: the error the form met, whose status it answers with (and, for a
+    wait, its Retry-After, as the API's answer says it)."""
     settings = request.app.state.services.settings
     values = {"user": getattr(request.state, "viewer", None), "values": {}, "errors": {},
               "notice": _read_notice(request), "dev": settings.is_development,
@@ -206,7 +209,11 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     if values.get("user") is not None:  # a page that passed the row gets the viewer's snapshot
         values["user"] = getattr(request.state, "viewer", None) or values["user"]
     values["errors"] = FieldErrors(values["errors"])
+    if refused is not None:
+        status_code = refused.status_code
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
+    if isinstance(refused, TooManyRequests):
+        response.headers["Retry-After"] = str(refused.retry_after)
     if values["notice"]:
         response.delete_cookie(NOTICE_COOKIE, path="/")
     return response

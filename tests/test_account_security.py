@@ -176,6 +176,8 @@ async def test_guessing_the_current_password_from_an_open_session_meets_the_back
     more often than at the login: the same counts, the same wait."""
     user = await make_user(system, Role.REVIEWER)
     http = await api_client(system, user.email)
+    page = browser(system)
+    await page.login(user.email)
     for _ in range(ACCOUNT.free + 1):
         wrong = await http.post("/api/v1/account/password", json={
             "current_password": WRONG, "password": NEW, "password_confirm": NEW})
@@ -184,6 +186,10 @@ async def test_guessing_the_current_password_from_an_open_session_meets_the_back
         "current_password": PASSWORD, "password": NEW, "password_confirm": NEW})
     assert right.status_code == 429 and right.headers["retry-after"], right.text
     assert "Wait" in right.json()["errors"]["current_password"], "next to the field it is about"
+    form = await page.submit("/account/password", {
+        "current_password": PASSWORD, "password": NEW, "password_confirm": NEW})
+    assert form.status_code == 429 and int(form.headers["retry-after"]) >= 1, form.status_code
+    assert "Too many failed attempts" in form.text
 
 
 async def test_reset_requests_sent_all_at_once_are_limited_as_well(system):

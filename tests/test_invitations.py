@@ -154,6 +154,7 @@ async def test_guessing_an_accounts_password_from_an_invitation_meets_the_back_o
             page = await browser(system).submit(f"/invite/{token}", {
                 "action": "existing", "password": PASSWORD})
             assert page.status_code == 429 and "Wait" in page.text
+            assert int(page.headers["retry-after"]) >= 1
     finally:  # every test logs in from 127.0.0.1: leave no count behind
         async with system.sessions() as session:
             await session.exec(delete(LoginThrottle))

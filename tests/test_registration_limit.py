@@ -44,6 +44,7 @@ async def test_one_client_registers_a_limited_number_of_accounts_an_hour(system)
             page = await http.post("/register", data={**admin(emails[4]),
                                                       "csrf_token": CSRF.search(form.text)[1]})
             assert page.status_code == 429 and "registered from your network" in page.text
+            assert int(page.headers["retry-after"]) > 0, "when to try again, as the API says"
             assert emails[4] in page.text and "Sprayer" in page.text, "what was typed is kept"
         other = httpx.ASGITransport(app=app, client=("198.51.100.7", 4000))
         async with httpx.AsyncClient(transport=other, base_url="http://t") as http:

@@ -92,6 +92,7 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
     values = await form_values(request)
     next_url = _safe_next(values.pop("next", None))
     data, errors = parse(PasswordChangeIn, values)
+    refused = None
     if data:
         try:
             await accounts.change_password(session=session, user=user, data=data,
@@ -99,9 +100,9 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
                                            client=client_address(request))
             return redirect(next_url, notice="Your password has been changed.")
         except CVMSError as error:
-            errors = error.problems()
+            errors, refused = error.problems(), error
     return render(request, "auth/password.html", {"user": user, "errors": errors,
-                                                  "next": next_url}, status_code=400)
+                                                  "next": next_url}, 400, refused)
 
 
 @api.post("/auth/token", response_model=TokenOut, summary="Log in and get a bearer token")

@@ -118,16 +118,16 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep,
                    settings: SettingsDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RequesterRegistrationIn, values)
-    status = 400
+    refused = None
     if data:
         try:
             await helpdesk.register_requester(session, gateway, data, client_address(request),
                                               settings.registrations_per_client_hour)
             return sent_to("/help/register/sent", data.email)
         except CVMSError as error:
-            errors, status = error.problems(), error.status_code
-    return render(request, "help/register.html", {"values": values, "errors": errors},
-                  status_code=status)
+            errors, refused = error.problems(), error
+    return render(request, "help/register.html", {"values": values, "errors": errors}, 400,
+                  refused)
 
 
 @router.get("/register/sent", response_class=HTMLResponse)

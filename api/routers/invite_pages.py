@@ -45,6 +45,7 @@ async def _signed_in(request: Request, session, settings, user, location) -> Res
 async def register(request: Request, token: str, session: SessionDep, gateway: ProcessesDep,
                    settings: SettingsDep) -> Response:
     values = await form_values(request)
+    refused = None
     try:
         if values.get("action") == "existing":
             user, location = await invitations.accept_with_account(
@@ -60,14 +61,12 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
         # Not done (e.g. the process did not answer): the account written for it is undone,
         # so the page does not take it for an account that exists.
         await session.rollback()
-        errors, status = error.problems(), error.status_code
-    else:
-        status = 400
+        errors, refused = error.problems(), error
     link = await invitations.usable_invitation(session, token)
     names = {k: values.get(k, "") for k in ("first_name", "last_name") if k in values}
     return render(request, "invite/register.html", {
         "invite": await invitations.describe(session, link), "token": token, "errors": errors,
-        "values": names}, status_code=status)
+        "values": names}, 400, refused)
 
 
 @router.post("/{token}/renew", response_class=HTMLResponse)

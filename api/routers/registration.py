@@ -32,7 +32,7 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep,
                    settings: SettingsDep) -> Response:
     values = await form_values(request)
     data, errors = parse(RegistrationIn, values)
-    status = 400
+    refused = None
     if data:
         try:
             await accounts.register_org_admin(
@@ -41,10 +41,10 @@ async def register(request: Request, session: SessionDep, gateway: ProcessesDep,
                 per_client=settings.registrations_per_client_hour)
             return sent_to("/register/sent", data.email)
         except CVMSError as error:
-            errors, status = error.problems(), error.status_code
+            errors, refused = error.problems(), error
     kept = {k: v for k, v in values.items() if not k.startswith("password")}
-    return render(request, "auth/register.html", {"values": kept, "errors": errors},
-                  status_code=status)
+    return render(request, "auth/register.html", {"values": kept, "errors": errors}, 400,
+                  refused)
 
 
 def sent_to(url: str, email: str) -> Response:
