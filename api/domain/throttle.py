@@ -34,28 +34,30 @@ class Rule:
     max_wait: timedelta  # the longest single wait
 
 
+def hourly(prefix: str, free: int) -> Rule:
+    """An allowance of `free` an hour, refused until the hour that counted them has passed."""
+    return Rule(prefix, free=free, window=timedelta(hours=1), max_wait=timedelta(hours=1))
+
+
 CLIENT = Rule("client", free=20, window=timedelta(minutes=15), max_wait=timedelta(minutes=15))
 ACCOUNT = Rule("account", free=5, window=timedelta(minutes=15), max_wait=timedelta(minutes=1))
-RESET_EMAIL = Rule("reset", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
+RESET_EMAIL = hourly("reset", 3)
 # Public questions need no account and each emails the address it gives: a few an hour per
 # address, and per client however many addresses it types.
-QUESTION_EMAIL = Rule("question", free=3, window=timedelta(hours=1), max_wait=timedelta(hours=1))
+QUESTION_EMAIL = hourly("question", 3)
 # "Email me a new signing link" needs no account and each one emails the officer fresh links
 # (the older ones die): a few an hour per address, or anyone could flood an officer and keep
 # every link they hold dead.
-SIGNING_LINK_EMAIL = Rule("signing-link", free=3, window=timedelta(hours=1),
-                          max_wait=timedelta(hours=1))
+SIGNING_LINK_EMAIL = hourly("signing-link", 3)
 # Files stored for visitors without an account (with a public question, a reply from a case's
 # personal link, or kept with a refused form): a bounded number an hour from one client, so
 # nobody fills the database anonymously.
-PUBLIC_FILES = Rule("public-files", free=25, window=timedelta(hours=1),
-                    max_wait=timedelta(hours=1))
+PUBLIC_FILES = hourly("public-files", 25)
 
 # "Email me a new link" from an old invitation or signing link: each one emails a fresh link and
 # kills the one before, so a few an hour per address (an old link forwarded or leaked would
 # otherwise keep the person's newest link dead).
-RENEWED_LINK = Rule("renewed-link", free=3, window=timedelta(hours=1),
-                    max_wait=timedelta(hours=1))
+RENEWED_LINK = hourly("renewed-link", 3)
 RENEWALS = ("A new link was already emailed {times} in the last hour. Use the link in the "
             "newest email, or ask again in {wait}.")
 
@@ -161,10 +163,9 @@ async def renewal_allowed(session: AsyncSession, address: str,
     officer's asks by address and from old links share one count (`SIGNING_LINK_EMAIL`)."""
     seconds = await _spend(session, [(rule, key(rule, address))])
     if seconds is not None:
-        raise TooManyRequests(RENEWALS.format(
-            times=counted(rule.free, "time"),
-            wait=counted(max(1, math.ceil(seconds / 60)), "minute")),
-            retry_after=seconds, field="token")
+        raise TooManyRequests(RENEWALS.format(times=counted(rule.free, "time"),
+                                              wait=_in_minutes(seconds)),
+                              retry_after=seconds, field="token")
 
 
 async def question_allowed(session: AsyncSession, email: str | None, client: str,
@@ -173,8 +174,7 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
     question (after its row: a send of the same form that meets it counts nothing); past
     either allowance (3 an hour to an address, `per_client` an hour from a client), refuse it
     (429, naming the email field) until the hour that counted them has passed."""
-    from_client = Rule("question-client", free=per_client, window=timedelta(hours=1),
-                       max_wait=timedelta(hours=1))
+    from_client = hourly("question-client", per_client)
     keys = [(from_client, key(from_client, client))]
     if email:
         keys.append((QUESTION_EMAIL, key(QUESTION_EMAIL, email)))
@@ -189,13 +189,11 @@ async def registration_allowed(session: AsyncSession, client: str, per_client: i
     types many addresses would otherwise make accounts and send mail without end); past
     `per_client` an hour refuse it (429, naming the email field), storing and sending nothing,
     until the hour that counted them has passed. Counted as it arrives, kept if it then fails."""
-    rule = Rule("registration-client", free=per_client, window=timedelta(hours=1),
-                max_wait=timedelta(hours=1))
+    rule = hourly("registration-client", per_client)
     seconds = await _spend(session, [(rule, key(rule, client))])
     if seconds is not None:
-        raise TooManyRequests(REGISTRATIONS.format(
-            wait=counted(max(1, math.ceil(seconds / 60)), "minute")),
-            retry_after=seconds, field="email")
+        raise TooManyRequests(REGISTRATIONS.format(wait=_in_minutes(seconds)),
+                              retry_after=seconds, field="email")
 
 
 async def public_files_allowed(session: AsyncSession, client: str, count: int,
@@ -228,6 +226,10 @@ async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
     else:
         await session.commit()  # the counters let go at once, the counts kept whatever follows
     return max(full) if full else None
+
+
+def _in_minutes(seconds: int) -> str:
+    return counted(max(1, math.ceil(seconds / 60)), "minute")
 
 
 def _seconds_left(row: LoginThrottle, rule: Rule) -> int:

@@ -65,10 +65,7 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep) ->
 def _login_again(request: Request, values: dict, errors: dict, next_url: str,
                  throttled: TooManyRequests | None = None) -> Response:
     context = {"values": {"email": values.get("email", "")}, "errors": errors, "next": next_url}
-    response = render(request, "auth/login.html", context, status_code=429 if throttled else 400)
-    if throttled:
-        response.headers["Retry-After"] = str(throttled.retry_after)
-    return response
+    return render(request, "auth/login.html", context, 400, throttled)
 
 
 @pages.post("/logout")

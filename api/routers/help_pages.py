@@ -180,12 +180,8 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
     values["kept"] = references
     _kept, refused = await keep_files(request, session, visitor, values,
                                       [] if throttled else uploads)
-    page = bilingual_page(request, "help/ask.html", {
-        "values": values, "errors": i18n.translated({**errors, **refused})},
-        throttled.status_code if throttled else status)
-    if throttled:  # as the API's answer says it: when to ask again
-        page.headers["Retry-After"] = str(throttled.retry_after)
-    return page
+    return bilingual_page(request, "help/ask.html", {
+        "values": values, "errors": i18n.translated({**errors, **refused})}, status, throttled)
 
 
 @router.get("/cases", response_class=HTMLResponse)

@@ -32,12 +32,12 @@ def choose_language(request: Request, person: Recipient | Case | None = None) ->
     return i18n.use(chosen or i18n.preferred(request.headers.get("accept-language")))
 
 
-def bilingual_page(request: Request, name: str, context: dict,
-                   status_code: int = 200) -> HTMLResponse:
+def bilingual_page(request: Request, name: str, context: dict, status_code: int = 200,
+                   refused: CVMSError | None = None) -> HTMLResponse:
     lang = i18n.current()
     others = [(code, label) for code, label in i18n.LANGUAGES.items() if code != lang]
     page = render(request, name, {"lang": lang, "other_languages": others, **context},
-                  status_code=status_code)
+                  status_code, refused)
     page.headers["Vary"] = "Cookie, Accept-Language"  # a shared cache keeps each language apart
     return page
 
