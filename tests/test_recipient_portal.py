@@ -21,6 +21,7 @@ from tests.support.recipients import (
     xlsx,
 )
 from tests.support.web import browser
+from workflows import ids
 
 SPANISH_SUBJECT = "Inscríbase para su vacuna contra el COVID-19"
 ENGLISH_SUBJECT = "Register for your COVID-19 vaccination"
@@ -273,9 +274,14 @@ async def test_a_location_manager_sees_who_is_vaccinated_in_one_query_per_page(s
     pfizer = (await product(system, "208")).name
     today = local_today(utcnow())
     ana, bo, cy = await walk_in(site), await walk_in(site), await walk_in(site)
-    assert (await give(site, ana["id"], lot, on=today - timedelta(days=21))).status_code == 201
+    first = await give(site, ana["id"], lot, on=today - timedelta(days=21))
+    assert first.status_code == 201, first.text
     assert (await give(site, ana["id"], lot, dose_number=2, on=today)).status_code == 201
     assert (await give(site, bo["id"], lot, on=today)).status_code == 201
+    # Ana's second dose makes her first dose's reminder read the database once more (CI caught
+    # those reads inside the page's count); the page is counted after that reminder has ended
+    reminder = system.client.get_workflow_handle(ids.second_dose_reminder(first.json()["id"]))
+    assert await reminder.result() == "cancelled"
     base = f"/recipients?location_id={site.location_id}"
     with statements(system.engine) as seen:
         page = await site.manager.get(base)
