@@ -272,3 +272,17 @@ async def test_the_reviewers_home_names_each_link_apart(system):
     names = [name for _, name in links]
     assert "Open the review queue" in names and "Open the transfers queue" in names, links
     assert len(set(names)) == len(names), links
+
+
+def test_a_resubmission_in_the_same_second_is_confirmed_again():
+    """The confirmation's key was the completion's time to the second: once Temporal handed
+    out each step at once, the test above resubmitted within the second of the first
+    completion, and the second confirmation was taken for a repeat and never sent."""
+    from datetime import UTC, datetime
+
+    from activities.enrollment import section_b_submitted_key
+
+    first = datetime(2026, 12, 4, 19, 40, 1, 200_000, tzinfo=UTC)
+    again = first.replace(microsecond=900_000)
+    assert section_b_submitted_key(7, first) != section_b_submitted_key(7, again)
+    assert section_b_submitted_key(7, first) == section_b_submitted_key(7, first), "a retry"
