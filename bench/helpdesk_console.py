@@ -12,17 +12,14 @@ page 3). Figures (p50/p99 in ms) go to stdout and bench/results/helpdesk_console
 import argparse
 import asyncio
 import os
-import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, text
-from temporalio.testing import WorkflowEnvironment
 
 from bench.processes import percentiles, report
-from core.temporal import DATA_CONVERTER
 from models.base import utcnow
 from models.enums import Role
 from models.helpdesk import Case
@@ -30,7 +27,7 @@ from models.helpdesk_rules import Category, route
 from tests.support.accounts import make_user
 from tests.support.databases import postgres_database, sqlite_database
 from tests.support.smtp import SmtpCapture
-from tests.support.system import SERVER_STARTUP, start_system
+from tests.support.system import local_temporal, start_system
 from tests.support.web import browser
 
 STATUSES = ["new", "in_progress", "awaiting_requester", "resolved", "closed"]
@@ -89,10 +86,7 @@ async def main(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="cvms-bench-console-"))
     database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
     with database as url:
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-            data_converter=DATA_CONVERTER, dev_server_log_level="error",
-            dev_server_startup_timeout=SERVER_STARTUP)
+        env = await local_temporal()
         system = await start_system(env, url, smtp, "bench-console", tmp)
         try:
             agents = [await make_user(system, Role.HELPDESK_AGENT, team="inventory")

@@ -20,7 +20,7 @@ import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
 from core.db import SessionFactory, create_engine, session_factory
-from core.devrun import api_command, stop_all, wait_for_port
+from core.devrun import api_command, dev_server_tuning, stop_all, wait_for_port
 from core.settings import Settings
 from tests.support.smtp import SmtpCapture, free_ports
 from tests.support.system import TEST_SECRET, http_client
@@ -129,7 +129,7 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
             server = _spawn(remote, "temporal", [
                 str(BIN / "temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
                 "--port", str(temporal_port), "--metrics-port", str(metrics_port),
-                "--log-level", "error"], env, log)
+                "--log-level", "error", *dev_server_tuning()], env, log)
             wait_for_port("127.0.0.1", temporal_port, server)
         if worker:
             proc = _spawn(remote, "worker", [sys.executable, "worker.py"], env, log)

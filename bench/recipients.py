@@ -13,23 +13,19 @@ bench/results/recipients.json.
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from temporalio.testing import WorkflowEnvironment
-
 from api.domain.recipient_files import read_upload
 from bench.processes import report
 from core.db import create_engine, session_factory
-from core.temporal import DATA_CONVERTER
 from models.recipient_store import store
 from models.recipients import RecipientUpload
 from tests.support.databases import postgres_database, sqlite_database
 from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
 from tests.support.smtp import SmtpCapture
-from tests.support.system import SERVER_STARTUP, start_system
+from tests.support.system import local_temporal, start_system
 
 INVITATION = "Register for your COVID-19 vaccination"
 
@@ -79,10 +75,7 @@ async def main(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="cvms-bench-recip-"))
     database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
     with database as url:
-        env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(Path(sys.executable).parent / "temporal"),
-            data_converter=DATA_CONVERTER, dev_server_log_level="error",
-            dev_server_startup_timeout=SERVER_STARTUP)
+        env = await local_temporal()
         system = await start_system(env, url, smtp, "bench-recip", tmp)
         try:
             manager = await location_manager(system)

@@ -30,6 +30,23 @@ BIN = Path(sys.executable).parent
 KEEP_ALIVE_SECONDS = 75
 STOP_GRACE = 15.0
 
+# The dev server's history service reads its transfer queue (where a workflow task waits to be
+# handed to a worker after an activity completed, a signal or a child's start arrived) at most
+# `history.transferProcessorMaxPollRPS` times a second per shard: Temporal's default is 20, and
+# the dev server has one shard. Past a burst of ~20 such steps, each one waited for the next
+# read, ~44 ms, before any worker could take it (a workflow's history showed it between
+# WORKFLOW_TASK_SCHEDULED and STARTED: median 31 ms over an enrollment's 47 tasks, 1.3 s in
+# all, against ~1 ms for the same steps spaced out). A cluster spreads the same reads over its
+# shards (docker-compose.yml sets the same allowance: deploy/temporal-dynamic-config.yaml).
+# The run command, the tests and the benchmarks start the dev server with this.
+DEV_SERVER_DYNAMIC_CONFIG = {"history.transferProcessorMaxPollRPS": 1000}
+
+
+def dev_server_tuning() -> list[str]:
+    """The dev server's arguments for DEV_SERVER_DYNAMIC_CONFIG."""
+    return [arg for key, value in DEV_SERVER_DYNAMIC_CONFIG.items()
+            for arg in ("--dynamic-config-value", f"{key}={value}")]
+
 
 def api_command(host: str, port: int, *extra: str) -> list[str]:
     """The API and portal process, as the run command and the benchmarks start it."""
@@ -76,7 +93,7 @@ def stop_all(children: list[tuple[str, subprocess.Popen]]) -> None:
 def temporal_argv(data_dir: Path, port: int, ui_port: int) -> list[str]:
     return [str(BIN / "temporal"), "server", "start-dev", "--db-filename",
             str(data_dir / "temporal.db"), "--ip", "127.0.0.1", "--port", str(port),
-            "--ui-port", str(ui_port), "--log-level", "error"]
+            "--ui-port", str(ui_port), "--log-level", "error", *dev_server_tuning()]
 
 
 def start_all(args: argparse.Namespace) -> list[tuple[str, subprocess.Popen]]:

@@ -1,9 +1,7 @@
 """Shared fixtures: real Temporal (time-skipping and local dev server, both from wheels),
 a database per test run, a real SMTP server on loopback, and the running system."""
 
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
@@ -14,9 +12,7 @@ from tests.support.outage import RestartableTemporal, outage_system
 from tests.support.pacer import Pacer
 from tests.support.replay import replay_this_run
 from tests.support.smtp import SmtpCapture
-from tests.support.system import SERVER_STARTUP, start_system
-
-BIN = Path(sys.executable).parent
+from tests.support.system import BIN, SERVER_STARTUP, local_temporal, start_system
 
 
 def pytest_report_header() -> str:
@@ -52,9 +48,7 @@ def smtp():
 
 @pytest.fixture(scope="session")
 async def dev_env():
-    env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
-        dev_server_log_level="error", dev_server_startup_timeout=SERVER_STARTUP)
+    env = await local_temporal()
     yield env
     await env.shutdown()
 

@@ -1,17 +1,14 @@
 """A Temporal dev server a test can stop and start again (same port, same file store), and
 the whole system on it with a short action timeout: for outage and fault tests."""
 
-import sys
 import uuid
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
-from core.temporal import DATA_CONVERTER
 from tests.support.smtp import SmtpCapture, free_port
-from tests.support.system import SERVER_STARTUP, System, start_system
+from tests.support.system import System, local_temporal, start_system
 
-BIN = Path(sys.executable).parent
 # Long enough for a person's action to be accepted while a loaded machine runs both suites
 # (3 s was not, once: a setup step's update, not an outage, answered 503), short enough for
 # the refusals while Temporal or the worker is away to come quickly.
@@ -26,11 +23,7 @@ class RestartableTemporal:
         self.first: WorkflowEnvironment | None = None
 
     async def start(self) -> WorkflowEnvironment:
-        self.env = await WorkflowEnvironment.start_local(
-            dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
-            dev_server_log_level="error", port=self.port,
-            dev_server_extra_args=["--db-filename", str(self.store)],
-            dev_server_startup_timeout=SERVER_STARTUP)
+        self.env = await local_temporal("--db-filename", str(self.store), port=self.port)
         self.first = self.first or self.env
         return self.env
 

