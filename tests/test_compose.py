@@ -92,3 +92,19 @@ def test_idle_connections_outlive_a_load_balancers():
     assert int(seconds) > 60
     assert api["command"][api["command"].index("--timeout-keep-alive") + 1] == seconds
     assert f'"--timeout-keep-alive", "{seconds}"' in (ROOT / "Dockerfile").read_text()
+
+
+def test_temporal_in_production_has_the_dev_servers_dynamic_configuration():
+    """The cluster reads deploy/temporal-dynamic-config.yaml, mounted where its
+    DYNAMIC_CONFIG_FILE_PATH points, and it holds what the run command gives the dev server
+    (one allowance read by both; a transfer queue read 20 times a second made every step of a
+    process wait ~44 ms past a burst)."""
+    from core.devrun import DEV_SERVER_DYNAMIC_CONFIG
+
+    temporal = compose()["services"]["temporal"]
+    source, target, mode = temporal["volumes"][0].split(":")
+    assert target == "/etc/temporal/" + temporal["environment"]["DYNAMIC_CONFIG_FILE_PATH"]
+    assert mode == "ro"
+    values = yaml.safe_load((ROOT / source).read_text())
+    assert {key: entries[0]["value"] for key, entries in values.items()} == \
+        DEV_SERVER_DYNAMIC_CONFIG
