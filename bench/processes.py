@@ -109,9 +109,11 @@ def app_env(settings: Settings) -> dict[str, str]:
 @contextmanager
 def running(database_url: str, *, api: bool = True, worker: bool = True,
             temporal: bool = True, api_processes: int = 1, bare_worker: bool = False,
-            **overrides: str):
+            temporal_tuning: bool = True, **overrides: str):
     """Start the parts asked for; yield a Remote; stop them all. `bare_worker` adds a worker
-    process for the bare shape (bench/bare_worker.py) on the task queue `Remote.bare_queue`."""
+    process for the bare shape (bench/bare_worker.py) on the task queue `Remote.bare_queue`.
+    `temporal_tuning=False` starts the dev server with Temporal's defaults instead of the run
+    command's dynamic configuration (core/devrun.py)."""
     smtp = SmtpCapture().start()
     data = Path(tempfile.mkdtemp(prefix="perf-bench-"))
     temporal_port, api_port, metrics_port = free_ports(3)
@@ -129,7 +131,8 @@ def running(database_url: str, *, api: bool = True, worker: bool = True,
             server = _spawn(remote, "temporal", [
                 str(BIN / "temporal"), "server", "start-dev", "--headless", "--ip", "127.0.0.1",
                 "--port", str(temporal_port), "--metrics-port", str(metrics_port),
-                "--log-level", "error", *dev_server_tuning()], env, log)
+                "--log-level", "error", *(dev_server_tuning() if temporal_tuning else [])],
+                env, log)
             wait_for_port("127.0.0.1", temporal_port, server)
         if worker:
             proc = _spawn(remote, "worker", [sys.executable, "worker.py"], env, log)
