@@ -1,6 +1,8 @@
 """Officers signing from their emails, and reviewers deciding, through the real API."""
 
 import asyncio
+import contextlib
+import time
 
 import httpx
 
@@ -12,6 +14,7 @@ from tests.support.system import System
 from tests.support.web import api_client
 
 SIGNING_SUBJECT = "please sign the COVID-19 Vaccination Program agreement"
+STATUS_LOOK = 0.05  # seconds between two reads of a location's status while waiting for one
 
 
 def signing_tokens(mail) -> list[str]:
@@ -49,17 +52,21 @@ async def sign_until(system: System, enrollment: Enrollment, location_ids: list[
                      status: str = "pending_review", timeout: float = 60) -> None:
     """Both officers sign every request they are emailed until the locations reach `status`."""
     used: set[str] = set()
-    for _ in range(int(timeout / 0.2)):
-        for role, email in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
-            for mail in system.smtp.find(to=email, subject=SIGNING_SUBJECT):
-                for token in signing_tokens(mail):
-                    if token not in used:
-                        used.add(token)
-                        await sign_token(system, token, role)
-        states = [await location_status(system, lid) for lid in location_ids]
-        if all(s == status for s in states):
-            return
-        await asyncio.sleep(0.2)
+    deadline = time.monotonic() + timeout
+    with system.smtp.arrivals() as arrived:  # a new message wakes it, or a look every 50 ms
+        while time.monotonic() < deadline:
+            arrived.clear()
+            for role, email in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
+                for mail in system.smtp.find(to=email, subject=SIGNING_SUBJECT):
+                    for token in signing_tokens(mail):
+                        if token not in used:
+                            used.add(token)
+                            await sign_token(system, token, role)
+            states = [await location_status(system, lid) for lid in location_ids]
+            if all(s == status for s in states):
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(arrived.wait(), STATUS_LOOK)
     raise AssertionError(f"locations {location_ids} are {states}, expected {status}")
 
 
@@ -76,9 +83,9 @@ async def decide(client: httpx.AsyncClient, location_id: int, decision: str,
 
 async def wait_for_status(system: System, location_id: int, status: str,
                           timeout: float = 20) -> None:
-    for _ in range(int(timeout / 0.1)):
+    for _ in range(int(timeout / STATUS_LOOK)):
         if await location_status(system, location_id) == status:
             return
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(STATUS_LOOK)
     raise AssertionError(f"location {location_id} is {await location_status(system, location_id)}"
                          f", expected {status}")

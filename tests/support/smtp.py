@@ -85,6 +85,9 @@ class SmtpCapture:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._mails: list[Mail] = []
+        # who waits for the next message: (their loop, their event); the SMTP server runs on
+        # its own thread and loop, so a message wakes each waiter through its loop
+        self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self.port = free_port()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
@@ -98,6 +101,22 @@ class SmtpCapture:
     def add(self, mail: Mail) -> None:
         with self._lock:
             self._mails.append(mail)
+            waiting = list(self._waiting)
+        for loop, arrived in waiting:
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits
+                loop.call_soon_threadsafe(arrived.set)
+
+    @contextlib.contextmanager
+    def arrivals(self):
+        """An event set when a message arrives from now on (clear it to wait for the next)."""
+        waiter = (asyncio.get_running_loop(), asyncio.Event())
+        with self._lock:
+            self._waiting.add(waiter)
+        try:
+            yield waiter[1]
+        finally:
+            with self._lock:
+                self._waiting.discard(waiter)
 
     def all(self) -> list[Mail]:
         with self._lock:
@@ -111,11 +130,14 @@ class SmtpCapture:
                        timeout: float = 20.0) -> list[Mail]:
         """Wait until at least `count` matching messages arrived; return them all."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = self.find(to, subject)
-            if len(found) >= count:
-                return found
-            await asyncio.sleep(0.05)
+        with self.arrivals() as arrived:  # woken by each message, not a poll's interval
+            while time.monotonic() < deadline:
+                arrived.clear()
+                found = self.find(to, subject)
+                if len(found) >= count:
+                    return found
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(arrived.wait(), deadline - time.monotonic())
         raise AssertionError(f"expected {count} mail(s) to={to!r} subject~{subject!r}; got "
                              f"{[(m.to, m.subject) for m in self.all()][-10:]}")
 
