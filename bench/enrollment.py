@@ -181,7 +181,7 @@ def medians(batches: list[dict], processes: tuple[str, ...] | None = None) -> di
 async def main(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="perf-bench-db-"))
     database = postgres_database(args.postgres) if args.postgres else sqlite_database(tmp)
-    with database as url, running(url) as system:
+    with database as url, running(url, api_processes=args.api_processes) as system:
         client = await Client.connect(system.settings.temporal_address,
                                       data_converter=DATA_CONVERTER)
         staff = await reviewer(system)
@@ -214,6 +214,7 @@ async def main(args: argparse.Namespace) -> dict:
     return {
         "database": "postgres" if args.postgres else "sqlite",
         "enrollments": args.enrollments, "concurrency": args.concurrency, "runs": args.runs,
+        "api_processes": args.api_processes,
         "enrollments_per_second": round(cvms["per_second"], 3),
         "bare_per_second": round(bare["per_second"], 3),
         "ratio_cvms_to_bare": statistics.median(ratios),
@@ -234,5 +235,7 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--postgres", help="a Postgres server URL (default: SQLite)")
+    parser.add_argument("--api-processes", type=int, default=1,
+                        help="the API's processes (uvicorn --workers; 2 measured the same here)")
     figures = asyncio.run(main(parser.parse_args()))
     report(f"enrollment-{figures['database']}", figures)

@@ -3,6 +3,7 @@ server, the worker and the API each in their own process, the load generator (an
 catcher it reads) in this one. Each process's CPU time is read with psutil, so a figure
 says which process spent it."""
 
+import contextlib
 import json
 import os
 import statistics
@@ -58,16 +59,23 @@ class Remote:
 
     def cpu_seconds(self) -> dict[str, float]:
         """CPU time (user + system) so far of each process, this one as 'load generator'."""
-        spent = {name: _cpu(psutil.Process(proc.pid)) for name, proc in self.children}
+        spent = {name: _cpu(psutil.Process(proc.pid), children=True)
+                 for name, proc in self.children}
         return {**spent, "load generator": _cpu(psutil.Process())}
 
     def rss_mib(self, name: str) -> float:
         return self.process(name).memory_info().rss / 2**20
 
 
-def _cpu(process: psutil.Process) -> float:
-    times = process.cpu_times()
-    return times.user + times.system
+def _cpu(process: psutil.Process, children: bool = False) -> float:
+    """The process's CPU time, with `children` its live children's too (uvicorn's worker
+    processes with --workers; the load generator's children are the servers themselves)."""
+    total = 0.0
+    for each in (process, *(process.children(recursive=True) if children else ())):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            times = each.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 RESULTS = Path(__file__).parent / "results"  # not committed
