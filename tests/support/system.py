@@ -39,6 +39,8 @@ async def local_temporal(*extra_args: str, port: int | None = None) -> WorkflowE
         dev_server_log_level="error", port=port,
         dev_server_extra_args=[*extra_args, *dev_server_tuning()],
         dev_server_startup_timeout=SERVER_STARTUP)
+
+
 # One TLS context for every test and benchmark client. httpx makes one per client and loads
 # the CA bundle into it: 66 ms of CPU a client on a slow machine (a benchmark's load generator
 # spent 0.6 s of its 0.9 s per enrollment on it). The clients speak plain HTTP to loopback.
