@@ -1,5 +1,7 @@
 """The bare shape: workflows with no-op activities and updates, nothing of ours in between."""
 
+import asyncio
+import time
 from datetime import timedelta
 
 from pydantic import BaseModel
@@ -40,3 +42,26 @@ class BareWorkflow:
     async def bump(self) -> int:
         self.updates += 1
         return self.updates
+
+
+async def started_and_waiting(client, task_queue: str, spec: BareSpec, count: int,
+                              tag: str) -> list:
+    """Start `count` bare workflows (ids `bare-<tag>-<n>`) on `task_queue`; their handles once
+    every one ran its activities and waits (each activity is 6 events: scheduled, started,
+    completed, a workflow task)."""
+    handles = [await client.start_workflow(BareWorkflow.run, spec, id=f"bare-{tag}-{n}",
+                                           task_queue=task_queue)
+               for n in range(count)]
+    events = 4 + 6 * spec.activities + 3 * spec.local_activities
+    start, pending = time.perf_counter(), handles
+    while pending:
+        # Each workflow's event count (describe), not its whole history, 50 at a time
+        found = await asyncio.gather(*(h.describe() for h in pending[:50]))
+        waiting = [h for h, described in zip(pending[:50], found, strict=True)
+                   if described.history_length < events]
+        if waiting:
+            await asyncio.sleep(0.2)
+        pending = waiting + pending[50:]
+        if time.perf_counter() - start > 600:
+            raise TimeoutError(f"{len(pending)} bare workflows not waiting after 600 s")
+    return handles

@@ -31,7 +31,7 @@ from sqlmodel import select
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import enrollment as enrollment_processes
-from bench.bare import BareSpec, BareWorkflow
+from bench.bare import BareSpec, BareWorkflow, started_and_waiting
 from bench.enrollment import shape_of_run
 from bench.processes import cpu_delta, report, running
 from core.errors import CVMSError
@@ -145,27 +145,6 @@ async def settled_rss(system, seconds: float = SETTLE) -> float:
     return system.rss_mib("worker")
 
 
-async def bare_burst(system, client, spec: BareSpec, per_case: int, count: int,
-                     tag: str) -> None:
-    """`count` bare cases of `per_case` workflows; returns when every one ran its activities
-    and waits (each activity is 6 events: scheduled, started, completed, a workflow task)."""
-    handles = [await client.start_workflow(BareWorkflow.run, spec, id=f"bare-{tag}-{n}",
-                                           task_queue=system.bare_queue)
-               for n in range(count * per_case)]
-    events = 4 + 6 * spec.activities + 3 * spec.local_activities
-    start = time.perf_counter()
-    while handles:
-        # Each workflow's event count (describe), not its whole history, 50 at a time
-        found = await asyncio.gather(*(h.describe() for h in handles[:50]))
-        waiting = [h for h, described in zip(handles[:50], found, strict=True)
-                   if described.history_length < events]
-        if waiting:
-            await asyncio.sleep(0.2)
-        handles = waiting + handles[50:]
-        if time.perf_counter() - start > 600:
-            raise TimeoutError(f"{len(handles)} bare workflows not waiting after 600 s")
-
-
 async def waiting_workflows(client) -> int:
     return len([e async for e in client.list_workflows("ExecutionStatus = 'Running'")
                 if e.workflow_type != BareWorkflow.__name__])
@@ -178,10 +157,10 @@ async def bare_floor(system, client, shape, cases: int, waiting: int) -> float:
     spec = BareSpec(activities=shape["activities"] // shape["workflows"],
                     local_activities=shape["local_activities"] // shape["workflows"],
                     updates=1)  # never sent: each workflow stays waiting, as ours do
-    await bare_burst(system, client, spec, per_case, WARM_UP, "warm")
+    await started_and_waiting(client, system.bare_queue, spec, per_case * WARM_UP, "warm")
     await asyncio.sleep(SETTLE)
     before = system.rss_mib("bare worker")
-    await bare_burst(system, client, spec, per_case, cases, "burst")
+    await started_and_waiting(client, system.bare_queue, spec, per_case * cases, "burst")
     await asyncio.sleep(SETTLE)
     return (system.rss_mib("bare worker") - before) * 1024 / cases
 

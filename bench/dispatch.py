@@ -20,18 +20,18 @@ import tempfile
 from pathlib import Path
 
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle
 
-from bench.bare import BareSpec, BareWorkflow
+from bench.bare import BareSpec, started_and_waiting
 from bench.processes import report, running
 from core.temporal import DATA_CONVERTER
 from tests.support.databases import sqlite_database
 
 
-async def waits(client: Client, workflow_id: str) -> list[float]:
+async def waits(handle: WorkflowHandle) -> list[float]:
     """Each workflow task's wait between scheduled and started, in ms, in history order."""
     scheduled, found = None, []
-    async for event in client.get_workflow_handle(workflow_id).fetch_history_events():
+    async for event in handle.fetch_history_events():
         moment = event.event_time.ToDatetime()
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
             scheduled = moment
@@ -47,15 +47,10 @@ async def one_run(tuned: bool, activities: int, workflows: int) -> dict:
                                              temporal_tuning=tuned) as system:
         client = await Client.connect(system.settings.temporal_address,
                                       data_converter=DATA_CONVERTER)
-        spec = BareSpec(activities=activities, updates=1)
-        handles = [await client.start_workflow(BareWorkflow.run, spec, id=f"dispatch-{n}",
-                                               task_queue=system.bare_queue)
-                   for n in range(workflows)]
-        events = 4 + 6 * activities  # each activity: scheduled, started, completed, a task
-        for handle in handles:
-            while (await handle.describe()).history_length < events:
-                await asyncio.sleep(0.05)
-        found = [await waits(client, h.id) for h in handles]
+        handles = await started_and_waiting(client, system.bare_queue,
+                                            BareSpec(activities=activities, updates=1),
+                                            workflows, "dispatch")
+        found = [await waits(handle) for handle in handles]
     every = sorted(w for run in found for w in run)
     return {"tasks": len(every), "median_ms": round(statistics.median(every), 1),
             "p90_ms": round(every[int(len(every) * 0.9)], 1),

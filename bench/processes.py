@@ -21,12 +21,11 @@ import psutil
 from prometheus_client.parser import text_string_to_metric_families
 
 from core.db import SessionFactory, create_engine, session_factory
-from core.devrun import api_command, dev_server_tuning, stop_all, wait_for_port
+from core.devrun import BIN, api_command, dev_server_tuning, stop_all, wait_for_port
 from core.settings import Settings
 from tests.support.smtp import SmtpCapture, free_ports
 from tests.support.system import TEST_SECRET, http_client
 
-BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -3,7 +3,6 @@
 import asyncio
 import socket
 import ssl
-import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from temporalio.worker import Worker
 from api.app import create_app
 from api.processes import Gateway
 from core.db import SessionFactory, create_engine, session_factory
-from core.devrun import KEEP_ALIVE_SECONDS, dev_server_tuning
+from core.devrun import BIN, KEEP_ALIVE_SECONDS, dev_server_tuning
 from core.settings import Settings
 from core.temporal import DATA_CONVERTER
 from tests.support.smtp import SmtpCapture
@@ -29,7 +28,6 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
 # SDK waits 5 s by default, which both suites' first minutes (two processes importing the app
 # while four servers start on 2 cores) once passed: every test of a pass then failed in setup.
 SERVER_STARTUP = timedelta(seconds=60)
-BIN = Path(sys.executable).parent
 
 
 async def local_temporal(*extra_args: str, port: int | None = None) -> WorkflowEnvironment:
