@@ -30,8 +30,10 @@ async def fill_section_a(page: Page, coordinators: dict[str, str]) -> None:
     await page.goto("/organization")
     await assert_accessible(page)
     await page.get_by_role("link", name="Start Section A").click()
+    legal_name = page.get_by_label("Legal name of the organization")
+    await expect(legal_name).to_be_visible()  # Section A's page, not the one being left
     await assert_accessible(page)
-    await page.get_by_label("Legal name of the organization").fill("Browser Health")
+    await legal_name.fill("Browser Health")
     await page.get_by_label("Type of organization").select_option("hospital")
     await page.get_by_label("Street address").fill("5 Oak St")
     await page.get_by_label("City").fill("Durham")

@@ -43,7 +43,10 @@ async def axe_violations(page: Page) -> tuple[int, str]:
 
 
 async def assert_accessible(page: Page, widths: tuple[int, ...] = (DESKTOP, PHONE)) -> None:
-    """axe reports no WCAG 2.1 AA violation and nothing scrolls sideways, at every width."""
+    """axe reports no WCAG 2.1 AA violation and nothing scrolls sideways, at every width, on a
+    page that has loaded (a check run while a click's navigation was committing once found no
+    document element at all)."""
+    await page.wait_for_load_state("load")
     before = page.viewport_size
     try:
         for width in widths:
