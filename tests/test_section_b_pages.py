@@ -253,3 +253,28 @@ async def test_a_providers_name_is_letters_as_on_the_license(system):
         added.text[:400]
     initial = await person.submit(url, {**ana, "first_name": "Bea", "middle_initial": "4"})
     assert initial.status_code == 422 and 'id="middle_initial-error"' in initial.text
+
+
+async def test_a_provider_the_location_does_not_list_is_not_found_and_not_changed(system):
+    """A provider's edit form at a location that does not list that provider (another
+    location's, in a hand-edited address) is not found, shown or sent: sending it answered a
+    server error (found by posting every page's form as no browser would)."""
+    owner, owner_location = await coordinator_in_browser(system, "Listed Provider Clinic")
+    pat = {"action": "create", "first_name": "Pat", "last_name": "Listed",
+           "license_type": "PA", "license_number": "PA-4040"}
+    assert "Pat Listed was added" in (await owner.submit(
+        f"/locations/{owner_location}/section-b/providers", pat)).text
+    async with system.sessions() as session:
+        provider_id = (await session.exec(select(PracticingProvider.id).where(
+            PracticingProvider.location_id == owner_location))).one()
+    other, other_location = await coordinator_in_browser(system, "Unlisted Provider Clinic")
+    url = f"/locations/{other_location}/section-b/providers/{provider_id}/edit"
+    shown = await other.get(url)
+    assert shown.status_code == 404 and "not listed at this location" in shown.text
+    sent = await other.submit(f"/locations/{other_location}/section-b/edit_providers",
+                              {**pat, "last_name": "Changed"}, action=url)
+    assert sent.status_code == 404, sent.text[:300]
+    assert "not listed at this location" in sent.text
+    async with system.sessions() as session:
+        provider = await session.get(PracticingProvider, provider_id)
+    assert provider.last_name == "Listed"

@@ -410,14 +410,21 @@ _HANDLERS = {"storage": _storage, "providers": _providers, "edit_providers": _ed
              "deactivate_providers": _deactivate, "agreement": _sign, "attestation": _sign}
 
 
-@router.get("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
-async def edit_provider_page(request: Request, location_id: Id, provider_id: Id,
-                             user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    location = await location_for(session, user, location_id, write=True)
+async def _listed_provider(session, location, provider_id: int):
+    """The location's practicing provider `provider_id`; not found when it lists no such one
+    (another location's, removed, or never there)."""
     provider = next((p for p in await section_b.providers_of(session, location)
                      if p.id == provider_id), None)
     if provider is None:
         raise NotFound("That practicing provider is not listed at this location.")
+    return provider
+
+
+@router.get("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
+async def edit_provider_page(request: Request, location_id: Id, provider_id: Id,
+                             user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    location = await location_for(session, user, location_id, write=True)
+    provider = await _listed_provider(session, location, provider_id)
     return render(request, "section_b/provider_edit.html", {
         "location": location, "provider": provider, "values": provider.model_dump(), **CHOICES})
 
@@ -426,6 +433,7 @@ async def edit_provider_page(request: Request, location_id: Id, provider_id: Id,
 async def edit_provider(request: Request, location_id: Id, provider_id: Id, user: CurrentUser,
                         session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
+    await _listed_provider(session, location, provider_id)  # before anything is read or saved
     values = await form_values(request)
     data, errors = parse(ProviderIn, values)
     if data:
@@ -438,8 +446,7 @@ async def edit_provider(request: Request, location_id: Id, provider_id: Id, user
                 raise
             await rollback_keeping(session, user, location)
             errors = error.problems()
-    provider = next(p for p in await section_b.providers_of(session, location)
-                    if p.id == provider_id)
+    provider = await _listed_provider(session, location, provider_id)
     return render(request, "section_b/provider_edit.html", {
         "location": location, "provider": provider, "values": values, "errors": errors,
         **CHOICES}, status_code=400)
