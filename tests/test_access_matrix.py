@@ -228,3 +228,45 @@ async def test_no_page_form_answers_5xx_to_what_no_browser_sends(world):
         broken += [f"{route} as {role}: {r.status_code}" for r in sent if r.status_code >= 500]
     assert checked > 150
     assert not broken, "server errors:\n" + "\n".join(broken)
+
+
+# Bodies no client of ours sends: each must be refused as the caller's mistake (4xx).
+ODD_BODIES = [
+    (b'{"a": 1, "a": 2}', "application/json"),
+    (b"[" * 5000 + b"]" * 5000, "application/json"),  # deeper than Python's recursion limit
+    (b'{"x": NaN, "y": Infinity}', "application/json"),
+    (b'"a string"', "application/json"),
+    (b"null", "application/json"),
+    (b"\xff\xfe\x00", "application/json"),
+    (b'{"email": ["a", "b"], "name": {"x": 1}, "doses": 1e400, "id": 99999999999999999999}',
+     "application/json"),
+    (b"a=1&a=2&email=x", FORM),
+    (b"--xx\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--xx--\r\n",
+     "multipart/form-data; boundary=xx"),
+    (b"--xx\r\nbroken", "multipart/form-data; boundary=xx"),
+    (b"{}", "text/plain"),
+    (b"", "application/json"),
+]
+
+
+async def test_no_api_call_answers_5xx_to_a_body_no_client_sends(world):
+    """Every API call that takes a body, as a role it is declared for, sent bodies no client of
+    ours sends (nested 5,000 deep, NaN, a repeated key, bytes that are not UTF-8, a broken
+    multipart, the wrong type): each is refused as the caller's mistake. Found so: a public
+    question nested deeper than Python's recursion limit answered 500."""
+    clients, records = world
+    broken, checked = [], 0
+    for route in sorted(k for k in ROUTES if k.split(" ")[0] in ("POST", "PUT", "PATCH")
+                        and " /api/" in k):
+        method, template = route.split(" ", 1)
+        access = ROUTES[route]
+        role = NOBODY if access.roles is None else min(access.roles, key=str)
+        path = _path(template, records, foreign=False)
+        for body, content_type in ODD_BODIES:
+            response = await clients[role].request(method, path, content=body,
+                                                   headers={"content-type": content_type})
+            checked += 1
+            if response.status_code >= 500:
+                broken.append(f"{route} as {role}, {body[:20]!r}: {response.status_code}")
+    assert checked > 500
+    assert not broken, "server errors:\n" + "\n".join(broken)

@@ -136,7 +136,8 @@ def _json_question(body: bytes, content_type: str | None) -> PublicQuestionIn:
     else:
         try:
             value = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        # RecursionError: arrays or objects nested deeper than Python's stack (a few thousand)
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
             raise RequestValidationError([{
                 "type": "json_invalid", "loc": ("body", getattr(error, "pos", 0)),
                 "msg": "JSON decode error", "input": {}}]) from None
