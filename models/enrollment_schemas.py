@@ -82,8 +82,14 @@ class OfficerIn(Form):
     email: EmailStr
 
 
-class OfficerOut(OfficerIn):
+class OfficerOut(BaseModel):
+    """An officer as stored: a paused draft keeps what was typed (a name alone, half an
+    email), so nothing here is validated as `OfficerIn` is; submission checks it."""
+
     role: OfficerRole
+    name: str
+    title: str
+    email: str
 
 
 class LocationOut(BaseModel):

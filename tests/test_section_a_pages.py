@@ -4,7 +4,7 @@ import re
 
 from tests.support.accounts import register_org_admin
 from tests.support.enrollment import ORG_DETAILS, location_body
-from tests.support.web import browser, unique_email
+from tests.support.web import api_client, browser, unique_email
 
 
 async def test_section_a_keeps_input_and_resumes_where_the_administrator_paused(system):
@@ -179,3 +179,24 @@ async def test_names_refuse_markup_and_emoji_on_their_field_keeping_what_was_typ
     assert titled.status_code == 400 and 'id="ceo_title-error"' in titled.text
     assert "Write the title without &lt; or &gt;." in titled.text
     assert 'id="cmo_title-error"' not in titled.text, "a title's punctuation is kept"
+
+
+async def test_a_half_typed_officer_kept_by_a_pause_is_shown_by_the_api_as_typed(system):
+    """A paused draft keeps an officer as typed (a name alone, half an email); the API's view
+    of the organization then answered 500, its output refusing what the draft may hold (found
+    by the OpenAPI fuzz reading an organization whose officers' form was sent oddly)."""
+    email = await register_org_admin(system)
+    person = browser(system)
+    await person.login(email)
+    assert (await person.submit("/organization/section-a/details", {
+        "legal_name": "Half Officer Health", "action": "pause"})).status_code == 200
+    paused = await person.submit("/organization/section-a/officers", {
+        "action": "pause", "ceo_name": "Half Done", "ceo_email": "half@"})
+    assert "Section A is saved" in paused.text
+    async with await api_client(system, email) as api:
+        mine = await api.get("/api/v1/organizations/mine")
+        assert mine.status_code == 200, mine.text[:300]
+        shown = await api.get(f"/api/v1/organizations/{mine.json()['id']}")
+    assert shown.status_code == 200, shown.text[:300]
+    assert shown.json()["officers"] == [
+        {"role": "ceo", "name": "Half Done", "title": "", "email": "half@"}]
