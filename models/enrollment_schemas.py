@@ -161,10 +161,18 @@ class ProviderIn(Form):
         r"[A-Za-z0-9-]{3,40}", "Enter the license number as it appears on the license.")]
 
 
-class ProviderOut(ProviderIn):
+class ProviderOut(BaseModel):
+    """A provider as stored: a row kept before a rule of `ProviderIn` was tightened is shown,
+    not refused (output is not input)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    first_name: str
+    middle_initial: str | None = None
+    last_name: str
+    license_type: LicenseType
+    license_number: str
     active: bool
     source: str
 
@@ -179,10 +187,15 @@ class StorageUnitIn(Form):
     unit_type: StorageUnitType
 
 
-class StorageUnitOut(StorageUnitIn):
+class StorageUnitOut(BaseModel):
+    """A storage unit as stored (as `ProviderOut`: not re-validated as input)."""
+
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    brand: str
+    model: str
+    unit_type: StorageUnitType
     inside_photo_id: int
     outside_photo_id: int
 

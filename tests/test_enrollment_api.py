@@ -121,3 +121,32 @@ async def test_removing_a_location_asks_first(system):
     assert "The location was removed." in removed.text and "Gone Clinic" not in removed.text
     async with system.sessions() as session:
         assert await session.get(Location, gone_id) is None
+
+
+async def test_rows_kept_before_a_rule_was_tightened_are_shown_not_refused(system):
+    """A provider or a storage unit stored before its input rule was tightened (a name with a
+    digit, a short license number, a brand with a line break: each refused as input today) is
+    still shown by Section B's API as stored: its output models re-validated them as input,
+    so one such row made the whole of Section B answer 500, for the coordinator and the
+    reviewer alike."""
+    from models.enrollment import PracticingProvider
+    from tests.support.enrollment import fill_section_b, register_coordinator
+
+    enrollment = await start_enrollment(system, ["Older Rules Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)
+    async with system.sessions() as session:
+        provider = (await session.exec(select(PracticingProvider).where(
+            PracticingProvider.location_id == location_id))).one()
+        unit = (await session.exec(select(StorageUnit).where(
+            StorageUnit.location_id == location_id))).one()
+        provider.first_name, provider.license_number = "Ann2", "AB"
+        unit.brand = "Hel\nmer"
+        session.add_all([provider, unit])
+        await session.commit()
+    shown = await coordinator.get(f"/api/v1/locations/{location_id}/section-b")
+    assert shown.status_code == 200, shown.text[:300]
+    assert shown.json()["providers"][0]["first_name"] == "Ann2"
+    assert shown.json()["providers"][0]["license_number"] == "AB"
+    assert shown.json()["storage_units"][0]["brand"] == "Hel\nmer"
