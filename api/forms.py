@@ -98,16 +98,11 @@ def error_messages(errors: Iterable[Mapping[str, Any]]) -> dict[str, str]:
     return messages
 
 
-# Fields a page posts more than once on purpose, besides those named "x[]" (multiple
-# selects): the files a form keeps between tries.
-REPEATED = frozenset({"kept"})
-
-
 async def form_values(request: Request) -> dict[str, Any]:
-    """The posted form's text as a dict. Fields named "x[]" (and `REPEATED`) are lists, as
-    "x"; any other field is one value: sent more than once (no page does), the last one
-    counts, as a browser's own form would have it, so no handler meets a list where it reads
-    text. Files are left out (a page reads the files it takes by their own parameters): a file
+    """The posted form's text as a dict. Fields named "x[]" (every field a page posts more than
+    once: multiple selects, the files a form keeps) are lists, as "x"; any other is one value:
+    sent more than once (no page does), the last one counts, as a browser's own form would have
+    it, so no handler meets a list where it reads text. Files are left out (a page reads the files it takes by their own parameters): a file
     sent for a text field leaves that field unanswered."""
     form = await request.form()
     values: dict[str, Any] = {}
@@ -115,7 +110,7 @@ async def form_values(request: Request) -> dict[str, Any]:
         items = [item for item in form.getlist(key) if isinstance(item, str)]
         if key == "csrf_token" or not items:
             continue
-        values[key] = items if key.endswith("[]") or key in REPEATED else items[-1]
+        values[key] = items if key.endswith("[]") else items[-1]
     return {k.removesuffix("[]"): v for k, v in values.items()}
 
 

@@ -4,8 +4,15 @@ import asyncio
 
 from sqlmodel import select
 
-from models.enrollment import Location, StorageUnit, StoredFile
-from tests.support.enrollment import complete_location, location_body, photo, start_enrollment
+from models.enrollment import Location, PracticingProvider, StorageUnit, StoredFile
+from tests.support.enrollment import (
+    complete_location,
+    fill_section_b,
+    location_body,
+    photo,
+    register_coordinator,
+    start_enrollment,
+)
 from tests.support.web import browser, unique_email
 from workflows import ids
 
@@ -129,9 +136,6 @@ async def test_rows_kept_before_a_rule_was_tightened_are_shown_not_refused(syste
     still shown by Section B's API as stored: its output models re-validated them as input,
     so one such row made the whole of Section B answer 500, for the coordinator and the
     reviewer alike."""
-    from models.enrollment import PracticingProvider
-    from tests.support.enrollment import fill_section_b, register_coordinator
-
     enrollment = await start_enrollment(system, ["Older Rules Clinic"])
     (email, location_id), = enrollment.locations.items()
     coordinator = await register_coordinator(system, email)

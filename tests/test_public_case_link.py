@@ -240,9 +240,9 @@ async def test_an_agent_attaches_a_file_on_the_case_page_and_nothing_is_lost(sys
     refused = await agent.submit(page, {"body": ""}, action=f"{page}/reply",
                                  files={"attachments": ("lista.pdf", PDF, "application/pdf")})
     assert refused.status_code == 422 and "lista.pdf" in refused.text, "the file is kept"
-    kept = re.findall(r'name="kept" value="([^"]+)"', refused.text)
+    kept = re.findall(r'name="kept\[\]" value="([^"]+)"', refused.text)
     assert len(kept) == 1
-    sent = await agent.submit(page, {"body": "Traiga su identificación.", "kept": kept[0]},
+    sent = await agent.submit(page, {"body": "Traiga su identificación.", "kept[]": kept[0]},
                               action=f"{page}/reply")
     assert "Your reply was sent." in sent.text and "lista.pdf" in sent.text
     assert f"<dd>{staff.full_name}</dd>" in sent.text and "Take this case" not in sent.text
@@ -405,18 +405,18 @@ async def test_a_recipient_attaches_files_to_a_question_and_to_a_reply(system):
     assert refused.status_code == 400, refused.text[:300]
     assert "virus.pdf" in refused.text and "¿Mi tarjeta?" in refused.text
     assert "Paz Pública" in refused.text, "what was typed is kept"
-    kept = re.findall(r'name="kept" value="([^"]+)"', refused.text)
+    kept = re.findall(r'name="kept\[\]" value="([^"]+)"', refused.text)
     assert len(kept) == 1 and "tarjeta.png" in refused.text, "the good file is kept"
     assert spanish("Already attached (kept with this form):") in refused.text
     assert spanish(REFUSED).format(name="virus.pdf") in refused.text
 
     thief = browser(system)  # another browser holding the reference: it names nothing
     stolen = await thief.submit("/help/ask", {**typed, "email": unique_email("thief"),
-                                              "kept": kept[0]})
+                                              "kept[]": kept[0]})
     assert stolen.status_code == 200, stolen.text[:300]
     thief_case = int(re.search(r"CS0*(\d+)", stolen.text)[1])
 
-    asked = await visitor.submit("/help/ask", {**typed, "kept": kept[0]}, files=[
+    asked = await visitor.submit("/help/ask", {**typed, "kept[]": kept[0]}, files=[
         ("attachments", ("receta.pdf", PDF, "application/pdf"))])
     assert asked.status_code == 200 and "Recibimos su pregunta" in asked.text, asked.text[:300]
     link = (await system.smtp.one(to=email, subject="Recibimos su caso")).link("/help/c/")
@@ -457,13 +457,13 @@ async def test_a_recipient_attaches_files_to_a_question_and_to_a_reply(system):
     empty = await visitor.submit(path, {"body": ""}, action=f"{path}/reply", files=[
         ("attachments", ("foto.png", png_bytes(), "image/png"))])
     assert empty.status_code == 400 and "Este campo es obligatorio." in empty.text
-    reply_kept = re.findall(r'name="kept" value="([^"]+)"', empty.text)
+    reply_kept = re.findall(r'name="kept\[\]" value="([^"]+)"', empty.text)
     assert len(reply_kept) == 1 and "foto.png" in empty.text
     too_many = await visitor.submit(path, {"body": "Seis archivos."}, action=f"{path}/reply",
                                     files=[("attachments", (f"f{n}.pdf", PDF, "application/pdf"))
                                            for n in range(6)])
     assert too_many.status_code == 400 and 'id="attachments-error"' in too_many.text
-    sent = await visitor.submit(path, {"body": "Aquí está la foto.", "kept": reply_kept[0]},
+    sent = await visitor.submit(path, {"body": "Aquí está la foto.", "kept[]": reply_kept[0]},
                                 action=f"{path}/reply")
     assert "Su respuesta se envió a la mesa de ayuda." in sent.text
     assert re.search(rf'href="{re.escape(path)}/files/\d+">foto.png<', sent.text)

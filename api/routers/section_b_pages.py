@@ -433,7 +433,7 @@ async def edit_provider_page(request: Request, location_id: Id, provider_id: Id,
 async def edit_provider(request: Request, location_id: Id, provider_id: Id, user: CurrentUser,
                         session: SessionDep, gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
-    await _listed_provider(session, location, provider_id)  # before anything is read or saved
+    provider = await _listed_provider(session, location, provider_id)  # before anything else
     values = await form_values(request)
     data, errors = parse(ProviderIn, values)
     if data:
@@ -444,9 +444,8 @@ async def edit_provider(request: Request, location_id: Id, provider_id: Id, user
         except CVMSError as error:  # another provider's license: named on its field
             if not error.errors:
                 raise
-            await rollback_keeping(session, user, location)
+            await rollback_keeping(session, user, location, provider)
             errors = error.problems()
-    provider = await _listed_provider(session, location, provider_id)
     return render(request, "section_b/provider_edit.html", {
         "location": location, "provider": provider, "values": values, "errors": errors,
         **CHOICES}, status_code=400)
