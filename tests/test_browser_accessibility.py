@@ -121,7 +121,15 @@ async def _officer_states(page: Page, link: str) -> None:
 async def _photo_shown(page: Page, name: str) -> None:
     image = page.get_by_role("img", name=name)
     await expect(image).to_be_visible()
-    assert await image.evaluate("img => img.complete && img.naturalWidth > 0"), name
+    # Visible is not loaded: once (the suite's SQLite pass) the review page's photo was still
+    # on its way when read. Wait for it to load or fail, then require that it loaded.
+    assert await image.evaluate(LOADED), name
+
+
+LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(done => {
+    img.addEventListener("load", () => done(img.naturalWidth > 0), {once: true});
+    img.addEventListener("error", () => done(false), {once: true});
+})"""
 
 
 async def test_every_enrollment_signing_and_review_state_is_accessible(page, system):
