@@ -247,6 +247,9 @@ async def test_a_refused_file_does_not_drop_the_good_ones_beside_it(page, system
         {"name": "empty.pdf", "mimeType": "application/pdf", "buffer": b""}])
     await page.get_by_role("button", name="Continue").click()
     await expect(page.locator("#attachments-error")).to_contain_text("empty.pdf is empty")
+    # The file field itself says why (a screen reader reads the error on reaching it).
+    await expect(page.locator("input#attachments")).to_have_accessible_description(
+        re.compile("empty.pdf is empty"))
     kept = page.locator('ul[aria-labelledby="kept-files-label"] li')
     await expect(kept).to_have_count(2)
     await expect(kept.first).to_contain_text("card")
@@ -263,6 +266,8 @@ async def test_a_refused_file_does_not_drop_the_good_ones_beside_it(page, system
         {"name": "notes.exe", "mimeType": "application/octet-stream", "buffer": b"MZ\x90"}])
     await page.get_by_role("button", name="Send reply").click()
     await expect(page.locator("#attachments-error")).to_contain_text("notes.exe")
+    await expect(page.locator("input#attachments")).to_have_accessible_description(
+        re.compile("notes.exe"))
     await expect(page.locator('ul[aria-labelledby="kept-files-label"] li')).to_have_text(
         ["list.xlsx"])
     await expect(page.get_by_label("Your reply")).to_have_value("And the provider list.")

@@ -55,21 +55,41 @@ def test_the_same_choices_in_another_order_are_no_change():
     assert new == ["pharmacy"]
 
 
-async def test_an_empty_reply_is_named_by_its_label_message(system):
-    """The reply's field is called `body`; the summary names it "Message" as the page does
-    (it used to lose the name, taking "body" for where FastAPI says a field came from)."""
+async def _agent_on_a_public_question(system, who: str):
+    """A help-desk agent signed in, and the page of a case a visitor's question opened."""
     async with system.http() as http:
         asked = await http.post("/api/v1/helpdesk/questions", json={
-            "name": "Summary Person", "email": unique_email("summary"), "question": "When?"})
+            "name": "Summary Person", "email": unique_email(who), "question": "When?"})
     assert asked.status_code == 201, asked.text
     staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
     person = browser(system)
     await person.login(staff.email)
-    page = await person.submit(f"/helpdesk/cases/{asked.json()['id']}", {"body": ""},
-                               action=f"/helpdesk/cases/{asked.json()['id']}/reply")
+    return person, f"/helpdesk/cases/{asked.json()['id']}"
+
+
+async def test_an_empty_reply_is_named_by_its_label_message(system):
+    """The reply's field is called `body`; the summary names it "Message" as the page does
+    (it used to lose the name, taking "body" for where FastAPI says a field came from)."""
+    person, case = await _agent_on_a_public_question(system, "summary")
+    page = await person.submit(case, {"body": ""}, action=f"{case}/reply")
     assert page.status_code == 422, page.status_code
     summary = SUMMARY.search(page.text)[0]
     assert re.search(r'href="#body">Message: This field is required', summary), summary
+
+
+async def test_a_refused_attachment_is_described_on_the_file_field_of_the_agents_page(system):
+    """The agent's reply form names a refused file beside its field, and the field points at
+    that message (aria-describedby), as the requester's forms do, so a screen reader reaching
+    the file field hears why."""
+    person, case = await _agent_on_a_public_question(system, "described")
+    page = await person.submit(case, {"body": "See the file."}, action=f"{case}/reply",
+                               files={"attachments": ("notes.exe", b"MZ\x90",
+                                                      "application/octet-stream")})
+    assert page.status_code in (400, 422), page.status_code
+    assert re.search(r'<span class="usa-error-message" id="attachments-error">[^<]*notes\.exe',
+                     page.text), page.text[:2000]
+    field = re.search(r'<input class="usa-file-input"[^>]*>', page.text)[0]
+    assert 'aria-describedby="attachments-error"' in field, field
 
 
 async def test_the_officers_errors_say_which_officer(system):
