@@ -106,6 +106,22 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
     "POST /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
     "POST /care/{location_id}/recipients/{recipient_id}/{action}": only(CARE, Scope.LOCATION),
+    "GET /care/{location_id}/recipients/{recipient_id}/appointment": only(PORTAL,
+                                                                          Scope.LOCATION),
+    "POST /care/{location_id}/recipients/{recipient_id}/appointment/book": only(
+        CARE, Scope.LOCATION),
+    "POST /care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/move": only(
+        CARE, Scope.LOCATION),
+    "POST /care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/cancel":
+        only(CARE, Scope.LOCATION),
+    "GET /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments": only(
+        PORTAL, Scope.LOCATION),
+    "POST /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments": only(
+        CARE, Scope.LOCATION),
+    "PUT /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments/"
+    "{appointment_id}": only(CARE, Scope.LOCATION),
+    "DELETE /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments/"
+    "{appointment_id}": only(CARE, Scope.LOCATION),
     "GET /care/doses/{administration_id}/edit": only(CARE, Scope.ADMINISTRATION),
     "POST /care/doses/{administration_id}/{action}": only(CARE, Scope.ADMINISTRATION),
 }

@@ -14,7 +14,7 @@ from models.base import as_utc, utcnow
 from models.care_rules import EASTERN, local_today
 from models.enrollment import Location
 from models.recipient_rules import recipient_path
-from tests.support.care import give, stock, vaccinating_site, walk_in
+from tests.support.care import give, offer_slot, stock, vaccinating_site, walk_in
 from tests.support.web import CSRF
 
 
@@ -25,15 +25,6 @@ async def _portal(system, recipient_id: int):
     page = await http.get(f"{base}/appointments")
     assert page.status_code == 200, page.text
     return http, base, CSRF.search(page.text)[1]
-
-
-async def _slot(site, days: float, capacity: int, dose_number: int = 1) -> int:
-    made = await site.manager.post(
-        f"/api/v1/locations/{site.location_id}/appointment-slots",
-        json={"starts_at": (utcnow() + timedelta(days=days)).isoformat(),
-              "capacity": capacity, "dose_number": dose_number})
-    assert made.status_code == 201, made.text
-    return made.json()["id"]
 
 
 async def _not_near_midnight(margin: timedelta) -> None:
@@ -48,7 +39,7 @@ async def _not_near_midnight(margin: timedelta) -> None:
 
 async def test_two_bookings_of_the_last_place_one_succeeds_one_is_told_full(system):
     site = await vaccinating_site(system)
-    slot = await _slot(site, 3, capacity=2)
+    slot = await offer_slot(site, 3, capacity=2)
     refused = await site.provider.post(
         f"/api/v1/locations/{site.location_id}/appointment-slots",
         json={"starts_at": (utcnow() + timedelta(days=1)).isoformat(), "capacity": 1})
@@ -99,7 +90,7 @@ async def test_a_second_dose_is_not_booked_before_the_interval(system):
     email = f"es-{uuid.uuid4().hex[:6]}@example.org"
     person = await walk_in(site, email=email, language="es")
     await give(site, person["id"], lot)
-    early, late = await _slot(site, 20, 5, dose_number=2), await _slot(site, 29, 5, dose_number=2)
+    early, late = await offer_slot(site, 20, 5, dose_number=2), await offer_slot(site, 29, 5, dose_number=2)
     http, base, token = await _portal(system, person["id"])
     too_early = await http.post(f"{base}/appointments", data={"slot_id": str(early),
                                                                "csrf_token": token})
@@ -117,7 +108,7 @@ async def test_only_the_next_dose_of_a_registered_eligible_person_is_booked(syst
     dose, and a first-dose time sent by hand is refused. The interval's day is written in the
     person's language, not as 2026-12-31."""
     site = await vaccinating_site(system)
-    first = await _slot(site, 3, 5)
+    first = await offer_slot(site, 3, 5)
     waiting = await walk_in(site, industry="other")  # 46, no answers: a later phase
     http = system.http()
     base = recipient_path(system.settings.secret_key.get_secret_value(), waiting["id"])
@@ -131,7 +122,7 @@ async def test_only_the_next_dose_of_a_registered_eligible_person_is_booked(syst
     lot = await stock(system, site, "207", f"AP-{uuid.uuid4().hex[:5]}")  # 28 days
     given = await walk_in(site, language="es")
     await give(site, given["id"], lot)
-    early, late = await _slot(site, 20, 5, dose_number=2), await _slot(site, 29, 5, dose_number=2)
+    early, late = await offer_slot(site, 20, 5, dose_number=2), await offer_slot(site, 29, 5, dose_number=2)
     http, base, token = await _portal(system, given["id"])
     page = (await http.get(f"{base}/appointments")).text
     assert f'value="{late}"' in page and f'value="{first}"' not in page
@@ -179,7 +170,7 @@ def _long_time(starts_at, language: str = "en") -> str:
 async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_stay(system):
     site = await vaccinating_site(system)
     other = await vaccinating_site(system)
-    slot = await _slot(site, 4, capacity=5)
+    slot = await offer_slot(site, 4, capacity=5)
     kept = await walk_in(site, email=f"kept-{uuid.uuid4().hex[:6]}@example.org")
     http, base, token = await _portal(system, kept["id"])
     assert (await http.post(f"{base}/appointments",
@@ -234,8 +225,8 @@ async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_
 
 async def test_a_recipient_moves_the_booking_in_one_step_and_is_emailed_the_new_time(system):
     site = await vaccinating_site(system)
-    first, second = await _slot(site, 3, capacity=1), await _slot(site, 6, capacity=2)
-    full = await _slot(site, 8, capacity=1)
+    first, second = await offer_slot(site, 3, capacity=1), await offer_slot(site, 6, capacity=2)
+    full = await offer_slot(site, 8, capacity=1)
     email = f"move-{uuid.uuid4().hex[:6]}@example.org"
     person = await walk_in(site, email=email)
     taker = await walk_in(site)
@@ -289,8 +280,8 @@ async def test_a_moved_second_dose_keeps_the_interval(system):
     lot = await stock(system, site, "207", f"MV-{uuid.uuid4().hex[:5]}")  # 28 days
     person = await walk_in(site)
     await give(site, person["id"], lot)
-    late, later = await _slot(site, 30, 5, dose_number=2), await _slot(site, 35, 5, dose_number=2)
-    early = await _slot(site, 20, 5, dose_number=2)
+    late, later = await offer_slot(site, 30, 5, dose_number=2), await offer_slot(site, 35, 5, dose_number=2)
+    early = await offer_slot(site, 20, 5, dose_number=2)
     http, base, token = await _portal(system, person["id"])
     assert (await http.post(f"{base}/appointments",
                             data={"slot_id": str(late), "csrf_token": token})).status_code == 303
@@ -310,7 +301,7 @@ async def test_a_moved_second_dose_keeps_the_interval(system):
 
 async def test_an_appointment_whose_time_passed_is_not_moved(system):
     site = await vaccinating_site(system)
-    past, future = await _slot(site, 1, 3), await _slot(site, 4, 3)
+    past, future = await offer_slot(site, 1, 3), await offer_slot(site, 4, 3)
     person = await walk_in(site)
     http, base, token = await _portal(system, person["id"])
     assert (await http.post(f"{base}/appointments",
@@ -340,8 +331,8 @@ async def test_an_appointment_whose_time_passed_is_not_moved(system):
 async def _booked(system, site, email: str, days: int, other_days: int) -> tuple:
     """A recipient (their portal) booked `days` ahead, with another time offered
     `other_days` ahead: the portal, the appointment's id and the other time's."""
-    slot = await _slot(site, days, capacity=2)
-    other = await _slot(site, other_days, capacity=1)
+    slot = await offer_slot(site, days, capacity=2)
+    other = await offer_slot(site, other_days, capacity=1)
     person = await walk_in(site, email=email)
     return *await _book(system, person["id"], email, slot), other
 
@@ -461,9 +452,9 @@ async def test_a_dose_given_closes_its_booking_and_too_early_times_are_not_offer
     lot = await stock(system, site, "207", f"AP-{uuid.uuid4().hex[:5]}")  # 28 days
     email = f"gv-{uuid.uuid4().hex[:8]}@example.org"
     person = await walk_in(site, email=email)
-    tomorrow_first = await _slot(site, 1, 3)
-    await _slot(site, 3, 3)  # another first-dose time: the booking can be moved
-    too_early, due = await _slot(site, 2, 3, dose_number=2), await _slot(site, 30, 3, dose_number=2)
+    tomorrow_first = await offer_slot(site, 1, 3)
+    await offer_slot(site, 3, 3)  # another first-dose time: the booking can be moved
+    too_early, due = await offer_slot(site, 2, 3, dose_number=2), await offer_slot(site, 30, 3, dose_number=2)
     http, base, token, appointment = await _book(system, person["id"], email, tomorrow_first)
     assert (await give(site, person["id"], lot)).status_code == 201
     page = (await http.get(f"{base}/appointments")).text
@@ -489,8 +480,8 @@ async def test_a_dose_given_frees_its_booking_and_a_dose_given_earlier_tells_the
     lot = await stock(system, site, "207", f"RL-{uuid.uuid4().hex[:5]}")  # 28 days
     email = f"rl-{uuid.uuid4().hex[:8]}@example.org"
     emma = await walk_in(site, email=email)
-    later = await _slot(site, 2, capacity=2)
-    await _slot(site, 3, capacity=1)  # another time: the booking can be moved
+    later = await offer_slot(site, 2, capacity=2)
+    await offer_slot(site, 3, capacity=1)  # another time: the booking can be moved
     http, base, _token, appointment = await _book(system, emma["id"], email, later)
     assert (await give(site, emma["id"], lot)).status_code == 201
     row, _booked = await _booking(system, appointment)
@@ -514,7 +505,7 @@ async def test_a_dose_given_frees_its_booking_and_a_dose_given_earlier_tells_the
     other_email = f"rd-{uuid.uuid4().hex[:8]}@example.org"
     came = await walk_in(site, email=other_email)
     await _not_near_midnight(timedelta(minutes=8))  # the slot and the dose: the same day
-    soon = await _slot(site, 0.005, capacity=1)  # in 7 minutes
+    soon = await offer_slot(site, 0.005, capacity=1)  # in 7 minutes
     async with system.sessions() as session:
         today = local_today(as_utc((await session.get(AppointmentSlot, soon)).starts_at))
     http, base, _token, booked_today = await _book(system, came["id"], other_email, soon)
@@ -536,8 +527,8 @@ async def test_the_booking_page_says_where_to_come(system):
     2026, 2:30 PM EST" (the email names the place and its address), and with scheduling off
     "Walk-ins are welcome" said neither where nor when. Now both name the place and address."""
     site = await vaccinating_site(system)
-    slot = await _slot(site, 3, capacity=2)
-    await _slot(site, 4, capacity=2)
+    slot = await offer_slot(site, 3, capacity=2)
+    await offer_slot(site, 4, capacity=2)
     email = f"wh-{uuid.uuid4().hex[:8]}@example.org"
     person = await walk_in(site, email=email)
     http, base, _token, _appointment = await _book(system, person["id"], email, slot)
@@ -573,8 +564,8 @@ async def test_a_recipient_is_asked_before_an_appointment_is_cancelled(system):
     the place). The button now asks first, on a page of its own (no script needed): nothing
     is cancelled until the recipient says yes, and "keep" leaves the booking as it was."""
     site = await vaccinating_site(system)
-    slot = await _slot(site, 3, capacity=2)
-    await _slot(site, 4, capacity=2)
+    slot = await offer_slot(site, 3, capacity=2)
+    await offer_slot(site, 4, capacity=2)
     email = f"ask-{uuid.uuid4().hex[:8]}@example.org"
     person = await walk_in(site, email=email)
     http, base, token, appointment = await _book(system, person["id"], email, slot)

@@ -109,3 +109,42 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
         assert (await session.get(Appointment, appointment)).slot_id == second
         assert (await session.get(AppointmentSlot, second)).booked == 1
         assert (await session.get(AppointmentSlot, last_place)).booked == 1
+
+
+async def test_a_provider_books_moves_and_cancels_for_a_person_who_phoned(page, system):
+    """From the person's point-of-care page: book a time (a refusal named next to the time),
+    move it, and cancel after a question; the person is emailed each change. Accessible."""
+    site = await vaccinating_site(system)
+    first, second = await _slot(site, 3, capacity=2), await _slot(site, 6, capacity=2)
+    email = f"ph-{uuid.uuid4().hex[:6]}@example.org"
+    person = await walk_in(site, email=email)
+    await log_in(page, site.emails[Role.PROVIDER])
+    await page.goto(f"/care/{site.location_id}/recipients/{person['id']}")
+    await page.get_by_role("link", name="Book, move or cancel their appointment").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Appointment for")
+    await page.get_by_role("button", name="Book this time").click()  # nothing chosen
+    await expect(page.locator("#slot_id-error")).to_contain_text("Choose a time.")
+    await expect(page.get_by_label("Time (places left)")).to_have_accessible_description(
+        re.compile("Choose a time."))
+    await assert_accessible(page)
+    await page.get_by_label("Time (places left)").select_option(str(first))
+    await page.get_by_role("button", name="Book this time").click()
+    await expect(page.get_by_role("status")).to_contain_text("appointment is booked")
+    await expect(page.get_by_role("region", name=re.compile("^Dose 1:"))).to_be_visible()
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is booked")
+    await assert_accessible(page)
+
+    await page.get_by_label("New time (places left)").select_option(str(second))
+    await page.get_by_role("button", name="Move the appointment to this time").click()
+    await expect(page.get_by_role("status")).to_contain_text("moved to the new time")
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is changed")
+
+    await page.get_by_role("button", name="Cancel this appointment").click()
+    await expect(page.get_by_role("alert")).to_contain_text("Their place goes to the next")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Yes, cancel the appointment").click()
+    await expect(page.get_by_role("status")).to_contain_text("appointment is cancelled")
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is cancelled")
+    async with system.sessions() as session:
+        assert (await session.get(AppointmentSlot, first)).booked == 0
+        assert (await session.get(AppointmentSlot, second)).booked == 0

@@ -9,7 +9,12 @@ first dose.
 A Location Manager turns scheduling on or off for their location: off, no time is offered or
 booked (walk-ins only), and the appointments already booked stay. A recipient moves a booking
 to another open time in one transaction: the new place is taken by the same conditional
-UPDATE, the old one freed and the appointment row moved, or nothing changes."""
+UPDATE, the old one freed and the appointment row moved, or nothing changes.
+
+A location's staff (a Healthcare Provider or Location Manager there) book, move and cancel for
+a person registered at their location, as for someone who phones: the same rules and the same
+emails to the person; a refusal then speaks of the person ("their next dose"), in English, as
+the staff's pages do (`staff=True`)."""
 
 from datetime import date, datetime, timedelta
 
@@ -46,6 +51,13 @@ NO_SLOT = N_("That time is not offered at your location.")
 NO_SCHEDULING = N_("This location does not take appointments. Walk-ins are welcome.")
 SCHEDULING_OFF = ("Appointment scheduling is off at this location: turn it on before offering "
                   "times.")
+
+
+def _refusal(staff: bool, recipient_words: str, staff_words: str, **values) -> str:
+    """Why something was refused: to the recipient in their language, or to the staff about the
+    person (`recipient_words` is marked for the catalogue with N_)."""
+    text = staff_words if staff else gettext(recipient_words)
+    return text % values if values else text
 
 
 async def set_scheduling(session: AsyncSession, location: Location, on: bool) -> Location:
@@ -146,32 +158,40 @@ async def next_dose(session: AsyncSession, person: Recipient) -> int:
     return (given or 0) + 1
 
 
-def not_bookable(person: Recipient, dose: int) -> str | None:
-    """Why the person may not book yet (in their language), or None: a registration not
-    finished, or a first dose for someone not eligible now."""
+def not_bookable(person: Recipient, dose: int, staff: bool = False) -> str | None:
+    """Why the person may not book yet (in their language, or to the staff), or None: a
+    registration not finished, or a first dose for someone not eligible now."""
     if person.registered_at is None:
-        return gettext("Finish your registration before you book: answer the questions on "
-                       "your Recipient Portal page, then come back here.")
+        return _refusal(staff, N_("Finish your registration before you book: answer the "
+                                  "questions on your Recipient Portal page, then come back "
+                                  "here."),
+                        "They have not finished registering: their Recipient Portal page asks "
+                        "the questions left. Book once they have answered them.")
     if dose == 1 and eligibility_now(person)[0] != "eligible":
-        return gettext("You can book a first dose once you are eligible. Your Recipient "
-                       "Portal page shows your status.")
+        return _refusal(staff, N_("You can book a first dose once you are eligible. Your "
+                                  "Recipient Portal page shows your status."),
+                        "A first dose is booked once they are eligible, and they are not "
+                        "eligible now.")
     return None
 
 
-async def _dose_rules(session: AsyncSession, person: Recipient, slot: AppointmentSlot) -> None:
+async def _dose_rules(session: AsyncSession, person: Recipient, slot: AppointmentSlot,
+                      staff: bool) -> None:
     dose = await next_dose(session, person)
-    reason = not_bookable(person, dose)
+    reason = not_bookable(person, dose, staff)
     if reason:
         raise Invalid(reason, field="slot_id")
     if slot.dose_number != dose:
-        raise Invalid(gettext("This time is for dose %(slot)s, and your next dose is dose "
-                              "%(next)s. Choose another time.") % {
-                                  "slot": slot.dose_number, "next": dose}, field="slot_id")
-    await _second_dose_rule(session, person, slot)
+        raise Invalid(_refusal(staff, N_("This time is for dose %(slot)s, and your next dose "
+                                         "is dose %(next)s. Choose another time."),
+                               "This time is for dose %(slot)s, and their next dose is dose "
+                               "%(next)s. Choose another time.",
+                               slot=slot.dose_number, next=dose), field="slot_id")
+    await _second_dose_rule(session, person, slot, staff)
 
 
 async def _second_dose_rule(session: AsyncSession, person: Recipient,
-                            slot: AppointmentSlot) -> None:
+                            slot: AppointmentSlot, staff: bool) -> None:
     if slot.dose_number < 2:
         return
     earliest = await earliest_day(session, person, slot.dose_number)
@@ -179,22 +199,24 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
         raise Invalid(gettext("This time is for a second dose: book a first dose first."),
                       field="slot_id")
     if local_today(as_utc(slot.starts_at)) < earliest:
-        raise Invalid(gettext("Your second dose cannot be before %(day)s. Choose a later "
-                              "time.") % {"day": i18n.local_day(earliest)},
-                      field="slot_id")
+        raise Invalid(_refusal(staff, N_("Your second dose cannot be before %(day)s. Choose a "
+                                         "later time."),
+                               "Their second dose cannot be before %(day)s. Choose a later "
+                               "time.", day=i18n.local_day(earliest)), field="slot_id")
 
 
-async def _bookable(session: AsyncSession, person: Recipient, slot_id: int
+async def _bookable(session: AsyncSession, person: Recipient, slot_id: int, staff: bool
                     ) -> AppointmentSlot:
     """A future time at the person's location, which takes appointments, for the dose they come
     for next, allowed by their registration, eligibility and the second-dose rule."""
     await _takes_appointments(session, person.location_id)
     slot = await session.get(AppointmentSlot, slot_id)
     if slot is None or slot.location_id != person.location_id:
-        raise NotFound(gettext(NO_SLOT), field="slot_id")
+        raise NotFound(_refusal(staff, NO_SLOT, "That time is not offered at this location."),
+                       field="slot_id")
     if as_utc(slot.starts_at) <= utcnow():
         raise Invalid(gettext("That time has passed. Choose another time."), field="slot_id")
-    await _dose_rules(session, person, slot)
+    await _dose_rules(session, person, slot, staff)
     return slot
 
 
@@ -238,11 +260,13 @@ async def close_for_dose(session: AsyncSession, dose: Administration) -> list[in
 
 
 async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
-               slot_id: int) -> Appointment:
-    slot = await _bookable(session, person, slot_id)
+               slot_id: int, *, staff: bool = False) -> Appointment:
+    slot = await _bookable(session, person, slot_id, staff)
     if await booked_for(session, person):
-        raise Conflict(gettext("You already have an appointment: cancel it to choose another "
-                               "time."), field="slot_id")
+        raise Conflict(_refusal(staff, N_("You already have an appointment: cancel it to "
+                                          "choose another time."),
+                                "They already have an appointment: move or cancel it "
+                                "instead."), field="slot_id")
     await _take_place(session, slot)
     appointment = Appointment(slot_id=slot.id, recipient_id=person.id)
     session.add(appointment)
@@ -268,7 +292,7 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
 
 
 async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
-                     appointment_id: int, slot_id: int) -> None:
+                     appointment_id: int, slot_id: int, *, staff: bool = False) -> None:
     """Move a booked appointment to another time in one transaction, telling its process
     (which emails the new time) before the commit. Full, passed, too early for a second dose,
     scheduling off or Temporal away: refused (the caller rolls back, so the old booking stands
@@ -284,9 +308,11 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
         raise Conflict(gettext("The time of this appointment has passed: it cannot be moved."),
                        field="slot_id")
     if slot_id == old_slot_id:
-        raise Invalid(gettext("That is already the time of your appointment. Choose another "
-                              "time."), field="slot_id")
-    slot = await _bookable(session, person, slot_id)
+        raise Invalid(_refusal(staff, N_("That is already the time of your appointment. Choose "
+                                         "another time."),
+                               "That is already the time of their appointment. Choose another "
+                               "time."), field="slot_id")
+    slot = await _bookable(session, person, slot_id, staff)
     await _take_place(session, slot)
     moves = appointment.moves + 1
     moved = await session.exec(update(Appointment).where(
@@ -294,7 +320,9 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
         Appointment.slot_id == old_slot_id)
         .values(slot_id=slot.id, moves=Appointment.moves + 1))
     if moved.rowcount != 1:  # cancelled or moved meanwhile (another tab)
-        raise Conflict(gettext("Your appointment changed meanwhile. Look at it again."),
+        raise Conflict(_refusal(staff, N_("Your appointment changed meanwhile. Look at it "
+                                          "again."),
+                                "Their appointment changed meanwhile. Look at it again."),
                        field="slot_id")
     await _free_place(session, old_slot_id)
     await process.changed(gateway, session, appointment_id, BookingChange(moves=moves))

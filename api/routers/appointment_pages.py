@@ -1,6 +1,7 @@
 """Appointments: Location Managers turn scheduling on or off and offer slots, staff see
-the day's appointments, and recipients book, move and cancel from their Recipient Portal link
-(English or Spanish)."""
+the day's appointments, recipients book, move and cancel from their Recipient Portal link
+(English or Spanish), and the location's staff do the same for a person registered there (who
+phoned, or asked at the desk): the same rules, the same emails to the person."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
@@ -8,6 +9,7 @@ from typing import Annotated
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from starlette.status import HTTP_204_NO_CONTENT
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
 from api.domain import appointments, care
@@ -19,10 +21,11 @@ from api.params import Id, form_id
 from api.routers.recipient_portal import _person, bilingual_page, choose_language
 from api.routing import Router
 from core import i18n
-from core.errors import CVMSError, Invalid
+from core.errors import CVMSError, Forbidden, Invalid
 from core.i18n import N_, gettext
 from core.timefmt import EASTERN
 from core.wording import counted
+from models.administrations import AppointmentSlot
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
@@ -162,27 +165,34 @@ def _at(moment: datetime) -> str:
     return i18n.local_when(moment)
 
 
-async def _booking_page(request, session, person, base: str, errors: dict | None = None,
-                        status_code: int = 200, values: dict | None = None,
-                        confirm_cancel: int | None = None) -> HTMLResponse:
+async def _choices(session, person, staff: bool = False) -> dict:
+    """What the person may book now, for their booking page or the staff's: the location's
+    switch, why they may not book yet, the open times for their next dose (from the day it is
+    due), and what they have booked."""
     location = await session.get(Location, person.location_id)
     series = await series_of(session, person)
     dose, earliest = series.next_number, series.next_due
-    waiting = appointments.not_bookable(person, dose)
+    waiting = appointments.not_bookable(person, dose, staff)
     slots = (await appointments.open_slots(session, person.location_id)
              if location.appointments_on and not waiting and not series.complete else [])
-    booked = await appointments.booked_for(session, person, dose)
-    return bilingual_page(request, "proof/appointments.html", {
-        "person": person, "base": base, "errors": errors or {}, "at": _at,
-        "values": values or {}, "scheduling": location.appointments_on, "waiting": waiting,
+    return {
+        "scheduling": location.appointments_on, "waiting": waiting, "series": series,
         "slots": [(str(s.id), i18n.ngettext(
             "%(when)s, dose %(dose)s (%(num)d place left)",
             "%(when)s, dose %(dose)s (%(num)d places left)", s.capacity - s.booked) % {
             "when": _at(s.starts_at), "dose": s.dose_number, "num": s.capacity - s.booked})
             for s in slots if s.dose_number == dose
             and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
-        "booked": booked, "series": series, "location": location,
-        "confirm_cancel": confirm_cancel}, status_code)
+        "booked": await appointments.booked_for(session, person, dose), "at": _at}
+
+
+async def _booking_page(request, session, person, base: str, errors: dict | None = None,
+                        status_code: int = 200, values: dict | None = None,
+                        confirm_cancel: int | None = None) -> HTMLResponse:
+    return bilingual_page(request, "proof/appointments.html", {
+        "person": person, "base": base, "errors": errors or {}, "values": values or {},
+        "location": await session.get(Location, person.location_id),
+        "confirm_cancel": confirm_cancel, **await _choices(session, person)}, status_code)
 
 
 @pages.get("/r/{recipient_id}/{key}/appointments", response_class=HTMLResponse)
@@ -333,3 +343,193 @@ async def scheduling_switch(request: Request, location_id: Id, user: CurrentUser
         "Appointment scheduling is on: recipients can book the times you offer."
         if wanted == "on" else "Appointment scheduling is off: recipients see that this "
         "location takes walk-ins only. Appointments already booked stay."))
+
+
+# --- The location's staff book, move and cancel for a person registered there ---------------
+
+class StaffBookingIn(Input):
+    slot_id: Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class BookedOut(BaseModel):
+    appointment_id: int
+    slot_id: int
+    starts_at: datetime
+    dose_number: int
+
+
+class BookingChoices(BaseModel):
+    """What the person may book now: why not yet (if so), the open times for their next dose
+    from the day it is due, and what they have booked."""
+
+    recipient_id: int
+    scheduling: bool
+    next_dose: int
+    due_from: date | None
+    series_complete: bool
+    not_yet: str | None
+    open_slots: list[SlotOut]
+    booked: list[BookedOut]
+
+
+async def _booker(session, user, location_id: int, recipient_id: int, write: bool = True):
+    """A person registered at a location where the user works (acting, to change anything):
+    their appointments are that location's. One registered elsewhere (served here too) is
+    booked by their own location."""
+    location = await care.care_site(session, user, location_id, write=write)
+    person = await care.recipient_at(session, location, recipient_id)
+    if person.location_id != location.id:
+        raise Forbidden(f"{person.full_name} is registered at another location, which books "
+                        "their appointments.")
+    return location, person
+
+
+async def _choices_out(session, person) -> BookingChoices:
+    choices = await _choices(session, person, staff=True)
+    series, offered = choices["series"], {int(value) for value, _text in choices["slots"]}
+    slots = [slot for slot in await appointments.open_slots(session, person.location_id)
+             if slot.id in offered]
+    return BookingChoices(
+        recipient_id=person.id, scheduling=choices["scheduling"],
+        next_dose=series.next_number, due_from=series.next_due,
+        series_complete=series.complete, not_yet=choices["waiting"],
+        open_slots=[SlotOut.model_validate(slot) for slot in slots],
+        booked=[BookedOut(appointment_id=a.id, slot_id=slot.id, starts_at=slot.starts_at,
+                          dose_number=slot.dose_number) for a, slot in choices["booked"]])
+
+
+STAFF_APPOINTMENTS = "/api/v1/locations/{location_id}/recipients/{recipient_id}/appointments"
+
+
+@router.get(STAFF_APPOINTMENTS, response_model=BookingChoices,
+            summary="A recipient's appointment and the times open for their next dose")
+async def staff_choices(location_id: Id, recipient_id: Id, user: CurrentUser,
+                        session: SessionDep) -> BookingChoices:
+    _location, person = await _booker(session, user, location_id, recipient_id, write=False)
+    return await _choices_out(session, person)
+
+
+@router.post(STAFF_APPOINTMENTS, response_model=BookedOut, status_code=201,
+             summary="Book a time for a recipient registered at the location")
+async def staff_book(location_id: Id, recipient_id: Id, body: StaffBookingIn,
+                     user: CurrentUser, session: SessionDep,
+                     gateway: ProcessesDep) -> BookedOut:
+    _location, person = await _booker(session, user, location_id, recipient_id)
+    appointment = await appointments.book(session, gateway, person, body.slot_id, staff=True)
+    await session.commit()
+    slot = await session.get(AppointmentSlot, appointment.slot_id)
+    return BookedOut(appointment_id=appointment.id, slot_id=slot.id,
+                     starts_at=slot.starts_at, dose_number=slot.dose_number)
+
+
+@router.put(STAFF_APPOINTMENTS + "/{appointment_id}", response_model=BookedOut,
+            summary="Move a recipient's appointment to another open time")
+async def staff_move(location_id: Id, recipient_id: Id, appointment_id: Id,
+                     body: StaffBookingIn, user: CurrentUser, session: SessionDep,
+                     gateway: ProcessesDep) -> BookedOut:
+    _location, person = await _booker(session, user, location_id, recipient_id)
+    await appointments.reschedule(session, gateway, person, appointment_id, body.slot_id,
+                                  staff=True)
+    slot = await session.get(AppointmentSlot, body.slot_id)
+    return BookedOut(appointment_id=appointment_id, slot_id=slot.id, starts_at=slot.starts_at,
+                     dose_number=slot.dose_number)
+
+
+@router.delete(STAFF_APPOINTMENTS + "/{appointment_id}", status_code=HTTP_204_NO_CONTENT,
+               summary="Cancel a recipient's appointment (its place is freed)")
+async def staff_cancel(location_id: Id, recipient_id: Id, appointment_id: Id,
+                       user: CurrentUser, session: SessionDep,
+                       gateway: ProcessesDep) -> Response:
+    _location, person = await _booker(session, user, location_id, recipient_id)
+    await appointments.cancel(session, gateway, person, appointment_id)
+    return Response(status_code=HTTP_204_NO_CONTENT)
+
+
+def _staff_base(location_id: int, recipient_id: int) -> str:
+    return f"/care/{location_id}/recipients/{recipient_id}/appointment"
+
+
+async def _staff_page(request: Request, session, user, location_id: int, recipient_id: int,
+                      values: dict | None = None, errors: dict | None = None,
+                      status_code: int = 200, confirm_cancel: int | None = None
+                      ) -> HTMLResponse:
+    location, person = await _booker(session, user, location_id, recipient_id, write=False)
+    return render(request, "care/person_appointment.html", {
+        "location": location, "person": person, "tab": "recipients",
+        "base": _staff_base(location.id, person.id),
+        "acting": await care.may_act(session, user, location.id),
+        "manager": await may_manage(session, user, location.id),
+        "values": values or {}, "errors": errors or {}, "confirm_cancel": confirm_cancel,
+        **await _choices(session, person, staff=True)}, status_code=status_code)
+
+
+@pages.get("/care/{location_id}/recipients/{recipient_id}/appointment",
+           response_class=HTMLResponse)
+async def staff_page(request: Request, location_id: Id, recipient_id: Id, user: CurrentUser,
+                     session: SessionDep) -> HTMLResponse:
+    return await _staff_page(request, session, user, location_id, recipient_id)
+
+
+async def _staff_change(request: Request, session, user, location_id: int, recipient_id: int,
+                        act, done: str) -> Response:
+    """Book, move or cancel for the person: done and committed, or refused with nothing
+    changed and the reason next to the time, with what was chosen kept. The notice says what
+    was `done`, and that the person is told by email when they gave an address."""
+    values = await form_values(request)
+    try:
+        _location, person = await _booker(session, user, location_id, recipient_id)
+        await act(person, values)
+        await session.commit()
+    except Forbidden:
+        raise
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _staff_page(request, session, user, location_id, recipient_id, values,
+                                 error.problems("slot_id"), error.status_code)
+    told = " They are emailed the change." if person.email else (
+        " They gave no email address: tell them.")
+    return redirect(_staff_base(location_id, recipient_id),
+                    notice=f"{person.full_name}'s appointment {done}.{told}")
+
+
+@pages.post("/care/{location_id}/recipients/{recipient_id}/appointment/book",
+            response_class=HTMLResponse)
+async def staff_book_page(request: Request, location_id: Id, recipient_id: Id,
+                          user: CurrentUser, session: SessionDep,
+                          gateway: ProcessesDep) -> Response:
+    return await _staff_change(
+        request, session, user, location_id, recipient_id,
+        lambda person, values: appointments.book(session, gateway, person,
+                                                 _chosen(values), staff=True), "is booked")
+
+
+@pages.post("/care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/move",
+            response_class=HTMLResponse)
+async def staff_move_page(request: Request, location_id: Id, recipient_id: Id,
+                          appointment_id: Id, user: CurrentUser, session: SessionDep,
+                          gateway: ProcessesDep) -> Response:
+    return await _staff_change(
+        request, session, user, location_id, recipient_id,
+        lambda person, values: appointments.reschedule(
+            session, gateway, person, appointment_id, _chosen(values), staff=True),
+        "is moved to the new time")
+
+
+@pages.post("/care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/cancel",
+            response_class=HTMLResponse)
+async def staff_cancel_page(request: Request, location_id: Id, recipient_id: Id,
+                            appointment_id: Id, user: CurrentUser, session: SessionDep,
+                            gateway: ProcessesDep) -> Response:
+    """Asks first (a page of its own, no script needed): a mis-click would lose the place."""
+    values = await form_values(request)
+    if values.get("confirm") != "yes":
+        _location, person = await _booker(session, user, location_id, recipient_id)
+        if any(a.id == appointment_id for a, _slot in
+               await appointments.booked_for(session, person)):
+            return await _staff_page(request, session, user, location_id, recipient_id,
+                                     confirm_cancel=appointment_id)
+    return await _staff_change(
+        request, session, user, location_id, recipient_id,
+        lambda person, _values: appointments.cancel(session, gateway, person, appointment_id),
+        "is cancelled")
+

@@ -97,6 +97,16 @@ NO_TO_ALL = {"health_care_worker": "no", "long_term_care": "no", "high_risk_cond
              "shared_living": "no"}
 
 
+async def offer_slot(site: Site, days: float, capacity: int, dose_number: int = 1) -> int:
+    """A time `days` from now with `capacity` places, offered by the site's Location Manager."""
+    made = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/appointment-slots",
+        json={"starts_at": (utcnow() + timedelta(days=days)).isoformat(),
+              "capacity": capacity, "dose_number": dose_number})
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
 def person(tag: str, email: str | None = None, language: str = "en",
            industry: str = "health_care") -> dict:
     """A walk-in's details and answers: by default a health care worker (by industry),

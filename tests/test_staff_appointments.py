@@ -1,0 +1,119 @@
+"""A location's staff book, move and cancel an appointment for a person registered there (who
+phoned, or asked at the desk), through the API and the pages: the same rules as the person's
+own booking (one place per booking, the next dose only, one appointment at a time), the same
+emails to the person, refusals that speak of the person, and nothing for another location's
+staff or a read-only profile."""
+
+import re
+import uuid
+
+from models.administrations import AppointmentSlot
+from models.enums import Role
+from tests.support.care import offer_slot, vaccinating_site, walk_in
+from tests.support.web import browser
+
+
+async def _booked(system, slot_id: int) -> int:
+    async with system.sessions() as session:
+        return (await session.get(AppointmentSlot, slot_id)).booked
+
+
+async def test_staff_book_move_and_cancel_for_a_person_through_the_api(system):
+    site = await vaccinating_site(system)
+    first, second = await offer_slot(site, 3, capacity=1), await offer_slot(site, 4, capacity=2)
+    email = f"staff-booked-{uuid.uuid4().hex[:6]}@example.org"
+    person, other = await walk_in(site, email=email), await walk_in(site)
+    url = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
+
+    choices = (await site.readonly.get(url)).json()
+    assert choices["next_dose"] == 1 and choices["booked"] == [] and choices["not_yet"] is None
+    assert {s["id"] for s in choices["open_slots"]} >= {first, second}
+    refused = await site.readonly.post(url, json={"slot_id": first})
+    assert refused.status_code == 403, refused.text  # a read-only profile books nothing
+    assert await _booked(system, first) == 0
+
+    booked = await site.provider.post(url, json={"slot_id": first})
+    assert booked.status_code == 201, booked.text
+    appointment = booked.json()["appointment_id"]
+    assert booked.json()["dose_number"] == 1 and await _booked(system, first) == 1
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is booked")
+
+    again = await site.provider.post(url, json={"slot_id": second})
+    assert again.status_code == 409, again.text
+    assert again.json()["errors"]["slot_id"] == ("They already have an appointment: move or "
+                                                "cancel it instead.")
+    full = await site.provider.post(
+        f"/api/v1/locations/{site.location_id}/recipients/{other['id']}/appointments",
+        json={"slot_id": first})
+    assert full.status_code == 409 and "This time is full" in full.text, full.text
+
+    moved = await site.manager.put(f"{url}/{appointment}", json={"slot_id": second})
+    assert moved.status_code == 200, moved.text
+    assert (await _booked(system, first), await _booked(system, second)) == (0, 1)
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is changed")
+    same = await site.manager.put(f"{url}/{appointment}", json={"slot_id": second})
+    assert same.status_code == 422 and "their appointment" in same.text, same.text
+
+    cancelled = await site.provider.delete(f"{url}/{appointment}")
+    assert cancelled.status_code == 204, cancelled.text
+    assert await _booked(system, second) == 0
+    await system.smtp.one(to=email, subject="Your COVID-19 vaccination appointment is cancelled")
+    assert (await site.provider.get(url)).json()["booked"] == []
+
+
+async def test_another_locations_staff_and_a_person_registered_elsewhere_are_refused(system):
+    site, elsewhere = await vaccinating_site(system), await vaccinating_site(system)
+    slot = await offer_slot(site, 3, capacity=5)
+    person = await walk_in(site)
+    for client, location in ((elsewhere.provider, elsewhere.location_id),
+                             (elsewhere.provider, site.location_id)):
+        url = f"/api/v1/locations/{location}/recipients/{person['id']}/appointments"
+        answer = await client.post(url, json={"slot_id": slot})
+        assert answer.status_code in (403, 404), (location, answer.text)
+        assert (await client.get(url)).status_code in (403, 404)
+    assert await _booked(system, slot) == 0
+    # another location's time, sent by hand for this person: not offered here
+    theirs = await offer_slot(elsewhere, 3, capacity=5)
+    answer = await site.provider.post(
+        f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments",
+        json={"slot_id": theirs})
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["errors"]["slot_id"] == "That time is not offered at this location."
+
+
+async def test_the_point_of_care_page_books_moves_and_cancels_with_a_question_first(system):
+    site = await vaccinating_site(system)
+    first, second = await offer_slot(site, 5, capacity=3), await offer_slot(site, 6, capacity=3)
+    person = await walk_in(site)  # no email: the page says to tell them the time
+    staff = browser(system)
+    await staff.login(site.emails[Role.PROVIDER])
+    here = f"/care/{site.location_id}/recipients/{person['id']}"
+    record = await staff.http.get(here)
+    assert f'href="{here}/appointment">Book, move or cancel their appointment' in record.text
+
+    empty = await staff.submit(f"{here}/appointment", {}, action=f"{here}/appointment/book")
+    assert empty.status_code == 422, empty.status_code
+    assert re.search(r'id="slot_id-error">Choose a time\.', empty.text), empty.text[-3000:]
+    done = await staff.submit(f"{here}/appointment", {"slot_id": str(first)},
+                              action=f"{here}/appointment/book")
+    assert done.status_code == 200 and "appointment is booked." in done.text, done.text[-2000:]
+    assert "they gave no email address, so tell them the time" in done.text
+    appointment = re.search(rf"{here}/appointment/(\d+)/move", done.text)[1]
+
+    moved = await staff.submit(f"{here}/appointment", {"slot_id": str(second)},
+                               action=f"{here}/appointment/{appointment}/move")
+    assert "moved to the new time" in moved.text, moved.text[-2000:]
+    assert (await _booked(system, first), await _booked(system, second)) == (0, 1)
+
+    asked = await staff.submit(f"{here}/appointment", {},
+                               action=f"{here}/appointment/{appointment}/cancel")
+    assert "Yes, cancel the appointment" in asked.text and await _booked(system, second) == 1
+    gone = await staff.submit(f"{here}/appointment", {"confirm": "yes"},
+                              action=f"{here}/appointment/{appointment}/cancel")
+    assert "appointment is cancelled." in gone.text and await _booked(system, second) == 0
+
+    reader = browser(system)
+    await reader.login(site.emails[Role.PROVIDER_READONLY])
+    read = await reader.http.get(f"{here}/appointment")
+    assert read.status_code == 200 and "Your profile here reads only" in read.text
+    assert 'action="' + f"{here}/appointment/book" not in read.text
