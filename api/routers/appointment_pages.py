@@ -476,12 +476,10 @@ async def _staff_change(request: Request, session, user, location_id: int, recip
     changed and the reason next to the time, with what was chosen kept. The notice says what
     was `done`, and that the person is told by email when they gave an address."""
     values = await form_values(request)
+    _location, person = await _booker(session, user, location_id, recipient_id)
     try:
-        _location, person = await _booker(session, user, location_id, recipient_id)
         await act(person, values)
         await session.commit()
-    except Forbidden:
-        raise
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _staff_page(request, session, user, location_id, recipient_id, values,
