@@ -90,6 +90,7 @@ async def test_the_point_of_care_page_books_moves_and_cancels_with_a_question_fi
     here = f"/care/{site.location_id}/recipients/{person['id']}"
     record = await staff.http.get(here)
     assert f'href="{here}/appointment">Book, move or cancel their appointment' in record.text
+    assert "<dt>Appointment</dt><dd>None booked</dd>" in record.text
 
     empty = await staff.submit(f"{here}/appointment", {}, action=f"{here}/appointment/book")
     assert empty.status_code == 422, empty.status_code
@@ -99,6 +100,8 @@ async def test_the_point_of_care_page_books_moves_and_cancels_with_a_question_fi
     assert done.status_code == 200 and "appointment is booked." in done.text, done.text[-2000:]
     assert "they gave no email address, so tell them the time" in done.text
     appointment = re.search(rf"{here}/appointment/(\d+)/move", done.text)[1]
+    shown = (await staff.http.get(here)).text  # the point-of-care page says it, at check-in
+    assert re.search(r"<dt>Appointment</dt><dd>Dose 1: [^<]+</dd>", shown), shown[:3000]
 
     moved = await staff.submit(f"{here}/appointment", {"slot_id": str(second)},
                                action=f"{here}/appointment/{appointment}/move")

@@ -8,7 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep, rollback_keeping
-from api.domain import administrations, care, care_reports, inventory, paper_forms
+from api.domain import administrations, appointments, care, care_reports, inventory, paper_forms
 from api.domain import recipient_portal as portal
 from api.domain.recipient_link import personal_link
 from api.domain.recipients import eligibility_now
@@ -123,6 +123,8 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
         "acting": await care.may_act(session, user, location.id), "tab": "recipients",
         "details": await care.keeps_details(session, location.id, person),
         "eligibility": eligibility_now(person)[0],
+        "appointments": (await appointments.booked_for(session, person)
+                         if person.location_id == location.id else []),
         "sites": list(SITES.items()), "routes": list(ROUTES.items()), "key": uuid.uuid4().hex,
         "values": values or defaults, "errors": errors or {}}, status_code=status_code)
 
