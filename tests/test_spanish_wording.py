@@ -5,13 +5,13 @@ that is neither is named in Spanish words."""
 import re
 
 from models.recipient_rules import language_code
-from tests.support.care import vaccinating_site, walk_in
-from tests.test_appointments import _portal, _slot
+from tests.support.care import offer_slot, vaccinating_site, walk_in
+from tests.test_appointments import _portal
 
 
 async def test_places_left_and_a_bad_time_in_spanish(system):
     site = await vaccinating_site(system)
-    one, three = await _slot(site, 3, 1), await _slot(site, 4, 3)
+    one, three = await offer_slot(site, 3, 1), await offer_slot(site, 4, 3)
     person = await walk_in(site, language="es")
     http, base, token = await _portal(system, person["id"])
     page = (await http.get(f"{base}/appointments")).text
