@@ -9,7 +9,7 @@ import uuid
 
 from models.administrations import AppointmentSlot
 from models.enums import Role
-from tests.support.care import offer_slot, vaccinating_site, walk_in
+from tests.support.care import give, offer_slot, stock, vaccinating_site, walk_in
 from tests.support.web import browser
 
 
@@ -120,3 +120,25 @@ async def test_the_point_of_care_page_books_moves_and_cancels_with_a_question_fi
     read = await reader.http.get(f"{here}/appointment")
     assert read.status_code == 200 and "Your profile here reads only" in read.text
     assert 'action="' + f"{here}/appointment/book" not in read.text
+
+
+async def test_after_a_first_dose_only_second_dose_times_from_the_interval_are_offered(system):
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"SA-{uuid.uuid4().hex[:5]}")  # 28 days apart
+    person = await walk_in(site)
+    assert (await give(site, person["id"], lot)).status_code == 201
+    first = await offer_slot(site, 30, 5, dose_number=1)
+    early = await offer_slot(site, 20, 5, dose_number=2)
+    late = await offer_slot(site, 29, 5, dose_number=2)
+    url = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
+    choices = (await site.provider.get(url)).json()
+    assert choices["next_dose"] == 2 and choices["due_from"], choices
+    assert [s["id"] for s in choices["open_slots"]] == [late], choices["open_slots"]
+    too_early = await site.provider.post(url, json={"slot_id": early})
+    assert too_early.status_code == 422, too_early.text
+    assert too_early.json()["errors"]["slot_id"].startswith(
+        "Their second dose cannot be before "), too_early.text
+    wrong_dose = await site.provider.post(url, json={"slot_id": first})
+    assert wrong_dose.json()["errors"]["slot_id"] == (
+        "This time is for dose 1, and their next dose is dose 2. Choose another time.")
+    assert (await site.provider.post(url, json={"slot_id": late})).status_code == 201

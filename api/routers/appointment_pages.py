@@ -173,16 +173,19 @@ async def _choices(session, person, staff: bool = False) -> dict:
     series = await series_of(session, person)
     dose, earliest = series.next_number, series.next_due
     waiting = appointments.not_bookable(person, dose, staff)
-    slots = (await appointments.open_slots(session, person.location_id)
-             if location.appointments_on and not waiting and not series.complete else [])
+    offered = [s for s in (await appointments.open_slots(session, person.location_id)
+                           if location.appointments_on and not waiting
+                           and not series.complete else [])
+               if s.dose_number == dose
+               and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)]
     return {
         "scheduling": location.appointments_on, "waiting": waiting, "series": series,
+        "offered": offered,
         "slots": [(str(s.id), i18n.ngettext(
             "%(when)s, dose %(dose)s (%(num)d place left)",
             "%(when)s, dose %(dose)s (%(num)d places left)", s.capacity - s.booked) % {
             "when": _at(s.starts_at), "dose": s.dose_number, "num": s.capacity - s.booked})
-            for s in slots if s.dose_number == dose
-            and (earliest is None or local_today(as_utc(s.starts_at)) >= earliest)],
+            for s in offered],
         "booked": await appointments.booked_for(session, person, dose), "at": _at}
 
 
@@ -386,14 +389,12 @@ async def _booker(session, user, location_id: int, recipient_id: int, write: boo
 
 async def _choices_out(session, person) -> BookingChoices:
     choices = await _choices(session, person, staff=True)
-    series, offered = choices["series"], {int(value) for value, _text in choices["slots"]}
-    slots = [slot for slot in await appointments.open_slots(session, person.location_id)
-             if slot.id in offered]
+    series = choices["series"]
     return BookingChoices(
         recipient_id=person.id, scheduling=choices["scheduling"],
         next_dose=series.next_number, due_from=series.next_due,
         series_complete=series.complete, not_yet=choices["waiting"],
-        open_slots=[SlotOut.model_validate(slot) for slot in slots],
+        open_slots=[SlotOut.model_validate(slot) for slot in choices["offered"]],
         booked=[BookedOut(appointment_id=a.id, slot_id=slot.id, starts_at=slot.starts_at,
                           dose_number=slot.dose_number) for a, slot in choices["booked"]])
 
