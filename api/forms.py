@@ -102,8 +102,9 @@ async def form_values(request: Request) -> dict[str, Any]:
     """The posted form's text as a dict. Fields named "x[]" (every field a page posts more than
     once: multiple selects, the files a form keeps) are lists, as "x"; any other is one value:
     sent more than once (no page does), the last one counts, as a browser's own form would have
-    it, so no handler meets a list where it reads text. Files are left out (a page reads the files it takes by their own parameters): a file
-    sent for a text field leaves that field unanswered."""
+    it, so no handler meets a list where it reads text. Files are left out (a page reads the
+    files it takes by their own parameters): a file sent for a text field leaves that field
+    unanswered."""
     form = await request.form()
     values: dict[str, Any] = {}
     for key in form:

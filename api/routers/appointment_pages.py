@@ -450,11 +450,10 @@ def _staff_base(location_id: int, recipient_id: int) -> str:
     return f"/care/{location_id}/recipients/{recipient_id}/appointment"
 
 
-async def _staff_page(request: Request, session, user, location_id: int, recipient_id: int,
+async def _staff_page(request: Request, session, user, location: Location, person,
                       values: dict | None = None, errors: dict | None = None,
                       status_code: int = 200, confirm_cancel: int | None = None
                       ) -> HTMLResponse:
-    location, person = await _booker(session, user, location_id, recipient_id, write=False)
     return render(request, "care/person_appointment.html", {
         "location": location, "person": person, "tab": "recipients",
         "base": _staff_base(location.id, person.id),
@@ -468,7 +467,8 @@ async def _staff_page(request: Request, session, user, location_id: int, recipie
            response_class=HTMLResponse)
 async def staff_page(request: Request, location_id: Id, recipient_id: Id, user: CurrentUser,
                      session: SessionDep) -> HTMLResponse:
-    return await _staff_page(request, session, user, location_id, recipient_id)
+    location, person = await _booker(session, user, location_id, recipient_id, write=False)
+    return await _staff_page(request, session, user, location, person)
 
 
 async def _staff_change(request: Request, session, user, location_id: int, recipient_id: int,
@@ -477,13 +477,13 @@ async def _staff_change(request: Request, session, user, location_id: int, recip
     changed and the reason next to the time, with what was chosen kept. The notice says what
     was `done`, and that the person is told by email when they gave an address."""
     values = await form_values(request)
-    _location, person = await _booker(session, user, location_id, recipient_id)
+    location, person = await _booker(session, user, location_id, recipient_id)
     try:
         await act(person, values)
         await session.commit()
     except CVMSError as error:
-        await rollback_keeping(session, user)
-        return await _staff_page(request, session, user, location_id, recipient_id, values,
+        await rollback_keeping(session, user, location, person)
+        return await _staff_page(request, session, user, location, person, values,
                                  error.problems("slot_id"), error.status_code)
     told = " They are emailed the change." if person.email else (
         " They gave no email address: tell them.")
@@ -522,10 +522,10 @@ async def staff_cancel_page(request: Request, location_id: Id, recipient_id: Id,
     """Asks first (a page of its own, no script needed): a mis-click would lose the place."""
     values = await form_values(request)
     if values.get("confirm") != "yes":
-        _location, person = await _booker(session, user, location_id, recipient_id)
+        location, person = await _booker(session, user, location_id, recipient_id)
         if any(a.id == appointment_id for a, _slot in
                await appointments.booked_for(session, person)):
-            return await _staff_page(request, session, user, location_id, recipient_id,
+            return await _staff_page(request, session, user, location, person,
                                      confirm_cancel=appointment_id)
     return await _staff_change(
         request, session, user, location_id, recipient_id,
