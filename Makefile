@@ -26,7 +26,8 @@ translations: install
 run: install
 	.venv/bin/python -m core.devrun $(ARGS)
 
-demo: ARGS += --seed-demo
+# `override`: a command line's ARGS (make demo ARGS="--port 8001") would replace, not extend, it
+demo: override ARGS += --seed-demo
 demo: run
 
 test: install

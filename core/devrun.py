@@ -151,12 +151,23 @@ def supervise(children: list[tuple[str, subprocess.Popen]]) -> int:
     return 0
 
 
+def demo_clinic(base_url: str, mailbox_dir: Path) -> None:
+    """Enroll the demo clinic through the running system (see core/demo.py); a refused step is
+    reported and the system stays up."""
+    from core.demo import DemoError, enroll_demo_clinic
+    try:
+        enroll_demo_clinic(base_url, mailbox_dir)
+    except (DemoError, httpx.HTTPError) as error:
+        log.error("the demo clinic was not enrolled: %s", error)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Run the whole CVMS system locally")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--temporal-ui-port", type=int, default=8233)
-    parser.add_argument("--seed-demo", action="store_true", help="create the demo accounts")
+    parser.add_argument("--seed-demo", action="store_true",
+                        help="create the demo accounts and enroll the demo clinic")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s run %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -170,6 +181,8 @@ def main() -> int:
     try:
         children = start_all(args)
         wait_healthy(f"http://{args.host}:{args.port}/healthz", children)
+        if args.seed_demo:
+            demo_clinic(f"http://{args.host}:{args.port}", settings.mailbox_dir)
         print(banner(args), flush=True)
         return supervise(children)
     except (RuntimeError, TimeoutError) as error:

@@ -12,6 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core import demo
+from core.seed import DEMO_PASSWORD
 from tests.support.databases import backend
 from tests.support.smtp import free_ports
 from tests.support.web import PASSWORD, unique_email
@@ -39,7 +41,7 @@ class RunCommand:
         self.port, self.ui, self.temporal, self.smtp = free_ports(4)
         self.base = f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
+    def start(self, target: str = "run") -> None:
         env = {**os.environ, "TEMPORAL_ADDRESS": f"127.0.0.1:{self.temporal}",
                "SMTP_PORT": str(self.smtp), "PUBLIC_BASE_URL": self.base}
         env.pop("VIRTUAL_ENV", None)
@@ -47,7 +49,7 @@ class RunCommand:
         self.starts = getattr(self, "starts", 0) + 1
         self.log_path = self.tree / f"run-{self.starts}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(["make", "run", args], cwd=self.tree, env=env,
+        self.proc = subprocess.Popen(["make", target, args], cwd=self.tree, env=env,
                                      stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)  # a terminal's foreground job
         deadline = time.monotonic() + 300
@@ -93,15 +95,46 @@ def test_run_command_starts_stops_cleanly_and_keeps_its_data(tmp_path):
     link = wait_for_mailbox_link(run.base, "Confirm your email")
     run.ctrl_c()
     assert run.leftovers() == []
-    run.start()
+    run.start("demo")  # the same system, with the demo accounts and the demo clinic
     token = link.rsplit("/", 1)[1]
     confirmed = httpx.post(f"{run.base}/api/v1/registrations/confirm", json={"token": token})
     assert confirmed.status_code == 200, "the account and its running workflow survived"
     logged_in = httpx.post(f"{run.base}/api/v1/auth/token",
                            json={"email": email, "password": PASSWORD})
     assert logged_in.status_code == 200, "the password survived the restart"
+    demo_clinic_is_ready(run)
     run.ctrl_c()
     assert run.leftovers() == []
+
+
+def signed_in(base: str, login: str) -> httpx.Client:
+    token = httpx.post(f"{base}/api/v1/auth/token",
+                       json={"email": login, "password": DEMO_PASSWORD})
+    assert token.status_code == 200, (login, token.text)
+    return httpx.Client(base_url=base, timeout=30,
+                        headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+
+
+def demo_clinic_is_ready(run: RunCommand) -> None:
+    """`make demo` enrolled the demo clinic through the running system: a newcomer can act as
+    each person at once, and a second `make demo` leaves it as it is."""
+    log = run.log_path.read_text()
+    assert "demo clinic enrolled" in log, log[-3000:]
+    mine = signed_in(run.base, demo.ADMIN).get("/api/v1/organizations/mine").json()
+    status = {location["name"]: location["status"] for location in mine["locations"]}
+    assert status == {demo.CLINIC: "approved", demo.MOBILE: "pending_review"}
+    clinic = next(x["id"] for x in mine["locations"] if x["name"] == demo.CLINIC)
+    queue = signed_in(run.base, demo.REVIEWER).get("/api/v1/review/queue").json()
+    assert [item["location"] for item in queue["items"]] == [demo.MOBILE]
+    stock = signed_in(run.base, demo.COORDINATOR).get(f"/api/v1/locations/{clinic}/inventory")
+    assert [(lot["lot_number"], lot["on_hand"]) for lot in stock.json()["usable"]] == [
+        ("DEMO-001", 100)]
+    signed_in(run.base, demo.PROVIDER_USERNAME)  # the provider's invitation was taken
+    care = signed_in(run.base, demo.PROVIDER).get(f"/api/v1/locations/{clinic}/care/recipients")
+    assert care.status_code == 200, care.text
+    assert demo.enroll_demo_clinic(run.base, run.tree / "data" / "mailbox") is False
+    queue = signed_in(run.base, demo.REVIEWER).get("/api/v1/review/queue").json()
+    assert queue["total"] == 1, "a second `make demo` enrolls nothing more"
 
 
 def wait_for_mailbox_link(base: str, subject: str) -> str:
