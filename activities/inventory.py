@@ -13,10 +13,11 @@ from models.accounts import User
 from models.base import utcnow
 from models.contracts import TransferChange, TransferEmail, TransferRef
 from models.enrollment import Location, UserLocation
-from models.enums import Role
+from models.enums import AccountStatus, Role
 from models.inventory import Lot, Product, Transfer
 from models.inventory_rules import FINAL_STATUSES, EntryKind, TransferKind, TransferStatus
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+from models.portal_rules import MANAGER
 from models.projection import project
 from notifications.catalogue import EmailKind, TransferNoticeContext
 
@@ -163,6 +164,9 @@ async def _already(session, transfer: Transfer, step: str) -> bool:
 
 
 async def _recipients(session, transfer: Transfer, audience: str) -> list[tuple[str, str]]:
+    """Who may act on the transfer and open its page: each site's coordinator of record and
+    its active Location Managers (not its Healthcare Providers, read-only or not, whom the
+    page refuses), and the state's active reviewers."""
     people: dict[str, str] = {}
     if audience in ("sites", "all"):
         for location_id in (transfer.requested_by_location_id, transfer.from_location_id,
@@ -171,11 +175,13 @@ async def _recipients(session, transfer: Transfer, audience: str) -> list[tuple[
             people.setdefault(location.coordinator_email, location.coordinator_first_name)
             linked = await session.exec(select(User).join(
                 UserLocation, UserLocation.user_id == User.id).where(
-                UserLocation.location_id == location_id))
+                UserLocation.location_id == location_id, UserLocation.profile == MANAGER,
+                User.status == AccountStatus.ACTIVE))
             for user in linked.all():
                 people.setdefault(user.email, user.first_name)
     if audience in ("state", "all"):
-        reviewers = await session.exec(select(User).where(User.role == Role.REVIEWER))
+        reviewers = await session.exec(select(User).where(
+            User.role == Role.REVIEWER, User.status == AccountStatus.ACTIVE))
         for user in reviewers.all():
             people.setdefault(user.email, user.first_name)
     return [(name, address) for address, name in sorted(people.items())]

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
+from api.domain.state_lists import pin
 from models.accounts import User
 from models.inventory import LedgerEntry, Lot, Transfer
 from tests.support.enrollment import complete_location, start_enrollment
@@ -20,6 +21,7 @@ from tests.support.inventory import (
     request_transfer,
     transfer_status,
 )
+from tests.support.portal import invite
 from tests.support.review import reviewer
 from tests.support.web import browser
 
@@ -160,6 +162,56 @@ async def test_denied_and_cancelled_requests_move_nothing(system, world):
     assert again.status_code == 409 and "This transfer is denied" in again.text, again.text
     assert await on_hand(sender, a1, "JAN-1") == 40
     assert await on_hand(b.staff[b1], b1, "JAN-1") == 0
+
+
+async def test_transfer_emails_go_to_the_people_who_may_open_them(system, world):
+    """Each site's Location Managers (and the state's reviewers) are told; its Healthcare
+    Providers, read-only or not, are not (the transfer's page refuses them), nor a deactivated
+    manager."""
+    state, a, b = world
+    a1, a2 = a.ids
+    sender, manager = a.staff[a1], a.staff[a2]
+    staff = {profile: await invite(system, manager, a2, profile)
+             for profile in ("location_manager", "provider", "provider_readonly")}
+    gone = await invite(system, manager, a2, "location_manager", first_name="Gone")
+    assert (await manager.post(f"/api/v1/portal/users/{gone['id']}/deactivate")).status_code \
+        == 204
+    await receive(sender, a1, await product_id(system), "MAIL-1", 20)
+    transfer = (await request_transfer(sender, a1, a2, await lot_id(sender, a1, "MAIL-1"), 5,
+                                       kind="redistribution")).json()
+    assert (await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
+                             json={"decision": "approve"})).status_code == 200
+    approved = await system.smtp.one(to=staff["location_manager"]["email"],
+                                     subject=f"{transfer['number']} was approved")
+    assert f"/transfers/{transfer['id']}" in approved.text
+    opened = await staff["location_manager"]["client"].get(f"/api/v1/transfers/{transfer['id']}")
+    assert opened.status_code == 200, "a manager told of it may open it"
+    await system.smtp.one(to=staff["location_manager"]["email"],
+                          subject=f"{transfer['number']} was requested")
+    for person in (staff["provider"], staff["provider_readonly"], gone):
+        assert system.smtp.find(to=person["email"], subject=transfer["number"]) == [], person
+        refused = await person["client"].get(f"/api/v1/transfers/{transfer['id']}") \
+            if person is not gone else None
+        assert refused is None or refused.status_code == 403
+
+
+async def test_a_site_sending_to_itself_is_told_so_on_the_field(system, world):
+    """Choosing the sending site itself as the receiver said to choose from the suggestions."""
+    _state, a, _b = world
+    a1 = a.ids[0]
+    await receive(a.staff[a1], a1, await product_id(system), "SELF-1", 5)
+    lot = await lot_id(a.staff[a1], a1, "SELF-1")
+    person = browser(system)
+    await person.login(a.emails[a1])
+    page = await person.submit(f"/inventory/{a1}", {
+        "kind": "transfer", "from_location_id": a1, "to_location_id": pin(a1), "lot_id": lot,
+        "doses": 1, "reason": "Clinic", "request_key": key()}, action=f"/inventory/{a1}/transfer")
+    await person.http.aclose()
+    said = "A site cannot send vaccine to itself: choose another receiving site."
+    assert page.status_code == 422 and said in page.text, page.text
+    assert 'id="transfer-to_location_id-error"' in page.text
+    api = await request_transfer(a.staff[a1], a1, a1, lot, 1)
+    assert api.status_code == 422 and api.json()["errors"]["to_location_id"] == said
 
 
 async def test_a_sites_transfers_come_fifty_at_a_time_newest_first(system, world):

@@ -47,8 +47,7 @@ async def search(session: AsyncSession, q: str, enrolled_only: bool = False,
 
 
 async def resolve(session: AsyncSession, typed: str | None, field: str,
-                  enrolled_only: bool = False, exclude: int | None = None,
-                  viewer: User | None = None) -> int:
+                  enrolled_only: bool = False, viewer: User | None = None) -> int:
     """The site a field names: a suggestion's PIN, a bare number (the API's way), or a name
     that only one site has (among those `viewer` may find, when given)."""
     text = str(typed or "").strip()
@@ -63,7 +62,7 @@ async def resolve(session: AsyncSession, typed: str | None, field: str,
     else:
         conditions = [func.lower(Location.name) == text.lower()]
     rows = (await session.exec(select(Location.id).where(
-        *conditions, *_scope(enrolled_only, exclude, viewer)).limit(2))).all()
+        *conditions, *_scope(enrolled_only, None, viewer)).limit(2))).all()
     if len(rows) != 1:
         raise Invalid(NOT_FOUND if not rows else "More than one site has this name: choose it "
                       "from the suggestions (they show the city and Provider PIN).", field=field)

@@ -53,7 +53,8 @@ async def redistribution_signed(session: AsyncSession, organization_id: int) -> 
 
 async def _check_request(session: AsyncSession, user: User, data: TransferIn):
     if data.from_location_id == data.to_location_id:
-        raise Invalid("Choose two different sites.", field="to_location_id")
+        raise Invalid("A site cannot send vaccine to itself: choose another receiving site.",
+                      field="to_location_id")
     mine = await managed_location_ids(session, user)
     if data.from_location_id not in mine and data.to_location_id not in mine:
         raise Forbidden("Request transfers only for a site you manage.",

@@ -139,7 +139,7 @@ async def _request_transfer(session, gateway, user, location, values) -> str:
     errors = {}
     try:
         receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
-                                       enrolled_only=True, exclude=location.id, viewer=user)
+                                       enrolled_only=True, viewer=user)  # itself: said below
     except Invalid as error:
         receiver, errors = None, error.problems("to_location_id")
     parsed, found = parse(TransferIn, {**values, "to_location_id": receiver or 0})
