@@ -160,3 +160,15 @@ async def test_a_transfer_request_sent_again_after_back_keeps_the_site_and_asks_
     assert (await page.get_by_role("status").inner_text()).split()[0] != first
     listed = (await manager.get(f"/api/v1/locations/{source}/transfers")).json()
     assert len(listed) == 2
+    # Cancelling asks first (it cancelled at once, with no way back)
+    second = max(t["id"] for t in listed)
+    await page.goto(f"/transfers/{second}")
+    await page.get_by_role("button", name="Cancel the transfer").click()
+    await expect(page.get_by_role("alert")).to_contain_text("It cannot be taken up again")
+    await assert_accessible(page)
+    await page.get_by_role("link", name="No, keep it").click()
+    assert (await manager.get(f"/api/v1/transfers/{second}")).json()["status"] == "requested"
+    await page.get_by_role("button", name="Cancel the transfer").click()
+    await page.get_by_role("button", name="Yes, cancel the transfer").click()
+    await expect(page.get_by_role("status")).to_contain_text("The transfer is now cancelled.")
+    assert (await manager.get(f"/api/v1/transfers/{second}")).json()["status"] == "cancelled"

@@ -160,7 +160,7 @@ async def transfer_page(request: Request, transfer_id: Id, user: CurrentUser,
 
 async def _transfer_page(request: Request, session, user: User, transfer,
                          values: dict | None = None, errors: dict | None = None,
-                         status_code: int = 200) -> HTMLResponse:
+                         status_code: int = 200, confirm_cancel: bool = False) -> HTMLResponse:
     """What the reviewer decides on and the sites act on: the product and lot, who asked and
     when; a refused step says why next to its field, with what was typed kept."""
     mine = await managed_location_ids(session, user)
@@ -174,7 +174,7 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "requester": await session.get(User, transfer.requested_by),
         "is_sender": transfer.from_location_id in mine,
         "is_receiver": transfer.to_location_id in mine,
-        "is_reviewer": may_act_for_state(user.role),
+        "is_reviewer": may_act_for_state(user.role), "confirm_cancel": confirm_cancel,
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 
@@ -189,6 +189,8 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
                           session: SessionDep, gateway: ProcessesDep) -> Response:
     transfer = await transfers.transfer_for(session, user, transfer_id)
     values = await form_values(request)
+    if action == "cancel" and values.get("confirm") != "yes":  # asks first: nothing undoes it
+        return await _transfer_page(request, session, user, transfer, confirm_cancel=True)
     try:
         status = await transfers.act(session, gateway, user, transfer, action, values)
     except CVMSError as error:
@@ -198,4 +200,5 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
             return await _transfer_page(request, session, user, transfer, values, error.errors,
                                         error.status_code)
         return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
-    return redirect(f"/transfers/{transfer_id}", notice=f"The transfer is now {status}.")
+    return redirect(f"/transfers/{transfer_id}",
+                    notice=f"The {transfer.kind.value} is now {status}.")
