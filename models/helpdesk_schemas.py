@@ -55,6 +55,7 @@ class CaseIn(Form):
 
 
 UNREACHABLE = N_("Give an email address or a phone number so we can answer you.")
+NAME_MARKUP = N_("Write your name without < or >.")
 
 
 def unreachable(email: object, phone: object) -> bool:
@@ -71,6 +72,15 @@ class PublicQuestionIn(Form):
         default="en", description="The language to answer in: the case's pages and emails")
     # The form's random key: sent again (Back, then the button), the same question.
     request_key: Annotated[RequestKey | None, Blankable] = None
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        """Any person's name as they write it (the form is anyone's), but not markup: it is
+        what the emails greet them with."""
+        if "<" in value or ">" in value:
+            raise ValueError(NAME_MARKUP)
+        return value
 
     @model_validator(mode="wrap")
     @classmethod

@@ -81,3 +81,22 @@ async def test_a_spanish_case_is_marked_spanish_on_the_agents_english_pages(syst
     console = (await agent.get(f"/helpdesk?team=all&q={email}")).text
     assert re.search(r'data-label="Subject"[^>]*><span lang="es">', console), console[-3000:]
     await agent.http.aclose()
+
+
+async def test_a_name_written_as_markup_is_refused_on_its_field_in_the_visitors_language(system):
+    """The public question's name took "<script>…" and the emails greeted it with that."""
+    async with system.http(**SPANISH) as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "<script>alert(1)</script>", "question": "¿Dónde?", "email": "",
+            "language": "es"})
+        assert asked.status_code == 422, asked.text
+        assert asked.json()["errors"]["name"] == "Write your name without < or >."
+        page = await http.get("/help/ask")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
+        answered = await http.post("/help/ask", data={
+            "csrf_token": token, "name": "<b>Ana</b>", "question": "¿Dónde me vacuno?",
+            "email": "ana@example.org"})
+        assert answered.status_code == 400, answered.text
+        assert "Escriba su nombre sin &lt; ni &gt;." in answered.text
+        assert 'aria-describedby="name-error' in answered.text
+        assert "¿Dónde me vacuno?" in answered.text, "what was typed is kept"

@@ -193,6 +193,18 @@ async def test_an_address_with_an_account_elsewhere_is_refused_with_a_way_forwar
         "location_id": east, "profile": "provider", "username": "mina.again"})
     assert again.status_code == 409
     assert f"/portal/accounts/{mine['id']}" in again.json()["errors"]["email"]
+    page = browser(system)  # the page links the record (it showed its path as text)
+    await page.login(sites.emails[east])
+    shown = await page.submit("/portal/accounts/new", {
+        "first_name": "Mina", "last_name": "Again", "email": mine["email"],
+        "location_id": east, "profile": "provider", "username": "mina.again"})
+    await page.http.aclose()
+    assert shown.status_code == 409
+    assert (f'<a class="usa-link" href="/portal/accounts/{mine["id"]}">Open Mina Tester'
+            "'s record</a>") in shown.text, shown.text
+    assert "Open their record to change it." in shown.text
+    assert f"change it: /portal/accounts/{mine['id']}" not in shown.text
+    assert 'value="mina.again"' in shown.text, "what was typed is kept"
 
 
 async def test_the_profile_shown_is_the_one_at_the_location_it_changes(system, sites):

@@ -219,6 +219,8 @@ async def test_the_status_page_says_the_doses_given_and_the_next_one(system):
     status = (await visitor.get(recipient_path(secret, emma["id"]) + "/status")).text
     assert "Eligible now" in status and "will contact you" not in status
     assert f'href="{recipient_path(secret, emma["id"])}/appointments"' in status
+    # A walk-in was sent no email: the page spoke of "the link from your invitation email"
+    assert "invitation email" not in status and "keep the email or the printout" in status
     assert "book a time" in status
     waiting = (await visitor.get(recipient_path(secret, later["id"]) + "/status")).text
     assert "we tell you" not in waiting and "Check this page again" in waiting
@@ -239,6 +241,7 @@ async def test_the_status_page_says_the_doses_given_and_the_next_one(system):
     assert "Elegible ahora" not in status and "se comunicará" not in status
     assert "Ha completado su serie de vacunación" in status
     assert f'href="{base}/proof"' in status
+    assert "conserve el correo o la hoja impresa" in status
     with i18n.language("es"):
         assert f"Dosis 2: {i18n.local_day(today)}, {pfizer}" in status
     booking = (await visitor.get(f"{base}/appointments")).text

@@ -110,6 +110,16 @@ async def _in_scope(session: AsyncSession, manager: User, user_id: int) -> bool:
         UserLocation.profile.is_not(None)))).first() is not None
 
 
+class AddressTaken(Conflict):
+    """The address is someone's of the manager's locations: the API's message ends with their
+    record's path; a page says the same without it and links the record (`person_id`, named
+    `person_name`: plain values, the row is gone with the rollback)."""
+
+    def __init__(self, said: str, person: User) -> None:
+        super().__init__(f"{said}: /portal/accounts/{person.id}", field="email")
+        self.person_id, self.person_name, self.said = person.id, person.full_name, said
+
+
 async def _address_taken(session: AsyncSession, manager: User, existing: User) -> Conflict:
     """Someone of the manager's locations is named, with their record; anyone else is not
     (nothing about an account elsewhere is said), with the way forward."""
@@ -117,13 +127,11 @@ async def _address_taken(session: AsyncSession, manager: User, existing: User) -
         return Conflict("This email address cannot be used for a new account. If the person "
                         "already has a CVMS account, they must ask the help desk to add your "
                         "location to it.", field="email")
-    record = f"/portal/accounts/{existing.id}"
     if existing.status != AccountStatus.ACTIVE:
-        return Conflict(f"{existing.full_name} has a deactivated account with this email "
-                        f"address. Open their record to reactivate it: {record}",
-                        field="email")
-    return Conflict(f"{existing.full_name} already has an account with this email address at "
-                    f"your locations. Open their record to change it: {record}", field="email")
+        return AddressTaken(f"{existing.full_name} has a deactivated account with this email "
+                            "address. Open their record to reactivate it", existing)
+    return AddressTaken(f"{existing.full_name} already has an account with this email address "
+                        "at your locations. Open their record to change it", existing)
 
 
 async def create(session: AsyncSession, gateway: Gateway, manager: User,

@@ -103,10 +103,12 @@ async def add_account(request: Request, user: CurrentUser, session: SessionDep,
                         notice=f"{person.full_name} is added and emailed an invitation.")
     except CVMSError as error:
         await rollback_keeping(session, user)
+        taken = isinstance(error, portal_accounts.AddressTaken)
+        errors = {**error.problems(), "email": f"{error.said}."} if taken else error.problems()
         return render(request, "portal/account_new.html", {
             "tab": "accounts", "locations": await _my_locations(session, user),
-            "profiles": PROFILE_OPTIONS, "values": values,
-            "errors": error.problems()}, status_code=error.status_code)
+            "profiles": PROFILE_OPTIONS, "values": values, "errors": errors,
+            "existing": error if taken else None}, status_code=error.status_code)
 
 
 async def _record(request, session, user, user_id: int, status_code: int = 200, **extra):
