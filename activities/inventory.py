@@ -95,7 +95,7 @@ class InventoryActivities(MailingActivities):
         async with self.sessions() as session:
             transfer = await session.get(Transfer, data.transfer_id)
             lot = await session.get(Lot, transfer.lot_id)
-            if lot.is_expired(utcnow().date()) and not await _already(session, transfer, "ship"):
+            if lot.is_expired() and not await _already(session, transfer, "ship"):
                 raise _fail(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                             "it cannot be shipped.")
         await self._move(data, "ship", EntryKind.TRANSFER_OUT, to_sender=True, sign=-1)

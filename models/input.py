@@ -10,11 +10,19 @@ and a CSV export or an email would carry them to others.
 import re
 import types
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cache
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -71,3 +79,23 @@ class Input(BaseModel):
         if field is not None and isinstance(value, bool | str):
             value = _as_sent(value, _kinds(field.annotation))
         return clean_text(value)
+
+
+def valid_fields(model: type[BaseModel], data: Mapping[str, Any],
+                 errors: Mapping[str, str]) -> dict[str, Any]:
+    """The fields of a refused form that passed (not in `errors`), each as the model reads it
+    (stripped, typed): what a rule between fields, or one that asks the database, can still
+    check, so a page names every problem at once, not one batch per try."""
+    values: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if name in errors or name not in data:
+            continue
+        raw = data[name]
+        raw = clean_text(raw.strip()) if isinstance(raw, str) else raw
+        kind = Annotated[field.annotation, *field.metadata] if field.metadata else \
+            field.annotation
+        try:
+            values[name] = TypeAdapter(kind).validate_python(raw)
+        except (ValidationError, ValueError):
+            continue
+    return values

@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field
-from models.inventory_rules import EntryKind, TransferKind, TransferStatus
+from models.inventory_rules import EntryKind, TransferKind, TransferStatus, inventory_today
 from models.types import enum_field
 
 # One dose's volume in mL from each product's label, by CVX code (a code is one formulation):
@@ -55,8 +55,9 @@ class Lot(SQLModel, table=True):
     on_hand: int = 0
     created_at: datetime = created_at_field()
 
-    def is_expired(self, today: date) -> bool:
-        return self.expiration_date < today
+    def is_expired(self, today: date | None = None) -> bool:
+        """Past its expiration date on `today` (by default North Carolina's today)."""
+        return self.expiration_date < (today or inventory_today())
 
 
 class LedgerEntry(SQLModel, table=True):

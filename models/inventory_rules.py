@@ -1,9 +1,12 @@
 """Inventory vocabularies, the COVID-19 products shipped with the system, and transfer timing."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from core.timefmt import day
 from core.wording import counted
+from models.base import utcnow
+from models.care_rules import local_today
 from models.enums import Role
 
 
@@ -40,6 +43,32 @@ def latest_expiry(today: date, years: int = SHELF_YEARS) -> date:
         return today.replace(year=today.year + years)
     except ValueError:  # February 29 into a common year
         return today.replace(year=today.year + years, day=28)
+
+
+def inventory_today(now: datetime | None = None) -> date:
+    """The day inventory's date rules count from: North Carolina's, as every page's (at 9 PM
+    Eastern it is still today there, whatever day it is in UTC)."""
+    return local_today(now or utcnow())
+
+
+def receipt_expiry_problem(expires: date, today: date) -> str | None:
+    """Why a shipment cannot be received with this expiration date, or None."""
+    if expires < today:
+        return "This lot has already expired; report it instead of receiving it."
+    if expires > (latest := latest_expiry(today)):
+        return (f"Check the expiration date on the label: it must be within {SHELF_YEARS} "
+                f"years, by {day(latest)} at the latest.")
+    return None
+
+
+def corrected_expiry_problem(expires: date, today: date) -> str | None:
+    """Why a lot's expiration date cannot be corrected to this one, or None: a date more than
+    SHELF_YEARS either side of today is a typing mistake."""
+    earliest, latest = latest_expiry(today, -SHELF_YEARS), latest_expiry(today)
+    if not earliest <= expires <= latest:
+        return (f"Check the expiration date on the label: it must be within {SHELF_YEARS} "
+                f"years of today, from {day(earliest)} to {day(latest)}.")
+    return None
 
 
 RECEIPTS = (EntryKind.RECEIVED, EntryKind.TRANSFER_IN)  # what brought a lot's doses in

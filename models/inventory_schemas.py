@@ -4,11 +4,26 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
 
 from models.fields import Id
 from models.input import Input
-from models.inventory_rules import EntryKind, TransferKind, TransferStatus
+from models.inventory_rules import (
+    EntryKind,
+    TransferKind,
+    TransferStatus,
+    corrected_expiry_problem,
+    inventory_today,
+    receipt_expiry_problem,
+)
 
 Doses = Annotated[int, Field(ge=1, le=1_000_000)]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
@@ -44,12 +59,24 @@ class Form(Input):
     """Inventory forms and bodies."""
 
 
+def _refused(problem: str | None, value: date) -> date:
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
 class ReceiptIn(Form):
     product_id: Id
     lot_number: LotNumber
     expiration_date: date
     doses: Doses
     request_key: RequestKey
+
+    @field_validator("expiration_date")
+    @classmethod
+    def _not_expired_nor_too_far(cls, value: date) -> date:
+        """Said with the other fields' problems (it needs no database), from today in NC."""
+        return _refused(receipt_expiry_problem(value, inventory_today()), value)
 
 
 class AdjustmentIn(Form):
@@ -66,6 +93,11 @@ class ExpiryCorrectionIn(Form):
     # 400: the ledger's reason (500) also names both dates
     reason: Annotated[str, Field(min_length=1, max_length=400)]
     request_key: RequestKey
+
+    @field_validator("expiration_date")
+    @classmethod
+    def _within_shelf_years(cls, value: date) -> date:
+        return _refused(corrected_expiry_problem(value, inventory_today()), value)
 
 
 class TransferIn(Form):

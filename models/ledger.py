@@ -63,7 +63,14 @@ async def lot_at(session: AsyncSession, location_id: int, product_id: int, lot_n
                   expiration_date=expiration_date)
         session.add(lot)
         await session.flush()
-    elif lot.expiration_date != expiration_date:
-        raise LotMismatch(f"Lot {lot_number} is already recorded here with the expiration date "
-                          f"{day(lot.expiration_date)}.")
+    elif problem := mismatch(lot, expiration_date):
+        raise LotMismatch(problem)
     return lot
+
+
+def mismatch(lot: Lot, expiration_date: date) -> str | None:
+    """Why this expiration date cannot be the held lot's (one lot, one date), or None."""
+    if lot.expiration_date == expiration_date:
+        return None
+    return (f"Lot {lot.lot_number} is already recorded here with the expiration date "
+            f"{day(lot.expiration_date)}.")

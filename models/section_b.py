@@ -8,7 +8,6 @@ from pydantic import (
     BaseModel,
     EmailStr,
     Field,
-    TypeAdapter,
     ValidationError,
     create_model,
     model_validator,
@@ -28,7 +27,7 @@ from models.fields import (
     fail_many,
     pattern,
 )
-from models.input import Input, clean_text
+from models.input import Input, valid_fields
 
 
 class Step(Input):
@@ -46,20 +45,10 @@ class Step(Input):
 
     @classmethod
     def also_refused(cls, data: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, str]:
-        values: dict[str, Any] = {}
-        for name, field in cls.model_fields.items():
-            default = None if field.is_required() else field.get_default(call_default_factory=True)
-            values[name] = default
-            if name in errors or name not in data:
-                continue
-            raw = data[name]
-            raw = clean_text(raw.strip()) if isinstance(raw, str) else raw
-            kind = Annotated[field.annotation, *field.metadata] if field.metadata else \
-                field.annotation
-            try:
-                values[name] = TypeAdapter(kind).validate_python(raw)
-            except (ValidationError, ValueError):
-                continue
+        values: dict[str, Any] = {
+            name: None if field.is_required() else field.get_default(call_default_factory=True)
+            for name, field in cls.model_fields.items()}
+        values.update(valid_fields(cls, data, errors))
         try:
             cls.model_construct(**values).cross_checks()
         except ValidationError as error:

@@ -10,6 +10,7 @@ from sqlmodel import select
 from api.domain.state_lists import pin
 from models.accounts import User
 from models.inventory import LedgerEntry, Lot, Transfer
+from models.inventory_rules import inventory_today
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
@@ -103,8 +104,9 @@ async def test_refusals_name_the_reason(system, world):
     to_pending = await request_transfer(a.staff[a1], a1, pending, lot_a, 1)
     # another organization's site: answered as one that does not exist, its name unsaid
     assert to_pending.status_code == 422 and "enrolled receiving site" in to_pending.text
-    past = await receive(a.staff[a1], a1, product, "OLD-1", 5, date.today() - timedelta(days=1))
-    assert past.status_code == 422 and "expired" in past.json()["detail"]
+    past = await receive(a.staff[a1], a1, product, "OLD-1", 5,
+                         inventory_today() - timedelta(days=1))
+    assert past.status_code == 422 and "expired" in past.json()["errors"]["expiration_date"]
     other = await request_transfer(b.staff[b1], a1, b1, lot_a, 1)
     assert other.status_code in (403, 404), "another site's lot is not yours to send"
 
@@ -115,7 +117,7 @@ async def _expired_lot(system, client, location_id: int, product: int) -> int:
     found = await lot_id(client, location_id, "EXP-1")
     async with system.sessions() as session:
         lot = await session.get(Lot, found)
-        lot.expiration_date = date.today() - timedelta(days=1)
+        lot.expiration_date = inventory_today() - timedelta(days=1)  # NC's yesterday
         session.add(lot)
         await session.commit()
     stock = (await client.get(f"/api/v1/locations/{location_id}/inventory")).json()

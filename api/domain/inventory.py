@@ -24,15 +24,14 @@ from models.enrollment_enums import LocationStatus
 from models.inventory import LedgerEntry, Lot, Product, Transfer
 from models.inventory_rules import (
     RECEIPTS,
-    SHELF_YEARS,
     EntryKind,
     TransferStatus,
     actor_name,
     extra_doses_problem,
-    latest_expiry,
+    inventory_today,
 )
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, LotOut, ReceiptIn
-from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at, mismatch
 from models.portal_rules import MANAGER
 
 SIGNS = {"extra_doses": 1, "wastage": -1, "expired": -1, "returned": -1}
@@ -74,18 +73,14 @@ async def _not_a_repeat(session: AsyncSession, lot_id: int, kind: EntryKind, dos
                       f"If this is {what}, tick the box and save again.", field="confirmed")
 
 
+NO_PRODUCT = "Choose a product from the list."
+
+
 async def receive(session: AsyncSession, user: User, location: Location,
                   data: ReceiptIn, repeat_check: bool = False) -> LedgerEntry:
+    """A shipment received (its expiration date is checked by ReceiptIn, with its fields)."""
     if await session.get(Product, data.product_id) is None:
-        raise Invalid("Choose a product from the list.", field="product_id")
-    today = utcnow().date()
-    if data.expiration_date < today:
-        raise Invalid("This lot has already expired; report it instead of receiving it.",
-                      field="expiration_date")
-    if data.expiration_date > (latest := latest_expiry(today)):
-        raise Invalid(f"Check the expiration date on the label: it must be within "
-                      f"{SHELF_YEARS} years, by {day(latest)} at the latest.",
-                      field="expiration_date")
+        raise Invalid(NO_PRODUCT, field="product_id")
     key, actor, location_id = f"receipt:{location.id}:{data.request_key}", _actor(user), location.id
     for attempt in range(3):
         try:
@@ -148,17 +143,44 @@ async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, pro
     """A shipment recorded with another expiry than the same lot on its way here is refused
     before it is made: recorded, it would leave the transfer unreceivable."""
     await hold_sites(session, location_id)
+    problem = await _transfer_in_problem(session, location_id, product_id, lot_number,
+                                         expiration_date)
+    if problem:
+        raise Invalid(problem, field="expiration_date")
+
+
+async def _transfer_in_problem(session: AsyncSession, location_id: int, product_id: int,
+                               lot_number: str, expiration_date: date) -> str | None:
     coming = await transfer_of_lot_to(session, location_id, product_id, lot_number,
                                       expiration_date)
-    if coming is not None:
-        sender = await session.get(Location, coming.from_location_id)
-        raise Invalid(f"Lot {lot_number} is on its way to this site from {sender.name} in "
-                      f"transfer {coming.number} ({coming.status.label.lower()}) with the "
-                      f"expiration date {day(coming.expiration_date)}. Check the vials' label: "
-                      f"if it says {day(coming.expiration_date)}, enter that date; if it says "
-                      f"{day(expiration_date)}, {sender.name} can correct its record once "
-                      f"the transfer is cancelled or denied (Correct an expiration date, on "
-                      f"its inventory page).", field="expiration_date")
+    if coming is None:
+        return None
+    sender = await session.get(Location, coming.from_location_id)
+    return (f"Lot {lot_number} is on its way to this site from {sender.name} in transfer "
+            f"{coming.number} ({coming.status.label.lower()}) with the expiration date "
+            f"{day(coming.expiration_date)}. Check the vials' label: if it says "
+            f"{day(coming.expiration_date)}, enter that date; if it says "
+            f"{day(expiration_date)}, {sender.name} can correct its record once the transfer "
+            f"is cancelled or denied (Correct an expiration date, on its inventory page).")
+
+
+async def receipt_problems(session: AsyncSession, location: Location,
+                           fields: dict) -> dict[str, str]:
+    """What the records say of a refused receipt's fields that passed (`valid_fields`), so the
+    page names it with the other fields' problems at once: a product not in the list, or the
+    lot recorded here, or on its way here, with another expiration date."""
+    product_id, number = fields.get("product_id"), fields.get("lot_number")
+    if product_id is not None and await session.get(Product, product_id) is None:
+        return {"product_id": NO_PRODUCT}
+    if product_id is None or number is None or "expiration_date" not in fields:
+        return {}
+    number, expires = number.upper(), fields["expiration_date"]
+    held = (await session.exec(select(Lot).where(
+        Lot.location_id == location.id, Lot.product_id == product_id,
+        Lot.lot_number == number))).first()
+    problem = (mismatch(held, expires) if held is not None else None) or \
+        await _transfer_in_problem(session, location.id, product_id, number, expires)
+    return {"expiration_date": problem} if problem else {}
 
 
 RECEIPT_REASON = "Shipment received"
@@ -208,22 +230,9 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
             raise Conflict("This request key was used for another change: send a new key for "
                            "a new change.", field="request_key")
         return done
-    if new == old:
-        raise Invalid(f"Lot {lot.lot_number} is already recorded with the expiration date "
-                      f"{day(old)}.", field="expiration_date")
-    today = utcnow().date()
-    if not latest_expiry(today, -SHELF_YEARS) <= new <= latest_expiry(today):
-        raise Invalid(f"Check the expiration date on the label: it must be within "
-                      f"{SHELF_YEARS} years of today, from {day(latest_expiry(today, -SHELF_YEARS))} "
-                      f"to {day(latest_expiry(today))}.", field="expiration_date")
-    leaving = (await session.exec(select(Transfer).where(
-        Transfer.lot_id == lot.id, col(Transfer.status).in_(OPEN_TRANSFERS)))).first()
-    if leaving is not None:
-        raise Invalid(f"Lot {lot.lot_number} is in transfer {leaving.number} "
-                      f"({leaving.status.label.lower()}), which carries its expiration date: "
-                      f"correct it once the transfer is received, cancelled or denied.",
-                      field="lot_id")
-    await _agrees_with_transfers_in(session, location.id, lot.product_id, lot.lot_number, new)
+    # the date's own range is ExpiryCorrectionIn's, checked with the form's other fields
+    if problems := await _correction_problems(session, lot, new):
+        raise Invalid(next(iter(problems.values())), errors=problems)
     lot.expiration_date = new
     session.add(lot)
     entry = LedgerEntry(key=key, lot_id=lot.id, location_id=location.id,
@@ -239,11 +248,73 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
     return entry
 
 
+async def _correction_problems(session: AsyncSession, lot: Lot,
+                               new: date | None) -> dict[str, str]:
+    """Why the lot's expiration date cannot be corrected (to `new`, when known), each field's
+    at once: the lot on its way somewhere (its transfer carries the date), the date it has
+    already, or one that disagrees with the same lot on its way here."""
+    problems = {}
+    leaving = (await session.exec(select(Transfer).where(
+        Transfer.lot_id == lot.id, col(Transfer.status).in_(OPEN_TRANSFERS)))).first()
+    if leaving is not None:
+        problems["lot_id"] = (f"Lot {lot.lot_number} is in transfer {leaving.number} "
+                              f"({leaving.status.label.lower()}), which carries its expiration "
+                              f"date: correct it once the transfer is received, cancelled or "
+                              f"denied.")
+    if new == lot.expiration_date:
+        problems["expiration_date"] = (f"Lot {lot.lot_number} is already recorded with the "
+                                       f"expiration date {day(new)}.")
+    elif new is not None and (clash := await _transfer_in_problem(
+            session, lot.location_id, lot.product_id, lot.lot_number, new)):
+        problems["expiration_date"] = clash
+    return problems
+
+
+async def correction_problems(session: AsyncSession, location: Location, lot_id: int,
+                              fields: dict) -> dict[str, str]:
+    """What the records say of a refused correction's fields that passed (`valid_fields`),
+    named with the other fields' problems at once."""
+    try:
+        lot = await lot_of(session, location, lot_id)
+    except NotFound as error:
+        return error.problems()
+    return await _correction_problems(session, lot, fields.get("expiration_date"))
+
+
+def _may_gain(lot: Lot) -> None:
+    if lot.is_expired():
+        raise Invalid("An expired lot cannot gain doses.", field="kind")
+
+
+def _short(lot_number: str, on_hand: int) -> Invalid:
+    return Invalid(f"Only {counted(on_hand, 'dose')} of lot {lot_number} "
+                   f"{'is' if on_hand == 1 else 'are'} on hand.", field="doses")
+
+
+async def adjustment_problems(session: AsyncSession, location: Location, lot_id: int,
+                              fields: dict) -> dict[str, str]:
+    """What the lot's records say of a refused adjustment's fields that passed (`valid_fields`):
+    more doses than are on hand, or extra doses the lot cannot give, named with the other
+    fields' problems at once."""
+    kind, doses = fields.get("kind"), fields.get("doses")
+    try:
+        lot = await lot_of(session, location, lot_id)
+        if kind == "extra_doses":
+            _may_gain(lot)
+            if doses is not None:
+                await _extra_doses_fit(session, lot, doses)
+        elif kind is not None and doses is not None and doses > lot.on_hand:
+            raise _short(lot.lot_number, lot.on_hand)
+    except (Invalid, NotFound) as error:
+        return error.problems()
+    return {}
+
+
 async def adjust(session: AsyncSession, user: User, location: Location, lot_id: int,
                  data: AdjustmentIn, repeat_check: bool = False) -> LedgerEntry:
     lot = await lot_of(session, location, lot_id)
-    if data.kind == "extra_doses" and lot.is_expired(utcnow().date()):
-        raise Invalid("An expired lot cannot gain doses.", field="kind")
+    if data.kind == "extra_doses":
+        _may_gain(lot)
     # A key is the location's, whichever lot it names (it was the lot's: the same key on
     # another lot made a second change); `adjust:{lot}:` is how keys were made before.
     key, number = f"adjustment:{location.id}:{data.request_key}", lot.lot_number
@@ -262,9 +333,7 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
                            doses=SIGNS[data.kind] * data.doses, actor=_actor(user),
                            reason=data.reason)
     except NotEnoughDoses as error:
-        raise Invalid(f"Only {counted(error.on_hand, 'dose')} of lot {number} "
-                      f"{'is' if error.on_hand == 1 else 'are'} on hand.",
-                      field="doses") from error
+        raise _short(number, error.on_hand) from error
     except IntegrityError:
         await session.rollback()  # a double click: the twin recorded a change with this key
         return await _same_request(session, await entry_for(session, key), *body)
@@ -297,7 +366,7 @@ class Stock(NamedTuple):
 
 
 async def lots(session: AsyncSession, location: Location) -> Stock:
-    today = utcnow().date()
+    today = inventory_today()
     result = await session.exec(select(Lot).where(Lot.location_id == location.id)
                                 .order_by(Lot.expiration_date, Lot.lot_number))
     stock = Stock([], [], [])

@@ -72,7 +72,7 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
     lot = await session.get(Lot, data.lot_id)
     if lot is None or lot.location_id != sender.id:
         raise Invalid("Choose a lot held at the sending site.", field="lot_id")
-    if lot.is_expired(utcnow().date()):
+    if lot.is_expired():
         raise Invalid(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                       "expired vaccine cannot be moved.", field="lot_id")
     if data.doses > lot.on_hand:

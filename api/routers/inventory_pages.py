@@ -1,16 +1,19 @@
 """Inventory pages: a site's lots and ledger, receipts and adjustments, transfers, the state queue."""
 
 import uuid
-from typing import Annotated, Literal
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Annotated, Literal, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 from sqlmodel import col, select
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import inventory, sites, transfers
 from api.domain.scope import managed_location_ids, may_manage
-from api.forms import form_values, parse, validated_form
+from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import MAX_ID, Id, form_id
 from api.routing import Router
@@ -20,11 +23,13 @@ from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
+from models.input import valid_fields
 from models.inventory import Product
 from models.inventory_rules import TransferStatus, may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
 
 pages = Router(include_in_schema=False)
+M = TypeVar("M", bound=BaseModel)
 RESENT = ("This form was already sent once with other values (perhaps after Back). Nothing was "
           "changed now: check what is below and send it again.")
 Reviewer = Annotated[User, Depends(require_roles(Role.REVIEWER))]
@@ -105,28 +110,49 @@ async def site_action(request: Request, location_id: Id, action: str, user: Curr
                                 errors=errors, values=values, form=action)
 
 
+def _chosen_lot(values: dict, unchosen: str) -> tuple[int | None, str | None]:
+    """The lot a form names, or why none: not chosen, or not one of the options."""
+    try:
+        lot_id = form_id(values, "lot_id")
+    except Invalid as error:
+        return None, error.problems("lot_id")["lot_id"]
+    return lot_id, None if lot_id else unchosen
+
+
+async def _whole(model: type[M], values: dict, problems: Callable[[dict], Awaitable[dict]],
+                 unchosen: str | None = None) -> M:
+    """The form, or refused with every problem at once: each field's (`unchosen`: the lot's,
+    not chosen or not an option) and what the records say of the fields that passed
+    (`problems`, given them, asked once a lot is chosen): a person fixes all in one go."""
+    parsed, errors = parse(model, values)
+    if unchosen:
+        errors = {"lot_id": unchosen, **errors}
+    elif errors:
+        errors = {**await problems(valid_fields(model, values, errors)), **errors}
+    if errors:
+        raise Invalid("Check these fields.", errors=errors)
+    return parsed
+
+
 async def _site_act(session, gateway, user, location_id: int, action: str, values) -> str:
     location = await inventory.site_for(session, user, location_id, write=True)
     if action == "receive":
-        entry = await inventory.receive(session, user, location, validated_form(ReceiptIn, values),
+        data = await _whole(ReceiptIn, values, partial(inventory.receipt_problems, session,
+                                                       location))
+        entry = await inventory.receive(session, user, location, data,
                                         repeat_check=not values.get("confirmed"))
         return f"Received {counted(entry.doses, 'dose')}."
     if action == "adjust":
-        lot_id = form_id(values, "lot_id")
-        if lot_id is None:
-            _parsed, errors = parse(AdjustmentIn, values)
-            raise Invalid("Choose the lot that changed.",
-                          errors={"lot_id": "Choose the lot that changed.", **errors})
-        entry = await inventory.adjust(session, user, location, lot_id,
-                                       validated_form(AdjustmentIn, values),
+        lot_id, unchosen = _chosen_lot(values, "Choose the lot that changed.")
+        data = await _whole(AdjustmentIn, values, partial(
+            inventory.adjustment_problems, session, location, lot_id), unchosen)
+        entry = await inventory.adjust(session, user, location, lot_id, data,
                                        repeat_check=not values.get("confirmed"))
         return f"Recorded: {entry.kind.label.lower()}, {counted(abs(entry.doses), 'dose')}."
     if action == "expiry":
-        lot_id = form_id(values, "lot_id")
-        if lot_id is None:
-            _parsed, errors = parse(ExpiryCorrectionIn, values)
-            raise Invalid("Choose the lot.", errors={"lot_id": "Choose the lot.", **errors})
-        data = validated_form(ExpiryCorrectionIn, values)
+        lot_id, unchosen = _chosen_lot(values, "Choose the lot.")
+        data = await _whole(ExpiryCorrectionIn, values, partial(
+            inventory.correction_problems, session, location, lot_id), unchosen)
         await inventory.correct_expiry(session, user, location, lot_id, data)
         return f"The lot's expiration date is corrected to {day(data.expiration_date)}."
     if action == "transfer":
