@@ -13,6 +13,7 @@ SITES = {"LA": N_("Left arm"), "RA": N_("Right arm"), "LD": N_("Left deltoid"),
          "RD": N_("Right deltoid"), "LT": N_("Left thigh"), "RT": N_("Right thigh")}
 ROUTES = {"IM": N_("Intramuscular"), "SC": N_("Subcutaneous"), "ID": N_("Intradermal")}
 MAX_DOSE_NUMBER = 6
+DOSE_DAYS = 366  # a dose from a paper form is entered within a year of its day
 
 
 def second_dose_due(administered_on: date, interval_days: int) -> datetime:
@@ -35,6 +36,16 @@ def reminder_time(due: datetime, now: datetime) -> datetime:
         morning = datetime.combine(day + timedelta(days=1), REMINDER_HOUR,
                                    tzinfo=EASTERN).astimezone(UTC)
     return morning
+
+
+def dose_day_problem(given_on: date, today: date) -> str | None:
+    """What is wrong with a dose's day against today (North Carolina's), if anything: a day
+    that has not come yet, or one more than a year ago (a paper form is entered within it)."""
+    if given_on > today:
+        return "A dose cannot be recorded for a day that has not come yet."
+    if (today - given_on).days > DOSE_DAYS:
+        return "Enter the date the dose was given (within the last year)."
+    return None
 
 
 def local_today(now: datetime) -> date:

@@ -4,13 +4,14 @@ entry), and read-only users refused."""
 
 import asyncio
 import uuid
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import select
 
+from core.timefmt import day
 from models.audit import AuditEvent
 from models.base import utcnow
-from models.care_rules import local_today
+from models.care_rules import EASTERN, local_today
 from models.enums import Role
 from models.inventory import LedgerEntry
 from tests.support.care import give, letters, on_hand, person, stock, vaccinating_site, walk_in
@@ -450,3 +451,156 @@ async def test_bad_filters_are_named_not_ignored(system):
         answer = await site.manager.get(home, params=params)
         assert answer.status_code == 422 and name.capitalize() in answer.text, params
     assert (await site.manager.get(home, params={"status": "vaccinated"})).status_code == 200
+
+
+def _noon(day_: date) -> datetime:
+    """A moment on that day in North Carolina (the day a receipt is counted in)."""
+    return datetime.combine(day_, time(12), tzinfo=EASTERN)
+
+
+async def test_a_dose_is_never_dated_before_its_lot_arrived_here(system):
+    """Found by the outside check: lot DEMO-001, received at the clinic on December 4, took a
+    dose dated June 10. Refused on the date, naming the lot and the day it arrived here, when
+    recording (API and page, a paper form entered late too) and when correcting the date."""
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    arrived = today - timedelta(days=5)
+    number = f"AR-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, site, "207", number, arrived=_noon(arrived))
+    someone = await walk_in(site)
+    early = await give(site, someone["id"], lot, on=arrived - timedelta(days=1))
+    assert early.status_code == 422, early.text
+    said = early.json()["errors"]
+    assert said.keys() == {"administered_on"}, said
+    assert number in said["administered_on"] and day(arrived) in said["administered_on"]
+    assert await on_hand(system, lot) == 10
+
+    person = browser(system)
+    await person.login(site.emails[Role.PROVIDER])
+    here = f"/care/{site.location_id}/recipients/{someone['id']}"
+    typed = {"lot_id": str(lot), "dose_number": "1", "site": "LD", "route": "IM",
+             "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex,
+             "administered_on": (arrived - timedelta(days=30)).isoformat()}
+    page = await person.submit(here, typed, action=f"{here}/record")
+    assert page.status_code == 422
+    error = page.text.split('id="administered_on-error">')[1].split("<")[0]
+    assert number in error and day(arrived) in error, error
+    assert f'value="{typed["administered_on"]}"' in page.text, "what was typed is kept"
+
+    dose = await give(site, someone["id"], lot, on=arrived)  # the day it came: a paper form's
+    assert dose.status_code == 201, dose.text
+    assert dose.json()["entered_late"] is True
+    moved = await site.provider.put(f"/api/v1/administrations/{dose.json()['id']}", json={
+        "dose_number": 1, "administered_on": str(arrived - timedelta(days=2)), "site": "LD",
+        "route": "IM", "provider_name": "Pat Provider"})
+    assert moved.status_code == 422 and moved.json()["errors"].keys() == {"administered_on"}
+    assert number in moved.json()["errors"]["administered_on"]
+    edit = f"/care/doses/{dose.json()['id']}/edit"
+    page = await person.submit(edit, {
+        "lot_id": str(lot), "dose_number": "1", "site": "LD", "route": "IM",
+        "provider_name": "Pat Provider", "administered_on": str(arrived - timedelta(days=2))})
+    assert page.status_code == 422
+    assert day(arrived) in page.text.split('id="administered_on-error">')[1].split("<")[0]
+    stored = (await site.provider.get(f"/api/v1/administrations/{dose.json()['id']}")).json()
+    assert stored["administered_on"] == str(arrived)
+
+
+async def test_a_corrected_date_moves_the_late_mark_and_the_ledgers_day(system):
+    """Found by the outside check: a paper dose dated June 10, corrected to December 4 (the
+    day it was recorded), still said "Entered late" and its ledger entry "Happened on June
+    10". The mark follows the corrected date (dated before the day it was recorded), and the
+    ledger, never changed, takes the dose back on the old day and out on the new one."""
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    lot = await stock(system, site, "207", f"CD-{uuid.uuid4().hex[:6]}")
+    paper_day = today - timedelta(days=20)
+    dose = (await give(site, (await walk_in(site))["id"], lot, on=paper_day)).json()
+    assert dose["entered_late"] is True
+
+    def corrected(on: date) -> dict:
+        return {"dose_number": "1", "administered_on": str(on), "site": "LD", "route": "IM",
+                "provider_name": "Pat Provider", "lot_id": str(lot)}
+
+    person = browser(system)
+    await person.login(site.emails[Role.PROVIDER])
+    edit = f"/care/doses/{dose['id']}/edit"
+    saved = await person.submit(edit, corrected(today))
+    assert saved.status_code == 200 and "The dose is corrected" in saved.text, saved.text
+    row = saved.text.split(f'href="{edit}"')[0].rsplit("<tr>", 1)[1]
+    assert "Entered late" not in row, row
+    stored = (await site.provider.get(f"/api/v1/administrations/{dose['id']}")).json()
+    assert stored["entered_late"] is False and stored["administered_on"] == str(today)
+    assert await on_hand(system, lot) == 9, "a date correction moves no dose"
+    async with system.sessions() as session:
+        entries = (await session.exec(select(LedgerEntry).where(
+            LedgerEntry.lot_id == lot).order_by(LedgerEntry.id))).all()
+    assert [(e.kind, e.doses, e.occurred_on) for e in entries[1:]] == [
+        ("administered", -1, paper_day), ("administration_reversed", 1, paper_day),
+        ("administered", -1, today)]
+    assert f"day corrected to {day(today)}" in entries[-1].reason
+    assert f"Dose record {dose['id']}" in entries[-1].reason
+    listed = (await site.manager.get(f"/api/v1/locations/{site.location_id}/ledger")).json()
+    ours = [e for e in listed if e["lot_id"] == lot and e["kind"] == "administered"]
+    assert max(ours, key=lambda e: e["id"])["occurred_on"] == str(today)
+
+    again = await site.provider.put(f"/api/v1/administrations/{dose['id']}",
+                                    json={**corrected(today - timedelta(days=3)), "lot_id": lot,
+                                          "dose_number": 1})
+    assert again.status_code == 200 and again.json()["entered_late"] is True
+    same = await site.provider.put(f"/api/v1/administrations/{dose['id']}",
+                                   json={**corrected(today - timedelta(days=3)), "lot_id": lot,
+                                         "dose_number": 1})
+    assert same.status_code == 200
+    async with system.sessions() as session:
+        count = len((await session.exec(select(LedgerEntry).where(
+            LedgerEntry.lot_id == lot))).all())
+    assert count == 6 and await on_hand(system, lot) == 9, "the same date again moves nothing"
+
+
+async def test_the_record_form_names_every_mistake_at_once(system):
+    """Found by the outside check: dose number -1 with the date 1900-01-01 said only the dose
+    number; the date's problem came on the next save. Both are said at once, each on its
+    field, the lot's arrival too, on the record and on the correction form."""
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    number = f"AT-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, site, "207", number, arrived=_noon(today - timedelta(days=2)))
+    someone = await walk_in(site)
+    person = browser(system)
+    await person.login(site.emails[Role.PROVIDER])
+    here = f"/care/{site.location_id}/recipients/{someone['id']}"
+
+    def errors_on(page) -> dict[str, str]:
+        return {name: page.text.split(f'id="{name}-error">')[1].split("<")[0]
+                for name in ("dose_number", "administered_on", "lot_id", "provider_name")
+                if f'id="{name}-error"' in page.text}
+
+    cases = {"1900-01-01": "within the last year",
+             str(today + timedelta(days=1)): "has not come yet",
+             str(today - timedelta(days=10)): f"Lot {number} arrived here on"}
+    for typed, said in cases.items():
+        page = await person.submit(here, {
+            "lot_id": str(lot), "dose_number": "-1", "administered_on": typed, "site": "LD",
+            "route": "IM", "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex},
+            action=f"{here}/record")
+        assert page.status_code == 422
+        shown = errors_on(page)
+        assert shown.keys() == {"dose_number", "administered_on"}, (typed, shown)
+        assert said in shown["administered_on"], (typed, shown)
+        assert f'value="{typed}"' in page.text and 'value="-1"' in page.text
+
+    dose = (await give(site, someone["id"], lot)).json()
+    edit = f"/care/doses/{dose['id']}/edit"
+    page = await person.submit(edit, {
+        "lot_id": str(lot), "dose_number": "0", "administered_on": "1900-01-01", "site": "LD",
+        "route": "IM", "provider_name": "P"})
+    assert page.status_code == 422
+    shown = errors_on(page)
+    assert shown.keys() == {"dose_number", "administered_on", "provider_name"}, shown
+    assert "within the last year" in shown["administered_on"]

@@ -1,6 +1,8 @@
 """Recording doses: each debits its lot by one through the keyed ledger (keyed by the
-administration, so a double click or a retry debits once); an edit changes the record; a
-removal as entered in error returns the dose by a reversing entry, never by editing history.
+administration, so a double click or a retry debits once); an edit changes the record (a
+corrected lot or day moves the debit by two more keyed entries); a removal as entered in error
+returns the dose by a reversing entry, never by editing history. A dose's day is not in the
+future, within the last year, and not before its lot arrived at the location.
 A first dose of a two-dose product starts its second-dose reminder.
 
 A dose fits the person's series: never before their birth, dose N only after dose N-1 and
@@ -10,7 +12,9 @@ authorized for (the eligibility rules' minimum age), is recorded only when the p
 recording it confirms it was given that way: a dose given is never refused, but a slip (Back, then
 "Save dose" again, which offers the next dose number) is caught."""
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -18,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.appointments import close_for_dose
 from api.domain.care import recipient_at
+from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
 from core.errors import Conflict, Invalid, NotFound
@@ -26,16 +31,17 @@ from models.accounts import User
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
 from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
-from models.base import utcnow
-from models.care_rules import local_today, reminder_time
+from models.base import as_utc, utcnow
+from models.care_rules import dose_day_problem, local_today, reminder_time
 from models.eligibility import age_on, rules
 from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot, Product
-from models.inventory_rules import EntryKind
+from models.inventory_rules import RECEIPTS, EntryKind
 from models.ledger import NotEnoughDoses, apply
 from models.recipients import Recipient
 
 NO_ADMINISTRATION = "We could not find that dose among your location's records."
+F = TypeVar("F", AdministrationIn, AdministrationEdit)
 GRACE = timedelta(days=4)  # CDC: a dose up to 4 days before the minimum interval counts
 CONFIRM = (" If it was given this way, tick \"The dose was given as entered\" and save "
            "again.")
@@ -53,16 +59,65 @@ async def _today(gateway: Gateway):
     return local_today(await gateway.now())
 
 
-async def usable_lot(session: AsyncSession, location: Location, lot_id: int, on) -> Lot:
+async def lot_here(session: AsyncSession, location: Location, lot_id: int) -> Lot:
     lot = await session.get(Lot, lot_id)
     if lot is None or lot.location_id != location.id:
         raise Invalid("Choose a lot held at this location.", field="lot_id")
-    if lot.is_expired(on):
-        raise Invalid(f"Lot {lot.lot_number} had expired on that day: it cannot be used.",
-                      field="lot_id")
+    return lot
+
+
+async def arrived_on(session: AsyncSession, lot: Lot) -> date | None:
+    """The day the lot first reached its location, in North Carolina: its first receipt or
+    transfer in (a receipt's own day when it gives one). None when no entry tells."""
+    entries = (await session.exec(select(LedgerEntry.occurred_on, LedgerEntry.created_at).where(
+        LedgerEntry.lot_id == lot.id, col(LedgerEntry.kind).in_(RECEIPTS)))).all()
+    return min((on or local_today(as_utc(at)) for on, at in entries), default=None)
+
+
+async def lot_day_problems(session: AsyncSession, lot: Lot, given_on: date,
+                           expired_field: str = "lot_id") -> dict[str, str]:
+    """Why a dose dated `given_on` cannot come out of this lot, by field: the lot had expired
+    that day (said on `expired_field`: the lot chosen, or the day of the dose's own lot), or
+    it was not here yet (said on the day: paper forms entered late included)."""
+    if lot.is_expired(given_on):
+        return {expired_field: f"Lot {lot.lot_number} had expired on that day"
+                + (": it cannot be used." if expired_field == "lot_id" else ".")}
+    arrived = await arrived_on(session, lot)
+    if arrived is not None and given_on < arrived:
+        return {"administered_on": f"Lot {lot.lot_number} arrived here on {day(arrived)}: a "
+                                   f"dose from it cannot be dated before then."}
+    return {}
+
+
+def _stocked(lot: Lot) -> None:
     if lot.on_hand < 1:
         raise Invalid(f"Lot {lot.lot_number} has no doses on hand.", field="lot_id")
-    return lot
+
+
+async def day_problems(session: AsyncSession, person: Recipient, lot: Lot | None,
+                       given_on: date, today: date, expired_field: str = "lot_id"
+                       ) -> dict[str, str]:
+    """Every problem with the dose's day at once, by field: against today, the person's birth
+    and the lot's days (`lot_day_problems`)."""
+    problems = {}
+    if problem := dose_day_problem(given_on, today):
+        problems["administered_on"] = problem
+    elif given_on < person.date_of_birth:
+        problems["administered_on"] = _before_birth(person)
+    if lot is not None:
+        problems = {**await lot_day_problems(session, lot, given_on, expired_field), **problems}
+    return problems
+
+
+def _before_birth(person: Recipient) -> str:
+    return (f"The date given is before {person.full_name}'s date of birth "
+            f"({day(person.date_of_birth)}).")
+
+
+def _refuse(problems: dict[str, str]) -> None:
+    if problems:
+        first = next(iter(problems.values()))
+        raise Invalid(first, errors=problems)
 
 
 async def _by_key(session: AsyncSession, user_id: int, key: str) -> Administration | None:
@@ -70,16 +125,30 @@ async def _by_key(session: AsyncSession, user_id: int, key: str) -> Administrati
         Administration.recorded_by == user_id, Administration.request_key == key))).first()
 
 
-async def _check_dates(gateway: Gateway, data) -> bool:
-    """True when the dose is entered late (from a paper form: its real day is earlier)."""
-    today = await _today(gateway)
-    if data.administered_on > today:
-        raise Invalid("A dose cannot be recorded for a day that has not come yet.",
-                      field="administered_on")
-    if (today - data.administered_on).days > 366:
-        raise Invalid("Enter the date the dose was given (within the last year).",
-                      field="administered_on")
-    return data.administered_on < today
+async def dose_form(session: AsyncSession, gateway: Gateway, model: type[F],
+                    values: Mapping[str, Any], person: Recipient, location: Location,
+                    dose: Administration | None = None) -> F:
+    """The record (or, with `dose`, the correction) page's form, or a 422 naming every mistake
+    at once: with other fields wrong, the dose's day is checked here too (`day_problems`:
+    against today, the person's birth and the lot's days), not only by `record` or `edit`
+    once they are right."""
+    parsed, errors = parse(model, values)
+    given_on = one_field(model, "administered_on", values)
+    if errors and given_on is not None:
+        lot_id, lot = one_field(model, "lot_id", values), None
+        if dose is not None and lot_id in (None, dose.lot_id):
+            lot = await session.get(Lot, dose.lot_id)
+        elif lot_id is not None and "lot_id" not in errors:
+            try:
+                lot = await lot_here(session, location, lot_id)
+            except Invalid as error:
+                errors.update(error.errors)
+        errors = {**await day_problems(
+            session, person, lot, given_on, await _today(gateway),
+            "administered_on" if dose is not None and lot and lot.id == dose.lot_id
+            else "lot_id"), **errors}
+    refuse_fields(errors)
+    return parsed
 
 
 async def _no_twin_dose(session: AsyncSession, recipient_id: int, dose_number: int,
@@ -97,8 +166,7 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
                        except_id: int | None = None) -> None:
     """The dose's place in the person's series (see the module's docstring)."""
     if data.administered_on < person.date_of_birth:
-        raise Invalid(f"The date given is before {person.full_name}'s date of birth "
-                      f"({day(person.date_of_birth)}).", field="administered_on")
+        raise Invalid(_before_birth(person), field="administered_on")
     youngest = rules().get("minimum_age", 16)
     if not data.confirmed and age_on(person.date_of_birth, data.administered_on) < youngest:
         raise Invalid(f"{person.full_name} was {age_on(person.date_of_birth, data.administered_on)}"
@@ -143,9 +211,11 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         return done
     try:
         person = await recipient_at(session, location, data.recipient_id)
-        late = await _check_dates(gateway, data)
+        today = await _today(gateway)
+        lot = await lot_here(session, location, data.lot_id)
+        _refuse(await day_problems(session, person, lot, data.administered_on, today))
         await _no_twin_dose(session, person.id, data.dose_number)
-        lot = await usable_lot(session, location, data.lot_id, data.administered_on)
+        _stocked(lot)
         await _fits_series(session, person, data, lot.product_id)
     except (Conflict, Invalid):
         # A twin of this request (a retry, a second tab) may have committed the dose since the
@@ -154,7 +224,8 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
             return done
         raise
     dose = Administration(recipient_id=person.id, location_id=location.id,
-                          product_id=lot.product_id, entered_late=late, recorded_by=user.id,
+                          product_id=lot.product_id, entered_late=data.administered_on < today,
+                          recorded_by=user.id,
                           **data.model_dump(exclude={"recipient_id", "confirmed"}))
     session.add(dose)
     try:
@@ -206,21 +277,21 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
                data: AdministrationEdit) -> Administration:
     if not dose.active:
         raise Conflict("This dose was removed as entered in error; record it again instead.")
-    late = await _check_dates(gateway, data)
-    lot = await session.get(Lot, dose.lot_id)
-    if lot.is_expired(data.administered_on):
-        raise Invalid(f"Lot {lot.lot_number} had expired on that day.", field="administered_on")
+    person = await session.get(Recipient, dose.recipient_id)
+    lot = new = await session.get(Lot, dose.lot_id)
+    if data.lot_id is not None and data.lot_id != dose.lot_id:
+        new = await lot_here(session, await session.get(Location, dose.location_id), data.lot_id)
+    _refuse(await day_problems(session, person, new, data.administered_on, await _today(gateway),
+                               "lot_id" if new is not lot else "administered_on"))
     await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
-    product_id = dose.product_id
-    if data.lot_id is not None and data.lot_id != dose.lot_id:
-        product_id = (await session.get(Lot, data.lot_id) or lot).product_id
-    await _fits_series(session, await session.get(Recipient, dose.recipient_id), data,
-                       product_id, dose.id)
-    if data.lot_id is not None and data.lot_id != dose.lot_id:
-        await _move(session, user, dose, lot, data)
+    if new is not lot:
+        _stocked(new)
+    await _fits_series(session, person, data, new.product_id, dose.id)
+    if new is not lot or data.administered_on != dose.administered_on:
+        await _rebook(session, user, dose, lot, new, data.administered_on)
     for name, value in data.model_dump(exclude={"lot_id", "confirmed"}).items():
         setattr(dose, name, value)
-    dose.entered_late = dose.entered_late or late
+    dose.entered_late = entered_late(dose)
     dose.updated_at = utcnow()
     session.add(dose)
     await session.commit()
@@ -228,22 +299,32 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
     return dose
 
 
-async def _move(session: AsyncSession, user: User, dose: Administration, old: Lot,
-                data: AdministrationEdit) -> None:
-    """Recorded against the wrong lot: the dose goes back to the old lot and comes out of the
-    new one, two keyed entries per move (a repeated edit finds the lot already moved), by the
-    person who corrected it; the reason names the dose record."""
-    location = await session.get(Location, dose.location_id)
-    new = await usable_lot(session, location, data.lot_id, data.administered_on)
+def entered_late(dose: Administration) -> bool:
+    """The rule that marks a dose at recording, applied to its corrected day: dated before
+    the day it was recorded (North Carolina's day)."""
+    return dose.administered_on < local_today(as_utc(dose.created_at))
+
+
+async def _rebook(session: AsyncSession, user: User, dose: Administration, old: Lot, new: Lot,
+                  given_on: date) -> None:
+    """The dose's debit corrected (recorded against the wrong lot, or dated the wrong day),
+    never by changing an entry: the dose goes back to the lot it came out of, dated the day it
+    was taken, and comes out of the right lot on the right day; two keyed entries per
+    correction (a repeated edit finds it made), by the person who corrected it; the reasons
+    name the dose record and what was wrong."""
     moves = (await session.exec(select(func.count()).select_from(LedgerEntry).where(
         col(LedgerEntry.key).startswith(f"{debit_key(dose.id)}:moved:")))).one() // 2 + 1
-    actor = _actor(user)
+    actor, record = _actor(user), f"Dose record {dose.id}"
+    wrong = ([] if new.id == old.id else ["wrong lot"]) + (
+        [] if given_on == dose.administered_on else [f"wrong day ({day(dose.administered_on)})"])
+    right = ([] if new.id == old.id else ["lot corrected"]) + (
+        [] if given_on == dose.administered_on else [f"day corrected to {day(given_on)}"])
     await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:back", lot=old,
                 kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=actor,
-                occurred_on=data.administered_on, reason=f"Dose record {dose.id}: wrong lot")
+                occurred_on=dose.administered_on, reason=f"{record}: {', '.join(wrong)}")
     await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:out", lot=new,
                 kind=EntryKind.ADMINISTERED, doses=-1, actor=actor,
-                occurred_on=data.administered_on, reason=f"Dose record {dose.id}: lot corrected")
+                occurred_on=given_on, reason=f"{record}: {', '.join(right)}")
     dose.lot_id, dose.product_id = new.id, new.product_id
 
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from pydantic import create_model
 from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
@@ -22,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.recipient_portal import fill_in
 from api.domain.scope import profile_at, site_for_staff
-from api.forms import parse, refuse_fields
+from api.forms import one_field, parse, refuse_fields
 from core.errors import Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.administrations import CheckIn
@@ -140,25 +139,15 @@ def paper_day_problem(filled: date | None, born: date | None, today: date) -> st
     return None
 
 
-def _one_field(name: str):
-    """A model of one of the walk-in form's fields, to read that field on its own."""
-    field = WalkInIn.model_fields[name]
-    return create_model(f"WalkIn_{name}", **{name: (field.annotation, field)})
-
-
-_FORM_DAY, _BIRTH = _one_field("registered_on"), _one_field("date_of_birth")
-
-
 def walk_in_form(values: Mapping[str, Any], now: datetime) -> WalkInIn:
     """The walk-in page's form, or a 422 naming every mistake at once: with other fields
     wrong, the form's day is checked here too (against today and the birth date), not only
     by `registration_time` once they are right."""
     parsed, errors = parse(WalkInIn, values)
     if errors and "registered_on" not in errors:
-        filled, _ = parse(_FORM_DAY, values)
-        born, _ = parse(_BIRTH, values)
+        filled = one_field(WalkInIn, "registered_on", values)
         problem = filled and paper_day_problem(
-            filled.registered_on, born.date_of_birth if born else None, local_today(now))
+            filled, one_field(WalkInIn, "date_of_birth", values), local_today(now))
         if problem:
             errors["registered_on"] = problem
     refuse_fields(errors)

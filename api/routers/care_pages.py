@@ -26,6 +26,7 @@ from models.enrollment import Location
 from models.inventory import Lot, Product
 from models.portal_rules import MANAGER
 from models.recipient_schemas import ask_yes_or_no
+from models.recipients import Recipient
 
 pages = Router(include_in_schema=False)
 NEW_PERSON = {"state": "NC", "industry": "other", "language": "en"}
@@ -176,7 +177,9 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
             return redirect(here, notice=f"{person.full_name} is checked in.")
         if action != "record":
             raise Invalid("Unknown action.")
-        data = validated_form(AdministrationIn, {**values, "recipient_id": str(person.id)})
+        data = await administrations.dose_form(
+            session, gateway, AdministrationIn, {**values, "recipient_id": str(person.id)},
+            person, location)
         dose = await administrations.record(session, gateway, user, location, data)
         await session.commit()
     except CVMSError as error:
@@ -228,8 +231,11 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
     back = f"/care/{dose.location_id}/recipients/{dose.recipient_id}"
     try:
         if action == "edit":
-            await administrations.edit(session, gateway, user, dose,
-                                       validated_form(AdministrationEdit, values))
+            data = await administrations.dose_form(
+                session, gateway, AdministrationEdit, values,
+                await session.get(Recipient, dose.recipient_id),
+                await session.get(Location, dose.location_id), dose)
+            await administrations.edit(session, gateway, user, dose, data)
             return redirect(back, notice="The dose is corrected.")
         if action == "remove":
             await administrations.remove(session, gateway, user, dose,

@@ -4,7 +4,7 @@ read-only user, and lots received through the inventory API."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import httpx
 from sqlmodel import select
@@ -14,7 +14,7 @@ from models.care_rules import local_today
 from models.enrollment import Location, Organization, UserLocation
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
-from models.inventory import Lot, Product
+from models.inventory import LedgerEntry, Lot, Product
 from tests.support.accounts import make_user
 from tests.support.system import System
 from tests.support.web import api_client, unique_email
@@ -75,9 +75,13 @@ async def product(system: System, cvx: str) -> Product:
         return (await session.exec(select(Product).where(Product.cvx_code == cvx))).one()
 
 
+LONG_AGO = timedelta(days=400)  # before the oldest day a dose may be entered for
+
+
 async def stock(system: System, site: Site, cvx: str, lot: str, doses: int = 10,
-                expires: date | None = None) -> int:
-    """Receive a lot through the API; its id."""
+                expires: date | None = None, arrived: datetime | None = None) -> int:
+    """Receive a lot through the API; its id. Its receipt is then dated `arrived` (by
+    default long ago: a dose, a paper form's too, is never dated before its lot arrived)."""
     found = await product(system, cvx)
     response = await site.manager.post(
         f"/api/v1/locations/{site.location_id}/inventory/receipts", json={
@@ -85,7 +89,13 @@ async def stock(system: System, site: Site, cvx: str, lot: str, doses: int = 10,
             "request_key": uuid.uuid4().hex,
             "expiration_date": str(expires or date.today() + timedelta(days=400))})
     assert response.status_code == 201, response.text
-    return response.json()["lot_id"]
+    lot_id = response.json()["lot_id"]
+    async with system.sessions() as session:
+        receipt = await session.get(LedgerEntry, response.json()["id"])
+        receipt.created_at = arrived or utcnow() - LONG_AGO
+        session.add(receipt)
+        await session.commit()
+    return lot_id
 
 
 async def on_hand(system: System, lot_id: int) -> int:
