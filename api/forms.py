@@ -7,15 +7,14 @@ page itself renders, so `parse` and `validated_form` (for pages) keep only the m
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
 from typing import Any, TypeVar, get_args
 
 from fastapi import Request
-from pydantic import BaseModel, ValidationError, create_model
+from pydantic import BaseModel, ValidationError
 
 from core.errors import Invalid
 from core.i18n import N_
-from models.input import Input
+from models.input import valid_fields
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -148,15 +147,7 @@ def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, 
 def one_field(model: type[BaseModel], name: str, data: Mapping[str, Any]) -> Any:
     """One of a form's fields read on its own (None when it is absent or wrong): what a rule
     between fields needs when other fields are wrong, so the page says every mistake at once."""
-    parsed, _ = parse(_alone(model, name), data)
-    return getattr(parsed, name, None)
-
-
-@cache
-def _alone(model: type[BaseModel], name: str) -> type[Input]:
-    field = model.model_fields[name]
-    return create_model(f"{model.__name__}_{name}", __base__=Input,
-                        **{name: (field.annotation, field)})
+    return valid_fields(model, {name: data[name]} if name in data else {}, {}).get(name)
 
 
 def _yes_or_no(annotation: Any) -> bool:

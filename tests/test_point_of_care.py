@@ -78,6 +78,11 @@ async def test_a_dose_debits_its_lot_once_and_removal_returns_it(system):
         "dose_number": 1, "administered_on": dose["administered_on"], "site": "RD",
         "route": "IM", "provider_name": "Dr. Rivera"})
     assert edited.status_code == 200 and edited.json()["site"] == "RD"
+    markup = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": dose["administered_on"], "site": "RD",
+        "route": "IM", "provider_name": "<script>alert(1)</script>"})
+    assert markup.status_code == 422, "the provider's name goes into HL7 RXA-10 and pages"
+    assert markup.json()["errors"]["provider_name"] == "Write the name without < or >."
     assert (await site.readonly.put(f"/api/v1/administrations/{dose['id']}",
                                     json={})).status_code == 403
     other_lot = await stock(system, site, "208", f"PG-{uuid.uuid4().hex[:6]}", doses=3)
