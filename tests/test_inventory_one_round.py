@@ -165,3 +165,19 @@ async def test_the_pages_count_from_the_north_carolina_day_in_the_evening(system
         "request_key": key()}, action=f"/inventory/{location}/expiry")
     assert said(far.text, "expiry")["expiration_date"].endswith(
         f"from {day(latest_expiry(nc_day, -10))} to {day(latest_expiry(nc_day))}.")
+
+
+async def test_a_transfer_request_names_the_doses_on_hand_with_its_other_mistakes(system, site):
+    """The request form said "Only N doses … are on hand" only once the receiving site and the
+    reason were right."""
+    location, manager, person, lot = site
+    page = await person.submit(f"/inventory/{location}", {
+        "kind": "transfer", "from_location_id": str(location), "to_location_id": "",
+        "lot_id": str(lot), "doses": "100000", "reason": LONG, "request_key": key()},
+        action=f"/inventory/{location}/transfer")
+    assert page.status_code == 422
+    errors = said(page.text, "transfer")
+    on = await on_hand(manager, location, "ROUND-1")
+    assert errors.get("doses") == f"Only {on} doses of lot ROUND-1 are on hand.", errors
+    assert {"to_location_id", "reason"} <= set(errors), errors
+    assert 'value="100000"' in page.text, "kept as typed"

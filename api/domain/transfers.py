@@ -70,17 +70,33 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
             raise Invalid("This organization has not signed the Supplemental Redistribution "
                           "Agreement (CEO and CMO), so it cannot redistribute.", field="kind")
     lot = await session.get(Lot, data.lot_id)
-    if lot is None or lot.location_id != sender.id:
-        raise Invalid("Choose a lot held at the sending site.", field="lot_id")
-    if lot.is_expired():
-        raise Invalid(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
-                      "expired vaccine cannot be moved.", field="lot_id")
-    if data.doses > lot.on_hand:
-        raise Invalid(f"Only {counted(lot.on_hand, 'dose')} of lot {lot.lot_number} "
-                      f"{'is' if lot.on_hand == 1 else 'are'} on hand.",
-                      field="doses")
+    if problems := _lot_problems(lot, sender.id, data.doses):
+        raise Invalid(next(iter(problems.values())), errors=problems)
     await _same_lot_agrees(session, receiver, lot)
     return sender, receiver, lot
+
+
+def _lot_problems(lot: Lot | None, sender_id: int, doses: int | None) -> dict[str, str]:
+    """Why these doses cannot leave with this lot, by field (none: they can)."""
+    if lot is None or lot.location_id != sender_id:
+        return {"lot_id": "Choose a lot held at the sending site."}
+    if lot.is_expired():
+        return {"lot_id": f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
+                          "expired vaccine cannot be moved."}
+    if doses is not None and doses > lot.on_hand:
+        return {"doses": f"Only {counted(lot.on_hand, 'dose')} of lot {lot.lot_number} "
+                         f"{'is' if lot.on_hand == 1 else 'are'} on hand."}
+    return {}
+
+
+async def request_problems(session: AsyncSession, sender: Location,
+                           fields: dict) -> dict[str, str]:
+    """What the sending site's records say of a refused request's fields that passed
+    (`valid_fields`): the lot and its doses on hand, said with the form's other mistakes."""
+    if "lot_id" not in fields:
+        return {}
+    return _lot_problems(await session.get(Lot, fields["lot_id"]), sender.id,
+                         fields.get("doses"))
 
 
 async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) -> None:

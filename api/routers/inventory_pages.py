@@ -170,7 +170,9 @@ async def _request_transfer(session, gateway, user, location, values) -> str:
         receiver, errors = None, error.problems("to_location_id")
     parsed, found = parse(TransferIn, {**values, "to_location_id": receiver or 0})
     errors = {**found, **errors} if receiver is None else found
-    if errors:
+    if errors:  # the lot's and its doses' problems said with them, not after
+        errors = {**await transfers.request_problems(
+            session, location, valid_fields(TransferIn, values, errors)), **errors}
         raise Invalid("Check these fields.", errors=errors)
     transfer = await transfers.request(session, gateway, user, parsed,
                                        repeat_check=not values.get("confirmed"))
