@@ -19,4 +19,7 @@ async def test_awaiting_a_result_moves_the_clock_by_its_timers_not_by_years(ts_e
             await ts_env.client.execute_workflow(SleepWorkflow.run, 2, task_queue=task_queue,
                                                  id=f"{task_queue}-{uuid.uuid4().hex[:6]}")
             moved = await ts_env.get_current_time() - before
-            assert timedelta(days=2) <= moved <= timedelta(days=2) + PACE, moved
+            # Between the result and the reading the server may skip on to the pacer's next
+            # timers, one PACE each (two when the machine is loaded: 60 days seen in a whole
+            # `make test`); without the pacer it leapt 3,652 days.
+            assert timedelta(days=2) <= moved <= timedelta(days=2) + 3 * PACE, moved
