@@ -1,8 +1,10 @@
 """The second-dose reminder's steps: read when it is due, and email the recipient once."""
 
+import asyncio
+
 from temporalio import activity
 
-from activities.mailer import MailingActivities, missing, present
+from activities.mailer import LOOK_AGAIN_AFTER, MailingActivities, missing, present
 from core import i18n
 from models.administration_store import reminder_due
 from models.administrations import (
@@ -75,18 +77,21 @@ class CareActivities(MailingActivities):
     @activity.defn
     async def read_appointment(self, data: AppointmentRef) -> AppointmentBooking:
         """The booking as it stands: its status, how often it moved and its current time."""
-        async with self.sessions() as session:
-            appointment = await present(session, Appointment, data.appointment_id, "appointment")
-            # released (its dose recorded elsewhere or earlier): ended, as a cancellation is
-            status = CANCELLED if appointment.status == RELEASED else appointment.status
-            if status != CANCELLED and (
-                    data.cancelled or appointment.moves < data.moves_at_least):
-                # signalled just before its commit: look again in a moment (given up after a
-                # few minutes, when the change's transaction did not commit)
-                raise missing(f"the change told of appointment {appointment.id}")
-            slot = await session.get(AppointmentSlot, appointment.slot_id)
-            return AppointmentBooking(status=status, moves=appointment.moves,
-                                      starts_at=as_utc(slot.starts_at))
+        for pause in (0, *LOOK_AGAIN_AFTER):  # the commit follows the telling by milliseconds
+            await asyncio.sleep(pause)
+            async with self.sessions() as session:
+                appointment = await present(session, Appointment, data.appointment_id,
+                                            "appointment")
+                # released (its dose recorded elsewhere or earlier): ended, as a cancellation is
+                status = CANCELLED if appointment.status == RELEASED else appointment.status
+                if status == CANCELLED or not (
+                        data.cancelled or appointment.moves < data.moves_at_least):
+                    slot = await session.get(AppointmentSlot, appointment.slot_id)
+                    return AppointmentBooking(status=status, moves=appointment.moves,
+                                              starts_at=as_utc(slot.starts_at))
+        # told of the change just before its commit and still not committed: the next attempt
+        # looks again (given up after a few minutes, when the change did not commit)
+        raise missing(f"the change told of appointment {data.appointment_id}")
 
     @activity.defn
     async def send_appointment_email(self, data: AppointmentEmail) -> bool:

@@ -363,6 +363,38 @@ async def test_a_move_to_an_earlier_time_is_emailed_at_once_even_if_the_process_
     await http.aclose()
 
 
+async def test_a_move_committed_a_moment_after_the_process_looks_costs_no_failed_attempt(
+        system, monkeypatch):
+    """The process read the booking before the move's commit and failed the attempt (a
+    traceback in the worker's log at every move, a retry a second later): it now looks again
+    for a moment within the attempt."""
+    from temporalio.api.enums.v1 import EventType
+
+    from api.processes import appointments as process
+    from workflows import ids
+
+    site = await vaccinating_site(system)
+    email = f"moment-{uuid.uuid4().hex[:6]}@example.org"
+    http, base, token, appointment, earlier = await _booked(system, site, email, 8, 2)
+    told = process.changed
+
+    async def commit_a_moment_later(*args, **kwargs):
+        await told(*args, **kwargs)
+        await asyncio.sleep(0.2)
+
+    monkeypatch.setattr(process, "changed", commit_a_moment_later)
+    moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
+                            data={"slot_id": str(earlier), "csrf_token": token})
+    assert moved.status_code == 303
+    await system.smtp.one(to=email, subject="appointment is changed", timeout=30)
+    await http.aclose()
+    history = await system.client.get_workflow_handle(ids.appointment(appointment)
+                                                      ).fetch_history()
+    attempts = [event.activity_task_started_event_attributes.attempt for event in history.events
+                if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED]
+    assert attempts and set(attempts) == {1}, attempts
+
+
 async def test_with_temporal_away_a_move_is_not_made_and_the_page_says_try_again(
         system, monkeypatch):
     from temporalio.client import WorkflowHandle
