@@ -236,6 +236,14 @@ async def test_a_recipient_asks_without_an_account(system):
             "name": "Rosa Recipient", "phone": "(919) 555-0123",
             "question": "Where is my second dose?"})
         assert by_phone.status_code == 201 and by_phone.json()["team"] == "recipients"
+    # The agent's page promised "Resolution notes (emailed to the requester)" to a phone number
+    from models.enums import Role
+    from tests.support.accounts import make_user
+    desk = browser(system)
+    await desk.login((await make_user(system, Role.HELPDESK_AGENT, team="recipients")).email)
+    shown = (await desk.http.get(f"/helpdesk/cases/{by_phone.json()['id']}")).text
+    await desk.http.aclose()
+    assert "emailed to the requester" not in shown and "tell them by phone" in shown
     email = unique_email("recipient")
     person = browser(system)
     page = await person.submit("/help/ask", {
