@@ -39,6 +39,7 @@ async def test_the_enrollment_emails_read_right(system):
 
     # the CEO signs one of two documents: the receipt says the other is still to sign
     request = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    assert "Earlier links" not in text(request), "the first request: no earlier links were sent"
     first = signing_tokens(request)[0]
     assert (await sign_token(system, first, "ceo")).status_code == 201
     receipt = await system.smtp.one(to=enrollment.ceo_email, subject="Receipt")
@@ -56,7 +57,10 @@ async def test_the_enrollment_emails_read_right(system):
     approved = await system.smtp.one(to=west_email, subject="is approved")
     assert text(approved).startswith(f"Hello {west.coordinator_first_name} and Olivia,"), \
         text(approved)[:80]
-    assert "Open the inventory:\nhttp" in text(approved)
+    # one email to both: each link says whose it is (the inventory's answered the OA with 403)
+    assert "Location Manager, open the inventory:\nhttp" in text(approved)
+    assert "For the site's Location Manager:" in approved.html
+    assert "Organization Administrator (the inventory is the Location Manager's)" in text(approved)
     rejected = await system.smtp.one(to=east_email, subject="rejected")
     assert f"{EAST} (Wake Health Partners)" in text(rejected)
     assert "Photo is blurry.<br>Retake it." in rejected.html
@@ -71,6 +75,7 @@ async def test_the_enrollment_emails_read_right(system):
     assert "Register" not in text(invitation) and "Sign in and start Section B" in invitation.html
     addendum = await system.smtp.one(to=enrollment.cmo_email, subject="addendum")
     assert "  - Location added: Later Clinic\n\nAs Chief Medical Officer" in text(addendum)
+    assert "Earlier links we sent you no longer work." in " ".join(text(addendum).split())
     await wait_for_status(system, west_id, "approved")
 
 
