@@ -267,7 +267,8 @@ class EnrollmentActivities(MailingActivities):
                 recipient_name=(await coordinator_names(session, location))[0],
                 organization_name=org.legal_name,
                 location_name=location.name, providers_pending=location.providers_pending,
-                status_url=self.settings.link(f"/locations/{location.id}/section-b"))
+                status_url=self.settings.link(f"/locations/{location.id}/section-b"),
+                resubmitted=location.resubmission)
             section = await session.get(SectionB, location.id)
             key = section_b_submitted_key(location.id, section.completed_at)
         await self.mailer.send(key, EmailKind.SECTION_B_SUBMITTED, [location.coordinator_email],

@@ -129,6 +129,7 @@ class SectionBEscalationContext(LocationEmail):
 class SectionBSubmittedContext(LocationEmail):
     providers_pending: bool
     status_url: str
+    resubmitted: bool = False  # after a rejection: it goes back to review
 
 
 class SigningLink(BaseModel):

@@ -107,6 +107,11 @@ async def test_pages_name_whom_a_location_waits_on_and_what_a_resubmission_does(
     base = f"/api/v1/locations/{location_id}"
     assert (await coordinator.post(f"{base}/section-b/resubmit")).status_code == 200
     assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+    # the resubmission's confirmation was the first one's again ("is complete", "CEO and CMO
+    # still have to sign"), not saying it goes back to review
+    again = await system.smtp.one(to=email, subject="Section B resubmitted for")
+    assert "goes back to the Immunization Branch for review" in " ".join(text(again).split())
+    assert "is complete" not in text(again)
     person = browser(system)
     await person.login(email)
     page = (await person.get(f"/locations/{location_id}/section-b")).text
@@ -126,6 +131,9 @@ async def test_links_expire_at_a_moment_and_the_approval_opens_the_inventory(sys
     (email, location_id), = enrollment.locations.items()
     invitation = await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
     assert EXPIRES.search(text(invitation)) and EXPIRES.search(invitation.html), text(invitation)
+    # "pause and come back at any time" with a link that works once: how to come back
+    assert "once registered, log in on the portal with your email address and password" in \
+        " ".join(text(invitation).split())
     await complete_location(system, email, location_id)
     request = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
     assert len(signing_tokens(request)) == 2
