@@ -31,7 +31,7 @@ from models.contracts import (
 from models.enrollment import Location, Organization, ResponsibleOfficer, StoredFile
 from models.enrollment_enums import OfficerRole
 from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links, signed_copy_path
-from models.review import SigningRequest, SigningRound
+from models.review import SigningRequest, SigningRound, others_pending
 from models.section_b_snapshot import agreement_data
 from models.signatures import Signature
 from notifications.catalogue import (
@@ -323,9 +323,6 @@ def _signature(request: SigningRequest, data: OfficerSign) -> Signature:
 
 async def _recorded(session, request: SigningRequest) -> SignatureRecorded:
     """The officer's other documents in this round still waiting for their signature."""
-    others = (await session.exec(select(SigningRequest).where(
-        SigningRequest.round_id == request.round_id,
-        SigningRequest.officer_role == request.officer_role,
-        SigningRequest.id != request.id, SigningRequest.status == "pending"))).all()
+    others = await others_pending(session, request)
     return SignatureRecorded(signature_id=request.signature_id, request_id=request.id,
                              still_unsigned=[DOCUMENTS[r.document].title for r in others])

@@ -205,6 +205,7 @@ ROUTES: dict[str, Access] = {
     "GET /sign/{token}": public(Scope.TOKEN), "POST /sign/{token}": public(Scope.TOKEN),
     "GET /sign/copies/{signature_id}/agreement.pdf": public(Scope.TOKEN),
     "POST /sign/{token}/renew": public(Scope.TOKEN),
+    "GET /sign/{token}/signed": public(Scope.TOKEN),  # where a signature leads (reloadable)
     "POST /api/v1/signing/request-link": public(),
     "GET /api/v1/signing/{token}": public(Scope.TOKEN),
     "POST /api/v1/signing/{token}": public(Scope.TOKEN),

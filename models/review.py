@@ -4,7 +4,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.agreements import DocumentKind
 from models.base import created_at_field, time_field
@@ -50,6 +51,17 @@ class SigningRequest(SQLModel, table=True):
     link_issue: int = 0  # how many links were issued; only the newest works
     created_at: datetime = created_at_field()
     signed_at: datetime | None = time_field()
+
+
+async def others_pending(session: AsyncSession,
+                         request: SigningRequest) -> list[SigningRequest]:
+    """The officer's other requests in the request's round still waiting for their signature
+    (what the thank-you page, the receipt and a used link name as left to sign)."""
+    return list((await session.exec(select(SigningRequest).where(
+        SigningRequest.round_id == request.round_id,
+        SigningRequest.officer_role == request.officer_role,
+        SigningRequest.id != request.id, SigningRequest.status == "pending")
+        .order_by(SigningRequest.id))).all())
 
 
 class ReviewDecision(SQLModel, table=True):

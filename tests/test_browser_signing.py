@@ -27,6 +27,21 @@ async def test_the_thank_you_page_names_what_is_left_and_offers_a_copy(page, sys
     await expect(page.get_by_text("Still waiting for your signature")).to_be_visible()
     await expect(page.get_by_text("Supplemental COVID-19 Vaccine Redistribution")).to_be_visible()
     await assert_accessible(page)
+    # the thank-you page is a GET: reloading it signs nothing again and shows the same
+    assert page.url.endswith("/signed")
+    await page.reload()
+    await expect(page.get_by_role("heading", name="Thank you: the document is signed")).to_be_visible()
+    await expect(page.get_by_text("Supplemental COVID-19 Vaccine Redistribution")).to_be_visible()
+    # the used link names the document still to sign, not "nothing more is needed"
+    await page.goto(mail.link("/sign/"))
+    await expect(page.get_by_role("alert")).to_contain_text("already used")
+    await expect(page.get_by_text("Supplemental COVID-19 Vaccine Redistribution")).to_be_visible()
+    await expect(page.get_by_text("Nothing more is needed")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Email me a new link for what is left")
+                 ).to_be_visible()
+    await assert_accessible(page)
+    await page.go_back()
+    await expect(page.get_by_role("heading", name="Thank you: the document is signed")).to_be_visible()
     href = await page.get_by_role("link", name="Download a copy of what you signed").get_attribute(
         "href")
     copy = await page.request.get(href)

@@ -200,3 +200,40 @@ async def test_a_half_typed_officer_kept_by_a_pause_is_shown_by_the_api_as_typed
     assert shown.status_code == 200, shown.text[:300]
     assert shown.json()["officers"] == [
         {"role": "ceo", "name": "Half Done", "title": "", "email": "half@"}]
+
+
+async def test_next_with_one_error_saves_the_other_answers_on_every_step(system):
+    """Next meeting an error keeps what was typed in the draft, as Section B does, and says
+    so: the administrator who leaves after the error finds the answers again."""
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    details = {**{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
+               "redistribution_participant": "false", "action": "next"}
+    wrong = await person.submit("/organization/section-a/details", {**details,
+                                                                     "zip_code": "2750"})
+    assert wrong.status_code == 400 and 'id="zip_code-error"' in wrong.text
+    assert "Your other answers are saved" in wrong.text
+    assert 'value="2750"' in wrong.text, "the wrong field is shown as typed"
+    dashboard = await person.get("/organization")
+    assert "Continue Section A" in dashboard.text
+    again = await person.get("/organization/section-a/details")
+    assert 'value="Wake Health Partners"' in again.text and 'value="1 Health Way"' in again.text
+    assert 'value="office@wakehealth.example"' in again.text
+    assert 'value="2750"' in again.text
+    assert "Step 2 of 4" in (await person.submit("/organization/section-a/details",
+                                                 details)).text
+    await person.submit("/organization/section-a/locations", {
+        **location_body("Kept Clinic", unique_email("c")), "action": "add"})
+    half = await person.submit("/organization/section-a/locations", {
+        **location_body("Typed Clinic", unique_email("c")), "zip_code": "27", "action": "next"})
+    assert half.status_code == 400 and "The locations in your list are saved" in half.text
+    assert 'value="Typed Clinic"' in half.text
+    await person.submit("/organization/section-a/locations", {"action": "next"})
+    officers = await person.submit("/organization/section-a/officers", {
+        "action": "next", "ceo_name": "Cora Chief", "ceo_title": "CEO",
+        "ceo_email": unique_email("ceo"), "cmo_name": "Max Medic", "cmo_title": "CMO",
+        "cmo_email": "not-an-address"})
+    assert officers.status_code == 400 and 'id="cmo_email-error"' in officers.text
+    assert "Your other answers are saved" in officers.text
+    back = await person.get("/organization/section-a/officers")
+    assert 'value="Cora Chief"' in back.text and 'value="Max Medic"' in back.text

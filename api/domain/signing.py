@@ -20,7 +20,8 @@ from models.enrollment_enums import LocationStatus, OfficerRole
 from models.enrollment_schemas import SignatureIn
 from models.links import PROBLEMS as ALL_PROBLEMS
 from models.links import SIGNING_PURPOSE, find_link, link_problem
-from models.review import SigningRequest, SigningRound
+from models.review import SigningRequest, SigningRound, others_pending
+from models.signatures import Signature
 
 PROBLEMS = ALL_PROBLEMS[SIGNING_PURPOSE]
 
@@ -102,15 +103,47 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
     if link is None:
         raise _gone("invalid")
     request = await session.get(SigningRequest, link.subject_id)
-    if request.status == "signed":
-        raise Conflict(PROBLEMS["used"], field="token")
     if request.status == "void":
         raise _gone("void")
+    # a used link asks for what its officer has still to sign in the round, if anything
+    requests = await others_pending(session, request) if request.status == "signed" else [
+        request]
+    if not requests:
+        raise Conflict(PROBLEMS["used"], field="token")
     await throttle.renewal_allowed(session, request.officer_email,
                                    throttle.SIGNING_LINK_EMAIL)
     signing_round = await session.get(SigningRound, request.round_id)
-    await signing_process.renew_link(gateway, request.organization_id, signing_round.number,
-                                     request.id)
+    for pending in requests:
+        await signing_process.renew_link(gateway, request.organization_id, signing_round.number,
+                                         pending.id)
+
+
+async def _used_request(session: AsyncSession, token: str) -> SigningRequest | None:
+    link = await find_link(session, SIGNING_PURPOSE, token)
+    return await session.get(SigningRequest, link.subject_id) if link else None
+
+
+async def left_to_sign(session: AsyncSession, token: str) -> list[str]:
+    """The titles a used link's officer has still to sign in its round (none: nothing more
+    is needed from them)."""
+    request = await _used_request(session, token)
+    if request is None or request.status != "signed":
+        return []
+    return [DOCUMENTS[r.document].title for r in await others_pending(session, request)]
+
+
+async def signed_with(session: AsyncSession, token: str) -> Signature | None:
+    """The signature a link made, for its result page (to be opened again, reloaded); None
+    while its document is unsigned. A mistyped link, or one whose signature no longer counts,
+    explains itself."""
+    request = await _used_request(session, token)
+    if request is None:
+        raise _gone("invalid")
+    if request.status == "void":
+        raise _gone("void")
+    if request.status != "signed" or request.signature_id is None:
+        return None
+    return await session.get(Signature, request.signature_id)
 
 
 async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str) -> None:

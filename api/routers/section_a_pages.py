@@ -85,20 +85,29 @@ async def save_details(request: Request, user: Admin, session: SessionDep,
     values = await form_values(request)
     org = await my_organization(session, user)
     data, errors = parse(OrganizationDetailsIn, values)
+    kept = {}
     if data:
         try:
             org = await section_a.save_details(session, user, org, data, gateway)
             return _after_save(values, "locations", org=org)
         except CVMSError as error:
             errors = error.problems()
-    elif values.get("action") == "pause" and (org is None or org.status ==
-                                              OrganizationStatus.DRAFT):
-        await section_a.keep_details(session, user, org, values)  # as typed: nothing lost
-        return redirect("/organization", notice="Section A is saved. Some details still need "
-                                                "attention: you will see them when you "
-                                                "continue.")
+    elif org is None or org.status == OrganizationStatus.DRAFT:
+        # as typed, whatever was pressed: leaving the page after an error loses nothing
+        org = await section_a.keep_details(session, user, org, values)
+        if values.get("action") == "pause":
+            return redirect("/organization", notice="Section A is saved. Some details still "
+                                                    "need attention: you will see them when "
+                                                    "you continue.")
+        kept = {"notice": KEPT}
     return await _page(request, session, org, "details", values=values, errors=errors,
-                       status_code=400)
+                       status_code=400, **kept)
+
+
+KEPT = ("Your other answers are saved, so they are still here if you leave this page and come "
+        "back. Correct what is marked, then choose Next.")
+LIST_KEPT = ("The locations in your list are saved, so they are still here if you leave this "
+             "page and come back.")
 
 
 def _after_save(values: dict, next_step: str, previous: str | None = None,
@@ -131,16 +140,17 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if values.get("location_id") or _typed_location(values):
         # typed but not "Added", or an edit not saved: keep it, or stop and say so
         data, errors = parse(LocationIn, values)
+        kept = {"notice": LIST_KEPT} if await section_a.locations_of(session, org) else {}
         if errors:
             unkept = UNSAVED if values.get("location_id") else UNADDED
             errors = {**errors, "name": errors.get("name") or unkept}
             return await _page(request, session, org, "locations", values=values,
-                               errors=errors, status_code=400)
+                               errors=errors, status_code=400, **kept)
         try:
             await _store_location(session, gateway, org, values, data, user)
         except CVMSError as error:
             return await _page(request, session, org, "locations", values=values,
-                               errors=error.problems("name"), status_code=400)
+                               errors=error.problems("name"), status_code=400, **kept)
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
                            errors={"locations": "Add at least one location before continuing. "
@@ -194,7 +204,7 @@ async def officers_step(request: Request, user: Admin, session: SessionDep) -> R
         errors.update({f"{role.value}_{k}": v for k, v in role_errors.items()})
     if errors and values.get("action", "next") == "next":
         return await _page(request, session, org, "officers", values=values, errors=errors,
-                           status_code=400)
+                           status_code=400, notice=KEPT)
     return _after_save(values, "review", previous="locations", org=org)
 
 

@@ -9,7 +9,7 @@ from api.domain import signing
 from api.domain.agreement_pdf import officer_copy
 from api.domain.signing import OfficerSignatureIn
 from api.forms import form_values, parse
-from api.pages import render
+from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError, Gone, Invalid, NotFound
@@ -41,11 +41,19 @@ class SigningDocumentOut(BaseModel):
     content_sha256: str
 
 
-async def _problem(request: Request, token: str, error: CVMSError) -> HTMLResponse:
+async def _problem(request: Request, token: str, error: CVMSError,
+                   session=None) -> HTMLResponse:
     problem = error.errors.get("link")
+    message, left = error.message, []
+    if problem == "used" and session is not None:  # what the officer has still to sign, if any
+        left = await signing.left_to_sign(session, token)
+        message = USED_WITH_MORE if left else message
     return render(request, "signing/problem.html", {
-        "message": error.message, "token": token,
+        "message": message, "token": token, "still_unsigned": left,
         "renewable": problem in ("expired", "revoked")}, status_code=error.status_code)
+
+
+USED_WITH_MORE = "This signing link was already used: its document is signed."
 
 
 @pages.get("/request-link", response_class=HTMLResponse)
@@ -67,21 +75,38 @@ async def signing_page(request: Request, token: str, session: SessionDep) -> HTM
     try:
         page = await signing.open_link(session, token)
     except Gone as error:
-        return await _problem(request, token, error)
+        return await _problem(request, token, error, session)
     return render(request, "signing/sign.html", {"page": page, "token": token})
 
 
+@pages.get("/{token}/signed", response_class=HTMLResponse)
+async def signed_page(request: Request, token: str, session: SessionDep,
+                      settings: SettingsDep) -> Response:
+    """Where a signature leads (a 303 from its form, so reloading it signs nothing again):
+    what was signed, and what the officer has still to sign in the round."""
+    try:
+        signature = await signing.signed_with(session, token)
+    except Gone as error:
+        return await _problem(request, token, error)
+    if signature is None:  # not signed yet: the link's signing page
+        return redirect(f"/sign/{token}")
+    copy = signed_copy_path(settings.secret_key.get_secret_value(), signature.id)
+    return render(request, "signing/signed.html", {
+        "signature": signature, "copy_url": copy, "token": token,
+        "still_unsigned": await signing.left_to_sign(session, token)})
+
+
 @pages.post("/{token}", response_class=HTMLResponse)
-async def sign(request: Request, token: str, session: SessionDep, gateway: ProcessesDep,
-               settings: SettingsDep) -> Response:
+async def sign(request: Request, token: str, session: SessionDep,
+               gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     data, errors = parse(OfficerSignatureIn, {**values, "consent": values.get("consent") == "yes"})
     try:
         if errors:
             raise Invalid("Check your signature.", errors=errors)
-        recorded = await signing.sign(session, gateway, token, data, request)
+        await signing.sign(session, gateway, token, data, request)
     except Gone as error:
-        return await _problem(request, token, error)
+        return await _problem(request, token, error, session)
     except CVMSError as error:
         await session.rollback()
         try:
@@ -92,10 +117,7 @@ async def sign(request: Request, token: str, session: SessionDep, gateway: Proce
             "page": page, "token": token, "errors": error.problems(),
             "posted": values},
             status_code=error.status_code)
-    signature = await session.get(Signature, recorded.signature_id)
-    copy = signed_copy_path(settings.secret_key.get_secret_value(), signature.id)
-    return render(request, "signing/signed.html", {"signature": signature, "copy_url": copy,
-                                                   "still_unsigned": recorded.still_unsigned})
+    return redirect(f"/sign/{token}/signed")
 
 
 @pages.get("/copies/{signature_id}/agreement.pdf")

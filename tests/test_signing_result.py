@@ -1,0 +1,66 @@
+"""Found by the outside check: the officer's thank-you page was the signing form's answer
+(reloading it posted the signature again and met "This link cannot be used"), and a used link
+said nothing more was needed while the officer still had a document to sign. A signature now
+leads (303) to a page that can be reloaded, and a used link names what is left."""
+
+import re
+
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.review import SIGNING_SUBJECT, sign_token, signing_tokens
+from tests.support.web import browser
+
+REDISTRIBUTION = "CDC Supplemental COVID-19 Vaccine Redistribution Agreement"
+NOTHING_MORE = "Nothing more is needed from you"
+
+
+async def test_a_signature_leads_to_a_page_to_reload_and_a_used_link_names_what_is_left(system):
+    enrollment = await start_enrollment(system, ["Result Clinic"], redistribution=True)
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    tokens = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
+                                                  subject=SIGNING_SUBJECT))
+    officer = browser(system)
+    pages = {token: (await officer.get(f"/sign/{token}")).text for token in tokens}
+    provider = next(t for t, html in pages.items() if REDISTRIBUTION not in html.split(
+        "<h1")[1].split("</h1>")[0])
+    other = next(t for t in tokens if t != provider)
+    document = re.search(r'name="document" value="([^"]+)"', pages[provider])[1]
+    signed = await officer.submit(f"/sign/{provider}", {
+        "signer_role": "ceo", "document": document, "method": "typed",
+        "typed_name": "Cora Chief", "consent": "yes"})
+    assert [r.status_code for r in signed.history] == [303], "the answer is a redirect"
+    assert signed.url.path == f"/sign/{provider}/signed" and signed.status_code == 200
+    assert "Thank you: the document is signed" in signed.text
+    assert "Still waiting for your signature" in signed.text and REDISTRIBUTION in signed.text
+    reloaded = await officer.get(f"/sign/{provider}/signed")
+    assert reloaded.status_code == 200 and "Thank you: the document is signed" in reloaded.text
+    assert REDISTRIBUTION in reloaded.text
+    used = await officer.get(f"/sign/{provider}")
+    assert used.status_code == 410 and "already used" in used.text
+    assert REDISTRIBUTION in used.text and NOTHING_MORE not in used.text
+    # the page's button emails a new link for what is left; the earlier one stops working
+    renewed = await officer.submit(f"/sign/{provider}", {}, action=f"/sign/{provider}/renew")
+    assert renewed.status_code == 200 and "A new link is on its way" in renewed.text
+    mails = await system.smtp.wait_for(to=enrollment.ceo_email, subject=SIGNING_SUBJECT,
+                                       count=2)
+    fresh, = signing_tokens(mails[-1])
+    assert (await officer.get(f"/sign/{other}")).status_code == 410
+    assert (await sign_token(system, fresh, "ceo")).status_code == 201
+    done = await officer.get(f"/sign/{provider}")
+    assert done.status_code == 410 and NOTHING_MORE in done.text
+    assert "Still waiting" not in done.text
+    after = await officer.get(f"/sign/{provider}/signed")
+    assert after.status_code == 200 and "Still waiting" not in after.text
+
+
+async def test_the_result_page_of_an_unsigned_or_mistyped_link(system):
+    enrollment = await start_enrollment(system, ["Unsigned Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
+                                                  subject=SIGNING_SUBJECT))
+    async with system.http() as http:
+        early = await http.get(f"/sign/{token}/signed")
+        assert early.status_code == 303 and early.headers["location"] == f"/sign/{token}"
+        wrong = await http.get(f"/sign/{'x' * 43}/signed")
+        assert wrong.status_code == 410 and "not valid" in wrong.text
