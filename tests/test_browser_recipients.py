@@ -87,3 +87,15 @@ async def test_a_pdf_chosen_for_upload_is_named_as_not_a_list(page, system):
     await expect(message).to_contain_text("This file is not an Excel (.xlsx) or CSV file")
     await expect(message).not_to_contain_text("Choose a file")
     await assert_accessible(page)
+
+
+async def test_an_empty_file_chosen_for_upload_is_named_as_empty(page, system):
+    manager = await location_manager(system)
+    await log_in(page, manager.email)
+    await page.goto("/recipients")
+    await page.locator("#file").set_input_files(files=[{
+        "name": "empty.xlsx", "mimeType": XLSX, "buffer": b""}])
+    await page.get_by_role("button", name="Upload").click()
+    message = page.locator("#file-error")
+    await expect(message).to_contain_text("empty.xlsx is empty (0 bytes)")
+    await expect(message).not_to_contain_text("Choose a file")

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from models.audit import AuditEvent
-from models.recipients import Recipient
+from models.recipients import Recipient, RecipientUpload
 from tests.support.recipients import (
     HEADER,
     csv_file,
@@ -335,3 +335,88 @@ def test_counts_have_thousands_separators_on_the_page_and_in_the_email():
         repeats=[], errors_shown=[])
     body = page[page.index("<h1"):]
     assert "3000" not in body and "3,000 rows" in body and "2,400" in body, body[:3000]
+
+
+async def test_an_empty_file_is_named_as_empty_not_as_missing(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await upload(http, manager, b"", name="empty.csv")
+    assert answer.status_code == 422, answer.text
+    assert "empty.csv is empty (0 bytes)" in answer.text, answer.text
+    _person, page = await upload_page(system, manager, "empty.xlsx", b"")
+    shown = " ".join(page.text.split())
+    assert page.status_code == 422 and 'id="file-error">empty.xlsx is empty (0 bytes)' in shown
+    assert "Choose a file" not in shown
+
+
+def eleven_rows(t: str) -> list[list[str]]:
+    """11 people, 7 with a problem, and row 6 (the header is row 1) a copy of row 2: 4 valid
+    rows naming 3 people."""
+    lines = rows(11, t, {n: {3: "555"} for n in (3, 5, 6, 7, 8, 9, 10)})
+    lines[4] = list(lines[0])
+    return lines
+
+
+async def test_a_refused_files_valid_rows_are_imported_once_whichever_page_is_pressed(system):
+    t = tag()
+    data = xlsx(eleven_rows(t))
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    # the same file uploaded twice, refused twice
+    first, second = [(await upload(http, manager, data)).json() for _ in range(2)]
+    assert first["status"] == second["status"] == "refused" and first["valid_rows"] == 4
+    person = browser(system)
+    await person.login(manager.email)
+    chosen = await person.submit(f"/recipients/uploads/{first['id']}", {},
+                                 action=f"/recipients/uploads/{first['id']}/valid-rows")
+    imported = int(str(chosen.url).rsplit("/", 1)[1])
+    done = await finished(http, imported)
+    assert done["stored"] == 4 and done["new_recipients"] == 3, done
+    await system.smtp.one(to=manager.email, subject="recipient upload")
+    for older in (first["id"], second["id"]):
+        shown = " ".join((await person.get(f"/recipients/uploads/{older}")).text.split())
+        assert "Nothing was imported" not in shown and "/valid-rows" not in shown, older
+        assert "The valid rows of this file were imported" in shown
+        assert f'href="/recipients/uploads/{imported}"' in shown
+        # Back to the old page, another tab: pressing again imports nothing
+        again = await person.submit(f"/recipients/uploads/{older}", {},
+                                    action=f"/recipients/uploads/{older}/valid-rows")
+        assert again.status_code == 200 and str(again.url).endswith(f"/uploads/{imported}")
+    async with system.sessions() as session:
+        uploads = (await session.exec(select(RecipientUpload.id).where(
+            RecipientUpload.location_id == manager.location_id))).all()
+    assert sorted(uploads) == sorted([first["id"], second["id"], imported])
+    await asyncio.sleep(1)
+    assert len(system.smtp.find(to=manager.email, subject="recipient upload")) == 1
+    assert await people(system, f"Quill{t}") == 3
+
+
+async def test_two_tabs_pressing_at_once_import_the_valid_rows_once(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    body = (await upload(http, manager, xlsx(eleven_rows(tag())))).json()
+    tabs = [browser(system), browser(system)]
+    for tab in tabs:
+        await tab.login(manager.email)
+    pressed = await asyncio.gather(*(tab.submit(
+        f"/recipients/uploads/{body['id']}", {},
+        action=f"/recipients/uploads/{body['id']}/valid-rows") for tab in tabs))
+    assert [p.status_code for p in pressed] == [200, 200], [p.text[:300] for p in pressed]
+    assert pressed[0].url == pressed[1].url, "both tabs show the one import"
+    async with system.sessions() as session:
+        count = len((await session.exec(select(RecipientUpload.id).where(
+            RecipientUpload.location_id == manager.location_id))).all())
+    assert count == 2
+
+
+async def test_a_repeated_row_is_named_before_the_valid_rows_are_chosen(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    body = (await upload(http, manager, xlsx(eleven_rows(tag())))).json()
+    assert body["status"] == "refused" and body["valid_rows"] == 4
+    assert body["repeated_rows"] == [{"row": 6, "repeats": 2}]
+    person = browser(system)
+    await person.login(manager.email)
+    shown = " ".join((await person.get(f"/recipients/uploads/{body['id']}")).text.split())
+    assert "7 of 11 rows have problems" in shown and "Import the 4 valid rows only" in shown
+    assert "The 4 valid rows name 3 people" in shown and "Row 6 repeats row 2" in shown, shown

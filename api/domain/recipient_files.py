@@ -11,9 +11,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from api.domain.attachments import EMPTY
 from api.domain.workbook import Unreadable, read_sheet
 from core.cells import safe_cell
 from core.errors import CVMSError, Invalid
+from core.i18n import gettext
 from models.enrollment_enums import US_STATES
 from models.recipient_rules import COLUMNS, INDUSTRIES, KEYS, MAX_ROWS, TITLES
 
@@ -92,8 +94,8 @@ async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
     """(kind, [[row number, {column key: text}], ...]) of a template-shaped file. A help-desk
     agent reads larger files (`max_rows`), imported in parts of at most MAX_ROWS. Read and
     shaped off the event loop."""
-    if not data:
-        raise Invalid("Choose a file to upload.", field=field)
+    if not data:  # a file was chosen (it has a name) but holds nothing
+        raise Invalid(gettext(EMPTY).format(name=filename or "The file"), field=field)
     kind = filename.lower().rsplit(".", 1)[-1]
     if kind not in ("csv", "xlsx"):
         raise Invalid(NOT_A_LIST, field=field)

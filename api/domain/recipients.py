@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, false, func, or_
+from sqlalchemy import and_, exists, false, func, or_, update
 from sqlalchemy.orm import defer
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -40,6 +40,8 @@ from models.recipients import Recipient, RecipientSite, RecipientUpload
 PAGE_SIZE = 25
 NO_UPLOAD = "We could not find that upload among your locations'."
 NOTHING_VALID = "No row of this file can be imported: fix the file and upload it again."
+IMPORTING = ("This file's valid rows are being imported already: its import is among the "
+             "uploads on the Bulk Registration page.")
 NO_RECIPIENT = "We could not find that recipient among your locations'."
 
 
@@ -82,12 +84,26 @@ async def upload(session: AsyncSession, gateway: Gateway, user: User, location_i
 
 async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
                           upload_id: int) -> RecipientUpload:
-    """The same file again, importing only its valid rows (after a refused upload)."""
+    """The same file again, importing only its valid rows (after a refused upload), once: a
+    second press (Back, another tab, a refused upload of the same rows) answers with the
+    upload that imported them, importing nothing and emailing nobody again."""
     first = await upload_for(session, user, upload_id, with_rows=True)
     if first.status != "refused":
         raise Conflict("This upload was imported already.")
     if not first.valid_rows:
         raise Conflict(NOTHING_VALID)
+    if (done := await valid_rows_import(session, user, first)) is not None:
+        return done
+    # Claimed by one press only: the refused upload marked as chosen for its valid rows, on
+    # the condition that nobody has (two tabs at once: the second waits, then changes nothing).
+    claimed = await session.exec(update(RecipientUpload).where(
+        RecipientUpload.id == first.id, RecipientUpload.status == "refused",
+        RecipientUpload.valid_rows_only.is_(False)).values(valid_rows_only=True)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        if (done := await valid_rows_import(session, user, first)) is not None:
+            return done
+        raise Conflict(IMPORTING)
     again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
                             filename=first.filename, file_kind=first.file_kind,
                             valid_rows_only=True, total_rows=first.total_rows, rows=first.rows,
@@ -98,6 +114,32 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
         await store(session, again)
     await process.start_import(gateway, session, again.id, again.total_rows)
     return again
+
+
+async def valid_rows_import(session: AsyncSession, user: User,
+                            upload: RecipientUpload) -> RecipientUpload | None:
+    """The upload that imported a refused upload's valid rows: its own "valid rows only"
+    import, or one of another upload of the very same rows at its location (the same file
+    uploaded again, refused or with "valid rows only"), which this user may open."""
+    if upload.status != "refused" or not upload.valid_rows:
+        return None
+    mine = ([RecipientUpload.uploaded_by == user.id]
+            if await contact_employer(session, user) is not None else [])
+    candidates = (await session.exec(select(RecipientUpload.id).where(
+        RecipientUpload.location_id == upload.location_id, RecipientUpload.id != upload.id,
+        RecipientUpload.valid_rows_only.is_(True), RecipientUpload.status != "refused",
+        RecipientUpload.total_rows == upload.total_rows, *mine)
+        .order_by(RecipientUpload.id).limit(20))).all()
+    if not candidates:
+        return None
+    rows = (await session.exec(select(RecipientUpload.rows).where(
+        RecipientUpload.id == upload.id))).one()
+    for candidate in candidates:
+        theirs = (await session.exec(select(RecipientUpload.rows).where(
+            RecipientUpload.id == candidate))).one()
+        if theirs == rows:
+            return await session.get(RecipientUpload, candidate, options=[NO_ROWS])
+    return None
 
 
 # An upload's rows are up to 5,000 parsed rows (~1 MB of JSON): read only where they are used,
@@ -124,9 +166,13 @@ async def upload_for(session: AsyncSession, user: User, upload_id: int,
 
 
 async def repeated_rows(session: AsyncSession, upload: RecipientUpload) -> list[tuple[int, int]]:
-    """The rows of a finished upload that repeat a row above them in the same file (none is
-    looked for when every stored row made a new recipient)."""
-    if upload.status != "done" or upload.stored <= upload.new_recipients:
+    """The valid rows of a checked upload that repeat a row above them in the same file: said
+    before the uploader chooses to import a refused file's valid rows, and after an import
+    (none is looked for when every stored row made a new recipient)."""
+    if upload.status == "refused":
+        if upload.valid_rows < 2:
+            return []
+    elif upload.status != "done" or upload.stored <= upload.new_recipients:
         return []
     rows = (await session.exec(select(RecipientUpload.rows).where(
         RecipientUpload.id == upload.id))).one()

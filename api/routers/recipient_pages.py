@@ -117,7 +117,8 @@ async def upload_result(request: Request, upload_id: Id, user: Uploader,
     return render(request, "recipients/upload.html", {
         "upload": found, "location": location, "progress": recipients.progress(found),
         "errors_shown": found.errors[:200],
-        "repeats": await recipients.repeated_rows(session, found)})
+        "repeats": await recipients.repeated_rows(session, found),
+        "imported": await recipients.valid_rows_import(session, user, found)})
 
 
 @pages.post("/recipients/uploads/{upload_id}/valid-rows", response_class=HTMLResponse)
@@ -148,7 +149,9 @@ async def upload_api(location_id: Id, user: Uploader, session: SessionDep,
                      valid_rows_only: Annotated[bool, Form()] = False) -> dict:
     done = await recipients.upload(session, gateway, user, location_id, file.filename or "",
                                    await file.read(), valid_rows_only)
-    return {**recipients.progress(done), "row_errors": done.errors}
+    return {**recipients.progress(done), "row_errors": done.errors,
+            "repeated_rows": [{"row": row, "repeats": first} for row, first
+                              in await recipients.repeated_rows(session, done)]}
 
 
 @api.get("/locations/{location_id}/recipients", summary="A location's recipients")
