@@ -15,17 +15,19 @@ from models.enrollment_enums import (
     StorageUnitType,
 )
 from models.fields import (
+    NOT_A_NAME,
     Blankable,
     Id,
     Name,
-    OptionalText,
     PersonName,
     Phone,
     ShortText,
     State,
     Text,
     ZipCode,
+    is_name,
     no_markup,
+    optional_text,
     pattern,
     person_name,
 )
@@ -158,7 +160,8 @@ class ProviderIn(Form):
     last_name: PersonName
     license_type: LicenseType
     license_number: Annotated[str, Field(max_length=40), pattern(
-        r"[A-Za-z0-9-]{3,40}", "Enter the license number as it appears on the license.")]
+        r"[A-Za-z0-9-]{3,40}", "Enter the license number as it appears on the license: 3 to "
+                               "40 letters, digits or hyphens, without spaces.")]
 
 
 class ProviderOut(BaseModel):
@@ -205,8 +208,14 @@ class BulkUploadIn(Form):
 
 
 class SignatureIn(Form):
+    """A coordinator's or an officer's "adopt and use" (the officers' `OfficerSignatureIn` adds
+    to it). A typed signature is a person's name, as names are everywhere else: not markup, digits
+    or emoji (it is shown as "/s/ ..." to reviewers and printed on the agreement). It need not
+    be the account's name; with a drawn signature the typed box is not read. Checked with consent
+    in `signature_problems`, before anything is stored or signed."""
+
     method: Literal["typed", "drawn"]
-    typed_name: OptionalText
+    typed_name: optional_text(160)  # type: ignore[valid-type]  # the column's length
     image: Annotated[Annotated[str, Field(max_length=800_000)] | None, Blankable] = None
     consent: bool = Field(description="Consent to sign electronically (adopt and use)")
 
@@ -226,6 +235,8 @@ def signature_problems(consent: bool, method: str, typed_name: str | None) -> di
         problems["consent"] = "Check the box to agree to sign electronically."
     if method == "typed" and not typed_name:
         problems["typed_name"] = "Type your full name to sign."
+    elif method == "typed" and not is_name(typed_name):
+        problems["typed_name"] = NOT_A_NAME
     return problems
 
 

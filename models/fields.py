@@ -73,10 +73,13 @@ def is_name(value: str) -> bool:
         for c in value)
 
 
+NOT_A_NAME = ("Write the name with letters only (accents, spaces, apostrophes, hyphens and "
+              "periods are fine).")
+
+
 def _person_name(value: str) -> str:
     if not is_name(value):
-        raise ValueError("Write the name with letters only (accents, spaces, apostrophes, "
-                         "hyphens and periods are fine).")
+        raise ValueError(NOT_A_NAME)
     return " ".join(value.split())
 
 

@@ -18,6 +18,7 @@ from models.fields import (
     Blankable,
     Count,
     OptionalText,
+    PersonName,
     Phone,
     ShortText,
     State,
@@ -90,8 +91,8 @@ class LocationInfo(Step):
 
 class Coordinators(Step):
     primary_phone: Phone
-    backup_first_name: ShortText
-    backup_last_name: ShortText
+    backup_first_name: PersonName  # as every other person's name (letters, a name's punctuation)
+    backup_last_name: PersonName
     backup_email: EmailStr
     backup_phone: Phone
 

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import store_photo
+from api.domain.files import NOT_A_PHOTO, clean_filename, store_photo
 from api.domain.signatures import Client, record_signature
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
@@ -112,20 +112,32 @@ class Photos:
     errors: dict[str, str]
 
 
+# A file chosen that is empty or not a picture is named, as a help-desk attachment is: the
+# person sees which file it was, not "upload a photo" as if none had been chosen.
+EMPTY_PHOTO = "{name} is empty (0 bytes): choose the photo again once it has its content."
+NOT_A_PICTURE = ("{name} is not a picture we can read: upload a JPEG or PNG photo taken of the "
+                 "storage unit.")
+
+
 async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
                        kept: dict[str, int | None]) -> Photos:
+    """`uploads`: each file chosen (None when none was), empty ones included."""
     stored, errors = {}, {}
     for field, label in (("inside_photo", "inside"), ("outside_photo", "outside")):
         upload, kept_id = uploads.get(field), kept.get(field)
+        name = clean_filename(upload.filename, "photo") if upload is not None else ""
         try:
-            if upload is not None and upload.data:
+            if upload is not None and not upload.data:
+                errors[field] = EMPTY_PHOTO.format(name=name)
+            elif upload is not None:
                 stored[field] = await store_photo(session, upload.data, upload.filename, field)
             elif kept_id and (file := await session.get(StoredFile, kept_id)) is not None:
                 stored[field] = file
             else:
                 errors[field] = f"Upload a photo of the {label} of the storage unit."
         except Invalid as error:
-            errors.update(error.errors)
+            errors.update({key: NOT_A_PICTURE.format(name=name) if message == NOT_A_PHOTO
+                           else message for key, message in error.errors.items()})
     return Photos(stored, errors)
 
 

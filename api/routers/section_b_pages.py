@@ -305,10 +305,12 @@ async def _add_unit(request, session, gateway, location, values, unadded: bool =
 
 
 async def _read(upload) -> Upload | None:
+    """The file chosen, empty or not (an empty one is named as such); None when none was (a
+    browser sends an unnamed, empty part)."""
     if not isinstance(upload, UploadFile) and not hasattr(upload, "read"):
         return None
     data = await upload.read()
-    return Upload(upload.filename or "photo", data) if data else None
+    return Upload(upload.filename or "photo", data) if data or upload.filename else None
 
 
 UNADDED_PROVIDER = ("You typed a practicing provider but did not create them. Complete what is "

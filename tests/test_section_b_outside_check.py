@@ -1,0 +1,144 @@
+"""Found by an outside check of Section B in Chromium: a typed signature and the backup
+coordinator's name took `<script>alert(1)</script>` (names are letters elsewhere); the license
+number's message repeated what was typed instead of its rule; a storage unit's photo chosen empty
+or as a PDF was asked for as if none had been chosen; step 11 read "Before you can sign Step 8:
+..." and listed no provider at all when every one was deactivated; an empty typed name's error
+was the signature's fieldset's, not its input's."""
+
+import re
+
+from sqlmodel import select
+
+from models.signatures import Signature
+from tests.support.enrollment import STEP_BODIES, fill_section_b
+from tests.support.review import ceo_signing_token, sign_token
+from tests.test_section_b_pages import coordinator_both_ways
+
+SCRIPT = "<script>alert(1)</script>"
+LETTERS_ONLY = "Write the name with letters only"
+
+
+def input_tag(html: str, field_id: str) -> str:
+    return re.search(rf'<input[^>]*id="{field_id}"[^>]*>', html)[0]
+
+
+async def signatures(system, location_id: int) -> list[Signature]:
+    async with system.sessions() as session:
+        return list((await session.exec(select(Signature).where(
+            Signature.location_id == location_id))).all())
+
+
+async def test_a_typed_signature_is_a_persons_name(system):
+    coordinator, person, location_id = await coordinator_both_ways(system, "Typed Sign Clinic")
+    await fill_section_b(coordinator, location_id)
+    base = f"/locations/{location_id}/section-b"
+    refused = await person.submit(f"{base}/agreement", {
+        "method": "typed", "typed_name": SCRIPT, "consent": "yes", "action": "sign"})
+    assert refused.status_code == 422, refused.text[:300]
+    assert 'id="typed_name-error">' + LETTERS_ONLY in refused.text
+    name_input = input_tag(refused.text, "typed_name")
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in name_input  # kept as typed
+    assert 'aria-invalid="true"' in name_input and 'aria-describedby="typed_name-error"' in \
+        name_input
+    assert 'href="#typed_name">Full name, as your signature:' in refused.text
+    assert await signatures(system, location_id) == []
+    api = await coordinator.post(
+        f"/api/v1/locations/{location_id}/section-b/signatures/provider_agreement",
+        json={"method": "typed", "typed_name": "Casey 2 💉", "consent": True})
+    assert api.status_code == 422 and LETTERS_ONLY in api.json()["errors"]["typed_name"]
+    # a name other than the account's is a signature all the same
+    signed = await person.submit(f"{base}/agreement", {
+        "method": "typed", "typed_name": "José O'Neil-Smith", "consent": "yes",
+        "action": "sign"})
+    assert "The provider agreement is signed" in signed.text, signed.text[:300]
+    assert [s.typed_name for s in await signatures(system, location_id)] == \
+        ["José O'Neil-Smith"]
+
+
+async def test_an_officers_typed_signature_is_a_persons_name(system):
+    token = await ceo_signing_token(system, "Officer Name Clinic")
+    refused = await sign_token(system, token, "ceo", name=SCRIPT)
+    assert refused.status_code == 422 and LETTERS_ONLY in refused.json()["errors"]["typed_name"]
+    assert (await sign_token(system, token, "ceo", name="Dana Q. Right")).status_code == 201
+
+
+async def test_an_empty_typed_name_is_named_on_its_input(system):
+    coordinator, person, location_id = await coordinator_both_ways(system, "Empty Name Clinic")
+    await fill_section_b(coordinator, location_id)
+    refused = await person.submit(f"/locations/{location_id}/section-b/agreement", {
+        "method": "typed", "typed_name": "", "consent": "yes", "action": "sign"})
+    assert refused.status_code == 422
+    assert 'href="#typed_name">Full name, as your signature: Type your full name to sign.' in \
+        refused.text
+    assert 'href="#method-typed"' not in refused.text
+    name_input = input_tag(refused.text, "typed_name")
+    assert 'aria-invalid="true"' in name_input and "typed_name-error" in name_input
+
+
+async def test_the_backup_coordinators_name_is_a_persons_name(system):
+    coordinator, person, location_id = await coordinator_both_ways(system, "Backup Name Clinic")
+    url = f"/locations/{location_id}/section-b/coordinators"
+    refused = await person.submit(url, {**STEP_BODIES["coordinators"], "backup_first_name": SCRIPT,
+                                        "backup_last_name": "Backup 2", "action": "next"})
+    assert refused.status_code == 400, refused.text[:300]
+    for field in ("backup_first_name", "backup_last_name"):
+        assert f'id="{field}-error">{LETTERS_ONLY}' in refused.text, field
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in refused.text
+    api = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/coordinators",
+                                json={**STEP_BODIES["coordinators"], "backup_first_name": SCRIPT})
+    assert api.status_code == 422 and LETTERS_ONLY in api.json()["errors"]["backup_first_name"]
+    kept = await person.submit(url, {**STEP_BODIES["coordinators"],
+                                     "backup_first_name": "Zoë-Anne", "action": "next"})
+    assert "Step 4 of 12" in kept.text, kept.text[:300]
+
+
+async def test_the_license_numbers_message_says_its_rule(system):
+    _coordinator, person, location_id = await coordinator_both_ways(system, "License Clinic")
+    refused = await person.submit(f"/locations/{location_id}/section-b/providers", {
+        "action": "create", "first_name": "Ann", "last_name": "Osteo", "license_type": "DO",
+        "license_number": "DO 4455"})
+    assert refused.status_code == 422
+    assert ('id="license_number-error">Enter the license number as it appears on the license: '
+            '3 to 40 letters, digits or hyphens, without spaces.') in refused.text
+
+
+async def test_a_photo_that_is_empty_or_not_a_picture_is_named(system):
+    coordinator, person, location_id = await coordinator_both_ways(system, "Photo Clinic")
+    url = f"/locations/{location_id}/section-b/storage"
+    refused = await person.submit(url, {"brand": "Helmer", "model": "HPR105",
+                                        "unit_type": "freezer", "action": "add"}, files={
+        "inside_photo": ("inside.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+        "outside_photo": ("x.jpg", b"", "image/jpeg")})
+    assert refused.status_code == 422
+    assert ('id="inside_photo-error">inside.pdf is not a picture we can read: upload a JPEG or '
+            'PNG photo') in refused.text
+    assert 'id="outside_photo-error">x.jpg is empty (0 bytes)' in refused.text
+    for name in ("inside_photo", "outside_photo"):
+        tag = input_tag(refused.text, name)
+        assert 'aria-invalid="true"' in tag and f"{name}-error" in tag, tag
+        assert "accept=" not in tag  # USWDS's file input dropped a PDF before it was sent
+    api = await coordinator.post(f"/api/v1/locations/{location_id}/storage-units",
+                                 data={"brand": "Helmer", "model": "HPR105",
+                                       "unit_type": "freezer"},
+                                 files={"inside_photo": ("in.jpg", b"", "image/jpeg")})
+    assert api.status_code == 422
+    assert api.json()["errors"]["inside_photo"].startswith("in.jpg is empty (0 bytes)")
+    # no file chosen at all is still asked for
+    none = await person.submit(url, {"brand": "Helmer", "model": "HPR105",
+                                     "unit_type": "freezer", "action": "add"},
+                               files={"inside_photo": ("", b"", "application/octet-stream")})
+    assert "Upload a photo of the inside of the storage unit." in none.text
+
+
+async def test_step_11_with_every_provider_deactivated(system):
+    coordinator, person, location_id = await coordinator_both_ways(system, "Inactive Clinic")
+    await fill_section_b(coordinator, location_id, providers=2)
+    providers = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()[
+        "providers"]
+    deactivated = await coordinator.post(
+        f"/api/v1/locations/{location_id}/providers/deactivate",
+        json={"provider_ids": [p["id"] for p in providers]})
+    assert deactivated.status_code == 200, deactivated.text
+    page = (await person.get(f"/locations/{location_id}/section-b/agreement")).text
+    assert "Before you can sign, finish these steps" in page
+    assert "<li>None active (2 deactivated)</li>" in page
