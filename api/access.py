@@ -89,6 +89,10 @@ POINT_OF_CARE: dict[str, Access] = {
     "POST /r/{recipient_id}/{key}/appointments/{appointment_id}/cancel": public(Scope.TOKEN),
     "POST /r/{recipient_id}/{key}/appointments/{appointment_id}/reschedule":
         public(Scope.TOKEN),
+    # a post's answer opened again (a new tab, a restored session): back to the booking page
+    "GET /r/{recipient_id}/{key}/appointments/{appointment_id}/cancel": public(Scope.TOKEN),
+    "GET /r/{recipient_id}/{key}/appointments/{appointment_id}/reschedule":
+        public(Scope.TOKEN),
     "PUT /api/v1/locations/{location_id}/appointment-scheduling": only(MANAGERS,
                                                                         Scope.LOCATION),
     "POST /care/{location_id}/appointments/scheduling": only(MANAGERS, Scope.LOCATION),
@@ -114,6 +118,13 @@ POINT_OF_CARE: dict[str, Access] = {
         CARE, Scope.LOCATION),
     "POST /care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/cancel":
         only(CARE, Scope.LOCATION),
+    # a post's answer opened again: back to the person's appointment page
+    "GET /care/{location_id}/recipients/{recipient_id}/appointment/book": only(
+        PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/move": only(
+        PORTAL, Scope.LOCATION),
+    "GET /care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/cancel":
+        only(PORTAL, Scope.LOCATION),
     "GET /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments": only(
         PORTAL, Scope.LOCATION),
     "POST /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments": only(

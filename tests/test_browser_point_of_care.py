@@ -154,3 +154,21 @@ async def test_a_dose_from_a_paper_form_is_entered_late_with_its_real_date(page,
     assert {"lot_id": lot, "occurred_on": given_on.isoformat()}.items() <= next(
         e for e in listed if e["kind"] == EntryKind.ADMINISTERED.value
         and e["lot_id"] == lot).items()
+
+
+async def test_a_single_dose_series_is_said_complete_and_no_dose_2_is_filled_in(page, system):
+    """Found by the outside check in Chromium: after dose 1 of Janssen the form filled in dose
+    number 2 and the page never said the series was complete."""
+    from tests.support.care import give
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "212", f"JJ-{uuid.uuid4().hex[:5].upper()}")
+    someone = await walk_in(site)
+    given = await give(site, someone["id"], lot, on=local_today(utcnow()) - timedelta(days=3))
+    assert given.status_code == 201, given.text
+    await log_in(page, site.emails[Role.PROVIDER])
+    await page.goto(f"/care/{site.location_id}/recipients/{someone['id']}")
+    await expect(page.locator("#series-complete")).to_contain_text(
+        "Vaccination series complete")
+    await expect(page.get_by_label("Dose number")).to_have_value("")
+    await assert_accessible(page)

@@ -609,3 +609,41 @@ async def test_the_record_form_names_every_mistake_at_once(system):
     shown = errors_on(page)
     assert shown.keys() == {"dose_number", "administered_on", "provider_name"}, shown
     assert "within the last year" in shown["administered_on"]
+
+
+async def test_a_complete_series_is_said_and_no_next_dose_is_suggested(system):
+    """Found by the outside check: after dose 1 of Janssen (a single-dose product) the "Record
+    a dose" form filled in dose number 2 and the page never said the series was complete (the
+    recipient's page did). The page now says so, by the Recipient Portal's rule, and suggests
+    no number; a further dose given anyway is still typed and recorded as before. A two-dose
+    product's dose 1 still suggests dose 2."""
+    import re
+
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    janssen = await stock(system, site, "212", f"JJ-{uuid.uuid4().hex[:6]}")
+    moderna = await stock(system, site, "207", f"MO-{uuid.uuid4().hex[:6]}")
+    once, twice = await walk_in(site), await walk_in(site)
+    for someone, lot in ((once, janssen), (twice, moderna)):
+        given = await give(site, someone["id"], lot, on=today - timedelta(days=30))
+        assert given.status_code == 201, given.text
+    staff = browser(system)
+    await staff.login(site.emails[Role.PROVIDER])
+
+    def suggested(text: str) -> str:
+        return re.search(r'id="dose_number" name="dose_number" type="number"\s*value="([^"]*)"',
+                         text)[1]
+
+    here = f"/care/{site.location_id}/recipients/{once['id']}"
+    page = (await staff.get(here)).text
+    assert "Vaccination series complete" in page, page
+    assert suggested(page) == "", "no next dose is suggested after a complete series"
+    other = (await staff.get(f"/care/{site.location_id}/recipients/{twice['id']}")).text
+    assert "Vaccination series complete" not in other and suggested(other) == "2"
+    further = await staff.submit(here, {
+        "lot_id": str(janssen), "dose_number": "2", "administered_on": str(today),
+        "site": "LD", "route": "IM", "provider_name": "Pat Provider",
+        "request_key": uuid.uuid4().hex}, action=f"{here}/record")
+    assert further.status_code == 200 and "Dose 2 is recorded." in further.text, further.text

@@ -281,6 +281,17 @@ async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: I
                          N_("Your appointment is cancelled."))
 
 
+@pages.get("/r/{recipient_id}/{key}/appointments/{appointment_id}/cancel")
+@pages.get("/r/{recipient_id}/{key}/appointments/{appointment_id}/reschedule")
+async def back_to_booking(request: Request, recipient_id: Id, key: str, appointment_id: Id,
+                          session: SessionDep, settings: SettingsDep) -> Response:
+    """The address of a question or refusal answered to a post ("Cancel your appointment…?"),
+    opened again (a new tab, a restored session): the booking page, where the button is; a
+    link that is not theirs stays not valid."""
+    await _person(request, session, settings, recipient_id, key)
+    return redirect(f"/r/{recipient_id}/{key}/appointments")
+
+
 @pages.get("/care/{location_id}/appointments", response_class=HTMLResponse)
 async def day_page(request: Request, location_id: Id, user: CurrentUser,
                    session: SessionDep) -> HTMLResponse:
@@ -469,6 +480,17 @@ async def staff_page(request: Request, location_id: Id, recipient_id: Id, user: 
                      session: SessionDep) -> HTMLResponse:
     location, person = await _booker(session, user, location_id, recipient_id, write=False)
     return await _staff_page(request, session, user, location, person)
+
+
+@pages.get("/care/{location_id}/recipients/{recipient_id}/appointment/book")
+@pages.get("/care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/move")
+@pages.get("/care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/cancel")
+async def staff_back(location_id: Id, recipient_id: Id, user: CurrentUser,
+                     session: SessionDep) -> Response:
+    """The address of a question or refusal answered to a post ("Cancel …'s appointment?"),
+    opened again: the person's appointment page, for whoever may see it."""
+    await _booker(session, user, location_id, recipient_id, write=False)
+    return redirect(_staff_base(location_id, recipient_id))
 
 
 async def _staff_change(request: Request, session, user, location_id: int, recipient_id: int,

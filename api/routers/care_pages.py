@@ -13,6 +13,7 @@ from api.domain import recipient_portal as portal
 from api.domain.recipient_link import personal_link
 from api.domain.recipients import eligibility_now
 from api.domain.scope import my_location_ids, site_for_staff
+from api.domain.series import series_of
 from api.forms import form_values, validated_form
 from api.pages import PageLinks, redirect, render
 from api.params import Id
@@ -109,12 +110,15 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
     person = await care.recipient_at(session, location, recipient_id)
     doses = await administrations.doses_of(session, person.id)
     today = local_today(await gateway.now())
-    given = sum(1 for d in doses if d.active)
+    series = await series_of(session, person)  # the rule the Recipient Portal says it by
     visit = await care.last_check_in(session, location, person)
-    defaults = {"dose_number": str(given + 1), "administered_on": today.isoformat(),
-                "route": "IM", "provider_name": user.full_name}
+    # A complete series suggests no next dose: one given anyway is typed, and its checks ask
+    defaults = {"dose_number": "" if series.complete else str(series.next_number),
+                "administered_on": today.isoformat(), "route": "IM",
+                "provider_name": user.full_name}
     return render(request, "care/person.html", {
         "location": location, "person": person, "doses": doses, "today": today,
+        "series": series,
         "check_in": visit, "checked_in_today": visit is not None and local_today(
             as_utc(visit.checked_in_at)) == today,
         "lots": await _usable_lots(session, location, today),
