@@ -44,6 +44,8 @@ async def test_the_file_field_speaks_the_pages_language(page, system):
     await expect(field.locator(".usa-file-input__instructions")).to_have_text(
         re.compile(r"^(Arrastre los archivos aquí o )?[Ee]lija de una carpeta$"))
     await expect(chosen).to_have_attribute("aria-label", re.compile(r"[Ee]lija de una carpeta$"))
+    await expect(field.locator(".usa-sr-only")).to_have_text(  # it was English before a choice
+        "No ha seleccionado ningún archivo.")
     await chosen.set_input_files(files=[_file("Change file"), _file("informe.txt")])
     await expect(field.locator(".usa-file-input__preview-heading")).to_have_text(
         "2 archivos seleccionados Cambiar archivos")

@@ -18,6 +18,9 @@ async def test_the_help_centre_and_its_articles_in_spanish(system):
         assert '<html lang="es">' in home and "Buscar en la base de conocimientos" in home
         assert 'href="/language/en?next=/help"' in home
         assert "Los artículos de la base de conocimientos están en inglés." in home
+        # the providers' registration it links is English: said before the click
+        assert "El registro de proveedores y las páginas de proveedores están en inglés." in home
+        assert 'href="/help/register" hreflang="en"' in home
         article = re.search(r'href="(/help/articles/\d+)" lang="en"', home)
         assert article, "an English article's title is marked as English"
         nothing = (await http.get("/help", params={"q": "zzqqxx"})).text
