@@ -386,6 +386,9 @@ async def test_a_refused_files_valid_rows_are_imported_once_whichever_page_is_pr
         uploads = (await session.exec(select(RecipientUpload.id).where(
             RecipientUpload.location_id == manager.location_id))).all()
     assert sorted(uploads) == sorted([first["id"], second["id"], imported])
+    listed = " ".join((await person.get("/recipients")).text.split())
+    row = listed.split(f'href="/recipients/uploads/{first["id"]}"')[1].split("</tr>")[0]
+    assert "its valid rows were imported" in row and "Not imported" not in row, row
     await asyncio.sleep(1)
     assert len(system.smtp.find(to=manager.email, subject="recipient upload")) == 1
     assert await people(system, f"Quill{t}") == 3
