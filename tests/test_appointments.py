@@ -341,26 +341,34 @@ async def test_a_move_to_an_earlier_time_is_emailed_at_once_even_if_the_process_
         system, monkeypatch):
     """The process is told of a move before the API commits it: it waits until it sees the
     move instead of waiting for the old time (days away) to learn of the earlier one."""
+    # the process reads the booking before this commits
+    email, _appointment, earlier = await _moved_committing_late(system, monkeypatch, 1.5)
+    async with system.sessions() as session:
+        new_time = (await session.get(AppointmentSlot, earlier)).starts_at
+    changed = await system.smtp.one(to=email, subject="appointment is changed", timeout=30)
+    assert _long_time(new_time) in changed.text
+
+
+async def _moved_committing_late(system, monkeypatch, seconds: float) -> tuple[str, int, int]:
+    """A booked person moves to an earlier time whose commit comes `seconds` after the
+    process is told: (their email, the appointment, the new time's slot)."""
     from api.processes import appointments as process
 
     site = await vaccinating_site(system)
-    email = f"early-{uuid.uuid4().hex[:6]}@example.org"
+    email = f"late-{uuid.uuid4().hex[:6]}@example.org"
     http, base, token, appointment, earlier = await _booked(system, site, email, 8, 2)
     told = process.changed
 
     async def commit_late(*args, **kwargs):
         await told(*args, **kwargs)
-        await asyncio.sleep(1.5)  # the process reads the booking before this commits
+        await asyncio.sleep(seconds)
 
     monkeypatch.setattr(process, "changed", commit_late)
     moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
                             data={"slot_id": str(earlier), "csrf_token": token})
-    assert moved.status_code == 303
-    async with system.sessions() as session:
-        new_time = (await session.get(AppointmentSlot, earlier)).starts_at
-    changed = await system.smtp.one(to=email, subject="appointment is changed", timeout=30)
-    assert _long_time(new_time) in changed.text
     await http.aclose()
+    assert moved.status_code == 303
+    return email, appointment, earlier
 
 
 async def test_a_move_committed_a_moment_after_the_process_looks_costs_no_failed_attempt(
@@ -370,24 +378,10 @@ async def test_a_move_committed_a_moment_after_the_process_looks_costs_no_failed
     for a moment within the attempt."""
     from temporalio.api.enums.v1 import EventType
 
-    from api.processes import appointments as process
     from workflows import ids
 
-    site = await vaccinating_site(system)
-    email = f"moment-{uuid.uuid4().hex[:6]}@example.org"
-    http, base, token, appointment, earlier = await _booked(system, site, email, 8, 2)
-    told = process.changed
-
-    async def commit_a_moment_later(*args, **kwargs):
-        await told(*args, **kwargs)
-        await asyncio.sleep(0.2)
-
-    monkeypatch.setattr(process, "changed", commit_a_moment_later)
-    moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
-                            data={"slot_id": str(earlier), "csrf_token": token})
-    assert moved.status_code == 303
+    email, appointment, _earlier = await _moved_committing_late(system, monkeypatch, 0.2)
     await system.smtp.one(to=email, subject="appointment is changed", timeout=30)
-    await http.aclose()
     history = await system.client.get_workflow_handle(ids.appointment(appointment)
                                                       ).fetch_history()
     attempts = [event.activity_task_started_event_attributes.attempt for event in history.events
