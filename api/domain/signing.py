@@ -126,24 +126,27 @@ async def _used_request(session: AsyncSession, token: str) -> SigningRequest | N
 async def left_to_sign(session: AsyncSession, token: str) -> list[str]:
     """The titles a used link's officer has still to sign in its round (none: nothing more
     is needed from them)."""
-    request = await _used_request(session, token)
+    return await _left(session, await _used_request(session, token))
+
+
+async def _left(session: AsyncSession, request: SigningRequest | None) -> list[str]:
     if request is None or request.status != "signed":
         return []
     return [DOCUMENTS[r.document].title for r in await others_pending(session, request)]
 
 
-async def signed_with(session: AsyncSession, token: str) -> Signature | None:
-    """The signature a link made, for its result page (to be opened again, reloaded); None
-    while its document is unsigned. A mistyped link, or one whose signature no longer counts,
-    explains itself."""
+async def signed_with(session: AsyncSession, token: str) -> tuple[Signature | None, list[str]]:
+    """The signature a link made, for its result page (to be opened again, reloaded), with
+    the titles its officer has still to sign; no signature while its document is unsigned. A
+    mistyped link, or one whose signature no longer counts, explains itself."""
     request = await _used_request(session, token)
     if request is None:
         raise _gone("invalid")
     if request.status == "void":
         raise _gone("void")
     if request.status != "signed" or request.signature_id is None:
-        return None
-    return await session.get(Signature, request.signature_id)
+        return None, []
+    return await session.get(Signature, request.signature_id), await _left(session, request)
 
 
 async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str) -> None:

@@ -85,7 +85,7 @@ async def signed_page(request: Request, token: str, session: SessionDep,
     """Where a signature leads (a 303 from its form, so reloading it signs nothing again):
     what was signed, and what the officer has still to sign in the round."""
     try:
-        signature = await signing.signed_with(session, token)
+        signature, left = await signing.signed_with(session, token)
     except Gone as error:
         return await _problem(request, token, error)
     if signature is None:  # not signed yet: the link's signing page
@@ -93,7 +93,7 @@ async def signed_page(request: Request, token: str, session: SessionDep,
     copy = signed_copy_path(settings.secret_key.get_secret_value(), signature.id)
     return render(request, "signing/signed.html", {
         "signature": signature, "copy_url": copy, "token": token,
-        "still_unsigned": await signing.left_to_sign(session, token)})
+        "still_unsigned": left})
 
 
 @pages.post("/{token}", response_class=HTMLResponse)
