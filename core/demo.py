@@ -106,12 +106,22 @@ class Demo:
     def __init__(self, base_url: str, mailbox_dir: Path) -> None:
         self.http = httpx.Client(base_url=base_url, timeout=60)
         self.mail = Mailbox(mailbox_dir)
+        self.clients = [self.http]
+
+    def bearer(self, answer: dict) -> httpx.Client:
+        """A client holding the access token of a login or a registration's answer."""
+        client = httpx.Client(base_url=self.http.base_url, timeout=60,
+                              headers={"Authorization": f"Bearer {answer['access_token']}"})
+        self.clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self.clients:
+            client.close()
 
     def signed_in(self, login: str) -> httpx.Client:
-        token = _ok(self.http.post("/api/v1/auth/token",
-                                   json={"email": login, "password": DEMO_PASSWORD}))
-        return httpx.Client(base_url=self.http.base_url, timeout=60,
-                            headers={"Authorization": f"Bearer {token['access_token']}"})
+        return self.bearer(_ok(self.http.post(
+            "/api/v1/auth/token", json={"email": login, "password": DEMO_PASSWORD})))
 
     def already_there(self, admin: httpx.Client) -> bool:
         """The demo administrator has an organization (started on an earlier `make demo`)."""
@@ -135,11 +145,9 @@ class Demo:
 
     def section_b(self, email: str, location_id: int, name: str) -> httpx.Client:
         token = self.mail.token(email, "/invite/")
-        registered = _ok(self.http.post(f"/api/v1/invitations/{token}/register", json={
-            "password": DEMO_PASSWORD, "password_confirm": DEMO_PASSWORD}))
-        coordinator = httpx.Client(
-            base_url=self.http.base_url, timeout=60,
-            headers={"Authorization": f"Bearer {registered['access_token']}"})
+        coordinator = self.bearer(_ok(self.http.post(
+            f"/api/v1/invitations/{token}/register",
+            json={"password": DEMO_PASSWORD, "password_confirm": DEMO_PASSWORD})))
         base = f"/api/v1/locations/{location_id}"
         for step, body in SECTION_B.items():
             _ok(coordinator.put(f"{base}/section-b/{step}", json=body))
@@ -216,4 +224,8 @@ class Demo:
 
 
 def enroll_demo_clinic(base_url: str, mailbox_dir: Path) -> bool:
-    return Demo(base_url, mailbox_dir).run()
+    demo = Demo(base_url, mailbox_dir)
+    try:
+        return demo.run()
+    finally:
+        demo.close()  # the run command goes on running: no connection left open
