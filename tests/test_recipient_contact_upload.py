@@ -115,3 +115,22 @@ async def test_the_welcome_email_says_the_employee_upload_is_there_now(system):
         "email": email, "password": PASSWORD, "next": "/org-portal"}, action="/login")
     assert str(signed_in.url).endswith("/org-portal") and "Upload your employees" in \
         signed_in.text
+
+
+async def test_a_refused_file_of_a_point_of_contact_is_named_on_the_upload_page(system):
+    """An empty file or one that is no spreadsheet, sent from the Organization Portal's upload
+    page, comes back on that page with the reason next to the file input (it answered "Something
+    went wrong", a 500, for every refused file of a point of contact)."""
+    manager = await location_manager(system)
+    _employer, email = await point_of_contact(system, await manager_api(system, manager),
+                                              f"Grocers {tag()}")
+    person = browser(system)
+    await person.login(email)
+    for name, data, said in (("empty.csv", b"", "is empty (0 bytes)"),
+                             ("broken.xlsx", b"PK\x03\x04garbage" * 50, "not an Excel workbook")):
+        page = await person.submit("/recipients", {
+            "location_id": str(manager.location_id), "valid_rows_only": "false"},
+            action="/recipients/uploads", files={"file": (name, data)})
+        assert page.status_code in (400, 422), (name, page.status_code, page.text[-400:])
+        assert said in page.text and 'id="file-error"' in page.text, name
+        assert "Employee bulk upload" in page.text, "the contact's own upload page"

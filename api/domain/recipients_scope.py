@@ -33,15 +33,18 @@ async def may_manage_recipients(session: AsyncSession, user: User, location_id: 
 
 async def contact_employer(session: AsyncSession, user: User) -> Employer | None:
     """The organization a validated point of contact uploads for; None for anyone else. Asked
-    once per request (kept in the session), though scope checks and the upload each ask."""
+    once per request (its id kept in the session), though scope checks and the upload each
+    ask. The id, not the row: a refused upload's rollback expires every row the session holds,
+    and the page that names the refusal reads the employer again (`session.get` reloads an
+    expired row; reading an attribute of a kept one would load it outside the event loop)."""
     if user.role != Role.ORG_CONTACT:
         return None
     known = session.info.setdefault("contact_employer", {})
     if user.id not in known:
         contact = await contact_of(session, user)
         known[user.id] = None if contact is None or contact.status != ContactStatus.VALIDATED \
-            else await session.get(Employer, contact.employer_id)
-    return known[user.id]
+            else contact.employer_id
+    return None if known[user.id] is None else await session.get(Employer, known[user.id])
 
 
 async def may_upload_recipients(session: AsyncSession, user: User, location_id: int) -> bool:
