@@ -6,11 +6,13 @@ registration is a fact the API alone writes."""
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import i18n
 from core.errors import CVMSError, NotFound
 from core.security import capability_valid
+from models.administrations import RECORDED, Administration
 from models.base import utcnow
 from models.eligibility import QUESTIONS, STATUSES, evaluate
 from models.enrollment import Location
@@ -27,6 +29,20 @@ from models.recipients import Recipient
 
 TWIN = i18n.N_("Someone else is already registered with this legal name and date of birth. "
                "Check them, or ask the help desk.")
+# Once a dose is on record, the name and date of birth are the vaccination record's: changed
+# here, the proof of vaccination (a signed SMART Health Card) would name someone else.
+IDENTITY = ("first_name", "last_name", "date_of_birth")
+IDENTITY_LOCKED = i18n.N_("Your name and date of birth are on your vaccination record and "
+                          "cannot be changed here: to correct them, ask the help desk.")
+
+
+async def identity_locked(session: AsyncSession, person: Recipient) -> bool:
+    """Whether a dose is on the person's record (their name and date of birth are then fixed)."""
+    if person.id is None:
+        return False
+    return (await session.exec(select(Administration.id).where(
+        Administration.recipient_id == person.id,
+        Administration.status == RECORDED).limit(1))).first() is not None
 
 
 async def by_link(session: AsyncSession, secret: str, recipient_id: int, key: str) -> Recipient:
@@ -54,14 +70,24 @@ def choices() -> dict[str, Any]:
 
 async def register(session: AsyncSession, person: Recipient,
                    values: dict[str, Any]) -> dict[str, str]:
-    """Save the registration (or an update); the errors, translated, when there are any."""
+    """Save the registration (or an update); the errors, translated, when there are any. With a
+    dose on record the name and date of birth stay as they are (the form shows them, not as
+    fields): one sent changed is refused."""
+    changed: dict[str, str] = {}
+    if await identity_locked(session, person):
+        kept = form_values(person)
+        if any(str(values.get(k) or "").strip() not in ("", str(kept[k])) for k in IDENTITY):
+            changed = {"first_name": IDENTITY_LOCKED}  # one message, shown with the three
+        values = {**values, **{k: kept[k] for k in IDENTITY}}
     try:
         data = RegistrationIn.model_validate(values)
     except ValueError as error:
         errors = ask_yes_or_no(field_errors(error))
         if errors.get("date_of_birth") == US_DATE_EXAMPLE:
             errors["date_of_birth"] = FORM_DATE
-        return i18n.translated(errors)
+        return i18n.translated({**errors, **changed})
+    if changed:
+        return i18n.translated(changed)
     fill_in(person, data)
     now = utcnow()
     person.registered_at = person.registered_at or now

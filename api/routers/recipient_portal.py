@@ -74,7 +74,8 @@ async def _form(request: Request, session, person: Recipient, base: str, values:
                 errors: dict, status_code: int = 200) -> HTMLResponse:
     return bilingual_page(request, "recipient/register.html", {
         "person": person, "base": base, "values": values, "errors": errors,
-        "location_name": await portal.location_name(session, person), **portal.choices()},
+        "location_name": await portal.location_name(session, person),
+        "identity_locked": await portal.identity_locked(session, person), **portal.choices()},
         status_code)
 
 
