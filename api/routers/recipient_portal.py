@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.deps import SessionDep, SettingsDep
+from api.domain import appointments
 from api.domain import recipient_portal as portal
 from api.domain.series import series_of
 from api.forms import form_values
@@ -130,4 +131,5 @@ async def status(request: Request, recipient_id: Id, key: str, session: SessionD
         "person": person, "base": base, "result": result, "status_label": label,
         "status_meaning": meaning, "saved": bool(saved),
         "series": await series_of(session, person),
+        "booked": await appointments.booked_for(session, person),
         "location": await session.get(Location, person.location_id)})
