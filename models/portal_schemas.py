@@ -88,6 +88,18 @@ class PortalContactEdit(Strict):
 
     _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _cleared_is_refused(cls, data: object) -> object:
+        """A name or address sent blank (a field emptied on the record's form) is refused, not
+        read as "unchanged": the page said "Saved." and kept the old value. (A blank username
+        is checked against the person: one who never had a username keeps none.)"""
+        if isinstance(data, dict):
+            fail_many({field: "This field is required." for field in (
+                "first_name", "last_name", "email")
+                if isinstance(data.get(field), str) and not data[field].strip()})
+        return data
+
 
 class LocationGrant(Strict):
     location_id: Id

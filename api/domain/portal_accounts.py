@@ -11,7 +11,7 @@ from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from api.sessions import end_all_sessions
-from core.errors import Conflict, Forbidden, Gone, NotFound
+from core.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from core.security import hash_password_async
 from models.accounts import AccessLink, User
 from models.enrollment import Location, UserLocation
@@ -31,6 +31,10 @@ from models.schemas import NewPassword
 NOT_YOURS = "You can grant only locations you manage yourself."
 NOT_YOURS_TO_REMOVE = "You can remove only locations you manage yourself."
 NO_CONTACT = "We could not find that person among the staff of your locations."
+DEACTIVATED_LINK = ("This account was deactivated by a Location Manager, so no password can be "
+                    "chosen with this link. If you should have access, ask the Location Manager "
+                    "of your location to reactivate it; the link then works again until it "
+                    "expires.")
 
 
 async def _people_query(session: AsyncSession, manager: User, search: PeopleSearch):
@@ -315,6 +319,8 @@ async def edit(session: AsyncSession, manager: User, target: User, data: PortalC
         exclude_unset=True, exclude={"profile", "location_id"}).items()
         if value is not None or name in ("title", "phone")}  # a blank name is not a change
     _must_be_active(target)
+    if "username" in data.model_fields_set and data.username is None and target.username:
+        raise Invalid("This field is required: the person logs in with it.", field="username")
     await _may_change_identity(session, manager, target, changes)
     if data.username:
         await _username_free(session, data.username, target.id)
@@ -433,6 +439,8 @@ async def usable_invitation(session: AsyncSession, token: str) -> tuple[AccessLi
         problem = "revoked"
     if problem:
         raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE][problem], field="token")
+    if user.status != AccountStatus.ACTIVE:  # said before a password is typed, not after
+        raise Gone(DEACTIVATED_LINK, field="token")
     return link, user
 
 
@@ -441,7 +449,7 @@ async def set_password(session: AsyncSession, token: str, data: NewPassword) -> 
     if await claim_link(session, link.id):
         raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE]["used"], field="token")
     if user.status != AccountStatus.ACTIVE:
-        raise Gone("This account was deactivated by a Location Manager.", field="token")
+        raise Gone(DEACTIVATED_LINK, field="token")
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password = False
     session.add(user)

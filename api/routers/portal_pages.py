@@ -12,7 +12,7 @@ from api.pages import PageLinks, redirect, render
 from api.params import Id, form_id
 from api.routing import Router
 from core.errors import CVMSError, NotFound
-from models.enrollment import Location
+from models.enrollment import Location, UserLocation
 from models.enums import Role
 from models.portal_rules import PAGE_SIZE, PLACEHOLDERS, PROFILES, tabs_for
 from models.portal_schemas import (
@@ -157,6 +157,10 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
         return await _record(request, session, user, user_id, confirm_deactivate=True)
     try:
         notice = await _act(session, user, target, action, values, gateway)
+        if action == "edit" and target.id == user.id and (
+                user.active_location_id not in await managed_location_ids(session, user)):
+            # their own record is no longer theirs to open: Account Management is a manager's
+            return redirect("/portal", notice=await _no_longer_managing(session, user))
     except CVMSError as error:
         await rollback_keeping(session, user)
         typed = {"values": values} if action == "edit" else {}  # the edit form keeps them
@@ -166,17 +170,30 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
     return redirect(f"/portal/accounts/{user_id}", notice=notice)
 
 
+async def _no_longer_managing(session, user) -> str:
+    location = await session.get(Location, user.active_location_id)
+    row = await session.get(UserLocation, (user.id, user.active_location_id))
+    return (f"Saved. You are now {row.profile.label} at {location.name}, so Account "
+            "Management is no longer yours there: only a Location Manager can change your "
+            "profile back.")
+
+
 async def _act(session, user, target, action: str, values, gateway) -> str:
     if action == "edit":
         invited = portal_accounts.invited(target)
         before = target.email
-        await portal_accounts.edit(session, user, target,
-                                   validated_form(PortalContactEdit, values), gateway)
+        data = validated_form(PortalContactEdit, values)
+        at = await portal_accounts.profile_location(session, user, target, data.location_id)
+        profile_before = at[0].profile if at else None
+        await portal_accounts.edit(session, user, target, data, gateway)
         if invited and target.email != before:
             return (f"Saved. The invitation link sent to {before} no longer works, and nothing "
                     f"was sent to {target.email}: choose \"Send the invitation again\" so "
                     "they can choose a password.")
-        return "Saved. A new profile applies from the person's next page."
+        if at is not None and data.profile is not None and data.profile != profile_before:
+            return (f"Saved. {target.full_name} works at {at[1].name} as "
+                    f"{data.profile.label} from their next page.")
+        return "Saved."
     if action == "invite":
         await portal_accounts.invite_again(session, gateway, user, target)
         return f"A new invitation is on its way to {target.email}. The link sent before no " \
@@ -198,14 +215,21 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
 
 @router.get("/account/invitation/{token}", response_class=HTMLResponse)
 async def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    return await _invitation_page(request, session, token)
+
+
+async def _invitation_page(request: Request, session, token: str, errors: dict | None = None,
+                           status_code: int = 200) -> HTMLResponse:
+    """The set-password form, naming the person's username and location (also when a password
+    was refused), or why the link cannot be used."""
     try:
         _link, person = await portal_accounts.usable_invitation(session, token)
     except CVMSError as error:
         return render(request, "auth/link_problem.html", {"message": error.message}, 410)
     direct = await portal_accounts.direct_relation(session, person)
     return render(request, "portal/set_password.html", {
-        "token": token, "username": person.username,
-        "location_name": direct[1].name if direct else None})
+        "token": token, "username": person.username, "errors": errors or {},
+        "location_name": direct[1].name if direct else None}, status_code)
 
 
 @router.post("/account/invitation/{token}", response_class=HTMLResponse)
@@ -218,4 +242,4 @@ async def set_password(request: Request, token: str, session: SessionDep) -> Res
             return render(request, "auth/link_problem.html", {"message": error.message}, 410)
         return redirect("/login", notice="Your password is saved. Log in with your username "
                                          "or email address.")
-    return render(request, "portal/set_password.html", {"token": token, "errors": errors}, 422)
+    return await _invitation_page(request, session, token, errors, 422)

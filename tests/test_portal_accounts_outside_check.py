@@ -1,0 +1,120 @@
+"""Account management from a second outside check, as a Location Manager uses it in the browser:
+a field emptied on a person's record, a manager who gives up managing on their own record, the
+invitation of a deactivated person, and a refused password on the invitation page."""
+
+import pytest
+
+from tests.support.inventory import enrolled_sites
+from tests.support.portal import INVITATION, PASSWORD, invite
+from tests.support.review import reviewer
+from tests.support.web import browser, unique_email
+
+
+@pytest.fixture(scope="module")
+async def sites(system):
+    return await enrolled_sites(system, ["Check North"], False, await reviewer(system))
+
+
+async def test_a_field_emptied_on_a_record_is_refused_not_reported_saved(system, sites):
+    """Emptying the first name, email or username on a record said "Saved." and kept the old
+    values: the person thought they had cleared it."""
+    (north,) = sites.ids
+    manager = sites.staff[north]
+    person = await invite(system, manager, north, "provider", "Ella")
+    record = f"/portal/accounts/{person['id']}"
+    page = browser(system)
+    await page.login(sites.emails[north])
+    answer = await page.submit(record, {
+        "first_name": "", "last_name": "Tester", "email": "", "username": "",
+        "location_id": str(north), "profile": "provider"}, action=f"{record}/edit")
+    assert answer.status_code == 422, answer.text[-500:]
+    assert "Saved." not in answer.text
+    assert answer.text.count("This field is required.") >= 4, "summary and field, twice"
+    kept = (await manager.get(f"/api/v1/portal/users/{person['id']}")).json()
+    assert (kept["first_name"], kept["email"], kept["username"]) == (
+        "Ella", person["email"], person["username"])
+    for field in ("first_name", "email", "username"):
+        refused = await manager.patch(f"/api/v1/portal/users/{person['id']}", json={field: ""})
+        assert refused.status_code == 422, (field, refused.text)
+        assert refused.json()["errors"][field].startswith("This field is required")
+    unchanged = await page.submit(record, {
+        "first_name": "Ella", "last_name": "Tester", "email": person["email"],
+        "username": person["username"], "title": "Nurse", "location_id": str(north),
+        "profile": "provider"}, action=f"{record}/edit")
+    assert "Saved." in unchanged.text and "works at Check North as" not in unchanged.text, \
+        "a profile that did not change is not said to change"
+    changed = await page.submit(record, {"location_id": str(north),
+                                         "profile": "provider_readonly",
+                                         "first_name": "Ella", "last_name": "Tester",
+                                         "email": person["email"],
+                                         "username": person["username"]},
+                                action=f"{record}/edit")
+    assert "works at Check North as Healthcare Provider (read-only) from their next page" \
+        in changed.text
+
+
+async def test_a_manager_who_gives_up_managing_lands_on_their_home_page_told_why(system, sites):
+    """A second manager who made themselves a provider on their own record was sent back to the
+    record, which answered "You cannot open this page" (403) under a "Saved." notice."""
+    (north,) = sites.ids
+    second = await invite(system, sites.staff[north], north, "location_manager", "Mia")
+    page = browser(system)
+    await page.login(second["username"])
+    record = f"/portal/accounts/{second['id']}"
+    answer = await page.submit(record, {
+        "first_name": "Mia", "last_name": "Tester", "email": second["email"],
+        "username": second["username"], "location_id": str(north), "profile": "provider"},
+        action=f"{record}/edit")
+    assert answer.status_code == 200, answer.text[-500:]
+    assert str(answer.url).endswith("/portal")
+    assert "You are now Healthcare Provider at Check North" in answer.text
+    assert "You cannot open this page" not in answer.text
+
+
+async def test_the_invitation_of_a_deactivated_person_says_so_before_a_password_is_typed(
+        system, sites):
+    (north,) = sites.ids
+    manager = sites.staff[north]
+    email = unique_email("gone")
+    created = await manager.post("/api/v1/portal/users", json={
+        "first_name": "Gus", "last_name": "Tester", "email": email, "location_id": north,
+        "profile": "provider", "username": f"gus.{email[5:11]}"})
+    assert created.status_code == 201, created.text
+    link = (await system.smtp.one(to=email, subject=INVITATION)).link("/account/invitation/")
+    path = "/account/invitation/" + link.rsplit("/", 1)[1]
+    assert (await manager.post(f"/api/v1/portal/users/{created.json()['id']}/deactivate")
+            ).status_code == 204
+    async with system.http() as http:
+        shown = await http.get(path)
+    assert shown.status_code == 410, shown.status_code
+    assert "deactivated" in shown.text and 'name="password"' not in shown.text
+    page = browser(system)
+    await page.login(sites.emails[north])
+    record = await page.get(f"/portal/accounts/{created.json()['id']}")
+    assert f'action="/portal/accounts/{created.json()["id"]}/edit"' not in record.text, \
+        "a deactivated record offers no form that every press would refuse"
+    assert "choose a password with the invitation" in record.text, "never chose one"
+    assert (await manager.post(f"/api/v1/portal/users/{created.json()['id']}/reactivate")
+            ).status_code == 200
+    async with system.http() as http:
+        again = await http.get(path)
+    assert again.status_code == 200 and 'name="password"' in again.text
+
+
+async def test_a_refused_password_keeps_the_username_and_location_on_the_invitation_page(
+        system, sites):
+    (north,) = sites.ids
+    email = unique_email("weak")
+    username = f"wes.{email[5:11]}"
+    created = await sites.staff[north].post("/api/v1/portal/users", json={
+        "first_name": "Wes", "last_name": "Tester", "email": email, "location_id": north,
+        "profile": "provider", "username": username})
+    assert created.status_code == 201, created.text
+    link = (await system.smtp.one(to=email, subject=INVITATION)).link("/account/invitation/")
+    path = "/account/invitation/" + link.rsplit("/", 1)[1]
+    refused = await browser(system).submit(path, {"password": "short",
+                                                  "password_confirm": "short"})
+    assert refused.status_code == 422
+    assert username in refused.text and "at Check North" in refused.text, \
+        "the intro still names the username and the location"
+    assert PASSWORD not in refused.text
