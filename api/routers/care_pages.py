@@ -21,6 +21,7 @@ from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
 from core.timefmt import day
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
+from models.administrations import ENTERED_IN_ERROR
 from models.base import as_utc
 from models.care_rules import ROUTES, SITES, local_today
 from models.enrollment import Location
@@ -242,6 +243,9 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
             await administrations.edit(session, gateway, user, dose, data)
             return redirect(back, notice="The dose is corrected.")
         if action == "remove":
+            if dose.status == ENTERED_IN_ERROR:  # Back, or a second tab: nothing changes
+                return redirect(back, notice=f"Dose {dose.dose_number} was already removed as "
+                                             "entered in error; nothing was changed.")
             await administrations.remove(session, gateway, user, dose,
                                          validated_form(RemovalIn, values))
             return redirect(back, notice="The dose is removed as entered in error; its dose "
