@@ -1,6 +1,7 @@
 """Jinja2 page rendering with the layout's shared context (user, CSRF token, notices)."""
 
 import secrets
+import typing
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -99,11 +100,22 @@ def _field_limits() -> dict[str, int]:
         if not model.__module__.startswith(("models.", "api.")):
             continue
         for name, info in getattr(model, "model_fields", {}).items():
-            for rule in info.metadata:
+            for rule in _rules(info):
                 if isinstance(rule, annotated_types.MaxLen):
                     limits[name] = max(limits.get(name, 0), rule.max_length)
                     limits[f"{model.__name__}.{name}"] = rule.max_length
     return limits
+
+
+def _rules(info: Any) -> list:
+    """A field's constraints, also those of an optional field (`optional_text(120)`: the
+    limit sits on the `str` inside `str | None`, where the field's own metadata does not show
+    it, and the page's input took the longest of every form's field of that name instead)."""
+    rules = list(info.metadata)
+    for arg in typing.get_args(info.annotation):
+        for meta in getattr(arg, "__metadata__", ()):
+            rules.extend(getattr(meta, "metadata", [meta]))
+    return rules
 
 
 def field_limit(name: str) -> int | None:

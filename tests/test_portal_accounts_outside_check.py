@@ -118,3 +118,14 @@ async def test_a_refused_password_keeps_the_username_and_location_on_the_invitat
     assert username in refused.text and "at Check North" in refused.text, \
         "the intro still names the username and the location"
     assert PASSWORD not in refused.text
+
+
+async def test_an_optional_field_takes_no_more_than_its_model_keeps(system, sites):
+    """The Title input took 200 characters (the longest "title" of any form) and the server
+    then refused more than 120: an optional field's limit sits inside `str | None`."""
+    (north,) = sites.ids
+    page = browser(system)
+    await page.login(sites.emails[north])
+    form = (await page.get("/portal/accounts/new")).text
+    title = form[form.index('id="title"'):].split(">", 1)[0]
+    assert 'maxlength="120"' in title, title
