@@ -165,6 +165,7 @@ ROUTES: dict[str, Access] = {
     "GET /r/{recipient_id}/{key}/status": public(Scope.TOKEN),  # the health-card issuer's public keys
     "GET /": public(),
     "GET /login": public(), "POST /login": public(), "POST /logout": public(),
+    "GET /account": only(ALL, Scope.SELF),
     "GET /account/password": only(ALL, Scope.SELF),
     "POST /account/password": only(ALL, Scope.SELF),
     "GET /password/forgot": public(), "POST /password/forgot": public(),

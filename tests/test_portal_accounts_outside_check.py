@@ -129,3 +129,25 @@ async def test_an_optional_field_takes_no_more_than_its_model_keeps(system, site
     form = (await page.get("/portal/accounts/new")).text
     title = form[form.index('id="title"'):].split(">", 1)[0]
     assert 'maxlength="120"' in title, title
+
+
+async def test_every_person_sees_their_own_account_details_and_who_changes_them(system, sites):
+    """There was no page where a signed-in person could see their own name, email address,
+    username or profiles: "Your account", linked from the header."""
+    (north,) = sites.ids
+    person = await invite(system, sites.staff[north], north, "provider_readonly", "Nia")
+    page = browser(system)
+    home = await page.login(person["username"])
+    assert 'href="/account"' in home.text, "the header links the account page"
+    mine = await page.get("/account")
+    assert mine.status_code == 200
+    for shown in (person["email"], person["username"], "Nia Tester", "Check North",
+                  "Healthcare Provider (read-only)", "Location Manager of your location"):
+        assert shown in mine.text, shown
+    coordinator = browser(system)
+    await coordinator.login(sites.emails[north])
+    theirs = await coordinator.get("/account")
+    assert sites.emails[north] in theirs.text and "you log in with your email address" in \
+        theirs.text and "through your organization's enrollment" in theirs.text
+    async with system.http() as anonymous:
+        assert (await anonymous.get("/account")).status_code in (302, 303, 401)

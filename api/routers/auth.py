@@ -8,6 +8,7 @@ from pydantic import EmailStr
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
+from api.domain.scope import contact_of
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.routing import Router
@@ -21,6 +22,9 @@ from api.sessions import (
     start_session,
 )
 from core.errors import CVMSError, Gone, TooManyRequests
+from models.employers import Employer
+from models.enums import Role
+from models.portal_rules import PROFILES
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, Stripped, TokenOut, UserOut
 
 pages = Router(include_in_schema=False)
@@ -74,6 +78,17 @@ async def logout(request: Request, session: SessionDep) -> Response:
     response = redirect("/", notice="You have logged out.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+@pages.get("/account", response_class=HTMLResponse)
+async def account_page(request: Request, user: CurrentUser,
+                       session: SessionDep) -> HTMLResponse:
+    """Your account: who you are in CVMS, where you work and as what, and who changes it."""
+    contact = await contact_of(session, user) if user.role == Role.ORG_CONTACT else None
+    employer = await session.get(Employer, contact.employer_id) if contact else None
+    return render(request, "auth/account.html", {
+        "person": user, "holdings": request.state.portal.holdings, "employer": employer,
+        "portal_staff": user.role in PROFILES or bool(request.state.portal.holdings)})
 
 
 @pages.get("/account/password", response_class=HTMLResponse)
