@@ -12,6 +12,7 @@ from typing import Any, TypeVar, get_args
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from core import i18n
 from core.errors import Invalid
 from core.i18n import N_
 from models.input import valid_fields
@@ -29,10 +30,10 @@ _FRIENDLY = {
     "time_parsing": "Enter a time as HH:MM.",
     "enum": "Choose one of the options.",
     "literal_error": "Choose one of the options.",
-    "greater_than_equal": "Enter a number of at least {ge}.",
-    "less_than_equal": "Enter a number no larger than {le}.",
+    "greater_than_equal": N_("Enter a number of at least {ge}."),
+    "less_than_equal": N_("Enter a number no larger than {le}."),
     "too_long": "Too many entries.",
-    "string_too_long": "Use at most {max_length} characters.",
+    "string_too_long": N_("Use at most {max_length} characters."),
     "string_pattern_mismatch": "This is not in the expected format.",
     "too_short": "Choose at least one.",
     "list_type": "Choose at least one.",
@@ -41,6 +42,9 @@ _FRIENDLY = {
     # a number or a moment sent for a day (20270621, 2027-06-21T10:00)
     "date_from_datetime_inexact": N_("Enter a date as YYYY-MM-DD."),
 }
+AT_LEAST = N_("Use at least {min_length} characters.")
+i18n.filled_in(_FRIENDLY["greater_than_equal"], _FRIENDLY["less_than_equal"],
+               _FRIENDLY["string_too_long"], AT_LEAST)
 NO_SUCH_DAY = N_("Enter a real date: there is no such day (check the month and the day).")
 A_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -75,7 +79,7 @@ def _message(error: Mapping[str, Any]) -> str:
     min_length = (error.get("ctx") or {}).get("min_length", 1)
     if error.get("type") == "string_too_short" and min_length > 1 and str(
             error.get("input") or "").strip():  # typed, but too little of it
-        return f"Use at least {min_length} characters."
+        return AT_LEAST.format(min_length=min_length)
     if error.get("type") in ("date_parsing", "date_from_datetime_parsing") and A_DAY.fullmatch(
             str(error.get("input", ""))):  # 2027-02-29: written right, a day that is not
         return NO_SUCH_DAY

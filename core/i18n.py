@@ -5,6 +5,7 @@ compiled .mo files are committed, so a fresh checkout works). The language of th
 context variable, so one Jinja2 environment serves both languages at once.
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -67,6 +68,30 @@ def gettext(message: str) -> str:
     return catalogue(current()).gettext(message)
 
 
+# Messages made from a template and numbers ("Use at most 80 characters."): the catalogue holds
+# the template, so a message it does not hold is translated by the template it fills in.
+_FILLED: list[tuple[re.Pattern[str], str]] = []
+
+
+def filled_in(*templates: str) -> None:
+    """Templates with {named} numbers whose filled-in messages `translated` translates."""
+    for template in templates:
+        parts = re.split(r"\{(\w+)\}", template)
+        pattern = "".join(rf"(?P<{part}>-?\d+)" if i % 2 else re.escape(part)
+                          for i, part in enumerate(parts))
+        _FILLED.append((re.compile(pattern), template))
+
+
+def _gettext_filled(message: str) -> str:
+    found = gettext(message)
+    if found != message or current() == DEFAULT:
+        return found
+    for pattern, template in _FILLED:
+        if matched := pattern.fullmatch(message):
+            return gettext(template).format(**matched.groupdict())
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return catalogue(current()).ngettext(singular, plural, n)
 
@@ -76,7 +101,7 @@ _ = gettext
 
 def translated(messages: dict[str, str]) -> dict[str, str]:
     """Field errors (or any messages by key) in the language of the moment."""
-    return {key: gettext(message) for key, message in messages.items()}
+    return {key: _gettext_filled(message) for key, message in messages.items()}
 
 
 @contextmanager
