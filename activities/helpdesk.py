@@ -86,6 +86,11 @@ class HelpdeskActivities(MailingActivities):
             case = await present(session, Case, email.case_id, "case")
             message = await session.get(CaseMessage, email.message_id) if email.message_id else None
             recipients = await self._recipients(session, case, email.kind)
+            if email.kind == "for_agent" and message and message.author_kind == "agent":
+                # an agent's reopening: its holder is told who did it (not "the requester"),
+                # and nobody is emailed about what they did themselves
+                recipients = [r for r in recipients if message.author_user_id != case.assignee_id]
+                email = email.model_copy(update={"detail": f"reopened by {message.author_name}"})
             kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]
             staff = email.kind in STAFF_KINDS
             url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(

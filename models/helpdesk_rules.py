@@ -102,6 +102,7 @@ def requester_case_path(secret: str, case_id: int, has_account: bool) -> str:
         return f"/help/cases/{case_id}"
     return f"/help/c/{case_id}/{capability(secret, CASE_LINK, case_id)}"
 
+GENERIC_CODE = "VAC2021"  # registration without a Provider PIN
 REGISTRATION_CODE = re.compile(r"NCA\d{6}|VAC2021")
 REGISTRATION_CODE_HELP = ("Enter your Provider PIN: NCA followed by six digits (for example "
                           "NCA650001), or the generic code VAC2021 if you do not have one.")

@@ -28,9 +28,10 @@ async def ask(system, **contact) -> int:
     return asked.json()["id"]
 
 
-async def agent_replies(system, case_id: int, body: str):
-    """A recipients-team agent signs in and replies on the case page: (the agent, the page)."""
-    staff = await make_user(system, Role.HELPDESK_AGENT, team="recipients")
+async def agent_replies(system, case_id: int, body: str, role: Role = Role.HELPDESK_AGENT):
+    """A recipients-team agent (or lead) signs in and replies on the case page: (the agent,
+    the page)."""
+    staff = await make_user(system, role, team="recipients")
     agent = browser(system)
     await agent.login(staff.email)
     return agent, await agent.submit(f"/helpdesk/cases/{case_id}", {"body": body},
@@ -118,7 +119,9 @@ async def test_an_agents_reply_to_a_new_case_takes_it(system):
         case = await session.get(Case, case_id)
         assert case.status == "in_progress" and case.assignee_id is not None
         assignee = case.assignee_id
-    _other, second = await agent_replies(system, case_id, "And one more thing.")
+    # another agent may not answer over its holder; a team lead may, without taking it
+    _lead, second = await agent_replies(system, case_id, "And one more thing.",
+                                        Role.HELPDESK_LEAD)
     assert "Your reply was sent." in second.text
     async with system.sessions() as session:
         assert (await session.get(Case, case_id)).assignee_id == assignee, "not taken again"

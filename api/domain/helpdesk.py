@@ -278,6 +278,7 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
     if is_agent(user) and not internal:
+        await not_held_by_another(session, case, user)
         await pick_up(session, gateway, case, user)
     message = await _store_message(session, case, user, body, internal=internal,
                                    uploads=uploads, kept=kept, request_key=request_key)
@@ -285,6 +286,19 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
     action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
     await case_process.message(gateway, session, case.id, action, message.id, user.id)
     return message
+
+
+async def not_held_by_another(session: AsyncSession, case: Case, user: User,
+                              field: str = "body") -> None:
+    """A case someone holds is theirs to answer: another agent may leave them an internal
+    note, and a team lead may reassign it (or answer it), but a reply, a request for
+    information, a resolution, a reopening or an import by anyone else is refused, naming the
+    holder (their work would otherwise be answered over, and they would not know)."""
+    if (not is_agent(user) or user.role == Role.HELPDESK_LEAD or not case.assignee_id
+            or case.assignee_id == user.id):
+        return
+    raise Conflict(f"{await _name(session, case.assignee_id)} holds this case: leave them an "
+                   "internal note, or ask a team lead to reassign it to you.", field=field)
 
 
 async def pick_up(session: AsyncSession, gateway: Gateway, case: Case, agent: User) -> None:
@@ -348,6 +362,8 @@ async def _message_update(session, gateway, case: Case, user: User, body: str,
     """The message is kept only if the case accepts the action (refused, it is not sent)."""
     if case.status == CaseStatus.CLOSED:
         raise Conflict("This case is closed. Open a new case if you still need help.")
+    if is_agent(user):
+        await not_held_by_another(session, case, user, "notes" if action == "resolve" else "body")
     kind = {"request_info": "info_request", "resolve": "resolution"}.get(action, action)
     message = await _store_message(session, case, user, body, kind=kind, uploads=uploads,
                                    kept=kept, request_key=request_key)

@@ -7,6 +7,7 @@ The whole file is checked first: with problems, nothing is imported unless the a
 the valid rows only. The file is imported once (by attachment, and by content into the same
 location), and the parts belong to the requester, who sees them among their uploads."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -91,7 +92,9 @@ async def preview(session: AsyncSession, case: Case, attachment_id: int,
 
 
 async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
-                     attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
+                     attachment_id: int, location_id: int, valid_rows_only: bool,
+                     link: Callable[[str], str] = str) -> ImportReport:
+    """`link` makes a path the address the requester opens from the case's email."""
     await case_imports.not_imported_yet(session, attachment_id)
     found = await check(session, case, attachment_id, location_id)
     attachment, location, rows, errors = found.attachment, found.location, found.rows, found.errors
@@ -121,5 +124,5 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
            else "")
         + ". Each new person is emailed an invitation once, and you are emailed as each part "
         "finishes. Follow them among your uploads: "
-        + ", ".join(f"/recipients/uploads/{u.id}" for u in uploads) + "."))
+        + ", ".join(link(f"/recipients/uploads/{u.id}") for u in uploads)))
     return report

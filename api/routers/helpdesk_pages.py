@@ -24,7 +24,7 @@ from api.domain.helpdesk_console import (
 )
 from api.domain.helpdesk_console import console as console_page
 from api.domain.helpdesk_console import export as console_export
-from api.domain.state_lists import csv_download
+from api.domain.state_lists import csv_download, location_of_pin
 from api.errors import NOT_FOUND
 from api.forms import form_values, parse, validated_form
 from api.page_files import Attachments, files_of, keep_files, kept_references
@@ -39,7 +39,7 @@ from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
-from models.helpdesk_rules import Category, Team
+from models.helpdesk_rules import GENERIC_CODE, Category, Team
 from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
 
 router = Router(prefix="/helpdesk", include_in_schema=False)
@@ -47,7 +47,8 @@ router = Router(prefix="/helpdesk", include_in_schema=False)
 IMPORTS = {Category.PROVIDER_BULK_UPLOAD: (provider_import, "practicing provider"),
            Category.USER_ONBOARDING: (portal_import, "portal user"),
            Category.RECIPIENT_BULK_UPLOAD: (recipient_case_import, "recipient")}
-ACTIONS = ("assign", "reply", "note", "request-info", "resolve", "check-import", "import")
+ACTIONS = ("assign", "reply", "note", "request-info", "resolve", "reopen", "check-import",
+           "import")
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 
 
@@ -103,6 +104,7 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
                      status_code: int = 200, **extra) -> HTMLResponse:
     case = await helpdesk.case_for(session, user, case_id)
     about = await session.get(Location, case.location_id) if case.location_id else None
+    requester = await session.get(User, case.requester_user_id) if case.requester_user_id else None
     files = await helpdesk.attachments(session, case, user)
     agents = await helpdesk.agents(session)
     return render(request, "helpdesk/case.html", {
@@ -115,7 +117,23 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "file_options": [(str(f.id), f.filename) for f in files],
         "bulk_upload": IMPORTS.get(case.category, (None, ""))[1],
         "case_location_label": sites.label(about) if about else "",
+        "registered_with": await _registered_with(session, requester),
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
+
+
+async def _registered_with(session, requester: User | None) -> str:
+    """The code a help-desk registrant gave: their Provider PIN names their location (the
+    agent sees which), or the generic code says they have none."""
+    code = requester.registration_code if requester else None
+    if not code:
+        return ""
+    if code == GENERIC_CODE:
+        return f"{code} (the generic code: no Provider PIN given)"
+    location_id = location_of_pin(code)
+    location = await session.get(Location, location_id) if location_id else None
+    if location is None:
+        return f"Provider PIN {code}: no location has this PIN"
+    return f"Provider PIN {code}: {location.name} — {location.city}"
 
 
 @router.get("/cases/{case_id}", response_class=HTMLResponse)
@@ -177,6 +195,12 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
         if not case.requester_email:  # a recipient who gave only a phone number
             return f"Your reply is saved on the case, but {helpdesk.no_email_call(case)}"
         return "Your reply was sent."
+    if action == "reopen":  # a resolved case, within its reopening period
+        data = validated_form(MessageIn, values)
+        if await helpdesk.sent_with(session, case.id, data.request_key):  # Back, then again
+            return helpdesk.SENT_ALREADY
+        await helpdesk.reopen(session, gateway, case, user, data.body, data.request_key)
+        return "The case is reopened and being worked on again."
     if action == "resolve":
         await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
@@ -195,8 +219,11 @@ async def _import(request, session, gateway, case, user, action: str, values: di
         report = await importer.preview(session, case, data.attachment_id, data.location_id)
         return await _case_page(request, session, gateway, user, case.id, report=report,
                                 values=values)
+    # the recipient import's message links each part's page: an address, not a bare path
+    link = ({"link": request.app.state.services.settings.link}
+            if importer is recipient_case_import else {})
     report = await importer.run_import(session, gateway, case, user, data.attachment_id,
-                                       data.location_id, data.valid_rows_only)
+                                       data.location_id, data.valid_rows_only, **link)
     return f"Imported {counted(report.imported, what)}."
 
 

@@ -207,8 +207,8 @@ async def check_case_file(case_id: Id, body: ImportIn, user: Agent,
 @api.post("/helpdesk/cases/{case_id}/recipients", response_model=ImportReport, status_code=201,
           tags=["help desk"], summary="Import a case's recipient list, in parts of 5,000 rows")
 async def import_case_file(case_id: Id, body: ImportIn, user: Agent, session: SessionDep,
-                           gateway: ProcessesDep) -> ImportReport:
+                           gateway: ProcessesDep, settings: SettingsDep) -> ImportReport:
     case = await helpdesk.case_for(session, user, case_id)
     return await recipient_case_import.run_import(session, gateway, case, user,
                                                   body.attachment_id, body.location_id,
-                                                  body.valid_rows_only)
+                                                  body.valid_rows_only, link=settings.link)
