@@ -151,3 +151,19 @@ async def test_every_person_sees_their_own_account_details_and_who_changes_them(
         theirs.text and "through your organization's enrollment" in theirs.text
     async with system.http() as anonymous:
         assert (await anonymous.get("/account")).status_code in (302, 303, 401)
+
+
+async def test_a_refused_people_search_lists_nobody_and_a_mangled_page_is_the_first(system,
+                                                                                    sites):
+    """Two letters were refused next to the field, and the table under it still said "0
+    people at your locations matching your search ... Nobody found"; ?page=abc was a 422 that
+    named no field."""
+    (north,) = sites.ids
+    page = browser(system)
+    await page.login(sites.emails[north])
+    short = await page.get("/portal/accounts?name=Ch")
+    assert short.status_code == 422 and "Enter at least 3 characters." in short.text
+    assert "Nobody found" not in short.text and "matching your search" not in short.text
+    mangled = await page.get("/portal/accounts?username=check&page=abc")
+    assert mangled.status_code == 200, mangled.text[-300:]
+    assert "matching your search" in mangled.text

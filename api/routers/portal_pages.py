@@ -70,6 +70,8 @@ async def _my_locations(session, user) -> list[tuple[str, str]]:
 @router.get("/portal/accounts", response_class=HTMLResponse)
 async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     values = {k: v for k, v in request.query_params.items() if v}  # spaces are refused
+    if not values.get("page", "1").isdigit():  # a page number mangled in the address: the first
+        values.pop("page")
     search, errors = parse(PeopleSearch, values)
     people, total = (await portal_accounts.search(session, user, search)
                      if search else ([], 0))
