@@ -93,7 +93,10 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
         return await _walk_in_page(request, session, user, location_id, values,
                                    ask_yes_or_no(error.problems()), error.status_code)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
-        care.walk_in_notice(person, outcome) or f"{person.full_name} is registered."))
+        care.walk_in_notice(person, outcome) or (
+            f"{person.full_name} is registered. Their Recipient Portal link (eligibility, "
+            "appointments, proof of vaccination) is not emailed: print or show it to them "
+            "below.")))
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
