@@ -134,3 +134,24 @@ async def test_the_recipient_import_message_links_each_part_by_its_address(syste
     address = system.settings.link("/recipients/uploads/")
     assert "Follow them among your uploads: " + address in mail.text, mail.text
     assert ": /recipients/uploads/" not in mail.text
+
+
+def test_the_upload_done_email_counts_one_as_one():
+    """"1 imported (1 new recipients) ... 1 invitations emailed": the counts took a plural
+    whatever the number."""
+    from notifications.catalogue import EmailKind, RecipientUploadDoneContext
+    from notifications.render import render
+
+    def said(n: int) -> str:
+        mail = render(EmailKind.RECIPIENT_UPLOAD_DONE, RecipientUploadDoneContext(
+            recipient_name="Lena", location_name="Clinic", filename="list.xlsx",
+            total_rows=n, imported=n, new_recipients=n, invited=n, skipped=0,
+            url="http://x/recipients/uploads/1"))
+        return " ".join(mail.text.split()) + " ".join(mail.html.split())
+
+    one = said(1)
+    assert "1 row," in one and "(1 new recipient)" in one and "1 invitation emailed" in one
+    assert "recipients)" not in one and "invitations" not in one
+    many = said(1200)
+    assert "1,200 rows," in many and "(1,200 new recipients)" in many
+    assert "1,200 invitations emailed" in many
