@@ -134,3 +134,16 @@ async def test_a_refused_file_of_a_point_of_contact_is_named_on_the_upload_page(
         assert page.status_code in (400, 422), (name, page.status_code, page.text[-400:])
         assert said in page.text and 'id="file-error"' in page.text, name
         assert "Employee bulk upload" in page.text, "the contact's own upload page"
+
+
+async def test_the_organization_portal_shows_the_address_as_written_and_who_corrects_it(system):
+    """The address read "1 Main St Raleigh, North Carolina 27601", and the page offered only
+    "Confirm these details", with no word on what to do when one is wrong."""
+    manager = await location_manager(system)
+    _employer, email = await point_of_contact(system, await manager_api(system, manager),
+                                              f"Grocers {tag()}")
+    contact = await api_client(system, email)
+    portal = (await contact.get("/org-portal")).text
+    assert "1 Main St, Raleigh, North Carolina 27601" in portal
+    assert "If anything is wrong, do not confirm" in portal
+    assert "Healthcare Location Manager of " in portal

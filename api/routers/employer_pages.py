@@ -12,6 +12,7 @@ from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError
+from models.enrollment import Location
 from models.portal_rules import INDUSTRIES, PAGE_SIZE, ContactStatus, states
 from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
 from models.schemas import NewPassword
@@ -170,8 +171,11 @@ async def ask_new_link(request: Request, token: str, session: SessionDep,
 @router.get("/org-portal", response_class=HTMLResponse)
 async def org_portal(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     employer, contact = await employers.own_employer(session, user)
+    location = await session.get(Location, employer.location_id) if employer.location_id \
+        else None
     return render(request, "employers/org_portal.html", {"employer": employer,
-                                                         "contact": contact})
+                                                         "contact": contact,
+                                                         "location": location})
 
 
 @router.post("/org-portal/confirm")
