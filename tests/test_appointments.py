@@ -196,7 +196,10 @@ async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_
     assert refused.status_code == 409 and 'id="slot_id-error"' in refused.text
     assert "no da citas" in refused.text
     english = await http.get(f"{base}/appointments")
-    assert "This location does not take appointments. Walk-ins are welcome." in english.text
+    # said of a booked person's own appointment, not "does not take appointments" beside it
+    # (found by the outside check)
+    assert "no longer takes new appointments, but yours stays booked" in english.text
+    assert "This location does not take appointments." not in english.text
     assert "Cancel this appointment" in english.text, "the booked appointment stays"
     assert "/reschedule" not in english.text
     no_slot = await site.manager.post(
