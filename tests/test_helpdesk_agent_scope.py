@@ -155,3 +155,19 @@ def test_the_upload_done_email_counts_one_as_one():
     many = said(1200)
     assert "1,200 rows," in many and "(1,200 new recipients)" in many
     assert "1,200 invitations emailed" in many
+
+
+async def test_the_requester_reads_that_the_case_waits_for_their_reply(system):
+    """The requester's own case page and list said "Waiting for the requester" (the desk's
+    word for it) to the requester."""
+    requester, email = await register_requester(system)
+    (_agent, staff), _, _ = await desk(system)
+    case = (await open_case(requester, "other", f"Wait {unique_email('c')}")).json()
+    asked = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/request-info",
+                             json={"body": "Which lot?"})
+    assert asked.status_code == 200, asked.text
+    person = browser(system)
+    await person.login(email)
+    for url in (f"/help/cases/{case['id']}", "/help/cases"):
+        page = (await person.get(url)).text
+        assert "Waiting for your reply" in page and "Waiting for the requester" not in page, url
