@@ -1,6 +1,7 @@
 """The knowledge base the help desk starts with: short answers, in our own words, to the
-questions the program's guides answer. The migration that ships them (0008b) adds each one
-once; agents edit or unpublish them like any article."""
+questions the program's guides answer. The migrations that ship them (0008b, and 0011g for
+the vaccine recipients' questions) add each one once; agents edit or unpublish them like any
+article."""
 
 ARTICLES: list[tuple[str, str | None, str]] = [
     ("Registering for the help desk", "access",
@@ -71,4 +72,29 @@ ARTICLES: list[tuple[str, str | None, str]] = [
     ("Which browser should I use?", "access",
      "Use a current version of Chrome, Edge, Firefox or Safari, on a computer or a phone. Turn "
      "on cookies for the portal: signing in needs them."),
+    # For vaccine recipients (no account): their personal link, appointments and proof.
+    ("Your personal link: registering and seeing your eligibility", "recipient_question",
+     "When a vaccination location or your employer registers you, we email you a personal "
+     "link, in English or Spanish. Open it to check your details, answer the questions and see "
+     "your eligibility: eligible now, or not yet because your group's phase is not open. Keep "
+     "the email: the same link lets you update your answers at any time, and your status "
+     "follows.\n\n"
+     "Registered at a location without an email address? Its staff print or show you your "
+     "link, with a QR code. If you lost it, ask the location that registered you, or use Ask a "
+     "question (no account needed)."),
+    ("Booking, moving or cancelling a vaccination appointment", "recipient_question",
+     "Once you are eligible, open your personal link and choose Your vaccination appointment. "
+     "If your location takes appointments, choose one of the times offered for your dose and "
+     "book it: we email you the time and the address. From the same page you can move it to "
+     "another open time or cancel it. Times for a second dose are offered from the day it is "
+     "due.\n\n"
+     "If your location takes walk-ins only, the page gives its address. You can also phone the "
+     "location: its staff can book, move or cancel an appointment for you."),
+    ("Your proof of vaccination and its QR code", "recipient_question",
+     "Open your personal link and choose Your proof of vaccination: it lists each dose (date, "
+     "vaccine, lot and where it was given) with a QR code, a SMART Health Card that verifier "
+     "apps read. Download the PDF to print it or keep it on your phone.\n\n"
+     "If a dose is missing or wrong, contact the location that gave it. Once a dose is "
+     "recorded, your name and date of birth cannot be changed from your link: use Ask a "
+     "question to have them corrected."),
 ]
