@@ -171,3 +171,15 @@ async def test_the_requester_reads_that_the_case_waits_for_their_reply(system):
     for url in (f"/help/cases/{case['id']}", "/help/cases"):
         page = (await person.get(url)).text
         assert "Waiting for your reply" in page and "Waiting for the requester" not in page, url
+
+
+async def test_a_page_number_that_is_no_number_is_named_on_the_console(system):
+    """/helpdesk?page=abc said only "Please correct the following: Enter a whole number.",
+    naming nothing."""
+    (agent, _), _, _ = await desk(system)
+    person = browser(system)
+    await person.login(agent.email)
+    page = await person.get("/helpdesk?page=abc")
+    assert page.status_code == 422
+    assert 'href="#page-error"' in page.text and "Page:" in page.text
+    assert "The first page is shown." in page.text
