@@ -321,6 +321,7 @@ ROUTES: dict[str, Access] = {
     "GET /portal/tabs/{tab}": only(PORTAL, Scope.SELF),
     "GET /api/v1/portal/users": only(MANAGERS, Scope.SELF),
     "POST /api/v1/portal/users": only(MANAGERS, Scope.SELF),
+    "POST /api/v1/portal/users/join": only(MANAGERS, Scope.SELF),
     "GET /portal/accounts": only(MANAGERS, Scope.SELF),
     "GET /portal/accounts/new": only(MANAGERS, Scope.SELF),
     "POST /portal/accounts/new": only(MANAGERS, Scope.SELF),

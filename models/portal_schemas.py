@@ -108,6 +108,17 @@ class LocationGrant(Strict):
     _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
 
 
+class PortalJoin(Strict):
+    """One of your locations added to the account of someone who works at another location of
+    your organization, named by their email address."""
+
+    email: EmailStr
+    location_id: Id
+    profile: Profile | None = None  # their profile at their direct location by default
+
+    _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
+
+
 class ActiveLocationIn(Strict):
     location_id: Id
 

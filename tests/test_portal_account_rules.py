@@ -184,8 +184,8 @@ async def test_an_address_with_an_account_elsewhere_is_refused_with_a_way_forwar
         "first_name": "Olga", "last_name": "Else", "email": elsewhere["email"],
         "location_id": west, "profile": "provider", "username": "olga.else"})
     assert refused.status_code == 409, refused.text
-    said = refused.json()["errors"]["email"]
-    assert "help desk" in said and "Search for the person" not in said
+    said = refused.json()["errors"]["email"]  # same organization: the location is offered
+    assert "another location of your organization" in said and "/join" in said
     assert "Olga" not in said and str(elsewhere["id"]) not in said
     mine = await invite(system, sites.staff[east], east, "provider", "Mina")
     again = await sites.staff[east].post("/api/v1/portal/users", json={

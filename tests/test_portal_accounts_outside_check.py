@@ -167,3 +167,51 @@ async def test_a_refused_people_search_lists_nobody_and_a_mangled_page_is_the_fi
     mangled = await page.get("/portal/accounts?username=check&page=abc")
     assert mangled.status_code == 200, mangled.text[-300:]
     assert "matching your search" in mangled.text
+
+
+async def test_a_person_of_another_location_of_the_organization_gets_the_location_added(
+        system, sites):
+    """The manager of a second location who added someone already working at the first was
+    told to ask the help desk to add the location, which had no way to; and nobody else could
+    (the person was not theirs to open). Now the add page offers the location at one press,
+    without naming the person; other organizations' people stay unfound."""
+    pair = await enrolled_sites(system, ["Join East", "Join West"], False,
+                                await reviewer(system))
+    east, west = pair.ids
+    person = await invite(system, pair.staff[east], east, "provider", "Joy")
+    page = browser(system)
+    await page.login(pair.emails[west])
+    typed = {"first_name": "Joy", "last_name": "Other", "email": person["email"],
+             "location_id": str(west), "profile": "provider_readonly", "username": "joy.other"}
+    offered = await page.submit("/portal/accounts/new", typed)
+    assert offered.status_code == 409
+    assert "another location of your organization" in offered.text
+    assert 'name="join" value="yes"' in offered.text
+    assert "Joy Tester" not in offered.text and f"/portal/accounts/{person['id']}" not in \
+        offered.text, "who they are is not said before the location is added"
+    joined = await page.submit("/portal/accounts/new", {**typed, "join": "yes"})
+    assert joined.status_code == 200 and str(joined.url).endswith(
+        f"/portal/accounts/{person['id']}"), joined.text[-400:]
+    assert "Join West is added to Joy Tester" in joined.text
+    mine = (await person["client"].get("/api/v1/portal/me")).json()
+    assert {(h["location_id"], h["profile"], h["direct"]) for h in mine["locations"]} == {
+        (east, "provider", True), (west, "provider_readonly", False)}
+    switched = await person["client"].put("/api/v1/portal/active-location",
+                                          json={"location_id": west})
+    assert switched.status_code == 204
+    refused = await pair.staff[west].patch(f"/api/v1/portal/users/{person['id']}",
+                                           json={"email": unique_email("take")})
+    assert refused.status_code == 403, "who they are stays their direct location's"
+
+    (north,) = sites.ids  # another organization
+    stranger = await invite(system, sites.staff[north], north, "provider", "Sol")
+    elsewhere = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": stranger["email"], "location_id": west})
+    assert elsewhere.status_code == 404, elsewhere.text
+    told = await pair.staff[west].post("/api/v1/portal/users", json={
+        "first_name": "Sol", "last_name": "Else", "email": stranger["email"],
+        "location_id": west, "profile": "provider", "username": "sol.else"})
+    assert told.status_code == 409 and "help desk" in told.json()["errors"]["email"]
+    not_mine = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": person["email"], "location_id": north})
+    assert not_mine.status_code == 403, "only a location the manager holds"

@@ -25,7 +25,13 @@ from models.links import (
     readdressed,
 )
 from models.portal_rules import MANAGER, PAGE_SIZE, PROFILES
-from models.portal_schemas import LocationGrant, PeopleSearch, PortalContactEdit, PortalContactIn
+from models.portal_schemas import (
+    LocationGrant,
+    PeopleSearch,
+    PortalContactEdit,
+    PortalContactIn,
+    PortalJoin,
+)
 from models.schemas import NewPassword
 
 NOT_YOURS = "You can grant only locations you manage yourself."
@@ -119,15 +125,62 @@ class AddressTaken(Conflict):
     record's path; a page says the same without it and links the record (`person_id`, named
     `person_name`: plain values, the row is gone with the rollback)."""
 
+    joinable = False
+
     def __init__(self, said: str, person: User) -> None:
         super().__init__(f"{said}: /portal/accounts/{person.id}", field="email")
         self.person_id, self.person_name, self.said = person.id, person.full_name, said
 
 
-async def _address_taken(session: AsyncSession, manager: User, existing: User) -> Conflict:
-    """Someone of the manager's locations is named, with their record; anyone else is not
-    (nothing about an account elsewhere is said), with the way forward."""
+class InYourOrganization(Conflict):
+    """The address is the account of someone at another location of the manager's own
+    organization: the way forward is adding the manager's location to that account (one login
+    for both), at one press on the page (`join`). Who they are is not said until then."""
+
+    joinable = True
+
+    def __init__(self, location_name: str) -> None:
+        self.said = (f"This address is the CVMS account of someone who works at another "
+                     f"location of your organization. Add {location_name} to their account "
+                     "instead, so they keep one login for both")
+        super().__init__(f"{self.said}: POST /api/v1/portal/users/join", field="email")
+
+
+async def _in_organization(session: AsyncSession, manager: User, person: User) -> bool:
+    """The person works at a location of the manager's own organization: its staff may work
+    at several of its locations, each added by a manager of that location."""
+    managed = await managed_location_ids(session, manager)
+    organizations = select(Location.organization_id).where(Location.id.in_(managed))
+    return (await session.exec(select(UserLocation.location_id).join(
+        Location, Location.id == UserLocation.location_id).where(
+        UserLocation.user_id == person.id, UserLocation.profile.is_not(None),
+        Location.organization_id.in_(organizations)))).first() is not None
+
+
+async def join(session: AsyncSession, manager: User, data: PortalJoin) -> User:
+    """Add one of the manager's locations to the account of someone who works at another
+    location of the organization, found by their email address (as adding them would)."""
+    await _must_manage(session, manager, data.location_id)
+    person = await user_by_email(session, data.email)
+    if person is None or person.status != AccountStatus.ACTIVE or \
+            not await _in_organization(session, manager, person):
+        raise NotFound("Nobody of your organization's locations has an active account with "
+                       "this email address. Add the person as a new portal contact instead.",
+                       field="email")
+    await grant(session, manager, person, LocationGrant(location_id=data.location_id,
+                                                        profile=data.profile))
+    return person
+
+
+async def _address_taken(session: AsyncSession, manager: User, existing: User,
+                         location_id: int) -> Conflict:
+    """Someone of the manager's locations is named, with their record; someone of another
+    location of the manager's organization is offered the location (unnamed); anyone else is
+    not (nothing about an account elsewhere is said), with the way forward."""
     if not await _in_scope(session, manager, existing.id):
+        if existing.status == AccountStatus.ACTIVE and await _in_organization(
+                session, manager, existing):
+            return InYourOrganization((await session.get(Location, location_id)).name)
         return Conflict("This email address cannot be used for a new account. If the person "
                         "already has a CVMS account, they must ask the help desk to add your "
                         "location to it.", field="email")
@@ -144,7 +197,7 @@ async def create(session: AsyncSession, gateway: Gateway, manager: User,
     await _must_manage(session, manager, data.location_id)
     existing = await user_by_email(session, data.email)
     if existing:
-        raise await _address_taken(session, manager, existing)
+        raise await _address_taken(session, manager, existing, data.location_id)
     await _username_free(session, data.username, None)
     user = User(email=data.email.lower(), username=data.username, first_name=data.first_name,
                 last_name=data.last_name, title=data.title, phone=data.phone, role=data.profile,

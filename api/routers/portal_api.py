@@ -25,6 +25,7 @@ from models.portal_schemas import (
     PeopleSearch,
     PortalContactEdit,
     PortalContactIn,
+    PortalJoin,
     PortalUserOut,
 )
 from models.schemas import NewPassword
@@ -79,6 +80,15 @@ async def add_person(body: PortalContactIn, user: CurrentUser, session: SessionD
                      gateway: ProcessesDep) -> PortalUserOut:
     return await person_out(session, await portal_accounts.create(session, gateway, user, body),
                             user)
+
+
+@router.post("/portal/users/join", response_model=PortalUserOut,
+             summary="Add a location you manage to the account of someone who works at "
+             "another location of your organization (by their email address): one login for "
+             "both")
+async def join(body: PortalJoin, user: CurrentUser, session: SessionDep) -> PortalUserOut:
+    return await person_out(session, await portal_accounts.join(session, user, body), user,
+                            body.location_id)
 
 
 @router.get("/portal/users/{user_id}", response_model=PortalUserOut)

@@ -21,6 +21,7 @@ from models.portal_schemas import (
     PeopleSearch,
     PortalContactEdit,
     PortalContactIn,
+    PortalJoin,
 )
 from models.schemas import NewPassword
 
@@ -99,13 +100,18 @@ async def add_account(request: Request, user: CurrentUser, session: SessionDep,
                       gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     try:
+        if values.get("join") == "yes":  # the address is someone's of the organization
+            data = validated_form(PortalJoin, values)
+            person = await portal_accounts.join(session, user, data)
+            return redirect(f"/portal/accounts/{person.id}", notice=await _added(
+                session, person, data.location_id))
         person = await portal_accounts.create(session, gateway, user,
                                               validated_form(PortalContactIn, values))
         return redirect(f"/portal/accounts/{person.id}",
                         notice=f"{person.full_name} is added and emailed an invitation.")
     except CVMSError as error:
         await rollback_keeping(session, user)
-        taken = isinstance(error, portal_accounts.AddressTaken)
+        taken = isinstance(error, portal_accounts.AddressTaken | portal_accounts.InYourOrganization)
         errors = {**error.problems(), "email": f"{error.said}."} if taken else error.problems()
         return render(request, "portal/account_new.html", {
             "tab": "accounts", "locations": await _my_locations(session, user),
@@ -172,6 +178,12 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
     return redirect(f"/portal/accounts/{user_id}", notice=notice)
 
 
+async def _added(session, person, location_id: int) -> str:
+    location = await session.get(Location, location_id)
+    return (f"{location.name} is added to {person.full_name}'s account: they can switch to it "
+            "from their next page, with the login they have.")
+
+
 async def _no_longer_managing(session, user) -> str:
     location = await session.get(Location, user.active_location_id)
     row = await session.get(UserLocation, (user.id, user.active_location_id))
@@ -201,8 +213,9 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
         return f"A new invitation is on its way to {target.email}. The link sent before no " \
                "longer works."
     if action == "locations":
-        await portal_accounts.grant(session, user, target, validated_form(LocationGrant, values))
-        return "Location added."
+        data = validated_form(LocationGrant, values)
+        await portal_accounts.grant(session, user, target, data)
+        return await _added(session, target, data.location_id)
     if action == "remove":
         await portal_accounts.remove(session, user, target, form_id(values, "location_id") or 0)
         return "Location removed."
