@@ -215,3 +215,12 @@ async def test_a_person_of_another_location_of_the_organization_gets_the_locatio
     not_mine = await pair.staff[west].post("/api/v1/portal/users/join", json={
         "email": person["email"], "location_id": north})
     assert not_mine.status_code == 403, "only a location the manager holds"
+
+
+async def test_a_username_on_the_forgotten_password_page_is_told_to_use_the_address(system):
+    """The login takes "Email address or username"; a username typed on "Forgot your
+    password?" was answered "Enter an email address like name@example.org"."""
+    answer = await browser(system).submit("/password/forgot", {"email": "pat.provider"})
+    assert answer.status_code == 400
+    assert "not your username" in answer.text
+    assert 'value="pat.provider"' in answer.text, "what was typed is kept"

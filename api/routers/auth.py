@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import EmailStr
+from pydantic import EmailStr, field_validator
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
@@ -150,6 +150,17 @@ async def api_password(request: Request, body: PasswordChangeIn, user: CurrentUs
 class ResetRequestIn(Stripped):
     email: EmailStr
 
+    @field_validator("email", mode="before")
+    @classmethod
+    def _not_a_username(cls, value: object) -> object:
+        """Staff log in with a username or their address; a reset goes to the address, and a
+        username here was answered "Enter an email address like name@example.org"."""
+        if isinstance(value, str) and value.strip() and "@" not in value:
+            raise ValueError("Enter the email address of your account, not your username. If "
+                             "you do not know which address it is, ask your Location Manager "
+                             "or the help desk.")
+        return value
+
 
 @pages.get("/password/forgot", response_class=HTMLResponse)
 async def forgot_page(request: Request) -> HTMLResponse:
@@ -158,11 +169,13 @@ async def forgot_page(request: Request) -> HTMLResponse:
 
 @pages.post("/password/forgot", response_class=HTMLResponse)
 async def forgot(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
-    data, errors = parse(ResetRequestIn, await form_values(request))
+    values = await form_values(request)
+    data, errors = parse(ResetRequestIn, values)
     if data:
         await accounts.request_password_reset(session, gateway, data.email)
         return render(request, "auth/forgot.html", {"sent": accounts.RESET_SENT})
-    return render(request, "auth/forgot.html", {"errors": errors}, status_code=400)
+    return render(request, "auth/forgot.html", {"errors": errors, "values": {
+        "email": values.get("email", "")}}, status_code=400)  # what was typed stays
 
 
 @pages.get("/password/reset/{token}", response_class=HTMLResponse)
