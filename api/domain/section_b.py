@@ -340,6 +340,11 @@ async def submit(session: AsyncSession, gateway: Gateway, location: Location,
 
 async def resubmit(session: AsyncSession, gateway: Gateway, location: Location,
                    user: User) -> None:
-    """After a rejection: reopen Section B (prefilled); its last page sends it back."""
+    """After a rejection: reopen Section B (prefilled); its last page sends it back. It is
+    walked again from step 2: "Continue where you left off" starts there (it opened the step
+    last saved before the submission, step 8 for most)."""
     await enrollment_process.resubmit(gateway, location.id, user.id)
     await session.refresh(location)
+    section = await section_of(session, location)
+    section.last_step = "location"
+    session.add(section)

@@ -339,12 +339,21 @@ def days_since(moment: datetime | None) -> int | str:
     return (utcnow() - aware).days
 
 
+# An enrolled site whose added storage unit waits for review: its status stays "Approved", and
+# it waits on the reviewer all the same (the list said "-").
+CHANGE_WAITING = "Immunization Branch: review a change to the enrolled site"
+
+
+def location_waiting_on(loc) -> str:
+    return CHANGE_WAITING if loc.amendment_pending else (loc.waiting_on or "")
+
+
 def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
     header = ["Organization", "Location", "Provider PIN", "City", "Status", "In status since",
               "Days in status", "Waiting on"]
     return header, [[org, loc.name, pin(loc.id), loc.city, loc.status.label,
-                     when(loc.status_since), days_since(loc.status_since), loc.waiting_on or ""]
-                    for loc, org in listing.rows]
+                     when(loc.status_since), days_since(loc.status_since),
+                     location_waiting_on(loc)] for loc, org in listing.rows]
 
 
 def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:

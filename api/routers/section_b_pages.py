@@ -68,6 +68,7 @@ async def overview(request: Request, location_id: Id, user: CurrentUser,
         "editable": location.status in EDITABLE_STATUSES and user.id == location.coordinator_user_id,
         "can_resubmit": user.id == location.coordinator_user_id,
         "rejection": await _last_rejection(session, location.id),
+        "unit_changes": await _unit_changes(session, location),
         "officers_waiting": await officers_waiting(session, [location]),
         "officers_signed": await officers_signed(session, location)})
 
@@ -89,6 +90,32 @@ async def _progress(session, location: Location, section) -> dict:
                                        ("attestation", DocumentKind.STORAGE_ATTESTATION))
              if document in signed}
     return {"done": done, "problems": problems_of(section, units, active, signed)}
+
+
+async def _unit_reviews(session, location: Location) -> dict[int, str]:
+    """An enrolled site's storage units not approved, each with the reviewer's reason: the
+    coordinator reads it where the unit is listed, not only in the email."""
+    if location.status != LocationStatus.APPROVED:
+        return {}
+    result = await session.exec(select(ReviewDecision).where(
+        ReviewDecision.location_id == location.id, ReviewDecision.approved.is_(False),
+        ReviewDecision.storage_unit_id.is_not(None)).order_by(ReviewDecision.id))
+    return {decision.storage_unit_id: decision.reason or "" for decision in result.all()}
+
+
+async def _unit_changes(session, location: Location) -> dict:
+    """What an enrolled site's added storage units wait on: those still in review, and the
+    latest one not approved (with its reason) unless a unit was added after it."""
+    if location.status != LocationStatus.APPROVED:
+        return {}
+    units = await section_b.units_of(session, location)
+    reviews = await _unit_reviews(session, location)
+    rejected = [u for u in units if u.review_status == "rejected"]
+    latest = rejected[-1] if rejected else None
+    if latest is not None and any(u.id > latest.id for u in units):
+        latest = None
+    return {"pending": [u for u in units if u.review_status == "pending"],
+            "rejected": latest, "reason": reviews.get(latest.id, "") if latest else ""}
 
 
 async def _last_rejection(session, location_id: int):
@@ -127,6 +154,7 @@ async def _context(session, location: Location, step: str, **extra) -> dict:
     return {"location": location, "section": section, "step": STEP_BY_KEY[step], "steps": STEPS,
             "previous": previous, "next": following, **CHOICES,
             "units": await section_b.units_of(session, location),
+            "unit_reviews": await _unit_reviews(session, location),
             "providers": await section_b.providers_of(session, location),
             "values": {**prefilled, **form_values_of(saved)}, "prefilled": bool(prefilled),
             **extra}
