@@ -5,7 +5,7 @@ invitation of a deactivated person, and a refused password on the invitation pag
 import pytest
 
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import INVITATION, PASSWORD, invite
+from tests.support.portal import INVITATION, PASSWORD, also_manages, invite
 from tests.support.review import reviewer
 from tests.support.web import browser, unique_email
 
@@ -224,3 +224,26 @@ async def test_a_username_on_the_forgotten_password_page_is_told_to_use_the_addr
     assert answer.status_code == 400
     assert "not your username" in answer.text
     assert 'value="pat.provider"' in answer.text, "what was typed is kept"
+
+
+async def test_a_location_added_on_the_record_page_takes_the_profile_chosen_there(system):
+    """The record's "Add a location" took only the location, so the person got their direct
+    location's profile there, and changing it meant switching the manager's own active
+    location first."""
+    pair = await enrolled_sites(system, ["Grant East", "Grant West"], False,
+                                await reviewer(system))
+    east, west = pair.ids
+    await also_manages(system, (await pair.staff[east].get("/api/v1/me")).json()["id"], west)
+    person = await invite(system, pair.staff[east], east, "location_manager", "Gail")
+    page = browser(system)
+    await page.login(pair.emails[east])
+    record = f"/portal/accounts/{person['id']}"
+    shown = await page.get(record)
+    assert 'id="grant-profile"' in shown.text
+    added = await page.submit(record, {"location_id": str(west),
+                                       "profile": "provider_readonly"},
+                              action=f"{record}/locations")
+    assert added.status_code == 200 and "Grant West is added to Gail Tester" in added.text
+    mine = (await person["client"].get("/api/v1/portal/me")).json()
+    assert {h["location_id"]: h["profile"] for h in mine["locations"]} == {
+        east: "location_manager", west: "provider_readonly"}
