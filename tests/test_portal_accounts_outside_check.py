@@ -133,7 +133,7 @@ async def test_an_optional_field_takes_no_more_than_its_model_keeps(system, site
 
 async def test_every_person_sees_their_own_account_details_and_who_changes_them(system, sites):
     """There was no page where a signed-in person could see their own name, email address,
-    username or profiles: "Your account", linked from the header."""
+    username or profiles: "Your account", linked from their name in the header."""
     (north,) = sites.ids
     person = await invite(system, sites.staff[north], north, "provider_readonly", "Nia")
     page = browser(system)
