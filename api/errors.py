@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 
 from api.csrf import FormExpired, typed_in
@@ -199,6 +200,15 @@ async def database_refused(request: Request, exc: DBAPIError) -> Response:
                           "format. Check the form and try again.", code="invalid")
 
 
+async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+    """The browser left while its form was being read (a double click sends the form again and
+    drops the first): nobody reads the answer, and it is not an error of ours (it was logged
+    as one, with a whole traceback)."""
+    log.info("%s %s: the client disconnected before its request was read", request.method,
+             request.url.path)
+    return Response(status_code=400)
+
+
 async def unexpected(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(request, 500, "Something went wrong on our side. Nothing you entered "
@@ -213,4 +223,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(WorkflowUpdateFailedError, update_failed)
     app.add_exception_handler(RPCError, temporal_unavailable)
     app.add_exception_handler(DBAPIError, database_refused)
+    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(Exception, unexpected)

@@ -3,7 +3,9 @@ reviewer did not approve is shown with its reason where the coordinator adds it 
 resubmission starts at step 2; the officers' reminder keeps its sentences apart."""
 
 import asyncio
+import logging
 import re
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -149,3 +151,29 @@ async def test_the_state_list_says_an_enrolled_site_waits_on_a_change_review(sys
     assert "Immunization Branch: review a change to the enrolled site (since" in page
     sheet = (await staff.get("/state/locations.csv", params={"q": "Listed Clinic"})).text
     assert "Immunization Branch: review a change to the enrolled site" in sheet
+
+
+async def test_a_form_dropped_by_a_double_click_is_not_logged_as_a_crash(system):
+    """A double-clicked Reject sent the form twice; the browser dropped the first while the
+    server read it, and the log showed "Exception in ASGI application" with a traceback
+    (ClientDisconnect from the CSRF check reading the form)."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    uvicorn_log = logging.getLogger("uvicorn.error")
+    uvicorn_log.addHandler(handler)
+    try:
+        url = urlsplit(system.settings.public_base_url)
+        reader, writer = await asyncio.open_connection(url.hostname, url.port)
+        writer.write(b"POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                     b"Content-Type: application/x-www-form-urlencoded\r\n"
+                     b"Content-Length: 500\r\n\r\ncsrf_token=abc&email=")
+        await writer.drain()
+        await asyncio.sleep(0.5)  # the server is reading the form
+        writer.close()
+        await writer.wait_closed()
+        await asyncio.sleep(1)
+    finally:
+        uvicorn_log.removeHandler(handler)
+    crashes = [r for r in records if r.levelno >= logging.ERROR]
+    assert not crashes, [r.getMessage() for r in crashes]
