@@ -2,6 +2,8 @@
 a field emptied on a person's record, a manager who gives up managing on their own record, the
 invitation of a deactivated person, and a refused password on the invitation page."""
 
+import asyncio
+
 import pytest
 
 from tests.support.inventory import enrolled_sites
@@ -247,3 +249,39 @@ async def test_a_location_added_on_the_record_page_takes_the_profile_chosen_ther
     mine = (await person["client"].get("/api/v1/portal/me")).json()
     assert {h["location_id"]: h["profile"] for h in mine["locations"]} == {
         east: "location_manager", west: "provider_readonly"}
+
+
+async def test_a_replaced_validation_link_does_not_send_a_contact_without_a_password_to_log_in(
+        system, sites):
+    """A point of contact holding a replaced (or mangled) validation link was offered only
+    "Log in", though they had no password yet."""
+    (north,) = sites.ids
+    manager = sites.staff[north]
+    employer = await manager.post("/api/v1/employers", json={
+        "name": f"Relink {unique_email()[5:11]}", "industry": "Grocery and retail",
+        "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
+        "zip_code": "27601"})
+    assert employer.status_code == 201, employer.text
+    email = unique_email("poc")
+    contact = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts",
+                                 json={"first_name": "Rey", "last_name": "Contact",
+                                       "email": email})
+    assert contact.status_code == 201, contact.text
+    subject = "Validate your access to the CVMS Organization Portal"
+    first = (await system.smtp.one(to=email, subject=subject)).link("/org-contact/validate/")
+    resent = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts/"
+                                f"{contact.json()['id']}/resend")
+    assert resent.status_code == 200, resent.text
+    await system.smtp.wait_for(to=email, subject=subject, count=2)  # the new link is out
+    login_button = 'class="usa-button" href="/login"'
+    async with system.http() as http:
+        for path in ("/org-contact/validate/" + first.rsplit("/", 1)[1],
+                     "/org-contact/validate/not-a-token"):
+            for _ in range(100):  # the new round's activity replaces the old link
+                page = await http.get(path)
+                if page.status_code == 410:
+                    break
+                await asyncio.sleep(0.1)
+            assert page.status_code == 410
+            assert login_button not in page.text, path
+            assert "ask the Healthcare Location Manager who named you" in page.text

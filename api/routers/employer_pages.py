@@ -133,9 +133,10 @@ async def validation_page(request: Request, token: str, session: SessionDep) -> 
     try:
         _link, contact = await employers.link_and_contact(session, token)
     except CVMSError as error:
+        problem = (error.errors or {}).get("link")  # no password chosen yet unless "used"
         return render(request, "employers/link_problem.html", {
-            "message": error.message, "token": token,
-            "expired": (error.errors or {}).get("link") == "expired"}, 410)
+            "message": error.message, "token": token, "problem": problem,
+            "expired": problem == "expired"}, 410)
     return render(request, "employers/validate.html", {"token": token, "contact": contact})
 
 
