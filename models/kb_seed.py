@@ -95,6 +95,6 @@ ARTICLES: list[tuple[str, str | None, str]] = [
      "vaccine, lot and where it was given) with a QR code, a SMART Health Card that verifier "
      "apps read. Download the PDF to print it or keep it on your phone.\n\n"
      "If a dose is missing or wrong, contact the location that gave it. Once a dose is "
-     "recorded, your name and date of birth cannot be changed from your link: use Ask a "
-     "question to have them corrected."),
+     "recorded, your name and date of birth cannot be changed from your link: the location "
+     "that vaccinated you corrects them, with an official document."),
 ]

@@ -13,6 +13,7 @@ from core import i18n
 from core.errors import CVMSError, NotFound
 from core.security import capability_valid
 from models.administrations import RECORDED, Administration
+from models.audit import AuditEvent
 from models.base import utcnow
 from models.eligibility import QUESTIONS, STATUSES, evaluate
 from models.enrollment import Location
@@ -33,7 +34,8 @@ TWIN = i18n.N_("Someone else is already registered with this legal name and date
 # here, the proof of vaccination (a signed SMART Health Card) would name someone else.
 IDENTITY = ("first_name", "last_name", "date_of_birth")
 IDENTITY_LOCKED = i18n.N_("Your name and date of birth are on your vaccination record and "
-                          "cannot be changed here: to correct them, ask the help desk.")
+                          "cannot be changed here: to correct them, ask the location that "
+                          "vaccinated you.")
 
 
 async def identity_locked(session: AsyncSession, person: Recipient) -> bool:
@@ -119,3 +121,33 @@ def status_of(person: Recipient):
 async def location_name(session: AsyncSession, person: Recipient) -> str:
     location = await session.get(Location, person.location_id)
     return location.name if location else ""
+
+
+async def correct_identity(session: AsyncSession, user, person: Recipient,
+                           values: dict[str, Any]) -> dict[str, str]:
+    """Staff correcting a legal name or date of birth typed wrong (a dose on record or not):
+    checked as a registration's, the same person twice refused, the change audited with what
+    it was. The errors by field, when there are any (the caller has checked that this
+    location keeps the person's details, and commits)."""
+    before = {k: str(getattr(person, k)) for k in IDENTITY}
+    try:
+        data = RegistrationIn.model_validate(
+            {**form_values(person), **{k: values.get(k, "") for k in IDENTITY}})
+    except ValueError as error:
+        errors = field_errors(error)
+        if errors.get("date_of_birth") == US_DATE_EXAMPLE:
+            errors["date_of_birth"] = FORM_DATE
+        return {k: v for k, v in errors.items() if k in IDENTITY} or errors
+    record = data.record()
+    for key in (*IDENTITY, "first_key", "last_key"):
+        setattr(person, key, record[key])
+    person.updated_at = utcnow()
+    session.add(person)
+    try:
+        await session.flush()
+    except IntegrityError as error:
+        raise CVMSError(i18n.gettext(TWIN), field="first_name") from error
+    session.add(AuditEvent(subject_type="recipient", subject_id=person.id,
+                           action="name or birth date corrected", actor=user.audit_name,
+                           detail={"user_id": user.id, "before": before}))
+    return {}

@@ -135,7 +135,8 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
         "appointments": (await appointments.booked_for(session, person)
                          if person.location_id == location.id else []),
         "sites": list(SITES.items()), "routes": list(ROUTES.items()), "key": uuid.uuid4().hex,
-        "values": values or defaults, "errors": errors or {}}, status_code=status_code)
+        "values": {**defaults, **(values or {})}, "errors": errors or {}},
+        status_code=status_code)
 
 
 async def _dose_names(session, doses) -> dict[int, str]:
@@ -183,6 +184,15 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
             await care.check_in(session, user, location, person)
             await session.commit()
             return redirect(here, notice=f"{person.full_name} is checked in.")
+        if action == "identity":
+            if not await care.keeps_details(session, location.id, person):
+                raise care.other_organization(person)
+            errors = await portal.correct_identity(session, user, person, values)
+            if errors:
+                raise Invalid("Check the name and date of birth.", errors=errors)
+            await session.commit()
+            return redirect(here, notice=f"The legal name and date of birth are corrected: "
+                                         f"{person.full_name}.")
         if action != "record":
             raise Invalid("Unknown action.")
         data = await administrations.dose_form(
