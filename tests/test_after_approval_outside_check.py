@@ -68,6 +68,7 @@ async def test_a_storage_unit_not_approved_shows_its_reason_where_it_is_added_ag
     escaped = "The inside photo shows another unit &amp; &lt;b&gt;no&lt;/b&gt; thermometer"
     assert "Not approved." in storage and escaped in storage
     assert 'value="remove-' not in storage, "no Remove that is always refused"
+    assert 'value="pause"' not in storage, "no Section B step: nothing to pause"
     assert "Storage units (1 of 5)" in storage, "the unit not approved is not counted"
     overview = (await coordinator.get(f"/locations/{location_id}/section-b")).text
     assert "The storage unit Stirling ULT25 was not approved" in overview and escaped in overview
