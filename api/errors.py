@@ -15,7 +15,7 @@ from temporalio.client import RPCError, WorkflowUpdateFailedError
 
 from api.csrf import FormExpired, typed_in
 from api.forms import error_messages
-from api.pages import render
+from api.pages import redirect, render
 from api.processes.gateway import refusal, unavailable
 from api.sessions import SESSION_COOKIE
 from core.errors import CVMSError, NotAuthenticated, PasswordChangeRequired, TooManyRequests
@@ -63,11 +63,21 @@ def error_response(request: Request, status: int, message: str,
         return HTMLResponse(f"<h1>{title}</h1><p>{escape(message)}</p>", status_code=status)
 
 
+# A page opened with a session that no longer holds (logged out in another tab, the password
+# changed or reset elsewhere, deactivated, timed out) came to the login page with no word why.
+SESSION_ENDED = ("Your session has ended: you were logged out (in another window, or because "
+                 "your password was changed), or it timed out. Log in again to continue.")
+
+
 async def cvms_error(request: Request, exc: CVMSError) -> Response:
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
         typed = await typed_in(request)  # a form sent after signing out: nothing lost
         if typed is not None:
             return send_again(request, FormExpired(*typed), signed_out=True)
+        if SESSION_COOKIE in request.cookies:  # signed in once, in this browser: say why
+            response = redirect(f"/login?next={request.url.path}", notice=SESSION_ENDED)
+            response.delete_cookie(SESSION_COOKIE, path="/")
+            return response
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     if isinstance(exc, PasswordChangeRequired) and not wants_json(request):
         back = request.url.path + (f"?{request.url.query}" if request.url.query else "")

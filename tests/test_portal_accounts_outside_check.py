@@ -285,3 +285,25 @@ async def test_a_replaced_validation_link_does_not_send_a_contact_without_a_pass
             assert page.status_code == 410
             assert login_button not in page.text, path
             assert "ask the Healthcare Location Manager who named you" in page.text
+
+
+async def test_a_page_opened_after_the_session_ended_elsewhere_says_why_on_the_login_page(
+        system, sites):
+    """A browser whose session ended because the password was changed in another one landed
+    on the login page with no word why."""
+    (north,) = sites.ids
+    person = await invite(system, sites.staff[north], north, "provider", "Ike")
+    here, there = browser(system), browser(system)
+    await here.login(person["username"])
+    await there.login(person["username"])
+    changed = await there.submit("/account/password", {
+        "current_password": PASSWORD, "password": "Another-pass-2026!",
+        "password_confirm": "Another-pass-2026!"})
+    assert changed.status_code == 200 and "Your password has been changed" in changed.text
+    ended = await here.get("/portal")
+    assert str(ended.url).split("?")[0].endswith("/login")
+    assert "Your session has ended" in ended.text
+    again = await here.get("/portal")  # told once: the stale cookie is gone
+    assert "Your session has ended" not in again.text
+    fresh = browser(system)
+    assert "Your session has ended" not in (await fresh.get("/portal")).text
