@@ -178,3 +178,27 @@ async def test_a_form_dropped_by_a_double_click_is_not_logged_as_a_crash(system)
         uvicorn_log.removeHandler(handler)
     crashes = [r for r in records if r.levelno >= logging.ERROR]
     assert not crashes, [r.getMessage() for r in crashes]
+
+
+def test_an_empty_queue_says_nothing_waits_rather_than_nothing_matches():
+    """With no search and no filter, the state's transfer list said "0 transfers, the oldest
+    first." over a table reading "Nothing matches." (and the review queue "0 waiting, the
+    longest-waiting first."), as if a search had found nothing."""
+    from types import SimpleNamespace
+
+    from api.pages import templates
+
+    source = ('{% import "macros/listing.html" as listing %}'
+              '{{ listing.pages(f, "/state/transfers", found, "transfers, the oldest first", '
+              '"transfer", empty="No transfers match", idle="None waits.") }}')
+    found = SimpleNamespace(total=0, pages=0, page=1)
+    unfiltered = SimpleNamespace(q="", status="", age="", page=1)
+    shown = templates.env.from_string(source).render(f=unfiltered, found=found)
+    assert "None waits." in shown and "0 transfers" not in shown
+    searched = SimpleNamespace(q="TR9", status="", age="", page=1)
+    shown = templates.env.from_string(source).render(f=searched, found=found)
+    assert "No transfers match “TR9”" in shown
+    for page in ("inventory/state_queue.html", "review/queue.html"):
+        text = templates.env.loader.get_source(templates.env, page)[0]
+        assert "idle=" in text and "Nothing matches.</td>" not in text.replace(
+            "{% if f.q or f.status or f.age %}Nothing matches.", "")
