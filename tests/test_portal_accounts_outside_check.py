@@ -307,3 +307,34 @@ async def test_a_page_opened_after_the_session_ended_elsewhere_says_why_on_the_l
     assert "Your session has ended" not in again.text
     fresh = browser(system)
     assert "Your session has ended" not in (await fresh.get("/portal")).text
+
+
+async def test_a_validation_link_for_an_address_with_an_account_says_so_before_a_password(
+        system, sites):
+    """Named the point of contact of a second organization, a validated contact opened its
+    link, typed a password twice, and only then was told the address already had an
+    account."""
+    (north,) = sites.ids
+    manager = sites.staff[north]
+    email = unique_email("twice")
+    subject = "Validate your access to the CVMS Organization Portal"
+    tokens = []
+    for n in range(2):
+        employer = await manager.post("/api/v1/employers", json={
+            "name": f"Twice {n} {email[6:12]}", "industry": "Grocery and retail",
+            "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
+            "zip_code": "27601"})
+        assert employer.status_code == 201, employer.text
+        added = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts",
+                                   json={"first_name": "Tia", "last_name": "Contact",
+                                         "email": email})
+        assert added.status_code == 201, added.text
+        mails = await system.smtp.wait_for(to=email, subject=subject, count=n + 1)
+        tokens.append(mails[-1].link("/org-contact/validate/").rsplit("/", 1)[1])
+    async with system.http() as http:
+        done = await http.post(f"/api/v1/org-contacts/validate/{tokens[0]}",
+                               json={"password": PASSWORD, "password_confirm": PASSWORD})
+        assert done.status_code == 204, done.text
+        second = await http.get(f"/org-contact/validate/{tokens[1]}")
+    assert second.status_code == 409
+    assert "already exists" in second.text and 'name="password"' not in second.text

@@ -6,6 +6,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import employers
+from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
@@ -18,6 +19,10 @@ from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
 from models.schemas import NewPassword
 
 router = Router(include_in_schema=False)
+TAKEN = ("An account with this email address already exists (you may be the point of contact "
+         "of another organization), so this link cannot open another one. If the account is "
+         "yours, log in with it; otherwise ask the Healthcare Location Manager who named you "
+         "to use another address.")
 CHOICES = {"industries": [(i, i) for i in INDUSTRIES], "states": [(s, s) for s in states()],
            "contact_labels": ContactStatus.LABELS, "tab": "organizations"}
 
@@ -137,6 +142,10 @@ async def validation_page(request: Request, token: str, session: SessionDep) -> 
         return render(request, "employers/link_problem.html", {
             "message": error.message, "token": token, "problem": problem,
             "expired": problem == "expired"}, 410)
+    if contact.user_id is None and await user_by_email(session, contact.email):
+        # said before a password is typed (the validation refuses it after)
+        return render(request, "employers/link_problem.html", {
+            "message": TAKEN, "token": token, "problem": "taken"}, 409)
     return render(request, "employers/validate.html", {"token": token, "contact": contact})
 
 
