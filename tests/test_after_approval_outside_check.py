@@ -202,3 +202,22 @@ def test_an_empty_queue_says_nothing_waits_rather_than_nothing_matches():
         text = templates.env.loader.get_source(templates.env, page)[0]
         assert "idle=" in text and "Nothing matches.</td>" not in text.replace(
             "{% if f.q or f.status or f.age %}Nothing matches.", "")
+
+
+async def test_saving_the_bulk_upload_choice_says_what_was_saved(system):
+    """"Save this choice" (25 or more practicing providers) came back to the same page without
+    a word: the coordinator could not tell it was saved nor what it meant."""
+    from urllib.parse import unquote
+
+    from api.pages import NOTICE_COOKIE
+
+    enrollment = await start_enrollment(system, ["Many Providers Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id, providers=0)
+    page = f"/locations/{location_id}/section-b/providers"
+    saved = await coordinator.post(page, data={"action": "bulk", "bulk_choice_shown": "yes",
+                                               "bulk_upload_planned": "yes"})
+    assert saved.status_code == 303
+    notice = unquote(saved.cookies.get(NOTICE_COOKIE) or "")
+    assert notice.startswith("Saved: you will send the practicing providers with the bulk "
+                             "upload template"), notice

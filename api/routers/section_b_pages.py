@@ -350,9 +350,9 @@ async def _providers(request, session, gateway, location, step, action, values, 
         await _add_provider(session, gateway, location, values)
         return redirect(step_url(location.id, step), notice=f"{values['first_name']} "
                                                             f"{values['last_name']} was added.")
-    if action == "bulk":
-        await _bulk_choice(session, gateway, location, values)
-        return redirect(step_url(location.id, step))
+    if action == "bulk":  # saved, and said so (the page came back as it was, without a word)
+        planned = await _bulk_choice(session, gateway, location, values)
+        return redirect(step_url(location.id, step), notice=BULK_SAVED if planned else LIST_SAVED)
     if any(str(values.get(f) or "").strip() for f in ProviderIn.model_fields):
         await _add_provider(session, gateway, location, values, unadded=True)  # came with Next
     if values.get("bulk_choice_shown"):  # the choice as the page shows it, saved or not
@@ -376,10 +376,17 @@ async def _add_provider(session, gateway, location, values: dict, unadded: bool 
     values.update(first_name=data.first_name, last_name=data.last_name)
 
 
-async def _bulk_choice(session, gateway, location, values: dict) -> None:
+BULK_SAVED = ("Saved: you will send the practicing providers with the bulk upload template "
+              "through a help-desk case. Section B can be submitted without them; the location "
+              "can be approved once they are imported.")
+LIST_SAVED = "Saved: you will list the practicing providers on this page."
+
+
+async def _bulk_choice(session, gateway, location, values: dict) -> bool:
     planned = values.get("bulk_upload_planned") in ("on", "yes", "true")
     if planned != (await section_b.section_of(session, location)).bulk_upload_planned:
         await section_b.set_bulk_upload(session, gateway, location, planned)
+    return planned
 
 
 async def _edit_providers(request, session, gateway, location, step, action, values, _user):
