@@ -147,3 +147,21 @@ async def test_the_organization_portal_shows_the_address_as_written_and_who_corr
     assert "1 Main St, Raleigh, North Carolina 27601" in portal
     assert "If anything is wrong, do not confirm" in portal
     assert "Healthcare Location Manager of " in portal
+
+
+async def test_details_changed_after_the_contact_confirmed_them_are_said_to_need_confirming(
+        system):
+    """A manager's edit quietly took the contact's confirmation back: the manager was told only
+    "Saved."."""
+    manager = await location_manager(system)
+    manager_http = await manager_api(system, manager)
+    employer, email = await point_of_contact(system, manager_http, f"Grocers {tag()}")
+    contact = await api_client(system, email)
+    assert (await contact.post("/api/v1/org-portal/confirm")).status_code == 200
+    page = browser(system)
+    await page.login(manager.email)
+    record = f"/portal/organizations/{employer['id']}"
+    saved = await page.submit(record, {**{k: employer[k] for k in (
+        "name", "industry", "street", "city", "state", "zip_code")}, "street": "2 Main St"})
+    assert "the Organization Portal now asks them to confirm these" in saved.text
+    assert "Confirm these details" in (await contact.get("/org-portal")).text

@@ -94,13 +94,16 @@ async def edit(request: Request, employer_id: Id, user: CurrentUser,
     if errors:
         return await _record(request, session, user, employer_id, 422, values=values,
                              errors=errors)
+    confirmed = employer.confirmed_at is not None
     try:
         await employers.update(session, employer, data)
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _record(request, session, user, employer_id, error.status_code,
                              values=values, errors=error.problems())
-    return redirect(f"/portal/organizations/{employer_id}", notice="Saved.")
+    return redirect(f"/portal/organizations/{employer_id}", notice="Saved." + (
+        " Its point of contact had confirmed the earlier details: the Organization Portal now "
+        "asks them to confirm these." if confirmed else ""))
 
 
 @router.post("/portal/organizations/{employer_id}/contacts", response_class=HTMLResponse)
