@@ -221,3 +221,23 @@ async def test_saving_the_bulk_upload_choice_says_what_was_saved(system):
     notice = unquote(saved.cookies.get(NOTICE_COOKIE) or "")
     assert notice.startswith("Saved: you will send the practicing providers with the bulk "
                              "upload template"), notice
+
+
+async def test_the_templates_case_link_opens_a_bulk_upload_case_for_the_location(system):
+    """"Open a bulk upload case" on the template's page opened an empty new-case form: the
+    coordinator had to find the category and the location again."""
+    import html as markup
+
+    from tests.support.enrollment import register_coordinator
+
+    enrollment = await start_enrollment(system, ["Linked Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    page = (await coordinator.get("/help/practicing-provider-template",
+                                  params={"location": location_id})).text
+    link = re.search(r'href="(/help/cases/new[^"]*)">Open a bulk upload case', page)
+    assert link and "category=provider_bulk_upload" in link[1], page
+    form = (await coordinator.get(markup.unescape(link[1]))).text
+    assert '<option value="provider_bulk_upload" selected' in form
+    assert f'<option value="{location_id}" selected' in form
+    assert 'value="Practicing providers for Linked Clinic"' in form

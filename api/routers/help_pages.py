@@ -206,8 +206,10 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 async def new_case_page(request: Request, user: CurrentUser, session: SessionDep,
                         follow_up: Id | None = None) -> HTMLResponse:
     """A new case; from a closed case's page, a follow-up linked to it. A link may also prefill
-    the category and subject (the recipient upload's "too large" page)."""
-    values = {k: request.query_params[k][:200] for k in ("category", "subject")
+    the category and subject (the recipient upload's "too large" page), and the location (the
+    practicing-provider template's page: the case is about that location; a location not the
+    person's own matches no choice of the form, and is not chosen)."""
+    values = {k: request.query_params[k][:200] for k in ("category", "subject", "location_id")
               if k in request.query_params}
     if follow_up is not None:
         earlier = await helpdesk.case_for(session, user, follow_up)
