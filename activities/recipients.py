@@ -16,7 +16,7 @@ from activities.mailer import BatchMailer, Letter, MailingActivities, present
 from core.db import transaction
 from models.accounts import User
 from models.base import utcnow
-from models.contracts import InviteResult, UploadRef, UploadStep
+from models.contracts import InviteResult, RecipientRef, UploadRef, UploadStep
 from models.enrollment import Location
 from models.recipient_rules import recipient_path, validate_rows
 from models.recipient_store import count, insert_recipients, refused
@@ -24,13 +24,20 @@ from models.recipients import Recipient, RecipientUpload
 from notifications.catalogue import (
     EmailKind,
     RecipientInvitationContext,
+    RecipientRegisteredContext,
     RecipientUploadDoneContext,
 )
 
 BATCH_SIZE = 250
 CHUNK = 500  # rows validated between two progress updates
+
+
 def invitation_key(recipient_id: int) -> str:
     return f"recipient-{recipient_id}:invitation"
+
+
+def link_key(recipient_id: int) -> str:
+    return f"recipient-{recipient_id}:registered"
 
 
 class RecipientActivities(MailingActivities):
@@ -114,6 +121,23 @@ class RecipientActivities(MailingActivities):
                       to=person.email, context=RecipientInvitationContext(
                           recipient_name=person.first_name, location_name=location_name,
                           register_url=url, language=person.language))
+
+    @activity.defn
+    async def send_personal_link(self, data: RecipientRef) -> bool:
+        """Someone registered at the point of care gets their personal link by email, once
+        (in their language), if they gave an address."""
+        async with self.sessions() as session:
+            person = await present(session, Recipient, data.recipient_id, "recipient")
+            if not person.email:
+                return False
+            location = await session.get(Location, person.location_id)
+            context = RecipientRegisteredContext(
+                recipient_name=person.first_name, location_name=location.name,
+                portal_url=self.settings.link(recipient_path(self.secret, person.id)),
+                language=person.language)
+            to = person.email
+        return await self.mailer.send(link_key(person.id), EmailKind.RECIPIENT_REGISTERED,
+                                      [to], context)
 
     @staticmethod
     async def _invited(session: AsyncSession, letter: Letter) -> None:

@@ -89,6 +89,9 @@ class WalkInOut(CareRecipientOut):
     registered_at: datetime | None = None
     registered_late: bool | None = None
     eligibility: str | None = None
+    # Registered now (or their invitation completed) with an email address: their Recipient
+    # Portal link is being emailed to them.
+    link_emailed: bool = False
 
 
 class CarePage(BaseModel):

@@ -38,6 +38,7 @@ class EmailKind(StrEnum):
     CONTACT_NEW_LINK_ASKED = "contact_new_link_asked"
     RECIPIENT_INVITATION = "recipient_invitation"
     RECIPIENT_UPLOAD_DONE = "recipient_upload_done"
+    RECIPIENT_REGISTERED = "recipient_registered"
     SECOND_DOSE_REMINDER = "second_dose_reminder"
     APPOINTMENT_NOTICE = "appointment_notice"
 
@@ -230,6 +231,16 @@ class RecipientInvitationContext(EmailContext):
     PUBLIC_READER: ClassVar[bool] = True
 
 
+class RecipientRegisteredContext(EmailContext):
+    """Someone registered at the point of care who gave an email address: their personal link,
+    in their language (en or es)."""
+
+    location_name: str
+    portal_url: str
+    language: str = "en"
+    PUBLIC_READER: ClassVar[bool] = True
+
+
 class RecipientUploadDoneContext(EmailContext):
     location_name: str
     filename: str
@@ -299,6 +310,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.CONTACT_NEW_LINK_ASKED: ContactNewLinkAskedContext,
     EmailKind.RECIPIENT_INVITATION: RecipientInvitationContext,
     EmailKind.RECIPIENT_UPLOAD_DONE: RecipientUploadDoneContext,
+    EmailKind.RECIPIENT_REGISTERED: RecipientRegisteredContext,
     EmailKind.SECOND_DOSE_REMINDER: SecondDoseReminderContext,
     EmailKind.APPOINTMENT_NOTICE: AppointmentNoticeContext,
 }

@@ -104,7 +104,7 @@ def test_people_without_an_account_are_led_to_the_question_form_in_their_languag
     centre (it needs a login): their emails' help line leads to the public question form, in
     English too (it led English readers to the help centre; found by the outside check)."""
     for kind in (EmailKind.RECIPIENT_INVITATION, EmailKind.SECOND_DOSE_REMINDER,
-                 EmailKind.APPOINTMENT_NOTICE):
+                 EmailKind.APPOINTMENT_NOTICE, EmailKind.RECIPIENT_REGISTERED):
         context = sample_context(kind).model_copy(update={"language": language})
         last = render(kind, context, portal_url=BASE).text.rstrip().splitlines()[-1]
         assert last == f"{BASE}/language/{language}?next=/help/ask", (kind, last)

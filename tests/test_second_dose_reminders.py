@@ -30,6 +30,11 @@ SUBJECT = {"en": "Time for your second COVID-19 vaccine dose",
            "es": "Es hora de su segunda dosis de la vacuna contra el COVID-19"}
 
 
+def reminders(system, to: str) -> list:
+    """The reminders `to` got (a walk-in with an address is also emailed their link)."""
+    return [m for m in system.smtp.find(to=to) if m.subject in SUBJECT.values()]
+
+
 async def _today(system):
     return local_today(await system.env.get_current_time())
 
@@ -62,7 +67,7 @@ async def test_a_21_day_product_reminds_on_day_21_in_the_recipients_language(ts_
     dose = given.json()
     await ts_system.env.sleep(20 * DAY)
     await asyncio.sleep(1)
-    assert not ts_system.smtp.find(to=email), "nothing before day 21"
+    assert not reminders(ts_system, email), "nothing before day 21"
     await ts_system.env.sleep(2 * DAY)
     mail = await ts_system.smtp.one(to=email, subject=SUBJECT["es"])
     assert "segunda dosis" in mail.text and f"/r/{person['id']}/" in mail.text
@@ -83,7 +88,7 @@ async def test_a_second_dose_on_day_19_cancels_the_reminder(ts_system):
     assert await handle.result() == "cancelled"
     await ts_system.env.sleep(5 * DAY)
     await asyncio.sleep(1)
-    assert not ts_system.smtp.find(to=email)
+    assert not reminders(ts_system, email)
 
 
 async def test_removing_the_first_dose_cancels_the_reminder(ts_system):
@@ -95,7 +100,7 @@ async def test_removing_the_first_dose_cancels_the_reminder(ts_system):
     assert await (await _reminder(ts_system, dose["id"])).result() == "cancelled"
     await ts_system.env.sleep(30 * DAY)
     await asyncio.sleep(1)
-    assert not ts_system.smtp.find(to=email)
+    assert not reminders(ts_system, email)
 
 
 async def test_a_single_dose_product_starts_no_reminder(ts_system):
@@ -105,7 +110,7 @@ async def test_a_single_dose_product_starts_no_reminder(ts_system):
         await (await _reminder(ts_system, dose["id"])).describe()
     await ts_system.env.sleep(60 * DAY)
     await asyncio.sleep(1)
-    assert not ts_system.smtp.find(to=email)
+    assert not reminders(ts_system, email)
 
 
 async def test_a_paper_form_from_ten_days_ago_counts_from_its_real_day(ts_system):
@@ -125,7 +130,7 @@ async def test_a_paper_form_from_ten_days_ago_counts_from_its_real_day(ts_system
     assert detail.due == second_dose_due(real_day, 21)
     await ts_system.env.sleep(10 * DAY)
     await asyncio.sleep(1)
-    assert not ts_system.smtp.find(to=email), "11 days after the real day: not yet"
+    assert not reminders(ts_system, email), "11 days after the real day: not yet"
     await ts_system.env.sleep(2 * DAY)
     await ts_system.smtp.one(to=email, subject=SUBJECT["en"])
 
@@ -146,7 +151,7 @@ async def test_a_late_paper_dose_whose_due_day_passed_waits_for_the_morning_and_
     assert send_at >= now + HOUR
     assert send_at.astimezone(EASTERN).time() == REMINDER_HOUR and send_at - now <= DAY + HOUR
     await asyncio.sleep(2)
-    assert not ts_system.smtp.find(to=email), "not at once"
+    assert not reminders(ts_system, email), "not at once"
     second = await give(site, person["id"], lot, dose_number=2, on=real_day + 28 * DAY)
     assert second.status_code == 201, second.text
     assert await handle.result() == "cancelled"
@@ -157,12 +162,12 @@ async def test_a_late_paper_dose_whose_due_day_passed_waits_for_the_morning_and_
     send_at = (await handle.query(SecondDoseReminderWorkflow.detail)).due
     await ts_system.env.sleep(send_at - await ts_system.env.get_current_time() - HOUR / 2)
     await asyncio.sleep(1)
-    assert not ts_system.smtp.find(to=other_email), "not before 9 AM"
+    assert not reminders(ts_system, other_email), "not before 9 AM"
     await ts_system.env.sleep(HOUR)
     assert await handle.result() == "sent"
     mail = await ts_system.smtp.one(to=other_email, subject=SUBJECT["en"])
     assert f"{(real_day + 28 * DAY):%B} {(real_day + 28 * DAY).day}" in mail.text
-    assert not ts_system.smtp.find(to=email)
+    assert not reminders(ts_system, email)
 
 
 def test_a_reminder_due_in_the_past_goes_at_the_next_9_am_at_least_an_hour_away():

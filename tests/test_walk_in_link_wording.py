@@ -1,19 +1,59 @@
-"""A walk-in's Recipient Portal link is not emailed (found by the outside check: the form said
-the email address was "for ... the proof of vaccination", and a walk-in registered with one got
-no email at all): the form and the notice after registering say staff print or show it."""
+"""A walk-in who gives an email address is emailed their Recipient Portal link (found by the
+outside checks: the form said the address was "for ... the proof of vaccination", and a walk-in
+registered with one got no email at all, so the proof was out of their reach unless staff
+printed the link). Without an address, staff are told to print or show it."""
 
-from tests.support.care import NO_TO_ALL, letters, person, vaccinating_site
+import asyncio
+
+from tests.support.care import NO_TO_ALL, letters, person, vaccinating_site, walk_in
+from tests.support.web import browser
+
+LINK_EMAIL = "Your COVID-19 vaccination record and personal link"
 
 
-async def test_the_walk_in_form_and_notice_say_the_link_is_printed_or_shown(system):
+def _form(tag: str, email: str | None) -> dict:
+    return {k: v for k, v in {**person(tag, email=email), **NO_TO_ALL,
+                              "health_care_worker": "yes"}.items() if v is not None}
+
+
+async def test_a_walk_in_with_an_email_address_is_emailed_their_link_once(system):
     site = await vaccinating_site(system)
     page = await site.provider.get(f"/care/{site.location_id}/walk-in")
-    assert "For the second-dose reminder and the proof of vaccination" not in page.text
-    assert "Recipient Portal link, for the proof of vaccination, is printed or shown" in page.text
-    form = {k: v for k, v in {**person(letters(), email="walk@example.org"), **NO_TO_ALL,
-                              "health_care_worker": "yes"}.items() if v is not None}
-    done = await site.provider.post(f"/care/{site.location_id}/walk-in", data=form,
-                                    follow_redirects=True)
+    assert "Recipient Portal link (eligibility, appointments, proof of vaccination) is " \
+           "emailed to them" in page.text
+    tag = letters()
+    done = await site.provider.post(f"/care/{site.location_id}/walk-in",
+                                    data=_form(tag, "walk@example.org"), follow_redirects=True)
     assert done.status_code == 200 and "is registered." in done.text
-    assert "is not emailed: print or show it to them below." in done.text
+    assert "is emailed to walk@example.org; you can also print or show it below." in done.text
+    mail = await system.smtp.one(to="walk@example.org", subject=LINK_EMAIL)
+    assert "registered you for a COVID-19 vaccination" in mail.text
+    status = await browser(system).get(mail.link("/r/"))
+    assert status.status_code == 200 and f"Walker{tag}" in status.text
+
+    # The same person at their next visit is their record: nothing is emailed again.
+    again = await site.provider.post(f"/care/{site.location_id}/walk-in",
+                                     data=_form(tag, "walk@example.org"), follow_redirects=True)
+    assert again.status_code == 200 and "was already registered" in again.text
+    assert "is emailed to" not in again.text
+    await asyncio.sleep(1.5)
+    assert len(system.smtp.find(to="walk@example.org", subject=LINK_EMAIL)) == 1
+
+
+async def test_the_api_says_the_link_is_emailed_in_the_persons_language(system):
+    site = await vaccinating_site(system)
+    made = await walk_in(site, email="paco@example.org", language="es")
+    assert made["link_emailed"] is True
+    mail = await system.smtp.one(to="paco@example.org", subject="enlace personal")
+    assert "lo registró para vacunarse" in mail.text, mail.text
+    without = await walk_in(site)
+    assert without["link_emailed"] is False
+
+
+async def test_without_an_address_staff_are_told_to_print_or_show_the_link(system):
+    site = await vaccinating_site(system)
+    done = await site.provider.post(f"/care/{site.location_id}/walk-in",
+                                    data=_form(letters(), None), follow_redirects=True)
+    assert done.status_code == 200 and "is registered." in done.text
+    assert "is not emailed (no email address): print or show it to them below." in done.text
     assert "Print or show their Recipient Portal link" in done.text

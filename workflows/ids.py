@@ -50,6 +50,11 @@ def recipient_import(upload_id: int) -> str:
     return f"recipient-upload-{upload_id}"
 
 
+def recipient_link(recipient_id: int) -> str:
+    """A walk-in's personal link, emailed once (a second registration joins the first)."""
+    return f"recipient-link-{recipient_id}"
+
+
 def second_dose_reminder(administration_id: int) -> str:
     return f"second-dose-reminder-{administration_id}"
 

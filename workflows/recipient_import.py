@@ -1,6 +1,7 @@
 """A bulk upload of recipients: validate every row, store the valid ones in one statement,
 invite each new person once, then tell the uploader. Only the upload's id and counts cross
-into the workflow; names, birth dates and addresses stay in the database."""
+into the workflow; names, birth dates and addresses stay in the database. Also a person
+registered at the point of care: their personal link, emailed once."""
 
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from activities.recipients import RecipientActivities
-    from models.contracts import ImportProgress, RecipientImportInput, UploadRef
+    from models.contracts import ImportProgress, RecipientImportInput, RecipientRef, UploadRef
     from workflows.options import DB, MAIL, NON_RETRYABLE
 
 R = RecipientActivities
@@ -49,3 +50,13 @@ class RecipientImportWorkflow:
     @workflow.query
     def detail(self) -> ImportProgress:
         return self.progress
+
+
+@workflow.defn
+class RecipientLinkWorkflow:
+    """A walk-in (or a paper form entered later) who gave an email address: their Recipient
+    Portal link, sent once, retried until the mail relay takes it."""
+
+    @workflow.run
+    async def run(self, data: RecipientRef) -> bool:
+        return await workflow.execute_activity_method(R.send_personal_link, data, **MAIL)

@@ -7,7 +7,7 @@ from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
-from workflows.recipient_import import RecipientImportWorkflow
+from workflows.recipient_import import RecipientImportWorkflow, RecipientLinkWorkflow
 from workflows.second_dose import SecondDoseReminderWorkflow
 from workflows.signing import SigningRoundWorkflow
 from workflows.transfer import TransferWorkflow
@@ -25,6 +25,7 @@ WORKFLOWS: list[type] = [
     PortalInvitationWorkflow,
     ContactValidationWorkflow,
     RecipientImportWorkflow,
+    RecipientLinkWorkflow,
     SecondDoseReminderWorkflow,
     AppointmentWorkflow,
 ]

@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.recipient_portal import fill_in
 from api.domain.scope import profile_at, site_for_staff
 from api.forms import one_field, parse, refuse_fields
+from api.processes import recipients as recipient_processes
 from core.errors import Forbidden, Invalid, NotFound
 from models.accounts import User
 from models.administrations import CheckIn
@@ -200,6 +201,16 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
                 action=SERVED_ELSEWHERE, actor=user.audit_name,
                 detail={"location_id": location.id, "how": "walk-in", "user_id": user.id}))
     return existing, outcome
+
+
+async def email_link(gateway, session: AsyncSession, person: Recipient, outcome: str) -> bool:
+    """Someone registered here now who gave an email address is emailed their Recipient
+    Portal link (eligibility, appointments, proof of vaccination), once; the registration
+    commits only with its email's process started. True when it is on its way."""
+    if outcome == KNOWN or not person.email:
+        return False
+    await recipient_processes.email_link(gateway, session, person.id)
+    return True
 
 
 def walk_in_notice(person: Recipient, outcome: str) -> str | None:

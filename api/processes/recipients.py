@@ -1,11 +1,13 @@
-"""Recipient bulk uploads: the import process of one upload (its id and row count only)."""
+"""Recipient bulk uploads: the import process of one upload (its id and row count only); a
+person registered at the point of care: their personal link's email."""
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
-from models.contracts import ImportProgress, RecipientImportInput
+from models.contracts import ImportProgress, RecipientImportInput, RecipientRef
 from workflows import ids
 from workflows.recipient_import import RecipientImportWorkflow as Import
+from workflows.recipient_import import RecipientLinkWorkflow
 
 
 async def start_import(gateway: Gateway, session: AsyncSession, upload_id: int,
@@ -17,3 +19,10 @@ async def start_import(gateway: Gateway, session: AsyncSession, upload_id: int,
 
 async def import_detail(gateway: Gateway, upload_id: int) -> ImportProgress | None:
     return await gateway.query(ids.recipient_import(upload_id), Import.detail)
+
+
+async def email_link(gateway: Gateway, session: AsyncSession, recipient_id: int) -> None:
+    """With the registration in `session`: it commits only once its email's process has
+    started (so a registration is never left without its email, nor an email without it)."""
+    await gateway.start(RecipientLinkWorkflow.run, RecipientRef(recipient_id=recipient_id),
+                        id=ids.recipient_link(recipient_id), session=session)

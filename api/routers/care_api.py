@@ -47,11 +47,12 @@ async def walk_in(location_id: Id, body: WalkInIn, user: CurrentUser,
                   session: SessionDep, gateway: ProcessesDep) -> WalkInOut:
     location = await care.care_site(session, user, location_id, write=True)
     person, outcome = await care.walk_in(session, user, location, body, await gateway.now())
+    emailed = await care.email_link(gateway, session, person, outcome)
     shown = ({"eligibility": eligibility_now(person)[0]}
              if await care.keeps_details(session, location.id, person)
              else {"registered_at": None, "registered_late": None, "eligibility": None})
     return WalkInOut.model_validate(person).model_copy(update={
-        **shown, "already_registered": outcome == care.KNOWN,
+        **shown, "already_registered": outcome == care.KNOWN, "link_emailed": emailed,
         "notice": care.walk_in_notice(person, outcome)})
 
 

@@ -87,16 +87,20 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
         now = await gateway.now()
         person, outcome = await care.walk_in(session, user, location,
                                              care.walk_in_form(values, now), now)
+        emailed = await care.email_link(gateway, session, person, outcome)
         await session.commit()
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _walk_in_page(request, session, user, location_id, values,
                                    ask_yes_or_no(error.problems()), error.status_code)
+    link = (f"Their Recipient Portal link (eligibility, appointments, proof of vaccination) "
+            f"is emailed to {person.email}; you can also print or show it below."
+            if emailed else "Their Recipient Portal link (eligibility, appointments, proof of "
+            "vaccination) is not emailed (no email address): print or show it to them below.")
+    notice = care.walk_in_notice(person, outcome)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
-        care.walk_in_notice(person, outcome) or (
-            f"{person.full_name} is registered. Their Recipient Portal link (eligibility, "
-            "appointments, proof of vaccination) is not emailed: print or show it to them "
-            "below.")))
+        f"{notice} {link}" if notice and emailed else notice or
+        f"{person.full_name} is registered. {link}"))
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:

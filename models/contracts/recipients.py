@@ -27,3 +27,9 @@ class ImportProgress(BaseModel):
     upload_id: int
     status: str
     invited: int = 0
+
+
+class RecipientRef(BaseModel):
+    """A person registered at the point of care, whose personal link is emailed once."""
+
+    recipient_id: int
