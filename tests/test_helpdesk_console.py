@@ -52,7 +52,7 @@ async def test_the_console_pages_searches_filters_and_sorts(system):
 
     first = await person.get(f"/helpdesk?team=all&q={marker}")
     assert first.status_code == 200
-    assert "120 cases, page 1 of 3" in first.text
+    assert "120 cases in all teams, page 1 of 3" in first.text
     shown = rows(first.text)
     assert len(shown) == 50
     # Sorted by when the service level is due: the last seeded is due first; paused ones last.
@@ -120,6 +120,27 @@ async def test_a_search_that_finds_nothing_in_its_team_says_where_it_does(system
     assert len(rows(everywhere.text)) == 3
     none = await person.get(f"/helpdesk?q={marker}-none")
     assert "No cases match in this team." in none.text and "other teams" not in none.text
+
+
+async def test_an_empty_team_view_names_its_team_and_what_waits_in_the_others(system):
+    """Found by the outside check: a general-team agent's console said "0 cases ... No cases
+    match in this team" (not which team) while the menu said "Bulk uploads (1 open)", as if
+    there were no case at all. The heading names the view's team, and an empty team view says
+    how many cases its filters find in the other teams, searched or not."""
+    marker = f"ze{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    await seed_cases(system, marker, 3, staff.id)  # the first (access) is assigned to them
+    person = browser(system)
+    await person.login(staff.email)
+    here = await person.get(f"/helpdesk?assignee={staff.id}")  # the agent's team: general
+    assert "<h2>0 cases in the General team</h2>" in here.text, here.text[-3000:]
+    assert "No cases match in this team." in here.text
+    link = re.search(r'1 case in other teams matches: <a class="usa-link" href="([^"]+)">'
+                     r'show all teams</a>', here.text)
+    assert link, here.text[-2000:]
+    everywhere = await person.get(link[1].replace("&amp;", "&"))
+    assert "<h2>1 case in all teams</h2>" in everywhere.text
+    assert len(rows(everywhere.text)) == 1
 
 
 async def test_an_unknown_team_in_the_address_is_named_once_in_plain_words(system):

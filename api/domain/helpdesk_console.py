@@ -61,7 +61,7 @@ class ConsolePage(BaseModel):
     page: int  # as asked: past `pages`, no cases
     pages: int
     assignees: dict[int, str]
-    elsewhere: int = 0  # a search that found nothing in its team: matches in the others
+    elsewhere: int = 0  # a team's view that found nothing: what matches in the others
 
 
 def _conditions(f: ConsoleFilters) -> list:
@@ -150,7 +150,9 @@ async def console(session: AsyncSession, f: ConsoleFilters,
     pages = last
     names = await _assignee_names(session, rows)
     elsewhere = 0
-    if not total and f.q and f.team != "all":  # say so, rather than "no cases" while some match
+    # A team's view that is empty (the agent's own queue, searched or not) says how many cases
+    # its filters find in the other teams, rather than "no cases" while some wait elsewhere.
+    if not total and f.team != "all":
         elsewhere = (await session.exec(select(func.count()).select_from(Case).where(
             *_conditions(f.model_copy(update={"team": "all"}))))).one()
     return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names,
