@@ -1,11 +1,14 @@
 """Help desk on the dev server: registration, scope, the bulk upload that unblocks approval."""
 
 import asyncio
+import re
 
 from sqlmodel import func, select
 
 from models.enrollment import PracticingProvider
+from models.enums import Role
 from models.helpdesk import Case
+from tests.support.accounts import make_user
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.helpdesk import (
     agent,
@@ -15,7 +18,7 @@ from tests.support.helpdesk import (
     register_requester,
 )
 from tests.support.review import decide, reviewer, sign_until
-from tests.support.web import unique_email
+from tests.support.web import api_client, browser, unique_email
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -573,3 +576,31 @@ async def test_an_agent_edits_and_unpublishes_an_article_from_the_console(system
         f"New {title}", "Better words.", False)
     async with system.http() as anonymous:
         assert (await anonymous.get(f"/help/articles/{article.id}")).status_code == 404
+
+
+async def test_the_import_form_chooses_the_cases_only_spreadsheet(system):
+    """Found by the outside check: a bulk-upload case with one workbook opened its import form
+    on "- Select -", the agent to pick the only file there was. The case's only spreadsheet is
+    chosen already (a PDF beside it is no choice); with two, the agent picks."""
+    requester, _email = await register_requester(system)
+    workbook = ("providers.xlsx", provider_workbook(good_rows(2), "Clinic on Main"), XLSX)
+    notes = ("notes.pdf", b"%PDF-1.4 notes", "application/pdf")
+    case = (await open_case(requester, "provider_bulk_upload", f"One file {unique_email('o')}",
+                            files=[notes, workbook])).json()
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="bulk_uploads")
+    person = browser(system)
+    await person.login(staff.email)
+    api = await api_client(system, staff.email)
+    files = (await api.get(f"/api/v1/helpdesk/cases/{case['id']}")).json()["attachments"]
+    sheet = next(f["id"] for f in files if f["filename"] == "providers.xlsx")
+    page = (await person.get(f"/helpdesk/cases/{case['id']}")).text
+    assert re.search(rf'<option value="{sheet}" selected>providers.xlsx</option>', page), page
+    assert len(re.findall(r"<option value=\"\d+\" selected>", page)) == 1
+
+    again = ("providers-2.xlsx", provider_workbook(good_rows(3), "Clinic on Main"), XLSX)
+    assert (await requester.post(f"/api/v1/helpdesk/cases/{case['id']}/messages",
+                                 data={"body": "Another file."},
+                                 files=[("attachments", again)])).status_code == 201
+    page = (await person.get(f"/helpdesk/cases/{case['id']}")).text
+    assert "providers-2.xlsx" in page
+    assert not re.search(r'<option value="\d+" selected>providers', page)

@@ -15,6 +15,7 @@ from api.domain import (
     sites,
 )
 from api.domain.attachments import pending_files
+from api.domain.case_imports import XLSX_TYPE
 from api.domain.helpdesk_console import (
     SLA_CHOICES,
     SORT_CHOICES,
@@ -107,6 +108,8 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
     requester = await session.get(User, case.requester_user_id) if case.requester_user_id else None
     files = await helpdesk.attachments(session, case, user)
     agents = await helpdesk.agents(session)
+    workbooks = [f for f in files if f.content_type == XLSX_TYPE
+                 or f.filename.lower().endswith(".xlsx")]
     return render(request, "helpdesk/case.html", {
         "assignee": next((a.full_name for a in agents if a.id == case.assignee_id), None),
         "mine": case.assignee_id == user.id,
@@ -115,6 +118,8 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "attachments": files, "live": await _live(gateway, case.id),
         "agent_options": [(str(a.id), a.full_name) for a in agents],
         "file_options": [(str(f.id), f.filename) for f in files],
+        # the import's file: the case's only spreadsheet, chosen already
+        "import_file": str(workbooks[0].id) if len(workbooks) == 1 else None,
         "bulk_upload": IMPORTS.get(case.category, (None, ""))[1],
         "case_location_label": sites.label(about) if about else "",
         "registered_with": await _registered_with(session, requester),
