@@ -12,7 +12,12 @@ from models.base import utcnow
 from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
 from models.enums import Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage
-from models.helpdesk_rules import INFO_CLOSE_AFTER, REOPEN_WITHIN, requester_case_path
+from models.helpdesk_rules import (
+    INFO_CLOSE_AFTER,
+    REOPEN_WITHIN,
+    requester_case_path,
+    requester_reason,
+)
 from models.projection import project
 from notifications.catalogue import CaseEmailContext, CredentialsContext, EmailKind
 
@@ -125,8 +130,10 @@ class HelpdeskActivities(MailingActivities):
         """Emails name concrete dates in Eastern time, never "7 days from now"."""
         if email.due_at:
             return i18n.local_when(email.due_at)
+        if email.kind == "closed":  # why, from the requester's side, and since when
+            return requester_reason(email.detail, case.closed_at or utcnow())
         if email.detail:
-            return i18n.gettext(email.detail)  # the closing reasons are in the catalogue
+            return i18n.gettext(email.detail)
         if email.kind == "resolved" and case.resolved_at:  # an email queued before due_at
             return i18n.local_when(case.resolved_at + REOPEN_WITHIN)
         if email.kind == "info_requested" and message and message.posted_at:

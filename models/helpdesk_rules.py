@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 from enum import StrEnum
 
+from core import i18n
 from core.i18n import N_
 from core.security import capability
 
@@ -124,3 +125,19 @@ TOO_MANY_QUESTIONS = N_("You have sent several questions in the last hour. Wait 
 TOO_MANY_FILES = N_("Many files were sent from here in the last hour. Send your message without "
                     "them, or attach them again in an hour.")
 REOPENING_ENDED = N_("The reopening period ended.")
+# The same reasons as the requester reads them, on their page and in the email: from their
+# side, with the day it happened (the agents' page keeps the desk's words above).
+REQUESTER_REASONS = {
+    NOBODY_ANSWERED: N_("We closed the case because we did not hear back from you by "
+                        "%(date)s."),
+    REOPENING_ENDED: N_("We closed the case because the time to reopen it ended on %(date)s."),
+}
+
+
+def requester_reason(reason: str | None, closed_at) -> str | None:
+    """Why a case closed, in the requester's words and language (the current one)."""
+    if not reason:
+        return None
+    if reason not in REQUESTER_REASONS or closed_at is None:
+        return i18n.gettext(reason)
+    return i18n.gettext(REQUESTER_REASONS[reason]) % {"date": i18n.local_when(closed_at)}

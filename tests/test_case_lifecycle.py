@@ -81,6 +81,10 @@ async def test_a_case_from_intake_to_closure(ts_system):
     notes = await ts_system.smtp.one(to=email, subject=f"Case {number} resolved")
     assert "Cleared the lockout." in notes.text
     assert re.search(rf"reopen the case until {DATE}\.", notes.text) and "from now" not in notes.text
+    # Found by the outside check: its next step said "reopen it before" the same moment; both
+    # now say "until" it
+    assert re.search(rf"you can reopen the case until {DATE}: open it", notes.text), notes.text
+    assert "before" not in notes.text
     reopened = await requester.post(f"{url}/reopen", json={"body": "Still locked out."})
     assert reopened.json()["status"] == "in_progress"
     twice = await requester.post(f"{url}/reopen", json={"body": "again"})
@@ -99,13 +103,17 @@ async def test_a_case_from_intake_to_closure(ts_system):
     await ts_system.env.sleep(7 * DAY + HOUR)
     await until_status(requester, case["id"], "closed")
     closed = await ts_system.smtp.one(to=email, subject=f"Case {number} closed")
-    assert "reopening period ended" in closed.text
+    # Found by the outside check: "The reopening period ended.", the desk's words; the
+    # requester reads it from their side, with the day, in the email and on the page
+    said = rf"We closed the case because the time to reopen it ended on {DATE}\."
+    assert re.search(said, closed.text) and "reopening period" not in closed.text, closed.text
     late = await requester.post(f"{url}/reopen", json={"body": "too late"})
     assert late.status_code == 409
     comment_late = await requester.post(f"{url}/messages", data={"body": "too late"})
     assert comment_late.status_code == 409
     shown = (await person.get(page)).text
     assert "This case is closed" in shown and "Comment and reopen" not in shown
+    assert re.search(said, shown) and "reopening period" not in shown
     follow = re.search(r'href="(/help/cases/new\?follow_up=\d+)"', shown)[1]
     form = await person.get(follow)
     assert f"Follow-up to {number}" in form.text
@@ -127,7 +135,14 @@ async def test_a_requester_who_never_answers_is_reminded_then_closed(ts_system):
     await ts_system.env.sleep(3 * DAY)
     await until_status(requester, case["id"], "closed")
     closed = await ts_system.smtp.one(to=email, subject="closed")
-    assert "Nobody answered" in closed.text
+    # Found by the outside check: "Nobody answered the request for information." (the desk's
+    # side); the requester is told from theirs, by when, in the email and on the page
+    said = rf"We closed the case because we did not hear back from you by {DATE}\."
+    assert re.search(said, closed.text) and "Nobody answered" not in closed.text, closed.text
+    person = browser(ts_system)
+    await person.login(email)
+    shown = (await person.get(f"/help/cases/{case['id']}")).text
+    assert re.search(said, shown) and "Nobody answered" not in shown
 
 
 async def test_a_late_case_is_escalated_and_waiting_time_is_not_counted(ts_system):

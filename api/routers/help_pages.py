@@ -48,6 +48,7 @@ from models.helpdesk_rules import (
     TOO_MANY_FILES,
     Category,
     requester_case_path,
+    requester_reason,
 )
 from models.helpdesk_schemas import CaseIn, MessageIn, PublicQuestionIn, RequesterRegistrationIn
 from models.inventory_schemas import is_request_key
@@ -286,7 +287,8 @@ async def case_page(request: Request, case_id: Id, user: CurrentUser,
         "case": case, "messages": await helpdesk.conversation(session, case, user),
         "attachments": await helpdesk.attachments(session, case, user),
         "closes_at": await _closes_at(gateway, case),
-        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None})
+        "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
+        "closed_reason": requester_reason(case.closed_reason, case.closed_at)})
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
@@ -326,6 +328,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
         "attachments": await helpdesk.attachments(session, case, user), "values": values,
         "closes_at": await _closes_at(gateway, case),
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
+        "closed_reason": requester_reason(case.closed_reason, case.closed_at),
         "errors": {**errors, **refused}}, status_code=400)
 
 
@@ -388,6 +391,7 @@ def _linked_page(request: Request, case: Case, key: str, messages, attachments,
         "case": case, "messages": messages, "attachments": attachments, "asked": done == "asked",
         "link": f"/help/c/{case.id}/{key}", "notice": i18n.gettext(notice) if notice else None,
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
+        "closed_reason": requester_reason(case.closed_reason, case.closed_at),
         **context}, status_code=status_code)
 
 
