@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.portal_accounts import left_location
 from api.domain.scope import roles_of
 from api.errors import wants_json
 from api.processes import Gateway
@@ -67,6 +68,9 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
     if not hasattr(request.state, "user"):
         user, request.state.portal = await load_viewer(request, session)
         request.state.user = user
+        if user is not None and not request.url.path.startswith("/api/"):
+            # told on the page, once: an API client's active location stays as it was
+            request.state.moved = await left_location(session, user, request.state.portal)
         # Pages (error pages too, after a rollback) render from this detached snapshot.
         request.state.viewer = Viewer.of(user, request.state.portal) if user else None
     return request.state.user

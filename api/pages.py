@@ -218,6 +218,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
               "desk_phone": settings.helpdesk_phone,
               "desk_hours": describe_hours(settings.helpdesk_hours)}
     values.update(context or {})
+    if moved := getattr(request.state, "moved", None):  # the active location was taken away
+        values["notice"] = f"{moved} {values['notice']}" if values["notice"] else moved
     if values.get("user") is not None:  # a page that passed the row gets the viewer's snapshot
         values["user"] = getattr(request.state, "viewer", None) or values["user"]
     values["errors"] = FieldErrors(values["errors"])

@@ -482,6 +482,22 @@ async def switch(session: AsyncSession, user: User, location_id: int, portal) ->
     session.add(user)
 
 
+async def left_location(session: AsyncSession, user: User, portal) -> str | None:
+    """A person whose active location was taken from them works at their first location left
+    (their direct one) from their next page: the active location is moved there, and the words
+    telling them so, once, are returned."""
+    active = portal.active
+    if user.active_location_id is None or active is None or \
+            active.location_id == user.active_location_id:
+        return None
+    lost = await session.get(Location, user.active_location_id)
+    user.active_location_id = active.location_id
+    session.add(user)
+    if lost is None:
+        return f"You are now working at {active.name}."
+    return f"You no longer work at {lost.name}; you are now working at {active.name}."
+
+
 async def usable_invitation(session: AsyncSession, token: str) -> tuple[AccessLink, User]:
     """The link and its person; a link sent to an address the account no longer has answers
     as replaced (the address was corrected and a new invitation sent)."""

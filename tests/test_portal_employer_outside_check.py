@@ -1,0 +1,101 @@
+"""Portal accounts and organizations from a third outside check in the browser: a person whose
+active location was taken away, a people search past its last page, and a point of contact
+named by a second organization."""
+
+import pytest
+
+from tests.support.inventory import enrolled_sites
+from tests.support.portal import PASSWORD, invite
+from tests.support.review import reviewer
+from tests.support.web import browser, unique_email
+
+
+@pytest.fixture(scope="module")
+async def pair(system):
+    return await enrolled_sites(system, ["Moved East", "Moved West"], False,
+                                await reviewer(system))
+
+
+async def test_a_person_removed_from_their_active_location_is_told_once_where_they_work_now(
+        system, pair):
+    """Removed by a manager from the location they were working at, a person landed back at
+    their direct location on their next page with no word why."""
+    east, west = pair.ids
+    person = await invite(system, pair.staff[east], east, "provider", "Rem")
+    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": person["email"], "location_id": west})
+    assert joined.status_code in (200, 201, 204), joined.text
+    page = browser(system)
+    await page.login(person["username"])
+    switched = await page.submit("/portal", {"location_id": str(west)},
+                                 action="/portal/active-location")
+    assert "You are now working at Moved West" in switched.text
+    removed = await pair.staff[west].delete(
+        f"/api/v1/portal/users/{person['id']}/locations/{west}")
+    assert removed.status_code == 204, removed.text
+    told = await page.get("/portal")
+    assert told.status_code == 200
+    assert "You no longer work at Moved West; you are now working at Moved East." in told.text
+    again = await page.get("/portal")
+    assert "You no longer work at" not in again.text, "told once"
+    mine = (await person["client"].get("/api/v1/portal/me")).json()
+    assert mine["active_location_id"] == east
+
+
+async def test_a_people_search_past_its_last_page_shows_the_last_page(system, pair):
+    """?page=999 said "1 person at your locations" above "Nobody found"."""
+    east, _west = pair.ids
+    await invite(system, pair.staff[east], east, "provider", "Pagey")
+    page = browser(system)
+    await page.login(pair.emails[east])
+    first = await page.get("/portal/accounts?name=Pagey")
+    far = await page.get("/portal/accounts?name=Pagey&page=999")
+    assert far.status_code == 200, far.text[-300:]
+    assert "1 person at your locations matching your search" in far.text
+    assert "Nobody found" not in far.text and "Pagey Tester" in far.text
+    assert far.text.count("Pagey Tester") == first.text.count("Pagey Tester")
+
+
+async def test_a_contact_whose_address_has_an_account_is_not_shown_waiting_forever(system, pair):
+    """The same address named point of contact of two organizations: once it validated for
+    the first, its link for the second said the account exists, and the second's manager
+    still read "Waiting for validation", with a "Re-send link" that sent the same dead end."""
+    east, _west = pair.ids
+    manager = pair.staff[east]
+    email = unique_email("both")
+    subject = "Validate your access to the CVMS Organization Portal"
+    made = []
+    for n in range(2):
+        employer = await manager.post("/api/v1/employers", json={
+            "name": f"Both {n} {email[5:11]}", "industry": "Grocery and retail",
+            "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
+            "zip_code": "27601"})
+        assert employer.status_code == 201, employer.text
+        added = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts",
+                                   json={"first_name": "Bo", "last_name": "Contact",
+                                         "email": email})
+        assert added.status_code == 201, added.text
+        mails = await system.smtp.wait_for(to=email, subject=subject, count=n + 1)
+        made.append((employer.json()["id"], added.json()["id"],
+                     mails[-1].link("/org-contact/validate/").rsplit("/", 1)[1]))
+    (first, _c, token), (second, contact, _t) = made
+    page = browser(system)
+    await page.login(pair.emails[east])
+    before = await page.get(f"/portal/organizations/{second}")
+    assert "Waiting for validation" in before.text, "not yet: the address has no account"
+    async with system.http() as http:
+        done = await http.post(f"/api/v1/org-contacts/validate/{token}",
+                               json={"password": PASSWORD, "password_confirm": PASSWORD})
+    assert done.status_code == 204, done.text
+    record = await page.get(f"/portal/organizations/{second}")
+    assert record.status_code == 200
+    assert "Waiting for validation" not in record.text
+    assert "Cannot validate: this address already has a CVMS account" in record.text
+    assert "Add a point of contact with another email address" in record.text
+    assert f"/contacts/{contact}/resend" not in record.text, "no link that cannot work"
+    listed = (await manager.get(f"/api/v1/employers/{second}/contacts")).json()
+    assert [c["status"] for c in listed] == ["account_exists"]
+    assert [c["status"] for c in (await manager.get(
+        f"/api/v1/employers/{first}/contacts")).json()] == ["validated"]
+    resent = await manager.post(f"/api/v1/employers/{second}/contacts/{contact}/resend")
+    assert resent.status_code == 409 and "another email address" in resent.text, resent.text
