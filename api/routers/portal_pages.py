@@ -76,6 +76,9 @@ async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> 
     search, errors = parse(PeopleSearch, values)
     people, total = (await portal_accounts.search(session, user, search)
                      if search else ([], 0))
+    if search and search.page > (last := max(1, -(-total // PAGE_SIZE))):
+        search = search.model_copy(update={"page": last})  # past the end: the last page
+        people, total = await portal_accounts.search(session, user, search)
     at = {p.id: await portal_accounts.profile_location(session, user, p) for p in people}
     page = search.page if search else 1
     return render(request, "portal/accounts.html", {
