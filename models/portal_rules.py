@@ -75,5 +75,11 @@ class ContactStatus:
     PENDING = "pending"
     VALIDATED = "validated"
     EXPIRED = "expired"
+    # Never stored: read from an address that has a CVMS account already (the point of
+    # contact of another organization, say), whose validation link cannot open another one.
+    ACCOUNT_EXISTS = "account_exists"
     LABELS = {PENDING: "Waiting for validation", VALIDATED: "Validated",
-              EXPIRED: "Link expired"}
+              EXPIRED: "Link expired",
+              ACCOUNT_EXISTS: "Cannot validate: this address already has a CVMS account "
+                              "(perhaps as the point of contact of another organization). "
+                              "Add a point of contact with another email address."}

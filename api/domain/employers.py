@@ -83,6 +83,17 @@ async def contacts(session: AsyncSession, employer_id: int) -> list[EmployerCont
     return list(rows.all())
 
 
+async def shown_status(session: AsyncSession, contacts: list[EmployerContact]) -> dict[int, str]:
+    """Each contact's validation as the manager reads it: one not validated whose address has
+    a CVMS account already (it validated for another organization, say) can never validate
+    here, as its link says; waiting for it would be forever."""
+    waiting = {c.email.lower() for c in contacts if c.status != ContactStatus.VALIDATED}
+    taken = set((await session.exec(select(func.lower(User.email)).where(
+        func.lower(User.email).in_(waiting)))).all()) if waiting else set()
+    return {c.id: ContactStatus.ACCOUNT_EXISTS if c.status != ContactStatus.VALIDATED
+            and c.email.lower() in taken else c.status for c in contacts}
+
+
 async def add_contact(session: AsyncSession, gateway: Gateway, user: User, employer: Employer,
                       data: ContactIn) -> EmployerContact:
     """The contact and its validation link's workflow: both, or neither."""
@@ -117,6 +128,9 @@ async def resend(session: AsyncSession, gateway: Gateway, user: User,
     """A new link (a new round and its own 48 hours); the older link dies."""
     if contact.status == ContactStatus.VALIDATED:
         raise Conflict(f"{contact.full_name} has already validated.")
+    if await user_by_email(session, contact.email):
+        raise Conflict(ContactStatus.LABELS[ContactStatus.ACCOUNT_EXISTS].replace(
+            "Cannot validate", f"{contact.full_name} cannot validate", 1))
     contact.round += 1
     contact.status, contact.new_link_asked_at = ContactStatus.PENDING, None
     session.add(contact)

@@ -72,7 +72,9 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
 
 async def _record(request, session, user, employer_id: int, status_code: int = 200, **extra):
     employer = await employer_for(session, user, employer_id)
-    context = {"employer": employer, "contacts": await employers.contacts(session, employer.id),
+    found = await employers.contacts(session, employer.id)
+    context = {"employer": employer, "contacts": found,
+               "shown": await employers.shown_status(session, found),
                "values": employer.model_dump(), "contact_values": {}, "contact_errors": {},
                **CHOICES}
     context.update(extra)

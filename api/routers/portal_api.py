@@ -201,7 +201,10 @@ async def edit_employer(employer_id: Id, body: EmployerIn, user: CurrentUser,
 async def list_contacts(employer_id: Id, user: CurrentUser,
                         session: SessionDep) -> list[ContactOut]:
     employer = await employer_for(session, user, employer_id)
-    return [ContactOut.model_validate(c) for c in await employers.contacts(session, employer.id)]
+    found = await employers.contacts(session, employer.id)
+    shown = await employers.shown_status(session, found)
+    return [ContactOut.model_validate(c).model_copy(update={"status": shown[c.id]})
+            for c in found]
 
 
 @router.post("/employers/{employer_id}/contacts", response_model=ContactOut, status_code=201,
