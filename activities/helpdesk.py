@@ -25,7 +25,8 @@ REQUESTER_KINDS = {"received": EmailKind.CASE_RECEIVED, "updated": EmailKind.CAS
                    "info_requested": EmailKind.CASE_INFO_REQUESTED,
                    "info_reminder": EmailKind.CASE_INFO_REMINDER,
                    "resolved": EmailKind.CASE_RESOLVED, "closed": EmailKind.CASE_CLOSED}
-STAFF_KINDS = {"escalated": EmailKind.CASE_ESCALATED, "for_agent": EmailKind.CASE_FOR_AGENT}
+STAFF_KINDS = {"escalated": EmailKind.CASE_ESCALATED, "for_agent": EmailKind.CASE_FOR_AGENT,
+               "taken_from": EmailKind.CASE_FOR_AGENT}  # a lead moved it from its holder
 
 
 class HelpdeskActivities(MailingActivities):
@@ -90,12 +91,14 @@ class HelpdeskActivities(MailingActivities):
         async with self.sessions() as session:
             case = await present(session, Case, email.case_id, "case")
             message = await session.get(CaseMessage, email.message_id) if email.message_id else None
-            recipients = await self._recipients(session, case, email.kind)
+            recipients = await self._recipients(session, case, email.kind, email.to_user_id)
             if email.kind == "for_agent" and message and message.author_kind == "agent":
                 # an agent's reopening: its holder is told who did it (not "the requester"),
                 # and nobody is emailed about what they did themselves
                 recipients = [r for r in recipients if message.author_user_id != case.assignee_id]
                 email = email.model_copy(update={"detail": f"reopened by {message.author_name}"})
+            if email.kind == "taken_from":  # the holder a lead took the case from
+                email = email.model_copy(update={"detail": await self._taken_from(session, case)})
             kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]
             staff = email.kind in STAFF_KINDS
             url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(
@@ -140,7 +143,17 @@ class HelpdeskActivities(MailingActivities):
             return i18n.local_when(message.posted_at + INFO_CLOSE_AFTER)
         return None
 
-    async def _recipients(self, session, case: Case, kind: str) -> list[tuple[str, str]]:
+    @staticmethod
+    async def _taken_from(session, case: Case) -> str:
+        holder = await session.get(User, case.assignee_id) if case.assignee_id else None
+        who = f"{holder.first_name} {holder.last_name}" if holder else "nobody"
+        return f"a team lead moved it to {who}; it is no longer yours to work"
+
+    async def _recipients(self, session, case: Case, kind: str,
+                          to_user_id: int | None = None) -> list[tuple[str, str]]:
+        if to_user_id is not None:  # an agent the email is for, not the case's holder
+            agent = await session.get(User, to_user_id)
+            return [(agent.first_name, agent.email)] if agent else []
         if kind == "for_agent" and case.assignee_id:
             agent = await session.get(User, case.assignee_id)
             return [(agent.first_name, agent.email)] if agent else []

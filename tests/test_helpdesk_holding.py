@@ -140,3 +140,23 @@ async def test_the_audit_log_names_a_case_by_number_and_says_to_whom_it_went(sys
     assert [row[3] for row in rows if "assigned to" in row[3]] == [
         f"Status: Being worked on; assigned to {lead.full_name} <{lead.email}>",
         f"Status: Being worked on; assigned to {ada.full_name} <{ada.email}>"]
+
+
+async def test_the_holder_a_lead_moves_a_case_from_is_told(system):
+    """Found by the outside check: a lead moved a case from the agent holding it to another,
+    and only the new holder was emailed; the old one went on thinking it theirs. Now the old
+    holder is told who has it (not when they hand it on themselves, nor when nobody held it)."""
+    requester, _ = await register_requester(system)
+    (ada, ada_api), (bob, _bob_api), (lead, lead_client) = await desk(system)
+    case = (await open_case(requester, "other", f"Moved {unique_email('c')}")).json()
+    url = f"/api/v1/helpdesk/cases/{case['id']}/assign"
+    assert (await lead_client.post(url, json={"agent_id": ada.id})).status_code == 200
+    await system.smtp.one(to=ada.email, subject=f"Case {case['number']}: assigned to you")
+    assert (await lead_client.post(url, json={"agent_id": bob.id})).status_code == 200
+    told = await system.smtp.one(to=ada.email, subject="no longer yours")
+    assert f"a team lead moved it to {bob.full_name}" in told.text, told.text
+    assert f"/helpdesk/cases/{case['id']}" in told.text
+    await system.smtp.one(to=bob.email, subject="assigned to you")
+    assert (await lead_client.post(url, json={"agent_id": lead.id})).status_code == 200
+    await system.smtp.one(to=bob.email, subject="no longer yours")
+    assert len(system.smtp.find(to=ada.email, subject="no longer yours")) == 1

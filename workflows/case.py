@@ -34,6 +34,8 @@ with workflow.unsafe.imports_passed_through():
 H = HelpdeskActivities
 C = CaseStatus
 SLA_DUE = "case-sla-due-projected"
+# a case a lead moves away from its holder: the old holder is told (runs in flight take it)
+TELL_OLD_HOLDER = "case-tell-old-holder"
 
 
 @workflow.defn
@@ -129,11 +131,12 @@ class CaseWorkflow:
     # --- helpers ------------------------------------------------------------------------
 
     def _email(self, kind: str, message_id: int | None = None, detail: str | None = None,
-               due_at: datetime | None = None) -> None:
+               due_at: datetime | None = None, to_user_id: int | None = None) -> None:
         self.s.emails += 1
         self.s.outbox.append(CaseEmail(
             case_id=self.data.case_id, kind=kind, message_id=message_id, detail=detail,
-            due_at=due_at, key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}"))
+            due_at=due_at, key=f"case-{self.data.case_id}:email-{self.s.emails}:{kind}",
+            to_user_id=to_user_id))
 
     async def _send_emails(self) -> None:
         while self.s.outbox:
@@ -191,11 +194,15 @@ class CaseWorkflow:
             self._allow(C.OPEN, "assigned")
             self._untaken(data)
             changed = self.s.assignee != data.agent_id
+            held_by = self.s.assignee
             self.s.assignee = data.agent_id
             await self._project(C.IN_PROGRESS if self.s.status == C.NEW else self.s.status,
                                 actor=f"user:{data.by_user_id}", assigned=changed)
             if data.agent_id != data.by_user_id:
                 self._email("for_agent", detail="assigned to you")
+            if held_by not in (None, data.agent_id, data.by_user_id) and patched(
+                    self.data.release, TELL_OLD_HOLDER):
+                self._email("taken_from", to_user_id=held_by)
             return self.s.status
 
     @assign.validator

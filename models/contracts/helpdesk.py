@@ -16,6 +16,7 @@ class CaseEmail(BaseModel):
     message_id: int | None = None
     detail: str | None = None
     due_at: datetime | None = None  # the date the email names (the activity shows it Eastern)
+    to_user_id: int | None = None  # an agent it is for, other than the case's holder
 
 
 class CaseState(BaseModel):
