@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.portal_accounts import left_location
 from api.domain.scope import roles_of
 from api.errors import wants_json
+from api.pages import MOVED
 from api.processes import Gateway
 from api.processes.gateway import ROLLBACK_ONLY
 from api.services import Services
@@ -71,6 +72,7 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
         if user is not None and not request.url.path.startswith("/api/"):
             # told on the page, once: an API client's active location stays as it was
             request.state.moved = await left_location(session, user, request.state.portal)
+            MOVED.set(request.state.moved)
         # Pages (error pages too, after a rollback) render from this detached snapshot.
         request.state.viewer = Viewer.of(user, request.state.portal) if user else None
     return request.state.user

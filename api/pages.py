@@ -3,6 +3,7 @@
 import secrets
 import typing
 from collections.abc import Mapping
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,9 @@ from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NOTICE_COOKIE = "cvms_notice"
+# This request's word that the person's active location was taken away (api.deps sets it):
+# a page shows it, a redirect carries it to the next page.
+MOVED: ContextVar[str | None] = ContextVar("cvms_moved", default=None)
 
 
 def _csrf_input(request: Request) -> Markup:
@@ -220,6 +224,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     values.update(context or {})
     if moved := getattr(request.state, "moved", None):  # the active location was taken away
         values["notice"] = f"{moved} {values['notice']}" if values["notice"] else moved
+        request.state.moved = None
+        MOVED.set(None)
     if values.get("user") is not None:  # a page that passed the row gets the viewer's snapshot
         values["user"] = getattr(request.state, "viewer", None) or values["user"]
     values["errors"] = FieldErrors(values["errors"])
@@ -241,6 +247,9 @@ def _read_notice(request: Request) -> str | None:
 def redirect(url: str, notice: str | None = None) -> RedirectResponse:
     """A 303 after a successful post, optionally carrying a one-time notice to the next page."""
     response = RedirectResponse(url, status_code=303)
+    if moved := MOVED.get():  # said on the page it leads to
+        notice = f"{moved} {notice}" if notice else moved
+        MOVED.set(None)
     if notice:
         # Header values are Latin-1: percent-encode so names in any language ("Nguyễn",
         # "O’Brien") and typographic quotes survive the trip through the cookie.

@@ -38,6 +38,17 @@ async def test_a_person_removed_from_their_active_location_is_told_once_where_th
     assert "You no longer work at Moved West; you are now working at Moved East." in told.text
     again = await page.get("/portal")
     assert "You no longer work at" not in again.text, "told once"
+    back = await page.submit("/portal", {"location_id": str(west)},
+                             action="/portal/active-location")
+    assert back.status_code == 404, "the location is not theirs to switch to"
+    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": person["email"], "location_id": west})
+    assert joined.status_code in (200, 201, 204), joined.text
+    await page.submit("/portal", {"location_id": str(west)}, action="/portal/active-location")
+    await pair.staff[west].delete(f"/api/v1/portal/users/{person['id']}/locations/{west}")
+    home = await page.get("/")  # a page that sends them on carries the word there
+    assert str(home.url).endswith("/portal")
+    assert "You no longer work at Moved West; you are now working at Moved East." in home.text
     mine = (await person["client"].get("/api/v1/portal/me")).json()
     assert mine["active_location_id"] == east
 
