@@ -56,3 +56,23 @@ def test_the_eligibility_rules_speak_both_languages():
         assert set(phase["label"]) == {"en", "es"}
         for group in phase["groups"]:
             assert set(group["label"]) == {"en", "es"} and all(group["label"].values())
+
+
+def test_why_a_case_closed_reads_from_the_requesters_side_in_both_languages():
+    """Found by the outside check: "Nobody answered the request for information." was the
+    desk's side; the requester reads it from theirs, with the date, in their language."""
+    from datetime import UTC, datetime
+
+    from core import i18n
+    from models.helpdesk_rules import NOBODY_ANSWERED, REOPENING_ENDED, requester_reason
+
+    closed = datetime(2026, 12, 9, 20, 5, tzinfo=UTC)
+    with i18n.language("en"):
+        assert requester_reason(NOBODY_ANSWERED, closed) == (
+            "We closed the case because we did not hear back from you by December 9, 2026, "
+            "3:05 PM EST.")
+    with i18n.language("es"):
+        assert requester_reason(NOBODY_ANSWERED, closed).startswith(
+            "Cerramos el caso porque no recibimos su respuesta antes del 9 de diciembre de 2026")
+        assert requester_reason(REOPENING_ENDED, closed).startswith(
+            "Cerramos el caso porque el plazo para reabrirlo terminó el 9 de diciembre de 2026")
