@@ -110,3 +110,20 @@ async def test_a_contact_whose_address_has_an_account_is_not_shown_waiting_forev
         f"/api/v1/employers/{first}/contacts")).json()] == ["validated"]
     resent = await manager.post(f"/api/v1/employers/{second}/contacts/{contact}/resend")
     assert resent.status_code == 409 and "another email address" in resent.text, resent.text
+
+
+async def test_an_organization_search_past_its_last_page_shows_the_last_page(system, pair):
+    """As the people search: ?page=999 said "1 organization matching" above "No organization
+    has this name yet"."""
+    east, _west = pair.ids
+    name = f"Farpage {unique_email()[5:11]}"
+    made = await pair.staff[east].post("/api/v1/employers", json={
+        "name": name, "industry": "Grocery and retail", "street": "1 Main St",
+        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})
+    assert made.status_code == 201, made.text
+    page = browser(system)
+    await page.login(pair.emails[east])
+    far = await page.get(f"/portal/organizations?q={name}&page=999")
+    assert far.status_code == 200, far.text[-300:]
+    assert "1 organization matching" in far.text and name in far.text.split("<tbody>")[1]
+    assert "No organization has this name yet" not in far.text

@@ -36,6 +36,10 @@ async def search(request: Request, user: CurrentUser, session: SessionDep) -> HT
         query, errors = parse(EmployerSearch, values)
         found, total = (await employers.search(session, user, query.q, PAGE_SIZE,
                                                (page - 1) * PAGE_SIZE) if query else ([], 0))
+        if query and page > (last := max(1, -(-total // PAGE_SIZE))):  # past the end: the last
+            page = last
+            found, total = await employers.search(session, user, query.q, PAGE_SIZE,
+                                                  (page - 1) * PAGE_SIZE)
     return render(request, "employers/search.html", {
         "found": found, "values": values, "errors": errors, "searched": "q" in values
         and not errors, "total": total, "page": page,
