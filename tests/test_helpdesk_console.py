@@ -141,6 +141,9 @@ async def test_an_empty_team_view_names_its_team_and_what_waits_in_the_others(sy
     everywhere = await person.get(link[1].replace("&amp;", "&"))
     assert "<h2>1 case in all teams</h2>" in everywhere.text
     assert len(rows(everywhere.text)) == 1
+    # the home page's card said "the oldest first"; the console sorts by when cases are due
+    home = (await person.get("/")).text
+    assert "the soonest due first" in home and "oldest first" not in home
 
 
 async def test_an_unknown_team_in_the_address_is_named_once_in_plain_words(system):
