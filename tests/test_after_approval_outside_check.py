@@ -12,7 +12,7 @@ import pytest
 from notifications.catalogue import EmailKind
 from notifications.render import render
 from tests.support.enrollment import add_storage_unit, complete_location, photo, start_enrollment
-from tests.support.review import decide, reviewer, sign_until, wait_for_status
+from tests.support.review import decide, enrolled_site, reviewer, sign_until, wait_for_status
 from tests.test_email_catalogue import BASE, sample_context
 
 REASON = "The inside photo shows another unit & <b>no</b> thermometer"
@@ -41,13 +41,9 @@ async def test_a_storage_unit_not_approved_shows_its_reason_where_it_is_added_ag
     """It was listed like any approved unit, with a Remove button that was always refused
     ("approved and can no longer be changed"), and the location's page said only "Approved":
     the coordinator, told by email to correct it, found neither the reason nor what to do."""
-    enrollment = await start_enrollment(system, ["Changing Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    coordinator = await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await reviewer(system)
-    assert (await decide(staff, location_id, "approve")).status_code == 200
-    await wait_for_status(system, location_id, "approved")
+    site = await enrolled_site(system, "Changing Clinic")
+    email, location_id = site.email, site.location_id
+    coordinator, staff = site.coordinator, site.staff
     added = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
                                    brand="Stirling", model="ULT25")
     assert added.status_code == 201, added.text
@@ -118,13 +114,9 @@ def test_the_signing_reminder_keeps_its_sentences_apart(flag, value):
 async def test_the_review_of_a_change_says_what_changed_above_the_decision(system):
     """The reviewer saw "change waiting for review" and had to find the unit marked "Waiting
     for review" in the storage units, below the whole Section B."""
-    enrollment = await start_enrollment(system, ["Told Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    coordinator = await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await reviewer(system)
-    assert (await decide(staff, location_id, "approve")).status_code == 200
-    await wait_for_status(system, location_id, "approved")
+    site = await enrolled_site(system, "Told Clinic")
+    location_id = site.location_id
+    coordinator, staff = site.coordinator, site.staff
     added = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
                                    brand="Panasonic", model="MDF-U76")
     assert added.status_code == 201, added.text
@@ -138,13 +130,9 @@ async def test_the_review_of_a_change_says_what_changed_above_the_decision(syste
 async def test_the_state_list_says_an_enrolled_site_waits_on_a_change_review(system):
     """/state/locations showed the site "Approved", waiting on "-", while its added storage
     unit waited in the review queue."""
-    enrollment = await start_enrollment(system, ["Listed Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    coordinator = await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await reviewer(system)
-    assert (await decide(staff, location_id, "approve")).status_code == 200
-    await wait_for_status(system, location_id, "approved")
+    site = await enrolled_site(system, "Listed Clinic")
+    location_id = site.location_id
+    coordinator, staff = site.coordinator, site.staff
     assert (await add_storage_unit(coordinator, location_id, photo(), photo("white"))
             ).status_code == 201
     await _in_queue(staff, location_id)

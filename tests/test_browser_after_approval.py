@@ -8,8 +8,8 @@ from playwright.async_api import expect
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
-from tests.support.enrollment import add_storage_unit, complete_location, photo, start_enrollment
-from tests.support.review import decide, reviewer, sign_until, wait_for_status
+from tests.support.enrollment import add_storage_unit, photo
+from tests.support.review import enrolled_site
 from tests.test_after_approval_outside_check import _in_queue, _unit_status
 from tests.test_browser_enrollment import log_in
 
@@ -17,13 +17,9 @@ pytestmark = pytest.mark.browser
 
 
 async def test_a_storage_unit_not_approved_in_the_browser(page, system):
-    enrollment = await start_enrollment(system, ["Browser Change Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    coordinator = await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await reviewer(system)
-    assert (await decide(staff, location_id, "approve")).status_code == 200
-    await wait_for_status(system, location_id, "approved")
+    site = await enrolled_site(system, "Browser Change Clinic")
+    email, location_id = site.email, site.location_id
+    coordinator, staff = site.coordinator, site.staff
     added = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
                                    brand="Stirling", model="ULT25")
     unit_id = added.json()["id"]

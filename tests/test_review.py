@@ -18,6 +18,7 @@ from tests.support.enrollment import (
 from tests.support.review import (
     SIGNING_SUBJECT,
     decide,
+    enrolled_site,
     reviewer,
     sign_until,
     wait_for_status,
@@ -231,13 +232,9 @@ async def test_changed_organization_details_void_signatures_and_ask_again(system
 
 
 async def test_a_storage_unit_added_to_an_enrolled_site_is_reviewed_on_its_own(system):
-    enrollment = await start_enrollment(system, ["Growing Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    coordinator = await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await reviewer(system)
-    assert (await decide(staff, location_id, "approve")).status_code == 200
-    await wait_for_status(system, location_id, "approved")
+    site = await enrolled_site(system, "Growing Clinic")
+    email, location_id = site.email, site.location_id
+    coordinator, staff = site.coordinator, site.staff
     added = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
                                    brand="NewFreezer")
     assert added.status_code == 201

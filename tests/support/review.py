@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import time
+from dataclasses import dataclass
 
 import httpx
 
@@ -89,3 +90,25 @@ async def wait_for_status(system: System, location_id: int, status: str,
         await asyncio.sleep(STATUS_LOOK)
     raise AssertionError(f"location {location_id} is {await location_status(system, location_id)}"
                          f", expected {status}")
+
+
+@dataclass
+class EnrolledSite:
+    enrollment: Enrollment
+    location_id: int
+    email: str  # its coordinator's
+    coordinator: httpx.AsyncClient  # its coordinator, signed in
+    staff: httpx.AsyncClient  # the reviewer who approved it
+
+
+async def enrolled_site(system: System, name: str) -> EnrolledSite:
+    """One location enrolled the whole way: Section A, its coordinator's Section B, both
+    officers' signatures and a reviewer's approval."""
+    enrollment = await start_enrollment(system, [name])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    staff = await reviewer(system)
+    assert (await decide(staff, location_id, "approve")).status_code == 200
+    await wait_for_status(system, location_id, "approved")
+    return EnrolledSite(enrollment, location_id, email, coordinator, staff)
