@@ -3,21 +3,10 @@ another agent holds is theirs to answer, an agent reopens a resolved case from i
 the agent sees the Provider PIN the requester registered with."""
 
 from api.domain.state_lists import pin
-from models.enums import Role
 from models.helpdesk import Case
-from tests.support.accounts import make_user
 from tests.support.enrollment import start_enrollment
-from tests.support.helpdesk import open_case, register_requester
-from tests.support.web import api_client, browser, unique_email
-
-
-async def desk(system, team: str = "general"):
-    """Two agents and the team's lead, each with their account and API client."""
-    people = [await make_user(system, Role.HELPDESK_AGENT, team=team, first_name="Ada",
-                              last_name=f"Agent{n}") for n in (1, 2)]
-    people.append(await make_user(system, Role.HELPDESK_LEAD, team=team, first_name="Lee",
-                                  last_name="Lead"))
-    return [(user, await api_client(system, user.email)) for user in people]
+from tests.support.helpdesk import desk, open_case, register_requester
+from tests.support.web import browser, unique_email
 
 
 async def status(system, case_id: int) -> str:

@@ -10,19 +10,10 @@ from models.contracts import CaseMessageRef
 from models.enums import Role
 from models.helpdesk import Case, CaseMessage
 from tests.support.accounts import make_user
-from tests.support.helpdesk import open_case, register_requester
-from tests.support.web import api_client, browser, unique_email
+from tests.support.helpdesk import desk, open_case, register_requester
+from tests.support.web import browser, unique_email
 from workflows import ids
 from workflows.case import CaseWorkflow
-
-
-async def desk(system, team: str = "general"):
-    """An agent, a second agent and the team's lead, each with their account and API client."""
-    people = [await make_user(system, Role.HELPDESK_AGENT, team=team, first_name="Ada",
-                              last_name=f"Agent{n}") for n in (1, 2)]
-    people.append(await make_user(system, Role.HELPDESK_LEAD, team=team, first_name="Lee",
-                                  last_name="Lead"))
-    return [(user, await api_client(system, user.email)) for user in people]
 
 
 async def holder(system, case_id: int) -> int | None:

@@ -13,6 +13,7 @@ from models.audit import AuditEvent
 from models.recipients import Recipient
 from tests.support.recipients import (
     english_in,
+    form_of,
     location_manager,
     manager_api,
     person,
@@ -35,17 +36,6 @@ def catalogue_ids() -> set[str]:
 def answers(**overrides) -> dict:
     return {"health_care_worker": "no", "long_term_care": "no", "high_risk_condition": "no",
             "shared_living": "no", **overrides}
-
-
-def form_of(html: str) -> dict:
-    """The values a page's form would post, as a person leaves them."""
-    found = dict(re.findall(r'<input class="usa-input[^"]*" id="([a-z_]+)" name="[a-z_]+" '
-                            r'type="[a-z]+" value="([^"]*)"', html))
-    for name in ("state", "industry", "language"):
-        chosen = re.search(rf'<select[^>]*name="{name}".*?<option value="([^"]+)" selected',
-                           html, re.S)
-        found[name] = chosen[1] if chosen else ""
-    return found
 
 
 async def invited(system, language: str):

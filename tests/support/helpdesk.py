@@ -150,3 +150,13 @@ def corrupted(workbook: bytes) -> bytes:
     half = info.compress_size // 2
     damaged[start + half:start + info.compress_size] = b"\0" * (info.compress_size - half)
     return bytes(damaged)
+
+
+async def desk(system: System, team: str = "general") -> list[tuple]:
+    """Two agents (Ada Agent1, Ada Agent2) and the team's lead (Lee Lead), each with their
+    account and API client."""
+    people = [await make_user(system, Role.HELPDESK_AGENT, team=team, first_name="Ada",
+                              last_name=f"Agent{n}") for n in (1, 2)]
+    people.append(await make_user(system, Role.HELPDESK_LEAD, team=team, first_name="Lee",
+                                  last_name="Lead"))
+    return [(user, await api_client(system, user.email)) for user in people]

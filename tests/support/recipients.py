@@ -174,3 +174,14 @@ def english_in(html: str, catalogue_ids: set[str] | None = None) -> list[str]:
     # then), nor is an address's host or path.
     words = set(re.findall(r"[A-Za-z']+", re.sub(r"\S*://\S+", " ", text).lower()))
     return found + sorted(words & ENGLISH_WORDS)
+
+
+def form_of(html: str) -> dict:
+    """The values a page's form would post, as a person leaves them."""
+    found = dict(re.findall(r'<input class="usa-input[^"]*" id="([a-z_]+)" name="[a-z_]+" '
+                            r'type="[a-z]+" value="([^"]*)"', html))
+    for name in ("state", "industry", "language"):
+        chosen = re.search(rf'<select[^>]*name="{name}".*?<option value="([^"]+)" selected',
+                           html, re.S)
+        found[name] = chosen[1] if chosen else ""
+    return found
