@@ -146,15 +146,15 @@ class InYourOrganization(Conflict):
         super().__init__(f"{self.said}: POST /api/v1/portal/users/join", field="email")
 
 
-async def _in_organization(session: AsyncSession, manager: User, person: User) -> bool:
-    """The person works at a location of the manager's own organization: its staff may work
-    at several of its locations, each added by a manager of that location."""
-    managed = await managed_location_ids(session, manager)
-    organizations = select(Location.organization_id).where(Location.id.in_(managed))
+async def _in_organization(session: AsyncSession, location_id: int, person: User) -> bool:
+    """The person works at a location of the organization of `location_id` (one the manager
+    manages): its staff may work at several of its locations, each added by a manager of that
+    location."""
+    organization = select(Location.organization_id).where(Location.id == location_id)
     return (await session.exec(select(UserLocation.location_id).join(
         Location, Location.id == UserLocation.location_id).where(
         UserLocation.user_id == person.id, UserLocation.profile.is_not(None),
-        Location.organization_id.in_(organizations)))).first() is not None
+        Location.organization_id.in_(organization)))).first() is not None
 
 
 async def join(session: AsyncSession, manager: User, data: PortalJoin) -> User:
@@ -163,7 +163,7 @@ async def join(session: AsyncSession, manager: User, data: PortalJoin) -> User:
     await _must_manage(session, manager, data.location_id)
     person = await user_by_email(session, data.email)
     if person is None or person.status != AccountStatus.ACTIVE or \
-            not await _in_organization(session, manager, person):
+            not await _in_organization(session, data.location_id, person):
         raise NotFound("Nobody of your organization's locations has an active account with "
                        "this email address. Add the person as a new portal contact instead.",
                        field="email")
@@ -179,7 +179,7 @@ async def _address_taken(session: AsyncSession, manager: User, existing: User,
     not (nothing about an account elsewhere is said), with the way forward."""
     if not await _in_scope(session, manager, existing.id):
         if existing.status == AccountStatus.ACTIVE and await _in_organization(
-                session, manager, existing):
+                session, location_id, existing):
             return InYourOrganization((await session.get(Location, location_id)).name)
         return Conflict("This email address cannot be used for a new account. If the person "
                         "already has a CVMS account, they must ask the help desk to add your "
