@@ -7,7 +7,13 @@ import asyncio
 import pytest
 
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import INVITATION, PASSWORD, also_manages, invite
+from tests.support.portal import (
+    INVITATION,
+    PASSWORD,
+    also_manages,
+    contact_of_two_employers,
+    invite,
+)
 from tests.support.review import reviewer
 from tests.support.web import browser, unique_email
 
@@ -317,20 +323,8 @@ async def test_a_validation_link_for_an_address_with_an_account_says_so_before_a
     (north,) = sites.ids
     manager = sites.staff[north]
     email = unique_email("twice")
-    subject = "Validate your access to the CVMS Organization Portal"
-    tokens = []
-    for n in range(2):
-        employer = await manager.post("/api/v1/employers", json={
-            "name": f"Twice {n} {email[6:12]}", "industry": "Grocery and retail",
-            "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
-            "zip_code": "27601"})
-        assert employer.status_code == 201, employer.text
-        added = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts",
-                                   json={"first_name": "Tia", "last_name": "Contact",
-                                         "email": email})
-        assert added.status_code == 201, added.text
-        mails = await system.smtp.wait_for(to=email, subject=subject, count=n + 1)
-        tokens.append(mails[-1].link("/org-contact/validate/").rsplit("/", 1)[1])
+    tokens = [token for _e, _c, token in
+              await contact_of_two_employers(system, manager, email, "Tia")]
     async with system.http() as http:
         done = await http.post(f"/api/v1/org-contacts/validate/{tokens[0]}",
                                json={"password": PASSWORD, "password_confirm": PASSWORD})

@@ -5,7 +5,7 @@ named by a second organization."""
 import pytest
 
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import PASSWORD, invite
+from tests.support.portal import PASSWORD, contact_of_two_employers, invite
 from tests.support.review import reviewer
 from tests.support.web import browser, unique_email
 
@@ -74,21 +74,7 @@ async def test_a_contact_whose_address_has_an_account_is_not_shown_waiting_forev
     east, _west = pair.ids
     manager = pair.staff[east]
     email = unique_email("both")
-    subject = "Validate your access to the CVMS Organization Portal"
-    made = []
-    for n in range(2):
-        employer = await manager.post("/api/v1/employers", json={
-            "name": f"Both {n} {email[5:11]}", "industry": "Grocery and retail",
-            "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
-            "zip_code": "27601"})
-        assert employer.status_code == 201, employer.text
-        added = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts",
-                                   json={"first_name": "Bo", "last_name": "Contact",
-                                         "email": email})
-        assert added.status_code == 201, added.text
-        mails = await system.smtp.wait_for(to=email, subject=subject, count=n + 1)
-        made.append((employer.json()["id"], added.json()["id"],
-                     mails[-1].link("/org-contact/validate/").rsplit("/", 1)[1]))
+    made = await contact_of_two_employers(system, manager, email, "Bo")
     (first, _c, token), (second, contact, _t) = made
     page = browser(system)
     await page.login(pair.emails[east])

@@ -47,3 +47,27 @@ async def user_id(system: System, email: str) -> int:
 
 
 __all__ = ["PASSWORD", "also_manages", "invite", "user_id"]
+
+
+VALIDATION = "Validate your access to the CVMS Organization Portal"
+
+
+async def contact_of_two_employers(system, manager, email: str, first_name: str
+                                   ) -> list[tuple[int, int, str]]:
+    """Two new employer organizations of `manager`'s, each with the same point of contact:
+    (employer id, contact id, validation token) of each, as its email brought the token."""
+    made = []
+    for n in range(2):
+        employer = await manager.post("/api/v1/employers", json={
+            "name": f"{first_name} {n} {email[:12]}", "industry": "Grocery and retail",
+            "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
+            "zip_code": "27601"})
+        assert employer.status_code == 201, employer.text
+        added = await manager.post(f"/api/v1/employers/{employer.json()['id']}/contacts",
+                                   json={"first_name": first_name, "last_name": "Contact",
+                                         "email": email})
+        assert added.status_code == 201, added.text
+        mails = await system.smtp.wait_for(to=email, subject=VALIDATION, count=n + 1)
+        made.append((employer.json()["id"], added.json()["id"],
+                     mails[-1].link("/org-contact/validate/").rsplit("/", 1)[1]))
+    return made
