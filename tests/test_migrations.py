@@ -75,3 +75,45 @@ def test_a_fresh_database_is_built_without_warnings(tmp_path):
         warnings.simplefilter("always")
         command.upgrade(alembic_config(url), "head")
     assert [str(w.message) for w in caught] == []
+
+
+def test_cases_already_there_are_found_by_the_sqlite_search_index(tmp_path):
+    """0011h builds SQLite's trigram index of the cases' search text from the cases already
+    there, and its triggers keep it (a later batch migration of help_case would drop them)."""
+    import sqlalchemy
+
+    from core.db import sync_url
+    from models.search_index import TABLE, TRIGGERS
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'cases.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0011g")
+    engine = sqlalchemy.create_engine(sync_url(url))
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(
+            "INSERT INTO help_case (requester_name, search_text, category, team, subject, "
+            "description, status, status_seq, created_at) VALUES ('Ana', "
+            "'freezer alarm | ana | ', 'inventory', 'inventory', 'Freezer alarm', 'Help.', "
+            "'new', 0, '2026-12-01 10:00:00')"))
+    command.upgrade(config, "head")
+
+    def matched(text: str) -> list[int]:
+        with engine.begin() as connection:
+            return [row[0] for row in connection.execute(sqlalchemy.text(
+                "SELECT rowid FROM help_case_search WHERE help_case_search MATCH :q"),
+                {"q": f'"{text}"'})]
+
+    def objects() -> set[str]:
+        with engine.begin() as connection:
+            return {row[0] for row in connection.execute(sqlalchemy.text(
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')"))}
+
+    assert matched("zer ala") == [1]
+    assert {TABLE, *TRIGGERS} <= objects()
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(
+            "UPDATE help_case SET search_text = 'walk-in cooler | ana | ' WHERE id = 1"))
+    assert matched("zer ala") == [] and matched("cooler") == [1]
+    command.downgrade(config, "0011g")
+    assert not {TABLE, *TRIGGERS} & objects()
+    engine.dispose()

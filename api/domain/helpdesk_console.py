@@ -11,7 +11,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.state_lists import EXPORT_LIMIT, days_since
-from api.domain.text_search import like_pattern
+from api.domain.text_search import search_text_contains
 from core.timefmt import when
 from models.accounts import User
 from models.helpdesk import Case, CaseStatus
@@ -87,7 +87,7 @@ def _conditions(f: ConsoleFilters) -> list:
         if number:
             conditions.append(Case.id == int(number[1]))
         else:
-            conditions.append(Case.search_text.like(like_pattern(f.q), escape="\\"))
+            conditions.append(search_text_contains(Case.id, Case.search_text, f.q))
     return conditions
 
 

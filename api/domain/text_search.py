@@ -11,6 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
 from core.wording import without_accents
+from models.search_index import TABLE as SEARCH_TABLE
 
 
 class contains_text(GenericFunction):  # noqa: N801 - a SQL construct's name
@@ -100,3 +101,38 @@ def contains_plain(text: str, *columns) -> ColumnElement[bool]:
     Garcia. (A column read through translate() is not answered by its trigram index: meant
     for lists a manager's scope already narrows, and the employers.)"""
     return contains(without_accents(text), *(unaccented(c) for c in columns))
+
+
+class indexed_contains(GenericFunction):  # noqa: N801 - a SQL construct's name
+    """indexed_contains(id, column, pattern, phrase): a lower-case column (the help desk's
+    search text) holds the text, asked of its trigram index. Postgres: `column LIKE pattern`,
+    which pg_trgm's index answers. SQLite: the ids its FTS5 trigram table (models/
+    search_index.py) finds for the quoted phrase, a substring of three characters or more."""
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(indexed_contains)
+def _indexed_like(element: indexed_contains, compiler, **kw) -> str:
+    _id, column, pattern, _phrase = element.clauses.clauses
+    return compiler.process(column.like(pattern, escape="\\"), **kw)
+
+
+@compiles(indexed_contains, "sqlite")
+def _indexed_match(element: indexed_contains, compiler, **kw) -> str:
+    # Only the clauses written are processed: SQLite's parameters are positional.
+    row_id, _column, _pattern, phrase = element.clauses.clauses
+    # The table's name is a constant and the phrase a bound parameter.
+    return (f"{compiler.process(row_id, **kw)} IN (SELECT rowid FROM {SEARCH_TABLE} "  # noqa: S608
+            f"WHERE {SEARCH_TABLE} MATCH {compiler.process(phrase, **kw)})")
+
+
+def search_text_contains(row_id, column, text: str) -> ColumnElement[bool]:
+    """The help desk's lower-case search text holds `text` (its %, _, \\ and " literal). Under
+    three characters no trigram can answer: LIKE reads the narrow search index instead."""
+    text = text.lower()
+    if len(text) < 3:
+        return column.like(like_pattern(text), escape="\\")
+    phrase = '"' + text.replace('"', '""') + '"'
+    return indexed_contains(row_id, column, like_pattern(text), phrase)

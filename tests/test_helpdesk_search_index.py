@@ -1,0 +1,70 @@
+"""The console's search finds exactly the cases whose subject, requester name or email holds
+the typed text, whichever index answers it (SQLite: an FTS5 trigram table kept by triggers;
+Postgres: pg_trgm; under three characters: LIKE): hostile characters are literal, a changed
+subject is found by its new words only, a deleted case is gone."""
+
+import uuid
+
+from sqlmodel import delete
+
+from api.domain.helpdesk_console import ConsoleFilters, console
+from models.helpdesk import Case
+from models.helpdesk_rules import Category, route
+
+SUBJECTS = ['100% of doses "spoiled"', "under_score and back\\slash", "Ñandú clinic freezer",
+            "O'Brien's fridge", "50%_off", 'say "hi"', "plain question"]
+QUERIES = ["100%", "%", "_", "r_s", "back\\slash", "\\", '"spoiled"', '"', 'say "hi', "ñandú",
+           "ÑANDÚ", "o'brien", "50%_", "fridge", "hi", "lain q", "nothing like this"]
+
+
+async def seeded(system, marker: str) -> list[Case]:
+    async with system.sessions() as session:
+        cases = []
+        for n, subject in enumerate(SUBJECTS):
+            name, email = f"Requester {n} {marker}", f"r{n}.{marker}@x.test"
+            cases.append(Case(requester_name=name, requester_email=email,
+                              search_text=Case.searchable(subject, name, email),
+                              category=Category.INVENTORY, team=route(Category.INVENTORY),
+                              subject=subject, description="Help."))
+        session.add_all(cases)
+        await session.commit()
+        for case in cases:
+            await session.refresh(case)
+    return cases
+
+
+async def found(system, q: str, marker: str) -> set[int]:
+    """The ids of this test's cases the console finds for `q` (other tests' cases aside)."""
+    async with system.sessions() as session:
+        page = await console(session, ConsoleFilters(team="all", status="all", q=q),
+                             page_size=10_000)
+    return {c.id for c in page.cases if marker in c.search_text}
+
+
+async def test_a_search_finds_exactly_the_cases_holding_the_text(system):
+    marker = uuid.uuid4().hex[:8]
+    cases = await seeded(system, marker)
+    for q in QUERIES:
+        expected = {c.id for c in cases if q.lower() in c.search_text}
+        assert await found(system, q, marker) == expected, q
+    assert await found(system, "requester 3", marker) == {cases[3].id}
+
+
+async def test_a_changed_subject_is_found_by_its_new_words_and_a_deleted_case_not_at_all(system):
+    marker = uuid.uuid4().hex[:8]
+    cases = await seeded(system, marker)
+    async with system.sessions() as session:
+        case = await session.get(Case, cases[6].id)
+        case.subject = "walk-in cooler alarm"
+        case.search_text = Case.searchable(case.subject, case.requester_name,
+                                           case.requester_email)
+        case.status = "in_progress"  # a projection's write beside it changes nothing found
+        session.add(case)
+        await session.commit()
+    assert await found(system, "plain question", marker) == set()
+    assert await found(system, "cooler alarm", marker) == {cases[6].id}
+    async with system.sessions() as session:
+        await session.exec(delete(Case).where(Case.id == cases[6].id))
+        await session.commit()
+    assert await found(system, "cooler alarm", marker) == set()
+    assert await found(system, "fridge", marker) == {cases[3].id}
