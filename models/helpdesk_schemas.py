@@ -53,6 +53,16 @@ class CaseIn(Form):
     # The form's random key (api/templates/help/new_case.html): sent again, the same case.
     request_key: Annotated[RequestKey | None, Blankable] = None
 
+    @field_validator("category")
+    @classmethod
+    def _providers_category(cls, value: Category) -> Category:
+        """A recipient's question comes from the public form (no account), answered at the
+        address it gives; a provider's case names one of the provider categories."""
+        if value == Category.RECIPIENT_QUESTION:
+            raise ValueError("Choose one of the categories listed: a vaccine recipient asks "
+                             "their question on the public form, Ask a question.")
+        return value
+
 
 UNREACHABLE = N_("Give an email address or a phone number so we can answer you.")
 NAME_MARKUP = N_("Write your name without < or >.")

@@ -94,7 +94,10 @@ async def test_a_case_from_intake_to_closure(ts_system):
     person = browser(ts_system)
     await person.login(email)
     page = f"/help/cases/{case['id']}"
-    assert "Comment and reopen the case" in (await person.get(page)).text
+    resolved_page = (await person.get(page)).text
+    assert "Comment and reopen the case" in resolved_page
+    # Found by the outside check: the page said "before" the day the email says "until"
+    assert re.search(rf"You can reopen the case until {DATE}: add a comment", resolved_page)
     comment = await person.submit(page, {"body": "It worked once, now locked again."},
                                   action=f"{page}/reply")
     assert "Your comment reopened the case" in comment.text

@@ -192,6 +192,10 @@ async def my_cases(request: Request, user: CurrentUser, session: SessionDep) -> 
 
 async def _intake(request: Request, session, user, **context) -> HTMLResponse:
     values = context.setdefault("values", {})
+    if "related_case_id" in context.get("errors", {}):
+        # not one of the person's cases (a tampered address or form): said once, then the
+        # form goes on without it, rather than refusing every send
+        values.pop("related_case_id", None)
     # The form's own key, kept through the suggestions step: sent again, the same case.
     if not is_request_key(values.get("request_key")):
         values["request_key"] = secrets.token_hex(16)
