@@ -360,6 +360,8 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/portal/templates/portal-users.xlsx": only(MANAGERS | DESK, Scope.STATE),
     "POST /api/v1/helpdesk/cases/{case_id}/portal-users/check": only(DESK, Scope.CASE, DESK),
     "POST /api/v1/helpdesk/cases/{case_id}/portal-users": only(DESK, Scope.CASE, DESK),
+    "POST /api/v1/helpdesk/cases/{case_id}/portal-users/location": only(DESK, Scope.CASE,
+                                                                          DESK),
     "POST /api/v1/helpdesk/cases/{case_id}/recipients/check": only(DESK, Scope.CASE, DESK),
     "POST /api/v1/helpdesk/cases/{case_id}/recipients": only(DESK, Scope.CASE, DESK),
     "GET /api/v1/org-portal": only({Role.ORG_CONTACT}, Scope.SELF),

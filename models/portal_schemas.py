@@ -119,6 +119,12 @@ class PortalJoin(Strict):
     _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
 
 
+class CaseLocationGrant(PortalJoin):
+    """On a User onboarding case: the requesting manager's location added to the account of
+    someone who has one already, named by their email address (the help desk's tool for
+    someone of another organization, whose record the manager may not change)."""
+
+
 class ActiveLocationIn(Strict):
     location_id: Id
 

@@ -1,6 +1,8 @@
 """Account management by Location Managers: portal contacts, their locations, deactivation,
 and the set-password link an invited contact is emailed."""
 
+from urllib.parse import urlencode
+
 from sqlalchemy import delete, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -132,6 +134,24 @@ class AddressTaken(Conflict):
         self.person_id, self.person_name, self.said = person.id, person.full_name, said
 
 
+class AccountElsewhere(Conflict):
+    """The address is an account the manager may not see or change (another organization's
+    person, or no portal contact): the way forward is a User onboarding case, in which the help
+    desk adds the manager's location to that account (`case_link`: the form, filled in)."""
+
+    joinable = False
+
+    def __init__(self, location_id: int) -> None:
+        self.said = ("This email address cannot be used for a new account. If the person "
+                     "already has a CVMS account, open a User onboarding case with the help "
+                     "desk naming this address and your location: the help desk adds your "
+                     "location to their account")
+        super().__init__(f"{self.said}.", field="email")
+        self.case_link = "/help/cases/new?" + urlencode({
+            "category": "user_onboarding", "location_id": location_id,
+            "subject": "Add my location to someone's existing CVMS account"})
+
+
 class InYourOrganization(Conflict):
     """The address is the account of someone at another location of the manager's own
     organization: the way forward is adding the manager's location to that account (one login
@@ -181,9 +201,7 @@ async def _address_taken(session: AsyncSession, manager: User, existing: User,
         if existing.status == AccountStatus.ACTIVE and await _in_organization(
                 session, location_id, existing):
             return InYourOrganization((await session.get(Location, location_id)).name)
-        return Conflict("This email address cannot be used for a new account. If the person "
-                        "already has a CVMS account, they must ask the help desk to add your "
-                        "location to it.", field="email")
+        return AccountElsewhere(location_id)
     if existing.status != AccountStatus.ACTIVE:
         return AddressTaken(f"{existing.full_name} has a deactivated account with this email "
                             "address. Open their record to reactivate it", existing)

@@ -9,20 +9,22 @@ from sqlalchemy import func, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain import case_imports
+from api.domain import case_imports, helpdesk, portal_accounts
+from api.domain.accounts import user_by_email
 from api.domain.scope import may_manage
 from api.forms import parse
 from api.processes import Gateway
 from api.processes import portal as portal_process
-from core.errors import Conflict, Forbidden
+from core.errors import Conflict, Forbidden, NotFound
 from core.wording import counted
 from models.accounts import User
-from models.enrollment import UserLocation
+from models.enrollment import Location, UserLocation
+from models.enums import AccountStatus
 from models.helpdesk import Case
 from models.helpdesk_rules import Category
 from models.helpdesk_schemas import ImportReport, RowError
 from models.portal_rules import PROFILES
-from models.portal_schemas import PortalContactIn
+from models.portal_schemas import CaseLocationGrant, LocationGrant, PortalContactIn
 
 COLUMNS = [("first_name", "First Name"), ("last_name", "Last Name"), ("email", "Email"),
            ("profile", "Profile"), ("username", "Username"), ("title", "Title"),
@@ -81,16 +83,23 @@ def validate(rows, location_id: int, taken: set[str]) -> tuple[list[PortalContac
     return valid, errors
 
 
-async def check(session: AsyncSession, case: Case, attachment_id: int, location_id: int):
-    """The file, checked: a User onboarding case whose requester manages the location."""
+async def _requesting_manager(session: AsyncSession, case: Case, location_id: int,
+                              field: str) -> User:
+    """The requester of a User onboarding case, a Location Manager of the location: the desk
+    adds staff to a location only at the request of someone who may add them there."""
     if case.category != Category.USER_ONBOARDING:
-        raise Conflict("Portal users are imported from a User onboarding case.",
-                       field="attachment_id")
+        raise Conflict("Portal users are added from a User onboarding case.", field=field)
     requester = await session.get(User, case.requester_user_id) if case.requester_user_id \
         else None
     if requester is None or not await may_manage(session, requester, location_id):
         raise Forbidden("The person who opened this case is not a Location Manager of that "
                         "location, so they cannot add its staff.", field="location_id")
+    return requester
+
+
+async def check(session: AsyncSession, case: Case, attachment_id: int, location_id: int):
+    """The file, checked: a User onboarding case whose requester manages the location."""
+    requester = await _requesting_manager(session, case, location_id, "attachment_id")
     attachment, location, rows = await case_imports.case_sheet(
         session, case, attachment_id, location_id, KEYS, header_row=HEADER_ROW,
         max_rows=MAX_USER_ROWS, what="user")
@@ -131,3 +140,28 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
         "an invitation." + case_imports.skipped_rows(errors)))
     return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
                         location_id=location.id)
+
+
+async def add_location(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
+                       data: CaseLocationGrant) -> tuple[User, User]:
+    """A manager's location added to the account of someone who has one already (at another
+    organization's location: a record the manager may not change, so a manager's form sends
+    them here), at the manager's request in a User onboarding case, as if the manager had
+    granted it; the case tells the manager. The person and the manager."""
+    manager = await _requesting_manager(session, case, data.location_id, "location_id")
+    await helpdesk.not_held_by_another(session, case, agent, "email")
+    person = await user_by_email(session, data.email)
+    if person is None or person.status != AccountStatus.ACTIVE:
+        raise NotFound("No active CVMS account has this email address. Ask the requester for "
+                       "the address the person signs in with, or import them as a new portal "
+                       "user from the onboarding template.", field="email")
+    await portal_accounts.grant(session, manager, person, LocationGrant(
+        location_id=data.location_id, profile=data.profile))
+    await helpdesk.pick_up(session, gateway, case, agent)
+    location = await session.get(Location, data.location_id)
+    profile = (await session.get(UserLocation, (person.id, location.id))).profile
+    await case_imports.tell_the_case(session, gateway, case, agent, (
+        f"{person.full_name} ({person.email}) can now work at {location.name} as "
+        f"{profile.label}, with the same login. They choose the location at the top of the "
+        "portal after they next sign in."))
+    return person, manager

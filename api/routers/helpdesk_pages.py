@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel import select
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import (
@@ -25,6 +26,7 @@ from api.domain.helpdesk_console import (
 )
 from api.domain.helpdesk_console import console as console_page
 from api.domain.helpdesk_console import export as console_export
+from api.domain.scope import managed_location_ids
 from api.domain.state_lists import csv_download, location_of_pin
 from api.errors import NOT_FOUND
 from api.forms import form_values, parse, validated_form
@@ -42,6 +44,8 @@ from models.enrollment import Location
 from models.enums import Role
 from models.helpdesk_rules import GENERIC_CODE, Category, Team
 from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
+from models.portal_rules import PROFILES
+from models.portal_schemas import CaseLocationGrant
 
 router = Router(prefix="/helpdesk", include_in_schema=False)
 # The cases whose attached workbook an agent imports, through the shared case-import machinery.
@@ -49,7 +53,7 @@ IMPORTS = {Category.PROVIDER_BULK_UPLOAD: (provider_import, "practicing provider
            Category.USER_ONBOARDING: (portal_import, "portal user"),
            Category.RECIPIENT_BULK_UPLOAD: (recipient_case_import, "recipient")}
 ACTIONS = ("assign", "reply", "note", "request-info", "resolve", "reopen", "check-import",
-           "import")
+           "import", "add-location")
 Agent = Annotated[User, Depends(require_roles(Role.HELPDESK_AGENT, Role.HELPDESK_LEAD))]
 
 
@@ -123,7 +127,21 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "bulk_upload": IMPORTS.get(case.category, (None, ""))[1],
         "case_location_label": sites.label(about) if about else "",
         "registered_with": await _registered_with(session, requester),
+        "grant_locations": await _grant_locations(session, case, requester),
+        "profile_options": [("", "As at their own location")] + [
+            (p.value, p.label) for p in PROFILES],
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
+
+
+async def _grant_locations(session, case, requester: User | None) -> list | None:
+    """A User onboarding case's requester's locations, which the desk may add to an existing
+    account at their request (None: not such a case)."""
+    if case.category != Category.USER_ONBOARDING:
+        return None
+    ids = await managed_location_ids(session, requester) if requester else []
+    found = (await session.exec(select(Location).where(Location.id.in_(ids))
+                                .order_by(Location.name))).all()
+    return [(str(location.id), sites.label(location)) for location in found]
 
 
 async def _registered_with(session, requester: User | None) -> str:
@@ -173,7 +191,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: Agent,
         values["kept"] = references
         _files, refused = await keep_files(request, session, user, values, uploads)
         return await _case_page(request, session, gateway, user, case_id,
-                                status_code=error.status_code, values=values,
+                                status_code=error.status_code, values=values, failed=action,
                                 errors={**(error.problems()), **refused})
 
 
@@ -209,6 +227,12 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
     if action == "resolve":
         await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
         return "The case is resolved; the requester was emailed the notes."
+    if action == "add-location":
+        data = validated_form(CaseLocationGrant, {**values,
+                                                  "profile": values.get("profile") or None})
+        person, _manager = await portal_import.add_location(session, gateway, case, user, data)
+        return (f"{person.full_name} can now work at the location; the case tells the "
+                "requester.")
     return await _import(request, session, gateway, case, user, action, values)
 
 

@@ -14,6 +14,7 @@ from models.helpdesk_schemas import ImportIn, ImportReport
 from models.portal_rules import PAGE_SIZE
 from models.portal_schemas import (
     ActiveLocationIn,
+    CaseLocationGrant,
     ContactIn,
     ContactOut,
     EmployerIn,
@@ -280,3 +281,14 @@ async def import_users(case_id: Id, body: ImportIn, user: CurrentUser, session: 
     case = await helpdesk.case_for(session, user, case_id)
     return await portal_import.run_import(session, gateway, case, user, body.attachment_id,
                                           body.location_id, body.valid_rows_only)
+
+
+@router.post("/helpdesk/cases/{case_id}/portal-users/location", response_model=PortalUserOut,
+             tags=["help desk"],
+             summary="On a User onboarding case: add the requesting manager's location to the "
+                     "account of someone who has one already (e.g. at another organization)")
+async def add_location(case_id: Id, body: CaseLocationGrant, user: CurrentUser,
+                       session: SessionDep, gateway: ProcessesDep) -> PortalUserOut:
+    case = await helpdesk.case_for(session, user, case_id)
+    person, manager = await portal_import.add_location(session, gateway, case, user, body)
+    return await person_out(session, person, manager, body.location_id)  # as the manager sees

@@ -114,7 +114,8 @@ async def add_account(request: Request, user: CurrentUser, session: SessionDep,
                         notice=f"{person.full_name} is added and emailed an invitation.")
     except CVMSError as error:
         await rollback_keeping(session, user)
-        taken = isinstance(error, portal_accounts.AddressTaken | portal_accounts.InYourOrganization)
+        taken = isinstance(error, portal_accounts.AddressTaken | portal_accounts.InYourOrganization
+                           | portal_accounts.AccountElsewhere)
         errors = {**error.problems(), "email": f"{error.said}."} if taken else error.problems()
         return render(request, "portal/account_new.html", {
             "tab": "accounts", "locations": await _my_locations(session, user),
