@@ -108,3 +108,10 @@ def test_temporal_in_production_has_the_dev_servers_dynamic_configuration():
     values = yaml.safe_load((ROOT / source).read_text())
     assert {key: entries[0]["value"] for key, entries in values.items()} == \
         DEV_SERVER_DYNAMIC_CONFIG
+
+
+def test_temporal_in_production_starts_with_a_production_count_of_history_shards():
+    """The count is fixed at the cluster's first start; the image's default (4) is a
+    laptop's, which no later setting can raise."""
+    shards = compose()["services"]["temporal"]["environment"]["NUM_HISTORY_SHARDS"]
+    assert int(substitute(shards, {})) >= 512
