@@ -214,3 +214,39 @@ async def test_the_reminder_says_where_and_how_to_reach_the_location_and_offers_
     assert (f"Book a time for your second dose from your link, or contact {mails[1][2]}."
             in on.text), on.text
     assert "takes walk-ins" not in on.text
+
+
+async def test_a_correction_that_makes_a_dose_due_again_starts_its_reminder(ts_system):
+    """Found by the outside check: a dose 1 recorded from the single-dose lot by mistake and
+    corrected to the two-dose lot it came from, or a dose 2 removed as entered in error, left
+    the person with a dose 2 due and no reminder ever (the reminder had never started, or had
+    ended when the dose 2 was recorded). Now a correction or a removal after which a first
+    dose has its second dose due starts its reminder again, counted from its real day."""
+    site, moderna, person, email = await _setup(ts_system, "207")  # 28 days
+    janssen = await stock(ts_system, site, "212", f"J-{uuid.uuid4().hex[:6]}", doses=10)
+    today = await _today(ts_system)
+    dose = (await give(site, person["id"], janssen, on=today)).json()
+    with pytest.raises(RPCError):
+        await (await _reminder(ts_system, dose["id"])).describe()
+    corrected = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "lot_id": moderna, "dose_number": 1, "administered_on": str(today), "site": "LD",
+        "route": "IM", "provider_name": "Pat Provider"})
+    assert corrected.status_code == 200, corrected.text
+    handle = await _reminder(ts_system, dose["id"])
+    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+    assert (await handle.query(SecondDoseReminderWorkflow.detail)).due == second_dose_due(
+        today, 28)
+
+    other = await walk_in(site, email=(other_email := f"d-{uuid.uuid4().hex[:8]}@example.org"))
+    first = (await give(site, other["id"], moderna, on=today - 30 * DAY)).json()
+    second = (await give(site, other["id"], moderna, dose_number=2, on=today)).json()
+    assert await (await _reminder(ts_system, first["id"])).result() == "cancelled"
+    removed = await site.provider.post(f"/api/v1/administrations/{second['id']}/removal",
+                                       json={"reason": "Given to someone else"})
+    assert removed.status_code == 200, removed.text
+    handle = await _reminder(ts_system, first["id"])
+    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+    await ts_system.env.sleep((await handle.query(SecondDoseReminderWorkflow.detail)).due
+                              - await ts_system.env.get_current_time() + HOUR)
+    assert await handle.result() == "sent"
+    await ts_system.smtp.one(to=other_email, subject=SUBJECT["en"])

@@ -294,6 +294,7 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
     dose.entered_late = entered_late(dose)
     dose.updated_at = utcnow()
     session.add(dose)
+    await _due_reminders_running(session, gateway, dose)
     await session.commit()
     await _recheck_all(session, gateway, dose)
     return dose
@@ -343,6 +344,7 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
                     kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=_actor(user),
                     occurred_on=dose.administered_on,
                     reason=f"Dose record {dose.id} entered in error: {data.reason}")
+        await _due_reminders_running(session, gateway, dose)
         await session.commit()
     except IntegrityError:
         await session.rollback()  # a double click: its twin returned the dose already
@@ -355,6 +357,21 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
 async def _recheck_all(session: AsyncSession, gateway: Gateway, dose: Administration) -> None:
     for earlier in {dose.id, *await _earlier(session, dose)}:
         await reminders.recheck(gateway, earlier)
+
+
+async def _due_reminders_running(session: AsyncSession, gateway: Gateway,
+                                 dose: Administration) -> None:
+    """With a correction or a removal, before it commits (it is made with its reminders, or
+    not at all): each first dose of the person whose second dose is now due has its reminder
+    running. A dose 1 moved from a single-dose lot to a two-dose one never had one, and a dose
+    2 removed as entered in error leaves its dose 1's reminder ended (cancelled when that dose
+    2 was recorded): those start again, from the real day; a running one is joined, and the
+    recheck after the commit has it read its due time again. A reminder already sent is not
+    sent twice (its email is keyed by the dose)."""
+    for first in sorted({dose.id, *await _earlier(session, dose)}):
+        due = await reminder_due(session, await session.get(Administration, first))
+        if due is not None:
+            await reminders.start(gateway, session, first, reminder_time(due, await gateway.now()))
 
 
 async def doses_of(session: AsyncSession, recipient_id: int, *, active_only: bool = False
