@@ -82,7 +82,8 @@ class InventoryActivities(MailingActivities):
                             reason=await _ledger_reason(session, transfer, kind),
                             transfer_id=transfer.id)
             except NotEnoughDoses as error:
-                raise _fail(f"Cannot ship: {error}") from error
+                raise _fail(f"Cannot ship: {error} Receive more of this lot, or cancel the "
+                            f"transfer and request what is on hand.") from error
             except LotMismatch as error:
                 raise _fail(f"{error} This shipment's vials are recorded with "
                             f"{day(transfer.expiration_date)}: one record is wrong. Check the "

@@ -146,7 +146,7 @@ async def test_the_generic_transfer_action_route_refuses_decisions_without_a_bod
     reviewer_page = await logged_in(system, (await make_user(system, Role.REVIEWER)).email)
     page = await reviewer_page.submit(f"/transfers/{transfer_id}", {},
                                       action=f"/transfers/{transfer_id}/decide")
-    assert page.status_code == 200 and "Not done: Check these fields: decision" in page.text
+    assert page.status_code == 422 and "Not done: Check these fields: decision" in page.text
 
 
 async def test_another_persons_replayed_request_key_reveals_nothing(system, world):

@@ -188,7 +188,8 @@ async def transfer_page(request: Request, transfer_id: Id, user: CurrentUser,
 
 async def _transfer_page(request: Request, session, user: User, transfer,
                          values: dict | None = None, errors: dict | None = None,
-                         status_code: int = 200, confirm_cancel: bool = False) -> HTMLResponse:
+                         status_code: int = 200, confirm_cancel: bool = False,
+                         refused: str | None = None) -> HTMLResponse:
     """What the reviewer decides on and the sites act on: the product and lot, who asked and
     when; a refused step says why next to its field, with what was typed kept."""
     mine = await managed_location_ids(session, user)
@@ -203,6 +204,7 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "is_sender": transfer.from_location_id in mine,
         "is_receiver": transfer.to_location_id in mine,
         "is_reviewer": may_act_for_state(user.role), "confirm_cancel": confirm_cancel,
+        "refused": refused,
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 
@@ -222,11 +224,12 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
     try:
         status = await transfers.act(session, gateway, user, transfer, action, values)
     except CVMSError as error:
-        if error.errors and "reason" in error.errors:  # the one field the page has
-            await rollback_keeping(session, user)
-            transfer = await transfers.transfer_for(session, user, transfer_id)  # read again
-            return await _transfer_page(request, session, user, transfer, values, error.errors,
-                                        error.status_code)
-        return redirect(f"/transfers/{transfer_id}", notice=f"Not done: {error.message}")
+        await rollback_keeping(session, user)
+        transfer = await transfers.transfer_for(session, user, transfer_id)  # read again
+        # The reason is the one field the page has; any other refusal is said above the page
+        # as an error (with its status), not as a success notice, since nothing was done.
+        errors = error.errors if error.errors and "reason" in error.errors else {}
+        return await _transfer_page(request, session, user, transfer, values, errors,
+                                    error.status_code, refused=None if errors else error.message)
     return redirect(f"/transfers/{transfer_id}",
                     notice=f"The {transfer.kind.value} is now {status}.")

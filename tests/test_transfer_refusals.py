@@ -1,0 +1,73 @@
+"""What an outside check of transfers found: a step the transfer's page refused was shown as
+a success."""
+
+import re
+
+import pytest
+
+from tests.support.inventory import (
+    enrolled_sites,
+    key,
+    lot_id,
+    product_id,
+    receive,
+    request_transfer,
+    transfer_status,
+)
+from tests.support.review import reviewer
+from tests.support.web import browser
+
+SUCCESS = "usa-alert--success"
+ERROR_ALERT = re.compile(r'class="usa-alert usa-alert--error[^"]*"[^>]*role="alert"')
+
+
+@pytest.fixture(scope="module")
+async def world(system):
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Refusal North", "Refusal South"],
+                                 redistribution=False, state=state)
+    return state, sites
+
+
+async def stocked(system, sites, lot_number: str, doses: int) -> tuple[int, int, object, int]:
+    """The first site with a new lot received: (sender, receiver, sender's client, lot id)."""
+    north, south = sites.ids
+    sender = sites.staff[north]
+    await receive(sender, north, await product_id(system), lot_number, doses)
+    return north, south, sender, await lot_id(sender, north, lot_number)
+
+
+async def test_a_refused_step_on_a_transfers_page_is_said_as_an_error_with_what_to_do(
+        system, world):
+    """"Mark as shipped" when the lot's doses were used meanwhile came back 200 in the green
+    success alert with its check mark ("Not done: Cannot ship: ..."), as did a step the
+    person may not take: it read as done, and said nothing of what to do next."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "REFUSE-1", 4)
+    transfer = (await request_transfer(sender, north, south, lot, 4)).json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    await transfer_status(sender, transfer["id"], "approved")
+    wasted = await sender.post(f"/api/v1/locations/{north}/inventory/lots/{lot}/adjustments",
+                               json={"kind": "wastage", "doses": 4, "reason": "Dropped tray",
+                                     "request_key": key()})
+    assert wasted.status_code == 201, wasted.text
+
+    person = browser(system)
+    await person.login(sites.emails[north])
+    page = f"/transfers/{transfer['id']}"
+    shipped = await person.submit(page, {}, action=f"{page}/ship")
+    assert shipped.status_code == 422, shipped.status_code
+    assert SUCCESS not in shipped.text and ERROR_ALERT.search(shipped.text), shipped.text
+    assert "Cannot ship: Lot REFUSE-1 has 0 doses on hand; 4 asked for." in shipped.text
+    assert "or cancel the transfer" in shipped.text  # what to do next
+    assert "Mark as shipped" in shipped.text  # the page itself, to act again
+    await transfer_status(sender, transfer["id"], "approved")
+
+    received = await person.submit(page, {}, action=f"{page}/receive")  # not the receiver
+    assert received.status_code == 403 and SUCCESS not in received.text
+    assert "Only the receiving site can do this." in received.text
+    unknown = await person.submit(page, {}, action=f"{page}/approve")
+    assert unknown.status_code == 404 and SUCCESS not in unknown.text
+    await person.http.aclose()
+
