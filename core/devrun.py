@@ -15,9 +15,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
+from dotenv import dotenv_values
 
 from core.migrate import upgrade
 from core.settings import get_settings
@@ -113,6 +115,17 @@ def start_all(args: argparse.Namespace) -> list[tuple[str, subprocess.Popen]]:
     return children
 
 
+def emailed_link_base(host: str, port: int, environ: Mapping[str, str],
+                      dotenv: Path) -> str | None:
+    """PUBLIC_BASE_URL for this run when neither the environment nor `.env` gives one: the
+    portal it serves. The setting's default (port 8000) sent `--port 8001`'s emailed links to
+    a port where nothing, or another copy of the system, answered."""
+    given = {*environ, *(dotenv_values(dotenv) if dotenv.is_file() else {})}
+    if "PUBLIC_BASE_URL" in {name.upper() for name in given}:
+        return None
+    return f"http://{host}:{port}"
+
+
 def wait_healthy(url: str, children: list[tuple[str, subprocess.Popen]]) -> None:
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -171,6 +184,10 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s run %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    link_base = emailed_link_base(args.host, args.port, os.environ, Path(".env"))
+    if link_base:  # the children (worker, portal) read it from the environment they inherit
+        os.environ["PUBLIC_BASE_URL"] = link_base
+        get_settings.cache_clear()
     settings = get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.resolved_database_url)
