@@ -107,10 +107,11 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
 
 
 def _add_middleware(app: FastAPI, settings: Settings) -> None:
-    # Added last = outermost: an oversized body is refused before anything else runs.
+    # Added last = outermost: an oversized body is refused before anything else runs but the
+    # security headers, which its refusal carries as every answer does.
     app.add_middleware(UniformAnswerTime, floor=settings.account_answer_floor_ms / 1000)
-    app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
     if settings.trusted_proxy_hosts:
         # Only these peers may say who the client is; servers run uvicorn with
         # --no-proxy-headers so its own blanket trust of 127.0.0.1 (or of "*") is off.

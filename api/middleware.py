@@ -7,7 +7,6 @@ request through an extra task and memory stream, which cost ~30% throughput on c
 """
 
 import asyncio
-import json
 import time
 
 from starlette.datastructures import MutableHeaders
@@ -88,18 +87,23 @@ def _content_length(scope: Scope) -> int | None:
 
 
 async def _refuse(scope: Scope, send: Send) -> None:
-    """413 without touching the body; JSON under /api, a short page elsewhere."""
-    if scope["path"].startswith("/api/"):
-        body = json.dumps({"detail": TOO_LARGE, "code": "too_large", "errors": {}}).encode()
-        kind = b"application/json"
-    else:
-        body = (f"<!DOCTYPE html><title>Request too large</title><h1>Request too large</h1>"
-                f"<p>{TOO_LARGE}</p>").encode()
-        kind = b"text/html; charset=utf-8"
-    await send({"type": "http.response.start", "status": 413, "headers": [
-        (b"content-type", kind), (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close")]})
-    await send({"type": "http.response.body", "body": body})
+    """413 without touching the body: JSON under /api, elsewhere the portal's own error page
+    (a bare one left a person on a phone with unreadable text and no way back). The connection
+    closes after it, so the rest of the body is not waited for."""
+    from starlette.requests import Request
+
+    from api.errors import error_response  # imports the pages, which import this module
+
+    async def closing(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            MutableHeaders(scope=message)["connection"] = "close"
+        await send(message)
+
+    async def no_body() -> Message:  # never read: the answer does not depend on it
+        return {"type": "http.disconnect"}
+
+    response = error_response(Request(scope), 413, TOO_LARGE, code="too_large")
+    await response(scope, no_body, closing)
 
 
 def content_security_policy(path: str) -> str:

@@ -22,8 +22,10 @@ from tests.support.system import TEST_SECRET
 MB = 1024 * 1024
 
 
-async def raw_post(system, path: str, declared: int, kind: str, sent: bytes) -> tuple[str, float]:
-    """Declare a huge body, send a sliver of it, and wait for the status line."""
+async def raw_post(system, path: str, declared: int, kind: str, sent: bytes,
+                   whole: bool = False) -> tuple[str, float]:
+    """Declare a huge body, send a sliver of it, and wait for the status line (whole: for the
+    whole answer, which ends with the connection closed)."""
     host, port = system.base_url.removeprefix("http://").split(":")
     reader, writer = await asyncio.open_connection(host, int(port))
     started = time.perf_counter()
@@ -31,7 +33,7 @@ async def raw_post(system, path: str, declared: int, kind: str, sent: bytes) -> 
                  f"Content-Length: {declared}\r\n\r\n".encode() + sent)
     await writer.drain()
     try:
-        head = await asyncio.wait_for(reader.read(4096), timeout=5)
+        head = await asyncio.wait_for(reader.read(-1 if whole else 4096), timeout=5)
     finally:
         writer.close()
     return head.decode(errors="replace"), time.perf_counter() - started
@@ -46,9 +48,33 @@ async def test_a_300_mb_declared_upload_is_refused_before_it_is_read(system):
 
 async def test_an_anonymous_200_mb_form_is_refused_before_the_csrf_check(system):
     head, _took = await raw_post(system, "/login", 200 * MB,
-                                 "application/x-www-form-urlencoded", b"email=a%40b.c&password=")
+                                 "application/x-www-form-urlencoded", b"email=a%40b.c&password=",
+                                 whole=True)
     assert head.startswith("HTTP/1.1 413"), head
-    assert "text/html" in head and "Request too large" in head
+    assert "text/html" in head and "Too large to send" in head
+
+
+async def test_a_refused_oversized_form_is_a_portal_page_with_the_security_headers(system):
+    """Found by the outside check: a 60 MB file sent with the public question form met a bare
+    page (no stylesheet, no viewport: tiny on a phone, no way back), and the refusal, answered
+    before the security middleware, carried none of the security headers."""
+    answer, _took = await raw_post(system, "/help/ask", 60 * MB,
+                                   "multipart/form-data; boundary=b", b"--b\r\n", whole=True)
+    head, _, page = answer.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 413"), head
+    headers = head.lower()
+    assert "content-security-policy: default-src 'self'" in headers, head
+    assert "x-content-type-options: nosniff" in headers and "x-frame-options: deny" in headers
+    assert "connection: close" in headers, "the rest of the body is not waited for"
+    assert '<meta name="viewport"' in page and "uswds.min.css" in page, page[:500]
+    assert "<h1>Too large to send</h1>" in page.replace("\n", "") or re.search(
+        r"<h1[^>]*>\s*Too large to send\s*</h1>", page), page
+    assert "larger than 51 MB" in page and 'href="/"' in page
+    api, _took = await raw_post(system, "/api/v1/helpdesk/questions", 60 * MB,
+                                "application/json", b"{", whole=True)
+    api_head, _, body = api.partition("\r\n\r\n")
+    assert api_head.startswith("HTTP/1.1 413") and "nosniff" in api_head, api_head
+    assert '"code":"too_large"' in body.replace(" ", ""), body
 
 
 async def test_a_streamed_body_is_cut_off_once_it_passes_the_limit(system):
