@@ -1,5 +1,5 @@
 """What an outside check of transfers found: a step the transfer's page refused was shown as
-a success."""
+a success, and a lot could be asked for again and again past what it holds."""
 
 import re
 
@@ -70,4 +70,38 @@ async def test_a_refused_step_on_a_transfers_page_is_said_as_an_error_with_what_
     unknown = await person.submit(page, {}, action=f"{page}/approve")
     assert unknown.status_code == 404 and SUCCESS not in unknown.text
     await person.http.aclose()
+
+
+async def test_a_lot_is_not_asked_for_past_what_it_holds_in_open_requests(system, world):
+    """A lot of 10 doses took a request of 10 and another of 10 (and more): the state could
+    approve them all, and all but one could never be shipped. A request now counts the doses
+    already asked for in the lot's requests not yet shipped; a denial frees them."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "ASKED-1", 10)
+    first = (await request_transfer(sender, north, south, lot, 6)).json()
+    approved = f"/api/v1/transfers/{first['id']}/decision"
+    assert (await state.post(approved, json={"decision": "approve"})).status_code == 200
+    second = await request_transfer(sender, north, south, lot, 5)
+    assert second.status_code == 422, second.text
+    said = second.json()["errors"]["doses"]
+    assert said == (f"Only 4 doses of lot ASKED-1 are free: 10 on hand, 6 asked for in "
+                    f"{first['number']} (not shipped yet)."), said
+    assert (await request_transfer(sender, north, south, lot, 4)).status_code == 201
+
+    person = browser(system)  # the page says it on the doses' field, with the rest kept
+    await person.login(sites.emails[north])
+    page = await person.submit(f"/inventory/{north}", {
+        "kind": "transfer", "from_location_id": str(north), "to_location_id": str(south),
+        "lot_id": str(lot), "doses": "1", "reason": "Clinic demand", "request_key": key()},
+        action=f"/inventory/{north}/transfer")
+    assert page.status_code == 422
+    assert "Only 0 doses of lot ASKED-1 are free: 10 on hand, 10 asked for in" in page.text
+    await person.http.aclose()
+
+    assert (await state.post(approved, json={"decision": "deny", "reason": "x"})
+            ).status_code == 409  # decided already: the first stays approved
+    cancelled = await sender.post(f"/api/v1/transfers/{first['id']}/cancel")
+    assert cancelled.status_code == 200, cancelled.text
+    await transfer_status(sender, first["id"], "cancelled")
+    assert (await request_transfer(sender, north, south, lot, 6)).status_code == 201
 

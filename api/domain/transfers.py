@@ -70,23 +70,40 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
             raise Invalid("This organization has not signed the Supplemental Redistribution "
                           "Agreement (CEO and CMO), so it cannot redistribute.", field="kind")
     lot = await session.get(Lot, data.lot_id)
-    if problems := _lot_problems(lot, sender.id, data.doses):
+    if problems := await _lot_problems(session, lot, sender.id, data.doses):
         raise Invalid(next(iter(problems.values())), errors=problems)
     await _same_lot_agrees(session, receiver, lot)
     return sender, receiver, lot
 
 
-def _lot_problems(lot: Lot | None, sender_id: int, doses: int | None) -> dict[str, str]:
+async def _lot_problems(session: AsyncSession, lot: Lot | None, sender_id: int,
+                        doses: int | None) -> dict[str, str]:
     """Why these doses cannot leave with this lot, by field (none: they can)."""
     if lot is None or lot.location_id != sender_id:
         return {"lot_id": "Choose a lot held at the sending site."}
     if lot.is_expired():
         return {"lot_id": f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                           "expired vaccine cannot be moved."}
-    if doses is not None and doses > lot.on_hand:
+    if doses is None:
+        return {}
+    if doses > lot.on_hand:
         return {"doses": f"Only {counted(lot.on_hand, 'dose')} of lot {lot.lot_number} "
                          f"{'is' if lot.on_hand == 1 else 'are'} on hand."}
+    # Doses already asked for and not yet shipped are still on hand, but promised: counted,
+    # or the state could approve more requests than the lot can ever ship.
+    asked = (await session.exec(select(Transfer).where(
+        Transfer.lot_id == lot.id, Transfer.status.in_(UNSHIPPED)).order_by(Transfer.id))).all()
+    promised = sum(transfer.doses for transfer in asked)
+    free = max(lot.on_hand - promised, 0)
+    if doses > free:
+        return {"doses": f"Only {counted(free, 'dose')} of lot {lot.lot_number} "
+                         f"{'is' if free == 1 else 'are'} free: {lot.on_hand:,} on hand, "
+                         f"{promised:,} asked for in {', '.join(t.number for t in asked)} "
+                         f"(not shipped yet)."}
     return {}
+
+
+UNSHIPPED = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
 
 
 async def request_problems(session: AsyncSession, sender: Location,
@@ -95,8 +112,8 @@ async def request_problems(session: AsyncSession, sender: Location,
     (`valid_fields`): the lot and its doses on hand, said with the form's other mistakes."""
     if "lot_id" not in fields:
         return {}
-    return _lot_problems(await session.get(Lot, fields["lot_id"]), sender.id,
-                         fields.get("doses"))
+    return await _lot_problems(session, await session.get(Lot, fields["lot_id"]), sender.id,
+                               fields.get("doses"))
 
 
 async def _same_lot_agrees(session: AsyncSession, receiver: Location, lot: Lot) -> None:
