@@ -8,6 +8,7 @@ import uuid
 from sqlmodel import delete
 
 from api.domain.helpdesk_console import ConsoleFilters, console
+from models import search_index
 from models.helpdesk import Case
 from models.helpdesk_rules import Category, route
 
@@ -68,3 +69,45 @@ async def test_a_changed_subject_is_found_by_its_new_words_and_a_deleted_case_no
         await session.commit()
     assert await found(system, "cooler alarm", marker) == set()
     assert await found(system, "fridge", marker) == {cases[3].id}
+
+
+async def test_an_sqlite_without_trigrams_searches_without_the_table(tmp_path, monkeypatch):
+    """An SQLite before 3.34 (no FTS5 trigram tokenizer): the migration leaves the table out
+    and the console still finds what it holds, reading the narrow search index."""
+    import sqlite3
+
+    from alembic import command
+
+    from core.db import create_engine, session_factory
+    from core.migrate import alembic_config
+
+    connect = sqlite3.connect
+
+    def without_trigrams(database, *args, **kwargs):
+        """The migration's probe (an in-memory database) meets an SQLite without them."""
+        if database != ":memory:":
+            return connect(database, *args, **kwargs)
+        probe = connect(database, *args, **kwargs)
+        probe.execute("CREATE TABLE probe (x)")  # the name the probe's table would take
+        return probe
+
+    monkeypatch.setattr(sqlite3, "connect", without_trigrams)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'old-sqlite.db'}"
+    command.upgrade(alembic_config(url), "head")
+    monkeypatch.undo()
+    engine = create_engine(url)
+    sessions = session_factory(engine)
+    try:
+        marker = uuid.uuid4().hex[:8]
+        async with sessions() as session:
+            assert not await search_index.ready(session)
+            name = f"Old {marker}"
+            session.add(Case(requester_name=name, subject="Freezer alarm", description="Help.",
+                             search_text=Case.searchable("Freezer alarm", name, None),
+                             category=Category.INVENTORY, team=route(Category.INVENTORY)))
+            await session.commit()
+            page = await console(session, ConsoleFilters(team="all", status="all",
+                                                         q="zer ala"))
+            assert [c.requester_name for c in page.cases] == [name]
+    finally:
+        await engine.dispose()

@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.domain.state_lists import EXPORT_LIMIT, days_since
 from api.domain.text_search import search_text_contains
 from core.timefmt import when
+from models import search_index
 from models.accounts import User
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import Category, Team
@@ -64,7 +65,8 @@ class ConsolePage(BaseModel):
     elsewhere: int = 0  # a team's view that found nothing: what matches in the others
 
 
-def _conditions(f: ConsoleFilters) -> list:
+def _conditions(f: ConsoleFilters, indexed: bool) -> list:
+    """The filters as SQL; `indexed`: a search may ask SQLite's trigram table."""
     conditions = []
     if f.team != "all":
         conditions.append(Case.team == f.team)
@@ -87,7 +89,7 @@ def _conditions(f: ConsoleFilters) -> list:
         if number:
             conditions.append(Case.id == int(number[1]))
         else:
-            conditions.append(search_text_contains(Case.id, Case.search_text, f.q))
+            conditions.append(search_text_contains(Case.id, Case.search_text, f.q, indexed))
     return conditions
 
 
@@ -108,7 +110,8 @@ async def _assignee_names(session: AsyncSession, cases: list[Case]) -> dict[int,
 
 async def console(session: AsyncSession, f: ConsoleFilters,
                   page_size: int = PAGE_SIZE) -> ConsolePage:
-    conditions = _conditions(f)
+    indexed = await search_index.ready(session)
+    conditions = _conditions(f, indexed)
 
     def ordered(columns) -> tuple:
         return _ordered(f, columns)
@@ -154,7 +157,7 @@ async def console(session: AsyncSession, f: ConsoleFilters,
     # its filters find in the other teams, rather than "no cases" while some wait elsewhere.
     if not total and f.team != "all":
         elsewhere = (await session.exec(select(func.count()).select_from(Case).where(
-            *_conditions(f.model_copy(update={"team": "all"}))))).one()
+            *_conditions(f.model_copy(update={"team": "all"}), indexed)))).one()
     return ConsolePage(cases=rows, total=total, page=page, pages=pages, assignees=names,
                        elsewhere=elsewhere)
 
@@ -162,7 +165,8 @@ async def console(session: AsyncSession, f: ConsoleFilters,
 async def export(session: AsyncSession, f: ConsoleFilters) -> ConsolePage:
     """Every case the view matches (not its page), in its order, up to the state lists'
     export bound: the console's CSV."""
-    cases = list((await session.exec(select(Case).where(*_conditions(f))
+    conditions = _conditions(f, await search_index.ready(session))
+    cases = list((await session.exec(select(Case).where(*conditions)
                                      .order_by(*_ordered(f, Case)).limit(EXPORT_LIMIT))).all())
     return ConsolePage(cases=cases, total=len(cases), page=1, pages=1,
                        assignees=await _assignee_names(session, cases))

@@ -128,11 +128,13 @@ def _indexed_match(element: indexed_contains, compiler, **kw) -> str:
             f"WHERE {SEARCH_TABLE} MATCH {compiler.process(phrase, **kw)})")
 
 
-def search_text_contains(row_id, column, text: str) -> ColumnElement[bool]:
-    """The help desk's lower-case search text holds `text` (its %, _, \\ and " literal). Under
-    three characters no trigram can answer: LIKE reads the narrow search index instead."""
+def search_text_contains(row_id, column, text: str, indexed: bool) -> ColumnElement[bool]:
+    """The help desk's lower-case search text holds `text` (its %, _, \\ and " literal).
+    Without SQLite's trigram table (`indexed` False: an SQLite without FTS5's trigrams; on
+    Postgres the LIKE is what pg_trgm answers), or under three characters, which no trigram
+    can answer, LIKE reads the narrow search index instead."""
     text = text.lower()
-    if len(text) < 3:
+    if len(text) < 3 or not indexed:
         return column.like(like_pattern(text), escape="\\")
     phrase = '"' + text.replace('"', '""') + '"'
     return indexed_contains(row_id, column, like_pattern(text), phrase)

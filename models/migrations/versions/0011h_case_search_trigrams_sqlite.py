@@ -6,6 +6,7 @@ Revision ID: 0011h
 Revises: 0011g
 Create Date: 2026-12-05 08:00:00
 """
+import sqlite3
 from collections.abc import Sequence
 
 from alembic import op
@@ -32,12 +33,24 @@ CREATE = (
     # the cases already there
     "INSERT INTO help_case_search(help_case_search) VALUES ('rebuild')",
 )
-DROP = ("DROP TRIGGER help_case_search_insert", "DROP TRIGGER help_case_search_delete",
-        "DROP TRIGGER help_case_search_update", "DROP TABLE help_case_search")
+DROP = ("DROP TRIGGER IF EXISTS help_case_search_insert",
+        "DROP TRIGGER IF EXISTS help_case_search_delete",
+        "DROP TRIGGER IF EXISTS help_case_search_update", "DROP TABLE IF EXISTS help_case_search")
+
+
+def _has_trigrams() -> bool:
+    """FTS5 with its trigram tokenizer (SQLite 3.34 and later, with FTS5 built in): without
+    it the console's search reads every case's text, as before."""
+    try:
+        sqlite3.connect(":memory:").execute(
+            "CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
+    except sqlite3.OperationalError:
+        return False
+    return True
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    if op.get_bind().dialect.name != "sqlite" or not _has_trigrams():
         return
     for statement in CREATE:
         op.execute(statement)
