@@ -6,7 +6,7 @@ from enum import StrEnum
 from core.timefmt import day
 from core.wording import counted
 from models.base import utcnow
-from models.care_rules import local_today
+from models.care_rules import DOSE_DAYS, local_today
 from models.enums import Role
 
 
@@ -58,6 +58,17 @@ def receipt_expiry_problem(expires: date, today: date) -> str | None:
     if expires > (latest := latest_expiry(today)):
         return (f"Check the expiration date on the label: it must be within {SHELF_YEARS} "
                 f"years, by {day(latest)} at the latest.")
+    return None
+
+
+def received_day_problem(received: date, today: date) -> str | None:
+    """Why a shipment cannot be entered as received on this day, or None: the day it came,
+    when it came while the system was down (its paper doses are entered with their real days,
+    never before their lot arrived), within the year a paper form is entered in."""
+    if received > today:
+        return "A shipment cannot be received on a day that has not come yet."
+    if (today - received).days > DOSE_DAYS:
+        return "Enter the day the shipment arrived (within the last year)."
     return None
 
 

@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from models.fields import Id
+from models.fields import Blankable, Id
 from models.input import Input
 from models.inventory_rules import (
     EntryKind,
@@ -23,6 +23,7 @@ from models.inventory_rules import (
     corrected_expiry_problem,
     inventory_today,
     receipt_expiry_problem,
+    received_day_problem,
 )
 
 Doses = Annotated[int, Field(ge=1, le=1_000_000)]
@@ -71,12 +72,20 @@ class ReceiptIn(Form):
     expiration_date: date
     doses: Doses
     request_key: RequestKey
+    # A shipment that came while the system was down: the day it arrived, so the doses given
+    # from it on paper are entered with their real days (left out: today).
+    received_on: Annotated[date | None, Blankable] = None
 
     @field_validator("expiration_date")
     @classmethod
     def _not_expired_nor_too_far(cls, value: date) -> date:
         """Said with the other fields' problems (it needs no database), from today in NC."""
         return _refused(receipt_expiry_problem(value, inventory_today()), value)
+
+    @field_validator("received_on")
+    @classmethod
+    def _a_day_that_has_come(cls, value: date | None) -> date | None:
+        return value and _refused(received_day_problem(value, inventory_today()), value)
 
 
 class AdjustmentIn(Form):

@@ -647,3 +647,47 @@ async def test_a_complete_series_is_said_and_no_next_dose_is_suggested(system):
         "site": "LD", "route": "IM", "provider_name": "Pat Provider",
         "request_key": uuid.uuid4().hex}, action=f"{here}/record")
     assert further.status_code == 200 and "Dose 2 is recorded." in further.text, further.text
+
+
+async def test_a_shipment_that_came_while_the_system_was_down_keeps_its_day_for_paper_doses(
+        system):
+    """Found by the outside check: while the system was down a shipment arrived and doses from
+    it were written on paper; entered afterwards, the receipt could only be dated the day it
+    was typed, so every paper dose from it was refused ("Lot X arrived here on <today>: a dose
+    from it cannot be dated before then") and the doses could not be recorded with their real
+    dates. The receipt now takes the day the shipment came (within the last year, not ahead),
+    on the page and in the API; left empty, it is today."""
+    from tests.support.web import browser
+
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    product = (await site.manager.get("/api/v1/products")).json()[0]["id"]
+    body = {"product_id": product, "doses": 10, "request_key": uuid.uuid4().hex,
+            "expiration_date": str(today + timedelta(days=200))}
+    ahead = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/inventory/receipts",
+        json={**body, "lot_number": "DOWN-0", "received_on": str(today + timedelta(days=1))})
+    assert ahead.status_code == 422 and "received_on" in ahead.json()["errors"], ahead.text
+    received = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/inventory/receipts",
+        json={**body, "lot_number": "DOWN-1", "received_on": str(today - timedelta(days=6))})
+    assert received.status_code == 201, received.text
+    assert received.json()["occurred_on"] == str(today - timedelta(days=6))
+    someone = await walk_in(site)
+    paper = await give(site, someone["id"], received.json()["lot_id"],
+                       on=today - timedelta(days=5))
+    assert paper.status_code == 201, paper.text
+    assert paper.json()["entered_late"] is True
+
+    manager = browser(system)
+    await manager.login(site.emails[Role.LOCATION_MANAGER])
+    page = await manager.get(f"/inventory/{site.location_id}")
+    assert 'name="received_on"' in page.text
+    typed = {"product_id": str(product), "lot_number": "DOWN-2", "doses": "5",
+             "expiration_date": str(today + timedelta(days=200)), "request_key": uuid.uuid4().hex}
+    refused = await manager.submit(f"/inventory/{site.location_id}", {
+        **typed, "received_on": "1999-01-01"}, action=f"/inventory/{site.location_id}/receive")
+    assert refused.status_code == 422 and "within the last year" in refused.text
+    done = await manager.submit(f"/inventory/{site.location_id}", {**typed, "received_on": ""},
+                                action=f"/inventory/{site.location_id}/receive")
+    assert done.status_code == 200 and "Received 5 doses." in done.text, done.text

@@ -108,8 +108,10 @@ async def _receive_once(session: AsyncSession, key: str, actor: str, location_id
         raise Invalid(str(error), field="expiration_date") from error
     await _not_a_repeat(session, lot.id, EntryKind.RECEIVED, data.doses, repeat_check,
                         "another shipment")
+    came = data.received_on  # a day before today: it came while the system was down
     return await apply(session, key=key, lot=lot, kind=EntryKind.RECEIVED, doses=data.doses,
-                       actor=actor, reason=RECEIPT_REASON)
+                       actor=actor, reason=RECEIPT_REASON,
+                       occurred_on=came if came and came != inventory_today() else None)
 
 
 OPEN_TRANSFERS = (TransferStatus.REQUESTED, TransferStatus.APPROVED, TransferStatus.SHIPPED)
