@@ -313,6 +313,7 @@ ROUTES: dict[str, Access] = {
     "GET /inventory/{location_id}/{action}": only(MANAGERS, Scope.LOCATION),
     "GET /transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
     "POST /transfers/{transfer_id}/{action}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
+    "GET /transfers/{transfer_id}/{action}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
     # provider portal: the active location, account management (Location Managers)
     "GET /api/v1/portal/me": only(ALL, Scope.SELF),
     "PUT /api/v1/portal/active-location": only(PORTAL, Scope.SELF),

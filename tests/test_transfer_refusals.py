@@ -105,3 +105,26 @@ async def test_a_lot_is_not_asked_for_past_what_it_holds_in_open_requests(system
     await transfer_status(sender, first["id"], "cancelled")
     assert (await request_transfer(sender, north, south, lot, 6)).status_code == 201
 
+
+async def test_the_address_a_refused_step_was_shown_at_opens_the_transfers_page(system, world):
+    """A refused step's page is shown at its form's address (/transfers/7/decide): opened
+    again from the history, a bookmark or a browser reopened, it answered 405 "That action is
+    not available here." The inventory page's forms lead back to their page; so do these."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "ADDRESS-1", 3)
+    transfer = (await request_transfer(sender, north, south, lot, 1)).json()
+    page = f"/transfers/{transfer['id']}"
+    person = browser(system)
+    await person.login((await state.get("/api/v1/me")).json()["email"])
+    refused = await person.submit(page, {"decision": "deny"}, action=f"{page}/decide")
+    assert refused.status_code == 422 and "Give the reason for denying" in refused.text
+    for action in ("decide", "resolve", "ship", "cancel", "receive"):
+        again = await person.get(f"{page}/{action}")
+        assert again.status_code == 200 and str(again.url).endswith(page), (action, again.url)
+        assert f"Transfer {transfer['number']}" in again.text
+    assert (await person.get(f"{page}/approve")).status_code == 404
+    await person.http.aclose()
+    site = browser(system)  # a transfer the person may not open stays not found
+    await site.login(sites.emails[north])
+    assert (await site.get(f"/transfers/{transfer['id'] + 1000}/ship")).status_code == 404
+    await site.http.aclose()

@@ -208,6 +208,16 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 
+@pages.get("/transfers/{transfer_id}/{action}", response_class=HTMLResponse)
+async def transfer_action_address(transfer_id: Id, action: Literal[
+        "decide", "resolve", "ship", "cancel", "receive"], user: CurrentUser,
+                                  session: SessionDep) -> Response:
+    """The address a refused step's page was shown at, opened again (history, a bookmark):
+    the transfer's page."""
+    await transfers.transfer_for(session, user, transfer_id)
+    return redirect(f"/transfers/{transfer_id}")
+
+
 # The steps a transfer's page tells, each with its person and time (from its audit events).
 STEPS = [("Approved", TransferStatus.APPROVED), ("Denied", TransferStatus.DENIED),
          ("Cancelled", TransferStatus.CANCELLED), ("Shipped", TransferStatus.SHIPPED),
