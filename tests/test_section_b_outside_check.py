@@ -142,3 +142,27 @@ async def test_step_11_with_every_provider_deactivated(system):
     page = (await person.get(f"/locations/{location_id}/section-b/agreement")).text
     assert "Before you can sign, finish these steps" in page
     assert "<li>None active (2 deactivated)</li>" in page
+
+
+async def test_the_backup_coordinator_is_another_person(system):
+    """Found by the outside check of a new organization's enrollment: step 3 took the
+    coordinator's own email address (in capitals) as the backup's, so the attestation signed
+    "on behalf of myself and the backup vaccine coordinator" named one person twice."""
+    coordinator, person, location_id = await coordinator_both_ways(system, "Backup Twin Clinic")
+    me = (await coordinator.get("/api/v1/me")).json()["email"]
+    body = {**STEP_BODIES["coordinators"], "backup_email": me.upper()}
+    base = f"/locations/{location_id}/section-b"
+    refused = await person.submit(f"{base}/coordinators", {**body, "action": "next"})
+    assert refused.status_code == 400, refused.text[:300]
+    assert 'id="backup_email-error">' in refused.text
+    assert "another person" in refused.text
+    assert f'value="{me.upper()}"' in refused.text  # kept as typed
+    api = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/coordinators",
+                                json=body)
+    assert api.status_code == 422 and "another person" in api.json()["errors"]["backup_email"]
+    await fill_section_b(coordinator, location_id)  # the backup's own address: taken
+    assert (await person.submit(f"{base}/coordinators", {**body, "action": "pause"})).is_success
+    sign = await coordinator.post(
+        f"/api/v1/locations/{location_id}/section-b/signatures/provider_agreement",
+        json={"method": "typed", "typed_name": "Casey Coordinator", "consent": True})
+    assert sign.status_code == 422 and "another person" in sign.text, sign.text

@@ -25,6 +25,7 @@ from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
 from models.section_b import MAX_STORAGE_UNITS
 from models.section_b_rules import (
     active_provider_count,
+    backup_problems,
     coordinator_signatures,
     problems_of,
     section_b_problems,
@@ -90,7 +91,7 @@ async def save_step(session: AsyncSession, gateway: Gateway, location: Location,
     section = await section_of(session, location)
     section.steps = {**section.steps, key: values}
     done = set(section.complete_steps) - {key}
-    if step_valid(key, values):
+    if step_valid(key, values) and not backup_problems({key: values}, location.coordinator_email):
         done.add(key)
     section.complete_steps = sorted(done)
     await _changed(session, gateway, location, key)
@@ -300,7 +301,8 @@ async def _signing_problems(session: AsyncSession, location: Location,
     signed = {s.document for s in await coordinator_signatures(session, location.id)}
     problems = [p for p in problems_of(await session.get(SectionB, location.id),
                                        await storage_unit_count(session, location.id),
-                                       await active_provider_count(session, location.id), signed)
+                                       await active_provider_count(session, location.id), signed,
+                                       location.coordinator_email)
                 if not p.startswith(("Step 11", "Step 12"))]
     if kind == DocumentKind.STORAGE_ATTESTATION and DocumentKind.PROVIDER_AGREEMENT not in signed:
         problems.append("Step 11: sign the provider agreement first.")

@@ -15,6 +15,7 @@ from api.domain.status import location_status
 from api.forms import refuse_unknown_fields, validated
 from api.params import Id
 from api.routing import Router
+from core.errors import Invalid
 from models.agreements import DocumentKind
 from models.enrollment import SectionB
 from models.enrollment_schemas import (
@@ -31,7 +32,12 @@ from models.enrollment_schemas import (
     StorageUnitOut,
 )
 from models.section_b import FORM_STEPS, STEP_BY_KEY
-from models.section_b_rules import coordinator_signatures, problems_of
+from models.section_b_rules import (
+    SAME_PERSON,
+    backup_problems,
+    coordinator_signatures,
+    problems_of,
+)
 from models.signatures import Signature
 
 router = Router(prefix="/api/v1", tags=["section B"])
@@ -67,6 +73,10 @@ async def put_step(location_id: Id, step: FormStep, body: dict, user: CurrentUse
                    session: SessionDep, gateway: ProcessesDep) -> SectionBOut:
     location = await location_for(session, user, location_id, write=True)
     data = validated(STEP_BY_KEY[step.value].schema, body)
+    refused = backup_problems({step.value: data.model_dump(mode="json")},
+                              location.coordinator_email)
+    if refused:
+        raise Invalid(SAME_PERSON, errors=refused)
     section = await section_b.save_step(session, gateway, location, step.value,
                                         data.model_dump(mode="json"))
     # The save voided the coordinator's signatures (they covered the old answers): none stand.
@@ -185,4 +195,4 @@ async def section_b_out(session: AsyncSession, location, section: SectionB | Non
         providers=[ProviderOut.model_validate(p) for p in providers],
         signatures=[SignatureOut.model_validate(s) for s in signatures],
         problems=problems_of(section, len(units), sum(p.active for p in providers),
-                             {s.document for s in signatures}))
+                             {s.document for s in signatures}, location.coordinator_email))

@@ -27,6 +27,7 @@ from models.review import ReviewDecision
 from models.section_b import MAX_STORAGE_UNITS, STEP_BY_KEY, STEPS
 from models.section_b_rules import (
     active_provider_count,
+    backup_problems,
     coordinator_signatures,
     problems_of,
     section_b_problems,
@@ -89,7 +90,8 @@ async def _progress(session, location: Location, section) -> dict:
     done |= {key for key, document in (("agreement", DocumentKind.PROVIDER_AGREEMENT),
                                        ("attestation", DocumentKind.STORAGE_ATTESTATION))
              if document in signed}
-    return {"done": done, "problems": problems_of(section, units, active, signed)}
+    return {"done": done, "problems": problems_of(section, units, active, signed,
+                                                  location.coordinator_email)}
 
 
 async def _unit_reviews(session, location: Location) -> dict[int, str]:
@@ -255,6 +257,7 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
 async def _form_step(request, session, gateway, location, step, action, values, _user):
     data, errors = parse(STEP_BY_KEY[step].schema, values)
     stored = data.model_dump(mode="json") if data else values
+    errors = {**backup_problems({step: stored}, location.coordinator_email), **errors}
     await section_b.save_step(session, gateway, location, step, stored)
     if errors and action == "next":
         return await _show(request, session, location, step, status_code=400,
