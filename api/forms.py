@@ -42,6 +42,23 @@ _FRIENDLY = {
     # a number or a moment sent for a day (20270621, 2027-06-21T10:00)
     "date_from_datetime_inexact": N_("Enter a date as YYYY-MM-DD."),
 }
+# A JSON value of another type (a list, an object, a number) where a field of each kind belongs:
+# said as the field's own problem is, not in the validator's words ("Input should be a valid
+# string", "dates before 0000 are not supported as unix timestamps"). Only the validator's own
+# messages: a model's check may raise one of these types with words of its own.
+A_DATETIME = "Enter a date and time like 2026-03-01T09:00:00-05:00."
+AN_OBJECT = "Send these fields as a JSON object."
+_WRONG_TYPE = {
+    "string_type": "Send this as text.",
+    **dict.fromkeys(("int_type", "int_from_float", "int_parsing_size"), _FRIENDLY["int_parsing"]),
+    **dict.fromkeys(("float_type", "finite_number"), _FRIENDLY["float_parsing"]),
+    "bool_type": _FRIENDLY["bool_parsing"],
+    **dict.fromkeys(("date_type", "date_from_datetime_parsing_size"), _FRIENDLY["date_parsing"]),
+    **dict.fromkeys(("datetime_type", "datetime_parsing", "datetime_from_date_parsing",
+                     "datetime_object_invalid"), A_DATETIME),
+    "time_type": _FRIENDLY["time_parsing"],
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), AN_OBJECT),
+}
 AT_LEAST = N_("Use at least {min_length} characters.")
 i18n.filled_in(_FRIENDLY["greater_than_equal"], _FRIENDLY["less_than_equal"],
                _FRIENDLY["string_too_long"], AT_LEAST)
@@ -90,6 +107,8 @@ def _message(error: Mapping[str, Any]) -> str:
         except (KeyError, IndexError):
             return template
     message = str(error.get("msg", "This value is not valid."))
+    if message.startswith("Input should") and error.get("type") in _WRONG_TYPE:
+        return _WRONG_TYPE[error["type"]]
     if "valid email address" in message:
         return "Enter an email address like name@example.org."
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")

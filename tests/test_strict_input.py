@@ -139,3 +139,55 @@ async def test_json_true_for_a_number_and_a_time_on_a_day_are_refused_on_the_fie
     as_false = {**STEP_BODIES["provider"], "age_0_18": False}
     refused(await coordinator.put(f"/api/v1/locations/{location_b}/section-b/provider",
                                   json=as_false), "age_0_18")
+
+
+async def test_a_value_of_the_wrong_json_type_is_named_in_plain_words(system):
+    """Found by the outside check: a list, an object or a number sent where text, a number, a
+    yes/no or a day belongs was answered in the validator's words ("Input should be a valid
+    string", "dates before 0000 are not supported as unix timestamps")."""
+    enrollment = await start_enrollment(system, ["Typed Wrong Clinic"])
+    admin, org_id = enrollment.admin, enrollment.org_id
+    answer = await admin.put(f"/api/v1/organizations/{org_id}/details", json={
+        **ORG_DETAILS, "legal_name": ["Typed Health"], "city": {"name": "Raleigh"},
+        "redistribution_participant": [True]})
+    refused(answer, "legal_name")
+    errors = answer.json()["errors"]
+    assert errors["legal_name"] == errors["city"] == "Send this as text.", errors
+    assert errors["redistribution_participant"] == "Choose yes or no.", errors
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    answer = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/provider", json={
+        **STEP_BODIES["provider"], "patients_per_week": [300], "peak_flu_doses": {"n": 1}})
+    refused(answer, "patients_per_week")
+    assert answer.json()["errors"]["patients_per_week"] == "Enter a whole number.", answer.text
+    assert "Input should" not in answer.text and "Input should" not in str(errors)
+
+
+def test_every_wrong_type_of_a_field_is_said_in_plain_words():
+    """Each kind of field the API takes, sent as a value of another type."""
+    from datetime import date, datetime, time
+
+    from pydantic import BaseModel, ValidationError
+
+    from api.forms import error_messages
+
+    class Part(BaseModel):
+        name: str
+
+    class Everything(BaseModel):
+        text: str
+        count: int
+        share: float
+        yes: bool
+        day: date
+        moment: datetime
+        at: time
+        part: Part
+
+    for wrong in ([1], {"a": 1}, -2**70, 1e308, "x" * 3):
+        sent = {name: wrong for name in Everything.model_fields}
+        try:
+            Everything.model_validate(sent)
+        except ValidationError as error:
+            said = error_messages(error.errors())
+        assert not [m for m in said.values() if "Input should" in m or "unix" in m], (wrong, said)
