@@ -84,3 +84,20 @@ async def test_the_point_of_care_page_links_the_paper_forms(system):
         for link in links:
             got = await client.get(html.unescape(link))
             assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+
+
+async def test_the_registration_form_has_the_day_it_was_filled_in(system):
+    """Found by the outside check: the walk-in page asks for "the day written on the form" of
+    a paper registration entered later, and the registration form had no place for it, so
+    whoever entered it had to guess (the registration date and its "entered late" mark come
+    from it). The form now asks for the day it is filled in, and says it is entered with that
+    day, in the form's language."""
+    site = await vaccinating_site(system)
+    base = f"/care/{site.location_id}/forms/registration.pdf"
+    for lang, words in (("en", ["Today's date", "entered in the portal with the date "
+                                "written above"]),
+                        ("es", ["Fecha de hoy", "se ingresa en el portal con la fecha "
+                                "escrita arriba"])):
+        text = _text((await site.readonly.get(base, params={"lang": lang})).content)
+        missing = [w for w in words if w not in text]
+        assert not missing, (lang, missing, text)
