@@ -166,3 +166,24 @@ async def test_the_backup_coordinator_is_another_person(system):
         f"/api/v1/locations/{location_id}/section-b/signatures/provider_agreement",
         json={"method": "typed", "typed_name": "Casey Coordinator", "consent": True})
     assert sign.status_code == 422 and "another person" in sign.text, sign.text
+
+
+def indicator_says(html: str) -> dict[int, str]:
+    return {int(n): state for n, state in re.findall(
+        r'Step (\d+) <span class="usa-sr-only">([a-z ]*)</span>', html)}
+
+
+async def test_the_step_indicator_says_which_steps_are_done(system):
+    """Found by the outside check: step 12 opened from its address, with the provider agreement
+    not signed, told a screen reader "Step 11 completed" (every step before the page's was),
+    and step 7 opened first said steps 2 to 6 were completed."""
+    coordinator, person, location_id = await coordinator_both_ways(system, "Indicator Clinic")
+    base = f"/locations/{location_id}/section-b"
+    storage = indicator_says((await person.get(f"{base}/storage")).text)
+    assert storage[1] == "completed"  # registering
+    assert all(storage[n] == "not completed" for n in range(2, 7)), storage
+    await fill_section_b(coordinator, location_id)
+    attestation = indicator_says((await person.get(f"{base}/attestation")).text)
+    assert all(attestation[n] == "completed" for n in range(1, 11)), attestation
+    assert attestation[11] == "not completed" and attestation[12] == ""
+

@@ -153,7 +153,11 @@ async def _context(session, location: Location, step: str, **extra) -> dict:
     previous, following = neighbours(step)
     saved = section.steps.get(step) or {}
     prefilled = _from_section_a(location, step, saved)
+    # the step indicator says what is done, not every step before this one: a step opened from
+    # its address follows steps that may not be
+    done = (await _progress(session, location, section))["done"]
     return {"location": location, "section": section, "step": STEP_BY_KEY[step], "steps": STEPS,
+            "done_numbers": {1} | {STEP_BY_KEY[key].number for key in done},
             "previous": previous, "next": following, **CHOICES,
             "units": await section_b.units_of(session, location),
             "unit_reviews": await _unit_reviews(session, location),
