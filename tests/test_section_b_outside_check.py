@@ -187,3 +187,14 @@ async def test_the_step_indicator_says_which_steps_are_done(system):
     assert all(attestation[n] == "completed" for n in range(1, 11)), attestation
     assert attestation[11] == "not completed" and attestation[12] == ""
 
+
+async def test_an_officer_is_told_what_to_do_when_something_is_wrong(system):
+    """Found by the outside check: the officer's signing page, showing the organization's and
+    its locations' data to sign for, offered only "Adopt and use, and sign": an officer who saw
+    a wrong address or coordinator was not told how to have it corrected instead."""
+    token = await ceo_signing_token(system, "Wrong Data Clinic")
+    async with system.http() as officer:
+        page = await officer.get(f"/sign/{token}")
+    assert page.status_code == 200
+    assert "If something above is wrong, do not sign" in page.text
+    assert "Organization Administrator" in page.text
