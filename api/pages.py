@@ -57,10 +57,16 @@ def _product_options(ids: list[str], products: dict) -> list[tuple[str, str]]:
     return [(i, f"{products[int(i)].name} (CVX {products[int(i)].cvx_code})") for i in ids]
 
 
-def _lot_options(lots: list, products: dict) -> list[tuple[str, str]]:
+def _lot_options(lots: list, products: dict,
+                 asked: dict[int, int] | None = None) -> list[tuple[str, str]]:
+    """Each lot as chosen in a list; `asked`: the doses of each already asked for in transfers
+    not yet shipped (the transfer form's list), which a new request cannot take."""
+    def promised(lot) -> str:
+        doses = (asked or {}).get(lot.id)
+        return f", {doses:,} of them asked for in transfers not yet shipped" if doses else ""
     return [(str(lot.id), f"{lot.lot_number}: {products[lot.product_id].name}, "
-             f"{counted(lot.on_hand, 'dose')}, expires {day(lot.expiration_date)}")
-            for lot in lots]
+             f"{counted(lot.on_hand, 'dose')}{promised(lot)}, expires "
+             f"{day(lot.expiration_date)}") for lot in lots]
 
 
 class FieldErrors(dict):

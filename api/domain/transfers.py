@@ -4,7 +4,7 @@ from datetime import datetime
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import REPEAT_WINDOW, hold_sites, site_for, transfer_of_lot_to
@@ -91,8 +91,7 @@ async def _lot_problems(session: AsyncSession, lot: Lot | None, sender_id: int,
                          f"{'is' if lot.on_hand == 1 else 'are'} on hand."}
     # Doses already asked for and not yet shipped are still on hand, but promised: counted,
     # or the state could approve more requests than the lot can ever ship.
-    asked = (await session.exec(select(Transfer).where(
-        Transfer.lot_id == lot.id, Transfer.status.in_(UNSHIPPED)).order_by(Transfer.id))).all()
+    asked = await unshipped(session, [lot.id])
     promised = sum(transfer.doses for transfer in asked)
     free = max(lot.on_hand - promised, 0)
     if doses > free:
@@ -104,6 +103,16 @@ async def _lot_problems(session: AsyncSession, lot: Lot | None, sender_id: int,
 
 
 UNSHIPPED = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
+
+
+async def unshipped(session: AsyncSession, lot_ids: list[int]) -> list[Transfer]:
+    """The requests of these lots not yet shipped (requested or approved), oldest first: their
+    doses are still on hand but asked for."""
+    if not lot_ids:
+        return []
+    return list((await session.exec(select(Transfer).where(
+        col(Transfer.lot_id).in_(lot_ids), col(Transfer.status).in_(UNSHIPPED))
+        .order_by(Transfer.id))).all())
 
 
 async def request_problems(session: AsyncSession, sender: Location,

@@ -56,9 +56,12 @@ async def _site_page(request: Request, session, user: User, location_id: int,
         col(Location.id).in_(others)))).all() if others else []
     entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
     travelling = await inventory.travelling_lots(session, location)
+    asked: dict[int, int] = {}  # doses of each lot asked for in requests not yet shipped
+    for transfer in await transfers.unshipped(session, [lot.id for lot in usable]):
+        asked[transfer.lot_id] = asked.get(transfer.lot_id, 0) + transfer.doses
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
-        "used_up": used_up, "adjustable": usable + [lot for lot in expired if lot.on_hand > 0],
+        "used_up": used_up, "asked": asked, "adjustable": usable + [lot for lot in expired if lot.on_hand > 0],
         "lots_by_id": {lot.id: lot for lot in usable + used_up + expired},
         # a lot in an open transfer carries its date with it: corrected once it is settled
         "correctable": [lot for lot in usable + used_up + expired if lot.id not in travelling],
