@@ -177,7 +177,24 @@ async def validation_error(request: Request, exc: RequestValidationError) -> Res
     return error_response(request, 422, f"Check these fields: {fields}.", errors, "invalid")
 
 
+# A body the parsers could not read (the app raises no 400 of its own): said in plain words, as
+# the body's problem, instead of the parser's ("Missing boundary in multipart.").
+UNREADABLE_BODY = ("The body could not be read (JSON nested too deeply, or a form whose parts "
+                   "are framed wrongly): correct it and send it again.")
+UNREADABLE_FORM = ("What was sent could not be read: the form may have been cut off on the way. "
+                   "Go back and send it again.")
+TOO_MANY_PARTS = ("The form has more than 1,000 fields or files, the most one may have: send "
+                  "fewer and send it again.")
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code == 400:
+        if str(exc.detail).startswith("Too many"):  # Starlette's cap on a form's parts
+            message = TOO_MANY_PARTS
+        else:
+            message = UNREADABLE_BODY if wants_json(request) else UNREADABLE_FORM
+        return error_response(request, 400, message, {"body": message} if wants_json(request)
+                              else None, "invalid")
     messages = {404: NOT_FOUND, 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, message, code="http_error")

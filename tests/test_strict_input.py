@@ -191,3 +191,27 @@ def test_every_wrong_type_of_a_field_is_said_in_plain_words():
         except ValidationError as error:
             said = error_messages(error.errors())
         assert not [m for m in said.values() if "Input should" in m or "unix" in m], (wrong, said)
+
+
+async def test_a_body_that_cannot_be_read_is_named_as_the_body_in_plain_words(system):
+    """Found by the outside check: JSON nested too deeply, a form whose multipart framing is
+    broken and a form of over 1,000 fields were answered in the parsers' words ("There was an
+    error parsing the body", "Missing boundary in multipart.", "Too many fields. Maximum number
+    of fields is 1000."), naming no field, on a page as on the API."""
+    url = "/api/v1/helpdesk/questions"
+    multipart = "multipart/form-data"
+    async with system.http() as http:
+        nested = await http.post("/api/v1/auth/token", content=b"[" * 100_000 + b"]" * 100_000,
+                                 headers={"content-type": "application/json"})
+        unframed = await http.post(url, content=b"name=Ann", headers={"content-type": multipart})
+        crowded = await http.post(url, files={f"field{n}": (None, "x") for n in range(1001)})
+        page = await http.post("/help/ask", content=b"garbage", headers={
+            "content-type": f"{multipart}; boundary=zz"})
+    for answer in (nested, unframed, crowded):
+        assert answer.status_code == 400, answer.text
+        body = answer.json()
+        assert list(body["errors"]) == ["body"] and body["code"] == "invalid", body
+        assert "parsing" not in body["detail"] and "multipart" not in body["detail"], body
+    assert "1,000" in crowded.json()["detail"], crowded.text
+    assert page.status_code == 400 and "could not be read" in page.text
+    assert "Invalid multipart data" not in page.text and "send it again" in page.text, page.text
