@@ -6,7 +6,7 @@ import uuid
 
 from models.recipient_rules import recipient_path
 from models.recipients import Recipient
-from tests.support.care import NO_TO_ALL, give, stock, vaccinating_site, walk_in
+from tests.support.care import NO_TO_ALL, give, letters, stock, vaccinating_site, walk_in
 from tests.support.recipients import form_of
 from tests.support.web import browser
 
@@ -96,3 +96,43 @@ async def test_the_location_corrects_a_name_or_birth_date_and_it_is_audited(syst
     async with system.http() as http:
         proof = await http.get(f"{link}/proof")
     assert "Annie " in proof.text
+
+
+async def test_a_birth_date_corrected_to_after_a_dose_or_the_registration_is_refused(system):
+    """Found by the outside check: "Correct their legal name or date of birth" took a date of
+    birth after the person's first dose (and after the day their paper registration was filled
+    in), so the proof of vaccination showed a dose given before the person was born; a dose
+    dated before the birth is refused, and so is a paper form. Now the correction is refused
+    on the date of birth, with the day it cannot follow, and nothing changes."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    from models.care_rules import local_today
+
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "212", f"ID-{uuid.uuid4().hex[:5].upper()}")
+    person = await walk_in(site)
+    today = local_today(utcnow())
+    assert (await give(site, person["id"], lot, on=today - timedelta(days=3))).status_code == 201
+    here = f"/care/{site.location_id}/recipients/{person['id']}"
+    async with system.sessions() as session:
+        record = await session.get(Recipient, person["id"])
+    after = await site.provider.post(f"{here}/identity", data={
+        "first_name": record.first_name, "last_name": record.last_name,
+        "date_of_birth": str(today - timedelta(days=1))})
+    assert after.status_code == 422 and 'id="date_of_birth-error"' in after.text, after.text
+    assert "Dose 1 was given on" in after.text
+    async with system.sessions() as session:
+        assert str((await session.get(Recipient, person["id"])).date_of_birth) == "1980-04-02"
+
+    paper = await site.provider.post(f"{site.care}/walk-ins", json={
+        **NO_TO_ALL, "first_name": "Paper", "last_name": f"Form {letters()}",
+        "date_of_birth": "1990-01-01", "phone": "9195550100", "street": "1 Main St",
+        "city": "Raleigh", "state": "NC", "zip_code": "27601", "industry": "other",
+        "language": "en", "registered_on": str(today - timedelta(days=10))})
+    assert paper.status_code == 201, paper.text
+    refused = await site.provider.post(
+        f"/care/{site.location_id}/recipients/{paper.json()['id']}/identity", data={
+            "first_name": "Paper", "last_name": paper.json()["last_name"],
+            "date_of_birth": str(today - timedelta(days=5))})
+    assert refused.status_code == 422 and "registered on" in refused.text, refused.text

@@ -12,9 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import i18n
 from core.errors import CVMSError, NotFound
 from core.security import capability_valid
+from core.timefmt import day
 from models.administrations import RECORDED, Administration
 from models.audit import AuditEvent
-from models.base import utcnow
+from models.base import as_utc, utcnow
+from models.care_rules import local_today
 from models.eligibility import QUESTIONS, STATUSES, evaluate
 from models.enrollment import Location
 from models.enrollment_enums import US_STATES
@@ -123,6 +125,22 @@ async def location_name(session: AsyncSession, person: Recipient) -> str:
     return location.name if location else ""
 
 
+async def _born_too_late(session: AsyncSession, person: Recipient, born) -> str | None:
+    """A date of birth after the person's first dose on record, or after the day they
+    registered (a paper form's day), cannot be theirs: the proof of vaccination would show a
+    dose given before they were born (a dose, and a paper form, dated so are refused too)."""
+    first = (await session.exec(select(Administration).where(
+        Administration.recipient_id == person.id, Administration.status == RECORDED).order_by(
+        Administration.administered_on).limit(1))).first()
+    if first is not None and born > first.administered_on:
+        return (f"Dose {first.dose_number} was given on {day(first.administered_on)}: the date "
+                "of birth cannot be after it.")
+    registered = person.registered_at and local_today(as_utc(person.registered_at))
+    if registered and born > registered:
+        return f"They registered on {day(registered)}: the date of birth cannot be after it."
+    return None
+
+
 async def correct_identity(session: AsyncSession, user, person: Recipient,
                            values: dict[str, Any]) -> dict[str, str]:
     """Staff correcting a legal name or date of birth typed wrong (a dose on record or not):
@@ -138,6 +156,8 @@ async def correct_identity(session: AsyncSession, user, person: Recipient,
         if errors.get("date_of_birth") == US_DATE_EXAMPLE:
             errors["date_of_birth"] = FORM_DATE
         return {k: v for k, v in errors.items() if k in IDENTITY} or errors
+    if problem := await _born_too_late(session, person, data.date_of_birth):
+        return {"date_of_birth": problem}
     record = data.record()
     for key in (*IDENTITY, "first_key", "last_key"):
         setattr(person, key, record[key])
