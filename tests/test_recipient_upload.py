@@ -175,6 +175,26 @@ async def test_a_file_that_is_neither_xlsx_nor_csv_is_named_so(system):
     assert "Choose a file to upload" not in page.text
 
 
+async def test_a_zip_bomb_is_refused_as_a_list_of_recipients(system):
+    """Found by the outside check: a recipient file unpacking to over 200 MB was refused as "far
+    more data than a provider list can hold", a list the person never sent."""
+    import zipfile
+
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    book, bomb = zipfile.ZipFile(io.BytesIO(xlsx([]))), io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in book.infolist():
+            archive.writestr(info, book.read(info))
+        with archive.open("xl/media/padding.bin", "w", force_zip64=True) as padding:
+            for _ in range(201):
+                padding.write(bytes(1024 * 1024))
+    answer = await upload(http, manager, bomb.getvalue())
+    assert answer.status_code == 422, answer.text
+    message = answer.json()["errors"]["file"]
+    assert "unpacks to far more data" in message and "provider" not in message, message
+
+
 async def test_a_file_with_no_valid_row_offers_nothing_to_import(system):
     manager = await location_manager(system)
     http = await manager_api(system, manager)

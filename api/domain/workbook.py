@@ -97,7 +97,9 @@ def _open_zip(data: bytes, field: str) -> zipfile.ZipFile:
         raise Unreadable("This file is not an Excel workbook (.xlsx), or it is truncated: its "
                          "zip structure is incomplete.", field=field) from error
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-        raise Unreadable("This file unpacks to far more data than a provider list can hold.",
+        # one reader for every list (providers, portal contacts, recipients): named by none
+        raise Unreadable("This file unpacks to far more data than any spreadsheet we take can "
+                         "hold: it is not a list saved from Excel. Start from the template.",
                          field=field)
     return archive
 
