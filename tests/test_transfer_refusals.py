@@ -146,3 +146,31 @@ async def test_the_transfer_forms_lot_list_says_the_doses_already_asked_for(syst
     adjust = page[page.index('id="adjust-lot_id"'):page.index('id="transfer-lot_id"')]
     assert "10 doses, expires" in option.search(adjust)[1]  # the other lists as before
     await person.http.aclose()
+
+
+async def test_a_request_key_sent_again_with_another_request_is_refused(system, world):
+    """The same key with another receiving site, lot, doses or reason answered 201 with the
+    earlier transfer: the caller took it for the new request (as a form sent again after Back
+    with other values did, "TR... is requested"). The ledger's keys refuse this; so do these."""
+    _state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "KEYED-1", 10)
+    body = {"kind": "transfer", "from_location_id": north, "to_location_id": south,
+            "lot_id": lot, "doses": 2, "reason": "Clinic demand", "request_key": key()}
+    first = await sender.post("/api/v1/transfers", json=body)
+    assert first.status_code == 201, first.text
+    same = await sender.post("/api/v1/transfers", json=body)
+    assert same.status_code == 201 and same.json()["id"] == first.json()["id"]
+    for change in ({"doses": 3}, {"reason": "Another reason"}, {"kind": "redistribution"}):
+        other = await sender.post("/api/v1/transfers", json={**body, **change})
+        assert other.status_code == 409, (change, other.text)
+        assert other.json()["errors"]["request_key"] == (
+            f"This request key was used for another request ({first.json()['number']}: 2 "
+            f"doses of lot KEYED-1 to Refusal South): send a new key for a new request.")
+    person = browser(system)
+    await person.login(sites.emails[north])
+    page = await person.submit(f"/inventory/{north}", {
+        **{name: str(value) for name, value in body.items()}, "doses": "4"},
+        action=f"/inventory/{north}/transfer")
+    assert page.status_code == 409 and "This form was already sent once with other values" \
+        in page.text
+    await person.http.aclose()

@@ -166,6 +166,20 @@ async def _requested_before(session: AsyncSession, user_id: int, key: str) -> Tr
         Transfer.requested_by == user_id, Transfer.request_key == key))).first()
 
 
+async def _same_request(session: AsyncSession, done: Transfer, data: TransferIn) -> Transfer:
+    """A key sent again names the request it made: the same one is answered with it; another
+    (a reused key) is refused, so a caller never takes an old request for a new one."""
+    if (done.kind, done.from_location_id, done.to_location_id, done.lot_id, done.doses,
+            done.reason) != (data.kind, data.from_location_id, data.to_location_id, data.lot_id,
+                             data.doses, data.reason):
+        receiver = await session.get(Location, done.to_location_id)
+        raise Conflict(f"This request key was used for another request ({done.number}: "
+                       f"{counted(done.doses, 'dose')} of lot {done.lot_number} to "
+                       f"{receiver.name}): send a new key for a new request.",
+                       field="request_key")
+    return done
+
+
 async def _not_a_repeat(session: AsyncSession, sender: Location, receiver: Location, lot: Lot,
                         doses: int) -> None:
     """A page's form sent again (Back, then "Request approval": a new key) asks first, as a
@@ -189,7 +203,7 @@ async def request(session: AsyncSession, gateway: Gateway, user: User,
     user_id = user.id  # kept: a rollback below expires the user row
     existing = await _requested_before(session, user_id, data.request_key)
     if existing is not None:
-        return existing
+        return await _same_request(session, existing, data)
     sender, receiver, lot = await _check_request(session, user, data)
     if repeat_check:
         await _not_a_repeat(session, sender, receiver, lot, data.doses)
@@ -204,7 +218,8 @@ async def request(session: AsyncSession, gateway: Gateway, user: User,
         await session.flush()
     except IntegrityError:
         await session.rollback()  # its twin (a double click) was recorded first: that one
-        return await _requested_before(session, user_id, data.request_key)
+        return await _same_request(
+            session, await _requested_before(session, user_id, data.request_key), data)
     # The request is the API's to record (its process starts with it): its audit event too.
     session.add(AuditEvent(event_key=f"transfer-{transfer.id}:status:0", subject_type="transfer",
                            subject_id=transfer.id, action=f"status:{TransferStatus.REQUESTED}",
