@@ -3,7 +3,7 @@
 import re
 
 from tests.support.accounts import register_org_admin
-from tests.support.enrollment import ORG_DETAILS, location_body
+from tests.support.enrollment import ORG_DETAILS, indicator_says, location_body
 from tests.support.web import api_client, browser, unique_email
 
 
@@ -237,3 +237,20 @@ async def test_next_with_one_error_saves_the_other_answers_on_every_step(system)
     assert "Your other answers are saved" in officers.text
     back = await person.get("/organization/section-a/officers")
     assert 'value="Cora Chief"' in back.text and 'value="Max Medic"' in back.text
+
+
+async def test_the_step_indicator_says_which_steps_are_done(system):
+    """Found by the outside check of a new organization's enrollment: the review page opened
+    with no location and no officer told a screen reader "Step 2 completed, Step 3 completed"
+    (every step before the page's was), above the list of what Section A still lacks."""
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    details = {**{k: v for k, v in ORG_DETAILS.items() if k != "redistribution_participant"},
+               "redistribution_participant": "false", "action": "next"}
+    await person.submit("/organization/section-a/details", details)
+    review = indicator_says((await person.get("/organization/section-a/review")).text)
+    assert review == {1: "completed", 2: "not completed", 3: "not completed", 4: ""}
+    await person.submit("/organization/section-a/locations", {
+        **location_body("Indicated Clinic", unique_email("c")), "action": "add"})
+    officers = indicator_says((await person.get("/organization/section-a/officers")).text)
+    assert officers == {1: "completed", 2: "completed", 3: "", 4: "not completed"}

@@ -10,7 +10,7 @@ import re
 from sqlmodel import select
 
 from models.signatures import Signature
-from tests.support.enrollment import STEP_BODIES, fill_section_b
+from tests.support.enrollment import STEP_BODIES, fill_section_b, indicator_says
 from tests.support.review import ceo_signing_token, sign_token
 from tests.test_section_b_pages import coordinator_both_ways
 
@@ -166,11 +166,6 @@ async def test_the_backup_coordinator_is_another_person(system):
         f"/api/v1/locations/{location_id}/section-b/signatures/provider_agreement",
         json={"method": "typed", "typed_name": "Casey Coordinator", "consent": True})
     assert sign.status_code == 422 and "another person" in sign.text, sign.text
-
-
-def indicator_says(html: str) -> dict[int, str]:
-    return {int(n): state for n, state in re.findall(
-        r'Step (\d+) <span class="usa-sr-only">([a-z ]*)</span>', html)}
 
 
 async def test_the_step_indicator_says_which_steps_are_done(system):

@@ -32,8 +32,12 @@ def _step_url(step: str) -> str:
 
 async def _page(request: Request, session, org, step: str, **context) -> HTMLResponse:
     context.setdefault("values", {})
+    # the step indicator says which steps are done, not every step before this one
+    problems = await section_a.section_a_problems(session, org) if org else {"details": ""}
+    unfinished = {"officers" if key in ("ceo", "cmo") else key for key in problems}
     return render(request, f"organization/{step}.html", {
         "org": org, "step": step, "steps": STEPS, **CHOICES,
+        "done_numbers": {n for n, key in enumerate(STEPS[:-1], 1) if key not in unfinished},
         "locations": await section_a.locations_of(session, org) if org else [],
         "officers": await section_a.officers_of(session, org) if org else {},
         **context}, status_code=context.pop("status_code", 200))

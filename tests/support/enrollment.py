@@ -1,6 +1,7 @@
 """Driving an enrollment through the real API, as the people involved would."""
 
 import asyncio
+import re
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -173,3 +174,10 @@ async def projected(system: System, location_id: int,
             return location
         await asyncio.sleep(0.05)
     raise AssertionError(f"location {location_id}: nothing projected ({location})")
+
+
+def indicator_says(html: str) -> dict[int, str]:
+    """What a wizard's step indicator tells a screen reader of each step: "completed", "not
+    completed", or nothing for the page's own."""
+    return {int(n): state for n, state in re.findall(
+        r'Step (\d+) <span class="usa-sr-only">([a-z ]*)</span>', html)}
