@@ -330,9 +330,6 @@ async def test_rows_not_yet_checked_are_not_counted_as_errors(system):
 def test_counts_have_thousands_separators_on_the_page_and_in_the_email():
     """Found by the outside check: "3000 rows ... 3000 of 3000 invited" on the upload page
     and "done: 3000 imported" in the email (the refusal said "6,000 rows")."""
-    from types import SimpleNamespace
-
-    from api.pages import templates
     from notifications.catalogue import EmailKind, RecipientUploadDoneContext
     from notifications.render import render
 
@@ -342,19 +339,34 @@ def test_counts_have_thousands_separators_on_the_page_and_in_the_email():
     assert mail.subject.endswith("3,000 imported"), mail.subject
     for body in (mail.text, mail.html):
         assert "3000" not in body and "2,500" in body and "2,400" in body, body
-    upload_ = SimpleNamespace(id=1, filename="big.xlsx", created_at=None, total_rows=3000,
-                              valid_rows_only=False, status="done", valid_rows=3000,
-                              stored=3000, new_recipients=2500, invited=2400, errors=[])
-    progress = {"finished": True, "percent": 100, "validated": 3000, "stored": 3000,
-                "total_rows": 3000,
-                "invited": 2400, "to_invite": 2400}
+    body = _upload_page(3000, invited=2400, new=2500)
+    assert "3000" not in body and "3,000 rows" in body and "2,400" in body, body[:3000]
+
+
+def _upload_page(total: int, invited: int, new: int) -> str:
+    """The upload page of a finished file of `total` rows, rendered alone."""
+    from types import SimpleNamespace
+
+    from api.pages import templates
+
+    upload_ = SimpleNamespace(id=1, filename="big.xlsx", created_at=None, total_rows=total,
+                              valid_rows_only=False, status="done", valid_rows=total,
+                              stored=total, new_recipients=new, invited=invited, errors=[])
+    progress = {"finished": True, "percent": 100, "validated": total, "stored": total,
+                "total_rows": total, "invited": invited, "to_invite": invited}
     page = templates.get_template("recipients/upload.html").render(
         request=SimpleNamespace(state=SimpleNamespace(), url=SimpleNamespace(path="/"),
                                 cookies={}, query_params={}),
         upload=upload_, progress=progress, location=SimpleNamespace(name="Clinic"),
         repeats=[], errors_shown=[])
-    body = page[page.index("<h1"):]
-    assert "3000" not in body and "3,000 rows" in body and "2,400" in body, body[:3000]
+    return " ".join(page[page.index("<h1"):].split())
+
+
+def test_a_one_row_file_says_one_row():
+    """Found by the outside check: a file of one person said "· 1 rows" and "1 of 1 rows
+    checked" on its upload page."""
+    body = _upload_page(1, invited=1, new=1)
+    assert "1 rows" not in body and "· 1 row" in body and "of 1 row checked" in body, body
 
 
 async def test_an_empty_file_is_named_as_empty_not_as_missing(system):
