@@ -50,6 +50,8 @@ def error_response(request: Request, status: int, message: str,
         return _bad_recipient_link(request, status)
     if status in (404, 405) and _public_help(request):
         return _public_help_problem(request, status)
+    if status in (400, 413) and request.url.path.startswith(BILINGUAL):
+        return _form_not_taken(request, status)
     title = TITLES.get(status) or HTTPStatus(status).phrase
     if errors and message.startswith("Check these fields:"):  # the API's words name fields
         message = "Some of what was sent cannot be used:"
@@ -122,6 +124,18 @@ def _public_help_problem(request: Request, status: int) -> Response:
 
 # Pages anyone reads in English or Spanish (the Recipient Portal, the public question)
 BILINGUAL = ("/r/", "/help/ask", "/help/c/")
+
+
+def _form_not_taken(request: Request, status: int) -> Response:
+    """A form of those pages too large to take (413) or cut off on the way (400): said in the
+    visitor's language, with what to do."""
+    from api.middleware import MAX_BODY_BYTES
+    from api.routers.recipient_portal import bilingual_page, choose_language
+
+    choose_language(request)
+    return bilingual_page(request, "recipient/not_sent.html",
+                          {"status": status, "limit": MAX_BODY_BYTES // (1024 * 1024)},
+                          status_code=status)
 
 
 def send_again(request: Request, exc: FormExpired, signed_out: bool = False) -> Response:

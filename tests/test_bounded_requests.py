@@ -5,7 +5,6 @@ Content-Length says so, or as soon as the streamed bytes pass the limit. Every r
 a Content-Security-Policy without inline script, and HSTS when the portal is served on https.
 """
 
-import asyncio
 import inspect
 import re
 import time
@@ -18,25 +17,9 @@ from api.app import create_app
 from api.middleware import MAX_BODY_BYTES
 from core.settings import Settings
 from tests.support.system import TEST_SECRET
+from tests.support.web import raw_post
 
 MB = 1024 * 1024
-
-
-async def raw_post(system, path: str, declared: int, kind: str, sent: bytes,
-                   whole: bool = False) -> tuple[str, float]:
-    """Declare a huge body, send a sliver of it, and wait for the status line (whole: for the
-    whole answer, which ends with the connection closed)."""
-    host, port = system.base_url.removeprefix("http://").split(":")
-    reader, writer = await asyncio.open_connection(host, int(port))
-    started = time.perf_counter()
-    writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {kind}\r\n"
-                 f"Content-Length: {declared}\r\n\r\n".encode() + sent)
-    await writer.drain()
-    try:
-        head = await asyncio.wait_for(reader.read(-1 if whole else 4096), timeout=5)
-    finally:
-        writer.close()
-    return head.decode(errors="replace"), time.perf_counter() - started
 
 
 async def test_a_300_mb_declared_upload_is_refused_before_it_is_read(system):
@@ -55,10 +38,11 @@ async def test_an_anonymous_200_mb_form_is_refused_before_the_csrf_check(system)
 
 
 async def test_a_refused_oversized_form_is_a_portal_page_with_the_security_headers(system):
-    """Found by the outside check: a 60 MB file sent with the public question form met a bare
-    page (no stylesheet, no viewport: tiny on a phone, no way back), and the refusal, answered
-    before the security middleware, carried none of the security headers."""
-    answer, _took = await raw_post(system, "/help/ask", 60 * MB,
+    """Found by the outside check: a 60 MB file sent with a help-desk case's form met a bare page
+    (no stylesheet, no viewport: tiny on a phone, no way back), and the refusal, answered before
+    the security middleware, carried none of the security headers. (The public pages' own, in
+    the visitor's language: test_help_in_spanish.py.)"""
+    answer, _took = await raw_post(system, "/help/cases/new", 60 * MB,
                                    "multipart/form-data; boundary=b", b"--b\r\n", whole=True)
     head, _, page = answer.partition("\r\n\r\n")
     assert head.startswith("HTTP/1.1 413"), head

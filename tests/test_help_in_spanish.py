@@ -7,7 +7,7 @@ import re
 
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.web import browser, unique_email
+from tests.support.web import browser, raw_post, unique_email
 
 SPANISH = {"cookies": {"cvms_lang": "es"}}
 
@@ -103,3 +103,23 @@ async def test_a_name_written_as_markup_is_refused_on_its_field_in_the_visitors_
         assert "Escriba su nombre sin &lt; ni &gt;." in answered.text
         assert 'aria-describedby="name-error' in answered.text
         assert "¿Dónde me vacuno?" in answered.text, "what was typed is kept"
+
+
+async def test_a_form_too_large_or_cut_off_is_answered_in_the_visitors_language(system):
+    """Found by the outside check: a 60 MB scan attached to the public question form (in
+    Spanish) met "Too large to send" in English, and a form cut off on the way "The request
+    could not be read": the visitor's language, what happened and what to do, instead."""
+    async with system.http(**SPANISH) as http:
+        form = await http.get("/help/ask")  # the language cookie, as the switch set it
+        assert '<html lang="es">' in form.text
+        cut_off = await http.post("/help/ask", content=b"garbage", headers={
+            "content-type": "multipart/form-data; boundary=zz"})
+    assert cut_off.status_code == 400 and '<html lang="es">' in cut_off.text, cut_off.text
+    assert "No se pudo leer lo que envió" in cut_off.text and "Atrás" in cut_off.text
+    # the cookie a browser holds, sent with the huge body the server refuses before reading
+    answer, _took = await raw_post(system, "/help/ask", 60 * 1024 * 1024,
+                                   "multipart/form-data; boundary=b", b"--b\r\n", whole=True,
+                                   headers={"Cookie": "cvms_lang=es"})
+    assert answer.startswith("HTTP/1.1 413") and '<html lang="es">' in answer, answer[:600]
+    assert "Demasiado grande para enviar" in answer and "51 MB" in answer
+    assert "lo que escribió sigue ahí" in answer

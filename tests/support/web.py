@@ -2,6 +2,7 @@
 
 import asyncio
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -77,3 +78,22 @@ async def bearer(system: System, email: str, password: str = PASSWORD) -> str:
 async def api_client(system: System, email: str, password: str = PASSWORD) -> httpx.AsyncClient:
     """An API client holding a bearer token."""
     return system.http(headers={"Authorization": await bearer(system, email, password)})
+
+
+async def raw_post(system: System, path: str, declared: int, kind: str, sent: bytes,
+                   whole: bool = False, headers: dict[str, str] | None = None
+                   ) -> tuple[str, float]:
+    """Declare a huge body, send a sliver of it, and wait for the status line (whole: for the
+    whole answer, which ends with the connection closed)."""
+    host, port = system.base_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    started = time.perf_counter()
+    more = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
+    writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {kind}\r\n{more}"
+                 f"Content-Length: {declared}\r\n\r\n".encode() + sent)
+    await writer.drain()
+    try:
+        head = await asyncio.wait_for(reader.read(-1 if whole else 4096), timeout=5)
+    finally:
+        writer.close()
+    return head.decode(errors="replace"), time.perf_counter() - started
