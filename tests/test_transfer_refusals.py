@@ -174,3 +174,32 @@ async def test_a_request_key_sent_again_with_another_request_is_refused(system, 
     assert page.status_code == 409 and "This form was already sent once with other values" \
         in page.text
     await person.http.aclose()
+
+
+async def test_the_state_approves_only_what_the_sending_site_still_holds(system, world):
+    """A request whose doses were wasted or given after it was made was approved all the same,
+    and could then never be shipped; the reviewer's page did not say what the site held."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "HELD-1", 4)
+    transfer = (await request_transfer(sender, north, south, lot, 3)).json()
+    person = browser(system)
+    await person.login((await state.get("/api/v1/me")).json()["email"])
+    page = f"/transfers/{transfer['id']}"
+    assert "Refusal North holds 4 doses of lot HELD-1 now." in (await person.get(page)).text
+    wasted = await sender.post(f"/api/v1/locations/{north}/inventory/lots/{lot}/adjustments",
+                               json={"kind": "wastage", "doses": 2, "reason": "Freezer failed",
+                                     "request_key": key()})
+    assert wasted.status_code == 201, wasted.text
+    approved = await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
+                                json={"decision": "approve"})
+    assert approved.status_code == 422, approved.text
+    assert approved.json()["detail"] == (
+        "Refusal North holds only 2 doses of lot HELD-1 now, fewer than the 3 asked for: deny "
+        "the request, giving that reason (the site can ask again for what it holds).")
+    shown = await person.submit(page, {"decision": "approve"}, action=f"{page}/decide")
+    assert shown.status_code == 422 and "holds only 2 doses of lot HELD-1 now" in shown.text
+    assert "Refusal North holds 2 doses of lot HELD-1 now." in shown.text
+    await person.http.aclose()
+    denied = await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
+                              json={"decision": "deny", "reason": "Doses wasted meanwhile"})
+    assert denied.status_code == 200, denied.text

@@ -264,6 +264,8 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
         if body.decision == "deny" and not (body.reason or "").strip():
             raise Invalid("Give the reason for denying the request: the sites read it.",
                           field="reason")
+        if body.decision == "approve":
+            await _still_held(session, transfer)
         return await transfer_process.decide(gateway, transfer.id, TransferDecision(
             reviewer_id=user.id, reviewer_role=user.role, approve=body.decision == "approve",
             reason=body.reason))
@@ -281,6 +283,24 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
     else:
         await _must_work_at(session, user, transfer.from_location_id, "sending")
     return await transfer_process.site_step(gateway, transfer.id, action, user.id)
+
+
+async def held_at_sender(session: AsyncSession, transfer: Transfer) -> int:
+    """The doses of the transfer's lot the sending site holds now (wasted, given or moved
+    since the request, they may be fewer than it asked for)."""
+    lot = await session.get(Lot, transfer.lot_id)
+    return lot.on_hand if lot is not None else 0
+
+
+async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
+    """An approval the sending site could never ship is refused, saying what to do instead."""
+    held = await held_at_sender(session, transfer)
+    if held < transfer.doses:
+        sender = await session.get(Location, transfer.from_location_id)
+        raise Invalid(f"{sender.name} holds only {counted(held, 'dose')} of lot "
+                      f"{transfer.lot_number} now, fewer than the {transfer.doses:,} asked for: "
+                      f"deny the request, giving that reason (the site can ask again for what "
+                      f"it holds).")
 
 
 async def step_of(session: AsyncSession, transfer: Transfer,

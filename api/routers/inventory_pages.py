@@ -207,7 +207,7 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "is_sender": transfer.from_location_id in mine,
         "is_receiver": transfer.to_location_id in mine,
         "is_reviewer": may_act_for_state(user.role), "confirm_cancel": confirm_cancel,
-        "refused": refused,
+        "refused": refused, "held": await transfers.held_at_sender(session, transfer),
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 
