@@ -17,13 +17,14 @@ from models.enrollment_enums import (
 from models.fields import (
     NOT_A_NAME,
     Blankable,
+    City,
     Id,
     Name,
     PersonName,
     Phone,
     ShortText,
     State,
-    Text,
+    Street,
     ZipCode,
     is_name,
     no_markup,
@@ -44,8 +45,8 @@ class Form(Input):
 class OrganizationDetailsIn(Form):
     legal_name: Name
     org_type: OrganizationType
-    street: Text
-    city: ShortText
+    street: Street
+    city: City
     state: State
     zip_code: ZipCode
     phone: Phone
@@ -61,8 +62,8 @@ DETAIL_LABELS = {"legal_name": "legal name", "org_type": "organization type",
 
 class LocationIn(Form):
     name: Name
-    street: Text
-    city: ShortText
+    street: Street
+    city: City
     state: State
     zip_code: ZipCode
     coordinator_first_name: PersonName

@@ -61,6 +61,28 @@ OneLine = AfterValidator(_one_line)
 Text = Annotated[str, Field(min_length=1, max_length=200), OneLine]
 ShortText = Annotated[str, Field(min_length=1, max_length=80), OneLine]
 
+# An address line of an enrolling organization (a street, a city): letters of any script,
+# digits, spaces and punctuation ("12-B Rue d'Orléans #4, Apt. 5/6"). Symbols (emoji, < >,
+# $ + = | ~ °) are no address's: a shipping label has no use for them and the signed
+# agreement's PDF no font for emoji, and markup would be shown to the reviewer as an address.
+NOT_AN_ADDRESS = ("Write the address with letters, digits and punctuation only (no symbols, "
+                  "emoji, < or >).")
+
+
+def _address(value: str | None) -> str | None:
+    value = _one_line(value)
+    if value is not None and any(unicodedata.category(c)[0] in "SC" for c in value):
+        raise ValueError(NOT_AN_ADDRESS)
+    return value
+
+
+def address_line(max_length: int = 200, required: bool = True) -> Any:
+    if required:
+        return Annotated[str, Field(min_length=1, max_length=max_length),
+                         AfterValidator(_address)]
+    return Annotated[Annotated[str, Field(max_length=max_length)] | None, Blankable,
+                     Field(default=None), AfterValidator(_address)]
+
 # A person's name (a recipient's legal name, a provider's as on the license, an officer's or a
 # coordinator's): letters of any script (with their accents) and a name's own punctuation: no
 # digits, symbols, markup or emoji.
@@ -116,6 +138,9 @@ def optional_text(max_length: int = 200) -> Any:
 
 
 OptionalText = optional_text()
+Street = address_line()
+City = address_line(80)
+OptionalAddress = address_line(required=False)
 
 
 def fail(field: str, message: str, model: str = "form") -> None:

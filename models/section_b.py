@@ -16,13 +16,14 @@ from pydantic import (
 from models.enrollment_enums import AGE_GROUPS, POPULATIONS, PROVIDER_TYPES, SETTINGS, WEEKDAYS
 from models.fields import (
     Blankable,
+    City,
     Count,
+    OptionalAddress,
     OptionalText,
     PersonName,
     Phone,
-    ShortText,
     State,
-    Text,
+    Street,
     ZipCode,
     fail,
     fail_many,
@@ -63,14 +64,14 @@ def _missing(model: BaseModel, fields: list[str], message: str) -> dict[str, str
 
 
 class LocationInfo(Step):
-    shipping_street: Text
-    shipping_street2: OptionalText
-    shipping_city: ShortText
+    shipping_street: Street
+    shipping_street2: OptionalAddress
+    shipping_city: City
     shipping_state: State
     shipping_zip: ZipCode
     admin_address_differs: bool
-    admin_street: OptionalText
-    admin_city: OptionalText
+    admin_street: OptionalAddress
+    admin_city: OptionalAddress
     admin_state: Annotated[State | None, Blankable] = None
     admin_zip: Annotated[ZipCode | None, Blankable] = None
     other_org_orders: bool

@@ -10,8 +10,10 @@ import re
 from sqlmodel import select
 
 from models.signatures import Signature
-from tests.support.enrollment import STEP_BODIES, fill_section_b, indicator_says
+from tests.support.accounts import register_org_admin
+from tests.support.enrollment import ORG_DETAILS, STEP_BODIES, fill_section_b, indicator_says
 from tests.support.review import ceo_signing_token, sign_token
+from tests.support.web import browser
 from tests.test_section_b_pages import coordinator_both_ways
 
 SCRIPT = "<script>alert(1)</script>"
@@ -193,3 +195,34 @@ async def test_an_officer_is_told_what_to_do_when_something_is_wrong(system):
     assert page.status_code == 200
     assert "If something above is wrong, do not sign" in page.text
     assert "Organization Administrator" in page.text
+
+
+async def test_an_address_is_letters_digits_and_punctuation(system):
+    """Found by the outside check of a new organization's enrollment: the organization's street
+    took "1 Main St 😀" (printed on the signed agreement's PDF, where no font has it, and
+    on the shipping address), and Section B's administration street took
+    `<img src=x onerror=alert(1)>`, which the reviewer was shown as the location's address."""
+    coordinator, person, location_id = await coordinator_both_ways(system, "Address Clinic")
+    body = {**STEP_BODIES["location"], "admin_address_differs": True,
+            "admin_street": "<img src=x onerror=alert(1)>", "admin_city": "Cary 🏥",
+            "admin_state": "NC", "admin_zip": "27511"}
+    api = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/location",
+                                json=body)
+    assert api.status_code == 422, api.text
+    assert set(api.json()["errors"]) == {"admin_street", "admin_city"}
+    refused = await person.submit(f"/locations/{location_id}/section-b/location",
+                                  {**body, "admin_address_differs": "yes",
+                                   "other_org_orders": "no", "action": "next"})
+    assert refused.status_code == 400 and 'id="admin_street-error">' in refused.text
+    # an address's own characters are taken: accents, digits, # / - . , '
+    fine = {**body, "admin_street": "12-B Rue d'Orléans #4, Apt. 5/6", "admin_city": "Cary"}
+    kept = await coordinator.put(f"/api/v1/locations/{location_id}/section-b/location",
+                                 json=fine)
+    assert kept.status_code == 200, kept.text
+    admin = browser(system)
+    await admin.login(await register_org_admin(system))
+    details = {**ORG_DETAILS, "street": "1 Main St 😀", "redistribution_participant": "false",
+               "action": "next"}
+    street = await admin.submit("/organization/section-a/details", details)
+    assert street.status_code == 400 and 'id="street-error">' in street.text
+    assert 'value="1 Main St 😀"' in street.text  # kept as typed
