@@ -142,3 +142,34 @@ async def test_after_a_first_dose_only_second_dose_times_from_the_interval_are_o
     assert wrong_dose.json()["errors"]["slot_id"] == (
         "This time is for dose 1, and their next dose is dose 2. Choose another time.")
     assert (await site.provider.post(url, json={"slot_id": late})).status_code == 201
+
+
+async def test_a_dose_corrected_or_removed_cancels_a_booking_that_no_longer_fits(system):
+    """Found by the outside check: after dose 1 was removed as entered in error the person kept
+    their dose 2 appointment ("Your appointment for dose 2" on their status page, with no dose
+    given), and after a dose 1 corrected to a single-dose vaccine (the series complete) they
+    kept a dose 2 appointment they no longer need. Now a correction or a removal cancels the
+    bookings still to come that are no longer for the person's next dose, freeing the place,
+    and the person is emailed the cancellation (their page offers the right times again)."""
+    site = await vaccinating_site(system)
+    moderna = await stock(system, site, "207", f"SM-{uuid.uuid4().hex[:5]}")  # 28 days apart
+    janssen = await stock(system, site, "212", f"SJ-{uuid.uuid4().hex[:5]}")  # one dose
+    for change in ("removed", "single dose"):
+        email = f"unfit-{uuid.uuid4().hex[:6]}@example.org"
+        person = await walk_in(site, email=email)
+        dose = (await give(site, person["id"], moderna)).json()
+        slot = await offer_slot(site, 29, 5, dose_number=2)
+        url = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
+        assert (await site.provider.post(url, json={"slot_id": slot})).status_code == 201
+        if change == "removed":
+            done = await site.provider.post(f"/api/v1/administrations/{dose['id']}/removal",
+                                            json={"reason": "Given to someone else"})
+        else:
+            done = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+                "lot_id": janssen, "dose_number": 1, "administered_on": dose["administered_on"],
+                "site": "LD", "route": "IM", "provider_name": "Pat Provider"})
+        assert done.status_code == 200, done.text
+        assert (await site.provider.get(url)).json()["booked"] == [], change
+        assert await _booked(system, slot) == 0, change
+        await system.smtp.one(to=email,
+                              subject="Your COVID-19 vaccination appointment is cancelled")

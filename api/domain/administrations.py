@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.appointments import close_for_dose
+from api.domain.appointments import cancel_unfit, close_for_dose
 from api.domain.care import recipient_at
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
@@ -294,6 +294,7 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
     dose.entered_late = entered_late(dose)
     dose.updated_at = utcnow()
     session.add(dose)
+    await cancel_unfit(session, gateway, dose.recipient_id)
     await _due_reminders_running(session, gateway, dose)
     await session.commit()
     await _recheck_all(session, gateway, dose)
@@ -344,6 +345,7 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
                     kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=_actor(user),
                     occurred_on=dose.administered_on,
                     reason=f"Dose record {dose.id} entered in error: {data.reason}")
+        await cancel_unfit(session, gateway, dose.recipient_id)
         await _due_reminders_running(session, gateway, dose)
         await session.commit()
     except IntegrityError:

@@ -23,6 +23,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.recipients import eligibility_now
+from api.domain.series import series_of
 from api.processes import Gateway
 from api.processes import appointments as process
 from core import i18n
@@ -257,6 +258,31 @@ async def close_for_dose(session: AsyncSession, dose: Administration) -> list[in
             if not came and as_utc(slot.starts_at) > utcnow():
                 to_tell.append(appointment.id)
     return to_tell
+
+
+async def cancel_unfit(session: AsyncSession, gateway: Gateway, recipient_id: int) -> None:
+    """With a dose corrected or removed, before it commits: the person's bookings still to come
+    that are no longer for their next dose (a dose 1 removed as entered in error leaves a dose
+    2 booking; a dose 1 moved to a single-dose vaccine completes the series), or that now fall
+    before the next dose is due, are cancelled, each freeing its place; each process is told
+    (and emails the cancellation, as a person's own one), or nothing changes (503)."""
+    series = await series_of(session, await session.get(Recipient, recipient_id))
+    rows = (await session.exec(select(Appointment, AppointmentSlot)
+                               .join(AppointmentSlot, AppointmentSlot.id == Appointment.slot_id)
+                               .where(Appointment.recipient_id == recipient_id,
+                                      Appointment.status == BOOKED,
+                                      AppointmentSlot.starts_at > utcnow()))).all()
+    for appointment, slot in rows:
+        if not (series.complete or slot.dose_number != series.next_number or (
+                series.next_due and local_today(as_utc(slot.starts_at)) < series.next_due)):
+            continue
+        changed = await session.exec(update(Appointment).where(
+            Appointment.id == appointment.id, Appointment.status == BOOKED)
+            .values(status=CANCELLED))
+        if changed.rowcount == 1:
+            await _free_place(session, slot.id)
+            await process.changed(gateway, session, appointment.id,
+                                  BookingChange(cancelled=True))
 
 
 async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
