@@ -203,3 +203,18 @@ async def test_the_state_approves_only_what_the_sending_site_still_holds(system,
     denied = await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
                               json={"decision": "deny", "reason": "Doses wasted meanwhile"})
     assert denied.status_code == 200, denied.text
+
+    # two requests that fit when made, and a wastage after: the first approval takes its doses
+    north, south, sender, lot = await stocked(system, sites, "HELD-2", 10)
+    first, second = [(await request_transfer(sender, north, south, lot, 5)).json()
+                     for _ in range(2)]
+    assert (await sender.post(f"/api/v1/locations/{north}/inventory/lots/{lot}/adjustments",
+                              json={"kind": "wastage", "doses": 4, "reason": "Freezer failed",
+                                    "request_key": key()})).status_code == 201
+    decide = "/api/v1/transfers/{}/decision"
+    assert (await state.post(decide.format(first["id"]), json={"decision": "approve"})
+            ).status_code == 200
+    again = await state.post(decide.format(second["id"]), json={"decision": "approve"})
+    assert again.status_code == 422 and again.json()["detail"].startswith(
+        f"Refusal North holds only 6 doses of lot HELD-2 now, 5 of them approved already for "
+        f"{first['number']} (not shipped yet), fewer than the 5 asked for"), again.text

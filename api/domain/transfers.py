@@ -293,14 +293,22 @@ async def held_at_sender(session: AsyncSession, transfer: Transfer) -> int:
 
 
 async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
-    """An approval the sending site could never ship is refused, saying what to do instead."""
+    """An approval the sending site could never ship is refused, saying what to do instead:
+    the lot's doses now, less those approved already for its other transfers not shipped."""
     held = await held_at_sender(session, transfer)
-    if held < transfer.doses:
-        sender = await session.get(Location, transfer.from_location_id)
-        raise Invalid(f"{sender.name} holds only {counted(held, 'dose')} of lot "
-                      f"{transfer.lot_number} now, fewer than the {transfer.doses:,} asked for: "
-                      f"deny the request, giving that reason (the site can ask again for what "
-                      f"it holds).")
+    approved = [other for other in await unshipped(session, [transfer.lot_id])
+                if other.status == TransferStatus.APPROVED and other.id != transfer.id]
+    promised = sum(other.doses for other in approved)
+    if held - promised >= transfer.doses:
+        return
+    sender = await session.get(Location, transfer.from_location_id)
+    also = (f", {promised:,} of them approved already for "
+            f"{', '.join(other.number for other in approved)} (not shipped yet)"
+            if approved else "")
+    raise Invalid(f"{sender.name} holds only {counted(held, 'dose')} of lot "
+                  f"{transfer.lot_number} now{also}, fewer than the {transfer.doses:,} asked "
+                  f"for: deny the request, giving that reason (the site can ask again for what "
+                  f"it holds).")
 
 
 async def step_of(session: AsyncSession, transfer: Transfer,
