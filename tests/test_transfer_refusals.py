@@ -194,7 +194,7 @@ async def test_the_state_approves_only_what_the_sending_site_still_holds(system,
                                 json={"decision": "approve"})
     assert approved.status_code == 422, approved.text
     assert approved.json()["detail"] == (
-        "Refusal North holds only 2 doses of lot HELD-1 now, fewer than the 3 asked for: deny "
+        "Refusal North holds only 2 doses of lot HELD-1 now, fewer than the 3 asked for. Deny "
         "the request, giving that reason (the site can ask again for what it holds).")
     shown = await person.submit(page, {"decision": "approve"}, action=f"{page}/decide")
     assert shown.status_code == 422 and "holds only 2 doses of lot HELD-1 now" in shown.text
@@ -216,5 +216,5 @@ async def test_the_state_approves_only_what_the_sending_site_still_holds(system,
             ).status_code == 200
     again = await state.post(decide.format(second["id"]), json={"decision": "approve"})
     assert again.status_code == 422 and again.json()["detail"].startswith(
-        f"Refusal North holds only 6 doses of lot HELD-2 now, 5 of them approved already for "
-        f"{first['number']} (not shipped yet), fewer than the 5 asked for"), again.text
+        f"Refusal North holds 6 doses of lot HELD-2 now, 5 of them approved already for "
+        f"{first['number']} (not shipped yet): 1 left, fewer than the 5 asked for."), again.text

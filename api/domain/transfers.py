@@ -302,13 +302,16 @@ async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
     if held - promised >= transfer.doses:
         return
     sender = await session.get(Location, transfer.from_location_id)
-    also = (f", {promised:,} of them approved already for "
-            f"{', '.join(other.number for other in approved)} (not shipped yet)"
-            if approved else "")
-    raise Invalid(f"{sender.name} holds only {counted(held, 'dose')} of lot "
-                  f"{transfer.lot_number} now{also}, fewer than the {transfer.doses:,} asked "
-                  f"for: deny the request, giving that reason (the site can ask again for what "
-                  f"it holds).")
+    held_now = f"{counted(held, 'dose')} of lot {transfer.lot_number} now"
+    if approved:
+        left = max(held - promised, 0)
+        said = (f"{sender.name} holds {held_now}, {promised:,} of them approved already for "
+                f"{', '.join(other.number for other in approved)} (not shipped yet): "
+                f"{left:,} left")
+    else:
+        said = f"{sender.name} holds only {held_now}"
+    raise Invalid(f"{said}, fewer than the {transfer.doses:,} asked for. Deny the request, "
+                  f"giving that reason (the site can ask again for what it holds).")
 
 
 async def step_of(session: AsyncSession, transfer: Transfer,
