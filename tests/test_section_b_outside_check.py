@@ -226,3 +226,33 @@ async def test_an_address_is_letters_digits_and_punctuation(system):
     street = await admin.submit("/organization/section-a/details", details)
     assert street.status_code == 400 and 'id="street-error">' in street.text
     assert 'value="1 Main St 😀"' in street.text  # kept as typed
+
+
+async def test_a_submission_the_officers_already_signed_for_waits_on_the_review(system):
+    """Found by the outside check: the page right after Section B's submission (a resubmission,
+    or a location completed after the officers signed for it) said "Waiting on: Responsible
+    officers (CEO and CMO): sign the provider agreement" above "Your CEO and CMO have already
+    signed for this location", in the moment before the process sends it on to review."""
+    from models.enrollment import Location
+    from tests.support.enrollment import complete_location, start_enrollment
+    from tests.support.review import sign_until
+
+    enrollment = await start_enrollment(system, ["Signed Before Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    async with system.sessions() as session:  # as the projection reads just after submitting
+        location = await session.get(Location, location_id)
+        location.status = "submitted"
+        location.waiting_on = "Responsible officers (CEO and CMO): sign the provider agreement"
+        session.add(location)
+        await session.commit()
+    person = browser(system)
+    await person.login(email)
+    page = await person.get(f"/locations/{location_id}/section-b")
+    assert "Waiting on: <strong>Immunization Branch: review the location" in page.text
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    dashboard = await admin.get("/organization")
+    assert "Immunization Branch: review the location" in dashboard.text
+    assert "sign the provider agreement" not in dashboard.text

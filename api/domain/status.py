@@ -13,6 +13,7 @@ from models.enrollment import Location, SectionB
 from models.enrollment_enums import LocationStatus, OfficerRole
 from models.enrollment_schemas import LocationOut, LocationStatusOut
 from models.review import SigningRequest, SigningRound
+from workflows.location import WAITING_REVIEW
 
 
 def next_reminder(location: Location, last_save: datetime | None) -> datetime | None:
@@ -38,15 +39,15 @@ async def officers_waiting(session: AsyncSession, locations: list[Location]) -> 
     Officer (CMO) Dana Smith: sign the CDC Supplemental ... Agreement"), from the open rounds'
     unsigned requests: one query for all the locations. The projection's words name both
     officers and the provider agreement whatever is left."""
+    found = await _signed_before(session, locations)
     waiting = [loc for loc in locations if loc.status == LocationStatus.AWAITING_SIGNATURES]
     if not waiting:
-        return {}
+        return found
     rows = (await session.exec(select(SigningRequest, SigningRound.location_ids).join(
         SigningRound, SigningRound.id == SigningRequest.round_id).where(
         SigningRequest.organization_id.in_({loc.organization_id for loc in waiting}),
         SigningRequest.status == "pending", SigningRound.status == "open")
         .order_by(SigningRequest.officer_role, SigningRequest.id))).all()
-    found: dict[int, str] = {}
     for loc in waiting:
         who: dict[str, list[str]] = {}
         for request, covered in rows:
@@ -58,6 +59,22 @@ async def officers_waiting(session: AsyncSession, locations: list[Location]) -> 
             found[loc.id] = "; ".join(f"{person}: sign the {' and the '.join(titles)}"
                                       for person, titles in who.items())
     return found
+
+
+async def _signed_before(session: AsyncSession, locations: list[Location]) -> dict[int, str]:
+    """A location just submitted whose officers' signatures already cover it waits on the
+    review: its process sends it there in a moment, and its projection names the officers
+    until then (the page right after the submission said they had to sign, and that they
+    had)."""
+    submitted = [loc for loc in locations if loc.status == LocationStatus.SUBMITTED]
+    if not submitted:
+        return {}
+    rounds = (await session.exec(select(SigningRound.status, SigningRound.location_ids).where(
+        SigningRound.organization_id.in_({loc.organization_id for loc in submitted})))).all()
+    # signed for, and no round still open for it (an addendum after a correction)
+    signed = {i for status, ids in rounds if status == "complete" for i in ids}
+    open_ = {i for status, ids in rounds if status == "open" for i in ids}
+    return {loc.id: WAITING_REVIEW for loc in submitted if loc.id in signed - open_}
 
 
 async def officers_signed(session: AsyncSession, location: Location) -> bool:
