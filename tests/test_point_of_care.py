@@ -691,3 +691,24 @@ async def test_a_shipment_that_came_while_the_system_was_down_keeps_its_day_for_
     done = await manager.submit(f"/inventory/{site.location_id}", {**typed, "received_on": ""},
                                 action=f"/inventory/{site.location_id}/receive")
     assert done.status_code == 200 and "Received 5 doses." in done.text, done.text
+
+
+async def test_a_request_key_sent_again_with_another_dose_records_it_or_says_why_not(system):
+    """Found by the outside check: the record form's hidden request key sent again with other
+    fields (another person's form given the same key, or Back to a saved form, the lot changed,
+    and Save again) answered "Dose 1 is recorded" and showed the first dose, while the dose
+    typed was recorded nowhere. A repeat of the same dose is still the one dose; the same key
+    with another dose is refused, saying the form was already saved, and records nothing."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "212", f"RK-{uuid.uuid4().hex[:5].upper()}")
+    first, second = await walk_in(site), await walk_in(site)
+    key = uuid.uuid4().hex
+    assert (await give(site, first["id"], lot, key=key)).status_code == 201
+    again = await give(site, first["id"], lot, key=key)
+    assert again.status_code in (200, 201) and again.json()["recipient_id"] == first["id"]
+    other = await give(site, second["id"], lot, key=key)
+    assert other.status_code == 409, other.text
+    assert "already saved" in other.text
+    assert (await site.provider.get(f"{site.care}/recipients/{second['id']}/administrations")
+            ).json() == []
+    assert await on_hand(system, lot) == 9

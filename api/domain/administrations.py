@@ -204,10 +204,30 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
                       f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
 
 
+SAME_DOSE = ("recipient_id", "lot_id", "dose_number", "administered_on", "site", "route",
+             "provider_name")
+
+
+async def _the_same(session: AsyncSession, done: Administration | None,
+                    data: AdministrationIn) -> Administration | None:
+    """The dose this request's key recorded, when the request is that dose again (a double
+    click, a retry, Back and Save); the same key with another dose (another person's form
+    given it, or fields changed after Back) is refused: it would otherwise answer "recorded"
+    for a dose recorded nowhere."""
+    if done is None or all(getattr(done, k) == getattr(data, k) for k in SAME_DOSE):
+        return done
+    person = await session.get(Recipient, done.recipient_id)
+    raise Conflict(f"This form was already saved: dose {done.dose_number} for "
+                   f"{person.full_name}, {day(done.administered_on)}. Nothing else was "
+                   f"recorded: open the person's page again to record a dose, or use Edit to "
+                   f"correct that one.")
+
+
 async def record(session: AsyncSession, gateway: Gateway, user: User, location: Location,
                  data: AdministrationIn) -> Administration:
     user_id = user.id  # kept: a rollback below expires the row
-    if (done := await _by_key(session, user_id, data.request_key)) is not None:
+    if (done := await _the_same(session, await _by_key(session, user_id, data.request_key),
+                                data)) is not None:
         return done
     try:
         person = await recipient_at(session, location, data.recipient_id)
@@ -220,7 +240,8 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
     except (Conflict, Invalid):
         # A twin of this request (a retry, a second tab) may have committed the dose since the
         # lookup above: then this dose is recorded, and the twin's lot debit explains the rest.
-        if (done := await _by_key(session, user_id, data.request_key)) is not None:
+        if (done := await _the_same(session, await _by_key(session, user_id,
+                                                            data.request_key), data)) is not None:
             return done
         raise
     dose = Administration(recipient_id=person.id, location_id=location.id,
@@ -232,7 +253,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         await session.flush()
     except IntegrityError:
         await session.rollback()  # a double click: its twin recorded this dose already
-        return await _by_key(session, user_id, data.request_key)
+        return await _the_same(session, await _by_key(session, user_id, data.request_key), data)
     try:
         await apply(session, key=debit_key(dose.id), lot=lot, kind=EntryKind.ADMINISTERED,
                     doses=-1, actor=_actor(user), occurred_on=dose.administered_on,
