@@ -1,6 +1,7 @@
 """What an outside check of transfers found: a step the transfer's page refused was shown as
 a success, and a lot could be asked for again and again past what it holds."""
 
+import html
 import re
 
 import pytest
@@ -218,3 +219,29 @@ async def test_the_state_approves_only_what_the_sending_site_still_holds(system,
     assert again.status_code == 422 and again.json()["detail"].startswith(
         f"Refusal North holds 6 doses of lot HELD-2 now, 5 of them approved already for "
         f"{first['number']} (not shipped yet): 1 left, fewer than the 5 asked for."), again.text
+
+
+async def test_each_step_on_a_transfers_page_says_what_happens_next(system, world):
+    """After each step the page said only "The transfer is now shipped.": not who acts next,
+    nor that both sites are emailed."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "NEXT-1", 5)
+    transfer = (await request_transfer(sender, north, south, lot, 2)).json()
+    page = f"/transfers/{transfer['id']}"
+    reviewer_page = browser(system)
+    await reviewer_page.login((await state.get("/api/v1/me")).json()["email"])
+    approved = await reviewer_page.submit(page, {"decision": "approve"}, action=f"{page}/decide")
+    assert ("The transfer is now approved. Refusal North ships it next, then Refusal South "
+            "confirms receipt; both sites are emailed.") in approved.text
+    await reviewer_page.http.aclose()
+    sending, receiving = browser(system), browser(system)
+    await sending.login(sites.emails[north])
+    await receiving.login(sites.emails[south])
+    shipped = await sending.submit(page, {}, action=f"{page}/ship")
+    assert ("The transfer is now shipped. Refusal South confirms receipt when it arrives; both "
+            "sites are emailed.") in shipped.text
+    received = await receiving.submit(page, {}, action=f"{page}/receive")
+    assert ("The transfer is now received. Its doses are in Refusal South's inventory; both "
+            "sites are emailed.") in html.unescape(received.text)
+    for person in (sending, receiving):
+        await person.http.aclose()

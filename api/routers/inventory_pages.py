@@ -244,5 +244,20 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
         errors = error.errors if error.errors and "reason" in error.errors else {}
         return await _transfer_page(request, session, user, transfer, values, errors,
                                     error.status_code, refused=None if errors else error.message)
-    return redirect(f"/transfers/{transfer_id}",
-                    notice=f"The {transfer.kind.value} is now {status}.")
+    return redirect(f"/transfers/{transfer_id}", notice=f"The {transfer.kind.value} is now "
+                    f"{status}. {await _next_after(session, transfer, status)}")
+
+
+async def _next_after(session, transfer, status: str) -> str:
+    """What happens after a step, and who does it: said on the page the step leads to."""
+    sender = (await session.get(Location, transfer.from_location_id)).name
+    receiver = (await session.get(Location, transfer.to_location_id)).name
+    return {TransferStatus.APPROVED: f"{sender} ships it next, then {receiver} confirms "
+                                     f"receipt; both sites are emailed.",
+            TransferStatus.SHIPPED: f"{receiver} confirms receipt when it arrives; both sites "
+                                    f"are emailed.",
+            TransferStatus.RECEIVED: f"Its doses are in {receiver}'s inventory; both sites are "
+                                     f"emailed.",
+            TransferStatus.RETURNED: f"Its doses are back in {sender}'s inventory; both sites "
+                                     f"are emailed.",
+            }.get(status, "Both sites are emailed.")
