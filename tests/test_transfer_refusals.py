@@ -38,6 +38,21 @@ async def stocked(system, sites, lot_number: str, doses: int) -> tuple[int, int,
     return north, south, sender, await lot_id(sender, north, lot_number)
 
 
+async def requested(system, sites, lot_number: str, doses: int, asked: int):
+    """A new lot at the first site and a request of `asked` of its doses to the second:
+    (the sender's client, the transfer, its page's address)."""
+    north, south, sender, lot = await stocked(system, sites, lot_number, doses)
+    transfer = (await request_transfer(sender, north, south, lot, asked)).json()
+    return sender, transfer, f"/transfers/{transfer['id']}"
+
+
+async def on_the_pages(system, client):
+    """The person behind an API client, signed in on the pages."""
+    person = browser(system)
+    await person.login((await client.get("/api/v1/me")).json()["email"])
+    return person
+
+
 async def test_a_refused_step_on_a_transfers_page_is_said_as_an_error_with_what_to_do(
         system, world):
     """"Mark as shipped" when the lot's doses were used meanwhile came back 200 in the green
@@ -112,11 +127,8 @@ async def test_the_address_a_refused_step_was_shown_at_opens_the_transfers_page(
     again from the history, a bookmark or a browser reopened, it answered 405 "That action is
     not available here." The inventory page's forms lead back to their page; so do these."""
     state, sites = world
-    north, south, sender, lot = await stocked(system, sites, "ADDRESS-1", 3)
-    transfer = (await request_transfer(sender, north, south, lot, 1)).json()
-    page = f"/transfers/{transfer['id']}"
-    person = browser(system)
-    await person.login((await state.get("/api/v1/me")).json()["email"])
+    _sender, transfer, page = await requested(system, sites, "ADDRESS-1", 3, 1)
+    person = await on_the_pages(system, state)
     refused = await person.submit(page, {"decision": "deny"}, action=f"{page}/decide")
     assert refused.status_code == 422 and "Give the reason for denying" in refused.text
     for action in ("decide", "resolve", "ship", "cancel", "receive"):
@@ -126,7 +138,7 @@ async def test_the_address_a_refused_step_was_shown_at_opens_the_transfers_page(
     assert (await person.get(f"{page}/approve")).status_code == 404
     await person.http.aclose()
     site = browser(system)  # a transfer the person may not open stays not found
-    await site.login(sites.emails[north])
+    await site.login(sites.emails[sites.ids[0]])
     assert (await site.get(f"/transfers/{transfer['id'] + 1000}/ship")).status_code == 404
     await site.http.aclose()
 
@@ -183,8 +195,7 @@ async def test_the_state_approves_only_what_the_sending_site_still_holds(system,
     state, sites = world
     north, south, sender, lot = await stocked(system, sites, "HELD-1", 4)
     transfer = (await request_transfer(sender, north, south, lot, 3)).json()
-    person = browser(system)
-    await person.login((await state.get("/api/v1/me")).json()["email"])
+    person = await on_the_pages(system, state)
     page = f"/transfers/{transfer['id']}"
     assert "Refusal North holds 4 doses of lot HELD-1 now." in (await person.get(page)).text
     wasted = await sender.post(f"/api/v1/locations/{north}/inventory/lots/{lot}/adjustments",
@@ -225,11 +236,9 @@ async def test_each_step_on_a_transfers_page_says_what_happens_next(system, worl
     """After each step the page said only "The transfer is now shipped.": not who acts next,
     nor that both sites are emailed."""
     state, sites = world
-    north, south, sender, lot = await stocked(system, sites, "NEXT-1", 5)
-    transfer = (await request_transfer(sender, north, south, lot, 2)).json()
-    page = f"/transfers/{transfer['id']}"
-    reviewer_page = browser(system)
-    await reviewer_page.login((await state.get("/api/v1/me")).json()["email"])
+    north, south = sites.ids
+    _sender, _transfer, page = await requested(system, sites, "NEXT-1", 5, 2)
+    reviewer_page = await on_the_pages(system, state)
     approved = await reviewer_page.submit(page, {"decision": "approve"}, action=f"{page}/decide")
     assert ("The transfer is now approved. Refusal North ships it next, then Refusal South "
             "confirms receipt; both sites are emailed.") in approved.text
