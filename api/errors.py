@@ -88,9 +88,28 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
         return RedirectResponse(target, status_code=303)
     if isinstance(exc, FormExpired) and not wants_json(request):
         return send_again(request, exc)
+    if isinstance(exc, NotAuthenticated):
+        return _not_authenticated(request, exc)
     response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+# words about a token, not one
+TOKEN_REFUSED = ("This access token is not valid: it expired, was revoked (logging out or a "  # noqa: S105
+                 "password change ends it) or is mistyped. Ask for a new one at POST "
+                 "/api/v1/auth/token.")
+
+
+def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+    """The API's 401 says how to authenticate (RFC 6750), and whether the token sent was the
+    problem, which a client cannot otherwise tell from having sent none."""
+    sent = request.headers.get("authorization", "").lower().startswith("bearer ")
+    response = error_response(request, exc.status_code, TOKEN_REFUSED if sent else exc.message,
+                              exc.errors, exc.code)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="CVMS"' + (
+        ', error="invalid_token"' if sent else "")
     return response
 
 

@@ -67,6 +67,20 @@ async def test_bearer_token_login_me_and_logout(system):
         assert (await api.get("/api/v1/me")).status_code == 401
 
 
+async def test_the_apis_401_says_how_to_authenticate_and_that_a_token_was_refused(system):
+    """Found by the outside check: the API's 401 carried no WWW-Authenticate (RFC 6750) and
+    said "Log in to continue." to a client that had sent a token, expired or revoked (a logout,
+    a password change) or mistyped: it could not tell that from sending none."""
+    async with system.http() as http:
+        none = await http.get("/api/v1/me")
+        stale = await http.get("/api/v1/me", headers={"Authorization": "Bearer not-a-token"})
+    assert none.status_code == stale.status_code == 401
+    assert none.headers["www-authenticate"] == 'Bearer realm="CVMS"'
+    assert stale.headers["www-authenticate"] == 'Bearer realm="CVMS", error="invalid_token"'
+    assert "/api/v1/auth/token" in stale.json()["detail"], stale.text
+    assert "expired" in stale.json()["detail"] and stale.json()["code"] == "not_authenticated"
+
+
 async def test_temporary_password_must_be_changed_first(system):
     user = await make_user(system, Role.REQUESTER, must_change_password=True)
     person = browser(system)
