@@ -15,7 +15,13 @@ from models.contracts import TransferChange, TransferEmail, TransferRef
 from models.enrollment import Location, UserLocation
 from models.enums import AccountStatus, Role
 from models.inventory import Lot, Product, Transfer
-from models.inventory_rules import FINAL_STATUSES, EntryKind, TransferKind, TransferStatus
+from models.inventory_rules import (
+    FINAL_STATUSES,
+    RECEIVE_WITHIN,
+    EntryKind,
+    TransferKind,
+    TransferStatus,
+)
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
 from models.portal_rules import MANAGER
 from models.projection import project
@@ -24,11 +30,16 @@ from notifications.catalogue import EmailKind, TransferNoticeContext
 # kind -> (headline, who hears of it, what happens next)
 NOTICES = {
     "requested": ("was requested", "sites", "the Immunization Branch approves or denies it."),
-    "approved": ("was approved", "sites", "the sending site ships the doses, then the "
-                                          "receiving site confirms receipt."),
+    # {sender} and {receiver}: the sites by name, so each reader knows whether it is theirs
+    "approved": ("was approved", "sites", "{sender} ships the doses and marks the transfer as "
+                                          "shipped on its page (the link above), then "
+                                          "{receiver} confirms receipt there when they arrive."),
     "denied": ("was denied", "sites", None),
     "cancelled": ("was cancelled", "sites", None),
-    "shipped": ("was shipped", "sites", "the receiving site confirms receipt."),
+    "shipped": ("was shipped", "sites", "{receiver} confirms receipt on the transfer's page "
+                                        "(the link above) when the doses arrive; a shipment "
+                                        f"not received within {RECEIVE_WITHIN.days} days is "
+                                        "flagged to both sites and the Immunization Branch."),
     "received": ("was received", "sites", None),
     "returned": ("was returned to the sending site", "sites", None),
     "escalated": ("has waited too long for a decision", "state", "please approve or deny it."),
@@ -119,6 +130,8 @@ class InventoryActivities(MailingActivities):
             sender = await session.get(Location, transfer.from_location_id)
             receiver = await session.get(Location, transfer.to_location_id)
             recipients = await _recipients(session, transfer, audience)
+        if next_step:
+            next_step = next_step.format(sender=sender.name, receiver=receiver.name)
         for name, address in recipients:
             context = TransferNoticeContext(
                 recipient_name=name, number=transfer.number,

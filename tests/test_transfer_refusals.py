@@ -254,3 +254,26 @@ async def test_each_step_on_a_transfers_page_says_what_happens_next(system, worl
             "sites are emailed.") in html.unescape(received.text)
     for person in (sending, receiving):
         await person.http.aclose()
+
+
+async def test_transfer_emails_name_the_site_that_acts_next_and_how(system, world):
+    """The emails said "the sending site ships the doses, then the receiving site confirms
+    receipt" to both sites alike: the reader worked out which site was theirs, and was not told
+    where to record the step."""
+    state, sites = world
+    north, south = sites.ids
+    sender, transfer, _page = await requested(system, sites, "MAILED-1", 5, 2)
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    approved = await system.smtp.one(to=sites.emails[south],
+                                     subject=f"{transfer['number']} was approved")
+    assert ("Next step: Refusal North ships the doses and marks the transfer as shipped on its "
+            "page (the link above), then Refusal South confirms receipt there when they "
+            "arrive.") in " ".join(approved.text.split())
+    await transfer_status(sender, transfer["id"], "approved")
+    assert (await sender.post(f"{url}/ship")).status_code == 200
+    shipped = await system.smtp.one(to=sites.emails[north],
+                                    subject=f"{transfer['number']} was shipped")
+    assert ("Next step: Refusal South confirms receipt on the transfer's page (the link above) "
+            "when the doses arrive; a shipment not received within 5 days is flagged to both "
+            "sites and the Immunization Branch.") in " ".join(shipped.text.split())
