@@ -69,6 +69,16 @@ def states() -> tuple[str, ...]:
     return tuple(sorted(s.name for s in pycountry.subdivisions.get(country_code="US")))
 
 
+@cache
+def state_spelled_out() -> dict[str, str]:
+    """Each of those by its name and by its two-letter code (lower case), as the rest of the
+    API takes a state: its name as kept."""
+    found = {}
+    for s in pycountry.subdivisions.get(country_code="US"):
+        found[s.name.lower()] = found[s.code.removeprefix("US-").lower()] = s.name
+    return found
+
+
 class ContactStatus:
     """A point of contact's validation: pending (link sent), validated, or expired."""
 

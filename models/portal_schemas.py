@@ -26,7 +26,7 @@ from models.fields import (
     pattern,
 )
 from models.input import Input
-from models.portal_rules import INDUSTRIES, PROFILES, SEARCH_MIN, states
+from models.portal_rules import INDUSTRIES, PROFILES, SEARCH_MIN, state_spelled_out
 
 Username = Annotated[str, Field(min_length=3, max_length=80),
                      pattern(r"[A-Za-z0-9._-]+", "Use letters, digits, dots, dashes or "
@@ -171,9 +171,10 @@ class EmployerSearch(Strict):
 def _state_name(value: str | None) -> str | None:
     if value is None:
         return None
-    found = {name.lower(): name for name in states()}.get(value.lower())
+    found = state_spelled_out().get(value.lower())
     if found is None:
-        raise ValueError("Spell out the state's name, like North Carolina.")
+        raise ValueError("Enter a US state by its name or its two-letter code, like North "
+                         "Carolina or NC.")
     return found
 
 

@@ -92,3 +92,17 @@ async def test_forms_say_plain_words(system, two_managers):
         "location_id": str(a.location_id)})
     assert blank.status_code == 422 and "Input should be" not in blank.text
     assert "First name: This field is required." in blank.text, blank.text
+
+
+async def test_a_states_two_letter_code_is_taken_and_spelled_out(system, two_managers):
+    """Found by the outside check: "NC", which every other address of the API takes, was
+    refused for an organization ("Spell out the state's name"): it is now taken, and kept
+    spelled out as the guide asks."""
+    (_a, a_api), _b = two_managers
+    made = await a_api.post("/api/v1/employers", json={
+        "name": f"Coded State {tag()}", **ADDRESS, "state": "nc"})
+    assert made.status_code == 201, made.text
+    assert made.json()["state"] == "North Carolina"
+    wrong = await a_api.post("/api/v1/employers", json={
+        "name": f"Nowhere State {tag()}", **ADDRESS, "state": "ZZ"})
+    assert wrong.status_code == 422 and "North Carolina" in wrong.json()["errors"]["state"]
