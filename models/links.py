@@ -44,6 +44,12 @@ PROBLEMS: dict[str, dict[str, str]] = {
                    "email, or ask for a new link below.",
         "expired": "This invitation link has expired. Ask for a new one below; it will be "
                    "emailed to you at once.",
+        # sent to an address the administrator then corrected: its holder is not the
+        # coordinator, so it offers no new link (which would kill the coordinator's)
+        "readdressed": "This invitation was sent to an address that is no longer the "
+                       "coordinator of this location: your Organization Administrator "
+                       "corrected it. If you are the coordinator, ask them to check your email "
+                       "address.",
     },
     PORTAL_INVITE_PURPOSE: {
         "invalid": "This link is not valid. Check that you copied the whole address, or ask "

@@ -132,3 +132,35 @@ async def test_a_coordinator_corrected_while_officers_sign_sends_them_the_correc
             signed = await sign_token(system, token, role)
             assert signed.status_code == 201, signed.text
     await wait_for_status(system, ready_id, "pending_review")
+
+
+async def test_the_old_address_cannot_renew_a_corrected_coordinators_invitation(system):
+    """Found by the outside check of a new organization's enrollment: the invitation sent to the
+    mistyped address (a stranger's) still offered "Email me a new link" after the coordinator
+    was corrected; each press killed the right coordinator's link and mailed them another, 3
+    times an hour, every hour, and used up the allowance the right coordinator's own asks
+    needed."""
+    enrollment = await start_enrollment(system, ["Stranger Clinic"])
+    (wrong_email, location_id), = enrollment.locations.items()
+    old = await system.smtp.one(to=wrong_email, subject="Primary Vaccine Coordinator")
+    old_token = old.link("/invite/").rsplit("/", 1)[1]
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    right = unique_email("coord-right")
+    await admin.submit(f"/organization/locations/{location_id}/coordinator", {
+        "coordinator_first_name": "Val", "coordinator_last_name": "Right",
+        "coordinator_email": right})
+    await system.smtp.one(to=right, subject="Primary Vaccine Coordinator")
+    stranger = browser(system)
+    page = await stranger.get(f"/invite/{old_token}")
+    assert page.status_code == 410
+    assert "no longer the coordinator of this location" in page.text
+    assert f"/invite/{old_token}/renew" not in page.text, "no new link offered"
+    async with system.http() as http:
+        renewed = await http.post(f"/api/v1/invitations/{old_token}/renew")
+    assert renewed.status_code == 410, renewed.text
+    # the form of the page before the fix, sent anyway (its token from any page)
+    pressed = await stranger.submit("/login", {}, f"/invite/{old_token}/renew")
+    assert pressed.status_code == 410
+    assert len(system.smtp.find(to=right, subject="Primary Vaccine Coordinator")) == 1
+    await register_coordinator(system, right)  # the right coordinator's link still works

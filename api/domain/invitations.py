@@ -21,9 +21,11 @@ PROBLEMS = ALL_PROBLEMS[INVITE_PURPOSE]
 async def usable_invitation(session: AsyncSession, token: str) -> AccessLink:
     link = await find_link(session, INVITE_PURPOSE, token)
     problem = link_problem(link)
-    if problem is None and readdressed(
+    # replaced or expired too: the holder of a link sent to a corrected address is no longer
+    # the coordinator, and is offered no new link
+    if problem in (None, "revoked", "expired") and readdressed(
             link, (await session.get(Location, link.subject_id)).coordinator_email):
-        problem = "revoked"
+        problem = "readdressed"
     if problem:
         raise Gone(PROBLEMS[problem], field="token", errors={"link": problem})
     return link
@@ -88,5 +90,7 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
     if link.used_at is not None:
         raise Conflict(PROBLEMS["used"], field="token")
     location = await session.get(Location, link.subject_id)
+    if readdressed(link, location.coordinator_email):  # not the coordinator's to renew
+        raise Gone(PROBLEMS["readdressed"], field="token", errors={"link": "readdressed"})
     await throttle.renewal_allowed(session, location.coordinator_email)
     await enrollment_process.renew_invitation(gateway, link.subject_id)
