@@ -7,7 +7,7 @@ from models.base import as_utc, utcnow
 from models.enums import Role
 from models.links import find_link
 from tests.support.accounts import make_user
-from tests.support.web import PASSWORD, browser
+from tests.support.web import PASSWORD, browser, unique_email
 
 NEW = "A-new-password-77"
 
@@ -35,6 +35,32 @@ async def test_a_forgotten_password_is_reset_from_the_emailed_link(system):
         assert old.status_code == 422
         new = await http.post("/api/v1/auth/token", json={"email": user.email, "password": NEW})
         assert new.status_code == 200
+
+
+async def test_a_forgotten_password_before_confirming_sends_the_confirmation_again(system):
+    """Found by the outside check: someone who registered, lost the confirmation email and
+    asked "Forgot your password?" was told a link was emailed, and nothing ever came: the
+    confirmation link comes again (the older one stops working), so the account can be
+    activated, and then its password reset."""
+    email = unique_email("waiting")
+    confirm = "Confirm your email to finish registering"
+    async with system.http() as http:
+        registered = await http.post("/api/v1/registrations", json={
+            "first_name": "Una", "last_name": "Waiting", "email": email,
+            "password": PASSWORD, "password_confirm": PASSWORD})
+        assert registered.status_code == 202, registered.text
+        first = (await system.smtp.one(to=email, subject=confirm)).link("/register/verify/")
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": email})
+        assert asked.status_code == 202
+        sent = await system.smtp.wait_for(to=email, subject=confirm, count=2)
+        fresh = sent[-1].link("/register/verify/")
+        assert fresh != first
+        old = await http.get("/" + first.split("/", 3)[3])
+        assert old.status_code == 410, old.text
+        confirmed = await http.post("/api/v1/registrations/confirm",
+                                    json={"token": fresh.rsplit("/", 1)[1]})
+        assert confirmed.status_code == 200, confirmed.text
+        assert not system.smtp.find(to=email, subject="Reset your NC CVMS password")
 
 
 async def test_the_reset_link_dies_after_an_hour(ts_system):

@@ -167,10 +167,15 @@ RESET_SENT = ("If an account exists for that address, we emailed it a link to ch
 async def request_password_reset(session: AsyncSession, gateway: Gateway,
                                  email: str) -> None:
     """The same answer whether or not the address is known (no account discovery), and past
-    a few requests an hour no further email to that address (no mail bombing)."""
+    a few requests an hour no further email to that address (no mail bombing). A registration
+    not yet confirmed is sent its confirmation link again: a reset link could not log it in,
+    and someone who lost the first email had no other way to it."""
     if not await throttle.account_email_allowed(session, email):
         return
     user = await user_by_email(session, email)
+    if user is not None and user.status == AccountStatus.PENDING_VERIFICATION:
+        await account_processes.send_verification_again(gateway, session, user.id)
+        return
     if user is None or user.status != AccountStatus.ACTIVE:
         return
     await account_processes.start_password_reset(gateway, user.id, secrets.token_hex(8))
