@@ -173,3 +173,29 @@ async def test_a_dose_corrected_or_removed_cancels_a_booking_that_no_longer_fits
         assert await _booked(system, slot) == 0, change
         await system.smtp.one(to=email,
                               subject="Your COVID-19 vaccination appointment is cancelled")
+
+
+async def test_bookings_sent_at_once_for_one_person_give_one_appointment(system):
+    """Found by the outside check: booking requests for one person sent at once from their
+    link (two tabs, a double click, a retry) each found no appointment yet and each booked
+    one: five appointments, five places taken from other people and five confirmation emails.
+    The person's bookings now take turns, so the first books and the others are told they
+    already have an appointment, on the link and in the staff's API alike."""
+    import asyncio
+
+    from models.recipient_rules import recipient_path
+    from tests.support.web import CSRF
+
+    site = await vaccinating_site(system)
+    slots = [await offer_slot(site, 3 + n, capacity=5) for n in range(3)]
+    person = await walk_in(site)
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    visitor = browser(system)
+    token = CSRF.search((await visitor.get(f"{link}/appointments")).text)[1]
+    answers = await asyncio.gather(*(
+        visitor.http.post(f"{link}/appointments", data={"csrf_token": token, "slot_id": slot})
+        for slot in (*slots, *slots)))
+    url = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
+    assert len((await site.provider.get(url)).json()["booked"]) == 1, [
+        (a.status_code, " ".join(a.text.split())[:80]) for a in answers]
+    assert sum([await _booked(system, slot) for slot in slots]) == 1
