@@ -34,7 +34,9 @@ NOTICES = {
     "approved": ("was approved", "sites", "{sender} ships the doses and marks the transfer as "
                                           "shipped on its page (the link above), then "
                                           "{receiver} confirms receipt there when they arrive."),
-    "denied": ("was denied", "sites", None),
+    "denied": ("was denied", "sites", "the doses stay at {sender}. To move vaccine still, "
+                                      "request again from {sender}'s inventory page, with "
+                                      "what the reason for the denial asks."),
     "cancelled": ("was cancelled", "sites", None),
     "shipped": ("was shipped", "sites", "{receiver} confirms receipt on the transfer's page "
                                         "(the link above) when the doses arrive; a shipment "

@@ -277,3 +277,18 @@ async def test_transfer_emails_name_the_site_that_acts_next_and_how(system, worl
     assert ("Next step: Refusal South confirms receipt on the transfer's page (the link above) "
             "when the doses arrive; a shipment not received within 5 days is flagged to both "
             "sites and the Immunization Branch.") in " ".join(shipped.text.split())
+
+
+async def test_a_denial_email_says_where_the_doses_stay_and_how_to_ask_again(system, world):
+    """A denial's email ended "Next step: Nothing more is needed from you.": not that the
+    doses stay at the sending site, nor how to move vaccine still."""
+    state, sites = world
+    north = sites.ids[0]
+    _sender, transfer, _page = await requested(system, sites, "DENIED-1", 5, 2)
+    assert (await state.post(f"/api/v1/transfers/{transfer['id']}/decision", json={
+        "decision": "deny", "reason": "Send it next week"})).status_code == 200
+    mail = await system.smtp.one(to=sites.emails[north], subject=f"{transfer['number']} was "
+                                                                 f"denied")
+    assert ("Next step: the doses stay at Refusal North. To move vaccine still, request again "
+            "from Refusal North's inventory page, with what the reason for the denial asks."
+            ) in " ".join(mail.text.split())
