@@ -712,3 +712,19 @@ async def test_a_request_key_sent_again_with_another_dose_records_it_or_says_why
     assert (await site.provider.get(f"{site.care}/recipients/{second['id']}/administrations")
             ).json() == []
     assert await on_hand(system, lot) == 9
+
+
+async def test_doses_saved_at_once_for_one_person_are_recorded_once(system):
+    """Found by the outside check: "Save dose" pressed at once on two of the person's pages
+    (two tabs, two stations), each with its own form key, found no dose 1 yet and each
+    recorded one: four dose 1 records and four doses debited. The person's doses now take
+    turns: the first is recorded, the others are told dose 1 is recorded already."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "212", f"AT-{uuid.uuid4().hex[:5].upper()}")
+    someone = await walk_in(site)
+    answers = await asyncio.gather(*(give(site, someone["id"], lot) for _ in range(4)))
+    assert sorted(a.status_code for a in answers)[0] == 201
+    doses = (await site.provider.get(f"{site.care}/recipients/{someone['id']}/administrations")
+             ).json()
+    assert len(doses) == 1, [(a.status_code, a.text[:100]) for a in answers]
+    assert await on_hand(system, lot) == 9

@@ -21,7 +21,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.appointments import cancel_unfit, close_for_dose
-from api.domain.care import recipient_at
+from api.domain.care import recipient_at, take_turn
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
@@ -229,6 +229,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
     if (done := await _the_same(session, await _by_key(session, user_id, data.request_key),
                                 data)) is not None:
         return done
+    await take_turn(session, data.recipient_id)  # saved at once on two pages: one dose
     try:
         person = await recipient_at(session, location, data.recipient_id)
         today = await _today(gateway)

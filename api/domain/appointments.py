@@ -22,6 +22,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.care import take_turn
 from api.domain.recipients import eligibility_now
 from api.domain.series import series_of
 from api.processes import Gateway
@@ -285,18 +286,9 @@ async def cancel_unfit(session: AsyncSession, gateway: Gateway, recipient_id: in
                                   BookingChange(cancelled=True))
 
 
-async def _person_turn(session: AsyncSession, person: Recipient) -> None:
-    """One booking at a time per person: the transaction's first write, on the person's row
-    (changing nothing), holds it until the commit (Postgres: the row's lock; SQLite: the
-    database's write lock), so bookings sent at once (two tabs, a double click, a retry) take
-    turns and each sees the appointment its twin committed."""
-    await session.exec(update(Recipient).where(Recipient.id == person.id)
-                       .values(updated_at=Recipient.updated_at))
-
-
 async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
                slot_id: int, *, staff: bool = False) -> Appointment:
-    await _person_turn(session, person)
+    await take_turn(session, person.id)  # bookings sent at once: one appointment
     slot = await _bookable(session, person, slot_id, staff)
     if await booked_for(session, person):
         raise Conflict(_refusal(staff, N_("You already have an appointment: cancel it to "

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -107,6 +107,15 @@ async def recipient_at(session: AsyncSession, location: Location, recipient_id: 
     if person is None or not await serves(session, location.id, person):
         raise NotFound(NO_RECIPIENT, field="recipient_id")
     return person
+
+
+async def take_turn(session: AsyncSession, recipient_id: int) -> None:
+    """One change at a time to a person's bookings and doses: the transaction's first write,
+    on the person's row (changing nothing), holds it until the commit (Postgres: the row's
+    lock; SQLite: the database's write lock), so requests sent at once (two tabs, two
+    stations, a double click) take turns and each sees what its twin committed."""
+    await session.exec(update(Recipient).where(Recipient.id == recipient_id)
+                       .values(updated_at=Recipient.updated_at))
 
 
 # What a walk-in's registration did with what was typed.
