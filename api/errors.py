@@ -50,8 +50,6 @@ def error_response(request: Request, status: int, message: str,
         return _bad_recipient_link(request, status)
     if status in (404, 405) and _public_help(request):
         return _public_help_problem(request, status)
-    if status in (400, 413) and request.url.path.startswith(BILINGUAL):
-        return _form_not_taken(request, status)
     title = TITLES.get(status) or HTTPStatus(status).phrase
     if errors and message.startswith("Check these fields:"):  # the API's words name fields
         message = "Some of what was sent cannot be used:"
@@ -145,9 +143,12 @@ def _public_help_problem(request: Request, status: int) -> Response:
 BILINGUAL = ("/r/", "/help/ask", "/help/c/")
 
 
-def _form_not_taken(request: Request, status: int) -> Response:
-    """A form of those pages too large to take (413) or cut off on the way (400): said in the
-    visitor's language, with what to do."""
+def body_not_taken(request: Request, status: int, message: str,
+                   errors: dict[str, str] | None = None, code: str = "invalid") -> Response:
+    """A body too large to take (413) or that could not be read (400): on the public pages, said
+    in the visitor's language with what to do; elsewhere as any error is."""
+    if wants_json(request) or not request.url.path.startswith(BILINGUAL):
+        return error_response(request, status, message, errors, code)
     from api.middleware import MAX_BODY_BYTES
     from api.routers.recipient_portal import bilingual_page, choose_language
 
@@ -226,8 +227,10 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
             message = TOO_MANY_PARTS
         else:
             message = UNREADABLE_BODY if wants_json(request) else UNREADABLE_FORM
-        return error_response(request, 400, message, {"body": message} if wants_json(request)
-                              else None, "invalid")
+        return body_not_taken(request, 400, message, {"body": message} if wants_json(request)
+                              else None)
+    if exc.status_code == 413:  # a body streamed past the limit (api/middleware.py)
+        return body_not_taken(request, 413, str(exc.detail), code="too_large")
     messages = {404: NOT_FOUND, 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, message, code="http_error")

@@ -92,7 +92,7 @@ async def _refuse(scope: Scope, send: Send) -> None:
     closes after it, so the rest of the body is not waited for."""
     from starlette.requests import Request
 
-    from api.errors import error_response  # imports the pages, which import this module
+    from api.errors import body_not_taken  # imports the pages, which import this module
 
     async def closing(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -102,7 +102,7 @@ async def _refuse(scope: Scope, send: Send) -> None:
     async def no_body() -> Message:  # never read: the answer does not depend on it
         return {"type": "http.disconnect"}
 
-    response = error_response(Request(scope), 413, TOO_LARGE, code="too_large")
+    response = body_not_taken(Request(scope), 413, TOO_LARGE, code="too_large")
     await response(scope, no_body, closing)
 
 
