@@ -79,6 +79,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
                    "you at once and this one stops working.",
         "void": "What this link asked you to sign has changed, so it no longer works. A new "
                 "request is emailed to you with the updated agreement.",
+        # sent to an officer's address the administrator then corrected: its holder is not
+        # the officer, so it offers no new link (which would kill the officer's)
+        "readdressed": "This signing link was sent to an address that is no longer this "
+                       "officer's: your Organization Administrator corrected it, and the "
+                       "agreement was emailed to the corrected address.",
     },
 }
 

@@ -2,6 +2,7 @@
 the signing link, or the invitation, goes to the corrected address and the old one dies."""
 
 from models.enrollment import Location
+from models.links import SIGNING_PURPOSE
 from tests.support.enrollment import complete_location, register_coordinator, start_enrollment
 from tests.support.review import (
     SIGNING_SUBJECT,
@@ -11,6 +12,7 @@ from tests.support.review import (
     wait_for_status,
 )
 from tests.support.web import browser, unique_email
+from tests.test_invitations import expire_link
 
 
 async def test_a_mistyped_officer_email_is_corrected_and_the_link_goes_to_the_new_address(system):
@@ -44,10 +46,22 @@ async def test_a_mistyped_officer_email_is_corrected_and_the_link_goes_to_the_ne
     new_token, = signing_tokens(fresh)
     stale = await sign_token(system, old_token, "ceo")
     assert stale.status_code == 410, stale.text
-    # the old link's "Email me a new link": the page speaks of a signing link (it spoke of the
-    # coordinator's invitation), and the link goes to the officer on file
+    # The old link, at the mistyped address, offers no new link: its holder is not the officer,
+    # and each press killed the corrected officer's link (the outside check of a new
+    # organization's enrollment)
+    stranger = browser(system)
+    shown = await stranger.get(f"/sign/{old_token}")
+    assert shown.status_code == 410, shown.text[:300]
+    assert "no longer this officer's" in shown.text.replace("&#39;", "'")
+    assert f"/sign/{old_token}/renew" not in shown.text
+    pressed = await stranger.submit("/login", {}, action=f"/sign/{old_token}/renew")
+    assert pressed.status_code == 410 and "coordinator" not in pressed.text
+    assert len(system.smtp.find(to=right, subject=SIGNING_SUBJECT)) == 1
+    # the officer's own link, expired: "Email me a new link" speaks of a signing link (it spoke
+    # of the coordinator's invitation), and the link goes to the officer on file
+    await expire_link(system, SIGNING_PURPOSE, new_token)
     officer = browser(system)
-    again = await officer.submit(f"/sign/{old_token}", {}, action=f"/sign/{old_token}/renew")
+    again = await officer.submit("/login", {}, action=f"/sign/{new_token}/renew")
     assert "We emailed a new signing link to the officer's address" in again.text, again.text
     assert "coordinator" not in again.text
     new_token, = signing_tokens((await system.smtp.wait_for(

@@ -14,6 +14,7 @@ from api.processes import signing as signing_process
 from core.errors import Conflict, CVMSError, Forbidden, Gone
 from models.accounts import AccessLink
 from models.agreements import DOCUMENTS, Document
+from models.audit import AuditEvent
 from models.contracts import OfficerSign, SignatureRecorded
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus, OfficerRole
@@ -41,9 +42,27 @@ def _gone(problem: str) -> Gone:
     return Gone(PROBLEMS[problem], field="token", errors={"link": problem})
 
 
+async def sent_elsewhere(session: AsyncSession, link: AccessLink,
+                         request: SigningRequest) -> bool:
+    """The link went to an officer's address corrected since (the round's audit of the
+    change, activities.signing): whoever holds it is not the officer."""
+    signing_round = await session.get(SigningRound, request.round_id)
+    changes = (await session.exec(select(AuditEvent.detail).where(
+        AuditEvent.subject_type == "location",
+        AuditEvent.subject_id.in_(signing_round.location_ids),
+        AuditEvent.action == "signatures:officer-changed",
+        AuditEvent.at >= link.created_at))).all()
+    return any(change.get("round") == signing_round.number
+               and change.get("document") == getattr(request.document, "value", request.document)
+               and change.get("from") != request.officer_email for change in changes)
+
+
 async def open_link(session: AsyncSession, token: str) -> SigningPage:
     link = await find_link(session, SIGNING_PURPOSE, token)
     problem = link_problem(link)
+    if problem in ("revoked", "expired") and await sent_elsewhere(
+            session, link, await session.get(SigningRequest, link.subject_id)):
+        problem = "readdressed"
     if problem:
         raise _gone(problem)
     request = await session.get(SigningRequest, link.subject_id)
@@ -110,6 +129,8 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
         request]
     if not requests:
         raise Conflict(PROBLEMS["used"], field="token")
+    if await sent_elsewhere(session, link, request):  # not the officer's to renew
+        raise _gone("readdressed")
     await throttle.renewal_allowed(session, request.officer_email,
                                    throttle.SIGNING_LINK_EMAIL)
     signing_round = await session.get(SigningRound, request.round_id)
