@@ -188,8 +188,10 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
         session.add(person)
         try:
             await session.flush()
-        except IntegrityError:
+        except IntegrityError:  # the same person saved at once elsewhere: theirs is the record
             await session.rollback()
+            for kept in (user, location):  # read again: the rollback expired them
+                await session.refresh(kept)
             existing = await _same_person(session, values)
         else:
             await session.refresh(person)
