@@ -54,7 +54,7 @@ def api_command(host: str, port: int, *extra: str) -> list[str]:
     """The API and portal process, as the run command and the benchmarks start it."""
     return [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", host,
             "--port", str(port), "--log-level", "warning", "--no-proxy-headers",
-            "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), *extra]
+            "--no-server-header", "--timeout-keep-alive", str(KEEP_ALIVE_SECONDS), *extra]
 
 
 def _die_with_parent() -> None:

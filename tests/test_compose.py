@@ -115,3 +115,13 @@ def test_temporal_in_production_starts_with_a_production_count_of_history_shards
     laptop's, which no later setting can raise."""
     shards = compose()["services"]["temporal"]["environment"]["NUM_HISTORY_SHARDS"]
     assert int(substitute(shards, {})) >= 512
+
+
+def test_the_servers_do_not_name_their_software():
+    """Every answer said `server: uvicorn`: nothing a visitor needs, something a scanner reads."""
+    from core.devrun import api_command
+
+    api = compose()["services"]["api"]
+    assert "--no-server-header" in api["command"]
+    assert '"--no-server-header"' in (ROOT / "Dockerfile").read_text()
+    assert "--no-server-header" in api_command("127.0.0.1", 8000)
