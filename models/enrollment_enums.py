@@ -18,6 +18,17 @@ class LocationStatus(StrEnum):
         return _LOCATION_LABELS[self.value]
 
 
+# Whom a location waits on, in the words of its status projection (the location's workflow
+# writes them; a page reads them, and says the review's itself in the moment before the
+# workflow moves a location its officers' signatures already cover).
+WAITING_REGISTRATION = "Vaccine coordinator: register from the invitation email"
+WAITING_SECTION_B = "Vaccine coordinator: complete Section B"
+WAITING_RESUBMISSION = "Vaccine coordinator: correct and resubmit Section B"
+WAITING_OFFICERS = "Responsible officers (CEO and CMO): sign the provider agreement"
+WAITING_REVIEW = "Immunization Branch: review the location"
+WAITING_AFTER_REJECTION = "Vaccine coordinator: resubmit Section B after the rejection"
+
+
 _LOCATION_LABELS = {
     "new": "Not started",
     "in_progress": "Section B in progress",

@@ -8,11 +8,11 @@ from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
 
 from models.audit import AuditEvent
+from models.enrollment_enums import WAITING_OFFICERS, WAITING_REGISTRATION, WAITING_SECTION_B
 from tests.support.databases import backend
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.review import wait_for_status
 from workflows import ids
-from workflows.location import WAITING_OFFICERS, WAITING_REGISTRATION, WAITING_SECTION_B
 
 LOCAL = "core_local_activity"
 

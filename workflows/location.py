@@ -46,7 +46,15 @@ with workflow.unsafe.imports_passed_through():
         StatusChange,
         SubmitSectionB,
     )
-    from models.enrollment_enums import LocationStatus
+    from models.enrollment_enums import (
+        WAITING_AFTER_REJECTION,
+        WAITING_OFFICERS,
+        WAITING_REGISTRATION,
+        WAITING_RESUBMISSION,
+        WAITING_REVIEW,
+        WAITING_SECTION_B,
+        LocationStatus,
+    )
     from models.review_rules import decision_problem
     from workflows import ids
     from workflows.guard import history_is_long, in_time, refuse
@@ -57,12 +65,6 @@ with workflow.unsafe.imports_passed_through():
 A = EnrollmentActivities
 R = ReviewActivities
 S = LocationStatus
-WAITING_REGISTRATION = "Vaccine coordinator: register from the invitation email"
-WAITING_SECTION_B = "Vaccine coordinator: complete Section B"
-WAITING_RESUBMISSION = "Vaccine coordinator: correct and resubmit Section B"
-WAITING_OFFICERS = "Responsible officers (CEO and CMO): sign the provider agreement"
-WAITING_REVIEW = "Immunization Branch: review the location"
-WAITING_AFTER_REJECTION = "Vaccine coordinator: resubmit Section B after the rejection"
 ESCALATE_FROM_REMINDER = 2
 # Runs started after this change project the next reminder into the database, so pages ask
 # no workflow; runs started before it (recorded histories) replay without those writes.

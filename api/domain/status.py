@@ -10,10 +10,9 @@ from models.agreements import DOCUMENTS
 from models.base import as_utc
 from models.contracts import REMINDER_EVERY
 from models.enrollment import Location, SectionB
-from models.enrollment_enums import LocationStatus, OfficerRole
+from models.enrollment_enums import WAITING_REVIEW, LocationStatus, OfficerRole
 from models.enrollment_schemas import LocationOut, LocationStatusOut
 from models.review import SigningRequest, SigningRound
-from workflows.location import WAITING_REVIEW
 
 
 def next_reminder(location: Location, last_save: datetime | None) -> datetime | None:
