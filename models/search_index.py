@@ -4,7 +4,7 @@ on the model by `trigram_indexes`).
 An FTS5 table with the trigram tokenizer over `help_case.search_text` (external content: it
 keeps only the index, the text stays in `help_case`), kept in step by three triggers, both made
 by migration 0011h. A search of three characters or more asks it for the ids of the cases whose
-text holds the phrase (api/domain/text_search.py `indexed_contains`) instead of reading every
+text holds the phrase (api/domain/text_search.py `search_text_contains`) instead of reading every
 case's text: at 20,000 cases the searched console was the one list past 25 ms with 20 people.
 
 The triggers live on `help_case`: a migration that recreates that table on SQLite (a batch
