@@ -61,6 +61,10 @@ async def test_the_desk_adds_a_managers_location_to_an_account_elsewhere(system,
     assert unknown.status_code == 404
     assert "No active CVMS account has this email address" in unknown.text
     assert 'id="grant-email"' in unknown.text and "usa-input--error" in unknown.text
+    state_staff = await desk_page.submit(page, {"email": desk_user.json()["email"],
+                                                "location_id": str(away_id)},
+                                         action=f"{page}/add-location")
+    assert state_staff.status_code == 409 and "works at no location" in state_staff.text
     not_theirs = await desk_page.submit(page, {"email": person["email"],
                                                "location_id": str(home_id)},
                                         action=f"{page}/add-location")

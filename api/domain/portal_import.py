@@ -155,6 +155,12 @@ async def add_location(session: AsyncSession, gateway: Gateway, case: Case, agen
         raise NotFound("No active CVMS account has this email address. Ask the requester for "
                        "the address the person signs in with, or import them as a new portal "
                        "user from the onboarding template.", field="email")
+    if not any(row.profile for row, _ in await portal_accounts.relations(session, person.id)):
+        # the state's, the desk's or a help-desk requester's account: no location's staff
+        raise Conflict("This account works at no location (it is not a provider portal "
+                       "account), so no location is added to it. Import the person as a new "
+                       "portal user from the onboarding template, with another address.",
+                       field="email")
     await portal_accounts.grant(session, manager, person, LocationGrant(
         location_id=data.location_id, profile=data.profile))
     await helpdesk.pick_up(session, gateway, case, agent)
