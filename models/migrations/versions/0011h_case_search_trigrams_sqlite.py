@@ -41,11 +41,13 @@ DROP = ("DROP TRIGGER IF EXISTS help_case_search_insert",
 def _has_trigrams() -> bool:
     """FTS5 with its trigram tokenizer (SQLite 3.34 and later, with FTS5 built in): without
     it the console's search reads every case's text, as before."""
+    probe = sqlite3.connect(":memory:")
     try:
-        sqlite3.connect(":memory:").execute(
-            "CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
+        probe.execute("CREATE VIRTUAL TABLE probe USING fts5(x, tokenize='trigram')")
     except sqlite3.OperationalError:
         return False
+    finally:
+        probe.close()
     return True
 
 
