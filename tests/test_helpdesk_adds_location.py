@@ -14,7 +14,7 @@ from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
 from tests.support.helpdesk import agent, desk, open_case
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import invite
+from tests.support.portal import add_as_new, invite
 from tests.support.review import reviewer
 from tests.support.web import browser, unique_email
 from tests.test_browser_enrollment import log_in
@@ -32,11 +32,8 @@ async def test_the_desk_adds_a_managers_location_to_an_account_elsewhere(system,
     home, away = orgs
     (home_id,), (away_id,) = home.ids, away.ids
     person = await invite(system, home.staff[home_id], home_id, "provider", "Kai")
-    manager = browser(system)
-    await manager.login(away.emails[away_id])
-    typed = {"first_name": "Kai", "last_name": "Tester", "email": person["email"],
-             "location_id": str(away_id), "profile": "provider", "username": "kai.away"}
-    refused = await manager.submit("/portal/accounts/new", typed)
+    manager, _typed, refused = await add_as_new(system, away.emails[away_id], person, away_id,
+                                                "provider", "kai.away", last_name="Tester")
     assert refused.status_code == 409
     assert "open a User onboarding case with the help desk" in refused.text
     link = re.search(r'href="(/help/cases/new\?[^"]+)">Open a User onboarding case', refused.text)

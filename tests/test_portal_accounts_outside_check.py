@@ -10,6 +10,7 @@ from tests.support.inventory import enrolled_sites
 from tests.support.portal import (
     INVITATION,
     PASSWORD,
+    add_as_new,
     also_manages,
     contact_of_two_employers,
     invite,
@@ -187,11 +188,8 @@ async def test_a_person_of_another_location_of_the_organization_gets_the_locatio
                                 await reviewer(system))
     east, west = pair.ids
     person = await invite(system, pair.staff[east], east, "provider", "Joy")
-    page = browser(system)
-    await page.login(pair.emails[west])
-    typed = {"first_name": "Joy", "last_name": "Other", "email": person["email"],
-             "location_id": str(west), "profile": "provider_readonly", "username": "joy.other"}
-    offered = await page.submit("/portal/accounts/new", typed)
+    page, typed, offered = await add_as_new(system, pair.emails[west], person, west,
+                                            "provider_readonly", "joy.other")
     assert offered.status_code == 409
     assert "another location of your organization" in offered.text
     assert 'name="join" value="yes"' in offered.text

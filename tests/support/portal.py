@@ -8,7 +8,7 @@ from api.domain.accounts import user_by_email
 from models.enrollment import UserLocation
 from models.portal_rules import MANAGER
 from tests.support.system import System
-from tests.support.web import PASSWORD, api_client, unique_email
+from tests.support.web import PASSWORD, api_client, browser, unique_email
 
 INVITATION = "Your CVMS Provider Portal account"
 
@@ -46,7 +46,19 @@ async def user_id(system: System, email: str) -> int:
         return (await user_by_email(session, email)).id
 
 
-__all__ = ["PASSWORD", "also_manages", "invite", "user_id"]
+async def add_as_new(system: System, manager_email: str, person: dict, location_id: int,
+                     profile: str, username: str, last_name: str = "Other"):
+    """The manager types someone who already has an account into "Add a portal contact", in
+    the browser: (their page, the form's values, the answer)."""
+    page = browser(system)
+    await page.login(manager_email)
+    typed = {"first_name": person["first_name"], "last_name": last_name,
+             "email": person["email"], "location_id": str(location_id), "profile": profile,
+             "username": username}
+    return page, typed, await page.submit("/portal/accounts/new", typed)
+
+
+__all__ = ["PASSWORD", "add_as_new", "also_manages", "invite", "user_id"]
 
 
 VALIDATION = "Validate your access to the CVMS Organization Portal"
