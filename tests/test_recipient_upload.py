@@ -455,3 +455,33 @@ async def test_a_repeated_row_is_named_before_the_valid_rows_are_chosen(system):
     shown = " ".join((await person.get(f"/recipients/uploads/{body['id']}")).text.split())
     assert "7 of 11 rows have problems" in shown and "Import the 4 valid rows only" in shown
     assert "The 4 valid rows name 3 people" in shown and "Row 6 repeats row 2" in shown, shown
+
+
+async def test_a_semicolon_or_tab_separated_csv_imports_as_a_comma_one(system):
+    """Excel in Spanish (and other European) settings saves "CSV" with semicolons, in its
+    Windows code page: such a file was refused as missing every column."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    t = tag()
+    lines = rows(4, t)
+    lines[0][5] = "12 Calle Peña, Apt 3"  # a comma inside a cell of a semicolon file
+    spanish = csv_file(lines, delimiter=";").decode().encode("cp1252")
+    answer = await upload(http, manager, spanish, name="personas.csv")
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["new_recipients"] == 4 and answer.json()["stored"] == 4, answer.json()
+    async with system.sessions() as session:
+        stored = (await session.exec(select(Recipient).where(
+            Recipient.last_name == f"Quill{t}", Recipient.first_name == lines[0][0]))).one()
+    assert stored.street == "12 Calle Peña, Apt 3"
+    tabbed = await upload(http, manager, csv_file(rows(3, tag()), delimiter="\t"), name="t.csv")
+    assert tabbed.status_code == 201 and tabbed.json()["new_recipients"] == 3, tabbed.text
+    wrong = csv_file(rows(2, tag()), delimiter=";",
+                     header=["Nombre", "Apellido"] + HEADER[2:])
+    refused = await upload(http, manager, wrong, name="personas.csv")
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"]["file"] == (
+        "The header row (row 1) is missing these columns: Legal First Name, Legal Last Name. "
+        "Start from the template."), refused.json()
+    _person, page = await upload_page(system, manager, "personas.csv", wrong)
+    assert page.status_code == 422
+    assert "missing these columns: Legal First Name, Legal Last Name." in page.text

@@ -135,11 +135,21 @@ def _csv(data: bytes, cap: int = READ_CAP) -> list[list[Any]]:
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     rows = []
-    for row in csv.reader(io.StringIO(text)):
+    for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
         rows.append(row)
         if len(rows) > cap + 1:
             raise TooManyRows(None)
     return rows
+
+
+def _delimiter(text: str) -> str:
+    """The file's separator, from its header line: a comma, or the semicolon (or tab) Excel
+    writes as "CSV" where the comma is the decimal mark (Spanish and European settings)."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
+    except csv.Error:  # one column, or no separator it can tell: the comma, as before
+        return ","
 
 
 def _columns(header: list[Any]) -> dict[str, int]:

@@ -104,10 +104,10 @@ def xlsx(lines: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
-def csv_file(lines: list[list[str]]) -> bytes:
+def csv_file(lines: list[list[str]], delimiter: str = ",", header: list[str] = HEADER) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
     writer.writerows(lines)
     return out.getvalue().encode()
 
