@@ -46,7 +46,7 @@ from api.routers import (
     sites,
     state,
 )
-from api.routing import Router
+from api.routing import Router, relative_slash_redirects
 from api.services import Services
 from api.static_files import STATIC, KeptStaticFiles
 from api.warmup import warm_up
@@ -103,6 +103,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         if not isinstance(router, Router):  # see api/routing.py
             raise TypeError(f"{router!r} is not an api.routing.Router")
         app.include_router(router)
+    relative_slash_redirects(app.router)
     return app
 
 

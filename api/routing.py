@@ -11,14 +11,20 @@ its routes' paths: a path none of them can match is not asked route by route (0.
 router that could match is asked exactly as before. Upstream proposes the same short cut for
 routers included with a prefix (fastapi/fastapi#16159); ours are included without one and
 their routes' paths are whole.
+
+`SlashRedirect` answers a path that differs from a route's only by a trailing slash, as
+Starlette's `redirect_slashes` did, but with a relative Location: Starlette's wrote the
+request's Host header into it (GET /organization/ with Host: evil.example was sent on to
+http://evil.example/organization).
 """
 
 import re
 
 from fastapi import APIRouter
 from starlette._utils import get_route_path
+from starlette.responses import RedirectResponse
 from starlette.routing import Match
-from starlette.types import Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 _GROUP = re.compile(r"\(\?P<\w+>")  # a named group; one alternation cannot repeat a name
 
@@ -48,3 +54,35 @@ class Router(APIRouter):
         if paths is not None and not paths.match(get_route_path(scope)):
             return Match.NONE, {}
         return super().matches(scope)
+
+
+class SlashRedirect:
+    """The app router's answer when no route matches: a redirect to the same path with (or
+    without) its trailing slash when a route serves that one, kept relative (path and query
+    string only), else the router's 404. Installed with the router's own redirect_slashes off,
+    it is asked after every route has said no (and FastAPI's low-priority frontend routes,
+    which we have none of)."""
+
+    def __init__(self, router: APIRouter, not_found: ASGIApp) -> None:
+        self.router, self.not_found = router, not_found
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route_path = get_route_path(scope)
+        if scope["type"] == "http" and route_path != "/":
+            path = scope["path"]
+            other = dict(scope, path=path.rstrip("/") if route_path.endswith("/") else path + "/")
+            location = other["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+            if scope.get("query_string"):
+                location += "?" + scope["query_string"].decode("latin-1")
+            # "//host" would send the browser to another host: never a redirect
+            if not location.startswith("//") and any(
+                    route.matches(other)[0] is not Match.NONE for route in self.router.routes):
+                await RedirectResponse(location)(scope, receive, send)
+                return
+        await self.not_found(scope, receive, send)
+
+
+def relative_slash_redirects(router: APIRouter) -> None:
+    """Have the app's router redirect a trailing-slash near miss with a relative Location."""
+    router.redirect_slashes = False
+    router.default = SlashRedirect(router, router.default)

@@ -70,3 +70,26 @@ def test_the_app_refuses_a_router_without_the_index(monkeypatch):
     monkeypatch.setattr(health, "router", APIRouter())
     with pytest.raises(TypeError, match="api.routing.Router"):
         create_app(Settings(_env_file=None, environment="test", secret_key=TEST_SECRET))
+
+
+FORGED_HOST = {"Host": "evil.example"}
+
+
+async def test_a_trailing_slash_redirect_names_no_host_the_request_made_up(app, system):
+    """GET /organization/ with a forged Host answered Location: http://evil.example/organization:
+    the redirect now keeps to its path and query string, on the app and on a real server."""
+    import httpx
+
+    in_process = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                   base_url="http://testserver")
+    async with in_process, system.http() as served:
+        for http in (in_process, served):
+            answer = await http.get("/organization/?tab=2&x=%2F", headers=FORGED_HOST)
+            assert answer.status_code == 307, answer.text
+            assert answer.headers["location"] == "/organization?tab=2&x=%2F", answer.headers
+            added = await http.get("/api/v1/me/", headers=FORGED_HOST)
+            assert added.status_code == 307 and added.headers["location"] == "/api/v1/me"
+        assert (await served.get("/no/such/page/", headers=FORGED_HOST)).status_code == 404
+        # a path that would read as another host ("//evil.example") is never a redirect
+        other_host = await served.get(f"{system.base_url}//evil.example/", headers=FORGED_HOST)
+        assert other_host.status_code == 404, other_host.headers
