@@ -108,6 +108,8 @@ class CheckInOut(BaseModel):
     recipient_id: int
     location_id: int
     checked_in_at: datetime
+    already_checked_in: bool = False  # checked in already today: this is that check-in
+    notice: str | None = None
 
 
 class RegistryQuery(Input):

@@ -742,3 +742,41 @@ async def test_a_walk_in_registered_at_once_on_two_pages_is_one_person_and_no_er
     assert [a.status_code for a in answers] == [201] * 4, [
         (a.status_code, a.text[:100]) for a in answers]
     assert len({a.json()["id"] for a in answers}) == 1
+
+
+async def test_check_in_pressed_at_once_on_four_pages_is_one_check_in(system):
+    """Found by the outside check: "Check in" pressed at once for one person (a double click,
+    two stations, the API and a page) recorded four check-ins. A person is checked in once a
+    day at a location: the presses take turns, the first checks them in and the others answer
+    with that check-in, "already checked in at 10:05 AM", on the page and in the API alike."""
+    from models.administrations import CheckIn
+    from tests.support.web import CSRF, browser
+
+    site = await vaccinating_site(system)
+    someone = await walk_in(site)
+    staff = browser(system)
+    await staff.login(site.emails[Role.PROVIDER])
+    here = f"/care/{site.location_id}/recipients/{someone['id']}"
+    token = CSRF.search((await staff.get(here)).text)[1]
+    url = f"{site.care}/recipients/{someone['id']}/check-ins"
+    answers = await asyncio.gather(
+        *(site.provider.post(url) for _ in range(4)),
+        *(staff.http.post(f"{here}/check-in", data={"csrf_token": token}) for _ in range(2)))
+    assert [a.status_code for a in answers] == [201] * 4 + [200] * 2, [
+        (a.status_code, a.text[:100]) for a in answers]
+    async with system.sessions() as session:
+        visits = (await session.exec(select(CheckIn).where(
+            CheckIn.recipient_id == someone["id"]))).all()
+    assert len(visits) == 1, [(a.status_code, a.text[:100]) for a in answers]
+    at = f"{visits[0].checked_in_at.replace(tzinfo=UTC).astimezone(EASTERN):%-I:%M %p}"
+    api = [a.json() for a in answers[:4]]
+    assert {a["id"] for a in api} == {visits[0].id}
+    assert [a["already_checked_in"] for a in api].count(False) <= 1, api
+    already = f"{someone['first_name']} {someone['last_name']} is already checked in at {at}."
+    again = await site.provider.post(url)
+    assert again.json()["already_checked_in"] is True and again.json()["notice"] == already
+    pressed = await staff.http.post(f"{here}/check-in", data={"csrf_token": token})
+    assert pressed.status_code == 200 and already in pressed.text, pressed.text[-2000:]
+    async with system.sessions() as session:
+        assert len((await session.exec(select(CheckIn).where(
+            CheckIn.recipient_id == someone["id"]))).all()) == 1

@@ -24,10 +24,11 @@ from api.domain.scope import profile_at, site_for_staff
 from api.forms import one_field, parse, refuse_fields
 from api.processes import recipients as recipient_processes
 from core.errors import Forbidden, Invalid, NotFound
+from core.timefmt import clock
 from models.accounts import User
 from models.administrations import CheckIn
 from models.audit import SERVED_ELSEWHERE, AuditEvent
-from models.base import insert_or_skip, utcnow
+from models.base import as_utc, insert_or_skip, utcnow
 from models.care_rules import EASTERN, local_today
 from models.enrollment import Location
 from models.portal_rules import ACTING, PROFILES
@@ -262,12 +263,31 @@ async def _same_person(session: AsyncSession, values: dict) -> Recipient | None:
         Recipient.date_of_birth == values["date_of_birth"]))).first()
 
 
+@dataclass
+class Visit:
+    check_in: CheckIn
+    new: bool  # False: checked in already today, by an earlier press (or another station)
+
+    def notice(self, person: Recipient) -> str:
+        at = clock(self.check_in.checked_in_at)
+        return (f"{person.full_name} is checked in." if self.new else
+                f"{person.full_name} is already checked in at {at}.")
+
+
 async def check_in(session: AsyncSession, user: User, location: Location,
-                   person: Recipient) -> CheckIn:
-    visit = CheckIn(recipient_id=person.id, location_id=location.id, checked_in_by=user.id)
+                   person: Recipient, now: datetime) -> Visit:
+    """One check-in a day per person at a location: "Check in" pressed again (a double click,
+    two stations, a retry) answers with the day's check-in. The person's changes take turns
+    (`take_turn`), so presses sent at once each see the one their twin committed."""
+    await take_turn(session, person.id)
+    visit = await last_check_in(session, location, person)
+    if visit is not None and local_today(as_utc(visit.checked_in_at)) == local_today(now):
+        return Visit(visit, new=False)
+    visit = CheckIn(recipient_id=person.id, location_id=location.id, checked_in_by=user.id,
+                    checked_in_at=now)
     session.add(visit)
     await session.flush()
-    return visit
+    return Visit(visit, new=True)
 
 
 async def last_check_in(session: AsyncSession, location: Location, person: Recipient

@@ -57,12 +57,15 @@ async def walk_in(location_id: Id, body: WalkInIn, user: CurrentUser,
 
 
 @router.post(f"{BASE}/recipients/{{recipient_id}}/check-ins", response_model=CheckInOut,
-             status_code=201, summary="Check a recipient in")
+             status_code=201, summary="Check a recipient in (once a day: pressed again, the "
+                                      "day's check-in, with already_checked_in)")
 async def check_in(location_id: Id, recipient_id: Id, user: CurrentUser,
-                   session: SessionDep) -> CheckInOut:
+                   session: SessionDep, gateway: ProcessesDep) -> CheckInOut:
     location = await care.care_site(session, user, location_id, write=True)
     person = await care.recipient_at(session, location, recipient_id)
-    return CheckInOut.model_validate(await care.check_in(session, user, location, person))
+    visit = await care.check_in(session, user, location, person, await gateway.now())
+    return CheckInOut.model_validate(visit.check_in).model_copy(update={
+        "already_checked_in": not visit.new, "notice": visit.notice(person)})
 
 
 @router.get(f"{BASE}/recipients/{{recipient_id}}/administrations",

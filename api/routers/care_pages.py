@@ -185,9 +185,9 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
         location = await care.care_site(session, user, location_id, write=True)
         person = await care.recipient_at(session, location, recipient_id)
         if action == "check-in":
-            await care.check_in(session, user, location, person)
+            visit = await care.check_in(session, user, location, person, await gateway.now())
             await session.commit()
-            return redirect(here, notice=f"{person.full_name} is checked in.")
+            return redirect(here, notice=visit.notice(person))
         if action == "identity":
             if not await care.keeps_details(session, location.id, person):
                 raise care.other_organization(person)
