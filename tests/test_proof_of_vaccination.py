@@ -75,3 +75,26 @@ async def test_the_pdf_qr_code_verifies_and_carries_the_doses(system):
     with pytest.raises((jws.InvalidJWSSignature, JWKeyNotFound)):
         health_card.verify(health_card.from_numeric(scanned),
                            {"keys": [{**impostor, "kid": jwks["keys"][0]["kid"]}]})
+
+
+async def test_the_pdf_of_someone_without_a_dose_is_a_page_saying_none_is_recorded(system):
+    """Found by the outside check: with no dose recorded the proof page shows no download
+    link, but its address (typed, bookmarked) gave a PDF proving nothing. It now answers 409
+    with the portal's page, in the person's language, saying no dose is recorded yet and what
+    to do; once a dose is recorded the PDF is there."""
+    site = await vaccinating_site(system)
+    person = await walk_in(site, language="es")
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    async with system.http() as http:
+        spanish = await http.get(f"{link}/proof.pdf")
+        english = await http.get(f"{link}/proof.pdf", params={"lang": "en"})
+        lot = await stock(system, site, "208", f"ND-{uuid.uuid4().hex[:5].upper()}")
+        assert (await give(site, person["id"], lot)).status_code == 201
+        given = await http.get(f"{link}/proof.pdf")
+    assert spanish.status_code == 409 and spanish.headers["content-type"].startswith("text/html")
+    assert "Todavía no hay ninguna dosis registrada" in spanish.text, spanish.text[-2000:]
+    assert "pida al lugar donde se vacunó que la registre" in spanish.text
+    assert f'href="{link}/status"' in spanish.text and 'lang="es"' in spanish.text
+    assert english.status_code == 409 and "No dose is recorded yet" in english.text
+    assert "ask the site that vaccinated you to record it" in english.text
+    assert given.status_code == 200 and given.headers["content-type"] == "application/pdf"

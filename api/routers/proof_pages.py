@@ -29,8 +29,12 @@ async def proof_page(request: Request, recipient_id: Id, key: str, session: Sess
 async def proof_pdf(request: Request, recipient_id: Id, key: str, session: SessionDep,
                     settings: SettingsDep, lang: str | None = None) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
-    language = lang if lang in i18n.LANGUAGES else choose_language(request, person)
-    pdf = await proofs.proof_pdf(await proofs.proof_of(session, settings, person), language)
+    language = i18n.use(lang) if lang in i18n.LANGUAGES else choose_language(request, person)
+    proof = await proofs.proof_of(session, settings, person)
+    if not proof.doses:  # no link to it is shown, but the address may be typed or bookmarked
+        return bilingual_page(request, "proof/no_doses.html",
+                              {"base": f"/r/{recipient_id}/{key}"}, status_code=409)
+    pdf = await proofs.proof_pdf(proof, language)
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="vaccination-record-{language}.pdf"',
         "Cache-Control": "no-store"})
