@@ -130,6 +130,44 @@ async def test_removing_a_location_asks_first(system):
         assert await session.get(Location, gone_id) is None
 
 
+async def test_a_draft_location_holding_rows_says_why_it_stays_and_what_to_do(system):
+    """A draft location the help desk already imported providers into answered "Remove" with
+    the generic "conflicts with a record that already exists" 409."""
+    enrollment = await start_enrollment(system, ["Keep Clinic", "Held Clinic"], submit=False)
+    held_id = list(enrollment.locations.values())[1]
+    async with system.sessions() as session:
+        session.add_all([PracticingProvider(location_id=held_id, first_name=name,
+                                            last_name="Import", license_type="MD",
+                                            license_number=f"MD-{n}0042", source="bulk")
+                         for n, name in enumerate(["Avery", "Blair"])])
+        await session.commit()
+    said = ("Held Clinic cannot be removed: it already holds 2 practicing providers, which "
+            "removing it would delete. Keep it and correct its name, address or coordinator "
+            "with “Edit Held Clinic”; if it must go, open a help-desk case saying so.")
+    api = await enrollment.admin.delete(
+        f"/api/v1/organizations/{enrollment.org_id}/locations/{held_id}")
+    assert api.status_code == 409 and api.json()["detail"] == said, api.text
+    person = browser(system)
+    await person.login(enrollment.admin_email)
+    url = "/organization/section-a/locations"
+    for action in (f"remove-{held_id}", f"confirm-remove-{held_id}"):
+        page = await person.submit(url, {"action": action})
+        assert page.status_code == 409, page.text
+        row = page.text.split("Held Clinic</td>")[1].split("</tr>")[0]
+        assert said in row, row
+        assert "Yes, remove Held Clinic" not in page.text
+    async with system.sessions() as session:
+        assert await session.get(Location, held_id) is not None
+        assert len((await session.exec(select(PracticingProvider).where(
+            PracticingProvider.location_id == held_id))).all()) == 2
+
+
+def test_every_table_that_refers_to_a_location_is_named_when_it_holds_one():
+    from api.domain.section_a import HOLDINGS, location_references
+
+    assert {table for table, _column in location_references()} == set(HOLDINGS)
+
+
 async def test_rows_kept_before_a_rule_was_tightened_are_shown_not_refused(system):
     """A provider or a storage unit stored before its input rule was tightened (a name with a
     digit, a short license number, a brand with a line break: each refused as input today) is

@@ -4,7 +4,7 @@ import contextlib
 from typing import Annotated
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +13,7 @@ from api.processes import enrollment as enrollment_process
 from api.processes import signing as signing_process
 from core.errors import Conflict, Invalid, NotFound, StillWorking
 from core.timefmt import day
+from core.wording import counted
 from models.accounts import AccessLink, User
 from models.agreements import DOCUMENTS
 from models.audit import AuditEvent
@@ -143,8 +144,70 @@ async def update_location(session: AsyncSession, org: Organization, location_id:
     return location
 
 
+# What a draft location can already hold (a help-desk import, an account given access, ...):
+# removing it would delete these, so it is refused, naming them. Every table that refers to a
+# location is asked (test_enrollment_api checks this list names them all).
+HOLDINGS = {
+    "practicing_provider": ("practicing provider", None),
+    "storage_unit": ("storage unit", None),
+    "section_b": ("Section B draft", None),
+    "provider_import": ("help-desk import", None),
+    "help_case": ("help-desk case", None),
+    "user_location": ("portal account with access to it", "portal accounts with access to it"),
+    "signature": ("signature", None),
+    "review_decision": ("review decision", None),
+    "employer": ("employer", None),
+    "recipient": ("recipient", None),
+    "recipient_site": ("recipient's site record", "recipients' site records"),
+    "recipient_upload": ("recipient upload", None),
+    "inventory_lot": ("vaccine lot", None),
+    "inventory_ledger": ("inventory record", None),
+    "transfer": ("vaccine transfer", None),
+    "check_in": ("check-in", None),
+    "administration": ("recorded dose", None),
+    "appointment_slot": ("appointment slot", None),
+}
+
+
+def location_references() -> list[tuple[str, object]]:
+    """(table name, column) of every column that refers to a location."""
+    return sorted(((table.name, fk.parent) for table in Location.metadata.tables.values()
+                   for fk in table.foreign_keys if fk.target_fullname == "location.id"),
+                  key=lambda ref: (ref[0], ref[1].name))
+
+
+async def holdings(session: AsyncSession, location_id: int) -> list[str]:
+    """What rows refer to this location, counted in words ("2 practicing providers")."""
+    counts: dict[str, int] = {}
+    for table, column in location_references():
+        n = (await session.exec(select(func.count()).select_from(column.table)
+                                .where(column == location_id))).one()
+        if n:
+            counts[table] = counts.get(table, 0) + n
+    return [counted(n, *HOLDINGS.get(table, ("other record", None)))
+            for table, n in counts.items()]
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+async def removal_refused(session: AsyncSession, location: Location) -> str | None:
+    """Why this draft location cannot be removed, and what to do, or None: one that already
+    holds something (a help-desk import, an account given access) would lose it."""
+    held = await holdings(session, location.id)
+    if not held:
+        return None
+    return (f"{location.name} cannot be removed: it already holds {_listed(held)}, which "
+            "removing it would delete. Keep it and correct its name, address or coordinator "
+            f"with “Edit {location.name}”; if it must go, open a help-desk case saying so.")
+
+
 async def remove_location(session: AsyncSession, org: Organization, location_id: int) -> None:
-    await session.delete(await draft_location(session, org, location_id))
+    location = await draft_location(session, org, location_id)
+    if refused := await removal_refused(session, location):
+        raise Conflict(refused, field="location_id")
+    await session.delete(location)
 
 
 async def set_officer(session: AsyncSession, org: Organization, role: OfficerRole,

@@ -13,7 +13,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import as_id, form_id
 from api.routing import Router
-from core.errors import CVMSError, NotFound
+from core.errors import Conflict, CVMSError, NotFound
 from models.accounts import User
 from models.enrollment_enums import ORGANIZATION_TYPES, US_STATES, OfficerRole, OrganizationStatus
 from models.enrollment_schemas import CoordinatorIn, LocationIn, OfficerIn, OrganizationDetailsIn
@@ -136,10 +136,17 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if action.startswith("remove-"):  # asked first: a click alone removes nothing
         location = await section_a.draft_location(
             session, org, as_id(action.removeprefix("remove-"), "action"))
+        if refused := await section_a.removal_refused(session, location):  # now, not at "Yes"
+            return await _page(request, session, org, "locations", status_code=409,
+                               refused_remove={"id": location.id, "message": refused})
         return await _page(request, session, org, "locations", confirm_remove=location)
     if action.startswith("confirm-remove-"):
         location_id = as_id(action.removeprefix("confirm-remove-"), "action")
-        await section_a.remove_location(session, org, location_id)
+        try:
+            await section_a.remove_location(session, org, location_id)
+        except Conflict as refused:  # it came to hold something since "Remove" was asked
+            return await _page(request, session, org, "locations", status_code=409,
+                               refused_remove={"id": location_id, "message": refused.message})
         return redirect(_step_url("locations"), notice="The location was removed.")
     if values.get("location_id") or _typed_location(values):
         # typed but not "Added", or an edit not saved: keep it, or stop and say so
