@@ -98,3 +98,18 @@ async def test_the_pdf_of_someone_without_a_dose_is_a_page_saying_none_is_record
     assert english.status_code == 409 and "No dose is recorded yet" in english.text
     assert "ask the site that vaccinated you to record it" in english.text
     assert given.status_code == 200 and given.headers["content-type"] == "application/pdf"
+
+
+async def test_the_spanish_pdf_names_its_doses_once(system):
+    """Found by the outside check: the Spanish PDF said "Dosis recibidas" twice, its heading
+    ("Doses") and its table's caption ("Doses received") translated alike. The heading is
+    "Dosis", the caption "Dosis recibidas", as the English says "Doses" and "Doses received"."""
+    site = await vaccinating_site(system)
+    person = await walk_in(site, language="es")
+    lot = await stock(system, site, "208", f"DR-{uuid.uuid4().hex[:5].upper()}")
+    assert (await give(site, person["id"], lot)).status_code == 201
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    async with system.http() as http:
+        pdf = await http.get(f"{link}/proof.pdf")
+    lines = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().splitlines()
+    assert lines.count("Dosis recibidas") == 1 and "Dosis" in lines, lines
