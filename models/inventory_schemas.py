@@ -148,6 +148,9 @@ class LotOut(BaseModel):
     expiration_date: date
     on_hand: int
     expired: bool = False
+    promised: int = Field(0, description="Doses on hand promised to approved transfers not "
+                                         "yet shipped: not free to use")
+    promised_to: list[str] = Field([], description="Those transfers' numbers")
 
 
 class EntryOut(BaseModel):

@@ -780,3 +780,55 @@ async def test_check_in_pressed_at_once_on_four_pages_is_one_check_in(system):
     async with system.sessions() as session:
         assert len((await session.exec(select(CheckIn).where(
             CheckIn.recipient_id == someone["id"]))).all()) == 1
+
+
+async def test_doses_promised_to_an_approved_transfer_are_not_given_here(system):
+    """Found by the inventory check: doses of a lot approved for a transfer (not shipped yet)
+    were offered at the point of care and given, and the transfer could then not be shipped
+    ("Cannot ship: ..."). They are promised: the lot list offers only the doses free, and a
+    dose that would need a promised one is refused, naming the lot, the doses free and the
+    transfer; a correction cannot move a dose into them either. Two doses given at once for
+    the lot's last free dose take it once."""
+    from tests.support.inventory import request_transfer, transfer_status
+    from tests.support.review import reviewer
+    from tests.support.web import browser
+
+    site, other = await vaccinating_site(system), await vaccinating_site(system)
+    number = f"PROM-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, site, "207", number, doses=3)
+    asked = await request_transfer(site.manager, site.location_id, other.location_id, lot, 2)
+    assert asked.status_code == 201, asked.text
+    transfer = asked.json()
+    state = await reviewer(system)
+    assert (await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
+                             json={"decision": "approve"})).status_code == 200
+    await transfer_status(site.manager, transfer["id"], "approved")
+
+    staff = browser(system)
+    await staff.login(site.emails[Role.PROVIDER])
+    first, second = await walk_in(site), await walk_in(site)
+    page = (await staff.get(f"/care/{site.location_id}/recipients/{first['id']}")).text
+    assert f"lot {number} (1 free: 3 on hand, 2 promised to {transfer['number']}" in page, page
+    both = await asyncio.gather(give(site, first["id"], lot), give(site, second["id"], lot))
+    assert sorted(r.status_code for r in both) == [201, 422], [r.text for r in both]
+    refused = next(r for r in both if r.status_code == 422).json()
+    assert refused["errors"]["lot_id"] == (
+        f"Lot {number} has no dose free: the 2 doses on hand are promised to transfer "
+        f"{transfer['number']} (approved, not shipped yet)."), refused
+    page = (await staff.get(f"/care/{site.location_id}/recipients/{second['id']}")).text
+    assert f"lot {number} " not in page, "a lot with no dose free is not offered"
+
+    spare = await stock(system, site, "207", f"SPARE-{uuid.uuid4().hex[:6]}")
+    dose = (await give(site, (await walk_in(site))["id"], spare)).json()
+    moved = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        **{k: dose[k] for k in ("dose_number", "administered_on", "site", "route",
+                                "provider_name")}, "lot_id": lot})
+    assert moved.status_code == 422 and moved.json()["errors"]["lot_id"].startswith(
+        f"Lot {number} has no dose free"), moved.text
+    assert await on_hand(system, lot) == 2
+    shipped = await site.manager.post(f"/api/v1/transfers/{transfer['id']}/ship")
+    assert shipped.status_code == 200, shipped.text
+    await transfer_status(site.manager, transfer["id"], "shipped")
+    assert await on_hand(system, lot) == 0
+    await staff.http.aclose()
+

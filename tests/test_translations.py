@@ -76,3 +76,19 @@ def test_why_a_case_closed_reads_from_the_requesters_side_in_both_languages():
             "Cerramos el caso porque no recibimos su respuesta antes del 9 de diciembre de 2026")
         assert requester_reason(REOPENING_ENDED, closed).startswith(
             "Cerramos el caso porque el plazo para reabrirlo terminó el 9 de diciembre de 2026")
+
+
+def test_the_spanish_speaks_to_a_recipient_with_no_gender():
+    """Found by the outside check: the walk-in's email said "%(location)s lo registró" (him),
+    wrong for every woman who read it; "esté listo", "lo vacunaron" and "no inscrito" did the
+    same. What is said to or about the reader ("usted") takes no masculine or feminine form."""
+    import re
+
+    him_or_her = r"(registr|vacun|invit|inscrib|llam|contact|atend|cit)(ó|aron|ieron|ará|erá)"
+    gendered = re.compile(rf"\b(lo|la) {him_or_her}\b"  # "la vacuna" is the vaccine
+                          r"|\b(esté|estar) (list|segur|vacunad|registrad|inscrit)[oa]\b"
+                          r"|\bno (inscrit|registrad|vacunad)[oa]\b"
+                          r"|\b(bienvenid|estimad|querid)[oa]\b", re.IGNORECASE)
+    found = [(m.id, m.string) for m in spanish() if m.id and isinstance(m.string, str)
+             and gendered.search(m.string)]
+    assert not found, found

@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.appointments import cancel_unfit, close_for_dose
 from api.domain.care import recipient_at, take_turn
+from api.domain.inventory import free_of
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
@@ -89,9 +90,15 @@ async def lot_day_problems(session: AsyncSession, lot: Lot, given_on: date,
     return {}
 
 
-def _stocked(lot: Lot) -> None:
-    if lot.on_hand < 1:
+async def _stocked(session: AsyncSession, lot: Lot, taken: int = 0) -> None:
+    """A dose on hand and free in the lot: not promised to an approved transfer not yet
+    shipped (`inventory.free_of`). Asked before the debit, and with `taken=1` after it: two
+    doses given at once for the last free one each saw it free, and the second debit (which
+    waited on the first's row lock) finds it promised."""
+    if lot.on_hand + taken < 1:
         raise Invalid(f"Lot {lot.lot_number} has no doses on hand.", field="lot_id")
+    if problem := (await free_of(session, lot, taken)).short():
+        raise Invalid(problem, field="lot_id")
 
 
 async def day_problems(session: AsyncSession, person: Recipient, lot: Lot | None,
@@ -236,7 +243,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         lot = await lot_here(session, location, data.lot_id)
         _refuse(await day_problems(session, person, lot, data.administered_on, today))
         await _no_twin_dose(session, person.id, data.dose_number)
-        _stocked(lot)
+        await _stocked(session, lot)
         await _fits_series(session, person, data, lot.product_id)
     except (Conflict, Invalid):
         # A twin of this request (a retry, a second tab) may have committed the dose since the
@@ -261,6 +268,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
                     reason=f"Dose {dose.dose_number} given (record {dose.id})")
     except NotEnoughDoses as error:
         raise Invalid(f"Lot {lot.lot_number} has no doses on hand.", field="lot_id") from error
+    await _stocked(session, lot, taken=1)
     released = await close_for_dose(session, dose)
     await _follow_up(session, gateway, dose)
     for appointment_id in released:
@@ -307,7 +315,7 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
                                "lot_id" if new is not lot else "administered_on"))
     await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
     if new is not lot:
-        _stocked(new)
+        await _stocked(session, new)
     await _fits_series(session, person, data, new.product_id, dose.id)
     if new is not lot or data.administered_on != dose.administered_on:
         await _rebook(session, user, dose, lot, new, data.administered_on)
@@ -349,6 +357,8 @@ async def _rebook(session: AsyncSession, user: User, dose: Administration, old: 
     await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:out", lot=new,
                 kind=EntryKind.ADMINISTERED, doses=-1, actor=actor,
                 occurred_on=given_on, reason=f"{record}: {', '.join(right)}")
+    if new.id != old.id:
+        await _stocked(session, new, taken=1)  # a twin took its last free dose meanwhile
     dose.lot_id, dose.product_id = new.id, new.product_id
 
 

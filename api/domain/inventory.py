@@ -371,13 +371,70 @@ async def lots(session: AsyncSession, location: Location) -> Stock:
     today = inventory_today()
     result = await session.exec(select(Lot).where(Lot.location_id == location.id)
                                 .order_by(Lot.expiration_date, Lot.lot_number))
-    stock = Stock([], [], [])
-    for lot in result.all():
+    stock, held = Stock([], [], []), list(result.all())
+    promised: dict[int, list[Transfer]] = {}
+    for transfer in await unshipped(session, [lot.id for lot in held], PROMISED):
+        promised.setdefault(transfer.lot_id, []).append(transfer)
+    for lot in held:
         out = LotOut.model_validate(lot)
         out.expired = lot.is_expired(today)
+        free = Free(lot.lot_number, lot.on_hand, promised.get(lot.id, []))
+        out.promised = lot.on_hand - free.free
+        out.promised_to = [transfer.number for transfer in free.promised]
         (stock.expired if out.expired else stock.usable if lot.on_hand > 0
          else stock.used_up).append(out)
     return stock
+
+
+UNSHIPPED = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
+PROMISED = (TransferStatus.APPROVED,)
+
+
+async def unshipped(session: AsyncSession, lot_ids: list[int],
+                    statuses: tuple[TransferStatus, ...] = UNSHIPPED) -> list[Transfer]:
+    """The transfers of these lots not yet shipped (by default requested or approved), oldest
+    first: their doses are still on hand, but asked for. The one place a lot's doses are
+    counted as spoken for: the point of care, a new request and an approval each ask it."""
+    if not lot_ids:
+        return []
+    return list((await session.exec(select(Transfer).where(
+        col(Transfer.lot_id).in_(lot_ids), col(Transfer.status).in_(statuses))
+        .order_by(Transfer.id))).all())
+
+
+class Free(NamedTuple):
+    """A lot's doses on hand and the approved transfers not yet shipped that hold some of
+    them: those are promised (the sending site ships them), the rest are free to use."""
+
+    lot_number: str
+    on_hand: int
+    promised: list[Transfer]
+
+    @property
+    def held_back(self) -> int:
+        return sum(transfer.doses for transfer in self.promised)
+
+    @property
+    def free(self) -> int:
+        return max(self.on_hand - self.held_back, 0)
+
+    def short(self, wanted: int = 1) -> str | None:
+        """Why `wanted` doses cannot be used here (None: they can)."""
+        if self.free >= wanted or self.on_hand < wanted:
+            return None  # enough free, or not on hand at all (the caller's own message)
+        held = min(self.held_back, self.on_hand)
+        numbers = ", ".join(transfer.number for transfer in self.promised)
+        free = (f"has only {counted(self.free, 'dose')} free: the other {held:,}"
+                if self.free else f"has no dose free: the {counted(held, 'dose')}")
+        return (f"Lot {self.lot_number} {free} on hand {'is' if held == 1 else 'are'} "
+                f"promised to transfer {numbers} (approved, not shipped yet).")
+
+
+async def free_of(session: AsyncSession, lot: Lot, taken: int = 0) -> Free:
+    """The lot's doses free and promised now; `taken`: doses debited already in this
+    transaction (the check made again after a debit, which a twin taking the same last free
+    dose at once meets)."""
+    return Free(lot.lot_number, lot.on_hand + taken, await unshipped(session, [lot.id], PROMISED))
 
 
 async def in_transit_from(session: AsyncSession, location: Location) -> int:

@@ -4,10 +4,17 @@ from datetime import datetime
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.inventory import REPEAT_WINDOW, hold_sites, site_for, transfer_of_lot_to
+from api.domain.inventory import (
+    PROMISED,
+    REPEAT_WINDOW,
+    hold_sites,
+    site_for,
+    transfer_of_lot_to,
+    unshipped,
+)
 from api.domain.scope import managed_location_ids, sites_seen_by
 from api.domain.state_lists import actor_names
 from api.forms import validated_form
@@ -100,19 +107,6 @@ async def _lot_problems(session: AsyncSession, lot: Lot | None, sender_id: int,
                          f"{promised:,} asked for in {', '.join(t.number for t in asked)} "
                          f"(not shipped yet)."}
     return {}
-
-
-UNSHIPPED = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
-
-
-async def unshipped(session: AsyncSession, lot_ids: list[int]) -> list[Transfer]:
-    """The requests of these lots not yet shipped (requested or approved), oldest first: their
-    doses are still on hand but asked for."""
-    if not lot_ids:
-        return []
-    return list((await session.exec(select(Transfer).where(
-        col(Transfer.lot_id).in_(lot_ids), col(Transfer.status).in_(UNSHIPPED))
-        .order_by(Transfer.id))).all())
 
 
 async def request_problems(session: AsyncSession, sender: Location,
@@ -296,8 +290,8 @@ async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
     """An approval the sending site could never ship is refused, saying what to do instead:
     the lot's doses now, less those approved already for its other transfers not shipped."""
     held = await held_at_sender(session, transfer)
-    approved = [other for other in await unshipped(session, [transfer.lot_id])
-                if other.status == TransferStatus.APPROVED and other.id != transfer.id]
+    approved = [other for other in await unshipped(session, [transfer.lot_id], PROMISED)
+                if other.id != transfer.id]
     promised = sum(other.doses for other in approved)
     if held - promised >= transfer.doses:
         return

@@ -107,8 +107,17 @@ async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
     usable = (await inventory.lots(session, location)).usable
     products = {p.id: p for p in await inventory.products(session)}
     return [(str(lot.id), f"{products[lot.product_id].name}, lot {lot.lot_number} "
-             f"({lot.on_hand:,} on hand, expires {day(lot.expiration_date)})") for lot in usable
-            if lot.expiration_date >= today]
+             f"({_doses_free(lot)}, expires {day(lot.expiration_date)})") for lot in usable
+            if lot.expiration_date >= today and lot.on_hand > lot.promised]
+
+
+def _doses_free(lot) -> str:
+    """A lot's doses as the point of care may use them: those promised to an approved
+    transfer not yet shipped are not (`inventory.free_of` refuses them)."""
+    if not lot.promised:
+        return f"{lot.on_hand:,} on hand"
+    return (f"{lot.on_hand - lot.promised:,} free: {lot.on_hand:,} on hand, "
+            f"{lot.promised:,} promised to {', '.join(lot.promised_to)}")
 
 
 async def _person_page(request, session, gateway, user, location_id: int, recipient_id: int,
