@@ -64,3 +64,25 @@ async def test_the_result_page_of_an_unsigned_or_mistyped_link(system):
         assert early.status_code == 303 and early.headers["location"] == f"/sign/{token}"
         wrong = await http.get(f"/sign/{'x' * 43}/signed")
         assert wrong.status_code == 410 and "not valid" in wrong.text
+
+
+async def test_the_signing_page_names_the_officer_one_way(system):
+    """The page said "For Dana Whitfield, President" and "As President, you sign", where the
+    email it came from, the signed copy and the rest of the portal name the officer with their
+    role: "Dana Whitfield (Chief Executive Officer)"; the title is one of the details."""
+    enrollment = await start_enrollment(system, ["Named Clinic"], submit=False)
+    officer = {"name": "Dana Whitfield", "title": "President", "email": enrollment.ceo_email}
+    url = f"/api/v1/organizations/{enrollment.org_id}"
+    assert (await enrollment.admin.put(f"{url}/officers/ceo", json=officer)).status_code == 200
+    assert (await enrollment.admin.post(f"{url}/submit")).status_code == 200
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    mail = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    assert "As Chief Executive Officer of Wake Health Partners" in mail.text
+    page = " ".join((await browser(system).get(f"/sign/{signing_tokens(mail)[0]}")).text.split())
+    assert "For Dana Whitfield (Chief Executive Officer) &middot; Wake Health Partners" in page
+    assert "As <strong>Chief Executive Officer</strong> of Wake Health Partners, you sign" in page
+    assert ("<dt>Chief Executive Officer (CEO)</dt><dd>Dana Whitfield, President, "
+            f"{enrollment.ceo_email}</dd>") in page
+    assert page.count("Dana Whitfield, President") == 1 and "President</strong>" not in page
+    assert 'id="typed_name" name="typed_name" value="Dana Whitfield"' in page
