@@ -1,6 +1,7 @@
 """Transfer activities: the projection, the exactly-once debit and credit, the emails."""
 
 import re
+from datetime import date
 
 from sqlmodel import select
 from temporalio import activity
@@ -82,7 +83,7 @@ class InventoryActivities(MailingActivities):
             transfer.closed_at = now
 
     async def _move(self, data: TransferRef, step: str, kind: EntryKind, to_sender: bool,
-                    sign: int) -> None:
+                    sign: int, occurred_on: date | None = None) -> None:
         async with transaction(self.sessions) as session:
             transfer = await session.get(Transfer, data.transfer_id)
             location_id = transfer.from_location_id if to_sender else transfer.to_location_id
@@ -93,7 +94,7 @@ class InventoryActivities(MailingActivities):
                             doses=sign * transfer.doses,
                             actor=await _ledger_actor(session, transfer, data.actor),
                             reason=await _ledger_reason(session, transfer, kind),
-                            transfer_id=transfer.id)
+                            transfer_id=transfer.id, occurred_on=occurred_on)
             except NotEnoughDoses as error:
                 raise _fail(f"Cannot ship: {error} Receive more of this lot, or cancel the "
                             f"transfer and request what is on hand.") from error
@@ -116,8 +117,10 @@ class InventoryActivities(MailingActivities):
 
     @activity.defn
     async def receive(self, data: TransferRef) -> None:
-        """The doses arrive at the receiver, same lot and expiry: once."""
-        await self._move(data, "receive", EntryKind.TRANSFER_IN, to_sender=False, sign=1)
+        """The doses arrive at the receiver, same lot and expiry: once; on the day they came
+        (`received_on`, confirmed after an outage: its paper doses keep their real days)."""
+        await self._move(data, "receive", EntryKind.TRANSFER_IN, to_sender=False, sign=1,
+                         occurred_on=data.received_on)
 
     @activity.defn
     async def return_to_sender(self, data: TransferRef) -> None:

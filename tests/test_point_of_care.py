@@ -13,7 +13,7 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.care_rules import EASTERN, local_today
 from models.enums import Role
-from models.inventory import LedgerEntry
+from models.inventory import LedgerEntry, Transfer
 from tests.support.care import give, letters, on_hand, person, stock, vaccinating_site, walk_in
 
 
@@ -832,3 +832,59 @@ async def test_doses_promised_to_an_approved_transfer_are_not_given_here(system)
     assert await on_hand(system, lot) == 0
     await staff.http.aclose()
 
+
+async def test_a_transfer_received_after_an_outage_keeps_its_day_for_paper_doses(system):
+    """Found by the inventory check: a receipt of a shipment takes the day it came (see the
+    test above), the receipt of a transfer did not: confirmed after an outage, its doses
+    arrived "today", and the paper doses given from them meanwhile were refused as before the
+    lot arrived. Its receipt now takes a day received too (page and API; left out: today), not
+    ahead and not before the transfer was shipped, and its ledger entry carries it."""
+    from tests.support.inventory import request_transfer, transfer_status
+    from tests.support.review import reviewer
+    from tests.support.web import browser
+
+    sender, site = await vaccinating_site(system), await vaccinating_site(system)
+    today = local_today(utcnow())
+    number = f"OUT-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, sender, "207", number, doses=10)
+    transfer = (await request_transfer(sender.manager, sender.location_id, site.location_id,
+                                       lot, 4)).json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    state = await reviewer(system)
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    assert (await sender.manager.post(f"{url}/ship")).status_code == 200
+    await transfer_status(site.manager, transfer["id"], "shipped")
+    async with system.sessions() as session:  # shipped a week ago, before the outage
+        moved = await session.get(Transfer, transfer["id"])
+        moved.shipped_at = utcnow() - timedelta(days=7)
+        session.add(moved)
+        await session.commit()
+
+    ahead = await site.manager.post(f"{url}/receive",
+                                    json={"received_on": str(today + timedelta(days=1))})
+    assert ahead.status_code == 422 and "received_on" in ahead.json()["errors"], ahead.text
+    early = await site.manager.post(f"{url}/receive",
+                                    json={"received_on": str(today - timedelta(days=8))})
+    assert early.status_code == 422 and early.json()["errors"]["received_on"] == (
+        f"{transfer['number']} was shipped on {day(today - timedelta(days=7))}: it cannot have "
+        f"been received before then."), early.text
+    manager = browser(system)
+    await manager.login(site.emails[Role.LOCATION_MANAGER])
+    page = f"/transfers/{transfer['id']}"
+    assert 'name="received_on"' in (await manager.get(page)).text
+    refused = await manager.submit(page, {"received_on": str(today + timedelta(days=1))},
+                                   action=f"{page}/receive")
+    assert refused.status_code == 422 and "has not come yet" in refused.text
+    assert f'value="{today + timedelta(days=1)}"' in refused.text, "what was typed is kept"
+
+    received = await site.manager.post(f"{url}/receive",
+                                       json={"received_on": str(today - timedelta(days=6))})
+    assert received.status_code == 200 and received.json()["status"] == "received", received.text
+    async with system.sessions() as session:
+        entry = (await session.exec(select(LedgerEntry).where(
+            LedgerEntry.transfer_id == transfer["id"], LedgerEntry.kind == "transfer_in"))).one()
+    assert entry.occurred_on == today - timedelta(days=6)
+    someone = await walk_in(site)
+    paper = await give(site, someone["id"], entry.lot_id, on=today - timedelta(days=5))
+    assert paper.status_code == 201, paper.text
+    await manager.http.aclose()

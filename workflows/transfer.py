@@ -8,7 +8,7 @@ resolve it as received or returned to the sender.
 
 import asyncio
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from temporalio import workflow
 
@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         TransferDecision,
         TransferEmail,
         TransferInput,
+        TransferReceipt,
         TransferRef,
         TransferResolution,
     )
@@ -99,17 +100,19 @@ class TransferWorkflow:
             decision_reason=reason, decided_by=decided_by, escalated=self.escalated,
             flagged=self.flagged))
 
-    def _ref(self, actor: str) -> TransferRef:
-        return TransferRef(transfer_id=self.data.transfer_id, actor=actor)
+    def _ref(self, actor: str, received_on: date | None = None) -> TransferRef:
+        return TransferRef(transfer_id=self.data.transfer_id, actor=actor,
+                           received_on=received_on)
 
     def _allow(self, action: str, role: str = "") -> None:
         problem = action_problem(action, self.status, role)
         if problem:
             raise refuse(problem, "Forbidden" if problem == NOT_STATE else "Conflict")
 
-    async def _step(self, status: T, actor: str, activity=None, **projection) -> str:
+    async def _step(self, status: T, actor: str, activity=None,
+                    received_on: date | None = None, **projection) -> str:
         if activity is not None:
-            await db_step(activity, self._ref(actor))
+            await db_step(activity, self._ref(actor, received_on))
         await self._project(status, actor, **projection)
         self._email(status.value)
         return self.status
@@ -152,13 +155,14 @@ class TransferWorkflow:
         self._allow("ship")
 
     @workflow.update
-    async def receive(self, data: TransferActor) -> str:
+    async def receive(self, data: TransferReceipt) -> str:
         async with self.lock:
             self._allow("receive")
-            return await self._step(T.RECEIVED, f"user:{data.user_id}", I.receive)
+            return await self._step(T.RECEIVED, f"user:{data.user_id}", I.receive,
+                                    received_on=data.received_on)
 
     @receive.validator
-    def _validate_receive(self, data: TransferActor) -> None:
+    def _validate_receive(self, data: TransferReceipt) -> None:
         in_time(data)
         self._allow("receive")
 

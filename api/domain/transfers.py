@@ -1,6 +1,6 @@
 """Transfers and redistributions: the request's rules, and people's actions on its workflow."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +26,7 @@ from core.wording import counted
 from models.accounts import User
 from models.agreements import DocumentKind
 from models.audit import AuditEvent
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.contracts import TransferDecision, TransferResolution
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
@@ -42,10 +42,16 @@ from models.inventory_rules import (
     TransferKind,
     TransferStatus,
     action_problem,
+    inventory_today,
     may_act_for_state,
     resolve_problem,
 )
-from models.inventory_schemas import TransferDecisionIn, TransferIn, TransferResolutionIn
+from models.inventory_schemas import (
+    TransferDecisionIn,
+    TransferIn,
+    TransferReceiptIn,
+    TransferResolutionIn,
+)
 from models.signatures import Signature
 
 
@@ -274,9 +280,22 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
             reviewer_id=user.id, reviewer_role=user.role, outcome=body.outcome))
     if action == "receive":
         await _must_work_at(session, user, transfer.to_location_id, "receiving")
-    else:
-        await _must_work_at(session, user, transfer.from_location_id, "sending")
+        came = _received_on(transfer, validated_form(TransferReceiptIn, values).received_on)
+        return await transfer_process.site_step(gateway, transfer.id, action, user.id, came)
+    await _must_work_at(session, user, transfer.from_location_id, "sending")
     return await transfer_process.site_step(gateway, transfer.id, action, user.id)
+
+
+def _received_on(transfer: Transfer, came: date | None) -> date | None:
+    """The day a receipt is dated, when not today (None): one after an outage, as a
+    shipment's receipt, never before the transfer was shipped."""
+    if came is None or came == inventory_today():
+        return None
+    shipped = inventory_today(as_utc(transfer.shipped_at)) if transfer.shipped_at else None
+    if shipped is not None and came < shipped:
+        raise Invalid(f"{transfer.number} was shipped on {day(shipped)}: it cannot have been "
+                      f"received before then.", field="received_on")
+    return came
 
 
 async def held_at_sender(session: AsyncSession, transfer: Transfer) -> int:

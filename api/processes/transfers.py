@@ -1,9 +1,17 @@
 """Transfers and redistributions: requesting one, and the steps people take on it."""
 
+from datetime import date
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
-from models.contracts import TransferActor, TransferDecision, TransferInput, TransferResolution
+from models.contracts import (
+    TransferActor,
+    TransferDecision,
+    TransferInput,
+    TransferReceipt,
+    TransferResolution,
+)
 from workflows import ids
 from workflows.transfer import TransferWorkflow as Transfer
 
@@ -25,7 +33,10 @@ async def resolve(gateway: Gateway, transfer_id: int, command: TransferResolutio
 SITE_ACTIONS = {"ship": Transfer.ship, "cancel": Transfer.cancel, "receive": Transfer.receive}
 
 
-async def site_step(gateway: Gateway, transfer_id: int, action: str, user_id: int) -> str:
-    """ship, cancel or receive, by a person at the right site."""
-    return await gateway.update(ids.transfer(transfer_id), SITE_ACTIONS[action],
-                                TransferActor(user_id=user_id))
+async def site_step(gateway: Gateway, transfer_id: int, action: str, user_id: int,
+                    received_on: date | None = None) -> str:
+    """ship, cancel or receive (`received_on`: the day it came, when not today), by a person
+    at the right site."""
+    command = (TransferReceipt(user_id=user_id, received_on=received_on) if action == "receive"
+               else TransferActor(user_id=user_id))
+    return await gateway.update(ids.transfer(transfer_id), SITE_ACTIONS[action], command)

@@ -20,6 +20,7 @@ from models.inventory_schemas import (
     TransferDecisionIn,
     TransferIn,
     TransferOut,
+    TransferReceiptIn,
     TransferResolutionIn,
 )
 
@@ -150,5 +151,8 @@ async def resolve(transfer_id: Id, body: TransferResolutionIn, user: Reviewer, s
 @router.post("/transfers/{transfer_id}/{action}", response_model=TransferOut, tags=["transfers"],
              summary="ship or cancel (sending site), receive (receiving site)")
 async def site_action(transfer_id: Id, action: SiteAction, user: CurrentUser, session: SessionDep,
-                      gateway: ProcessesDep) -> TransferOut:
-    return await _act(transfer_id, action, user, session, gateway)
+                      gateway: ProcessesDep, body: TransferReceiptIn | None = None) -> TransferOut:
+    """No body, or for receive `received_on`: the day the doses came, when confirmed after an
+    outage (not ahead, not before it was shipped; left out, today)."""
+    return await _act(transfer_id, action, user, session, gateway,
+                      body.model_dump() if body and action == "receive" else None)

@@ -239,9 +239,11 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
     except CVMSError as error:
         await rollback_keeping(session, user)
         transfer = await transfers.transfer_for(session, user, transfer_id)  # read again
-        # The reason is the one field the page has; any other refusal is said above the page
-        # as an error (with its status), not as a success notice, since nothing was done.
-        errors = error.errors if error.errors and "reason" in error.errors else {}
+        # The reason and the day received are the page's fields; any other refusal is said
+        # above the page as an error (with its status), not as a success notice, since nothing
+        # was done.
+        errors = error.errors if error.errors and {"reason", "received_on"} & set(
+            error.errors) else {}
         return await _transfer_page(request, session, user, transfer, values, errors,
                                     error.status_code, refused=None if errors else error.message)
     return redirect(f"/transfers/{transfer_id}", notice=f"The {transfer.kind.value} is now "

@@ -1,6 +1,6 @@
 """Transfer workflow contracts."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from pydantic import BaseModel
 
@@ -19,10 +19,17 @@ class TransferRef(BaseModel):
     # Who took the step ("user:5", "reviewer:7"), for the ledger entry it makes; None in the
     # steps of runs scheduled before it was passed (the entry then names the transfer alone).
     actor: str | None = None
+    # receive: the day the doses arrived when not the day it is recorded (confirmed after an
+    # outage), which the ledger entry carries
+    received_on: date | None = None
 
 
 class TransferActor(Command):
     user_id: int
+
+
+class TransferReceipt(TransferActor):
+    received_on: date | None = None  # see TransferRef
 
 
 class TransferDecision(Command):
