@@ -141,3 +141,27 @@ async def test_a_long_subject_is_one_line_on_the_wire_and_capped(system):
     async with system.http() as http:
         help_link = re.search(r'href="([^"]+/help)"', mail.html)[1]
         assert (await http.get(help_link.removeprefix(base))).status_code == 200
+
+
+@pytest.mark.parametrize("amendment", [None, "Storage unit replaced"])
+def test_the_location_approval_tells_each_reader_what_to_open_in_plain_english(amendment):
+    """The approval, sent to the site and its Organization Administrator at once, read
+    "Location Manager, open the inventory:" (and "Location Manager, open the location:" for a
+    change): a role's name as if it were a person's. Each link now says whose it is as an
+    instruction a person reads."""
+    context = LocationDecisionContext(
+        recipient_name="Ana", organization_name="Piedmont Health", location_name="Elm Clinic",
+        reason=None, amendment=amendment, action_url=f"{BASE}/inventory/1",
+        admin_url=f"{BASE}/organization")
+    mail = render(EmailKind.LOCATION_APPROVED, context, portal_url=BASE)
+    what = "page" if amendment else "inventory"
+    assert f"As the location's manager, open its {what}:\n{BASE}/inventory/1" in mail.text
+    assert (f"As the organization's administrator, open its enrollment (the inventory is the "
+            f"location manager's):\n{BASE}/organization") in mail.text
+    assert "Location Manager, open" not in mail.text
+    assert "As the location's manager:" in mail.html
+    assert "As the organization's administrator, <a" in mail.html
+    alone = render(EmailKind.LOCATION_APPROVED, context.model_copy(update={"admin_url": None}),
+                   portal_url=BASE).text
+    assert f"Open the location's {what}:\n{BASE}/inventory/1" in alone
+    assert "administrator" not in alone

@@ -58,9 +58,9 @@ async def test_the_enrollment_emails_read_right(system):
     assert text(approved).startswith(f"Hello {west.coordinator_first_name} and Olivia,"), \
         text(approved)[:80]
     # one email to both: each link says whose it is (the inventory's answered the OA with 403)
-    assert "Location Manager, open the inventory:\nhttp" in text(approved)
-    assert "For the site's Location Manager:" in approved.html
-    assert "Organization Administrator (the inventory is the Location Manager's)" in text(approved)
+    assert "As the location's manager, open its inventory:\nhttp" in text(approved)
+    assert "As the location's manager:" in approved.html
+    assert "As the organization's administrator, open its enrollment" in text(approved)
     rejected = await system.smtp.one(to=east_email, subject="rejected")
     assert f"{EAST} (Wake Health Partners)" in text(rejected)
     assert "Photo is blurry.<br>Retake it." in rejected.html
