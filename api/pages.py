@@ -24,6 +24,7 @@ from core.timefmt import age, clock, day, when
 from core.wording import counted, thousands
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
+from models.care_rules import product_name
 from models.enrollment_enums import HOME_STATE, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
 from models.inventory_rules import TransferStatus, actor_name
@@ -215,6 +216,7 @@ templates.env.filters["clock"] = clock
 templates.env.filters["age"] = age
 templates.env.filters["local_day"] = i18n.local_day
 templates.env.filters["local_when"] = i18n.local_when
+templates.env.filters["vaccine"] = product_name  # its brand kept, the rest translated
 i18n.install(templates.env)  # recipient pages speak English and Spanish ({% trans %})
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 from core import i18n
 from core.timefmt import day, when
 from core.wording import counted, thousands
+from models.care_rules import product_name
 from notifications.catalogue import EmailContext, EmailKind, context_type
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -34,6 +35,7 @@ _env.filters["day"] = day
 _env.filters["thousands"] = thousands
 _env.filters["local_day"] = i18n.local_day  # a date in the language of the moment
 _env.filters["local_when"] = i18n.local_when
+_env.filters["vaccine"] = product_name  # its brand kept, the rest in their language
 _env.globals["counted"] = counted  # "1 dose", "1,200 doses"
 i18n.install(_env)  # emails to recipients are in their language ({% trans %})
 

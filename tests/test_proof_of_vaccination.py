@@ -113,3 +113,27 @@ async def test_the_spanish_pdf_names_its_doses_once(system):
         pdf = await http.get(f"{link}/proof.pdf")
     lines = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text().splitlines()
     assert lines.count("Dosis recibidas") == 1 and "Dosis" in lines, lines
+
+
+async def test_a_spanish_reader_sees_the_vaccine_described_in_spanish_with_its_brand(system):
+    """Found by the outside check: Spanish pages named the vaccine "Pfizer-BioNTech COVID-19
+    Vaccine". The brand is a proper name and stays; the words describing it are Spanish, on
+    the status page's dose list, the proof page and its PDF (the English ones unchanged)."""
+    site = await vaccinating_site(system)
+    person = await walk_in(site, language="es")
+    lot = await stock(system, site, "217", f"VN-{uuid.uuid4().hex[:5].upper()}")
+    assert (await give(site, person["id"], lot)).status_code == 201
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    spanish = "Vacuna contra el COVID-19 de Pfizer-BioNTech, para 12 años o más (tapa gris)"
+    english = "Pfizer-BioNTech COVID-19 Vaccine, 12 years and older (gray cap)"
+    async with system.http() as http:
+        read = {"status": (await http.get(f"{link}/status")).text,
+                "proof": (await http.get(f"{link}/proof")).text,
+                "pdf": " ".join(PdfReader(io.BytesIO((await http.get(f"{link}/proof.pdf")).content)
+                                          ).pages[0].extract_text().split())}
+        in_english = " ".join(PdfReader(io.BytesIO((await http.get(
+            f"{link}/proof.pdf", params={"lang": "en"})).content)).pages[0].extract_text().split())
+    for where, text in read.items():
+        text = text.replace("Pfizer- BioNTech", "Pfizer-BioNTech")  # the PDF's line break
+        assert spanish in text and "COVID-19 Vaccine" not in text, (where, text[-3000:])
+    assert english in in_english and "Vacuna contra" not in in_english, in_english

@@ -71,6 +71,9 @@ async def test_a_21_day_product_reminds_on_day_21_in_the_recipients_language(ts_
     await ts_system.env.sleep(2 * DAY)
     mail = await ts_system.smtp.one(to=email, subject=SUBJECT["es"])
     assert "segunda dosis" in mail.text and f"/r/{person['id']}/" in mail.text
+    # the brand stays, the words describing the vaccine are Spanish
+    assert "primera dosis (Vacuna contra el COVID-19 de Pfizer-BioNTech)" in mail.text, mail.text
+    assert "COVID-19 Vaccine" not in mail.text + mail.html
     handle = await _reminder(ts_system, dose["id"])
     assert await handle.result() == "sent"
     history = (await handle.fetch_history()).to_json()

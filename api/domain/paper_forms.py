@@ -15,7 +15,7 @@ from api.pages import templates
 from api.static_files import STATIC
 from core import i18n
 from models.base import utcnow
-from models.care_rules import ROUTES, SITES
+from models.care_rules import ROUTES, SITES, product_name
 from models.enrollment import Location
 
 FORMS = ("registration", "administration", "inventory")
@@ -29,9 +29,10 @@ def language_of(form: str, asked: str) -> str:
 
 def _render(form: str, language: str, context: dict) -> bytes:
     with i18n.language(language) as lang:
+        named = [(key, product_name(name)) for key, name in context["product_choices"]]
         html = templates.env.get_template("proof/paper_form.html").render(
-            form=form, lang=lang, printed_at=utcnow(), static=STATIC.as_uri(), **context,
-            **portal.choices())
+            form=form, lang=lang, printed_at=utcnow(), static=STATIC.as_uri(),
+            **{**context, "product_choices": named}, **portal.choices())
         return HTML(string=html, base_url=str(STATIC)).write_pdf(pdf_variant="pdf/ua-1")
 
 
