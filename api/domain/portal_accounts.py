@@ -43,6 +43,10 @@ DEACTIVATED_LINK = ("This account was deactivated by a Location Manager, so no p
                     "chosen with this link. If you should have access, ask the Location Manager "
                     "of your location to reactivate it; the link then works again until it "
                     "expires.")
+CHOSEN_ANOTHER_WAY = ("A password is already chosen for this account (with \"Forgot your "
+                      "password?\"), so this invitation link no longer works. Log in with that "
+                      "password; if it is forgotten, use \"Forgot your password?\" on the "
+                      "login page.")
 
 
 async def _people_query(session: AsyncSession, manager: User, search: PeopleSearch):
@@ -528,6 +532,8 @@ async def usable_invitation(session: AsyncSession, token: str) -> tuple[AccessLi
         raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE][problem], field="token")
     if user.status != AccountStatus.ACTIVE:  # said before a password is typed, not after
         raise Gone(DEACTIVATED_LINK, field="token")
+    if user.password_hash:  # chosen since by a reset link: this one would replace it unseen
+        raise Gone(CHOSEN_ANOTHER_WAY, field="token")
     return link, user
 
 
