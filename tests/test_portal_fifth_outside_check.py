@@ -1,12 +1,17 @@
 """Portal accounts and organizations from a fifth outside check in the browser: an invitation
-link still working after the person chose a password another way."""
+link still working after the person chose a password another way, and an organization's
+confirmation that followed neither what its point of contact saw nor what its manager changed."""
+
+import re
 
 import pytest
 
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import INVITATION
+from tests.support.recipients import location_manager, manager_api, tag
 from tests.support.review import reviewer
-from tests.support.web import PASSWORD, browser, unique_email
+from tests.support.web import CSRF, PASSWORD, api_client, browser, unique_email
+from tests.test_recipient_contact_upload import point_of_contact
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +50,47 @@ async def test_an_invitation_link_does_not_replace_a_password_chosen_with_a_rese
     assert refused.status_code == 410, refused.text
     await browser(system).login(email, PASSWORD)  # theirs still works
 
+
+async def test_details_saved_unchanged_keep_the_contacts_confirmation(system):
+    """Pressing Save on an organization's record without changing anything took its point of
+    contact's confirmation back and asked them to confirm the same details again."""
+    manager = await location_manager(system)
+    employer, email = await point_of_contact(system, await manager_api(system, manager),
+                                             f"Unchanged {tag()}")
+    contact = await api_client(system, email)
+    assert (await contact.post("/api/v1/org-portal/confirm")).status_code == 200
+    page = browser(system)
+    await page.login(manager.email)
+    saved = await page.submit(f"/portal/organizations/{employer['id']}", {k: employer[k] for k in (
+        "name", "industry", "street", "city", "state", "zip_code")})
+    assert "Saved." in saved.text
+    assert "asks them to confirm these" not in saved.text
+    assert (await contact.get("/api/v1/org-portal")).json()["confirmed"] is True
+
+
+async def test_a_contact_does_not_confirm_details_changed_after_their_page_showed_them(system):
+    """The point of contact's "Confirm these details" confirmed whatever the details were when
+    it arrived: a manager's change made while the page was open was confirmed unseen."""
+    manager = await location_manager(system)
+    manager_http = await manager_api(system, manager)
+    employer, email = await point_of_contact(system, manager_http, f"Moving {tag()}")
+    contact = browser(system)
+    await contact.login(email)
+    shown = await contact.get("/org-portal")
+    token = CSRF.search(shown.text)[1]
+    seen = re.search(r'name="seen" value="([^"]+)"', shown.text)
+    changed = await manager_http.put(f"/api/v1/employers/{employer['id']}", json={
+        **{k: employer[k] for k in ("name", "industry", "city", "state", "zip_code")},
+        "street": "9 Elsewhere Rd"})
+    assert changed.status_code == 200, changed.text
+    refused = await contact.http.post("/org-portal/confirm", data={
+        "csrf_token": token, "seen": seen[1] if seen else ""})
+    assert refused.status_code == 409, refused.status_code
+    assert "changed since you opened this page" in refused.text
+    assert "9 Elsewhere Rd" in refused.text, "the page shows the details as they are now"
+    mine = await api_client(system, email)
+    assert (await mine.get("/api/v1/org-portal")).json()["confirmed"] is False
+    again = re.search(r'name="seen" value="([^"]+)"', refused.text)[1]
+    done = await contact.submit("/org-portal", {"seen": again}, action="/org-portal/confirm")
+    assert "details are confirmed" in done.text
+    assert (await mine.get("/api/v1/org-portal")).json()["confirmed"] is True

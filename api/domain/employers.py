@@ -1,6 +1,8 @@
 """Organization management: employers (not vaccine providers), their points of contact and
 the 48-hour validation link, and the Organization Portal's confirmation of details."""
 
+import hashlib
+
 from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -69,12 +71,27 @@ async def create(session: AsyncSession, user: User, active_location_id: int | No
 
 
 async def update(session: AsyncSession, employer: Employer, data: EmployerIn) -> Employer:
+    """Saved details that differ from the confirmed ones need confirming again; saved as they
+    were, the point of contact's confirmation stands."""
     await _not_a_duplicate(session, data, employer.id)
+    before = details_key(employer)
     for name, value in data.model_dump().items():
         setattr(employer, name, value)
-    employer.confirmed_at = employer.confirmed_by = None  # changed details need confirming
+    if details_key(employer) != before:
+        employer.confirmed_at = employer.confirmed_by = None  # changed details need confirming
     session.add(employer)
     return employer
+
+
+def details_key(employer: Employer) -> str:
+    """A fingerprint of the details the Organization Portal shows its point of contact to
+    confirm: the confirm form carries the one its page showed."""
+    shown = "\x1f".join(str(getattr(employer, name) or "") for name in EmployerIn.model_fields)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+
+
+DETAILS_CHANGED = ("Your organization's details were changed since you opened this page, so "
+                   "they were not confirmed. Check them again below, then confirm.")
 
 
 async def contacts(session: AsyncSession, employer_id: int) -> list[EmployerContact]:
@@ -177,6 +194,11 @@ async def own_employer(session: AsyncSession, user: User) -> tuple[Employer, Emp
     return await session.get(Employer, contact.employer_id), contact
 
 
-def confirm(session: AsyncSession, user: User, employer: Employer) -> None:
+def confirm(session: AsyncSession, user: User, employer: Employer,
+            seen: str | None = None) -> None:
+    """`seen`: the details' fingerprint the page showed (`details_key`); details changed since
+    are not confirmed unseen."""
+    if seen is not None and seen != details_key(employer):
+        raise Conflict(DETAILS_CHANGED)
     employer.confirmed_at, employer.confirmed_by = utcnow(), user.id
     session.add(employer)

@@ -107,9 +107,10 @@ async def edit(request: Request, employer_id: Id, user: CurrentUser,
         await rollback_keeping(session, user)
         return await _record(request, session, user, employer_id, error.status_code,
                              values=values, errors=error.problems())
+    unconfirmed = confirmed and employer.confirmed_at is None  # a saved change, not the same
     return redirect(f"/portal/organizations/{employer_id}", notice="Saved." + (
         " Its point of contact had confirmed the earlier details: the Organization Portal now "
-        "asks them to confirm these." if confirmed else ""))
+        "asks them to confirm these." if unconfirmed else ""))
 
 
 @router.post("/portal/organizations/{employer_id}/contacts", response_class=HTMLResponse)
@@ -189,16 +190,26 @@ async def ask_new_link(request: Request, token: str, session: SessionDep,
 
 @router.get("/org-portal", response_class=HTMLResponse)
 async def org_portal(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
+    return await _org_portal(request, session, user)
+
+
+async def _org_portal(request: Request, session, user, status_code: int = 200,
+                      errors: dict | None = None) -> HTMLResponse:
     employer, contact = await employers.own_employer(session, user)
     location = await session.get(Location, employer.location_id) if employer.location_id \
         else None
-    return render(request, "employers/org_portal.html", {"employer": employer,
-                                                         "contact": contact,
-                                                         "location": location})
+    return render(request, "employers/org_portal.html", {
+        "employer": employer, "contact": contact, "location": location,
+        "details_key": employers.details_key(employer), "errors": errors or {}},
+        status_code=status_code)
 
 
 @router.post("/org-portal/confirm")
-async def confirm(user: CurrentUser, session: SessionDep) -> Response:
+async def confirm(request: Request, user: CurrentUser, session: SessionDep) -> Response:
     employer, _contact = await employers.own_employer(session, user)
-    employers.confirm(session, user, employer)
+    try:  # the details this page showed, not ones changed since
+        employers.confirm(session, user, employer,
+                          seen=str((await form_values(request)).get("seen") or ""))
+    except CVMSError as error:
+        return await _org_portal(request, session, user, error.status_code, error.problems())
     return redirect("/org-portal", notice="Thank you: your organization's details are confirmed.")
