@@ -137,3 +137,40 @@ async def test_a_provider_typed_survives_next_and_enter_creates(page, system):
     await expect(page.get_by_text("Step 9 of 12").first).to_be_attached()
     await expect(page.get_by_text("Next Pressed").first).to_be_visible()
     await expect(page.get_by_text("Enter Keyed").first).to_be_visible()
+
+
+async def test_back_or_reload_after_a_refused_step_sends_nothing_again(page, system):
+    """A refused Next was the POST's own answer: Back to it, or a reload, met the browser's
+    "Confirm form resubmission". It now leads (303) to the step's page, which shows the
+    mistakes by their fields and what was typed, kept in the draft."""
+    enrollment = await start_enrollment(system, ["Refused Step Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    await log_in(page, email)
+    base = f"/locations/{location_id}/section-b"
+    await page.goto(f"{base}/location")
+    await page.goto(f"{base}/coordinators")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST"
+            else None)
+    await page.locator("#primary_phone").fill("919-555-0100")
+    await page.locator("#backup_first_name").fill("Sam 2")
+    await page.locator("#backup_last_name").fill("Backup")
+    await page.get_by_role("button", name="Next").click()
+    await expect(page.locator("#backup_first_name-error")).to_be_visible()
+    await expect(page.locator("#backup_first_name")).to_have_value("Sam 2")
+    await assert_accessible(page)
+    await page.reload()  # was the form sent again
+    await expect(page.locator("#backup_first_name-error")).to_be_visible()
+    await expect(page.locator("#backup_first_name")).to_have_value("Sam 2")
+    assert len(posts) == 1, posts
+    assert page.url.endswith(f"{base}/coordinators?check=1"), page.url
+    await page.go_back()  # the step as it was opened, from the draft
+    await expect(page.locator("#backup_first_name")).to_have_value("Sam 2")
+    assert page.url.endswith(f"{base}/coordinators"), page.url
+    await page.go_back()
+    await expect(page.get_by_text("Step 2 of 12").first).to_be_attached()
+    await page.go_forward()
+    await page.go_forward()
+    await expect(page.locator("#backup_first_name-error")).to_be_visible()
+    assert len(posts) == 1, posts

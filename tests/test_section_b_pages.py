@@ -11,6 +11,7 @@ from tests.support.enrollment import (
     coordinator_in_browser,
     fill_section_b,
     photo,
+    refused_step,
     register_coordinator,
     start_enrollment,
 )
@@ -116,14 +117,14 @@ async def test_every_mistake_on_a_step_is_named_at_once(system):
     step2 = await person.submit(f"{base}/location", {
         **STEP_BODIES["location"], "shipping_zip": "123", "admin_address_differs": "yes",
         "other_org_orders": "yes", "action": "next"})
-    assert step2.status_code == 400
+    assert refused_step(step2)
     for field in ("shipping_zip", "admin_street", "admin_city", "admin_zip",
                   "ordering_organization"):
         assert f'id="{field}-error"' in step2.text, field
     profile = {k: v for k, v in STEP_BODIES["provider"].items() if k != "provider_type"}
     step5 = await person.submit(f"{base}/provider", {
         **profile, "age_0_18_unknown": "true", "action": "next"})
-    assert step5.status_code == 400
+    assert refused_step(step5)
     assert 'id="provider_type-error"' in step5.text
     assert "Enter the number or choose Unknown, not both." in step5.text
 
@@ -228,7 +229,7 @@ async def test_step_6_says_each_vial_count_is_needed_before_it_is_refused(system
     assert re.search(r'<fieldset class="usa-fieldset" aria-describedby="capacity-hint"', shown.text)
     step6 = await person.submit(url, {
         **STEP_BODIES["population"], "ultra_cold_vials": "", "action": "next"})
-    assert step6.status_code == 400
+    assert refused_step(step6)
     assert ("Enter your storage capacity in 10-dose vials, or choose No capacity."
             in step6.text)
     assert hint in step6.text

@@ -31,6 +31,7 @@ from models.section_b_rules import (
     coordinator_signatures,
     problems_of,
     section_b_problems,
+    step_valid,
     storage_unit_count,
 )
 
@@ -201,8 +202,22 @@ async def step_page(request: Request, location_id: Id, step: str, user: CurrentU
     if not _open_after_submission(location, step):
         return redirect(step_url(location_id), notice="Section B is submitted and can no "
                                                       "longer be changed.")
-    return await _show(request, session, location, step,
+    errors = {}
+    if request.query_params.get("check") and STEP_BY_KEY[step].schema:
+        errors = _draft_errors(await section_b.section_of(session, location), location, step)
+    return await _show(request, session, location, step, errors=errors,
                        submitted=location.status not in EDITABLE_STATUSES)
+
+
+def _draft_errors(section, location: Location, step: str) -> dict[str, str]:
+    """A form step's problems, from its draft as saved: what its Next refused, shown on the
+    step's page that Next leads to (Post/Redirect/Get: Back after a refusal shows that page,
+    not the browser's "Confirm form resubmission")."""
+    saved = section.steps.get(step) or {}
+    errors = backup_problems({step: saved}, location.coordinator_email)
+    if step_valid(step, saved):  # a whole step is stored as its schema gave it
+        return errors
+    return {**errors, **parse(STEP_BY_KEY[step].schema, saved)[1]}
 
 
 def _open_after_submission(location: Location, step: str) -> bool:
@@ -260,12 +275,12 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
 
 async def _form_step(request, session, gateway, location, step, action, values, _user):
     data, errors = parse(STEP_BY_KEY[step].schema, values)
-    stored = data.model_dump(mode="json") if data else values
-    errors = {**backup_problems({step: stored}, location.coordinator_email), **errors}
-    await section_b.save_step(session, gateway, location, step, stored)
-    if errors and action == "next":
-        return await _show(request, session, location, step, status_code=400,
-                           errors=errors, values=values)
+    whole = data.model_dump(mode="json") if data else values
+    errors = {**backup_problems({step: whole}, location.coordinator_email), **errors}
+    # a step with something to correct is kept as typed: its page shows it so (see step_page)
+    await section_b.save_step(session, gateway, location, step, values if errors else whole)
+    if errors and action == "next":  # kept as typed; its page shows what to correct
+        return redirect(step_url(location.id, step) + "?check=1")
     return await _navigate(session, location, step, action, unfinished=bool(errors))
 
 

@@ -181,3 +181,11 @@ def indicator_says(html: str) -> dict[int, str]:
     completed", or nothing for the page's own."""
     return {int(n): state for n, state in re.findall(
         r'Step (\d+) <span class="usa-sr-only">([a-z ]*)</span>', html)}
+
+
+def refused_step(answer: httpx.Response) -> bool:
+    """A Section B step's Next refused, as a browser (following redirects) sees it: a 303 to
+    the step's own page, which shows what to correct (Post/Redirect/Get: Back or a reload
+    never sends the form again)."""
+    return ([r.status_code for r in answer.history] == [303] and answer.status_code == 200
+            and answer.url.params.get("check") == "1")
