@@ -19,7 +19,7 @@ from models.inventory_rules import EntryKind
 class NotEnoughDoses(Exception):
     def __init__(self, lot: Lot, wanted: int) -> None:
         super().__init__(f"Lot {lot.lot_number} has {counted(lot.on_hand, 'dose')} on "
-                         f"hand; {wanted} asked for.")
+                         f"hand; {wanted:,} asked for.")
         self.on_hand, self.wanted = lot.on_hand, wanted
 
 

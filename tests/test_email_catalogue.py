@@ -165,3 +165,25 @@ def test_the_location_approval_tells_each_reader_what_to_open_in_plain_english(a
                    portal_url=BASE).text
     assert f"Open the location's {what}:\n{BASE}/inventory/1" in alone
     assert "administrator" not in alone
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_counts_are_written_by_babel_in_the_language_of_the_moment(language):
+    """Pages and emails write a count with its thousands separator as the reader's language
+    does (Babel's format_decimal): NC's Spanish (es_US) groups as English does, 10,000."""
+    from babel.numbers import format_decimal
+
+    from api.pages import templates
+    from core import i18n
+    from notifications.catalogue import TransferNoticeContext
+
+    with i18n.language(language):
+        expected = format_decimal(10000, locale=i18n.locale())
+        shown = templates.env.from_string(
+            "{{ 10000|thousands }} {{ -1200|thousands(signed=True) }} {{ 0|thousands(true) }}"
+        ).render()
+    assert expected == "10,000" and shown == f"{expected} -1,200 0"
+    notice = sample_context(EmailKind.TRANSFER_NOTICE).model_copy(update={"doses": 10000})
+    assert isinstance(notice, TransferNoticeContext)
+    mail = render(EmailKind.TRANSFER_NOTICE, notice, portal_url=BASE)
+    assert "Doses:      10,000" in mail.text and "<td>10,000</td>" in mail.html

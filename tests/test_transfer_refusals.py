@@ -3,6 +3,7 @@ a success, and a lot could be asked for again and again past what it holds."""
 
 import html
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -292,3 +293,29 @@ async def test_a_denial_email_says_where_the_doses_stay_and_how_to_ask_again(sys
     assert ("Next step: the doses stay at Refusal North. To move vaccine still, request again "
             "from Refusal North's inventory page, with what the reason for the denial asks."
             ) in " ".join(mail.text.split())
+
+
+async def test_ten_thousand_doses_are_written_with_a_thousands_separator(system, world):
+    """Found by the inventory check: 10000 doses were written without a separator in a
+    receipt's repeat question ("10000 doses, received") and in a shipment refused for doses
+    missing ("...; 10000 asked for."). Counts of doses are written 10,000 (by Babel, in the
+    language of the page or email: NC's Spanish, es_US, writes 10,000 too)."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "MANY-T", 10000)
+    person = await on_the_pages(system, sender)
+    typed = {"product_id": str(await product_id(system)), "lot_number": "MANY-R",
+             "doses": "10000", "expiration_date": str(date.today() + timedelta(days=120))}
+    for _ in range(2):  # Back, then "Add to inventory" again: asked first
+        page = await person.submit(f"/inventory/{north}", {**typed, "request_key": key()},
+                                   action=f"/inventory/{north}/receive")
+    assert page.status_code == 422 and "10,000 doses, received" in html.unescape(page.text)
+    await person.http.aclose()
+    transfer = (await request_transfer(sender, north, south, lot, 10000)).json()
+    assert (await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
+                             json={"decision": "approve"})).status_code == 200
+    assert (await sender.post(f"/api/v1/locations/{north}/inventory/lots/{lot}/adjustments",
+                              json={"kind": "wastage", "doses": 1, "reason": "Vial dropped",
+                                    "request_key": key()})).status_code == 201
+    shipped = await sender.post(f"/api/v1/transfers/{transfer['id']}/ship")
+    assert shipped.status_code == 422, shipped.text
+    assert "Lot MANY-T has 9,999 doses on hand; 10,000 asked for." in shipped.json()["detail"]

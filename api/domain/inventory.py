@@ -69,7 +69,8 @@ async def _not_a_repeat(session: AsyncSession, lot_id: int, kind: EntryKind, dos
         .order_by(LedgerEntry.id.desc()).limit(1))).first()
     if twin is not None:
         raise Invalid(f"The same change was recorded {when(twin.created_at)} by "
-                      f"{actor_name(twin.actor)}: {abs(doses)} doses, {twin.kind.label.lower()}. "
+                      f"{actor_name(twin.actor)}: {counted(abs(doses), 'dose')}, "
+                      f"{twin.kind.label.lower()}. "
                       f"If this is {what}, tick the box and save again.", field="confirmed")
 
 
