@@ -1,13 +1,14 @@
 """Portal accounts and organizations from a fifth outside check in the browser: an invitation
-link still working after the person chose a password another way, and an organization's
-confirmation that followed neither what its point of contact saw nor what its manager changed."""
+link still working after the person chose a password another way, the primary coordinator's
+record offering a deactivation that was then refused, and an organization's confirmation that
+followed neither what its point of contact saw nor what its manager changed."""
 
 import re
 
 import pytest
 
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import INVITATION
+from tests.support.portal import INVITATION, invite
 from tests.support.recipients import location_manager, manager_api, tag
 from tests.support.review import reviewer
 from tests.support.web import CSRF, PASSWORD, api_client, browser, unique_email
@@ -49,6 +50,31 @@ async def test_an_invitation_link_does_not_replace_a_password_chosen_with_a_rese
                                   json={"password": other, "password_confirm": other})
     assert refused.status_code == 410, refused.text
     await browser(system).login(email, PASSWORD)  # theirs still works
+
+
+
+async def test_the_primary_coordinators_record_says_why_it_stays_active_instead_of_a_button(
+        system, sites):
+    """Another Location Manager of the location was offered "Deactivate" on the primary
+    coordinator's record, asked "Deactivate ...?", and only after "Yes" told the coordinator
+    "stays its Location Manager"."""
+    (site,) = sites.ids
+    coordinator = (await sites.staff[site].get("/api/v1/me")).json()
+    colleague = await invite(system, sites.staff[site], site, "location_manager", "Mia")
+    page = browser(system)
+    await page.login(colleague["username"])
+    record = f"/portal/accounts/{coordinator['id']}"
+    shown = await page.get(record)
+    assert shown.status_code == 200, shown.status_code
+    assert f'action="{record}/deactivate"' not in shown.text, "no button every press refuses"
+    assert "so their account stays active" in shown.text
+    refused = await page.submit(record, {"confirm": "yes"}, action=f"{record}/deactivate")
+    assert refused.status_code == 409 and "so their account stays active" in refused.text
+    assert (await sites.staff[site].get("/api/v1/me")).status_code == 200, "still active"
+    theirs = browser(system)  # a colleague who is neither still has the button
+    await theirs.login(sites.emails[site])
+    mine = f"/portal/accounts/{colleague['id']}"
+    assert f'action="{mine}/deactivate"' in (await theirs.get(mine)).text
 
 
 async def test_details_saved_unchanged_keep_the_contacts_confirmation(system):

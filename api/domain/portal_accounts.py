@@ -458,6 +458,27 @@ async def remove(session: AsyncSession, manager: User, target: User, location_id
                                                       UserLocation.location_id == location_id))
 
 
+async def deactivation_refusal(session: AsyncSession, manager: User,
+                               target: User) -> str | None:
+    """Why the person is not deactivated even by a manager of all they hold (their record
+    says it in place of the button), or None: the last Location Manager of a location, or
+    the enrollment's coordinator of record."""
+    managing = [r.location_id for r, _ in await relations(session, target.id)
+                if r.profile == MANAGER]
+    try:
+        await _keeps_a_manager(session, manager, target, managing, "form")
+    except Conflict as refused:
+        return refused.message
+    primary = (await session.exec(select(Location.name).where(
+        Location.coordinator_user_id == target.id, Location.id.in_(managing)))).first()
+    if primary is not None:
+        return (f"{target.full_name} is the primary vaccine coordinator of {primary} (the "
+                "coordinator of record of its enrollment), so their account stays active. The "
+                "primary coordinator is changed through the enrollment, by the Organization "
+                "Administrator, or by the help desk.")
+    return None
+
+
 async def deactivate(session: AsyncSession, manager: User, target: User) -> None:
     """Only for a person whose direct location is one the manager holds; their open sessions
     end at once."""
@@ -469,10 +490,8 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     if not await manages_direct(session, manager, target):
         raise Forbidden("You can deactivate only people whose direct location is one you "
                         "manage.")
-    managing = [r.location_id for r, _ in await relations(session, target.id)
-                if r.profile == MANAGER]
-    await _keeps_a_manager(session, manager, target, managing, "form")
-    await _primary_coordinator(session, target, managing, "form")
+    if refusal := await deactivation_refusal(session, manager, target):
+        raise Conflict(refusal, field="form")
     if beyond := await _held_beyond(session, manager, target):
         raise Forbidden(_beyond_you(target, beyond, "deactivating them would end their work "
                                     "there too", "deactivates them"))

@@ -136,6 +136,9 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     values = {"first_name": person.first_name, "last_name": person.last_name,
               "email": person.email, "username": person.username, "title": person.title,
               "phone": person.phone}
+    may_deactivate = ends and person.id != user.id and person.status.value == "active"
+    kept_active = may_deactivate and await portal_accounts.deactivation_refusal(
+        session, user, person)  # said in place of a button every press of would refuse
     at = await portal_accounts.profile_location(session, user, person)
     if at is not None:
         values |= {"profile": at[0].profile.value if at[0].profile else None,
@@ -149,7 +152,8 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
         "may_invite": direct is not None and direct.location_id in mine
         and portal_accounts.invited(person),
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
-        "may_deactivate": ends and person.id != user.id and person.status.value == "active",
+        "may_deactivate": may_deactivate and not kept_active,
+        "kept_active": kept_active,
         "may_reactivate": ends and person.status.value != "active", **extra},
         status_code=status_code)
 
