@@ -154,6 +154,14 @@ async def test_organization_management_validation_and_the_organization_portal(pa
     await expect(page.get_by_role("status")).to_contain_text("validation link (48 hours)")
     await expect(page.get_by_role("cell", name="Waiting for validation")).to_be_visible()
     await assert_accessible(page)
+    await page.get_by_role("link", name="Correct Morgan Baker").click()  # a typo's way back
+    await page.get_by_label("First name").fill("")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(page.locator("#first_name-error")).to_contain_text("This field is required.")
+    await assert_accessible(page)
+    await page.get_by_label("First name").fill("Morgan")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(page.get_by_role("status")).to_contain_text("Saved.")
 
     mail = await system.smtp.one(to=email, subject="Validate your access")
     await page.context.clear_cookies()

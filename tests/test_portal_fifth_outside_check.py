@@ -1,7 +1,8 @@
 """Portal accounts and organizations from a fifth outside check in the browser: an invitation
 link still working after the person chose a password another way, the primary coordinator's
-record offering a deactivation that was then refused, and an organization's confirmation that
-followed neither what its point of contact saw nor what its manager changed."""
+record offering a deactivation that was then refused, an organization's confirmation that
+followed neither what its point of contact saw nor what its manager changed, and a point of
+contact whose mistyped name or address nobody could correct."""
 
 import re
 
@@ -12,7 +13,7 @@ from tests.support.portal import INVITATION, invite
 from tests.support.recipients import location_manager, manager_api, tag
 from tests.support.review import reviewer
 from tests.support.web import CSRF, PASSWORD, api_client, browser, unique_email
-from tests.test_recipient_contact_upload import point_of_contact
+from tests.test_recipient_contact_upload import VALIDATION, point_of_contact
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +121,50 @@ async def test_a_contact_does_not_confirm_details_changed_after_their_page_showe
     done = await contact.submit("/org-portal", {"seen": again}, action="/org-portal/confirm")
     assert "details are confirmed" in done.text
     assert (await mine.get("/api/v1/org-portal")).json()["confirmed"] is True
+
+
+async def test_a_manager_corrects_a_point_of_contacts_name_and_a_mistyped_address(system):
+    """A point of contact added with a typo could not be corrected by anyone: the mistyped
+    address waited for its validation forever, and a validated contact's account page sent
+    them to the manager, who had no way to change their name."""
+    manager = await location_manager(system)
+    manager_http = await manager_api(system, manager)
+    employer = (await manager_http.post("/api/v1/employers", json={
+        "name": f"Typos {tag()}", "industry": "Grocery and retail", "street": "1 Main St",
+        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})).json()
+    typo, right = unique_email("poc").replace("@example.org", "@exmaple.org"), unique_email("poc")
+    added = await manager_http.post(f"/api/v1/employers/{employer['id']}/contacts", json={
+        "first_name": "Olag", "last_name": "Contact", "email": typo})
+    assert added.status_code == 201, added.text
+    old = (await system.smtp.one(to=typo, subject=VALIDATION)).link("/org-contact/validate/")
+    page = browser(system)
+    await page.login(manager.email)
+    record = f"/portal/organizations/{employer['id']}"
+    correct = f"{record}/contacts/{added.json()['id']}"
+    assert f'href="{correct}"' in (await page.get(record)).text
+    fixed = await page.submit(correct, {"first_name": "Olga", "last_name": "Contact",
+                                        "email": right, "phone": ""})
+    assert fixed.status_code == 200, fixed.text[-300:]
+    assert f"emailed a new validation link at {right}" in fixed.text
+    assert "Olga Contact" in fixed.text and typo not in fixed.text
+    new = (await system.smtp.one(to=right, subject=VALIDATION)).link("/org-contact/validate/")
+    async with system.http() as http:
+        assert (await http.get("/" + old.split("/", 3)[3])).status_code == 410
+        assert (await http.post("/api/v1/org-contacts/validate/" + new.rsplit("/", 1)[1], json={
+            "password": PASSWORD, "password_confirm": PASSWORD})).status_code == 204
+
+    contact = browser(system)
+    await contact.login(right)
+    shown = await page.get(correct)
+    assert "readonly" in shown.text, "a validated contact's address is their login"
+    renamed = await page.submit(correct, {"first_name": "Olga", "last_name": "Contacta",
+                                          "email": right, "phone": "919-555-0123"})
+    assert "Saved." in renamed.text
+    mine = await contact.get("/account")
+    assert "Olga Contacta" in mine.text and "919-555-0123" in mine.text
+    assert "open a case at the CVMS Help Desk" in mine.text, "who changes their address"
+    moved = await page.submit(correct, {"first_name": "Olga", "last_name": "Contacta",
+                                        "email": unique_email("elsewhere"), "phone": ""})
+    assert moved.status_code == 409 and "is how they log in" in moved.text
+    assert 'id="email-error"' in moved.text or "usa-input--error" in moved.text
+    await api_client(system, right)  # still logs in with the same address

@@ -155,6 +155,41 @@ async def resend(session: AsyncSession, gateway: Gateway, user: User,
     return contact
 
 
+async def correct_contact(session: AsyncSession, gateway: Gateway, user: User,
+                          contact: EmployerContact, data: ContactIn) -> bool:
+    """A point of contact's name and phone as they should read (their account's too, once
+    they validated); an address mistyped before they validated is corrected and sent a new
+    link (the one to the old address dies). A validated contact logs in with their address,
+    so it is not changed here. True when a new link was sent."""
+    email = data.email.lower()
+    readdressed = email != contact.email
+    if readdressed:
+        if contact.status == ContactStatus.VALIDATED:
+            raise Conflict(f"{contact.full_name} has validated: this address is how they log "
+                           "in, so it is not changed here. The help desk changes it.",
+                           field="email")
+        if await user_by_email(session, email):
+            raise Conflict("An account with this email address exists already; use another "
+                           "address for the point of contact.", field="email")
+        twin = (await session.exec(select(EmployerContact).where(
+            EmployerContact.employer_id == contact.employer_id, EmployerContact.email == email,
+            EmployerContact.id != contact.id))).first()
+        if twin is not None:
+            raise Conflict(f"{twin.full_name} is already a point of contact with this email "
+                           "address.", field="email")
+    contact.first_name, contact.last_name = data.first_name, data.last_name
+    contact.phone, contact.email = data.phone, email
+    session.add(contact)
+    if contact.user_id is not None:
+        account = await session.get(User, contact.user_id)
+        account.first_name, account.last_name = data.first_name, data.last_name
+        account.phone = data.phone
+        session.add(account)
+    if readdressed:
+        await resend(session, gateway, user, contact)
+    return readdressed
+
+
 async def link_and_contact(session: AsyncSession, token: str,
                            *, usable: bool = True) -> tuple[AccessLink, EmployerContact]:
     link = await find_link(session, CONTACT_PURPOSE, token)

@@ -130,6 +130,43 @@ async def add_contact(request: Request, employer_id: Id, user: CurrentUser, sess
                     notice=f"{contact.full_name} is emailed a validation link (48 hours).")
 
 
+@router.get("/portal/organizations/{employer_id}/contacts/{contact_id}",
+            response_class=HTMLResponse)
+async def contact_page(request: Request, employer_id: Id, contact_id: Id, user: CurrentUser,
+                       session: SessionDep) -> HTMLResponse:
+    return await _contact_page(request, session, user, employer_id, contact_id)
+
+
+async def _contact_page(request, session, user, employer_id: int, contact_id: int,
+                        status_code: int = 200, values: dict | None = None,
+                        errors: dict | None = None) -> HTMLResponse:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    return render(request, "employers/contact.html", {
+        "employer": employer, "contact": contact, "errors": errors or {},
+        "validated": contact.status == ContactStatus.VALIDATED,
+        "values": values or contact.model_dump(), **CHOICES}, status_code=status_code)
+
+
+@router.post("/portal/organizations/{employer_id}/contacts/{contact_id}",
+             response_class=HTMLResponse)
+async def correct_contact(request: Request, employer_id: Id, contact_id: Id, user: CurrentUser,
+                          session: SessionDep, gateway: ProcessesDep) -> Response:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    values = await form_values(request)
+    try:
+        relinked = await employers.correct_contact(session, gateway, user, contact,
+                                                   validated_form(ContactIn, values))
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _contact_page(request, session, user, employer_id, contact_id,
+                                   error.status_code, values, error.problems())
+    return redirect(f"/portal/organizations/{employer_id}", notice=(
+        f"Saved. {contact.full_name} is emailed a new validation link at {contact.email}; the "
+        "link sent to the old address no longer works." if relinked else "Saved."))
+
+
 @router.post("/portal/organizations/{employer_id}/contacts/{contact_id}/resend")
 async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: SessionDep,
                  gateway: ProcessesDep) -> Response:

@@ -217,6 +217,18 @@ async def add_contact(employer_id: Id, body: ContactIn, user: CurrentUser, sessi
         await employers.add_contact(session, gateway, user, employer, body))
 
 
+@router.put("/employers/{employer_id}/contacts/{contact_id}", response_model=ContactOut,
+            summary="Correct a point of contact: name and phone; the address only before they "
+            "validate (a new link goes to it)")
+async def correct_contact(employer_id: Id, contact_id: Id, body: ContactIn, user: CurrentUser,
+                          session: SessionDep, gateway: ProcessesDep) -> ContactOut:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    await employers.correct_contact(session, gateway, user, contact, body)
+    shown = await employers.shown_status(session, [contact])
+    return ContactOut.model_validate(contact).model_copy(update={"status": shown[contact.id]})
+
+
 @router.post("/employers/{employer_id}/contacts/{contact_id}/resend", response_model=ContactOut,
              summary="Send a point of contact a new validation link")
 async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: SessionDep,
