@@ -76,6 +76,9 @@ class RecipientUpload(SQLModel, table=True):
     uploaded_by: int = Field(foreign_key="user_account.id")
     filename: str = Field(max_length=200)
     file_kind: str = Field(max_length=5)  # xlsx or csv
+    # A CSV file's separator (`;` or a tab from Excel in Spanish/European settings): its
+    # errors file is written with it.
+    csv_separator: str = Field(default=",", max_length=1)
     valid_rows_only: bool = False
     background: bool = False
     status: str = Field(default="validating", max_length=20)

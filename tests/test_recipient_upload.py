@@ -485,3 +485,33 @@ async def test_a_semicolon_or_tab_separated_csv_imports_as_a_comma_one(system):
     _person, page = await upload_page(system, manager, "personas.csv", wrong)
     assert page.status_code == 422
     assert "missing these columns: Legal First Name, Legal Last Name." in page.text
+
+
+async def test_a_semicolon_or_tab_csvs_errors_file_keeps_its_separator(system):
+    """The errors file of a semicolon (or tab) file was written with commas: Excel in Spanish
+    settings, which wrote the file, opened it as one column. It is written with the upload's
+    separator now (a comma one stays with commas; an xlsx one stays a workbook)."""
+    import csv as csv_module
+
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    person = browser(system)
+    await person.login(manager.email)
+    for delimiter in (";", "\t", ","):
+        lines = rows(3, tag(), {1: {3: "555-12"}})
+        lines[0][5] = "12 Calle Peña, Apt 3"
+        data = csv_file(lines, delimiter=delimiter).decode().encode("cp1252")
+        body = (await upload(http, manager, data, name="personas.csv")).json()
+        assert body["status"] == "refused", body
+        got = await person.get(f"/recipients/uploads/{body['id']}/errors")
+        assert got.status_code == 200
+        text = got.content.decode("utf-8-sig")
+        assert text.splitlines()[0].count(delimiter) == 12, (delimiter, text.splitlines()[0])
+        cells = list(csv_module.reader(io.StringIO(text), delimiter=delimiter))
+        assert cells[0][12] == "Errors" and cells[1][5] == "12 Calle Peña, Apt 3", cells
+        assert cells[2][12].startswith("Phone: Enter a 10-digit phone number"), cells
+        again = await person.submit(f"/recipients/uploads/{body['id']}", {},
+                                    action=f"/recipients/uploads/{body['id']}/valid-rows")
+        again_id = int(str(again.url).rsplit("/", 1)[1])
+        async with system.sessions() as session:
+            assert (await session.get(RecipientUpload, again_id)).csv_separator == delimiter

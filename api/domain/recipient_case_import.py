@@ -111,6 +111,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     for n, part in enumerate(parts, start=1):
         upload = RecipientUpload(
             location_id=location.id, uploaded_by=found.requester.id, file_kind=found.kind,
+            csv_separator=recipient_files.separator(found.kind, found.stored.data),
             filename=f"{stem} (part {n} of {len(parts)}).{found.kind}"[-200:],
             valid_rows_only=valid_rows_only, total_rows=len(part), rows=part, background=True)
         session.add(upload)

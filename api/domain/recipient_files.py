@@ -129,11 +129,21 @@ def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
         raise
 
 
-def _csv(data: bytes, cap: int = READ_CAP) -> list[list[Any]]:
+def _decoded(data: bytes) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
+        return data.decode("latin-1")
+
+
+def separator(kind: str, data: bytes) -> str:
+    """The separator an uploaded CSV file uses, for its errors file to use it too (a comma for
+    an xlsx file, which has none)."""
+    return _delimiter(_decoded(data[:64 * 1024])) if kind == "csv" else ","
+
+
+def _csv(data: bytes, cap: int = READ_CAP) -> list[list[Any]]:
+    text = _decoded(data)
     rows = []
     for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
         rows.append(row)
@@ -178,8 +188,10 @@ def _text_cell(sheet: Any, value: Any) -> Any:
     return cell
 
 
-def error_file(kind: str, rows: list[list[Any]], errors: list[dict[str, Any]]) -> bytes:
-    """The uploaded rows, in their rows, with an Errors column naming each problem."""
+def error_file(kind: str, rows: list[list[Any]], errors: list[dict[str, Any]],
+               delimiter: str = ",") -> bytes:
+    """The uploaded rows, in their rows, with an Errors column naming each problem; a CSV file
+    with the separator the upload used (Excel in Spanish settings opens a semicolon one)."""
     problems: dict[int, list[str]] = {}
     for error in errors:
         problems.setdefault(error["row"], []).append(f"{error['column']}: {error['message']}")
@@ -191,7 +203,7 @@ def error_file(kind: str, rows: list[list[Any]], errors: list[dict[str, Any]]) -
         lines.append([values.get(k, "") for k in KEYS] + ["; ".join(problems.get(number, []))])
     if kind == "csv":  # a cell that would run as a formula is written as text
         out = io.StringIO()
-        csv.writer(out).writerows([safe_cell(cell) for cell in line] for line in lines)
+        csv.writer(out, delimiter=delimiter).writerows([safe_cell(cell) for cell in line] for line in lines)
         return out.getvalue().encode("utf-8-sig")
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Recipients")

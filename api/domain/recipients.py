@@ -71,6 +71,7 @@ async def upload(session: AsyncSession, gateway: Gateway, user: User, location_i
         rows = await asyncio.to_thread(encode_rows, rows)
     upload = RecipientUpload(location_id=location.id, uploaded_by=user.id,
                              filename=filename[-200:] or f"recipients.{kind}", file_kind=kind,
+                             csv_separator=recipient_files.separator(kind, data),
                              valid_rows_only=valid_rows_only, total_rows=total, rows=rows,
                              background=background)
     session.add(upload)
@@ -106,6 +107,7 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
         raise Conflict(IMPORTING)
     again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
                             filename=first.filename, file_kind=first.file_kind,
+                            csv_separator=first.csv_separator,
                             valid_rows_only=True, total_rows=first.total_rows, rows=first.rows,
                             background=first.background)
     session.add(again)

@@ -133,7 +133,8 @@ async def import_valid_rows(upload_id: Id, user: Uploader, session: SessionDep,
 async def error_file(upload_id: Id, user: Uploader, session: SessionDep) -> Response:
     found = await recipients.upload_for(session, user, upload_id, with_rows=True)
     stem = found.filename.rsplit(".", 1)[0]
-    return _download(recipient_files.error_file(found.file_kind, found.rows, found.errors),
+    return _download(recipient_files.error_file(found.file_kind, found.rows, found.errors,
+                                                found.csv_separator),
                      f"{stem}-errors.{found.file_kind}")
 
 
