@@ -246,6 +246,15 @@ class EmployerOut(BaseModel):
     confirmed: bool = False
     # False in a search: another location manages it (it is listed so nobody adds it twice)
     managed: bool = True
+    # the Organization Portal's: the fingerprint of these details, to confirm them by
+    details_key: str | None = None
+
+
+class ConfirmIn(Strict):
+    """The details' fingerprint the point of contact saw (`details_key`): changed since, they
+    are not confirmed. Without it, the details as they are now are confirmed."""
+
+    seen: Annotated[str | None, Field(max_length=64)] = None
 
 
 class EmployerPage(BaseModel):

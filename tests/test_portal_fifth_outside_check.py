@@ -121,6 +121,16 @@ async def test_a_contact_does_not_confirm_details_changed_after_their_page_showe
     done = await contact.submit("/org-portal", {"seen": again}, action="/org-portal/confirm")
     assert "details are confirmed" in done.text
     assert (await mine.get("/api/v1/org-portal")).json()["confirmed"] is True
+    read = (await mine.get("/api/v1/org-portal")).json()  # the API holds to what was read too
+    assert (await manager_http.put(f"/api/v1/employers/{employer['id']}", json={
+        **{k: read[k] for k in ("name", "industry", "city", "state", "zip_code")},
+        "street": "10 Elsewhere Rd"})).status_code == 200
+    stale = await mine.post("/api/v1/org-portal/confirm", json={"seen": read["details_key"]})
+    assert stale.status_code == 409, stale.text
+    fresh = (await mine.get("/api/v1/org-portal")).json()
+    assert fresh["confirmed"] is False and fresh["details_key"] != read["details_key"]
+    assert (await mine.post("/api/v1/org-portal/confirm", json={
+        "seen": fresh["details_key"]})).json()["confirmed"] is True
 
 
 async def test_a_manager_corrects_a_point_of_contacts_name_and_a_mistyped_address(system):

@@ -15,6 +15,7 @@ from models.portal_rules import PAGE_SIZE
 from models.portal_schemas import (
     ActiveLocationIn,
     CaseLocationGrant,
+    ConfirmIn,
     ContactIn,
     ContactOut,
     EmployerIn,
@@ -256,16 +257,19 @@ async def ask_new_link(token: str, session: SessionDep, gateway: ProcessesDep) -
 @router.get("/org-portal", response_model=EmployerOut, summary="Your organization's details")
 async def my_employer(user: CurrentUser, session: SessionDep) -> EmployerOut:
     employer, _contact = await employers.own_employer(session, user)
-    return EmployerOut.model_validate(employer).model_copy(
-        update={"confirmed": employer.confirmed_at is not None})
+    return EmployerOut.model_validate(employer).model_copy(update={
+        "confirmed": employer.confirmed_at is not None,
+        "details_key": employers.details_key(employer)})
 
 
 @router.post("/org-portal/confirm", response_model=EmployerOut,
-             summary="Confirm your organization's details")
-async def confirm(user: CurrentUser, session: SessionDep) -> EmployerOut:
+             summary="Confirm your organization's details (with `seen`, only the details read)")
+async def confirm(user: CurrentUser, session: SessionDep,
+                  body: ConfirmIn | None = None) -> EmployerOut:
     employer, _contact = await employers.own_employer(session, user)
-    employers.confirm(session, user, employer)
-    return EmployerOut.model_validate(employer).model_copy(update={"confirmed": True})
+    employers.confirm(session, user, employer, seen=body.seen if body else None)
+    return EmployerOut.model_validate(employer).model_copy(update={
+        "confirmed": True, "details_key": employers.details_key(employer)})
 
 
 
