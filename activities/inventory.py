@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -22,6 +23,7 @@ from models.inventory_rules import (
     EntryKind,
     TransferKind,
     TransferStatus,
+    approval_problem,
 )
 from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
 from models.portal_rules import MANAGER
@@ -59,16 +61,36 @@ def _fail(message: str) -> ApplicationError:
     return ApplicationError(message, type="Invalid", non_retryable=True)
 
 
+async def _still_free(session: AsyncSession, transfer: Transfer) -> None:
+    """The approval being written finds the doses still free, or is refused (rolled back): a
+    dose recorded meanwhile from the lot's last free doses, which the reviewer's page counted
+    as free. The lot's row is locked as a dose's debit locks it (SELECT ... FOR UPDATE on
+    Postgres; on SQLite the approval's write above holds the database's write lock), so the
+    two are one after the other: the debit after the approval finds the doses promised."""
+    lot = (await session.exec(select(Lot).where(Lot.id == transfer.lot_id).with_for_update()
+                              .execution_options(populate_existing=True))).one()
+    others = (await session.exec(select(Transfer).where(
+        Transfer.lot_id == lot.id, Transfer.status == TransferStatus.APPROVED,
+        Transfer.id != transfer.id).order_by(Transfer.id))).all()
+    sender = await session.get(Location, transfer.from_location_id)
+    if problem := approval_problem(sender.name, transfer.lot_number, lot.on_hand,
+                                   transfer.doses, [(o.number, o.doses) for o in others]):
+        raise _fail(problem)
+
+
 class InventoryActivities(MailingActivities):
     @activity.defn
     async def project_transfer(self, change: TransferChange) -> None:
         async with transaction(self.sessions) as session:
             transfer = await present(session, Transfer, change.transfer_id, "transfer")
-            await project(session, transfer, subject_type="transfer", seq=change.seq,
-                          status=TransferStatus(change.status), actor=change.actor,
-                          apply=lambda: self._apply(transfer, change),
-                          detail={"reason": change.decision_reason,
-                                  "escalated": change.escalated, "flagged": change.flagged})
+            written = await project(
+                session, transfer, subject_type="transfer", seq=change.seq,
+                status=TransferStatus(change.status), actor=change.actor,
+                apply=lambda: self._apply(transfer, change),
+                detail={"reason": change.decision_reason, "escalated": change.escalated,
+                        "flagged": change.flagged})
+            if written and change.status == TransferStatus.APPROVED:
+                await _still_free(session, transfer)
 
     @staticmethod
     def _apply(transfer: Transfer, change: TransferChange) -> None:

@@ -209,3 +209,24 @@ def actor_name(actor: str) -> str:
     if kind == "record":
         return f"Dose record {rest}"
     return actor
+
+
+def approval_problem(sender: str, lot_number: str, held: int, doses: int,
+                     approved: list[tuple[str, int]]) -> str | None:
+    """Why a transfer of `doses` cannot be approved (None: it can): the sending site holds
+    `held` doses of the lot now, `approved` ([(number, doses)]) already promised to its other
+    transfers approved and not shipped. Asked by the reviewer's page before the approval, and
+    again where the approval is written, with the lot's row locked (a dose given meanwhile)."""
+    promised = sum(n for _number, n in approved)
+    if held - promised >= doses:
+        return None
+    held_now = f"{counted(held, 'dose')} of lot {lot_number} now"
+    if approved:
+        left = max(held - promised, 0)
+        said = (f"{sender} holds {held_now}, {promised:,} of them approved already for "
+                f"{', '.join(number for number, _n in approved)} (not shipped yet): "
+                f"{left:,} left")
+    else:
+        said = f"{sender} holds only {held_now}"
+    return (f"{said}, fewer than the {doses:,} asked for. Deny the request, giving that reason "
+            f"(the site can ask again for what it holds).")

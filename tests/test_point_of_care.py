@@ -833,6 +833,51 @@ async def test_doses_promised_to_an_approved_transfer_are_not_given_here(system)
     await staff.http.aclose()
 
 
+async def test_an_approval_meeting_a_dose_given_meanwhile_is_refused_where_it_is_written(
+        system, monkeypatch):
+    """Found by the inventory check: the reviewer's page found the lot's doses free, a dose
+    was given from them before the transfer's process wrote the approval, and both stood (the
+    shipment was refused later). The approval is written with the lot's row locked and its
+    doses counted again: refused, saying what the site holds now; the request waits for the
+    reviewer's decision, who can deny it."""
+    from api.domain import transfers
+    from tests.support.inventory import request_transfer, transfer_status
+    from tests.support.review import reviewer
+
+    site, other = await vaccinating_site(system), await vaccinating_site(system)
+    number = f"RACE-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, site, "207", number, doses=3)
+    transfer = (await request_transfer(site.manager, site.location_id, other.location_id,
+                                       lot, 3)).json()
+    checked = transfers._still_held
+    given = []
+
+    async def dose_given_meanwhile(session, asked) -> None:
+        await checked(session, asked)  # the page's check: 3 doses free, 3 asked for
+        given.append(await give(site, (await walk_in(site))["id"], lot))
+
+    monkeypatch.setattr(transfers, "_still_held", dose_given_meanwhile)
+    state = await reviewer(system)
+    url = f"/api/v1/transfers/{transfer['id']}"
+    approved = await state.post(f"{url}/decision", json={"decision": "approve"})
+    assert given[0].status_code == 201, given[0].text
+    assert approved.status_code == 422, approved.text
+    assert approved.json()["detail"] == (
+        f"{site.name} holds only 2 doses of lot {number} now, fewer than the 3 asked for. "
+        f"Deny the request, giving that reason (the site can ask again for what it holds)."
+    ), approved.json()
+    assert await on_hand(system, lot) == 2
+    async with system.sessions() as session:
+        assert (await session.get(Transfer, transfer["id"])).status == "requested"
+    monkeypatch.setattr(transfers, "_still_held", checked)
+    again = await state.post(f"{url}/decision", json={"decision": "approve"})
+    assert again.status_code == 422 and "holds only 2 doses" in again.text, again.text
+    denied = await state.post(f"{url}/decision", json={"decision": "deny",
+                                                       "reason": "Only 2 doses left."})
+    assert denied.status_code == 200, denied.text
+    await transfer_status(site.manager, transfer["id"], "denied")
+
+
 async def test_a_transfer_received_after_an_outage_keeps_its_day_for_paper_doses(system):
     """Found by the inventory check: a receipt of a shipment takes the day it came (see the
     test above), the receipt of a transfer did not: confirmed after an outage, its doses

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inventory import InventoryActivities
@@ -122,8 +123,15 @@ class TransferWorkflow:
         async with self.lock:
             self._allow("decide", data.reviewer_role)
             status = T.APPROVED if data.approve else T.DENIED
-            return await self._step(status, f"reviewer:{data.reviewer_id}", reason=data.reason,
-                                    decided_by=data.reviewer_id)
+            before = (self.status, self.seq)
+            try:
+                return await self._step(status, f"reviewer:{data.reviewer_id}",
+                                        reason=data.reason, decided_by=data.reviewer_id)
+            except (ActivityError, ApplicationError):  # (a local activity's, on Postgres)
+                # Refused where it is written (the lot's doses were given meanwhile): nothing
+                # was written, and the request waits for the reviewer's decision again.
+                self.status, self.seq = before
+                raise
 
     @decide.validator
     def _validate_decide(self, data: TransferDecision) -> None:

@@ -42,6 +42,7 @@ from models.inventory_rules import (
     TransferKind,
     TransferStatus,
     action_problem,
+    approval_problem,
     inventory_today,
     may_act_for_state,
     resolve_problem,
@@ -307,24 +308,16 @@ async def held_at_sender(session: AsyncSession, transfer: Transfer) -> int:
 
 async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
     """An approval the sending site could never ship is refused, saying what to do instead:
-    the lot's doses now, less those approved already for its other transfers not shipped."""
+    the lot's doses now, less those approved already for its other transfers not shipped.
+    Asked again where the approval is written (activities/inventory.py), with the lot locked."""
     held = await held_at_sender(session, transfer)
-    approved = [other for other in await unshipped(session, [transfer.lot_id], PROMISED)
+    approved = [(other.number, other.doses)
+                for other in await unshipped(session, [transfer.lot_id], PROMISED)
                 if other.id != transfer.id]
-    promised = sum(other.doses for other in approved)
-    if held - promised >= transfer.doses:
-        return
     sender = await session.get(Location, transfer.from_location_id)
-    held_now = f"{counted(held, 'dose')} of lot {transfer.lot_number} now"
-    if approved:
-        left = max(held - promised, 0)
-        said = (f"{sender.name} holds {held_now}, {promised:,} of them approved already for "
-                f"{', '.join(other.number for other in approved)} (not shipped yet): "
-                f"{left:,} left")
-    else:
-        said = f"{sender.name} holds only {held_now}"
-    raise Invalid(f"{said}, fewer than the {transfer.doses:,} asked for. Deny the request, "
-                  f"giving that reason (the site can ask again for what it holds).")
+    if problem := approval_problem(sender.name, transfer.lot_number, held, transfer.doses,
+                                   approved):
+        raise Invalid(problem)
 
 
 async def step_of(session: AsyncSession, transfer: Transfer,
