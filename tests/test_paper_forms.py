@@ -105,3 +105,28 @@ async def test_the_registration_form_has_the_day_it_was_filled_in(system):
         text = _text((await site.readonly.get(base, params={"lang": lang})).content)
         missing = [w for w in words if w not in text]
         assert not missing, (lang, missing, text)
+
+
+async def test_the_inventory_form_shows_the_doses_promised_to_approved_transfers(system):
+    """The count sheet showed the doses on hand only: doses approved for a transfer not
+    shipped yet are on the shelf but not free, and the counting staff took them as free.
+    Each lot says what is promised, to which transfer, and what is free."""
+    from tests.support.inventory import request_transfer, transfer_status
+    from tests.support.review import reviewer
+
+    site, other = await vaccinating_site(system), await vaccinating_site(system)
+    promised, free = f"PR-{uuid.uuid4().hex[:5].upper()}", f"FR-{uuid.uuid4().hex[:5].upper()}"
+    lot = await stock(system, site, "207", promised, doses=1200)
+    await stock(system, site, "207", free, doses=30)
+    transfer = (await request_transfer(site.manager, site.location_id, other.location_id,
+                                       lot, 1100)).json()
+    state = await reviewer(system)
+    assert (await state.post(f"/api/v1/transfers/{transfer['id']}/decision",
+                             json={"decision": "approve"})).status_code == 200
+    await transfer_status(site.manager, transfer["id"], "approved")
+    response = await site.readonly.get(f"/care/{site.location_id}/forms/inventory.pdf")
+    text = _text(response.content)
+    assert "Promised (approved transfers)" in text and "Free Counted" in text, text
+    assert f"{promised} " in text and f"1,200 1,100 to {transfer['number']} 100" in text, text
+    assert "30 None 30" in text, text
+    assert "keep them for the shipment" in text, text
