@@ -247,7 +247,8 @@ ROUTES: dict[str, Access] = {
     # review (state staff)
     **{f"{method} {path}": only(STATE_STAFF, Scope.STATE) for method, path in (
         ("GET", "/review"), ("GET", "/review/locations/{location_id}"),
-        ("POST", "/review/locations/{location_id}/decision"), ("GET", "/state/locations"),
+        ("POST", "/review/locations/{location_id}/decision"),
+        ("GET", "/review/locations/{location_id}/decision"), ("GET", "/state/locations"),
         ("GET", "/api/v1/review/queue"), ("GET", "/api/v1/review/locations/{location_id}"),
         ("POST", "/api/v1/review/locations/{location_id}/decision"),
         ("GET", "/api/v1/locations/{location_id}/timeline"),

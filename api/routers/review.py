@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 from sqlmodel import select
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles
+from api.deps import CurrentUser, ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import review
 from api.domain.agreement_pdf import location_agreement
 from api.domain.scope import location_for
@@ -20,6 +20,7 @@ from core.errors import CVMSError
 from models.accounts import User
 from models.contracts import DecisionResult
 from models.enrollment import StoredFile
+from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.schemas import Stripped
 
@@ -96,12 +97,33 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
             what = "The change" if result.amendment else location.name
             return redirect("/review", notice=f"{what} was {verb}. The coordinator has been "
                                               "emailed.")
-        except CVMSError as error:  # a field's problem on its field (the reason), else the decision's
-            errors = error.problems("decision")
-            return await _detail(request, session, user, location_id,
-                                 status_code=error.status_code, errors=errors, values=values)
+        except CVMSError as error:
+            return await _refused(request, session, user, location_id, error, values)
     return await _detail(request, session, user, location_id, status_code=400, errors=errors,
                          values=values)
+
+
+async def _refused(request: Request, session, user: User, location_id: int, error: CVMSError,
+                   values: dict) -> HTMLResponse:
+    """A refused decision shows the location as it is now, read again: another reviewer's
+    decision taken meanwhile (two at once) shows its status and its decision, and no form to
+    decide again. A field's problem is on its field (the reason); a refusal of a location still
+    waiting is the decision's; one of a location decided meanwhile is said above the page."""
+    await rollback_keeping(session, user)
+    location = await location_for(session, user, location_id)
+    if location.status == LocationStatus.PENDING_REVIEW or location.amendment_pending:
+        return await _detail(request, session, user, location_id, status_code=error.status_code,
+                             errors=error.problems("decision"), values=values)
+    return await _detail(request, session, user, location_id, status_code=error.status_code,
+                         refused=error.message)
+
+
+@pages.get("/review/locations/{location_id}/decision", response_class=HTMLResponse)
+async def decision_address(location_id: Id, user: Reviewer, session: SessionDep) -> Response:
+    """The address a refused decision's page was shown at, opened again (reload, history, a
+    bookmark): the location's review page."""
+    await location_for(session, user, location_id)
+    return redirect(f"/review/locations/{location_id}")
 
 
 @pages.get("/locations/{location_id}/agreement.pdf")

@@ -1,0 +1,50 @@
+"""What an outside check of the review console found, as the state's reviewers use it."""
+
+import html
+import re
+
+from api.domain import review as review_domain
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.review import sign_until, wait_for_status
+from tests.support.web import browser
+
+
+async def test_two_reviewers_deciding_at_once_the_second_sees_the_first_decision(
+        system, monkeypatch):
+    """Two reviewers opened one location and decided at once. The second's request had read the
+    location before the first's approval landed: its refusal came back headed "Waiting for
+    review" with Approve and Reject still offered, the refusal put on the reason field. It now
+    shows the location as it is (approved, by whom) with no form, the refusal said above; and
+    the refused decision's address, opened again, is the location's page (it was a 405)."""
+    enrollment = await start_enrollment(system, ["Decided At Once"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    first = await make_user(system, Role.REVIEWER, first_name="Fran", last_name="First")
+    second = await make_user(system, Role.REVIEWER, first_name="Sam", last_name="Second")
+    told = review_domain.enrollment_process.decide
+
+    async def first_lands_meanwhile(gateway, location, reviewer_id, role, approve, reason):
+        await told(gateway, location, first.id, role, True, None)  # the other reviewer's click
+        return await told(gateway, location, reviewer_id, role, approve, reason)
+
+    monkeypatch.setattr(review_domain.enrollment_process, "decide", first_lands_meanwhile)
+    page = browser(system)
+    await page.login(second.email)
+    refused = await page.submit(f"/review/locations/{location_id}",
+                                {"decision": "reject", "reason": "Photos are blurry"},
+                                action=f"/review/locations/{location_id}/decision")
+    assert refused.status_code == 409
+    shown = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    assert "Not done: This location's status is \u201cApproved\u201d" in shown
+    assert "Approved by Fran First" in shown and "Waiting for review since" not in shown
+    assert 'value="approve"' not in refused.text and 'name="reason"' not in refused.text
+    await wait_for_status(system, location_id, "approved")
+    assert not system.smtp.find(to=email, subject="rejected")
+    again = await page.get(f"/review/locations/{location_id}/decision")
+    assert again.status_code == 200
+    assert again.url.path == f"/review/locations/{location_id}"
+    await page.http.aclose()
+
