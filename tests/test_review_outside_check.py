@@ -48,3 +48,20 @@ async def test_two_reviewers_deciding_at_once_the_second_sees_the_first_decision
     assert again.url.path == f"/review/locations/{location_id}"
     await page.http.aclose()
 
+
+async def test_a_download_with_a_status_that_is_no_choice_is_refused_as_its_page_is(system):
+    """The page names a status that is no choice (an old bookmark, a typed address) on its
+    field; its CSV gave another view without a word: every location for /state/locations.csv,
+    an empty file for the queue and the audit log, every transfer for /state/transfers.csv."""
+    staff = await make_user(system, Role.REVIEWER)
+    person = browser(system)
+    await person.login(staff.email)
+    for path in ("/state/locations", "/review", "/state/transfers", "/state/audit"):
+        shown = await person.get(f"{path}?status=bogus")
+        assert shown.status_code == 422 and "Choose one of the options." in shown.text
+        export = await person.get(f"{path}.csv?status=bogus")
+        assert export.status_code == 422, path
+        assert "text/csv" not in export.headers["content-type"]
+        assert "Choose one of the options." in export.text
+        assert (await person.get(f"{path}.csv")).status_code == 200
+    await person.http.aclose()

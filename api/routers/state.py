@@ -14,6 +14,7 @@ from api.domain.review import _kind
 from api.forms import parse, validated
 from api.pages import render
 from api.routing import Router
+from core.errors import Invalid
 from models.accounts import User
 from models.enums import Role
 
@@ -67,10 +68,12 @@ def _page_filters(request: Request) -> tuple[lists.StateFilters, dict[str, str]]
 
 
 def _csv_route(path: str):
-    _template, find, rows_of, _statuses, name = LISTS[path]
+    _template, find, rows_of, statuses, name = LISTS[path]
 
     async def export(request: Request, _user: Reviewer, session: SessionDep) -> Response:
         f = _filters(request)
+        if f.status not in dict(statuses):  # as the page names it: never a file of another view
+            raise Invalid("Choose one of the options.", field="status")
         return lists.csv_download(name, *rows_of(await find(session, f, page_size=None)))
     return export
 
