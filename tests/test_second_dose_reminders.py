@@ -39,18 +39,23 @@ async def _today(system):
     return local_today(await system.env.get_current_time())
 
 
-async def _setup(system, cvx: str, language: str = "en"):
-    site = await vaccinating_site(system)
-    lot = await stock(system, site, cvx, f"R-{uuid.uuid4().hex[:6]}", doses=10)
-    # the lot outlives the test on the server's clock: earlier tests in the session skipped the
-    # time-skipping server ahead of the wall clock, past the 10 years a receipt may carry, so
-    # the record is given its far expiry after the receipt
+async def _lasting_lot(system, site, cvx: str, prefix: str = "R") -> int:
+    """A lot of 10 doses that outlives the test on the server's clock: earlier tests in the
+    session skipped the time-skipping server ahead of the wall clock, past the 10 years a
+    receipt may carry, so the record is given its far expiry after the receipt."""
+    lot = await stock(system, site, cvx, f"{prefix}-{uuid.uuid4().hex[:6]}", doses=10)
     async with system.sessions() as session:
         stored = await session.get(Lot, lot)
         stored.expiration_date = max(stored.expiration_date,
                                      await _today(system) + timedelta(days=400))
         session.add(stored)
         await session.commit()
+    return lot
+
+
+async def _setup(system, cvx: str, language: str = "en"):
+    site = await vaccinating_site(system)
+    lot = await _lasting_lot(system, site, cvx)
     email = f"rec-{uuid.uuid4().hex[:8]}@example.org"
     person = await walk_in(site, email=email, language=language)
     return site, lot, person, email
@@ -226,9 +231,11 @@ async def test_a_correction_that_makes_a_dose_due_again_starts_its_reminder(ts_s
     ended when the dose 2 was recorded). Now a correction or a removal after which a first
     dose has its second dose due starts its reminder again, counted from its real day."""
     site, moderna, person, email = await _setup(ts_system, "207")  # 28 days
-    janssen = await stock(ts_system, site, "212", f"J-{uuid.uuid4().hex[:6]}", doses=10)
+    janssen = await _lasting_lot(ts_system, site, "212", "J")
     today = await _today(ts_system)
-    dose = (await give(site, person["id"], janssen, on=today)).json()
+    given = await give(site, person["id"], janssen, on=today)
+    assert given.status_code == 201, given.text
+    dose = given.json()
     with pytest.raises(RPCError):
         await (await _reminder(ts_system, dose["id"])).describe()
     corrected = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
