@@ -65,3 +65,20 @@ async def test_a_download_with_a_status_that_is_no_choice_is_refused_as_its_page
         assert "Choose one of the options." in export.text
         assert (await person.get(f"{path}.csv")).status_code == 200
     await person.http.aclose()
+
+
+async def test_a_page_number_that_is_none_says_so(system):
+    """A list's address with a page that is no page number (page=abc, 0, -1) showed the first
+    page under "Please correct the following: Enter a whole number.", naming nothing: there is
+    no field to correct. It now says which page there is not, and that this is the first."""
+    staff = await make_user(system, Role.REVIEWER)
+    person = browser(system)
+    await person.login(staff.email)
+    for path in ("/state/locations", "/review", "/state/transfers", "/state/audit"):
+        for typed in ("abc", "0", "-1"):
+            shown = await person.get(f"{path}?page={typed}")
+            assert shown.status_code == 422
+            said = html.unescape(re.sub(r"<[^>]+>", "", shown.text))
+            assert f"There is no page \u201c{typed}\u201d: this is the first." in said, path
+            assert "Enter a whole number." not in said
+    await person.http.aclose()

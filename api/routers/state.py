@@ -60,6 +60,9 @@ def _page_filters(request: Request) -> tuple[lists.StateFilters, dict[str, str]]
     and left out, and the list stays (unknown parameters are ignored, as a page ignores them)."""
     values = dict(request.query_params)
     f, errors = parse(lists.StateFilters, values)
+    if "page" in errors:  # no field holds it: the summary says what it was and what is shown
+        errors = {**errors, "page": f"There is no page \u201c{values['page'][:20]}\u201d: "
+                                    "this is the first."}
     if errors:
         f = lists.StateFilters.model_validate(
             {k: v for k, v in values.items() if k in lists.StateFilters.model_fields
