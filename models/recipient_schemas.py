@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import field_validator
 
-from core.i18n import N_
+from core.i18n import DEFAULT, N_
 from models.eligibility import QUESTIONS
 from models.fields import Blankable
 from models.input import Input
@@ -49,4 +49,7 @@ class RegistrationIn(Answers, RecipientIn):
     def _language(cls, value: Any) -> str:
         if not str(value or "").strip():
             raise ValueError(N_("Choose the language for your emails."))
-        return language_code(str(value))
+        try:
+            return language_code(str(value))
+        except ValueError:  # not one of the form's choices (a tampered form): English, the
+            return DEFAULT  # default, as everywhere else (never the upload's "Write ...")

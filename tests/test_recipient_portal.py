@@ -302,3 +302,34 @@ async def test_a_location_manager_sees_who_is_vaccinated_in_one_query_per_page(s
     for number, on in ((1, today - timedelta(days=21)), (2, today)):
         assert re.search(rf"<td[^>]*>{number}</td><td[^>]*>{day(on)}</td><td[^>]*>{pfizer}</td>"
                          rf"<td[^>]*>{site.name}</td>", staff.text), staff.text
+
+
+async def test_a_language_value_that_is_none_of_ours_is_english(system):
+    """Found by a tampering check: the form's language set to another value was answered
+    "Escriba inglés o español." (the spreadsheet's message, on a choice of two), and a language
+    cookie of another value gave the page in the record's language while the switch makes
+    such a value English. An unknown value is English everywhere: the cookie, the form's
+    choice (saved as English)."""
+    _manager, _http, mail, line = await invited(system, "Spanish")
+    link = mail.link("/r/")
+    person_ = browser(system)
+    page = await person_.get(link)
+    assert '<html lang="es">' in page.text
+    values = {**form_of(page.text), **answers()}
+    tampered = await person_.submit(link, {**values, "language": "fr", "phone": "555"})
+    assert tampered.status_code == 400 and '<html lang="es">' in tampered.text
+    assert "Escriba inglés o español" not in tampered.text and "language-error" not in \
+        tampered.text, tampered.text
+    done = await person_.submit(link, {**values, "language": "fr"})
+    assert done.status_code == 200 and "/status" in str(done.url), done.text
+    async with system.sessions() as session:
+        saved = (await session.exec(select(Recipient).where(
+            Recipient.email == line[4]))).one()
+    assert saved.language == "en"
+    person_.http.cookies.set("cvms_lang", "fr")
+    for path in (link, str(done.url), "/help/ask", "/r/1/not-the-key"):
+        shown = await person_.get(path)
+        assert '<html lang="en">' in shown.text, (path, shown.text[:300])
+    person_.http.cookies.delete("cvms_lang")
+    asked = await person_.http.get("/help/ask", headers={"accept-language": "es"})
+    assert '<html lang="es">' in asked.text, "no cookie: the browser's language still"

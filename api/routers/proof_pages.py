@@ -29,7 +29,8 @@ async def proof_page(request: Request, recipient_id: Id, key: str, session: Sess
 async def proof_pdf(request: Request, recipient_id: Id, key: str, session: SessionDep,
                     settings: SettingsDep, lang: str | None = None) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
-    language = i18n.use(lang) if lang in i18n.LANGUAGES else choose_language(request, person)
+    # `?lang=` none of ours (a tampered link): English, as an unknown language is everywhere
+    language = i18n.use(lang) if lang else choose_language(request, person)
     proof = await proofs.proof_of(session, settings, person)
     if not proof.doses:  # no link to it is shown, but the address may be typed or bookmarked
         return bilingual_page(request, "proof/no_doses.html",

@@ -26,10 +26,12 @@ YEAR = 365 * 24 * 3600
 
 def choose_language(request: Request, person: Recipient | Case | None = None) -> str:
     """The language chosen with the switch, else the one the person's record (a recipient, a
-    public question's case) asks for, else the browser's (Accept-Language), else English."""
+    public question's case) asks for, else the browser's (Accept-Language), else English. A
+    chosen value that is none of ours (a tampered cookie) is English, as the switch makes it."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    if chosen not in i18n.LANGUAGES:
-        chosen = person.language if person else None
+    if chosen:
+        return i18n.use(chosen)
+    chosen = person.language if person else None
     return i18n.use(chosen or i18n.preferred(request.headers.get("accept-language")))
 
 
