@@ -121,3 +121,20 @@
     start();
   }
 })();
+
+// A field that comes back with what was typed (a refused form) is counted at once: USWDS counts
+// only as one types, and said "1000 characters allowed" over a kept reason past its limit, so
+// nobody knew how much to cut.
+(function () {
+  function count() {
+    document.querySelectorAll(".usa-character-count__field").forEach(function (field) {
+      if (field.value) { field.dispatchEvent(new Event("input", {bubbles: true})); }
+    });
+  }
+  // after USWDS has built the counter (its listener was added before this one)
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", count);
+  } else {
+    count();
+  }
+})();

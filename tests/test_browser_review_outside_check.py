@@ -1,0 +1,33 @@
+"""What an outside check of the review console found, in a real browser."""
+
+import pytest
+from playwright.async_api import expect
+
+from models.enums import Role
+from tests.support.a11y import assert_accessible
+from tests.support.accounts import make_user
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.review import sign_until
+from tests.test_browser_enrollment import log_in
+
+pytestmark = pytest.mark.browser
+
+
+async def test_a_reason_kept_past_its_limit_is_counted_when_the_page_comes_back(page, system):
+    """USWDS's counter lets a person type (or paste) past the limit; the refusal kept the
+    reason, but its counter said "1000 characters allowed" until a key was pressed, so nobody
+    knew how much to cut. It now says how far over the kept text is, as soon as it shows."""
+    enrollment = await start_enrollment(system, ["Counted Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    staff = await make_user(system, Role.REVIEWER)
+    await log_in(page, staff.email)
+    await page.goto(f"/review/locations/{location_id}")
+    await page.get_by_label("Reason").fill("Retake the photos. " * 55)  # 1,045 characters
+    await page.get_by_role("button", name="Reject").click()
+    await expect(page.locator("#reason-error")).to_contain_text("at most 1000 characters")
+    await expect(page.get_by_label("Reason")).to_have_value("Retake the photos. " * 55)
+    await expect(page.locator(".usa-character-count__status")).to_have_text(
+        "45 characters over limit")
+    await assert_accessible(page)
