@@ -6,8 +6,8 @@ import re
 from api.domain import review as review_domain
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.enrollment import complete_location, start_enrollment
-from tests.support.review import sign_until, wait_for_status
+from tests.support.enrollment import complete_location, sign_and_submit, start_enrollment
+from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import browser
 
 
@@ -82,3 +82,24 @@ async def test_a_page_number_that_is_none_says_so(system):
             assert f"There is no page \u201c{typed}\u201d: this is the first." in said, path
             assert "Enter a whole number." not in said
     await person.http.aclose()
+
+
+async def test_a_resubmission_with_nothing_changed_says_so_to_the_reviewer(system):
+    """A coordinator resubmitted Section B after a rejection without changing an answer: the
+    review page showed no "Changed since the rejection" at all, as for a first submission, so
+    the reviewer could not tell nothing had changed from nothing being shown."""
+    enrollment = await start_enrollment(system, ["Unchanged Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    staff = await reviewer(system)
+    first = (await staff.get(f"/review/locations/{location_id}")).text
+    assert "Changed since the rejection" not in first
+    assert (await decide(staff, location_id, "reject", "Photos are blurry")).status_code == 200
+    reopened = await coordinator.post(f"/api/v1/locations/{location_id}/section-b/resubmit")
+    assert reopened.status_code == 200
+    assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+    await wait_for_status(system, location_id, "pending_review")
+    page = html.unescape((await staff.get(f"/review/locations/{location_id}")).text)
+    assert "Changed since the rejection" in page
+    assert "Nothing: the coordinator resubmitted Section B as it was" in page
