@@ -3,12 +3,18 @@
 import html
 import re
 
+import pytest
+
 from api.domain import review as review_domain
 from models.enums import Role
+from notifications.catalogue import EmailKind, LocationDecisionContext
+from notifications.render import render
 from tests.support.accounts import make_user
 from tests.support.enrollment import complete_location, sign_and_submit, start_enrollment
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import browser
+
+BASE = "https://cvms.example.gov"
 
 
 async def test_two_reviewers_deciding_at_once_the_second_sees_the_first_decision(
@@ -103,3 +109,21 @@ async def test_a_resubmission_with_nothing_changed_says_so_to_the_reviewer(syste
     page = html.unescape((await staff.get(f"/review/locations/{location_id}")).text)
     assert "Changed since the rejection" in page
     assert "Nothing: the coordinator resubmitted Section B as it was" in page
+
+
+@pytest.mark.parametrize("amendment", [None, "Storage unit Helmer HPR120 (refrigerator)"])
+def test_a_note_typed_with_an_approval_reaches_the_coordinator(amendment):
+    """The reason field says "the coordinator receives it"; a note typed there with Approve was
+    kept with the decision but left out of the approval email."""
+    context = LocationDecisionContext(
+        recipient_name="Ana", organization_name="Piedmont Health", location_name="Elm Clinic",
+        reason="Approved; replace the thermometer <b>battery</b> soon.\nThanks",
+        amendment=amendment, action_url=f"{BASE}/inventory/1", admin_url=None)
+    mail = render(EmailKind.LOCATION_APPROVED, context, portal_url=BASE)
+    assert ("Note from the reviewer:\nApproved; replace the thermometer <b>battery</b> soon.\n"
+            "Thanks") in mail.text
+    assert ("Note from the reviewer:</strong><br>Approved; replace the thermometer "
+            "&lt;b&gt;battery&lt;/b&gt; soon.<br>Thanks") in mail.html
+    plain = render(EmailKind.LOCATION_APPROVED, context.model_copy(update={"reason": None}),
+                   portal_url=BASE)
+    assert "Note from the reviewer" not in plain.text + plain.html
