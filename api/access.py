@@ -227,6 +227,7 @@ ROUTES: dict[str, Access] = {
     **{f"GET {path}": only(SECTION_B_READERS, Scope.LOCATION, STATE_STAFF) for path in (
         "/locations/{location_id}/section-b", "/locations/{location_id}/section-b/{step}",
         "/locations/{location_id}/section-b/providers/{provider_id}/edit",
+        "/locations/{location_id}/section-b/storage-units/{unit_id}/photos",
         "/api/v1/locations/{location_id}/section-b", "/api/v1/locations/{location_id}/status",
         "/locations/{location_id}/agreement.pdf")},
     **{f"{method} {path}": only(SECTION_B_WRITERS, Scope.LOCATION) for method, path in (
@@ -237,6 +238,8 @@ ROUTES: dict[str, Access] = {
         ("PUT", "/api/v1/locations/{location_id}/section-b/{step}"),
         ("POST", "/api/v1/locations/{location_id}/storage-units"),
         ("DELETE", "/api/v1/locations/{location_id}/storage-units/{unit_id}"),
+        ("POST", "/api/v1/locations/{location_id}/storage-units/{unit_id}/photos"),
+        ("POST", "/locations/{location_id}/section-b/storage-units/{unit_id}/photos"),
         ("POST", "/api/v1/locations/{location_id}/providers"),
         ("PUT", "/api/v1/locations/{location_id}/providers/{provider_id}"),
         ("POST", "/api/v1/locations/{location_id}/providers/deactivate"),

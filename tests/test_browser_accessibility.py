@@ -103,6 +103,12 @@ async def _section_b_states(page: Page, location_id: int) -> None:
     await expect(page.locator("#error-summary li").nth(1)).to_contain_text("Type:")
     await _error_summary(page, "Model", "model")
     await expect(page.get_by_label("Brand")).to_have_value("Helmer")
+    # a unit's wrong photo replaced on its own: its page, and its refusal
+    await page.goto(f"/locations/{location_id}/section-b/storage")
+    await page.get_by_role("link", name=f"Replace a photo of Thermo {UNBROKEN}").click()
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Replace the photo").click()
+    await _error_summary(page, "Inside photo", "inside_photo")
 
 
 async def _officer_states(page: Page, link: str) -> None:

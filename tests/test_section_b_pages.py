@@ -279,3 +279,61 @@ async def test_a_provider_the_location_does_not_list_is_not_found_and_not_change
     async with system.sessions() as session:
         provider = await session.get(PracticingProvider, provider_id)
     assert provider.last_name == "Listed"
+
+
+async def test_a_storage_units_wrong_photo_is_replaced_on_its_own_until_submission(system):
+    """A wrong photo of a storage unit could only be changed by removing the unit and adding
+    it again. It is replaced on its own now (page and API), checked as a new unit's photos
+    are, the unit's brand, model, type and other photo kept; not at another location's unit,
+    and not once Section B is submitted."""
+    from tests.support.enrollment import add_storage_unit, sign_and_submit
+
+    coordinator, person, location_id = await coordinator_both_ways(system, "Photo Clinic")
+    added = await add_storage_unit(coordinator, location_id, photo(), photo("white"))
+    assert added.status_code == 201, added.text
+    unit = added.json()
+    base = f"/locations/{location_id}/section-b"
+    url = f"{base}/storage-units/{unit['id']}/photos"
+    assert f'href="{url}"' in (await person.get(f"{base}/storage")).text
+    assert "Replace a photo of Helmer HPR105" in (await person.get(url)).text
+    nothing = await person.submit(url, {})
+    assert nothing.status_code == 400 and "Choose the new photo" in nothing.text
+    pdf = {"inside_photo": ("scan.pdf", b"%PDF-1.4 not a photo", "application/pdf")}
+    refused = await person.submit(url, {}, files=pdf)
+    assert refused.status_code == 400 and 'id="inside_photo-error"' in refused.text
+    assert "scan.pdf is not a picture we can read" in refused.text, refused.text
+    replaced = await person.submit(url, {}, files={
+        "inside_photo": ("new.jpg", photo("gray"), "image/jpeg")})
+    assert replaced.status_code == 200 and str(replaced.url).endswith(f"{base}/storage")
+    assert "The inside photo of Helmer HPR105 was replaced." in replaced.text
+    async with system.sessions() as session:
+        stored = await session.get(StorageUnit, unit["id"])
+    assert stored.inside_photo_id != unit["inside_photo_id"]
+    assert stored.outside_photo_id == unit["outside_photo_id"]
+    assert (stored.brand, stored.model, stored.unit_type) == ("Helmer", "HPR105", "refrigerator")
+    assert await units(system, location_id) == 1
+
+    api = f"/api/v1/locations/{location_id}/storage-units/{unit['id']}/photos"
+    empty = await coordinator.post(api, files={})
+    assert empty.status_code == 422 and "inside_photo" in empty.json()["errors"], empty.text
+    outside = await coordinator.post(api, files={
+        "outside_photo": ("out.png", photo("black"), "image/jpeg")})
+    assert outside.status_code == 200, outside.text
+    assert outside.json()["outside_photo_id"] != unit["outside_photo_id"]
+    assert outside.json()["inside_photo_id"] == stored.inside_photo_id
+
+    other, other_person, other_location = await coordinator_both_ways(system, "Other Clinic")
+    theirs = f"/locations/{other_location}/section-b/storage-units/{unit['id']}/photos"
+    assert (await other_person.get(theirs)).status_code == 404
+    assert (await other.post(f"/api/v1/locations/{other_location}/storage-units/"
+                             f"{unit['id']}/photos", files={
+        "inside_photo": ("x.jpg", photo(), "image/jpeg")})).status_code == 404
+    assert (await other.post(api, files={
+        "inside_photo": ("x.jpg", photo(), "image/jpeg")})).status_code in (403, 404)
+
+    await fill_section_b(coordinator, location_id)
+    assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+    late = await coordinator.post(api, files={"inside_photo": ("x.jpg", photo(), "image/jpeg")})
+    assert late.status_code == 409, late.text
+    shown = await person.get(url)
+    assert "Section B is submitted and can no longer be changed." in shown.text

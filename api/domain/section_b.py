@@ -121,8 +121,9 @@ NOT_A_PICTURE = ("{name} is not a picture we can read: upload a JPEG or PNG phot
 
 
 async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
-                       kept: dict[str, int | None]) -> Photos:
-    """`uploads`: each file chosen (None when none was), empty ones included."""
+                       kept: dict[str, int | None], both: bool = True) -> Photos:
+    """`uploads`: each file chosen (None when none was), empty ones included. `both`: each
+    photo is needed (adding a unit); else only those chosen are checked (replacing one)."""
     stored, errors = {}, {}
     for field, label in (("inside_photo", "inside"), ("outside_photo", "outside")):
         upload, kept_id = uploads.get(field), kept.get(field)
@@ -134,7 +135,7 @@ async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
                 stored[field] = await store_photo(session, upload.data, upload.filename, field)
             elif kept_id and (file := await session.get(StoredFile, kept_id)) is not None:
                 stored[field] = file
-            else:
+            elif both:
                 errors[field] = f"Upload a photo of the {label} of the storage unit."
         except Invalid as error:
             errors.update({key: NOT_A_PICTURE.format(name=name) if message == NOT_A_PHOTO
@@ -174,6 +175,27 @@ async def _unit(session: AsyncSession, location: Location, unit_id: int) -> Stor
     unit = await session.get(StorageUnit, unit_id)
     if unit is None or unit.location_id != location.id:
         raise NotFound("That storage unit is not part of this location.")
+    return unit
+
+
+NO_NEW_PHOTO = ("Choose the new photo: of the inside, of the outside, or both. The storage unit "
+                "keeps the photos not chosen.")
+
+
+async def replace_storage_photos(session: AsyncSession, gateway: Gateway, location: Location,
+                                 unit_id: int, photos: Photos) -> StorageUnit:
+    """A storage unit's wrong photo (inside, outside or both) replaced during Section B, the
+    unit's other details kept: checked as the photos of a unit added are."""
+    ensure_editable(location)
+    unit = await _unit(session, location, unit_id)
+    if photos.errors:
+        raise Invalid("Check the new photo.", errors=photos.errors)
+    if not photos.stored:
+        raise Invalid(NO_NEW_PHOTO, errors={"inside_photo": NO_NEW_PHOTO})
+    for field, file in photos.stored.items():
+        setattr(unit, f"{field}_id", file.id)
+    session.add(unit)
+    await _changed(session, gateway, location, "storage")
     return unit
 
 

@@ -110,6 +110,27 @@ async def post_storage_unit(
     return StorageUnitOut.model_validate(unit)
 
 
+@router.post("/locations/{location_id}/storage-units/{unit_id}/photos",
+             response_model=StorageUnitOut, tags=["section B"],
+             summary="Replace a storage unit's inside or outside photo (or both)")
+async def replace_storage_unit_photos(
+        request: Request, location_id: Id, unit_id: Id, user: CurrentUser,
+        session: SessionDep, gateway: ProcessesDep,
+        inside_photo: Annotated[UploadFile | None, File()] = None,
+        outside_photo: Annotated[UploadFile | None, File()] = None) -> StorageUnitOut:
+    """Before Section B is submitted: the photos sent replace the unit's, checked as a new
+    unit's are; its brand, model, type and the photo not sent stay."""
+    location = await location_for(session, user, location_id, write=True)
+    await refuse_unknown_fields(request, ("inside_photo", "outside_photo"))
+    photos = await section_b.check_photos(session, {
+        "inside_photo": _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
+        "outside_photo": _upload(outside_photo,
+                                 await outside_photo.read() if outside_photo else b"")}, {},
+        both=False)
+    unit = await section_b.replace_storage_photos(session, gateway, location, unit_id, photos)
+    return StorageUnitOut.model_validate(unit)
+
+
 def _unit_in(brand: str, model: str, unit_type: str) -> StorageUnitIn:
     return validated(StorageUnitIn, {"brand": brand, "model": model, "unit_type": unit_type})
 

@@ -479,6 +479,53 @@ async def _listed_provider(session, location, provider_id: int):
     return provider
 
 
+async def _listed_unit(session, location, unit_id: int):
+    """The location's storage unit `unit_id`; not found when it lists no such one."""
+    unit = next((u for u in await section_b.units_of(session, location) if u.id == unit_id),
+                None)
+    if unit is None:
+        raise NotFound("That storage unit is not part of this location.")
+    return unit
+
+
+@router.get("/{location_id}/section-b/storage-units/{unit_id}/photos",
+            response_class=HTMLResponse)
+async def storage_photos_page(request: Request, location_id: Id, unit_id: Id,
+                              user: CurrentUser, session: SessionDep) -> Response:
+    """Replace a storage unit's wrong photo on its own, its other details kept (it was
+    removed and added again), until Section B is submitted."""
+    location = await location_for(session, user, location_id, write=True)
+    unit = await _listed_unit(session, location, unit_id)
+    if location.status not in EDITABLE_STATUSES:
+        return redirect(step_url(location_id), notice="Section B is submitted and can no "
+                                                      "longer be changed.")
+    return render(request, "section_b/storage_photos.html", {"location": location, "unit": unit})
+
+
+@router.post("/{location_id}/section-b/storage-units/{unit_id}/photos",
+             response_class=HTMLResponse)
+async def replace_storage_photos(request: Request, location_id: Id, unit_id: Id,
+                                 user: CurrentUser, session: SessionDep,
+                                 gateway: ProcessesDep) -> Response:
+    location = await location_for(session, user, location_id, write=True)
+    unit = await _listed_unit(session, location, unit_id)
+    name = f"{unit.brand} {unit.model}"
+    form = await request.form()
+    uploads = {field: await _read(form.get(field)) for field in ("inside_photo", "outside_photo")}
+    photos = await section_b.check_photos(session, uploads, {}, both=False)
+    try:
+        await section_b.replace_storage_photos(session, gateway, location, unit_id, photos)
+    except CVMSError as error:
+        if not error.errors:  # Section B submitted meanwhile: not a field's
+            raise
+        await rollback_keeping(session, user, location, unit)
+        return render(request, "section_b/storage_photos.html", {
+            "location": location, "unit": unit, "errors": error.problems()}, status_code=400)
+    said = (f"The inside and outside photos of {name} were replaced." if len(photos.stored) == 2
+            else f"The {next(iter(photos.stored)).split('_')[0]} photo of {name} was replaced.")
+    return redirect(step_url(location_id, "storage"), notice=said)
+
+
 @router.get("/{location_id}/section-b/providers/{provider_id}/edit", response_class=HTMLResponse)
 async def edit_provider_page(request: Request, location_id: Id, provider_id: Id,
                              user: CurrentUser, session: SessionDep) -> HTMLResponse:
