@@ -89,7 +89,8 @@ class InventoryActivities(MailingActivities):
                 apply=lambda: self._apply(transfer, change),
                 detail={"reason": change.decision_reason, "escalated": change.escalated,
                         "flagged": change.flagged})
-            if written and change.status == TransferStatus.APPROVED:
+            # the reviewer's approval (an escalation projecting the status meanwhile is not)
+            if written and change.status == TransferStatus.APPROVED and change.decided_by:
                 await _still_free(session, transfer)
 
     @staticmethod
