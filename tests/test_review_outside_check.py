@@ -1,5 +1,6 @@
 """What an outside check of the review console found, as the state's reviewers use it."""
 
+import asyncio
 import html
 import re
 
@@ -10,8 +11,14 @@ from models.enums import Role
 from notifications.catalogue import EmailKind, LocationDecisionContext
 from notifications.render import render
 from tests.support.accounts import make_user
-from tests.support.enrollment import complete_location, sign_and_submit, start_enrollment
-from tests.support.review import decide, reviewer, sign_until, wait_for_status
+from tests.support.enrollment import (
+    add_storage_unit,
+    complete_location,
+    photo,
+    sign_and_submit,
+    start_enrollment,
+)
+from tests.support.review import STATUS_LOOK, decide, reviewer, sign_until, wait_for_status
 from tests.support.web import browser
 
 BASE = "https://cvms.example.gov"
@@ -127,3 +134,32 @@ def test_a_note_typed_with_an_approval_reaches_the_coordinator(amendment):
     plain = render(EmailKind.LOCATION_APPROVED, context.model_copy(update={"reason": None}),
                    portal_url=BASE)
     assert "Note from the reviewer" not in plain.text + plain.html
+
+
+async def test_a_change_to_a_site_approved_after_a_rejection_is_not_shown_against_it(system):
+    """A site rejected once, resubmitted and approved, then added a storage unit: its review
+    page headed the new unit "Changed since the rejection" (compared with the Section B the
+    rejection had seen, settled since by the approval). The change is shown for itself."""
+    enrollment = await start_enrollment(system, ["Settled Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    staff = await reviewer(system)
+    assert (await decide(staff, location_id, "reject", "Photos are blurry")).status_code == 200
+    assert (await coordinator.post(
+        f"/api/v1/locations/{location_id}/section-b/resubmit")).status_code == 200
+    assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+    await wait_for_status(system, location_id, "pending_review")
+    assert (await decide(staff, location_id, "approve")).status_code == 200
+    await wait_for_status(system, location_id, "approved")
+    assert (await add_storage_unit(coordinator, location_id, photo(), photo("white"),
+                                   brand="LaterFreezer")).status_code == 201
+    for _ in range(200):  # the change reaches the queue when its process has taken it
+        page = (await staff.get(f"/review/locations/{location_id}")).text
+        if "The change to review" in page:
+            break
+        await asyncio.sleep(STATUS_LOOK)
+    assert "The change to review" in page and "LaterFreezer" in page
+    assert "Changed since the rejection" not in page
+    detail = (await staff.get(f"/api/v1/review/locations/{location_id}")).json()
+    assert detail["changes_since_rejection"] == []

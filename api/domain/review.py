@@ -105,11 +105,12 @@ def changes(before: dict, after: dict) -> list[tuple[str, Any, Any]]:
 
 
 async def changes_since_rejection(session: AsyncSession, location: Location) -> list[tuple]:
-    rejected = [d for d in await decisions(session, location.id)
-                if not d.approved and d.kind == "enrollment"]
-    if not rejected:
+    """What a resubmission changed: none once an approval followed the rejection (an enrolled
+    site's later change is reviewed for itself, not against a rejection long settled)."""
+    enrollment = [d for d in await decisions(session, location.id) if d.kind == "enrollment"]
+    if not enrollment or enrollment[-1].approved:
         return []
-    return changes(rejected[-1].snapshot, await section_b_snapshot(session, location))
+    return changes(enrollment[-1].snapshot, await section_b_snapshot(session, location))
 
 
 async def review_detail(session: AsyncSession, location: Location) -> dict[str, Any]:
