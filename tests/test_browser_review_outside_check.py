@@ -31,3 +31,28 @@ async def test_a_reason_kept_past_its_limit_is_counted_when_the_page_comes_back(
     await expect(page.locator(".usa-character-count__status")).to_have_text(
         "45 characters over limit")
     await assert_accessible(page)
+
+
+async def test_a_reason_typed_on_several_lines_keeps_them_where_it_is_read(page, system):
+    """The rejection email keeps a reason's lines; the pages ran them together ("...blurry.
+    2. No thermometer"): the coordinator's Section B, the review page's decisions."""
+    enrollment = await start_enrollment(system, ["Lined Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    staff = await make_user(system, Role.REVIEWER)
+    await log_in(page, staff.email)
+    await page.goto(f"/review/locations/{location_id}")
+    await page.get_by_label("Reason").fill("1. Inside photo is blurry.\n2. No thermometer.")
+    await page.get_by_role("button", name="Reject").click()
+    await expect(page.get_by_role("status")).to_contain_text("Lined Clinic was rejected")
+    await page.goto(f"/review/locations/{location_id}")
+    decided = page.locator("li", has_text="Not approved by")
+    assert "blurry.\n2. No thermometer." in await decided.inner_text()
+    await assert_accessible(page)
+    await page.context.clear_cookies()
+    await log_in(page, email)
+    await page.goto(f"/locations/{location_id}/section-b")
+    said = page.locator(".usa-alert__text", has_text="Reason:")
+    assert "blurry.\n2. No thermometer." in await said.inner_text()
+    await assert_accessible(page)
