@@ -1,6 +1,7 @@
 """Transfer deadlines as durable timers, on the time-skipping server."""
 
 import asyncio
+import uuid
 from datetime import timedelta
 
 from tests.support.inventory import (
@@ -58,3 +59,44 @@ async def test_undecided_requests_escalate_and_unreceived_shipments_are_flagged(
     assert back["kind"] == "transfer_back" and back["actor"].endswith("(Immunization Branch)")
     assert back["reason"].startswith(f"Transfer {late['number']} returned from T Two")
     assert await on_hand(receiver, target, "TS-1") == 0
+
+
+async def test_a_request_whose_approval_was_refused_where_written_still_escalates(
+        ts_system, monkeypatch):
+    """Found in review: an approval refused where it is written (a dose was given from the
+    lot's last free doses meanwhile) put the request back to "requested", but its process
+    had counted the approval as the decision, so the undecided request never escalated at its
+    deadline. It now waits for a decision again, and escalates at the first deadline."""
+    from api.domain import transfers
+
+    state = await reviewer(ts_system)
+    state_email = (await state.get("/api/v1/me")).json()["email"]
+    sites = await enrolled_sites(ts_system, ["R One", "R Two"], redistribution=False,
+                                 state=state)
+    (source, sender), (target, _receiver) = sites.staff.items()
+    await receive(sender, source, await product_id(ts_system), "RR-1", 10)
+    request = (await request_transfer(sender, source, target,
+                                      await lot_id(sender, source, "RR-1"), 10)).json()
+    checked = transfers._still_held
+
+    async def waste_meanwhile(session, asked) -> None:
+        await checked(session, asked)  # the page's check: all 10 held
+        wasted = await sender.post(
+            f"/api/v1/locations/{source}/inventory/lots/{asked.lot_id}/adjustments",
+            json={"kind": "wastage", "doses": 1, "reason": "Dropped vial",
+                  "request_key": uuid.uuid4().hex})
+        assert wasted.status_code == 201, wasted.text
+
+    monkeypatch.setattr(transfers, "_still_held", waste_meanwhile)
+    url = f"/api/v1/transfers/{request['id']}"
+    refused = await state.post(f"{url}/decision", json={"decision": "approve"})
+    assert refused.status_code == 422, refused.text
+    await transfer_status(sender, request["id"], "requested")
+    await ts_system.env.sleep(2 * DAY + HOUR)
+    await ts_system.smtp.one(to=state_email, subject=f"{request['number']} has waited too long")
+    assert (await sender.get(url)).json()["escalated"]
+    monkeypatch.setattr(transfers, "_still_held", checked)
+    denied = await state.post(f"{url}/decision", json={"decision": "deny",
+                                                       "reason": "Only 9 doses left."})
+    assert denied.status_code == 200, denied.text
+    await transfer_status(sender, request["id"], "denied")

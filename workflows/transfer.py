@@ -43,18 +43,30 @@ class TransferWorkflow:
         self.lock = asyncio.Lock()
         self.escalated = False
         self.flagged = False
+        self.reverted = False  # an approval was refused where it is written: undecided again
         self.outbox: list[TransferEmail] = []
         self.emails = 0
 
     @workflow.run
     async def run(self, data: TransferInput) -> str:
         self._email("requested")
-        if not await self._wait(lambda: self.status != T.REQUESTED, data.decide_within):
-            self.escalated = True
-            await self._project(self.status)
-            self._email("escalated")
-            await self._wait(lambda: self.status != T.REQUESTED)
-        await self._wait(lambda: self.status not in (T.APPROVED, T.REQUESTED))
+        deadline = workflow.now() + data.decide_within
+        while True:
+            if self.escalated:
+                await self._wait(lambda: self.status != T.REQUESTED)
+            elif not await self._wait(lambda: self.status != T.REQUESTED,
+                                      deadline - workflow.now()):
+                self.escalated = True
+                await self._project(self.status)
+                self._email("escalated")
+                await self._wait(lambda: self.status != T.REQUESTED)
+            self.reverted = False
+            await self._wait(lambda: self.status not in (T.APPROVED, T.REQUESTED)
+                             or self.reverted)
+            if not self.reverted:
+                break
+            # An approval refused where it was written (see `decide`): the request is
+            # undecided again, and escalates at its deadline as if never approved.
         shipped = self.status == T.SHIPPED
         if shipped and not await self._wait(lambda: self.status != T.SHIPPED,
                                             data.receive_within):
@@ -131,6 +143,7 @@ class TransferWorkflow:
                 # Refused where it is written (the lot's doses were given meanwhile): nothing
                 # was written, and the request waits for the reviewer's decision again.
                 self.status, self.seq = before
+                self.reverted = True
                 raise
 
     @decide.validator
