@@ -163,3 +163,27 @@ async def test_a_change_to_a_site_approved_after_a_rejection_is_not_shown_agains
     assert "Changed since the rejection" not in page
     detail = (await staff.get(f"/api/v1/review/locations/{location_id}")).json()
     assert detail["changes_since_rejection"] == []
+
+
+async def test_a_decision_says_who_was_told_and_what_happens_next(system):
+    """"X was rejected. The coordinator has been emailed." said nothing of the administrator
+    copied, nor what comes next; an approval did not say the site is now enrolled."""
+    enrollment = await start_enrollment(system, ["Told Clinic", "Next Clinic"])
+    (_, approved_id), (_, rejected_id) = enrollment.locations.items()
+    for email, location_id in enrollment.locations.items():
+        await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [approved_id, rejected_id])
+    staff = await make_user(system, Role.REVIEWER)
+    person = browser(system)
+    await person.login(staff.email)
+    approved = await person.submit(f"/review/locations/{approved_id}", {"decision": "approve"},
+                                   action=f"/review/locations/{approved_id}/decision")
+    assert ("Told Clinic was approved: it is now an enrolled site. Its coordinator and the "
+            "organization's administrator have been emailed.") in html.unescape(approved.text)
+    rejected = await person.submit(f"/review/locations/{rejected_id}",
+                                   {"decision": "reject", "reason": "Photos are blurry"},
+                                   action=f"/review/locations/{rejected_id}/decision")
+    assert ("Next Clinic was rejected. Its coordinator has been emailed the reason, the "
+            "organization's administrator copied; when they resubmit Section B, it comes back "
+            "to this queue.") in html.unescape(rejected.text)
+    await person.http.aclose()

@@ -93,14 +93,25 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
         try:
             result = await review.decide(gateway, location, user, data.decision == "approve",
                                          data.reason)
-            verb = "approved" if data.decision == "approve" else "rejected"
-            what = "The change" if result.amendment else location.name
-            return redirect("/review", notice=f"{what} was {verb}. The coordinator has been "
-                                              "emailed.")
+            return redirect("/review", notice=_decided(location.name, result.amendment,
+                                                       data.decision == "approve"))
         except CVMSError as error:
             return await _refused(request, session, user, location_id, error, values)
     return await _detail(request, session, user, location_id, status_code=400, errors=errors,
                          values=values)
+
+
+def _decided(name: str, amendment: bool, approved: bool) -> str:
+    """What was done, who was told, and what happens next."""
+    if approved:
+        return (f"The change was approved: {name} stays enrolled with it. " if amendment else
+                f"{name} was approved: it is now an enrolled site. ") + (
+            "Its coordinator and the organization's administrator have been emailed.")
+    return (("The change was rejected: the site stays enrolled without it. " if amendment else
+             f"{name} was rejected. ")
+            + "Its coordinator has been emailed the reason, the organization's administrator "
+              "copied; " + ("a change sent again comes back to this queue." if amendment else
+                            "when they resubmit Section B, it comes back to this queue."))
 
 
 async def _refused(request: Request, session, user: User, location_id: int, error: CVMSError,
