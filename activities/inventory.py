@@ -20,6 +20,7 @@ from models.inventory import Lot, Product, Transfer
 from models.inventory_rules import (
     FINAL_STATUSES,
     RECEIVE_WITHIN,
+    SHIP_WITHIN,
     EntryKind,
     TransferKind,
     TransferStatus,
@@ -36,7 +37,10 @@ NOTICES = {
     # {sender} and {receiver}: the sites by name, so each reader knows whether it is theirs
     "approved": ("was approved", "sites", "{sender} ships the doses and marks the transfer as "
                                           "shipped on its page (the link above), then "
-                                          "{receiver} confirms receipt there when they arrive."),
+                                          "{receiver} confirms receipt there when they arrive; "
+                                          "a transfer not shipped within "
+                                          f"{SHIP_WITHIN.days} days is flagged to both sites "
+                                          "and the Immunization Branch."),
     "denied": ("was denied", "sites", "the doses stay at {sender}. To move vaccine still, "
                                       "request again from {sender}'s inventory page, with "
                                       "what the reason for the denial asks."),
@@ -48,6 +52,9 @@ NOTICES = {
     "received": ("was received", "sites", None),
     "returned": ("was returned to the sending site", "sites", None),
     "escalated": ("has waited too long for a decision", "state", "please approve or deny it."),
+    "not_shipped": ("was approved but not shipped in time", "all",
+                    "{sender} ships the doses and marks the transfer as shipped on its page (the "
+                    "link above), or cancels it there if it will not ship."),
     "flagged": ("was shipped but not received in time", "all", "the sites check the shipment; "
                                                                "the Immunization Branch resolves "
                                                                "it as received or returned."),

@@ -192,6 +192,13 @@ FINAL_STATUSES = {TransferStatus.DENIED, TransferStatus.CANCELLED, TransferStatu
                   TransferStatus.RETURNED}
 DECIDE_WITHIN = timedelta(days=2)  # an undecided request is escalated to the state
 RECEIVE_WITHIN = timedelta(days=5)  # an unreceived shipment is flagged to both sites and state
+SHIP_WITHIN = timedelta(days=3)  # an approved transfer not shipped is flagged the same way
+FLAGGED_STATUSES = (TransferStatus.APPROVED, TransferStatus.SHIPPED)  # where a flag means late
+
+
+def flag_label(status: TransferStatus) -> str:
+    """What a flag on a transfer in this status says: late to ship, or late to arrive."""
+    return "Not shipped in time" if status == TransferStatus.APPROVED else "Not received in time"
 
 
 def transfer_number(transfer_id: int) -> str:

@@ -270,7 +270,8 @@ async def test_transfer_emails_name_the_site_that_acts_next_and_how(system, worl
                                      subject=f"{transfer['number']} was approved")
     assert ("Next step: Refusal North ships the doses and marks the transfer as shipped on its "
             "page (the link above), then Refusal South confirms receipt there when they "
-            "arrive.") in " ".join(approved.text.split())
+            "arrive; a transfer not shipped within 3 days is flagged to both sites and the "
+            "Immunization Branch.") in " ".join(approved.text.split())
     await transfer_status(sender, transfer["id"], "approved")
     assert (await sender.post(f"{url}/ship")).status_code == 200
     shipped = await system.smtp.one(to=sites.emails[north],

@@ -100,3 +100,50 @@ async def test_a_request_whose_approval_was_refused_where_written_still_escalate
                                                        "reason": "Only 9 doses left."})
     assert denied.status_code == 200, denied.text
     await transfer_status(sender, request["id"], "denied")
+
+
+async def test_an_approved_transfer_not_shipped_in_time_is_flagged_until_it_ships(ts_system):
+    """Found by the state's outside check: SPEC §3 flags a move "not shipped or received in
+    time", but only a shipment not received was flagged: an approved transfer never shipped
+    held its doses back from the point of care for good, with nobody told. After 3 days
+    unshipped it is flagged to both sites and the state (the state's list and its page say
+    "Not shipped in time"); shipping ends that flag, and the receipt's own deadline follows."""
+    state = await reviewer(ts_system)
+    state_email = (await state.get("/api/v1/me")).json()["email"]
+    sites = await enrolled_sites(ts_system, ["U One", "U Two"], redistribution=False,
+                                 state=state)
+    (source, sender), (target, _receiver) = sites.staff.items()
+    await receive(sender, source, await product_id(ts_system), "US-1", 20)
+    request = (await request_transfer(sender, source, target,
+                                      await lot_id(sender, source, "US-1"), 5)).json()
+    url = f"/api/v1/transfers/{request['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    await transfer_status(sender, request["id"], "approved")
+    approved = await ts_system.smtp.one(to=sites.emails[source],
+                                        subject=f"{request['number']} was approved")
+    assert "not shipped within 3 days is flagged" in approved.text
+    await ts_system.env.sleep(2 * DAY + 23 * HOUR)
+    await asyncio.sleep(1)
+    assert not ts_system.smtp.find(to=state_email, subject="not shipped in time")
+    await ts_system.env.sleep(2 * HOUR)
+    for email in (sites.emails[source], sites.emails[target], state_email):
+        late = await ts_system.smtp.one(
+            to=email, subject=f"{request['number']} was approved but not shipped in time")
+        assert "or cancels it there if it will not ship" in late.text
+    assert (await sender.get(url)).json()["flagged"]
+    queue = (await state.get("/api/v1/state/transfers")).json()
+    assert request["id"] in [t["id"] for t in queue["flagged"]]
+    page = await state.get(f"/state/transfers?status=flagged&q={request['number']}")
+    assert page.status_code == 200 and "Not shipped in time" in page.text, page.text
+    assert (await state.get(f"/transfers/{request['id']}")).text.count("Not shipped in time") == 1
+
+    assert (await sender.post(f"{url}/ship")).status_code == 200
+    shipped = (await sender.get(url)).json()
+    assert shipped["status"] == "shipped" and not shipped["flagged"], shipped
+    queue = (await state.get("/api/v1/state/transfers")).json()
+    assert request["id"] not in [t["id"] for t in queue["flagged"]]
+    await ts_system.env.sleep(5 * DAY + HOUR)
+    await ts_system.smtp.one(to=state_email,
+                             subject=f"{request['number']} was shipped but not received")
+    page = await state.get(f"/transfers/{request['id']}")
+    assert "Not received in time" in page.text and "Not shipped in time" not in page.text

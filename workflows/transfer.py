@@ -31,6 +31,9 @@ with workflow.unsafe.imports_passed_through():
 
 I = InventoryActivities  # noqa: E741
 T = TransferStatus
+# An approved transfer not shipped within `ship_within` is flagged, as a shipment not received
+# in time is; runs started before waited for the shipment without a deadline.
+UNSHIPPED = "flag-approved-transfers-not-shipped"
 
 
 @workflow.defn
@@ -61,22 +64,31 @@ class TransferWorkflow:
                 self._email("escalated")
                 await self._wait(lambda: self.status != T.REQUESTED)
             self.reverted = False
+            if self.status == T.APPROVED and not self.flagged and workflow.patched(UNSHIPPED):
+                await self._flag_if_late(lambda: self.status != T.APPROVED, data.ship_within,
+                                         "not_shipped")
             await self._wait(lambda: self.status not in (T.APPROVED, T.REQUESTED)
                              or self.reverted)
             if not self.reverted:
                 break
             # An approval refused where it was written (see `decide`): the request is
             # undecided again, and escalates at its deadline as if never approved.
-        shipped = self.status == T.SHIPPED
-        if shipped and not await self._wait(lambda: self.status != T.SHIPPED,
-                                            data.receive_within):
-            self.flagged = True
-            await self._project(self.status)
-            self._email("flagged")
-            await self._wait(lambda: self.status != T.SHIPPED)
+        if self.status == T.SHIPPED:
+            await self._flag_if_late(lambda: self.status != T.SHIPPED, data.receive_within,
+                                     "flagged")
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._send_emails()
         return self.status
+
+    async def _flag_if_late(self, done: Callable[[], bool], within: timedelta,
+                            email: str) -> None:
+        """Wait for `done`; past `within`, flag the transfer (to both sites and the state) and
+        wait on."""
+        if not await self._wait(done, within):
+            self.flagged = True
+            await self._project(self.status)
+            self._email(email)
+            await self._wait(done)
 
     async def _wait(self, done: Callable[[], bool], within: timedelta | None = None) -> bool:
         """Send queued emails while waiting; False if `within` passed first."""
@@ -126,6 +138,8 @@ class TransferWorkflow:
                     received_on: date | None = None, **projection) -> str:
         if activity is not None:
             await db_step(activity, self._ref(actor, received_on))
+        if self.status == T.APPROVED:
+            self.flagged = False  # a flag for not shipping ends with the shipment (or cancel)
         await self._project(status, actor, **projection)
         self._email(status.value)
         return self.status

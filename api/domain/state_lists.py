@@ -32,7 +32,7 @@ from models.helpdesk import Case
 from models.helpdesk_rules import case_number
 from models.input import Input
 from models.inventory import Transfer
-from models.inventory_rules import TransferStatus, transfer_number
+from models.inventory_rules import FLAGGED_STATUSES, TransferStatus, transfer_number
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
@@ -185,7 +185,7 @@ REVIEW_KINDS = [("", "Every kind"), ("enrollment", "Enrollment"),
                 ("resubmission", "Resubmission"), ("change", "Change to an enrolled site")]
 TRANSFER_STATUSES = [("", "Awaiting a decision or flagged"),
                      ("requested", "Awaiting a decision"),
-                     ("flagged", "Shipped, not received in time")]
+                     ("flagged", "Not shipped or not received in time")]
 
 
 # The two sites of a transfer, made once: an alias built per request cost ~1 ms of column
@@ -209,7 +209,7 @@ async def transfers(session: AsyncSession, f: StateFilters,
     (Transfer, from site, to site) rows."""
     sender, receiver = TRANSFER_SIDES
     waiting = Transfer.status == TransferStatus.REQUESTED
-    flagged = (Transfer.status == TransferStatus.SHIPPED) & Transfer.flagged
+    flagged = col(Transfer.status).in_(FLAGGED_STATUSES) & Transfer.flagged
     conditions = [{"requested": waiting, "flagged": flagged}.get(f.status, or_(waiting, flagged))]
     if f.q:
         conditions.append(transfer_search(f.q, bare_number=True))

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import (
@@ -36,6 +36,7 @@ from models.inventory_rules import (
     ACTION_MAKES,
     ALLOWED_FROM,
     FINAL_STATUSES,
+    FLAGGED_STATUSES,
     NOT_STATE,
     RECEIVE_WITHIN,
     STATE_ACTIONS,
@@ -367,6 +368,6 @@ async def state_queue(session: AsyncSession, limit: int = 50,
         Transfer.status == TransferStatus.REQUESTED).order_by(
         Transfer.requested_at, Transfer.id).offset(offset).limit(limit))
     flagged = await session.exec(select(Transfer).where(
-        Transfer.status == TransferStatus.SHIPPED, Transfer.flagged).order_by(
+        col(Transfer.status).in_(FLAGGED_STATUSES), Transfer.flagged).order_by(
         Transfer.id).offset(offset).limit(limit))
     return list(waiting.all()), list(flagged.all())

@@ -5,13 +5,14 @@ from datetime import date, timedelta
 from pydantic import BaseModel
 
 from models.contracts.base import Command
-from models.inventory_rules import DECIDE_WITHIN, RECEIVE_WITHIN
+from models.inventory_rules import DECIDE_WITHIN, RECEIVE_WITHIN, SHIP_WITHIN
 
 
 class TransferInput(BaseModel):
     transfer_id: int
     decide_within: timedelta = DECIDE_WITHIN
     receive_within: timedelta = RECEIVE_WITHIN
+    ship_within: timedelta = SHIP_WITHIN
 
 
 class TransferRef(BaseModel):
