@@ -46,6 +46,10 @@ class OrganizationStatus(StrEnum):
     DRAFT = "draft"  # Section A being filled
     SUBMITTED = "submitted"  # Section A done; locations enrolling
 
+    @property
+    def label(self) -> str:
+        return {"draft": "Section A in progress", "submitted": "Section A submitted"}[self.value]
+
 
 class OfficerRole(StrEnum):
     CEO = "ceo"

@@ -7,7 +7,7 @@ import re
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlmodel import select
 
 from api.domain.state_lists import pin
@@ -17,8 +17,9 @@ from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enums import Role
 from models.inventory import Lot, Product, Transfer
-from tests.support.accounts import make_user
-from tests.support.web import browser
+from tests.support.accounts import make_user, register_org_admin
+from tests.support.enrollment import ORG_DETAILS, location_body
+from tests.support.web import api_client, browser, unique_email
 
 FORMULAS = ['=HYPERLINK("http://evil.example","Click")', "+1 Clinic", "-2 Clinic", "@SUM(A1)"]
 
@@ -152,6 +153,105 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert long.status_code == 422 and 'id="f-q-error"' in long.text
     assert "Use at most 200 characters" in long.text and "<code>q</code>" not in long.text
     assert 'maxlength="200"' in first.text
+
+
+def organizations(html: str) -> list[tuple[str, str, str, str]]:
+    """The section of organizations with no location yet: (name, status, age, administrator)."""
+    section = html.partition('id="organizations"')[2]
+    return [tuple(cell.strip() for cell in row) for row in re.findall(
+        r'data-label="Organization">([^<]*)</td><td data-label="Status">([^<]*)</td><td '
+        r'data-label="Since">[^<]*</td><td data-label="Age in this status">([^<]*)</td><td '
+        r'data-label="Administrator">([^<]*)<', section)]
+
+
+async def test_the_state_view_shows_organizations_with_no_location_yet(system):
+    """SPEC 7's "every organization": an organization whose administrator saved Section A and
+    added no location (or removed its only draft one) is on the state's view with its own
+    status and age in it, the longest waiting first; one with a location is not among them.
+    The page's search finds them by name; past 20, the rest are a CSV away."""
+    marker = f"og{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER)
+    draft_email, located_email, removed_email = (
+        await register_org_admin(system, first_name="Dana"),
+        await register_org_admin(system), await register_org_admin(system))
+    made = {}
+    for email, name in ((draft_email, "Draft Clinic"), (located_email, "Located Clinic"),
+                        (removed_email, "Removed Clinic")):
+        admin = await api_client(system, email)
+        saved = await admin.post("/api/v1/organizations",
+                                 json={**ORG_DETAILS, "legal_name": f"{marker} {name}"})
+        assert saved.status_code in (200, 201), saved.text
+        made[name] = saved.json()["id"]
+        if name != "Draft Clinic":
+            added = await admin.post(f"/api/v1/organizations/{made[name]}/locations",
+                                     json=location_body(f"Site {marker}", unique_email("co")))
+            assert added.status_code == 201, added.text
+        if name == "Removed Clinic":
+            removed = await admin.delete(
+                f"/api/v1/organizations/{made[name]}/locations/{added.json()['id']}")
+            assert removed.status_code in (200, 204), removed.text
+    admin = await make_user(system, Role.ORG_ADMIN, first_name="Sam", last_name="Submitter")
+    now = utcnow()
+    async with system.sessions() as session:
+        await session.exec(update(Organization).where(Organization.id == made["Draft Clinic"])
+                           .values(created_at=now - timedelta(days=12)))
+        await session.exec(update(Organization).where(Organization.id == made["Removed Clinic"])
+                           .values(created_at=now - timedelta(days=2)))
+        session.add(Organization(legal_name=f"{marker} Submitted Clinic", admin_user_id=admin.id,
+                                 status=OrganizationStatus.SUBMITTED,
+                                 created_at=now - timedelta(days=40),
+                                 submitted_at=now - timedelta(days=5, hours=1)))
+        await session.commit()
+    person = browser(system)
+    await person.login(staff.email)
+
+    page = await person.get(f"/state/locations?q={marker}")
+    assert page.status_code == 200 and "Organizations with no location yet" in page.text
+    # the oldest in its status first: a draft since its creation, a submission since then
+    assert organizations(page.text) == [
+        (f"{marker} Draft Clinic", "Section A in progress", "12 days", "Dana Admin"),
+        (f"{marker} Submitted Clinic", "Section A submitted", "5 days", "Sam Submitter"),
+        (f"{marker} Removed Clinic", "Section A in progress", "2 days", "Olivia Admin")]
+    assert draft_email in page.text
+    assert "3 organizations have saved Section A" in page.text
+    assert names(page.text) == [f"Site {marker}"], "the located clinic's site, in the list"
+    aged = organizations((await person.get(f"/state/locations?q={marker}&age=7")).text)
+    assert [name for name, *_ in aged] == [f"{marker} Draft Clinic"]
+    searched = await person.get(f"/state/locations?q={marker}+sub")
+    assert [name for name, *_ in organizations(searched.text)] == [
+        f"{marker} Submitted Clinic"]
+    none = await person.get(f"/state/locations?q={marker}+Located")
+    assert organizations(none.text) == []
+    assert "No organization without a location matches" in none.text
+    by_status = await person.get(f"/state/locations?q={marker}&status=in_progress")
+    assert "Organizations with no location yet" not in by_status.text  # no location, no status
+    other_view = await person.get(f"/state/locations/organizations.csv?q={marker}&status=new")
+    assert other_view.status_code == 422 and "text/csv" not in other_view.headers["content-type"]
+    assert "no location status" in other_view.text
+
+    many = f"om{uuid.uuid4().hex[:6]}"
+    async with system.sessions() as session:
+        await (await session.connection()).execute(insert(Organization), [
+            {"legal_name": f"{many} Org {n:02d}", "admin_user_id": staff.id,
+             "status": OrganizationStatus.DRAFT.value, "section_a_step": "details",
+             "created_at": now - timedelta(days=n)} for n in range(23)])
+        await session.commit()
+    crowded = await person.get(f"/state/locations?q={many}")
+    shown = organizations(crowded.text)
+    assert len(shown) == 20 and shown[0][0] == f"{many} Org 22", shown[:2]
+    assert "23 organizations have" in crowded.text and "And 3 more" in crowded.text
+    link = f"/state/locations/organizations.csv?q={many}"
+    assert link in crowded.text
+    rows = cells(await person.get(link))
+    assert rows[0] == ["Organization", "Status", "In status since", "Days in status",
+                       "Administrator", "Administrator's email"]
+    assert len(rows) == 24 and rows[1][0] == f"{many} Org 22" and rows[1][3] == "22"
+
+    provider = browser(system)  # the state's view is the state's
+    await provider.login(draft_email)
+    for url in (f"/state/locations?q={marker}", f"/state/locations/organizations.csv?q={marker}"):
+        refused = await provider.get(url)
+        assert refused.status_code == 403 and marker not in refused.text, url
 
 
 async def test_the_audit_log_names_people_and_each_records_own_statuses(system):

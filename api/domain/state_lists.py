@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi.responses import Response
 from pydantic import Field
-from sqlalchemy import ColumnElement, or_, union
+from sqlalchemy import ColumnElement, case, exists, literal_column, or_, union
 from sqlalchemy.orm import aliased
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,7 +27,7 @@ from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization
-from models.enrollment_enums import LocationStatus
+from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.helpdesk import Case
 from models.helpdesk_rules import case_number
 from models.input import Input
@@ -155,6 +155,46 @@ async def locations(session: AsyncSession, f: StateFilters,
     count = select(func.count()).select_from(Location).where(*conditions)
     return await _page(session, joined.order_by(Location.status_since, Location.id), count, f,
                        page_size)
+
+
+ORGANIZATIONS_SHOWN = 20
+# Since when an organization is in its status, as its index has it (models/enrollment.py
+# ORGANIZATION_SINCE; a literal, not a bound value, so both databases match the index).
+ORGANIZATION_SINCE = case(
+    (Organization.status == literal_column(f"'{OrganizationStatus.SUBMITTED.value}'"),
+     Organization.submitted_at), else_=Organization.created_at)
+
+
+async def organizations_without_location(session: AsyncSession, f: StateFilters,
+                                         limit: int | None = ORGANIZATIONS_SHOWN) -> Listing:
+    """Organizations with no location yet (Section A saved, none added, or the only ones removed
+    as drafts), the longest in their status first: (Organization, since, administrator's name,
+    administrator's email) rows, `limit` of them (None: an export, up to a bound). The search
+    and the age filter are the page's; a location's status is no organization's."""
+    conditions = [~exists().where(Location.organization_id == Organization.id)]
+    if f.q:
+        conditions.append(contains(f.q, Organization.legal_name))
+    if f.age:
+        conditions.append(ORGANIZATION_SINCE <= f.older_than())  # noqa: SIM300 - SQL
+    statement = (select(Organization, ORGANIZATION_SINCE.label("since")).where(*conditions)
+                 .order_by(ORGANIZATION_SINCE, Organization.id)
+                 .limit(EXPORT_LIMIT if limit is None else limit))
+    count = select(func.count()).select_from(Organization).where(*conditions)
+    total = (await session.exec(count)).one()
+    found = (await session.exec(statement)).all() if total else []
+    # their administrators, read by key (a join let SQLite read the organizations unordered)
+    admins = {i: (f"{first} {last}".strip(), email) for i, first, last, email in (
+        await session.exec(select(User.id, User.first_name, User.last_name, User.email).where(
+            col(User.id).in_({org.admin_user_id for org, _ in found})))).all()} if found else {}
+    rows = [(org, since, *admins.get(org.admin_user_id, ("", ""))) for org, since in found]
+    return Listing(rows, total, 1, 1)
+
+
+def organization_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
+    header = ["Organization", "Status", "In status since", "Days in status", "Administrator",
+              "Administrator's email"]
+    return header, [[org.legal_name, org.status.label, when(since), days_since(since), name,
+                     email] for org, since, name, email in listing.rows]
 
 
 async def review_queue(session: AsyncSession, f: StateFilters,

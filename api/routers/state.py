@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import SessionDep, require_roles
 from api.domain import state_lists as lists
@@ -48,11 +49,21 @@ def _page_route(path: str):
             f = f.model_copy(update={"status": ""})
         return render(request, template, {
             "f": f, "found": await find(session, f), "status_choices": statuses,
+            **(await _organizations(session, f) if path == "/state/locations" else {}),
             "ages": lists.AGES, "pin": lists.pin, "kind": _kind, "errors": errors,
             "record_number": lists.record_number, "audit_what": lists.audit_what,
             **({"typed_q": request.query_params.get("q", "")} if "q" in errors else {})},
             status_code=422 if errors else 200)
     return page
+
+
+async def _organizations(session: AsyncSession, f: lists.StateFilters) -> dict:
+    """The organizations with no location yet, under the list of locations: searched by name
+    and filtered by age as the locations are; a location's status leaves them out (none has
+    one)."""
+    if f.status:
+        return {"organizations": None}
+    return {"organizations": await lists.organizations_without_location(session, f)}
 
 
 def _page_filters(request: Request) -> tuple[lists.StateFilters, dict[str, str]]:
@@ -85,3 +96,16 @@ for _path in LISTS:
     pages.add_api_route(_path, _page_route(_path), methods=["GET"],
                         response_class=HTMLResponse)
     pages.add_api_route(f"{_path}.csv", _csv_route(_path), methods=["GET"])
+
+
+@pages.get("/state/locations/organizations.csv")
+async def organizations_export(request: Request, _user: Reviewer,
+                               session: SessionDep) -> Response:
+    """Every organization with no location yet (the page shows the first 20), the same search
+    and age filter."""
+    f = _filters(request)
+    if f.status:  # the page leaves them out then: never a file of another view
+        raise Invalid("An organization with no location has no location status: leave the "
+                      "status out.", field="status")
+    return lists.csv_download("organizations-without-locations", *lists.organization_rows(
+        await lists.organizations_without_location(session, f, limit=None)))
