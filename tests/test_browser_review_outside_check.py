@@ -13,17 +13,23 @@ from tests.test_browser_enrollment import log_in
 pytestmark = pytest.mark.browser
 
 
+async def _reviewing(page, system, name: str) -> tuple[str, int]:
+    """A location of that name pending review, its page open to a reviewer in the browser:
+    its coordinator's email and its id."""
+    enrollment = await start_enrollment(system, [name])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    await log_in(page, (await make_user(system, Role.REVIEWER)).email)
+    await page.goto(f"/review/locations/{location_id}")
+    return email, location_id
+
+
 async def test_a_reason_kept_past_its_limit_is_counted_when_the_page_comes_back(page, system):
     """USWDS's counter lets a person type (or paste) past the limit; the refusal kept the
     reason, but its counter said "1000 characters allowed" until a key was pressed, so nobody
     knew how much to cut. It now says how far over the kept text is, as soon as it shows."""
-    enrollment = await start_enrollment(system, ["Counted Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await make_user(system, Role.REVIEWER)
-    await log_in(page, staff.email)
-    await page.goto(f"/review/locations/{location_id}")
+    await _reviewing(page, system, "Counted Clinic")
     await page.get_by_label("Reason").fill("Retake the photos. " * 55)  # 1,045 characters
     await page.get_by_role("button", name="Reject").click()
     await expect(page.locator("#reason-error")).to_contain_text("at most 1000 characters")
@@ -36,13 +42,7 @@ async def test_a_reason_kept_past_its_limit_is_counted_when_the_page_comes_back(
 async def test_a_reason_typed_on_several_lines_keeps_them_where_it_is_read(page, system):
     """The rejection email keeps a reason's lines; the pages ran them together ("...blurry.
     2. No thermometer"): the coordinator's Section B, the review page's decisions."""
-    enrollment = await start_enrollment(system, ["Lined Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await make_user(system, Role.REVIEWER)
-    await log_in(page, staff.email)
-    await page.goto(f"/review/locations/{location_id}")
+    email, location_id = await _reviewing(page, system, "Lined Clinic")
     await page.get_by_label("Reason").fill("1. Inside photo is blurry.\n2. No thermometer.")
     await page.get_by_role("button", name="Reject").click()
     await expect(page.get_by_role("status")).to_contain_text("Lined Clinic was rejected")

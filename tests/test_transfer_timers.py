@@ -3,6 +3,7 @@
 import asyncio
 import uuid
 from datetime import timedelta
+from typing import NamedTuple
 
 from tests.support.inventory import (
     enrolled_sites,
@@ -16,6 +17,29 @@ from tests.support.inventory import (
 from tests.support.review import reviewer
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+
+
+class Requested(NamedTuple):
+    state: object  # the reviewer's client
+    state_email: str
+    sites: object
+    source: int
+    sender: object
+    target: int
+    request: dict
+
+
+async def _requested(system, names: list[str], lot: str, held: int, asked: int) -> Requested:
+    """Two enrolled sites, `held` doses of `lot` received at the first and a transfer of
+    `asked` of them requested to the second, and the state's reviewer."""
+    state = await reviewer(system)
+    state_email = (await state.get("/api/v1/me")).json()["email"]
+    sites = await enrolled_sites(system, names, redistribution=False, state=state)
+    (source, sender), (target, _receiver) = sites.staff.items()
+    await receive(sender, source, await product_id(system), lot, held)
+    request = (await request_transfer(sender, source, target,
+                                      await lot_id(sender, source, lot), asked)).json()
+    return Requested(state, state_email, sites, source, sender, target, request)
 
 
 async def test_undecided_requests_escalate_and_unreceived_shipments_are_flagged(ts_system):
@@ -69,14 +93,8 @@ async def test_a_request_whose_approval_was_refused_where_written_still_escalate
     deadline. It now waits for a decision again, and escalates at the first deadline."""
     from api.domain import transfers
 
-    state = await reviewer(ts_system)
-    state_email = (await state.get("/api/v1/me")).json()["email"]
-    sites = await enrolled_sites(ts_system, ["R One", "R Two"], redistribution=False,
-                                 state=state)
-    (source, sender), (target, _receiver) = sites.staff.items()
-    await receive(sender, source, await product_id(ts_system), "RR-1", 10)
-    request = (await request_transfer(sender, source, target,
-                                      await lot_id(sender, source, "RR-1"), 10)).json()
+    state, state_email, _sites, source, sender, _target, request = await _requested(
+        ts_system, ["R One", "R Two"], "RR-1", 10, 10)
     checked = transfers._still_held
 
     async def waste_meanwhile(session, asked) -> None:
@@ -108,14 +126,8 @@ async def test_an_approved_transfer_not_shipped_in_time_is_flagged_until_it_ship
     held its doses back from the point of care for good, with nobody told. After 3 days
     unshipped it is flagged to both sites and the state (the state's list and its page say
     "Not shipped in time"); shipping ends that flag, and the receipt's own deadline follows."""
-    state = await reviewer(ts_system)
-    state_email = (await state.get("/api/v1/me")).json()["email"]
-    sites = await enrolled_sites(ts_system, ["U One", "U Two"], redistribution=False,
-                                 state=state)
-    (source, sender), (target, _receiver) = sites.staff.items()
-    await receive(sender, source, await product_id(ts_system), "US-1", 20)
-    request = (await request_transfer(sender, source, target,
-                                      await lot_id(sender, source, "US-1"), 5)).json()
+    state, state_email, sites, source, sender, target, request = await _requested(
+        ts_system, ["U One", "U Two"], "US-1", 20, 5)
     url = f"/api/v1/transfers/{request['id']}"
     assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
     await transfer_status(sender, request["id"], "approved")
