@@ -56,3 +56,22 @@ async def test_a_reason_typed_on_several_lines_keeps_them_where_it_is_read(page,
     said = page.locator(".usa-alert__text", has_text="Reason:")
     assert "blurry.\n2. No thermometer." in await said.inner_text()
     await assert_accessible(page)
+
+
+async def test_a_decision_refused_as_another_reviewer_decided_first_takes_focus(page, system):
+    """Two reviewers with one location open: the second's decision comes back with the
+    location as decided and "Not done: ..." above it. That message was a role=alert present
+    as the page loads, which screen readers do not announce, and focus stayed at the top of
+    the page: a keyboard or screen-reader user heard nothing of why their Reject did nothing.
+    It now takes focus, as an error summary does."""
+    _email, location_id = await _reviewing(page, system, "Raced Clinic")
+    other = await page.context.new_page()
+    await other.goto(f"/review/locations/{location_id}")
+    await page.get_by_role("button", name="Approve").click()
+    await expect(page.get_by_role("status")).to_contain_text("Raced Clinic was approved")
+    await other.get_by_label("Reason").fill("Blurry photo")
+    await other.get_by_role("button", name="Reject").click()
+    refusal = other.get_by_role("alert").filter(has_text="Not done")
+    await expect(refusal).to_be_visible()
+    await expect(refusal).to_be_focused()
+    await assert_accessible(other)
