@@ -172,3 +172,14 @@ async def test_a_transfer_request_sent_again_after_back_keeps_the_site_and_asks_
     await page.get_by_role("button", name="Yes, cancel the transfer").click()
     await expect(page.get_by_role("status")).to_contain_text("The transfer is now cancelled.")
     assert (await manager.get(f"/api/v1/transfers/{second}")).json()["status"] == "cancelled"
+    # A page left open while the transfer was cancelled elsewhere: its Cancel is refused with
+    # "Not done: ...", which takes focus so a screen reader announces it (a role=alert present
+    # as the page loads is not read, and focus stayed at the top of the page)
+    first_id = min(t["id"] for t in listed)
+    await page.goto(f"/transfers/{first_id}")
+    await page.get_by_role("button", name="Cancel the transfer").click()
+    assert (await manager.post(f"/api/v1/transfers/{first_id}/cancel")).status_code == 200
+    await page.get_by_role("button", name="Yes, cancel the transfer").click()
+    refusal = page.get_by_role("alert").filter(has_text="Not done")
+    await expect(refusal).to_be_focused()
+    await assert_accessible(page)
