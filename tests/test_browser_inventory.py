@@ -165,6 +165,7 @@ async def test_a_transfer_request_sent_again_after_back_keeps_the_site_and_asks_
     await page.goto(f"/transfers/{second}")
     await page.get_by_role("button", name="Cancel the transfer").click()
     await expect(page.get_by_role("alert")).to_contain_text("It cannot be taken up again")
+    await expect(page.get_by_role("alert")).to_be_focused()  # the question is read out first
     await assert_accessible(page)
     await page.get_by_role("link", name="No, keep it").click()
     assert (await manager.get(f"/api/v1/transfers/{second}")).json()["status"] == "requested"
