@@ -49,6 +49,23 @@ def _officer_valid(officer: ResponsibleOfficer | None) -> bool:
         return False
 
 
+def one_inbox_for_two(role: OfficerRole, name: str, email: str,
+                      other: ResponsibleOfficer | None) -> str | None:
+    """Why `role`'s officer, typed so, cannot share the other officer's address: two people
+    (their names differ) at one address would have one inbox sign the agreement for both. One
+    person holding both roles gives the same name and address for both."""
+    if other is None or not email.strip() or not other.email:
+        return None
+    if email.strip().casefold() != other.email.strip().casefold():
+        return None
+    if " ".join(name.split()).casefold() == " ".join(other.name.split()).casefold():
+        return None
+    mine, theirs = role.value.upper(), other.role.value.upper()
+    return (f"The {theirs}, {other.name}, already uses this address: each officer signs from "
+            f"their own email, so enter the {mine}'s own address (or, if one person is both "
+            f"{theirs} and {mine}, the same name for both).")
+
+
 def details_complete(org: Organization) -> bool:
     """The details as the form requires them (a paused draft keeps them as typed)."""
     try:
@@ -70,4 +87,10 @@ async def section_a_problems(session: AsyncSession, org: Organization) -> dict[s
         if not _officer_valid(officers.get(role)):
             problems[role.value] = (f"Name your {role.label} ({role.value.upper()}) with a "
                                     "title and a valid email address.")
+    cmo = officers.get(OfficerRole.CMO)
+    if cmo is not None and "cmo" not in problems and "ceo" not in problems:
+        shared = one_inbox_for_two(OfficerRole.CMO, cmo.name, cmo.email,
+                                   officers.get(OfficerRole.CEO))
+        if shared:
+            problems["cmo"] = shared
     return problems

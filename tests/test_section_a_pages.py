@@ -3,7 +3,7 @@
 import re
 
 from tests.support.accounts import register_org_admin
-from tests.support.enrollment import ORG_DETAILS, indicator_says, location_body
+from tests.support.enrollment import ORG_DETAILS, indicator_says, location_body, start_enrollment
 from tests.support.web import api_client, browser, unique_email
 
 
@@ -254,3 +254,40 @@ async def test_the_step_indicator_says_which_steps_are_done(system):
         **location_body("Indicated Clinic", unique_email("c")), "action": "add"})
     officers = indicator_says((await person.get("/organization/section-a/officers")).text)
     assert officers == {1: "completed", 2: "completed", 3: "", 4: "not completed"}
+
+
+async def test_two_officers_of_different_names_cannot_share_one_address(system):
+    """The CEO and the CMO typed as two people at one address (the outside check of a new
+    organization: accepted, so one inbox got both officers' signing links and signed for
+    both). Refused on the email in the officers' step, the API and the correction after
+    Section A; one person holding both roles (the same name) may."""
+    person = browser(system)
+    email = await register_org_admin(system)
+    await person.login(email)
+    await person.submit("/organization/section-a/details", {
+        **ORG_DETAILS, "redistribution_participant": "false", "action": "next"})
+    shared = unique_email("officer")
+    typed = {"action": "next", "ceo_name": "Helen Park", "ceo_title": "CEO", "ceo_email": shared,
+             "cmo_name": "Omar Reyes", "cmo_title": "Medical Director", "cmo_email": shared}
+    refused = await person.submit("/organization/section-a/officers", typed)
+    assert refused.status_code == 400 and 'id="cmo_email-error"' in refused.text
+    assert "The CEO, Helen Park, already uses this address" in refused.text
+    assert 'value="Omar Reyes"' in refused.text, "what was typed is kept"
+    review = await person.get("/organization/section-a/review")
+    assert "The CEO, Helen Park, already uses this address" in review.text
+    one_person = await person.submit("/organization/section-a/officers", {
+        **typed, "cmo_name": " helen  park"})
+    assert "Step 4 of 4" in one_person.text, "one person holding both roles"
+
+    enrollment = await start_enrollment(system, ["Shared Inbox Clinic"])
+    url = f"/api/v1/organizations/{enrollment.org_id}/officers"
+    answer = await enrollment.admin.put(f"{url}/cmo", json={
+        "name": "Omar Reyes", "title": "CMO", "email": enrollment.ceo_email.upper()})
+    assert answer.status_code == 422, answer.text
+    assert "already uses this address" in answer.json()["errors"]["email"]
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    corrected = await admin.submit("/organization/officers/ceo", {
+        "name": "Dana Right", "title": "CEO", "email": enrollment.cmo_email})
+    assert corrected.status_code == 400 and 'id="email-error"' in corrected.text
+    assert "The CMO, CMO Person, already uses this address" in corrected.text

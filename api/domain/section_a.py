@@ -20,7 +20,12 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole, OrganizationStatus
-from models.enrollment_rules import locations_of, officers_of, section_a_problems
+from models.enrollment_rules import (
+    locations_of,
+    officers_of,
+    one_inbox_for_two,
+    section_a_problems,
+)
 from models.enrollment_schemas import (
     CoordinatorIn,
     LocationIn,
@@ -217,7 +222,19 @@ async def set_officer(session: AsyncSession, org: Organization, role: OfficerRol
     if org.status == OrganizationStatus.SUBMITTED and gateway is not None:
         await correct_officer(session, gateway, org, role, data, user)
         return (await officers_of(session, org))[role]
+    await own_address(session, org, role, data)
     return await keep_officer(session, org, role, data.model_dump())
+
+
+async def own_address(session: AsyncSession, org: Organization, role: OfficerRole,
+                      data: OfficerIn) -> None:
+    """Refused on the email: the other officer, another person, at this address (one inbox
+    would sign for both officers)."""
+    other = next(r for r in OfficerRole if r != role)
+    shared = one_inbox_for_two(role, data.name, str(data.email),
+                               (await officers_of(session, org)).get(other))
+    if shared:
+        raise Invalid(shared, field="email")
 
 
 async def _unsigned(session: AsyncSession, org: Organization,
@@ -240,6 +257,7 @@ async def correct_officer(session: AsyncSession, gateway: Gateway, org: Organiza
     made stay. The correction is committed first, so the process reads it; a renewal refused
     or not done is asked again by saving again (a request still naming someone else).
     Returns the titles of the documents a new link is emailed for."""
+    await own_address(session, org, role, data)
     officer = (await officers_of(session, org)).get(role)
     if officer is None:
         officer = ResponsibleOfficer(organization_id=org.id, role=role, name="", title="",

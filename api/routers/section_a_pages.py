@@ -15,7 +15,9 @@ from api.params import as_id, form_id
 from api.routing import Router
 from core.errors import Conflict, CVMSError, NotFound
 from models.accounts import User
+from models.enrollment import ResponsibleOfficer
 from models.enrollment_enums import ORGANIZATION_TYPES, US_STATES, OfficerRole, OrganizationStatus
+from models.enrollment_rules import one_inbox_for_two
 from models.enrollment_schemas import CoordinatorIn, LocationIn, OfficerIn, OrganizationDetailsIn
 from models.enums import Role
 
@@ -213,6 +215,14 @@ async def officers_step(request: Request, user: Admin, session: SessionDep) -> R
             await section_a.keep_officer(session, org, role, fields)
         _data, role_errors = parse(OfficerIn, fields)
         errors.update({f"{role.value}_{k}": v for k, v in role_errors.items()})
+    if not errors:  # two people at one address: one inbox would sign for both
+        ceo = ResponsibleOfficer(organization_id=org.id, role=OfficerRole.CEO,
+                                 name=values.get("ceo_name", ""), title="",
+                                 email=values.get("ceo_email", ""))
+        shared = one_inbox_for_two(OfficerRole.CMO, values.get("cmo_name", ""),
+                                   values.get("cmo_email", ""), ceo)
+        if shared:
+            errors["cmo_email"] = shared
     if errors and values.get("action", "next") == "next":
         return await _page(request, session, org, "officers", values=values, errors=errors,
                            status_code=400, notice=KEPT)
