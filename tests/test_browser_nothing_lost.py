@@ -92,6 +92,32 @@ async def test_a_good_photo_survives_a_refused_one(page, system):
     await expect(page.get_by_role("img", name="Outside of Helmer HPR105")).to_be_visible()
 
 
+async def test_a_good_new_photo_survives_a_refused_one_when_replacing_a_units_photos(page,
+                                                                                   system):
+    """Replacing both photos of a unit, the outside one refused: the good inside one chosen
+    with it was dropped without a word (chosen again or the unit kept its wrong photo). It is
+    kept, as a new unit's, and the page says so."""
+    location_id = await type_unit(page, system, "Replace Photo Clinic", photo("white"))
+    await page.get_by_role("button", name="Add storage unit").click()
+    await expect(page.get_by_role("status")).to_contain_text("The storage unit was added")
+    await page.get_by_role("link", name="Replace a photo of Helmer HPR105").click()
+    await page.locator("#inside_photo").set_input_files(
+        {"name": "new-inside.jpg", "mimeType": "image/jpeg", "buffer": photo("gray")})
+    await page.locator("#outside_photo").set_input_files(
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 not a photo"})
+    await page.get_by_role("button", name="Replace the photo").click()
+    await expect(page.locator("#outside_photo-error")).to_be_visible()
+    await expect(page.locator("#inside_photo-kept")).to_contain_text(
+        "We kept the photo you uploaded (new-inside.jpg)")
+    await assert_accessible(page)
+    await page.locator("#outside_photo").set_input_files(
+        {"name": "new-outside.jpg", "mimeType": "image/jpeg", "buffer": photo("black")})
+    await page.get_by_role("button", name="Replace the photo").click()
+    await expect(page.get_by_role("status")).to_contain_text(
+        "The inside and outside photos of Helmer HPR105 were replaced.")
+    assert page.url.endswith(f"/locations/{location_id}/section-b/storage")
+
+
 async def test_correcting_the_details_shows_every_answer(page, system):
     enrollment = await start_enrollment(system, ["Correction Page Clinic"],
                                         redistribution=True)

@@ -511,8 +511,17 @@ async def replace_storage_photos(request: Request, location_id: Id, unit_id: Id,
     unit = await _listed_unit(session, location, unit_id)
     name = f"{unit.brand} {unit.model}"
     form = await request.form()
-    uploads = {field: await _read(form.get(field)) for field in ("inside_photo", "outside_photo")}
-    photos = await section_b.check_photos(session, uploads, {}, both=False)
+    names = ("inside_photo", "outside_photo")
+    key = secret(request)  # a good photo chosen with a refused one comes back kept, as a unit's
+    kept = {field: kept_file_id(key, form.get(f"kept_{field}")) for field in names}
+    uploads = {field: await _read(form.get(field)) for field in names}
+    photos = await section_b.check_photos(session, uploads, kept, both=False)
+    posted = {}
+    if photos.errors:
+        await session.commit()  # the good photo is stored, carried back by the form
+        for field, file in photos.stored.items():
+            posted |= {f"kept_{field}": keep_reference(key, file.id),
+                       f"kept_{field}_name": file.filename}
     try:
         await section_b.replace_storage_photos(session, gateway, location, unit_id, photos)
     except CVMSError as error:
@@ -520,7 +529,8 @@ async def replace_storage_photos(request: Request, location_id: Id, unit_id: Id,
             raise
         await rollback_keeping(session, user, location, unit)
         return render(request, "section_b/storage_photos.html", {
-            "location": location, "unit": unit, "errors": error.problems()}, status_code=400)
+            "location": location, "unit": unit, "errors": error.problems(),
+            "posted": posted}, status_code=400)
     said = (f"The inside and outside photos of {name} were replaced." if len(photos.stored) == 2
             else f"The {next(iter(photos.stored)).split('_')[0]} photo of {name} was replaced.")
     return redirect(step_url(location_id, "storage"), notice=said)
