@@ -291,3 +291,19 @@ async def test_two_officers_of_different_names_cannot_share_one_address(system):
         "name": "Dana Right", "title": "CEO", "email": enrollment.cmo_email})
     assert corrected.status_code == 400 and 'id="email-error"' in corrected.text
     assert "The CMO, CMO Person, already uses this address" in corrected.text
+
+
+async def test_a_later_step_posted_before_the_details_leads_to_them(system):
+    """Locations, officers or the submission posted before the organization's details exist
+    (a form sent before them, a stale tab) answered 500 with a stack trace; they lead to the
+    details step, saying nothing was saved."""
+    person = browser(system)
+    await person.login(await register_org_admin(system))
+    for step, data in (("locations", {**location_body("Early Clinic", unique_email("c")),
+                                      "action": "add"}),
+                       ("officers", {"action": "next", "ceo_name": "Early Chief"}),
+                       ("review", {"action": "next"})):
+        answer = await person.submit("/organization/section-a/details", data,
+                                     action=f"/organization/section-a/{step}")
+        assert answer.status_code == 200, (step, answer.status_code)
+        assert "Step 1 of 4" in answer.text and "Nothing was saved" in answer.text, step

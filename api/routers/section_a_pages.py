@@ -127,11 +127,17 @@ def _after_save(values: dict, next_step: str, previous: str | None = None,
     return redirect(_step_url(previous if action == "previous" and previous else next_step))
 
 
+DETAILS_FIRST = ("Nothing was saved: start Section A with your organization's details, then add "
+                 "its locations and officers.")
+
+
 @router.post("/section-a/locations", response_class=HTMLResponse)
 async def locations_step(request: Request, user: Admin, session: SessionDep,
                          gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
+    if org is None:  # the details come first (a form posted before them, or a stale tab)
+        return redirect(_step_url("details"), notice=DETAILS_FIRST)
     action = values.get("action", "next")
     if action in ("add", "update"):
         return await _save_location(request, session, gateway, org, values, user)
@@ -208,6 +214,8 @@ async def _save_location(request: Request, session, gateway, org, values: dict,
 async def officers_step(request: Request, user: Admin, session: SessionDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
+    if org is None:
+        return redirect(_step_url("details"), notice=DETAILS_FIRST)
     errors: dict[str, str] = {}
     for role in OfficerRole:
         fields = {f: values.get(f"{role.value}_{f}", "") for f in ("name", "title", "email")}
@@ -234,6 +242,8 @@ async def submit(request: Request, user: Admin, session: SessionDep,
                  gateway: ProcessesDep) -> Response:
     values = await form_values(request)
     org = await my_organization(session, user)
+    if org is None:
+        return redirect(_step_url("details"), notice=DETAILS_FIRST)
     if values.get("action") == "previous":
         return redirect(_step_url("officers"))
     try:
