@@ -130,14 +130,17 @@ class TransferResolutionIn(Form):
 
 class TransferReceiptIn(Form):
     # Confirmed after an outage: the day the doses came, so the doses given from them on paper
-    # are entered with their real days (left out: today); not before it was shipped (the API
-    # checks it against the transfer).
+    # are entered with their real days (left out: today); not before it was shipped, nor more
+    # than a year back (the API checks both against the transfer: a day long past is first of
+    # all before its shipment, and is told so with the day it shipped).
     received_on: Annotated[date | None, Blankable] = None
 
     @field_validator("received_on")
     @classmethod
     def _a_day_that_has_come(cls, value: date | None) -> date | None:
-        return value and _refused(received_day_problem(value, inventory_today()), value)
+        today = inventory_today()
+        return value and _refused(received_day_problem(value, today) if value > today else None,
+                                  value)
 
 
 class ProductOut(BaseModel):

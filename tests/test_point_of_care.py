@@ -921,6 +921,11 @@ async def test_a_transfer_received_after_an_outage_keeps_its_day_for_paper_doses
                                    action=f"{page}/receive")
     assert refused.status_code == 422 and "has not come yet" in refused.text
     assert f'value="{today + timedelta(days=1)}"' in refused.text, "what was typed is kept"
+    # a day mistyped years back is before the shipment too: said so, with the day it shipped,
+    # not 'within the last year' (which let a day before the shipment be typed next)
+    typo = await manager.submit(page, {"received_on": "2020-06-01"}, action=f"{page}/receive")
+    assert typo.status_code == 422 and f"was shipped on {day(today - timedelta(days=7))}" in (
+        typo.text) and "within the last year" not in typo.text, typo.text
 
     received = await site.manager.post(f"{url}/receive",
                                        json={"received_on": str(today - timedelta(days=6))})

@@ -46,6 +46,7 @@ from models.inventory_rules import (
     approval_problem,
     inventory_today,
     may_act_for_state,
+    received_day_problem,
     resolve_problem,
 )
 from models.inventory_schemas import (
@@ -297,6 +298,8 @@ def _received_on(transfer: Transfer, came: date | None) -> date | None:
     if shipped is not None and came < shipped:
         raise Invalid(f"{transfer.number} was shipped on {day(shipped)}: it cannot have been "
                       f"received before then.", field="received_on")
+    if problem := received_day_problem(came, inventory_today()):
+        raise Invalid(problem, field="received_on")
     return came
 
 
