@@ -40,6 +40,17 @@ class WalkInIn(Answers, RecipientIn):
 
     registered_on: Annotated[date | None, Blankable] = None
 
+    @field_validator("language", mode="before")
+    @classmethod
+    def _language_chosen(cls, value: Any) -> str:
+        """The page's "- Select -" is no language: asked (their emails are written in it),
+        as the registration form asks, not taken for English. Left out of an API call it is
+        English (the field's default)."""
+        if not str(value or "").strip():
+            raise ValueError("Choose the person's preferred language: their emails are "
+                             "written in it.")
+        return language_code(str(value))
+
 
 class RegistrationIn(Answers, RecipientIn):
     language: str  # chosen on the form (an upload's row that names none means English)

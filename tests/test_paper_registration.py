@@ -146,3 +146,22 @@ async def test_someone_already_registered_keeps_what_they_registered(system):
     record = await stored(system, invited_id)
     assert local_today(record.registered_at) == filled and record.registered_late
     assert record.eligibility == "eligible" and record.phone == "919-555-0177"
+
+
+async def test_a_preferred_language_left_unchosen_is_asked_not_taken_for_english(system):
+    """The walk-in page's Preferred language is required, but its "- Select -" was registered
+    as English (the outside check of a new organization): a Spanish speaker's link and
+    reminders went out in English. It is asked on the field, the rest kept as typed."""
+    site = await vaccinating_site(system)
+    tag = letters()
+    form = {k: v for k, v in person(tag).items() if v is not None}
+    refused = await site.provider.post(f"/care/{site.location_id}/walk-in",
+                                       data={**form, "language": ""})
+    assert refused.status_code == 422 and 'id="language-error"' in refused.text
+    assert "Choose the person&#39;s preferred language" in refused.text
+    assert f'value="Walker{tag}"' in refused.text
+    api = await site.provider.post(f"{site.care}/walk-ins", json={**form, "language": " "})
+    assert api.status_code == 422 and "language" in api.json()["errors"], api.text
+    done = await site.provider.post(f"/care/{site.location_id}/walk-in",
+                                    data={**form, "language": "es"}, follow_redirects=True)
+    assert done.status_code == 200 and "is registered" in done.text
