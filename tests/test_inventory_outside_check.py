@@ -488,6 +488,13 @@ async def test_what_waits_on_a_site_and_who_took_each_step_are_shown(system, wor
     shipped = (await person.get(f"/transfers/{in_transit['id']}")).text
     assert re.search(r"<dt>Shipped</dt><dd>[^<]+ by Alpha Coordinator", shipped)
     assert re.search(r"<dt>Approved</dt><dd>[^<]+ by Rita ", shipped)
+    # each person on the page written as the requester is, "Name (email)": the steps wrote
+    # "Name <email>" under "Requested ... by Name (email)" (the outside check of a new
+    # organization)
+    steps = shipped.split("<dt>Requested</dt>")[1].split("</dl>")[0]
+    assert "&lt;" not in steps and "&gt;" not in steps, steps
+    assert re.search(r"<dt>Shipped</dt><dd>[^<]+ by Alpha Coordinator \([^()\s]+@[^()\s]+\)"
+                     r"</dd>", shipped), steps
     await person.http.aclose()
     api = f"/api/v1/locations/{b1}/transfers?waiting=receive"
     waiting = (await receiver.get(api)).json()

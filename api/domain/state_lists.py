@@ -86,15 +86,18 @@ FIXED_ACTORS = {"system": "CVMS (automatic)", "requester": "The requester",
                 "user:None": "The requester"}
 
 
-async def actor_names(session: AsyncSession, actors: set[str]) -> dict[str, str]:
-    """Who an audit event names, in words: an account's name and email ("user:6" is someone),
-    the process itself, the requester of a case asked without an account."""
+async def actor_names(session: AsyncSession, actors: set[str],
+                      around: str = "<>") -> dict[str, str]:
+    """Who an audit event names, in words: an account's name and email ("user:6" is someone;
+    the email between `around`'s two marks), the process itself, the requester of a case
+    asked without an account."""
     ids = {int(m[1]) for actor in actors if (m := ACTOR_ID.match(actor))}
     people = {}
     if ids:
         rows = await session.exec(select(User.id, User.first_name, User.last_name, User.email)
                                   .where(User.id.in_(ids)))
-        people = {i: f"{first} {last} <{email}>".strip() for i, first, last, email in rows.all()}
+        people = {i: f"{first} {last} {around[0]}{email}{around[1]}".strip()
+                  for i, first, last, email in rows.all()}
     names = {}
     for actor in actors:
         if actor in FIXED_ACTORS:

@@ -326,13 +326,14 @@ async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
 
 async def step_of(session: AsyncSession, transfer: Transfer,
                   status: TransferStatus) -> tuple[str, datetime] | None:
-    """Who took the transfer to `status` (by name and email) and when, from its audit events."""
+    """Who took the transfer to `status` (by name and email, written as its page writes the
+    requester: "Name (email)") and when, from its audit events."""
     event = (await session.exec(select(AuditEvent).where(
         AuditEvent.subject_type == "transfer", AuditEvent.subject_id == transfer.id,
         AuditEvent.action == f"status:{status}").order_by(AuditEvent.id.desc()))).first()
     if event is None:
         return None
-    names = await actor_names(session, {event.actor})
+    names = await actor_names(session, {event.actor}, around="()")
     return names.get(event.actor, "CVMS"), event.at
 
 
