@@ -27,7 +27,7 @@ from models.business_hours import describe_hours
 from models.care_rules import product_name
 from models.enrollment_enums import HOME_STATE, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
-from models.inventory_rules import TransferStatus, actor_name, flag_label
+from models.inventory_rules import TransferStatus, actor_name, flag_label, flag_note
 from models.inventory_schemas import is_request_key
 from models.portal_rules import tabs_for
 
@@ -202,6 +202,7 @@ templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["flag_label"] = flag_label
+templates.env.globals["flag_note"] = flag_note
 templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
 # A storage unit's review and a signer's role, in the reviewer's words.

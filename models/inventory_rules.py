@@ -201,6 +201,16 @@ def flag_label(status: TransferStatus) -> str:
     return "Not shipped in time" if status == TransferStatus.APPROVED else "Not received in time"
 
 
+def flag_note(status: TransferStatus, sender: str, receiver: str) -> str:
+    """What a flag on a transfer means and what comes next, said under its tag."""
+    if status == TransferStatus.APPROVED:
+        return (f"Not shipped within {SHIP_WITHIN.days} days of its approval: {sender} ships it "
+                f"now or cancels it. Its doses are held back from the point of care meanwhile.")
+    return (f"Not received within {RECEIVE_WITHIN.days} days of shipping: {receiver} confirms "
+            f"receipt once the doses are there, or the Immunization Branch resolves it as "
+            f"received or returned to the sender.")
+
+
 def transfer_number(transfer_id: int) -> str:
     return f"TR{transfer_id:06d}"
 

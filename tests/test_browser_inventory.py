@@ -7,9 +7,17 @@ from playwright.async_api import expect
 
 from api.domain.state_lists import pin
 from models.enums import Role
+from models.inventory import Transfer
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
-from tests.support.inventory import enrolled_sites, product_id, receive
+from tests.support.inventory import (
+    enrolled_sites,
+    lot_id,
+    product_id,
+    receive,
+    request_transfer,
+    transfer_status,
+)
 from tests.support.review import reviewer
 from tests.test_browser_enrollment import log_in
 
@@ -183,4 +191,35 @@ async def test_a_transfer_request_sent_again_after_back_keeps_the_site_and_asks_
     await page.get_by_role("button", name="Yes, cancel the transfer").click()
     refusal = page.get_by_role("alert").filter(has_text="Not done")
     await expect(refusal).to_be_focused()
+    await assert_accessible(page)
+
+
+async def test_a_transfer_not_shipped_in_time_says_what_to_do_on_a_phone(page, system):
+    """A transfer flagged 'Not shipped in time' showed the red tag alone: the sending site was
+    not told what the flag asks of it, and at 390 px the tag broke across two lines, its
+    background in two ragged pieces. The page now says what comes next, the tag in one box."""
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Late Sender", "Late Receiver"], redistribution=False,
+                                 state=state)
+    (source, manager), (target, _) = sites.staff.items()
+    assert (await receive(manager, source, await product_id(system), "LATE-1", 20)
+            ).status_code == 201
+    asked = await request_transfer(manager, source, target,
+                                   await lot_id(manager, source, "LATE-1"), 5)
+    transfer = asked.json()
+    url = f"/api/v1/transfers/{transfer['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    await transfer_status(manager, transfer["id"], "approved")
+    async with system.sessions() as session:  # as the process flags it 3 days on
+        late = await session.get(Transfer, transfer["id"])
+        late.flagged = True
+        session.add(late)
+        await session.commit()
+    await log_in(page, sites.emails[source])
+    await page.set_viewport_size({"width": 390, "height": 900})
+    await page.goto(f"/transfers/{transfer['id']}")
+    tag = page.locator(".cvms-status", has_text="Not shipped in time")
+    assert await tag.evaluate("t => t.getClientRects().length") == 1, "the tag is in pieces"
+    await expect(page.get_by_text("Not shipped within 3 days of its approval")).to_contain_text(
+        "Late Sender ships it now or cancels it")
     await assert_accessible(page)
