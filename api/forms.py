@@ -7,7 +7,7 @@ page itself renders, so `parse` and `validated_form` (for pages) keep only the m
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar, get_args
+from typing import Any, TypeVar, get_args, get_origin
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
@@ -157,13 +157,17 @@ def _strict(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str
 
 def parse(model: type[M], data: Mapping[str, Any]) -> tuple[M | None, dict[str, str]]:
     """A page's form: the model's fields, validated (the page's buttons are not answers). A
-    yes-or-no question left unanswered says so, not that "this field is required"."""
+    yes-or-no question left unanswered says so, not that "this field is required", and so
+    does a list of boxes with none ticked (a form sends nothing for it): "Choose at least
+    one."."""
     names = _field_names(model)
     parsed, errors = _strict(model, {k: v for k, v in data.items() if k in names})
     for name, message in errors.items():
         field = model.model_fields.get(name)
         if message == _FRIENDLY["missing"] and field is not None and _yes_or_no(field.annotation):
             errors[name] = _FRIENDLY["bool_parsing"]
+        elif message == _FRIENDLY["missing"] and field is not None and _a_list(field.annotation):
+            errors[name] = _FRIENDLY["too_short"]
     return parsed, errors
 
 
@@ -171,6 +175,10 @@ def one_field(model: type[BaseModel], name: str, data: Mapping[str, Any]) -> Any
     """One of a form's fields read on its own (None when it is absent or wrong): what a rule
     between fields needs when other fields are wrong, so the page says every mistake at once."""
     return valid_fields(model, {name: data[name]} if name in data else {}, {}).get(name)
+
+
+def _a_list(annotation: Any) -> bool:
+    return get_origin(annotation) is list
 
 
 def _yes_or_no(annotation: Any) -> bool:

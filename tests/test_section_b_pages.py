@@ -337,3 +337,24 @@ async def test_a_storage_units_wrong_photo_is_replaced_on_its_own_until_submissi
     assert late.status_code == 409, late.text
     shown = await person.get(url)
     assert "Section B is submitted and can no longer be changed." in shown.text
+
+
+async def test_a_list_of_boxes_with_none_ticked_says_choose_at_least_one(system):
+    """Populations served and the settings, none ticked (a form sends nothing for them), said
+    "This field is required." under "(all that apply)" (the outside check of a new
+    organization); they say "Choose at least one.", the rest kept."""
+    person, location_id = await coordinator_in_browser(system, "None Ticked Clinic")
+    base = f"/locations/{location_id}/section-b"
+    step6 = await person.submit(f"{base}/population", {
+        **{k: v for k, v in STEP_BODIES["population"].items() if k != "populations"},
+        "action": "next"})
+    assert refused_step(step6)
+    assert re.search(r'id="populations-error"[^>]*>\s*(<span[^>]*>[^<]*</span>)?\s*'
+                     r'Choose at least one\.', step6.text), step6.text[:200]
+    assert 'value="NCIR-12345"' in step6.text
+    step5 = await person.submit(f"{base}/provider", {
+        **{k: v for k, v in STEP_BODIES["provider"].items() if k != "settings"},
+        "action": "next"})
+    assert refused_step(step5)
+    assert "This field is required." not in step5.text
+    assert "Choose at least one." in step5.text
