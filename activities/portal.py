@@ -11,7 +11,12 @@ from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.base import utcnow
-from models.contracts import ContactClaim, ContactValidationInput, PortalInvitationInput
+from models.contracts import (
+    ContactClaim,
+    ContactValidationInput,
+    LocationAccessInput,
+    PortalInvitationInput,
+)
 from models.employers import Employer, EmployerContact
 from models.enrollment import Location, UserLocation
 from models.enums import Role
@@ -29,6 +34,7 @@ from notifications.catalogue import (
     ContactValidationContext,
     ContactWelcomeContext,
     EmailKind,
+    LocationAccessContext,
     PortalInvitationContext,
 )
 
@@ -66,6 +72,24 @@ class PortalActivities(MailingActivities):
                 expires_on=when(link.expires_at),
                 set_password_url=self.settings.link(f"/account/invitation/{token}"))
         await self.mailer.send(key, EmailKind.PORTAL_INVITATION, [to], context)
+
+    @activity.defn
+    async def send_location_access(self, data: LocationAccessInput) -> None:
+        """Read once the location is theirs (the grant's transaction committed)."""
+        async with self.sessions() as session:
+            row = await present(session, UserLocation, (data.user_id, data.location_id),
+                                "location access")
+            user = await session.get(User, data.user_id)
+            manager = await session.get(User, data.manager_id)
+            location = await session.get(Location, data.location_id)
+            context = LocationAccessContext(
+                recipient_name=user.first_name, location_name=location.name,
+                profile=(row.profile or user.role).label, manager_name=manager.full_name,
+                login_name=user.username or user.email,
+                login_url=self.settings.link("/login?next=/portal"))
+            to = user.email
+        await self.mailer.send(f"location-access-{data.user_id}-{data.location_id}",
+                               EmailKind.LOCATION_ACCESS, [to], context)
 
     @activity.defn
     async def expire_portal_invitation(self, data: PortalInvitationInput) -> None:

@@ -33,6 +33,7 @@ class EmailKind(StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - an email kind, not a secret
     ACCOUNT_EXISTS = "account_exists"
     PORTAL_INVITATION = "portal_invitation"
+    LOCATION_ACCESS = "location_access"
     CONTACT_VALIDATION = "contact_validation"
     CONTACT_WELCOME = "contact_welcome"
     CONTACT_NEW_LINK_ASKED = "contact_new_link_asked"
@@ -63,6 +64,16 @@ class PortalInvitationContext(EmailContext):
     manager_name: str
     set_password_url: str
     expires_on: str
+
+
+class LocationAccessContext(EmailContext):
+    """A help-desk requester's account now works at a location (same login and password)."""
+
+    location_name: str
+    profile: str
+    manager_name: str
+    login_name: str  # the username they were emailed when they registered
+    login_url: str
 
 
 class ContactValidationContext(EmailContext):
@@ -305,6 +316,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.PASSWORD_RESET: PasswordResetContext,
     EmailKind.ACCOUNT_EXISTS: AccountExistsContext,
     EmailKind.PORTAL_INVITATION: PortalInvitationContext,
+    EmailKind.LOCATION_ACCESS: LocationAccessContext,
     EmailKind.CONTACT_VALIDATION: ContactValidationContext,
     EmailKind.CONTACT_WELCOME: ContactWelcomeContext,
     EmailKind.CONTACT_NEW_LINK_ASKED: ContactNewLinkAskedContext,

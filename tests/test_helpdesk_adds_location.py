@@ -12,11 +12,11 @@ from playwright.async_api import expect
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
-from tests.support.helpdesk import agent, desk, open_case
+from tests.support.helpdesk import agent, desk, open_case, register_requester
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import add_as_new, invite
 from tests.support.review import reviewer
-from tests.support.web import browser, unique_email
+from tests.support.web import api_client, browser, unique_email
 from tests.test_browser_enrollment import log_in
 
 
@@ -83,6 +83,52 @@ async def test_the_desk_adds_a_managers_location_to_an_account_elsewhere(system,
     again = await staff.post(f"/api/v1/helpdesk/cases/{case['id']}/portal-users/location",
                              json={"email": person["email"], "location_id": away_id})
     assert again.status_code == 409 and "already works at that location" in again.text
+
+
+async def test_a_help_desk_requester_becomes_the_managers_staff(system, orgs):
+    """Someone who once registered for the help desk (a requester's account, at no location)
+    is made a portal contact from the manager's case: the account becomes staff of the
+    manager's location with the profile asked for, keeping its login, password and cases, and
+    the person is emailed. The state's and the desk's accounts are still refused."""
+    _home, away = orgs
+    (away_id,) = away.ids
+    requester, email = await register_requester(system)
+    earlier = (await open_case(requester, "other", "A question before my new job")).json()
+    _page, _typed, refused = await add_as_new(system, away.emails[away_id],
+                                              {"first_name": "Rae", "email": email}, away_id,
+                                              "provider_readonly", f"rae.{earlier['id']}")
+    assert refused.status_code == 409
+    assert "open a User onboarding case with the help desk" in refused.text
+    case = (await open_case(away.staff[away_id], "user_onboarding", "Add Rae to Grant Away",
+                            f"Please add {email} as a read-only provider.",
+                            location_id=away_id)).json()
+    staff, _ = await agent(system, "access")
+    grant = f"/api/v1/helpdesk/cases/{case['id']}/portal-users/location"
+    state = await make_user(system, Role.REVIEWER, first_name="Rita")
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="access")
+    for account in (state, lead):
+        kept = await staff.post(grant, json={"email": account.email, "location_id": away_id})
+        assert kept.status_code == 409 and "works at no location" in kept.text, kept.text
+    done = await staff.post(grant, json={"email": email, "location_id": away_id,
+                                         "profile": "provider_readonly"})
+    assert done.status_code == 200, done.text
+    assert done.json()["profile"] == "provider_readonly"
+    told = await system.smtp.one(to=away.emails[away_id], subject=f"Case {case['number']} updated")
+    assert "Rae Requester" in told.text and "can now work at Grant Away" in told.text
+    mail = await system.smtp.one(to=email, subject="You now have access to Grant Away")
+    assert "Healthcare Provider (read-only)" in mail.text and mail.link("/login")
+
+    again = await api_client(system, email)  # the password they chose as a requester
+    mine = (await again.get("/api/v1/portal/me")).json()
+    assert {(h["location_id"], h["profile"], h["direct"]) for h in mine["locations"]} == {
+        (away_id, "provider_readonly", True)}
+    cases = (await again.get("/api/v1/helpdesk/cases")).json()
+    assert earlier["id"] in {c["id"] for c in cases["items"]}, cases
+    later = await open_case(again, "other", "Now as staff", location_id=away_id)
+    assert later.status_code == 201, later.text
+    listed = (await away.staff[away_id].get("/api/v1/portal/users",
+                                            params={"name": "Requester"})).json()
+    assert email in {p["email"] for p in listed["items"]}, listed
 
 
 async def test_only_a_user_onboarding_case_by_its_holder_adds_a_location(system, orgs):

@@ -42,6 +42,11 @@ def portal_invitation(user_id: int, round_: int = 1) -> str:
     return f"portal-invitation-{user_id}" + (f"-{round_}" if round_ > 1 else "")
 
 
+def location_access(user_id: int, location_id: int) -> str:
+    """A help-desk requester told they now work at a location (once per location)."""
+    return f"location-access-{user_id}-{location_id}"
+
+
 def contact_validation(contact_id: int, round_: int) -> str:
     return f"contact-validation-{contact_id}-{round_}"
 

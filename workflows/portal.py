@@ -12,6 +12,7 @@ with workflow.unsafe.imports_passed_through():
         AskNewLink,
         ContactClaim,
         ContactValidationInput,
+        LocationAccessInput,
         PortalInvitationInput,
         ValidateContact,
     )
@@ -29,6 +30,16 @@ class PortalInvitationWorkflow:
                                                **MAIL)
         await workflow.sleep(data.valid_for)
         await db_step(PortalActivities.expire_portal_invitation, data)
+
+
+@workflow.defn
+class LocationAccessWorkflow:
+    """A help-desk requester's account made staff of a location: the email telling them, once."""
+
+    @workflow.run
+    async def run(self, data: LocationAccessInput) -> None:
+        await workflow.execute_activity_method(PortalActivities.send_location_access, data,
+                                               **MAIL)
 
 
 @workflow.defn

@@ -6,7 +6,11 @@ from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
-from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
+from workflows.portal import (
+    ContactValidationWorkflow,
+    LocationAccessWorkflow,
+    PortalInvitationWorkflow,
+)
 from workflows.recipient_import import RecipientImportWorkflow, RecipientLinkWorkflow
 from workflows.second_dose import SecondDoseReminderWorkflow
 from workflows.signing import SigningRoundWorkflow
@@ -23,6 +27,7 @@ WORKFLOWS: list[type] = [
     TransferWorkflow,
     HealthWorkflow,
     PortalInvitationWorkflow,
+    LocationAccessWorkflow,
     ContactValidationWorkflow,
     RecipientImportWorkflow,
     RecipientLinkWorkflow,

@@ -19,7 +19,7 @@ from core.errors import Conflict, Forbidden, NotFound
 from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location, UserLocation
-from models.enums import AccountStatus
+from models.enums import AccountStatus, Role
 from models.helpdesk import Case
 from models.helpdesk_rules import Category
 from models.helpdesk_schemas import ImportReport, RowError
@@ -142,12 +142,26 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
                         location_id=location.id)
 
 
+async def _requester_to_staff(session: AsyncSession, gateway: Gateway, manager: User,
+                             person: User, location_id: int) -> None:
+    """Someone who registered for the help desk becomes staff of the manager's location, as a
+    manager's new contact is (the profile granted is their role, the location their active and
+    direct one), keeping their login, password and cases; they are emailed where they work."""
+    person.role = (await session.get(UserLocation, (person.id, location_id))).profile
+    person.active_location_id = location_id
+    session.add(person)
+    await portal_process.tell_location_access(gateway, session, person.id, manager.id,
+                                              location_id)
+
+
 async def add_location(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
                        data: CaseLocationGrant) -> tuple[User, User]:
     """A manager's location added to the account of someone who has one already (at another
     organization's location: a record the manager may not change, so a manager's form sends
     them here), at the manager's request in a User onboarding case, as if the manager had
-    granted it; the case tells the manager. The person and the manager."""
+    granted it; the case tells the manager. A help-desk requester's account becomes the
+    location's staff (`_requester_to_staff`); the state's and the desk's are refused. The
+    person and the manager."""
     manager = await _requesting_manager(session, case, data.location_id, "location_id")
     await helpdesk.not_held_by_another(session, case, agent, "email")
     person = await user_by_email(session, data.email)
@@ -155,15 +169,18 @@ async def add_location(session: AsyncSession, gateway: Gateway, case: Case, agen
         raise NotFound("No active CVMS account has this email address. Ask the requester for "
                        "the address the person signs in with, or import them as a new portal "
                        "user from the onboarding template.", field="email")
-    if not any(row.profile for row, _ in await portal_accounts.relations(session, person.id)):
-        # the state's, the desk's or a help-desk requester's account: no location's staff
+    staff = bool(await portal_accounts.relations(session, person.id))
+    if not staff and person.role != Role.REQUESTER:
+        # the state's or the desk's account: no location's staff, and not to become one
         raise Conflict("This account works at no location (it is not a provider portal "
                        "account), so no location is added to it. Import the person as a new "
                        "portal user from the onboarding template, with another address.",
                        field="email")
     await portal_accounts.grant(session, manager, person, LocationGrant(
         location_id=data.location_id, profile=data.profile))
-    await helpdesk.pick_up(session, gateway, case, agent)
+    await helpdesk.pick_up(session, gateway, case, agent)  # before any write: SQLite's lock
+    if not staff:
+        await _requester_to_staff(session, gateway, manager, person, data.location_id)
     location = await session.get(Location, data.location_id)
     profile = (await session.get(UserLocation, (person.id, location.id))).profile
     await case_imports.tell_the_case(session, gateway, case, agent, (

@@ -7,11 +7,16 @@ from api.processes.gateway import Gateway
 from models.contracts import (
     AskNewLink,
     ContactValidationInput,
+    LocationAccessInput,
     PortalInvitationInput,
     ValidateContact,
 )
 from workflows import ids
-from workflows.portal import ContactValidationWorkflow, PortalInvitationWorkflow
+from workflows.portal import (
+    ContactValidationWorkflow,
+    LocationAccessWorkflow,
+    PortalInvitationWorkflow,
+)
 
 
 async def invite(gateway: Gateway, session: AsyncSession, user_id: int, manager_id: int,
@@ -22,6 +27,16 @@ async def invite(gateway: Gateway, session: AsyncSession, user_id: int, manager_
                         PortalInvitationInput(user_id=user_id, manager_id=manager_id,
                                               location_id=location_id, email=email),
                         id=ids.portal_invitation(user_id, round_), session=session)
+
+
+async def tell_location_access(gateway: Gateway, session: AsyncSession, user_id: int,
+                               manager_id: int, location_id: int) -> None:
+    """With the account's new location in `session`: the email telling the person goes out
+    once, or the location is not added."""
+    await gateway.start(LocationAccessWorkflow.run,
+                        LocationAccessInput(user_id=user_id, manager_id=manager_id,
+                                            location_id=location_id),
+                        id=ids.location_access(user_id, location_id), session=session)
 
 
 async def send_validation(gateway: Gateway, session: AsyncSession, contact_id: int,

@@ -17,6 +17,15 @@ class PortalInvitationInput(BaseModel):
     email: str | None = None
 
 
+class LocationAccessInput(BaseModel):
+    """A help-desk requester's account made staff of a manager's location (from the manager's
+    User onboarding case): the person is told where they now work."""
+
+    user_id: int
+    manager_id: int
+    location_id: int
+
+
 class ContactValidationInput(BaseModel):
     contact_id: int
     round: int  # the contact's link number: a re-send is a new round (and a new workflow)
