@@ -129,6 +129,23 @@ async def test_a_coordinator_of_two_locations_uses_one_account(system):
     assert (await coordinator.get(f"/api/v1/locations/{second}/section-b")).status_code == 200
 
 
+async def test_an_invitation_to_an_existing_account_does_not_ask_to_register(system):
+    """The invitation's page for someone who has an account asked to "Register as the vaccine
+    coordinator" ("After registering you go straight to Section B") above its password for
+    adding the location (the outside check of a new organization whose administrator named
+    themself coordinator of a second location): it says what the form does."""
+    enrollment = await start_enrollment(system, ["First Own Clinic"])
+    (email, _first), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
+                                json=location_body("Second Own Clinic", email))
+    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
+    page = await browser(system).get(f"/invite/{token_of(mails[-1])}")
+    assert "<h1>Add Second Own Clinic to your account</h1>" in page.text
+    assert "Register as" not in page.text and "After registering" not in page.text
+    assert "Add this location to my account" in page.text
+
+
 async def test_guessing_an_accounts_password_from_an_invitation_meets_the_back_off(system):
     """Someone holding a forwarded invitation for an address that has an account cannot try
     its password there more often than at the login: the same counts, the same wait."""
