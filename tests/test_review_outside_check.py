@@ -134,6 +134,11 @@ def test_a_note_typed_with_an_approval_reaches_the_coordinator(amendment):
     plain = render(EmailKind.LOCATION_APPROVED, context.model_copy(update={"reason": None}),
                    portal_url=BASE)
     assert "Note from the reviewer" not in plain.text + plain.html
+    # the note is a paragraph of its own, one blank line on each side, as the text around it
+    # (it followed the sentence before on the next line, with two blank lines after it)
+    assert re.search(r"\.\n\nNote from the reviewer:\n.*\nThanks\n\n(As|Open) ", mail.text), \
+        mail.text
+    assert "\n\n\n" not in mail.text and "\n\n\n" not in plain.text
 
 
 async def test_a_change_to_a_site_approved_after_a_rejection_is_not_shown_against_it(system):
