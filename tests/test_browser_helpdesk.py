@@ -10,7 +10,9 @@ from playwright.async_api import expect
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
-from tests.support.helpdesk import good_rows, provider_workbook, register_requester
+from tests.support.helpdesk import good_rows, open_case, provider_workbook, register_requester
+from tests.support.inventory import enrolled_sites
+from tests.support.review import reviewer
 from tests.support.web import PASSWORD, api_client, unique_email
 from tests.test_browser_enrollment import log_in
 
@@ -374,4 +376,26 @@ async def test_the_knowledge_base_edit_form_is_accessible(page, system):
     await page.locator(f'a[href="/helpdesk/kb/{made.json()["id"]}"]').click()
     await expect(page.get_by_role("heading", name="Edit an article")).to_be_visible()
     await expect(page.get_by_label("Published")).not_to_be_checked()
+    await assert_accessible(page)
+
+
+async def test_a_refused_add_location_leaves_the_import_forms_location_as_it_was(page, system):
+    """The case's two forms share the field name location_id: after "Add the location" was
+    refused, the import form's Location (a site search box) showed the location's bare id,
+    "2", instead of the site's name."""
+    sites = await enrolled_sites(system, ["Shared Field Clinic"], False, await reviewer(system))
+    (location_id,) = sites.ids
+    case = (await open_case(sites.staff[location_id], "user_onboarding", "Add Sam",
+                            location_id=location_id)).json()
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access")
+    await log_in(page, staff.email)
+    await page.goto(f"/helpdesk/cases/{case['id']}")
+    site = page.locator("form[action$='/check-import']").get_by_label("Location")
+    before = await site.input_value()
+    assert "Shared Field Clinic" in before
+    form = page.locator("form[action$='/add-location']")
+    await form.get_by_label("Email address of their CVMS account").fill("nobody@example.org")
+    await form.get_by_role("button", name="Add the location").click()
+    await expect(page.locator("#grant-email-error")).to_be_visible()
+    await expect(site).to_have_value(before)
     await assert_accessible(page)
