@@ -809,6 +809,7 @@ async def test_doses_promised_to_an_approved_transfer_are_not_given_here(system)
     first, second = await walk_in(site), await walk_in(site)
     page = (await staff.get(f"/care/{site.location_id}/recipients/{first['id']}")).text
     assert f"lot {number} (1 free: 3 on hand, 2 promised to {transfer['number']}" in page, page
+    assert "not promised to an approved transfer" in page, "the lot list's hint says why"
     both = await asyncio.gather(give(site, first["id"], lot), give(site, second["id"], lot))
     assert sorted(r.status_code for r in both) == [201, 422], [r.text for r in both]
     refused = next(r for r in both if r.status_code == 422).json()
