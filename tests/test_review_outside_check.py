@@ -54,6 +54,7 @@ async def test_two_reviewers_deciding_at_once_the_second_sees_the_first_decision
     assert "Not done: This location's status is \u201cApproved\u201d" in shown
     assert "Approved by Fran First" in shown and "Waiting for review since" not in shown
     assert 'value="approve"' not in refused.text and 'name="reason"' not in refused.text
+    assert "What you typed was not sent to anyone" in shown and "Photos are blurry" in shown
     await wait_for_status(system, location_id, "approved")
     assert not system.smtp.find(to=email, subject="rejected")
     again = await page.get(f"/review/locations/{location_id}/decision")

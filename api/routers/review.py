@@ -126,7 +126,8 @@ async def _refused(request: Request, session, user: User, location_id: int, erro
         return await _detail(request, session, user, location_id, status_code=error.status_code,
                              errors=error.problems("decision"), values=values)
     return await _detail(request, session, user, location_id, status_code=error.status_code,
-                         refused=error.message)
+                         refused=error.message,
+                         refused_reason=str(values.get("reason") or "").strip())
 
 
 @pages.get("/review/locations/{location_id}/decision", response_class=HTMLResponse)
