@@ -19,6 +19,7 @@ from models.links import (
     revoke_links,
 )
 from notifications.catalogue import (
+    AccountDeactivatedContext,
     AccountExistsContext,
     EmailKind,
     PasswordResetContext,
@@ -95,19 +96,23 @@ class AccountActivities(MailingActivities):
             return
         async with transaction(self.sessions) as session:
             user = await session.get(User, data.user_id)
-            await revoke_links(session, RESET_PURPOSE, data.user_id, keep_step_key=key)
-            token, _link = await issue_link(session, secret=self.secret, purpose=RESET_PURPOSE,
-                                            step_key=key,
-                                            subject_id=user.id, ttl=data.valid_for)
-            context = PasswordResetContext(
-                recipient_name=user.first_name, minutes=int(data.valid_for.total_seconds() // 60),
-                reset_url=self.settings.link(f"/password/reset/{token}"))
-            if data.registering:
-                context = AccountExistsContext(**context.model_dump(),
-                                               login_url=self.settings.link("/login"),
-                                               login_name=user.username or user.email)
             to = user.email
-        kind = EmailKind.ACCOUNT_EXISTS if data.registering else EmailKind.PASSWORD_RESET
+            if user.status == AccountStatus.DEACTIVATED:  # no link: why none can be chosen
+                kind, context = EmailKind.ACCOUNT_DEACTIVATED, AccountDeactivatedContext(
+                    recipient_name=user.first_name, registering=data.registering)
+            else:
+                await revoke_links(session, RESET_PURPOSE, data.user_id, keep_step_key=key)
+                token, _link = await issue_link(session, secret=self.secret,
+                                                purpose=RESET_PURPOSE, step_key=key,
+                                                subject_id=user.id, ttl=data.valid_for)
+                kind, context = EmailKind.PASSWORD_RESET, PasswordResetContext(
+                    recipient_name=user.first_name,
+                    minutes=int(data.valid_for.total_seconds() // 60),
+                    reset_url=self.settings.link(f"/password/reset/{token}"))
+                if data.registering:
+                    kind, context = EmailKind.ACCOUNT_EXISTS, AccountExistsContext(
+                        **context.model_dump(), login_url=self.settings.link("/login"),
+                        login_name=user.username or user.email)
         await self.mailer.send(key, kind, [to], context)
 
     @activity.defn

@@ -32,6 +32,7 @@ class EmailKind(StrEnum):
     TRANSFER_NOTICE = "transfer_notice"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - an email kind, not a secret
     ACCOUNT_EXISTS = "account_exists"
+    ACCOUNT_DEACTIVATED = "account_deactivated"
     PORTAL_INVITATION = "portal_invitation"
     LOCATION_ACCESS = "location_access"
     CONTACT_VALIDATION = "contact_validation"
@@ -233,6 +234,13 @@ class AccountExistsContext(PasswordResetContext):
     login_name: str  # the email address, or a help-desk requester's username
 
 
+class AccountDeactivatedContext(EmailContext):
+    """A password reset or a registration asked for an address whose account a Location
+    Manager deactivated: its owner is told why nothing came, and who can reactivate it."""
+
+    registering: bool  # they tried to register (else: "Forgot your password?")
+
+
 class RecipientInvitationContext(EmailContext):
     """In the recipient's language (en or es): the whole email is translated."""
 
@@ -315,6 +323,7 @@ CONTEXTS: dict[EmailKind, type[EmailContext]] = {
     EmailKind.TRANSFER_NOTICE: TransferNoticeContext,
     EmailKind.PASSWORD_RESET: PasswordResetContext,
     EmailKind.ACCOUNT_EXISTS: AccountExistsContext,
+    EmailKind.ACCOUNT_DEACTIVATED: AccountDeactivatedContext,
     EmailKind.PORTAL_INVITATION: PortalInvitationContext,
     EmailKind.LOCATION_ACCESS: LocationAccessContext,
     EmailKind.CONTACT_VALIDATION: ContactValidationContext,

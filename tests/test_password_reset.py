@@ -3,8 +3,9 @@
 import asyncio
 from datetime import timedelta
 
+from models.accounts import User
 from models.base import as_utc, utcnow
-from models.enums import Role
+from models.enums import AccountStatus, Role
 from models.links import find_link
 from tests.support.accounts import make_user
 from tests.support.web import PASSWORD, browser, unique_email
@@ -86,3 +87,33 @@ async def expired_by_workflow(system, token: str) -> None:
                 return
         await asyncio.sleep(0.1)
     raise AssertionError("the reset link was not expired by its workflow")
+
+
+async def test_a_deactivated_accounts_owner_is_told_why_no_link_comes(system):
+    """Found by the accounts' outside check: someone whose account a Location Manager
+    deactivated asked "Forgot your password?" or registered for the help desk with the address
+    and was told an email was sent; nothing ever came. Its owner (never the one who typed it:
+    the answer is the same for every address) is now told the account is deactivated and who
+    can reactivate it, with no link that could set a password."""
+    user = await make_user(system, Role.PROVIDER, first_name="Dee",
+                           status=AccountStatus.DEACTIVATED)
+    subject = "Your NC CVMS account is deactivated"
+    async with system.http() as http:
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": user.email})
+        assert asked.status_code == 202, asked.text
+        mail = await system.smtp.one(to=user.email, subject=subject)
+        text = " ".join(mail.text.split())
+        assert "asked to reset the password of this email address" in text, text
+        assert "ask the Location Manager of your location to reactivate your account" in text
+        assert "/password/reset/" not in mail.text and "/password/reset/" not in mail.html
+        registered = await http.post("/api/v1/helpdesk/registrations", json={
+            "first_name": "Dee", "last_name": "Again", "email": user.email,
+            "registration_code": "VAC2021"})
+        assert registered.status_code == 202, registered.text
+        sent = await system.smtp.wait_for(to=user.email, subject=subject, count=2)
+        assert "tried to register with this email address" in " ".join(sent[-1].text.split())
+        assert "no new account was made" in " ".join(sent[-1].text.split())
+    assert not system.smtp.find(to=user.email, subject="Reset your NC CVMS password")
+    async with system.sessions() as session:
+        stored = await session.get(User, user.id)
+        assert stored.status == AccountStatus.DEACTIVATED and stored.role == Role.PROVIDER

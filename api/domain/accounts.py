@@ -41,7 +41,8 @@ async def tell_owner(session: AsyncSession, gateway: Gateway, user: User,
     link while it waits for one, how to log in when it is active), never the one who typed it;
     past a few emails an hour to the address, nothing is sent and nothing changes. `newer`
     updates a registration still waiting, kept only with its fresh link."""
-    if user.status not in (AccountStatus.PENDING_VERIFICATION, AccountStatus.ACTIVE):
+    if user.status not in (AccountStatus.PENDING_VERIFICATION, AccountStatus.ACTIVE,
+                           AccountStatus.DEACTIVATED):
         return
     if not await throttle.account_email_allowed(session, user.email):
         return
@@ -176,8 +177,8 @@ async def request_password_reset(session: AsyncSession, gateway: Gateway,
     if user is not None and user.status == AccountStatus.PENDING_VERIFICATION:
         await account_processes.send_verification_again(gateway, session, user.id)
         return
-    if user is None or user.status != AccountStatus.ACTIVE:
-        return
+    if user is None or user.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
+        return  # (a deactivated account's owner is told why no link comes, and who can help)
     await account_processes.start_password_reset(gateway, user.id, secrets.token_hex(8))
 
 
