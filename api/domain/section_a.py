@@ -3,6 +3,7 @@
 import contextlib
 from typing import Annotated
 
+from babel.lists import format_list
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, update
 from sqlmodel import select
@@ -11,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
 from api.processes import signing as signing_process
+from core import i18n
 from core.errors import Conflict, Invalid, NotFound, StillWorking
 from core.timefmt import day
 from core.wording import counted
@@ -193,17 +195,13 @@ async def holdings(session: AsyncSession, location_id: int) -> list[str]:
             for table, n in counts.items()]
 
 
-def _listed(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
 async def removal_refused(session: AsyncSession, location: Location) -> str | None:
     """Why this draft location cannot be removed, and what to do, or None: one that already
     holds something (a help-desk import, an account given access) would lose it."""
     held = await holdings(session, location.id)
     if not held:
         return None
-    return (f"{location.name} cannot be removed: it already holds {_listed(held)}, which "
+    return (f"{location.name} cannot be removed: it already holds {format_list(held, locale=i18n.locale())}, which "
             "removing it would delete. Keep it and correct its name, address or coordinator "
             f"with “Edit {location.name}”; if it must go, open a help-desk case saying so.")
 
