@@ -26,7 +26,7 @@ from models.inventory_rules import (
     TransferStatus,
     approval_problem,
 )
-from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at
+from models.ledger import PROMISED, LotMismatch, NotEnoughDoses, apply, entry_for, lot_at, unshipped
 from models.portal_rules import MANAGER
 from models.projection import project
 from notifications.catalogue import EmailKind, TransferNoticeContext
@@ -76,9 +76,8 @@ async def _still_free(session: AsyncSession, transfer: Transfer) -> None:
     two are one after the other: the debit after the approval finds the doses promised."""
     lot = (await session.exec(select(Lot).where(Lot.id == transfer.lot_id).with_for_update()
                               .execution_options(populate_existing=True))).one()
-    others = (await session.exec(select(Transfer).where(
-        Transfer.lot_id == lot.id, Transfer.status == TransferStatus.APPROVED,
-        Transfer.id != transfer.id).order_by(Transfer.id))).all()
+    others = [other for other in await unshipped(session, [lot.id], PROMISED)
+              if other.id != transfer.id]
     sender = await session.get(Location, transfer.from_location_id)
     if problem := approval_problem(sender.name, transfer.lot_number, lot.on_hand,
                                    transfer.doses, [(o.number, o.doses) for o in others]):

@@ -7,13 +7,13 @@ receive, return). A repeated key is the same change, not a second one.
 from datetime import date
 
 from sqlalchemy import update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.timefmt import day
 from core.wording import counted
-from models.inventory import LedgerEntry, Lot
-from models.inventory_rules import EntryKind
+from models.inventory import LedgerEntry, Lot, Transfer
+from models.inventory_rules import EntryKind, TransferStatus
 
 
 class NotEnoughDoses(Exception):
@@ -74,3 +74,20 @@ def mismatch(lot: Lot, expiration_date: date) -> str | None:
         return None
     return (f"Lot {lot.lot_number} is already recorded here with the expiration date "
             f"{day(lot.expiration_date)}.")
+
+
+UNSHIPPED = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
+PROMISED = (TransferStatus.APPROVED,)
+
+
+async def unshipped(session: AsyncSession, lot_ids: list[int],
+                    statuses: tuple[TransferStatus, ...] = UNSHIPPED) -> list[Transfer]:
+    """The transfers of these lots not yet shipped (by default requested or approved), oldest
+    first: their doses are still on hand, but asked for. The one place a lot's doses are
+    counted as spoken for: the point of care, a new request, an approval and its
+    writing (activities/inventory.py) each ask it."""
+    if not lot_ids:
+        return []
+    return list((await session.exec(select(Transfer).where(
+        col(Transfer.lot_id).in_(lot_ids), col(Transfer.status).in_(statuses))
+        .order_by(Transfer.id))).all())

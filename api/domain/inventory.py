@@ -31,7 +31,16 @@ from models.inventory_rules import (
     inventory_today,
 )
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, LotOut, ReceiptIn
-from models.ledger import LotMismatch, NotEnoughDoses, apply, entry_for, lot_at, mismatch
+from models.ledger import (
+    PROMISED,
+    LotMismatch,
+    NotEnoughDoses,
+    apply,
+    entry_for,
+    lot_at,
+    mismatch,
+    unshipped,
+)
 from models.portal_rules import MANAGER
 
 SIGNS = {"extra_doses": 1, "wastage": -1, "expired": -1, "returned": -1}
@@ -385,22 +394,6 @@ async def lots(session: AsyncSession, location: Location) -> Stock:
         (stock.expired if out.expired else stock.usable if lot.on_hand > 0
          else stock.used_up).append(out)
     return stock
-
-
-UNSHIPPED = (TransferStatus.REQUESTED, TransferStatus.APPROVED)
-PROMISED = (TransferStatus.APPROVED,)
-
-
-async def unshipped(session: AsyncSession, lot_ids: list[int],
-                    statuses: tuple[TransferStatus, ...] = UNSHIPPED) -> list[Transfer]:
-    """The transfers of these lots not yet shipped (by default requested or approved), oldest
-    first: their doses are still on hand, but asked for. The one place a lot's doses are
-    counted as spoken for: the point of care, a new request and an approval each ask it."""
-    if not lot_ids:
-        return []
-    return list((await session.exec(select(Transfer).where(
-        col(Transfer.lot_id).in_(lot_ids), col(Transfer.status).in_(statuses))
-        .order_by(Transfer.id))).all())
 
 
 class Free(NamedTuple):

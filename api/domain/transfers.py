@@ -7,14 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.inventory import (
-    PROMISED,
-    REPEAT_WINDOW,
-    hold_sites,
-    site_for,
-    transfer_of_lot_to,
-    unshipped,
-)
+from api.domain.inventory import REPEAT_WINDOW, hold_sites, site_for, transfer_of_lot_to
 from api.domain.scope import managed_location_ids, sites_seen_by
 from api.domain.state_lists import actor_names
 from api.forms import validated_form
@@ -55,6 +48,7 @@ from models.inventory_schemas import (
     TransferReceiptIn,
     TransferResolutionIn,
 )
+from models.ledger import PROMISED, unshipped
 from models.signatures import Signature
 
 

@@ -27,6 +27,7 @@ from models.input import valid_fields
 from models.inventory import Product
 from models.inventory_rules import TransferStatus, may_act_for_state
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
+from models.ledger import unshipped
 
 pages = Router(include_in_schema=False)
 M = TypeVar("M", bound=BaseModel)
@@ -57,7 +58,7 @@ async def _site_page(request: Request, session, user: User, location_id: int,
     entries = await inventory.ledger(session, location, inventory.LEDGER_PAGE + 1, ledger_from)
     travelling = await inventory.travelling_lots(session, location)
     asked: dict[int, int] = {}  # doses of each lot asked for in requests not yet shipped
-    for transfer in await transfers.unshipped(session, [lot.id for lot in usable]):
+    for transfer in await unshipped(session, [lot.id for lot in usable]):
         asked[transfer.lot_id] = asked.get(transfer.lot_id, 0) + transfer.doses
     return render(request, "inventory/site.html", {
         "location": location, "usable": usable, "expired": expired, "products": products,
