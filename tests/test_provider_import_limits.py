@@ -84,11 +84,13 @@ def where_it_ran(monkeypatch, module, name: str, seen: list[tuple[str, bool]]) -
 
 async def test_big_sheets_are_read_without_stalling_the_server(system, bulk_case, monkeypatch):
     """Reading a sheet and validating its rows run on a worker thread, never on the server's
-    event loop (the API runs in this test's loop), and /healthz keeps answering while a
-    100,000-row sheet is refused and a full one is checked. Done on the loop, the full sheet's
-    check would hold every request for as long as it takes. How long the loop waits meanwhile
-    is printed; the target is a figure of `bench.lists`, not a bound of this test (a fixed
-    bound failed at 68 ms against 60 under the full suite's load)."""
+    event loop (the API runs in this test's loop), and /healthz keeps answering, its database
+    reached, while a 100,000-row sheet is refused and a full one is checked. Done on the loop,
+    the full sheet's check would hold every request for as long as it takes. How long the loop
+    waits meanwhile is printed; the target is a figure of `bench.lists`, not a bound of this test
+    (a fixed bound failed at 68 ms against 60 under the full suite's load). The answer's other
+    parts are outside this process: under the whole suite's load Temporal once took longer than
+    the check's 3 s, a 503 that said nothing of this server's loop."""
     seen: list[tuple[str, bool]] = []
     where_it_ran(monkeypatch, case_imports, "sheet_rows", seen)
     where_it_ran(monkeypatch, provider_import, "validate", seen)
@@ -96,7 +98,8 @@ async def test_big_sheets_are_read_without_stalling_the_server(system, bulk_case
         lags, answers = await watch_the_loop(system, bulk_case)
     print(f"during the uploads: the loop waited at most {max(lags) * 1000:.1f} ms; "
           f"{len(answers)} health checks")
-    assert len(answers) >= 3 and set(answers) == {200}, answers
+    assert len(answers) >= 3, answers
+    assert {answer["components"]["database"]["status"] for answer in answers} == {"ok"}, answers
     assert {name for name, _ in seen} == {"sheet_rows", "validate"}, seen
     assert not [name for name, on_loop in seen if on_loop], seen
 
@@ -114,7 +117,7 @@ def frozen_heap():
         gc.unfreeze()
 
 
-async def watch_the_loop(system, bulk_case: BulkCase) -> tuple[list[float], list[int]]:
+async def watch_the_loop(system, bulk_case: BulkCase) -> tuple[list[float], list[dict]]:
     """How late each 5 ms heartbeat woke, and /healthz's answers, while the huge sheet is
     refused (check and import) and the full one checked."""
     lags, answers, done = [], [], asyncio.Event()
@@ -127,7 +130,7 @@ async def watch_the_loop(system, bulk_case: BulkCase) -> tuple[list[float], list
 
     async def probe(http):
         while not done.is_set():
-            answers.append((await http.get("/healthz")).status_code)
+            answers.append((await http.get("/healthz")).json())
             await asyncio.sleep(0.01)
 
     async with system.http() as http:  # made before the watch: making one costs ~50 ms
