@@ -33,6 +33,11 @@ from models.portal_rules import tabs_for
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 NOTICE_COOKIE = "cvms_notice"
+# A notice's USWDS alert style: "success" for a change made, "info" for an answer that changed
+# nothing because it was done already (a second check-in, a second removal), "warning" for one
+# where something typed was not used.
+NOTICE_TONE_COOKIE = "cvms_notice_tone"
+NOTICE_TONES = ("success", "info", "warning")
 # This request's word that the person's active location was taken away (api.deps sets it):
 # a page shows it, a redirect carries it to the next page.
 MOVED: ContextVar[str | None] = ContextVar("cvms_moved", default=None)
@@ -228,7 +233,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     wait, its Retry-After, as the API's answer says it)."""
     settings = request.app.state.services.settings
     values = {"user": getattr(request.state, "viewer", None), "values": {}, "errors": {},
-              "notice": _read_notice(request), "dev": settings.is_development,
+              "notice": _read_notice(request), "notice_tone": _read_tone(request),
+              "dev": settings.is_development,
               "desk_phone": settings.helpdesk_phone,
               "desk_hours": describe_hours(settings.helpdesk_hours)}
     values.update(context or {})
@@ -246,6 +252,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
         response.headers["Retry-After"] = str(refused.retry_after)
     if values["notice"]:
         response.delete_cookie(NOTICE_COOKIE, path="/")
+    if request.cookies.get(NOTICE_TONE_COOKIE):
+        response.delete_cookie(NOTICE_TONE_COOKIE, path="/")
     return response
 
 
@@ -254,8 +262,14 @@ def _read_notice(request: Request) -> str | None:
     return unquote(raw) if raw else None
 
 
-def redirect(url: str, notice: str | None = None) -> RedirectResponse:
-    """A 303 after a successful post, optionally carrying a one-time notice to the next page."""
+def _read_tone(request: Request) -> str:
+    tone = request.cookies.get(NOTICE_TONE_COOKIE)
+    return tone if tone in NOTICE_TONES else "success"
+
+
+def redirect(url: str, notice: str | None = None, tone: str = "success") -> RedirectResponse:
+    """A 303 after a successful post, optionally carrying a one-time notice to the next page,
+    shown in its `tone` (NOTICE_TONES)."""
     response = RedirectResponse(url, status_code=303)
     if moved := MOVED.get():  # said on the page it leads to
         notice = f"{moved} {notice}" if notice else moved
@@ -265,6 +279,11 @@ def redirect(url: str, notice: str | None = None) -> RedirectResponse:
         # "O’Brien") and typographic quotes survive the trip through the cookie.
         response.set_cookie(NOTICE_COOKIE, quote(notice, safe=""), max_age=60, httponly=True,
                             samesite="lax", path="/")
+        if tone != "success":
+            response.set_cookie(NOTICE_TONE_COOKIE, tone, max_age=60, httponly=True,
+                                samesite="lax", path="/")
+        else:  # one left by a notice never shown
+            response.delete_cookie(NOTICE_TONE_COOKIE, path="/")
     return response
 
 

@@ -304,19 +304,23 @@ async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
 
 
 async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
-                 appointment_id: int) -> None:
+                 appointment_id: int) -> bool:
+    """True when this request cancelled it; False when it was no longer booked (cancelled
+    already by a second click, another tab or the person, or attended): nothing changes."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None or appointment.recipient_id != person.id:
         raise NotFound(gettext("We could not find that appointment."))
     if appointment.status != BOOKED:
-        return
+        return False
     changed = await session.exec(update(Appointment).where(
         Appointment.id == appointment.id, Appointment.status == BOOKED)
         .values(status=CANCELLED))
-    if changed.rowcount == 1:  # a second click frees no second place
-        await _free_place(session, appointment.slot_id)
-        await process.changed(gateway, session, appointment_id, BookingChange(cancelled=True))
-        await session.commit()
+    if changed.rowcount != 1:  # a second click frees no second place
+        return False
+    await _free_place(session, appointment.slot_id)
+    await process.changed(gateway, session, appointment_id, BookingChange(cancelled=True))
+    await session.commit()
+    return True
 
 
 async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,

@@ -216,16 +216,17 @@ async def book(request: Request, recipient_id: Id, key: str, session: SessionDep
 
 
 async def _change(request: Request, session, settings, recipient_id: int, key: str, act,
-                  notice: str) -> Response:
+                  notice: str, already: str | None = None) -> Response:
     """A recipient's booking or move: done and committed, or refused with nothing changed and
     the reason next to the time, with what they chose kept. `notice` is a message id, said in
-    the recipient's language once it is set."""
+    the recipient's language once it is set; `already`, the one said (as information, not a
+    success) when `act` answers False: it was done before and nothing changed."""
     person = await _person(request, session, settings, recipient_id, key)
     choose_language(request, person)
     base = f"/r/{recipient_id}/{key}"
     values = await form_values(request)
     try:
-        await act(person, values)
+        changed = await act(person, values)
         await session.commit()
     except CVMSError as error:
         await session.rollback()
@@ -233,6 +234,8 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
         return await _booking_page(request, session, person, base,
                                    error.problems("slot_id"),
                                    error.status_code, values)
+    if changed is False and already:
+        return redirect(f"{base}/appointments", notice=gettext(already), tone="info")
     return redirect(f"{base}/appointments", notice=gettext(notice))
 
 
@@ -278,7 +281,9 @@ async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: I
     return await _change(request, session, settings, recipient_id, key,
                          lambda person, _values: appointments.cancel(
                              session, gateway, person, appointment_id),
-                         N_("Your appointment is cancelled."))
+                         N_("Your appointment is cancelled."),
+                         N_("That appointment was already cancelled or is no longer booked: "
+                            "nothing was changed."))
 
 
 @pages.get("/r/{recipient_id}/{key}/appointments/{appointment_id}/cancel")
@@ -501,12 +506,16 @@ async def _staff_change(request: Request, session, user, location_id: int, recip
     values = await form_values(request)
     location, person = await _booker(session, user, location_id, recipient_id)
     try:
-        await act(person, values)
+        changed = await act(person, values)
         await session.commit()
     except CVMSError as error:
         await rollback_keeping(session, user, location, person)
         return await _staff_page(request, session, user, location, person, values,
                                  error.problems("slot_id"), error.status_code)
+    if changed is False:  # cancelled before (a second click, another tab): nothing changed
+        return redirect(_staff_base(location_id, recipient_id), tone="info", notice=(
+            f"{person.full_name}'s appointment was already cancelled or is no longer booked: "
+            "nothing was changed."))
     told = " They are emailed the change." if person.email else (
         " They gave no email address: tell them.")
     return redirect(_staff_base(location_id, recipient_id),

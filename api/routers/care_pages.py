@@ -100,7 +100,8 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
     notice = care.walk_in_notice(person, outcome)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
         f"{notice} {link}" if notice and emailed else notice or
-        f"{person.full_name} is registered. {link}"))
+        f"{person.full_name} is registered. {link}"),
+        tone="warning" if outcome == care.KNOWN else "success")  # what was typed went unused
 
 
 async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
@@ -196,7 +197,8 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
         if action == "check-in":
             visit = await care.check_in(session, user, location, person, await gateway.now())
             await session.commit()
-            return redirect(here, notice=visit.notice(person))
+            return redirect(here, notice=visit.notice(person),
+                            tone="success" if visit.new else "info")
         if action == "identity":
             if not await care.keeps_details(session, location.id, person):
                 raise care.other_organization(person)
@@ -271,7 +273,7 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
         if action == "remove":
             if dose.status == ENTERED_IN_ERROR:  # Back, or a second tab: nothing changes
                 return redirect(back, notice=f"Dose {dose.dose_number} was already removed as "
-                                             "entered in error; nothing was changed.")
+                                             "entered in error; nothing was changed.", tone="info")
             await administrations.remove(session, gateway, user, dose,
                                          validated_form(RemovalIn, values))
             return redirect(back, notice="The dose is removed as entered in error; its dose "
