@@ -104,7 +104,8 @@ class AccountActivities(MailingActivities):
                 await revoke_links(session, RESET_PURPOSE, data.user_id, keep_step_key=key)
                 token, _link = await issue_link(session, secret=self.secret,
                                                 purpose=RESET_PURPOSE, step_key=key,
-                                                subject_id=user.id, ttl=data.valid_for)
+                                                subject_id=user.id, ttl=data.valid_for,
+                                                bound_to=user.email.lower())
                 kind, context = EmailKind.PASSWORD_RESET, PasswordResetContext(
                     recipient_name=user.first_name,
                     minutes=int(data.valid_for.total_seconds() // 60),

@@ -35,6 +35,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "used": "This reset link was already used.",
         "revoked": "A newer reset link was sent; use the most recent email.",
         "expired": "This reset link has expired. Ask for a new one.",
+        # sent to an address the account no longer has (corrected since): its holder is not
+        # the account's owner
+        "readdressed": "This reset link was sent to an address that is no longer this "
+                       "account's, so it no longer works. Ask for a new link with the "
+                       "account's email address.",
     },
     INVITE_PURPOSE: {
         "invalid": "This invitation link is not valid. Check that you copied the whole address, "

@@ -22,6 +22,7 @@ from models.links import (
     claim_link,
     find_link,
     link_problem,
+    readdressed,
 )
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, RegistrationIn
 
@@ -183,8 +184,12 @@ async def request_password_reset(session: AsyncSession, gateway: Gateway,
 
 
 async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
+    """A reset link still usable, and still its account's: one sent to an address the
+    account no longer has (corrected by a manager or the help desk) sets no password."""
     link = await find_link(session, RESET_PURPOSE, token)
     problem = link_problem(link)
+    if problem is None and readdressed(link, (await session.get(User, link.subject_id)).email):
+        problem = "readdressed"
     if problem:
         raise Gone(PROBLEMS[RESET_PURPOSE][problem], field="token")
     return link

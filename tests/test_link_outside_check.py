@@ -1,0 +1,56 @@
+"""What the security outside check found in emailed links: a password reset link is the
+account's address's."""
+
+from tests.support.care import vaccinating_site
+from tests.support.web import PASSWORD
+
+NEW = "A-new-password-77"
+RESET = "Reset your NC CVMS password"
+
+
+async def _reset_link(system, email: str) -> str:
+    async with system.http() as http:
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": email})
+        assert asked.status_code == 202, asked.text
+    mail = await system.smtp.one(to=email, subject=RESET)
+    return mail.link("/password/reset/").rsplit("/", 1)[1]
+
+
+async def _use(system, token: str):
+    async with system.http() as http:
+        return await http.post(f"/api/v1/auth/password-reset/{token}",
+                               json={"password": NEW, "password_confirm": NEW})
+
+
+async def _logs_in(system, login: str, password: str) -> bool:
+    async with system.http() as http:
+        answer = await http.post("/api/v1/auth/token",
+                                 json={"email": login, "password": password})
+    return answer.status_code == 200
+
+
+async def test_a_reset_link_sent_to_an_address_since_corrected_sets_no_password(system):
+    """A reset link was emailed to a provider's mistyped address; their Location Manager then
+    corrected the address. The link, in the mailbox of whoever holds the old address, still
+    chose the account's password (the invitation and signing links die with their address)."""
+    site = await vaccinating_site(system)
+    old = site.emails["provider"]
+    token = await _reset_link(system, old)
+    provider = (await site.provider.get("/api/v1/me")).json()["id"]
+    corrected = f"fixed-{old}"
+    changed = await site.manager.patch(f"/api/v1/portal/users/{provider}",
+                                       json={"email": corrected})
+    assert changed.status_code == 200, changed.text
+    refused = await _use(system, token)
+    assert refused.status_code == 410, refused.text
+    assert "no longer this account's" in refused.json()["detail"]
+    assert await _logs_in(system, corrected, PASSWORD)
+    assert not await _logs_in(system, corrected, NEW)
+    async with system.http() as http:  # its page says so too, with no form
+        page = await http.get(f"/password/reset/{token}")
+    assert page.status_code == 410 and "no longer this account" in page.text
+    assert 'name="password"' not in page.text
+    fresh = await _reset_link(system, corrected)  # the corrected address's own link works
+    assert (await _use(system, fresh)).status_code == 204
+    assert await _logs_in(system, corrected, NEW)
+
