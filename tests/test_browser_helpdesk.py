@@ -159,7 +159,7 @@ async def test_the_state_view_and_the_console_filters_are_accessible(page, syste
     await page.goto("/state/locations")
     await page.get_by_label("Search: organization or location name").fill("nothing-matches-this")
     await page.get_by_role("button", name="Search").click()
-    await expect(page.get_by_text("No locations match.")).to_be_visible()
+    await expect(page.get_by_text("No locations match “nothing-matches-this”.")).to_be_visible()
     assert "q=nothing-matches-this" in page.url
     await assert_accessible(page)
     for path in ("/state/audit", "/review", "/state/transfers"):
