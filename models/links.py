@@ -145,6 +145,16 @@ async def expire_links(session: AsyncSession, purpose: str, step_key: str) -> No
             session.add(link)
 
 
+async def expire_unused(session: AsyncSession, purpose: str, subject_id: int) -> None:
+    """The subject's unused links of this purpose stop working now (they answer as expired):
+    what they were asked for no longer stands."""
+    now = utcnow()
+    await session.exec(update(AccessLink).where(
+        AccessLink.purpose == purpose, AccessLink.subject_id == subject_id,
+        AccessLink.used_at.is_(None), AccessLink.expires_at > now)
+        .values(expires_at=now).execution_options(synchronize_session=False))
+
+
 async def revoke_links(session: AsyncSession, purpose: str, subject_id: int,
                        keep_step_key: str | None = None) -> None:
     """A newer link for the same purpose kills the older, unused ones (not the one of the step

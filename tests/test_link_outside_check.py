@@ -1,8 +1,8 @@
 """What the security outside check found in emailed links: a password reset link is the
-account's address's."""
+account's address's, and of the password it was asked against."""
 
 from tests.support.care import vaccinating_site
-from tests.support.web import PASSWORD
+from tests.support.web import PASSWORD, api_client
 
 NEW = "A-new-password-77"
 RESET = "Reset your NC CVMS password"
@@ -54,3 +54,20 @@ async def test_a_reset_link_sent_to_an_address_since_corrected_sets_no_password(
     assert (await _use(system, fresh)).status_code == 204
     assert await _logs_in(system, corrected, NEW)
 
+
+async def test_a_password_changed_after_a_reset_was_asked_ends_the_reset_link(system):
+    """Someone who read a person's mailbox for a while asked for a reset link and kept it; the
+    person, warned, changed their password. The kept link still chose a new one within its
+    hour, and ended the person's sessions."""
+    site = await vaccinating_site(system)
+    email = site.emails["provider"]
+    token = await _reset_link(system, email)
+    person = await api_client(system, email)
+    changed = await person.post("/api/v1/account/password", json={
+        "current_password": PASSWORD, "password": "Mine-again-2026",
+        "password_confirm": "Mine-again-2026"})
+    assert changed.status_code == 204, changed.text
+    refused = await _use(system, token)
+    assert refused.status_code == 410, refused.text
+    assert (await person.get("/api/v1/me")).status_code == 200, "the person stays logged in"
+    assert await _logs_in(system, email, "Mine-again-2026")

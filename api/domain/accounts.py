@@ -20,6 +20,7 @@ from models.links import (
     RESET_PURPOSE,
     VERIFY_PURPOSE,
     claim_link,
+    expire_unused,
     find_link,
     link_problem,
     readdressed,
@@ -148,9 +149,9 @@ async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> Use
 
 async def change_password(*, session: AsyncSession, user: User, data: PasswordChangeIn,
                           keep_session_key: str | None, client: str) -> None:
-    """A new password ends every other session of this person; the one changing it stays. The
-    current password is checked behind the login's back-off (a session left open is no way to
-    guess it)."""
+    """A new password ends every other session of this person, and any reset link asked
+    before it; the one changing it stays. The current password is checked behind the login's
+    back-off (a session left open is no way to guess it)."""
     if not await password_is_right(session, user, user.email, data.current_password, client,
                                    field="current_password"):
         raise Invalid("Your current password is not correct.", field="current_password")
@@ -160,6 +161,8 @@ async def change_password(*, session: AsyncSession, user: User, data: PasswordCh
     user.must_change_password = False
     session.add(user)
     await end_other_sessions(session, user.id, keep_session_key)
+    # a reset link asked before (perhaps by whoever made the person change it) sets nothing
+    await expire_unused(session, RESET_PURPOSE, user.id)
 
 
 RESET_SENT = ("If an account exists for that address, we emailed it a link to choose a new "
