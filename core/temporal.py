@@ -1,9 +1,10 @@
 """The one Temporal client factory: every client shares the pydantic data converter."""
 
 import functools
+from datetime import timedelta
 
 from pydantic import TypeAdapter
-from temporalio.client import Client
+from temporalio.client import Client, RetryConfig
 from temporalio.contrib.pydantic import PydanticJSONPlainPayloadConverter
 from temporalio.converter import (
     CompositePayloadConverter,
@@ -48,9 +49,16 @@ class PayloadConverter(CompositePayloadConverter):
 DATA_CONVERTER = DataConverter(payload_converter_class=PayloadConverter)
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, give_up_after: timedelta | None = None) -> Client:
+    """A client. The SDK retries a call the server is not there for (connection refused) for up
+    to 10 s; `give_up_after` bounds that, so the API's first action after Temporal went away
+    answers "not done" within the action's timeout instead of ~10 s later (the gateway then
+    refuses the next ones at once for a few seconds)."""
+    retry = RetryConfig() if give_up_after is None else RetryConfig(
+        max_elapsed_time_millis=int(give_up_after.total_seconds() * 1000))
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=DATA_CONVERTER,
+        retry_config=retry,
     )

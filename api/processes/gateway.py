@@ -142,7 +142,8 @@ class Gateway:
                 if self._client is None:
                     try:
                         self._client = await asyncio.wait_for(
-                            connect(self.settings), self.timeout.total_seconds())
+                            connect(self.settings, give_up_after=self.timeout),
+                            self.timeout.total_seconds())
                     except (RuntimeError, OSError, TimeoutError) as error:
                         self._unreachable_for_now()
                         raise unavailable(error) from error

@@ -34,8 +34,11 @@ class RestartableTemporal:
 
 async def outage_system(temporal: RestartableTemporal, database_url: str, smtp: SmtpCapture,
                         directory: Path) -> System:
-    """The system keeps its first client: it reconnects when the server is back."""
+    """The system keeps its first clients: they reconnect when the server is back. The API's is
+    its own, made as in production (its retries bounded by the action's timeout)."""
     env = await temporal.start()
     system = await start_system(env, database_url, smtp, f"cvms-outage-{uuid.uuid4().hex[:8]}",
-                                directory, action_timeout_seconds=ACTION_TIMEOUT)
+                                directory, gateway_connects=True,
+                                temporal_address=f"127.0.0.1:{temporal.port}",
+                                action_timeout_seconds=ACTION_TIMEOUT)
     return system

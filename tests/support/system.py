@@ -81,6 +81,9 @@ class System:
     base_url: str
     worker: Worker | None = None
     histories_replayed: bool = False
+    # The API's gateway makes its own client, as in production (core.temporal.connect), instead
+    # of sharing the test server's: for the outage tests, whose server goes away.
+    gateway_connects: bool = False
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _server: uvicorn.Server | None = None
 
@@ -114,7 +117,8 @@ class System:
     def gateway(self, settings: Settings | None = None) -> Gateway:
         """The API's gateway; on the time-skipping server its clock is the server's."""
         clock = self.env.get_current_time if self.env.supports_time_skipping else None
-        return Gateway(settings or self.settings, self.client, clock=clock)
+        return Gateway(settings or self.settings, None if self.gateway_connects else self.client,
+                       clock=clock)
 
     async def start_api(self, sock: socket.socket) -> None:
         app = create_app(self.settings, engine=self.engine, gateway=self.gateway())
@@ -138,13 +142,14 @@ class System:
 
 
 async def start_system(env: WorkflowEnvironment, database_url: str, smtp: SmtpCapture,
-                       task_queue: str, data_dir: Path, **overrides) -> System:
+                       task_queue: str, data_dir: Path, *, gateway_connects: bool = False,
+                       **overrides) -> System:
     sock = bound_socket()
     port = sock.getsockname()[1]
     settings = make_settings(database_url, smtp, port, task_queue, data_dir, **overrides)
     system = System(settings=settings, env=env, smtp=smtp,
                     engine=create_engine(settings.resolved_database_url),
-                    base_url=f"http://127.0.0.1:{port}")
+                    base_url=f"http://127.0.0.1:{port}", gateway_connects=gateway_connects)
     await system.start_worker()
     await system.start_api(sock)
     return system
