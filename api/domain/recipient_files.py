@@ -2,6 +2,7 @@
 the same file given back with an Errors column."""
 
 import asyncio
+import codecs
 import csv
 import io
 from datetime import date, datetime
@@ -104,7 +105,7 @@ async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
 
 def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
     cap = max(READ_CAP, max_rows)
-    sheet = _csv(data, cap) if kind == "csv" else _xlsx(data, cap, field)
+    sheet = _csv(data, cap, field) if kind == "csv" else _xlsx(data, cap, field)
     if not sheet:
         raise Invalid("This file is empty. Start from the template.", field=FIELD)
     positions = _columns(sheet[0])
@@ -129,9 +130,24 @@ def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
         raise
 
 
-def _decoded(data: bytes) -> str:
+NOT_TEXT = ("This file cannot be read as a CSV file: it is another kind of file named .csv, or "
+            "text in an encoding we cannot tell. Save it from Excel as .xlsx (or as CSV UTF-8) "
+            "and upload it again.")
+UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _decoded(data: bytes, errors: str = "strict") -> str:
+    """The file's text: UTF-16 after its byte-order mark, else UTF-8, else the Windows code
+    page Excel's "CSV (Comma delimited)" writes (its ’ and – are control characters in
+    Latin-1), Latin-1 for the five bytes that page leaves undefined."""
+    if data.startswith(UTF16):
+        return data.decode("utf-16", errors)
     try:
         return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
     except UnicodeDecodeError:
         return data.decode("latin-1")
 
@@ -139,16 +155,21 @@ def _decoded(data: bytes) -> str:
 def separator(kind: str, data: bytes) -> str:
     """The separator an uploaded CSV file uses, for its errors file to use it too (a comma for
     an xlsx file, which has none)."""
-    return _delimiter(_decoded(data[:64 * 1024])) if kind == "csv" else ","
+    return _delimiter(_decoded(data[:64 * 1024], "replace")) if kind == "csv" else ","
 
 
-def _csv(data: bytes, cap: int = READ_CAP) -> list[list[Any]]:
-    text = _decoded(data)
-    rows = []
-    for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
-        rows.append(row)
-        if len(rows) > cap + 1:
-            raise TooManyRows(None)
+def _csv(data: bytes, cap: int = READ_CAP, field: str = FIELD) -> list[list[Any]]:
+    """The file's rows; a file no CSV reader can read (NUL bytes: a workbook or other binary
+    file named .csv, broken UTF-16) is named as such, never a 500."""
+    try:
+        text = _decoded(data)
+        rows = []
+        for row in csv.reader(io.StringIO(text), delimiter=_delimiter(text)):
+            rows.append(row)
+            if len(rows) > cap + 1:
+                raise TooManyRows(None)
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise Invalid(NOT_TEXT, field=field) from error
     return rows
 
 
