@@ -40,6 +40,9 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "readdressed": "This reset link was sent to an address that is no longer this "
                        "account's, so it no longer works. Ask for a new link with the "
                        "account's email address.",
+        "deactivated": "This account was deactivated, so no password can be chosen with this "
+                       "link. If you should have access, ask the Location Manager of your "
+                       "location to reactivate it, then ask for a new link.",
     },
     INVITE_PURPOSE: {
         "invalid": "This invitation link is not valid. Check that you copied the whole address, "

@@ -1,5 +1,5 @@
 """What the security outside check found in emailed links: a password reset link is the
-account's address's, and of the password it was asked against."""
+account's address's, of the password it was asked against, and of an active account."""
 
 from tests.support.care import vaccinating_site
 from tests.support.web import PASSWORD, api_client
@@ -71,3 +71,24 @@ async def test_a_password_changed_after_a_reset_was_asked_ends_the_reset_link(sy
     assert refused.status_code == 410, refused.text
     assert (await person.get("/api/v1/me")).status_code == 200, "the person stays logged in"
     assert await _logs_in(system, email, "Mine-again-2026")
+
+
+async def test_a_reset_link_asked_before_a_deactivation_sets_no_password(system):
+    """A deactivated account is emailed no reset link, so none could set its password; one
+    asked just before the deactivation still did, and so chose the password the account has
+    when a manager reactivates it."""
+    site = await vaccinating_site(system)
+    email = site.emails["provider"]
+    token = await _reset_link(system, email)
+    provider = (await site.provider.get("/api/v1/me")).json()["id"]
+    off = await site.manager.post(f"/api/v1/portal/users/{provider}/deactivate")
+    assert off.status_code == 204, off.text
+    refused = await _use(system, token)
+    assert refused.status_code == 410, refused.text
+    assert "deactivated" in refused.json()["detail"]
+    async with system.http() as http:
+        page = await http.get(f"/password/reset/{token}")
+    assert page.status_code == 410 and 'name="password"' not in page.text
+    on = await site.manager.post(f"/api/v1/portal/users/{provider}/reactivate")
+    assert on.status_code == 200, on.text
+    assert await _logs_in(system, email, PASSWORD), "the password they had"

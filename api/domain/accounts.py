@@ -188,11 +188,15 @@ async def request_password_reset(session: AsyncSession, gateway: Gateway,
 
 async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
     """A reset link still usable, and still its account's: one sent to an address the
-    account no longer has (corrected by a manager or the help desk) sets no password."""
+    account no longer has (corrected by a manager or the help desk) sets no password, nor one
+    of an account deactivated since (which is emailed no link)."""
     link = await find_link(session, RESET_PURPOSE, token)
     problem = link_problem(link)
-    if problem is None and readdressed(link, (await session.get(User, link.subject_id)).email):
+    user = await session.get(User, link.subject_id) if problem is None else None
+    if user is not None and readdressed(link, user.email):
         problem = "readdressed"
+    elif user is not None and user.status != AccountStatus.ACTIVE:
+        problem = "deactivated"
     if problem:
         raise Gone(PROBLEMS[RESET_PURPOSE][problem], field="token")
     return link
