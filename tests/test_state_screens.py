@@ -239,9 +239,23 @@ async def test_the_state_view_shows_organizations_with_no_location_yet(system):
     crowded = await person.get(f"/state/locations?q={many}")
     shown = organizations(crowded.text)
     assert len(shown) == 20 and shown[0][0] == f"{many} Org 22", shown[:2]
-    assert "23 organizations have" in crowded.text and "And 3 more" in crowded.text
+    assert "23 organizations have" in crowded.text and "; page 1 of 2." in crowded.text
+    # paged as the locations are, each list its own page in one query string (it showed
+    # the first 20, and the rest only in the CSV)
+    assert f'href="/state/locations?q={many}&amp;org_page=2#organizations"' in crowded.text
+    second = await person.get(f"/state/locations?q={many}&org_page=2")
+    assert [name for name, *_ in organizations(second.text)] == [
+        f"{many} Org {n:02d}" for n in (2, 1, 0)]
+    assert "; page 2 of 2." in second.text
+    assert 'aria-label="Pages of organizations with no location yet"' in second.text
+    beyond = await person.get(f"/state/locations?q={many}&org_page=9")
+    assert organizations(beyond.text) == organizations(second.text)
+    assert "page 2 of 2. There is no page 9: this is the last." in beyond.text
+    bad = await person.get(f"/state/locations?q={many}&org_page=x")
+    assert bad.status_code == 422 and "There is no page “x” of organizations" in bad.text
+    assert organizations(bad.text) == shown
     link = f"/state/locations/organizations.csv?q={many}"
-    assert link in crowded.text
+    assert link in crowded.text and "Download all 23 as CSV" in crowded.text
     rows = cells(await person.get(link))
     assert rows[0] == ["Organization", "Status", "In status since", "Days in status",
                        "Administrator", "Administrator's email"]

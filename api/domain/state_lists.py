@@ -35,6 +35,7 @@ from models.inventory import Transfer
 from models.inventory_rules import FLAGGED_STATUSES, TransferStatus, transfer_number
 
 PAGE_SIZE = 50
+PAGE_KEYS = ("page", "org_page")  # StateFilters' page numbers, left out of a URL at 1
 EXPORT_LIMIT = 100_000
 PIN_BASE = 650_000
 PIN = re.compile(r"NCA(\d{6})", re.IGNORECASE)
@@ -58,11 +59,13 @@ class StateFilters(Input):
     status: Annotated[str, Field(max_length=40, pattern=r"^[a-z_]*$")] = ""
     age: Literal["", "7", "14", "30", "60", "90"] = ""
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
+    # the page of the list under the locations': organizations with no location yet
+    org_page: Annotated[int, Field(ge=1, le=100_000)] = 1
 
     def url(self, base: str, **changes: Any) -> str:
         data = {**self.model_dump(), **changes}
         query = {k: v for k, v in data.items() if v not in ("", None) and not (
-            k == "page" and v == 1)}
+            k in PAGE_KEYS and v == 1)}
         return base + ("?" + urlencode(query) if query else "")
 
     def older_than(self) -> datetime | None:
@@ -160,7 +163,7 @@ async def locations(session: AsyncSession, f: StateFilters,
                        page_size)
 
 
-ORGANIZATIONS_SHOWN = 20
+ORGANIZATIONS_PAGE_SIZE = 20  # a page of them, under a page of locations
 # Since when an organization is in its status, as its index has it (models/enrollment.py
 # ORGANIZATION_SINCE; a literal, not a bound value, so both databases match the index).
 ORGANIZATION_SINCE = case(
@@ -168,29 +171,32 @@ ORGANIZATION_SINCE = case(
      Organization.submitted_at), else_=Organization.created_at)
 
 
-async def organizations_without_location(session: AsyncSession, f: StateFilters,
-                                         limit: int | None = ORGANIZATIONS_SHOWN) -> Listing:
+async def organizations_without_location(
+        session: AsyncSession, f: StateFilters,
+        page_size: int | None = ORGANIZATIONS_PAGE_SIZE) -> Listing:
     """Organizations with no location yet (Section A saved, none added, or the only ones removed
     as drafts), the longest in their status first: (Organization, since, administrator's name,
-    administrator's email) rows, `limit` of them (None: an export, up to a bound). The search
-    and the age filter are the page's; a location's status is no organization's."""
+    administrator's email) rows, the page `f.org_page` of `page_size` (None: an export, every
+    one up to a bound). The search and the age filter are the page's; a location's status is
+    no organization's."""
     conditions = [~exists().where(Location.organization_id == Organization.id)]
     if f.q:
         conditions.append(contains(f.q, Organization.legal_name))
     if f.age:
         conditions.append(ORGANIZATION_SINCE <= f.older_than())  # noqa: SIM300 - SQL
     statement = (select(Organization, ORGANIZATION_SINCE.label("since")).where(*conditions)
-                 .order_by(ORGANIZATION_SINCE, Organization.id)
-                 .limit(EXPORT_LIMIT if limit is None else limit))
+                 .order_by(ORGANIZATION_SINCE, Organization.id))
     count = select(func.count()).select_from(Organization).where(*conditions)
-    total = (await session.exec(count)).one()
-    found = (await session.exec(statement)).all() if total else []
+    listing = await _page(session, statement, count, f.model_copy(update={"page": f.org_page}),
+                          page_size)
+    found = listing.rows
     # their administrators, read by key (a join let SQLite read the organizations unordered)
     admins = {i: (f"{first} {last}".strip(), email) for i, first, last, email in (
         await session.exec(select(User.id, User.first_name, User.last_name, User.email).where(
             col(User.id).in_({org.admin_user_id for org, _ in found})))).all()} if found else {}
-    rows = [(org, since, *admins.get(org.admin_user_id, ("", ""))) for org, since in found]
-    return Listing(rows, total, 1, 1)
+    listing.rows = [(org, since, *admins.get(org.admin_user_id, ("", "")))
+                    for org, since in found]
+    return listing
 
 
 def organization_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:

@@ -71,9 +71,10 @@ def _page_filters(request: Request) -> tuple[lists.StateFilters, dict[str, str]]
     and left out, and the list stays (unknown parameters are ignored, as a page ignores them)."""
     values = dict(request.query_params)
     f, errors = parse(lists.StateFilters, values)
-    if "page" in errors:  # no field holds it: the summary says what it was and what is shown
-        errors = {**errors, "page": f"There is no page \u201c{values['page'][:20]}\u201d: "
-                                    "this is the first."}
+    for key, of in (("page", ""), ("org_page", " of organizations with no location")):
+        if key in errors:  # no field holds it: the summary says what it was and what is shown
+            errors = {**errors, key: f"There is no page \u201c{values[key][:20]}\u201d{of}: "
+                                     "this is the first."}
     if errors:
         f = lists.StateFilters.model_validate(
             {k: v for k, v in values.items() if k in lists.StateFilters.model_fields
@@ -101,11 +102,11 @@ for _path in LISTS:
 @pages.get("/state/locations/organizations.csv")
 async def organizations_export(request: Request, _user: Reviewer,
                                session: SessionDep) -> Response:
-    """Every organization with no location yet (the page shows the first 20), the same search
-    and age filter."""
+    """Every organization with no location yet (the page shows them a page at a time), the
+    same search and age filter."""
     f = _filters(request)
     if f.status:  # the page leaves them out then: never a file of another view
         raise Invalid("An organization with no location has no location status: leave the "
                       "status out.", field="status")
     return lists.csv_download("organizations-without-locations", *lists.organization_rows(
-        await lists.organizations_without_location(session, f, limit=None)))
+        await lists.organizations_without_location(session, f, page_size=None)))
