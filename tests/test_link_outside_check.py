@@ -1,8 +1,11 @@
 """What the security outside check found in emailed links: a password reset link is the
-account's address's, of the password it was asked against, and of an active account."""
+account's address's, of the password it was asked against, and of an active account; a
+public question's personal link is its asker's, not given to whoever sends its form's key."""
+
+import uuid
 
 from tests.support.care import vaccinating_site
-from tests.support.web import PASSWORD, api_client
+from tests.support.web import CSRF, PASSWORD, api_client, browser, unique_email
 
 NEW = "A-new-password-77"
 RESET = "Reset your NC CVMS password"
@@ -92,3 +95,41 @@ async def test_a_reset_link_asked_before_a_deactivation_sets_no_password(system)
     on = await site.manager.post(f"/api/v1/portal/users/{provider}/reactivate")
     assert on.status_code == 200, on.text
     assert await _logs_in(system, email, PASSWORD), "the password they had"
+
+
+def _question(name: str, email: str, text: str, key: str) -> dict:
+    return {"name": name, "email": email, "question": text, "request_key": key}
+
+
+async def test_another_visitors_question_key_opens_nothing_of_their_question(system):
+    """A public question's form key named the question it asked, whoever sent it: another
+    visitor posting the same key (an API client's weak keys, a form copied from a shared
+    computer) was given the first visitor's question and answer (API) or sent to its personal
+    link, to read, reply and download its files (page)."""
+    shared = f"ask-{uuid.uuid4().hex[:12]}"
+    first = _question("Ada Asker", unique_email("ada"), "Where is my second dose? Private.",
+                      shared)
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json=first)
+        assert asked.status_code == 201, asked.text
+        again = await http.post("/api/v1/helpdesk/questions", json=first)  # sent again
+        assert again.status_code == 201 and again.json()["id"] == asked.json()["id"]
+        other = await http.post("/api/v1/helpdesk/questions", json=_question(
+            "Eve Other", unique_email("eve"), "Anything?", shared))
+    assert other.status_code == 409, other.text
+    assert "Private" not in other.text and "Ada" not in other.text
+    assert "request_key" in other.json()["errors"]
+    visitor = browser(system)
+    form = await visitor.get("/help/ask")
+    token = CSRF.search(form.text)[1]
+    page = await visitor.http.post("/help/ask", data={
+        **_question("Eve Other", unique_email("eve"), "Anything?", shared),
+        "csrf_token": token}, follow_redirects=False)
+    assert page.status_code == 409, (page.status_code, page.headers.get("location"))
+    assert "/help/c/" not in page.text and "Private" not in page.text
+    assert "Anything?" in page.text, "what was typed is kept"
+    assert shared not in page.text, "a fresh key: sent again, the question is asked"
+    sent = await visitor.http.post("/help/ask", data={
+        **_question("Eve Other", unique_email("eve"), "Anything?", shared[:4] + "x" * 12),
+        "csrf_token": token}, follow_redirects=False)
+    assert sent.status_code == 303 and "/help/c/" in sent.headers["location"]

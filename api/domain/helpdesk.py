@@ -29,6 +29,7 @@ from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, CVMSError, Forbidden, Invalid, NotFound
+from core.i18n import N_
 from models.accounts import User
 from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, AccountStatus, Role
@@ -138,12 +139,24 @@ async def opened_with(session: AsyncSession, user_id: int,
                                                   Case.request_key == request_key))).first()
 
 
-async def asked_with(session: AsyncSession, request_key: str | None) -> Case | None:
-    """The public question this form already asked (sent again after Back), if any."""
-    if not request_key:
+# A public question's form key sent with another question: the key's question is another
+# visitor's (a copied form, an API client's weak keys), so nothing of it is said.
+ANOTHER_QUESTION = N_("This form was already sent with another question, so this one was not "
+                      "sent. Send it again to ask it.")
+
+
+async def asked_with(session: AsyncSession, data: PublicQuestionIn) -> Case | None:
+    """The public question this form already asked (sent again after Back, or at the same
+    instant), if any: only the same question from the same address. The key alone is no
+    way to another visitor's question (its personal link, its answer): refused."""
+    if not data.request_key:
         return None
-    return (await session.exec(select(Case).where(Case.requester_user_id.is_(None),
-                                                  Case.request_key == request_key))).first()
+    case = (await session.exec(select(Case).where(Case.requester_user_id.is_(None),
+                                                  Case.request_key == data.request_key))).first()
+    if case is None or (case.description == data.question and (
+            case.requester_email or "").lower() == str(data.email or "").lower()):
+        return case
+    raise Conflict(ANOTHER_QUESTION, field="request_key")
 
 
 async def sent_with(session: AsyncSession, case_id: int,
@@ -169,7 +182,7 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
                 subject=data.question[:80], description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
-    if asked := await _flush_once(session, lambda: asked_with(session, data.request_key)):
+    if asked := await _flush_once(session, lambda: asked_with(session, data)):
         return asked  # the question the other send asked: one case, one email, one count
     # counted with the case it allows, after its row: a twin send that met it counts nothing
     await throttle.question_allowed(session, data.email, client, per_client)

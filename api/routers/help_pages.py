@@ -37,7 +37,7 @@ from api.routing import Router
 from api.services import secret
 from api.sessions import client_address
 from core import i18n
-from core.errors import CVMSError, Invalid, NotFound, TooManyRequests
+from core.errors import Conflict, CVMSError, Invalid, NotFound, TooManyRequests
 from core.i18n import N_
 from core.security import capability_valid
 from models.enrollment import Location
@@ -155,7 +155,13 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
     visitor = Visitor()
     data, errors = parse(PublicQuestionIn, values)
     throttled, status = None, 400
-    if data and (asked := await helpdesk.asked_with(session, data.request_key)):
+    try:
+        asked = await helpdesk.asked_with(session, data) if data else None
+    except Conflict as error:  # the key of another question: said on this one, a fresh key
+        asked, data, status = None, None, error.status_code
+        errors = {"question": error.message}
+        values.pop("request_key", None)
+    if asked is not None:
         # The same form sent again (Back, then the button): the question it already asked.
         path = requester_case_path(secret(request), asked.id, has_account=False)
         return RedirectResponse(f"{path}?done=asked", status_code=303)
