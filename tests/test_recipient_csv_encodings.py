@@ -51,3 +51,18 @@ async def test_a_utf16_csv_is_read_and_a_binary_file_named_csv_is_named_so(syste
     assert message.startswith("This file cannot be read as a CSV file"), message
     _person, page = await upload_page(system, manager, "staff.csv", renamed)
     assert page.status_code == 422 and "cannot be read as a CSV file" in page.text, page.text
+
+
+async def test_a_csv_cell_too_long_to_be_anyones_detail_is_named(system):
+    """Found by the outside check: a CSV cell of more than 131,072 characters (a pasted blob,
+    or a quote left open early in a long file, which joins the rest into one cell) answered
+    "Something went wrong" (500) instead of naming the file's problem."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    lines = rows(3, tag())
+    lines[0][0] = '"' + lines[0][0]  # the stray quote
+    opened = csv_file(lines).replace(b'"""', b'"', 1) + b"x" * 140_000 + b"\n"
+    answer = await upload(http, manager, opened, name="staff.csv")
+    assert answer.status_code == 422, answer.text
+    message = answer.json()["errors"]["file"]
+    assert message.startswith("A cell of this file holds more than 131,072 characters"), message

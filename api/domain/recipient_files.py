@@ -133,6 +133,9 @@ def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
 NOT_TEXT = ("This file cannot be read as a CSV file: it is another kind of file named .csv, or "
             "text in an encoding we cannot tell. Save it from Excel as .xlsx (or as CSV UTF-8) "
             "and upload it again.")
+HUGE_CELL = ("A cell of this file holds more than {limit:,} characters: no recipient's detail is "
+             "that long (a quote left open joins the rest of the file into one cell). Check the "
+             "file, or start from the template.")
 UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
@@ -169,6 +172,8 @@ def _csv(data: bytes, cap: int = READ_CAP, field: str = FIELD) -> list[list[Any]
             if len(rows) > cap + 1:
                 raise TooManyRows(None)
     except (UnicodeDecodeError, csv.Error) as error:
+        if str(error).startswith("field larger than field limit"):
+            raise Invalid(HUGE_CELL.format(limit=csv.field_size_limit()), field=field) from error
         raise Invalid(NOT_TEXT, field=field) from error
     return rows
 
