@@ -122,6 +122,7 @@ async def replace_storage_unit_photos(
     unit's are; its brand, model, type and the photo not sent stay."""
     location = await location_for(session, user, location_id, write=True)
     await refuse_unknown_fields(request, ("inside_photo", "outside_photo"))
+    section_b.ensure_editable(location)  # refused before any photo is checked and stored
     photos = await section_b.check_photos(session, {
         "inside_photo": _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
         "outside_photo": _upload(outside_photo,

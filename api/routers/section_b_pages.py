@@ -200,8 +200,7 @@ async def step_page(request: Request, location_id: Id, step: str, user: CurrentU
     if step not in STEP_BY_KEY:
         raise NotFound("Section B has no such step.")
     if not _open_after_submission(location, step):
-        return redirect(step_url(location_id), notice="Section B is submitted and can no "
-                                                      "longer be changed.")
+        return _closed(location_id)
     errors = {}
     if request.query_params.get("check") and STEP_BY_KEY[step].schema:
         errors = _draft_errors(await section_b.section_of(session, location), location, step)
@@ -257,8 +256,7 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
         raise NotFound("Section B has no such step.")
     values = await form_values(request)
     if not _open_after_submission(location, step):
-        return redirect(step_url(location_id), notice="Section B is submitted and can no "
-                                                      "longer be changed.")
+        return _closed(location_id)
     action = values.pop("action", "next")
     handler = _HANDLERS.get(step, _form_step)
     try:
@@ -497,9 +495,13 @@ async def storage_photos_page(request: Request, location_id: Id, unit_id: Id,
     location = await location_for(session, user, location_id, write=True)
     unit = await _listed_unit(session, location, unit_id)
     if location.status not in EDITABLE_STATUSES:
-        return redirect(step_url(location_id), notice="Section B is submitted and can no "
-                                                      "longer be changed.")
+        return _closed(location_id)
     return render(request, "section_b/storage_photos.html", {"location": location, "unit": unit})
+
+
+def _closed(location_id: int) -> Response:
+    return redirect(step_url(location_id), notice="Section B is submitted and can no longer "
+                                                  "be changed.", tone="warning")
 
 
 @router.post("/{location_id}/section-b/storage-units/{unit_id}/photos",
@@ -509,6 +511,8 @@ async def replace_storage_photos(request: Request, location_id: Id, unit_id: Id,
                                  gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
     unit = await _listed_unit(session, location, unit_id)
+    if location.status not in EDITABLE_STATUSES:  # before a photo is read, let alone stored
+        return _closed(location_id)
     name = f"{unit.brand} {unit.model}"
     form = await request.form()
     names = ("inside_photo", "outside_photo")
