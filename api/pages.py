@@ -25,6 +25,7 @@ from core.wording import counted, thousands
 from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.care_rules import product_name
+from models.eligibility import staff_status
 from models.enrollment_enums import HOME_STATE, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
 from models.inventory_rules import TransferStatus, actor_name, flag_label, flag_note
@@ -202,6 +203,7 @@ templates.env.globals["request_key_input"] = _request_key_input
 templates.env.globals["counted"] = counted
 templates.env.globals["static"] = static_url
 templates.env.globals["field_limit"] = field_limit
+templates.env.globals["staff_eligibility"] = staff_status
 templates.env.globals["home_state"] = HOME_STATE
 templates.env.globals["portal_tabs"] = tabs_for
 templates.env.globals["csrf_token"] = token_for

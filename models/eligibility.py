@@ -38,6 +38,25 @@ STATUSES = {
                 N_("Complete your registration to see when you can be vaccinated.")),
 }
 
+# The same statuses as staff read them beside the person's record (English, as staff pages).
+STAFF_STATUSES = {"eligible": "Eligible now",
+                  "waiting": "Not yet: their group's phase is not open",
+                  "not_eligible": "Not eligible", "unknown": "Not registered yet"}
+
+
+def staff_status(status: str, vaccinated: bool, where: str | None = None) -> str:
+    """A person's eligibility as staff see it. Someone given a dose was judged eligible by the
+    provider who gave it (a walk-in, a paper form): beside that dose, "Waiting" alone would
+    say otherwise. Then what their answers say is given as theirs, after that judgment; the
+    person's own page keeps their answers' status."""
+    said = STAFF_STATUSES.get(status, status.replace("_", " ").capitalize())
+    if status == "eligible" or not vaccinated:
+        return said
+    by = f"the provider who vaccinated them at {where}" if where else (
+        "the provider who vaccinated them")
+    alone = f"{said[0].lower()}{said[1:]}".replace(":", ",")
+    return f"Judged eligible by {by}. By their answers alone: {alone}"
+
 
 @dataclass(frozen=True)
 class Eligibility:
