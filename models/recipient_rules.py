@@ -126,8 +126,24 @@ def parse_date(value: Any) -> date:
     raise ValueError(US_DATE_EXAMPLE)
 
 
-def _birth_date(value: Any) -> date:
+TWO_DIGIT_YEAR = re.compile(r"\d{1,2}/\d{1,2}/\d{2}")
+
+
+def birth_day(value: Any) -> date:
+    """parse_date for a date of birth: a two-digit year (a CSV saved in the short date format)
+    is the last such year that has come, as Excel reads it: '3/15/55' is 1955, not 2055."""
     born = parse_date(value)
+    if (isinstance(value, str) and born > datetime.now().date()
+            and TWO_DIGIT_YEAR.fullmatch(value.strip())):
+        try:
+            return born.replace(year=born.year - 100)
+        except ValueError:  # February 29 of a year with none a century back
+            return born
+    return born
+
+
+def _birth_date(value: Any) -> date:
+    born = birth_day(value)
     today = datetime.now().date()
     if born > today:
         raise ValueError(N_("The date of birth cannot be in the future."))
@@ -276,7 +292,7 @@ def repeats(rows: list[list[Any]], error_rows: set[int]) -> list[tuple[int, int]
         if number in error_rows:
             continue
         key = (name_key(values.get("first_name", "")), name_key(values.get("last_name", "")),
-               parse_date(values.get("date_of_birth")))
+               birth_day(values.get("date_of_birth")))
         if key in first:
             found.append((number, first[key]))
         else:
