@@ -10,7 +10,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from io import BytesIO
 from typing import TypeVar
+from urllib.parse import quote
 
+from anyascii import anyascii
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -90,6 +92,14 @@ def kind_name(filename: str, fallback: str, extension: str = "jpg") -> str:
     keeps its words."""
     stem = EXTENSION.sub("", clean_filename(filename, fallback)).rstrip(". ")
     return f"{stem[:195] or fallback}.{extension}"
+
+
+def disposition(name: str, how: str = "attachment") -> str:
+    """A download's Content-Disposition for any name (RFC 6266): plain letters for old
+    browsers, the name as written for the others. A name outside Latin-1 (O’Brien, Nguyễn)
+    cannot be written into the header as it is."""
+    plain = clean_filename(anyascii(name).replace('"', ""))
+    return f"{how}; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def served_name(filename: str, content_type: str) -> str:

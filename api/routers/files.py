@@ -1,13 +1,10 @@
 """Stored files (storage-unit photos, drawn signatures), for those who may see them."""
 
-from urllib.parse import quote
-
-from anyascii import anyascii
 from fastapi.responses import Response
 from sqlmodel import or_, select
 
 from api.deps import CurrentUser, SessionDep
-from api.domain.files import clean_filename, served_name
+from api.domain.files import disposition, served_name
 from api.domain.helpdesk import NO_FILE, attached_file, case_for
 from api.domain.scope import location_for
 from api.params import Id
@@ -47,9 +44,7 @@ def file_response(stored: StoredFile) -> Response:
     """The file under its cleaned name (files kept before names were cleaned are cleaned
     here), ending as what it is: plain letters for old browsers, the name as written for the
     others (RFC 6266)."""
-    name = served_name(stored.filename, stored.content_type)
-    plain = clean_filename(anyascii(name).replace('"', ""))
     return Response(stored.data, media_type=stored.content_type,
-                    headers={"Cache-Control": "private, no-store",
-                             "Content-Disposition": f"inline; filename=\"{plain}\"; "
-                                                    f"filename*=UTF-8''{quote(name, safe='')}"})
+                    headers={"Cache-Control": "private, no-store", "Content-Disposition":
+                             disposition(served_name(stored.filename, stored.content_type),
+                                         "inline")})

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import ProcessesDep, SessionDep, SettingsDep, require_roles, rollback_keeping
 from api.domain import care, helpdesk, recipient_case_import, recipient_files, recipients
+from api.domain.files import clean_filename, disposition
 from api.domain.recipient_link import personal_link
 from api.domain.recipients_scope import (
     RECIPIENT_ROLES,
@@ -42,8 +43,7 @@ TEMPLATE_NAME = "recipient-bulk-upload.xlsx"
 
 def _download(data: bytes, name: str) -> Response:
     kind = "text/csv" if name.endswith(".csv") else recipient_files.XLSX_TYPE
-    return Response(data, media_type=kind,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(data, media_type=kind, headers={"Content-Disposition": disposition(name)})
 
 
 @pages.get("/recipients/template.xlsx")
@@ -132,7 +132,7 @@ async def import_valid_rows(upload_id: Id, user: Uploader, session: SessionDep,
 @api.get("/recipient-uploads/{upload_id}/errors", include_in_schema=False)
 async def error_file(upload_id: Id, user: Uploader, session: SessionDep) -> Response:
     found = await recipients.upload_for(session, user, upload_id, with_rows=True)
-    stem = found.filename.rsplit(".", 1)[0]
+    stem = clean_filename(found.filename).rsplit(".", 1)[0]
     return _download(recipient_files.error_file(found.file_kind, found.rows, found.errors,
                                                 found.csv_separator),
                      f"{stem}-errors.{found.file_kind}")
