@@ -135,7 +135,17 @@ async def _last_rejection(session, location_id: int):
 async def resubmit(location_id: Id, user: CurrentUser, session: SessionDep,
                    gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
-    await section_b.resubmit(session, gateway, location, user)
+    try:
+        await section_b.resubmit(session, gateway, location, user)
+    except CVMSError:
+        # pressed again (a second tab, a double press, Back and reload) after Section B was
+        # reopened: where the first press led, said so; any other refusal is the error page's
+        await rollback_keeping(session, location)
+        if location.status != LocationStatus.IN_PROGRESS:
+            raise
+        return redirect(step_url(location_id, "location"), tone="info", notice=(
+            "Section B is already open again with everything you entered. Correct it, then "
+            "sign the last page to resubmit."))
     return redirect(step_url(location_id, "location"), notice="Section B is open again with "
                     "everything you entered. Correct it, then sign the last page to resubmit.")
 
