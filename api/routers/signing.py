@@ -1,5 +1,7 @@
 """Responsible officers' signing pages and API: reached only by their emailed links."""
 
+from http import HTTPStatus
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr
@@ -109,6 +111,9 @@ async def sign(request: Request, token: str, session: SessionDep,
         return await _problem(request, token, error, session)
     except CVMSError as error:
         await session.rollback()
+        if error.status_code == HTTPStatus.GONE:  # the round's word: signed meanwhile (a
+            # second press, another tab) or voided; the signature's page says which
+            return redirect(f"/sign/{token}/signed")
         try:
             page = await signing.open_link(session, token)
         except Gone as gone:

@@ -1,0 +1,48 @@
+"""What an outside check of the officers' signing pages found, as the officers use them."""
+
+import html
+import re
+
+from api.domain import signing as signing_domain
+from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.review import SIGNING_SUBJECT, signing_tokens
+from tests.support.web import browser
+
+THANKS = "Thank you: the document is signed"
+
+
+def _text(response) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.text)))
+
+
+async def test_adopt_and_use_pressed_twice_shows_the_signature_not_the_form_again(
+        system, monkeypatch):
+    """"Adopt and use" pressed twice (a double click, or the same link signed in two tabs):
+    the browser shows the second answer, which was the signing form again, headed "Please
+    correct the following: This signing link was already used", with the agreement to sign
+    once more (or "This link cannot be used"). The second press now leads where the first
+    did: the thank-you page of the signature made."""
+    enrollment = await start_enrollment(system, ["Double Press Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
+                                                  subject=SIGNING_SUBJECT))
+    told = signing_domain.signing_process.sign
+
+    async def first_press_lands_meanwhile(gateway, session, organization_id, number, command):
+        await told(gateway, session, organization_id, number, command)  # the first press
+        return await told(gateway, session, organization_id, number, command)
+
+    monkeypatch.setattr(signing_domain.signing_process, "sign", first_press_lands_meanwhile)
+    officer = browser(system)
+    page = await officer.get(f"/sign/{token}")
+    document = re.search(r'name="document" value="([^"]+)"', page.text)[1]
+    second = await officer.submit(f"/sign/{token}", {
+        "signer_role": "ceo", "document": document, "method": "typed",
+        "typed_name": "Cora Chief", "consent": "yes"})
+    shown = _text(second)
+    assert second.status_code == 200, shown[:2000]
+    assert second.url.path == f"/sign/{token}/signed"
+    assert THANKS in shown and "Signed by" in shown
+    assert "Please correct" not in shown and 'name="typed_name"' not in second.text
+    await officer.http.aclose()
