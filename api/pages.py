@@ -269,6 +269,14 @@ def _read_tone(request: Request) -> str:
     return tone if tone in NOTICE_TONES else "success"
 
 
+def same_site_path(target: str | None) -> str:
+    """Where a `?next=` may lead: a path of this site, else the home page. "//host" and
+    "/\\host" are another site's to a browser, and so is anything not starting with "/"."""
+    if target and target.startswith("/") and target[1:2] not in ("/", "\\"):
+        return target
+    return "/"
+
+
 def redirect(url: str, notice: str | None = None, tone: str = "success") -> RedirectResponse:
     """A 303 after a successful post, optionally carrying a one-time notice to the next page,
     shown in its `tone` (NOTICE_TONES)."""

@@ -10,7 +10,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
 from api.domain.scope import contact_of
 from api.forms import form_values, parse
-from api.pages import redirect, render
+from api.pages import redirect, render, same_site_path
 from api.routing import Router
 from api.sessions import (
     SESSION_COOKIE,
@@ -31,22 +31,15 @@ pages = Router(include_in_schema=False)
 api = Router(prefix="/api/v1", tags=["auth"])
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so a crafted link cannot bounce a person elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return "/"
-
-
 @pages.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa: A002
-    return render(request, "auth/login.html", {"next": _safe_next(next)})
+    return render(request, "auth/login.html", {"next": same_site_path(next)})
 
 
 @pages.post("/login", response_class=HTMLResponse)
 async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
     values = await form_values(request)
-    next_url = _safe_next(values.get("next"))
+    next_url = same_site_path(values.get("next"))
     data, errors = parse(LoginIn, values)
     if data:
         try:
@@ -94,7 +87,7 @@ async def account_page(request: Request, user: CurrentUser,
 @pages.get("/account/password", response_class=HTMLResponse)
 async def password_page(request: Request, user: CurrentUser,
                         next: str = "/") -> HTMLResponse:  # noqa: A002
-    return render(request, "auth/password.html", {"user": user, "next": _safe_next(next)})
+    return render(request, "auth/password.html", {"user": user, "next": same_site_path(next)})
 
 
 @pages.post("/account/password", response_class=HTMLResponse)
@@ -102,7 +95,7 @@ async def password_change(request: Request, user: CurrentUser, session: SessionD
     """Changed, the person goes back to where they were going (a temporary password's
     first login was on its way somewhere)."""
     values = await form_values(request)
-    next_url = _safe_next(values.pop("next", None))
+    next_url = same_site_path(values.pop("next", None))
     data, errors = parse(PasswordChangeIn, values)
     refused = None
     if data:

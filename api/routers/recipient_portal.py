@@ -10,7 +10,7 @@ from api.domain import appointments
 from api.domain import recipient_portal as portal
 from api.domain.series import series_of
 from api.forms import form_values
-from api.pages import redirect, render
+from api.pages import redirect, render, same_site_path
 from api.params import Id
 from api.routing import Router
 from core import i18n
@@ -65,9 +65,7 @@ async def bad_link(request: Request, _error: BadLink) -> HTMLResponse:
 
 @router.get("/language/{code}")
 async def switch_language(code: str, next: str = "/") -> RedirectResponse:  # noqa: A002
-    # Only a path of this site: "//host" and "/\\host" are another site's to a browser
-    target = next if next.startswith("/") and next[1:2] not in ("/", "\\") else "/"
-    response = RedirectResponse(target, status_code=303)
+    response = RedirectResponse(same_site_path(next), status_code=303)
     response.set_cookie(LANGUAGE_COOKIE, i18n.supported(code), max_age=YEAR, samesite="lax",
                         httponly=True, path="/")
     return response
