@@ -3,7 +3,13 @@
 import html
 import re
 
-from tests.support.enrollment import complete_location, start_enrollment
+from api.routers import section_b_pages
+from tests.support.enrollment import (
+    complete_location,
+    fill_section_b,
+    register_coordinator,
+    start_enrollment,
+)
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import browser
 
@@ -38,4 +44,39 @@ async def test_resubmit_pressed_again_opens_section_b_not_an_error(system):
     shown = _text(second)
     assert "Section B is already open again with everything you entered." in shown
     assert "could not be done" not in shown and "section b in progress" not in shown
+    await coordinator.http.aclose()
+
+
+async def test_submit_pressed_twice_shows_section_b_submitted_not_an_error(system, monkeypatch):
+    """"Adopt and use, and submit Section B" pressed twice (a double click, or two tabs): the
+    browser shows the second answer, which was "This could not be done: Section B was already
+    submitted; the location is section b submitted." (409). It now shows the location's
+    Section B page, saying it is submitted, as any later visit to the step does."""
+    enrollment = await start_enrollment(system, ["Twice Submitted Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    api = await register_coordinator(system, email)
+    await fill_section_b(api, location_id, 1)
+    signed = await api.post(f"/api/v1/locations/{location_id}/section-b/signatures/"
+                            "provider_agreement", json={"method": "typed",
+                                                        "typed_name": "Casey Coordinator",
+                                                        "consent": True})
+    assert signed.status_code == 201
+    told = section_b_pages.section_b.submit
+
+    async def other_press_lands_first(*args):  # it passed the page's checks as this one did
+        await told(*args)
+        return await told(*args)
+
+    monkeypatch.setattr(section_b_pages.section_b, "submit", other_press_lands_first)
+    coordinator = browser(system)
+    await coordinator.login(email)
+    step = f"/locations/{location_id}/section-b/attestation"
+    second = await coordinator.submit(step, {
+        "method": "typed", "typed_name": "Casey Coordinator", "consent": "yes",
+        "action": "sign"})
+    shown = _text(second)
+    assert second.status_code == 200, shown
+    assert second.url.path == f"/locations/{location_id}/section-b"
+    assert "Section B is submitted and can no longer be changed." in shown
+    assert "could not be done" not in shown and "section b submitted" not in shown
     await coordinator.http.aclose()

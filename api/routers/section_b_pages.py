@@ -273,6 +273,9 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
         return await handler(request, session, gateway, location, step, action, values, user)
     except CVMSError as error:
         if error.status_code == 409 and not error.errors:  # not a field's: the step is closed
+            await rollback_keeping(session, user, location)
+            if not _open_after_submission(location, step):  # submitted meanwhile (a second
+                return _closed(location_id)  # press, another tab): as the step says now
             raise
         # nothing half-stored; what was typed goes back to the page
         await rollback_keeping(session, user, location)
