@@ -19,6 +19,12 @@ DATETIME = "MMMM d, y, h:mm a zzz"  # December 1, 2026, 3:05 PM EST
 DATE = "MMMM d, y"  # December 1, 2026
 
 
+def eastern_today(now: datetime | None = None) -> date:
+    """The day it is in North Carolina. The server's clock is UTC, whose date is already
+    tomorrow's from 7 or 8 PM Eastern: a day asked of `date.today()` there is a few hours early."""
+    return _aware(now or datetime.now(UTC)).astimezone(EASTERN).date()
+
+
 def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core.i18n import N_
+from core.timefmt import eastern_today
 
 RULES = Path(__file__).parent / "eligibility_rules.json"
 
@@ -99,7 +100,7 @@ def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:
 def evaluate(born: date, industry: str, answers: dict[str, str], today: date | None = None,
              table: dict[str, Any] | None = None) -> Eligibility:
     table = table or rules()
-    facts = {"age": age_on(born, today or date.today()), "industry": industry,
+    facts = {"age": age_on(born, today or eastern_today()), "industry": industry,
              "answers": answers}
     if facts["age"] < table.get("minimum_age", 16):
         return Eligibility("not_eligible")
