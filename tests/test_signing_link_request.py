@@ -30,7 +30,9 @@ async def test_strangers_cannot_flood_an_officer_or_keep_their_links_dead(system
         refused = await stranger.post("/api/v1/signing/request-link",
                                       json={"email": ceo.upper()})
         assert (refused.status_code, refused.json()) == (202, answer)
-        page = await Browserish(stranger).submit("/sign/request-link", {"email": ceo})
+        asked_on_page = await Browserish(stranger).submit("/sign/request-link", {"email": ceo})
+        assert asked_on_page.status_code == 303  # the answer is a page to reload
+        page = await stranger.get(asked_on_page.headers["location"])
         assert page.status_code == 200 and "signing link is on its way" in page.text, page.text[:600]
     await asyncio.sleep(3)  # what an accepted ask sends arrives within this
     mails = system.smtp.find(to=ceo, subject=SIGNING_SUBJECT)

@@ -46,3 +46,29 @@ async def test_adopt_and_use_pressed_twice_shows_the_signature_not_the_form_agai
     assert THANKS in shown and "Signed by" in shown
     assert "Please correct" not in shown and 'name="typed_name"' not in second.text
     await officer.http.aclose()
+
+
+async def test_asking_for_a_new_link_keeps_the_address_and_a_reload_sends_nothing(system):
+    """"Email me a new link": an address refused came back with the box emptied; an address
+    taken answered "on its way" as the form's own answer, so reloading that page (the
+    browser's "Confirm form resubmission") emailed another link and killed the one just
+    sent. A refused address is kept as typed; the answer comes by a redirect, to reload."""
+    enrollment = await start_enrollment(system, ["Asked Again Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    ceo = enrollment.ceo_email
+    await system.smtp.one(to=ceo, subject=SIGNING_SUBJECT)
+    officer = browser(system)
+    refused = await officer.submit("/sign/request-link", {"email": "ceo@clinic"})
+    assert refused.status_code == 400
+    assert re.search(r'name="email"[^>]*\s+value="ceo@clinic"', refused.text), refused.text
+    asked = await officer.submit("/sign/request-link", {"email": ceo})
+    assert [r.status_code for r in asked.history] == [303]
+    assert asked.status_code == 200 and "signing link is on its way" in asked.text
+    again = await officer.get(str(asked.url))  # reloaded
+    assert again.status_code == 200 and "signing link is on its way" in again.text
+    mails = await system.smtp.wait_for(to=ceo, subject=SIGNING_SUBJECT, count=2)
+    assert len(system.smtp.find(to=ceo, subject=SIGNING_SUBJECT)) == 2
+    fresh, = signing_tokens(mails[-1])
+    assert (await officer.get(f"/sign/{fresh}")).status_code == 200
+    await officer.http.aclose()

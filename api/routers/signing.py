@@ -60,16 +60,20 @@ USED_WITH_MORE = "This signing link was already used: its document is signed."
 
 @pages.get("/request-link", response_class=HTMLResponse)
 async def request_link_page(request: Request) -> HTMLResponse:
-    return render(request, "signing/request_link.html")
+    """The form; `?sent=1`, where an ask leads (a reload of it asks nothing again)."""
+    sent = SENT if request.query_params.get("sent") == "1" else None
+    return render(request, "signing/request_link.html", {"sent": sent})
 
 
 @pages.post("/request-link", response_class=HTMLResponse)
 async def request_link(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
-    data, errors = parse(LinkRequestIn, await form_values(request))
+    values = await form_values(request)
+    data, errors = parse(LinkRequestIn, values)
     if data:
         await signing.request_link_by_email(session, gateway, data.email)
-        return render(request, "signing/request_link.html", {"sent": SENT})
-    return render(request, "signing/request_link.html", {"errors": errors}, status_code=400)
+        return redirect("/sign/request-link?sent=1")
+    return render(request, "signing/request_link.html", {"errors": errors, "values": values},
+                  status_code=400)
 
 
 @pages.get("/{token}", response_class=HTMLResponse)
