@@ -95,6 +95,9 @@ def language_code(value: str) -> str:
 
 
 US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+# A date written with a time after it, as database exports and Excel's US format write a date
+# of birth ("1980-03-15 00:00:00", "3/15/1980 12:00:00 AM", "1980-03-15T00:00:00"): the day.
+WITH_TIME = re.compile(r"(\S+)[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?: ?[AaPp][Mm])?")
 LOCAL_PART = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
 BAD_EMAIL = N_("Enter an email address like name@example.org.")
 
@@ -113,6 +116,8 @@ def parse_date(value: Any) -> date:
     if isinstance(value, date):
         return value
     text = str(value).strip()
+    if timed := WITH_TIME.fullmatch(text):
+        text = timed[1]
     if found := US_DATE.fullmatch(text):  # the template's form, without strptime's cost
         try:
             return date(int(found[3]), int(found[1]), int(found[2]))
