@@ -75,6 +75,10 @@ PROBLEMS: dict[str, dict[str, str]] = {
                    "email.",
         "expired": "This validation link has expired: it worked for 48 hours. Ask the "
                    "manager who added you for a new one below.",
+        # sent to an address the contact no longer has (corrected since): not the contact's
+        "readdressed": "This validation link was sent to an address that is no longer this "
+                       "point of contact's, so it no longer works. A new link was sent to the "
+                       "corrected address.",
     },
     SIGNING_PURPOSE: {
         "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask "

@@ -18,7 +18,7 @@ from models.accounts import AccessLink, User
 from models.base import utcnow
 from models.employers import Employer, EmployerContact
 from models.enums import Role
-from models.links import CONTACT_PURPOSE, PROBLEMS, find_link, link_problem
+from models.links import CONTACT_PURPOSE, PROBLEMS, find_link, link_problem, readdressed
 from models.portal_rules import PAGE_SIZE, ContactStatus
 from models.portal_schemas import ContactIn, EmployerIn
 from models.schemas import NewPassword
@@ -194,9 +194,15 @@ async def link_and_contact(session: AsyncSession, token: str,
                            *, usable: bool = True) -> tuple[AccessLink, EmployerContact]:
     link = await find_link(session, CONTACT_PURPOSE, token)
     problem = link_problem(link)
+    contact = None if problem == "invalid" else await session.get(EmployerContact,
+                                                                   link.subject_id)
+    # Sent to an address corrected since: dead at once, not only once the new round's
+    # process has revoked it (the correction writes no link itself).
+    if usable and problem is None and readdressed(link, contact.email):
+        problem = "readdressed"
     if problem == "invalid" or (usable and problem):
         raise Gone(LINK_PROBLEMS[problem], field="token", errors={"link": problem})
-    return link, await session.get(EmployerContact, link.subject_id)
+    return link, contact
 
 
 async def validate(session: AsyncSession, gateway: Gateway, token: str,
