@@ -217,6 +217,7 @@ ROUTES: dict[str, Access] = {
     "GET /sign/{token}": public(Scope.TOKEN), "POST /sign/{token}": public(Scope.TOKEN),
     "GET /sign/copies/{signature_id}/agreement.pdf": public(Scope.TOKEN),
     "POST /sign/{token}/renew": public(Scope.TOKEN),
+    "GET /sign/{token}/renewed": public(Scope.TOKEN),  # where a new link's ask leads
     "GET /sign/{token}/signed": public(Scope.TOKEN),  # where a signature leads (reloadable)
     "POST /api/v1/signing/request-link": public(),
     "GET /api/v1/signing/{token}": public(Scope.TOKEN),
