@@ -66,17 +66,8 @@ async def find(session: AsyncSession, location: Location, name: str = "",
     was typed (accents, apostrophes and hyphens aside: `name_key`), born on that day when
     given."""
     where = [served_at(location.id)]
-    words = name_key(name).split()
-    # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
-    if words:  # "García López" is a surname, or a first name and a surname
-        first, last = col(Recipient.first_key), col(Recipient.last_key)
-        typed = " ".join(words)
-        either = [last.startswith(typed, autoescape=True),
-                  first.startswith(typed, autoescape=True)]
-        if len(words) > 1:
-            either.append(and_(first.startswith(words[0], autoescape=True),
-                               last.startswith(" ".join(words[1:]), autoescape=True)))
-        where.append(or_(*either))
+    if (named := typed_name(name)) is not None:
+        where.append(named)
     if date_of_birth is not None:
         where.append(Recipient.date_of_birth == date_of_birth)
     total = (await session.exec(select(func.count()).select_from(Recipient).where(*where))).one()
@@ -86,6 +77,31 @@ async def find(session: AsyncSession, location: Location, name: str = "",
         Recipient.last_key, Recipient.first_key, Recipient.id)
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).all()
     return Found(list(items), total, page, pages)
+
+
+def _word_start(column, text: str):
+    """The column starts with the text, or one of its later words does."""
+    # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
+    return or_(column.startswith(text, autoescape=True),
+               column.contains(" " + text, autoescape=True))
+
+
+def typed_name(typed: str):
+    """The condition on Recipient for a name as staff type it (None for nothing typed): the
+    first or the last name starts with it, or "first last" does ("García López" is a surname,
+    or a first name and a surname), and a surname's later part counts as its start: "obrien"
+    and "Ana O'Brien" find Ana López-O'Brien. Accents, apostrophes and hyphens aside
+    (`name_key`)."""
+    words = name_key(typed).split()
+    if not words:
+        return None
+    first, last = col(Recipient.first_key), col(Recipient.last_key)
+    whole = " ".join(words)
+    either = [_word_start(last, whole), first.startswith(whole, autoescape=True)]
+    if len(words) > 1:
+        either.append(and_(first.startswith(words[0], autoescape=True),
+                           _word_start(last, " ".join(words[1:]))))
+    return or_(*either)
 
 
 def served_at(location_id: int):

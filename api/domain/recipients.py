@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import recipient_files
-from api.domain.care import keeps_details, served_at
+from api.domain.care import keeps_details, served_at, typed_name
 from api.domain.recipients_scope import (
     contact_employer,
     may_manage_recipients,
@@ -33,7 +33,7 @@ from models.audit import AuditEvent
 from models.eligibility import evaluate
 from models.input import CONTROL
 from models.inventory import Product
-from models.recipient_rules import SMALL_FILE, name_key, repeats
+from models.recipient_rules import SMALL_FILE, repeats
 from models.recipient_store import store
 from models.recipients import Recipient, RecipientSite, RecipientUpload
 
@@ -249,12 +249,10 @@ async def search(session: AsyncSession, location_id: int, q: str = "", status: s
     if CONTROL.search(q):  # no name holds one, and Postgres refuses a NUL in a parameter
         where.append(false())
     elif q.strip():
-        key = name_key(q)
-        # autoescape: a typed % or _ is a letter of the name, not LIKE's wildcard
-        where.append(or_(col(Recipient.last_key).startswith(key, autoescape=True),
-                         col(Recipient.first_key).startswith(key, autoescape=True),
-                         and_(Recipient.location_id == location_id,  # their own only
-                              func.lower(Recipient.email) == " ".join(q.split()).lower())))
+        by_email = and_(Recipient.location_id == location_id,  # their own only
+                        func.lower(Recipient.email) == " ".join(q.split()).lower())
+        named = typed_name(q)
+        where.append(by_email if named is None else or_(named, by_email))
     if status == "registered":
         where.append(col(Recipient.registered_at).is_not(None))
     elif status == "invited":
