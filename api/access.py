@@ -213,6 +213,7 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/invitations/{token}/renew": public(Scope.TOKEN),
     "GET /invite/{token}": public(Scope.TOKEN), "POST /invite/{token}": public(Scope.TOKEN),
     "POST /invite/{token}/renew": public(Scope.TOKEN),
+    "GET /invite/{token}/renewed": public(Scope.TOKEN),  # where a new link's ask leads
     "GET /sign/request-link": public(), "POST /sign/request-link": public(),
     "GET /sign/{token}": public(Scope.TOKEN), "POST /sign/{token}": public(Scope.TOKEN),
     "GET /sign/copies/{signature_id}/agreement.pdf": public(Scope.TOKEN),

@@ -76,4 +76,10 @@ async def renew(request: Request, token: str, session: SessionDep,
         await invitations.request_new_link(session, gateway, token)
     except CVMSError as error:
         return await _problem(request, token, error)
+    return redirect(f"/invite/{token}/renewed")
+
+
+@router.get("/{token}/renewed", response_class=HTMLResponse)
+async def renewed(request: Request, token: str) -> HTMLResponse:
+    """Where asking for a new link leads (a reload of it emails nothing again)."""
     return render(request, "invite/renewed.html")
