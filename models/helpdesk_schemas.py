@@ -124,6 +124,8 @@ class MessageIn(Form):
 class ResolveIn(Form):
     notes: Annotated[str, Field(min_length=1, max_length=10_000,
                                 description="Resolution notes; the requester receives them")]
+    # The resolve form's random key: sent again (a double click, Back), the same resolution.
+    request_key: Annotated[RequestKey | None, Blankable] = None
 
 
 class AssignIn(Form):

@@ -404,8 +404,10 @@ def no_email_call(case: Case) -> str:
             f"{case.requester_phone or 'the number they gave'}.")
 
 
-async def resolve(session, gateway, case: Case, agent: User, notes: str) -> str:
-    return await _message_update(session, gateway, case, agent, notes, "resolve")
+async def resolve(session, gateway, case: Case, agent: User, notes: str,
+                  request_key: str | None = None) -> str:
+    return await _message_update(session, gateway, case, agent, notes, "resolve",
+                                 request_key=request_key)
 
 
 async def reopen(session, gateway, case: Case, user: User, reason: str,

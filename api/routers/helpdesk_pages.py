@@ -225,7 +225,10 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
         await helpdesk.reopen(session, gateway, case, user, data.body, data.request_key)
         return "The case is reopened and being worked on again."
     if action == "resolve":
-        await helpdesk.resolve(session, gateway, case, user, validated_form(ResolveIn, values).notes)
+        data = validated_form(ResolveIn, values)
+        if await helpdesk.sent_with(session, case.id, data.request_key):  # Back, then again
+            return helpdesk.SENT_ALREADY
+        await helpdesk.resolve(session, gateway, case, user, data.notes, data.request_key)
         return "The case is resolved; the requester was emailed the notes."
     if action == "add-location":
         data = validated_form(CaseLocationGrant, {**values,

@@ -1,0 +1,92 @@
+"""Resolve pressed twice (a double click, or Back then Resolve again; found by the outside
+check) resolves the case once and shows it resolved, no longer 'This case is resolved: it
+cannot be resolved' (409) over notes that were in fact sent: the resolve form carries its own
+key, as the reply and reopen forms do."""
+
+import asyncio
+import re
+
+from sqlmodel import select
+
+from models.enums import Role
+from models.helpdesk import CaseMessage
+from tests.support.accounts import make_user
+from tests.support.helpdesk import open_case, register_requester
+from tests.support.web import CSRF, Browserish
+
+KEY = re.compile(r'data-request-key="([0-9a-f]+)"')
+
+
+def resolve_form(page: str) -> dict:
+    """The resolve form's fields, as its page's script fills them (before the fix it had no
+    key: the form is sent as it was)."""
+    key = KEY.search(page[page.index('/resolve"'):page.index("</form>", page.index('/resolve"'))])
+    return {"csrf_token": CSRF.search(page)[1], **({"request_key": key[1]} if key else {})}
+
+
+async def opened_case(system) -> tuple[int, str]:
+    api, _email = await register_requester(system)
+    async with api:
+        opened = await open_case(api, "other", "Resolve me twice", "It broke.")
+    assert opened.status_code == 201, opened.text
+    return opened.json()["id"], f"/helpdesk/cases/{opened.json()['id']}"
+
+
+async def agent_page(system, http, path: str):
+    """The case's page, as an agent of its team signed in on this client sees it."""
+    person = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    await Browserish(http).login(person.email)
+    return await http.get(path)
+
+
+async def resolutions(system, case_id: int) -> list[str]:
+    async with system.sessions() as session:
+        return list((await session.exec(select(CaseMessage.body).where(
+            CaseMessage.case_id == case_id, CaseMessage.kind == "resolution"))).all())
+
+
+async def test_resolve_sent_again_after_back_shows_the_case_resolved(system):
+    case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http:
+        page = await agent_page(system, http, path)
+        form = {**resolve_form(page.text), "notes": "Reset your password from the link."}
+        first = await http.post(f"{path}/resolve", data=form)
+        assert first.status_code == 200 and "The case is resolved" in first.text
+        again = await http.post(f"{path}/resolve", data=form)  # Back, then Resolve again
+    assert again.status_code == 200, again.text[:600]
+    assert again.url.path == path, "led to the case's page, where a reload sends nothing"
+    assert "cannot be resolved" not in again.text
+    assert "already sent" in again.text
+    assert await resolutions(system, case_id) == ["Reset your password from the link."]
+
+
+async def test_resolve_double_clicked_is_one_resolution(system):
+    case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http:
+        page = await agent_page(system, http, path)
+        form = {**resolve_form(page.text), "notes": "Clicked twice."}
+        sends = await asyncio.gather(*(http.post(f"{path}/resolve", data=form)
+                                       for _ in range(2)))
+    assert [s.status_code for s in sends] == [200, 200], [s.text[:400] for s in sends]
+    assert all("cannot be resolved" not in s.text for s in sends)
+    assert await resolutions(system, case_id) == ["Clicked twice."]
+
+
+async def test_a_refused_resolve_keeps_its_key_on_its_own_form(system):
+    """Notes left blank: the resolve form comes back with its key, the reply form with another
+    (a reply sent next must not take the resolution's key and leave it 'already sent')."""
+    case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http:
+        page = await agent_page(system, http, path)
+        form = {**resolve_form(page.text), "notes": "   "}
+        refused = await http.post(f"{path}/resolve", data=form)
+        assert refused.status_code == 422, refused.text[:400]
+        assert resolve_form(refused.text)["request_key"] == form["request_key"]
+        reply_key = KEY.search(refused.text[refused.text.index('/reply"'):])[1]
+        assert reply_key != form["request_key"]
+        replied = await http.post(f"{path}/reply", data={
+            "csrf_token": form["csrf_token"], "request_key": reply_key, "body": "Looking."})
+        assert "Your reply was sent" in replied.text
+        resolved = await http.post(f"{path}/resolve", data={**form, "notes": "Done."})
+        assert "The case is resolved" in resolved.text, resolved.text[:400]
+    assert await resolutions(system, case_id) == ["Done."]
