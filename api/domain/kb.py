@@ -17,7 +17,18 @@ STOP_WORDS = {"the", "and", "for", "how", "can", "what", "with", "my", "our", "y
 
 def terms(query: str) -> list[str]:
     words = [w for w in re.findall(r"[a-z0-9]+", query.lower()) if len(w) >= 3]
-    return [w for w in dict.fromkeys(words) if w not in STOP_WORDS][:8]
+    return [singular(w) for w in dict.fromkeys(words) if w not in STOP_WORDS][:8]
+
+
+def singular(word: str) -> str:
+    """A plural as its singular, which the articles' either form contains ('passwords' finds
+    'password'; 'entries' finds 'entry'); a word too short to lose its s, or ending in ss, us
+    or is ('process', 'status', 'basis'), as typed."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def _score(article: Article, words: list[str]) -> int:

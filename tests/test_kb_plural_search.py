@@ -1,0 +1,40 @@
+"""The knowledge base found by the plural of a word its articles use (found by the outside
+check): 'passwords', 'agreements', 'vials' or 'entries' found nothing, since the search
+matched each word as typed inside the articles, where 'password' is written."""
+
+from models.enums import Role
+from tests.support.accounts import make_user
+from tests.support.web import api_client
+
+
+async def titles(http, query: str) -> list[str]:
+    found = await http.get("/api/v1/helpdesk/articles", params={"q": query})
+    assert found.status_code == 200, found.text
+    return [article["title"] for article in found.json()]
+
+
+async def test_a_plural_finds_the_articles_that_use_the_word(system):
+    async with system.http() as anonymous:
+        assert "Signing in: a lost password or a locked account" in await titles(
+            anonymous, "passwords")
+        assert "Who signs the provider agreement, and when?" in await titles(
+            anonymous, "agreements")
+        assert "Recording more doses per vial than the label says" in await titles(
+            anonymous, "extra vials")
+        # the singular and a plural written in the article still find it
+        assert "Signing in: a lost password or a locked account" in await titles(
+            anonymous, "password")
+        assert "Why do I get Section B reminders?" in await titles(anonymous, "reminders")
+        page = await anonymous.get("/help", params={"q": "passwords"})
+        assert "Signing in: a lost password or a locked account" in page.text
+
+
+async def test_a_plural_in_y_finds_its_singular(system):
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    async with await api_client(system, staff.email) as http:
+        made = await http.post("/api/v1/helpdesk/articles", json={
+            "title": "Fixing a wrong inventory entry", "category": "inventory",
+            "body": "Open the lot and correct the entry.", "published": True})
+        assert made.status_code == 201, made.text
+    async with system.http() as anonymous:
+        assert "Fixing a wrong inventory entry" in await titles(anonymous, "entries")
