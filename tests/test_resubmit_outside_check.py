@@ -21,7 +21,8 @@ def _text(response) -> str:
 async def test_resubmit_pressed_again_opens_section_b_not_an_error(system):
     """Resubmit pressed in a second tab (or twice, or sent again by Back and reload) after the
     first reopened Section B: the coordinator got "This could not be done ... Only a rejected
-    location can be resubmitted; this one is section b in progress." (409). It now lands on
+    location can be resubmitted; this one is section b in progress." (409; the status is now
+    named as pages name it). It now lands on
     Section B's first step, as the first press did, told that it was already open again."""
     enrollment = await start_enrollment(system, ["Twice Reopened Clinic"])
     (email, location_id), = enrollment.locations.items()

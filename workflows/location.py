@@ -380,8 +380,8 @@ class LocationEnrollmentWorkflow:
 
     def _submittable(self) -> None:
         if self.s.phase != "section_b":
-            raise refuse(f"Section B was already submitted; the location is "
-                         f"{S(self.s.status).label.lower()}.")
+            raise refuse(f"Section B was already submitted. The location's status: "
+                         f"{S(self.s.status).label}.")
 
     @workflow.update
     async def decide(self, data: Decision) -> DecisionResult:
@@ -442,8 +442,8 @@ class LocationEnrollmentWorkflow:
     def _validate_resubmit(self, data: Resubmit) -> None:
         in_time(data)
         if self.s.phase != "rejected":
-            raise refuse(f"Only a rejected location can be resubmitted; this one is "
-                         f"{S(self.s.status).label.lower()}.")
+            raise refuse(f"Only a rejected location can be resubmitted. This location's "
+                         f"status: {S(self.s.status).label}.")
 
     @workflow.update
     async def add_storage_unit(self, data: AddStorageUnit) -> str:
