@@ -90,3 +90,26 @@ async def test_a_refused_resolve_keeps_its_key_on_its_own_form(system):
         resolved = await http.post(f"{path}/resolve", data={**form, "notes": "Done."})
         assert "The case is resolved" in resolved.text, resolved.text[:400]
     assert await resolutions(system, case_id) == ["Done."]
+
+
+async def test_resolving_a_case_another_agent_just_resolved_names_them(system):
+    """Two agents with the case open: the second's Resolve says who resolved it and when and
+    that these notes were not sent, no longer 'This case is resolved: it cannot be resolved'."""
+    case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http, \
+            system.http(follow_redirects=True) as other_http:
+        page = await agent_page(system, http, path)
+        lead = await make_user(system, Role.HELPDESK_LEAD, team="general", first_name="Lena")
+        await Browserish(other_http).login(lead.email)
+        stale = await other_http.get(path)
+        first = await http.post(f"{path}/resolve", data={**resolve_form(page.text),
+                                                         "notes": "Fixed it."})
+        assert "The case is resolved" in first.text
+        second = await other_http.post(f"{path}/resolve", data={
+            **resolve_form(stale.text), "notes": "Also fixed."})
+    assert second.status_code == 409, second.text[:400]
+    text = second.text.replace("&#39;", "'")
+    assert "cannot be resolved" not in text
+    assert re.search(r"Test \w+ resolved this case on \w+ \d+, \d{4}, \d+:\d\d [AP]M E[SD]T: "
+                     r"your notes were not sent", text), text[text.find("usa-alert"):][:600]
+    assert await resolutions(system, case_id) == ["Fixed it."]

@@ -30,6 +30,7 @@ from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
 from core.errors import Conflict, CVMSError, Forbidden, Invalid, NotFound
 from core.i18n import N_
+from core.timefmt import when
 from models.accounts import User
 from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, AccountStatus, Role
@@ -406,8 +407,20 @@ def no_email_call(case: Case) -> str:
 
 async def resolve(session, gateway, case: Case, agent: User, notes: str,
                   request_key: str | None = None) -> str:
+    if case.status == CaseStatus.RESOLVED:  # from a page opened before another agent did
+        raise Conflict(await _resolved_by(session, case))
     return await _message_update(session, gateway, case, agent, notes, "resolve",
                                  request_key=request_key)
+
+
+async def _resolved_by(session: AsyncSession, case: Case) -> str:
+    """Who resolved the case, and when: what an agent resolving it again is told."""
+    last = (await session.exec(select(CaseMessage).where(
+        CaseMessage.case_id == case.id, CaseMessage.kind == "resolution")
+        .order_by(CaseMessage.id.desc()))).first()
+    who = f"{last.author_name} resolved this case on {when(last.created_at)}" if last else \
+        "This case is resolved"
+    return f"{who}: your notes were not sent. Reopen it if it needs more work."
 
 
 async def reopen(session, gateway, case: Case, user: User, reason: str,
