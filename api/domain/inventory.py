@@ -54,8 +54,8 @@ async def site_for(session: AsyncSession, user: User, location_id: int,
     location = await site_for_staff(session, user, location_id, profiles=frozenset({MANAGER}),
                                     state_reads=not write)
     if location.status != LocationStatus.APPROVED:
-        raise Conflict(f"{location.name} is not an enrolled site yet (it is "
-                       f"{location.status.label.lower()}): it cannot hold inventory.")
+        raise Conflict(f"{location.name} is not an enrolled site yet (its status: "
+                       f"{location.status.label}): it cannot hold inventory.")
     return location
 
 

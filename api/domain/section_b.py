@@ -51,8 +51,8 @@ class Upload:
 
 def ensure_editable(location: Location) -> None:
     if location.status not in EDITABLE_STATUSES:
-        raise Conflict(f"Section B for {location.name} is {location.status.label.lower()} and "
-                       "can no longer be changed.")
+        raise Conflict(f"Section B for {location.name} can no longer be changed: the "
+                       f"location's status is {location.status.label}.")
 
 
 async def section_of(session: AsyncSession, location: Location) -> SectionB:
