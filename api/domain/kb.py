@@ -2,6 +2,7 @@
 
 import re
 
+import inflect
 from sqlalchemy import or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -11,6 +12,7 @@ from models.base import utcnow
 from models.helpdesk import Article
 from models.helpdesk_schemas import ArticleIn
 
+_ENGLISH = inflect.engine()
 STOP_WORDS = {"the", "and", "for", "how", "can", "what", "with", "my", "our", "you", "your",
               "are", "does", "not", "this", "that", "from", "have", "why", "when", "where"}
 
@@ -21,14 +23,11 @@ def terms(query: str) -> list[str]:
 
 
 def singular(word: str) -> str:
-    """A plural as its singular, which the articles' either form contains ('passwords' finds
-    'password'; 'entries' finds 'entry'); a word too short to lose its s, or ending in ss, us
-    or is ('process', 'status', 'basis'), as typed."""
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
+    """A plural as its singular (inflect's English rules and irregulars), which the articles'
+    either form contains: 'passwords' finds 'password', 'entries' finds 'entry'; a word that is
+    no plural, or whose singular would be under three letters, as typed."""
+    found = _ENGLISH.singular_noun(word)
+    return found if found and len(found) >= 3 else word
 
 
 def _score(article: Article, words: list[str]) -> int:
