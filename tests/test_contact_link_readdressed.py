@@ -3,6 +3,8 @@ opens no account for whoever holds the old mailbox, even in the moment before th
 process revokes it (found by the security outside check; the reset, invitation and signing
 links already die with their address). The worker is stopped to hold that moment open."""
 
+import uuid
+
 from models.enums import Role
 from tests.support.accounts import make_user
 from tests.support.web import PASSWORD, api_client, unique_email
@@ -14,7 +16,9 @@ GONE = "no longer this point of contact"
 async def test_a_link_to_a_corrected_address_opens_nothing(outage):
     _temporal, system = outage
     state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
-    employer = (await state.post("/api/v1/employers", json=EMPLOYER)).json()
+    # its own name: the other tests' employer is in the same database when they share a process
+    employer = (await state.post("/api/v1/employers", json={
+        **EMPLOYER, "name": f"Readdressed Grocers {uuid.uuid4().hex[:8]}"})).json()
     contact, old = await add_contact(state, employer["id"], "Mistyped")
     token = await link_of(system, old)
     corrected = unique_email("corrected")
