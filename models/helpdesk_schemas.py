@@ -38,7 +38,8 @@ class RequesterRegistrationIn(Form):
     @field_validator("registration_code")
     @classmethod
     def _code(cls, value: str) -> str:
-        code = value.strip().upper()
+        # as written on a packing list or read out on the phone: "NCA 650-001", "nca-650001"
+        code = "".join(value.split()).replace("-", "").upper()
         if not REGISTRATION_CODE.fullmatch(code):
             raise ValueError(REGISTRATION_CODE_HELP)
         return code
