@@ -13,10 +13,9 @@ from tests.support.accounts import make_user
 from tests.support.inventory import (
     enrolled_sites,
     lot_id,
-    product_id,
-    receive,
     request_transfer,
     transfer_status,
+    two_sites_holding,
 )
 from tests.support.review import reviewer
 from tests.test_browser_enrollment import log_in
@@ -138,11 +137,9 @@ async def test_a_transfer_request_sent_again_after_back_keeps_the_site_and_asks_
     sent again it made a second request without a word; receipts ask "This is another
     shipment"."""
     state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Back Sender", "Back Receiver"], redistribution=False,
-                                 state=state)
-    (source, manager), (target, _) = sites.staff.items()
-    assert (await receive(manager, source, await product_id(system), "BACK-1", 50)
-            ).status_code == 201
+    held = await two_sites_holding(system, ["Back Sender", "Back Receiver"], "BACK-1", 50,
+                                   state)
+    sites, source, manager, target = held.sites, held.source, held.sender, held.target
     await log_in(page, sites.emails[source])
     await page.goto(f"/inventory/{source}")
     form = page.locator("form[action$='/transfer']")
@@ -199,11 +196,9 @@ async def test_a_transfer_not_shipped_in_time_says_what_to_do_on_a_phone(page, s
     not told what the flag asks of it, and at 390 px the tag broke across two lines, its
     background in two ragged pieces. The page now says what comes next, the tag in one box."""
     state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Late Sender", "Late Receiver"], redistribution=False,
-                                 state=state)
-    (source, manager), (target, _) = sites.staff.items()
-    assert (await receive(manager, source, await product_id(system), "LATE-1", 20)
-            ).status_code == 201
+    held = await two_sites_holding(system, ["Late Sender", "Late Receiver"], "LATE-1", 20,
+                                   state)
+    sites, source, manager, target = held.sites, held.source, held.sender, held.target
     asked = await request_transfer(manager, source, target,
                                    await lot_id(manager, source, "LATE-1"), 5)
     transfer = asked.json()

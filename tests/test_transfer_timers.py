@@ -13,6 +13,7 @@ from tests.support.inventory import (
     receive,
     request_transfer,
     transfer_status,
+    two_sites_holding,
 )
 from tests.support.review import reviewer
 
@@ -34,12 +35,10 @@ async def _requested(system, names: list[str], lot: str, held: int, asked: int) 
     `asked` of them requested to the second, and the state's reviewer."""
     state = await reviewer(system)
     state_email = (await state.get("/api/v1/me")).json()["email"]
-    sites = await enrolled_sites(system, names, redistribution=False, state=state)
-    (source, sender), (target, _receiver) = sites.staff.items()
-    await receive(sender, source, await product_id(system), lot, held)
-    request = (await request_transfer(sender, source, target,
-                                      await lot_id(sender, source, lot), asked)).json()
-    return Requested(state, state_email, sites, source, sender, target, request)
+    two = await two_sites_holding(system, names, lot, held, state)
+    request = (await request_transfer(two.sender, two.source, two.target,
+                                      await lot_id(two.sender, two.source, lot), asked)).json()
+    return Requested(state, state_email, two.sites, two.source, two.sender, two.target, request)
 
 
 async def test_undecided_requests_escalate_and_unreceived_shipments_are_flagged(ts_system):

@@ -57,6 +57,25 @@ async def receive(client: httpx.AsyncClient, location_id: int, product: int, lot
         "expiration_date": str(expires or date.today() + timedelta(days=120))})
 
 
+@dataclass
+class Holding:
+    """Two enrolled sites of one organization (no redistribution), a lot received at the first."""
+
+    sites: Sites
+    source: int
+    sender: httpx.AsyncClient  # the first site's coordinator, its Location Manager
+    target: int
+
+
+async def two_sites_holding(system: System, names: list[str], lot: str, doses: int,
+                            state: httpx.AsyncClient) -> Holding:
+    sites = await enrolled_sites(system, names, redistribution=False, state=state)
+    (source, sender), (target, _receiver) = sites.staff.items()
+    received = await receive(sender, source, await product_id(system), lot, doses)
+    assert received.status_code == 201, received.text
+    return Holding(sites, source, sender, target)
+
+
 async def lot_id(client: httpx.AsyncClient, location_id: int, lot: str) -> int:
     stock = (await client.get(f"/api/v1/locations/{location_id}/inventory")).json()
     every = stock["usable"] + stock["used_up"] + stock["expired"]
