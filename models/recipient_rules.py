@@ -13,6 +13,7 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from core.cells import looks_like_formula
 from core.i18n import N_
 from core.security import capability
+from core.timefmt import eastern_today
 from core.wording import without_accents
 from models.enrollment_enums import US_STATES
 from models.fields import Blankable, OneLine, Phone, State, Text, ZipCode, is_name
@@ -138,7 +139,7 @@ def birth_day(value: Any) -> date:
     """parse_date for a date of birth: a two-digit year (a CSV saved in the short date format)
     is the last such year that has come, as Excel reads it: '3/15/55' is 1955, not 2055."""
     born = parse_date(value)
-    if (isinstance(value, str) and born > datetime.now().date()
+    if (isinstance(value, str) and born > eastern_today()
             and TWO_DIGIT_YEAR.fullmatch(value.strip())):
         try:
             return born.replace(year=born.year - 100)
@@ -149,7 +150,7 @@ def birth_day(value: Any) -> date:
 
 def _birth_date(value: Any) -> date:
     born = birth_day(value)
-    today = datetime.now().date()
+    today = eastern_today()
     if born > today:
         raise ValueError(N_("The date of birth cannot be in the future."))
     if today.year - born.year > 120:

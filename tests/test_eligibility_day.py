@@ -23,3 +23,13 @@ def test_an_age_is_counted_on_north_carolinas_day(monkeypatch):
     assert eligibility.evaluate(born, "Other", {}).status == "not_eligible"
     monkeypatch.setattr(eligibility, "eastern_today", lambda: date(2040, 6, 1))
     assert eligibility.evaluate(born, "Other", {}).status != "not_eligible"
+
+
+def test_a_date_of_birth_in_the_future_is_so_by_north_carolinas_day(monkeypatch):
+    """A recipient file's date of birth is checked against the same day (it was the server's)."""
+    from models import recipient_rules
+
+    monkeypatch.setattr(recipient_rules, "eastern_today", lambda: date(2040, 6, 1))
+    assert recipient_rules.birth_day("6/1/40") == date(2040, 6, 1), "a year that has come"
+    assert recipient_rules.birth_day("6/2/40") == date(1940, 6, 2), "one not yet come"
+    assert recipient_rules._birth_date("2040-05-31") == date(2040, 5, 31)
