@@ -131,6 +131,15 @@ async def _last_rejection(session, location_id: int):
 
 
 
+# Where a resubmitted Section B went, said to a Resubmit pressed again from an old page.
+RESUBMITTED = {
+    LocationStatus.SUBMITTED: "It waits for the responsible officers' signatures.",
+    LocationStatus.AWAITING_SIGNATURES: "It waits for the responsible officers' signatures.",
+    LocationStatus.PENDING_REVIEW: "It is with the Immunization Branch's reviewers.",
+    LocationStatus.APPROVED: "The Immunization Branch approved it.",
+}
+
+
 @router.post("/{location_id}/section-b/resubmit")
 async def resubmit(location_id: Id, user: CurrentUser, session: SessionDep,
                    gateway: ProcessesDep) -> Response:
@@ -139,13 +148,18 @@ async def resubmit(location_id: Id, user: CurrentUser, session: SessionDep,
         await section_b.resubmit(session, gateway, location, user)
     except CVMSError:
         # pressed again (a second tab, a double press, Back and reload) after Section B was
-        # reopened: where the first press led, said so; any other refusal is the error page's
+        # reopened, or after it was resubmitted: where it went, said so; any other refusal
+        # (the process did not answer: try again) is the error page's
         await rollback_keeping(session, location)
-        if location.status != LocationStatus.IN_PROGRESS:
-            raise
-        return redirect(step_url(location_id, "location"), tone="info", notice=(
-            "Section B is already open again with everything you entered. Correct it, then "
-            "sign the last page to resubmit."))
+        if location.status == LocationStatus.IN_PROGRESS:
+            return redirect(step_url(location_id, "location"), tone="info", notice=(
+                "Section B is already open again with everything you entered. Correct it, "
+                "then sign the last page to resubmit."))
+        if location.status in RESUBMITTED:
+            return redirect(step_url(location_id), tone="info", notice=(
+                f"Section B was already resubmitted. {RESUBMITTED[location.status]} The "
+                f"location's status: {location.status.label}."))
+        raise
     return redirect(step_url(location_id, "location"), notice="Section B is open again with "
                     "everything you entered. Correct it, then sign the last page to resubmit.")
 
