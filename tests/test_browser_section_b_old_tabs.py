@@ -7,6 +7,8 @@ from playwright.async_api import expect
 
 from tests.support.enrollment import (
     complete_location,
+    fill_section_b,
+    register_coordinator,
     sign_and_submit,
     start_enrollment,
 )
@@ -47,3 +49,29 @@ async def test_an_old_tabs_resubmit_after_the_resubmission_went_to_review(page, 
     await old.reload()  # a page to reload: nothing is sent again
     await expect(old).to_have_url(f"{system.base_url}{overview}")
     await wait_for_status(system, location_id, "pending_review")
+
+
+async def test_an_old_tabs_bulk_choice_after_submission(page, system):
+    """Step 8 open in a tab while Section B was submitted from another: its "Save this
+    choice" answered "This could not be done ... can no longer be changed" (409), and so did
+    the step's own page after submission, which still offered the choice. The old tab lands
+    on step 8 as it is now, told why; the page no longer offers what it would refuse."""
+    enrollment = await start_enrollment(system, ["Old Tab Bulk Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)
+    await log_in(page, email)
+    step = f"/locations/{location_id}/section-b/providers"
+    await page.goto(step)
+    assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+
+    await page.get_by_label("This location has 25 or more practicing providers").check()
+    await page.get_by_role("button", name="Save this choice").click()
+    await expect(page).to_have_url(f"{system.base_url}{step}")
+    await expect(page.get_by_role("status")).to_contain_text(
+        "Section B for Old Tab Bulk Clinic can no longer be changed")
+    await expect(page.locator("main")).not_to_contain_text("could not be done")
+    await expect(page.get_by_role("button", name="Save this choice")).to_have_count(0)
+    await expect(page.get_by_role("button", name="Create provider")).to_be_visible()
+    section = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
+    assert section["bulk_upload_planned"] is False

@@ -188,7 +188,7 @@ async def _context(session, location: Location, step: str, **extra) -> dict:
             "unit_reviews": await _unit_reviews(session, location),
             "providers": await section_b.providers_of(session, location),
             "values": {**prefilled, **form_values_of(saved)}, "prefilled": bool(prefilled),
-            **extra}
+            "submitted": location.status not in EDITABLE_STATUSES, **extra}
 
 
 async def _show(request: Request, session, location: Location, step: str,
@@ -228,8 +228,7 @@ async def step_page(request: Request, location_id: Id, step: str, user: CurrentU
     errors = {}
     if request.query_params.get("check") and STEP_BY_KEY[step].schema:
         errors = _draft_errors(await section_b.section_of(session, location), location, step)
-    return await _show(request, session, location, step, errors=errors,
-                       submitted=location.status not in EDITABLE_STATUSES)
+    return await _show(request, session, location, step, errors=errors)
 
 
 def _draft_errors(section, location: Location, step: str) -> dict[str, str]:
@@ -286,11 +285,14 @@ async def step_post(request: Request, location_id: Id, step: str, user: CurrentU
     try:
         return await handler(request, session, gateway, location, step, action, values, user)
     except CVMSError as error:
-        if error.status_code == 409 and not error.errors:  # not a field's: the step is closed
+        if error.status_code == 409 and not error.errors:  # not a field's: the state moved on
             await rollback_keeping(session, user, location)
             if not _open_after_submission(location, step):  # submitted meanwhile (a second
                 return _closed(location_id)  # press, another tab): as the step says now
-            raise
+            # the step is still open (providers after submission, a unit added to an enrolled
+            # site): the refusal is said on the step's page as it is now, by a redirect, so a
+            # reload sends nothing again
+            return redirect(step_url(location_id, step), notice=error.message, tone="warning")
         # nothing half-stored; what was typed goes back to the page
         await rollback_keeping(session, user, location)
         return await _show(request, session, location, step, status_code=error.status_code,
