@@ -26,7 +26,7 @@ from api.domain.inventory import free_of
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
-from core.errors import Conflict, Invalid, NotFound
+from core.errors import Conflict, CVMSError, Invalid, NotFound
 from core.timefmt import day
 from models.accounts import User
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
@@ -127,6 +127,13 @@ def _refuse(problems: dict[str, str]) -> None:
         raise Invalid(first, errors=problems)
 
 
+def _refuse_all(error: CVMSError, problems: dict[str, str]) -> None:
+    """A refusal on one field (a lot not held here, or out of doses) that is not the form's
+    only problem: every field's is said at once, each on its field."""
+    if error.errors and set(problems) - set(error.errors):
+        raise Invalid(error.message, errors={**problems, **error.errors}) from error
+
+
 async def _by_key(session: AsyncSession, user_id: int, key: str) -> Administration | None:
     return (await session.exec(select(Administration).where(
         Administration.recorded_by == user_id, Administration.request_key == key))).first()
@@ -140,22 +147,44 @@ async def dose_form(session: AsyncSession, gateway: Gateway, model: type[F],
     against today, the person's birth and the lot's days), not only by `record` or `edit`
     once they are right."""
     parsed, errors = parse(model, values)
-    given_on = one_field(model, "administered_on", values)
-    if errors and given_on is not None:
-        lot_id, lot = one_field(model, "lot_id", values), None
-        if dose is not None and lot_id in (None, dose.lot_id):
-            lot = await session.get(Lot, dose.lot_id)
-        elif lot_id is not None and "lot_id" not in errors:
-            try:
-                lot = await lot_here(session, location, lot_id)
-            except Invalid as error:
-                errors.update(error.errors)
-        errors = {**await day_problems(
-            session, person, lot, given_on, await _today(gateway),
-            "administered_on" if dose is not None and lot and lot.id == dose.lot_id
-            else "lot_id"), **errors}
+    if errors:
+        errors = {**await every_problem(
+            session, person, location, await _today(gateway),
+            *(one_field(model, name, values)
+              for name in ("lot_id", "administered_on", "dose_number")), dose), **errors}
     refuse_fields(errors)
     return parsed
+
+
+async def every_problem(session: AsyncSession, person: Recipient, location: Location,
+                        today: date, lot_id: int | None, given_on: date | None,
+                        dose_number: int | None, dose: Administration | None = None
+                        ) -> dict[str, str]:
+    """Every field's problem with a dose form that is refused anyway (a field typed wrong, a
+    lot not offered), by field, so one answer says them all: the lot (held here, with a dose
+    free when the dose moves into it), the day (`day_problems`) and the dose number (recorded
+    already). With `dose`, a correction of it: its own lot is where it is."""
+    problems: dict[str, str] = {}
+    lot = None
+    if dose is not None and lot_id in (None, dose.lot_id):
+        lot = await session.get(Lot, dose.lot_id)
+    elif lot_id is not None:
+        try:
+            lot = await lot_here(session, location, lot_id)
+            await _stocked(session, lot)
+        except Invalid as error:
+            problems.update(error.errors)
+    if given_on is not None:
+        problems = {**await day_problems(
+            session, person, lot, given_on, today,
+            "administered_on" if dose is not None and lot and lot.id == dose.lot_id
+            else "lot_id"), **problems}
+    if dose_number is not None:
+        try:
+            await _no_twin_dose(session, person.id, dose_number, dose.id if dose else None)
+        except Conflict as error:
+            problems.update(error.errors)
+    return problems
 
 
 async def _no_twin_dose(session: AsyncSession, recipient_id: int, dose_number: int,
@@ -245,12 +274,15 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         await _no_twin_dose(session, person.id, data.dose_number)
         await _stocked(session, lot)
         await _fits_series(session, person, data, lot.product_id)
-    except (Conflict, Invalid):
+    except (Conflict, Invalid) as error:
         # A twin of this request (a retry, a second tab) may have committed the dose since the
         # lookup above: then this dose is recorded, and the twin's lot debit explains the rest.
         if (done := await _the_same(session, await _by_key(session, user_id,
                                                             data.request_key), data)) is not None:
             return done
+        _refuse_all(error, await every_problem(
+            session, person, location, today, data.lot_id, data.administered_on,
+            data.dose_number))
         raise
     dose = Administration(recipient_id=person.id, location_id=location.id,
                           product_id=lot.product_id, entered_late=data.administered_on < today,
@@ -309,13 +341,19 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
         raise Conflict("This dose was removed as entered in error; record it again instead.")
     person = await session.get(Recipient, dose.recipient_id)
     lot = new = await session.get(Lot, dose.lot_id)
-    if data.lot_id is not None and data.lot_id != dose.lot_id:
-        new = await lot_here(session, await session.get(Location, dose.location_id), data.lot_id)
-    _refuse(await day_problems(session, person, new, data.administered_on, await _today(gateway),
-                               "lot_id" if new is not lot else "administered_on"))
-    await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
-    if new is not lot:
-        await _stocked(session, new)
+    location, today = await session.get(Location, dose.location_id), await _today(gateway)
+    try:
+        if data.lot_id is not None and data.lot_id != dose.lot_id:
+            new = await lot_here(session, location, data.lot_id)
+        _refuse(await day_problems(session, person, new, data.administered_on, today,
+                                   "lot_id" if new is not lot else "administered_on"))
+        await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
+        if new is not lot:
+            await _stocked(session, new)
+    except (Conflict, Invalid) as error:
+        _refuse_all(error, await every_problem(session, person, location, today, data.lot_id,
+                                               data.administered_on, data.dose_number, dose))
+        raise
     await _fits_series(session, person, data, new.product_id, dose.id)
     if new is not lot or data.administered_on != dose.administered_on:
         await _rebook(session, user, dose, lot, new, data.administered_on)

@@ -16,7 +16,7 @@ from api.domain.scope import my_location_ids, site_for_staff
 from api.domain.series import series_of
 from api.forms import form_values, validated_form
 from api.pages import PageLinks, redirect, render
-from api.params import Id
+from api.params import MAX_ID, Id
 from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
 from core.timefmt import day
@@ -112,6 +112,21 @@ async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
             if lot.expiration_date >= today and lot.on_hand > lot.promised]
 
 
+async def _keeping(session, lots: list[tuple[str, str]], chosen: str | None,
+                   location_id: int) -> list[tuple[str, str]]:
+    """The lot list with the lot a refused form named (used up or expired since the page
+    was opened, or the dose's own lot) kept in it, first: the page keeps what was chosen, its
+    problem said beside it. A lot of another location is not named."""
+    chosen = str(chosen or "")
+    if not chosen.isdigit() or chosen in dict(lots) or int(chosen) > MAX_ID:
+        return lots
+    lot = await session.get(Lot, int(chosen))
+    if lot is None or lot.location_id != location_id:
+        return lots
+    product = await session.get(Product, lot.product_id)
+    return [(chosen, f"{product.name}, lot {lot.lot_number}"), *lots]
+
+
 def _doses_free(lot) -> str:
     """A lot's doses as the point of care may use them: those promised to an approved
     transfer not yet shipped are not (`inventory.free_of` refuses them)."""
@@ -139,7 +154,8 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
         "series": series,
         "check_in": visit, "checked_in_today": visit is not None and local_today(
             as_utc(visit.checked_in_at)) == today,
-        "lots": await _usable_lots(session, location, today),
+        "lots": await _keeping(session, await _usable_lots(session, location, today),
+                               (values or {}).get("lot_id"), location.id),
         "names": await _dose_names(session, doses),
         "places": {i: (await session.get(Location, i)).name
                    for i in {d.location_id for d in doses}},
@@ -248,8 +264,8 @@ async def _edit_page(request, session, dose, values, errors, status_code: int = 
     location = await session.get(Location, dose.location_id)
     lots = await _usable_lots(session, location, dose.administered_on)
     name = (await _dose_names(session, [dose]))[dose.id]
-    if str(dose.lot_id) not in dict(lots):
-        lots.insert(0, (str(dose.lot_id), name))
+    for kept in (dose.lot_id, values.get("lot_id")):
+        lots = await _keeping(session, lots, kept, location.id)
     return render(request, "care/edit.html", {
         "dose": dose, "values": values, "errors": errors, "tab": "recipients", "lots": lots,
         "name": name,
