@@ -6,8 +6,10 @@ import pytest
 from playwright.async_api import expect
 
 from tests.support.enrollment import (
+    add_storage_unit,
     complete_location,
     fill_section_b,
+    photo,
     register_coordinator,
     sign_and_submit,
     start_enrollment,
@@ -75,3 +77,39 @@ async def test_an_old_tabs_bulk_choice_after_submission(page, system):
     await expect(page.get_by_role("button", name="Create provider")).to_be_visible()
     section = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
     assert section["bulk_upload_planned"] is False
+
+
+async def test_a_storage_unit_removed_twice_or_from_an_old_tab(page, system):
+    """A storage unit removed in one tab, then "Yes, remove" pressed in another (or twice),
+    "Remove" in a third, and a photo replaced from a fourth: the storage step came back with
+    "That storage unit is not part of this location" (404), the photo page as an error page.
+    Each lands on step 7 as it is now, told the unit was already removed."""
+    enrollment = await start_enrollment(system, ["Old Tab Unit Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    unit = (await add_storage_unit(coordinator, location_id, photo(), photo("white"),
+                                   brand="Twotab", model="R1")).json()
+    await log_in(page, email)
+    step = f"/locations/{location_id}/section-b/storage"
+    tabs = [page] + [await page.context.new_page() for _ in range(3)]
+    for tab in tabs:
+        await tab.goto(step)
+    for tab in tabs[:2]:
+        await tab.get_by_role("button", name="Remove Twotab R1").click()
+    await tabs[3].get_by_role("link", name="Replace a photo of Twotab R1").click()
+    await tabs[3].get_by_label("Inside photo").set_input_files(
+        {"name": "in.jpg", "mimeType": "image/jpeg", "buffer": photo("navy")})
+    await page.get_by_role("button", name="Yes, remove Twotab R1").click()
+    await expect(page.get_by_role("status")).to_contain_text("The storage unit was removed.")
+
+    await tabs[1].get_by_role("button", name="Yes, remove Twotab R1").click()
+    await tabs[2].get_by_role("button", name="Remove Twotab R1").click()
+    await tabs[3].get_by_role("button", name="Replace the photo").click()
+    for tab in tabs[1:]:
+        await expect(tab).to_have_url(f"{system.base_url}{step}")
+        await expect(tab.get_by_role("status")).to_contain_text(
+            "That storage unit is no longer listed: it was already removed.")
+        await expect(tab.locator("main")).not_to_contain_text("not part of this location")
+        await expect(tab.get_by_role("button", name="Remove Twotab R1")).to_have_count(0)
+    assert unit["id"] and not (await coordinator.get(
+        f"/api/v1/locations/{location_id}/section-b")).json()["storage_units"]

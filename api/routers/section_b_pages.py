@@ -312,16 +312,14 @@ async def _form_step(request, session, gateway, location, step, action, values, 
 
 
 async def _storage(request, session, gateway, location, step, action, values, _user):
-    if action.startswith("remove-"):  # asked first: a click alone removes nothing
-        unit_id = as_id(action.removeprefix("remove-"), "action")
-        unit = next((u for u in await section_b.units_of(session, location) if u.id == unit_id),
-                    None)
+    if action.startswith(("remove-", "confirm-remove-")):  # asked first: a click alone
+        unit_id = as_id(action.rsplit("-", 1)[1], "action")  # removes nothing
+        unit = await _unit_of(session, location, unit_id)
         if unit is None:
-            raise NotFound("That storage unit is not part of this location.")
-        return await _show(request, session, location, step, confirm_remove=unit)
-    if action.startswith("confirm-remove-"):
-        await section_b.remove_storage_unit(
-            session, gateway, location, as_id(action.removeprefix("confirm-remove-"), "action"))
+            return _unit_gone(location.id)  # removed already (pressed twice, another tab)
+        if action.startswith("remove-"):
+            return await _show(request, session, location, step, confirm_remove=unit)
+        await section_b.remove_storage_unit(session, gateway, location, unit_id)
         return redirect(step_url(location.id, step), notice="The storage unit was removed.")
     if action == "add":
         return await _add_unit(request, session, gateway, location, values)
@@ -506,10 +504,15 @@ async def _listed_provider(session, location, provider_id: int):
     return provider
 
 
+async def _unit_of(session, location, unit_id: int):
+    """The location's storage unit `unit_id`, or None when it lists no such one."""
+    return next((u for u in await section_b.units_of(session, location) if u.id == unit_id),
+                None)
+
+
 async def _listed_unit(session, location, unit_id: int):
     """The location's storage unit `unit_id`; not found when it lists no such one."""
-    unit = next((u for u in await section_b.units_of(session, location) if u.id == unit_id),
-                None)
+    unit = await _unit_of(session, location, unit_id)
     if unit is None:
         raise NotFound("That storage unit is not part of this location.")
     return unit
@@ -528,6 +531,13 @@ async def storage_photos_page(request: Request, location_id: Id, unit_id: Id,
     return render(request, "section_b/storage_photos.html", {"location": location, "unit": unit})
 
 
+def _unit_gone(location_id: int) -> Response:
+    """A storage unit acted on from an old page (Remove pressed twice, its photos replaced in
+    another tab) that is no longer listed: the list as it is now, by a redirect."""
+    return redirect(step_url(location_id, "storage"), tone="info", notice=(
+        "That storage unit is no longer listed: it was already removed."))
+
+
 def _closed(location_id: int) -> Response:
     return redirect(step_url(location_id), notice="Section B is submitted and can no longer "
                                                   "be changed.", tone="warning")
@@ -539,9 +549,11 @@ async def replace_storage_photos(request: Request, location_id: Id, unit_id: Id,
                                  user: CurrentUser, session: SessionDep,
                                  gateway: ProcessesDep) -> Response:
     location = await location_for(session, user, location_id, write=True)
-    unit = await _listed_unit(session, location, unit_id)
     if location.status not in EDITABLE_STATUSES:  # before a photo is read, let alone stored
         return _closed(location_id)
+    unit = await _unit_of(session, location, unit_id)
+    if unit is None:
+        return _unit_gone(location_id)  # removed in another tab since this page was opened
     name = f"{unit.brand} {unit.model}"
     form = await request.form()
     names = ("inside_photo", "outside_photo")
