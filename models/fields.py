@@ -15,7 +15,14 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+# A required field left blank says so, as every other field's blank does (api/forms.py
+# _FRIENDLY["missing"]); what the field wants is said once something wrong is typed.
+REQUIRED = "This field is required."
+
+
 def _phone(value: str) -> str:
+    if not value.strip():
+        raise ValueError(REQUIRED)
     digits = re.sub(r"\D", "", value)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
@@ -28,6 +35,8 @@ def _phone(value: str) -> str:
 
 
 def _zip(value: str) -> str:
+    if not value.strip():
+        raise ValueError(REQUIRED)
     if not re.fullmatch(r"\d{5}(-\d{4})?", value):
         raise ValueError("Enter a 5-digit ZIP code, like 27601.")
     if value.startswith("000"):  # no ZIP code begins so
