@@ -90,6 +90,26 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _a_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number_zip(value: float) -> str:
+    """A ZIP code Excel kept as a number (a cell of the General, Number or "Zip Code"
+    format): its leading zeros are gone (02134 is 2134, 02134-1234 is 21341234). Its digits are
+    padded back, to 5 (a ZIP code) or, past 5, to 9 (ZIP+4, hyphenated). Text (a CSV file, a
+    text cell) is taken as typed: "2134" there is refused as a mistyped ZIP code."""
+    if not float(value).is_integer() or value < 0:
+        return _text(value)
+    digits = str(int(value))
+    if len(digits) <= 5:
+        return digits.zfill(5)
+    if len(digits) <= 9:
+        digits = digits.zfill(9)
+        return f"{digits[:5]}-{digits[5:]}"
+    return digits
+
+
 async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
                       field: str = FIELD) -> tuple[str, list[list[Any]]]:
     """(kind, [[row number, {column key: text}], ...]) of a template-shaped file. A help-desk
@@ -109,11 +129,15 @@ def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
     if not sheet:
         raise Invalid("This file is empty. Start from the template.", field=FIELD)
     positions = _columns(sheet[0])
+    zip_at = positions["zip_code"]
     rows = []
     for number, cells in enumerate(sheet[1:], start=2):
         if any(c not in (None, "") for c in cells):
-            rows.append([number, {key: _text(cells[i]) if i < len(cells) else ""
-                                  for key, i in positions.items()}])
+            values = {key: _text(cells[i]) if i < len(cells) else ""
+                      for key, i in positions.items()}
+            if zip_at < len(cells) and _a_number(cells[zip_at]):
+                values["zip_code"] = _number_zip(cells[zip_at])
+            rows.append([number, values])
     if len(rows) > max_rows:
         raise TooManyRows(len(rows))
     if not rows:
