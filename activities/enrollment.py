@@ -3,14 +3,17 @@ reminders, the status projection, Section B's completion."""
 
 from datetime import datetime
 
+from sqlmodel import select
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
 from activities.mailer import MailingActivities, present
+from activities.signing import documents_for
 from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
+from models.agreements import DocumentKind
 from models.base import as_utc, utcnow
 from models.contracts import (
     AddLocation,
@@ -41,6 +44,7 @@ from models.enrollment_schemas import DETAIL_LABELS, OrganizationDetailsIn
 from models.links import INVITE_PURPOSE, PROBLEMS, claim_link, readdressed, revoke_links
 from models.projection import project, project_reminder
 from models.section_b_rules import active_provider_count, section_b_problems
+from models.signatures import Signature, redistribution_signed
 from notifications.catalogue import (
     CoordinatorInvitationContext,
     EmailKind,
@@ -49,6 +53,19 @@ from notifications.catalogue import (
     SectionBReminderContext,
     SectionBSubmittedContext,
 )
+
+
+async def _end_redistribution(session, organization_id: int) -> None:
+    """The organization no longer redistributes: its redistribution agreement ends (taking
+    part again asks the officers to sign it again)."""
+    signatures = (await session.exec(select(Signature).where(
+        Signature.organization_id == organization_id,
+        Signature.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
+        Signature.voided_at.is_(None)))).all()
+    for signature in signatures:
+        signature.voided_at = utcnow()
+        signature.void_reason = "The organization stopped taking part in redistribution."
+        session.add(signature)
 
 
 def _expires(link) -> str:
@@ -121,10 +138,16 @@ class EnrollmentActivities(MailingActivities):
             org = await session.get(Organization, data.organization_id)
             changed = [DETAIL_LABELS.get(field, field) for field, value in details.items()
                        if getattr(org, field) != value]
+            stopped = org.redistribution_participant and not details["redistribution_participant"]
             for field, value in details.items():
                 setattr(org, field, value)
             session.add(org)
-            return DetailsCorrected(changed=changed)
+            if stopped:
+                await _end_redistribution(session, org.id)
+            unsigned = bool(org.redistribution_participant) and not await redistribution_signed(
+                session, org.id)
+            return DetailsCorrected(changed=changed, redistribution_unsigned=unsigned,
+                                    documents=[kind.value for kind in documents_for(org)])
 
     # --- invitations --------------------------------------------------------------------
 

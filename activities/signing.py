@@ -104,6 +104,7 @@ class SigningActivities(MailingActivities):
 
     async def _create_round(self, session, data: SigningRoundInput) -> SigningRound:
         org = await session.get(Organization, data.organization_id)
+        kinds = [DocumentKind(kind) for kind in data.documents] or documents_for(org)
         signing_round = SigningRound(organization_id=org.id, number=data.number,
                                      location_ids=sorted(data.location_ids),
                                      addendum=data.addendum)
@@ -112,7 +113,7 @@ class SigningActivities(MailingActivities):
         for officer in await officers(session, org.id):
             content = await agreement_data(session, org, officer_dict(officer),
                                            data.location_ids, data.addendum)
-            for kind in documents_for(org):
+            for kind in kinds:
                 document = DOCUMENTS[kind]
                 session.add(SigningRequest(
                     round_id=signing_round.id, organization_id=org.id,
@@ -121,7 +122,7 @@ class SigningActivities(MailingActivities):
                     document_version=document.version, content=canonical(document, content),
                     content_sha256=content_hash(document, content)))
         audit(session, data.location_ids, "signatures:requested", "system",
-              {"round": data.number, "documents": [k.value for k in documents_for(org)]},
+              {"round": data.number, "documents": [k.value for k in kinds]},
               key=f"round-{signing_round.id}:requested")
         await session.flush()
         return signing_round
@@ -262,11 +263,14 @@ class SigningActivities(MailingActivities):
             rounds = (await session.exec(select(SigningRound).where(
                 SigningRound.organization_id == data.organization_id,
                 SigningRound.status != "void"))).all()
-            hit = [r for r in rounds if set(r.location_ids) & set(data.location_ids)]
+            hit = [r for r in rounds if set(r.location_ids) & set(data.location_ids)
+                   or r.number in data.rounds]
             for signing_round in hit:
                 await _void_round(session, signing_round, data.reason)
+            by_number = [lid for r in hit if r.number in data.rounds for lid in r.location_ids]
             if hit:
-                audit(session, data.location_ids, "signatures:void", "system",
+                audit(session, sorted(set(data.location_ids) | set(by_number)),
+                      "signatures:void", "system",
                       {"reason": data.reason, "rounds": [r.number for r in hit]})
 
 

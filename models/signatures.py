@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import Text
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, select
 
 from models.agreements import DocumentKind
 from models.base import created_at_field, time_field
@@ -31,3 +31,12 @@ class Signature(SQLModel, table=True):
     signed_at: datetime = created_at_field()
     voided_at: datetime | None = time_field()
     void_reason: str | None = Field(default=None, max_length=300)
+
+
+async def redistribution_signed(session, organization_id: int) -> bool:
+    """Both officers' valid signatures on the supplemental redistribution agreement."""
+    result = await session.exec(select(Signature.signer_role).where(
+        Signature.organization_id == organization_id,
+        Signature.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
+        Signature.voided_at.is_(None)))
+    return {"ceo", "cmo"} <= set(result.all())

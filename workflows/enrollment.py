@@ -6,7 +6,10 @@ round covering every location named in Section A. A location whose Section B com
 that round is open joins it; one that completes after the officers signed goes straight to
 review. Only a location added after a signature, or a correction of the organization's
 details, asks them to sign again: an addendum naming what changed (a correction also voids the
-signatures of locations not yet approved).
+signatures of locations not yet approved). A correction that leaves a redistribution participant
+without both officers' signatures on the Supplemental Redistribution Agreement asks for it: in
+the next round, or, when no location waits for one (all approved), in a round of its own that
+sends no location back to review.
 """
 
 import asyncio
@@ -17,6 +20,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 with workflow.unsafe.imports_passed_through():
     from activities.enrollment import EnrollmentActivities
     from activities.signing import SigningActivities
+    from models.agreements import DocumentKind
     from models.contracts import (
         AddLocation,
         CorrectDetails,
@@ -47,6 +51,12 @@ E = EnrollmentActivities
 # workflow task for what took one per location. Runs before it (recorded histories) replay
 # one at a time.
 TOGETHER = "organization-steps-together"
+# Runs started after this change ask the officers for the Supplemental Redistribution Agreement
+# alone when the organization redistributes without it and no round would ask for it (every
+# location approved): before it, a correction making it a participant asked nobody, and every
+# redistribution it requested was refused.
+REDISTRIBUTION_ALONE = "redistribution-agreement-alone"
+REDISTRIBUTION = DocumentKind.REDISTRIBUTION_AGREEMENT.value
 
 
 @workflow.defn
@@ -97,7 +107,7 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
 
     def _has_work(self) -> bool:
         s = self.s
-        ready_to_open = s.open_round is None and (bool(s.addendum) or bool(
+        ready_to_open = s.open_round is None and (bool(s.addendum) or s.redistribution_due or bool(
             set(s.awaiting) - set(s.covered)))
         return bool(self.confirm_pending or s.to_start or set(s.awaiting) & set(s.covered)
                     or ready_to_open)
@@ -129,25 +139,39 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
             s.awaiting.remove(location_id)
             await self._tell(location_id, LocationEnrollmentWorkflow.officers_signed)
         uncovered = set(s.awaiting) - set(s.covered)
-        if s.open_round is None and (uncovered or s.addendum):
-            cover = sorted(i for i in s.started if i not in s.covered and i not in s.approved)
+        if s.open_round is None and (uncovered or s.addendum or s.redistribution_due):
+            cover = self._cover()
             addendum, s.addendum = s.addendum, []
-            if cover:
+            due, s.redistribution_due = s.redistribution_due, False
+            if cover:  # a round asks for every document the organization signs
                 s.round_number += 1
                 s.open_round = cover
                 asyncio.create_task(self._run_round(s.round_number, cover, addendum))  # noqa: RUF006
+            elif due:  # every location approved (or covered): that agreement alone
+                s.round_number += 1
+                s.open_round, s.redistribution_round = sorted(s.started), s.round_number
+                asyncio.create_task(self._run_round(  # noqa: RUF006
+                    s.round_number, sorted(s.started), addendum, [REDISTRIBUTION]))
+
+    def _cover(self) -> list[int]:
+        """The locations the next round covers: started, neither covered nor approved."""
+        s = self.s
+        return sorted(i for i in s.started if i not in s.covered and i not in s.approved)
 
     async def _run_round(self, number: int, location_ids: list[int],
-                         addendum: list[str]) -> None:
+                         addendum: list[str], documents: list[str] = ()) -> None:
         round_input = SigningRoundInput(organization_id=self.data.organization_id,
                                         number=number, location_ids=location_ids,
-                                        addendum=addendum)
+                                        addendum=addendum, documents=list(documents))
         self.round_handle = await workflow.start_child_workflow(
             SigningRoundWorkflow.run, round_input,
             id=ids.signing_round(self.data.organization_id, number))
         outcome: RoundOutcome = await self.round_handle
         self.round_handle, self.s.open_round = None, None
-        if outcome.complete:
+        if self.s.redistribution_round == number:
+            self.s.redistribution_round = None
+        if outcome.complete:  # it asked for every document the organization signs
+            self.s.redistribution_due = False
             self.s.covered = sorted(set(self.s.covered) | set(outcome.location_ids))
 
     async def _tell_all(self, location_ids: list[int], signal) -> None:
@@ -210,6 +234,12 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
             if corrected.changed and self.s.round_number:
                 await self._void(f"Organization details changed: "
                                  f"{', '.join(corrected.changed)}")
+                if self._cover():
+                    corrected.to_sign = corrected.documents
+            if (corrected.redistribution_unsigned and self.s.round_number
+                    and patched(self.data.release, REDISTRIBUTION_ALONE)):
+                self.s.redistribution_due = True  # unless a round asks for it, one alone
+                corrected.to_sign = corrected.to_sign or [REDISTRIBUTION]
             return corrected
 
     @correct_details.validator
@@ -221,8 +251,9 @@ class OrganizationEnrollmentWorkflow(OrganizationInbox):
     async def _void(self, reason: str) -> None:
         s = self.s
         affected = sorted(i for i in s.started if i not in s.approved)
+        alone = [s.redistribution_round] if s.redistribution_round else []
         void = VoidSignatures(organization_id=self.data.organization_id,
-                              location_ids=affected, reason=reason)
+                              location_ids=affected, reason=reason, rounds=alone)
         await db_step(SigningActivities.void_signatures, void)
         if self.round_handle is not None:
             await self.round_handle.signal(SigningRoundWorkflow.cancel)

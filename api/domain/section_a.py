@@ -17,7 +17,7 @@ from core.errors import Conflict, Invalid, NotFound, StillWorking
 from core.timefmt import day
 from core.wording import counted
 from models.accounts import AccessLink, User
-from models.agreements import DOCUMENTS
+from models.agreements import DOCUMENTS, DocumentKind
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization, ResponsibleOfficer
@@ -56,14 +56,34 @@ async def save_details(session: AsyncSession, user: User, org: Organization | No
     """A draft's details are ours to save; after Section A the enrollment process stores a
     correction (and asks the officers to sign what changed)."""
     if org is not None and org.status == OrganizationStatus.SUBMITTED:
-        await enrollment_process.correct_details(gateway, org.id, user.id,
-                                                 data.model_dump(mode="json"))
-        await session.refresh(org)
+        await correct_details(session, gateway, org, user, data)
         return org
     org = org or Organization(admin_user_id=user.id)
     for field, value in data.model_dump().items():
         setattr(org, field, value)
     return await _kept(session, user, org)
+
+
+async def correct_details(session: AsyncSession, gateway: Gateway, org: Organization,
+                          user: User, data: OrganizationDetailsIn) -> str:
+    """After Section A the enrollment process stores a correction: what happens next, said to
+    the administrator (whether, and what, the officers are asked to sign)."""
+    was_participant = org.redistribution_participant
+    corrected = await enrollment_process.correct_details(gateway, org.id, user.id,
+                                                         data.model_dump(mode="json"))
+    await session.refresh(org)
+    said = ["The organization's details are saved."]
+    if corrected.to_sign:
+        titles = " and the ".join(DOCUMENTS[DocumentKind(kind)].title
+                                  for kind in corrected.to_sign)
+        said.append(f"The CEO and the CMO will each be emailed a link to sign the {titles}.")
+        if DocumentKind.REDISTRIBUTION_AGREEMENT in corrected.to_sign:
+            said.append("Your locations may request redistributions once both have signed.")
+    if was_participant and not org.redistribution_participant:
+        said.append("Your organization no longer takes part in redistribution: its locations "
+                    "cannot request redistributions, and taking part again asks the CEO and "
+                    "the CMO to sign the Supplemental Redistribution Agreement again.")
+    return " ".join(said)
 
 
 async def _kept(session: AsyncSession, user: User, org: Organization) -> Organization:

@@ -17,11 +17,10 @@ from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
-from models.agreements import DocumentKind
 from models.audit import AuditEvent
 from models.base import as_utc, utcnow
 from models.contracts import TransferDecision, TransferResolution
-from models.enrollment import Location
+from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory import Lot, Transfer
@@ -49,16 +48,21 @@ from models.inventory_schemas import (
     TransferResolutionIn,
 )
 from models.ledger import PROMISED, unshipped
-from models.signatures import Signature
+from models.signatures import redistribution_signed
 
 
-async def redistribution_signed(session: AsyncSession, organization_id: int) -> bool:
-    """Both officers' valid signatures on the supplemental redistribution agreement."""
-    result = await session.exec(select(Signature.signer_role).where(
-        Signature.organization_id == organization_id,
-        Signature.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
-        Signature.voided_at.is_(None)))
-    return {"ceo", "cmo"} <= set(result.all())
+async def _may_redistribute(session: AsyncSession, organization_id: int) -> None:
+    """A redistribution participant whose CEO and CMO both signed the Supplemental
+    Redistribution Agreement (an organization that stopped taking part no longer may)."""
+    org = await session.get(Organization, organization_id)
+    if not org.redistribution_participant:
+        raise Invalid("This organization is not a redistribution participant, so it cannot "
+                      "redistribute: its administrator can change that in the organization's "
+                      "details, and the CEO and CMO then sign the Supplemental Redistribution "
+                      "Agreement.", field="kind")
+    if not await redistribution_signed(session, organization_id):
+        raise Invalid("This organization has not signed the Supplemental Redistribution "
+                      "Agreement (CEO and CMO), so it cannot redistribute.", field="kind")
 
 
 async def _check_request(session: AsyncSession, user: User, data: TransferIn):
@@ -76,9 +80,7 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
         if sender.organization_id != receiver.organization_id:
             raise Invalid("A redistribution moves vaccine between sites of the same "
                           "organization; use a transfer between organizations.", field="kind")
-        if not await redistribution_signed(session, sender.organization_id):
-            raise Invalid("This organization has not signed the Supplemental Redistribution "
-                          "Agreement (CEO and CMO), so it cannot redistribute.", field="kind")
+        await _may_redistribute(session, sender.organization_id)
     lot = await session.get(Lot, data.lot_id)
     if problems := await _lot_problems(session, lot, sender.id, data.doses):
         raise Invalid(next(iter(problems.values())), errors=problems)

@@ -274,10 +274,11 @@ async def correct_details(request: Request, user: Admin, session: SessionDep,
     org = await my_organization(session, user)
     data, errors = parse(OrganizationDetailsIn, values)
     if data and org:
-        await section_a.save_details(session, user, org, data, gateway)
-        return redirect("/organization", notice="The organization's details are saved. If "
-                        "officers had signed for locations not yet approved, they are asked to "
-                        "sign the corrected agreement.")
+        if org.status != OrganizationStatus.SUBMITTED:  # a draft: Section A's own step
+            await section_a.save_details(session, user, org, data, gateway)
+            return redirect("/organization", notice="The organization's details are saved.")
+        said = await section_a.correct_details(session, gateway, org, user, data)
+        return redirect("/organization", notice=said)
     return render(request, "organization/correct.html", {
         "org": org, "values": values, "errors": errors, **CHOICES}, status_code=400)
 

@@ -61,6 +61,9 @@ class EnrollmentState(BaseModel):
     round_number: int = 0
     open_round: list[int] | None = None
     addendum: list[str] = []  # what changed since the last signature (for the next round)
+    # the officers owe the Supplemental Redistribution Agreement and no round asks for it yet
+    redistribution_due: bool = False
+    redistribution_round: int | None = None  # the open round asking for that agreement alone
 
 
 class EnrollmentInput(BaseModel):
@@ -98,6 +101,10 @@ class CorrectDetails(Command):
 
 class DetailsCorrected(BaseModel):
     changed: list[str]  # the labels of the fields that changed
+    # a redistribution participant without both officers' valid signatures on its agreement
+    redistribution_unsigned: bool = False
+    documents: list[str] = []  # what the officers sign for it now (DocumentKind values)
+    to_sign: list[str] = []  # what the officers are asked to sign after this correction
 
 
 class CorrectionRecord(BaseModel):

@@ -17,6 +17,8 @@ class SigningRoundInput(BaseModel):
     number: int
     location_ids: list[int]
     addendum: list[str] = []  # what changed since the last signature; empty for the first
+    # the documents asked for (DocumentKind values); empty: every one the organization signs
+    documents: list[str] = []
     reminder_every: timedelta = SIGNING_REMINDER_EVERY
     escalate_after: timedelta = SIGNING_ESCALATE_AFTER
     link_ttl: timedelta = SIGNING_LINK_TTL
@@ -89,6 +91,7 @@ class VoidSignatures(BaseModel):
     organization_id: int
     location_ids: list[int]
     reason: str
+    rounds: list[int] = []  # rounds void whatever locations they cover (by number)
 
 
 class SignaturesNeeded(BaseModel):

@@ -9,7 +9,7 @@ import httpx
 from sqlmodel import select
 
 from models.inventory import Product
-from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.enrollment import Enrollment, complete_location, start_enrollment
 from tests.support.review import decide, sign_until, wait_for_status
 from tests.support.system import System
 
@@ -21,6 +21,7 @@ class Sites:
     org_id: int
     staff: dict[int, httpx.AsyncClient]  # location id -> a coordinator's API client
     emails: dict[int, str]
+    enrollment: Enrollment | None = None  # its administrator and officers
 
     @property
     def ids(self) -> list[int]:
@@ -38,7 +39,7 @@ async def enrolled_sites(system: System, names: list[str], redistribution: bool,
     for location_id in staff:
         assert (await decide(state, location_id, "approve")).status_code == 200
         await wait_for_status(system, location_id, "approved")
-    return Sites(enrollment.org_id, staff, emails)
+    return Sites(enrollment.org_id, staff, emails, enrollment)
 
 
 async def product_id(system: System, cvx: str = "207") -> int:

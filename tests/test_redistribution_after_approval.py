@@ -1,0 +1,169 @@
+"""An organization that becomes a redistribution participant after its locations were approved:
+its CEO and CMO are asked to sign the Supplemental Redistribution Agreement alone, the
+locations stay approved, and once both signed its redistributions are allowed."""
+
+import re
+
+from models.agreements import DOCUMENTS, DocumentKind
+from tests.support.enrollment import ORG_DETAILS, complete_location, start_enrollment
+from tests.support.inventory import (
+    enrolled_sites,
+    lot_id,
+    product_id,
+    receive,
+    request_transfer,
+)
+from tests.support.review import (
+    SIGNING_SUBJECT,
+    decide,
+    location_status,
+    reviewer,
+    sign_until,
+    signing_tokens,
+    wait_for_status,
+)
+from tests.support.web import browser
+
+REDISTRIBUTION = DOCUMENTS[DocumentKind.REDISTRIBUTION_AGREEMENT].title
+PROVIDER = DOCUMENTS[DocumentKind.PROVIDER_AGREEMENT].title
+
+
+def _plain(response) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", response.text.replace("&#39;", "'")).split())
+
+
+async def _correct(system, admin_email: str, participant: bool, name: str):
+    """The administrator corrects the organization's details on the page."""
+    admin = browser(system)
+    await admin.login(admin_email)
+    form = await admin.get("/organization/details")
+    assert "also asked to sign the Supplemental Redistribution Agreement" in _plain(form)
+    return await admin.submit("/organization/details", {
+        **ORG_DETAILS, "legal_name": name,
+        "redistribution_participant": "true" if participant else "false"})
+
+
+async def _sign_on_the_page(system, email: str, role: str, count: int) -> str:
+    """The officer follows the link in the `count`th signing email and signs there."""
+    mail = (await system.smtp.wait_for(to=email, subject=SIGNING_SUBJECT, count=count))[-1]
+    token, = signing_tokens(mail)
+    officer = browser(system)
+    page = await officer.get(f"/sign/{token}")
+    assert page.status_code == 200 and REDISTRIBUTION in page.text, page.text[:2000]
+    document = re.search(r'name="document" value="([^"]+)"', page.text)[1]
+    signed = await officer.submit(f"/sign/{token}", {
+        "signer_role": role, "document": document, "method": "typed",
+        "typed_name": f"{role.upper()} Person", "consent": "yes"})
+    assert signed.status_code == 200 and signed.url.path == f"/sign/{token}/signed", \
+        _plain(signed)[:2000]
+    await officer.http.aclose()
+    return mail.text
+
+
+async def _redistribute(system, sites, lot: str):
+    (source, sender), (target, _) = sites.staff.items()
+    received = await receive(sender, source, await product_id(system), lot, 40)
+    assert received.status_code == 201, received.text
+    lot_at_source = await lot_id(sender, source, lot)
+    return lambda: request_transfer(sender, source, target, lot_at_source, 5, "redistribution")
+
+
+async def test_a_participant_after_approval_signs_the_redistribution_agreement_alone(system):
+    """Found by a review: with every location approved, a correction making the organization
+    a participant asked nobody to sign, so every redistribution it requested was refused."""
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Late Redist North", "Late Redist South"],
+                                 redistribution=False, state=state)
+    enrollment = sites.enrollment
+    redistribute = await _redistribute(system, sites, "LATE-R1")
+    not_yet = await redistribute()
+    assert not_yet.status_code == 422, not_yet.text
+    assert "Redistribution Agreement" in not_yet.json()["detail"]
+    asked_before = {role: len(system.smtp.find(to=email, subject=SIGNING_SUBJECT))
+                    for role, email in (("ceo", enrollment.ceo_email),
+                                        ("cmo", enrollment.cmo_email))}
+
+    corrected = await _correct(system, enrollment.admin_email, True, "Late Redist Health")
+    said = _plain(corrected)
+    assert corrected.status_code == 200 and "details are saved" in said, said[:2000]
+    assert f"The CEO and the CMO will each be emailed a link to sign the {REDISTRIBUTION}" \
+        in said, said[:3000]
+    assert "redistributions once both have signed" in said
+    unsigned = await redistribute()
+    assert unsigned.status_code == 422 and "has not signed the Supplemental Redistribution " \
+        "Agreement" in unsigned.json()["detail"], unsigned.text
+
+    for role, email in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
+        text = await _sign_on_the_page(system, email, role, asked_before[role] + 1)
+        assert REDISTRIBUTION in text and PROVIDER not in text, text
+        assert "redistribution participation" in text, "the addendum says what changed"
+        if role == "ceo":
+            half = await redistribute()
+            assert half.status_code == 422, "the CMO has not signed yet"
+    for location_id in sites.ids:  # approved throughout, never sent back to review
+        assert await location_status(system, location_id) == "approved"
+    allowed = await redistribute()
+    assert allowed.status_code == 201, allowed.text
+
+
+async def test_an_organization_that_stops_redistributing_is_refused_and_signs_again(system):
+    """Taking part ends the agreement: no redistribution while out, and taking part again asks
+    the officers to sign it again (alone, the locations approved)."""
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Stop Redist East", "Stop Redist West"],
+                                 redistribution=True, state=state)
+    enrollment = sites.enrollment
+    redistribute = await _redistribute(system, sites, "STOP-R1")
+    assert (await redistribute()).status_code == 201
+    asked = len(system.smtp.find(to=enrollment.ceo_email, subject=SIGNING_SUBJECT))
+
+    stopped = await _correct(system, enrollment.admin_email, False, "Stop Redist Health")
+    said = _plain(stopped)
+    assert "no longer takes part in redistribution" in said, said[:3000]
+    assert "will each be emailed" not in said
+    refused = await redistribute()
+    assert refused.status_code == 422, refused.text
+    assert "not a redistribution participant" in refused.json()["detail"]
+
+    again = await _correct(system, enrollment.admin_email, True, "Stop Redist Health")
+    assert f"emailed a link to sign the {REDISTRIBUTION}" in _plain(again)
+    await _sign_on_the_page(system, enrollment.ceo_email, "ceo", asked + 1)
+    await _sign_on_the_page(system, enrollment.cmo_email, "cmo", asked + 1)
+    for location_id in sites.ids:
+        assert await location_status(system, location_id) == "approved"
+    assert (await redistribute()).status_code == 201
+
+
+async def test_partly_approved_the_approved_location_stays_approved(system):
+    """One location approved, the other waiting for review: the correction sends the second
+    back to the officers (both documents), never the first; once signed and approved, they
+    redistribute."""
+    enrollment = await start_enrollment(system, ["Part Redist One", "Part Redist Two"])
+    coordinators = {}
+    for email, location_id in enrollment.locations.items():
+        coordinators[location_id] = await complete_location(system, email, location_id)
+    first, second = coordinators
+    await sign_until(system, enrollment, [first, second])
+    state = await reviewer(system)
+    assert (await decide(state, first, "approve")).status_code == 200
+    await wait_for_status(system, first, "approved")
+    asked = len(system.smtp.find(to=enrollment.ceo_email, subject=SIGNING_SUBJECT))
+
+    corrected = await _correct(system, enrollment.admin_email, True, "Part Redist Health")
+    said = _plain(corrected)
+    assert f"sign the {PROVIDER} and the {REDISTRIBUTION}" in said, said[:3000]
+    await wait_for_status(system, second, "awaiting_signatures")
+    mail = (await system.smtp.wait_for(to=enrollment.ceo_email, subject=SIGNING_SUBJECT,
+                                       count=asked + 1))[-1]
+    assert len(signing_tokens(mail)) == 2, "the provider agreement and the redistribution one"
+    await sign_until(system, enrollment, [second])
+    assert await location_status(system, first) == "approved"
+    assert (await decide(state, second, "approve")).status_code == 200
+    await wait_for_status(system, second, "approved")
+
+    sender = coordinators[first]
+    assert (await receive(sender, first, await product_id(system), "PART-R1", 20)).status_code \
+        == 201
+    moved = await request_transfer(sender, first, second, await lot_id(sender, first, "PART-R1"),
+                                   5, "redistribution")
+    assert moved.status_code == 201, moved.text
