@@ -4,6 +4,7 @@ cannot be resolved' (409) over notes that were in fact sent: the resolve form ca
 key, as the reply and reopen forms do."""
 
 import asyncio
+import html
 import re
 
 from sqlmodel import select
@@ -94,8 +95,11 @@ async def test_a_refused_resolve_keeps_its_key_on_its_own_form(system):
 
 async def test_resolving_a_case_another_agent_just_resolved_names_them(system):
     """Two agents with the case open: the second's Resolve says who resolved it and when and
-    that these notes were not sent, no longer 'This case is resolved: it cannot be resolved'."""
+    that these notes were not sent, no longer 'This case is resolved: it cannot be resolved'.
+    Their notes are shown back to copy (into the reopening reason, or a reply): the outside
+    check found what they typed gone from the page."""
     case_id, path = await opened_case(system)
+    typed = "Also fixed: clear the cache, then <sign in> again & call us if it fails."
     async with system.http(follow_redirects=True) as http, \
             system.http(follow_redirects=True) as other_http:
         page = await agent_page(system, http, path)
@@ -106,8 +110,15 @@ async def test_resolving_a_case_another_agent_just_resolved_names_them(system):
                                                          "notes": "Fixed it."})
         assert "The case is resolved" in first.text
         second = await other_http.post(f"{path}/resolve", data={
-            **resolve_form(stale.text), "notes": "Also fixed."})
+            **resolve_form(stale.text), "notes": typed})
+        again = await other_http.get(path)
     assert second.status_code == 409, second.text[:400]
+    kept = re.search(r'<label class="usa-label" for="unsent-notes">Your resolution notes, not '
+                     r'sent</label>.*?<textarea [^>]*id="unsent-notes"[^>]*readonly[^>]*>'
+                     r'([^<]*)</textarea>', second.text, re.S)
+    assert kept and html.unescape(kept[1]) == typed, second.text[second.text.find("<h1"):][:900]
+    assert "/reopen" in second.text, "the case can be reopened from the same page"
+    assert "unsent-notes" not in again.text, "only on the page that refused them"
     text = second.text.replace("&#39;", "'")
     assert "cannot be resolved" not in text
     assert re.search(r"Test \w+ resolved this case on \w+ \d+, \d{4}, \d+:\d\d [AP]M E[SD]T: "
