@@ -277,3 +277,32 @@ async def test_the_console_downloads_its_view_as_csv(system):
         other = await make_user(system, role)
         async with await api_client(system, other.email) as client:
             assert (await client.get(f"/helpdesk.csv?team=all&q={marker}")).status_code == 403
+
+
+async def test_an_assignee_in_the_address_who_is_no_agent_is_named_not_an_empty_list(system):
+    """Found by the outside check: /helpdesk?assignee=999999 (or a person who is no agent, or
+    no number) said "0 cases", as if that agent held none. The field is named, the assignee
+    left out, the other filters kept; the CSV and the API refuse it on the field."""
+    from tests.support.web import api_client
+
+    marker = f"za{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="access")
+    requester = await make_user(system, Role.REQUESTER)
+    await seed_cases(system, marker, 8, staff.id)
+    person = browser(system)
+    await person.login(staff.email)
+    mine = await person.get(f"/helpdesk?team=all&status=all&q={marker}&assignee={staff.id}")
+    assert mine.status_code == 200 and len(rows(mine.text)) == 2, "an agent's id: their cases"
+    for wrong in ("999999", str(requester.id), "abc", "-1"):
+        page = await person.get(f"/helpdesk?team=all&status=all&q={marker}&assignee={wrong}")
+        assert page.status_code == 422, wrong
+        assert re.search(r'<span class="usa-error-message" id="f-assignee-error">Choose one of '
+                         r'the options: no help-desk agent has the id in the address', page.text)
+        assert len(rows(page.text)) == 8, "the assignee left out, the search and status kept"
+        assert f'value="{marker}"' in page.text
+        download = await person.get(f"/helpdesk.csv?team=all&q={marker}&assignee={wrong}")
+        assert download.status_code == 422 and "Assignee:" in download.text, wrong
+    async with await api_client(system, staff.email) as client:
+        refused = await client.get("/api/v1/helpdesk/cases?team=all&assignee=999999")
+        assert refused.status_code == 422
+        assert "no help-desk agent" in refused.text and "assignee" in refused.text

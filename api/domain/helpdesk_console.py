@@ -15,6 +15,7 @@ from api.domain.text_search import search_text_contains
 from core.timefmt import when
 from models import search_index
 from models.accounts import User
+from models.enums import HELPDESK_ROLES
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import Category, Team
 from models.input import Input
@@ -52,6 +53,20 @@ class ConsoleFilters(Input):
         defaults = ConsoleFilters().model_dump(mode="json")
         query = {k: v for k, v in data.items() if v != defaults[k] or k == "team"}
         return f"{base}?" + urlencode(query)
+
+
+# An assignee in the address that is no agent (a mistyped or old bookmark's id, or no number):
+# named on the field, never a list of no cases as if they held none.
+NO_SUCH_AGENT = "Choose one of the options: no help-desk agent has the id in the address."
+
+
+async def unknown_assignee(session: AsyncSession, f: ConsoleFilters) -> bool:
+    """The view's assignee is an id that is no help-desk agent's."""
+    if f.assignee in ("", "none"):
+        return False
+    found = await session.exec(select(User.id).where(User.id == int(f.assignee),
+                                                     User.role.in_(list(HELPDESK_ROLES))))
+    return found.first() is None
 
 
 class ConsolePage(BaseModel):

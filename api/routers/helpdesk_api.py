@@ -18,9 +18,9 @@ from api.deps import (
     require_roles,
 )
 from api.domain import helpdesk, kb, provider_import
-from api.domain.helpdesk_console import ConsoleFilters, console
+from api.domain.helpdesk_console import NO_SUCH_AGENT, ConsoleFilters, console, unknown_assignee
 from api.domain.section_b import Upload
-from api.forms import validated
+from api.forms import refuse_fields, validated
 from api.params import Id
 from api.routing import Router
 from api.sessions import client_address
@@ -174,6 +174,8 @@ async def list_cases(user: CurrentUser, session: SessionDep,
     if not helpdesk.is_agent(user):
         mine = [CaseOut.model_validate(c) for c in await helpdesk.my_cases(session, user)]
         return CasePage(items=mine, total=len(mine), page=1, pages=1)
+    if await unknown_assignee(session, filters):
+        refuse_fields({"assignee": NO_SUCH_AGENT})
     found = await console(session, filters)
     return CasePage(items=[CaseOut.model_validate(c) for c in found.cases], total=found.total,
                     page=found.page, pages=found.pages)

@@ -18,18 +18,20 @@ from api.domain import (
 from api.domain.attachments import pending_files
 from api.domain.case_imports import XLSX_TYPE
 from api.domain.helpdesk_console import (
+    NO_SUCH_AGENT,
     SLA_CHOICES,
     SORT_CHOICES,
     STATUS_CHOICES,
     ConsoleFilters,
     case_rows,
+    unknown_assignee,
 )
 from api.domain.helpdesk_console import console as console_page
 from api.domain.helpdesk_console import export as console_export
 from api.domain.scope import managed_location_ids
 from api.domain.state_lists import csv_download, location_of_pin
 from api.errors import NOT_FOUND
-from api.forms import form_values, parse, validated_form
+from api.forms import form_values, parse, refuse_fields, validated_form
 from api.page_files import Attachments, files_of, keep_files, kept_references
 from api.pages import redirect, render
 from api.params import Id, form_id
@@ -70,6 +72,8 @@ def _console_query(request: Request, user: User) -> dict[str, str]:
 async def console_csv(request: Request, user: Agent, session: SessionDep) -> Response:
     """The console's view (its search and filters) as CSV: every matching case, not a page."""
     filters = validated_form(ConsoleFilters, _console_query(request, user))
+    if await unknown_assignee(session, filters):  # as the page names it: never another view
+        refuse_fields({"assignee": NO_SUCH_AGENT})
     return csv_download("helpdesk-cases", *case_rows(await console_export(session, filters)))
 
 
@@ -77,6 +81,9 @@ async def console_csv(request: Request, user: Agent, session: SessionDep) -> Res
 async def console(request: Request, user: Agent, session: SessionDep) -> HTMLResponse:
     query = _console_query(request, user)
     filters, errors = _console_filters(query)
+    if "assignee" in errors or await unknown_assignee(session, filters):  # named, left out
+        errors = {**errors, "assignee": NO_SUCH_AGENT}
+        filters = filters.model_copy(update={"assignee": ""})
     found = await console_page(session, filters)
     return render(request, "helpdesk/console.html", {
         "f": filters, "found": found, "teams": list(Team), "errors": errors,
