@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from api.domain.attachments import EMPTY
-from api.domain.workbook import Unreadable, read_sheet
+from api.domain.workbook import Unreadable, read_sheet, sheet_names
 from core.cells import safe_cell
 from core.errors import CVMSError, Invalid
 from core.i18n import gettext
@@ -145,13 +145,54 @@ def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
     return rows
 
 
+MAX_SHEETS = 20  # sheets looked through for the list when the first is not it
+
+
 def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
+    """The workbook's list: its first sheet, as the template has it. A first sheet that is
+    no list of recipients (instructions, a cover page: none of the columns on its row 1) is
+    passed over for the one other sheet that has the header row; a first sheet with some of
+    the columns is the list, its missing columns named with the sheet's name."""
+    first = _sheet(data, cap, field, 0)
+    header = first[0] if first else []
+    if not _missing(header):
+        return first
+    names = sheet_names(data, field)
+    if len(_missing(header)) < len(REQUIRED_TITLES) or len(names) == 1:
+        if not first:
+            return first  # "This file is empty."
+        raise Invalid(_missing_columns(header, names[0]), field=field)
+    lists = [(name, rows) for index, name in enumerate(names[1:MAX_SHEETS], start=1)
+             if (rows := _sheet(data, cap, field, index, probe=True)) and not _missing(rows[0])]
+    if len(lists) == 1:
+        return lists[0][1]
+    if lists:
+        raise Invalid(f"The sheets {_named(name for name, _rows in lists)} each have the "
+                      "header row of a recipient list: upload one list per file (or move the "
+                      "one to upload to be the first sheet).", field=field)
+    raise Invalid(f"The first sheet, \"{names[0]}\", has no recipient list (its row 1 has "
+                  f"none of the template's columns), and neither has any other sheet. Put "
+                  "the list on the first sheet, with the template's header row in row 1.",
+                  field=field)
+
+
+def _sheet(data: bytes, cap: int, field: str, index: int, probe: bool = False
+           ) -> list[list[Any]]:
+    """The sheet's rows; a sheet looked through (`probe`) that cannot be read as one (a chart
+    sheet) has none."""
     try:
-        return read_sheet(data, cap, 1, field, formulas=True)
+        return read_sheet(data, cap, 1, field, formulas=True, sheet=index)
     except Unreadable as error:
         if error.message.startswith("This file has more than"):
             raise TooManyRows(None) from error
+        if probe:
+            return []
         raise
+
+
+def _named(names) -> str:
+    quoted = [f'"{name}"' for name in names]
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1] if len(quoted) > 1 else quoted[0]
 
 
 NOT_TEXT = ("This file cannot be read as a CSV file: it is another kind of file named .csv, or "
@@ -212,21 +253,32 @@ def _delimiter(text: str) -> str:
         return ","
 
 
-def _columns(header: list[Any]) -> dict[str, int]:
+OPTIONAL_COLUMNS = ("email", "employer", "language")  # may be left out of a file
+REQUIRED_TITLES = [title for key, title in COLUMNS if key not in OPTIONAL_COLUMNS]
+
+
+def _positions(header: list[Any]) -> dict[str, int]:
+    """{column key: its index} of the columns the header row names."""
     by_title = {" ".join(str(h or "").split()).casefold(): i for i, h in enumerate(header)}
-    positions, missing = {}, []
-    for key, title in COLUMNS:
-        index = by_title.get(title.casefold())
-        if index is None and key in ("email", "employer", "language"):
-            continue  # optional columns may be left out
-        if index is None:
-            missing.append(title)
-        else:
-            positions[key] = index
-    if missing:
-        raise Invalid("The header row (row 1) is missing these columns: " + ", ".join(missing)
-                      + ". Start from the template.", field=FIELD)
-    return positions
+    return {key: by_title[title.casefold()] for key, title in COLUMNS
+            if title.casefold() in by_title}
+
+
+def _missing(header: list[Any]) -> list[str]:
+    found = _positions(header)
+    return [title for key, title in COLUMNS if key not in OPTIONAL_COLUMNS and key not in found]
+
+
+def _missing_columns(header: list[Any], sheet: str | None = None) -> str:
+    where = f'of the sheet "{sheet}" ' if sheet is not None else ""
+    return (f"The header row (row 1) {where}is missing these columns: "
+            + ", ".join(_missing(header)) + ". Start from the template.")
+
+
+def _columns(header: list[Any]) -> dict[str, int]:
+    if _missing(header):
+        raise Invalid(_missing_columns(header), field=FIELD)
+    return _positions(header)
 
 
 def _text_cell(sheet: Any, value: Any) -> Any:

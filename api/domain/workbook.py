@@ -38,13 +38,15 @@ class Unreadable(Invalid):
 
 
 def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str,
-               *, formulas: bool = False) -> list[list[Any]]:
-    """Every row of the first sheet (from A1) as plain values, or a 422 on `field`; at most
-    `max_rows` rows under the `header_rows`. With `formulas`, a formula cell is its formula
-    ("=1+1"), not the value it last computed, so the reader can refuse it. Blocking: callers
-    run it, with the shaping of its rows, in a worker thread (`asyncio.to_thread`)."""
+               *, formulas: bool = False, sheet: int = 0) -> list[list[Any]]:
+    """Every row of the first sheet (or the `sheet`th, from 0, in the workbook's order; from
+    A1) as plain values, or a 422 on `field`; at most `max_rows` rows under the
+    `header_rows`. With `formulas`, a formula cell is its formula ("=1+1"), not the value it
+    last computed, so the reader can refuse it. Blocking: callers run it, with the shaping of
+    its rows, in a worker thread (`asyncio.to_thread`)."""
+    index = sheet
     with _open_zip(data, field) as archive:
-        sheet = _first_sheet_part(archive, field)
+        sheet = _sheet_parts(archive, field)[index][1]
         rows = _count_rows(archive, sheet, field, max_rows + header_rows)
         if rows <= max_rows + header_rows and formulas:
             typed = _formula_cells(archive, sheet, field)
@@ -54,7 +56,7 @@ def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str,
                          "several files.", field=field)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(BytesIO(data))
-        values = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        values = book.get_sheet_by_index(index).to_python(skip_empty_area=False)
     except Exception as error:  # noqa: BLE001 - calamine's errors name the broken part
         raise Unreadable(f"This workbook is damaged and cannot be read ({_short(error)}). "
                          "Save it again from Excel, or start from the template.",
@@ -104,18 +106,33 @@ def _open_zip(data: bytes, field: str) -> zipfile.ZipFile:
     return archive
 
 
-def _first_sheet_part(archive: zipfile.ZipFile, field: str) -> str:
-    """The zip member of the workbook's first sheet, as the workbook lists it."""
+def sheet_names(data: bytes, field: str) -> list[str]:
+    """The workbook's sheets' names (the tabs), in its order: `read_sheet`'s `sheet` indexes
+    them."""
+    with _open_zip(data, field) as archive:
+        return [name for name, _part in _sheet_parts(archive, field)]
+
+
+def _sheet_parts(archive: zipfile.ZipFile, field: str) -> list[tuple[str, str]]:
+    """(name, zip member) of each of the workbook's sheets, as the workbook lists them."""
     try:
         book = _small_xml(archive, "xl/workbook.xml")
-        first = book.find(f"{MAIN_NS}sheets/{MAIN_NS}sheet")
         rels = _small_xml(archive, "xl/_rels/workbook.xml.rels")
-        target = next(r.get("Target") for r in rels.iter(f"{PKG_REL_NS}Relationship")
-                      if r.get("Id") == first.get(f"{REL_NS}id"))
-    except (KeyError, ElementTree.ParseError, AttributeError, StopIteration,
+        targets = {r.get("Id"): r.get("Target")
+                   for r in rels.iter(f"{PKG_REL_NS}Relationship")}
+        found = [(sheet.get("name") or "", _member(targets[sheet.get(f"{REL_NS}id")]))
+                 for sheet in book.iterfind(f"{MAIN_NS}sheets/{MAIN_NS}sheet")]
+        if not found:
+            raise KeyError("no sheet")
+    except (KeyError, ElementTree.ParseError, AttributeError, TypeError,
             zipfile.BadZipFile, zlib.error, OSError) as error:
         raise Unreadable("This file is not an Excel workbook (.xlsx): it has no readable list "
                          "of sheets.", field=field) from error
+    return found
+
+
+def _member(target: str) -> str:
+    """A relationship's target as a zip member: absolute, or relative to xl/."""
     return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
 
 
