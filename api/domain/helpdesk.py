@@ -23,8 +23,10 @@ from api.domain.attachments import (
     store_attachments,
     too_many,
 )
+from api.domain.helpdesk_console import PAGE_SIZE
 from api.domain.scope import my_location_ids
 from api.domain.section_b import Upload
+from api.domain.state_lists import Listing, paged
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
@@ -203,10 +205,13 @@ async def case_for(session: AsyncSession, user: User, case_id: int) -> Case:
     return case
 
 
-async def my_cases(session: AsyncSession, user: User) -> list[Case]:
-    result = await session.exec(select(Case).where(Case.requester_user_id == user.id)
-                                .order_by(Case.id.desc()))
-    return list(result.all())
+async def my_cases(session: AsyncSession, user: User, page: int = 1,
+                   page_size: int = PAGE_SIZE) -> Listing:
+    """A requester's cases, the newest first, a page at a time as the console's (a page past
+    the last is the last)."""
+    mine = Case.requester_user_id == user.id
+    return await paged(session, select(Case).where(mine).order_by(Case.id.desc()),
+                       select(func.count()).select_from(Case).where(mine), page, page_size)
 
 
 async def conversation(session: AsyncSession, case: Case, user: User) -> list[CaseMessage]:

@@ -132,12 +132,19 @@ def _site_search(q: str, location_id) -> ColumnElement[bool]:
 
 async def _page(session: AsyncSession, statement, count, f: StateFilters,
                 page_size: int | None) -> Listing:
-    total = (await session.exec(count)).one()
     if page_size is None:  # an export: every row, up to a bound
+        total = (await session.exec(count)).one()
         rows = (await session.exec(statement.limit(EXPORT_LIMIT))).all()
         return Listing(list(rows), total, 1, 1)
+    return await paged(session, statement, count, f.page, page_size)
+
+
+async def paged(session: AsyncSession, statement, count, page: int, page_size: int) -> Listing:
+    """One page of the statement's rows (`count` counts them all); a page past the last is the
+    last. For the shared pager (macros/listing.html `pager`)."""
+    total = (await session.exec(count)).one()
     pages = max(1, -(-total // page_size))
-    page = min(f.page, pages)
+    page = min(max(page, 1), pages)
     rows = (await session.exec(statement.offset((page - 1) * page_size).limit(page_size))).all()
     return Listing(list(rows), total, page, pages)
 

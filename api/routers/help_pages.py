@@ -27,7 +27,7 @@ from api.page_files import (
     kept_references,
     public_files_allowed,
 )
-from api.pages import redirect, render
+from api.pages import PageLinks, redirect, render
 from api.params import Id
 from api.processes import helpdesk as case_process
 from api.routers.files import file_response
@@ -193,7 +193,11 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
 
 @router.get("/cases", response_class=HTMLResponse)
 async def my_cases(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
-    return render(request, "help/cases.html", {"cases": await helpdesk.my_cases(session, user)})
+    """A page at a time (a page number mangled in the address: the first; past the last: the
+    last)."""
+    page = request.query_params.get("page", "1")
+    found = await helpdesk.my_cases(session, user, int(page) if page.isdigit() else 1)
+    return render(request, "help/cases.html", {"found": found, "links": PageLinks()})
 
 
 async def _intake(request: Request, session, user, **context) -> HTMLResponse:

@@ -166,14 +166,17 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
 
 
 @router.get("/cases", response_model=CasePage,
-            summary="Your cases (requesters, all on one page), or for agents one page of the "
-                    "console: every team or one, searched (q), filtered and sorted like "
-                    "/helpdesk; a page past the last is empty")
+            summary="Your cases (requesters: the newest first, paged as the console, by "
+                    "page), or for agents one page of the console: every team or one, "
+                    "searched (q), filtered and sorted like /helpdesk; a page past the last "
+                    "is empty")
 async def list_cases(user: CurrentUser, session: SessionDep,
                      filters: Annotated[ConsoleFilters, Query()]) -> CasePage:
     if not helpdesk.is_agent(user):
-        mine = [CaseOut.model_validate(c) for c in await helpdesk.my_cases(session, user)]
-        return CasePage(items=mine, total=len(mine), page=1, pages=1)
+        mine = await helpdesk.my_cases(session, user, filters.page)
+        past_end = mine.page != filters.page
+        return CasePage(items=[] if past_end else [CaseOut.model_validate(c) for c in mine.rows],
+                        total=mine.total, page=filters.page, pages=mine.pages)
     if await unknown_assignee(session, filters):
         refuse_fields({"assignee": NO_SUCH_AGENT})
     found = await console(session, filters)
