@@ -93,6 +93,8 @@ async def test_a_participant_after_approval_signs_the_redistribution_agreement_a
     assert unsigned.status_code == 422 and "has not signed the Supplemental Redistribution " \
         "Agreement" in unsigned.json()["detail"], unsigned.text
 
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
     for role, email in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
         text = await _sign_on_the_page(system, email, role, asked_before[role] + 1)
         assert REDISTRIBUTION in text and PROVIDER not in text, text
@@ -100,10 +102,14 @@ async def test_a_participant_after_approval_signs_the_redistribution_agreement_a
         if role == "ceo":
             half = await redistribute()
             assert half.status_code == 422, "the CMO has not signed yet"
+            shown = _plain(await admin.get("/organization"))
+            assert "Supplemental Redistribution Agreement: Waiting for Chief Medical Officer " \
+                "(CMO) CMO Person to sign it" in shown, shown[:3000]
     for location_id in sites.ids:  # approved throughout, never sent back to review
         assert await location_status(system, location_id) == "approved"
     allowed = await redistribute()
     assert allowed.status_code == 201, allowed.text
+    assert "Agreement: Signed by the CEO and the CMO" in _plain(await admin.get("/organization"))
 
 
 async def test_an_organization_that_stops_redistributing_is_refused_and_signs_again(system):

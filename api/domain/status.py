@@ -6,13 +6,14 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.agreements import DOCUMENTS
+from models.agreements import DOCUMENTS, DocumentKind
 from models.base import as_utc
 from models.contracts import REMINDER_EVERY
-from models.enrollment import Location, SectionB
+from models.enrollment import Location, Organization, SectionB
 from models.enrollment_enums import WAITING_REVIEW, LocationStatus, OfficerRole
 from models.enrollment_schemas import LocationOut, LocationStatusOut
 from models.review import SigningRequest, SigningRound
+from models.signatures import redistribution_signed
 
 
 def next_reminder(location: Location, last_save: datetime | None) -> datetime | None:
@@ -90,3 +91,24 @@ async def location_status(session: AsyncSession, location: Location) -> Location
     return LocationStatusOut(location=LocationOut.model_validate(location),
                              reminders_sent=location.reminders_sent,
                              next_reminder_at=reminders[location.id])
+
+
+async def redistribution_standing(session: AsyncSession, org: Organization | None) -> str | None:
+    """Where a redistribution participant's Supplemental Redistribution Agreement stands, for
+    its administrator: signed, or whom it waits on (none: the organization does not take part)."""
+    if org is None or not org.redistribution_participant:
+        return None
+    if await redistribution_signed(session, org.id):
+        return "Signed by the CEO and the CMO: your locations may request redistributions."
+    waiting = (await session.exec(select(SigningRequest).join(
+        SigningRound, SigningRound.id == SigningRequest.round_id).where(
+        SigningRequest.organization_id == org.id, SigningRequest.status == "pending",
+        SigningRequest.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
+        SigningRound.status == "open").order_by(SigningRequest.officer_role))).all()
+    if waiting:
+        names = " and ".join(f"{OfficerRole(r.officer_role).label} ({r.officer_role.upper()}) "
+                             f"{r.officer_name}" for r in waiting)
+        return (f"Waiting for {names} to sign it from the link we emailed: your locations may "
+                "request redistributions once both have signed.")
+    return ("Not signed yet: the CEO and the CMO are asked to sign it with their next signing "
+            "request; until both have, your locations cannot request redistributions.")

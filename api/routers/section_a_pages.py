@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import ProcessesDep, SessionDep, require_roles
 from api.domain import section_a
 from api.domain.scope import my_organization
-from api.domain.status import next_reminders, officers_waiting
+from api.domain.status import next_reminders, officers_waiting, redistribution_standing
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import as_id, form_id
@@ -59,6 +59,7 @@ async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
         "officers_waiting": await officers_waiting(session, locations),
         "registered": await section_a.registered_names(session, locations),
         "officers": await section_a.officers_of(session, org) if org else {},
+        "redistribution": await redistribution_standing(session, org),
         **CHOICES, **context}, status_code=context.pop("status_code", 200))
 
 
