@@ -69,7 +69,8 @@ class CareActivities(MailingActivities):
                 location_phone=organization.phone or "", booking=home.appointments_on,
                 first_dose_on=first.administered_on,
                 due_on=due.date(), language=person.language,
-                portal_url=self.settings.link(recipient_path(self.secret, person.id)))
+                portal_url=self.settings.link(
+                    recipient_path(self.secret, person.id, person.link_version)))
             to = person.email
         return await self.mailer.send(reminder_key(data.administration_id),
                                       EmailKind.SECOND_DOSE_REMINDER, [to], context)
@@ -119,8 +120,9 @@ class CareActivities(MailingActivities):
                 location_name=location.name, when_text=when_text,
                 location_address=location.address,
                 dose_number=slot.dose_number, language=person.language,
-                portal_url=self.settings.link(recipient_path(self.secret, person.id)
-                                              + "/appointments"))
+                portal_url=self.settings.link(
+                    recipient_path(self.secret, person.id, person.link_version)
+                    + "/appointments"))
             to = person.email
         return await self.mailer.send(f"appointment-{data.appointment_id}:{event}",
                                       EmailKind.APPOINTMENT_NOTICE, [to], context)

@@ -6,13 +6,22 @@ each invitation is keyed per recipient in the outbox, so a retried batch, a work
 mid-file or the same file uploaded again never invites anyone twice.
 """
 
+import asyncio
+
 from sqlalchemy import update
 from sqlalchemy.orm import defer
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
-from activities.mailer import BatchMailer, Letter, MailingActivities, present
+from activities.mailer import (
+    LOOK_AGAIN_AFTER,
+    BatchMailer,
+    Letter,
+    MailingActivities,
+    missing,
+    present,
+)
 from core.db import transaction
 from models.accounts import User
 from models.base import utcnow
@@ -36,8 +45,11 @@ def invitation_key(recipient_id: int) -> str:
     return f"recipient-{recipient_id}:invitation"
 
 
-def link_key(recipient_id: int) -> str:
-    return f"recipient-{recipient_id}:registered"
+def link_key(recipient_id: int, version: int = 0, request: str = "") -> str:
+    """The personal link's email: once, once for each later version of the link, and once for
+    each ask."""
+    return (f"recipient-{recipient_id}:registered" + (f"-v{version}" if version else "")
+            + (f"-{request}" if request else ""))
 
 
 class RecipientActivities(MailingActivities):
@@ -116,7 +128,7 @@ class RecipientActivities(MailingActivities):
         return InviteResult(sent=sent, remaining=remaining)
 
     def _invitation(self, person: Recipient, location_name: str) -> Letter:
-        url = self.settings.link(recipient_path(self.secret, person.id))
+        url = self.settings.link(recipient_path(self.secret, person.id, person.link_version))
         return Letter(event_key=invitation_key(person.id), kind=EmailKind.RECIPIENT_INVITATION,
                       to=person.email, context=RecipientInvitationContext(
                           recipient_name=person.first_name, location_name=location_name,
@@ -124,20 +136,36 @@ class RecipientActivities(MailingActivities):
 
     @activity.defn
     async def send_personal_link(self, data: RecipientRef) -> bool:
-        """Someone registered at the point of care gets their personal link by email, once
-        (in their language), if they gave an address."""
+        """Someone registered at the point of care, whose address was corrected or who asked
+        for it gets their personal link by email, once (in their language), at the address on
+        file: the link as it is when sent (its version the record's)."""
         async with self.sessions() as session:
-            person = await present(session, Recipient, data.recipient_id, "recipient")
+            person = await self._as_told(session, data)
             if not person.email:
                 return False
             location = await session.get(Location, person.location_id)
+            version = person.link_version
             context = RecipientRegisteredContext(
                 recipient_name=person.first_name, location_name=location.name,
-                portal_url=self.settings.link(recipient_path(self.secret, person.id)),
-                language=person.language)
+                portal_url=self.settings.link(recipient_path(self.secret, person.id, version)),
+                language=person.language, reason=data.reason)
             to = person.email
-        return await self.mailer.send(link_key(person.id), EmailKind.RECIPIENT_REGISTERED,
-                                      [to], context)
+        return await self.mailer.send(link_key(person.id, version, data.request),
+                                      EmailKind.RECIPIENT_REGISTERED, [to], context)
+
+    @staticmethod
+    async def _as_told(session: AsyncSession, data: RecipientRef) -> Recipient:
+        """The person as the change that told of this email left them: the process starts
+        just before that change commits (a registration, an address corrected), and read
+        before it, the email would go to the old address with the old link."""
+        for pause in (0, *LOOK_AGAIN_AFTER):
+            await asyncio.sleep(pause)
+            person = await present(session, Recipient, data.recipient_id, "recipient",
+                                   populate_existing=True)
+            if person.link_version >= data.version and (
+                    data.reason != "registered" or person.registered_at is not None):
+                return person
+        raise missing(f"the change told of recipient {data.recipient_id}")
 
     @staticmethod
     async def _invited(session: AsyncSession, letter: Letter) -> None:

@@ -159,6 +159,7 @@ ROUTES: dict[str, Access] = {
     "GET /recipients/people/{recipient_id}": only(MANAGERS, Scope.RECIPIENT),
     "GET /recipients/people/{recipient_id}/link": only(MANAGERS, Scope.RECIPIENT),
     "GET /language/{code}": public(),
+    "GET /r/new-link": public(), "POST /r/new-link": public(),  # the current link, emailed
     "GET /r/{recipient_id}/{key}": public(Scope.TOKEN),
     "GET /r/{recipient_id}/{key}/edit": public(Scope.TOKEN),
     "POST /r/{recipient_id}/{key}": public(Scope.TOKEN),

@@ -61,10 +61,20 @@ DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y")
 RECIPIENT_LINK = "recipient"
 
 
-def recipient_path(secret: str, recipient_id: int) -> str:
+def recipient_key(secret: str, recipient_id: int, version: int = 0) -> str:
+    """The key of the recipient's personal link in its `version` (Recipient.link_version): a
+    capability of the id and the version, so a correction of the email address, which moves
+    the version on, kills the links sent before. Version 0 is the key made before links had
+    versions: the links people already held keep working until their address changes."""
+    purpose = f"{RECIPIENT_LINK}:{version}" if version else RECIPIENT_LINK
+    return capability(secret, purpose, recipient_id)
+
+
+def recipient_path(secret: str, recipient_id: int, version: int = 0) -> str:
     """The recipient's personal link (registration, answers, status; no account needed): a
-    capability, the same on every retry of the email that carries it."""
-    return f"/r/{recipient_id}/{capability(secret, RECIPIENT_LINK, recipient_id)}"
+    capability, the same on every retry of the email that carries it (its version is read
+    from the record)."""
+    return f"/r/{recipient_id}/{recipient_key(secret, recipient_id, version)}"
 
 
 # What a name's key leaves out, so that the same person typed on another keyboard, from a paper

@@ -35,7 +35,8 @@ async def insert_recipients(session: AsyncSession, upload: RecipientUpload,
     if dialect.name != "sqlite":
         return await _insert_unnest(session, connection, upload, records)
     constant = {"location_id": upload.location_id, "upload_id": upload.id,
-                "eligibility": "unknown", "registered_late": False, "created_at": utcnow()}
+                "eligibility": "unknown", "registered_late": False, "link_version": 0,
+                "created_at": utcnow()}
     columns = [*STORED_COLUMNS, *constant]
     # No questionnaire answers yet: an empty JSON object, written into the statement itself.
     statement = insert_or_skip(dialect.name, Recipient).values(

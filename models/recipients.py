@@ -44,6 +44,9 @@ class Recipient(SQLModel, table=True):
     # Eastern), not when staff typed it in (created_at), as a dose from paper is marked.
     registered_late: bool = False
     updated_at: datetime | None = time_field()
+    # The personal link's version (recipient_rules.recipient_path): moved on when the email
+    # address is corrected, so the links sent to the address before stop working.
+    link_version: int = 0
 
     @property
     def full_name(self) -> str:

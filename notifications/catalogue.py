@@ -257,6 +257,9 @@ class RecipientRegisteredContext(EmailContext):
     location_name: str
     portal_url: str
     language: str = "en"
+    # registered at the point of care; readdressed: their email address was corrected (the
+    # link sent before stopped working); asked: they asked for it with their address
+    reason: str = "registered"
     PUBLIC_READER: ClassVar[bool] = True
 
 

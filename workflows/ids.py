@@ -55,9 +55,11 @@ def recipient_import(upload_id: int) -> str:
     return f"recipient-upload-{upload_id}"
 
 
-def recipient_link(recipient_id: int) -> str:
-    """A walk-in's personal link, emailed once (a second registration joins the first)."""
-    return f"recipient-link-{recipient_id}"
+def recipient_link(recipient_id: int, version: int = 0, request: str = "") -> str:
+    """A walk-in's personal link, emailed once (a second registration joins the first); the
+    link of each later version (the address corrected) once, and once per ask."""
+    return (f"recipient-link-{recipient_id}" + (f"-v{version}" if version else "")
+            + (f"-{request}" if request else ""))
 
 
 def second_dose_reminder(administration_id: int) -> str:

@@ -237,7 +237,7 @@ async def email_link(gateway, session: AsyncSession, person: Recipient, outcome:
     commits only with its email's process started. True when it is on its way."""
     if outcome == KNOWN or not person.email:
         return False
-    await recipient_processes.email_link(gateway, session, person.id)
+    await recipient_processes.email_link(gateway, session, person.id, person.link_version)
     return True
 
 

@@ -25,7 +25,8 @@ def personal_link(session: AsyncSession, settings: Settings, user: User,
                   person: Recipient) -> dict[str, str]:
     """The link and its QR code, for a page to show; the showing is audited (the caller has
     checked that this person may see the recipient, and commits)."""
-    url = settings.link(recipient_path(settings.secret_key.get_secret_value(), person.id))
+    url = settings.link(recipient_path(settings.secret_key.get_secret_value(), person.id,
+                                       person.link_version))
     session.add(AuditEvent(subject_type="recipient", subject_id=person.id, action="link shown",
                            actor=user.audit_name,
                            detail={"user_id": user.id, "location_id": person.location_id}))

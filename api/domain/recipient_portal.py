@@ -3,15 +3,18 @@ see the eligibility status and what it means, update the answers at any time. Th
 capability (an HMAC of the recipient's id), so no account is needed; the recipient's
 registration is a fact the API alone writes."""
 
+import hmac
+import secrets
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import throttle
+from api.processes import recipients as recipient_processes
 from core import i18n
-from core.errors import CVMSError, NotFound
-from core.security import capability_valid
+from core.errors import CVMSError, Gone, NotFound
 from core.timefmt import day
 from models.administrations import RECORDED, Administration
 from models.audit import AuditEvent
@@ -23,9 +26,9 @@ from models.enrollment_enums import US_STATES
 from models.recipient_rules import (
     FORM_DATE,
     INDUSTRIES,
-    RECIPIENT_LINK,
     US_DATE_EXAMPLE,
     field_errors,
+    recipient_key,
 )
 from models.recipient_schemas import RegistrationIn, WalkInIn, ask_yes_or_no
 from models.recipients import Recipient
@@ -49,11 +52,55 @@ async def identity_locked(session: AsyncSession, person: Recipient) -> bool:
         Administration.status == RECORDED).limit(1))).first() is not None
 
 
+NO_LONGER_VALID = "This link is no longer valid."
+
+
 async def by_link(session: AsyncSession, secret: str, recipient_id: int, key: str) -> Recipient:
+    """The person whose current personal link this is. A link of theirs from before their
+    email address was corrected is gone (410: a newer one went to the address on file);
+    any other is not valid (404)."""
     found = await session.get(Recipient, recipient_id)
-    if found is None or not capability_valid(secret, RECIPIENT_LINK, recipient_id, key):
-        raise NotFound("This link is not valid.")
-    return found
+    if found is not None and _same(recipient_key(secret, recipient_id, found.link_version), key):
+        return found
+    if found is not None and any(_same(recipient_key(secret, recipient_id, version), key)
+                                 for version in range(found.link_version)):
+        raise Gone(NO_LONGER_VALID)
+    raise NotFound("This link is not valid.")
+
+
+def _same(expected: str, presented: str) -> bool:
+    return hmac.compare_digest(expected.encode(), presented.encode())
+
+
+def move_link_on(person: Recipient, before: str | None) -> None:
+    """An email address corrected (another one, or none, where there was one): the links sent
+    to the old address stop working (the record's link moves to its next version); the
+    caller emails the new one to the new address. An address given where there was none
+    sent nothing anywhere, so the link (maybe printed for the person) stays."""
+    if person.id is not None and before and (person.email or "") != before:
+        person.link_version += 1
+
+
+# Said whether or not the address is on file (no one learns who is registered here).
+LINK_ASKED = i18n.N_("If a vaccination record has this email address, we emailed its personal "
+                     "link to it. Use the link in the newest email: older links may no longer "
+                     "work.")
+MOST_LINKS = 10  # records sharing one address (a family's) emailed at one ask
+
+
+async def email_current_link(session: AsyncSession, gateway, email: str) -> None:
+    """Each record with this email address is emailed its current personal link; nothing
+    else happens, so the answer (`LINK_ASKED`) is the same whether the address is on file or
+    not, and past a few asks an hour for an address nothing more is sent (no mail bombing)."""
+    if not await throttle.account_email_allowed(session, email, throttle.RECIPIENT_LINK_EMAIL):
+        return
+    found = (await session.exec(select(Recipient.id, Recipient.link_version).where(
+        Recipient.email == email.strip().lower()).order_by(Recipient.id)
+        .limit(MOST_LINKS))).all()
+    request = secrets.token_hex(8)
+    for recipient_id, version in found:
+        await recipient_processes.email_link(gateway, None, recipient_id, version, "asked",
+                                             request)
 
 
 def form_values(person: Recipient) -> dict[str, Any]:
@@ -107,8 +154,10 @@ async def register(session: AsyncSession, person: Recipient,
 def fill_in(person: Recipient, data: RegistrationIn | WalkInIn) -> None:
     """The person's details and answers on their record, with the eligibility they give (the
     stored projection): from their Recipient Portal, or from staff at the point of care."""
+    before = person.email
     for key, value in data.record().items():
         setattr(person, key, value)
+    move_link_on(person, before)
     person.answers = data.answers()
     result = evaluate(person.date_of_birth, person.industry, person.answers)
     person.eligibility, person.eligibility_group = result.status, result.group

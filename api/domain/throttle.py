@@ -49,6 +49,9 @@ QUESTION_EMAIL = hourly("question", 3)
 # (the older ones die): a few an hour per address, or anyone could flood an officer and keep
 # every link they hold dead.
 SIGNING_LINK_EMAIL = hourly("signing-link", 3)
+# "Email me my personal link" needs no account and emails the link to the address on file: a
+# few an hour per address typed, or anyone could flood a recipient's inbox.
+RECIPIENT_LINK_EMAIL = hourly("recipient-link", 3)
 # Files stored for visitors without an account (with a public question, a reply from a case's
 # personal link, or kept with a refused form): a bounded number an hour from one client, so
 # nobody fills the database anonymously.

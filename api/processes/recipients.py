@@ -21,8 +21,12 @@ async def import_detail(gateway: Gateway, upload_id: int) -> ImportProgress | No
     return await gateway.query(ids.recipient_import(upload_id), Import.detail)
 
 
-async def email_link(gateway: Gateway, session: AsyncSession, recipient_id: int) -> None:
-    """With the registration in `session`: it commits only once its email's process has
-    started (so a registration is never left without its email, nor an email without it)."""
-    await gateway.start(RecipientLinkWorkflow.run, RecipientRef(recipient_id=recipient_id),
-                        id=ids.recipient_link(recipient_id), session=session)
+async def email_link(gateway: Gateway, session: AsyncSession | None, recipient_id: int,
+                     version: int = 0, reason: str = "registered", request: str = "") -> None:
+    """With the registration (or the corrected address) in `session`: it commits only once
+    its email's process has started (so a registration is never left without its email, nor
+    an email without it). The link of each version is emailed once, and once per ask."""
+    await gateway.start(RecipientLinkWorkflow.run,
+                        RecipientRef(recipient_id=recipient_id, reason=reason, request=request,
+                                     version=version),
+                        id=ids.recipient_link(recipient_id, version, request), session=session)

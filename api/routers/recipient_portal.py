@@ -4,20 +4,24 @@ chosen with the switch (a cookie), else the one the recipient's record asks for.
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import field_validator
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import ProcessesDep, SessionDep, SettingsDep
 from api.domain import appointments
 from api.domain import recipient_portal as portal
 from api.domain.series import series_of
-from api.forms import form_values
+from api.forms import form_values, parse
 from api.pages import redirect, render, same_site_path
 from api.params import Id
+from api.processes import recipients as recipient_processes
 from api.routing import Router
 from core import i18n
-from core.errors import CVMSError, NotFound
+from core.errors import CVMSError, Gone, NotFound
 from models.enrollment import Location
 from models.helpdesk import Case
+from models.recipient_rules import BAD_EMAIL, Email, recipient_path
 from models.recipients import Recipient
+from models.schemas import Stripped
 
 router = Router(include_in_schema=False)
 LANGUAGE_COOKIE = "cvms_lang"
@@ -46,7 +50,13 @@ def bilingual_page(request: Request, name: str, context: dict, status_code: int 
 
 
 class BadLink(Exception):
-    """A mistyped or forged personal link: answered with a page in the visitor's language."""
+    """A mistyped or forged personal link, or one sent before the email address was corrected
+    (`gone`): answered with a page in the visitor's language, which offers the current link
+    by email."""
+
+    def __init__(self, gone: bool = False) -> None:
+        super().__init__()
+        self.gone = gone
 
 
 async def _person(request: Request, session, settings, recipient_id: int,
@@ -54,13 +64,50 @@ async def _person(request: Request, session, settings, recipient_id: int,
     try:
         return await portal.by_link(session, settings.secret_key.get_secret_value(),
                                     recipient_id, key)
+    except Gone as error:
+        raise BadLink(gone=True) from error
     except NotFound as error:
         raise BadLink from error
 
 
-async def bad_link(request: Request, _error: BadLink) -> HTMLResponse:
+async def bad_link(request: Request, error: BadLink) -> HTMLResponse:
     choose_language(request)
-    return bilingual_page(request, "recipient/problem.html", {}, status_code=404)
+    return bilingual_page(request, "recipient/problem.html", {"gone": error.gone},
+                          status_code=410 if error.gone else 404)
+
+
+class LinkAskIn(Stripped):
+    email: Email
+
+    @field_validator("email")
+    @classmethod
+    def _given(cls, value: str | None) -> str:
+        if not value:
+            raise ValueError(BAD_EMAIL)
+        return value
+
+
+@router.get("/r/new-link", response_class=HTMLResponse)
+async def new_link_page(request: Request) -> HTMLResponse:
+    """Ask for the personal link by email address; `?sent=1`, where an ask leads (a reload
+    of it asks nothing again)."""
+    choose_language(request)
+    sent = request.query_params.get("sent") == "1"
+    return bilingual_page(request, "recipient/new_link.html",
+                          {"sent": i18n.gettext(portal.LINK_ASKED) if sent else None})
+
+
+@router.post("/r/new-link", response_class=HTMLResponse)
+async def new_link(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
+    """The same answer whether or not the address is on file (`portal.email_current_link`)."""
+    choose_language(request)
+    values = await form_values(request)
+    data, errors = parse(LinkAskIn, values)
+    if data:
+        await portal.email_current_link(session, gateway, data.email)
+        return redirect("/r/new-link?sent=1")
+    return bilingual_page(request, "recipient/new_link.html",
+                          {"values": values, "errors": i18n.translated(errors)}, 400)
 
 
 @router.get("/language/{code}")
@@ -102,19 +149,27 @@ async def edit(request: Request, recipient_id: Id, key: str, session: SessionDep
 
 @router.post("/r/{recipient_id}/{key}", response_class=HTMLResponse)
 async def save(request: Request, recipient_id: Id, key: str, session: SessionDep,
-               settings: SettingsDep) -> Response:
+               settings: SettingsDep, gateway: ProcessesDep) -> Response:
     person = await _person(request, session, settings, recipient_id, key)
     choose_language(request, person)
     values = await form_values(request)
-    base = f"/r/{recipient_id}/{key}"
+    base, version = f"/r/{recipient_id}/{key}", person.link_version
     try:
         errors = await portal.register(session, person, values)
+        if not errors and person.link_version != version:
+            # the address corrected: the new link goes to it, the old one stops working
+            base = recipient_path(settings.secret_key.get_secret_value(), person.id,
+                                  person.link_version)
+            if person.email:
+                await recipient_processes.email_link(gateway, session, person.id,
+                                                     person.link_version, "readdressed")
     except CVMSError as error:
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
         errors = error.problems()
     if errors:
-        return await _form(request, session, person, base, values, errors, 400)
+        return await _form(request, session, person, f"/r/{recipient_id}/{key}", values,
+                           errors, 400)
     return redirect(f"{base}/status?saved=1")
 
 

@@ -30,6 +30,11 @@ class ImportProgress(BaseModel):
 
 
 class RecipientRef(BaseModel):
-    """A person registered at the point of care, whose personal link is emailed once."""
+    """A person whose personal link is emailed once: registered at the point of care, their
+    email address corrected (`readdressed`: the link's new version, to the new address), or
+    asked for by address (`asked`, once per `request`)."""
 
     recipient_id: int
+    reason: str = "registered"  # registered, readdressed or asked
+    version: int = 0  # the link's version the change that told of it made (read once committed)
+    request: str = ""  # an ask's own key: each ask is one email
