@@ -7,6 +7,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field, trigram_indexes
 from models.helpdesk_rules import Category, Team
+from models.recipient_rules import name_key
 from models.types import enum_field
 
 PUBLIC_KEY = "requester_user_id IS NULL AND request_key IS NOT NULL"
@@ -58,8 +59,8 @@ class Case(SQLModel, table=True):
     requester_phone: str | None = Field(default=None, max_length=20)
     language: str = Field(default="en", max_length=5)  # of a public requester's pages, emails
     request_key: str | None = Field(default=None, max_length=64)  # the form's, when it sent one
-    # Subject, requester name and email in lower case, what the console searches: one short
-    # indexed column is scanned instead of three in the wide rows.
+    # Subject, requester name and email folded as a name is (`searched`), what the console
+    # searches: one short indexed column is scanned instead of three in the wide rows.
     search_text: str = Field(default="", max_length=600)
     category: Category = enum_field(Category)
     team: Team = enum_field(Team, index=True)
@@ -88,7 +89,15 @@ class Case(SQLModel, table=True):
 
     @staticmethod
     def searchable(subject: str, name: str, email: str | None) -> str:
-        return f"{subject} | {name} | {email or ''}".lower()[:600]
+        return searched(f"{subject} | {name} | {email or ''}")[:600]
+
+
+def searched(text: str) -> str:
+    """A case's search text, and what is typed to search it, as they are compared: folded as a
+    recipient's name is (`name_key`: no accents, apostrophes of any kind or hyphens, in lower
+    case), so "Jose" finds "José" and "O’Brien" finds "O'Brien", either way round.
+    (Migration 0011k refilled the cases stored before.)"""
+    return name_key(text)
 
 
 class CaseMessage(SQLModel, table=True):

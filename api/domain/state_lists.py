@@ -28,7 +28,7 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
-from models.helpdesk import Case
+from models.helpdesk import Case, searched
 from models.helpdesk_rules import case_number
 from models.input import Input
 from models.inventory import Transfer
@@ -341,7 +341,7 @@ def case_search(q: str) -> ColumnElement[bool]:
     if number:
         return AuditEvent.subject_id == int(number[1])
     return AuditEvent.subject_id.in_(select(Case.id).where(
-        Case.search_text.like(like_pattern(q), escape="\\")))
+        Case.search_text.like(like_pattern(searched(q)), escape="\\")))
 
 
 def assigned_to(event: AuditEvent) -> int | None:

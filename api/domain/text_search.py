@@ -11,6 +11,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
 from core.wording import without_accents
+from models.helpdesk import searched
 from models.search_index import TABLE as SEARCH_TABLE
 
 
@@ -104,7 +105,8 @@ def contains_plain(text: str, *columns) -> ColumnElement[bool]:
 
 
 def search_text_contains(row_id, column, text: str, indexed: bool) -> ColumnElement[bool]:
-    """The help desk's lower-case search text holds `text` (its %, _, \\ and " literal).
+    """The help desk's search text holds `text`, both folded alike (`searched`: "Jose" finds
+    José, "O’Brien" O'Brien; its %, _, \\ and " literal).
 
     `indexed` (SQLite with its FTS5 trigram table, models/search_index.py): the ids the table
     finds for the quoted phrase, `id IN (SELECT rowid ... MATCH ...)`, which SQLite answers
@@ -113,7 +115,7 @@ def search_text_contains(row_id, column, text: str, indexed: bool) -> ColumnElem
     instead of 3 at 20,000 cases.) Otherwise, and under three characters, which no trigram can
     answer: LIKE, which pg_trgm's index answers on Postgres and the narrow search index on
     SQLite."""
-    text = text.lower()
+    text = searched(text)
     if len(text) < 3 or not indexed:
         return column.like(like_pattern(text), escape="\\")
     phrase = '"' + text.replace('"', '""') + '"'
