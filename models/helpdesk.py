@@ -96,7 +96,7 @@ def searched(text: str) -> str:
     """A case's search text, and what is typed to search it, as they are compared: folded as a
     recipient's name is (`name_key`: no accents, apostrophes of any kind or hyphens, in lower
     case), so "Jose" finds "José" and "O’Brien" finds "O'Brien", either way round.
-    (Migration 0011k refilled the cases stored before.)"""
+    (Migration 0011l refilled the cases stored before.)"""
     return name_key(text)
 
 
