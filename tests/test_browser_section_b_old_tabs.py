@@ -113,3 +113,43 @@ async def test_a_storage_unit_removed_twice_or_from_an_old_tab(page, system):
         await expect(tab.get_by_role("button", name="Remove Twotab R1")).to_have_count(0)
     assert unit["id"] and not (await coordinator.get(
         f"/api/v1/locations/{location_id}/section-b")).json()["storage_units"]
+
+
+async def _type_provider(tab, first: str, last: str, number: str) -> None:
+    await tab.get_by_label("First name").fill(first)
+    await tab.get_by_label("Last name").fill(last)
+    await tab.get_by_label("License type").select_option("NP")
+    await tab.get_by_label("License number").fill(number)
+
+
+async def test_create_provider_pressed_twice_lists_the_provider_once(page, system):
+    """"Create provider" pressed again from an old tab (or twice: tests/test_section_b_pressed_
+    twice.py) answered "... is already listed with license ...: a provider is listed once" on
+    the form still filled, as if what was typed were a mistake. A provider listed exactly as
+    typed is said so on the step, by a redirect; another name with that license is still the
+    mistake named on its field, the form kept."""
+    enrollment = await start_enrollment(system, ["Old Tab Provider Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await log_in(page, email)
+    step = f"/locations/{location_id}/section-b/providers"
+    old, other = await page.context.new_page(), await page.context.new_page()
+    for tab in (page, old, other):
+        await tab.goto(step)
+    await _type_provider(page, "Dana", "Twiceclick", "NP-7701")
+    await page.get_by_role("button", name="Create provider").click()
+    await expect(page.get_by_role("status")).to_contain_text("Dana Twiceclick was added.")
+    await _type_provider(old, "dana", "TWICECLICK", "np7701")
+    await old.get_by_role("button", name="Create provider").click()
+    await expect(old).to_have_url(f"{system.base_url}{step}")
+    await expect(old.get_by_role("status")).to_contain_text(
+        "Dana Twiceclick is already listed, with license NP NP-7701.")
+    await expect(old.get_by_label("Last name")).to_have_value("")
+
+    await _type_provider(other, "Robin", "Otherperson", "NP-7701")
+    await other.get_by_role("button", name="Create provider").click()
+    await expect(other.locator("#license_number-error")).to_contain_text(
+        "Dana Twiceclick is already listed with license NP NP-7701")
+    await expect(other.get_by_label("Last name")).to_have_value("Otherperson")
+    listed = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
+    assert [p["license_number"] for p in listed["providers"]] == ["NP-7701"]

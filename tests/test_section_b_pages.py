@@ -90,11 +90,17 @@ async def test_a_provider_listed_twice_is_named_on_the_license_number_with_the_f
     pat = {"action": "create", "first_name": "Pat", "middle_initial": "Q",
            "last_name": "Duplicate", "license_type": "PA", "license_number": "PA-555"}
     assert "Pat Duplicate was added" in (await person.submit(url, pat)).text
-    again = await person.submit(url, pat)
+    # the same provider again, as typed (Create pressed twice, an old tab): already listed,
+    # said on the step (tests/test_browser_section_b_old_tabs.py); another name with the
+    # license is the mistake, named on its field
+    same = await person.submit(url, pat)
+    assert same.status_code == 200 and "Pat Q. Duplicate is already listed, with license PA " \
+        "PA-555." in same.text and 'value="Duplicate"' not in same.text
+    again = await person.submit(url, {**pat, "first_name": "Patsy"})
     assert again.status_code == 409, again.text[:300]
     assert 'id="license_number-error"' in again.text and "Back button" not in again.text
     assert "already listed with license PA PA-555" in again.text
-    assert 'value="Duplicate"' in again.text and "Step 8 of 12" in again.text
+    assert 'value="Patsy"' in again.text and "Step 8 of 12" in again.text
     assert "licence" not in again.text.lower()
     other = {**pat, "first_name": "Lee", "license_number": "PA-777"}
     assert "Lee Duplicate was added" in (await person.submit(url, other)).text

@@ -9,6 +9,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.files import NOT_A_PHOTO, clean_filename, store_photo
+from api.domain.inventory import hold_sites
 from api.domain.signatures import Client, record_signature
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
@@ -225,7 +226,10 @@ async def add_provider(session: AsyncSession, gateway: Gateway, location: Locati
 async def refuse_twin(session: AsyncSession, location: Location, license_type, license_number: str,
                       other_than: int | None = None) -> None:
     """The same license (type and number, ignoring case and hyphens) already active at the
-    location is refused on the license number: added, edited into or reactivated as a twin."""
+    location is refused on the license number: added, edited into or reactivated as a twin.
+    Asked with the location held (hold_sites): two at once (Create pressed twice, two tabs)
+    take turns, and the second sees the first's provider (both were listed)."""
+    await hold_sites(session, location.id)
     number = license_number.replace("-", "").upper()
     listed = (await session.exec(select(PracticingProvider).where(
         PracticingProvider.location_id == location.id, PracticingProvider.active,

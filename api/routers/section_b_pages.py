@@ -17,7 +17,7 @@ from api.pages import redirect, render
 from api.params import Id, as_id, form_ids
 from api.routing import Router
 from api.services import secret
-from core.errors import CVMSError, Invalid, NotFound
+from core.errors import Conflict, CVMSError, Invalid, NotFound
 from core.wording import counted
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
@@ -394,7 +394,11 @@ UNADDED_PROVIDER = ("You typed a practicing provider but did not create them. Co
 
 async def _providers(request, session, gateway, location, step, action, values, _user):
     if action == "create":
-        await _add_provider(session, gateway, location, values)
+        if listed := await _add_provider(session, gateway, location, values):
+            return redirect(step_url(location.id, step), tone="info", notice=(
+                f"{listed.full_name} is already listed, with license "
+                f"{getattr(listed.license_type, 'value', listed.license_type)} "
+                f"{listed.license_number}."))
         return redirect(step_url(location.id, step), notice=f"{values['first_name']} "
                                                             f"{values['last_name']} was added.")
     if action == "bulk":  # saved, and said so (the page came back as it was, without a word)
@@ -412,15 +416,34 @@ async def _providers(request, session, gateway, location, step, action, values, 
     return await _navigate(session, location, step, action)
 
 
-async def _add_provider(session, gateway, location, values: dict, unadded: bool = False) -> None:
+async def _add_provider(session, gateway, location, values: dict, unadded: bool = False):
     """Create the provider typed; `unadded`: it came with Next (or Previous, Pause), and a
-    refusal says it was not created."""
+    refusal says it was not created. The provider listed already exactly as typed (Create
+    pressed twice, or again from an old tab) is returned, nothing added: what was typed is
+    there, not a mistake to correct (another name with the license is one, on its field)."""
     data, errors = parse(ProviderIn, values)
     if errors:
         raise Invalid("Check the practicing provider's details.",
                       errors={**({"providers": UNADDED_PROVIDER} if unadded else {}), **errors})
-    await section_b.add_provider(session, gateway, location, data)
+    try:
+        await section_b.add_provider(session, gateway, location, data)
+    except Conflict:
+        listed = next((p for p in await section_b.providers_of(session, location)
+                       if p.active and _as_typed(p, data)), None)
+        if listed is None:
+            raise
+        return listed
     values.update(first_name=data.first_name, last_name=data.last_name)
+    return None
+
+
+def _as_typed(provider, data: ProviderIn) -> bool:
+    """`provider` is the one typed: names (ignoring case) and license (also hyphens)."""
+    def key(p) -> tuple:
+        return (p.first_name.casefold(), (p.middle_initial or "").casefold(),
+                p.last_name.casefold(), p.license_type,
+                p.license_number.replace("-", "").upper())
+    return key(provider) == key(data)
 
 
 BULK_SAVED = ("Saved: you will send the practicing providers with the bulk upload template "

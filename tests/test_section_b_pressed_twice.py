@@ -1,0 +1,34 @@
+"""Section B's forms sent twice at once (a double click, two tabs): each takes effect once."""
+
+import asyncio
+import re
+
+from tests.support.enrollment import register_coordinator, start_enrollment
+from tests.support.web import browser
+
+
+async def test_create_provider_sent_twice_at_once_lists_the_provider_once(system):
+    """A double-clicked "Create provider" (and the API's create sent twice) listed the same
+    provider twice: each request asked the one-license rule before the other's provider was
+    stored. They take turns now: the second is told the provider is already listed (on the
+    page; the API's, 409)."""
+    enrollment = await start_enrollment(system, ["Pressed Twice Provider Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    person = browser(system)
+    await person.login(email)
+    step = f"/locations/{location_id}/section-b/providers"
+    token = re.search(r'name="csrf_token" value="([^"]+)"', (await person.get(step)).text)[1]
+    typed = {"csrf_token": token, "action": "create", "first_name": "Kerry",
+             "last_name": "Doubleclick", "license_type": "PA", "license_number": "PA-5150"}
+    pages = await asyncio.gather(*(person.http.post(step, data=typed, follow_redirects=False)
+                                   for _ in range(2)))  # each to the step, said how
+    assert [(p.status_code, p.headers.get("location")) for p in pages] == [(303, step)] * 2
+    body = {"first_name": "Lou", "last_name": "Twicesent", "license_type": "DO",
+            "license_number": "DO-6262"}
+    api = f"/api/v1/locations/{location_id}/providers"
+    answers = await asyncio.gather(*(coordinator.post(api, json=body) for _ in range(2)))
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    listed = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
+    assert sorted(p["license_number"] for p in listed["providers"]) == ["DO-6262", "PA-5150"]
+    await person.http.aclose()
