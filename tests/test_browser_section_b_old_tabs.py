@@ -4,7 +4,9 @@ nothing again), never "This could not be done" (409)."""
 
 import pytest
 from playwright.async_api import expect
+from sqlmodel import select
 
+from models.enrollment import PracticingProvider
 from tests.support.enrollment import (
     add_storage_unit,
     complete_location,
@@ -153,3 +155,35 @@ async def test_create_provider_pressed_twice_lists_the_provider_once(page, syste
     await expect(other.get_by_label("Last name")).to_have_value("Otherperson")
     listed = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
     assert [p["license_number"] for p in listed["providers"]] == ["NP-7701"]
+
+
+async def test_a_provider_deactivated_twice_keeps_when_it_was(page, system):
+    """"Deactivate the selected providers" sent again from an old tab (or pressed twice) said
+    "1 provider deactivated." again and moved the time the provider was deactivated (and
+    recorded the change twice). It says the provider was already deactivated; the time stays."""
+    enrollment = await start_enrollment(system, ["Old Tab Deactivate Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id, providers=2)
+    await log_in(page, email)
+    step = f"/locations/{location_id}/section-b/deactivate_providers"
+    old = await page.context.new_page()
+    for tab in (page, old):
+        await tab.goto(step)
+        await tab.get_by_label("Select Lee Q. Provider").check()
+    await page.get_by_role("button", name="Deactivate the selected providers").click()
+    await expect(page.get_by_role("status")).to_contain_text("1 provider deactivated.")
+    async with system.sessions() as session:
+        first = (await session.exec(select(PracticingProvider.deactivated_at).where(
+            PracticingProvider.location_id == location_id,
+            PracticingProvider.first_name == "Lee"))).one()
+
+    await old.get_by_role("button", name="Deactivate the selected providers").click()
+    await expect(old).to_have_url(f"{system.base_url}{step}")
+    await expect(old.get_by_role("status")).to_contain_text(
+        "The selected provider was already deactivated.")
+    await expect(old.get_by_role("button", name="Reactivate Lee Q. Provider")).to_be_visible()
+    async with system.sessions() as session:
+        assert (await session.exec(select(PracticingProvider.deactivated_at).where(
+            PracticingProvider.location_id == location_id,
+            PracticingProvider.first_name == "Lee"))).one() == first

@@ -288,12 +288,16 @@ async def update_provider(session: AsyncSession, gateway: Gateway, location: Loc
 
 async def deactivate_providers(session: AsyncSession, gateway: Gateway,
                                location: Location, provider_ids: list[int]) -> int:
+    """How many were deactivated now: one deactivated already (Deactivate pressed twice, an
+    old tab) keeps the time it was, and nothing is recorded again for it."""
     providers = [await _provider(session, location, pid) for pid in provider_ids]
-    for provider in providers:
+    active = [provider for provider in providers if provider.active]
+    for provider in active:
         provider.active, provider.deactivated_at = False, utcnow()
         session.add(provider)
-    await providers_changed(session, gateway, location, "deactivate_providers")
-    return len(providers)
+    if active:
+        await providers_changed(session, gateway, location, "deactivate_providers")
+    return len(active)
 
 
 async def reactivate_provider(session: AsyncSession, gateway: Gateway, location: Location,

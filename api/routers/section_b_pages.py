@@ -474,6 +474,10 @@ async def _deactivate(request, session, gateway, location, step, action, values,
         if not ids:
             raise _invalid("provider_ids", "Select one or more providers to deactivate.")
         count = await section_b.deactivate_providers(session, gateway, location, ids)
+        if not count:  # pressed twice, or from an old tab: as the list shows them now
+            return redirect(step_url(location.id, step), tone="info", notice=(
+                "The selected provider was already deactivated." if len(ids) == 1 else
+                "The selected providers were already deactivated."))
         return redirect(step_url(location.id, step), notice=f"{counted(count, 'provider')} deactivated.")
     return await _navigate(session, location, step, action)
 
