@@ -133,8 +133,8 @@ async def test_the_state_list_says_an_enrolled_site_waits_on_a_change_review(sys
     site = await enrolled_site(system, "Listed Clinic")
     location_id = site.location_id
     coordinator, staff = site.coordinator, site.staff
-    assert (await add_storage_unit(coordinator, location_id, photo(), photo("white"))
-            ).status_code == 201
+    assert (await add_storage_unit(coordinator, location_id, photo("khaki"), photo("white"))
+            ).status_code == 201  # another unit than Section B's (the same is listed already)
     await _in_queue(staff, location_id)
     page = (await staff.get("/state/locations", params={"q": "Listed Clinic"})).text
     assert "Immunization Branch: review a change to the enrolled site (since" in page

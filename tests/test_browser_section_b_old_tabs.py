@@ -16,7 +16,7 @@ from tests.support.enrollment import (
     sign_and_submit,
     start_enrollment,
 )
-from tests.support.review import decide, reviewer, sign_until, wait_for_status
+from tests.support.review import decide, enrolled_site, reviewer, sign_until, wait_for_status
 from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
@@ -187,3 +187,37 @@ async def test_a_provider_deactivated_twice_keeps_when_it_was(page, system):
         assert (await session.exec(select(PracticingProvider.deactivated_at).where(
             PracticingProvider.location_id == location_id,
             PracticingProvider.first_name == "Lee"))).one() == first
+
+
+async def test_a_storage_unit_added_again_from_an_old_tab_is_listed_once(page, system):
+    """The same storage unit added from two tabs (or "Add storage unit" pressed twice) was
+    listed twice, and at an enrolled site sent twice to the reviewers. The second is told the
+    unit is listed already; a unit of the same model with other photos is another unit."""
+    site = await enrolled_site(system, "Old Tab Unit Review Clinic")
+    await log_in(page, site.email)
+    step = f"/locations/{site.location_id}/section-b/storage"
+    old = await page.context.new_page()
+    for tab in (page, old):
+        await tab.goto(step)
+        await tab.get_by_label("Brand").fill("Twicesent")
+        await tab.get_by_label("Model").fill("TS-2")
+        await tab.locator("#unit_type").select_option("refrigerator")
+        for label, color in (("Inside photo", "olive"), ("Outside photo", "maroon")):
+            await tab.get_by_label(label).set_input_files(
+                {"name": "unit.jpg", "mimeType": "image/jpeg", "buffer": photo(color)})
+    await page.get_by_role("button", name="Add storage unit").click()
+    await expect(page.get_by_role("status")).to_contain_text("sent to the Immunization Branch")
+    await old.get_by_role("button", name="Add storage unit").click()
+    await expect(old).to_have_url(f"{system.base_url}{step}")
+    await expect(old.get_by_role("status")).to_contain_text(
+        "The storage unit Twicesent TS-2 is already listed, with the same photos.")
+    await expect(old.get_by_role("row", name="Twicesent TS-2")).to_have_count(1)
+    other = await add_storage_unit(site.coordinator, site.location_id, photo("olive"),
+                                   photo("navy"), brand="Twicesent", model="TS-2")
+    assert other.status_code == 201, other.text
+    again = await add_storage_unit(site.coordinator, site.location_id, photo("olive"),
+                                   photo("navy"), brand="Twicesent", model="TS-2")
+    assert again.status_code == 409 and "already listed" in again.json()["detail"]
+    section = (await site.coordinator.get(
+        f"/api/v1/locations/{site.location_id}/section-b")).json()
+    assert [u["brand"] for u in section["storage_units"]].count("Twicesent") == 2

@@ -19,7 +19,8 @@ async def stored_files(system) -> int:
 
 async def test_a_refused_photo_replacement_stores_nothing(system):
     coordinator, person, location_id = await coordinator_both_ways(system, "Closed Clinic")
-    unit = (await add_storage_unit(coordinator, location_id, photo(), photo("white"))).json()
+    unit = (await add_storage_unit(coordinator, location_id, photo("khaki"),
+                                   photo("white"))).json()  # another than fill_section_b's
     await fill_section_b(coordinator, location_id)
     assert (await sign_and_submit(coordinator, location_id)).status_code == 200
     before = await stored_files(system)

@@ -3,7 +3,12 @@
 import asyncio
 import re
 
-from tests.support.enrollment import register_coordinator, start_enrollment
+from tests.support.enrollment import (
+    add_storage_unit,
+    photo,
+    register_coordinator,
+    start_enrollment,
+)
 from tests.support.web import browser
 
 
@@ -32,3 +37,18 @@ async def test_create_provider_sent_twice_at_once_lists_the_provider_once(system
     listed = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
     assert sorted(p["license_number"] for p in listed["providers"]) == ["DO-6262", "PA-5150"]
     await person.http.aclose()
+
+
+async def test_a_storage_unit_sent_twice_at_once_is_listed_once(system):
+    """The same storage unit sent twice at once was listed twice: each request counted and
+    compared the units before the other's was stored. They take turns; the second is told
+    the unit is listed already."""
+    enrollment = await start_enrollment(system, ["Pressed Twice Unit Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    answers = await asyncio.gather(*(add_storage_unit(
+        coordinator, location_id, photo("teal"), photo("gold"), brand="Atonce", model="A1")
+        for _ in range(2)))
+    assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
+    section = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
+    assert [u["brand"] for u in section["storage_units"]] == ["Atonce"]

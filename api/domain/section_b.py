@@ -151,7 +151,10 @@ async def add_storage_unit(session: AsyncSession, gateway: Gateway,
     amendment = location.status == LocationStatus.APPROVED
     if not amendment:
         ensure_editable(location)
+    await hold_sites(session, location.id)  # two at once take turns: see UnitListed
     units = [u for u in await units_of(session, location) if u.review_status != "rejected"]
+    if not photos.errors and (listed := await _sent_again(session, units, data, photos)):
+        raise UnitListed(listed)
     if len(units) >= MAX_STORAGE_UNITS:
         raise Invalid(f"A location can list at most {MAX_STORAGE_UNITS} storage units. Remove "
                       "one before adding another.", field="storage_units")
@@ -170,6 +173,31 @@ async def add_storage_unit(session: AsyncSession, gateway: Gateway,
     else:
         await _changed(session, gateway, location, "storage")
     return unit
+
+
+class UnitListed(Conflict):
+    """The storage unit sent is listed already, as sent: brand, model, type and both photos
+    (Add pressed twice, or again from an old tab; it was listed, and reviewed, twice)."""
+
+    def __init__(self, unit: StorageUnit) -> None:
+        super().__init__(f"The storage unit {unit.brand} {unit.model} is already listed, "
+                         "with the same photos.")
+        self.unit = unit
+
+
+async def _sent_again(session: AsyncSession, units: list[StorageUnit], data: StorageUnitIn,
+                      photos: Photos) -> StorageUnit | None:
+    async def sha(file_id: int) -> str | None:
+        file = await session.get(StoredFile, file_id)
+        return file.sha256 if file is not None else None
+
+    sent = (data.brand.casefold(), data.model.casefold(), data.unit_type,
+            photos.stored["inside_photo"].sha256, photos.stored["outside_photo"].sha256)
+    for unit in units:
+        if (unit.brand.casefold(), unit.model.casefold(), unit.unit_type) == sent[:3] and \
+                (await sha(unit.inside_photo_id), await sha(unit.outside_photo_id)) == sent[3:]:
+            return unit
+    return None
 
 
 async def _unit(session: AsyncSession, location: Location, unit_id: int) -> StorageUnit:

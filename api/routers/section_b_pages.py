@@ -370,7 +370,13 @@ async def _add_unit(request, session, gateway, location, values, unadded: bool =
         unkept = {"storage_units": UNADDED_UNIT} if unadded else {}
         raise Invalid("Check the storage unit's details.",
                       errors={**unkept, **errors, **photos.errors})
-    unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
+    try:
+        unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
+    except section_b.UnitListed as listed:  # sent again: what was sent is listed
+        await rollback_keeping(session, location)  # the photos just stored again are not kept
+        if unadded:
+            return listed.unit
+        return redirect(step_url(location.id, "storage"), tone="info", notice=listed.message)
     if unadded:
         return unit
     if unit.review_status == "pending":
