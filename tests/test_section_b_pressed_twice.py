@@ -3,8 +3,11 @@
 import asyncio
 import re
 
+from models.agreements import DocumentKind
+from models.section_b_rules import coordinator_signatures
 from tests.support.enrollment import (
     add_storage_unit,
+    fill_section_b,
     photo,
     register_coordinator,
     start_enrollment,
@@ -52,3 +55,23 @@ async def test_a_storage_unit_sent_twice_at_once_is_listed_once(system):
     assert sorted(a.status_code for a in answers) == [201, 409], [a.text for a in answers]
     section = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
     assert [u["brand"] for u in section["storage_units"]] == ["Atonce"]
+
+
+async def test_the_provider_agreement_adopted_twice_is_signed_once(system):
+    """"Adopt and use" pressed twice on the provider agreement (a double click, two tabs, the
+    API's signature sent again) recorded two signatures of the same document by the same
+    coordinator over the same Section B. The second finds the first and answers with it."""
+    enrollment = await start_enrollment(system, ["Adopted Twice Agreement Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)
+    url = f"/api/v1/locations/{location_id}/section-b/signatures/provider_agreement"
+    body = {"method": "typed", "typed_name": "Casey Coordinator", "consent": True}
+    at_once = await asyncio.gather(*(coordinator.post(url, json=body) for _ in range(2)))
+    again = await coordinator.post(url, json=body)
+    answers = [*at_once, again]
+    assert [a.status_code for a in answers] == [201] * 3, [a.text for a in answers]
+    assert len({a.json()["id"] for a in answers}) == 1, [a.json() for a in answers]
+    async with system.sessions() as session:
+        signatures = await coordinator_signatures(session, location_id)
+    assert [s.document for s in signatures] == [DocumentKind.PROVIDER_AGREEMENT]

@@ -16,7 +16,7 @@ from api.processes import enrollment as enrollment_process
 from core.db import after_commit
 from core.errors import Conflict, Invalid, NotFound
 from models.accounts import User
-from models.agreements import DocumentKind
+from models.agreements import DOCUMENTS, DocumentKind, content_hash
 from models.audit import AuditEvent
 from models.base import as_utc, utcnow
 from models.contracts import SectionBResult
@@ -354,9 +354,9 @@ async def set_bulk_upload(session: AsyncSession, gateway: Gateway, location: Loc
     await _changed(session, gateway, location, "providers")
 
 
-async def _signing_problems(session: AsyncSession, location: Location,
-                            kind: DocumentKind) -> list[str]:
-    signed = {s.document for s in await coordinator_signatures(session, location.id)}
+async def _signing_problems(session: AsyncSession, location: Location, kind: DocumentKind,
+                            signatures: list[Signature]) -> list[str]:
+    signed = {s.document for s in signatures}
     problems = [p for p in problems_of(await session.get(SectionB, location.id),
                                        await storage_unit_count(session, location.id),
                                        await active_provider_count(session, location.id), signed,
@@ -373,18 +373,33 @@ async def sign(session: AsyncSession, location: Location, user: User, kind: Docu
     ensure_editable(location)
     if kind not in (DocumentKind.PROVIDER_AGREEMENT, DocumentKind.STORAGE_ATTESTATION):
         raise NotFound("Coordinators sign the provider agreement and the attestation only.")
-    problems = await _signing_problems(session, location, kind)
+    await hold_sites(session, location.id)  # pressed twice at once: the second finds the first
+    signatures = await coordinator_signatures(session, location.id)
+    problems = await _signing_problems(session, location, kind, signatures)
     if problems:
         raise Invalid("Complete Section B before signing: " + " ".join(problems),
                       field="signature")
+    content = await section_b_snapshot(session, location)
+    signed = _signed_already(signatures, user, kind, content)
+    if signed is not None:  # "Adopt and use" pressed again: the signature it made
+        return signed
     signature = await record_signature(session, kind=kind, data=data, client=client,
                                        signer_name=user.full_name, signer_email=user.email,
                                        signer_role="coordinator",
                                        organization_id=location.organization_id,
-                                       content=await section_b_snapshot(session, location))
+                                       content=content)
     signature.location_id = location.id
     session.add(signature)
     return signature
+
+
+def _signed_already(signatures: list[Signature], user: User, kind: DocumentKind,
+                    content: dict[str, Any]) -> Signature | None:
+    """This coordinator's valid signature of the document over exactly this Section B (any
+    change voids the coordinator's signatures: see _changed)."""
+    digest = content_hash(DOCUMENTS[kind], content)
+    return next((s for s in signatures if s.document == kind and s.signer_email == user.email
+                 and s.content_sha256 == digest), None)
 
 
 async def submit(session: AsyncSession, gateway: Gateway, location: Location,
