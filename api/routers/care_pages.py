@@ -16,7 +16,7 @@ from api.domain.scope import my_location_ids, site_for_staff
 from api.domain.series import series_of
 from api.forms import form_values, validated_form
 from api.pages import PageLinks, redirect, render
-from api.params import MAX_ID, Id
+from api.params import Id, id_or_none, page_number
 from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
 from core.timefmt import day
@@ -56,7 +56,7 @@ async def find(request: Request, location_id: Id, user: CurrentUser,
         errors["date_of_birth"] = NO_SUCH_DAY
     if (name or born) and not errors:
         found = await care.find(session, location, name, day_born,
-                                int(page) if page.isdigit() else 1)
+                                page_number(page))
     return render(request, "care/find.html", {
         "location": location, "found": found, "q": {"name": name, "date_of_birth": born},
         "errors": errors, "links": PageLinks(name=name, date_of_birth=born),
@@ -117,10 +117,10 @@ async def _keeping(session, lots: list[tuple[str, str]], chosen: str | None,
     """The lot list with the lot a refused form named (used up or expired since the page
     was opened, or the dose's own lot) kept in it, first: the page keeps what was chosen, its
     problem said beside it. A lot of another location is not named."""
-    chosen = str(chosen or "")
-    if not chosen.isdigit() or chosen in dict(lots) or int(chosen) > MAX_ID:
+    lot_id = id_or_none(chosen)
+    if lot_id is None or str(lot_id) in dict(lots):
         return lots
-    lot = await session.get(Lot, int(chosen))
+    lot = await session.get(Lot, lot_id)
     if lot is None or lot.location_id != location_id:
         return lots
     product = await session.get(Product, lot.product_id)

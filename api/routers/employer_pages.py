@@ -10,7 +10,7 @@ from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
-from api.params import Id
+from api.params import Id, page_number
 from api.routing import Router
 from core.errors import CVMSError
 from models.enrollment import Location
@@ -31,7 +31,7 @@ CHOICES = {"industries": [(i, i) for i in INDUSTRIES], "states": [(s, s) for s i
 async def search(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     values = dict(request.query_params)
     found, errors, total = [], {}, 0
-    page = max(1, min(as_page(values.pop("page", "1")), 10_000))
+    page = max(1, min(page_number(values.pop("page", "1")), 10_000))
     if "q" in values:
         query, errors = parse(EmployerSearch, values)
         found, total = (await employers.search(session, user, query.q, PAGE_SIZE,
@@ -45,11 +45,6 @@ async def search(request: Request, user: CurrentUser, session: SessionDep) -> HT
         and not errors, "total": total, "page": page,
         "pages": max(1, -(-total // PAGE_SIZE)), **CHOICES},
         status_code=422 if errors else 200)
-
-
-def as_page(text: str) -> int:
-    """A page number from the address; anything else is the first page."""
-    return int(text) if text.isdigit() and len(text) < 6 else 1
 
 
 @router.get("/portal/organizations/new", response_class=HTMLResponse)
