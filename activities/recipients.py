@@ -52,6 +52,16 @@ def link_key(recipient_id: int, version: int = 0, request: str = "") -> str:
             + (f"-{request}" if request else ""))
 
 
+def _told(person: Recipient, data: RecipientRef) -> bool:
+    """Has the change that told of this email committed: the link's version it made, the
+    registration, and an address given where there was none (the link stays, so only the
+    address shows it)?"""
+    return person.link_version >= data.version and (
+        data.reason != "registered" or person.registered_at is not None) and (
+        data.reason != "readdressed" or bool(person.email)
+        or person.link_version > data.version)
+
+
 class RecipientActivities(MailingActivities):
     def __init__(self, mailer) -> None:
         super().__init__(mailer)
@@ -127,9 +137,10 @@ class RecipientActivities(MailingActivities):
                 invited=invited, status="inviting" if remaining else "done"))
         return InviteResult(sent=sent, remaining=remaining)
 
-    def _invitation(self, person: Recipient, location_name: str) -> Letter:
+    def _invitation(self, person: Recipient, location_name: str, key: str = "") -> Letter:
         url = self.settings.link(recipient_path(self.secret, person.id, person.link_version))
-        return Letter(event_key=invitation_key(person.id), kind=EmailKind.RECIPIENT_INVITATION,
+        return Letter(event_key=key or invitation_key(person.id),
+                      kind=EmailKind.RECIPIENT_INVITATION,
                       to=person.email, context=RecipientInvitationContext(
                           recipient_name=person.first_name, location_name=location_name,
                           register_url=url, language=person.language))
@@ -145,6 +156,10 @@ class RecipientActivities(MailingActivities):
                 return False
             location = await session.get(Location, person.location_id)
             version = person.link_version
+            if data.reason == "readdressed" and person.registered_at is None:
+                # never registered: the invitation they missed, at the corrected address
+                return await self._invite_now(self._invitation(
+                    person, location.name, link_key(person.id, version, data.request)))
             context = RecipientRegisteredContext(
                 recipient_name=person.first_name, location_name=location.name,
                 portal_url=self.settings.link(recipient_path(self.secret, person.id, version)),
@@ -152,6 +167,13 @@ class RecipientActivities(MailingActivities):
             to = person.email
         return await self.mailer.send(link_key(person.id, version, data.request),
                                       EmailKind.RECIPIENT_REGISTERED, [to], context)
+
+    async def _invite_now(self, letter: Letter) -> bool:
+        sent = await self.mailer.send(letter.event_key, letter.kind, [letter.to],
+                                      letter.context)
+        async with transaction(self.sessions) as session:
+            await self._invited(session, letter)
+        return sent
 
     @staticmethod
     async def _as_told(session: AsyncSession, data: RecipientRef) -> Recipient:
@@ -162,8 +184,7 @@ class RecipientActivities(MailingActivities):
             await asyncio.sleep(pause)
             person = await present(session, Recipient, data.recipient_id, "recipient",
                                    populate_existing=True)
-            if person.link_version >= data.version and (
-                    data.reason != "registered" or person.registered_at is not None):
+            if _told(person, data):
                 return person
         raise missing(f"the change told of recipient {data.recipient_id}")
 

@@ -158,6 +158,8 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/locations/{location_id}/recipients": only(MANAGERS, Scope.LOCATION),
     "GET /recipients/people/{recipient_id}": only(MANAGERS, Scope.RECIPIENT),
     "GET /recipients/people/{recipient_id}/link": only(MANAGERS, Scope.RECIPIENT),
+    "GET /recipients/people/{recipient_id}/contact": only(MANAGERS, Scope.RECIPIENT),
+    "POST /recipients/people/{recipient_id}/contact": only(MANAGERS, Scope.RECIPIENT),
     "GET /language/{code}": public(),
     "GET /r/new-link": public(), "POST /r/new-link": public(),  # the current link, emailed
     "GET /r/{recipient_id}/{key}": public(Scope.TOKEN),

@@ -9,9 +9,15 @@ from pydantic import field_validator
 
 from core.i18n import DEFAULT, N_
 from models.eligibility import QUESTIONS
-from models.fields import Blankable
+from models.fields import Blankable, Phone
 from models.input import Input
-from models.recipient_rules import REQUIRED, YES_OR_NO, RecipientIn, language_code
+from models.recipient_rules import (
+    REQUIRED,
+    YES_OR_NO,
+    Email,
+    RecipientIn,
+    language_code,
+)
 
 YesNo = Literal["yes", "no"]
 
@@ -64,3 +70,16 @@ class RegistrationIn(Answers, RecipientIn):
             return language_code(str(value))
         except ValueError:  # not one of the form's choices (a tampered form): English, the
             return DEFAULT  # default, as everywhere else (never the upload's "Write ...")
+
+
+class ContactIn(Input):
+    """Staff correcting a recipient's contact details (an address mistyped in an upload): the
+    email address (blank: none) and the phone, checked as an upload row is."""
+
+    phone: Phone
+    email: Email = None
+
+    @field_validator("email")
+    @classmethod
+    def _stored(cls, value: str | None) -> str | None:
+        return value.lower() if value else None  # as a record keeps it (RecipientIn.record)

@@ -10,7 +10,14 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
 from api.deps import ProcessesDep, SessionDep, SettingsDep, require_roles, rollback_keeping
-from api.domain import care, helpdesk, recipient_case_import, recipient_files, recipients
+from api.domain import (
+    care,
+    helpdesk,
+    recipient_case_import,
+    recipient_contact,
+    recipient_files,
+    recipients,
+)
 from api.domain.files import clean_filename, disposition
 from api.domain.recipient_link import personal_link
 from api.domain.recipients_scope import (
@@ -21,6 +28,7 @@ from api.domain.recipients_scope import (
     upload_locations,
 )
 from api.domain.series import series_of
+from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
@@ -32,6 +40,7 @@ from models.enums import Role
 from models.helpdesk_schemas import ImportIn, ImportReport
 from models.input import NO_CONTROL
 from models.recipient_rules import INDUSTRIES, MAX_ROWS, SMALL_FILE
+from models.recipient_schemas import ContactIn
 
 pages = Router(include_in_schema=False)
 api = Router(prefix="/api/v1", tags=["recipients"])
@@ -187,13 +196,54 @@ async def person(request: Request, recipient_id: Id, user: Manager,
 async def link_page(request: Request, recipient_id: Id, user: Manager, session: SessionDep,
                     settings: SettingsDep) -> HTMLResponse:
     """The person's Recipient Portal link to print or show, for their location's managers."""
-    found = await recipients.recipient_for(session, user, recipient_id)
-    if not await recipients.sees_details(session, user, found):
-        raise care.other_organization(found)
+    found = await _details_for(session, user, recipient_id)
     shown = personal_link(session, settings, user, found)
     await session.commit()
     return render(request, "recipients/link.html", {
         "person": found, "link": shown, "back": f"/recipients/people/{found.id}"})
+
+
+async def _details_for(session, user: User, recipient_id: int):
+    """The recipient, for a manager at a location that keeps their details (else refused)."""
+    found = await recipients.recipient_for(session, user, recipient_id)
+    if not await recipients.sees_details(session, user, found):
+        raise care.other_organization(found)
+    return found
+
+
+def _contact_page(request: Request, person, values: dict, errors: dict,
+                  status_code: int = 200) -> HTMLResponse:
+    return render(request, "recipients/contact.html", {
+        "person": person, "values": values, "errors": errors,
+        "back": f"/recipients/people/{person.id}"}, status_code=status_code)
+
+
+@pages.get("/recipients/people/{recipient_id}/contact", response_class=HTMLResponse)
+async def contact_page(request: Request, recipient_id: Id, user: Manager,
+                       session: SessionDep) -> HTMLResponse:
+    """Correct the person's email address (a mistyped upload) or phone."""
+    found = await _details_for(session, user, recipient_id)
+    await session.commit()  # the viewing, audited
+    return _contact_page(request, found, {"email": found.email or "", "phone": found.phone}, {})
+
+
+@pages.post("/recipients/people/{recipient_id}/contact", response_class=HTMLResponse)
+async def correct_contact(request: Request, recipient_id: Id, user: Manager,
+                          session: SessionDep, gateway: ProcessesDep) -> Response:
+    values = await form_values(request)
+    found = await _details_for(session, user, recipient_id)
+    data, errors = parse(ContactIn, values)
+    if errors:
+        await session.commit()  # the viewing, audited
+        return _contact_page(request, found, values, errors, 400)
+    try:
+        done = await recipient_contact.correct_contact(session, gateway, user, found, data)
+        await session.commit()
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return _contact_page(request, await _details_for(session, user, recipient_id),
+                             values, error.problems("email"), error.status_code)
+    return redirect(f"/recipients/people/{recipient_id}", notice=done)
 
 
 @api.post("/helpdesk/cases/{case_id}/recipients/check", response_model=ImportReport,

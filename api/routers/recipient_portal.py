@@ -9,11 +9,11 @@ from pydantic import field_validator
 from api.deps import ProcessesDep, SessionDep, SettingsDep
 from api.domain import appointments
 from api.domain import recipient_portal as portal
+from api.domain.recipient_contact import email_new_link
 from api.domain.series import series_of
 from api.forms import form_values, parse
 from api.pages import redirect, render, same_site_path
 from api.params import Id
-from api.processes import recipients as recipient_processes
 from api.routing import Router
 from core import i18n
 from core.errors import CVMSError, Gone, NotFound
@@ -160,9 +160,7 @@ async def save(request: Request, recipient_id: Id, key: str, session: SessionDep
             # the address corrected: the new link goes to it, the old one stops working
             base = recipient_path(settings.secret_key.get_secret_value(), person.id,
                                   person.link_version)
-            if person.email:
-                await recipient_processes.email_link(gateway, session, person.id,
-                                                     person.link_version, "readdressed")
+            await email_new_link(gateway, session, person)
     except CVMSError as error:
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
