@@ -43,8 +43,9 @@ async def _correct(system, admin_email: str, participant: bool, name: str):
         "redistribution_participant": "true" if participant else "false"})
 
 
-async def _sign_on_the_page(system, email: str, role: str, count: int) -> str:
-    """The officer follows the link in the `count`th signing email and signs there."""
+async def _sign_on_the_page(system, email: str, role: str, count: int) -> tuple[str, str]:
+    """The officer follows the link in the `count`th signing email and signs there: the
+    email's text and the signed page's."""
     mail = (await system.smtp.wait_for(to=email, subject=SIGNING_SUBJECT, count=count))[-1]
     token, = signing_tokens(mail)
     officer = browser(system)
@@ -57,7 +58,7 @@ async def _sign_on_the_page(system, email: str, role: str, count: int) -> str:
     assert signed.status_code == 200 and signed.url.path == f"/sign/{token}/signed", \
         _plain(signed)[:2000]
     await officer.http.aclose()
-    return mail.text
+    return mail.text, _plain(signed)
 
 
 async def _redistribute(system, sites, lot: str):
@@ -96,8 +97,11 @@ async def test_a_participant_after_approval_signs_the_redistribution_agreement_a
     admin = browser(system)
     await admin.login(enrollment.admin_email)
     for role, email in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
-        text = await _sign_on_the_page(system, email, role, asked_before[role] + 1)
+        text, signed = await _sign_on_the_page(system, email, role, asked_before[role] + 1)
         assert REDISTRIBUTION in text and PROVIDER not in text, text
+        # the locations are enrolled: no review follows this agreement's signatures
+        assert "reviews each location" not in signed, signed[:2000]
+        assert "locations may request redistributions" in signed, signed[:2000]
         assert "redistribution participation" in text, "the addendum says what changed"
         if role == "ceo":
             half = await redistribute()

@@ -13,7 +13,7 @@ from api.processes import Gateway
 from api.processes import signing as signing_process
 from core.errors import Conflict, CVMSError, Forbidden, Gone
 from models.accounts import AccessLink
-from models.agreements import DOCUMENTS, Document
+from models.agreements import DOCUMENTS, Document, DocumentKind
 from models.audit import AuditEvent
 from models.contracts import OfficerSign, SignatureRecorded
 from models.enrollment import Location
@@ -168,6 +168,18 @@ async def signed_with(session: AsyncSession, token: str) -> tuple[Signature | No
     if request.status != "signed" or request.signature_id is None:
         return None, []
     return await session.get(Signature, request.signature_id), await _left(session, request)
+
+
+async def redistribution_alone(session: AsyncSession, token: str) -> bool:
+    """The link's round asked for the Supplemental Redistribution Agreement alone (the
+    organization took part in redistribution after its locations were approved): no location
+    goes to review after it, the organization's locations redistribute."""
+    request = await _used_request(session, token)
+    if request is None:
+        return False
+    documents = set((await session.exec(select(SigningRequest.document).where(
+        SigningRequest.round_id == request.round_id))).all())
+    return documents == {DocumentKind.REDISTRIBUTION_AGREEMENT}
 
 
 async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str) -> None:

@@ -99,7 +99,8 @@ async def signed_page(request: Request, token: str, session: SessionDep,
     copy = signed_copy_path(settings.secret_key.get_secret_value(), signature.id)
     return render(request, "signing/signed.html", {
         "signature": signature, "copy_url": copy, "token": token,
-        "still_unsigned": left})
+        "still_unsigned": left,
+        "redistribution_alone": await signing.redistribution_alone(session, token)})
 
 
 @pages.post("/{token}", response_class=HTMLResponse)
