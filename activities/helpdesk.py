@@ -3,17 +3,25 @@
 from sqlmodel import select
 from temporalio import activity
 
-from activities.mailer import MailingActivities, present
+from activities.mailer import MailingActivities, as_told, present
 from core import i18n
 from core.db import transaction
 from core.security import hash_password, temporary_password
 from models.accounts import User
 from models.base import utcnow
-from models.contracts import CaseChange, CaseEmail, CaseMessageRef, PublishedMessage, WelcomeInput
+from models.contracts import (
+    CaseChange,
+    CaseEmail,
+    CaseLinkRef,
+    CaseMessageRef,
+    PublishedMessage,
+    WelcomeInput,
+)
 from models.enums import Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage
 from models.helpdesk_rules import (
     INFO_CLOSE_AFTER,
+    LINK_EMAILED,
     REOPEN_WITHIN,
     requester_case_path,
     requester_reason,
@@ -102,7 +110,8 @@ class HelpdeskActivities(MailingActivities):
             kind = REQUESTER_KINDS.get(email.kind) or STAFF_KINDS[email.kind]
             staff = email.kind in STAFF_KINDS
             url = self.settings.link(f"/helpdesk/cases/{case.id}" if staff else requester_case_path(
-                self.secret, case.id, has_account=case.requester_user_id is not None))
+                self.secret, case.id, has_account=case.requester_user_id is not None,
+                version=case.link_version))
             files = await self._files(session, case, email.kind, message)
         language = "en" if staff else case.language
         with i18n.language(language):  # a date or a reason in the requester's language
@@ -114,6 +123,19 @@ class HelpdeskActivities(MailingActivities):
                                        detail=detail, language=language, files=files,
                                        public=not staff and case.requester_user_id is None)
             await self.mailer.send(f"{email.key}:{n}", kind, [address], context)
+
+    @activity.defn
+    async def send_case_link(self, data: CaseLinkRef) -> None:
+        """A public question's personal link, to the address on file, once: its new version
+        to the address an agent corrected, or the current one asked for by address. A case
+        update email (case_updated) saying why, with the link as it is when sent."""
+        async with self.sessions() as session:
+            await as_told(session, Case, data.case_id, "case",
+                          lambda case: case.link_version >= data.version)
+        await self.send_case_email(CaseEmail(
+            case_id=data.case_id, kind="updated", detail=LINK_EMAILED[data.reason],
+            key=f"case-{data.case_id}:link-v{data.version}"
+                + (f"-{data.request}" if data.request else "")))
 
     @staticmethod
     async def _files(session, case: Case, kind: str, message: CaseMessage | None) -> list[str]:

@@ -229,6 +229,19 @@ async def present(session: AsyncSession, model: type[T], key: Any, what: str,
     return row
 
 
+async def as_told(session: AsyncSession, model: type[T], key: Any, what: str,
+                  told: Callable[[T], bool]) -> T:
+    """The row as the change that told of this activity left it (`told` says it is): the
+    process starts just before that change commits (a registration, an address corrected),
+    and read before it, an email would go to the old address with the old link."""
+    for pause in (0, *LOOK_AGAIN_AFTER):
+        await asyncio.sleep(pause)
+        row = await present(session, model, key, what, populate_existing=True)
+        if told(row):
+            return row
+    raise missing(f"the change told of {what} {key}")
+
+
 def missing(what: str) -> ApplicationError:
     attempt = activity.info().attempt if activity.in_activity() else MISSING_ATTEMPTS
     final = attempt >= MISSING_ATTEMPTS

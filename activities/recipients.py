@@ -6,7 +6,6 @@ each invitation is keyed per recipient in the outbox, so a retried batch, a work
 mid-file or the same file uploaded again never invites anyone twice.
 """
 
-import asyncio
 
 from sqlalchemy import update
 from sqlalchemy.orm import defer
@@ -14,14 +13,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
-from activities.mailer import (
-    LOOK_AGAIN_AFTER,
-    BatchMailer,
-    Letter,
-    MailingActivities,
-    missing,
-    present,
-)
+from activities.mailer import BatchMailer, Letter, MailingActivities, as_told, present
 from core.db import transaction
 from models.accounts import User
 from models.base import utcnow
@@ -177,16 +169,9 @@ class RecipientActivities(MailingActivities):
 
     @staticmethod
     async def _as_told(session: AsyncSession, data: RecipientRef) -> Recipient:
-        """The person as the change that told of this email left them: the process starts
-        just before that change commits (a registration, an address corrected), and read
-        before it, the email would go to the old address with the old link."""
-        for pause in (0, *LOOK_AGAIN_AFTER):
-            await asyncio.sleep(pause)
-            person = await present(session, Recipient, data.recipient_id, "recipient",
-                                   populate_existing=True)
-            if _told(person, data):
-                return person
-        raise missing(f"the change told of recipient {data.recipient_id}")
+        """The person as the registration or the corrected address left them (`as_told`)."""
+        return await as_told(session, Recipient, data.recipient_id, "recipient",
+                             lambda person: _told(person, data))
 
     @staticmethod
     async def _invited(session: AsyncSession, letter: Letter) -> None:

@@ -288,6 +288,7 @@ ROUTES: dict[str, Access] = {
     "GET /help/register": public(), "POST /help/register": public(),
     "GET /help/register/sent": public(),
     "GET /help/ask": public(), "POST /help/ask": public(),
+    "GET /help/new-link": public(), "POST /help/new-link": public(),  # a case's link, emailed
     "GET /help/c/{case_id}/{key}": public(Scope.TOKEN),
     "GET /help/c/{case_id}/{key}/files/{file_id}": public(Scope.TOKEN),
     "POST /help/c/{case_id}/{key}/reply": public(Scope.TOKEN),
@@ -298,6 +299,8 @@ ROUTES: dict[str, Access] = {
     "GET /helpdesk": only(DESK, Scope.STATE),
     "GET /helpdesk.csv": only(DESK, Scope.STATE),
     "GET /helpdesk/cases/{case_id}": only(DESK, Scope.CASE, DESK),
+    # a public question's mistyped address corrected (its link moves on)
+    "POST /helpdesk/cases/{case_id}/requester-email": only(DESK, Scope.CASE, DESK),
     "POST /helpdesk/cases/{case_id}/{action}": only(DESK, Scope.CASE, DESK),
     "GET /helpdesk/kb": only(DESK, Scope.STATE), "POST /helpdesk/kb": only(DESK, Scope.STATE),
     "GET /helpdesk/kb/{article_id}": only(DESK, Scope.STATE),

@@ -78,6 +78,35 @@ def capability_valid(secret: str, purpose: str, ident: int, presented: str | Non
     return bool(presented) and hmac.compare_digest(capability(secret, purpose, ident), presented)
 
 
+def versioned_capability(secret: str, purpose: str, ident: int, version: int = 0) -> str:
+    """A personal link's key in its `version`: moved on when the address it was sent to is
+    corrected, so the links sent before stop working. Version 0 is the key made before links
+    had versions (`capability`), so the links people already hold keep working until then."""
+    return capability(secret, f"{purpose}:{version}" if version else purpose, ident)
+
+
+def link_version(secret: str, purpose: str, ident: int, current: int,
+                 presented: str | None) -> str:
+    """Which of this thing's personal links `presented` is: "current", "gone" (of an earlier
+    version: the address it went to was corrected since) or "" (none of ours)."""
+    def same(version: int) -> bool:
+        return bool(presented) and hmac.compare_digest(
+            versioned_capability(secret, purpose, ident, version).encode(),
+            str(presented).encode())
+
+    if same(current):
+        return "current"
+    return "gone" if any(same(version) for version in range(current)) else ""
+
+
+def moved_on(version: int, before: str | None, after: str | None) -> int:
+    """A personal link's version once its email address is corrected (another one, or none,
+    where there was one): the next, so the links sent to the old address stop working. An
+    address given where there was none sent nothing anywhere: the link (maybe printed, or
+    shown on a page) stays."""
+    return version + 1 if before and (after or "") != before else version
+
+
 def temporary_password() -> str:
     return f"Tmp-{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"
 

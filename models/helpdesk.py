@@ -82,6 +82,10 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = time_field()
     resolution_notes: str | None = Field(default=None, sa_type=Text)
     closed_reason: str | None = Field(default=None, max_length=200)
+    # A public question's personal link's version (helpdesk_rules.requester_case_path): moved
+    # on when an agent corrects the requester's email address, so the links sent to the
+    # address before stop working.
+    link_version: int = 0
 
     @property
     def number(self) -> str:

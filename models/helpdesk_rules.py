@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from core import i18n
 from core.i18n import N_
-from core.security import capability
+from core.security import versioned_capability
 
 
 class Category(StrEnum):
@@ -95,13 +95,23 @@ REOPEN_WITHIN = timedelta(days=7)  # a resolved case can be reopened, then close
 CASE_LINK = "help-case"
 
 
-def requester_case_path(secret: str, case_id: int, has_account: bool) -> str:
+def requester_case_path(secret: str, case_id: int, has_account: bool, version: int = 0) -> str:
     """Where the requester's emails lead: the case among their cases (they sign in), or, for a
     recipient who asked on the public form (no account), a personal link to the case: read
-    the answers, reply, reopen. A capability, the same in every email about the case."""
+    the answers, reply, reopen. A capability, the same in every email about the case until an
+    agent corrects the requester's email address (its `version`, Case.link_version)."""
     if has_account:
         return f"/help/cases/{case_id}"
-    return f"/help/c/{case_id}/{capability(secret, CASE_LINK, case_id)}"
+    return f"/help/c/{case_id}/{versioned_capability(secret, CASE_LINK, case_id, version)}"
+
+# Why a public requester is emailed their case's link alone (in the case update email), in
+# their language.
+LINK_EMAILED = {
+    "readdressed": N_("The help desk corrected your email address on this case. This is your "
+                      "new link to the case: the links sent before no longer work."),
+    "asked": N_("You asked for the link to your case. If you did not ask for it, you can "
+                "ignore this email."),
+}
 
 GENERIC_CODE = "VAC2021"  # registration without a Provider PIN
 REGISTRATION_CODE = re.compile(r"NCA\d{6}|VAC2021")

@@ -12,7 +12,7 @@ from pydantic import BeforeValidator, Field, ValidationError, field_validator
 
 from core.cells import looks_like_formula
 from core.i18n import N_
-from core.security import capability
+from core.security import versioned_capability
 from core.timefmt import eastern_today
 from core.wording import without_accents
 from models.enrollment_enums import US_STATES
@@ -66,8 +66,7 @@ def recipient_key(secret: str, recipient_id: int, version: int = 0) -> str:
     capability of the id and the version, so a correction of the email address, which moves
     the version on, kills the links sent before. Version 0 is the key made before links had
     versions: the links people already held keep working until their address changes."""
-    purpose = f"{RECIPIENT_LINK}:{version}" if version else RECIPIENT_LINK
-    return capability(secret, purpose, recipient_id)
+    return versioned_capability(secret, RECIPIENT_LINK, recipient_id, version)
 
 
 def recipient_path(secret: str, recipient_id: int, version: int = 0) -> str:
@@ -192,7 +191,15 @@ def _email(value: Any) -> str | None:
     return f"{local}@{_domain(domain.lower())}"
 
 
+def _given_email(value: Any) -> str:
+    email = _email(value)
+    if not email:
+        raise ValueError(BAD_EMAIL)
+    return email
+
+
 Email = Annotated[str | None, BeforeValidator(_email)]
+GivenEmail = Annotated[str, BeforeValidator(_given_email), Field(max_length=254)]  # required
 LegalName = Annotated[str, Field(min_length=1, max_length=80)]
 
 

@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
         CaseChange,
         CaseEmail,
         CaseInput,
+        CaseLinkRef,
         CaseMessageRef,
         CaseState,
         CaseStatusOut,
@@ -329,3 +330,14 @@ class RequesterWelcomeWorkflow:
     @workflow.run
     async def run(self, data: WelcomeInput) -> None:
         await workflow.execute_activity_method(H.send_credentials, data, **MAIL)
+
+
+@workflow.defn
+class CaseLinkWorkflow:
+    """A public question's personal link emailed alone, once (the requester's address
+    corrected, or the link asked for), retried until the mail relay takes it; the case's own
+    process is not involved."""
+
+    @workflow.run
+    async def run(self, data: CaseLinkRef) -> None:
+        await workflow.execute_activity_method(H.send_case_link, data, **MAIL)

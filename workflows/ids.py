@@ -21,6 +21,12 @@ def case(case_id: int) -> str:
     return f"case-{case_id}"
 
 
+def case_link(case_id: int, version: int, request: str = "") -> str:
+    """A public question's personal link, emailed once for each later version (the address
+    corrected), and once per ask."""
+    return f"case-link-{case_id}-v{version}" + (f"-{request}" if request else "")
+
+
 def requester_welcome(user_id: int) -> str:
     return f"requester-welcome-{user_id}"
 

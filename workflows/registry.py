@@ -2,7 +2,7 @@
 
 from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.appointment import AppointmentWorkflow
-from workflows.case import CaseWorkflow, RequesterWelcomeWorkflow
+from workflows.case import CaseLinkWorkflow, CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
@@ -24,6 +24,7 @@ WORKFLOWS: list[type] = [
     SigningRoundWorkflow,
     CaseWorkflow,
     RequesterWelcomeWorkflow,
+    CaseLinkWorkflow,
     TransferWorkflow,
     HealthWorkflow,
     PortalInvitationWorkflow,

@@ -3,7 +3,6 @@ see the eligibility status and what it means, update the answers at any time. Th
 capability (an HMAC of the recipient's id), so no account is needed; the recipient's
 registration is a fact the API alone writes."""
 
-import hmac
 import secrets
 from typing import Any
 
@@ -15,6 +14,7 @@ from api.domain import throttle
 from api.processes import recipients as recipient_processes
 from core import i18n
 from core.errors import CVMSError, Gone, NotFound
+from core.security import link_version, moved_on
 from core.timefmt import day
 from models.administrations import RECORDED, Administration
 from models.audit import AuditEvent
@@ -26,9 +26,9 @@ from models.enrollment_enums import US_STATES
 from models.recipient_rules import (
     FORM_DATE,
     INDUSTRIES,
+    RECIPIENT_LINK,
     US_DATE_EXAMPLE,
     field_errors,
-    recipient_key,
 )
 from models.recipient_schemas import RegistrationIn, WalkInIn, ask_yes_or_no
 from models.recipients import Recipient
@@ -60,25 +60,20 @@ async def by_link(session: AsyncSession, secret: str, recipient_id: int, key: st
     email address was corrected is gone (410: a newer one went to the address on file);
     any other is not valid (404)."""
     found = await session.get(Recipient, recipient_id)
-    if found is not None and _same(recipient_key(secret, recipient_id, found.link_version), key):
-        return found
-    if found is not None and any(_same(recipient_key(secret, recipient_id, version), key)
-                                 for version in range(found.link_version)):
+    which = link_version(secret, RECIPIENT_LINK, recipient_id, found.link_version,
+                         key) if found is not None else ""
+    if which == "gone":
         raise Gone(NO_LONGER_VALID)
-    raise NotFound("This link is not valid.")
-
-
-def _same(expected: str, presented: str) -> bool:
-    return hmac.compare_digest(expected.encode(), presented.encode())
+    if not which:
+        raise NotFound("This link is not valid.")
+    return found
 
 
 def move_link_on(person: Recipient, before: str | None) -> None:
-    """An email address corrected (another one, or none, where there was one): the links sent
-    to the old address stop working (the record's link moves to its next version); the
-    caller emails the new one to the new address. An address given where there was none
-    sent nothing anywhere, so the link (maybe printed for the person) stays."""
-    if person.id is not None and before and (person.email or "") != before:
-        person.link_version += 1
+    """An email address corrected: the links sent to the old address stop working
+    (`moved_on`); the caller emails the new one to the new address."""
+    if person.id is not None:
+        person.link_version = moved_on(person.link_version, before, person.email)
 
 
 # Said whether or not the address is on file (no one learns who is registered here).
@@ -89,18 +84,28 @@ MOST_LINKS = 10  # records sharing one address (a family's) emailed at one ask
 
 
 async def email_current_link(session: AsyncSession, gateway, email: str) -> None:
-    """Each record with this email address is emailed its current personal link; nothing
-    else happens, so the answer (`LINK_ASKED`) is the same whether the address is on file or
-    not, and past a few asks an hour for an address nothing more is sent (no mail bombing)."""
-    if not await throttle.account_email_allowed(session, email, throttle.RECIPIENT_LINK_EMAIL):
+    """Each record with this email address is emailed its current personal link (the same
+    answer, `LINK_ASKED`, whether the address is on file or not; `email_asked_links`)."""
+    await email_asked_links(
+        session, email, throttle.RECIPIENT_LINK_EMAIL,
+        select(Recipient.id, Recipient.link_version).where(
+            Recipient.email == email.strip().lower()).order_by(Recipient.id),
+        lambda recipient_id, version, request: recipient_processes.email_link(
+            gateway, None, recipient_id, version, "asked", request))
+
+
+async def email_asked_links(session: AsyncSession, email: str, rule: throttle.Rule,
+                            statement, send) -> None:
+    """Personal links asked for by address, without an account: each thing `statement` finds
+    ((id, link version) rows) has its current link emailed by `send(id, version, request)`;
+    nothing else happens, so the answer is the same whether the address is on file or not,
+    and past a few asks an hour for an address (`rule`) nothing more is sent (no mail
+    bombing)."""
+    if not await throttle.account_email_allowed(session, email, rule):
         return
-    found = (await session.exec(select(Recipient.id, Recipient.link_version).where(
-        Recipient.email == email.strip().lower()).order_by(Recipient.id)
-        .limit(MOST_LINKS))).all()
     request = secrets.token_hex(8)
-    for recipient_id, version in found:
-        await recipient_processes.email_link(gateway, None, recipient_id, version, "asked",
-                                             request)
+    for ident, version in (await session.exec(statement.limit(MOST_LINKS))).all():
+        await send(ident, version, request)
 
 
 def form_values(person: Recipient) -> dict[str, Any]:

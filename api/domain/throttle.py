@@ -52,6 +52,8 @@ SIGNING_LINK_EMAIL = hourly("signing-link", 3)
 # "Email me my personal link" needs no account and emails the link to the address on file: a
 # few an hour per address typed, or anyone could flood a recipient's inbox.
 RECIPIENT_LINK_EMAIL = hourly("recipient-link", 3)
+# ... and so does "Email me my current link" for a public question's case.
+CASE_LINK_EMAIL = hourly("case-link", 3)
 # Files stored for visitors without an account (with a public question, a reply from a case's
 # personal link, or kept with a refused form): a bounded number an hour from one client, so
 # nobody fills the database anonymously.

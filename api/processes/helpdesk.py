@@ -4,9 +4,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.processes.gateway import Gateway
 from models.business_hours import business_hours
-from models.contracts import AssignCase, CaseInput, CaseMessageRef, CaseStatusOut
+from models.contracts import AssignCase, CaseInput, CaseLinkRef, CaseMessageRef, CaseStatusOut
 from models.helpdesk_rules import SERVICE_LEVELS, Team
 from workflows import ids
+from workflows.case import CaseLinkWorkflow
 from workflows.case import CaseWorkflow as Case
 from workflows.releases import RELEASE
 
@@ -47,3 +48,13 @@ async def assign(gateway: Gateway, case_id: int, agent_id: int, by_user_id: int,
 
 async def case_detail(gateway: Gateway, case_id: int) -> CaseStatusOut | None:
     return await gateway.query(ids.case(case_id), Case.detail)
+
+
+async def email_link(gateway: Gateway, session: AsyncSession | None, case_id: int, version: int,
+                     reason: str = "readdressed", request: str = "") -> None:
+    """A public question's personal link to the address on file, once per version and once per
+    ask. With the corrected address in `session`: it commits only once the email's process
+    has started (a correction is never left without its email, nor an email without it)."""
+    await gateway.start(CaseLinkWorkflow.run, CaseLinkRef(case_id=case_id, version=version,
+                                                          reason=reason, request=request),
+                        id=ids.case_link(case_id, version, request), session=session)

@@ -14,11 +14,12 @@ from api.deps import (
     SettingsDep,
     rollback_keeping,
 )
-from api.domain import helpdesk, kb, provider_import
+from api.domain import case_link, helpdesk, kb, provider_import
 from api.domain.attachments import check_attachments, pending_files
 from api.domain.scope import my_location_ids
 from api.errors import NOT_FOUND
 from api.forms import form_values, parse
+from api.link_asks import add_asking_pages
 from api.page_files import (
     Attachments,
     files_of,
@@ -37,13 +38,11 @@ from api.routing import Router
 from api.services import secret
 from api.sessions import client_address
 from core import i18n
-from core.errors import Conflict, CVMSError, Invalid, NotFound, TooManyRequests
+from core.errors import Conflict, CVMSError, Gone, Invalid, NotFound, TooManyRequests
 from core.i18n import N_
-from core.security import capability_valid
 from models.enrollment import Location
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import (
-    CASE_LINK,
     REOPEN_WITHIN,
     TOO_MANY_FILES,
     Category,
@@ -163,7 +162,8 @@ async def ask(request: Request, session: SessionDep, gateway: ProcessesDep,
         values.pop("request_key", None)
     if asked is not None:
         # The same form sent again (Back, then the button): the question it already asked.
-        path = requester_case_path(secret(request), asked.id, has_account=False)
+        path = requester_case_path(secret(request), asked.id, has_account=False,
+                                   version=asked.link_version)
         return RedirectResponse(f"{path}?done=asked", status_code=303)
     if data:
         try:
@@ -363,13 +363,24 @@ class PublicRequester(Visitor):
 
 
 class BadCaseLink(Exception):
-    """A mistyped, forged or foreign case link: answered with a page in the visitor's language
-    (the one they chose, else English: the link named no case to take it from)."""
+    """A mistyped, forged or foreign case link, or one sent before the requester's email
+    address was corrected (`gone`): answered with a page in the visitor's language (the one
+    they chose, else English: the link named no case to take it from)."""
+
+    def __init__(self, gone: bool = False) -> None:
+        super().__init__()
+        self.gone = gone
 
 
-async def bad_case_link(request: Request, _error: BadCaseLink) -> HTMLResponse:
+async def bad_case_link(request: Request, error: BadCaseLink) -> HTMLResponse:
     choose_language(request)
-    return bilingual_page(request, "help/link_problem.html", {}, status_code=404)
+    return bilingual_page(request, "help/link_problem.html", {"gone": error.gone},
+                          status_code=410 if error.gone else 404)
+
+
+# "Email me my current link": the same answer whether or not the address is on file
+add_asking_pages(router, "/new-link", "help/new_link.html", case_link.LINK_ASKED,
+                 case_link.email_current_links)
 
 
 def _number(text: str) -> int:
@@ -382,11 +393,12 @@ def _number(text: str) -> int:
 async def _linked_case(request: Request, session, case_id: str, key: str) -> Case:
     """The case the link names, its page in the language chosen with the switch, else the
     one the question was asked in."""
-    number = _number(case_id)
-    case = await session.get(Case, number) if capability_valid(
-        secret(request), CASE_LINK, number, key) else None
-    if case is None or case.requester_user_id is not None:
-        raise BadCaseLink
+    try:
+        case = await case_link.by_link(session, secret(request), _number(case_id), key)
+    except Gone as error:
+        raise BadCaseLink(gone=True) from error
+    except NotFound as error:
+        raise BadCaseLink from error
     choose_language(request, case)
     return case
 

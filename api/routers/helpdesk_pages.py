@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from api.deps import ProcessesDep, SessionDep, require_roles, rollback_keeping
 from api.domain import (
+    case_link,
     helpdesk,
     kb,
     portal_import,
@@ -48,6 +49,8 @@ from models.helpdesk_rules import GENERIC_CODE, Category, Team
 from models.helpdesk_schemas import ArticleIn, ImportIn, MessageIn, ResolveIn
 from models.portal_rules import PROFILES
 from models.portal_schemas import CaseLocationGrant
+from models.recipient_rules import GivenEmail
+from models.schemas import Stripped
 
 router = Router(prefix="/helpdesk", include_in_schema=False)
 # The cases whose attached workbook an agent imports, through the shared case-import machinery.
@@ -137,6 +140,7 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "grant_locations": await _grant_locations(session, case, requester),
         "profile_options": [("", "As at their own location")] + [
             (p.value, p.label) for p in PROFILES],
+        "corrections": await case_link.corrections(session, case),
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
 
 
@@ -170,6 +174,33 @@ async def _registered_with(session, requester: User | None) -> str:
 async def case_page(request: Request, case_id: Id, user: Agent, session: SessionDep,
                     gateway: ProcessesDep) -> HTMLResponse:
     return await _case_page(request, session, gateway, user, case_id)
+
+
+class RequesterEmailIn(Stripped):
+    requester_email: GivenEmail
+
+
+@router.post("/cases/{case_id}/requester-email", response_class=HTMLResponse)
+async def correct_requester_email(request: Request, case_id: Id, user: Agent,
+                                  session: SessionDep, gateway: ProcessesDep) -> Response:
+    """A public question's mistyped address corrected: the link sent to the old one stops
+    working, the new one is emailed the current link (`case_link.correct_requester_email`); a
+    bad address is named on its field, what was typed kept."""
+    case = await helpdesk.case_for(session, user, case_id)
+    values = await form_values(request)
+    try:
+        data = validated_form(RequesterEmailIn, values)
+        await case_link.correct_requester_email(session, gateway, case, user,
+                                                data.requester_email)
+    except CVMSError as error:
+        await rollback_keeping(session, user, case)
+        return await _case_page(request, session, gateway, user, case_id,
+                                status_code=error.status_code, values=values,
+                                failed="requester-email",
+                                errors=error.problems("requester_email"))
+    return redirect(f"/helpdesk/cases/{case_id}", notice=(
+        f"The requester's email address is now {data.requester_email}. The link sent to the "
+        "old address no longer works; the current one was emailed to the new address."))
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)

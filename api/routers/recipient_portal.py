@@ -4,14 +4,14 @@ chosen with the switch (a cookie), else the one the recipient's record asks for.
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import field_validator
 
 from api.deps import ProcessesDep, SessionDep, SettingsDep
 from api.domain import appointments
 from api.domain import recipient_portal as portal
 from api.domain.recipient_contact import email_new_link
 from api.domain.series import series_of
-from api.forms import form_values, parse
+from api.forms import form_values
+from api.link_asks import add_asking_pages
 from api.pages import redirect, render, same_site_path
 from api.params import Id
 from api.routing import Router
@@ -19,9 +19,8 @@ from core import i18n
 from core.errors import CVMSError, Gone, NotFound
 from models.enrollment import Location
 from models.helpdesk import Case
-from models.recipient_rules import BAD_EMAIL, Email, recipient_path
+from models.recipient_rules import recipient_path
 from models.recipients import Recipient
-from models.schemas import Stripped
 
 router = Router(include_in_schema=False)
 LANGUAGE_COOKIE = "cvms_lang"
@@ -76,38 +75,9 @@ async def bad_link(request: Request, error: BadLink) -> HTMLResponse:
                           status_code=410 if error.gone else 404)
 
 
-class LinkAskIn(Stripped):
-    email: Email
-
-    @field_validator("email")
-    @classmethod
-    def _given(cls, value: str | None) -> str:
-        if not value:
-            raise ValueError(BAD_EMAIL)
-        return value
-
-
-@router.get("/r/new-link", response_class=HTMLResponse)
-async def new_link_page(request: Request) -> HTMLResponse:
-    """Ask for the personal link by email address; `?sent=1`, where an ask leads (a reload
-    of it asks nothing again)."""
-    choose_language(request)
-    sent = request.query_params.get("sent") == "1"
-    return bilingual_page(request, "recipient/new_link.html",
-                          {"sent": i18n.gettext(portal.LINK_ASKED) if sent else None})
-
-
-@router.post("/r/new-link", response_class=HTMLResponse)
-async def new_link(request: Request, session: SessionDep, gateway: ProcessesDep) -> Response:
-    """The same answer whether or not the address is on file (`portal.email_current_link`)."""
-    choose_language(request)
-    values = await form_values(request)
-    data, errors = parse(LinkAskIn, values)
-    if data:
-        await portal.email_current_link(session, gateway, data.email)
-        return redirect("/r/new-link?sent=1")
-    return bilingual_page(request, "recipient/new_link.html",
-                          {"values": values, "errors": i18n.translated(errors)}, 400)
+# "Email me my current link": the same answer whether or not the address is on file
+add_asking_pages(router, "/r/new-link", "recipient/new_link.html", portal.LINK_ASKED,
+                 portal.email_current_link)
 
 
 @router.get("/language/{code}")

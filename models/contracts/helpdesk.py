@@ -19,6 +19,17 @@ class CaseEmail(BaseModel):
     to_user_id: int | None = None  # an agent it is for, other than the case's holder
 
 
+class CaseLinkRef(BaseModel):
+    """A public question's personal link, emailed once to the address on file: the link's new
+    version to the address an agent corrected (`readdressed`), or asked for by address
+    (`asked`, once per `request`)."""
+
+    case_id: int
+    reason: str = "readdressed"  # readdressed or asked
+    version: int = 0  # the link's version the change that told of it made (read once committed)
+    request: str = ""  # an ask's own key: each ask is one email
+
+
 class CaseState(BaseModel):
     """Everything a case's workflow carries across continue-as-new."""
 
