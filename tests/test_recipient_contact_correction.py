@@ -14,8 +14,20 @@ from models.audit import AuditEvent
 from models.enums import Role
 from models.recipients import Recipient
 from tests.support.care import vaccinating_site
-from tests.support.recipients import Manager, person, tag, upload, xlsx
-from tests.support.web import CSRF, browser
+from tests.support.recipients import (
+    Manager,
+    csv_file,
+    location_manager,
+    manager_api,
+    person,
+    rows,
+    tag,
+    upload,
+    xlsx,
+)
+from tests.support.web import CSRF, api_client, browser
+from tests.test_recipient_contact_upload import point_of_contact
+from tests.test_recipient_upload import finished
 
 INVITED = "Register for your COVID-19 vaccination"
 NO_LONGER = "This link is no longer valid"
@@ -134,3 +146,25 @@ async def test_another_locations_manager_cannot_correct_the_address(system):
     assert (await browser(system).get(old_link)).status_code == 200
     async with system.sessions() as session:
         assert (await session.get(Recipient, recipient_id)).email == line[4]
+
+
+async def test_an_uploader_is_told_how_a_mistyped_address_is_corrected(system):
+    """Uploading the row again keeps the record as it is (the same person): the result page
+    says who corrects the address - the manager on the recipient's page; the organization's
+    point of contact, who sees no recipient's page, asks the location's manager."""
+    site, line, recipient_id, old_link = await invited_with_typo(system, "Told Clinic")
+    staff = await _manager(system, site)
+    async with system.sessions() as session:
+        upload_id = (await session.get(Recipient, recipient_id)).upload_id
+    page = await staff.get(f"/recipients/uploads/{upload_id}")
+    assert "correct it on the recipient's page" in page.text
+
+    manager = await location_manager(system, f"Told Contact Clinic {tag()}")
+    _employer, email = await point_of_contact(system, await manager_api(system, manager),
+                                              f"Told Grocers {tag()}")
+    contact = await api_client(system, email)
+    answer = await upload(contact, manager, csv_file(rows(1, tag())), name="staff.csv")
+    assert answer.status_code == 201, answer.text
+    await finished(contact, answer.json()["id"])
+    told = await contact.get(f"/recipients/uploads/{answer.json()['id']}")
+    assert f"ask {manager.location_name}'s Location Manager to correct it" in told.text
