@@ -178,3 +178,26 @@ async def test_the_old_address_cannot_renew_a_corrected_coordinators_invitation(
     assert pressed.status_code == 410
     assert len(system.smtp.find(to=right, subject="Primary Vaccine Coordinator")) == 1
     await register_coordinator(system, right)  # the right coordinator's link still works
+
+
+async def test_correcting_one_officer_leaves_the_other_officers_links_their_own(system):
+    """Found by the outside check: once the CMO's address was corrected, the CEO's own link,
+    expired (or replaced), said it 'was sent to an address that is no longer this
+    officer's' and offered no new link: the CMO's change was read as the CEO's."""
+    enrollment = await start_enrollment(system, ["Other Officer Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    ceo_token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
+                                                      subject=SIGNING_SUBJECT))
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    saved = await admin.submit("/organization/officers/cmo", {
+        "name": "Morgan Right", "title": "CMO", "email": unique_email("cmo-right")})
+    assert saved.status_code == 200, saved.text[:400]
+
+    await expire_link(system, SIGNING_PURPOSE, ceo_token)
+    shown = await browser(system).get(f"/sign/{ceo_token}")
+    assert shown.status_code == 410, shown.text[:300]
+    assert "no longer this officer's" not in shown.text.replace("&#39;", "'")
+    assert "This signing link has expired" in shown.text
+    assert f"/sign/{ceo_token}/renew" in shown.text, "the CEO may ask for a new link"

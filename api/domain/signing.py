@@ -45,7 +45,9 @@ def _gone(problem: str) -> Gone:
 async def sent_elsewhere(session: AsyncSession, link: AccessLink,
                          request: SigningRequest) -> bool:
     """The link went to an officer's address corrected since (the round's audit of the
-    change, activities.signing): whoever holds it is not the officer."""
+    change, activities.signing): whoever holds it is not the officer. Only this officer's
+    corrections count (the request names the corrected address, `to`): the other
+    officer's are not this link's."""
     signing_round = await session.get(SigningRound, request.round_id)
     changes = (await session.exec(select(AuditEvent.detail).where(
         AuditEvent.subject_type == "location",
@@ -54,6 +56,7 @@ async def sent_elsewhere(session: AsyncSession, link: AccessLink,
         AuditEvent.at >= link.created_at))).all()
     return any(change.get("round") == signing_round.number
                and change.get("document") == getattr(request.document, "value", request.document)
+               and change.get("to") == request.officer_email
                and change.get("from") != request.officer_email for change in changes)
 
 
