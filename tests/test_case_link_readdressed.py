@@ -6,13 +6,20 @@ new link. The current link can be asked for by address, with the same answer whe
 the address is on file. Links sent before links had versions keep working until then; only
 the help desk corrects an address, and a bad one is named on its field."""
 
+import asyncio
+
 from sqlmodel import select
 
+from activities.helpdesk import HelpdeskActivities
+from activities.mailer import Mailer
+from api.processes.helpdesk import email_link
 from core.security import capability
 from models.audit import AuditEvent
+from models.contracts import CaseLinkRef
 from models.enums import Role
 from models.helpdesk import Case
 from models.helpdesk_rules import CASE_LINK, requester_case_path
+from notifications.sender import SmtpSender
 from tests.support.accounts import make_user
 from tests.support.web import browser, unique_email
 
@@ -82,6 +89,7 @@ async def test_an_agent_correcting_the_address_kills_the_old_link_and_mails_the_
 
     mail = await system.smtp.one(to=right, subject=UPDATED)
     assert "corrected your email address" in mail.text
+    assert "Use this link to open your case from now on." in mail.text
     new_link = "/" + mail.link("/help/c/").split("/", 3)[3]
     assert new_link != old_link
     opened = await browser(system).get(new_link)
@@ -157,3 +165,21 @@ async def test_the_current_link_is_emailed_on_asking_the_same_answer_either_way(
     assert len(await system.smtp.wait_for(to=right, subject=UPDATED, count=4)) == 4
     assert len(system.smtp.find(to=right, subject=UPDATED)) == 4
     assert not system.smtp.find(to=wrong, subject=UPDATED)
+
+
+async def test_the_link_email_retried_is_sent_once(system):
+    """The activity run again (a worker lost after sending, the process started twice) finds
+    the email in the outbox: the new address gets one."""
+    case_id, _wrong, _old_link = await _asked_with_typo(system, "retried")
+    _staff, agent = await _agent(system)
+    right = unique_email("retried-case")
+    page = f"/helpdesk/cases/{case_id}"
+    await agent.submit(page, {"requester_email": right}, action=f"{page}/requester-email")
+    await system.smtp.one(to=right, subject=UPDATED)
+    activities = HelpdeskActivities(Mailer(system.sessions, SmtpSender(system.settings),
+                                           system.settings))
+    again = CaseLinkRef(case_id=case_id, version=1)
+    await activities.send_case_link(again)
+    await email_link(system.gateway(), None, case_id, 1)  # the same process, asked again
+    await asyncio.sleep(1)
+    assert len(system.smtp.find(to=right, subject=UPDATED)) == 1
