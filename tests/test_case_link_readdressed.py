@@ -49,6 +49,19 @@ async def _agent(system):
     return staff, agent
 
 
+async def _corrected(system, tag: str):
+    """A question asked with a mistyped address, corrected by an agent (the new address has
+    its email): the case's id, the wrong address and the right one."""
+    case_id, wrong, _old_link = await _asked_with_typo(system, tag)
+    _staff, agent = await _agent(system)
+    right = unique_email(f"right-{tag}")
+    page = f"/helpdesk/cases/{case_id}"
+    done = await agent.submit(page, {"requester_email": right}, action=f"{page}/requester-email")
+    assert done.status_code == 200, done.text[:300]
+    await system.smtp.one(to=right, subject=UPDATED)
+    return case_id, wrong, right
+
+
 def test_links_sent_before_versions_keep_their_key():
     """Version 0 is the key every case link sent before this change carried: a deploy kills
     none."""
@@ -141,12 +154,7 @@ async def test_only_the_help_desk_corrects_a_requesters_address(system):
 
 
 async def test_the_current_link_is_emailed_on_asking_the_same_answer_either_way(system):
-    case_id, wrong, old_link = await _asked_with_typo(system, "ask")
-    _staff, agent = await _agent(system)
-    right = unique_email("asked-case")
-    page = f"/helpdesk/cases/{case_id}"
-    await agent.submit(page, {"requester_email": right}, action=f"{page}/requester-email")
-    await system.smtp.one(to=right, subject=UPDATED)
+    _case_id, wrong, right = await _corrected(system, "ask")
 
     me = browser(system)
     refused = await me.submit("/help/new-link", {"email": "nope"})
@@ -170,12 +178,7 @@ async def test_the_current_link_is_emailed_on_asking_the_same_answer_either_way(
 async def test_the_link_email_retried_is_sent_once(system):
     """The activity run again (a worker lost after sending, the process started twice) finds
     the email in the outbox: the new address gets one."""
-    case_id, _wrong, _old_link = await _asked_with_typo(system, "retried")
-    _staff, agent = await _agent(system)
-    right = unique_email("retried-case")
-    page = f"/helpdesk/cases/{case_id}"
-    await agent.submit(page, {"requester_email": right}, action=f"{page}/requester-email")
-    await system.smtp.one(to=right, subject=UPDATED)
+    case_id, _wrong, right = await _corrected(system, "retried")
     activities = HelpdeskActivities(Mailer(system.sessions, SmtpSender(system.settings),
                                            system.settings))
     again = CaseLinkRef(case_id=case_id, version=1)
