@@ -186,3 +186,25 @@ async def test_the_link_email_retried_is_sent_once(system):
     await email_link(system.gateway(), None, case_id, 1)  # the same process, asked again
     await asyncio.sleep(1)
     assert len(system.smtp.find(to=right, subject=UPDATED)) == 1
+
+
+async def test_an_address_added_to_a_phone_only_question_keeps_its_link_and_gets_it(system):
+    """Nothing was sent anywhere, so the link (shown when the question was asked) stays; the
+    address given is emailed it, in the language the question was asked in."""
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Lía Teléfono", "question": "¿Dónde está mi cita?", "phone": "919-555-0142",
+            "language": "es"})
+    assert asked.status_code == 201, asked.text
+    case_id = asked.json()["id"]
+    _staff, agent = await _agent(system)
+    given = unique_email("phone-only")
+    page = f"/helpdesk/cases/{case_id}"
+    done = await agent.submit(page, {"requester_email": given}, action=f"{page}/requester-email")
+    assert "corrected it from none (phone only) to" in done.text
+    mail = await system.smtp.one(to=given, subject="actualizado")
+    assert "La mesa de ayuda corrigió su correo electrónico" in mail.text
+    link = "/" + mail.link("/help/c/").split("/", 3)[3]
+    assert link == requester_case_path(system.settings.secret_key.get_secret_value(), case_id,
+                                       False)  # version 0: the link it always had
+    assert (await browser(system).get(link)).status_code == 200
