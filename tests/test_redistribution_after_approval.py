@@ -124,7 +124,8 @@ async def test_an_organization_that_stops_redistributing_is_refused_and_signs_ag
                                  redistribution=True, state=state)
     enrollment = sites.enrollment
     redistribute = await _redistribute(system, sites, "STOP-R1")
-    assert (await redistribute()).status_code == 201
+    pending = await redistribute()
+    assert pending.status_code == 201
     asked = len(system.smtp.find(to=enrollment.ceo_email, subject=SIGNING_SUBJECT))
 
     stopped = await _correct(system, enrollment.admin_email, False, "Stop Redist Health")
@@ -134,6 +135,16 @@ async def test_an_organization_that_stops_redistributing_is_refused_and_signs_ag
     refused = await redistribute()
     assert refused.status_code == 422, refused.text
     assert "not a redistribution participant" in refused.json()["detail"]
+    # the one requested before it stopped is no longer the state's to approve: it is denied
+    # (it was approved, the agreement it rests on ended)
+    decide_at = f"/api/v1/transfers/{pending.json()['id']}/decision"
+    approving = await state.post(decide_at, json={"decision": "approve"})
+    assert approving.status_code == 422, approving.text
+    assert approving.json()["detail"].startswith(
+        "This redistribution can no longer be approved: This organization is not a "
+        "redistribution participant"), approving.text
+    denied = await state.post(decide_at, json={"decision": "deny", "reason": "It stopped."})
+    assert denied.status_code == 200, denied.text
 
     again = await _correct(system, enrollment.admin_email, True, "Stop Redist Health")
     assert f"emailed a link to sign the {REDISTRIBUTION}" in _plain(again)

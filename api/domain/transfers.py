@@ -265,6 +265,7 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
                           field="reason")
         if body.decision == "approve":
             await _still_held(session, transfer)
+            await _still_redistributes(session, transfer)
         return await transfer_process.decide(gateway, transfer.id, TransferDecision(
             reviewer_id=user.id, reviewer_role=user.role, approve=body.decision == "approve",
             reason=body.reason))
@@ -318,6 +319,19 @@ async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
     if problem := approval_problem(sender.name, transfer.lot_number, held, transfer.doses,
                                    approved):
         raise Invalid(problem)
+
+
+async def _still_redistributes(session: AsyncSession, transfer: Transfer) -> None:
+    """A redistribution is approved only while its organization may redistribute: one that
+    stopped taking part since the request (its agreement ended) is denied instead."""
+    if transfer.kind != TransferKind.REDISTRIBUTION:
+        return
+    sender = await session.get(Location, transfer.from_location_id)
+    try:
+        await _may_redistribute(session, sender.organization_id)
+    except Invalid as error:
+        raise Invalid(f"This redistribution can no longer be approved: {error.message} "
+                      "Deny it, giving that reason.") from None
 
 
 async def step_of(session: AsyncSession, transfer: Transfer,
