@@ -133,6 +133,8 @@ async def test_a_bad_or_unchanged_address_is_named_and_kept(system):
         case = await session.get(Case, case_id)
     assert case.requester_email == wrong and case.link_version == 0
     assert (await browser(system).get(old_link)).status_code == 200
+    mangled = await browser(system).get(old_link[:-4])  # cut short: not valid, not gone
+    assert mangled.status_code == 404 and 'href="/help/new-link"' in mangled.text
 
 
 async def test_only_the_help_desk_corrects_a_requesters_address(system):
