@@ -89,8 +89,9 @@ PROBLEMS: dict[str, dict[str, str]] = {
                    "most recent email, or ask for a new link below.",
         "expired": "This signing link has expired. Ask for a new one below; it is emailed to "
                    "you at once and this one stops working.",
-        "void": "What this link asked you to sign has changed, so it no longer works. A new "
-                "request is emailed to you with the updated agreement.",
+        "void": "What this link asked you to sign has changed, so it no longer works. If "
+                "there is still something for you to sign, a new request is emailed to you "
+                "with the updated agreement.",
         # sent to an officer's address the administrator then corrected: its holder is not
         # the officer, so it offers no new link (which would kill the officer's)
         "readdressed": "This signing link was sent to an address that is no longer this "

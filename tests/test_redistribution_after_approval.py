@@ -188,3 +188,25 @@ async def test_partly_approved_the_approved_location_stays_approved(system):
     moved = await request_transfer(sender, first, second, await lot_id(sender, first, "PART-R1"),
                                    5, "redistribution")
     assert moved.status_code == 201, moved.text
+
+
+async def test_stopping_while_the_agreement_is_asked_ends_the_officers_links(system):
+    """Found by the outside check: the organization stopped taking part while the CMO had
+    still to sign the agreement asked alone; the CMO's link said it 'was replaced by a newer
+    one' and offered a new link, though nothing was left to sign."""
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Halt Redist Upper", "Halt Redist Lower"],
+                                 redistribution=False, state=state)
+    enrollment = sites.enrollment
+    asked = len(system.smtp.find(to=enrollment.cmo_email, subject=SIGNING_SUBJECT))
+    await _correct(system, enrollment.admin_email, True, "Halt Redist Health")
+    await _sign_on_the_page(system, enrollment.ceo_email, "ceo", asked + 1)
+    mail = (await system.smtp.wait_for(to=enrollment.cmo_email, subject=SIGNING_SUBJECT,
+                                       count=asked + 1))[-1]
+    token, = signing_tokens(mail)
+
+    await _correct(system, enrollment.admin_email, False, "Halt Redist Health")
+    shown = _plain(await browser(system).get(f"/sign/{token}"))
+    assert "What this link asked you to sign has changed, so it no longer works" in shown, \
+        shown[:2000]
+    assert "replaced by a newer one" not in shown and "Email me a new link" not in shown

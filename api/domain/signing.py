@@ -66,6 +66,9 @@ async def open_link(session: AsyncSession, token: str) -> SigningPage:
     if problem in ("revoked", "expired") and await sent_elsewhere(
             session, link, await session.get(SigningRequest, link.subject_id)):
         problem = "readdressed"
+    elif problem == "revoked" and (await session.get(
+            SigningRequest, link.subject_id)).status == "void":
+        problem = "void"  # its round ended (a correction), not a newer link of the same ask
     if problem:
         raise _gone(problem)
     request = await session.get(SigningRequest, link.subject_id)
