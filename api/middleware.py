@@ -169,6 +169,7 @@ ACCOUNT_BLIND = frozenset({
     ("POST", "/help/register"), ("POST", "/api/v1/helpdesk/registrations"),
     ("POST", "/password/forgot"), ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/sign/request-link"), ("POST", "/api/v1/signing/request-link"),
+    ("POST", "/r/new-link"),  # a recipient's personal link: on file or not, alike
 })
 
 
