@@ -50,7 +50,9 @@ async def test_your_cases_come_a_page_at_a_time_with_the_shared_pager(system):
     second = await visitor.get("/help/cases?page=2")
     assert numbers(second.text) == newest_first[PAGE_SIZE:]
     assert 'href="/help/cases"' in second.text, "back to the first page"
-    for odd in ("page=9", "page=abc", "page=0"):  # past the last: the last; no number: the first
+    # past the last: the last; no number: the first ('²' is a digit to str.isdigit, not to
+    # int(), and so are thousands of 9s: both were 'Something went wrong')
+    for odd in ("page=9", "page=abc", "page=0", "page=²", f"page={'9' * 5000}"):
         shown = await visitor.get(f"/help/cases?{odd}")
         assert shown.status_code == 200, odd
         assert numbers(shown.text) == (newest_first[PAGE_SIZE:] if odd == "page=9"

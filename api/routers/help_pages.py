@@ -29,7 +29,7 @@ from api.page_files import (
     public_files_allowed,
 )
 from api.pages import PageLinks, redirect, render
-from api.params import Id
+from api.params import Id, page_number
 from api.processes import helpdesk as case_process
 from api.routers.files import file_response
 from api.routers.recipient_portal import bilingual_page, choose_language
@@ -196,7 +196,7 @@ async def my_cases(request: Request, user: CurrentUser, session: SessionDep) -> 
     """A page at a time (a page number mangled in the address: the first; past the last: the
     last)."""
     page = request.query_params.get("page", "1")
-    found = await helpdesk.my_cases(session, user, int(page) if page.isdigit() else 1)
+    found = await helpdesk.my_cases(session, user, page_number(page))
     return render(request, "help/cases.html", {"found": found, "links": PageLinks()})
 
 
