@@ -170,6 +170,7 @@ ACCOUNT_BLIND = frozenset({
     ("POST", "/password/forgot"), ("POST", "/api/v1/auth/password-reset"),
     ("POST", "/sign/request-link"), ("POST", "/api/v1/signing/request-link"),
     ("POST", "/r/new-link"),  # a recipient's personal link: on file or not, alike
+    ("POST", "/help/new-link"),  # a public question's link: asked with the address or not
 })
 
 

@@ -1,7 +1,8 @@
 """Whether an address has an account is told neither by the words nor by the time of the
 answers that take any address: registration (portal and help desk, page and API), the
 password-reset request, an officer's "email me a new signing link" and a recipient's
-"email me my link" (whether a vaccination record has the address). Their own work differs by a few milliseconds (a new account written
+"email me my link" and a public question's (whether a vaccination record, or a question, has
+the address). Their own work differs by a few milliseconds (a new account written
 and its process started; a known address's owner emailed, or nothing past the hourly
 allowance), which the answer's Server-Timing would show to anyone who asked: each begins its
 answer no sooner than ACCOUNT_ANSWER_FLOOR_MS after it arrived."""
@@ -57,7 +58,8 @@ def requests_for(email: str) -> list[tuple[str, str, dict]]:
             ("page", "/password/forgot", {"email": email}),
             ("api", "/api/v1/signing/request-link", {"email": email}),
             ("page", "/sign/request-link", {"email": email}),
-            ("page", "/r/new-link", {"email": email})]
+            ("page", "/r/new-link", {"email": email}),
+            ("page", "/help/new-link", {"email": email})]
 
 
 async def test_known_and_unknown_addresses_are_answered_alike_and_no_sooner_than_the_floor(
