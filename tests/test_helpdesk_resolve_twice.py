@@ -124,3 +124,20 @@ async def test_resolving_a_case_another_agent_just_resolved_names_them(system):
     assert re.search(r"Test \w+ resolved this case on \w+ \d+, \d{4}, \d+:\d\d [AP]M E[SD]T: "
                      r"your notes were not sent", text), text[text.find("usa-alert"):][:600]
     assert await resolutions(system, case_id) == ["Fixed it."]
+
+
+async def test_an_agent_resolving_again_from_another_tab_is_told_they_did(system):
+    """One agent with the case open in two tabs, resolving from each: the second tab's refusal
+    named the agent to themselves ("Test Agent resolved this case ..."); it says "You"."""
+    _case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http:
+        first_tab = await agent_page(system, http, path)
+        second_tab = await http.get(path)
+        await http.post(f"{path}/resolve", data={**resolve_form(first_tab.text),
+                                                 "notes": "Done in the first tab."})
+        second = await http.post(f"{path}/resolve", data={**resolve_form(second_tab.text),
+                                                          "notes": "Done in the second."})
+    assert second.status_code == 409, second.text[:400]
+    text = second.text.replace("&#39;", "'")
+    assert re.search(r"You resolved this case on \w+ \d+, \d{4}, \d+:\d\d [AP]M E[SD]T: "
+                     r"your notes were not sent", text), text[text.find("usa-alert"):][:600]

@@ -413,17 +413,19 @@ def no_email_call(case: Case) -> str:
 async def resolve(session, gateway, case: Case, agent: User, notes: str,
                   request_key: str | None = None) -> str:
     if case.status == CaseStatus.RESOLVED:  # from a page opened before another agent did
-        raise Conflict(await _resolved_by(session, case))
+        raise Conflict(await _resolved_by(session, case, agent))
     return await _message_update(session, gateway, case, agent, notes, "resolve",
                                  request_key=request_key)
 
 
-async def _resolved_by(session: AsyncSession, case: Case) -> str:
-    """Who resolved the case, and when: what an agent resolving it again is told."""
+async def _resolved_by(session: AsyncSession, case: Case, agent: User) -> str:
+    """Who resolved the case, and when: what an agent resolving it again is told ("You", when
+    it was this agent, from another tab)."""
     last = (await session.exec(select(CaseMessage).where(
         CaseMessage.case_id == case.id, CaseMessage.kind == "resolution")
         .order_by(CaseMessage.id.desc()))).first()
-    who = f"{last.author_name} resolved this case on {when(last.created_at)}" if last else \
+    name = "You" if last and last.author_user_id == agent.id else last and last.author_name
+    who = f"{name} resolved this case on {when(last.created_at)}" if last else \
         "This case is resolved"
     return f"{who}: your notes were not sent. Reopen it if it needs more work."
 
