@@ -8,6 +8,7 @@ Create Date: 2026-12-05 18:00:00
 Every case link sent so far is version 0 (the key made without a version), so the links
 requesters already hold keep working until their address is corrected.
 """
+import sqlite3
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -26,5 +27,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite" and sqlite3.sqlite_version_info >= (3, 35):
+        # In place: a batch migration recreates help_case, which drops the triggers that keep
+        # the console's trigram table (models/search_index.py) in step with the cases.
+        op.execute("ALTER TABLE help_case DROP COLUMN link_version")
+        return
     with op.batch_alter_table('help_case', schema=None) as batch_op:
         batch_op.drop_column('link_version')
