@@ -5,6 +5,7 @@ locations stay approved, and once both signed its redistributions are allowed.""
 import re
 
 from models.agreements import DOCUMENTS, DocumentKind
+from models.enrollment import Organization
 from tests.support.enrollment import ORG_DETAILS, complete_location, start_enrollment
 from tests.support.inventory import (
     enrolled_sites,
@@ -210,3 +211,31 @@ async def test_stopping_while_the_agreement_is_asked_ends_the_officers_links(sys
     assert "What this link asked you to sign has changed, so it no longer works" in shown, \
         shown[:2000]
     assert "replaced by a newer one" not in shown and "Email me a new link" not in shown
+
+
+async def test_an_organization_left_without_the_agreement_is_told_how_to_ask_for_it(system):
+    """An organization made a participant after approval by a process started before the fix
+    (the flag stored, no officer asked: simulated here by storing it) read "the CEO and the
+    CMO are asked to sign it with their next signing request", a request that never comes. It
+    is told to save its details, which asks them, and saving them does."""
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Stuck Redist Upper", "Stuck Redist Lower"],
+                                 redistribution=False, state=state)
+    enrollment = sites.enrollment
+    async with system.sessions() as session:
+        org = await session.get(Organization, enrollment.org_id)
+        org.redistribution_participant = True
+        session.add(org)
+        await session.commit()
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    shown = _plain(await admin.get("/organization"))
+    assert "next signing request" not in shown, shown[:3000]
+    assert "Supplemental Redistribution Agreement: Not signed, and no signing request asks " \
+        "for it: save your organization's details (Correct the organization's details) to " \
+        "email the CEO and the CMO a link to sign it" in shown, shown[:3000]
+    asked = len(system.smtp.find(to=enrollment.ceo_email, subject=SIGNING_SUBJECT))
+    saved = await _correct(system, enrollment.admin_email, True, ORG_DETAILS["legal_name"])
+    assert f"emailed a link to sign the {REDISTRIBUTION}" in _plain(saved), _plain(saved)[:2000]
+    text, _signed = await _sign_on_the_page(system, enrollment.ceo_email, "ceo", asked + 1)
+    assert REDISTRIBUTION in text

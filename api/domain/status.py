@@ -110,5 +110,14 @@ async def redistribution_standing(session: AsyncSession, org: Organization | Non
                              f"{r.officer_name}" for r in waiting)
         return (f"Waiting for {names} to sign it from the link we emailed: your locations may "
                 "request redistributions once both have signed.")
+    statuses = (await session.exec(select(Location.status).where(
+        Location.organization_id == org.id))).all()
+    if statuses and all(status == LocationStatus.APPROVED for status in statuses):
+        # no signing request will come of itself (a correction made before the enrollment
+        # process asked for this agreement alone): a correction saved again asks for it
+        return ("Not signed, and no signing request asks for it: save your organization's "
+                "details (Correct the organization's details) to email the CEO and the CMO a "
+                "link to sign it; until both have, your locations cannot request "
+                "redistributions.")
     return ("Not signed yet: the CEO and the CMO are asked to sign it with their next signing "
             "request; until both have, your locations cannot request redistributions.")
