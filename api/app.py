@@ -97,7 +97,6 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     templates.env.auto_reload = settings.is_development
     errors.install(app)
     app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
-    app.add_exception_handler(help_pages.BadCaseLink, help_pages.bad_case_link)
     app.mount("/static", KeptStaticFiles(directory=STATIC), name="static")
     for router in routers:
         if not isinstance(router, Router):  # see api/routing.py

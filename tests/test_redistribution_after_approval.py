@@ -33,6 +33,12 @@ def _plain(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", response.text.replace("&#39;", "'")).split())
 
 
+async def _enrolled(system, names: list[str], redistribution: bool):
+    """Two locations enrolled (approved by a reviewer), taking part in redistribution or not."""
+    return await enrolled_sites(system, names, redistribution=redistribution,
+                                state=await reviewer(system))
+
+
 async def _correct(system, admin_email: str, participant: bool, name: str):
     """The administrator corrects the organization's details on the page."""
     admin = browser(system)
@@ -73,9 +79,7 @@ async def _redistribute(system, sites, lot: str):
 async def test_a_participant_after_approval_signs_the_redistribution_agreement_alone(system):
     """Found by a review: with every location approved, a correction making the organization
     a participant asked nobody to sign, so every redistribution it requested was refused."""
-    state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Late Redist North", "Late Redist South"],
-                                 redistribution=False, state=state)
+    sites = await _enrolled(system, ["Late Redist North", "Late Redist South"], redistribution=False)
     enrollment = sites.enrollment
     redistribute = await _redistribute(system, sites, "LATE-R1")
     not_yet = await redistribute()
@@ -120,9 +124,7 @@ async def test_a_participant_after_approval_signs_the_redistribution_agreement_a
 async def test_an_organization_that_stops_redistributing_is_refused_and_signs_again(system):
     """Taking part ends the agreement: no redistribution while out, and taking part again asks
     the officers to sign it again (alone, the locations approved)."""
-    state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Stop Redist East", "Stop Redist West"],
-                                 redistribution=True, state=state)
+    sites = await _enrolled(system, ["Stop Redist East", "Stop Redist West"], redistribution=True)
     enrollment = sites.enrollment
     redistribute = await _redistribute(system, sites, "STOP-R1")
     pending = await redistribute()
@@ -139,6 +141,7 @@ async def test_an_organization_that_stops_redistributing_is_refused_and_signs_ag
     # the one requested before it stopped is no longer the state's to approve: it is denied
     # (it was approved, the agreement it rests on ended)
     decide_at = f"/api/v1/transfers/{pending.json()['id']}/decision"
+    state = await reviewer(system)
     approving = await state.post(decide_at, json={"decision": "approve"})
     assert approving.status_code == 422, approving.text
     assert approving.json()["detail"].startswith(
@@ -195,9 +198,7 @@ async def test_stopping_while_the_agreement_is_asked_ends_the_officers_links(sys
     """Found by the outside check: the organization stopped taking part while the CMO had
     still to sign the agreement asked alone; the CMO's link said it 'was replaced by a newer
     one' and offered a new link, though nothing was left to sign."""
-    state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Halt Redist Upper", "Halt Redist Lower"],
-                                 redistribution=False, state=state)
+    sites = await _enrolled(system, ["Halt Redist Upper", "Halt Redist Lower"], redistribution=False)
     enrollment = sites.enrollment
     asked = len(system.smtp.find(to=enrollment.cmo_email, subject=SIGNING_SUBJECT))
     await _correct(system, enrollment.admin_email, True, "Halt Redist Health")
@@ -218,9 +219,7 @@ async def test_an_organization_left_without_the_agreement_is_told_how_to_ask_for
     (the flag stored, no officer asked: simulated here by storing it) read "the CEO and the
     CMO are asked to sign it with their next signing request", a request that never comes. It
     is told to save its details, which asks them, and saving them does."""
-    state = await reviewer(system)
-    sites = await enrolled_sites(system, ["Stuck Redist Upper", "Stuck Redist Lower"],
-                                 redistribution=False, state=state)
+    sites = await _enrolled(system, ["Stuck Redist Upper", "Stuck Redist Lower"], redistribution=False)
     enrollment = sites.enrollment
     async with system.sessions() as session:
         org = await session.get(Organization, enrollment.org_id)

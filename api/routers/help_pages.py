@@ -32,7 +32,7 @@ from api.pages import PageLinks, redirect, render
 from api.params import Id, page_number
 from api.processes import helpdesk as case_process
 from api.routers.files import file_response
-from api.routers.recipient_portal import bilingual_page, choose_language
+from api.routers.recipient_portal import BadLink, bilingual_page, choose_language
 from api.routers.registration import sent_email, sent_to
 from api.routing import Router
 from api.services import secret
@@ -362,20 +362,11 @@ class PublicRequester(Visitor):
         self.full_name = case.requester_name
 
 
-class BadCaseLink(Exception):
-    """A mistyped, forged or foreign case link, or one sent before the requester's email
-    address was corrected (`gone`): answered with a page in the visitor's language (the one
-    they chose, else English: the link named no case to take it from)."""
-
-    def __init__(self, gone: bool = False) -> None:
-        super().__init__()
-        self.gone = gone
-
-
-async def bad_case_link(request: Request, error: BadCaseLink) -> HTMLResponse:
-    choose_language(request)
-    return bilingual_page(request, "help/link_problem.html", {"gone": error.gone},
-                          status_code=410 if error.gone else 404)
+def _bad_link(gone: bool = False) -> BadLink:
+    """A mistyped, forged or foreign case link, or one sent before the requester's email address
+    was corrected (`gone`): its page in the visitor's language (the one they chose, else
+    English: the link named no case to take it from)."""
+    return BadLink(gone, page="help/link_problem.html")
 
 
 # "Email me my current link": the same answer whether or not the address is on file
@@ -386,7 +377,7 @@ add_asking_pages(router, "/new-link", "help/new_link.html", case_link.LINK_ASKED
 def _number(text: str) -> int:
     """A number from a link's path (a mangled link is a link problem, not a form error)."""
     if not text.isascii() or not text.isdigit() or len(text) > 12:
-        raise BadCaseLink
+        raise _bad_link()
     return int(text)
 
 
@@ -396,9 +387,9 @@ async def _linked_case(request: Request, session, case_id: str, key: str) -> Cas
     try:
         case = await case_link.by_link(session, secret(request), _number(case_id), key)
     except Gone as error:
-        raise BadCaseLink(gone=True) from error
+        raise _bad_link(gone=True) from error
     except NotFound as error:
-        raise BadCaseLink from error
+        raise _bad_link() from error
     choose_language(request, case)
     return case
 

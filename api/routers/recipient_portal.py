@@ -49,13 +49,14 @@ def bilingual_page(request: Request, name: str, context: dict, status_code: int 
 
 
 class BadLink(Exception):
-    """A mistyped or forged personal link, or one sent before the email address was corrected
-    (`gone`): answered with a page in the visitor's language, which offers the current link
-    by email."""
+    """A mistyped, forged or foreign personal link, or one sent before its email address was
+    corrected (`gone`): answered with `page` (a recipient's, or a public question's
+    help/link_problem.html) in the visitor's language, which offers the current link by
+    email."""
 
-    def __init__(self, gone: bool = False) -> None:
+    def __init__(self, gone: bool = False, page: str = "recipient/problem.html") -> None:
         super().__init__()
-        self.gone = gone
+        self.gone, self.page = gone, page
 
 
 async def _person(request: Request, session, settings, recipient_id: int,
@@ -71,7 +72,7 @@ async def _person(request: Request, session, settings, recipient_id: int,
 
 async def bad_link(request: Request, error: BadLink) -> HTMLResponse:
     choose_language(request)
-    return bilingual_page(request, "recipient/problem.html", {"gone": error.gone},
+    return bilingual_page(request, error.page, {"gone": error.gone},
                           status_code=410 if error.gone else 404)
 
 
