@@ -38,3 +38,34 @@ async def test_organization_management_pages_take_no_odd_number(system):
     for odd in ODD_PAGES:
         found = await page.get(f"/portal/organizations?q=Foundry&page={odd}")
         assert found.status_code == 200, odd[:8]
+
+
+async def test_recipient_and_account_pages_take_no_odd_number(system):
+    """The same mistake, looked for in the pages the outside check did not reach: the
+    recipients' list (`?page=²`), an upload sent with its location '²' (the form's value sent
+    back altered) and the portal accounts' search (`?page=²`)."""
+    manager = await location_manager(system)
+    page = browser(system)
+    await page.login(manager.email)
+    for odd in ODD_PAGES:
+        found = await page.get(f"/recipients?q=Ro&page={odd}")  # refused on its field
+        assert found.status_code in (200, 422), (odd[:8], found.status_code)
+        assert "Something went wrong" not in found.text, odd[:8]
+        people = await page.get(f"/portal/accounts?name=Rob&page={odd}")
+        assert people.status_code in (200, 422), (odd[:8], people.status_code)
+        assert "Something went wrong" not in people.text, odd[:8]
+    sent = await page.submit("/recipients", {"location_id": "²"}, action="/recipients/uploads",
+                             files={"file": ("people.csv", b"First Name\n", "text/csv")})
+    assert sent.status_code == 404 and "Choose a location." in sent.text, sent.status_code
+
+
+async def test_a_kept_file_reference_sent_back_altered_is_none_of_ours():
+    """A kept photo's or a case attachment's reference ('id.key', sent back by the form) whose
+    id Python's isdigit takes and int() refuses raised ValueError (a 500) where it is ignored:
+    it names none of our files, so no database is asked."""
+    from api.domain.attachments import pending_files
+    from api.domain.files import kept_file_id
+
+    for odd in ODD_PAGES:
+        assert kept_file_id("s3cret", f"{odd}.abc") is None
+    assert await pending_files(None, "s3cret", 7, [f"{odd}.abc" for odd in ODD_PAGES]) == []

@@ -7,6 +7,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.files import KIND_EXTENSIONS, kind_name, off_the_loop, reencode_photo, store_file
 from api.domain.section_b import Upload
+from api.params import id_or_none
 from core.errors import Invalid
 from core.i18n import N_, gettext
 from core.security import capability, capability_valid
@@ -139,10 +140,10 @@ async def pending_files(session: AsyncSession, secret: str, holder: int | str,
     person is ignored."""
     files = []
     for reference in dict.fromkeys(references):
-        file_id, _dot, key = reference.partition(".")
-        if file_id.isdigit() and capability_valid(secret, f"{PENDING}:{holder}", int(file_id),
-                                                  key):
-            file = await session.get(StoredFile, int(file_id))
+        file_id = id_or_none(reference.partition(".")[0])
+        if file_id is not None and capability_valid(secret, f"{PENDING}:{holder}", file_id,
+                                                    reference.partition(".")[2]):
+            file = await session.get(StoredFile, file_id)
             if file is not None:
                 files.append(file)
     return files[:MAX_ATTACHMENTS]

@@ -16,6 +16,7 @@ from anyascii import anyascii
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.params import id_or_none
 from core.errors import Invalid
 from core.security import capability, capability_valid
 from models.enrollment import StoredFile
@@ -188,7 +189,8 @@ def keep_reference(secret: str, file_id: int) -> str:
 
 def kept_file_id(secret: str, reference: str | None) -> int | None:
     """The stored photo a kept reference names (None when absent or not one we issued)."""
-    file_id, _dot, key = (reference or "").partition(".")
-    if not file_id.isdigit() or not capability_valid(secret, KEPT_PHOTO, int(file_id), key):
+    number, _dot, key = (reference or "").partition(".")
+    file_id = id_or_none(number)  # a reference sent back altered ('²') is none of ours
+    if file_id is None or not capability_valid(secret, KEPT_PHOTO, file_id, key):
         return None
-    return int(file_id)
+    return file_id

@@ -30,7 +30,7 @@ from api.domain.recipients_scope import (
 from api.domain.series import series_of
 from api.forms import form_values, parse
 from api.pages import redirect, render
-from api.params import Id
+from api.params import Id, id_or_none
 from api.routing import Router
 from core.errors import CVMSError, NotFound
 from models.accounts import User
@@ -98,21 +98,20 @@ async def home(request: Request, user: Uploader, session: SessionDep,
 async def upload_page(request: Request, user: Uploader, session: SessionDep,
                       gateway: ProcessesDep) -> Response:
     form = await request.form()
-    location_id = str(form.get("location_id", ""))
+    location_id = id_or_none(form.get("location_id"))  # the form's choice, sent back as it was
     file = form.get("file")
     choice = form.get("valid_rows_only") == "true"
     try:
-        if not location_id.isdigit():
+        if location_id is None:
             raise NotFound("Choose a location.")
         if not isinstance(file, FormFile) or not file.filename:
             raise CVMSError("Choose a file to upload.", field="file")
-        done = await recipients.upload(session, gateway, user, int(location_id),
+        done = await recipients.upload(session, gateway, user, location_id,
                                        file.filename, await file.read(), choice)
         return redirect(f"/recipients/uploads/{done.id}")
     except CVMSError as error:
         await rollback_keeping(session, user)
-        return await _home(request, session, user, int(location_id) if location_id.isdigit()
-                           else None, errors=error.problems("file"),
+        return await _home(request, session, user, location_id, errors=error.problems("file"),
                            values={"valid_rows_only": "true" if choice else "false"},
                            help_url=getattr(error, "help_url", None),
                            status_code=error.status_code)
