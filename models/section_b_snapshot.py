@@ -31,7 +31,7 @@ async def section_b_snapshot(session: AsyncSession, location: Location) -> dict[
     providers = (await session.exec(select(PracticingProvider).where(
         PracticingProvider.location_id == location.id, PracticingProvider.active)
         .order_by(PracticingProvider.id))).all()
-    hashes = await _photo_hashes(session, units)
+    hashes = await photo_hashes(session, units)
     return {
         **await location_identity(session, location),
         "steps": section.steps if section else {},
@@ -49,7 +49,7 @@ def _unit(unit: StorageUnit, hashes: dict[int, str]) -> dict[str, Any]:
             "outside_photo_sha256": hashes[unit.outside_photo_id]}
 
 
-async def _photo_hashes(session: AsyncSession, units) -> dict[int, str]:
+async def photo_hashes(session: AsyncSession, units) -> dict[int, str]:
     """The photos' hashes in one query, without loading the photos themselves."""
     ids = [i for unit in units for i in (unit.inside_photo_id, unit.outside_photo_id)]
     if not ids:

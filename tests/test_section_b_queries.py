@@ -9,7 +9,9 @@ from sqlmodel import select
 from models.signatures import Signature
 from tests.support.enrollment import (
     STEP_BODIES,
+    add_storage_unit,
     fill_section_b,
+    photo,
     projected,
     register_coordinator,
     start_enrollment,
@@ -113,3 +115,21 @@ async def test_the_progress_list_counts_units_providers_and_signatures_as_done(s
     state = dict(re.findall(r"Step (\d+): [^<]+</a>\s*<span class=\"cvms-\w+\">(\w[\w ]*)</span>",
                             page.text))
     assert state == {**{str(n): "Done" for n in range(2, 12)}, "12": "To do"}, state
+
+
+async def test_a_storage_unit_sent_again_is_compared_by_hashes_not_photos(system):
+    """The same unit sent again (pressed twice, a second tab) is recognised by its photos'
+    hashes, read in one query, not by loading each listed unit's photos (megabytes each)."""
+    enrollment = await start_enrollment(system, ["Unit Hash Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await register_coordinator(system, email)
+    await fill_section_b(coordinator, location_id)  # one unit: photo(), photo("white")
+    await projected(system, location_id, lambda loc: loc.status == "in_progress")
+    brand = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")
+             ).json()["storage_units"][0]
+    with statements(system.engine) as seen:
+        again = await add_storage_unit(coordinator, location_id, photo(), photo("white"),
+                                       brand=brand["brand"], model=brand["model"])
+    assert again.status_code == 409, again.text
+    reads = [sql for sql in touching(seen, "stored_file") if sql.startswith("select")]
+    assert reads and not [sql for sql in reads if "stored_file.data" in sql], reads

@@ -33,7 +33,7 @@ from models.section_b_rules import (
     step_valid,
     storage_unit_count,
 )
-from models.section_b_snapshot import section_b_snapshot
+from models.section_b_snapshot import photo_hashes, section_b_snapshot
 from models.signatures import Signature
 
 # The first save of a new Section B wakes the location's process to show 'in progress' at
@@ -187,17 +187,14 @@ class UnitListed(Conflict):
 
 async def _sent_again(session: AsyncSession, units: list[StorageUnit], data: StorageUnitIn,
                       photos: Photos) -> StorageUnit | None:
-    async def sha(file_id: int) -> str | None:
-        file = await session.get(StoredFile, file_id)
-        return file.sha256 if file is not None else None
-
-    sent = (data.brand.casefold(), data.model.casefold(), data.unit_type,
-            photos.stored["inside_photo"].sha256, photos.stored["outside_photo"].sha256)
-    for unit in units:
-        if (unit.brand.casefold(), unit.model.casefold(), unit.unit_type) == sent[:3] and \
-                (await sha(unit.inside_photo_id), await sha(unit.outside_photo_id)) == sent[3:]:
-            return unit
-    return None
+    sent = (data.brand.casefold(), data.model.casefold(), data.unit_type)
+    alike = [unit for unit in units
+             if (unit.brand.casefold(), unit.model.casefold(), unit.unit_type) == sent]
+    hashes = await photo_hashes(session, alike)  # not the photos themselves (megabytes)
+    photos_sent = (photos.stored["inside_photo"].sha256, photos.stored["outside_photo"].sha256)
+    return next((unit for unit in alike if (hashes.get(unit.inside_photo_id),
+                                            hashes.get(unit.outside_photo_id)) == photos_sent),
+                None)
 
 
 async def _unit(session: AsyncSession, location: Location, unit_id: int) -> StorageUnit:
