@@ -26,6 +26,7 @@ from core.settings import Settings, get_settings
 from core.temporal import DATA_CONVERTER, connect
 from core.workflow_watch import WatchedRunner, plain_payloads
 from notifications.sender import MailSender, SmtpSender
+from workflows.files import start_file_sweep
 from workflows.options import allow_local_db_steps
 from workflows.registry import WORKFLOWS
 
@@ -140,6 +141,8 @@ async def main() -> None:
     client = await connect_with_retry(settings)
     sender = SmtpSender(settings)  # one SMTP connection for the process, kept open
     worker = build_worker(client, settings, sender)
+    # the processes that no person starts: removing stored files nothing uses
+    await start_file_sweep(client, settings.temporal_task_queue)
     freeze_startup_heap(settings.gc_freeze)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -8,6 +8,7 @@ from temporalio import activity
 from activities.accounts import AccountActivities
 from activities.care import CareActivities
 from activities.enrollment import EnrollmentActivities
+from activities.files import FileActivities
 from activities.helpdesk import HelpdeskActivities
 from activities.inventory import InventoryActivities
 from activities.mailer import Mailer
@@ -36,5 +37,5 @@ def build_activities(sessions: SessionFactory, sender: MailSender,
                SigningActivities(mailer), ReviewActivities(mailer),
                HelpdeskActivities(mailer), InventoryActivities(mailer),
                PortalActivities(mailer),
-               RecipientActivities(mailer), CareActivities(mailer)]
+               RecipientActivities(mailer), CareActivities(mailer), FileActivities(mailer)]
     return [method for obj in objects for method in _methods(obj)]

@@ -43,6 +43,10 @@ def health(task_queue: str) -> str:
     return f"health-{task_queue}"
 
 
+def file_sweep(task_queue: str) -> str:
+    return f"file-sweep-{task_queue}"
+
+
 def portal_invitation(user_id: int, round_: int = 1) -> str:
     """A portal contact's invitation; sent again (or to a corrected address), a new round."""
     return f"portal-invitation-{user_id}" + (f"-{round_}" if round_ > 1 else "")

@@ -4,6 +4,7 @@ from workflows.account import AccountActivationWorkflow, PasswordResetWorkflow
 from workflows.appointment import AppointmentWorkflow
 from workflows.case import CaseLinkWorkflow, CaseWorkflow, RequesterWelcomeWorkflow
 from workflows.enrollment import OrganizationEnrollmentWorkflow
+from workflows.files import FileSweepWorkflow
 from workflows.health import HealthWorkflow
 from workflows.location import LocationEnrollmentWorkflow
 from workflows.portal import (
@@ -34,4 +35,5 @@ WORKFLOWS: list[type] = [
     RecipientLinkWorkflow,
     SecondDoseReminderWorkflow,
     AppointmentWorkflow,
+    FileSweepWorkflow,
 ]

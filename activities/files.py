@@ -1,0 +1,66 @@
+"""Stored files that nothing uses: removed once they are a day old.
+
+A page keeps a file the moment it is sent with a form that is refused (a storage unit's photo,
+a case's attachment), so the person need not choose it again; a form left there never uses it.
+A file is used while a storage unit, a case attachment or a drawn signature names it, or while
+a Section B snapshot (a review decision's, a coordinator's signed content) names its hash: the
+review's changes view shows a removed unit's photos by their hash."""
+
+from datetime import timedelta
+
+from sqlalchemy import String, cast, delete, or_, union
+from sqlmodel import col, select
+from temporalio import activity
+
+from activities.mailer import MailingActivities
+from core.db import transaction
+from models.base import utcnow
+from models.enrollment import StorageUnit, StoredFile
+from models.helpdesk import CaseAttachment
+from models.review import ReviewDecision
+from models.signatures import Signature
+
+UNUSED_FOR = timedelta(days=1)  # a form may still be open and send its kept files meanwhile
+SWEEP_BATCH = 200  # files looked at, and removed, in one transaction
+
+
+def _used_ids():
+    """Every stored file a row names."""
+    return union(select(StorageUnit.inside_photo_id), select(StorageUnit.outside_photo_id),
+                 select(CaseAttachment.file_id),
+                 select(Signature.image_file_id).where(col(Signature.image_file_id).is_not(None)))
+
+
+def _unused(before):
+    return (StoredFile.created_at < before, col(StoredFile.id).not_in(_used_ids()))
+
+
+async def _hashes_in_snapshots(session, hashes: set[str]) -> set[str]:
+    """Which of `hashes` a Section B snapshot names (a review decision's or a signature's)."""
+    named: set[str] = set()
+    for text in (cast(ReviewDecision.snapshot, String), col(Signature.signed_content)):
+        rows = await session.exec(select(text).where(or_(*(text.contains(h) for h in hashes))))
+        named |= {h for row in rows.all() for h in hashes if h in row}
+    return named
+
+
+class FileActivities(MailingActivities):
+    @activity.defn
+    async def remove_unused_files(self, after: int) -> int:
+        """Remove the files past id `after` (up to SWEEP_BATCH looked at) older than UNUSED_FOR
+        that nothing uses; the last id looked at, for the next call, or 0 when none was left.
+        The delete asks again whether a row names each file, so one used meanwhile stays."""
+        before = utcnow() - UNUSED_FOR
+        async with transaction(self.sessions) as session:
+            found = dict((await session.exec(select(StoredFile.id, StoredFile.sha256).where(
+                StoredFile.id > after, *_unused(before)).order_by(StoredFile.id)
+                .limit(SWEEP_BATCH))).all())
+            if not found:
+                return 0
+            named = await _hashes_in_snapshots(session, set(found.values()))
+            if ids := [file_id for file_id, sha in found.items() if sha not in named]:
+                removed = await session.exec(delete(StoredFile).where(
+                    col(StoredFile.id).in_(ids), *_unused(before))
+                    .execution_options(synchronize_session=False))
+                activity.logger.info("removed %d stored files nothing used", removed.rowcount)
+            return max(found) if len(found) == SWEEP_BATCH else 0
