@@ -119,6 +119,10 @@ async def sign(request: Request, token: str, session: SessionDep,
         if error.status_code == HTTPStatus.GONE:  # the round's word: signed meanwhile (a
             # second press, another tab) or voided; the signature's page says which
             return redirect(f"/sign/{token}/signed")
+        if error.status_code == HTTPStatus.CONFLICT and not error.errors:  # not the form's: the
+            # round moved on (its process ended); said on the link's page as it is now, by a
+            # redirect, so a reload sends nothing again (as Section B's refusals of the kind)
+            return redirect(f"/sign/{token}", notice=error.message, tone="warning")
         try:
             page = await signing.open_link(session, token)
         except Gone as gone:
