@@ -193,7 +193,8 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
     (their record, what was done: NEW, COMPLETED or KNOWN). The same legal name and birth
     date is the same person, whose record is returned: someone invited (a file) who never
     registered, at a location of the organization that keeps their details, is registered
-    from what was typed, as their own Recipient Portal would; someone registered keeps what
+    from what was typed, as their own Recipient Portal would (an Email left empty keeps the
+    file's address); someone registered keeps what
     they registered (what was typed, answers and date included, is not used). A location where
     they did not register serves them from now on (who opened the record there is audited)."""
     when = registration_time(data, now)
@@ -215,6 +216,9 @@ async def walk_in(session: AsyncSession, user: User, location: Location,
             return person, NEW
     outcome = KNOWN
     if existing.registered_at is None and await keeps_details(session, location.id, existing):
+        if not data.email and existing.email:  # the Email field left empty: not a removal
+            # of the address the file gave, where the invitation went and reminders will go
+            data = data.model_copy(update={"email": existing.email})
         _register(existing, data, when)
         session.add(existing)
         outcome = COMPLETED

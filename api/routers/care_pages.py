@@ -99,7 +99,7 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
             "vaccination) is not emailed (no email address): print or show it to them below.")
     notice = care.walk_in_notice(person, outcome)
     return redirect(f"/care/{location_id}/recipients/{person.id}", notice=(
-        f"{notice} {link}" if notice and emailed else notice or
+        f"{notice} {link}" if notice and outcome != care.KNOWN else notice or
         f"{person.full_name} is registered. {link}"),
         tone="warning" if outcome == care.KNOWN else "success")  # what was typed went unused
 
