@@ -8,7 +8,7 @@ review's changes view shows a removed unit's photos by their hash."""
 
 from datetime import timedelta
 
-from sqlalchemy import String, cast, delete, or_, union
+from sqlalchemy import String, cast, delete, exists, or_
 from sqlmodel import col, select
 from temporalio import activity
 
@@ -24,15 +24,13 @@ UNUSED_FOR = timedelta(days=1)  # a form may still be open and send its kept fil
 SWEEP_BATCH = 200  # files looked at, and removed, in one transaction
 
 
-def _used_ids():
-    """Every stored file a row names."""
-    return union(select(StorageUnit.inside_photo_id), select(StorageUnit.outside_photo_id),
-                 select(CaseAttachment.file_id),
-                 select(Signature.image_file_id).where(col(Signature.image_file_id).is_not(None)))
-
-
 def _unused(before):
-    return (StoredFile.created_at < before, col(StoredFile.id).not_in(_used_ids()))
+    """Older than `before`, and no row names it (anti-joins: no index on the naming columns
+    needed on Postgres)."""
+    named = (StorageUnit.inside_photo_id, StorageUnit.outside_photo_id, CaseAttachment.file_id,
+             Signature.image_file_id)
+    return (StoredFile.created_at < before,
+            *(~exists().where(column == StoredFile.id) for column in named))
 
 
 async def _hashes_in_snapshots(session, hashes: set[str]) -> set[str]:
