@@ -9,6 +9,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain.status import redistribution_waiting
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
 from api.processes import signing as signing_process
@@ -39,10 +40,20 @@ from models.enrollment_schemas import (
 )
 from models.links import INVITE_PURPOSE
 from models.review import SigningRequest, SigningRound
+from models.signatures import redistribution_signed
 
 SUBMITTED = ("Section A was already submitted on {}. Your dashboard has what can still change "
              "(the organization's details, a new location); for anything else, open a "
              "help-desk case.")
+
+
+REDISTRIBUTION_TITLE = DOCUMENTS[DocumentKind.REDISTRIBUTION_AGREEMENT].title
+ALREADY_TAKING_PART = ("Your organization already takes part in redistribution: the CEO and "
+                       f"the CMO have signed the {REDISTRIBUTION_TITLE}.")
+ALREADY_ASKED = ("Your organization already takes part in redistribution, and the CEO and the "
+                 f"CMO were already emailed a link to sign the {REDISTRIBUTION_TITLE}: nothing "
+                 "is sent again. Your locations may request redistributions once both have "
+                 "signed.")
 
 
 def _ensure_draft(org: Organization) -> None:
@@ -69,11 +80,18 @@ async def correct_details(session: AsyncSession, gateway: Gateway, org: Organiza
     """After Section A the enrollment process stores a correction: what happens next, said to
     the administrator (whether, and what, the officers are asked to sign)."""
     was_participant = org.redistribution_participant
+    # taking part already, its agreement signed or asked for (the form sent again from an old
+    # tab): nothing new is asked of the officers unless a detail changes
+    asked = was_participant and (await redistribution_signed(session, org.id)
+                                 or bool(await redistribution_waiting(session, org.id)))
     corrected = await enrollment_process.correct_details(gateway, org.id, user.id,
                                                          data.model_dump(mode="json"))
     await session.refresh(org)
     said = ["The organization's details are saved."]
-    if corrected.to_sign:
+    if asked and not corrected.changed:
+        said.append(ALREADY_TAKING_PART if await redistribution_signed(session, org.id)
+                    else ALREADY_ASKED)
+    elif corrected.to_sign:
         titles = " and the ".join(DOCUMENTS[DocumentKind(kind)].title
                                   for kind in corrected.to_sign)
         said.append(f"The CEO and the CMO will each be emailed a link to sign the {titles}.")

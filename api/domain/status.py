@@ -93,6 +93,17 @@ async def location_status(session: AsyncSession, location: Location) -> Location
                              next_reminder_at=reminders[location.id])
 
 
+async def redistribution_waiting(session: AsyncSession,
+                                 organization_id: int) -> list[SigningRequest]:
+    """The officers' open requests (emailed, not yet signed) to sign the organization's
+    Supplemental Redistribution Agreement."""
+    return list((await session.exec(select(SigningRequest).join(
+        SigningRound, SigningRound.id == SigningRequest.round_id).where(
+        SigningRequest.organization_id == organization_id, SigningRequest.status == "pending",
+        SigningRequest.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
+        SigningRound.status == "open").order_by(SigningRequest.officer_role))).all())
+
+
 async def redistribution_standing(session: AsyncSession, org: Organization | None) -> str | None:
     """Where a redistribution participant's Supplemental Redistribution Agreement stands, for
     its administrator: signed, or whom it waits on (none: the organization does not take part)."""
@@ -100,11 +111,7 @@ async def redistribution_standing(session: AsyncSession, org: Organization | Non
         return None
     if await redistribution_signed(session, org.id):
         return "Signed by the CEO and the CMO: your locations may request redistributions."
-    waiting = (await session.exec(select(SigningRequest).join(
-        SigningRound, SigningRound.id == SigningRequest.round_id).where(
-        SigningRequest.organization_id == org.id, SigningRequest.status == "pending",
-        SigningRequest.document == DocumentKind.REDISTRIBUTION_AGREEMENT,
-        SigningRound.status == "open").order_by(SigningRequest.officer_role))).all()
+    waiting = await redistribution_waiting(session, org.id)
     if waiting:
         names = " and ".join(f"{OfficerRole(r.officer_role).label} ({r.officer_role.upper()}) "
                              f"{r.officer_name}" for r in waiting)
