@@ -2,9 +2,9 @@
 
 A page keeps a file the moment it is sent with a form that is refused (a storage unit's photo,
 a case's attachment), so the person need not choose it again; a form left there never uses it.
-A file is used while a storage unit, a case attachment or a drawn signature names it, or while
-a Section B snapshot (a review decision's, a coordinator's signed content) names its hash: the
-review's changes view shows a removed unit's photos by their hash."""
+A file is used while a storage unit, a case attachment or a drawn signature names it, or, for a
+storage unit's photo, while a review decision's Section B snapshot names its hash: the review's
+changes view shows a removed unit's photos by their hash."""
 
 from datetime import timedelta
 
@@ -33,13 +33,14 @@ def _unused(before):
             *(~exists().where(column == StoredFile.id) for column in named))
 
 
-async def _hashes_in_snapshots(session, hashes: set[str]) -> set[str]:
-    """Which of `hashes` a Section B snapshot names (a review decision's or a signature's)."""
-    named: set[str] = set()
-    for text in (cast(ReviewDecision.snapshot, String), col(Signature.signed_content)):
-        rows = await session.exec(select(text).where(or_(*(text.contains(h) for h in hashes))))
-        named |= {h for row in rows.all() for h in hashes if h in row}
-    return named
+async def _photos_in_snapshots(session, photos: set[str]) -> set[str]:
+    """Which of these storage-unit photos' hashes a review decision's Section B snapshot names
+    (the review's changes view shows a removed unit's photos by their hash)."""
+    if not photos:
+        return set()
+    text = cast(ReviewDecision.snapshot, String)
+    rows = await session.exec(select(text).where(or_(*(text.contains(h) for h in photos))))
+    return {h for row in rows.all() for h in photos if h in row}
 
 
 class FileActivities(MailingActivities):
@@ -50,15 +51,17 @@ class FileActivities(MailingActivities):
         The delete asks again whether a row names each file, so one used meanwhile stays."""
         before = utcnow() - UNUSED_FOR
         async with transaction(self.sessions) as session:
-            found = dict((await session.exec(select(StoredFile.id, StoredFile.sha256).where(
-                StoredFile.id > after, *_unused(before)).order_by(StoredFile.id)
-                .limit(SWEEP_BATCH))).all())
-            if not found:
+            rows = (await session.exec(select(StoredFile.id, StoredFile.sha256, StoredFile.width)
+                                       .where(StoredFile.id > after, *_unused(before))
+                                       .order_by(StoredFile.id).limit(SWEEP_BATCH))).all()
+            if not rows:
                 return 0
-            named = await _hashes_in_snapshots(session, set(found.values()))
-            if ids := [file_id for file_id, sha in found.items() if sha not in named]:
+            # a storage unit's photo is the one kind stored with its size (store_photo)
+            named = await _photos_in_snapshots(session, {sha for _id, sha, width in rows
+                                                         if width is not None})
+            if ids := [file_id for file_id, sha, _width in rows if sha not in named]:
                 removed = await session.exec(delete(StoredFile).where(
                     col(StoredFile.id).in_(ids), *_unused(before))
                     .execution_options(synchronize_session=False))
                 activity.logger.info("removed %d stored files nothing used", removed.rowcount)
-            return max(found) if len(found) == SWEEP_BATCH else 0
+            return rows[-1][0] if len(rows) == SWEEP_BATCH else 0
