@@ -115,6 +115,10 @@ BAD_EMAIL = N_("Enter an email address like name@example.org.")
 FORMULA = N_("Formulas are not accepted: type the value itself, without =, +, - or @ at the "
              "start.")
 US_DATE_EXAMPLE = N_("Enter a date like 03/15/1980.")
+# A date written as one (2/30/1980, 13/01/1980 typed day first, 1980-02-30) whose day does not
+# exist: the example would show the very form it was written in.
+NO_SUCH_DAY = N_("Enter a real date: there is no such day (check the month and the day).")
+DATE_SHAPE = re.compile(r"\d{1,2}[/-]\d{1,2}[/-](\d{2}|\d{4})|\d{4}-\d{1,2}-\d{1,2}")
 # The registration form's date input: the browser's picker writes the date in the reader's
 # order and posts 1980-03-15, so its message names no order (a US example misleads in Spanish).
 FORM_DATE = N_("Enter the full date of birth: day, month and year.")
@@ -138,7 +142,7 @@ def parse_date(value: Any) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(US_DATE_EXAMPLE)
+    raise ValueError(NO_SUCH_DAY if DATE_SHAPE.fullmatch(text) else US_DATE_EXAMPLE)
 
 
 TWO_DIGIT_YEAR = re.compile(r"\d{1,2}/\d{1,2}/\d{2}")

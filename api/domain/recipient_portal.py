@@ -26,6 +26,7 @@ from models.enrollment_enums import US_STATES
 from models.recipient_rules import (
     FORM_DATE,
     INDUSTRIES,
+    NO_SUCH_DAY,
     RECIPIENT_LINK,
     US_DATE_EXAMPLE,
     field_errors,
@@ -139,7 +140,7 @@ async def register(session: AsyncSession, person: Recipient,
         data = RegistrationIn.model_validate(values)
     except ValueError as error:
         errors = ask_yes_or_no(field_errors(error))
-        if errors.get("date_of_birth") == US_DATE_EXAMPLE:
+        if errors.get("date_of_birth") in (US_DATE_EXAMPLE, NO_SUCH_DAY):
             errors["date_of_birth"] = FORM_DATE
         return i18n.translated({**errors, **changed})
     if changed:
@@ -207,7 +208,7 @@ async def correct_identity(session: AsyncSession, user, person: Recipient,
             {**form_values(person), **{k: values.get(k, "") for k in IDENTITY}})
     except ValueError as error:
         errors = field_errors(error)
-        if errors.get("date_of_birth") == US_DATE_EXAMPLE:
+        if errors.get("date_of_birth") in (US_DATE_EXAMPLE, NO_SUCH_DAY):
             errors["date_of_birth"] = FORM_DATE
         return {k: v for k, v in errors.items() if k in IDENTITY} or errors
     if problem := await _born_too_late(session, person, data.date_of_birth):
