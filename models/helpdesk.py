@@ -104,6 +104,17 @@ def searched(text: str) -> str:
     return name_key(text)
 
 
+# A search made only of what folding leaves out (apostrophes, hyphens: "'''") searched for
+# nothing, which every text holds: every case (or every person) was listed as found.
+NOTHING_TO_SEARCH = ("Type letters or digits to search: apostrophes and hyphens alone are left "
+                     "out of a search.")
+
+
+def nothing_to_search(text: str) -> bool:
+    """Something was typed, but nothing of it is left to search for once folded."""
+    return bool(text.strip()) and not searched(text)
+
+
 class CaseMessage(SQLModel, table=True):
     __tablename__ = "case_message"
     # A reply's form sent twice (Back, then the button again) is one message.

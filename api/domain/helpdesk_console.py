@@ -5,7 +5,8 @@ import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import literal
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -16,7 +17,7 @@ from core.timefmt import when
 from models import search_index
 from models.accounts import User
 from models.enums import HELPDESK_ROLES
-from models.helpdesk import Case, CaseStatus
+from models.helpdesk import NOTHING_TO_SEARCH, Case, CaseStatus, nothing_to_search
 from models.helpdesk_rules import Category, Team
 from models.input import Input
 
@@ -45,6 +46,13 @@ class ConsoleFilters(Input):
     sla: Literal["", "on_time", "at_risk", "breached"] = ""
     sort: Literal["due", "oldest", "newest"] = "due"
     page: Annotated[int, Field(ge=1, le=100_000)] = 1
+
+    @field_validator("q")
+    @classmethod
+    def _something_to_search(cls, q: str) -> str:
+        if nothing_to_search(q):  # "'''" folded to nothing, found every case
+            raise PydanticCustomError("nothing_to_search", NOTHING_TO_SEARCH)
+        return q
 
     def url(self, base: str = "/helpdesk", **changes) -> str:
         """This view's URL (or its CSV's, `base`) with some filters changed (defaults left

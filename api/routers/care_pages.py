@@ -25,6 +25,7 @@ from models.administrations import ENTERED_IN_ERROR
 from models.base import as_utc
 from models.care_rules import ROUTES, SITES, local_today
 from models.enrollment import Location
+from models.helpdesk import NOTHING_TO_SEARCH, nothing_to_search
 from models.inventory import Lot, Product
 from models.portal_rules import MANAGER
 from models.recipient_schemas import ask_yes_or_no
@@ -54,6 +55,8 @@ async def find(request: Request, location_id: Id, user: CurrentUser,
         day_born = date.fromisoformat(born) if born else None
     except ValueError:  # 1990-02-31: said on the field, the search kept as typed
         errors["date_of_birth"] = NO_SUCH_DAY
+    if nothing_to_search(name):  # "'" alone found everyone
+        errors["name"] = NOTHING_TO_SEARCH
     if (name or born) and not errors:
         found = await care.find(session, location, name, day_born,
                                 page_number(page))
