@@ -2,11 +2,17 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field
-from models.inventory_rules import EntryKind, TransferKind, TransferStatus, inventory_today
+from models.inventory_rules import (
+    FLAGGED_STATUSES,
+    EntryKind,
+    TransferKind,
+    TransferStatus,
+    inventory_today,
+)
 from models.types import enum_field
 
 # One dose's volume in mL from each product's label, by CVX code (a code is one formulation):
@@ -78,12 +84,23 @@ class LedgerEntry(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+# The state's queue (api/domain/state_lists.py `transfers`): requests awaiting its decision
+# and shipments flagged late. Its page is read in order from a partial index of only those,
+# not sorted from every transfer; the query spells the condition with the same literal values
+# (SQLite uses a partial index only where it can see the query's condition implies the index's).
+AWAITING_STATE = f"status = '{TransferStatus.REQUESTED.value}'"
+FLAGGED_LATE = "status IN ({})".format(", ".join(f"'{s.value}'" for s in FLAGGED_STATUSES))
+
+
 class Transfer(SQLModel, table=True):
     __tablename__ = "transfer"
     # A request key is its requester's: a double click is one request, while someone else
     # presenting the same key gets their own request, never a look at this one.
     __table_args__ = (UniqueConstraint("requested_by", "request_key",
-                                       name="uq_transfer_requester_key"),)
+                                       name="uq_transfer_requester_key"),
+                      Index("ix_transfer_state_queue", "requested_at", "id",
+                            sqlite_where=text(f"{AWAITING_STATE} OR {FLAGGED_LATE} AND flagged = 1"),
+                            postgresql_where=text(f"{AWAITING_STATE} OR {FLAGGED_LATE} AND flagged")))
 
     id: int | None = Field(default=None, primary_key=True)
     kind: TransferKind = enum_field(TransferKind)

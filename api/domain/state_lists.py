@@ -143,6 +143,8 @@ async def paged(session: AsyncSession, statement, count, page: int, page_size: i
     """One page of the statement's rows (`count` counts them all); a page past the last is the
     last. For the shared pager (macros/listing.html `pager`)."""
     total = (await session.exec(count)).one()
+    if not total:  # nothing to read: the page's statement would scan for rows none has
+        return Listing([], 0, 1, 1)
     pages = max(1, -(-total // page_size))
     page = min(max(page, 1), pages)
     rows = (await session.exec(statement.offset((page - 1) * page_size).limit(page_size))).all()
@@ -264,8 +266,10 @@ async def transfers(session: AsyncSession, f: StateFilters,
     """Transfers awaiting the state's decision and flagged shipments, the oldest first:
     (Transfer, from site, to site) rows."""
     sender, receiver = TRANSFER_SIDES
-    waiting = Transfer.status == TransferStatus.REQUESTED
-    flagged = col(Transfer.status).in_(FLAGGED_STATUSES) & Transfer.flagged
+    # literal values, as the queue's partial index names them (models/inventory.py)
+    waiting = Transfer.status == literal_column(f"'{TransferStatus.REQUESTED.value}'")
+    flagged = col(Transfer.status).in_(
+        [literal_column(f"'{s.value}'") for s in FLAGGED_STATUSES]) & Transfer.flagged
     conditions = [{"requested": waiting, "flagged": flagged}.get(f.status, or_(waiting, flagged))]
     if f.q:
         conditions.append(transfer_search(f.q, bare_number=True))
