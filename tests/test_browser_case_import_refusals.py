@@ -56,3 +56,18 @@ async def test_import_only_the_valid_rows_stays_ticked_after_a_refusal(page, sys
     await expect(form.get_by_label("Import only the valid rows")).to_be_checked()
     await expect(form.get_by_label("Location")).to_have_value("No such clinic anywhere")
     await assert_accessible(page)
+
+
+async def test_a_file_refused_for_its_rows_lists_them_by_row_on_the_page(page, system):
+    """Import (all rows) refused a file with a bad row saying only "Nothing was imported: 1
+    problem in the file. Fix it": which row, and what, took another press of "Check the
+    file"."""
+    form = await _case_page_of_a_bad_file(page, system, "Listed Rows Clinic")
+    await form.get_by_label("File").select_option(label="providers.xlsx")
+    await form.get_by_role("button", name="Import", exact=True).click()
+    await expect(page.locator("#attachment_id-error")).to_contain_text("Nothing was imported")
+    table = page.get_by_role("table", name="Problems by row and column")
+    await expect(table).to_contain_text("“Nurse” is not a license type")
+    await expect(table.get_by_role("row").nth(1)).to_contain_text("5")
+    await expect(page.get_by_text("2 valid rows, 1 problem.")).to_be_visible()
+    await assert_accessible(page)

@@ -24,7 +24,7 @@ from models.accounts import User
 from models.enrollment import Location, StoredFile
 from models.helpdesk import Case, CaseAttachment, CaseMessage, ProviderImport
 from models.helpdesk_rules import case_number
-from models.helpdesk_schemas import RowError
+from models.helpdesk_schemas import ImportReport, RowError
 
 Rows = list[tuple[int, dict[str, Any]]]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -146,11 +146,20 @@ async def not_imported_before(session: AsyncSession, location: Location, digest:
         raise await _already(session, earlier, "same ")
 
 
-def nothing_imported(errors: list) -> Invalid:
-    """An import of all rows refused for the file's problems."""
-    return Invalid(f"Nothing was imported: {counted(len(errors), 'problem')} in the file. Fix "
-                   f"{'it' if len(errors) == 1 else 'them'}, or choose to import only the valid "
-                   "rows.", field="attachment_id")
+class NothingImported(Invalid):
+    """An import of all rows refused for the file's problems, with the check's report: the
+    page lists them by row, as "Check the file" does."""
+
+    def __init__(self, message: str, report: ImportReport) -> None:
+        super().__init__(message, field="attachment_id")
+        self.report = report
+
+
+def nothing_imported(errors: list, report: ImportReport) -> NothingImported:
+    """An import of all rows refused for the file's problems (`report`: the file checked)."""
+    return NothingImported(f"Nothing was imported: {counted(len(errors), 'problem')} in the "
+                           f"file. Fix {'it' if len(errors) == 1 else 'them'}, or choose to "
+                           "import only the valid rows.", report)
 
 
 def skipped_rows(errors: list[RowError], limit: int = 50) -> str:

@@ -122,7 +122,8 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     attachment, location, manager, valid, errors = await check(session, case, attachment_id,
                                                                location_id)
     if errors and not valid_rows_only:
-        raise case_imports.nothing_imported(errors)
+        raise case_imports.nothing_imported(errors, ImportReport(
+            valid_rows=len(valid), errors=errors, location_id=location.id))
     await case_imports.record_import(session, gateway, case, attachment, location, agent,
                                      len(valid), len(errors))
     people = [User(email=row.email.lower(), username=row.username, first_name=row.first_name,

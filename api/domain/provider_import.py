@@ -118,7 +118,8 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     digest = (await session.get(StoredFile, attachment.file_id)).sha256
     await case_imports.not_imported_before(session, location, digest)
     if errors and not valid_rows_only:
-        raise case_imports.nothing_imported(errors)
+        raise case_imports.nothing_imported(errors, ImportReport(
+            valid_rows=len(valid), errors=errors, location_id=location.id))
     await case_imports.record_import(session, gateway, case, attachment, location, agent,
                                      len(valid), len(errors), digest)
     if valid:

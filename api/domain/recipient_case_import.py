@@ -99,7 +99,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     found = await check(session, case, attachment_id, location_id)
     attachment, location, rows, errors = found.attachment, found.location, found.rows, found.errors
     if errors and not valid_rows_only:
-        raise case_imports.nothing_imported(errors)
+        raise case_imports.nothing_imported(errors, _report(rows, errors, location))
     await case_imports.not_imported_before(session, location, found.stored.sha256)
     report = _report(rows, errors, location, imported=True)
     await case_imports.record_import(session, gateway, case, attachment, location, agent,

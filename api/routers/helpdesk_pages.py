@@ -230,7 +230,9 @@ async def case_action(request: Request, case_id: Id, action: str, user: Agent,
         _files, refused = await keep_files(request, session, user, values, uploads)
         return await _case_page(request, session, gateway, user, case_id,
                                 status_code=error.status_code, values=values, failed=action,
-                                errors={**(error.problems()), **refused})
+                                errors={**(error.problems()), **refused},
+                                # a file refused for its rows: listed by row, as checked
+                                report=getattr(error, "report", None))
 
 
 async def _act(request, session, gateway, case, user, action: str, values: dict,
