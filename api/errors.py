@@ -74,7 +74,7 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
     if isinstance(exc, NotAuthenticated) and not wants_json(request):
         typed = await typed_in(request)  # a form sent after signing out: nothing lost
         if typed is not None:
-            return send_again(request, FormExpired(*typed), signed_out=True)
+            return await send_again(request, FormExpired(*typed), signed_out=True)
         if SESSION_COOKIE in request.cookies:  # signed in once, in this browser: say why
             response = redirect(f"/login?next={request.url.path}", notice=SESSION_ENDED)
             response.delete_cookie(SESSION_COOKIE, path="/")
@@ -86,7 +86,7 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
                                         if request.method == "GET" else "")
         return RedirectResponse(target, status_code=303)
     if isinstance(exc, FormExpired) and not wants_json(request):
-        return send_again(request, exc)
+        return await send_again(request, exc)
     if isinstance(exc, NotAuthenticated):
         return _not_authenticated(request, exc)
     response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
@@ -169,10 +169,11 @@ def body_not_taken(request: Request, status: int, message: str,
                           status_code=status)
 
 
-def send_again(request: Request, exc: FormExpired, signed_out: bool = False) -> Response:
+async def send_again(request: Request, exc: FormExpired, signed_out: bool = False) -> Response:
     """What was typed in a form whose token no longer fits, or sent after signing out, offered
-    again at one press (signed out: once signed in again, in another tab)."""
-    from api.routers.recipient_portal import bilingual_page, choose_language
+    again at one press (signed out: once signed in again, in another tab); on a recipient's
+    link, in their record's language when no language was chosen with the switch."""
+    from api.routers.recipient_portal import bilingual_page, choose_language, linked_person
 
     public = request.url.path.startswith(BILINGUAL)
     status = 401 if signed_out else 403
@@ -182,7 +183,7 @@ def send_again(request: Request, exc: FormExpired, signed_out: bool = False) -> 
                "action": request.url.path + (f"?{request.url.query}" if request.url.query
                                              else "")}
     if public:
-        choose_language(request)
+        choose_language(request, await linked_person(request))
         return bilingual_page(request, "send_again.html",
                               {**context, "layout": "recipient/_layout.html"}, status)
     return render(request, "send_again.html", {**context, "layout": "base.html"}, status)

@@ -2,6 +2,8 @@
 eligibility status with what it means, and updates at any time. The language is the one
 chosen with the switch (a cookie), else the one the recipient's record asks for."""
 
+import re
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -36,6 +38,25 @@ def choose_language(request: Request, person: Recipient | Case | None = None) ->
         return i18n.use(chosen)
     chosen = person.language if person else None
     return i18n.use(chosen or i18n.preferred(request.headers.get("accept-language")))
+
+
+LINK_PATH = re.compile(r"/r/(\d{1,12})/([0-9a-f]{1,128})(?:/|$)")
+
+
+async def linked_person(request: Request) -> Recipient | None:
+    """The person whose current personal link the path is, for a page answered before its
+    route ran (a form whose token no longer fits): it speaks their record's language, as
+    their own pages do. None for any other path or a link that opens nothing."""
+    found = LINK_PATH.match(request.url.path)
+    if found is None:
+        return None
+    services = request.app.state.services
+    async with services.sessions() as session:
+        try:
+            return await portal.by_link(session, services.settings.secret_key.get_secret_value(),
+                                        int(found[1]), found[2])
+        except CVMSError:
+            return None
 
 
 def bilingual_page(request: Request, name: str, context: dict, status_code: int = 200,

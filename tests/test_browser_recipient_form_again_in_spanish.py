@@ -1,0 +1,33 @@
+"""A Spanish-speaking recipient whose form's token no longer fits (the browser closed and
+opened again) is offered their form again in Spanish, the language their own pages were in
+(their record's: they never touched the switch). The page was in English, the browser's
+language, for someone reading every other page in Spanish (found by the outside check of
+the recipient's journey)."""
+
+import pytest
+from playwright.async_api import expect
+
+from tests.support.recipients import location_manager, manager_api, person, tag, upload
+from tests.support.recipients import xlsx as workbook
+
+pytestmark = pytest.mark.browser
+
+
+async def test_a_form_sent_again_speaks_the_recipients_language(page, system):
+    manager = await location_manager(system)
+    line = person(4, tag(), language="Spanish")
+    answer = await upload(await manager_api(system, manager), manager, workbook([line]))
+    assert answer.status_code == 201, answer.text
+    mail = await system.smtp.one(to=line[4], subject="Inscríbase para su vacuna")
+    await page.goto(mail.link("/r/"))
+    await expect(page.get_by_role("heading", name="Inscríbase para vacunarse")).to_be_visible()
+    await page.get_by_label("Empleador").fill("Tienda Azul")
+    await page.context.clear_cookies()  # the browser closed and opened again
+    await page.get_by_role("button", name="Inscribirme").click()
+    await expect(page.get_by_role("heading", name="Enviar el formulario de nuevo")
+                 ).to_be_visible()
+    assert await page.locator("html").get_attribute("lang") == "es"
+    await page.get_by_role("button", name="Enviar de nuevo").click()
+    # what was typed came along: the form answers with its questions, in Spanish
+    await expect(page.get_by_label("Empleador")).to_have_value("Tienda Azul")
+    await expect(page.locator("#error-summary")).to_contain_text("Elija sí o no")
