@@ -1,4 +1,4 @@
-"""Stored files that nothing uses: removed once they are a day old.
+"""Stored files that nothing uses: removed once they are a week old.
 
 A page keeps a file the moment it is sent with a form that is refused (a storage unit's photo,
 a case's attachment), so the person need not choose it again; a form left there never uses it.
@@ -20,7 +20,10 @@ from models.helpdesk import CaseAttachment
 from models.review import ReviewDecision
 from models.signatures import Signature
 
-UNUSED_FOR = timedelta(days=1)  # a form may still be open and send its kept files meanwhile
+# A form may still be open and send its kept files meanwhile; and a drawn signature's image is
+# stored by the API before its process's step writes the signature row naming it: a worker or
+# database away for days must not find the image gone when that step runs at last.
+UNUSED_FOR = timedelta(days=7)
 SWEEP_BATCH = 200  # files looked at, and removed, in one transaction
 
 

@@ -35,7 +35,7 @@ async def _left(system, file_ids: list[int]) -> set[int]:
             col(StoredFile.id).in_(file_ids)))).all())
 
 
-async def test_files_kept_for_a_form_and_never_used_are_removed_after_a_day(system):
+async def test_files_kept_for_a_form_and_never_used_are_removed_after_a_week(system):
     location_id = (await enrolled_site(system, "Sweep Clinic")).location_id  # a unit, reviewed
     async with system.sessions() as session:
         unit = (await session.exec(select(StorageUnit).where(
@@ -43,12 +43,13 @@ async def test_files_kept_for_a_form_and_never_used_are_removed_after_a_day(syst
         photos = [unit.inside_photo_id, unit.outside_photo_id]
         reviewed_sha = (await session.get(StoredFile, unit.inside_photo_id)).sha256
         await session.exec(update(StoredFile).where(col(StoredFile.id).in_(photos))
-                           .values(created_at=utcnow() - timedelta(days=3)))
+                           .values(created_at=utcnow() - timedelta(days=10)))
         await session.commit()
-    abandoned = await _stored(system, b"abandoned kept file", timedelta(days=2))
-    fresh = await _stored(system, b"kept an hour ago", timedelta(hours=1))
+    abandoned = await _stored(system, b"abandoned kept file", timedelta(days=8))
+    # two days: a drawn signature's image whose row a process away for days has yet to write
+    fresh = await _stored(system, b"kept two days ago", timedelta(days=2))
     # a removed unit's photo: no row names it, the reviewed Section B names its hash
-    reviewed = await _stored(system, b"a removed unit's photo", timedelta(days=2), reviewed_sha)
+    reviewed = await _stored(system, b"a removed unit's photo", timedelta(days=8), reviewed_sha)
 
     await start_file_sweep(system.client, system.task_queue)
     await start_file_sweep(system.client, system.task_queue)  # started again: the same run

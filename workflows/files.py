@@ -1,7 +1,7 @@
 """Stored files nothing uses (a form's kept files it never sent): removed every few hours.
 
 The worker starts the one run at start-up (`start_file_sweep`); a run that is there already is
-the one. Each round removes what is older than a day (activities/files.py), then waits, then
+the one. Each round removes what is older than a week (activities/files.py), then waits, then
 continues as new, so the history stays a round long."""
 
 from datetime import timedelta
