@@ -334,8 +334,8 @@ async def reactivate_provider(session: AsyncSession, gateway: Gateway, location:
         try:
             await refuse_twin(session, location, provider.license_type,
                               provider.license_number)
-        except Conflict as twin:
-            raise Conflict(twin.message, field="provider_ids") from None
+        except Conflict as twin:  # said next to the provider's Reactivate button
+            raise Conflict(twin.message, field=f"reactivate-{provider.id}") from None
         provider.active, provider.deactivated_at = True, None
         session.add(provider)
         await providers_changed(session, gateway, location, "deactivate_providers")
