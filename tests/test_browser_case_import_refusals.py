@@ -71,3 +71,20 @@ async def test_a_file_refused_for_its_rows_lists_them_by_row_on_the_page(page, s
     await expect(table.get_by_role("row").nth(1)).to_contain_text("5")
     await expect(page.get_by_text("2 valid rows, 1 problem.")).to_be_visible()
     await assert_accessible(page)
+
+
+async def test_a_picture_chosen_to_import_is_called_a_picture(page, system):
+    """The case's screenshot chosen in File was "not an Excel workbook (.xlsx), or it is
+    truncated: its zip structure is incomplete": words about a damaged download, not about
+    the wrong file chosen."""
+    form = await _case_page_of_a_bad_file(page, system, "Picture Chosen Clinic")
+    await form.get_by_label("File").select_option(label="screenshot.png")
+    await form.get_by_role("button", name="Check the file").click()
+    said = page.locator("#attachment_id-error")
+    await expect(said).to_contain_text("screenshot.png is a picture, not an Excel workbook "
+                                       "(.xlsx): choose providers.xlsx")
+    await expect(said).not_to_contain_text("zip")
+    await expect(page.locator("form[action$='/check-import']").get_by_label("File")).to_have_value(
+        await page.locator("#attachment_id option", has_text="screenshot.png").get_attribute(
+            "value"))
+    await assert_accessible(page)

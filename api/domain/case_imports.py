@@ -82,6 +82,24 @@ def sheet_rows(data: bytes, keys: list[str], header_row: int,
     return location_name, rows
 
 
+# What a case's file that is not a workbook is, in words (attachments are checked by content)
+KINDS = {"image/png": "a picture", "image/jpeg": "a picture", "application/pdf": "a PDF",
+         "text/csv": "a CSV file", "text/plain": "a text file"}
+
+
+async def _not_a_workbook(session: AsyncSession, case: Case, attachment: CaseAttachment) -> str:
+    """A picture or a PDF chosen to import: what it is, and the case's workbook to choose."""
+    workbooks = (await session.exec(select(CaseAttachment.filename).where(
+        CaseAttachment.case_id == case.id, CaseAttachment.content_type == XLSX_TYPE))).all()
+    said = (f"{attachment.filename} is {KINDS.get(attachment.content_type, 'not a workbook')}, "
+            "not an Excel workbook (.xlsx): ")
+    if len(workbooks) == 1:
+        return said + f"choose {workbooks[0]}."
+    if workbooks:
+        return said + "choose one of the case's workbooks."
+    return said + "ask the requester for the template filled in and saved as .xlsx."
+
+
 def same_place(named: str, location: Location) -> bool:
     return " ".join(named.split()).casefold() == " ".join(location.name.split()).casefold()
 
@@ -94,6 +112,8 @@ async def case_sheet(session: AsyncSession, case: Case, attachment_id: int, loca
     attachment = await session.get(CaseAttachment, attachment_id)
     if attachment is None or attachment.case_id != case.id:
         raise Invalid("Choose a file attached to this case.", field="attachment_id")
+    if attachment.content_type != XLSX_TYPE:
+        raise Invalid(await _not_a_workbook(session, case, attachment), field="attachment_id")
     location = await session.get(Location, location_id)
     if location is None:
         raise Invalid(f"Choose the location the {what}s belong to.", field="location_id")
