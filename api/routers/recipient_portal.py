@@ -29,14 +29,15 @@ LANGUAGE_COOKIE = "cvms_lang"
 YEAR = 365 * 24 * 3600
 
 
-def choose_language(request: Request, person: Recipient | Case | None = None) -> str:
+def choose_language(request: Request, person: Recipient | Case | None = None,
+                    language: str | None = None) -> str:
     """The language chosen with the switch, else the one the person's record (a recipient, a
     public question's case) asks for, else the browser's (Accept-Language), else English. A
     chosen value that is none of ours (a tampered cookie) is English, as the switch makes it."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen:
         return i18n.use(chosen)
-    chosen = person.language if person else None
+    chosen = person.language if person else language
     return i18n.use(chosen or i18n.preferred(request.headers.get("accept-language")))
 
 
@@ -75,9 +76,10 @@ class BadLink(Exception):
     help/link_problem.html) in the visitor's language, which offers the current link by
     email."""
 
-    def __init__(self, gone: bool = False, page: str = "recipient/problem.html") -> None:
+    def __init__(self, gone: bool = False, page: str = "recipient/problem.html",
+                 language: str | None = None) -> None:
         super().__init__()
-        self.gone, self.page = gone, page
+        self.gone, self.page, self.language = gone, page, language
 
 
 async def _person(request: Request, session, settings, recipient_id: int,
@@ -85,14 +87,15 @@ async def _person(request: Request, session, settings, recipient_id: int,
     try:
         return await portal.by_link(session, settings.secret_key.get_secret_value(),
                                     recipient_id, key)
-    except Gone as error:
-        raise BadLink(gone=True) from error
+    except Gone as error:  # their record's language, which their emails and pages speak
+        raise BadLink(gone=True, language=(await session.get(Recipient, recipient_id)).language
+                      ) from error
     except NotFound as error:
         raise BadLink from error
 
 
 async def bad_link(request: Request, error: BadLink) -> HTMLResponse:
-    choose_language(request)
+    choose_language(request, language=error.language)
     return bilingual_page(request, error.page, {"gone": error.gone},
                           status_code=410 if error.gone else 404)
 
