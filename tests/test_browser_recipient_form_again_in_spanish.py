@@ -13,13 +13,19 @@ from tests.support.recipients import xlsx as workbook
 pytestmark = pytest.mark.browser
 
 
-async def test_a_form_sent_again_speaks_the_recipients_language(page, system):
+async def invited_in_spanish(system, n: int) -> tuple[list[str], str]:
+    """Someone uploaded with Spanish as their language: their row and their invitation's link."""
     manager = await location_manager(system)
-    line = person(4, tag(), language="Spanish")
+    line = person(n, tag(), language="Spanish")
     answer = await upload(await manager_api(system, manager), manager, workbook([line]))
     assert answer.status_code == 201, answer.text
     mail = await system.smtp.one(to=line[4], subject="Inscríbase para su vacuna")
-    await page.goto(mail.link("/r/"))
+    return line, mail.link("/r/")
+
+
+async def test_a_form_sent_again_speaks_the_recipients_language(page, system):
+    _line, link = await invited_in_spanish(system, 4)
+    await page.goto(link)
     await expect(page.get_by_role("heading", name="Inscríbase para vacunarse")).to_be_visible()
     await page.get_by_label("Empleador").fill("Tienda Azul")
     await page.context.clear_cookies()  # the browser closed and opened again

@@ -7,19 +7,14 @@ check of the recipient's journey)."""
 import pytest
 from playwright.async_api import expect
 
-from tests.support.recipients import location_manager, manager_api, person, tag, upload
-from tests.support.recipients import xlsx as workbook
+from tests.support.recipients import tag
+from tests.test_browser_recipient_form_again_in_spanish import invited_in_spanish
 
 pytestmark = pytest.mark.browser
 
 
 async def test_an_old_link_says_it_is_no_longer_valid_in_the_recipients_language(page, system):
-    manager = await location_manager(system)
-    line = person(7, tag(), language="Spanish")
-    answer = await upload(await manager_api(system, manager), manager, workbook([line]))
-    assert answer.status_code == 201, answer.text
-    old_link = (await system.smtp.one(to=line[4], subject="Inscríbase para su vacuna")
-                ).link("/r/")
+    _line, old_link = await invited_in_spanish(system, 7)
     await page.goto(old_link)
     for question in ("health_care_worker", "long_term_care", "high_risk_condition",
                      "shared_living"):
