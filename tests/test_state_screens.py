@@ -296,3 +296,32 @@ async def test_the_audit_log_names_people_and_each_records_own_statuses(system):
         ["Status: New, not yet picked up", "CVMS (automatic)"],
         ["Status: Being worked on", "The requester"],
         ["Status: Being worked on", f"Rita Auditor <{staff.email}>"]]
+
+
+async def test_the_unfiltered_count_of_organizations_with_no_location_is_exact(system):
+    """Unfiltered, the count is every organization less those a location names (two
+    index-only counts): it must equal the organizations with no location counted one by one,
+    with some having several locations, some none, and a draft location removed."""
+    from sqlalchemy import delete, exists, func
+
+    from api.domain.state_lists import StateFilters, organizations_without_location
+
+    admin = await make_user(system, Role.ORG_ADMIN)
+    await seed_sites(system, "Exact Count", admin.id)  # 60+ locations, one organization
+    async with system.sessions() as session:
+        bare = [Organization(legal_name=f"Exact Count Bare {n}", admin_user_id=admin.id)
+                for n in range(3)]
+        emptied = Organization(legal_name="Exact Count Emptied", admin_user_id=admin.id)
+        session.add_all([*bare, emptied])
+        await session.flush()
+        session.add(Location(organization_id=emptied.id, name="Removed draft", street="1 A St",
+                             city="Cary", state="NC", zip_code="27511",
+                             coordinator_first_name="C", coordinator_last_name="Q",
+                             coordinator_email="c@exact.example"))
+        await session.commit()
+        await session.exec(delete(Location).where(Location.organization_id == emptied.id))
+        await session.commit()
+        one_by_one = (await session.exec(select(func.count()).select_from(Organization).where(
+            ~exists().where(Location.organization_id == Organization.id)))).one()
+        listing = await organizations_without_location(session, StateFilters())
+    assert one_by_one >= 4 and listing.total == one_by_one

@@ -195,7 +195,13 @@ async def organizations_without_location(
         conditions.append(ORGANIZATION_SINCE <= f.older_than())  # noqa: SIM300 - SQL
     statement = (select(Organization, ORGANIZATION_SINCE.label("since")).where(*conditions)
                  .order_by(ORGANIZATION_SINCE, Organization.id))
-    count = select(func.count()).select_from(Organization).where(*conditions)
+    if len(conditions) == 1:  # all of them: every organization less those a location names,
+        # two index-only counts (the NOT EXISTS counted each organization's locations: 2.5x)
+        count = select(select(func.count()).select_from(Organization).scalar_subquery()
+                       - select(func.count(func.distinct(Location.organization_id)))
+                       .scalar_subquery())
+    else:
+        count = select(func.count()).select_from(Organization).where(*conditions)
     listing = await _page(session, statement, count, f.model_copy(update={"page": f.org_page}),
                           page_size)
     found = listing.rows
