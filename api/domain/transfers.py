@@ -307,6 +307,24 @@ async def held_at_sender(session: AsyncSession, transfer: Transfer) -> int:
     return lot.on_hand if lot is not None else 0
 
 
+async def short_of_asked(session: AsyncSession, lot_id: int) -> str:
+    """After doses of a lot were reported lost (wasted, expired, returned): when its transfers
+    not yet shipped now ask for more than it holds, what that means and what to do; else ""."""
+    asked = await unshipped(session, [lot_id])
+    lot = await session.get(Lot, lot_id)
+    wanted = sum(transfer.doses for transfer in asked)
+    if lot is None or wanted <= lot.on_hand:
+        return ""
+    left = (f"Only {counted(lot.on_hand, 'dose')} of lot {lot.lot_number} "
+            f"{'is' if lot.on_hand == 1 else 'are'} left, and ")
+    if len(asked) == 1:
+        return left + (f"{asked[0].number} asks for {wanted:,}: it cannot be shipped as it is. "
+                       "Cancel it and request what is on hand, or receive more of this lot.")
+    return left + (f"{', '.join(t.number for t in asked)} ask for {wanted:,} in all: not all "
+                   "of them can be shipped as they are. Cancel one and request what is on "
+                   "hand, or receive more of this lot.")
+
+
 async def _still_held(session: AsyncSession, transfer: Transfer) -> None:
     """An approval the sending site could never ship is refused, saying what to do instead:
     the lot's doses now, less those approved already for its other transfers not shipped.

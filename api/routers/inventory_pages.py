@@ -152,7 +152,10 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
             inventory.adjustment_problems, session, location, lot_id), unchosen)
         entry = await inventory.adjust(session, user, location, lot_id, data,
                                        repeat_check=not values.get("confirmed"))
-        return f"Recorded: {entry.kind.label.lower()}, {counted(abs(entry.doses), 'dose')}."
+        said = f"Recorded: {entry.kind.label.lower()}, {counted(abs(entry.doses), 'dose')}."
+        # fewer doses than its transfers not yet shipped ask for: said now, not at shipping
+        short = await transfers.short_of_asked(session, entry.lot_id) if entry.doses < 0 else ""
+        return f"{said} {short}".strip()
     if action == "expiry":
         lot_id, unchosen = _chosen_lot(values, "Choose the lot.")
         data = await _whole(ExpiryCorrectionIn, values, partial(
