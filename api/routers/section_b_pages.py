@@ -401,12 +401,12 @@ UNADDED_PROVIDER = ("You typed a practicing provider but did not create them. Co
 async def _providers(request, session, gateway, location, step, action, values, _user):
     if action == "create":
         if listed := await _add_provider(session, gateway, location, values):
-            return redirect(step_url(location.id, step), tone="info", notice=(
-                f"{listed.full_name} is already listed, with license "
-                f"{getattr(listed.license_type, 'value', listed.license_type)} "
-                f"{listed.license_number}."))
+            return redirect(step_url(location.id, step), tone="info",
+                            notice=_listed_already(listed))
         return redirect(step_url(location.id, step), notice=f"{values['first_name']} "
                                                             f"{values['last_name']} was added.")
+    if values.get("bulk_choice_shown") and location.status not in EDITABLE_STATUSES:
+        return await _old_tab_after_submission(session, gateway, location, step, action, values)
     if action == "bulk":  # saved, and said so (the page came back as it was, without a word)
         planned = await _bulk_choice(session, gateway, location, values)
         return redirect(step_url(location.id, step), notice=BULK_SAVED if planned else LIST_SAVED)
@@ -420,6 +420,38 @@ async def _providers(request, session, gateway, location, step, action, values, 
         raise _invalid("providers", "Add at least one practicing provider, or choose to send "
                                      "the bulk upload template (25 or more providers).")
     return await _navigate(session, location, step, action)
+
+
+CHOICE_KEPT = ("Section B was already submitted, so its choice about 25 or more practicing "
+               "providers was not changed: {}")
+CHOSEN = {True: "you send them with the bulk upload template through a help-desk case (the "
+                "location can be approved once they are imported).",
+          False: "you list them on this page."}
+
+
+async def _old_tab_after_submission(session, gateway, location, step, action, values):
+    """Step 8 sent from a tab opened before Section B was submitted (it still offers the
+    25-or-more choice, which can no longer change): the provider typed is created as Next
+    would, and shown on the step with the choice said as it stands, not refused whole."""
+    said, tone = [], "success"
+    if any(str(values.get(f) or "").strip() for f in ProviderIn.model_fields):
+        listed = await _add_provider(session, gateway, location, values, unadded=True)
+        said.append(_listed_already(listed) if listed else
+                    f"{values['first_name']} {values['last_name']} was added.")
+        tone = "info" if listed else tone
+    saved = (await section_b.section_of(session, location)).bulk_upload_planned
+    if (values.get("bulk_upload_planned") in ("on", "yes", "true")) != saved:
+        said.append(CHOICE_KEPT.format(CHOSEN[saved]))
+        tone = "info"
+    elif action == "bulk":  # "Save this choice", as it stands: saved, and said so
+        said.append(BULK_SAVED if saved else LIST_SAVED)
+    return redirect(step_url(location.id, step), notice=" ".join(said) or None, tone=tone)
+
+
+def _listed_already(listed) -> str:
+    return (f"{listed.full_name} is already listed, with license "
+            f"{getattr(listed.license_type, 'value', listed.license_type)} "
+            f"{listed.license_number}.")
 
 
 async def _add_provider(session, gateway, location, values: dict, unadded: bool = False):
