@@ -3,19 +3,36 @@
 `ROUTES` names each route ("METHOD /path") with the roles allowed and the scope its handler
 checks (which records of that kind a role reaches). `enforce`, a dependency of the whole app,
 refuses a route that has no declaration - for everyone - and a role the declaration does not
-name, before the handler runs. The handlers still check the scope (api/domain/scope.py);
+name, before the handler runs. The handlers still check the scope (api/domain/scope.py); an
+API route that names a record in its path also declares that check (`check`), which `enforce`
+makes before the body or the query is read, so a caller who may not touch the record is
+refused alike whatever they sent (never told which fields the route wants);
 tests/test_access_matrix.py walks every route x every role x own/foreign records and fails on
 any access the declarations do not grant.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from fastapi import Request
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import SessionDep, current_user, optional_user, refuse_roles
+from api.domain import administrations, care, employers, helpdesk, portal_accounts, transfers
+from api.domain.recipients_scope import recipient_location, upload_location
+from api.domain.scope import (
+    employer_for,
+    location_for,
+    my_location_ids,
+    organization_for,
+    site_for_staff,
+)
+from api.params import id_or_none
 from core.errors import Forbidden
+from models.accounts import User
 from models.enums import Role
+from models.portal_rules import MANAGER
 
 
 class Scope(StrEnum):
@@ -49,34 +66,107 @@ EMPLOYER_STAFF = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})
 CARE = frozenset({Role.LOCATION_MANAGER, Role.PROVIDER})  # who records doses
 
 
+# The check an API route's handler makes of the record its path names (the ids in the path,
+# whether the request changes it), run by `enforce` before the body or the query is read: a
+# caller who may not touch the record is told so (403, or 404 as if it did not exist), never
+# which fields the route wants (422). Each is the handler's own check, so the answer is the
+# same whatever was sent.
+Check = Callable[[AsyncSession, User, dict[str, int], bool], Awaitable[object]]
+
+
+async def _organization(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await organization_for(session, user, ids["org_id"], write=write)
+
+
+async def _section_b(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await location_for(session, user, ids["location_id"], write=write)
+
+
+async def _inventory(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    """inventory.site_for's scope (its managers change, the state reads)."""
+    return await site_for_staff(session, user, ids["location_id"],
+                                profiles=frozenset({MANAGER}), state_reads=not write)
+
+
+async def _care(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await care.care_site(session, user, ids["location_id"], write=write)
+
+
+async def _managed(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await site_for_staff(session, user, ids["location_id"],
+                                profiles=frozenset({MANAGER}), state_reads=False)
+
+
+async def _dose(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    dose = await administrations.administration_for(
+        session, await my_location_ids(session, user), ids["administration_id"])
+    return await care.care_site(session, user, dose.location_id, write=write)
+
+
+async def _recipients(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await recipient_location(session, user, ids["location_id"])
+
+
+async def _uploads(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await upload_location(session, user, ids["location_id"])
+
+
+async def _employer(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    employer = await employer_for(session, user, ids["employer_id"])
+    if "contact_id" in ids:
+        await employers.contact_at(session, employer, ids["contact_id"])
+    return employer
+
+
+async def _portal_user(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await portal_accounts.contact_for(session, user, ids["user_id"])
+
+
+async def _transfer(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await transfers.transfer_for(session, user, ids["transfer_id"])
+
+
+async def _case(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    return await helpdesk.case_for(session, user, ids["case_id"])
+
+
 @dataclass(frozen=True)
 class Access:
     roles: frozenset[Role] | None  # None: anyone, signed in or not
     scope: Scope
     # Roles that reach every record of the scope (state staff, help-desk agents).
     wide: frozenset[Role] = field(default_factory=frozenset)
+    check: Check | None = None  # an API route's scope check, made before its input is read
 
 
 def public(scope: Scope = Scope.PUBLIC) -> Access:
     return Access(None, scope)
 
 
-def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset()) -> Access:
-    return Access(frozenset(roles), scope, frozenset(wide))
+def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset(),
+         check: Check | None = None) -> Access:
+    return Access(frozenset(roles), scope, frozenset(wide), check)
+
+
+def api_only(path: str, check: Check) -> Check | None:
+    """A check for the API's form of a route (pages check on their own, and render)."""
+    return check if path.startswith("/api/") else None
 
 
 CARE_API = "/api/v1/locations/{location_id}/care"
 DOSE_API = "/api/v1/administrations/{administration_id}"
 # Point of care: every portal profile looks; Location Managers and Providers act.
 POINT_OF_CARE: dict[str, Access] = {
-    f"GET {CARE_API}/recipients": only(PORTAL, Scope.LOCATION),
-    f"GET {CARE_API}/recipients/{{recipient_id}}/administrations": only(PORTAL, Scope.LOCATION),
-    f"POST {CARE_API}/walk-ins": only(CARE, Scope.LOCATION),
-    f"POST {CARE_API}/recipients/{{recipient_id}}/check-ins": only(CARE, Scope.LOCATION),
-    f"POST {CARE_API}/administrations": only(CARE, Scope.LOCATION),
-    f"GET {DOSE_API}": only(PORTAL, Scope.ADMINISTRATION),
-    f"PUT {DOSE_API}": only(CARE, Scope.ADMINISTRATION),
-    f"POST {DOSE_API}/removal": only(CARE, Scope.ADMINISTRATION),
+    f"GET {CARE_API}/recipients": only(PORTAL, Scope.LOCATION, check=_care),
+    f"GET {CARE_API}/recipients/{{recipient_id}}/administrations": only(PORTAL, Scope.LOCATION,
+                                                                        check=_care),
+    f"POST {CARE_API}/walk-ins": only(CARE, Scope.LOCATION, check=_care),
+    f"POST {CARE_API}/recipients/{{recipient_id}}/check-ins": only(CARE, Scope.LOCATION,
+                                                                   check=_care),
+    f"POST {CARE_API}/administrations": only(CARE, Scope.LOCATION, check=_care),
+    f"GET {DOSE_API}": only(PORTAL, Scope.ADMINISTRATION, check=_dose),
+    f"PUT {DOSE_API}": only(CARE, Scope.ADMINISTRATION, check=_dose),
+    f"POST {DOSE_API}/removal": only(CARE, Scope.ADMINISTRATION, check=_dose),
     "GET /r/{recipient_id}/{key}/proof": public(Scope.TOKEN),
     "GET /r/{recipient_id}/{key}/proof.pdf": public(Scope.TOKEN),
     "GET /api/v1/registry/recipients/{recipient_id}/immunizations": only(STATE_STAFF,
@@ -93,12 +183,14 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /r/{recipient_id}/{key}/appointments/{appointment_id}/cancel": public(Scope.TOKEN),
     "GET /r/{recipient_id}/{key}/appointments/{appointment_id}/reschedule":
         public(Scope.TOKEN),
-    "PUT /api/v1/locations/{location_id}/appointment-scheduling": only(MANAGERS,
-                                                                        Scope.LOCATION),
+    "PUT /api/v1/locations/{location_id}/appointment-scheduling": only(
+        MANAGERS, Scope.LOCATION, check=_managed),
     "POST /care/{location_id}/appointments/scheduling": only(MANAGERS, Scope.LOCATION),
     "POST /care/{location_id}/appointments/slots": only(MANAGERS, Scope.LOCATION),
-    "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION),
-    "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION),
+    "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION,
+                                                                   check=_care),
+    "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION,
+                                                             check=_care),
     "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),
     "GET /care/{location_id}/reports/{report}.csv": only(MANAGERS, Scope.LOCATION),
     "GET /care/{location_id}/forms/{form}.pdf": only(PORTAL, Scope.LOCATION),
@@ -126,13 +218,13 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /care/{location_id}/recipients/{recipient_id}/appointment/{appointment_id}/cancel":
         only(PORTAL, Scope.LOCATION),
     "GET /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments": only(
-        PORTAL, Scope.LOCATION),
+        PORTAL, Scope.LOCATION, check=_care),
     "POST /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments": only(
-        CARE, Scope.LOCATION),
+        CARE, Scope.LOCATION, check=_care),
     "PUT /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments/"
-    "{appointment_id}": only(CARE, Scope.LOCATION),
+    "{appointment_id}": only(CARE, Scope.LOCATION, check=_care),
     "DELETE /api/v1/locations/{location_id}/recipients/{recipient_id}/appointments/"
-    "{appointment_id}": only(CARE, Scope.LOCATION),
+    "{appointment_id}": only(CARE, Scope.LOCATION, check=_care),
     "GET /care/doses/{administration_id}/edit": only(CARE, Scope.ADMINISTRATION),
     "POST /care/doses/{administration_id}/{action}": only(CARE, Scope.ADMINISTRATION),
 }
@@ -154,8 +246,10 @@ ROUTES: dict[str, Access] = {
     "GET /recipients/uploads/{upload_id}/errors": only(UPLOADERS, Scope.UPLOAD),
     "GET /api/v1/recipient-uploads/{upload_id}": only(UPLOADERS, Scope.UPLOAD),
     "GET /api/v1/recipient-uploads/{upload_id}/errors": only(UPLOADERS, Scope.UPLOAD),
-    "POST /api/v1/locations/{location_id}/recipient-uploads": only(UPLOADERS, Scope.LOCATION),
-    "GET /api/v1/locations/{location_id}/recipients": only(MANAGERS, Scope.LOCATION),
+    "POST /api/v1/locations/{location_id}/recipient-uploads": only(UPLOADERS, Scope.LOCATION,
+                                                                   check=_uploads),
+    "GET /api/v1/locations/{location_id}/recipients": only(MANAGERS, Scope.LOCATION,
+                                                           check=_recipients),
     "GET /recipients/people/{recipient_id}": only(MANAGERS, Scope.RECIPIENT),
     "GET /recipients/people/{recipient_id}/link": only(MANAGERS, Scope.RECIPIENT),
     "GET /recipients/people/{recipient_id}/contact": only(MANAGERS, Scope.RECIPIENT),
@@ -191,9 +285,9 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/organizations": only({Role.ORG_ADMIN}, Scope.SELF),
     "GET /api/v1/organizations/mine": only({Role.ORG_ADMIN}, Scope.SELF),
     "GET /api/v1/organizations/{org_id}": only({Role.ORG_ADMIN, Role.REVIEWER},
-                                               Scope.ORGANIZATION, STATE_STAFF),
-    **{f"{method} /api/v1/organizations/{{org_id}}{tail}": only({Role.ORG_ADMIN},
-                                                                Scope.ORGANIZATION)
+                                               Scope.ORGANIZATION, STATE_STAFF, _organization),
+    **{f"{method} /api/v1/organizations/{{org_id}}{tail}": only(
+        {Role.ORG_ADMIN}, Scope.ORGANIZATION, check=_organization)
        for method, tail in (("PUT", "/details"), ("POST", "/locations"),
                             ("PUT", "/locations/{location_id}"),
                             ("DELETE", "/locations/{location_id}"),
@@ -229,13 +323,15 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/signing/{token}/renew": public(Scope.TOKEN),
     # Section B (the location's coordinator; its administrator and the state read it)
     "GET /locations": only(SECTION_B_WRITERS, Scope.SELF),
-    **{f"GET {path}": only(SECTION_B_READERS, Scope.LOCATION, STATE_STAFF) for path in (
+    **{f"GET {path}": only(SECTION_B_READERS, Scope.LOCATION, STATE_STAFF,
+                           api_only(path, _section_b)) for path in (
         "/locations/{location_id}/section-b", "/locations/{location_id}/section-b/{step}",
         "/locations/{location_id}/section-b/providers/{provider_id}/edit",
         "/locations/{location_id}/section-b/storage-units/{unit_id}/photos",
         "/api/v1/locations/{location_id}/section-b", "/api/v1/locations/{location_id}/status",
         "/locations/{location_id}/agreement.pdf")},
-    **{f"{method} {path}": only(SECTION_B_WRITERS, Scope.LOCATION) for method, path in (
+    **{f"{method} {path}": only(SECTION_B_WRITERS, Scope.LOCATION,
+                                check=api_only(path, _section_b)) for method, path in (
         ("POST", "/locations/{location_id}/section-b/resubmit"),
         ("POST", "/locations/{location_id}/section-b/{step}"),
         ("POST", "/locations/{location_id}/section-b/providers/{provider_id}/edit"),
@@ -271,10 +367,10 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/helpdesk/questions": public(),
     "POST /api/v1/helpdesk/cases": only(ALL, Scope.SELF),
     "GET /api/v1/helpdesk/cases": only(ALL, Scope.SELF),
-    "GET /api/v1/helpdesk/cases/{case_id}": only(ALL, Scope.CASE, DESK),
-    "POST /api/v1/helpdesk/cases/{case_id}/messages": only(ALL, Scope.CASE, DESK),
-    "POST /api/v1/helpdesk/cases/{case_id}/reopen": only(ALL, Scope.CASE),
-    **{f"POST /api/v1/helpdesk/cases/{{case_id}}/{action}": only(DESK, Scope.CASE, DESK)
+    "GET /api/v1/helpdesk/cases/{case_id}": only(ALL, Scope.CASE, DESK, _case),
+    "POST /api/v1/helpdesk/cases/{case_id}/messages": only(ALL, Scope.CASE, DESK, _case),
+    "POST /api/v1/helpdesk/cases/{case_id}/reopen": only(ALL, Scope.CASE, check=_case),
+    **{f"POST /api/v1/helpdesk/cases/{{case_id}}/{action}": only(DESK, Scope.CASE, DESK, _case)
        for action in ("assign", "request-info", "resolve", "imports/check", "imports")},
     "GET /api/v1/helpdesk/templates/practicing-providers.xlsx": public(),
     "GET /api/v1/helpdesk/articles": public(),
@@ -307,19 +403,22 @@ ROUTES: dict[str, Access] = {
     # inventory and transfers (Location Managers; the state reads and decides)
     "GET /api/v1/products": only(SITE_READERS, Scope.STATE),
     "GET /api/v1/locations/{location_id}/inventory": only(SITE_READERS, Scope.LOCATION,
-                                                          STATE_STAFF),
+                                                          STATE_STAFF, _inventory),
     "GET /api/v1/locations/{location_id}/ledger": only(SITE_READERS, Scope.LOCATION,
-                                                       STATE_STAFF),
+                                                       STATE_STAFF, _inventory),
     "GET /api/v1/locations/{location_id}/transfers": only(SITE_READERS, Scope.LOCATION,
-                                                          STATE_STAFF),
-    "POST /api/v1/locations/{location_id}/inventory/receipts": only(MANAGERS, Scope.LOCATION),
+                                                          STATE_STAFF, _inventory),
+    "POST /api/v1/locations/{location_id}/inventory/receipts": only(MANAGERS, Scope.LOCATION,
+                                                                    check=_inventory),
     "POST /api/v1/locations/{location_id}/inventory/lots/{lot_id}/adjustments":
-        only(MANAGERS, Scope.LOCATION),
+        only(MANAGERS, Scope.LOCATION, check=_inventory),
     "PUT /api/v1/locations/{location_id}/inventory/lots/{lot_id}/expiration":
-        only(MANAGERS, Scope.LOCATION),
+        only(MANAGERS, Scope.LOCATION, check=_inventory),
     "POST /api/v1/transfers": only(MANAGERS, Scope.SELF),
-    "GET /api/v1/transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF),
-    "POST /api/v1/transfers/{transfer_id}/{action}": only(MANAGERS, Scope.TRANSFER),
+    "GET /api/v1/transfers/{transfer_id}": only(SITE_READERS, Scope.TRANSFER, STATE_STAFF,
+                                                _transfer),
+    "POST /api/v1/transfers/{transfer_id}/{action}": only(MANAGERS, Scope.TRANSFER,
+                                                          check=_transfer),
     "GET /inventory": only(MANAGERS, Scope.SELF),
     "GET /inventory/{location_id}": only(SITE_READERS, Scope.LOCATION, STATE_STAFF),
     "POST /inventory/{location_id}/{action}": only(MANAGERS, Scope.LOCATION),
@@ -339,7 +438,8 @@ ROUTES: dict[str, Access] = {
     "GET /portal/accounts": only(MANAGERS, Scope.SELF),
     "GET /portal/accounts/new": only(MANAGERS, Scope.SELF),
     "POST /portal/accounts/new": only(MANAGERS, Scope.SELF),
-    **{f"{method} {path}": only(MANAGERS, Scope.PORTAL_USER) for method, path in (
+    **{f"{method} {path}": only(MANAGERS, Scope.PORTAL_USER,
+                                check=api_only(path, _portal_user)) for method, path in (
         ("GET", "/api/v1/portal/users/{user_id}"), ("PATCH", "/api/v1/portal/users/{user_id}"),
         ("POST", "/api/v1/portal/users/{user_id}/locations"),
         ("DELETE", "/api/v1/portal/users/{user_id}/locations/{location_id}"),
@@ -356,7 +456,8 @@ ROUTES: dict[str, Access] = {
     "GET /portal/organizations": only(EMPLOYER_STAFF, Scope.STATE),
     "GET /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF),
     "POST /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF),
-    **{f"{method} {path}": only(EMPLOYER_STAFF, Scope.EMPLOYER, STATE_STAFF)
+    **{f"{method} {path}": only(EMPLOYER_STAFF, Scope.EMPLOYER, STATE_STAFF,
+                                api_only(path, _employer))
        for method, path in (
         ("GET", "/api/v1/employers/{employer_id}"), ("PUT", "/api/v1/employers/{employer_id}"),
         ("GET", "/api/v1/employers/{employer_id}/contacts"),
@@ -375,12 +476,9 @@ ROUTES: dict[str, Access] = {
     "POST /org-contact/validate/{token}": public(Scope.TOKEN),
     "POST /org-contact/validate/{token}/new-link": public(Scope.TOKEN),
     "GET /api/v1/portal/templates/portal-users.xlsx": only(MANAGERS | DESK, Scope.STATE),
-    "POST /api/v1/helpdesk/cases/{case_id}/portal-users/check": only(DESK, Scope.CASE, DESK),
-    "POST /api/v1/helpdesk/cases/{case_id}/portal-users": only(DESK, Scope.CASE, DESK),
-    "POST /api/v1/helpdesk/cases/{case_id}/portal-users/location": only(DESK, Scope.CASE,
-                                                                          DESK),
-    "POST /api/v1/helpdesk/cases/{case_id}/recipients/check": only(DESK, Scope.CASE, DESK),
-    "POST /api/v1/helpdesk/cases/{case_id}/recipients": only(DESK, Scope.CASE, DESK),
+    **{f"POST /api/v1/helpdesk/cases/{{case_id}}/{tail}": only(DESK, Scope.CASE, DESK, _case)
+       for tail in ("portal-users/check", "portal-users", "portal-users/location",
+                    "recipients/check", "recipients")},
     "GET /api/v1/org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
     "POST /api/v1/org-portal/confirm": only({Role.ORG_CONTACT}, Scope.SELF),
     "GET /org-portal": only({Role.ORG_CONTACT}, Scope.SELF),
@@ -401,7 +499,9 @@ def declared(request: Request) -> Access | None:
 
 
 async def enforce(request: Request, session: SessionDep) -> None:
-    """Refuse what no declaration grants, before anything else runs."""
+    """Refuse what no declaration grants, before anything else runs; then, for an API route
+    that declares its scope check, a record the caller may not touch, before the body or the
+    query is read (a GET with no query sends nothing to read: its handler checks)."""
     access = declared(request)
     if access is None:
         raise Forbidden("This address declares no access, so it is refused to everyone.")
@@ -409,6 +509,17 @@ async def enforce(request: Request, session: SessionDep) -> None:
         return
     user = await current_user(request, await optional_user(request, session))
     refuse_roles(request, user, access.roles)
+    if access.check is None or (request.method in ("GET", "HEAD") and not request.url.query):
+        return
+    if (ids := path_ids(request)) is not None:
+        await access.check(session, user, ids, request.method not in ("GET", "HEAD"))
+
+
+def path_ids(request: Request) -> dict[str, int] | None:
+    """The ids the path names, or None when one is not an id (the path's 422 answers)."""
+    ids = {name: id_or_none(value) for name, value in request.path_params.items()
+           if name.endswith("_id")}
+    return None if None in ids.values() else ids
 
 
 def route_keys(app) -> set[str]:
