@@ -3,7 +3,14 @@ questions the program's guides answer. The migrations that ship them (0008b, and
 the vaccine recipients' questions) add each one once; agents edit or unpublish them like any
 article."""
 
-ARTICLES: list[tuple[str, str | None, str]] = [
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+Article = tuple[str, str | None, str]  # title, category, body
+
+# 0008b's: the providers' questions the help desk started with
+STARTING: list[Article] = [
     ("Registering for the help desk", "access",
      "Providers register at Help desk registration with their first and last name, business "
      "email address and a registration code. The code is your Provider PIN: NCA followed by "
@@ -73,6 +80,10 @@ ARTICLES: list[tuple[str, str | None, str]] = [
      "Use a current version of Chrome, Edge, Firefox or Safari, on a computer or a phone. Turn "
      "on cookies for the portal: signing in needs them."),
     # For vaccine recipients (no account): their personal link, appointments and proof.
+]
+
+# 0011g's: the vaccine recipients' questions (their link, appointments, proof)
+FOR_RECIPIENTS: list[Article] = [
     ("Your personal link: registering and seeing your eligibility", "recipient_question",
      "When a vaccination location or your employer registers you, we email you a personal "
      "link, in English or Spanish. Open it to check your details, answer the questions and see "
@@ -98,3 +109,23 @@ ARTICLES: list[tuple[str, str | None, str]] = [
      "recorded, your name and date of birth cannot be changed from your link: the location "
      "that vaccinated you corrects them, with an official document."),
 ]
+
+ARTICLES: list[Article] = STARTING + FOR_RECIPIENTS
+
+
+def add_articles(connection: sa.Connection, articles: list[Article]) -> None:
+    """Insert those of these articles whose title is not there yet: each once, whichever
+    migration ships it; an agent's edit of one, or a title already taken, is left alone. Each
+    migration names its own articles, so a title an agent changed is not added again by a
+    later migration."""
+    article = sa.table('kb_article', sa.column('title', sa.String), sa.column('body', sa.Text),
+                       sa.column('category', sa.String), sa.column('published', sa.Boolean),
+                       sa.column('created_at', sa.DateTime(timezone=True)),
+                       sa.column('updated_at', sa.DateTime(timezone=True)))
+    taken = {row[0] for row in connection.execute(sa.select(article.c.title))}
+    now = datetime.now(UTC)
+    rows = [{'title': title, 'body': body, 'category': category, 'published': True,
+             'created_at': now, 'updated_at': now}
+            for title, category, body in articles if title not in taken]
+    if rows:
+        connection.execute(sa.insert(article), rows)

@@ -123,3 +123,45 @@ def test_cases_already_there_are_found_by_the_sqlite_search_index(tmp_path):
     command.downgrade(config, "0011g")
     assert not {TABLE, *TRIGGERS} & objects()
     engine.dispose()
+
+
+def test_each_knowledge_base_article_is_added_once_by_its_own_migration(tmp_path):
+    """0008b adds the starting articles and 0011g the recipients' (models/kb_seed.py): a fresh
+    database holds each once; one at 0011f that already holds a recipients' article gets it
+    no second time, and a starting article an agent retitled is not added again (0011g added
+    every article whose title it did not find, the starting ones among them)."""
+    import sqlalchemy
+
+    from core.db import sync_url
+    from models.kb_seed import ARTICLES, FOR_RECIPIENTS, STARTING
+
+    def titles(engine) -> list[str]:
+        with engine.connect() as connection:
+            return sorted(row[0] for row in connection.execute(sqlalchemy.text(
+                "SELECT title FROM kb_article")))
+
+    fresh_url = f"sqlite+aiosqlite:///{tmp_path / 'fresh-kb.db'}"
+    command.upgrade(alembic_config(fresh_url), "head")
+    fresh = sqlalchemy.create_engine(sync_url(fresh_url))
+    assert titles(fresh) == sorted(title for title, _, _ in ARTICLES)
+    fresh.dispose()
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'kept-kb.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0011f")
+    engine = sqlalchemy.create_engine(sync_url(url))
+    kept, retitled = FOR_RECIPIENTS[0], STARTING[3][0]
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(
+            "UPDATE kb_article SET title = 'Our hours' WHERE title = :title"), {"title": retitled})
+        if kept[0] not in titles(engine):
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO kb_article (title, body, category, published, created_at,"
+                " updated_at) VALUES (:title, :body, :category, 1, '2026-12-01 00:00:00',"
+                " '2026-12-01 00:00:00')"),
+                {"title": kept[0], "body": kept[2], "category": kept[1]})
+    command.upgrade(config, "head")
+    expected = sorted([*(t for t, _, _ in ARTICLES if t != retitled), "Our hours"])
+    assert titles(engine) == expected
+    engine.dispose()
+

@@ -66,20 +66,7 @@ def downgrade() -> None:
 
 def seed_knowledge_base() -> None:
     """The starting articles (models/kb_seed.py), each added once: an agent's edit or a title
-    already taken is left alone."""
-    from datetime import UTC, datetime
+    already taken is left alone. The recipients' articles are 0011g's."""
+    from models.kb_seed import STARTING, add_articles
 
-    from models.kb_seed import ARTICLES
-
-    article = sa.table('kb_article', sa.column('title', sa.String), sa.column('body', sa.Text),
-                       sa.column('category', sa.String), sa.column('published', sa.Boolean),
-                       sa.column('created_at', sa.DateTime(timezone=True)),
-                       sa.column('updated_at', sa.DateTime(timezone=True)))
-    connection = op.get_bind()
-    taken = {row[0] for row in connection.execute(sa.select(article.c.title))}
-    now = datetime.now(UTC)
-    rows = [{'title': title, 'body': body, 'category': category, 'published': True,
-             'created_at': now, 'updated_at': now}
-            for title, category, body in ARTICLES if title not in taken]
-    if rows:
-        op.bulk_insert(article, rows)
+    add_articles(op.get_bind(), STARTING)

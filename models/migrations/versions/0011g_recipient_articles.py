@@ -6,9 +6,7 @@ Revises: 0011f
 Create Date: 2026-12-05 05:20:00
 """
 from collections.abc import Sequence
-from datetime import UTC, datetime
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0011g'
@@ -18,22 +16,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Articles not there yet (by title): an agent's edit, or a title already taken, is left
-    alone, as 0008b does."""
-    from models.kb_seed import ARTICLES
+    """The recipients' articles not there yet (by title): 0008b adds the starting ones, so an
+    agent's retitled starting article is not added again here."""
+    from models.kb_seed import FOR_RECIPIENTS, add_articles
 
-    article = sa.table('kb_article', sa.column('title', sa.String), sa.column('body', sa.Text),
-                       sa.column('category', sa.String), sa.column('published', sa.Boolean),
-                       sa.column('created_at', sa.DateTime(timezone=True)),
-                       sa.column('updated_at', sa.DateTime(timezone=True)))
-    connection = op.get_bind()
-    taken = {row[0] for row in connection.execute(sa.select(article.c.title))}
-    now = datetime.now(UTC)
-    rows = [{'title': title, 'body': body, 'category': category, 'published': True,
-             'created_at': now, 'updated_at': now}
-            for title, category, body in ARTICLES if title not in taken]
-    if rows:
-        op.bulk_insert(article, rows)
+    add_articles(op.get_bind(), FOR_RECIPIENTS)
 
 
 def downgrade() -> None:
