@@ -186,7 +186,8 @@ class SigningActivities(MailingActivities):
                                          url=self.settings.link(f"/sign/{token}")))
                 expires = when(link.expires_at)
             context = await self._request_context(session, request, links, expires,
-                                                  notice.reminder)
+                                                  notice.reminder,
+                                                  renewal=notice.label.startswith("renew"))
             to = request.officer_email
         await self.mailer.send(key, EmailKind.SIGNING_REQUEST, [to], context)
 
@@ -201,14 +202,15 @@ class SigningActivities(MailingActivities):
                                 subject_id=request.id, ttl=notice.link_ttl, bound_to=bound)
 
     async def _request_context(self, session, request: SigningRequest, links, expires: str,
-                               reminder: int) -> SigningRequestContext:
+                               reminder: int, renewal: bool = False) -> SigningRequestContext:
         org = await session.get(Organization, request.organization_id)
         signing_round = await session.get(SigningRound, request.round_id)
         names = [(await session.get(Location, lid)).name for lid in signing_round.location_ids]
         return SigningRequestContext(
             recipient_name=request.officer_name, organization_name=org.legal_name,
             role_label=OfficerRole(request.officer_role).label, locations=names, links=links,
-            expires_on=expires, reminder=reminder, addendum=signing_round.addendum)
+            expires_on=expires, reminder=reminder, addendum=signing_round.addendum,
+            renewal=renewal)
 
     @activity.defn
     async def escalate(self, data: SigningEscalation) -> None:
