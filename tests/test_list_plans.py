@@ -237,3 +237,17 @@ async def test_the_state_transfer_queue_reads_its_page_from_its_own_index(system
         if url == "/state/transfers":  # a status chosen may count from the status's index
             for plan in plans:
                 assert "ix_transfer_state_queue" in plan, plan
+
+
+async def test_a_searched_state_view_gathers_its_matches_once(system):
+    """The search (location name or city, organization name) is asked once for the page: its
+    total comes with the page's ids (a window count), not from asking the search again."""
+    await seed_sites(system, "Once Plan", (await make_user(system, Role.ORG_ADMIN)).id)
+    seen = await paged_statements(system, Role.REVIEWER, "/state/locations?q=Once+Plan+Site")
+    searches = [s for s, _p in seen if re.search(r"location\.name I?LIKE", s)]
+    assert len(searches) == 1, searches
+    person = browser(system)
+    await person.login((await make_user(system, Role.REVIEWER)).email)
+    page = await person.get("/state/locations?q=Once+Plan+Site")
+    assert "60 locations" in page.text.replace("\u00a0", " "), page.text[:2000]
+    await person.http.aclose()
