@@ -47,7 +47,7 @@ class RequesterRegistrationIn(Form):
 
 class CaseIn(Form):
     category: Category
-    subject: Annotated[str, Field(min_length=3, max_length=200)]
+    subject: Annotated[str, Field(min_length=3, max_length=200), OneLine]
     description: LongText
     location_id: Annotated[int | None, Blankable] = None
     related_case_id: Annotated[int | None, Blankable] = None  # a follow-up of a closed case
