@@ -8,6 +8,7 @@ from functools import cache
 import pycountry
 
 from models.enums import Role
+from models.recipient_rules import INDUSTRIES as RECIPIENT_INDUSTRIES
 
 PROFILES = (Role.LOCATION_MANAGER, Role.PROVIDER, Role.PROVIDER_READONLY)
 MANAGER = Role.LOCATION_MANAGER
@@ -54,13 +55,10 @@ def may_change(profile: Role | None) -> bool:
     return profile in ACTING
 
 
-INDUSTRIES = (
-    "Agriculture and food processing", "Child care", "Construction", "Education (K-12)",
-    "Energy and utilities", "Financial services", "Government", "Grocery and retail",
-    "Higher education", "Hospitality and food service", "Law enforcement and public safety",
-    "Manufacturing", "Postal and delivery services", "Public transit", "Religious organization",
-    "Sanitation and waste", "Transportation and warehousing", "Other essential workers",
-)
+# An employer's industry is one of the recipients' (SPEC 5 and 6): one list, the one their
+# eligibility reads (models/recipient_rules.py), so an organization and its employees are
+# filed alike. An employer keeps the industry's English name.
+INDUSTRIES = tuple(RECIPIENT_INDUSTRIES.values())
 
 
 @cache

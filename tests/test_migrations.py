@@ -165,3 +165,42 @@ def test_each_knowledge_base_article_is_added_once_by_its_own_migration(tmp_path
     assert titles(engine) == expected
     engine.dispose()
 
+
+def test_employers_industries_become_the_recipients_groups_and_back(tmp_path):
+    """0011o: an organization's industry from its old list of 18 becomes the recipients' group
+    it falls in (one without a group of its own, "Other"), so every stored one is a choice the
+    form offers; the downgrade gives the old list's nearest name back."""
+    import sqlalchemy
+
+    from core.db import sync_url
+    from models.portal_rules import INDUSTRIES
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'industries.db'}"
+    config = alembic_config(url)
+    command.upgrade(config, "0011n")
+    engine = sqlalchemy.create_engine(sync_url(url))
+    old = ["Child care", "Construction", "Public transit", "Grocery and retail",
+           "Law enforcement and public safety", "Other essential workers"]
+    with engine.begin() as connection:
+        for industry in old:
+            connection.execute(sqlalchemy.text(
+                "INSERT INTO employer (name, industry, created_by, created_at) VALUES"
+                " (:name, :industry, 1, '2026-12-01 00:00:00')"),
+                {"name": f"Employer {industry}", "industry": industry})
+
+    def industries() -> list[str]:
+        with engine.connect() as connection:
+            return [row[0] for row in connection.execute(sqlalchemy.text(
+                "SELECT industry FROM employer ORDER BY id"))]
+
+    command.upgrade(config, "0011o")
+    other = "Other (including not employed)"
+    assert industries() == ["Education and child care", other,
+                            "Public transit and transportation", "Grocery and retail",
+                            "Public safety", other]
+    assert set(industries()) <= set(INDUSTRIES)
+    command.downgrade(config, "0011n")
+    assert industries() == ["Education (K-12)", "Other essential workers",
+                            "Transportation and warehousing", "Grocery and retail",
+                            "Law enforcement and public safety", "Other essential workers"]
+    engine.dispose()
