@@ -61,12 +61,15 @@ async def officers_waiting(session: AsyncSession, locations: list[Location]) -> 
     return found
 
 
+BEFORE_SIGNATURES = (LocationStatus.SUBMITTED, LocationStatus.AWAITING_SIGNATURES)
+
+
 async def _signed_before(session: AsyncSession, locations: list[Location]) -> dict[int, str]:
-    """A location just submitted whose officers' signatures already cover it waits on the
-    review: its process sends it there in a moment, and its projection names the officers
-    until then (the page right after the submission said they had to sign, and that they
-    had)."""
-    submitted = [loc for loc in locations if loc.status == LocationStatus.SUBMITTED]
+    """A location just submitted (or resubmitted) whose officers' signatures already cover it
+    waits on the review: its process sends it there in a moment, through "awaiting
+    signatures", and its projection names the officers until then (the page right after the
+    submission said they had to sign, and that they had)."""
+    submitted = [loc for loc in locations if loc.status in BEFORE_SIGNATURES]
     if not submitted:
         return {}
     rounds = (await session.exec(select(SigningRound.status, SigningRound.location_ids).where(
