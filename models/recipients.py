@@ -82,6 +82,9 @@ class RecipientUpload(SQLModel, table=True):
     # A CSV file's separator (`;` or a tab from Excel in Spanish/European settings): its
     # errors file is written with it.
     csv_separator: str = Field(default=",", max_length=1)
+    # A workbook's sheet the list was read from (a cover sheet first is passed over): named on
+    # the upload's page. None: a CSV file, or an upload from before it was kept.
+    sheet_name: str | None = Field(default=None, max_length=100)
     valid_rows_only: bool = False
     background: bool = False
     status: str = Field(default="validating", max_length=20)

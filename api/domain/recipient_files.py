@@ -115,17 +115,27 @@ async def read_upload(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
     """(kind, [[row number, {column key: text}], ...]) of a template-shaped file. A help-desk
     agent reads larger files (`max_rows`), imported in parts of at most MAX_ROWS. Read and
     shaped off the event loop."""
+    kind, rows, _sheet = await read_list(filename, data, max_rows=max_rows, field=field)
+    return kind, rows
+
+
+async def read_list(filename: str, data: bytes, *, max_rows: int = MAX_ROWS,
+                    field: str = FIELD) -> tuple[str, list[list[Any]], str | None]:
+    """`read_upload`, with the name of the workbook's sheet the list was read from (None for
+    a CSV file), which the upload's page names."""
     if not data:  # a file was chosen (it has a name) but holds nothing
         raise Invalid(gettext(EMPTY).format(name=filename or "The file"), field=field)
     kind = filename.lower().rsplit(".", 1)[-1]
     if kind not in ("csv", "xlsx"):
         raise Invalid(NOT_A_LIST, field=field)
-    return kind, await asyncio.to_thread(_read, kind, data, max_rows, field)
+    rows, sheet = await asyncio.to_thread(_read, kind, data, max_rows, field)
+    return kind, rows, sheet
 
 
-def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
+def _read(kind: str, data: bytes, max_rows: int, field: str
+          ) -> tuple[list[list[Any]], str | None]:
     cap = max(READ_CAP, max_rows)
-    sheet = _csv(data, cap, field) if kind == "csv" else _xlsx(data, cap, field)
+    sheet, name = (_csv(data, cap, field), None) if kind == "csv" else _xlsx(data, cap, field)
     if not sheet:
         raise Invalid("This file is empty. Start from the template.", field=FIELD)
     positions = _columns(sheet[0])
@@ -142,30 +152,31 @@ def _read(kind: str, data: bytes, max_rows: int, field: str) -> list[list[Any]]:
         raise TooManyRows(len(rows))
     if not rows:
         raise Invalid("The file has no recipients under its header row.", field=field)
-    return rows
+    return rows, name
 
 
 MAX_SHEETS = 20  # sheets looked through for the list when the first is not it
 
 
-def _xlsx(data: bytes, cap: int, field: str) -> list[list[Any]]:
-    """The workbook's list: its first sheet, as the template has it. A first sheet that is
-    no list of recipients (instructions, a cover page: none of the columns on its row 1) is
-    passed over for the one other sheet that has the header row; a first sheet with some of
-    the columns is the list, its missing columns named with the sheet's name."""
+def _xlsx(data: bytes, cap: int, field: str) -> tuple[list[list[Any]], str]:
+    """The workbook's list and its sheet's name: its first sheet, as the template has it. A
+    first sheet that is no list of recipients (instructions, a cover page: none of the columns
+    on its row 1) is passed over for the one other sheet that has the header row; a first
+    sheet with some of the columns is the list, its missing columns named with the sheet's
+    name."""
     first = _sheet(data, cap, field, 0)
     header = first[0] if first else []
-    if not _missing(header):
-        return first
     names = sheet_names(data, field)
+    if not _missing(header):
+        return first, names[0]
     if len(_missing(header)) < len(REQUIRED_TITLES) or len(names) == 1:
         if not first:
-            return first  # "This file is empty."
+            return first, names[0]  # "This file is empty."
         raise Invalid(_missing_columns(header, names[0]), field=field)
     lists = [(name, rows) for index, name in enumerate(names[1:MAX_SHEETS], start=1)
              if (rows := _sheet(data, cap, field, index, probe=True)) and not _missing(rows[0])]
     if len(lists) == 1:
-        return lists[0][1]
+        return lists[0][1], lists[0][0]
     if lists:
         raise Invalid(f"The sheets {_named(name for name, _rows in lists)} each have the "
                       "header row of a recipient list: upload one list per file (or move the "

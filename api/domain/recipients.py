@@ -61,7 +61,7 @@ def encode_rows(rows: list) -> EncodedJSON:
 async def upload(session: AsyncSession, gateway: Gateway, user: User, location_id: int,
                  filename: str, data: bytes, valid_rows_only: bool) -> RecipientUpload:
     location = await upload_location(session, user, location_id)
-    kind, rows = await recipient_files.read_upload(filename, data)
+    kind, rows, sheet = await recipient_files.read_list(filename, data)
     employer = await contact_employer(session, user)
     if employer is not None:  # an organization's own employees: its name where left blank
         for _number, cells in rows:
@@ -72,8 +72,8 @@ async def upload(session: AsyncSession, gateway: Gateway, user: User, location_i
     upload = RecipientUpload(location_id=location.id, uploaded_by=user.id,
                              filename=filename[-200:] or f"recipients.{kind}", file_kind=kind,
                              csv_separator=recipient_files.separator(kind, data),
-                             valid_rows_only=valid_rows_only, total_rows=total, rows=rows,
-                             background=background)
+                             sheet_name=sheet and sheet[:100], valid_rows_only=valid_rows_only,
+                             total_rows=total, rows=rows, background=background)
     session.add(upload)
     await session.flush()
     if not upload.background:
@@ -107,7 +107,7 @@ async def valid_rows_only(session: AsyncSession, gateway: Gateway, user: User,
         raise Conflict(IMPORTING)
     again = RecipientUpload(location_id=first.location_id, uploaded_by=user.id,
                             filename=first.filename, file_kind=first.file_kind,
-                            csv_separator=first.csv_separator,
+                            csv_separator=first.csv_separator, sheet_name=first.sheet_name,
                             valid_rows_only=True, total_rows=first.total_rows, rows=first.rows,
                             background=first.background)
     session.add(again)
