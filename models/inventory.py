@@ -2,8 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, literal_column, text
+from sqlmodel import Field, SQLModel, col
 
 from models.base import created_at_field, time_field
 from models.inventory_rules import (
@@ -130,3 +130,9 @@ class Transfer(SQLModel, table=True):
     @property
     def number(self) -> str:
         return f"TR{self.id:06d}"
+
+
+# The state queue's two conditions, with the literal values its partial index names.
+AWAITING_DECISION = Transfer.status == literal_column(f"'{TransferStatus.REQUESTED.value}'")
+FLAGGED_LATE_SHIPMENT = col(Transfer.status).in_(
+    [literal_column(f"'{s.value}'") for s in FLAGGED_STATUSES]) & Transfer.flagged

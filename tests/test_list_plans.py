@@ -238,6 +238,12 @@ async def test_the_state_transfer_queue_reads_its_page_from_its_own_index(system
             for plan in plans:
                 assert "ix_transfer_state_queue" in plan, plan
 
+    # the API's queue: the requests awaiting a decision, read in order from the same index
+    seen = await paged_statements(system, Role.REVIEWER, "/api/v1/state/transfers")
+    waiting = [(s, p) for s, p in seen if "ORDER BY transfer.requested_at" in s]
+    assert len(waiting) == 1, seen
+    assert await sorts(system.engine, *waiting[0]) == [], waiting
+
 
 async def test_a_searched_state_view_gathers_its_matches_once(system):
     """The search (location name or city, organization name) is asked once for the page: its

@@ -31,8 +31,8 @@ from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.helpdesk import Case, searched
 from models.helpdesk_rules import case_number
 from models.input import Input
-from models.inventory import Transfer
-from models.inventory_rules import FLAGGED_STATUSES, TransferStatus, transfer_number
+from models.inventory import AWAITING_DECISION, FLAGGED_LATE_SHIPMENT, Transfer
+from models.inventory_rules import transfer_number
 
 PAGE_SIZE = 50
 PAGE_KEYS = ("page", "org_page")  # StateFilters' page numbers, left out of a URL at 1
@@ -301,10 +301,7 @@ async def transfers(session: AsyncSession, f: StateFilters,
     """Transfers awaiting the state's decision and flagged shipments, the oldest first:
     (Transfer, from site, to site) rows."""
     sender, receiver = TRANSFER_SIDES
-    # literal values, as the queue's partial index names them (models/inventory.py)
-    waiting = Transfer.status == literal_column(f"'{TransferStatus.REQUESTED.value}'")
-    flagged = col(Transfer.status).in_(
-        [literal_column(f"'{s.value}'") for s in FLAGGED_STATUSES]) & Transfer.flagged
+    waiting, flagged = AWAITING_DECISION, FLAGGED_LATE_SHIPMENT  # as its index names them
     conditions = [{"requested": waiting, "flagged": flagged}.get(f.status, or_(waiting, flagged))]
     if f.q:
         conditions.append(transfer_search(f.q, bare_number=True))

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.inventory import REPEAT_WINDOW, hold_sites, site_for, transfer_of_lot_to
@@ -23,12 +23,11 @@ from models.contracts import TransferDecision, TransferResolution
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
-from models.inventory import Lot, Transfer
+from models.inventory import AWAITING_DECISION, FLAGGED_LATE_SHIPMENT, Lot, Transfer
 from models.inventory_rules import (
     ACTION_MAKES,
     ALLOWED_FROM,
     FINAL_STATUSES,
-    FLAGGED_STATUSES,
     NOT_STATE,
     RECEIVE_WITHIN,
     STATE_ACTIONS,
@@ -396,10 +395,8 @@ async def of_location(session: AsyncSession, location_id: int, limit: int = TRAN
 async def state_queue(session: AsyncSession, limit: int = 50,
                       offset: int = 0) -> tuple[list[Transfer], list[Transfer]]:
     """Requests awaiting a decision (oldest first), and flagged shipments: a page of each."""
-    waiting = await session.exec(select(Transfer).where(
-        Transfer.status == TransferStatus.REQUESTED).order_by(
-        Transfer.requested_at, Transfer.id).offset(offset).limit(limit))
-    flagged = await session.exec(select(Transfer).where(
-        col(Transfer.status).in_(FLAGGED_STATUSES), Transfer.flagged).order_by(
+    waiting = await session.exec(select(Transfer).where(AWAITING_DECISION).order_by(
+        Transfer.requested_at, Transfer.id).offset(offset).limit(limit))  # from its index
+    flagged = await session.exec(select(Transfer).where(FLAGGED_LATE_SHIPMENT).order_by(
         Transfer.id).offset(offset).limit(limit))
     return list(waiting.all()), list(flagged.all())
