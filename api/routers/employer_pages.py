@@ -1,6 +1,8 @@
 """Organization Management pages (employers and their points of contact), the contact's
 validation link, and the Organization Portal."""
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -53,20 +55,35 @@ async def new(request: Request, _user: CurrentUser) -> HTMLResponse:
                                                   **CHOICES})
 
 
-@router.post("/portal/organizations/new", response_class=HTMLResponse)
-async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+async def _employer_form(request: Request, session, user,
+                         save: Callable[[EmployerIn], Awaitable[Response]],
+                         again: Callable[[dict, dict, int], Awaitable[Response]]) -> Response:
+    """An organization's form, creating or editing: its answers checked and saved (`save`
+    answers where the person goes next), or its page again (`again`) with what was typed and
+    each problem beside its field."""
     values = await form_values(request)
-    active = request.state.portal.active
     try:
-        employer = await employers.create(session, user, active.location_id if active else None,
-                                          validated_form(EmployerIn, values))
+        return await save(validated_form(EmployerIn, values))
     except CVMSError as error:
         await rollback_keeping(session, user)
-        return render(request, "employers/new.html", {
-            "values": values, "errors": error.problems(), **CHOICES},
-            status_code=error.status_code)
-    return redirect(f"/portal/organizations/{employer.id}",
-                    notice=f"{employer.name} is created. Add its point of contact below.")
+        return await again(values, error.problems(), error.status_code)
+
+
+@router.post("/portal/organizations/new", response_class=HTMLResponse)
+async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    active = request.state.portal.active
+
+    async def save(data: EmployerIn) -> Response:
+        employer = await employers.create(session, user,
+                                          active.location_id if active else None, data)
+        return redirect(f"/portal/organizations/{employer.id}",
+                        notice=f"{employer.name} is created. Add its point of contact below.")
+
+    async def again(values: dict, errors: dict, status_code: int) -> Response:
+        return render(request, "employers/new.html", {"values": values, "errors": errors,
+                                                      **CHOICES}, status_code=status_code)
+
+    return await _employer_form(request, session, user, save, again)
 
 
 async def _record(request, session, user, employer_id: int, status_code: int = 200, **extra):
@@ -90,22 +107,20 @@ async def record(request: Request, employer_id: Id, user: CurrentUser,
 async def edit(request: Request, employer_id: Id, user: CurrentUser,
                session: SessionDep) -> Response:
     employer = await employer_for(session, user, employer_id)
-    values = await form_values(request)
-    data, errors = parse(EmployerIn, values)
-    if errors:
-        return await _record(request, session, user, employer_id, 422, values=values,
-                             errors=errors)
-    confirmed = employer.confirmed_at is not None
-    try:
+
+    async def save(data: EmployerIn) -> Response:
+        confirmed = employer.confirmed_at is not None
         await employers.update(session, employer, data)
-    except CVMSError as error:
-        await rollback_keeping(session, user)
-        return await _record(request, session, user, employer_id, error.status_code,
-                             values=values, errors=error.problems())
-    unconfirmed = confirmed and employer.confirmed_at is None  # a saved change, not the same
-    return redirect(f"/portal/organizations/{employer_id}", notice="Saved." + (
-        " Its point of contact had confirmed the earlier details: the Organization Portal now "
-        "asks them to confirm these." if unconfirmed else ""))
+        unconfirmed = confirmed and employer.confirmed_at is None  # a saved change, not the same
+        return redirect(f"/portal/organizations/{employer_id}", notice="Saved." + (
+            " Its point of contact had confirmed the earlier details: the Organization Portal "
+            "now asks them to confirm these." if unconfirmed else ""))
+
+    async def again(values: dict, errors: dict, status_code: int) -> Response:
+        return await _record(request, session, user, employer_id, status_code, values=values,
+                             errors=errors)
+
+    return await _employer_form(request, session, user, save, again)
 
 
 @router.post("/portal/organizations/{employer_id}/contacts", response_class=HTMLResponse)
