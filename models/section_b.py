@@ -181,8 +181,11 @@ class PopulationStorage(Step):
     def cross_checks(self) -> None:
         vials = ["refrigerated_vials", "frozen_vials", "ultra_cold_vials"]
         if not self.no_capacity:
-            fail_many(_missing(self, vials, "Enter your storage capacity in 10-dose vials, or "
-                                            "choose No capacity."))
+            some = any(getattr(self, name) not in (None, "") for name in vials)
+            fail_many(_missing(self, vials, (
+                "Enter the vials you can store of this kind, or enter 0 if this location has "
+                "none.") if some else ("Enter your storage capacity in 10-dose vials, or "
+                                       "choose No capacity.")))
         elif any(getattr(self, name) for name in vials):
             fail("no_capacity", "Choose No capacity or enter the vials you can store, not both.")
 

@@ -236,8 +236,8 @@ async def test_step_6_says_each_vial_count_is_needed_before_it_is_refused(system
     step6 = await person.submit(url, {
         **STEP_BODIES["population"], "ultra_cold_vials": "", "action": "next"})
     assert refused_step(step6)
-    assert ("Enter your storage capacity in 10-dose vials, or choose No capacity."
-            in step6.text)
+    assert ("Enter the vials you can store of this kind, or enter 0 if this location has "
+            "none." in step6.text)
     assert hint in step6.text
 
 
