@@ -325,3 +325,27 @@ async def test_the_unfiltered_count_of_organizations_with_no_location_is_exact(s
             ~exists().where(Location.organization_id == Organization.id)))).one()
         listing = await organizations_without_location(session, StateFilters())
     assert one_by_one >= 4 and listing.total == one_by_one
+
+
+async def test_an_audit_search_of_apostrophes_alone_finds_no_case_by_its_text(system):
+    """Apostrophes or hyphens alone fold to nothing, which every case's search text holds: the
+    audit log listed every case's events as found."""
+    from api.domain.state_lists import StateFilters, audit
+    from models.helpdesk import Case
+    from models.helpdesk_rules import Category, route
+
+    async with system.sessions() as session:
+        found_case = Case(requester_name="Pat Quote", subject="Freezer", description="Help.",
+                          category=Category.INVENTORY, team=route(Category.INVENTORY),
+                          status="new", search_text="pat quote freezer")
+        session.add(found_case)
+        await session.flush()
+        session.add(AuditEvent(subject_type="case", subject_id=found_case.id,
+                               action="status:new", actor="requester"))
+        await session.commit()
+        for typed in ("'''", "- -", "\u2019"):
+            listing = await audit(session, StateFilters(q=typed), page_size=None)
+            assert found_case.id not in {e.subject_id for e in listing.rows
+                                         if e.subject_type == "case"}, typed
+        named = await audit(session, StateFilters(q="Pat Quote"), page_size=None)
+        assert found_case.id in {e.subject_id for e in named.rows if e.subject_type == "case"}
