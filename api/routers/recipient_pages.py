@@ -62,11 +62,17 @@ async def template(_user: Uploader) -> Response:
 
 
 async def _home(request: Request, session, user: User, location_id: int | None,
-                **context) -> HTMLResponse:
+                asked: bool = False, **context) -> HTMLResponse:
+    """`asked`: the location is the address's, not a form's sent back: one not among the
+    person's is refused, never another location shown in its place."""
     locations = await upload_locations(session, user)
     if not locations:
         raise NotFound("You manage no location's recipients yet.")
-    current = next((loc for loc in locations if loc.id == location_id), locations[0])
+    current = next((loc for loc in locations if loc.id == location_id), None)
+    if current is None and asked and location_id is not None:
+        raise NotFound("That location is not one whose recipients you manage: choose one of "
+                       "yours on the Recipients page.")
+    current = current or locations[0]
     q, status = request.query_params.get("q", ""), request.query_params.get("status", "")
     page = request.query_params.get("page", "1")
     employer = await contact_employer(session, user)
@@ -91,7 +97,7 @@ async def home(request: Request, user: Uploader, session: SessionDep,
                _page: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1) -> HTMLResponse:
     """The search's filters are checked here (a 422 naming the one that is not one of its
     choices); `_home` reads them from the query, as a refused upload's page does."""
-    return await _home(request, session, user, location_id)
+    return await _home(request, session, user, location_id, asked=True)
 
 
 @pages.post("/recipients/uploads", response_class=HTMLResponse)
