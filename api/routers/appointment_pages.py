@@ -303,10 +303,13 @@ async def day_page(request: Request, location_id: Id, user: CurrentUser,
     """The day's appointments for providers (today unless another day is asked for)."""
     location = await care.care_site(session, user, location_id)
     asked = request.query_params.get("day", "")
+    today = local_today(utcnow())
     try:
-        day = date.fromisoformat(asked) if asked else local_today(utcnow())
-    except ValueError:
-        day = local_today(utcnow())
+        day = date.fromisoformat(asked) if asked else today
+    except ValueError:  # an address typed or altered: said on the field, not shown as today
+        return await _day_page(request, session, user, location, today, errors={
+            "day": f"There is no day \u201c{asked[:20]}\u201d: choose one in the calendar, "
+                   f"or write it as {today.isoformat()}. Today is shown."}, status_code=422)
     return await _day_page(request, session, user, location, day)
 
 
