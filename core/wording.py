@@ -3,6 +3,7 @@ reader's language writes them; and words compared without their accents."""
 
 import unicodedata
 
+from anyascii import anyascii
 from babel.numbers import format_decimal
 
 from core import i18n
@@ -20,8 +21,23 @@ def thousands(n: int, signed: bool = False) -> str:
     return ("+" if n > 0 else "-") + written if signed and n else written
 
 
+# The Latin letters (Latin-1 Supplement, Latin Extended-A and -B, Latin Extended Additional)
+# that have no accent to strip: ł, ø, đ, ı, æ, œ, þ, ß... are written as the letters they
+# stand for (anyascii: Wałęsa -> Walesa, Yılmaz -> Yilmaz, Æsa -> Aesa), only where they become
+# letters (not Ƅ's "6" or Ɂ's "'").
+LATIN = ((0x00C0, 0x024F), (0x1E00, 0x1EFF))
+
+
+def _latin_letter(c: str) -> str:
+    if c.isascii() or not any(low <= ord(c) <= high for low, high in LATIN):
+        return c
+    plain = anyascii(c)
+    return plain if plain.isascii() and plain.isalpha() else c
+
+
 def without_accents(text: str) -> str:
-    """José -> Jose, Zoë -> Zoe: what names are compared and searched by (recipients' name keys,
-    the searches of people and organizations). Other scripts stay as they are."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text)
+    """José -> Jose, Zoë -> Zoe, Wałęsa -> Walesa, Øystein -> Oystein: what names are compared
+    and searched by (recipients' name keys, the searches of people and organizations). Other
+    scripts stay as they are."""
+    return "".join(_latin_letter(c) for c in unicodedata.normalize("NFKD", text)
                    if not unicodedata.combining(c))
