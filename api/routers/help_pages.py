@@ -362,11 +362,11 @@ class PublicRequester(Visitor):
         self.full_name = case.requester_name
 
 
-def _bad_link(gone: bool = False) -> BadLink:
+def _bad_link(gone: bool = False, language: str | None = None) -> BadLink:
     """A mistyped, forged or foreign case link, or one sent before the requester's email address
-    was corrected (`gone`): its page in the visitor's language (the one they chose, else
-    English: the link named no case to take it from)."""
-    return BadLink(gone, page="help/link_problem.html")
+    was corrected (`gone`): its page in the visitor's language (the one they chose, else the
+    question's when the link was a real one, else the browser's)."""
+    return BadLink(gone, page="help/link_problem.html", language=language)
 
 
 # "Email me my current link": the same answer whether or not the address is on file
@@ -386,8 +386,9 @@ async def _linked_case(request: Request, session, case_id: str, key: str) -> Cas
     one the question was asked in."""
     try:
         case = await case_link.by_link(session, secret(request), _number(case_id), key)
-    except Gone as error:
-        raise _bad_link(gone=True) from error
+    except Gone as error:  # a real link, readdressed: the question's language, as its emails
+        asked = await session.get(Case, _number(case_id))
+        raise _bad_link(gone=True, language=asked.language if asked else None) from error
     except NotFound as error:
         raise _bad_link() from error
     choose_language(request, case)
