@@ -89,6 +89,15 @@ def name_key(name: str) -> str:
     return " ".join(without_accents(name).translate(_LEFT_OUT).split()).casefold()
 
 
+KEY_LENGTH = 80  # recipient.first_key / last_key, as long as the names they fold
+
+
+def person_name_key(name: str) -> str:
+    """A name's key as a recipient's row stores it: folding can lengthen a name (ß -> ss,
+    æ -> ae), and an 80-letter name's key past its column was refused by Postgres (a 500)."""
+    return name_key(name)[:KEY_LENGTH].rstrip()
+
+
 def _industry(value: str) -> str:
     found = _INDUSTRY_BY_NAME.get(" ".join(value.split()).casefold())
     if not found:
@@ -269,8 +278,8 @@ class RecipientIn(Input):
         """The columns of a recipient row for these details."""
         values = {key: getattr(self, key) for key in KEYS}
         values["email"] = values["email"].lower() if values["email"] else None
-        values["first_key"] = name_key(self.first_name)
-        values["last_key"] = name_key(self.last_name)
+        values["first_key"] = person_name_key(self.first_name)
+        values["last_key"] = person_name_key(self.last_name)
         return values
 
 
@@ -318,7 +327,8 @@ def repeats(rows: list[list[Any]], error_rows: set[int]) -> list[tuple[int, int]
     for number, values in rows:
         if number in error_rows:
             continue
-        key = (name_key(values.get("first_name", "")), name_key(values.get("last_name", "")),
+        key = (person_name_key(values.get("first_name", "")),
+               person_name_key(values.get("last_name", "")),
                birth_day(values.get("date_of_birth")))
         if key in first:
             found.append((number, first[key]))
