@@ -60,7 +60,7 @@ async def _records(system, users: dict[Role, object]) -> dict[str, tuple[int, in
                                      direct=True))
         session.add(UserLocation(user_id=foreigner.id, location_id=other.id,
                                  profile=Role.PROVIDER, direct=True))
-        employers = [Employer(name=n, industry="Other essential workers", location_id=loc,
+        employers = [Employer(name=n, industry="Other (including not employed)", location_id=loc,
                               created_by=users[Role.LOCATION_MANAGER].id)
                      for n, loc in (("Own employer", own.id), ("Other employer", other.id))]
         session.add_all(employers)

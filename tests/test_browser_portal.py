@@ -135,7 +135,7 @@ async def test_organization_management_validation_and_the_organization_portal(pa
     await assert_accessible(page)
     await page.get_by_role("link", name="New organization").click()
     await page.get_by_label("Organization name").fill("Piedmont Bakers")
-    await page.get_by_label("Industry").select_option("Agriculture and food processing")
+    await page.get_by_label("Industry").select_option("Food and agriculture")
     await page.get_by_role("button", name="Create organization").click()
     await expect(page.locator("#street-error")).to_contain_text("This field is required.")
     await expect(page.get_by_label("Organization name")).to_have_value("Piedmont Bakers")

@@ -72,8 +72,9 @@ async def test_an_old_tabs_bulk_choice_after_submission(page, system):
     await page.get_by_label("This location has 25 or more practicing providers").check()
     await page.get_by_role("button", name="Save this choice").click()
     await expect(page).to_have_url(f"{system.base_url}{step}")
-    await expect(page.get_by_role("status")).to_contain_text(
-        "Section B for Old Tab Bulk Clinic can no longer be changed")
+    await expect(page.get_by_role("status")).to_contain_text(  # the choice, not the step
+        "Section B was already submitted, so its choice about 25 or more practicing providers "
+        "was not changed")
     await expect(page.locator("main")).not_to_contain_text("could not be done")
     await expect(page.get_by_role("button", name="Save this choice")).to_have_count(0)
     await expect(page.get_by_role("button", name="Create provider")).to_be_visible()

@@ -7,7 +7,7 @@ in (see `roles_of`)."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import or_
+from sqlalchemy import inspect, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -129,6 +129,9 @@ async def managed_location_ids(session: AsyncSession, user: User) -> list[int]:
     return list(result.all())
 
 
+LOCATION_FOR = "location_for"  # session.info: (user, location) -> the row location_for read
+
+
 async def location_for(session: AsyncSession, user: User, location_id: int,
                        *, write: bool = False) -> Location:
     """The location's enrollment (Section B) if this person may open it (and change it, when
@@ -136,10 +139,20 @@ async def location_for(session: AsyncSession, user: User, location_id: int,
     # The location and this person's relationship to it, in one query (every Section B
     # request asks). Coordinators (and an administrator who coordinates a location too) are
     # in by membership.
-    found = (await session.exec(select(Location, UserLocation.user_id, UserLocation.profile)
-                                .outerjoin(UserLocation, (UserLocation.location_id == Location.id)
-                                           & (UserLocation.user_id == user.id))
-                                .where(Location.id == location_id))).first()
+    # Asked once a request: the access layer checks an API route's location before its body
+    # is read (api/access.py), then the handler asks again (the same session, the same answer).
+    asked = session.info.setdefault(LOCATION_FOR, {})
+    found = asked.get((user.id, location_id))
+    if found is not None and (inspect(found[0]).expired or found[0] not in session):
+        found = None  # a rollback since: read again
+    if found is None:
+        found = (await session.exec(select(Location, UserLocation.user_id, UserLocation.profile)
+                                    .outerjoin(UserLocation,
+                                               (UserLocation.location_id == Location.id)
+                                               & (UserLocation.user_id == user.id))
+                                    .where(Location.id == location_id))).first()
+        if found is not None:
+            asked[(user.id, location_id)] = found
     if found is None:
         raise NotFound(NO_LOCATION)
     location, member, profile = found
