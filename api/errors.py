@@ -1,7 +1,6 @@
 """Maps errors to responses: JSON under /api, a page everywhere else, never a stack trace."""
 
 import logging
-import re
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -112,21 +111,17 @@ def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
     return response
 
 
-# A recipient's personal link at the start of an address (not /r/new-link)
-RECIPIENT_LINK = re.compile(r"^(/r/\d+/[^/]+)(?:/|$)")
-
-
 def _bad_recipient_link(request: Request, status: int) -> Response:
     """A recipient's address that names no page: said in their language, as a bad link is; an
     action a page of theirs does not take (a form posted to a page that only shows, 405) is
     said to be not available there, with the way back to their page, not as a bad link."""
-    from api.routers.recipient_portal import bilingual_page, choose_language
+    from api.routers.recipient_portal import LINK_PATH, bilingual_page, choose_language
 
     choose_language(request)
     context = {}
     if status == 405:
-        link = RECIPIENT_LINK.match(request.url.path)
-        context = {"not_available": True, "back": link[1] if link else None}
+        link = LINK_PATH.match(request.url.path)
+        context = {"not_available": True, "back": f"/r/{link[1]}/{link[2]}" if link else None}
     return bilingual_page(request, "recipient/problem.html", context, status_code=status)
 
 

@@ -82,15 +82,14 @@ async def correct_details(session: AsyncSession, gateway: Gateway, org: Organiza
     was_participant = org.redistribution_participant
     # taking part already, its agreement signed or asked for (the form sent again from an old
     # tab): nothing new is asked of the officers unless a detail changes
-    asked = was_participant and (await redistribution_signed(session, org.id)
-                                 or bool(await redistribution_waiting(session, org.id)))
+    signed = was_participant and await redistribution_signed(session, org.id)
+    asked = signed or (was_participant and bool(await redistribution_waiting(session, org.id)))
     corrected = await enrollment_process.correct_details(gateway, org.id, user.id,
                                                          data.model_dump(mode="json"))
     await session.refresh(org)
     said = ["The organization's details are saved."]
     if asked and not corrected.changed:
-        said.append(ALREADY_TAKING_PART if await redistribution_signed(session, org.id)
-                    else ALREADY_ASKED)
+        said.append(ALREADY_TAKING_PART if signed else ALREADY_ASKED)
     elif corrected.to_sign:
         titles = " and the ".join(DOCUMENTS[DocumentKind(kind)].title
                                   for kind in corrected.to_sign)
