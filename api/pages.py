@@ -26,7 +26,7 @@ from models.agreements import DOCUMENTS
 from models.business_hours import describe_hours
 from models.care_rules import product_name
 from models.eligibility import staff_status
-from models.enrollment_enums import HOME_STATE, LocationStatus
+from models.enrollment_enums import HOME_STATE, WAITING_REVIEW, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
 from models.inventory_rules import TransferStatus, actor_name, flag_label, flag_note
 from models.inventory_schemas import is_request_key
@@ -162,6 +162,16 @@ def waiting_on(location: Any, detail: str | None = None) -> str:
     return INVITING if location.status == LocationStatus.NEW else "-"
 
 
+def shown_status(location: Any, detail: str | None = None) -> LocationStatus:
+    """The status a location is shown in beside what it waits on (`detail`, as for
+    `waiting_on`): one resubmitted with the officers' signatures already in place passes
+    "awaiting signatures" for a moment on its way to review, and is shown as submitted, not
+    as waiting on officers who are not asked again."""
+    if location.status == LocationStatus.AWAITING_SIGNATURES and detail == WAITING_REVIEW:
+        return LocationStatus.SUBMITTED
+    return location.status
+
+
 LOCATION_STATUS_LABELS = {status.value: status.label for status in LocationStatus}
 # Each kind of record's statuses in people's words (the same value means different things).
 STATUS_LABELS = {"case": CASE_STATUS_LABELS,
@@ -220,6 +230,7 @@ templates.env.globals["signer_roles"] = {"coordinator": "Vaccine coordinator", "
                                          "cmo": "CMO"}
 templates.env.filters["when"] = when
 templates.env.filters["waiting_on"] = waiting_on
+templates.env.filters["shown_status"] = shown_status
 templates.env.filters["day"] = day
 templates.env.filters["clock"] = clock
 templates.env.filters["age"] = age

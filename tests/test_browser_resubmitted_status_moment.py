@@ -50,3 +50,12 @@ async def test_a_resubmission_in_its_moment_before_review_does_not_ask_for_signa
     await expect(stands).not_to_contain_text("sign the provider agreement")
     await expect(page.get_by_text("they are not asked again")).to_be_visible()
     await assert_accessible(page)
+    # the coordinator's list of locations and the administrator's dashboard say it alike
+    await page.goto("/locations")
+    row = page.get_by_role("row", name="Moment Before Review Clinic")
+    await expect(row).to_contain_text("Immunization Branch: review the location")
+    await expect(row).not_to_contain_text("Waiting for the officers' signatures")
+    dashboard = (await enrollment.admin.get("/organization")).text
+    assert "Moment Before Review Clinic" in dashboard
+    assert "Waiting for the officers&#39; signatures" not in dashboard
+    assert "Waiting for the officers' signatures" not in dashboard

@@ -21,7 +21,7 @@ from core.errors import Conflict, CVMSError, Invalid, NotFound
 from core.wording import counted
 from models.agreements import DOCUMENTS, DocumentKind
 from models.enrollment import Location, Organization
-from models.enrollment_enums import EDITABLE_STATUSES, WAITING_REVIEW, LocationStatus
+from models.enrollment_enums import EDITABLE_STATUSES, LocationStatus
 from models.enrollment_schemas import ProviderIn, SignatureIn, StorageUnitIn
 from models.review import ReviewDecision
 from models.section_b import MAX_STORAGE_UNITS, STEP_BY_KEY, STEPS
@@ -62,12 +62,7 @@ async def overview(request: Request, location_id: Id, user: CurrentUser,
                    session: SessionDep) -> HTMLResponse:
     location = await location_for(session, user, location_id)
     section = await section_b.section_of(session, location)
-    waiting = await officers_waiting(session, [location])
-    # resubmitted with the officers' signatures in place: on its way to review, not to them
-    on_its_way = location.status == LocationStatus.AWAITING_SIGNATURES \
-        and waiting.get(location.id) == WAITING_REVIEW
     return render(request, "section_b/overview.html", {
-        "shown_status": LocationStatus.SUBMITTED if on_its_way else location.status,
         "location": location, "section": section, "steps": STEPS,
         **await _progress(session, location, section),
         "org": await session.get(Organization, location.organization_id),
@@ -76,7 +71,7 @@ async def overview(request: Request, location_id: Id, user: CurrentUser,
         "can_resubmit": user.id == location.coordinator_user_id,
         "rejection": await _last_rejection(session, location.id),
         "unit_changes": await _unit_changes(session, location),
-        "officers_waiting": waiting,
+        "officers_waiting": await officers_waiting(session, [location]),
         "officers_signed": await officers_signed(session, location)})
 
 
