@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 
 from tests.support.a11y import assert_accessible
 from tests.support.enrollment import register_coordinator, start_enrollment
-from tests.support.web import PASSWORD
+from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -20,10 +20,7 @@ async def test_capacity_for_one_kind_of_storage_is_told_to_enter_0_for_the_other
     enrollment = await start_enrollment(system, ["Fridge Only Clinic"])
     (email, location_id), = enrollment.locations.items()
     await register_coordinator(system, email)
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await log_in(page, email)
     await page.goto(f"/locations/{location_id}/section-b/population")
     await page.get_by_label("General population").check()
     await page.get_by_label("Reporting status").fill("NCIR-123")

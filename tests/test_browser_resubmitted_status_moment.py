@@ -15,7 +15,7 @@ from models.enrollment_enums import WAITING_OFFICERS, LocationStatus
 from tests.support.a11y import assert_accessible
 from tests.support.enrollment import complete_location, sign_and_submit, start_enrollment
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.web import PASSWORD
+from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,10 +39,7 @@ async def test_a_resubmission_in_its_moment_before_review_does_not_ask_for_signa
         session.add(location)
         await session.commit()
 
-    await page.goto("/login")
-    await page.get_by_label("Email address").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Log in").click()
+    await log_in(page, email)
     await page.goto(f"/locations/{location_id}/section-b")
     stands = page.get_by_role("region", name="Where this location stands")
     await expect(stands).to_contain_text("Waiting on: Immunization Branch: review the location")
