@@ -101,11 +101,15 @@ async def outage(database_url, smtp, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 async def chromium():
-    from playwright.async_api import async_playwright
+    from playwright.async_api import async_playwright, expect
 
     from tests.support.browser import ARGS, CHROMIUM, require_chromium
 
     require_chromium()
+    # what a page waits for (a signature through its process, a workflow's answer) may take
+    # more than Playwright's 5 s on CI's two cores running both backends' suites at once:
+    # assertions wait as long as actions do
+    expect.set_options(timeout=15_000)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield browser
