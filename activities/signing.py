@@ -129,10 +129,13 @@ class SigningActivities(MailingActivities):
 
     @activity.defn
     async def send_links(self, notice: SigningNotice) -> None:
-        """Email each officer a fresh link per pending document; older links stop working."""
+        """Email each officer a fresh link per pending document; older links stop working.
+        The links come in the round's order (the provider agreement first), as the thank-you
+        page and the receipt list what is left: without an order Postgres gave the rows as
+        they lay on disk, and an officer's email could lead with the redistribution agreement."""
         async with self.sessions() as session:
             requests = (await session.exec(select(SigningRequest).where(
-                SigningRequest.id.in_(notice.request_ids)))).all()
+                SigningRequest.id.in_(notice.request_ids)).order_by(SigningRequest.id))).all()
         pending = [r for r in requests if r.status == "pending"]
         roles = sorted({r.officer_role for r in pending})
         for role in roles:

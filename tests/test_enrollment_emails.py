@@ -40,6 +40,11 @@ async def test_the_enrollment_emails_read_right(system):
     # the CEO signs one of two documents: the receipt says the other is still to sign
     request = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
     assert "Earlier links" not in text(request), "the first request: no earlier links were sent"
+    # the provider agreement first, as every page lists the round (CI's Postgres once sent the
+    # redistribution agreement first: the rows as they lay on disk)
+    provider = DOCUMENTS[DocumentKind.PROVIDER_AGREEMENT].title
+    assert text(request).index(f"{provider}:\nhttp") < text(request).index(
+        f"{REDISTRIBUTION}:\nhttp"), text(request)
     first = signing_tokens(request)[0]
     assert (await sign_token(system, first, "ceo")).status_code == 201
     receipt = await system.smtp.one(to=enrollment.ceo_email, subject="Receipt")
