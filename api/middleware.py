@@ -102,8 +102,23 @@ async def _refuse(scope: Scope, send: Send) -> None:
     async def no_body() -> Message:  # never read: the answer does not depend on it
         return {"type": "http.disconnect"}
 
-    response = body_not_taken(Request(scope), 413, TOO_LARGE, code="too_large")
+    request = Request(scope)
+    await _read_viewer(request)
+    response = body_not_taken(request, 413, TOO_LARGE, code="too_large")
     await response(scope, no_body, closing)
+
+
+async def _read_viewer(request) -> None:
+    """The signed-in person, for the refusal page's menu, as every page reads them (no route
+    has run yet): a signed-in provider met "Log in" there and thought they were signed out."""
+    from api.sessions import SESSION_COOKIE, load_viewer
+    from models.accounts import Viewer
+
+    if SESSION_COOKIE not in request.cookies or request.url.path.startswith("/api/"):
+        return
+    async with request.app.state.services.sessions() as session:
+        user, portal = await load_viewer(request, session)
+        request.state.viewer = Viewer.of(user, portal) if user else None
 
 
 def content_security_policy(path: str) -> str:

@@ -15,9 +15,12 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from api.app import create_app
 from api.middleware import MAX_BODY_BYTES
+from api.sessions import SESSION_COOKIE
 from core.settings import Settings
+from models.enums import Role
+from tests.support.accounts import make_user
 from tests.support.system import TEST_SECRET
-from tests.support.web import raw_post
+from tests.support.web import browser, raw_post
 
 MB = 1024 * 1024
 
@@ -155,3 +158,24 @@ def test_no_route_runs_a_dependency_in_a_thread():
             if not inspect.iscoroutinefunction(route.endpoint):
                 found.add(f"{route.path} (endpoint)")
     assert routes > 200 and not found, sorted(found)
+
+
+async def test_a_signed_in_persons_too_large_page_keeps_their_menu(system):
+    """Left alone by an earlier session: the refusal is answered before any route reads the
+    session, so a signed-in provider sending a 60 MB file met the signed-out menu ("Log in",
+    "Register an organization") and could think they had been signed out. The page now reads the
+    session cookie as every page does."""
+    person = browser(system)
+    await person.login((await make_user(system, Role.ORG_ADMIN)).email)
+    cookie = person.http.cookies.get(SESSION_COOKIE)
+    answer, _took = await raw_post(system, "/help/cases/new", 60 * MB,
+                                   "multipart/form-data; boundary=b", b"--b\r\n", whole=True,
+                                   headers={"Cookie": f"{SESSION_COOKIE}={cookie}"})
+    head, _, page = answer.partition("\r\n\r\n")
+    assert head.startswith("HTTP/1.1 413"), head
+    assert "Log out" in page and 'href="/login"' not in page, page[page.find("<nav"):][:1500]
+    # a stale cookie is a signed-out visitor, as anywhere
+    answer, _took = await raw_post(system, "/help/cases/new", 60 * MB,
+                                   "multipart/form-data; boundary=b", b"--b\r\n", whole=True,
+                                   headers={"Cookie": f"{SESSION_COOKIE}=not-a-session"})
+    assert "HTTP/1.1 413" in answer and 'href="/login"' in answer and "Log out" not in answer
