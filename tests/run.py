@@ -3,12 +3,12 @@ test that touches the database again on Postgres.
 
 The Postgres run is switched on by CVMS_TEST_POSTGRES_URL (a server URL; each run creates and
 drops its own database there). Without it, or when that server is not reachable, the run is
-skipped and this says so plainly. The two runs go side by side, and each is shared by file
-between two processes: the SQLite run (it holds every test) between CVMS_TEST_WORKERS
-pytest-xdist workers (2 unless set; 0 runs each run in one process), the Postgres run between
-two processes, one taking its files from the first, the other from the last back
-(tests/support/sharing.py). A test file waits on timers, servers and the browser for much of
-its time, so four processes keep two cores busy where three left them a quarter idle. The
+skipped and this says so plainly. The two runs go side by side, and the SQLite run (the longer:
+it holds every test) is itself shared by file between CVMS_TEST_WORKERS pytest-xdist workers
+(2 unless set; 0 runs each run in one process). A test file waits on timers, servers and the
+browser for much of its time, so three processes keep two cores busier than two do. When the
+SQLite run ends before the Postgres run, a second Postgres process takes that run's files from
+the last one back (tests/support/sharing.py), so its tail does not run on one core alone. The
 SQLite run prints as it goes, the Postgres run's output follows when both are done. Extra
 arguments go to pytest.
 """
@@ -73,14 +73,13 @@ def main() -> int:
             tempfile.TemporaryDirectory() as shared:
         postgres = None if problem else start_pytest("postgres", share + args, postgres_output,
                                                      **{SHARE_DIR_ENV: shared})
-        # a second process takes the Postgres run's files from the end, from the start: with
-        # one, the Postgres run was the whole run's tail (1,517 s of tests in one process while
-        # the SQLite workers' took ~1,190 s each), and the cores were a quarter idle
-        second = None if postgres is None or not share else start_pytest(
-            "postgres", share + args, second_output, name="-second",
-            **{SHARE_DIR_ENV: shared, SECOND_ENV: "1"})
         print("\n==== CVMS test suite on sqlite ====", flush=True)
         results["sqlite"] = start_pytest("sqlite", workers + args).wait()
+        second = None
+        if postgres is not None and share and postgres.poll() is None:
+            # A core is free: a second process takes the Postgres run's files from the end.
+            second = start_pytest("postgres", share + args, second_output, name="-second",
+                                  **{SHARE_DIR_ENV: shared, SECOND_ENV: "1"})
         if postgres is not None:
             code = second.wait() if second else 0
             # pytest's 5 (nothing collected): all it was given stays with the first (test_zz_*)
@@ -88,8 +87,8 @@ def main() -> int:
             print_output("CVMS test suite on postgres (the tests that use the database)",
                          postgres_output)
         if second is not None:
-            print_output("... and the files the second Postgres process took (from the last file "
-                         "back)", second_output)
+            print_output("... and the files the second Postgres process took (started when the "
+                         "SQLite run ended, from the last file back)", second_output)
     if problem:
         print(f"\n**** Postgres run SKIPPED: {problem}. Set {POSTGRES_ENV}="
               "postgresql://postgres@127.0.0.1:5432/test to run it. ****", flush=True)

@@ -242,7 +242,7 @@ async def test_the_state_transfer_queue_reads_its_page_from_its_own_index(system
                 # SQLite's count follows the shared test database's statistics (its transfers
                 # mostly awaiting a decision, unlike a live one): a scan may cost it less there
                 checked = plans if system.engine.dialect.name == "postgresql" else [
-                    plan for plan, (statement, _) in zip(plans, queue) if "LIMIT" in statement]
+                    plan for plan, (statement, _) in zip(plans, queue, strict=True) if "LIMIT" in statement]
                 assert checked, queue
                 for plan in checked:
                     assert "ix_transfer_state_queue" in plan, plan

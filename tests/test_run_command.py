@@ -19,8 +19,9 @@ from tests.support.smtp import free_ports
 from tests.support.web import PASSWORD, unique_email
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = pytest.mark.skipif(backend() != "sqlite",
-                                reason="the run command's embedded default is SQLite")
+pytestmark = [pytest.mark.skipif(backend() != "sqlite",
+                                 reason="the run command's embedded default is SQLite"),
+              pytest.mark.long]
 
 
 def fresh_copy(target: Path) -> Path:

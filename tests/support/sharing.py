@@ -1,8 +1,8 @@
-"""Two pytest processes sharing one run's test files (the Postgres pass, beside the SQLite
-pass's two xdist workers): each file runs in whichever process reaches it first.
+"""Two pytest processes sharing one run's test files (the Postgres pass, once the SQLite pass
+has ended and a core is free): each file runs in whichever process reaches it first.
 
-The first process goes through the files in their order, the second from the last file
-backwards, and they meet where the work is even. A process claims a file when it
+The first process goes through the files in their order, the second (started later) from the
+last file backwards, and they meet where the work is even. A process claims a file when it
 reaches the file's first test by creating a marker in CVMS_TEST_SHARE_DIR (an exclusive
 create: one winner); the other process passes over that file's tests without running or
 reporting them, and says at the end how many it left to the other. Files that read what the
