@@ -20,12 +20,8 @@ def pytest_report_header() -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Files marked `long` (a minute or more) go first: the fuzzer and the killed-worker import
-    had met the run's end in one process while the others were done (xdist hands out files in
-    this order; the Postgres pass's second process takes its files from the end).
-    The Postgres pass runs only what can differ on Postgres: tests that use the database.
+    """The Postgres pass runs only what can differ on Postgres: tests that use the database.
     A test that never asks for `database_url` (or is marked `once`) has run in the SQLite pass."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)  # stable: else as is
     if backend() != "postgres":
         return
     keep, once = [], []

@@ -25,8 +25,6 @@ from models.inventory_rules import EntryKind
 from tests.support.accounts import make_user
 from tests.support.web import CSRF, api_client
 
-pytestmark = pytest.mark.long
-
 REFUSED = {401, 403}
 NOBODY = None  # the anonymous visitor
 STRINGS = {"token": "x" * 43, "step": "location", "tab": "recipients", "role": "ceo",

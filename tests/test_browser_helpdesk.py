@@ -16,7 +16,7 @@ from tests.support.review import reviewer
 from tests.support.web import PASSWORD, api_client, unique_email
 from tests.test_browser_enrollment import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.long]
+pytestmark = pytest.mark.browser
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -5,7 +5,6 @@ worker is back a retry does it exactly once, and the database and the workflow a
 import asyncio
 from contextlib import asynccontextmanager
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -24,8 +23,6 @@ from tests.support.enrollment import (
 from tests.support.helpdesk import agent, register_requester
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import NOT_DONE, api_client, unique_email, until_done
-
-pytestmark = pytest.mark.long
 
 
 @asynccontextmanager

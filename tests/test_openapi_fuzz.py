@@ -20,7 +20,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from sqlmodel import delete
 
 from api.access import ROUTES, key
@@ -30,8 +29,6 @@ from tests.support.accounts import make_user
 from tests.support.care import vaccinating_site
 from tests.support.enrollment import start_enrollment
 from tests.support.web import bearer
-
-pytestmark = pytest.mark.long
 
 ST = Path(sys.executable).parent / "st"
 EXAMPLES_PER_OPERATION = 6

@@ -8,7 +8,6 @@ from collections.abc import Awaitable
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -30,8 +29,6 @@ from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
 from tests.support.web import NOT_DONE, PASSWORD, browser, unique_email
 from workflows.health import HealthWorkflow
-
-pytestmark = pytest.mark.long
 
 # Refused unsent takes milliseconds; an attempt that is sent waits out ACTION_TIMEOUT (5 s). The
 # bound leaves room for a loaded CI machine without letting a sent attempt pass.

@@ -7,15 +7,12 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
 from models.recipients import Recipient
 from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
 from worker import build_worker
-
-pytestmark = pytest.mark.long
 
 INVITATION = "Register for your COVID-19 vaccination"
 BAD = {100: {2: "13/45/1980"}, 2500: {3: "919-555"}, 4998: {7: "Carolina"}}

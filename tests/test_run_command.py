@@ -19,9 +19,8 @@ from tests.support.smtp import free_ports
 from tests.support.web import PASSWORD, unique_email
 
 ROOT = Path(__file__).resolve().parent.parent
-pytestmark = [pytest.mark.skipif(backend() != "sqlite",
-                                 reason="the run command's embedded default is SQLite"),
-              pytest.mark.long]
+pytestmark = pytest.mark.skipif(backend() != "sqlite",
+                                reason="the run command's embedded default is SQLite")
 
 
 def fresh_copy(target: Path) -> Path:
