@@ -14,6 +14,8 @@ COPY workflows workflows
 COPY activities activities
 COPY notifications notifications
 COPY api api
+# Our own modules' bytecode too (PYTHONDONTWRITEBYTECODE: no process writes it at run time).
+RUN python -m compileall -q core models workflows activities notifications api worker.py
 RUN useradd --system --uid 10001 cvms && chown -R cvms /app
 USER cvms
 EXPOSE 8000

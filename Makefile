@@ -10,8 +10,13 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet "uv>=0.9,<1"
 
+# Bytecode compiled once here: with PYTHONDONTWRITEBYTECODE set (as on these machines and in
+# the image), every process (each test process, each worker and API the tests start) would
+# otherwise compile every module it imports from source again.
 install: $(UV)
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	.venv/bin/python -m compileall -q -j0 api activities workflows models core notifications \
+		worker.py bench tests
 	.venv/bin/pybabel --quiet compile -d core/translations -D messages
 
 # After changing recipient-facing text: extract it, merge it into the Spanish catalogue (then
