@@ -1,8 +1,9 @@
 """The knowledge base: agents write articles, everyone searches them."""
 
 import re
+import sys
+import types
 
-import inflect
 from sqlalchemy import or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,7 +13,31 @@ from models.base import utcnow
 from models.helpdesk import Article
 from models.helpdesk_schemas import ArticleIn
 
-_ENGLISH = inflect.engine()
+
+def _inflect_engine():
+    """inflect's English engine, imported without typeguard's @typechecked: applied at import, it
+    parses inflect's whole source again for each of its 23 methods, 2.4 s of the API's 4.9 s
+    start-up (jaraco/inflect#212, agronholm/typeguard#468, both open). Its checks only refuse
+    arguments of the wrong type, and we pass words. typeguard is put back as it was."""
+    if "inflect" not in sys.modules:
+        kept = sys.modules.get("typeguard")
+        stand_in = types.ModuleType("typeguard")
+        stand_in.typechecked = lambda function: function
+        sys.modules["typeguard"] = stand_in
+        try:
+            import inflect  # noqa: F401
+        except ImportError:  # a later inflect needing more of typeguard: imported as it is
+            sys.modules.pop("inflect", None)
+        finally:
+            if kept is None:
+                del sys.modules["typeguard"]
+            else:
+                sys.modules["typeguard"] = kept
+    import inflect
+    return inflect.engine()
+
+
+_ENGLISH = _inflect_engine()
 STOP_WORDS = {"the", "and", "for", "how", "can", "what", "with", "my", "our", "you", "your",
               "are", "does", "not", "this", "that", "from", "have", "why", "when", "where"}
 
