@@ -24,10 +24,8 @@ def _inflect_engine():
         stand_in = types.ModuleType("typeguard")
         stand_in.typechecked = lambda function: function
         sys.modules["typeguard"] = stand_in
-        try:
+        try:  # a later inflect wanting more of typeguard fails here, in every test: look again
             import inflect  # noqa: F401
-        except ImportError:  # a later inflect needing more of typeguard: imported as it is
-            sys.modules.pop("inflect", None)
         finally:
             if kept is None:
                 del sys.modules["typeguard"]
