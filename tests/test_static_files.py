@@ -6,8 +6,11 @@ changed."""
 import hashlib
 import os
 import re
+from pathlib import Path
 
+from api.pages import NOTICE_TONES
 from api.static_files import STATIC, digest_of
+from scripts.vendor_uswds import CONTENT, ROOT, classes
 
 NAMED = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 
@@ -45,3 +48,21 @@ def test_a_changed_file_has_a_new_digest(tmp_path):
     script.write_text("two()")
     os.utime(script, ns=(1, 2))  # even with a modification time that went back
     assert digest_of(script) != first
+
+
+def test_every_uswds_class_a_page_names_keeps_its_rules():
+    """The vendored USWDS stylesheet holds only the rules of the classes the templates and
+    scripts name (scripts/vendor_uswds.py), so a class a template starts using afterwards would
+    be styled by nothing: run the script again after such a change. What is named is read the
+    way PurgeCSS read it, plus the notice's tones, which a template names through a variable;
+    classes.txt lists the classes with rules of their own in the whole stylesheet."""
+    uswds = STATIC / "uswds"
+    whole = set((uswds / "classes.txt").read_text().split())
+    kept = classes((uswds / "css" / "uswds.min.css").read_text())
+    named = {f"usa-alert--{tone}" for tone in NOTICE_TONES}
+    for pattern in CONTENT:
+        for path in Path(ROOT).glob(pattern):
+            named |= set(re.findall(r"[A-Za-z0-9_:-]+", path.read_text()))
+    assert len(whole) > 5000 and len(kept) > 250  # read as class names, not nothing
+    missing = sorted(named & whole - kept)
+    assert not missing, f"USWDS classes named with no rules vendored: {missing}"
