@@ -48,7 +48,7 @@ from api.routers import (
 )
 from api.routing import Router, relative_slash_redirects
 from api.services import Services
-from api.static_files import STATIC, KeptStaticFiles
+from api.static_files import static_app
 from api.warmup import warm_up
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
@@ -97,7 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     templates.env.auto_reload = settings.is_development
     errors.install(app)
     app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
-    app.mount("/static", KeptStaticFiles(directory=STATIC), name="static")
+    app.mount("/static", static_app(), name="static")
     for router in routers:
         if not isinstance(router, Router):  # see api/routing.py
             raise TypeError(f"{router!r} is not an api.routing.Router")

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from api.pages import NOTICE_TONES
-from api.static_files import STATIC, digest_of
+from api.static_files import STATIC, digest_of, static_url
 from scripts.vendor_uswds import CONTENT, ROOT, classes
 
 NAMED = re.compile(r'(?:src|href)="(/static/[^"]+)"')
@@ -39,6 +39,27 @@ async def test_files_named_without_their_digest_are_kept_a_day(system):
     assert plain.headers["cache-control"] == "public, max-age=86400"
     assert old.headers["cache-control"] == "public, max-age=86400"  # not the current file
     assert again.status_code == 304 and again.headers["cache-control"] == "public, max-age=86400"
+
+
+async def test_styles_and_scripts_travel_gzipped_pages_and_fonts_do_not(system):
+    gzip = {"accept-encoding": "gzip"}
+    font = next((STATIC / "uswds" / "fonts").rglob("*.woff2")).relative_to(STATIC)
+    async with system.http() as http:
+        styles = await http.get(static_url("uswds/css/uswds.min.css"), headers=gzip)
+        script = await http.get(static_url("uswds/js/uswds.min.js"), headers=gzip)
+        plain = await http.get(static_url("uswds/css/uswds.min.css"),
+                               headers={"accept-encoding": "identity"})
+        fonts = await http.get(f"/static/{font}", headers=gzip)
+        page = await http.get("/login", headers=gzip)  # a form: its CSRF token (BREACH)
+    for answer, name in ((styles, "uswds/css/uswds.min.css"), (script, "uswds/js/uswds.min.js")):
+        assert answer.headers["content-encoding"] == "gzip", answer.headers
+        assert answer.content == (STATIC / name).read_bytes()  # as the file, once unzipped
+        assert answer.num_bytes_downloaded < len(answer.content) / 3, answer.num_bytes_downloaded
+        assert "accept-encoding" in answer.headers["vary"].lower()
+    assert "content-encoding" not in plain.headers
+    assert plain.content == (STATIC / "uswds/css/uswds.min.css").read_bytes()
+    assert "content-encoding" not in fonts.headers and "content-encoding" not in page.headers
+    assert 'name="csrf_token"' in page.text
 
 
 def test_a_changed_file_has_a_new_digest(tmp_path):
