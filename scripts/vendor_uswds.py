@@ -7,8 +7,8 @@ what the portal uses is copied: the minified JS, the images the CSS and the bann
 the font files of the weights the pages use, and the CSS, with @font-face rules only for the
 fonts copied and only the rules whose classes the templates or scripts name (PurgeCSS; the
 whole USWDS stylesheet is 525 KB, a browser parses and matches every page against all of it).
-The classes with rules of their own in the whole stylesheet are listed in uswds/classes.txt,
-for that test.
+The classes with rules of their own in the whole stylesheet are listed in
+scripts/uswds-classes.txt (beside this script, not served), for that test.
 """
 
 import json
@@ -23,6 +23,7 @@ VERSION = "3.14.0"
 PURGECSS = "7.0.2"
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "api" / "static" / "uswds"
+CLASSES = ROOT / "scripts" / "uswds-classes.txt"
 FONTS = {  # body text in Source Sans Pro, headings in Merriweather bold
     "source-sans-pro/sourcesanspro-regular-webfont.woff2",
     "source-sans-pro/sourcesanspro-italic-webfont.woff2",
@@ -119,7 +120,7 @@ def main() -> None:
         css = purge(Path(workdir), whole)
         (TARGET / "css").mkdir()
         (TARGET / "css" / "uswds.min.css").write_text(css)
-        (TARGET / "classes.txt").write_text(
+        CLASSES.write_text(
             "".join(f"{name}\n" for name in sorted(classes(whole, alone=True))))
         images = {name for kind, name in URL.findall(css) if kind == "img"} - SKIPPED_IMAGES
         copy(dist, "img", images | MARKUP_IMAGES)

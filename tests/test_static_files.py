@@ -10,7 +10,7 @@ from pathlib import Path
 
 from api.pages import NOTICE_TONES
 from api.static_files import STATIC, digest_of, static_url
-from scripts.vendor_uswds import CONTENT, ROOT, classes
+from scripts.vendor_uswds import CLASSES, CONTENT, ROOT, classes
 
 NAMED = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 
@@ -76,9 +76,9 @@ def test_every_uswds_class_a_page_names_keeps_its_rules():
     scripts name (scripts/vendor_uswds.py), so a class a template starts using afterwards would
     be styled by nothing: run the script again after such a change. What is named is read the
     way PurgeCSS read it, plus the notice's tones, which a template names through a variable;
-    classes.txt lists the classes with rules of their own in the whole stylesheet."""
+    scripts/uswds-classes.txt lists the classes with rules of their own in the whole stylesheet."""
     uswds = STATIC / "uswds"
-    whole = set((uswds / "classes.txt").read_text().split())
+    whole = set(CLASSES.read_text().split())
     kept = classes((uswds / "css" / "uswds.min.css").read_text())
     named = {f"usa-alert--{tone}" for tone in NOTICE_TONES}
     for pattern in CONTENT:
