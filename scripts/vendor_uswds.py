@@ -47,6 +47,11 @@ CONTENT = ["api/templates/**/*.html", "api/static/*.js", "api/static/uswds/js/*.
 # scripts add (is-visible, usa-js-mobile-nav--active, has-invalid-file).
 BUILT_BY_SCRIPT = [r"^usa-(accordion|banner|character-count|file-input|footer|header|nav"
                    r"|menu-btn|overlay|skipnav|search)", r"^usa-js-", r"^is-", r"^has-"]
+# Classes a template builds from a variable (forms.html's "usa-{{ kind }}__input", base.html's
+# "usa-alert--{{ notice_tone }}"): kept whether or not a file also names them whole.
+BUILT_BY_TEMPLATE = [*(f"usa-{kind}{part}" for kind in ("radio", "checkbox")
+                       for part in ("", "__input", "__label")),
+                     *(f"usa-alert--{tone}" for tone in ("success", "info", "warning", "error"))]
 # PurgeCSS's own extractor splits "tablet:grid-col-6" at the colon; the responsive utilities
 # keep it.
 PURGE = """import { PurgeCSS } from "purgecss";
@@ -96,7 +101,7 @@ def purge(workdir: Path, css: str) -> str:
     script.write_text(PURGE)
     source.write_text(css)
     options = {"content": [str(ROOT / pattern) for pattern in CONTENT],
-               "safelist": BUILT_BY_SCRIPT}
+               "safelist": BUILT_BY_SCRIPT + [f"^{name}$" for name in BUILT_BY_TEMPLATE]}
     subprocess.run(["node", str(script), str(source), str(out), json.dumps(options)],
                    cwd=workdir, check=True)
     return out.read_text()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from api.pages import NOTICE_TONES
 from api.static_files import STATIC, digest_of, static_url
-from scripts.vendor_uswds import CLASSES, CONTENT, ROOT, classes
+from scripts.vendor_uswds import BUILT_BY_TEMPLATE, CLASSES, CONTENT, ROOT, classes
 
 NAMED = re.compile(r'(?:src|href)="(/static/[^"]+)"')
 
@@ -75,12 +75,14 @@ def test_every_uswds_class_a_page_names_keeps_its_rules():
     """The vendored USWDS stylesheet holds only the rules of the classes the templates and
     scripts name (scripts/vendor_uswds.py), so a class a template starts using afterwards would
     be styled by nothing: run the script again after such a change. What is named is read the
-    way PurgeCSS read it, plus the notice's tones, which a template names through a variable;
-    scripts/uswds-classes.txt lists the classes with rules of their own in the whole stylesheet."""
+    way PurgeCSS read it, plus the classes templates build from a variable (the notice's tones,
+    a radio's or a checkbox's parts); scripts/uswds-classes.txt lists the classes with rules of
+    their own in the whole stylesheet."""
     uswds = STATIC / "uswds"
     whole = set(CLASSES.read_text().split())
     kept = classes((uswds / "css" / "uswds.min.css").read_text())
-    named = {f"usa-alert--{tone}" for tone in NOTICE_TONES}
+    assert {f"usa-alert--{tone}" for tone in NOTICE_TONES} <= set(BUILT_BY_TEMPLATE)
+    named = set(BUILT_BY_TEMPLATE)
     for pattern in CONTENT:
         for path in Path(ROOT).glob(pattern):
             named |= set(re.findall(r"[A-Za-z0-9_:-]+", path.read_text()))
