@@ -56,7 +56,6 @@ class KeptStaticFiles(StaticFiles):
         return response
 
 
-
 def static_app() -> ASGIApp:
     """What /static serves: the files, kept as above, gzipped where that makes them smaller."""
     return GZipMiddleware(KeptStaticFiles(directory=STATIC), minimum_size=1024, compresslevel=6)
