@@ -1,17 +1,16 @@
 """Creating people for tests: directly for staff roles, through the real flow for self-registration."""
 
-from core.security import hash_password
 from models.accounts import User
 from models.enums import Role
 from tests.support.system import System
-from tests.support.web import PASSWORD, unique_email, until_done
+from tests.support.web import PASSWORD, PASSWORD_HASH, unique_email, until_done
 
 
 async def make_user(system: System, role: Role, *, email: str | None = None,
                     organization_id: int | None = None, **fields) -> User:
     user = User(email=email or unique_email(role.value), first_name=fields.pop("first_name", "Test"),
                 last_name=fields.pop("last_name", role.label.split()[-1]), role=role,
-                password_hash=hash_password(PASSWORD), organization_id=organization_id, **fields)
+                password_hash=PASSWORD_HASH, organization_id=organization_id, **fields)
     async with system.sessions() as session:
         session.add(user)
         await session.commit()

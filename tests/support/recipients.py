@@ -14,14 +14,13 @@ from openpyxl import Workbook
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.security import hash_password
 from models.accounts import User
 from models.enrollment import Location, Organization, UserLocation
 from models.enums import Role
 from models.recipient_rules import COLUMNS
 from models.recipients import Recipient
 from tests.support.system import System
-from tests.support.web import PASSWORD, api_client, unique_email
+from tests.support.web import PASSWORD_HASH, api_client, unique_email
 
 HEADER = [title for _key, title in COLUMNS]
 
@@ -38,9 +37,9 @@ async def location_manager(system: System, name: str | None = None) -> Manager:
     name = name or f"Recipient Clinic {tag()}"
     async with system.sessions() as session:
         admin = User(email=unique_email("oa"), first_name="Olivia", last_name="Admin",
-                     role=Role.ORG_ADMIN, password_hash=hash_password(PASSWORD))
+                     role=Role.ORG_ADMIN, password_hash=PASSWORD_HASH)
         manager = User(email=unique_email("lm"), first_name="Lena", last_name="Manager",
-                       role=Role.LOCATION_MANAGER, password_hash=hash_password(PASSWORD))
+                       role=Role.LOCATION_MANAGER, password_hash=PASSWORD_HASH)
         session.add_all([admin, manager])
         await session.flush()
         org = Organization(legal_name=f"{name} Health", admin_user_id=admin.id)
