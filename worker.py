@@ -22,6 +22,7 @@ from core.build import build_id
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap, limit_malloc_arenas, release_free_memory
 from core.profiling import profiled
+from core.security import use_password_hashing
 from core.settings import Settings, get_settings
 from core.temporal import DATA_CONVERTER, connect
 from core.workflow_watch import WatchedRunner, plain_payloads
@@ -80,6 +81,8 @@ def build_worker(client: Client, settings: Settings, sender: MailSender | None =
                  graceful: timedelta = timedelta(seconds=10)) -> Worker:
     engine = engine or create_engine(settings.resolved_database_url)
     allow_local_db_steps(engine.dialect.name != "sqlite")  # see workflows/options.py
+    # a help-desk case's new account gets a temporary password (activities/helpdesk.py)
+    use_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     return Worker(
         client,
         task_queue=task_queue or settings.temporal_task_queue,

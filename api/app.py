@@ -53,6 +53,7 @@ from api.warmup import warm_up
 from core.db import create_engine, session_factory
 from core.heap import freeze_startup_heap
 from core.profiling import profiled
+from core.security import dummy_hash, use_password_hashing
 from core.settings import Settings, get_settings
 
 DESCRIPTION = """The NC COVID-19 Vaccine Management System API. Every portal action is also
@@ -84,6 +85,8 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
         await warm_up(app, routers)  # before the heap is frozen: what it loads stays put
         freeze_startup_heap(settings.gc_freeze)
         sys.setswitchinterval(settings.api_switch_interval_ms / 1000)
+        use_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+        dummy_hash()  # made now: the first login naming no account costs what the others do
         with profiled():
             yield
         if own_engine:

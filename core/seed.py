@@ -5,7 +5,7 @@ import logging
 from sqlmodel import select
 
 from core.db import create_engine, session_factory, transaction
-from core.security import hash_password
+from core.security import hash_password, use_password_hashing
 from core.settings import Settings
 from models.accounts import User
 from models.enums import Role
@@ -24,6 +24,7 @@ DEMO_ACCOUNTS = [
 async def seed_demo(settings: Settings) -> None:
     if not settings.is_development:
         raise SystemExit("Demo accounts are only created in development.")
+    use_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
     engine = create_engine(settings.resolved_database_url)
     async with transaction(session_factory(engine)) as session:
         for email, first, last, role in DEMO_ACCOUNTS:

@@ -7,6 +7,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core.security import OWASP_MEMORY_KIB, OWASP_TIME_COST
+
 DEFAULT_SECRET = "dev-only-insecure-secret-change-me"  # noqa: S105 - refused outside development
 
 Environment = Literal["development", "test", "production"]
@@ -77,6 +79,12 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     session_hours: int = 12
+    # argon2id's cost for a stored password: OWASP's recommended minimum (m = 19 MiB, t = 2,
+    # p = 1; ~20 ms a hash), below which ENVIRONMENT=production does not start. A login made
+    # with other parameters is rehashed with these (api/domain/accounts.py). The test suite
+    # sets the library's cheapest (tests/conftest.py): it logs in thousands of times.
+    password_hash_time_cost: int = Field(default=OWASP_TIME_COST, ge=1, le=10)
+    password_hash_memory_kib: int = Field(default=OWASP_MEMORY_KIB, ge=8, le=1024 * 1024)
     # Registration and password-reset requests answer the same for every address, and no sooner
     # than this after they arrived, so their time does not tell either whether the address has
     # an account (api/middleware.py UniformAnswerTime). 0: off (the test suite, but for the
@@ -132,6 +140,13 @@ class Settings(BaseSettings):
                     "SECRET_KEY must be set to a random value of at least 32 characters "
                     f"when ENVIRONMENT={self.environment}"
                 )
+        if self.environment == "production" and (
+                self.password_hash_time_cost < OWASP_TIME_COST
+                or self.password_hash_memory_kib < OWASP_MEMORY_KIB):
+            raise ValueError(
+                f"PASSWORD_HASH_TIME_COST must be at least {OWASP_TIME_COST} and "
+                f"PASSWORD_HASH_MEMORY_KIB at least {OWASP_MEMORY_KIB} (OWASP's minimum for "
+                "argon2id) when ENVIRONMENT=production")
         self.public_base_url = self.public_base_url.rstrip("/")
         return self
 

@@ -1,6 +1,7 @@
 """Shared fixtures: real Temporal (time-skipping and local dev server, both from wheels),
 a database per test run, a real SMTP server on loopback, and the running system."""
 
+import os
 import uuid
 
 import pytest
@@ -12,7 +13,19 @@ from tests.support.outage import RestartableTemporal, outage_system
 from tests.support.pacer import Pacer
 from tests.support.replay import replay_this_run
 from tests.support.smtp import SmtpCapture
-from tests.support.system import BIN, SERVER_STARTUP, local_temporal, start_system
+from tests.support.system import (
+    BIN,
+    PASSWORD_HASHING,
+    SERVER_STARTUP,
+    local_temporal,
+    start_system,
+    use_test_password_hashing,
+)
+
+
+def pytest_configure(config) -> None:
+    os.environ.update(PASSWORD_HASHING)  # every Settings the suite makes, and what it starts
+    use_test_password_hashing()
 
 
 def pytest_report_header() -> str:

@@ -12,17 +12,23 @@ import uuid
 
 import pytest
 from argon2 import PasswordHasher
+from pydantic import ValidationError
 from sqlalchemy import event
 from sqlmodel import delete
 
+from api.app import create_app
 from api.domain.throttle import ACCOUNT, CLIENT, RESET_EMAIL, key
+from core.security import dummy_hash, hash_password
+from core.settings import Settings
 from models.accounts import User
 from models.enrollment import UserLocation
 from models.enums import Role
 from models.throttle import LoginThrottle
 from tests.support.accounts import make_user
 from tests.support.recipients import location_manager
+from tests.support.system import PASSWORD_HASHING, TEST_SECRET, use_test_password_hashing
 from tests.support.web import PASSWORD, api_client, browser, unique_email
+from worker import build_worker
 
 WRONG = "not-the-password-1"
 NEW = "A-new-password-77"
@@ -219,8 +225,37 @@ async def test_a_hash_with_old_parameters_is_upgraded_at_login(system):
     assert (await token_login(system, user.email)).status_code == 200
     async with system.sessions() as session:
         upgraded = (await session.get(User, user.id)).password_hash
-    assert "m=19456,t=2,p=1" in upgraded and upgraded != old
+    settings = system.settings
+    today = f"m={settings.password_hash_memory_kib},t={settings.password_hash_time_cost},p=1"
+    assert today in upgraded and upgraded != old
     assert (await token_login(system, user.email)).status_code == 200
+
+
+async def test_the_api_and_the_worker_hash_with_owasps_parameters_unless_told_otherwise(
+        system, monkeypatch, tmp_path):
+    """Argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1) is the default, a
+    production start with less is refused, and an API started with its settings hashes new
+    passwords, and the stand-in for an unknown account, with them."""
+    for name in PASSWORD_HASHING:
+        monkeypatch.delenv(name)
+    defaults = Settings(_env_file=None, data_dir=tmp_path, gc_freeze=False)
+    assert (defaults.password_hash_time_cost, defaults.password_hash_memory_kib) == (2, 19456)
+    for field, weak in (("password_hash_time_cost", 1), ("password_hash_memory_kib", 19455)):
+        with pytest.raises(ValidationError, match=r"PASSWORD_HASH_TIME_COST must be at least 2 "
+                           r"and PASSWORD_HASH_MEMORY_KIB at least 19456 \(OWASP"):
+            Settings(_env_file=None, environment="production", secret_key=TEST_SECRET,
+                     **{field: weak})
+    app = create_app(defaults)
+    try:
+        async with app.router.lifespan_context(app):
+            assert "$m=19456,t=2,p=1$" in hash_password(PASSWORD)
+            assert "$m=19456,t=2,p=1$" in dummy_hash()
+        build_worker(system.client, defaults.model_copy(update={"password_hash_time_cost": 3}),
+                     engine=system.engine)
+        assert "$m=19456,t=3,p=1$" in hash_password(PASSWORD)
+    finally:
+        use_test_password_hashing()
+    assert "$m=8,t=1,p=1$" in hash_password(PASSWORD)
 
 
 async def test_the_session_its_user_and_their_locations_load_in_one_query(system):

@@ -12,7 +12,7 @@ from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.sessions import end_all_sessions, end_other_sessions
 from core.errors import Gone, Invalid
-from core.security import DUMMY_HASH, hash_password_async, needs_rehash, verify_password_async
+from core.security import dummy_hash, hash_password_async, needs_rehash, verify_password_async
 from models.accounts import AccessLink, User
 from models.enums import AccountStatus, Role
 from models.links import (
@@ -124,7 +124,7 @@ async def password_is_right(session: AsyncSession, user: User | None, login: str
         session, (throttle.CLIENT, throttle.key(throttle.CLIENT, client)),
         (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, login)), field)
     stored = user.password_hash if user is not None else None
-    if not await verify_password_async(stored or DUMMY_HASH, password) or not stored:
+    if not await verify_password_async(stored or dummy_hash(), password) or not stored:
         return False
     await throttle.passed(session, attempt)
     return True

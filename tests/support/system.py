@@ -18,12 +18,24 @@ from api.app import create_app
 from api.processes import Gateway
 from core.db import SessionFactory, create_engine, session_factory
 from core.devrun import BIN, KEEP_ALIVE_SECONDS, dev_server_tuning
+from core.security import use_password_hashing
 from core.settings import Settings
 from core.temporal import DATA_CONVERTER
 from tests.support.smtp import SmtpCapture
 from worker import build_worker
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
+# argon2id's cheapest parameters, for every system the suite starts (tests/conftest.py puts them
+# where Settings reads them): the suite signs people in and registers them thousands of times,
+# and at OWASP's cost (~20 ms a hash) that was a tenth of its CPU. Production's parameters and
+# their rehash at login have tests of their own (test_account_security.py).
+PASSWORD_HASHING = {"PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "8"}
+
+
+def use_test_password_hashing() -> None:
+    """This process hashes with the suite's parameters (again, after a test that changed them)."""
+    use_password_hashing(int(PASSWORD_HASHING["PASSWORD_HASH_TIME_COST"]),
+                         int(PASSWORD_HASHING["PASSWORD_HASH_MEMORY_KIB"]))
 # How long a Temporal dev or time-skipping server may take to answer after it is started. The
 # SDK waits 5 s by default, which both suites' first minutes (two processes importing the app
 # while four servers start on 2 cores) once passed: every test of a pass then failed in setup.
