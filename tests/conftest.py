@@ -1,7 +1,6 @@
 """Shared fixtures: real Temporal (time-skipping and local dev server, both from wheels),
 a database per test run, a real SMTP server on loopback, and the running system."""
 
-import os
 import uuid
 
 import pytest
@@ -15,7 +14,6 @@ from tests.support.replay import replay_this_run
 from tests.support.smtp import SmtpCapture
 from tests.support.system import (
     BIN,
-    PASSWORD_HASHING,
     SERVER_STARTUP,
     local_temporal,
     start_system,
@@ -24,8 +22,13 @@ from tests.support.system import (
 
 
 def pytest_configure(config) -> None:
-    os.environ.update(PASSWORD_HASHING)  # every Settings the suite makes, and what it starts
-    use_test_password_hashing()
+    use_test_password_hashing()  # what the tests hash directly, as the systems they start do
+
+
+@pytest.fixture(autouse=True)
+def _suite_password_hashing():
+    yield
+    use_test_password_hashing()  # a test may have started an app with production's settings
 
 
 def pytest_report_header() -> str:

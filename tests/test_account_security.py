@@ -26,7 +26,7 @@ from models.enums import Role
 from models.throttle import LoginThrottle
 from tests.support.accounts import make_user
 from tests.support.recipients import location_manager
-from tests.support.system import PASSWORD_HASHING, TEST_SECRET, use_test_password_hashing
+from tests.support.system import TEST_SECRET, use_test_password_hashing
 from tests.support.web import PASSWORD, api_client, browser, unique_email
 from worker import build_worker
 
@@ -232,12 +232,10 @@ async def test_a_hash_with_old_parameters_is_upgraded_at_login(system):
 
 
 async def test_the_api_and_the_worker_hash_with_owasps_parameters_unless_told_otherwise(
-        system, monkeypatch, tmp_path):
+        system, tmp_path):
     """Argon2id at OWASP's recommended minimum (m = 19 MiB, t = 2, p = 1) is the default, a
     production start with less is refused, and an API started with its settings hashes new
     passwords, and the stand-in for an unknown account, with them."""
-    for name in PASSWORD_HASHING:
-        monkeypatch.delenv(name)
     defaults = Settings(_env_file=None, data_dir=tmp_path, gc_freeze=False)
     assert (defaults.password_hash_time_cost, defaults.password_hash_memory_kib) == (2, 19456)
     for field, weak in (("password_hash_time_cost", 1), ("password_hash_memory_kib", 19455)):

@@ -25,17 +25,18 @@ from tests.support.smtp import SmtpCapture
 from worker import build_worker
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"  # noqa: S105
-# argon2id's cheapest parameters, for every system the suite starts (tests/conftest.py puts them
-# where Settings reads them): the suite signs people in and registers them thousands of times,
-# and at OWASP's cost (~20 ms a hash) that was a tenth of its CPU. Production's parameters and
-# their rehash at login have tests of their own (test_account_security.py).
-PASSWORD_HASHING = {"PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "8"}
+# argon2id's cheapest parameters, for every system the suite starts: the suite signs people in
+# and registers them thousands of times, and at OWASP's cost (~20 ms a hash) that was a tenth of
+# its CPU. Production's parameters and their rehash at login have tests of their own
+# (test_account_security.py).
+PASSWORD_HASHING = {"password_hash_time_cost": 1, "password_hash_memory_kib": 8}
 
 
 def use_test_password_hashing() -> None:
-    """This process hashes with the suite's parameters (again, after a test that changed them)."""
-    use_password_hashing(int(PASSWORD_HASHING["PASSWORD_HASH_TIME_COST"]),
-                         int(PASSWORD_HASHING["PASSWORD_HASH_MEMORY_KIB"]))
+    """This process hashes with the suite's parameters (again, after a test that started an app
+    with production's: tests/conftest.py puts them back after every test)."""
+    use_password_hashing(PASSWORD_HASHING["password_hash_time_cost"],
+                         PASSWORD_HASHING["password_hash_memory_kib"])
 # How long a Temporal dev or time-skipping server may take to answer after it is started. The
 # SDK waits 5 s by default, which both suites' first minutes (two processes importing the app
 # while four servers start on 2 cores) once passed: every test of a pass then failed in setup.
@@ -67,7 +68,7 @@ def make_settings(database_url: str, smtp: SmtpCapture, port: int, task_queue: s
     return Settings(_env_file=None, environment="test", secret_key=TEST_SECRET,
                     database_url=database_url, smtp_host="127.0.0.1", smtp_port=smtp.port,
                     public_base_url=f"http://127.0.0.1:{port}", temporal_task_queue=task_queue,
-                    data_dir=data_dir, **{"gc_freeze": False,
+                    data_dir=data_dir, **{"gc_freeze": False, **PASSWORD_HASHING,
                                           # every test asks from 127.0.0.1
                                           "public_questions_per_client_hour": 100_000,
                                           "registrations_per_client_hour": 100_000,
