@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -34,6 +35,10 @@ class Mail:
         """Read once: a search by subject looks at every message the run received (thousands
         after the 5,000-row imports), each poll of a wait, and a header read is ~4 us."""
         return str(self.message["Subject"])
+
+    @cached_property
+    def subject_folded(self) -> str:
+        return self.subject.lower()
 
     @property
     def cc(self) -> str:
@@ -85,6 +90,9 @@ class SmtpCapture:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._mails: list[Mail] = []
+        # each recipient's messages: a wait for one person's mail reads theirs, not the run's
+        # thousands (a 5,000-row import's invitations) at every message that arrives
+        self._by_recipient: dict[str, list[Mail]] = defaultdict(list)
         # who waits for the next message: (their loop, their event); the SMTP server runs on
         # its own thread and loop, so a message wakes each waiter through its loop
         self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
@@ -101,6 +109,8 @@ class SmtpCapture:
     def add(self, mail: Mail) -> None:
         with self._lock:
             self._mails.append(mail)
+            for address in mail.to:
+                self._by_recipient[address].append(mail)
             waiting = list(self._waiting)
         for loop, arrived in waiting:
             with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits
@@ -123,8 +133,14 @@ class SmtpCapture:
             return list(self._mails)
 
     def find(self, to: str | None = None, subject: str | None = None) -> list[Mail]:
-        return [m for m in self.all() if (to is None or to.lower() in m.to)
-                and (subject is None or subject.lower() in m.subject.lower())]
+        if to is None:
+            mails = self.all()
+        else:
+            with self._lock:
+                mails = list(self._by_recipient.get(to.lower(), ()))
+        if subject is None:
+            return mails
+        return [m for m in mails if subject.lower() in m.subject_folded]
 
     async def wait_for(self, to: str | None = None, subject: str | None = None, count: int = 1,
                        timeout: float = 20.0) -> list[Mail]:
