@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # argon2id's cost for a stored password: OWASP's recommended minimum (m = 19 MiB, t = 2,
     # p = 1; ~20 ms a hash), below which ENVIRONMENT=production does not start. A login made
     # with other parameters is rehashed with these (api/domain/accounts.py). The test suite
-    # sets the library's cheapest (tests/conftest.py): it logs in thousands of times.
+    # sets argon2id's cheapest (tests/support/system.py): it signs in thousands of times.
     password_hash_time_cost: int = Field(default=OWASP_TIME_COST, ge=1, le=10)
     password_hash_memory_kib: int = Field(default=OWASP_MEMORY_KIB, ge=8, le=1024 * 1024)
     # Registration and password-reset requests answer the same for every address, and no sooner

@@ -37,6 +37,8 @@ def use_test_password_hashing() -> None:
     with production's: tests/conftest.py puts them back after every test)."""
     use_password_hashing(PASSWORD_HASHING["password_hash_time_cost"],
                          PASSWORD_HASHING["password_hash_memory_kib"])
+
+
 # How long a Temporal dev or time-skipping server may take to answer after it is started. The
 # SDK waits 5 s by default, which both suites' first minutes (two processes importing the app
 # while four servers start on 2 cores) once passed: every test of a pass then failed in setup.

@@ -8,16 +8,18 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
+from argon2 import PasswordHasher
 
-from core.security import hash_password
-from tests.support.system import System
+from tests.support.system import PASSWORD_HASHING, System
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "Correct-horse-42"  # noqa: S105
-# The stored hash of PASSWORD for the people tests create directly (made once: each hash costs
-# ~20 ms of argon2id, and the suite creates a thousand such people). A real hash with today's
-# parameters, so logging in verifies it as it would any other.
-PASSWORD_HASH = hash_password(PASSWORD)
+# The stored hash of PASSWORD for the people tests create directly, made once with the suite's
+# parameters (tests/support/system.py): a real argon2id hash, so logging in verifies it as it
+# would any other.
+PASSWORD_HASH = PasswordHasher(time_cost=PASSWORD_HASHING["password_hash_time_cost"],
+                               memory_cost=PASSWORD_HASHING["password_hash_memory_kib"],
+                               parallelism=1).hash(PASSWORD)
 
 
 NOT_DONE = "not done"
