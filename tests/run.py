@@ -13,7 +13,6 @@ SQLite run prints as it goes, the Postgres run's output follows when both are do
 arguments go to pytest.
 """
 
-import contextlib
 import os
 import subprocess
 import sys
@@ -27,10 +26,6 @@ from tests.support.databases import BACKEND_ENV, POSTGRES_ENV
 from tests.support.sharing import SECOND_ENV, SHARE_DIR_ENV
 
 WORKERS_ENV = "CVMS_TEST_WORKERS"
-# Postgres processes that join the Postgres pass when the SQLite pass ends, each taking files
-# from the last one back. Two processes alone left the cores a quarter idle in that tail (their
-# tests wait on timers, restarts and retries); with a third they are busy.
-TAIL_PROCESSES = 2
 
 
 def sqlite_workers(args: list[str]) -> list[str]:
@@ -73,30 +68,27 @@ def main() -> int:
     results = {}
     workers = sqlite_workers(args)
     share = ["-p", "tests.support.sharing"] if workers else []
-    with contextlib.ExitStack() as files:
-        postgres_output = files.enter_context(tempfile.TemporaryFile("w+b"))
-        shared = files.enter_context(tempfile.TemporaryDirectory())
+    with tempfile.TemporaryFile("w+b") as postgres_output, \
+            tempfile.TemporaryFile("w+b") as second_output, \
+            tempfile.TemporaryDirectory() as shared:
         postgres = None if problem else start_pytest("postgres", share + args, postgres_output,
                                                      **{SHARE_DIR_ENV: shared})
         print("\n==== CVMS test suite on sqlite ====", flush=True)
         results["sqlite"] = start_pytest("sqlite", workers + args).wait()
-        tail = []  # (process, its output)
+        second = None
         if postgres is not None and share and postgres.poll() is None:
-            # The cores are free: more processes take the Postgres run's files from the end.
-            for number in range(2, 2 + TAIL_PROCESSES):
-                output = files.enter_context(tempfile.TemporaryFile("w+b"))
-                tail.append((start_pytest("postgres", share + args, output, name=f"-{number}",
-                                          **{SHARE_DIR_ENV: shared,
-                                             SECOND_ENV: str(number - 1)}), output))
+            # A core is free: a second process takes the Postgres run's files from the end.
+            second = start_pytest("postgres", share + args, second_output, name="-second",
+                                  **{SHARE_DIR_ENV: shared, SECOND_ENV: "1"})
         if postgres is not None:
-            codes = [process.wait() for process, _output in tail]
+            code = second.wait() if second else 0
             # pytest's 5 (nothing collected): all it was given stays with the first (test_zz_*)
-            results["postgres"] = max([postgres.wait()] + [0 if c == 5 else c for c in codes])
+            results["postgres"] = max(postgres.wait(), 0 if code == 5 else code)
             print_output("CVMS test suite on postgres (the tests that use the database)",
                          postgres_output)
-        for number, (_process, output) in enumerate(tail, start=2):
-            print_output(f"... and the files Postgres process {number} took (started when the "
-                         "SQLite run ended, from the last file back)", output)
+        if second is not None:
+            print_output("... and the files the second Postgres process took (started when the "
+                         "SQLite run ended, from the last file back)", second_output)
     if problem:
         print(f"\n**** Postgres run SKIPPED: {problem}. Set {POSTGRES_ENV}="
               "postgresql://postgres@127.0.0.1:5432/test to run it. ****", flush=True)
