@@ -30,12 +30,13 @@ async def until_done(send: Callable[[], Awaitable[httpx.Response]],
     """The person tries again, as a 503 "not done, try again" asks, until it is done: on a
     loaded machine a process may not accept an action within the action timeout (a restarted
     worker still replaying, both suites' heaviest tests at once). Each refusal must say it did
-    nothing; the callers' counts check that it did."""
+    nothing (the API's detail, or the page); the callers' counts check that it did."""
     for _ in range(tries):
         response = await send()
         if response.status_code != 503:
             return response
-        assert NOT_DONE in response.json()["detail"], response.text
+        page = not response.headers.get("content-type", "").startswith("application/json")
+        assert NOT_DONE in (response.text if page else response.json()["detail"]), response.text
         await asyncio.sleep(1)
     return response
 
