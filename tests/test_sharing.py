@@ -1,12 +1,13 @@
 """The Postgres pass's two processes (tests/support/sharing.py): every test runs exactly once,
-in one process or the other, and `test_zz_*` in the first; each says how many it left."""
+in one process or the other, and `test_zz_*` in the first; each says how many it left; the
+first leaves the last unclaimed files to the second and runs `test_zz_*` meanwhile."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.sharing import SECOND_ENV, SHARE_DIR_ENV
+from tests.support.sharing import LEAVE, SECOND_ENV, SHARE_DIR_ENV
 
 ROOT = Path(__file__).parent.parent
 FILES = ["test_a.py", "test_b.py", "test_c.py", "test_d.py", "test_zz_last.py"]
@@ -15,12 +16,14 @@ import os, time
 
 def test_one():
     if "{name}" == "test_a.py" and "{second}" not in os.environ:
-        # the first process waits (at most a minute) until the second has run a test
+        # the first process waits (at most a minute) until the second has run {waits} tests
         for _ in range(600):
-            if os.path.exists(os.environ["RAN_LOG"]) and any(
-                    line.startswith("1 ") for line in open(os.environ["RAN_LOG"])):
+            if os.path.exists(os.environ["RAN_LOG"]) and sum(
+                    line.startswith("1 ") for line in open(os.environ["RAN_LOG"])) >= {waits}:
                 break
             time.sleep(0.1)
+    if "{second}" in os.environ:
+        time.sleep({pause})
     with open(os.environ["RAN_LOG"], "a") as log:
         log.write(f"{{os.environ.get('{second}', 'first')}} {name}::one\\n")
 
@@ -38,12 +41,15 @@ def pytest(folder: Path, env: dict, second: bool) -> subprocess.Popen:
         env={**env, **({SECOND_ENV: "1"} if second else {})})
 
 
-def test_two_processes_run_every_test_once(tmp_path):
+def run_both(tmp_path, files: list[str], waits: int = 1, pause: float = 0) -> tuple[dict, list]:
+    """Who ran each test (`first` or `1`), every test having run exactly once, and what the
+    two processes printed."""
     folder, shared = tmp_path / "suite", tmp_path / "shared"
     folder.mkdir()
     shared.mkdir()
-    for name in FILES:
-        (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name))
+    for name in files:
+        (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name, waits=waits,
+                                               pause=pause))
     log = tmp_path / "ran.log"
     env = {**os.environ, SHARE_DIR_ENV: str(shared), "RAN_LOG": str(log),
            "PYTHONPATH": str(ROOT)}
@@ -52,9 +58,23 @@ def test_two_processes_run_every_test_once(tmp_path):
     assert first.returncode == 0 and second.returncode == 0, outputs
     ran = log.read_text().split()
     tests = ran[1::2]
-    assert sorted(tests) == sorted(f"{f}::{t}" for f in FILES for t in ("one", "two")), ran
+    assert sorted(tests) == sorted(f"{f}::{t}" for f in files for t in ("one", "two")), ran
     by = dict(zip(tests, ran[0::2], strict=True))
+    assert all(by[f"{f}::one"] == by[f"{f}::two"] for f in files), "files are not split"
+    return by, outputs
+
+
+def test_two_processes_run_every_test_once(tmp_path):
+    by, outputs = run_both(tmp_path, FILES)
     assert by["test_zz_last.py::one"] == by["test_zz_last.py::two"] == "first"
     assert {by[f"{f}::one"] for f in FILES} == {"first", "1"}, "both took a share"
-    assert all(by[f"{f}::one"] == by[f"{f}::two"] for f in FILES), "files are not split"
     assert "ran in the other Postgres process" in outputs[0] + outputs[1]
+
+
+def test_the_first_leaves_the_last_unclaimed_files_to_the_second(tmp_path):
+    """The first has run test_a and the second its last file and more: LEAVE files are left
+    unclaimed, which the second (half a second a test) has not reached yet. The first leaves
+    them all and runs test_zz_* while the second runs them."""
+    files = [f"test_{letter}.py" for letter in "abcdefghijklmnop"[:LEAVE + 3]] + ["test_zz_z.py"]
+    by, _ = run_both(tmp_path, files, waits=2, pause=0.5)
+    assert {f for f in files if by[f"{f}::one"] == "first"} == {"test_a.py", "test_zz_z.py"}

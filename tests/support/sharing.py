@@ -6,7 +6,10 @@ last file backwards, and they meet where the work is even. A process claims a fi
 reaches the file's first test by creating a marker in CVMS_TEST_SHARE_DIR (an exclusive
 create: one winner); the other process passes over that file's tests without running or
 reporting them, and says at the end how many it left to the other. Files that read what the
-whole run left behind (`test_zz_*`, which sort last) stay with the first process.
+whole run left behind (`test_zz_*`, which sort last) stay with the first process; so that it
+does not run them alone while a core idles (~45 s on Postgres: the replay of every history and
+the privacy scan), it leaves the last LEAVE files nobody has claimed yet to the second, once
+that one has started, and goes on to them.
 
 Loaded by tests/run.py with `-p tests.support.sharing`; without CVMS_TEST_SHARE_DIR it does
 nothing.
@@ -20,10 +23,16 @@ import pytest
 SHARE_DIR_ENV = "CVMS_TEST_SHARE_DIR"
 SECOND_ENV = "CVMS_TEST_SHARE_SECOND"
 FIRST_ONLY = "test_zz_"
+STARTED = ".second-started"  # the second process's marker: it will visit every unclaimed file
+LEAVE = 4  # files near where the two meet run ~5 s each: about half the first's `test_zz_*`
 
 
 def _file(item: pytest.Item) -> str:
     return item.nodeid.split("::", 1)[0]
+
+
+def _marker(file: str) -> str:
+    return file.replace("/", "__")
 
 
 class Sharing:
@@ -31,10 +40,21 @@ class Sharing:
         self.folder, self.second = folder, second
         self.mine: dict[str, bool] = {}
         self.left: dict[str, int] = {}
+        self.shared: list[str] = []  # the files either process may run (not `test_zz_*`)
+
+    def leave_to_the_second(self, file: str) -> bool:
+        """The second goes through every file backwards and claims each it finds unclaimed, so
+        a file nobody has claimed yet is one it has not reached and will run."""
+        if self.second or file not in self.shared or not (self.folder / STARTED).exists():
+            return False
+        claimed = set(os.listdir(self.folder))
+        return sum(_marker(f) not in claimed for f in self.shared) <= LEAVE
 
     def claim(self, file: str) -> bool:
+        if file not in self.mine and self.leave_to_the_second(file):
+            self.mine[file] = False
         if file not in self.mine:
-            marker = self.folder / file.replace("/", "__")
+            marker = self.folder / _marker(file)
             try:
                 os.close(os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
                 self.mine[file] = True
@@ -44,16 +64,18 @@ class Sharing:
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, config, items) -> None:
-        if not self.second:
-            return
         files: dict[str, list[pytest.Item]] = {}
         for item in items:
             files.setdefault(_file(item), []).append(item)
-        kept = [f for f in files if not Path(f).name.startswith(FIRST_ONLY)]
-        left = [item for f in files if f not in kept for item in files[f]]
+        self.shared = [f for f in files if not Path(f).name.startswith(FIRST_ONLY)]
+        if not self.second:
+            return
+        left = [item for f in files if f not in self.shared for item in files[f]]
         if left:
             config.hook.pytest_deselected(items=left)
-        items[:] = [item for f in reversed(kept) for item in files[f]]
+        items[:] = [item for f in reversed(self.shared) for item in files[f]]
+        if items:
+            (self.folder / STARTED).touch()
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item, nextitem):
