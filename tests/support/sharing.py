@@ -24,7 +24,9 @@ SHARE_DIR_ENV = "CVMS_TEST_SHARE_DIR"
 SECOND_ENV = "CVMS_TEST_SHARE_SECOND"
 FIRST_ONLY = "test_zz_"
 STARTED = ".second-started"  # the second process's marker: it will visit every unclaimed file
-LEAVE = 4  # files near where the two meet run ~5 s each: about half the first's `test_zz_*`
+# The first's `test_zz_*` take ~45 s on Postgres, the files near where the two meet ~4.5 s each;
+# leaving 4 still had the first end 23 s after the second (each file left moves both ends)
+LEAVE = 6
 
 
 def _file(item: pytest.Item) -> str:
