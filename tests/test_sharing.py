@@ -76,5 +76,6 @@ def test_the_first_leaves_the_last_unclaimed_files_to_the_second(tmp_path):
     unclaimed, which the second (half a second a test) has not reached yet. The first leaves
     them all and runs test_zz_* while the second runs them."""
     files = [f"test_{letter}.py" for letter in "abcdefghijklmnop"[:LEAVE + 3]] + ["test_zz_z.py"]
-    by, _ = run_both(tmp_path, files, waits=2, pause=0.5)
+    by, outputs = run_both(tmp_path, files, waits=2, pause=0.5)
     assert {f for f in files if by[f"{f}::one"] == "first"} == {"test_a.py", "test_zz_z.py"}
+    assert "were left to the second Postgres process, from test_b.py" in outputs[0], outputs[0]

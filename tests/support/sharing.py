@@ -43,6 +43,7 @@ class Sharing:
         self.mine: dict[str, bool] = {}
         self.left: dict[str, int] = {}
         self.shared: list[str] = []  # the files either process may run (not `test_zz_*`)
+        self.given: list[str] = []  # the files the first left unclaimed to the second
 
     def leave_to_the_second(self, file: str) -> bool:
         """The second goes through every file backwards and claims each it finds unclaimed, so
@@ -55,6 +56,7 @@ class Sharing:
     def claim(self, file: str) -> bool:
         if file not in self.mine and self.leave_to_the_second(file):
             self.mine[file] = False
+            self.given.append(file)
         if file not in self.mine:
             marker = self.folder / _marker(file)
             try:
@@ -92,6 +94,10 @@ class Sharing:
             terminalreporter.write_line(
                 f"shared: {sum(self.left.values())} tests in {len(self.left)} files ran in the "
                 f"other Postgres process")
+        if self.given:
+            terminalreporter.write_line(
+                f"shared: the last {len(self.given)} files nobody had claimed were left to the "
+                f"second Postgres process, from {self.given[0]}")
 
 
 def pytest_configure(config) -> None:
