@@ -12,13 +12,18 @@ MIN_PASSWORD_LENGTH = 12
 OWASP_TIME_COST, OWASP_MEMORY_KIB = 2, 19 * 1024  # argon2id's recommended minimum, p = 1
 
 
+def password_hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
+    """argon2id with these costs and one lane (OWASP's p = 1)."""
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+
+
 def use_password_hashing(time_cost: int = OWASP_TIME_COST,
                          memory_kib: int = OWASP_MEMORY_KIB) -> None:
     """Hash passwords with these argon2id parameters in this process from now on (the API and
     the worker call it with their settings as they start). OWASP's recommended minimum is the
     default: ~20 ms a hash here, against ~180 ms for the library's own (64 MiB, t = 3, p = 4)."""
     global _hasher, _dummy_hash
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=1)
+    _hasher = password_hasher(time_cost, memory_kib)
     _dummy_hash = None
 
 

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
-from argon2 import PasswordHasher
 
+from core.security import password_hasher
 from tests.support.system import PASSWORD_HASHING, System
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -17,9 +17,8 @@ PASSWORD = "Correct-horse-42"  # noqa: S105
 # The stored hash of PASSWORD for the people tests create directly, made once with the suite's
 # parameters (tests/support/system.py): a real argon2id hash, so logging in verifies it as it
 # would any other.
-PASSWORD_HASH = PasswordHasher(time_cost=PASSWORD_HASHING["password_hash_time_cost"],
-                               memory_cost=PASSWORD_HASHING["password_hash_memory_kib"],
-                               parallelism=1).hash(PASSWORD)
+PASSWORD_HASH = password_hasher(PASSWORD_HASHING["password_hash_time_cost"],
+                                PASSWORD_HASHING["password_hash_memory_kib"]).hash(PASSWORD)
 
 
 NOT_DONE = "not done"
