@@ -2,13 +2,14 @@
 a database per test run, a real SMTP server on loopback, and the running system."""
 
 import gc
+import os
 import uuid
 
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from core.temporal import DATA_CONVERTER
-from tests.support.databases import backend, test_database
+from tests.support.databases import BROWSER_BACKEND_ENV, backend, test_database
 from tests.support.outage import RestartableTemporal, outage_system
 from tests.support.pacer import Pacer
 from tests.support.replay import replay_this_run
@@ -43,17 +44,27 @@ def pytest_report_header() -> str:
 
 
 def pytest_collection_modifyitems(config, items):
-    """The Postgres pass runs only what can differ on Postgres: tests that use the database.
-    A test that never asks for `database_url` (or is marked `once`) has run in the SQLite pass."""
-    if backend() != "postgres":
+    """Each pass runs what can differ on its backend.
+
+    The Postgres pass runs only tests that use the database: a test that never asks for
+    `database_url` (or is marked `once`) has run in the SQLite pass. The browser tests (marked
+    `browser`) run once: on Postgres, production's database, when tests/run.py runs the Postgres
+    pass beside this one (it sets CVMS_TEST_BROWSER_BACKEND), else on SQLite. A page sends what
+    a person types to the same API whose own tests run on both backends; a browser test twice
+    cost Chromium, a system and axe again (~435 s of the Postgres pass's test time)."""
+    if backend() == "postgres":
+        leave = [item for item in items if "database_url" not in getattr(item, "fixturenames", ())
+                 or item.get_closest_marker("once")]
+    elif os.environ.get(BROWSER_BACKEND_ENV) == "postgres":
+        leave = [item for item in items
+                 if item.get_closest_marker("browser") and not item.get_closest_marker("once")
+                 and "database_url" in getattr(item, "fixturenames", ())]
+    else:
         return
-    keep, once = [], []
-    for item in items:
-        uses_database = "database_url" in getattr(item, "fixturenames", ())
-        (keep if uses_database and not item.get_closest_marker("once") else once).append(item)
-    if once:
-        config.hook.pytest_deselected(items=once)
-        items[:] = keep
+    if leave:
+        config.hook.pytest_deselected(items=leave)
+        left = set(map(id, leave))
+        items[:] = [item for item in items if id(item) not in left]
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,6 @@
 """The test command (`make test`): the whole suite on SQLite and, at the same time, every
-test that touches the database again on Postgres.
+test that touches the database again on Postgres (the browser tests once: on Postgres when its
+pass runs, see conftest.py).
 
 The Postgres run is switched on by CVMS_TEST_POSTGRES_URL (a server URL; each run creates and
 drops its own database there). Without it, or when that server is not reachable, the run is
@@ -22,7 +23,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy.engine import make_url
 
-from tests.support.databases import BACKEND_ENV, POSTGRES_ENV
+from tests.support.databases import BACKEND_ENV, BROWSER_BACKEND_ENV, POSTGRES_ENV
 from tests.support.sharing import SECOND_ENV, SHARE_DIR_ENV
 
 WORKERS_ENV = "CVMS_TEST_WORKERS"
@@ -74,7 +75,9 @@ def main() -> int:
         postgres = None if problem else start_pytest("postgres", share + args, postgres_output,
                                                      **{SHARE_DIR_ENV: shared})
         print("\n==== CVMS test suite on sqlite ====", flush=True)
-        results["sqlite"] = start_pytest("sqlite", workers + args).wait()
+        # the browser tests run once, on production's database when its pass runs (conftest.py)
+        browsers = {} if postgres is None else {BROWSER_BACKEND_ENV: "postgres"}
+        results["sqlite"] = start_pytest("sqlite", workers + args, **browsers).wait()
         second = None
         if postgres is not None and share and postgres.poll() is None:
             # A core is free: a second process takes the Postgres run's files from the end.

@@ -92,7 +92,7 @@ async def test_an_email_in_a_table_is_not_broken_where_there_is_room(page):
     assert await page.evaluate(lines) > 1 and await page.evaluate(sideways) <= 0
 
 
-@pytest.mark.once  # axe runs in the SQLite pass only (tests/support/a11y.py)
+@pytest.mark.once  # the checker itself does not depend on the database
 async def test_the_accessibility_check_finds_what_it_is_for(page):
     """The checker itself: a clean page passes; an image without a text alternative fails,
     including one added after the page was checked once (axe-core stays in a checked page and

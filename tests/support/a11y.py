@@ -4,9 +4,8 @@ axe-core comes bundled in the axe-playwright-python wheel (no network at test ti
 are WCAG 2.0/2.1 A and AA, colour contrast included; each state is checked at a desktop and a
 phone width, then the page is put back to the width it had.
 
-axe runs in the SQLite pass only. The Postgres pass drives the same journeys through the same
-templates, so the markup axe would read is the same; it keeps the sideways-scroll check (the
-data shown can differ) and leaves axe's ~0.5 s a state to the pass that already ran it.
+Each browser test runs in one pass only (on Postgres when `make test` runs that pass, see
+tests/conftest.py), so axe reads each state once, whichever database is underneath.
 """
 
 import os
@@ -15,8 +14,6 @@ from pathlib import Path
 from axe_playwright_python.async_playwright import Axe
 from axe_playwright_python.base import AxeResults
 from playwright.async_api import Page
-
-from tests.support.databases import backend
 
 AXE = Axe()
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -51,9 +48,8 @@ async def assert_accessible(page: Page, widths: tuple[int, ...] = (DESKTOP, PHON
     try:
         for width in widths:
             await page.set_viewport_size({"width": width, "height": 900})
-            if backend() == "sqlite":
-                count, report = await axe_violations(page)
-                assert count == 0, f"{page.url} at {width}px: {report}"
+            count, report = await axe_violations(page)
+            assert count == 0, f"{page.url} at {width}px: {report}"
             overflow = await page.evaluate(OVERFLOW)
             assert overflow <= 0, (f"{page.url} scrolls sideways by {overflow}px at {width}px: "
                                    f"{await page.evaluate(WIDE)}")

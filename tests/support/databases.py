@@ -13,6 +13,8 @@ from core.migrate import upgrade
 
 POSTGRES_ENV = "CVMS_TEST_POSTGRES_URL"
 BACKEND_ENV = "CVMS_TEST_BACKEND"
+# where the browser tests run: "postgres" when the Postgres pass runs beside the SQLite pass
+BROWSER_BACKEND_ENV = "CVMS_TEST_BROWSER_BACKEND"
 
 
 def backend() -> str:
