@@ -2,6 +2,7 @@
 Postgres pass the tests that use the database, and a browser test once — on Postgres when
 tests/run.py runs that pass beside the SQLite pass, on SQLite when it does not."""
 
+import json
 import os
 import subprocess
 import sys
@@ -15,23 +16,45 @@ ONCE = "tests/test_browser_flash_focus.py"  # browser tests marked `once`
 NO_DATABASE = "tests/test_browser_chromium.py"  # the browser, and no database at all
 API = "tests/test_health.py"
 
+# pytest's collection (nothing starts) in one process for every pass: importing the suite's
+# modules is most of a collection's cost, paid once
+COLLECT = """
+import json, os, sys
+import pytest
 
-def collected(**env: str) -> set[str]:
-    """The files whose tests a pass would run (pytest's collection only: nothing starts)."""
-    env = {**{k: v for k, v in os.environ.items() if k not in (BACKEND_ENV, BROWSER_BACKEND_ENV)},
-           POSTGRES_ENV: "postgresql://postgres@127.0.0.1:5432/test", **env}
+class Files:
+    def pytest_collection_finish(self, session):  # after each pass's deselection
+        self.files = sorted({item.nodeid.split("::")[0] for item in session.items})
+
+runs = []
+for env in json.loads(sys.argv[1]):
+    for name in NAMES:
+        os.environ.pop(name, None)
+    os.environ.update(env)
+    files = Files()
+    code = pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", *sys.argv[2:]],
+                       plugins=[files])
+    runs.append(files.files if code == 0 else f"pytest exit code {code}")
+print("RUNS " + json.dumps(runs))
+""".replace("NAMES", repr((BACKEND_ENV, BROWSER_BACKEND_ENV)))
+
+
+def collected(*passes: dict[str, str]) -> list[set[str]]:
+    """The files whose tests each pass would run."""
+    env = {**os.environ, POSTGRES_ENV: "postgresql://postgres@127.0.0.1:5432/test"}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
-         BROWSER, ONCE, NO_DATABASE, API], cwd=ROOT, env=env, capture_output=True, text=True,
-        timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return {line.split("::")[0] for line in done.stdout.splitlines() if "::" in line}
+        [sys.executable, "-c", COLLECT, json.dumps(passes), BROWSER, ONCE, NO_DATABASE, API],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    runs = [line for line in done.stdout.splitlines() if line.startswith("RUNS ")]
+    assert done.returncode == 0 and runs, done.stdout + done.stderr
+    return [set(files) for files in json.loads(runs[0].removeprefix("RUNS "))]
 
 
 def test_a_browser_test_runs_on_postgres_when_that_pass_runs_and_on_sqlite_when_not():
-    alone = collected(**{BACKEND_ENV: "sqlite"})
+    alone, beside_postgres, postgres = collected(
+        {BACKEND_ENV: "sqlite"},
+        {BACKEND_ENV: "sqlite", BROWSER_BACKEND_ENV: "postgres"},
+        {BACKEND_ENV: "postgres"})
     assert alone == {BROWSER, ONCE, NO_DATABASE, API}
-    beside_postgres = collected(**{BACKEND_ENV: "sqlite", BROWSER_BACKEND_ENV: "postgres"})
     assert beside_postgres == {ONCE, NO_DATABASE, API}
-    postgres = collected(**{BACKEND_ENV: "postgres", BROWSER_BACKEND_ENV: "postgres"})
     assert postgres == {BROWSER, API}
