@@ -12,7 +12,7 @@ from core.temporal import DATA_CONVERTER
 from tests.support.databases import BROWSER_BACKEND_ENV, backend, test_database
 from tests.support.outage import RestartableTemporal, outage_system
 from tests.support.pacer import Pacer
-from tests.support.replay import replay_this_run
+from tests.support.replay import check_at_the_end
 from tests.support.smtp import SmtpCapture
 from tests.support.system import (
     BIN,
@@ -103,10 +103,11 @@ async def system(dev_env, database_url, smtp, tmp_path_factory):
     running = await start_system(dev_env, database_url, smtp, f"cvms-{uuid.uuid4().hex[:8]}",
                                  tmp_path_factory.mktemp("data"))
     yield running
-    if not running.histories_replayed:  # a process test_zz_replay did not run in
-        await replay_this_run(running.client)
-    await running.stop()
-    await running.engine.dispose()
+    try:
+        await check_at_the_end(running)  # every history it made: replayed, no personal data
+    finally:
+        await running.stop()
+        await running.engine.dispose()
 
 
 @pytest.fixture(scope="session")

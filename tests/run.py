@@ -85,7 +85,7 @@ def main() -> int:
                                   **{SHARE_DIR_ENV: shared, SECOND_ENV: "1"})
         if postgres is not None:
             code = second.wait() if second else 0
-            # pytest's 5 (nothing collected): all it was given stays with the first (test_zz_*)
+            # pytest's 5 (nothing collected, as ARGS may choose): the second had nothing to run
             results["postgres"] = max(postgres.wait(), 0 if code == 5 else code)
             print_output("CVMS test suite on postgres (the tests that use the database)",
                          postgres_output)

@@ -1,22 +1,36 @@
-"""This run's workflow histories, replayed against the current workflow code.
+"""Every workflow history a test process made, checked as its `system` fixture ends: replayed
+against the current workflow code (determinism; a folded patch's marker refused) and scanned for
+recipients' personal data (tests/support/privacy.py).
 
-`tests/test_zz_replay.py` does it at the end of the run it is in (and can record the histories);
-a process it did not run in (the other xdist worker of the SQLite pass, the second Postgres
-process) does it as its `system` fixture ends, for the histories of its own dev server.
+Each process (each xdist worker of the SQLite pass, each Postgres process) checks its own dev
+server's histories, whichever files it ran, so every history of the run is checked and no file
+has to run last. A test may check what its process has made so far (tests/test_recipient_privacy.py);
+the end then checks only what that did not see closed. Record a fresh set of histories for
+tests/test_replay.py (after an intended change) in one process, so that it sees every history:
+`CVMS_RECORD_HISTORIES=1 .venv/bin/python -m pytest tests`. It replaces the files at the top of
+tests/histories; those in its folders stay.
 """
 
 import json
+import os
+from pathlib import Path
 
+from sqlmodel import select
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import Client, WorkflowHistory
+from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
 from temporalio.worker import Replayer
 
 from core.temporal import DATA_CONVERTER
+from models.recipients import Recipient
+from tests.support.privacy import index, leaks_in, readable
 from worker import sandbox_runner
 from workflows.registry import WORKFLOWS
 from workflows.releases import FOLDED
 
 PATCH_MARKER = "core_patch"
+HISTORIES = Path(__file__).parent.parent / "histories"
+KEEP_PER_TYPE = 2
+RECORD_ENV = "CVMS_RECORD_HISTORIES"
 
 
 async def each(histories: list[WorkflowHistory]):
@@ -43,23 +57,56 @@ def folded_markers(histories: list[WorkflowHistory]) -> list[str]:
     return found
 
 
-async def this_runs_histories(client: Client) -> dict[str, list[WorkflowHistory]]:
-    """Every history of our workflows on this dev server (not tests' own workflows), by type."""
+async def check_this_run(system, everything: bool = False,
+                         query: str | None = None) -> dict[str, list[WorkflowHistory]]:
+    """Every history on the system's dev server not yet checked (all of them with `everything`;
+    those a visibility `query` lists with one):
+    each of our workflows' replays against the current code (a failure raises) and records no
+    folded patch's marker, and no history (tests' own workflows too) holds a recipient's name,
+    birth date, phone or email. A closed history is checked once; a running one again next time
+    (it can still grow). Returns our workflows' histories by type."""
+    async with system.sessions() as session:
+        people = (await session.exec(select(Recipient))).all()
+    traces_of = index(people, system.settings.helpdesk_holidays)
     registered = {workflow.__name__ for workflow in WORKFLOWS}
     by_type: dict[str, list[WorkflowHistory]] = {}
-    async for execution in client.list_workflows():
-        if execution.workflow_type not in registered:
+    leaks, closed = [], []
+    async for execution in system.client.list_workflows(query):
+        key = (execution.id, execution.run_id)
+        if key in system.checked and not everything:
             continue
-        handle = client.get_workflow_handle(execution.id, run_id=execution.run_id)
-        by_type.setdefault(execution.workflow_type, []).append(await handle.fetch_history())
-    return by_type
-
-
-async def replay_this_run(client: Client) -> dict[str, list[WorkflowHistory]]:
-    """Replay them all (a failure raises) and refuse markers of folded patches."""
-    by_type = await this_runs_histories(client)
+        handle = system.client.get_workflow_handle(execution.id, run_id=execution.run_id)
+        history = await handle.fetch_history()
+        leaks += [(execution.id, who, trace)
+                  for who, trace in leaks_in(readable(history.to_json()), traces_of)]
+        if execution.workflow_type in registered:
+            by_type.setdefault(execution.workflow_type, []).append(history)
+        if execution.status != WorkflowExecutionStatus.RUNNING:
+            closed.append(key)
     histories = [h for group in by_type.values() for h in group]
     await replayer().replay_workflows(each(histories))
     stray = folded_markers(histories)
     assert not stray, f"processes started without release=RELEASE: {stray}"
+    assert not leaks, f"personal data in workflow histories: {leaks[:10]}"
+    system.checked.update(closed)
     return by_type
+
+
+def record(by_type: dict[str, list[WorkflowHistory]]) -> None:
+    """The longest histories of each type, as the committed set tests/test_replay.py replays."""
+    HISTORIES.mkdir(exist_ok=True)
+    for old in HISTORIES.glob("*.json"):
+        old.unlink()
+    for workflow_type, histories in by_type.items():
+        longest = sorted(histories, key=lambda h: len(h.events), reverse=True)[:KEEP_PER_TYPE]
+        for n, history in enumerate(longest, 1):
+            (HISTORIES / f"{workflow_type}-{n}.json").write_text(history.to_json())
+
+
+async def check_at_the_end(system) -> None:
+    """As a process's `system` ends: what it has not checked yet, or, recording
+    (CVMS_RECORD_HISTORIES=1, in one process so that it sees every history), everything."""
+    recording = bool(os.environ.get(RECORD_ENV))
+    by_type = await check_this_run(system, everything=recording)
+    if recording:
+        record(by_type)

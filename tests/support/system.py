@@ -95,7 +95,7 @@ class System:
     engine: AsyncEngine
     base_url: str
     worker: Worker | None = None
-    histories_replayed: bool = False
+    checked: set[tuple[str, str]] = field(default_factory=set)  # closed histories checked
     # The API's gateway makes its own client, as in production (core.temporal.connect), instead
     # of sharing the test server's: for the outage tests, whose server goes away.
     gateway_connects: bool = False

@@ -1,0 +1,32 @@
+"""Determinism: workflow histories replay against the current workflow code.
+
+The histories committed in tests/histories, recorded from earlier code: a change that would
+break running workflows fails here and needs `workflow.patched`. Those in its folders are runs
+of code before a release (`release-0`: every patch then in use recorded as a marker), which
+still replay when the release takes those patches without markers (workflows/releases.py).
+Every history the test run itself makes is replayed as its process ends, and recorded afresh
+with CVMS_RECORD_HISTORIES=1 (tests/support/replay.py).
+"""
+
+from temporalio.client import WorkflowHistory
+
+from tests.support.replay import HISTORIES, each, folded_markers, replayer
+from workflows.releases import FOLDED
+
+
+async def test_committed_histories_replay():
+    files = sorted(HISTORIES.rglob("*.json"))
+    assert files, "no recorded histories in tests/histories"
+    histories = [WorkflowHistory.from_json(f.stem, f.read_text()) for f in files]
+    results = await replayer().replay_workflows(each(histories), raise_on_replay_failure=False)
+    failures = {run_id: str(error) for run_id, error in results.replay_failures.items()}
+    assert not failures, failures
+
+
+def test_a_release_0_run_recorded_the_markers_that_runs_now_skip():
+    """The committed runs of release 0 hold the markers of every folded patch (else the replay
+    above would not prove that they still replay)."""
+    histories = [WorkflowHistory.from_json(f.stem, f.read_text())
+                 for f in sorted((HISTORIES / "release-0").glob("*.json"))]
+    recorded = {found.split(": ")[1] for found in folded_markers(histories)}
+    assert recorded == set(FOLDED)
