@@ -96,6 +96,8 @@ class System:
     base_url: str
     worker: Worker | None = None
     checked: set[tuple[str, str]] = field(default_factory=set)  # closed histories checked
+    # locations whose recipients a fuzzer made up: not people, so not looked for in histories
+    generated_locations: set[int] = field(default_factory=set)
     # The API's gateway makes its own client, as in production (core.temporal.connect), instead
     # of sharing the test server's: for the outage tests, whose server goes away.
     gateway_connects: bool = False
