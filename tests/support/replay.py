@@ -4,8 +4,8 @@ recipients' personal data (tests/support/privacy.py).
 
 Each process (each xdist worker of the SQLite pass, each Postgres process) checks its own dev
 server's histories, whichever files it ran, so every history of the run is checked and no file
-has to run last. A test may check what its process has made so far (tests/test_recipient_privacy.py);
-the end then checks only what that did not see closed. Record a fresh set of histories for
+has to run last. A test may check some earlier (tests/test_recipient_privacy.py: those it
+started); the end then checks every history not already seen closed. Record a fresh set for
 tests/test_replay.py (after an intended change) in one process, so that it sees every history:
 `CVMS_RECORD_HISTORIES=1 .venv/bin/python -m pytest tests`. It replaces the files at the top of
 tests/histories; those in its folders stay.
