@@ -52,19 +52,20 @@ def pytest_collection_modifyitems(config, items):
     pass beside this one (it sets CVMS_TEST_BROWSER_BACKEND), else on SQLite. A page sends what
     a person types to the same API whose own tests run on both backends; a browser test twice
     cost Chromium, a system and axe again (~435 s of the Postgres pass's test time)."""
+    def on_both(item) -> bool:  # uses the database, and is not marked to run once
+        return ("database_url" in getattr(item, "fixturenames", ())
+                and not item.get_closest_marker("once"))
+
     if backend() == "postgres":
-        leave = [item for item in items if "database_url" not in getattr(item, "fixturenames", ())
-                 or item.get_closest_marker("once")]
+        leave = [item for item in items if not on_both(item)]
     elif os.environ.get(BROWSER_BACKEND_ENV) == "postgres":
-        leave = [item for item in items
-                 if item.get_closest_marker("browser") and not item.get_closest_marker("once")
-                 and "database_url" in getattr(item, "fixturenames", ())]
+        leave = [item for item in items if on_both(item) and item.get_closest_marker("browser")]
     else:
         return
     if leave:
         config.hook.pytest_deselected(items=leave)
-        left = set(map(id, leave))
-        items[:] = [item for item in items if id(item) not in left]
+        left = set(leave)
+        items[:] = [item for item in items if item not in left]
 
 
 @pytest.fixture(scope="session")

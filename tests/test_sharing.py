@@ -24,9 +24,9 @@ def test_one():
     started = os.environ["RAN_LOG"] + ".first"
     if "{name}" == "test_a.py" and "{second}" not in os.environ:
         open(started, "w").close()
-        # the first process, on its first file, waits until the second has run {waits} tests
-        wait_for(lambda: os.path.exists(os.environ["RAN_LOG"]) and sum(
-            line.startswith("1 ") for line in open(os.environ["RAN_LOG"])) >= {waits})
+        # the first process, on its first file, waits until the second has run a test
+        wait_for(lambda: os.path.exists(os.environ["RAN_LOG"]) and any(
+            line.startswith("1 ") for line in open(os.environ["RAN_LOG"])))
     if "{second}" in os.environ:  # the second waits until the first has its first file
         wait_for(lambda: os.path.exists(started))
     with open(os.environ["RAN_LOG"], "a") as log:
@@ -46,14 +46,14 @@ def pytest(folder: Path, env: dict, second: bool) -> subprocess.Popen:
         env={**env, **({SECOND_ENV: "1"} if second else {})})
 
 
-def run_both(tmp_path, files: list[str], waits: int = 1) -> tuple[dict, list]:
+def run_both(tmp_path, files: list[str]) -> tuple[dict, list]:
     """Who ran each test (`first` or `1`), every test having run exactly once, and what the
     two processes printed."""
     folder, shared = tmp_path / "suite", tmp_path / "shared"
     folder.mkdir()
     shared.mkdir()
     for name in files:
-        (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name, waits=waits))
+        (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name))
     log = tmp_path / "ran.log"
     env = {**os.environ, SHARE_DIR_ENV: str(shared), "RAN_LOG": str(log),
            "PYTHONPATH": str(ROOT)}
