@@ -6,7 +6,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities, present
+from activities.mailer import MailingActivities, as_told, present
 from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
@@ -102,7 +102,9 @@ class PortalActivities(MailingActivities):
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
-            contact = await present(session, EmployerContact, data.contact_id, "point of contact")
+            # this round's row: a corrected address starts the round just before it commits
+            contact = await as_told(session, EmployerContact, data.contact_id,
+                                    "point of contact", lambda row: row.round >= data.round)
             employer = await session.get(Employer, contact.employer_id)
             manager = await session.get(User, data.manager_id)
             await revoke_links(session, CONTACT_PURPOSE, contact.id, keep_step_key=key)

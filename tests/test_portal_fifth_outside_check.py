@@ -4,6 +4,7 @@ record offering a deactivation that was then refused, an organization's confirma
 followed neither what its point of contact saw nor what its manager changed, and a point of
 contact whose mistyped name or address nobody could correct."""
 
+import asyncio
 import re
 
 import pytest
@@ -178,3 +179,34 @@ async def test_a_manager_corrects_a_point_of_contacts_name_and_a_mistyped_addres
     assert moved.status_code == 409 and "is how they log in" in moved.text
     assert 'id="email-error"' in moved.text or "usa-input--error" in moved.text
     await api_client(system, right)  # still logs in with the same address
+
+
+async def test_a_corrected_address_committed_after_its_process_looks_gets_the_new_link(
+        system, monkeypatch):
+    """The new link's process starts just before the correction commits: reading the contact
+    first, it sent the new link to the mistyped address again and none to the right one (seen
+    once in a whole run). It now waits for the round it was started for."""
+    from api.processes import portal as process
+
+    manager_http = await manager_api(system, await location_manager(system))
+    employer = (await manager_http.post("/api/v1/employers", json={
+        "name": f"Late {tag()}", "industry": "Grocery and retail", "street": "1 Main St",
+        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})).json()
+    typo, right = unique_email("late").replace("@example.org", "@exmaple.org"), unique_email("late")
+    added = await manager_http.post(f"/api/v1/employers/{employer['id']}/contacts", json={
+        "first_name": "Lena", "last_name": "Late", "email": typo})
+    assert added.status_code == 201, added.text
+    await system.smtp.one(to=typo, subject=VALIDATION)
+    started = process.send_validation
+
+    async def commit_late(*args, **kwargs):
+        await started(*args, **kwargs)
+        await asyncio.sleep(1.5)  # the process reads the contact before this commits
+
+    monkeypatch.setattr(process, "send_validation", commit_late)
+    corrected = await manager_http.put(
+        f"/api/v1/employers/{employer['id']}/contacts/{added.json()['id']}",
+        json={"first_name": "Lena", "last_name": "Late", "email": right})
+    assert corrected.status_code == 200, corrected.text
+    await system.smtp.one(to=right, subject=VALIDATION)
+    assert len(system.smtp.find(typo, VALIDATION)) == 1, "the new link went to the old address"
