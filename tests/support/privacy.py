@@ -57,19 +57,24 @@ def tokens(text: str) -> set[str]:
     return set(WORD.findall(text)) | set(EMAIL.findall(text)) | set(DIGITS.findall(text))
 
 
-def index(people: list[Recipient], holidays: str) -> dict[tuple[str, ...], int]:
-    """Each trace as the tokens it is made of -> its recipient (looked up by set, not by
-    scanning every history once per person: thousands of people, a thousand histories)."""
-    found = {}
+def index(people: list[Recipient], holidays: str) -> dict[str, dict[tuple[str, ...], int]]:
+    """Each trace as the tokens it is made of -> its recipient, filed under its longest token
+    (the whole phone number, not its "919"): a history's tokens find the few traces that could
+    be in it, rather than every trace of thousands of people being tried against each of a
+    thousand histories."""
+    found: dict[str, dict[tuple[str, ...], int]] = {}
     calendar = set(holidays_of(holidays, sorted({person.date_of_birth.year for person in people})))
     for person in people:
         for trace in traces(person, calendar):
             parts = tokens(trace) if EMAIL.fullmatch(trace) or DIGITS.fullmatch(trace) else None
-            found[tuple(sorted(parts or set(WORD.findall(trace))))] = person.id
+            words = tuple(sorted(parts or set(WORD.findall(trace))))
+            if words:
+                found.setdefault(max(words, key=len), {})[words] = person.id
     return found
 
 
-def leaks_in(text: str, traces_of: dict[tuple[str, ...], int]) -> list[tuple[int, str]]:
+def leaks_in(text: str, traces_of: dict[str, dict[tuple[str, ...], int]]
+             ) -> list[tuple[int, str]]:
     seen = tokens(text)
-    return [(who, " ".join(words)) for words, who in traces_of.items()
-            if words and words[0] in seen and all(word in seen for word in words)]
+    return [(who, " ".join(words)) for key in seen & traces_of.keys()
+            for words, who in traces_of[key].items() if all(word in seen for word in words)]
