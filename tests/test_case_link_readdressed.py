@@ -210,3 +210,31 @@ async def test_an_address_added_to_a_phone_only_question_keeps_its_link_and_gets
     assert link == requester_case_path(system.settings.secret_key.get_secret_value(), case_id,
                                        False)  # version 0: the link it always had
     assert (await browser(system).get(link)).status_code == 200
+
+
+async def test_an_address_given_to_a_phone_only_question_committed_late_gets_the_link(
+        system, monkeypatch):
+    """The email's process starts just before the address commits: reading the case first, it
+    found no address (the link's version does not move when there was none) and sent nothing
+    at all. It now waits for the address."""
+    from api.processes import helpdesk as process
+
+    async with system.http() as http:
+        asked = await http.post("/api/v1/helpdesk/questions", json={
+            "name": "Lou Late", "question": "When is my appointment?", "phone": "919-555-0199"})
+    assert asked.status_code == 201, asked.text
+    case_id = asked.json()["id"]
+    _staff, agent = await _agent(system)
+    started = process.email_link
+
+    async def commit_late(*args, **kwargs):
+        await started(*args, **kwargs)
+        await asyncio.sleep(1.5)  # the process reads the case before this commits
+
+    monkeypatch.setattr(process, "email_link", commit_late)
+    given = unique_email("phone-late")
+    page = f"/helpdesk/cases/{case_id}"
+    done = await agent.submit(page, {"requester_email": given}, action=f"{page}/requester-email")
+    assert "corrected it from none (phone only) to" in done.text, done.text[:500]
+    mail = await system.smtp.one(to=given, subject=UPDATED)
+    assert "corrected your email address" in mail.text
