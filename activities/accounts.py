@@ -4,7 +4,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.links import issue_link
-from activities.mailer import MailingActivities, present
+from activities.mailer import MailingActivities, as_told
 from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
@@ -43,7 +43,10 @@ class AccountActivities(MailingActivities):
         if await self.mailer.already_sent(key):
             return
         async with transaction(self.sessions) as session:
-            user = await present(session, User, data.user_id, "account")
+            # an address whose registration expired is registered again on the same row, just
+            # before its new process looks: the name greeted is the new registration's
+            user = await as_told(session, User, data.user_id, "account",
+                                 lambda row: row.status != AccountStatus.EXPIRED)
             await revoke_links(session, VERIFY_PURPOSE, data.user_id, keep_step_key=key)
             token, link = await issue_link(session, secret=self.secret, purpose=VERIFY_PURPOSE,
                                            step_key=key,

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from models.accounts import User
-from models.enums import AccountStatus
+from models.enums import AccountStatus, Role
+from tests.support.accounts import make_user
 from tests.support.web import PASSWORD, browser, unique_email
 from workflows import ids
 
@@ -202,3 +203,29 @@ async def test_invalid_registrations_are_refused_by_field(system):
     assert page.status_code == 400
     assert 'value="Admin"' in page.text, "what the person typed is kept"
     assert "This field is required." in page.text
+
+
+
+async def test_an_expired_address_registered_again_committed_late_greets_the_new_name(
+        system, monkeypatch):
+    """An address whose registration expired is registered again on the same account, whose
+    new process starts just before the registration commits: reading the account first, its
+    confirmation email greeted the expired registration's name (typed by someone else). It now
+    waits for the account to be registered again."""
+    from api.processes import accounts as process
+
+    email = unique_email("expired-late")
+    await make_user(system, Role.ORG_ADMIN, email=email, first_name="Earlier",
+                    status=AccountStatus.EXPIRED)  # its process ended with it
+    started = process.start_verification
+
+    async def commit_late(*args, **kwargs):
+        await started(*args, **kwargs)
+        await asyncio.sleep(1.5)  # the process reads the account before this commits
+
+    monkeypatch.setattr(process, "start_verification", commit_late)
+    async with system.http() as http:
+        again = await http.post("/api/v1/registrations", json=registration(email))
+    assert again.status_code == 202, again.text
+    mail = await system.smtp.one(to=email, subject=CONFIRM)
+    assert "Hello Olivia," in mail.text and "Earlier" not in mail.text, mail.text[:200]
