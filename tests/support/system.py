@@ -21,6 +21,7 @@ from core.devrun import BIN, KEEP_ALIVE_SECONDS, dev_server_tuning
 from core.security import use_password_hashing
 from core.settings import Settings
 from core.temporal import DATA_CONVERTER
+from tests.support.databases import no_flush
 from tests.support.smtp import SmtpCapture
 from worker import build_worker
 
@@ -165,7 +166,7 @@ async def start_system(env: WorkflowEnvironment, database_url: str, smtp: SmtpCa
     port = sock.getsockname()[1]
     settings = make_settings(database_url, smtp, port, task_queue, data_dir, **overrides)
     system = System(settings=settings, env=env, smtp=smtp,
-                    engine=create_engine(settings.resolved_database_url),
+                    engine=no_flush(create_engine(settings.resolved_database_url)),
                     base_url=f"http://127.0.0.1:{port}", gateway_connects=gateway_connects)
     await system.start_worker()
     await system.start_api(sock)
