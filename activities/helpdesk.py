@@ -17,7 +17,7 @@ from models.contracts import (
     PublishedMessage,
     WelcomeInput,
 )
-from models.enums import Role
+from models.enums import AccountStatus, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage
 from models.helpdesk_rules import (
     INFO_CLOSE_AFTER,
@@ -46,7 +46,10 @@ class HelpdeskActivities(MailingActivities):
             return
         password = temporary_password()
         async with transaction(self.sessions) as session:
-            user = await present(session, User, data.user_id, "account")
+            # an address whose self-registration expired becomes the new requester's on the
+            # same row, just before its process looks: read as registered again
+            user = await as_told(session, User, data.user_id, "account",
+                                 lambda row: row.status != AccountStatus.EXPIRED)
             user.password_hash = hash_password(password)
             user.must_change_password = True
             session.add(user)

@@ -205,7 +205,6 @@ async def test_invalid_registrations_are_refused_by_field(system):
     assert "This field is required." in page.text
 
 
-
 async def test_an_expired_address_registered_again_committed_late_greets_the_new_name(
         system, monkeypatch):
     """An address whose registration expired is registered again on the same account, whose
@@ -229,3 +228,39 @@ async def test_an_expired_address_registered_again_committed_late_greets_the_new
     assert again.status_code == 202, again.text
     mail = await system.smtp.one(to=email, subject=CONFIRM)
     assert "Hello Olivia," in mail.text and "Earlier" not in mail.text, mail.text[:200]
+
+
+async def test_an_expired_address_registered_as_a_requester_committed_late_is_one_attempt(
+        system, monkeypatch):
+    """An address whose registration expired becomes a help-desk requester's on the same
+    account, whose welcome process starts just before the registration commits: the
+    credentials' step read the expired account (no username yet), failed building the email
+    and tried again a second later, a traceback in the worker's log. It now waits for the
+    account to be registered again, and greets the requester who registered."""
+    from temporalio.api.enums.v1 import EventType
+
+    from api.processes import accounts as process
+
+    email = unique_email("expired-req")
+    user = await make_user(system, Role.ORG_ADMIN, email=email, first_name="Earlier",
+                           status=AccountStatus.EXPIRED)
+    started = process.welcome_requester
+
+    async def commit_late(*args, **kwargs):
+        await started(*args, **kwargs)
+        await asyncio.sleep(0.2)  # the process reads the account before this commits
+
+    monkeypatch.setattr(process, "welcome_requester", commit_late)
+    async with system.http() as http:
+        done = await http.post("/api/v1/helpdesk/registrations", json={
+            "first_name": "Rae", "last_name": "Requester", "email": email,
+            "registration_code": "VAC2021"})
+    assert done.status_code == 202, done.text
+    mail = await system.smtp.one(to=email, subject="username and temporary password")
+    assert "Rae" in mail.text and "Earlier" not in mail.text, mail.text[:200]
+    welcome = system.client.get_workflow_handle(ids.requester_welcome(user.id))
+    await welcome.result()
+    history = await welcome.fetch_history()
+    attempts = [event.activity_task_started_event_attributes.attempt for event in history.events
+                if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED]
+    assert attempts and set(attempts) == {1}, attempts
