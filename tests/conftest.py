@@ -6,6 +6,7 @@ import os
 import uuid
 
 import pytest
+import uvloop
 from temporalio.testing import WorkflowEnvironment
 
 from core.temporal import DATA_CONVERTER
@@ -31,6 +32,12 @@ def pytest_configure(config) -> None:
     # generations as CPython's defaults): 3 took 0.7 s. The servers freeze their start-up heap
     # instead (core/heap.py), which the tests leave off: they start and stop many systems.
     gc.set_threshold(700, 10, 100)
+
+
+def pytest_asyncio_loop_factories(config, item):
+    """The tests' loop is the one production's API (uvicorn) and worker (worker.run_loop) run
+    on: uvloop. The system a test process starts (API, worker, clients) runs on it too."""
+    return {"uvloop": uvloop.new_event_loop}
 
 
 @pytest.fixture(autouse=True)
