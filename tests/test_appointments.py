@@ -15,6 +15,7 @@ from models.care_rules import EASTERN, local_today
 from models.enrollment import Location
 from models.recipient_rules import recipient_path
 from tests.support.care import give, offer_slot, stock, vaccinating_site, walk_in
+from tests.support.late import commit_late
 from tests.support.web import CSRF
 
 
@@ -360,13 +361,7 @@ async def _moved_committing_late(system, monkeypatch, seconds: float) -> tuple[s
     site = await vaccinating_site(system)
     email = f"late-{uuid.uuid4().hex[:6]}@example.org"
     http, base, token, appointment, earlier = await _booked(system, site, email, 8, 2)
-    told = process.changed
-
-    async def commit_late(*args, **kwargs):
-        await told(*args, **kwargs)
-        await asyncio.sleep(seconds)
-
-    monkeypatch.setattr(process, "changed", commit_late)
+    commit_late(monkeypatch, process, "changed", seconds)
     moved = await http.post(f"{base}/appointments/{appointment}/reschedule",
                             data={"slot_id": str(earlier), "csrf_token": token})
     await http.aclose()

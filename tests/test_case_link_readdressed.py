@@ -21,6 +21,7 @@ from models.helpdesk import Case
 from models.helpdesk_rules import CASE_LINK, requester_case_path
 from notifications.sender import SmtpSender
 from tests.support.accounts import make_user
+from tests.support.late import commit_late
 from tests.support.web import browser, unique_email
 
 NO_LONGER = "This link is no longer valid"
@@ -225,13 +226,7 @@ async def test_an_address_given_to_a_phone_only_question_committed_late_gets_the
     assert asked.status_code == 201, asked.text
     case_id = asked.json()["id"]
     _staff, agent = await _agent(system)
-    started = process.email_link
-
-    async def commit_late(*args, **kwargs):
-        await started(*args, **kwargs)
-        await asyncio.sleep(1.5)  # the process reads the case before this commits
-
-    monkeypatch.setattr(process, "email_link", commit_late)
+    commit_late(monkeypatch, process, "email_link", 1.5)
     given = unique_email("phone-late")
     page = f"/helpdesk/cases/{case_id}"
     done = await agent.submit(page, {"requester_email": given}, action=f"{page}/requester-email")

@@ -4,12 +4,12 @@ record offering a deactivation that was then refused, an organization's confirma
 followed neither what its point of contact saw nor what its manager changed, and a point of
 contact whose mistyped name or address nobody could correct."""
 
-import asyncio
 import re
 
 import pytest
 
 from tests.support.inventory import enrolled_sites
+from tests.support.late import commit_late
 from tests.support.portal import INVITATION, invite
 from tests.support.recipients import location_manager, manager_api, tag
 from tests.support.review import reviewer
@@ -134,19 +134,28 @@ async def test_a_contact_does_not_confirm_details_changed_after_their_page_showe
         "seen": fresh["details_key"]})).json()["confirmed"] is True
 
 
+async def _mistyped_contact(manager_http, name: str, first: str, last: str) -> tuple:
+    """A manager's new organization and its point of contact added at a mistyped address:
+    (the organization, the answer adding the contact, the typo, the right address)."""
+    employer = (await manager_http.post("/api/v1/employers", json={
+        "name": f"{name} {tag()}", "industry": "Grocery and retail", "street": "1 Main St",
+        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})).json()
+    right = unique_email(name.lower())
+    typo = right.replace("@example.org", "@exmaple.org")
+    added = await manager_http.post(f"/api/v1/employers/{employer['id']}/contacts", json={
+        "first_name": first, "last_name": last, "email": typo})
+    assert added.status_code == 201, added.text
+    return employer, added, typo, right
+
+
 async def test_a_manager_corrects_a_point_of_contacts_name_and_a_mistyped_address(system):
     """A point of contact added with a typo could not be corrected by anyone: the mistyped
     address waited for its validation forever, and a validated contact's account page sent
     them to the manager, who had no way to change their name."""
     manager = await location_manager(system)
     manager_http = await manager_api(system, manager)
-    employer = (await manager_http.post("/api/v1/employers", json={
-        "name": f"Typos {tag()}", "industry": "Grocery and retail", "street": "1 Main St",
-        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})).json()
-    typo, right = unique_email("poc").replace("@example.org", "@exmaple.org"), unique_email("poc")
-    added = await manager_http.post(f"/api/v1/employers/{employer['id']}/contacts", json={
-        "first_name": "Olag", "last_name": "Contact", "email": typo})
-    assert added.status_code == 201, added.text
+    employer, added, typo, right = await _mistyped_contact(manager_http, "Typos", "Olag",
+                                                           "Contact")
     old = (await system.smtp.one(to=typo, subject=VALIDATION)).link("/org-contact/validate/")
     page = browser(system)
     await page.login(manager.email)
@@ -189,21 +198,9 @@ async def test_a_corrected_address_committed_after_its_process_looks_gets_the_ne
     from api.processes import portal as process
 
     manager_http = await manager_api(system, await location_manager(system))
-    employer = (await manager_http.post("/api/v1/employers", json={
-        "name": f"Late {tag()}", "industry": "Grocery and retail", "street": "1 Main St",
-        "city": "Raleigh", "state": "North Carolina", "zip_code": "27601"})).json()
-    typo, right = unique_email("late").replace("@example.org", "@exmaple.org"), unique_email("late")
-    added = await manager_http.post(f"/api/v1/employers/{employer['id']}/contacts", json={
-        "first_name": "Lena", "last_name": "Late", "email": typo})
-    assert added.status_code == 201, added.text
+    employer, added, typo, right = await _mistyped_contact(manager_http, "Late", "Lena", "Late")
     await system.smtp.one(to=typo, subject=VALIDATION)
-    started = process.send_validation
-
-    async def commit_late(*args, **kwargs):
-        await started(*args, **kwargs)
-        await asyncio.sleep(1.5)  # the process reads the contact before this commits
-
-    monkeypatch.setattr(process, "send_validation", commit_late)
+    commit_late(monkeypatch, process, "send_validation", 1.5)
     corrected = await manager_http.put(
         f"/api/v1/employers/{employer['id']}/contacts/{added.json()['id']}",
         json={"first_name": "Lena", "last_name": "Late", "email": right})

@@ -9,6 +9,7 @@ from sqlmodel import select
 from models.accounts import User
 from models.enums import AccountStatus, Role
 from tests.support.accounts import make_user
+from tests.support.late import commit_late
 from tests.support.web import PASSWORD, browser, unique_email
 from workflows import ids
 
@@ -216,13 +217,7 @@ async def test_an_expired_address_registered_again_committed_late_greets_the_new
     email = unique_email("expired-late")
     await make_user(system, Role.ORG_ADMIN, email=email, first_name="Earlier",
                     status=AccountStatus.EXPIRED)  # its process ended with it
-    started = process.start_verification
-
-    async def commit_late(*args, **kwargs):
-        await started(*args, **kwargs)
-        await asyncio.sleep(1.5)  # the process reads the account before this commits
-
-    monkeypatch.setattr(process, "start_verification", commit_late)
+    commit_late(monkeypatch, process, "start_verification", 1.5)
     async with system.http() as http:
         again = await http.post("/api/v1/registrations", json=registration(email))
     assert again.status_code == 202, again.text
@@ -244,13 +239,7 @@ async def test_an_expired_address_registered_as_a_requester_committed_late_is_on
     email = unique_email("expired-req")
     user = await make_user(system, Role.ORG_ADMIN, email=email, first_name="Earlier",
                            status=AccountStatus.EXPIRED)
-    started = process.welcome_requester
-
-    async def commit_late(*args, **kwargs):
-        await started(*args, **kwargs)
-        await asyncio.sleep(0.2)  # the process reads the account before this commits
-
-    monkeypatch.setattr(process, "welcome_requester", commit_late)
+    commit_late(monkeypatch, process, "welcome_requester", 0.2)  # within the step's looks
     async with system.http() as http:
         done = await http.post("/api/v1/helpdesk/registrations", json={
             "first_name": "Rae", "last_name": "Requester", "email": email,
