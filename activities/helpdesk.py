@@ -132,13 +132,15 @@ class HelpdeskActivities(MailingActivities):
         """A public question's personal link, to the address on file, once: its new version
         to the address an agent corrected, or the current one asked for by address. A case
         update email (case_updated) saying why, with the link as it is when sent."""
+        def told(case: Case) -> bool:
+            """This change has committed (or a later one): an address given to a phone-only
+            question keeps the link's version, so there only the address shows it."""
+            if case.link_version != data.version:
+                return case.link_version > data.version
+            return data.reason != "readdressed" or bool(case.requester_email)
+
         async with self.sessions() as session:
-            # an address given to a phone-only question keeps the link's version: only the
-            # address shows that the correction has committed
-            await as_told(session, Case, data.case_id, "case", lambda case: (
-                case.link_version >= data.version and (
-                    data.reason != "readdressed" or bool(case.requester_email)
-                    or case.link_version > data.version)))
+            await as_told(session, Case, data.case_id, "case", told)
         await self.send_case_email(CaseEmail(
             case_id=data.case_id, kind="updated", detail=LINK_EMAILED[data.reason],
             key=f"case-{data.case_id}:link-v{data.version}"
