@@ -127,7 +127,9 @@ async def _keeping(session, lots: list[tuple[str, str]], chosen: str | None,
     if lot is None or lot.location_id != location_id:
         return lots
     product = await session.get(Product, lot.product_id)
-    return [(chosen, f"{product.name}, lot {lot.lot_number}"), *lots]
+    # the option's value as the form sends it back: the dose's lot (a number) and the lot a
+    # refused form named (text) are the same option, not two
+    return [(str(lot_id), f"{product.name}, lot {lot.lot_number}"), *lots]
 
 
 def _doses_free(lot) -> str:
