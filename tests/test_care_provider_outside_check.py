@@ -3,9 +3,12 @@ through the pages a person uses."""
 
 import re
 import uuid
+from datetime import timedelta
 
+from models.base import utcnow
+from models.care_rules import local_today
 from models.enums import Role
-from tests.support.care import give, stock, vaccinating_site, walk_in
+from tests.support.care import give, on_hand, stock, vaccinating_site, walk_in
 from tests.support.web import browser
 
 
@@ -34,3 +37,43 @@ async def test_a_dose_from_a_used_up_lot_names_its_lot_once_on_the_correction_pa
     assert [text for _, text in options if number in text] == [
         f"Moderna COVID-19 Vaccine, lot {number}"], options
     assert re.search(rf'<option value="{lot}"\s+selected', page.text), "still chosen"
+
+
+async def test_a_dose_whose_lot_was_found_expired_later_can_still_be_corrected(system):
+    """Found by the outside check: a dose given today from a lot whose expiration date the
+    site then corrected to yesterday (the label's date) could not be corrected at all: saving
+    it with only its route changed said "Date given: Lot ... had expired on that day.", so a
+    wrong route, site or provider stayed on the record. The lot's days are asked of a dose
+    moved to another lot or day, not of one whose lot and day stay as recorded."""
+    site = await vaccinating_site(system)
+    number = f"EX-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, site, "207", number)
+    dose = (await give(site, (await walk_in(site))["id"], lot)).json()
+    today = local_today(utcnow())
+    corrected = await site.manager.put(
+        f"/api/v1/locations/{site.location_id}/inventory/lots/{lot}/expiration", json={
+            "expiration_date": str(today - timedelta(days=1)), "reason": "The label's date",
+            "request_key": uuid.uuid4().hex})
+    assert corrected.status_code == 200, corrected.text
+    person = browser(system)
+    await person.login(site.emails[Role.PROVIDER])
+    edit = f"/care/doses/{dose['id']}/edit"
+    saved = await person.submit(edit, {
+        "lot_id": str(lot), "dose_number": "1", "administered_on": dose["administered_on"],
+        "site": "LD", "route": "SC", "provider_name": "Pat Provider"})
+    assert saved.status_code == 200 and "had expired" not in saved.text, saved.text
+    stored = (await site.provider.get(f"/api/v1/administrations/{dose['id']}")).json()
+    assert stored["route"] == "SC" and stored["lot_id"] == lot
+    api = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": dose["administered_on"], "site": "RD",
+        "route": "IM", "provider_name": "Pat Provider"})
+    assert api.status_code == 200 and api.json()["site"] == "RD", api.text
+    moved = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": str(today - timedelta(days=1)), "site": "RD",
+        "route": "IM", "provider_name": "Pat Provider"})  # another day: still the lot's rule
+    assert moved.status_code == 200, moved.text
+    later = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": str(today), "site": "RD",
+        "route": "IM", "provider_name": "Pat Provider"})
+    assert later.status_code == 422 and "had expired" in later.text, later.text
+    assert await on_hand(system, lot) == 9

@@ -176,7 +176,7 @@ async def every_problem(session: AsyncSession, person: Recipient, location: Loca
             problems.update(error.errors)
     if given_on is not None:
         problems = {**await day_problems(
-            session, person, lot, given_on, today,
+            session, person, lot and _moved_to(dose, lot, given_on), given_on, today,
             "administered_on" if dose is not None and lot and lot.id == dose.lot_id
             else "lot_id"), **problems}
     if dose_number is not None:
@@ -185,6 +185,16 @@ async def every_problem(session: AsyncSession, person: Recipient, location: Loca
         except Conflict as error:
             problems.update(error.errors)
     return problems
+
+
+def _moved_to(dose: Administration | None, lot: Lot, given_on: date) -> Lot | None:
+    """The lot whose days a dose's day is checked against: its lot, unless a correction
+    keeps the dose in the lot and on the day it was recorded with (allowed then: a lot's
+    expiration date corrected since to an earlier one does not stop a wrong site, route or
+    provider being corrected)."""
+    if dose is not None and lot.id == dose.lot_id and given_on == dose.administered_on:
+        return None
+    return lot
 
 
 async def _no_twin_dose(session: AsyncSession, recipient_id: int, dose_number: int,
@@ -345,7 +355,8 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
     try:
         if data.lot_id is not None and data.lot_id != dose.lot_id:
             new = await lot_here(session, location, data.lot_id)
-        _refuse(await day_problems(session, person, new, data.administered_on, today,
+        _refuse(await day_problems(session, person, _moved_to(dose, new, data.administered_on),
+                                   data.administered_on, today,
                                    "lot_id" if new is not lot else "administered_on"))
         await _no_twin_dose(session, dose.recipient_id, data.dose_number, dose.id)
         if new is not lot:
