@@ -1,10 +1,12 @@
 """What the outside check of the provider side (point of care, inventory) found, each
 through the pages a person uses."""
 
+import html
 import re
 import uuid
 from datetime import timedelta
 
+from core.timefmt import day
 from models.base import utcnow
 from models.care_rules import local_today
 from models.enums import Role
@@ -77,3 +79,37 @@ async def test_a_dose_whose_lot_was_found_expired_later_can_still_be_corrected(s
         "route": "IM", "provider_name": "Pat Provider"})
     assert later.status_code == 422 and "had expired" in later.text, later.text
     assert await on_hand(system, lot) == 9
+
+
+async def test_a_first_dose_says_when_and_where_the_second_dose_reminder_goes(system):
+    """Found by the outside check: recording dose 1 of a two-dose product said only "Dose 1
+    is recorded.": the provider could not tell the person that a reminder would come, when,
+    or to which address, nor that none would (no email address). The notice says it."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "207", f"RM-{uuid.uuid4().hex[:6].upper()}")
+    single = await stock(system, site, "212", f"JJ-{uuid.uuid4().hex[:6].upper()}")
+    today = local_today(utcnow())
+    due = day(today + timedelta(days=28))  # Moderna: 28 days
+    staff = browser(system)
+    await staff.login(site.emails[Role.PROVIDER])
+    address = f"remind-{uuid.uuid4().hex[:6]}@example.org"
+    for email, said in (
+            (address, f"Dose 1 is recorded. A reminder for dose 2 is emailed to {address} on "
+                      f"{due}."),
+            (None, f"Dose 1 is recorded. No reminder is emailed (no email address on their "
+                   f"record): tell them dose 2 is due from {due}.")):
+        someone = await walk_in(site, email=email)
+        here = f"/care/{site.location_id}/recipients/{someone['id']}"
+        page = await staff.submit(here, {
+            "lot_id": str(lot), "dose_number": "1", "administered_on": str(today),
+            "site": "LD", "route": "IM", "provider_name": "Pat Provider",
+            "request_key": uuid.uuid4().hex}, action=f"{here}/record")
+        assert page.status_code == 200 and said in html.unescape(page.text), page.text
+    once = await walk_in(site, email=address.replace("remind", "once"))
+    here = f"/care/{site.location_id}/recipients/{once['id']}"
+    page = await staff.submit(here, {
+        "lot_id": str(single), "dose_number": "1", "administered_on": str(today),
+        "site": "LD", "route": "IM", "provider_name": "Pat Provider",
+        "request_key": uuid.uuid4().hex}, action=f"{here}/record")
+    assert "Dose 1 is recorded." in page.text and "reminder" not in page.text.split(
+        "Dose 1 is recorded.")[1][:200], "a single-dose product has no reminder"

@@ -21,9 +21,10 @@ from api.routing import Router
 from core.errors import CVMSError, Invalid, NotFound
 from core.timefmt import day
 from models.administration_schemas import AdministrationEdit, AdministrationIn, RemovalIn
+from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR
 from models.base import as_utc
-from models.care_rules import ROUTES, SITES, local_today
+from models.care_rules import ROUTES, SITES, local_today, reminder_time
 from models.enrollment import Location
 from models.helpdesk import NOTHING_TO_SEARCH, nothing_to_search
 from models.inventory import Lot, Product
@@ -236,12 +237,26 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
             person, location)
         dose = await administrations.record(session, gateway, user, location, data)
         await session.commit()
+        reminder = await _reminder_said(session, gateway, person, dose)
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _person_page(request, session, gateway, user, location_id, recipient_id,
                                   values, error.problems(),
                                   error.status_code)
-    return redirect(here, notice=f"Dose {dose.dose_number} is recorded.")
+    return redirect(here, notice=f"Dose {dose.dose_number} is recorded.{reminder}")
+
+
+async def _reminder_said(session, gateway, person: Recipient, dose) -> str:
+    """What follows a first dose of a two-dose product, for the provider to tell the person:
+    the day the reminder is emailed and to which address, or that none is (no address)."""
+    due = await reminder_due(session, dose)
+    if due is None:
+        return ""
+    sent = local_today(reminder_time(due, await gateway.now()))
+    if person.email:
+        return (f" A reminder for dose 2 is emailed to {person.email} on {day(sent)}.")
+    return (f" No reminder is emailed (no email address on their record): tell them dose 2 "
+            f"is due from {day(local_today(due))}.")
 
 
 async def _dose(session, user, administration_id: int):
