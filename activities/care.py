@@ -10,6 +10,7 @@ from models.administration_store import reminder_due
 from models.administrations import (
     CANCELLED,
     RELEASED,
+    WITHDRAWN,
     Administration,
     Appointment,
     AppointmentSlot,
@@ -83,8 +84,10 @@ class CareActivities(MailingActivities):
             async with self.sessions() as session:
                 appointment = await present(session, Appointment, data.appointment_id,
                                             "appointment")
-                # released (its dose recorded elsewhere or earlier): ended, as a cancellation is
-                status = CANCELLED if appointment.status == RELEASED else appointment.status
+                # released (its dose recorded elsewhere or earlier) or withdrawn (unfit after a
+                # dose's correction): ended, as a cancellation is
+                status = (CANCELLED if appointment.status in (RELEASED, WITHDRAWN)
+                          else appointment.status)
                 if status == CANCELLED or not (
                         data.cancelled or appointment.moves < data.moves_at_least):
                     slot = await session.get(AppointmentSlot, appointment.slot_id)
@@ -100,7 +103,8 @@ class CareActivities(MailingActivities):
         it has when sent) or its cancellation once it is cancelled (once each)."""
         async with self.sessions() as session:
             appointment = await present(session, Appointment, data.appointment_id, "appointment")
-            if data.change == "cancelled" and appointment.status not in (CANCELLED, RELEASED):
+            if data.change == "cancelled" and appointment.status not in (CANCELLED, RELEASED,
+                                                                         WITHDRAWN):
                 return False
             if data.change == "moved" and (appointment.status != "booked"
                                            or appointment.moves == 0):
@@ -115,8 +119,8 @@ class CareActivities(MailingActivities):
                 when_text = i18n.local_when(slot.starts_at)
             context = AppointmentNoticeContext(
                 recipient_name=person.first_name,
-                change=("released" if data.change == "cancelled"
-                        and appointment.status == RELEASED else data.change),
+                change=(appointment.status if data.change == "cancelled"
+                        and appointment.status in (RELEASED, WITHDRAWN) else data.change),
                 location_name=location.name, when_text=when_text,
                 location_address=location.address,
                 dose_number=slot.dose_number, language=person.language,

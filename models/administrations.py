@@ -10,8 +10,10 @@ from models.base import created_at_field, time_field
 RECORDED = "recorded"
 ENTERED_IN_ERROR = "entered_in_error"
 # An appointment's states: booked; cancelled by the person; attended (its dose was given at
-# that location on its day); released (its dose was recorded elsewhere or on another day).
+# that location on its day); released (its dose was recorded elsewhere or on another day);
+# withdrawn (a dose corrected or removed as entered in error left it unfit for their doses).
 BOOKED, CANCELLED, ATTENDED, RELEASED = "booked", "cancelled", "attended", "released"
+WITHDRAWN = "withdrawn"
 
 
 class CheckIn(SQLModel, table=True):

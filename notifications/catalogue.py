@@ -296,7 +296,9 @@ class AppointmentNoticeContext(EmailContext):
     """A booking confirmed, moved to another time or cancelled, in the recipient's language
     (en or es)."""
 
-    change: str  # booked, moved, cancelled or released (its dose was recorded already)
+    # booked, moved, cancelled, released (its dose was recorded already) or withdrawn (a dose
+    # corrected or removed as entered in error left it unfit for their doses)
+    change: str
     location_name: str
     location_address: str = ""  # where to come: street, city, state and ZIP code
     when_text: str  # the appointment's time, already in the recipient's language

@@ -37,6 +37,7 @@ from models.administrations import (
     CANCELLED,
     RECORDED,
     RELEASED,
+    WITHDRAWN,
     Administration,
     Appointment,
     AppointmentSlot,
@@ -279,7 +280,7 @@ async def cancel_unfit(session: AsyncSession, gateway: Gateway, recipient_id: in
             continue
         changed = await session.exec(update(Appointment).where(
             Appointment.id == appointment.id, Appointment.status == BOOKED)
-            .values(status=CANCELLED))
+            .values(status=WITHDRAWN))  # its email says why: the person cancelled nothing
         if changed.rowcount == 1:
             await _free_place(session, slot.id)
             await process.changed(gateway, session, appointment.id,
