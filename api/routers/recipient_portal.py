@@ -163,7 +163,8 @@ async def save(request: Request, recipient_id: Id, key: str, session: SessionDep
     if errors:
         return await _form(request, session, person, f"/r/{recipient_id}/{key}", values,
                            errors, 400)
-    return redirect(f"{base}/status?saved=1")
+    # saved=2: the link moved on (the emailed one no longer works): the page says so
+    return redirect(f"{base}/status?saved={2 if person.link_version != version else 1}")
 
 
 @router.get("/r/{recipient_id}/{key}/status", response_class=HTMLResponse)
@@ -178,6 +179,8 @@ async def status(request: Request, recipient_id: Id, key: str, session: SessionD
     return bilingual_page(request, "recipient/status.html", {
         "person": person, "base": base, "result": result, "status_label": label,
         "status_meaning": meaning, "saved": bool(saved),
+        # the link just moved on (`save`): the new one, written out to keep
+        "new_link": settings.link(base) if saved == 2 else None,
         "series": await series_of(session, person),
         "booked": await appointments.booked_for(session, person),
         "location": await session.get(Location, person.location_id)})
