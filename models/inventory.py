@@ -23,6 +23,11 @@ DOSE_ML = {"207": "0.5", "208": "0.3", "211": "0.5", "212": "0.5", "217": "0.3",
 # Moderna's booster was half a dose (0.25 mL) under the same code, but an additional primary
 # dose a full one: past its primary series the amount is not known from the product alone.
 BOOSTER_DIFFERS = {"207"}
+# The ages a formulation is for, where its name says them (Pfizer-BioNTech's gray, orange and
+# maroon caps), in months from the first birthday-month counted to the last excluded: 12
+# years and older; 5 to 11 years; 6 months to 4 years. A dose outside them asks to confirm.
+AGES_IN_MONTHS = {"217": (144, None, "12 years and older"), "218": (60, 144, "5 to 11 years"),
+                  "219": (6, 60, "6 months to 4 years")}
 
 
 class Product(SQLModel, table=True):

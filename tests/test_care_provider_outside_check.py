@@ -113,3 +113,34 @@ async def test_a_first_dose_says_when_and_where_the_second_dose_reminder_goes(sy
         "request_key": uuid.uuid4().hex}, action=f"{here}/record")
     assert "Dose 1 is recorded." in page.text and "reminder" not in page.text.split(
         "Dose 1 is recorded.")[1][:200], "a single-dose product has no reminder"
+
+
+async def test_a_formulation_for_young_children_given_to_an_adult_asks_first(system):
+    """Found by the outside check: a dose from a lot of "Pfizer-BioNTech COVID-19 Vaccine, 6
+    months to 4 years (maroon cap)" was recorded for a 76-year-old without a word, as were
+    the other formulations whose names say their ages. Such a dose asks to confirm, as one
+    given early or of another product does; confirmed, it is recorded."""
+    site = await vaccinating_site(system)
+    maroon = await stock(system, site, "219", f"MC-{uuid.uuid4().hex[:6].upper()}")
+    gray = await stock(system, site, "217", f"GC-{uuid.uuid4().hex[:6].upper()}")
+    adult = await walk_in(site)  # born 1980
+    staff = browser(system)
+    await staff.login(site.emails[Role.PROVIDER])
+    here = f"/care/{site.location_id}/recipients/{adult['id']}"
+    today = str(local_today(utcnow()))
+    typed = {"lot_id": str(maroon), "dose_number": "1", "administered_on": today, "site": "LD",
+             "route": "IM", "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex}
+    page = await staff.submit(here, typed, action=f"{here}/record")
+    assert page.status_code == 422, page.text
+    said = html.unescape(page.text.split('id="confirmed-error">')[1].split("<")[0])
+    assert "6 months to 4 years (maroon cap) is for ages 6 months to 4 years" in said, said
+    assert f"was {local_today(utcnow()).year - 1980 - 1} years old" in said or (
+        f"was {local_today(utcnow()).year - 1980} years old" in said), said
+    assert lot_options(page.text)[0][0] == str(maroon) or f'value="{maroon}" selected' in (
+        page.text), "the lot chosen is kept"
+    assert (await staff.get(here)).text.count("Edit or remove dose") == 0, "nothing recorded"
+    confirmed = await staff.submit(here, {**typed, "confirmed": "true"}, action=f"{here}/record")
+    assert confirmed.status_code == 200 and "Dose 1 is recorded." in confirmed.text
+    api = await give(site, (await walk_in(site))["id"], maroon)
+    assert api.status_code == 422 and "confirmed" in api.json()["errors"], api.text
+    assert (await give(site, (await walk_in(site))["id"], gray)).status_code == 201

@@ -36,7 +36,7 @@ from models.base import as_utc, utcnow
 from models.care_rules import dose_day_problem, local_today, reminder_time
 from models.eligibility import age_on, rules
 from models.enrollment import Location
-from models.inventory import LedgerEntry, Lot, Product
+from models.inventory import AGES_IN_MONTHS, LedgerEntry, Lot, Product
 from models.inventory_rules import RECEIPTS, EntryKind
 from models.ledger import NotEnoughDoses, apply
 from models.recipients import Recipient
@@ -218,6 +218,9 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
         raise Invalid(f"{person.full_name} was {age_on(person.date_of_birth, data.administered_on)}"
                       f" on that day; COVID-19 vaccines are authorized from age {youngest}."
                       + CONFIRM, field="confirmed")
+    if not data.confirmed and (problem := await _outside_ages(session, person, product_id,
+                                                               data.administered_on)):
+        raise Invalid(problem + CONFIRM, field="confirmed")
     if data.dose_number == 1:
         return
     before = (await session.exec(select(Administration).where(
@@ -248,6 +251,29 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
         raise Invalid(f"Dose {data.dose_number} of {earlier.name} is due from {day(due)}, "
                       f"{earlier.interval_days} days after dose {data.dose_number - 1} "
                       f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
+
+
+def months_on(born: date, given_on: date) -> int:
+    """Whole months of age on a day (6 months old from the day the sixth month is complete)."""
+    return ((given_on.year - born.year) * 12 + given_on.month - born.month
+            - (given_on.day < born.day))
+
+
+async def _outside_ages(session: AsyncSession, person: Recipient, product_id: int,
+                        given_on: date) -> str | None:
+    """Why the product is not for someone of the person's age that day (its name says its
+    ages: `AGES_IN_MONTHS`), or None."""
+    product = await session.get(Product, product_id)
+    ages = AGES_IN_MONTHS.get(product.cvx_code) if product else None
+    if ages is None:
+        return None
+    youngest, too_old, said = ages
+    months = months_on(person.date_of_birth, given_on)
+    if months >= youngest and (too_old is None or months < too_old):
+        return None
+    age = f"{months // 12} years" if months >= 24 else f"{months} months"
+    return (f"{product.name} is for ages {said}; {person.full_name} was {age} old on that "
+            f"day.")
 
 
 SAME_DOSE = ("recipient_id", "lot_id", "dose_number", "administered_on", "site", "route",
