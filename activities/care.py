@@ -122,7 +122,7 @@ class CareActivities(MailingActivities):
                 change=(appointment.status if data.change == "cancelled"
                         and appointment.status in (RELEASED, WITHDRAWN) else data.change),
                 location_name=location.name, when_text=when_text,
-                location_address=location.address,
+                location_address=location.address, booking=location.appointments_on,
                 dose_number=slot.dose_number, language=person.language,
                 portal_url=self.settings.link(
                     recipient_path(self.secret, person.id, person.link_version)

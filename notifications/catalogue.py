@@ -301,6 +301,9 @@ class AppointmentNoticeContext(EmailContext):
     change: str
     location_name: str
     location_address: str = ""  # where to come: street, city, state and ZIP code
+    # the location takes appointments: a cancellation's next step is to book again (else it
+    # takes walk-ins, and says where to come)
+    booking: bool = True
     when_text: str  # the appointment's time, already in the recipient's language
     dose_number: int
     portal_url: str
