@@ -1,6 +1,7 @@
 """What the outside check of the provider side (point of care, inventory) found, each
 through the pages a person uses."""
 
+import asyncio
 import html
 import re
 import uuid
@@ -144,3 +145,28 @@ async def test_a_formulation_for_young_children_given_to_an_adult_asks_first(sys
     api = await give(site, (await walk_in(site))["id"], maroon)
     assert api.status_code == 422 and "confirmed" in api.json()["errors"], api.text
     assert (await give(site, (await walk_in(site))["id"], gray)).status_code == 201
+
+
+async def test_a_dose_removed_and_moved_to_another_lot_at_once_returns_one_dose(system):
+    """Found by the outside check: "Remove dose" in one tab and a correction moving the dose
+    to another lot in another, saved at once, both went through: the dose came back to its
+    lot twice (the removal's and the move's entries) and went out of the other lot, so one
+    dose appeared from nowhere. They take turns: whichever comes second sees the first."""
+    site = await vaccinating_site(system)
+    first = await stock(system, site, "207", f"RA-{uuid.uuid4().hex[:6].upper()}", doses=20)
+    other = await stock(system, site, "207", f"RB-{uuid.uuid4().hex[:6].upper()}", doses=20)
+    for _ in range(4):
+        dose = (await give(site, (await walk_in(site))["id"], first)).json()
+        assert "id" in dose, dose
+        removed, moved = await asyncio.gather(
+            site.provider.post(f"/api/v1/administrations/{dose['id']}/removal",
+                               json={"reason": "Entered for the wrong person"}),
+            site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+                "lot_id": other, "dose_number": 1, "administered_on": dose["administered_on"],
+                "site": "LD", "route": "IM", "provider_name": "Pat Provider"}))
+        assert removed.status_code == 200, removed.text
+        assert moved.status_code in (200, 409), moved.text
+        stored = (await site.provider.get(f"/api/v1/administrations/{dose['id']}")).json()
+        assert stored["status"] == "entered_in_error"
+        assert (await on_hand(system, first), await on_hand(system, other)) == (20, 20), (
+            removed.text, moved.text)

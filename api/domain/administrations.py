@@ -373,6 +373,7 @@ async def administration_for(session: AsyncSession, location_ids: list[int],
 
 async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Administration,
                data: AdministrationEdit) -> Administration:
+    await _turn_of(session, dose)
     if not dose.active:
         raise Conflict("This dose was removed as entered in error; record it again instead.")
     person = await session.get(Recipient, dose.recipient_id)
@@ -441,6 +442,7 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
                  data: RemovalIn) -> Administration:
     """Entered in error: the record stays, marked; its dose returns to the lot by a reversing
     entry (keyed, so a second click returns it once)."""
+    await _turn_of(session, dose)
     if dose.status == ENTERED_IN_ERROR:
         return dose
     lot = await session.get(Lot, dose.lot_id)
@@ -461,6 +463,14 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
         return dose
     await _recheck_all(session, gateway, dose)
     return dose
+
+
+async def _turn_of(session: AsyncSession, dose: Administration) -> None:
+    """A correction or a removal waits for any other change to the person's doses (two tabs:
+    one removing the dose, the other moving it to another lot), then reads the dose as that
+    one left it: its dose goes back to the lot it is really in, once."""
+    await take_turn(session, dose.recipient_id)
+    await session.refresh(dose)
 
 
 async def _recheck_all(session: AsyncSession, gateway: Gateway, dose: Administration) -> None:
