@@ -57,3 +57,16 @@ async def test_a_new_address_is_told_where_the_new_link_went(system):
     assert done.status_code == 200 and "/status" in str(done.url)
     assert CHANGED["es"] in done.text and EMAILED["es"] in done.text and other in done.text
     assert NO_EMAIL["es"] not in done.text
+
+
+async def test_a_tampered_saved_mark_is_ignored_in_the_persons_language(system):
+    """Also found then: /status?saved=abc (a link cut or edited) answered 422 with an English
+    "Check what was entered" page to a Spanish-speaking person; the mark is only a notice, so
+    anything but 1 or 2 shows the page without it, in their language."""
+    link = await _registered(system, "es")
+    me = browser(system)
+    for mark in ("abc", "99", "", "1.5"):
+        page = await me.get(f"{link}/status?saved={mark}")
+        assert page.status_code == 200 and '<html lang="es">' in page.text, (mark, page.text)
+        assert "Sus respuestas están guardadas." not in page.text
+        assert CHANGED["es"] not in page.text

@@ -169,7 +169,9 @@ async def save(request: Request, recipient_id: Id, key: str, session: SessionDep
 
 @router.get("/r/{recipient_id}/{key}/status", response_class=HTMLResponse)
 async def status(request: Request, recipient_id: Id, key: str, session: SessionDep,
-                 settings: SettingsDep, saved: int = 0) -> Response:
+                 settings: SettingsDep, saved: str = "") -> Response:
+    # saved: a notice's mark (1 saved, 2 saved and the link moved on); any other (a link
+    # cut or edited) is no notice, not a refusal in English
     person = await _person(request, session, settings, recipient_id, key)
     base = f"/r/{recipient_id}/{key}"
     if not person.registered_at:
@@ -178,9 +180,9 @@ async def status(request: Request, recipient_id: Id, key: str, session: SessionD
     result, label, meaning = portal.status_of(person)
     return bilingual_page(request, "recipient/status.html", {
         "person": person, "base": base, "result": result, "status_label": label,
-        "status_meaning": meaning, "saved": bool(saved),
+        "status_meaning": meaning, "saved": saved in ("1", "2"),
         # the link just moved on (`save`): the new one, written out to keep
-        "new_link": settings.link(base) if saved == 2 else None,
+        "new_link": settings.link(base) if saved == "2" else None,
         "series": await series_of(session, person),
         "booked": await appointments.booked_for(session, person),
         "location": await session.get(Location, person.location_id)})
