@@ -3,6 +3,12 @@ FROM python:3.11-slim AS base
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1 UV_PYTHON_DOWNLOADS=never \
     UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy PATH="/app/.venv/bin:$PATH"
 WORKDIR /app
+# WeasyPrint (the proof of vaccination, the signed agreements, the paper forms) loads Pango from
+# the system when it is imported, and the slim image has neither Pango nor a font to fall back
+# on for letters the page's fonts lack (a Vietnamese or Polish name on a proof).
+RUN apt-get update && apt-get install -y --no-install-recommends \
+      libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir "uv>=0.9,<1"
 COPY pyproject.toml uv.lock ./
 # Runtime dependencies only: no test tools, no embedded Temporal dev server.
