@@ -8,7 +8,7 @@ when the person confirms it is another one (`repeat_check`; the API's caller own
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -353,8 +353,10 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
 
 async def _extra_doses_fit(session: AsyncSession, lot: Lot, wanted: int) -> None:
     """Extra doses within what the lot's vials can give (`extra_doses_problem`), counted with
-    the lot's row locked (Postgres), so two at once cannot both take the last of it."""
-    await session.exec(select(Lot.id).where(Lot.id == lot.id).with_for_update())
+    the lot's row locked, so two at once cannot both take the last of it: a write that
+    changes nothing (Postgres: the row's lock; SQLite, which ignores FOR UPDATE: the
+    database's write lock), held until the commit, as `care.take_turn` does."""
+    await session.exec(update(Lot).where(Lot.id == lot.id).values(on_hand=Lot.on_hand))
     await session.refresh(lot)
     sums = (await session.exec(select(
         func.coalesce(func.sum(LedgerEntry.doses).filter(LedgerEntry.kind.in_(RECEIPTS)), 0),
