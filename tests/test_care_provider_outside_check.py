@@ -191,3 +191,31 @@ async def test_extra_doses_asked_at_once_in_two_tabs_stay_within_the_vials(syste
                 "request_key": uuid.uuid4().hex}) for _ in range(8)))
         assert sorted(r.status_code for r in sent) == [201] + [422] * 7, [r.text for r in sent]
         assert await on_hand(system, lot) == 100 + vials
+
+
+async def test_a_dose_moved_into_a_lot_whose_last_dose_is_given_meanwhile_is_refused(system):
+    """Found by the outside check: a correction moving a dose into a lot with one dose left,
+    saved while another station gave that last dose, answered 500 "Something went wrong on
+    our side" (the ledger found no dose to take). It is refused on the lot, as recording a
+    dose from an empty lot is, and nothing moves."""
+    site = await vaccinating_site(system)
+    first = await stock(system, site, "207", f"LM-{uuid.uuid4().hex[:6].upper()}", doses=20)
+    for _ in range(3):  # at once is a race: three rounds make it all but sure to show
+        last = await stock(system, site, "207", f"L1-{uuid.uuid4().hex[:6].upper()}", doses=1)
+        dose = (await give(site, (await walk_in(site))["id"], first)).json()
+        other = await walk_in(site)
+        given, moved = await asyncio.gather(
+            give(site, other["id"], last),
+            site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+                "lot_id": last, "dose_number": 1, "administered_on": dose["administered_on"],
+                "site": "LD", "route": "IM", "provider_name": "Pat Provider"}))
+        assert given.status_code in (201, 422) and moved.status_code in (200, 422), (
+            given.text, moved.text)
+        assert sorted((given.status_code, moved.status_code)) in ([200, 422], [201, 422]), (
+            given.text, moved.text)
+        refused = given if given.status_code == 422 else moved
+        assert "lot_id" in refused.json()["errors"], refused.text
+        assert await on_hand(system, last) == 0
+        stored = (await site.provider.get(f"/api/v1/administrations/{dose['id']}")).json()
+        assert await on_hand(system, first) == 20 - (stored["lot_id"] == first), stored
+        first = await stock(system, site, "207", f"LM-{uuid.uuid4().hex[:6].upper()}", doses=20)

@@ -430,9 +430,12 @@ async def _rebook(session: AsyncSession, user: User, dose: Administration, old: 
     await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:back", lot=old,
                 kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=actor,
                 occurred_on=dose.administered_on, reason=f"{record}: {', '.join(wrong)}")
-    await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:out", lot=new,
-                kind=EntryKind.ADMINISTERED, doses=-1, actor=actor,
-                occurred_on=given_on, reason=f"{record}: {', '.join(right)}")
+    try:
+        await apply(session, key=f"{debit_key(dose.id)}:moved:{moves}:out", lot=new,
+                    kind=EntryKind.ADMINISTERED, doses=-1, actor=actor,
+                    occurred_on=given_on, reason=f"{record}: {', '.join(right)}")
+    except NotEnoughDoses as error:  # another station gave its last dose meanwhile
+        raise Invalid(f"Lot {new.lot_number} has no doses on hand.", field="lot_id") from error
     if new.id != old.id:
         await _stocked(session, new, taken=1)  # a twin took its last free dose meanwhile
     dose.lot_id, dose.product_id = new.id, new.product_id
