@@ -56,7 +56,7 @@ async def test_staff_correcting_the_address_kills_the_link_sent_to_the_old_one(s
 
     gone = await visitor.get(old_link)
     assert gone.status_code == 410 and NO_LONGER in gone.text
-    assert 'href="/r/new-link"' in gone.text
+    assert '?next=/r/new-link"' in gone.text
     for below in ("/status", "/proof", "/appointments"):  # no page of the record opens
         assert (await visitor.get(old_link + below)).status_code == 410
 
@@ -132,4 +132,4 @@ async def test_a_link_never_issued_says_not_valid_and_offers_the_current_one(sys
         forged = f"/r/{found.id}/{'0' * 40}"
     page = await browser(system).get(forged)
     assert page.status_code == 404 and "This link is not valid" in page.text
-    assert NO_LONGER not in page.text and 'href="/r/new-link"' in page.text
+    assert NO_LONGER not in page.text and '?next=/r/new-link"' in page.text
