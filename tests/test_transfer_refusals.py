@@ -123,6 +123,31 @@ async def test_a_lot_is_not_asked_for_past_what_it_holds_in_open_requests(system
     assert (await request_transfer(sender, north, south, lot, 6)).status_code == 201
 
 
+async def test_asking_again_after_a_denial_says_what_became_of_the_first_request(system,
+                                                                               world):
+    """Denied, then asked again from the inventory page within the repeat window: the page
+    asked "The same request was made ... If this is another request, tick the box" with no
+    word of the first one's denial, as if it were still open (the outside check); it now says
+    what became of it, and why."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "DENIED-1", 10)
+    first = (await request_transfer(sender, north, south, lot, 3)).json()
+    assert (await state.post(f"/api/v1/transfers/{first['id']}/decision", json={
+        "decision": "deny", "reason": "Ask the regional hub"})).status_code == 200
+    await transfer_status(sender, first["id"], "denied")
+    person = browser(system)
+    await person.login(sites.emails[north])
+    page = await person.submit(f"/inventory/{north}", {
+        "kind": "transfer", "from_location_id": str(north), "to_location_id": str(south),
+        "lot_id": str(lot), "doses": "3", "reason": "Clinic demand", "request_key": key()},
+        action=f"/inventory/{north}/transfer")
+    await person.http.aclose()
+    assert page.status_code == 422
+    said = html.unescape(page.text)
+    assert "The same request was made" in said and first["number"] in said
+    assert "(denied by the state: Ask the regional hub). If this is another request" in said
+
+
 async def test_the_address_a_refused_step_was_shown_at_opens_the_transfers_page(system, world):
     """A refused step's page is shown at its form's address (/transfers/7/decide): opened
     again from the history, a bookmark or a browser reopened, it answered 405 "That action is

@@ -189,10 +189,14 @@ async def _not_a_repeat(session: AsyncSession, sender: Location, receiver: Locat
         .limit(1))).first()
     if twin is not None:
         asker = await session.get(User, twin.requested_by)
+        # what became of it: asking again after a denial or a cancellation is no repeat of a
+        # request still open, and the person should not have to open it to learn which
+        now = TransferStatus(twin.status).label.lower()
+        why = f": {twin.decision_reason}" if twin.decision_reason else ""
         raise Invalid(f"The same request was made {when(twin.requested_at)} by "
                       f"{asker.full_name}: {twin.number}, {counted(doses, 'dose')} of lot "
-                      f"{lot.lot_number} to {receiver.name}. If this is another request, tick "
-                      f"the box and send again.", field="confirmed")
+                      f"{lot.lot_number} to {receiver.name} ({now}{why}). If this is another "
+                      f"request, tick the box and send again.", field="confirmed")
 
 
 async def request(session: AsyncSession, gateway: Gateway, user: User,
