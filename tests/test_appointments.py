@@ -3,6 +3,7 @@ Recipient Portal link. With one place left, two people booking at once get one a
 and one "this time is full"; a second dose may not be booked before the product's interval."""
 
 import asyncio
+import html
 import re
 import uuid
 from datetime import datetime, time, timedelta
@@ -225,6 +226,38 @@ async def test_a_manager_turns_scheduling_off_and_booking_stops_but_booked_ones_
     assert 'name="slot_id"' in (await new_http.get(f"{new_base}/appointments")).text
     for client in (http, new_http):
         await client.aclose()
+
+
+async def test_cancelling_with_scheduling_off_is_not_said_to_free_a_place_to_book(system):
+    """Found by the outside check: with scheduling turned off, the question before a kept
+    booking is cancelled still said "Your place goes to the next person who books it" (nobody
+    can book, the person included); it now says they could not book again but can come as
+    a walk-in, in their language."""
+    site = await vaccinating_site(system)
+    slot = await offer_slot(site, 4, capacity=5)
+    said = {"en": (f"{site.name} no longer takes new appointments: you could not book another "
+                   f"time, but you can come as a walk-in.", "Your place goes to the next person"),
+            "es": (f"{site.name} ya no da citas nuevas: no podría reservar otra hora, pero puede "
+                   f"venir sin cita.", "Su lugar será para la próxima persona")}
+    booked = {}
+    for language in said:
+        person = await walk_in(site, language=language)
+        http, base, token = await _portal(system, person["id"])
+        assert (await http.post(f"{base}/appointments", data={
+            "slot_id": str(slot), "csrf_token": token})).status_code == 303
+        booked[language] = (http, base, token)
+    off = await site.manager.put(f"/api/v1/locations/{site.location_id}/appointment-scheduling",
+                                 json={"appointments_on": False})
+    assert off.status_code == 200, off.text
+    for language, (http, base, token) in booked.items():
+        page = await http.get(f"{base}/appointments")
+        appointment = re.search(r"/appointments/(\d+)/cancel", page.text)[1]
+        asked = await http.post(f"{base}/appointments/{appointment}/cancel",
+                                data={"csrf_token": token})
+        assert asked.status_code == 200, asked.text
+        walk_ins, next_person = said[language]
+        assert walk_ins in html.unescape(asked.text) and next_person not in asked.text
+        await http.aclose()
 
 
 async def test_a_recipient_moves_the_booking_in_one_step_and_is_emailed_the_new_time(system):
