@@ -5,6 +5,7 @@ printed the link). Without an address, staff are told to print or show it."""
 
 import asyncio
 
+from models.recipients import Recipient
 from tests.support.care import NO_TO_ALL, letters, person, vaccinating_site, walk_in
 from tests.support.web import browser
 
@@ -59,3 +60,22 @@ async def test_without_an_address_staff_are_told_to_print_or_show_the_link(syste
     assert done.status_code == 200 and "is registered." in done.text
     assert "is not emailed (no email address): print or show it to them below." in done.text
     assert "Print or show their Recipient Portal link" in done.text
+
+
+async def test_the_printed_link_of_someone_registered_does_not_ask_them_to_register(system):
+    """Found by the outside check: the link staff print or show said "Your personal link to
+    register, ..." to a walk-in registered a moment before; someone invited and not yet
+    registered is still asked to."""
+    site = await vaccinating_site(system)
+    registered = await walk_in(site, language="es")
+    invited = await walk_in(site, language="es")
+    async with system.sessions() as session:  # as an upload leaves someone: not registered
+        row = await session.get(Recipient, invited["id"])
+        row.registered_at = None
+        session.add(row)
+        await session.commit()
+    for who, asked in ((registered, False), (invited, True)):
+        page = await site.manager.get(f"/recipients/people/{who['id']}/link")
+        assert page.status_code == 200, page.text
+        assert ("Su enlace personal para registrarse, ver cuándo" in page.text) == asked
+        assert ("Su enlace personal para ver cuándo puede vacunarse" in page.text) != asked
