@@ -37,7 +37,7 @@ async def test_proof_and_booking_pages_in_spanish_and_the_reports(page, system):
     await the_language_switch_keeps_the_page_margin(page)
     async with page.expect_download() as download:
         await page.get_by_role("link", name="Descargar el PDF").click()
-    assert (await download.value).suggested_filename == "vaccination-record-es.pdf"
+    assert (await download.value).suggested_filename == "registro-de-vacunacion-es.pdf"
 
     await page.goto(f"{link}/appointments")
     await assert_accessible(page)

@@ -26,6 +26,9 @@ async def test_an_unknown_lang_gives_the_english_pdf(system):
         spanish = await http.get(f"{link}/proof.pdf")
         assert "Registro de vacunación" in PdfReader(io.BytesIO(spanish.content)
                                                      ).pages[0].extract_text()
+        # named in the record's language too (it was "vaccination-record-es.pdf")
+        assert spanish.headers["content-disposition"] == (
+            'attachment; filename="registro-de-vacunacion-es.pdf"')
         for lang in UNKNOWN:
             pdf = await http.get(f"{link}/proof.pdf", params={"lang": lang})
             assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"

@@ -25,6 +25,10 @@ async def proof_page(request: Request, recipient_id: Id, key: str, session: Sess
         "base": f"/r/{recipient_id}/{key}"})
 
 
+# The downloaded file's name, in the language of the record it holds (its title's words)
+FILE_NAMES = {"en": "vaccination-record-en.pdf", "es": "registro-de-vacunacion-es.pdf"}
+
+
 @router.get("/r/{recipient_id}/{key}/proof.pdf")
 async def proof_pdf(request: Request, recipient_id: Id, key: str, session: SessionDep,
                     settings: SettingsDep, lang: str | None = None) -> Response:
@@ -37,5 +41,5 @@ async def proof_pdf(request: Request, recipient_id: Id, key: str, session: Sessi
                               {"base": f"/r/{recipient_id}/{key}"}, status_code=409)
     pdf = await proofs.proof_pdf(proof, language)
     return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="vaccination-record-{language}.pdf"',
+        "Content-Disposition": f'attachment; filename="{FILE_NAMES[language]}"',
         "Cache-Control": "no-store"})
