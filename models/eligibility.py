@@ -83,8 +83,13 @@ def group_label(code: str | None, language: str = "en") -> str | None:
     return code
 
 
+def months_on(born: date, today: date) -> int:
+    """Whole months of age on a day (6 months old from the day the sixth month is complete)."""
+    return (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+
+
 def age_on(born: date, today: date) -> int:
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return months_on(born, today) // 12
 
 
 def _holds(condition: dict[str, Any], facts: dict[str, Any]) -> bool:

@@ -34,7 +34,7 @@ from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
 from models.base import as_utc, utcnow
 from models.care_rules import dose_day_problem, local_today, reminder_time
-from models.eligibility import age_on, rules
+from models.eligibility import age_on, months_on, rules
 from models.enrollment import Location
 from models.inventory import AGES_IN_MONTHS, LedgerEntry, Lot, Product
 from models.inventory_rules import RECEIPTS, EntryKind
@@ -251,12 +251,6 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
         raise Invalid(f"Dose {data.dose_number} of {earlier.name} is due from {day(due)}, "
                       f"{earlier.interval_days} days after dose {data.dose_number - 1} "
                       f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
-
-
-def months_on(born: date, given_on: date) -> int:
-    """Whole months of age on a day (6 months old from the day the sixth month is complete)."""
-    return ((given_on.year - born.year) * 12 + given_on.month - born.month
-            - (given_on.day < born.day))
 
 
 async def _outside_ages(session: AsyncSession, person: Recipient, product_id: int,
