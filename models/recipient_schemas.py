@@ -55,7 +55,10 @@ class WalkInIn(Answers, RecipientIn):
         if not str(value or "").strip():
             raise ValueError("Choose the person's preferred language: their emails are "
                              "written in it.")
-        return language_code(str(value))
+        try:
+            return language_code(str(value))
+        except ValueError:  # none of the page's two choices: say which they are (the
+            raise ValueError("Choose English or Spanish.") from None  # upload's "Write ...")
 
 
 class RegistrationIn(Answers, RecipientIn):

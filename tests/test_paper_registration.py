@@ -151,7 +151,8 @@ async def test_someone_already_registered_keeps_what_they_registered(system):
 async def test_a_preferred_language_left_unchosen_is_asked_not_taken_for_english(system):
     """The walk-in page's Preferred language is required, but its "- Select -" was registered
     as English (the outside check of a new organization): a Spanish speaker's link and
-    reminders went out in English. It is asked on the field, the rest kept as typed."""
+    reminders went out in English. It is asked on the field, the rest kept as typed; a value
+    that is neither choice is told the two."""
     site = await vaccinating_site(system)
     tag = letters()
     form = {k: v for k, v in person(tag).items() if v is not None}
@@ -162,6 +163,12 @@ async def test_a_preferred_language_left_unchosen_is_asked_not_taken_for_english
     assert f'value="Walker{tag}"' in refused.text
     api = await site.provider.post(f"{site.care}/walk-ins", json={**form, "language": " "})
     assert api.status_code == 422 and "language" in api.json()["errors"], api.text
+    # A value that is none of the choices (a tampered form, an API call) is told which are,
+    # not "Write English or Spanish." (the spreadsheet's message, on a choice of two)
+    other = await site.provider.post(f"/care/{site.location_id}/walk-in",
+                                     data={**form, "language": "fr"})
+    assert other.status_code == 422 and "Choose English or Spanish" in other.text, other.text
+    assert "Write English" not in other.text
     done = await site.provider.post(f"/care/{site.location_id}/walk-in",
                                     data={**form, "language": "es"}, follow_redirects=True)
     assert done.status_code == 200 and "is registered" in done.text
