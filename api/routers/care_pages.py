@@ -2,7 +2,7 @@
 Read-only profiles see the same pages without their forms and buttons."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -24,10 +24,11 @@ from models.administration_schemas import AdministrationEdit, AdministrationIn, 
 from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR
 from models.base import as_utc
-from models.care_rules import ROUTES, SITES, local_today, reminder_time
+from models.care_rules import DOSE_DAYS, ROUTES, SITES, local_today, reminder_time
 from models.enrollment import Location
 from models.helpdesk import NOTHING_TO_SEARCH, nothing_to_search
 from models.inventory import Lot, Product
+from models.inventory_rules import inventory_today
 from models.portal_rules import MANAGER
 from models.recipient_schemas import ask_yes_or_no
 from models.recipients import Recipient
@@ -108,12 +109,22 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
         tone="warning" if outcome == care.KNOWN else "success")  # what was typed went unused
 
 
-async def _usable_lots(session, location, today: date) -> list[tuple[str, str]]:
-    usable = (await inventory.lots(session, location)).usable
+async def _usable_lots(session, location, today: date, since: date) -> list[tuple[str, str]]:
+    """The lots with doses free here not expired on `today`, in expiry order, and after them
+    those expired since `since` (for a paper form's dose entered late, or a correction of an
+    older dose, dated before the lot's expiry: their expiry said; a dose dated after it is
+    refused beside the field)."""
+    stock = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
-    return [(str(lot.id), f"{products[lot.product_id].name}, lot {lot.lot_number} "
-             f"({_doses_free(lot)}, expires {day(lot.expiration_date)})") for lot in usable
-            if lot.expiration_date >= today and lot.on_hand > lot.promised]
+    held = [lot for lot in (*stock.usable, *stock.expired) if lot.on_hand > lot.promised]
+    good = [lot for lot in held if lot.expiration_date >= today]  # in expiry order
+    gone = sorted((lot for lot in held if since <= lot.expiration_date < today),
+                  key=lambda lot: lot.expiration_date, reverse=True)  # the latest first
+    name = {lot.id: f"{products[lot.product_id].name}, lot {lot.lot_number}" for lot in held}
+    return [(str(lot.id), f"{name[lot.id]} ({_doses_free(lot)}, expires "
+             f"{day(lot.expiration_date)})") for lot in good] + [
+        (str(lot.id), f"{name[lot.id]} ({_doses_free(lot)}, expired "
+         f"{day(lot.expiration_date)}: only for a dose given by then)") for lot in gone]
 
 
 async def _keeping(session, lots: list[tuple[str, str]], chosen: str | None,
@@ -160,7 +171,8 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
         "series": series,
         "check_in": visit, "checked_in_today": visit is not None and local_today(
             as_utc(visit.checked_in_at)) == today,
-        "lots": await _keeping(session, await _usable_lots(session, location, today),
+        "lots": await _keeping(session, await _usable_lots(
+            session, location, today, since=today - timedelta(days=DOSE_DAYS)),
                                (values or {}).get("lot_id"), location.id),
         "names": await _dose_names(session, doses),
         "places": {i: (await session.get(Location, i)).name
@@ -282,7 +294,7 @@ def _stored(dose) -> dict:
 
 async def _edit_page(request, session, dose, values, errors, status_code: int = 200):
     location = await session.get(Location, dose.location_id)
-    lots = await _usable_lots(session, location, dose.administered_on)
+    lots = await _usable_lots(session, location, inventory_today(), since=dose.administered_on)
     name = (await _dose_names(session, [dose]))[dose.id]
     for kept in (dose.lot_id, values.get("lot_id")):
         lots = await _keeping(session, lots, kept, location.id)
