@@ -129,11 +129,12 @@ def options(page) -> list[str]:
 async def test_a_lot_expired_since_is_offered_for_a_paper_forms_dose_given_before(system):
     """Found by the outside check of the point of care: a paper form's dose, entered when the
     system is back, could not be recorded on the page when its lot had expired in between
-    (the list held only lots not expired today; the API took the dose). A lot expired since,
-    with doses free, is listed after the others with its expiry said, for a dose given by
-    then; a dose dated after its expiry is still refused; a lot expired more than a year ago
-    (older than any paper form) and one with no doses left are not listed. A correction of an
-    older dose lists the lots it could have come out of on its day. The hint says so."""
+    (the list held only lots not expired today; the API took the dose). Expired lots are
+    still not offered; a link beside the list ("a dose from a paper form ...?") lists those
+    expired since with doses free, after the others, their expiry said, for a dose given by
+    then; a dose dated after the expiry is refused, the list kept; a lot expired more than a
+    year ago (older than any paper form) and one with no doses left are not listed. A
+    correction of an older dose lists the lots it could have come out of on its day."""
     site = await vaccinating_site(system)
     tag = uuid.uuid4().hex[:6].upper()
     fresh = await stock(system, site, "207", f"FRESH-{tag}")
@@ -153,17 +154,26 @@ async def test_a_lot_expired_since_is_offered_for_a_paper_forms_dose_given_befor
     await person.login(site.emails[Role.PROVIDER])
     here = f"/care/{site.location_id}/recipients/{someone['id']}"
     page = await person.get(here)
+    assert [f"FRESH-{tag}" in o for o in options(page)] == [True], "expired: not offered"
+    link = re.search(r'<p class="usa-hint" id="expired-lots">[^<]*<a class="usa-link" '
+                     r'href="([^"]+)">([^<]*)</a>', page.text)
+    assert link and link[2] == "Also list the 1 lot expired since", page.text
+    page = await person.get(here + link[1].split("#")[0])
     listed = options(page)
     assert [f"FRESH-{tag}" in o for o in listed] == [True, False], listed
     expired_on = f"{today - timedelta(days=10):%B} {(today - timedelta(days=10)).day},"
     assert f"OLD-{tag}" in listed[1] and f"expired {expired_on}" in listed[1], listed
     assert "only for a dose given by then" in listed[1], listed
-    assert "those expired lately come last, for a dose from a paper form" in page.text
+    assert "for a dose from a paper form given before their expiry" in page.text
 
     def typed(**changes) -> dict:
         return {"lot_id": str(old), "dose_number": "1", "site": "LD", "route": "IM",
-                "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex, **changes}
+                "provider_name": "Pat Provider", "request_key": uuid.uuid4().hex,
+                "expired": "1", **changes}
 
+    page = await person.submit(here, typed(administered_on=str(today), lot_id=str(fresh),
+                                           dose_number="x"), action=f"{here}/record")
+    assert page.status_code == 422 and len(options(page)) == 2, "a refused form keeps the list"
     page = await person.submit(here, typed(administered_on=str(today)), action=f"{here}/record")
     assert page.status_code == 422 and "had expired on that day" in errors_on(page)["lot_id"]
     assert chosen(page, old)
@@ -171,6 +181,7 @@ async def test_a_lot_expired_since_is_offered_for_a_paper_forms_dose_given_befor
     page = await person.submit(here, typed(administered_on=str(given)), action=f"{here}/record")
     assert page.status_code == 200, errors_on(page)
     assert "Entered late" in page.text and f"OLD-{tag}" in page.text
+    assert [f"FRESH-{tag}" in o for o in options(page)] == [True], "back to the usual list"
     async with system.sessions() as session:
         assert (await session.get(Lot, old)).on_hand == 4
 

@@ -109,20 +109,21 @@ async def walk_in(request: Request, location_id: Id, user: CurrentUser,
         tone="warning" if outcome == care.KNOWN else "success")  # what was typed went unused
 
 
-async def _usable_lots(session, location, today: date, since: date) -> list[tuple[str, str]]:
-    """The lots with doses free here not expired on `today`, in expiry order, and after them
-    those expired since `since` (for a paper form's dose entered late, or a correction of an
-    older dose, dated before the lot's expiry: their expiry said; a dose dated after it is
-    refused beside the field)."""
+async def _usable_lots(session, location, today: date,
+                       since: date) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The lots with doses free here not expired on `today`, in expiry order, and apart
+    those expired since `since`, the latest first (for a paper form's dose entered late, or a
+    correction of an older dose, dated before the lot's expiry: their expiry said; a dose
+    dated after it is refused beside the field)."""
     stock = await inventory.lots(session, location)
     products = {p.id: p for p in await inventory.products(session)}
     held = [lot for lot in (*stock.usable, *stock.expired) if lot.on_hand > lot.promised]
     good = [lot for lot in held if lot.expiration_date >= today]  # in expiry order
     gone = sorted((lot for lot in held if since <= lot.expiration_date < today),
-                  key=lambda lot: lot.expiration_date, reverse=True)  # the latest first
+                  key=lambda lot: lot.expiration_date, reverse=True)
     name = {lot.id: f"{products[lot.product_id].name}, lot {lot.lot_number}" for lot in held}
     return [(str(lot.id), f"{name[lot.id]} ({_doses_free(lot)}, expires "
-             f"{day(lot.expiration_date)})") for lot in good] + [
+             f"{day(lot.expiration_date)})") for lot in good], [
         (str(lot.id), f"{name[lot.id]} ({_doses_free(lot)}, expired "
          f"{day(lot.expiration_date)}: only for a dose given by then)") for lot in gone]
 
@@ -166,14 +167,20 @@ async def _person_page(request, session, gateway, user, location_id: int, recipi
     defaults = {"dose_number": "" if series.complete else str(series.next_number),
                 "administered_on": today.isoformat(), "route": "IM",
                 "provider_name": user.full_name}
+    # Expired lots are not offered; a paper form's dose from a lot expired since (entered
+    # within the year) asks for them by the link beside the list, and a refused form keeps them
+    usable, expired = await _usable_lots(session, location, today,
+                                         since=today - timedelta(days=DOSE_DAYS))
+    paper = (request.query_params.get("expired") == "1"
+             or (values or {}).get("expired") == "1")
     return render(request, "care/person.html", {
         "location": location, "person": person, "doses": doses, "today": today,
         "series": series,
         "check_in": visit, "checked_in_today": visit is not None and local_today(
             as_utc(visit.checked_in_at)) == today,
-        "lots": await _keeping(session, await _usable_lots(
-            session, location, today, since=today - timedelta(days=DOSE_DAYS)),
+        "lots": await _keeping(session, usable + (expired if paper else []),
                                (values or {}).get("lot_id"), location.id),
+        "paper": paper, "expired_lots": len(expired),
         "names": await _dose_names(session, doses),
         "places": {i: (await session.get(Location, i)).name
                    for i in {d.location_id for d in doses}},
@@ -294,7 +301,9 @@ def _stored(dose) -> dict:
 
 async def _edit_page(request, session, dose, values, errors, status_code: int = 200):
     location = await session.get(Location, dose.location_id)
-    lots = await _usable_lots(session, location, inventory_today(), since=dose.administered_on)
+    usable, expired = await _usable_lots(session, location, inventory_today(),
+                                         since=dose.administered_on)
+    lots = usable + expired  # the lots this dose could have come out of on its day
     name = (await _dose_names(session, [dose]))[dose.id]
     for kept in (dose.lot_id, values.get("lot_id")):
         lots = await _keeping(session, lots, kept, location.id)
