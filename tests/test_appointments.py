@@ -106,7 +106,7 @@ async def test_a_second_dose_is_not_booked_before_the_interval(system):
 
 async def test_only_the_next_dose_of_a_registered_eligible_person_is_booked(system):
     """A first dose is booked once eligible (a phase not yet open: refused, the page says why
-    and offers no time); after dose 1 only second-dose times are offered, each naming its
+    and offers no time, also when a time is sent anyway); after dose 1 only second-dose times are offered, each naming its
     dose, and a first-dose time sent by hand is refused. The interval's day is written in the
     person's language, not as 2026-12-31."""
     site = await vaccinating_site(system)
@@ -120,6 +120,10 @@ async def test_only_the_next_dose_of_a_registered_eligible_person_is_booked(syst
     refused = await http.post(f"{base}/appointments",
                               data={"slot_id": str(first), "csrf_token": token})
     assert refused.status_code == 422 and "once you are eligible" in refused.text
+    # the refusal is the page they had: the reason and their portal link, no empty time list
+    assert "Book this time" not in refused.text and 'id="slot_id"' not in refused.text
+    assert re.search(r'id="slot_id-error" role="alert">You can book a first dose once',
+                     refused.text) and "Open your Recipient Portal page" in refused.text
     await http.aclose()
     lot = await stock(system, site, "207", f"AP-{uuid.uuid4().hex[:5]}")  # 28 days
     given = await walk_in(site, language="es")
