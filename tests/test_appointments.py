@@ -623,7 +623,8 @@ async def test_a_time_without_a_zone_is_said_in_people_words(system):
 async def test_a_recipient_is_asked_before_an_appointment_is_cancelled(system):
     """Found by the outside check: "Cancel this appointment" cancelled at once (a mis-tap lost
     the place). The button now asks first, on a page of its own (no script needed): nothing
-    is cancelled until the recipient says yes, and "keep" leaves the booking as it was."""
+    is cancelled until the recipient says yes, and "keep" leaves the booking as it was. The
+    question page holds the question only (not the move form before it)."""
     site = await vaccinating_site(system)
     slot = await offer_slot(site, 3, capacity=2)
     await offer_slot(site, 4, capacity=2)
@@ -635,6 +636,11 @@ async def test_a_recipient_is_asked_before_an_appointment_is_cancelled(system):
     assert asked.status_code == 200, asked.text
     assert "Cancel your appointment for dose 1 on" in asked.text
     assert 'name="confirm" value="yes"' in asked.text and "No, keep my appointment" in asked.text
+    # the question is what the page asks: no move form before "Yes, cancel" (a keyboard's
+    # Tab reached "Move my appointment" first); "No, keep" brings the page back whole
+    assert "/reschedule" not in asked.text and 'id="slot_id"' not in asked.text
+    kept = await http.get(f"{base}/appointments")
+    assert f"{base}/appointments/{appointment}/reschedule" in kept.text
     row, booked = await _booking(system, appointment)
     assert row.status == "booked" and booked[0] == 1, "nothing cancelled yet"
     assert not system.smtp.find(to=email, subject="appointment is cancelled")
