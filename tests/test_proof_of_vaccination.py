@@ -59,6 +59,12 @@ async def test_the_pdf_qr_code_verifies_and_carries_the_doses(system):
     assert "Registro de vacunación" in text and lot_number in text, text
     assert "COVID-19 vaccination record" in PdfReader(io.BytesIO(english.content)
                                                       ).pages[0].extract_text()
+    # the document's properties (a viewer's title bar, "Properties") in its language too
+    assert PdfReader(io.BytesIO(spanish.content)).metadata.author == (
+        "Sección de Inmunización de Carolina del Norte, Sistema de Gestión de Vacunas contra "
+        "el COVID-19")
+    assert PdfReader(io.BytesIO(english.content)).metadata.author == (
+        "NC Immunization Branch, COVID-19 Vaccine Management System")
 
     scanned = _qr_text(spanish.content)
     assert scanned.startswith("shc:/")
