@@ -37,3 +37,26 @@ async def test_a_form_sent_again_speaks_the_recipients_language(page, system):
     # what was typed came along: the form answers with its questions, in Spanish
     await expect(page.get_by_label("Empleador")).to_have_value("Tienda Azul")
     await expect(page.locator("#error-summary")).to_contain_text("Elija sí o no")
+
+
+async def test_the_language_switch_keeps_what_was_typed(page, system):
+    """Found by the outside check: the English/Español switch is a link, so on a refused form
+    it brought the page back in the other language with everything typed gone. What was typed
+    comes along (text, choices, the answers' radios), in this tab only and once: a reload
+    afterwards shows the page as the server has it."""
+    line, link = await invited_in_spanish(system, 5)
+    await page.goto(link)
+    await page.get_by_label("Empleador").fill("Tienda Azul")
+    await page.get_by_label("Teléfono").fill("555-12")
+    await page.locator('input[name="health_care_worker"][value="yes"]').check(force=True)
+    await page.get_by_role("button", name="Inscribirme").click()
+    await expect(page.locator("#error-summary")).to_contain_text("10 dígitos")
+    await page.get_by_role("link", name="English").click()
+    await expect(page.get_by_role("heading", level=1)).to_contain_text("Register")
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await expect(page.get_by_label("Employer")).to_have_value("Tienda Azul")
+    await expect(page.get_by_label("Phone")).to_have_value("555-12")
+    await expect(page.locator('input[name="health_care_worker"][value="yes"]')).to_be_checked()
+    await expect(page.get_by_label("Legal first name")).to_have_value(line[0])
+    await page.reload()
+    await expect(page.get_by_label("Employer")).not_to_have_value("Tienda Azul")

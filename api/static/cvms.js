@@ -138,3 +138,77 @@
     count();
   }
 })();
+
+// The English/Español switch on a page with a form: what was typed comes along. The switch is
+// a link (the page is asked for again in the other language), so a refused form came back
+// empty in the other language. Its fields' values are kept in this tab's sessionStorage as the
+// link is followed, put back into the form that posts to the same address on the page that
+// follows (within a minute), and forgotten at once. Passwords, files and hidden fields are not
+// kept.
+(function () {
+  var KEY = "cvms-typed-before-language";
+  var SKIP = ["hidden", "password", "file", "submit", "button", "reset", "image"];
+  function forms() {
+    return Array.prototype.slice.call(document.querySelectorAll("form")).filter(function (form) {
+      return (form.getAttribute("method") || "").toLowerCase() === "post";
+    });
+  }
+  function kind(field) { return (field.type || field.tagName || "").toLowerCase(); }
+  function typed(form) {
+    var values = [];
+    var choices = [];
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var type = kind(field);
+      if (!field.name || field.disabled || SKIP.indexOf(type) >= 0) { return; }
+      if (type === "radio" || type === "checkbox") {
+        if (choices.indexOf(field.name) < 0) { choices.push(field.name); }
+        if (field.checked) { values.push([field.name, field.value]); }
+      } else if (type === "select-multiple") {
+        Array.prototype.forEach.call(field.selectedOptions, function (option) {
+          values.push([field.name, option.value]);
+        });
+      } else {
+        values.push([field.name, field.value]);
+      }
+    });
+    return {action: form.action, values: values, choices: choices};
+  }
+  function restore(form, kept) {
+    function said(name) {
+      return kept.values.filter(function (entry) { return entry[0] === name; })
+        .map(function (entry) { return entry[1]; });
+    }
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var type = kind(field);
+      if (!field.name || SKIP.indexOf(type) >= 0) { return; }
+      var values = said(field.name);
+      if (type === "radio" || type === "checkbox") {
+        if (kept.choices.indexOf(field.name) >= 0) { field.checked = values.indexOf(field.value) >= 0; }
+      } else if (type === "select-multiple") {
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = values.indexOf(option.value) >= 0;
+        });
+      } else if (values.length) {
+        field.value = values[0];
+      }
+    });
+  }
+  document.querySelectorAll(".cvms-language-switch a").forEach(function (link) {
+    link.addEventListener("click", function () {
+      var kept = forms().map(typed).filter(function (form) { return form.values.length; });
+      if (!kept.length) { return; }
+      try {
+        sessionStorage.setItem(KEY, JSON.stringify({at: Date.now(), forms: kept}));
+      } catch (error) { /* storage off: the page comes back as the server has it */ }
+    });
+  });
+  var saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(KEY) || "null");
+    sessionStorage.removeItem(KEY);
+  } catch (error) { return; }
+  if (!saved || !saved.forms || Date.now() - saved.at > 60000) { return; }
+  saved.forms.forEach(function (kept) {
+    forms().forEach(function (form) { if (form.action === kept.action) { restore(form, kept); } });
+  });
+})();
