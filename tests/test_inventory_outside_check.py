@@ -16,6 +16,7 @@ from api.domain.state_lists import pin
 from api.routers.care_pages import _usable_lots
 from core.timefmt import day
 from models.accounts import User
+from models.care_rules import DOSE_DAYS
 from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot
 from models.inventory_rules import extra_doses_problem, inventory_today, latest_expiry
@@ -416,7 +417,10 @@ async def test_used_up_lots_are_listed_apart_and_offered_nowhere(system, world):
 
     async with system.sessions() as session:
         location = await session.get(Location, site)
-        offered = dict(await _usable_lots(session, location, inventory_today()))
+        today = inventory_today()
+        usable, expired_since = await _usable_lots(session, location, today,
+                                                   since=today - timedelta(days=DOSE_DAYS))
+        offered = dict(usable + expired_since)
     assert str(gone) not in offered
     stock = (await manager.get(f"/api/v1/locations/{site}/inventory")).json()
     assert "GONE-1" in [x["lot_number"] for x in stock["used_up"]]

@@ -345,3 +345,31 @@ async def test_ten_thousand_doses_are_written_with_a_thousands_separator(system,
     shipped = await sender.post(f"/api/v1/transfers/{transfer['id']}/ship")
     assert shipped.status_code == 422, shipped.text
     assert "Lot MANY-T has 9,999 doses on hand; 10,000 asked for." in shipped.json()["detail"]
+
+
+async def test_a_receiving_site_typed_in_part_names_the_one_site_it_matches(system, world):
+    """Found by the outside check: a receiving site typed without choosing a suggestion was
+    refused with "Type part of the site's name ... then choose the site from the suggestions"
+    even when what was typed matched one site only (with the script off, or typed quickly and
+    sent). The refusal now names that site, with its city and Provider PIN, what was typed
+    kept; the request is still not made until the site is chosen (a dose sent to a wrong site
+    cannot be called back)."""
+    _state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "PART-1", 10)
+    person = browser(system)
+    await person.login(sites.emails[north])
+    typed = "refusal sou"
+    page = await person.submit(f"/inventory/{north}", {
+        "kind": "transfer", "from_location_id": str(north), "to_location_id": typed,
+        "lot_id": str(lot), "doses": "2", "reason": "Clinic demand", "request_key": key()},
+        action=f"/inventory/{north}/transfer")
+    await person.http.aclose()
+    assert page.status_code == 422
+    said = html.unescape(page.text)
+    found = re.search(r'id="[^"]*to_location_id-error"[^>]*>([^<]*)<', said)
+    assert found and found[1] == (
+        f"No site is named “{typed}”. Did you mean Refusal South — Raleigh (NCA{650000 + south}"
+        f")? Choose it from the suggestions."), found and found[1]
+    assert f'value="{typed}"' in said
+    asked = (await sender.get(f"/api/v1/locations/{north}/transfers")).json()
+    assert not [t for t in asked if t["lot_number"] == "PART-1"], "nothing asked for"

@@ -63,6 +63,13 @@ async def resolve(session: AsyncSession, typed: str | None, field: str,
         conditions = [func.lower(Location.name) == text.lower()]
     rows = (await session.exec(select(Location.id).where(
         *conditions, *_scope(enrolled_only, None, viewer)).limit(2))).all()
+    if not rows and not found_pin and not text.isdigit():
+        # typed in part and sent without choosing (no script, or too quick): the one site it
+        # matches is named, not chosen for them (a dose sent to a wrong site is not called back)
+        matches = await search(session, text, enrolled_only, limit=2, viewer=viewer)
+        if len(matches) == 1:
+            raise Invalid(f"No site is named “{text}”. Did you mean {label(matches[0])}? "
+                          f"Choose it from the suggestions.", field=field)
     if len(rows) != 1:
         raise Invalid(NOT_FOUND if not rows else "More than one site has this name: choose it "
                       "from the suggestions (they show the city and Provider PIN).", field=field)
