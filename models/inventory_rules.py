@@ -168,6 +168,15 @@ def action_problem(action: str, status: TransferStatus, role: str) -> str | None
     return None
 
 
+def status_refused_in(action: str, role: str, message: str) -> TransferStatus | None:
+    """The status a transfer's process said it is in when it refused `action` with `message`
+    (`action_problem`'s words), or None: a refusal for another reason."""
+    if action not in ALLOWED_FROM:
+        return None
+    return next((status for status in TransferStatus
+                 if action_problem(action, status, role) == message), None)
+
+
 def resolve_problem(status: TransferStatus, flagged: bool) -> str | None:
     """Why the state may not settle this transfer (yet), or None: only a flagged shipment (not
     received within RECEIVE_WITHIN) is resolved by the Immunization Branch; before that, the

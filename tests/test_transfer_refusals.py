@@ -1,12 +1,17 @@
 """What an outside check of transfers found: a step the transfer's page refused was shown as
 a success, and a lot could be asked for again and again past what it holds."""
 
+import asyncio
 import html
 import re
 from datetime import date, timedelta
 
 import pytest
 
+from models.enums import Role
+from models.inventory import Transfer
+from models.inventory_rules import TransferStatus
+from tests.support.accounts import make_user
 from tests.support.inventory import (
     enrolled_sites,
     key,
@@ -373,3 +378,45 @@ async def test_a_receiving_site_typed_in_part_names_the_one_site_it_matches(syst
     assert f'value="{typed}"' in said
     asked = (await sender.get(f"/api/v1/locations/{north}/transfers")).json()
     assert not [t for t in asked if t["lot_number"] == "PART-1"], "nothing asked for"
+
+
+async def test_a_reviewer_deciding_a_moment_after_another_sees_the_decision_made(system, world):
+    """Found by the outside check: two reviewers deciding one request at once, the one refused
+    read "This transfer is approved, ...: it cannot be decided." above a page still showing it as
+    requested, with the decision form, until reloaded (the process refuses at once and writes
+    the winner's status a moment later). The page refused by a decision made meanwhile waits
+    (up to 2 s) for the row to show it. Here the row is held back by hand for half a second:
+    the page shows the approval and no decision form."""
+    state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "RACE-1", 10)
+    asked = (await request_transfer(sender, north, south, lot, 2)).json()
+    assert (await state.post(f"/api/v1/transfers/{asked['id']}/decision",
+                             json={"decision": "approve"})).status_code == 200
+    await transfer_status(sender, asked["id"], "approved")
+    async with system.sessions() as session:  # the winner's row, not written yet
+        row = await session.get(Transfer, asked["id"])
+        row.status = TransferStatus.REQUESTED
+        session.add(row)
+        await session.commit()
+
+    async def written_late() -> None:
+        await asyncio.sleep(0.5)
+        async with system.sessions() as session:
+            row = await session.get(Transfer, asked["id"])
+            row.status = TransferStatus.APPROVED
+            session.add(row)
+            await session.commit()
+
+    other = await make_user(system, Role.REVIEWER, first_name="Rhea")
+    person = browser(system)
+    await person.login(other.email)
+    late = asyncio.create_task(written_late())
+    page = await person.submit(f"/transfers/{asked['id']}", {
+        "decision": "deny", "reason": "Ask the hub"}, action=f"/transfers/{asked['id']}/decide")
+    await late
+    await person.http.aclose()
+    assert page.status_code == 409
+    said = html.unescape(page.text)
+    assert "This transfer is approved, waiting to be shipped: it cannot be decided." in said
+    assert re.search(r'cvms-status--approved">Approved', said), said
+    assert f'action="/transfers/{asked["id"]}/decide"' not in said

@@ -1,5 +1,7 @@
 """Inventory pages: a site's lots and ledger, receipts and adjustments, transfers, the state queue."""
 
+import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -25,7 +27,7 @@ from models.enrollment import Location
 from models.enums import Role
 from models.input import valid_fields
 from models.inventory import Product
-from models.inventory_rules import TransferStatus, may_act_for_state
+from models.inventory_rules import TransferStatus, may_act_for_state, status_refused_in
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
 from models.ledger import unshipped
 
@@ -242,7 +244,8 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
         status = await transfers.act(session, gateway, user, transfer, action, values)
     except CVMSError as error:
         await rollback_keeping(session, user)
-        transfer = await transfers.transfer_for(session, user, transfer_id)  # read again
+        transfer = await _caught_up(session, user, transfer_id, status_refused_in(
+            action, user.role, error.message) if error.status_code == 409 else None)
         # The reason and the day received are the page's fields; any other refusal is said
         # above the page as an error (with its status), not as a success notice, since nothing
         # was done.
@@ -252,6 +255,22 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
                                     error.status_code, refused=None if errors else error.message)
     return redirect(f"/transfers/{transfer_id}", notice=f"The {transfer.kind.value} is now "
                     f"{status}. {await _next_after(session, transfer, status)}")
+
+
+async def _caught_up(session, user: User, transfer_id: int, said: TransferStatus | None,
+                     within: float = 2.0):
+    """The transfer read again after a refused step. Refused by its process as being `said`
+    already (another reviewer's decision, the other site's step, a moment ago), its row may
+    not show it yet: the process refuses at once and writes the status a moment later. Read
+    again until it does, for up to `within` seconds, so the page shows what refused the step
+    (its status, the forms that fit it) instead of the old one. Other refusals: read once."""
+    deadline = time.monotonic() + within
+    transfer = await transfers.transfer_for(session, user, transfer_id)
+    while said is not None and transfer.status != said and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        await rollback_keeping(session, user)  # a new snapshot (SQLite holds one per read)
+        transfer = await transfers.transfer_for(session, user, transfer_id)
+    return transfer
 
 
 async def _next_after(session, transfer, status: str) -> str:
