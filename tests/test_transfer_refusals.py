@@ -420,3 +420,25 @@ async def test_a_reviewer_deciding_a_moment_after_another_sees_the_decision_made
     assert "This transfer is approved, waiting to be shipped: it cannot be decided." in said
     assert re.search(r'cvms-status--approved">Approved', said), said
     assert f'action="/transfers/{asked["id"]}/decide"' not in said
+
+
+async def test_the_inventory_pages_request_is_sent_by_the_pages_site(system, world):
+    """Found by the outside check: the transfer form's hidden sending site, changed by hand to
+    the receiving site, was refused as "A site cannot send vaccine to itself", naming a choice
+    nobody made. The page's site (its address, checked for the person's scope) is the sender:
+    the form carries no sending site, and one sent anyway is not read."""
+    _state, sites = world
+    north, south, sender, lot = await stocked(system, sites, "PAGE-1", 10)
+    person = browser(system)
+    await person.login(sites.emails[north])
+    page = await person.get(f"/inventory/{north}")
+    assert 'name="from_location_id"' not in page.text
+    done = await person.submit(f"/inventory/{north}", {
+        "kind": "transfer", "from_location_id": str(south), "to_location_id": str(south),
+        "lot_id": str(lot), "doses": "2", "reason": "Clinic demand", "request_key": key()},
+        action=f"/inventory/{north}/transfer")
+    await person.http.aclose()
+    assert done.status_code == 200 and "cannot send vaccine to itself" not in done.text
+    asked = [t for t in (await sender.get(f"/api/v1/locations/{north}/transfers")).json()
+             if t["lot_number"] == "PAGE-1"]
+    assert [(t["from_location_id"], t["to_location_id"]) for t in asked] == [(north, south)]

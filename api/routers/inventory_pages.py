@@ -170,7 +170,9 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
 
 
 async def _request_transfer(session, gateway, user, location, values) -> str:
-    """Every field's problem at once: the receiving site's name and the rest of the form."""
+    """Every field's problem at once: the receiving site's name and the rest of the form. The
+    page's site sends (its address is the scope checked; the form names no sender)."""
+    values = {**values, "from_location_id": str(location.id)}
     errors = {}
     try:
         receiver = await sites.resolve(session, values.get("to_location_id"), "to_location_id",
