@@ -219,3 +219,41 @@ async def test_a_dose_moved_into_a_lot_whose_last_dose_is_given_meanwhile_is_ref
         stored = (await site.provider.get(f"/api/v1/administrations/{dose['id']}")).json()
         assert await on_hand(system, first) == 20 - (stored["lot_id"] == first), stored
         first = await stock(system, site, "207", f"LM-{uuid.uuid4().hex[:6].upper()}", doses=20)
+
+
+async def test_an_expiry_corrected_to_before_doses_given_says_which_to_check(system):
+    """Left alone by an outside check: a lot's expiration date corrected to a day before doses
+    already given from it was accepted without a word, so nobody looked at those doses (given
+    from a lot expired on that day: by CDC guidance not valid, to be repeated). The correction
+    stays allowed (the label says what it says); its notice says how many doses were recorded
+    as given after the new date, and that they need checking. Doses given by then, or removed
+    as entered in error, are not counted."""
+    site = await vaccinating_site(system)
+    number = f"LATE-{uuid.uuid4().hex[:6].upper()}"
+    lot = await stock(system, site, "207", number)
+    today = local_today(utcnow())
+    for days in (1, 3, 8):
+        assert (await give(site, (await walk_in(site))["id"], lot,
+                           on=today - timedelta(days=days))).status_code == 201
+    removed = (await give(site, (await walk_in(site))["id"], lot)).json()
+    assert (await site.provider.post(f"/api/v1/administrations/{removed['id']}/removal",
+                                     json={"reason": "Entered twice"})).status_code == 200
+    manager = browser(system)
+    await manager.login(site.emails[Role.LOCATION_MANAGER])
+    here = f"/inventory/{site.location_id}"
+    label = today - timedelta(days=5)
+    done = await manager.submit(here, {"lot_id": str(lot), "expiration_date": str(label),
+                                       "reason": "The label's date",
+                                       "request_key": uuid.uuid4().hex},
+                                action=f"{here}/expiry")
+    said = html.unescape(done.text)
+    assert f"corrected to {day(label)}. 2 doses from lot {number} were recorded as given " \
+           f"after {day(label)}: check those records" in said, said
+    again = await manager.submit(here, {"lot_id": str(lot), "expiration_date": str(
+        today - timedelta(days=10)), "reason": "Read again", "request_key": uuid.uuid4().hex},
+        action=f"{here}/expiry")
+    assert "3 doses from lot" in html.unescape(again.text)
+    fine = await manager.submit(here, {"lot_id": str(lot), "expiration_date": str(
+        today + timedelta(days=30)), "reason": "Right after all",
+        "request_key": uuid.uuid4().hex}, action=f"{here}/expiry")
+    assert "recorded as given after" not in fine.text

@@ -18,6 +18,7 @@ from core.errors import Conflict, Invalid, NotFound
 from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
+from models.administrations import Administration
 from models.base import utcnow
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
@@ -258,6 +259,15 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
         await session.rollback()  # a double click: the twin recorded it first
         return await entry_for(session, key)
     return entry
+
+
+async def given_after(session: AsyncSession, lot_id: int, expires: date) -> int:
+    """Doses recorded (not removed) as given from the lot after `expires`: after its expiry is
+    corrected to an earlier day, the records to check (a dose from an expired lot may need to
+    be repeated)."""
+    return (await session.exec(select(func.count()).select_from(Administration).where(
+        Administration.lot_id == lot_id, Administration.administered_on > expires,
+        col(Administration.removed_at).is_(None)))).one()
 
 
 async def _correction_problems(session: AsyncSession, lot: Lot,

@@ -26,7 +26,7 @@ from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
 from models.input import valid_fields
-from models.inventory import Product
+from models.inventory import Lot, Product
 from models.inventory_rules import TransferStatus, may_act_for_state, status_refused_in
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
 from models.ledger import unshipped
@@ -162,8 +162,16 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
         lot_id, unchosen = _chosen_lot(values, "Choose the lot.")
         data = await _whole(ExpiryCorrectionIn, values, partial(
             inventory.correction_problems, session, location, lot_id), unchosen)
-        await inventory.correct_expiry(session, user, location, lot_id, data)
-        return f"The lot's expiration date is corrected to {day(data.expiration_date)}."
+        entry = await inventory.correct_expiry(session, user, location, lot_id, data)
+        said = f"The lot's expiration date is corrected to {day(data.expiration_date)}."
+        if late := await inventory.given_after(session, entry.lot_id, data.expiration_date):
+            number = (await session.get(Lot, entry.lot_id)).lot_number
+            said += (f" {counted(late, 'dose')} from lot {number} "
+                     f"{'was' if late == 1 else 'were'} recorded as given after "
+                     f"{day(data.expiration_date)}: check "
+                     f"{'that record' if late == 1 else 'those records'} (a dose given from an "
+                     f"expired lot may need to be repeated).")
+        return said
     if action == "transfer":
         return await _request_transfer(session, gateway, user, location, values)
     raise CVMSError("Unknown action.")
