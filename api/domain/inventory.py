@@ -87,11 +87,32 @@ async def _not_a_repeat(session: AsyncSession, lot_id: int, kind: EntryKind, dos
 NO_PRODUCT = "Choose a product from the list."
 
 
+async def _not_another_products_lot(session: AsyncSession, location_id: int,
+                                    data: ReceiptIn) -> None:
+    """A lot number the site holds under another product: lot numbers are the manufacturer's,
+    so it is nearly always the wrong product chosen (every dose given from the lot would be
+    recorded as the wrong vaccine). Asked, not refused: a tick says it is right."""
+    other = (await session.exec(select(Lot).where(
+        Lot.location_id == location_id, Lot.lot_number == data.lot_number.upper(),
+        Lot.product_id != data.product_id).limit(1))).first()
+    if other is not None:
+        held, chosen = (await session.get(Product, other.product_id),
+                        await session.get(Product, data.product_id))
+        raise Invalid(f"Lot {other.lot_number} is held here already as {held.name}: check the "
+                      f"product chosen. If this shipment is {chosen.name} with the same lot "
+                      f"number, tick the box and save again.", field="other_product")
+
+
 async def receive(session: AsyncSession, user: User, location: Location,
-                  data: ReceiptIn, repeat_check: bool = False) -> LedgerEntry:
-    """A shipment received (its expiration date is checked by ReceiptIn, with its fields)."""
+                  data: ReceiptIn, repeat_check: bool = False,
+                  product_check: bool = False) -> LedgerEntry:
+    """A shipment received (its expiration date is checked by ReceiptIn, with its fields).
+    The pages ask first (`repeat_check`, `product_check`) about the same shipment recorded
+    moments ago and about a lot number held here under another product."""
     if await session.get(Product, data.product_id) is None:
         raise Invalid(NO_PRODUCT, field="product_id")
+    if product_check:
+        await _not_another_products_lot(session, location.id, data)
     key, actor, location_id = f"receipt:{location.id}:{data.request_key}", _actor(user), location.id
     for attempt in range(3):
         try:

@@ -146,7 +146,8 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
         data = await _whole(ReceiptIn, values, partial(inventory.receipt_problems, session,
                                                        location))
         entry = await inventory.receive(session, user, location, data,
-                                        repeat_check=not values.get("confirmed"))
+                                        repeat_check=not values.get("confirmed"),
+                                        product_check=not values.get("other_product"))
         return f"Received {counted(entry.doses, 'dose')}."
     if action == "adjust":
         lot_id, unchosen = _chosen_lot(values, "Choose the lot that changed.")
