@@ -155,10 +155,17 @@ async def test_a_lot_expired_since_is_offered_for_a_paper_forms_dose_given_befor
     here = f"/care/{site.location_id}/recipients/{someone['id']}"
     page = await person.get(here)
     assert [f"FRESH-{tag}" in o for o in options(page)] == [True], "expired: not offered"
+    # the link, also on a refused form's page (whose address is the form's action)
+    page = await person.submit(here, {"lot_id": str(fresh), "dose_number": "x",
+                                      "administered_on": str(today), "site": "LD",
+                                      "route": "IM", "provider_name": "Pat Provider",
+                                      "request_key": uuid.uuid4().hex}, action=f"{here}/record")
+    assert page.status_code == 422
     link = re.search(r'<p class="usa-hint" id="expired-lots">[^<]*<a class="usa-link" '
                      r'href="([^"]+)">([^<]*)</a>', page.text)
     assert link and link[2] == "Also list the 1 lot expired since", page.text
-    page = await person.get(here + link[1].split("#")[0])
+    assert link[1] == f"{here}?expired=1#lot_id"
+    page = await person.get(link[1].split("#")[0])
     listed = options(page)
     assert [f"FRESH-{tag}" in o for o in listed] == [True, False], listed
     expired_on = f"{today - timedelta(days=10):%B} {(today - timedelta(days=10)).day},"
