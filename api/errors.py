@@ -149,16 +149,18 @@ def _public_help_problem(request: Request, status: int) -> Response:
 BILINGUAL = ("/r/", "/help/ask", "/help/c/")
 
 
-def body_not_taken(request: Request, status: int, message: str,
-                   errors: dict[str, str] | None = None, code: str = "invalid") -> Response:
+async def body_not_taken(request: Request, status: int, message: str,
+                         errors: dict[str, str] | None = None,
+                         code: str = "invalid") -> Response:
     """A body too large to take (413) or that could not be read (400): on the public pages, said
-    in the visitor's language with what to do; elsewhere as any error is."""
+    in the visitor's language with what to do (on a recipient's link, their record's when no
+    language was chosen with the switch, as their pages are); elsewhere as any error is."""
     if wants_json(request) or not request.url.path.startswith(BILINGUAL):
         return error_response(request, status, message, errors, code)
     from api.middleware import MAX_BODY_BYTES
-    from api.routers.recipient_portal import bilingual_page, choose_language
+    from api.routers.recipient_portal import bilingual_page, choose_language, linked_person
 
-    choose_language(request)
+    choose_language(request, await linked_person(request))
     return bilingual_page(request, "recipient/not_sent.html",
                           {"status": status, "limit": MAX_BODY_BYTES // (1024 * 1024)},
                           status_code=status)
@@ -234,10 +236,10 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
             message = TOO_MANY_PARTS
         else:
             message = UNREADABLE_BODY if wants_json(request) else UNREADABLE_FORM
-        return body_not_taken(request, 400, message, {"body": message} if wants_json(request)
+        return await body_not_taken(request, 400, message, {"body": message} if wants_json(request)
                               else None)
     if exc.status_code == 413:  # a body streamed past the limit (api/middleware.py)
-        return body_not_taken(request, 413, str(exc.detail), code="too_large")
+        return await body_not_taken(request, 413, str(exc.detail), code="too_large")
     messages = {404: NOT_FOUND, 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, message, code="http_error")

@@ -104,7 +104,7 @@ async def _refuse(scope: Scope, send: Send) -> None:
 
     request = Request(scope)
     await _read_viewer(request)
-    response = body_not_taken(request, 413, TOO_LARGE, code="too_large")
+    response = await body_not_taken(request, 413, TOO_LARGE, code="too_large")
     await response(scope, no_body, closing)
 
 

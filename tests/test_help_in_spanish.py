@@ -6,7 +6,9 @@ answered in that language too. Account holders' pages stay English."""
 import re
 
 from models.enums import Role
+from models.recipient_rules import recipient_path
 from tests.support.accounts import make_user
+from tests.support.care import vaccinating_site, walk_in
 from tests.support.web import browser, raw_post, unique_email
 
 SPANISH = {"cookies": {"cvms_lang": "es"}}
@@ -123,3 +125,21 @@ async def test_a_form_too_large_or_cut_off_is_answered_in_the_visitors_language(
     assert answer.startswith("HTTP/1.1 413") and '<html lang="es">' in answer, answer[:600]
     assert "Demasiado grande para enviar" in answer and "51 MB" in answer
     assert "lo que escribió sigue ahí" in answer
+
+
+async def test_a_form_too_large_on_a_recipients_link_speaks_their_records_language(system):
+    """Left alone before: the 413 page on a recipient's personal link (/r/...) took the
+    browser's language, not their record's as every page of theirs does when no language was
+    chosen with the switch: a Spanish speaker on an English phone read it in English."""
+    site = await vaccinating_site(system)
+    person = await walk_in(site, language="es")
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    answer, _took = await raw_post(system, link, 60 * 1024 * 1024,
+                                   "application/x-www-form-urlencoded", b"a=", whole=True,
+                                   headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert answer.startswith("HTTP/1.1 413") and '<html lang="es">' in answer, answer[:600]
+    assert "Demasiado grande para enviar" in answer
+    other, _took = await raw_post(system, "/r/1/not-a-key", 60 * 1024 * 1024,
+                                  "application/x-www-form-urlencoded", b"a=", whole=True,
+                                  headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert other.startswith("HTTP/1.1 413") and '<html lang="en">' in other, other[:600]
