@@ -2,6 +2,8 @@
 may open, an organization needs its address and exists once, a point of contact once, and a
 form's refusals are plain words next to the field."""
 
+import asyncio
+
 import pytest
 
 from tests.support.recipients import location_manager, manager_api, tag
@@ -106,3 +108,25 @@ async def test_a_states_two_letter_code_is_taken_and_spelled_out(system, two_man
     wrong = await a_api.post("/api/v1/employers", json={
         "name": f"Nowhere State {tag()}", **ADDRESS, "state": "ZZ"})
     assert wrong.status_code == 422 and "North Carolina" in wrong.json()["errors"]["state"]
+
+
+async def test_a_form_sent_twice_at_once_makes_one_organization_and_one_contact(
+        system, two_managers):
+    """Found by the outside check: "Create" pressed twice (or the form sent from two tabs at
+    once) made the organization twice - and the point of contact twice, each emailed its own
+    validation link: the duplicate checks read before either was written. Now one is made;
+    the others are told it exists."""
+    (_a, a_api), _b = two_managers
+    name = f"Pressed Twice {tag()}"
+    made = await asyncio.gather(*(a_api.post("/api/v1/employers", json={"name": name, **ADDRESS})
+                                  for _ in range(4)))
+    assert sorted(r.status_code for r in made) == [201, 409, 409, 409], [r.text for r in made]
+    found = await a_api.get("/api/v1/employers", params={"q": name})
+    assert found.json()["total"] == 1
+    employer = next(r for r in made if r.status_code == 201).json()
+    person = {"first_name": "Dora", "last_name": "Twice", "email": f"dora-{tag()}@acme.example"}
+    added = await asyncio.gather(*(a_api.post(f"/api/v1/employers/{employer['id']}/contacts",
+                                              json=person) for _ in range(4)))
+    assert sorted(r.status_code for r in added) == [201, 409, 409, 409], [r.text for r in added]
+    listed = await a_api.get(f"/api/v1/employers/{employer['id']}/contacts")
+    assert [c["email"] for c in listed.json()] == [person["email"].lower()]
