@@ -6,6 +6,8 @@ import asyncio
 
 import pytest
 
+from models.base import utcnow
+from models.employers import Employer
 from tests.support.recipients import location_manager, manager_api, tag
 from tests.support.web import browser
 
@@ -130,3 +132,26 @@ async def test_a_form_sent_twice_at_once_makes_one_organization_and_one_contact(
     assert sorted(r.status_code for r in added) == [201, 409, 409, 409], [r.text for r in added]
     listed = await a_api.get(f"/api/v1/employers/{employer['id']}/contacts")
     assert [c["email"] for c in listed.json()] == [person["email"].lower()]
+
+
+async def test_every_answer_says_whether_the_details_are_confirmed(system, two_managers):
+    """Found by the outside check: the search, a creation and a saved edit answered
+    "confirmed": false for an organization whose point of contact had confirmed its details
+    (only the record itself said true). Each says what the record says now."""
+    (_a, a_api), _b = two_managers
+    name = f"Confirmed Works {tag()}"
+    employer = (await a_api.post("/api/v1/employers", json={"name": name, **ADDRESS})).json()
+    assert employer["confirmed"] is False
+    async with system.sessions() as session:
+        row = await session.get(Employer, employer["id"])
+        row.confirmed_at = utcnow()
+        session.add(row)
+        await session.commit()
+    found = await a_api.get("/api/v1/employers", params={"q": name})
+    assert [e["confirmed"] for e in found.json()["items"]] == [True]
+    same = await a_api.put(f"/api/v1/employers/{employer['id']}", json={"name": name, **ADDRESS})
+    assert same.status_code == 200 and same.json()["confirmed"] is True, same.text
+    moved = await a_api.put(f"/api/v1/employers/{employer['id']}",
+                            json={"name": name, **ADDRESS, "street": "14 Mill Rd"})
+    assert moved.json()["confirmed"] is False, "changed details need confirming again"
+    assert (await a_api.get(f"/api/v1/employers/{employer['id']}")).json()["confirmed"] is False

@@ -48,6 +48,12 @@ async def person_out(session, user, manager, at: int | None = None) -> PortalUse
         "location_ids": [r.location_id for r, _ in held]})
 
 
+def employer_out(employer, **update) -> EmployerOut:
+    """An organization as the API answers it, with whether its details stand confirmed."""
+    return EmployerOut.model_validate(employer).model_copy(update={
+        "confirmed": employer.confirmed_at is not None, **update})
+
+
 @router.get("/portal/me", summary="Your portal locations, the active one and your tabs")
 async def me(request: Request, _user: CurrentUser) -> dict:
     portal = request.state.portal
@@ -170,9 +176,8 @@ async def search_employers(user: CurrentUser, session: SessionDep,
                            ) -> EmployerPage:
     search = validated(EmployerSearch, {"q": q})
     found, total = await employers.search(session, user, search.q, limit, offset)
-    return EmployerPage(items=[EmployerOut.model_validate(e).model_copy(
-        update={"managed": managed}) for e, managed in found], total=total, limit=limit,
-        offset=offset)
+    return EmployerPage(items=[employer_out(e, managed=managed) for e, managed in found],
+                        total=total, limit=limit, offset=offset)
 
 
 @router.post("/employers", response_model=EmployerOut, status_code=201)
@@ -181,21 +186,19 @@ async def create_employer(request: Request, body: EmployerIn, user: CurrentUser,
     active = request.state.portal.active
     employer = await employers.create(session, user, active.location_id if active else None,
                                       body)
-    return EmployerOut.model_validate(employer)
+    return employer_out(employer)
 
 
 @router.get("/employers/{employer_id}", response_model=EmployerOut)
 async def get_employer(employer_id: Id, user: CurrentUser, session: SessionDep) -> EmployerOut:
-    employer = await employer_for(session, user, employer_id)
-    return EmployerOut.model_validate(employer).model_copy(
-        update={"confirmed": employer.confirmed_at is not None})
+    return employer_out(await employer_for(session, user, employer_id))
 
 
 @router.put("/employers/{employer_id}", response_model=EmployerOut)
 async def edit_employer(employer_id: Id, body: EmployerIn, user: CurrentUser,
                         session: SessionDep) -> EmployerOut:
     employer = await employer_for(session, user, employer_id)
-    return EmployerOut.model_validate(await employers.update(session, employer, body))
+    return employer_out(await employers.update(session, employer, body))
 
 
 @router.get("/employers/{employer_id}/contacts", response_model=list[ContactOut],
@@ -257,9 +260,7 @@ async def ask_new_link(token: str, session: SessionDep, gateway: ProcessesDep) -
 @router.get("/org-portal", response_model=EmployerOut, summary="Your organization's details")
 async def my_employer(user: CurrentUser, session: SessionDep) -> EmployerOut:
     employer, _contact = await employers.own_employer(session, user)
-    return EmployerOut.model_validate(employer).model_copy(update={
-        "confirmed": employer.confirmed_at is not None,
-        "details_key": employers.details_key(employer)})
+    return employer_out(employer, details_key=employers.details_key(employer))
 
 
 @router.post("/org-portal/confirm", response_model=EmployerOut,
@@ -268,8 +269,7 @@ async def confirm(user: CurrentUser, session: SessionDep,
                   body: ConfirmIn | None = None) -> EmployerOut:
     employer, _contact = await employers.own_employer(session, user)
     employers.confirm(session, user, employer, seen=body.seen if body else None)
-    return EmployerOut.model_validate(employer).model_copy(update={
-        "confirmed": True, "details_key": employers.details_key(employer)})
+    return employer_out(employer, details_key=employers.details_key(employer))
 
 
 
