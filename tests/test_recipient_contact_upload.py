@@ -6,9 +6,17 @@ never the location's list of people or another uploader's file."""
 from sqlmodel import select
 
 from models.recipients import Recipient
-from tests.support.recipients import csv_file, location_manager, manager_api, rows, tag, upload
+from tests.support.recipients import (
+    csv_file,
+    finished,
+    location_manager,
+    manager_api,
+    rows,
+    tag,
+    upload,
+)
 from tests.support.web import PASSWORD, api_client, browser, unique_email
-from tests.test_recipient_upload import finished, invitations
+from tests.test_recipient_upload import invitations
 
 VALIDATION = "Validate your access to the CVMS Organization Portal"
 
@@ -165,3 +173,29 @@ async def test_details_changed_after_the_contact_confirmed_them_are_said_to_need
         "name", "industry", "street", "city", "state", "zip_code")}, "street": "2 Main St"})
     assert "the Organization Portal now asks them to confirm these" in saved.text
     assert "Confirm these details" in (await contact.get("/org-portal")).text
+
+
+async def test_blank_employer_and_industry_cells_are_the_organizations_own(system):
+    """Found by the outside check: a point of contact's file with the Employer and Industry
+    columns left blank (their own employees) filled in the organization's name, then refused
+    every row: "Industry: Choose an industry from the list." The organization's industry, known
+    since it was created, now fills a blank Industry cell of its own employees' rows; a row
+    naming another employer still needs its industry."""
+    manager = await location_manager(system)
+    t = tag()
+    _employer, email = await point_of_contact(system, await manager_api(system, manager),
+                                              f"Grocers {t}")
+    contact = await api_client(system, email)
+    own, other = {9: "", 10: ""}, {9: "Acme Mills", 10: ""}
+    answer = await upload(contact, manager, csv_file(rows(3, t, bad={0: own, 1: own, 2: other})),
+                          name="staff.csv", valid_rows_only=True)
+    assert answer.status_code == 201, answer.text
+    assert [(e["row"], e["column"]) for e in answer.json()["row_errors"]] == [(4, "Industry")]
+    done = await finished(contact, answer.json()["id"])
+    assert done["new_recipients"] == 2, done
+    async with system.sessions() as session:
+        stored = (await session.exec(select(Recipient).where(
+            Recipient.last_name == f"Quill{t}").order_by(Recipient.id))).all()
+    assert [(r.employer, r.industry) for r in stored] == [(f"Grocers {t}", "grocery_retail")] * 2
+    page = await contact.get("/recipients")
+    assert "Where the Employer and Industry columns are left blank, we fill in" in page.text

@@ -63,9 +63,11 @@ async def upload(session: AsyncSession, gateway: Gateway, user: User, location_i
     location = await upload_location(session, user, location_id)
     kind, rows, sheet = await recipient_files.read_list(filename, data)
     employer = await contact_employer(session, user)
-    if employer is not None:  # an organization's own employees: its name where left blank
-        for _number, cells in rows:
-            cells["employer"] = cells.get("employer") or employer.name
+    if employer is not None:  # an organization's own employees: its name where left blank,
+        for _number, cells in rows:  # and then its industry where that is blank too
+            if not cells.get("employer"):
+                cells["employer"] = employer.name
+                cells["industry"] = cells.get("industry") or employer.industry
     total, background = len(rows), len(rows) > SMALL_FILE
     if background:  # its rows are read by the import process, not in this request
         rows = await asyncio.to_thread(encode_rows, rows)
