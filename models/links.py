@@ -66,6 +66,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "revoked": "This link was replaced by a newer one. Use the most recent email.",
         "expired": "This link has expired. Ask your Location Manager to invite you again, or "
                    "use \"Forgot your password?\" on the login page.",
+        # sent to an address the manager then corrected: no newer email comes to it
+        "readdressed": "This invitation was sent to an address that is no longer this "
+                       "account's: a Location Manager corrected it, so this link no longer "
+                       "works. If the account is yours, ask your Location Manager to check "
+                       "your email address.",
     },
     CONTACT_PURPOSE: {
         "invalid": "This validation link is not valid. Check that you copied the whole "

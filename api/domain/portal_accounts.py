@@ -540,13 +540,15 @@ async def left_location(session: AsyncSession, user: User, portal) -> str | None
 
 
 async def usable_invitation(session: AsyncSession, token: str) -> tuple[AccessLink, User]:
-    """The link and its person; a link sent to an address the account no longer has answers
-    as replaced (the address was corrected and a new invitation sent)."""
+    """The link and its person; a link sent to an address the account no longer has says so,
+    whether or not a new invitation went to the corrected one (none comes to this address)."""
     link = await find_link(session, PORTAL_INVITE_PURPOSE, token)
     problem = link_problem(link)
     user = await session.get(User, link.subject_id) if link else None
-    if problem is None and (user is None or readdressed(link, user.email)):
+    if problem is None and user is None:
         problem = "revoked"
+    elif problem in (None, "revoked") and readdressed(link, user.email):
+        problem = "readdressed"
     if problem:
         raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE][problem], field="token")
     if user.status != AccountStatus.ACTIVE:  # said before a password is typed, not after
