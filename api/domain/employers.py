@@ -208,8 +208,9 @@ async def link_and_contact(session: AsyncSession, token: str,
     contact = None if problem == "invalid" else await session.get(EmployerContact,
                                                                    link.subject_id)
     # Sent to an address corrected since: dead at once, not only once the new round's
-    # process has revoked it (the correction writes no link itself).
-    if usable and problem is None and readdressed(link, contact.email):
+    # process has revoked it (the correction writes no link itself); and said so after that
+    # too, not "replaced by a newer one" (no newer email comes to the old address).
+    if usable and problem in (None, "revoked") and readdressed(link, contact.email):
         problem = "readdressed"
     if problem == "invalid" or (usable and problem):
         raise Gone(LINK_PROBLEMS[problem], field="token", errors={"link": problem})
