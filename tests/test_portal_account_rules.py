@@ -438,3 +438,25 @@ async def test_a_contact_with_the_longest_address_is_invited(system, sites):
         chosen = await http.post(f"/api/v1/portal/invitations/{token}",
                                  json={"password": PASSWORD, "password_confirm": PASSWORD})
     assert chosen.status_code == 204, chosen.text
+
+
+async def test_a_deactivated_record_offers_no_location_to_remove(system, sites):
+    """Found by the outside check: the record of a deactivated person who also works at
+    another of the manager's locations still offered "Remove <location>", and pressing it said
+    "... is deactivated. Reactivate it first" (the page says a deactivated account cannot be
+    changed)."""
+    east, west = sites.ids
+    manager = sites.staff[east]
+    await also_manages(system, await own_id(manager), west)
+    person = await invite(system, manager, east, "provider", "Remy")
+    added = await manager.post(f"/api/v1/portal/users/{person['id']}/locations",
+                               json={"location_id": west})
+    assert added.status_code == 204, added.text
+    record = f"/portal/accounts/{person['id']}"
+    page = browser(system)
+    await page.login(sites.emails[east])
+    assert "Remove Rule West" in (await page.get(record)).text
+    done = await page.submit(record, {"confirm": "yes"}, action=f"{record}/deactivate")
+    assert "is deactivated and signed out" in done.text, done.text
+    assert "Rule West" in done.text, "the location is still listed"
+    assert "Remove Rule West" not in done.text and f"{record}/remove" not in done.text
