@@ -98,8 +98,16 @@ def refuse_roles(request: Request, user: User, allowed: frozenset[Role]) -> None
     if roles_of(user, request.state.portal) & allowed:
         return
     needed = " or ".join(role.label for role in Role if role in allowed)
-    acting = request.state.portal.profile or user.role
+    portal = request.state.portal
+    acting = portal.profile or user.role
     what = "This" if wants_json(request) else "This page"
+    elsewhere = next((h for h in portal.holdings if h.profile in allowed), None) \
+        if portal is not None and portal.active is not None else None
+    if elsewhere is not None:  # the role is theirs at another of their locations
+        raise Forbidden(f"{what} is for the {needed} role. At {portal.active.name}, your "
+                        f"active location, you work as {acting.label}: switch your active "
+                        f"location to {elsewhere.name}, where you work as "
+                        f"{elsewhere.profile.label}, then open it again.")
     raise Forbidden(f"{what} is for the {needed} role. You are signed in as "
                     f"{acting.label}.")
 

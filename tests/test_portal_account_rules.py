@@ -7,6 +7,8 @@ import uuid
 import pytest
 
 from models.accounts import User
+from models.enrollment import UserLocation
+from models.enums import Role
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import INVITATION, PASSWORD, also_manages, invite
 from tests.support.review import reviewer
@@ -460,3 +462,28 @@ async def test_a_deactivated_record_offers_no_location_to_remove(system, sites):
     assert "is deactivated and signed out" in done.text, done.text
     assert "Rule West" in done.text, "the location is still listed"
     assert "Remove Rule West" not in done.text and f"{record}/remove" not in done.text
+
+
+async def test_a_manager_acting_elsewhere_is_told_to_switch_not_that_they_lack_the_role(
+        system, sites):
+    """Found by the outside check: a Location Manager whose active location was one where they
+    are a Healthcare Provider opened Account Management and read "This page is for the
+    Healthcare Location Manager role. You are signed in as Healthcare Provider." - as if they
+    were not a manager anywhere. The refusal now names the location where they are one."""
+    east, west = sites.ids
+    manager = await invite(system, sites.staff[east], east, "location_manager", "Sam")
+    async with system.sessions() as session:
+        session.add(UserLocation(user_id=manager["id"], location_id=west, profile=Role.PROVIDER))
+        await session.commit()
+    http = manager["client"]
+    assert (await http.get("/api/v1/portal/users", params={"name": "Tester"})).status_code == 200
+    switched = await http.put("/api/v1/portal/active-location", json={"location_id": west})
+    assert switched.status_code == 204, switched.text
+    refused = await http.get("/api/v1/portal/users", params={"name": "Tester"})
+    assert refused.status_code == 403, refused.text
+    said = refused.json()["detail"]
+    assert "Rule West" in said and "switch" in said.lower() and "Rule East" in said, said
+    page = browser(system)
+    await page.login(manager["email"])
+    shown = await page.get("/portal/accounts")
+    assert shown.status_code == 403 and "Rule East" in shown.text, shown.text
