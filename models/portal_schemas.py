@@ -153,6 +153,8 @@ class PeopleSearch(Strict):
                              "of the two fields.")
         for field in ("name", "username"):
             value = getattr(self, field)
+            if field == "name" and value is not None:  # "Last, First": the comma is no letter
+                value = value.replace(",", " ")
             if value is not None and len("".join(value.split())) < SEARCH_MIN:
                 fail(field, f"Enter at least {SEARCH_MIN} characters.")
         return self

@@ -115,6 +115,12 @@ async def test_search_by_name_or_username_with_three_characters(system, sites):
     both = await manager.get("/api/v1/portal/users",
                              params={"name": "zephyr", "username": person["username"]})
     assert both.status_code == 422 and "not both" in both.json()["errors"]["username"]
+    # found by the outside check: the surname first, as lists and forms write it, found nobody
+    for typed in ("Tester Zephyrine", "tester, zephyrine", "Tester,Zephyr"):
+        surname_first = await manager.get("/api/v1/portal/users", params={"name": typed})
+        assert person["id"] in [p["id"] for p in surname_first.json()["items"]], typed
+    commas = await manager.get("/api/v1/portal/users", params={"name": ",,,"})
+    assert commas.status_code == 422, "no letters: not a search that lists everyone"
 
 
 

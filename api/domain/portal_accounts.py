@@ -54,10 +54,10 @@ async def _people_query(session: AsyncSession, manager: User, search: PeopleSear
     ids = select(UserLocation.user_id).where(UserLocation.location_id.in_(managed),
                                              UserLocation.profile.is_not(None))
     query = select(User).where(User.id.in_(ids))
-    if search.name:
-        query = query.where(contains_plain(search.name,
-                                           User.first_name + " " + User.last_name,
-                                           User.last_name))
+    if search.name:  # either order: "Ana Núñez", "Núñez Ana", "Núñez, Ana"
+        name = " ".join(search.name.replace(",", " ").split())
+        query = query.where(contains_plain(name, User.first_name + " " + User.last_name,
+                                           User.last_name + " " + User.first_name))
     if search.username:
         query = query.where(contains_plain(search.username, User.username))
     return query
