@@ -180,3 +180,24 @@ async def test_organization_management_validation_and_the_organization_portal(pa
     await expect(page.get_by_role("status")).to_contain_text("details are confirmed")
     await expect(page.get_by_role("heading", name="Employee bulk upload")).to_be_visible()
     await assert_accessible(page)
+
+
+async def test_the_deactivation_question_takes_focus(page, system):
+    """Found by the outside check (keyboard only): pressing "Deactivate <person>" brought the
+    page back with the question "Deactivate <person>? ..." and its "Yes" button far below, but
+    focus at the top of the page and the question unannounced; it now takes focus, and Tab
+    reaches "Yes, deactivate" next."""
+    sites = await enrolled_sites(system, ["Keyboard Clinic"], redistribution=False,
+                                 state=await reviewer(system))
+    await log_in(page, sites.emails[sites.ids[0]])
+    await add_contact(page, system, "Healthcare Provider", "Dana")
+    await page.get_by_role("button", name="Deactivate Dana Browser").focus()
+    await page.keyboard.press("Enter")
+    question = page.locator("[role=alert]:has-text('Deactivate Dana Browser?')")
+    await expect(question).to_be_visible()
+    await expect(question).to_be_focused()
+    await assert_accessible(page)
+    await page.keyboard.press("Tab")
+    await expect(page.get_by_role("button", name="Yes, deactivate Dana Browser")).to_be_focused()
+    await page.keyboard.press("Enter")
+    await expect(page.get_by_role("status")).to_contain_text("is deactivated and signed out")
