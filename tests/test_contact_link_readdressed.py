@@ -43,6 +43,7 @@ async def test_a_link_to_a_corrected_address_opens_nothing(outage):
         # Use the most recent email" - none comes to the old address (the outside check)
         later = await http.get(f"/org-contact/validate/{token}")
         assert later.status_code == 410 and GONE in later.text, later.text
+        assert 'href="/login"' not in later.text.split("<main")[1], "no account here to log in to"
         validated = await http.post(f"/api/v1/org-contacts/validate/{fresh}",
                                     json={"password": PASSWORD, "password_confirm": PASSWORD})
     assert validated.status_code == 204, validated.text
