@@ -19,7 +19,7 @@ from models.contracts import (
 )
 from models.employers import Employer, EmployerContact
 from models.enrollment import Location, UserLocation
-from models.enums import Role
+from models.enums import AccountStatus, Role
 from models.links import (
     CONTACT_PURPOSE,
     PORTAL_INVITE_PURPOSE,
@@ -28,7 +28,7 @@ from models.links import (
     expire_links,
     revoke_links,
 )
-from models.portal_rules import ContactStatus
+from models.portal_rules import MANAGER, ContactStatus
 from notifications.catalogue import (
     ContactNewLinkAskedContext,
     ContactValidationContext,
@@ -181,10 +181,21 @@ class PortalActivities(MailingActivities):
             session.add(contact)
             employer = await session.get(Employer, contact.employer_id)
             manager = await session.get(User, data.manager_id)
-            context = ContactNewLinkAskedContext(
-                recipient_name=manager.first_name, contact_name=contact.full_name,
+            told = [manager]
+            if employer.location_id is not None:  # who can send it now
+                managers = list((await session.exec(select(User).join(
+                    UserLocation, UserLocation.user_id == User.id).where(
+                    UserLocation.location_id == employer.location_id,
+                    UserLocation.profile == MANAGER, User.status == AccountStatus.ACTIVE)
+                    .order_by(User.id))).all())
+                if managers and manager.id not in {m.id for m in managers}:
+                    told = managers  # the one who added the contact left, or was deactivated
+            letters = [(person.id, person.email, ContactNewLinkAskedContext(
+                recipient_name=person.first_name, contact_name=contact.full_name,
                 employer_name=employer.name,
-                record_url=self.settings.link(f"/portal/organizations/{employer.id}"))
-            to = manager.email
-        await self.mailer.send(f"{_contact_key(data)}:asked", EmailKind.CONTACT_NEW_LINK_ASKED,
-                               [to], context)
+                record_url=self.settings.link(f"/portal/organizations/{employer.id}")))
+                for person in told]
+        for person_id, to, context in letters:
+            key = f"{_contact_key(data)}:asked" + ("" if person_id == data.manager_id
+                                                    else f":{person_id}")
+            await self.mailer.send(key, EmailKind.CONTACT_NEW_LINK_ASKED, [to], context)

@@ -2,10 +2,14 @@
 a 48-hour workflow timer - it works at 47 h 59 min and is expired at 48 h 01 min."""
 
 import asyncio
+import uuid
 from datetime import timedelta
 
-from models.enums import Role
+from models.accounts import User
+from models.enums import AccountStatus, Role
 from tests.support.accounts import make_user
+from tests.support.portal import invite
+from tests.support.recipients import location_manager
 from tests.support.web import PASSWORD, api_client, unique_email
 
 VALIDATION = "Validate your access to the CVMS Organization Portal"
@@ -102,3 +106,32 @@ async def test_the_link_lives_48_hours_then_the_contact_asks_for_a_new_one(ts_sy
     page = await contact.get("/org-portal")
     assert "Employee bulk upload" in page.text
     assert (await contact.get(f"/api/v1/employers/{employer['id']}")).status_code == 403
+
+
+async def test_a_new_link_asked_after_the_adding_manager_left_reaches_the_locations_managers(
+        ts_system):
+    """Found by the outside check: the contact's "Ask for a new link" emailed only the manager
+    who had added them, even once that manager's account was deactivated (they left): the
+    page said "The manager who added you is emailed now" and nobody who could send it heard.
+    The location's active Location Managers are told instead."""
+    system = ts_system
+    adder = await location_manager(system)
+    adder_http = await api_client(system, adder.email)
+    other = await invite(system, adder_http, adder.location_id, "location_manager", "Bea")
+    employer = (await adder_http.post("/api/v1/employers", json={
+        **EMPLOYER, "name": f"Left Behind Grocers {uuid.uuid4().hex[:6]}"})).json()
+    _contact, email = await add_contact(adder_http, employer["id"], "Orphan")
+    token = await link_of(system, email)
+    async with system.sessions() as session:
+        gone = await session.get(User, adder.user_id)
+        gone.status = AccountStatus.DEACTIVATED
+        session.add(gone)
+        await session.commit()
+    await system.env.sleep(timedelta(hours=48, minutes=1))
+    await page_status(system, token, 410)
+    async with system.http() as http:
+        asked = await http.post(f"/api/v1/org-contacts/validate/{token}/new-link")
+        assert asked.status_code == 202, asked.text
+    subject = "Orphan Contact asks for a new validation link"
+    await system.smtp.one(to=other["email"], subject=subject)
+    assert not [m for m in system.smtp.all() if adder.email in m.to and subject in m.subject]
