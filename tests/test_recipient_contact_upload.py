@@ -199,3 +199,19 @@ async def test_blank_employer_and_industry_cells_are_the_organizations_own(syste
     assert [(r.employer, r.industry) for r in stored] == [(f"Grocers {t}", "grocery_retail")] * 2
     page = await contact.get("/recipients")
     assert "Where the Employer and Industry columns are left blank, we fill in" in page.text
+
+
+async def test_a_second_point_of_contact_reads_who_confirmed_the_details(system):
+    """Found by the outside check: with two points of contact, the one who had not confirmed
+    read "You confirmed these details on ..." - the other had. The page names who did."""
+    manager = await location_manager(system)
+    manager_http = await manager_api(system, manager)
+    employer, first = await point_of_contact(system, manager_http, f"Grocers {tag()}")
+    _id, second = await point_of_contact_of(system, manager_http, employer["id"])
+    assert (await (await api_client(system, first)).post(
+        "/api/v1/org-portal/confirm")).status_code == 200
+    theirs = (await (await api_client(system, second)).get("/org-portal")).text
+    assert "You confirmed" not in theirs
+    assert "Uma Contact, a point of contact of Grocers" in theirs and "confirmed these details on" in theirs
+    mine = (await (await api_client(system, first)).get("/org-portal")).text
+    assert "You confirmed these details on" in mine

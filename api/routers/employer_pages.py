@@ -15,6 +15,7 @@ from api.pages import redirect, render
 from api.params import Id, page_number
 from api.routing import Router
 from core.errors import CVMSError
+from models.accounts import User
 from models.enrollment import Location
 from models.portal_rules import INDUSTRIES, PAGE_SIZE, ContactStatus, states
 from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
@@ -245,8 +246,12 @@ async def _org_portal(request: Request, session, user, status_code: int = 200,
     employer, contact = await employers.own_employer(session, user)
     location = await session.get(Location, employer.location_id) if employer.location_id \
         else None
+    # another point of contact of the organization may have confirmed them
+    confirmer = await session.get(User, employer.confirmed_by) \
+        if employer.confirmed_by not in (None, user.id) else None
     return render(request, "employers/org_portal.html", {
         "employer": employer, "contact": contact, "location": location,
+        "confirmer": confirmer.full_name if confirmer else None,
         "details_key": employers.details_key(employer), "errors": errors or {}},
         status_code=status_code)
 
