@@ -88,17 +88,16 @@ class PortalContactEdit(Strict):
 
     _check_profile = field_validator("profile")(lambda v: v if v is None else _profile(v))
 
-    @model_validator(mode="before")
+    @field_validator("first_name", "last_name", "email", mode="before")
     @classmethod
-    def _cleared_is_refused(cls, data: object) -> object:
+    def _cleared_is_refused(cls, value: object) -> object:
         """A name or address sent blank (a field emptied on the record's form) is refused, not
         read as "unchanged": the page said "Saved." and kept the old value. (A blank username
-        is checked against the person: one who never had a username keeps none.)"""
-        if isinstance(data, dict):
-            fail_many({field: "This field is required." for field in (
-                "first_name", "last_name", "email")
-                if isinstance(data.get(field), str) and not data[field].strip()})
-        return data
+        is checked against the person: one who never had a username keeps none.) Checked with
+        the other fields, so their problems are said at the same time."""
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("This field is required.")
+        return value
 
 
 class LocationGrant(Strict):

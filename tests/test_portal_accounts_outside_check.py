@@ -46,6 +46,11 @@ async def test_a_field_emptied_on_a_record_is_refused_not_reported_saved(system,
         refused = await manager.patch(f"/api/v1/portal/users/{person['id']}", json={field: ""})
         assert refused.status_code == 422, (field, refused.text)
         assert refused.json()["errors"][field].startswith("This field is required")
+    # found by the outside check: an emptied name hid every other field's problem (a phone of
+    # two digits was said only once the name was typed again)
+    both = await manager.patch(f"/api/v1/portal/users/{person['id']}",
+                               json={"first_name": "", "phone": "12"})
+    assert set(both.json()["errors"]) == {"first_name", "phone"}, both.text
     unchanged = await page.submit(record, {
         "first_name": "Ella", "last_name": "Tester", "email": person["email"],
         "username": person["username"], "title": "Nurse", "location_id": str(north),
