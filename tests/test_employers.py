@@ -3,6 +3,7 @@ may open, an organization needs its address and exists once, a point of contact 
 form's refusals are plain words next to the field."""
 
 import asyncio
+import re
 
 import pytest
 
@@ -155,3 +156,32 @@ async def test_every_answer_says_whether_the_details_are_confirmed(system, two_m
                             json={"name": name, **ADDRESS, "street": "14 Mill Rd"})
     assert moved.json()["confirmed"] is False, "changed details need confirming again"
     assert (await a_api.get(f"/api/v1/employers/{employer['id']}")).json()["confirmed"] is False
+
+
+async def test_an_edit_from_an_older_tab_does_not_undo_a_newer_one(system, two_managers):
+    """Found by the outside check (two tabs): the organization's record opened in two tabs; the
+    name corrected and saved in one, then the city saved from the other, which still showed the
+    old name - "Saved.", and the corrected name was quietly put back. The older tab's form is
+    now refused with what changed, keeping what was typed; saved again, it holds."""
+    (a, a_api), _b = two_managers
+    name = f"Two Tabs {tag()}"
+    employer = (await a_api.post("/api/v1/employers", json={"name": name, **ADDRESS})).json()
+    record = f"/portal/organizations/{employer['id']}"
+    page = browser(system)
+    await page.login(a.email)
+    shown = (await page.get(record)).text
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', shown)
+    assert seen, "the form carries the details it showed"
+    first = await page.submit(record, {"name": f"{name} Inc", **ADDRESS, "seen": seen[1]})
+    assert first.status_code == 200 and "Saved." in first.text, first.text[-800:]
+    older = await page.submit(record, {"name": name, **ADDRESS, "city": "Cary",
+                                       "seen": seen[1]})
+    assert older.status_code == 409, older.text[-800:]
+    assert "changed since you opened this page" in older.text and f"{name} Inc" in older.text
+    assert 'value="Cary"' in older.text, "what was typed is kept"
+    kept = (await a_api.get(f"/api/v1/employers/{employer['id']}")).json()
+    assert (kept["name"], kept["city"]) == (f"{name} Inc", "Durham")
+    again = re.search(r'name="seen" value="([0-9a-f]+)"', older.text)[1]
+    saved = await page.submit(record, {"name": name, **ADDRESS, "city": "Cary", "seen": again})
+    assert "Saved." in saved.text
+    assert (await a_api.get(f"/api/v1/employers/{employer['id']}")).json()["city"] == "Cary"

@@ -100,6 +100,20 @@ def details_key(employer: Employer) -> str:
     return hashlib.sha256(shown.encode()).hexdigest()[:32]
 
 
+def not_changed_since(employer: Employer, seen: str, data: EmployerIn) -> None:
+    """A manager's form sent from a page showing older details (another tab, another manager
+    saved since) would put them back unseen: refused, naming the details as they are now,
+    unless it saves those very details. `seen` empty (the API, an old form): not checked."""
+    if seen and seen != details_key(employer) and details_key(data) != details_key(employer):
+        address = ", ".join(str(part) for part in (employer.street, employer.city,
+                                                    employer.state, employer.zip_code) if part)
+        raise Conflict(f"This organization's details were changed since you opened this page "
+                       f"(in another tab, or by another manager), so yours were not saved. "
+                       f"They now read: {employer.name}, {employer.industry}, {address}. Your "
+                       "changes are still in the form below: check them and save again.",
+                       field="form")
+
+
 DETAILS_CHANGED = ("Your organization's details were changed since you opened this page, so "
                    "they were not confirmed. Check them again below, then confirm.")
 

@@ -93,7 +93,7 @@ async def _record(request, session, user, employer_id: int, status_code: int = 2
     context = {"employer": employer, "contacts": found,
                "shown": await employers.shown_status(session, found),
                "values": employer.model_dump(), "contact_values": {}, "contact_errors": {},
-               **CHOICES}
+               "seen": employers.details_key(employer), **CHOICES}
     context.update(extra)
     return render(request, "employers/record.html", context, status_code=status_code)
 
@@ -108,9 +108,11 @@ async def record(request: Request, employer_id: Id, user: CurrentUser,
 async def edit(request: Request, employer_id: Id, user: CurrentUser,
                session: SessionDep) -> Response:
     employer = await employer_for(session, user, employer_id)
+    seen = str((await form_values(request)).get("seen") or "")
 
     async def save(data: EmployerIn) -> Response:
         confirmed = employer.confirmed_at is not None
+        employers.not_changed_since(employer, seen, data)
         await employers.update(session, employer, data)
         unconfirmed = confirmed and employer.confirmed_at is None  # a saved change, not the same
         return redirect(f"/portal/organizations/{employer_id}", notice="Saved." + (
