@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -110,3 +110,11 @@ async def run_after_commit(session: AsyncSession) -> None:
             await action()
         except Exception as error:  # noqa: BLE001 - a hint is best effort by design
             log.info("after-commit action failed: %s", error)
+
+
+async def one_at_a_time(session: AsyncSession, model: Any, row_id: int) -> None:
+    """Held until the transaction ends, taken before a check that nothing exists yet: the same
+    form sent twice at once (a double click, two tabs) waits for the first to commit, then its
+    check sees what the first made (Postgres: the row's lock; SQLite: its write lock, which
+    this first write takes). Checked apart, both found nothing and both were made."""
+    await session.exec(update(model).where(model.id == row_id).values(id=model.id))

@@ -1,15 +1,17 @@
 """Account management on the dev server: invitations, profiles, several locations, scope,
 deactivation and search - through the API, with the emails a person would get."""
 
+import asyncio
+
 import pytest
 
 from models.accounts import User
 from models.enums import AccountStatus
 from tests.support.inventory import enrolled_sites
-from tests.support.portal import also_manages, invite
+from tests.support.portal import INVITATION, also_manages, invite
 from tests.support.recipients import location_manager
 from tests.support.review import reviewer
-from tests.support.web import browser
+from tests.support.web import browser, unique_email
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +184,23 @@ async def test_a_location_always_keeps_an_active_location_manager(system):
     demoted = await manager.patch(f"/api/v1/portal/users/{deputy['id']}",
                                   json={"profile": "provider"})
     assert demoted.status_code == 200, "a manager who is not the last may change"
+
+
+async def test_a_contact_sent_twice_at_once_is_added_once_and_the_second_says_where(
+        system, sites):
+    """Found by the outside check: "Save and send the invitation" pressed twice made the
+    account once, but the second answer - the one the browser shows - was a bare error page,
+    "This conflicts with a record that already exists (perhaps a repeated click)", with what
+    was typed gone. It now waits for the first and says, next to the email address, that the
+    person has an account at your locations, with their record."""
+    north, _south = sites.ids
+    manager = sites.staff[north]
+    email = unique_email("twice")
+    body = {"first_name": "Twyla", "last_name": "Twice", "email": email, "location_id": north,
+            "profile": "provider", "username": f"twyla.{email[6:12]}"}
+    answers = await asyncio.gather(*(manager.post("/api/v1/portal/users", json=body)
+                                     for _ in range(3)))
+    assert sorted(a.status_code for a in answers) == [201, 409, 409], [a.text for a in answers]
+    for refused in (a for a in answers if a.status_code == 409):
+        assert "already has an account" in refused.json()["errors"]["email"], refused.text
+    await system.smtp.one(to=email, subject=INVITATION)

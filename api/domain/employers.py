@@ -4,7 +4,6 @@ the 48-hour validation link, and the Organization Portal's confirmation of detai
 import hashlib
 
 from sqlalchemy import func
-from sqlalchemy import update as sql_update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -13,6 +12,7 @@ from api.domain.scope import NO_EMPLOYER, contact_of, managed_location_ids, may_
 from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
+from core.db import one_at_a_time
 from core.errors import Conflict, Forbidden, Gone, NotFound
 from core.security import hash_password_async
 from models.accounts import AccessLink, User
@@ -45,14 +45,6 @@ async def search(session: AsyncSession, user: User, q: str, limit: int = PAGE_SI
     return [(employer, employer.location_id in mine) for employer in rows], int(total)
 
 
-async def _one_at_a_time(session: AsyncSession, model, row_id: int) -> None:
-    """Held until the transaction ends, taken before a duplicate check: the same form sent
-    twice at once (a double click, two tabs) waits for the first to commit, then its check
-    sees what the first made (Postgres: the row's lock; SQLite: its write lock, which this
-    first write takes). Checked apart, both found nothing and both were made."""
-    await session.exec(sql_update(model).where(model.id == row_id).values(id=model.id))
-
-
 async def _not_a_duplicate(session: AsyncSession, data: EmployerIn,
                            employer_id: int | None = None) -> None:
     """The same name at the same address (ignoring case) is the same organization."""
@@ -67,7 +59,7 @@ async def _not_a_duplicate(session: AsyncSession, data: EmployerIn,
 async def create(session: AsyncSession, user: User, active_location_id: int | None,
                  data: EmployerIn) -> Employer:
     """A manager's employer belongs to their active location; the state's to none."""
-    await _one_at_a_time(session, User, user.id)
+    await one_at_a_time(session, User, user.id)
     await _not_a_duplicate(session, data)
     location_id = None
     if user.role != Role.REVIEWER:
@@ -138,7 +130,7 @@ async def shown_status(session: AsyncSession, contacts: list[EmployerContact]) -
 async def add_contact(session: AsyncSession, gateway: Gateway, user: User, employer: Employer,
                       data: ContactIn) -> EmployerContact:
     """The contact and its validation link's workflow: both, or neither."""
-    await _one_at_a_time(session, Employer, employer.id)
+    await one_at_a_time(session, Employer, employer.id)
     if await user_by_email(session, data.email):
         raise Conflict("An account with this email address exists already; use another "
                        "address for the point of contact.", field="email")

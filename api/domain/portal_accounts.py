@@ -13,6 +13,7 @@ from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from api.sessions import end_all_sessions
+from core.db import one_at_a_time
 from core.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from core.security import hash_password_async
 from models.accounts import AccessLink, User
@@ -217,6 +218,7 @@ async def create(session: AsyncSession, gateway: Gateway, manager: User,
                  data: PortalContactIn) -> User:
     """The contact record and its invitation email: both, or neither."""
     await _must_manage(session, manager, data.location_id)
+    await one_at_a_time(session, Location, data.location_id)  # sent twice: the second is told
     existing = await user_by_email(session, data.email)
     if existing:
         raise await _address_taken(session, manager, existing, data.location_id)
