@@ -3,6 +3,7 @@ a field emptied on a person's record, a manager who gives up managing on their o
 invitation of a deactivated person, and a refused password on the invitation page."""
 
 import asyncio
+import re
 
 import pytest
 
@@ -335,3 +336,36 @@ async def test_a_validation_link_for_an_address_with_an_account_says_so_before_a
         second = await http.get(f"/org-contact/validate/{tokens[1]}")
     assert second.status_code == 409
     assert "already exists" in second.text and 'name="password"' not in second.text
+
+
+async def test_a_record_saved_from_an_older_tab_does_not_undo_a_newer_save(system, sites):
+    """Found by the outside check (two tabs): a person's record open in two tabs; the title
+    saved in one, then the phone saved from the other (still showing no title) - "Saved.", and
+    the title was quietly emptied again. The older tab's form is now refused, saying the record
+    changed, keeping what was typed; saved again, it holds."""
+    (north,) = sites.ids
+    manager = sites.staff[north]
+    person = await invite(system, manager, north, "provider", "Tabby")
+    record = f"/portal/accounts/{person['id']}"
+    page = browser(system)
+    await page.login(sites.emails[north])
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', (await page.get(record)).text)
+    assert seen, "the form carries the record it showed"
+    form = {"first_name": "Tabby", "last_name": "Tester", "email": person["email"],
+            "username": person["username"], "location_id": str(north), "profile": "provider"}
+    first = await page.submit(record, {**form, "title": "Nurse", "seen": seen[1]},
+                              action=f"{record}/edit")
+    assert "Saved." in first.text, first.text[-600:]
+    older = await page.submit(record, {**form, "phone": "919-555-0142", "seen": seen[1]},
+                              action=f"{record}/edit")
+    assert older.status_code == 409 and "changed since you opened this page" in older.text
+    assert "title Nurse" in older.text, "the record as it is now"
+    assert 'value="919-555-0142"' in older.text, "what was typed is kept"
+    kept = (await manager.get(f"/api/v1/portal/users/{person['id']}")).json()
+    assert (kept["title"], kept["phone"]) == ("Nurse", None)
+    again = re.search(r'name="seen" value="([0-9a-f]+)"', older.text)[1]
+    saved = await page.submit(record, {**form, "title": "Nurse", "phone": "919-555-0142",
+                                       "seen": again}, action=f"{record}/edit")
+    assert "Saved." in saved.text
+    kept = (await manager.get(f"/api/v1/portal/users/{person['id']}")).json()
+    assert (kept["title"], kept["phone"]) == ("Nurse", "919-555-0142")

@@ -1,6 +1,7 @@
 """Account management by Location Managers: portal contacts, their locations, deactivation,
 and the set-password link an invited contact is emailed."""
 
+import hashlib
 from urllib.parse import urlencode
 
 from sqlalchemy import delete, func
@@ -310,6 +311,38 @@ async def _may_change_identity(session: AsyncSession, manager: User, target: Use
         else value != getattr(target, name))]
     if changed and (message := await identity_refusal(session, manager, target)):
         raise Forbidden(message, errors=dict.fromkeys(changed, message))
+
+
+RECORD_FIELDS = ("first_name", "last_name", "email", "username", "title", "phone")
+
+
+def record_key(person: User, profile: Role | None) -> str:
+    """A fingerprint of a person's record as their page shows it (and the profile there): the
+    page's form carries it, so a form from an older tab is not saved over a newer change."""
+    shown = [str(getattr(person, name) or "") for name in RECORD_FIELDS]
+    shown[2] = shown[2].lower()
+    return hashlib.sha256("\x1f".join([*shown, str(profile or "")]).encode()).hexdigest()[:32]
+
+
+def not_changed_since(target: User, profile: Role | None, seen: str,
+                      data: PortalContactEdit) -> None:
+    """The record's form sent from a page showing older values (another tab, another manager
+    saved since) would put them back unseen: refused, unless it saves what is there now.
+    `seen` empty (the API, an old form): not checked."""
+    now = record_key(target, profile)
+    if not seen or seen == now:
+        return
+    sent = User(**{name: getattr(data, name) if name in data.model_fields_set
+                   else getattr(target, name) for name in RECORD_FIELDS})
+    if record_key(sent, data.profile or profile) != now:
+        reads = "; ".join(str(part) for part in (
+            target.full_name, target.email, target.username and f"username {target.username}",
+            target.title and f"title {target.title}", target.phone and f"phone {target.phone}",
+            profile and profile.label) if part)
+        raise Conflict(f"{target.full_name}'s record was changed since you opened this page (in "
+                       f"another tab, or by another manager), so your changes were not saved. "
+                       f"It now reads: {reads}. Your changes are still in the form below: "
+                       "check them and save again.", field="form")
 
 
 def invited(user: User) -> bool:

@@ -148,6 +148,7 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
         "profiles": PROFILE_OPTIONS, "values": values, "identity": identity,
         "identity_refusal": refusal,
         "profile_at": at[1] if at else None,
+        "seen": portal_accounts.record_key(person, at[0].profile if at else None),
         "standing": portal_accounts.standing(person),
         "may_invite": direct is not None and direct.location_id in mine
         and portal_accounts.invited(person),
@@ -207,6 +208,8 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
         data = validated_form(PortalContactEdit, values)
         at = await portal_accounts.profile_location(session, user, target, data.location_id)
         profile_before = at[0].profile if at else None
+        portal_accounts.not_changed_since(target, profile_before,
+                                          str(values.get("seen") or ""), data)
         await portal_accounts.edit(session, user, target, data, gateway)
         if invited and target.email != before:
             return (f"Saved. The invitation link sent to {before} no longer works, and nothing "
