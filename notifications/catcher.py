@@ -34,7 +34,9 @@ class MaildirHandler:
 
 
 def start(directory: Path, host: str = "127.0.0.1", port: int = 8025) -> Controller:
-    controller = Controller(MaildirHandler(directory), hostname=host, port=port)
+    # SMTPUTF8: an address in its own letters (josé@…) is caught as a real relay takes it
+    controller = Controller(MaildirHandler(directory), hostname=host, port=port,
+                            enable_SMTPUTF8=True)
     controller.start()
     return controller
 

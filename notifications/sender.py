@@ -70,6 +70,7 @@ MESSAGE_POLICY = policy.default.clone(header_factory=HEADERS)
 # Header lines up to RFC 5322's 998-character limit: a subject (at most 200 characters, see
 # notifications.render) is never folded onto a second line, as mail clients show folds badly.
 WIRE_POLICY = policy.SMTP.clone(max_line_length=998, header_factory=HEADERS)
+WIRE_UTF8_POLICY = WIRE_POLICY.clone(utf8=True)
 
 
 log = logging.getLogger("cvms.smtp")
@@ -96,12 +97,27 @@ async def connection(sender: MailSender) -> AsyncIterator[Send]:
         yield send
 
 
+def deliverable(address: str) -> str:
+    """An address as an SMTP envelope carries it: a domain in its own letters (clínica.org) as
+    the DNS spells it (xn--clnica-4va.org), which every relay takes; a local part in its own
+    letters (josé@…) stays, sent with SMTPUTF8 (RFC 6531; see `Envelope`)."""
+    if address.isascii():
+        return address
+    local, at, domain = address.rpartition("@")
+    if not at or domain.isascii():
+        return address
+    try:
+        return f"{local}@{domain.encode('idna').decode('ascii')}"
+    except UnicodeError:  # not a name the DNS could hold: sent as written, refused if so
+        return address
+
+
 def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
     message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = sender
-    message["To"] = ", ".join(email.to)
+    message["To"] = ", ".join(map(deliverable, email.to))
     if email.cc:
-        message["Cc"] = ", ".join(email.cc)
+        message["Cc"] = ", ".join(map(deliverable, email.cc))
     message["Subject"] = email.subject
     message["Message-ID"] = email.message_id
     message["Date"] = formatdate(localtime=False)
@@ -110,10 +126,32 @@ def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
     return message
 
 
-def wire_bytes(message: EmailMessage) -> bytes:
+def wire_bytes(message: EmailMessage, utf8: bool = False) -> bytes:
+    """The message as sent; `utf8`: its headers in UTF-8 (an SMTPUTF8 message's addresses),
+    not as encoded words, which no address may be."""
     out = BytesIO()
-    BytesGenerator(out, policy=WIRE_POLICY).flatten(message)
+    BytesGenerator(out, policy=WIRE_UTF8_POLICY if utf8 else WIRE_POLICY).flatten(message)
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What one SMTP conversation sends: an address whose local part is not ASCII (josé@…)
+    goes with SMTPUTF8, its headers in UTF-8; without it aiosmtplib cannot even write the
+    RCPT command, and the email's activity would retry for ever."""
+
+    sender: str
+    recipients: list[str]
+    message: bytes
+    options: list[str]
+
+    @classmethod
+    def of(cls, email: OutgoingEmail, mail_from: str) -> "Envelope":
+        sender = parseaddr(mail_from)[1]
+        recipients = [deliverable(a) for a in (*email.to, *email.cc)]
+        utf8 = not all(a.isascii() for a in (sender, *recipients))
+        return cls(sender, recipients, wire_bytes(to_mime(email, mail_from), utf8),
+                   ["SMTPUTF8"] if utf8 else [])
 
 
 class SmtpSender:
@@ -156,32 +194,31 @@ class SmtpSender:
         await client.connect()
         try:
             async def send(email: OutgoingEmail) -> None:
-                await client.sendmail(parseaddr(s.mail_from)[1], [*email.to, *email.cc],
-                                      wire_bytes(to_mime(email, s.mail_from)))
+                sent = Envelope.of(email, s.mail_from)
+                await client.sendmail(sent.sender, sent.recipients, sent.message,
+                                      mail_options=sent.options)
             yield send
         finally:
             with contextlib.suppress(aiosmtplib.SMTPException, OSError):
                 await client.quit()
 
     async def send(self, email: OutgoingEmail) -> None:
-        s = self._settings
-        message = wire_bytes(to_mime(email, s.mail_from))
-        sender, recipients = parseaddr(s.mail_from)[1], [*email.to, *email.cc]
+        sent = Envelope.of(email, self._settings.mail_from)
         async with self._lock:
             smtp, fresh = await self._connected()
             try:
-                await self._sendmail(smtp, sender, recipients, message)
+                await self._sendmail(smtp, sent)
             except (aiosmtplib.SMTPServerDisconnected, ConnectionError) as error:
                 if fresh:
                     raise
                 log.info("the SMTP relay closed the kept connection (%s); reconnecting", error)
                 smtp, _fresh = await self._connected()
-                await self._sendmail(smtp, sender, recipients, message)
+                await self._sendmail(smtp, sent)
 
-    async def _sendmail(self, smtp: aiosmtplib.SMTP, sender: str, recipients: list[str],
-                        message: bytes) -> None:
+    async def _sendmail(self, smtp: aiosmtplib.SMTP, sent: Envelope) -> None:
         try:
-            await smtp.sendmail(sender, recipients, message)
+            await smtp.sendmail(sent.sender, sent.recipients, sent.message,
+                                mail_options=sent.options)
         except BaseException:
             self._drop()  # a broken, refused or cancelled conversation: the next starts clean
             raise

@@ -578,3 +578,26 @@ async def test_five_questions_at_once_to_one_address_are_three_asked(system):
     async with system.sessions() as session:
         asked = (await session.exec(select(Case).where(Case.requester_email == email))).all()
     assert len(asked) == 3
+
+
+async def test_a_question_from_an_address_written_in_its_own_letters_is_answered(system):
+    """Found by the outside check: the form took josé@… (and a domain such as clínica…) and
+    opened the case, but the email could never be sent (the SMTP envelope was ASCII only), so
+    the case's process retried it for ever, and its later emails and timers waited behind it.
+    Such an address is now sent to: its domain as the DNS spells it (xn--…), its own letters
+    through SMTPUTF8; and the case's later emails follow."""
+    uuid = unique_email("x").split("-")[1].split("@")[0]
+    local = f"josé.núñez-{uuid}@example.org"
+    idn = f"ana-{uuid}@clínica.example.org"
+    own = await ask(system, email=local)
+    by_domain = await ask(system, email=idn)
+    received = await system.smtp.one(to=local, subject="We received your case")
+    assert local in received.message["To"]
+    assert "/help/c/" in received.link("/help/c/")
+    await system.smtp.one(to=f"ana-{uuid}@xn--clnica-4va.example.org",
+                          subject="We received your case")
+    _agent, replied = await agent_replies(system, own, "Yes, we answer you.")
+    assert "Your reply was sent." in replied.text
+    updated = await system.smtp.one(to=local, subject="updated")
+    assert "Yes, we answer you." in updated.text
+    assert by_domain

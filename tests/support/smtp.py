@@ -97,7 +97,9 @@ class SmtpCapture:
         # its own thread and loop, so a message wakes each waiter through its loop
         self._waiting: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self.port = free_port()
-        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+        # SMTPUTF8, as real relays take it: an address in its own letters (josé@…)
+        self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=True)
 
     def start(self) -> "SmtpCapture":
         self.controller.start()
