@@ -116,7 +116,8 @@ class AccountActivities(MailingActivities):
                 if data.registering:
                     kind, context = EmailKind.ACCOUNT_EXISTS, AccountExistsContext(
                         **context.model_dump(), login_url=self.settings.link("/login"),
-                        login_name=user.username or user.email)
+                        login_name=user.username or user.email,
+                        temporary=user.must_change_password)
         await self.mailer.send(key, kind, [to], context)
 
     @activity.defn

@@ -233,6 +233,8 @@ class AccountExistsContext(PasswordResetContext):
 
     login_url: str
     login_name: str  # the email address, or a help-desk requester's username
+    # never logged in yet: their password is the temporary one emailed when they registered
+    temporary: bool = False
 
 
 class AccountDeactivatedContext(EmailContext):

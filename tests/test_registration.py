@@ -194,6 +194,25 @@ async def test_the_help_desk_registration_answers_alike_and_tells_the_owner(syst
     assert "already exists" not in page.text
 
 
+async def test_registering_again_before_the_first_login_names_the_temporary_password(system):
+    """Found by the outside check: a help-desk registrant who registered again before ever
+    logging in (the first email lost in a spam folder) was told to log in "with your password",
+    a password they never chose. The email now says it is the temporary one emailed when they
+    registered, and that the link below chooses one if that email is lost."""
+    email = unique_email("twice")
+    body = {"first_name": "Tom", "last_name": "Twice", "email": email,
+            "registration_code": "VAC2021"}
+    async with system.http() as http:
+        assert (await http.post("/api/v1/helpdesk/registrations", json=body)).status_code == 202
+        await system.smtp.one(to=email, subject="username and temporary password")
+        assert (await http.post("/api/v1/helpdesk/registrations", json=body)).status_code == 202
+    told = await system.smtp.one(to=email, subject=EXISTS)
+    for text in (told.text, told.html):
+        assert "and your password" not in text
+        assert "temporary password we emailed you when you registered" in text, text
+        assert "cannot find that email" in text
+
+
 async def test_invalid_registrations_are_refused_by_field(system):
     async with system.http() as http:
         bad = await http.post("/api/v1/registrations", json={
