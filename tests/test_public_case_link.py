@@ -10,7 +10,7 @@ import httpx
 from sqlmodel import select
 
 from api.app import create_app
-from api.domain.attachments import REFUSED
+from api.domain.attachments import NOT_A_PICTURE, REFUSED
 from core.i18n import catalogue
 from models.enums import Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage
@@ -601,3 +601,36 @@ async def test_a_question_from_an_address_written_in_its_own_letters_is_answered
     updated = await system.smtp.one(to=local, subject="updated")
     assert "Yes, we answer you." in updated.text
     assert by_domain
+
+
+async def test_a_damaged_picture_is_named_in_the_askers_language_and_the_good_file_kept(system):
+    """Found by the outside check: a picture that does not open (a PNG cut short) attached to a
+    question was refused with "Upload a JPEG or PNG photo taken of the storage unit", in
+    English on the Spanish form, without its name, and the good file beside it was lost. It is
+    now named as the other refused files are, in the asker's language, and the good one kept;
+    on a provider's case form too."""
+    visitor = browser(system)
+    await visitor.http.get("/language/es?next=/help/ask")
+    typed = {"name": "Paz Pública", "email": unique_email("cut"), "phone": "",
+             "question": "¿Mi tarjeta?"}
+    refused = await visitor.submit("/help/ask", typed, files=[
+        ("attachments", ("nota.txt", b"hola", "text/plain")),
+        ("attachments", ("foto.png", png_bytes()[:40], "image/png"))])
+    assert refused.status_code == 400, refused.text[:300]
+    assert "storage unit" not in refused.text
+    spanish = catalogue("es").gettext
+    assert spanish(NOT_A_PICTURE) != NOT_A_PICTURE, "said in Spanish"
+    assert spanish(NOT_A_PICTURE).format(name="foto.png") in refused.text
+    assert len(re.findall(r'name="kept\[\]" value="([^"]+)"', refused.text)) == 1
+    assert "nota.txt" in refused.text, "the good file is kept"
+
+    requester, _email = await register_requester(system)
+    await requester.aclose()
+    person = browser(system)
+    await person.login(_email)
+    case = await person.submit("/help/cases/new", {
+        "category": "other", "subject": "A screenshot", "description": "See the picture.",
+        "suggested": "1", "action": "submit"},
+        files=[("attachments", ("screen.png", png_bytes()[:40], "image/png"))])
+    assert case.status_code == 400 and "storage unit" not in case.text
+    assert NOT_A_PICTURE.format(name="screen.png") in case.text

@@ -24,6 +24,8 @@ REFUSED = N_("{name}: we accept Excel workbooks (.xlsx), PDF, CSV or text files 
 EMPTY = N_("{name} is empty (0 bytes): attach the file again once it has its content.")
 TOO_LARGE = N_("{name} is {size:.1f} MB: files up to 10 MB each are accepted.")
 TOO_MANY = N_("Attach at most {most} files at a time.")
+NOT_A_PICTURE = N_("{name} is not a picture we can open (it may be damaged): attach it again as "
+                   "a JPEG or PNG picture, or as a PDF.")
 
 
 def too_many() -> Invalid:
@@ -86,7 +88,11 @@ async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile
     data, name = upload.data, upload.filename
     picture = kind.startswith("image/")
     if picture:  # pictures are re-encoded, so no metadata leaks
-        data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments", True)
+        try:
+            data, _w, _h = await off_the_loop(reencode_photo, upload.data, "attachments", True)
+        except Invalid as error:  # a picture cut short or damaged: named, as the others are
+            raise Invalid(gettext(NOT_A_PICTURE).format(name=upload.filename),
+                          field="attachments") from error
     # named as what it is: a PDF sent as scan.png, a workbook as report.pdf, are not kept so
     name = kind_name(name, "picture" if picture else "attachment", KIND_EXTENSIONS[kind])
     return await store_file(session, data, filename=name, content_type=kind)
@@ -129,7 +135,11 @@ async def keep_pending(session: AsyncSession, secret: str, holder: int | str, up
     checked, problems = sort_attachments(uploads)
     kept = []
     for upload, kind in checked:
-        file = await _store(session, upload, kind)
+        try:
+            file = await _store(session, upload, kind)
+        except Invalid as error:  # a damaged picture: named, the good files beside it kept
+            problems.append(error.message)
+            continue
         kept.append((_reference(secret, holder, file.id), file.filename))
     return kept, problems
 
