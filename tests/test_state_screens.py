@@ -368,3 +368,27 @@ async def test_an_audit_search_of_apostrophes_alone_finds_no_case_by_its_text(sy
                                          if e.subject_type == "case"}, typed
         named = await audit(session, StateFilters(q="Pat Quote"), page_size=None)
         assert found_case.id in {e.subject_id for e in named.rows if e.subject_type == "case"}
+
+
+async def test_a_provider_pin_typed_as_written_on_a_packing_list_finds_its_location(system):
+    """Found by the outside check: the help desk takes a Provider PIN typed "NCA 650-001" (as
+    on a packing list, or read out on the phone), but the state's screens found nothing for
+    it: only "NCA650001" found its location. Spaces and hyphens in a PIN are now ignored on
+    the locations, the review queue and the transfers, and in the site finder."""
+    marker = f"pn{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER)
+    sites = await few_sites(system, marker, staff.id, status=LocationStatus.PENDING_REVIEW)
+    number = await seed_transfer(system, staff.id, sites[0], sites[1])
+    person = browser(system)
+    await person.login(staff.email)
+    written = pin(sites[1].id)
+    for typed in (f"{written[:3]} {written[3:6]}-{written[6:]}", f"{written[:3]}-{written[3:]}",
+                  f"{written[:3]} {written[3:]}".lower()):
+        found = await person.get(f"/state/locations?q={typed}")
+        assert names(found.text) == [f"{marker} Site 1"], typed
+        assert names((await person.get(f"/review?q={typed}")).text) == [f"{marker} Site 1"]
+        assert number in (await person.get(f"/state/transfers?q={typed}")).text, typed
+    agent = await api_client(system, (await make_user(system, Role.HELPDESK_AGENT)).email)
+    suggested = await agent.get("/api/v1/sites", params={"q": f"{written[:3]} {written[3:]}"})
+    await agent.aclose()
+    assert [s["name"] for s in suggested.json()] == [f"{marker} Site 1"], suggested.text

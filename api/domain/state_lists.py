@@ -39,6 +39,7 @@ PAGE_KEYS = ("page", "org_page")  # StateFilters' page numbers, left out of a UR
 EXPORT_LIMIT = 100_000
 PIN_BASE = 650_000
 PIN = re.compile(r"NCA(\d{6})", re.IGNORECASE)
+PIN_SEPARATORS = re.compile(r"[\s-]")
 AGES = [("", "Any time"), ("7", "7 days or more"), ("14", "14 days or more"),
         ("30", "30 days or more"), ("60", "60 days or more"), ("90", "90 days or more")]
 
@@ -48,7 +49,9 @@ def pin(location_id: int) -> str:
 
 
 def location_of_pin(text: str) -> int | None:
-    match = PIN.fullmatch(text.strip())
+    """The location a Provider PIN names, typed as written on a packing list or read out on
+    the phone ("NCA 650-001", as the help desk's registration takes it), or None."""
+    match = PIN.fullmatch(PIN_SEPARATORS.sub("", text))
     return int(match[1]) - PIN_BASE if match and int(match[1]) > PIN_BASE else None
 
 
