@@ -46,6 +46,28 @@ async def test_a_plural_in_y_finds_its_singular(system):
         assert "Fixing a wrong inventory entry" in await titles(anonymous, "entries")
 
 
+async def test_a_two_letter_word_finds_the_articles_that_use_it_as_a_word(system):
+    """Found by the outside check: "QR" (or "ID") found no article, since words under three
+    letters were dropped from a search, though an article is titled "Your proof of vaccination
+    and its QR code". A two-letter word now finds the articles holding it as a word (not inside
+    another: "id" is no match for "provider"), and the little words (to, in, of...) still find
+    nothing by themselves."""
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    async with await api_client(system, staff.email) as http:
+        made = await http.post("/api/v1/helpdesk/articles", json={
+            "title": "Which photo ID to bring", "category": "recipient_question",
+            "body": "Bring an ID card with your name.", "published": True})
+        assert made.status_code == 201, made.text
+    async with system.http() as anonymous:
+        assert "Your proof of vaccination and its QR code" in await titles(anonymous, "QR")
+        found = await titles(anonymous, "id")
+        assert "Which photo ID to bring" in found
+        assert "Registering for the help desk" not in found, "'id' inside 'provider' is no match"
+        assert await titles(anonymous, "to in of") == []
+        page = await anonymous.get("/help", params={"q": "qr"})
+        assert "Your proof of vaccination and its QR code" in page.text
+
+
 def test_inflect_is_imported_without_typeguards_instrumentation():
     """The API imports inflect without typeguard's @typechecked (2.4 s of its 4.9 s start-up,
     spent parsing inflect's source once per method) and puts typeguard back as it was: a fresh

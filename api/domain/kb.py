@@ -40,9 +40,25 @@ STOP_WORDS = {"the", "and", "for", "how", "can", "what", "with", "my", "our", "y
               "are", "does", "not", "this", "that", "from", "have", "why", "when", "where"}
 
 
+# Two-letter words that say nothing of what is asked; the others ("QR", "ID", "PA") do, and
+# are matched as whole words (`_has`), since inside longer ones they are everywhere.
+SHORT_STOP_WORDS = {"am", "an", "as", "at", "be", "by", "do", "go", "he", "if", "in", "is",
+                    "it", "me", "my", "no", "of", "on", "or", "so", "to", "up", "us", "we"}
+
+
 def terms(query: str) -> list[str]:
-    words = [w for w in re.findall(r"[a-z0-9]+", query.lower()) if len(w) >= 3]
-    return [singular(w) for w in dict.fromkeys(words) if w not in STOP_WORDS][:8]
+    words = [w for w in re.findall(r"[a-z0-9]+", query.lower())
+             if len(w) >= 3 or (len(w) == 2 and w not in SHORT_STOP_WORDS)]
+    return [singular(w) if len(w) > 2 else w
+            for w in dict.fromkeys(words) if w not in STOP_WORDS][:8]
+
+
+def _count(text: str, word: str) -> int:
+    """How often the article's (lower-cased) text holds the word: inside longer words too
+    ('password' in 'passwords'), a two-letter one only as a word of its own."""
+    if len(word) > 2:
+        return text.count(word)
+    return len(re.findall(rf"(?<![a-z0-9]){word}(?![a-z0-9])", text))
 
 
 def singular(word: str) -> str:
@@ -55,7 +71,7 @@ def singular(word: str) -> str:
 
 def _score(article: Article, words: list[str]) -> int:
     title, body = article.title.lower(), article.body.lower()
-    return sum(3 * title.count(w) + body.count(w) for w in words)
+    return sum(3 * _count(title, w) + _count(body, w) for w in words)
 
 
 async def search(session: AsyncSession, query: str, limit: int = 5,
@@ -69,8 +85,9 @@ async def search(session: AsyncSession, query: str, limit: int = 5,
     if not include_drafts:
         statement = statement.where(Article.published)
     found = list((await session.exec(statement.limit(200))).all())
-    found.sort(key=lambda a: (-_score(a, words), a.id))
-    return found[:limit]
+    scored = [(score, a) for a in found if (score := _score(a, words))]  # "id" in "provider": no
+    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+    return [a for _score_, a in scored[:limit]]
 
 
 async def article(session: AsyncSession, article_id: int, include_drafts: bool) -> Article:
