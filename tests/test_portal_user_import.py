@@ -84,3 +84,30 @@ async def test_an_agent_imports_the_onboarding_file_from_the_case_page(system):
                                    action=f"{page_url}/import")
     assert "Imported 1 portal user." in done.text
     await system.smtp.one(to=person_email, subject=INVITATION)
+
+
+async def test_a_location_manager_finds_the_onboarding_template_where_cases_are_opened(system):
+    """Found by the outside check: the help desk imports portal users only from the HCP user
+    onboarding template, but no page offered it (only the API reference did), so a manager
+    sent a sheet of their own that the import refused. The case form now links it for a
+    Location Manager, the one who may send it; a requester without locations is not offered
+    a file they cannot download."""
+    import re
+
+    from tests.support.helpdesk import register_requester
+    from tests.support.web import browser
+
+    state = await reviewer(system)
+    sites = await enrolled_sites(system, ["Template Clinic"], redistribution=False, state=state)
+    manager = browser(system)
+    await manager.login(sites.emails[sites.ids[0]])
+    form = await manager.get("/help/cases/new")
+    link = re.search(r'href="([^"]+)"[^>]*>user onboarding template<', form.text)
+    assert link, form.text
+    template = await manager.get(link[1])
+    assert template.status_code == 200 and template.headers["content-type"] == XLSX_TYPE
+    api, email = await register_requester(system)
+    await api.aclose()
+    requester = browser(system)
+    await requester.login(email)
+    assert "user onboarding template" not in (await requester.get("/help/cases/new")).text

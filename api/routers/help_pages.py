@@ -12,6 +12,7 @@ from api.deps import (
     ProcessesDep,
     SessionDep,
     SettingsDep,
+    roles_of,
     rollback_keeping,
 )
 from api.domain import case_link, helpdesk, kb, provider_import
@@ -41,6 +42,7 @@ from core import i18n
 from core.errors import Conflict, CVMSError, Gone, Invalid, NotFound, TooManyRequests
 from core.i18n import N_
 from models.enrollment import Location
+from models.enums import Role
 from models.helpdesk import Case, CaseStatus
 from models.helpdesk_rules import (
     REOPEN_WITHIN,
@@ -213,6 +215,8 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
     locations = (await session.exec(select(Location).where(Location.id.in_(ids)))).all()
     return render(request, "help/new_case.html", {
         "categories": PROVIDER_CATEGORIES,
+        # the HCP user onboarding template, for whoever may send it (api/access.py)
+        "onboards": Role.LOCATION_MANAGER in roles_of(user, request.state.portal),
         "locations": [(str(loc.id), loc.name) for loc in locations], **context},
         status_code=context.pop("status_code", 200))
 
