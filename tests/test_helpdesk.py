@@ -169,6 +169,17 @@ async def test_attachments_are_checked_by_content(system):
     assert "Attached file: a.csv" in receipt.html, "the receipt names what arrived"
 
 
+async def test_a_file_just_over_the_limit_is_not_said_to_weigh_the_limit(system):
+    """Found by the outside check: a file a few bytes over 10 MB was refused as "big.txt is
+    10.0 MB: files up to 10 MB each are accepted", which reads as within the limit. Its size
+    is now rounded up, so the number said is over the limit."""
+    requester, _email = await register_requester(system)
+    just_over = ("big.txt", b"x" * (10 * 1024 * 1024 + 1), "text/plain")
+    refused = await open_case(requester, "other", "Just over", files=[just_over])
+    said = refused.json()["errors"]["attachments"]
+    assert refused.status_code == 422 and "big.txt is 10.1 MB: files up to 10 MB" in said, said
+
+
 async def test_the_knowledge_base_is_written_by_agents_and_searched_by_all(system):
     staff, _ = await agent(system, "access")
     article = await staff.post("/api/v1/helpdesk/articles", json={

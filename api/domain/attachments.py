@@ -1,5 +1,6 @@
 """Case attachments: allowed by content (not by name), size-capped, stored in the database."""
 
+import math
 import zipfile
 from io import BytesIO
 
@@ -65,8 +66,9 @@ def sort_attachments(uploads: list[Upload]) -> tuple[list[tuple[Upload, str]], l
         if not upload.data:
             problems.append(gettext(EMPTY).format(name=upload.filename))
         elif len(upload.data) > MAX_ATTACHMENT_BYTES:
-            problems.append(gettext(TOO_LARGE).format(name=upload.filename,
-                                                      size=len(upload.data) / 1024 / 1024))
+            # rounded up: a few bytes over is "10.1 MB", not a size that reads as allowed
+            size = math.ceil(len(upload.data) * 10 / 1024 / 1024) / 10
+            problems.append(gettext(TOO_LARGE).format(name=upload.filename, size=size))
         elif (kind := _kind(upload)) is None:
             problems.append(gettext(REFUSED).format(name=upload.filename))
         else:
