@@ -49,6 +49,22 @@ async def test_asking_or_resolving_a_new_case_picks_it_up_and_the_answer_reaches
     await system.smtp.one(to=ada.email, subject=f"{resolved['number']}: reopened by the requester")
 
 
+async def test_the_requesters_words_stand_apart_in_the_agents_email(system):
+    """Found by the outside check: the agent's "the requester replied" email glued the
+    requester's message to the sentence above it in its text part ("...: the requester
+    replied.\nThe blue one."), so the two read as one; a blank line now sets it apart, as in
+    the requester's own emails."""
+    requester, _ = await register_requester(system)
+    (ada, staff), _, _ = await desk(system)
+    asked = (await open_case(requester, "other", f"Which card {unique_email('c')}")).json()
+    await staff.post(f"/api/v1/helpdesk/cases/{asked['id']}/request-info",
+                     json={"body": "Which card do you mean?"})
+    await requester.post(f"/api/v1/helpdesk/cases/{asked['id']}/messages",
+                         data={"body": "The blue one."})
+    mail = await system.smtp.one(to=ada.email, subject=f"{asked['number']}: the requester replied")
+    assert "the requester replied.\r\n\r\nThe blue one.\r\n" in mail.text, mail.text
+
+
 async def test_an_answer_on_a_case_nobody_holds_reaches_the_team_lead(system):
     """F1's safety net: a case asked about before this fix (the request did not pick it up)
     is answered: the team's lead is told, not nobody."""
