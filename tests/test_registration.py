@@ -211,6 +211,8 @@ async def test_registering_again_before_the_first_login_names_the_temporary_pass
         assert "and your password" not in text
         assert "temporary password we emailed you when you registered" in text, text
         assert "cannot find that email" in text
+    # each link on a line of its own, after a blank one, as before
+    assert "straight away:\r\n\r\nhttp" in told.text and "minutes):\r\n\r\nhttp" in told.text
 
 
 async def test_invalid_registrations_are_refused_by_field(system):
