@@ -616,3 +616,20 @@ async def test_the_import_form_chooses_the_cases_only_spreadsheet(system):
     page = (await person.get(f"/helpdesk/cases/{case['id']}")).text
     assert "providers-2.xlsx" in page
     assert not re.search(r'<option value="\d+" selected>providers', page)
+
+
+async def test_the_choice_to_import_only_valid_rows_comes_before_the_import_button(system):
+    """Found by the outside check: "Import only the valid rows" stood after the Import button,
+    so reading (or tabbing) down the form an agent met the button before the choice that
+    changes what it does. The choice now comes first."""
+    requester, _email = await register_requester(system)
+    workbook = ("providers.xlsx", provider_workbook(good_rows(2), "Clinic on Main"), XLSX)
+    case = (await open_case(requester, "provider_bulk_upload", f"Order {unique_email('o')}",
+                            files=[workbook])).json()
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="bulk_uploads")
+    person = browser(system)
+    await person.login(staff.email)
+    page = (await person.get(f"/helpdesk/cases/{case['id']}")).text
+    form = page.split(f'action="/helpdesk/cases/{case["id"]}/check-import"')[1].split("</form>")[0]
+    assert form.index('id="valid_rows_only"') < form.index(">Check the file<")
+    assert form.index('id="valid_rows_only"') < form.index(">Import<")
