@@ -141,3 +141,26 @@ async def test_an_agent_resolving_again_from_another_tab_is_told_they_did(system
     text = second.text.replace("&#39;", "'")
     assert re.search(r"You resolved this case on \w+ \d+, \d{4}, \d+:\d\d [AP]M E[SD]T: "
                      r"your notes were not sent", text), text[text.find("usa-alert"):][:600]
+
+
+async def test_asking_again_from_a_stale_tab_says_the_requester_was_already_asked(system):
+    """Found by the outside check: a second "Ask the requester for information" (from a tab
+    opened before the first was sent) was refused as "This case is awaiting requester: it
+    cannot be sent a request for information", the process's raw status words. It now says the
+    requester was already asked and the case waits for them, on the message's field, what was
+    typed kept; a reply still adds to the question."""
+    _case_id, path = await opened_case(system)
+    http = system.http(follow_redirects=True)
+    page = (await agent_page(system, http, path)).text
+    token = CSRF.search(page)[1]
+    first = await http.post(f"{path}/request-info", data={
+        "csrf_token": token, "body": "Which card do you mean?"})
+    assert "the case waits for them" in first.text
+    stale = await http.post(f"{path}/request-info", data={
+        "csrf_token": token, "body": "And which clinic?"})
+    await http.aclose()
+    assert stale.status_code == 409, stale.text[:300]
+    shown = html.unescape(stale.text)
+    assert "awaiting requester" not in shown
+    assert "already asked for information" in shown and 'id="body-error"' in stale.text
+    assert "And which clinic?" in shown, "what was typed is kept"

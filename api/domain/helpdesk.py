@@ -400,6 +400,10 @@ async def request_info(session, gateway, case: Case, agent: User, body: str,
     if not case.requester_email:
         raise Conflict(f"Nothing was sent: {no_email_call(case)} A written request for "
                        "information would reach nobody, and the case would close on its own.")
+    if case.status == CaseStatus.AWAITING_REQUESTER:  # from a tab opened before the first ask
+        raise Conflict("Nothing was sent: the requester was already asked for information and "
+                       "the case waits for their answer. To add to the question, reply to "
+                       "the requester.", field="body")
     return await _message_update(session, gateway, case, agent, body, "request_info",
                                  uploads, kept, request_key)
 
