@@ -51,3 +51,21 @@ async def test_the_article_editor_and_its_edit_links_name_the_article(system):
 def test_counted_says_one_minute_and_many_minutes():
     assert counted(1, "minute") == "1 minute" and counted(0, "minute") == "0 minutes"
     assert counted(1200, "dose") == "1,200 doses" and counted(2, "person", "people") == "2 people"
+
+
+async def test_a_providers_open_case_says_what_happens_next(system):
+    """Found by the outside check: a provider's case page, just opened, said only "New, not
+    yet picked up": not when the desk answers, nor that an email will say so, as the public
+    question's page does. An open case's page now says it (the desk's hours, the address
+    emailed, and that nothing is needed meanwhile); once the desk asks, the page says that
+    instead."""
+    api, email = await register_requester(system)
+    opened = (await open_case(api, "other", "Where is my shipment?")).json()
+    await api.aclose()
+    person = browser(system)
+    await person.login(email)
+    page = (await person.get(f"/help/cases/{opened['id']}")).text
+    assert "What happens next" in page
+    assert f"We email you at {email}" in page and "Monday–Friday 7 AM–7 PM" in page
+    assert "Nothing is needed from you now" in page
+    await person.http.aclose()
