@@ -58,3 +58,37 @@ async def test_the_organizations_with_no_location_yet_under_the_list(page, syste
     for text in ("Section A in progress", "9 days", "Ada Admin", admin.email):
         await expect(row).to_contain_text(text)
     await assert_accessible(page)
+
+
+async def test_a_name_of_one_long_word_does_not_push_the_lists_sideways(page, system):
+    """Found by the outside check: an organization or location named with one long unbroken
+    word (a web address, say) pushed the state's list of locations, the review queue and the
+    transfers awaiting a decision sideways on a desktop screen (by hundreds of pixels), as the
+    help desk's lists no longer do. Their name cells break anywhere too."""
+    from models.enrollment import Location
+    from models.enrollment_enums import LocationStatus
+    from tests.test_state_screens import seed_transfer
+
+    marker = f"lw{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER)
+    admin = await make_user(system, Role.ORG_ADMIN)
+    async with system.sessions() as session:
+        org = Organization(legal_name=f"{marker}" + "o" * 110, admin_user_id=admin.id)
+        session.add(org)
+        await session.flush()
+        sites = [Location(organization_id=org.id, name=f"{marker}" + letter * 110,
+                          street="1 Main St", city="Raleigh", state="NC", zip_code="27601",
+                          coordinator_first_name="C", coordinator_last_name="Q",
+                          coordinator_email=f"{marker}{letter}@example.org",
+                          status=LocationStatus.PENDING_REVIEW) for letter in "lm"]
+        session.add_all(sites)
+        await session.commit()
+    await seed_transfer(system, staff.id, *sites)
+    await log_in(page, staff.email)
+    for path in (f"/state/locations?q={marker}", f"/review?q={marker}",
+                 f"/state/transfers?q={marker}"):
+        await page.goto(path)
+        await expect(page.get_by_text(f"{marker}l", exact=False).first).to_be_visible()
+        sideways = await page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert sideways <= 0, f"{path} scrolls sideways by {sideways}px"
