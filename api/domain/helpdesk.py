@@ -41,10 +41,14 @@ from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
 
 NO_CASE = "We could not find that case among the ones you can open."
-# A bulk upload is its workbook: the help desk imports it (SPEC 4).
-BULK_UPLOADS = (Category.PROVIDER_BULK_UPLOAD, Category.RECIPIENT_BULK_UPLOAD)
+# A bulk upload is its file: the help desk imports it (SPEC 4). A recipient list may be the
+# CSV the upload page also takes (the agent's import reads both, api/domain/recipient_files.py).
+BULK_UPLOADS = {Category.PROVIDER_BULK_UPLOAD: {XLSX},
+                Category.RECIPIENT_BULK_UPLOAD: {XLSX, "text/csv"}}
 NO_WORKBOOK = ("Attach the filled-in bulk upload template, an Excel (.xlsx) file: the help desk "
                "imports the rows from it.")
+NO_RECIPIENT_LIST = ("Attach the recipient list: the Recipient Bulk Upload template filled in, "
+                     "as an Excel (.xlsx) or CSV file; the help desk imports the rows from it.")
 
 T = TypeVar("T")
 
@@ -104,9 +108,10 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
     checked = check_attachments(uploads)
     if len(checked) + len(kept) > MAX_ATTACHMENTS:
         raise too_many()
-    if data.category in BULK_UPLOADS and XLSX not in (
+    if data.category in BULK_UPLOADS and not BULK_UPLOADS[data.category] & (
             {kind for _upload, kind in checked} | {file.content_type for file in kept}):
-        raise Invalid(NO_WORKBOOK, field="attachments")
+        raise Invalid(NO_RECIPIENT_LIST if data.category == Category.RECIPIENT_BULK_UPLOAD
+                      else NO_WORKBOOK, field="attachments")
     if data.location_id is not None and data.location_id not in await my_location_ids(
             session, user):
         raise Invalid("Choose one of your own locations, or none.", field="location_id")
