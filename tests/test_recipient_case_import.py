@@ -115,3 +115,28 @@ async def test_a_csv_list_too_large_to_upload_is_sent_to_the_help_desk_as_it_is(
     assert pictures_only.status_code == 422
     assert "CSV" in pictures_only.json()["errors"]["attachments"]
     await http.aclose()
+
+
+async def test_the_import_form_chooses_the_cases_only_csv_list(system):
+    """With the CSV list allowed on a Recipient bulk upload case, the agent's import form
+    chooses it as it chooses a case's only workbook (it opened on "- Select -")."""
+    import re
+
+    from models.enums import Role
+    from tests.support.accounts import make_user
+    from tests.support.recipients import csv_file
+    from tests.support.web import browser
+
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    case = await open_case(http, "recipient_bulk_upload", "Our list",
+                           location_id=manager.location_id,
+                           files=[("notes.pdf", b"%PDF-1.4 notes", "application/pdf"),
+                                  ("everyone.csv", csv_file(rows(3, tag())), "text/csv")])
+    await http.aclose()
+    assert case.status_code == 201, case.text
+    desk = browser(system)
+    await desk.login((await make_user(system, Role.HELPDESK_AGENT, team="recipients")).email)
+    page = (await desk.get(f"/helpdesk/cases/{case.json()['id']}")).text
+    assert re.search(r'<option value="\d+" selected>everyone.csv</option>', page), page[-4000:]
+    await desk.http.aclose()

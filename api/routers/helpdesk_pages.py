@@ -122,7 +122,10 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
     requester = await session.get(User, case.requester_user_id) if case.requester_user_id else None
     files = await helpdesk.attachments(session, case, user)
     agents = await helpdesk.agents(session)
-    workbooks = [f for f in files if f.content_type == XLSX_TYPE
+    # what the case's import reads: a workbook, or for a recipient list a CSV file too
+    lists = (XLSX_TYPE, "text/csv") if case.category == Category.RECIPIENT_BULK_UPLOAD else (
+        XLSX_TYPE,)
+    workbooks = [f for f in files if f.content_type in lists
                  or f.filename.lower().endswith(".xlsx")]
     return render(request, "helpdesk/case.html", {
         "assignee": next((a.full_name for a in agents if a.id == case.assignee_id), None),
