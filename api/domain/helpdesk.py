@@ -94,7 +94,10 @@ async def register_requester(session: AsyncSession, gateway: Gateway,
     user.username = await _unique_username(session, data.first_name, data.last_name)
     user.status, user.password_hash, user.must_change_password = AccountStatus.ACTIVE, None, True
     session.add(user)
-    await session.flush()
+    # The same address's other send at the same instant (a double click) registered it first:
+    # this one is answered alike, its account and email being that send's.
+    if await _flush_once(session, lambda: user_by_email(session, data.email)) is not None:
+        return
     await account_processes.welcome_requester(gateway, session, user.id)
 
 
