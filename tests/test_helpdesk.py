@@ -633,3 +633,34 @@ async def test_the_choice_to_import_only_valid_rows_comes_before_the_import_butt
     form = page.split(f'action="/helpdesk/cases/{case["id"]}/check-import"')[1].split("</form>")[0]
     assert form.index('id="valid_rows_only"') < form.index(">Check the file<")
     assert form.index('id="valid_rows_only"') < form.index(">Import<")
+
+
+async def test_a_new_article_saved_again_after_back_is_one_article(system):
+    """Found by the outside check: an agent who saved a new article, went Back and pressed
+    Save again (the form as it was) published it twice. The same article sent again by its
+    author soon after is now recognised: one article, and the page says it was saved already."""
+    from models.enums import Role
+    from models.helpdesk import Article
+    from tests.support.accounts import make_user
+    from tests.support.web import browser
+
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    person = browser(system)
+    await person.login(staff.email)
+    title = f"Twice {unique_email('art')}"
+    form = {"title": title, "body": "The same words.", "category": "", "published": "yes"}
+    first = await person.submit("/helpdesk/kb", form)
+    assert f"“{title}” is saved." in first.text
+    again = await person.submit("/helpdesk/kb", form)
+    assert again.status_code == 200 and "already saved" in again.text, again.text[-2000:]
+    async with system.sessions() as session:
+        found = (await session.exec(select(Article).where(Article.title == title))).all()
+    assert len(found) == 1
+    other = await person.submit("/helpdesk/kb", {**form, "body": "Other words."})
+    assert f"“{title}” is saved." in other.text, "a different article of that title is saved"
+    await person.http.aclose()
+    async with system.sessions() as session:  # the run's article list keeps titles unique
+        for article in (await session.exec(select(Article).where(
+                Article.title == title, Article.body == "Other words."))).all():
+            await session.delete(article)
+        await session.commit()

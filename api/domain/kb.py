@@ -3,6 +3,7 @@
 import re
 import sys
 import types
+from datetime import timedelta
 
 from sqlalchemy import or_
 from sqlmodel import select
@@ -106,6 +107,18 @@ async def save(session: AsyncSession, data: ArticleIn, author_id: int,
     session.add(saved)
     await session.flush()
     return saved
+
+
+SENT_AGAIN_WITHIN = timedelta(minutes=30)
+
+
+async def saved_just_now(session: AsyncSession, data: ArticleIn, author_id: int) -> Article | None:
+    """The same new article its author saved a moment ago (the form sent again: Back, then
+    Save), which is not saved twice; None when there is none."""
+    found = await session.exec(select(Article).where(
+        Article.author_id == author_id, Article.title == data.title, Article.body == data.body,
+        Article.created_at >= utcnow() - SENT_AGAIN_WITHIN).limit(1))
+    return found.first()
 
 
 async def latest(session: AsyncSession, limit: int = 20, include_drafts: bool = False):

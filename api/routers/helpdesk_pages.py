@@ -329,6 +329,9 @@ async def kb_save(request: Request, user: Agent, session: SessionDep) -> Respons
     if data:
         article_id = form_id(values, "article_id")
         existing = await kb.article(session, article_id, True) if article_id else None
+        if existing is None and (same := await kb.saved_just_now(session, data, user.id)):
+            return redirect("/helpdesk/kb", notice=f"“{same.title}” was already saved, so it "
+                                                   "was not saved again.")
         saved = await kb.save(session, data, user.id, existing)
         return redirect("/helpdesk/kb", notice=f"“{saved.title}” is saved.")
     return render(request, "helpdesk/kb.html", {
