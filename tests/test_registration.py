@@ -296,3 +296,23 @@ async def test_an_expired_address_registered_as_a_requester_committed_late_is_on
     attempts = [event.activity_task_started_event_attributes.attempt for event in history.events
                 if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED]
     assert attempts and set(attempts) == {1}, attempts
+
+
+async def test_an_administrators_registration_sent_twice_at_once_is_one_account(system):
+    """Found by the help desk's outside check, left for the accounts area: "Create account"
+    double-clicked (two sends at the same instant, /register or the API) answered one send
+    202 and the other 409 "conflicts with a record that already exists", which a person who
+    had just registered read as a failure, and which told a prober that the address was
+    taken. Every send gets the same answer; one account, one confirmation email."""
+    for _round in range(3):  # a race: a few tries at it
+        email = unique_email("twice")
+        async with system.http() as http:
+            sends = await asyncio.gather(*(http.post("/api/v1/registrations",
+                                                     json=registration(email))
+                                           for _ in range(2)))
+        assert [s.status_code for s in sends] == [202] * 2, [s.text for s in sends]
+        assert len({s.text for s in sends}) == 1
+        await system.smtp.one(to=email, subject="Confirm your email")
+        async with system.sessions() as session:
+            made = (await session.exec(select(User).where(User.email == email))).all()
+        assert len(made) == 1

@@ -4,6 +4,7 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -83,7 +84,15 @@ async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
     registered(user)
     user.status = AccountStatus.PENDING_VERIFICATION
     session.add(user)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:
+        # The same address's other send at the same instant (a double click) made it first:
+        # this one is answered alike, its account and email being that send's.
+        await session.rollback()
+        if await user_by_email(session, data.email) is not None:
+            return
+        raise
     await account_processes.start_verification(gateway, session, user.id, verify_within)
 
 
