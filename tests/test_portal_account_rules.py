@@ -487,3 +487,20 @@ async def test_a_manager_acting_elsewhere_is_told_to_switch_not_that_they_lack_t
     await page.login(manager["email"])
     shown = await page.get("/portal/accounts")
     assert shown.status_code == 403 and "Rule East" in shown.text, shown.text
+
+
+async def test_a_deactivated_portal_contact_is_told_who_can_reactivate_them(system, sites):
+    """Found by the outside check: a portal contact deactivated by their Location Manager who
+    tried to log in read "This account is not active. Contact the help desk." - the help desk
+    has no way to reactivate it; a Location Manager of their location does (as the invitation
+    link already says)."""
+    east, _west = sites.ids
+    person = await invite(system, sites.staff[east], east, "provider", "Deb")
+    gone = await sites.staff[east].post(f"/api/v1/portal/users/{person['id']}/deactivate")
+    assert gone.status_code == 204, gone.text
+    async with system.http() as http:
+        refused = await http.post("/api/v1/auth/token",
+                                  json={"email": person["email"], "password": PASSWORD})
+    said = refused.json()["detail"]
+    assert refused.status_code in (400, 422) and "Location Manager" in said, refused.text
+    assert "help desk" not in said.lower()

@@ -26,6 +26,7 @@ from models.links import (
     link_problem,
     readdressed,
 )
+from models.portal_rules import PROFILES
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, RegistrationIn
 
 
@@ -148,6 +149,11 @@ async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> Use
     if user.status == AccountStatus.PENDING_VERIFICATION:
         raise Invalid("Confirm your email address first: use the link we emailed you.",
                       field="email")
+    if not user.can_log_in and user.status == AccountStatus.DEACTIVATED \
+            and user.role in PROFILES:  # a portal contact: their manager reactivates them
+        raise Invalid("This account was deactivated by a Location Manager. If you should have "
+                      "access, ask the Location Manager of your location to reactivate it; "
+                      "you then log in with the password you had.", field="email")
     if not user.can_log_in:
         raise Invalid("This account is not active. Contact the help desk.", field="email")
     if needs_rehash(user.password_hash):  # parameters changed since it was stored: upgrade it now
