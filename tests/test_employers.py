@@ -185,3 +185,30 @@ async def test_an_edit_from_an_older_tab_does_not_undo_a_newer_one(system, two_m
     saved = await page.submit(record, {"name": name, **ADDRESS, "city": "Cary", "seen": again})
     assert "Saved." in saved.text
     assert (await a_api.get(f"/api/v1/employers/{employer['id']}")).json()["city"] == "Cary"
+
+
+async def test_a_contact_corrected_from_an_older_tab_does_not_undo_a_newer_correction(
+        system, two_managers):
+    """Found by the outside check (two tabs), as for the organization: a point of contact's
+    phone corrected in one tab, then the name corrected from an older tab put the old phone
+    back under "Saved."; it is now refused with the contact as they are now, keeping what was
+    typed."""
+    (a, a_api), _b = two_managers
+    employer = (await a_api.post("/api/v1/employers", json={
+        "name": f"Contact Tabs {tag()}", **ADDRESS})).json()
+    person = {"first_name": "Tia", "last_name": "Tabs", "email": f"tia-{tag()}@acme.example"}
+    contact = (await a_api.post(f"/api/v1/employers/{employer['id']}/contacts",
+                                json=person)).json()
+    page_url = f"/portal/organizations/{employer['id']}/contacts/{contact['id']}"
+    page = browser(system)
+    await page.login(a.email)
+    seen = re.search(r'name="seen" value="([0-9a-f]+)"', (await page.get(page_url)).text)
+    assert seen, "the form carries the contact it showed"
+    person["email"] = person["email"].lower()
+    first = await page.submit(page_url, {**person, "phone": "919-555-0150", "seen": seen[1]})
+    assert "Saved." in first.text, first.text[-600:]
+    older = await page.submit(page_url, {**person, "first_name": "Tiana", "seen": seen[1]})
+    assert older.status_code == 409 and "changed since you opened this page" in older.text
+    assert "919-555-0150" in older.text and 'value="Tiana"' in older.text
+    listed = (await a_api.get(f"/api/v1/employers/{employer['id']}/contacts")).json()
+    assert (listed[0]["first_name"], listed[0]["phone"]) == ("Tia", "919-555-0150")

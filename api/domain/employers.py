@@ -207,6 +207,25 @@ async def correct_contact(session: AsyncSession, gateway: Gateway, user: User,
     return readdressed
 
 
+def contact_key(contact: EmployerContact | ContactIn) -> str:
+    """A fingerprint of a point of contact as their page shows them: its form carries it."""
+    shown = "\x1f".join(str(getattr(contact, name) or "") for name in ContactIn.model_fields)
+    return hashlib.sha256(shown.lower().encode()).hexdigest()[:32]
+
+
+def contact_not_changed_since(contact: EmployerContact, seen: str, data: ContactIn) -> None:
+    """A correction sent from a page showing an older version of the contact (another tab,
+    another manager) would put it back unseen: refused, naming the contact as they are now,
+    unless it saves that very version. `seen` empty (the API): not checked."""
+    if seen and seen != contact_key(contact) and contact_key(data) != contact_key(contact):
+        now = ", ".join(part for part in (contact.full_name, contact.email, contact.phone)
+                        if part)
+        raise Conflict(f"{contact.full_name} was changed since you opened this page (in another "
+                       f"tab, or by another manager), so your changes were not saved. They now "
+                       f"read: {now}. Your changes are still in the form below: check them and "
+                       "save again.", field="form")
+
+
 async def link_and_contact(session: AsyncSession, token: str,
                            *, usable: bool = True) -> tuple[AccessLink, EmployerContact]:
     link = await find_link(session, CONTACT_PURPOSE, token)

@@ -158,6 +158,7 @@ async def _contact_page(request, session, user, employer_id: int, contact_id: in
     return render(request, "employers/contact.html", {
         "employer": employer, "contact": contact, "errors": errors or {},
         "validated": contact.status == ContactStatus.VALIDATED,
+        "seen": employers.contact_key(contact),
         "values": values or contact.model_dump(), **CHOICES}, status_code=status_code)
 
 
@@ -169,8 +170,9 @@ async def correct_contact(request: Request, employer_id: Id, contact_id: Id, use
     contact = await employers.contact_at(session, employer, contact_id)
     values = await form_values(request)
     try:
-        relinked = await employers.correct_contact(session, gateway, user, contact,
-                                                   validated_form(ContactIn, values))
+        data = validated_form(ContactIn, values)
+        employers.contact_not_changed_since(contact, str(values.get("seen") or ""), data)
+        relinked = await employers.correct_contact(session, gateway, user, contact, data)
     except CVMSError as error:
         await rollback_keeping(session, user)
         return await _contact_page(request, session, user, employer_id, contact_id,
