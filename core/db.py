@@ -116,5 +116,7 @@ async def one_at_a_time(session: AsyncSession, model: Any, row_id: int) -> None:
     """Held until the transaction ends, taken before a check that nothing exists yet: the same
     form sent twice at once (a double click, two tabs) waits for the first to commit, then its
     check sees what the first made (Postgres: the row's lock; SQLite: its write lock, which
-    this first write takes). Checked apart, both found nothing and both were made."""
+    this first write takes). Checked apart, both found nothing and both were made. The one way
+    requests take turns: a person's bookings and doses (`care.take_turn`), a site's lots and
+    transfers (`inventory.hold_sites`), an organization's contacts, a manager's new records."""
     await session.exec(update(model).where(model.id == row_id).values(id=model.id))

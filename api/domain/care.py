@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,6 +23,7 @@ from api.domain.recipient_portal import fill_in
 from api.domain.scope import profile_at, site_for_staff
 from api.forms import one_field, parse, refuse_fields
 from api.processes import recipients as recipient_processes
+from core.db import one_at_a_time
 from core.errors import Forbidden, Invalid, NotFound
 from core.timefmt import clock
 from models.accounts import User
@@ -131,8 +132,7 @@ async def take_turn(session: AsyncSession, recipient_id: int) -> None:
     on the person's row (changing nothing), holds it until the commit (Postgres: the row's
     lock; SQLite: the database's write lock), so requests sent at once (two tabs, two
     stations, a double click) take turns and each sees what its twin committed."""
-    await session.exec(update(Recipient).where(Recipient.id == recipient_id)
-                       .values(updated_at=Recipient.updated_at))
+    await one_at_a_time(session, Recipient, recipient_id)
 
 
 # What a walk-in's registration did with what was typed.

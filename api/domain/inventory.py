@@ -8,12 +8,13 @@ when the person confirms it is another one (`repeat_check`; the API's caller own
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import text, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import site_for_staff
+from core.db import one_at_a_time
 from core.errors import Conflict, Invalid, NotFound
 from core.timefmt import day, when
 from core.wording import counted
@@ -168,8 +169,7 @@ async def hold_sites(session: AsyncSession, *location_ids: int) -> None:
     cannot deadlock) and SQLite's write lock, taken before anything is read; the second reads
     what the first committed."""
     for location_id in sorted(set(location_ids)):
-        await session.exec(text("UPDATE location SET id = id WHERE id = :id").bindparams(
-            id=location_id))
+        await one_at_a_time(session, Location, location_id)
 
 
 async def _agrees_with_transfers_in(session: AsyncSession, location_id: int, product_id: int,
