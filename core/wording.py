@@ -1,6 +1,8 @@
 """Counted words in English sentences: "1 row", "8 rows", never "row(s)"; counts as the
-reader's language writes them; and words compared without their accents."""
+reader's language writes them; words compared without their accents; and the fingerprint of
+what a page showed."""
 
+import hashlib
 import unicodedata
 
 from anyascii import anyascii
@@ -41,3 +43,11 @@ def without_accents(text: str) -> str:
     scripts stay as they are."""
     return "".join(_latin_letter(c) for c in unicodedata.normalize("NFKD", text)
                    if not unicodedata.combining(c))
+
+
+def fingerprint(parts) -> str:
+    """A short fingerprint of what a page showed (a record's fields, in order): its form
+    carries it, so a form sent from an older page (another tab, another person's save since)
+    is told apart from one sent from the page as it is now."""
+    shown = "\x1f".join(str(part or "") for part in parts)
+    return hashlib.sha256(shown.encode()).hexdigest()[:32]

@@ -1,7 +1,6 @@
 """Organization management: employers (not vaccine providers), their points of contact and
 the 48-hour validation link, and the Organization Portal's confirmation of details."""
 
-import hashlib
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -15,6 +14,7 @@ from api.processes import portal as portal_process
 from core.db import one_at_a_time
 from core.errors import Conflict, Forbidden, Gone, NotFound
 from core.security import hash_password_async
+from core.wording import fingerprint
 from models.accounts import AccessLink, User
 from models.base import utcnow
 from models.employers import Employer, EmployerContact
@@ -88,8 +88,7 @@ async def update(session: AsyncSession, employer: Employer, data: EmployerIn) ->
 def details_key(employer: Employer) -> str:
     """A fingerprint of the details the Organization Portal shows its point of contact to
     confirm: the confirm form carries the one its page showed."""
-    shown = "\x1f".join(str(getattr(employer, name) or "") for name in EmployerIn.model_fields)
-    return hashlib.sha256(shown.encode()).hexdigest()[:32]
+    return fingerprint(getattr(employer, name) for name in EmployerIn.model_fields)
 
 
 def not_changed_since(employer: Employer, seen: str, data: EmployerIn) -> None:
@@ -209,8 +208,8 @@ async def correct_contact(session: AsyncSession, gateway: Gateway, user: User,
 
 def contact_key(contact: EmployerContact | ContactIn) -> str:
     """A fingerprint of a point of contact as their page shows them: its form carries it."""
-    shown = "\x1f".join(str(getattr(contact, name) or "") for name in ContactIn.model_fields)
-    return hashlib.sha256(shown.lower().encode()).hexdigest()[:32]
+    return fingerprint(str(getattr(contact, name) or "").lower()
+                       for name in ContactIn.model_fields)
 
 
 def contact_not_changed_since(contact: EmployerContact, seen: str, data: ContactIn) -> None:

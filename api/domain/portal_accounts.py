@@ -1,7 +1,6 @@
 """Account management by Location Managers: portal contacts, their locations, deactivation,
 and the set-password link an invited contact is emailed."""
 
-import hashlib
 from urllib.parse import urlencode
 
 from sqlalchemy import delete, func
@@ -17,6 +16,7 @@ from api.sessions import end_all_sessions
 from core.db import one_at_a_time
 from core.errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from core.security import hash_password_async
+from core.wording import fingerprint
 from models.accounts import AccessLink, User
 from models.enrollment import Location, UserLocation
 from models.enums import AccountStatus, Role
@@ -321,7 +321,7 @@ def record_key(person: User, profile: Role | None) -> str:
     page's form carries it, so a form from an older tab is not saved over a newer change."""
     shown = [str(getattr(person, name) or "") for name in RECORD_FIELDS]
     shown[2] = shown[2].lower()
-    return hashlib.sha256("\x1f".join([*shown, str(profile or "")]).encode()).hexdigest()[:32]
+    return fingerprint([*shown, profile])
 
 
 def not_changed_since(target: User, profile: Role | None, seen: str,
