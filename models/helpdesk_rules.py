@@ -127,6 +127,18 @@ def case_number(case_id: int) -> str:
     return f"CS{case_id:07d}"
 
 
+# A case's number as people type it: "CS0000012", copied from a letter as "CS-0000012", read
+# out on the phone as "cs 12"; `bare` takes the digits alone too (the console's search box).
+_NUMBER = re.compile(r"CS[\s-]*0*(\d{1,9})", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"(?:CS[\s-]*)?0*(\d{1,9})", re.IGNORECASE)
+
+
+def case_id_of(text: str, bare: bool = False) -> int | None:
+    """The case id a typed case number names, or None."""
+    found = (_BARE_NUMBER if bare else _NUMBER).fullmatch(text.strip())
+    return int(found[1]) if found else None
+
+
 # Why the case workflow closes a case by itself: shown on the case and in its email, in a
 # public requester's language (the catalogue has them).
 NOBODY_ANSWERED = N_("Nobody answered the request for information.")

@@ -4,6 +4,7 @@ the service level is due, with people's words for statuses and filters kept in t
 import re
 import uuid
 from datetime import timedelta
+from urllib.parse import quote
 
 from models.base import utcnow
 from models.enums import Role
@@ -79,6 +80,11 @@ async def test_the_console_pages_searches_filters_and_sorts(system):
 
     one = await person.get(f"/helpdesk?team=all&q={cases[7].number}")
     assert rows(one.text) == [cases[7].number]
+    # as read out on the phone or copied from a letter: "CS-0000012", "cs 12" (the outside
+    # check: found nothing)
+    for typed in (f"CS-{cases[7].number[2:]}", f"cs {int(cases[7].number[2:])}"):
+        said = await person.get(f"/helpdesk?team=all&q={quote(typed)}")
+        assert rows(said.text) == [cases[7].number], typed
     by_email = await person.get(f"/helpdesk?team=all&q=P13.{marker}@X.TEST")
     assert rows(by_email.text) == [cases[13].number]
     by_name = await person.get(f"/helpdesk?team=all&q=pat {marker} person42")

@@ -141,6 +141,8 @@ async def test_the_audit_log_names_a_case_by_number_and_says_to_whom_it_went(sys
     assert f">Case {number}</a>" in page.text
     assert f"assigned to {ada.full_name}" in page.text
     assert f"assigned to {lead.full_name}" in page.text
+    typed = await person.get(f"/state/audit?q=CS-{number[2:]}")  # as copied from a letter
+    assert f">Case {number}</a>" in typed.text
     exported = await person.get(f"/state/audit.csv?q={number}")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))[1:]
     assert rows and {row[2] for row in rows} == {number}

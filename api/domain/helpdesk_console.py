@@ -1,7 +1,6 @@
 """The agents' console at statewide volume: every team or one, paged, searched, filtered and
 sorted in the database (indexes in models/helpdesk.py), never loaded whole."""
 
-import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -18,7 +17,7 @@ from models import search_index
 from models.accounts import User
 from models.enums import HELPDESK_ROLES
 from models.helpdesk import NOTHING_TO_SEARCH, Case, CaseStatus, nothing_to_search
-from models.helpdesk_rules import Category, Team
+from models.helpdesk_rules import Category, Team, case_id_of
 from models.input import Input
 
 PAGE_SIZE = 50
@@ -32,7 +31,6 @@ STATUS_CHOICES = [("open", "Open (not resolved)"), ("new", "New, not yet picked 
 SLA_CHOICES = [("", "Any"), ("on_time", "On time"), ("at_risk", "Near its target"),
                ("breached", "Past its target")]
 SORT_CHOICES = [("due", "Due soonest"), ("oldest", "Oldest first"), ("newest", "Newest first")]
-NUMBER = re.compile(r"(?:CS)?0*(\d{1,9})", re.IGNORECASE)
 
 
 class ConsoleFilters(Input):
@@ -108,9 +106,9 @@ def _conditions(f: ConsoleFilters, indexed: bool) -> list:
     elif f.sla:
         conditions.append(Case.sla_flag == f.sla)
     if f.q:
-        number = NUMBER.fullmatch(f.q)
-        if number:
-            conditions.append(Case.id == int(number[1]))
+        number = case_id_of(f.q, bare=True)
+        if number is not None:
+            conditions.append(Case.id == number)
         else:
             conditions.append(search_text_contains(Case.id, Case.search_text, f.q, indexed))
     return conditions
@@ -162,7 +160,7 @@ async def console(session: AsyncSession, f: ConsoleFilters,
     # rows. A text search reads every row's search text anyway: its total comes with the ids
     # in the same pass (a window count); otherwise an index-only count is cheaper.
     page, numbered = f.page, []
-    if f.q and not NUMBER.fullmatch(f.q):
+    if f.q and case_id_of(f.q, bare=True) is None:
         numbered = await page_of(page, with_total=True)
         total = numbered[0][1] if numbered else await counted()
     else:

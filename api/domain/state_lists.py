@@ -29,7 +29,7 @@ from models.base import utcnow
 from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.helpdesk import Case, searched
-from models.helpdesk_rules import case_number
+from models.helpdesk_rules import case_id_of, case_number
 from models.input import Input
 from models.inventory import AWAITING_DECISION, FLAGGED_LATE_SHIPMENT, Transfer
 from models.inventory_rules import transfer_number
@@ -370,15 +370,12 @@ async def audit(session: AsyncSession, f: StateFilters,
     return listing
 
 
-CASE_NUMBER = re.compile(r"CS0*(\d{1,9})", re.IGNORECASE)
-
-
 def case_search(q: str) -> ColumnElement[bool]:
     """A case's events by its number ("CS0000012"), or by its subject or requester's name or
     email (the console's search text)."""
-    number = CASE_NUMBER.fullmatch(q.strip())
-    if number:
-        return AuditEvent.subject_id == int(number[1])
+    number = case_id_of(q)
+    if number is not None:
+        return AuditEvent.subject_id == number
     if not searched(q):  # apostrophes or hyphens alone fold to nothing, which every case holds
         return false()
     return AuditEvent.subject_id.in_(select(Case.id).where(
