@@ -504,3 +504,22 @@ async def test_a_deactivated_portal_contact_is_told_who_can_reactivate_them(syst
     said = refused.json()["detail"]
     assert refused.status_code in (400, 422) and "Location Manager" in said, refused.text
     assert "help desk" not in said.lower()
+
+
+async def test_a_location_removed_is_named_with_when_it_takes_effect(system, sites):
+    """Found by the outside check: removing a person's location said only "Location removed.",
+    not which one, on a record that may list several. The notice names the person and the
+    location, and when it takes effect (their next page)."""
+    east, west = sites.ids
+    manager = sites.staff[east]
+    await also_manages(system, await own_id(manager), west)
+    person = await invite(system, manager, east, "provider", "Rory")
+    assert (await manager.post(f"/api/v1/portal/users/{person['id']}/locations",
+                               json={"location_id": west})).status_code == 204
+    record = f"/portal/accounts/{person['id']}"
+    page = browser(system)
+    await page.login(sites.emails[east])
+    done = await page.submit(record, {"location_id": str(west)}, action=f"{record}/remove")
+    assert done.status_code == 200, done.text
+    assert "Rory Tester no longer works at Rule West: from their next page." in done.text
+    assert "Remove Rule West" not in done.text

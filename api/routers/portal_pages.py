@@ -228,8 +228,10 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
         await portal_accounts.grant(session, user, target, data)
         return await _added(session, target, data.location_id)
     if action == "remove":
-        await portal_accounts.remove(session, user, target, form_id(values, "location_id") or 0)
-        return "Location removed."
+        location_id = form_id(values, "location_id") or 0
+        await portal_accounts.remove(session, user, target, location_id)
+        place = await session.get(Location, location_id)  # theirs to remove: checked above
+        return f"{target.full_name} no longer works at {place.name}: from their next page."
     if action == "deactivate":
         await portal_accounts.deactivate(session, user, target)
         return f"{target.full_name} is deactivated and signed out."
