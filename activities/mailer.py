@@ -2,6 +2,7 @@
 
 import asyncio
 import hashlib
+import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -18,9 +19,10 @@ from models.base import insert_or_skip, utcnow
 from models.outbox import SentEmail
 from notifications.catalogue import EmailContext, EmailKind
 from notifications.render import render
-from notifications.sender import MailSender, OutgoingEmail, connection
+from notifications.sender import MailSender, OutgoingEmail, connection, refused_for_good
 
 T = TypeVar("T")
+log = logging.getLogger("cvms.mail")
 
 
 def message_id(event_key: str) -> str:
@@ -36,10 +38,11 @@ class Mailer:
         self.settings = settings
 
     async def already_sent(self, event_key: str) -> bool:
+        """The event's email went, or the relay refused it for good: nothing more to do."""
         async with self.sessions() as session:
             row = await session.exec(select(SentEmail).where(SentEmail.event_key == event_key))
             found = row.first()
-            return bool(found and found.sent_at)
+            return bool(found and (found.sent_at or found.refused_at))
 
     async def send(self, event_key: str, kind: EmailKind, to: Sequence[str],
                    context: EmailContext, cc: Sequence[str] = ()) -> bool:
@@ -56,7 +59,14 @@ class Mailer:
         async with transaction(self.sessions) as session:
             if not await self._claim(session, event_key, kind, email):
                 return False
-            await self.sender.send(email)
+            try:
+                await self.sender.send(email)
+            except Exception as error:
+                refusal = refused_for_good(error)
+                if refusal is None:
+                    raise  # the relay away or "try later": the activity tries again
+                await self._mark_refused(session, [event_key], refusal)
+                return False
             await self._mark_sent(session, event_key)
         return True
 
@@ -80,6 +90,16 @@ class Mailer:
             created_at=utcnow(),
         ).on_conflict_do_nothing(index_elements=["event_key"]).returning(SentEmail.id))
         return claimed.first() is not None
+
+    @staticmethod
+    async def _mark_refused(session: AsyncSession, event_keys: list[str], refusal: str) -> None:
+        """The relay refused these for good (no such mailbox): noted with its reason, never
+        tried again, and the process that asked goes on (its later emails and timers would
+        otherwise wait behind an activity retried for ever)."""
+        log.warning("the relay refused %s for good: %s", ", ".join(event_keys), refusal)
+        await session.exec(update(SentEmail).where(SentEmail.event_key.in_(event_keys))
+                           .values(refused_at=utcnow(), refusal=refusal)
+                           .execution_options(synchronize_session=False))
 
     async def _mark_sent(self, session: AsyncSession, event_key: str) -> None:
         # No outbox row is loaded in this session: nothing for the ORM to synchronise (its
@@ -135,9 +155,10 @@ class BatchMailer(Mailer):
             known = (await session.exec(select(SentEmail).where(
                 SentEmail.event_key.in_(keys)))).all()
         sent = {row.event_key for row in known if row.sent_at}
+        refused = {row.event_key for row in known if row.refused_at}
         recorded = {row.event_key for row in known}
         todo = [(letter, self._outgoing(letter)) for letter in letters
-                if letter.event_key not in sent]
+                if letter.event_key not in sent | refused]
         async with transaction(self.sessions) as session:
             for letter in letters:
                 if letter.event_key in sent:
@@ -177,12 +198,22 @@ class BatchMailer(Mailer):
         keys = [letter.event_key for letter, _ in group]
         async with transaction(self.sessions) as session:
             free = set((await session.exec(select(SentEmail.event_key).where(
-                SentEmail.event_key.in_(keys), SentEmail.sent_at.is_(None))
-                .with_for_update(skip_locked=True))).all())
+                SentEmail.event_key.in_(keys), SentEmail.sent_at.is_(None),
+                SentEmail.refused_at.is_(None)).with_for_update(skip_locked=True))).all())
             mine = [(letter, email) for letter, email in group if letter.event_key in free]
-            for _letter, email in mine:
-                await send(email)
+            refused: dict[str, str] = {}
+            for letter, email in mine:
+                try:
+                    await send(email)
+                except Exception as error:
+                    refusal = refused_for_good(error)
+                    if refusal is None:
+                        raise
+                    refused[letter.event_key] = refusal
                 beat()
+            for key, refusal in refused.items():
+                await self._mark_refused(session, [key], refusal)
+            mine = [(letter, email) for letter, email in mine if letter.event_key not in refused]
             if mine:
                 await session.exec(update(SentEmail).where(SentEmail.event_key.in_(
                     [letter.event_key for letter, _ in mine])).values(sent_at=utcnow())

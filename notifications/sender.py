@@ -112,6 +112,25 @@ def deliverable(address: str) -> str:
         return address
 
 
+def refused_for_good(error: BaseException) -> str | None:
+    """The relay's reason when it refused a message for good, so sending it again cannot
+    succeed: every recipient refused with a 5xx code ("550 5.1.1 no such user"), or an address
+    in its own letters (josé@…) and a relay without SMTPUTF8. None for anything else (a 4xx
+    "try later", a lost connection, the relay refusing our own sender or login: the system's
+    trouble, not the address's), which the email's activity retries."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        refusals = error.recipients
+        if refusals and all(500 <= refusal.code < 600 for refusal in refusals):
+            return "; ".join(f"{refusal.recipient}: {refusal.code} {refusal.message}"
+                             for refusal in refusals)[:REFUSAL_LENGTH]
+    if isinstance(error, aiosmtplib.SMTPNotSupported):
+        return f"the relay: {error}"[:REFUSAL_LENGTH]
+    return None
+
+
+REFUSAL_LENGTH = 300
+
+
 def to_mime(email: OutgoingEmail, sender: str) -> EmailMessage:
     message = EmailMessage(policy=MESSAGE_POLICY)
     message["From"] = sender

@@ -144,6 +144,7 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "profile_options": [("", "As at their own location")] + [
             (p.value, p.label) for p in PROFILES],
         "corrections": await case_link.corrections(session, case),
+        "undelivered": await helpdesk.undelivered(session, case),
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
 
 

@@ -76,9 +76,20 @@ def free_ports(count: int) -> list[int]:
         return [sock.getsockname()[1] for sock in socks]
 
 
+# An address a relay would refuse for good ("550 5.1.1 no such user"), as real relays refuse one
+# that does not exist: the catcher refuses every address whose local part starts with it.
+NO_SUCH_USER = "refused-"
+
+
 class _Handler:
     def __init__(self, box: "SmtpCapture") -> None:
         self.box = box
+
+    async def handle_RCPT(self, _server, _session, envelope, address, _options) -> str:  # noqa: N802
+        if address.lower().startswith(NO_SUCH_USER):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802
         self.box.add(Mail(to=[r.lower() for r in envelope.rcpt_tos],
