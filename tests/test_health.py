@@ -55,8 +55,11 @@ async def test_head_is_answered_as_get_without_a_body(system):
     connection: the server must send no body, and the next request on it must still work."""
     async with system.http() as http:
         for path in ("/", "/login", "/healthz", "/help", "/api/v1/me", "/no-such-page"):
-            got = await http.get(path)
-            head = await http.head(path)
+            for _ in range(3):  # /healthz is 503 while a part is slow (a loaded machine)
+                got = await http.get(path)
+                head = await http.head(path)
+                if head.status_code == got.status_code:
+                    break
             assert head.status_code == got.status_code, (path, head.status_code)
             assert head.content == b"", path
             assert head.headers["content-type"] == got.headers["content-type"], path
