@@ -91,6 +91,7 @@ SERVICE_LEVELS: dict[Team, tuple[timedelta, timedelta]] = {
 WARN_AT = 0.8
 INFO_REMINDER_AFTER = timedelta(days=2)  # a requester asked for information is reminded...
 INFO_CLOSE_AFTER = timedelta(days=5)  # ...and the case closes if nobody answers
+LAST_REMINDER_BEFORE = timedelta(days=1)  # (reminded again the day before it closes)
 REOPEN_WITHIN = timedelta(days=7)  # a resolved case can be reopened, then closes for good
 CASE_LINK = "help-case"
 

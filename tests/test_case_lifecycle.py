@@ -125,7 +125,7 @@ async def test_a_case_from_intake_to_closure(ts_system):
     assert linked.status_code == 201 and linked.json()["related_case_id"] == case["id"]
 
 
-async def test_a_requester_who_never_answers_is_reminded_then_closed(ts_system):
+async def test_a_requester_who_never_answers_is_reminded_twice_then_closed(ts_system):
     requester, email = await register_requester(ts_system)
     staff, _ = await agent(ts_system, "enrollment")
     case = (await open_case(requester, "enrollment", "Section B question")).json()
@@ -135,7 +135,14 @@ async def test_a_requester_who_never_answers_is_reminded_then_closed(ts_system):
     await count(ts_system, email, "is waiting for your reply", 0)
     await ts_system.env.sleep(2 * HOUR)
     await count(ts_system, email, "is waiting for your reply", 1)
-    await ts_system.env.sleep(3 * DAY)
+    await ts_system.env.sleep(DAY + 22 * HOUR)  # 3 days 23 hours in
+    await count(ts_system, email, "is waiting for your reply", 1)
+    await ts_system.env.sleep(2 * HOUR)  # the day before it closes: reminded again (SPEC §4)
+    last = (await ts_system.smtp.wait_for(to=email, subject="is waiting for your reply",
+                                          count=2))[-1]
+    assert re.search(rf"If we do not hear from you by {DATE}, the case will be closed",
+                     last.text), last.text
+    await ts_system.env.sleep(DAY)
     await until_status(requester, case["id"], "closed")
     closed = await ts_system.smtp.one(to=email, subject="closed")
     # Found by the outside check: "Nobody answered the request for information." (the desk's

@@ -27,7 +27,7 @@ with workflow.unsafe.imports_passed_through():
         WelcomeInput,
     )
     from models.helpdesk import CaseStatus
-    from models.helpdesk_rules import NOBODY_ANSWERED, REOPENING_ENDED
+    from models.helpdesk_rules import LAST_REMINDER_BEFORE, NOBODY_ANSWERED, REOPENING_ENDED
     from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import MAIL, db_step
     from workflows.releases import RELEASE, patched
@@ -37,6 +37,9 @@ C = CaseStatus
 SLA_DUE = "case-sla-due-projected"
 # a case a lead moves away from its holder: the old holder is told (runs in flight take it)
 TELL_OLD_HOLDER = "case-tell-old-holder"
+# a requester asked for information is reminded again the day before the case closes (SPEC §4:
+# "with reminders"); runs in flight take it
+LAST_REMINDER = "case-last-reminder"
 
 
 @workflow.defn
@@ -95,6 +98,8 @@ class CaseWorkflow:
         if s.status == C.AWAITING_REQUESTER and s.waiting_since:
             if not s.reminded:
                 times.append(s.waiting_since + self.data.info_reminder_after)
+            elif self._reminds_last():
+                times.append(self._last_reminder_at())
             times.append(s.waiting_since + self.data.info_close_after)
         if s.status == C.RESOLVED and s.resolved_at:
             times.append(s.resolved_at + self.data.reopen_within)
@@ -112,11 +117,26 @@ class CaseWorkflow:
                 await self._close(NOBODY_ANSWERED)
             elif not s.reminded and now >= s.waiting_since + self.data.info_reminder_after:
                 s.reminded = True
-                close_on = s.waiting_since + self.data.info_close_after
-                self._email("info_reminder", s.info_message, due_at=close_on)
+                self._email("info_reminder", s.info_message,
+                            due_at=s.waiting_since + self.data.info_close_after)
+            elif self._reminds_last() and now >= self._last_reminder_at():
+                s.reminded_last = True
+                self._email("info_reminder", s.info_message,
+                            due_at=s.waiting_since + self.data.info_close_after)
         if s.status == C.RESOLVED and s.resolved_at and (
                 now >= s.resolved_at + self.data.reopen_within):
             await self._close(REOPENING_ENDED)
+
+    def _last_reminder_at(self) -> datetime:
+        return self.s.waiting_since + self.data.info_close_after - LAST_REMINDER_BEFORE
+
+    def _reminds_last(self) -> bool:
+        """Reminded once and not yet a last time, the day before the close (when that day
+        comes after the first reminder's)."""
+        s = self.s
+        return (s.reminded and not s.reminded_last
+                and self._last_reminder_at() > s.waiting_since + self.data.info_reminder_after
+                and patched(self.data.release, LAST_REMINDER))
 
     async def _flag(self, level: str, what: str) -> None:
         if self.s.sla_flag != "breached":
@@ -250,6 +270,7 @@ class CaseWorkflow:
             s.first_response = True
             s.clock.pause(now, self.data.hours)
             s.waiting_since, s.info_message, s.reminded = now, data.message_id, False
+            s.reminded_last = False
             await self._project(C.AWAITING_REQUESTER, actor=f"user:{data.user_id}",
                                 assigned=self._pick_up(data))
             self._email("info_requested", data.message_id,

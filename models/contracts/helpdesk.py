@@ -43,6 +43,7 @@ class CaseState(BaseModel):
     waiting_since: datetime | None = None
     info_message: int | None = None
     reminded: bool = False
+    reminded_last: bool = False  # again, the day before the case closes
     resolved_at: datetime | None = None
     outbox: list[CaseEmail] = []
     emails: int = 0

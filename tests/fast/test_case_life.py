@@ -47,16 +47,23 @@ async def test_a_quiet_case_is_flagged_then_escalated_past_its_target(ts_env, wo
     assert detail.active_minutes >= 8 * 60
 
 
-async def test_an_unanswered_request_for_information_reminds_then_closes(ts_env, workers):
+async def test_an_unanswered_request_for_information_reminds_twice_then_closes(ts_env, workers):
     fake = Fakes(publish_message=published())
     task_queue = await workers.start(fake)
     handle = await open_case(ts_env, task_queue)
     assert await handle.execute_update(Case.request_info, CaseMessageRef(
         message_id=1, user_id=3)) == "awaiting_requester"
     before = (await handle.query(Case.detail)).active_minutes
-    await ts_env.sleep(5 * DAY + HOUR)
+    await ts_env.sleep(2 * DAY + HOUR)
+    await eventually(lambda: emails(fake)[-2:] == ["info_requested", "info_reminder"])
+    await ts_env.sleep(2 * DAY)  # the day before it closes: reminded again
+    await eventually(lambda: emails(fake).count("info_reminder") == 2)
+    await ts_env.sleep(DAY)
     assert await handle.result() == "closed"
-    assert emails(fake)[-3:] == ["info_requested", "info_reminder", "closed"]
+    assert emails(fake)[-4:] == ["info_requested", "info_reminder", "info_reminder", "closed"]
+    due = [call["due_at"] for call in fake.calls["send_case_email"]
+           if call["kind"] == "info_reminder"]
+    assert due[0] == due[1], "both name the day the case closes"
     assert "escalated" not in emails(fake), "waiting on the requester is not counted"
     assert before < 60
 
