@@ -26,7 +26,7 @@ STARTING: list[Article] = [
      "received, when an agent replies, when we need information from you and when it is "
      "resolved; each email links to the case, where the whole conversation is kept.\n\n"
      "If we ask you for information, reply on the case page. Without an answer we remind you "
-     "after two days and close the case after five. A resolved case can be reopened for seven "
+     "after two days and again the day before we close the case, after five. A resolved case can be reopened for seven "
      "days by adding a comment; after that, open a new case (it will be linked to the old "
      "one)."),
     ("Help desk hours and phone number", "other",

@@ -267,3 +267,42 @@ def test_latin_letters_without_an_accent_are_folded_in_the_keys_already_there(tm
     assert keys() == [(first_key, last_key) for *_, first_key, last_key in people]
     assert matched("wałesa") == [1]
     engine.dispose()
+
+
+def test_the_help_desk_article_names_the_last_reminder_unless_an_agent_rewrote_it(tmp_path):
+    """0011s: "How the help desk answers you" as 0008b added it says one reminder; cases now
+    remind again the day before they close, and the article says so. An agent's own wording
+    (the sentence gone) is left alone."""
+    import sqlalchemy
+
+    from core.db import sync_url
+
+    title = "How the help desk answers you"
+    old = "Without an answer we remind you after two days and close the case after five."
+    new = ("Without an answer we remind you after two days and again the day before we close "
+           "the case, after five.")
+
+    def body(engine) -> str:
+        with engine.connect() as connection:
+            return connection.execute(sqlalchemy.text(
+                "SELECT body FROM kb_article WHERE title = :t"), {"t": title}).scalar_one()
+
+    for edited in (False, True):
+        url = f"sqlite+aiosqlite:///{tmp_path / f'kb-{edited}.db'}"
+        config = alembic_config(url)
+        command.upgrade(config, "0011r")
+        engine = sqlalchemy.create_engine(sync_url(url))
+        with engine.begin() as connection:  # the article as 0008b added it before 0011s
+            text = body(engine).replace(new, old)
+            if edited:
+                text = text.replace(old, "We remind you, then close the case.")
+            connection.execute(sqlalchemy.text(
+                "UPDATE kb_article SET body = :b WHERE title = :t"), {"b": text, "t": title})
+        command.upgrade(config, "head")
+        if edited:
+            assert body(engine) == text, "an agent's wording is theirs"
+        else:
+            assert new in body(engine) and old not in body(engine)
+            command.downgrade(config, "0011r")
+            assert old in body(engine)
+        engine.dispose()
