@@ -45,3 +45,6 @@ async def test_the_agent_reads_which_email_bounced_and_corrects_the_address(page
     await page.get_by_role("button", name="Correct the email address").click()
     mail = await system.smtp.one(to=right)
     assert f"/help/c/{case_id}/" in mail.text
+    await expect(alert).to_contain_text("The requester's email address has been corrected "
+                                        f"since: emails now go to {right}.")
+    await assert_accessible(page)
