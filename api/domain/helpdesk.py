@@ -39,7 +39,6 @@ from models.enums import HELPDESK_ROLES, AccountStatus, Role
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
 from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
-from models.outbox import SentEmail
 
 NO_CASE = "We could not find that case among the ones you can open."
 # A bulk upload is its file: the help desk imports it (SPEC 4). A recipient list may be the
@@ -229,14 +228,6 @@ async def conversation(session: AsyncSession, case: Case, user: User) -> list[Ca
     if not is_agent(user):
         statement = statement.where(CaseMessage.internal.is_(False))
     return list((await session.exec(statement.order_by(CaseMessage.id))).all())
-
-
-async def undelivered(session: AsyncSession, case: Case) -> list[SentEmail]:
-    """The case's emails the relay refused for good (a mistyped or closed mailbox), oldest
-    first: the agent reaches that person another way, or corrects the address."""
-    return list((await session.exec(select(SentEmail).where(
-        SentEmail.refused_at.is_not(None), SentEmail.event_key.like(f"case-{case.id}:%"))
-        .order_by(SentEmail.refused_at))).all())
 
 
 async def attachments(session: AsyncSession, case: Case, viewer: User) -> list[CaseAttachment]:

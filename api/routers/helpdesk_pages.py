@@ -15,6 +15,7 @@ from api.domain import (
     provider_import,
     recipient_case_import,
     sites,
+    undelivered,
 )
 from api.domain.attachments import pending_files
 from api.domain.case_imports import XLSX_TYPE
@@ -144,7 +145,7 @@ async def _case_page(request: Request, session, gateway, user: User, case_id: in
         "profile_options": [("", "As at their own location")] + [
             (p.value, p.label) for p in PROFILES],
         "corrections": await case_link.corrections(session, case),
-        "undelivered": await helpdesk.undelivered(session, case),
+        "undelivered": await undelivered.of_case(session, case),
         "is_lead": user.role == Role.HELPDESK_LEAD, **extra}, status_code=status_code)
 
 

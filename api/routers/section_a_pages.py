@@ -6,7 +6,7 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import ProcessesDep, SessionDep, require_roles
-from api.domain import section_a
+from api.domain import section_a, undelivered
 from api.domain.scope import my_organization
 from api.domain.status import next_reminders, officers_waiting, redistribution_standing
 from api.forms import form_values, parse
@@ -54,11 +54,15 @@ async def dashboard(request: Request, user: Admin, session: SessionDep) -> HTMLR
 
 async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
     locations = await section_a.locations_of(session, org) if org else []
+    officers = await section_a.officers_of(session, org) if org else {}
+    bounced, bounced_officers = await undelivered.of_organization(session, locations,
+                                                                  officers.values())
     return render(request, "organization/dashboard.html", {
+        "bounced": bounced, "bounced_officers": bounced_officers,
         "org": org, "locations": locations, "reminders": await next_reminders(session, locations),
         "officers_waiting": await officers_waiting(session, locations),
         "registered": await section_a.registered_names(session, locations),
-        "officers": await section_a.officers_of(session, org) if org else {},
+        "officers": officers,
         "redistribution": await redistribution_standing(session, org),
         **CHOICES, **context}, status_code=context.pop("status_code", 200))
 
