@@ -304,6 +304,11 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
+    if is_agent(user) and not internal and case.status == CaseStatus.RESOLVED:
+        # from a page opened before the case was resolved: a reply would be emailed about a
+        # case that stays resolved (the requester's own reply reopens it; an agent reopens)
+        raise Conflict(await _resolved_by(session, case, user, "your reply was not sent"),
+                       field="body")
     if is_agent(user) and not internal:
         await not_held_by_another(session, case, user)
         await pick_up(session, gateway, case, user)
@@ -425,21 +430,21 @@ def no_email_call(case: Case) -> str:
 async def resolve(session, gateway, case: Case, agent: User, notes: str,
                   request_key: str | None = None) -> str:
     if case.status == CaseStatus.RESOLVED:  # from a page opened before another agent did
-        raise Conflict(await _resolved_by(session, case, agent))
+        raise Conflict(await _resolved_by(session, case, agent, "your notes were not sent"))
     return await _message_update(session, gateway, case, agent, notes, "resolve",
                                  request_key=request_key)
 
 
-async def _resolved_by(session: AsyncSession, case: Case, agent: User) -> str:
-    """Who resolved the case, and when: what an agent resolving it again is told ("You", when
-    it was this agent, from another tab)."""
+async def _resolved_by(session: AsyncSession, case: Case, agent: User, unsent: str) -> str:
+    """Who resolved the case, and when: what an agent resolving it again, or replying on it
+    from a page opened before, is told ("You", when it was this agent, from another tab)."""
     last = (await session.exec(select(CaseMessage).where(
         CaseMessage.case_id == case.id, CaseMessage.kind == "resolution")
         .order_by(CaseMessage.id.desc()))).first()
     name = "You" if last and last.author_user_id == agent.id else last and last.author_name
     who = f"{name} resolved this case on {when(last.created_at)}" if last else \
         "This case is resolved"
-    return f"{who}: your notes were not sent. Reopen it if it needs more work."
+    return f"{who}: {unsent}. Reopen it if it needs more work."
 
 
 async def reopen(session, gateway, case: Case, user: User, reason: str,
