@@ -117,7 +117,9 @@ class AccountActivities(MailingActivities):
                     kind, context = EmailKind.ACCOUNT_EXISTS, AccountExistsContext(
                         **context.model_dump(), login_url=self.settings.link("/login"),
                         login_name=user.username or user.email,
-                        temporary=user.must_change_password)
+                        # an expired one is no way in: the link is
+                        temporary=user.must_change_password
+                        and not user.temporary_password_expired)
         await self.mailer.send(key, kind, [to], context)
 
     @activity.defn

@@ -23,6 +23,7 @@ from models.helpdesk_rules import (
     INFO_CLOSE_AFTER,
     LINK_EMAILED,
     REOPEN_WITHIN,
+    TEMPORARY_PASSWORD_VALID_FOR,
     requester_case_path,
     requester_reason,
 )
@@ -52,9 +53,11 @@ class HelpdeskActivities(MailingActivities):
                                  lambda row: row.status != AccountStatus.EXPIRED)
             user.password_hash = hash_password(password)
             user.must_change_password = True
+            user.temporary_password_expires_at = utcnow() + TEMPORARY_PASSWORD_VALID_FOR
             session.add(user)
             context = CredentialsContext(recipient_name=user.first_name, username=user.username,
                                          temporary_password=password,
+                                         valid_days=TEMPORARY_PASSWORD_VALID_FOR.days,
                                          login_url=self.settings.link("/login"))
             to = user.email
         await self.mailer.send(key, EmailKind.HELPDESK_CREDENTIALS, [to], context)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.base import UtcDateTime, created_at_field, time_field
+from models.base import UtcDateTime, as_utc, created_at_field, time_field, utcnow
 from models.enums import AccountStatus, Role
 from models.types import enum_field
 
@@ -26,6 +26,9 @@ class User(SQLModel, table=True):
     status: AccountStatus = enum_field(AccountStatus, AccountStatus.ACTIVE)
     password_hash: str | None = Field(default=None, max_length=255)
     must_change_password: bool = False
+    # A help-desk registrant's emailed temporary password stops working at this time (with
+    # must_change_password): left unused, it is refused at login, not usable for ever.
+    temporary_password_expires_at: datetime | None = time_field()
     organization_id: int | None = Field(default=None, index=True)
     team: str | None = Field(default=None, max_length=30)  # help-desk staff only
     # The location a portal user works on now (switched in the header); kept across logins.
@@ -42,6 +45,12 @@ class User(SQLModel, table=True):
     def audit_name(self) -> str:
         """Who an audit event names: "Pat Provider <pat@example.org>"."""
         return f"{self.full_name} <{self.email}>"
+
+    @property
+    def temporary_password_expired(self) -> bool:
+        """A help-desk registrant's emailed password, still unchanged past its time."""
+        expires = self.temporary_password_expires_at
+        return self.must_change_password and expires is not None and utcnow() >= as_utc(expires)
 
     @property
     def can_log_in(self) -> bool:

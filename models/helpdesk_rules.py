@@ -93,6 +93,7 @@ INFO_REMINDER_AFTER = timedelta(days=2)  # a requester asked for information is 
 INFO_CLOSE_AFTER = timedelta(days=5)  # ...and the case closes if nobody answers
 LAST_REMINDER_BEFORE = timedelta(days=1)  # (reminded again the day before it closes)
 REOPEN_WITHIN = timedelta(days=7)  # a resolved case can be reopened, then closes for good
+TEMPORARY_PASSWORD_VALID_FOR = timedelta(days=7)  # a registrant's emailed password, unused
 CASE_LINK = "help-case"
 
 

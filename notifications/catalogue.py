@@ -189,6 +189,7 @@ class LocationDecisionContext(LocationEmail):
 class CredentialsContext(EmailContext):
     username: str
     temporary_password: str
+    valid_days: int = 7  # the temporary password is refused after these days unused
     login_url: str
 
 

@@ -16,6 +16,7 @@ from core.errors import Gone, Invalid
 from core.security import dummy_hash, hash_password_async, needs_rehash, verify_password_async
 from models.accounts import AccessLink, User
 from models.enums import AccountStatus, Role
+from models.helpdesk_rules import TEMPORARY_PASSWORD_VALID_FOR
 from models.links import (
     PROBLEMS,
     RESET_PURPOSE,
@@ -140,6 +141,12 @@ async def password_is_right(session: AsyncSession, user: User | None, login: str
     return True
 
 
+TEMPORARY_EXPIRED = (f"This temporary password has expired: it worked for "
+                     f"{TEMPORARY_PASSWORD_VALID_FOR.days} days after we emailed it. Choose a "
+                     "new password with \"Forgot your password?\" on the login page, using the "
+                     "email address you registered with.")
+
+
 async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> User:
     """Known and unknown accounts are answered alike: the same message, the same argon2 work,
     the same back-off."""
@@ -156,6 +163,8 @@ async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> Use
                       "you then log in with the password you had.", field="email")
     if not user.can_log_in:
         raise Invalid("This account is not active. Contact the help desk.", field="email")
+    if user.temporary_password_expired:  # told only to whoever typed it right
+        raise Invalid(TEMPORARY_EXPIRED, field="password")
     if needs_rehash(user.password_hash):  # parameters changed since it was stored: upgrade it now
         user.password_hash = await hash_password_async(data.password)
         session.add(user)
