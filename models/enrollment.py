@@ -158,6 +158,9 @@ class StoredFile(SQLModel, table=True):
     height: int | None = None
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = created_at_field()
+    # Who sent it, when it was kept for a form shown again (not yet attached to anything):
+    # until it is, only they may open it (api/routers/files.py).
+    uploaded_by: int | None = Field(default=None)
 
 
 class StorageUnit(SQLModel, table=True):

@@ -86,7 +86,8 @@ def check_attachments(uploads: list[Upload]) -> list[tuple[Upload, str]]:
     return checked
 
 
-async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile:
+async def _store(session: AsyncSession, upload: Upload, kind: str,
+                 uploaded_by: int | None = None) -> StoredFile:
     data, name = upload.data, upload.filename
     picture = kind.startswith("image/")
     if picture:  # pictures are re-encoded, so no metadata leaks
@@ -97,7 +98,8 @@ async def _store(session: AsyncSession, upload: Upload, kind: str) -> StoredFile
                           field="attachments") from error
     # named as what it is: a PDF sent as scan.png, a workbook as report.pdf, are not kept so
     name = kind_name(name, "picture" if picture else "attachment", KIND_EXTENSIONS[kind])
-    return await store_file(session, data, filename=name, content_type=kind)
+    return await store_file(session, data, filename=name, content_type=kind,
+                            uploaded_by=uploaded_by)
 
 
 async def store_attachments(session: AsyncSession, case_id: int, message_id: int | None,
@@ -138,7 +140,9 @@ async def keep_pending(session: AsyncSession, secret: str, holder: int | str, up
     kept = []
     for upload, kind in checked:
         try:
-            file = await _store(session, upload, kind)
+            # an account's file is theirs to open until it is attached (a visitor's, nobody's)
+            file = await _store(session, upload, kind,
+                                holder if isinstance(holder, int) else None)
         except Invalid as error:  # a damaged picture: named, the good files beside it kept
             problems.append(error.message)
             continue

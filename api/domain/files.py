@@ -162,20 +162,23 @@ def _is_blank(image: Image.Image) -> bool:
 
 
 async def store_file(session: AsyncSession, data: bytes, *, filename: str, content_type: str,
-                     width: int | None = None, height: int | None = None) -> StoredFile:
+                     width: int | None = None, height: int | None = None,
+                     uploaded_by: int | None = None) -> StoredFile:
+    """`uploaded_by`: the account that sent a file kept before it is attached to anything."""
     stored = StoredFile(sha256=hashlib.sha256(data).hexdigest(), content_type=content_type,
                         filename=clean_filename(filename), size=len(data), width=width,
-                        height=height, data=data)
+                        height=height, data=data, uploaded_by=uploaded_by)
     session.add(stored)
     await session.flush()
     return stored
 
 
-async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: str) -> StoredFile:
+async def store_photo(session: AsyncSession, raw: bytes, filename: str, field: str,
+                      uploaded_by: int | None = None) -> StoredFile:
     data, width, height = await off_the_loop(reencode_photo, raw, field)
     name = kind_name(filename, "photo")
     return await store_file(session, data, filename=name, content_type="image/jpeg",
-                            width=width, height=height)
+                            width=width, height=height, uploaded_by=uploaded_by)
 
 
 KEPT_PHOTO = "kept_photo"

@@ -122,9 +122,11 @@ NOT_A_PICTURE = ("{name} is not a picture we can read: upload a JPEG or PNG phot
 
 
 async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
-                       kept: dict[str, int | None], both: bool = True) -> Photos:
+                       kept: dict[str, int | None], both: bool = True,
+                       by: int | None = None) -> Photos:
     """`uploads`: each file chosen (None when none was), empty ones included. `both`: each
-    photo is needed (adding a unit); else only those chosen are checked (replacing one)."""
+    photo is needed (adding a unit); else only those chosen are checked (replacing one).
+    `by`: the account sending them (a photo kept for a refused form is theirs alone)."""
     stored, errors = {}, {}
     for field, label in (("inside_photo", "inside"), ("outside_photo", "outside")):
         upload, kept_id = uploads.get(field), kept.get(field)
@@ -133,7 +135,8 @@ async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
             if upload is not None and not upload.data:
                 errors[field] = EMPTY_PHOTO.format(name=name)
             elif upload is not None:
-                stored[field] = await store_photo(session, upload.data, upload.filename, field)
+                stored[field] = await store_photo(session, upload.data, upload.filename, field,
+                                                  uploaded_by=by)
             elif kept_id and (file := await session.get(StoredFile, kept_id)) is not None:
                 stored[field] = file
             elif both:

@@ -105,7 +105,8 @@ async def post_storage_unit(
     photos = await section_b.check_photos(session, {
         "inside_photo": _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
         "outside_photo": _upload(outside_photo,
-                                 await outside_photo.read() if outside_photo else b"")}, {})
+                                 await outside_photo.read() if outside_photo else b"")}, {},
+        by=user.id)
     unit = await section_b.add_storage_unit(session, gateway, location, data, photos)
     return StorageUnitOut.model_validate(unit)
 
@@ -127,7 +128,7 @@ async def replace_storage_unit_photos(
         "inside_photo": _upload(inside_photo, await inside_photo.read() if inside_photo else b""),
         "outside_photo": _upload(outside_photo,
                                  await outside_photo.read() if outside_photo else b"")}, {},
-        both=False)
+        both=False, by=user.id)
     unit = await section_b.replace_storage_photos(session, gateway, location, unit_id, photos)
     return StorageUnitOut.model_validate(unit)
 

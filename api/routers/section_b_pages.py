@@ -311,7 +311,7 @@ async def _form_step(request, session, gateway, location, step, action, values, 
     return await _navigate(session, location, step, action, unfinished=bool(errors))
 
 
-async def _storage(request, session, gateway, location, step, action, values, _user):
+async def _storage(request, session, gateway, location, step, action, values, user):
     if action.startswith(("remove-", "confirm-remove-")):  # asked first: a click alone
         unit_id = as_id(action.rsplit("-", 1)[1], "action")  # removes nothing
         unit = await _unit_of(session, location, unit_id)
@@ -322,9 +322,9 @@ async def _storage(request, session, gateway, location, step, action, values, _u
         await section_b.remove_storage_unit(session, gateway, location, unit_id)
         return redirect(step_url(location.id, step), notice="The storage unit was removed.")
     if action == "add":
-        return await _add_unit(request, session, gateway, location, values)
+        return await _add_unit(request, session, gateway, location, values, user.id)
     if await _typed_unit(request, values):  # typed but not "Added": add it, or stop and say so
-        await _add_unit(request, session, gateway, location, values, unadded=True)
+        await _add_unit(request, session, gateway, location, values, user.id, unadded=True)
         return await _navigate(session, location, step, action)
     if action == "next" and not await section_b.units_of(session, location):
         raise _invalid("storage_units", "Add at least one storage unit, with an inside and an "
@@ -349,7 +349,8 @@ async def _typed_unit(request, values: dict) -> bool:
                for name in ("inside_photo", "outside_photo"))
 
 
-async def _add_unit(request, session, gateway, location, values, unadded: bool = False):
+async def _add_unit(request, session, gateway, location, values, by: int,
+                    unadded: bool = False):
     """Add the unit typed; `unadded`: it came with Next (or Previous, Pause), which go on once
     it is added, and a refusal says it was not added."""
     key = secret(request)
@@ -360,7 +361,7 @@ async def _add_unit(request, session, gateway, location, values, unadded: bool =
     data, errors = parse(StorageUnitIn, {k: v for k, v in values.items() if k not in names})
     form = await request.form()
     uploads = {name: await _read(form.get(name)) for name in names}
-    photos = await section_b.check_photos(session, uploads, kept)
+    photos = await section_b.check_photos(session, uploads, kept, by=by)
     if errors or photos.errors:
         # The good photo survives the refusal: stored now, carried back by the form.
         await session.commit()
@@ -625,7 +626,7 @@ async def replace_storage_photos(request: Request, location_id: Id, unit_id: Id,
     key = secret(request)  # a good photo chosen with a refused one comes back kept, as a unit's
     kept = {field: kept_file_id(key, form.get(f"kept_{field}")) for field in names}
     uploads = {field: await _read(form.get(field)) for field in names}
-    photos = await section_b.check_photos(session, uploads, kept, both=False)
+    photos = await section_b.check_photos(session, uploads, kept, both=False, by=user.id)
     posted = {}
     if photos.errors:
         await session.commit()  # the good photo is stored, carried back by the form
