@@ -9,7 +9,7 @@ from core.db import transaction
 from core.timefmt import when
 from models.accounts import AccessLink, User
 from models.contracts import AccountActivationInput, ConfirmEmail, PasswordResetInput
-from models.enums import AccountStatus
+from models.enums import AccountStatus, Role
 from models.links import (
     PROBLEMS,
     RESET_PURPOSE,
@@ -102,7 +102,8 @@ class AccountActivities(MailingActivities):
             to = user.email
             if user.status == AccountStatus.DEACTIVATED:  # no link: why none can be chosen
                 kind, context = EmailKind.ACCOUNT_DEACTIVATED, AccountDeactivatedContext(
-                    recipient_name=user.first_name, registering=data.registering)
+                    recipient_name=user.first_name, registering=data.registering,
+                    point_of_contact=user.role == Role.ORG_CONTACT)
             else:
                 await revoke_links(session, RESET_PURPOSE, data.user_id, keep_step_key=key)
                 token, _link = await issue_link(session, secret=self.secret,

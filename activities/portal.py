@@ -128,6 +128,9 @@ class PortalActivities(MailingActivities):
             contact = await session.get(EmployerContact, data.contact_id)
             if contact.user_id is not None and contact.status == ContactStatus.VALIDATED:
                 return contact.user_id  # a retry after this transaction committed
+            if contact.deactivated_at is not None:  # deactivated while the claim waited
+                raise ApplicationError(PROBLEMS[CONTACT_PURPOSE]["deactivated"], type="Gone",
+                                       non_retryable=True)
             link = await session.get(AccessLink, data.link_id)
             if link is None or link.subject_id != contact.id or link.purpose != CONTACT_PURPOSE:
                 raise ApplicationError("link not found", type="NotFound", non_retryable=True)

@@ -43,7 +43,14 @@ class EmployerContact(SQLModel, table=True):
     created_at: datetime = created_at_field()
     validated_at: datetime | None = time_field()
     new_link_asked_at: datetime | None = time_field()
+    # Set when a manager deactivated them (they left the organization): their links and their
+    # account stop working until reactivated. Apart from `status`, which reactivation keeps.
+    deactivated_at: datetime | None = time_field()
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None

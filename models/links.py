@@ -84,6 +84,11 @@ PROBLEMS: dict[str, dict[str, str]] = {
         "readdressed": "This validation link was sent to an address that is no longer this "
                        "point of contact's, so it no longer works. A new link was sent to the "
                        "corrected address.",
+        # the manager deactivated the contact (they left the organization): no new link either
+        "deactivated": "This validation link no longer works: you are no longer a point of "
+                       "contact of this organization in CVMS (its manager deactivated your "
+                       "access). If you should have access, ask the Healthcare Location Manager "
+                       "or the state program who manages your organization to reactivate it.",
     },
     SIGNING_PURPOSE: {
         "invalid": "This signing link is not valid: it may have been mistyped or changed. Ask "

@@ -1,5 +1,6 @@
 """Portal contact and employer bodies, shared by the JSON API and the pages' forms."""
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import (
@@ -277,3 +278,6 @@ class ContactOut(BaseModel):
     email: str
     phone: str | None
     status: str
+    # False once a manager deactivated them (they left): no link or login of theirs works
+    active: bool = True
+    deactivated_at: datetime | None = None

@@ -243,6 +243,8 @@ class AccountDeactivatedContext(EmailContext):
     Manager deactivated: its owner is told why nothing came, and who can reactivate it."""
 
     registering: bool  # they tried to register (else: "Forgot your password?")
+    # an organization's point of contact, deactivated by whoever manages the organization
+    point_of_contact: bool = False
 
 
 class RecipientInvitationContext(EmailContext):

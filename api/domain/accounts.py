@@ -161,6 +161,12 @@ async def authenticate(session: AsyncSession, data: LoginIn, client: str) -> Use
         raise Invalid("This account was deactivated by a Location Manager. If you should have "
                       "access, ask the Location Manager of your location to reactivate it; "
                       "you then log in with the password you had.", field="email")
+    if user.status == AccountStatus.DEACTIVATED and user.role == Role.ORG_CONTACT:
+        raise Invalid("Your Organization Portal access was deactivated: you are no longer a "
+                      "point of contact of your organization in CVMS. If you should have "
+                      "access, ask the Healthcare Location Manager or the state program who "
+                      "manages your organization to reactivate it; you then log in with the "
+                      "password you had.", field="email")
     if not user.can_log_in:
         raise Invalid("This account is not active. Contact the help desk.", field="email")
     if user.temporary_password_expired:  # told only to whoever typed it right

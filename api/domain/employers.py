@@ -136,6 +136,9 @@ async def add_contact(session: AsyncSession, gateway: Gateway, user: User, emplo
     twin = (await session.exec(select(EmployerContact).where(
         EmployerContact.employer_id == employer.id,
         EmployerContact.email == data.email.lower()))).first()  # stored in lower case
+    if twin is not None and not twin.active:
+        raise Conflict(f"{twin.full_name} is a deactivated point of contact with this email "
+                       "address. Reactivate them from the list instead.", field="email")
     if twin is not None:
         raise Conflict(f"{twin.full_name} is already a point of contact with this email "
                        "address. Resend their validation link from the list instead.",
@@ -156,9 +159,17 @@ async def contact_at(session: AsyncSession, employer: Employer, contact_id: int)
     return contact
 
 
+def still_active(contact: EmployerContact) -> None:
+    """A deactivated point of contact is not changed, nor sent links, until reactivated."""
+    if not contact.active:
+        raise Conflict(f"{contact.full_name} is deactivated (they left the organization). "
+                       "Reactivate them first, from the organization's page.", field="form")
+
+
 async def resend(session: AsyncSession, gateway: Gateway, user: User,
                  contact: EmployerContact) -> EmployerContact:
     """A new link (a new round and its own 48 hours); the older link dies."""
+    still_active(contact)
     if contact.status == ContactStatus.VALIDATED:
         raise Conflict(f"{contact.full_name} has already validated.")
     if await user_by_email(session, contact.email):
@@ -177,6 +188,7 @@ async def correct_contact(session: AsyncSession, gateway: Gateway, user: User,
     they validated); an address mistyped before they validated is corrected and sent a new
     link (the one to the old address dies). A validated contact logs in with their address,
     so it is not changed here. True when a new link was sent."""
+    still_active(contact)
     email = data.email.lower()
     readdressed = email != contact.email
     if readdressed:
@@ -236,6 +248,8 @@ async def link_and_contact(session: AsyncSession, token: str,
     # too, not "replaced by a newer one" (no newer email comes to the old address).
     if usable and problem in (None, "revoked") and readdressed(link, contact.email):
         problem = "readdressed"
+    if contact is not None and not contact.active:  # whatever the link: no new one either
+        raise Gone(LINK_PROBLEMS["deactivated"], field="token", errors={"link": "deactivated"})
     if problem == "invalid" or (usable and problem):
         raise Gone(LINK_PROBLEMS[problem], field="token", errors={"link": problem})
     return link, contact

@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import employers
+from api.domain import contact_standing, employers
 from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
 from api.forms import form_values, parse, validated_form
@@ -195,6 +195,59 @@ async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: Se
                     notice=f"A new validation link is emailed to {contact.full_name}.")
 
 
+@router.post("/portal/organizations/{employer_id}/contacts/{contact_id}/deactivate",
+             response_class=HTMLResponse)
+async def deactivate_contact(request: Request, employer_id: Id, contact_id: Id,
+                             user: CurrentUser, session: SessionDep) -> Response:
+    """Asked first (the question, on the organization's page), then done."""
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    confirmed = (await form_values(request)).get("confirm") == "yes"
+    try:
+        if not confirmed:
+            contact_standing.not_yet_deactivated(contact)
+            alone = not await contact_standing.others_active(session, contact)
+            return await _record(request, session, user, employer_id, confirm=contact,
+                                 alone=alone)
+        left = await contact_standing.deactivate(session, user, employer, contact)
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _record(request, session, user, employer_id, error.status_code,
+                             errors=error.problems())
+    said = (f"{contact.full_name} is deactivated: they are signed out of the Organization "
+            "Portal and can no longer log in." if contact.user_id is not None else
+            f"{contact.full_name} is deactivated: their validation link no longer works.")
+    if not left:
+        said += (f" {employer.name} now has no active point of contact: add one below, so "
+                 "that someone can confirm its details and upload its employees.")
+    return redirect(f"/portal/organizations/{employer_id}", notice=said,
+                    tone="warning" if not left else "success")
+
+
+@router.post("/portal/organizations/{employer_id}/contacts/{contact_id}/reactivate",
+             response_class=HTMLResponse)
+async def reactivate_contact(request: Request, employer_id: Id, contact_id: Id,
+                             user: CurrentUser, session: SessionDep,
+                             gateway: ProcessesDep) -> Response:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    try:
+        sent = await contact_standing.reactivate(session, gateway, user, employer, contact)
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _record(request, session, user, employer_id, error.status_code,
+                             errors=error.problems())
+    said = f"{contact.full_name} is active again"
+    if contact.user_id is not None:
+        said += " and can log in to the Organization Portal with the password they had."
+    elif sent:
+        said += (f" and is emailed a new validation link (48 hours) at {contact.email}; the "
+                 "links sent before still do not work.")
+    else:
+        said += "."
+    return redirect(f"/portal/organizations/{employer_id}", notice=said)
+
+
 @router.get("/org-contact/validate/{token}", response_class=HTMLResponse)
 async def validation_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
     try:
@@ -224,6 +277,7 @@ async def validate(request: Request, token: str, session: SessionDep,
     except CVMSError as error:
         return render(request, "employers/link_problem.html", {
             "message": error.message, "token": token,
+            "problem": (error.errors or {}).get("link"),
             "expired": error.status_code == 410 and "expired" in error.message}, 410)
     return render(request, "employers/validate.html", {"token": token, "contact": contact,
                                                        "errors": errors}, 422)
@@ -235,8 +289,9 @@ async def ask_new_link(request: Request, token: str, session: SessionDep,
     try:
         await employers.ask_new_link(session, gateway, token)
     except CVMSError as error:
-        return render(request, "employers/link_problem.html", {"message": error.message,
-                                                               "token": token}, 409)
+        return render(request, "employers/link_problem.html", {
+            "message": error.message, "token": token,
+            "problem": (error.errors or {}).get("link")}, 409)
     return render(request, "employers/asked.html", {})
 
 

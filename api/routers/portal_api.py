@@ -5,7 +5,14 @@ from typing import Annotated
 from fastapi import Query, Request, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep
-from api.domain import case_imports, employers, helpdesk, portal_accounts, portal_import
+from api.domain import (
+    case_imports,
+    contact_standing,
+    employers,
+    helpdesk,
+    portal_accounts,
+    portal_import,
+)
 from api.domain.scope import employer_for
 from api.forms import validated
 from api.params import MAX_ID, Id
@@ -240,6 +247,36 @@ async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: Se
     employer = await employer_for(session, user, employer_id)
     contact = await employers.contact_at(session, employer, contact_id)
     return ContactOut.model_validate(await employers.resend(session, gateway, user, contact))
+
+
+async def contact_out(session, contact) -> ContactOut:
+    shown = await employers.shown_status(session, [contact])
+    return ContactOut.model_validate(contact).model_copy(update={"status": shown[contact.id]})
+
+
+@router.post("/employers/{employer_id}/contacts/{contact_id}/deactivate",
+             response_model=ContactOut,
+             summary="Deactivate a point of contact who left the organization: their links "
+             "stop working, and their Organization Portal account is signed out and "
+             "deactivated, until reactivated")
+async def deactivate_contact(employer_id: Id, contact_id: Id, user: CurrentUser,
+                             session: SessionDep) -> ContactOut:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    await contact_standing.deactivate(session, user, employer, contact)
+    return await contact_out(session, contact)
+
+
+@router.post("/employers/{employer_id}/contacts/{contact_id}/reactivate",
+             response_model=ContactOut,
+             summary="Reactivate a point of contact: a validated one logs in with the password "
+             "they had; one who had not validated is emailed a new validation link")
+async def reactivate_contact(employer_id: Id, contact_id: Id, user: CurrentUser,
+                             session: SessionDep, gateway: ProcessesDep) -> ContactOut:
+    employer = await employer_for(session, user, employer_id)
+    contact = await employers.contact_at(session, employer, contact_id)
+    await contact_standing.reactivate(session, gateway, user, employer, contact)
+    return await contact_out(session, contact)
 
 
 @router.post("/org-contacts/validate/{token}", status_code=204,
