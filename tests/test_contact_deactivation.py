@@ -3,10 +3,18 @@ contacts deactivates them (the page asks first) and may reactivate them. Found b
 check: a contact could be corrected and sent links, never removed, so someone who had left kept
 the Organization Portal and their links kept working."""
 
+import pytest
 from sqlmodel import select
+from temporalio.exceptions import ApplicationError
 
+from activities.mailer import Mailer
+from activities.portal import PortalActivities
+from models.accounts import AccessLink, User
 from models.audit import AuditEvent
+from models.contracts import ContactClaim
 from models.enums import Role
+from models.links import CONTACT_PURPOSE
+from notifications.sender import SmtpSender
 from tests.support.accounts import make_user
 from tests.support.portal import VALIDATION
 from tests.support.recipients import location_manager
@@ -157,3 +165,27 @@ async def test_the_page_asks_first_then_says_what_changed(system):
     back = await page.submit(record, {}, action=f"{record}/contacts/{only}/reactivate")
     assert back.status_code == 200 and "Only Leaver is active again" in back.text
     assert "new validation link" in back.text
+
+
+async def test_a_claim_already_on_its_way_when_the_contact_is_deactivated_opens_no_account(
+        system):
+    """The page checked the link a moment before the manager's deactivation committed: the
+    process's claim finds the contact deactivated, says so, and leaves the link unused."""
+    lm = await location_manager(system)
+    manager = await api_client(system, lm.email)
+    employer = await organization(manager, "Racing Leavers")
+    person, email, _token = await contact(system, manager, employer, "Racer")
+    async with system.sessions() as session:
+        link = (await session.exec(select(AccessLink).where(
+            AccessLink.purpose == CONTACT_PURPOSE, AccessLink.subject_id == person))).one()
+    assert (await manager.post(
+        f"/api/v1/employers/{employer}/contacts/{person}/deactivate")).status_code == 200
+    activities = PortalActivities(Mailer(system.sessions, SmtpSender(system.settings),
+                                         system.settings))
+    with pytest.raises(ApplicationError) as refused:
+        await activities.validate_contact(ContactClaim(contact_id=person, round=1,
+                                                       link_id=link.id))
+    assert refused.value.type == "Gone" and "deactivated" in str(refused.value)
+    async with system.sessions() as session:
+        assert (await session.get(AccessLink, link.id)).used_at is None
+        assert (await session.exec(select(User).where(User.email == email))).first() is None
