@@ -474,6 +474,11 @@ ROUTES: dict[str, Access] = {
         ("POST", "/portal/organizations/{employer_id}/contacts/{contact_id}/resend"),
         ("POST", "/portal/organizations/{employer_id}/contacts/{contact_id}/deactivate"),
         ("POST", "/portal/organizations/{employer_id}/contacts/{contact_id}/reactivate"))},
+    # state staff link an organization the state created to a vaccinating location
+    **{f"{method} {path}": only(STATE_STAFF, Scope.EMPLOYER, STATE_STAFF,
+                                api_only(path, _employer))
+       for method, path in (("PUT", "/api/v1/employers/{employer_id}/location"),
+                            ("POST", "/portal/organizations/{employer_id}/location"))},
     "POST /api/v1/org-contacts/validate/{token}": public(Scope.TOKEN),
     "POST /api/v1/org-contacts/validate/{token}/new-link": public(Scope.TOKEN),
     "GET /org-contact/validate/{token}": public(Scope.TOKEN),

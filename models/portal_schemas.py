@@ -246,10 +246,22 @@ class EmployerOut(BaseModel):
     state: str | None
     zip_code: str | None
     confirmed: bool = False
+    # the vaccinating location that registered it (or that state staff linked it to); None:
+    # none yet, so its points of contact cannot upload their employees
+    location_id: int | None = None
+    location_name: str | None = None
     # False in a search: another location manages it (it is listed so nobody adds it twice)
     managed: bool = True
     # the Organization Portal's: the fingerprint of these details, to confirm them by
     details_key: str | None = None
+
+
+class EmployerLocationIn(Strict):
+    """The vaccinating location state staff link an organization they created to."""
+
+    location: Annotated[Text, Field(description=(
+        "The enrolled site: its Provider PIN (NCA and six digits), its id, or its whole name "
+        "(a name that only one site has)"))]
 
 
 class ConfirmIn(Strict):

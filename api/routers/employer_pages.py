@@ -7,9 +7,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import contact_standing, employers
+from api.domain import contact_standing, employer_location, employers
 from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
+from api.domain.state_lists import pin
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, page_number
@@ -17,6 +18,7 @@ from api.routing import Router
 from core.errors import CVMSError
 from models.accounts import User
 from models.enrollment import Location
+from models.enums import Role
 from models.portal_rules import INDUSTRIES, PAGE_SIZE, ContactStatus, states
 from models.portal_schemas import ContactIn, EmployerIn, EmployerSearch
 from models.schemas import NewPassword
@@ -93,9 +95,44 @@ async def _record(request, session, user, employer_id: int, status_code: int = 2
     context = {"employer": employer, "contacts": found,
                "shown": await employers.shown_status(session, found),
                "values": employer.model_dump(), "contact_values": {}, "contact_errors": {},
-               "seen": employers.details_key(employer), **CHOICES}
+               "seen": employers.details_key(employer), **CHOICES,
+               **await _location_part(session, user, employer)}
     context.update(extra)
     return render(request, "employers/record.html", context, status_code=status_code)
+
+
+async def _location_part(session, user, employer) -> dict:
+    """The organization's vaccinating location, and for state staff whether they may link it
+    (and why not)."""
+    location = await session.get(Location, employer.location_id) if employer.location_id \
+        else None
+    state = user.role == Role.REVIEWER
+    refusal = await employer_location.linkable(session, employer) if state else None
+    return {"location": location, "location_pin": pin(location.id) if location else None,
+            "may_link": state and refusal is None, "location_values": {},
+            "seen_location": str(employer.location_id or "")}
+
+
+@router.post("/portal/organizations/{employer_id}/location", response_class=HTMLResponse)
+async def link_location(request: Request, employer_id: Id, user: CurrentUser,
+                        session: SessionDep) -> Response:
+    """State staff link an organization the state created to a vaccinating location."""
+    employer = await employer_for(session, user, employer_id)
+    values = await form_values(request)
+    try:
+        before = await employer_location.link(session, user, employer, values.get("location"),
+                                               seen=str(values.get("seen_location") or ""))
+    except CVMSError as error:
+        await rollback_keeping(session, user)
+        return await _record(request, session, user, employer_id, error.status_code,
+                             errors=error.problems(), location_values=values)
+    location = await session.get(Location, employer.location_id)
+    instead = f" instead of {employer_location.named(before)}" if before else ""
+    return redirect(f"/portal/organizations/{employer_id}", notice=(
+        f"{employer.name} is linked to {employer_location.named(location)}{instead}. Its "
+        "Healthcare Location Managers can now open and edit this organization and its points "
+        "of contact, and its validated points of contact can upload their employees for it "
+        "from the Organization Portal. Nobody is emailed about this: let them know."))
 
 
 @router.get("/portal/organizations/{employer_id}", response_class=HTMLResponse)

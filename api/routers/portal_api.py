@@ -8,6 +8,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep
 from api.domain import (
     case_imports,
     contact_standing,
+    employer_location,
     employers,
     helpdesk,
     portal_accounts,
@@ -17,6 +18,7 @@ from api.domain.scope import employer_for
 from api.forms import validated
 from api.params import MAX_ID, Id
 from api.routing import Router
+from models.enrollment import Location
 from models.helpdesk_schemas import ImportIn, ImportReport
 from models.portal_rules import PAGE_SIZE
 from models.portal_schemas import (
@@ -26,6 +28,7 @@ from models.portal_schemas import (
     ContactIn,
     ContactOut,
     EmployerIn,
+    EmployerLocationIn,
     EmployerOut,
     EmployerPage,
     EmployerSearch,
@@ -198,7 +201,10 @@ async def create_employer(request: Request, body: EmployerIn, user: CurrentUser,
 
 @router.get("/employers/{employer_id}", response_model=EmployerOut)
 async def get_employer(employer_id: Id, user: CurrentUser, session: SessionDep) -> EmployerOut:
-    return employer_out(await employer_for(session, user, employer_id))
+    employer = await employer_for(session, user, employer_id)
+    location = await session.get(Location, employer.location_id) if employer.location_id \
+        else None
+    return employer_out(employer, location_name=location.name if location else None)
 
 
 @router.put("/employers/{employer_id}", response_model=EmployerOut)
@@ -206,6 +212,19 @@ async def edit_employer(employer_id: Id, body: EmployerIn, user: CurrentUser,
                         session: SessionDep) -> EmployerOut:
     employer = await employer_for(session, user, employer_id)
     return employer_out(await employers.update(session, employer, body))
+
+
+@router.put("/employers/{employer_id}/location", response_model=EmployerOut,
+            summary="State staff: link an organization the state created to the enrolled site "
+            "that vaccinates its employees (by Provider PIN, id or whole name). That site's "
+            "Location Managers then manage it and its points of contact, and its validated "
+            "points of contact upload their employees for that site")
+async def link_location(employer_id: Id, body: EmployerLocationIn, user: CurrentUser,
+                        session: SessionDep) -> EmployerOut:
+    employer = await employer_for(session, user, employer_id)
+    await employer_location.link(session, user, employer, body.location)
+    location = await session.get(Location, employer.location_id)
+    return employer_out(employer, location_name=location.name)
 
 
 @router.get("/employers/{employer_id}/contacts", response_model=list[ContactOut],
