@@ -60,3 +60,16 @@ async def test_the_knowledge_base_ships_with_answers_agents_can_edit(system):
         "title": article["title"], "body": article["body"] + " Ask us if unsure.",
         "category": "inventory"})
     assert edited.status_code == 200 and edited.json()["body"].endswith("Ask us if unsure.")
+
+
+async def test_a_long_search_is_named_shortened_in_the_heading_and_title(system):
+    """A search of a whole pasted paragraph (or a hostile kilobyte) was repeated in full in the
+    page's title and heading; both show its first 80 characters, the box keeps it whole."""
+    query = "password " + "x" * 3000
+    async with system.http() as http:
+        page = (await http.get("/help", params={"q": query})).text
+    shown = query[:79] + "…"
+    assert f"<title>Search results for “{shown}”" in page, page[:600]
+    assert f"Articles matching “{shown}”" in page
+    assert f'value="{query}"' in page, "the box keeps what was typed"
+    assert page.count("x" * 3000) == 1, "and only the box"
