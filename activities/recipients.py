@@ -7,7 +7,7 @@ mid-file or the same file uploaded again never invites anyone twice.
 """
 
 
-from sqlalchemy import update
+from sqlalchemy import ColumnElement, String, and_, cast, exists, literal, update
 from sqlalchemy.orm import defer
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,7 +19,8 @@ from models.accounts import User
 from models.base import utcnow
 from models.contracts import InviteResult, RecipientRef, UploadRef, UploadStep
 from models.enrollment import Location
-from models.recipient_rules import recipient_path, validate_rows
+from models.outbox import SentEmail
+from models.recipient_rules import invitation_key, recipient_path, validate_rows
 from models.recipient_store import count, insert_recipients, refused
 from models.recipients import Recipient, RecipientUpload
 from notifications.catalogue import (
@@ -33,8 +34,13 @@ BATCH_SIZE = 250
 CHUNK = 500  # rows validated between two progress updates
 
 
-def invitation_key(recipient_id: int) -> str:
-    return f"recipient-{recipient_id}:invitation"
+def still_to_invite() -> ColumnElement[bool]:
+    """A person with an address not invited yet, whose invitation the relay has not refused
+    for good (a mailbox that does not exist: its outbox row says so, and it is never sent
+    again; counted as waiting, an upload would ask for it for ever)."""
+    key = literal("recipient-") + cast(Recipient.id, String) + literal(":invitation")
+    return and_(Recipient.email.is_not(None), Recipient.invited_at.is_(None),
+                ~exists().where(SentEmail.event_key == key, SentEmail.refused_at.is_not(None)))
 
 
 def link_key(recipient_id: int, version: int = 0, request: str = "") -> str:
@@ -114,16 +120,15 @@ class RecipientActivities(MailingActivities):
             upload = await self._upload(session, data.upload_id)
             location = await session.get(Location, upload.location_id)
             people = (await session.exec(select(Recipient).where(
-                Recipient.upload_id == upload.id, Recipient.email.is_not(None),
-                Recipient.invited_at.is_(None)).order_by(Recipient.id).limit(BATCH_SIZE))).all()
+                Recipient.upload_id == upload.id, still_to_invite())
+                .order_by(Recipient.id).limit(BATCH_SIZE))).all()
             letters = [self._invitation(person, location.name) for person in people]
         sent = await self.batch.send_batch(letters, self._invited)
         async with transaction(self.sessions) as session:
             invited = await count(session, Recipient.upload_id == data.upload_id,
                                   Recipient.invited_at.is_not(None))
             remaining = await count(session, Recipient.upload_id == data.upload_id,
-                                    Recipient.email.is_not(None),
-                                    Recipient.invited_at.is_(None))
+                                    still_to_invite())
             await session.exec(update(RecipientUpload).where(
                 RecipientUpload.id == data.upload_id).values(
                 invited=invited, status="inviting" if remaining else "done"))

@@ -69,6 +69,11 @@ def recipient_key(secret: str, recipient_id: int, version: int = 0) -> str:
     return versioned_capability(secret, RECIPIENT_LINK, recipient_id, version)
 
 
+def invitation_key(recipient_id: int) -> str:
+    """The outbox's key of a recipient's invitation (sent once; refused, noted once)."""
+    return f"recipient-{recipient_id}:invitation"
+
+
 def recipient_path(secret: str, recipient_id: int, version: int = 0) -> str:
     """The recipient's personal link (registration, answers, status; no account needed): a
     capability, the same on every retry of the email that carries it (its version is read

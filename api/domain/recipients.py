@@ -197,6 +197,8 @@ def progress(upload: RecipientUpload) -> dict:
             "stored": upload.stored,
             "new_recipients": upload.new_recipients, "to_invite": upload.to_invite,
             "invited": upload.invited,
+            # finished, the people with an address not invited: the relay refused theirs
+            "undelivered": max(upload.to_invite - upload.invited, 0) if done else 0,
             "percent": 100 if done else min(99, int(100 * reached / max(steps, 1)))}
 
 

@@ -1,7 +1,8 @@
 """Emails the relay refused for good (a mistyped or closed mailbox: activities/mailer.py notes
 each with the mail server's words), shown to whoever can correct the address or reach the person
 another way: a help-desk case's agent, an organization's administrator for its coordinators and
-officers. The outbox's partial index (`ix_sent_email_refused`) holds only the refused few."""
+officers, a location's staff for its recipients' invitations. The outbox's partial index
+(`ix_sent_email_refused`) holds only the refused few."""
 
 from collections.abc import Iterable
 
@@ -12,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from models.enrollment import ResponsibleOfficer
 from models.helpdesk import Case
 from models.outbox import SentEmail
+from models.recipient_rules import invitation_key
 
 
 async def _refused(session: AsyncSession, *matching: ColumnElement[bool]) -> list[SentEmail]:
@@ -52,3 +54,16 @@ async def of_organization(session: AsyncSession, locations: Iterable,
             if row.event_key.startswith("signing-round-") and to == officer.email.lower():
                 by_role[officer.role.value] = row
     return by_location, by_role
+
+
+async def invitations(session: AsyncSession, people: Iterable) -> dict[int, SentEmail]:
+    """Each of these recipients (rows with `id` and `email`) whose invitation was refused at
+    the address on file now, by id (corrected since, the new address is what counts)."""
+    people = {person.id: person for person in people if person.email}
+    if not people:
+        return {}
+    refused = await _refused(session, SentEmail.event_key.in_(
+        [invitation_key(person_id) for person_id in people]))
+    return {person_id: row for row in refused
+            if (person_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in people
+            and row.recipients.lower() == people[person_id].email.lower()}

@@ -17,6 +17,7 @@ from api.domain import (
     recipient_contact,
     recipient_files,
     recipients,
+    undelivered,
 )
 from api.domain.files import clean_filename, disposition
 from api.domain.recipient_link import personal_link
@@ -82,6 +83,7 @@ async def _home(request: Request, session, user: User, location_id: int | None,
         "locations": locations, "location": current, "found": found, "q": q, "status": status,
         "eligibility": {r.id: recipients.eligibility_now(r)[0] for r in found.items}
         if found else {},
+        "undelivered": await undelivered.invitations(session, found.items) if found else {},
         "employer": employer, "uploads": await recipients.recent_uploads(
             session, current.id, uploaded_by=user.id if employer else None),
         "small": SMALL_FILE, "max_rows": MAX_ROWS, "industries": INDUSTRIES, **context},
@@ -176,9 +178,12 @@ async def list_api(location_id: Id, user: Manager, session: SessionDep,
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> dict:
     await recipient_location(session, user, location_id)
     found = await recipients.search(session, location_id, q[:80], status, page)
+    refused = await undelivered.invitations(session, found.items)
     return {"total": found.total, "page": found.page, "pages": found.pages, "items": [
         {"id": r.id, "first_name": r.first_name, "last_name": r.last_name,
          "registered": r.registered_at is not None, "invited": r.invited_at is not None,
+         # the mail server refused the invitation at the address on file: correct it
+         "invitation_undelivered": r.id in refused,
          "eligibility": recipients.eligibility_now(r)[0],
          "doses": found.vaccination[r.id].doses,
          "series_complete": found.vaccination[r.id].complete} for r in found.items]}
@@ -193,6 +198,8 @@ async def person(request: Request, recipient_id: Id, user: Manager,
                                                       "details": await recipients.sees_details(
                                                           session, user, found),
                                                       "group": group_label(group),
+                                                      "undelivered": (await undelivered.invitations(
+                                                          session, [found])).get(found.id),
                                                       "industries": INDUSTRIES,
                                                       "series": await series_of(session, found)})
 
