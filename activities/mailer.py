@@ -44,6 +44,13 @@ class Mailer:
             found = row.first()
             return bool(found and (found.sent_at or found.refused_at))
 
+    async def refused(self, event_key: str) -> bool:
+        """The relay refused the event's email for good (it was never sent)."""
+        async with self.sessions() as session:
+            refused_at = (await session.exec(select(SentEmail.refused_at).where(
+                SentEmail.event_key == event_key))).first()  # None: no row, or not refused
+            return refused_at is not None
+
     async def send(self, event_key: str, kind: EmailKind, to: Sequence[str],
                    context: EmailContext, cc: Sequence[str] = ()) -> bool:
         """Send unless this event's email already went; True when a message was sent.

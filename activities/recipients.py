@@ -168,6 +168,8 @@ class RecipientActivities(MailingActivities):
     async def _invite_now(self, letter: Letter) -> bool:
         sent = await self.mailer.send(letter.event_key, letter.kind, [letter.to],
                                       letter.context)
+        if not sent and await self.mailer.refused(letter.event_key):
+            return False  # not invited: their record says the mail server refused it
         async with transaction(self.sessions) as session:
             await self._invited(session, letter)
         return sent

@@ -3,6 +3,8 @@ upload still finishes (it asked for those invitations for ever before, and a ref
 would have left it "inviting" and asking again), says how many were not delivered, and the
 staff's list and each person's record say whose, until the address is corrected."""
 
+import asyncio
+
 from sqlmodel import select
 
 from models.recipients import Recipient
@@ -53,6 +55,18 @@ async def test_an_upload_with_refused_addresses_finishes_and_names_them(system):
     record = (await person.get(f"/recipients/people/{refused.id}")).text
     assert f"Not delivered: the mail server refused {gone[1]}" in record
     assert "550 5.1.1 No such user here" in record
+    # corrected to another address the mail server refuses: said again, not "invited"
+    also_gone = f"{NO_SUCH_USER}again.{t.lower()}@example.org"
+    await person.submit(f"/recipients/people/{refused.id}/contact",
+                        {"email": also_gone, "phone": "919-555-0100"})
+    for _ in range(50):
+        record = (await person.get(f"/recipients/people/{refused.id}")).text
+        if f"the mail server refused {also_gone}" in record:
+            break
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1.0)  # the email's process has finished with it: still not "invited"
+    record = (await person.get(f"/recipients/people/{refused.id}")).text
+    assert f"Not delivered: the mail server refused {also_gone}" in record, record[record.find("<dt>Invited"):][:400]
     # corrected: the invitation goes to the new address, the note goes
     right = f"fixed.{t.lower()}@example.org"
     corrected = await person.submit(f"/recipients/people/{refused.id}/contact",

@@ -57,13 +57,14 @@ async def of_organization(session: AsyncSession, locations: Iterable,
 
 
 async def invitations(session: AsyncSession, people: Iterable) -> dict[int, SentEmail]:
-    """Each of these recipients (rows with `id` and `email`) whose invitation was refused at
-    the address on file now, by id (corrected since, the new address is what counts)."""
+    """Each of these recipients (rows with `id` and `email`) whose invitation, or personal
+    link's email, was refused at the address on file now, by id (corrected since, the new
+    address is what counts)."""
     people = {person.id: person for person in people if person.email}
     if not people:
         return {}
-    refused = await _refused(session, SentEmail.event_key.in_(
-        [invitation_key(person_id) for person_id in people]))
+    refused = await _refused(session, *(SentEmail.event_key.like(
+        invitation_key(person_id).replace(":invitation", ":%")) for person_id in people))
     return {person_id: row for row in refused
             if (person_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in people
             and row.recipients.lower() == people[person_id].email.lower()}
