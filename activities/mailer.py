@@ -72,7 +72,7 @@ class Mailer:
                 refusal = refused_for_good(error)
                 if refusal is None:
                     raise  # the relay away or "try later": the activity tries again
-                await self._mark_refused(session, [event_key], refusal)
+                await self._mark_refused(session, event_key, refusal)
                 return False
             await self._mark_sent(session, event_key)
         return True
@@ -99,12 +99,12 @@ class Mailer:
         return claimed.first() is not None
 
     @staticmethod
-    async def _mark_refused(session: AsyncSession, event_keys: list[str], refusal: str) -> None:
-        """The relay refused these for good (no such mailbox): noted with its reason, never
-        tried again, and the process that asked goes on (its later emails and timers would
-        otherwise wait behind an activity retried for ever)."""
-        log.warning("the relay refused %s for good: %s", ", ".join(event_keys), refusal)
-        await session.exec(update(SentEmail).where(SentEmail.event_key.in_(event_keys))
+    async def _mark_refused(session: AsyncSession, event_key: str, refusal: str) -> None:
+        """The relay refused it for good (no such mailbox): noted with its reason, never tried
+        again, and the process that asked goes on (its later emails and timers would otherwise
+        wait behind an activity retried for ever)."""
+        log.warning("the relay refused %s for good: %s", event_key, refusal)
+        await session.exec(update(SentEmail).where(SentEmail.event_key == event_key)
                            .values(refused_at=utcnow(), refusal=refusal)
                            .execution_options(synchronize_session=False))
 
@@ -219,7 +219,7 @@ class BatchMailer(Mailer):
                     refused[letter.event_key] = refusal
                 beat()
             for key, refusal in refused.items():
-                await self._mark_refused(session, [key], refusal)
+                await self._mark_refused(session, key, refusal)
             mine = [(letter, email) for letter, email in mine if letter.event_key not in refused]
             if mine:
                 await session.exec(update(SentEmail).where(SentEmail.event_key.in_(
