@@ -54,8 +54,14 @@ async def search(request: Request, user: CurrentUser, session: SessionDep) -> HT
 
 @router.get("/portal/organizations/new", response_class=HTMLResponse)
 async def new(request: Request, _user: CurrentUser) -> HTMLResponse:
-    return render(request, "employers/new.html", {"values": {"state": "North Carolina"},
-                                                  **CHOICES})
+    """The form, holding the name just searched for (the search's "New organization" link
+    passes it): what was typed once is not typed again."""
+    searched = request.query_params.get("name", "").strip()[:NAME_KEPT]
+    return render(request, "employers/new.html", {
+        "values": {"state": "North Carolina", "name": searched}, **CHOICES})
+
+
+NAME_KEPT = 200  # a name longer than any the form takes is cut, and the form says so on save
 
 
 async def _employer_form(request: Request, session, user,
