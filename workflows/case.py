@@ -40,6 +40,10 @@ TELL_OLD_HOLDER = "case-tell-old-holder"
 # a requester asked for information is reminded again the day before the case closes (SPEC §4:
 # "with reminders"); runs in flight take it
 LAST_REMINDER = "case-last-reminder"
+# an agent's reply that reaches the handler after the case was resolved (sent at the moment of
+# the resolution) is refused, not emailed about a case that stays resolved; runs in flight take it
+NO_REPLY_ON_RESOLVED = "case-no-reply-on-resolved"
+NOT_SENT = "This case is resolved: your reply was not sent. Reopen it if it needs more work."
 
 
 @workflow.defn
@@ -238,6 +242,10 @@ class CaseWorkflow:
         requester's reply to a request for information puts the case back with the desk."""
         async with self.lock:
             self._allow(C.ACTIVE, "answered")
+            # accepted while a resolution waited for the lock: the case is resolved now
+            if data.reply and self.s.status == C.RESOLVED and patched(
+                    self.data.release, NO_REPLY_ON_RESOLVED):
+                raise refuse(NOT_SENT, kind="Resolved")
             published = await self._publish(data)
             if published.internal:
                 return self.s.status
@@ -260,6 +268,9 @@ class CaseWorkflow:
     def _validate_post(self, data: CaseMessageRef) -> None:
         in_time(data)
         self._allow(C.ACTIVE, "answered")
+        # a validator's refusal leaves no event, so no patch is needed here (nor allowed)
+        if data.reply and self.s.status == C.RESOLVED:
+            raise refuse(NOT_SENT, kind="Resolved")
 
     @workflow.update
     async def request_info(self, data: CaseMessageRef) -> str:

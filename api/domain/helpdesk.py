@@ -316,7 +316,14 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
                                    uploads=uploads, kept=kept, request_key=request_key)
     # The requester commenting on a resolved case (within the reopening period) reopens it.
     action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
-    await case_process.message(gateway, session, case.id, action, message.id, user.id)
+    try:
+        await case_process.message(gateway, session, case.id, action, message.id, user.id,
+                                   reply=is_agent(user) and not internal)
+    except CVMSError as error:
+        if error.code != "resolved":  # resolved a moment before: its process refused it
+            raise
+        raise Conflict(await _resolved_by(session, case, user, "your reply was not sent"),
+                       field="body") from error
     return message
 
 

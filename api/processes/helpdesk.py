@@ -28,13 +28,15 @@ async def open_case(gateway: Gateway, session: AsyncSession, case_id: int, team:
 
 
 async def message(gateway: Gateway, session: AsyncSession, case_id: int, action: str,
-                  message_id: int, user_id: int | None, pick_up: bool = False) -> str:
+                  message_id: int, user_id: int | None, pick_up: bool = False,
+                  reply: bool = False) -> str:
     """Deliver a message stored unpublished in `session`: a reply or note ('post'), a request
     for information, a resolution, or a reopening. Refused, it stays unpublished. With
-    `pick_up`, the agent's message makes a case nobody holds theirs."""
+    `pick_up`, the agent's message makes a case nobody holds theirs; an agent's `reply` is
+    refused (code "resolved") on a resolved case."""
     return await gateway.update(ids.case(case_id), MESSAGE_ACTIONS[action],
                                 CaseMessageRef(message_id=message_id, user_id=user_id,
-                                               pick_up=pick_up),
+                                               pick_up=pick_up, reply=reply),
                                 session=session)
 
 

@@ -82,6 +82,9 @@ class CaseMessageRef(Command):
     # An agent's answer (a request for information, a resolution) to a case nobody holds makes
     # it theirs, as a reply does. False in actions recorded before it.
     pick_up: bool = False
+    # An agent's reply to the requester (not a note): refused on a resolved case, where it
+    # would be emailed about a case that stays resolved. False in actions recorded before it.
+    reply: bool = False
 
 
 class PublishedMessage(BaseModel):
