@@ -301,6 +301,9 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
                       body: str, internal: bool = False, uploads: list[Upload] = (),
                       kept: list[StoredFile] = (), request_key: str | None = None) -> CaseMessage:
     if case.status == CaseStatus.CLOSED:
+        if is_agent(user):  # from a page opened before it closed
+            unsent = "your note was not saved" if internal else "your reply was not sent"
+            raise Conflict(closed_for_agent(case, unsent), field="body")
         raise Conflict("This case is closed. Open a new case if you still need help.")
     if internal and not is_agent(user):
         raise Forbidden("Only help-desk agents write internal notes.", field="internal")
@@ -325,6 +328,24 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
         raise Conflict(await _resolved_by(session, case, user, "your reply was not sent"),
                        field="body") from error
     return message
+
+
+def closed_for_agent(case: Case, unsent: str) -> str:
+    """What an agent writing on a closed case is told: when and why it closed, and what is left
+    (a closed case is not reopened: the requester opens a new one, linked to it from its page;
+    a public question's asker asks again), not the requester's words."""
+    closed = f"This case closed on {when(case.closed_at)}" if case.closed_at else \
+        "This case is closed"
+    reason = (case.closed_reason or "").rstrip(".")
+    why = f" ({reason[:1].lower()}{reason[1:]})" if reason else ""
+    again = ("the requester may open a new case from its page, linked to this one"
+             if case.requester_user_id else
+             "the requester may ask a new question from the help page")
+    reach = " or ".join(
+        [f"write to them at {case.requester_email}"] * bool(case.requester_email)
+        + [f"call them at {case.requester_phone}"] * bool(case.requester_phone))
+    return (f"{closed}{why}: {unsent}. A closed case is not reopened: {again}"
+            + (f"; to reach them now, {reach}." if reach else "."))
 
 
 async def not_held_by_another(session: AsyncSession, case: Case, user: User,
