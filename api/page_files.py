@@ -27,8 +27,13 @@ async def files_of(attachments: list[UploadFile] | None) -> list[Upload]:
 
 
 def kept_references(values: dict) -> list[str]:
-    kept = values.pop("kept", [])
-    return [str(k) for k in (kept if isinstance(kept, list) else [kept]) if k]
+    """The kept files the form sends: those whose "Remove" box is unchecked."""
+    removed = set(_listed(values.pop("remove", [])))
+    return [k for k in _listed(values.pop("kept", [])) if k not in removed]
+
+
+def _listed(value) -> list[str]:
+    return [str(k) for k in (value if isinstance(value, list) else [value]) if k]
 
 
 def holder(request: Request, user) -> int | str:

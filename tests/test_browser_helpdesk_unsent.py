@@ -50,3 +50,51 @@ async def test_a_reply_on_a_case_closed_meanwhile_is_kept_with_the_agents_words(
     await page.locator("#error-summary a[href='#unsent-message']").click()
     await expect(kept).to_be_focused()
     await assert_accessible(page)
+
+
+async def test_a_kept_file_is_removed_before_sending_by_keyboard(page, system):
+    _client, email = await register_requester(system)
+    await log_in(page, email)
+    await page.goto("/help/cases/new")
+    await page.get_by_label("What is it about?").select_option("other")
+    await page.get_by_label("Subject").fill("My card")
+    await page.get_by_label("Describe the problem").fill("Here is my card.")
+    await page.locator("input#attachments").set_input_files(files=[
+        {"name": "card.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 card"},
+        {"name": "bank-statement.pdf", "mimeType": "application/pdf",
+         "buffer": b"%PDF-1.4 not for you"}])
+    await page.get_by_role("button", name="Continue").click()
+    await expect(page.get_by_text("Already attached")).to_be_visible()
+    wrong = page.get_by_role("checkbox", name="Remove bank-statement.pdf")
+    await expect(wrong).not_to_be_checked()
+    await expect(page.get_by_role("checkbox", name="Remove card.pdf")).to_be_visible()
+    await assert_accessible(page)
+    await wrong.focus()
+    await page.keyboard.press("Space")
+    await expect(wrong).to_be_checked()
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Submit the case").click()
+    await expect(page.get_by_role("status")).to_contain_text("is open")
+    await expect(page.get_by_role("link", name="card.pdf")).to_be_visible()
+    await expect(page.get_by_role("link", name="bank-statement.pdf")).to_have_count(0)
+    await assert_accessible(page)
+
+
+async def test_an_agent_takes_a_kept_file_off_a_refused_reply(page, system):
+    requester, _email = await register_requester(system)
+    async with requester:
+        case = (await open_case(requester, "other", "Which file?")).json()
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general", first_name="Ada")
+    await log_in(page, staff.email)
+    await page.goto(f"/helpdesk/cases/{case['id']}")
+    await page.locator("input#attachments").set_input_files(files=[
+        {"name": "wrong.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 wrong"}])
+    await page.get_by_role("button", name="Reply to the requester").click()  # no message
+    wrong = page.get_by_role("checkbox", name="Remove wrong.pdf")
+    await expect(wrong).to_be_visible()
+    await assert_accessible(page)
+    await wrong.check()
+    await page.get_by_label("Message").fill("No file after all.")
+    await page.get_by_role("button", name="Reply to the requester").click()
+    await expect(page.get_by_role("status")).to_contain_text("reply was sent")
+    await expect(page.get_by_role("link", name="wrong.pdf")).to_have_count(0)
