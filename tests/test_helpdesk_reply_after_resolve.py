@@ -30,11 +30,14 @@ async def replies(system, case_id: int) -> list[str]:
             CaseMessage.internal.is_(False)))).all())
 
 
-async def nothing_emailed(system) -> None:
-    """The resolution's email came; no reply's ("updated") follows it."""
-    await system.smtp.one(subject="resolved")
+async def nothing_emailed(system, case_id: int) -> None:
+    """The case's resolution email came; no reply's ("updated") follows it (this case's only:
+    the SMTP server holds every earlier test's mail)."""
+    number = f"CS{case_id:07d}"
+    await system.smtp.one(subject=f"{number} resolved")
     await asyncio.sleep(1.5)  # a reply's email is sent by the case's process, a moment after
-    assert system.smtp.find(subject="updated") == [], "nothing emailed"
+    assert [m for m in system.smtp.find(subject=number) if "updated" in m.subject_folded] \
+        == [], "nothing emailed"
 
 
 async def test_a_reply_from_a_page_opened_before_the_resolution_is_refused_and_kept(system):
@@ -54,7 +57,7 @@ async def test_a_reply_from_a_page_opened_before_the_resolution_is_refused_and_k
         again = await other_http.get(path)
     assert refused.status_code == 409, refused.text[:400]
     assert await replies(system, case_id) == [], "nothing posted"
-    await nothing_emailed(system)
+    await nothing_emailed(system, case_id)
     kept = re.search(r'<label class="usa-label usa-label--error" for="unsent-reply">Your reply, '
                      r'not sent</label>\s*<span class="usa-error-message" id="unsent-reply-error">'
                      r'([^<]*)</span>.*?<textarea [^>]*id="unsent-reply"[^>]*readonly[^>]*>'
@@ -81,5 +84,5 @@ async def test_the_api_refuses_a_reply_on_a_resolved_case_naming_its_status(syst
     assert refused.status_code == 409, refused.text
     assert "You resolved this case on" in refused.text and "reply was not sent" in refused.text
     assert await replies(system, case_id) == []
-    await nothing_emailed(system)
+    await nothing_emailed(system, case_id)
     assert note.status_code == 201, "an internal note on a resolved case is still saved"

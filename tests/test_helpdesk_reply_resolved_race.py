@@ -47,5 +47,5 @@ async def test_a_reply_the_database_lets_through_is_refused_by_the_case_process(
     assert "You resolved this case on" in refused.text, refused.text
     assert "reply was not sent" in refused.text
     assert await published_replies(system, case_id) == [], "nothing posted"
-    await nothing_emailed(system)
+    await nothing_emailed(system, case_id)
     assert note.status_code == 201, "an internal note still goes"
