@@ -178,13 +178,36 @@ STATUS_LABELS = {"case": CASE_STATUS_LABELS,
                  "transfer": {status.value: status.label for status in TransferStatus}}
 
 
+# Actions written as words rather than "kind:value", each as the sentence the log shows.
+AUDIT_SENTENCES = {
+    "viewed": "Record opened by staff",
+    "link shown": "Recipient Portal link and QR code shown",
+    "served at another location": "Served at another location",
+    "contact corrected": "Contact details corrected",
+    "name or birth date corrected": "Name or birth date corrected",
+    "requester email corrected": "Requester's email corrected",
+    "exported_fhir": "Sent to the state registry (FHIR)",
+    "exported_vxu": "Sent to the state registry (HL7 VXU message)",
+    "signatures:officer-changed": "Signatures: a responsible officer changed",
+}
+
+
+def _words(text: str) -> str:
+    return text.replace("_", " ").replace("-", " ").strip()
+
+
 def audit_action(action: str, subject_type: str = "location") -> str:
     """An audit action ("status:pending_review") in people's words ("Status: Waiting for
-    review"), a status named as its own kind of record names it (a case's, a transfer's)."""
+    review"), a status named as its own kind of record names it (a case's, a transfer's); an
+    action of words alone ("viewed") as its sentence, never an empty one."""
+    if action in AUDIT_SENTENCES:
+        return AUDIT_SENTENCES[action]
     kind, _, value = action.partition(":")
+    if not value:
+        return _words(kind).capitalize() or "Recorded"
     statuses = STATUS_LABELS.get(subject_type, LOCATION_STATUS_LABELS)
-    shown = statuses.get(value) or document_titles.get(value) or value.replace("_", " ")
-    return f"{kind.replace('_', ' ').capitalize()}: {shown}" if value else shown.capitalize()
+    shown = statuses.get(value) or document_titles.get(value) or _words(value)
+    return f"{_words(kind).capitalize()}: {shown}"
 
 
 document_titles = {kind.value: doc.title for kind, doc in DOCUMENTS.items()}
