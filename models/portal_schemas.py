@@ -247,7 +247,8 @@ class EmployerOut(BaseModel):
     zip_code: str | None
     confirmed: bool = False
     # the vaccinating location that registered it (or that state staff linked it to); None:
-    # none yet, so its points of contact cannot upload their employees
+    # none yet, so its points of contact cannot upload their employees (or, in a manager's
+    # search, one managed elsewhere: which location that is is not said)
     location_id: int | None = None
     location_name: str | None = None
     # False in a search: another location manages it (it is listed so nobody adds it twice)

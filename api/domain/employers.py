@@ -45,6 +45,13 @@ async def search(session: AsyncSession, user: User, q: str, limit: int = PAGE_SI
     return [(employer, employer.location_id in mine) for employer in rows], int(total)
 
 
+def as_searched(employer: Employer, managed: bool) -> dict:
+    """What a search answers of an organization beyond its name, industry and address (what
+    tells it apart, so nobody adds it again): one another location manages is marked so, and
+    which location that is stays unsaid (SPEC 5 needs no more; the help desk knows)."""
+    return {"managed": True} if managed else {"managed": False, "location_id": None}
+
+
 async def _not_a_duplicate(session: AsyncSession, data: EmployerIn,
                            employer_id: int | None = None) -> None:
     """The same name at the same address (ignoring case) is the same organization."""

@@ -186,7 +186,8 @@ async def search_employers(user: CurrentUser, session: SessionDep,
                            ) -> EmployerPage:
     search = validated(EmployerSearch, {"q": q})
     found, total = await employers.search(session, user, search.q, limit, offset)
-    return EmployerPage(items=[employer_out(e, managed=managed) for e, managed in found],
+    return EmployerPage(items=[employer_out(e, **employers.as_searched(e, managed))
+                               for e, managed in found],
                         total=total, limit=limit, offset=offset)
 
 
