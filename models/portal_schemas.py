@@ -168,6 +168,8 @@ def _long_enough(value: str) -> str:
 
 class EmployerSearch(Strict):
     q: Annotated[str, Field(max_length=120), AfterValidator(_long_enough)]
+    # state staff's: only the organizations no vaccinating location serves yet (theirs to link)
+    no_location: bool = False
 
 
 def _state_name(value: str | None) -> str | None:

@@ -18,6 +18,7 @@ from core.wording import fingerprint
 from models.accounts import AccessLink, User
 from models.base import utcnow
 from models.employers import Employer, EmployerContact
+from models.enrollment import Location
 from models.enums import Role
 from models.links import CONTACT_PURPOSE, PROBLEMS, find_link, link_problem, readdressed
 from models.portal_rules import PAGE_SIZE, ContactStatus
@@ -28,28 +29,47 @@ LINK_PROBLEMS = PROBLEMS[CONTACT_PURPOSE]
 
 
 async def search(session: AsyncSession, user: User, q: str, limit: int = PAGE_SIZE,
-                 offset: int = 0) -> tuple[list[tuple[Employer, bool]], int]:
-    """Every employer by name, each with whether this person may open it, a page at a time
-    with the number of matches (so every match can be reached).
+                 offset: int = 0, *, no_location: bool = False,
+                 ) -> tuple[list[tuple[Employer, bool, str | None]], int]:
+    """Every employer by name, each with whether this person may open it and the name of its
+    vaccinating location when they may know it, a page at a time with the number of matches
+    (so every match can be reached).
 
     Search comes first so nobody creates an organization that exists already (SPEC 5), so it
     lists them all, the ones other locations manage included; those are marked, not linked
-    (`employer_for` would refuse them), and the page says who to ask."""
+    (`employer_for` would refuse them), and the page says who to ask. State staff may ask for
+    those no vaccinating location serves yet (`no_location`), which they link."""
+    state = user.role == Role.REVIEWER
+    if no_location and not state:
+        raise Forbidden("Only state staff can list the organizations with no vaccinating "
+                        "location yet.")
     matching = select(Employer).where(contains_plain(q, Employer.name))
+    if no_location:
+        matching = matching.where(Employer.location_id.is_(None))
     total = (await session.exec(select(func.count()).select_from(matching.subquery()))).one()
     rows = (await session.exec(matching.order_by(Employer.name, Employer.id)
                                .offset(offset).limit(limit))).all()
-    if user.role == Role.REVIEWER:
-        return [(employer, True) for employer in rows], int(total)
-    mine = set(await managed_location_ids(session, user))
-    return [(employer, employer.location_id in mine) for employer in rows], int(total)
+    mine = set() if state else set(await managed_location_ids(session, user))
+    names = await _location_names(session, {e.location_id for e in rows
+                                            if e.location_id and (state or e.location_id in mine)})
+    return [(e, state or e.location_id in mine, names.get(e.location_id)) for e in rows], \
+        int(total)
 
 
-def as_searched(employer: Employer, managed: bool) -> dict:
+async def _location_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    found = await session.exec(select(Location.id, Location.name).where(Location.id.in_(ids)))
+    return dict(found.all())
+
+
+def as_searched(employer: Employer, managed: bool, location_name: str | None) -> dict:
     """What a search answers of an organization beyond its name, industry and address (what
     tells it apart, so nobody adds it again): one another location manages is marked so, and
     which location that is stays unsaid (SPEC 5 needs no more; the help desk knows)."""
-    return {"managed": True} if managed else {"managed": False, "location_id": None}
+    if not managed:
+        return {"managed": False, "location_id": None}
+    return {"managed": True, "location_name": location_name}
 
 
 async def _not_a_duplicate(session: AsyncSession, data: EmployerIn,

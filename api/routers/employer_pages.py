@@ -39,16 +39,19 @@ async def search(request: Request, user: CurrentUser, session: SessionDep) -> HT
     page = max(1, min(page_number(values.pop("page", "1")), 10_000))
     if "q" in values:
         query, errors = parse(EmployerSearch, values)
+        unlinked = bool(query and query.no_location)
         found, total = (await employers.search(session, user, query.q, PAGE_SIZE,
-                                               (page - 1) * PAGE_SIZE) if query else ([], 0))
+                                               (page - 1) * PAGE_SIZE, no_location=unlinked)
+                        if query else ([], 0))
         if query and page > (last := max(1, -(-total // PAGE_SIZE))):  # past the end: the last
             page = last
             found, total = await employers.search(session, user, query.q, PAGE_SIZE,
-                                                  (page - 1) * PAGE_SIZE)
+                                                  (page - 1) * PAGE_SIZE, no_location=unlinked)
     return render(request, "employers/search.html", {
         "found": found, "values": values, "errors": errors, "searched": "q" in values
         and not errors, "total": total, "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)), **CHOICES},
+        "pages": max(1, -(-total // PAGE_SIZE)), "state": user.role == Role.REVIEWER,
+        "unlinked": values.get("no_location") in ("true", "on", "1"), "pin": pin, **CHOICES},
         status_code=422 if errors else 200)
 
 

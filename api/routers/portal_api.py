@@ -183,11 +183,15 @@ async def search_employers(user: CurrentUser, session: SessionDep,
                                "Organizations in this page (1 to 200)"))] = PAGE_SIZE,
                            offset: Annotated[int, Query(ge=0, le=MAX_ID, description=(
                                "Matches to skip, by name: 0, then limit, 2 x limit..."))] = 0,
+                           no_location: Annotated[bool, Query(description=(
+                               "State staff: only organizations no vaccinating location "
+                               "serves yet (location_id null), for them to link"))] = False,
                            ) -> EmployerPage:
-    search = validated(EmployerSearch, {"q": q})
-    found, total = await employers.search(session, user, search.q, limit, offset)
-    return EmployerPage(items=[employer_out(e, **employers.as_searched(e, managed))
-                               for e, managed in found],
+    search = validated(EmployerSearch, {"q": q, "no_location": no_location})
+    found, total = await employers.search(session, user, search.q, limit, offset,
+                                          no_location=search.no_location)
+    return EmployerPage(items=[employer_out(e, **employers.as_searched(e, *seen))
+                               for e, *seen in found],
                         total=total, limit=limit, offset=offset)
 
 
