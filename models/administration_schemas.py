@@ -5,13 +5,13 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from models.fields import MAX_ID, Id, fail, no_markup
+from models.fields import MAX_ID, AsTyped, Id, fail, no_markup
 from models.input import Input
 from models.inventory_schemas import RequestKey
 
 Site = Literal["LA", "RA", "LD", "RD", "LT", "RT"]
 Route = Literal["IM", "SC", "ID"]
-DoseNumber = Annotated[int, Field(ge=1, le=6)]
+DoseNumber = Annotated[int, Field(ge=1, le=6), AsTyped]
 # The administering provider as written ("Dr. Rivera, RN"), not markup: it goes into HL7 RXA-10
 ProviderName = Annotated[str, Field(min_length=2, max_length=160), no_markup()]
 

@@ -15,6 +15,29 @@ def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+# "1,000" as people write a thousand (commas between groups of three, nothing else); what a
+# spreadsheet or a number box may make of a count ("1e3") is refused rather than guessed at.
+_GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
+_EXPONENT = re.compile(r"[+-]?[0-9.]+[eE][+-]?[0-9]+")
+IN_DIGITS = "Write the number in digits, like 1000 or 1,000 (not {typed})."
+
+
+def _count_as_typed(value: object) -> object:
+    """A whole number typed in a box: spaces around it dropped, "1,000" read as 1000, "1e3"
+    refused saying why; anything else left for the int to accept or refuse ("12.5")."""
+    if not isinstance(value, str):
+        return value
+    typed = value.strip()
+    if _GROUPED.fullmatch(typed):
+        return typed.replace(",", "")
+    if _EXPONENT.fullmatch(typed):
+        raise ValueError(IN_DIGITS.format(typed=typed))
+    return typed
+
+
+AsTyped = BeforeValidator(_count_as_typed)  # after its Field: Annotated[int, Field(ge=1), AsTyped]
+
+
 # A required field left blank says so, as every other field's blank does (api/forms.py
 # _FRIENDLY["missing"]); what the field wants is said once something wrong is typed.
 REQUIRED = "This field is required."

@@ -14,7 +14,7 @@ from pydantic import (
     field_validator,
 )
 
-from models.fields import Blankable, Id
+from models.fields import AsTyped, Blankable, Id
 from models.input import Input
 from models.inventory_rules import (
     EntryKind,
@@ -26,7 +26,7 @@ from models.inventory_rules import (
     received_day_problem,
 )
 
-Doses = Annotated[int, Field(ge=1, le=1_000_000)]
+Doses = Annotated[int, Field(ge=1, le=1_000_000), AsTyped]
 Reason = Annotated[str, Field(min_length=1, max_length=500)]
 RequestKey = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9-]+$",
                                   description="A random key per form; a repeat is one change")]

@@ -657,7 +657,7 @@ async def test_a_complete_series_is_said_and_no_next_dose_is_suggested(system):
     await staff.login(site.emails[Role.PROVIDER])
 
     def suggested(text: str) -> str:
-        return re.search(r'id="dose_number" name="dose_number" type="number"\s*value="([^"]*)"',
+        return re.search(r'id="dose_number" name="dose_number" type="text"\s*value="([^"]*)"',
                          text)[1]
 
     here = f"/care/{site.location_id}/recipients/{once['id']}"
