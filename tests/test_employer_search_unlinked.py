@@ -59,3 +59,6 @@ async def test_a_manager_neither_sees_nor_filters_by_the_missing_location(system
     await page.login(lm.email)
     text = (await page.get(f"/portal/organizations?q=Quarry+{word}")).text
     assert "No vaccinating location yet" not in text and 'name="no_location"' not in text
+    asked = await page.get(f"/portal/organizations?q=Quarry+{word}&no_location=true")
+    assert asked.status_code == 403 and "Only state staff" in asked.text
+    assert f"Quarry {word} Bare" not in asked.text, "nothing found is shown"
