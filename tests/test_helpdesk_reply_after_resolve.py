@@ -13,8 +13,12 @@ from sqlmodel import select
 from models.enums import Role
 from models.helpdesk import CaseMessage
 from tests.support.accounts import make_user
-from tests.support.web import CSRF, Browserish, api_client
-from tests.test_helpdesk_resolve_twice import KEY, agent_page, opened_case, resolve_form
+from tests.support.web import CSRF, api_client
+from tests.test_helpdesk_resolve_twice import (
+    KEY,
+    opened_case,
+    resolved_under_a_stale_page,
+)
 
 
 def reply_form(page: str) -> dict:
@@ -45,13 +49,7 @@ async def test_a_reply_from_a_page_opened_before_the_resolution_is_refused_and_k
     typed = "One more thing: <clear> the cache & sign in again."
     async with system.http(follow_redirects=True) as http, \
             system.http(follow_redirects=True) as other_http:
-        page = await agent_page(system, http, path)
-        lead = await make_user(system, Role.HELPDESK_LEAD, team="general", first_name="Lena")
-        await Browserish(other_http).login(lead.email)
-        stale = await other_http.get(path)
-        resolved = await http.post(f"{path}/resolve", data={**resolve_form(page.text),
-                                                            "notes": "Fixed it."})
-        assert "The case is resolved" in resolved.text
+        stale = await resolved_under_a_stale_page(system, http, other_http, path)
         refused = await other_http.post(f"{path}/reply", data={**reply_form(stale.text),
                                                               "body": typed})
         again = await other_http.get(path)

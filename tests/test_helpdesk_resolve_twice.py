@@ -40,6 +40,19 @@ async def agent_page(system, http, path: str):
     return await http.get(path)
 
 
+async def resolved_under_a_stale_page(system, http, other_http, path: str):
+    """An agent of the team (signed in on `http`) resolves the case while a team lead holds its
+    page opened before (on `other_http`): that stale page."""
+    page = await agent_page(system, http, path)
+    lead = await make_user(system, Role.HELPDESK_LEAD, team="general", first_name="Lena")
+    await Browserish(other_http).login(lead.email)
+    stale = await other_http.get(path)
+    resolved = await http.post(f"{path}/resolve", data={**resolve_form(page.text),
+                                                        "notes": "Fixed it."})
+    assert "The case is resolved" in resolved.text
+    return stale
+
+
 async def resolutions(system, case_id: int) -> list[str]:
     async with system.sessions() as session:
         return list((await session.exec(select(CaseMessage.body).where(
@@ -102,13 +115,7 @@ async def test_resolving_a_case_another_agent_just_resolved_names_them(system):
     typed = "Also fixed: clear the cache, then <sign in> again & call us if it fails."
     async with system.http(follow_redirects=True) as http, \
             system.http(follow_redirects=True) as other_http:
-        page = await agent_page(system, http, path)
-        lead = await make_user(system, Role.HELPDESK_LEAD, team="general", first_name="Lena")
-        await Browserish(other_http).login(lead.email)
-        stale = await other_http.get(path)
-        first = await http.post(f"{path}/resolve", data={**resolve_form(page.text),
-                                                         "notes": "Fixed it."})
-        assert "The case is resolved" in first.text
+        stale = await resolved_under_a_stale_page(system, http, other_http, path)
         second = await other_http.post(f"{path}/resolve", data={
             **resolve_form(stale.text), "notes": typed})
         again = await other_http.get(path)
