@@ -179,8 +179,17 @@ class BatchMailer(Mailer):
                 await session.exec(insert.values(new).on_conflict_do_nothing(
                     index_elements=["event_key"]))
         groups = [todo[start:start + GROUP] for start in range(0, len(todo), GROUP)]
-        return sum(await asyncio.gather(*(self._lane(groups[n::LANES], after)
-                                          for n in range(LANES))))
+        # One lane failing fails the attempt, which is retried: the others stop with it, each
+        # finishing the message in hand (`uninterrupted`). Left running (as `gather` leaves
+        # them), they sent on beside the retry, which on SQLite (no row locks) sent the same
+        # letters again.
+        try:
+            async with asyncio.TaskGroup() as lanes:
+                sending = [lanes.create_task(self._lane(groups[n::LANES], after))
+                           for n in range(LANES)]
+        except ExceptionGroup as failed:
+            raise failed.exceptions[0] from None  # as the lane raised it (a retryable error)
+        return sum(task.result() for task in sending)
 
     async def _lane(self, groups: list, after: AfterSent) -> int:
         """One SMTP connection's share: lanes overlap the round trips of a conversation."""

@@ -4,6 +4,7 @@ again: the process that asked for it goes on. Before, its activity was retried f
 help-desk case's later emails and timers waited behind it. A refusal that may pass later (a 4xx,
 the relay away) is still retried."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -149,3 +150,40 @@ async def test_a_case_whose_requester_address_bounces_still_reaches_its_agent(sy
     assert "1 email could not be delivered" in page, page
     assert f"to {gone}. The mail server said: {gone}: 550 5.1.1 No such user here" in page
     assert "correct the requester's email address below" in page
+
+
+class OneLaneBreaks:
+    """A relay whose connection for one address breaks at once while the others take their
+    time (a lost connection, a database error in one lane: anything but a refusal for good)."""
+
+    def __init__(self, breaks: str) -> None:
+        self.breaks, self.sent = breaks, []
+
+    async def send(self, email) -> None:
+        if email.to[0] == self.breaks:
+            raise ConnectionError("the relay went away")
+        await asyncio.sleep(0.05)
+        self.sent.append(email.to[0])
+
+
+async def test_a_failed_lane_stops_the_batchs_other_lanes_before_the_activity_ends(system):
+    """A batch's lanes share its attempt: when one fails the attempt fails and is retried, so
+    the other lanes must stop with it (each finishing the message in hand). Left running, they
+    went on sending beside the retry, which sent the same letters again on SQLite (no row locks
+    there): invitations twice after a killed worker."""
+    relay = OneLaneBreaks(breaks="broken@example.org")
+    mailer = BatchMailer(system.sessions, relay, system.settings)
+    run = uuid.uuid4().hex[:8]
+    addresses = ["broken@example.org", *(f"lane{n}-{run}@example.org" for n in range(39))]
+    letters = [Letter(f"lanes-{run}:{to}", EmailKind.VERIFY_EMAIL, to, context())
+               for to in addresses]
+
+    async def after(_session, _letter) -> None:
+        return None
+
+    with pytest.raises(ConnectionError):
+        await mailer.send_batch(letters, after)
+    stopped = len(relay.sent)
+    await asyncio.sleep(0.5)  # ten messages' time per lane
+    assert len(relay.sent) == stopped, "lanes went on sending after the attempt ended"
+    assert stopped < 39
