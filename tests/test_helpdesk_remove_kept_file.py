@@ -10,8 +10,8 @@ from sqlmodel import select
 from models.enums import Role
 from models.helpdesk import CaseAttachment
 from tests.support.accounts import make_user
-from tests.support.helpdesk import open_case, register_requester
-from tests.support.web import CSRF, Browserish
+from tests.support.helpdesk import open_case, refused_new_case_keeping, register_requester
+from tests.support.web import Browserish
 from tests.test_helpdesk_reply_after_resolve import reply_form
 
 PDF = b"%PDF-1.4 a page"
@@ -59,12 +59,7 @@ async def test_a_requester_removes_a_kept_file_before_opening_the_case(system):
     _client, email = await register_requester(system)
     async with system.http(follow_redirects=True) as http:
         await Browserish(http).login(email)
-        form = await http.get("/help/cases/new")
-        token = CSRF.search(form.text)[1]
-        refused = await http.post("/help/cases/new", data={
-            "csrf_token": token, "category": "other", "subject": "", "description": "Card",
-            "action": "suggest"}, files={"attachments": ("wrong.pdf", PDF, "application/pdf")})
-        assert refused.status_code == 400, refused.status_code
+        refused, token = await refused_new_case_keeping(http, "wrong.pdf", PDF)
         files = kept(refused.text)
         assert list(files) == ["wrong.pdf"], refused.text[-3000:]
         opened = await http.post("/help/cases/new", data={

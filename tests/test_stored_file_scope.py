@@ -9,8 +9,8 @@ import re
 from models.enums import Role
 from tests.support.accounts import make_user
 from tests.support.enrollment import add_storage_unit, photo, register_coordinator, start_enrollment
-from tests.support.helpdesk import register_requester
-from tests.support.web import CSRF, Browserish, api_client
+from tests.support.helpdesk import refused_new_case_keeping, register_requester
+from tests.support.web import Browserish, api_client
 
 KEPT = re.compile(r'name="kept\[\]" value="(\d+)\.[^"]*"')
 CARD = b"%PDF-1.4 my vaccination card"
@@ -24,13 +24,8 @@ async def test_a_file_attached_to_nothing_opens_only_for_its_uploader(system):
                                                       team="general")).email)
     async with system.http(follow_redirects=True) as http:
         await Browserish(http).login(email)
-        form = await http.get("/help/cases/new")
-        token = CSRF.search(form.text)[1]
         # no subject yet: the form comes back, the file kept with it (attached to nothing)
-        kept = await http.post("/help/cases/new", data={
-            "csrf_token": token, "category": "other", "subject": "", "description": "Card",
-            "action": "suggest"}, files={"attachments": ("card.pdf", CARD, "application/pdf")})
-        assert kept.status_code == 400, kept.status_code
+        kept, token = await refused_new_case_keeping(http, "card.pdf", CARD)
         file_id = int(KEPT.search(kept.text)[1])
 
         async def opened_by() -> dict[str, int]:

@@ -10,7 +10,7 @@ from api.domain.provider_import import template
 from models.enums import Role
 from tests.support.accounts import make_user
 from tests.support.system import System
-from tests.support.web import PASSWORD, api_client, unique_email
+from tests.support.web import CSRF, PASSWORD, api_client, unique_email
 
 
 async def register_requester(system: System, code: str = "VAC2021") -> tuple[httpx.AsyncClient, str]:
@@ -160,3 +160,17 @@ async def desk(system: System, team: str = "general") -> list[tuple]:
     people.append(await make_user(system, Role.HELPDESK_LEAD, team=team, first_name="Lee",
                                   last_name="Lead"))
     return [(user, await api_client(system, user.email)) for user in people]
+
+
+async def refused_new_case_keeping(http: httpx.AsyncClient, filename: str, data: bytes,
+                                   content_type: str = "application/pdf"
+                                   ) -> tuple[httpx.Response, str]:
+    """A signed-in requester's new-case form sent with no subject and a file: refused (400),
+    the file kept with the form, attached to nothing yet. The refused page and its CSRF token."""
+    form = await http.get("/help/cases/new")
+    token = CSRF.search(form.text)[1]
+    refused = await http.post("/help/cases/new", data={
+        "csrf_token": token, "category": "other", "subject": "", "description": "Card",
+        "action": "suggest"}, files={"attachments": (filename, data, content_type)})
+    assert refused.status_code == 400, refused.status_code
+    return refused, token
