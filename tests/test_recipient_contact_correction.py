@@ -41,6 +41,8 @@ async def invited_with_typo(system, name: str):
     line[4] = line[4].replace("@", ".typo@")
     sent = await upload(site.manager, Manager(0, "", site.location_id, site.name), xlsx([line]))
     assert sent.status_code == 201, sent.text
+    # the upload ends after its invitations are sent: its result page is shown once it has
+    await finished(site.manager, sent.json()["id"])
     link = (await system.smtp.one(to=line[4], subject=INVITED)).link("/r/")
     return site, line, int(link.split("/r/")[1].split("/")[0]), link
 
