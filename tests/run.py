@@ -6,12 +6,14 @@ The Postgres run is switched on by CVMS_TEST_POSTGRES_URL (a server URL; each ru
 drops its own database there). Without it, or when that server is not reachable, the run is
 skipped and this says so plainly. The two runs go side by side, and the SQLite run (the longer:
 it holds every test) is itself shared by file between CVMS_TEST_WORKERS pytest-xdist workers
-(2 unless set; 0 runs each run in one process). A test file waits on timers, servers and the
-browser for much of its time, so three processes keep two cores busier than two do. When the
-SQLite run ends before the Postgres run, a second Postgres process takes that run's files from
-the last one back (tests/support/sharing.py), so its tail does not run on one core alone. The
-SQLite run prints as it goes, the Postgres run's output follows when both are done. Extra
-arguments go to pytest.
+(3 unless set; 0 runs each run in one process). A test file waits on timers, servers and the
+browser for much of its time, so four processes keep two cores busier than three do (on
+2026-12-07's machine a fifth of the cores' time was idle with three: the whole run took
+1,103-1,155 s with two SQLite workers, 1,005 s with three). When the SQLite run ends before the
+Postgres run, a second Postgres process takes that run's files from the last one back
+(tests/support/sharing.py), so its tail does not run on one core alone (started with the run
+instead, it made no difference: 1,002 s). The SQLite run prints as it goes, the Postgres run's
+output follows when both are done. Extra arguments go to pytest.
 """
 
 import os
@@ -31,7 +33,7 @@ WORKERS_ENV = "CVMS_TEST_WORKERS"
 
 def sqlite_workers(args: list[str]) -> list[str]:
     """xdist's options for the SQLite run, unless the arguments choose (-n, -p no:xdist)."""
-    workers = os.environ.get(WORKERS_ENV, "2")
+    workers = os.environ.get(WORKERS_ENV, "3")
     chosen = any(arg.startswith(("-n", "--numprocesses", "--dist")) for arg in args)
     if chosen or any("no:xdist" in arg for arg in args) or workers == "0":
         return []
