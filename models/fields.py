@@ -187,7 +187,8 @@ def fail_many(problems: dict[str, str], model: str = "form") -> None:
             for field, message in problems.items()])
 
 
-Count = Annotated[Annotated[int, Field(ge=0, le=10_000_000)] | None, Blankable,
+# AsTyped before Blankable (pydantic runs the later one first): " " is blank, "1,000" a thousand
+Count = Annotated[Annotated[int, Field(ge=0, le=10_000_000)] | None, Blankable, AsTyped,
                   Field(default=None)]
 
 

@@ -15,6 +15,7 @@ from pydantic import (
 
 from models.enrollment_enums import AGE_GROUPS, POPULATIONS, PROVIDER_TYPES, SETTINGS, WEEKDAYS
 from models.fields import (
+    AsTyped,
     Blankable,
     City,
     Count,
@@ -155,8 +156,8 @@ class ProviderProfile(Step):
     age_19_64_unknown: bool = False
     age_65_up: Count
     age_65_up_unknown: bool = False
-    patients_per_week: Annotated[int, Field(ge=0, le=1_000_000)]
-    peak_flu_doses: Annotated[int, Field(ge=0, le=10_000_000)]
+    patients_per_week: Annotated[int, Field(ge=0, le=1_000_000), AsTyped]
+    peak_flu_doses: Annotated[int, Field(ge=0, le=10_000_000), AsTyped]
 
     def cross_checks(self) -> None:
         problems = {}

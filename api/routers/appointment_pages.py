@@ -29,6 +29,7 @@ from models.administrations import AppointmentSlot
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.enrollment import Location
+from models.fields import AsTyped
 from models.input import Input
 from models.portal_rules import MANAGER
 
@@ -38,11 +39,12 @@ pages = Router(include_in_schema=False)
 
 HORIZON = timedelta(days=366)  # times are offered for the coming year: 2099 is a typing slip
 FAR = "Offer times within the next year."
+Places = Annotated[int, Field(ge=1, le=1000), AsTyped]  # "1,000" as people write it
 
 
 class SlotIn(Input):
     starts_at: AwareDatetime  # with its zone: 10:00 alone names no moment
-    capacity: Annotated[int, Field(ge=1, le=1000)]
+    capacity: Places
     dose_number: Annotated[int, Field(ge=1, le=6)] = 1
 
     @field_validator("starts_at")
@@ -71,7 +73,7 @@ class SlotForm(BaseModel):
 
     day: date
     at: time
-    capacity: Annotated[int, Field(ge=1, le=1000)]
+    capacity: Places
     dose_number: Annotated[int, Field(ge=1, le=2)] = 1
 
     @field_validator("day")
