@@ -1,6 +1,7 @@
 """An organization search tells a Location Manager that another location manages an
 organization, never which one (the outside check's: the answer carried that location's id).
-The location that manages it and state staff see it."""
+The location that manages it and state staff see it. One nobody manages yet (state staff made
+it) is not said to be another location's."""
 
 from api.domain.state_lists import pin
 from models.enrollment import Location
@@ -42,3 +43,18 @@ async def test_a_manager_searching_finds_another_locations_organization_without_
     assert [(e["managed"], e["location_id"]) for e in seen] == [(True, b.location_id)]
     async with system.sessions() as session:  # the test's premise: two locations, two names
         assert (await session.get(Location, b.location_id)).name == f"Birch {word} Clinic"
+
+
+async def test_a_manager_searching_finds_an_organization_no_location_serves_yet(system):
+    word = tag()
+    manager = await location_manager(system, f"Cedar {word} Clinic")
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    name = f"Tin Works {word}"
+    made = await state.post("/api/v1/employers", json={"name": name, **ADDRESS})
+    assert made.status_code == 201 and made.json()["location_id"] is None, made.text
+    page = browser(system)
+    await page.login(manager.email)
+    listed = (await page.get(f"/portal/organizations?q={name}")).text
+    assert name in listed and "Managed by another location" not in listed
+    assert "No vaccinating location serves it yet" in listed
+    assert f'href="/portal/organizations/{made.json()["id"]}"' not in listed
