@@ -1,7 +1,8 @@
 """Emails the relay refused for good (a mistyped or closed mailbox: activities/mailer.py notes
 each with the mail server's words), shown to whoever can correct the address or reach the person
 another way: a help-desk case's agent, an organization's administrator for its coordinators and
-officers, a location's staff for its recipients' invitations. The outbox's partial index
+officers, a location's staff for its recipients' invitations and its organizations' points of
+contact's validation links. The outbox's partial index
 (`ix_sent_email_refused`) holds only the refused few."""
 
 from collections.abc import Iterable
@@ -68,3 +69,14 @@ async def invitations(session: AsyncSession, people: Iterable) -> dict[int, Sent
     return {person_id: row for row in refused
             if (person_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in people
             and row.recipients.lower() == people[person_id].email.lower()}
+
+
+async def contact_links(session: AsyncSession, contacts: Iterable) -> dict[int, SentEmail]:
+    """Each of these points of contact (rows with `id` and `email`) whose validation link (or
+    a new one they asked for) was refused at the address on file now, by id."""
+    contacts = {contact.id: contact for contact in contacts}
+    refused = await _refused(session, *(SentEmail.event_key.like(f"contact-{contact_id}:%")
+                                        for contact_id in contacts))
+    return {contact_id: row for row in refused
+            if (contact_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in contacts
+            and row.recipients.lower() == contacts[contact_id].email.lower()}

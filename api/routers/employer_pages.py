@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import contact_standing, employer_location, employers
+from api.domain import contact_standing, employer_location, employers, undelivered
 from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
 from api.domain.state_lists import pin
@@ -103,6 +103,7 @@ async def _record(request, session, user, employer_id: int, status_code: int = 2
     found = await employers.contacts(session, employer.id)
     context = {"employer": employer, "contacts": found,
                "shown": await employers.shown_status(session, found),
+               "undelivered": await undelivered.contact_links(session, found),
                "values": employer.model_dump(), "contact_values": {}, "contact_errors": {},
                "seen": employers.details_key(employer), **CHOICES,
                **await _location_part(session, user, employer)}

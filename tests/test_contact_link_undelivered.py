@@ -1,0 +1,50 @@
+"""A point of contact's validation link refused by the mail server (a mistyped or closed
+mailbox) is said beside them on the organization's page, with the server's words and when, so
+the Location Manager does not wait 48 hours on a link that went nowhere; once the address is
+corrected (a new link goes to it), the note goes."""
+
+import asyncio
+import uuid
+
+from tests.support.recipients import location_manager, manager_api
+from tests.support.smtp import NO_SUCH_USER
+from tests.support.web import browser, unique_email
+from tests.test_recipient_contact_upload import VALIDATION
+
+NOTE = "Our email to this address could not be delivered"
+
+
+async def page_with(person, url: str, count: int) -> str:
+    for _ in range(100):  # the process's email is refused a moment after the contact is added
+        page = (await person.get(url)).text
+        if page.count(NOTE) == count:
+            return page
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"{NOTE!r} not shown {count} times: {page}")
+
+
+async def test_a_refused_validation_link_is_shown_until_the_address_is_corrected(system):
+    manager = await location_manager(system)
+    staff = await manager_api(system, manager)
+    employer = (await staff.post("/api/v1/employers", json={
+        "name": f"Bounce Grocers {uuid.uuid4().hex[:6]}", "industry": "Grocery and retail",
+        "street": "1 Main St", "city": "Raleigh", "state": "North Carolina",
+        "zip_code": "27601"})).json()
+    gone = f"{NO_SUCH_USER}{uuid.uuid4().hex[:8]}@example.org"
+    added = await staff.post(f"/api/v1/employers/{employer['id']}/contacts", json={
+        "first_name": "Uma", "last_name": "Gone", "email": gone, "phone": "919-555-0101"})
+    assert added.status_code == 201, added.text
+    person = browser(system)
+    await person.login(manager.email)
+    url = f"/portal/organizations/{employer['id']}"
+    page = await page_with(person, url, 1)
+    assert f"the mail server said: {gone}: 550 5.1.1 No such user here" in page
+    assert "Check the address with Uma" in page
+
+    right = unique_email("poc-right")
+    corrected = await staff.put(f"/api/v1/employers/{employer['id']}/contacts/"
+                                f"{added.json()['id']}", json={
+        "first_name": "Uma", "last_name": "Gone", "email": right, "phone": "919-555-0101"})
+    assert corrected.status_code == 200, corrected.text
+    await system.smtp.one(to=right, subject=VALIDATION)
+    assert NOTE not in (await person.get(url)).text, "corrected: gone"
