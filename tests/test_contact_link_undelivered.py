@@ -6,9 +6,14 @@ corrected (a new link goes to it), the note goes."""
 import asyncio
 import uuid
 
+import pytest
+from playwright.async_api import expect
+
+from tests.support.a11y import assert_accessible
 from tests.support.recipients import location_manager, manager_api
 from tests.support.smtp import NO_SUCH_USER
 from tests.support.web import browser, unique_email
+from tests.test_browser_enrollment import log_in
 from tests.test_recipient_contact_upload import VALIDATION
 
 NOTE = "Our email to this address could not be delivered"
@@ -23,7 +28,9 @@ async def page_with(person, url: str, count: int) -> str:
     raise AssertionError(f"{NOTE!r} not shown {count} times: {page}")
 
 
-async def test_a_refused_validation_link_is_shown_until_the_address_is_corrected(system):
+async def refused_contact(system):
+    """A manager's organization whose one point of contact's address the relay refuses:
+    (the manager, their API client, the organization, the contact's id, the address)."""
     manager = await location_manager(system)
     staff = await manager_api(system, manager)
     employer = (await staff.post("/api/v1/employers", json={
@@ -34,6 +41,11 @@ async def test_a_refused_validation_link_is_shown_until_the_address_is_corrected
     added = await staff.post(f"/api/v1/employers/{employer['id']}/contacts", json={
         "first_name": "Uma", "last_name": "Gone", "email": gone, "phone": "919-555-0101"})
     assert added.status_code == 201, added.text
+    return manager, staff, employer, added.json()["id"], gone
+
+
+async def test_a_refused_validation_link_is_shown_until_the_address_is_corrected(system):
+    manager, staff, employer, contact_id, gone = await refused_contact(system)
     person = browser(system)
     await person.login(manager.email)
     url = f"/portal/organizations/{employer['id']}"
@@ -43,8 +55,20 @@ async def test_a_refused_validation_link_is_shown_until_the_address_is_corrected
 
     right = unique_email("poc-right")
     corrected = await staff.put(f"/api/v1/employers/{employer['id']}/contacts/"
-                                f"{added.json()['id']}", json={
+                                f"{contact_id}", json={
         "first_name": "Uma", "last_name": "Gone", "email": right, "phone": "919-555-0101"})
     assert corrected.status_code == 200, corrected.text
     await system.smtp.one(to=right, subject=VALIDATION)
     assert NOTE not in (await person.get(url)).text, "corrected: gone"
+
+
+@pytest.mark.browser
+async def test_the_note_in_a_browser(page, system):
+    manager, _staff, employer, _contact_id, _gone = await refused_contact(system)
+    waiting = browser(system)
+    await waiting.login(manager.email)
+    await page_with(waiting, f"/portal/organizations/{employer['id']}", 1)
+    await log_in(page, manager.email)
+    await page.goto(f"/portal/organizations/{employer['id']}")
+    await expect(page.get_by_role("row", name="Uma Gone")).to_contain_text(NOTE)
+    await assert_accessible(page)
