@@ -1,7 +1,7 @@
 """A point of contact's validation link refused by the mail server (a mistyped or closed
 mailbox) is said beside them on the organization's page, with the server's words and when, so
 the Location Manager does not wait 48 hours on a link that went nowhere; once the address is
-corrected (a new link goes to it), the note goes."""
+corrected (a new link goes to it), the note goes. A Provider Portal account's invitation alike."""
 
 import asyncio
 import uuid
@@ -10,6 +10,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.support.a11y import assert_accessible
+from tests.support.portal import INVITATION
 from tests.support.recipients import location_manager, manager_api
 from tests.support.smtp import NO_SUCH_USER
 from tests.support.web import browser, unique_email
@@ -72,3 +73,36 @@ async def test_the_note_in_a_browser(page, system):
     await page.goto(f"/portal/organizations/{employer['id']}")
     await expect(page.get_by_role("row", name="Uma Gone")).to_contain_text(NOTE)
     await assert_accessible(page)
+
+
+async def test_a_refused_portal_invitation_is_shown_on_the_account_until_corrected(system):
+    """The same for a Provider Portal account a manager adds: its record says the invitation
+    went nowhere until the address is corrected and the invitation sent again."""
+    manager = await location_manager(system)
+    staff = await manager_api(system, manager)
+    gone = f"{NO_SUCH_USER}{uuid.uuid4().hex[:8]}@example.org"
+    created = await staff.post("/api/v1/portal/users", json={
+        "first_name": "Ida", "last_name": "Gone", "email": gone,
+        "location_id": manager.location_id, "profile": "provider",
+        "username": f"ida.{uuid.uuid4().hex[:6]}"})
+    assert created.status_code == 201, created.text
+    person = browser(system)
+    await person.login(manager.email)
+    url = f"/portal/accounts/{created.json()['id']}"
+    for _ in range(100):
+        page = (await person.get(url)).text
+        if "Our invitation to this address could not be delivered" in page:
+            break
+        await asyncio.sleep(0.2)
+    assert f"the mail server said: {gone}: 550 5.1.1 No such user here" in page, page
+    assert "Check the address with Ida" in page
+
+    right = unique_email("ida-right")
+    fixed = await staff.patch(url.replace("/portal/accounts", "/api/v1/portal/users"),
+                              json={"email": right})
+    assert fixed.status_code == 200, fixed.text
+    again = await staff.post(url.replace("/portal/accounts", "/api/v1/portal/users")
+                             + "/invitation")
+    assert again.status_code == 202, again.text
+    await system.smtp.one(to=right, subject=INVITATION)
+    assert "could not be delivered" not in (await person.get(url)).text, "corrected: gone"

@@ -1,8 +1,8 @@
 """Emails the relay refused for good (a mistyped or closed mailbox: activities/mailer.py notes
 each with the mail server's words), shown to whoever can correct the address or reach the person
 another way: a help-desk case's agent, an organization's administrator for its coordinators and
-officers, a location's staff for its recipients' invitations and its organizations' points of
-contact's validation links. The outbox's partial index
+officers, a location's staff for its recipients' invitations, its organizations' points of
+contact's validation links and its portal accounts' invitations. The outbox's partial index
 (`ix_sent_email_refused`) holds only the refused few."""
 
 from collections.abc import Iterable
@@ -80,3 +80,11 @@ async def contact_links(session: AsyncSession, contacts: Iterable) -> dict[int, 
     return {contact_id: row for row in refused
             if (contact_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in contacts
             and row.recipients.lower() == contacts[contact_id].email.lower()}
+
+
+async def portal_invitation(session: AsyncSession, person) -> SentEmail | None:
+    """The last invitation to this portal account (a row with `id` and `email`) refused at its
+    address of now."""
+    refused = await _refused(session, SentEmail.event_key.like(f"portal-invite-{person.id}:%"))
+    at_now = [row for row in refused if row.recipients.lower() == person.email.lower()]
+    return at_now[-1] if at_now else None

@@ -5,7 +5,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import portal_accounts
+from api.domain import portal_accounts, undelivered
 from api.domain.scope import managed_location_ids
 from api.forms import form_values, parse, validated_form
 from api.pages import PageLinks, redirect, render
@@ -150,6 +150,8 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
         "profile_at": at[1] if at else None,
         "seen": portal_accounts.record_key(person, at[0].profile if at else None),
         "standing": portal_accounts.standing(person),
+        "bounced": await undelivered.portal_invitation(session, person)
+        if portal_accounts.invited(person) else None,
         "may_invite": direct is not None and direct.location_id in mine
         and portal_accounts.invited(person),
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
