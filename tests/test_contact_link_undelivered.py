@@ -20,13 +20,13 @@ from tests.test_recipient_contact_upload import VALIDATION
 NOTE = "Our email to this address could not be delivered"
 
 
-async def page_with(person, url: str, count: int) -> str:
-    for _ in range(100):  # the process's email is refused a moment after the contact is added
+async def page_with(person, url: str, count: int, note: str = NOTE) -> str:
+    for _ in range(100):  # the process's email is refused a moment after the person is added
         page = (await person.get(url)).text
-        if page.count(NOTE) == count:
+        if page.count(note) == count:
             return page
         await asyncio.sleep(0.2)
-    raise AssertionError(f"{NOTE!r} not shown {count} times: {page}")
+    raise AssertionError(f"{note!r} not shown {count} times: {page}")
 
 
 async def refused_contact(system):
@@ -89,12 +89,9 @@ async def test_a_refused_portal_invitation_is_shown_on_the_account_until_correct
     person = browser(system)
     await person.login(manager.email)
     url = f"/portal/accounts/{created.json()['id']}"
-    for _ in range(100):
-        page = (await person.get(url)).text
-        if "Our invitation to this address could not be delivered" in page:
-            break
-        await asyncio.sleep(0.2)
-    assert f"the mail server said: {gone}: 550 5.1.1 No such user here" in page, page
+    page = await page_with(person, url, 1,
+                           "Our invitation to this address could not be delivered")
+    assert f"the mail server said: {gone}: 550 5.1.1 No such user here" in page
     assert "Check the address with Ida" in page
 
     right = unique_email("ida-right")
