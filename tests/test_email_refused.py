@@ -58,43 +58,44 @@ class Refusing:
 
 
 @pytest.fixture
-def refusing_relay():
+def relay():
+    """A real SMTP server of the test's own, answering as `handler` says: its settings."""
     started = []
 
-    def start(code: int, utf8: bool = True) -> tuple[int, Refusing]:
-        port, handler = free_port(), Refusing(code)
+    def start(system, handler, utf8: bool = True):
+        port = free_port()
         controller = Controller(handler, hostname="127.0.0.1", port=port, enable_SMTPUTF8=utf8)
         controller.start()
         started.append(controller)
-        return port, handler
+        return system.settings.model_copy(update={"smtp_port": port})
 
     yield start
     for controller in started:
         controller.stop()
 
 
-async def test_a_refusal_that_may_pass_later_is_tried_again(system, refusing_relay):
-    port, relay = refusing_relay(450)
-    settings = system.settings.model_copy(update={"smtp_port": port})
+async def test_a_refusal_that_may_pass_later_is_tried_again(system, relay):
+    refusing = Refusing(450)
+    settings = relay(system, refusing)
     mailer = Mailer(system.sessions, SmtpSender(settings), settings)
     key = f"test:{uuid.uuid4()}"
     with pytest.raises(Exception, match="Try again later"):
         await mailer.send(key, EmailKind.VERIFY_EMAIL, ["pat@example.org"], context())
-    assert relay.tried == 1
+    assert refusing.tried == 1
     async with system.sessions() as session:  # nothing noted: the next attempt sends it
         assert (await session.exec(select(SentEmail).where(SentEmail.event_key == key))
                 ).first() is None
 
 
-async def test_an_address_in_its_own_letters_and_a_relay_without_smtputf8(system, refusing_relay):
-    port, relay = refusing_relay(250, utf8=False)
-    settings = system.settings.model_copy(update={"smtp_port": port})
+async def test_an_address_in_its_own_letters_and_a_relay_without_smtputf8(system, relay):
+    refusing = Refusing(250)
+    settings = relay(system, refusing, utf8=False)
     mailer = Mailer(system.sessions, SmtpSender(settings), settings)
     key = f"test:{uuid.uuid4()}"
     assert not await mailer.send(key, EmailKind.VERIFY_EMAIL, ["josé@example.org"], context())
     row = await outbox_row(system, key)
     assert row.refused_at is not None and "SMTPUTF8" in row.refusal, row.refusal
-    assert relay.tried == 0
+    assert refusing.tried == 0
 
 
 async def test_a_batch_sends_the_others_and_notes_the_refused_one(system):
@@ -153,26 +154,32 @@ async def test_a_case_whose_requester_address_bounces_still_reaches_its_agent(sy
 
 
 class OneLaneBreaks:
-    """A relay whose connection for one address breaks at once while the others take their
-    time (a lost connection, a database error in one lane: anything but a refusal for good)."""
+    """A relay that answers one address "451 try again later" at once (a failure of the
+    attempt, not a refusal for good) while it takes its time over the others' messages."""
 
     def __init__(self, breaks: str) -> None:
         self.breaks, self.sent = breaks, []
 
-    async def send(self, email) -> None:
-        if email.to[0] == self.breaks:
-            raise ConnectionError("the relay went away")
+    async def handle_RCPT(self, _server, _session, envelope, address, _options) -> str:  # noqa: N802
+        if address == self.breaks:
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802
         await asyncio.sleep(0.05)
-        self.sent.append(email.to[0])
+        self.sent.append(envelope.rcpt_tos[0])
+        return "250 OK"
 
 
-async def test_a_failed_lane_stops_the_batchs_other_lanes_before_the_activity_ends(system):
+async def test_a_failed_lane_stops_the_batchs_other_lanes_before_the_activity_ends(system, relay):
     """A batch's lanes share its attempt: when one fails the attempt fails and is retried, so
     the other lanes must stop with it (each finishing the message in hand). Left running, they
     went on sending beside the retry, which sent the same letters again on SQLite (no row locks
     there): invitations twice after a killed worker."""
-    relay = OneLaneBreaks(breaks="broken@example.org")
-    mailer = BatchMailer(system.sessions, relay, system.settings)
+    breaking = OneLaneBreaks(breaks="broken@example.org")
+    settings = relay(system, breaking)
+    mailer = BatchMailer(system.sessions, SmtpSender(settings), settings)
     run = uuid.uuid4().hex[:8]
     addresses = ["broken@example.org", *(f"lane{n}-{run}@example.org" for n in range(39))]
     letters = [Letter(f"lanes-{run}:{to}", EmailKind.VERIFY_EMAIL, to, context())
@@ -181,9 +188,9 @@ async def test_a_failed_lane_stops_the_batchs_other_lanes_before_the_activity_en
     async def after(_session, _letter) -> None:
         return None
 
-    with pytest.raises(ConnectionError):
+    with pytest.raises(Exception, match="Try again later"):
         await mailer.send_batch(letters, after)
-    stopped = len(relay.sent)
+    stopped = len(breaking.sent)
     await asyncio.sleep(0.5)  # ten messages' time per lane
-    assert len(relay.sent) == stopped, "lanes went on sending after the attempt ended"
+    assert len(breaking.sent) == stopped, "lanes went on sending after the attempt ended"
     assert stopped < 39
