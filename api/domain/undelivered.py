@@ -5,6 +5,7 @@ officers, a location's staff for its recipients' invitations, its organizations'
 contact's validation links and its portal accounts' invitations. The outbox's partial index
 (`ix_sent_email_refused`) holds only the refused few."""
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, func, or_
@@ -57,34 +58,41 @@ async def of_organization(session: AsyncSession, locations: Iterable,
     return by_location, by_role
 
 
+_SUBJECT = re.compile(r"[a-z-]+?-(\d+):")  # recipient-7:…, contact-7:…, portal-invite-7:…
+
+
+def _at_address_now(refused: list[SentEmail], rows: Iterable) -> dict[int, SentEmail]:
+    """The refusals (oldest first) of each of these rows' (`id`, `email`) emails, keyed
+    "<kind>-<id>:…", sent to the address on file now, by id: the last one of each (corrected
+    since, the new address is what counts)."""
+    rows = {row.id: row for row in rows}
+    found = {}
+    for refusal in refused:
+        subject = _SUBJECT.match(refusal.event_key)
+        row = rows.get(int(subject[1])) if subject else None
+        if row is not None and refusal.recipients.lower() == (row.email or "").lower():
+            found[row.id] = refusal
+    return found
+
+
 async def invitations(session: AsyncSession, people: Iterable) -> dict[int, SentEmail]:
     """Each of these recipients (rows with `id` and `email`) whose invitation, or personal
-    link's email, was refused at the address on file now, by id (corrected since, the new
-    address is what counts)."""
-    people = {person.id: person for person in people if person.email}
-    if not people:
-        return {}
-    refused = await _refused(session, *(SentEmail.event_key.like(
-        invitation_key(person_id).replace(":invitation", ":%")) for person_id in people))
-    return {person_id: row for row in refused
-            if (person_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in people
-            and row.recipients.lower() == people[person_id].email.lower()}
+    link's email, was refused at the address on file now, by id."""
+    people = [person for person in people if person.email]
+    return _at_address_now(await _refused(session, *(SentEmail.event_key.like(
+        invitation_key(person.id).replace(":invitation", ":%")) for person in people)), people)
 
 
 async def contact_links(session: AsyncSession, contacts: Iterable) -> dict[int, SentEmail]:
     """Each of these points of contact (rows with `id` and `email`) whose validation link (or
     a new one they asked for) was refused at the address on file now, by id."""
-    contacts = {contact.id: contact for contact in contacts}
-    refused = await _refused(session, *(SentEmail.event_key.like(f"contact-{contact_id}:%")
-                                        for contact_id in contacts))
-    return {contact_id: row for row in refused
-            if (contact_id := int(row.event_key.split("-", 1)[1].split(":", 1)[0])) in contacts
-            and row.recipients.lower() == contacts[contact_id].email.lower()}
+    contacts = list(contacts)
+    return _at_address_now(await _refused(session, *(SentEmail.event_key.like(
+        f"contact-{contact.id}:%") for contact in contacts)), contacts)
 
 
 async def portal_invitation(session: AsyncSession, person) -> SentEmail | None:
     """The last invitation to this portal account (a row with `id` and `email`) refused at its
     address of now."""
-    refused = await _refused(session, SentEmail.event_key.like(f"portal-invite-{person.id}:%"))
-    at_now = [row for row in refused if row.recipients.lower() == person.email.lower()]
-    return at_now[-1] if at_now else None
+    return _at_address_now(await _refused(session, SentEmail.event_key.like(
+        f"portal-invite-{person.id}:%")), [person]).get(person.id)
