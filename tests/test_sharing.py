@@ -73,3 +73,22 @@ def test_two_processes_run_every_test_once(tmp_path):
     assert {by[f"{f}::one"] for f in FILES} == {"first", "1"}, "both took a share"
     assert "ran in the other Postgres process" in outputs[0] + outputs[1]
 
+
+
+def test_the_first_process_starts_with_the_heaviest_files(tmp_path):
+    """The longest files run first (while the SQLite pass keeps both cores busy), longest
+    first, then the rest in their order: the two processes meet on short files."""
+    folder, shared = tmp_path / "suite", tmp_path / "shared"
+    folder.mkdir()
+    shared.mkdir()
+    files = ["test_b.py", "test_c.py", "test_openapi_fuzz.py", "test_outages.py", "test_z.py"]
+    for name in files:
+        (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name))
+    log = tmp_path / "ran.log"
+    first = pytest(folder, {**os.environ, SHARE_DIR_ENV: str(shared), "RAN_LOG": str(log),
+                            "PYTHONPATH": str(ROOT)}, False)
+    output = first.communicate(timeout=120)[0]
+    assert first.returncode == 0, output
+    order = list(dict.fromkeys(test.split("::")[0] for test in log.read_text().split()[1::2]))
+    assert order == ["test_outages.py", "test_openapi_fuzz.py", "test_b.py", "test_c.py",
+                     "test_z.py"]
