@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlmodel import col, select
 from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowExecutionStatus, WorkflowHistory
+from temporalio.converter import DataConverter
 from temporalio.worker import Replayer
 
 from core.temporal import DATA_CONVERTER
@@ -38,9 +39,14 @@ async def each(histories: list[WorkflowHistory]):
         yield history
 
 
-def replayer() -> Replayer:
-    return Replayer(workflows=WORKFLOWS, data_converter=DATA_CONVERTER,
-                    workflow_runner=sandbox_runner())
+def replayer(data_converter: DataConverter = DATA_CONVERTER) -> Replayer:
+    """Our workflows in the strict sandbox. Without the SDK's deadlock detection (`debug_mode`:
+    it also runs each activation on the event loop): an activation that takes more than 2 s
+    of the wall clock fails it, and a sandbox's first imports for a run once took that long
+    in the check as a loaded test process ended (all its tests passed). A workflow that does
+    block is caught where it runs: the tests' workers keep the detection."""
+    return Replayer(workflows=WORKFLOWS, data_converter=data_converter,
+                    workflow_runner=sandbox_runner(), debug_mode=True)
 
 
 def folded_markers(histories: list[WorkflowHistory]) -> list[str]:
