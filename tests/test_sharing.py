@@ -46,17 +46,22 @@ def pytest(folder: Path, env: dict, second: bool) -> subprocess.Popen:
         env={**env, **({SECOND_ENV: "1"} if second else {})})
 
 
-def run_both(tmp_path, files: list[str]) -> tuple[dict, list]:
-    """Who ran each test (`first` or `1`), every test having run exactly once, and what the
-    two processes printed."""
+def suite(tmp_path, files: list[str]) -> tuple[Path, dict, Path]:
+    """A suite of these files, the environment that shares them, and the log of who ran what."""
     folder, shared = tmp_path / "suite", tmp_path / "shared"
     folder.mkdir()
     shared.mkdir()
     for name in files:
         (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name))
     log = tmp_path / "ran.log"
-    env = {**os.environ, SHARE_DIR_ENV: str(shared), "RAN_LOG": str(log),
-           "PYTHONPATH": str(ROOT)}
+    return folder, {**os.environ, SHARE_DIR_ENV: str(shared), "RAN_LOG": str(log),
+                    "PYTHONPATH": str(ROOT)}, log
+
+
+def run_both(tmp_path, files: list[str]) -> tuple[dict, list]:
+    """Who ran each test (`first` or `1`), every test having run exactly once, and what the
+    two processes printed."""
+    folder, env, log = suite(tmp_path, files)
     first, second = pytest(folder, env, False), pytest(folder, env, True)
     outputs = [process.communicate(timeout=120)[0] for process in (first, second)]
     assert first.returncode == 0 and second.returncode == 0, outputs
@@ -74,19 +79,12 @@ def test_two_processes_run_every_test_once(tmp_path):
     assert "ran in the other Postgres process" in outputs[0] + outputs[1]
 
 
-
 def test_the_first_process_starts_with_the_heaviest_files(tmp_path):
     """The longest files run first (while the SQLite pass keeps both cores busy), longest
     first, then the rest in their order: the two processes meet on short files."""
-    folder, shared = tmp_path / "suite", tmp_path / "shared"
-    folder.mkdir()
-    shared.mkdir()
     files = ["test_b.py", "test_c.py", "test_openapi_fuzz.py", "test_outages.py", "test_z.py"]
-    for name in files:
-        (folder / name).write_text(TEST.format(second=SECOND_ENV, name=name))
-    log = tmp_path / "ran.log"
-    first = pytest(folder, {**os.environ, SHARE_DIR_ENV: str(shared), "RAN_LOG": str(log),
-                            "PYTHONPATH": str(ROOT)}, False)
+    folder, env, log = suite(tmp_path, files)
+    first = pytest(folder, env, False)
     output = first.communicate(timeout=120)[0]
     assert first.returncode == 0, output
     order = list(dict.fromkeys(test.split("::")[0] for test in log.read_text().split()[1::2]))

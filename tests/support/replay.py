@@ -41,7 +41,8 @@ async def each(histories: list[WorkflowHistory]):
 
 def replayer(data_converter: DataConverter = DATA_CONVERTER) -> Replayer:
     """Our workflows in the strict sandbox. Without the SDK's deadlock detection (`debug_mode`:
-    it also runs each activation on the event loop): an activation that takes more than 2 s
+    it also runs each activation on the event loop and lets `breakpoint()` through the
+    sandbox, with a hook of its own for the process): an activation that takes more than 2 s
     of the wall clock fails it, and a sandbox's first imports for a run once took that long
     in the check as a loaded test process ended (all its tests passed). A workflow that does
     block is caught where it runs: the tests' workers keep the detection."""
