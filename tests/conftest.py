@@ -22,6 +22,7 @@ from tests.support.system import (
     start_system,
     use_test_password_hashing,
 )
+from tests.support.timeskipping import finishing_sleep
 
 
 def pytest_configure(config) -> None:
@@ -100,6 +101,7 @@ async def ts_env():
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=DATA_CONVERTER, test_server_startup_timeout=SERVER_STARTUP)
+    env.sleep = finishing_sleep(env, env.sleep)  # a broken connection does not end it
     async with Pacer(env.client):  # no leaps of years between a result and the lock
         yield env
     await env.shutdown()
