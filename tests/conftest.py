@@ -101,7 +101,7 @@ async def ts_env():
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=DATA_CONVERTER, test_server_startup_timeout=SERVER_STARTUP)
-    env.sleep = finishing_sleep(env, env.sleep)  # a broken connection does not end it
+    env.sleep = finishing_sleep(env.get_current_time, env.sleep)  # a broken connection does not end it
     async with Pacer(env.client):  # no leaps of years between a result and the lock
         yield env
     await env.shutdown()

@@ -1,20 +1,21 @@
-"""The time-skipping test server's sleep, finished when the connection broke under it.
+"""The time-skipping test server's sleep, finished when the connection breaks under it.
 
 The SDK retries its workflow calls when the connection to the server breaks, but not the test
-server's `unlock_time_skipping_with_sleep`: three whole runs (2026-12-06 and twice on
-2026-12-07, each under load) failed a test on "h2 protocol error" from a 7-day sleep that
-failed at once (the test's whole call 0.3-0.6 s). The sleep is finished here instead: the
-server's clock says how much of it passed, and the rest is slept on the connection the client
-makes anew. Any other error, and a second break, still fail the test.
+server's own (`unlock_time_skipping_with_sleep`, `get_current_time`): three whole runs
+(2026-12-06 and twice on 2026-12-07, each under load) failed a test on "h2 protocol error" from a
+7-day sleep that failed at once (the test's whole call 0.3-0.6 s). The sleep is finished here
+instead: the server's clock says how much of it passed, and the rest is slept on the
+connection the client makes anew; a reading of the clock is asked again once. Any other error,
+and a second break, still fail the test.
 """
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio.service import RPCError, RPCStatusCode
-from temporalio.testing import WorkflowEnvironment
 
 Sleep = Callable[[timedelta], Awaitable[None]]
+Clock = Callable[[], Awaitable[datetime]]
 
 
 def broken_connection(error: RPCError) -> bool:
@@ -22,19 +23,28 @@ def broken_connection(error: RPCError) -> bool:
         error.status == RPCStatusCode.INTERNAL and "h2 protocol error" in error.message)
 
 
-def finishing_sleep(env: WorkflowEnvironment, sleep: Sleep) -> Sleep:
-    """`sleep` (the environment's own), finished once if the connection breaks under it."""
+def finishing_sleep(clock: Clock, sleep: Sleep) -> Sleep:
+    """`sleep` (the environment's own), finished once if the connection breaks under it;
+    `clock` is the environment's `get_current_time`."""
+
+    async def now() -> datetime:
+        try:
+            return await clock()
+        except RPCError as error:
+            if not broken_connection(error):
+                raise
+            return await clock()
 
     async def finished(duration: timedelta | float) -> None:
         if not isinstance(duration, timedelta):
             duration = timedelta(seconds=duration)
-        started = await env.get_current_time()
+        started = await now()
         try:
             await sleep(duration)
         except RPCError as error:
             if not broken_connection(error):
                 raise
-            left = duration - (await env.get_current_time() - started)
+            left = duration - (await now() - started)
             if left > timedelta(0):
                 await sleep(left)
 
