@@ -22,7 +22,7 @@ from tests.support.system import (
     start_system,
     use_test_password_hashing,
 )
-from tests.support.timeskipping import finishing_sleep
+from tests.support.timeskipping import finishing_sleep, reading_again
 
 
 def pytest_configure(config) -> None:
@@ -101,7 +101,8 @@ async def ts_env():
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=str(BIN / "temporal-test-server"),
         data_converter=DATA_CONVERTER, test_server_startup_timeout=SERVER_STARTUP)
-    env.sleep = finishing_sleep(env.get_current_time, env.sleep)  # a broken connection does not end it
+    clock = env.get_current_time  # neither ends on a broken connection (timeskipping.py)
+    env.get_current_time, env.sleep = reading_again(clock), finishing_sleep(clock, env.sleep)
     async with Pacer(env.client):  # no leaps of years between a result and the lock
         yield env
     await env.shutdown()

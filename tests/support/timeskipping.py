@@ -23,9 +23,9 @@ def broken_connection(error: RPCError) -> bool:
         error.status == RPCStatusCode.INTERNAL and "h2 protocol error" in error.message)
 
 
-def finishing_sleep(clock: Clock, sleep: Sleep) -> Sleep:
-    """`sleep` (the environment's own), finished once if the connection breaks under it;
-    `clock` is the environment's `get_current_time`."""
+def reading_again(clock: Clock) -> Clock:
+    """`clock` (the environment's `get_current_time`), asked again once if the connection
+    breaks under it."""
 
     async def now() -> datetime:
         try:
@@ -34,6 +34,14 @@ def finishing_sleep(clock: Clock, sleep: Sleep) -> Sleep:
             if not broken_connection(error):
                 raise
             return await clock()
+
+    return now
+
+
+def finishing_sleep(clock: Clock, sleep: Sleep) -> Sleep:
+    """`sleep` (the environment's own), finished once if the connection breaks under it;
+    `clock` is the environment's `get_current_time`."""
+    now = reading_again(clock)
 
     async def finished(duration: timedelta | float) -> None:
         if not isinstance(duration, timedelta):
