@@ -58,7 +58,7 @@ async def of_organization(session: AsyncSession, locations: Iterable,
     return by_location, by_role
 
 
-_SUBJECT = re.compile(r"[a-z-]+?-(\d+):")  # recipient-7:…, contact-7:…, portal-invite-7:…
+_KEY = re.compile(r"[a-z-]+?-(\d+):")  # recipient-7:…, contact-7:…, portal-invite-7:…
 
 
 def _at_address_now(refused: list[SentEmail], rows: Iterable) -> dict[int, SentEmail]:
@@ -68,8 +68,8 @@ def _at_address_now(refused: list[SentEmail], rows: Iterable) -> dict[int, SentE
     rows = {row.id: row for row in rows}
     found = {}
     for refusal in refused:
-        subject = _SUBJECT.match(refusal.event_key)
-        row = rows.get(int(subject[1])) if subject else None
+        key = _KEY.match(refusal.event_key)
+        row = rows.get(int(key[1])) if key else None
         if row is not None and refusal.recipients.lower() == (row.email or "").lower():
             found[row.id] = refusal
     return found

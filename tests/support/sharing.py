@@ -10,9 +10,9 @@ each process checks the workflow histories it made as it ends (tests/support/rep
 
 The first process starts with the files of HEAVY (the longest on Postgres, longest first), then
 goes on in the usual order: they run while the SQLite pass keeps both cores busy, and the two
-processes meet on short files. In their usual place (between "o" and "p") the first process ran
-the three longest last, alone for the last ~30 s while a core idled, and waiting on Temporal
-restarts while the other had nothing left to run.
+processes meet on short files. In their usual place (the outages, the fuzz and the one-writer
+faults all begin with "o", where the two used to meet) the first process ran them last, the
+outages alone for the last ~30 s, waiting on Temporal restarts while a core idled.
 
 Loaded by tests/run.py with `-p tests.support.sharing`; without CVMS_TEST_SHARE_DIR it does
 nothing.
