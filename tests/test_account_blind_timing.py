@@ -80,7 +80,14 @@ async def test_known_and_unknown_addresses_are_answered_alike_and_no_sooner_than
                                 response.text.replace(email, "EMAIL").replace(
                                     email.lower(), "EMAIL") if kind == "api" else None))
             assert answers[0] == answers[1], (path, answers)
-        # Anything else answers as soon as it is done: the login page, and a login.
-        assert app_ms(await http.get("/register")) < FLOOR_MS
-        login = await http.post("/api/v1/auth/token", json={"email": known, "password": PASSWORD})
-        assert login.status_code == 200 and app_ms(login) < FLOOR_MS
+        # Anything else answers as soon as it is done: the login page, and a login. Their own
+        # work may pass the floor on a loaded machine (a login took 255 ms beside a whole test
+        # run), never all three times: the floor would hold each of them back.
+        pages, logins = [], []
+        for _ in range(3):
+            pages.append(app_ms(await http.get("/register")))
+            login = await http.post("/api/v1/auth/token",
+                                    json={"email": known, "password": PASSWORD})
+            assert login.status_code == 200, login.text
+            logins.append(app_ms(login))
+        assert min(pages) < FLOOR_MS and min(logins) < FLOOR_MS, (pages, logins)
