@@ -13,7 +13,7 @@ from api.domain.scope import employer_for
 from api.domain.state_lists import pin
 from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
-from api.params import Id, page_number
+from api.params import Id, id_or_none, page_number
 from api.routing import Router
 from core.errors import CVMSError
 from models.accounts import User
@@ -55,13 +55,30 @@ async def search(request: Request, user: CurrentUser, session: SessionDep) -> HT
         status_code=422 if errors else 200)
 
 
+def _owner(request: Request, user, values: dict) -> dict | None:
+    """The location a new organization will belong to, as its form says: the one the form was
+    opened at (kept in the form), else the active one; None for state staff (theirs belong to
+    no location until linked). Switched in another tab since, the form's still counts (one the
+    person no longer manages is refused on saving, not swapped for the active one)."""
+    if user.role == Role.REVIEWER:
+        return None
+    portal = request.state.portal
+    location_id = id_or_none(values.get("location_id")) or (
+        portal.active.location_id if portal.active else None)
+    held = next((h for h in portal.holdings if h.location_id == location_id), None)
+    return {"id": location_id, "name": held.name if held else None} if location_id else None
+
+
 @router.get("/portal/organizations/new", response_class=HTMLResponse)
-async def new(request: Request, _user: CurrentUser) -> HTMLResponse:
+async def new(request: Request, user: CurrentUser) -> HTMLResponse:
     """The form, holding the name just searched for (the search's "New organization" link
-    passes it): what was typed once is not typed again."""
+    passes it): what was typed once is not typed again; and the location it will belong to."""
     searched = request.query_params.get("name", "").strip()[:NAME_KEPT]
+    owner = _owner(request, user, {})
     return render(request, "employers/new.html", {
-        "values": {"state": "North Carolina", "name": searched}, **CHOICES})
+        "values": {"state": "North Carolina", "name": searched,
+                   "location_id": str(owner["id"]) if owner else ""},
+        "owner": owner, **CHOICES})
 
 
 NAME_KEPT = 200  # a name longer than any the form takes is cut, and the form says so on save
@@ -83,17 +100,17 @@ async def _employer_form(request: Request, session, user,
 
 @router.post("/portal/organizations/new", response_class=HTMLResponse)
 async def create(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    active = request.state.portal.active
+    owner = _owner(request, user, await form_values(request))
 
     async def save(data: EmployerIn) -> Response:
-        employer = await employers.create(session, user,
-                                          active.location_id if active else None, data)
+        employer = await employers.create(session, user, owner["id"] if owner else None, data)
         return redirect(f"/portal/organizations/{employer.id}",
                         notice=f"{employer.name} is created. Add its point of contact below.")
 
     async def again(values: dict, errors: dict, status_code: int) -> Response:
         return render(request, "employers/new.html", {"values": values, "errors": errors,
-                                                      **CHOICES}, status_code=status_code)
+                                                      "owner": owner, **CHOICES},
+                      status_code=status_code)
 
     return await _employer_form(request, session, user, save, again)
 
