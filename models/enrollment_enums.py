@@ -21,6 +21,9 @@ class LocationStatus(StrEnum):
 # Whom a location waits on, in the words of its status projection (the location's workflow
 # writes them; a page reads them, and says the review's itself in the moment before the
 # workflow moves a location its officers' signatures already cover).
+# Before the organization submits Section A no process runs for its locations (their
+# coordinators are invited at the submission): the state's list says so itself.
+WAITING_SECTION_A = "Organization Administrator: complete and submit Section A"
 WAITING_REGISTRATION = "Vaccine coordinator: register from the invitation email"
 WAITING_SECTION_B = "Vaccine coordinator: complete Section B"
 WAITING_RESUBMISSION = "Vaccine coordinator: correct and resubmit Section B"

@@ -27,7 +27,7 @@ from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
 from models.enrollment import Location, Organization
-from models.enrollment_enums import LocationStatus, OrganizationStatus
+from models.enrollment_enums import WAITING_SECTION_A, LocationStatus, OrganizationStatus
 from models.helpdesk import Case, searched
 from models.helpdesk_rules import case_id_of, case_number
 from models.input import Input
@@ -159,7 +159,8 @@ LOCATION_STATUSES = [("", "Any status")] + [(s.value, s.label) for s in Location
 
 async def locations(session: AsyncSession, f: StateFilters,
                     page_size: int | None = PAGE_SIZE) -> Listing:
-    """(Location, organization name) rows, the longest in their status first."""
+    """(Location, organization name, organization status) rows, the longest in their status
+    first."""
     conditions = []
     if f.q:
         conditions.append(_site_search(f.q, Location.id))
@@ -167,7 +168,7 @@ async def locations(session: AsyncSession, f: StateFilters,
         conditions.append(Location.status == f.status)
     if f.age:
         conditions.append(Location.status_since <= f.older_than())
-    joined = select(Location, Organization.legal_name).join(
+    joined = select(Location, Organization.legal_name, Organization.status).join(
         Organization, Organization.id == Location.organization_id)
     # Every location has its organization: the count needs no join.
     count = select(func.count()).select_from(Location).where(*conditions)
@@ -199,7 +200,7 @@ async def _searched_locations(session: AsyncSession, joined, conditions, count,
     if not numbered and total:  # past the last page: the last
         numbered = await ids_of(page)
     ids = [location_id for location_id, _total in numbered]
-    rows = {loc.id: (loc, name) for loc, name in (await session.exec(
+    rows = {loc.id: (loc, name, status) for loc, name, status in (await session.exec(
         joined.where(col(Location.id).in_(ids)))).all()} if ids else {}
     return Listing([rows[i] for i in ids if i in rows], total, page, pages)
 
@@ -438,8 +439,14 @@ def days_since(moment: datetime | None) -> int | str:
 CHANGE_WAITING = "Immunization Branch: review a change to the enrolled site"
 
 
-def location_waiting_on(loc) -> str:
-    return CHANGE_WAITING if loc.amendment_pending else (loc.waiting_on or "")
+def location_waiting_on(loc, organization_status: OrganizationStatus | None = None) -> str:
+    """Whom the location waits on: its process's words, or, before its organization submits
+    Section A (no process runs for it yet), the administrator's turn."""
+    if loc.amendment_pending:
+        return CHANGE_WAITING
+    if not loc.waiting_on and organization_status == OrganizationStatus.DRAFT:
+        return WAITING_SECTION_A
+    return loc.waiting_on or ""
 
 
 def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
@@ -447,7 +454,7 @@ def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
               "Days in status", "Waiting on"]
     return header, [[org, loc.name, pin(loc.id), loc.city, loc.status.label,
                      when(loc.status_since), days_since(loc.status_since),
-                     location_waiting_on(loc)] for loc, org in listing.rows]
+                     location_waiting_on(loc, status)] for loc, org, status in listing.rows]
 
 
 def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:

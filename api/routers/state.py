@@ -51,6 +51,7 @@ def _page_route(path: str):
             "f": f, "found": await find(session, f), "status_choices": statuses,
             **(await _organizations(session, f) if path == "/state/locations" else {}),
             "ages": lists.AGES, "pin": lists.pin, "kind": _kind, "errors": errors,
+            "waiting_on": lists.location_waiting_on,
             "record_number": lists.record_number, "audit_what": lists.audit_what,
             **({"typed_q": request.query_params.get("q", "")} if "q" in errors else {})},
             status_code=422 if errors else 200)
