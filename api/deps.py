@@ -73,6 +73,8 @@ async def optional_user(request: Request, session: SessionDep) -> User | None:
             # told on the page, once: an API client's active location stays as it was
             request.state.moved = await left_location(session, user, request.state.portal)
             MOVED.set(request.state.moved)
+            if request.state.moved:  # kept even when this page is refused (the lost
+                await session.commit()  # location's own, reloaded): told once, not again
         # Pages (error pages too, after a rollback) render from this detached snapshot.
         request.state.viewer = Viewer.of(user, request.state.portal) if user else None
     return request.state.user

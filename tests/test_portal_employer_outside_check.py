@@ -53,6 +53,32 @@ async def test_a_person_removed_from_their_active_location_is_told_once_where_th
     assert mine["active_location_id"] == east
 
 
+async def test_told_on_the_removed_location_s_own_page_the_move_is_not_said_again(
+        system, pair):
+    """Reloading the page of the location they were removed from (its point of care), a person
+    was told on its "not found" page that they now work at their direct location, and told
+    again on every page after: the move was undone with that page's refusal."""
+    east, west = pair.ids
+    person = await invite(system, pair.staff[east], east, "provider", "Reload")
+    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": person["email"], "location_id": west})
+    assert joined.status_code in (200, 201, 204), joined.text
+    page = browser(system)
+    await page.login(person["username"])
+    await page.submit("/portal", {"location_id": str(west)}, action="/portal/active-location")
+    assert (await page.get(f"/care/{west}")).status_code == 200
+    removed = await pair.staff[west].delete(
+        f"/api/v1/portal/users/{person['id']}/locations/{west}")
+    assert removed.status_code == 204, removed.text
+    reloaded = await page.get(f"/care/{west}")
+    assert reloaded.status_code == 404
+    assert "You no longer work at Moved West; you are now working at Moved East." in \
+        reloaded.text
+    after = await page.get("/portal")
+    assert "You no longer work at" not in after.text, "told once"
+    assert "Moved East" in after.text
+
+
 async def test_a_people_search_past_its_last_page_shows_the_last_page(system, pair):
     """?page=999 said "1 person at your locations" above "Nobody found"."""
     east, _west = pair.ids
