@@ -79,6 +79,25 @@ async def test_told_on_the_removed_location_s_own_page_the_move_is_not_said_agai
     assert "Moved East" in after.text
 
 
+async def test_the_record_says_why_its_direct_manager_cannot_deactivate_them(system, pair):
+    """A manager of a person's direct location opened the record of someone who also works at
+    another location: no Deactivate, and no word why (the API says it; the page said nothing)."""
+    east, west = pair.ids
+    person = await invite(system, pair.staff[east], east, "provider", "Twoplace")
+    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": person["email"], "location_id": west})
+    assert joined.status_code in (200, 201, 204), joined.text
+    page = browser(system)
+    await page.login(pair.emails[east])
+    record = (await page.get(f"/portal/accounts/{person['id']}")).text
+    assert "<h2>Deactivate</h2>" in record
+    assert ("also works at Moved West, which you do not manage: deactivating them would end "
+            "their work there too") in record
+    assert f'action="/portal/accounts/{person["id"]}/deactivate"' not in record
+    refused = await pair.staff[east].post(f"/api/v1/portal/users/{person['id']}/deactivate")
+    assert refused.status_code == 403 and "deactivating them would end" in refused.text
+
+
 async def test_a_people_search_past_its_last_page_shows_the_last_page(system, pair):
     """?page=999 said "1 person at your locations" above "Nobody found"."""
     east, _west = pair.ids

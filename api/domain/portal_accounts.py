@@ -514,6 +514,15 @@ async def deactivation_refusal(session: AsyncSession, manager: User,
     return None
 
 
+async def held_beyond_refusal(session: AsyncSession, manager: User, target: User) -> str | None:
+    """Why a manager of the person's direct location does not deactivate them: they also work
+    where the manager does not (their record says it in place of the button), or None."""
+    if beyond := await _held_beyond(session, manager, target):
+        return _beyond_you(target, beyond, "deactivating them would end their work there too",
+                           "deactivates them")
+    return None
+
+
 async def deactivate(session: AsyncSession, manager: User, target: User) -> None:
     """Only for a person whose direct location is one the manager holds; their open sessions
     end at once."""
@@ -527,9 +536,8 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
                         "manage.")
     if refusal := await deactivation_refusal(session, manager, target):
         raise Conflict(refusal, field="form")
-    if beyond := await _held_beyond(session, manager, target):
-        raise Forbidden(_beyond_you(target, beyond, "deactivating them would end their work "
-                                    "there too", "deactivates them"))
+    if beyond := await held_beyond_refusal(session, manager, target):
+        raise Forbidden(beyond)
     target.status = AccountStatus.DEACTIVATED
     session.add(target)
     await end_all_sessions(session, target.id)

@@ -139,6 +139,9 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
     may_deactivate = ends and person.id != user.id and person.status.value == "active"
     kept_active = may_deactivate and await portal_accounts.deactivation_refusal(
         session, user, person)  # said in place of a button every press of would refuse
+    if not ends and direct is not None and direct.location_id in mine and \
+            person.id != user.id and person.status.value == "active":
+        kept_active = await portal_accounts.held_beyond_refusal(session, user, person)
     at = await portal_accounts.profile_location(session, user, person)
     if at is not None:
         values |= {"profile": at[0].profile.value if at[0].profile else None,
