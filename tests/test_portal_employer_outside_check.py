@@ -2,10 +2,16 @@
 active location was taken away, a people search past its last page, and a point of contact
 named by a second organization."""
 
+import html
+import re
+
 import pytest
 
+from models.enums import Role
+from tests.support.accounts import make_user
 from tests.support.inventory import enrolled_sites
 from tests.support.portal import PASSWORD, contact_of_two_employers, invite
+from tests.support.recipients import tag
 from tests.support.review import reviewer
 from tests.support.web import browser, unique_email
 
@@ -96,6 +102,26 @@ async def test_the_record_says_why_its_direct_manager_cannot_deactivate_them(sys
     assert f'action="/portal/accounts/{person["id"]}/deactivate"' not in record
     refused = await pair.staff[east].post(f"/api/v1/portal/users/{person['id']}/deactivate")
     assert refused.status_code == 403 and "deactivating them would end" in refused.text
+
+
+async def test_the_onboarding_case_a_refused_address_leads_to_keeps_that_address(
+        system, pair):
+    """Adding someone whose address is an account the manager may not see, the form sends them
+    to open a User onboarding case "naming this address": the case's form came with its
+    category, subject and location, and without the address just typed, to be typed again."""
+    east, _west = pair.ids
+    elsewhere = await make_user(system, Role.PROVIDER)
+    page = browser(system)
+    await page.login(pair.emails[east])
+    refused = await page.submit("/portal/accounts/new", {
+        "first_name": "Elsa", "last_name": "Where", "email": elsewhere.email.upper(),
+        "location_id": str(east), "profile": "provider", "username": f"elsa.{tag()}"})
+    assert refused.status_code == 409
+    link = html.unescape(re.search(r'href="(/help/cases/new\?[^"]+)"', refused.text)[1])
+    case_form = (await page.get(link)).text
+    box = case_form[case_form.find('name="description"'):]
+    box = box[:box.find("</textarea>")]
+    assert elsewhere.email in html.unescape(box).lower(), box
 
 
 async def test_a_people_search_past_its_last_page_shows_the_last_page(system, pair):

@@ -147,15 +147,17 @@ class AccountElsewhere(Conflict):
 
     joinable = False
 
-    def __init__(self, location_id: int) -> None:
+    def __init__(self, location_id: int, email: str) -> None:
         self.said = ("This email address cannot be used for a new account. If the person "
                      "already has a CVMS account, open a User onboarding case with the help "
                      "desk naming this address and your location: the help desk adds your "
                      "location to their account")
         super().__init__(f"{self.said}.", field="email")
-        self.case_link = "/help/cases/new?" + urlencode({
+        self.case_link = "/help/cases/new?" + urlencode({  # the address typed, not retyped
             "category": "user_onboarding", "location_id": location_id,
-            "subject": "Add my location to someone's existing CVMS account"})
+            "subject": "Add my location to someone's existing CVMS account",
+            "description": f"Please add my location to the CVMS account of {email}: they "
+                           "should keep one login for both."})
 
 
 class InYourOrganization(Conflict):
@@ -207,7 +209,7 @@ async def _address_taken(session: AsyncSession, manager: User, existing: User,
         if existing.status == AccountStatus.ACTIVE and await _in_organization(
                 session, location_id, existing):
             return InYourOrganization((await session.get(Location, location_id)).name)
-        return AccountElsewhere(location_id)
+        return AccountElsewhere(location_id, existing.email)
     if existing.status != AccountStatus.ACTIVE:
         return AddressTaken(f"{existing.full_name} has a deactivated account with this email "
                             "address. Open their record to reactivate it", existing)

@@ -225,10 +225,12 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 async def new_case_page(request: Request, user: CurrentUser, session: SessionDep,
                         follow_up: Id | None = None) -> HTMLResponse:
     """A new case; from a closed case's page, a follow-up linked to it. A link may also prefill
-    the category and subject (the recipient upload's "too large" page), and the location (the
+    the category and subject (the recipient upload's "too large" page), the location (the
     practicing-provider template's page: the case is about that location; a location not the
-    person's own matches no choice of the form, and is not chosen)."""
-    values = {k: request.query_params[k][:200] for k in ("category", "subject", "location_id")
+    person's own matches no choice of the form, and is not chosen), and the description (a
+    refused portal contact's address, which the case is to name)."""
+    values = {k: request.query_params[k][:200] for k in ("category", "subject", "location_id",
+                                                         "description")
               if k in request.query_params}
     if follow_up is not None:
         earlier = await helpdesk.case_for(session, user, follow_up)
