@@ -136,6 +136,10 @@ async def test_a_people_search_past_its_last_page_shows_the_last_page(system, pa
     assert "1 person at your locations matching your search" in far.text
     assert "Nobody found" not in far.text and "Pagey Tester" in far.text
     assert far.text.count("Pagey Tester") == first.text.count("Pagey Tester")
+    for number in ("99999", "0", "٣"):  # past any listing, none, not ASCII: said nowhere
+        odd = await page.get(f"/portal/accounts?name=Pagey&page={number}")
+        assert odd.status_code == 200, (number, odd.text[-300:])
+        assert "Pagey Tester" in odd.text and "No larger than" not in odd.text
 
 
 async def test_a_contact_whose_address_has_an_account_is_not_shown_waiting_forever(system, pair):

@@ -9,7 +9,7 @@ from api.domain import portal_accounts, undelivered
 from api.domain.scope import managed_location_ids
 from api.forms import form_values, parse, validated_form
 from api.pages import PageLinks, redirect, render
-from api.params import Id, form_id
+from api.params import Id, form_id, page_number
 from api.routing import Router
 from core.errors import CVMSError, NotFound
 from models.enrollment import Location, UserLocation
@@ -71,8 +71,8 @@ async def _my_locations(session, user) -> list[tuple[str, str]]:
 @router.get("/portal/accounts", response_class=HTMLResponse)
 async def accounts(request: Request, user: CurrentUser, session: SessionDep) -> HTMLResponse:
     values = {k: v for k, v in request.query_params.items() if v}  # spaces are refused
-    if not values.get("page", "1").isdigit():  # a page number mangled in the address: the first
-        values.pop("page")
+    if "page" in values:  # mangled in the address: the first; past any listing: the last
+        values["page"] = str(max(1, min(page_number(values["page"]), 10_000)))
     search, errors = parse(PeopleSearch, values)
     people, total = (await portal_accounts.search(session, user, search)
                      if search else ([], 0))
