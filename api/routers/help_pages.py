@@ -229,9 +229,9 @@ async def new_case_page(request: Request, user: CurrentUser, session: SessionDep
     practicing-provider template's page: the case is about that location; a location not the
     person's own matches no choice of the form, and is not chosen), and the description (a
     refused portal contact's address, which the case is to name)."""
-    values = {k: request.query_params[k][:200] for k in ("category", "subject", "location_id",
-                                                         "description")
-              if k in request.query_params}
+    values = {k: request.query_params[k][:2000 if k == "description" else 200]
+              for k in ("category", "subject", "location_id", "description")
+              if k in request.query_params}  # a description holds a whole address (254)
     if follow_up is not None:
         earlier = await helpdesk.case_for(session, user, follow_up)
         values = {"related_case_id": str(earlier.id), "category": earlier.category.value,
