@@ -30,3 +30,15 @@ async def test_a_location_before_section_a_is_submitted_waits_on_its_administrat
         assert WAITING_SECTION_A not in page
     listed = (await staff.get("/state/locations", params={"q": f"Sent {word}"})).text
     assert WAITING_REGISTRATION in listed, submitted.locations
+
+
+async def test_the_review_page_offers_no_signed_agreement_before_anyone_signs(system):
+    """The state's page of such a location offered "Download the signed agreement (PDF)", a
+    PDF titled a signed agreement that nobody had signed ("No signatures yet.")."""
+    word = tag()
+    draft = await start_enrollment(system, [f"Unsigned {word} Site"], submit=False)
+    location_id = next(iter(draft.locations.values()))
+    staff = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    page = (await staff.get(f"/review/locations/{location_id}")).text
+    assert "Download the signed agreement" not in page
+    assert "Nobody has signed its agreement yet" in page
