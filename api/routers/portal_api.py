@@ -198,6 +198,9 @@ async def search_employers(user: CurrentUser, session: SessionDep,
 @router.post("/employers", response_model=EmployerOut, status_code=201)
 async def create_employer(request: Request, body: EmployerIn, user: CurrentUser,
                           session: SessionDep) -> EmployerOut:
+    """A Location Manager's new organization belongs to their active location (choose it
+    first with `PUT /api/v1/portal/active-location`; the answer's `location_id` is it); state
+    staff's belongs to none until they link it."""
     active = request.state.portal.active
     employer = await employers.create(session, user, active.location_id if active else None,
                                       body)
