@@ -28,7 +28,13 @@ from models.care_rules import product_name
 from models.eligibility import staff_status
 from models.enrollment_enums import HOME_STATE, WAITING_REVIEW, LocationStatus
 from models.helpdesk_rules import CASE_STATUS_LABELS, case_status_label
-from models.inventory_rules import TransferStatus, actor_name, flag_label, flag_note
+from models.inventory_rules import (
+    TransferStatus,
+    actor_name,
+    flag_label,
+    flag_note,
+    next_step,
+)
 from models.inventory_schemas import is_request_key
 from models.portal_rules import tabs_for
 
@@ -243,6 +249,7 @@ templates.env.globals["csrf_token"] = token_for
 templates.env.globals["status_label"] = status_label
 templates.env.globals["flag_label"] = flag_label
 templates.env.globals["flag_note"] = flag_note
+templates.env.globals["next_step"] = next_step
 templates.env.globals["document_titles"] = document_titles
 templates.env.globals["location_statuses"] = LOCATION_STATUS_LABELS
 # A storage unit's review and a signer's role, in the reviewer's words.

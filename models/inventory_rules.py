@@ -220,6 +220,30 @@ def flag_note(status: TransferStatus, sender: str, receiver: str) -> str:
             f"received or returned to the sender.")
 
 
+def next_step(status: TransferStatus, sender: str, receiver: str) -> str:
+    """What happens next to a transfer in this status, and who does it: said on its page to
+    both sites and the state, whoever opens it (from its email, the list, the queue)."""
+    return {
+        TransferStatus.REQUESTED: (
+            f"The Immunization Branch approves or denies the request; both sites are emailed. "
+            f"{sender} may cancel it until it is shipped."),
+        TransferStatus.APPROVED: (
+            f"{sender} ships the doses and marks the transfer as shipped on this page, then "
+            f"{receiver} confirms receipt here when they arrive; both sites are emailed. Not "
+            f"shipped within {SHIP_WITHIN.days} days, it is flagged."),
+        TransferStatus.SHIPPED: (
+            f"{receiver} confirms receipt on this page when the doses arrive; both sites are "
+            f"emailed. Not received within {RECEIVE_WITHIN.days} days, it is flagged to both "
+            f"sites and the Immunization Branch."),
+        TransferStatus.RECEIVED: f"Nothing more: its doses are in {receiver}'s inventory.",
+        TransferStatus.RETURNED: f"Nothing more: its doses are back in {sender}'s inventory.",
+        TransferStatus.DENIED: ("Nothing more: no doses moved. To move doses anyway, request a "
+                                "new transfer."),
+        TransferStatus.CANCELLED: ("Nothing more: no doses moved. To send doses later, request "
+                                   "a new transfer."),
+    }[status]
+
+
 def transfer_number(transfer_id: int) -> str:
     return f"TR{transfer_id:06d}"
 
