@@ -241,11 +241,15 @@ async def lot_of(session: AsyncSession, location: Location, lot_id: int) -> Lot:
     return lot
 
 
-async def travelling_lots(session: AsyncSession, location: Location) -> set[int]:
-    """The site's lots in an open transfer from it (requested, approved or in transit)."""
-    return set((await session.exec(select(Transfer.lot_id).where(
-        Transfer.from_location_id == location.id,
-        col(Transfer.status).in_(OPEN_TRANSFERS)))).all())
+async def travelling_lots(session: AsyncSession, location: Location) -> dict[int, list[str]]:
+    """The site's lots in an open transfer from it (requested, approved or in transit), each
+    with those transfers' numbers (the page says which one holds a lot's date back)."""
+    found: dict[int, list[str]] = {}
+    for transfer in (await session.exec(select(Transfer).where(
+            Transfer.from_location_id == location.id,
+            col(Transfer.status).in_(OPEN_TRANSFERS)).order_by(col(Transfer.id)))).all():
+        found.setdefault(transfer.lot_id, []).append(transfer.number)
+    return found
 
 
 async def correct_expiry(session: AsyncSession, user: User, location: Location, lot_id: int,

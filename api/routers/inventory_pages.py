@@ -68,6 +68,8 @@ async def _site_page(request: Request, session, user: User, location_id: int,
         "lots_by_id": {lot.id: lot for lot in usable + used_up + expired},
         # a lot in an open transfer carries its date with it: corrected once it is settled
         "correctable": [lot for lot in usable + used_up + expired if lot.id not in travelling],
+        "travelling": [(lot, travelling[lot.id]) for lot in usable + used_up + expired
+                       if lot.id in travelling],
         "ledger": entries[:inventory.LEDGER_PAGE], "ledger_from": ledger_from,
         "ledger_page": inventory.LEDGER_PAGE, "older_entries": len(entries) > inventory.LEDGER_PAGE,
         "transfers": moved[:page], "transfers_from": transfers_from, "transfers_page": page,
