@@ -321,7 +321,14 @@ async def kb_edit_page(request: Request, article_id: Id, _user: Agent,
         "categories": [(c.value, c.label) for c in Category], "editing_title": found.title,
         "values": {"article_id": str(found.id), "title": found.title, "body": found.body,
                    "category": found.category.value if found.category else "",
-                   "published": "yes" if found.published else ""}})
+                   "published": "yes" if found.published else "",
+                   "edited_from": _version(found)}})
+
+
+def _version(article) -> str:
+    """Which save of an article a form was opened on (its last change's time, read the same
+    way on either database)."""
+    return article.updated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 @router.post("/kb", response_class=HTMLResponse)
@@ -331,6 +338,20 @@ async def kb_save(request: Request, user: Agent, session: SessionDep) -> Respons
     if data:
         article_id = form_id(values, "article_id")
         existing = await kb.article(session, article_id, True) if article_id else None
+        opened_on = values.get("edited_from")
+        if existing is not None and opened_on and opened_on != _version(existing):
+            # another agent saved it after this form was opened: theirs is not overwritten
+            # unseen; this form comes back with what was typed, and theirs beside it (saved
+            # again, the form is on their version: the agent's choice, made knowingly)
+            return render(request, "helpdesk/kb.html", {
+                "articles": await kb.latest(session, 100, include_drafts=True),
+                "editing_title": existing.title, "saved_now": existing,
+                "values": {**values, "edited_from": _version(existing)},
+                "errors": {"body": "This article was changed since you opened it, and your "
+                                   "changes are not saved. The article as saved now is shown "
+                                   "below yours: bring what it needs into your text, then "
+                                   "save again."},
+                "categories": [(c.value, c.label) for c in Category]}, status_code=409)
         if existing is None and (same := await kb.saved_just_now(session, data, user.id)):
             return redirect("/helpdesk/kb", notice=f"“{same.title}” was already saved, so it "
                                                    "was not saved again.")
