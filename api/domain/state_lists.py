@@ -32,7 +32,7 @@ from models.helpdesk import Case, searched
 from models.helpdesk_rules import case_id_of, case_number
 from models.input import Input
 from models.inventory import AWAITING_DECISION, FLAGGED_LATE_SHIPMENT, Transfer
-from models.inventory_rules import transfer_number
+from models.inventory_rules import TransferStatus, flag_label, transfer_number
 
 PAGE_SIZE = 50
 PAGE_KEYS = ("page", "org_page")  # StateFilters' page numbers, left out of a URL at 1
@@ -467,11 +467,15 @@ def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
 
 
 def transfer_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
+    """As the page shows them: a shipment's days count from its shipping (the page's "age in
+    this status"), and a late transfer says which flag it has (late to ship, or to arrive)."""
     header = ["Transfer", "Kind", "Status", "From", "To", "Lot", "Doses", "Requested",
-              "Days waiting", "Escalated"]
+              "Days in this status", "Escalated", "Flagged"]
     return header, [[t.number, t.kind.value, t.status.label, sender, receiver, t.lot_number,
-                     t.doses, when(t.requested_at), days_since(t.requested_at),
-                     "yes" if t.escalated else ""] for t, sender, receiver in listing.rows]
+                     t.doses, when(t.requested_at), days_since(
+                         t.shipped_at if t.status == TransferStatus.SHIPPED else t.requested_at),
+                     "yes" if t.escalated else "", flag_label(t.status) if t.flagged else ""]
+                    for t, sender, receiver in listing.rows]
 
 
 def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
