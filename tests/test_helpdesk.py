@@ -590,6 +590,37 @@ async def test_an_agent_edits_and_unpublishes_an_article_from_the_console(system
         assert (await anonymous.get(f"/help/articles/{article.id}")).status_code == 404
 
 
+async def test_an_edit_form_sent_twice_is_saved_once_and_not_called_a_conflict(system):
+    """An article's edit form carries the save it was opened on, so another agent's change
+    made since is not overwritten unseen (tests/test_browser_kb_edited_meanwhile.py). The same
+    form sent twice (a double click, or Back and Save) is not another agent's change: the
+    second finds the article already reading as it would save it, and says it was saved."""
+    from models.helpdesk import Article
+
+    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
+    person = browser(system)
+    await person.login(staff.email)
+    title = f"Edited twice {unique_email('art')}"
+    await person.submit("/helpdesk/kb", {"title": title, "body": "First words.",
+                                         "category": "", "published": "yes"})
+    async with system.sessions() as session:
+        article = (await session.exec(select(Article).where(Article.title == title))).one()
+    form = await person.get(f"/helpdesk/kb/{article.id}")
+    opened_on = re.search(r'name="edited_from" value="([^"]+)"', form.text)[1]
+    edit = {"article_id": str(article.id), "edited_from": opened_on, "title": title,
+            "body": "Better words.", "category": "", "published": "yes"}
+    first = await person.submit(f"/helpdesk/kb/{article.id}", edit, action="/helpdesk/kb")
+    assert f"“{title}” is saved." in first.text
+    again = await person.submit(f"/helpdesk/kb/{article.id}", edit, action="/helpdesk/kb")
+    assert again.status_code == 200 and "already saved" in again.text, again.text[-2000:]
+    stale = await person.submit(f"/helpdesk/kb/{article.id}", {**edit, "body": "Other words."},
+                                action="/helpdesk/kb")  # the same old form, other words
+    assert stale.status_code == 409 and "changed since you opened it" in stale.text
+    await person.http.aclose()
+    async with system.sessions() as session:
+        assert (await session.get(Article, article.id)).body == "Better words."
+
+
 async def test_the_import_form_chooses_the_cases_only_spreadsheet(system):
     """Found by the outside check: a bulk-upload case with one workbook opened its import form
     on "- Select -", the agent to pick the only file there was. The case's only spreadsheet is

@@ -331,6 +331,11 @@ def _version(article) -> str:
     return article.updated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
+def _reads_as(article, data: ArticleIn) -> bool:
+    """Whether the saved article already reads as the form would save it."""
+    return all(getattr(article, name) == value for name, value in data.model_dump().items())
+
+
 @router.post("/kb", response_class=HTMLResponse)
 async def kb_save(request: Request, user: Agent, session: SessionDep) -> Response:
     values = await form_values(request)
@@ -339,6 +344,10 @@ async def kb_save(request: Request, user: Agent, session: SessionDep) -> Respons
         article_id = form_id(values, "article_id")
         existing = await kb.article(session, article_id, True) if article_id else None
         opened_on = values.get("edited_from")
+        if existing is not None and opened_on and opened_on != _version(existing) \
+                and _reads_as(existing, data):  # this form sent twice (a double click, Back)
+            return redirect("/helpdesk/kb", notice=f"“{existing.title}” was already saved, "
+                                                   "so it was not saved again.")
         if existing is not None and opened_on and opened_on != _version(existing):
             # another agent saved it after this form was opened: theirs is not overwritten
             # unseen; this form comes back with what was typed, and theirs beside it (saved
