@@ -49,6 +49,9 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
     await page.get_by_role("button", name="Offer this time").click()
     await expect(page.locator("#day-error")).to_contain_text("Choose today or a later day")
     await expect(page.get_by_label("Places")).to_have_value("3")
+    # the day to show is another form's field: the offered day's refusal is not said there
+    await expect(page.locator("#show-day-error")).to_have_count(0)
+    await expect(page.locator("#show-day")).not_to_have_attribute("aria-invalid", "true")
     await assert_accessible(page)
     later = (utcnow() + timedelta(days=20)).date().isoformat()
     await page.locator("#day").fill(later)

@@ -310,7 +310,7 @@ async def day_page(request: Request, location_id: Id, user: CurrentUser,
         day = date.fromisoformat(asked) if asked else today
     except ValueError:  # an address typed or altered: said on the field, not shown as today
         return await _day_page(request, session, user, location, today, errors={
-            "day": f"There is no day \u201c{asked[:20]}\u201d: choose one in the calendar, "
+            "show_day": f"There is no day \u201c{asked[:20]}\u201d: choose one in the calendar, "
                    f"or write it as {today.isoformat()}. Today is shown."}, status_code=422)
     return await _day_page(request, session, user, location, day)
 
