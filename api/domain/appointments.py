@@ -292,8 +292,8 @@ async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
     await take_turn(session, person.id)  # bookings sent at once: one appointment
     slot = await _bookable(session, person, slot_id, staff)
     if await booked_for(session, person):
-        raise Conflict(_refusal(staff, N_("You already have an appointment: cancel it to "
-                                          "choose another time."),
+        raise Conflict(_refusal(staff, N_("You already have an appointment: change it to "
+                                          "another time, or cancel it."),
                                 "They already have an appointment: move or cancel it "
                                 "instead."), field="slot_id")
     await _take_place(session, slot)
