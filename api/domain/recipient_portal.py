@@ -29,6 +29,7 @@ from models.recipient_rules import (
     NO_SUCH_DAY,
     RECIPIENT_LINK,
     US_DATE_EXAMPLE,
+    RecipientIn,
     field_errors,
 )
 from models.recipient_schemas import RegistrationIn, WalkInIn, ask_yes_or_no
@@ -203,9 +204,11 @@ async def correct_identity(session: AsyncSession, user, person: Recipient,
     it was. The errors by field, when there are any (the caller has checked that this
     location keeps the person's details, and commits)."""
     before = {k: str(getattr(person, k)) for k in IDENTITY}
+    # the details alone (RecipientIn), not the questionnaire: someone invited who has not
+    # registered yet has no answers, and their name is corrected all the same
+    kept = {k: v for k, v in form_values(person).items() if k in RecipientIn.model_fields}
     try:
-        data = RegistrationIn.model_validate(
-            {**form_values(person), **{k: values.get(k, "") for k in IDENTITY}})
+        data = RecipientIn.model_validate({**kept, **{k: values.get(k, "") for k in IDENTITY}})
     except ValueError as error:
         errors = field_errors(error)
         if errors.get("date_of_birth") in (US_DATE_EXAMPLE, NO_SUCH_DAY):
