@@ -221,6 +221,7 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
     if not data.confirmed and (problem := await _outside_ages(session, person, product_id,
                                                                data.administered_on)):
         raise Invalid(problem + CONFIRM, field="confirmed")
+    await _before_the_next(session, person, data, product_id, except_id)
     if data.dose_number == 1:
         return
     before = (await session.exec(select(Administration).where(
@@ -251,6 +252,36 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
         raise Invalid(f"Dose {data.dose_number} of {earlier.name} is due from {day(due)}, "
                       f"{earlier.interval_days} days after dose {data.dose_number - 1} "
                       f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
+
+
+async def _before_the_next(session: AsyncSession, person: Recipient, data, product_id: int,
+                           except_id: int | None = None) -> None:
+    """The dose after this one, when it is on record (a correction of an earlier dose's day,
+    or an earlier dose recorded again after its removal), checked as the dose before is:
+    this one is on an earlier day, and a gap shorter than this product's interval is
+    recorded only when confirmed."""
+    after = (await session.exec(select(Administration).where(
+        Administration.recipient_id == person.id, Administration.status == RECORDED,
+        Administration.dose_number == data.dose_number + 1,
+        Administration.id != (except_id or 0)))).first()
+    if after is None:
+        return
+    if data.administered_on == after.administered_on:
+        raise Invalid(f"Dose {after.dose_number} is recorded for this same day: a second dose "
+                      f"on one day is not recorded. If that really happened, report it to "
+                      f"the help desk.", field="administered_on")
+    if data.administered_on > after.administered_on:
+        raise Invalid(f"Dose {data.dose_number} cannot be after dose {after.dose_number} "
+                      f"({day(after.administered_on)}).", field="administered_on")
+    product = await session.get(Product, product_id)
+    if not data.confirmed and product.interval_days and (
+            after.administered_on - data.administered_on
+            < timedelta(days=product.interval_days) - GRACE):
+        due = data.administered_on + timedelta(days=product.interval_days)
+        raise Invalid(f"Dose {after.dose_number} ({day(after.administered_on)}) would then be "
+                      f"early: after dose {data.dose_number} of {product.name}, it is due "
+                      f"from {day(due)}, {product.interval_days} days later." + CONFIRM,
+                      field="confirmed")
 
 
 async def _outside_ages(session: AsyncSession, person: Recipient, product_id: int,
