@@ -38,11 +38,11 @@ from models.recipient_store import store
 from models.recipients import Recipient, RecipientSite, RecipientUpload
 
 PAGE_SIZE = 25
-NO_UPLOAD = "We could not find that upload among your locations'."
+NO_UPLOAD = "We could not find that upload among the uploads you can open."
 NOTHING_VALID = "No row of this file can be imported: fix the file and upload it again."
 IMPORTING = ("This file's valid rows are being imported already: its import is among the "
              "uploads on the Bulk Registration page.")
-NO_RECIPIENT = "We could not find that recipient among your locations'."
+NO_RECIPIENT = "We could not find that recipient among the people of your locations."
 
 
 ENCODE_CHUNK = 250  # rows per json.dumps call (~0.6 ms): the event loop gets its turn between
