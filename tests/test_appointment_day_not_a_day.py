@@ -14,3 +14,6 @@ async def test_a_day_that_is_not_one_is_named_on_its_field_not_shown_as_today(sy
         assert page.status_code == 422, (typed, page.status_code)
         assert f"There is no day \u201c{typed}\u201d" in page.text
         assert 'aria-describedby="show-day-error"' in page.text
+        # the summary links to the day to show, not to the offered time's day above it
+        assert '<a class="usa-link" href="#show-day">Day to show: There is no day' in page.text
+        assert 'id="day-error"' not in page.text
