@@ -2,7 +2,8 @@
 to dose 2's day (two doses on one day, which recording refuses) or after it, and dose 2
 left days after dose 1 without the confirmation recording asks for, all saved as "The dose is
 corrected.". The dose after is now checked as the dose before is: never on or before it, and
-a gap shorter than the product's interval recorded only when confirmed."""
+a gap shorter than the product's interval, or another product than the next dose's,
+recorded only when confirmed."""
 
 import uuid
 from datetime import timedelta
@@ -42,6 +43,12 @@ async def test_an_earlier_dose_is_not_moved_onto_or_past_the_next(system):
     assert (await site.provider.put(url, json=body)).status_code == 200
     url, body = _edit(dose_id, today - timedelta(days=30), confirmed=True)
     assert (await site.provider.put(url, json=body)).status_code == 422
+    # moved to a lot of another product than dose 2's: asked as recording it is
+    janssen = await stock(system, site, "212", f"NJ-{uuid.uuid4().hex[:5].upper()}")
+    url, body = _edit(dose_id, today - timedelta(days=60))
+    other = await site.provider.put(url, json={**body, "lot_id": janssen})
+    assert other.status_code == 422, other.text
+    assert "Dose 2 was Moderna" in other.json()["errors"]["confirmed"], other.json()
     async with system.sessions() as session:
         kept = await session.get(Administration, dose_id)
-    assert kept.administered_on == today - timedelta(days=40)
+    assert kept.administered_on == today - timedelta(days=40) and kept.lot_id == lot

@@ -274,6 +274,10 @@ async def _before_the_next(session: AsyncSession, person: Recipient, data, produ
         raise Invalid(f"Dose {data.dose_number} cannot be after dose {after.dose_number} "
                       f"({day(after.administered_on)}).", field="administered_on")
     product = await session.get(Product, product_id)
+    if not data.confirmed and product_id != after.product_id:
+        raise Invalid(f"Dose {after.dose_number} was "
+                      f"{(await session.get(Product, after.product_id)).name}; this lot is "
+                      f"{product.name}." + CONFIRM, field="confirmed")
     if not data.confirmed and product.interval_days and (
             after.administered_on - data.administered_on
             < timedelta(days=product.interval_days) - GRACE):
