@@ -4,6 +4,7 @@ and column, whole file or valid rows only, the same person once, each invitation
 
 import asyncio
 import io
+import re
 
 from openpyxl import load_workbook
 from sqlmodel import select
@@ -95,9 +96,13 @@ async def test_more_than_5000_rows_are_refused_with_the_limit_and_a_help_desk_li
     assert page.status_code == 413
     assert "at most 5,000 recipients" in page.text
     assert "/help/cases/new?category=recipient_bulk_upload&amp;subject=" in page.text
-    case_page = await person.get("/help/cases/new?category=recipient_bulk_upload&subject="
-                                 "Recipient+bulk+upload+of+more+than+5%2C000+rows")
+    # the case is about the location the file was for: the link names it, and the case
+    # form has it chosen (it was left at "- Select -", for the agent to ask which)
+    link = re.search(r'href="(/help/cases/new\?[^"]+)"', page.text)[1].replace("&amp;", "&")
+    assert f"location_id={manager.location_id}" in link, link
+    case_page = await person.get(link)
     assert 'value="Recipient bulk upload of more than 5,000 rows"' in case_page.text
+    assert f'<option value="{manager.location_id}" selected' in case_page.text
 
 
 async def test_errors_by_row_and_column_whole_file_or_valid_rows_only(system):

@@ -119,10 +119,12 @@ async def upload_page(request: Request, user: Uploader, session: SessionDep,
         return redirect(f"/recipients/uploads/{done.id}")
     except CVMSError as error:
         await rollback_keeping(session, user)
+        help_url = getattr(error, "help_url", None)
+        if help_url and location_id is not None:  # the case is about this location's list
+            help_url = f"{help_url}&location_id={location_id}"
         return await _home(request, session, user, location_id, errors=error.problems("file"),
                            values={"valid_rows_only": "true" if choice else "false"},
-                           help_url=getattr(error, "help_url", None),
-                           status_code=error.status_code)
+                           help_url=help_url, status_code=error.status_code)
 
 
 @pages.get("/recipients/uploads/{upload_id}", response_class=HTMLResponse)
