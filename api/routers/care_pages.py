@@ -326,7 +326,10 @@ async def dose_action(request: Request, administration_id: Id, action: str, user
                 await session.get(Recipient, dose.recipient_id),
                 await session.get(Location, dose.location_id), dose)
             await administrations.edit(session, gateway, user, dose, data)
-            return redirect(back, notice="The dose is corrected.")
+            # a first dose's day moves its reminder: said as recording the dose says it
+            reminder = await _reminder_said(
+                session, gateway, await session.get(Recipient, dose.recipient_id), dose)
+            return redirect(back, notice=f"The dose is corrected.{reminder}")
         if action == "remove":
             if dose.status == ENTERED_IN_ERROR:  # Back, or a second tab: nothing changes
                 return redirect(back, notice=f"Dose {dose.dose_number} was already removed as "
