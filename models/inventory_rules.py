@@ -83,27 +83,34 @@ def corrected_expiry_problem(expires: date, today: date) -> str | None:
 
 
 RECEIPTS = (EntryKind.RECEIVED, EntryKind.TRANSFER_IN)  # what brought a lot's doses in
+# Doses shipped to another site (signed negative) and those back from a shipment not received:
+# what left the site with their vials, whose extra doses are drawn where they went.
+SHIPPED = (EntryKind.TRANSFER_OUT, EntryKind.TRANSFER_BACK)
 EXTRA_SHARE = 5  # without doses per vial: at most a fifth (20%) of the doses received
 
 
 def extra_doses_problem(received: int, extra_so_far: int, wanted: int, on_hand: int,
-                        doses_per_vial: int, lot_number: str) -> str | None:
+                        doses_per_vial: int, lot_number: str, shipped: int = 0) -> str | None:
     """Why `wanted` more extra doses cannot be added to a lot, or None. Extra doses are drawn
-    from the lot's vials: at most one extra dose per vial received into the lot (the product's
-    doses per vial tell the vials), or without that, a fifth of the doses received; and none
+    from the lot's vials: at most one extra dose per vial received into the lot and not
+    shipped on to another site (`shipped` doses: their vials give their extra doses there; the
+    product's doses per vial tell the vials), or without that, a fifth of those doses; and none
     once the lot has no doses on hand (no vial is left to draw from)."""
     if on_hand <= 0:
         return (f"Lot {lot_number} has no doses on hand: extra doses are drawn from its vials, "
                 f"and none is left.")
+    kept = max(received - shipped, 0)
+    onward = f", {counted(shipped, 'dose')} of them shipped to other sites" if shipped else ""
     if doses_per_vial > 1:
-        vials = -(-received // doses_per_vial)
+        vials = -(-kept // doses_per_vial)
         limit = vials
         why = (f"at most one extra dose per vial: lot {lot_number} received "
-               f"{counted(received, 'dose')} ({counted(vials, 'vial')} of {doses_per_vial})")
+               f"{counted(received, 'dose')}{onward} ({counted(vials, 'vial')} of "
+               f"{doses_per_vial} {'kept here' if shipped else 'received'})")
     else:
-        limit = received // EXTRA_SHARE
+        limit = kept // EXTRA_SHARE
         why = (f"at most a fifth of the doses received as extra doses: lot {lot_number} "
-               f"received {counted(received, 'dose')}")
+               f"received {counted(received, 'dose')}{onward}")
     if extra_so_far + wanted <= limit:
         return None
     left = max(limit - extra_so_far, 0)

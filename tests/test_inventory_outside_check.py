@@ -30,6 +30,7 @@ from tests.support.inventory import (
     product_id,
     receive,
     request_transfer,
+    transfer_status,
 )
 from tests.support.review import reviewer
 from tests.support.web import browser
@@ -209,6 +210,38 @@ async def test_extra_doses_are_at_most_one_a_vial_and_only_while_doses_are_on_ha
     assert (await adjust(manager, site, used_up, "wastage", 10)).status_code == 201
     empty = await adjust(manager, site, used_up, "extra_doses", 1)
     assert empty.status_code == 422 and "no doses on hand" in empty.json()["errors"]["lot_id"]
+
+
+async def test_vials_shipped_on_give_their_extra_doses_where_they_went(system, world):
+    """Found by an outside check: the cap of one extra dose per vial counted every dose a lot
+    ever received, so the vials a site shipped on to another site gave their extra doses
+    twice, at the sender (as though it still held them) and at the receiver. The sender's cap
+    now counts the vials it kept; one not received and returned counts again."""
+    state, a, _b = world
+    sender, receiver = a.ids
+    moderna = await product_id(system, "207")  # 10 doses a vial
+    await receive(a.staff[sender], sender, moderna, "ONWARD-1", 100)  # 10 vials
+    lot = await lot_id(a.staff[sender], sender, "ONWARD-1")
+    asked = await request_transfer(a.staff[sender], sender, receiver, lot, 60)
+    assert asked.status_code == 201, asked.text
+    url = f"/api/v1/transfers/{asked.json()['id']}"
+    assert (await state.post(f"{url}/decision", json={"decision": "approve"})).status_code == 200
+    await transfer_status(a.staff[sender], asked.json()["id"], "approved")
+    assert (await a.staff[sender].post(f"{url}/ship")).status_code == 200
+    too_many = await adjust(a.staff[sender], sender, lot, "extra_doses", 5)
+    assert too_many.status_code == 422, too_many.text
+    said = too_many.json()["errors"]["doses"]
+    assert "60 doses of them shipped to other sites (4 vials of 10 kept here)" in said, said
+    assert "at most 4 extra doses" in said, said
+    assert (await adjust(a.staff[sender], sender, lot, "extra_doses", 4)).status_code == 201
+    assert (await a.staff[receiver].post(f"{url}/receive")).status_code == 200
+    await transfer_status(a.staff[receiver], asked.json()["id"], "received")
+    arrived = await lot_id(a.staff[receiver], receiver, "ONWARD-1")
+    there = await adjust(a.staff[receiver], receiver, arrived, "extra_doses", 7)
+    assert there.status_code == 422 and "at most 6 extra doses" in there.json()["errors"][
+        "doses"], there.text
+    assert (await adjust(a.staff[receiver], receiver, arrived, "extra_doses", 6)).status_code \
+        == 201
 
 
 def test_without_doses_per_vial_extra_doses_are_a_fifth_of_the_doses_received():

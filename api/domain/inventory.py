@@ -26,6 +26,7 @@ from models.enrollment_enums import LocationStatus
 from models.inventory import LedgerEntry, Lot, Product, Transfer
 from models.inventory_rules import (
     RECEIPTS,
+    SHIPPED,
     EntryKind,
     TransferStatus,
     actor_name,
@@ -396,11 +397,12 @@ async def _extra_doses_fit(session: AsyncSession, lot: Lot, wanted: int) -> None
     sums = (await session.exec(select(
         func.coalesce(func.sum(LedgerEntry.doses).filter(LedgerEntry.kind.in_(RECEIPTS)), 0),
         func.coalesce(func.sum(LedgerEntry.doses).filter(
-            LedgerEntry.kind == EntryKind.EXTRA_DOSES), 0)).where(
-        LedgerEntry.lot_id == lot.id))).one()
+            LedgerEntry.kind == EntryKind.EXTRA_DOSES), 0),
+        func.coalesce(func.sum(LedgerEntry.doses).filter(LedgerEntry.kind.in_(SHIPPED)), 0)
+    ).where(LedgerEntry.lot_id == lot.id))).one()
     product = await session.get(Product, lot.product_id)
     problem = extra_doses_problem(int(sums[0]), int(sums[1]), wanted, lot.on_hand,
-                                  product.doses_per_vial, lot.lot_number)
+                                  product.doses_per_vial, lot.lot_number, -int(sums[2]))
     if problem:
         raise Invalid(problem, field="lot_id" if lot.on_hand <= 0 else "doses")
 
