@@ -22,15 +22,22 @@ async def pair(system):
                                 await reviewer(system))
 
 
+async def working_at_both(system, pair, name: str) -> dict:
+    """A Healthcare Provider of the first location who also works at the second."""
+    east, west = pair.ids
+    person = await invite(system, pair.staff[east], east, "provider", name)
+    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
+        "email": person["email"], "location_id": west})
+    assert joined.status_code in (200, 201, 204), joined.text
+    return person
+
+
 async def test_a_person_removed_from_their_active_location_is_told_once_where_they_work_now(
         system, pair):
     """Removed by a manager from the location they were working at, a person landed back at
     their direct location on their next page with no word why."""
     east, west = pair.ids
-    person = await invite(system, pair.staff[east], east, "provider", "Rem")
-    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
-        "email": person["email"], "location_id": west})
-    assert joined.status_code in (200, 201, 204), joined.text
+    person = await working_at_both(system, pair, "Rem")
     page = browser(system)
     await page.login(person["username"])
     switched = await page.submit("/portal", {"location_id": str(west)},
@@ -65,10 +72,7 @@ async def test_told_on_the_removed_location_s_own_page_the_move_is_not_said_agai
     was told on its "not found" page that they now work at their direct location, and told
     again on every page after: the move was undone with that page's refusal."""
     east, west = pair.ids
-    person = await invite(system, pair.staff[east], east, "provider", "Reload")
-    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
-        "email": person["email"], "location_id": west})
-    assert joined.status_code in (200, 201, 204), joined.text
+    person = await working_at_both(system, pair, "Reload")
     page = browser(system)
     await page.login(person["username"])
     await page.submit("/portal", {"location_id": str(west)}, action="/portal/active-location")
@@ -89,10 +93,7 @@ async def test_the_record_says_why_its_direct_manager_cannot_deactivate_them(sys
     """A manager of a person's direct location opened the record of someone who also works at
     another location: no Deactivate, and no word why (the API says it; the page said nothing)."""
     east, west = pair.ids
-    person = await invite(system, pair.staff[east], east, "provider", "Twoplace")
-    joined = await pair.staff[west].post("/api/v1/portal/users/join", json={
-        "email": person["email"], "location_id": west})
-    assert joined.status_code in (200, 201, 204), joined.text
+    person = await working_at_both(system, pair, "Twoplace")
     page = browser(system)
     await page.login(pair.emails[east])
     record = (await page.get(f"/portal/accounts/{person['id']}")).text
