@@ -219,6 +219,9 @@ async def main(args: argparse.Namespace) -> dict:
         "bare_per_second": round(bare["per_second"], 3),
         "ratio_cvms_to_bare": statistics.median(ratios),
         "ratios_of_each_run": ratios,
+        "per_second_of_each_run": {
+            "cvms": [round(ours["per_second"], 3) for ours in batches],
+            "bare": [round(theirs["per_second"], 3) for theirs in bares]},
         "cpu_seconds_per_enrollment": cvms["cpu"],
         "bare_cpu_seconds_per_enrollment": bare["cpu"],
         "shape_per_enrollment": {k: round(v / (runs + 1), 1) for k, v in everything.items()},
