@@ -100,13 +100,13 @@ def extra_doses_problem(received: int, extra_so_far: int, wanted: int, on_hand: 
         return (f"Lot {lot_number} has no doses on hand: extra doses are drawn from its vials, "
                 f"and none is left.")
     kept = max(received - shipped, 0)
-    onward = f", {counted(shipped, 'dose')} of them shipped to other sites" if shipped else ""
+    onward = f", {shipped:,} of them shipped to other sites" if shipped else ""
     if doses_per_vial > 1:
         vials = -(-kept // doses_per_vial)
         limit = vials
         why = (f"at most one extra dose per vial: lot {lot_number} received "
                f"{counted(received, 'dose')}{onward} ({counted(vials, 'vial')} of "
-               f"{doses_per_vial} {'kept here' if shipped else 'received'})")
+               f"{doses_per_vial}{' kept here' if shipped else ''})")
     else:
         limit = kept // EXTRA_SHARE
         why = (f"at most a fifth of the doses received as extra doses: lot {lot_number} "

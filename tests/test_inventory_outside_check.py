@@ -231,7 +231,7 @@ async def test_vials_shipped_on_give_their_extra_doses_where_they_went(system, w
     too_many = await adjust(a.staff[sender], sender, lot, "extra_doses", 5)
     assert too_many.status_code == 422, too_many.text
     said = too_many.json()["errors"]["doses"]
-    assert "60 doses of them shipped to other sites (4 vials of 10 kept here)" in said, said
+    assert "100 doses, 60 of them shipped to other sites (4 vials of 10 kept here)" in said, said
     assert "at most 4 extra doses" in said, said
     assert (await adjust(a.staff[sender], sender, lot, "extra_doses", 4)).status_code == 201
     assert (await a.staff[receiver].post(f"{url}/receive")).status_code == 200
