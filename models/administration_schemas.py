@@ -46,6 +46,8 @@ class AdministrationEdit(Form):
 
 class RemovalIn(Form):
     reason: Annotated[str, Field(min_length=3, max_length=500)]
+    # a dose with a later dose of the series recorded after it is removed only when confirmed
+    remove_anyway: bool = False
 
 
 class AdministrationOut(BaseModel):

@@ -477,6 +477,8 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
     await _turn_of(session, dose)
     if dose.status == ENTERED_IN_ERROR:
         return dose
+    if not data.remove_anyway:
+        await _nothing_after(session, dose)
     lot = await session.get(Lot, dose.lot_id)
     dose.status, dose.removed_at, dose.removed_by = ENTERED_IN_ERROR, utcnow(), user.id
     dose.removal_reason = data.reason
@@ -495,6 +497,22 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
         return dose
     await _recheck_all(session, gateway, dose)
     return dose
+
+
+async def _nothing_after(session: AsyncSession, dose: Administration) -> None:
+    """A dose with a later dose of the person's series recorded is removed only when confirmed:
+    the later one stays, and their record would read it without the dose before it (a series
+    of two: complete on the second alone)."""
+    later = (await session.exec(select(Administration).where(
+        Administration.recipient_id == dose.recipient_id, Administration.status == RECORDED,
+        Administration.dose_number > dose.dose_number).order_by(
+        col(Administration.dose_number)).limit(1))).first()
+    if later is not None:
+        raise Invalid(f"Dose {later.dose_number} ({day(later.administered_on)}) is recorded "
+                      f"after this one and stays recorded: their record would show dose "
+                      f"{later.dose_number} without dose {dose.dose_number}. If dose "
+                      f"{later.dose_number} is wrong too, remove it first; to remove this "
+                      f"one all the same, tick the box.", field="remove_anyway")
 
 
 async def _turn_of(session: AsyncSession, dose: Administration) -> None:
