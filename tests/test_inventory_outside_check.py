@@ -319,6 +319,13 @@ async def test_another_organizations_site_is_found_only_once_enrolled(system, wo
         "doses": 1, "reason": "Clinic", "request_key": key()}, action=f"/inventory/{a1}/transfer")
     assert page.status_code == 422 and "Charlie" not in page.text.split("<main")[1]
     await person.http.aclose()
+    # Another organization's site named as the sender (the receiver their own): refused as
+    # not found, naming the field, and the same as a site that does not exist.
+    from_theirs = await request_transfer(outsider, b.ids[0], a1, lot, 1)
+    from_nowhere = await request_transfer(outsider, 987_654, a1, lot, 1)
+    assert from_theirs.status_code == from_nowhere.status_code == 404, from_theirs.text
+    assert from_theirs.json() == from_nowhere.json(), from_theirs.text
+    assert "from_location_id" in from_theirs.json()["errors"], from_theirs.text
 
 
 async def test_the_audit_log_names_links_and_finds_transfers_by_number_and_site(system, world):

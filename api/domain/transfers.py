@@ -13,7 +13,7 @@ from api.domain.state_lists import actor_names
 from api.forms import validated_form
 from api.processes import Gateway
 from api.processes import transfers as transfer_process
-from core.errors import Conflict, Forbidden, Invalid, NotFound
+from core.errors import Conflict, CVMSError, Forbidden, Invalid, NotFound
 from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
@@ -72,7 +72,11 @@ async def _check_request(session: AsyncSession, user: User, data: TransferIn):
     if data.from_location_id not in mine and data.to_location_id not in mine:
         raise Forbidden("Request transfers only for a site you manage.",
                         field="from_location_id")
-    sender = await site_for(session, user, data.from_location_id)
+    try:
+        sender = await site_for(session, user, data.from_location_id)
+    except CVMSError as error:  # another's site (not found), or one not enrolled: which box
+        error.errors.setdefault("from_location_id", error.message)
+        raise
     receiver = await _enrolled(session, user, data.to_location_id)
     await hold_sites(session, sender.id, receiver.id)  # before the lot is read
     if data.kind == TransferKind.REDISTRIBUTION:
