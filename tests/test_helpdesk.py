@@ -557,22 +557,28 @@ async def test_suggested_articles_stay_after_a_refused_submit(system):
     assert title in refused.text and "No matching articles" not in refused.text
 
 
-async def test_an_agent_edits_and_unpublishes_an_article_from_the_console(system):
-    """Found by the outside check: /helpdesk/kb only wrote new articles; changing or
-    unpublishing one needed PUT /api/v1/helpdesk/articles/{id}."""
-    from models.enums import Role
+async def article_written(system, title: str):
+    """An agent signed in to the console (their browser) and the article they wrote there
+    ("First words.", published)."""
     from models.helpdesk import Article
-    from tests.support.accounts import make_user
-    from tests.support.web import browser
 
     staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
     person = browser(system)
     await person.login(staff.email)
-    title = f"Old title {unique_email('art')}"
     await person.submit("/helpdesk/kb", {"title": title, "body": "First words.",
                                          "category": "", "published": "yes"})
     async with system.sessions() as session:
         article = (await session.exec(select(Article).where(Article.title == title))).one()
+    return person, article
+
+
+async def test_an_agent_edits_and_unpublishes_an_article_from_the_console(system):
+    """Found by the outside check: /helpdesk/kb only wrote new articles; changing or
+    unpublishing one needed PUT /api/v1/helpdesk/articles/{id}."""
+    from models.helpdesk import Article
+
+    title = f"Old title {unique_email('art')}"
+    person, article = await article_written(system, title)
     listing = await person.get("/helpdesk/kb")
     assert f'href="/helpdesk/kb/{article.id}"' in listing.text
     form = await person.get(f"/helpdesk/kb/{article.id}")
@@ -597,14 +603,8 @@ async def test_an_edit_form_sent_twice_is_saved_once_and_not_called_a_conflict(s
     second finds the article already reading as it would save it, and says it was saved."""
     from models.helpdesk import Article
 
-    staff = await make_user(system, Role.HELPDESK_AGENT, team="general")
-    person = browser(system)
-    await person.login(staff.email)
     title = f"Edited twice {unique_email('art')}"
-    await person.submit("/helpdesk/kb", {"title": title, "body": "First words.",
-                                         "category": "", "published": "yes"})
-    async with system.sessions() as session:
-        article = (await session.exec(select(Article).where(Article.title == title))).one()
+    person, article = await article_written(system, title)
     form = await person.get(f"/helpdesk/kb/{article.id}")
     opened_on = re.search(r'name="edited_from" value="([^"]+)"', form.text)[1]
     edit = {"article_id": str(article.id), "edited_from": opened_on, "title": title,

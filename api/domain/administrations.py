@@ -221,13 +221,11 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
     if not data.confirmed and (problem := await _outside_ages(session, person, product_id,
                                                                data.administered_on)):
         raise Invalid(problem + CONFIRM, field="confirmed")
-    await _before_the_next(session, person, data, product_id, except_id)
+    doses = await _recorded_doses(session, person.id, except_id)
+    await _before_the_next(session, doses, data, product_id)
     if data.dose_number == 1:
         return
-    before = (await session.exec(select(Administration).where(
-        Administration.recipient_id == person.id, Administration.status == RECORDED,
-        Administration.dose_number == data.dose_number - 1,
-        Administration.id != (except_id or 0)))).first()
+    before = next((d for d in doses if d.dose_number == data.dose_number - 1), None)
     if before is None:
         raise Invalid(f"Dose {data.dose_number - 1} is not recorded for this person: record "
                       f"it first (a dose given elsewhere or on paper, with its real date).",
@@ -254,16 +252,28 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
                       f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
 
 
-async def _before_the_next(session: AsyncSession, person: Recipient, data, product_id: int,
-                           except_id: int | None = None) -> None:
+async def _recorded_doses(session: AsyncSession, recipient_id: int,
+                          except_id: int | None = None) -> list[Administration]:
+    """The person's recorded doses in the series' order, but `except_id` (the dose being
+    corrected or removed): a handful, read once for the doses before and after."""
+    return list((await session.exec(select(Administration).where(
+        Administration.recipient_id == recipient_id, Administration.status == RECORDED,
+        Administration.id != (except_id or 0)).order_by(
+        col(Administration.dose_number)))).all())
+
+
+def _next_of(doses: list[Administration], dose_number: int) -> Administration | None:
+    """The first recorded dose after dose `dose_number` (of `_recorded_doses`), if any."""
+    return next((d for d in doses if d.dose_number > dose_number), None)
+
+
+async def _before_the_next(session: AsyncSession, doses: list[Administration], data,
+                           product_id: int) -> None:
     """The dose after this one, when it is on record (a correction of an earlier dose's day,
     or an earlier dose recorded again after its removal), checked as the dose before is:
     this one is on an earlier day, and a gap shorter than this product's interval is
     recorded only when confirmed."""
-    after = (await session.exec(select(Administration).where(
-        Administration.recipient_id == person.id, Administration.status == RECORDED,
-        Administration.dose_number == data.dose_number + 1,
-        Administration.id != (except_id or 0)))).first()
+    after = _next_of(doses, data.dose_number)
     if after is None:
         return
     if data.administered_on == after.administered_on:
@@ -503,10 +513,8 @@ async def _nothing_after(session: AsyncSession, dose: Administration) -> None:
     """A dose with a later dose of the person's series recorded is removed only when confirmed:
     the later one stays, and their record would read it without the dose before it (a series
     of two: complete on the second alone)."""
-    later = (await session.exec(select(Administration).where(
-        Administration.recipient_id == dose.recipient_id, Administration.status == RECORDED,
-        Administration.dose_number > dose.dose_number).order_by(
-        col(Administration.dose_number)).limit(1))).first()
+    later = _next_of(await _recorded_doses(session, dose.recipient_id, dose.id),
+                     dose.dose_number)
     if later is not None:
         raise Invalid(f"Dose {later.dose_number} ({day(later.administered_on)}) is recorded "
                       f"after this one and stays recorded: their record would show dose "
