@@ -50,10 +50,13 @@ class TooManyRows(CVMSError):
         self.help_url = help_case_url()
 
 
-def help_case_url() -> str:
+def help_case_url(location_id: int | None = None) -> str:
+    """The new case form for a list too large to upload, about `location_id`'s list when
+    known (the form then has that location chosen)."""
     from urllib.parse import urlencode
+    about = {"location_id": location_id} if location_id is not None else {}
     return "/help/cases/new?" + urlencode({"category": "recipient_bulk_upload",
-                                           "subject": HELP_SUBJECT})
+                                           "subject": HELP_SUBJECT, **about})
 
 
 def template() -> bytes:

@@ -119,9 +119,8 @@ async def upload_page(request: Request, user: Uploader, session: SessionDep,
         return redirect(f"/recipients/uploads/{done.id}")
     except CVMSError as error:
         await rollback_keeping(session, user)
-        help_url = getattr(error, "help_url", None)
-        if help_url and location_id is not None:  # the case is about this location's list
-            help_url = f"{help_url}&location_id={location_id}"
+        help_url = recipient_files.help_case_url(location_id) \
+            if getattr(error, "help_url", None) else None  # about this location's list
         return await _home(request, session, user, location_id, errors=error.problems("file"),
                            values={"valid_rows_only": "true" if choice else "false"},
                            help_url=help_url, status_code=error.status_code)
