@@ -19,7 +19,15 @@ from fastapi import Request
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import SessionDep, current_user, optional_user, refuse_roles
-from api.domain import administrations, care, employers, helpdesk, portal_accounts, transfers
+from api.domain import (
+    administrations,
+    appointments,
+    care,
+    employers,
+    helpdesk,
+    portal_accounts,
+    transfers,
+)
 from api.domain.recipients_scope import recipient_location, upload_location
 from api.domain.scope import (
     employer_for,
@@ -95,6 +103,12 @@ async def _care(session: AsyncSession, user: User, ids: dict[str, int], write: b
 async def _managed(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
     return await site_for_staff(session, user, ids["location_id"],
                                 profiles=frozenset({MANAGER}), state_reads=False)
+
+
+async def _slot(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    """An offered time of a location the user manages."""
+    await _managed(session, user, ids, write)
+    return await appointments.slot_at(session, ids["location_id"], ids["slot_id"])
 
 
 async def _dose(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
@@ -191,6 +205,16 @@ POINT_OF_CARE: dict[str, Access] = {
                                                                    check=_care),
     "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION,
                                                              check=_care),
+    "GET /api/v1/locations/{location_id}/appointment-slots": only(PORTAL, Scope.LOCATION,
+                                                                  check=_care),
+    "PATCH /api/v1/locations/{location_id}/appointment-slots/{slot_id}": only(
+        MANAGERS, Scope.LOCATION, check=_slot),
+    "DELETE /api/v1/locations/{location_id}/appointment-slots/{slot_id}": only(
+        MANAGERS, Scope.LOCATION, check=_slot),
+    "GET /care/{location_id}/appointments/slots/{slot_id}": only(MANAGERS, Scope.LOCATION),
+    "POST /care/{location_id}/appointments/slots/{slot_id}": only(MANAGERS, Scope.LOCATION),
+    "POST /care/{location_id}/appointments/slots/{slot_id}/withdraw": only(MANAGERS,
+                                                                          Scope.LOCATION),
     "GET /care/{location_id}/reports": only(MANAGERS, Scope.LOCATION),
     "GET /care/{location_id}/reports/{report}.csv": only(MANAGERS, Scope.LOCATION),
     "GET /care/{location_id}/forms/{form}.pdf": only(PORTAL, Scope.LOCATION),

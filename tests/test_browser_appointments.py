@@ -61,6 +61,19 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
     await expect(offered).to_contain_text("0 of 3")
     await expect(offered).to_contain_text("First dose")
     await expect(offered).to_contain_text("9:30 AM")  # as typed (SQLite showed 4:30 AM)
+    # offered by mistake: its places changed (a slip named by the field, kept), then withdrawn
+    await offered.get_by_role("row").filter(has_text="9:30 AM").get_by_role(
+        "link", name=re.compile("Places or withdraw")).click()
+    places = page.get_by_role("textbox", name="Places")
+    await places.fill("three")
+    await page.get_by_role("button", name="Save the number of places").click()
+    await expect(page.locator("#capacity-error")).to_be_visible()
+    await expect(places).to_have_value("three")
+    await assert_accessible(page)
+    await page.get_by_role("button", name="Withdraw this time").click()
+    await expect(page.get_by_role("status")).to_contain_text("withdrawn")
+    await expect(page.get_by_role("table", name="Times offered from now on")).not_to_contain_text(
+        "9:30 AM")
     await page.get_by_role("button", name="Turn scheduling off").click()
     await expect(page.get_by_role("status")).to_contain_text("Appointment scheduling is off")
     await expect(page.get_by_role("button", name="Turn scheduling on")).to_be_visible()

@@ -86,6 +86,12 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
     same = (await session.exec(select(AppointmentSlot).where(
         AppointmentSlot.location_id == location.id, AppointmentSlot.starts_at == starts_at,
         AppointmentSlot.dose_number == dose_number))).first()
+    if same is not None and same.capacity == 0:  # withdrawn, now offered again
+        await session.exec(update(AppointmentSlot).where(
+            AppointmentSlot.id == same.id, AppointmentSlot.capacity == 0)
+            .values(capacity=capacity))
+        await session.refresh(same)
+        return same
     if same is not None:  # offered twice, it showed twice to recipients
         raise Conflict(f"This time is already offered for dose {dose_number}, with "
                        f"{counted(same.capacity, 'place')}.",
@@ -99,10 +105,76 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
 
 async def upcoming_slots(session: AsyncSession, location_id: int,
                          limit: int = 50) -> list[AppointmentSlot]:
-    """The times offered from now on, full or not (what the Location Manager manages)."""
+    """The times offered from now on, full or not (what the Location Manager manages); not
+    those withdrawn."""
     return list((await session.exec(select(AppointmentSlot).where(
-        AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > utcnow())
+        AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > utcnow(),
+        AppointmentSlot.capacity > 0)
         .order_by(AppointmentSlot.starts_at).limit(limit))).all())
+
+
+async def slot_at(session: AsyncSession, location_id: int, slot_id: int) -> AppointmentSlot:
+    """A time offered at this location, withdrawn or not (another location's: not found)."""
+    slot = await session.get(AppointmentSlot, slot_id)
+    if slot is None or slot.location_id != location_id:
+        raise NotFound("That time is not offered at this location.", field="slot_id")
+    return slot
+
+
+async def _still_to_come(session: AsyncSession, location_id: int,
+                         slot_id: int) -> AppointmentSlot:
+    slot = await slot_at(session, location_id, slot_id)
+    if as_utc(slot.starts_at) <= utcnow():
+        raise Conflict("This time has passed: it can no longer be changed.", field="slot_id")
+    return slot
+
+
+async def booked_at(session: AsyncSession, slot_id: int) -> list[tuple]:
+    """Who holds a place at this time (booked, not yet given their dose), by name."""
+    return list((await session.exec(select(Appointment, Recipient)
+                                    .join(Recipient, Recipient.id == Appointment.recipient_id)
+                                    .where(Appointment.slot_id == slot_id,
+                                           Appointment.status == BOOKED)
+                                    .order_by(Recipient.last_name, Recipient.first_name))).all())
+
+
+def _booked_already(slot: AppointmentSlot) -> str:
+    return (f"{counted(slot.booked, 'person', 'people')} booked this time: move or cancel "
+            f"{'their appointment' if slot.booked == 1 else 'their appointments'} first (the "
+            "day's list of appointments names them)")
+
+
+async def change_places(session: AsyncSession, location_id: int, slot_id: int,
+                        capacity: int) -> AppointmentSlot:
+    """The Location Manager changes how many people a time takes: never below those who booked
+    it (one conditional UPDATE, so a booking made meanwhile is counted)."""
+    slot = await _still_to_come(session, location_id, slot_id)
+    if slot.capacity == 0:
+        raise Conflict("This time was withdrawn: offer it again to take bookings.",
+                       field="slot_id")
+    changed = await session.exec(update(AppointmentSlot).where(
+        AppointmentSlot.id == slot.id, AppointmentSlot.capacity > 0,
+        AppointmentSlot.booked <= capacity).values(capacity=capacity))
+    await session.refresh(slot)
+    if changed.rowcount != 1:
+        raise Conflict(f"{_booked_already(slot)}, or keep at least {slot.booked} "
+                       f"{'place' if slot.booked == 1 else 'places'}.", field="capacity")
+    return slot
+
+
+async def withdraw_slot(session: AsyncSession, location_id: int,
+                        slot_id: int) -> AppointmentSlot:
+    """The Location Manager withdraws a time offered by mistake, while nobody has booked it
+    (one conditional UPDATE: a booking made meanwhile keeps it). A withdrawn time has no
+    places: recipients no longer see it, and booking it is refused. Withdrawn already (a
+    second click, another tab): nothing changes."""
+    slot = await _still_to_come(session, location_id, slot_id)
+    withdrawn = await session.exec(update(AppointmentSlot).where(
+        AppointmentSlot.id == slot.id, AppointmentSlot.booked == 0).values(capacity=0))
+    await session.refresh(slot)
+    if withdrawn.rowcount != 1:
+        raise Conflict(f"{_booked_already(slot)}, then withdraw it.", field="slot_id")
+    return slot
 
 
 async def open_slots(session: AsyncSession, location_id: int) -> list[AppointmentSlot]:
@@ -214,7 +286,7 @@ async def _bookable(session: AsyncSession, person: Recipient, slot_id: int, staf
     for next, allowed by their registration, eligibility and the second-dose rule."""
     await _takes_appointments(session, person.location_id)
     slot = await session.get(AppointmentSlot, slot_id)
-    if slot is None or slot.location_id != person.location_id:
+    if slot is None or slot.location_id != person.location_id or slot.capacity == 0:
         raise NotFound(_refusal(staff, NO_SLOT, "That time is not offered at this location."),
                        field="slot_id")
     if as_utc(slot.starts_at) <= utcnow():

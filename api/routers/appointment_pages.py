@@ -21,7 +21,7 @@ from api.params import Id, form_id
 from api.routers.recipient_portal import _person, bilingual_page, choose_language
 from api.routing import Router
 from core import i18n
-from core.errors import CVMSError, Forbidden, Invalid
+from core.errors import CVMSError, Forbidden, Invalid, NotFound
 from core.i18n import N_, gettext
 from core.timefmt import EASTERN
 from core.wording import counted
@@ -132,6 +132,44 @@ async def add_slot(location_id: Id, body: SlotIn, user: CurrentUser,
     location = await care.care_site(session, user, location_id, write=True)
     return SlotOut.model_validate(await appointments.add_slot(
         session, location, body.starts_at, body.capacity, body.dose_number))
+
+
+class PlacesIn(Input):
+    capacity: Places
+
+
+@router.get("/api/v1/locations/{location_id}/appointment-slots", response_model=list[SlotOut],
+            summary="The times offered from now on (the next 50), full or not")
+async def list_slots(location_id: Id, user: CurrentUser, session: SessionDep) -> list[SlotOut]:
+    await care.care_site(session, user, location_id)
+    return [SlotOut.model_validate(slot)
+            for slot in await appointments.upcoming_slots(session, location_id)]
+
+
+@router.patch("/api/v1/locations/{location_id}/appointment-slots/{slot_id}",
+              response_model=SlotOut, summary="Change how many places a time offers",
+              description="Not fewer than the people who booked it (409, naming `capacity`); "
+                          "a time passed or withdrawn cannot be changed (409).")
+async def change_places(location_id: Id, slot_id: Id, body: PlacesIn, user: CurrentUser,
+                        session: SessionDep) -> SlotOut:
+    await _managed_site(session, user, location_id)
+    slot = await appointments.change_places(session, location_id, slot_id, body.capacity)
+    await session.commit()
+    return SlotOut.model_validate(slot)
+
+
+@router.delete("/api/v1/locations/{location_id}/appointment-slots/{slot_id}",
+               status_code=HTTP_204_NO_CONTENT, summary="Withdraw a time nobody has booked",
+               description="Recipients no longer see it, and booking it is refused; offering "
+                           "the same time again brings it back. Refused (409) while anyone "
+                           "holds a place at it: move or cancel their appointments first. "
+                           "Withdrawing it again changes nothing (204).")
+async def withdraw_slot(location_id: Id, slot_id: Id, user: CurrentUser,
+                        session: SessionDep) -> Response:
+    await _managed_site(session, user, location_id)
+    await appointments.withdraw_slot(session, location_id, slot_id)
+    await session.commit()
+    return Response(status_code=HTTP_204_NO_CONTENT)
 
 
 async def _managed_site(session, user, location_id: int) -> Location:
@@ -349,6 +387,70 @@ async def offer_slot(request: Request, location_id: Id, user: CurrentUser,
     return redirect(f"/care/{location_id}/appointments", notice=(
         f"{_at(slot.starts_at)}: {counted(slot.capacity, 'place')} "
         f"offered."))
+
+
+async def _slot_page(request: Request, session, location: Location, slot: AppointmentSlot,
+                     values: dict | None = None, errors: dict | None = None,
+                     status_code: int = 200) -> HTMLResponse:
+    return render(request, "care/slot.html", {
+        "location": location, "slot": slot, "tab": "appointments",
+        "booked": await appointments.booked_at(session, slot.id),
+        "values": values or {"capacity": str(slot.capacity)}, "errors": errors or {}},
+        status_code=status_code)
+
+
+async def _offered(session, user, location_id: int, slot_id: int):
+    location = await _managed_site(session, user, location_id)
+    slot = await appointments.slot_at(session, location_id, slot_id)
+    if slot.capacity == 0:
+        raise NotFound("This time was withdrawn: offer it again on the appointments page.")
+    return location, slot
+
+
+@pages.get("/care/{location_id}/appointments/slots/{slot_id}", response_class=HTMLResponse)
+async def slot_page(request: Request, location_id: Id, slot_id: Id, user: CurrentUser,
+                    session: SessionDep) -> HTMLResponse:
+    """An offered time, for its Location Manager: its places, who booked it, withdraw it."""
+    location, slot = await _offered(session, user, location_id, slot_id)
+    return await _slot_page(request, session, location, slot)
+
+
+@pages.post("/care/{location_id}/appointments/slots/{slot_id}", response_class=HTMLResponse)
+async def slot_places(request: Request, location_id: Id, slot_id: Id, user: CurrentUser,
+                      session: SessionDep) -> Response:
+    location, slot = await _offered(session, user, location_id, slot_id)
+    values = await form_values(request)
+    data, errors = parse(PlacesIn, values)
+    try:
+        if errors:
+            raise Invalid("Check the number of places.", errors=errors)
+        slot = await appointments.change_places(session, location_id, slot_id, data.capacity)
+        await session.commit()
+    except CVMSError as error:
+        await rollback_keeping(session, user, location, slot)
+        return await _slot_page(request, session, location, slot, values,
+                                error.errors or {"form": error.message}, error.status_code)
+    return redirect(f"/care/{location_id}/appointments", notice=(
+        f"{_at(slot.starts_at)}: {counted(slot.capacity, 'place')} now, "
+        f"{slot.booked} booked."))
+
+
+@pages.post("/care/{location_id}/appointments/slots/{slot_id}/withdraw",
+            response_class=HTMLResponse)
+async def slot_withdraw(request: Request, location_id: Id, slot_id: Id, user: CurrentUser,
+                        session: SessionDep) -> Response:
+    location = await _managed_site(session, user, location_id)
+    try:
+        slot = await appointments.withdraw_slot(session, location_id, slot_id)
+        await session.commit()
+    except CVMSError as error:
+        await rollback_keeping(session, user, location)
+        slot = await appointments.slot_at(session, location_id, slot_id)
+        return await _slot_page(request, session, location, slot, errors={
+            "form": error.message}, status_code=error.status_code)
+    return redirect(f"/care/{location_id}/appointments", notice=(
+        f"{_at(slot.starts_at)}: withdrawn. Recipients no longer see it; offer it again to "
+        "take bookings."))
 
 
 @pages.post("/care/{location_id}/appointments/scheduling", response_class=HTMLResponse)
