@@ -7,7 +7,7 @@ from fastapi import Depends, FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from api import errors
+from api import errors, openapi_doc
 from api.access import enforce
 from api.csrf import verify_csrf
 from api.middleware import BodyLimit, HeadAsGet, SecurityHeaders, UniformAnswerTime
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
     # Outside development templates change only with a release: no file check per page.
     templates.env.auto_reload = settings.is_development
     errors.install(app)
+    openapi_doc.install(app)
     app.add_exception_handler(recipient_portal.BadLink, recipient_portal.bad_link)
     app.mount("/static", static_app(), name="static")
     for router in routers:
