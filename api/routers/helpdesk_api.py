@@ -24,9 +24,10 @@ from api.forms import refuse_fields, validated
 from api.params import Id
 from api.routing import Router
 from api.sessions import client_address
-from core.errors import Invalid
+from core.errors import Conflict, Invalid
 from models.accounts import User
 from models.enums import Role
+from models.helpdesk import CaseMessage
 from models.helpdesk_schemas import (
     ArticleIn,
     ArticleOut,
@@ -77,22 +78,38 @@ async def register(request: Request, body: RequesterRegistrationIn, session: Ses
     return RegistrationAccepted(email=body.email, next_step=helpdesk.REGISTERED)
 
 
+# A network retry sends the same request again: with the same key, it is answered with what
+# the first send made (the pages' forms carry such a key too).
+RETRY_KEY = ("Optional: a random key for this request (8 to 64 letters, digits or hyphens). "
+             "Sent again with the same key (a retry), the answer is what the first send made, "
+             "and nothing more is stored or emailed")
+RequestKeyForm = Annotated[str | None, Form(description=RETRY_KEY)]
+
+
 @router.post("/cases", response_model=CaseOut, status_code=201, summary="Open a case",
              dependencies=[only_fields("category", "subject", "description", "location_id",
-                                       "related_case_id", "attachments")])
+                                       "related_case_id", "attachments", "request_key")])
 async def open_case(user: CurrentUser, session: SessionDep, gateway: ProcessesDep,
                     category: Annotated[str, Form()], subject: Annotated[str, Form()],
                     description: Annotated[str, Form()],
                     location_id: Annotated[str | None, Form()] = None,
                     related_case_id: Annotated[str | None, Form(
                         description="The closed case this one follows up")] = None,
-                    attachments: Files = None) -> CaseOut:
+                    attachments: Files = None, request_key: RequestKeyForm = None) -> CaseOut:
     if helpdesk.is_agent(user):
         raise Invalid("Agents open cases on a requester's behalf from the console.")
     data = validated(CaseIn, {"category": category, "subject": subject, "description": description,
-                           "location_id": location_id, "related_case_id": related_case_id})
-    case = await helpdesk.open_case(session, gateway, user, data,
-                                    await uploads_of(attachments))
+                           "location_id": location_id, "related_case_id": related_case_id,
+                           "request_key": request_key})
+    if sent := await helpdesk.opened_with(session, user.id, data.request_key):
+        return CaseOut.model_validate(sent)
+    try:
+        case = await helpdesk.open_case(session, gateway, user, data,
+                                        await uploads_of(attachments))
+    except helpdesk.SentAlready as sent_at_once:  # the same request at the same instant
+        if sent_at_once.case is None:
+            raise
+        case = sent_at_once.case
     return CaseOut.model_validate(case)
 
 
@@ -197,15 +214,33 @@ async def get_case(case_id: Id, user: CurrentUser, session: SessionDep) -> dict:
 
 @router.post("/cases/{case_id}/messages", response_model=MessageOut, status_code=201,
              summary="Reply (requester or agent) or write an internal note (agent)",
-             dependencies=[only_fields("body", "internal", "attachments")])
+             dependencies=[only_fields("body", "internal", "attachments", "request_key")])
 async def post_message(case_id: Id, user: CurrentUser, session: SessionDep,
                        gateway: ProcessesDep, body: Annotated[str, Form()],
                        internal: Annotated[bool, Form()] = False,
-                       attachments: Files = None) -> MessageOut:
+                       attachments: Files = None,
+                       request_key: RequestKeyForm = None) -> MessageOut:
     case = await helpdesk.case_for(session, user, case_id)
-    data = validated(MessageIn, {"body": body, "internal": internal})
-    message = await helpdesk.add_message(session, gateway, case, user, data.body, data.internal,
-                                         await uploads_of(attachments))
+    data = validated(MessageIn, {"body": body, "internal": internal, "request_key": request_key})
+    if sent := await helpdesk.sent_with(session, case.id, data.request_key):
+        return _sent_before(sent, user)
+    try:
+        message = await helpdesk.add_message(session, gateway, case, user, data.body,
+                                             data.internal, await uploads_of(attachments),
+                                             request_key=data.request_key)
+    except helpdesk.SentAlready:  # the same request at the same instant stored it
+        return _sent_before(await helpdesk.sent_with(session, case_id, data.request_key), user)
+    return MessageOut.model_validate(message)
+
+
+KEY_OF_ANOTHER = "This request key was used for another message on this case: send a new key."
+
+
+def _sent_before(message: CaseMessage, user: User) -> MessageOut:
+    """The message this request's key stored before: the caller's own, or nothing is said of
+    it (another person's message, an internal note perhaps, is not theirs to read)."""
+    if message.author_user_id != user.id:
+        raise Conflict(KEY_OF_ANOTHER, field="request_key")
     return MessageOut.model_validate(message)
 
 
