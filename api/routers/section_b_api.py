@@ -18,6 +18,7 @@ from api.routing import Router
 from core.errors import Invalid
 from models.agreements import DocumentKind
 from models.enrollment import SectionB
+from models.enrollment_enums import StorageUnitType
 from models.enrollment_schemas import (
     BulkUploadIn,
     DeactivateIn,
@@ -67,8 +68,31 @@ async def put_bulk_upload(location_id: Id, body: BulkUploadIn, user: CurrentUser
     return {"bulk_upload_planned": body.planned}
 
 
+def _step_bodies() -> dict:
+    """Each step's body as the API documents it (the handler reads a plain object and checks
+    it with the step's own schema): one schema per step, marked with its step (`x-step`)."""
+    options = []
+    for step in FORM_STEPS:
+        schema = step.schema.model_json_schema(ref_template="#/components/schemas/{model}")
+        options.append({**schema, "title": f"SectionBStep{step.schema.__name__}",
+                        "description": f"Step {step.number}, {step.title}: PUT .../section-b/"
+                                       f"{step.key}", "x-step": step.key})
+    return {"requestBody": {"required": True, "content": {
+        "application/json": {"schema": {"oneOf": options}}}}}
+
+
+STEP_DESCRIPTION = (
+    "The body holds the step's fields, checked with that step's schema (steps 2 to 6): "
+    + "; ".join(f"`{step.key}`: step {step.number}, {step.title}" for step in FORM_STEPS)
+    + ". Availability times are HH:MM (24-hour) or NA, From and To of a slot both or neither "
+    "(`mon_am_from`, `mon_am_to` ... `fri_pm_to`; a morning slot from 00:00 to 12:00, an "
+    "evening one from 12:00 to 23:59). Steps 7 to 12 have their own operations: storage "
+    "units, providers, then the two signatures and the submission.")
+
+
 @router.put("/locations/{location_id}/section-b/{step}", response_model=SectionBOut,
-            tags=["section B"], summary="Save one Section B step (validated)")
+            tags=["section B"], summary="Save one Section B step (validated)",
+            description=STEP_DESCRIPTION, openapi_extra=_step_bodies())
 async def put_step(location_id: Id, step: FormStep, body: dict, user: CurrentUser,  # type: ignore[valid-type]
                    session: SessionDep, gateway: ProcessesDep) -> SectionBOut:
     location = await location_for(session, user, location_id, write=True)
@@ -96,7 +120,7 @@ async def post_storage_unit(
         request: Request, location_id: Id, user: CurrentUser, session: SessionDep,
         gateway: ProcessesDep,
         brand: Annotated[str, Form()], model: Annotated[str, Form()],
-        unit_type: Annotated[str, Form()],
+        unit_type: Annotated[str, Form(json_schema_extra={"enum": list(StorageUnitType)})],
         inside_photo: Annotated[UploadFile | None, File()] = None,
         outside_photo: Annotated[UploadFile | None, File()] = None) -> StorageUnitOut:
     location = await location_for(session, user, location_id, write=True)
