@@ -156,9 +156,13 @@ def person_name(max_length: int = 80) -> Any:
 PersonName = person_name()
 # an organization's or a location's name keeps its punctuation ("St. Mary's #2 (Main)")
 Name = Annotated[str, Field(min_length=1, max_length=200), no_markup()]
-Phone = Annotated[str, AfterValidator(_phone)]
-ZipCode = Annotated[str, AfterValidator(_zip)]
-State = Annotated[str, AfterValidator(_state)]
+# What the API documentation says of each (the values are checked by the validators)
+Phone = Annotated[str, AfterValidator(_phone), Field(
+    description="A 10-digit US phone number, punctuation optional, like 919-555-0100")]
+ZipCode = Annotated[str, AfterValidator(_zip), Field(
+    description="A 5-digit ZIP code, like 27601, or ZIP+4, like 27601-1234")]
+State = Annotated[str, AfterValidator(_state), Field(
+    description="A US state's two-letter code, like NC")]
 Blankable = BeforeValidator(_blank_to_none)
 
 

@@ -37,7 +37,10 @@ OptionalPhone = Annotated[Phone | None, Field(default=None)]
 # As long as the columns that keep them (user_account.title, employer.city and .state).
 OptionalTitle = optional_text(120)
 City = Annotated[str, Field(min_length=1, max_length=100)]
-StateName = Annotated[str, Field(min_length=1, max_length=40)]  # spelled out
+StateName = Annotated[str, Field(  # spelled out
+    min_length=1, max_length=40,
+    description="A US state by its name or its two-letter code, like North Carolina or NC "
+                "(kept spelled out)")]
 
 
 class Strict(Input):
@@ -193,7 +196,7 @@ class EmployerIn(Strict):
     employers created before the address was."""
 
     name: Text
-    industry: str
+    industry: Annotated[str, Field(json_schema_extra={"enum": list(INDUSTRIES)})]
     street: Text
     city: City
     state: StateName

@@ -236,8 +236,11 @@ class RecipientIn(Input):
     state: State
     zip_code: ZipCode
     employer: Annotated[Annotated[str, Field(max_length=200)] | None, Blankable, OneLine] = None
-    industry: str
-    language: str = "en"
+    industry: Annotated[str, Field(description=(
+        "One of " + ", ".join(INDUSTRIES) + " (or its name as the form shows it, like "
+        "\"Other (including not employed)\"); other, when not employed"))]
+    language: Annotated[str, Field(description="en (English) or es (Spanish): the language "
+                                               "of the person's emails")] = "en"
 
     @field_validator("first_name", "last_name", "street", "city", "employer", mode="before")
     @classmethod
