@@ -7,13 +7,13 @@ without a session cookie cannot be forged cross-site (they would need a CORS pre
 
 import secrets
 
-from fastapi import Request, Response
+from fastapi import Request, Response, params
 from starlette.datastructures import UploadFile
 from starlette.requests import HTTPConnection
 
 from api.services import secret
 from api.sessions import CSRF_COOKIE, presented_key
-from core.errors import Forbidden
+from core.errors import Forbidden, Invalid
 from core.security import csrf_token, csrf_valid
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -62,6 +62,23 @@ def _needs_check(request: Request) -> bool:
     return how == "cookie" or is_form
 
 
+JSON_WANTED = ("This operation takes its fields as a JSON object (Content-Type: "
+               "application/json), not as a form: send them again so.")
+
+
+def _api_client_form(request: Request) -> bool:
+    """A form sent to a JSON operation of the API by a client with no session (a program, not
+    this site's page): its mistake is the encoding, not a page's security token."""
+    return (request.url.path.startswith("/api/") and presented_key(request)[1] == "none"
+            and not takes_form(request))
+
+
+def takes_form(request: Request) -> bool:
+    """Whether the operation the request reached reads a form (multipart or urlencoded)."""
+    body = getattr(request.scope.get("route"), "body_field", None)
+    return body is not None and isinstance(body.field_info, params.Form)
+
+
 async def verify_csrf(request: Request) -> None:
     if not _needs_check(request):
         return
@@ -72,6 +89,8 @@ async def verify_csrf(request: Request) -> None:
         presented = form.get("csrf_token")
     if csrf_valid(secret(request), browser_seed(request), str(presented) if presented else None):
         return
+    if form is not None and _api_client_form(request):
+        raise Invalid(JSON_WANTED, field="body")
     typed = kept(form) if form is not None else None
     if typed is None:
         raise Forbidden(REFUSAL, field="csrf_token")

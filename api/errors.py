@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 from temporalio.client import RPCError, WorkflowUpdateFailedError
 
-from api.csrf import FormExpired, typed_in
+from api.csrf import FormExpired, takes_form, typed_in
 from api.forms import error_messages
 from api.pages import redirect, render
 from api.processes.gateway import refusal, unavailable
@@ -204,12 +204,18 @@ def _body_problem(errors: list) -> tuple[int, str] | None:
 
 
 NOT_FOUND = "We could not find that page. Check the address or go back to the home page."
+FORM_WANTED = ("This operation takes its fields as a multipart/form-data form (files as its "
+               "parts), not as JSON: send them again so.")
 
 
 async def validation_error(request: Request, exc: RequestValidationError) -> Response:
     if problem := _body_problem(list(exc.errors())):
         status, message = problem
         return error_response(request, status, message, {"body": message}, "invalid")
+    if wants_json(request) and takes_form(request) and request.headers.get(
+            "content-type", "").startswith("application/json") and all(
+            tuple(e.get("loc", ()))[:1] == ("body",) for e in exc.errors()):
+        return error_response(request, 422, FORM_WANTED, {"body": FORM_WANTED}, "invalid")
     if not wants_json(request) and all(tuple(e.get("loc", ()))[:1] == ("path",)
                                        for e in exc.errors()):
         # A page's address with a part that names nothing (/help/cases/abc): no such page. The
