@@ -14,7 +14,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.converter import DataConverter
 
 from core.temporal import PayloadConverter
-from tests.support.replay import HISTORIES, each, folded_markers, replayer
+from tests.support.replay import HISTORIES, each, folded_markers, replayer, shape
 from workflows.releases import FOLDED
 
 
@@ -58,3 +58,45 @@ async def test_a_slow_activation_is_not_taken_for_a_deadlock():
     SlowFirstRead.slept = False
     await replayer(DataConverter(payload_converter_class=SlowFirstRead)).replay_workflow(history)
     assert SlowFirstRead.slept
+
+
+def test_a_shape_tells_apart_what_a_replay_would_take_apart():
+    """The end-of-run check replays one history of each shape (tests/support/replay.py): two
+    histories differing only in their data are of one shape; another activity, signal, update
+    or patch makes another one."""
+    files = sorted(HISTORIES.glob("*.json"))
+    histories = [WorkflowHistory.from_json(f.stem, f.read_text()) for f in files]
+    types = {h.events[0].workflow_execution_started_event_attributes.workflow_type.name
+             for h in histories}
+    assert len({shape(h) for h in histories}) >= len(types)  # a type's start is its shape's
+    enrollment = next(h for f, h in zip(files, histories, strict=True)
+                      if f.stem.startswith("LocationEnrollmentWorkflow"))
+    kinds = {event.WhichOneof("attributes") for event in enrollment.events}
+    assert {"activity_task_scheduled_event_attributes",
+            "workflow_execution_update_accepted_event_attributes"} <= kinds
+
+    def changed(edit) -> tuple:
+        copy = WorkflowHistory.from_json(enrollment.workflow_id, enrollment.to_json())
+        edit(next(e for e in copy.events if edit(e, check=True)))
+        return shape(copy)
+
+    def data(event, check=False):
+        attributes = event.activity_task_scheduled_event_attributes
+        if check:
+            return event.HasField("activity_task_scheduled_event_attributes") \
+                and attributes.input.payloads
+        attributes.input.payloads[0].data = b'{"other": 1}'
+
+    def activity(event, check=False):
+        if check:
+            return event.HasField("activity_task_scheduled_event_attributes")
+        event.activity_task_scheduled_event_attributes.activity_type.name = "another"
+
+    def update(event, check=False):
+        if check:
+            return event.HasField("workflow_execution_update_accepted_event_attributes")
+        event.workflow_execution_update_accepted_event_attributes.accepted_request.input.name = "x"
+
+    assert changed(data) == shape(enrollment)
+    assert changed(activity) != shape(enrollment)
+    assert changed(update) != shape(enrollment)

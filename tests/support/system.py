@@ -97,6 +97,7 @@ class System:
     base_url: str
     worker: Worker | None = None
     checked: set[tuple[str, str]] = field(default_factory=set)  # closed histories checked
+    replayed: set[tuple] = field(default_factory=set)  # the shapes of histories replayed
     # locations whose recipients a fuzzer made up: not people, so not looked for in histories
     generated_locations: set[int] = field(default_factory=set)
     # The API's gateway makes its own client, as in production (core.temporal.connect), instead
