@@ -221,3 +221,26 @@ async def test_a_registry_pulls_a_locations_doses_by_days_and_by_change(system):
         assert refused.status_code == 422 and field in refused.json()["errors"], refused.text
     for client in (site.manager, site.provider):
         assert (await client.get(listing)).status_code == 403
+
+
+async def test_the_vxu_and_the_fhir_immunization_carry_the_lots_expiration_date(system):
+    """Found by the outside check: a registry never learnt a dose's expiration date (the CDC
+    guide's RXA-16, required when known for an administered dose; FHIR's expirationDate),
+    though the lot it came from holds it."""
+    from datetime import date, timedelta
+
+    site = await vaccinating_site(system)
+    expires = date.today() + timedelta(days=90)
+    lot = await stock(system, site, "207", f"RX-{uuid.uuid4().hex[:5].upper()}",
+                      expires=expires)
+    recipient = await walk_in(site)
+    dose = (await give(site, recipient["id"], lot)).json()
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+
+    message = parse_vxu((await state.get(f"/api/v1/registry/administrations/{dose['id']}/vxu")
+                         ).text)
+    message.validate()
+    assert message.vxu_v04_order.rxa.rxa_16.to_er7() == expires.strftime("%Y%m%d")
+    bundle = Bundle.model_validate_json((await state.get(
+        f"/api/v1/registry/recipients/{recipient['id']}/immunizations")).content)
+    assert bundle.entry[1].resource.expirationDate == expires

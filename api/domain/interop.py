@@ -84,6 +84,7 @@ class Dose:
     recorded_at: datetime | None = None
     entered_late: bool = False
     amount_ml: str | None = None  # the volume given; None when unknown
+    lot_expires: date | None = None  # the lot's expiration date (RXA-16, expirationDate)
     edited: bool = False  # corrected after it was recorded
     removed: bool = False  # removed as entered in error: withdrawn from the registry
     removal_reason: str | None = None
@@ -137,6 +138,7 @@ def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False,
                             "text": dose.product_name},
             "primarySource": True,
             "manufacturer": {"display": dose.manufacturer},
+            "expirationDate": dose.lot_expires.isoformat() if dose.lot_expires else None,
             "location": {"display": dose.location_name},
             "site": {"coding": [{"system": ACT_SITE, "code": dose.site,
                                  "display": SITES[dose.site]}]},
@@ -241,6 +243,8 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     _provider(rxa.rxa_10, dose.given_by)
     rxa.rxa_11.la2_4.hd_1 = dose.location_pin  # the Provider PIN, a code of ours
     rxa.rxa_15 = Text(dose.lot_number)
+    if dose.lot_expires is not None:  # the guide's RE: sent whenever it is known
+        rxa.rxa_16 = _ts(dose.lot_expires)
     _coded(rxa.rxa_17, MVX.get(dose.cvx_code, "UNK"), dose.manufacturer, "MVX")
     rxa.rxa_20 = "CP"  # completed; a deletion repeats the dose as it was sent, RXA-21 "D"
     rxa.rxa_21 = dose.action

@@ -40,6 +40,7 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
     location = await session.get(Location, dose.location_id)
     return interop.Dose(id=dose.id, cvx_code=product.cvx_code, product_name=product.name,
                         manufacturer=product.manufacturer, lot_number=lot.lot_number,
+                        lot_expires=lot.expiration_date,
                         administered_on=dose.administered_on, dose_number=dose.dose_number,
                         site=dose.site, route=dose.route, performer=dose.provider_name,
                         provider=await provider_of(session, dose),
