@@ -41,6 +41,7 @@ def settings(tmp_path):
 
 
 BASE = "https://cvms.example.gov"
+ROUTE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
 
 
 def test_fhir_immunizations_validate_and_carry_each_dose():
@@ -55,6 +56,20 @@ def test_fhir_immunizations_validate_and_carry_each_dose():
     assert [i.protocolApplied[0].doseNumberPositiveInt for i in immunizations] == [1, 2]
     assert immunizations[0].site.coding[0].code == "LD"
     assert all(i.patient.reference == again.entry[0].fullUrl for i in immunizations)
+
+
+def test_fhir_routes_are_codes_of_the_v3_route_of_administration_system():
+    """Found by the outside check: a subcutaneous or intradermal dose went to the registry as
+    v3-RouteOfAdministration "SC" or "ID", codes that system does not have (its own are SQ and
+    IDINJ), so a registry validating the code refused or lost the route."""
+    doses = [dataclasses.replace(DOSES[0], id=n, route=route)
+             for n, route in enumerate(("IM", "SC", "ID"), start=1)]
+    immunizations = [e.resource for e in fhir_immunizations(PERSON, doses, base=BASE).entry[1:]]
+    assert [(i.route.coding[0].system, i.route.coding[0].code, i.route.coding[0].display)
+            for i in immunizations] == [
+        (ROUTE_SYSTEM, "IM", "Injection, intramuscular"),
+        (ROUTE_SYSTEM, "SQ", "Injection, subcutaneous"),
+        (ROUTE_SYSTEM, "IDINJ", "Injection, intradermal")]
 
 
 def test_fhir_bundle_entries_are_named_by_uuid_and_referenced_by_that_name():

@@ -29,6 +29,9 @@ SITES = {"LA": "Left arm", "RA": "Right arm", "LD": "Left deltoid", "RD": "Right
          "LT": "Left thigh", "RT": "Right thigh"}
 ROUTES = {"IM": ("C28161", "Intramuscular"), "SC": ("C38299", "Subcutaneous"),
           "ID": ("C38238", "Intradermal")}
+# The same routes in FHIR's v3-RouteOfAdministration, whose codes differ from ours (SQ, IDINJ).
+FHIR_ROUTES = {"IM": ("IM", "Injection, intramuscular"), "SC": ("SQ", "Injection, subcutaneous"),
+               "ID": ("IDINJ", "Injection, intradermal")}
 # Manufacturers (CDC MVX codes) of the products in the product table, by CVX code.
 MVX = {"207": "MOD", "208": "PFR", "210": "ASZ", "211": "NVX", "212": "JSN", "217": "PFR",
        "218": "PFR", "219": "PFR", "221": "MOD", "227": "MOD", "228": "MOD"}
@@ -127,7 +130,7 @@ def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False,
         "performer": [{"actor": {"display": dose.location_name}}],
     }
     if not minimal:
-        route_code, route_text = ROUTES[dose.route]
+        route_code, route_text = FHIR_ROUTES[dose.route]
         site = {"identifier": {"system": base + PIN_SID, "value": dose.location_pin},
                 "display": dose.location_name}
         resource.update({
@@ -142,7 +145,7 @@ def fhir_immunization(person_ref: str, dose: Dose, *, minimal: bool = False,
             "location": {"display": dose.location_name},
             "site": {"coding": [{"system": ACT_SITE, "code": dose.site,
                                  "display": SITES[dose.site]}]},
-            "route": {"coding": [{"system": ROUTE, "code": dose.route, "display": route_text}]},
+            "route": {"coding": [{"system": ROUTE, "code": route_code, "display": route_text}]},
             "performer": [{"actor": {"display": dose.performer}}, {"actor": site}],
             "protocolApplied": [{"doseNumberPositiveInt": dose.dose_number}],
         })
