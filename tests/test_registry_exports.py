@@ -244,3 +244,26 @@ async def test_the_vxu_and_the_fhir_immunization_carry_the_lots_expiration_date(
     bundle = Bundle.model_validate_json((await state.get(
         f"/api/v1/registry/recipients/{recipient['id']}/immunizations")).content)
     assert bundle.entry[1].resource.expirationDate == expires
+
+
+async def test_a_provider_typed_family_name_first_keeps_their_license_in_rxa_10(system):
+    """Found by the outside check: "Smith, Ann" (the way the VXU itself reads a name: family,
+    given) named the location's practicing provider Ann Smith, but RXA-10 lost her license
+    number and type; it matched only "Ann Smith"."""
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"RP-{uuid.uuid4().hex[:5].upper()}")
+    async with system.sessions() as session:
+        session.add(PracticingProvider(location_id=site.location_id, first_name="Ann",
+                                       middle_initial="R", last_name="Smith",
+                                       license_type=LicenseType.NP, license_number="NP-4471"))
+        await session.commit()
+    dose = (await give(site, (await walk_in(site))["id"], lot)).json()
+    edited = await site.provider.put(f"/api/v1/administrations/{dose['id']}", json={
+        "dose_number": 1, "administered_on": dose["administered_on"], "site": "LD",
+        "route": "IM", "provider_name": "Smith,  ann"})
+    assert edited.status_code == 200, edited.text
+    state = await api_client(system, (await make_user(system, Role.REVIEWER)).email)
+    xcn = _rxa((await state.get(f"/api/v1/registry/administrations/{dose['id']}/vxu")
+                ).text).rxa_10
+    assert [text_of(xcn.xcn_1), text_of(xcn.xcn_2), text_of(xcn.xcn_3), xcn.xcn_13.to_er7()
+            ] == ["NP-4471", "Smith", "Ann", "NP"]

@@ -55,6 +55,15 @@ def _same_name(typed: str, name: str) -> bool:
     return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
 
 
+def _names(typed: str, first: str, last: str, full: str) -> bool:
+    """The typed name is this person's: "Given Family" (with or without the middle initial),
+    or "Family, Given" as the VXU itself reads a name."""
+    named = interop.provider_named(typed)
+    return (_same_name(typed, full) or _same_name(typed, f"{first} {last}")
+            or ("," in typed and _same_name(named.family, last)
+                and _same_name(named.given, first)))
+
+
 async def provider_of(session: AsyncSession, dose: Administration) -> interop.Provider | None:
     """The administering provider typed at the point of care, when it names one of the
     location's practicing providers (with their license) or the person who recorded it."""
@@ -62,12 +71,12 @@ async def provider_of(session: AsyncSession, dose: Administration) -> interop.Pr
         PracticingProvider.location_id == dose.location_id)
         .order_by(PracticingProvider.active.desc(), PracticingProvider.id))).all()
     for known in listed:
-        if _same_name(dose.provider_name, known.full_name) or _same_name(
-                dose.provider_name, f"{known.first_name} {known.last_name}"):
+        if _names(dose.provider_name, known.first_name, known.last_name, known.full_name):
             return interop.Provider(known.last_name, known.first_name, known.middle_initial or "",
                                     known.license_number, known.license_type.value.upper())
     recorder = await session.get(User, dose.recorded_by)
-    if recorder is not None and _same_name(dose.provider_name, recorder.full_name):
+    if recorder is not None and _names(dose.provider_name, recorder.first_name,
+                                       recorder.last_name, recorder.full_name):
         return interop.Provider(recorder.last_name, recorder.first_name)
     return None
 
