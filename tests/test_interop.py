@@ -23,6 +23,7 @@ from api.domain.interop import (
     parse_vxu,
     vxu_message,
 )
+from api.domain.proof import signed_cards
 from core.settings import Settings
 from models.inventory import Product
 
@@ -207,6 +208,38 @@ def test_health_card_qr_decodes_to_a_jws_that_verifies_and_carries_the_doses(set
     assert [e["lotNumber"] for e in entries[1:]] == ["EK5730", "FA7484"]
     assert [e["occurrenceDateTime"] for e in entries[1:]] == ["2026-11-20", "2026-12-11"]
     assert all(e["patient"]["reference"] == "resource:0" for e in entries[1:])
+
+
+def test_doses_that_do_not_fit_one_qr_code_go_on_several_cards_that_each_fit(settings):
+    """Found by the outside check: six doses given at sites with longer names made one JWS of
+    over 1,195 characters, a QR code past version 22 that the SMART Health Cards spec keeps
+    cards under (phones' verifier apps fail on denser codes). The doses now go on as many
+    cards as they need, in order, each one fitting, each one whole (the patient and its doses)."""
+    sites = ["Atrium Health Wake Forest Baptist Medical Center Pharmacy, Winston-Salem",
+             "Mecklenburg County Public Health Department Vaccination Clinic, Charlotte",
+             "UNC Health Rex Hospital Outpatient Immunization Services, Raleigh",
+             "Cone Health Greensboro Community Vaccine Center at Four Seasons",
+             "ECU Health Medical Center Employee Occupational Health, Greenville",
+             "Novant Health Forsyth Medical Center Drive-Through Site, Kernersville"]
+    doses = [dataclasses.replace(DOSES[0], id=n, dose_number=n, location_name=site,
+                                 lot_number=f"{'EKFAGHJW'[n]}{n * 7919 % 10000:04d}QZ{n * 37}")
+             for n, site in enumerate(sites, start=1)]
+    issued = datetime(2026, 12, 11, tzinfo=UTC)
+    person = dataclasses.replace(PERSON, first_name="María Guadalupe",
+                                 last_name="Hernández-Castellanos de la Fuente")
+    assert len(health_card.sign(settings, health_card_bundle(person, doses), issued)) > 1195
+    tokens = signed_cards(settings, person, doses, issued)
+    assert len(tokens) > 1 and all(len(token) <= health_card.MAX_QR_JWS for token in tokens)
+    assert all(health_card.qr_code(token).version <= 22 for token in tokens)
+    carried = []
+    for token in tokens:
+        bundle = health_card.verify(token, health_card.public_jwks(settings))[
+            "vc"]["credentialSubject"]["fhirBundle"]
+        Bundle.model_validate(bundle)
+        assert bundle["entry"][0]["resource"]["resourceType"] == "Patient"
+        carried += [entry["resource"]["lotNumber"] for entry in bundle["entry"][1:]]
+    assert carried == [dose.lot_number for dose in doses]
+    assert len(signed_cards(settings, PERSON, DOSES, issued)) == 1, "two doses: one card"
 
 
 def test_a_card_signed_by_another_key_or_altered_does_not_verify(settings, tmp_path_factory):

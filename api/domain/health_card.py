@@ -25,6 +25,8 @@ CARD_TYPES = ["https://smarthealth.cards#health-card",
               "https://smarthealth.cards#immunization", "https://smarthealth.cards#covid19"]
 FHIR_VERSION = "4.0.1"
 PREFIX = "shc:/"
+# The longest JWS a single QR code holds at the spec's largest version (22, error correction L)
+MAX_QR_JWS = 1195
 KEY_FILE = "health-card-key.json"
 
 

@@ -5,6 +5,7 @@ The same records feed the state registry's FHIR and HL7 exports (api/routers/reg
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -89,25 +90,45 @@ async def doses(session: AsyncSession, recipient: Recipient, *, removed: bool = 
                                                               active_only=not removed)]
 
 
+def signed_cards(settings: Settings, person: interop.Person, given: list[interop.Dose],
+                 issued_at: datetime) -> list[str]:
+    """The doses' health cards: one, unless its JWS would not fit a single QR code (the spec's
+    version 22); then as many as needed, in order, each with the patient and some doses."""
+    def card(group: list[interop.Dose]) -> str:
+        return health_card.sign(settings, interop.health_card_bundle(person, group), issued_at)
+
+    tokens: list[str] = []
+    group: list[interop.Dose] = []
+    token = ""
+    for dose in given:
+        tried = card([*group, dose])
+        if group and len(tried) > health_card.MAX_QR_JWS:
+            tokens.append(token)
+            group, tried = [], card([dose])
+        group.append(dose)
+        token = tried
+    return [*tokens, token] if group else tokens
+
+
 @dataclass
 class Proof:
     person: interop.Person
     doses: list[interop.Dose]
-    token: str | None  # the signed health card (None with no dose yet)
+    tokens: list[str]  # the signed health cards (none with no dose yet)
 
     @property
-    def qr_data_uri(self) -> str | None:
-        if self.token is None:
-            return None
-        png = health_card.qr_png(self.token)
-        return "data:image/png;base64," + base64.b64encode(png).decode()
+    def token(self) -> str | None:
+        return self.tokens[0] if self.tokens else None
+
+    @property
+    def qr_data_uris(self) -> list[str]:
+        return ["data:image/png;base64," + base64.b64encode(health_card.qr_png(t)).decode()
+                for t in self.tokens]
 
 
 async def proof_of(session: AsyncSession, settings: Settings, recipient: Recipient) -> Proof:
     person, given = person_of(recipient), await doses(session, recipient)
-    token = (health_card.sign(settings, interop.health_card_bundle(person, given), utcnow())
-             if given else None)
-    return Proof(person, given, token)
+    return Proof(person, given, signed_cards(settings, person, given, utcnow()))
 
 
 def _pdf(proof: Proof, language: str) -> bytes:
