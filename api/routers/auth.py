@@ -68,7 +68,10 @@ def _login_again(request: Request, values: dict, errors: dict, next_url: str,
 @pages.post("/logout")
 async def logout(request: Request, session: SessionDep) -> Response:
     await end_session(session, request)
-    response = redirect("/", notice="You have logged out.")
+    # back where the person was, if told (an officer's signing link opened in someone
+    # else's session): a path of this site only
+    going = same_site_path((await form_values(request)).get("next"))
+    response = redirect(going, notice="You have logged out.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

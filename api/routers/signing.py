@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr
 
-from api.deps import ProcessesDep, SessionDep, SettingsDep
+from api.deps import OptionalUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import signing
 from api.domain.agreement_pdf import officer_copy
 from api.domain.signing import OfficerSignatureIn
@@ -16,6 +16,7 @@ from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError, Gone, Invalid, NotFound
 from core.security import capability_valid
+from models.accounts import User
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import SignatureOut
 from models.links import SIGNED_COPY, signed_copy_path
@@ -76,13 +77,23 @@ async def request_link(request: Request, session: SessionDep, gateway: Processes
                   status_code=400)
 
 
+def _someone_else(user: User | None, page: signing.SigningPage) -> User | None:
+    """The person logged in in this browser, when they are not the link's officer: a
+    signature sent from here would be theirs, recorded in the officer's name."""
+    if user is None or user.email.lower() == page.request.officer_email.lower():
+        return None
+    return user
+
+
 @pages.get("/{token}", response_class=HTMLResponse)
-async def signing_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+async def signing_page(request: Request, token: str, session: SessionDep,
+                       user: OptionalUser) -> HTMLResponse:
     try:
         page = await signing.open_link(session, token)
     except Gone as error:
         return await _problem(request, token, error, session)
-    return render(request, "signing/sign.html", {"page": page, "token": token})
+    return render(request, "signing/sign.html", {"page": page, "token": token,
+                                                 "someone_else": _someone_else(user, page)})
 
 
 @pages.get("/{token}/signed", response_class=HTMLResponse)
@@ -105,8 +116,17 @@ async def signed_page(request: Request, token: str, session: SessionDep,
 
 @pages.post("/{token}", response_class=HTMLResponse)
 async def sign(request: Request, token: str, session: SessionDep,
-               gateway: ProcessesDep) -> Response:
+               gateway: ProcessesDep, user: OptionalUser) -> Response:
     values = await form_values(request)
+    if user is not None:  # not signed in someone else's session (the page took no form)
+        try:
+            page = await signing.open_link(session, token)
+        except Gone as error:
+            return await _problem(request, token, error, session)
+        if someone := _someone_else(user, page):
+            return render(request, "signing/sign.html", {
+                "page": page, "token": token, "someone_else": someone},
+                status_code=HTTPStatus.FORBIDDEN)
     data, errors = parse(OfficerSignatureIn, {**values, "consent": values.get("consent") == "yes"})
     try:
         if errors:
