@@ -147,6 +147,12 @@ class Settings(BaseSettings):
                 f"PASSWORD_HASH_TIME_COST must be at least {OWASP_TIME_COST} and "
                 f"PASSWORD_HASH_MEMORY_KIB at least {OWASP_MEMORY_KIB} (OWASP's minimum for "
                 "argon2id) when ENVIRONMENT=production")
+        if self.environment == "production" and not self.public_base_url.startswith("https://"):
+            # its sessions' cookies would not be Secure, its emailed links and health cards'
+            # issuer plain HTTP (a verifier fetches the card's key from https://<issuer> only)
+            raise ValueError(
+                "PUBLIC_BASE_URL must be the portal's https:// address (as people reach it, "
+                "through the TLS proxy) when ENVIRONMENT=production")
         self.public_base_url = self.public_base_url.rstrip("/")
         return self
 

@@ -12,8 +12,20 @@ def test_production_refuses_the_default_secret():
         Settings(_env_file=None, environment="production")
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(_env_file=None, environment="production", secret_key="short")
-    ok = Settings(_env_file=None, environment="production", secret_key="k" * 40)
-    assert ok.environment == "production"
+    ok = Settings(_env_file=None, environment="production", secret_key="k" * 40,
+                  public_base_url="https://cvms.nc.gov")
+    assert ok.environment == "production" and ok.cookies_secure
+
+
+def test_production_refuses_a_plain_http_address():
+    """Served over plain HTTP its session cookies would not be Secure, and a verifier would not
+    take its health cards (the issuer's key is fetched from an https:// issuer only)."""
+    for address in ("http://127.0.0.1:8000", "http://cvms.nc.gov", "cvms.nc.gov"):
+        with pytest.raises(ValidationError, match="PUBLIC_BASE_URL must be the portal's https"):
+            Settings(_env_file=None, environment="production", secret_key="k" * 40,
+                     public_base_url=address)
+    assert Settings(_env_file=None, environment="test", secret_key="k" * 40,
+                    public_base_url="http://127.0.0.1:8000").public_base_url
 
 
 def test_development_defaults_run_embedded():
