@@ -23,7 +23,9 @@ from api.domain.interop import (
     parse_vxu,
     vxu_message,
 )
-from api.domain.proof import signed_cards
+from api.domain.proof import Proof, signed_cards
+from api.pages import templates
+from core import i18n
 from core.settings import Settings
 from models.inventory import Product
 
@@ -240,6 +242,14 @@ def test_doses_that_do_not_fit_one_qr_code_go_on_several_cards_that_each_fit(set
         carried += [entry["resource"]["lotNumber"] for entry in bundle["entry"][1:]]
     assert carried == [dose.lot_number for dose in doses]
     assert len(signed_cards(settings, PERSON, DOSES, issued)) == 1, "two doses: one card"
+    # each code named apart for a screen reader, in the person's language
+    proof = Proof(person, doses, tokens)
+    for language, alt in (("en", "QR code 2 of {} of your SMART Health Card"),
+                          ("es", "Código QR 2 de {} de su SMART Health Card")):
+        with i18n.language(language) as lang:
+            printed = templates.env.get_template("proof/pdf.html").render(
+                proof=proof, lang=lang, printed_at=issued, static="")
+        assert f'alt="{alt.format(len(tokens))}"' in printed
 
 
 def test_a_card_signed_by_another_key_or_altered_does_not_verify(settings, tmp_path_factory):
