@@ -190,6 +190,14 @@ class MessageOut(BaseModel):
     created_at: datetime
 
 
+class CaseStatusOut(BaseModel):
+    """What an agent's or requester's action on a case left it in."""
+
+    status: str = Field(description=(
+        "The case's status after the action: new, in_progress, awaiting_requester (asked for "
+        "information), resolved (reopened within 7 days, else closed) or closed"))
+
+
 class ArticleOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

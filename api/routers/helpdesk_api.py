@@ -22,7 +22,7 @@ from api.domain.helpdesk_console import NO_SUCH_AGENT, ConsoleFilters, console, 
 from api.domain.section_b import Upload
 from api.forms import refuse_fields, validated
 from api.params import Id
-from api.routing import Router
+from api.routing import Router, file_answer
 from api.sessions import client_address
 from core.errors import Conflict, Invalid
 from models.accounts import User
@@ -35,6 +35,7 @@ from models.helpdesk_schemas import (
     CaseIn,
     CaseOut,
     CasePage,
+    CaseStatusOut,
     ImportIn,
     ImportReport,
     MessageIn,
@@ -244,35 +245,40 @@ def _sent_before(message: CaseMessage, user: User) -> MessageOut:
     return MessageOut.model_validate(message)
 
 
-@router.post("/cases/{case_id}/assign", summary="Take the case, or (lead) assign it")
+@router.post("/cases/{case_id}/assign", response_model=CaseStatusOut,
+             summary="Take the case, or (lead) assign it")
 async def assign(case_id: Id, body: AssignIn, user: Agent, session: SessionDep,
                  gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.assign(session, gateway, case, user, body.agent_id)}
 
 
-@router.post("/cases/{case_id}/request-info", summary="Ask the requester for information")
+@router.post("/cases/{case_id}/request-info", response_model=CaseStatusOut,
+             summary="Ask the requester for information")
 async def request_info(case_id: Id, body: MessageIn, user: Agent, session: SessionDep,
                        gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.request_info(session, gateway, case, user, body.body)}
 
 
-@router.post("/cases/{case_id}/resolve", summary="Resolve with notes (emailed to the requester)")
+@router.post("/cases/{case_id}/resolve", response_model=CaseStatusOut,
+             summary="Resolve with notes (emailed to the requester)")
 async def resolve(case_id: Id, body: ResolveIn, user: Agent, session: SessionDep,
                   gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.resolve(session, gateway, case, user, body.notes)}
 
 
-@router.post("/cases/{case_id}/reopen", summary="Reopen a resolved case (within 7 days)")
+@router.post("/cases/{case_id}/reopen", response_model=CaseStatusOut,
+             summary="Reopen a resolved case (within 7 days)")
 async def reopen(case_id: Id, body: MessageIn, user: CurrentUser, session: SessionDep,
                  gateway: ProcessesDep) -> dict:
     case = await helpdesk.case_for(session, user, case_id)
     return {"status": await helpdesk.reopen(session, gateway, case, user, body.body)}
 
 
-@router.get("/templates/practicing-providers.xlsx", summary="The bulk upload template")
+@router.get("/templates/practicing-providers.xlsx", summary="The bulk upload template",
+            **file_answer(provider_import.XLSX_TYPE, "The spreadsheet to fill in"))
 async def provider_template(_user: OptionalUser) -> Response:
     return Response(provider_import.template(), media_type=provider_import.XLSX_TYPE,
                     headers={"Content-Disposition":

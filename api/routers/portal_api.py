@@ -17,7 +17,7 @@ from api.domain import (
 from api.domain.scope import employer_for
 from api.forms import validated
 from api.params import MAX_ID, Id
-from api.routing import Router
+from api.routing import Router, file_answer
 from models.enrollment import Location
 from models.helpdesk_schemas import ImportIn, ImportReport
 from models.portal_rules import PAGE_SIZE
@@ -338,7 +338,8 @@ async def confirm(user: CurrentUser, session: SessionDep,
 
 
 @router.get("/portal/templates/portal-users.xlsx",
-            summary="The HCP user onboarding template (many users at once, via the help desk)")
+            summary="The HCP user onboarding template (many users at once, via the help desk)",
+            **file_answer(case_imports.XLSX_TYPE, "The spreadsheet to fill in"))
 async def users_template() -> Response:
     return Response(portal_import.template(), media_type=case_imports.XLSX_TYPE,
                     headers={"Content-Disposition":

@@ -32,7 +32,7 @@ from api.domain.series import series_of
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, id_or_none
-from api.routing import Router
+from api.routing import Router, file_answer
 from core.errors import CVMSError, NotFound
 from models.accounts import User
 from models.eligibility import group_label
@@ -57,7 +57,8 @@ def _download(data: bytes, name: str) -> Response:
 
 
 @pages.get("/recipients/template.xlsx")
-@api.get("/recipients/template.xlsx", summary="The Recipient Bulk Upload template")
+@api.get("/recipients/template.xlsx", summary="The Recipient Bulk Upload template",
+         **file_answer(recipient_files.XLSX_TYPE, "The spreadsheet to fill in"))
 async def template(_user: Uploader) -> Response:
     return _download(recipient_files.template(), TEMPLATE_NAME)
 

@@ -17,7 +17,7 @@ from api.domain import interop
 from api.domain import proof as records
 from api.domain.state_lists import pin
 from api.params import Id
-from api.routing import Router
+from api.routing import Router, file_answer
 from core.errors import NotFound
 from models.accounts import User
 from models.administration_schemas import RegistryDose, RegistryPage, RegistryQuery
@@ -71,7 +71,13 @@ async def administrations(_user: StateStaff, session: SessionDep,
 
 @router.get("/recipients/{recipient_id}/immunizations",
             summary="A recipient's doses as a FHIR R4 Bundle (Patient and Immunizations)",
-            response_class=JSONResponse, responses={200: {"content": {FHIR_JSON: {}}}})
+            **file_answer(FHIR_JSON, "A FHIR R4 Bundle (type collection): the Patient, then an "
+                          "Immunization per dose (entered-in-error for one removed)", {
+                              "type": "object", "required": ["resourceType", "type", "entry"],
+                              "properties": {"resourceType": {"const": "Bundle"},
+                                             "type": {"const": "collection"},
+                                             "entry": {"type": "array",
+                                                       "items": {"type": "object"}}}}))
 async def immunizations(recipient_id: Id, user: StateStaff, session: SessionDep,
                         settings: SettingsDep) -> JSONResponse:
     person = await session.get(Recipient, recipient_id)
