@@ -146,7 +146,7 @@ async def test_the_audit_log_names_a_case_by_number_and_says_to_whom_it_went(sys
     exported = await person.get(f"/state/audit.csv?q={number}")
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))[1:]
     assert rows and {row[2] for row in rows} == {number}
-    assert [row[3] for row in rows if "assigned to" in row[3]] == [
+    assert [row[4] for row in rows if "assigned to" in row[4]] == [
         f"Status: Being worked on; assigned to {lead.full_name} <{lead.email}>",
         f"Status: Being worked on; assigned to {ada.full_name} <{ada.email}>"]
 

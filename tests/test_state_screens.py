@@ -147,8 +147,8 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert f"user:{marker}" in audit.text
     assert f"{marker} Site 5 ({pin(sites[5].id)})" in audit.text, "the location by its name"
     audit_csv = cells(await person.get(f"/state/audit.csv?q={marker}"))
-    assert audit_csv[0] == ["When", "Record", "Record number", "What", "Who"]
-    assert [f"user:{marker}"] == [row[4] for row in audit_csv[1:]]
+    assert audit_csv[0] == ["When", "Record", "Record number", "Record name", "What", "Who"]
+    assert [f"user:{marker}"] == [row[5] for row in audit_csv[1:]]
     transfers = await person.get(f"/state/transfers?q={marker}")
     assert transfers.status_code == 200 and "No transfers match" in transfers.text
     number = await seed_transfer(system, staff.id, sites[1], sites[10])  # to Boone
@@ -311,7 +311,7 @@ async def test_the_audit_log_names_people_and_each_records_own_statuses(system):
     assert "Status: New, not yet picked up" in rows[0]
     exported = cells(await person.get("/state/audit.csv?status=case"))
     mine = [row for row in exported[1:] if row[2] == number]
-    assert [row[3:] for row in mine] == [
+    assert [row[4:] for row in mine] == [
         ["Status: New, not yet picked up", "CVMS (automatic)"],
         ["Status: Being worked on", "The requester"],
         ["Status: Being worked on", f"Rita Auditor <{staff.email}>"]]

@@ -402,6 +402,10 @@ def audit_what(event: AuditEvent, names: dict[str, str]) -> str:
 
 
 def record_number(event: AuditEvent) -> str | int:
+    """The number people know a record by: a location's Provider PIN, a transfer's and a
+    case's numbers (a location's row id is no number anyone is told)."""
+    if event.subject_type == "location":
+        return pin(event.subject_id)
     if event.subject_type == "transfer":
         return transfer_number(event.subject_id)
     if event.subject_type == "case":
@@ -479,7 +483,19 @@ def transfer_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
 
 
 def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    header = ["When", "Record", "Record number", "What", "Who"]
-    return header, [[when(e.at), e.subject_type, record_number(e),
+    header = ["When", "Record", "Record number", "Record name", "What", "Who"]
+    return header, [[when(e.at), e.subject_type, record_number(e), record_name(e, listing),
                      audit_what(e, listing.names), listing.names.get(e.actor, e.actor)]
                     for e in listing.rows]
+
+
+def record_name(event: AuditEvent, listing: Listing) -> str:
+    """The record in words, as the page names it: a location by its name and PIN, a transfer
+    by its number and its two sites, an employer organization by its name."""
+    if event.subject_type == "location":
+        return listing.records.get(event.subject_id, "")
+    if event.subject_type == "transfer":
+        return listing.transfers.get(event.subject_id, "")
+    if event.subject_type == "employer":
+        return str(event.detail.get("name") or "")
+    return ""
