@@ -1,7 +1,9 @@
 """What an outside check of the state program's screens found, as the state's staff use them."""
 
 import csv
+import html
 import io
+import re
 import uuid
 
 from api.domain.state_lists import pin
@@ -10,6 +12,8 @@ from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enums import Role
 from tests.support.accounts import make_user
+from tests.support.inventory import lot_id, request_transfer, transfer_status, two_sites_holding
+from tests.support.review import reviewer
 from tests.support.web import browser
 
 
@@ -48,3 +52,29 @@ async def test_the_audit_logs_csv_names_a_location_by_its_pin_and_name(system):
     assert [row[1:5] for row in rows[1:]] == [
         ["location", pin(site.id), f"{marker} Eastgate Clinic ({pin(site.id)})",
          "Status: Section B in progress"]]
+
+
+async def test_a_denial_refused_by_a_decision_made_meanwhile_gives_back_the_reason_typed(system):
+    """Two reviewers had one transfer open; one approved it, the other wrote why to deny it and
+    pressed Deny: the page said "Not done: This transfer is approved..." and the reason typed
+    was gone (the location's review page gives it back). It is now shown, to copy."""
+    state = await reviewer(system)
+    holding = await two_sites_holding(system, ["Meanwhile North", "Meanwhile South"],
+                                      "MEANWHILE-1", 20, state)
+    lot = await lot_id(holding.sender, holding.source, "MEANWHILE-1")
+    asked = (await request_transfer(holding.sender, holding.source, holding.target, lot,
+                                    5)).json()
+    assert (await state.post(f"/api/v1/transfers/{asked['id']}/decision",
+                             json={"decision": "approve"})).status_code == 200
+    await transfer_status(holding.sender, asked["id"], "approved")
+    other = await make_user(system, Role.REVIEWER, first_name="Rhea")
+    person = browser(system)
+    await person.login(other.email)
+    typed = "South's freezer failed on Monday; send them elsewhere"
+    page = await person.submit(f"/transfers/{asked['id']}", {
+        "decision": "deny", "reason": typed}, action=f"/transfers/{asked['id']}/decide")
+    await person.http.aclose()
+    assert page.status_code == 409
+    shown = html.unescape(re.sub(r"<[^>]+>", "", page.text))
+    assert "it cannot be decided." in shown
+    assert "What you typed was not sent to anyone" in shown and typed in shown
