@@ -4,8 +4,11 @@ location workflow's validator, the decision activity and the review pages."""
 from models.enums import Role
 
 REASON_NEEDED = "Give the reason for the rejection; the coordinator receives it."
-NO_PROVIDER = ("{name} cannot be approved: it has no active practicing provider. Add at least "
-               "one (or import the bulk upload) first.")
+# Said to the reviewer, who cannot add providers: who does, and when to come back.
+NO_PROVIDER = ("{name} cannot be approved yet: it has no active practicing provider. Its "
+               "coordinator adds one in Section B, or sends the practicing-provider bulk upload "
+               "through a help-desk case for the help desk to import; approve it once one is "
+               "active, or reject it with a reason.")
 
 
 def decision_problem(role: str, approve: bool, reason: str | None, pending: bool,

@@ -12,8 +12,9 @@ from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enums import Role
 from tests.support.accounts import make_user
+from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.inventory import lot_id, request_transfer, transfer_status, two_sites_holding
-from tests.support.review import reviewer
+from tests.support.review import decide, reviewer, sign_until
 from tests.support.web import browser
 
 
@@ -78,3 +79,28 @@ async def test_a_denial_refused_by_a_decision_made_meanwhile_gives_back_the_reas
     shown = html.unescape(re.sub(r"<[^>]+>", "", page.text))
     assert "it cannot be decided." in shown
     assert "What you typed was not sent to anyone" in shown and typed in shown
+
+
+async def test_a_location_with_no_provider_says_so_where_the_reviewer_decides(system):
+    """A location sent with the 25+ providers' bulk upload still to come waits in the queue
+    ("No practicing providers yet"); its review page offered Approve with nothing said, and
+    pressing it answered "Add at least one (or import the bulk upload) first", as if the
+    reviewer could. The page now says by the decision that it cannot be approved yet and who
+    adds the providers; the refusal says the same."""
+    enrollment = await start_enrollment(system, ["Providers Later Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id, providers=0)
+    await sign_until(system, enrollment, [location_id])
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
+    person = browser(system)
+    await person.login(staff.email)
+    page = html.unescape(re.sub(r"<[^>]+>", "", (await person.get(
+        f"/review/locations/{location_id}")).text))
+    await person.http.aclose()
+    said = "Providers Later Clinic cannot be approved yet: it has no active practicing provider."
+    assert said in page and page.index(said) < page.index("Approve")
+    assert "Its coordinator adds one in Section B" in page
+    refused = await decide(await reviewer(system), location_id, "approve")
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith(said)
+    assert "first." not in refused.json()["detail"]

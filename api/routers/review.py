@@ -22,6 +22,7 @@ from models.contracts import DecisionResult
 from models.enrollment import StoredFile
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
+from models.review_rules import approval_problem
 from models.schemas import Stripped
 
 pages = Router(include_in_schema=False)
@@ -67,8 +68,11 @@ async def _detail(request: Request, session, user: User, location_id: int,
     location = await location_for(session, user, location_id)
     detail = await review.review_detail(session, location)
     changed = change_rows(detail["changes"])
+    not_yet = approval_problem(location.name, sum(1 for p in detail["providers"] if p.active),
+                               amendment=location.amendment_pending)
     return render(request, "review/location.html", {
         **detail, "summary": summary(detail["section"].steps), "change_rows": changed,
+        "not_yet": not_yet,
         "photo_ids": await _photo_ids(session, changed), **extra},
         status_code=status_code)
 
