@@ -1,5 +1,6 @@
 """What an outside check of the state program's screens found, as the state's staff use them."""
 
+import asyncio
 import csv
 import html
 import io
@@ -12,9 +13,14 @@ from models.enrollment import Location, Organization
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.enrollment import (
+    add_storage_unit,
+    complete_location,
+    photo,
+    start_enrollment,
+)
 from tests.support.inventory import lot_id, request_transfer, transfer_status, two_sites_holding
-from tests.support.review import decide, reviewer, sign_until
+from tests.support.review import STATUS_LOOK, decide, enrolled_site, reviewer, sign_until
 from tests.support.web import browser
 
 
@@ -104,3 +110,34 @@ async def test_a_location_with_no_provider_says_so_where_the_reviewer_decides(sy
     assert refused.status_code == 422
     assert refused.json()["detail"].startswith(said)
     assert "first." not in refused.json()["detail"]
+
+
+async def change_on_review_page(staff, location_id: int, unit: str) -> str:
+    """The review page once the change of `unit` is the one to decide (its process opens
+    each change in turn)."""
+    for _ in range(200):
+        page = (await staff.get(f"/review/locations/{location_id}")).text
+        if f"enrolled site: <strong>{unit}" in page:
+            return page
+        await asyncio.sleep(STATUS_LOOK)
+    raise AssertionError(page)
+
+
+async def test_two_units_added_are_decided_one_at_a_time_and_the_page_says_which(system):
+    """An enrolled site added two storage units. The review page said "A storage unit added to
+    this enrolled site: Alpha A1, Bravo B2 ... Approving or rejecting decides this change
+    only", so the reviewer rejected "the change"; the rejection was Alpha's alone (so said its
+    email) and Bravo came back to the queue a moment later. The page now names the unit being
+    decided and says the other comes next, on its own."""
+    site = await enrolled_site(system, "Two Units Clinic")
+    location_id, coordinator, staff = site.location_id, site.coordinator, site.staff
+    for brand, color in (("Alpha", "white"), ("Bravo", "black")):
+        added = await add_storage_unit(coordinator, location_id, photo(color), photo(),
+                                       brand=brand, model=brand[0] + "1")
+        assert added.status_code == 201, added.text
+    page = await change_on_review_page(staff, location_id, "Alpha A1")
+    assert "<strong>Alpha A1</strong> (refrigerator). " in page
+    assert "Also added, and reviewed next, each on its own: <strong>Bravo B1</strong>" in page
+    assert (await decide(staff, location_id, "reject", "No thermometer")).status_code == 200
+    page = await change_on_review_page(staff, location_id, "Bravo B1")
+    assert "Also added" not in page
