@@ -3,6 +3,8 @@ location workflow's validator, the decision activity and the review pages."""
 
 from models.enums import Role
 
+CHANGE_MOVED = ("The change you were deciding was decided a moment ago, by another reviewer: "
+                "this is the next one waiting. Nothing was sent; decide it on its own.")
 REASON_NEEDED = "Give the reason for the rejection; the coordinator receives it."
 # Said to the reviewer, who cannot add providers: who does, and when to come back.
 NO_PROVIDER = ("{name} cannot be approved yet: it has no active practicing provider. Its "

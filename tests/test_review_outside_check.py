@@ -39,9 +39,10 @@ async def test_two_reviewers_deciding_at_once_the_second_sees_the_first_decision
     second = await make_user(system, Role.REVIEWER, first_name="Sam", last_name="Second")
     told = review_domain.enrollment_process.decide
 
-    async def first_lands_meanwhile(gateway, location, reviewer_id, role, approve, reason):
+    async def first_lands_meanwhile(gateway, location, reviewer_id, role, approve, reason,
+                                    **seen):
         await told(gateway, location, first.id, role, True, None)  # the other reviewer's click
-        return await told(gateway, location, reviewer_id, role, approve, reason)
+        return await told(gateway, location, reviewer_id, role, approve, reason, **seen)
 
     monkeypatch.setattr(review_domain.enrollment_process, "decide", first_lands_meanwhile)
     page = browser(system)

@@ -141,3 +141,42 @@ async def test_two_units_added_are_decided_one_at_a_time_and_the_page_says_which
     assert (await decide(staff, location_id, "reject", "No thermometer")).status_code == 200
     page = await change_on_review_page(staff, location_id, "Bravo B1")
     assert "Also added" not in page
+
+
+async def test_a_page_opened_on_one_change_does_not_decide_the_next(system):
+    """Two reviewers had the review of an added unit (Alpha) open; one approved it, and the
+    other, a moment later, rejected it with a reason about Alpha: the rejection went to Bravo,
+    the next unit waiting, which nobody had looked at (and its email gave Alpha's reason).
+    The decision now carries the change it was made on: this one is refused, said on the page
+    with Bravo to decide and the reason kept, and nothing is sent."""
+    site = await enrolled_site(system, "Stale Tab Clinic")
+    location_id, coordinator, staff = site.location_id, site.coordinator, site.staff
+    for brand, color in (("Alpha", "white"), ("Bravo", "black")):
+        added = await add_storage_unit(coordinator, location_id, photo(color), photo(),
+                                       brand=brand, model=brand[0] + "1")
+        assert added.status_code == 201, added.text
+    await change_on_review_page(staff, location_id, "Alpha A1")
+    other = await make_user(system, Role.REVIEWER, first_name="Rhea")
+    person = browser(system)
+    await person.login(other.email)
+    opened = await person.get(f"/review/locations/{location_id}")  # the second tab, on Alpha
+    assert "enrolled site: <strong>Alpha A1" in opened.text
+    seen = re.search(r'name="change" value="(\d+)"', opened.text)[1]  # what the tab sends
+    assert (await decide(staff, location_id, "approve")).status_code == 200
+    await change_on_review_page(staff, location_id, "Bravo B1")
+    refused = await person.submit(f"/review/locations/{location_id}", {
+        "decision": "reject", "reason": "Alpha's thermometer is missing", "change": seen},
+        action=f"/review/locations/{location_id}/decision")
+    await person.http.aclose()
+    assert refused.status_code == 409
+    shown = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    assert "The change you were deciding was decided a moment ago" in shown
+    assert "enrolled site: <strong>Bravo B1" in refused.text
+    assert "Alpha's thermometer is missing" in shown  # kept in the reason box
+    detail = (await staff.get(f"/api/v1/review/locations/{location_id}")).json()
+    assert {u["model"]: u["review_status"] for u in detail["storage_units"]
+            if u["model"] in ("A1", "B1")} == {"A1": "approved", "B1": "pending"}
+    alpha = next(u["id"] for u in detail["storage_units"] if u["model"] == "A1")
+    stale = await staff.post(f"/api/v1/review/locations/{location_id}/decision", json={
+        "decision": "approve", "change": alpha})
+    assert stale.status_code == 409

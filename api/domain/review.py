@@ -133,8 +133,10 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
 
 
 async def decide(gateway: Gateway, location: Location, reviewer: User, approve: bool,
-                 reason: str | None) -> DecisionResult:
+                 reason: str | None, change_seen: int | None = None) -> DecisionResult:
+    """`change_seen`: the added storage unit the reviewer decided (each is its own change, one
+    at a time); refused if another is under review now."""
     if not approve and not (reason or "").strip():  # named on its field (422), before asking
         raise Invalid(REASON_NEEDED, field="reason")
     return await enrollment_process.decide(gateway, location.id, reviewer.id, reviewer.role,
-                                           approve, reason)
+                                           approve, reason, change_seen=change_seen)

@@ -34,6 +34,10 @@ PAGE_SIZE = 50
 class LocationDecisionIn(Stripped):
     decision: Literal["approve", "reject"]
     reason: Annotated[str | None, Field(default=None, max_length=1000)] = None
+    change: Annotated[Id | None, Field(
+        default=None, description="For a change to an enrolled site: the storage unit decided "
+        "(the first one waiting for review, by id). Refused (409) if another is under review "
+        "now.")] = None
 
 
 class QueueItem(BaseModel):
@@ -96,7 +100,7 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
         location = await location_for(session, user, location_id)
         try:
             result = await review.decide(gateway, location, user, data.decision == "approve",
-                                         data.reason)
+                                         data.reason, change_seen=data.change)
             return redirect("/review", notice=_decided(location.name, result.amendment,
                                                        data.decision == "approve"))
         except CVMSError as error:
@@ -189,7 +193,8 @@ def _sig(signature) -> dict:
 async def api_decide(location_id: Id, body: LocationDecisionIn, user: Reviewer, session: SessionDep,
                      gateway: ProcessesDep) -> DecisionResult:
     location = await location_for(session, user, location_id)
-    return await review.decide(gateway, location, user, body.decision == "approve", body.reason)
+    return await review.decide(gateway, location, user, body.decision == "approve", body.reason,
+                               change_seen=body.change)
 
 
 @api.get("/locations/{location_id}/timeline", summary="The location's audit timeline")

@@ -103,6 +103,10 @@ class Decision(Command):
     reviewer_role: str
     approve: bool
     reason: str | None = None
+    # The change (an added storage unit) the reviewer saw and decided: refused if another is
+    # under review now (a page opened before the one seen was decided). None: no check (an
+    # enrollment, an API call naming none, decisions recorded before).
+    change_seen: int | None = None
 
 
 class DecisionRecord(BaseModel):
