@@ -5,6 +5,8 @@ from models.enums import Role
 
 CHANGE_MOVED = ("The change you were deciding was decided a moment ago, by another reviewer: "
                 "this is the next one waiting. Nothing was sent; decide it on its own.")
+REVIEW_MOVED = ("Another decision was taken on this location since you opened it, and what "
+                "waits for review now is new: read it again, then decide. Nothing was sent.")
 REASON_NEEDED = "Give the reason for the rejection; the coordinator receives it."
 # Said to the reviewer, who cannot add providers: who does, and when to come back.
 NO_PROVIDER = ("{name} cannot be approved yet: it has no active practicing provider. Its "

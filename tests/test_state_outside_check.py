@@ -17,10 +17,18 @@ from tests.support.enrollment import (
     add_storage_unit,
     complete_location,
     photo,
+    sign_and_submit,
     start_enrollment,
 )
 from tests.support.inventory import lot_id, request_transfer, transfer_status, two_sites_holding
-from tests.support.review import STATUS_LOOK, decide, enrolled_site, reviewer, sign_until
+from tests.support.review import (
+    STATUS_LOOK,
+    decide,
+    enrolled_site,
+    reviewer,
+    sign_until,
+    wait_for_status,
+)
 from tests.support.web import browser
 
 
@@ -180,3 +188,40 @@ async def test_a_page_opened_on_one_change_does_not_decide_the_next(system):
     stale = await staff.post(f"/api/v1/review/locations/{location_id}/decision", json={
         "decision": "approve", "change": alpha})
     assert stale.status_code == 409
+
+
+async def test_a_page_opened_before_a_rejection_does_not_approve_the_resubmission(system):
+    """A reviewer left a location's review open; another rejected it, and its coordinator
+    changed Section B and resubmitted. Approve, pressed on the page left open, approved the
+    resubmission (its changes never read). The decision now carries how many decisions the
+    location had when it was read: this one is refused, the page shows the location as it
+    is now (what changed since the rejection), and nothing is sent."""
+    enrollment = await start_enrollment(system, ["Left Open Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    other = await make_user(system, Role.REVIEWER, first_name="Rhea")
+    person = browser(system)
+    await person.login(other.email)
+    opened = (await person.get(f"/review/locations/{location_id}")).text
+    seen = re.search(r'name="decisions_seen" value="(\d+)"', opened)[1]
+    staff = await reviewer(system)
+    assert (await decide(staff, location_id, "reject", "Backup phone")).status_code == 200
+    await wait_for_status(system, location_id, "rejected")
+    assert (await coordinator.post(
+        f"/api/v1/locations/{location_id}/section-b/resubmit")).status_code == 200
+    assert (await sign_and_submit(coordinator, location_id)).status_code == 200
+    await wait_for_status(system, location_id, "pending_review")
+    refused = await person.submit(f"/review/locations/{location_id}", {
+        "decision": "approve", "decisions_seen": seen},
+        action=f"/review/locations/{location_id}/decision")
+    await person.http.aclose()
+    assert refused.status_code == 409
+    shown = html.unescape(re.sub(r"<[^>]+>", "", refused.text))
+    assert "Another decision was taken on this location since you opened it" in shown
+    assert 'name="decisions_seen" value="1"' in refused.text
+    stale = await staff.post(f"/api/v1/review/locations/{location_id}/decision", json={
+        "decision": "approve", "decisions_seen": 0})
+    assert stale.status_code == 409
+    assert (await staff.post(f"/api/v1/review/locations/{location_id}/decision", json={
+        "decision": "approve", "decisions_seen": 1})).status_code == 200

@@ -55,7 +55,7 @@ with workflow.unsafe.imports_passed_through():
         WAITING_SECTION_B,
         LocationStatus,
     )
-    from models.review_rules import CHANGE_MOVED, decision_problem
+    from models.review_rules import CHANGE_MOVED, REVIEW_MOVED, decision_problem
     from workflows import ids
     from workflows.guard import history_is_long, in_time, refuse
     from workflows.options import MAIL, db_step, local_db_steps
@@ -428,6 +428,8 @@ class LocationEnrollmentWorkflow:
             raise refuse(*problem)
         if data.change_seen is not None and data.change_seen != self.s.current_amendment:
             raise refuse(CHANGE_MOVED)
+        if data.decisions_seen is not None and data.decisions_seen != self.s.decisions:
+            raise refuse(REVIEW_MOVED)
 
     @workflow.update
     async def resubmit(self, data: Resubmit) -> str:

@@ -133,10 +133,13 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
 
 
 async def decide(gateway: Gateway, location: Location, reviewer: User, approve: bool,
-                 reason: str | None, change_seen: int | None = None) -> DecisionResult:
+                 reason: str | None, change_seen: int | None = None,
+                 decisions_seen: int | None = None) -> DecisionResult:
     """`change_seen`: the added storage unit the reviewer decided (each is its own change, one
-    at a time); refused if another is under review now."""
+    at a time); refused if another is under review now. `decisions_seen`: the decisions the
+    location had when the reviewer read it; refused if another was taken since."""
     if not approve and not (reason or "").strip():  # named on its field (422), before asking
         raise Invalid(REASON_NEEDED, field="reason")
     return await enrollment_process.decide(gateway, location.id, reviewer.id, reviewer.role,
-                                           approve, reason, change_seen=change_seen)
+                                           approve, reason, change_seen=change_seen,
+                                           decisions_seen=decisions_seen)

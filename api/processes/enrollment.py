@@ -81,10 +81,11 @@ async def resubmit(gateway: Gateway, location_id: int, user_id: int) -> str:
 
 async def decide(gateway: Gateway, location_id: int, reviewer_id: int, reviewer_role: str,
                  approve: bool, reason: str | None,
-                 change_seen: int | None = None) -> DecisionResult:
+                 change_seen: int | None = None,
+                 decisions_seen: int | None = None) -> DecisionResult:
     return await gateway.update(ids.location(location_id), Location.decide, Decision(
         reviewer_id=reviewer_id, reviewer_role=reviewer_role, approve=approve, reason=reason,
-        change_seen=change_seen))
+        change_seen=change_seen, decisions_seen=decisions_seen))
 
 
 async def add_storage_unit(gateway: Gateway, session: AsyncSession, location_id: int,

@@ -38,6 +38,10 @@ class LocationDecisionIn(Stripped):
         default=None, description="For a change to an enrolled site: the storage unit decided "
         "(the first one waiting for review, by id). Refused (409) if another is under review "
         "now.")] = None
+    decisions_seen: Annotated[int | None, Field(
+        default=None, ge=0, le=MAX_ID, description="How many decisions the location had when "
+        "it was read (the review detail's `decisions`). Refused (409) if another was taken "
+        "since.")] = None
 
 
 class QueueItem(BaseModel):
@@ -100,7 +104,8 @@ async def decide_page(request: Request, location_id: Id, user: Reviewer, session
         location = await location_for(session, user, location_id)
         try:
             result = await review.decide(gateway, location, user, data.decision == "approve",
-                                         data.reason, change_seen=data.change)
+                                         data.reason, change_seen=data.change,
+                                         decisions_seen=data.decisions_seen)
             return redirect("/review", notice=_decided(location.name, result.amendment,
                                                        data.decision == "approve"))
         except CVMSError as error:
@@ -194,7 +199,7 @@ async def api_decide(location_id: Id, body: LocationDecisionIn, user: Reviewer, 
                      gateway: ProcessesDep) -> DecisionResult:
     location = await location_for(session, user, location_id)
     return await review.decide(gateway, location, user, body.decision == "approve", body.reason,
-                               change_seen=body.change)
+                               change_seen=body.change, decisions_seen=body.decisions_seen)
 
 
 @api.get("/locations/{location_id}/timeline", summary="The location's audit timeline")

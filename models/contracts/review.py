@@ -107,6 +107,10 @@ class Decision(Command):
     # under review now (a page opened before the one seen was decided). None: no check (an
     # enrollment, an API call naming none, decisions recorded before).
     change_seen: int | None = None
+    # How many decisions the location had when the reviewer read it: refused if another was
+    # taken since (a page opened before a rejection, still open when the location came back
+    # resubmitted). None: no check.
+    decisions_seen: int | None = None
 
 
 class DecisionRecord(BaseModel):
