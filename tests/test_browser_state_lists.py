@@ -92,3 +92,36 @@ async def test_a_name_of_one_long_word_does_not_push_the_lists_sideways(page, sy
         sideways = await page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert sideways <= 0, f"{path} scrolls sideways by {sideways}px"
+
+
+async def test_a_name_of_one_long_word_does_not_push_the_audit_log_sideways(page, system):
+    """Found by the second outside check: the audit log, which names a location by its name
+    and PIN and a person by their name and email, was pushed sideways by a location named with
+    one long unbroken word (2,600 px wide at a desktop's 1,280), as the other state lists no
+    longer are. Its record and person cells break anywhere too."""
+    from models.audit import AuditEvent
+    from models.enrollment import Location
+    from models.enrollment_enums import LocationStatus
+
+    marker = f"la{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER)
+    async with system.sessions() as session:
+        org = Organization(legal_name=f"{marker} Health", admin_user_id=staff.id)
+        session.add(org)
+        await session.flush()
+        site = Location(organization_id=org.id, name=f"{marker}" + "w" * 140,
+                        street="1 Main St", city="Raleigh", state="NC", zip_code="27601",
+                        coordinator_first_name="C", coordinator_last_name="Q",
+                        coordinator_email=f"{marker}@example.org",
+                        status=LocationStatus.IN_PROGRESS)
+        session.add(site)
+        await session.flush()
+        session.add(AuditEvent(subject_type="location", subject_id=site.id,
+                               action="status:in_progress", actor=f"user:{staff.id}"))
+        await session.commit()
+    await log_in(page, staff.email)
+    await page.goto(f"/state/audit?q={marker}")
+    await expect(page.get_by_text(f"{marker}w", exact=False).first).to_be_visible()
+    sideways = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"the audit log scrolls sideways by {sideways}px"

@@ -99,7 +99,7 @@ async def test_sign_review_reject_resubmit_approve(system):
     audit = (await staff.get("/state/audit", params={"q": me["email"]})).text
     for shown in (page, audit):
         for decision in ("Not approved — changes requested", "Approved"):
-            row = rf'Decision: {decision}</td>\s*<td data-label="Who">{re.escape(who)}</td>'
+            row = rf'Decision: {decision}</td>\s*<td[^>]*data-label="Who">{re.escape(who)}</td>'
             assert re.search(row, shown), (decision, re.findall(r"Decision: .{0,200}", shown))
     pdf = await staff.get(f"/locations/{reject_id}/agreement.pdf")
     assert pdf.content.startswith(b"%PDF") and b"Officer Signer" in pdf.content
