@@ -75,3 +75,20 @@ async def test_a_decision_refused_as_another_reviewer_decided_first_takes_focus(
     await expect(refusal).to_be_visible()
     await expect(refusal).to_be_focused()
     await assert_accessible(other)
+
+
+async def test_a_reason_of_one_long_word_does_not_push_the_review_page_sideways(page, system):
+    """Found by the second outside check: a rejection's reason holding a long web address
+    (one unbroken word) pushed the location's review page thousands of pixels sideways on a
+    desktop screen: its timeline's detail cell would not break it. The timeline's person and
+    detail cells break anywhere, as the state's lists do."""
+    _email, location_id = await _reviewing(page, system, "Linked Reason Clinic")
+    address = "https://photos.example.org/" + "storage_unit_inside_" * 20
+    await page.get_by_label("Reason").fill(f"See {address}")
+    await page.get_by_role("button", name="Reject").click()
+    await expect(page.get_by_role("status")).to_contain_text("Linked Reason Clinic was rejected")
+    await page.goto(f"/review/locations/{location_id}")
+    await expect(page.get_by_role("cell", name=address, exact=False).first).to_be_visible()
+    sideways = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert sideways <= 0, f"the review page scrolls sideways by {sideways}px"
