@@ -43,6 +43,15 @@ def _minute(value: datetime) -> str:
     return format_datetime(value, DATETIME, tzinfo=EASTERN, locale=LOCALE)
 
 
+def spreadsheet(value: datetime | None) -> str:
+    """A moment as a spreadsheet reads a date and time (sorted, filtered): Eastern time,
+    "2026-12-01 15:05", its column's header naming the zone. "December 1, 2026, 3:05 PM EST"
+    is text to a spreadsheet, and sorts April before December."""
+    if value is None:
+        return ""
+    return _aware(value).astimezone(EASTERN).strftime("%Y-%m-%d %H:%M")
+
+
 def clock(value: datetime) -> str:
     """The time of day in Eastern time: "10:05 AM" (for a moment known to be today)."""
     return format_datetime(_aware(value), "h:mm a", tzinfo=EASTERN, locale=LOCALE)

@@ -63,7 +63,7 @@ async def test_the_audit_logs_csv_names_a_location_by_its_pin_and_name(system):
     page = await person.get(f"/state/audit?q={pin(site.id)}")
     assert f"{marker} Eastgate Clinic ({pin(site.id)})" in page.text
     rows = cells(await person.get(f"/state/audit.csv?q={pin(site.id)}"))
-    assert rows[0] == ["When", "Record", "Record number", "Record name", "What", "Who"]
+    assert rows[0] == ["When (Eastern time)", "Record", "Record number", "Record name", "What", "Who"]
     assert [row[1:5] for row in rows[1:]] == [
         ["location", pin(site.id), f"{marker} Eastgate Clinic ({pin(site.id)})",
          "Status: Section B in progress"]]
@@ -225,3 +225,43 @@ async def test_a_page_opened_before_a_rejection_does_not_approve_the_resubmissio
     assert stale.status_code == 409
     assert (await staff.post(f"/api/v1/review/locations/{location_id}/decision", json={
         "decision": "approve", "decisions_seen": 1})).status_code == 200
+
+
+async def test_the_state_lists_csv_dates_are_dates_a_spreadsheet_sorts(system):
+    """The state's CSV files wrote their dates as the pages do ("December 7, 2026, 8:34 AM
+    EST"): a spreadsheet reads that as text, so sorting a column by it put April before
+    December, and no date filter applied. They are now "2026-12-07 08:34", Eastern time, as
+    the header says (the location managers' reports already wrote ISO days)."""
+    marker = f"dt{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
+    async with system.sessions() as session:
+        org = Organization(legal_name=f"{marker} Health", admin_user_id=staff.id,
+                           status=OrganizationStatus.SUBMITTED)
+        session.add(org)
+        await session.flush()
+        site = Location(organization_id=org.id, name=f"{marker} Clinic", street="1 Main St",
+                        city="Raleigh", state="NC", zip_code="27601",
+                        coordinator_first_name="C", coordinator_last_name="Q",
+                        coordinator_email=f"c@{marker}.org",
+                        status=LocationStatus.PENDING_REVIEW)
+        lone = Organization(legal_name=f"{marker} Alone", admin_user_id=staff.id)
+        session.add_all([site, lone])
+        await session.flush()
+        session.add(AuditEvent(subject_type="location", subject_id=site.id,
+                               action="status:pending_review", actor="system"))
+        await session.commit()
+    person = browser(system)
+    await person.login(staff.email)
+    moment = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+    for path, column in ((f"/state/locations.csv?q={marker}", "In status since"),
+                         (f"/review.csv?q={marker}", "Waiting since"),
+                         (f"/state/locations/organizations.csv?q={marker}", "In status since"),
+                         (f"/state/audit.csv?q={pin(site.id)}", "When"),
+                         ("/state/transfers.csv", "Requested")):
+        rows = cells(await person.get(path))
+        header = f"{column} (Eastern time)"
+        assert header in rows[0], (path, rows[0])
+        dates = [row[rows[0].index(header)] for row in rows[1:]]
+        assert all(moment.fullmatch(d) for d in dates), (path, dates)
+        assert dates or path == "/state/transfers.csv", path
+    await person.http.aclose()

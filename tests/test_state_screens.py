@@ -147,7 +147,7 @@ async def test_the_state_view_pages_searches_filters_and_exports(system):
     assert f"user:{marker}" in audit.text
     assert f"{marker} Site 5 ({pin(sites[5].id)})" in audit.text, "the location by its name"
     audit_csv = cells(await person.get(f"/state/audit.csv?q={marker}"))
-    assert audit_csv[0] == ["When", "Record", "Record number", "Record name", "What", "Who"]
+    assert audit_csv[0] == ["When (Eastern time)", "Record", "Record number", "Record name", "What", "Who"]
     assert [f"user:{marker}"] == [row[5] for row in audit_csv[1:]]
     transfers = await person.get(f"/state/transfers?q={marker}")
     assert transfers.status_code == 200 and "No transfers match" in transfers.text
@@ -276,7 +276,7 @@ async def test_the_state_view_shows_organizations_with_no_location_yet(system):
     link = f"/state/locations/organizations.csv?q={many}"
     assert link in crowded.text and "Download all 23 as CSV" in crowded.text
     rows = cells(await person.get(link))
-    assert rows[0] == ["Organization", "Status", "In status since", "Days in status",
+    assert rows[0] == ["Organization", "Status", "In status since (Eastern time)", "Days in status",
                        "Administrator", "Administrator's email"]
     assert len(rows) == 24 and rows[1][0] == f"{many} Org 22" and rows[1][3] == "22"
 

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.text_search import contains, like_pattern
 from core.cells import safe_cell
-from core.timefmt import EASTERN, when
+from core.timefmt import EASTERN, spreadsheet
 from models.accounts import User
 from models.audit import AuditEvent
 from models.base import utcnow
@@ -248,9 +248,9 @@ async def organizations_without_location(
 
 
 def organization_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    header = ["Organization", "Status", "In status since", "Days in status", "Administrator",
-              "Administrator's email"]
-    return header, [[org.legal_name, org.status.label, when(since), days_since(since), name,
+    header = ["Organization", "Status", f"In status since {ZONE}", "Days in status",
+              "Administrator", "Administrator's email"]
+    return header, [[org.legal_name, org.status.label, spreadsheet(since), days_since(since), name,
                      email] for org, since, name, email in listing.rows]
 
 
@@ -453,38 +453,42 @@ def location_waiting_on(loc, organization_status: OrganizationStatus | None = No
     return loc.waiting_on or ""
 
 
+# The CSV files' dates are a spreadsheet's ("2026-12-07 08:34"), in North Carolina's time.
+ZONE = "(Eastern time)"
+
+
 def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    header = ["Organization", "Location", "Provider PIN", "City", "Status", "In status since",
-              "Days in status", "Waiting on"]
+    header = ["Organization", "Location", "Provider PIN", "City", "Status",
+              f"In status since {ZONE}", "Days in status", "Waiting on"]
     return header, [[org, loc.name, pin(loc.id), loc.city, loc.status.label,
-                     when(loc.status_since), days_since(loc.status_since),
+                     spreadsheet(loc.status_since), days_since(loc.status_since),
                      location_waiting_on(loc, status)] for loc, org, status in listing.rows]
 
 
 def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
     from api.domain.review import _kind
 
-    header = ["Location", "Provider PIN", "Organization", "City", "Review of", "Waiting since",
-              "Days waiting"]
-    return header, [[loc.name, pin(loc.id), org, loc.city, _kind(loc), when(since),
+    header = ["Location", "Provider PIN", "Organization", "City", "Review of",
+              f"Waiting since {ZONE}", "Days waiting"]
+    return header, [[loc.name, pin(loc.id), org, loc.city, _kind(loc), spreadsheet(since),
                      days_since(since)] for loc, org, since in listing.rows]
 
 
 def transfer_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
     """As the page shows them: a shipment's days count from its shipping (the page's "age in
     this status"), and a late transfer says which flag it has (late to ship, or to arrive)."""
-    header = ["Transfer", "Kind", "Status", "From", "To", "Lot", "Doses", "Requested",
+    header = ["Transfer", "Kind", "Status", "From", "To", "Lot", "Doses", f"Requested {ZONE}",
               "Days in this status", "Escalated", "Flagged"]
     return header, [[t.number, t.kind.value, t.status.label, sender, receiver, t.lot_number,
-                     t.doses, when(t.requested_at), days_since(
+                     t.doses, spreadsheet(t.requested_at), days_since(
                          t.shipped_at if t.status == TransferStatus.SHIPPED else t.requested_at),
                      "yes" if t.escalated else "", flag_label(t.status) if t.flagged else ""]
                     for t, sender, receiver in listing.rows]
 
 
 def audit_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    header = ["When", "Record", "Record number", "Record name", "What", "Who"]
-    return header, [[when(e.at), e.subject_type, record_number(e), record_name(e, listing),
+    header = [f"When {ZONE}", "Record", "Record number", "Record name", "What", "Who"]
+    return header, [[spreadsheet(e.at), e.subject_type, record_number(e), record_name(e, listing),
                      audit_what(e, listing.names), listing.names.get(e.actor, e.actor)]
                     for e in listing.rows]
 
