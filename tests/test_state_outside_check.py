@@ -265,3 +265,26 @@ async def test_the_state_lists_csv_dates_are_dates_a_spreadsheet_sorts(system):
         assert all(moment.fullmatch(d) for d in dates), (path, dates)
         assert dates or path == "/state/transfers.csv", path
     await person.http.aclose()
+
+
+async def test_the_review_page_shows_what_section_a_said(system):
+    """The review page showed Section B, the units, providers and signatures, but not what the
+    administrator submitted in Section A: the organization's type, address and contact, whether
+    it redistributes, and the location's own address and coordinator. A reviewer approving a
+    site could not see where it is. Section A is now shown above Section B."""
+    enrollment = await start_enrollment(system, ["Whereabouts Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await sign_until(system, enrollment, [location_id])
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
+    person = browser(system)
+    await person.login(staff.email)
+    page = (await person.get(f"/review/locations/{location_id}")).text
+    await person.http.aclose()
+    shown = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    section_a = shown[shown.index("Section A: the organization and this location"):
+                      shown.index("Section B")]
+    for said in ("Wake Health Partners", "Clinic", "1 Health Way, Raleigh, NC 27601",
+                 "919-555-0000", "office@wakehealth.example", "Redistribution participant No",
+                 "100 Main St, Raleigh, NC 27601", f"Whereabouts Coordinator ({email})"):
+        assert said in section_a, (said, section_a)

@@ -20,7 +20,7 @@ from core.errors import CVMSError
 from models.accounts import User
 from models.contracts import DecisionResult
 from models.enrollment import StoredFile
-from models.enrollment_enums import LocationStatus
+from models.enrollment_enums import ORGANIZATION_TYPES, LocationStatus
 from models.enums import Role
 from models.review_rules import approval_problem
 from models.schemas import Stripped
@@ -80,7 +80,7 @@ async def _detail(request: Request, session, user: User, location_id: int,
                                amendment=location.amendment_pending)
     return render(request, "review/location.html", {
         **detail, "summary": summary(detail["section"].steps), "change_rows": changed,
-        "not_yet": not_yet,
+        "not_yet": not_yet, "org_types": ORGANIZATION_TYPES,
         "photo_ids": await _photo_ids(session, changed), **extra},
         status_code=status_code)
 
