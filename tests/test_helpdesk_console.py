@@ -274,6 +274,9 @@ async def test_the_console_downloads_its_view_as_csv(system):
     assert all(row[table[0].index("Requester")].startswith("'-") for row in table[1:4])
     assert "Ada Agentson" in {row[table[0].index("Assignee")] for row in table[1:]}
     assert "Waiting for the requester" in {row[table[0].index("Status")] for row in table[1:]}
+    # dates a spreadsheet sorts and filters, as the state's CSVs write them (Eastern time)
+    opened = {row[table[0].index("Opened (Eastern time)")] for row in table[1:]}
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", value) for value in opened), opened
 
     waiting = await person.get(f"/helpdesk.csv?team=all&q={marker}&status=awaiting_requester")
     assert len(list(csv.reader(io.StringIO(waiting.text)))) == 1 + 40, "the filters apply"

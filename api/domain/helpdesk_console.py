@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.state_lists import EXPORT_LIMIT, days_since
 from api.domain.text_search import search_text_contains
-from core.timefmt import when
+from core.timefmt import spreadsheet
 from models import search_index
 from models.accounts import User
 from models.enums import HELPDESK_ROLES
@@ -200,13 +200,13 @@ SLA_LABELS = {"at_risk": "Near its target", "breached": "Past its target"}
 def case_rows(found: ConsolePage) -> tuple[list[str], list[list[Any]]]:
     """The console's columns, one row a case, in people's words (as the page shows them)."""
     header = ["Case", "Subject", "Category", "Team", "Requester", "Requester email",
-              "Requester phone", "Language", "Status", "Assignee", "Service level", "Due",
-              "Opened", "Days open"]
+              "Requester phone", "Language", "Status", "Assignee", "Service level",
+              "Due (Eastern time)", "Opened (Eastern time)", "Days open"]
     statuses = dict(STATUS_CHOICES)
     return header, [[c.number, c.subject, c.category.label, c.team.label, c.requester_name,
                      c.requester_email or "", c.requester_phone or "",
                      LANGUAGES.get(c.language, c.language),
                      statuses.get(c.status, c.status),
                      found.assignees.get(c.assignee_id, "Unassigned"),
-                     SLA_LABELS.get(c.sla_flag, "On time"), when(c.sla_due_at, ""),
-                     when(c.created_at), days_since(c.created_at)] for c in found.cases]
+                     SLA_LABELS.get(c.sla_flag, "On time"), spreadsheet(c.sla_due_at),
+                     spreadsheet(c.created_at), days_since(c.created_at)] for c in found.cases]
