@@ -171,3 +171,33 @@ async def test_asking_again_from_a_stale_tab_says_the_requester_was_already_aske
     assert "awaiting requester" not in shown
     assert "already asked for information" in shown and 'id="body-error"' in stale.text
     assert "And which clinic?" in shown, "what was typed is kept"
+
+
+async def test_two_tabs_resolving_at_the_same_instant_name_who_resolved_it(system):
+    """Found by the emails' outside check: two tabs of the case (opened before either was
+    sent, each with its own key) sending Resolve at the same instant both passed the page's
+    'already resolved?' check; the case's process took one and refused the other with its raw
+    words, 'This case is resolved: it cannot be resolved.', under 'Please correct the
+    following'. The second is now told who resolved it and when, its notes kept unsent; one
+    resolution is published (and emailed)."""
+    case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http:
+        first_tab = await agent_page(system, http, path)
+        second_tab = await http.get(path)
+        sends = await asyncio.gather(
+            http.post(f"{path}/resolve", data={**resolve_form(first_tab.text),
+                                               "notes": "Done in the first tab."}),
+            http.post(f"{path}/resolve", data={**resolve_form(second_tab.text),
+                                               "notes": "Done in the second tab."}))
+    texts = [s.text.replace("&#39;", "'") for s in sends]
+    assert all("cannot be resolved" not in t for t in texts), [
+        t[t.find("usa-alert"):][:400] for t in texts]
+    assert sorted(s.status_code for s in sends) == [200, 409], [s.status_code for s in sends]
+    refused = texts[[s.status_code for s in sends].index(409)]
+    assert re.search(r"You resolved this case on \w+ \d+, \d{4}, \d+:\d\d [AP]M E[SD]T: "
+                     r"your notes were not sent", refused), refused[refused.find("usa-alert"):][:600]
+    async with system.sessions() as session:  # the refused one stays unpublished
+        published = (await session.exec(select(CaseMessage.body).where(
+            CaseMessage.case_id == case_id, CaseMessage.kind == "resolution",
+            CaseMessage.posted_at.is_not(None)))).all()
+    assert len(published) == 1, published

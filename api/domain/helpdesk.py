@@ -459,8 +459,35 @@ async def resolve(session, gateway, case: Case, agent: User, notes: str,
                   request_key: str | None = None) -> str:
     if case.status == CaseStatus.RESOLVED:  # from a page opened before another agent did
         raise Conflict(await _resolved_by(session, case, agent, "your notes were not sent"))
-    return await _message_update(session, gateway, case, agent, notes, "resolve",
-                                 request_key=request_key)
+    case_id, agent_id = case.id, agent.id
+    try:
+        return await _message_update(session, gateway, case, agent, notes, "resolve",
+                                     request_key=request_key)
+    except SentAlready:
+        raise
+    except CVMSError as error:
+        # two at once (two tabs, two agents): both passed the check above, the process took
+        # the other one and refused this one in its own words
+        said = await _resolved_meanwhile(session, case_id, agent_id) \
+            if error.status_code == 409 else None
+        if said is None:
+            raise
+        raise Conflict(said) from error
+
+
+async def _resolved_meanwhile(session: AsyncSession, case_id: int, agent_id: int) -> str | None:
+    """Who resolved the case a moment ago, and when, read afresh (this request's transaction
+    holds its own refused resolution), waiting a little for the other request to commit its
+    resolution (the process refused this one as soon as the other was under way)."""
+    async with AsyncSession(session.bind) as fresh:
+        for _ in range(20):
+            case = await fresh.get(Case, case_id)
+            if case is not None and case.status == CaseStatus.RESOLVED:
+                return await _resolved_by(fresh, case, await fresh.get(User, agent_id),
+                                          "your notes were not sent")
+            await fresh.rollback()
+            await asyncio.sleep(0.1)
+    return None
 
 
 async def _resolved_by(session: AsyncSession, case: Case, agent: User, unsent: str) -> str:
