@@ -201,3 +201,22 @@ async def test_two_tabs_resolving_at_the_same_instant_name_who_resolved_it(syste
             CaseMessage.case_id == case_id, CaseMessage.kind == "resolution",
             CaseMessage.posted_at.is_not(None)))).all()
     assert len(published) == 1, published
+
+
+async def test_asking_from_two_tabs_at_the_same_instant_says_already_asked(system):
+    """As Resolve: two 'Ask the requester for information' sent at the same instant from two
+    tabs both passed the page's check; the process took one and the other read 'This case is
+    awaiting requester: it cannot be sent a request for information'. It now says the
+    requester was already asked, on the message's field, what was typed kept."""
+    _case_id, path = await opened_case(system)
+    async with system.http(follow_redirects=True) as http:
+        page = (await agent_page(system, http, path)).text
+        token = CSRF.search(page)[1]
+        sends = await asyncio.gather(*(http.post(f"{path}/request-info", data={
+            "csrf_token": token, "body": body}) for body in ("Which card?", "Which clinic?")))
+    shown = [html.unescape(s.text) for s in sends]
+    assert all("awaiting requester" not in t for t in shown), [
+        t[t.find("usa-alert"):][:400] for t in shown]
+    assert sorted(s.status_code for s in sends) == [200, 409], [s.status_code for s in sends]
+    refused = shown[[s.status_code for s in sends].index(409)]
+    assert "already asked for information" in refused and 'id="body-error"' in refused

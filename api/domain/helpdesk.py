@@ -442,11 +442,22 @@ async def request_info(session, gateway, case: Case, agent: User, body: str,
         raise Conflict(f"Nothing was sent: {no_email_call(case)} A written request for "
                        "information would reach nobody, and the case would close on its own.")
     if case.status == CaseStatus.AWAITING_REQUESTER:  # from a tab opened before the first ask
-        raise Conflict("Nothing was sent: the requester was already asked for information and "
-                       "the case waits for their answer. To add to the question, reply to "
-                       "the requester.", field="body")
-    return await _message_update(session, gateway, case, agent, body, "request_info",
-                                 uploads, kept, request_key)
+        raise Conflict(ASKED_ALREADY, field="body")
+    case_id = case.id
+    try:
+        return await _message_update(session, gateway, case, agent, body, "request_info",
+                                     uploads, kept, request_key)
+    except SentAlready:
+        raise
+    except CVMSError as error:  # two asks at once (two tabs): the process took the other
+        if error.status_code != 409 or await _status_now(
+                session, case_id, CaseStatus.AWAITING_REQUESTER) is None:
+            raise
+        raise Conflict(ASKED_ALREADY, field="body") from error
+
+
+ASKED_ALREADY = ("Nothing was sent: the requester was already asked for information and the "
+                 "case waits for their answer. To add to the question, reply to the requester.")
 
 
 def no_email_call(case: Case) -> str:
@@ -468,21 +479,25 @@ async def resolve(session, gateway, case: Case, agent: User, notes: str,
     except CVMSError as error:
         # two at once (two tabs, two agents): both passed the check above, the process took
         # the other one and refused this one in its own words
-        said = await _resolved_meanwhile(session, case_id, agent_id) \
+        said = await _status_now(session, case_id, CaseStatus.RESOLVED, agent_id) \
             if error.status_code == 409 else None
         if said is None:
             raise
         raise Conflict(said) from error
 
 
-async def _resolved_meanwhile(session: AsyncSession, case_id: int, agent_id: int) -> str | None:
-    """Who resolved the case a moment ago, and when, read afresh (this request's transaction
-    holds its own refused resolution), waiting a little for the other request to commit its
-    resolution (the process refused this one as soon as the other was under way)."""
+async def _status_now(session: AsyncSession, case_id: int, status: CaseStatus,
+                      agent_id: int | None = None) -> str | None:
+    """Whether another request took the case to `status` a moment ago (what an agent is then
+    told: who resolved it and when), read afresh (this request's transaction holds its own
+    refused message), waiting a little for the other's step to be written (the process
+    refused this one as soon as the other was under way)."""
     async with AsyncSession(session.bind) as fresh:
         for _ in range(20):
             case = await fresh.get(Case, case_id)
-            if case is not None and case.status == CaseStatus.RESOLVED:
+            if case is not None and case.status == status:
+                if status != CaseStatus.RESOLVED:
+                    return status
                 return await _resolved_by(fresh, case, await fresh.get(User, agent_id),
                                           "your notes were not sent")
             await fresh.rollback()
