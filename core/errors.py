@@ -81,3 +81,12 @@ class StillWorking(CVMSError):
 
     status_code = HTTPStatus.ACCEPTED
     code = "accepted"
+
+
+class SentMeanwhile(Exception):  # noqa: N818 - not an error: what a stale page is told
+    """A link sent again from a page opened before another was sent (two tabs, two managers):
+    nothing more is sent; `message` says so."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -12,7 +12,7 @@ from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from core.db import one_at_a_time
-from core.errors import Conflict, Forbidden, Gone, NotFound
+from core.errors import Conflict, Forbidden, Gone, NotFound, SentMeanwhile
 from core.security import hash_password_async
 from core.wording import fingerprint
 from models.accounts import AccessLink, User
@@ -194,14 +194,22 @@ def still_active(contact: EmployerContact) -> None:
 
 
 async def resend(session: AsyncSession, gateway: Gateway, user: User,
-                 contact: EmployerContact) -> EmployerContact:
-    """A new link (a new round and its own 48 hours); the older link dies."""
+                 contact: EmployerContact, seen: str = "") -> EmployerContact:
+    """A new link (a new round and its own 48 hours); the older link dies. `seen`: the round
+    the page pressed knew of (nothing is sent when a newer one went out since: two tabs, two
+    managers)."""
     still_active(contact)
     if contact.status == ContactStatus.VALIDATED:
         raise Conflict(f"{contact.full_name} has already validated.")
     if await user_by_email(session, contact.email):
         raise Conflict(ContactStatus.LABELS[ContactStatus.ACCOUNT_EXISTS].replace(
             "Cannot validate", f"{contact.full_name} cannot validate", 1))
+    if seen.isdigit() and contact.round > int(seen):
+        raise SentMeanwhile(f"A new validation link was already emailed to "
+                            f"{contact.full_name} at {contact.email} after this page was opened "
+                            "(from another tab, or by another manager): nothing was sent "
+                            "again. Only the newest link works; to send another, choose "
+                            "\"Re-send link\" again.")
     contact.round += 1
     contact.status, contact.new_link_asked_at = ContactStatus.PENDING, None
     session.add(contact)

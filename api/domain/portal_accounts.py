@@ -14,7 +14,7 @@ from api.processes import Gateway
 from api.processes import portal as portal_process
 from api.sessions import end_all_sessions
 from core.db import one_at_a_time
-from core.errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from core.errors import Conflict, Forbidden, Gone, Invalid, NotFound, SentMeanwhile
 from core.security import hash_password_async
 from core.wording import fingerprint
 from models.accounts import AccessLink, User
@@ -363,9 +363,7 @@ async def _invite_round(session: AsyncSession, gateway: Gateway, manager: User,
                         target: User) -> None:
     """A new invitation to the person's address of now, from their direct location; its link
     replaces the ones before (a link sent to an old address already answers as replaced)."""
-    sent = (await session.exec(select(func.count()).select_from(AccessLink).where(
-        AccessLink.purpose == PORTAL_INVITE_PURPOSE,
-        AccessLink.subject_id == target.id))).one()
+    sent = await invitations_sent(session, target.id)
     direct = await direct_relation(session, target)
     location_id = direct[0].location_id if direct else target.active_location_id
     # a click repeated before the last round's link is written joins that round
@@ -373,10 +371,19 @@ async def _invite_round(session: AsyncSession, gateway: Gateway, manager: User,
                                 int(sent) + 1, target.email)
 
 
+async def invitations_sent(session: AsyncSession, user_id: int) -> int:
+    """How many invitation links were written for the person: the record's page sends it with
+    its 'Send the invitation again', so a press from a tab opened before the last one sends
+    nothing more."""
+    return int((await session.exec(select(func.count()).select_from(AccessLink).where(
+        AccessLink.purpose == PORTAL_INVITE_PURPOSE, AccessLink.subject_id == user_id))).one())
+
+
 async def invite_again(session: AsyncSession, gateway: Gateway, manager: User,
-                       target: User) -> User:
+                       target: User, seen: str = "") -> User:
     """Send a person who has not chosen a password yet a new invitation (a lost or expired
-    email); by a manager of their direct location, as their address is."""
+    email); by a manager of their direct location, as their address is. `seen`: how many
+    the page pressed knew of (refused when more were sent since: two tabs, two managers)."""
     _must_be_active(target)
     if target.password_hash:
         raise Conflict(f"{target.full_name} already chose a password. If it is forgotten, "
@@ -385,6 +392,11 @@ async def invite_again(session: AsyncSession, gateway: Gateway, manager: User,
         direct = await direct_relation(session, target)
         raise Forbidden("Only a Location Manager of this person's direct location "
                         f"({direct[1].name if direct else 'not known'}) can invite them again.")
+    if seen.isdigit() and await invitations_sent(session, target.id) > int(seen):
+        raise SentMeanwhile(f"A new invitation was already emailed to {target.email} after "
+                            "this page was opened (from another tab, or by another manager): "
+                            "nothing was sent again. Only the newest link works; to send "
+                            "another, choose \"Send the invitation again\" below.")
     await _invite_round(session, gateway, manager, target)
     return target
 

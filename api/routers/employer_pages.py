@@ -15,7 +15,7 @@ from api.forms import form_values, parse, validated_form
 from api.pages import redirect, render
 from api.params import Id, id_or_none, page_number
 from api.routing import Router
-from core.errors import CVMSError
+from core.errors import CVMSError, SentMeanwhile
 from models.accounts import User
 from models.enrollment import Location
 from models.enums import Role
@@ -247,12 +247,15 @@ async def correct_contact(request: Request, employer_id: Id, contact_id: Id, use
 
 
 @router.post("/portal/organizations/{employer_id}/contacts/{contact_id}/resend")
-async def resend(employer_id: Id, contact_id: Id, user: CurrentUser, session: SessionDep,
-                 gateway: ProcessesDep) -> Response:
+async def resend(request: Request, employer_id: Id, contact_id: Id, user: CurrentUser,
+                 session: SessionDep, gateway: ProcessesDep) -> Response:
     employer = await employer_for(session, user, employer_id)
     contact = await employers.contact_at(session, employer, contact_id)
+    seen = str((await form_values(request)).get("round") or "")
     try:
-        await employers.resend(session, gateway, user, contact)
+        await employers.resend(session, gateway, user, contact, seen)
+    except SentMeanwhile as meanwhile:
+        return redirect(f"/portal/organizations/{employer_id}", notice=meanwhile.message)
     except CVMSError as error:
         return redirect(f"/portal/organizations/{employer_id}", notice=f"Not sent: {error.message}")
     return redirect(f"/portal/organizations/{employer_id}",

@@ -11,7 +11,7 @@ from api.forms import form_values, parse, validated_form
 from api.pages import PageLinks, redirect, render
 from api.params import Id, form_id, page_number
 from api.routing import Router
-from core.errors import CVMSError, NotFound
+from core.errors import CVMSError, NotFound, SentMeanwhile
 from models.enrollment import Location, UserLocation
 from models.enums import Role
 from models.portal_rules import PAGE_SIZE, PLACEHOLDERS, PROFILES, tabs_for
@@ -155,8 +155,10 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
         "standing": portal_accounts.standing(person),
         "bounced": await undelivered.portal_invitation(session, person)
         if portal_accounts.invited(person) else None,
-        "may_invite": direct is not None and direct.location_id in mine
-        and portal_accounts.invited(person),
+        "may_invite": (may_invite := direct is not None and direct.location_id in mine
+                       and portal_accounts.invited(person)),
+        "invitations_sent": await portal_accounts.invitations_sent(session, person.id)
+        if may_invite else 0,
         "direct_name": next((loc.name for r, loc in held if r.direct), None),
         "may_deactivate": may_deactivate and not kept_active,
         "kept_active": kept_active,
@@ -225,7 +227,11 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
                     f"{data.profile.label} from their next page.")
         return "Saved."
     if action == "invite":
-        await portal_accounts.invite_again(session, gateway, user, target)
+        try:
+            await portal_accounts.invite_again(session, gateway, user, target,
+                                               str(values.get("sent") or ""))
+        except SentMeanwhile as meanwhile:
+            return meanwhile.message
         return f"A new invitation is on its way to {target.email}. The link sent before no " \
                "longer works."
     if action == "locations":
