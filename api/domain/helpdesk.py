@@ -30,6 +30,7 @@ from api.domain.state_lists import Listing, paged
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
+from api.processes.gateway import keep_after_refusal
 from core.errors import Conflict, CVMSError, Forbidden, Invalid, NotFound
 from core.i18n import N_
 from core.timefmt import when
@@ -319,10 +320,18 @@ async def add_message(session: AsyncSession, gateway: Gateway, case: Case, user:
                                    uploads=uploads, kept=kept, request_key=request_key)
     # The requester commenting on a resolved case (within the reopening period) reopens it.
     action = "reopen" if case.status == CaseStatus.RESOLVED and not is_agent(user) else "post"
+    case_id, message_id, user_id = case.id, message.id, user.id
     try:
-        await case_process.message(gateway, session, case.id, action, message.id, user.id,
+        await case_process.message(gateway, session, case_id, action, message_id, user_id,
                                    reply=is_agent(user) and not internal)
     except CVMSError as error:
+        if action == "reopen" and error.status_code == 409 and await _status_now(
+                session, case_id, CaseStatus.OPEN):
+            # reopened a moment ago by the requester's other comment (another tab): this one
+            # joins the reopened case as a reply, not lost to the process's refusal
+            keep_after_refusal(session)
+            await case_process.message(gateway, session, case_id, "post", message_id, user_id)
+            return message
         if error.code != "resolved":  # resolved a moment before: its process refused it
             raise
         raise Conflict(await _resolved_by(session, case, user, "your reply was not sent"),
@@ -450,8 +459,8 @@ async def request_info(session, gateway, case: Case, agent: User, body: str,
     except SentAlready:
         raise
     except CVMSError as error:  # two asks at once (two tabs): the process took the other
-        if error.status_code != 409 or await _status_now(
-                session, case_id, CaseStatus.AWAITING_REQUESTER) is None:
+        if error.status_code != 409 or not await _status_now(
+                session, case_id, (CaseStatus.AWAITING_REQUESTER,)):
             raise
         raise Conflict(ASKED_ALREADY, field="body") from error
 
@@ -479,30 +488,29 @@ async def resolve(session, gateway, case: Case, agent: User, notes: str,
     except CVMSError as error:
         # two at once (two tabs, two agents): both passed the check above, the process took
         # the other one and refused this one in its own words
-        said = await _status_now(session, case_id, CaseStatus.RESOLVED, agent_id) \
-            if error.status_code == 409 else None
-        if said is None:
+        if error.status_code != 409 or not await _status_now(
+                session, case_id, (CaseStatus.RESOLVED,)):
             raise
+        async with AsyncSession(session.bind) as fresh:
+            said = await _resolved_by(fresh, await fresh.get(Case, case_id),
+                                      await fresh.get(User, agent_id), "your notes were not sent")
         raise Conflict(said) from error
 
 
-async def _status_now(session: AsyncSession, case_id: int, status: CaseStatus,
-                      agent_id: int | None = None) -> str | None:
-    """Whether another request took the case to `status` a moment ago (what an agent is then
-    told: who resolved it and when), read afresh (this request's transaction holds its own
-    refused message), waiting a little for the other's step to be written (the process
-    refused this one as soon as the other was under way)."""
+async def _status_now(session: AsyncSession, case_id: int,
+                      statuses: tuple[CaseStatus, ...]) -> bool:
+    """Whether another request took the case to one of `statuses` a moment ago (two tabs, two
+    agents), read afresh (this request's transaction holds its own refused message), waiting a
+    little for the other's step to be written (the process refused this one as soon as the
+    other was under way)."""
     async with AsyncSession(session.bind) as fresh:
         for _ in range(20):
-            case = await fresh.get(Case, case_id)
-            if case is not None and case.status == status:
-                if status != CaseStatus.RESOLVED:
-                    return status
-                return await _resolved_by(fresh, case, await fresh.get(User, agent_id),
-                                          "your notes were not sent")
+            status = (await fresh.exec(select(Case.status).where(Case.id == case_id))).first()
+            if status in statuses:
+                return True
             await fresh.rollback()
             await asyncio.sleep(0.1)
-    return None
+    return False
 
 
 async def _resolved_by(session: AsyncSession, case: Case, agent: User, unsent: str) -> str:

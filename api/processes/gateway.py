@@ -91,6 +91,12 @@ async def _undo(session: AsyncSession | None) -> None:
         session.info[ROLLBACK_ONLY] = True
 
 
+def keep_after_refusal(session: AsyncSession) -> None:
+    """The request goes on to another action the process accepts (a refused reopening sent as
+    the reply it now is): what it wrote is kept if that one is taken."""
+    session.info.pop(ROLLBACK_ONLY, None)
+
+
 class Gateway:
     """Connects on first use, so the portal starts (and /healthz reports) while Temporal is down."""
 
