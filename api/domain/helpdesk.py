@@ -37,6 +37,7 @@ from core.timefmt import when
 from models.accounts import User
 from models.enrollment import StoredFile
 from models.enums import HELPDESK_ROLES, AccountStatus, Role
+from models.fields import NOT_ONE_LINE
 from models.helpdesk import Case, CaseAttachment, CaseMessage, CaseStatus
 from models.helpdesk_rules import Category, route
 from models.helpdesk_schemas import CaseIn, PublicQuestionIn, RequesterRegistrationIn
@@ -180,6 +181,15 @@ async def sent_with(session: AsyncSession, case_id: int,
         CaseMessage.case_id == case_id, CaseMessage.request_key == request_key))).first()
 
 
+def question_heading(question: str, limit: int = 80) -> str:
+    """A public question's case subject (its form asks none): its first words on one line, as
+    every case subject is (it heads the console and the emails), cut between two words."""
+    words = " ".join(NOT_ONE_LINE.sub(" ", question).split())
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+
+
 async def ask_question(session: AsyncSession, gateway: Gateway,
                        data: PublicQuestionIn, client: str, per_client: int,
                        uploads: list[Upload] = (), kept: list[StoredFile] = ()) -> Case:
@@ -191,7 +201,7 @@ async def ask_question(session: AsyncSession, gateway: Gateway,
         raise too_many()
     case = Case(requester_name=data.name, requester_email=data.email, requester_phone=data.phone,
                 language=data.language, request_key=data.request_key, category=Category.RECIPIENT_QUESTION, team=route(Category.RECIPIENT_QUESTION),
-                subject=data.question[:80], description=data.question)
+                subject=question_heading(data.question), description=data.question)
     case.search_text = Case.searchable(case.subject, case.requester_name, case.requester_email)
     session.add(case)
     if asked := await _flush_once(session, lambda: asked_with(session, data)):
