@@ -262,7 +262,7 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
     if action in STATE_ACTIONS and not may_act_for_state(user.role):
         raise Forbidden(NOT_STATE)
     if ACTION_MAKES.get(action) == transfer.status:  # done already (another tab, a Back)
-        raise Conflict(await _done_already(session, transfer))
+        raise Conflict(await done_already(session, transfer))
     if transfer.status in FINAL_STATUSES:  # its process has ended: say why, in its words
         raise Conflict(action_problem(action, transfer.status, user.role))
     if action == "decide":
@@ -372,7 +372,7 @@ async def step_of(session: AsyncSession, transfer: Transfer,
     return names.get(event.actor, "CVMS"), event.at
 
 
-async def _done_already(session: AsyncSession, transfer: Transfer) -> str:
+async def done_already(session: AsyncSession, transfer: Transfer) -> str:
     """The step was taken already: by whom and when, so nobody wonders whether it was."""
     done = await step_of(session, transfer, transfer.status)
     said = f" by {done[0]}, {when(done[1])}" if done else ""

@@ -27,7 +27,12 @@ from models.enrollment import Location
 from models.enums import Role
 from models.input import valid_fields
 from models.inventory import Lot, Product
-from models.inventory_rules import TransferStatus, may_act_for_state, status_refused_in
+from models.inventory_rules import (
+    ACTION_MAKES,
+    TransferStatus,
+    may_act_for_state,
+    status_refused_in,
+)
 from models.inventory_schemas import AdjustmentIn, ExpiryCorrectionIn, ReceiptIn, TransferIn
 from models.ledger import unshipped
 
@@ -264,8 +269,11 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
         # was done.
         errors = error.errors if error.errors and {"reason", "received_on"} & set(
             error.errors) else {}
+        refused = None if errors else error.message
+        if ACTION_MAKES.get(action) == transfer.status:  # the same step a moment ago (two tabs)
+            refused = await transfers.done_already(session, transfer)
         return await _transfer_page(request, session, user, transfer, values, errors,
-                                    error.status_code, refused=None if errors else error.message)
+                                    error.status_code, refused=refused)
     return redirect(f"/transfers/{transfer_id}", notice=f"The {transfer.kind.value} is now "
                     f"{status}. {await _next_after(session, transfer, status)}")
 
