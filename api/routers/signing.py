@@ -155,8 +155,8 @@ async def sign(request: Request, token: str, session: SessionDep,
 
 
 @pages.get("/copies/{signature_id}/agreement.pdf")
-async def signed_copy(signature_id: Id, key: str, session: SessionDep,
-                      settings: SettingsDep) -> Response:
+async def signed_copy(signature_id: Id, session: SessionDep, settings: SettingsDep,
+                      key: str = "") -> Response:
     """An officer's copy of what they signed, from the thank-you page or the receipt email."""
     signature = await session.get(Signature, signature_id)
     secret = settings.secret_key.get_secret_value()
