@@ -1,5 +1,6 @@
 """Registration, email confirmation, login and password changes."""
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -15,6 +16,7 @@ from api.sessions import end_all_sessions, end_other_sessions
 from core.errors import Gone, Invalid
 from core.security import dummy_hash, hash_password_async, needs_rehash, verify_password_async
 from models.accounts import AccessLink, User
+from models.base import as_utc, utcnow
 from models.enums import AccountStatus, Role
 from models.helpdesk_rules import TEMPORARY_PASSWORD_VALID_FOR
 from models.links import (
@@ -34,6 +36,34 @@ from models.schemas import LoginIn, NewPassword, PasswordChangeIn, RegistrationI
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     result = await session.exec(select(User).where(func.lower(User.email) == email.lower()))
     return result.first()
+
+
+# A link's form sent again this soon after the link was used is the same press (a double
+# click); later, the link is only 'already used' (no password is checked through it then).
+SENT_TWICE_WITHIN = timedelta(seconds=10)
+
+
+async def chosen_just_now(session: AsyncSession, link: AccessLink | None, email: str,
+                          password: str, within: float = 2.0) -> bool:
+    """Whether the account of `email` has `password`, chosen from `link` a moment ago by the
+    same form's other send (a double click): the send the browser shows is then answered as
+    the first was, not 'This link was already used'. Read afresh, waiting a little for the
+    other send to commit its password."""
+    if link is None:
+        return False
+    deadline = asyncio.get_running_loop().time() + within
+    async with AsyncSession(session.bind) as fresh:
+        while True:
+            used = (await fresh.exec(select(AccessLink.used_at).where(
+                AccessLink.id == link.id))).first()
+            user = await user_by_email(fresh, email)
+            if used is not None and user is not None and user.password_hash:
+                return utcnow() - as_utc(used) <= SENT_TWICE_WITHIN and \
+                    await verify_password_async(user.password_hash, password)
+            if asyncio.get_running_loop().time() >= deadline:
+                return False
+            await fresh.rollback()
+            await asyncio.sleep(0.1)
 
 
 REGISTERED = ("If this address can be registered, we emailed it a confirmation link; if it "

@@ -6,13 +6,13 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.accounts import user_by_email
+from api.domain.accounts import chosen_just_now, user_by_email
 from api.domain.scope import NO_EMPLOYER, contact_of, managed_location_ids, may_manage
 from api.domain.text_search import contains_plain
 from api.processes import Gateway
 from api.processes import portal as portal_process
 from core.db import one_at_a_time
-from core.errors import Conflict, Forbidden, Gone, NotFound, SentMeanwhile
+from core.errors import Conflict, CVMSError, Forbidden, Gone, NotFound, SentMeanwhile
 from core.security import hash_password_async
 from core.wording import fingerprint
 from models.accounts import AccessLink, User
@@ -291,16 +291,30 @@ async def link_and_contact(session: AsyncSession, token: str,
 
 
 async def validate(session: AsyncSession, gateway: Gateway, token: str,
-                   data: NewPassword) -> User:
+                   data: NewPassword) -> User | None:
     """The contact's workflow claims the link and opens the account; the password, which
-    never enters a workflow's history, is stored here."""
-    link, contact = await link_and_contact(session, token)
-    user_id = await portal_process.validate(gateway, contact.id, contact.round, link.id)
+    never enters a workflow's history, is stored here. None: the same form's other send
+    validated with this password a moment ago (a double click)."""
+    try:
+        link, contact = await link_and_contact(session, token)
+        user_id = await portal_process.validate(gateway, contact.id, contact.round, link.id)
+    except CVMSError:
+        if await _validated_just_now(session, token, data.password):
+            return None
+        raise
     user = await session.get(User, user_id)
     await session.refresh(user)
     user.password_hash = await hash_password_async(data.password)
     session.add(user)
     return user
+
+
+async def _validated_just_now(session: AsyncSession, token: str, password: str) -> bool:
+    """The same form's other send (a double click) validated with this password a moment ago."""
+    link = await find_link(session, CONTACT_PURPOSE, token)
+    contact = await session.get(EmployerContact, link.subject_id) if link else None
+    return contact is not None and contact.active and \
+        await chosen_just_now(session, link, contact.email, password)
 
 
 async def ask_new_link(session: AsyncSession, gateway: Gateway, token: str) -> EmployerContact:
