@@ -70,6 +70,17 @@ REGISTERED = ("If this address can be registered, we emailed it a confirmation l
               "already has an account, we emailed it how to log in.")
 
 
+def registered_just_now(user: User, first_name: str, last_name: str) -> bool:
+    """The same registration's other send (a double click, its first send done a moment
+    before): an account not used yet, registered seconds ago with these names. It is answered
+    alike and sends nothing more: a second email would carry a second link, the first one dead
+    as it arrives, or tell the person they already have the account they just made."""
+    unused = user.status == AccountStatus.PENDING_VERIFICATION or (
+        user.status == AccountStatus.ACTIVE and user.must_change_password)
+    return unused and (user.first_name, user.last_name) == (first_name, last_name) and \
+        utcnow() - as_utc(user.created_at) <= SENT_TWICE_WITHIN
+
+
 async def tell_owner(session: AsyncSession, gateway: Gateway, user: User,
                      newer: Callable[[User], None] | None = None) -> None:
     """Someone registered an address that is taken: its owner is emailed (a fresh confirmation
@@ -109,7 +120,8 @@ async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
 
     user = await user_by_email(session, data.email)
     if user is not None and user.status != AccountStatus.EXPIRED:
-        await tell_owner(session, gateway, user, newer=registered)
+        if not registered_just_now(user, data.first_name, data.last_name):
+            await tell_owner(session, gateway, user, newer=registered)
         return
     user = user or User(email=data.email.lower(), first_name="", last_name="",
                         role=Role.ORG_ADMIN)

@@ -15,7 +15,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import throttle
-from api.domain.accounts import tell_owner, user_by_email
+from api.domain.accounts import registered_just_now, tell_owner, user_by_email
 from api.domain.attachments import (
     MAX_ATTACHMENTS,
     XLSX,
@@ -87,7 +87,8 @@ async def register_requester(session: AsyncSession, gateway: Gateway,
     await throttle.registration_allowed(session, client, per_client)
     user = await user_by_email(session, data.email)
     if user is not None and user.status != AccountStatus.EXPIRED:
-        await tell_owner(session, gateway, user)
+        if not registered_just_now(user, data.first_name, data.last_name):
+            await tell_owner(session, gateway, user)
         return
     user = user or User(email=data.email.lower(), first_name="", last_name="",
                         role=Role.REQUESTER)
