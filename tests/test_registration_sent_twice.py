@@ -44,3 +44,19 @@ async def test_a_help_desk_registration_sent_again_at_once_sends_one_email(syste
     await asyncio.sleep(1.5)
     assert [m.subject for m in system.smtp.find(to=email)] == [
         "Your CVMS Help Desk username and temporary password"]
+
+
+async def test_confirm_my_email_double_clicked_answers_confirmed_both_times(system):
+    """'Confirm my email' double-clicked: the second send, arriving while the first confirmed,
+    read 'This link cannot be used: This registration is already confirming.' (the page the
+    browser shows: the second). Both now answer that the address is confirmed."""
+    email = unique_email("confirm")
+    async with system.http() as http:
+        assert (await http.post("/api/v1/registrations", json={
+            "first_name": "Cy", "last_name": "Twice", "email": email, "password": PASSWORD,
+            "password_confirm": PASSWORD})).status_code == 202
+        token = (await system.smtp.one(to=email, subject=CONFIRM)).link(
+            "/register/verify/").rsplit("/", 1)[1]
+        sends = await asyncio.gather(*(http.post("/api/v1/registrations/confirm",
+                                                 json={"token": token}) for _ in range(2)))
+    assert [s.status_code for s in sends] == [200, 200], [s.text for s in sends]
