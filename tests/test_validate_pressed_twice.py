@@ -8,6 +8,8 @@ log in; one account, one welcome email."""
 import asyncio
 import html
 
+from models.enums import Role
+from tests.support.accounts import make_user
 from tests.support.portal import INVITATION, VALIDATION
 from tests.support.recipients import location_manager
 from tests.support.web import CSRF, PASSWORD, api_client, unique_email
@@ -66,4 +68,18 @@ async def test_an_invitations_password_saved_twice_answers_saved_both_times(syst
     link = (await system.smtp.one(to=email, subject=INVITATION)).link("/account/invitation/")
     for said in await sent_twice(system, "/account/invitation/" + link.rsplit("/", 1)[1]):
         assert "Your password is saved" in said and "cannot be used" not in said, \
+            said[said.find("<main"):][:600]
+
+
+async def test_a_reset_link_sent_twice_answers_changed_both_times(system):
+    """The same for 'Choose a new password' from a reset link: the second send read 'This
+    reset link was already used.'"""
+    user = await make_user(system, Role.REVIEWER)
+    async with system.http() as http:
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": user.email})
+        assert asked.status_code == 202, asked.text
+    link = (await system.smtp.one(to=user.email, subject="Reset your NC CVMS password")).link(
+        "/password/reset/")
+    for said in await sent_twice(system, "/password/reset/" + link.rsplit("/", 1)[1]):
+        assert "Your password is changed" in said and "cannot be used" not in said, \
             said[said.find("<main"):][:600]

@@ -51,15 +51,19 @@ async def chosen_just_now(session: AsyncSession, link: AccessLink | None, email:
     other send to commit its password."""
     if link is None:
         return False
-    deadline = asyncio.get_running_loop().time() + within
+    deadline, checked = asyncio.get_running_loop().time() + within, None
     async with AsyncSession(session.bind) as fresh:
         while True:
             used = (await fresh.exec(select(AccessLink.used_at).where(
                 AccessLink.id == link.id))).first()
+            if used is not None and utcnow() - as_utc(used) > SENT_TWICE_WITHIN:
+                return False
             user = await user_by_email(fresh, email)
-            if used is not None and user is not None and user.password_hash:
-                return utcnow() - as_utc(used) <= SENT_TWICE_WITHIN and \
-                    await verify_password_async(user.password_hash, password)
+            stored = user.password_hash if user is not None else None
+            if used is not None and stored and stored != checked:  # (a reset: the old one first)
+                if await verify_password_async(stored, password):
+                    return True
+                checked = stored
             if asyncio.get_running_loop().time() >= deadline:
                 return False
             await fresh.rollback()
@@ -298,10 +302,19 @@ async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
     return link
 
 
-async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User:
-    link = await usable_reset_link(session, token)
-    if await claim_link(session, link.id):  # used by a concurrent request a moment ago
-        raise Gone(PROBLEMS[RESET_PURPOSE]["used"], field="token")
+async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User | None:
+    """None: this same password was set with this link a moment ago (a double click)."""
+    try:
+        link = await usable_reset_link(session, token)
+        if await claim_link(session, link.id):  # used by a concurrent request a moment ago
+            raise Gone(PROBLEMS[RESET_PURPOSE]["used"], field="token")
+    except Gone:
+        link = await find_link(session, RESET_PURPOSE, token)
+        owner = await session.get(User, link.subject_id) if link else None
+        if owner is not None and await chosen_just_now(session, link, owner.email,
+                                                       data.password):
+            return None
+        raise
     user = await session.get(User, link.subject_id)
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password = False
