@@ -80,9 +80,14 @@ class Mailer:
     def _compose(self, event_key: str, kind: EmailKind, to: Sequence[str],
                  context: EmailContext, cc: Sequence[str]) -> OutgoingEmail:
         rendered = render(kind, context, portal_url=self.settings.public_base_url)
-        addressed = {address.lower() for address in to}
-        cc = tuple(dict.fromkeys(a for a in cc if a.lower() not in addressed))  # To wins over Cc
-        return OutgoingEmail(to=tuple(to), cc=cc, subject=rendered.subject,
+        # one person named twice (an administrator who is also the coordinator) is one
+        # recipient; To wins over Cc
+        first: dict[str, str] = {}
+        for address in to:
+            first.setdefault(address.lower(), address)
+        to, addressed = tuple(first.values()), set(first)
+        cc = tuple(dict.fromkeys(a for a in cc if a.lower() not in addressed))
+        return OutgoingEmail(to=to, cc=cc, subject=rendered.subject,
                              text=rendered.text, html=rendered.html,
                              message_id=message_id(event_key))
 

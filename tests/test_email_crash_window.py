@@ -66,6 +66,20 @@ async def test_nobody_is_both_to_and_cc(system, shouting):
     assert to.lower() not in mail.cc.lower()
 
 
+async def test_an_address_named_twice_is_addressed_once(system):
+    """Found by the emails' outside check: an Organization Administrator who is also the
+    location's coordinator was sent its approval addressed 'To: casey@..., casey@...' (the
+    coordinator and the administrator, one person), the relay asked to deliver it twice."""
+    mailer = Mailer(system.sessions, SmtpSender(system.settings), system.settings)
+    to = unique_email("both")
+    context = RegistrationExpiredContext(recipient_name="Pat", register_url="https://x/register")
+    assert await mailer.send(f"test-to-{uuid.uuid4().hex}", EmailKind.REGISTRATION_EXPIRED,
+                             [to, to.upper()], context)
+    mail = await system.smtp.one(to=to)
+    assert mail.to == [to], "one RCPT TO"
+    assert str(mail.message["To"]).lower() == to
+
+
 async def test_two_attempts_of_one_batch_at_once_send_each_invitation_once(system):
     """A batch retried while its first attempt is still alive (a heartbeat missed under
     load): on Postgres each message's outbox row is locked while it is sent, so the two
