@@ -376,19 +376,36 @@ async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
     return appointment
 
 
+def _moved_meanwhile(staff: bool) -> Conflict:
+    return Conflict(_refusal(staff, N_("Your appointment changed meanwhile. Look at it again."),
+                             "Their appointment changed meanwhile. Look at it again."),
+                    field="slot_id")
+
+
 async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
-                 appointment_id: int) -> bool:
+                 appointment_id: int, moves_seen: int | None = None, *,
+                 staff: bool = False) -> bool:
     """True when this request cancelled it; False when it was no longer booked (cancelled
-    already by a second click, another tab or the person, or attended): nothing changes."""
+    already by a second click, another tab or the person, or attended): nothing changes.
+    `moves_seen`: how often it had moved when the person was asked to confirm; moved since
+    (another tab), the question named another time, so nothing is cancelled."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None or appointment.recipient_id != person.id:
         raise NotFound(gettext("We could not find that appointment."))
     if appointment.status != BOOKED:
         return False
-    changed = await session.exec(update(Appointment).where(
-        Appointment.id == appointment.id, Appointment.status == BOOKED)
-        .values(status=CANCELLED))
+    if moves_seen is not None and appointment.moves != moves_seen:
+        raise _moved_meanwhile(staff)
+    unchanged = [Appointment.id == appointment.id, Appointment.status == BOOKED]
+    if moves_seen is not None:
+        unchanged.append(Appointment.moves == moves_seen)
+    changed = await session.exec(update(Appointment).where(*unchanged)
+                                 .values(status=CANCELLED))
     if changed.rowcount != 1:  # a second click frees no second place
+        if moves_seen is not None:
+            await session.refresh(appointment)
+            if appointment.status == BOOKED:  # moved between the read and the update
+                raise _moved_meanwhile(staff)
         return False
     await _free_place(session, appointment.slot_id)
     await process.changed(gateway, session, appointment_id, BookingChange(cancelled=True))
@@ -425,10 +442,7 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
         Appointment.slot_id == old_slot_id)
         .values(slot_id=slot.id, moves=Appointment.moves + 1))
     if moved.rowcount != 1:  # cancelled or moved meanwhile (another tab)
-        raise Conflict(_refusal(staff, N_("Your appointment changed meanwhile. Look at it "
-                                          "again."),
-                                "Their appointment changed meanwhile. Look at it again."),
-                       field="slot_id")
+        raise _moved_meanwhile(staff)
     await _free_place(session, old_slot_id)
     await process.changed(gateway, session, appointment_id, BookingChange(moves=moves))
     await session.commit()

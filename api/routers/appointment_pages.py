@@ -279,6 +279,13 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
     return redirect(f"{base}/appointments", notice=gettext(notice))
 
 
+def _moves_seen(values: dict) -> int | None:
+    """How often the appointment had moved when the cancellation was asked (the question's
+    form says; none from an older page or the API: not checked)."""
+    seen = str(values.get("moves", ""))
+    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 6 else None
+
+
 def _chosen(values: dict) -> int:
     try:
         chosen = form_id(values, "slot_id")
@@ -319,8 +326,8 @@ async def cancel(request: Request, recipient_id: Id, key: str, appointment_id: I
             return await _booking_page(request, session, person, f"/r/{recipient_id}/{key}",
                                        confirm_cancel=appointment_id)
     return await _change(request, session, settings, recipient_id, key,
-                         lambda person, _values: appointments.cancel(
-                             session, gateway, person, appointment_id),
+                         lambda person, values: appointments.cancel(
+                             session, gateway, person, appointment_id, _moves_seen(values)),
                          N_("Your appointment is cancelled."),
                          N_("That appointment was already cancelled or is no longer booked: "
                             "nothing was changed."))
@@ -667,6 +674,7 @@ async def staff_cancel_page(request: Request, location_id: Id, recipient_id: Id,
                                      confirm_cancel=appointment_id)
     return await _staff_change(
         request, session, user, location_id, recipient_id,
-        lambda person, _values: appointments.cancel(session, gateway, person, appointment_id),
+        lambda person, values: appointments.cancel(session, gateway, person, appointment_id,
+                                                   _moves_seen(values), staff=True),
         "is cancelled")
 
