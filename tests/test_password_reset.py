@@ -117,3 +117,33 @@ async def test_a_deactivated_accounts_owner_is_told_why_no_link_comes(system):
     async with system.sessions() as session:
         stored = await session.get(User, user.id)
         assert stored.status == AccountStatus.DEACTIVATED and stored.role == Role.PROVIDER
+
+
+async def test_a_reset_asked_twice_with_one_key_sends_one_link(system):
+    """Found by an outside check: "Email me a link" double-clicked sent two reset emails, the
+    second link replacing the first as it arrived. The form's one-time key makes a repeat (a
+    double click, Back and send again, an API client's retry) the same request; another key is
+    another request, as before. (Each send still counts against the hourly allowance.)"""
+    subject = "Reset your NC CVMS password"
+    page = browser(system)
+    form = await page.get("/password/forgot")
+    assert 'name="request_key"' in form.text
+    clicked, retried = [await make_user(system, Role.REVIEWER) for _ in range(2)]
+    answers = await asyncio.gather(*(page.submit("/password/forgot", {
+        "email": clicked.email, "request_key": "double-click-0001"}) for _ in range(2)))
+    assert all("If an account exists" in answer.text for answer in answers)
+    async with system.http() as http:
+        for _ in range(2):
+            sent = await http.post("/api/v1/auth/password-reset",
+                                   json={"email": retried.email, "request_key": "api-retry-0001"})
+            assert sent.status_code == 202, sent.text
+        for user in (clicked, retried):
+            await system.smtp.wait_for(to=user.email, subject=subject, count=1)
+            later = await http.post("/api/v1/auth/password-reset",
+                                    json={"email": user.email, "request_key": "another-key-02"})
+            assert later.status_code == 202
+    for user in (clicked, retried):
+        await system.smtp.wait_for(to=user.email, subject=subject, count=2)
+    await asyncio.sleep(1)
+    for user in (clicked, retried):
+        assert len(system.smtp.find(to=user.email, subject=subject)) == 2, user.email

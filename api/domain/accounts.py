@@ -270,7 +270,7 @@ RESET_SENT = ("If an account exists for that address, we emailed it a link to ch
 
 
 async def request_password_reset(session: AsyncSession, gateway: Gateway,
-                                 email: str) -> None:
+                                 email: str, request_key: str | None = None) -> None:
     """The same answer whether or not the address is known (no account discovery), and past
     a few requests an hour no further email to that address (no mail bombing). A registration
     not yet confirmed is sent its confirmation link again: a reset link could not log it in,
@@ -283,7 +283,9 @@ async def request_password_reset(session: AsyncSession, gateway: Gateway,
         return
     if user is None or user.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
         return  # (a deactivated account's owner is told why no link comes, and who can help)
-    await account_processes.start_password_reset(gateway, user.id, secrets.token_hex(8))
+    # one process per request: the same key again (a double click, a retry) is that one
+    await account_processes.start_password_reset(gateway, user.id,
+                                                 request_key or secrets.token_hex(8))
 
 
 async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:

@@ -1,5 +1,6 @@
 """Login, logout and password changes: portal pages and JSON endpoints."""
 
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Request
@@ -24,6 +25,8 @@ from api.sessions import (
 from core.errors import CVMSError, Gone, TooManyRequests
 from models.employers import Employer
 from models.enums import Role
+from models.fields import Blankable
+from models.inventory_schemas import RequestKey
 from models.portal_rules import PROFILES
 from models.schemas import LoginIn, NewPassword, PasswordChangeIn, Stripped, TokenOut, UserOut
 
@@ -145,6 +148,9 @@ async def api_password(request: Request, body: PasswordChangeIn, user: CurrentUs
 
 class ResetRequestIn(Stripped):
     email: EmailStr
+    # the form's one-time key (pages.request_key_input): a double click, or a retry, with the
+    # same key sends one link, not a second one that would replace the first as it arrives
+    request_key: Annotated[RequestKey | None, Blankable] = None
 
     @field_validator("email", mode="before")
     @classmethod
@@ -168,10 +174,11 @@ async def forgot(request: Request, session: SessionDep, gateway: ProcessesDep) -
     values = await form_values(request)
     data, errors = parse(ResetRequestIn, values)
     if data:
-        await accounts.request_password_reset(session, gateway, data.email)
+        await accounts.request_password_reset(session, gateway, data.email, data.request_key)
         return render(request, "auth/forgot.html", {"sent": accounts.RESET_SENT})
     return render(request, "auth/forgot.html", {"errors": errors, "values": {
-        "email": values.get("email", "")}}, status_code=400)  # what was typed stays
+        "email": values.get("email", ""), "request_key": values.get("request_key")}},
+        status_code=400)  # what was typed stays
 
 
 @pages.get("/password/reset/{token}", response_class=HTMLResponse)
@@ -198,7 +205,7 @@ async def reset(request: Request, token: str, session: SessionDep) -> Response:
 
 @api.post("/auth/password-reset", status_code=202, summary="Email a link to choose a new password")
 async def api_forgot(body: ResetRequestIn, session: SessionDep, gateway: ProcessesDep) -> dict:
-    await accounts.request_password_reset(session, gateway, body.email)
+    await accounts.request_password_reset(session, gateway, body.email, body.request_key)
     return {"detail": accounts.RESET_SENT}
 
 
