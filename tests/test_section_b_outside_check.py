@@ -131,6 +131,15 @@ async def test_a_photo_that_is_empty_or_not_a_picture_is_named(system):
                                  files={"inside_photo": ("in.jpg", b"", "image/jpeg")})
     assert api.status_code == 422
     assert api.json()["errors"]["inside_photo"].startswith("in.jpg is empty (0 bytes)")
+    # one too large is named as well (found by a later outside check: it said "This photo")
+    large = await coordinator.post(f"/api/v1/locations/{location_id}/storage-units",
+                                   data={"brand": "Helmer", "model": "HPR105",
+                                         "unit_type": "freezer"},
+                                   files={"inside_photo": ("big.jpg", b"\xff" * (10 * 2**20 + 1),
+                                                           "image/jpeg")})
+    assert large.status_code == 422
+    assert large.json()["errors"]["inside_photo"] == (
+        "big.jpg is larger than 10 MB: upload a smaller photo of the storage unit.")
     # no file chosen at all is still asked for
     none = await person.submit(url, {"brand": "Helmer", "model": "HPR105",
                                      "unit_type": "freezer", "action": "add"},

@@ -22,6 +22,7 @@ from core.security import capability, capability_valid
 from models.enrollment import StoredFile
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_TOO_LARGE = "This photo is larger than 10 MB. Upload a smaller picture."
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 2000
 # A screenshot attached to a help-desk case keeps a 4K monitor's width (3840 px): shrunk to
@@ -117,7 +118,7 @@ def reencode_photo(raw: bytes, field: str, keep_png: bool = False) -> tuple[byte
     if not raw:
         raise Invalid("Choose a photo to upload.", field=field)
     if len(raw) > MAX_PHOTO_BYTES:
-        raise Invalid("This photo is larger than 10 MB. Upload a smaller picture.", field=field)
+        raise Invalid(PHOTO_TOO_LARGE, field=field)
     opened = _open_checked(raw, field, PHOTO_FORMATS)
     png = keep_png and opened.format == "PNG"
     image = ImageOps.exif_transpose(opened)

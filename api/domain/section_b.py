@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.files import NOT_A_PHOTO, clean_filename, store_photo
+from api.domain.files import NOT_A_PHOTO, PHOTO_TOO_LARGE, clean_filename, store_photo
 from api.domain.inventory import hold_sites
 from api.domain.signatures import Client, record_signature
 from api.processes import Gateway
@@ -119,6 +119,8 @@ class Photos:
 EMPTY_PHOTO = "{name} is empty (0 bytes): choose the photo again once it has its content."
 NOT_A_PICTURE = ("{name} is not a picture we can read: upload a JPEG or PNG photo taken of the "
                  "storage unit.")
+TOO_LARGE = "{name} is larger than 10 MB: upload a smaller photo of the storage unit."
+NAMED = {NOT_A_PHOTO: NOT_A_PICTURE, PHOTO_TOO_LARGE: TOO_LARGE}
 
 
 async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
@@ -142,7 +144,7 @@ async def check_photos(session: AsyncSession, uploads: dict[str, Upload | None],
             elif both:
                 errors[field] = f"Upload a photo of the {label} of the storage unit."
         except Invalid as error:
-            errors.update({key: NOT_A_PICTURE.format(name=name) if message == NOT_A_PHOTO
+            errors.update({key: NAMED[message].format(name=name) if message in NAMED
                            else message for key, message in error.errors.items()})
     return Photos(stored, errors)
 
