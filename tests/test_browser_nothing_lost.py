@@ -2,9 +2,13 @@
 Next (or stops the page with a message), a good photo survives a refused one, and correcting
 the organization's details shows every answer given, the redistribution choice included."""
 
+import re
+
 import pytest
 from playwright.async_api import Page, expect
+from sqlmodel import select
 
+from models.enrollment import Location, PracticingProvider
 from tests.support.a11y import assert_accessible
 from tests.support.accounts import register_org_admin
 from tests.support.enrollment import photo, register_coordinator, start_enrollment
@@ -55,9 +59,33 @@ async def test_a_typed_location_is_kept_or_the_page_says_so(page, system):
     await expect(page.locator("td", has_text="Fully Typed Clinic").first).to_be_visible()
     await page.get_by_role("button", name="Remove Fully Typed Clinic").click()  # asks first
     await expect(page.get_by_role("button", name="Yes, remove Fully Typed Clinic")).to_be_visible()
+    # the question far down the table is where focus lands, not the top of the page
+    await expect(page.locator("[role=alert]:has-text('Remove Fully Typed Clinic from')")
+                 ).to_be_focused()
     await assert_accessible(page)
     await page.get_by_role("link", name="Keep it").click()
     await expect(page.get_by_role("button", name="Remove Fully Typed Clinic")).to_be_visible()
+
+    # a location that already holds rows cannot go: the refusal is summed up, focused, and
+    # tied to the button it answers, as any refused form is
+    async with system.sessions() as session:
+        location = (await session.exec(select(Location).where(
+            Location.name == "Fully Typed Clinic"))).one()
+        session.add(PracticingProvider(location_id=location.id, first_name="Avery",
+                                       last_name="Import", license_type="MD",
+                                       license_number="MD-10042", source="bulk"))
+        await session.commit()
+    await page.get_by_role("button", name="Remove Fully Typed Clinic").click()
+    summary = page.locator("#error-summary")
+    await expect(summary).to_be_focused()
+    await expect(summary).to_contain_text("Remove Fully Typed Clinic: Fully Typed Clinic cannot "
+                                          "be removed")
+    assert (await page.title()).startswith("Error: ")
+    await expect(page.get_by_role("button", name="Remove Fully Typed Clinic")
+                 ).to_have_accessible_description(re.compile("cannot be removed"))
+    await summary.get_by_role("link").click()
+    await expect(page.get_by_role("button", name="Remove Fully Typed Clinic")).to_be_focused()
+    await assert_accessible(page)
 
 
 async def type_unit(page: Page, system, location_name: str, outside: bytes) -> int:

@@ -151,7 +151,7 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
             session, org, as_id(action.removeprefix("remove-"), "action"))
         if refused := await section_a.removal_refused(session, location):  # now, not at "Yes"
             return await _page(request, session, org, "locations", status_code=409,
-                               refused_remove={"id": location.id, "message": refused})
+                               errors={f"remove-{location.id}": refused})
         return await _page(request, session, org, "locations", confirm_remove=location)
     if action.startswith("confirm-remove-"):
         location_id = as_id(action.removeprefix("confirm-remove-"), "action")
@@ -159,7 +159,7 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
             await section_a.remove_location(session, org, location_id)
         except Conflict as refused:  # it came to hold something since "Remove" was asked
             return await _page(request, session, org, "locations", status_code=409,
-                               refused_remove={"id": location_id, "message": refused.message})
+                               errors={f"remove-{location_id}": refused.message})
         return redirect(_step_url("locations"), notice="The location was removed.")
     if values.get("location_id") or _typed_location(values):
         # typed but not "Added", or an edit not saved: keep it, or stop and say so
