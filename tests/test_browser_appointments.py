@@ -126,6 +126,12 @@ async def test_scheduling_switch_and_a_one_step_reschedule(page, system):
         assert (await session.get(AppointmentSlot, second)).booked == 1
         assert (await session.get(AppointmentSlot, last_place)).booked == 1
 
+    # cancelling asks first: the question below the booking is where focus lands
+    await page.get_by_role("button", name="Cancel this appointment").click()
+    await expect(page.get_by_role("alert").filter(has_text="Cancel your appointment")
+                 ).to_be_focused()
+    await assert_accessible(page)
+
 
 async def test_a_provider_books_moves_and_cancels_for_a_person_who_phoned(page, system):
     """From the person's point-of-care page: book a time (a refusal named next to the time),
@@ -157,6 +163,7 @@ async def test_a_provider_books_moves_and_cancels_for_a_person_who_phoned(page, 
 
     await page.get_by_role("button", name="Cancel this appointment").click()
     await expect(page.get_by_role("alert")).to_contain_text("Their place goes to the next")
+    await expect(page.get_by_role("alert")).to_be_focused()
     await assert_accessible(page)
     await page.get_by_role("button", name="Yes, cancel the appointment").click()
     await expect(page.get_by_role("status")).to_contain_text("appointment is cancelled")
