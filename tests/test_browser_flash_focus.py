@@ -6,7 +6,10 @@ import pytest
 from playwright.async_api import Page, expect
 
 from models.enums import Role
+from models.recipient_rules import recipient_path
+from tests.support.a11y import assert_accessible
 from tests.support.accounts import make_user
+from tests.support.care import vaccinating_site, walk_in
 from tests.support.helpdesk import open_case, register_requester
 from tests.support.web import unique_email
 from tests.test_browser_enrollment import log_in
@@ -44,3 +47,25 @@ async def test_a_spanish_reply_sent_from_the_case_link_is_announced(page, system
     await page.get_by_label("Su respuesta").fill("Gracias.")
     await page.get_by_role("button", name="Enviar respuesta").click()
     await _focused_message(page, "Su respuesta se envió a la mesa de ayuda.")
+
+
+async def test_what_a_form_did_is_announced_on_the_page_it_shows(page, system):
+    """Found by the outside check: a recipient who saved their answers (in Spanish) landed on
+    their eligibility page with "Sus respuestas están guardadas." unannounced, and the pages
+    that answer "we emailed you a link" (a forgotten password, a new signing link, a
+    recipient's current link) said so in a status region present at load: nothing was heard."""
+    site = await vaccinating_site(system)
+    person = await walk_in(site, language="es")
+    link = recipient_path(system.settings.secret_key.get_secret_value(), person["id"])
+    await page.goto(f"{link}/edit")
+    await page.get_by_role("button", name="Guardar mis respuestas").click()
+    await _focused_message(page, "Sus respuestas están guardadas.")
+    await assert_accessible(page)
+
+    for path, button, said in (("/password/forgot", "Email me a link", "link"),
+                               ("/sign/request-link", "Email me a new link", "link"),
+                               ("/r/new-link", "Email me my link", "link")):
+        await page.goto(path)
+        await page.get_by_label("Email address").fill(unique_email("asked"))
+        await page.get_by_role("button", name=button).click()
+        await _focused_message(page, said)
