@@ -37,29 +37,40 @@ def cells(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
-async def test_the_audit_logs_csv_names_a_location_by_its_pin_and_name(system):
-    """The audit log's page names a location "Eastgate Clinic (NCA650412)"; its CSV said
-    "location", "412": the location's row id, a number nobody is told and no search finds.
-    The CSV's record number is now the Provider PIN, and a column names the record as the page
-    does."""
-    marker = f"au{uuid.uuid4().hex[:6]}"
+async def _site_in_the_audit_log(system, name: str, marker: str, status: LocationStatus,
+                                 alone: bool = False):
+    """A reviewer's browser, and a location in `status` whose move there the audit log holds
+    (`alone`: and an organization with no location)."""
     staff = await make_user(system, Role.REVIEWER, first_name="Rita")
     async with system.sessions() as session:
         org = Organization(legal_name=f"{marker} Health", admin_user_id=staff.id,
                            status=OrganizationStatus.SUBMITTED)
         session.add(org)
         await session.flush()
-        site = Location(organization_id=org.id, name=f"{marker} Eastgate Clinic",
-                        street="1 Main St", city="Raleigh", state="NC", zip_code="27601",
-                        coordinator_first_name="C", coordinator_last_name="Q",
-                        coordinator_email=f"c@{marker}.org", status=LocationStatus.IN_PROGRESS)
+        site = Location(organization_id=org.id, name=name, street="1 Main St", city="Raleigh",
+                        state="NC", zip_code="27601", coordinator_first_name="C",
+                        coordinator_last_name="Q", coordinator_email=f"c@{marker}.org",
+                        status=status)
         session.add(site)
+        if alone:
+            session.add(Organization(legal_name=f"{marker} Alone", admin_user_id=staff.id))
         await session.flush()
         session.add(AuditEvent(subject_type="location", subject_id=site.id,
-                               action="status:in_progress", actor="system"))
+                               action=f"status:{status.value}", actor="system"))
         await session.commit()
     person = browser(system)
     await person.login(staff.email)
+    return person, site
+
+
+async def test_the_audit_logs_csv_names_a_location_by_its_pin_and_name(system):
+    """The audit log's page names a location "Eastgate Clinic (NCA650412)"; its CSV said
+    "location", "412": the location's row id, a number nobody is told and no search finds.
+    The CSV's record number is now the Provider PIN, and a column names the record as the page
+    does."""
+    marker = f"au{uuid.uuid4().hex[:6]}"
+    person, site = await _site_in_the_audit_log(system, f"{marker} Eastgate Clinic", marker,
+                                                LocationStatus.IN_PROGRESS)
     page = await person.get(f"/state/audit?q={pin(site.id)}")
     assert f"{marker} Eastgate Clinic ({pin(site.id)})" in page.text
     rows = cells(await person.get(f"/state/audit.csv?q={pin(site.id)}"))
@@ -233,25 +244,8 @@ async def test_the_state_lists_csv_dates_are_dates_a_spreadsheet_sorts(system):
     December, and no date filter applied. They are now "2026-12-07 08:34", Eastern time, as
     the header says (the location managers' reports already wrote ISO days)."""
     marker = f"dt{uuid.uuid4().hex[:6]}"
-    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
-    async with system.sessions() as session:
-        org = Organization(legal_name=f"{marker} Health", admin_user_id=staff.id,
-                           status=OrganizationStatus.SUBMITTED)
-        session.add(org)
-        await session.flush()
-        site = Location(organization_id=org.id, name=f"{marker} Clinic", street="1 Main St",
-                        city="Raleigh", state="NC", zip_code="27601",
-                        coordinator_first_name="C", coordinator_last_name="Q",
-                        coordinator_email=f"c@{marker}.org",
-                        status=LocationStatus.PENDING_REVIEW)
-        lone = Organization(legal_name=f"{marker} Alone", admin_user_id=staff.id)
-        session.add_all([site, lone])
-        await session.flush()
-        session.add(AuditEvent(subject_type="location", subject_id=site.id,
-                               action="status:pending_review", actor="system"))
-        await session.commit()
-    person = browser(system)
-    await person.login(staff.email)
+    person, site = await _site_in_the_audit_log(system, f"{marker} Clinic", marker,
+                                                LocationStatus.PENDING_REVIEW, alone=True)
     moment = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
     for path, column in ((f"/state/locations.csv?q={marker}", "In status since"),
                          (f"/review.csv?q={marker}", "Waiting since"),
