@@ -2,8 +2,9 @@
 
 import asyncio
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
@@ -304,19 +305,30 @@ async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:
     return link
 
 
-async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User | None:
-    """None: this same password was set with this link a moment ago (a double click)."""
+async def claimed(session: AsyncSession, purpose: str, token: str, password: str,
+                  usable: Callable[[AsyncSession, str], Awaitable[Any]]) -> Any:
+    """What `usable(session, token)` finds (a link, or a link and its account), once this
+    request has claimed the link; None when this same password was chosen through it a moment
+    ago (a double click); else the link's problem (Gone: used, expired...)."""
     try:
-        link = await usable_reset_link(session, token)
+        found = await usable(session, token)
+        link = found[0] if isinstance(found, tuple) else found
         if await claim_link(session, link.id):  # used by a concurrent request a moment ago
-            raise Gone(PROBLEMS[RESET_PURPOSE]["used"], field="token")
+            raise Gone(PROBLEMS[purpose]["used"], field="token")
+        return found
     except Gone:
-        link = await find_link(session, RESET_PURPOSE, token)
+        link = await find_link(session, purpose, token)
         owner = await session.get(User, link.subject_id) if link else None
-        if owner is not None and await chosen_just_now(session, link, owner.email,
-                                                       data.password):
+        if owner is not None and await chosen_just_now(session, link, owner.email, password):
             return None
         raise
+
+
+async def reset_password(session: AsyncSession, token: str, data: NewPassword) -> User | None:
+    """None: this same password was set with this link a moment ago (a double click)."""
+    link = await claimed(session, RESET_PURPOSE, token, data.password, usable_reset_link)
+    if link is None:
+        return None
     user = await session.get(User, link.subject_id)
     user.password_hash = await hash_password_async(data.password)
     user.must_change_password = False

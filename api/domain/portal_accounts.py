@@ -7,7 +7,7 @@ from sqlalchemy import delete, func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.accounts import chosen_just_now, user_by_email
+from api.domain.accounts import claimed, user_by_email
 from api.domain.scope import managed_location_ids
 from api.domain.text_search import contains_plain
 from api.processes import Gateway
@@ -23,7 +23,6 @@ from models.enums import AccountStatus, Role
 from models.links import (
     PORTAL_INVITE_PURPOSE,
     PROBLEMS,
-    claim_link,
     find_link,
     link_problem,
     readdressed,
@@ -617,17 +616,11 @@ async def usable_invitation(session: AsyncSession, token: str) -> tuple[AccessLi
 
 async def set_password(session: AsyncSession, token: str, data: NewPassword) -> User | None:
     """None: the same password was saved from this link a moment ago (a double click)."""
-    try:
-        link, user = await usable_invitation(session, token)
-        if await claim_link(session, link.id):
-            raise Gone(PROBLEMS[PORTAL_INVITE_PURPOSE]["used"], field="token")
-    except Gone:
-        link = await find_link(session, PORTAL_INVITE_PURPOSE, token)
-        person = await session.get(User, link.subject_id) if link else None
-        if person is not None and await chosen_just_now(session, link, person.email,
-                                                        data.password):
-            return None
-        raise
+    found = await claimed(session, PORTAL_INVITE_PURPOSE, token, data.password,
+                          usable_invitation)
+    if found is None:
+        return None
+    link, user = found
     if user.status != AccountStatus.ACTIVE:
         raise Gone(DEACTIVATED_LINK, field="token")
     user.password_hash = await hash_password_async(data.password)
