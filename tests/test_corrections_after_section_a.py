@@ -8,6 +8,7 @@ from tests.support.review import (
     SIGNING_SUBJECT,
     reviewer,
     sign_token,
+    signing_round,
     signing_tokens,
     wait_for_status,
 )
@@ -184,11 +185,8 @@ async def test_correcting_one_officer_leaves_the_other_officers_links_their_own(
     """Found by the outside check: once the CMO's address was corrected, the CEO's own link,
     expired (or replaced), said it 'was sent to an address that is no longer this
     officer's' and offered no new link: the CMO's change was read as the CEO's."""
-    enrollment = await start_enrollment(system, ["Other Officer Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    ceo_token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
-                                                      subject=SIGNING_SUBJECT))
+    signing = await signing_round(system, "Other Officer Clinic")
+    enrollment, (ceo_token,) = signing.enrollment, signing.ceo_tokens
     admin = browser(system)
     await admin.login(enrollment.admin_email)
     saved = await admin.submit("/organization/officers/cmo", {

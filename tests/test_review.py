@@ -21,6 +21,7 @@ from tests.support.review import (
     enrolled_site,
     reviewer,
     sign_until,
+    signing_round,
     wait_for_status,
 )
 
@@ -136,11 +137,9 @@ async def test_bad_links_are_refused_and_record_nothing(system):
     from tests.support.review import sign_token, signing_tokens
     from tests.test_invitations import expire_link
 
-    enrollment = await start_enrollment(system, ["Links Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    ceo_token = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
-                                                    subject=SIGNING_SUBJECT))[0]
+    signing = await signing_round(system, "Links Clinic")
+    enrollment, location_id, ceo_token = (signing.enrollment, signing.location_id,
+                                          signing.ceo_tokens[0])
     cmo_token = signing_tokens(await system.smtp.one(to=enrollment.cmo_email,
                                                     subject=SIGNING_SUBJECT))[0]
     changed = ceo_token[:-1] + ("A" if ceo_token[-1] != "A" else "B")

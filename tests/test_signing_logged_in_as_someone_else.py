@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from models.signatures import Signature
 from tests.support.enrollment import complete_location, start_enrollment
-from tests.support.review import SIGNING_SUBJECT, signing_tokens
+from tests.support.review import SIGNING_SUBJECT, signing_round, signing_tokens
 from tests.support.web import browser
 
 
@@ -20,11 +20,9 @@ def _text(response) -> str:
 
 
 async def test_a_link_opened_while_someone_else_is_logged_in_takes_no_signature(system):
-    enrollment = await start_enrollment(system, ["Shared Desk Clinic"])
-    (coordinator, location_id), = enrollment.locations.items()
-    await complete_location(system, coordinator, location_id)
-    token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
-                                                  subject=SIGNING_SUBJECT))
+    signing = await signing_round(system, "Shared Desk Clinic")
+    enrollment, coordinator, (token,) = signing.enrollment, signing.coordinator, \
+        signing.ceo_tokens
     someone = browser(system)
     await someone.login(coordinator)
     page = await someone.get(f"/sign/{token}")

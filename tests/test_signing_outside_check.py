@@ -4,8 +4,7 @@ import html
 import re
 
 from api.domain import signing as signing_domain
-from tests.support.enrollment import complete_location, start_enrollment
-from tests.support.review import SIGNING_SUBJECT, signing_tokens
+from tests.support.review import SIGNING_SUBJECT, signing_round, signing_tokens
 from tests.support.web import browser
 
 THANKS = "Thank you: the document is signed"
@@ -17,12 +16,8 @@ def _text(response) -> str:
 
 async def _ceo_asked(system, name: str) -> tuple[str, str]:
     """A location's Section B submitted: its CEO's address and emailed signing token."""
-    enrollment = await start_enrollment(system, [name])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
-                                                  subject=SIGNING_SUBJECT))
-    return enrollment.ceo_email, token
+    signing = await signing_round(system, name)
+    return signing.enrollment.ceo_email, signing.ceo_tokens[0]
 
 
 async def _reloaded_sends_nothing(system, officer, answer, said: str, ceo: str) -> None:

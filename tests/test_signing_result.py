@@ -6,7 +6,7 @@ leads (303) to a page that can be reloaded, and a used link names what is left."
 import re
 
 from tests.support.enrollment import complete_location, start_enrollment
-from tests.support.review import SIGNING_SUBJECT, sign_token, signing_tokens
+from tests.support.review import SIGNING_SUBJECT, sign_token, signing_round, signing_tokens
 from tests.support.web import browser
 
 REDISTRIBUTION = "CDC Supplemental COVID-19 Vaccine Redistribution Agreement"
@@ -14,11 +14,8 @@ NOTHING_MORE = "Nothing more is needed from you"
 
 
 async def test_a_signature_leads_to_a_page_to_reload_and_a_used_link_names_what_is_left(system):
-    enrollment = await start_enrollment(system, ["Result Clinic"], redistribution=True)
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    tokens = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
-                                                  subject=SIGNING_SUBJECT))
+    signing = await signing_round(system, "Result Clinic", redistribution=True)
+    enrollment, tokens = signing.enrollment, signing.ceo_tokens
     officer = browser(system)
     pages = {token: (await officer.get(f"/sign/{token}")).text for token in tokens}
     provider = next(t for t, html in pages.items() if REDISTRIBUTION not in html.split(
@@ -54,11 +51,8 @@ async def test_a_signature_leads_to_a_page_to_reload_and_a_used_link_names_what_
 
 
 async def test_the_result_page_of_an_unsigned_or_mistyped_link(system):
-    enrollment = await start_enrollment(system, ["Unsigned Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    token, = signing_tokens(await system.smtp.one(to=enrollment.ceo_email,
-                                                  subject=SIGNING_SUBJECT))
+    signing = await signing_round(system, "Unsigned Clinic")
+    token, = signing.ceo_tokens
     async with system.http() as http:
         early = await http.get(f"/sign/{token}/signed")
         assert early.status_code == 303 and early.headers["location"] == f"/sign/{token}"

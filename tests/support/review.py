@@ -22,13 +22,27 @@ def signing_tokens(mail) -> list[str]:
     return [url.rsplit("/", 1)[1] for url in mail.links() if "/sign/" in url]
 
 
-async def ceo_signing_token(system: System, location_name: str) -> str:
-    """An organization whose one location's Section B is submitted: its CEO's signing link."""
-    enrollment = await start_enrollment(system, [location_name])
+@dataclass
+class SigningRound:
+    enrollment: Enrollment
+    coordinator: str  # the location's coordinator's email
+    location_id: int
+    ceo_tokens: list[str]  # the agreement's link (and, with redistribution, the other's)
+
+
+async def signing_round(system: System, location_name: str, **options) -> SigningRound:
+    """An organization whose one location's Section B is submitted (`options`: those of
+    `start_enrollment`), and the links its CEO was emailed to sign."""
+    enrollment = await start_enrollment(system, [location_name], **options)
     (email, location_id), = enrollment.locations.items()
     await complete_location(system, email, location_id)
     mail = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
-    return signing_tokens(mail)[0]
+    return SigningRound(enrollment, email, location_id, signing_tokens(mail))
+
+
+async def ceo_signing_token(system: System, location_name: str) -> str:
+    """An organization whose one location's Section B is submitted: its CEO's signing link."""
+    return (await signing_round(system, location_name)).ceo_tokens[0]
 
 
 async def sign_token(system: System, token: str, role: str, document: str | None = None,
