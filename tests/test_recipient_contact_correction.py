@@ -7,6 +7,7 @@ kept; blank removes the address, kills the link and emails nothing; another loca
 manager gets nothing."""
 
 import asyncio
+import re
 
 from sqlmodel import select
 
@@ -66,6 +67,8 @@ async def test_a_manager_corrects_a_mistyped_address_and_the_old_link_dies(syste
     staff = await _manager(system, site)
     page = await staff.get(f"/recipients/people/{recipient_id}")
     assert f'href="/recipients/people/{recipient_id}/contact"' in page.text
+    heading = re.search(r"<h1>([^<]+)</h1>", page.text)[1]
+    assert f"<title>Recipient: {heading} |" in page.text  # named, not "Recipient" for everyone
     right = f"fixed.{tag().lower()}@example.org"
     done = await _save(staff, recipient_id, f" {right.upper()} ")
     assert done.status_code == 200 and str(done.url).endswith(f"/people/{recipient_id}")

@@ -3,6 +3,9 @@ they upload for the location that registered the organization, the employer's na
 blank Employer cells, each new person is invited once - and they see their own uploads only,
 never the location's list of people or another uploader's file."""
 
+import html
+import re
+
 from sqlmodel import select
 
 from models.recipients import Recipient
@@ -142,6 +145,13 @@ async def test_a_refused_file_of_a_point_of_contact_is_named_on_the_upload_page(
         assert page.status_code in (400, 422), (name, page.status_code, page.text[-400:])
         assert said in page.text and 'id="file-error"' in page.text, name
         assert "Employee bulk upload" in page.text, "the contact's own upload page"
+        # its title names it as its heading does (an accessibility check: it said "Recipients")
+        assert re.search(r"<title>Error: Employee bulk upload: Grocers [^<]*\|", page.text), \
+            re.search(r"<title>[^<]*", page.text)[0]
+    staff = browser(system)
+    await staff.login(manager.email)
+    listed = await staff.get("/recipients")
+    assert f"<title>Recipients of {manager.location_name} |" in html.unescape(listed.text)
 
 
 async def test_the_organization_portal_shows_the_address_as_written_and_who_corrects_it(system):
