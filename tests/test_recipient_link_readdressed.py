@@ -125,6 +125,25 @@ async def test_asking_too_often_for_one_address_sends_no_more(system):
     assert len(system.smtp.find(to=line[4], subject=LINK_MAIL)) == 3
 
 
+async def test_an_ask_sent_twice_with_its_key_emails_the_link_once(system):
+    """Found by an outside check: "Email me my current link" double-clicked sent the link
+    twice. The form's one-time key makes the second send the same ask; another key (the form
+    opened again) is another ask, as before. (Each send still counts against the hourly
+    allowance, as one asked twice.)"""
+    site, line, _old = await _invited_with_typo(system)
+    visitor = browser(system)
+    assert 'name="request_key"' in (await visitor.get("/r/new-link")).text
+    answers = await asyncio.gather(*(visitor.submit("/r/new-link", {
+        "email": line[4], "request_key": "double-click-0001"}) for _ in range(2)))
+    assert all(a.status_code == 200 and ASKED in a.text for a in answers)
+    await system.smtp.wait_for(to=line[4], subject=LINK_MAIL, count=1)
+    again = await visitor.submit("/r/new-link", {"email": line[4], "request_key": "other-key-2"})
+    assert again.status_code == 200
+    await system.smtp.wait_for(to=line[4], subject=LINK_MAIL, count=2)
+    await asyncio.sleep(1)
+    assert len(system.smtp.find(to=line[4], subject=LINK_MAIL)) == 2
+
+
 async def test_a_link_never_issued_says_not_valid_and_offers_the_current_one(system):
     site, line, old_link = await _invited_with_typo(system)
     async with system.sessions() as session:

@@ -77,7 +77,8 @@ async def corrections(session: AsyncSession, case: Case) -> list[AuditEvent]:
         AuditEvent.action == CORRECTED).order_by(AuditEvent.id))).all())
 
 
-async def email_current_links(session: AsyncSession, gateway, email: str) -> None:
+async def email_current_links(session: AsyncSession, gateway, email: str,
+                              request_key: str | None = None) -> None:
     """Each public question asked with this address is emailed the current link to its case
     (the newest first); the answer (`LINK_ASKED`) is the same whether the address is on file
     or not, and a few asks an hour per address at most (`email_asked_links`)."""
@@ -87,4 +88,4 @@ async def email_current_links(session: AsyncSession, gateway, email: str) -> Non
             Case.requester_user_id.is_(None),
             func.lower(Case.requester_email) == email.strip().lower()).order_by(Case.id.desc()),
         lambda case_id, version, request: case_process.email_link(
-            gateway, None, case_id, version, "asked", request))
+            gateway, None, case_id, version, "asked", request), request_key)

@@ -85,7 +85,8 @@ LINK_ASKED = i18n.N_("If a vaccination record has this email address, we emailed
 MOST_LINKS = 10  # records sharing one address (a family's) emailed at one ask
 
 
-async def email_current_link(session: AsyncSession, gateway, email: str) -> None:
+async def email_current_link(session: AsyncSession, gateway, email: str,
+                             request_key: str | None = None) -> None:
     """Each record with this email address is emailed its current personal link (the same
     answer, `LINK_ASKED`, whether the address is on file or not; `email_asked_links`)."""
     await email_asked_links(
@@ -93,19 +94,20 @@ async def email_current_link(session: AsyncSession, gateway, email: str) -> None
         select(Recipient.id, Recipient.link_version).where(
             Recipient.email == email.strip().lower()).order_by(Recipient.id),
         lambda recipient_id, version, request: recipient_processes.email_link(
-            gateway, None, recipient_id, version, "asked", request))
+            gateway, None, recipient_id, version, "asked", request), request_key)
 
 
 async def email_asked_links(session: AsyncSession, email: str, rule: throttle.Rule,
-                            statement, send) -> None:
+                            statement, send, request_key: str | None = None) -> None:
     """Personal links asked for by address, without an account: each thing `statement` finds
     ((id, link version) rows) has its current link emailed by `send(id, version, request)`;
     nothing else happens, so the answer is the same whether the address is on file or not,
     and past a few asks an hour for an address (`rule`) nothing more is sent (no mail
-    bombing)."""
+    bombing). `request_key`: the form's; the same ask sent again (a double click) is the same
+    request, whose emails' processes have started already."""
     if not await throttle.account_email_allowed(session, email, rule):
         return
-    request = secrets.token_hex(8)
+    request = request_key or secrets.token_hex(8)
     for ident, version in (await session.exec(statement.limit(MOST_LINKS))).all():
         await send(ident, version, request)
 
