@@ -27,7 +27,13 @@ from models.fields import (
     pattern,
 )
 from models.input import Input
-from models.portal_rules import INDUSTRIES, PROFILES, SEARCH_MIN, state_spelled_out
+from models.portal_rules import (
+    INDUSTRIES,
+    PROFILES,
+    RECIPIENT_INDUSTRIES,
+    SEARCH_MIN,
+    state_spelled_out,
+)
 
 Username = Annotated[str, Field(min_length=3, max_length=80),
                      pattern(r"[A-Za-z0-9._-]+", "Use letters, digits, dots, dashes or "
@@ -185,10 +191,17 @@ def _state_name(value: str | None) -> str | None:
     return found
 
 
+# An industry by its name as the list shows it, in any case and spacing, or by its key as a
+# recipient's industry takes it (`health_care`): an employer keeps the name.
+_INDUSTRY_NAMED = {**{name.casefold(): name for name in INDUSTRIES},
+                   **dict(RECIPIENT_INDUSTRIES.items())}
+
+
 def _industry(value: str) -> str:
-    if value not in INDUSTRIES:
+    found = _INDUSTRY_NAMED.get(" ".join(value.split()).casefold())
+    if found is None:
         raise ValueError("Choose an industry from the list.")
-    return value
+    return found
 
 
 class EmployerIn(Strict):
@@ -196,7 +209,10 @@ class EmployerIn(Strict):
     employers created before the address was."""
 
     name: Text
-    industry: Annotated[str, Field(json_schema_extra={"enum": list(INDUSTRIES)})]
+    industry: Annotated[str, Field(
+        json_schema_extra={"enum": list(INDUSTRIES)},
+        description="One of the industries by its name (or its key as a recipient's industry "
+                    "takes it, like health_care); kept by its name")]
     street: Text
     city: City
     state: StateName

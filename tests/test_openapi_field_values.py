@@ -22,6 +22,14 @@ async def test_an_organizations_industry_is_one_of_the_documented_values(system)
             "name": f"Documented {tag()}", "industry": value, "street": "12 Mill Rd",
             "city": "Durham", "state": "NC", "zip_code": "27701"})
         assert created.status_code == 201, created.text
+    # a recipient's industry takes keys (health_care) or names; an organization's takes both
+    # now, in any case, and keeps the name (found by the same check: "Other" was refused)
+    for typed, kept in (("health_care", "Health care"), ("Other", industry["enum"][-1]),
+                        (f"  {industry['enum'][0].upper()} ", industry["enum"][0])):
+        created = await api.post("/api/v1/employers", json={
+            "name": f"Keyed {tag()}", "industry": typed, "street": "12 Mill Rd",
+            "city": "Durham", "state": "NC", "zip_code": "27701"})
+        assert created.status_code == 201 and created.json()["industry"] == kept, created.text
 
 
 async def test_formats_are_said_where_a_plain_string_would_not_do(system):
