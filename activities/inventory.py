@@ -164,6 +164,8 @@ class InventoryActivities(MailingActivities):
             sender = await session.get(Location, transfer.from_location_id)
             receiver = await session.get(Location, transfer.to_location_id)
             recipients = await _recipients(session, transfer, audience)
+            asker = await session.get(User, transfer.requested_by)
+            asked_from = await session.get(Location, transfer.requested_by_location_id)
         if next_step:
             next_step = next_step.format(sender=sender.name, receiver=receiver.name)
         for name, address in recipients:
@@ -175,6 +177,7 @@ class InventoryActivities(MailingActivities):
                 expiration_date=day(transfer.expiration_date), doses=transfer.doses,
                 from_site=sender.name, to_site=receiver.name,
                 reason=transfer.reason,
+                requested_by=f"{asker.full_name} ({asked_from.name})" if asker else None,
                 decision_reason=transfer.decision_reason if email.kind == "denied" else None,
                 next_step=next_step, url=self.settings.link(f"/transfers/{transfer.id}"))
             await self.mailer.send(f"{email.key}:{address}", EmailKind.TRANSFER_NOTICE, [address],

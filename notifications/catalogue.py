@@ -219,6 +219,7 @@ class TransferNoticeContext(EmailContext):
     from_site: str
     to_site: str
     reason: str | None = None  # the request's
+    requested_by: str | None = None  # who asked for it, and from which site
     decision_reason: str | None = None  # the state's, when it denied the request
     next_step: str | None = None
     url: str

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from api.domain.state_lists import pin
 from models.accounts import User
+from models.enrollment import Location
 from models.inventory import LedgerEntry, Lot, Transfer
 from models.inventory_rules import inventory_today
 from tests.support.enrollment import complete_location, start_enrollment
@@ -53,7 +54,11 @@ async def test_a_transfer_from_request_to_receipt_moves_the_doses_once(system, w
     requested = await request_transfer(sender, source, target, lot, 30)
     assert requested.status_code == 201, requested.text
     transfer = requested.json()
-    await system.smtp.one(to=b.emails[target], subject=f"{transfer['number']} was requested")
+    asked = await system.smtp.one(to=b.emails[target], subject=f"{transfer['number']} was requested")
+    async with system.sessions() as session:  # who asked is named (found by an outside check)
+        asker = (await session.exec(select(User).where(User.email == a.emails[source]))).one()
+        site = await session.get(Location, source)
+    assert f"Asked by:   {asker.full_name} ({site.name})" in asked.text, asked.text
     waiting = (await state.get("/api/v1/state/transfers")).json()["awaiting_decision"]
     assert transfer["id"] in [t["id"] for t in waiting]
     url = f"/api/v1/transfers/{transfer['id']}"
