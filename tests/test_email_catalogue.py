@@ -187,3 +187,8 @@ def test_counts_are_written_by_babel_in_the_language_of_the_moment(language):
     assert isinstance(notice, TransferNoticeContext)
     mail = render(EmailKind.TRANSFER_NOTICE, notice, portal_url=BASE)
     assert "Doses:      10,000" in mail.text and "<td>10,000</td>" in mail.html
+    # a reason of several lines stays in its column (found by an outside check: its second
+    # line started the row below at the margin)
+    denied = notice.model_copy(update={"decision_reason": "Too few doses.\r\nAsk again."})
+    text = render(EmailKind.TRANSFER_NOTICE, denied, portal_url=BASE).text
+    assert "  Reason for the denial:  Too few doses.\n" + " " * 26 + "Ask again." in text, text
