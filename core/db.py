@@ -1,10 +1,11 @@
 """Database engine and sessions. SQLite file by default; Postgres through psycopg 3."""
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, update
 from sqlalchemy.engine import make_url
@@ -120,3 +121,23 @@ async def one_at_a_time(session: AsyncSession, model: Any, row_id: int) -> None:
     requests take turns: a person's bookings and doses (`care.take_turn`), a site's lots and
     transfers (`inventory.hold_sites`), an organization's contacts, a manager's new records."""
     await session.exec(update(model).where(model.id == row_id).values(id=model.id))
+
+
+T = TypeVar("T")
+LOOK_AGAIN_EVERY = 0.1  # seconds
+
+
+async def read_afresh(session: AsyncSession, look: Callable[[AsyncSession], Awaitable[T | None]],
+                      seconds: float = 2.0) -> T | None:
+    """What another request wrote a moment ago (the other of two tabs, a double click):
+    `look` asked in a session of its own (this request's transaction may still see the row as
+    it was, SQLite's snapshot, or hold a refused write of its own), again every 0.1 s for up
+    to `seconds` while it answers None (the other's write not committed yet)."""
+    async with AsyncSession(session.bind) as fresh:
+        for _ in range(max(1, round(seconds / LOOK_AGAIN_EVERY))):
+            found = await look(fresh)
+            if found is not None:
+                return found
+            await fresh.rollback()
+            await asyncio.sleep(LOOK_AGAIN_EVERY)
+    return None

@@ -1,6 +1,5 @@
 """Registration, email confirmation, login and password changes."""
 
-import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -14,6 +13,7 @@ from api.domain import throttle
 from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.sessions import end_all_sessions, end_other_sessions
+from core.db import read_afresh
 from core.errors import CVMSError, Gone, Invalid
 from core.security import dummy_hash, hash_password_async, needs_rehash, verify_password_async
 from models.accounts import AccessLink, User
@@ -52,23 +52,23 @@ async def chosen_just_now(session: AsyncSession, link: AccessLink | None, email:
     other send to commit its password."""
     if link is None:
         return False
-    deadline, checked = asyncio.get_running_loop().time() + within, None
-    async with AsyncSession(session.bind) as fresh:
-        while True:
-            used = (await fresh.exec(select(AccessLink.used_at).where(
-                AccessLink.id == link.id))).first()
-            if used is not None and utcnow() - as_utc(used) > SENT_TWICE_WITHIN:
-                return False
-            user = await user_by_email(fresh, email)
-            stored = user.password_hash if user is not None else None
-            if used is not None and stored and stored != checked:  # (a reset: the old one first)
-                if await verify_password_async(stored, password):
-                    return True
-                checked = stored
-            if asyncio.get_running_loop().time() >= deadline:
-                return False
-            await fresh.rollback()
-            await asyncio.sleep(0.1)
+    checked = None
+
+    async def look(fresh: AsyncSession) -> bool | None:
+        nonlocal checked
+        used = (await fresh.exec(select(AccessLink.used_at).where(
+            AccessLink.id == link.id))).first()
+        if used is not None and utcnow() - as_utc(used) > SENT_TWICE_WITHIN:
+            return False
+        user = await user_by_email(fresh, email)
+        stored = user.password_hash if user is not None else None
+        if used is not None and stored and stored != checked:  # (a reset: the old one first)
+            if await verify_password_async(stored, password):
+                return True
+            checked = stored
+        return None
+
+    return bool(await read_afresh(session, look, within))
 
 
 REGISTERED = ("If this address can be registered, we emailed it a confirmation link; if it "
@@ -171,18 +171,15 @@ async def _confirmed_just_now(session: AsyncSession, link_id: int, user_id: int,
     """'Confirm my email' double-clicked: the other send, under way when this one was refused
     ('already confirming'), confirmed the address with this same link a moment ago. Read
     afresh, waiting a little for it to finish."""
-    deadline = asyncio.get_running_loop().time() + within
-    async with AsyncSession(session.bind) as fresh:
-        while True:
-            used = (await fresh.exec(select(AccessLink.used_at).where(
-                AccessLink.id == link_id))).first()
-            user = await fresh.get(User, user_id)
-            if used is not None and user is not None and user.status == AccountStatus.ACTIVE:
-                return utcnow() - as_utc(used) <= SENT_TWICE_WITHIN
-            if asyncio.get_running_loop().time() >= deadline:
-                return False
-            await fresh.rollback()
-            await asyncio.sleep(0.1)
+    async def look(fresh: AsyncSession) -> bool | None:
+        used = (await fresh.exec(select(AccessLink.used_at).where(
+            AccessLink.id == link_id))).first()
+        user = await fresh.get(User, user_id)
+        if used is not None and user is not None and user.status == AccountStatus.ACTIVE:
+            return utcnow() - as_utc(used) <= SENT_TWICE_WITHIN
+        return None
+
+    return bool(await read_afresh(session, look, within))
 
 
 async def user_by_login(session: AsyncSession, login: str) -> User | None:

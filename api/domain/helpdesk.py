@@ -1,6 +1,5 @@
 """Help desk: requester registration, cases and their conversation, agents' actions."""
 
-import asyncio
 import re
 import secrets
 import time
@@ -31,6 +30,7 @@ from api.processes import Gateway
 from api.processes import accounts as account_processes
 from api.processes import helpdesk as case_process
 from api.processes.gateway import keep_after_refusal
+from core.db import read_afresh
 from core.errors import Conflict, CVMSError, Forbidden, Invalid, NotFound
 from core.i18n import N_
 from core.timefmt import when
@@ -421,14 +421,10 @@ async def _winner(session: AsyncSession, case_id: int) -> int | None:
     """Who took the case a moment ago: read afresh (this request's own transaction may still
     see the case as it was, SQLite's snapshot), waiting a little for the winner's step to have
     written it (the process refused this take as soon as the other was under way)."""
-    async with AsyncSession(session.bind) as fresh:
-        for _ in range(20):
-            holder = (await fresh.exec(select(Case.assignee_id).where(Case.id == case_id))).one()
-            if holder is not None:
-                return holder
-            await fresh.rollback()
-            await asyncio.sleep(0.1)
-    return None
+    async def look(fresh: AsyncSession) -> int | None:
+        return (await fresh.exec(select(Case.assignee_id).where(Case.id == case_id))).one()
+
+    return await read_afresh(session, look)
 
 
 async def _name(session: AsyncSession, user_id: int | None) -> str:
@@ -514,14 +510,11 @@ async def _status_now(session: AsyncSession, case_id: int,
     agents), read afresh (this request's transaction holds its own refused message), waiting a
     little for the other's step to be written (the process refused this one as soon as the
     other was under way)."""
-    async with AsyncSession(session.bind) as fresh:
-        for _ in range(20):
-            status = (await fresh.exec(select(Case.status).where(Case.id == case_id))).first()
-            if status in statuses:
-                return True
-            await fresh.rollback()
-            await asyncio.sleep(0.1)
-    return False
+    async def look(fresh: AsyncSession) -> bool | None:
+        status = (await fresh.exec(select(Case.status).where(Case.id == case_id))).first()
+        return True if status in statuses else None
+
+    return bool(await read_afresh(session, look))
 
 
 async def _resolved_by(session: AsyncSession, case: Case, agent: User, unsent: str) -> str:
