@@ -154,13 +154,17 @@ async def usable_verification_link(session: AsyncSession, token: str) -> AccessL
 
 
 async def confirm_email(*, session: AsyncSession, gateway: Gateway, token: str) -> User:
-    link = await usable_verification_link(session, token)
-    link_id, user_id = link.id, link.subject_id
     try:
+        link = await usable_verification_link(session, token)
+        link_id, user_id = link.id, link.subject_id
         await account_processes.confirm_email(gateway, user_id, link_id)
     except CVMSError:
-        if not await _confirmed_just_now(session, link_id, user_id):
+        # the other send confirmed it: under way ("already confirming") or, under load, done
+        # before this one read the link ("already confirmed")
+        link = await find_link(session, VERIFY_PURPOSE, token)
+        if link is None or not await _confirmed_just_now(session, link.id, link.subject_id):
             raise
+        link_id, user_id = link.id, link.subject_id
     user = await session.get(User, user_id)
     await session.refresh(user)
     return user
