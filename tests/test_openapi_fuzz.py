@@ -12,6 +12,7 @@ tests/test_access_matrix.py proves). The run is bounded (at most a few examples 
 and phase, deterministic generation, one worker: ~5,300 requests in ~60 s) so it fits in the
 normal suite, and it asserts the one property that must hold for any input: never a 5xx.
 (One worker: concurrent workers hit a CPython 3.11 `ast.parse` race inside hypothesis.)
+It runs once, on Postgres when that pass runs (tests/conftest.py): the stricter backend.
 """
 
 import asyncio
@@ -20,6 +21,7 @@ import re
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import col, delete, select, update
 
 from api.access import ROUTES, key
@@ -30,6 +32,8 @@ from tests.support.accounts import make_user
 from tests.support.care import vaccinating_site
 from tests.support.enrollment import start_enrollment
 from tests.support.web import bearer
+
+pytestmark = pytest.mark.production_database
 
 ST = Path(sys.executable).parent / "st"
 EXAMPLES_PER_OPERATION = 6

@@ -1,6 +1,7 @@
 """What each pass of `make test` runs (tests/conftest.py): the SQLite pass every test, the
-Postgres pass the tests that use the database, and a browser test once — on Postgres when
-tests/run.py runs that pass beside the SQLite pass, on SQLite when it does not."""
+Postgres pass the tests that use the database, and a browser test (or one marked
+`production_database`) once — on Postgres when tests/run.py runs that pass beside the SQLite
+pass, on SQLite when it does not."""
 
 import json
 import os
@@ -14,6 +15,7 @@ ROOT = Path(__file__).parent.parent
 BROWSER = "tests/test_browser_capacity_zero_hint.py"  # a browser test that uses the database
 ONCE = "tests/test_browser_flash_focus.py"  # browser tests marked `once`
 NO_DATABASE = "tests/test_browser_chromium.py"  # the browser, and no database at all
+FUZZ = "tests/test_openapi_fuzz.py"  # no browser, marked `production_database`
 API = "tests/test_health.py"
 
 # pytest's collection (nothing starts) in one process for every pass: importing the suite's
@@ -43,7 +45,8 @@ def collected(*passes: dict[str, str]) -> list[set[str]]:
     """The files whose tests each pass would run."""
     env = {**os.environ, POSTGRES_ENV: "postgresql://postgres@127.0.0.1:5432/test"}
     done = subprocess.run(
-        [sys.executable, "-c", COLLECT, json.dumps(passes), BROWSER, ONCE, NO_DATABASE, API],
+        [sys.executable, "-c", COLLECT, json.dumps(passes), BROWSER, ONCE, NO_DATABASE, API,
+         FUZZ],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     runs = [line for line in done.stdout.splitlines() if line.startswith("RUNS ")]
     assert done.returncode == 0 and runs, done.stdout + done.stderr
@@ -55,6 +58,6 @@ def test_a_browser_test_runs_on_postgres_when_that_pass_runs_and_on_sqlite_when_
         {BACKEND_ENV: "sqlite"},
         {BACKEND_ENV: "sqlite", BROWSER_BACKEND_ENV: "postgres"},
         {BACKEND_ENV: "postgres"})
-    assert alone == {BROWSER, ONCE, NO_DATABASE, API}
+    assert alone == {BROWSER, ONCE, NO_DATABASE, API, FUZZ}
     assert beside_postgres == {ONCE, NO_DATABASE, API}
-    assert postgres == {BROWSER, API}
+    assert postgres == {BROWSER, API, FUZZ}
