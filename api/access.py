@@ -36,6 +36,7 @@ from api.domain.scope import (
     organization_for,
     site_for_staff,
 )
+from api.forms import form_values
 from api.params import id_or_none
 from core.errors import Forbidden
 from models.accounts import User
@@ -151,6 +152,10 @@ class Access:
     # Roles that reach every record of the scope (state staff, help-desk agents).
     wide: frozenset[Role] = field(default_factory=frozenset)
     check: Check | None = None  # an API route's scope check, made before its input is read
+    # A page form that names the location it acts for (`location_id`): a role held there counts
+    # as at the active location (switched in another tab since, what was typed is saved where
+    # the form said, not refused and lost). Its handler checks that location itself.
+    form_location: bool = False
 
 
 def public(scope: Scope = Scope.PUBLIC) -> Access:
@@ -158,8 +163,8 @@ def public(scope: Scope = Scope.PUBLIC) -> Access:
 
 
 def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset(),
-         check: Check | None = None) -> Access:
-    return Access(frozenset(roles), scope, frozenset(wide), check)
+         check: Check | None = None, *, form_location: bool = False) -> Access:
+    return Access(frozenset(roles), scope, frozenset(wide), check, form_location)
 
 
 def api_only(path: str, check: Check) -> Check | None:
@@ -461,7 +466,7 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/portal/users/join": only(MANAGERS, Scope.SELF),
     "GET /portal/accounts": only(MANAGERS, Scope.SELF),
     "GET /portal/accounts/new": only(MANAGERS, Scope.SELF),
-    "POST /portal/accounts/new": only(MANAGERS, Scope.SELF),
+    "POST /portal/accounts/new": only(MANAGERS, Scope.SELF, form_location=True),
     **{f"{method} {path}": only(MANAGERS, Scope.PORTAL_USER,
                                 check=api_only(path, _portal_user)) for method, path in (
         ("GET", "/api/v1/portal/users/{user_id}"), ("PATCH", "/api/v1/portal/users/{user_id}"),
@@ -479,7 +484,7 @@ ROUTES: dict[str, Access] = {
     "POST /api/v1/employers": only(EMPLOYER_STAFF, Scope.SELF),
     "GET /portal/organizations": only(EMPLOYER_STAFF, Scope.STATE),
     "GET /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF),
-    "POST /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF),
+    "POST /portal/organizations/new": only(EMPLOYER_STAFF, Scope.SELF, form_location=True),
     **{f"{method} {path}": only(EMPLOYER_STAFF, Scope.EMPLOYER, STATE_STAFF,
                                 api_only(path, _employer))
        for method, path in (
@@ -541,11 +546,20 @@ async def enforce(request: Request, session: SessionDep) -> None:
     if access.roles is None:
         return
     user = await current_user(request, await optional_user(request, session))
-    refuse_roles(request, user, access.roles)
+    if not (access.form_location and await _held_where_form_says(request, access.roles)):
+        refuse_roles(request, user, access.roles)
     if access.check is None or (request.method in ("GET", "HEAD") and not request.url.query):
         return
     if (ids := path_ids(request)) is not None:
         await access.check(session, user, ids, request.method not in ("GET", "HEAD"))
+
+
+async def _held_where_form_says(request: Request, roles: frozenset[Role]) -> bool:
+    """The person works with one of `roles` at the location the posted form names."""
+    portal = request.state.portal
+    location_id = id_or_none((await form_values(request)).get("location_id"))
+    return portal is not None and location_id is not None and \
+        portal.profile_at(location_id) in roles
 
 
 def path_ids(request: Request) -> dict[str, int] | None:

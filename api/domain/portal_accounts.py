@@ -579,6 +579,19 @@ async def switch(session: AsyncSession, user: User, location_id: int, portal) ->
     session.add(user)
 
 
+async def acting_at(session: AsyncSession, user: User, location_id: int | None, portal) -> str:
+    """A page form saved for a location other than the active one (switched to another in
+    another tab since): the person works at the form's location again, so the record the save
+    opens is theirs to see; the words telling them so ("" when nothing moved)."""
+    if location_id is None or portal.active is None or portal.active.location_id == location_id \
+            or portal.profile_at(location_id) is None:
+        return ""
+    await switch(session, user, location_id, portal)
+    name = next(h.name for h in portal.holdings if h.location_id == location_id)
+    return (f" You are working at {name} again: you had switched to {portal.active.name} in "
+            "another tab.")
+
+
 async def left_location(session: AsyncSession, user: User, portal) -> str | None:
     """A person whose active location was taken from them works at their first location left
     (their direct one) from their next page: the active location is moved there, and the words

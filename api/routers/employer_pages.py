@@ -7,7 +7,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
-from api.domain import contact_standing, employer_location, employers, undelivered
+from api.domain import (
+    contact_standing,
+    employer_location,
+    employers,
+    portal_accounts,
+    undelivered,
+)
 from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
 from api.domain.state_lists import pin
@@ -104,8 +110,11 @@ async def create(request: Request, user: CurrentUser, session: SessionDep) -> Re
 
     async def save(data: EmployerIn) -> Response:
         employer = await employers.create(session, user, owner["id"] if owner else None, data)
+        moved = await portal_accounts.acting_at(session, user, employer.location_id,
+                                                request.state.portal)
         return redirect(f"/portal/organizations/{employer.id}",
-                        notice=f"{employer.name} is created. Add its point of contact below.")
+                        notice=f"{employer.name} is created. Add its point of contact "
+                               f"below.{moved}")
 
     async def again(values: dict, errors: dict, status_code: int) -> Response:
         return render(request, "employers/new.html", {"values": values, "errors": errors,

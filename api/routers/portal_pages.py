@@ -106,12 +106,16 @@ async def add_account(request: Request, user: CurrentUser, session: SessionDep,
         if values.get("join") == "yes":  # the address is someone's of the organization
             data = validated_form(PortalJoin, values)
             person = await portal_accounts.join(session, user, data)
+            moved = await portal_accounts.acting_at(session, user, data.location_id,
+                                                    request.state.portal)
             return redirect(f"/portal/accounts/{person.id}", notice=await _added(
-                session, person, data.location_id))
-        person = await portal_accounts.create(session, gateway, user,
-                                              validated_form(PortalContactIn, values))
+                session, person, data.location_id) + moved)
+        data = validated_form(PortalContactIn, values)
+        person = await portal_accounts.create(session, gateway, user, data)
+        moved = await portal_accounts.acting_at(session, user, data.location_id,
+                                                request.state.portal)
         return redirect(f"/portal/accounts/{person.id}",
-                        notice=f"{person.full_name} is added and emailed an invitation.")
+                        notice=f"{person.full_name} is added and emailed an invitation.{moved}")
     except CVMSError as error:
         await rollback_keeping(session, user)
         taken = isinstance(error, portal_accounts.AddressTaken | portal_accounts.InYourOrganization

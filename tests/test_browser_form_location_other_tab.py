@@ -1,0 +1,122 @@
+"""Found by the outside check: a person who manages one location and is a Healthcare Provider at
+another opened "New organization" (or "Add a portal contact") at the first, switched to the
+second in another tab, then saved the first tab's form. The form named the location it acts
+for, which they still manage, but the whole page was refused ("switch your active location"),
+and what they had typed was gone (Back opened the refused page again). Now the form is saved
+where it said, and they are working at that location again, told so."""
+
+import pytest
+from playwright.async_api import expect
+from sqlmodel import select
+
+from models.accounts import User
+from models.employers import Employer
+from models.enrollment import Location, UserLocation
+from models.enums import Role
+from tests.support.a11y import assert_accessible
+from tests.support.recipients import location_manager, tag
+from tests.test_browser_enrollment import log_in
+
+pytestmark = pytest.mark.browser
+
+
+async def _provider_elsewhere(system, manager) -> tuple[int, str]:
+    """Another location of the manager's organization, where they are a Healthcare Provider."""
+    name = f"Clinic B {tag()}"
+    async with system.sessions() as session:
+        first = await session.get(Location, manager.location_id)
+        other = Location(organization_id=first.organization_id, name=name, street="2 Main St",
+                         city="Cary", state="NC", zip_code="27511",
+                         coordinator_first_name="C", coordinator_last_name="D",
+                         coordinator_email=f"b-{tag()}@example.org")
+        session.add(other)
+        await session.flush()
+        home = await session.get(UserLocation, (manager.user_id, manager.location_id))
+        home.direct = True
+        session.add_all([home, UserLocation(user_id=manager.user_id, location_id=other.id,
+                                            profile=Role.PROVIDER)])
+        await session.commit()
+        return other.id, name
+
+
+async def _switch_in_another_tab(page, location_id: int, name: str) -> None:
+    other = await page.context.new_page()
+    await other.goto("/portal")
+    await other.get_by_label("Active location").select_option(str(location_id))
+    await other.get_by_role("button", name="Switch location").click()
+    await expect(other.locator("main")).to_contain_text(f"You are now working at {name}")
+    await other.close()
+
+
+async def _working_at(page, location_id: int) -> None:
+    await page.goto("/portal")
+    await page.get_by_label("Active location").select_option(str(location_id))
+    await page.get_by_role("button", name="Switch location").click()
+
+
+async def test_a_new_organization_is_saved_where_its_form_said(page, system):
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager)
+    await log_in(page, manager.email)
+    await _working_at(page, manager.location_id)
+    await page.goto("/portal/organizations/new")
+    name = f"Other Tab Foods {tag()}"
+    await page.get_by_label("Organization name").fill(name)
+    await page.get_by_label("Industry").select_option("Manufacturing")
+    await page.get_by_label("Street address").fill("5 Mill Rd")
+    await page.get_by_label("City").fill("Apex")
+    await page.get_by_label("ZIP code").fill("27502")
+    await _switch_in_another_tab(page, other_id, other_name)
+
+    await page.get_by_role("button", name="Create organization").click()
+    main = page.locator("main")
+    await expect(main).to_contain_text(f"{name} is created")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    await expect(main).to_contain_text(f"linked to {manager.location_name}")
+    await assert_accessible(page)
+    async with system.sessions() as session:
+        employer = (await session.exec(select(Employer).where(Employer.name == name))).one()
+    assert employer.location_id == manager.location_id
+
+    # a form made to name the location where they are a provider is refused, as before
+    await page.goto("/portal/organizations/new")
+    await _switch_in_another_tab(page, other_id, other_name)
+    await page.locator("input[name=location_id]").evaluate(
+        "(box, id) => { box.value = id; }", str(other_id))
+    await page.get_by_label("Organization name").fill(f"{name} Twice")
+    await page.get_by_label("Industry").select_option("Manufacturing")
+    await page.get_by_label("Street address").fill("6 Mill Rd")
+    await page.get_by_label("City").fill("Apex")
+    await page.get_by_label("ZIP code").fill("27502")
+    await page.get_by_role("button", name="Create organization").click()
+    await expect(main).to_contain_text("is for the Immunization Branch reviewer or Healthcare "
+                                       "Location Manager role")
+    async with system.sessions() as session:
+        assert (await session.exec(select(Employer).where(
+            Employer.name == f"{name} Twice"))).first() is None
+
+
+async def test_a_new_portal_contact_is_saved_where_its_form_said(page, system):
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager)
+    await log_in(page, manager.email)
+    await _working_at(page, manager.location_id)
+    await page.goto("/portal/accounts/new")
+    email = f"tab-{tag()}@example.org".lower()
+    await page.get_by_label("First name").fill("Tabitha")
+    await page.get_by_label("Last name").fill("Other")
+    await page.get_by_label("Email address").fill(email)
+    await page.locator("#location_id").select_option(str(manager.location_id))
+    await page.locator("#profile").select_option(Role.PROVIDER.value)
+    await page.get_by_label("Login username").fill(f"tab.{tag()}".lower())
+    await _switch_in_another_tab(page, other_id, other_name)
+
+    await page.get_by_role("button", name="Save and send the invitation").click()
+    main = page.locator("main")
+    await expect(main).to_contain_text("Tabitha Other is added and emailed an invitation")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    await assert_accessible(page)
+    async with system.sessions() as session:
+        person = (await session.exec(select(User).where(User.email == email))).one()
+        held = await session.get(UserLocation, (person.id, manager.location_id))
+    assert held is not None and held.profile == Role.PROVIDER
