@@ -475,7 +475,11 @@ ROUTES: dict[str, Access] = {
         ("POST", "/api/v1/portal/users/{user_id}/deactivate"),
         ("POST", "/api/v1/portal/users/{user_id}/reactivate"),
         ("POST", "/api/v1/portal/users/{user_id}/invitation"),
-        ("GET", "/portal/accounts/{user_id}"), ("POST", "/portal/accounts/{user_id}/{action}"))},
+        ("GET", "/portal/accounts/{user_id}"))},
+    # a record's forms that name a location (the profile's, one added or removed) count the
+    # profile held there, as a new contact's form does (`form_location`)
+    "POST /portal/accounts/{user_id}/{action}": only(MANAGERS, Scope.PORTAL_USER,
+                                                     form_location=True),
     "POST /api/v1/portal/invitations/{token}": public(Scope.TOKEN),
     "GET /account/invitation/{token}": public(Scope.TOKEN),
     "POST /account/invitation/{token}": public(Scope.TOKEN),

@@ -15,6 +15,7 @@ from models.enrollment import Location, UserLocation
 from models.enums import Role
 from tests.support.a11y import assert_accessible
 from tests.support.recipients import location_manager, tag
+from tests.support.web import PASSWORD_HASH
 from tests.test_browser_enrollment import log_in
 
 pytestmark = pytest.mark.browser
@@ -120,3 +121,32 @@ async def test_a_new_portal_contact_is_saved_where_its_form_said(page, system):
         person = (await session.exec(select(User).where(User.email == email))).one()
         held = await session.get(UserLocation, (person.id, manager.location_id))
     assert held is not None and held.profile == Role.PROVIDER
+
+
+async def test_a_profile_changed_on_a_record_is_saved_where_its_form_said(page, system):
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager)
+    async with system.sessions() as session:
+        staff = User(email=f"staff-{tag()}@example.org".lower(), first_name="Sam",
+                     last_name="Staff", role=Role.PROVIDER, password_hash=PASSWORD_HASH,
+                     active_location_id=manager.location_id)
+        session.add(staff)
+        await session.flush()
+        session.add(UserLocation(user_id=staff.id, location_id=manager.location_id,
+                                 profile=Role.PROVIDER, direct=True))
+        await session.commit()
+        staff_id = staff.id
+    await log_in(page, manager.email)
+    await _working_at(page, manager.location_id)
+    await page.goto(f"/portal/accounts/{staff_id}")
+    await page.locator("#profile").select_option(Role.PROVIDER_READONLY.value)
+    await _switch_in_another_tab(page, other_id, other_name)
+
+    await page.get_by_role("button", name="Save", exact=True).click()
+    main = page.locator("main")
+    await expect(main).to_contain_text(f"Sam Staff works at {manager.location_name} as "
+                                       "Healthcare Provider (read-only)")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    async with system.sessions() as session:
+        held = await session.get(UserLocation, (staff_id, manager.location_id))
+    assert held.profile == Role.PROVIDER_READONLY

@@ -582,9 +582,12 @@ async def switch(session: AsyncSession, user: User, location_id: int, portal) ->
 async def acting_at(session: AsyncSession, user: User, location_id: int | None, portal) -> str:
     """A page form saved for a location other than the active one (switched to another in
     another tab since): the person works at the form's location again, so the record the save
-    opens is theirs to see; the words telling them so ("" when nothing moved)."""
-    if location_id is None or portal.active is None or portal.active.location_id == location_id \
-            or portal.profile_at(location_id) is None:
+    opens is theirs to see; the words telling them so ("" when nothing moved). Read after the
+    save: one they removed from themselves just now is not theirs to work at."""
+    if location_id is None or portal.active is None or portal.active.location_id == location_id:
+        return ""
+    held = await session.get(UserLocation, (user.id, location_id))
+    if held is None or held.profile is None:
         return ""
     await switch(session, user, location_id, portal)
     name = next(h.name for h in portal.holdings if h.location_id == location_id)

@@ -176,6 +176,9 @@ async def account(request: Request, user_id: Id, user: CurrentUser,
     return await _record(request, session, user, user_id)
 
 
+LOCATION_FORMS = ("edit", "locations", "remove")  # a record's forms that name a location
+
+
 @router.post("/portal/accounts/{user_id}/{action}", response_class=HTMLResponse)
 async def account_action(request: Request, user_id: Id, action: str, user: CurrentUser,
                          session: SessionDep, gateway: ProcessesDep) -> Response:
@@ -185,6 +188,9 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
         return await _record(request, session, user, user_id, confirm_deactivate=True)
     try:
         notice = await _act(session, user, target, action, values, gateway)
+        if action in LOCATION_FORMS:  # switched to another location in another tab since
+            notice += await portal_accounts.acting_at(
+                session, user, form_id(values, "location_id"), request.state.portal)
         if action == "edit" and target.id == user.id and (
                 user.active_location_id not in await managed_location_ids(session, user)):
             # their own record is no longer theirs to open: Account Management is a manager's
