@@ -2,12 +2,14 @@
 
 import asyncio
 
+from sqlmodel import select
 from temporalio import activity
 
 from activities.mailer import LOOK_AGAIN_AFTER, MailingActivities, missing, present
 from core import i18n
 from models.administration_store import reminder_due
 from models.administrations import (
+    BOOKED,
     CANCELLED,
     RELEASED,
     WITHDRAWN,
@@ -39,6 +41,19 @@ def reminder_key(administration_id: int) -> str:
     return f"second-dose-reminder-{administration_id}:email"
 
 
+async def _second_dose_booked(session, recipient_id: int) -> AppointmentSlot | None:
+    """The slot of the person's second-dose appointment still to come, when they booked one
+    (with their first dose, at the desk or on their link): the reminder names it, as asking
+    them to book left them unsure it stood (and booking again is refused). Still to come on
+    the process's clock, as the reminder's due time is."""
+    now = activity.info().current_attempt_scheduled_time
+    return (await session.exec(select(AppointmentSlot).join(
+        Appointment, Appointment.slot_id == AppointmentSlot.id).where(
+        Appointment.recipient_id == recipient_id, Appointment.status == BOOKED,
+        AppointmentSlot.dose_number == 2, AppointmentSlot.starts_at > now)
+        .order_by(AppointmentSlot.starts_at))).first()
+
+
 class CareActivities(MailingActivities):
     @activity.defn
     async def reminder_plan(self, data: ReminderRef) -> ReminderPlan:
@@ -64,12 +79,17 @@ class CareActivities(MailingActivities):
             location = await session.get(Location, first.location_id)
             organization = await session.get(Organization, location.organization_id)
             home = await session.get(Location, person.location_id)  # where their link books
+            booked = await _second_dose_booked(session, person.id)
+            with i18n.language(person.language):
+                booked_when = i18n.local_when(booked.starts_at) if booked else ""
             context = SecondDoseReminderContext(
                 recipient_name=person.first_name, product_name=product.name,
                 location_name=location.name, location_address=location.address,
                 location_phone=organization.phone or "", booking=home.appointments_on,
                 first_dose_on=first.administered_on,
                 due_on=due.date(), language=person.language,
+                appointment_when=booked_when,
+                appointment_place=booked and f"{home.name}, {home.address}" or "",
                 portal_url=self.settings.link(
                     recipient_path(self.secret, person.id, person.link_version)))
             to = person.email

@@ -295,6 +295,10 @@ class SecondDoseReminderContext(EmailContext):
     due_on: date
     portal_url: str
     language: str = "en"
+    # their second-dose appointment still to come, when booked already (its time in their
+    # language, and where: name and address): named instead of asking them to book one
+    appointment_when: str = ""
+    appointment_place: str = ""
     PUBLIC_READER: ClassVar[bool] = True
 
 
