@@ -231,6 +231,11 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
     "POST /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
     "POST /care/{location_id}/recipients/{recipient_id}/{action}": only(CARE, Scope.LOCATION),
+    # a refused form's address opened again: back to the person's page (or the dose's)
+    "GET /care/{location_id}/recipients/{recipient_id}/record": only(CARE, Scope.LOCATION),
+    "GET /care/{location_id}/recipients/{recipient_id}/check-in": only(CARE, Scope.LOCATION),
+    "GET /care/{location_id}/recipients/{recipient_id}/identity": only(CARE, Scope.LOCATION),
+    "GET /care/doses/{administration_id}/remove": only(CARE, Scope.ADMINISTRATION),
     "GET /care/{location_id}/recipients/{recipient_id}/appointment": only(PORTAL,
                                                                           Scope.LOCATION),
     "POST /care/{location_id}/recipients/{recipient_id}/appointment/book": only(

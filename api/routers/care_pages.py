@@ -265,6 +265,19 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
     return redirect(here, notice=f"Dose {dose.dose_number} is recorded.{reminder}")
 
 
+@pages.get("/care/{location_id}/recipients/{recipient_id}/record")
+@pages.get("/care/{location_id}/recipients/{recipient_id}/check-in")
+@pages.get("/care/{location_id}/recipients/{recipient_id}/identity")
+async def back_to_person(location_id: Id, recipient_id: Id, user: CurrentUser,
+                         session: SessionDep) -> Response:
+    """The address a refused form was answered at, opened again (a new tab, a restored
+    session, Enter in the address bar): the person's page, where the form is (it answered
+    405 with the home page only); someone not served here stays not found."""
+    location = await care.care_site(session, user, location_id, write=True)
+    await care.recipient_at(session, location, recipient_id)
+    return redirect(f"/care/{location_id}/recipients/{recipient_id}")
+
+
 async def _reminder_said(session, gateway, person: Recipient, dose) -> str:
     """What follows a first dose of a two-dose product, for the provider to tell the person:
     the day the reminder is emailed and to which address, or that none is (no address)."""
@@ -290,6 +303,15 @@ async def edit_form(request: Request, administration_id: Id, user: CurrentUser,
                     session: SessionDep) -> HTMLResponse:
     dose = await _dose(session, user, administration_id)
     return await _edit_page(request, session, dose, _stored(dose), {})
+
+
+@pages.get("/care/doses/{administration_id}/remove")
+async def back_to_dose(administration_id: Id, user: CurrentUser,
+                       session: SessionDep) -> Response:
+    """A refused removal's address opened again: the dose's correction page, where the
+    removal's form is (see `back_to_person`)."""
+    dose = await _dose(session, user, administration_id)
+    return redirect(f"/care/doses/{dose.id}/edit")
 
 
 def _stored(dose) -> dict:
