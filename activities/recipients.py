@@ -209,6 +209,7 @@ class RecipientActivities(MailingActivities):
                 filename=upload.filename, total_rows=upload.total_rows, imported=imported,
                 new_recipients=upload.new_recipients, invited=upload.invited,
                 skipped=upload.total_rows - imported,
+                refused=upload.status == "refused", valid_rows=upload.valid_rows,
                 url=self.settings.link(f"/recipients/uploads/{upload.id}"))
             to = uploader.email
         await self.mailer.send(f"recipient-upload-{data.upload_id}:done",

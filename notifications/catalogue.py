@@ -279,6 +279,11 @@ class RecipientUploadDoneContext(EmailContext):
     invited: int
     skipped: int
     url: str
+    # nothing imported, as the uploader chose for a file with problems: its valid rows may
+    # still be imported from the upload's page (the email said they were "skipped because of
+    # errors")
+    refused: bool = False
+    valid_rows: int = 0
 
 
 class SecondDoseReminderContext(EmailContext):
