@@ -82,6 +82,9 @@ class CareActivities(MailingActivities):
             booked = await _second_dose_booked(session, person.id)
             with i18n.language(person.language):
                 booked_when = i18n.local_when(booked.starts_at) if booked else ""
+            # where the time was booked (a desk may book at another of its locations)
+            place = booked and (home if booked.location_id == home.id
+                                else await session.get(Location, booked.location_id))
             context = SecondDoseReminderContext(
                 recipient_name=person.first_name, product_name=product.name,
                 location_name=location.name, location_address=location.address,
@@ -89,7 +92,7 @@ class CareActivities(MailingActivities):
                 first_dose_on=first.administered_on,
                 due_on=due.date(), language=person.language,
                 appointment_when=booked_when,
-                appointment_place=booked and f"{home.name}, {home.address}" or "",
+                appointment_place=place and f"{place.name}, {place.address}" or "",
                 portal_url=self.settings.link(
                     recipient_path(self.secret, person.id, person.link_version)))
             to = person.email
