@@ -216,7 +216,8 @@ async def transfer_page(request: Request, transfer_id: Id, user: CurrentUser,
 async def _transfer_page(request: Request, session, user: User, transfer,
                          values: dict | None = None, errors: dict | None = None,
                          status_code: int = 200, confirm_cancel: bool = False,
-                         refused: str | None = None) -> HTMLResponse:
+                         refused: str | None = None,
+                         confirm_resolve: str | None = None) -> HTMLResponse:
     """What the reviewer decides on and the sites act on: the product and lot, who asked and
     when; a refused step says why next to its field, with what was typed kept."""
     mine = await managed_location_ids(session, user)
@@ -231,6 +232,7 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "is_sender": transfer.from_location_id in mine,
         "is_receiver": transfer.to_location_id in mine,
         "is_reviewer": may_act_for_state(user.role), "confirm_cancel": confirm_cancel,
+        "confirm_resolve": confirm_resolve,
         "refused": refused, "held": await transfers.held_at_sender(session, transfer),
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
@@ -258,6 +260,9 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
     values = await form_values(request)
     if action == "cancel" and values.get("confirm") != "yes":  # asks first: nothing undoes it
         return await _transfer_page(request, session, user, transfer, confirm_cancel=True)
+    if _asks_to_resolve(user, transfer, action, values):  # nor a resolution: the doses move
+        return await _transfer_page(request, session, user, transfer,
+                                    confirm_resolve=values["outcome"])
     try:
         status = await transfers.act(session, gateway, user, transfer, action, values)
     except CVMSError as error:
@@ -276,6 +281,16 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
                                     error.status_code, refused=refused)
     return redirect(f"/transfers/{transfer_id}", notice=f"The {transfer.kind.value} is now "
                     f"{status}. {await _next_after(session, transfer, status)}")
+
+
+def _asks_to_resolve(user: User, transfer, action: str, values: dict) -> bool:
+    """A flagged shipment's resolution chosen on its page, not yet confirmed: its two buttons
+    sit side by side and either moves the doses for good, so the page asks first (anything
+    the resolution would refuse is refused as it is, without asking)."""
+    return (action == "resolve" and values.get("confirm") != "yes"
+            and values.get("outcome") in ("received", "returned")
+            and may_act_for_state(user.role) and transfer.flagged
+            and transfer.status == TransferStatus.SHIPPED)
 
 
 async def _caught_up(session, user: User, transfer_id: int, said: TransferStatus | None,
