@@ -51,9 +51,15 @@ def inventory_today(now: datetime | None = None) -> date:
     return local_today(now or utcnow())
 
 
-def receipt_expiry_problem(expires: date, today: date) -> str | None:
-    """Why a shipment cannot be received with this expiration date, or None."""
-    if expires < today:
+def receipt_expiry_problem(expires: date, today: date, arrived: date | None = None) -> str | None:
+    """Why a shipment cannot be received with this expiration date, or None. One that came
+    while the system was down (`arrived`) is checked against that day: its lot may have
+    expired since, and the doses given from it on paper while it was good are still entered
+    (it is then held as an expired lot)."""
+    if arrived is not None and expires < arrived:
+        return (f"This lot had expired before the shipment arrived on {day(arrived)}: check "
+                f"the expiration date on the label and the day received.")
+    if arrived is None and expires < today:
         return "This lot has already expired; report it instead of receiving it."
     if expires > (latest := latest_expiry(today)):
         return (f"Check the expiration date on the label: it must be within {SHELF_YEARS} "

@@ -11,6 +11,7 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 
@@ -69,18 +70,21 @@ def _refused(problem: str | None, value: date) -> date:
 class ReceiptIn(Form):
     product_id: Id
     lot_number: LotNumber
+    # A shipment that came while the system was down: the day it arrived, so the doses given
+    # from it on paper are entered with their real days (left out: today). Before the
+    # expiration date, whose check reads it.
+    received_on: Annotated[date | None, Blankable] = None
     expiration_date: date
     doses: Doses
     request_key: RequestKey
-    # A shipment that came while the system was down: the day it arrived, so the doses given
-    # from it on paper are entered with their real days (left out: today).
-    received_on: Annotated[date | None, Blankable] = None
 
     @field_validator("expiration_date")
     @classmethod
-    def _not_expired_nor_too_far(cls, value: date) -> date:
-        """Said with the other fields' problems (it needs no database), from today in NC."""
-        return _refused(receipt_expiry_problem(value, inventory_today()), value)
+    def _not_expired_nor_too_far(cls, value: date, info: ValidationInfo) -> date:
+        """Said with the other fields' problems (it needs no database), from today in NC;
+        not expired on the day the shipment came (its lot may have expired since)."""
+        return _refused(receipt_expiry_problem(value, inventory_today(),
+                                               info.data.get("received_on")), value)
 
     @field_validator("received_on")
     @classmethod

@@ -30,6 +30,7 @@ from models.inventory import Lot, Product
 from models.inventory_rules import (
     ACTION_MAKES,
     TransferStatus,
+    inventory_today,
     may_act_for_state,
     status_refused_in,
 )
@@ -155,6 +156,11 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
         entry = await inventory.receive(session, user, location, data,
                                         repeat_check=not values.get("confirmed"),
                                         product_check=not values.get("other_product"))
+        if data.expiration_date < inventory_today():  # came during an outage, expired since
+            return (f"Received {counted(entry.doses, 'dose')}. Lot {data.lot_number.upper()} "
+                    f"expired on {day(data.expiration_date)}: it is listed with the expired "
+                    f"lots, for the doses given from it on paper before then; report the "
+                    f"doses left as expired.")
         return f"Received {counted(entry.doses, 'dose')}."
     if action == "adjust":
         lot_id, unchosen = _chosen_lot(values, "Choose the lot that changed.")
