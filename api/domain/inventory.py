@@ -105,12 +105,33 @@ async def _not_another_products_lot(session: AsyncSession, location_id: int,
                       f"number, tick the box and save again.", field="other_product")
 
 
+async def _not_a_transfer_coming(session: AsyncSession, location_id: int,
+                                 data: ReceiptIn) -> None:
+    """The lot approved or shipped to this site in a transfer: a box of it entered as a
+    shipment would count its doses twice (here, and again at the transfer's receipt). Asked,
+    not refused: a tick says it is another shipment (the distributor's)."""
+    coming = (await session.exec(select(Transfer).where(
+        Transfer.to_location_id == location_id, Transfer.product_id == data.product_id,
+        Transfer.lot_number == data.lot_number.upper(),
+        col(Transfer.status).in_((TransferStatus.APPROVED, TransferStatus.SHIPPED)))
+        .order_by(Transfer.id).limit(1))).first()
+    if coming is not None:
+        sender = await session.get(Location, coming.from_location_id)
+        raise Invalid(f"Lot {coming.lot_number} is on its way here from {sender.name} in "
+                      f"transfer {coming.number} ({counted(coming.doses, 'dose')}, "
+                      f"{coming.status.label.lower()}): if these vials came in that transfer, "
+                      f"confirm its receipt on the transfer's page instead, or its doses would "
+                      f"be counted twice. If this is another shipment, tick the box and save "
+                      f"again.", field="in_transit")
+
+
 async def receive(session: AsyncSession, user: User, location: Location,
                   data: ReceiptIn, repeat_check: bool = False,
-                  product_check: bool = False) -> LedgerEntry:
+                  product_check: bool = False, transfer_check: bool = False) -> LedgerEntry:
     """A shipment received (its expiration date is checked by ReceiptIn, with its fields).
-    The pages ask first (`repeat_check`, `product_check`) about the same shipment recorded
-    moments ago and about a lot number held here under another product."""
+    The pages ask first (`repeat_check`, `product_check`, `transfer_check`) about the same
+    shipment recorded moments ago, about a lot number held here under another product and
+    about the lot on its way here in a transfer."""
     if await session.get(Product, data.product_id) is None:
         raise Invalid(NO_PRODUCT, field="product_id")
     if product_check:
@@ -118,7 +139,8 @@ async def receive(session: AsyncSession, user: User, location: Location,
     key, actor, location_id = f"receipt:{location.id}:{data.request_key}", _actor(user), location.id
     for attempt in range(3):
         try:
-            return await _receive_once(session, key, actor, location_id, data, repeat_check)
+            return await _receive_once(session, key, actor, location_id, data, repeat_check,
+                                       transfer_check)
         except IntegrityError:
             # A twin request created the lot (or the entry) first: look again, now settled.
             await session.rollback()
@@ -128,13 +150,16 @@ async def receive(session: AsyncSession, user: User, location: Location,
 
 
 async def _receive_once(session: AsyncSession, key: str, actor: str, location_id: int,
-                        data: ReceiptIn, repeat_check: bool) -> LedgerEntry:
+                        data: ReceiptIn, repeat_check: bool,
+                        transfer_check: bool = False) -> LedgerEntry:
     if (done := await entry_for(session, key)) is not None:
         return await _same_request(
             session, done, (data.product_id, data.lot_number.upper(), data.expiration_date),
             EntryKind.RECEIVED, data.doses, RECEIPT_REASON)
     await _agrees_with_transfers_in(session, location_id, data.product_id,
                                     data.lot_number.upper(), data.expiration_date)
+    if transfer_check:  # after the site's hold: a transfer shipped meanwhile is seen
+        await _not_a_transfer_coming(session, location_id, data)
     try:
         lot = await lot_at(session, location_id, data.product_id, data.lot_number.upper(),
                            data.expiration_date)

@@ -155,7 +155,8 @@ async def _site_act(session, gateway, user, location_id: int, action: str, value
                                                        location))
         entry = await inventory.receive(session, user, location, data,
                                         repeat_check=not values.get("confirmed"),
-                                        product_check=not values.get("other_product"))
+                                        product_check=not values.get("other_product"),
+                                        transfer_check=not values.get("in_transit"))
         if data.expiration_date < inventory_today():  # came during an outage, expired since
             return (f"Received {counted(entry.doses, 'dose')}. Lot {data.lot_number.upper()} "
                     f"expired on {day(data.expiration_date)}: it is listed with the expired "
