@@ -1,0 +1,46 @@
+"""Found by the outside check: a 1.5 KB workbook with one value in its first row and one in
+cell XFD1048576 (and no <dimension>, so its two <row>s passed the row count) made the
+spreadsheet reader allocate the whole rectangle between them - 17 billion cells - and the
+allocation's failure aborted the process serving everyone (a Location Manager's upload, a
+help-desk import). A value far below or far right of the list is now refused, naming where it
+is, before any cell is built."""
+
+import io
+import re
+import zipfile
+
+from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
+
+
+def with_value_at(book: bytes, row: int, column: str) -> bytes:
+    """The workbook with one more value at column+row, and no <dimension> saying how far the
+    sheet reaches (the part a reader may not trust)."""
+    source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+                far = (f'<row r="{row}"><c r="{column}{row}" t="inlineStr"><is><t>x</t></is>'
+                       f"</c></row></sheetData>").encode()
+                data = data.replace(b"</sheetData>", far)
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+async def test_a_value_far_below_the_list_is_refused_naming_its_row(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await upload(http, manager, with_value_at(xlsx(rows(2, tag())), 1_000_000, "A"))
+    assert answer.status_code == 422, answer.text
+    message = answer.json()["errors"]["file"]
+    assert "row 1,000,000" in message, message
+
+
+async def test_a_value_far_right_of_the_list_is_refused_naming_its_column(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await upload(http, manager, with_value_at(xlsx(rows(2, tag())), 4, "XFD"))
+    assert answer.status_code == 422, answer.text
+    message = answer.json()["errors"]["file"]
+    assert "column XFD" in message, message
