@@ -55,7 +55,8 @@ def test_every_setting_the_app_reads_is_provided():
 
 def test_the_compose_environment_makes_valid_production_settings():
     env = compose()["services"]["api"]["environment"]
-    given = {"POSTGRES_PASSWORD": "pw", "SECRET_KEY": "s" * 40}
+    given = {"POSTGRES_PASSWORD": "pw", "SECRET_KEY": "s" * 40,
+             "PUBLIC_BASE_URL": "https://cvms.example.gov"}
     values = {key.lower(): substitute(value, given) for key, value in env.items()}
     values = {k: v for k, v in values.items() if v != ""}
     settings = Settings(_env_file=None, **values)
@@ -63,6 +64,16 @@ def test_the_compose_environment_makes_valid_production_settings():
     assert settings.database_url == "postgresql://cvms:pw@postgres:5432/cvms"
     assert settings.temporal_address == "temporal:7233"
     assert settings.cookies_secure
+
+
+def test_the_portals_address_has_no_default():
+    """Found by the outside check: a state that left PUBLIC_BASE_URL out of its .env (the README
+    lists it beside SECRET_KEY) got https://cvms.example.gov in every emailed link, and as the
+    issuer of every SMART Health Card signed, which no verifier could ever check again; compose
+    started without a word. It now refuses to start without it, as without SECRET_KEY."""
+    for name in ("api", "worker", "migrate"):
+        value = compose()["services"][name]["environment"]["PUBLIC_BASE_URL"]
+        assert value.startswith("${PUBLIC_BASE_URL:?"), f"{name}: {value}"
 
 
 def test_only_the_portal_port_is_published():
