@@ -56,7 +56,7 @@ def test_every_setting_the_app_reads_is_provided():
 def test_the_compose_environment_makes_valid_production_settings():
     env = compose()["services"]["api"]["environment"]
     given = {"POSTGRES_PASSWORD": "pw", "SECRET_KEY": "s" * 40,
-             "PUBLIC_BASE_URL": "https://cvms.example.gov"}
+             "PUBLIC_BASE_URL": "https://cvms.example.gov", "TRUSTED_PROXIES": "10.0.0.0/8"}
     values = {key.lower(): substitute(value, given) for key, value in env.items()}
     values = {k: v for k, v in values.items() if v != ""}
     settings = Settings(_env_file=None, **values)
@@ -74,6 +74,17 @@ def test_the_portals_address_has_no_default():
     for name in ("api", "worker", "migrate"):
         value = compose()["services"][name]["environment"]["PUBLIC_BASE_URL"]
         assert value.startswith("${PUBLIC_BASE_URL:?"), f"{name}: {value}"
+
+
+def test_the_proxies_in_front_must_be_named():
+    """Found by the outside check: production needs a TLS proxy in front (PUBLIC_BASE_URL is
+    https://, uvicorn serves plain HTTP), and with TRUSTED_PROXIES left empty, as compose
+    allowed, every person's address was the proxy's: 20 mistyped passwords anywhere in the
+    state made everyone's login wait 15 minutes, 60 registrations an hour closed registration
+    for all. Compose now refuses to start until the proxies are named."""
+    for name in ("api", "worker", "migrate"):
+        value = compose()["services"][name]["environment"]["TRUSTED_PROXIES"]
+        assert value.startswith("${TRUSTED_PROXIES:?"), f"{name}: {value}"
 
 
 def test_only_the_portal_port_is_published():
