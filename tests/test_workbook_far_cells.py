@@ -44,3 +44,42 @@ async def test_a_value_far_right_of_the_list_is_refused_naming_its_column(system
     assert answer.status_code == 422, answer.text
     message = answer.json()["errors"]["file"]
     assert "column XFD" in message, message
+
+
+def with_shared_strings_counted(book: bytes, unique: int) -> bytes:
+    """The workbook with its first cell a shared string, the table claiming `unique` of them."""
+    source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<c r="A1" t="inlineStr"><is><t>([^<]*)</t></is></c>',
+                              rb'<c r="A1" t="s"><v>0</v></c>', data)
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
+                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+                    b"</Relationships>"))
+            archive.writestr(info, data)
+        archive.writestr("xl/sharedStrings.xml", (
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="1" uniqueCount="{unique}"><si><t>Legal First Name</t></si></sst>'))
+    return out.getvalue()
+
+
+async def test_a_shared_strings_table_claiming_billions_is_refused(system):
+    """Its `uniqueCount` of 4,000,000,000 made the reader reserve 96 GB before reading one, and
+    the reservation's failure aborted the process."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await upload(http, manager,
+                          with_shared_strings_counted(xlsx(rows(2, tag())), 4_000_000_000))
+    assert answer.status_code == 422, answer.text
+    assert "damaged" in answer.json()["errors"]["file"]
+
+
+async def test_a_shared_strings_table_counted_right_is_read(system):
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    answer = await upload(http, manager, with_shared_strings_counted(xlsx(rows(2, tag())), 1))
+    assert answer.status_code == 201, answer.text

@@ -59,6 +59,7 @@ def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str,
             typed = _formula_cells(archive, sheet, field)
         if rows <= max_rows + header_rows and _too_far(*rough, max_rows + header_rows):
             _refuse_far_cells(_reach(archive, sheet, field), max_rows + header_rows, field)
+        _refuse_overcounted_strings(archive, field)
     if rows > max_rows + header_rows:
         raise Unreadable(f"This file has more than {max_rows + header_rows:,} rows; a file may "
                          f"have at most {max_rows:,} rows under its header. Split it into "
@@ -258,6 +259,30 @@ def _refuse_far_cells(reach: _Reach, limit: int, field: str) -> None:
                          f"{_column_letters(reach.far_column)}, far right of any list we take. "
                          "Delete what is right of your list, or start from the template.",
                          field=field)
+
+
+SHARED_STRINGS_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\suniqueCount=["\'](\d+)')
+SHORTEST_STRING = len(b"<si/>")
+
+
+def _refuse_overcounted_strings(archive: zipfile.ZipFile, field: str) -> None:
+    """The reader reserves room for as many shared strings as the table's `uniqueCount` says
+    before reading one: 4,000,000,000 was 96 GB, and the reservation's failure aborted the
+    process. No honest table counts more strings than its bytes could hold."""
+    for info in archive.infolist():
+        if not info.filename.lower().endswith("sharedstrings.xml"):
+            continue
+        try:
+            with archive.open(info) as stream:
+                head = stream.read(4096)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+            raise Unreadable("This workbook is truncated or damaged: its text cannot be "
+                             "unpacked.", field=field) from error
+        counted = SHARED_STRINGS_COUNT.search(head)
+        if counted and int(counted[1]) > info.file_size // SHORTEST_STRING:
+            raise Unreadable("This workbook is damaged: its table of text claims far more "
+                             "entries than it holds. Save it again from Excel, or start from "
+                             "the template.", field=field)
 
 
 def _declared_rows(head: bytes) -> int:
