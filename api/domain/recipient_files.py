@@ -257,10 +257,17 @@ def _csv(data: bytes, cap: int = READ_CAP, field: str = FIELD) -> list[list[Any]
     return rows
 
 
+# How much of the header line the separator is guessed from: the template's is ~130
+# characters. csv.Sniffer's regular expressions take time growing with the square of the text
+# (a 60 KB line of `,"a`: 17 s, holding the interpreter), so a file's first line, whatever its
+# length, is never handed to it whole.
+SNIFFED = 2048
+
+
 def _delimiter(text: str) -> str:
     """The file's separator, from its header line: a comma, or the semicolon (or tab) Excel
     writes as "CSV" where the comma is the decimal mark (Spanish and European settings)."""
-    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    header = text[:SNIFFED + 1].lstrip("\ufeff").split("\n", 1)[0][:SNIFFED]
     try:
         return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
     except csv.Error:  # one column, or no separator it can tell: the comma, as before
