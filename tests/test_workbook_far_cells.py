@@ -83,3 +83,25 @@ async def test_a_shared_strings_table_counted_right_is_read(system):
     http = await manager_api(system, manager)
     answer = await upload(http, manager, with_shared_strings_counted(xlsx(rows(2, tag())), 1))
     assert answer.status_code == 201, answer.text
+
+
+async def test_a_row_of_unclosed_formulas_is_answered_at_once(system):
+    """Each <f> left unclosed made the search for formulas scan to the sheet's end: 12,000 of
+    them in one row held the interpreter, and everyone's requests, for half a minute."""
+    import time
+
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx(rows(2, tag())))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                broken = b"".join(b'<c r="M%d"><f>1' % n for n in range(2, 12_002))
+                data = data.replace(b'<row r="2">', b'<row r="2">' + broken, 1)
+            archive.writestr(info, data)
+    started = time.monotonic()
+    answer = await upload(http, manager, out.getvalue())
+    took = time.monotonic() - started
+    assert answer.status_code == 422, answer.text
+    assert took < 5, f"answered after {took:.0f} s"
