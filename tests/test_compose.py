@@ -87,6 +87,17 @@ def test_the_proxies_in_front_must_be_named():
         assert value.startswith("${TRUSTED_PROXIES:?"), f"{name}: {value}"
 
 
+def test_the_worker_is_not_judged_by_the_portals_health_check():
+    """Found by the outside check: the image's HEALTHCHECK asks http://127.0.0.1:8000/healthz,
+    which only the api serves; the worker, built from the same image, inherited it and was
+    reported unhealthy for ever (an orchestrator replacing unhealthy containers would stop it
+    every minute and a half, mid-task). The worker's service says it has no HTTP check."""
+    assert "HEALTHCHECK" in (ROOT / "Dockerfile").read_text()
+    worker = compose()["services"]["worker"]
+    assert worker.get("healthcheck") == {"disable": True}, worker.get("healthcheck")
+    assert "healthcheck" not in compose()["services"]["api"], "the api keeps the image's check"
+
+
 def test_only_the_portal_port_is_published():
     """Temporal, its UI (no authentication) and the mail catcher stay on the internal network."""
     services = compose()["services"]
