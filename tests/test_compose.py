@@ -56,7 +56,8 @@ def test_every_setting_the_app_reads_is_provided():
 def test_the_compose_environment_makes_valid_production_settings():
     env = compose()["services"]["api"]["environment"]
     given = {"POSTGRES_PASSWORD": "pw", "SECRET_KEY": "s" * 40,
-             "PUBLIC_BASE_URL": "https://cvms.example.gov", "TRUSTED_PROXIES": "10.0.0.0/8"}
+             "PUBLIC_BASE_URL": "https://cvms.example.gov", "TRUSTED_PROXIES": "10.0.0.0/8",
+             "SMTP_HOST": "relay.example.gov"}
     values = {key.lower(): substitute(value, given) for key, value in env.items()}
     values = {k: v for k, v in values.items() if v != ""}
     settings = Settings(_env_file=None, **values)
@@ -96,6 +97,17 @@ def test_the_worker_is_not_judged_by_the_portals_health_check():
     worker = compose()["services"]["worker"]
     assert worker.get("healthcheck") == {"disable": True}, worker.get("healthcheck")
     assert "healthcheck" not in compose()["services"]["api"], "the api keeps the image's check"
+
+
+def test_the_mail_relay_must_be_named():
+    """Found by the outside check: SMTP_HOST defaulted to the compose file's mail catcher, which
+    accepts every message and delivers none, and the README's list of what to set did not name
+    it: a state following it would send no invitation, reset link or signing request to anyone,
+    without an error anywhere. Compose now refuses to start until the relay is named ("mail",
+    the catcher, for a staging run)."""
+    for name in ("api", "worker", "migrate"):
+        value = compose()["services"][name]["environment"]["SMTP_HOST"]
+        assert value.startswith("${SMTP_HOST:?"), f"{name}: {value}"
 
 
 def test_only_the_portal_port_is_published():
