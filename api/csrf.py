@@ -37,6 +37,13 @@ class FormExpired(Forbidden):
         self.fields, self.had_files = fields, had_files
 
 
+def is_form(request: Request) -> bool:
+    """Whether the body is a form. A media type is case-insensitive, and the form is read
+    whatever the case: "Application/x-www-form-urlencoded", which a page elsewhere may send
+    without asking, once passed here as no form and so with no token."""
+    return request.headers.get("content-type", "").lower().startswith(FORM_TYPES)
+
+
 def browser_seed(request: Request) -> str:
     """What this browser's forms are bound to: its session key, or before login its own random
     cookie (also what a visitor's kept files are bound to, api/page_files.py)."""
@@ -58,8 +65,7 @@ def _needs_check(request: Request) -> bool:
         return False
     if how == "none" and request.url.path in OPEN_API_FORMS:
         return False
-    is_form = request.headers.get("content-type", "").startswith(FORM_TYPES)
-    return how == "cookie" or is_form
+    return how == "cookie" or is_form(request)
 
 
 JSON_WANTED = ("This operation takes its fields as a JSON object (Content-Type: "
@@ -84,7 +90,7 @@ async def verify_csrf(request: Request) -> None:
         return
     presented = request.headers.get("x-csrf-token")
     form = None
-    if presented is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+    if presented is None and is_form(request):
         form = await request.form()
         presented = form.get("csrf_token")
     if csrf_valid(secret(request), browser_seed(request), str(presented) if presented else None):
@@ -100,8 +106,7 @@ async def verify_csrf(request: Request) -> None:
 async def typed_in(request: Request) -> tuple[list[tuple[str, str]], bool] | None:
     """What a browser's form holds, to offer it again (None: not a form, or one with a
     password)."""
-    if request.method in SAFE_METHODS or not request.headers.get(
-            "content-type", "").startswith(FORM_TYPES):
+    if request.method in SAFE_METHODS or not is_form(request):
         return None
     return kept(await request.form())
 

@@ -36,6 +36,21 @@ async def test_form_without_csrf_token_is_refused(system):
     assert logged_in.status_code == 403, "a logged-in session's form needs its token too"
 
 
+async def test_a_form_type_in_capitals_still_needs_its_token(system):
+    """Found by the outside check: the token was asked of a form only when its Content-Type
+    was written in lower case, while the form was read whatever the case; a page elsewhere
+    may send "Application/x-www-form-urlencoded" (fetch allows it without asking), and the
+    login, registration and question forms then took it with no token."""
+    user = await make_user(system, Role.REVIEWER)
+    async with system.http() as http:
+        for kind in ("Application/x-www-form-urlencoded", "APPLICATION/X-WWW-FORM-URLENCODED"):
+            response = await http.post("/login", content=(
+                f"email={user.email.replace('@', '%40')}&password={PASSWORD}").encode(),
+                headers={"content-type": kind})
+            assert response.status_code == 403, (kind, response.status_code)
+            assert "cvms_session" not in response.headers.get("set-cookie", "")
+
+
 async def test_page_without_the_needed_role_is_refused(system):
     admin_email = await register_org_admin(system)
     person = browser(system)
