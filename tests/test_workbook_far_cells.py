@@ -12,7 +12,8 @@ import zipfile
 from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
 
 
-def with_value_at(book: bytes, row: int, column: str) -> bytes:
+def with_value_at(book: bytes, row: int, column: str, written: str = '{name}="{place}"',
+                  long_attribute: int = 0) -> bytes:
     """The workbook with one more value at column+row, and no <dimension> saying how far the
     sheet reaches (the part a reader may not trust)."""
     source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
@@ -21,8 +22,11 @@ def with_value_at(book: bytes, row: int, column: str) -> bytes:
             data = source.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
                 data = re.sub(rb"<dimension [^>]*/>", b"", data)
-                far = (f'<row r="{row}"><c r="{column}{row}" t="inlineStr"><is><t>x</t></is>'
-                       f"</c></row></sheetData>").encode()
+                row_place = written.format(name="r", place=row)
+                cell_place = written.format(name="r", place=f"{column}{row}")
+                padding = f' x="{"y" * long_attribute}"' if long_attribute else ""
+                far = (f'<row {row_place}><c {cell_place} t="inlineStr"{padding}><is><t>x</t>'
+                       f"</is></c></row></sheetData>").encode()
                 data = data.replace(b"</sheetData>", far)
             archive.writestr(info, data)
     return out.getvalue()
@@ -105,3 +109,17 @@ async def test_a_row_of_unclosed_formulas_is_answered_at_once(system):
     took = time.monotonic() - started
     assert answer.status_code == 422, answer.text
     assert took < 5, f"answered after {took:.0f} s"
+
+
+async def test_a_far_value_written_unusually_is_refused_too(system):
+    """The reader takes `r = "a1000000"` (spaces, small letters), and a cell whose tag is
+    longer than one read of the sheet: each once passed as near."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    for written, padding in (('{name} = "{place}"', 0), ("{name}='{place}'", 0),
+                             ('{name}="{place}"', 300_000)):
+        book = with_value_at(xlsx(rows(2, tag())), 1_000_000, "a" if not padding else "A",
+                             written, padding)
+        answer = await upload(http, manager, book)
+        assert answer.status_code == 422, (written, padding, answer.text)
+        assert "row 1,000,000" in answer.json()["errors"]["file"], (written, padding)

@@ -34,9 +34,10 @@ ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
 # The reader builds the rectangle from A1 to the furthest cell holding a value, so that corner
 # is bounded before it reads: first roughly, from every row's and cell's `r` (~30 ms for 5,000
 # rows), then, only when that passes the limits, exactly from the tags (`_Reach`).
-ROUGH_PLACE = re.compile(rb'\sr=["\']([A-Z]*)(\d+)')
+# The reader takes `r = "a1"` too (spaces about the "=", letters in either case).
+ROUGH_PLACE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]*)(\d+)')
 OPENING = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*?)(/?)>')
-PLACE = re.compile(rb'\br=["\']([A-Z]*)(\d+)["\']')
+PLACE = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
 MAX_COLUMNS = 256  # IV, Excel 2003's last column: far right of any list we take
 
 
@@ -58,7 +59,10 @@ def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str,
         if rows <= max_rows + header_rows and formulas:
             typed = _formula_cells(archive, sheet, field)
         if rows <= max_rows + header_rows and _too_far(*rough, max_rows + header_rows):
-            _refuse_far_cells(_reach(archive, sheet, field), max_rows + header_rows, field)
+            reach = _reach(archive, sheet, field)
+            if reach.doubtful:
+                reach.far_row, reach.far_column = rough
+            _refuse_far_cells(reach, max_rows + header_rows, field)
         _refuse_overcounted_strings(archive, field)
     if rows > max_rows + header_rows:
         raise Unreadable(f"This file has more than {max_rows + header_rows:,} rows; a file may "
@@ -213,13 +217,18 @@ class _Reach:
     process). An empty cell (`<c .../>`, Excel's formatting) is not a value and reaches
     nothing, as for the reader."""
 
+    LONGEST_TAG = 64 * 1024  # no row or cell Excel writes comes near
+
     def __init__(self) -> None:
         self.pending, self.row, self.column, self.far_row, self.far_column = b"", 0, 0, 0, 0
+        self.doubtful = False  # a tag too long to follow: trust the rough reach instead
 
     def feed(self, chunk: bytes) -> None:
         text = self.pending + chunk
         cut = text.rfind(b">") + 1  # a tag cut by the chunk's end waits for the next
-        self.pending = text[cut:][-4096:]
+        self.pending = text[cut:]
+        if len(self.pending) > self.LONGEST_TAG:
+            self.doubtful, self.pending = True, self.pending[-self.LONGEST_TAG:]
         for name, attributes, empty in OPENING.findall(text[:cut]):
             place = PLACE.search(attributes)
             if name == b"row":
@@ -236,7 +245,7 @@ class _Reach:
 
 def _column_number(letters: bytes) -> int:
     number = 0
-    for letter in letters:
+    for letter in letters.upper():
         number = number * 26 + letter - 64
     return number
 
