@@ -123,3 +123,22 @@ async def test_a_far_value_written_unusually_is_refused_too(system):
         answer = await upload(http, manager, book)
         assert answer.status_code == 422, (written, padding, answer.text)
         assert "row 1,000,000" in answer.json()["errors"]["file"], (written, padding)
+
+
+async def test_a_row_of_cells_without_places_too_wide_is_refused(system):
+    """A cell without `r` sits after the one before it: 2,000 of them in one row reach column
+    BXX with no place written (a million, and a value in the last row allowed: 5 billion
+    cells for the reader to allocate)."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx(rows(2, tag())))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                wide = b"<c><v>1</v></c>" * 2_000
+                data = data.replace(b"</sheetData>", b'<row r="4">' + wide + b"</row></sheetData>")
+            archive.writestr(info, data)
+    answer = await upload(http, manager, out.getvalue())
+    assert answer.status_code == 422, answer.text
+    assert "column BXX" in answer.json()["errors"]["file"], answer.json()

@@ -36,6 +36,10 @@ ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
 # rows), then, only when that passes the limits, exactly from the tags (`_Reach`).
 # The reader takes `r = "a1"` too (spaces about the "=", letters in either case).
 ROUGH_PLACE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]*)(\d+)')
+# Every row and cell tag: one without `r` sits after the one before it, so a row of 1,000,000
+# such cells is 1,000,000 columns wide with no place written anywhere (then only the exact
+# reading tells how far it reaches).
+ROW_OR_CELL = re.compile(rb'<(?:\w+:)?(?:c|row)[\s/>]')
 OPENING = re.compile(rb'<(?:\w+:)?(row|c)\b([^>]*?)(/?)>')
 PLACE = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
 MAX_COLUMNS = 256  # IV, Excel 2003's last column: far right of any list we take
@@ -168,7 +172,7 @@ def _count_rows(archive: zipfile.ZipFile, part: str, field: str,
     """Count the sheet's rows from its streamed XML, without parsing a cell; stop as soon as
     the count (or the sheet's own <dimension>, as Excel writes it) passes the limit. Also the
     furthest row and column any row or cell names, empty or not (ROUGH_PLACE)."""
-    count, tail, far_row, far_column = 0, b"", 0, 0
+    count, tail, far_row, far_column, unplaced = 0, b"", 0, 0, 0
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(CHUNK):
@@ -180,7 +184,9 @@ def _count_rows(archive: zipfile.ZipFile, part: str, field: str,
                 if count > limit:
                     return count, (0, 0)
                 # the window again: a place cut by the last chunk's end is whole in it
-                places = ROUGH_PLACE.findall(tail[-24:] + chunk)
+                places = ROUGH_PLACE.findall(window)
+                unplaced += (len(ROW_OR_CELL.findall(window)) - len(ROW_OR_CELL.findall(tail))
+                             - len(places) + len(ROUGH_PLACE.findall(tail)))
                 tail = window[-24:]
                 if places:
                     far_row = max(far_row, *map(int, {number for _l, number in places}))
@@ -190,7 +196,8 @@ def _count_rows(archive: zipfile.ZipFile, part: str, field: str,
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
         raise Unreadable("This workbook is truncated or damaged: its first sheet cannot be "
                          "unpacked.", field=field) from error
-    return count, (far_row, far_column)
+    # a tag without its place: how far it reaches is for the exact reading to tell
+    return count, (far_row, far_column if unplaced <= 0 else MAX_COLUMNS + 1)
 
 
 def _too_far(far_row: int, far_column: int, limit: int) -> bool:
