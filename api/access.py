@@ -270,6 +270,7 @@ POINT_OF_CARE: dict[str, Access] = {
 ROUTES: dict[str, Access] = {
     # health, home, sign-in, registration, the dev mailbox
     "GET /healthz": public(),
+    "GET /api/docs": public(),
     "GET /favicon.ico": public(),
     "GET /.well-known/jwks.json": public(),
     # recipients: bulk uploads by Location Managers and organizations' points of contact (their
@@ -591,8 +592,8 @@ def route_keys(app) -> set[str]:
             for method in (context.methods or set()) - {"HEAD"}}
 
 
-# The documentation pages FastAPI serves itself: public, outside the table's reach.
-FRAMEWORK = {"GET /api/openapi.json", "GET /api/docs", "GET /docs/oauth2-redirect"}
+# The document FastAPI serves itself: public, outside the table's reach.
+FRAMEWORK = {"GET /api/openapi.json"}
 
 
 def undeclared(app) -> list[str]:

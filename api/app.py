@@ -14,6 +14,7 @@ from api.middleware import BodyLimit, HeadAsGet, SecurityHeaders, UniformAnswerT
 from api.pages import templates
 from api.processes import Gateway
 from api.routers import (
+    api_docs,
     appointment_pages,
     auth,
     care_api,
@@ -64,7 +65,7 @@ available here, with the same validation and the same role and scope checks. Aut
 def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None = None,
                gateway: Gateway | None = None) -> FastAPI:
     settings = settings or get_settings()
-    routers = (health.router, home.router, auth.pages, auth.api, registration.pages,
+    routers = (health.router, api_docs.router, home.router, auth.pages, auth.api, registration.pages,
                registration.api, dev.router, state.pages, enrollment_api.router,
                section_a_pages.router, invite_pages.router, section_b_pages.router,
                files.router, signing.pages, signing.api, review.pages, review.api,
@@ -93,7 +94,7 @@ def create_app(settings: Settings | None = None, *, engine: AsyncEngine | None =
             await db.dispose()
 
     app = FastAPI(title="NC CVMS", version="0.1.0", description=DESCRIPTION, lifespan=lifespan,
-                  docs_url="/api/docs", redoc_url=None, openapi_url="/api/openapi.json",
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json",
                   dependencies=[Depends(enforce), Depends(verify_csrf)])
     _add_middleware(app, settings)
     # Outside development templates change only with a release: no file check per page.

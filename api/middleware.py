@@ -26,11 +26,6 @@ TOO_LARGE = (f"This request is larger than {MAX_BODY_BYTES // (1024 * 1024)} MB,
 # Scripts and styles come only from /static: no inline script, no inline style.
 STRICT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
               "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
-# The API docs page is FastAPI's Swagger UI: an inline bootstrap script and a CDN bundle.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: "
-            "https://fastapi.tiangolo.com; object-src 'none'; base-uri 'self'; "
-            "frame-ancestors 'none'")
 # The development mailbox shows caught emails, whose HTML carries inline styles, in a sandbox.
 MAILBOX_CSP = STRICT_CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 HSTS = "max-age=31536000; includeSubDomains"
@@ -122,8 +117,6 @@ async def _read_viewer(request) -> None:
 
 
 def content_security_policy(path: str) -> str:
-    if path.startswith("/api/docs"):
-        return DOCS_CSP
     if path.startswith("/dev/"):
         return MAILBOX_CSP
     return STRICT_CSP
