@@ -11,13 +11,14 @@ from api.domain import case_imports, section_b
 from api.domain.scope import may_change_section_b
 from api.forms import parse
 from api.processes import Gateway
-from core.errors import Forbidden
+from core.errors import Conflict, Forbidden, Invalid
 from core.wording import counted
 from models.accounts import User
 from models.enrollment import Location, PracticingProvider, StoredFile
 from models.enrollment_enums import LicenseType
 from models.enrollment_schemas import ProviderIn
 from models.helpdesk import Case, CaseAttachment
+from models.helpdesk_rules import Category
 from models.helpdesk_schemas import ImportReport, RowError
 
 COLUMNS = [("first_name", "First Name"), ("middle_initial", "Middle Initial"),
@@ -88,9 +89,23 @@ async def _requester_may_change(session: AsyncSession, case: Case, location: Loc
                         "their own.", field="location_id")
 
 
+async def _bulk_upload_file(session: AsyncSession, case: Case, attachment_id: int) -> None:
+    """Providers come from a Practicing provider bulk upload case (the case the bulk uploads
+    team works; as portal users come from a User onboarding case and recipients from a
+    Recipient bulk upload case), from a file of that case: another case's file, and what was
+    imported from it, is not this case's to tell."""
+    if case.category != Category.PROVIDER_BULK_UPLOAD:
+        raise Conflict("Practicing providers are imported from a Practicing provider bulk "
+                       "upload case.", field="attachment_id")
+    attachment = await session.get(CaseAttachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        raise Invalid("Choose a file attached to this case.", field="attachment_id")
+
+
 async def check(session: AsyncSession, case: Case, attachment_id: int,
                 location_id: int) -> tuple[CaseAttachment, Location, list[ProviderIn],
                                            list[RowError]]:
+    await _bulk_upload_file(session, case, attachment_id)
     attachment, location, rows = await case_imports.case_sheet(
         session, case, attachment_id, location_id, [key for key, _ in COLUMNS],
         header_row=HEADER_ROW, max_rows=MAX_PROVIDER_ROWS, what="provider")
@@ -113,6 +128,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
                      attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
     """All rows or none, unless the agent chooses to import only the valid ones; a file is
     imported at most once (a unique import record per attachment)."""
+    await _bulk_upload_file(session, case, attachment_id)  # before its history is told
     await case_imports.not_imported_yet(session, attachment_id)
     attachment, location, valid, errors = await check(session, case, attachment_id, location_id)
     digest = (await session.get(StoredFile, attachment.file_id)).sha256
