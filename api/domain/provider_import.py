@@ -11,6 +11,7 @@ from api.domain import case_imports, section_b
 from api.domain.scope import may_change_section_b
 from api.forms import parse
 from api.processes import Gateway
+from core.db import one_at_a_time
 from core.errors import Conflict, Forbidden, Invalid
 from core.wording import counted
 from models.accounts import User
@@ -57,7 +58,7 @@ def validate(rows: list[tuple[int, dict[str, Any]]],
         row_errors = [RowError(row=number, column=labels.get(field, field), message=message)
                       for field, message in problems.items()]
         if data:
-            key = (data.license_type.value, data.license_number.upper())
+            key = license_key(data.license_type.value, data.license_number)
             if key in seen:
                 row_errors.append(RowError(row=number, column="License Number", message=(
                     f"The same license appears on row {seen[key]}.")))
@@ -71,10 +72,32 @@ def validate(rows: list[tuple[int, dict[str, Any]]],
     return valid, errors
 
 
+def license_key(license_type: str, license_number: str) -> tuple[str, str]:
+    """A license as Section B compares them (refuse_twin): its type and its number ignoring
+    case and hyphens, so "md1000" in a file is the "MD-1000" already listed."""
+    return license_type, license_number.replace("-", "").upper()
+
+
 async def _existing(session: AsyncSession, location_id: int) -> set[tuple[str, str]]:
     rows = await session.exec(select(PracticingProvider).where(
         PracticingProvider.location_id == location_id, PracticingProvider.active))
-    return {(p.license_type.value, p.license_number.upper()) for p in rows.all()}
+    return {license_key(p.license_type.value, p.license_number) for p in rows.all()}
+
+
+async def _none_listed_meanwhile(session: AsyncSession, location: Location,
+                                 valid: list[ProviderIn]) -> None:
+    """Two imports for one location at the same instant (two files, two agents or tabs) each
+    checked their rows against the providers listed before either, and both listed the
+    provider they share. They take turns here, the location held as Section B's twin check
+    holds it (after the case is picked up: SQLite's lock would keep the case's process from
+    writing), and the second, finding a row listed a moment ago, imports nothing."""
+    await one_at_a_time(session, Location, location.id)
+    existing = await _existing(session, location.id)
+    if any(license_key(row.license_type.value, row.license_number) in existing
+           for row in valid):
+        raise Conflict("Some of this file's providers were listed a moment ago (by another "
+                       "import or the location's coordinator), so nothing was imported. Check "
+                       "the file again.", field="attachment_id")
 
 
 async def _requester_may_change(session: AsyncSession, case: Case, location: Location) -> None:
@@ -138,6 +161,7 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
             valid_rows=len(valid), errors=errors, location_id=location.id))
     await case_imports.record_import(session, gateway, case, attachment, location, agent,
                                      len(valid), len(errors), digest)
+    await _none_listed_meanwhile(session, location, valid)
     if valid:
         connection = await session.connection()  # the bulk form, in the same transaction
         await connection.execute(insert(PracticingProvider), [
