@@ -135,7 +135,8 @@ class AssignIn(Form):
 
 
 class ArticleIn(Form):
-    title: Annotated[str, Field(min_length=3, max_length=200)]
+    # one line: it heads the article's page, the help centre's list and the form's suggestions
+    title: Annotated[str, Field(min_length=3, max_length=200), OneLine]
     body: LongText
     category: Annotated[Category | None, Blankable] = None
     published: bool = True
