@@ -125,6 +125,9 @@ async def open_case(session: AsyncSession, gateway: Gateway, user: User, data: C
         earlier = await session.get(Case, data.related_case_id)
         if earlier is None or earlier.requester_user_id != user.id:
             raise Invalid("A follow-up names one of your own cases.", field="related_case_id")
+        if earlier.status != CaseStatus.CLOSED:  # an open case takes a reply, not a twin
+            raise Invalid(f"Case {earlier.number} is not closed: reply to it instead (a "
+                          "follow-up is for a closed case).", field="related_case_id")
     case = Case(requester_user_id=user.id, requester_name=user.full_name,
                 requester_email=user.email, category=data.category, team=route(data.category),
                 subject=data.subject, description=data.description, location_id=data.location_id,
