@@ -202,6 +202,7 @@ async def record_import(session: AsyncSession, gateway: Gateway, case: Case,
     """The import's record: its unique attachment settles a double click here. Like a reply,
     the import picks up a new case: first, before this request writes anything (the case's
     workflow writes the assignment in a transaction of its own)."""
+    await helpdesk.still_open(session, case, agent, "nothing was imported", "attachment_id")
     await helpdesk.not_held_by_another(session, case, agent, "attachment_id")
     await helpdesk.pick_up(session, gateway, case, agent)
     session.add(ProviderImport(case_id=case.id, attachment_id=attachment.id,

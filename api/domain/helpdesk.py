@@ -520,6 +520,17 @@ async def _status_now(session: AsyncSession, case_id: int,
     return bool(await read_afresh(session, look))
 
 
+async def still_open(session: AsyncSession, case: Case, agent: User, unsent: str,
+                     field: str) -> None:
+    """An agent's answer to the requester that is not a reply (an import's message) is
+    refused where a reply is: on a resolved case it would be emailed about a case that stays
+    resolved (the agent reopens it first), and a closed case takes nothing more."""
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict(closed_for_agent(case, unsent), field=field)
+    if case.status == CaseStatus.RESOLVED:
+        raise Conflict(await _resolved_by(session, case, agent, unsent), field=field)
+
+
 async def _resolved_by(session: AsyncSession, case: Case, agent: User, unsent: str) -> str:
     """Who resolved the case, and when: what an agent resolving it again, or replying on it
     from a page opened before, is told ("You", when it was this agent, from another tab)."""

@@ -164,6 +164,7 @@ async def add_location(session: AsyncSession, gateway: Gateway, case: Case, agen
     location's staff (`_requester_to_staff`); the state's and the desk's are refused. The
     person and the manager."""
     manager = await _requesting_manager(session, case, data.location_id, "location_id")
+    await helpdesk.still_open(session, case, agent, "the location was not added", "email")
     await helpdesk.not_held_by_another(session, case, agent, "email")
     person = await user_by_email(session, data.email)
     if person is None or person.status != AccountStatus.ACTIVE:
