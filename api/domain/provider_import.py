@@ -29,6 +29,7 @@ HEADER_ROW = 3
 MAX_PROVIDER_ROWS = 5_000  # one location's providers; far more is a mistake or an attack
 XLSX_TYPE = case_imports.XLSX_TYPE
 LICENSES = {t.value.lower(): t.value for t in LicenseType}
+ALREADY_LISTED = "This provider is already listed."
 LICENSE_CHOICES = ", ".join(LICENSES.values()).rsplit(", ", 1)[0] + " or " + list(
     LICENSES.values())[-1]  # MD, DO, NP, PA or RPh
 
@@ -64,7 +65,7 @@ def validate(rows: list[tuple[int, dict[str, Any]]],
                     f"The same license appears on row {seen[key]}.")))
             elif key in existing:
                 row_errors.append(RowError(row=number, column="License Number",
-                                           message="This provider is already listed."))
+                                           message=ALREADY_LISTED))
             seen.setdefault(key, number)
         errors.extend(row_errors)
         if data and not row_errors:
@@ -147,6 +148,21 @@ async def preview(session: AsyncSession, case: Case, attachment_id: int,
     return ImportReport(valid_rows=len(valid), errors=errors, location_id=location.id)
 
 
+def _not_imported(location: Location, errors: list[RowError]) -> str:
+    """The rows skipped, for the requester: a row naming a provider the location lists
+    already has nothing to fix (sent again, it would be skipped again), so only the others are
+    asked for again, by row and column."""
+    listed = [e.row for e in errors if e.message == ALREADY_LISTED]
+    said = ""
+    if listed:
+        one = len(listed) == 1
+        rows = ", ".join(map(str, listed[:50])) + (", …" if len(listed) > 50 else "")
+        said = (f" {location.name} already lists the provider{'' if one else 's'} of "
+                f"row{'' if one else 's'} {rows}: nothing to send again for "
+                f"{'it' if one else 'them'}.")
+    return said + case_imports.skipped_rows([e for e in errors if e.message != ALREADY_LISTED])
+
+
 async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent: User,
                      attachment_id: int, location_id: int, valid_rows_only: bool) -> ImportReport:
     """All rows or none, unless the agent chooses to import only the valid ones; a file is
@@ -170,6 +186,6 @@ async def run_import(session: AsyncSession, gateway: Gateway, case: Case, agent:
     await section_b.providers_changed(session, gateway, location, "bulk_upload")
     await case_imports.tell_the_case(session, gateway, case, agent, (
         f"Imported {counted(len(valid), 'practicing provider')} into {location.name}."
-        + case_imports.skipped_rows(errors)))
+        + _not_imported(location, errors)))
     return ImportReport(valid_rows=len(valid), errors=errors, imported=len(valid),
                         location_id=location.id)
