@@ -223,7 +223,7 @@ async def _intake(request: Request, session, user, **context) -> HTMLResponse:
 
 @router.get("/cases/new", response_class=HTMLResponse)
 async def new_case_page(request: Request, user: CurrentUser, session: SessionDep,
-                        follow_up: Id | None = None) -> HTMLResponse:
+                        follow_up: Id | None = None) -> Response:
     """A new case; from a closed case's page, a follow-up linked to it. A link may also prefill
     the category and subject (the recipient upload's "too large" page), the location (the
     practicing-provider template's page: the case is about that location; a location not the
@@ -234,6 +234,9 @@ async def new_case_page(request: Request, user: CurrentUser, session: SessionDep
               if k in request.query_params}  # a description holds a whole address (254)
     if follow_up is not None:
         earlier = await helpdesk.case_for(session, user, follow_up)
+        if earlier.status != CaseStatus.CLOSED:  # still open: it takes a reply, not a twin
+            return redirect(f"/help/cases/{earlier.id}", notice=(
+                f"Case {earlier.number} is still open: reply to it below."))
         values = {"related_case_id": str(earlier.id), "category": earlier.category.value,
                   "subject": f"Follow-up to {earlier.number}: {earlier.subject}"[:200],
                   "location_id": str(earlier.location_id or "")}
