@@ -37,3 +37,14 @@ async def test_the_agent_sees_the_location_the_case_is_about(system):
     page = (await person.get(f"/helpdesk/cases/{elsewhere.json()['id']}")).text
     assert "<dt>Location</dt>" not in page
     await person.http.aclose()
+
+
+async def test_the_requester_sees_the_location_their_case_is_about(system):
+    """The requester's own case page did not name the location they chose either."""
+    enrollment = await start_enrollment(system, [PLACE])
+    (email, location_id), = enrollment.locations.items()
+    coordinator = await complete_location(system, email, location_id)
+    about = (await open_case(coordinator, "inventory", "Doses missing",
+                             location_id=location_id)).json()
+    page = (await coordinator.get(f"/help/cases/{about['id']}")).text
+    assert f"Vaccine inventory &middot; {PLACE}</p>" in page, page

@@ -311,7 +311,14 @@ async def case_page(request: Request, case_id: Id, user: CurrentUser,
         "attachments": await helpdesk.attachments(session, case, user),
         "closes_at": await _closes_at(gateway, case),
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
-        "closed_reason": requester_reason(case.closed_reason, case.closed_at)})
+        "closed_reason": requester_reason(case.closed_reason, case.closed_at),
+        "about": await _about(session, case)})
+
+
+async def _about(session, case: Case) -> str | None:
+    """The location the requester chose for the case, named on their page as on the agent's."""
+    location = await session.get(Location, case.location_id) if case.location_id else None
+    return location.name if location else None
 
 
 @router.post("/cases/{case_id}/{action}", response_class=HTMLResponse)
@@ -352,7 +359,7 @@ async def case_action(request: Request, case_id: Id, action: str, user: CurrentU
         "closes_at": await _closes_at(gateway, case),
         "reopen_until": case.resolved_at + REOPEN_WITHIN if case.resolved_at else None,
         "closed_reason": requester_reason(case.closed_reason, case.closed_at),
-        "errors": {**errors, **refused}}, status_code=400)
+        "about": await _about(session, case), "errors": {**errors, **refused}}, status_code=400)
 
 
 class Visitor:
