@@ -27,7 +27,7 @@ from tests.support.enrollment import (
 from tests.support.helpdesk import agent, register_requester
 from tests.support.outage import ACTION_TIMEOUT
 from tests.support.review import decide, reviewer, sign_until, wait_for_status
-from tests.support.web import NOT_DONE, PASSWORD, browser, unique_email, until_done
+from tests.support.web import NOT_DONE, PASSWORD, browser, said, unique_email, until_done
 from workflows.health import HealthWorkflow
 
 # Refused unsent takes milliseconds; an attempt that is sent waits out ACTION_TIMEOUT (5 s). The
@@ -288,4 +288,5 @@ async def test_the_pages_say_not_done_and_keep_what_was_typed(outage):
     again = await until_done(lambda: browser(system).submit(invitation, {
         "first_name": "Cora", "last_name": "Coordinator", "password": PASSWORD,
         "password_confirm": PASSWORD}))
-    assert "You are the vaccine coordinator for Outage Page Clinic" in again.text, again.text[:600]
+    assert "You are the vaccine coordinator for Outage Page Clinic" in again.text, \
+        f"{again.status_code}: {said(again.text)}"

@@ -40,6 +40,13 @@ async def until_done(send: Callable[[], Awaitable[httpx.Response]],
     return response
 
 
+def said(page: str, limit: int = 800) -> str:
+    """A page's main content as words: what a failure's message shows of a page (its error
+    summary and refusal, which come after the head's 600 characters)."""
+    main = page.split("<main", 1)[-1].split(">", 1)[-1]
+    return " ".join(re.sub(r"<[^>]+>", " ", main).split())[:limit]
+
+
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}@example.org"
 
