@@ -26,7 +26,7 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from tests.support.databases import BACKEND_ENV, BROWSER_BACKEND_ENV, POSTGRES_ENV
-from tests.support.sharing import SECOND_ENV, SHARE_DIR_ENV
+from tests.support.sharing import MIDDLE, SECOND_ENV, SHARE_DIR_ENV
 
 WORKERS_ENV = "CVMS_TEST_WORKERS"
 
@@ -73,6 +73,7 @@ def main() -> int:
     share = ["-p", "tests.support.sharing"] if workers else []
     with tempfile.TemporaryFile("w+b") as postgres_output, \
             tempfile.TemporaryFile("w+b") as second_output, \
+            tempfile.TemporaryFile("w+b") as third_output, \
             tempfile.TemporaryDirectory() as shared:
         postgres = None if problem else start_pytest("postgres", share + args, postgres_output,
                                                      **{SHARE_DIR_ENV: shared})
@@ -80,20 +81,25 @@ def main() -> int:
         # the browser tests run once, on production's database when its pass runs (conftest.py)
         browsers = {} if postgres is None else {BROWSER_BACKEND_ENV: "postgres"}
         results["sqlite"] = start_pytest("sqlite", workers + args, **browsers).wait()
-        second = None
+        second = third = None
         if postgres is not None and share and postgres.poll() is None:
-            # A core is free: a second process takes the Postgres run's files from the end.
+            # The cores are free: a second process takes the Postgres run's files from the end,
+            # a third from the middle on.
             second = start_pytest("postgres", share + args, second_output, name="-second",
                                   **{SHARE_DIR_ENV: shared, SECOND_ENV: "1"})
+            third = start_pytest("postgres", share + args, third_output, name="-third",
+                                 **{SHARE_DIR_ENV: shared, SECOND_ENV: MIDDLE})
         if postgres is not None:
-            code = second.wait() if second else 0
-            # pytest's 5 (nothing collected, as ARGS may choose): the second had nothing to run
-            results["postgres"] = max(postgres.wait(), 0 if code == 5 else code)
+            # pytest's 5 (nothing collected, as ARGS may choose): a helper had nothing to run
+            codes = [code for code in (p.wait() for p in (second, third) if p) if code != 5]
+            results["postgres"] = max(postgres.wait(), *codes)
             print_output("CVMS test suite on postgres (the tests that use the database)",
                          postgres_output)
         if second is not None:
             print_output("... and the files the second Postgres process took (started when the "
                          "SQLite run ended, from the last file back)", second_output)
+            print_output("... and the files the third Postgres process took (started with the "
+                         "second, from the middle file on)", third_output)
     if problem:
         print(f"\n**** Postgres run SKIPPED: {problem}. Set {POSTGRES_ENV}="
               "postgresql://postgres@127.0.0.1:5432/test to run it. ****", flush=True)

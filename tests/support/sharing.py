@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 SHARE_DIR_ENV = "CVMS_TEST_SHARE_DIR"
-SECOND_ENV = "CVMS_TEST_SHARE_SECOND"
+SECOND_ENV = "CVMS_TEST_SHARE_SECOND"  # "1": from the last file back; MIDDLE: from the middle on
+MIDDLE = "middle"
 # The Postgres pass's longest files, longest first (seconds each on 2026-12-07, `--durations`):
 # a file missing from the list only runs in its usual place; a name no file has is passed over.
 HEAVY = ("test_outages.py",  # 60
@@ -46,7 +47,7 @@ def _file(item: pytest.Item) -> str:
 
 
 class Sharing:
-    def __init__(self, folder: Path, second: bool) -> None:
+    def __init__(self, folder: Path, second: str) -> None:
         self.folder, self.second = folder, second
         self.mine: dict[str, bool] = {}
         self.left: dict[str, int] = {}
@@ -66,7 +67,10 @@ class Sharing:
         files: dict[str, list[pytest.Item]] = {}
         for item in items:
             files.setdefault(_file(item), []).append(item)
-        if self.second:
+        if self.second == MIDDLE:  # a third process: from the middle file on
+            names = list(files)
+            order = names[len(names) // 2:] + names[:len(names) // 2]
+        elif self.second:
             order = list(reversed(files))
         else:
             rank = {name: n for n, name in enumerate(HEAVY)}
@@ -91,5 +95,5 @@ class Sharing:
 def pytest_configure(config) -> None:
     folder = os.environ.get(SHARE_DIR_ENV)
     if folder:
-        config.pluginmanager.register(Sharing(Path(folder), bool(os.environ.get(SECOND_ENV))),
+        config.pluginmanager.register(Sharing(Path(folder), os.environ.get(SECOND_ENV, "")),
                                       "cvms-sharing")
