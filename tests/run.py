@@ -10,10 +10,12 @@ it holds every test) is itself shared by file between CVMS_TEST_WORKERS pytest-x
 browser for much of its time, so four processes keep two cores busier than three do (on
 2026-12-07's machine a fifth of the cores' time was idle with three: the whole run took
 1,103-1,155 s with two SQLite workers, 1,005 s with three). When the SQLite run ends before the
-Postgres run, a second Postgres process takes that run's files from the last one back
-(tests/support/sharing.py), so its tail does not run on one core alone (started with the run
-instead, it made no difference: 1,002 s). The SQLite run prints as it goes, the Postgres run's
-output follows when both are done. Extra arguments go to pytest.
+Postgres run, a second Postgres process takes that run's files from the last one back and a
+third from the middle file on (tests/support/sharing.py), so its tail does not run on one core
+alone (started with the run instead, the second made no difference: 1,002 s; with the second
+alone the cores were ~85% busy after the SQLite run, with the third 95%: 1,115 s against 1,156).
+The SQLite run prints as it goes, the Postgres run's output follows when both are done. Extra
+arguments go to pytest.
 """
 
 import os

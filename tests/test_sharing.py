@@ -1,13 +1,13 @@
-"""The Postgres pass's two processes (tests/support/sharing.py): every test runs exactly once,
-in one process or the other, files are not split, both take a share, and each says how many
-it left to the other."""
+"""The Postgres pass's processes (tests/support/sharing.py): every test runs exactly once, in one
+process or another, files are not split, both take a share, and each says how many it left to
+the others; a third, started with the second, begins at the middle file."""
 
 import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.sharing import SECOND_ENV, SHARE_DIR_ENV
+from tests.support.sharing import MIDDLE, SECOND_ENV, SHARE_DIR_ENV
 
 ROOT = Path(__file__).parent.parent
 FILES = ["test_a.py", "test_b.py", "test_c.py", "test_d.py", "test_e.py"]
@@ -38,12 +38,12 @@ def test_two():
 '''
 
 
-def pytest(folder: Path, env: dict, second: bool) -> subprocess.Popen:
+def pytest(folder: Path, env: dict, second: bool, way: str = "1") -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
          "tests.support.sharing", "--rootdir", str(folder), "-c", os.devnull, str(folder)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**env, **({SECOND_ENV: "1"} if second else {})})
+        env={**env, **({SECOND_ENV: way} if second else {})})
 
 
 def suite(tmp_path, files: list[str]) -> tuple[Path, dict, Path]:
@@ -90,3 +90,15 @@ def test_the_first_process_starts_with_the_heaviest_files(tmp_path):
     order = list(dict.fromkeys(test.split("::")[0] for test in log.read_text().split()[1::2]))
     assert order == ["test_outages.py", "test_openapi_fuzz.py", "test_b.py", "test_c.py",
                      "test_z.py"]
+
+
+def test_a_third_process_starts_at_the_middle_file(tmp_path):
+    """Started with the second when the SQLite pass ends (with two, the cores were ~85% busy
+    after it): it takes the files from the middle on, where neither of the others is yet."""
+    folder, env, log = suite(tmp_path, FILES)
+    Path(env["RAN_LOG"] + ".first").touch()  # as if the first process had begun
+    third = pytest(folder, env, True, MIDDLE)
+    output = third.communicate(timeout=120)[0]
+    assert third.returncode == 0, output
+    order = list(dict.fromkeys(test.split("::")[0] for test in log.read_text().split()[1::2]))
+    assert order == ["test_c.py", "test_d.py", "test_e.py", "test_a.py", "test_b.py"]
