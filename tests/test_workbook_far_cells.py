@@ -8,67 +8,69 @@ is, before any cell is built."""
 import io
 import re
 import zipfile
+from collections.abc import Callable
+
+import pytest
 
 from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def rewritten(book: bytes, change: Callable[[str, bytes], bytes],
+              added: dict[str, str] | None = None) -> bytes:
+    """The workbook with each part passed through `change` (its name, its bytes) and `added`
+    parts written beside them."""
+    source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info, change(info.filename, source.read(info)))
+        for name, text in (added or {}).items():
+            archive.writestr(name, text)
+    return out.getvalue()
 
 
 def with_value_at(book: bytes, row: int, column: str, written: str = '{name}="{place}"',
                   long_attribute: int = 0) -> bytes:
     """The workbook with one more value at column+row, and no <dimension> saying how far the
     sheet reaches (the part a reader may not trust)."""
-    source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb"<dimension [^>]*/>", b"", data)
-                row_place = written.format(name="r", place=row)
-                cell_place = written.format(name="r", place=f"{column}{row}")
-                padding = f' x="{"y" * long_attribute}"' if long_attribute else ""
-                far = (f'<row {row_place}><c {cell_place} t="inlineStr"{padding}><is><t>x</t>'
-                       f"</is></c></row></sheetData>").encode()
-                data = data.replace(b"</sheetData>", far)
-            archive.writestr(info, data)
-    return out.getvalue()
+    row_place = written.format(name="r", place=row)
+    cell_place = written.format(name="r", place=f"{column}{row}")
+    padding = f' x="{"y" * long_attribute}"' if long_attribute else ""
+    far = (f'<row {row_place}><c {cell_place} t="inlineStr"{padding}><is><t>x</t>'
+           f"</is></c></row></sheetData>").encode()
+    return rewritten(book, lambda name, data: data if name != SHEET else re.sub(
+        rb"<dimension [^>]*/>", b"", data).replace(b"</sheetData>", far))
 
 
-async def test_a_value_far_below_the_list_is_refused_naming_its_row(system):
+@pytest.mark.parametrize(("row", "column", "named"), [(1_000_000, "A", "row 1,000,000"),
+                                                      (4, "XFD", "column XFD")],
+                         ids=["far below, its row named", "far right, its column named"])
+async def test_a_value_far_from_the_list_is_refused_naming_where(system, row, column, named):
     manager = await location_manager(system)
     http = await manager_api(system, manager)
-    answer = await upload(http, manager, with_value_at(xlsx(rows(2, tag())), 1_000_000, "A"))
+    answer = await upload(http, manager, with_value_at(xlsx(rows(2, tag())), row, column))
     assert answer.status_code == 422, answer.text
     message = answer.json()["errors"]["file"]
-    assert "row 1,000,000" in message, message
-
-
-async def test_a_value_far_right_of_the_list_is_refused_naming_its_column(system):
-    manager = await location_manager(system)
-    http = await manager_api(system, manager)
-    answer = await upload(http, manager, with_value_at(xlsx(rows(2, tag())), 4, "XFD"))
-    assert answer.status_code == 422, answer.text
-    message = answer.json()["errors"]["file"]
-    assert "column XFD" in message, message
+    assert named in message, message
 
 
 def with_shared_strings_counted(book: bytes, unique: int) -> bytes:
     """The workbook with its first cell a shared string, the table claiming `unique` of them."""
-    source, out = zipfile.ZipFile(io.BytesIO(book)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rb'<c r="A1" t="inlineStr"><is><t>([^<]*)</t></is></c>',
-                              rb'<c r="A1" t="s"><v>0</v></c>', data)
-            if info.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b"</Relationships>", (
-                    b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
-                    b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
-                    b"</Relationships>"))
-            archive.writestr(info, data)
-        archive.writestr("xl/sharedStrings.xml", (
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            f'count="1" uniqueCount="{unique}"><si><t>Legal First Name</t></si></sst>'))
-    return out.getvalue()
+    def change(name: str, data: bytes) -> bytes:
+        if name == SHEET:
+            return re.sub(rb'<c r="A1" t="inlineStr"><is><t>([^<]*)</t></is></c>',
+                          rb'<c r="A1" t="s"><v>0</v></c>', data)
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", (
+                b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type="http://schemas.'
+                b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings"/>'
+                b"</Relationships>"))
+        return data
+
+    return rewritten(book, change, {"xl/sharedStrings.xml": (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="1" uniqueCount="{unique}"><si><t>Legal First Name</t></si></sst>')})
 
 
 async def test_a_shared_strings_table_claiming_billions_is_refused(system):
@@ -96,16 +98,11 @@ async def test_a_row_of_unclosed_formulas_is_answered_at_once(system):
 
     manager = await location_manager(system)
     http = await manager_api(system, manager)
-    source, out = zipfile.ZipFile(io.BytesIO(xlsx(rows(2, tag())))), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                broken = b"".join(b'<c r="M%d"><f>1' % n for n in range(2, 12_002))
-                data = data.replace(b'<row r="2">', b'<row r="2">' + broken, 1)
-            archive.writestr(info, data)
+    broken = b"".join(b'<c r="M%d"><f>1' % n for n in range(2, 12_002))
+    book = rewritten(xlsx(rows(2, tag())), lambda name, data: data if name != SHEET else
+                     data.replace(b'<row r="2">', b'<row r="2">' + broken, 1))
     started = time.monotonic()
-    answer = await upload(http, manager, out.getvalue())
+    answer = await upload(http, manager, book)
     took = time.monotonic() - started
     assert answer.status_code == 422, answer.text
     assert took < 5, f"answered after {took:.0f} s"
@@ -131,14 +128,9 @@ async def test_a_row_of_cells_without_places_too_wide_is_refused(system):
     cells for the reader to allocate)."""
     manager = await location_manager(system)
     http = await manager_api(system, manager)
-    source, out = zipfile.ZipFile(io.BytesIO(xlsx(rows(2, tag())))), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for info in source.infolist():
-            data = source.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                wide = b"<c><v>1</v></c>" * 2_000
-                data = data.replace(b"</sheetData>", b'<row r="4">' + wide + b"</row></sheetData>")
-            archive.writestr(info, data)
-    answer = await upload(http, manager, out.getvalue())
+    wide = b'<row r="4">' + b"<c><v>1</v></c>" * 2_000 + b"</row></sheetData>"
+    book = rewritten(xlsx(rows(2, tag())), lambda name, data: data if name != SHEET else
+                     data.replace(b"</sheetData>", wide))
+    answer = await upload(http, manager, book)
     assert answer.status_code == 422, answer.text
     assert "column BXX" in answer.json()["errors"]["file"], answer.json()
