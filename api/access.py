@@ -206,10 +206,6 @@ POINT_OF_CARE: dict[str, Access] = {
         MANAGERS, Scope.LOCATION, check=_managed),
     "POST /care/{location_id}/appointments/scheduling": only(MANAGERS, Scope.LOCATION),
     "POST /care/{location_id}/appointments/slots": only(MANAGERS, Scope.LOCATION),
-    # a refused offer or withdrawal's address opened again: back to the form's page
-    "GET /care/{location_id}/appointments/slots": only(MANAGERS, Scope.LOCATION),
-    "GET /care/{location_id}/appointments/slots/{slot_id}/withdraw": only(MANAGERS,
-                                                                         Scope.LOCATION),
     "POST /api/v1/locations/{location_id}/appointment-slots": only(MANAGERS, Scope.LOCATION,
                                                                    check=_care),
     "GET /api/v1/locations/{location_id}/appointments": only(PORTAL, Scope.LOCATION,
@@ -235,10 +231,8 @@ POINT_OF_CARE: dict[str, Access] = {
     "GET /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
     "POST /care/{location_id}/walk-in": only(CARE, Scope.LOCATION),
     "POST /care/{location_id}/recipients/{recipient_id}/{action}": only(CARE, Scope.LOCATION),
-    # a refused form's address opened again: back to the person's page (or the dose's)
-    "GET /care/{location_id}/recipients/{recipient_id}/record": only(CARE, Scope.LOCATION),
-    "GET /care/{location_id}/recipients/{recipient_id}/check-in": only(CARE, Scope.LOCATION),
-    "GET /care/{location_id}/recipients/{recipient_id}/identity": only(CARE, Scope.LOCATION),
+    # a refused removal's address opened again: the dose's correction page (not the page above
+    # it: other forms' addresses opened again go there, api/errors.page_above)
     "GET /care/doses/{administration_id}/remove": only(CARE, Scope.ADMINISTRATION),
     "GET /care/{location_id}/recipients/{recipient_id}/appointment": only(PORTAL,
                                                                           Scope.LOCATION),
@@ -280,7 +274,6 @@ ROUTES: dict[str, Access] = {
     "GET /api/v1/recipients/template.xlsx": only(UPLOADERS, Scope.SELF),
     "GET /recipients": only(UPLOADERS, Scope.SELF),
     "POST /recipients/uploads": only(UPLOADERS, Scope.SELF),
-    "GET /recipients/uploads": only(UPLOADERS, Scope.SELF),  # a refused upload, opened again
     "GET /recipients/uploads/{upload_id}": only(UPLOADERS, Scope.UPLOAD),
     "POST /recipients/uploads/{upload_id}/valid-rows": only(UPLOADERS, Scope.UPLOAD),
     "GET /recipients/uploads/{upload_id}/errors": only(UPLOADERS, Scope.UPLOAD),

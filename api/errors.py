@@ -1,6 +1,7 @@
 """Maps errors to responses: JSON under /api, a page everywhere else, never a stack trace."""
 
 import logging
+import re
 from http import HTTPStatus
 from urllib.parse import quote
 
@@ -236,6 +237,41 @@ TOO_MANY_PARTS = ("The form has more than 1,000 fields or files, the most one ma
                   "fewer and send it again.")
 
 
+PARAMETER = re.compile(r"\{[^}]*\}")
+
+
+def _routes(app) -> list[tuple[re.Pattern, frozenset[str], str]]:
+    """(regex, methods, shape) of every route, once per app; a shape is the route's path with
+    its parameters unnamed, so "/a/{id}" and "/a/{case_id}" are one shape."""
+    from fastapi.routing import iter_route_contexts
+
+    if not hasattr(app.state, "route_shapes"):
+        app.state.route_shapes = [
+            (context.path_regex, frozenset(context.methods or ()),
+             PARAMETER.sub("{}", context.path))
+            for context in iter_route_contexts(app.routes) if context.methods]
+    return app.state.route_shapes
+
+
+def page_above(request: Request) -> str | None:
+    """The nearest address above `request`'s that is a page of the same route family (the
+    route's own path cut short, and a page there: "/cases/{id}/reply" -> "/cases/{id}", never
+    "/care/doses" read as "/care/{location_id}"), where a form posted to this address is
+    shown. None when this address takes no other method or no address above is a page."""
+    routes, path = _routes(request.app), request.url.path.rstrip("/")
+    shape = next((shape for regex, methods, shape in routes
+                  if "GET" not in methods and regex.match(path)), None)
+    if shape is None:
+        return None
+    parts, shape_parts = path.split("/"), shape.split("/")
+    for depth in range(min(len(parts), len(shape_parts)) - 1, 0, -1):
+        above, above_shape = "/".join(parts[:depth]) or "/", "/".join(shape_parts[:depth]) or "/"
+        if any("GET" in methods and shape == above_shape and regex.match(above)
+               for regex, methods, shape in routes):
+            return above
+    return None
+
+
 async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if exc.status_code == 400:
         if str(exc.detail).startswith("Too many"):  # Starlette's cap on a form's parts
@@ -246,6 +282,13 @@ async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
                               else None)
     if exc.status_code == 413:  # a body streamed past the limit (api/middleware.py)
         return await body_not_taken(request, 413, str(exc.detail), code="too_large")
+    # A form's address opened again (a refused form is answered there; then a new tab, a
+    # restored session, Enter in the address bar): the page the form is on, which checks who
+    # may see it (a recipient's link says the way back in their language instead).
+    if (exc.status_code == 405 and request.method in ("GET", "HEAD")
+            and not wants_json(request) and not request.url.path.startswith("/r/")
+            and (above := page_above(request))):
+        return redirect(above)
     messages = {404: NOT_FOUND, 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return error_response(request, exc.status_code, message, code="http_error")

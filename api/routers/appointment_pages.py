@@ -396,22 +396,6 @@ async def offer_slot(request: Request, location_id: Id, user: CurrentUser,
         f"offered."))
 
 
-@pages.get("/care/{location_id}/appointments/slots")
-async def back_to_day(location_id: Id, user: CurrentUser, session: SessionDep) -> Response:
-    """A refused offer's address opened again (a new tab, a restored session): the
-    appointments page, where the form is (it answered 405 with the home page only)."""
-    await _managed_site(session, user, location_id)
-    return redirect(f"/care/{location_id}/appointments")
-
-
-@pages.get("/care/{location_id}/appointments/slots/{slot_id}/withdraw")
-async def back_to_slot(location_id: Id, slot_id: Id, user: CurrentUser,
-                       session: SessionDep) -> Response:
-    """A refused withdrawal's address opened again: the time's own page."""
-    await _managed_site(session, user, location_id)
-    return redirect(f"/care/{location_id}/appointments/slots/{slot_id}")
-
-
 async def _slot_page(request: Request, session, location: Location, slot: AppointmentSlot,
                      values: dict | None = None, errors: dict | None = None,
                      status_code: int = 200) -> HTMLResponse:

@@ -265,19 +265,6 @@ async def person_action(request: Request, location_id: Id, recipient_id: Id, act
     return redirect(here, notice=f"Dose {dose.dose_number} is recorded.{reminder}")
 
 
-@pages.get("/care/{location_id}/recipients/{recipient_id}/record")
-@pages.get("/care/{location_id}/recipients/{recipient_id}/check-in")
-@pages.get("/care/{location_id}/recipients/{recipient_id}/identity")
-async def back_to_person(location_id: Id, recipient_id: Id, user: CurrentUser,
-                         session: SessionDep) -> Response:
-    """The address a refused form was answered at, opened again (a new tab, a restored
-    session, Enter in the address bar): the person's page, where the form is (it answered
-    405 with the home page only); someone not served here stays not found."""
-    location = await care.care_site(session, user, location_id, write=True)
-    await care.recipient_at(session, location, recipient_id)
-    return redirect(f"/care/{location_id}/recipients/{recipient_id}")
-
-
 async def _reminder_said(session, gateway, person: Recipient, dose) -> str:
     """What follows a first dose of a two-dose product, for the provider to tell the person:
     the day the reminder is emailed and to which address, or that none is (no address)."""
@@ -309,7 +296,7 @@ async def edit_form(request: Request, administration_id: Id, user: CurrentUser,
 async def back_to_dose(administration_id: Id, user: CurrentUser,
                        session: SessionDep) -> Response:
     """A refused removal's address opened again: the dose's correction page, where the
-    removal's form is (see `back_to_person`)."""
+    removal's form is, not the page above it (api/errors.page_above: the others)."""
     dose = await _dose(session, user, administration_id)
     return redirect(f"/care/doses/{dose.id}/edit")
 

@@ -127,13 +127,6 @@ async def upload_page(request: Request, user: Uploader, session: SessionDep,
                            help_url=help_url, status_code=error.status_code)
 
 
-@pages.get("/recipients/uploads")
-async def back_to_uploads(_user: Uploader) -> Response:
-    """A refused upload's address opened again (a new tab, a restored session): the page with
-    the upload form (it answered 405 with the home page only)."""
-    return redirect("/recipients")
-
-
 @pages.get("/recipients/uploads/{upload_id}", response_class=HTMLResponse)
 async def upload_result(request: Request, upload_id: Id, user: Uploader,
                         session: SessionDep) -> HTMLResponse:
