@@ -11,6 +11,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from tests.support.timeskipping import finishing_sleep
 
 BROKEN = RPCError("h2 protocol error: http2 error", RPCStatusCode.INTERNAL, b"")
+TIMED_OUT = RPCError("Timeout expired", RPCStatusCode.CANCELLED, b"")  # the client's deadline
 
 
 def breaking_clock(env, errors: list[RPCError]):
@@ -38,11 +39,12 @@ def breaking(env, errors: list[RPCError], asked: list[timedelta]):
     return sleep
 
 
-async def test_a_sleep_the_connection_broke_under_is_finished(ts_env):
+@pytest.mark.parametrize("error", [BROKEN, TIMED_OUT], ids=["broken", "timed-out"])
+async def test_a_sleep_the_connection_broke_under_is_finished(ts_env, error):
     asked: list[timedelta] = []
     before = await ts_env.get_current_time()
-    clock = breaking_clock(ts_env, [BROKEN])  # its first reading breaks too
-    await finishing_sleep(clock, breaking(ts_env, [BROKEN], asked))(timedelta(days=3))
+    clock = breaking_clock(ts_env, [error])  # its first reading breaks too
+    await finishing_sleep(clock, breaking(ts_env, [error], asked))(timedelta(days=3))
     moved = await ts_env.get_current_time() - before
     assert asked[0] == timedelta(days=3) and timedelta(days=1) < asked[1] <= timedelta(days=1.5)
     assert timedelta(days=3) <= moved < timedelta(days=3, hours=1), moved
