@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from fastapi import Request, Response
-from sqlmodel import delete, select
+from sqlmodel import delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.scope import Portal, portal_from
@@ -15,6 +15,9 @@ from models.schemas import TokenOut, UserOut
 
 SESSION_COOKIE = "cvms_session"
 CSRF_COOKIE = "cvms_csrf"
+# A browser's last request is written at most this often (one write a minute per active
+# browser, not one per request); the idle limit is counted from it.
+SEEN_EVERY = timedelta(minutes=1)
 
 
 def presented_key(request: Request) -> tuple[str | None, str]:
@@ -33,12 +36,15 @@ def client_address(request: Request) -> str:
 
 async def load_viewer(request: Request, session: AsyncSession) -> tuple[User | None, Portal]:
     """The signed-in person and their portal locations, in one query (this runs on every
-    request): the session's row, its user, and each location the user holds with a profile."""
-    key, _how = presented_key(request)
+    request): the session's row, its user, and each location the user holds with a profile.
+    A browser's session (the cookie's) also ends after the settings' idle minutes without a
+    request; its last request is kept to the minute."""
+    key, how = presented_key(request)
     if not key:
         return None, Portal()
     rows = (await session.exec(
-        select(User, WebSession.expires_at, UserLocation, Location.name)
+        select(User, WebSession.expires_at, WebSession.last_seen_at, WebSession.created_at,
+               UserLocation, Location.name)
         .join(WebSession, WebSession.user_id == User.id)
         .outerjoin(UserLocation, (UserLocation.user_id == User.id)
                    & UserLocation.profile.is_not(None))
@@ -47,10 +53,20 @@ async def load_viewer(request: Request, session: AsyncSession) -> tuple[User | N
         .order_by(UserLocation.direct.desc(), Location.name))).all()
     if not rows:
         return None, Portal()
-    user, expires_at = rows[0][0], rows[0][1]
-    if as_utc(expires_at) <= utcnow() or not user.can_log_in:
+    user, expires_at, last_seen, started = rows[0][:4]
+    now = utcnow()
+    if as_utc(expires_at) <= now or not user.can_log_in:
         return None, Portal()
-    return user, portal_from(user, [(held, name) for _user, _expires, held, name in rows
+    if how == "cookie":
+        seen = as_utc(last_seen or started)
+        idle = timedelta(minutes=request.app.state.services.settings.session_idle_minutes)
+        if now - seen > idle:
+            return None, Portal()
+        if now - seen >= SEEN_EVERY:
+            await session.exec(update(WebSession).where(WebSession.key_hash == token_hash(key))
+                               .values(last_seen_at=now))
+            await session.commit()
+    return user, portal_from(user, [(held, name) for *_session, held, name in rows
                                     if held is not None and name is not None])
 
 

@@ -79,6 +79,10 @@ class Settings(BaseSettings):
     trusted_proxies: str = ""
     secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     session_hours: int = 12
+    # A browser's session also ends after this long without a request (a clinic's shared
+    # computer left signed in; NIST SP 800-63B asks 30 minutes at AAL2). API clients' bearer
+    # tokens end only at `session_hours`.
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     # argon2id's cost for a stored password: OWASP's recommended minimum (m = 19 MiB, t = 2,
     # p = 1; ~20 ms a hash), below which ENVIRONMENT=production does not start. A login made
     # with other parameters is rehashed with these (api/domain/accounts.py). The test suite

@@ -66,6 +66,9 @@ class WebSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True)
     created_at: datetime = created_at_field()
     expires_at: datetime = Field(sa_type=UtcDateTime())
+    # the browser's last request, kept to the minute (api/sessions.py): a browser's session
+    # also ends after SESSION_IDLE_MINUTES without one
+    last_seen_at: datetime | None = Field(default=None, sa_type=UtcDateTime())
     ip_address: str | None = Field(default=None, max_length=64)
     user_agent: str | None = Field(default=None, max_length=400)
 
