@@ -106,10 +106,12 @@ def refuse_roles(request: Request, user: User, allowed: frozenset[Role]) -> None
     elsewhere = next((h for h in portal.holdings if h.profile in allowed), None) \
         if portal is not None and portal.active is not None else None
     if elsewhere is not None:  # the role is theirs at another of their locations
-        raise Forbidden(f"{what} is for the {needed} role. At {portal.active.name}, your "
-                        f"active location, you work as {acting.label}: switch your active "
-                        f"location to {elsewhere.name}, where you work as "
-                        f"{elsewhere.profile.label}, then open it again.")
+        refused = Forbidden(f"{what} is for the {needed} role. At {portal.active.name}, your "
+                            f"active location, you work as {acting.label}: switch your active "
+                            f"location to {elsewhere.name}, where you work as "
+                            f"{elsewhere.profile.label}, then open it again.")
+        refused.switch_to = (elsewhere.location_id, elsewhere.name)
+        raise refused
     raise Forbidden(f"{what} is for the {needed} role. You are signed in as "
                     f"{acting.label}.")
 

@@ -43,7 +43,10 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, message: str,
-                   errors: dict[str, str] | None = None, code: str = "error") -> Response:
+                   errors: dict[str, str] | None = None, code: str = "error",
+                   switch_to: tuple[int, str] | None = None) -> Response:
+    """The API's JSON, or the error page (`switch_to`: a location of theirs where the refused
+    page is allowed, offered as a switch that opens it)."""
     if wants_json(request):
         body = {"detail": message, "code": code, "errors": errors or {}}
         return JSONResponse(body, status_code=status)
@@ -57,7 +60,9 @@ def error_response(request: Request, status: int, message: str,
     try:
         return render(request, "error.html", {
             "status": status, "title": title, "message": message,
-            "errors": {_label(name): problem for name, problem in (errors or {}).items()}},
+            "errors": {_label(name): problem for name, problem in (errors or {}).items()},
+            "switch_to": switch_to, "here": request.url.path + (
+                f"?{request.url.query}" if request.url.query else "")},
             status_code=status)
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         log.exception("error page failed to render")
@@ -89,7 +94,9 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
         return await send_again(request, exc)
     if isinstance(exc, NotAuthenticated):
         return _not_authenticated(request, exc)
-    response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code)
+    response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code,
+                              switch_to=getattr(exc, "switch_to", None)
+                              if request.method == "GET" else None)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response

@@ -30,6 +30,9 @@ class NotAuthenticated(CVMSError):
 class Forbidden(CVMSError):
     status_code = HTTPStatus.FORBIDDEN
     code = "forbidden"
+    # (location id, name): a portal location of theirs where what was refused is allowed;
+    # the refusal page offers to switch there and open the page again
+    switch_to: tuple[int, str] | None = None
 
 
 class PasswordChangeRequired(Forbidden):

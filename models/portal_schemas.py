@@ -138,6 +138,13 @@ class ActiveLocationIn(Strict):
     location_id: Id
 
 
+class ActiveLocationForm(ActiveLocationIn):
+    """The pages' switch: and the page to open there (a refusal's "switch and open this page"),
+    one of this site's paths."""
+
+    next: str | None = Field(default=None, max_length=2000)
+
+
 class PeopleSearch(Strict):
     """By name or by username, never both at once; at least 3 characters."""
 

@@ -8,7 +8,7 @@ from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import portal_accounts, undelivered
 from api.domain.scope import managed_location_ids
 from api.forms import form_values, parse, validated_form
-from api.pages import PageLinks, redirect, render
+from api.pages import PageLinks, redirect, render, same_site_path
 from api.params import Id, form_id, page_number
 from api.routing import Router
 from core.errors import CVMSError, NotFound, SentMeanwhile
@@ -16,7 +16,7 @@ from models.enrollment import Location, UserLocation
 from models.enums import Role
 from models.portal_rules import PAGE_SIZE, PLACEHOLDERS, PROFILES, tabs_for
 from models.portal_schemas import (
-    ActiveLocationIn,
+    ActiveLocationForm,
     LocationGrant,
     PeopleSearch,
     PortalContactEdit,
@@ -55,11 +55,12 @@ AT_ACTIVE_LOCATION = {"recipients": "/care/{}", "appointments": "/care/{}/appoin
 
 @router.post("/portal/active-location")
 async def switch(request: Request, user: CurrentUser, session: SessionDep) -> Response:
-    body = validated_form(ActiveLocationIn, await form_values(request))
+    body = validated_form(ActiveLocationForm, await form_values(request))
     await portal_accounts.switch(session, user, body.location_id, request.state.portal)
     shown = next(h.name for h in request.state.portal.holdings
                  if h.location_id == body.location_id)
-    return redirect("/portal", notice=f"You are now working at {shown}.")
+    return redirect(same_site_path(body.next) if body.next else "/portal",
+                    notice=f"You are now working at {shown}.")
 
 
 async def _my_locations(session, user) -> list[tuple[str, str]]:
