@@ -150,3 +150,49 @@ async def test_a_profile_changed_on_a_record_is_saved_where_its_form_said(page, 
     async with system.sessions() as session:
         held = await session.get(UserLocation, (staff_id, manager.location_id))
     assert held.profile == Role.PROVIDER_READONLY
+
+
+async def _staff(system, manager, password: bool = True) -> int:
+    async with system.sessions() as session:
+        staff = User(email=f"staff-{tag()}@example.org".lower(), first_name="Sam",
+                     last_name="Staff", role=Role.PROVIDER,
+                     password_hash=PASSWORD_HASH if password else None,
+                     active_location_id=manager.location_id)
+        session.add(staff)
+        await session.flush()
+        session.add(UserLocation(user_id=staff.id, location_id=manager.location_id,
+                                 profile=Role.PROVIDER, direct=True))
+        await session.commit()
+        return staff.id
+
+
+async def test_deactivate_reactivate_and_invite_again_are_done_after_a_switch_elsewhere(
+        page, system):
+    """The record's forms that name no location (deactivate, reactivate, send the invitation
+    again) were refused whole after a switch in another tab; they now name the person's
+    direct location, which the manager manages, as the record's other forms name theirs."""
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager)
+    staff_id = await _staff(system, manager)
+    await log_in(page, manager.email)
+    await _working_at(page, manager.location_id)
+    main = page.locator("main")
+    await page.goto(f"/portal/accounts/{staff_id}")
+    await _switch_in_another_tab(page, other_id, other_name)
+    await page.get_by_role("button", name="Deactivate Sam Staff").click()
+    await page.get_by_role("button", name="Yes, deactivate Sam Staff").click()
+    await expect(main).to_contain_text("Sam Staff is deactivated and signed out")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+
+    await _switch_in_another_tab(page, other_id, other_name)
+    await page.get_by_role("button", name="Reactivate Sam Staff").click()
+    await expect(main).to_contain_text("Sam Staff is active again")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+
+    invited = await _staff(system, manager, password=False)
+    await page.goto(f"/portal/accounts/{invited}")
+    await _switch_in_another_tab(page, other_id, other_name)
+    await page.get_by_role("button", name="Send the invitation again").click()
+    await expect(main).to_contain_text("A new invitation is on its way")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    await assert_accessible(page)

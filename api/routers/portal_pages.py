@@ -156,6 +156,8 @@ async def _record(request, session, user, user_id: int, status_code: int = 200, 
         "profiles": PROFILE_OPTIONS, "values": values, "identity": identity,
         "identity_refusal": refusal,
         "profile_at": at[1] if at else None,
+        "acting_location_id": direct.location_id if direct is not None
+        and direct.location_id in mine else None,
         "seen": portal_accounts.record_key(person, at[0].profile if at else None),
         "standing": portal_accounts.standing(person),
         "bounced": await undelivered.portal_invitation(session, person)
@@ -177,7 +179,8 @@ async def account(request: Request, user_id: Id, user: CurrentUser,
     return await _record(request, session, user, user_id)
 
 
-LOCATION_FORMS = ("edit", "locations", "remove")  # a record's forms that name a location
+# a record's forms that name a location (the last three: the person's direct location)
+LOCATION_FORMS = ("edit", "locations", "remove", "invite", "deactivate", "reactivate")
 
 
 @router.post("/portal/accounts/{user_id}/{action}", response_class=HTMLResponse)
