@@ -30,6 +30,10 @@ MAX_SIDE = 2000
 MAX_SCREENSHOT_SIDE = 4096
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF"}
 MAX_SIGNATURE_BYTES = 512 * 1024
+# The signing pages' pad is 600 x 200; a signature larger than three pads side by side on either
+# side is no drawing of one (a 6,300-pixel square took ~13 s to check, ~8 s per PDF printing it).
+MAX_SIGNATURE_SIDE = 1800
+SIGNATURE_TOO_LARGE = "The drawn signature is too large. Clear it and draw it again."
 UNSAFE_NAME_CHARACTERS = set('<>:"/\\|?*`')  # markup, quoting and path characters
 NOT_A_PHOTO = ("This file is not a picture we can read. Upload a JPEG or PNG photo taken of "
                "the storage unit.")
@@ -47,11 +51,16 @@ async def off_the_loop(work: Callable[..., T], *args) -> T:
     return await asyncio.get_running_loop().run_in_executor(IMAGE_WORK, work, *args)
 
 
-def _open_checked(raw: bytes, field: str, formats: set[str]) -> Image.Image:
+def _open_checked(raw: bytes, field: str, formats: set[str],
+                  max_side: int | None = None) -> Image.Image:
+    """The picture, decoded, once its header passed: its format, its pixels (and, given
+    `max_side`, each side) within bounds, read before any pixel is."""
     try:
         probe = Image.open(BytesIO(raw))
         if probe.format not in formats:
             raise Invalid(NOT_A_PHOTO, field=field)
+        if max_side is not None and max(probe.width, probe.height) > max_side:
+            raise Invalid(SIGNATURE_TOO_LARGE, field=field)
         if probe.width * probe.height > MAX_PIXELS:
             raise Invalid("This picture has too many pixels; upload one under 40 megapixels.",
                           field=field)
@@ -144,9 +153,8 @@ def decode_signature_image(data_url: str, field: str = "signature") -> bytes:
         raise Invalid("The drawn signature could not be read. Clear it and draw it again.",
                       field=field) from error
     if len(raw) > MAX_SIGNATURE_BYTES:
-        raise Invalid("The drawn signature is too large. Clear it and draw it again.",
-                      field=field)
-    image = _open_checked(raw, field, {"PNG"})
+        raise Invalid(SIGNATURE_TOO_LARGE, field=field)
+    image = _open_checked(raw, field, {"PNG"}, MAX_SIGNATURE_SIDE)
     if image.getbbox() is None or _is_blank(image):
         raise Invalid("The signature box is empty. Draw your signature, or type your name.",
                       field=field)
