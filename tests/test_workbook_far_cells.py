@@ -134,3 +134,23 @@ async def test_a_row_of_cells_without_places_too_wide_is_refused(system):
     answer = await upload(http, manager, book)
     assert answer.status_code == 422, answer.text
     assert "column BXX" in answer.json()["errors"]["file"], answer.json()
+
+
+@pytest.mark.parametrize("written", [b"<c." * 30_000, b"<c" + b' r="A1"' * 60_000],
+                         ids=["cell openings never closed", "one opening's place repeated"])
+async def test_cell_openings_that_lead_nowhere_are_answered_at_once(system, written):
+    """The search for formula cells went on from each "<c" to the next ">", and back from it:
+    30,000 "<c." in a comment (a 6 KB file) held the interpreter, and everyone's requests, for
+    ~30 s, and one opening with 60,000 places longer still (each doubling of either takes four
+    times as long). Each opening is now read once, up to where it ends."""
+    import time
+
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    book = rewritten(xlsx(rows(2, tag())), lambda name, data: data if name != SHEET else
+                     data.replace(b"</sheetData>", b"</sheetData><!--" + written + b"-->", 1))
+    started = time.monotonic()
+    answer = await upload(http, manager, book)
+    took = time.monotonic() - started
+    assert answer.status_code == 201, answer.text
+    assert took < 5, f"answered after {took:.0f} s"

@@ -91,8 +91,14 @@ def read_sheet(data: bytes, max_rows: int, header_rows: int, field: str,
 # A formula's text holds no "<" (XML writes it &lt;), so the search for its end stops at the next
 # tag: with ".*?" each unclosed <f> scanned to the sheet's end, and 8,000 of them in one row took
 # 12 s with the interpreter held (a 1 MB sheet: minutes), before the reader saw it was broken.
-FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*>\s*'
-                          rb'<(?:\w+:)?f\b([^>]*?)(?:/>|>([^<]*)</(?:\w+:)?f>)')
+# Nor do a tag's attributes hold "<": each cell's opening is read once (possessively) up to its
+# end, and its place found in it after (a formula's own tag ends at "/>" or ">"). Read lazily up
+# to a place and on to a ">", 30,000 "<c." never closed (each scanned on to the one ">" after
+# them) or one opening holding 60,000 places (each tried in turn) held the interpreter for
+# minutes.
+FORMULA_CELL = re.compile(rb'<(?:\w+:)?c\b([^<>]*+)>\s*+'
+                          rb'<(?:\w+:)?f\b([^<>]*?)(?:/>|>([^<]*+)</(?:\w+:)?f>)')
+CELL_PLACE = re.compile(rb'\br="([A-Z]+)(\d+)"')
 
 
 def _formula_cells(archive: zipfile.ZipFile, part: str, field: str) -> dict[tuple[int, int], str]:
@@ -104,7 +110,10 @@ def _formula_cells(archive: zipfile.ZipFile, part: str, field: str) -> dict[tupl
         raise Unreadable("This workbook is truncated or damaged: its first sheet cannot be "
                          "unpacked.", field=field) from error
     found = {}
-    for letters, number, _attributes, text in FORMULA_CELL.findall(xml):
+    for attributes, _formula_attributes, text in FORMULA_CELL.findall(xml):
+        if (place := CELL_PLACE.search(attributes)) is None:
+            continue
+        letters, number = place.groups()
         column = 0
         for letter in letters.decode():
             column = column * 26 + ord(letter) - 64
