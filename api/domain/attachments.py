@@ -96,6 +96,7 @@ async def _store(session: AsyncSession, upload: Upload, kind: str,
         except Invalid as error:  # a picture cut short or damaged: named, as the others are
             raise Invalid(gettext(NOT_A_PICTURE).format(name=upload.filename),
                           field="attachments") from error
+        kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"  # as re-saved
     # named as what it is: a PDF sent as scan.png, a workbook as report.pdf, are not kept so
     name = kind_name(name, "picture" if picture else "attachment", KIND_EXTENSIONS[kind])
     return await store_file(session, data, filename=name, content_type=kind,

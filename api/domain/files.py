@@ -123,7 +123,8 @@ def served_name(filename: str, content_type: str) -> str:
 def reencode_photo(raw: bytes, field: str, keep_png: bool = False) -> tuple[bytes, int, int]:
     """A fresh JPEG from the pixels only: EXIF (location, camera, owner) is dropped. With
     `keep_png` (a case's attachment), a PNG stays a PNG, equally bare, and a picture keeps up
-    to MAX_SCREENSHOT_SIDE (a screenshot's text stays sharp)."""
+    to MAX_SCREENSHOT_SIDE (a screenshot's text stays sharp). What is kept is never larger
+    than MAX_PHOTO_BYTES: a PNG that would be is kept as a JPEG (its bytes say which)."""
     if not raw:
         raise Invalid("Choose a photo to upload.", field=field)
     if len(raw) > MAX_PHOTO_BYTES:
@@ -137,7 +138,15 @@ def reencode_photo(raw: bytes, field: str, keep_png: bool = False) -> tuple[byte
     out = BytesIO()
     if png:
         image.save(out, "PNG", optimize=True)
-    else:
+        if out.tell() <= MAX_PHOTO_BYTES:
+            return out.getvalue(), image.width, image.height
+        # fine detail a PNG cannot hold in 10 MB (a 5.6 MB one came out at 47 MB): a JPEG,
+        # and at the photos' size if even that would pass the limit
+        image, out = image.convert("RGB"), BytesIO()
+    image.save(out, "JPEG", quality=85, optimize=True)
+    if out.tell() > MAX_PHOTO_BYTES and max(image.size) > MAX_SIDE:
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        out = BytesIO()
         image.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue(), image.width, image.height
 
