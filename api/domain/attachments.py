@@ -8,6 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.files import KIND_EXTENSIONS, kind_name, off_the_loop, reencode_photo, store_file
 from api.domain.section_b import Upload
+from api.domain.workbook import DAMAGED
 from api.params import id_or_none
 from core.errors import Invalid
 from core.i18n import N_, gettext
@@ -42,7 +43,7 @@ def _kind(upload: Upload) -> str | None:
             with zipfile.ZipFile(BytesIO(data)) as archive:
                 if "xl/workbook.xml" in archive.namelist():
                     return XLSX
-        except zipfile.BadZipFile:
+        except DAMAGED:  # a damaged zip, however the reader names it
             return None
         return None
     if data[:3] == b"\xff\xd8\xff":

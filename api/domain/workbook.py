@@ -45,6 +45,12 @@ PLACE = re.compile(rb'\br\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
 MAX_COLUMNS = 256  # IV, Excel 2003's last column: far right of any list we take
 
 
+# What reading a damaged zip raises besides BadZipFile: a format version or a compression method
+# the reader does not know (NotImplementedError), an entry placed before the file's start
+# (ValueError: a negative seek), a part cut short (EOFError, zlib.error). Each went out as a 500.
+DAMAGED = (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError)
+
+
 class Unreadable(Invalid):
     """The file is not a workbook we can read; the message says why."""
 
@@ -106,7 +112,7 @@ def _formula_cells(archive: zipfile.ZipFile, part: str, field: str) -> dict[tupl
     another's formula holds none of its own: it reads "=")."""
     try:
         xml = archive.read(part)  # within the row cap, counted above
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+    except (KeyError, *DAMAGED) as error:
         raise Unreadable("This workbook is truncated or damaged: its first sheet cannot be "
                          "unpacked.", field=field) from error
     found = {}
@@ -125,7 +131,7 @@ def _formula_cells(archive: zipfile.ZipFile, part: str, field: str) -> dict[tupl
 def _open_zip(data: bytes, field: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile as error:
+    except DAMAGED as error:
         raise Unreadable("This file is not an Excel workbook (.xlsx), or it is truncated: its "
                          "zip structure is incomplete.", field=field) from error
     if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
@@ -154,8 +160,7 @@ def _sheet_parts(archive: zipfile.ZipFile, field: str) -> list[tuple[str, str]]:
                  for sheet in book.iterfind(f"{MAIN_NS}sheets/{MAIN_NS}sheet")]
         if not found:
             raise KeyError("no sheet")
-    except (KeyError, ElementTree.ParseError, AttributeError, TypeError,
-            zipfile.BadZipFile, zlib.error, OSError) as error:
+    except (KeyError, ElementTree.ParseError, AttributeError, TypeError, *DAMAGED) as error:
         raise Unreadable("This file is not an Excel workbook (.xlsx): it has no readable list "
                          "of sheets.", field=field) from error
     return found
@@ -202,7 +207,7 @@ def _count_rows(archive: zipfile.ZipFile, part: str, field: str,
                     far_column = max(far_column, *map(
                         _column_number, {letters for letters, _n in places}))
                 time.sleep(PAUSE)  # hand the GIL to the event loop between chunks
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+    except (KeyError, *DAMAGED) as error:
         raise Unreadable("This workbook is truncated or damaged: its first sheet cannot be "
                          "unpacked.", field=field) from error
     # a tag without its place: how far it reaches is for the exact reading to tell
@@ -219,7 +224,7 @@ def _reach(archive: zipfile.ZipFile, part: str, field: str) -> "_Reach":
         with archive.open(part) as stream:
             while chunk := stream.read(CHUNK):
                 reach.feed(chunk)
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+    except (KeyError, *DAMAGED) as error:
         raise Unreadable("This workbook is truncated or damaged: its first sheet cannot be "
                          "unpacked.", field=field) from error
     return reach
@@ -303,7 +308,7 @@ def _refuse_overcounted_strings(archive: zipfile.ZipFile, field: str) -> None:
         try:
             with archive.open(info) as stream:
                 head = stream.read(4096)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as error:
+        except DAMAGED as error:
             raise Unreadable("This workbook is truncated or damaged: its text cannot be "
                              "unpacked.", field=field) from error
         counted = SHARED_STRINGS_COUNT.search(head)
