@@ -33,7 +33,7 @@ from models.enrollment_enums import OfficerRole
 from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links, signed_copy_path
 from models.review import SigningRequest, SigningRound, others_pending
 from models.section_b_snapshot import agreement_data
-from models.signatures import Signature
+from models.signatures import Signature, signed_before
 from notifications.catalogue import (
     EmailKind,
     SignatureReceiptContext,
@@ -213,6 +213,8 @@ class SigningActivities(MailingActivities):
             recipient_name=request.officer_name, organization_name=org.legal_name,
             role_label=OfficerRole(request.officer_role).label, locations=names, links=links,
             expires_on=expires, reminder=reminder, addendum=signing_round.addendum,
+            signed_before=await signed_before(session, request.organization_id,
+                                              request.officer_role, request.officer_email),
             renewal=renewal)
 
     @activity.defn

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Text, func
 from sqlmodel import Field, SQLModel, select
 
 from models.agreements import DocumentKind
@@ -31,6 +31,17 @@ class Signature(SQLModel, table=True):
     signed_at: datetime = created_at_field()
     voided_at: datetime | None = time_field()
     void_reason: str | None = Field(default=None, max_length=300)
+
+
+async def signed_before(session, organization_id: int, role: str, email: str) -> bool:
+    """Whether this officer (role and address) signed any of the organization's documents,
+    even one voided since: only they are told a new request is an addendum to what they
+    signed; the other officer, who never signed, is told it replaces the earlier request."""
+    found = await session.exec(select(Signature.id).where(
+        Signature.organization_id == organization_id,
+        Signature.signer_role == getattr(role, "value", role),
+        func.lower(Signature.signer_email) == email.lower()).limit(1))
+    return found.first() is not None
 
 
 async def redistribution_signed(session, organization_id: int) -> bool:

@@ -158,6 +158,7 @@ class SigningRequestContext(EmailContext):
     expires_on: str
     reminder: int
     addendum: list[str] = []  # what changed since the officer last signed
+    signed_before: bool = True  # the officer signed before: the request is an addendum
     renewal: bool = False  # sent again (asked for, or the request corrected): older links died
 
 

@@ -22,7 +22,7 @@ from models.enrollment_schemas import SignatureIn
 from models.links import PROBLEMS as ALL_PROBLEMS
 from models.links import SIGNING_PURPOSE, find_link, link_problem
 from models.review import SigningRequest, SigningRound, others_pending
-from models.signatures import Signature
+from models.signatures import Signature, signed_before
 
 PROBLEMS = ALL_PROBLEMS[SIGNING_PURPOSE]
 
@@ -36,6 +36,7 @@ class SigningPage:
     round_number: int
     addendum: list[str]
     ready: dict[int, bool]  # location id -> its Section B is complete
+    signed_before: bool = True  # the officer signed before: the changes are since then
 
 
 def _gone(problem: str) -> Gone:
@@ -80,7 +81,10 @@ async def open_link(session: AsyncSession, token: str) -> SigningPage:
     return SigningPage(link=link, request=request, document=DOCUMENTS[request.document],
                        data=json.loads(request.content)["data"],
                        round_number=signing_round.number, addendum=signing_round.addendum,
-                       ready=await _ready(session, signing_round.location_ids))
+                       ready=await _ready(session, signing_round.location_ids),
+                       signed_before=await signed_before(session, request.organization_id,
+                                                         request.officer_role,
+                                                         request.officer_email))
 
 
 async def _ready(session: AsyncSession, location_ids: list[int]) -> dict[int, bool]:
