@@ -45,7 +45,7 @@ class SigningRoundWorkflow:
         self.opened = False
         self.pending: set[int] = set()
         self.signed: list[int] = []
-        self.renew: list[int] = []
+        self.renew: list[list[int]] = []  # each ask: the requests renewed in one email
         self.cancelled = False
         self.reminders = 0
         self.renewals = 0
@@ -101,10 +101,12 @@ class SigningRoundWorkflow:
             await workflow.execute_activity_method(S.send_receipt, ref, **MAIL)
             self.signed.pop(0)
         while self.renew:
-            request_id = self.renew.pop(0)
-            if request_id in self.pending and not self.cancelled:
+            # one ask, one email: its documents still waiting, each with a fresh link (an ask
+            # without `also`, as every ask before it, is one document, as it always was)
+            request_ids = [r for r in self.renew.pop(0) if r in self.pending]
+            if request_ids and not self.cancelled:
                 self.renewals += 1
-                await self._notify([request_id], f"renew-{self.renewals}", 0)
+                await self._notify(request_ids, f"renew-{self.renewals}", 0)
 
     async def _notify(self, request_ids: list[int], label: str, reminder: int) -> None:
         notice = SigningNotice(round_id=self.round_id, request_ids=request_ids, label=label,
@@ -133,12 +135,14 @@ class SigningRoundWorkflow:
 
     @workflow.update
     async def renew_link(self, data: RenewLink) -> str:
-        self.renew.append(data.request_id)
+        self.renew.append([data.request_id, *data.also])
         return "A new signing link is on its way."
 
     @renew_link.validator
     def _validate_renew(self, data: RenewLink) -> None:
         in_time(data)
+        if not self.cancelled and any(r in self.pending for r in data.also):
+            return  # another document of the ask still waits: that one is renewed
         self._signable(data.request_id)
 
     @workflow.signal

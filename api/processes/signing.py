@@ -16,6 +16,9 @@ async def sign(gateway: Gateway, session: AsyncSession, organization_id: int, ro
 
 
 async def renew_link(gateway: Gateway, organization_id: int, round_number: int,
-                     request_id: int) -> str:
+                     request_id: int, also: list[int] = ()) -> str:
+    """A fresh link for the request, and for `also` (the same officer's other documents in
+    the round) in the same email."""
     return await gateway.update(ids.signing_round(organization_id, round_number),
-                                Round.renew_link, RenewLink(request_id=request_id))
+                                Round.renew_link,
+                                RenewLink(request_id=request_id, also=list(also)))

@@ -65,6 +65,8 @@ class SignatureRecorded(BaseModel):
 
 class RenewLink(Command):
     request_id: int
+    # the same officer's other documents in the round, renewed in the same email
+    also: list[int] = []
 
 
 class RequestRef(BaseModel):
