@@ -218,7 +218,7 @@ class EnrollmentActivities(MailingActivities):
                 url = self.settings.link(f"/invite/{token}")
             context = SectionBReminderContext(
                 recipient_name=location.coordinator_first_name, organization_name=org.legal_name,
-                location_name=location.name, number=data.number, days_idle=7,
+                location_name=location.name, number=data.number, days_idle=data.days_idle or 7,
                 action_url=url, needs_registration=needs_registration)
             to = location.coordinator_email
         await self.mailer.send(key, EmailKind.SECTION_B_REMINDER, [to], context)
@@ -232,7 +232,8 @@ class EnrollmentActivities(MailingActivities):
             context = SectionBEscalationContext(
                 recipient_name=admin.first_name, organization_name=org.legal_name,
                 location_name=location.name, coordinator_name=location.coordinator_name,
-                coordinator_email=location.coordinator_email, days_idle=7 * data.number,
+                coordinator_email=location.coordinator_email,
+                days_idle=data.days_idle or 7 * data.number,
                 dashboard_url=self.settings.link("/organization"))
         await self.mailer.send(key, EmailKind.SECTION_B_ESCALATION, [admin.email], context)
 

@@ -91,7 +91,7 @@ class LocationEnrollmentWorkflow:
         if data.state is None and patched(self.data.release, STEPS_PROJECT):
             # The invitation's step writes the first status (and the first reminder, counted
             # from now) before the email goes out.
-            self.s.last_activity = workflow.now()
+            self.s.last_activity = self.s.idle_since = workflow.now()
             await self._invite(then=self._change(S.NEW, WAITING_REGISTRATION))
         elif data.state is None:
             # The status is projected before the invitation goes out: a coordinator who
@@ -101,7 +101,7 @@ class LocationEnrollmentWorkflow:
             if not project_first:
                 await self._invite()
             if patched(self.data.release, PROJECT_REMINDER):
-                self.s.last_activity = workflow.now()  # projected with the first status
+                self.s.last_activity = self.s.idle_since = workflow.now()  # projected first
             await self._project(S.NEW, WAITING_REGISTRATION)
             if project_first:
                 await self._invite()
@@ -143,6 +143,7 @@ class LocationEnrollmentWorkflow:
         if seen.revision != s.revision_seen and seen.updated_at is not None:
             s.revision_seen = seen.revision
             s.last_activity = max(s.last_activity or seen.updated_at, seen.updated_at)
+            s.idle_since = max(s.idle_since or seen.updated_at, seen.updated_at)
             if s.status == S.NEW:
                 await self._project(S.IN_PROGRESS, WAITING_SECTION_B)
         if remind and workflow.now() >= s.last_activity + self.data.reminder_every:
@@ -218,9 +219,11 @@ class LocationEnrollmentWorkflow:
 
     async def _remind(self) -> None:
         self.s.reminders_sent += 1
+        idle = workflow.now() - self.s.idle_since if self.s.idle_since else None
         reminder = SectionBReminder(location_id=self.data.location_id,
                                     number=self.s.reminders_sent,
-                                    invitation_ttl=self.data.invitation_ttl)
+                                    invitation_ttl=self.data.invitation_ttl,
+                                    days_idle=idle.days if idle else None)
         await workflow.execute_activity_method(A.remind_section_b, reminder, **MAIL)
         if self.s.reminders_sent >= ESCALATE_FROM_REMINDER:
             await workflow.execute_activity_method(A.escalate_section_b, reminder, **MAIL)
@@ -440,6 +443,7 @@ class LocationEnrollmentWorkflow:
             await self._step_then(R.start_resubmission, self._step(), S.IN_PROGRESS,
                                   WAITING_RESUBMISSION, actor=f"user:{data.user_id}")
             self.s.phase, self.s.last_activity = "section_b", workflow.now()
+            self.s.idle_since = self.s.last_activity
             return self.s.status
 
     @resubmit.validator

@@ -22,6 +22,8 @@ class LocationState(BaseModel):
     reinvite_requested: bool = False
     reminders_sent: int = 0
     last_activity: datetime | None = None
+    # the last change to Section B (or the start of the wait): what a reminder counts from
+    idle_since: datetime | None = None
     revision_seen: int = 0
     confirm_pending: bool = False  # the "Section B submitted" email
     signatures_requested: bool = False
@@ -193,6 +195,7 @@ class SectionBReminder(BaseModel):
     location_id: int
     number: int
     invitation_ttl: timedelta
+    days_idle: int | None = None  # days since Section B changed (None: a run from before)
 
 
 class LocationReminder(BaseModel):
