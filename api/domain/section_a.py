@@ -169,10 +169,17 @@ async def add_location(session: AsyncSession, gateway: Gateway, org: Organizatio
     return location
 
 
+class LocationRemoved(NotFound):
+    """The location is no longer in the list: removed, perhaps from another tab."""
+
+
 async def draft_location(session: AsyncSession, org: Organization, location_id: int) -> Location:
     _ensure_draft(org)
     location = await session.get(Location, location_id)
-    if location is None or location.organization_id != org.id:
+    if location is None:
+        raise LocationRemoved("That location was already removed from your list (perhaps in "
+                              "another tab or window).")
+    if location.organization_id != org.id:
         raise NotFound("That location is not part of your organization.")
     return location
 

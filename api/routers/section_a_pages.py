@@ -81,7 +81,10 @@ async def step_page(request: Request, step: str, user: Admin, session: SessionDe
                   for f in ("name", "title", "email")}
     edit = request.query_params.get("edit")
     if step == "locations" and org and edit:  # "Edit" next to a location: the form holds it
-        location = await section_a.draft_location(session, org, as_id(edit, "edit"))
+        try:
+            location = await section_a.draft_location(session, org, as_id(edit, "edit"))
+        except section_a.LocationRemoved as gone:  # an old tab's Edit
+            return redirect(_step_url("locations"), notice=gone.message)
         values = {**{f: getattr(location, f) for f in LocationIn.model_fields},
                   "location_id": location.id}
     if step == "review" and org:
@@ -147,8 +150,11 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
     if action in ("add", "update"):
         return await _save_location(request, session, gateway, org, values, user)
     if action.startswith("remove-"):  # asked first: a click alone removes nothing
-        location = await section_a.draft_location(
-            session, org, as_id(action.removeprefix("remove-"), "action"))
+        try:
+            location = await section_a.draft_location(
+                session, org, as_id(action.removeprefix("remove-"), "action"))
+        except section_a.LocationRemoved as gone:  # an old tab's Remove
+            return redirect(_step_url("locations"), notice=gone.message)
         if refused := await section_a.removal_refused(session, location):  # now, not at "Yes"
             return await _page(request, session, org, "locations", status_code=409,
                                errors={f"remove-{location.id}": refused})
@@ -157,6 +163,8 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
         location_id = as_id(action.removeprefix("confirm-remove-"), "action")
         try:
             await section_a.remove_location(session, org, location_id)
+        except section_a.LocationRemoved as gone:  # "Yes" pressed twice, or in an old tab
+            return redirect(_step_url("locations"), notice=gone.message)
         except Conflict as refused:  # it came to hold something since "Remove" was asked
             return await _page(request, session, org, "locations", status_code=409,
                                errors={f"remove-{location_id}": refused.message})
@@ -173,8 +181,9 @@ async def locations_step(request: Request, user: Admin, session: SessionDep,
         try:
             await _store_location(session, gateway, org, values, data, user)
         except CVMSError as error:
+            values, problems = _refused_location(values, error)
             return await _page(request, session, org, "locations", values=values,
-                               errors=error.problems("name"), status_code=400, **kept)
+                               errors=problems, status_code=400, **kept)
     if action == "next" and not await section_a.locations_of(session, org):
         return await _page(request, session, org, "locations", status_code=400,
                            errors={"locations": "Add at least one location before continuing. "
@@ -196,6 +205,19 @@ async def _store_location(session, gateway, org, values: dict, data: LocationIn,
     return await section_a.add_location(session, gateway, org, data, user)
 
 
+EDITED_GONE = ("This location was removed from your list (perhaps in another tab or window), so "
+               "your changes could not be saved to it. What you typed is kept below: choose Add "
+               "this location to add it again, or clear its fields.")
+
+
+def _refused_location(values: dict, error: CVMSError) -> tuple[dict, dict[str, str]]:
+    """The form as it comes back, and what it says: an edit of a location removed since is
+    offered to be added again, as typed."""
+    if isinstance(error, section_a.LocationRemoved):
+        return {k: v for k, v in values.items() if k != "location_id"}, {"name": EDITED_GONE}
+    return values, error.problems("name")
+
+
 def _typed_location(values: dict) -> bool:
     return not values.get("location_id") and any(
         str(values.get(field) or "").strip() for field in LocationIn.model_fields
@@ -210,7 +232,7 @@ async def _save_location(request: Request, session, gateway, org, values: dict,
             await _store_location(session, gateway, org, values, data, user)
             return redirect(_step_url("locations"), notice=f"{data.name} is saved.")
         except CVMSError as error:
-            errors = error.problems("name")
+            values, errors = _refused_location(values, error)
     return await _page(request, session, org, "locations", values=values, errors=errors,
                        status_code=400)
 
