@@ -40,6 +40,7 @@ from api.forms import form_values
 from api.params import id_or_none
 from core.errors import Forbidden
 from models.accounts import User
+from models.enrollment_rules import SECTION_B_ROLES
 from models.enums import Role
 from models.portal_rules import MANAGER
 
@@ -66,7 +67,7 @@ ALL = frozenset(Role)
 DESK = frozenset({Role.HELPDESK_AGENT, Role.HELPDESK_LEAD})
 STATE_STAFF = frozenset({Role.REVIEWER})
 SECTION_B_READERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN, Role.REVIEWER})
-SECTION_B_WRITERS = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
+SECTION_B_WRITERS = SECTION_B_ROLES
 MANAGERS = frozenset({Role.LOCATION_MANAGER})
 UPLOADERS = frozenset({Role.LOCATION_MANAGER, Role.ORG_CONTACT})  # recipient files
 SITE_READERS = frozenset({Role.LOCATION_MANAGER, Role.REVIEWER})

@@ -9,6 +9,11 @@ from models.accounts import User
 from models.enrollment import Location, Organization, ResponsibleOfficer
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import OfficerIn, OrganizationDetailsIn
+from models.enums import Role
+
+# The accounts that may complete a location's Section B (api/access.py's writers): a
+# coordinator's invitation is accepted only by one of them.
+SECTION_B_ROLES = frozenset({Role.COORDINATOR, Role.ORG_ADMIN})
 
 
 async def locations_of(session: AsyncSession, org: Organization) -> list[Location]:

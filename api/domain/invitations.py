@@ -10,6 +10,7 @@ from core.errors import Conflict, Gone, Invalid
 from core.security import hash_password_async
 from models.accounts import AccessLink, User
 from models.enrollment import Location, Organization
+from models.enrollment_rules import SECTION_B_ROLES
 from models.enrollment_schemas import CoordinatorRegistrationIn, InvitationOut
 from models.enums import Role
 from models.links import INVITE_PURPOSE, find_link, link_problem, readdressed
@@ -79,6 +80,14 @@ async def accept_with_account(session: AsyncSession, gateway: Gateway, token: st
     valid = await password_is_right(session, user, link.bound_to or "", password, client)
     if not valid or not user.can_log_in:
         raise Invalid("The password is not correct for this email address.", field="password")
+    if user.role not in SECTION_B_ROLES:  # it could never open Section B: the link stays
+        location = await session.get(Location, link.subject_id)
+        org = await session.get(Organization, location.organization_id)
+        raise Conflict(f"This email address has a {user.role.label} account, which cannot also "
+                       f"complete Section B for {location.name}. Ask the Organization "
+                       f"Administrator of {org.legal_name} to name another email address for "
+                       "this location's vaccine coordinator (they correct it from their "
+                       "dashboard), or open a help-desk case.", field="password")
     return user, await _join(session, gateway, link, user)
 
 
