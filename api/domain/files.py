@@ -52,13 +52,15 @@ async def off_the_loop(work: Callable[..., T], *args) -> T:
 
 
 def _open_checked(raw: bytes, field: str, formats: set[str],
-                  max_side: int | None = None) -> Image.Image:
+                  max_side: int | None = None,
+                  unreadable: str = NOT_A_PHOTO) -> Image.Image:
     """The picture, decoded, once its header passed: its format, its pixels (and, given
-    `max_side`, each side) within bounds, read before any pixel is."""
+    `max_side`, each side) within bounds, read before any pixel is; `unreadable` says what to
+    do when it is not one."""
     try:
         probe = Image.open(BytesIO(raw))
         if probe.format not in formats:
-            raise Invalid(NOT_A_PHOTO, field=field)
+            raise Invalid(unreadable, field=field)
         if max_side is not None and max(probe.width, probe.height) > max_side:
             raise Invalid(SIGNATURE_TOO_LARGE, field=field)
         if probe.width * probe.height > MAX_PIXELS:
@@ -70,7 +72,7 @@ def _open_checked(raw: bytes, field: str, formats: set[str],
         return image
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
             Image.DecompressionBombError) as error:
-        raise Invalid(NOT_A_PHOTO, field=field) from error
+        raise Invalid(unreadable, field=field) from error
 
 
 def clean_filename(filename: str, fallback: str = "upload") -> str:
@@ -151,6 +153,9 @@ def reencode_photo(raw: bytes, field: str, keep_png: bool = False) -> tuple[byte
     return out.getvalue(), image.width, image.height
 
 
+UNREADABLE_SIGNATURE = "The drawn signature could not be read. Clear it and draw it again."
+
+
 def decode_signature_image(data_url: str, field: str = "signature") -> bytes:
     """A drawn signature arrives as a PNG data URL from the signature pad."""
     prefix = "data:image/png;base64,"
@@ -159,11 +164,10 @@ def decode_signature_image(data_url: str, field: str = "signature") -> bytes:
     try:
         raw = base64.b64decode(data_url[len(prefix):], validate=True)
     except (binascii.Error, ValueError) as error:
-        raise Invalid("The drawn signature could not be read. Clear it and draw it again.",
-                      field=field) from error
+        raise Invalid(UNREADABLE_SIGNATURE, field=field) from error
     if len(raw) > MAX_SIGNATURE_BYTES:
         raise Invalid(SIGNATURE_TOO_LARGE, field=field)
-    image = _open_checked(raw, field, {"PNG"}, MAX_SIGNATURE_SIDE)
+    image = _open_checked(raw, field, {"PNG"}, MAX_SIGNATURE_SIDE, UNREADABLE_SIGNATURE)
     if image.getbbox() is None or _is_blank(image):
         raise Invalid("The signature box is empty. Draw your signature, or type your name.",
                       field=field)
