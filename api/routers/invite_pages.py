@@ -3,13 +3,14 @@
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import ProcessesDep, SessionDep, SettingsDep
+from api.deps import OptionalUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import invitations
 from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.routing import Router
 from api.sessions import client_address, set_session_cookie, start_session
 from core.errors import CVMSError, Gone
+from models.accounts import User
 from models.enrollment_schemas import CoordinatorRegistrationIn
 
 router = Router(prefix="/invite", include_in_schema=False)
@@ -22,14 +23,25 @@ async def _problem(request: Request, token: str, error: CVMSError) -> HTMLRespon
                   status_code=error.status_code)
 
 
+def _someone_else(user: User | None, invited_email: str) -> User | None:
+    """The person logged in in this browser, when they are not the one invited: an account
+    registered (or a location added) from here would switch this browser to it, in the
+    middle of their own session (as the signing link says, api/routers/signing.py)."""
+    if user is None or user.email.lower() == invited_email.lower():
+        return None
+    return user
+
+
 @router.get("/{token}", response_class=HTMLResponse)
-async def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+async def invitation(request: Request, token: str, session: SessionDep,
+                     user: OptionalUser) -> HTMLResponse:
     try:
         link = await invitations.usable_invitation(session, token)
     except Gone as error:
         return await _problem(request, token, error)
     details = await invitations.describe(session, link)
-    return render(request, "invite/register.html", {"invite": details, "token": token})
+    return render(request, "invite/register.html", {
+        "invite": details, "token": token, "someone_else": _someone_else(user, details.email)})
 
 
 async def _signed_in(request: Request, session, settings, user, location) -> Response:
@@ -43,9 +55,18 @@ async def _signed_in(request: Request, session, settings, user, location) -> Res
 
 @router.post("/{token}", response_class=HTMLResponse)
 async def register(request: Request, token: str, session: SessionDep, gateway: ProcessesDep,
-                   settings: SettingsDep) -> Response:
+                   settings: SettingsDep, user: OptionalUser) -> Response:
     values = await form_values(request)
     refused = None
+    if user is not None:  # sent from a browser logged in as someone else: not theirs to use
+        try:
+            details = await invitations.describe(
+                session, await invitations.usable_invitation(session, token))
+        except Gone as error:
+            return await _problem(request, token, error)
+        if someone := _someone_else(user, details.email):
+            return render(request, "invite/register.html", {
+                "invite": details, "token": token, "someone_else": someone}, 403)
     try:
         if values.get("action") == "existing":
             user, location = await invitations.accept_with_account(
