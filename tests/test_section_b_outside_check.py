@@ -271,3 +271,21 @@ async def test_a_submission_the_officers_already_signed_for_waits_on_the_review(
     dashboard = await admin.get("/organization")
     assert "Immunization Branch: review the location" in dashboard.text
     assert "sign the provider agreement" not in dashboard.text
+
+
+async def test_another_locations_provider_in_the_address_is_not_found_by_no_field(system):
+    """A provider id of another location in a PUT's or a reactivation's address answered 404
+    naming the field `provider_ids`, which neither request has (the deactivation's list has
+    it, and keeps it)."""
+    coordinator, _person, location_id = await coordinator_both_ways(system, "Own Clinic")
+    other, _other_person, other_id = await coordinator_both_ways(system, "Their Clinic")
+    await fill_section_b(other, other_id, providers=1)
+    theirs = (await other.get(f"/api/v1/locations/{other_id}/section-b")).json()["providers"]
+    base = f"/api/v1/locations/{location_id}/providers"
+    edited = await coordinator.put(f"{base}/{theirs[0]['id']}", json={
+        "first_name": "Ann", "middle_initial": "Q", "last_name": "Provider",
+        "license_type": "MD", "license_number": "MD-2000"})
+    assert edited.status_code == 404 and edited.json()["errors"] == {}, edited.text
+    listed = await coordinator.post(f"{base}/deactivate",
+                                    json={"provider_ids": [theirs[0]["id"]]})
+    assert listed.status_code == 404 and "provider_ids" in listed.json()["errors"], listed.text

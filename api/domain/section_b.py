@@ -295,11 +295,14 @@ async def _count_providers(session: AsyncSession, location: Location) -> int:
     return active
 
 
-async def _provider(session: AsyncSession, location: Location, provider_id: int) -> PracticingProvider:
+async def _provider(session: AsyncSession, location: Location, provider_id: int,
+                    field: str | None = None) -> PracticingProvider:
+    """The location's provider; `field`: the body's field that named them (none when the
+    address did)."""
     provider = await session.get(PracticingProvider, provider_id)
     if provider is None or provider.location_id != location.id:
         raise NotFound("That practicing provider is not listed at this location.",
-                       field="provider_ids")
+                       field=field)
     return provider
 
 
@@ -320,7 +323,8 @@ async def deactivate_providers(session: AsyncSession, gateway: Gateway,
                                location: Location, provider_ids: list[int]) -> int:
     """How many were deactivated now: one deactivated already (Deactivate pressed twice, an
     old tab) keeps the time it was, and nothing is recorded again for it."""
-    providers = [await _provider(session, location, pid) for pid in provider_ids]
+    providers = [await _provider(session, location, pid, "provider_ids")
+                 for pid in provider_ids]
     active = [provider for provider in providers if provider.active]
     for provider in active:
         provider.active, provider.deactivated_at = False, utcnow()
