@@ -97,14 +97,15 @@ async def tell_owner(session: AsyncSession, gateway: Gateway, user: User,
         return
     if not await throttle.account_email_allowed(session, user.email):
         return
-    if user.status == AccountStatus.PENDING_VERIFICATION:
-        if newer is not None:
-            newer(user)
-            session.add(user)
-        await account_processes.send_verification_again(gateway, session, user.id)
-    else:
-        await account_processes.start_password_reset(gateway, user.id, secrets.token_hex(8),
-                                                     registering=True)
+    async with throttle.given_back_if_not_done(session, throttle.RESET_EMAIL, user.email):
+        if user.status == AccountStatus.PENDING_VERIFICATION:
+            if newer is not None:
+                newer(user)
+                session.add(user)
+            await account_processes.send_verification_again(gateway, session, user.id)
+        else:
+            await account_processes.start_password_reset(gateway, user.id,
+                                                         secrets.token_hex(8), registering=True)
 
 
 async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
@@ -280,14 +281,16 @@ async def request_password_reset(session: AsyncSession, gateway: Gateway,
     if not await throttle.account_email_allowed(session, email):
         return
     user = await user_by_email(session, email)
-    if user is not None and user.status == AccountStatus.PENDING_VERIFICATION:
-        await account_processes.send_verification_again(gateway, session, user.id)
-        return
-    if user is None or user.status not in (AccountStatus.ACTIVE, AccountStatus.DEACTIVATED):
-        return  # (a deactivated account's owner is told why no link comes, and who can help)
-    # one process per request: the same key again (a double click, a retry) is that one
-    await account_processes.start_password_reset(gateway, user.id,
-                                                 request_key or secrets.token_hex(8))
+    async with throttle.given_back_if_not_done(session, throttle.RESET_EMAIL, email):
+        if user is not None and user.status == AccountStatus.PENDING_VERIFICATION:
+            await account_processes.send_verification_again(gateway, session, user.id)
+            return
+        if user is None or user.status not in (AccountStatus.ACTIVE,
+                                               AccountStatus.DEACTIVATED):
+            return  # (a deactivated account's owner is told why no link comes, and who can help)
+        # one process per request: the same key again (a double click, a retry) is that one
+        await account_processes.start_password_reset(gateway, user.id,
+                                                     request_key or secrets.token_hex(8))
 
 
 async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:

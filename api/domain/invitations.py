@@ -102,4 +102,6 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
     if readdressed(link, location.coordinator_email):  # not the coordinator's to renew
         raise Gone(PROBLEMS["readdressed"], field="token", errors={"link": "readdressed"})
     await throttle.renewal_allowed(session, location.coordinator_email)
-    await enrollment_process.renew_invitation(gateway, link.subject_id)
+    async with throttle.given_back_if_not_done(session, throttle.RENEWED_LINK,
+                                               location.coordinator_email):
+        await enrollment_process.renew_invitation(gateway, link.subject_id)

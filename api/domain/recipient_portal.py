@@ -108,8 +108,10 @@ async def email_asked_links(session: AsyncSession, email: str, rule: throttle.Ru
     if not await throttle.account_email_allowed(session, email, rule):
         return
     request = request_key or secrets.token_hex(8)
-    for ident, version in (await session.exec(statement.limit(MOST_LINKS))).all():
-        await send(ident, version, request)
+    found = (await session.exec(statement.limit(MOST_LINKS))).all()
+    async with throttle.given_back_if_not_done(session, rule, email):
+        for ident, version in found:
+            await send(ident, version, request)
 
 
 def form_values(person: Recipient) -> dict[str, Any]:

@@ -144,8 +144,11 @@ async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) 
     await throttle.renewal_allowed(session, request.officer_email,
                                    throttle.SIGNING_LINK_EMAIL)
     signing_round = await session.get(SigningRound, request.round_id)
-    await signing_process.renew_link(gateway, request.organization_id, signing_round.number,
-                                     requests[0].id, [r.id for r in requests[1:]])
+    organization_id, number = request.organization_id, signing_round.number
+    async with throttle.given_back_if_not_done(session, throttle.SIGNING_LINK_EMAIL,
+                                               request.officer_email):
+        await signing_process.renew_link(gateway, organization_id, number, requests[0].id,
+                                         [r.id for r in requests[1:]])
 
 
 async def _used_request(session: AsyncSession, token: str) -> SigningRequest | None:
@@ -204,10 +207,11 @@ async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: 
     asks: dict[tuple[int, int], list[int]] = {}  # a round's documents: one email an officer
     for request, number in pending:
         asks.setdefault((request.organization_id, number), []).append(request.id)
-    for (organization_id, number), request_ids in asks.items():
-        try:
-            await signing_process.renew_link(gateway, organization_id, number,
-                                             request_ids[0], request_ids[1:])
-        except CVMSError as error:
-            if error.status_code == 503:
-                raise
+    async with throttle.given_back_if_not_done(session, throttle.SIGNING_LINK_EMAIL, email):
+        for (organization_id, number), request_ids in asks.items():
+            try:
+                await signing_process.renew_link(gateway, organization_id, number,
+                                                 request_ids[0], request_ids[1:])
+            except CVMSError as error:
+                if error.status_code == 503:
+                    raise

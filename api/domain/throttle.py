@@ -11,15 +11,17 @@ few an hour, the same public answer is given and no email goes out. Every counte
 its read to its write, so requests sent all at once are counted one after another.
 """
 
+import contextlib
 import hashlib
 import math
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import TooManyRequests
+from core.errors import TooManyRequests, Unavailable
 from core.wording import counted
 from models.base import as_utc, insert_or_skip, utcnow
 from models.helpdesk_rules import TOO_MANY_FILES, TOO_MANY_QUESTIONS
@@ -231,6 +233,24 @@ async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
     else:
         await session.commit()  # the counters let go at once, the counts kept whatever follows
     return max(full) if full else None
+
+
+@contextlib.asynccontextmanager
+async def given_back_if_not_done(session: AsyncSession, rule: Rule,
+                                 value: str) -> AsyncIterator[None]:
+    """Around what an ask counted on `value` allowed (an email's process started): when that
+    was not done (503, the case system did not answer), nothing was sent, so the ask is not
+    counted: the person told "try again in a minute" who does is not told the links were
+    already emailed, nor answered with no email for the rest of the hour. What the action
+    wrote is rolled back first (it was not done), then the count alone is written."""
+    try:
+        yield
+    except Unavailable:
+        await session.rollback()
+        row = await _current(session, rule, key(rule, value))
+        row.count = max(0, row.count - 1)
+        await session.commit()
+        raise
 
 
 def _in_minutes(seconds: int) -> str:

@@ -9,7 +9,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.routing import Router
 from api.sessions import client_address, set_session_cookie, start_session
-from core.errors import CVMSError, Gone
+from core.errors import CVMSError, Gone, Unavailable
 from models.accounts import User
 from models.enrollment_schemas import CoordinatorRegistrationIn
 
@@ -17,7 +17,9 @@ router = Router(prefix="/invite", include_in_schema=False)
 
 
 async def _problem(request: Request, token: str, error: CVMSError) -> HTMLResponse:
-    renewable = error.errors.get("link") in ("expired", "revoked")
+    # not done (the case system did not answer): the same button, to try again as it says
+    renewable = error.errors.get("link") in ("expired", "revoked") or isinstance(
+        error, Unavailable)
     return render(request, "invite/problem.html", {"message": error.message, "token": token,
                                                    "renewable": renewable},
                   status_code=error.status_code)

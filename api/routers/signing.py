@@ -14,7 +14,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id
 from api.routing import Router
-from core.errors import CVMSError, Gone, Invalid, NotFound
+from core.errors import CVMSError, Gone, Invalid, NotFound, Unavailable
 from core.security import capability_valid
 from models.accounts import User
 from models.enrollment_enums import OfficerRole
@@ -53,7 +53,9 @@ async def _problem(request: Request, token: str, error: CVMSError,
         message = USED_WITH_MORE if left else message
     return render(request, "signing/problem.html", {
         "message": message, "token": token, "still_unsigned": left,
-        "renewable": problem in ("expired", "revoked")}, status_code=error.status_code)
+        # not done (the case system did not answer): the same button, to try again as it says
+        "renewable": problem in ("expired", "revoked") or isinstance(error, Unavailable)},
+        status_code=error.status_code)
 
 
 USED_WITH_MORE = "This signing link was already used: its document is signed."
