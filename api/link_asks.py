@@ -13,6 +13,7 @@ from api.deps import ProcessesDep, SessionDep
 from api.forms import form_values, parse
 from api.pages import redirect
 from core import i18n
+from core.errors import Unavailable
 from models.fields import Blankable
 from models.inventory_schemas import RequestKey
 from models.recipient_rules import GivenEmail
@@ -64,8 +65,12 @@ async def asked(request: Request, template: str,
     choose_language(request)
     values = await form_values(request)
     data, errors = parse(LinkAskIn, values)
+    status = 400
     if data:
-        await email_links(data.email, data.request_key)
-        return redirect(f"{request.url.path}?sent=1")
+        try:
+            await email_links(data.email, data.request_key)
+            return redirect(f"{request.url.path}?sent=1")
+        except Unavailable as error:  # not sent: said in their language, the address kept
+            errors, status = error.problems("email"), error.status_code
     return bilingual_page(request, template,
-                          {"values": values, "errors": i18n.translated(errors)}, 400)
+                          {"values": values, "errors": i18n.translated(errors)}, status)

@@ -271,9 +271,9 @@ async def _change(request: Request, session, settings, recipient_id: int, key: s
     except CVMSError as error:
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
-        return await _booking_page(request, session, person, base,
-                                   error.problems("slot_id"),
-                                   error.status_code, values)
+        return await _booking_page(request, session, person, base,  # in their language (the
+                                   i18n.translated(error.problems("slot_id")),  # gateway's
+                                   error.status_code, values)  # "not done" too)
     if changed is False and already:
         return redirect(f"{base}/appointments", notice=gettext(already), tone="info")
     return redirect(f"{base}/appointments", notice=gettext(notice))

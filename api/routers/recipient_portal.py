@@ -149,6 +149,7 @@ async def save(request: Request, recipient_id: Id, key: str, session: SessionDep
     choose_language(request, person)
     values = await form_values(request)
     base, version = f"/r/{recipient_id}/{key}", person.link_version
+    status = 400
     try:
         errors = await portal.register(session, person, values)
         if not errors and person.link_version != version:
@@ -159,10 +160,11 @@ async def save(request: Request, recipient_id: Id, key: str, session: SessionDep
     except CVMSError as error:
         await session.rollback()
         person = await _person(request, session, settings, recipient_id, key)
-        errors = error.problems()
+        # in their language ("not done, try again" when the new link's email could not start)
+        errors, status = i18n.translated(error.problems()), error.status_code
     if errors:
         return await _form(request, session, person, f"/r/{recipient_id}/{key}", values,
-                           errors, 400)
+                           errors, status)
     # saved=2: the link moved on (the emailed one no longer works): the page says so
     return redirect(f"{base}/status?saved={2 if person.link_version != version else 1}")
 
