@@ -19,7 +19,13 @@ from api.forms import error_messages
 from api.pages import redirect, render
 from api.processes.gateway import refusal, unavailable
 from api.sessions import SESSION_COOKIE
-from core.errors import CVMSError, NotAuthenticated, PasswordChangeRequired, TooManyRequests
+from core.errors import (
+    CVMSError,
+    NotAuthenticated,
+    PasswordChangeRequired,
+    TooManyRequests,
+    Unavailable,
+)
 
 log = logging.getLogger("cvms.api")
 
@@ -92,6 +98,10 @@ async def cvms_error(request: Request, exc: CVMSError) -> Response:
         return RedirectResponse(target, status_code=303)
     if isinstance(exc, FormExpired) and not wants_json(request):
         return await send_again(request, exc)
+    if isinstance(exc, Unavailable) and not wants_json(request):
+        typed = await typed_in(request)  # a form no process took (503): nothing lost, truly
+        if typed is not None:
+            return await send_again(request, FormExpired(*typed), not_done=exc.message)
     if isinstance(exc, NotAuthenticated):
         return _not_authenticated(request, exc)
     response = error_response(request, exc.status_code, exc.message, exc.errors, exc.code,
@@ -174,16 +184,18 @@ async def body_not_taken(request: Request, status: int, message: str,
                           status_code=status)
 
 
-async def send_again(request: Request, exc: FormExpired, signed_out: bool = False) -> Response:
-    """What was typed in a form whose token no longer fits, or sent after signing out, offered
-    again at one press (signed out: once signed in again, in another tab); on a recipient's
-    link, in their record's language when no language was chosen with the switch."""
+async def send_again(request: Request, exc: FormExpired, signed_out: bool = False,
+                     not_done: str | None = None) -> Response:
+    """What was typed in a form whose token no longer fits, or sent after signing out, or that
+    no process took (`not_done`, said: the case system did not answer), offered again at one
+    press (signed out: once signed in again, in another tab); on a recipient's link, in their
+    record's language when no language was chosen with the switch."""
     from api.routers.recipient_portal import bilingual_page, choose_language, linked_person
 
     public = request.url.path.startswith(BILINGUAL)
-    status = 401 if signed_out else 403
+    status = 503 if not_done else 401 if signed_out else 403
     context = {"fields": exc.fields, "had_files": exc.had_files, "public": public,
-               "signed_out": signed_out,
+               "signed_out": signed_out, "not_done": not_done,
                "signed_in": getattr(request.state, "viewer", None) is not None,
                "action": request.url.path + (f"?{request.url.query}" if request.url.query
                                              else "")}
