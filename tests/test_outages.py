@@ -290,3 +290,23 @@ async def test_the_pages_say_not_done_and_keep_what_was_typed(outage):
         "password_confirm": PASSWORD}))
     assert "You are the vaccine coordinator for Outage Page Clinic" in again.text, \
         f"{again.status_code}: {said(again.text)}"
+
+
+async def test_health_says_the_worker_could_not_be_asked_while_temporal_is_away(outage):
+    """Found by the outside check: with Temporal stopped, /healthz put a person's words under
+    the worker ("...so this was not done. Nothing you entered was lost; try again in a
+    minute."), telling the operator nothing of why."""
+    temporal, system = outage
+    await temporal.stop()
+    try:
+        async with system.http() as http:
+            for _ in range(2):  # the first finds the server gone; the next is refused unsent
+                health = await http.get("/healthz")
+                assert health.status_code == 503
+                components = health.json()["components"]
+                assert components["temporal"]["status"] == "failing"
+                worker = components["worker"]
+                assert worker["status"] == "failing"
+                assert "entered" not in worker["error"] and "Temporal" in worker["error"], worker
+    finally:
+        await back(temporal, system)

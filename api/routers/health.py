@@ -11,6 +11,7 @@ from api.deps import ServicesDep
 from api.processes import health
 from api.routing import Router
 from api.services import Services
+from core.errors import Unavailable
 
 router = Router(tags=["health"])
 CHECK_TIMEOUT = 3.0
@@ -27,7 +28,12 @@ async def _temporal(services: Services) -> None:
 
 
 async def _worker(services: Services) -> None:
-    if not await health.worker_polls(services.processes):
+    try:
+        polls = await health.worker_polls(services.processes)
+    except Unavailable as error:  # its words are a person's ("nothing you entered was lost")
+        raise RuntimeError("Temporal could not be reached, so no worker could be asked"
+                           ) from error
+    if not polls:
         raise RuntimeError(f"no worker answers on task queue {services.processes.task_queue!r}")
 
 
