@@ -1,7 +1,7 @@
 """Transfer activities: the projection, the exactly-once debit and credit, the emails."""
 
 import re
-from datetime import date
+from datetime import date, datetime, time
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,6 +13,7 @@ from core.db import transaction
 from core.timefmt import day
 from models.accounts import User
 from models.base import utcnow
+from models.care_rules import EASTERN
 from models.contracts import TransferChange, TransferEmail, TransferRef
 from models.enrollment import Location, UserLocation
 from models.enums import AccountStatus, Role
@@ -106,8 +107,9 @@ class InventoryActivities(MailingActivities):
         if change.decided_by is not None:
             transfer.decided_by, transfer.decided_at = change.decided_by, now
             transfer.decision_reason = change.decision_reason
-        if change.status == TransferStatus.SHIPPED:
-            transfer.shipped_at = now
+        if change.status == TransferStatus.SHIPPED:  # on the day it left, after an outage
+            transfer.shipped_at = (datetime.combine(change.shipped_on, time(12), EASTERN)
+                                   if change.shipped_on else now)
         if TransferStatus(change.status) in FINAL_STATUSES:
             transfer.closed_at = now
 
@@ -142,7 +144,8 @@ class InventoryActivities(MailingActivities):
             if lot.is_expired() and not await _already(session, transfer, "ship"):
                 raise _fail(f"Lot {lot.lot_number} expired on {day(lot.expiration_date)}; "
                             "it cannot be shipped.")
-        await self._move(data, "ship", EntryKind.TRANSFER_OUT, to_sender=True, sign=-1)
+        await self._move(data, "ship", EntryKind.TRANSFER_OUT, to_sender=True, sign=-1,
+                         occurred_on=data.shipped_on)
 
     @activity.defn
     async def receive(self, data: TransferRef) -> None:

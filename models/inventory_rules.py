@@ -78,6 +78,15 @@ def received_day_problem(received: date, today: date) -> str | None:
     return None
 
 
+def shipped_day_problem(shipped: date, today: date) -> str | None:
+    """Why a transfer cannot be marked shipped on this day, or None (as a receipt's day)."""
+    if shipped > today:
+        return "A transfer cannot be shipped on a day that has not come yet."
+    if (today - shipped).days > DOSE_DAYS:
+        return "Enter the day the doses left (within the last year)."
+    return None
+
+
 def corrected_expiry_problem(expires: date, today: date) -> str | None:
     """Why a lot's expiration date cannot be corrected to this one, or None: a date more than
     SHELF_YEARS either side of today is a typing mistake."""

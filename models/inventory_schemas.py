@@ -25,6 +25,7 @@ from models.inventory_rules import (
     inventory_today,
     receipt_expiry_problem,
     received_day_problem,
+    shipped_day_problem,
 )
 
 Doses = Annotated[int, Field(ge=1, le=1_000_000), AsTyped]
@@ -145,6 +146,24 @@ class TransferReceiptIn(Form):
         today = inventory_today()
         return value and _refused(received_day_problem(value, today) if value > today else None,
                                   value)
+
+
+class TransferShipmentIn(Form):
+    # Marked after an outage: the day the doses left, so the receipt (and the doses given from
+    # them on paper at the receiving site) can be dated when they came (left out: today); not
+    # before the transfer was approved, nor ahead.
+    shipped_on: Annotated[date | None, Blankable] = None
+
+    @field_validator("shipped_on")
+    @classmethod
+    def _a_day_that_has_come(cls, value: date | None) -> date | None:
+        today = inventory_today()
+        return value and _refused(shipped_day_problem(value, today) if value > today else None,
+                                  value)
+
+
+class TransferStepIn(TransferReceiptIn, TransferShipmentIn):
+    """A site's step's body: `received_on` for receive, `shipped_on` for ship."""
 
 
 class ProductOut(BaseModel):

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
         TransferReceipt,
         TransferRef,
         TransferResolution,
+        TransferShipment,
     )
     from models.inventory_rules import NOT_STATE, TransferStatus, action_problem
     from workflows.guard import in_time, refuse
@@ -117,17 +118,18 @@ class TransferWorkflow:
                                                    **MAIL)
 
     async def _project(self, status: T, actor: str = "system", reason: str | None = None,
-                       decided_by: int | None = None) -> None:
+                       decided_by: int | None = None, shipped_on: date | None = None) -> None:
         self.status = status
         self.seq += 1
         await db_step(I.project_transfer, TransferChange(
             transfer_id=self.data.transfer_id, seq=self.seq, status=status, actor=actor,
             decision_reason=reason, decided_by=decided_by, escalated=self.escalated,
-            flagged=self.flagged))
+            flagged=self.flagged, shipped_on=shipped_on))
 
-    def _ref(self, actor: str, received_on: date | None = None) -> TransferRef:
+    def _ref(self, actor: str, received_on: date | None = None,
+             shipped_on: date | None = None) -> TransferRef:
         return TransferRef(transfer_id=self.data.transfer_id, actor=actor,
-                           received_on=received_on)
+                           received_on=received_on, shipped_on=shipped_on)
 
     def _allow(self, action: str, role: str = "") -> None:
         problem = action_problem(action, self.status, role)
@@ -136,8 +138,9 @@ class TransferWorkflow:
 
     async def _step(self, status: T, actor: str, activity=None,
                     received_on: date | None = None, **projection) -> str:
-        if activity is not None:
-            await db_step(activity, self._ref(actor, received_on))
+        if activity is not None:  # (the same steps: a day shipped rides in their inputs)
+            await db_step(activity, self._ref(actor, received_on,
+                                              projection.get("shipped_on")))
         if self.status == T.APPROVED:
             self.flagged = False  # a flag for not shipping ends with the shipment (or cancel)
         await self._project(status, actor, **projection)
@@ -179,13 +182,14 @@ class TransferWorkflow:
         self._allow("cancel")
 
     @workflow.update
-    async def ship(self, data: TransferActor) -> str:
+    async def ship(self, data: TransferShipment) -> str:
         async with self.lock:
             self._allow("ship")
-            return await self._step(T.SHIPPED, f"user:{data.user_id}", I.ship)
+            return await self._step(T.SHIPPED, f"user:{data.user_id}", I.ship,
+                                    shipped_on=data.shipped_on)
 
     @ship.validator
-    def _validate_ship(self, data: TransferActor) -> None:
+    def _validate_ship(self, data: TransferShipment) -> None:
         in_time(data)
         self._allow("ship")
 

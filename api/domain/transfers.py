@@ -39,12 +39,14 @@ from models.inventory_rules import (
     may_act_for_state,
     received_day_problem,
     resolve_problem,
+    shipped_day_problem,
 )
 from models.inventory_schemas import (
     TransferDecisionIn,
     TransferIn,
     TransferReceiptIn,
     TransferResolutionIn,
+    TransferShipmentIn,
 )
 from models.ledger import PROMISED, unshipped
 from models.signatures import redistribution_signed
@@ -290,7 +292,25 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
         came = _received_on(transfer, validated_form(TransferReceiptIn, values).received_on)
         return await transfer_process.site_step(gateway, transfer.id, action, user.id, came)
     await _must_work_at(session, user, transfer.from_location_id, "sending")
+    if action == "ship":
+        left = _shipped_on(transfer, validated_form(TransferShipmentIn, values).shipped_on)
+        return await transfer_process.site_step(gateway, transfer.id, action, user.id,
+                                                shipped_on=left)
     return await transfer_process.site_step(gateway, transfer.id, action, user.id)
+
+
+def _shipped_on(transfer: Transfer, left: date | None) -> date | None:
+    """The day a shipment is dated, when not today (None): one marked after an outage, never
+    before the transfer was approved."""
+    if left is None or left == inventory_today():
+        return None
+    approved = inventory_today(as_utc(transfer.decided_at)) if transfer.decided_at else None
+    if approved is not None and left < approved:
+        raise Invalid(f"{transfer.number} was approved on {day(approved)}: it cannot have been "
+                      f"shipped before then.", field="shipped_on")
+    if problem := shipped_day_problem(left, inventory_today()):
+        raise Invalid(problem, field="shipped_on")
+    return left
 
 
 def _received_on(transfer: Transfer, came: date | None) -> date | None:

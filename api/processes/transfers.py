@@ -11,6 +11,7 @@ from models.contracts import (
     TransferInput,
     TransferReceipt,
     TransferResolution,
+    TransferShipment,
 )
 from workflows import ids
 from workflows.transfer import TransferWorkflow as Transfer
@@ -34,9 +35,10 @@ SITE_ACTIONS = {"ship": Transfer.ship, "cancel": Transfer.cancel, "receive": Tra
 
 
 async def site_step(gateway: Gateway, transfer_id: int, action: str, user_id: int,
-                    received_on: date | None = None) -> str:
-    """ship, cancel or receive (`received_on`: the day it came, when not today), by a person
-    at the right site."""
+                    received_on: date | None = None, shipped_on: date | None = None) -> str:
+    """ship, cancel or receive (`received_on`, `shipped_on`: the day it came or left, when not
+    today), by a person at the right site."""
     command = (TransferReceipt(user_id=user_id, received_on=received_on) if action == "receive"
+               else TransferShipment(user_id=user_id, shipped_on=shipped_on) if action == "ship"
                else TransferActor(user_id=user_id))
     return await gateway.update(ids.transfer(transfer_id), SITE_ACTIONS[action], command)

@@ -20,8 +20,8 @@ from models.inventory_schemas import (
     TransferDecisionIn,
     TransferIn,
     TransferOut,
-    TransferReceiptIn,
     TransferResolutionIn,
+    TransferStepIn,
 )
 
 # The generic route carries only the sites' actions; decisions have their own routes and bodies.
@@ -151,8 +151,10 @@ async def resolve(transfer_id: Id, body: TransferResolutionIn, user: Reviewer, s
 @router.post("/transfers/{transfer_id}/{action}", response_model=TransferOut, tags=["transfers"],
              summary="ship or cancel (sending site), receive (receiving site)")
 async def site_action(transfer_id: Id, action: SiteAction, user: CurrentUser, session: SessionDep,
-                      gateway: ProcessesDep, body: TransferReceiptIn | None = None) -> TransferOut:
+                      gateway: ProcessesDep, body: TransferStepIn | None = None) -> TransferOut:
     """No body, or for receive `received_on`: the day the doses came, when confirmed after an
-    outage (not ahead, not before it was shipped; left out, today)."""
+    outage (not ahead, not before it was shipped; left out, today); for ship `shipped_on`, the
+    day they left (not ahead, not before it was approved; left out, today)."""
+    fields = {"receive": "received_on", "ship": "shipped_on"}.get(action)
     return await _act(transfer_id, action, user, session, gateway,
-                      body.model_dump() if body and action == "receive" else None)
+                      {fields: getattr(body, fields)} if body and fields else None)

@@ -279,7 +279,7 @@ async def transfer_action(request: Request, transfer_id: Id, action: str, user: 
         # The reason and the day received are the page's fields; any other refusal is said
         # above the page as an error (with its status), not as a success notice, since nothing
         # was done.
-        errors = error.errors if error.errors and {"reason", "received_on"} & set(
+        errors = error.errors if error.errors and {"reason", "received_on", "shipped_on"} & set(
             error.errors) else {}
         refused = None if errors else error.message
         if ACTION_MAKES.get(action) == transfer.status:  # the same step a moment ago (two tabs)

@@ -23,10 +23,16 @@ class TransferRef(BaseModel):
     # receive: the day the doses arrived when not the day it is recorded (confirmed after an
     # outage), which the ledger entry carries
     received_on: date | None = None
+    # ship: the day the doses left, likewise (marked after an outage)
+    shipped_on: date | None = None
 
 
 class TransferActor(Command):
     user_id: int
+
+
+class TransferShipment(TransferActor):
+    shipped_on: date | None = None  # see TransferRef
 
 
 class TransferReceipt(TransferActor):
@@ -55,6 +61,7 @@ class TransferChange(BaseModel):
     decided_by: int | None = None
     escalated: bool = False
     flagged: bool = False
+    shipped_on: date | None = None  # shipped: the day the doses left, when not today
 
 
 class TransferEmail(BaseModel):
