@@ -55,6 +55,20 @@ async def _working_at(page, location_id: int) -> None:
     await page.get_by_role("button", name="Switch location").click()
 
 
+async def _staff(system, manager, password: bool = True) -> int:
+    async with system.sessions() as session:
+        staff = User(email=f"staff-{tag()}@example.org".lower(), first_name="Sam",
+                     last_name="Staff", role=Role.PROVIDER,
+                     password_hash=PASSWORD_HASH if password else None,
+                     active_location_id=manager.location_id)
+        session.add(staff)
+        await session.flush()
+        session.add(UserLocation(user_id=staff.id, location_id=manager.location_id,
+                                 profile=Role.PROVIDER, direct=True))
+        await session.commit()
+        return staff.id
+
+
 async def test_a_new_organization_is_saved_where_its_form_said(page, system):
     manager = await location_manager(system)
     other_id, other_name = await _provider_elsewhere(system, manager)
@@ -126,16 +140,7 @@ async def test_a_new_portal_contact_is_saved_where_its_form_said(page, system):
 async def test_a_profile_changed_on_a_record_is_saved_where_its_form_said(page, system):
     manager = await location_manager(system)
     other_id, other_name = await _provider_elsewhere(system, manager)
-    async with system.sessions() as session:
-        staff = User(email=f"staff-{tag()}@example.org".lower(), first_name="Sam",
-                     last_name="Staff", role=Role.PROVIDER, password_hash=PASSWORD_HASH,
-                     active_location_id=manager.location_id)
-        session.add(staff)
-        await session.flush()
-        session.add(UserLocation(user_id=staff.id, location_id=manager.location_id,
-                                 profile=Role.PROVIDER, direct=True))
-        await session.commit()
-        staff_id = staff.id
+    staff_id = await _staff(system, manager)
     await log_in(page, manager.email)
     await _working_at(page, manager.location_id)
     await page.goto(f"/portal/accounts/{staff_id}")
@@ -150,20 +155,6 @@ async def test_a_profile_changed_on_a_record_is_saved_where_its_form_said(page, 
     async with system.sessions() as session:
         held = await session.get(UserLocation, (staff_id, manager.location_id))
     assert held.profile == Role.PROVIDER_READONLY
-
-
-async def _staff(system, manager, password: bool = True) -> int:
-    async with system.sessions() as session:
-        staff = User(email=f"staff-{tag()}@example.org".lower(), first_name="Sam",
-                     last_name="Staff", role=Role.PROVIDER,
-                     password_hash=PASSWORD_HASH if password else None,
-                     active_location_id=manager.location_id)
-        session.add(staff)
-        await session.flush()
-        session.add(UserLocation(user_id=staff.id, location_id=manager.location_id,
-                                 profile=Role.PROVIDER, direct=True))
-        await session.commit()
-        return staff.id
 
 
 async def test_deactivate_reactivate_and_invite_again_are_done_after_a_switch_elsewhere(
