@@ -394,6 +394,10 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
         raise NotFound(gettext("We could not find that appointment."))
     if appointment.status != BOOKED:
         return False
+    if as_utc((await session.get(AppointmentSlot, appointment.slot_id)).starts_at) <= utcnow():
+        # history, as for a move (its process has ended: it could not be told)
+        raise Conflict(gettext("The time of this appointment has passed: it cannot be "
+                               "cancelled."), field="slot_id")
     if moves_seen is not None and appointment.moves != moves_seen:
         raise _moved_meanwhile(staff)
     unchanged = [Appointment.id == appointment.id, Appointment.status == BOOKED]
