@@ -256,6 +256,11 @@ async def _dose_rules(session: AsyncSession, person: Recipient, slot: Appointmen
     reason = not_bookable(person, dose, staff)
     if reason:
         raise Invalid(reason, field="slot_id")
+    if (await series_of(session, person)).complete:  # no dose is due (the page offers none)
+        raise Invalid(_refusal(staff, N_("You have completed your vaccination series: no "
+                                         "further dose is due, so there is no time to book."),
+                               "They have completed their vaccination series: no further dose "
+                               "is due, so there is no time to book."), field="slot_id")
     if slot.dose_number != dose:
         raise Invalid(_refusal(staff, N_("This time is for dose %(slot)s, and your next dose "
                                          "is dose %(next)s. Choose another time."),
