@@ -60,9 +60,29 @@ class Provider:
     license_type: str = ""  # HL7 table 0203: MD, DO, NP, PA, RPH
 
 
+# Credentials a clinician writes after their name, letters only ("Jane Smith, RN", "M.D."):
+# not part of the name.
+CREDENTIALS = frozenset({
+    "md", "do", "np", "npc", "pa", "pac", "rn", "lpn", "lvn", "rph", "pharmd", "aprn", "fnp",
+    "fnpc", "cnm", "crna", "dnp", "bsn", "msn", "cma", "emt", "emtp", "phd", "mph", "dds",
+    "dmd", "cna", "mbbs", "mscn", "anp", "ccrn"})
+
+
+def without_credentials(name: str) -> str:
+    """The name typed, its spaces tidied and the credentials after its last commas dropped:
+    those after "Given Family" or after "Family, Given" ("Vang, Pa" is a family and a given
+    name)."""
+    parts = [part.strip() for part in " ".join(name.split()).split(",")]
+    while ((len(parts) > 2 or (len(parts) == 2 and " " in parts[0]))
+           and "".join(c for c in parts[-1].casefold() if c.isalnum()) in CREDENTIALS):
+        parts.pop()
+    return ", ".join(parts)
+
+
 def provider_named(name: str) -> Provider:
-    """A name typed at the point of care: "Family, Given" or "Given ... Family"."""
-    name = " ".join(name.split())
+    """A name typed at the point of care: "Family, Given" or "Given ... Family", either with
+    credentials after it ("Jane Smith, RN")."""
+    name = without_credentials(name)
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
         return Provider(family or given, given if family else "")
