@@ -103,12 +103,13 @@ async def add_slot(session: AsyncSession, location: Location, starts_at: datetim
     return slot
 
 
-async def upcoming_slots(session: AsyncSession, location_id: int,
-                         limit: int = 50) -> list[AppointmentSlot]:
-    """The times offered from now on, full or not (what the Location Manager manages); not
-    those withdrawn."""
+async def upcoming_slots(session: AsyncSession, location_id: int, limit: int = 50,
+                         after: datetime | None = None) -> list[AppointmentSlot]:
+    """The times offered from now on (or after a later moment: the next page of them), full
+    or not (what the Location Manager manages); not those withdrawn."""
+    since = max(utcnow(), as_utc(after)) if after is not None else utcnow()
     return list((await session.exec(select(AppointmentSlot).where(
-        AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > utcnow(),
+        AppointmentSlot.location_id == location_id, AppointmentSlot.starts_at > since,
         AppointmentSlot.capacity > 0)
         .order_by(AppointmentSlot.starts_at).limit(limit))).all())
 

@@ -37,6 +37,7 @@ router = Router(tags=["appointments"])
 pages = Router(include_in_schema=False)
 
 
+OFFERED_LISTED = 50  # the times offered that the appointments page lists at once
 HORIZON = timedelta(days=366)  # times are offered for the coming year: 2099 is a typing slip
 FAR = "Offer times within the next year."
 Places = Annotated[int, Field(ge=1, le=1000), AsTyped]  # "1,000" as people write it
@@ -352,22 +353,34 @@ async def day_page(request: Request, location_id: Id, user: CurrentUser,
     asked = request.query_params.get("day", "")
     today = local_today(utcnow())
     try:
+        # the times offered after a moment: the page after the first (its link's)
+        after = datetime.fromisoformat(request.query_params.get("offered_after", ""))
+    except ValueError:
+        after = None
+    try:
         day = date.fromisoformat(asked) if asked else today
     except ValueError:  # an address typed or altered: said on the field, not shown as today
         return await _day_page(request, session, user, location, today, errors={
             "show_day": f"There is no day \u201c{asked[:20]}\u201d: choose one in the calendar, "
                    f"or write it as {today.isoformat()}. Today is shown."}, status_code=422)
-    return await _day_page(request, session, user, location, day)
+    return await _day_page(request, session, user, location, day,
+                           offered_after=after if after and after.tzinfo else None)
 
 
 async def _day_page(request: Request, session, user, location: Location, day: date,
                     values: dict | None = None, errors: dict | None = None,
-                    status_code: int = 200) -> HTMLResponse:
+                    status_code: int = 200, offered_after: datetime | None = None
+                    ) -> HTMLResponse:
+    # the times offered, a page at a time: more after them, the page links to the next ones
+    upcoming = await appointments.upcoming_slots(session, location.id, OFFERED_LISTED + 1,
+                                                 after=offered_after)
     return render(request, "care/appointments.html", {
         "location": location, "day": day, "tab": "appointments",
         "manager": await may_manage(session, user, location.id),
         "rows": await appointments.of_day(session, location.id, day),
-        "upcoming": await appointments.upcoming_slots(session, location.id),
+        "upcoming": upcoming[:OFFERED_LISTED], "offered_after": offered_after,
+        "later": (as_utc(upcoming[OFFERED_LISTED - 1].starts_at).isoformat()
+                  if len(upcoming) > OFFERED_LISTED else None),
         "values": values or {"capacity": "10", "dose_number": "1"}, "errors": errors or {},
         "dose_choices": [("1", "First dose"), ("2", "Second dose")]}, status_code=status_code)
 
