@@ -28,3 +28,16 @@ async def test_a_manager_reaches_every_time_offered(system):
     shown = {int(i) for i in re.findall(r"/appointments/slots/(\d+)\"", after)}
     assert set(slots[LISTED:]) <= shown, "the later times are reached"
     assert "Show the times offered after these" not in after
+
+
+async def test_the_api_pages_the_times_offered(system):
+    site = await vaccinating_site(system)
+    slots = [await offer_slot(site, 1 + n / 4, capacity=2) for n in range(LISTED + 2)]
+    url = f"/api/v1/locations/{site.location_id}/appointment-slots"
+    first = (await site.manager.get(url)).json()
+    assert [s["id"] for s in first] == slots[:LISTED]
+    later = await site.manager.get(url, params={"after": first[-1]["starts_at"]})
+    assert later.status_code == 200, later.text
+    assert [s["id"] for s in later.json()] == slots[LISTED:]
+    naive = await site.manager.get(url, params={"after": "2027-01-05T10:00:00"})
+    assert naive.status_code == 422 and "after" in naive.json()["errors"], naive.text

@@ -140,11 +140,14 @@ class PlacesIn(Input):
 
 
 @router.get("/api/v1/locations/{location_id}/appointment-slots", response_model=list[SlotOut],
-            summary="The times offered from now on (the next 50), full or not")
-async def list_slots(location_id: Id, user: CurrentUser, session: SessionDep) -> list[SlotOut]:
+            summary="The times offered from now on (the next 50), full or not",
+            description="`after` (with its time zone): the next 50 after that moment, e.g. "
+                        "the last `starts_at` of the page before.")
+async def list_slots(location_id: Id, user: CurrentUser, session: SessionDep,
+                     after: Annotated[AwareDatetime | None, Query()] = None) -> list[SlotOut]:
     await care.care_site(session, user, location_id)
     return [SlotOut.model_validate(slot)
-            for slot in await appointments.upcoming_slots(session, location_id)]
+            for slot in await appointments.upcoming_slots(session, location_id, after=after)]
 
 
 @router.patch("/api/v1/locations/{location_id}/appointment-slots/{slot_id}",
