@@ -78,7 +78,7 @@ async def test_an_edited_dose_is_an_update_and_a_removed_one_is_withdrawn(system
     assert edited.status_code == 200, edited.text
     rxa = _rxa((await state.get(vxu_url)).text)
     assert (rxa.rxa_20.to_er7(), rxa.rxa_21.to_er7()) == ("CP", "U")
-    assert rxa.rxa_10.to_er7() == "^Rivera^Dr."
+    assert rxa.rxa_10.to_er7() == "^Rivera^^^^Dr."  # the title: the prefix, not a name
 
     removed = await site.manager.post(f"/api/v1/administrations/{dose['id']}/removal",
                                       json={"reason": "Wrong person"})

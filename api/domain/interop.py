@@ -58,6 +58,7 @@ class Provider:
     middle: str = ""
     license: str = ""
     license_type: str = ""  # HL7 table 0203: MD, DO, NP, PA, RPH
+    prefix: str = ""  # a title typed before the name ("Dr."): XCN-6
 
 
 # Credentials a clinician writes after their name, letters only ("Jane Smith, RN", "M.D."):
@@ -79,15 +80,31 @@ def without_credentials(name: str) -> str:
     return ", ".join(parts)
 
 
+TITLES = frozenset({"dr", "doctor"})  # a title typed before the name: not a given name
+
+
+def titled(name: str) -> tuple[str, str]:
+    """The title typed before a name ("Dr."), if any, and the name without it."""
+    first, _, rest = name.strip().partition(" ")
+    if rest and first.casefold().rstrip(".") in TITLES:
+        return first, rest.strip()
+    return "", name
+
+
+def bare_name(name: str) -> str:
+    """The name typed without its title before it or its credentials after it."""
+    return titled(without_credentials(name))[1]
+
+
 def provider_named(name: str) -> Provider:
     """A name typed at the point of care: "Family, Given" or "Given ... Family", either with
-    credentials after it ("Jane Smith, RN")."""
-    name = without_credentials(name)
+    a title before it ("Dr. Jane Smith") or credentials after it ("Jane Smith, RN")."""
+    prefix, name = titled(without_credentials(name))
     if "," in name:
         family, given = (part.strip() for part in name.split(",", 1))
-        return Provider(family or given, given if family else "")
+        return Provider(family or given, given if family else "", prefix=prefix)
     given, _, family = name.rpartition(" ")
-    return Provider(family, given)
+    return Provider(family, given, prefix=prefix)
 
 
 @dataclass(frozen=True)
@@ -307,6 +324,8 @@ def _provider(xcn, provider: Provider) -> None:
         xcn.xcn_3 = Text(provider.given)
     if provider.middle:
         xcn.xcn_4 = Text(provider.middle)
+    if provider.prefix:
+        xcn.xcn_6 = Text(provider.prefix)
 
 
 def parse_vxu(text: str) -> Message:

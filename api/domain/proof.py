@@ -58,8 +58,9 @@ def _same_name(typed: str, name: str) -> bool:
 
 def _names(typed: str, first: str, last: str, full: str) -> bool:
     """The typed name is this person's: "Given Family" (with or without the middle initial),
-    or "Family, Given" as the VXU itself reads a name; credentials after it aside."""
-    typed = interop.without_credentials(typed)
+    or "Family, Given" as the VXU itself reads a name; a title before it and credentials
+    after it aside."""
+    typed = interop.bare_name(typed)
     named = interop.provider_named(typed)
     return (_same_name(typed, full) or _same_name(typed, f"{first} {last}")
             or ("," in typed and _same_name(named.family, last)
