@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.appointments import cancel_unfit, close_for_dose
+from api.domain.appointments import cancel_unfit, close_for_dose, reopen_for_removed
 from api.domain.care import recipient_at, take_turn
 from api.domain.inventory import free_of
 from api.forms import one_field, parse, refuse_fields
@@ -498,6 +498,7 @@ async def remove(session: AsyncSession, gateway: Gateway, user: User, dose: Admi
                     kind=EntryKind.ADMINISTRATION_REVERSED, doses=1, actor=_actor(user),
                     occurred_on=dose.administered_on,
                     reason=f"Dose record {dose.id} entered in error: {data.reason}")
+        await reopen_for_removed(session, dose)
         await cancel_unfit(session, gateway, dose.recipient_id)
         await _due_reminders_running(session, gateway, dose)
         await session.commit()

@@ -340,6 +340,34 @@ async def close_for_dose(session: AsyncSession, dose: Administration) -> list[in
     return to_tell
 
 
+async def reopen_for_removed(session: AsyncSession, dose: Administration) -> None:
+    """A dose removed as entered in error (its status changed in `session`): the appointment
+    it closed as attended (at its location, on its day) is booked again, taking its place
+    again while one is left, when no dose recorded still covers it. Its process was never
+    told of the attendance: it still waits for the time."""
+    due = await next_dose(session, await session.get(Recipient, dose.recipient_id))
+    rows = (await session.exec(select(Appointment, AppointmentSlot)
+                               .join(AppointmentSlot, AppointmentSlot.id == Appointment.slot_id)
+                               .where(Appointment.recipient_id == dose.recipient_id,
+                                      Appointment.status == ATTENDED,
+                                      AppointmentSlot.location_id == dose.location_id,
+                                      AppointmentSlot.dose_number == due))).all()
+    for appointment, slot in rows:
+        if local_today(as_utc(slot.starts_at)) != dose.administered_on:
+            continue
+        reopened = await session.exec(update(Appointment).where(
+            Appointment.id == appointment.id, Appointment.status == ATTENDED)
+            .values(status=BOOKED))
+        if reopened.rowcount != 1:
+            continue
+        taken = await session.exec(update(AppointmentSlot).where(
+            AppointmentSlot.id == slot.id, AppointmentSlot.booked < AppointmentSlot.capacity)
+            .values(booked=AppointmentSlot.booked + 1))
+        if taken.rowcount != 1:  # its place went to someone else meanwhile: it stays closed
+            await session.exec(update(Appointment).where(Appointment.id == appointment.id)
+                               .values(status=ATTENDED))
+
+
 async def cancel_unfit(session: AsyncSession, gateway: Gateway, recipient_id: int) -> None:
     """With a dose corrected or removed, before it commits: the person's bookings still to come
     that are no longer for their next dose (a dose 1 removed as entered in error leaves a dose
