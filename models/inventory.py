@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint, literal_column, text
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, case, func, literal_column, text
 from sqlmodel import Field, SQLModel, col
 
 from models.base import created_at_field, time_field
@@ -136,8 +136,26 @@ class Transfer(SQLModel, table=True):
     def number(self) -> str:
         return f"TR{self.id:06d}"
 
+    @property
+    def in_status_since(self) -> datetime:
+        """Since when the transfer is in its status, as the state's list ages it: shipped since
+        its shipment, approved since its decision, otherwise since its request."""
+        if self.status == TransferStatus.SHIPPED and self.shipped_at:
+            return self.shipped_at
+        if self.status == TransferStatus.APPROVED and self.decided_at:
+            return self.decided_at
+        return self.requested_at
+
 
 # The state queue's two conditions, with the literal values its partial index names.
 AWAITING_DECISION = Transfer.status == literal_column(f"'{TransferStatus.REQUESTED.value}'")
 FLAGGED_LATE_SHIPMENT = col(Transfer.status).in_(
     [literal_column(f"'{s.value}'") for s in FLAGGED_STATUSES]) & Transfer.flagged
+# Transfer.in_status_since in SQL (not "status_since": models/projection.py writes a row's
+# status_since when it has one): the state list's age filter is of the age its rows show.
+TRANSFER_STATUS_SINCE = case(
+    (Transfer.status == TransferStatus.SHIPPED.value,
+     func.coalesce(Transfer.shipped_at, Transfer.requested_at)),
+    (Transfer.status == TransferStatus.APPROVED.value,
+     func.coalesce(Transfer.decided_at, Transfer.requested_at)),
+    else_=Transfer.requested_at)

@@ -31,7 +31,9 @@ async def test_the_flagged_list_downloaded_names_each_flag_and_its_days_in_statu
         for transfer_id, shipped_days_ago in ((unshipped["id"], None), (late["id"], 6)):
             row = await session.get(Transfer, transfer_id)
             row.flagged = True
-            row.requested_at = utcnow() - timedelta(days=9)
+            # requested and approved 9 days ago (an approved transfer is in its status since
+            # its approval)
+            row.requested_at = row.decided_at = utcnow() - timedelta(days=9)
             if shipped_days_ago:
                 row.shipped_at = utcnow() - timedelta(days=shipped_days_ago, hours=1)
             session.add(row)

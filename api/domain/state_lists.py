@@ -31,8 +31,13 @@ from models.enrollment_enums import WAITING_SECTION_A, LocationStatus, Organizat
 from models.helpdesk import Case, searched
 from models.helpdesk_rules import case_id_of, case_number
 from models.input import Input
-from models.inventory import AWAITING_DECISION, FLAGGED_LATE_SHIPMENT, Transfer
-from models.inventory_rules import TransferStatus, flag_label, transfer_number
+from models.inventory import (
+    AWAITING_DECISION,
+    FLAGGED_LATE_SHIPMENT,
+    TRANSFER_STATUS_SINCE,
+    Transfer,
+)
+from models.inventory_rules import flag_label, transfer_number
 
 PAGE_SIZE = 50
 PAGE_KEYS = ("page", "org_page")  # StateFilters' page numbers, left out of a URL at 1
@@ -309,8 +314,8 @@ async def transfers(session: AsyncSession, f: StateFilters,
     conditions = [{"requested": waiting, "flagged": flagged}.get(f.status, or_(waiting, flagged))]
     if f.q:
         conditions.append(transfer_search(f.q, bare_number=True))
-    if f.age:
-        conditions.append(Transfer.requested_at <= f.older_than())
+    if f.age:  # of the age each row shows: in its status (approved, shipped) since when
+        conditions.append(TRANSFER_STATUS_SINCE <= f.older_than())  # noqa: SIM300 - SQL
 
     statement = (select(Transfer, sender.name, receiver.name)
                  .join(sender, sender.id == Transfer.from_location_id)
@@ -475,13 +480,13 @@ def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
 
 
 def transfer_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    """As the page shows them: a shipment's days count from its shipping (the page's "age in
-    this status"), and a late transfer says which flag it has (late to ship, or to arrive)."""
+    """As the page shows them: the days in its status (a shipment's from its shipping, an
+    approved transfer's from its approval: the page's "age in this status"), and a late
+    transfer says which flag it has (late to ship, or to arrive)."""
     header = ["Transfer", "Kind", "Status", "From", "To", "Lot", "Doses", f"Requested {ZONE}",
               "Days in this status", "Escalated", "Flagged"]
     return header, [[t.number, t.kind.value, t.status.label, sender, receiver, t.lot_number,
-                     t.doses, spreadsheet(t.requested_at), days_since(
-                         t.shipped_at if t.status == TransferStatus.SHIPPED else t.requested_at),
+                     t.doses, spreadsheet(t.requested_at), days_since(t.in_status_since),
                      "yes" if t.escalated else "", flag_label(t.status) if t.flagged else ""]
                     for t, sender, receiver in listing.rows]
 
