@@ -182,6 +182,8 @@ class InventoryActivities(MailingActivities):
                 reason=transfer.reason,
                 requested_by=f"{asker.full_name} ({asked_from.name})" if asker else None,
                 decision_reason=transfer.decision_reason if email.kind == "denied" else None,
+                # the reviewer's note with an approval: the sites read it as they read a denial's
+                approval_note=transfer.decision_reason if email.kind == "approved" else None,
                 next_step=next_step, url=self.settings.link(f"/transfers/{transfer.id}"))
             await self.mailer.send(f"{email.key}:{address}", EmailKind.TRANSFER_NOTICE, [address],
                                    context)

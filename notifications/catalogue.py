@@ -222,6 +222,7 @@ class TransferNoticeContext(EmailContext):
     reason: str | None = None  # the request's
     requested_by: str | None = None  # who asked for it, and from which site
     decision_reason: str | None = None  # the state's, when it denied the request
+    approval_note: str | None = None  # the state's note, when it approved it with one
     next_step: str | None = None
     url: str
 
