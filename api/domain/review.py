@@ -16,7 +16,13 @@ from core.errors import Invalid
 from models.accounts import User
 from models.audit import AuditEvent
 from models.contracts import DecisionResult
-from models.enrollment import Location, Organization, PracticingProvider, StorageUnit
+from models.enrollment import (
+    Location,
+    Organization,
+    PracticingProvider,
+    ResponsibleOfficer,
+    StorageUnit,
+)
 from models.enrollment_enums import LocationStatus
 from models.review import ReviewDecision, SigningRequest, SigningRound
 from models.review_rules import REASON_NEEDED
@@ -120,8 +126,12 @@ async def review_detail(session: AsyncSession, location: Location) -> dict[str, 
     units = (await session.exec(select(StorageUnit).where(
         StorageUnit.location_id == location.id).order_by(StorageUnit.id))).all()
     events = await timeline(session, location.id)
+    org = await session.get(Organization, location.organization_id)
+    officers = (await session.exec(select(ResponsibleOfficer).where(
+        ResponsibleOfficer.organization_id == org.id).order_by(ResponsibleOfficer.role))).all()
     return {
-        "location": location, "org": await session.get(Organization, location.organization_id),
+        "location": location, "org": org, "officers": officers,
+        "admin": await session.get(User, org.admin_user_id),  # Section A's author, to reach
         "section": section, "units": units, "providers": providers,
         "officer_signatures": await officer_signatures(session, location),
         "coordinator_signatures": await coordinator_signatures(session, location.id),

@@ -177,6 +177,7 @@ async def api_detail(location_id: Id, user: Reviewer, session: SessionDep) -> di
     return {
         "location": location.model_dump(mode="json"),
         "organization": detail["org"].model_dump(mode="json"),
+        "responsible_officers": [o.model_dump(mode="json") for o in detail["officers"]],
         "section_b": detail["section"].steps,
         "storage_units": [u.model_dump(mode="json") for u in detail["units"]],
         "providers": [p.model_dump(mode="json") for p in detail["providers"]],
