@@ -151,7 +151,10 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
     def _decorate(self, headers: MutableHeaders, connection: HTTPConnection) -> None:
-        cookie = seed_cookie(connection, secure=self.https)
+        # an answer a shared cache may keep (static files, the icon, the public keys) carries no
+        # cookie: a cache would refuse it, or hand one visitor's seed to the next
+        shared = headers.get("cache-control", "").startswith("public")
+        cookie = None if shared else seed_cookie(connection, secure=self.https)
         if cookie:
             headers.append("set-cookie", cookie)
         headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -89,3 +89,19 @@ def test_every_uswds_class_a_page_names_keeps_its_rules():
     assert len(whole) > 5000 and len(kept) > 250  # read as class names, not nothing
     missing = sorted(named & whole - kept)
     assert not missing, f"USWDS classes named with no rules vendored: {missing}"
+
+
+async def test_what_a_shared_cache_may_keep_carries_no_cookie(system):
+    """Found by the outside check: the health cards' public keys (`Cache-Control: public`) set
+    an anonymous visitor's CSRF cookie, as the static files and the icon did: a shared cache may
+    then refuse to keep the answer, or keep it with someone's cookie. An answer marked public
+    sets none; a page still does."""
+    async with system.http() as http:  # a new visitor each time: no cookie yet
+        for path in ("/.well-known/jwks.json", "/favicon.ico", "/static/cvms.css"):
+            answer = await http.get(path)
+            http.cookies.clear()
+            assert answer.status_code == 200, path
+            assert answer.headers["cache-control"].startswith("public"), path
+            assert "set-cookie" not in answer.headers, (path, answer.headers["set-cookie"])
+        page = await http.get("/login")
+    assert "cvms_csrf=" in page.headers["set-cookie"]
