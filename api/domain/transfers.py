@@ -299,32 +299,30 @@ async def act(session: AsyncSession, gateway: Gateway, user: User, transfer: Tra
     return await transfer_process.site_step(gateway, transfer.id, action, user.id)
 
 
-def _shipped_on(transfer: Transfer, left: date | None) -> date | None:
-    """The day a shipment is dated, when not today (None): one marked after an outage, never
-    before the transfer was approved."""
-    if left is None or left == inventory_today():
+def _dated(transfer: Transfer, day_: date | None, since: datetime | None, since_said: str,
+           field: str, step: str, problem) -> date | None:
+    """The day a shipment or a receipt is dated, when not today (None): one marked after an
+    outage, never before the step before it (`since`: the approval, the shipment), and within
+    `problem`'s rule (models/inventory_rules.py)."""
+    if day_ is None or day_ == inventory_today():
         return None
-    approved = inventory_today(as_utc(transfer.decided_at)) if transfer.decided_at else None
-    if approved is not None and left < approved:
-        raise Invalid(f"{transfer.number} was approved on {day(approved)}: it cannot have been "
-                      f"shipped before then.", field="shipped_on")
-    if problem := shipped_day_problem(left, inventory_today()):
-        raise Invalid(problem, field="shipped_on")
-    return left
+    earliest = inventory_today(as_utc(since)) if since else None
+    if earliest is not None and day_ < earliest:
+        raise Invalid(f"{transfer.number} was {since_said} on {day(earliest)}: it cannot have been "
+                      f"{step} before then.", field=field)
+    if said := problem(day_, inventory_today()):
+        raise Invalid(said, field=field)
+    return day_
+
+
+def _shipped_on(transfer: Transfer, left: date | None) -> date | None:
+    return _dated(transfer, left, transfer.decided_at, "approved", "shipped_on", "shipped",
+                  shipped_day_problem)
 
 
 def _received_on(transfer: Transfer, came: date | None) -> date | None:
-    """The day a receipt is dated, when not today (None): one after an outage, as a
-    shipment's receipt, never before the transfer was shipped."""
-    if came is None or came == inventory_today():
-        return None
-    shipped = inventory_today(as_utc(transfer.shipped_at)) if transfer.shipped_at else None
-    if shipped is not None and came < shipped:
-        raise Invalid(f"{transfer.number} was shipped on {day(shipped)}: it cannot have been "
-                      f"received before then.", field="received_on")
-    if problem := received_day_problem(came, inventory_today()):
-        raise Invalid(problem, field="received_on")
-    return came
+    return _dated(transfer, came, transfer.shipped_at, "shipped", "received_on", "received",
+                  received_day_problem)
 
 
 async def held_at_sender(session: AsyncSession, transfer: Transfer) -> int:
