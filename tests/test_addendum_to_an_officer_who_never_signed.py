@@ -2,18 +2,16 @@
 asked again, but only the CEO signed before. The CMO's email told them "You signed this
 organization's agreement before" and called it an addendum (found by the outside check)."""
 
-from tests.support.enrollment import ORG_DETAILS, complete_location, start_enrollment
-from tests.support.review import SIGNING_SUBJECT, sign_token, signing_tokens
+from tests.support.enrollment import ORG_DETAILS
+from tests.support.review import SIGNING_SUBJECT, sign_token, signing_round, signing_tokens
 from tests.support.web import browser
 
 
 async def test_a_correction_tells_only_the_officer_who_signed_that_they_signed_before(system):
-    enrollment = await start_enrollment(system, ["Corrected Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    ceo_first = await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    asked = await signing_round(system, "Corrected Clinic")
+    enrollment = asked.enrollment
     await system.smtp.one(to=enrollment.cmo_email, subject=SIGNING_SUBJECT)
-    token, = signing_tokens(ceo_first)
+    token, = asked.ceo_tokens
     assert (await sign_token(system, token, "ceo")).status_code == 201
 
     corrected = await enrollment.admin.put(
