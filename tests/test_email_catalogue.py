@@ -192,3 +192,29 @@ def test_counts_are_written_by_babel_in_the_language_of_the_moment(language):
     denied = notice.model_copy(update={"decision_reason": "Too few doses.\r\nAsk again."})
     text = render(EmailKind.TRANSFER_NOTICE, denied, portal_url=BASE).text
     assert "  Reason for the denial:  Too few doses.\n" + " " * 26 + "Ask again." in text, text
+
+
+@pytest.mark.parametrize("kind", list(EmailKind))
+def test_every_email_is_signed_the_same_way(kind):
+    """Found by walking the help desk: the credentials email was signed "... Management System
+    (CVMS), NC Immunization Branch." on its own line, the case emails that followed it (the
+    requester's footer, which may be Spanish) "... Management System, NC Immunization Branch.
+    Questions? ..." run together. One signature, in each language."""
+    context = sample_context(kind)
+    for language in ("en", "es") if "language" in type(context).model_fields else ("en",):
+        if language == "es":
+            context = context.model_copy(update={"language": "es"})
+        lines = render(kind, context, portal_url=BASE).text.rstrip().splitlines()
+        signature = lines[lines.index("--") + 1:-1]
+        # staff's emails about a Spanish case (an agent's) stay English, signature and all
+        written_in = "es" if any(line.startswith("Próximo paso:") for line in lines) else "en"
+        assert signature == SIGNATURE[written_in], (kind, language, signature)
+
+
+SIGNATURE = {
+    "en": ["NC COVID-19 Vaccine Management System (CVMS), NC Immunization Branch.",
+           "Questions? Open a case at the CVMS Help Desk. Please do not reply to this email."],
+    "es": ["Sistema de Gestión de Vacunas contra el COVID-19 de Carolina del Norte (CVMS), "
+           "Sección de Inmunización.",
+           "¿Preguntas? Abra un caso en la mesa de ayuda de CVMS. Por favor, no responda a este "
+           "correo."]}
