@@ -87,6 +87,16 @@ def shipped_day_problem(shipped: date, today: date) -> str | None:
     return None
 
 
+def adjusted_day_problem(happened: date, today: date) -> str | None:
+    """Why wastage, expiry, a return or extra doses cannot be dated this day, or None (as a
+    receipt's day: a paper count entered after an outage keeps its real day)."""
+    if happened > today:
+        return "A change to a lot cannot be dated on a day that has not come yet."
+    if (today - happened).days > DOSE_DAYS:
+        return "Enter the day it happened (within the last year)."
+    return None
+
+
 def corrected_expiry_problem(expires: date, today: date) -> str | None:
     """Why a lot's expiration date cannot be corrected to this one, or None: a date more than
     SHELF_YEARS either side of today is a typing mistake."""

@@ -21,6 +21,7 @@ from models.inventory_rules import (
     EntryKind,
     TransferKind,
     TransferStatus,
+    adjusted_day_problem,
     corrected_expiry_problem,
     inventory_today,
     receipt_expiry_problem,
@@ -98,6 +99,14 @@ class AdjustmentIn(Form):
     doses: Doses
     reason: Reason
     request_key: RequestKey
+    # A count on paper entered after an outage: the day it happened (left out: today), never
+    # before the lot arrived, nor so that the lot's ledger would show fewer than none that day
+    occurred_on: Annotated[date | None, Blankable] = None
+
+    @field_validator("occurred_on")
+    @classmethod
+    def _a_day_that_has_come(cls, value: date | None) -> date | None:
+        return value and _refused(adjusted_day_problem(value, inventory_today()), value)
 
 
 class ExpiryCorrectionIn(Form):

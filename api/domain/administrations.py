@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.appointments import cancel_unfit, close_for_dose, reopen_for_removed
 from api.domain.care import recipient_at, take_turn
-from api.domain.inventory import free_of
+from api.domain.inventory import arrived_on, free_of
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
@@ -37,7 +37,7 @@ from models.care_rules import dose_day_problem, local_today, reminder_time
 from models.eligibility import age_on, months_on, rules
 from models.enrollment import Location
 from models.inventory import AGES_IN_MONTHS, LedgerEntry, Lot, Product
-from models.inventory_rules import RECEIPTS, EntryKind
+from models.inventory_rules import EntryKind
 from models.ledger import NotEnoughDoses, apply
 from models.recipients import Recipient
 
@@ -65,14 +65,6 @@ async def lot_here(session: AsyncSession, location: Location, lot_id: int) -> Lo
     if lot is None or lot.location_id != location.id:
         raise Invalid("Choose a lot held at this location.", field="lot_id")
     return lot
-
-
-async def arrived_on(session: AsyncSession, lot: Lot) -> date | None:
-    """The day the lot first reached its location, in North Carolina: its first receipt or
-    transfer in (a receipt's own day when it gives one). None when no entry tells."""
-    entries = (await session.exec(select(LedgerEntry.occurred_on, LedgerEntry.created_at).where(
-        LedgerEntry.lot_id == lot.id, col(LedgerEntry.kind).in_(RECEIPTS)))).all()
-    return min((on or local_today(as_utc(at)) for on, at in entries), default=None)
 
 
 async def lot_day_problems(session: AsyncSession, lot: Lot, given_on: date,

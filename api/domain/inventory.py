@@ -20,7 +20,7 @@ from core.timefmt import day, when
 from core.wording import counted
 from models.accounts import User
 from models.administrations import Administration
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.enrollment import Location
 from models.enrollment_enums import LocationStatus
 from models.inventory import LedgerEntry, Lot, Product, Transfer
@@ -354,6 +354,60 @@ async def correction_problems(session: AsyncSession, location: Location, lot_id:
     return await _correction_problems(session, lot, fields.get("expiration_date"))
 
 
+async def arrived_on(session: AsyncSession, lot: Lot) -> date | None:
+    """The day the lot first reached its location, in North Carolina: its first receipt or
+    transfer in (a receipt's own day when it gives one). None when no entry tells."""
+    entries = (await session.exec(select(LedgerEntry.occurred_on, LedgerEntry.created_at).where(
+        LedgerEntry.lot_id == lot.id, col(LedgerEntry.kind).in_(RECEIPTS)))).all()
+    return min((on or inventory_today(as_utc(at)) for on, at in entries), default=None)
+
+
+async def on_hand_by_day(session: AsyncSession, lot: Lot) -> dict[date, int]:
+    """The lot's doses on hand at the end of each day its ledger shows a change, by the day
+    each change happened (its own day, when entered later, else the day it was recorded)."""
+    entries = (await session.exec(select(LedgerEntry.occurred_on, LedgerEntry.created_at,
+                                         LedgerEntry.doses).where(
+        LedgerEntry.lot_id == lot.id))).all()
+    changes: dict[date, int] = {}
+    for on, at, doses in entries:
+        happened = on or inventory_today(as_utc(at))
+        changes[happened] = changes.get(happened, 0) + doses
+    held, balance = 0, {}
+    for happened in sorted(changes):
+        held += changes[happened]
+        balance[happened] = held
+    return balance
+
+
+async def _day_problem(session: AsyncSession, lot: Lot, happened: date | None,
+                       change: int) -> str | None:
+    """Why a change of `change` doses to the lot cannot be dated `happened` (a day before
+    today), or None: the lot was not here yet, or it takes more doses than the lot's ledger
+    shows on hand that day or on any day after it (it would show fewer than none)."""
+    if happened is None or happened == inventory_today():
+        return None
+    arrived = await arrived_on(session, lot)
+    if arrived is not None and happened < arrived:
+        return (f"Lot {lot.lot_number} arrived here on {day(arrived)}: a change to it cannot "
+                f"be dated before then.")
+    if change >= 0:
+        return None
+    balance = await on_hand_by_day(session, lot)
+    before = [held for on, held in balance.items() if on <= happened]
+    days = [(before[-1] if before else 0, happened)] + sorted(
+        (held, on) for on, held in balance.items() if on > happened)
+    least, when_least = min(days)
+    if least + change >= 0:
+        return None
+    if when_least == happened:
+        return (f"Lot {lot.lot_number} had only {counted(least, 'dose')} on hand on "
+                f"{day(happened)}: enter the doses it lost that day, or its right day.")
+    return (f"Lot {lot.lot_number} had only {counted(least, 'dose')} on hand on "
+            f"{day(when_least)} (its ledger, with the doses given and moved since "
+            f"{day(happened)}): {counted(-change, 'dose')} lost on {day(happened)} would leave "
+            f"it fewer than none that day. Check the day and the doses.")
+
+
 def _may_gain(lot: Lot) -> None:
     if lot.is_expired():
         raise Invalid("An expired lot cannot gain doses.", field="kind")
@@ -378,6 +432,9 @@ async def adjustment_problems(session: AsyncSession, location: Location, lot_id:
                 await _extra_doses_fit(session, lot, doses)
         elif kind is not None and doses is not None and doses > lot.on_hand:
             raise _short(lot.lot_number, lot.on_hand)
+        if kind is not None and doses is not None and (problem := await _day_problem(
+                session, lot, fields.get("occurred_on"), SIGNS[kind] * doses)):
+            raise Invalid(problem, field="occurred_on")
     except (Invalid, NotFound) as error:
         return error.problems()
     return {}
@@ -399,12 +456,18 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
         return await _same_request(session, done, *body)
     if data.kind == "extra_doses":
         await _extra_doses_fit(session, lot, data.doses)
+    happened = data.occurred_on if data.occurred_on != inventory_today() else None
+    if happened is not None:  # counted with the lot's row locked, as extra doses are
+        await session.exec(update(Lot).where(Lot.id == lot.id).values(on_hand=Lot.on_hand))
+        await session.refresh(lot)
+        if problem := await _day_problem(session, lot, happened, SIGNS[data.kind] * data.doses):
+            raise Invalid(problem, field="occurred_on")
     await _not_a_repeat(session, lot.id, EntryKind(data.kind), SIGNS[data.kind] * data.doses,
                         repeat_check, "another one")
     try:
         return await apply(session, key=key, lot=lot, kind=EntryKind(data.kind),
                            doses=SIGNS[data.kind] * data.doses, actor=_actor(user),
-                           reason=data.reason)
+                           reason=data.reason, occurred_on=happened)
     except NotEnoughDoses as error:
         raise _short(number, error.on_hand) from error
     except IntegrityError:

@@ -1,0 +1,62 @@
+"""Wastage, expiry and returns counted on paper while the system was down are entered later with
+the day they happened (SPEC §6, offline; found by the check of inventory: they were dated the
+day they were typed in). The day is not ahead, not before the lot arrived, and never makes the
+lot's ledger show fewer than no doses on a day it shows."""
+
+from datetime import timedelta
+
+from models.base import utcnow
+from models.care_rules import local_today
+from tests.support.inventory import enrolled_sites, key, lot_id, on_hand, product_id
+from tests.support.review import reviewer
+
+
+async def test_a_loss_counted_on_paper_keeps_its_day(system):
+    sites = await enrolled_sites(system, ["Paper Count Clinic"], redistribution=False,
+                                 state=await reviewer(system))
+    (site, staff), = sites.staff.items()
+    today = local_today(utcnow())
+    product = await product_id(system)
+    came = await staff.post(f"/api/v1/locations/{site}/inventory/receipts", json={
+        "product_id": product, "lot_number": "PAPER-W1", "doses": 30, "request_key": key(),
+        "received_on": str(today - timedelta(days=20)),
+        "expiration_date": str(today + timedelta(days=120))})
+    assert came.status_code == 201, came.text
+    lot = await lot_id(staff, site, "PAPER-W1")
+    url = f"/api/v1/locations/{site}/inventory/lots/{lot}/adjustments"
+
+    async def adjust(doses: int, on, kind: str = "wastage"):
+        return await staff.post(url, json={"kind": kind, "doses": doses, "reason": "Paper count",
+                                           "request_key": key(), "occurred_on": str(on)})
+
+    # not ahead, not before the lot came, not a typing mistake of years ago
+    for on in (today + timedelta(days=1), today - timedelta(days=21),
+               today - timedelta(days=400)):
+        refused = await adjust(5, on)
+        assert refused.status_code == 422, refused.text
+        assert "occurred_on" in refused.json()["errors"], refused.text
+    assert "arrived here on" in (await adjust(5, today - timedelta(days=21))).json()[
+        "errors"]["occurred_on"]
+    wasted = await adjust(25, today - timedelta(days=10))
+    assert wasted.status_code == 201, wasted.text
+    assert wasted.json()["occurred_on"] == str(today - timedelta(days=10)), wasted.text
+    # 20 more received today: 25 on hand, but 5 on the days between
+    more = await staff.post(f"/api/v1/locations/{site}/inventory/receipts", json={
+        "product_id": product, "lot_number": "PAPER-W1", "doses": 20, "request_key": key(),
+        "expiration_date": str(today + timedelta(days=120))})
+    assert more.status_code == 201, more.text
+    too_many = await adjust(10, today - timedelta(days=5), "returned")
+    assert too_many.status_code == 422, too_many.text
+    said = too_many.json()["errors"]["occurred_on"]
+    assert "only 5 doses on hand" in said, said
+    assert await on_hand(staff, site, "PAPER-W1") == 25
+    fits = await adjust(5, today - timedelta(days=5), "expired")
+    assert fits.status_code == 201, fits.text
+    today_too = await staff.post(url, json={"kind": "wastage", "doses": 1, "reason": "Dropped",
+                                            "request_key": key()})
+    assert today_too.status_code == 201 and today_too.json()["occurred_on"] is None
+    assert await on_hand(staff, site, "PAPER-W1") == 19
+    ledger = (await staff.get(f"/api/v1/locations/{site}/ledger")).json()
+    days = {(e["kind"], e["doses"]): e["occurred_on"] for e in ledger}
+    assert days[("wastage", -25)] == str(today - timedelta(days=10))
+    assert days[("expired", -5)] == str(today - timedelta(days=5))
