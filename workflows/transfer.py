@@ -8,13 +8,14 @@ resolve it as received or returned to the sender.
 
 import asyncio
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from activities.inventory import InventoryActivities
+    from core.timefmt import EASTERN
     from models.contracts import (
         TransferActor,
         TransferChange,
@@ -35,6 +36,10 @@ T = TransferStatus
 # An approved transfer not shipped within `ship_within` is flagged, as a shipment not received
 # in time is; runs started before waited for the shipment without a deadline.
 UNSHIPPED = "flag-approved-transfers-not-shipped"
+# A shipment marked after an outage with the day it left is flagged `receive_within` after that
+# day (noon in NC, as its shipped time is recorded), not after the click; runs that passed the
+# shipment before counted from the click.
+FROM_DAY_SHIPPED = "receipt-deadline-from-day-shipped"
 
 
 @workflow.defn
@@ -50,6 +55,7 @@ class TransferWorkflow:
         self.reverted = False  # an approval was refused where it is written: undecided again
         self.outbox: list[TransferEmail] = []
         self.emails = 0
+        self.shipped_on: date | None = None  # the day the doses left, when marked later
 
     @workflow.run
     async def run(self, data: TransferInput) -> str:
@@ -75,11 +81,20 @@ class TransferWorkflow:
             # An approval refused where it was written (see `decide`): the request is
             # undecided again, and escalates at its deadline as if never approved.
         if self.status == T.SHIPPED:
-            await self._flag_if_late(lambda: self.status != T.SHIPPED, data.receive_within,
+            await self._flag_if_late(lambda: self.status != T.SHIPPED, self._receive_within(),
                                      "flagged")
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._send_emails()
         return self.status
+
+    def _receive_within(self) -> timedelta:
+        """How long the receiving site has left to confirm the receipt: `receive_within` from
+        the day the doses left (a shipment marked after an outage has had some of it already;
+        one due already is flagged at once)."""
+        if self.shipped_on is None or not workflow.patched(FROM_DAY_SHIPPED):
+            return self.data.receive_within
+        left = datetime.combine(self.shipped_on, time(12), EASTERN)
+        return max(left + self.data.receive_within - workflow.now(), timedelta(seconds=1))
 
     async def _flag_if_late(self, done: Callable[[], bool], within: timedelta,
                             email: str) -> None:
@@ -185,6 +200,7 @@ class TransferWorkflow:
     async def ship(self, data: TransferShipment) -> str:
         async with self.lock:
             self._allow("ship")
+            self.shipped_on = data.shipped_on  # before the run sees the status change
             return await self._step(T.SHIPPED, f"user:{data.user_id}", I.ship,
                                     shipped_on=data.shipped_on)
 
