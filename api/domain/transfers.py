@@ -377,6 +377,28 @@ async def _still_redistributes(session: AsyncSession, transfer: Transfer) -> Non
                       "Deny it, giving that reason.") from None
 
 
+async def within_one_organization(session: AsyncSession, transfer: Transfer) -> str | None:
+    """A transfer between two sites of one organization that may not redistribute: what the
+    reviewer weighs (a planned move between its sites is a redistribution, which needs the
+    signed agreement; a transfer is the unplanned one, an emergency), else None."""
+    if transfer.kind != TransferKind.TRANSFER:
+        return None
+    sender, receiver = (await session.get(Location, transfer.from_location_id),
+                        await session.get(Location, transfer.to_location_id))
+    if sender.organization_id != receiver.organization_id:
+        return None
+    try:
+        await _may_redistribute(session, sender.organization_id)
+    except Invalid:
+        org = await session.get(Organization, sender.organization_id)
+        return (f"Both sites belong to {org.legal_name}, which may not redistribute (it has "
+                f"not signed the Supplemental Redistribution Agreement). A transfer between "
+                f"them is only for an unplanned move, such as vaccine at risk of being wasted; "
+                f"a planned move between its sites is a redistribution and needs that "
+                f"agreement: deny a planned one, saying so.")
+    return None
+
+
 async def step_of(session: AsyncSession, transfer: Transfer,
                   status: TransferStatus) -> tuple[str, datetime] | None:
     """Who took the transfer to `status` (by name and email, written as its page writes the

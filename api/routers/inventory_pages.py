@@ -241,6 +241,7 @@ async def _transfer_page(request: Request, session, user: User, transfer,
         "is_reviewer": may_act_for_state(user.role), "confirm_cancel": confirm_cancel,
         "confirm_resolve": confirm_resolve,
         "refused": refused, "held": await transfers.held_at_sender(session, transfer),
+        "one_organization": await transfers.within_one_organization(session, transfer),
         "values": values or {}, "errors": errors or {}}, status_code=status_code)
 
 
