@@ -116,6 +116,9 @@ class ExpiryCorrectionIn(Form):
     # 400: the ledger's reason (500) also names both dates
     reason: Annotated[str, Field(min_length=1, max_length=400)]
     request_key: RequestKey
+    # A lot expired as recorded, corrected to a day not passed, makes its doses usable again:
+    # done only when the person confirms the label (or the manufacturer's extension) says so
+    confirmed: bool = False
 
     @field_validator("expiration_date")
     @classmethod

@@ -297,12 +297,15 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
     # the date's own range is ExpiryCorrectionIn's, checked with the form's other fields
     if problems := await _correction_problems(session, lot, new):
         raise Invalid(next(iter(problems.values())), errors=problems)
+    revived = old < inventory_today() <= new  # expired as recorded, usable again
+    if revived and not data.confirmed:
+        raise Invalid(revive_problem(lot, new), field="confirmed")
     lot.expiration_date = new
     session.add(lot)
     entry = LedgerEntry(key=key, lot_id=lot.id, location_id=location.id,
                         kind=EntryKind.EXPIRY_CORRECTED, doses=0, actor=_actor(user),
-                        reason=f"Expiration date {day(old)} corrected to {day(new)}: "
-                               f"{data.reason}")
+                        reason=f"Expiration date {day(old)}{' (expired)' if revived else ''} "
+                               f"corrected to {day(new)}: {data.reason}")
     session.add(entry)
     try:
         await session.flush()
@@ -310,6 +313,17 @@ async def correct_expiry(session: AsyncSession, user: User, location: Location, 
         await session.rollback()  # a double click: the twin recorded it first
         return await entry_for(session, key)
     return entry
+
+
+def revive_problem(lot: Lot, new: date) -> str:
+    """What correcting an expired lot's date to `new` (not passed) does, asked before it is
+    done: its doses are offered again at the point of care and may be moved."""
+    return (f"Lot {lot.lot_number} expired on {day(lot.expiration_date)} as recorded: "
+            f"corrected to {day(new)}, its {counted(lot.on_hand, 'dose')} can be given and moved "
+            f"again. Do so only when the vials' label says {day(new)} (the date was typed "
+            f"wrong) or the manufacturer extended this lot's expiry, and say which in the "
+            f"reason (the ledger keeps it, with both dates and who corrected it). If so, tick "
+            f"the box and save again.")
 
 
 async def given_after(session: AsyncSession, lot_id: int, expires: date) -> int:
