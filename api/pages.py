@@ -73,10 +73,13 @@ def _product_options(ids: list[str], products: dict) -> list[tuple[str, str]]:
 def _lot_options(lots: list, products: dict,
                  asked: dict[int, int] | None = None) -> list[tuple[str, str]]:
     """Each lot as chosen in a list; `asked`: the doses of each already asked for in transfers
-    not yet shipped (the transfer form's list), which a new request cannot take."""
+    not yet shipped (the transfer form's list), which a new request cannot take: the doses
+    left free to send are said with them."""
     def promised(lot) -> str:
         doses = (asked or {}).get(lot.id)
-        return f", {doses:,} of them asked for in transfers not yet shipped" if doses else ""
+        free = max(lot.on_hand - (doses or 0), 0)
+        return (f", {doses:,} of them asked for in transfers not yet shipped ({free:,} free to "
+                f"send)") if doses else ""
     return [(str(lot.id), f"{lot.lot_number}: {products[lot.product_id].name}, "
              f"{counted(lot.on_hand, 'dose')}{promised(lot)}, expires "
              f"{day(lot.expiration_date)}") for lot in lots]

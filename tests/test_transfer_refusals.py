@@ -176,7 +176,8 @@ async def test_the_address_a_refused_step_was_shown_at_opens_the_transfers_page(
 
 async def test_the_transfer_forms_lot_list_says_the_doses_already_asked_for(system, world):
     """The list offered "FREE-1: ..., 10 doses" when 6 of them were asked for in a request not
-    yet shipped: the person learnt it only from the refusal after sending."""
+    yet shipped: the person learnt it only from the refusal after sending; the doses still free
+    to send are said too (the person had to subtract)."""
     _state, sites = world
     north, south, sender, lot = await stocked(system, sites, "FREE-1", 10)
     assert (await request_transfer(sender, north, south, lot, 6)).status_code == 201
@@ -185,8 +186,8 @@ async def test_the_transfer_forms_lot_list_says_the_doses_already_asked_for(syst
     page = (await person.get(f"/inventory/{north}")).text
     form = page[page.index('id="transfer-lot_id"'):]
     option = re.compile(rf'<option value="{lot}"[^>]*>([^<]*)</option>')
-    assert "10 doses, 6 of them asked for in transfers not yet shipped, expires" in \
-        option.search(form)[1]
+    assert "10 doses, 6 of them asked for in transfers not yet shipped (4 free to send), " \
+        "expires" in option.search(form)[1]
     adjust = page[page.index('id="adjust-lot_id"'):page.index('id="transfer-lot_id"')]
     assert "10 doses, expires" in option.search(adjust)[1]  # the other lists as before
     await person.http.aclose()
