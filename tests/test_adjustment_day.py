@@ -3,10 +3,11 @@ the day they happened (SPEC §6, offline; found by the check of inventory: they 
 day they were typed in). The day is not ahead, not before the lot arrived, and never makes the
 lot's ledger show fewer than no doses on a day it shows."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from models.base import utcnow
 from models.care_rules import local_today
+from tests.support.care import give, stock, vaccinating_site, walk_in
 from tests.support.inventory import enrolled_sites, key, lot_id, on_hand, product_id
 from tests.support.review import reviewer
 
@@ -60,3 +61,27 @@ async def test_a_loss_counted_on_paper_keeps_its_day(system):
     days = {(e["kind"], e["doses"]): e["occurred_on"] for e in ledger}
     assert days[("wastage", -25)] == str(today - timedelta(days=10))
     assert days[("expired", -5)] == str(today - timedelta(days=5))
+
+
+async def test_a_paper_dose_never_leaves_a_past_day_below_none(system):
+    """The same rule for a dose from a paper form: the lot's ledger, by the day each change
+    happened, never shows fewer than no doses on a day (found with the adjustments' day: 2 doses
+    held 10 days ago, 5 more received today, took a third paper dose dated 10 days ago)."""
+    site = await vaccinating_site(system)
+    today = local_today(utcnow())
+    lot = await stock(system, site, "207", "PAPER-D1", 2,
+                      arrived=utcnow() - timedelta(days=20))
+    more = await site.manager.post(
+        f"/api/v1/locations/{site.location_id}/inventory/receipts", json={
+            "product_id": await product_id(system), "lot_number": "PAPER-D1", "doses": 5,
+            "request_key": key(), "expiration_date": str(date.today() + timedelta(days=400))})
+    assert more.status_code == 201, more.text
+    then = today - timedelta(days=10)
+    for _ in range(2):
+        given = await give(site, (await walk_in(site))["id"], lot, on=then)
+        assert given.status_code == 201, given.text
+    third = await give(site, (await walk_in(site))["id"], lot, on=then)
+    assert third.status_code == 422, third.text
+    said = third.json()["errors"]["administered_on"]
+    assert "had no dose on hand on" in said and "1 dose given" in said, said
+    assert (await give(site, (await walk_in(site))["id"], lot)).status_code == 201, "today: 5"

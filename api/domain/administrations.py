@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.appointments import cancel_unfit, close_for_dose, reopen_for_removed
 from api.domain.care import recipient_at, take_turn
-from api.domain.inventory import arrived_on, free_of
+from api.domain.inventory import arrived_on, free_of, short_on_day
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
@@ -340,6 +340,10 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
         _refuse(await day_problems(session, person, lot, data.administered_on, today))
         await _no_twin_dose(session, person.id, data.dose_number)
         await _stocked(session, lot)
+        # a paper dose: never one the lot's ledger would show it did not hold that day
+        if problem := await short_on_day(session, lot, data.administered_on, -1,
+                                         "1 dose given"):
+            raise Invalid(problem, field="administered_on")
         await _fits_series(session, person, data, lot.product_id)
     except (Conflict, Invalid) as error:
         # A twin of this request (a retry, a second tab) may have committed the dose since the

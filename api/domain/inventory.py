@@ -404,7 +404,16 @@ async def _day_problem(session: AsyncSession, lot: Lot, happened: date | None,
     if arrived is not None and happened < arrived:
         return (f"Lot {lot.lot_number} arrived here on {day(arrived)}: a change to it cannot "
                 f"be dated before then.")
-    if change >= 0:
+    return await short_on_day(session, lot, happened, change,
+                              f"{counted(-change, 'dose')} lost")
+
+
+async def short_on_day(session: AsyncSession, lot: Lot, happened: date, change: int,
+                       what: str) -> str | None:
+    """Why `change` doses (`what`, "1 dose given") cannot leave the lot dated `happened` (a
+    day before today), or None: its ledger, by the day each change happened, would show fewer
+    than no doses on that day or on a day after it."""
+    if change >= 0 or happened >= inventory_today():
         return None
     balance = await on_hand_by_day(session, lot)
     before = [held for on, held in balance.items() if on <= happened]
@@ -413,13 +422,15 @@ async def _day_problem(session: AsyncSession, lot: Lot, happened: date | None,
     least, when_least = min(days)
     if least + change >= 0:
         return None
+    had = f"had only {counted(least, 'dose')}" if least > 0 else "had no dose"
     if when_least == happened:
-        return (f"Lot {lot.lot_number} had only {counted(least, 'dose')} on hand on "
-                f"{day(happened)}: enter the doses it lost that day, or its right day.")
-    return (f"Lot {lot.lot_number} had only {counted(least, 'dose')} on hand on "
+        return (f"Lot {lot.lot_number} {had} on hand on {day(happened)}, as its ledger "
+                f"shows: {what} that day would leave it fewer than none. Check the day and "
+                f"the doses.")
+    return (f"Lot {lot.lot_number} {had} on hand on "
             f"{day(when_least)} (its ledger, with the doses given and moved since "
-            f"{day(happened)}): {counted(-change, 'dose')} lost on {day(happened)} would leave "
-            f"it fewer than none that day. Check the day and the doses.")
+            f"{day(happened)}): {what} on {day(happened)} would leave it fewer than none that "
+            f"day. Check the day and the doses.")
 
 
 def _may_gain(lot: Lot) -> None:
