@@ -35,6 +35,7 @@ from models.contracts import (
 from models.enrollment import Location, Organization, SectionB, UserLocation
 from models.enrollment_enums import LocationStatus, OrganizationStatus
 from models.enrollment_rules import (
+    coordinator_and_admin,
     coordinator_names,
     has_account,
     locations_of,
@@ -287,8 +288,9 @@ class EnrollmentActivities(MailingActivities):
         async with self.sessions() as session:
             location, org = await self._load(session, data.location_id)
             admin = await session.get(User, org.admin_user_id)
-            context = SectionBSubmittedContext(
-                recipient_name=(await coordinator_names(session, location))[0],
+            context = SectionBSubmittedContext(  # the administrator copied: it greets both
+                recipient_name=coordinator_and_admin(
+                    (await coordinator_names(session, location))[0], location, admin),
                 organization_name=org.legal_name,
                 location_name=location.name, providers_pending=location.providers_pending,
                 status_url=self.settings.link(f"/locations/{location.id}/section-b"),

@@ -12,7 +12,7 @@ from models.audit import AuditEvent
 from models.base import utcnow
 from models.contracts import AmendmentRequested, DecisionRecord, LocationStep
 from models.enrollment import Location, Organization, SectionB, StorageUnit, UserLocation
-from models.enrollment_rules import coordinator_names
+from models.enrollment_rules import coordinator_and_admin, coordinator_names
 from models.portal_rules import MANAGER
 from models.review import ReviewDecision
 from models.review_rules import approval_problem
@@ -89,11 +89,11 @@ class ReviewActivities(MailingActivities):
             unit = (await session.get(StorageUnit, data.amendment_unit_id)
                     if data.amendment_unit_id else None)
             coordinator, _full = await coordinator_names(session, location)
-            # the approval goes to both: it greets both; the rejection, to the coordinator
-            both = coordinator if admin.email.lower() == location.coordinator_email.lower() \
-                else f"{coordinator} and {admin.first_name}"
+            # the approval goes to both, the rejection to the coordinator with the administrator
+            # copied: each greets both
+            both = coordinator_and_admin(coordinator, location, admin)
             context = LocationDecisionContext(
-                recipient_name=both if data.decision.approve else coordinator,
+                recipient_name=both,
                 organization_name=org.legal_name,
                 location_name=location.name, reason=data.decision.reason,
                 amendment=unit_label(unit) if unit else None,

@@ -39,6 +39,14 @@ async def coordinator_names(session: AsyncSession, location: Location) -> tuple[
     return location.coordinator_first_name, location.coordinator_name
 
 
+def coordinator_and_admin(coordinator: str, location: Location, admin: User) -> str:
+    """Whom an email to the coordinator with the administrator copied greets: both by first
+    name (the administrator's copy greeted only the coordinator), one when they are the same."""
+    if admin.email.lower() == location.coordinator_email.lower():
+        return coordinator
+    return f"{coordinator} and {admin.first_name}"
+
+
 async def has_account(session: AsyncSession, email: str) -> bool:
     found = await session.exec(select(User.id).where(func.lower(User.email) == email.lower()))
     return found.first() is not None

@@ -26,6 +26,10 @@ EAST = "Eastside & Sons' Pharmacy"
 REDISTRIBUTION = DOCUMENTS[DocumentKind.REDISTRIBUTION_AGREEMENT].title
 
 
+def admin_copied(mail) -> bool:
+    return mail.cc.startswith("oa-")
+
+
 def text(mail) -> str:
     return mail.text.replace("\r\n", "\n")
 
@@ -35,6 +39,12 @@ async def test_the_enrollment_emails_read_right(system):
     (east_email, east_id), (west_email, west_id) = enrollment.locations.items()
     await complete_location(system, east_email, east_id)
     submitted = await system.smtp.one(to=east_email, subject="Section B submitted")
+    # the administrator is copied: the copy greets them too, not the coordinator alone
+    assert admin_copied(submitted), submitted.cc
+    async with system.sessions() as session:
+        east = await session.get(Location, east_id)
+    assert text(submitted).startswith(f"Hello {east.coordinator_first_name} and Olivia,"), \
+        text(submitted)[:80]
     assert "See the location's status:\nhttp" in text(submitted)
 
     # the CEO signs one of two documents: the receipt says the other is still to sign
@@ -67,6 +77,10 @@ async def test_the_enrollment_emails_read_right(system):
     assert "As the location's manager:" in approved.html
     assert "As the organization's administrator, open its enrollment" in text(approved)
     rejected = await system.smtp.one(to=east_email, subject="rejected")
+    assert admin_copied(rejected), rejected.cc
+    assert text(rejected).startswith(f"Hello {east.coordinator_first_name} and Olivia,"), \
+        text(rejected)[:80]
+    assert "Your Organization Administrator" not in text(rejected)
     assert f"{EAST} (Wake Health Partners)" in text(rejected)
     assert "Photo is blurry.<br>Retake it." in rejected.html
 
