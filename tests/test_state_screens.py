@@ -392,3 +392,26 @@ async def test_a_provider_pin_typed_as_written_on_a_packing_list_finds_its_locat
     suggested = await agent.get("/api/v1/sites", params={"q": f"{written[:3]} {written[3:]}"})
     await agent.aclose()
     assert [s["name"] for s in suggested.json()] == [f"{marker} Site 1"], suggested.text
+
+
+async def test_the_queue_names_what_is_reviewed_as_its_filter_does(system):
+    """The queue's "Review of" column (and its CSV) said "enrollment" in lower case while the
+    filter above it offered "Enrollment", "Resubmission", "Change to an enrolled site"."""
+    marker = f"rk{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
+    sites = await few_sites(system, marker, staff.id, count=2,
+                            status=LocationStatus.PENDING_REVIEW)
+    async with system.sessions() as session:
+        again = await session.get(Location, sites[1].id)
+        again.resubmission = True
+        session.add(again)
+        await session.commit()
+    person = browser(system)
+    await person.login(staff.email)
+    page = await person.get(f"/review?q={marker}")
+    kinds = re.findall(r'data-label="Review of">([^<]*)<', page.text)
+    assert sorted(kinds) == ["Enrollment", "Resubmission"], kinds
+    for value, label in (("enrollment", "Enrollment"), ("resubmission", "Resubmission")):
+        assert f'<option value="{value}">{label}</option>' in page.text
+    rows = cells(await person.get(f"/review.csv?q={marker}"))
+    assert sorted(row[4] for row in rows[1:]) == ["Enrollment", "Resubmission"], rows

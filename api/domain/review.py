@@ -66,6 +66,13 @@ def _kind(location: Location) -> str:
     return "resubmission" if location.resubmission else "enrollment"
 
 
+def kind_label(location: Location) -> str:
+    """What is reviewed, as the queue's filter names it ("Enrollment", "Resubmission",
+    "Change to an enrolled site"): the page's column and the CSV."""
+    kind = _kind(location)
+    return kind[:1].upper() + kind[1:]
+
+
 async def officer_signatures(session: AsyncSession, location: Location) -> list[Signature]:
     """The responsible officers' valid signatures covering this location."""
     rows = await session.exec(

@@ -471,11 +471,11 @@ def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
 
 
 def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
-    from api.domain.review import _kind
+    from api.domain.review import kind_label
 
     header = ["Location", "Provider PIN", "Organization", "City", "Review of",
               f"Waiting since {ZONE}", "Days waiting"]
-    return header, [[loc.name, pin(loc.id), org, loc.city, _kind(loc), spreadsheet(since),
+    return header, [[loc.name, pin(loc.id), org, loc.city, kind_label(loc), spreadsheet(since),
                      days_since(since)] for loc, org, since in listing.rows]
 
 

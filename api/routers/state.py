@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import SessionDep, require_roles
 from api.domain import state_lists as lists
-from api.domain.review import _kind
+from api.domain.review import kind_label
 from api.forms import parse, validated
 from api.pages import render
 from api.routing import Router
@@ -50,7 +50,7 @@ def _page_route(path: str):
         return render(request, template, {
             "f": f, "found": await find(session, f), "status_choices": statuses,
             **(await _organizations(session, f) if path == "/state/locations" else {}),
-            "ages": lists.AGES, "pin": lists.pin, "kind": _kind, "errors": errors,
+            "ages": lists.AGES, "pin": lists.pin, "kind": kind_label, "errors": errors,
             "waiting_on": lists.location_waiting_on,
             "record_number": lists.record_number, "audit_what": lists.audit_what,
             **({"typed_q": request.query_params.get("q", "")} if "q" in errors else {})},
