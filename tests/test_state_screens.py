@@ -415,3 +415,30 @@ async def test_the_queue_names_what_is_reviewed_as_its_filter_does(system):
         assert f'<option value="{value}">{label}</option>' in page.text
     rows = cells(await person.get(f"/review.csv?q={marker}"))
     assert sorted(row[4] for row in rows[1:]) == ["Enrollment", "Resubmission"], rows
+
+
+async def test_an_organization_with_locations_shows_its_own_status(system):
+    """An organization with locations had no status of its own on the state's list (only its
+    locations had, one a row; the organizations with none had theirs): its row now says
+    Section A's status, its locations counted by status and the longest any of them not yet
+    approved has waited, on the page and in the CSV."""
+    marker = f"os{uuid.uuid4().hex[:6]}"
+    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
+    sites = await few_sites(system, marker, staff.id, count=3)
+    async with system.sessions() as session:
+        await session.exec(update(Location).where(Location.id == sites[0].id).values(
+            status=LocationStatus.APPROVED, status_since=utcnow() - timedelta(days=40)))
+        await session.exec(update(Location).where(Location.id == sites[1].id).values(
+            status=LocationStatus.PENDING_REVIEW, status_since=utcnow() - timedelta(days=12)))
+        await session.commit()
+    person = browser(system)
+    await person.login(staff.email)
+    page = await person.get(f"/state/locations?q={marker}")
+    summary = ("Section A submitted. 3 locations: 1 Section B in progress, 1 Waiting for "
+               "review, 1 Approved. Waiting longest: 12 days (Waiting for review).")
+    shown = re.findall(r'data-label="Organization">[^<]*<br><span class="usa-hint">([^<]*)<',
+                       page.text)
+    assert shown == [summary] * 3, shown
+    rows = cells(await person.get(f"/state/locations.csv?q={marker}"))
+    assert rows[0][-1] == "Organization's status"
+    assert [row[-1] for row in rows[1:]] == [summary] * 3

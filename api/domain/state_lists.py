@@ -22,10 +22,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain.text_search import contains, like_pattern
 from core.cells import safe_cell
-from core.timefmt import EASTERN, spreadsheet
+from core.timefmt import EASTERN, age, spreadsheet
 from models.accounts import User
 from models.audit import AuditEvent
-from models.base import utcnow
+from models.base import as_utc, utcnow
 from models.enrollment import Location, Organization
 from models.enrollment_enums import WAITING_SECTION_A, LocationStatus, OrganizationStatus
 from models.helpdesk import Case, searched
@@ -89,6 +89,8 @@ class Listing:
     names: dict[str, str] = field(default_factory=dict)  # the audit log's actors, as people
     records: dict[int, str] = field(default_factory=dict)  # its locations, by name
     transfers: dict[int, str] = field(default_factory=dict)  # its transfers, by number
+    # the state's list of locations: each organization's own status, in a sentence
+    organizations: dict[int, str] = field(default_factory=dict)
 
 
 ACTOR_KINDS = ("user", "reviewer")  # an account, as "user:6" or "reviewer:6"
@@ -178,9 +180,50 @@ async def locations(session: AsyncSession, f: StateFilters,
     # Every location has its organization: the count needs no join.
     count = select(func.count()).select_from(Location).where(*conditions)
     if f.q and page_size is not None and location_of_pin(f.q) is None:
-        return await _searched_locations(session, joined, conditions, count, f, page_size)
-    return await _page(session, joined.where(*conditions).order_by(
-        Location.status_since, Location.id), count, f, page_size)
+        listing = await _searched_locations(session, joined, conditions, count, f, page_size)
+    else:
+        listing = await _page(session, joined.where(*conditions).order_by(
+            Location.status_since, Location.id), count, f, page_size)
+    listing.organizations = await organization_summaries(session, listing.rows)
+    return listing
+
+
+SUMMARY_IDS = 1_000  # more organizations than this (an export): every one grouped, not named
+
+
+async def organization_summaries(session: AsyncSession, rows) -> dict[int, str]:
+    """Each listed organization's own status, for the organizations the (Location,
+    organization name, organization status) rows name: Section A's, its locations counted by
+    status, and the longest any of them not yet approved has waited in its status ("Section A
+    submitted. 3 locations: 1 Section B in progress, 2 Approved. Waiting longest: 12 days
+    (Section B in progress)."). One grouped statement over the organizations' locations."""
+    statuses = {loc.organization_id: org_status for loc, _name, org_status in rows}
+    if not statuses:
+        return {}
+    grouped = select(Location.organization_id, Location.status, func.count(),
+                     func.min(Location.status_since)).group_by(
+        Location.organization_id, Location.status)
+    if len(statuses) <= SUMMARY_IDS:
+        grouped = grouped.where(col(Location.organization_id).in_(statuses))
+    order = list(LocationStatus)
+    found: dict[int, list[tuple[LocationStatus, int, datetime | None]]] = {}
+    for org_id, status, n, since in (await session.exec(grouped)).all():
+        if org_id in statuses:
+            found.setdefault(org_id, []).append((LocationStatus(status), n, since))
+    summaries = {}
+    for org_id, org_status in statuses.items():
+        counts = sorted(found.get(org_id, []), key=lambda c: order.index(c[0]))
+        total = sum(n for _status, n, _since in counts)
+        text = (f"{OrganizationStatus(org_status).label}. {total} location"
+                f"{'' if total == 1 else 's'}: "
+                + ", ".join(f"{n} {status.label}" for status, n, _since in counts) + ".")
+        waiting = [(since, status) for status, _n, since in counts
+                   if status != LocationStatus.APPROVED and since is not None]
+        if waiting:
+            since, status = min(waiting, key=lambda w: as_utc(w[0]))
+            text += f" Waiting longest: {age(since)} ({status.label})."
+        summaries[org_id] = text
+    return summaries
 
 
 async def _searched_locations(session: AsyncSession, joined, conditions, count,
@@ -464,10 +507,13 @@ ZONE = "(Eastern time)"
 
 def location_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
     header = ["Organization", "Location", "Provider PIN", "City", "Status",
-              f"In status since {ZONE}", "Days in status", "Waiting on"]
+              f"In status since {ZONE}", "Days in status", "Waiting on",
+              "Organization's status"]
     return header, [[org, loc.name, pin(loc.id), loc.city, loc.status.label,
                      spreadsheet(loc.status_since), days_since(loc.status_since),
-                     location_waiting_on(loc, status)] for loc, org, status in listing.rows]
+                     location_waiting_on(loc, status),
+                     listing.organizations.get(loc.organization_id, "")]
+                    for loc, org, status in listing.rows]
 
 
 def review_rows(listing: Listing) -> tuple[list[str], list[list[Any]]]:
