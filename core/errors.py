@@ -51,6 +51,13 @@ class Conflict(CVMSError):
     code = "conflict"
 
 
+class PreconditionRequired(CVMSError):
+    """A change that must name the version it was made from (If-Match) named none."""
+
+    status_code = HTTPStatus.PRECONDITION_REQUIRED
+    code = "precondition_required"
+
+
 class Invalid(CVMSError):
     status_code = HTTPStatus.UNPROCESSABLE_ENTITY
     code = "invalid"

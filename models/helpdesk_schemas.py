@@ -11,6 +11,7 @@ from pydantic import (
     Field,
     ModelWrapValidatorHandler,
     ValidationError,
+    computed_field,
     field_validator,
     model_validator,
 )
@@ -208,6 +209,12 @@ class ArticleOut(BaseModel):
     category: Category | None
     published: bool
     updated_at: datetime
+
+    @computed_field(description="The version of the article as read: send it (or the answer's "
+                                "ETag) in If-Match to change the article")
+    @property
+    def version(self) -> str:
+        return self.updated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 class RowError(BaseModel):

@@ -28,7 +28,8 @@ async def test_an_article_changed_since_its_form_was_opened_is_not_overwritten(p
     await page.goto(f"/helpdesk/kb/{made['id']}")
     await page.get_by_label("Article").fill("Report it the same day, with the lot number.")
     corrected = await other.put(f"/api/v1/helpdesk/articles/{made['id']}", json={
-        "title": "Reporting wastage", "body": "Report it within 24 hours.", "published": True})
+        "title": "Reporting wastage", "body": "Report it within 24 hours.", "published": True},
+        headers={"If-Match": made["version"]})
     assert corrected.status_code == 200
     await page.get_by_role("button", name="Save the article").click()
     await expect(page.locator("#error-summary")).to_contain_text("changed since you opened")

@@ -58,7 +58,7 @@ async def test_the_knowledge_base_ships_with_answers_agents_can_edit(system):
     article = listed[0]
     edited = await staff.put(f"/api/v1/helpdesk/articles/{article['id']}", json={
         "title": article["title"], "body": article["body"] + " Ask us if unsure.",
-        "category": "inventory"})
+        "category": "inventory"}, headers={"If-Match": f'"{article["version"]}"'})
     assert edited.status_code == 200 and edited.json()["body"].endswith("Ask us if unsure.")
 
 

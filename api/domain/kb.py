@@ -9,7 +9,8 @@ from sqlalchemy import or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import NotFound
+from core.errors import Conflict, NotFound, PreconditionRequired
+from core.timefmt import when
 from models.base import utcnow
 from models.helpdesk import Article
 from models.helpdesk_schemas import ArticleIn
@@ -96,6 +97,43 @@ async def article(session: AsyncSession, article_id: int, include_drafts: bool) 
     if found is None or not (found.published or include_drafts):
         raise NotFound("That article does not exist.")
     return found
+
+
+def version(found: Article) -> str:
+    """Which save of an article a form or a client read (its last change's time, read the same
+    way on either database): a form's `edited_from`, the API's `version` and ETag."""
+    return found.updated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def etag(found: Article) -> str:
+    return f'"{version(found)}"'
+
+
+def reads_as(found: Article, data: ArticleIn) -> bool:
+    """Whether the saved article already reads as `data` would save it."""
+    return all(getattr(found, name) == value for name, value in data.model_dump().items())
+
+
+def made_from_current(found: Article, data: ArticleIn, if_match: str | None) -> bool:
+    """Whether an API change (`data`, made from the version If-Match names) may be saved over
+    the article as it is: True to save it; False when it is already saved as sent (the same
+    PUT again, its answer lost); refused when it was made from an older version (another
+    agent's save since would be lost unseen) or names none."""
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired(
+            "Send the article's version in the If-Match header (its ETag, or the `version` "
+            "of the article as you read it), so that an agent's save since is not overwritten "
+            "unseen; If-Match: * saves over whatever is there.", field="If-Match")
+    named = {tag.strip().removeprefix("W/").strip('"') for tag in if_match.split(",")}
+    if "*" in named or version(found) in named:
+        return True
+    if reads_as(found, data):
+        return False
+    raise Conflict(
+        f"This article was changed since the version you sent it from ({', '.join(sorted(named))}"
+        f"): it is now version {version(found)}, saved {when(found.updated_at)}. Your changes are "
+        "not saved. Read the article again, bring your changes into it and send it with its "
+        "current version in If-Match.", field="If-Match")
 
 
 async def save(session: AsyncSession, data: ArticleIn, author_id: int,

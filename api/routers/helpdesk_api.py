@@ -3,7 +3,7 @@
 import json
 from typing import Annotated
 
-from fastapi import Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -312,12 +312,25 @@ async def search_articles(session: SessionDep, user: OptionalUser,
 
 
 @router.post("/articles", response_model=ArticleOut, status_code=201, tags=["knowledge base"])
-async def create_article(body: ArticleIn, user: Agent, session: SessionDep) -> ArticleOut:
-    return ArticleOut.model_validate(await kb.save(session, body, user.id))
+async def create_article(body: ArticleIn, user: Agent, session: SessionDep,
+                         response: Response) -> ArticleOut:
+    saved = await kb.save(session, body, user.id)
+    response.headers["ETag"] = kb.etag(saved)
+    return ArticleOut.model_validate(saved)
 
 
-@router.put("/articles/{article_id}", response_model=ArticleOut, tags=["knowledge base"])
-async def update_article(article_id: Id, body: ArticleIn, user: Agent,
-                         session: SessionDep) -> ArticleOut:
+@router.put("/articles/{article_id}", response_model=ArticleOut, tags=["knowledge base"],
+            responses={409: {"description": "The article changed since the version If-Match "
+                                            "names: nothing saved"},
+                       428: {"description": "No If-Match: nothing saved"}})
+async def update_article(article_id: Id, body: ArticleIn, user: Agent, session: SessionDep,
+                         response: Response,
+                         if_match: Annotated[str | None, Header(
+                             max_length=400, description="The version the change was made "
+                             "from: the article's ETag or `version` (`*`: whatever it is)")]
+                         = None) -> ArticleOut:
     existing = await kb.article(session, article_id, include_drafts=True)
-    return ArticleOut.model_validate(await kb.save(session, body, user.id, existing))
+    saved = (await kb.save(session, body, user.id, existing)
+             if kb.made_from_current(existing, body, if_match) else existing)
+    response.headers["ETag"] = kb.etag(saved)
+    return ArticleOut.model_validate(saved)

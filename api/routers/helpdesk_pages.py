@@ -322,18 +322,7 @@ async def kb_edit_page(request: Request, article_id: Id, _user: Agent,
         "values": {"article_id": str(found.id), "title": found.title, "body": found.body,
                    "category": found.category.value if found.category else "",
                    "published": "yes" if found.published else "",
-                   "edited_from": _version(found)}})
-
-
-def _version(article) -> str:
-    """Which save of an article a form was opened on (its last change's time, read the same
-    way on either database)."""
-    return article.updated_at.replace(tzinfo=None).isoformat(timespec="microseconds")
-
-
-def _reads_as(article, data: ArticleIn) -> bool:
-    """Whether the saved article already reads as the form would save it."""
-    return all(getattr(article, name) == value for name, value in data.model_dump().items())
+                   "edited_from": kb.version(found)}})
 
 
 @router.post("/kb", response_class=HTMLResponse)
@@ -344,18 +333,18 @@ async def kb_save(request: Request, user: Agent, session: SessionDep) -> Respons
         article_id = form_id(values, "article_id")
         existing = await kb.article(session, article_id, True) if article_id else None
         opened_on = values.get("edited_from")
-        if existing is not None and opened_on and opened_on != _version(existing) \
-                and _reads_as(existing, data):  # this form sent twice (a double click, Back)
+        if existing is not None and opened_on and opened_on != kb.version(existing) \
+                and kb.reads_as(existing, data):  # this form sent twice (a double click, Back)
             return redirect("/helpdesk/kb", notice=f"“{existing.title}” was already saved, "
                                                    "so it was not saved again.")
-        if existing is not None and opened_on and opened_on != _version(existing):
+        if existing is not None and opened_on and opened_on != kb.version(existing):
             # another agent saved it after this form was opened: theirs is not overwritten
             # unseen; this form comes back with what was typed, and theirs beside it (saved
             # again, the form is on their version: the agent's choice, made knowingly)
             return render(request, "helpdesk/kb.html", {
                 "articles": await kb.latest(session, 100, include_drafts=True),
                 "editing_title": existing.title, "saved_now": existing,
-                "values": {**values, "edited_from": _version(existing)},
+                "values": {**values, "edited_from": kb.version(existing)},
                 "errors": {"body": "This article was changed since you opened it, and your "
                                    "changes are not saved. The article as saved now is shown "
                                    "below yours: bring what it needs into your text, then "
