@@ -5,7 +5,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.processes.gateway import Gateway
 from models.business_hours import business_hours
 from models.contracts import AssignCase, CaseInput, CaseLinkRef, CaseMessageRef, CaseStatusOut
+from models.helpdesk import Case as CaseRow
 from models.helpdesk_rules import SERVICE_LEVELS, Team
+from models.service_clock import ServiceClock
 from workflows import ids
 from workflows.case import CaseLinkWorkflow
 from workflows.case import CaseWorkflow as Case
@@ -19,8 +21,15 @@ async def open_case(gateway: Gateway, session: AsyncSession, case_id: int, team:
     """With the new case in `session`: the case exists with its process, or not at all."""
     response, resolution = SERVICE_LEVELS[team]
     settings = gateway.settings
+    now = await gateway.now()
     hours = business_hours(settings.helpdesk_hours, settings.helpdesk_timezone,
-                           settings.helpdesk_holidays, await gateway.now())
+                           settings.helpdesk_holidays, now)
+    # when it is due, as its process counts it (its first target, in the desk's hours, from
+    # now): the answer carries it, the process projecting its own a moment later
+    case = await session.get(CaseRow, case_id)
+    case.sla_due_at = ServiceClock(running_since=now).due_at(min(response, resolution), now,
+                                                             hours)
+    session.add(case)
     await gateway.start(Case.run, CaseInput(case_id=case_id, response_target=response,
                                             resolution_target=resolution, hours=hours,
                                             release=RELEASE),
