@@ -167,8 +167,20 @@ def _holidays(region: str, years: tuple[int, ...]) -> tuple[date, ...]:
     if unknown := skipped - names:
         raise ValueError(f"HELPDESK_HOLIDAYS: {country}-{subdivision} has no holiday named "
                          f"{', '.join(sorted(unknown))}")
+    # A holiday on a weekend the state observes on a weekday (Saturday's on the Friday before,
+    # Sunday's on the Monday after) closes the desk on the observed day only, as the state's
+    # schedule lists it: the Saturday itself, a day the desk opens, was counted closed too
+    # (2026: July 3 and 4, December 28 and 26, fourteen days for the state's twelve).
+    around = holidays.country_holidays(country, subdiv=subdivision or None, years={
+        year + step for year in years for step in (-1, 0, 1)})
+
+    def observed_elsewhere(day: date, name: str) -> bool:
+        return any(f"{name} (observed)" in around.get_list(day + timedelta(days=step))
+                   for step in range(-3, 4) if step)
+
     return tuple(sorted(day for day in calendar
                         if any(name.removesuffix(" (observed)") not in skipped
+                               and not observed_elsewhere(day, name)
                                for name in calendar.get_list(day))))
 
 

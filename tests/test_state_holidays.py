@@ -43,3 +43,28 @@ def test_the_setting_holds_in_years_the_calendar_does_not_reach():
     assert date(2019, 6, 19) not in holidays_of(STATE, [2019])
     with pytest.raises(ValueError, match="no holiday named Presidents Day"):
         holidays_of("US-NC; except Presidents Day", [2101])
+
+
+def test_a_weekend_holiday_closes_the_desk_on_its_observed_day_only():
+    """A holiday on a Saturday (the desk's open day, 8 AM-4 PM) closed the desk on the Friday
+    the state observes it and on the Saturday too: 2026 had fourteen closed days for the
+    state's twelve (July 3 and 4, December 28 and 26). The observed day alone closes it."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from models.business_hours import business_hours
+
+    closed = holidays_of(STATE, [2026, 2027, 2028])
+    # the Office of State Human Resources' twelve: Christmas's third day on Monday the 28th
+    assert [d for d in closed if d.year == 2026] == [*NC_2026, date(2026, 12, 28)]
+    for saturday, observed in ((date(2026, 7, 4), date(2026, 7, 3)),
+                               (date(2028, 11, 11), date(2028, 11, 10)),
+                               (date(2028, 1, 1), date(2027, 12, 31))):
+        assert saturday not in closed and observed in closed, saturday
+    assert date(2026, 12, 26) not in closed and date(2026, 12, 28) in closed  # Sat -> Mon
+    # a case's two hours asked on the observed Friday are counted from Saturday's opening
+    eastern = ZoneInfo("America/New_York")
+    asked = datetime(2026, 7, 3, 10, 0, tzinfo=eastern)
+    hours = business_hours(Settings.model_fields["helpdesk_hours"].default, "America/New_York",
+                           STATE, asked)
+    assert hours.add(asked, timedelta(hours=2)) == datetime(2026, 7, 4, 10, 0, tzinfo=eastern)
