@@ -90,6 +90,15 @@ def _one_line(value: str | None) -> str | None:
 
 
 OneLine = AfterValidator(_one_line)
+
+
+def single_spaced(value: str | None) -> str | None:
+    """A name or an address line as kept: one space between its words ("North  Carolina" typed
+    with two is North Carolina, and "Acme  Works" found by a search of "Acme Works")."""
+    return " ".join(value.split()) if value is not None else None
+
+
+SingleSpaced = AfterValidator(single_spaced)
 Text = Annotated[str, Field(min_length=1, max_length=200), OneLine]
 ShortText = Annotated[str, Field(min_length=1, max_length=80), OneLine]
 
@@ -105,7 +114,7 @@ def _address(value: str | None) -> str | None:
     value = _one_line(value)
     if value is not None and any(unicodedata.category(c)[0] in "SC" for c in value):
         raise ValueError(NOT_AN_ADDRESS)
-    return value
+    return single_spaced(value)
 
 
 def address_line(max_length: int = 200, required: bool = True) -> Any:
@@ -143,7 +152,7 @@ def no_markup(what: str = "name") -> AfterValidator:
     def check(value: str) -> str:
         if "<" in value or ">" in value:
             raise ValueError(f"Write the {what} without < or >.")
-        return _one_line(value)
+        return single_spaced(_one_line(value))
 
     return AfterValidator(check)
 

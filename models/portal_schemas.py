@@ -17,8 +17,10 @@ from pydantic import (
 from models.enums import Role
 from models.fields import (
     Id,
+    OneLine,
     PersonName,
     Phone,
+    SingleSpaced,
     Text,
     ZipCode,
     fail,
@@ -42,7 +44,7 @@ Profile = Annotated[Role, Field(description="location_manager, provider or provi
 OptionalPhone = Annotated[Phone | None, Field(default=None)]
 # As long as the columns that keep them (user_account.title, employer.city and .state).
 OptionalTitle = optional_text(120)
-City = Annotated[str, Field(min_length=1, max_length=100)]
+City = Annotated[str, Field(min_length=1, max_length=100), OneLine, SingleSpaced]
 StateName = Annotated[str, Field(  # spelled out
     min_length=1, max_length=40,
     description="A US state by its name or its two-letter code, like North Carolina or NC "
@@ -191,7 +193,7 @@ class EmployerSearch(Strict):
 def _state_name(value: str | None) -> str | None:
     if value is None:
         return None
-    found = state_spelled_out().get(value.lower())
+    found = state_spelled_out().get(" ".join(value.split()).lower())
     if found is None:
         raise ValueError("Enter a US state by its name or its two-letter code, like North "
                          "Carolina or NC.")
@@ -215,12 +217,12 @@ class EmployerIn(Strict):
     """Name, industry and address are all required (SPEC 5); the columns stay nullable for
     employers created before the address was."""
 
-    name: Text
+    name: Annotated[Text, SingleSpaced]
     industry: Annotated[str, Field(
         json_schema_extra={"enum": list(INDUSTRIES)},
         description="One of the industries by its name (or its key as a recipient's industry "
                     "takes it, like health_care); kept by its name")]
-    street: Text
+    street: Annotated[Text, SingleSpaced]
     city: City
     state: StateName
     zip_code: ZipCode

@@ -1,0 +1,47 @@
+"""A state typed "North  Carolina" (two spaces) was refused as no state; a name or an address
+typed with a doubled space was kept so ("Acme  Works": a search of "Acme Works" missed it, and
+the same name single-spaced was a second organization). Names, addresses and states are kept
+single-spaced; a < in an employer's name is kept, as typed, and shown escaped."""
+
+from tests.support.accounts import register_org_admin
+from tests.support.enrollment import ORG_DETAILS
+from tests.support.recipients import location_manager, manager_api, tag
+from tests.support.web import api_client, browser
+
+ADDRESS = {"industry": "Manufacturing", "street": "12  Mill   Rd", "city": "New  Bern",
+           "state": "North  Carolina", "zip_code": "27701"}
+
+
+async def test_an_employer_typed_with_doubled_spaces_is_kept_single_spaced(system):
+    manager = await location_manager(system)
+    api = await manager_api(system, manager)
+    word = tag()
+    made = await api.post("/api/v1/employers", json={"name": f"Acme  <b>Works</b>   {word}",
+                                                     **ADDRESS})
+    assert made.status_code == 201, made.text
+    saved = made.json()
+    assert saved["name"] == f"Acme <b>Works</b> {word}"
+    assert (saved["state"], saved["street"], saved["city"]) == (
+        "North Carolina", "12 Mill Rd", "New Bern")
+    again = await api.post("/api/v1/employers", json={"name": f"Acme <b>Works</b> {word}",
+                                                      **ADDRESS})
+    assert again.status_code == 409, again.text  # the same name: the same organization
+    found = (await api.get("/api/v1/employers", params={"q": f"Acme <b>Works</b> {word}"}))
+    assert [e["id"] for e in found.json()["items"]] == [saved["id"]], found.text
+    page = browser(system)
+    await page.login(manager.email)
+    shown = (await page.get(f"/portal/organizations/{saved['id']}")).text
+    assert f"<h1>Acme &lt;b&gt;Works&lt;/b&gt; {word}</h1>" in shown
+    assert "<b>Works</b>" not in shown
+
+
+async def test_an_organizations_legal_name_and_address_are_kept_single_spaced(system):
+    admin = await api_client(system, await register_org_admin(system))
+    made = await admin.post("/api/v1/organizations", json={
+        **ORG_DETAILS, "legal_name": "Wake   Health  Partners", "street": "1  Health Way"})
+    assert made.status_code == 201, made.text
+    assert (made.json()["legal_name"], made.json()["street"]) == (
+        "Wake Health Partners", "1 Health Way")
+    marked = await admin.post("/api/v1/organizations", json={
+        **ORG_DETAILS, "legal_name": "Wake <Health>"})
+    assert marked.status_code == 422 and "legal_name" in marked.json()["errors"], marked.text
