@@ -21,8 +21,9 @@ from tests.test_browser_enrollment import log_in
 pytestmark = pytest.mark.browser
 
 
-async def _provider_elsewhere(system, manager) -> tuple[int, str]:
-    """Another location of the manager's organization, where they are a Healthcare Provider."""
+async def _provider_elsewhere(system, manager, profile: Role = Role.PROVIDER) -> tuple[int, str]:
+    """Another location of the manager's organization, where they are a Healthcare Provider
+    (or hold `profile`)."""
     name = f"Clinic B {tag()}"
     async with system.sessions() as session:
         first = await session.get(Location, manager.location_id)
@@ -35,7 +36,7 @@ async def _provider_elsewhere(system, manager) -> tuple[int, str]:
         home = await session.get(UserLocation, (manager.user_id, manager.location_id))
         home.direct = True
         session.add_all([home, UserLocation(user_id=manager.user_id, location_id=other.id,
-                                            profile=Role.PROVIDER)])
+                                            profile=profile)])
         await session.commit()
         return other.id, name
 
@@ -186,4 +187,43 @@ async def test_deactivate_reactivate_and_invite_again_are_done_after_a_switch_el
     await page.get_by_role("button", name="Send the invitation again").click()
     await expect(main).to_contain_text("A new invitation is on its way")
     await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    await assert_accessible(page)
+
+
+async def test_a_manager_of_both_locations_stays_where_they_work(page, system):
+    """Found by the outside check: a manager of two locations, working at one, gave a person
+    the other location (or removed it; or, working at the other, deactivated someone, whose
+    form names the person's direct location): they were moved to the location the form named
+    and told "you had switched to ... in another tab", which they had not. A manager of the
+    location they work at stays there; only one whose active profile could not have done it
+    is moved (the tests above)."""
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager, Role.LOCATION_MANAGER)
+    staff_id = await _staff(system, manager)
+    await log_in(page, manager.email)
+    main = page.locator("main")
+
+    async def still_at(location_id: int) -> None:
+        await expect(main).not_to_contain_text("again: you had switched")
+        await expect(page.locator("#active-location")).to_have_value(str(location_id))
+        async with system.sessions() as session:
+            assert (await session.get(User, manager.user_id)).active_location_id == location_id
+
+    await _working_at(page, manager.location_id)
+    await page.goto(f"/portal/accounts/{staff_id}")
+    await page.locator("#grant-location_id").select_option(str(other_id))
+    await page.get_by_role("button", name="Add the location").click()
+    await expect(main).to_contain_text(f"{other_name} is added to Sam Staff's account")
+    await still_at(manager.location_id)
+
+    await page.get_by_role("button", name=f"Remove {other_name}").click()
+    await expect(main).to_contain_text(f"Sam Staff no longer works at {other_name}")
+    await still_at(manager.location_id)
+
+    await _working_at(page, other_id)
+    await page.goto(f"/portal/accounts/{staff_id}")
+    await page.get_by_role("button", name="Deactivate Sam Staff").click()
+    await page.get_by_role("button", name="Yes, deactivate Sam Staff").click()
+    await expect(main).to_contain_text("Sam Staff is deactivated and signed out")
+    await still_at(other_id)
     await assert_accessible(page)
