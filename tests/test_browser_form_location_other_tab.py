@@ -193,8 +193,9 @@ async def test_deactivate_reactivate_and_invite_again_are_done_after_a_switch_el
 async def test_a_manager_of_both_locations_stays_where_they_work(page, system):
     """Found by the outside check: a manager of two locations, working at one, gave a person
     the other location (or removed it; or, working at the other, deactivated someone, whose
-    form names the person's direct location): they were moved to the location the form named
-    and told "you had switched to ... in another tab", which they had not. A manager of the
+    form names the person's direct location, or added a new contact at the first, chosen on
+    the form): they were moved to the location the form named and told "you had switched to
+    ... in another tab", which they had not. A manager of the
     location they work at stays there; only one whose active profile could not have done it
     is moved (the tests above)."""
     manager = await location_manager(system)
@@ -227,3 +228,15 @@ async def test_a_manager_of_both_locations_stays_where_they_work(page, system):
     await expect(main).to_contain_text("Sam Staff is deactivated and signed out")
     await still_at(other_id)
     await assert_accessible(page)
+
+    # a new contact added at the other of their locations, chosen on the form
+    await page.goto("/portal/accounts/new")
+    await page.get_by_label("First name").fill("Nell")
+    await page.get_by_label("Last name").fill("Chosen")
+    await page.get_by_label("Email address").fill(f"nell-{tag()}@example.org".lower())
+    await page.locator("#location_id").select_option(str(manager.location_id))
+    await page.locator("#profile").select_option(Role.PROVIDER.value)
+    await page.get_by_label("Login username").fill(f"nell.{tag()}".lower())
+    await page.get_by_role("button", name="Save and send the invitation").click()
+    await expect(main).to_contain_text("Nell Chosen is added and emailed an invitation")
+    await still_at(other_id)

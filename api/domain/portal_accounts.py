@@ -583,8 +583,11 @@ async def acting_at(session: AsyncSession, user: User, location_id: int | None, 
     """A page form saved for a location other than the active one (switched to another in
     another tab since): the person works at the form's location again, so the record the save
     opens is theirs to see; the words telling them so ("" when nothing moved). Read after the
-    save: one they removed from themselves just now is not theirs to work at."""
-    if location_id is None or portal.active is None or portal.active.location_id == location_id:
+    save: one they removed from themselves just now is not theirs to work at. A manager of
+    the location they work at stays there: the form's location need not be the page's (a new
+    contact's chosen location, one given or taken on a record, the person's direct one)."""
+    if location_id is None or portal.active is None or portal.active.location_id == location_id \
+            or portal.active.profile == MANAGER:
         return ""
     held = await session.get(UserLocation, (user.id, location_id))
     if held is None or held.profile is None:

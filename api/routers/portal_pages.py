@@ -14,7 +14,7 @@ from api.routing import Router
 from core.errors import CVMSError, NotFound, SentMeanwhile
 from models.enrollment import Location, UserLocation
 from models.enums import Role
-from models.portal_rules import MANAGER, PAGE_SIZE, PLACEHOLDERS, PROFILES, tabs_for
+from models.portal_rules import PAGE_SIZE, PLACEHOLDERS, PROFILES, tabs_for
 from models.portal_schemas import (
     ActiveLocationForm,
     LocationGrant,
@@ -192,10 +192,7 @@ async def account_action(request: Request, user_id: Id, action: str, user: Curre
         return await _record(request, session, user, user_id, confirm_deactivate=True)
     try:
         notice = await _act(session, user, target, action, values, gateway)
-        if action in LOCATION_FORMS and request.state.portal.profile != MANAGER:
-            # switched in another tab since to a location where they manage nobody: they work
-            # at the form's location again (a manager where they work stays there: the form's
-            # location may be the one granted or removed, or the person's direct one)
+        if action in LOCATION_FORMS:  # switched to another location in another tab since
             notice += await portal_accounts.acting_at(
                 session, user, form_id(values, "location_id"), request.state.portal)
         if action == "edit" and target.id == user.id and (
