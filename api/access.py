@@ -274,7 +274,7 @@ ROUTES: dict[str, Access] = {
     "GET /recipients/template.xlsx": only(UPLOADERS, Scope.SELF),
     "GET /api/v1/recipients/template.xlsx": only(UPLOADERS, Scope.SELF),
     "GET /recipients": only(UPLOADERS, Scope.SELF),
-    "POST /recipients/uploads": only(UPLOADERS, Scope.SELF),
+    "POST /recipients/uploads": only(UPLOADERS, Scope.SELF, form_location=True),
     "GET /recipients/uploads/{upload_id}": only(UPLOADERS, Scope.UPLOAD),
     "POST /recipients/uploads/{upload_id}/valid-rows": only(UPLOADERS, Scope.UPLOAD),
     "GET /recipients/uploads/{upload_id}/errors": only(UPLOADERS, Scope.UPLOAD),

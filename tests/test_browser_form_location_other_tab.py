@@ -14,7 +14,7 @@ from models.employers import Employer
 from models.enrollment import Location, UserLocation
 from models.enums import Role
 from tests.support.a11y import assert_accessible
-from tests.support.recipients import location_manager, tag
+from tests.support.recipients import location_manager, rows, tag, xlsx
 from tests.support.web import PASSWORD_HASH
 from tests.test_browser_enrollment import log_in
 
@@ -240,3 +240,50 @@ async def test_a_manager_of_both_locations_stays_where_they_work(page, system):
     await page.get_by_role("button", name="Save and send the invitation").click()
     await expect(main).to_contain_text("Nell Chosen is added and emailed an invitation")
     await still_at(other_id)
+
+
+async def test_a_recipient_file_is_uploaded_where_its_form_said(page, system):
+    """Found by the outside check: a manager who is a Healthcare Provider at another location
+    attached a recipient file on Bulk Registration, switched to the other location in another
+    tab, then pressed Upload: the whole page was refused ("switch your active location") and
+    the file was gone. The form names its location, which they still manage: the file is
+    uploaded there, and they are working at that location again, told so."""
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager)
+    await log_in(page, manager.email)
+    await _working_at(page, manager.location_id)
+    await page.goto("/recipients")
+    await page.locator("#file").set_input_files(files=[{
+        "name": "tabbed.xlsx", "buffer": xlsx(rows(2, tag())),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    await _switch_in_another_tab(page, other_id, other_name)
+
+    await page.get_by_role("button", name="Upload").click()
+    main = page.locator("main")
+    await expect(page.get_by_role("heading", name="Upload of tabbed.xlsx")).to_be_visible()
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    await expect(main).to_contain_text(manager.location_name)
+    await assert_accessible(page)
+    async with system.sessions() as session:
+        assert (await session.get(User, manager.user_id)).active_location_id == \
+            manager.location_id
+
+    # a file refused after such a switch is answered on the form's page, as any refused file
+    await page.goto("/recipients")
+    await page.locator("#file").set_input_files(files=[{
+        "name": "empty.csv", "buffer": b"", "mimeType": "text/csv"}])
+    await _switch_in_another_tab(page, other_id, other_name)
+    await page.get_by_role("button", name="Upload").click()
+    await expect(main).to_contain_text("empty.csv is empty")
+
+    # a form made to name the location where they are a provider is refused, as before
+    await _working_at(page, manager.location_id)
+    await page.goto("/recipients")
+    await page.locator("#file").set_input_files(files=[{
+        "name": "elsewhere.xlsx", "buffer": xlsx(rows(2, tag())),
+        "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    await _switch_in_another_tab(page, other_id, other_name)
+    await page.locator("form[action='/recipients/uploads'] input[name=location_id]").evaluate(
+        "(box, id) => { box.value = id; }", str(other_id))
+    await page.get_by_role("button", name="Upload").click()
+    await expect(main).to_contain_text("You cannot open this page")

@@ -9,10 +9,18 @@ from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile as FormFile
 
-from api.deps import ProcessesDep, SessionDep, SettingsDep, require_roles, rollback_keeping
+from api.deps import (
+    CurrentUser,
+    ProcessesDep,
+    SessionDep,
+    SettingsDep,
+    require_roles,
+    rollback_keeping,
+)
 from api.domain import (
     care,
     helpdesk,
+    portal_accounts,
     recipient_case_import,
     recipient_contact,
     recipient_files,
@@ -104,8 +112,11 @@ async def home(request: Request, user: Uploader, session: SessionDep,
 
 
 @pages.post("/recipients/uploads", response_class=HTMLResponse)
-async def upload_page(request: Request, user: Uploader, session: SessionDep,
+async def upload_page(request: Request, user: CurrentUser, session: SessionDep,
                       gateway: ProcessesDep) -> Response:
+    """The role is the one held at the form's location (`form_location` in api/access.py): a
+    manager who switched to another location in another tab since uploads where the form
+    said, and works there again, told so."""
     form = await request.form()
     location_id = id_or_none(form.get("location_id"))  # the form's choice, sent back as it was
     file = form.get("file")
@@ -117,7 +128,9 @@ async def upload_page(request: Request, user: Uploader, session: SessionDep,
             raise CVMSError("Choose a file to upload.", field="file")
         done = await recipients.upload(session, gateway, user, location_id,
                                        file.filename, await file.read(), choice)
-        return redirect(f"/recipients/uploads/{done.id}")
+        moved = await portal_accounts.acting_at(session, user, location_id,
+                                                request.state.portal)
+        return redirect(f"/recipients/uploads/{done.id}", notice=moved.strip() or None)
     except CVMSError as error:
         await rollback_keeping(session, user)
         help_url = recipient_files.help_case_url(location_id) \
