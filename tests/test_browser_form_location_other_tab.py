@@ -14,7 +14,7 @@ from models.employers import Employer
 from models.enrollment import Location, UserLocation
 from models.enums import Role
 from tests.support.a11y import assert_accessible
-from tests.support.recipients import location_manager, rows, tag, xlsx
+from tests.support.recipients import location_manager, manager_api, rows, tag, upload, xlsx
 from tests.support.web import PASSWORD_HASH
 from tests.test_browser_enrollment import log_in
 
@@ -287,3 +287,25 @@ async def test_a_recipient_file_is_uploaded_where_its_form_said(page, system):
         "(box, id) => { box.value = id; }", str(other_id))
     await page.get_by_role("button", name="Upload").click()
     await expect(main).to_contain_text("You cannot open this page")
+
+
+async def test_a_refused_files_valid_rows_are_imported_after_a_switch_elsewhere(page, system):
+    """Found by the outside check: "Import the valid rows only", pressed on a refused upload's
+    page after a switch in another tab to a location where the manager is a Healthcare
+    Provider, was refused whole ("switch your active location"). The button now names the
+    upload's location, which they manage: the rows are imported, and they work there again."""
+    manager = await location_manager(system)
+    other_id, other_name = await _provider_elsewhere(system, manager)
+    refused = await upload(await manager_api(system, manager), manager,
+                           xlsx(rows(3, tag(), bad={1: {2: "13/45/1980"}})), name="one-bad.xlsx")
+    assert refused.status_code == 201, refused.text
+    await log_in(page, manager.email)
+    await _working_at(page, manager.location_id)
+    await page.goto(f"/recipients/uploads/{refused.json()['id']}")
+    await _switch_in_another_tab(page, other_id, other_name)
+
+    await page.get_by_role("button", name="Import the 2 valid rows only").click()
+    main = page.locator("main")
+    await expect(main).to_contain_text("valid rows only")
+    await expect(main).to_contain_text(f"You are working at {manager.location_name} again")
+    await assert_accessible(page)

@@ -153,10 +153,13 @@ async def upload_result(request: Request, upload_id: Id, user: Uploader,
 
 
 @pages.post("/recipients/uploads/{upload_id}/valid-rows", response_class=HTMLResponse)
-async def import_valid_rows(upload_id: Id, user: Uploader, session: SessionDep,
-                            gateway: ProcessesDep) -> Response:
+async def import_valid_rows(request: Request, upload_id: Id, user: CurrentUser,
+                            session: SessionDep, gateway: ProcessesDep) -> Response:
+    """The button names the upload's location (`form_location`), as the upload form does."""
     again = await recipients.valid_rows_only(session, gateway, user, upload_id)
-    return redirect(f"/recipients/uploads/{again.id}")
+    moved = await portal_accounts.acting_at(session, user, again.location_id,
+                                            request.state.portal)
+    return redirect(f"/recipients/uploads/{again.id}", notice=moved.strip() or None)
 
 
 @pages.get("/recipients/uploads/{upload_id}/errors", response_class=HTMLResponse)
