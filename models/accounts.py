@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.base import UtcDateTime, as_utc, created_at_field, time_field, utcnow
@@ -14,6 +14,10 @@ from models.types import enum_field
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
+    # Login and every "is it free?" check read lower(username): unique so, or two saves at one
+    # instant could store "Jo.X" and "jo.x" and login pick one of two people (migration 0011x).
+    __table_args__ = (Index("ix_user_account_username_lower", text("lower(username)"),
+                            unique=True, info={"expression": True}),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(index=True, unique=True, max_length=254)
