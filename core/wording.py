@@ -45,6 +45,36 @@ def without_accents(text: str) -> str:
                    if not unicodedata.combining(c))
 
 
+def latin_folds() -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """`without_accents` for the database's side (text_search's `unaccented`, migration 0011y's
+    `cvms_unaccent` on Postgres): the Latin letters it writes as one other letter (é -> e,
+    ł -> l, ø -> o, ı -> i), for translate(), one for one; those it writes as two (æ -> ae,
+    œ -> oe, þ -> th, ß -> ss), which translate() cannot, for a replace() each: those of
+    Latin-1 and Latin Extended-A and ẞ. Rarer ones (ǆ, ƕ...) are folded only in Python."""
+    accented, plain, two = [], [], []
+    for low, high in LATIN:
+        for letter in map(chr, range(low, high + 1)):
+            folded = without_accents(letter)
+            if not letter.isalpha() or folded == letter or not folded.isascii():
+                continue
+            if len(folded) == 1:
+                accented.append(letter)
+                plain.append(folded)
+            elif folded.isalpha() and (ord(letter) < 0x0180 or letter == "ẞ"):
+                two.append((letter, folded))
+    return "".join(accented), "".join(plain), tuple(two)
+
+
+def unaccent_sql(argument: str) -> str:
+    """SQL (Postgres) for `argument`'s text without its accents, as `latin_folds` says: built-in
+    translate() and replace() only (the unaccent extension need not be installed)."""
+    accented, plain, two = latin_folds()
+    folded = f"translate({argument}, '{accented}', '{plain}')"
+    for letter, letters in two:
+        folded = f"replace({folded}, '{letter}', '{letters}')"
+    return folded
+
+
 def fingerprint(parts) -> str:
     """A short fingerprint of what a page showed (a record's fields, in order): its form
     carries it, so a form sent from an older page (another tab, another person's save since)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from models.base import created_at_field, time_field
@@ -9,6 +10,12 @@ from models.base import created_at_field, time_field
 
 class Employer(SQLModel, table=True):
     """Created by a Location Manager (for their location) or by state staff."""
+
+    # Searched by name, accents folded on both sides: on Postgres by the trigrams of the
+    # unaccented name (migration 0011y; api/domain/text_search.py, unaccented).
+    __table_args__ = (Index("ix_employer_name_unaccented_trgm",
+                            text("cvms_unaccent(name) gin_trgm_ops"), postgresql_using="gin",
+                            info={"expression": True, "only_on": "postgresql"}),)
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, index=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, ColumnElement, String, bindparam, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
 
-from core.wording import LATIN, without_accents
+from core.wording import without_accents
 from models.helpdesk import searched
 from models.search_index import TABLE as SEARCH_TABLE
 
@@ -72,49 +72,20 @@ def contains(text: str, *columns) -> ColumnElement[bool]:
     return or_(*(kind(c, pattern) for c in columns))
 
 
-# How a column's text loses its accents on Postgres as core.wording.without_accents strips
-# them from what is typed (translate() and replace() are built in; the unaccent extension need
-# not be installed): each Latin letter it writes as another (é -> e, ł -> l, ø -> o, ı -> i:
-# Wałęsa is found by "walesa") by translate(), one letter for one; those it writes as two
-# (æ -> ae, œ -> oe, þ -> th, ß -> ss), which translate() cannot, by replace() after it: those
-# of Latin-1 and Latin Extended-A and ẞ (a replace() each, per row); rarer ones (ǆ, ƕ...) are
-# folded only in Python, so on SQLite only. (A column's accent written as a combining mark
-# apart from its letter stays on Postgres.)
-def _latin_folds() -> tuple[str, str, tuple[tuple[str, str], ...]]:
-    accented, plain, two = [], [], []
-    for low, high in LATIN:
-        for letter in map(chr, range(low, high + 1)):
-            folded = without_accents(letter)
-            if not letter.isalpha() or folded == letter or not folded.isascii():
-                continue
-            if len(folded) == 1:
-                accented.append(letter)
-                plain.append(folded)
-            elif folded.isalpha() and (ord(letter) < 0x0180 or letter == "ẞ"):
-                two.append((letter, folded))
-    return "".join(accented), "".join(plain), tuple(two)
-
-
-ACCENTED, PLAIN, TWO_LETTERS = _latin_folds()
-
-
 class unaccented(GenericFunction):  # noqa: N801 - a SQL construct's name
-    """unaccented(column): the column's text without its accents."""
+    """unaccented(column): the column's text without its accents, as core.wording's
+    without_accents strips them from what is typed (Wałęsa is found by "walesa"): the database's
+    `cvms_unaccent`, on SQLite Python's own (core/db.py gives every connection it), on Postgres
+    a SQL function of translate() and replace() (migration 0011y, core.wording.unaccent_sql;
+    the unaccent extension need not be installed), which an expression index can hold: the
+    employers' names are searched by the trigrams of their unaccented names. (A column's accent
+    written as a combining mark apart from its letter stays on Postgres.)"""
 
     type = String()
     inherit_cache = True
 
 
 @compiles(unaccented)
-def _translate(element: unaccented, compiler, **kw) -> str:
-    (column,) = (compiler.process(clause, **kw) for clause in element.clauses.clauses)
-    folded = f"translate({column}, '{ACCENTED}', '{PLAIN}')"
-    for letter, letters in TWO_LETTERS:
-        folded = f"replace({folded}, '{letter}', '{letters}')"
-    return folded
-
-
-@compiles(unaccented, "sqlite")
 def _unaccent(element: unaccented, compiler, **kw) -> str:
     (column,) = (compiler.process(clause, **kw) for clause in element.clauses.clauses)
     return f"cvms_unaccent({column})"
@@ -122,8 +93,8 @@ def _unaccent(element: unaccented, compiler, **kw) -> str:
 
 def contains_plain(text: str, *columns) -> ColumnElement[bool]:
     """`contains`, ignoring accents on both sides too: garcia finds García, García finds
-    Garcia. (A column read through translate() is not answered by its trigram index: meant
-    for lists a manager's scope already narrows, and the employers.)"""
+    Garcia. (A column's own trigram index does not answer it: meant for lists a manager's
+    scope already narrows, and the employers, whose unaccented names have theirs.)"""
     return contains(without_accents(text), *(unaccented(c) for c in columns))
 
 
