@@ -20,7 +20,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.domain.appointments import cancel_unfit, close_for_dose, reopen_for_removed
+from api.domain.appointments import (
+    cancel_unfit,
+    close_for_dose,
+    follow_correction,
+    reopen_for_removed,
+)
 from api.domain.care import recipient_at, take_turn
 from api.domain.inventory import arrived_on, free_of, short_on_day
 from api.forms import one_field, parse, refuse_fields
@@ -435,10 +440,13 @@ async def edit(session: AsyncSession, gateway: Gateway, user: User, dose: Admini
     dose.entered_late = entered_late(dose)
     dose.updated_at = utcnow()
     session.add(dose)
+    released = await follow_correction(session, dose.recipient_id)
     await cancel_unfit(session, gateway, dose.recipient_id)
     await _due_reminders_running(session, gateway, dose)
     await session.commit()
     await _recheck_all(session, gateway, dose)
+    for appointment_id in released:
+        await booking_process.released(gateway, appointment_id)
     return dose
 
 

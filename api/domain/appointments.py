@@ -368,6 +368,53 @@ async def reopen_for_removed(session: AsyncSession, dose: Administration) -> Non
                                .values(status=ATTENDED))
 
 
+async def follow_correction(session: AsyncSession, recipient_id: int) -> list[int]:
+    """With a dose corrected (its day or number changed in `session`): each appointment a dose
+    closed follows the doses as they now are. One attended that no recorded dose matches any
+    more (none at its location on its day, for its dose or a later one) is released (the dose
+    was given on another day: its place stays free, the day's list no longer names it), or,
+    still to come and for the dose the person now needs, booked again (its place taken again
+    while one is left). One released that a dose now matches is attended. The released ones
+    still to come, whose processes tell the person once this is committed."""
+    doses = (await session.exec(select(Administration).where(
+        Administration.recipient_id == recipient_id,
+        Administration.status == RECORDED))).all()
+
+    def matched(slot: AppointmentSlot) -> bool:
+        on = local_today(as_utc(slot.starts_at))
+        return any(d.location_id == slot.location_id and d.administered_on == on
+                   and d.dose_number >= slot.dose_number for d in doses)
+
+    due = max((d.dose_number for d in doses), default=0) + 1
+    rows = (await session.exec(select(Appointment, AppointmentSlot)
+                               .join(AppointmentSlot, AppointmentSlot.id == Appointment.slot_id)
+                               .where(Appointment.recipient_id == recipient_id,
+                                      Appointment.status.in_([ATTENDED, RELEASED])))).all()
+    to_tell = []
+    for appointment, slot in rows:
+        if appointment.status == RELEASED and matched(slot):
+            await session.exec(update(Appointment).where(
+                Appointment.id == appointment.id, Appointment.status == RELEASED)
+                .values(status=ATTENDED))
+            continue
+        if appointment.status != ATTENDED or matched(slot):
+            continue
+        to_come = as_utc(slot.starts_at) > utcnow()
+        if to_come and slot.dose_number == due and (await session.exec(
+                update(AppointmentSlot).where(AppointmentSlot.id == slot.id,
+                                              AppointmentSlot.booked < AppointmentSlot.capacity)
+                .values(booked=AppointmentSlot.booked + 1))).rowcount == 1:
+            status = BOOKED  # its process, never told of the attendance, waits for the time
+        else:
+            status = RELEASED
+        changed = await session.exec(update(Appointment).where(
+            Appointment.id == appointment.id, Appointment.status == ATTENDED)
+            .values(status=status))
+        if changed.rowcount == 1 and status == RELEASED and to_come:
+            to_tell.append(appointment.id)
+    return to_tell
+
+
 async def cancel_unfit(session: AsyncSession, gateway: Gateway, recipient_id: int) -> None:
     """With a dose corrected or removed, before it commits: the person's bookings still to come
     that are no longer for their next dose (a dose 1 removed as entered in error leaves a dose

@@ -1,0 +1,60 @@
+"""Found by an outside check: a dose recorded on the day of the person's appointment closed it
+as attended; correcting the dose's day (it was given the day before, from a paper form) left
+the appointment attended, so the day's list said "Dose given" on a day no dose was given. A
+correction now makes the appointment follow the dose: no longer matching it, it is released
+(the dose was given on another day: the place stays free, the day's list no longer names
+it); corrected back to that day, the appointment is attended again."""
+
+import uuid
+from datetime import timedelta
+
+from models.administrations import ATTENDED, RELEASED, Appointment, AppointmentSlot
+from models.base import utcnow
+from models.care_rules import local_today
+from tests.support.care import give, offer_slot, stock, vaccinating_site, walk_in
+from tests.test_appointment_reopened_on_removal import _later_today
+
+
+def _edit(dose: dict, on) -> dict:
+    return {"dose_number": dose["dose_number"], "administered_on": str(on),
+            "site": dose["site"], "route": dose["route"],
+            "provider_name": dose["provider_name"]}
+
+
+async def test_a_dose_moved_to_another_day_no_longer_attends_the_appointment(system):
+    site = await vaccinating_site(system)
+    lot = await stock(system, site, "208", f"FC-{uuid.uuid4().hex[:5].upper()}")
+    slot = await offer_slot(site, await _later_today(), capacity=1)
+    person = await walk_in(site, email=f"follows-{uuid.uuid4().hex[:6]}@example.org")
+    api = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
+    booked = await site.provider.post(api, json={"slot_id": slot})
+    assert booked.status_code == 201, booked.text
+    appointment = booked.json()["appointment_id"]
+    given = await give(site, person["id"], lot)
+    assert given.status_code == 201, given.text
+    dose = given.json()
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).status == ATTENDED
+
+    today = local_today(utcnow())
+    moved = await site.provider.put(f"/api/v1/administrations/{dose['id']}",
+                                    json=_edit(dose, today - timedelta(days=1)))
+    assert moved.status_code == 200, moved.text
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).status == RELEASED
+        assert (await session.get(AppointmentSlot, slot)).booked == 0
+    listed = (await site.provider.get(f"/api/v1/locations/{site.location_id}/appointments",
+                                      params={"day": str(today)})).json()
+    assert listed == []
+    choices = (await site.provider.get(api)).json()
+    assert choices["booked"] == []
+
+    back = await site.provider.put(f"/api/v1/administrations/{dose['id']}",
+                                   json=_edit(dose, today))
+    assert back.status_code == 200, back.text
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).status == ATTENDED
+        assert (await session.get(AppointmentSlot, slot)).booked == 0
+    listed = (await site.provider.get(f"/api/v1/locations/{site.location_id}/appointments",
+                                      params={"day": str(today)})).json()
+    assert [(a["appointment_id"], a["status"]) for a in listed] == [(appointment, ATTENDED)]
