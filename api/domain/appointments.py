@@ -45,6 +45,7 @@ from models.administrations import (
 from models.base import as_utc, utcnow
 from models.care_rules import local_today
 from models.contracts import BookingChange
+from models.eligibility import STAFF_STATUSES
 from models.enrollment import Location
 from models.inventory import Product
 from models.recipients import Recipient
@@ -195,6 +196,22 @@ async def of_day(session: AsyncSession, location_id: int, day) -> list[tuple]:
                                       Appointment.status.in_([BOOKED, ATTENDED]))
                                .order_by(AppointmentSlot.starts_at))).all()
     return [row for row in rows if local_today(as_utc(row[0].starts_at)) == day]
+
+
+def eligibility_flag(slot: AppointmentSlot, appointment: Appointment,
+                     person: Recipient) -> str | None:
+    """What staff are told of a first-dose booking still standing whose person's answers no
+    longer make them eligible (answers changed since they booked): the booking is kept (they
+    may have answered wrong, and the provider judges at the point of care), flagged so it is
+    checked before the dose; None otherwise."""
+    if slot.dose_number != 1 or appointment.status != BOOKED:
+        return None
+    status = eligibility_now(person)[0]
+    if status == "eligible":
+        return None
+    return (f"Their answers no longer make them eligible for a first dose "
+            f"({STAFF_STATUSES.get(status, status)}): check their eligibility before giving "
+            f"it.")
 
 
 async def booked_for(session: AsyncSession, person: Recipient,

@@ -124,6 +124,9 @@ class DayAppointment(BaseModel):
     recipient_id: int
     name: str
     status: str  # booked, or attended: the dose was given
+    # a first dose booked while eligible whose answers since say not eligible now: why to
+    # check their eligibility before the dose (the booking stands); None otherwise
+    flag: str | None = None
 
 
 @router.post("/api/v1/locations/{location_id}/appointment-slots", response_model=SlotOut,
@@ -200,7 +203,7 @@ async def day_list(location_id: Id, user: CurrentUser, session: SessionDep,
     location = await care.care_site(session, user, location_id)
     return [DayAppointment(appointment_id=a.id, slot_id=s.id, starts_at=s.starts_at,
                            dose_number=s.dose_number, recipient_id=r.id, name=r.full_name,
-                           status=a.status)
+                           status=a.status, flag=appointments.eligibility_flag(s, a, r))
             for s, a, r in await appointments.of_day(session, location.id, day)]
 
 
@@ -381,6 +384,7 @@ async def _day_page(request: Request, session, user, location: Location, day: da
         "location": location, "day": day, "tab": "appointments",
         "manager": await may_manage(session, user, location.id),
         "rows": await appointments.of_day(session, location.id, day),
+        "flag": appointments.eligibility_flag,
         "upcoming": upcoming[:OFFERED_LISTED], "offered_after": offered_after,
         "later": (as_utc(upcoming[OFFERED_LISTED - 1].starts_at).isoformat()
                   if len(upcoming) > OFFERED_LISTED else None),
@@ -606,6 +610,7 @@ async def _staff_page(request: Request, session, user, location: Location, perso
         "acting": await care.may_act(session, user, location.id),
         "manager": await may_manage(session, user, location.id),
         "values": values or {}, "errors": errors or {}, "confirm_cancel": confirm_cancel,
+        "flag": appointments.eligibility_flag,
         **await _choices(session, person, staff=True)}, status_code=status_code)
 
 
