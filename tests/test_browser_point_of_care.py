@@ -52,6 +52,8 @@ async def test_walk_in_checked_in_given_dose_one_and_removed(page, system):
     await page.get_by_label("City").fill("Raleigh")
     await page.get_by_label("ZIP code").fill("27601")
     await expect(page.get_by_label("Legal first name")).to_have_value("Rosa")
+    # eligible now (a first dose to someone not eligible asks for a tick: its own test below)
+    await page.get_by_label("Industry").select_option("health_care")
     await answer(page, "no")
     await page.get_by_role("button", name="Register").click()
     await expect(page.get_by_role("status")).to_contain_text(f"Rosa {last} is registered")
@@ -172,3 +174,27 @@ async def test_a_single_dose_series_is_said_complete_and_no_dose_2_is_filled_in(
         "Vaccination series complete")
     await expect(page.get_by_label("Dose number")).to_have_value("")
     await assert_accessible(page)
+
+
+async def test_a_first_dose_for_someone_not_eligible_is_saved_with_the_tick(page, system):
+    """A walk-in whose answers put them in a phase not open: "Save dose" says so on the tick,
+    keeping what was typed; ticked, the dose is recorded."""
+    site = await vaccinating_site(system)
+    lot_number = f"NE-{uuid.uuid4().hex[:5].upper()}"
+    lot = await stock(system, site, "208", lot_number, doses=5)
+    teacher = await walk_in(site, industry="education")
+    await log_in(page, site.emails[Role.PROVIDER])
+    await page.goto(f"/care/{site.location_id}/recipients/{teacher['id']}")
+    await page.get_by_label("Vaccine lot").select_option(index=1)
+    await page.locator("#site").select_option("LD")
+    await page.get_by_role("button", name="Save dose").click()
+    await expect(page.locator("#confirmed-error")).to_contain_text(
+        "Their answers do not make them eligible now (Not yet: their group's phase is not "
+        "open).")
+    await expect(page.locator("#site")).to_have_value("LD")
+    await assert_accessible(page)
+    assert await on_hand(system, lot) == 5
+    await page.get_by_label("The dose was given as entered").check()
+    await page.get_by_role("button", name="Save dose").click()
+    await expect(page.get_by_role("status")).to_contain_text("Dose 1 is recorded")
+    assert await on_hand(system, lot) == 4

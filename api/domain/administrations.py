@@ -28,6 +28,7 @@ from api.domain.appointments import (
 )
 from api.domain.care import recipient_at, take_turn
 from api.domain.inventory import arrived_on, free_of, short_on_day
+from api.domain.recipients import eligibility_now
 from api.forms import one_field, parse, refuse_fields
 from api.processes import Gateway, reminders
 from api.processes import appointments as booking_process
@@ -39,7 +40,7 @@ from models.administration_store import reminder_due
 from models.administrations import ENTERED_IN_ERROR, RECORDED, Administration
 from models.base import as_utc, utcnow
 from models.care_rules import dose_day_problem, local_today, reminder_time
-from models.eligibility import age_on, months_on, rules
+from models.eligibility import STAFF_STATUSES, age_on, months_on, rules
 from models.enrollment import Location
 from models.inventory import AGES_IN_MONTHS, LedgerEntry, Lot, Product
 from models.inventory_rules import EntryKind
@@ -249,6 +250,19 @@ async def _fits_series(session: AsyncSession, person: Recipient, data, product_i
                       f"({day(before.administered_on)})." + CONFIRM, field="confirmed")
 
 
+def _eligible_or_confirmed(person: Recipient, data: AdministrationIn) -> None:
+    """A first dose to someone registered whose answers do not make them eligible now (their
+    group's phase not open) is recorded only when confirmed: the provider judged them eligible
+    at the point of care. Later doses continue a series started: eligibility is not asked."""
+    if data.confirmed or data.dose_number != 1 or person.registered_at is None:
+        return
+    status = eligibility_now(person)[0]
+    if status in ("eligible", "unknown"):
+        return
+    raise Invalid(f"{person.full_name}: Their answers do not make them eligible now "
+                  f"({STAFF_STATUSES.get(status, status)})." + CONFIRM, field="confirmed")
+
+
 async def _recorded_doses(session: AsyncSession, recipient_id: int,
                           except_id: int | None = None) -> list[Administration]:
     """The person's recorded doses in the series' order, but `except_id` (the dose being
@@ -350,6 +364,7 @@ async def record(session: AsyncSession, gateway: Gateway, user: User, location: 
                                          "1 dose given"):
             raise Invalid(problem, field="administered_on")
         await _fits_series(session, person, data, lot.product_id)
+        _eligible_or_confirmed(person, data)
     except (Conflict, Invalid) as error:
         # A twin of this request (a retry, a second tab) may have committed the dose since the
         # lookup above: then this dose is recorded, and the twin's lot debit explains the rest.
