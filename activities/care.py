@@ -85,6 +85,9 @@ class CareActivities(MailingActivities):
             # where the time was booked (a desk may book at another of its locations)
             place = booked and (home if booked.location_id == home.id
                                 else await session.get(Location, booked.location_id))
+            # its phone: its organization's (the first dose's when it is the same one)
+            host = place and (organization if place.organization_id == organization.id
+                              else await session.get(Organization, place.organization_id))
             context = SecondDoseReminderContext(
                 recipient_name=person.first_name, product_name=product.name,
                 location_name=location.name, location_address=location.address,
@@ -92,7 +95,9 @@ class CareActivities(MailingActivities):
                 first_dose_on=first.administered_on,
                 due_on=due.date(), language=person.language,
                 appointment_when=booked_when,
-                appointment_place=place and f"{place.name}, {place.address}" or "",
+                appointment_place=place and place.name or "",
+                appointment_address=place and place.address or "",
+                appointment_phone=host and host.phone or "",
                 portal_url=self.settings.link(
                     recipient_path(self.secret, person.id, person.link_version)))
             to = person.email

@@ -303,9 +303,13 @@ class SecondDoseReminderContext(EmailContext):
     portal_url: str
     language: str = "en"
     # their second-dose appointment still to come, when booked already (its time in their
-    # language, and where: name and address): named instead of asking them to book one
+    # language, and where: its location's name, address and phone, its organization's): named
+    # instead of asking them to book one, and given as the place to go (the first dose's
+    # location is then named only, its address and phone left out: it may be another place)
     appointment_when: str = ""
     appointment_place: str = ""
+    appointment_address: str = ""
+    appointment_phone: str = ""
     PUBLIC_READER: ClassVar[bool] = True
 
 
