@@ -51,9 +51,11 @@ class SlotIn(Input):
     @field_validator("starts_at")
     @classmethod
     def _coming_year(cls, value: datetime) -> datetime:
+        """To the minute, as every page and email shows it: 10:00:30 is 10:00 (offered twice
+        with seconds, one time showed twice), the answer giving the time kept."""
         if value - utcnow() > HORIZON:
             raise ValueError(FAR)
-        return value
+        return value.replace(second=0, microsecond=0)
 
 
 class SlotOut(BaseModel):
@@ -101,7 +103,7 @@ class SlotForm(BaseModel):
             if moment.utcoffset() != moment.replace(fold=1).utcoffset():
                 raise ValueError("This time happens twice that day: clocks move back from "
                                  "2:00 to 1:00 AM. Choose another time.")
-        return value
+        return value.replace(second=0, microsecond=0)  # to the minute, as it is shown
 
     def starts_at(self) -> datetime:
         return datetime.combine(self.day, self.at, EASTERN)

@@ -107,11 +107,28 @@ NO_TO_ALL = {"health_care_worker": "no", "long_term_care": "no", "high_risk_cond
              "shared_living": "no"}
 
 
+_OFFERED: dict[tuple[int, int], set[datetime]] = {}  # the minutes offered, by site and dose
+
+
+def _whole_minute(site: Site, days: float, dose_number: int) -> datetime:
+    """`days` from now to the next whole minute (a time is kept to the minute, so never before
+    the moment asked for), and a minute later when this test offered that one already (two
+    times asked for "3 days from now" are two times)."""
+    at = (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0)
+    at += timedelta(minutes=1)
+    used = _OFFERED.setdefault((site.location_id, dose_number), set())
+    while at in used:
+        at += timedelta(minutes=1)
+    used.add(at)
+    return at
+
+
 async def offer_slot(site: Site, days: float, capacity: int, dose_number: int = 1) -> int:
-    """A time `days` from now with `capacity` places, offered by the site's Location Manager."""
+    """A time `days` from now (to the next whole minute, a new one each time) with `capacity`
+    places, offered by the site's Location Manager."""
     made = await site.manager.post(
         f"/api/v1/locations/{site.location_id}/appointment-slots",
-        json={"starts_at": (utcnow() + timedelta(days=days)).isoformat(),
+        json={"starts_at": _whole_minute(site, days, dose_number).isoformat(),
               "capacity": capacity, "dose_number": dose_number})
     assert made.status_code == 201, made.text
     return made.json()["id"]
