@@ -51,8 +51,12 @@ from models.inventory import Product
 from models.recipients import Recipient
 
 FULL = N_("This time is full. Choose another time.")
+NOT_FOUND = N_("We could not find that appointment.")
+PASSED_CANCEL = N_("The time of this appointment has passed: it cannot be cancelled.")
 NO_SLOT = N_("That time is not offered at your location.")
 NO_SCHEDULING = N_("This location does not take appointments. Walk-ins are welcome.")
+STAFF_NO_SCHEDULING = ("Scheduling is off at this location, so no time can be booked: they come "
+                       "as a walk-in (the Location Manager turns scheduling on).")
 SCHEDULING_OFF = ("Appointment scheduling is off at this location: turn it on before offering "
                   "times.")
 
@@ -72,10 +76,11 @@ async def set_scheduling(session: AsyncSession, location: Location, on: bool) ->
     return location
 
 
-async def _takes_appointments(session: AsyncSession, location_id: int) -> None:
+async def _takes_appointments(session: AsyncSession, location_id: int,
+                              staff: bool = False) -> None:
     location = await session.get(Location, location_id)
     if location is None or not location.appointments_on:
-        raise Conflict(gettext(NO_SCHEDULING), field="slot_id")
+        raise Conflict(_refusal(staff, NO_SCHEDULING, STAFF_NO_SCHEDULING), field="slot_id")
 
 
 async def add_slot(session: AsyncSession, location: Location, starts_at: datetime,
@@ -294,8 +299,10 @@ async def _second_dose_rule(session: AsyncSession, person: Recipient,
         return
     earliest = await earliest_day(session, person, slot.dose_number)
     if earliest is None:
-        raise Invalid(gettext("This time is for a second dose: book a first dose first."),
-                      field="slot_id")
+        raise Invalid(_refusal(staff, N_("This time is for a second dose: book a first dose "
+                                         "first."),
+                               "This time is for a second dose, and they have no first dose "
+                               "recorded: book a first dose first."), field="slot_id")
     if local_today(as_utc(slot.starts_at)) < earliest:
         raise Invalid(_refusal(staff, N_("Your second dose cannot be before %(day)s. Choose a "
                                          "later time."),
@@ -307,24 +314,26 @@ async def _bookable(session: AsyncSession, person: Recipient, slot_id: int, staf
                     ) -> AppointmentSlot:
     """A future time at the person's location, which takes appointments, for the dose they come
     for next, allowed by their registration, eligibility and the second-dose rule."""
-    await _takes_appointments(session, person.location_id)
+    await _takes_appointments(session, person.location_id, staff)
     slot = await session.get(AppointmentSlot, slot_id)
     if slot is None or slot.location_id != person.location_id or slot.capacity == 0:
         raise NotFound(_refusal(staff, NO_SLOT, "That time is not offered at this location."),
                        field="slot_id")
     if as_utc(slot.starts_at) <= utcnow():
-        raise Invalid(gettext("That time has passed. Choose another time."), field="slot_id")
+        raise Invalid(_refusal(staff, N_("That time has passed. Choose another time."),
+                               "That time has passed. Choose another time."), field="slot_id")
     await _dose_rules(session, person, slot, staff)
     return slot
 
 
-async def _take_place(session: AsyncSession, slot: AppointmentSlot) -> None:
+async def _take_place(session: AsyncSession, slot: AppointmentSlot,
+                      staff: bool = False) -> None:
     """One place, only while one is left (the database decides between two at once)."""
     taken = await session.exec(update(AppointmentSlot).where(
         AppointmentSlot.id == slot.id, AppointmentSlot.booked < AppointmentSlot.capacity)
         .values(booked=AppointmentSlot.booked + 1))
     if taken.rowcount != 1:
-        raise Conflict(gettext(FULL), field="slot_id")
+        raise Conflict(_refusal(staff, FULL, FULL), field="slot_id")
 
 
 async def _free_place(session: AsyncSession, slot_id: int) -> None:
@@ -466,7 +475,7 @@ async def book(session: AsyncSession, gateway: Gateway, person: Recipient,
                                           "another time, or cancel it."),
                                 "They already have an appointment: move or cancel it "
                                 "instead."), field="slot_id")
-    await _take_place(session, slot)
+    await _take_place(session, slot, staff)
     appointment = Appointment(slot_id=slot.id, recipient_id=person.id)
     session.add(appointment)
     await session.flush()
@@ -489,13 +498,13 @@ async def cancel(session: AsyncSession, gateway: Gateway, person: Recipient,
     (another tab), the question named another time, so nothing is cancelled."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None or appointment.recipient_id != person.id:
-        raise NotFound(gettext("We could not find that appointment."))
+        raise NotFound(_refusal(staff, NOT_FOUND, "We could not find that appointment among "
+                                "theirs."))
     if appointment.status != BOOKED:
         return False
     if as_utc((await session.get(AppointmentSlot, appointment.slot_id)).starts_at) <= utcnow():
         # history, as for a move (its process has ended: it could not be told)
-        raise Conflict(gettext("The time of this appointment has passed: it cannot be "
-                               "cancelled."), field="slot_id")
+        raise Conflict(_refusal(staff, PASSED_CANCEL, PASSED_CANCEL), field="slot_id")
     if moves_seen is not None and appointment.moves != moves_seen:
         raise _moved_meanwhile(staff)
     unchanged = [Appointment.id == appointment.id, Appointment.status == BOOKED]
@@ -523,13 +532,17 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
     untouched)."""
     appointment = await session.get(Appointment, appointment_id)
     if appointment is None or appointment.recipient_id != person.id:
-        raise NotFound(gettext("We could not find that appointment."), field="slot_id")
+        raise NotFound(_refusal(staff, NOT_FOUND, "We could not find that appointment among "
+                                "theirs."), field="slot_id")
     if appointment.status != BOOKED:
-        raise Conflict(gettext("This appointment is cancelled: book a new time."),
+        raise Conflict(_refusal(staff, N_("This appointment is cancelled: book a new time."),
+                                "This appointment is cancelled: book them a new time."),
                        field="slot_id")
     old_slot_id = appointment.slot_id
     if as_utc((await session.get(AppointmentSlot, old_slot_id)).starts_at) <= utcnow():
-        raise Conflict(gettext("The time of this appointment has passed: it cannot be moved."),
+        raise Conflict(_refusal(staff, N_("The time of this appointment has passed: it cannot "
+                                          "be moved."),
+                                "The time of this appointment has passed: it cannot be moved."),
                        field="slot_id")
     if slot_id == old_slot_id:
         raise Invalid(_refusal(staff, N_("That is already the time of your appointment. Choose "
@@ -537,7 +550,7 @@ async def reschedule(session: AsyncSession, gateway: Gateway, person: Recipient,
                                "That is already the time of their appointment. Choose another "
                                "time."), field="slot_id")
     slot = await _bookable(session, person, slot_id, staff)
-    await _take_place(session, slot)
+    await _take_place(session, slot, staff)
     moves = appointment.moves + 1
     moved = await session.exec(update(Appointment).where(
         Appointment.id == appointment.id, Appointment.status == BOOKED,

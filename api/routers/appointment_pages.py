@@ -594,7 +594,7 @@ async def staff_cancel(location_id: Id, recipient_id: Id, appointment_id: Id,
                        user: CurrentUser, session: SessionDep,
                        gateway: ProcessesDep) -> Response:
     _location, person = await _booker(session, user, location_id, recipient_id)
-    await appointments.cancel(session, gateway, person, appointment_id)
+    await appointments.cancel(session, gateway, person, appointment_id, staff=True)
     return Response(status_code=HTTP_204_NO_CONTENT)
 
 
