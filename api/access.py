@@ -113,6 +113,14 @@ async def _slot(session: AsyncSession, user: User, ids: dict[str, int], write: b
     return await appointments.slot_at(session, ids["location_id"], ids["slot_id"])
 
 
+async def _care_recipient(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
+    """The location's point of care, and the person the body names (`body_ids`) served there."""
+    location = await _care(session, user, ids, write)
+    if "recipient_id" in ids:
+        await care.recipient_at(session, location, ids["recipient_id"])
+    return location
+
+
 async def _dose(session: AsyncSession, user: User, ids: dict[str, int], write: bool):
     dose = await administrations.administration_for(
         session, await my_location_ids(session, user), ids["administration_id"])
@@ -157,6 +165,9 @@ class Access:
     # as at the active location (switched in another tab since, what was typed is saved where
     # the form said, not refused and lost). Its handler checks that location itself.
     form_location: bool = False
+    # Records a JSON body names by id (a dose's person), checked with the path's: a person
+    # served elsewhere is refused (404) before the rest of the body is read, as a path's is.
+    body_ids: tuple[str, ...] = ()
 
 
 def public(scope: Scope = Scope.PUBLIC) -> Access:
@@ -164,8 +175,9 @@ def public(scope: Scope = Scope.PUBLIC) -> Access:
 
 
 def only(roles: frozenset[Role], scope: Scope, wide: frozenset[Role] = frozenset(),
-         check: Check | None = None, *, form_location: bool = False) -> Access:
-    return Access(frozenset(roles), scope, frozenset(wide), check, form_location)
+         check: Check | None = None, *, form_location: bool = False,
+         body_ids: tuple[str, ...] = ()) -> Access:
+    return Access(frozenset(roles), scope, frozenset(wide), check, form_location, body_ids)
 
 
 def api_only(path: str, check: Check) -> Check | None:
@@ -183,7 +195,8 @@ POINT_OF_CARE: dict[str, Access] = {
     f"POST {CARE_API}/walk-ins": only(CARE, Scope.LOCATION, check=_care),
     f"POST {CARE_API}/recipients/{{recipient_id}}/check-ins": only(CARE, Scope.LOCATION,
                                                                    check=_care),
-    f"POST {CARE_API}/administrations": only(CARE, Scope.LOCATION, check=_care),
+    f"POST {CARE_API}/administrations": only(CARE, Scope.LOCATION, check=_care_recipient,
+                                             body_ids=("recipient_id",)),
     f"GET {DOSE_API}": only(PORTAL, Scope.ADMINISTRATION, check=_dose),
     f"PUT {DOSE_API}": only(CARE, Scope.ADMINISTRATION, check=_dose),
     f"POST {DOSE_API}/removal": only(CARE, Scope.ADMINISTRATION, check=_dose),
@@ -549,7 +562,8 @@ def declared(request: Request) -> Access | None:
 async def enforce(request: Request, session: SessionDep) -> None:
     """Refuse what no declaration grants, before anything else runs; then, for an API route
     that declares its scope check, a record the caller may not touch, before the body or the
-    query is read (a GET with no query sends nothing to read: its handler checks)."""
+    query is read (a GET with no query too: a query it requires, missing, would answer 422
+    first), with the records the body names by id (`body_ids`)."""
     access = declared(request)
     if access is None:
         raise Forbidden("This address declares no access, so it is refused to everyone.")
@@ -558,10 +572,26 @@ async def enforce(request: Request, session: SessionDep) -> None:
     user = await current_user(request, await optional_user(request, session))
     if not (access.form_location and await _held_where_form_says(request, access.roles)):
         refuse_roles(request, user, access.roles)
-    if access.check is None or (request.method in ("GET", "HEAD") and not request.url.query):
+    if access.check is None:
         return
     if (ids := path_ids(request)) is not None:
+        ids |= await _body_ids(request, access.body_ids)
         await access.check(session, user, ids, request.method not in ("GET", "HEAD"))
+
+
+async def _body_ids(request: Request, names: tuple[str, ...]) -> dict[str, int]:
+    """The ids a JSON body gives for `names` (one not an id, or a body not JSON: left to the
+    body's own 422)."""
+    if not names:
+        return {}
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    if not isinstance(body, dict):
+        return {}
+    return {name: found for name in names if not isinstance(body.get(name), bool)
+            and (found := id_or_none(body.get(name))) is not None}
 
 
 async def _held_where_form_says(request: Request, roles: frozenset[Role]) -> bool:
