@@ -13,9 +13,7 @@ from datetime import timedelta
 
 from models.base import utcnow
 from models.care_rules import local_today
-from models.recipient_rules import recipient_path
-from tests.support.care import offer_slot, person, vaccinating_site, walk_in
-from tests.support.web import CSRF
+from tests.support.care import booked_then_not_eligible, offer_slot, vaccinating_site
 
 FLAG = ("Their answers no longer make them eligible for a first dose (Not yet: their group's "
         "phase is not open): check their eligibility before giving it.")
@@ -25,27 +23,15 @@ async def test_a_first_dose_booking_whose_answers_changed_is_flagged(system):
     site = await vaccinating_site(system)
     slot = await offer_slot(site, 0.01, capacity=2)
     email = f"fl-{uuid.uuid4().hex[:6]}@example.org"
-    walked = await walk_in(site, email=email)
-    base = recipient_path(system.settings.secret_key.get_secret_value(), walked["id"])
     day = str(local_today(utcnow() + timedelta(days=0.01)))
-    async with system.http() as http:
-        http.cookies.set("cvms_lang", "en")
-        booking = await http.get(f"{base}/appointments")
-        booked = await http.post(f"{base}/appointments", data={
-            "slot_id": str(slot), "csrf_token": CSRF.search(booking.text)[1]})
-        assert booked.status_code == 303, booked.text
+
+    async def listed_unflagged(_walked: dict) -> None:
         listed = (await site.provider.get(f"/api/v1/locations/{site.location_id}/appointments",
                                           params={"day": day})).json()
         assert [(a["status"], a["flag"]) for a in listed] == [("booked", None)]
 
-        form = await http.get(f"{base}/edit")
-        details = {**person("x", email), "first_name": "Ana",
-                   "last_name": walked.get("last_name") or "", "industry": "other"}
-        details = {k: v for k, v in details.items() if v is not None}
-        saved = await http.post(base, data={
-            **details, "csrf_token": CSRF.search(form.text)[1]})
-        assert saved.status_code == 303, saved.text
-        status = await http.get(f"{base}/status")
+    walked, _, status = await booked_then_not_eligible(system, site, slot, email,
+                                                       listed_unflagged)
     shown = html.unescape(" ".join(status.text.split()))
     assert "Your appointment for dose 1: " in shown, shown
     assert ("Your answers now say you cannot get a first dose yet. Cancel this appointment "

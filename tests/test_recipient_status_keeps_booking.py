@@ -3,9 +3,7 @@ they booked on their status page, with the way to change or cancel it."""
 
 import uuid
 
-from models.recipient_rules import recipient_path
-from tests.support.care import offer_slot, person, vaccinating_site, walk_in
-from tests.support.web import CSRF
+from tests.support.care import booked_then_not_eligible, offer_slot, vaccinating_site
 
 
 async def test_the_status_page_names_a_booking_made_before_the_answers_changed(system):
@@ -16,22 +14,7 @@ async def test_the_status_page_names_a_booking_made_before_the_answers_changed(s
     site = await vaccinating_site(system)
     slot = await offer_slot(site, 3, capacity=2)
     email = f"st-{uuid.uuid4().hex[:6]}@example.org"
-    walked = await walk_in(site, email=email)
-    base = recipient_path(system.settings.secret_key.get_secret_value(), walked["id"])
-    async with system.http() as http:
-        http.cookies.set("cvms_lang", "en")
-        booking = await http.get(f"{base}/appointments")
-        booked = await http.post(f"{base}/appointments", data={
-            "slot_id": str(slot), "csrf_token": CSRF.search(booking.text)[1]})
-        assert booked.status_code == 303, booked.text
-        form = await http.get(f"{base}/edit")
-        details = {**person("x", email), "first_name": "Ana",
-                   "last_name": walked.get("last_name") or "", "industry": "other"}
-        details = {k: v for k, v in details.items() if v is not None}
-        saved = await http.post(base, data={
-            **details, "csrf_token": CSRF.search(form.text)[1]})
-        assert saved.status_code == 303, saved.text
-        status = await http.get(f"{base}/status")
+    _, _, status = await booked_then_not_eligible(system, site, slot, email)
     shown = " ".join(status.text.split())
     assert "Not yet" in shown, shown
     assert "Your appointment for dose 1: " in shown and f", at {site.name}, " in shown, shown

@@ -3,6 +3,7 @@ the enrollment flow is tested elsewhere) with a Location Manager, a Healthcare P
 read-only user, and lots received through the inventory API."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -15,9 +16,10 @@ from models.enrollment import Location, Organization, UserLocation
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
 from models.inventory import LedgerEntry, Lot, Product
+from models.recipient_rules import recipient_path
 from tests.support.accounts import make_user
 from tests.support.system import System
-from tests.support.web import api_client, unique_email
+from tests.support.web import CSRF, api_client, unique_email
 
 
 @dataclass
@@ -154,6 +156,32 @@ async def walk_in(site: Site, email: str | None = None, language: str = "en",
                                         json=person(letters(), email, language, industry))
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def booked_then_not_eligible(system: System, site: Site, slot: int, email: str,
+                                   booked_so: Callable[[dict], Awaitable[None]] | None = None,
+                                   ) -> tuple[dict, str, httpx.Response]:
+    """A walk-in who books `slot` on their own page (then `booked_so`, given the person, looks
+    at the booking), then changes their answers there so that their phase is not open (no
+    longer in health care): the person, their page's address and their status page after."""
+    walked = await walk_in(site, email=email)
+    base = recipient_path(system.settings.secret_key.get_secret_value(), walked["id"])
+    async with system.http() as http:
+        http.cookies.set("cvms_lang", "en")
+        booking = await http.get(f"{base}/appointments")
+        booked = await http.post(f"{base}/appointments", data={
+            "slot_id": str(slot), "csrf_token": CSRF.search(booking.text)[1]})
+        assert booked.status_code == 303, booked.text
+        if booked_so is not None:
+            await booked_so(walked)
+        form = await http.get(f"{base}/edit")
+        details = {**person("x", email), "first_name": "Ana",
+                   "last_name": walked.get("last_name") or "", "industry": "other"}
+        details = {k: v for k, v in details.items() if v is not None}
+        saved = await http.post(base, data={
+            **details, "csrf_token": CSRF.search(form.text)[1]})
+        assert saved.status_code == 303, saved.text
+        return walked, base, await http.get(f"{base}/status")
 
 
 async def give(site: Site, recipient_id: int, lot_id: int, dose_number: int = 1,
