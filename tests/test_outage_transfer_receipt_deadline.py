@@ -8,7 +8,13 @@ from datetime import timedelta
 from models.base import utcnow
 from models.care_rules import local_today
 from models.inventory import Transfer
-from tests.support.inventory import enrolled_sites, key, lot_id, product_id, request_transfer
+from tests.support.inventory import (
+    enrolled_sites,
+    lot_id,
+    product_id,
+    receive,
+    request_transfer,
+)
 from tests.support.review import reviewer
 
 
@@ -19,10 +25,8 @@ async def test_a_shipment_marked_late_is_flagged_from_the_day_it_left(system):
                                  redistribution=False, state=state)
     (source, sender), (target, _receiver) = sites.staff.items()
     today = local_today(utcnow())
-    came = await sender.post(f"/api/v1/locations/{source}/inventory/receipts", json={
-        "product_id": await product_id(system), "lot_number": "LATE-M1", "doses": 30,
-        "request_key": key(), "received_on": str(today - timedelta(days=20)),
-        "expiration_date": str(today + timedelta(days=120))})
+    came = await receive(sender, source, await product_id(system), "LATE-M1", 30,
+                         received_on=today - timedelta(days=20))
     assert came.status_code == 201, came.text
     lot = await lot_id(sender, source, "LATE-M1")
     numbers = []

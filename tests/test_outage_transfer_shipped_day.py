@@ -10,7 +10,7 @@ from datetime import timedelta
 from models.base import utcnow
 from models.care_rules import local_today
 from models.inventory import Transfer
-from tests.support.inventory import enrolled_sites, lot_id, product_id, request_transfer
+from tests.support.inventory import enrolled_sites, lot_id, product_id, receive, request_transfer
 from tests.support.review import reviewer
 
 
@@ -20,10 +20,8 @@ async def test_a_transfer_moved_during_an_outage_keeps_its_days(system):
                                  redistribution=False, state=state)
     (source, sender), (target, receiver) = sites.staff.items()
     today = local_today(utcnow())
-    came = await sender.post(f"/api/v1/locations/{source}/inventory/receipts", json={
-        "product_id": await product_id(system), "lot_number": "OUTAGE-T1", "doses": 30,
-        "request_key": uuid.uuid4().hex, "received_on": str(today - timedelta(days=20)),
-        "expiration_date": str(today + timedelta(days=120))})
+    came = await receive(sender, source, await product_id(system), "OUTAGE-T1", 30,
+                         received_on=today - timedelta(days=20))
     assert came.status_code == 201, came.text
     lot = await lot_id(sender, source, "OUTAGE-T1")
     asked = await request_transfer(sender, source, target, lot, 10)

@@ -52,9 +52,13 @@ def key() -> str:
 
 
 async def receive(client: httpx.AsyncClient, location_id: int, product: int, lot: str,
-                  doses: int, expires: date | None = None) -> httpx.Response:
+                  doses: int, expires: date | None = None,
+                  received_on: date | None = None) -> httpx.Response:
+    """A shipment received (today, or on `received_on`, entered later), expiring in 120 days
+    unless `expires` says."""
+    day = {"received_on": str(received_on)} if received_on else {}
     return await client.post(f"/api/v1/locations/{location_id}/inventory/receipts", json={
-        "product_id": product, "lot_number": lot, "doses": doses, "request_key": key(),
+        "product_id": product, "lot_number": lot, "doses": doses, "request_key": key(), **day,
         "expiration_date": str(expires or date.today() + timedelta(days=120))})
 
 
