@@ -5,14 +5,12 @@ correction now makes the appointment follow the dose: no longer matching it, it 
 (the dose was given on another day: the place stays free, the day's list no longer names
 it); corrected back to that day, the appointment is attended again."""
 
-import uuid
 from datetime import timedelta
 
 from models.administrations import ATTENDED, RELEASED, Appointment, AppointmentSlot
 from models.base import utcnow
 from models.care_rules import local_today
-from tests.support.care import give, offer_slot, stock, vaccinating_site, walk_in
-from tests.test_appointment_reopened_on_removal import _later_today
+from tests.support.care import attended_today, vaccinating_site
 
 
 def _edit(dose: dict, on) -> dict:
@@ -23,18 +21,8 @@ def _edit(dose: dict, on) -> dict:
 
 async def test_a_dose_moved_to_another_day_no_longer_attends_the_appointment(system):
     site = await vaccinating_site(system)
-    lot = await stock(system, site, "208", f"FC-{uuid.uuid4().hex[:5].upper()}")
-    slot = await offer_slot(site, await _later_today(), capacity=1)
-    person = await walk_in(site, email=f"follows-{uuid.uuid4().hex[:6]}@example.org")
-    api = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
-    booked = await site.provider.post(api, json={"slot_id": slot})
-    assert booked.status_code == 201, booked.text
-    appointment = booked.json()["appointment_id"]
-    given = await give(site, person["id"], lot)
-    assert given.status_code == 201, given.text
-    dose = given.json()
-    async with system.sessions() as session:
-        assert (await session.get(Appointment, appointment)).status == ATTENDED
+    given = await attended_today(system, site, "FC")
+    api, slot, appointment, dose = given.api, given.slot, given.appointment, given.dose.json()
 
     today = local_today(utcnow())
     moved = await site.provider.put(f"/api/v1/administrations/{dose['id']}",

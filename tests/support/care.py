@@ -2,16 +2,18 @@
 the enrollment flow is tested elsewhere) with a Location Manager, a Healthcare Provider and a
 read-only user, and lots received through the inventory API."""
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import httpx
 from sqlmodel import select
 
+from models.administrations import ATTENDED, Appointment
 from models.base import utcnow
-from models.care_rules import local_today
+from models.care_rules import EASTERN, local_today
 from models.enrollment import Location, Organization, UserLocation
 from models.enrollment_enums import LocationStatus
 from models.enums import Role
@@ -192,3 +194,40 @@ async def give(site: Site, recipient_id: int, lot_id: int, dose_number: int = 1,
         "administered_on": str(on or local_today(utcnow())), "site": "LD", "route": "IM",
         "provider_name": "Pat Provider", "request_key": key or uuid.uuid4().hex,
         "confirmed": confirmed})
+
+
+async def later_today() -> float:
+    """Days from now to a moment later today (North Carolina), waiting for tomorrow when
+    today ends within minutes."""
+    now = utcnow()
+    midnight = datetime.combine(local_today(now) + timedelta(days=1), time(0), EASTERN)
+    if midnight - now < timedelta(minutes=10):
+        await asyncio.sleep((midnight - now).total_seconds() + 1)
+        return await later_today()
+    return min((midnight - now) / 2, timedelta(hours=2)) / timedelta(days=1)
+
+
+@dataclass
+class Attended:
+    """A walk-in booked at a time later today whose dose, given now, closed the booking."""
+
+    person: dict
+    api: str  # the person's appointments at the site (the staff's API)
+    slot: int
+    appointment: int
+    dose: httpx.Response
+
+
+async def attended_today(system: System, site: Site, tag: str) -> Attended:
+    lot = await stock(system, site, "208", f"{tag}-{uuid.uuid4().hex[:5].upper()}")
+    slot = await offer_slot(site, await later_today(), capacity=1)
+    person = await walk_in(site, email=f"{tag.lower()}-{uuid.uuid4().hex[:6]}@example.org")
+    api = f"/api/v1/locations/{site.location_id}/recipients/{person['id']}/appointments"
+    booked = await site.provider.post(api, json={"slot_id": slot})
+    assert booked.status_code == 201, booked.text
+    appointment = booked.json()["appointment_id"]
+    dose = await give(site, person["id"], lot)
+    assert dose.status_code == 201, dose.text
+    async with system.sessions() as session:
+        assert (await session.get(Appointment, appointment)).status == ATTENDED
+    return Attended(person, api, slot, appointment, dose)
