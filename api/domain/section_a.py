@@ -9,12 +9,13 @@ from sqlalchemy import func, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from api.domain import throttle
 from api.domain.status import redistribution_waiting
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
 from api.processes import signing as signing_process
 from core import i18n
-from core.errors import Conflict, Invalid, NotFound, StillWorking
+from core.errors import Conflict, Invalid, NotFound, StillWorking, Unavailable
 from core.timefmt import day
 from core.wording import counted
 from models.accounts import AccessLink, User
@@ -158,14 +159,24 @@ async def _refuse_a_second(session: AsyncSession, org: Organization, data: Locat
 async def add_location(session: AsyncSession, gateway: Gateway, org: Organization,
                        data: LocationIn, user: User) -> Location:
     """Part of the draft; after Section A the location joins the running enrollment (its
-    coordinator is invited at once) in the same step as it is stored."""
+    coordinator is invited at once) in the same step as it is stored, within the day's
+    allowance of invitations (`throttle.invitations_allowed`: refused, nothing is stored)."""
     await _refuse_a_second(session, org, data)
+    if org.status != OrganizationStatus.SUBMITTED:
+        return await _new_location(session, org, data)
+    counted_keys = await throttle.invitations_allowed(session, [str(data.coordinator_email)],
+                                                      org.id)
+    async with throttle.given_back_if_not_done(session, counted_keys):
+        location = await _new_location(session, org, data)
+        await enrollment_process.add_location(gateway, session, org.id, location.id, user.id)
+    return location
+
+
+async def _new_location(session: AsyncSession, org: Organization, data: LocationIn) -> Location:
     location = Location(organization_id=org.id, **data.model_dump())
     location.coordinator_email = location.coordinator_email.lower()
     session.add(location)
     await session.flush()
-    if org.status == OrganizationStatus.SUBMITTED:
-        await enrollment_process.add_location(gateway, session, org.id, location.id, user.id)
     return location
 
 
@@ -353,6 +364,19 @@ async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Orga
     fields = data.model_dump()
     fields["coordinator_email"] = str(fields["coordinator_email"]).lower()
     changed = any(getattr(location, k) != v for k, v in fields.items())
+    if not changed and await _live_invitation(session, location):
+        return location  # nothing to send
+    # an invitation goes out: within the day's allowance, or nothing changes
+    counted_keys = await throttle.invitations_allowed(session, [fields["coordinator_email"]],
+                                                      org.id)
+    async with throttle.given_back_if_not_done(session, counted_keys,
+                                               not_done=(Unavailable, Conflict)):
+        await _readdress(session, gateway, org, location, fields, changed)
+    return location
+
+
+async def _readdress(session: AsyncSession, gateway: Gateway, org: Organization,
+                     location: Location, fields: dict, changed: bool) -> None:
     if changed:
         moved = await session.exec(update(Location).where(
             Location.id == location.id, Location.coordinator_user_id.is_(None)).values(**fields)
@@ -366,14 +390,12 @@ async def correct_coordinator(session: AsyncSession, gateway: Gateway, org: Orga
                                        "to": fields["coordinator_email"]}))
         await session.commit()
         await session.refresh(location)
-    if changed or not await _live_invitation(session, location):
-        with contextlib.suppress(StillWorking):  # accepted: the invitation goes out
-            await enrollment_process.renew_invitation(gateway, location.id)
+    with contextlib.suppress(StillWorking):  # accepted: the invitation goes out
+        await enrollment_process.renew_invitation(gateway, location.id)
     if changed:  # the officers' open requests show the coordinator: re-sent as corrected
         for role in OfficerRole:
             for request, number in await _unsigned(session, org, role):
                 await _renew(gateway, org, number, request)
-    return location
 
 
 async def _live_invitation(session: AsyncSession, location: Location) -> bool:
@@ -409,7 +431,14 @@ async def submit_section_a(session: AsyncSession, gateway: Gateway, org: Organiz
         raise Invalid("Section A is not complete: " + " ".join(problems.values()),
                       errors=problems)
     await session.commit()  # the process reads what was saved
-    await enrollment_process.submit_section_a(gateway, org.id, user.id)
+    # every coordinator is invited: each address within the day's allowance (once, however
+    # many of the locations name it); given back when not submitted (not done, or the other
+    # send of a double click submitted it)
+    counted_keys = await throttle.invitations_allowed(
+        session, [loc.coordinator_email for loc in await locations_of(session, org)])
+    async with throttle.given_back_if_not_done(session, counted_keys,
+                                               not_done=(Unavailable, Conflict)):
+        await enrollment_process.submit_section_a(gateway, org.id, user.id)
     await session.refresh(org)
     return org
 

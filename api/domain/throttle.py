@@ -68,6 +68,21 @@ RENEWED_LINK = hourly("renewed-link", 3)
 RENEWALS = ("A new link was already emailed {times} in the last hour. Use the link in the "
             "newest email, or ask again in {wait}.")
 
+# Invitations an organization's administrator makes the program email (Section A's locations
+# on submission, a location added after it, a coordinator corrected or invited again): to one
+# address a few a day, whichever organizations ask (an address typed for location after
+# location, or changed back and forth, would otherwise mail a stranger without end), and from
+# one organization after its Section A a bounded number a day.
+DAY = timedelta(days=1)
+INVITED_ADDRESS = Rule("invited-address", free=3, window=DAY, max_wait=DAY)
+INVITING_ORGANIZATION = Rule("inviting-org", free=10, window=DAY, max_wait=DAY)
+INVITED_TOO_OFTEN = ("{address} was already emailed {times} coordinator invitations in the "
+                     "last 24 hours, the most we send to one address. Check the address with "
+                     "the coordinator, or try again in {wait}.")
+INVITING_TOO_OFTEN = ("Your organization had {times} coordinator invitations emailed in the "
+                      "last 24 hours, the most we send for one organization. Try again in "
+                      "{wait}, or open a help-desk case.")
+
 REGISTRATIONS = ("Many accounts were registered from your network in the last hour. Try again "
                  "in {wait}, or call the help desk.")
 
@@ -190,6 +205,37 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
         raise TooManyRequests(TOO_MANY_QUESTIONS, retry_after=seconds, field="email")
 
 
+async def invitations_allowed(session: AsyncSession, addresses: list[str],
+                              organization_id: int | None = None) -> list[tuple[Rule, str]]:
+    """Count one invitation to each address (each once, however many locations name it) and,
+    with `organization_id`, one for that organization (after its Section A); past either
+    allowance refuse them all (429, naming the coordinator's email field), counting nothing,
+    until the day that counted them has passed. Committed at once; returns the keys counted,
+    to be given back if the invitations then are not sent (`given_back_if_not_done`)."""
+    keys = [(INVITED_ADDRESS, key(INVITED_ADDRESS, address))
+            for address in dict.fromkeys(a.strip().lower() for a in addresses)]
+    for rule, name in keys:  # each address told apart, so the refusal names the one
+        row = await _current(session, rule, name)
+        if row.count + 1 > rule.free:
+            seconds = _seconds_left(row, rule)
+            await session.commit()
+            address = next(a for a in addresses if key(rule, a) == name)
+            raise TooManyRequests(INVITED_TOO_OFTEN.format(
+                address=address, times=rule.free, wait=_in_minutes(seconds)), retry_after=seconds, field="coordinator_email")
+    if organization_id is not None:
+        org = (INVITING_ORGANIZATION, key(INVITING_ORGANIZATION, str(organization_id)))
+        row = await _current(session, *org)
+        if row.count + 1 > INVITING_ORGANIZATION.free:
+            seconds = _seconds_left(row, INVITING_ORGANIZATION)
+            await session.commit()
+            raise TooManyRequests(INVITING_TOO_OFTEN.format(
+                times=INVITING_ORGANIZATION.free, wait=_in_minutes(seconds)),
+                retry_after=seconds, field="coordinator_email")
+        keys.append(org)
+    await _spend(session, keys)
+    return keys
+
+
 async def registration_allowed(session: AsyncSession, client: str, per_client: int) -> None:
     """Count one self-registration from `client` (an organization's administrator or a
     help-desk requester: each makes an account and emails the address typed, so a client that
@@ -236,24 +282,30 @@ async def _spend(session: AsyncSession, keys: list[tuple[Rule, str]],
 
 
 @contextlib.asynccontextmanager
-async def given_back_if_not_done(session: AsyncSession, rule: Rule,
-                                 value: str) -> AsyncIterator[None]:
+async def given_back_if_not_done(session: AsyncSession, rule: Rule | list[tuple[Rule, str]],
+                                 value: str = "",
+                                 not_done: tuple[type[Exception], ...] = (Unavailable,)
+                                 ) -> AsyncIterator[None]:
     """Around what an ask counted on `value` allowed (an email's process started): when that
     was not done (503, the case system did not answer), nothing was sent, so the ask is not
     counted: the person told "try again in a minute" who does is not told the links were
     already emailed, nor answered with no email for the rest of the hour. What the action
     wrote is rolled back first (it was not done), then the count alone is written."""
+    keys = rule if isinstance(rule, list) else [(rule, key(rule, value))]
     try:
         yield
-    except Unavailable:
+    except not_done:
         await session.rollback()
-        row = await _current(session, rule, key(rule, value))
-        row.count = max(0, row.count - 1)
+        for counted_rule, name in keys:
+            row = await _current(session, counted_rule, name)
+            row.count = max(0, row.count - 1)
         await session.commit()
         raise
 
 
 def _in_minutes(seconds: int) -> str:
+    if seconds > 2 * 3600:
+        return counted(math.ceil(seconds / 3600), "hour")
     return counted(max(1, math.ceil(seconds / 60)), "minute")
 
 

@@ -64,7 +64,8 @@ async def _dashboard(request: Request, session, org, **context) -> HTMLResponse:
         "registered": await section_a.registered_names(session, locations),
         "officers": officers,
         "redistribution": await redistribution_standing(session, org),
-        **CHOICES, **context}, status_code=context.pop("status_code", 200))
+        **CHOICES, **context}, status_code=context.pop("status_code", 200),
+        refused=context.pop("refused", None))
 
 
 @router.get("/section-a/{step}", response_class=HTMLResponse)
@@ -317,17 +318,18 @@ async def add_location_later(request: Request, user: Admin, session: SessionDep,
     values = await form_values(request)
     org = await my_organization(session, user)
     data, errors = parse(LocationIn, values)
+    refused = None
     if data and org:
         try:
             await section_a.add_location(session, gateway, org, data, user)
             return redirect("/organization", notice=f"{data.name} is added and its coordinator "
                                                     "invited.")
-        except CVMSError as error:  # the same location again: named on its field
-            if error.status_code != 409:
+        except CVMSError as error:  # the same location again, or invited too often that
+            if error.status_code not in (409, 429):  # day: named on its field
                 raise
-            errors = error.problems("name")
+            errors, refused = error.problems("name"), error if error.status_code == 429 else None
     return await _dashboard(request, session, org, details={}, values=values, errors=errors,
-                            adding=True, status_code=400)
+                            adding=True, status_code=400, refused=refused)
 
 
 def _officer_role(role: str) -> OfficerRole:
@@ -424,6 +426,7 @@ async def correct_coordinator(request: Request, location_id: int, user: Admin,
     if org.status != OrganizationStatus.SUBMITTED:
         return redirect(_step_url("locations"))
     data, errors = parse(CoordinatorIn, values)
+    refused = CVMSError("")
     if data:
         try:
             await section_a.correct_coordinator(session, gateway, org, location_id, data)
@@ -432,7 +435,7 @@ async def correct_coordinator(request: Request, location_id: int, user: Admin,
                 f"{data.coordinator_last_name}, {data.coordinator_email}. We emailed a new "
                 "invitation to that address; the invitation sent before no longer works."))
         except CVMSError as error:
-            errors = _on_the_form(error, CoordinatorIn, "coordinator_email")
+            errors, refused = _on_the_form(error, CoordinatorIn, "coordinator_email"), error
     return render(request, "organization/correct_coordinator.html", {
         "org": org, "location": location, "values": values, "errors": errors},
-        status_code=400)
+        status_code=400, refused=refused if refused.status_code == 429 else None)
