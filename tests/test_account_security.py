@@ -17,10 +17,11 @@ from sqlalchemy import event
 from sqlmodel import delete
 
 from api.app import create_app
-from api.domain.throttle import ACCOUNT, CLIENT, RESET_EMAIL, key
+from api.domain.throttle import ACCOUNT, ACCOUNT_ID, CLIENT, RESET_EMAIL, key
 from core.security import dummy_hash, hash_password
 from core.settings import Settings
 from models.accounts import User
+from models.base import as_utc, utcnow
 from models.enrollment import UserLocation
 from models.enums import Role
 from models.throttle import LoginThrottle
@@ -75,6 +76,33 @@ async def test_failed_logins_back_off_and_never_lock_the_owner_out(system):
     assert 1 <= seconds <= 60 and "Wait" in waiting.json()["detail"]
     await asyncio.sleep(seconds + 0.2)
     assert (await token_login(system, user.email)).status_code == 200, "a short wait, no lock"
+
+
+async def test_an_accounts_email_and_username_share_one_count(system):
+    """Found by an earlier check: failures were counted per typed login, so a person's email
+    and username each had their own free guesses (twice the tries). Now they count on the
+    account too; past its free number every password is refused as wrong (no 429 that would
+    tell the username belongs to the email) until its wait has passed."""
+    user = await make_user(system, Role.REQUESTER, username=f"guess{uuid.uuid4().hex[:8]}")
+    stranger = await make_user(system, Role.REQUESTER, username=f"other{uuid.uuid4().hex[:8]}")
+    for _ in range(ACCOUNT.free):
+        assert (await token_login(system, user.email, WRONG)).status_code == 422
+    through_username = await token_login(system, user.username, WRONG)
+    assert through_username.status_code == 422, "no wait said: that would tie the two"
+    right = await token_login(system, user.username)
+    assert right.status_code == 422, "the account waits: not even the right password goes in"
+    assert right.json()["detail"] == through_username.json()["detail"]
+    async with system.sessions() as session:
+        counted = await session.get(LoginThrottle, key(ACCOUNT_ID, str(user.id)))
+    seconds = as_utc(counted.blocked_until) - utcnow()
+    assert 0 < seconds.total_seconds() <= 60
+    # another account's username is not held up by these guesses
+    assert (await token_login(system, stranger.username)).status_code == 200
+    await asyncio.sleep(seconds.total_seconds() + 0.3)
+    assert (await token_login(system, user.username)).status_code == 200, "a short wait"
+    assert (await token_login(system, user.email)).status_code == 200, "both counts cleared"
+    async with system.sessions() as session:
+        assert await session.get(LoginThrottle, key(ACCOUNT_ID, str(user.id))) is None
 
 
 async def test_unknown_accounts_are_answered_like_known_ones(system):

@@ -201,14 +201,17 @@ REFUSED = "The email (or username) or password is not correct."
 async def password_is_right(session: AsyncSession, user: User | None, login: str,
                             password: str, client: str, field: str = "password") -> bool:
     """One password check behind the back-off (api/domain/throttle): refused (429) while the
-    client or the account typed must wait, counted on both until it proves right. Known and
+    client or the login typed must wait, counted on both and on the account it names until it
+    proves right (while that account waits, no password is right). Known and
     unknown accounts take the same argon2 work (a dummy hash when there is no account). Every
     check of a person's password that anyone may try goes through here."""
     attempt = await throttle.begin_login(
         session, (throttle.CLIENT, throttle.key(throttle.CLIENT, client)),
-        (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, login)), field)
+        (throttle.ACCOUNT, throttle.key(throttle.ACCOUNT, login)), field,
+        named=throttle.account_of(user.id) if user is not None else None)
     stored = user.password_hash if user is not None else None
-    if not await verify_password_async(stored or dummy_hash(), password) or not stored:
+    right = await verify_password_async(stored or dummy_hash(), password)  # the same work
+    if not right or not stored or attempt.silenced:
         return False
     await throttle.passed(session, attempt)
     return True

@@ -1,9 +1,13 @@
 """Back-off against guessing, kept in the database so every API replica sees the same counts.
 
-Failed logins are counted per client address and per typed account (known or not, so the
-answers cannot tell them apart): each attempt as it arrives, before its password is checked,
-and taken back when the password is right (the account's count cleared, the attempt taken off
-the client's). Past a few free failures each further one makes that key wait twice as
+Failed logins are counted per client address and per typed login (known or not, so the
+answers cannot tell them apart), and per account when the typed login names one (its email
+and its username share that count): each attempt as it arrives, before its password is
+checked, and taken back when the password is right (the login's and the account's counts
+cleared, the attempt taken off the client's). The waits said (429) are the client's and the
+typed login's; an account made to wait by guesses through its other login refuses every
+password meanwhile as a wrong one, so no answer tells that an email and a username belong
+together, and guessing through both gets no more tries than through one. Past a few free failures each further one makes that key wait twice as
 long as the last, up to a cap: guessing slows to a crawl, while an account's owner is never
 locked out for long by someone who only knows the address. Emails about an account that anyone
 can trigger (a reset link, a registration of a taken address) are counted per address: past a
@@ -43,6 +47,9 @@ def hourly(prefix: str, free: int) -> Rule:
 
 CLIENT = Rule("client", free=20, window=timedelta(minutes=15), max_wait=timedelta(minutes=15))
 ACCOUNT = Rule("account", free=5, window=timedelta(minutes=15), max_wait=timedelta(minutes=1))
+# the account a typed login names, whichever of its logins (email, username) was typed
+ACCOUNT_ID = Rule("account-id", free=ACCOUNT.free, window=ACCOUNT.window,
+                  max_wait=ACCOUNT.max_wait)
 RESET_EMAIL = hourly("reset", 3)
 # Public questions need no account and each emails the address it gives: a few an hour per
 # address, and per client however many addresses it types.
@@ -117,27 +124,40 @@ class Attempt:
     """A login attempt counted as it arrived (`begin_login`), to be taken back if its password
     proves right (`passed`)."""
     client: tuple[Rule, str]
-    account: tuple[Rule, str]
+    account: tuple[Rule, str]  # the typed login
     started_wait: datetime | None  # the client's wait this attempt started, if it did
+    named: tuple[Rule, str] | None = None  # the account the typed login names
+    silenced: bool = False  # that account waits: no password is right meanwhile
+
+
+def account_of(user_id: int) -> tuple[Rule, str]:
+    return ACCOUNT_ID, key(ACCOUNT_ID, str(user_id))
 
 
 async def begin_login(session: AsyncSession, client: tuple[Rule, str],
-                      account: tuple[Rule, str], field: str = "password") -> Attempt:
+                      account: tuple[Rule, str], field: str = "password",
+                      named: tuple[Rule, str] | None = None) -> Attempt:
     """Before a password is checked: refuse it (429 with Retry-After) while the client or the
     account is made to wait; otherwise count it on both now, as a failure until it proves
     right (`passed`). Counted as they arrive, under the counters' lock, the guesses of a burst
     sent at once meet the back-off as one guess after another does, whether aimed at one
     account or sprayed over many from one client (checked first and counted after, every guess
-    of a burst was checked). Every login takes the client's lock first, then the account's."""
+    of a burst was checked). `named`: the account the typed login names, counted too; while
+    it waits the attempt is `silenced` (said as a wrong password, see the module's words).
+    Every login takes the client's lock first, then the account's, then the typed login's."""
     now, waits = utcnow(), []
-    rows = [await _current(session, *client), await _current(session, *account)]  # held
-    for row in rows:
-        if row.blocked_until and as_utc(row.blocked_until) > now:
+    keys = [client, *([named] if named else []), account]
+    rows = [await _current(session, *name) for name in keys]  # held
+    for (rule, _name), row in zip(keys, rows, strict=True):
+        if rule is not ACCOUNT_ID and row.blocked_until and as_utc(row.blocked_until) > now:
             waits.append((as_utc(row.blocked_until) - now).total_seconds())
-    attempt = Attempt(client, account, started_wait=None)
+    attempt = Attempt(client, account, started_wait=None, named=named)
+    if named is not None:
+        row = rows[1]
+        attempt.silenced = bool(row.blocked_until and as_utc(row.blocked_until) > now)
     if not waits:
         before = rows[0].blocked_until
-        for (rule, _name), row in zip((client, account), rows, strict=True):
+        for (rule, _name), row in zip(keys, rows, strict=True):
             _fail(rule, row)
         if rows[0].blocked_until != before:
             attempt.started_wait = rows[0].blocked_until
@@ -161,7 +181,8 @@ async def passed(session: AsyncSession, attempt: Attempt) -> None:
     if (attempt.started_wait is not None and row.blocked_until is not None
             and as_utc(row.blocked_until) == as_utc(attempt.started_wait)):
         row.blocked_until = None  # there was none when the attempt was let in
-    await session.exec(delete(LoginThrottle).where(LoginThrottle.key == attempt.account[1]))
+    names = [attempt.account[1], *([attempt.named[1]] if attempt.named else [])]
+    await session.exec(delete(LoginThrottle).where(LoginThrottle.key.in_(names)))
 
 
 def _fail(rule: Rule, row: LoginThrottle) -> None:
