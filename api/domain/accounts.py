@@ -116,8 +116,14 @@ async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
     account and its confirmation process: both, or neither. One still waiting for confirmation
     takes the newer name and password (only the mailbox's owner can confirm either) and is sent
     a fresh link; an account that exists is told how to log in. A few an hour from one client
-    (`throttle.registration_allowed`)."""
-    await throttle.registration_allowed(session, client, per_client)
+    (`throttle.registration_allowed`), given back when not done (the process system away)."""
+    counted_keys = await throttle.registration_allowed(session, client, per_client)
+    async with throttle.given_back_if_not_done(session, counted_keys, not_done=(CVMSError,)):
+        await _register_org_admin(session, gateway, data, verify_within)
+
+
+async def _register_org_admin(session: AsyncSession, gateway: Gateway, data: RegistrationIn,
+                              verify_within: timedelta) -> None:
     password_hash = await hash_password_async(data.password)
 
     def registered(user: User) -> None:

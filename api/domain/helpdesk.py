@@ -83,8 +83,15 @@ async def register_requester(session: AsyncSession, gateway: Gateway,
     """The same answer (`REGISTERED`) for every address: a taken one is not told to the person
     who typed it; its owner is emailed instead. An address whose self-registration expired
     unconfirmed was never proven anyone's, and becomes this requester's. A few an hour from one
-    client, counted with the administrators' (`throttle.registration_allowed`)."""
-    await throttle.registration_allowed(session, client, per_client)
+    client, counted with the administrators' (`throttle.registration_allowed`), and given back
+    when not done (the process system away, or refused)."""
+    counted_keys = await throttle.registration_allowed(session, client, per_client)
+    async with throttle.given_back_if_not_done(session, counted_keys, not_done=(CVMSError,)):
+        await _register_requester(session, gateway, data)
+
+
+async def _register_requester(session: AsyncSession, gateway: Gateway,
+                              data: RequesterRegistrationIn) -> None:
     user = await user_by_email(session, data.email)
     if user is not None and user.status != AccountStatus.EXPIRED:
         if not registered_just_now(user, data.first_name, data.last_name):

@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from sqlmodel import delete
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import TooManyRequests, Unavailable
+from core.errors import StillWorking, TooManyRequests, Unavailable
 from core.wording import counted
 from models.base import as_utc, insert_or_skip, utcnow
 from models.helpdesk_rules import TOO_MANY_FILES, TOO_MANY_QUESTIONS
@@ -257,17 +257,21 @@ async def invitations_allowed(session: AsyncSession, addresses: list[str],
     return keys
 
 
-async def registration_allowed(session: AsyncSession, client: str, per_client: int) -> None:
+async def registration_allowed(session: AsyncSession, client: str,
+                               per_client: int) -> list[tuple[Rule, str]]:
     """Count one self-registration from `client` (an organization's administrator or a
     help-desk requester: each makes an account and emails the address typed, so a client that
     types many addresses would otherwise make accounts and send mail without end); past
     `per_client` an hour refuse it (429, naming the email field), storing and sending nothing,
-    until the hour that counted them has passed. Counted as it arrives, kept if it then fails."""
+    until the hour that counted them has passed. Counted as it arrives; returns the key
+    counted, to be given back when the registration then is not done
+    (`given_back_if_not_done`)."""
     rule = hourly("registration-client", per_client)
     seconds = await _spend(session, [(rule, key(rule, client))])
     if seconds is not None:
         raise TooManyRequests(REGISTRATIONS.format(wait=_in_minutes(seconds)),
                               retry_after=seconds, field="email")
+    return [(rule, key(rule, client))]
 
 
 async def public_files_allowed(session: AsyncSession, client: str, count: int,
@@ -315,7 +319,9 @@ async def given_back_if_not_done(session: AsyncSession, rule: Rule | list[tuple[
     keys = rule if isinstance(rule, list) else [(rule, key(rule, value))]
     try:
         yield
-    except not_done:
+    except not_done as error:
+        if isinstance(error, StillWorking):  # accepted: it is done
+            raise
         await session.rollback()
         for counted_rule, name in keys:
             row = await _current(session, counted_rule, name)
