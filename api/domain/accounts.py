@@ -284,22 +284,25 @@ RESET_SENT = ("If an account exists for that address, we emailed it a link to ch
 async def request_password_reset(session: AsyncSession, gateway: Gateway,
                                  email: str, request_key: str | None = None) -> None:
     """The same answer whether or not the address is known (no account discovery), and past
-    a few requests an hour no further email to that address (no mail bombing). A registration
+    a few requests an hour no further email to that address (no mail bombing); the same ask
+    sent again (`throttle.email_asked`) is one request. A registration
     not yet confirmed is sent its confirmation link again: a reset link could not log it in,
     and someone who lost the first email had no other way to it."""
-    if not await throttle.account_email_allowed(session, email):
+    ask = await throttle.email_asked(session, email, throttle.RESET_EMAIL, request_key)
+    if ask is None:
         return
     user = await user_by_email(session, email)
     async with throttle.given_back_if_not_done(session, throttle.RESET_EMAIL, email):
         if user is not None and user.status == AccountStatus.PENDING_VERIFICATION:
-            await account_processes.send_verification_again(gateway, session, user.id)
+            if not ask.repeat:  # (a fresh confirmation link would kill the one just sent)
+                await account_processes.send_verification_again(gateway, session, user.id)
             return
         if user is None or user.status not in (AccountStatus.ACTIVE,
                                                AccountStatus.DEACTIVATED):
             return  # (a deactivated account's owner is told why no link comes, and who can help)
-        # one process per request: the same key again (a double click, a retry) is that one
-        await account_processes.start_password_reset(gateway, user.id,
-                                                     request_key or secrets.token_hex(8))
+        # one process per ask: the same ask again (a double click, a retry, with the form's
+        # key or a moment after) joins that one, counted once and emailed once
+        await account_processes.start_password_reset(gateway, user.id, ask.request)
 
 
 async def usable_reset_link(session: AsyncSession, token: str) -> AccessLink:

@@ -3,7 +3,6 @@ see the eligibility status and what it means, update the answers at any time. Th
 capability (an HMAC of the recipient's id), so no account is needed; the recipient's
 registration is a fact the API alone writes."""
 
-import secrets
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -105,9 +104,10 @@ async def email_asked_links(session: AsyncSession, email: str, rule: throttle.Ru
     and past a few asks an hour for an address (`rule`) nothing more is sent (no mail
     bombing). `request_key`: the form's; the same ask sent again (a double click) is the same
     request, whose emails' processes have started already."""
-    if not await throttle.account_email_allowed(session, email, rule):
+    ask = await throttle.email_asked(session, email, rule, request_key)
+    if ask is None:
         return
-    request = request_key or secrets.token_hex(8)
+    request = ask.request  # the same ask again (`throttle.email_asked`): counted once
     found = (await session.exec(statement.limit(MOST_LINKS))).all()
     async with throttle.given_back_if_not_done(session, rule, email):
         for ident, version in found:

@@ -18,6 +18,7 @@ its read to its write, so requests sent all at once are counted one after anothe
 import contextlib
 import hashlib
 import math
+import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -199,6 +200,46 @@ async def account_email_allowed(session: AsyncSession, email: str,
     return await _spend(session, [(rule, key(rule, email))]) is None
 
 
+# An ask sent again at once (a double click, a retry) is the same ask: with the form's key, the
+# ask last made with that key; without one, any ask this soon after the last one.
+SAME_ASK_WITHIN = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class Ask:
+    request: str  # names the ask's processes: its repeats reach the same ones
+    repeat: bool  # the last ask sent again: counted once, its emails sent once
+
+
+def _last_ask(rule: Rule) -> Rule:
+    return Rule(f"{rule.prefix}-ask", free=0, window=rule.window, max_wait=rule.window)
+
+
+async def email_asked(session: AsyncSession, email: str, rule: Rule = RESET_EMAIL,
+                      request_key: str | None = None) -> Ask | None:
+    """Count one email asked for this address, as `account_email_allowed`, unless it is the
+    last ask again (`SAME_ASK_WITHIN`): that is counted once, and answered with the same
+    request. None past the hourly allowance (nothing is sent). The last ask of each address
+    is kept in its own counter (its number, and when), held with the count until committed,
+    so the two sends of a double click are told apart one after the other."""
+    last = await _current(session, _last_ask(rule), key(_last_ask(rule), email))
+    number = int(hashlib.sha256(request_key.encode()).hexdigest()[:7], 16) | 1 \
+        if request_key else None
+    if last.count and (last.count == number if number else
+                       utcnow() - as_utc(last.window_started) <= SAME_ASK_WITHIN):
+        await session.commit()
+        return Ask(f"ask{last.count:07x}", repeat=True)
+    row = await _current(session, rule, key(rule, email))
+    if row.count + 1 > rule.free:
+        await session.commit()
+        return None
+    row.count += 1
+    last.count = number or secrets.randbelow(2 ** 28 - 1) + 1
+    last.window_started = utcnow()
+    await session.commit()
+    return Ask(f"ask{last.count:07x}", repeat=False)
+
+
 async def renewal_allowed(session: AsyncSession, address: str,
                           rule: Rule = RENEWED_LINK) -> None:
     """Count one new link asked for from an old one, for the address it goes to; past the
@@ -326,6 +367,9 @@ async def given_back_if_not_done(session: AsyncSession, rule: Rule | list[tuple[
         for counted_rule, name in keys:
             row = await _current(session, counted_rule, name)
             row.count = max(0, row.count - 1)
+        if not isinstance(rule, list):  # nor is it the last ask: asked again, it is sent
+            await session.exec(delete(LoginThrottle).where(
+                LoginThrottle.key == key(_last_ask(rule), value)))
         await session.commit()
         raise
 
