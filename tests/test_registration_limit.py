@@ -57,3 +57,27 @@ async def test_one_client_registers_a_limited_number_of_accounts_an_hour(system)
     async with system.sessions() as session:
         stored = (await session.exec(select(User.email).where(User.email.in_(emails)))).all()
     assert sorted(stored) == sorted(emails[:2])
+
+
+async def test_a_registration_sent_twice_counts_once(system):
+    """Found by an earlier check: the same registration sent again at once (a double click,
+    a retry) is answered alike and sends nothing more, yet it counted twice toward the
+    client's hourly allowance. Now the repeat is given back: it was the same registration."""
+    settings = system.settings.model_copy(update={"registrations_per_client_hour": 2})
+    app = create_app(settings, engine=system.engine, gateway=system.gateway(settings))
+    first, second, third = (unique_email("twice") for _ in range(3))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.45", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            for _ in range(2):  # one person's administrator registration, sent twice
+                sent = await http.post("/api/v1/registrations", json=admin(first))
+                assert sent.status_code == 202, sent.text
+            for _ in range(2):  # and a help-desk one
+                desk = await http.post("/api/v1/helpdesk/registrations", json={
+                    "first_name": "Sam", "last_name": "Sprayer", "email": second,
+                    "registration_code": "VAC2021"})
+                assert desk.status_code == 202, desk.text
+            refused = await http.post("/api/v1/registrations", json=admin(third))
+            assert refused.status_code == 429, "two registrations made, two counted"
+    await system.smtp.one(to=first, subject="Confirm your email")
+    await system.smtp.one(to=second, subject="username and temporary password")

@@ -86,6 +86,15 @@ def registered_just_now(user: User, first_name: str, last_name: str) -> bool:
         utcnow() - as_utc(user.created_at) <= SENT_TWICE_WITHIN
 
 
+async def sent_just_now(session: AsyncSession, email: str, first_name: str,
+                        last_name: str) -> bool:
+    """Whether this registration was made a moment ago by the same form's other send
+    (`registered_just_now`): asked before it is counted, so the repeat is not."""
+    user = await user_by_email(session, email)
+    return user is not None and user.status != AccountStatus.EXPIRED and \
+        registered_just_now(user, first_name, last_name)
+
+
 async def tell_owner(session: AsyncSession, gateway: Gateway, user: User,
                      newer: Callable[[User], None] | None = None) -> None:
     """Someone registered an address that is taken: its owner is emailed (a fresh confirmation
@@ -117,13 +126,18 @@ async def register_org_admin(*, session: AsyncSession, gateway: Gateway,
     takes the newer name and password (only the mailbox's owner can confirm either) and is sent
     a fresh link; an account that exists is told how to log in. A few an hour from one client
     (`throttle.registration_allowed`), given back when not done (the process system away)."""
+    if await sent_just_now(session, data.email, data.first_name, data.last_name):
+        return  # the same registration again (a double click): counted and sent once
     counted_keys = await throttle.registration_allowed(session, client, per_client)
     async with throttle.given_back_if_not_done(session, counted_keys, not_done=(CVMSError,)):
-        await _register_org_admin(session, gateway, data, verify_within)
+        done = await _register_org_admin(session, gateway, data, verify_within)
+    if not done:  # the other send of a double click did it: one registration, counted once
+        await throttle.give_back(session, counted_keys)
 
 
 async def _register_org_admin(session: AsyncSession, gateway: Gateway, data: RegistrationIn,
-                              verify_within: timedelta) -> None:
+                              verify_within: timedelta) -> bool:
+    """False: the same registration's other send did it (nothing more is done)."""
     password_hash = await hash_password_async(data.password)
 
     def registered(user: User) -> None:
@@ -132,9 +146,10 @@ async def _register_org_admin(session: AsyncSession, gateway: Gateway, data: Reg
 
     user = await user_by_email(session, data.email)
     if user is not None and user.status != AccountStatus.EXPIRED:
-        if not registered_just_now(user, data.first_name, data.last_name):
-            await tell_owner(session, gateway, user, newer=registered)
-        return
+        if registered_just_now(user, data.first_name, data.last_name):
+            return False
+        await tell_owner(session, gateway, user, newer=registered)
+        return True
     user = user or User(email=data.email.lower(), first_name="", last_name="",
                         role=Role.ORG_ADMIN)
     registered(user)
@@ -147,9 +162,10 @@ async def _register_org_admin(session: AsyncSession, gateway: Gateway, data: Reg
         # this one is answered alike, its account and email being that send's.
         await session.rollback()
         if await user_by_email(session, data.email) is not None:
-            return
+            return False
         raise
     await account_processes.start_verification(gateway, session, user.id, verify_within)
+    return True
 
 
 async def usable_verification_link(session: AsyncSession, token: str) -> AccessLink:

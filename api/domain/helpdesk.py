@@ -14,7 +14,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.domain import throttle
-from api.domain.accounts import registered_just_now, tell_owner, user_by_email
+from api.domain.accounts import registered_just_now, sent_just_now, tell_owner, user_by_email
 from api.domain.attachments import (
     MAX_ATTACHMENTS,
     XLSX,
@@ -85,18 +85,24 @@ async def register_requester(session: AsyncSession, gateway: Gateway,
     unconfirmed was never proven anyone's, and becomes this requester's. A few an hour from one
     client, counted with the administrators' (`throttle.registration_allowed`), and given back
     when not done (the process system away, or refused)."""
+    if await sent_just_now(session, data.email, data.first_name, data.last_name):
+        return  # the same registration again (a double click): counted and sent once
     counted_keys = await throttle.registration_allowed(session, client, per_client)
     async with throttle.given_back_if_not_done(session, counted_keys, not_done=(CVMSError,)):
-        await _register_requester(session, gateway, data)
+        done = await _register_requester(session, gateway, data)
+    if not done:  # the other send of a double click did it: one registration, counted once
+        await throttle.give_back(session, counted_keys)
 
 
 async def _register_requester(session: AsyncSession, gateway: Gateway,
-                              data: RequesterRegistrationIn) -> None:
+                              data: RequesterRegistrationIn) -> bool:
+    """False: the same registration's other send did it (nothing more is done)."""
     user = await user_by_email(session, data.email)
     if user is not None and user.status != AccountStatus.EXPIRED:
-        if not registered_just_now(user, data.first_name, data.last_name):
-            await tell_owner(session, gateway, user)
-        return
+        if registered_just_now(user, data.first_name, data.last_name):
+            return False
+        await tell_owner(session, gateway, user)
+        return True
     user = user or User(email=data.email.lower(), first_name="", last_name="",
                         role=Role.REQUESTER)
     user.first_name, user.last_name = data.first_name, data.last_name
@@ -107,8 +113,9 @@ async def _register_requester(session: AsyncSession, gateway: Gateway,
     # The same address's other send at the same instant (a double click) registered it first:
     # this one is answered alike, its account and email being that send's.
     if await _flush_once(session, lambda: user_by_email(session, data.email)) is not None:
-        return
+        return False
     await account_processes.welcome_requester(gateway, session, user.id)
+    return True
 
 
 async def _start(session: AsyncSession, gateway: Gateway, case: Case) -> Case:

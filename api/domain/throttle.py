@@ -364,14 +364,23 @@ async def given_back_if_not_done(session: AsyncSession, rule: Rule | list[tuple[
         if isinstance(error, StillWorking):  # accepted: it is done
             raise
         await session.rollback()
-        for counted_rule, name in keys:
-            row = await _current(session, counted_rule, name)
-            row.count = max(0, row.count - 1)
+        await give_back(session, keys, commit=False)
         if not isinstance(rule, list):  # nor is it the last ask: asked again, it is sent
             await session.exec(delete(LoginThrottle).where(
                 LoginThrottle.key == key(_last_ask(rule), value)))
         await session.commit()
         raise
+
+
+async def give_back(session: AsyncSession, keys: list[tuple[Rule, str]],
+                    commit: bool = True) -> None:
+    """Take back one count on each key: what it allowed was not done, or was the same as
+    what an earlier count allowed (the other send of a double click)."""
+    for counted_rule, name in keys:
+        row = await _current(session, counted_rule, name)
+        row.count = max(0, row.count - 1)
+    if commit:
+        await session.commit()
 
 
 def _in_minutes(seconds: int) -> str:
