@@ -8,6 +8,7 @@ from sqlmodel import delete, select
 from api.domain.throttle import ACCOUNT
 from models.accounts import User
 from models.base import utcnow
+from models.enrollment import Location
 from models.links import find_link
 from models.throttle import LoginThrottle
 from tests.support.enrollment import location_body, register_coordinator, start_enrollment
@@ -144,6 +145,42 @@ async def test_an_invitation_to_an_existing_account_does_not_ask_to_register(sys
     assert "<h1>Add Second Own Clinic to your account</h1>" in page.text
     assert "Register as" not in page.text and "After registering" not in page.text
     assert "Add this location to my account" in page.text
+
+
+async def test_a_signed_in_coordinator_adds_a_second_location_without_the_password(system):
+    """Found by an earlier check: a coordinator logged in who followed the invitation for a
+    second location was asked their password again. Their own session is their proof: the page
+    offers to add the location, and that takes them to its Section B, still signed in. Someone
+    else's session is refused (test_invitation_while_someone_is_logged_in)."""
+    enrollment = await start_enrollment(system, ["Signed First Clinic"])
+    (email, _first), = enrollment.locations.items()
+    await register_coordinator(system, email)
+    added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
+                                        json=location_body("Signed Second Clinic", email))
+    second = added.json()["id"]
+    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
+    token = token_of(mails[-1])
+    person = browser(system)
+    await person.login(email)
+    page = await person.get(f"/invite/{token}")
+    assert page.status_code == 200 and 'value="signed_in"' in page.text, page.text[:3000]
+    assert 'name="password"' not in page.text, "no password asked of the one signed in"
+    joined = await person.submit(f"/invite/{token}", {"action": "signed_in"})
+    assert joined.status_code == 200, joined.text[:400]
+    assert str(joined.url).endswith(f"/locations/{second}/section-b/location"), joined.url
+    assert "You are the vaccine coordinator for Signed Second Clinic" in joined.text
+    used = await person.get(f"/invite/{token}")
+    assert used.status_code == 410, "the link is used"
+    # a session of someone else sends nothing through the signed-in form
+    third = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
+                                        json=location_body("Signed Third Clinic", email))
+    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=3)
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    refused = await admin.submit(f"/invite/{token_of(mails[-1])}", {"action": "signed_in"})
+    assert refused.status_code == 403, refused.status_code
+    async with system.sessions() as session:
+        assert (await session.get(Location, third.json()["id"])).coordinator_user_id is None
 
 
 async def test_guessing_an_accounts_password_from_an_invitation_meets_the_back_off(system):

@@ -6,7 +6,7 @@ from api.domain import throttle
 from api.domain.accounts import password_is_right, user_by_email
 from api.processes import Gateway
 from api.processes import enrollment as enrollment_process
-from core.errors import Conflict, Gone, Invalid
+from core.errors import Conflict, Forbidden, Gone, Invalid
 from core.security import hash_password_async
 from models.accounts import AccessLink, User
 from models.enrollment import Location, Organization
@@ -80,6 +80,11 @@ async def accept_with_account(session: AsyncSession, gateway: Gateway, token: st
     valid = await password_is_right(session, user, link.bound_to or "", password, client)
     if not valid or not user.can_log_in:
         raise Invalid("The password is not correct for this email address.", field="password")
+    await _may_coordinate(session, link, user)
+    return user, await _join(session, gateway, link, user)
+
+
+async def _may_coordinate(session: AsyncSession, link: AccessLink, user: User) -> None:
     if user.role not in SECTION_B_ROLES:  # it could never open Section B: the link stays
         location = await session.get(Location, link.subject_id)
         org = await session.get(Organization, location.organization_id)
@@ -88,7 +93,18 @@ async def accept_with_account(session: AsyncSession, gateway: Gateway, token: st
                        f"Administrator of {org.legal_name} to name another email address for "
                        "this location's vaccine coordinator (they correct it from their "
                        "dashboard), or open a help-desk case.", field="password")
-    return user, await _join(session, gateway, link, user)
+
+
+async def accept_signed_in(session: AsyncSession, gateway: Gateway, token: str,
+                           user: User) -> Location:
+    """The invitation followed in a browser where its own person is logged in (a coordinator
+    named for another location): their session is their proof, no password is asked again.
+    Someone else's session is no way in (the page asks them to log out)."""
+    link = await usable_invitation(session, token)
+    if not user.can_log_in or (link.bound_to or "").lower() != user.email.lower():
+        raise Forbidden("This invitation is not for the account logged in here.")
+    await _may_coordinate(session, link, user)
+    return await _join(session, gateway, link, user)
 
 
 async def request_new_link(session: AsyncSession, gateway: Gateway, token: str) -> None:

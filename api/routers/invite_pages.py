@@ -43,7 +43,8 @@ async def invitation(request: Request, token: str, session: SessionDep,
         return await _problem(request, token, error)
     details = await invitations.describe(session, link)
     return render(request, "invite/register.html", {
-        "invite": details, "token": token, "someone_else": _someone_else(user, details.email)})
+        "invite": details, "token": token, "someone_else": _someone_else(user, details.email),
+        "signed_in": user is not None and user.email.lower() == details.email.lower()})
 
 
 async def _signed_in(request: Request, session, settings, user, location) -> Response:
@@ -70,6 +71,11 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
             return render(request, "invite/register.html", {
                 "invite": details, "token": token, "someone_else": someone}, 403)
     try:
+        if values.get("action") == "signed_in" and user is not None:  # their own session
+            location = await invitations.accept_signed_in(session, gateway, token, user)
+            return redirect(f"/locations/{location.id}/section-b/location",
+                            notice=f"Welcome! You are the vaccine coordinator for "
+                                   f"{location.name}.")
         if values.get("action") == "existing":
             user, location = await invitations.accept_with_account(
                 session, gateway, token, values.get("password", ""), client_address(request))
@@ -85,11 +91,15 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
         # so the page does not take it for an account that exists.
         await session.rollback()
         errors, refused = error.problems(), error
+        if values.get("action") == "signed_in":  # a form of no field: said as the form's
+            errors = {"form": error.message}
     link = await invitations.usable_invitation(session, token)
     names = {k: values.get(k, "") for k in ("first_name", "last_name") if k in values}
+    details = await invitations.describe(session, link)
     return render(request, "invite/register.html", {
-        "invite": await invitations.describe(session, link), "token": token, "errors": errors,
-        "values": names}, 400, refused)
+        "invite": details, "token": token, "errors": errors, "values": names,
+        "signed_in": user is not None and user.email.lower() == details.email.lower()},
+        400, refused)
 
 
 @router.post("/{token}/renew", response_class=HTMLResponse)
