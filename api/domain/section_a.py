@@ -316,9 +316,16 @@ async def correct_officer(session: AsyncSession, gateway: Gateway, org: Organiza
         officer = ResponsibleOfficer(organization_id=org.id, role=role, name="", title="",
                                      email="")
     before = {"name": officer.name, "title": officer.title, "email": officer.email}
-    officer.name, officer.title = data.name.strip(), data.title.strip()
-    officer.email = str(data.email).strip().lower()
-    after = {"name": officer.name, "title": officer.title, "email": officer.email}
+    after = {"name": data.name.strip(), "title": data.title.strip(),
+             "email": str(data.email).strip().lower()}
+    unsigned = await _unsigned(session, org, role)
+    if unsigned and (after != before or any(
+            (request.officer_name, request.officer_email) != (after["name"], after["email"])
+            for request, _number in unsigned)):
+        # a signing link goes out: within the day's allowance of the addresses the
+        # administrator makes the program email (as a coordinator's), or nothing changes
+        await throttle.invitations_allowed(session, [after["email"]], org.id, field="email")
+    officer.name, officer.title, officer.email = after["name"], after["title"], after["email"]
     if after != before:
         session.add(officer)
         locations = [loc.id for loc in await locations_of(session, org)]

@@ -84,11 +84,11 @@ RENEWALS = ("A new link was already emailed {times} in the last hour. Use the li
 DAY = timedelta(days=1)
 INVITED_ADDRESS = Rule("invited-address", free=3, window=DAY, max_wait=DAY)
 INVITING_ORGANIZATION = Rule("inviting-org", free=10, window=DAY, max_wait=DAY)
-INVITED_TOO_OFTEN = ("{address} was already emailed {times} coordinator invitations in the "
-                     "last 24 hours, the most we send to one address. Check the address with "
-                     "the coordinator, or try again in {wait}.")
-INVITING_TOO_OFTEN = ("Your organization had {times} coordinator invitations emailed in the "
-                      "last 24 hours, the most we send for one organization. Try again in "
+INVITED_TOO_OFTEN = ("{address} was already emailed {times} invitations or signing links in "
+                     "the last 24 hours, the most we send to one address. Check the address "
+                     "with its owner, or try again in {wait}.")
+INVITING_TOO_OFTEN = ("Your organization had {times} invitations or signing links emailed in "
+                      "the last 24 hours, the most we send for one organization. Try again in "
                       "{wait}, or open a help-desk case.")
 
 REGISTRATIONS = ("Many accounts were registered from your network in the last hour. Try again "
@@ -268,10 +268,12 @@ async def question_allowed(session: AsyncSession, email: str | None, client: str
 
 
 async def invitations_allowed(session: AsyncSession, addresses: list[str],
-                              organization_id: int | None = None) -> list[tuple[Rule, str]]:
+                              organization_id: int | None = None,
+                              field: str = "coordinator_email") -> list[tuple[Rule, str]]:
     """Count one invitation to each address (each once, however many locations name it) and,
     with `organization_id`, one for that organization (after its Section A); past either
-    allowance refuse them all (429, naming the coordinator's email field), counting nothing,
+    allowance refuse them all (429, naming the coordinator's email field, or `field`: an
+    officer's signing link after a correction counts alike), counting nothing,
     until the day that counted them has passed. Committed at once; returns the keys counted,
     to be given back if the invitations then are not sent (`given_back_if_not_done`)."""
     keys = [(INVITED_ADDRESS, key(INVITED_ADDRESS, address))
@@ -283,7 +285,8 @@ async def invitations_allowed(session: AsyncSession, addresses: list[str],
             await session.commit()
             address = next(a for a in addresses if key(rule, a) == name)
             raise TooManyRequests(INVITED_TOO_OFTEN.format(
-                address=address, times=rule.free, wait=_in_minutes(seconds)), retry_after=seconds, field="coordinator_email")
+                address=address, times=rule.free, wait=_in_minutes(seconds)),
+                retry_after=seconds, field=field)
     if organization_id is not None:
         org = (INVITING_ORGANIZATION, key(INVITING_ORGANIZATION, str(organization_id)))
         row = await _current(session, *org)
@@ -292,7 +295,7 @@ async def invitations_allowed(session: AsyncSession, addresses: list[str],
             await session.commit()
             raise TooManyRequests(INVITING_TOO_OFTEN.format(
                 times=INVITING_ORGANIZATION.free, wait=_in_minutes(seconds)),
-                retry_after=seconds, field="coordinator_email")
+                retry_after=seconds, field=field)
         keys.append(org)
     await _spend(session, keys)
     return keys

@@ -369,6 +369,7 @@ async def correct_officer(request: Request, role: str, user: Admin, session: Ses
     if org is None:
         return redirect(_step_url("officers"))
     data, errors = parse(OfficerIn, values)
+    refused = None
     if data:
         try:
             renewed = await section_a.correct_officer(session, gateway, org, officer_role,
@@ -377,9 +378,10 @@ async def correct_officer(request: Request, role: str, user: Admin, session: Ses
                                                                      renewed))
         except CVMSError as error:  # refused or not done: said on the form, kept as typed
             errors = _on_the_form(error, OfficerIn, "email")
+            refused = error if error.status_code == 429 else None
     return render(request, "organization/correct_officer.html", {
         "org": org, "role": officer_role, "values": values, "errors": errors},
-        status_code=400)
+        status_code=400, refused=refused)
 
 
 def _on_the_form(error: CVMSError, form, field: str) -> dict[str, str]:
