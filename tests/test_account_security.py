@@ -105,6 +105,25 @@ async def test_an_accounts_email_and_username_share_one_count(system):
         assert await session.get(LoginThrottle, key(ACCOUNT_ID, str(user.id))) is None
 
 
+async def test_a_reset_password_frees_the_account_others_guessed_at(system):
+    """While an account waits after guesses through its email, its username refuses every
+    password as wrong (nothing tells the owner why): a password set through the emailed reset
+    link clears the account's count, so the owner goes in through the username at once."""
+    user = await make_user(system, Role.REQUESTER, username=f"reset{uuid.uuid4().hex[:8]}")
+    for _ in range(ACCOUNT.free + 1):
+        await token_login(system, user.email, WRONG)
+    assert (await token_login(system, user.username)).status_code == 422
+    async with system.http() as http:
+        asked = await http.post("/api/v1/auth/password-reset", json={"email": user.email})
+        assert asked.status_code == 202
+        mail = await system.smtp.one(to=user.email, subject="Reset your NC CVMS password")
+        token = mail.link("/password/reset/").rsplit("/", 1)[1]
+        done = await http.post(f"/api/v1/auth/password-reset/{token}",
+                               json={"password": NEW, "password_confirm": NEW})
+        assert done.status_code == 204, done.text
+    assert (await token_login(system, user.username, NEW)).status_code == 200
+
+
 async def test_unknown_accounts_are_answered_like_known_ones(system):
     user = await make_user(system, Role.REVIEWER)
     ghost = unique_email("ghost")

@@ -366,4 +366,7 @@ async def reset_password(session: AsyncSession, token: str, data: NewPassword) -
     user.must_change_password = False
     session.add(user)
     await end_all_sessions(session, user.id)  # whoever knew the old password is logged out
+    # the owner proved their mailbox: guesses by others no longer hold their account up (the
+    # wait through their other login says nothing, `throttle.begin_login`)
+    await throttle.forget_account(session, user.id)
     return user

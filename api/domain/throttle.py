@@ -135,6 +135,13 @@ def account_of(user_id: int) -> tuple[Rule, str]:
     return ACCOUNT_ID, key(ACCOUNT_ID, str(user_id))
 
 
+async def forget_account(session: AsyncSession, user_id: int) -> None:
+    """The account's own count cleared (its password set through an emailed link), in the
+    caller's transaction; the counts of each typed login stay."""
+    await session.exec(delete(LoginThrottle).where(
+        LoginThrottle.key == account_of(user_id)[1]))
+
+
 async def begin_login(session: AsyncSession, client: tuple[Rule, str],
                       account: tuple[Rule, str], field: str = "password",
                       named: tuple[Rule, str] | None = None) -> Attempt:
