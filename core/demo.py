@@ -20,8 +20,8 @@ from notifications.mailbox import list_mail
 
 log = logging.getLogger("cvms.demo")
 
-ADMIN = "admin@demo.cvms.test"
-REVIEWER = "reviewer@demo.cvms.test"
+ADMIN = "admin@demo.example.org"
+REVIEWER = "reviewer@state.demo.example.org"
 COORDINATOR = "coordinator@demo.example.org"
 PROVIDER = "provider@demo.example.org"
 PROVIDER_USERNAME = "pat.provider"

@@ -14,10 +14,10 @@ log = logging.getLogger("cvms.seed")
 
 DEMO_PASSWORD = "Demo-password-2026"  # noqa: S105 - development demo accounts only
 DEMO_ACCOUNTS = [
-    ("reviewer@demo.cvms.test", "Rita", "Reviewer", Role.REVIEWER),
-    ("agent@demo.cvms.test", "Andy", "Agent", Role.HELPDESK_AGENT),
-    ("lead@demo.cvms.test", "Lena", "Lead", Role.HELPDESK_LEAD),
-    ("admin@demo.cvms.test", "Olivia", "Administrator", Role.ORG_ADMIN),
+    ("reviewer@state.demo.example.org", "Rita", "Reviewer", Role.REVIEWER),
+    ("agent@helpdesk.demo.example.org", "Andy", "Agent", Role.HELPDESK_AGENT),
+    ("lead@helpdesk.demo.example.org", "Lena", "Lead", Role.HELPDESK_LEAD),
+    ("admin@demo.example.org", "Olivia", "Administrator", Role.ORG_ADMIN),
 ]
 
 
