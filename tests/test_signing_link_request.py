@@ -22,15 +22,17 @@ async def test_strangers_cannot_flood_an_officer_or_keep_their_links_dead(system
     await system.smtp.one(to=ceo, subject=SIGNING_SUBJECT)
     async with system.http() as stranger:
         for n in range(ASKS_AN_HOUR):
-            asked = await stranger.post("/api/v1/signing/request-link", json={"email": ceo})
+            asked = await stranger.post("/api/v1/signing/request-link", json={
+                "email": ceo, "request_key": f"stranger-ask-{n:04}"})  # each a new ask
             assert asked.status_code == 202, asked.text
             await system.smtp.wait_for(to=ceo, subject=SIGNING_SUBJECT, count=2 + n)
         answer = asked.json()
         # Past the allowance: the same answer (API and page), and no email, no link killed.
-        refused = await stranger.post("/api/v1/signing/request-link",
-                                      json={"email": ceo.upper()})
+        refused = await stranger.post("/api/v1/signing/request-link", json={
+            "email": ceo.upper(), "request_key": "stranger-ask-past"})
         assert (refused.status_code, refused.json()) == (202, answer)
-        asked_on_page = await Browserish(stranger).submit("/sign/request-link", {"email": ceo})
+        asked_on_page = await Browserish(stranger).submit("/sign/request-link", {
+            "email": ceo, "request_key": "stranger-ask-page"})
         assert asked_on_page.status_code == 303  # the answer is a page to reload
         page = await stranger.get(asked_on_page.headers["location"])
         assert page.status_code == 200 and "signing link is on its way" in page.text, page.text[:600]
@@ -88,3 +90,33 @@ async def test_an_old_link_asks_for_a_new_one_a_few_times_an_hour(system):
     assert len(mails) == 1 + ASKS_AN_HOUR
     newest, = signing_tokens(mails[-1])
     assert (await sign_token(system, newest, "ceo")).status_code == 201
+
+
+async def test_a_new_link_asked_twice_with_one_key_sends_one_email(system):
+    """Found by an outside check: "Email me a new link" double-clicked (or an API client's
+    retry) asked twice: two emails, the second's links replacing the first's as they arrived,
+    so the officer who opened the first email found its links dead. The form carries a
+    one-time key, as the reset form does: the same key is the same ask (one email, counted
+    once); another key is another ask."""
+    enrollment = await start_enrollment(system, ["Twice Asked Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    ceo = enrollment.ceo_email
+    await system.smtp.one(to=ceo, subject=SIGNING_SUBJECT)
+    async with system.http() as stranger:
+        form = await stranger.get("/sign/request-link")
+        assert 'name="request_key"' in form.text
+        page = Browserish(stranger)
+        answers = await asyncio.gather(*(page.submit("/sign/request-link", {
+            "email": ceo, "request_key": "double-click-0101"}) for _ in range(2)))
+        assert [a.status_code for a in answers] == [303, 303]
+        renewed = (await system.smtp.wait_for(to=ceo, subject=SIGNING_SUBJECT, count=2))[-1]
+        await asyncio.sleep(3)  # a second renewal's email, if any, arrives within this
+        assert len(system.smtp.find(to=ceo, subject=SIGNING_SUBJECT)) == 2
+        again = await stranger.post("/api/v1/signing/request-link",
+                                    json={"email": ceo, "request_key": "another-key-0102"})
+        assert again.status_code == 202, again.text
+        newest = (await system.smtp.wait_for(to=ceo, subject=SIGNING_SUBJECT, count=3))[-1]
+    assert signing_tokens(renewed) != signing_tokens(newest)
+    latest, = signing_tokens(newest)
+    assert (await sign_token(system, latest, "ceo")).status_code == 201

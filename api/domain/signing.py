@@ -194,11 +194,15 @@ async def redistribution_alone(session: AsyncSession, token: str) -> bool:
     return documents == {DocumentKind.REDISTRIBUTION_AGREEMENT}
 
 
-async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str) -> None:
+async def request_link_by_email(session: AsyncSession, gateway: Gateway, email: str,
+                                request_key: str | None = None) -> None:
     """For a mistyped or changed link: any pending request for this officer gets a new link.
     The answer is the same whether or not the address is known, and past a few asks an hour
-    for an address nothing more is sent (no mail bombing, no links killed by strangers)."""
-    if not await throttle.account_email_allowed(session, email, throttle.SIGNING_LINK_EMAIL):
+    for an address nothing more is sent (no mail bombing, no links killed by strangers). The
+    last ask sent again (its form's key, or at once: `throttle.email_asked`) renews nothing
+    more: the links it emailed stay the newest."""
+    ask = await throttle.email_asked(session, email, throttle.SIGNING_LINK_EMAIL, request_key)
+    if ask is None or ask.repeat:
         return
     pending = (await session.exec(select(SigningRequest, SigningRound.number).join(
         SigningRound, SigningRound.id == SigningRequest.round_id).where(

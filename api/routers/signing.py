@@ -1,6 +1,7 @@
 """Responsible officers' signing pages and API: reached only by their emailed links."""
 
 from http import HTTPStatus
+from typing import Annotated
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -19,6 +20,8 @@ from core.security import capability_valid
 from models.accounts import User
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import SignatureOut
+from models.fields import Blankable
+from models.inventory_schemas import RequestKey
 from models.links import SIGNED_COPY, signed_copy_path
 from models.schemas import Stripped
 from models.signatures import Signature
@@ -31,6 +34,10 @@ SENT = ("If that address belongs to a responsible officer with a document waitin
 
 class LinkRequestIn(Stripped):
     email: EmailStr
+    # the form's one-time key (pages.request_key_input): a double click, or an API client's
+    # retry, with the same key is one ask, one email, not a second one replacing the first's
+    # links as they arrive
+    request_key: Annotated[RequestKey | None, Blankable] = None
 
 
 class SigningDocumentOut(BaseModel):
@@ -73,7 +80,7 @@ async def request_link(request: Request, session: SessionDep, gateway: Processes
     values = await form_values(request)
     data, errors = parse(LinkRequestIn, values)
     if data:
-        await signing.request_link_by_email(session, gateway, data.email)
+        await signing.request_link_by_email(session, gateway, data.email, data.request_key)
         return redirect("/sign/request-link?sent=1")
     return render(request, "signing/request_link.html", {"errors": errors, "values": values},
                   status_code=400)
@@ -191,7 +198,7 @@ async def renewed(request: Request, token: str) -> HTMLResponse:
 @api.post("/request-link", status_code=202, summary="Ask for a new link by email address")
 async def api_request_link(body: LinkRequestIn, session: SessionDep,
                            gateway: ProcessesDep) -> dict:
-    await signing.request_link_by_email(session, gateway, body.email)
+    await signing.request_link_by_email(session, gateway, body.email, body.request_key)
     return {"detail": SENT}
 
 
