@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from models.base import utcnow
 from models.care_rules import local_today
 from tests.support.care import give, stock, vaccinating_site, walk_in
-from tests.support.inventory import enrolled_sites, key, lot_id, on_hand, product_id
+from tests.support.inventory import enrolled_sites, key, lot_id, on_hand, product_id, receive
 from tests.support.review import reviewer
 
 
@@ -85,3 +85,30 @@ async def test_a_paper_dose_never_leaves_a_past_day_below_none(system):
     said = third.json()["errors"]["administered_on"]
     assert "had no dose on hand on" in said and "1 dose given" in said, said
     assert (await give(site, (await walk_in(site))["id"], lot)).status_code == 201, "today: 5"
+
+
+async def test_a_key_sent_again_with_another_day_is_not_taken_for_the_first(system):
+    """Found by the check of inventory: the same request key sent again with another day (Back,
+    the day corrected, Save) was answered with the first entry, its old day, as if the
+    correction were saved. The same key with the same day is the same change (answered with
+    it); with another day it is refused on the key, as another lot, kind or count is."""
+    sites = await enrolled_sites(system, ["Paper Key Clinic"], redistribution=False,
+                                 state=await reviewer(system))
+    (site, staff), = sites.staff.items()
+    today = local_today(utcnow())
+    came = await receive(staff, site, await product_id(system), "PAPER-K1", 30,
+                         received_on=today - timedelta(days=20))
+    assert came.status_code == 201, came.text
+    lot = await lot_id(staff, site, "PAPER-K1")
+    url = f"/api/v1/locations/{site}/inventory/lots/{lot}/adjustments"
+    body = {"kind": "wastage", "doses": 2, "reason": "Paper count", "request_key": key(),
+            "occurred_on": str(today - timedelta(days=3))}
+    first = await staff.post(url, json=body)
+    assert first.status_code == 201, first.text
+    again = await staff.post(url, json=body)
+    assert again.json()["id"] == first.json()["id"], again.text
+    for other in (str(today - timedelta(days=4)), None):
+        moved = await staff.post(url, json={**body, "occurred_on": other})
+        assert moved.status_code == 409, moved.text
+        assert "another change" in moved.json()["errors"]["request_key"], moved.text
+    assert await on_hand(staff, site, "PAPER-K1") == 28

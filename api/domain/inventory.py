@@ -155,7 +155,7 @@ async def _receive_once(session: AsyncSession, key: str, actor: str, location_id
     if (done := await entry_for(session, key)) is not None:
         return await _same_request(
             session, done, (data.product_id, data.lot_number.upper(), data.expiration_date),
-            EntryKind.RECEIVED, data.doses, RECEIPT_REASON)
+            EntryKind.RECEIVED, data.doses, RECEIPT_REASON, _day_entered(data.received_on))
     await _agrees_with_transfers_in(session, location_id, data.product_id,
                                     data.lot_number.upper(), data.expiration_date)
     if transfer_check:  # after the site's hold: a transfer shipped meanwhile is seen
@@ -167,10 +167,15 @@ async def _receive_once(session: AsyncSession, key: str, actor: str, location_id
         raise Invalid(str(error), field="expiration_date") from error
     await _not_a_repeat(session, lot.id, EntryKind.RECEIVED, data.doses, repeat_check,
                         "another shipment")
-    came = data.received_on  # a day before today: it came while the system was down
     return await apply(session, key=key, lot=lot, kind=EntryKind.RECEIVED, doses=data.doses,
                        actor=actor, reason=RECEIPT_REASON,
-                       occurred_on=came if came and came != inventory_today() else None)
+                       occurred_on=_day_entered(data.received_on))
+
+
+def _day_entered(day: date | None) -> date | None:
+    """The day a change happened as its ledger entry keeps it: a day before today (it came, or
+    was counted on paper, while the system was down), None for today."""
+    return day if day and day != inventory_today() else None
 
 
 OPEN_TRANSFERS = (TransferStatus.REQUESTED, TransferStatus.APPROVED, TransferStatus.SHIPPED)
@@ -247,13 +252,14 @@ RECEIPT_REASON = "Shipment received"
 
 
 async def _same_request(session: AsyncSession, done: LedgerEntry, lot: tuple, kind: EntryKind,
-                        doses: int, reason: str) -> LedgerEntry:
+                        doses: int, reason: str, occurred_on: date | None) -> LedgerEntry:
     """A key sent again names the change it made: the same one (the same lot, by product,
-    number and expiry; the same kind, doses and reason) is answered with it; another (a reused
-    key) is refused, so a caller never takes an old change for a new one."""
+    number and expiry; the same kind, doses, reason and day it happened, None for the day it
+    was entered) is answered with it; another (a reused key: Back, the day corrected, Save) is
+    refused, so a caller never takes an old change for a new one."""
     was = await session.get(Lot, done.lot_id)
     if ((was.product_id, was.lot_number, was.expiration_date), done.kind, abs(done.doses),
-            done.reason) != (lot, kind, doses, reason):
+            done.reason, done.occurred_on) != (lot, kind, doses, reason, occurred_on):
         raise Conflict(f"This request key was used for another change ({done.kind.label.lower()}"
                        f", {counted(abs(done.doses), 'dose')} of lot {was.lot_number}): send a "
                        f"new key for a new change.", field="request_key")
@@ -473,15 +479,15 @@ async def adjust(session: AsyncSession, user: User, location: Location, lot_id: 
     # A key is the location's, whichever lot it names (it was the lot's: the same key on
     # another lot made a second change); `adjust:{lot}:` is how keys were made before.
     key, number = f"adjustment:{location.id}:{data.request_key}", lot.lot_number
+    happened = _day_entered(data.occurred_on)
     body = (lot.product_id, number, lot.expiration_date), EntryKind(data.kind), data.doses, \
-        data.reason
+        data.reason, happened
     done = (await entry_for(session, key)
             or await entry_for(session, f"adjust:{lot.id}:{data.request_key}"))
     if done is not None:
         return await _same_request(session, done, *body)
     if data.kind == "extra_doses":
         await _extra_doses_fit(session, lot, data.doses)
-    happened = data.occurred_on if data.occurred_on != inventory_today() else None
     if happened is not None:  # counted with the lot's row locked, as extra doses are
         await session.exec(update(Lot).where(Lot.id == lot.id).values(on_hand=Lot.on_hand))
         await session.refresh(lot)
