@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from models.base import utcnow
 from models.care_rules import local_today
 from tests.support.care import give, stock, vaccinating_site, walk_in
-from tests.support.inventory import enrolled_sites, key, lot_id, on_hand, product_id, receive
+from tests.support.inventory import enrolled_sites, key, lot_id, lot_received, on_hand, product_id
 from tests.support.review import reviewer
 
 
@@ -96,10 +96,7 @@ async def test_a_key_sent_again_with_another_day_is_not_taken_for_the_first(syst
                                  state=await reviewer(system))
     (site, staff), = sites.staff.items()
     today = local_today(utcnow())
-    came = await receive(staff, site, await product_id(system), "PAPER-K1", 30,
-                         received_on=today - timedelta(days=20))
-    assert came.status_code == 201, came.text
-    lot = await lot_id(staff, site, "PAPER-K1")
+    lot = await lot_received(system, staff, site, "PAPER-K1", 30, days_ago=20)
     url = f"/api/v1/locations/{site}/inventory/lots/{lot}/adjustments"
     body = {"kind": "wastage", "doses": 2, "reason": "Paper count", "request_key": key(),
             "occurred_on": str(today - timedelta(days=3))}

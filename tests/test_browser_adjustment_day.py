@@ -9,7 +9,7 @@ from playwright.async_api import expect
 from models.base import utcnow
 from models.care_rules import local_today
 from tests.support.a11y import assert_accessible
-from tests.support.inventory import enrolled_sites, lot_id, product_id, receive
+from tests.support.inventory import enrolled_sites, lot_received
 from tests.support.review import reviewer
 from tests.test_browser_enrollment import log_in
 
@@ -21,10 +21,7 @@ async def test_a_paper_loss_is_entered_with_its_day_on_the_page(page, system):
                                  state=await reviewer(system))
     (site, staff), = sites.staff.items()
     today = local_today(utcnow())
-    came = await receive(staff, site, await product_id(system), "PAPER-P1", 12,
-                         received_on=today - timedelta(days=9))
-    assert came.status_code == 201, came.text
-    lot = await lot_id(staff, site, "PAPER-P1")
+    lot = await lot_received(system, staff, site, "PAPER-P1", 12, days_ago=9)
     await log_in(page, sites.emails[site])
     await page.goto(f"/inventory/{site}")
     adjust = page.locator("form[action$='/adjust']")

@@ -8,13 +8,7 @@ from datetime import timedelta
 from models.base import utcnow
 from models.care_rules import local_today
 from models.inventory import Transfer
-from tests.support.inventory import (
-    enrolled_sites,
-    lot_id,
-    product_id,
-    receive,
-    request_transfer,
-)
+from tests.support.inventory import enrolled_sites, lot_received, request_transfer
 from tests.support.review import reviewer
 
 
@@ -25,10 +19,7 @@ async def test_a_shipment_marked_late_is_flagged_from_the_day_it_left(system):
                                  redistribution=False, state=state)
     (source, sender), (target, _receiver) = sites.staff.items()
     today = local_today(utcnow())
-    came = await receive(sender, source, await product_id(system), "LATE-M1", 30,
-                         received_on=today - timedelta(days=20))
-    assert came.status_code == 201, came.text
-    lot = await lot_id(sender, source, "LATE-M1")
+    lot = await lot_received(system, sender, source, "LATE-M1", 30, days_ago=20)
     numbers = []
     for doses in (10, 5):
         asked = await request_transfer(sender, source, target, lot, doses)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from models.base import utcnow
 from models.care_rules import local_today
 from models.inventory import Transfer
-from tests.support.inventory import enrolled_sites, lot_id, product_id, receive, request_transfer
+from tests.support.inventory import enrolled_sites, lot_id, lot_received, request_transfer
 from tests.support.review import reviewer
 
 
@@ -20,10 +20,7 @@ async def test_a_transfer_moved_during_an_outage_keeps_its_days(system):
                                  redistribution=False, state=state)
     (source, sender), (target, receiver) = sites.staff.items()
     today = local_today(utcnow())
-    came = await receive(sender, source, await product_id(system), "OUTAGE-T1", 30,
-                         received_on=today - timedelta(days=20))
-    assert came.status_code == 201, came.text
-    lot = await lot_id(sender, source, "OUTAGE-T1")
+    lot = await lot_received(system, sender, source, "OUTAGE-T1", 30, days_ago=20)
     asked = await request_transfer(sender, source, target, lot, 10)
     assert asked.status_code == 201, asked.text
     number = asked.json()["id"]

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 import httpx
 from sqlmodel import select
 
+from models.base import utcnow
+from models.care_rules import local_today
 from models.inventory import Product
 from tests.support.enrollment import Enrollment, complete_location, start_enrollment
 from tests.support.review import decide, sign_until, wait_for_status
@@ -60,6 +62,17 @@ async def receive(client: httpx.AsyncClient, location_id: int, product: int, lot
     return await client.post(f"/api/v1/locations/{location_id}/inventory/receipts", json={
         "product_id": product, "lot_number": lot, "doses": doses, "request_key": key(), **day,
         "expiration_date": str(expires or date.today() + timedelta(days=120))})
+
+
+async def lot_received(system: System, client: httpx.AsyncClient, location_id: int, lot: str,
+                       doses: int, days_ago: int = 0) -> int:
+    """The id of a lot received `days_ago` (North Carolina's days; entered later) of product
+    207, 120 days to expiry."""
+    came = await receive(client, location_id, await product_id(system), lot, doses,
+                         received_on=local_today(utcnow()) - timedelta(days=days_ago)
+                         if days_ago else None)
+    assert came.status_code == 201, came.text
+    return await lot_id(client, location_id, lot)
 
 
 @dataclass
