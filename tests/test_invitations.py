@@ -107,15 +107,21 @@ async def browser_as(system, email: str, path: str):
     return await person.get(path)
 
 
-async def test_a_coordinator_of_two_locations_uses_one_account(system):
-    enrollment = await start_enrollment(system, ["One Clinic"])
+async def second_location_invited(system, first: str, second: str):
+    """A registered coordinator of `first` named for a second location, `second`: the
+    enrollment, their email, the second location's id and the token of its invitation."""
+    enrollment = await start_enrollment(system, [first])
     (email, _first), = enrollment.locations.items()
     await register_coordinator(system, email)
     added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
-                                        json=location_body("Two Clinic", email))
-    second = added.json()["id"]
+                                        json=location_body(second, email))
     mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
-    token = token_of(mails[-1])
+    return enrollment, email, added.json()["id"], token_of(mails[-1])
+
+
+async def test_a_coordinator_of_two_locations_uses_one_account(system):
+    _, email, second, token = await second_location_invited(system, "One Clinic",
+                                                            "Two Clinic")
     async with system.http() as http:
         details = (await http.get(f"/api/v1/invitations/{token}")).json()
         assert details["has_account"] is True
@@ -152,14 +158,8 @@ async def test_a_signed_in_coordinator_adds_a_second_location_without_the_passwo
     second location was asked their password again. Their own session is their proof: the page
     offers to add the location, and that takes them to its Section B, still signed in. Someone
     else's session is refused (test_invitation_while_someone_is_logged_in)."""
-    enrollment = await start_enrollment(system, ["Signed First Clinic"])
-    (email, _first), = enrollment.locations.items()
-    await register_coordinator(system, email)
-    added = await enrollment.admin.post(f"/api/v1/organizations/{enrollment.org_id}/locations",
-                                        json=location_body("Signed Second Clinic", email))
-    second = added.json()["id"]
-    mails = await system.smtp.wait_for(to=email, subject="Primary Vaccine Coordinator", count=2)
-    token = token_of(mails[-1])
+    enrollment, email, second, token = await second_location_invited(
+        system, "Signed First Clinic", "Signed Second Clinic")
     person = browser(system)
     await person.login(email)
     page = await person.get(f"/invite/{token}")

@@ -12,14 +12,19 @@ from tests.support.web import Browserish
 ASKS_AN_HOUR = 3
 
 
+async def ceo_asked_to_sign(system, name: str) -> str:
+    """The CEO's address of a new organization whose one location, `name`, is complete: they
+    were emailed their signing request."""
+    enrollment = await start_enrollment(system, [name])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id)
+    await system.smtp.one(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)
+    return enrollment.ceo_email
+
 async def test_strangers_cannot_flood_an_officer_or_keep_their_links_dead(system):
     """Found by the outside check: five anonymous asks sent five emails and left the officer
     no working link; one could keep an organization from ever signing."""
-    enrollment = await start_enrollment(system, ["Flooded Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    ceo = enrollment.ceo_email
-    await system.smtp.one(to=ceo, subject=SIGNING_SUBJECT)
+    ceo = await ceo_asked_to_sign(system, "Flooded Clinic")
     async with system.http() as stranger:
         for n in range(ASKS_AN_HOUR):
             asked = await stranger.post("/api/v1/signing/request-link", json={
@@ -98,11 +103,7 @@ async def test_a_new_link_asked_twice_with_one_key_sends_one_email(system):
     so the officer who opened the first email found its links dead. The form carries a
     one-time key, as the reset form does: the same key is the same ask (one email, counted
     once); another key is another ask."""
-    enrollment = await start_enrollment(system, ["Twice Asked Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    ceo = enrollment.ceo_email
-    await system.smtp.one(to=ceo, subject=SIGNING_SUBJECT)
+    ceo = await ceo_asked_to_sign(system, "Twice Asked Clinic")
     async with system.http() as stranger:
         form = await stranger.get("/sign/request-link")
         assert 'name="request_key"' in form.text
