@@ -97,10 +97,15 @@ async def _username_free(session: AsyncSession, username: str, user_id: int | No
 
 
 async def _keeps_a_manager(session: AsyncSession, actor: User, target: User,
-                           location_ids: list[int], field: str) -> None:
+                           location_ids: list[int], field: str, hold: bool = True) -> None:
     """Refuse taking the last active Location Manager away from a location: only a manager
-    there can name another one, so nobody (the state included) could restore it."""
-    for location_id in location_ids:
+    there can name another one, so nobody (the state included) could restore it. `hold`
+    (a change, not a page saying what it would do): the location's turn is taken first, so
+    two managers demoting each other at once are counted one after the other, not both
+    against the other still a manager (the location left with none)."""
+    for location_id in sorted(location_ids):  # one order: two holds never wait on each other
+        if hold:
+            await one_at_a_time(session, Location, location_id)
         others = (await session.exec(select(func.count()).select_from(UserLocation).join(
             User, User.id == UserLocation.user_id).where(
             UserLocation.location_id == location_id, UserLocation.profile == MANAGER,
@@ -506,15 +511,15 @@ async def remove(session: AsyncSession, manager: User, target: User, location_id
                                                       UserLocation.location_id == location_id))
 
 
-async def deactivation_refusal(session: AsyncSession, manager: User,
-                               target: User) -> str | None:
+async def deactivation_refusal(session: AsyncSession, manager: User, target: User,
+                               hold: bool = False) -> str | None:
     """Why the person is not deactivated even by a manager of all they hold (their record
     says it in place of the button), or None: the last Location Manager of a location, or
-    the enrollment's coordinator of record."""
+    the enrollment's coordinator of record. `hold`: asked by the deactivation itself."""
     managing = [r.location_id for r, _ in await relations(session, target.id)
                 if r.profile == MANAGER]
     try:
-        await _keeps_a_manager(session, manager, target, managing, "form")
+        await _keeps_a_manager(session, manager, target, managing, "form", hold)
     except Conflict as refused:
         return refused.message
     primary = (await session.exec(select(Location.name).where(
@@ -547,7 +552,7 @@ async def deactivate(session: AsyncSession, manager: User, target: User) -> None
     if not await manages_direct(session, manager, target):
         raise Forbidden("You can deactivate only people whose direct location is one you "
                         "manage.")
-    if refusal := await deactivation_refusal(session, manager, target):
+    if refusal := await deactivation_refusal(session, manager, target, hold=True):
         raise Conflict(refusal, field="form")
     if beyond := await held_beyond_refusal(session, manager, target):
         raise Forbidden(beyond)
