@@ -133,18 +133,24 @@ def test_the_limits_count_from_the_north_carolina_day():
 
 
 class Evening(datetime):
-    """The clock at 02:00 UTC today: the evening before, in North Carolina."""
+    """The clock in North Carolina's evening, when its day is still the one before UTC's: 02:00
+    UTC today, or the real time when it is that evening already (before 04:00 UTC). Set ahead
+    at 02:00 while it was still 00:00-01:30 UTC, the clock was over 30 minutes past the
+    signed-in person's last request, and their session had ended (the idle timeout: 401)."""
 
     @classmethod
     def now(cls, tz=None):
-        return datetime.combine(datetime.now(UTC).date(), time(2), tzinfo=UTC).astimezone(tz)
+        real = datetime.now(UTC)
+        evening = real if real.time() < time(4) else datetime.combine(real.date(), time(2),
+                                                                       tzinfo=UTC)
+        return evening.astimezone(tz)
 
 
 async def test_the_pages_count_from_the_north_carolina_day_in_the_evening(system, site,
                                                                           monkeypatch):
     location, manager, person, _lot = site
     utc_day = datetime.now(UTC).date()
-    monkeypatch.setattr(models.base, "datetime", Evening)  # every utcnow() is 02:00 UTC today
+    monkeypatch.setattr(models.base, "datetime", Evening)  # every utcnow() in NC's evening
     nc_day = local_today(Evening.now(UTC))
     assert nc_day < utc_day
     product = await product_id(system)
