@@ -9,10 +9,11 @@ from api.domain.throttle import ACCOUNT
 from models.accounts import User
 from models.base import utcnow
 from models.enrollment import Location
+from models.enums import Role
 from models.links import find_link
 from models.throttle import LoginThrottle
 from tests.support.enrollment import location_body, register_coordinator, start_enrollment
-from tests.support.web import PASSWORD, browser, unique_email
+from tests.support.web import PASSWORD, PASSWORD_HASH, browser, unique_email
 
 
 async def expire(system, token: str) -> None:
@@ -59,6 +60,37 @@ async def test_an_expired_link_explains_itself_and_a_new_one_replaces_it(system)
         assert used.status_code == 410 and "already used" in used.json()["detail"]
         tampered = await http.get(f"/api/v1/invitations/{new[:-1]}x")
         assert tampered.status_code == 410 and "not valid" in tampered.json()["detail"]
+
+
+async def test_the_same_registration_sent_again_while_its_account_waits_is_done(system):
+    """Found in a whole run under load: a coordinator's registration whose account was written
+    but whose joining the location was still under way ("still working") was sent again, as
+    the page invites, and answered 409 "You already have an account ... Log in with it below"
+    though the person had typed that account's own password. The same form again, with the
+    account's password (checked behind the login's back-off), now finishes the joining; another
+    password is still told to log in with the account's own."""
+    enrollment = await start_enrollment(system, ["Retry Clinic"])
+    (email, location_id), = enrollment.locations.items()
+    token = token_of(await system.smtp.one(to=email, subject="Primary Vaccine Coordinator"))
+    async with system.sessions() as session:  # the first send's account, its joining pending
+        session.add(User(email=email.lower(), first_name="Rita", last_name="Retry",
+                         role=Role.COORDINATOR, organization_id=enrollment.org_id,
+                         password_hash=PASSWORD_HASH))
+        await session.commit()
+    url = f"/api/v1/invitations/{token}/register"
+    async with system.http() as http:
+        other = await http.post(url, json={"password": "Another-password-2026",
+                                           "password_confirm": "Another-password-2026"})
+        assert other.status_code == 409 and "already have an account" in other.json()["detail"]
+        again = await http.post(url, json={"password": PASSWORD, "password_confirm": PASSWORD})
+        assert again.status_code == 201, again.text
+        assert again.json()["user"]["email"] == email.lower()
+    async with system.sessions() as session:
+        location = await session.get(Location, location_id)
+        joined = await session.get(User, location.coordinator_user_id)
+    assert joined.email == email.lower() and joined.first_name == "Rita"
+    page = await browser(system).get(f"/invite/{token}")
+    assert page.status_code == 410 and "already used" in page.text
 
 
 async def test_a_location_added_after_section_a_invites_its_coordinator(system):

@@ -55,10 +55,17 @@ async def _join(session: AsyncSession, gateway: Gateway, link: AccessLink,
 
 
 async def register(session: AsyncSession, gateway: Gateway, token: str,
-                   data: CoordinatorRegistrationIn) -> tuple[User, Location]:
+                   data: CoordinatorRegistrationIn, client: str) -> tuple[User, Location]:
+    """A new account for the invitation's address, which joins the location. The same form
+    sent again once its account exists (a retry after "still working", a double click) is
+    taken as the account's: its password, checked as a login's, finishes the joining."""
     link = await usable_invitation(session, token)
     location = await session.get(Location, link.subject_id)
-    if await user_by_email(session, location.coordinator_email):
+    if existing := await user_by_email(session, location.coordinator_email):
+        if await password_is_right(session, existing, location.coordinator_email,
+                                   data.password, client) and existing.can_log_in:
+            await _may_coordinate(session, link, existing)
+            return existing, await _join(session, gateway, link, existing)
         raise Conflict("You already have an account with this email address. Log in with it "
                        "below to add this location.", field="email")
     user = User(email=location.coordinator_email,

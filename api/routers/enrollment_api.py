@@ -144,7 +144,8 @@ async def get_invitation(token: str, session: SessionDep) -> InvitationOut:
 async def register_coordinator(request: Request, token: str, body: CoordinatorRegistrationIn,
                                session: SessionDep, gateway: ProcessesDep,
                                settings: SettingsDep) -> TokenOut:
-    user, _location = await invitations.register(session, gateway, token, body)
+    user, _location = await invitations.register(session, gateway, token, body,
+                                                  client_address(request))
     return await bearer_token(session, user, request, settings.session_hours)
 
 

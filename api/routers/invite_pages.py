@@ -82,7 +82,8 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
             return await _signed_in(request, session, settings, user, location)
         data, errors = parse(CoordinatorRegistrationIn, values)
         if data:
-            user, location = await invitations.register(session, gateway, token, data)
+            user, location = await invitations.register(session, gateway, token, data,
+                                                            client_address(request))
             return await _signed_in(request, session, settings, user, location)
     except Gone as error:
         return await _problem(request, token, error)
