@@ -4,11 +4,14 @@ against the served issuer key and carries the recipient's doses."""
 
 import io
 import json
+import re
 import uuid
 from datetime import timedelta
 
 import pytest
 import zxingcpp
+from fontTools.pens.boundsPen import BoundsPen
+from fontTools.ttLib import TTFont
 from jwcrypto import jwk, jws
 from jwcrypto.common import JWKeyNotFound
 from pypdf import PdfReader
@@ -17,7 +20,7 @@ from api.domain import health_card
 from models.base import utcnow
 from models.care_rules import local_today
 from models.recipient_rules import recipient_path
-from tests.support.care import give, stock, vaccinating_site, walk_in
+from tests.support.care import give, person, stock, vaccinating_site, walk_in
 
 CVX = "http://hl7.org/fhir/sid/cvx"
 
@@ -143,3 +146,50 @@ async def test_a_spanish_reader_sees_the_vaccine_described_in_spanish_with_its_b
         text = text.replace("Pfizer- BioNTech", "Pfizer-BioNTech")  # the PDF's line break
         assert spanish in text and "COVID-19 Vaccine" not in text, (where, text[-3000:])
     assert english in in_english and "Vacuna contra" not in in_english, in_english
+
+
+def _drawn(pdf: bytes) -> dict[str, bool]:
+    """Each character the PDF's text shows, and whether the glyph drawn for it has an outline
+    in the font embedded for it (an empty box, the missing-glyph "tofu", is glyph 0 or none)."""
+    drawn: dict[str, bool] = {}
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            cid_font = font["/DescendantFonts"][0].get_object()
+            assert cid_font["/CIDToGIDMap"] == "/Identity", cid_font
+            described = cid_font["/FontDescriptor"].get_object()
+            program = next(described[k].get_object().get_data()
+                           for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in described)
+            glyphs = TTFont(io.BytesIO(program))
+            names, shapes = glyphs.getGlyphOrder(), glyphs.getGlyphSet()
+            cmap = font["/ToUnicode"].get_object().get_data().decode()
+            for gid, text in re.findall(r"<([0-9a-f]{4})> <([0-9a-f]+)>", cmap):
+                gid, text = int(gid, 16), bytes.fromhex(text).decode("utf-16-be")
+                pen = BoundsPen(shapes)
+                if 0 < gid < len(names):
+                    shapes[names[gid]].draw(pen)
+                for c in text:
+                    drawn[c] = drawn.get(c, False) or pen.bounds is not None
+    return drawn
+
+
+@pytest.mark.parametrize("first, last", [("小明", "王"), ("محمد", "الحسيني"),
+                                         ("Наталья", "Иванова"), ("प्रिया", "शर्मा")])
+async def test_a_name_in_any_script_is_printed_in_letters_not_empty_boxes(system, first, last):
+    """Found by the outside check: a recipient named in Chinese (王小明) got a proof whose name
+    was a row of empty boxes: no font on the machine had the letters. The project installs
+    fonts for Chinese, Japanese and Korean and for the other scripts people write names in
+    (README, .ci/run, the Dockerfile), and every letter of the name is drawn from a font
+    embedded in the PDF."""
+    site = await vaccinating_site(system)
+    response = await site.provider.post(f"{site.care}/walk-ins", json={
+        **person("x"), "first_name": first, "last_name": last})
+    assert response.status_code == 201, response.text
+    lot = await stock(system, site, "208", f"SC-{uuid.uuid4().hex[:5].upper()}")
+    assert (await give(site, response.json()["id"], lot)).status_code == 201
+    link = recipient_path(system.settings.secret_key.get_secret_value(), response.json()["id"])
+    async with system.http() as http:
+        pdf = (await http.get(f"{link}/proof.pdf", params={"lang": "en"})).content
+    drawn = _drawn(pdf)
+    missing = {c for c in first + last if not drawn.get(c)}
+    assert not missing, f"no letter drawn for {sorted(missing)}"
