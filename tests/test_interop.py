@@ -128,7 +128,8 @@ def test_vxu_escapes_every_value_taken_from_the_records():
                 "LD", "IM", "Smith & Jones", "Wake Clinic", "NCA650001")
     text = vxu_message(person, dose, control_id="CVMS-8",
                        sent_at=datetime(2026, 11, 20, 15, 4, tzinfo=UTC))
-    assert [line[:3] for line in text.split("\r")] == ["MSH", "PID", "ORC", "RXA", "RXR"]
+    assert [line[:3] for line in text.split("\r")] == ["MSH", "PID", "ORC", "RXA", "RXR", "OBX",
+                                                       "OBX"]
     message = parse_vxu(text)
     message.validate()
     pid, rxa = message.pid, message.vxu_v04_order.rxa
@@ -278,3 +279,34 @@ async def test_the_issuer_keys_are_served_for_verifiers(system):
     (key,) = response.json()["keys"]
     assert key == health_card.public_jwks(system.settings)["keys"][0]
     assert key["crv"] == "P-256" and key["alg"] == "ES256" and "d" not in key
+
+
+def test_vxu_reports_the_dose_funding_and_eligibility_the_cdc_guide_asks_for():
+    """Found by the outside check: the VXU had no OBX segment. The CDC guide asks, for an
+    administered dose, for its funding program eligibility (64994-7, captured at the dose,
+    VXC40) and its funding source (30963-3): every dose here is the program's publicly bought
+    vaccine (VXC50), and an adult (19 or older on the day) is never VFC eligible (V01). A child's
+    eligibility (Medicaid, insurance) is not recorded, so it is not claimed: only the funding
+    source is sent. The message validates with hl7apy."""
+    sent = datetime(2026, 11, 20, 15, 4, tzinfo=UTC)
+    message = parse_vxu(vxu_message(PERSON, DOSES[0], control_id="CVMS-7", sent_at=sent))
+    message.validate()
+    observed = [(o.obx.obx_1.to_er7(), o.obx.obx_2.to_er7(), o.obx.obx_3.to_er7(),
+                 o.obx.obx_4.to_er7(), o.obx.obx_5.to_er7(), o.obx.obx_11.to_er7(),
+                 o.obx.obx_14.to_er7(), o.obx.obx_17.to_er7())
+                for o in message.vxu_v04_order.vxu_v04_observation]
+    assert observed == [
+        ("1", "CE", "64994-7^Vaccine funding program eligibility category^LN", "1",
+         "V01^Not VFC eligible^HL70064", "F", "20261120",
+         "VXC40^Eligibility captured at the immunization level^CDCPHINVS"),
+        ("2", "CE", "30963-3^Vaccine funding source^LN", "2", "VXC50^Public^CDCPHINVS", "F",
+         "20261120", "")]
+    child = dataclasses.replace(PERSON, birth_date=date(2008, 11, 21))  # 17 on the day
+    message = parse_vxu(vxu_message(child, DOSES[0], control_id="CVMS-7", sent_at=sent))
+    message.validate()
+    assert [o.obx.obx_3.to_er7() for o in message.vxu_v04_order.vxu_v04_observation] == [
+        "30963-3^Vaccine funding source^LN"]
+    assert message.vxu_v04_order.vxu_v04_observation[0].obx.obx_1.to_er7() == "1"
+    of_age = dataclasses.replace(PERSON, birth_date=date(2007, 11, 20))  # 19 that day
+    message = parse_vxu(vxu_message(of_age, DOSES[0], control_id="CVMS-7", sent_at=sent))
+    assert message.vxu_v04_order.vxu_v04_observation[0].obx.obx_5.to_er7().startswith("V01^")

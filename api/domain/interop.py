@@ -239,7 +239,7 @@ def _ts(moment: date | datetime) -> str:
 def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetime,
                 sending_facility: str = "NCCVMS", receiving: str = "NCIR") -> str:
     """An HL7 v2.5.1 VXU^V04 (CDC IG for immunization messaging, release 1.5): MSH, PID, ORC,
-    RXA, RXR. Validated against the 2.5.1 structure by hl7apy before it is returned. ORC-3
+    RXA, RXR and the dose's funding OBXs. Validated against the 2.5.1 structure by hl7apy before it is returned. ORC-3
     names the record, so an update or deletion (RXA-21) reaches the registry's copy."""
     message = Message("VXU_V04", version="2.5.1", validation_level=VALIDATION_LEVEL.STRICT)
     message.msh.msh_3 = "CVMS"
@@ -292,8 +292,37 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     rxr = order.add_segment("RXR")
     rxr.rxr_1 = f"{route_code}^{route_text}^NCIT"
     rxr.rxr_2 = f"{dose.site}^{SITES[dose.site]}^HL70163"
+    _funding(order, person, dose)
     message.validate()
     return message.to_er7()
+
+
+def _years_old(birth: date, on: date) -> int:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def _funding(order, person: Person, dose: Dose) -> None:
+    """The administered dose's OBX observations the CDC guide asks for: its funding program
+    eligibility (64994-7), known here only for an adult (19 or older on the day: never VFC
+    eligible; a child's Medicaid or insurance is not recorded, so nothing is claimed), and its
+    funding source (30963-3): the program's vaccine, bought with public funds."""
+    observations = []
+    if _years_old(person.birth_date, dose.administered_on) >= 19:
+        observations.append(("64994-7^Vaccine funding program eligibility category^LN",
+                             "V01^Not VFC eligible^HL70064",
+                             "VXC40^Eligibility captured at the immunization level^CDCPHINVS"))
+    observations.append(("30963-3^Vaccine funding source^LN", "VXC50^Public^CDCPHINVS", None))
+    for number, (code, value, method) in enumerate(observations, start=1):
+        obx = order.add_group("VXU_V04_OBSERVATION").add_segment("OBX")
+        obx.obx_1 = str(number)
+        obx.obx_2 = "CE"
+        obx.obx_3 = code
+        obx.obx_4 = str(number)  # each observation its own group (the guide's OBX-4)
+        obx.obx_5 = value
+        obx.obx_11 = "F"
+        obx.obx_14 = _ts(dose.administered_on)
+        if method:
+            obx.obx_17 = method
 
 
 # Values from the records go in as hl7apy datatypes (Text), which escape them; a string
