@@ -386,6 +386,31 @@ async def test_an_empty_file_is_named_as_empty_not_as_missing(system):
     assert "Choose a file" not in shown
 
 
+async def test_a_file_whose_rows_are_all_blank_says_it_has_no_recipients(system):
+    """Found by the outside check: a file whose rows under the header held only spaces (cells
+    typed over with a space, or cleared that way) was taken as people with every field
+    missing: "its row has a problem" and twelve "This field is required.". A row of blank cells
+    is an empty row, and a file with only those says so on the file field, as one with only its
+    header row does."""
+    manager = await location_manager(system)
+    http = await manager_api(system, manager)
+    blank = [" "] * len(HEADER)
+    for name, data in (("header.csv", csv_file([])), ("blank.csv", csv_file([blank, blank])),
+                       ("blank.xlsx", xlsx([blank, ["", "\u00a0", "\t"]]))):
+        answer = await upload(http, manager, data, name=name)
+        assert answer.status_code == 422, (name, answer.text)
+        assert answer.json()["errors"] == {
+            "file": "The file has no recipients under its header row."}, (name, answer.text)
+    _person, page = await upload_page(system, manager, "blank.csv", csv_file([blank]))
+    shown = " ".join(page.text.split())
+    assert page.status_code == 422, page.text
+    assert 'id="file-error">The file has no recipients under its header row.' in shown, shown
+    lines = [*rows(2, tag()), blank]  # blank rows among people are passed over, as empty ones
+    answer = await upload(http, manager, xlsx(lines))
+    assert answer.status_code == 201 and answer.json()["status"] != "refused", answer.text
+    assert answer.json()["total_rows"] == 2
+
+
 def eleven_rows(t: str) -> list[list[str]]:
     """11 people, 7 with a problem, and row 6 (the header is row 1) a copy of row 2: 4 valid
     rows naming 3 people."""
@@ -409,7 +434,8 @@ async def test_a_refused_files_valid_rows_are_imported_once_whichever_page_is_pr
     imported = int(str(chosen.url).rsplit("/", 1)[1])
     done = await finished(http, imported)
     assert done["stored"] == 4 and done["new_recipients"] == 3, done
-    await system.smtp.one(to=manager.email, subject="recipient upload")
+    # each refusal emailed, then the import
+    await system.smtp.wait_for(to=manager.email, subject="recipient upload", count=3)
     for older in (first["id"], second["id"]):
         shown = " ".join((await person.get(f"/recipients/uploads/{older}")).text.split())
         assert "Nothing was imported" not in shown and "/valid-rows" not in shown, older
@@ -427,7 +453,8 @@ async def test_a_refused_files_valid_rows_are_imported_once_whichever_page_is_pr
     row = listed.split(f'href="/recipients/uploads/{first["id"]}"')[1].split("</tr>")[0]
     assert "its valid rows were imported" in row and "Not imported" not in row, row
     await asyncio.sleep(1)
-    assert len(system.smtp.find(to=manager.email, subject="recipient upload")) == 1
+    mails = system.smtp.find(to=manager.email, subject="recipient upload")
+    assert sorted("nothing imported" in m.subject for m in mails) == [False, True, True]
     assert await people(system, f"Quill{t}") == 3
 
 

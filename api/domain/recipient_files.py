@@ -18,6 +18,7 @@ from core.cells import safe_cell
 from core.errors import CVMSError, Invalid
 from core.i18n import gettext
 from models.enrollment_enums import US_STATES
+from models.input import visible
 from models.recipient_rules import COLUMNS, INDUSTRIES, KEYS, MAX_ROWS, TITLES
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,7 +146,7 @@ def _read(kind: str, data: bytes, max_rows: int, field: str
     zip_at = positions["zip_code"]
     rows = []
     for number, cells in enumerate(sheet[1:], start=2):
-        if any(c not in (None, "") for c in cells):
+        if not _blank_row(cells):
             values = {key: _text(cells[i]) if i < len(cells) else ""
                       for key, i in positions.items()}
             if zip_at < len(cells) and _a_number(cells[zip_at]):
@@ -156,6 +157,11 @@ def _read(kind: str, data: bytes, max_rows: int, field: str
     if not rows:
         raise Invalid("The file has no recipients under its header row.", field=field)
     return rows, name
+
+
+def _blank_row(cells: list[Any]) -> bool:
+    """A row with nothing visible in it (cells empty, or holding only spaces): no person."""
+    return all(c is None or (isinstance(c, str) and not visible(c)) for c in cells)
 
 
 MAX_SHEETS = 20  # sheets looked through for the list when the first is not it

@@ -80,8 +80,8 @@ async def upload(session: AsyncSession, gateway: Gateway, user: User, location_i
     await session.flush()
     if not upload.background:
         await store(session, upload)  # validated and stored while the uploader waits
-    if upload.status != "refused":
-        await process.start_import(gateway, session, upload.id, upload.total_rows)
+    # Its process emails the outcome, a refusal too (nothing stored: it only tells the uploader)
+    await process.start_import(gateway, session, upload.id, upload.total_rows)
     return upload
 
 
