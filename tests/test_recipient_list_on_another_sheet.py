@@ -64,6 +64,23 @@ async def test_no_list_on_any_sheet_or_two_lists_are_said_naming_the_sheets():
     assert said.startswith('The header row (row 1) of the sheet "Only" is missing'), said
 
 
+async def test_a_list_on_the_first_sheet_and_another_on_a_later_one_are_refused_by_name():
+    """Found by the outside check: a workbook with people on "March" (first) and "April" had
+    April's people dropped without a word, the page saying only "Read from the sheet
+    “March”.". Two sheets with the header row and people under it are refused, naming both; a
+    later sheet with the header row and nobody under it (a blank copy of the template) or with
+    no header row (the template's instructions) is no second list."""
+    t = tag()
+    said = await refused(workbook(("March", [HEADER, person(1, t)]), NOTES,
+                                  ("April", [HEADER, person(2, t)])))
+    assert said.startswith('The sheets "March" and "April" each have the header row of a '
+                           "recipient list"), said
+    assert "upload one list per file" in said and "first sheet" not in said, said
+    _kind, rows = await read_upload("people.xlsx", workbook(
+        ("March", [HEADER, person(1, t)]), NOTES, ("Blank", [HEADER, [" "] * len(HEADER)])))
+    assert [values["last_name"] for _n, values in rows] == [f"Quill{t}"]
+
+
 async def test_an_upload_with_instructions_first_imports_the_list(system):
     manager = await location_manager(system)
     http = await manager_api(system, manager)

@@ -177,6 +177,12 @@ def _xlsx(data: bytes, cap: int, field: str) -> tuple[list[list[Any]], str]:
     header = first[0] if first else []
     names = sheet_names(data, field)
     if not _missing(header):
+        # Another sheet with people under the header row would be dropped without a word.
+        lists = [name for index, name in enumerate(names[1:MAX_SHEETS], start=1)
+                 if (rows := _sheet(data, cap, field, index, probe=True)) and not _missing(rows[0])
+                 and any(not _blank_row(cells) for cells in rows[1:])]
+        if lists:
+            raise Invalid(_several_lists([names[0], *lists]), field=field)
         return first, names[0]
     if len(_missing(header)) < len(REQUIRED_TITLES) or len(names) == 1:
         if not first:
@@ -187,9 +193,7 @@ def _xlsx(data: bytes, cap: int, field: str) -> tuple[list[list[Any]], str]:
     if len(lists) == 1:
         return lists[0][1], lists[0][0]
     if lists:
-        raise Invalid(f"The sheets {_named(name for name, _rows in lists)} each have the "
-                      "header row of a recipient list: upload one list per file (or move the "
-                      "one to upload to be the first sheet).", field=field)
+        raise Invalid(_several_lists([name for name, _rows in lists]), field=field)
     raise Invalid(f"The first sheet, \"{names[0]}\", has no recipient list (its row 1 has "
                   f"none of the template's columns), and neither has any other sheet. Put "
                   "the list on the first sheet, with the template's header row in row 1.",
@@ -208,6 +212,12 @@ def _sheet(data: bytes, cap: int, field: str, index: int, probe: bool = False
         if probe:
             return []
         raise
+
+
+def _several_lists(names: list[str]) -> str:
+    return (f"The sheets {_named(names)} each have the header row of a recipient list, and only "
+            "one list is read from a file: upload one list per file (one sheet each, or their "
+            "people together on one sheet).")
 
 
 def _named(names) -> str:
