@@ -130,10 +130,21 @@ def address_line(max_length: int = 200, required: bool = True) -> Any:
 NAME_PUNCTUATION = frozenset(" '’ʼ-‐‑.,")
 
 
+# The zero-width non-joiner and joiner, which some scripts' spelling puts inside a word
+# (Persian میر‌حسین, Devanagari, Sinhala): part of a name between two letters, nowhere else.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def _letter(c: str) -> bool:
+    return unicodedata.category(c)[0] in "LM"
+
+
 def is_name(value: str) -> bool:
     return any(c.isalpha() for c in value) and all(
-        unicodedata.category(c)[0] in "LM" or c in NAME_PUNCTUATION or c.isspace()
-        for c in value)
+        _letter(c) or c in NAME_PUNCTUATION or c.isspace()
+        or (c in JOINERS and 0 < i < len(value) - 1 and _letter(value[i - 1])
+            and _letter(value[i + 1]))
+        for i, c in enumerate(value))
 
 
 NOT_A_NAME = ("Write the name with letters only (accents, spaces, apostrophes, hyphens and "

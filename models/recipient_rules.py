@@ -83,9 +83,11 @@ def recipient_path(secret: str, recipient_id: int, version: int = 0) -> str:
 
 # What a name's key leaves out, so that the same person typed on another keyboard, from a paper
 # form or by another clerk is one person: accents (José, Nguyễn), apostrophes of every kind
-# (O'Brien, O’Brien, OBrien) and hyphens (García-López, García López). Other scripts stay as
+# (O'Brien, O’Brien, OBrien) and hyphens (García-López, García López), and the zero-width
+# joiners some scripts write inside a word (میر‌حسین, میرحسین). Other scripts stay as
 # they are (a transliteration would make two people of one sound one record).
-_LEFT_OUT = dict.fromkeys(map(ord, "'’‘ʼ`´"), None) | dict.fromkeys(map(ord, "-‐‑‒–—"), " ")
+_LEFT_OUT = (dict.fromkeys(map(ord, "'’‘ʼ`´\u200c\u200d"), None)
+             | dict.fromkeys(map(ord, "-‐‑‒–—"), " "))
 
 
 def name_key(name: str) -> str:
