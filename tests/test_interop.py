@@ -126,8 +126,8 @@ def test_vxu_escapes_every_value_taken_from_the_records():
     dose = Dose(8, "212", "Janssen ~ COVID-19 ^ Vaccine",
                 "Janssen Products, LP (Johnson & Johnson)", "JJ&01|\\", date(2026, 11, 20), 1,
                 "LD", "IM", "Smith & Jones", "Wake Clinic", "NCA650001")
-    text = vxu_message(person, dose, control_id="CVMS-8",
-                       sent_at=datetime(2026, 11, 20, 15, 4, tzinfo=UTC))
+    sent = datetime(2026, 11, 20, 15, 4, tzinfo=UTC)
+    text = vxu_message(person, dose, control_id="CVMS-8", sent_at=sent)
     assert [line[:3] for line in text.split("\r")] == ["MSH", "PID", "ORC", "RXA", "RXR", "OBX",
                                                        "OBX"]
     message = parse_vxu(text)
@@ -141,6 +141,11 @@ def test_vxu_escapes_every_value_taken_from_the_records():
         "JSN", "Janssen Products, LP (Johnson & Johnson)")
     assert text_of(rxa.rxa_15) == "JJ&01|\\"
     assert (text_of(rxa.rxa_10.xcn_3), text_of(rxa.rxa_10.xcn_2)) == ("Smith &", "Jones")
+    entered = parse_vxu(vxu_message(person, dataclasses.replace(
+        dose, entered_by=Provider("Núñez | ^", "Rita & Co")), control_id="CVMS-8", sent_at=sent))
+    entered.validate()
+    orc = entered.vxu_v04_order.orc  # ORC-10, entered by: the account that recorded the dose
+    assert (text_of(orc.orc_10.xcn_2), text_of(orc.orc_10.xcn_3)) == ("Núñez | ^", "Rita & Co")
     assert rxa.rxa_11.to_er7() == "^^^NCA650001"
 
 

@@ -5,10 +5,12 @@ site. Only state staff may read them."""
 import uuid
 
 from fhir.resources.R4B.bundle import Bundle
+from sqlmodel import select
 
 from api.domain.hl7_text import text_of
 from api.domain.interop import parse_vxu
 from api.domain.state_lists import pin
+from models.accounts import User
 from models.enrollment import PracticingProvider
 from models.enrollment_enums import LicenseType
 from models.enums import Role
@@ -48,6 +50,13 @@ async def test_fhir_and_vxu_for_the_state_registry(system):
         "Moderna's primary-series dose: 0.5 mL (100 mcg)"
     assert message.msh.msh_18.to_er7() == "UNICODE UTF-8"
     assert message.vxu_v04_order.rxr.rxr_2.to_er7().startswith("LD^")
+    # ORC-10, entered by: the account that recorded the dose (the CDC guide's RE)
+    async with system.sessions() as session:
+        recorder = (await session.exec(select(User).where(
+            User.email == site.emails[Role.PROVIDER]))).one()
+    orc = message.vxu_v04_order.orc
+    assert (text_of(orc.orc_10.xcn_2), text_of(orc.orc_10.xcn_3)) == (
+        recorder.last_name, recorder.first_name), orc.to_er7()
 
     for client in (site.manager, site.provider):
         assert (await client.get(f"/api/v1/registry/administrations/{dose['id']}/vxu")

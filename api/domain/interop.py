@@ -129,6 +129,7 @@ class Dose:
     removed: bool = False  # removed as entered in error: withdrawn from the registry
     removal_reason: str | None = None
     provider: Provider | None = None  # the performer matched to a known person
+    entered_by: Provider | None = None  # the account that recorded it (ORC-10)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -270,6 +271,8 @@ def vxu_message(person: Person, dose: Dose, *, control_id: str, sent_at: datetim
     order = message.add_group("VXU_V04_ORDER")
     order.orc.orc_1 = "RE"
     order.orc.orc_3 = f"{dose.id}^NCCVMS"
+    if dose.entered_by is not None:  # the guide's RE; no ordering provider is recorded (ORC-12)
+        _provider(order.orc.orc_10, dose.entered_by)
     rxa = order.add_segment("RXA")
     rxa.rxa_1 = "0"
     rxa.rxa_2 = "1"

@@ -45,6 +45,7 @@ async def dose_of(session: AsyncSession, dose: Administration) -> interop.Dose:
                         administered_on=dose.administered_on, dose_number=dose.dose_number,
                         site=dose.site, route=dose.route, performer=dose.provider_name,
                         provider=await provider_of(session, dose),
+                        entered_by=await entered_by(session, dose),
                         location_name=location.name, location_pin=pin(location.id),
                         recorded_at=as_utc(dose.created_at).replace(microsecond=0),
                         entered_late=dose.entered_late,
@@ -82,6 +83,12 @@ async def provider_of(session: AsyncSession, dose: Administration) -> interop.Pr
                                        recorder.last_name, recorder.full_name):
         return interop.Provider(recorder.last_name, recorder.first_name)
     return None
+
+
+async def entered_by(session: AsyncSession, dose: Administration) -> interop.Provider | None:
+    """The account that recorded the dose (a paper form's too: whoever entered it)."""
+    recorder = await session.get(User, dose.recorded_by)
+    return None if recorder is None else interop.Provider(recorder.last_name, recorder.first_name)
 
 
 async def doses(session: AsyncSession, recipient: Recipient, *, removed: bool = False
