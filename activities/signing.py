@@ -31,7 +31,7 @@ from models.contracts import (
 from models.enrollment import Location, Organization, ResponsibleOfficer, StoredFile
 from models.enrollment_enums import OfficerRole
 from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links, signed_copy_path
-from models.review import SigningRequest, SigningRound, others_pending
+from models.review import SigningRequest, SigningRound, left_titles, others_pending
 from models.section_b_snapshot import agreement_data
 from models.signatures import Signature, signed_before
 from notifications.catalogue import (
@@ -136,13 +136,21 @@ class SigningActivities(MailingActivities):
         async with self.sessions() as session:
             requests = (await session.exec(select(SigningRequest).where(
                 SigningRequest.id.in_(notice.request_ids)).order_by(SigningRequest.id))).all()
-        pending = [r for r in requests if r.status == "pending"]
-        roles = sorted({r.officer_role for r in pending})
-        for role in roles:
-            key = f"signing-round-{notice.round_id}:{role}:{notice.label}"
+            pending = [r for r in requests if r.status == "pending"]
+            # one email per person: one holding both roles (the CEO's and the CMO's address
+            # the same, which Section A allows for one name) is asked for both signatures at
+            # once, a link per role, as the officers are named now (_up_to_date)
+            address = {o.role: o.email.lower() for o in await officers(
+                session, pending[0].organization_id)} if pending else {}
+        people: dict[str, list[SigningRequest]] = {}
+        for request in pending:
+            to = address.get(request.officer_role) or request.officer_email.lower()
+            people.setdefault(to, []).append(request)
+        for group in people.values():
+            roles = sorted({r.officer_role for r in group})
+            key = f"signing-round-{notice.round_id}:{'+'.join(roles)}:{notice.label}"
             if not await self.mailer.already_sent(key):
-                await self._send_officer(key, notice, [r.id for r in pending
-                                                       if r.officer_role == role])
+                await self._send_officer(key, notice, [r.id for r in group])
 
     @activity.defn
     async def record_signature(self, data: OfficerSign) -> SignatureRecorded:
@@ -180,17 +188,22 @@ class SigningActivities(MailingActivities):
 
     async def _send_officer(self, key: str, notice: SigningNotice, request_ids: list[int]) -> None:
         async with transaction(self.sessions) as session:
-            links, expires = [], ""
+            links, expires, roles = [], "", []
             for request_id in request_ids:
                 request = await session.get(SigningRequest, request_id)
                 await _up_to_date(session, request)
                 token, link = await self._fresh_link(session, request, key, notice)
+                label = OfficerRole(request.officer_role).label
+                roles += [label] if label not in roles else []
                 links.append(SigningLink(title=DOCUMENTS[request.document].title,
-                                         url=self.settings.link(f"/sign/{token}")))
+                                         url=self.settings.link(f"/sign/{token}"), role=label))
                 expires = when(link.expires_at)
+            if len(roles) == 1:  # one role: the email says it once, as it always did
+                links = [link.model_copy(update={"role": None}) for link in links]
             context = await self._request_context(session, request, links, expires,
                                                   notice.reminder,
                                                   renewal=notice.label.startswith("renew"))
+            context.role_label = " and ".join(roles)
             to = request.officer_email
         await self.mailer.send(key, EmailKind.SIGNING_REQUEST, [to], context)
 
@@ -336,4 +349,4 @@ async def _recorded(session, request: SigningRequest) -> SignatureRecorded:
     """The officer's other documents in this round still waiting for their signature."""
     others = await others_pending(session, request)
     return SignatureRecorded(signature_id=request.signature_id, request_id=request.id,
-                             still_unsigned=[DOCUMENTS[r.document].title for r in others])
+                             still_unsigned=left_titles(request, others))

@@ -3,11 +3,11 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Text, UniqueConstraint, func, or_
 from sqlmodel import Field, SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from models.agreements import DocumentKind
+from models.agreements import DOCUMENTS, DocumentKind
 from models.base import created_at_field, time_field
 from models.enrollment_enums import OfficerRole
 from models.types import enum_field
@@ -56,12 +56,22 @@ class SigningRequest(SQLModel, table=True):
 async def others_pending(session: AsyncSession,
                          request: SigningRequest) -> list[SigningRequest]:
     """The officer's other requests in the request's round still waiting for their signature
-    (what the thank-you page, the receipt and a used link name as left to sign)."""
+    (what the thank-you page, the receipt and a used link name as left to sign): one person
+    holding both roles (the same address for the CEO and the CMO) has both roles' requests."""
     return list((await session.exec(select(SigningRequest).where(
         SigningRequest.round_id == request.round_id,
-        SigningRequest.officer_role == request.officer_role,
+        or_(SigningRequest.officer_role == request.officer_role,
+            func.lower(SigningRequest.officer_email) == request.officer_email.lower()),
         SigningRequest.id != request.id, SigningRequest.status == "pending")
         .order_by(SigningRequest.id))).all())
+
+
+def left_titles(request: SigningRequest, others: list[SigningRequest]) -> list[str]:
+    """What `others_pending` found, as the officer reads it: a document they sign in their
+    other role names that role."""
+    return [DOCUMENTS[r.document].title + (
+        "" if r.officer_role == request.officer_role
+        else f" (as {OfficerRole(r.officer_role).label})") for r in others]
 
 
 class ReviewDecision(SQLModel, table=True):

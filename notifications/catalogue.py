@@ -148,6 +148,7 @@ class SectionBSubmittedContext(LocationEmail):
 class SigningLink(BaseModel):
     title: str
     url: str
+    role: str | None = None  # one person holding both roles: which role this link signs in
 
 
 class SigningRequestContext(EmailContext):

@@ -21,7 +21,7 @@ from models.enrollment_enums import LocationStatus, OfficerRole
 from models.enrollment_schemas import SignatureIn
 from models.links import PROBLEMS as ALL_PROBLEMS
 from models.links import SIGNING_PURPOSE, find_link, link_problem
-from models.review import SigningRequest, SigningRound, others_pending
+from models.review import SigningRequest, SigningRound, left_titles, others_pending
 from models.signatures import Signature, signed_before
 
 PROBLEMS = ALL_PROBLEMS[SIGNING_PURPOSE]
@@ -165,7 +165,7 @@ async def left_to_sign(session: AsyncSession, token: str) -> list[str]:
 async def _left(session: AsyncSession, request: SigningRequest | None) -> list[str]:
     if request is None or request.status != "signed":
         return []
-    return [DOCUMENTS[r.document].title for r in await others_pending(session, request)]
+    return left_titles(request, await others_pending(session, request))
 
 
 async def signed_with(session: AsyncSession, token: str) -> tuple[Signature | None, list[str]]:
