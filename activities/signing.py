@@ -28,11 +28,17 @@ from models.contracts import (
     SigningRoundInput,
     VoidSignatures,
 )
-from models.enrollment import Location, Organization, ResponsibleOfficer, StoredFile
+from models.enrollment import Location, Organization, StoredFile
 from models.enrollment_enums import OfficerRole
 from models.links import PROBLEMS, SIGNING_PURPOSE, claim_link, revoke_links, signed_copy_path
 from models.review import SigningRequest, SigningRound, left_titles, others_pending
-from models.section_b_snapshot import agreement_data
+from models.section_b_snapshot import (
+    agreement_data,
+    officer_dict,
+    officers,
+    request_content,
+    what_changed,
+)
 from models.signatures import Signature, signed_before
 from notifications.catalogue import (
     EmailKind,
@@ -51,26 +57,6 @@ def documents_for(org: Organization) -> list[DocumentKind]:
     if org.redistribution_participant:
         kinds.append(DocumentKind.REDISTRIBUTION_AGREEMENT)
     return kinds
-
-
-def officer_dict(officer: ResponsibleOfficer) -> dict[str, str]:
-    return {"role": officer.role.value, "name": officer.name, "title": officer.title,
-            "email": officer.email}
-
-
-async def officers(session, org_id: int) -> list[ResponsibleOfficer]:
-    result = await session.exec(select(ResponsibleOfficer).where(
-        ResponsibleOfficer.organization_id == org_id).order_by(ResponsibleOfficer.role))
-    return list(result.all())
-
-
-async def request_content(session, request: SigningRequest, signing_round: SigningRound) -> str:
-    """The content this request would carry now (to detect a change since it was made)."""
-    org = await session.get(Organization, request.organization_id)
-    officer = next(o for o in await officers(session, org.id) if o.role == request.officer_role)
-    data = await agreement_data(session, org, officer_dict(officer), signing_round.location_ids,
-                                signing_round.addendum)
-    return canonical(DOCUMENTS[request.document], data)
 
 
 def _gone(problem: str) -> ApplicationError:
@@ -188,10 +174,10 @@ class SigningActivities(MailingActivities):
 
     async def _send_officer(self, key: str, notice: SigningNotice, request_ids: list[int]) -> None:
         async with transaction(self.sessions) as session:
-            links, expires, roles = [], "", []
+            links, expires, roles, changes = [], "", [], []
             for request_id in request_ids:
                 request = await session.get(SigningRequest, request_id)
-                await _up_to_date(session, request)
+                changes += [c for c in await _up_to_date(session, request) if c not in changes]
                 token, link = await self._fresh_link(session, request, key, notice)
                 label = OfficerRole(request.officer_role).label
                 roles += [label] if label not in roles else []
@@ -203,7 +189,7 @@ class SigningActivities(MailingActivities):
             context = await self._request_context(session, request, links, expires,
                                                   notice.reminder,
                                                   renewal=notice.label.startswith("renew"))
-            context.role_label = " and ".join(roles)
+            context.role_label, context.changes = " and ".join(roles), changes
             to = request.officer_email
         await self.mailer.send(key, EmailKind.SIGNING_REQUEST, [to], context)
 
@@ -309,14 +295,15 @@ async def _void_round(session, signing_round: SigningRound, reason: str) -> None
             session.add(signature)
 
 
-async def _up_to_date(session, request: SigningRequest) -> None:
+async def _up_to_date(session, request: SigningRequest) -> list[str]:
     """An unsigned request follows a correction after Section A: of its officer (a mistyped
     email, another person), or of what it shows (a location's coordinator corrected). It names
     the officer of now and carries the content they would sign now, so the fresh link goes to
     the corrected address, bound to that content, and the older links die with it (signing
-    one of them would be refused as changed)."""
+    one of them would be refused as changed). Returns what changed, as the officer reads it
+    (none: the request is as it was)."""
     if request.status != "pending":
-        return
+        return []
     officer = next(o for o in await officers(session, request.organization_id)
                    if o.role == request.officer_role)
     signing_round = await session.get(SigningRound, request.round_id)
@@ -327,10 +314,12 @@ async def _up_to_date(session, request: SigningRequest) -> None:
         request.officer_name, request.officer_email = officer.name, officer.email
     content = await request_content(session, request, signing_round)
     if content == request.content:
-        return
+        return []
+    changes = what_changed(json.loads(request.content)["data"], json.loads(content)["data"])
     request.content = content
     request.content_sha256 = hashlib.sha256(content.encode()).hexdigest()
     session.add(request)
+    return changes
 
 
 def _signature(request: SigningRequest, data: OfficerSign) -> Signature:

@@ -5,14 +5,17 @@ from typing import Any
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from models.agreements import DOCUMENTS, canonical
 from models.enrollment import (
     Location,
     Organization,
     PracticingProvider,
+    ResponsibleOfficer,
     SectionB,
     StorageUnit,
     StoredFile,
 )
+from models.review import SigningRequest, SigningRound
 
 
 async def location_identity(session: AsyncSession, location: Location) -> dict[str, Any]:
@@ -74,3 +77,48 @@ async def agreement_data(session: AsyncSession, org: Organization, officer: dict
         "officer": officer,
         "locations": [await location_identity(session, loc) for loc in locations],
     }
+
+
+def officer_dict(officer: ResponsibleOfficer) -> dict[str, str]:
+    return {"role": officer.role.value, "name": officer.name, "title": officer.title,
+            "email": officer.email}
+
+
+async def officers(session: AsyncSession, org_id: int) -> list[ResponsibleOfficer]:
+    result = await session.exec(select(ResponsibleOfficer).where(
+        ResponsibleOfficer.organization_id == org_id).order_by(ResponsibleOfficer.role))
+    return list(result.all())
+
+
+async def request_content(session: AsyncSession, request: SigningRequest,
+                          signing_round: SigningRound) -> str:
+    """The content this request would carry now (to detect a change since it was made)."""
+    org = await session.get(Organization, request.organization_id)
+    officer = next(o for o in await officers(session, org.id) if o.role == request.officer_role)
+    data = await agreement_data(session, org, officer_dict(officer), signing_round.location_ids,
+                                signing_round.addendum)
+    return canonical(DOCUMENTS[request.document], data)
+
+
+def what_changed(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """Why a request's content changed, as its officer reads it (the renewal email says it):
+    `before` and `after` are the data of two versions of one request."""
+    changes = []
+    fields = [f for f in ("name", "title", "email")
+              if before.get("officer", {}).get(f) != after.get("officer", {}).get(f)]
+    if fields:
+        verb = "were" if len(fields) > 1 else "was"
+        changes.append(f"your {' and '.join(fields)} in the organization's records {verb} "
+                       "corrected")
+    earlier = {loc.get("location_id"): loc for loc in before.get("locations", [])}
+    for location in after.get("locations", []):
+        old = earlier.get(location.get("location_id"))
+        if old is None or old == location:
+            continue
+        if any(old.get(f) != location.get(f) for f in ("coordinator", "coordinator_email")):
+            changes.append(f"the vaccine coordinator of {location['location']} was corrected")
+        else:
+            changes.append(f"the details of {location['location']} changed")
+    if before.get("organization") != after.get("organization"):
+        changes.append("the organization's details changed")
+    return changes

@@ -161,6 +161,7 @@ class SigningRequestContext(EmailContext):
     addendum: list[str] = []  # what changed since the officer last signed
     signed_before: bool = True  # the officer signed before: the request is an addendum
     renewal: bool = False  # sent again (asked for, or the request corrected): older links died
+    changes: list[str] = []  # why what the officer signs changed since the last email
 
 
 class SigningEscalationContext(EmailContext):

@@ -1,9 +1,16 @@
 """After Section A the administrator corrects an officer or a coordinator not yet registered:
 the signing link, or the invitation, goes to the corrected address and the old one dies."""
 
+import asyncio
+
 from models.enrollment import Location
 from models.links import SIGNING_PURPOSE
-from tests.support.enrollment import complete_location, register_coordinator, start_enrollment
+from tests.support.enrollment import (
+    complete_location,
+    location_body,
+    register_coordinator,
+    start_enrollment,
+)
 from tests.support.review import (
     SIGNING_SUBJECT,
     reviewer,
@@ -138,6 +145,8 @@ async def test_a_coordinator_corrected_while_officers_sign_sends_them_the_correc
     for role, address in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
         mails = await system.smtp.wait_for(to=address, subject=SIGNING_SUBJECT, count=2)
         fresh = signing_tokens(mails[-1])
+        assert "what you sign changed: the vaccine coordinator of Unregistered Clinic was " \
+               "corrected" in " ".join(mails[-1].text.split()), mails[-1].text
         async with system.http() as http:
             shown = (await http.get(f"/api/v1/signing/{fresh[0]}")).text
         assert right in shown and wrong_email not in shown, "the request as corrected"
@@ -199,3 +208,38 @@ async def test_correcting_one_officer_leaves_the_other_officers_links_their_own(
     assert "no longer this officer's" not in shown.text.replace("&#39;", "'")
     assert "This signing link has expired" in shown.text
     assert f"/sign/{ceo_token}/renew" in shown.text, "the CEO may ask for a new link"
+
+
+async def test_a_coordinator_corrected_elsewhere_leaves_the_officers_links_as_they_were(system):
+    """A coordinator corrected at a location the officers' open request does not cover (added
+    after the request went out) changed nothing they sign, yet both officers were emailed new
+    links and their first ones died. Now nothing is sent and their links still sign; the
+    corrected officer's own email says why it came."""
+    signing = await signing_round(system, "First Round Clinic")
+    enrollment, (ceo_token,) = signing.enrollment, signing.ceo_tokens
+    cmo_token, = signing_tokens(await system.smtp.one(to=enrollment.cmo_email,
+                                                      subject=SIGNING_SUBJECT))
+    added = await enrollment.admin.post(
+        f"/api/v1/organizations/{enrollment.org_id}/locations",
+        json=location_body("Later Clinic", unique_email("later")))
+    assert added.status_code == 201, added.text
+    admin = browser(system)
+    await admin.login(enrollment.admin_email)
+    saved = await admin.submit(f"/organization/locations/{added.json()['id']}/coordinator", {
+        "coordinator_first_name": "Val", "coordinator_last_name": "Later",
+        "coordinator_email": unique_email("later-right")})
+    assert saved.status_code == 200, saved.text[:400]
+    retitled = await admin.submit("/organization/officers/cmo", {
+        "name": "CMO Person", "title": "Chief Medical Officer", "email": enrollment.cmo_email})
+    assert retitled.status_code == 200, retitled.text[:400]
+    cmo_mails = await system.smtp.wait_for(to=enrollment.cmo_email, subject=SIGNING_SUBJECT,
+                                           count=2)
+    assert "what you sign changed: your title in the organization's records was corrected" \
+        in " ".join(cmo_mails[-1].text.split()), cmo_mails[-1].text
+    await asyncio.sleep(2)  # an email to the CEO, if any, arrives within this
+    assert len(system.smtp.find(to=enrollment.ceo_email, subject=SIGNING_SUBJECT)) == 1
+    assert (await sign_token(system, ceo_token, "ceo")).status_code == 201
+    assert (await sign_token(system, cmo_token, "cmo")).status_code in (409, 410)
+    for token in signing_tokens(cmo_mails[-1]):
+        assert (await sign_token(system, token, "cmo")).status_code == 201
+    await wait_for_status(system, signing.location_id, "pending_review")

@@ -41,6 +41,7 @@ from models.enrollment_schemas import (
 )
 from models.links import INVITE_PURPOSE
 from models.review import SigningRequest, SigningRound
+from models.section_b_snapshot import request_content
 from models.signatures import redistribution_signed
 
 SUBMITTED = ("Section A was already submitted on {}. Your dashboard has what can still change "
@@ -399,10 +400,14 @@ async def _readdress(session: AsyncSession, gateway: Gateway, org: Organization,
         await session.refresh(location)
     with contextlib.suppress(StillWorking):  # accepted: the invitation goes out
         await enrollment_process.renew_invitation(gateway, location.id)
-    if changed:  # the officers' open requests show the coordinator: re-sent as corrected
+    if changed:  # the officers' open requests that show the coordinator: re-sent as
+        # corrected (their links would be refused as changed); a request not covering the
+        # location is as it was, and its link stays the officer's to use
         for role in OfficerRole:
             for request, number in await _unsigned(session, org, role):
-                await _renew(gateway, org, number, request)
+                signing_round = await session.get(SigningRound, request.round_id)
+                if await request_content(session, request, signing_round) != request.content:
+                    await _renew(gateway, org, number, request)
 
 
 async def _live_invitation(session: AsyncSession, location: Location) -> bool:
