@@ -192,3 +192,35 @@ async def test_rows_kept_before_a_rule_was_tightened_are_shown_not_refused(syste
     assert shown.json()["providers"][0]["first_name"] == "Ann2"
     assert shown.json()["providers"][0]["license_number"] == "AB"
     assert shown.json()["storage_units"][0]["brand"] == "Hel\nmer"
+
+
+async def test_section_a_takes_a_stated_number_of_locations(system):
+    """Section A took any number of locations, and its submission invited every coordinator at
+    once: hundreds of locations mailed hundreds of invitations in one go. Now it holds up to
+    MAX_LOCATIONS; one more is refused on its name (API and page), the page keeping what was
+    typed, and nothing is stored."""
+    from api.domain.section_a import MAX_LOCATIONS
+
+    enrollment = await start_enrollment(system, ["Site 1 Clinic"], submit=False)
+    url = f"/api/v1/organizations/{enrollment.org_id}/locations"
+    for number in range(2, MAX_LOCATIONS + 1):
+        added = await enrollment.admin.post(url, json=location_body(
+            f"Site {number} Clinic", unique_email("coord")))
+        assert added.status_code == 201, added.text
+    over = await enrollment.admin.post(url, json=location_body("One Too Many Clinic",
+                                                                unique_email("coord")))
+    assert over.status_code == 409, over.text
+    said = over.json()["errors"]["name"]
+    assert f"up to {MAX_LOCATIONS} locations" in said, said
+
+    person = browser(system)
+    await person.login(enrollment.admin_email)
+    typed = {**location_body("Page Too Many Clinic", "many.coord@example.org"), "action": "add"}
+    page = await person.submit("/organization/section-a/locations", typed)
+    assert page.status_code == 400 and 'id="name-error"' in page.text
+    assert f"up to {MAX_LOCATIONS} locations" in page.text
+    assert "many.coord@example.org" in page.text and "Page Too Many Clinic" in page.text
+    async with system.sessions() as session:
+        named = (await session.exec(select(Location).where(
+            Location.organization_id == enrollment.org_id))).all()
+    assert len(named) == MAX_LOCATIONS

@@ -57,6 +57,21 @@ ALREADY_ASKED = ("Your organization already takes part in redistribution, and th
                  "is sent again. Your locations may request redistributions once both have "
                  "signed.")
 
+# Section A's submission invites every location's coordinator at once: a draft holds up to
+# this many locations (more are added after it, within the organization's daily allowance of
+# invitations: throttle.INVITING_ORGANIZATION).
+MAX_LOCATIONS = 50
+TOO_MANY_LOCATIONS = (
+    "Section A takes up to {max} locations, and your list has {count}. Submit Section A with "
+    "these, then add the others from your dashboard (their coordinators are invited as you "
+    "add them, up to {daily} a day), or open a help-desk case.")
+
+
+
+def _too_many(count: int) -> str:
+    return TOO_MANY_LOCATIONS.format(max=MAX_LOCATIONS, count=count,
+                                     daily=throttle.INVITING_ORGANIZATION.free)
+
 
 def _ensure_draft(org: Organization) -> None:
     if org.status != OrganizationStatus.DRAFT:
@@ -164,6 +179,9 @@ async def add_location(session: AsyncSession, gateway: Gateway, org: Organizatio
     allowance of invitations (`throttle.invitations_allowed`: refused, nothing is stored)."""
     await _refuse_a_second(session, org, data)
     if org.status != OrganizationStatus.SUBMITTED:
+        count = len(await locations_of(session, org))
+        if count >= MAX_LOCATIONS:
+            raise Conflict(_too_many(count), field="name")
         return await _new_location(session, org, data)
     counted_keys = await throttle.invitations_allowed(session, [str(data.coordinator_email)],
                                                       org.id)
@@ -439,6 +457,9 @@ async def submit_section_a(session: AsyncSession, gateway: Gateway, org: Organiz
     if org.status == OrganizationStatus.SUBMITTED:
         raise Conflict(SUBMITTED.format(day(org.submitted_at)))
     problems = await section_a_problems(session, org)
+    count = len(await locations_of(session, org))
+    if count > MAX_LOCATIONS:  # a list made before the limit: submitted as that many invites
+        problems["locations"] = _too_many(count)
     if problems:  # the same rule the process applies; asked here first to answer at once
         raise Invalid("Section A is not complete: " + " ".join(problems.values()),
                       errors=problems)
