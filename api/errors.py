@@ -30,7 +30,7 @@ from core.errors import (
 log = logging.getLogger("cvms.api")
 
 # An error page's heading in people's words (the HTTP phrase stays in the API's answers)
-TITLES = {400: "The request could not be read", 401: "Please log in",
+TITLES = {202: "Received", 400: "The request could not be read", 401: "Please log in",
           403: "You cannot open this page", 404: "Page not found",
           405: "That action is not available here", 409: "This could not be done",
           410: "This link has expired", 413: "Too large to send",

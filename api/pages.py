@@ -5,6 +5,7 @@ import typing
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
@@ -290,9 +291,15 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
         MOVED.set(None)
     if values.get("user") is not None:  # a page that passed the row gets the viewer's snapshot
         values["user"] = getattr(request.state, "viewer", None) or values["user"]
-    values["errors"] = FieldErrors(values["errors"])
     if refused is not None:
         status_code = refused.status_code
+    if status_code == HTTPStatus.ACCEPTED and values["errors"]:
+        # accepted, its result not back in time (StillWorking): not a problem with what was
+        # typed, so said as a notice, not under "Please correct the following"
+        said = " ".join(dict.fromkeys(str(m) for m in values["errors"].values()))
+        values["notice"] = f"{values['notice']} {said}" if values["notice"] else said
+        values["notice_tone"], values["errors"] = "info", {}
+    values["errors"] = FieldErrors(values["errors"])
     response = templates.TemplateResponse(request, name, values, status_code=status_code)
     if isinstance(refused, TooManyRequests):
         response.headers["Retry-After"] = str(refused.retry_after)

@@ -43,8 +43,9 @@ C = TypeVar("C", bound=Command)
 NOT_DONE = N_("The case system did not answer in time, so this was not done. Nothing you "
               "entered was lost; try again in a minute.")
 FINISHED = "This process has already finished, so the action was not applied."
-STILL_WORKING = ("Your action was received and is still being processed. Check back in a few "
-                 "minutes.")
+STILL_WORKING = ("Your action was received and is being completed; it is taking longer than "
+                 "usual. You do not need to send it again: reload this page in a few minutes "
+                 "to see it done (any email it sends goes out then).")
 # ApplicationError types raised by workflows, validators and activities, as HTTP statuses.
 STATUS = {"NotFound": 404, "Invalid": 422, "Conflict": 409, "Forbidden": 403, "Gone": 410}
 MARGIN = timedelta(seconds=2)  # the caller waits a little past the deadline it sends
