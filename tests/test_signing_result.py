@@ -5,6 +5,9 @@ leads (303) to a page that can be reloaded, and a used link names what is left."
 
 import re
 
+from sqlmodel import select
+
+from models.signatures import Signature
 from tests.support.enrollment import complete_location, start_enrollment
 from tests.support.review import SIGNING_SUBJECT, sign_token, signing_round, signing_tokens
 from tests.support.web import browser
@@ -80,3 +83,33 @@ async def test_the_signing_page_names_the_officer_one_way(system):
             f"{enrollment.ceo_email}</dd>") in page
     assert page.count("Dana Whitfield, President") == 1 and "President</strong>" not in page
     assert 'id="typed_name" name="typed_name" value="Dana Whitfield"' in page
+
+
+async def test_a_signature_sent_again_shows_the_signed_page_not_an_error(system):
+    """A double press, or Back and "Sign" again, after the signature was recorded answered 410
+    "This signing link was already used", as if something had gone wrong; the page and the API
+    now answer with the signature made (the page: its thank-you page; the API: the same
+    signature, 200), and nothing is signed twice."""
+    signing = await signing_round(system, "Twice Pressed Clinic")
+    token, = signing.ceo_tokens
+    officer = browser(system)
+    page = (await officer.get(f"/sign/{token}")).text
+    form = {"signer_role": "ceo", "method": "typed", "typed_name": "Cora Chief",
+            "consent": "yes",
+            "document": re.search(r'name="document" value="([^"]+)"', page)[1]}
+    first = await officer.submit(f"/sign/{token}", form)
+    assert first.url.path == f"/sign/{token}/signed", first.text[:300]
+    again = await officer.submit("/login", form, action=f"/sign/{token}")
+    assert again.status_code == 200, again.text[:600]
+    assert again.url.path == f"/sign/{token}/signed"
+    assert "Thank you: the document is signed" in again.text
+    async with system.http() as http:
+        body = {"signer_role": "ceo", "document": form["document"], "method": "typed",
+                "typed_name": "Cora Chief", "consent": True}
+        retried = await http.post(f"/api/v1/signing/{token}", json=body)
+        assert retried.status_code == 200, retried.text
+    async with system.sessions() as session:
+        made = (await session.exec(select(Signature.id).where(
+            Signature.organization_id == signing.enrollment.org_id,
+            Signature.signer_role == "ceo"))).all()
+    assert made == [retried.json()["id"]], "one signature, the one answered"

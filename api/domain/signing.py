@@ -168,6 +168,20 @@ async def _left(session: AsyncSession, request: SigningRequest | None) -> list[s
     return left_titles(request, await others_pending(session, request))
 
 
+async def signed_by_link(session: AsyncSession, token: str) -> SignatureRecorded | None:
+    """The signature this link made, when a signature is sent with it again (a double press,
+    Back and "Sign" again, a client's retry): the answer is the signature made, not an error.
+    None when the link signed nothing (mistyped, replaced, expired unused, or voided)."""
+    link = await find_link(session, SIGNING_PURPOSE, token)
+    if link is None or link.used_at is None:
+        return None
+    request = await session.get(SigningRequest, link.subject_id)
+    if request is None or request.status != "signed" or request.signature_id is None:
+        return None
+    return SignatureRecorded(signature_id=request.signature_id, request_id=request.id,
+                             still_unsigned=await _left(session, request))
+
+
 async def signed_with(session: AsyncSession, token: str) -> tuple[Signature | None, list[str]]:
     """The signature a link made, for its result page (to be opened again, reloaded), with
     the titles its officer has still to sign; no signature while its document is unsigned. A

@@ -142,6 +142,8 @@ async def sign(request: Request, token: str, session: SessionDep,
             raise Invalid("Check your signature.", errors=errors)
         await signing.sign(session, gateway, token, data, request)
     except Gone as error:
+        if await signing.signed_by_link(session, token):  # sent again: its thank-you page
+            return redirect(f"/sign/{token}/signed")
         return await _problem(request, token, error, session)
     except CVMSError as error:
         await session.rollback()
@@ -214,10 +216,22 @@ async def api_document(token: str, session: SessionDep) -> SigningDocumentOut:
 
 
 @api.post("/{token}", response_model=SignatureOut, status_code=201,
-          summary="Sign (adopt and use a typed or drawn signature)")
+          summary="Sign (adopt and use a typed or drawn signature)",
+          responses={200: {"model": SignatureOut,
+                           "description": "Sent again after it signed: the signature made"}})
 async def api_sign(token: str, body: OfficerSignatureIn, request: Request,
-                   session: SessionDep, gateway: ProcessesDep) -> SignatureOut:
-    recorded = await signing.sign(session, gateway, token, body, request)
+                   session: SessionDep, gateway: ProcessesDep, response: Response) -> SignatureOut:
+    """Sent again once signed (a retry), the answer is the signature made, 200."""
+    try:
+        recorded = await signing.sign(session, gateway, token, body, request)
+    except CVMSError as error:
+        if error.status_code != HTTPStatus.GONE:
+            raise
+        await session.rollback()
+        recorded = await signing.signed_by_link(session, token)
+        if recorded is None:
+            raise
+        response.status_code = HTTPStatus.OK
     signature = await session.get(Signature, recorded.signature_id)
     return SignatureOut.model_validate(signature).model_copy(
         update={"still_unsigned": recorded.still_unsigned})
