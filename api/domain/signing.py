@@ -168,15 +168,20 @@ async def _left(session: AsyncSession, request: SigningRequest | None) -> list[s
     return left_titles(request, await others_pending(session, request))
 
 
-async def signed_by_link(session: AsyncSession, token: str) -> SignatureRecorded | None:
+async def signed_by_link(session: AsyncSession, token: str,
+                         body: "OfficerSignatureIn | None" = None) -> SignatureRecorded | None:
     """The signature this link made, when a signature is sent with it again (a double press,
     Back and "Sign" again, a client's retry): the answer is the signature made, not an error.
-    None when the link signed nothing (mistyped, replaced, expired unused, or voided)."""
+    None when the link signed nothing (mistyped, replaced, expired unused, or voided), or when
+    `body` asks for another role or document than the link's (not a retry: refused as such)."""
     link = await find_link(session, SIGNING_PURPOSE, token)
     if link is None or link.used_at is None:
         return None
     request = await session.get(SigningRequest, link.subject_id)
     if request is None or request.status != "signed" or request.signature_id is None:
+        return None
+    if body is not None and (body.signer_role != request.officer_role
+                             or body.document != request.document):
         return None
     return SignatureRecorded(signature_id=request.signature_id, request_id=request.id,
                              still_unsigned=await _left(session, request))

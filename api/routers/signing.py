@@ -228,7 +228,7 @@ async def api_sign(token: str, body: OfficerSignatureIn, request: Request,
         if error.status_code != HTTPStatus.GONE:
             raise
         await session.rollback()
-        recorded = await signing.signed_by_link(session, token)
+        recorded = await signing.signed_by_link(session, token, body)
         if recorded is None:
             raise
         response.status_code = HTTPStatus.OK
