@@ -215,6 +215,8 @@ async def test_section_a_takes_a_stated_number_of_locations(system):
 
     person = browser(system)
     await person.login(enrollment.admin_email)
+    shown = await person.get("/organization/section-a/locations")
+    assert f"Section A takes up to {MAX_LOCATIONS} locations" in shown.text, "stated beforehand"
     typed = {**location_body("Page Too Many Clinic", "many.coord@example.org"), "action": "add"}
     page = await person.submit("/organization/section-a/locations", typed)
     assert page.status_code == 400 and 'id="name-error"' in page.text

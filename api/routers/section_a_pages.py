@@ -42,6 +42,7 @@ async def _page(request: Request, session, org, step: str, **context) -> HTMLRes
         "done_numbers": {n for n, key in enumerate(STEPS[:-1], 1) if key not in unfinished},
         "locations": await section_a.locations_of(session, org) if org else [],
         "officers": await section_a.officers_of(session, org) if org else {},
+        "max_locations": section_a.MAX_LOCATIONS,
         **context}, status_code=context.pop("status_code", 200))
 
 
