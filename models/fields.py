@@ -194,6 +194,9 @@ def optional_text(max_length: int = 200) -> Any:
 
 
 OptionalText = optional_text()
+# another organization's name, which may be left blank: a name, as `Name`, not markup
+OptionalName = Annotated[Annotated[str, Field(max_length=200), no_markup()] | None, Blankable,
+                         Field(default=None)]
 Street = address_line()
 City = address_line(80)
 OptionalAddress = address_line(required=False)

@@ -20,7 +20,7 @@ from models.fields import (
     City,
     Count,
     OptionalAddress,
-    OptionalText,
+    OptionalName,
     PersonName,
     Phone,
     State,
@@ -76,7 +76,7 @@ class LocationInfo(Step):
     admin_state: Annotated[State | None, Blankable] = None
     admin_zip: Annotated[ZipCode | None, Blankable] = None
     other_org_orders: bool
-    ordering_organization: OptionalText
+    ordering_organization: OptionalName
 
     def cross_checks(self) -> None:
         problems = {}

@@ -364,3 +364,22 @@ async def test_a_list_of_boxes_with_none_ticked_says_choose_at_least_one(system)
     assert refused_step(step5)
     assert "This field is required." not in step5.text
     assert "Choose at least one." in step5.text
+
+
+async def test_the_ordering_organizations_name_is_a_name_not_markup(system):
+    """Step 2's "another organization orders for this location" took "<b>Org</b>" as the
+    ordering organization's name, where every other organization's or location's name refuses
+    < and >; now it is refused on its field, what was typed kept, and a name with its
+    punctuation and spacing tidied is taken."""
+    coordinator, person, location_id = await coordinator_both_ways(system, "Ordered For Clinic")
+    url = f"/locations/{location_id}/section-b/location"
+    body = {**STEP_BODIES["location"], "other_org_orders": "yes", "action": "next"}
+    refused = await person.submit(url, {**body, "ordering_organization": "<b>Org</b> Health"})
+    assert refused_step(refused)
+    assert 'id="ordering_organization-error"' in refused.text
+    assert "without &lt; or &gt;" in refused.text and "&lt;b&gt;Org&lt;/b&gt; Health" in refused.text
+    taken = await person.submit(url, {**body,
+                                      "ordering_organization": "  St. Mary's   #2 (Main) "})
+    assert not refused_step(taken), taken.text[:400]
+    step = (await coordinator.get(f"/api/v1/locations/{location_id}/section-b")).json()
+    assert step["steps"]["location"]["ordering_organization"] == "St. Mary's #2 (Main)"
