@@ -47,6 +47,8 @@ def is_form(request: Request) -> bool:
 def browser_seed(request: Request) -> str:
     """What this browser's forms are bound to: its session key, or before login its own random
     cookie (also what a visitor's kept files are bound to, api/page_files.py)."""
+    if started := getattr(request.state, "csrf_seed", None):  # signed in by this very request
+        return started
     key, how = presented_key(request)
     if how == "cookie" and key:
         return key

@@ -184,8 +184,15 @@ async def body_not_taken(request: Request, status: int, message: str,
                           status_code=status)
 
 
+# The sign-in form of a staff page that kept a form sent signed out carries the form's fields
+# under this prefix, and where it goes (api/routers/auth.py gives the form back, signed in).
+AGAIN = "again."
+AGAIN_ACTION = "again_action"
+
+
 async def send_again(request: Request, exc: FormExpired, signed_out: bool = False,
-                     not_done: str | None = None) -> Response:
+                     not_done: str | None = None, login_errors: dict | None = None,
+                     login_email: str = "", status: int | None = None) -> Response:
     """What was typed in a form whose token no longer fits, or sent after signing out, or that
     no process took (`not_done`, said: the case system did not answer), offered again at one
     press (signed out: once signed in again, in another tab); on a recipient's link, in their
@@ -193,12 +200,16 @@ async def send_again(request: Request, exc: FormExpired, signed_out: bool = Fals
     from api.routers.recipient_portal import bilingual_page, choose_language, linked_person
 
     public = request.url.path.startswith(BILINGUAL)
-    status = 503 if not_done else 401 if signed_out else 403
+    status = status or (503 if not_done else 401 if signed_out else 403)
     context = {"fields": exc.fields, "had_files": exc.had_files, "public": public,
                "signed_out": signed_out, "not_done": not_done,
                "signed_in": getattr(request.state, "viewer", None) is not None,
-               "action": request.url.path + (f"?{request.url.query}" if request.url.query
-                                             else "")}
+               "timed_out": getattr(request.state, "session_idle", False),
+               "idle_minutes": request.app.state.services.settings.session_idle_minutes,
+               "again_prefix": AGAIN, "errors": login_errors or {},
+               "values": {"email": login_email},
+               "action": getattr(request.state, "again_action", None) or request.url.path + (
+                   f"?{request.url.query}" if request.url.query else "")}
     if public:
         choose_language(request, await linked_person(request))
         return bilingual_page(request, "send_again.html",

@@ -61,6 +61,7 @@ async def load_viewer(request: Request, session: AsyncSession) -> tuple[User | N
         seen = as_utc(last_seen or started)
         idle = timedelta(minutes=request.app.state.services.settings.session_idle_minutes)
         if now - seen > idle:
+            request.state.session_idle = True  # said on the page it leads to (api/errors.py)
             return None, Portal()
         if now - seen >= SEEN_EVERY:
             await session.exec(update(WebSession).where(WebSession.key_hash == token_hash(key))

@@ -14,7 +14,10 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
 def kept(page: str) -> dict[str, str]:
-    return {name: html.unescape(value) for name, value in HIDDEN.findall(page)}
+    """The form sent again's fields (not those of the sign-in form a staff page has beside it,
+    which carries them under "again.")."""
+    return {name: html.unescape(value) for name, value in HIDDEN.findall(page)
+            if not name.startswith("again")}
 
 
 async def test_a_public_form_is_offered_again_in_its_language_with_what_was_typed(system):

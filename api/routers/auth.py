@@ -7,9 +7,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import EmailStr, field_validator
 
+from api.csrf import FormExpired
 from api.deps import CurrentUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import accounts
 from api.domain.scope import contact_of
+from api.errors import AGAIN, AGAIN_ACTION, send_again
 from api.forms import form_values, parse
 from api.pages import redirect, render, same_site_path
 from api.routing import Router
@@ -41,25 +43,59 @@ async def login_page(request: Request, next: str = "/") -> HTMLResponse:  # noqa
 
 @pages.post("/login", response_class=HTMLResponse)
 async def login(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
-    values = await form_values(request)
+    kept = await _kept_form(request)
+    values = {k: v for k, v in (await form_values(request)).items()
+              if not k.startswith(AGAIN) and k != AGAIN_ACTION}
     next_url = same_site_path(values.get("next"))
     data, errors = parse(LoginIn, values)
     if data:
         try:
             user = await accounts.authenticate(session, data, client_address(request))
         except TooManyRequests as error:
+            if kept:
+                return await _form_kept(request, kept, error.errors, values, error.status_code)
             return _login_again(request, values, error.errors, next_url, error)
         except CVMSError as error:
             errors = error.problems()
     if errors:
+        if kept:
+            return await _form_kept(request, kept, errors, values, 400)
         return _login_again(request, values, errors, next_url)
     key = await start_session(session, user, request, settings.session_hours)
+    if kept and not user.must_change_password:
+        # signed in from the page that kept a form sent signed out: the form comes back, with
+        # what was typed and a token of this new session, to send at one press
+        request.state.csrf_seed = key
+        request.state.viewer = user
+        response = await send_again(request, kept, status=200)
+        set_session_cookie(response, key, secure=settings.cookies_secure,
+                           hours=settings.session_hours)
+        return response
     target = (f"/account/password?next={quote(next_url, safe='')}"
               if user.must_change_password else next_url)
     response = redirect(target)
     set_session_cookie(response, key, secure=settings.cookies_secure,
                        hours=settings.session_hours)
     return response
+
+
+async def _kept_form(request: Request) -> FormExpired | None:
+    """The form a staff page kept when it was sent signed out (api/errors.py), carried by its
+    sign-in form: its fields, and where it is sent (a path of this site only)."""
+    form = await request.form()
+    action = form.get(AGAIN_ACTION)
+    if not isinstance(action, str) or same_site_path(action) != action or action == "/":
+        return None
+    request.state.again_action = action
+    return FormExpired([(name.removeprefix(AGAIN), value) for name, value in form.multi_items()
+                        if name.startswith(AGAIN) and isinstance(value, str)], had_files=False)
+
+
+async def _form_kept(request: Request, kept: FormExpired, errors: dict, values: dict,
+                     status: int) -> Response:
+    """A sign-in refused on the page that kept a form: the same page, nothing lost."""
+    return await send_again(request, kept, signed_out=True, login_errors=errors,
+                            login_email=str(values.get("email") or ""), status=status)
 
 
 def _login_again(request: Request, values: dict, errors: dict, next_url: str,
