@@ -242,4 +242,8 @@ class TransferOut(BaseModel):
     decision_reason: str | None
     escalated: bool
     flagged: bool
+    one_organization_without_agreement: bool = Field(
+        default=False, description="A transfer between two sites of one organization that has "
+        "not signed the Supplemental Redistribution Agreement: only for an unplanned move (a "
+        "planned one is a redistribution, which needs the agreement).")
     requested_at: datetime

@@ -39,5 +39,27 @@ async def test_a_transfer_within_an_organization_that_may_not_redistribute_is_sa
     other = await request_transfer(sender, source, target, await lot_id(sender, source, "ONE-2"),
                                    5)
     assert other.status_code == 201, other.text
+    assert other.json()["one_organization_without_agreement"] is False  # it may redistribute
     page = await state.get(f"/transfers/{other.json()['id']}")
     assert page.status_code == 200 and SAID not in page.text
+
+
+async def test_the_queue_and_the_api_flag_it_before_the_transfer_is_opened(system):
+    """The flag was only on the transfer's own page: the reviewer's queue (page and API) and
+    the transfer's API representation now carry it too, so it is seen before opening it."""
+    state = await reviewer(system)
+    held = await two_sites_holding(system, ["Flag Org North", "Flag Org South"], "FLG-1", 20,
+                                   state)
+    lot = await lot_id(held.sender, held.source, "FLG-1")
+    asked = await request_transfer(held.sender, held.source, held.target, lot, 5)
+    assert asked.status_code == 201, asked.text
+    number, transfer_id = asked.json()["number"], asked.json()["id"]
+    assert asked.json()["one_organization_without_agreement"] is True
+    one = await state.get(f"/api/v1/transfers/{transfer_id}")
+    assert one.json()["one_organization_without_agreement"] is True, one.json()
+    queue = (await state.get("/api/v1/state/transfers?limit=200")).json()
+    (item,) = [t for t in queue["awaiting_decision"] if t["id"] == transfer_id]
+    assert item["one_organization_without_agreement"] is True
+    page = await state.get(f"/state/transfers?q={number}")
+    row = page.text.split(f">{number}</a>")[1].split("</tr>")[0]
+    assert "One organization, no redistribution agreement" in row, row

@@ -92,12 +92,12 @@ async def put_expiration(location_id: Id, lot_id: Id, body: ExpiryCorrectionIn,
              summary="Request a transfer or a redistribution (needs state pre-approval)")
 async def post_transfer(body: TransferIn, user: CurrentUser, session: SessionDep,
                         gateway: ProcessesDep) -> TransferOut:
-    return TransferOut.model_validate(await transfers.request(session, gateway, user, body))
+    return (await _out(session, [await transfers.request(session, gateway, user, body)]))[0]
 
 
 @router.get("/transfers/{transfer_id}", response_model=TransferOut, tags=["transfers"])
 async def get_transfer(transfer_id: Id, user: CurrentUser, session: SessionDep) -> TransferOut:
-    return TransferOut.model_validate(await transfers.transfer_for(session, user, transfer_id))
+    return (await _out(session, [await transfers.transfer_for(session, user, transfer_id)]))[0]
 
 
 @router.get("/locations/{location_id}/transfers", response_model=list[TransferOut],
@@ -111,8 +111,8 @@ async def location_transfers(location_id: Id, user: CurrentUser, session: Sessio
                              ) -> list[TransferOut]:
     """A page (`limit`, `offset`) of the location's transfers, the newest first."""
     await inventory.site_for(session, user, location_id)
-    return [TransferOut.model_validate(t)
-            for t in await transfers.of_location(session, location_id, limit, offset, waiting)]
+    return await _out(session, await transfers.of_location(session, location_id, limit, offset,
+                                                           waiting))
 
 
 @router.get("/state/transfers", tags=["transfers"],
@@ -122,9 +122,16 @@ async def state_transfers(_user: Reviewer, session: SessionDep,
                           offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0) -> dict:
     """A page of each list (`limit`, `offset`): the state's screen pages and searches them."""
     waiting, flagged = await transfers.state_queue(session, limit, offset)
-    return {"awaiting_decision": [TransferOut.model_validate(t).model_dump(mode="json")
-                                  for t in waiting],
-            "flagged": [TransferOut.model_validate(t).model_dump(mode="json") for t in flagged]}
+    return {"awaiting_decision": [t.model_dump(mode="json") for t in await _out(session, waiting)],
+            "flagged": [t.model_dump(mode="json") for t in await _out(session, flagged)]}
+
+
+async def _out(session, rows) -> list[TransferOut]:
+    """The transfers as the API answers them, each saying whether it is between two sites of
+    one organization without the redistribution agreement (as its page says)."""
+    unsigned = await transfers.one_organization_unsigned(session, list(rows))
+    return [TransferOut.model_validate(t).model_copy(
+        update={"one_organization_without_agreement": t.id in unsigned}) for t in rows]
 
 
 async def _act(transfer_id: int, action: str, user: User, session, gateway,
@@ -132,7 +139,7 @@ async def _act(transfer_id: int, action: str, user: User, session, gateway,
     transfer = await transfers.transfer_for(session, user, transfer_id)
     await transfers.act(session, gateway, user, transfer, action, payload or {})
     await session.refresh(transfer)
-    return TransferOut.model_validate(transfer)
+    return (await _out(session, [transfer]))[0]
 
 
 @router.post("/transfers/{transfer_id}/decision", response_model=TransferOut, tags=["transfers"])

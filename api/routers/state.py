@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import SessionDep, require_roles
 from api.domain import state_lists as lists
+from api.domain import transfers
 from api.domain.review import kind_label
 from api.forms import parse, validated
 from api.pages import render
@@ -47,8 +48,12 @@ def _page_route(path: str):
         if f.status not in dict(statuses):  # a status the list does not have: named, left out
             errors = {**errors, "status": "Choose one of the options."}
             f = f.model_copy(update={"status": ""})
+        found = await find(session, f)
         return render(request, template, {
-            "f": f, "found": await find(session, f), "status_choices": statuses,
+            "f": f, "found": found, "status_choices": statuses,
+            "one_organization": await transfers.one_organization_unsigned(
+                session, [t for t, _from, _to in found.rows]) if path == "/state/transfers"
+            else set(),
             **(await _organizations(session, f) if path == "/state/locations" else {}),
             "ages": lists.AGES, "pin": lists.pin, "kind": kind_label, "errors": errors,
             "waiting_on": lists.location_waiting_on,
