@@ -442,3 +442,22 @@ async def test_an_organization_with_locations_shows_its_own_status(system):
     rows = cells(await person.get(f"/state/locations.csv?q={marker}"))
     assert rows[0][-1] == "Organization's status"
     assert [row[-1] for row in rows[1:]] == [summary] * 3
+
+
+async def test_the_state_view_counts_locations_by_status_each_a_link_to_them(system):
+    """SPEC 7's view of every location had no counts: it now says how many locations are in
+    each status, each count a link to the list filtered by it."""
+    await few_sites(system, f"Counted {uuid.uuid4().hex[:6]}",
+                    (await make_user(system, Role.ORG_ADMIN)).id,
+                    status=LocationStatus.AWAITING_SIGNATURES)
+    person = browser(system)
+    await person.login((await make_user(system, Role.REVIEWER)).email)
+    page = await person.get("/state/locations")
+    async with system.sessions() as session:
+        rows = (await session.exec(select(Location.status))).all()
+    counts = {status: rows.count(status) for status in set(rows)}
+    said = dict(re.findall(r'<a[^>]*href="/state/locations\?status=([a-z_]+)"[^>]*>[^<]*?'
+                           r'<span class="cvms-count">([\d,]+)</span>', page.text))
+    assert said, page.text[:3000]
+    for status, n in counts.items():
+        assert said.get(str(status)) == f"{n:,}", (status, n, said)

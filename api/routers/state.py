@@ -55,6 +55,8 @@ def _page_route(path: str):
                 session, [t for t, _from, _to in found.rows]) if path == "/state/transfers"
             else set(),
             **(await _organizations(session, f) if path == "/state/locations" else {}),
+            "status_counts": await lists.location_counts(session)
+            if path == "/state/locations" else [],
             "ages": lists.AGES, "pin": lists.pin, "kind": kind_label, "errors": errors,
             "waiting_on": lists.location_waiting_on,
             "record_number": lists.record_number, "audit_what": lists.audit_what,
