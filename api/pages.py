@@ -51,6 +51,15 @@ NOTICE_TONES = ("success", "info", "warning")
 MOVED: ContextVar[str | None] = ContextVar("cvms_moved", default=None)
 
 
+def someone_else(user: Any, email: str) -> Any:
+    """The person logged in in this browser when a link emailed to `email` (a point of
+    contact's validation, a portal account's invitation) is opened there and they are not
+    its person: the page names them and offers to log out first, and takes no password."""
+    if user is None or user.email.lower() == email.lower():
+        return None
+    return user
+
+
 def _csrf_input(request: Request) -> Markup:
     return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token_for(request))
 

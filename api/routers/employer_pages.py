@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
+from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import (
     contact_standing,
     employer_location,
@@ -18,7 +18,7 @@ from api.domain.accounts import user_by_email
 from api.domain.scope import employer_for
 from api.domain.state_lists import pin
 from api.forms import form_values, parse, validated_form
-from api.pages import redirect, render
+from api.pages import redirect, render, someone_else
 from api.params import Id, id_or_none, page_number
 from api.routing import Router
 from core.errors import CVMSError, SentMeanwhile
@@ -325,7 +325,8 @@ async def reactivate_contact(request: Request, employer_id: Id, contact_id: Id,
 
 
 @router.get("/org-contact/validate/{token}", response_class=HTMLResponse)
-async def validation_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+async def validation_page(request: Request, token: str, session: SessionDep,
+                          user: OptionalUser) -> HTMLResponse:
     try:
         _link, contact = await employers.link_and_contact(session, token)
     except CVMSError as error:
@@ -337,14 +338,20 @@ async def validation_page(request: Request, token: str, session: SessionDep) -> 
         # said before a password is typed (the validation refuses it after)
         return render(request, "employers/link_problem.html", {
             "message": TAKEN, "token": token, "problem": "taken"}, 409)
-    return render(request, "employers/validate.html", {"token": token, "contact": contact})
+    return render(request, "employers/validate.html", {
+        "token": token, "contact": contact, "someone_else": someone_else(user, contact.email)})
 
 
 @router.post("/org-contact/validate/{token}", response_class=HTMLResponse)
 async def validate(request: Request, token: str, session: SessionDep,
-                   gateway: ProcessesDep) -> Response:
+                   gateway: ProcessesDep, user: OptionalUser) -> Response:
     data, errors = parse(NewPassword, await form_values(request))
     try:
+        if user is not None:  # sent from a browser logged in as someone else: not theirs
+            _link, contact = await employers.link_and_contact(session, token)
+            if other := someone_else(user, contact.email):
+                return render(request, "employers/validate.html", {
+                    "token": token, "contact": contact, "someone_else": other}, 403)
         if data:
             await employers.validate(session, gateway, token, data)
             return redirect("/login", notice="Your access is validated and your password "

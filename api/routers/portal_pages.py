@@ -4,11 +4,11 @@ set-password page of an invited contact."""
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import CurrentUser, ProcessesDep, SessionDep, rollback_keeping
+from api.deps import CurrentUser, OptionalUser, ProcessesDep, SessionDep, rollback_keeping
 from api.domain import portal_accounts, undelivered
 from api.domain.scope import managed_location_ids
 from api.forms import form_values, parse, validated_form
-from api.pages import PageLinks, redirect, render, same_site_path
+from api.pages import PageLinks, redirect, render, same_site_path, someone_else
 from api.params import Id, form_id, page_number
 from api.routing import Router
 from core.errors import CVMSError, NotFound, SentMeanwhile
@@ -267,27 +267,40 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
 
 
 @router.get("/account/invitation/{token}", response_class=HTMLResponse)
-async def invitation(request: Request, token: str, session: SessionDep) -> HTMLResponse:
-    return await _invitation_page(request, session, token)
+async def invitation(request: Request, token: str, session: SessionDep,
+                     user: OptionalUser) -> HTMLResponse:
+    return await _invitation_page(request, session, token, user=user)
 
 
 async def _invitation_page(request: Request, session, token: str, errors: dict | None = None,
-                           status_code: int = 200) -> HTMLResponse:
+                           status_code: int = 200, user=None) -> HTMLResponse:
     """The set-password form, naming the person's username and location (also when a password
-    was refused), or why the link cannot be used."""
+    was refused), or why the link cannot be used; opened where someone else is logged in,
+    who that is and a log out first, in place of the form."""
     try:
         _link, person = await portal_accounts.usable_invitation(session, token)
     except CVMSError as error:
         return render(request, "auth/link_problem.html", {"message": error.message}, 410)
     direct = await portal_accounts.direct_relation(session, person)
+    other = someone_else(user, person.email)
     return render(request, "portal/set_password.html", {
         "token": token, "username": person.username, "errors": errors or {},
-        "location_name": direct[1].name if direct else None}, status_code)
+        "email": person.email, "someone_else": other,
+        "location_name": direct[1].name if direct else None},
+        status_code)
 
 
 @router.post("/account/invitation/{token}", response_class=HTMLResponse)
-async def set_password(request: Request, token: str, session: SessionDep) -> Response:
+async def set_password(request: Request, token: str, session: SessionDep,
+                       user: OptionalUser) -> Response:
     data, errors = parse(NewPassword, await form_values(request))
+    if user is not None:  # sent from a browser logged in as someone else: not theirs to use
+        try:
+            _link, person = await portal_accounts.usable_invitation(session, token)
+        except CVMSError as error:
+            return render(request, "auth/link_problem.html", {"message": error.message}, 410)
+        if someone_else(user, person.email):
+            return await _invitation_page(request, session, token, {}, 403, user=user)
     if data:
         try:
             await portal_accounts.set_password(session, token, data)
