@@ -92,13 +92,37 @@ def _one_line(value: str | None) -> str | None:
 OneLine = AfterValidator(_one_line)
 
 
+# Characters that show nothing but are not whitespace, beyond the format characters (Cf:
+# zero-width spaces and joiners, soft hyphens, direction marks, the byte-order mark): the
+# combining grapheme joiner, variation selectors, the Hangul fillers, the braille blank, the
+# Khmer inherent vowels.
+INVISIBLE = frozenset(
+    [0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0]
+    + list(range(0xFE00, 0xFE10)) + list(range(0xE0100, 0xE01F0)))
+
+
+def normalized(value: str) -> str:
+    """A name or an address line as compared and kept: Unicode's NFKC form ("Ａｃｍｅ" is Acme,
+    "ﬁ" is fi, a no-break space a space), without the invisible characters a name pasted from
+    a web page or a document can carry ("Ac\u200bme" is Acme): else the same name is a
+    second organization, and a search of what a person types misses it."""
+    return "".join(c for c in unicodedata.normalize("NFKC", value)
+                   if unicodedata.category(c) != "Cf" and ord(c) not in INVISIBLE)
+
+
+# Before the field's own checks, so its length is the normalized text's (NFKC can lengthen:
+# "ﬁ" is two letters) and one of only invisible characters is empty.
+Normalized = BeforeValidator(lambda value: normalized(value) if isinstance(value, str)
+                             else value)
+
+
 def single_spaced(value: str | None) -> str | None:
     """A name or an address line as kept: one space between its words ("North  Carolina" typed
     with two is North Carolina, and "Acme  Works" found by a search of "Acme Works")."""
     return " ".join(value.split()) if value is not None else None
 
 
-SingleSpaced = AfterValidator(single_spaced)
+SingleSpaced = AfterValidator(single_spaced)  # with Normalized for a name or an address
 Text = Annotated[str, Field(min_length=1, max_length=200), OneLine]
 ShortText = Annotated[str, Field(min_length=1, max_length=80), OneLine]
 
@@ -120,9 +144,9 @@ def _address(value: str | None) -> str | None:
 def address_line(max_length: int = 200, required: bool = True) -> Any:
     if required:
         return Annotated[str, Field(min_length=1, max_length=max_length),
-                         AfterValidator(_address)]
+                         AfterValidator(_address), Normalized]
     return Annotated[Annotated[str, Field(max_length=max_length)] | None, Blankable,
-                     Field(default=None), AfterValidator(_address)]
+                     Field(default=None), AfterValidator(_address), Normalized]
 
 # A person's name (a recipient's legal name, a provider's as on the license, an officer's or a
 # coordinator's): letters of any script (with their accents) and a name's own punctuation: no
@@ -170,12 +194,12 @@ def no_markup(what: str = "name") -> AfterValidator:
 
 def person_name(max_length: int = 80) -> Any:
     return Annotated[str, Field(min_length=1, max_length=max_length),
-                     AfterValidator(_person_name)]
+                     AfterValidator(_person_name), Normalized]
 
 
 PersonName = person_name()
 # an organization's or a location's name keeps its punctuation ("St. Mary's #2 (Main)")
-Name = Annotated[str, Field(min_length=1, max_length=200), no_markup()]
+Name = Annotated[str, Field(min_length=1, max_length=200), no_markup(), Normalized]
 # What the API documentation says of each (the values are checked by the validators)
 Phone = Annotated[str, AfterValidator(_phone), Field(
     description="A 10-digit US phone number, punctuation optional, like 919-555-0100")]

@@ -17,6 +17,7 @@ from pydantic import (
 from models.enums import Role
 from models.fields import (
     Id,
+    Normalized,
     OneLine,
     PersonName,
     Phone,
@@ -44,7 +45,7 @@ Profile = Annotated[Role, Field(description="location_manager, provider or provi
 OptionalPhone = Annotated[Phone | None, Field(default=None)]
 # As long as the columns that keep them (user_account.title, employer.city and .state).
 OptionalTitle = optional_text(120)
-City = Annotated[str, Field(min_length=1, max_length=100), OneLine, SingleSpaced]
+City = Annotated[str, Field(min_length=1, max_length=100), OneLine, SingleSpaced, Normalized]
 StateName = Annotated[str, Field(  # spelled out
     min_length=1, max_length=40,
     description="A US state by its name or its two-letter code, like North Carolina or NC "
@@ -217,12 +218,12 @@ class EmployerIn(Strict):
     """Name, industry and address are all required (SPEC 5); the columns stay nullable for
     employers created before the address was."""
 
-    name: Annotated[Text, SingleSpaced]
+    name: Annotated[Text, SingleSpaced, Normalized]
     industry: Annotated[str, Field(
         json_schema_extra={"enum": list(INDUSTRIES)},
         description="One of the industries by its name (or its key as a recipient's industry "
                     "takes it, like health_care); kept by its name")]
-    street: Annotated[Text, SingleSpaced]
+    street: Annotated[Text, SingleSpaced, Normalized]
     city: City
     state: StateName
     zip_code: ZipCode

@@ -45,3 +45,36 @@ async def test_an_organizations_legal_name_and_address_are_kept_single_spaced(sy
     marked = await admin.post("/api/v1/organizations", json={
         **ORG_DETAILS, "legal_name": "Wake <Health>"})
     assert marked.status_code == 422 and "legal_name" in marked.json()["errors"], marked.text
+
+
+async def test_invisible_characters_and_compatibility_forms_are_taken_out_of_names(system):
+    """Found by the accounts' outside check: "Acme" and "Ac\u200bme" (a zero-width space, as
+    a name pasted from a web page or a document can carry) were two organizations, and a
+    fullwidth "Ａｃｍｅ" a third. Names and address lines are kept in Unicode's NFKC form with
+    invisible characters (zero-width spaces and joiners, soft hyphens, direction marks, the
+    byte-order mark) taken out, before the duplicate check and storage; a person's name (a
+    point of contact's, a portal user's) pasted with one is kept without it, not refused."""
+    manager = await location_manager(system)
+    api = await manager_api(system, manager)
+    word = tag()
+    made = await api.post("/api/v1/employers", json={"name": f"Acme {word}", **ADDRESS})
+    assert made.status_code == 201, made.text
+    for twin in (f"Ac\u200bme {word}", f"\ufeffAcme\u00ad {word}\u200e",
+                 f"Ａｃｍｅ {word}", f"Ac\u2060me\u00a0{word}"):
+        again = await api.post("/api/v1/employers", json={"name": twin, **ADDRESS})
+        assert again.status_code == 409, (twin, again.text)
+        assert "already in CVMS" in again.text
+    street = await api.post("/api/v1/employers", json={
+        "name": f"Zero{word}", **ADDRESS, "street": "12 Mi\u200bll Rd", "city": "New\u200b Bern"})
+    assert street.status_code == 201, street.text
+    assert (street.json()["name"], street.json()["street"], street.json()["city"]) == (
+        f"Zero{word}", "12 Mill Rd", "New Bern")
+    contact = await api.post(f"/api/v1/employers/{made.json()['id']}/contacts", json={
+        "first_name": "Vi\u200bc", "last_name": "Con\u00adtact", "email": f"vic.{word}@example.org"})
+    assert contact.status_code == 201, contact.text
+    assert (contact.json()["first_name"], contact.json()["last_name"]) == ("Vic", "Contact")
+    person = await api.post("/api/v1/portal/users", json={
+        "first_name": "\u200bIvo", "last_name": "Sta\u200dff", "email": f"ivo.{word}@example.org",
+        "location_id": manager.location_id, "profile": "provider", "username": f"ivo.{word}"})
+    assert person.status_code == 201, person.text
+    assert (person.json()["first_name"], person.json()["last_name"]) == ("Ivo", "Staff")
