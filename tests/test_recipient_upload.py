@@ -547,3 +547,29 @@ async def test_a_semicolon_or_tab_csvs_errors_file_keeps_its_separator(system):
         again_id = int(str(again.url).rsplit("/", 1)[1])
         async with system.sessions() as session:
             assert (await session.get(RecipientUpload, again_id)).csv_separator == delimiter
+
+
+async def test_a_forged_location_is_refused_as_the_location_not_the_file(system):
+    """Found by the accounts' outside check: the upload form's hidden location sent as "abc"
+    was answered under "Recipient file" ("Choose a location."), and another organization's
+    location the same way. Now a location that is no id is a 422 naming the location, one
+    that is not among the uploader's a 404 that names neither it nor the file; nothing is
+    stored either way, and the page is the uploader's own location's."""
+    mine, theirs = await location_manager(system), await location_manager(system)
+    person = browser(system)
+    await person.login(mine.email)
+    t = tag()
+    for forged, status in (("abc", 422), ("", 422), (str(theirs.location_id), 404),
+                           ("999999999", 404)):
+        answer = await person.submit(
+            "/recipients", {"location_id": forged, "valid_rows_only": "false"},
+            action="/recipients/uploads", files={"file": ("people.xlsx", xlsx(rows(2, t)))})
+        assert answer.status_code == status, (forged, answer.status_code)
+        page = " ".join(answer.text.split())
+        assert 'id="file-error"' not in page, (forged, page[page.find("<main"):][:1200])
+        assert "location" in page[page.find("usa-alert"):][:600].lower(), (forged, page[:3000])
+        assert theirs.location_name not in page and mine.location_name in page
+    assert await people(system, f"Quill{t}") == 0, "nothing stored"
+    async with system.sessions() as session:
+        assert not (await session.exec(select(RecipientUpload).where(
+            RecipientUpload.location_id == theirs.location_id))).all()

@@ -34,6 +34,7 @@ from api.domain.recipients_scope import (
     UPLOADER_ROLES,
     contact_employer,
     recipient_location,
+    upload_location,
     upload_locations,
 )
 from api.domain.series import series_of
@@ -41,7 +42,7 @@ from api.forms import form_values, parse
 from api.pages import redirect, render
 from api.params import Id, id_or_none
 from api.routing import Router, file_answer
-from core.errors import CVMSError, NotFound
+from core.errors import CVMSError, Invalid, NotFound
 from models.accounts import User
 from models.eligibility import group_label
 from models.enrollment import Location
@@ -111,6 +112,10 @@ async def home(request: Request, user: Uploader, session: SessionDep,
     return await _home(request, session, user, location_id, asked=True)
 
 
+NOT_A_LOCATION = ("The form did not say which location the recipients are for. Open the "
+                  "Recipients page again and upload from there.")
+
+
 @pages.post("/recipients/uploads", response_class=HTMLResponse)
 async def upload_page(request: Request, user: CurrentUser, session: SessionDep,
                       gateway: ProcessesDep) -> Response:
@@ -122,8 +127,14 @@ async def upload_page(request: Request, user: CurrentUser, session: SessionDep,
     file = form.get("file")
     choice = form.get("valid_rows_only") == "true"
     try:
+        # the form's location (hidden, or the list's choice) checked before the file: one
+        # that is no id, or not one of the uploader's, is said of the location, not the file
         if location_id is None:
-            raise NotFound("Choose a location.")
+            raise Invalid(NOT_A_LOCATION, field="location_id")
+        try:
+            await upload_location(session, user, location_id)
+        except NotFound as error:
+            raise NotFound(error.message, field="location_id") from None
         if not isinstance(file, FormFile) or not file.filename:
             raise CVMSError("Choose a file to upload.", field="file")
         done = await recipients.upload(session, gateway, user, location_id,
