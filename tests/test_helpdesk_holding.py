@@ -4,14 +4,16 @@ says to whom a case was given (found by the outside check of the help desk)."""
 
 import asyncio
 import csv
+import html
 import io
+import re
 
 from models.contracts import CaseMessageRef
 from models.enums import Role
 from models.helpdesk import Case, CaseMessage
 from tests.support.accounts import make_user
 from tests.support.helpdesk import desk, open_case, register_requester
-from tests.support.web import browser, unique_email
+from tests.support.web import CSRF, browser, unique_email
 from workflows import ids
 from workflows.case import CaseWorkflow
 
@@ -169,3 +171,47 @@ async def test_the_holder_a_lead_moves_a_case_from_is_told(system):
     assert (await lead_client.post(url, json={"agent_id": lead.id})).status_code == 200
     await system.smtp.one(to=bob.email, subject="no longer yours")
     assert len(system.smtp.find(to=ada.email, subject="no longer yours")) == 1
+
+
+async def test_a_leads_assign_form_from_before_another_reassigned_the_case_is_refused(system):
+    """Found by the help desk's outside check at volume: a lead's "Assign to" form, open in a
+    tab while another lead reassigned the case (to Ada Agent2), moved it again when sent
+    (to Ada Agent1, the form's choice), silently undoing the other lead's decision. The form
+    now says whom it showed holding the case; sent after the case changed hands, it is
+    refused (409) naming who holds it now, the case stays with them, and the page offers the
+    choice again."""
+    requester, _ = await register_requester(system)
+    (ada, _ada_api), (bob, _bob_api), (lead, lead_client) = await desk(system)
+    other_lead = await make_user(system, Role.HELPDESK_LEAD, team="general", first_name="Lou",
+                                 last_name="Lead")
+    case = (await open_case(requester, "other", f"Stale {unique_email('c')}")).json()
+    url = f"/api/v1/helpdesk/cases/{case['id']}/assign"
+    assert (await lead_client.post(url, json={"agent_id": ada.id})).status_code == 200
+    page_url = f"/helpdesk/cases/{case['id']}"
+    person = browser(system)
+    await person.login(lead.email)
+    stale = (await person.get(page_url)).text
+    assert 'name="holder_seen"' in stale
+    token = CSRF.search(stale)[1]
+    seen = re.search(r'name="holder_seen" value="(\d*)"', stale)[1]
+    assert seen == str(ada.id)
+
+    elsewhere = browser(system)  # the other lead, in their own browser
+    await elsewhere.login(other_lead.email)
+    moved = await elsewhere.submit(page_url, {"agent_id": str(bob.id), "holder_seen": seen},
+                                   action=f"{page_url}/assign")
+    assert moved.status_code == 200 and await holder(system, case["id"]) == bob.id
+
+    sent = await person.http.post(f"{page_url}/assign", data={
+        "csrf_token": token, "agent_id": str(lead.id), "holder_seen": seen})
+    assert sent.status_code == 409, sent.status_code
+    said = " ".join(html.unescape(sent.text).split())
+    assert f"{bob.full_name} holds this case now" in said, said[said.find("<main"):][:1500]
+    assert await holder(system, case["id"]) == bob.id, "the other lead's decision stands"
+    again = re.search(r'name="holder_seen" value="(\d*)"', sent.text)[1]
+    assert again == str(bob.id), "the page offers the choice again, as the case is now"
+    done = await person.http.post(f"{page_url}/assign", data={
+        "csrf_token": token, "agent_id": str(lead.id), "holder_seen": again})
+    assert done.status_code in (200, 303) and await holder(system, case["id"]) == lead.id
+    api = await lead_client.post(url, json={"agent_id": ada.id})  # the API, as before
+    assert api.status_code == 200 and await holder(system, case["id"]) == ada.id

@@ -408,10 +408,13 @@ async def pick_up(session: AsyncSession, gateway: Gateway, case: Case, agent: Us
 
 
 async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User,
-                 agent_id: int | None) -> str:
+                 agent_id: int | None, *, seen: bool = False,
+                 holder_seen: int | None = None) -> str:
     """A lead assigns a case to anyone, or takes it; an agent takes a case nobody else holds.
     Of two at once, one wins; the other is told who (field "agent_id" for a lead's form,
-    "take" for an agent's button)."""
+    "take" for an agent's button). `seen`: the page's form says whom it showed holding the
+    case (`holder_seen`, None for nobody): sent after the case changed hands (another lead
+    reassigned it in their tab), it is refused, naming who holds it now, not moved again."""
     agent = await session.get(User, agent_id or user.id)
     if agent is None or not is_agent(agent):
         raise Invalid("Choose a help-desk agent.", field="agent_id")
@@ -421,6 +424,11 @@ async def assign(session: AsyncSession, gateway: Gateway, case: Case, user: User
                         field="agent_id")
     field = "agent_id" if lead else "take"
     holder = case.assignee_id
+    if seen and holder != holder_seen and holder != agent.id:
+        now = f"{await _name(session, holder)} holds this case now" if holder else \
+            "Nobody holds this case now"
+        raise Conflict(f"{now}: it changed hands after this page was opened, so it was not "
+                       "reassigned. Choose again if it should still move.", field=field)
     if holder and holder not in (agent.id, user.id) and not lead:
         raise Conflict(f"{await _name(session, holder)} holds this case: ask them, or a team "
                        "lead, to reassign it.", field=field)

@@ -246,7 +246,9 @@ async def _act(request, session, gateway, case, user, action: str, values: dict,
         agent_id = form_id(values, "agent_id")
         if agent_id is None and user.role == Role.HELPDESK_LEAD:  # a lead's form names someone
             raise Invalid("Choose who takes the case.", field="agent_id")
-        await helpdesk.assign(session, gateway, case, user, agent_id)
+        seen = "holder_seen" in values  # the page's form: whom it showed holding the case
+        await helpdesk.assign(session, gateway, case, user, agent_id, seen=seen,
+                              holder_seen=form_id(values, "holder_seen") if seen else None)
         return "The case is assigned."
     if action in ("reply", "note", "request-info"):
         data = validated_form(MessageIn, values)
