@@ -315,3 +315,30 @@ async def test_an_assignee_in_the_address_who_is_no_agent_is_named_not_an_empty_
         refused = await client.get("/api/v1/helpdesk/cases?team=all&assignee=999999")
         assert refused.status_code == 422
         assert "no help-desk agent" in refused.text and "assignee" in refused.text
+
+
+async def test_an_agent_finds_the_cases_assigned_to_them_in_one_click(system):
+    """Found by the help desk's outside check at volume: "assigned to me" meant finding one's
+    own name in the Assignee list of every agent, and a case of another team's queue held by
+    the agent stayed hidden behind the team filter. The console now has "Assigned to me": every
+    team, the agent's own cases."""
+    ada = await make_user(system, Role.HELPDESK_AGENT, team="general", first_name="Ada")
+    mine = f"Mine {uuid.uuid4().hex[:8]}"
+    async with system.sessions() as session:
+        session.add(Case(number=f"CS-{uuid.uuid4().hex[:8]}", requester_name="Rae Requester",
+                         requester_email="rae@example.org", category=Category.INVENTORY,
+                         team=route(Category.INVENTORY), subject=mine, description="Help.",
+                         assignee_id=ada.id, status="in_progress"))
+        await session.commit()
+    person = browser(system)
+    await person.login(ada.email)
+    console = await person.get("/helpdesk")
+    assert mine not in console.text, "another team's case: not in the own team's queue"
+    link = re.search(r'<a class="usa-button[^"]*" href="([^"]+)"[^>]*>Assigned to me</a>',
+                     console.text)
+    assert link, console.text[console.text.find("<main"):][:1500]
+    href = link[1].replace("&amp;", "&")
+    assert f"assignee={ada.id}" in href and "team=all" in href
+    listed = await person.get(href)
+    assert listed.status_code == 200 and mine in listed.text
+    assert 'aria-current="page">Assigned to me' in listed.text

@@ -90,7 +90,7 @@ async def console(request: Request, user: Agent, session: SessionDep) -> HTMLRes
         filters = filters.model_copy(update={"assignee": ""})
     found = await console_page(session, filters)
     return render(request, "helpdesk/console.html", {
-        "f": filters, "found": found, "teams": list(Team), "errors": errors,
+        "f": filters, "found": found, "teams": list(Team), "errors": errors, "me": str(user.id),
         **({"typed_q": query.get("q", "")} if "q" in errors else {}),
         "team_choices": [("all", "All teams")] + [(t.value, t.label) for t in Team],
         "counts": await helpdesk.queue_counts(session),
