@@ -523,3 +523,22 @@ async def test_a_location_removed_is_named_with_when_it_takes_effect(system, sit
     assert done.status_code == 200, done.text
     assert "Rory Tester no longer works at Rule West: from their next page." in done.text
     assert "Remove Rule West" not in done.text
+
+
+async def test_an_active_persons_changed_address_is_said_to_be_not_emailed(system, sites):
+    """Found by the accounts' outside check: a manager changed an active person's email
+    address and the page said only "Saved.", though nothing was emailed to either address
+    (SPEC: a changed email gets no automatic email). It now says so, naming both."""
+    east, _west = sites.ids
+    person = await invite(system, sites.staff[east], east, "provider")
+    before = person["email"]
+    after = unique_email("moved")
+    page = browser(system)
+    await page.login(sites.emails[east])
+    said = await page.submit(f"/portal/accounts/{person['id']}", {"email": after},
+                             action=f"/portal/accounts/{person['id']}/edit")
+    assert said.status_code == 200, said.status_code
+    text = " ".join(said.text.split())
+    assert f"nothing was emailed to {after} or to {before}" in text, \
+        text[text.find("<main"):][:1200]
+    assert not system.smtp.find(to=after)

@@ -236,6 +236,10 @@ async def _act(session, user, target, action: str, values, gateway) -> str:
             return (f"Saved. The invitation link sent to {before} no longer works, and nothing "
                     f"was sent to {target.email}: choose \"Send the invitation again\" so "
                     "they can choose a password.")
+        if target.email != before:  # SPEC 5: a changed email gets no automatic email
+            return (f"Saved. {target.full_name}'s email address is now {target.email}; "
+                    f"nothing was emailed to {target.email} or to {before}: tell them "
+                    "yourself. Their password is unchanged.")
         if at is not None and data.profile is not None and data.profile != profile_before:
             return (f"Saved. {target.full_name} works at {at[1].name} as "
                     f"{data.profile.label} from their next page.")
