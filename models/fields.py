@@ -106,8 +106,25 @@ def normalized(value: str) -> str:
     "ﬁ" is fi, a no-break space a space), without the invisible characters a name pasted from
     a web page or a document can carry ("Ac\u200bme" is Acme): else the same name is a
     second organization, and a search of what a person types misses it."""
-    return "".join(c for c in unicodedata.normalize("NFKC", value)
-                   if unicodedata.category(c) != "Cf" and ord(c) not in INVISIBLE)
+    text = unicodedata.normalize("NFKC", value)
+    return "".join(c for i, c in enumerate(text)
+                   if (unicodedata.category(c) != "Cf" and ord(c) not in INVISIBLE)
+                   or _spelled_with(text, i))
+
+
+# Scripts whose words are never spelled with a zero-width joiner or non-joiner: one there is
+# pasted-in noise ("Ac\u200dme" is Acme).
+NO_JOINERS = ("LATIN", "GREEK", "CYRILLIC", "CJK", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def _spelled_with(text: str, i: int) -> bool:
+    """A joiner or non-joiner between two letters of a script that spells words with it
+    (Persian میر‌حسین, Devanagari, Sinhala): part of the name, kept as `is_name` allows it."""
+    if text[i] not in "\u200c\u200d" or not 0 < i < len(text) - 1:
+        return False
+    return all(unicodedata.category(c)[0] in "LM"
+               and not unicodedata.name(c, "").startswith(NO_JOINERS)
+               for c in (text[i - 1], text[i + 1]))
 
 
 # Before the field's own checks, so its length is the normalized text's (NFKC can lengthen:

@@ -78,3 +78,11 @@ async def test_invisible_characters_and_compatibility_forms_are_taken_out_of_nam
         "location_id": manager.location_id, "profile": "provider", "username": f"ivo.{word}"})
     assert person.status_code == 201, person.text
     assert (person.json()["first_name"], person.json()["last_name"]) == ("Ivo", "Staff")
+    # a joiner a script spells a word with stays (Persian's non-joiner between two letters, as a
+    # recipient's name keeps it): taken out, "میر‌حسین" would be written "میرحسین"
+    persian = await api.post("/api/v1/portal/users", json={
+        "first_name": "میر\u200cحسین", "last_name": "Mou\u200dsavi", "email": f"mir.{word}@example.org",
+        "location_id": manager.location_id, "profile": "provider", "username": f"mir.{word}"})
+    assert persian.status_code == 201, persian.text
+    assert (persian.json()["first_name"], persian.json()["last_name"]) == (
+        "میر\u200cحسین", "Mousavi")
