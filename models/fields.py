@@ -105,11 +105,13 @@ def normalized(value: str) -> str:
     """A name or an address line as compared and kept: Unicode's NFKC form ("Ａｃｍｅ" is Acme,
     "ﬁ" is fi, a no-break space a space), without the invisible characters a name pasted from
     a web page or a document can carry ("Ac\u200bme" is Acme): else the same name is a
-    second organization, and a search of what a person types misses it."""
+    second organization, and a search of what a person types misses it. The text-direction
+    controls stay, for the one-line check to refuse by name (`OneLine`): an override turns
+    what follows it backwards, which is the sender's to see, not ours to drop unsaid."""
     text = unicodedata.normalize("NFKC", value)
     return "".join(c for i, c in enumerate(text)
                    if (unicodedata.category(c) != "Cf" and ord(c) not in INVISIBLE)
-                   or _spelled_with(text, i))
+                   or _spelled_with(text, i) or NOT_ONE_LINE.match(c))
 
 
 # Scripts whose words are never spelled with a zero-width joiner or non-joiner: one there is
