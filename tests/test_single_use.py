@@ -6,6 +6,7 @@ import asyncio
 from sqlalchemy import func
 from sqlmodel import select
 
+from models.accounts import User
 from models.enrollment import Location
 from models.inventory import LedgerEntry
 from models.inventory_rules import EntryKind
@@ -61,14 +62,27 @@ async def test_an_invitation_link_registers_once(system):
     (email, location_id), = enrollment.locations.items()
     mail = await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
     token = mail.link("/invite/").rsplit("/", 1)[1]
-    body = {"password": PASSWORD, "password_confirm": PASSWORD}
+    # ten people at once, each with a password of their own: one account, one coordinator (the
+    # same person's form sent again, with the account's password, is theirs: test_invitations)
+    passwords = iter(f"{PASSWORD}-{n}" for n in range(TIMES))
+
+    def body() -> dict:
+        password = next(passwords)
+        return {"password": password, "password_confirm": password}
+
     async with system.http() as http:
         statuses = await at_once(
-            lambda: http.post(f"/api/v1/invitations/{token}/register", json=body))
+            lambda: http.post(f"/api/v1/invitations/{token}/register", json=body()))
+        used = await http.post(f"/api/v1/invitations/{token}/register",
+                               json={"password": PASSWORD, "password_confirm": PASSWORD})
     one_success(statuses, 201)
+    assert used.status_code == 410, used.text
     async with system.sessions() as session:
         location = await session.get(Location, location_id)
         assert location.coordinator_user_id is not None
+        accounts = (await session.exec(select(func.count()).select_from(User).where(
+            User.email == email.lower()))).one()
+    assert accounts == 1
 
 
 async def test_a_transfer_is_received_once(system):
