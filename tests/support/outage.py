@@ -1,6 +1,7 @@
 """A Temporal dev server a test can stop and start again (same port, same file store), and
 the whole system on it with a short action timeout: for outage and fault tests."""
 
+import asyncio
 import uuid
 from pathlib import Path
 
@@ -42,3 +43,16 @@ async def outage_system(temporal: RestartableTemporal, database_url: str, smtp: 
                                 temporal_address=f"127.0.0.1:{temporal.port}",
                                 action_timeout_seconds=ACTION_TIMEOUT)
     return system
+
+
+async def activities_done(system: System, workflow_id: str, timeout: float = 30) -> None:
+    """Wait until the process has no activity under way: one stopped with the server has sent
+    its email but its completion is lost, so Temporal runs it again only after its
+    start-to-close timeout (30 s), and whatever the process does next (a link asked for again)
+    waits behind it. A test that stops the server right after an email stops it there."""
+    handle = system.client.get_workflow_handle(workflow_id)
+    for _ in range(int(timeout * 10)):
+        if not (await handle.describe()).raw_description.pending_activities:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{workflow_id} still has an activity under way after {timeout} s")
