@@ -389,36 +389,32 @@ async def one_organization_unsigned(session: AsyncSession, rows: list[Transfer])
                                                .where(col(Location.id).in_(sites)))).all())
     same = {t.id: organization_of[t.from_location_id] for t in plain
             if organization_of.get(t.from_location_id) == organization_of.get(t.to_location_id)}
-    may: dict[int, bool] = {}
-    for organization_id in set(same.values()):
-        try:
-            await _may_redistribute(session, organization_id)
-            may[organization_id] = True
-        except Invalid:
-            may[organization_id] = False
+    may = {org: await _redistributes(session, org) for org in set(same.values())}
     return {transfer_id for transfer_id, org in same.items() if not may[org]}
+
+
+async def _redistributes(session: AsyncSession, organization_id: int) -> bool:
+    """Whether the organization may redistribute (`_may_redistribute` without its reasons)."""
+    try:
+        await _may_redistribute(session, organization_id)
+    except Invalid:
+        return False
+    return True
 
 
 async def within_one_organization(session: AsyncSession, transfer: Transfer) -> str | None:
     """A transfer between two sites of one organization that may not redistribute: what the
     reviewer weighs (a planned move between its sites is a redistribution, which needs the
     signed agreement; a transfer is the unplanned one, an emergency), else None."""
-    if transfer.kind != TransferKind.TRANSFER:
+    if transfer.id not in await one_organization_unsigned(session, [transfer]):
         return None
-    sender, receiver = (await session.get(Location, transfer.from_location_id),
-                        await session.get(Location, transfer.to_location_id))
-    if sender.organization_id != receiver.organization_id:
-        return None
-    try:
-        await _may_redistribute(session, sender.organization_id)
-    except Invalid:
-        org = await session.get(Organization, sender.organization_id)
-        return (f"Both sites belong to {org.legal_name}, which may not redistribute (it has "
-                f"not signed the Supplemental Redistribution Agreement). A transfer between "
-                f"them is only for an unplanned move, such as vaccine at risk of being wasted; "
-                f"a planned move between its sites is a redistribution and needs that "
-                f"agreement: deny a planned one, saying so.")
-    return None
+    sender = await session.get(Location, transfer.from_location_id)
+    org = await session.get(Organization, sender.organization_id)
+    return (f"Both sites belong to {org.legal_name}, which may not redistribute (it has "
+            f"not signed the Supplemental Redistribution Agreement). A transfer between "
+            f"them is only for an unplanned move, such as vaccine at risk of being wasted; "
+            f"a planned move between its sites is a redistribution and needs that "
+            f"agreement: deny a planned one, saying so.")
 
 
 async def step_of(session: AsyncSession, transfer: Transfer,
