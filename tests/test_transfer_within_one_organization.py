@@ -22,14 +22,11 @@ async def test_a_transfer_within_an_organization_that_may_not_redistribute_is_sa
     state = await reviewer(system)
     held = await two_sites_holding(system, ["One Org North", "One Org South"], "ONE-1", 20,
                                    state)
-    lot = await lot_id(held.sender, held.source, "ONE-1")
-    asked = await request_transfer(held.sender, held.source, held.target, lot, 5)
-    assert asked.status_code == 201, asked.text
-    page = await state.get(f"/transfers/{asked.json()['id']}")
+    asked = await held.requested("ONE-1", 5)
+    page = await state.get(f"/transfers/{asked['id']}")
     assert page.status_code == 200
     assert SAID in page.text and 'id="one-organization"' in page.text, page.text
-    assert "may not redistribute" in (await held.sender.get(
-        f"/transfers/{asked.json()['id']}")).text
+    assert "may not redistribute" in (await held.sender.get(f"/transfers/{asked['id']}")).text
     # an organization that signed it: a transfer between its sites is just that
     signed = await enrolled_sites(system, ["Signed Org North", "Signed Org South"],
                                   redistribution=True, state=state)
@@ -50,11 +47,9 @@ async def test_the_queue_and_the_api_flag_it_before_the_transfer_is_opened(syste
     state = await reviewer(system)
     held = await two_sites_holding(system, ["Flag Org North", "Flag Org South"], "FLG-1", 20,
                                    state)
-    lot = await lot_id(held.sender, held.source, "FLG-1")
-    asked = await request_transfer(held.sender, held.source, held.target, lot, 5)
-    assert asked.status_code == 201, asked.text
-    number, transfer_id = asked.json()["number"], asked.json()["id"]
-    assert asked.json()["one_organization_without_agreement"] is True
+    asked = await held.requested("FLG-1", 5)
+    number, transfer_id = asked["number"], asked["id"]
+    assert asked["one_organization_without_agreement"] is True
     one = await state.get(f"/api/v1/transfers/{transfer_id}")
     assert one.json()["one_organization_without_agreement"] is True, one.json()
     queue = (await state.get("/api/v1/state/transfers?limit=200")).json()

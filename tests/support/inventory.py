@@ -84,6 +84,14 @@ class Holding:
     sender: httpx.AsyncClient  # the first site's coordinator, its Location Manager
     target: int
 
+    async def requested(self, lot: str, doses: int) -> dict:
+        """A transfer of `doses` of the received lot from the first site to the second,
+        requested by its Location Manager: the new transfer as the API answered it."""
+        asked = await request_transfer(self.sender, self.source, self.target,
+                                       await lot_id(self.sender, self.source, lot), doses)
+        assert asked.status_code == 201, asked.text
+        return asked.json()
+
 
 async def two_sites_holding(system: System, names: list[str], lot: str, doses: int,
                             state: httpx.AsyncClient) -> Holding:
