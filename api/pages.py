@@ -52,9 +52,11 @@ MOVED: ContextVar[str | None] = ContextVar("cvms_moved", default=None)
 
 
 def someone_else(user: Any, email: str) -> Any:
-    """The person logged in in this browser when a link emailed to `email` (a point of
-    contact's validation, a portal account's invitation) is opened there and they are not
-    its person: the page names them and offers to log out first, and takes no password."""
+    """The person logged in in this browser when a link emailed to `email` (a coordinator's
+    invitation, an officer's signing link, a point of contact's validation, a portal
+    account's invitation) is opened there and they are not its person: the page names them
+    and offers to log out first, and takes nothing sent from there (it would be theirs, or
+    switch this browser to another account in the middle of their session)."""
     if user is None or user.email.lower() == email.lower():
         return None
     return user

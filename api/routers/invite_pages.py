@@ -6,11 +6,10 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import OptionalUser, ProcessesDep, SessionDep, SettingsDep
 from api.domain import invitations
 from api.forms import form_values, parse
-from api.pages import redirect, render
+from api.pages import redirect, render, someone_else
 from api.routing import Router
 from api.sessions import client_address, set_session_cookie, start_session
 from core.errors import CVMSError, Gone, Unavailable
-from models.accounts import User
 from models.enrollment_schemas import CoordinatorRegistrationIn
 
 router = Router(prefix="/invite", include_in_schema=False)
@@ -25,15 +24,6 @@ async def _problem(request: Request, token: str, error: CVMSError) -> HTMLRespon
                   status_code=error.status_code)
 
 
-def _someone_else(user: User | None, invited_email: str) -> User | None:
-    """The person logged in in this browser, when they are not the one invited: an account
-    registered (or a location added) from here would switch this browser to it, in the
-    middle of their own session (as the signing link says, api/routers/signing.py)."""
-    if user is None or user.email.lower() == invited_email.lower():
-        return None
-    return user
-
-
 @router.get("/{token}", response_class=HTMLResponse)
 async def invitation(request: Request, token: str, session: SessionDep,
                      user: OptionalUser) -> HTMLResponse:
@@ -43,7 +33,7 @@ async def invitation(request: Request, token: str, session: SessionDep,
         return await _problem(request, token, error)
     details = await invitations.describe(session, link)
     return render(request, "invite/register.html", {
-        "invite": details, "token": token, "someone_else": _someone_else(user, details.email),
+        "invite": details, "token": token, "someone_else": someone_else(user, details.email),
         "signed_in": user is not None and user.email.lower() == details.email.lower()})
 
 
@@ -67,7 +57,7 @@ async def register(request: Request, token: str, session: SessionDep, gateway: P
                 session, await invitations.usable_invitation(session, token))
         except Gone as error:
             return await _problem(request, token, error)
-        if someone := _someone_else(user, details.email):
+        if someone := someone_else(user, details.email):
             return render(request, "invite/register.html", {
                 "invite": details, "token": token, "someone_else": someone}, 403)
     try:

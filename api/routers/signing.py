@@ -12,12 +12,11 @@ from api.domain import signing
 from api.domain.agreement_pdf import officer_copy
 from api.domain.signing import OfficerSignatureIn
 from api.forms import form_values, parse
-from api.pages import redirect, render
+from api.pages import redirect, render, someone_else
 from api.params import Id
 from api.routing import Router
 from core.errors import CVMSError, Gone, Invalid, NotFound, Unavailable
 from core.security import capability_valid
-from models.accounts import User
 from models.enrollment_enums import OfficerRole
 from models.enrollment_schemas import SignatureOut
 from models.fields import Blankable
@@ -86,14 +85,6 @@ async def request_link(request: Request, session: SessionDep, gateway: Processes
                   status_code=400)
 
 
-def _someone_else(user: User | None, page: signing.SigningPage) -> User | None:
-    """The person logged in in this browser, when they are not the link's officer: a
-    signature sent from here would be theirs, recorded in the officer's name."""
-    if user is None or user.email.lower() == page.request.officer_email.lower():
-        return None
-    return user
-
-
 @pages.get("/{token}", response_class=HTMLResponse)
 async def signing_page(request: Request, token: str, session: SessionDep,
                        user: OptionalUser) -> HTMLResponse:
@@ -102,7 +93,7 @@ async def signing_page(request: Request, token: str, session: SessionDep,
     except Gone as error:
         return await _problem(request, token, error, session)
     return render(request, "signing/sign.html", {"page": page, "token": token,
-                                                 "someone_else": _someone_else(user, page)})
+                                                 "someone_else": someone_else(user, page.request.officer_email)})
 
 
 @pages.get("/{token}/signed", response_class=HTMLResponse)
@@ -132,7 +123,7 @@ async def sign(request: Request, token: str, session: SessionDep,
             page = await signing.open_link(session, token)
         except Gone as error:
             return await _problem(request, token, error, session)
-        if someone := _someone_else(user, page):
+        if someone := someone_else(user, page.request.officer_email):
             return render(request, "signing/sign.html", {
                 "page": page, "token": token, "someone_else": someone},
                 status_code=HTTPStatus.FORBIDDEN)
