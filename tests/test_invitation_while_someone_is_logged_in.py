@@ -12,7 +12,7 @@ from sqlmodel import select
 from api.domain.accounts import user_by_email
 from models.accounts import User
 from tests.support.enrollment import start_enrollment
-from tests.support.portal import INVITATION, VALIDATION
+from tests.support.portal import VALIDATION, invited
 from tests.support.recipients import location_manager
 from tests.support.web import PASSWORD, api_client, browser, unique_email
 from tests.test_invitations import token_of
@@ -61,17 +61,11 @@ async def test_a_contacts_validation_and_a_portal_invitation_name_who_is_logged_
     added = await api.post(f"/api/v1/employers/{made.json()['id']}/contacts", json={
         "first_name": "Vic", "last_name": "Contact", "email": contact_email})
     assert added.status_code == 201, added.text
-    staff_email = unique_email("staff")
-    created = await api.post("/api/v1/portal/users", json={
-        "first_name": "Ivo", "last_name": "Staff", "email": staff_email,
-        "location_id": lm.location_id, "profile": "provider",
-        "username": f"ivo.{unique_email()[5:11]}"})
-    assert created.status_code == 201, created.text
+    staff, invitation = await invited(system, api, lm.location_id, "provider", "Ivo", "Staff")
+    staff_email = staff["email"]
     await api.aclose()
     validation = (await system.smtp.one(to=contact_email, subject=VALIDATION)).link(
         "/org-contact/validate/")
-    invitation = (await system.smtp.one(to=staff_email, subject=INVITATION)).link(
-        "/account/invitation/")
     manager = browser(system)
     await manager.login(lm.email)
     for link, email in ((validation, contact_email), (invitation, staff_email)):

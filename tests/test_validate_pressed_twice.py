@@ -10,7 +10,7 @@ import html
 
 from models.enums import Role
 from tests.support.accounts import make_user
-from tests.support.portal import INVITATION, VALIDATION
+from tests.support.portal import VALIDATION, invited
 from tests.support.recipients import location_manager
 from tests.support.web import CSRF, PASSWORD, api_client, unique_email
 
@@ -58,14 +58,8 @@ async def test_validate_pressed_twice_answers_validated_both_times(system):
 async def test_an_invitations_password_saved_twice_answers_saved_both_times(system):
     lm = await location_manager(system)
     api = await api_client(system, lm.email)
-    email = unique_email("twice")
-    created = await api.post("/api/v1/portal/users", json={
-        "first_name": "Ivo", "last_name": "Twice", "email": email,
-        "location_id": lm.location_id, "profile": "provider",
-        "username": f"ivo.{unique_email()[5:11]}"})
-    assert created.status_code == 201, created.text
+    _created, link = await invited(system, api, lm.location_id, "provider", "Ivo", "Twice")
     await api.aclose()
-    link = (await system.smtp.one(to=email, subject=INVITATION)).link("/account/invitation/")
     for said in await sent_twice(system, "/account/invitation/" + link.rsplit("/", 1)[1]):
         assert "Your password is saved" in said and "cannot be used" not in said, \
             said[said.find("<main"):][:600]

@@ -13,22 +13,30 @@ from tests.support.web import PASSWORD, api_client, browser, unique_email
 INVITATION = "Your CVMS Provider Portal account"
 
 
+async def invited(system: System, manager: httpx.AsyncClient, location_id: int, profile: str,
+                  first_name: str = "Pat", last_name: str = "Tester") -> tuple[dict, str]:
+    """The manager adds a contact: the account as the API answered it, and the link of the
+    invitation emailed to them."""
+    email = unique_email(profile)
+    created = await manager.post("/api/v1/portal/users", json={
+        "first_name": first_name, "last_name": last_name, "email": email,
+        "location_id": location_id, "profile": profile,
+        "username": f"{first_name.lower()}.{uuid.uuid4().hex[:6]}"})
+    assert created.status_code == 201, created.text
+    mail = await system.smtp.one(to=email, subject=INVITATION)
+    return created.json(), mail.link("/account/invitation/")
+
+
 async def invite(system: System, manager: httpx.AsyncClient, location_id: int, profile: str,
                  first_name: str = "Pat") -> dict:
     """The manager adds a contact; the contact sets a password from the email's link."""
-    email = unique_email(profile)
-    username = f"{first_name.lower()}.{uuid.uuid4().hex[:6]}"
-    created = await manager.post("/api/v1/portal/users", json={
-        "first_name": first_name, "last_name": "Tester", "email": email,
-        "location_id": location_id, "profile": profile, "username": username})
-    assert created.status_code == 201, created.text
-    mail = await system.smtp.one(to=email, subject=INVITATION)
-    token = mail.link("/account/invitation/").rsplit("/", 1)[1]
+    created, link = await invited(system, manager, location_id, profile, first_name)
+    username, token = created["username"], link.rsplit("/", 1)[1]
     async with system.http() as http:
         chosen = await http.post(f"/api/v1/portal/invitations/{token}",
                                  json={"password": PASSWORD, "password_confirm": PASSWORD})
     assert chosen.status_code == 204, chosen.text
-    return {**created.json(), "client": await api_client(system, username)}
+    return {**created, "client": await api_client(system, username)}
 
 
 async def also_manages(system: System, user_id: int, location_id: int) -> None:
