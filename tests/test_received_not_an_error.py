@@ -3,21 +3,11 @@ production) answers 202. Its page showed the answer under "Please correct the fo
 if something typed were wrong, and titled itself "Error:". Now the page says plainly that it
 was received, that nothing needs sending again and what happens next; the action completes."""
 
-from models.enums import Role
-from tests.support.accounts import make_user
-from tests.support.enrollment import complete_location, start_enrollment
-from tests.support.review import sign_until, wait_for_status
-from tests.support.web import browser
+from tests.support.review import reviewing, wait_for_status
 
 
 async def test_an_accepted_decision_still_working_says_received(system):
-    enrollment = await start_enrollment(system, ["Slow Answer Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
-    person = browser(system)
-    await person.login(staff.email)
+    location_id, _email, person = await reviewing(system, "Slow Answer Clinic")
     # the process's result comes later than the API waits for it (as under heavy load)
     before = system.settings.action_result_timeout_seconds
     system.settings.action_result_timeout_seconds = 0.001

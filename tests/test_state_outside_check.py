@@ -26,6 +26,7 @@ from tests.support.review import (
     decide,
     enrolled_site,
     reviewer,
+    reviewing,
     sign_until,
     wait_for_status,
 )
@@ -112,13 +113,7 @@ async def test_a_location_with_no_provider_says_so_where_the_reviewer_decides(sy
     pressing it answered "Add at least one (or import the bulk upload) first", as if the
     reviewer could. The page now says by the decision that it cannot be approved yet and who
     adds the providers; the refusal says the same."""
-    enrollment = await start_enrollment(system, ["Providers Later Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id, providers=0)
-    await sign_until(system, enrollment, [location_id])
-    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
-    person = browser(system)
-    await person.login(staff.email)
+    location_id, _email, person = await reviewing(system, "Providers Later Clinic", providers=0)
     page = html.unescape(re.sub(r"<[^>]+>", "", (await person.get(
         f"/review/locations/{location_id}")).text))
     await person.http.aclose()
@@ -266,13 +261,7 @@ async def test_the_review_page_shows_what_section_a_said(system):
     administrator submitted in Section A: the organization's type, address and contact, whether
     it redistributes, and the location's own address and coordinator. A reviewer approving a
     site could not see where it is. Section A is now shown above Section B."""
-    enrollment = await start_enrollment(system, ["Whereabouts Clinic"])
-    (email, location_id), = enrollment.locations.items()
-    await complete_location(system, email, location_id)
-    await sign_until(system, enrollment, [location_id])
-    staff = await make_user(system, Role.REVIEWER, first_name="Rita")
-    person = browser(system)
-    await person.login(staff.email)
+    location_id, email, person = await reviewing(system, "Whereabouts Clinic")
     page = (await person.get(f"/review/locations/{location_id}")).text
     await person.http.aclose()
     shown = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))

@@ -12,7 +12,7 @@ from models.enums import Role
 from tests.support.accounts import make_user
 from tests.support.enrollment import Enrollment, complete_location, start_enrollment
 from tests.support.system import System
-from tests.support.web import api_client
+from tests.support.web import Browserish, api_client, browser
 
 SIGNING_SUBJECT = "please sign the COVID-19 Vaccination Program agreement"
 STATUS_LOOK = 0.05  # seconds between two reads of a location's status while waiting for one
@@ -88,6 +88,19 @@ async def sign_until(system: System, enrollment: Enrollment, location_ids: list[
 async def reviewer(system: System) -> httpx.AsyncClient:
     user = await make_user(system, Role.REVIEWER, first_name="Rita")
     return await api_client(system, user.email)
+
+
+async def reviewing(system: System, name: str, **completed) -> tuple[int, str, Browserish]:
+    """A location whose Section B is done (`completed`: complete_location's options) and both
+    officers signed, now in review, with its coordinator's email; and a reviewer's browser,
+    logged in."""
+    enrollment = await start_enrollment(system, [name])
+    (email, location_id), = enrollment.locations.items()
+    await complete_location(system, email, location_id, **completed)
+    await sign_until(system, enrollment, [location_id])
+    person = browser(system)
+    await person.login((await make_user(system, Role.REVIEWER, first_name="Rita")).email)
+    return location_id, email, person
 
 
 async def decide(client: httpx.AsyncClient, location_id: int, decision: str,
