@@ -7,6 +7,7 @@ from models.enrollment import Location
 from models.links import SIGNING_PURPOSE
 from tests.support.enrollment import (
     complete_location,
+    correct_coordinator,
     location_body,
     register_coordinator,
     start_enrollment,
@@ -116,9 +117,7 @@ async def test_an_unregistered_coordinator_is_corrected_and_invited_again(system
     async with system.sessions() as session:
         location = await session.get(Location, location_id)
         assert location.coordinator_email == right and location.coordinator_user_id
-    registered = await admin.submit(f"/organization/locations/{other_id}/coordinator", {
-        "coordinator_first_name": "X", "coordinator_last_name": "Y",
-        "coordinator_email": unique_email("late")})
+    registered = await correct_coordinator(admin, other_id, "X", "Y", unique_email("late"))
     assert registered.status_code == 400 and "has registered" in registered.text
 
 
@@ -138,9 +137,7 @@ async def test_a_coordinator_corrected_while_officers_sign_sends_them_the_correc
     admin = browser(system)
     await admin.login(enrollment.admin_email)
     right = unique_email("coord-fixed")
-    saved = await admin.submit(f"/organization/locations/{wrong_id}/coordinator", {
-        "coordinator_first_name": "Val", "coordinator_last_name": "Fixed",
-        "coordinator_email": right})
+    saved = await correct_coordinator(admin, wrong_id, "Val", "Fixed", right)
     assert saved.status_code == 200, saved.text[:400]
     for role, address in (("ceo", enrollment.ceo_email), ("cmo", enrollment.cmo_email)):
         mails = await system.smtp.wait_for(to=address, subject=SIGNING_SUBJECT, count=2)
@@ -171,9 +168,7 @@ async def test_the_old_address_cannot_renew_a_corrected_coordinators_invitation(
     admin = browser(system)
     await admin.login(enrollment.admin_email)
     right = unique_email("coord-right")
-    await admin.submit(f"/organization/locations/{location_id}/coordinator", {
-        "coordinator_first_name": "Val", "coordinator_last_name": "Right",
-        "coordinator_email": right})
+    await correct_coordinator(admin, location_id, "Val", "Right", right)
     await system.smtp.one(to=right, subject="Primary Vaccine Coordinator")
     stranger = browser(system)
     page = await stranger.get(f"/invite/{old_token}")
@@ -225,9 +220,8 @@ async def test_a_coordinator_corrected_elsewhere_leaves_the_officers_links_as_th
     assert added.status_code == 201, added.text
     admin = browser(system)
     await admin.login(enrollment.admin_email)
-    saved = await admin.submit(f"/organization/locations/{added.json()['id']}/coordinator", {
-        "coordinator_first_name": "Val", "coordinator_last_name": "Later",
-        "coordinator_email": unique_email("later-right")})
+    saved = await correct_coordinator(admin, added.json()["id"], "Val", "Later",
+                                      unique_email("later-right"))
     assert saved.status_code == 200, saved.text[:400]
     retitled = await admin.submit("/organization/officers/cmo", {
         "name": "CMO Person", "title": "Chief Medical Officer", "email": enrollment.cmo_email})

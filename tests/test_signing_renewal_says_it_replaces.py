@@ -5,7 +5,7 @@ Found by the newcomer check: the CEO of an organization whose administrator corr
 coordinator's address twice got five "Please sign" emails within a minute, the later ones worded
 as the first request; the links of the first had stopped working and nothing said so."""
 
-from tests.support.enrollment import complete_location, start_enrollment
+from tests.support.enrollment import complete_location, correct_coordinator, start_enrollment
 from tests.support.review import SIGNING_SUBJECT
 from tests.support.web import browser, unique_email
 
@@ -21,9 +21,7 @@ async def test_a_renewed_signing_request_says_the_earlier_links_stopped_working(
 
     admin = browser(system)
     await admin.login(enrollment.admin_email)
-    saved = await admin.submit(f"/organization/locations/{wrong_id}/coordinator", {
-        "coordinator_first_name": "Rae", "coordinator_last_name": "Renewed",
-        "coordinator_email": unique_email("coord-renewed")})
+    saved = await correct_coordinator(admin, wrong_id, "Rae", "Renewed", unique_email("coord-renewed"))
     assert saved.status_code == 200, saved.text[:400]
     mails = await system.smtp.wait_for(to=enrollment.ceo_email, subject=SIGNING_SUBJECT, count=2)
     renewed = mails[-1]

@@ -99,6 +99,15 @@ async def coordinator_in_browser(system: System, location_name: str):
     return person, location_id
 
 
+async def correct_coordinator(admin, location_id: int, first_name: str, last_name: str,
+                              email: str) -> httpx.Response:
+    """The administrator's browser (logged in) corrects a location's coordinator after
+    Section A, as their dashboard's form does."""
+    return await admin.submit(f"/organization/locations/{location_id}/coordinator", {
+        "coordinator_first_name": first_name, "coordinator_last_name": last_name,
+        "coordinator_email": email})
+
+
 async def register_coordinator(system: System, email: str) -> httpx.AsyncClient:
     """Follow the invitation email's link and register; returns the API client it signed in."""
     mail = await system.smtp.one(to=email, subject="Primary Vaccine Coordinator")
